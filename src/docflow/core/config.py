@@ -1,0 +1,246 @@
+"""Settings: defaults, then ./docflow.toml, then DOCFLOW_* variables, then flags.
+
+Each later source overrides the earlier ones key by key. Environment variables
+are named ``DOCFLOW_<SECTION>_<KEY>`` (``DOCFLOW_WORKERS_COUNT=4``); their values
+are read as TOML literals when they parse as one (``4``, ``true``, ``["a"]``) and
+as plain strings otherwise. ``DOCFLOW_DB`` is a short form of
+``DOCFLOW_STORE_DATABASE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from docflow.errors import ConfigError
+
+__all__ = ["Settings", "load_settings", "settings_fingerprint"]
+
+CONFIG_FILE = "docflow.toml"
+ENV_PREFIX = "DOCFLOW_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class StoreSettings(_Section):
+    database: str = ".docflow/docflow.duckdb"
+    cache_dir: str = ".docflow/cache"
+
+
+class WorkerSettings(_Section):
+    count: int = Field(default=0, ge=0, description="0 means one per CPU")
+    batch_size: int = Field(default=0, ge=0, description="0 means sized automatically")
+    document_timeout: float = Field(default=120.0, gt=0, description="seconds")
+    memory_limit_mb: int = Field(default=2048, ge=64)
+    recycle_after: int = Field(default=500, ge=1)
+    call_timeout: float = Field(default=600.0, gt=0, description="seconds per MCP call")
+    start_timeout: float = Field(default=60.0, gt=0)
+
+
+class ExtractionSettings(_Section):
+    ocr: bool = True
+    ocr_languages: str = "eng"
+    ocr_dpi: int = Field(default=300, ge=72, le=1200)
+    min_page_chars: int = Field(default=16, ge=0)
+    max_pages: int = Field(default=5000, ge=1)
+    max_ocr_pages: int = Field(default=50, ge=1)
+    max_image_pixels: int = Field(default=100_000_000, ge=1)
+    max_decompressed_mb: int = Field(default=500, ge=1)
+    max_text_mb: int = Field(default=50, ge=1)
+    passwords: list[str] = Field(default_factory=list)
+    password_file: str = ""
+
+
+class RuleSettings(_Section):
+    keywords: dict[str, float] = Field(default_factory=dict)
+    patterns: dict[str, float] = Field(default_factory=dict)
+
+
+class ClassificationSettings(_Section):
+    model_path: str = Field(default="", description="empty means the shipped model")
+    confidence_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    max_chars: int = Field(default=20_000, ge=500)
+    rule_weight: float = Field(default=0.25, ge=0.0, le=1.0)
+    rules: dict[str, RuleSettings] = Field(default_factory=dict)
+
+
+class QualitySettings(_Section):
+    review_threshold: float = Field(default=60.0, ge=0.0, le=100.0)
+    min_document_chars: int = Field(default=80, ge=0)
+    empty_page_chars: int = Field(default=16, ge=0)
+    low_ocr_confidence: float = Field(default=60.0, ge=0.0, le=100.0)
+    garbage_ratio: float = Field(default=0.35, ge=0.0, le=1.0)
+    long_sentence_words: int = Field(default=45, ge=5)
+    long_sentence_share: float = Field(default=0.2, ge=0.0, le=1.0)
+    headings_expected_words: int = Field(default=1500, ge=0)
+    repeated_text_ratio: float = Field(default=0.3, ge=0.0, le=1.0)
+
+
+class OutputSettings(_Section):
+    format: Literal["auto", "table", "json", "jsonl", "csv"] = "auto"
+
+
+class McpSettings(_Section):
+    roots: list[str] = Field(
+        default_factory=list,
+        description="folders MCP tools may read; empty means the current directory",
+    )
+
+
+class RouteRule(_Section):
+    destination: str
+    category: str | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    min_quality: float | None = None
+    max_quality: float | None = None
+    name: str | None = Field(default=None, description="glob on the file name")
+
+
+class WatchSettings(_Section):
+    inboxes: list[str] = Field(default_factory=list)
+    output_dir: str = "routed"
+    recursive: bool = True
+    poll_seconds: float = Field(default=0.0, ge=0.0, description="0 means inotify")
+    stable_seconds: float = Field(default=2.0, ge=0.0)
+    ignore: list[str] = Field(
+        default_factory=lambda: [".*", "*~", "~$*", "*.part", "*.crdownload", "*.tmp"]
+    )
+    duplicates: Literal["move", "skip"] = "move"
+    review_confidence: float = Field(default=0.6, ge=0.0, le=1.0)
+    routes: list[RouteRule] = Field(default_factory=list)
+    retry_max_seconds: float = Field(default=300.0, gt=0)
+
+
+class Settings(_Section):
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    workers: WorkerSettings = Field(default_factory=WorkerSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    classification: ClassificationSettings = Field(
+        default_factory=ClassificationSettings
+    )
+    quality: QualitySettings = Field(default_factory=QualitySettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
+    mcp: McpSettings = Field(default_factory=McpSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
+
+    @property
+    def worker_count(self) -> int:
+        """Return the configured worker count, or the CPU count when it is 0."""
+        if self.workers.count:
+            return self.workers.count
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1
+        )
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    sections = set(Settings.model_fields)
+    overrides: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        key = name[len(ENV_PREFIX) :].lower()
+        if key == "db":
+            key = "store_database"
+        section, _, field = key.partition("_")
+        if section not in sections or not field:
+            continue
+        overrides.setdefault(section, {})[field] = _parse_env_value(raw)
+    return overrides
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        lines.append(f"{source}: key {key!r}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    config_path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings from defaults, docflow.toml, DOCFLOW_* and ``overrides``.
+
+    ``overrides`` holds command-line values as nested sections, for example
+    ``{"store": {"database": "x.duckdb"}}``. Raises ConfigError naming the file
+    or variable, the key and the reason when a value is invalid.
+    """
+    environ = os.environ if environ is None else environ
+    path = Path(config_path) if config_path else Path(environ.get(
+        "DOCFLOW_CONFIG", CONFIG_FILE
+    ))
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        try:
+            Settings.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, str(path))) from exc
+    elif config_path:
+        raise ConfigError(f"{path}: configuration file not found")
+
+    env = _env_overrides(environ)
+    if env:
+        data = _merge(data, env)
+        try:
+            Settings.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, "DOCFLOW_* environment")) from exc
+
+    if overrides:
+        data = _merge(data, overrides)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, "command line")) from exc
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Return a short hash of the settings that change a document's result.
+
+    The result cache keys on it, so a change of OCR language or a quality
+    threshold reprocesses documents while a change of worker count does not.
+    """
+    relevant = {
+        "extraction": settings.extraction.model_dump(
+            exclude={"passwords", "password_file"}
+        ),
+        "classification": settings.classification.model_dump(exclude={"model_path"}),
+        "quality": settings.quality.model_dump(),
+    }
+    blob = json.dumps(relevant, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

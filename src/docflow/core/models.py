@@ -1,0 +1,202 @@
+"""Data models that travel between core, the MCP servers, the store and the CLI.
+
+Every model is a pydantic model so the MCP tools can return it as structured
+output with a JSON schema, and the store and CLI can serialise it unchanged.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "CATEGORIES",
+    "ClassificationMetadata",
+    "ClassificationResult",
+    "DocumentResult",
+    "Evidence",
+    "ExtractedDocument",
+    "Fact",
+    "Page",
+    "QualityIssue",
+    "QualityResult",
+    "ReviewStatus",
+    "ScoredCategory",
+    "Status",
+]
+
+#: Categories the shipped model knows, plus ``unknown`` for abstentions.
+CATEGORIES: tuple[str, ...] = (
+    "invoice",
+    "receipt",
+    "purchase_order",
+    "contract",
+    "resume",
+    "letter",
+    "memo",
+    "report",
+    "scientific_paper",
+    "form",
+    "bank_statement",
+    "meeting_minutes",
+    "email",
+)
+
+
+class Status(StrEnum):
+    """Outcome of processing one document. Only ``ok`` counts as success."""
+
+    OK = "ok"
+    UNSUPPORTED = "unsupported"
+    EMPTY = "empty"
+    CORRUPT = "corrupt"
+    PASSWORD_REQUIRED = "password_required"
+    TOO_LARGE = "too_large"
+    UNREADABLE = "unreadable"
+    OCR_UNAVAILABLE = "ocr_unavailable"
+    OCR_FAILED = "ocr_failed"
+    TIMEOUT = "timeout"
+    MEMORY_LIMIT = "memory_limit"
+    CRASHED = "crashed"
+    ERROR = "error"
+
+
+class ReviewStatus(StrEnum):
+    """Whether a person should look at a processed document."""
+
+    APPROVED = "approved"
+    NEEDS_REVIEW = "needs_review"
+
+
+class Page(BaseModel):
+    """One page (or image frame) of an extracted document."""
+
+    number: int = Field(description="1-based page number")
+    method: Literal["text_layer", "ocr", "native", "none"] = Field(
+        description="how the text was obtained: PDF text layer, tesseract, "
+        "native format (DOCX, HTML, text, e-mail) or none"
+    )
+    chars: int = 0
+    ocr_confidence: float | None = Field(
+        default=None, description="mean tesseract word confidence, 0-100"
+    )
+    text: str = ""
+    flags: list[str] = Field(
+        default_factory=list,
+        description="page-level findings such as empty, garbage_text, reocr_used",
+    )
+
+
+class ExtractedDocument(BaseModel):
+    """Text and structure read from one file, before any judgement."""
+
+    path: str
+    detected_type: str = Field(description="pdf, docx, image, text, markdown, html, eml")
+    mime_type: str = ""
+    extension_mismatch: bool = Field(
+        default=False, description="the file extension names another type"
+    )
+    pages: list[Page] = Field(default_factory=list)
+    headings: list[tuple[int, str]] = Field(
+        default_factory=list, description="(level, text) pairs in document order"
+    )
+    tables: int = 0
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    language: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Return the text of all pages joined by form feeds."""
+        return "\f".join(page.text for page in self.pages)
+
+
+class Evidence(BaseModel):
+    """A term or rule that pushed a document towards its category."""
+
+    term: str
+    weight: float
+    source: Literal["model", "rule", "layout"]
+
+
+class ScoredCategory(BaseModel):
+    category: str
+    score: float
+
+
+class ClassificationMetadata(BaseModel):
+    model_version: str
+    runners_up: list[ScoredCategory] = Field(default_factory=list)
+    pages: int = 0
+    language: str | None = None
+    extraction: list[str] = Field(
+        default_factory=list, description="extraction method of each page, in order"
+    )
+    chars_used: int = Field(default=0, description="characters the classifier read")
+
+
+class Fact(BaseModel):
+    """A key fact found in the text, with where it came from."""
+
+    kind: str = Field(description="document_date, due_date, total, tax, sender, ...")
+    value: str
+    normalized: str | None = None
+    currency: str | None = None
+    page: int | None = None
+    start: int | None = Field(default=None, description="character offset in the page")
+    end: int | None = None
+
+
+class ClassificationResult(BaseModel):
+    category: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    keywords: list[str] = Field(
+        default_factory=list, description="terms that drove the decision, strongest first"
+    )
+    evidence: list[Evidence] = Field(default_factory=list)
+    processing_method: Literal["model", "rules", "model+rules"] = "model"
+    facts: list[Fact] = Field(default_factory=list)
+    metadata: ClassificationMetadata
+
+
+class QualityIssue(BaseModel):
+    code: str = Field(description="stable identifier, for example empty_page")
+    message: str
+    severity: Literal["info", "warning", "error"] = "warning"
+    page: int | None = None
+    recommendation: str = ""
+
+
+class QualityResult(BaseModel):
+    overall_score: float = Field(ge=0.0, le=100.0)
+    readability_score: float = Field(ge=0.0, le=100.0)
+    structure_score: float = Field(ge=0.0, le=100.0)
+    content_quality_score: float = Field(ge=0.0, le=100.0)
+    issues: list[QualityIssue] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+    metrics: dict[str, Any] = Field(default_factory=dict)
+
+
+class DocumentResult(BaseModel):
+    """Everything docflow knows about one input file after a run."""
+
+    path: str
+    status: Status
+    error: str | None = Field(default=None, description="why status is not ok")
+    content_hash: str | None = None
+    size: int | None = None
+    detected_type: str | None = None
+    extension_mismatch: bool = False
+    pages: int = 0
+    classification: ClassificationResult | None = None
+    quality: QualityResult | None = None
+    review_status: ReviewStatus | None = None
+    cached: bool = False
+    duration_ms: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK

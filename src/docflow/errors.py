@@ -1,0 +1,134 @@
+"""Errors raised by docflow and the process exit codes they map to.
+
+    DocflowError                 base, exit code SOFTWARE
+    ├── ConfigError              invalid docflow.toml, flag or DOCFLOW_* variable
+    ├── UsageError               a command given arguments it cannot use
+    ├── StoreError               the DuckDB database cannot be opened or written
+    ├── ServerError              an MCP server failed to start or stopped answering
+    ├── ModelError               the classifier model is missing or invalid
+    └── DocumentError            one document cannot be processed; carries a Status
+        ├── UnsupportedFormat    not a format docflow reads
+        ├── EmptyDocument        0 bytes, or no content at all
+        ├── CorruptDocument      damaged beyond what the fallback parser repairs
+        ├── PasswordRequired     encrypted, and no password given opens it
+        ├── TooLarge             over a page, pixel or decompressed-size limit
+        ├── Unreadable           permissions, special files, vanished files
+        ├── OcrUnavailable       tesseract is not installed
+        └── OcrFailed            tesseract ran and failed
+
+The CLI turns these into exit codes in one place (``docflow.cli.main``); the
+library raises them and never exits. Exit codes are never renumbered.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docflow.core.models import Status
+
+__all__ = [
+    "ConfigError",
+    "CorruptDocument",
+    "DocflowError",
+    "DocumentError",
+    "EmptyDocument",
+    "ExitCode",
+    "ModelError",
+    "OcrFailed",
+    "OcrUnavailable",
+    "PasswordRequired",
+    "ServerError",
+    "StoreError",
+    "TooLarge",
+    "Unreadable",
+    "UnsupportedFormat",
+    "UsageError",
+]
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in the README."""
+
+    OK = 0
+    DOCUMENTS_FAILED = 1  # the run finished, some documents did not succeed
+    USAGE = 2  # bad command line or invalid configuration
+    OCR_UNAVAILABLE = 3  # some documents needed OCR and tesseract is missing
+    NO_INPUT = 4  # no documents found under the paths given
+    STORE = 5  # the database could not be opened or written
+    SERVER = 6  # the MCP servers could not be started or all died
+    MODEL = 7  # the classifier model is missing, invalid or worse than before
+    SOFTWARE = 70  # an internal error (a bug): rerun with -v and report it
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM; finished results were kept
+
+
+class DocflowError(Exception):
+    """Base of every error docflow raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.SOFTWARE
+
+
+class ConfigError(DocflowError):
+    exit_code = ExitCode.USAGE
+
+
+class UsageError(DocflowError):
+    exit_code = ExitCode.USAGE
+
+
+class StoreError(DocflowError):
+    exit_code = ExitCode.STORE
+
+
+class ServerError(DocflowError):
+    exit_code = ExitCode.SERVER
+
+
+class ModelError(DocflowError):
+    exit_code = ExitCode.MODEL
+
+
+class DocumentError(DocflowError):
+    """One document cannot be processed; the batch records ``status`` and goes on."""
+
+    exit_code = ExitCode.DOCUMENTS_FAILED
+    status: str = "error"
+
+    def __init__(self, message: str, *, status: Status | str | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = str(status)
+
+
+class UnsupportedFormat(DocumentError):
+    status = "unsupported"
+
+
+class EmptyDocument(DocumentError):
+    status = "empty"
+
+
+class CorruptDocument(DocumentError):
+    status = "corrupt"
+
+
+class PasswordRequired(DocumentError):
+    status = "password_required"
+
+
+class TooLarge(DocumentError):
+    status = "too_large"
+
+
+class Unreadable(DocumentError):
+    status = "unreadable"
+
+
+class OcrUnavailable(DocumentError):
+    status = "ocr_unavailable"
+    exit_code = ExitCode.OCR_UNAVAILABLE
+
+
+class OcrFailed(DocumentError):
+    status = "ocr_failed"

@@ -1,0 +1,15 @@
+# Entry points named in the README. Each target installs what is missing first.
+.PHONY: setup demo test bench lint
+
+setup:
+	bash scripts/setup.sh
+
+demo: setup
+	.venv/bin/docflow process sample_docs/
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench

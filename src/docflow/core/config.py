@@ -95,6 +95,27 @@ class McpSettings(_Section):
         description="folders MCP tools may read; empty means the current directory",
     )
 
+    readability_max_words: int = Field(
+        default=20_000, ge=100, description="words sampled for readability"
+    )
+    readability_min_words: int = Field(
+        default=100, ge=0, description="fewer words make readability not applicable"
+    )
+    readability_target: float = Field(
+        default=60.0,
+        gt=0.0,
+        le=100.0,
+        description="Flesch reading ease that earns a readability score of 100",
+    )
+    fallback_language: str = Field(
+        default="en", description="language assumed when none is detected"
+    )
+    readability_weight: float = Field(default=0.25, ge=0.0)
+    structure_weight: float = Field(default=0.25, ge=0.0)
+    content_weight: float = Field(default=0.5, ge=0.0)
+    max_page_issues: int = Field(
+        default=20, ge=1, description="per issue code; further pages are summarised"
+    )
 
 class RouteRule(_Section):
     destination: str

@@ -1,0 +1,149 @@
+"""Judge how usable an extracted document is, page by page and as a whole.
+
+``analyze_quality`` returns four scores from 0 to 100, a list of issues (each
+with a code, a message naming the measured value and the threshold, the page
+where it applies and what to do) and the metrics behind them. Every threshold
+comes from ``settings.quality``.
+
+What lowers each score:
+
+- ``readability_score``: 100 x Flesch reading ease / ``readability_target``
+  (the language's Flesch variant), capped to 0-100, minus 100 x (long-sentence
+  share - ``long_sentence_share``), at most 30, when ``long_sentences`` fires.
+  Garbage and empty pages are left out. For a language without a Flesch
+  variant, or fewer than ``readability_min_words`` words, readability is not
+  applicable: the score is 100 and is left out of the overall score.
+- ``structure_score``: 100, minus 30 for ``no_headings_long_document`` and
+  minus 100 x the repeated-text share (at most 50) for ``repeated_text``.
+- ``content_quality_score``: 100, minus 80 x the share of garbage pages,
+  80 x the share of pages without a text layer, 40 x the share of empty
+  pages, 50 x the share of low-confidence OCR pages, 20 for ``ocr_truncated``
+  and 10 for ``extension_mismatch``; capped at 30 for a near-empty document.
+- ``overall_score``: the mean of the applicable scores weighted by
+  ``readability_weight``, ``structure_weight`` and ``content_weight``.
+
+An empty document scores 0 everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from docflow.core.models import ExtractedDocument, QualityIssue, QualityResult
+from docflow.core.quality._catalog import ISSUES, quality_metrics_catalog
+from docflow.core.quality._checks import (
+    Findings,
+    check_document,
+    check_pages,
+    check_readability,
+    check_structure,
+    resolve_language,
+)
+from docflow.core.quality._report import render_report
+
+if TYPE_CHECKING:
+    from docflow.core.config import QualitySettings, Settings
+
+__all__ = ["analyze_quality", "quality_metrics_catalog", "render_report"]
+
+log = logging.getLogger(__name__)
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityResult:
+    """Score ``document``, list its quality issues and the metrics behind them."""
+    config = settings.quality
+    findings = Findings(config=config)
+
+    resolve_language(findings, document)
+    check_pages(findings, document)
+    check_document(findings, document)
+    if not findings.empty_document:
+        check_readability(findings, document)
+        check_structure(findings, document)
+
+    result = _score(findings, config)
+    result.issues = findings.issues
+    result.recommendations = _recommend(findings.issues)
+    result.metrics = findings.metrics
+    log.debug(
+        "quality of %s: overall %.1f, %d issues",
+        document.path,
+        result.overall_score,
+        len(result.issues),
+    )
+    return result
+
+
+def _bounded(value: float) -> float:
+    return round(min(100.0, max(0.0, value)), 1)
+
+
+def _score(findings: Findings, config: QualitySettings) -> QualityResult:
+    if findings.empty_document:
+        return QualityResult(
+            overall_score=0.0,
+            readability_score=0.0,
+            structure_score=0.0,
+            content_quality_score=0.0,
+        )
+    readability = _bounded(
+        findings.readability_base - findings.penalties["readability"]
+    )
+    structure = _bounded(100.0 - findings.penalties["structure"])
+    content = _bounded(100.0 - findings.penalties["content"])
+    if findings.content_cap is not None:
+        content = min(content, findings.content_cap)
+
+    weighted = [
+        (structure, config.structure_weight),
+        (content, config.content_weight),
+    ]
+    if findings.readability_applicable:
+        weighted.append((readability, config.readability_weight))
+    total_weight = sum(weight for _, weight in weighted)
+    if total_weight == 0:
+        overall = sum(score for score, _ in weighted) / len(weighted)
+    else:
+        overall = sum(score * weight for score, weight in weighted) / total_weight
+    return QualityResult(
+        overall_score=_bounded(overall),
+        readability_score=readability,
+        structure_score=structure,
+        content_quality_score=content,
+    )
+
+
+def _recommend(issues: list[QualityIssue]) -> list[str]:
+    """Return one recommendation per issue code, most severe first.
+
+    Page-level codes name the affected pages; document-level codes repeat the
+    issue's own recommendation.
+    """
+    pages_by_code: dict[str, list[int]] = {}
+    first_by_code: dict[str, QualityIssue] = {}
+    for issue in issues:
+        first_by_code.setdefault(issue.code, issue)
+        if issue.page is not None:
+            pages_by_code.setdefault(issue.code, []).append(issue.page)
+    ordered = sorted(
+        first_by_code.values(), key=lambda issue: _SEVERITY_ORDER[issue.severity]
+    )
+    recommendations = []
+    for issue in ordered:
+        pages = pages_by_code.get(issue.code)
+        if pages:
+            advice = ISSUES[issue.code].advice
+            recommendations.append(f"{_describe_pages(pages)}: {advice}")
+        else:
+            recommendations.append(issue.recommendation)
+    return recommendations
+
+
+def _describe_pages(pages: list[int]) -> str:
+    shown = ", ".join(str(page) for page in pages[:10])
+    if len(pages) > 10:
+        shown += f" and {len(pages) - 10} more"
+    return f"Page {shown}" if len(pages) == 1 else f"Pages {shown}"

@@ -1,0 +1,183 @@
+"""Descriptions of every quality metric, issue code and score.
+
+``quality_metrics_catalog`` serves them to the ``get_quality_metrics`` MCP
+tool; the issue table also gives each code its severity and the advice that
+the per-document recommendations repeat.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NamedTuple
+
+Severity = Literal["info", "warning", "error"]
+
+
+class IssueSpec(NamedTuple):
+    severity: Severity
+    description: str
+    advice: str
+    setting: str | None
+
+
+ISSUES: dict[str, IssueSpec] = {
+    "empty_document": IssueSpec(
+        "error",
+        "No text was found in the whole document.",
+        "Check that the file is the intended document; if it is a scan, "
+        "enable OCR (extraction.ocr) or rescan it.",
+        None,
+    ),
+    "near_empty_document": IssueSpec(
+        "warning",
+        "The document has fewer non-space characters than the minimum.",
+        "Check that the whole document was captured (all pages, not a cover "
+        "sheet only).",
+        "quality.min_document_chars",
+    ),
+    "empty_page": IssueSpec(
+        "warning",
+        "A page has fewer non-space characters than the minimum.",
+        "Remove blank pages, or rescan them if they should carry text.",
+        "quality.empty_page_chars",
+    ),
+    "no_text_layer": IssueSpec(
+        "error",
+        "A page has no text layer and was not OCR'd, so no text was read.",
+        "Run OCR on the file (enable extraction.ocr and install tesseract) or "
+        "ask for a PDF with a text layer.",
+        None,
+    ),
+    "garbage_text": IssueSpec(
+        "error",
+        "A page's text is unreadable: unmapped glyphs (cid:N), replacement "
+        "characters or mostly non-word tokens.",
+        "Re-export the PDF with embedded fonts that map to Unicode, or OCR "
+        "the page instead of using its text layer.",
+        "quality.garbage_ratio",
+    ),
+    "low_ocr_confidence": IssueSpec(
+        "warning",
+        "tesseract's mean word confidence on an OCR'd page is below the minimum.",
+        "Rescan at 300 dpi or higher, straight and with good contrast, and "
+        "check the OCR language (extraction.ocr_languages).",
+        "quality.low_ocr_confidence",
+    ),
+    "ocr_truncated": IssueSpec(
+        "warning",
+        "OCR stopped before the last page because of the page limit, so some "
+        "pages were not read.",
+        "Raise extraction.max_ocr_pages or split the document.",
+        "extraction.max_ocr_pages",
+    ),
+    "long_sentences": IssueSpec(
+        "info",
+        "Too large a share of sentences exceeds the word limit.",
+        "Split long sentences into shorter ones.",
+        "quality.long_sentence_words, quality.long_sentence_share",
+    ),
+    "no_headings_long_document": IssueSpec(
+        "info",
+        "A long document has no headings.",
+        "Add headings that divide the document into sections.",
+        "quality.headings_expected_words",
+    ),
+    "repeated_text": IssueSpec(
+        "warning",
+        "A large share of the text repeats lines or paragraphs found earlier.",
+        "Remove duplicated passages, or check that extraction did not read "
+        "the same layer twice.",
+        "quality.repeated_text_ratio",
+    ),
+    "extension_mismatch": IssueSpec(
+        "warning",
+        "The file extension names another type than the content has.",
+        "Rename the file with the extension of its real type.",
+        None,
+    ),
+}
+
+SCORES: dict[str, str] = {
+    "overall_score": "Weighted mean of the three scores below with weights "
+    "quality.readability_weight, structure_weight and content_weight; "
+    "readability is left out when not applicable. 0 for an empty document.",
+    "readability_score": "100 x Flesch reading ease / quality.readability_target, "
+    "capped to 0-100, minus up to 30 when long_sentences fires. 100 and left "
+    "out of the overall score when not applicable (language without a Flesch "
+    "variant, or fewer than quality.readability_min_words words).",
+    "structure_score": "100 minus 30 for no_headings_long_document and minus "
+    "100 x the repeated-text share (at most 50) for repeated_text.",
+    "content_quality_score": "100 minus 80 x share of garbage pages, 80 x share "
+    "of pages without a text layer, 40 x share of empty pages, 50 x share of "
+    "low-confidence OCR pages, 20 for ocr_truncated and 10 for "
+    "extension_mismatch; at most 30 for a near-empty document.",
+}
+
+METRICS: dict[str, str] = {
+    "language": "ISO 639-1 code the readability formulas used",
+    "language_source": "document (from extraction), detected (stopwords) or "
+    "fallback (quality.fallback_language)",
+    "pages": "number of pages",
+    "empty_pages": "pages below quality.empty_page_chars non-space characters",
+    "garbage_pages": "pages judged garbage, left out of readability",
+    "no_text_layer_pages": "pages with neither a text layer nor OCR",
+    "ocr_pages": "pages whose text came from tesseract",
+    "ocr_share": "ocr_pages / pages",
+    "mean_ocr_confidence": "mean of tesseract page confidences (0-100), None "
+    "without OCR pages",
+    "min_ocr_confidence": "lowest tesseract page confidence",
+    "characters_total": "non-space characters in all pages",
+    "total_words": "whitespace-separated tokens in the pages used for readability",
+    "words": "words analysed for readability (punctuation removed)",
+    "sentences": "sentences of three or more words in the analysed text",
+    "syllables": "pyphen syllables in the analysed words",
+    "polysyllables": "words of three or more syllables",
+    "complex_words": "Gunning fog complex words: 3+ syllables, not on the "
+    "Dale-Chall easy-word list",
+    "long_words": "words of more than six letters",
+    "letters": "letters and digits in the analysed words",
+    "characters": "non-space characters in the analysed text",
+    "tokens": "whitespace-separated tokens in the analysed text",
+    "readability_sampled": "true when only the first quality.readability_max_words "
+    "words were analysed",
+    "readability_applicable": "false when readability is not scored",
+    "readability_formula": "the Flesch variant used (Amstad, Kandel-Moles, ...)",
+    "flesch_reading_ease": "language-specific Flesch reading ease, 0 hard to 100 easy",
+    "flesch_kincaid_grade": "Flesch-Kincaid US school grade",
+    "gunning_fog": "Gunning fog index (grade)",
+    "smog_index": "SMOG grade",
+    "coleman_liau_index": "Coleman-Liau index (grade)",
+    "automated_readability_index": "automated readability index (grade)",
+    "words_per_sentence": "mean words per sentence",
+    "long_sentences": "sentences over quality.long_sentence_words words",
+    "long_sentence_share": "long_sentences / sentences",
+    "max_sentence_words": "words in the longest sentence",
+    "headings": "headings found",
+    "headings_source": "extraction, or text (Markdown # lines, CHAPTER/Section "
+    "lines, short capitalised lines) when extraction found none",
+    "tables": "tables found by extraction",
+    "repeated_text_share": "share of characters in lines of 20+ characters that "
+    "repeat an earlier line",
+    "extension_mismatch": "true when the extension names another type",
+    "garbage_checker": "textcheck, or fallback until docflow.core.textcheck exists",
+}
+
+
+def quality_metrics_catalog() -> list[dict[str, Any]]:
+    """Return every score, metric and issue code with its description."""
+    entries: list[dict[str, Any]] = []
+    for name, description in SCORES.items():
+        entries.append({"kind": "score", "name": name, "description": description})
+    for name, description in METRICS.items():
+        entries.append({"kind": "metric", "name": name, "description": description})
+    for code, spec in ISSUES.items():
+        entries.append(
+            {
+                "kind": "issue",
+                "name": code,
+                "severity": spec.severity,
+                "description": spec.description,
+                "recommendation": spec.advice,
+                "setting": spec.setting,
+            }
+        )
+    return entries

@@ -1,0 +1,417 @@
+"""The quality checks: each adds issues, metrics and score penalties to Findings."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from docflow.core import readability
+from docflow.core.models import ExtractedDocument, Page, QualityIssue
+from docflow.core.quality._catalog import ISSUES
+from docflow.core.quality._garbage import judge_text_fallback
+from docflow.core.quality._text import (
+    count_text_headings,
+    guess_language,
+    measure_repeated_share,
+)
+
+if TYPE_CHECKING:
+    from docflow.core.config import QualitySettings
+
+log = logging.getLogger(__name__)
+
+# Score penalties, in points out of 100 (see the package docstring).
+_NO_HEADINGS_PENALTY = 30.0
+_MAX_REPEAT_PENALTY = 50.0
+_MAX_LONG_SENTENCE_PENALTY = 30.0
+_GARBAGE_PAGE_WEIGHT = 80.0
+_NO_TEXT_PAGE_WEIGHT = 80.0
+_EMPTY_PAGE_WEIGHT = 40.0
+_LOW_OCR_PAGE_WEIGHT = 50.0
+_OCR_TRUNCATED_PENALTY = 20.0
+_EXTENSION_MISMATCH_PENALTY = 10.0
+_NEAR_EMPTY_CAP = 30.0
+# Characters of one page judged for garbage; a 3 MB text page otherwise
+# takes seconds in the word checks.
+_GARBAGE_SAMPLE_CHARS = 50_000
+
+# Page flags extraction may set that mean OCR skipped the page for the limit.
+_OCR_SKIPPED_FLAGS = frozenset({"ocr_truncated", "ocr_skipped", "ocr_limit"})
+# NOTE: extraction has no structured marker for truncated OCR yet, so a
+# warning that mentions OCR and a page limit is also read as one.
+_OCR_LIMIT_WARNING = re.compile(
+    r"\bocr\b.*\b(max_ocr_pages|limit|truncat\w*|skipp\w*|stopp\w*)", re.IGNORECASE
+)
+_EXTENSIONS = {
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "text": ".txt",
+    "markdown": ".md",
+    "html": ".html",
+    "eml": ".eml",
+}
+
+
+@dataclass
+class Findings:
+    """Issues, metrics and penalties collected while checking one document."""
+
+    config: QualitySettings
+    issues: list[QualityIssue] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    penalties: dict[str, float] = field(
+        default_factory=lambda: {"readability": 0.0, "structure": 0.0, "content": 0.0}
+    )
+    readable_pages: list[Page] = field(default_factory=list)
+    page_problems: dict[str, int] = field(default_factory=dict)
+    empty_document: bool = False
+    content_cap: float | None = None
+    readability_base: float = 100.0
+    readability_applicable: bool = False
+    language: str = "en"
+
+    def add(
+        self, code: str, message: str, recommendation: str, page: int | None = None
+    ) -> None:
+        self.issues.append(
+            QualityIssue(
+                code=code,
+                message=message,
+                severity=ISSUES[code].severity,
+                page=page,
+                recommendation=recommendation,
+            )
+        )
+
+    def add_page_issues(self, code: str, entries: list[tuple[int, str, str]]) -> None:
+        """Add one issue per (page, message, recommendation), summarising the
+        pages past ``max_page_issues``."""
+        limit = self.config.max_page_issues
+        for page, message, recommendation in entries[:limit]:
+            self.add(code, message, recommendation, page)
+        if len(entries) > limit:
+            rest = [page for page, _, _ in entries[limit:]]
+            self.add(
+                code,
+                f"{len(rest)} more pages have {code} (pages {rest[0]}-{rest[-1]}); "
+                f"only the first {limit} are listed (quality.max_page_issues).",
+                ISSUES[code].advice,
+            )
+
+
+def _visible_chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def _judge_garbage(
+    text: str, language: str | None, config: QualitySettings
+) -> list[str]:
+    """Return the reasons ``text`` is garbage, or an empty list when it is not."""
+    # NOTE: only the start of a very long page is judged, so garbage that
+    # begins after the first _GARBAGE_SAMPLE_CHARS characters goes unnoticed.
+    text = text[:_GARBAGE_SAMPLE_CHARS]
+    try:
+        from docflow.core.textcheck import judge_text
+    except ImportError:
+        verdict = judge_text_fallback(text, config.garbage_ratio)
+        return verdict.reasons if verdict.is_garbage else []
+    verdict = judge_text(text, language)
+    if not verdict.is_garbage:
+        return []
+    return list(verdict.reasons) or ["judged garbage by the text check"]
+
+
+def _garbage_checker_name() -> str:
+    try:
+        import docflow.core.textcheck  # noqa: F401
+    except ImportError:
+        return "fallback"
+    return "textcheck"
+
+
+def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] | None:
+    """Return the (code, message, recommendation) that keeps ``page`` out of
+    readability, or None when its text is usable."""
+    config = findings.config
+    number = page.number
+    if page.method == "none" or "no_text_layer" in page.flags:
+        message = f"Page {number} has no text layer and was not OCR'd."
+        return "no_text_layer", message, ISSUES["no_text_layer"].advice
+    chars = _visible_chars(page.text)
+    if chars < config.empty_page_chars or "empty" in page.flags:
+        message = (
+            f"Page {number} has {chars} non-space characters, fewer than "
+            f"{config.empty_page_chars} (quality.empty_page_chars)."
+        )
+        advice = f"Remove page {number} if it is blank on purpose, or rescan it."
+        return "empty_page", message, advice
+    reasons = _judge_garbage(page.text, findings.language, config)
+    if "garbage_text" in page.flags and not reasons:
+        reasons = ["flagged by extraction"]
+    if reasons:
+        message = f"Page {number} text is unreadable: {'; '.join(reasons)}."
+        return "garbage_text", message, ISSUES["garbage_text"].advice
+    return None
+
+
+def _check_ocr_confidence(findings: Findings, pages: list[Page]) -> None:
+    config = findings.config
+    confidences = [
+        page.ocr_confidence
+        for page in pages
+        if page.method == "ocr" and page.ocr_confidence is not None
+    ]
+    findings.metrics["mean_ocr_confidence"] = (
+        round(sum(confidences) / len(confidences), 1) if confidences else None
+    )
+    findings.metrics["min_ocr_confidence"] = (
+        round(min(confidences), 1) if confidences else None
+    )
+    low = []
+    for page in pages:
+        confidence = page.ocr_confidence
+        if page.method != "ocr" or confidence is None:
+            continue
+        if confidence < config.low_ocr_confidence:
+            message = (
+                f"OCR confidence on page {page.number} is {confidence:.0f}, below "
+                f"{config.low_ocr_confidence:.0f} (quality.low_ocr_confidence)."
+            )
+            advice = (
+                f"Rescan page {page.number} at 300 dpi or higher, straight and "
+                "with good contrast."
+            )
+            low.append((page.number, message, advice))
+    findings.add_page_issues("low_ocr_confidence", low)
+    findings.page_problems["low_ocr_confidence"] = len(low)
+
+
+def check_pages(findings: Findings, document: ExtractedDocument) -> None:
+    """Find pages without text, empty pages, garbage pages and weak OCR.
+
+    Only pages with none of the first three problems are used for
+    readability and structure; low OCR confidence keeps a page in.
+    """
+    problems: dict[str, list[tuple[int, str, str]]] = {
+        "no_text_layer": [],
+        "empty_page": [],
+        "garbage_text": [],
+    }
+    for page in document.pages:
+        problem = _find_page_problem(findings, page)
+        if problem is None:
+            findings.readable_pages.append(page)
+        else:
+            code, message, advice = problem
+            problems[code].append((page.number, message, advice))
+
+    page_count = len(document.pages)
+    ocr_pages = sum(1 for page in document.pages if page.method == "ocr")
+    total_chars = sum(_visible_chars(page.text) for page in document.pages)
+    findings.empty_document = total_chars == 0
+    findings.metrics.update(
+        pages=page_count,
+        characters_total=total_chars,
+        empty_pages=len(problems["empty_page"]),
+        garbage_pages=len(problems["garbage_text"]),
+        no_text_layer_pages=len(problems["no_text_layer"]),
+        ocr_pages=ocr_pages,
+        ocr_share=round(ocr_pages / page_count, 3) if page_count else 0.0,
+        garbage_checker=_garbage_checker_name(),
+    )
+
+    # Empty pages of an empty document say nothing empty_document does not.
+    if findings.empty_document:
+        problems["empty_page"] = []
+    for code, entries in problems.items():
+        findings.add_page_issues(code, entries)
+        findings.page_problems[code] = len(entries)
+    _check_ocr_confidence(findings, findings.readable_pages)
+
+    if page_count:
+        weights = {
+            "garbage_text": _GARBAGE_PAGE_WEIGHT,
+            "no_text_layer": _NO_TEXT_PAGE_WEIGHT,
+            "empty_page": _EMPTY_PAGE_WEIGHT,
+            "low_ocr_confidence": _LOW_OCR_PAGE_WEIGHT,
+        }
+        for code, weight in weights.items():
+            share = findings.page_problems[code] / page_count
+            findings.penalties["content"] += weight * share
+
+
+def check_document(findings: Findings, document: ExtractedDocument) -> None:
+    """Find an empty or near-empty document, a wrong extension and cut-off OCR."""
+    config = findings.config
+    total_chars = findings.metrics["characters_total"]
+    findings.metrics["extension_mismatch"] = document.extension_mismatch
+    findings.metrics["detected_type"] = document.detected_type
+    if findings.empty_document:
+        findings.add(
+            "empty_document",
+            f"No text was found in {len(document.pages)} page(s).",
+            ISSUES["empty_document"].advice,
+        )
+    elif total_chars < config.min_document_chars:
+        findings.add(
+            "near_empty_document",
+            f"The document has {total_chars} non-space characters, fewer than "
+            f"{config.min_document_chars} (quality.min_document_chars).",
+            ISSUES["near_empty_document"].advice,
+        )
+        findings.content_cap = _NEAR_EMPTY_CAP
+
+    if document.extension_mismatch:
+        suffix = document.path.rsplit(".", 1)[-1] if "." in document.path else ""
+        expected = _EXTENSIONS.get(document.detected_type)
+        if expected is None and "/" in document.mime_type:
+            expected = "." + document.mime_type.split("/")[-1]
+        findings.add(
+            "extension_mismatch",
+            f"The extension .{suffix} does not match the detected type "
+            f"{document.detected_type}.",
+            f"Rename the file with the {expected or document.detected_type} extension.",
+        )
+        findings.penalties["content"] += _EXTENSION_MISMATCH_PENALTY
+
+    skipped = [
+        page.number
+        for page in document.pages
+        if _OCR_SKIPPED_FLAGS.intersection(page.flags)
+    ]
+    limit_warnings = [w for w in document.warnings if _OCR_LIMIT_WARNING.search(w)]
+    if skipped or limit_warnings or document.metadata.get("ocr_truncated"):
+        detail = (
+            f"{len(skipped)} page(s) were not OCR'd, from page {skipped[0]}"
+            if skipped
+            else "; ".join(limit_warnings) or "extraction reported truncated OCR"
+        )
+        findings.add(
+            "ocr_truncated",
+            f"OCR stopped early: {detail}.",
+            ISSUES["ocr_truncated"].advice,
+        )
+        findings.penalties["content"] += _OCR_TRUNCATED_PENALTY
+
+
+def _detect_language(text: str) -> str | None:
+    try:
+        from docflow.core.language import detect_language
+    except ImportError:
+        return guess_language(text[:_GARBAGE_SAMPLE_CHARS])
+    return detect_language(text)
+
+
+def resolve_language(findings: Findings, document: ExtractedDocument) -> None:
+    """Take the language from extraction, else guess it, else use the fallback."""
+    language = readability.normalize_language(document.language)
+    source = "document"
+    if language is None:
+        sample = "\n".join(page.text for page in document.pages[:20])
+        language = _detect_language(sample)
+        source = "detected"
+    if language is None:
+        language = readability.normalize_language(findings.config.fallback_language)
+        source = "fallback"
+    findings.language = language or "en"
+    findings.metrics["language"] = findings.language
+    findings.metrics["language_source"] = source
+
+
+def check_readability(findings: Findings, document: ExtractedDocument) -> None:
+    """Count text statistics once, derive the formulas and judge sentence length."""
+    config = findings.config
+    language = findings.language
+    stats = readability.count_text_statistics(
+        (page.text for page in findings.readable_pages),
+        language,
+        max_words=config.readability_max_words,
+        long_sentence_words=config.long_sentence_words,
+    )
+    formulas = readability.compute_readability(stats)
+    counts = stats.as_dict()
+    counts["readability_sampled"] = counts.pop("sampled")
+    counts.pop("language")
+    findings.metrics.update(counts)
+    findings.metrics.update(formulas)
+    findings.metrics["readability_max_words"] = config.readability_max_words
+    findings.metrics["words_per_sentence"] = (
+        round(stats.words / stats.sentences, 2) if stats.sentences else None
+    )
+
+    reading_ease = formulas["flesch_reading_ease"]
+    variant = readability.FLESCH_VARIANTS.get(language)
+    findings.metrics["readability_formula"] = variant.name if variant else None
+    if reading_ease is None or stats.words < config.readability_min_words:
+        findings.readability_applicable = False
+        findings.metrics["readability_applicable"] = False
+        findings.metrics["readability_note"] = (
+            f"{stats.words} words, fewer than {config.readability_min_words} "
+            "(quality.readability_min_words)"
+            if stats.words < config.readability_min_words
+            else f"no Flesch formula for language {language!r}"
+        )
+    else:
+        findings.readability_applicable = True
+        findings.metrics["readability_applicable"] = True
+        findings.readability_base = 100.0 * reading_ease / config.readability_target
+    _check_long_sentences(findings, stats)
+
+
+def _check_long_sentences(
+    findings: Findings, stats: readability.TextStatistics
+) -> None:
+    config = findings.config
+    share = stats.long_sentences / stats.sentences if stats.sentences else 0.0
+    findings.metrics["long_sentence_share"] = round(share, 3)
+    if stats.sentences == 0 or share <= config.long_sentence_share:
+        return
+    findings.add(
+        "long_sentences",
+        f"{stats.long_sentences} of {stats.sentences} sentences ({share:.0%}) have "
+        f"more than {config.long_sentence_words} words (quality.long_sentence_words); "
+        f"the limit is {config.long_sentence_share:.0%} (quality.long_sentence_share). "
+        f"The longest has {stats.max_sentence_words} words.",
+        f"Split sentences over {config.long_sentence_words} words into shorter ones.",
+    )
+    if findings.readability_applicable:
+        findings.penalties["readability"] += min(
+            _MAX_LONG_SENTENCE_PENALTY, 100.0 * (share - config.long_sentence_share)
+        )
+
+
+def check_structure(findings: Findings, document: ExtractedDocument) -> None:
+    """Find long documents without headings and repeated lines or paragraphs."""
+    config = findings.config
+    texts = [page.text for page in findings.readable_pages]
+    headings = len(document.headings)
+    source = "extraction"
+    if not headings:
+        headings = count_text_headings(texts)
+        source = "text"
+    findings.metrics.update(
+        headings=headings, headings_source=source, tables=document.tables
+    )
+    total_words = findings.metrics.get("total_words", 0)
+    if headings == 0 and total_words >= config.headings_expected_words:
+        findings.add(
+            "no_headings_long_document",
+            f"The document has {total_words} words and no headings; headings "
+            f"are expected from {config.headings_expected_words} words "
+            "(quality.headings_expected_words).",
+            "Add headings that divide the document into sections.",
+        )
+        findings.penalties["structure"] += _NO_HEADINGS_PENALTY
+
+    share = measure_repeated_share(texts)
+    findings.metrics["repeated_text_share"] = round(share, 3)
+    if share > config.repeated_text_ratio:
+        findings.add(
+            "repeated_text",
+            f"{share:.0%} of the text repeats earlier lines or paragraphs, more "
+            f"than {config.repeated_text_ratio:.0%} (quality.repeated_text_ratio).",
+            ISSUES["repeated_text"].advice,
+        )
+        findings.penalties["structure"] += min(_MAX_REPEAT_PENALTY, 100.0 * share)

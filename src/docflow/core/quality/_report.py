@@ -1,0 +1,124 @@
+"""Markdown summary of the quality of a batch of documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from docflow.core.models import DocumentResult, QualityIssue, QualityResult
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _escape(text: str) -> str:
+    """Escape a value for a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _unpack(
+    results: list[QualityResult | DocumentResult],
+) -> list[tuple[str, str, QualityResult | None, str | None]]:
+    """Return (name, status, quality, error) for each result."""
+    rows = []
+    for index, result in enumerate(results, start=1):
+        if isinstance(result, DocumentResult):
+            rows.append((result.path, str(result.status), result.quality, result.error))
+        else:
+            rows.append((f"document {index}", "ok", result, None))
+    return rows
+
+
+def _render_table(
+    rows: list[tuple[str, str, QualityResult | None, str | None]],
+) -> list[str]:
+    lines = [
+        "| Document | Status | Overall | Readability | Structure | Content | Issues |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, status, quality, _ in rows:
+        if quality is None:
+            lines.append(f"| {_escape(name)} | {status} | - | - | - | - | - |")
+            continue
+        lines.append(
+            f"| {_escape(name)} | {status} | {quality.overall_score:.1f} "
+            f"| {quality.readability_score:.1f} | {quality.structure_score:.1f} "
+            f"| {quality.content_quality_score:.1f} | {len(quality.issues)} |"
+        )
+    return lines
+
+
+def _render_issue_counts(qualities: list[QualityResult]) -> list[str]:
+    documents_by_code: Counter[str] = Counter()
+    severity_by_code: dict[str, str] = {}
+    for quality in qualities:
+        for code in {issue.code for issue in quality.issues}:
+            documents_by_code[code] += 1
+        for issue in quality.issues:
+            severity_by_code.setdefault(issue.code, issue.severity)
+    if not documents_by_code:
+        return ["No issues found."]
+    lines = ["| Issue | Severity | Documents |", "|---|---|---:|"]
+    ordered = sorted(
+        documents_by_code.items(),
+        key=lambda item: (_SEVERITY_ORDER[severity_by_code[item[0]]], -item[1]),
+    )
+    for code, count in ordered:
+        lines.append(f"| {code} | {severity_by_code[code]} | {count} |")
+    return lines
+
+
+def _render_issue(issue: QualityIssue) -> str:
+    where = f" (page {issue.page})" if issue.page is not None else ""
+    return f"- **{issue.severity}** `{issue.code}`{where}: {issue.message}"
+
+
+def _render_details(
+    rows: list[tuple[str, str, QualityResult | None, str | None]],
+) -> list[str]:
+    lines: list[str] = []
+    for name, status, quality, error in rows:
+        if quality is None:
+            if error:
+                lines += ["", f"### {name}", "", f"Not analysed ({status}): {error}"]
+            continue
+        if not quality.issues:
+            continue
+        lines += ["", f"### {name}", ""]
+        issues = sorted(
+            quality.issues, key=lambda issue: _SEVERITY_ORDER[issue.severity]
+        )
+        lines += [_render_issue(issue) for issue in issues]
+        if quality.recommendations:
+            lines += ["", "What to do:", ""]
+            lines += [f"1. {advice}" for advice in quality.recommendations]
+    return lines
+
+
+def render_report(results: list[QualityResult | DocumentResult]) -> str:
+    """Render a Markdown report: scores per document, issue counts, then details.
+
+    Documents without a quality result (failed or not analysed) are listed
+    with their status and error.
+    """
+    rows = _unpack(results)
+    qualities = [quality for _, _, quality, _ in rows if quality is not None]
+    lines = ["# Document quality report", ""]
+    if not rows:
+        return "\n".join(lines + ["No documents.", ""])
+
+    mean = (
+        sum(quality.overall_score for quality in qualities) / len(qualities)
+        if qualities
+        else None
+    )
+    noun = "document" if len(rows) == 1 else "documents"
+    summary = f"{len(rows)} {noun}, {len(qualities)} analysed"
+    if mean is not None:
+        summary += f", mean overall score {mean:.1f}"
+    lines += [summary + ".", "", "## Scores", ""]
+    lines += _render_table(rows)
+    lines += ["", "## Issues", ""]
+    lines += _render_issue_counts(qualities)
+    details = _render_details(rows)
+    if details:
+        lines += ["", "## Details"] + details
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,101 @@
+"""Text measures for quality checks: language guess, headings, repetition."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Frequent function words per language; a language wins with the most hits.
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "the and of to in is that for it with as was on are be this".split()
+    ),
+    "de": frozenset(
+        "der die und das ist nicht den von zu mit sich des auf für ein".split()
+    ),
+    "fr": frozenset("le la les et des est une dans que pour pas qui sur du au".split()),
+    "es": frozenset("el la los las y que de en un una por con para es del se".split()),
+    "nl": frozenset("de het een en van is dat niet op te zijn voor met ook".split()),
+    "it": frozenset("il la di che e un una per non sono con del della gli le".split()),
+    "pl": frozenset("i w na nie z się do to że jest o jak ale po co".split()),
+}
+_GUESS_WORDS = 3000  # words read to guess the language
+_MIN_GUESS_HITS = 5
+_WORD = re.compile(r"[^\W\d_]+")
+
+_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+_NAMED_HEADING = re.compile(
+    r"^\s*(?:chapter|section|part|article|appendix|kapitel|chapitre|"
+    r"abschnitt|artikel|capítulo|capitolo|hoofdstuk)\b[\s\dIVXLC.:]*\S*",
+    re.IGNORECASE,
+)
+_NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+[A-Z][^.!?]{0,70}$")
+_MAX_HEADING_WORDS = 10
+
+_MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
+_SPACES = re.compile(r"\s+")
+
+
+def guess_language(text: str) -> str | None:
+    """Guess the ISO 639-1 language of ``text`` from function words, or None."""
+    hits: Counter[str] = Counter()
+    for count, match in enumerate(_WORD.finditer(text)):
+        if count >= _GUESS_WORDS:
+            break
+        word = match.group().lower()
+        for language, stopwords in _STOPWORDS.items():
+            if word in stopwords:
+                hits[language] += 1
+    if not hits:
+        return None
+    language, best = hits.most_common(1)[0]
+    return language if best >= _MIN_GUESS_HITS else None
+
+
+def _is_heading_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped.split()) > _MAX_HEADING_WORDS:
+        return False
+    if _ATX_HEADING.match(line) or _NAMED_HEADING.match(stripped):
+        return True
+    if _NUMBERED_HEADING.match(stripped):
+        return True
+    letters = [char for char in stripped if char.isalpha()]
+    # A short line in capitals ("TERMS OF SERVICE") or ending in a colon.
+    if len(letters) >= 4 and all(char.isupper() for char in letters):
+        return True
+    return stripped.endswith(":") and len(stripped.split()) <= 5
+
+
+def count_text_headings(texts: list[str]) -> int:
+    """Count lines that read as headings in plain text or Markdown.
+
+    Used only when extraction reported no headings, so a .txt or .md file is
+    not judged to lack structure that it visibly has.
+    """
+    return sum(
+        1 for text in texts for line in text.splitlines() if _is_heading_line(line)
+    )
+
+
+def measure_repeated_share(texts: list[str]) -> float:
+    """Return the share of characters in lines that repeat an earlier line.
+
+    Only lines of at least 20 characters count, compared after collapsing
+    whitespace and case, so short page numbers, labels and running headers
+    weigh little.
+    """
+    seen: set[str] = set()
+    total = 0
+    repeated = 0
+    for text in texts:
+        for line in text.splitlines():
+            key = _SPACES.sub(" ", line).strip().lower()
+            if len(key) < _MIN_REPEAT_CHARS:
+                continue
+            total += len(key)
+            if key in seen:
+                repeated += len(key)
+            else:
+                seen.add(key)
+    return repeated / total if total else 0.0

@@ -1,0 +1,346 @@
+"""Readability statistics counted once per text, and the formulas derived from them.
+
+textstat 0.7.13 recounts words, sentences and syllables for every formula it is
+asked for, imports nltk and scipy (about 1.3 s), and looks English words up in
+NLTK's cmudict, which it downloads with ``nltk.download`` on the first English
+call. That download fails without network and must never run inside docflow.
+This module therefore never imports textstat. It tokenises the way textstat
+0.7.13 does (so the formulas agree with textstat on prose when textstat is
+also limited to pyphen), counts syllables with pyphen only, and computes every
+formula from one :class:`TextStatistics`.
+
+Differences from textstat 0.7.13, on purpose:
+
+- Syllables always come from pyphen hyphenation points plus one, never from
+  cmudict, so English counts differ slightly from textstat with cmudict.
+- Sentences also end at blank lines and before Markdown block markers (``#``,
+  ``-``, ``*``, ``+``, ``|``, ``>``, ``1.``), so headings and list items
+  without a full stop do not merge into one long "sentence". On prose the
+  count equals textstat's.
+- Long texts are sampled: only the first ``max_words`` words are analysed.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+__all__ = [
+    "FLESCH_VARIANTS",
+    "FleschVariant",
+    "TextStatistics",
+    "compute_readability",
+    "count_text_statistics",
+    "count_word_syllables",
+    "normalize_language",
+]
+
+log = logging.getLogger(__name__)
+
+
+class FleschVariant(NamedTuple):
+    """Constants of a Flesch reading ease formula: base - a * ASL - b * ASW.
+
+    ASL is words per sentence and ASW syllables per word. Every variant reads
+    on the same 0 (very hard) to 100 (very easy) scale.
+    """
+
+    name: str
+    base: float
+    sentence_length_weight: float
+    syllables_per_word_weight: float
+
+
+#: Flesch variants by ISO 639-1 code; the constants are those of textstat 0.7.13.
+FLESCH_VARIANTS: dict[str, FleschVariant] = {
+    "en": FleschVariant("Flesch reading ease", 206.835, 1.015, 84.6),
+    "de": FleschVariant("Amstad (German Flesch)", 180.0, 1.0, 58.5),
+    "fr": FleschVariant("Kandel-Moles (French Flesch)", 207.0, 1.015, 73.6),
+    "es": FleschVariant("Fernández Huerta (Spanish Flesch)", 206.84, 1.02, 60.0),
+    "nl": FleschVariant("Douma (Dutch Flesch)", 206.835, 0.93, 77.0),
+    "it": FleschVariant("Flesch-Vacca (Italian Flesch)", 217.0, 1.3, 60.0),
+}
+
+# pyphen dictionary per language; en_US is the one textstat uses for English.
+_PYPHEN_DICTIONARIES = {
+    "en": "en_US",
+    "de": "de_DE",
+    "fr": "fr",
+    "es": "es",
+    "nl": "nl_NL",
+    "it": "it_IT",
+    "pl": "pl_PL",
+    "pt": "pt_PT",
+}
+
+# Tesseract and ISO 639-2 codes that extraction may report, to ISO 639-1.
+_LANGUAGE_ALIASES = {
+    "eng": "en",
+    "deu": "de",
+    "ger": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "nld": "nl",
+    "dut": "nl",
+    "ita": "it",
+    "pol": "pl",
+    "por": "pt",
+}
+
+# Gunning fog counts words of 3+ syllables as complex (textstat: 4 for Polish).
+_COMPLEX_SYLLABLES = {"pl": 4}
+_LONG_WORD_LETTERS = 6  # a "long word" has more letters than this
+_MIN_SENTENCE_WORDS = 3  # textstat ignores shorter fragments when counting
+
+# Tokenisation copied in behaviour from textstat 0.7.13 (remove_punctuation,
+# list_words, count_sentences) so the counts agree with it.
+_CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
+_PUNCTUATION_KEEP_APOSTROPHE = re.compile(r"[^\w\s\']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+_WHITESPACE = re.compile(r"\s")
+_NON_SPACE_RUN = re.compile(r"\S+")
+# A block ends at a blank line or before a line that starts a Markdown block.
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[#*+|>-]|\d+[.)]\s))")
+
+
+@dataclass(frozen=True)
+class TextStatistics:
+    """Counts over the analysed text, from which every formula is derived."""
+
+    language: str
+    words: int
+    sentences: int
+    syllables: int
+    polysyllables: int
+    complex_words: int
+    long_words: int
+    letters: int
+    characters: int
+    tokens: int
+    long_sentences: int
+    max_sentence_words: int
+    total_words: int
+    sampled: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the counts as a plain dict for result metrics."""
+        return asdict(self)
+
+
+def normalize_language(language: str | None) -> str | None:
+    """Return the ISO 639-1 code for ``en``, ``en_US``, ``en-GB`` or ``eng``."""
+    if not language:
+        return None
+    root = re.split(r"[_\-+]", language.strip().lower(), maxsplit=1)[0]
+    return _LANGUAGE_ALIASES.get(root, root) or None
+
+
+@functools.lru_cache(maxsize=16)
+def _load_hyphenator(language: str) -> Any:
+    import pyphen
+
+    name = _PYPHEN_DICTIONARIES.get(language) or pyphen.language_fallback(language)
+    if not name:
+        return None
+    return pyphen.Pyphen(lang=name)
+
+
+def has_syllable_dictionary(language: str) -> bool:
+    """Return whether pyphen has a hyphenation dictionary for ``language``."""
+    return _load_hyphenator(language) is not None
+
+
+@functools.lru_cache(maxsize=200_000)
+def count_word_syllables(word: str, language: str) -> int:
+    """Count the syllables of one lower-case word: pyphen hyphenation points + 1."""
+    hyphenator = _load_hyphenator(language)
+    if hyphenator is None:
+        return 1
+    return len(hyphenator.positions(word)) + 1
+
+
+@functools.lru_cache(maxsize=4)
+def _load_easy_words(language: str) -> frozenset[str]:
+    """Load textstat's Dale-Chall easy-word list, which Gunning fog exempts.
+
+    The list is read from textstat's installed data files; ``find_spec`` locates
+    the package without importing it. Only English and Spanish lists exist in
+    textstat 0.7.13; other languages get no exemptions.
+    """
+    if language not in ("en", "es"):
+        return frozenset()
+    spec = importlib.util.find_spec("textstat")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(spec.submodule_search_locations[0]) / "resources" / language
+    try:
+        lines = (path / "easy_words.txt").read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        log.warning("textstat easy-word list not readable (%s); fog counts differ", exc)
+        return frozenset()
+    return frozenset(line.strip() for line in lines)
+
+
+def _list_words(text: str) -> list[str]:
+    text = _NONCONTRACTION_APOSTROPHE.sub("", text)
+    return _PUNCTUATION_KEEP_APOSTROPHE.sub("", text).split()
+
+
+def _truncate_words(text: str, max_words: int) -> tuple[str, int, bool]:
+    """Return the first ``max_words`` whitespace tokens of ``text``, the token
+    count of the whole text and whether it was cut."""
+    end = 0
+    count = 0
+    for count, match in enumerate(_NON_SPACE_RUN.finditer(text), start=1):
+        if count == max_words:
+            end = match.end()
+            break
+    else:
+        return text, count, False
+    total = count + sum(1 for _ in _NON_SPACE_RUN.finditer(text, end))
+    return text[:end], total, True
+
+
+class _Counter:
+    """Running totals over the blocks of text fed to it."""
+
+    def __init__(self, language: str, long_sentence_words: int) -> None:
+        self.language = language
+        self.long_sentence_words = long_sentence_words
+        self.complex_threshold = _COMPLEX_SYLLABLES.get(language, 3)
+        self.easy_words = _load_easy_words(language)
+        self.totals = dict.fromkeys(
+            (
+                "words sentences syllables polysyllables complex_words long_words "
+                "letters characters tokens long_sentences max_sentence_words"
+            ).split(),
+            0,
+        )
+
+    def add_block(self, block: str) -> None:
+        totals = self.totals
+        words = _list_words(block)
+        totals["words"] += len(words)
+        totals["tokens"] += len(block.split())
+        totals["characters"] += len(_WHITESPACE.sub("", block))
+        for word in words:
+            bare = word.replace("'", "")
+            totals["letters"] += len(bare)
+            if len(bare) > _LONG_WORD_LETTERS:
+                totals["long_words"] += 1
+            lower = word.lower()
+            syllables = count_word_syllables(lower, self.language)
+            totals["syllables"] += syllables
+            if syllables >= 3:
+                totals["polysyllables"] += 1
+            if syllables >= self.complex_threshold and lower not in self.easy_words:
+                totals["complex_words"] += 1
+        self._add_sentences(block)
+
+    def _add_sentences(self, block: str) -> None:
+        totals = self.totals
+        for sentence in _SENTENCE.findall(block):
+            length = len(_list_words(sentence))
+            if length < _MIN_SENTENCE_WORDS:
+                continue
+            totals["sentences"] += 1
+            totals["max_sentence_words"] = max(totals["max_sentence_words"], length)
+            if length > self.long_sentence_words:
+                totals["long_sentences"] += 1
+
+
+def count_text_statistics(
+    texts: Iterable[str],
+    language: str,
+    *,
+    max_words: int,
+    long_sentence_words: int = 45,
+) -> TextStatistics:
+    """Count words, sentences, syllables and the rest over ``texts`` in one pass.
+
+    ``texts`` are read in order (one per page) until ``max_words`` whitespace
+    tokens have been analysed; the rest is only counted towards
+    ``total_words``. Sentences never span two texts. A text with words has at
+    least one sentence, as in textstat.
+    """
+    counter = _Counter(language, long_sentence_words)
+    budget = max_words
+    total_words = 0
+    sampled = False
+    for text in texts:
+        if budget <= 0:
+            total_words += len(text.split())
+            sampled = True
+            continue
+        analysed, words_in_text, cut = _truncate_words(text, budget)
+        total_words += words_in_text
+        sampled = sampled or cut
+        budget -= min(words_in_text, budget)
+        for block in _BLOCK_BREAK.split(analysed):
+            if block.strip():
+                counter.add_block(block)
+    totals = counter.totals
+    if totals["words"] and not totals["sentences"]:
+        totals["sentences"] = 1
+    return TextStatistics(
+        language=language, total_words=total_words, sampled=sampled, **totals
+    )
+
+
+def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
+    """Derive every readability formula from ``stats``, as textstat 0.7.13 does.
+
+    ``flesch_reading_ease`` uses the variant for ``stats.language`` and is
+    None when the language has no Flesch variant; the grade-level formulas are
+    English formulas and are reported for every language. All values are None
+    when the text has no words.
+    """
+    names = (
+        "flesch_reading_ease flesch_kincaid_grade gunning_fog smog_index "
+        "coleman_liau_index automated_readability_index"
+    ).split()
+    if not stats.words or not stats.sentences:
+        return dict.fromkeys(names, None)
+
+    words_per_sentence = stats.words / stats.sentences
+    syllables_per_word = stats.syllables / stats.words
+    variant = FLESCH_VARIANTS.get(stats.language)
+    reading_ease = None
+    if variant is not None:
+        reading_ease = (
+            variant.base
+            - variant.sentence_length_weight * words_per_sentence
+            - variant.syllables_per_word_weight * syllables_per_word
+        )
+    letters_per_100 = 100 * stats.letters / stats.words
+    sentences_per_100 = 100 * stats.sentences / stats.words
+    values = {
+        "flesch_reading_ease": reading_ease,
+        "flesch_kincaid_grade": 0.39 * words_per_sentence
+        + 11.8 * syllables_per_word
+        - 15.59,
+        "gunning_fog": 0.4
+        * (words_per_sentence + 100 * stats.complex_words / stats.words),
+        "smog_index": 1.043 * math.sqrt(30 * stats.polysyllables / stats.sentences)
+        + 3.1291,
+        "coleman_liau_index": 0.058 * letters_per_100
+        - 0.296 * sentences_per_100
+        - 15.8,
+        "automated_readability_index": 4.71 * stats.characters / stats.tokens
+        + 0.5 * words_per_sentence
+        - 21.43,
+    }
+    return {name: _round(value) for name, value in values.items()}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

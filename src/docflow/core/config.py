@@ -34,6 +34,16 @@ class _Section(BaseModel):
 class StoreSettings(_Section):
     database: str = ".docflow/docflow.duckdb"
     cache_dir: str = ".docflow/cache"
+    flush_rows: int = Field(default=500, ge=1, description="results per write")
+    flush_seconds: float = Field(
+        default=2.0, gt=0, description="longest wait before queued results are written"
+    )
+    lock_notice_seconds: float = Field(
+        default=5.0, ge=0, description="wait for the database lock before logging it"
+    )
+    lock_timeout: float = Field(
+        default=600.0, gt=0, description="seconds to wait for the database lock"
+    )
 
 
 class WorkerSettings(_Section):

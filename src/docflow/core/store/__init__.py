@@ -1,0 +1,33 @@
+"""DuckDB store of results, runs, the result cache and corrections.
+
+Several docflow processes may use one database file: each opens it only for
+a short transaction under a lock on ``<database>.lock`` (``_lock``), and a
+processing command stores its results in batches from one writer thread
+(``_writer``). Tables and migrations are in ``_schema``.
+"""
+
+from docflow.core.store._rows import FileStat, PendingResult, display_path
+from docflow.core.store._schema import SCHEMA_VERSION
+from docflow.core.store._store import (
+    CACHEABLE_STATUSES,
+    CacheHit,
+    Correction,
+    RunRecord,
+    Store,
+    StoredResult,
+)
+from docflow.core.store._writer import ResultWriter
+
+__all__ = [
+    "CACHEABLE_STATUSES",
+    "SCHEMA_VERSION",
+    "CacheHit",
+    "Correction",
+    "FileStat",
+    "PendingResult",
+    "ResultWriter",
+    "RunRecord",
+    "Store",
+    "StoredResult",
+    "display_path",
+]

@@ -1,0 +1,337 @@
+"""Conversion of DocumentResults to Arrow batches and of stored rows back.
+
+A flush turns a list of results into one Arrow table per database table, so
+DuckDB inserts each batch with a single ``INSERT ... SELECT`` instead of one
+statement per row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    DocumentResult,
+    Evidence,
+    Fact,
+    QualityIssue,
+    QualityResult,
+)
+
+if TYPE_CHECKING:
+    import pyarrow
+
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "FileStat",
+    "PendingResult",
+    "build_batches",
+    "display_path",
+    "result_from_row",
+]
+
+
+def display_path(path: str) -> str:
+    """Return ``path`` as valid UTF-8 text, escaping undecodable bytes.
+
+    File names are bytes on POSIX; Python keeps undecodable bytes as lone
+    surrogates, which neither DuckDB nor a UTF-8 stdout accepts.
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """Identity of a file on disk for the (path, size, mtime) cache shortcut."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class PendingResult:
+    """A result waiting to be written, with the file's stat before it was read."""
+
+    result: DocumentResult
+    settings_fingerprint: str
+    run_id: int | None
+    processed_at: datetime
+    stat: FileStat | None = None
+
+
+#: Columns of the documents table in insertion order.
+DOCUMENT_COLUMNS = (
+    "id",
+    "path",
+    "content_hash",
+    "size",
+    "detected_type",
+    "extension_mismatch",
+    "pages",
+    "status",
+    "error",
+    "review_status",
+    "warnings",
+    "duration_ms",
+    "cached",
+    "model_version",
+    "settings_fingerprint",
+    "has_classification",
+    "has_quality",
+    "run_id",
+    "processed_at",
+    "stored_at",
+    "is_current",
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _document_row(
+    document_id: int, pending: PendingResult, stored_at: datetime
+) -> dict[str, Any]:
+    result = pending.result
+    classification = result.classification
+    return {
+        "id": document_id,
+        "path": display_path(result.path),
+        "content_hash": result.content_hash,
+        "size": result.size,
+        "detected_type": result.detected_type,
+        "extension_mismatch": result.extension_mismatch,
+        "pages": result.pages,
+        "status": str(result.status),
+        "error": display_path(result.error) if result.error else None,
+        "review_status": str(result.review_status) if result.review_status else None,
+        "warnings": _dumps([display_path(w) for w in result.warnings]),
+        "duration_ms": float(result.duration_ms),
+        "cached": result.cached,
+        "model_version": (
+            classification.metadata.model_version if classification else None
+        ),
+        "settings_fingerprint": pending.settings_fingerprint,
+        "has_classification": classification is not None,
+        "has_quality": result.quality is not None,
+        "run_id": pending.run_id,
+        "processed_at": pending.processed_at,
+        "stored_at": stored_at,
+        "is_current": True,
+    }
+
+
+def _classification_row(document_id: int, item: ClassificationResult) -> dict:
+    return {
+        "document_id": document_id,
+        "category": item.category,
+        "confidence": float(item.confidence),
+        "processing_method": item.processing_method,
+        "keywords": _dumps(item.keywords),
+        "evidence": _dumps([e.model_dump(mode="json") for e in item.evidence]),
+        "facts": _dumps([f.model_dump(mode="json") for f in item.facts]),
+        "metadata": _dumps(item.metadata.model_dump(mode="json")),
+        "model_version": item.metadata.model_version,
+    }
+
+
+def _quality_row(document_id: int, item: QualityResult) -> dict:
+    return {
+        "document_id": document_id,
+        "overall_score": float(item.overall_score),
+        "readability_score": float(item.readability_score),
+        "structure_score": float(item.structure_score),
+        "content_quality_score": float(item.content_quality_score),
+        "issues": _dumps([i.model_dump(mode="json") for i in item.issues]),
+        "recommendations": _dumps(item.recommendations),
+        "metrics": _dumps(item.metrics),
+    }
+
+
+def _fact_row(document_id: int, fact: Fact) -> dict:
+    return {
+        "document_id": document_id,
+        "kind": fact.kind,
+        "value": fact.value,
+        "normalized": fact.normalized,
+        "currency": fact.currency,
+        "page": fact.page,
+        "span_start": fact.start,
+        "span_end": fact.end,
+    }
+
+
+def _file_stat_row(pending: PendingResult, seen_at: datetime) -> dict | None:
+    # A size that differs from the hashed size means the file changed while
+    # it was read: storing that stat could map it to the wrong hash.
+    result, stat = pending.result, pending.stat
+    if stat is None or result.content_hash is None or stat.size != result.size:
+        return None
+    return {
+        "path": display_path(result.path),
+        "size": stat.size,
+        "mtime_ns": stat.mtime_ns,
+        "content_hash": result.content_hash,
+        "seen_at": seen_at,
+    }
+
+
+_SCHEMAS: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("id", "int64"),
+        ("path", "string"),
+        ("content_hash", "string"),
+        ("size", "int64"),
+        ("detected_type", "string"),
+        ("extension_mismatch", "bool"),
+        ("pages", "int32"),
+        ("status", "string"),
+        ("error", "string"),
+        ("review_status", "string"),
+        ("warnings", "string"),
+        ("duration_ms", "float64"),
+        ("cached", "bool"),
+        ("model_version", "string"),
+        ("settings_fingerprint", "string"),
+        ("has_classification", "bool"),
+        ("has_quality", "bool"),
+        ("run_id", "int64"),
+        ("processed_at", "timestamp[us]"),
+        ("stored_at", "timestamp[us]"),
+        ("is_current", "bool"),
+    ],
+    "classifications": [
+        ("document_id", "int64"),
+        ("category", "string"),
+        ("confidence", "float64"),
+        ("processing_method", "string"),
+        ("keywords", "string"),
+        ("evidence", "string"),
+        ("facts", "string"),
+        ("metadata", "string"),
+        ("model_version", "string"),
+    ],
+    "quality_results": [
+        ("document_id", "int64"),
+        ("overall_score", "float64"),
+        ("readability_score", "float64"),
+        ("structure_score", "float64"),
+        ("content_quality_score", "float64"),
+        ("issues", "string"),
+        ("recommendations", "string"),
+        ("metrics", "string"),
+    ],
+    "facts": [
+        ("document_id", "int64"),
+        ("kind", "string"),
+        ("value", "string"),
+        ("normalized", "string"),
+        ("currency", "string"),
+        ("page", "int32"),
+        ("span_start", "int32"),
+        ("span_end", "int32"),
+    ],
+    "file_stats": [
+        ("path", "string"),
+        ("size", "int64"),
+        ("mtime_ns", "int64"),
+        ("content_hash", "string"),
+        ("seen_at", "timestamp[us]"),
+    ],
+}
+
+
+def _to_table(name: str, rows: list[dict]) -> pyarrow.Table:
+    import pyarrow as pa
+
+    fields = _SCHEMAS[name]
+    schema = pa.schema(
+        [pa.field(column, pa.type_for_alias(kind)) for column, kind in fields]
+    )
+    columns = {column: [row[column] for row in rows] for column, _ in fields}
+    return pa.table(columns, schema=schema)
+
+
+def build_batches(
+    pending: Sequence[PendingResult], first_id: int, stored_at: datetime
+) -> dict[str, pyarrow.Table]:
+    """Return one Arrow table per database table for ``pending``.
+
+    Document ids are ``first_id``, ``first_id + 1``, ... in the order given.
+    """
+    rows: dict[str, list[dict]] = {name: [] for name in _SCHEMAS}
+    for offset, item in enumerate(pending):
+        document_id = first_id + offset
+        rows["documents"].append(_document_row(document_id, item, stored_at))
+        result = item.result
+        if result.classification is not None:
+            classification = result.classification
+            rows["classifications"].append(
+                _classification_row(document_id, classification)
+            )
+            rows["facts"].extend(
+                _fact_row(document_id, f) for f in classification.facts
+            )
+        if result.quality is not None:
+            rows["quality_results"].append(_quality_row(document_id, result.quality))
+        stat_row = _file_stat_row(item, stored_at)
+        if stat_row is not None:
+            rows["file_stats"].append(stat_row)
+    return {name: _to_table(name, table_rows) for name, table_rows in rows.items()}
+
+
+def _loads(value: str | None, default: Any) -> Any:
+    return json.loads(value) if value else default
+
+
+def result_from_row(row: Mapping[str, Any]) -> DocumentResult:
+    """Rebuild a DocumentResult from a joined documents/classification/quality row."""
+    classification = None
+    if row.get("category") is not None:
+        classification = ClassificationResult(
+            category=row["category"],
+            confidence=row["confidence"],
+            keywords=_loads(row["keywords"], []),
+            evidence=[Evidence(**e) for e in _loads(row["evidence"], [])],
+            processing_method=row["processing_method"],
+            facts=[Fact(**f) for f in _loads(row["facts"], [])],
+            metadata=ClassificationMetadata(**_loads(row["metadata"], {})),
+        )
+    quality = None
+    if row.get("overall_score") is not None:
+        quality = QualityResult(
+            overall_score=row["overall_score"],
+            readability_score=row["readability_score"],
+            structure_score=row["structure_score"],
+            content_quality_score=row["content_quality_score"],
+            issues=[QualityIssue(**i) for i in _loads(row["issues"], [])],
+            recommendations=_loads(row["recommendations"], []),
+            metrics=_loads(row["metrics"], {}),
+        )
+    return DocumentResult(
+        path=row["path"],
+        status=row["status"],
+        error=row["error"],
+        content_hash=row["content_hash"],
+        size=row["size"],
+        detected_type=row["detected_type"],
+        extension_mismatch=row["extension_mismatch"],
+        pages=row["pages"],
+        classification=classification,
+        quality=quality,
+        review_status=row["review_status"],
+        cached=row["cached"],
+        duration_ms=row["duration_ms"],
+        warnings=_loads(row["warnings"], []),
+    )

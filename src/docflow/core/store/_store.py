@@ -1,0 +1,799 @@
+"""The Store: results, runs, the result cache and corrections in one DuckDB file."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.models import CATEGORIES, DocumentResult
+from docflow.core.store._lock import DatabaseLock
+from docflow.core.store._rows import (
+    FileStat,
+    PendingResult,
+    build_batches,
+    display_path,
+    result_from_row,
+)
+from docflow.core.store._schema import (
+    SCHEMA_VERSION,
+    check_version,
+    first_row,
+    migrate,
+    read_version,
+)
+from docflow.errors import StoreError, UsageError
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from docflow.core.config import Settings
+
+__all__ = [
+    "CacheHit",
+    "Correction",
+    "FileStat",
+    "RunRecord",
+    "Store",
+    "StoredResult",
+]
+
+log = logging.getLogger(__name__)
+
+#: Statuses that depend only on the content and the fingerprinted settings, so
+#: a stored one is reused. Others (timeouts, crashes, missing tesseract, a
+#: password that may be given next time) are retried on the next run.
+CACHEABLE_STATUSES = ("ok", "unsupported", "empty", "corrupt", "too_large")
+
+_RESULT_SELECT = """
+    SELECT d.id, d.path, d.content_hash, d.size, d.detected_type,
+           d.extension_mismatch, d.pages, d.status, d.error, d.review_status,
+           d.warnings, d.duration_ms, d.cached, d.run_id, d.processed_at,
+           d.is_current,
+           c.category, c.confidence, c.processing_method, c.keywords, c.evidence,
+           c.facts, c.metadata,
+           q.overall_score, q.readability_score, q.structure_score,
+           q.content_quality_score, q.issues, q.recommendations, q.metrics
+    FROM documents d
+    LEFT JOIN classifications c ON c.document_id = d.id
+    LEFT JOIN quality_results q ON q.document_id = d.id
+"""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class CacheHit:
+    """A stored result reused for ``result.path``.
+
+    ``needs_write`` is true when the stored row belongs to another path or is
+    not the current row of this path, so the hit must be stored again.
+    """
+
+    result: DocumentResult
+    document_id: int
+    needs_write: bool
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A result as stored: the document id and timestamps around it."""
+
+    id: int
+    processed_at: datetime
+    run_id: int | None
+    is_current: bool
+    result: DocumentResult
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A category a person gave a document (``docflow label``)."""
+
+    id: int
+    document_id: int | None
+    path: str
+    content_hash: str | None
+    category: str
+    labeled_at: datetime
+    labeled_by: str
+
+
+@dataclass
+class RunRecord:
+    """One invocation of a processing command and how far it got."""
+
+    id: int
+    command: str
+    args: dict[str, Any]
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    total: int
+    done: int
+    cache_hits: int
+    status_counts: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    pid: int | None = None
+
+
+def _connection_config() -> dict[str, Any]:
+    # Never fetch an extension over the network when a query names one.
+    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class Store:
+    """Results, runs and corrections in one DuckDB file shared by processes.
+
+    Every method opens the database for one short transaction under the
+    sidecar lock (see ``_lock``) and closes it again, so several docflow
+    processes can use the same file in turn.
+    """
+
+    def __init__(
+        self,
+        database: str | Path,
+        *,
+        lock_notice_seconds: float = 5.0,
+        lock_timeout: float = 600.0,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.path = Path(database)
+        self.lock = DatabaseLock(
+            self.path, notice_seconds=lock_notice_seconds, timeout=lock_timeout
+        )
+        self.clock = clock
+        self._schema_ready = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """Open the database named by ``settings.store``."""
+        store = settings.store
+        return cls(
+            store.database,
+            lock_notice_seconds=store.lock_notice_seconds,
+            lock_timeout=store.lock_timeout,
+        )
+
+    # -- connections -----------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Return whether the database file exists yet."""
+        return self.path.is_file()
+
+    @contextlib.contextmanager
+    def connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the database under the lock for one unit of work."""
+        if write or not self._schema_ready:
+            self._prepare_schema()
+        with self.lock.hold(exclusive=write):
+            connection = self._open(read_only=not write)
+            try:
+                yield connection
+            finally:
+                connection.close()
+
+    def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        try:
+            return duckdb.connect(
+                str(self.path), read_only=read_only, config=_connection_config()
+            )
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open the database {str(self.path)!r}: {exc}; check the "
+                "path given with --db or store.database"
+            ) from exc
+
+    def _prepare_schema(self) -> None:
+        if self._schema_ready:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of the database {str(self.path)!r}: "
+                f"{exc.strerror or exc}"
+            ) from exc
+        if self.exists():
+            with self.lock.hold(exclusive=False):
+                connection = self._open(read_only=True)
+                try:
+                    version = read_version(connection)
+                finally:
+                    connection.close()
+            check_version(version, str(self.path))
+            if version == SCHEMA_VERSION:
+                self._schema_ready = True
+                return
+        with self.lock.hold(exclusive=True):
+            connection = self._open(read_only=False)
+            try:
+                old = migrate(connection, str(self.path), self.clock())
+            finally:
+                connection.close()
+        if old != SCHEMA_VERSION:
+            log.info(
+                "database %s migrated from schema %d to %d",
+                self.path,
+                old,
+                SCHEMA_VERSION,
+            )
+        self._schema_ready = True
+
+    # -- runs ------------------------------------------------------------------
+
+    def start_run(self, command: str, args: Mapping[str, Any], total: int) -> int:
+        """Record a new run and return its id.
+
+        Runs still marked ``running`` whose process is gone are marked
+        ``interrupted`` first; their stored documents are cache hits now.
+        """
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            self._close_dead_runs(connection, now)
+            row = first_row(
+                connection.execute("SELECT coalesce(max(id), 0) + 1 FROM runs")
+            )
+            run_id = int(row[0]) if row else 1
+            connection.execute(
+                "INSERT INTO runs (id, command, args, pid, status, started_at, "
+                "updated_at, total) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+                [
+                    run_id,
+                    command,
+                    json.dumps(dict(args), default=str),
+                    os.getpid(),
+                    now,
+                    now,
+                    total,
+                ],
+            )
+        return run_id
+
+    def _close_dead_runs(
+        self, connection: duckdb.DuckDBPyConnection, now: datetime
+    ) -> None:
+        rows = connection.execute(
+            "SELECT id, pid, done, total FROM runs WHERE status = 'running'"
+        ).fetchall()
+        for run_id, pid, done, total in rows:
+            if pid is not None and _process_alive(int(pid)):
+                continue
+            log.warning(
+                "run %d stopped before finishing (%d of %d documents stored); "
+                "its stored documents are reused as cache hits",
+                run_id,
+                done,
+                total,
+            )
+            connection.execute(
+                "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ?",
+                [now, run_id],
+            )
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        done: int,
+        cache_hits: int,
+        status_counts: Mapping[str, int],
+        stats: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record the end of a run with its final counts."""
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            connection.execute(
+                "UPDATE runs SET status = ?, finished_at = ?, updated_at = ?, "
+                "done = ?, cache_hits = ?, status_counts = ?, stats = ? WHERE id = ?",
+                [
+                    status,
+                    now,
+                    now,
+                    done,
+                    cache_hits,
+                    json.dumps(dict(status_counts)),
+                    json.dumps(dict(stats or {}), default=str),
+                    run_id,
+                ],
+            )
+
+    def runs(self, limit: int = 10) -> list[RunRecord]:
+        """Return the latest runs, newest first."""
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "SELECT id, command, args, status, started_at, finished_at, total, "
+                "done, cache_hits, status_counts, stats, pid FROM runs "
+                "ORDER BY id DESC LIMIT ?",
+                [limit],
+            ).fetchall()
+        return [
+            RunRecord(
+                id=row[0],
+                command=row[1],
+                args=json.loads(row[2]),
+                status=row[3],
+                started_at=row[4],
+                finished_at=row[5],
+                total=row[6],
+                done=row[7],
+                cache_hits=row[8],
+                status_counts=json.loads(row[9]),
+                stats=json.loads(row[10]),
+                pid=row[11],
+            )
+            for row in rows
+        ]
+
+    # -- writing results ---------------------------------------------------------
+
+    def write(
+        self,
+        pending: Sequence[PendingResult],
+        *,
+        touched: Sequence[tuple[FileStat, str]] = (),
+        run_progress: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store a batch of results in one transaction.
+
+        Each path's earlier rows stop being current, so every path has exactly
+        one current result even if two processes store it. ``touched`` maps
+        files whose stat changed but whose content did not to their hash.
+        ``run_progress`` (keys ``run_id``, ``done``, ``cache_hits``,
+        ``status_counts``) updates the run row in the same transaction.
+        """
+        unique = list({display_path(p.result.path): p for p in pending}.values())
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                self._insert_results(connection, unique, now)
+                self._insert_touched(connection, touched, now)
+                if run_progress is not None:
+                    self._update_progress(connection, run_progress, now)
+                connection.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    connection.execute("ROLLBACK")
+                raise
+
+    def _insert_results(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        pending: Sequence[PendingResult],
+        now: datetime,
+    ) -> None:
+        if not pending:
+            return
+        row = first_row(
+            connection.execute("SELECT coalesce(max(id), 0) + 1 FROM documents")
+        )
+        first_id = int(row[0]) if row else 1
+        batches = build_batches(pending, first_id, now)
+        for name, table in batches.items():
+            connection.register(f"batch_{name}", table)
+        try:
+            connection.execute(
+                "UPDATE documents SET is_current = false WHERE is_current "
+                "AND path IN (SELECT path FROM batch_documents)"
+            )
+            connection.execute(
+                "DELETE FROM file_stats "
+                "WHERE path IN (SELECT path FROM batch_file_stats)"
+            )
+            for name in (
+                "documents",
+                "classifications",
+                "quality_results",
+                "facts",
+                "file_stats",
+            ):
+                columns = ", ".join(batches[name].column_names)
+                connection.execute(
+                    f"INSERT INTO {name} ({columns}) SELECT {columns} FROM batch_{name}"
+                )
+        finally:
+            for name in batches:
+                connection.unregister(f"batch_{name}")
+
+    def _insert_touched(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        touched: Sequence[tuple[FileStat, str]],
+        now: datetime,
+    ) -> None:
+        if not touched:
+            return
+        import pyarrow as pa
+
+        table = pa.table(
+            {
+                "path": [display_path(stat.path) for stat, _ in touched],
+                "size": pa.array([stat.size for stat, _ in touched], pa.int64()),
+                "mtime_ns": pa.array(
+                    [stat.mtime_ns for stat, _ in touched], pa.int64()
+                ),
+                "content_hash": [content_hash for _, content_hash in touched],
+                "seen_at": pa.array([now] * len(touched), pa.timestamp("us")),
+            }
+        )
+        connection.register("batch_touched", table)
+        try:
+            connection.execute(
+                "DELETE FROM file_stats WHERE path IN (SELECT path FROM batch_touched)"
+            )
+            connection.execute(
+                "INSERT INTO file_stats (path, size, mtime_ns, content_hash, seen_at) "
+                "SELECT path, size, mtime_ns, content_hash, seen_at FROM batch_touched"
+            )
+        finally:
+            connection.unregister("batch_touched")
+
+    def _update_progress(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        progress: Mapping[str, Any],
+        now: datetime,
+    ) -> None:
+        connection.execute(
+            "UPDATE runs SET done = ?, cache_hits = ?, status_counts = ?, "
+            "updated_at = ? WHERE id = ?",
+            [
+                progress["done"],
+                progress["cache_hits"],
+                json.dumps(dict(progress["status_counts"])),
+                now,
+                progress["run_id"],
+            ],
+        )
+
+    # -- the result cache ----------------------------------------------------------
+
+    def lookup_hashes(self, files: Sequence[FileStat]) -> dict[str, str]:
+        """Return the stored content hash of each file whose size and mtime match."""
+        if not files or not self.exists():
+            return {}
+        by_display = {display_path(f.path): f.path for f in files}
+        table = _stats_table(files)
+        with self.connect(write=False) as connection:
+            connection.register("request_stats", table)
+            rows = connection.execute(
+                "SELECT r.path, s.content_hash FROM request_stats r JOIN file_stats s "
+                "ON s.path = r.path AND s.size = r.size AND s.mtime_ns = r.mtime_ns"
+            ).fetchall()
+            connection.unregister("request_stats")
+        return {by_display[path]: content_hash for path, content_hash in rows}
+
+    def lookup_results(
+        self,
+        hashes: Mapping[str, str],
+        *,
+        fingerprint: str,
+        model_version: str | None,
+        classify: bool,
+        quality: bool,
+    ) -> dict[str, CacheHit]:
+        """Return stored results for files (path -> content hash) that can be reused.
+
+        A result is reused when it was computed from the same content with the
+        same settings fingerprint, holds the analyses requested and, when
+        classification is requested, comes from ``model_version``.
+        """
+        if not hashes or not self.exists():
+            return {}
+        import pyarrow as pa
+
+        by_display = {display_path(path): path for path in hashes}
+        table = pa.table(
+            {
+                "request_path": list(by_display),
+                "request_hash": [hashes[path] for path in by_display.values()],
+            }
+        )
+        query = f"""
+            WITH matches AS (
+                SELECT r.request_path, d.id AS match_id,
+                       row_number() OVER (
+                           PARTITION BY r.request_path
+                           ORDER BY (d.path = r.request_path AND d.is_current) DESC,
+                                    d.id DESC
+                       ) AS rank
+                FROM request_hashes r
+                JOIN documents d ON d.content_hash = r.request_hash
+                WHERE d.settings_fingerprint = $fingerprint
+                  AND (
+                    d.status IN ('unsupported', 'empty', 'corrupt', 'too_large')
+                    OR (d.status = 'ok'
+                        AND (NOT $classify
+                             OR (d.has_classification AND d.model_version = $model))
+                        AND (NOT $quality OR d.has_quality))
+                  )
+            )
+            SELECT m.request_path, r.*
+            FROM matches m JOIN ({_RESULT_SELECT}) r ON r.id = m.match_id
+            WHERE m.rank = 1
+        """
+        with self.connect(write=False) as connection:
+            connection.register("request_hashes", table)
+            cursor = connection.execute(
+                query,
+                {
+                    "fingerprint": fingerprint,
+                    "classify": classify,
+                    "quality": quality,
+                    "model": model_version or "",
+                },
+            )
+            records = _fetch_dicts(cursor)
+            connection.unregister("request_hashes")
+        hits: dict[str, CacheHit] = {}
+        for record in records:
+            request_path = by_display[record["request_path"]]
+            result = result_from_row(record).model_copy(
+                update={"path": request_path, "cached": True}
+            )
+            needs_write = not (
+                record["path"] == record["request_path"] and record["is_current"]
+            )
+            hits[request_path] = CacheHit(result, record["id"], needs_write)
+        return hits
+
+    # -- queries -------------------------------------------------------------------
+
+    def results(
+        self,
+        *,
+        category: str | None = None,
+        status: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        review: bool = False,
+        run_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[StoredResult]:
+        """Return current results, newest first, filtered as requested.
+
+        With ``run_id`` the rows that run stored are returned, current or not.
+        """
+        if not self.exists():
+            return []
+        conditions = ["d.run_id = $run_id" if run_id is not None else "d.is_current"]
+        params: dict[str, Any] = {}
+        if run_id is not None:
+            params["run_id"] = run_id
+        if category is not None:
+            conditions.append("c.category = $category")
+            params["category"] = category
+        if status is not None:
+            conditions.append("d.status = $status")
+            params["status"] = status
+        if since is not None:
+            conditions.append("d.processed_at >= $since")
+            params["since"] = since
+        if until is not None:
+            conditions.append("d.processed_at < $until")
+            params["until"] = until
+        if review:
+            conditions.append(_REVIEW_CONDITION)
+        query = f"{_RESULT_SELECT} WHERE {' AND '.join(conditions)} ORDER BY d.id DESC"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        with self.connect(write=False) as connection:
+            records = _fetch_dicts(connection.execute(query, params))
+        return [_stored(record) for record in records]
+
+    def review_queue(self) -> list[StoredResult]:
+        """Return current documents a person should look at and has not labeled."""
+        return self.results(review=True)
+
+    def document(self, reference: str) -> StoredResult:
+        """Return the stored result named by a document id or a file path.
+
+        A path names its current result; raises UsageError when none is stored.
+        """
+        if self.exists():
+            document_id = self._resolve(reference)
+            if document_id is not None:
+                with self.connect(write=False) as connection:
+                    records = _fetch_dicts(
+                        connection.execute(
+                            f"{_RESULT_SELECT} WHERE d.id = ?", [document_id]
+                        )
+                    )
+                if records:
+                    return _stored(records[0])
+        raise UsageError(
+            f"no stored document with id or path {reference!r}; "
+            "list stored documents with: docflow results"
+        )
+
+    def _resolve(self, reference: str) -> int | None:
+        with self.connect(write=False) as connection:
+            if reference.isdigit():
+                row = first_row(
+                    connection.execute(
+                        "SELECT id FROM documents WHERE id = ?", [int(reference)]
+                    )
+                )
+                if row:
+                    return int(row[0])
+            path = display_path(os.path.abspath(reference))
+            row = first_row(
+                connection.execute(
+                    "SELECT id FROM documents WHERE path = ? AND is_current", [path]
+                )
+            )
+        return int(row[0]) if row else None
+
+    def stats(self) -> dict[str, Any]:
+        """Return counts, latency and recent runs for ``docflow stats``."""
+        if not self.exists():
+            return _empty_stats()
+        with self.connect(write=False) as connection:
+            totals = first_row(
+                connection.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE status <> 'ok'), "
+                    "count(*) FILTER (WHERE cached), "
+                    "avg(duration_ms) FILTER (WHERE NOT cached), "
+                    "quantile_cont(duration_ms, 0.5) FILTER (WHERE NOT cached), "
+                    "quantile_cont(duration_ms, 0.95) FILTER (WHERE NOT cached) "
+                    "FROM documents WHERE is_current"
+                )
+            )
+            by_status = connection.execute(
+                "SELECT status, count(*) FROM documents WHERE is_current "
+                "GROUP BY status ORDER BY count(*) DESC, status"
+            ).fetchall()
+            by_category = connection.execute(
+                "SELECT c.category, count(*) FROM documents d JOIN classifications c "
+                "ON c.document_id = d.id WHERE d.is_current "
+                "GROUP BY c.category ORDER BY count(*) DESC, c.category"
+            ).fetchall()
+            review = first_row(
+                connection.execute(
+                    "SELECT count(*) FROM documents d LEFT JOIN classifications c "
+                    "ON c.document_id = d.id "
+                    f"WHERE d.is_current AND {_REVIEW_CONDITION}"
+                )
+            )
+            labels = first_row(connection.execute("SELECT count(*) FROM labels"))
+        assert totals is not None
+        return {
+            "documents": totals[0],
+            "errors": totals[1],
+            "cached": totals[2],
+            "latency_ms": {"mean": totals[3], "p50": totals[4], "p95": totals[5]},
+            "by_status": dict(by_status),
+            "by_category": dict(by_category),
+            "review_queue": review[0] if review else 0,
+            "labels": labels[0] if labels else 0,
+            "runs": self.runs(5),
+        }
+
+    # -- corrections ---------------------------------------------------------------
+
+    def add_label(self, reference: str, category: str, labeled_by: str) -> Correction:
+        """Record that a person says document ``reference`` is ``category``."""
+        if category not in CATEGORIES:
+            raise UsageError(
+                f"unknown category {category!r}; choose one of: "
+                f"{', '.join(CATEGORIES)} (docflow categories lists them)"
+            )
+        stored = self.document(reference)
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            row = first_row(
+                connection.execute("SELECT coalesce(max(id), 0) + 1 FROM labels")
+            )
+            label_id = int(row[0]) if row else 1
+            connection.execute(
+                "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    label_id,
+                    stored.id,
+                    stored.result.path,
+                    stored.result.content_hash,
+                    category,
+                    now,
+                    labeled_by,
+                ],
+            )
+        return Correction(
+            id=label_id,
+            document_id=stored.id,
+            path=stored.result.path,
+            content_hash=stored.result.content_hash,
+            category=category,
+            labeled_at=now,
+            labeled_by=labeled_by,
+        )
+
+    def corrections(self) -> list[Correction]:
+        """Return the newest correction of each document content (or path)."""
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "SELECT id, document_id, path, content_hash, category, labeled_at, "
+                "labeled_by FROM labels "
+                "QUALIFY row_number() OVER ("
+                "PARTITION BY coalesce(content_hash, path) ORDER BY id DESC) = 1 "
+                "ORDER BY id"
+            ).fetchall()
+        return [Correction(*row) for row in rows]
+
+
+#: A current document needs review when its category is unknown or its review
+#: status says so, until a person labels its content.
+_REVIEW_CONDITION = (
+    "(c.category = 'unknown' OR d.review_status = 'needs_review') "
+    "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "
+    "OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash))"
+)
+
+
+def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _stored(record: Mapping[str, Any]) -> StoredResult:
+    return StoredResult(
+        id=record["id"],
+        processed_at=record["processed_at"],
+        run_id=record["run_id"],
+        is_current=record["is_current"],
+        result=result_from_row(record),
+    )
+
+
+def _stats_table(files: Sequence[FileStat]) -> Any:
+    import pyarrow as pa
+
+    unique = {display_path(f.path): f for f in files}
+    return pa.table(
+        {
+            "path": list(unique),
+            "size": pa.array([f.size for f in unique.values()], pa.int64()),
+            "mtime_ns": pa.array([f.mtime_ns for f in unique.values()], pa.int64()),
+        }
+    )
+
+
+def _empty_stats() -> dict[str, Any]:
+    return {
+        "documents": 0,
+        "errors": 0,
+        "cached": 0,
+        "latency_ms": {"mean": None, "p50": None, "p95": None},
+        "by_status": {},
+        "by_category": {},
+        "review_queue": 0,
+        "labels": 0,
+        "runs": [],
+    }
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,184 @@
+"""Background writer that stores results in batches as they arrive.
+
+Results come from the orchestrator's callbacks one at a time. The writer
+keeps them in memory and a single thread stores them with ``Store.write``
+every ``store.flush_rows`` results or ``store.flush_seconds``, whichever
+comes first, so the database is locked for one short transaction per batch
+and other docflow processes can use it in between. A result that was not
+flushed when the process is killed is simply processed again by the next
+run; everything flushed before is a cache hit then.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from docflow.core.store._rows import FileStat, PendingResult
+
+if TYPE_CHECKING:
+    from docflow.core.models import DocumentResult
+    from docflow.core.store._store import Store
+
+__all__ = ["ResultWriter"]
+
+log = logging.getLogger(__name__)
+
+
+class ResultWriter:
+    """Collect results from any thread and store them in batches from one thread.
+
+    Use it as a context manager, or call ``close()``; ``close()`` stores what
+    is left and raises the first error a flush met (a StoreError when the
+    database stayed locked or could not be written).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        fingerprint: str,
+        run_id: int | None = None,
+        flush_rows: int = 500,
+        flush_seconds: float = 2.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+        self.run_id = run_id
+        self.flush_rows = max(1, flush_rows)
+        self.flush_seconds = flush_seconds
+        self.clock = clock or store.clock
+        self.done = 0
+        self.cache_hits = 0
+        self.status_counts: Counter[str] = Counter()
+        self.error: BaseException | None = None
+        self._pending: list[PendingResult] = []
+        self._touched: list[tuple[FileStat, str]] = []
+        self._first_pending_at: float | None = None
+        self._condition = threading.Condition()
+        self._closing = False
+        self._thread = threading.Thread(
+            target=self._loop, name="docflow-writer", daemon=True
+        )
+        self._thread.start()
+
+    def __enter__(self) -> ResultWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def add(
+        self,
+        result: DocumentResult,
+        *,
+        stat: FileStat | None = None,
+        cache_hit: bool = False,
+        store: bool = True,
+    ) -> None:
+        """Count a finished document and queue it for storage when ``store``."""
+        with self._condition:
+            self.done += 1
+            self.cache_hits += int(cache_hit)
+            self.status_counts[str(result.status)] += 1
+            if store:
+                self._pending.append(
+                    PendingResult(
+                        result=result,
+                        settings_fingerprint=self.fingerprint,
+                        run_id=self.run_id,
+                        processed_at=self.clock(),
+                        stat=stat,
+                    )
+                )
+            self._arm_timer()
+            if len(self._pending) >= self.flush_rows:
+                self._condition.notify()
+
+    def touch(self, stat: FileStat, content_hash: str) -> None:
+        """Queue a new (size, mtime) for a file whose content is unchanged."""
+        with self._condition:
+            self._touched.append((stat, content_hash))
+            self._arm_timer()
+
+    def _arm_timer(self) -> None:
+        # The writer thread sleeps without a timeout while nothing is queued,
+        # so the first queued item wakes it to start the flush_seconds timer.
+        if self._first_pending_at is None:
+            self._first_pending_at = time.monotonic()
+            self._condition.notify()
+
+    def close(self) -> None:
+        """Store everything queued, stop the thread and raise a flush error."""
+        with self._condition:
+            self._closing = True
+            self._condition.notify()
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _loop(self) -> None:
+        while True:
+            with self._condition:
+                while not self._closing and not self._due():
+                    self._condition.wait(self._wait_seconds())
+                closing = self._closing
+                batch, touched = self._take()
+            if self.error is None and (batch or touched or closing):
+                self._flush(batch, touched)
+            if closing:
+                with self._condition:
+                    batch, touched = self._take()
+                if self.error is None and (batch or touched):
+                    self._flush(batch, touched)
+                return
+
+    def _due(self) -> bool:
+        if len(self._pending) >= self.flush_rows:
+            return True
+        if self._first_pending_at is None:
+            return False
+        return time.monotonic() - self._first_pending_at >= self.flush_seconds
+
+    def _wait_seconds(self) -> float | None:
+        if self._first_pending_at is None:
+            return None
+        elapsed = time.monotonic() - self._first_pending_at
+        return max(0.0, self.flush_seconds - elapsed)
+
+    def _take(self) -> tuple[list[PendingResult], list[tuple[FileStat, str]]]:
+        batch, self._pending = self._pending, []
+        touched, self._touched = self._touched, []
+        self._first_pending_at = None
+        return batch, touched
+
+    def _progress(self) -> dict | None:
+        if self.run_id is None:
+            return None
+        with self._condition:
+            return {
+                "run_id": self.run_id,
+                "done": self.done,
+                "cache_hits": self.cache_hits,
+                "status_counts": dict(self.status_counts),
+            }
+
+    def _flush(
+        self, batch: list[PendingResult], touched: list[tuple[FileStat, str]]
+    ) -> None:
+        started = time.perf_counter()
+        try:
+            self.store.write(batch, touched=touched, run_progress=self._progress())
+        except BaseException as exc:  # kept for close(), which re-raises it
+            log.error("cannot store %d results: %s", len(batch), exc)
+            self.error = exc
+            return
+        log.debug(
+            "stored %d results in %.3f s", len(batch), time.perf_counter() - started
+        )

@@ -66,6 +66,15 @@ class ExtractionSettings(_Section):
     max_image_pixels: int = Field(default=100_000_000, ge=1)
     max_decompressed_mb: int = Field(default=500, ge=1)
     max_text_mb: int = Field(default=50, ge=1)
+    max_render_pixels: int = Field(
+        default=25_000_000,
+        ge=1_000_000,
+        description="pixels a PDF page is rendered at for OCR at most; larger "
+        "pages are rendered at a lower DPI",
+    )
+    ocr_timeout: float = Field(
+        default=120.0, ge=0, description="seconds tesseract may spend on one page"
+    )
     passwords: list[str] = Field(default_factory=list)
     password_file: str = ""
 

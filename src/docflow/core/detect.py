@@ -1,0 +1,410 @@
+"""Decide whether a path can be read, and what kind of document it contains.
+
+The kind comes from the content, never from the extension alone: magic bytes
+for PDF, images and ZIP/OLE2 containers, the ZIP directory for DOCX, the
+header block for e-mail, tags for HTML and XML, and charset detection for
+text. The extension only sets ``declared``, so a mismatch can be reported.
+
+XML documents (JATS articles, XHTML, any other XML vocabulary) are read as
+kind ``html``: the HTML extractor keeps the text between the tags and drops
+the markup, which is what classification needs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docflow.errors import EmptyDocument, Unreadable, UnsupportedFormat
+
+__all__ = [
+    "KINDS",
+    "DetectedType",
+    "check_readable",
+    "decode_text",
+    "declared_kind",
+    "detect_text_encoding",
+    "detect_type",
+    "read_head",
+]
+
+log = logging.getLogger(__name__)
+
+KINDS = ("pdf", "docx", "image", "text", "markdown", "html", "eml")
+
+#: Bytes read from the start of a file to detect its type.
+HEAD_BYTES = 64 * 1024
+
+_EXTENSION_KINDS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".jpe": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".bmp": "image",
+    ".gif": "image",
+    ".webp": "image",
+    ".txt": "text",
+    ".text": "text",
+    ".log": "text",
+    ".csv": "text",
+    ".tsv": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".xml": "html",
+    ".eml": "eml",
+}
+
+_MIME_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text": "text/plain",
+    "markdown": "text/markdown",
+    "html": "text/html",
+    "eml": "message/rfc822",
+}
+
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+)
+
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: Signatures of common formats docflow does not read, for a precise message.
+_UNSUPPORTED_SIGNATURES = (
+    (b"\x1f\x8b", "gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"{\\rtf", "RTF document"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+)
+
+_EMAIL_HEADERS = {
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "received",
+    "return-path",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "delivered-to",
+    "reply-to",
+    "sender",
+    "x-mailer",
+    "in-reply-to",
+    "references",
+}
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*)$")
+_HTML_TAG = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|table|h[1-6])[\s>/]",
+    re.IGNORECASE,
+)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class DetectedType:
+    """Kind of a document as read from its content."""
+
+    kind: str
+    mime: str
+    extension_mismatch: bool = False
+    declared: str = ""
+    encoding: str | None = None
+
+
+def check_readable(path: str) -> None:
+    """Raise unless ``path`` is a non-empty regular file this process can read.
+
+    Special files are rejected from ``os.stat`` alone, before any ``open``, so
+    a FIFO never blocks the caller. Raises Unreadable or EmptyDocument.
+    """
+    info = _stat_regular(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError as exc:
+        raise Unreadable(
+            f"permission denied; check the file's owner and mode ({exc.strerror})"
+        ) from exc
+    except FileNotFoundError as exc:
+        raise Unreadable("file vanished while being read") from exc
+    except OSError as exc:
+        raise Unreadable(f"cannot open the file: {exc.strerror or exc}") from exc
+    try:
+        # The path may have been swapped for a special file after the stat.
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Unreadable("not a regular file")
+    finally:
+        os.close(fd)
+    if info.st_size == 0:
+        raise EmptyDocument("file is empty (0 bytes)")
+
+
+def _stat_regular(path: str) -> os.stat_result:
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError as exc:
+        raise Unreadable("file not found (it may have been moved or deleted)") from exc
+    except PermissionError as exc:
+        raise Unreadable(f"permission denied on the path ({exc.strerror})") from exc
+    except OSError as exc:
+        raise Unreadable(f"cannot stat the file: {exc.strerror or exc}") from exc
+    try:
+        info = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
+    except FileNotFoundError as exc:
+        raise Unreadable("symbolic link points to a missing file") from exc
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise Unreadable("symbolic link loop") from exc
+        raise Unreadable(f"cannot follow the link: {exc.strerror or exc}") from exc
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise Unreadable("is a directory, not a document")
+    if stat.S_ISFIFO(mode):
+        raise Unreadable("is a named pipe (FIFO), not a regular file")
+    if stat.S_ISSOCK(mode):
+        raise Unreadable("is a socket, not a regular file")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise Unreadable("is a device file, not a regular file")
+    if not stat.S_ISREG(mode):
+        raise Unreadable("not a regular file")
+    return info
+
+
+def read_head(path: str, size: int = HEAD_BYTES) -> bytes:
+    """Return the first ``size`` bytes of a regular file, mapping OS errors."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except FileNotFoundError as exc:
+        raise Unreadable("file vanished while being read") from exc
+    except OSError as exc:
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+def declared_kind(path: str) -> str:
+    """Return the kind the file extension names, or "" when it names none."""
+    return _EXTENSION_KINDS.get(Path(path).suffix.lower(), "")
+
+
+def detect_type(path: str) -> DetectedType:
+    """Detect the document kind of ``path`` from its content.
+
+    Raises UnsupportedFormat for anything outside KINDS, naming what the file
+    appears to be, and Unreadable or EmptyDocument like check_readable.
+    """
+    check_readable(path)
+    head = read_head(path)
+    declared = declared_kind(path)
+    kind, mime, encoding = _detect_kind(path, head, declared)
+    mismatch = bool(declared) and not _kinds_compatible(declared, kind)
+    return DetectedType(kind, mime, mismatch, declared, encoding)
+
+
+def _kinds_compatible(declared: str, kind: str) -> bool:
+    plain = {"text", "markdown"}
+    return declared == kind or (declared in plain and kind in plain)
+
+
+def _detect_kind(path: str, head: bytes, declared: str) -> tuple[str, str, str | None]:
+    binary = _detect_binary_kind(path, head, declared)
+    if binary is not None:
+        return binary[0], binary[1], None
+
+    encoding = detect_text_encoding(head)
+    if encoding is None:
+        raise UnsupportedFormat(
+            "binary data of an unknown format; docflow reads PDF, DOCX, images "
+            "(PNG, JPEG, TIFF), text, Markdown, HTML and e-mail (.eml)"
+        )
+    text = decode_text(head, encoding)
+    kind = _detect_text_kind(text, declared)
+    mime = "application/xml" if kind == "html" and _is_xml(text) else _MIME_TYPES[kind]
+    return kind, mime, encoding
+
+
+def _detect_binary_kind(
+    path: str, head: bytes, declared: str
+) -> tuple[str, str] | None:
+    start = head[:1024]
+    if b"%PDF-" in start:
+        return "pdf", _MIME_TYPES["pdf"]
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _check_docx_zip(path)
+        return "docx", _MIME_TYPES["docx"]
+    if head.startswith(_OLE2_SIGNATURE):
+        raise UnsupportedFormat(
+            "legacy Microsoft Office file (OLE2: .doc, .xls, .ppt or Outlook .msg); "
+            "save it as DOCX or PDF, or export the e-mail as .eml"
+        )
+    for signature, mime in _IMAGE_SIGNATURES:
+        if head.startswith(signature):
+            return "image", mime
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image", "image/webp"
+    for signature, name in _UNSUPPORTED_SIGNATURES:
+        if head.startswith(signature):
+            raise UnsupportedFormat(f"{name}, not a document format docflow reads")
+    if declared == "pdf" and b" obj" in head and b"endobj" in head:
+        # A PDF that lost its header; the PDF extractor's parsers repair or reject it.
+        return "pdf", _MIME_TYPES["pdf"]
+    return None
+
+
+def _check_docx_zip(path: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        from docflow.errors import CorruptDocument
+
+        raise CorruptDocument(f"damaged ZIP container: {exc}") from exc
+    if "word/document.xml" in names or (
+        "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
+    ):
+        return
+    if "[Content_Types].xml" in names:
+        raise UnsupportedFormat(
+            "Office Open XML file that is not a Word document (XLSX, PPTX, ...); "
+            "docflow reads DOCX only"
+        )
+    raise UnsupportedFormat(
+        f"ZIP archive of {len(names)} entries, not a DOCX document; "
+        "unpack it and process the files inside"
+    )
+
+
+def detect_text_encoding(data: bytes) -> str | None:
+    """Return the text encoding of ``data``, or None when it looks binary.
+
+    Checks, in order: a byte-order mark, UTF-16 without BOM (NUL bytes in
+    every other position), strict UTF-8, then charset-normalizer.
+    """
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return name
+    if not data:
+        return "utf-8"
+    if b"\x00" in data:
+        return _detect_utf16_without_bom(data)
+    try:
+        _decode_prefix(data, "utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _control_share(data) > 0.1:
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:HEAD_BYTES]).best()
+    if best is None:
+        return None
+    return best.encoding
+
+
+def _detect_utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs == 0:
+        return None
+    even_nuls = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd_nuls = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    # Latin text in UTF-16 has a NUL high byte in nearly every code unit.
+    if even_nuls / pairs > 0.6 and odd_nuls / pairs < 0.1:
+        return "utf-16-be"
+    if odd_nuls / pairs > 0.6 and even_nuls / pairs < 0.1:
+        return "utf-16-le"
+    return None
+
+
+def _decode_prefix(data: bytes, encoding: str) -> str:
+    # A multi-byte character cut at the end of the sample is not an error.
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    return decoder.decode(data, final=False)
+
+
+def _control_share(data: bytes) -> float:
+    sample = data[:4096]
+    allowed = {9, 10, 12, 13, 27}
+    controls = sum(1 for byte in sample if byte < 32 and byte not in allowed)
+    return controls / len(sample)
+
+
+def decode_text(data: bytes, encoding: str) -> str:
+    """Decode ``data``, replacing invalid sequences instead of failing."""
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _detect_text_kind(text: str, declared: str) -> str:
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if _looks_like_email(stripped):
+        return "eml"
+    sample = stripped[:8192].encode("utf-8", errors="replace")
+    if stripped.startswith("<") and (_is_xml(stripped) or _HTML_TAG.search(sample)):
+        return "html"
+    if declared == "html" and _HTML_TAG.search(sample):
+        return "html"
+    if declared == "markdown":
+        return "markdown"
+    if declared in ("", "eml", "html") and len(_MARKDOWN_HEADING.findall(text)) >= 2:
+        return "markdown"
+    return "text"
+
+
+def _is_xml(text: str) -> bool:
+    start = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    return start.startswith("<?xml") or (
+        start.startswith("<!doctype") and not start.startswith("<!doctype html")
+    )
+
+
+def _looks_like_email(text: str) -> bool:
+    """Return True when the text opens with an RFC 5322 header block."""
+    known = 0
+    lines = text[:16384].splitlines()
+    for index, line in enumerate(lines[:200]):
+        if not line.strip():
+            break
+        if line[0] in " \t" and index > 0:
+            continue  # folded continuation of the previous header
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            if line.startswith("From ") and index == 0:
+                continue  # mbox separator line
+            return False
+        if match.group(1).lower() in _EMAIL_HEADERS:
+            known += 1
+    return known >= 2

@@ -1,0 +1,139 @@
+"""Text extraction for every document kind, behind one registry of extractors.
+
+``extract_document`` detects the kind from the content, hands the file to the
+extractor registered for that kind, and then does what is common to all
+kinds: page character counts, empty-page flags, language detection and the
+warning about a misleading extension.
+
+A third party adds or replaces an extractor the same way the built-in ones
+are added::
+
+    from docflow.core.extract import register_extractor
+
+    class RtfLikeHtmlExtractor:
+        kind = "html"
+        def extract(self, path, context): ...
+
+    register_extractor(RtfLikeHtmlExtractor())
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from docflow.core.extract._base import ExtractionContext, Extractor, new_document
+from docflow.core.models import ExtractedDocument
+
+if TYPE_CHECKING:
+    from docflow.core.config import Settings
+
+__all__ = [
+    "ExtractionContext",
+    "Extractor",
+    "extract_document",
+    "get_extractor",
+    "new_document",
+    "register_extractor",
+    "registered_kinds",
+]
+
+log = logging.getLogger(__name__)
+
+_REGISTRY: dict[str, Extractor] = {}
+_builtins_loaded = False
+
+_KIND_NAMES = {
+    "pdf": "a PDF",
+    "docx": "a DOCX document",
+    "image": "an image",
+    "text": "plain text",
+    "markdown": "Markdown",
+    "html": "HTML or XML",
+    "eml": "an e-mail",
+}
+
+
+def register_extractor(extractor: Extractor, *, replace: bool = True) -> None:
+    """Register ``extractor`` for its ``kind``, replacing any earlier one.
+
+    With ``replace=False`` an extractor already registered for the kind is
+    kept, which is how the built-ins are added.
+    """
+    if not isinstance(extractor, Extractor):
+        raise TypeError(f"{extractor!r} has no kind attribute or extract() method")
+    if not replace and extractor.kind in _REGISTRY:
+        return
+    _REGISTRY[extractor.kind] = extractor
+
+
+def get_extractor(kind: str) -> Extractor:
+    """Return the extractor registered for ``kind``; raise KeyError if none."""
+    _load_builtins()
+    return _REGISTRY[kind]
+
+
+def registered_kinds() -> list[str]:
+    """Return the kinds that have an extractor, sorted."""
+    _load_builtins()
+    return sorted(_REGISTRY)
+
+
+def _load_builtins() -> None:
+    global _builtins_loaded
+    if _builtins_loaded:
+        return
+    from docflow.core.extract import docx, eml, html, image, pdf, text
+
+    for module in (pdf, docx, image, text, html, eml):
+        for extractor in module.EXTRACTORS:
+            register_extractor(extractor, replace=False)
+    _builtins_loaded = True
+
+
+def extract_document(path: str, settings: Settings) -> ExtractedDocument:
+    """Extract the text and structure of the document at ``path``.
+
+    Raises a DocumentError subclass (UnsupportedFormat, EmptyDocument,
+    CorruptDocument, PasswordRequired, TooLarge, Unreadable, OcrUnavailable,
+    OcrFailed) when the document cannot be read.
+    """
+    from docflow.core.detect import check_readable, detect_type
+
+    check_readable(path)
+    detected = detect_type(path)
+    context = ExtractionContext(
+        detected=detected,
+        settings=settings,
+        ocr_pages_left=settings.extraction.max_ocr_pages,
+    )
+    document = get_extractor(detected.kind).extract(path, context)
+    _finish_document(document, context)
+    return document
+
+
+def _finish_document(document: ExtractedDocument, context: ExtractionContext) -> None:
+    from docflow.core.language import detect_language
+
+    detected = context.detected
+    for page in document.pages:
+        page.chars = len(page.text)
+        if not page.text.strip() and "empty" not in page.flags:
+            page.flags.append("empty")
+    if detected.extension_mismatch:
+        document.warnings.insert(
+            0,
+            f"extension {PurePath(document.path).suffix.lower()} but the content is "
+            f"{_KIND_NAMES.get(detected.kind, detected.kind)}",
+        )
+    if context.ocr_pages_skipped:
+        document.warnings.append(
+            f"{context.ocr_pages_skipped} page(s) needing OCR were not read because "
+            f"extraction.max_ocr_pages is {context.settings.extraction.max_ocr_pages}"
+        )
+    document.warnings.extend(context.warnings)
+    if context.ocr_used:
+        document.metadata["ocr_languages"] = context.settings.extraction.ocr_languages
+    if document.language is None:
+        document.language = detect_language(document.text)

@@ -1,0 +1,96 @@
+"""OCR of page images shared by the PDF and image extractors."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from typing import TYPE_CHECKING
+
+from docflow.core.ocr import OCR_IMAGE_SUFFIX, OcrResult, ocr_image_file, save_for_ocr
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from docflow.core.config import ExtractionSettings
+
+__all__ = ["OcrWorkdir", "ocr_image"]
+
+log = logging.getLogger(__name__)
+
+#: Mean word confidence below which an upright-page check is worth a second run.
+ROTATION_CHECK_CONFIDENCE = 50.0
+
+
+class OcrWorkdir:
+    """A temporary folder for page images, created on first use."""
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def path_for(self, name: str) -> str:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="docflow-ocr-")
+        return os.path.join(self._folder.name, name + OCR_IMAGE_SUFFIX)
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> OcrWorkdir:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def ocr_image(
+    image: Image, name: str, workdir: OcrWorkdir, settings: ExtractionSettings
+) -> OcrResult:
+    """Write ``image`` as PGM and OCR it; retry upside down when confidence is low.
+
+    Raises OcrUnavailable or OcrFailed.
+    """
+    path = workdir.path_for(name)
+    save_for_ocr(image, path)
+    try:
+        result = ocr_image_file(
+            path, settings.ocr_languages, timeout=settings.ocr_timeout
+        )
+        if _worth_rotation_check(result):
+            result = _retry_rotated(image, path, result, settings)
+    finally:
+        _remove(path)
+    return result
+
+
+def _worth_rotation_check(result: OcrResult) -> bool:
+    if result.words < 5:
+        return False
+    return (
+        result.confidence is not None and result.confidence < ROTATION_CHECK_CONFIDENCE
+    )
+
+
+def _retry_rotated(
+    image: Image, path: str, first: OcrResult, settings: ExtractionSettings
+) -> OcrResult:
+    """OCR the page turned by 180 degrees and keep the more confident reading.
+
+    Upside-down scans are common and read as noise; tesseract's own
+    orientation detection needs the ``osd`` data, which may be missing.
+    """
+    save_for_ocr(image.rotate(180), path)
+    second = ocr_image_file(path, settings.ocr_languages, timeout=settings.ocr_timeout)
+    if (second.confidence or 0.0) > (first.confidence or 0.0) + 10:
+        log.debug("page %s read upside down", path)
+        return second
+    return first
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

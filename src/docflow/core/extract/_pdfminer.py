@@ -1,0 +1,113 @@
+"""Second PDF parser, pdfminer.six, for files PDFium refuses to open.
+
+pdfminer rebuilds a missing or broken cross-reference table by scanning the
+file for objects, which rescues some truncated and fuzzed files. It cannot
+render pages, so pages it reads without text are not OCR'd.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from docflow.core.extract._passwords import candidate_passwords, password_message
+from docflow.core.models import Page
+from docflow.core.textcheck import dedupe_doubled_chars, judge_text
+from docflow.errors import (
+    CorruptDocument,
+    PasswordRequired,
+    TooLarge,
+    UnsupportedFormat,
+)
+
+if TYPE_CHECKING:
+    from docflow.core.extract._base import ExtractionContext
+    from docflow.core.models import ExtractedDocument
+
+__all__ = ["extract_with_pdfminer"]
+
+log = logging.getLogger(__name__)
+
+
+class _WrongPassword(Exception):
+    pass
+
+
+def extract_with_pdfminer(
+    path: str,
+    document: ExtractedDocument,
+    context: ExtractionContext,
+    pdfium_reason: str,
+) -> None:
+    """Fill ``document.pages`` using pdfminer; raise CorruptDocument on failure."""
+    passwords = candidate_passwords(context.settings.extraction, context.warnings)
+    for password in ["", *passwords]:
+        try:
+            pages = _read_pages(path, password, context, pdfium_reason)
+        except _WrongPassword:
+            continue
+        document.pages.extend(pages)
+        document.metadata["parser"] = "pdfminer"
+        context.warnings.append(
+            f"PDFium cannot open the file ({pdfium_reason}); text was read with "
+            "pdfminer instead, without OCR"
+        )
+        return
+    raise PasswordRequired(password_message(len(passwords)))
+
+
+def _read_pages(
+    path: str, password: str, context: ExtractionContext, pdfium_reason: str
+) -> list[Page]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfexceptions import PDFNotImplementedError
+
+    max_pages = context.settings.extraction.max_pages
+    pages: list[Page] = []
+    try:
+        for number, layout in enumerate(
+            extract_pages(path, password=password, maxpages=max_pages + 1), start=1
+        ):
+            if number > max_pages:
+                raise TooLarge(f"PDF has over {max_pages} pages (extraction.max_pages)")
+            text = "".join(
+                element.get_text()
+                for element in layout
+                if isinstance(element, LTTextContainer)
+            )
+            pages.append(_make_page(number, text))
+    except PDFPasswordIncorrect as exc:
+        raise _WrongPassword from exc
+    except PDFNotImplementedError as exc:
+        raise UnsupportedFormat(
+            f"PDF uses a feature docflow cannot decode: {exc}"
+        ) from exc
+    except (TooLarge, UnsupportedFormat):
+        raise
+    except Exception as exc:  # pdfminer raises many types on damaged input
+        if not pages:
+            raise CorruptDocument(
+                f"damaged PDF that neither PDFium ({pdfium_reason}) nor pdfminer "
+                f"({type(exc).__name__}: {exc}) can read"
+            ) from exc
+        context.warnings.append(
+            f"PDF is damaged after page {len(pages)}; later pages were not read "
+            f"({type(exc).__name__}: {exc})"
+        )
+    if not pages:
+        raise CorruptDocument(
+            f"damaged PDF: PDFium cannot open it ({pdfium_reason}) and pdfminer "
+            "finds no pages in it"
+        )
+    return pages
+
+
+def _make_page(number: int, text: str) -> Page:
+    text, deduplicated = dedupe_doubled_chars(text)
+    flags = ["doubled_chars_removed"] if deduplicated else []
+    if text.strip() and judge_text(text).is_garbage:
+        flags.append("garbage_text")
+    method = "text_layer" if text.strip() else "none"
+    return Page(number=number, method=method, text=text, flags=flags)

@@ -1,0 +1,171 @@
+"""E-mail (RFC 5322 / MIME) extraction: headers, body text, attachment list.
+
+The text starts with the Subject, From, To, Cc and Date headers, because
+the classifier uses them, followed by the body: text/plain parts, or HTML
+parts reduced to text when a message has no plain part. Attachments are
+listed in ``metadata["attachments"]`` and not extracted. Damaged headers,
+unknown charsets and broken transfer encodings degrade to replaced
+characters, never to an exception.
+"""
+
+from __future__ import annotations
+
+import email
+import logging
+from email import policy
+from email.message import Message
+from typing import Any
+
+from docflow.core.detect import decode_text, detect_text_encoding
+from docflow.core.extract._base import ExtractionContext, new_document
+from docflow.core.extract.text import read_text_file
+from docflow.core.models import ExtractedDocument, Page
+
+__all__ = ["EXTRACTORS", "EmailExtractor"]
+
+log = logging.getLogger(__name__)
+
+_HEADERS = ("Subject", "From", "To", "Cc", "Date")
+#: MIME parts walked at most; a hostile message can nest thousands.
+MAX_PARTS = 1000
+
+
+class EmailExtractor:
+    """Reads .eml files (and e-mails saved under other names)."""
+
+    kind = "eml"
+
+    def extract(self, path: str, context: ExtractionContext) -> ExtractedDocument:
+        document = new_document(path, context)
+        message = _parse(path, context)
+        headers = {name.lower(): _header(message, name) for name in _HEADERS}
+        plain, html, attachments = _collect_parts(message, context)
+        body = "\n\n".join(plain) if plain else "\n\n".join(_html_texts(html))
+        header_lines = [
+            f"{name}: {headers[name.lower()]}"
+            for name in _HEADERS
+            if headers[name.lower()]
+        ]
+        text = "\n".join(header_lines) + ("\n\n" + body.strip() if body.strip() else "")
+        document.pages.append(Page(number=1, method="native", text=text))
+        document.metadata.update({k: v for k, v in headers.items() if v})
+        document.metadata["attachments"] = attachments
+        if headers["subject"]:
+            document.headings = [(1, headers["subject"])]
+        return document
+
+
+def _parse(path: str, context: ExtractionContext) -> Message:
+    encoding = (context.detected.encoding or "").lower()
+    if encoding.startswith(("utf-16", "utf-32")):
+        # A whole message stored in UTF-16 is not valid RFC 5322; decode it first.
+        return email.message_from_string(
+            read_text_file(path, context), policy=policy.default
+        )
+    with open(path, "rb") as handle:
+        limit = context.settings.extraction.max_text_mb * 1024 * 1024
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        from docflow.errors import TooLarge
+
+        raise TooLarge(
+            f"e-mail is over {context.settings.extraction.max_text_mb} MB "
+            "(extraction.max_text_mb)"
+        )
+    return email.message_from_bytes(data, policy=policy.default)
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except (ValueError, TypeError, IndexError, LookupError, AttributeError) as exc:
+        log.debug("unparsable %s header: %s", name, exc)
+        raw = message.get_all(name, failobj=[])  # type: ignore[arg-type]
+        value = raw[0] if raw else None
+    if value is None:
+        return ""
+    try:
+        text = str(value)
+    except (ValueError, TypeError, LookupError):
+        text = repr(value)
+    return " ".join(text.split())
+
+
+def _collect_parts(
+    message: Message, context: ExtractionContext
+) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[dict[str, Any]] = []
+    for index, part in enumerate(message.walk()):
+        if index >= MAX_PARTS:
+            context.warnings.append(f"e-mail has over {MAX_PARTS} MIME parts")
+            break
+        if part.is_multipart():
+            continue
+        content_type = part.get_content_type()
+        filename = _filename(part)
+        disposition = (part.get_content_disposition() or "").lower()
+        if (
+            filename
+            or disposition == "attachment"
+            or not content_type.startswith("text/")
+        ):
+            attachments.append(_describe_attachment(part, filename, content_type))
+            continue
+        text = _part_text(part)
+        if content_type == "text/html":
+            html.append(text)
+        else:
+            plain.append(text)
+    return plain, html, attachments
+
+
+def _filename(part: Message) -> str:
+    try:
+        return part.get_filename() or ""
+    except (ValueError, TypeError, LookupError, AttributeError):
+        return ""
+
+
+def _describe_attachment(
+    part: Message, filename: str, content_type: str
+) -> dict[str, Any]:
+    payload = _payload_bytes(part)
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "size": len(payload),
+    }
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, TypeError, LookupError, AssertionError):
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    return raw.encode("utf-8", errors="replace") if isinstance(raw, str) else b""
+
+
+def _part_text(part: Message) -> str:
+    payload = _payload_bytes(part)
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            return payload.decode(charset, errors="replace")
+        except LookupError:
+            log.debug("unknown charset %r in an e-mail part", charset)
+    encoding = detect_text_encoding(payload) or "utf-8"
+    return decode_text(payload, encoding)
+
+
+def _html_texts(parts: list[str]) -> list[str]:
+    from docflow.core.extract.html import html_to_text
+
+    return [html_to_text(part) for part in parts]
+
+
+EXTRACTORS = [EmailExtractor()]

@@ -1,0 +1,111 @@
+"""Image extraction: OCR of each frame (PNG, JPEG, TIFF including multi-page).
+
+The pixel count is checked from the image header before any frame is
+decoded, against ``extraction.max_image_pixels``. Pillow's own guard only
+warns up to about 179 megapixels (Pillow 10-13), so it cannot be relied on.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.extract._base import ExtractionContext, new_document
+from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
+from docflow.core.models import ExtractedDocument, Page
+from docflow.core.textcheck import judge_text
+from docflow.errors import CorruptDocument, TooLarge
+
+if TYPE_CHECKING:
+    from docflow.core.config import ExtractionSettings
+
+__all__ = ["EXTRACTORS", "ImageExtractor"]
+
+log = logging.getLogger(__name__)
+
+
+class ImageExtractor:
+    """OCRs every frame of an image file, within the OCR page budget."""
+
+    kind = "image"
+
+    def extract(self, path: str, context: ExtractionContext) -> ExtractedDocument:
+        from PIL import Image, UnidentifiedImageError
+
+        document = new_document(path, context)
+        try:
+            with warnings.catch_warnings():
+                # Our own limit below replaces Pillow's decompression-bomb warning.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(path) as image:
+                    _read_frames(image, document, context)
+        except Image.DecompressionBombError as exc:
+            raise TooLarge(
+                f"image is over Pillow's hard pixel limit ({exc}); "
+                "raise extraction.max_image_pixels only for trusted files"
+            ) from exc
+        except UnidentifiedImageError as exc:
+            raise CorruptDocument(f"image data cannot be decoded: {exc}") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            # Pillow raises these for truncated or damaged image data.
+            raise CorruptDocument(f"damaged image: {exc}") from exc
+        document.metadata["frames"] = len(document.pages)
+        return document
+
+
+def _read_frames(
+    image: Any, document: ExtractedDocument, context: ExtractionContext
+) -> None:
+    settings = context.settings.extraction
+    frames = int(getattr(image, "n_frames", 1) or 1)
+    if frames > settings.max_pages:
+        raise TooLarge(
+            f"image has {frames} frames, over the limit of {settings.max_pages} "
+            "(extraction.max_pages)"
+        )
+    with OcrWorkdir() as workdir:
+        for index in range(frames):
+            image.seek(index)
+            _check_pixels(image.size, settings)
+            document.pages.append(_read_frame(image, index + 1, context, workdir))
+
+
+def _check_pixels(size: tuple[int, int], settings: ExtractionSettings) -> None:
+    width, height = size
+    if width * height > settings.max_image_pixels:
+        raise TooLarge(
+            f"image is {width} x {height} pixels ({width * height / 1e6:.0f} MP), "
+            f"over the limit of {settings.max_image_pixels / 1e6:.0f} MP "
+            "(extraction.max_image_pixels)"
+        )
+
+
+def _read_frame(
+    image: Any, number: int, context: ExtractionContext, workdir: OcrWorkdir
+) -> Page:
+    from PIL import ImageOps
+
+    settings = context.settings.extraction
+    if not settings.ocr:
+        return Page(number=number, method="none", flags=["ocr_disabled"])
+    if not context.take_ocr_page():
+        return Page(number=number, method="none", flags=["ocr_skipped"])
+    frame = ImageOps.exif_transpose(image).convert("L")
+    try:
+        result = ocr_image(frame, f"frame-{number}", workdir, settings)
+    finally:
+        frame.close()
+    flags: list[str] = []
+    if result.text.strip() and judge_text(result.text).is_garbage:
+        flags.append("garbage_text")
+    return Page(
+        number=number,
+        method="ocr",
+        text=result.text,
+        ocr_confidence=result.confidence,
+        flags=flags,
+    )
+
+
+EXTRACTORS = [ImageExtractor()]

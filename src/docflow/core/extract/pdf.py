@@ -1,0 +1,280 @@
+"""PDF extraction: PDFium text layer per page, OCR where the layer is unusable.
+
+Each page is read from its text layer with pypdfium2. A page whose layer is
+missing, too short or judged garbage (see ``docflow.core.textcheck``) and
+that contains an image is rendered and OCR'd, within the document's OCR page
+budget; the better of the two texts is kept. Pages are opened and closed one
+at a time, so memory does not grow with the page count.
+
+When PDFium cannot open the file at all, pdfminer.six (installed with
+pdfplumber) tries again, because its parser repairs some damage PDFium
+rejects. pdfminer has no renderer, so pages read that way get no OCR.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.extract._base import ExtractionContext, new_document
+from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
+from docflow.core.extract._passwords import candidate_passwords, password_message
+from docflow.core.models import ExtractedDocument, Page
+from docflow.core.textcheck import dedupe_doubled_chars, judge_text
+from docflow.errors import (
+    EmptyDocument,
+    PasswordRequired,
+    TooLarge,
+    UnsupportedFormat,
+)
+
+if TYPE_CHECKING:
+    import pypdfium2
+
+    from docflow.core.config import ExtractionSettings
+
+__all__ = ["EXTRACTORS", "PdfExtractor"]
+
+log = logging.getLogger(__name__)
+
+#: A tiny page is rendered larger so its long side has at least this many pixels.
+MIN_RENDER_LONG_SIDE = 2000
+#: Upper bound of the resolution used to enlarge tiny pages.
+MAX_RENDER_DPI = 1200
+
+_METADATA_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
+
+
+class _PdfiumLoadError(Exception):
+    """PDFium rejected the file for a reason other than a password."""
+
+
+class PdfExtractor:
+    """Reads PDF files with pypdfium2, falling back to pdfminer.six."""
+
+    kind = "pdf"
+
+    def extract(self, path: str, context: ExtractionContext) -> ExtractedDocument:
+        document = new_document(path, context)
+        try:
+            pdf, password_used = _open_pdfium(path, context)
+        except _PdfiumLoadError as exc:
+            from docflow.core.extract._pdfminer import extract_with_pdfminer
+
+            log.info("%s: PDFium cannot open it (%s), trying pdfminer", path, exc)
+            extract_with_pdfminer(path, document, context, str(exc))
+            return document
+        try:
+            document.metadata.update(_read_metadata(pdf, password_used))
+            page_count = _checked_page_count(len(pdf), context.settings.extraction)
+            with OcrWorkdir() as workdir:
+                for index in range(page_count):
+                    document.pages.append(_read_page(pdf, index, context, workdir))
+        finally:
+            pdf.close()
+        return document
+
+
+def _open_pdfium(
+    path: str, context: ExtractionContext
+) -> tuple[pypdfium2.PdfDocument, bool]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    passwords = candidate_passwords(context.settings.extraction, context.warnings)
+    for password in [None, *passwords]:
+        try:
+            return pdfium.PdfDocument(path, password=password), password is not None
+        except pdfium.PdfiumError as exc:
+            if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+                continue
+            if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+                raise UnsupportedFormat(
+                    "PDF uses an encryption handler PDFium does not support"
+                ) from exc
+            raise _PdfiumLoadError(_pdfium_reason(exc)) from exc
+    raise PasswordRequired(password_message(len(passwords)))
+
+
+def _pdfium_reason(exc: Exception) -> str:
+    message = str(exc)
+    if "(PDFium: " in message:
+        message = message.split("(PDFium: ", 1)[1].rstrip(").")
+    return message
+
+
+def _checked_page_count(count: int, settings: ExtractionSettings) -> int:
+    if count > settings.max_pages:
+        raise TooLarge(
+            f"PDF has {count} pages, over the limit of {settings.max_pages} "
+            "(extraction.max_pages)"
+        )
+    if count <= 0:
+        raise EmptyDocument("PDF has no pages")
+    return count
+
+
+def _read_metadata(pdf: pypdfium2.PdfDocument, password_used: bool) -> dict[str, Any]:
+    import pypdfium2 as pdfium
+
+    info: dict[str, str] = {}
+    for key in _METADATA_KEYS:
+        try:
+            value = pdf.get_metadata_value(key)
+        except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+            continue
+        if value and value.strip():
+            info[key.lower()] = value.strip()
+    metadata: dict[str, Any] = {"pdf": info} if info else {}
+    try:
+        version = pdf.get_version()
+    except pdfium.PdfiumError:
+        version = None
+    if version:
+        metadata["pdf_version"] = f"{version // 10}.{version % 10}"
+    if password_used:
+        metadata["decrypted_with_password"] = True
+    return metadata
+
+
+def _read_page(
+    pdf: pypdfium2.PdfDocument,
+    index: int,
+    context: ExtractionContext,
+    workdir: OcrWorkdir,
+) -> Page:
+    import pypdfium2 as pdfium
+
+    number = index + 1
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        context.warnings.append(f"page {number} cannot be loaded: {exc}")
+        return Page(number=number, method="none", flags=["unreadable_page"])
+    try:
+        return _read_loaded_page(page, number, context, workdir)
+    finally:
+        page.close()
+
+
+def _read_loaded_page(
+    page: pypdfium2.PdfPage,
+    number: int,
+    context: ExtractionContext,
+    workdir: OcrWorkdir,
+) -> Page:
+    settings = context.settings.extraction
+    text, flags = _text_layer(page)
+    visible = len(text.strip())
+    verdict = judge_text(text) if visible else None
+    garbage = verdict is not None and verdict.is_garbage
+    if visible >= settings.min_page_chars and not garbage:
+        return Page(number=number, method="text_layer", text=text, flags=flags)
+
+    method = "text_layer" if visible else "none"
+    if not garbage and not _has_images(page):
+        return Page(number=number, method=method, text=text, flags=flags)
+    if garbage:
+        flags.append("garbage_text")
+    if not settings.ocr:
+        flags.append("ocr_disabled")
+        return Page(number=number, method=method, text=text, flags=flags)
+    if not context.take_ocr_page():
+        flags.append("ocr_skipped")
+        return Page(number=number, method=method, text=text, flags=flags)
+
+    image = _render_page(page, settings)
+    if image is None:
+        flags.append("unrenderable_page")
+        return Page(number=number, method=method, text=text, flags=flags)
+    try:
+        result = ocr_image(image, f"page-{number}", workdir, settings)
+    finally:
+        image.close()
+    return _choose_text(number, text, garbage, result, flags)
+
+
+def _choose_text(
+    number: int, layer_text: str, layer_garbage: bool, result: Any, flags: list[str]
+) -> Page:
+    """Keep the OCR text unless the text layer is better."""
+    ocr_text = result.text
+    ocr_verdict = judge_text(ocr_text) if ocr_text.strip() else None
+    ocr_garbage = ocr_verdict is not None and ocr_verdict.is_garbage
+    if layer_garbage:
+        if ocr_text.strip() and not ocr_garbage:
+            flags.remove("garbage_text")
+            flags.append("reocr_used")
+        elif not ocr_text.strip():
+            return Page(
+                number=number, method="text_layer", text=layer_text, flags=flags
+            )
+    elif len(ocr_text.strip()) < len(layer_text.strip()):
+        return Page(number=number, method="text_layer", text=layer_text, flags=flags)
+    if ocr_garbage and "garbage_text" not in flags:
+        flags.append("garbage_text")
+    return Page(
+        number=number,
+        method="ocr",
+        text=ocr_text,
+        ocr_confidence=result.confidence,
+        flags=flags,
+    )
+
+
+def _text_layer(page: pypdfium2.PdfPage) -> tuple[str, list[str]]:
+    import pypdfium2 as pdfium
+
+    flags: list[str] = []
+    try:
+        textpage = page.get_textpage()
+    except pdfium.PdfiumError:
+        return "", ["unreadable_text_layer"]
+    try:
+        text = textpage.get_text_bounded()
+    finally:
+        textpage.close()
+    text = text.replace("\r\n", "\n").replace("\x00", "")
+    text, deduplicated = dedupe_doubled_chars(text)
+    if deduplicated:
+        flags.append("doubled_chars_removed")
+    return text, flags
+
+
+def _has_images(page: pypdfium2.PdfPage) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    # max_depth bounds the descent into nested form XObjects, which a hostile
+    # file can make self-referencing.
+    objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+    return next(iter(objects), None) is not None
+
+
+def _render_scale(width: float, height: float, settings: ExtractionSettings) -> float:
+    """Return the PDF-point-to-pixel scale: ``ocr_dpi``, enlarged for tiny pages
+    and reduced so the image stays under ``max_render_pixels``."""
+    scale = settings.ocr_dpi / 72
+    long_side = max(width, height)
+    if long_side * scale < MIN_RENDER_LONG_SIDE:
+        scale = min(MIN_RENDER_LONG_SIDE / long_side, MAX_RENDER_DPI / 72)
+    if width * height * scale * scale > settings.max_render_pixels:
+        scale = math.sqrt(settings.max_render_pixels / (width * height))
+    return scale
+
+
+def _render_page(page: pypdfium2.PdfPage, settings: ExtractionSettings) -> Any:
+    """Render the page in grayscale; return None when its size is invalid."""
+    width, height = page.get_size()
+    if not (0 < width < 1e6 and 0 < height < 1e6):
+        return None
+    scale = _render_scale(width, height, settings)
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        # to_pil shares the bitmap's buffer, so copy before closing it.
+        return bitmap.to_pil().copy()
+    finally:
+        bitmap.close()
+
+
+EXTRACTORS = [PdfExtractor()]

@@ -1,0 +1,93 @@
+"""Guess the language of a document offline by counting stopwords.
+
+Latin-script languages (en, fr, de, nl, pl, es, it) are told apart by their
+most frequent function words. A few scripts that belong to one language or
+one language family are recognised from their code points instead. The guess
+is None when the text is too short or two languages score too close.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from docflow.core._wordlists import STOPWORDS
+
+__all__ = ["TESSERACT_LANGUAGES", "detect_language", "tokenize_words"]
+
+#: ISO 639-1 code to the tesseract language pack of the same language.
+TESSERACT_LANGUAGES = {
+    "en": "eng",
+    "fr": "fra",
+    "de": "deu",
+    "nl": "nld",
+    "pl": "pol",
+    "es": "spa",
+    "it": "ita",
+}
+
+#: Characters of text read; more does not change the guess.
+SAMPLE_CHARS = 50_000
+MIN_STOPWORD_HITS = 4
+MIN_STOPWORD_SHARE = 0.05
+#: The best language must score this many times the runner-up.
+MIN_MARGIN = 1.25
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+_SCRIPTS = (
+    ("ja", ((0x3040, 0x30FF),)),  # hiragana and katakana; checked before Han
+    ("ko", ((0xAC00, 0xD7AF), (0x1100, 0x11FF))),
+    ("zh", ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))),
+    ("he", ((0x0590, 0x05FF),)),
+    ("ar", ((0x0600, 0x06FF),)),
+    ("el", ((0x0370, 0x03FF),)),
+)
+
+
+def tokenize_words(text: str) -> list[str]:
+    """Split ``text`` into lower-case words of letters (digits excluded)."""
+    return [match.group(0).lower() for match in _WORD.finditer(text)]
+
+
+def detect_language(text: str) -> str | None:
+    """Return the ISO 639-1 code of the main language of ``text``, or None."""
+    sample = text[:SAMPLE_CHARS]
+    script = _detect_script(sample)
+    if script is not None:
+        return script
+    words = tokenize_words(sample)
+    if not words:
+        return None
+    counts = Counter(words)
+    scores = {
+        code: sum(counts[word] for word in stopwords)
+        for code, stopwords in STOPWORDS.items()
+    }
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    (best, best_score), (_, second_score) = ranked[0], ranked[1]
+    if best_score < MIN_STOPWORD_HITS:
+        return None
+    if best_score / len(words) < MIN_STOPWORD_SHARE:
+        return None
+    if best_score < MIN_MARGIN * second_score:
+        return None
+    return best
+
+
+def _detect_script(sample: str) -> str | None:
+    letters = [char for char in sample[:5000] if char.isalpha()]
+    if not letters:
+        return None
+    codepoints = [ord(char) for char in letters]
+    for code, ranges in _SCRIPTS:
+        inside = sum(
+            1
+            for point in codepoints
+            if any(low <= point <= high for low, high in ranges)
+        )
+        if code == "ja" and inside / len(letters) > 0.1:
+            return code
+        if inside / len(letters) > 0.5:
+            return code
+    return None

@@ -1,0 +1,169 @@
+"""Run tesseract on page images and return text with a mean word confidence.
+
+Measured on the development machine (2 cores): handing pytesseract a file
+path instead of a PIL image saves about 0.85 s per page, because pytesseract
+would otherwise re-encode the image as PNG; writing the page as PGM costs
+4-6 ms where PNG costs 0.6-2.4 s. Text and confidences come from one
+tesseract run with TSV output. OpenMP inside tesseract is limited to one
+thread, because documents are already processed in parallel.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from docflow.errors import OcrFailed, OcrUnavailable
+
+__all__ = [
+    "INSTALL_HINT",
+    "OcrResult",
+    "available_languages",
+    "ensure_tesseract",
+    "ocr_image_file",
+    "save_for_ocr",
+]
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "sudo apt-get install tesseract-ocr"
+
+#: File format pages are written in for tesseract: uncompressed and fast.
+OCR_IMAGE_SUFFIX = ".pgm"
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """Text tesseract read from one image, and its mean word confidence."""
+
+    text: str
+    confidence: float | None
+    words: int
+
+
+@functools.cache
+def _find_tesseract() -> str | None:
+    import pytesseract
+
+    command = pytesseract.pytesseract.tesseract_cmd
+    return shutil.which(command)
+
+
+@functools.cache
+def available_languages() -> frozenset[str]:
+    """Return the tesseract language packs installed, read once per process."""
+    binary = _find_tesseract()
+    if binary is None:
+        return frozenset()
+    try:
+        completed = subprocess.run(
+            [binary, "--list-langs"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning("cannot list tesseract languages: %s", exc)
+        return frozenset()
+    lines = completed.stdout.splitlines()[1:]  # the first line is a title
+    return frozenset(line.strip() for line in lines if line.strip())
+
+
+def ensure_tesseract(languages: str) -> None:
+    """Raise OcrUnavailable unless tesseract and every language in ``languages``
+    (``eng+fra`` form) are installed. The lookup runs once per process."""
+    if _find_tesseract() is None:
+        raise OcrUnavailable(
+            f"tesseract is not installed; install it with `{INSTALL_HINT}`, "
+            "or set extraction.ocr = false to skip OCR"
+        )
+    installed = available_languages()
+    if not installed:
+        return  # listing failed; let tesseract itself report a missing language
+    missing = [lang for lang in languages.split("+") if lang not in installed]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        raise OcrUnavailable(
+            f"tesseract language data {'+'.join(missing)!r} is not installed; "
+            f"install it with `sudo apt-get install {packages}` or change "
+            f"extraction.ocr_languages (installed: {'+'.join(sorted(installed))})"
+        )
+
+
+def save_for_ocr(image: object, path: str) -> None:
+    """Write a PIL image as 8-bit grayscale PGM, the fastest format to hand over."""
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    if image.mode != "L":
+        image = image.convert("L")
+    image.save(path, format="PPM")
+
+
+def ocr_image_file(path: str, languages: str, *, timeout: float = 0) -> OcrResult:
+    """OCR the image file at ``path`` with one tesseract run.
+
+    ``timeout`` is in seconds, 0 for none. Raises OcrUnavailable when
+    tesseract is missing and OcrFailed when it runs and fails.
+    """
+    import pytesseract
+
+    ensure_tesseract(languages)
+    # pytesseract 0.3.13 has no way to pass an environment to its subprocess,
+    # so the limit is set for the process; an explicit user value is kept.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        data = pytesseract.image_to_data(
+            path,
+            lang=languages,
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        _find_tesseract.cache_clear()
+        raise OcrUnavailable(
+            f"tesseract is not installed; install it with `{INSTALL_HINT}`"
+        ) from exc
+    except pytesseract.TesseractError as exc:
+        raise OcrFailed(f"tesseract failed: {exc.message}".strip()) from exc
+    except RuntimeError as exc:  # pytesseract raises it on timeout
+        raise OcrFailed(f"tesseract timed out after {timeout:g} s") from exc
+    return _assemble_tsv(data)
+
+
+def _assemble_tsv(data: dict[str, list]) -> OcrResult:
+    """Rebuild reading-order text from tesseract TSV rows (level 5 = word)."""
+    lines: list[str] = []
+    current: list[str] = []
+    current_key: tuple[int, int, int] | None = None
+    confidences: list[float] = []
+    for index, level in enumerate(data.get("level", [])):
+        if int(level) != 5:
+            continue
+        word = str(data["text"][index]).strip()
+        if not word:
+            continue
+        key = (
+            int(data["block_num"][index]),
+            int(data["par_num"][index]),
+            int(data["line_num"][index]),
+        )
+        if key != current_key and current:
+            lines.append(" ".join(current))
+            if current_key is not None and key[:2] != current_key[:2]:
+                lines.append("")  # a new paragraph or block
+            current = []
+        current_key = key
+        current.append(word)
+        confidence = float(data["conf"][index])
+        if confidence >= 0:
+            confidences.append(confidence)
+    if current:
+        lines.append(" ".join(current))
+    mean = sum(confidences) / len(confidences) if confidences else None
+    return OcrResult("\n".join(lines).strip(), mean, len(confidences))

@@ -1,0 +1,207 @@
+"""Judge whether a piece of extracted text is language or garbage.
+
+PDF text layers go wrong in a few recognisable ways: glyph codes without a
+Unicode mapping come out as ``(cid:12)`` runs or as symbol soup; a font with
+a wrong mapping yields words of one repeated letter (``Agaaaaa AAAA``);
+UTF-16 text decoded byte-swapped or as single code units turns into
+CJK-looking characters whose two bytes are printable ASCII; fake-bold text
+draws every glyph twice (``HHeelllloo``). ``judge_text`` measures each of
+these on one page and decides; the PDF extractor re-runs OCR on pages judged
+garbage, and quality analysis reports them.
+
+Words are checked against offline lists of frequent words (``_wordlists``)
+and against a letter-shape test that needs no list, so unlisted languages in
+Latin script are judged by shape alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from docflow.core._wordlists import FREQUENT_WORDS
+from docflow.core.language import tokenize_words
+
+__all__ = ["TextVerdict", "dedupe_doubled_chars", "judge_text"]
+
+_CID = re.compile(r"\(cid:\d+\)")
+_REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
+_WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
+_ALL_FREQUENT = frozenset().union(*FREQUENT_WORDS.values())
+_VOWELS = frozenset("aeiouy")
+#: Punctuation that is normal in tables, leaders and rules, not a sign of garbage.
+_LAYOUT_PUNCTUATION = frozenset(".,-_=*|/:;()[]%€$£'\"+#&")
+
+#: Fewer words than this cannot be judged by word statistics.
+MIN_WORDS = 8
+#: Share of words of an impossible shape above which text is garbage.
+MAX_IMPLAUSIBLE_SHARE = 0.4
+#: Share of CJK characters made of two printable ASCII bytes, above which
+#: CJK-looking text is UTF-16 read with the wrong byte order or code unit.
+MIN_MISREAD_UTF16_SHARE = 0.8
+MIN_MISREAD_CJK_CHARS = 8
+
+
+@dataclass
+class TextVerdict:
+    """Measurements of one page or document of text, and the judgement."""
+
+    word_count: int = 0
+    dictionary_word_share: float = 0.0
+    implausible_word_share: float = 0.0
+    cid_runs: int = 0
+    replacement_chars: int = 0
+    repeat_char_runs: int = 0
+    misread_utf16_share: float = 0.0
+    symbol_share: float = 0.0
+    is_garbage: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def judge_text(text: str, language: str | None = None) -> TextVerdict:
+    """Measure ``text`` and decide whether it is garbage.
+
+    ``language`` is an ISO 639-1 code; with None or an unlisted language the
+    dictionary share is computed against all shipped word lists together.
+    """
+    verdict = TextVerdict()
+    visible = "".join(text.split())
+    verdict.cid_runs = len(_CID.findall(text))
+    verdict.replacement_chars = text.count("\ufffd")
+    verdict.repeat_char_runs = len(_REPEAT_LETTERS.findall(text))
+    if not visible:
+        return verdict
+
+    words = tokenize_words(text)
+    verdict.word_count = len(words)
+    frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
+    if words:
+        known = sum(1 for word in words if word in frequent)
+        verdict.dictionary_word_share = known / len(words)
+    shaped = _WORD_WITH_CASE.findall(text)
+    latin = [word for word in shaped if _is_latin(word)]
+    if latin:
+        odd = sum(1 for word in latin if _is_implausible_word(word))
+        verdict.implausible_word_share = odd / len(latin)
+    verdict.misread_utf16_share = _misread_utf16_share(text)
+    verdict.symbol_share = _symbol_share(visible)
+
+    _decide(verdict, text, visible, len(latin))
+    return verdict
+
+
+def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> None:
+    reasons = verdict.reasons
+    cid_chars = sum(len(match) for match in _CID.findall(text))
+    if verdict.cid_runs >= 3 and cid_chars > 0.2 * len(visible):
+        reasons.append(f"{verdict.cid_runs} (cid:N) glyph codes without a mapping")
+    if verdict.replacement_chars > 0.1 * len(visible):
+        reasons.append(f"{verdict.replacement_chars} U+FFFD replacement characters")
+    if verdict.misread_utf16_share >= MIN_MISREAD_UTF16_SHARE:
+        reasons.append("CJK-looking characters that are misread UTF-16 text")
+    if latin_words >= MIN_WORDS:
+        if verdict.implausible_word_share > MAX_IMPLAUSIBLE_SHARE:
+            reasons.append(
+                f"{verdict.implausible_word_share:.0%} of words have an impossible "
+                "shape (repeated letters, no vowels, mixed case)"
+            )
+        elif (
+            latin_words >= 3 * MIN_WORDS
+            and verdict.dictionary_word_share < 0.02
+            and verdict.implausible_word_share > 0.2
+        ):
+            reasons.append("almost no known words and many oddly shaped ones")
+    if len(visible) >= 20 and verdict.symbol_share > 0.5:
+        reasons.append(f"{verdict.symbol_share:.0%} of characters are symbols")
+    verdict.is_garbage = bool(reasons)
+
+
+def _is_latin(word: str) -> bool:
+    return all(ord(char) < 0x250 for char in word)
+
+
+def _base_letters(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _is_implausible_word(word: str) -> bool:
+    """Return True for a Latin-script word no language spells this way."""
+    if len(word) < 3:
+        return False
+    base = _base_letters(word)
+    if len(set(base)) == 1:
+        return True  # "AAA", "aaaa"
+    if re.search(r"(.)\1\1", base):
+        return True  # three identical letters in a row
+    vowels = sum(1 for char in base if char in _VOWELS)
+    if len(base) >= 5 and vowels == 0:
+        return True
+    if len(base) >= 7 and vowels / len(base) < 0.15:
+        return True
+    return _has_odd_case(word)
+
+
+def _has_odd_case(word: str) -> bool:
+    # Accept lower, Title, UPPER and one inner capital (McDonald, iPhone, PhD).
+    rises = sum(
+        1
+        for left, right in zip(word, word[1:], strict=False)
+        if left.islower() and right.isupper()
+    )
+    if rises >= 2:
+        return True
+    return rises == 1 and len(word) >= 3 and word[-1].isupper() and word[-2].isupper()
+
+
+def _misread_utf16_share(text: str) -> float:
+    cjk = [ord(char) for char in text if 0x3000 <= ord(char) <= 0x9FFF]
+    if len(cjk) < MIN_MISREAD_CJK_CHARS:
+        return 0.0
+    ascii_pairs = 0
+    for point in cjk:
+        high, low = point >> 8, point & 0xFF
+        # A byte-swapped ASCII letter gives a low byte of 0 ("M" -> U+4D00).
+        if 0x20 <= high < 0x7F and (0x20 <= low < 0x7F or low == 0):
+            ascii_pairs += 1
+    return ascii_pairs / len(cjk)
+
+
+def _symbol_share(visible: str) -> float:
+    symbols = 0
+    for char in visible:
+        if char.isalnum() or char in _LAYOUT_PUNCTUATION:
+            continue
+        category = unicodedata.category(char)
+        if category[0] in "PS" or category in ("Co", "Cc", "Cn"):
+            symbols += 1
+    return symbols / len(visible)
+
+
+def dedupe_doubled_chars(text: str) -> tuple[str, bool]:
+    """Undo fake-bold doubling ("HHeelllloo") when most of ``text`` is doubled.
+
+    Only lines whose characters all come in identical pairs are collapsed,
+    and only when such lines hold at least 60% of the visible characters.
+    Returns the text and whether it changed.
+    """
+    lines = text.split("\n")
+    doubled_chars = 0
+    total_chars = 0
+    doubled: list[bool] = []
+    for line in lines:
+        core = line.rstrip("\r")
+        size = len(core.strip())
+        total_chars += size
+        is_doubled = size >= 4 and len(core) % 2 == 0 and core[0::2] == core[1::2]
+        doubled.append(is_doubled)
+        if is_doubled:
+            doubled_chars += size
+    if total_chars == 0 or doubled_chars < 0.6 * total_chars:
+        return text, False
+    fixed = [
+        line.rstrip("\r")[0::2] if is_doubled else line
+        for line, is_doubled in zip(lines, doubled, strict=True)
+    ]
+    return "\n".join(fixed), True

@@ -54,6 +54,17 @@ class WorkerSettings(_Section):
     recycle_after: int = Field(default=500, ge=1)
     call_timeout: float = Field(default=600.0, gt=0, description="seconds per MCP call")
     start_timeout: float = Field(default=60.0, gt=0)
+    children_per_server: int = Field(
+        default=1, ge=1, description="sandboxed document workers per MCP server"
+    )
+    health_interval: float = Field(
+        default=30.0, gt=0, description="idle seconds before a server is pinged"
+    )
+    separate_quality_servers: bool = Field(
+        default=False,
+        description="judge quality on quality servers after classification, "
+        "instead of in the same classification call",
+    )
 
 
 class ExtractionSettings(_Section):

@@ -1,0 +1,597 @@
+"""Sandboxed document workers: parse each document in a child process.
+
+PDF parsers do not fail cleanly: pdfminer raises arbitrary exceptions, some
+inputs make it loop, and C libraries can crash the interpreter. So, as Apache
+Tika does, documents are processed in child processes that the parent can kill
+and replace:
+
+- a wall-clock limit per document (``workers.document_timeout``): the child is
+  killed and the result gets status ``timeout``;
+- an address-space limit (``workers.memory_limit_mb``, ``RLIMIT_AS`` set in the
+  child): allocation fails with MemoryError, the result gets status
+  ``memory_limit`` and the child is replaced;
+- a child that dies (segfault, kernel OOM kill, ``os._exit``) gives status
+  ``crashed`` with its signal or exit code, and is replaced;
+- children are replaced after ``workers.recycle_after`` documents.
+
+Children are plain subprocesses (``python -c``), started with ``subprocess``
+(safe from a process with threads and an event loop), and talk to the parent
+over two pipes with pickled messages. Each child warms up (imports the parsers,
+loads the model) once, then serves documents until told to stop. The child's
+fd 1 is the parent's stderr, so nothing it prints reaches a protocol stream.
+
+No orphans: a child asks the kernel for SIGKILL when the thread that started it
+ends (``PR_SET_PDEATHSIG``), and a watchdog thread in the child exits when a
+lifeline pipe from the parent reaches EOF, which happens when the parent dies
+by any means, kill -9 included. Each slot thread that starts children lives as
+long as the pool, because PDEATHSIG follows the starting thread, not the
+process.
+
+Fault injection (tests only): ``DOCFLOW_FAULT`` holds comma-separated
+``kind:substring`` items, and a child whose document path contains the
+substring misbehaves on purpose before parsing: ``hang`` sleeps forever,
+``slow`` sleeps ``DOCFLOW_FAULT_SLOW_SECONDS`` (default 1), ``crash`` segfaults,
+``exit`` calls ``os._exit(3)``, ``oom`` allocates until the memory limit is hit,
+and ``print`` writes to fd 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.models import DocumentResult, Status
+from docflow.errors import ServerError
+
+if TYPE_CHECKING:
+    from docflow.core.config import Settings
+
+__all__ = ["FAULT_ENV", "SandboxStats", "WorkerPool", "run_child"]
+
+log = logging.getLogger(__name__)
+
+FAULT_ENV = "DOCFLOW_FAULT"
+_PR_SET_PDEATHSIG = 1
+# A child exits with this code when MemoryError escapes its request loop.
+_EXIT_MEMORY = 86
+_CHILD_COMMAND = "from docflow.core.sandbox import run_child; run_child()"
+_STOP_GRACE_SECONDS = 2.0
+
+
+@dataclass
+class SandboxStats:
+    """Counters of one pool, for get_statistics and the orchestrator."""
+
+    documents: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    memory_limits: int = 0
+    children_started: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+
+
+@dataclass
+class _Job:
+    kind: str  # "process" or "call"
+    payload: tuple[Any, ...]
+    future: Future[Any]
+    path: str = ""
+
+
+class _ChildDied(Exception):
+    def __init__(self, returncode: int | None) -> None:
+        super().__init__(returncode)
+        self.returncode = returncode
+
+
+class _Child:
+    """One child process and the parent's ends of its pipes."""
+
+    def __init__(self, settings: Settings, *, load_model: bool) -> None:
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        lifeline_read, lifeline_write = os.pipe()
+        child_fds = (request_read, reply_write, lifeline_read)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD_COMMAND, *map(str, child_fds)],
+                stdin=subprocess.DEVNULL,
+                stdout=sys.stderr.fileno(),
+                pass_fds=child_fds,
+                env=_child_environment(),
+                start_new_session=True,
+            )
+        finally:
+            for fd in child_fds:
+                os.close(fd)
+        self.requests = Connection(request_write, readable=False)
+        self.replies = Connection(reply_read, writable=False)
+        self._lifeline = lifeline_write
+        self.documents = 0
+        self.pid = self.process.pid
+        self.requests.send(("start", settings, os.getpid(), load_model))
+        start_timeout = settings.workers.start_timeout
+        if not self.replies.poll(start_timeout):
+            self.kill()
+            raise ServerError(
+                f"a document worker did not start within {start_timeout} s "
+                "(workers.start_timeout)"
+            )
+        try:
+            kind, detail = self.replies.recv()
+        except EOFError:
+            code = self.kill()
+            raise ServerError(
+                f"a document worker exited during start-up ({_describe_exit(code)}); "
+                "check workers.memory_limit_mb and the server log"
+            ) from None
+        if kind != "ready":
+            self.kill()
+            raise ServerError(f"a document worker failed to start: {detail}")
+
+    def request(self, message: tuple[Any, ...], timeout: float) -> Any:
+        """Send one request and return its reply; raise TimeoutError or _ChildDied."""
+        try:
+            self.requests.send(message)
+        except (BrokenPipeError, OSError):
+            raise _ChildDied(self.kill()) from None
+        if not self.replies.poll(timeout):
+            raise TimeoutError
+        try:
+            return self.replies.recv()
+        except EOFError:
+            raise _ChildDied(self.kill()) from None
+
+    def kill(self) -> int | None:
+        """Kill the child and its process group, and return its exit status."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        code = self.process.wait()
+        self._close()
+        return code
+
+    def stop(self) -> None:
+        """Ask the child to exit, killing it if it does not within a grace period."""
+        try:
+            self.requests.send(("stop",))
+            self.process.wait(_STOP_GRACE_SECONDS)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+    def _close(self) -> None:
+        for connection in (self.requests, self.replies):
+            connection.close()
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
+
+
+def _child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # tesseract (OpenMP) and BLAS otherwise start a thread per core in every
+    # child, oversubscribing the cores the pool already uses.
+    env["OMP_THREAD_LIMIT"] = "1"
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.setdefault("MKL_NUM_THREADS", "1")
+    return env
+
+
+def _describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "exit status unknown"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (the kernel OOM killer sends it)" if -returncode == 9 else ""
+        return f"killed by {name}{hint}"
+    return f"exited with code {returncode}"
+
+
+class WorkerPool:
+    """A fixed number of sandboxed children that process documents.
+
+    ``size`` defaults to ``workers.children_per_server``; ``load_model`` makes
+    each child load the classifier model while it warms up.
+
+    ``submit`` may be called from any thread and returns a Future that always
+    resolves to a DocumentResult: a timeout, crash or memory limit becomes the
+    result's status, never an exception.
+    """
+
+    def __init__(
+        self, settings: Settings, *, size: int | None = None, load_model: bool = True
+    ) -> None:
+        self.settings = settings
+        self.load_model = load_model
+        self.size = size or settings.workers.children_per_server
+        self.stats = SandboxStats()
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._children: dict[int, _Child] = {}
+        self._closed = False
+        self._threads = [
+            threading.Thread(
+                target=self._serve_slot,
+                args=(slot,),
+                name=f"sandbox-{slot}",
+                daemon=True,
+            )
+            for slot in range(self.size)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def submit(
+        self, path: str, *, classify: bool = True, quality: bool = True
+    ) -> Future[DocumentResult]:
+        """Queue one document and return a Future of its result."""
+        future: Future[DocumentResult] = Future()
+        self._put(_Job("process", (path, classify, quality), future, path))
+        return future
+
+    def call(self, function: str, *args: Any) -> Future[Any]:
+        """Run ``module:function(*args)`` in a child, for untrusted loads.
+
+        The Future raises the child's exception re-created as RuntimeError when
+        the function fails, and ServerError when the child dies.
+        """
+        future: Future[Any] = Future()
+        self._put(_Job("call", (function, args), future))
+        return future
+
+    def process(
+        self, path: str, *, classify: bool = True, quality: bool = True
+    ) -> DocumentResult:
+        """Process one document and wait for its result."""
+        return self.submit(path, classify=classify, quality=quality).result()
+
+    def child_pids(self) -> list[int]:
+        """Return the process ids of the children alive now."""
+        with self._lock:
+            return [child.pid for child in self._children.values()]
+
+    def close(self) -> None:
+        """Stop every child; queued documents still waiting get status crashed."""
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None and not job.future.done():
+                job.future.set_exception(ServerError("the worker pool was closed"))
+
+    def _put(self, job: _Job) -> None:
+        if self._closed:
+            raise ServerError("the worker pool is closed")
+        self._jobs.put(job)
+
+    def _serve_slot(self, slot: int) -> None:
+        child: _Child | None = None
+        try:
+            while True:
+                if child is None:
+                    child = self._start_child(slot)
+                job = self._jobs.get()
+                if job is None:
+                    break
+                if child is None:
+                    job.future.set_exception(
+                        ServerError("no document worker could start")
+                    )
+                    continue
+                if job.kind == "process":
+                    child = self._run_document(slot, child, job)
+                else:
+                    child = self._run_call(slot, child, job)
+        finally:
+            if child is not None:
+                child.stop()
+            with self._lock:
+                self._children.pop(slot, None)
+
+    def _start_child(self, slot: int) -> _Child | None:
+        try:
+            child = _Child(self.settings, load_model=self.load_model)
+        except (ServerError, OSError) as exc:
+            log.error("sandbox slot %d: cannot start a document worker: %s", slot, exc)
+            return None
+        with self._lock:
+            self._children[slot] = child
+            self.stats.children_started += 1
+        log.debug("sandbox slot %d: started worker pid %d", slot, child.pid)
+        return child
+
+    def _retire(self, slot: int, child: _Child, reason: str) -> None:
+        log.info(
+            "sandbox slot %d: replacing worker pid %d: %s", slot, child.pid, reason
+        )
+        with self._lock:
+            self._children.pop(slot, None)
+
+    def _run_document(self, slot: int, child: _Child, job: _Job) -> _Child | None:
+        path, classify, quality = job.payload
+        settings = self.settings
+        limit = settings.workers.document_timeout
+        started = time.perf_counter()
+        replace = False
+        try:
+            kind, payload = child.request(
+                ("process", path, settings, classify, quality), limit
+            )
+            result = pickle.loads(payload) if kind == "result" else None
+            if not isinstance(result, DocumentResult):
+                raise _ChildDied(child.kill())
+            replace = result.status is Status.MEMORY_LIMIT
+        except TimeoutError:
+            child.kill()
+            replace = True
+            result = DocumentResult(
+                path=path,
+                status=Status.TIMEOUT,
+                error=f"{path}: processing timed out after {limit:g} s "
+                "(workers.document_timeout); the worker was killed and replaced",
+            )
+        except _ChildDied as exc:
+            replace = True
+            result = self._died_result(path, exc.returncode)
+        self._count(result, (time.perf_counter() - started) * 1000)
+        job.future.set_result(result)
+
+        child.documents += 1
+        if replace or child.documents >= settings.workers.recycle_after:
+            reason = result.status.value if replace else "recycled"
+            self._retire(slot, child, reason)
+            if reason == "recycled":
+                child.stop()
+            else:
+                child.kill()
+            return None
+        return child
+
+    def _died_result(self, path: str, returncode: int | None) -> DocumentResult:
+        limit_mb = self.settings.workers.memory_limit_mb
+        if returncode == _EXIT_MEMORY:
+            return DocumentResult(
+                path=path,
+                status=Status.MEMORY_LIMIT,
+                error=f"{path}: the worker ran out of memory under the limit of "
+                f"{limit_mb} MB (workers.memory_limit_mb)",
+            )
+        return DocumentResult(
+            path=path,
+            status=Status.CRASHED,
+            error=f"{path}: the document worker crashed "
+            f"({_describe_exit(returncode)}); it was replaced and the batch went on",
+        )
+
+    def _count(self, result: DocumentResult, elapsed_ms: float) -> None:
+        with self._lock:
+            self.stats.documents += 1
+            self.stats.latencies_ms.append(elapsed_ms)
+            if result.status is Status.TIMEOUT:
+                self.stats.timeouts += 1
+            elif result.status is Status.CRASHED:
+                self.stats.crashes += 1
+            elif result.status is Status.MEMORY_LIMIT:
+                self.stats.memory_limits += 1
+        if not result.ok:
+            log.info("%s: %s", result.status.value, result.error)
+
+    def _run_call(self, slot: int, child: _Child, job: _Job) -> _Child | None:
+        function, args = job.payload
+        try:
+            kind, payload = child.request(
+                ("call", function, args), self.settings.workers.document_timeout
+            )
+        except (TimeoutError, _ChildDied) as exc:
+            child.kill()
+            self._retire(slot, child, f"call {function} failed")
+            job.future.set_exception(
+                ServerError(
+                    f"{function} did not complete in a document worker ({exc!r})"
+                )
+            )
+            return None
+        if kind == "value":
+            job.future.set_result(payload)
+        else:
+            job.future.set_exception(RuntimeError(payload))
+        return child
+
+
+# --- child side ------------------------------------------------------------
+
+
+def run_child() -> None:
+    """Serve requests from the parent until it says stop or dies."""
+    request_fd, reply_fd, lifeline_fd = (int(arg) for arg in sys.argv[1:4])
+    for fd in (request_fd, reply_fd, lifeline_fd):
+        os.set_inheritable(fd, False)  # tesseract must not hold our pipes open
+    _set_parent_death_signal()
+    threading.Thread(target=_watch_lifeline, args=(lifeline_fd,), daemon=True).start()
+    requests = Connection(request_fd, writable=False)
+    replies = Connection(reply_fd, readable=False)
+
+    try:
+        _, settings, parent_pid, load_model = requests.recv()
+    except EOFError:
+        os._exit(0)
+    if os.getppid() != parent_pid:  # the parent died before PDEATHSIG was set
+        os._exit(0)
+    _configure_child_logging()
+    _limit_memory(settings.workers.memory_limit_mb)
+    try:
+        _warm_up(settings, load_model)
+    except MemoryError:
+        replies.send(("failed", "out of memory while loading the libraries"))
+        os._exit(_EXIT_MEMORY)
+    replies.send(("ready", os.getpid()))
+
+    try:
+        _serve_requests(requests, replies)
+    except MemoryError:
+        os._exit(_EXIT_MEMORY)
+    os._exit(0)
+
+
+def _serve_requests(requests: Connection, replies: Connection) -> None:
+    from docflow.core.pipeline import process_document
+
+    while True:
+        try:
+            message = requests.recv()
+        except EOFError:
+            return
+        if message[0] == "stop":
+            return
+        if message[0] == "call":
+            replies.send(_call_function(message[1], message[2]))
+            continue
+        _, path, settings, classify, quality = message
+        try:
+            _inject_fault(path)
+            result = process_document(
+                path, settings, classify=classify, quality=quality
+            )
+        except MemoryError:
+            result = DocumentResult(
+                path=path,
+                status=Status.MEMORY_LIMIT,
+                error=f"{path}: ran out of memory under the limit of "
+                f"{settings.workers.memory_limit_mb} MB (workers.memory_limit_mb)",
+            )
+        replies.send(("result", pickle.dumps(result)))
+
+
+def _call_function(function: str, args: tuple[Any, ...]) -> tuple[str, Any]:
+    import importlib
+
+    module_name, _, name = function.partition(":")
+    try:
+        target = getattr(importlib.import_module(module_name), name)
+        return ("value", target(*args))
+    except Exception as exc:  # reported to the parent as the call's failure
+        log.debug("call %s failed", function, exc_info=True)
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _set_parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        log.debug("prctl(PR_SET_PDEATHSIG) unavailable; relying on the lifeline pipe")
+
+
+def _watch_lifeline(fd: int) -> None:
+    while True:
+        try:
+            if not os.read(fd, 1):
+                break
+        except InterruptedError:
+            continue
+        except OSError:
+            break
+    os._exit(0)
+
+
+def _configure_child_logging() -> None:
+    level = os.environ.get("DOCFLOW_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.WARNING),
+        stream=sys.stderr,
+        format=f"%(asctime)s worker[{os.getpid()}] %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _limit_memory(limit_mb: int) -> None:
+    import resource
+
+    limit = limit_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _warm_up(settings: Settings, load_model: bool) -> None:
+    """Import the parsers and load the model once, before the first document."""
+    import importlib
+
+    for module in ("docflow.core.pipeline", "docflow.core.extract"):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            log.warning("warm-up: cannot import %s: %s", module, exc)
+    if not load_model:
+        return
+    try:
+        from docflow.core.classify._model import load_model as load
+    except ImportError as exc:
+        log.warning("warm-up: cannot import the classifier: %s", exc)
+        return
+    try:
+        load(settings)
+    except Exception as exc:  # the first document reports the same problem
+        log.warning("warm-up: cannot load the classifier model: %s", exc)
+
+
+def _inject_fault(path: str) -> None:
+    """Misbehave on purpose for paths named in DOCFLOW_FAULT (tests only)."""
+    spec = os.environ.get(FAULT_ENV, "")
+    for item in filter(None, spec.split(",")):
+        kind, _, needle = item.partition(":")
+        if not needle or needle not in path:
+            continue
+        if kind == "hang":
+            while True:
+                time.sleep(3600)
+        elif kind == "slow":
+            time.sleep(float(os.environ.get("DOCFLOW_FAULT_SLOW_SECONDS", "1")))
+        elif kind == "crash":
+            import ctypes
+
+            ctypes.string_at(0)  # a real SIGSEGV
+        elif kind == "exit":
+            os._exit(3)
+        elif kind == "oom":
+            hog = []
+            while True:
+                hog.append(bytearray(64 * 1024 * 1024))
+        elif kind == "print":
+            os.write(1, b"stray output from a document worker\n")
+            print("stray print from a document worker", flush=True)

@@ -1,0 +1,330 @@
+"""Plumbing shared by docflow's MCP servers: stdio guard, settings, state, batches.
+
+Both servers are stdio MCP servers built on the SDK's ``MCPServer``. Each owns
+a sandboxed WorkerPool (``docflow.core.sandbox``) that parses documents in
+child processes, a Roots set that bounds which files the tools may read, and
+counters for ``get_statistics``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from io import TextIOWrapper
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anyio
+from pydantic import BaseModel, Field
+
+from docflow.core.models import DocumentResult, Status
+from docflow.core.roots import OutsideRoots, Roots, resolve_roots
+from docflow.errors import DocflowError
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import Context, MCPServer
+
+    from docflow.core.config import Settings
+    from docflow.core.sandbox import WorkerPool
+
+__all__ = [
+    "PARENT_PID_ENV",
+    "SETTINGS_FILE_ENV",
+    "BatchResult",
+    "LatencySummary",
+    "ServerState",
+    "guard_stdio",
+    "load_server_settings",
+    "main",
+    "serve_stdio",
+]
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE_ENV = "DOCFLOW_SETTINGS_FILE"
+PARENT_PID_ENV = "DOCFLOW_PARENT_PID"
+LOG_LEVEL_ENV = "DOCFLOW_LOG_LEVEL"
+_PR_SET_PDEATHSIG = 1
+
+
+class BatchResult(BaseModel):
+    """Results of a batch tool, in the order of the paths given."""
+
+    results: list[DocumentResult]
+    documents: int
+    errors: int = Field(description="documents whose status is not ok")
+
+
+class LatencySummary(BaseModel):
+    """Per-document processing time in milliseconds, over the server's lifetime."""
+
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    max_ms: float | None = None
+
+
+def summarize_latencies(values: Sequence[float]) -> LatencySummary:
+    """Return nearest-rank percentiles of ``values`` (empty gives None fields)."""
+    if not values:
+        return LatencySummary()
+    ordered = sorted(values)
+
+    def rank(share: float) -> float:
+        index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+        return round(ordered[index], 1)
+
+    return LatencySummary(
+        p50_ms=rank(0.5), p95_ms=rank(0.95), max_ms=round(ordered[-1], 1)
+    )
+
+
+class ServerState:
+    """What one server process keeps between tool calls."""
+
+    def __init__(self, settings: Settings, roots: Roots, *, load_model: bool) -> None:
+        from docflow.core.sandbox import WorkerPool
+
+        self.settings = settings
+        self.roots = roots
+        self.pool: WorkerPool = WorkerPool(settings, load_model=load_model)
+        self.started = time.monotonic()
+        self.documents = 0
+        self.errors = 0
+        self.latencies_ms: list[float] = []
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def replace_settings(self, settings: Settings) -> None:
+        """Use ``settings`` for every later document (children read it per request)."""
+        self.settings = settings
+        self.pool.settings = settings
+
+    def check_path(self, path: str) -> str:
+        """Return the real path of ``path`` or raise ToolError naming it."""
+        from mcp.server.mcpserver.exceptions import ToolError
+
+        try:
+            return self.roots.check(path)
+        except OutsideRoots as exc:
+            raise ToolError(str(exc)) from None
+
+    async def process(
+        self, path: str, *, classify: bool, quality: bool
+    ) -> DocumentResult:
+        """Process one document in the sandbox, or return a rejection result."""
+        started = time.perf_counter()
+        _inject_server_fault(path)
+        try:
+            real = self.roots.check(path)
+        except OutsideRoots as exc:
+            result = DocumentResult(path=path, status=Status.UNREADABLE, error=str(exc))
+        else:
+            future = self.pool.submit(real, classify=classify, quality=quality)
+            result = await asyncio.wrap_future(future)
+            result.path = path
+        self._count(result, (time.perf_counter() - started) * 1000)
+        return result
+
+    async def process_batch(
+        self,
+        paths: list[str],
+        ctx: Context | None,
+        *,
+        classify: bool,
+        quality: bool,
+    ) -> BatchResult:
+        """Process ``paths`` concurrently, reporting progress once per document."""
+        total = len(paths)
+        tasks = [
+            asyncio.ensure_future(
+                self.process(path, classify=classify, quality=quality)
+            )
+            for path in paths
+        ]
+        done = 0
+        for finished in asyncio.as_completed(tasks):
+            result = await finished
+            done += 1
+            if ctx is not None:
+                await ctx.report_progress(
+                    done, total, f"{result.path}: {result.status.value}"
+                )
+        results = [task.result() for task in tasks]
+        errors = sum(1 for result in results if not result.ok)
+        return BatchResult(results=results, documents=total, errors=errors)
+
+    def _count(self, result: DocumentResult, elapsed_ms: float) -> None:
+        self.documents += 1
+        if not result.ok:
+            self.errors += 1
+        self.latencies_ms.append(elapsed_ms)
+
+    def uptime(self) -> float:
+        return round(time.monotonic() - self.started, 3)
+
+
+def _inject_server_fault(path: str) -> None:
+    """Print to stdout for paths named by a ``print:`` fault (tests only)."""
+    from docflow.core.sandbox import FAULT_ENV
+
+    for item in os.environ.get(FAULT_ENV, "").split(","):
+        kind, _, needle = item.partition(":")
+        if kind == "print" and needle and needle in path:
+            print("stray print from an MCP tool")
+            os.write(1, b"stray write to fd 1 from an MCP tool\n")
+
+
+def load_server_settings() -> Settings:
+    """Load the settings a parent passed in a JSON file, or the usual sources."""
+    from docflow.core.config import Settings, load_settings
+
+    path = os.environ.get(SETTINGS_FILE_ENV)
+    if path:
+        return Settings.model_validate_json(Path(path).read_bytes())
+    return load_settings()
+
+
+def guard_stdio() -> tuple[int, int]:
+    """Keep private copies of fd 0 and 1 for the protocol, and divert the originals.
+
+    After this, fd 1 and ``sys.stdout`` point to stderr and fd 0 reads the null
+    device, so a print in a tool, a library or a child process cannot write into
+    the protocol stream. Returns the private (input, output) descriptors.
+    """
+    sys.stdout.flush()
+    protocol_in = os.dup(0)
+    protocol_out = os.dup(1)
+    os.dup2(2, 1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.stdout = sys.stderr
+    return protocol_in, protocol_out
+
+
+async def serve_stdio(
+    server: MCPServer[Any], protocol_in: int, protocol_out: int
+) -> None:
+    """Serve MCP over the private descriptors made by ``guard_stdio``."""
+    from mcp.server.stdio import stdio_server
+
+    reader = TextIOWrapper(
+        os.fdopen(protocol_in, "rb", buffering=0), encoding="utf-8", errors="replace"
+    )
+    writer = TextIOWrapper(os.fdopen(protocol_out, "wb"), encoding="utf-8")
+    async with stdio_server(
+        stdin=anyio.wrap_file(reader), stdout=anyio.wrap_file(writer)
+    ) as (read_stream, write_stream):
+        # NOTE: MCPServer (mcp 2.3) has no public way to serve on given streams,
+        # so this reaches its low-level server, as run_stdio_async does.
+        lowlevel = server._lowlevel_server
+        await lowlevel.run(
+            read_stream, write_stream, lowlevel.create_initialization_options()
+        )
+
+
+def configure_server_logging(verbose: int = 0) -> None:
+    """Send log records to stderr at the level the parent or ``-v`` asked for."""
+    level_name = os.environ.get(LOG_LEVEL_ENV, "")
+    if verbose:
+        level = logging.DEBUG if verbose > 1 else logging.INFO
+    else:
+        level = getattr(logging, level_name.upper(), logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter(
+            f"%(asctime)s server[{os.getpid()}] %(levelname)s %(name)s: %(message)s"
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("pdfminer", "PIL", "mcp"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    os.environ[LOG_LEVEL_ENV] = logging.getLevelName(level)
+
+
+def exit_with_parent() -> None:
+    """Ask for SIGTERM when the parent dies, and exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            log.debug("prctl(PR_SET_PDEATHSIG) unavailable")
+    expected = os.environ.get(PARENT_PID_ENV)
+    if expected and os.getppid() != int(expected):
+        log.warning("parent process %s is gone; exiting", expected)
+        os._exit(0)
+
+
+def run_server(
+    build: Callable[[ServerState], MCPServer[Any]],
+    settings: Settings,
+    roots: Sequence[str] | None,
+    *,
+    load_model: bool,
+) -> None:
+    """Run one docflow MCP server on stdio until its client disconnects."""
+    protocol_in, protocol_out = guard_stdio()
+    if not logging.getLogger().handlers:
+        configure_server_logging()
+    exit_with_parent()
+    # SIGTERM (PDEATHSIG, the client's shutdown) must run the finally below so
+    # the sandboxed children are stopped, not orphaned until their own watchdog.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    state = ServerState(
+        settings, Roots(resolve_roots(roots, settings)), load_model=load_model
+    )
+    server = build(state)
+    log.info("%s serving on stdio, roots %s", server.name, state.roots)
+    try:
+        anyio.run(serve_stdio, server, protocol_in, protocol_out)
+    except KeyboardInterrupt:
+        log.info("%s interrupted", server.name)
+    finally:
+        state.close()
+        log.info("%s stopped", server.name)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(
+    build: Callable[[ServerState], MCPServer[Any]],
+    argv: Sequence[str] | None = None,
+    *,
+    description: str,
+    load_model: bool,
+) -> int:
+    """Parse ``--root`` and ``-v`` and run the server; return the exit status."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="folder the tools may read (repeatable; default: mcp.roots, else cwd)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log to stderr (-vv: debug)"
+    )
+    args = parser.parse_args(argv)
+    configure_server_logging(args.verbose)
+    try:
+        settings = load_server_settings()
+        run_server(build, settings, args.root, load_model=load_model)
+    except DocflowError as exc:
+        log.error("%s", exc)
+        return int(exc.exit_code)
+    return 0

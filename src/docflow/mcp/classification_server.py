@@ -1,0 +1,210 @@
+"""MCP server that classifies documents.
+
+Run it with ``python -m docflow.mcp.classification_server [--root DIR]``.
+
+Tools: ``classify_document``, ``classify_documents`` (batch, one progress
+notification per document, optionally with quality in the same pass),
+``get_categories``, ``update_model`` and ``get_statistics``. A problem with a
+document is a result with a status; a tool error (a path outside the roots, an
+invalid model) names the path and the reason. Documents are parsed in
+sandboxed child processes, see ``docflow.core.sandbox``.
+"""
+
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field
+
+from docflow import __version__
+from docflow.core.config import Settings
+from docflow.core.models import DocumentResult
+from docflow.mcp._server import (
+    BatchResult,
+    LatencySummary,
+    ServerState,
+    main,
+    run_server,
+    summarize_latencies,
+)
+
+__all__ = ["build_classification_server", "run_classification_server"]
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME = "docflow-classification"
+
+
+class CategoryEntry(BaseModel):
+    """A category the server can assign."""
+
+    name: str
+    description: str
+    in_model: bool
+    training_documents: int | None = None
+    keyword_rules: int = 0
+    pattern_rules: int = 0
+
+
+class CategoryList(BaseModel):
+    categories: list[CategoryEntry]
+    model_version: str | None = None
+
+
+class ModelInfo(BaseModel):
+    """The model the server uses after ``update_model``."""
+
+    model_path: str
+    model_version: str
+    previous_version: str | None = None
+
+
+class SandboxCounters(BaseModel):
+    timeouts: int
+    crashes: int
+    memory_limits: int
+    children_started: int = Field(
+        description="document workers started, replacements included"
+    )
+
+
+class ServerStatistics(BaseModel):
+    """Counters since the server started."""
+
+    server: str
+    pid: int
+    documents: int
+    errors: int = Field(description="documents whose status is not ok")
+    latency: LatencySummary
+    model_version: str | None
+    uptime_seconds: float
+    roots: list[str]
+    sandbox: SandboxCounters
+
+
+def current_model_version(settings: Settings) -> str | None:
+    """Return the configured model's version, or None when it cannot be read."""
+    from docflow.core.classify import model_version
+    from docflow.errors import ModelError
+
+    try:
+        return model_version(settings)
+    except ModelError as exc:
+        log.warning("cannot read the model version: %s", exc)
+        return None
+
+
+def collect_statistics(state: ServerState, name: str) -> ServerStatistics:
+    """Return the server's counters; shared with the quality server."""
+    stats = state.pool.stats
+    return ServerStatistics(
+        server=name,
+        pid=os.getpid(),
+        documents=state.documents,
+        errors=state.errors,
+        latency=summarize_latencies(state.latencies_ms),
+        model_version=current_model_version(state.settings),
+        uptime_seconds=state.uptime(),
+        roots=[str(root) for root in state.roots.paths],
+        sandbox=SandboxCounters(
+            timeouts=stats.timeouts,
+            crashes=stats.crashes,
+            memory_limits=stats.memory_limits,
+            children_started=stats.children_started,
+        ),
+    )
+
+
+async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
+    """Load ``model_path`` in a sandboxed worker, then use it for later documents."""
+    real = state.check_path(model_path)
+    candidate = state.settings.model_copy(deep=True)
+    candidate.classification.model_path = real
+    future = state.pool.call("docflow.mcp._validate:check_model", candidate)
+    try:
+        version = await asyncio.wrap_future(future)
+    except Exception as exc:  # RuntimeError from the child, ServerError if it died
+        raise ToolError(f"model {model_path!r} is not usable: {exc}") from None
+    previous = current_model_version(state.settings)
+    state.replace_settings(candidate)
+    log.info("switched the classifier model to %s (version %s)", real, version)
+    return ModelInfo(
+        model_path=real, model_version=str(version), previous_version=previous
+    )
+
+
+def build_classification_server(state: ServerState) -> MCPServer:
+    """Create the classification server and register its tools on ``state``."""
+    server = MCPServer(
+        name=SERVER_NAME,
+        version=__version__,
+        instructions="Classify documents (invoice, contract, resume, ...) with "
+        "calibrated confidence and evidence. Paths must lie under the server's roots.",
+    )
+
+    @server.tool()
+    async def classify_document(path: str) -> DocumentResult:
+        """Classify one document and return its category, confidence and evidence."""
+        state.check_path(path)
+        return await state.process(path, classify=True, quality=False)
+
+    @server.tool()
+    async def classify_documents(
+        paths: list[str], ctx: Context, with_quality: bool = False
+    ) -> BatchResult:
+        """Classify documents, reporting progress once per document.
+
+        With ``with_quality`` each document is also judged for quality in the
+        same pass, so its text is extracted once.
+        """
+        return await state.process_batch(
+            paths, ctx, classify=True, quality=with_quality
+        )
+
+    @server.tool()
+    def get_categories() -> CategoryList:
+        """List the categories the model and the configured rules can assign."""
+        from docflow.core.classify import list_categories
+
+        entries = [
+            CategoryEntry.model_validate(info.model_dump())
+            for info in list_categories(state.settings)
+        ]
+        return CategoryList(
+            categories=entries, model_version=current_model_version(state.settings)
+        )
+
+    @server.tool()
+    async def update_model(model_path: str) -> ModelInfo:
+        """Switch to the model at ``model_path`` (a folder or its model.joblib).
+
+        The model is loaded in a sandboxed worker first; an invalid one is rejected.
+        """
+        return await switch_model(state, model_path)
+
+    @server.tool()
+    def get_statistics() -> ServerStatistics:
+        """Return documents, errors, latency percentiles, model version and uptime."""
+        return collect_statistics(state, SERVER_NAME)
+
+    return server
+
+
+def run_classification_server(
+    settings: Settings, roots: Sequence[str] | None = None
+) -> None:
+    """Serve the classification tools on stdio until the client disconnects."""
+    run_server(build_classification_server, settings, roots, load_model=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(
+        main(
+            build_classification_server,
+            description="docflow classification MCP server",
+            load_model=True,
+        )
+    )

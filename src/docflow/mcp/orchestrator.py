@@ -1,0 +1,638 @@
+"""Orchestrator: a pool of docflow MCP server processes that share out documents.
+
+The CLI and the watch daemon hand paths to an ``Orchestrator``; it starts
+``workers`` server processes per kind it needs (``sys.executable -m
+docflow.mcp.<kind>_server``) and keeps one MCP ClientSession to each. The SDK
+requires a session to be opened and closed by the same asyncio task, so every
+server has one task that owns its session, takes batches of documents from a
+shared queue, and restarts its server when it dies.
+
+- Batches are carved from the queue when a server asks for work, sized from
+  ``workers.batch_size`` or automatically from what is left, so batches shrink
+  at the end of a run and the servers finish together.
+- A server that dies or exceeds ``workers.call_timeout`` is restarted; the
+  documents it held are retried once, alone, and then get status ``crashed``.
+- An idle server is pinged every ``workers.health_interval`` seconds.
+- With both analyses, one classification call does both by default
+  (``with_quality``), so each document is extracted once in one process.
+  ``workers.separate_quality_servers`` sends each document on to a quality
+  server instead, which reuses the extraction through the extraction cache.
+
+Servers exit with their parent: stdin EOF ends a stdio server, and each server
+also asks for SIGTERM when the orchestrator's process dies (PR_SET_PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from docflow.core.models import DocumentResult, ReviewStatus, Status
+from docflow.errors import ServerError
+
+if TYPE_CHECKING:
+    from mcp.client.session import ClientSession
+
+    from docflow.core.config import Settings
+
+__all__ = [
+    "Orchestrator",
+    "OrchestratorStats",
+    "ServerStats",
+    "run_documents",
+]
+
+log = logging.getLogger(__name__)
+
+CLASSIFICATION = "classification"
+QUALITY = "quality"
+_MODULES = {
+    CLASSIFICATION: "docflow.mcp.classification_server",
+    QUALITY: "docflow.mcp.quality_server",
+}
+_BATCH_TOOLS = {CLASSIFICATION: "classify_documents", QUALITY: "analyze_documents"}
+# Consecutive failed starts after which a server slot gives up.
+_MAX_START_FAILURES = 3
+# Batches per server that the automatic size aims for, so the last batches
+# are small and the servers finish close together.
+_BATCHES_PER_SERVER = 4
+_PING_TIMEOUT = 10.0
+# Upper bound of an automatic batch; past it the per-call overhead no longer
+# shrinks noticeably and a dead server has more documents to redo.
+_MAX_AUTO_BATCH = 16
+
+ResultCallback = Callable[[DocumentResult], None]
+ProgressCallback = Callable[[str], None]
+
+
+class ServerStats(BaseModel):
+    """Counters of one server slot (a slot keeps its name across restarts)."""
+
+    name: str
+    kind: str
+    pid: int | None = None
+    alive: bool = False
+    documents: int = 0
+    errors: int = 0
+    calls: int = 0
+    restarts: int = 0
+    call_seconds: float = Field(
+        default=0.0, description="wall time spent in tool calls"
+    )
+
+
+class OrchestratorStats(BaseModel):
+    """Counters since the orchestrator started, over every ``process`` call."""
+
+    documents: int = 0
+    errors: int = Field(default=0, description="documents whose status is not ok")
+    restarts: int = 0
+    retries: int = Field(
+        default=0, description="documents sent again after a server died"
+    )
+    latency_p50_ms: float | None = None
+    latency_p95_ms: float | None = None
+    servers: list[ServerStats] = Field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    """One ``process`` call: its results and callbacks."""
+
+    results: list[DocumentResult | None]
+    on_result: ResultCallback | None
+    on_progress: ProgressCallback | None
+    remaining: int
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class _Item:
+    """One document of a run, on its way through the stages."""
+
+    run: _Run
+    index: int
+    path: str
+    stages: list[str]
+    with_quality: bool
+    attempts: int = 0
+    partial: DocumentResult | None = None
+
+
+@dataclass
+class _Slot:
+    kind: str
+    number: int
+    stats: ServerStats
+    inflight: list[_Item] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    failed: bool = False
+    task: asyncio.Task[None] | None = None
+
+
+class Orchestrator:
+    """Drive a pool of docflow MCP servers; use as ``async with``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        classify: bool,
+        quality: bool,
+        roots: list[str] | None = None,
+        workers: int | None = None,
+    ) -> None:
+        if not (classify or quality):
+            raise ValueError("Orchestrator needs classify, quality or both")
+        self.settings = settings
+        self.classify = classify
+        self.quality = quality
+        self.roots = list(roots or settings.mcp.roots or [os.sep])
+        self.workers = max(1, workers or settings.worker_count)
+        self._kinds = self._choose_kinds()
+        self._queues: dict[str, deque[_Item]] = {kind: deque() for kind in self._kinds}
+        self._wakeups: dict[str, asyncio.Event] = {}
+        self._slots: list[_Slot] = []
+        self._closing = False
+        self._settings_file: str | None = None
+        self._latencies: list[float] = []
+        self._stats = OrchestratorStats()
+        self._log_files: list[IO[str]] = []
+
+    def _choose_kinds(self) -> list[str]:
+        if (
+            self.classify
+            and self.quality
+            and self.settings.workers.separate_quality_servers
+        ):
+            return [CLASSIFICATION, QUALITY]
+        return [CLASSIFICATION] if self.classify else [QUALITY]
+
+    # --- lifecycle -----------------------------------------------------------
+
+    async def __aenter__(self) -> Orchestrator:
+        self._settings_file = _write_settings_file(self.settings)
+        self._wakeups = {kind: asyncio.Event() for kind in self._kinds}
+        for kind in self._kinds:
+            for number in range(self.workers):
+                name = f"{kind}-{number + 1}"
+                slot = _Slot(kind, number, ServerStats(name=name, kind=kind))
+                slot.task = asyncio.create_task(self._own_server(slot), name=name)
+                self._slots.append(slot)
+        try:
+            await self._wait_until_started()
+        except BaseException:
+            await self.aclose()
+            raise
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def _wait_until_started(self) -> None:
+        waits = [asyncio.ensure_future(self._wait_ready(slot)) for slot in self._slots]
+        await asyncio.gather(*waits)
+        for kind in self._kinds:
+            if not any(
+                slot.ready.is_set() for slot in self._slots if slot.kind == kind
+            ):
+                raise ServerError(
+                    f"no docflow {kind} MCP server could be started; rerun with -v "
+                    "to see the server log, or check the files under .docflow/logs"
+                )
+
+    async def _wait_ready(self, slot: _Slot) -> None:
+        assert slot.task is not None
+        ready = asyncio.ensure_future(slot.ready.wait())
+        await asyncio.wait({ready, slot.task}, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+
+    async def aclose(self) -> None:
+        """Stop every server and wait for them to exit."""
+        self._closing = True
+        for event in self._wakeups.values():
+            event.set()
+        tasks = [slot.task for slot in self._slots if slot.task is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for handle in self._log_files:
+            handle.close()
+        self._log_files.clear()
+        if self._settings_file:
+            with contextlib.suppress(OSError):
+                os.unlink(self._settings_file)
+            self._settings_file = None
+
+    # --- public API -------------------------------------------------------------
+
+    async def process(
+        self,
+        paths: list[str],
+        on_result: ResultCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[DocumentResult]:
+        """Process ``paths`` and return one result per path, in the order given.
+
+        ``on_result`` is called as each document finishes; ``on_progress`` gets
+        a short message per document from the servers' progress notifications.
+        """
+        if self._closing:
+            raise ServerError("the orchestrator is closed")
+        run = _Run([None] * len(paths), on_result, on_progress, remaining=len(paths))
+        if not paths:
+            return []
+        first = self._kinds[0]
+        for index, path in enumerate(paths):
+            item = _Item(run, index, str(path), list(self._kinds), self._with_quality())
+            self._queues[first].append(item)
+        self._wakeups[first].set()
+        self._fail_if_no_servers(first)
+        await run.done.wait()
+        return [result for result in run.results if result is not None]
+
+    def statistics(self) -> OrchestratorStats:
+        """Return counts of documents, errors, restarts, latency and per server."""
+        stats = self._stats.model_copy()
+        p50, p95 = _percentiles(self._latencies)
+        stats.latency_p50_ms = p50
+        stats.latency_p95_ms = p95
+        stats.servers = [slot.stats.model_copy() for slot in self._slots]
+        return stats
+
+    def server_pids(self, kind: str | None = None) -> list[int]:
+        """Return the process ids of the running servers (of ``kind`` if given)."""
+        return [
+            slot.stats.pid
+            for slot in self._slots
+            if slot.stats.pid is not None
+            and slot.stats.alive
+            and (kind is None or slot.kind == kind)
+        ]
+
+    def _with_quality(self) -> bool:
+        return self.quality and self._kinds == [CLASSIFICATION]
+
+    # --- server ownership -----------------------------------------------------
+
+    async def _own_server(self, slot: _Slot) -> None:
+        """Run one server for the orchestrator's lifetime; restart it when it dies."""
+        failures = 0
+        while not self._closing:
+            started = False
+            try:
+                async with self._connect(slot) as session:
+                    started = True
+                    failures = 0
+                    slot.stats.alive = True
+                    slot.ready.set()
+                    await self._serve(slot, session)
+            except asyncio.CancelledError:
+                self._requeue(slot, "the orchestrator stopped")
+                raise
+            except Exception as exc:  # any failure of the server or its pipes
+                reason = _describe_failure(exc)
+                log.warning("%s failed: %s", slot.stats.name, reason)
+                log.debug("%s failure details", slot.stats.name, exc_info=True)
+                self._requeue(slot, reason)
+            finally:
+                slot.stats.alive = False
+            if self._closing:
+                break
+            failures = 0 if started else failures + 1
+            if failures >= _MAX_START_FAILURES:
+                self._give_up(slot)
+                return
+            slot.stats.restarts += 1
+            self._stats.restarts += 1
+            log.info("restarting %s", slot.stats.name)
+
+    @contextlib.asynccontextmanager
+    async def _connect(self, slot: _Slot) -> AsyncIterator[ClientSession]:
+        from mcp.client.session import ClientSession
+        from mcp.client.stdio import StdioServerParameters, stdio_client
+
+        args = ["-m", _MODULES[slot.kind]]
+        for root in self.roots:
+            args += ["--root", root]
+        params = StdioServerParameters(
+            command=sys.executable, args=args, env=self._server_environment()
+        )
+        errlog = self._server_errlog(slot)
+        start_timeout = self.settings.workers.start_timeout
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                with _fail_after(start_timeout, f"{slot.stats.name} did not start"):
+                    result = await session.initialize()
+                slot.stats.pid = await self._server_pid(session, slot)
+                log.debug("%s started (%s)", slot.stats.name, result.server_info.name)
+                yield session
+
+    async def _server_pid(self, session: ClientSession, slot: _Slot) -> int | None:
+        result = await session.call_tool("get_statistics", {})
+        if result.is_error or not isinstance(result.structured_content, dict):
+            return None
+        pid = result.structured_content.get("pid")
+        return int(pid) if pid is not None else None
+
+    def _server_environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["DOCFLOW_SETTINGS_FILE"] = self._settings_file or ""
+        env["DOCFLOW_PARENT_PID"] = str(os.getpid())
+        env["DOCFLOW_LOG_LEVEL"] = logging.getLevelName(_effective_level())
+        return env
+
+    def _server_errlog(self, slot: _Slot) -> IO[str]:
+        """Return where the server's stderr goes: ours at -v, else a log file."""
+        if _effective_level() <= logging.INFO and _has_fileno(sys.stderr):
+            return sys.stderr
+        folder = Path(self.settings.store.cache_dir).parent / "logs"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(folder / f"{slot.stats.name}.log", "a", encoding="utf-8")
+        except OSError as exc:
+            log.debug("cannot open a server log under %s: %s", folder, exc)
+            handle = open(os.devnull, "w", encoding="utf-8")
+        self._log_files.append(handle)
+        return handle
+
+    def _give_up(self, slot: _Slot) -> None:
+        slot.failed = True
+        log.error(
+            "%s failed to start %d times in a row; running without it",
+            slot.stats.name,
+            _MAX_START_FAILURES,
+        )
+        self._fail_if_no_servers(slot.kind)
+
+    def _fail_if_no_servers(self, kind: str) -> None:
+        """Fail every queued document of ``kind`` when no server of it is left."""
+        if any(not slot.failed for slot in self._slots if slot.kind == kind):
+            return
+        queue = self._queues[kind]
+        while queue:
+            item = queue.popleft()
+            message = f"{item.path}: no docflow {kind} MCP server is running"
+            self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+
+    # --- work -----------------------------------------------------------------
+
+    async def _serve(self, slot: _Slot, session: ClientSession) -> None:
+        interval = self.settings.workers.health_interval
+        while not self._closing:
+            batch = await self._take_batch(slot.kind, interval)
+            if not batch:
+                with _fail_after(
+                    _PING_TIMEOUT, f"{slot.stats.name} did not answer a ping"
+                ):
+                    await session.send_ping()
+                continue
+            slot.inflight = batch
+            results = await self._call_batch(slot, session, batch)
+            slot.inflight = []
+            for item, result in zip(batch, results, strict=True):
+                self._advance(item, result)
+
+    async def _take_batch(self, kind: str, wait: float) -> list[_Item]:
+        """Return the next batch for a ``kind`` server, or [] after ``wait`` seconds."""
+        queue = self._queues[kind]
+        wakeup = self._wakeups[kind]
+        deadline = time.monotonic() + wait
+        while not queue and not self._closing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return []
+            wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeup.wait(), remaining)
+        if self._closing:
+            return []
+        if queue[0].attempts:  # a retry goes alone, so a poison document hurts no other
+            return [queue.popleft()]
+        size = min(self._batch_size(kind, len(queue)), len(queue))
+        batch = [queue.popleft() for _ in range(size)]
+        if queue:
+            wakeup.set()
+        return batch
+
+    def _batch_size(self, kind: str, queued: int) -> int:
+        configured = self.settings.workers.batch_size
+        if configured:
+            return configured
+        servers = sum(
+            1 for slot in self._slots if slot.kind == kind and not slot.failed
+        )
+        # Keep a batch's worst case (every document timing out) inside the
+        # call timeout, so a slow batch is never mistaken for a hung server.
+        workers = self.settings.workers
+        per_call = workers.call_timeout / workers.document_timeout
+        ceiling = max(1, int(per_call * workers.children_per_server) - 1)
+        share = -(-queued // (max(1, servers) * _BATCHES_PER_SERVER))
+        return max(1, min(share, ceiling, _MAX_AUTO_BATCH))
+
+    async def _call_batch(
+        self, slot: _Slot, session: ClientSession, batch: list[_Item]
+    ) -> list[DocumentResult]:
+        arguments: dict[str, Any] = {"paths": [item.path for item in batch]}
+        if slot.kind == CLASSIFICATION:
+            arguments["with_quality"] = batch[0].with_quality
+        progress = self._progress_callback(slot, batch)
+        started = time.perf_counter()
+        timeout = self.settings.workers.call_timeout
+        with _fail_after(timeout, f"{slot.stats.name}: call exceeded {timeout:g} s"):
+            result = await session.call_tool(
+                _BATCH_TOOLS[slot.kind], arguments, progress_callback=progress
+            )
+        slot.stats.calls += 1
+        slot.stats.call_seconds += time.perf_counter() - started
+        return _batch_results(slot, batch, result)
+
+    def _progress_callback(self, slot: _Slot, batch: list[_Item]) -> Any:
+        run_callbacks = {id(item.run): item.run.on_progress for item in batch}
+        callbacks = [callback for callback in run_callbacks.values() if callback]
+        if not callbacks:
+            return None
+
+        async def report(
+            progress: float, total: float | None, message: str | None
+        ) -> None:
+            text = f"{slot.stats.name}: {message or f'{progress:g}/{total:g}'}"
+            for callback in callbacks:
+                callback(text)
+
+        return report
+
+    def _requeue(self, slot: _Slot, reason: str) -> None:
+        """Send the documents of a failed call again once, or fail them."""
+        inflight, slot.inflight = slot.inflight, []
+        for item in reversed(inflight):
+            if item.attempts == 0 and not self._closing:
+                item.attempts += 1
+                self._stats.retries += 1
+                self._queues[slot.kind].appendleft(item)
+            else:
+                message = (
+                    f"{item.path}: the {slot.kind} server failed while processing it "
+                    f"({reason})" + ("" if self._closing else ", also on the retry")
+                )
+                self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+        if inflight and not self._closing:
+            self._wakeups[slot.kind].set()
+
+    def _advance(self, item: _Item, result: DocumentResult) -> None:
+        """Record a stage's result and queue the next stage, or finish the document."""
+        item.stages.pop(0)
+        item.partial = _merge(item.partial, result)
+        item.attempts = 0
+        if item.stages and item.partial.ok:
+            next_kind = item.stages[0]
+            self._queues[next_kind].append(item)
+            self._wakeups[next_kind].set()
+            self._fail_if_no_servers(next_kind)
+            return
+        self._finish(item, item.partial)
+
+    def _finish(self, item: _Item, result: DocumentResult) -> None:
+        run = item.run
+        if run.results[item.index] is not None:
+            log.error("%s: a second result arrived and was ignored", item.path)
+            return
+        run.results[item.index] = result
+        run.remaining -= 1
+        self._stats.documents += 1
+        if not result.ok:
+            self._stats.errors += 1
+        self._latencies.append(result.duration_ms)
+        if run.on_result is not None:
+            try:
+                run.on_result(result)
+            except Exception:  # a callback bug must not lose the other results
+                log.exception("on_result callback failed for %s", result.path)
+        if run.remaining == 0:
+            run.done.set()
+
+
+def _batch_results(
+    slot: _Slot, batch: list[_Item], result: Any
+) -> list[DocumentResult]:
+    """Turn a batch tool's result into one DocumentResult per item."""
+    if result.is_error:
+        text = " ".join(getattr(block, "text", "") for block in result.content)
+        log.warning("%s: batch tool failed: %s", slot.stats.name, text)
+        return [
+            _failed_result(item.path, Status.ERROR, f"{item.path}: {text}")
+            for item in batch
+        ]
+    from docflow.mcp._server import BatchResult
+
+    results = BatchResult.model_validate(result.structured_content).results
+    if len(results) != len(batch):
+        raise ServerError(
+            f"{slot.stats.name} returned {len(results)} results "
+            f"for {len(batch)} documents"
+        )
+    for item, document in zip(batch, results, strict=True):
+        document.path = item.path
+        slot.stats.documents += 1
+        if not document.ok:
+            slot.stats.errors += 1
+    return results
+
+
+def _merge(base: DocumentResult | None, stage: DocumentResult) -> DocumentResult:
+    """Combine a classification result with the quality result of the same file."""
+    if base is None:
+        return stage
+    if not stage.ok:
+        return stage.model_copy(update={"classification": base.classification})
+    merged = base.model_copy(
+        update={
+            "quality": stage.quality,
+            "duration_ms": base.duration_ms + stage.duration_ms,
+            "warnings": list(dict.fromkeys(base.warnings + stage.warnings)),
+        }
+    )
+    if ReviewStatus.NEEDS_REVIEW in (base.review_status, stage.review_status):
+        merged.review_status = ReviewStatus.NEEDS_REVIEW
+    return merged
+
+
+def _failed_result(path: str, status: Status, message: str) -> DocumentResult:
+    return DocumentResult(path=path, status=status, error=message)
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup):
+        return "; ".join(_describe_failure(inner) for inner in exc.exceptions)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _fail_after(seconds: float, message: str) -> Iterator[None]:
+    """Raise TimeoutError(message) when the block runs longer than ``seconds``."""
+    import anyio
+
+    try:
+        with anyio.fail_after(seconds):
+            yield
+    except TimeoutError:
+        raise TimeoutError(message) from None
+
+
+def _percentiles(values: list[float]) -> tuple[float | None, float | None]:
+    from docflow.mcp._server import summarize_latencies
+
+    summary = summarize_latencies(values)
+    return summary.p50_ms, summary.p95_ms
+
+
+def _effective_level() -> int:
+    return logging.getLogger("docflow").getEffectiveLevel()
+
+
+def _has_fileno(stream: Any) -> bool:
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _write_settings_file(settings: Settings) -> str:
+    fd, path = tempfile.mkstemp(prefix="docflow-settings-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(settings.model_dump_json())
+    return path
+
+
+def run_documents(
+    paths: list[str],
+    settings: Settings,
+    *,
+    classify: bool,
+    quality: bool,
+    on_result: ResultCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[list[DocumentResult], OrchestratorStats]:
+    """Process ``paths`` with a fresh orchestrator and return results and counters."""
+
+    async def run() -> tuple[list[DocumentResult], OrchestratorStats]:
+        async with Orchestrator(
+            settings, classify=classify, quality=quality
+        ) as orchestrator:
+            results = await orchestrator.process(paths, on_result, on_progress)
+            return results, orchestrator.statistics()
+
+    return asyncio.run(run())

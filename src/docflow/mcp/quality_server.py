@@ -1,0 +1,146 @@
+"""MCP server that judges document quality.
+
+Run it with ``python -m docflow.mcp.quality_server [--root DIR]``.
+
+Tools: ``analyze_quality``, ``analyze_documents`` (batch, one progress
+notification per document), ``get_quality_metrics``, ``update_thresholds``
+(validated, kept in memory for this server process only), ``generate_report``
+and ``get_statistics``. Extraction goes through the shared extraction cache, so
+a document the classification server already read is not parsed again.
+"""
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, ValidationError
+
+from docflow import __version__
+from docflow.core.config import QualitySettings, Settings
+from docflow.core.models import DocumentResult
+from docflow.mcp._server import BatchResult, ServerState, main, run_server
+from docflow.mcp.classification_server import ServerStatistics, collect_statistics
+
+__all__ = ["build_quality_server", "run_quality_server"]
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME = "docflow-quality"
+
+
+class MetricCatalog(BaseModel):
+    """Descriptions of the quality metrics, scores and issue codes."""
+
+    metrics: list[dict[str, Any]]
+    thresholds: dict[str, Any]
+
+
+class Thresholds(BaseModel):
+    """The quality thresholds in force after ``update_thresholds``."""
+
+    thresholds: dict[str, Any]
+    changed: list[str]
+
+
+class QualityReport(BaseModel):
+    """A rendered report over several documents, plus their results."""
+
+    report: str
+    format: str
+    results: list[DocumentResult]
+
+
+def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
+    """Validate ``changes`` against the quality settings and use them from now on."""
+    current = state.settings.quality.model_dump()
+    try:
+        quality = QualitySettings.model_validate({**current, **changes})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc'])) or 'thresholds'}: {item['msg']}"
+            for item in exc.errors()
+        )
+        raise ToolError(f"invalid quality thresholds: {problems}") from None
+    updated = state.settings.model_copy(update={"quality": quality})
+    state.replace_settings(updated)
+    log.info("quality thresholds changed: %s", sorted(changes))
+    return Thresholds(thresholds=quality.model_dump(), changed=sorted(changes))
+
+
+def render_quality_report(results: list[DocumentResult], settings: Settings) -> str:
+    """Render ``results`` with core.quality.render_report, as Markdown."""
+    from docflow.core.quality import render_report
+
+    return render_report(results, settings)
+
+
+def build_quality_server(state: ServerState) -> MCPServer:
+    """Create the quality server and register its tools on ``state``."""
+    server = MCPServer(
+        name=SERVER_NAME,
+        version=__version__,
+        instructions="Judge document quality (readability, structure, content) and "
+        "list issues with recommendations. Paths must lie under the server's roots.",
+    )
+
+    @server.tool()
+    async def analyze_quality(path: str) -> DocumentResult:
+        """Score one document's quality and list its issues and recommendations."""
+        state.check_path(path)
+        return await state.process(path, classify=False, quality=True)
+
+    @server.tool()
+    async def analyze_documents(paths: list[str], ctx: Context) -> BatchResult:
+        """Score documents' quality, reporting progress once per document."""
+        return await state.process_batch(paths, ctx, classify=False, quality=True)
+
+    @server.tool()
+    def get_quality_metrics() -> MetricCatalog:
+        """Describe every metric, score and issue code, with the thresholds in force."""
+        from docflow.core.quality import quality_metrics_catalog
+
+        return MetricCatalog(
+            metrics=quality_metrics_catalog(),
+            thresholds=state.settings.quality.model_dump(),
+        )
+
+    @server.tool()
+    def update_thresholds(thresholds: dict[str, Any]) -> Thresholds:
+        """Change quality thresholds for this server process, after validating them.
+
+        Keys are the ``quality`` settings, for example ``review_threshold``.
+        """
+        return apply_thresholds(state, thresholds)
+
+    @server.tool()
+    async def generate_report(paths: list[str], ctx: Context) -> QualityReport:
+        """Analyse documents and render a Markdown quality report over them."""
+        for path in paths:
+            state.check_path(path)
+        batch = await state.process_batch(paths, ctx, classify=False, quality=True)
+        report = render_quality_report(batch.results, state.settings)
+        return QualityReport(report=report, format="markdown", results=batch.results)
+
+    @server.tool()
+    def get_statistics() -> ServerStatistics:
+        """Return documents, errors, latency percentiles, model version and uptime."""
+        return collect_statistics(state, SERVER_NAME)
+
+    return server
+
+
+def run_quality_server(settings: Settings, roots: Sequence[str] | None = None) -> None:
+    """Serve the quality tools on stdio until the client disconnects."""
+    run_server(build_quality_server, settings, roots, load_model=False)
+
+
+if __name__ == "__main__":
+    raise SystemExit(
+        main(
+            build_quality_server,
+            description="docflow quality MCP server",
+            load_model=False,
+        )
+    )

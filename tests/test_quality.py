@@ -80,3 +80,240 @@ def test_war_and_peace_is_sampled(settings: Settings) -> None:
     assert metrics["total_words"] > 500_000
     assert result.readability_score > 90
     assert result.issues == []
+
+
+def war_and_peace_without_headings() -> str:
+    """About 17,000 words of War and Peace prose with the heading lines removed."""
+    text = WAR_AND_PEACE.read_text(encoding="utf-8")[200_000:300_000]
+    lines = text.splitlines()
+    return "\n".join(line for line in lines if not line.startswith(("CHAPTER", "BOOK")))
+
+
+def contract_page(number: int, **fields) -> Page:
+    text = CLEAN_MARKDOWN.read_text(encoding="utf-8")
+    fields.setdefault("method", "text_layer")
+    return Page(number=number, text=text, chars=len(text), **fields)
+
+
+def build_pdf(*pages: Page, **fields) -> ExtractedDocument:
+    return ExtractedDocument(
+        path="scan.pdf", detected_type="pdf", language="en", pages=list(pages), **fields
+    )
+
+
+CID_TEXT = "(cid:36)(cid:81)(cid:71) (cid:87)(cid:75)(cid:72) " * 20
+
+
+# Each builder returns a document that must raise exactly the named code.
+TRIGGERS = {
+    "empty_document": lambda: build_text_document(WHITESPACE_ONLY),
+    "near_empty_document": lambda: build_pdf(
+        Page(number=1, method="text_layer", text="John Smith\nSenior Software Engineer")
+    ),
+    "empty_page": lambda: build_pdf(
+        contract_page(1), Page(number=2, method="ocr", ocr_confidence=0.0, text="")
+    ),
+    "no_text_layer": lambda: build_pdf(contract_page(1), Page(number=2, method="none")),
+    "garbage_text": lambda: build_pdf(
+        contract_page(1), Page(number=2, method="text_layer", text=CID_TEXT)
+    ),
+    "low_ocr_confidence": lambda: build_pdf(
+        contract_page(1, method="ocr", ocr_confidence=41.0)
+    ),
+    "ocr_truncated": lambda: build_pdf(
+        contract_page(1, method="ocr", ocr_confidence=91.0),
+        Page(number=2, method="none", flags=["ocr_skipped"]),
+    ),
+    "long_sentences": lambda: build_text_document(LONG_SENTENCE_LETTER),
+    "no_headings_long_document": lambda: ExtractedDocument(
+        path="novel.txt",
+        detected_type="text",
+        pages=[Page(number=1, method="native", text=war_and_peace_without_headings())],
+    ),
+    "repeated_text": lambda: build_pdf(contract_page(1), contract_page(2)),
+    "extension_mismatch": lambda: build_text_document(
+        CLEAN_MARKDOWN, extension_mismatch=True
+    ).model_copy(update={"path": "terms.pdf"}),
+}
+
+# Codes that a trigger document raises besides its own.
+ALSO_RAISED = {"ocr_truncated": {"no_text_layer"}}
+
+CLEAN_DOCUMENTS = [CLEAN_MARKDOWN, MINUTES, WAR_AND_PEACE]
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_issue_raised(code: str, settings: Settings) -> None:
+    result = analyze_quality(TRIGGERS[code](), settings)
+    assert code in issue_codes(result)
+    assert issue_codes(result) - {code} <= ALSO_RAISED.get(code, set())
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_issue_has_message_and_advice(code: str, settings: Settings) -> None:
+    result = analyze_quality(TRIGGERS[code](), settings)
+    issue = next(issue for issue in result.issues if issue.code == code)
+    assert issue.message
+    assert issue.recommendation
+    assert issue.recommendation != issue.message
+
+
+@pytest.mark.parametrize("path", CLEAN_DOCUMENTS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_issue_absent_on_clean_document(path: Path, code: str, settings: Settings):
+    result = analyze_quality(build_text_document(path), settings)
+    assert code not in issue_codes(result)
+
+
+def test_page_issues_name_their_page(settings: Settings) -> None:
+    for code in ("empty_page", "no_text_layer", "garbage_text"):
+        result = analyze_quality(TRIGGERS[code](), settings)
+        issue = next(issue for issue in result.issues if issue.code == code)
+        assert issue.page == 2, code
+        assert "Page 2" in issue.message, code
+
+
+def test_low_ocr_message_names_value_and_threshold(settings: Settings) -> None:
+    result = analyze_quality(TRIGGERS["low_ocr_confidence"](), settings)
+    issue = result.issues[0]
+    assert issue.page == 1
+    assert "41" in issue.message
+    assert "60" in issue.message
+    assert "300 dpi" in issue.recommendation
+    assert result.metrics["mean_ocr_confidence"] == 41.0
+    assert result.metrics["ocr_share"] == 1.0
+
+
+def test_high_ocr_confidence_not_flagged(settings: Settings) -> None:
+    document = build_pdf(contract_page(1, method="ocr", ocr_confidence=88.0))
+    result = analyze_quality(document, settings)
+    assert "low_ocr_confidence" not in issue_codes(result)
+
+
+def test_ocr_confidence_threshold_from_settings() -> None:
+    strict = Settings.model_validate({"quality": {"low_ocr_confidence": 95.0}})
+    document = build_pdf(contract_page(1, method="ocr", ocr_confidence=88.0))
+    result = analyze_quality(document, strict)
+    assert "low_ocr_confidence" in issue_codes(result)
+
+
+def test_garbage_page_left_out_of_readability(settings: Settings) -> None:
+    clean = analyze_quality(build_pdf(contract_page(1)), settings)
+    mixed = analyze_quality(TRIGGERS["garbage_text"](), settings)
+    assert mixed.metrics["words"] == clean.metrics["words"]
+    assert mixed.readability_score == clean.readability_score
+    assert mixed.metrics["garbage_pages"] == 1
+    assert mixed.content_quality_score < clean.content_quality_score
+
+
+def test_extraction_garbage_flag_respected(settings: Settings) -> None:
+    document = build_pdf(contract_page(1, flags=["garbage_text"]))
+    result = analyze_quality(document, settings)
+    assert issue_codes(result) == {"garbage_text"}
+    assert "flagged by extraction" in result.issues[0].message
+
+
+def test_ocr_limit_warning_raises_truncated(settings: Settings) -> None:
+    document = build_pdf(
+        contract_page(1, method="ocr", ocr_confidence=90.0),
+        warnings=["OCR stopped after 50 pages (extraction.max_ocr_pages)"],
+    )
+    result = analyze_quality(document, settings)
+    assert issue_codes(result) == {"ocr_truncated"}
+
+
+def test_extension_mismatch_names_real_extension(settings: Settings) -> None:
+    result = analyze_quality(TRIGGERS["extension_mismatch"](), settings)
+    issue = result.issues[0]
+    assert ".pdf" in issue.message
+    assert ".md" in issue.recommendation
+
+
+def test_many_page_issues_are_summarised() -> None:
+    settings = Settings.model_validate({"quality": {"max_page_issues": 3}})
+    blank = [Page(number=n, method="ocr", text="") for n in range(2, 12)]
+    result = analyze_quality(build_pdf(contract_page(1), *blank), settings)
+    empty = [issue for issue in result.issues if issue.code == "empty_page"]
+    assert [issue.page for issue in empty] == [2, 3, 4, None]
+    assert "7 more pages" in empty[-1].message
+    assert result.metrics["empty_pages"] == 10
+
+
+def test_one_recommendation_per_code(settings: Settings) -> None:
+    blank = [Page(number=n, method="ocr", text="") for n in (2, 3)]
+    document = build_pdf(contract_page(1), *blank, Page(number=4, method="none"))
+    result = analyze_quality(document, settings)
+    assert len(result.recommendations) == 2
+    assert result.recommendations[0].startswith("Page 4:")
+    assert result.recommendations[1].startswith("Pages 2, 3:")
+
+
+def test_scores_bounded_on_corpus_texts(settings: Settings) -> None:
+    paths = sorted((CORPUS / "labeled").glob("*/*.md"))
+    paths += sorted((CORPUS / "labeled").glob("*/*.txt"))
+    assert paths
+    for path in paths:
+        result = analyze_quality(build_text_document(path), settings)
+        for score in (
+            result.overall_score,
+            result.readability_score,
+            result.structure_score,
+            result.content_quality_score,
+        ):
+            assert 0.0 <= score <= 100.0, path.name
+
+
+def test_language_without_formula_not_penalised(settings: Settings) -> None:
+    document = build_text_document(CLEAN_MARKDOWN, language="pl")
+    result = analyze_quality(document, settings)
+    assert result.metrics["readability_applicable"] is False
+    assert "pl" in result.metrics["readability_note"]
+    assert result.readability_score == 100.0
+    assert result.overall_score == 100.0
+
+
+def test_short_text_readability_not_applicable() -> None:
+    strict = Settings.model_validate({"quality": {"readability_min_words": 5000}})
+    result = analyze_quality(build_text_document(CLEAN_MARKDOWN), strict)
+    assert result.metrics["readability_applicable"] is False
+    assert "quality.readability_min_words" in result.metrics["readability_note"]
+
+
+def test_german_document_uses_amstad(settings: Settings) -> None:
+    document = build_text_document(CLEAN_MARKDOWN, language="deu")
+    result = analyze_quality(document, settings)
+    assert result.metrics["language"] == "de"
+    assert result.metrics["language_source"] == "document"
+    assert "Amstad" in result.metrics["readability_formula"]
+
+
+def test_weights_from_settings(settings: Settings) -> None:
+    document = build_text_document(LONG_SENTENCE_LETTER)
+    content_only = Settings.model_validate(
+        {"quality": {"readability_weight": 0.0, "structure_weight": 0.0}}
+    )
+    weighted = analyze_quality(document, settings)
+    unweighted = analyze_quality(document, content_only)
+    assert unweighted.overall_score == unweighted.content_quality_score
+    assert weighted.overall_score < unweighted.overall_score
+
+
+def test_long_sentences_lower_readability(settings: Settings) -> None:
+    result = analyze_quality(build_text_document(LONG_SENTENCE_LETTER), settings)
+    issue = next(issue for issue in result.issues if issue.code == "long_sentences")
+    assert "45 words" in issue.message
+    assert "Split sentences over 45 words" in issue.recommendation
+    assert result.metrics["long_sentence_share"] > 0.2
+
+
+def test_extraction_headings_preferred(settings: Settings) -> None:
+    document = ExtractedDocument(
+        path="novel.docx",
+        detected_type="docx",
+        headings=[(1, "Book One"), (2, "Chapter 1")],
+        pages=[Page(number=1, method="native", text=war_and_peace_without_headings())],
+    )
+    result = analyze_quality(document, settings)
+    assert result.metrics["headings"] == 2
+    assert result.metrics["headings_source"] == "extraction"
+    assert "no_headings_long_document" not in issue_codes(result)

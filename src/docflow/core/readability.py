@@ -206,7 +206,7 @@ def _truncate_words(text: str, max_words: int) -> tuple[str, int, bool]:
             break
     else:
         return text, count, False
-    total = count + sum(1 for _ in _NON_SPACE_RUN.finditer(text, end))
+    total = count + len(text[end:].split())
     return text[:end], total, True
 
 

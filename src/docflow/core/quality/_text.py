@@ -31,9 +31,11 @@ _NAMED_HEADING = re.compile(
 )
 _NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+[A-Z][^.!?]{0,70}$")
 _MAX_HEADING_WORDS = 10
+_MAX_HEADING_CHARS = 100
+_MIN_CAPITALS_HEADING = 6  # letters; shorter capitalised lines are names
+_MAX_COLON_HEADING_WORDS = 4
 
 _MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
-_SPACES = re.compile(r"\s+")
 
 
 def guess_language(text: str) -> str | None:
@@ -54,17 +56,25 @@ def guess_language(text: str) -> str | None:
 
 def _is_heading_line(line: str) -> bool:
     stripped = line.strip()
-    if not stripped or len(stripped.split()) > _MAX_HEADING_WORDS:
+    if not stripped or len(stripped) > _MAX_HEADING_CHARS:
+        return False
+    if len(stripped.split()) > _MAX_HEADING_WORDS:
         return False
     if _ATX_HEADING.match(line) or _NAMED_HEADING.match(stripped):
         return True
     if _NUMBERED_HEADING.match(stripped):
         return True
     letters = [char for char in stripped if char.isalpha()]
-    # A short line in capitals ("TERMS OF SERVICE") or ending in a colon.
-    if len(letters) >= 4 and all(char.isupper() for char in letters):
+    # A short line in capitals ("TERMS OF SERVICE"), or in title case ending
+    # in a colon ("Work Experience:").
+    if len(letters) >= _MIN_CAPITALS_HEADING and all(c.isupper() for c in letters):
         return True
-    return stripped.endswith(":") and len(stripped.split()) <= 5
+    words = stripped.split()
+    return (
+        stripped.endswith(":")
+        and len(words) <= _MAX_COLON_HEADING_WORDS
+        and all(word[0].isupper() for word in words if word[0].isalpha())
+    )
 
 
 def count_text_headings(texts: list[str]) -> int:
@@ -90,7 +100,7 @@ def measure_repeated_share(texts: list[str]) -> float:
     repeated = 0
     for text in texts:
         for line in text.splitlines():
-            key = _SPACES.sub(" ", line).strip().lower()
+            key = " ".join(line.split()).lower()
             if len(key) < _MIN_REPEAT_CHARS:
                 continue
             total += len(key)

@@ -1,0 +1,75 @@
+"""Document classifier: a calibrated linear model plus configurable rules.
+
+Public surface:
+
+- ``classify_document(document, settings)``: category, calibrated confidence,
+  evidence and key facts for one ExtractedDocument.
+- ``model_version(settings)``: version of the model in use, read from
+  ``model.json`` without importing scikit-learn.
+- ``train_model(folder, settings, ...)``: train, compare with the current
+  model on a held-out split, and save.
+- ``list_categories(settings)``: the categories with descriptions and rule counts.
+
+scikit-learn is imported only when a model is loaded or trained, so importing
+this package stays cheap for ``docflow --help``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.classify._categories import CategoryInfo, list_categories
+from docflow.core.classify._model import read_metadata, resolve_model_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from docflow.core.classify.train import TrainReport
+    from docflow.core.config import Settings
+    from docflow.core.models import ClassificationResult, ExtractedDocument
+
+__all__ = [
+    "CategoryInfo",
+    "TrainReport",
+    "classify_document",
+    "list_categories",
+    "model_version",
+    "train_model",
+]
+
+
+def classify_document(
+    document: ExtractedDocument, settings: Settings
+) -> ClassificationResult:
+    """Classify one extracted document; see ``_classify.classify_document``."""
+    from docflow.core.classify._classify import classify_document as classify
+
+    return classify(document, settings)
+
+
+def model_version(settings: Settings) -> str:
+    """Return the version of the configured model, read from its ``model.json``."""
+    return str(read_metadata(resolve_model_dir(settings))["version"])
+
+
+def train_model(
+    folder: str | Path,
+    settings: Settings,
+    *,
+    corrections: Iterable[tuple[str, str]] = (),
+    output: str | Path | None = None,
+    force: bool = False,
+) -> TrainReport:
+    """Train and save a model unless it is worse; see ``train.train_model``."""
+    from docflow.core.classify.train import train_model as train
+
+    return train(folder, settings, corrections=corrections, output=output, force=force)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TrainReport":
+        from docflow.core.classify.train import TrainReport
+
+        return TrainReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

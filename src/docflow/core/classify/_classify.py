@@ -1,0 +1,159 @@
+"""Classify one extracted document: model, rules, threshold, evidence, key facts."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
+from docflow.core.classify._model import LoadedModel, load_model
+from docflow.core.classify._rules import RuleHit, combine_scores, score_rules
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    Evidence,
+    ExtractedDocument,
+    ScoredCategory,
+)
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+    from docflow.core.config import Settings
+
+__all__ = ["UNKNOWN", "classify_document"]
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = "unknown"
+_MAX_TERMS = 8
+_MAX_LAYOUT = 3
+_MAX_RUNNERS_UP = 4
+
+
+def classify_document(
+    document: ExtractedDocument, settings: Settings
+) -> ClassificationResult:
+    """Classify ``document`` and explain the decision.
+
+    The category is ``unknown`` when the confidence is below
+    ``classification.confidence_threshold``; the best guess then leads the
+    runners-up.
+    """
+    from docflow.core.facts import extract_facts
+
+    options = settings.classification
+    model = load_model(settings)
+    item = input_from_document(document, options.max_chars)
+
+    matrix = model.transform([item])
+    probabilities = model.parts["classifier"].predict_proba(matrix)[0]
+    model_scores = dict(
+        zip(model.classes, (float(p) for p in probabilities), strict=True)
+    )
+    rule_scores, hits = score_rules(item.text, options.rules)
+    scores = combine_scores(model_scores, rule_scores, options.rule_weight)
+
+    ranked = sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+    best, confidence = ranked[0]
+    if not item.text.strip():
+        confidence = 0.0
+    category = best if confidence >= options.confidence_threshold else UNKNOWN
+    method = _decision_method(model_scores, rule_scores, best)
+    runners_up = ranked[1:] if category != UNKNOWN else ranked
+    evidence = _model_evidence(model, matrix, best) + _rule_evidence(hits, best)
+    log.debug("%s: %s (%.3f, %s)", document.path, category, confidence, method)
+
+    return ClassificationResult(
+        category=category,
+        confidence=round(min(max(confidence, 0.0), 1.0), 4),
+        keywords=[item.term for item in evidence if item.source == "model"],
+        evidence=evidence,
+        processing_method=method,
+        facts=extract_facts(document, best),
+        metadata=ClassificationMetadata(
+            model_version=model.version,
+            runners_up=[
+                ScoredCategory(category=name, score=round(score, 4))
+                for name, score in runners_up[:_MAX_RUNNERS_UP]
+            ],
+            pages=len(document.pages),
+            language=document.language,
+            extraction=item.extraction,
+            chars_used=len(item.text),
+        ),
+    )
+
+
+def _decision_method(
+    model_scores: dict[str, float], rule_scores: dict[str, float], best: str
+) -> str:
+    """Name what decided: the model alone, the rules overriding it, or both agreeing."""
+    fired = {name: score for name, score in rule_scores.items() if score > 0}
+    if not fired:
+        return "model"
+    model_best = max(model_scores, key=model_scores.__getitem__)
+    rule_best = max(fired, key=fired.__getitem__)
+    if model_best == best and rule_best == best:
+        return "model+rules"
+    if model_best != best:
+        return "rules"
+    return "model"
+
+
+def _class_weights(model: LoadedModel, category: str) -> Any:
+    """Return the linear model's coefficient row for ``category``, or None."""
+    linear = model.parts.get("linear")
+    if linear is None or category not in model.classes:
+        return None
+    coef = linear.coef_
+    index = model.classes.index(category)
+    if coef.shape[0] == 1:  # a binary model stores one row, for the second class
+        return coef[0] if index == 1 else -coef[0]
+    return coef[index]
+
+
+def _model_evidence(
+    model: LoadedModel, matrix: csr_matrix, category: str
+) -> list[Evidence]:
+    """Return the strongest word and layout features for ``category``.
+
+    A feature's weight is its value in this document times the model's
+    coefficient for the category, so it is what the feature added to the
+    category's score. Character n-grams also count but are not listed
+    because fragments such as ``nvoi`` explain nothing to a reader.
+    """
+    weights = _class_weights(model, category)
+    if weights is None:
+        return []
+    row = matrix.getrow(0).tocoo()
+    contributions = row.data * weights[row.col]
+    word_count = len(model.parts["word"].vocabulary_)
+    layout_start = matrix.shape[1] - len(LAYOUT_FEATURES)
+    names = model.word_names()
+
+    words: list[Evidence] = []
+    layout: list[Evidence] = []
+    for position in contributions.argsort()[::-1]:
+        value = float(contributions[position])
+        if value <= 0:
+            break
+        column = int(row.col[position])
+        if column < word_count and len(words) < _MAX_TERMS:
+            term = str(names[column])
+            if any(char.isalpha() for char in term):
+                words.append(
+                    Evidence(term=term, weight=round(value, 4), source="model")
+                )
+        elif column >= layout_start and len(layout) < _MAX_LAYOUT:
+            name = LAYOUT_FEATURES[column - layout_start]
+            layout.append(Evidence(term=name, weight=round(value, 4), source="layout"))
+    return words + layout
+
+
+def _rule_evidence(hits: list[RuleHit], category: str) -> list[Evidence]:
+    return [
+        Evidence(term=hit.term, weight=hit.weight, source="rule")
+        for hit in sorted(hits, key=lambda hit: hit.weight, reverse=True)
+        if hit.category == category
+    ]

@@ -1,0 +1,95 @@
+"""Keyword and pattern rules from ``classification.rules``, and how they join the model.
+
+A rule table maps a category to weighted keywords (whole words or phrases,
+case-insensitive) and weighted regular expressions (case-insensitive,
+multi-line). Each keyword or pattern counts once per document however often
+it occurs, so a long document does not outvote a short one. A category's rule
+score is the sum of the weights that fired; weights may be negative.
+
+The positive rule scores become a distribution over categories, which is
+mixed into the model's probabilities with weight ``rule_weight × strength``.
+Strength grows with the total weight that fired and reaches 1 at
+``RULE_SATURATION``, so one weak keyword nudges the result while several
+strong ones move it by the full ``rule_weight``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from docflow.errors import ConfigError
+
+if TYPE_CHECKING:
+    from docflow.core.config import RuleSettings
+
+__all__ = ["RULE_SATURATION", "RuleHit", "combine_scores", "score_rules"]
+
+#: Total fired weight at which the rules get the full ``rule_weight``.
+RULE_SATURATION = 3.0
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """One keyword or pattern that matched, for the evidence list."""
+
+    category: str
+    term: str
+    weight: float
+    kind: str  # "keyword" or "pattern"
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_keyword(term: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in term.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_pattern(category: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    except re.error as exc:
+        raise ConfigError(
+            f"classification.rules.{category}.patterns: invalid regular expression "
+            f"{pattern!r}: {exc}; fix or remove it in docflow.toml"
+        ) from exc
+
+
+def score_rules(
+    text: str, rules: Mapping[str, RuleSettings]
+) -> tuple[dict[str, float], list[RuleHit]]:
+    """Return each category's rule score and the keywords and patterns that fired."""
+    scores: dict[str, float] = {}
+    hits: list[RuleHit] = []
+    for category, rule in rules.items():
+        for term, weight in rule.keywords.items():
+            if term.strip() and _compile_keyword(term.strip()).search(text):
+                hits.append(RuleHit(category, term, weight, "keyword"))
+        for pattern, weight in rule.patterns.items():
+            if _compile_pattern(category, pattern).search(text):
+                hits.append(RuleHit(category, pattern, weight, "pattern"))
+    for hit in hits:
+        scores[hit.category] = scores.get(hit.category, 0.0) + hit.weight
+    return scores, hits
+
+
+def combine_scores(
+    model_scores: Mapping[str, float],
+    rule_scores: Mapping[str, float],
+    rule_weight: float,
+) -> dict[str, float]:
+    """Mix model probabilities with the rule distribution; the result sums to 1."""
+    positive = {name: score for name, score in rule_scores.items() if score > 0}
+    total = sum(positive.values())
+    combined = {name: float(score) for name, score in model_scores.items()}
+    if total <= 0 or rule_weight <= 0:
+        return combined
+    mix = rule_weight * min(1.0, total / RULE_SATURATION)
+    for name in set(combined) | set(positive):
+        model_part = combined.get(name, 0.0) * (1.0 - mix)
+        combined[name] = model_part + mix * positive.get(name, 0.0) / total
+    return combined

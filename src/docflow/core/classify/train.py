@@ -1,0 +1,483 @@
+"""Train the classifier from a folder of labelled documents and review corrections.
+
+The folder holds one subfolder per category. Every file is extracted through
+the shared extraction cache, a stable part of each category is held out, a
+new model is fitted on the rest, and both the current and the new model are
+scored on the held-out part. The new model replaces the current one only when
+its macro-F1 there is at least as good, unless the caller forces it.
+
+A document is held out when its content hash falls in the first quarter of
+the hash space, so it stays held out as the corpus grows and a model trained
+earlier has never seen it. A category whose hashes all miss that quarter
+gives up its lowest-hash document instead (when it has at least two).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from docflow.core.classify._features import (
+    LAYOUT_FEATURES,
+    ClassifierInput,
+    input_from_document,
+    input_from_text,
+)
+from docflow.core.classify._model import (
+    METADATA_FILE,
+    LoadedModel,
+    load_model,
+    read_metadata,
+    resolve_model_dir,
+    save_model,
+)
+from docflow.core.classify.metrics import Evaluation, evaluate_predictions
+from docflow.core.models import CATEGORIES
+from docflow.errors import DocumentError, ModelError, UsageError
+
+if TYPE_CHECKING:
+    from docflow.core.config import Settings
+
+__all__ = ["FEATURE_CONFIG", "TrainReport", "Sample", "train_model"]
+
+log = logging.getLogger(__name__)
+
+#: A correction counts this many times in the fit, because a person checked it.
+CORRECTION_WEIGHT = 3.0
+#: Share of the hash space (and so, roughly, of each category) held out.
+HELDOUT_SHARE = 0.25
+
+FEATURE_CONFIG: dict[str, Any] = {
+    "word": {
+        "ngram_range": [1, 2],
+        "sublinear_tf": True,
+        "max_features": 30_000,
+        "min_df": 2,
+        "max_df": 0.9,
+    },
+    "char": {
+        "analyzer": "char_wb",
+        "ngram_range": [3, 5],
+        "sublinear_tf": True,
+        "max_features": 60_000,
+        "min_df": 2,
+        "max_df": 0.9,
+    },
+    "block_weights": {"word": 1.0, "char": 1.0, "layout": 1.0},
+    "classifier": {
+        "type": "LogisticRegression",
+        "C": 10.0,
+        "class_weight": "balanced",
+    },
+    "calibration": {"method": "sigmoid", "max_folds": 5},
+    "text": "lower-cased, digits mapped to 0",
+}
+
+
+class TrainReport(BaseModel):
+    """What a training run did and how the old and new models compare."""
+
+    output: str = Field(description="folder the model was written to, or would be")
+    version: str
+    replaced: bool = Field(description="the new model was written to ``output``")
+    forced: bool = False
+    training_documents: int
+    heldout_documents: int
+    corrections: int
+    documents_per_category: dict[str, int]
+    skipped: list[str] = Field(
+        default_factory=list, description="files that could not be read, with reasons"
+    )
+    before: Evaluation | None = Field(
+        default=None, description="the current model on the held-out split"
+    )
+    after: Evaluation = Field(description="the new model on the held-out split")
+    duration_s: float = 0.0
+
+
+@dataclass
+class Sample:
+    """One labelled document ready for the classifier."""
+
+    item: ClassifierInput
+    label: str
+    key: str  # content hash, or the hash of a correction's text
+    source: str
+    weight: float = 1.0
+
+
+def train_model(
+    folder: str | Path,
+    settings: Settings,
+    *,
+    corrections: Iterable[tuple[str, str]] = (),
+    output: str | Path | None = None,
+    force: bool = False,
+) -> TrainReport:
+    """Train a model on ``folder`` plus ``corrections`` and save it if not worse.
+
+    ``corrections`` are (file path or text, category) pairs confirmed by a
+    person. ``output`` defaults to the model in use (``classification.
+    model_path``, or the shipped model). Raises ModelError when the new model
+    scores a lower macro-F1 on the held-out split than the model at
+    ``output`` and ``force`` is false, and UsageError when the folder holds
+    too few documents.
+    """
+    started = time.perf_counter()
+    target = Path(output) if output is not None else resolve_model_dir(settings)
+    samples, skipped = collect_folder(Path(folder), settings)
+    fixes = collect_corrections(corrections, settings, skipped)
+    train, heldout = split_heldout(samples, fixes)
+    _check_trainable(train, heldout, folder)
+
+    current = _current_model(target, settings)
+    before = evaluate_model(current, heldout) if current is not None else None
+    parts = fit_parts(train)
+    after = evaluate_parts(parts, heldout)
+
+    replaces = (target / METADATA_FILE).is_file()
+    if (
+        replaces
+        and before is not None
+        and after.macro_f1 < before.macro_f1
+        and not force
+    ):
+        raise ModelError(
+            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
+            f"split, below the current model's {before.macro_f1:.3f}; kept the "
+            f"model in {str(target)!r}. Add training documents, or rerun with "
+            "--force to replace it anyway"
+        )
+
+    version = next_version(target, train)
+    after.model_version = version
+    metadata = build_metadata(version, train, heldout, after, parts)
+    save_model(parts, metadata, target)
+    log.info("saved classifier model %s to %s", version, target)
+    return TrainReport(
+        output=str(target),
+        version=version,
+        replaced=True,
+        forced=force and before is not None and after.macro_f1 < before.macro_f1,
+        training_documents=len(train),
+        heldout_documents=len(heldout),
+        corrections=len(fixes),
+        documents_per_category=dict(sorted(Counter(s.label for s in samples).items())),
+        skipped=skipped,
+        before=before,
+        after=after,
+        duration_s=round(time.perf_counter() - started, 2),
+    )
+
+
+def _check_trainable(train: list[Sample], heldout: list[Sample], folder: Any) -> None:
+    labels = {sample.label for sample in train}
+    if len(labels) < 2:
+        raise UsageError(
+            f"{str(folder)!r} has documents of {len(labels)} category; training "
+            "needs at least two subfolders named after categories, each with files"
+        )
+    if not heldout:
+        raise UsageError(
+            f"{str(folder)!r} has too few documents to hold any out for "
+            "evaluation; put at least two files in each category folder"
+        )
+
+
+def _current_model(target: Path, settings: Settings) -> LoadedModel | None:
+    """Return the model at ``target``, else the configured one, else None."""
+    from docflow.core.classify._model import _load_from_disk
+
+    candidates = [target, resolve_model_dir(settings)]
+    for model_dir in candidates:
+        if (model_dir / METADATA_FILE).is_file():
+            try:
+                if model_dir == resolve_model_dir(settings):
+                    return load_model(settings)
+                return _load_from_disk(model_dir)
+            except ModelError as exc:
+                log.warning("cannot score the current model: %s", exc)
+                return None
+    return None
+
+
+# -- reading the corpus ------------------------------------------------------
+
+
+def collect_folder(folder: Path, settings: Settings) -> tuple[list[Sample], list[str]]:
+    """Read every file under ``folder/<category>/``; return samples and skip notes."""
+    if not folder.is_dir():
+        raise UsageError(f"training folder not found: {str(folder)!r}")
+    samples: list[Sample] = []
+    skipped: list[str] = []
+    for category_dir in sorted(path for path in folder.iterdir() if path.is_dir()):
+        if category_dir.name.startswith("."):
+            continue
+        if category_dir.name not in CATEGORIES:
+            log.warning(
+                "training folder %s is not a known category; its documents "
+                "teach a new category",
+                category_dir,
+            )
+        for path in sorted(category_dir.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                sample = _read_sample(path, category_dir.name, settings, skipped)
+                if sample is not None:
+                    samples.append(sample)
+    return samples, skipped
+
+
+def collect_corrections(
+    corrections: Iterable[tuple[str, str]], settings: Settings, skipped: list[str]
+) -> list[Sample]:
+    """Turn (path or text, category) pairs into weighted samples."""
+    max_chars = settings.classification.max_chars
+    samples = []
+    for source, category in corrections:
+        if len(source) < 4096 and Path(source).is_file():
+            sample = _read_sample(Path(source), category, settings, skipped)
+        else:
+            key = hashlib.sha256(source.encode()).hexdigest()
+            sample = Sample(input_from_text(source, max_chars), category, key, "text")
+        if sample is not None:
+            sample.weight = CORRECTION_WEIGHT
+            samples.append(sample)
+    return samples
+
+
+def _read_sample(
+    path: Path, label: str, settings: Settings, skipped: list[str]
+) -> Sample | None:
+    from docflow.core.pipeline import hash_file
+
+    try:
+        content_hash, _ = hash_file(path)
+        document = _extract(path, content_hash, settings)
+    except (DocumentError, OSError) as exc:
+        log.warning("skipping training file %s: %s", path, exc)
+        skipped.append(f"{path}: {exc}")
+        return None
+    item = input_from_document(document, settings.classification.max_chars)
+    if not item.text.strip():
+        skipped.append(f"{path}: no text")
+        return None
+    return Sample(item, label, content_hash, str(path))
+
+
+def _extract(path: Path, content_hash: str, settings: Settings) -> Any:
+    try:
+        from docflow.core import extract  # noqa: F401
+    except ImportError:
+        return _read_plain_text(path)
+    from docflow.core.pipeline import extract_cached
+
+    return extract_cached(str(path), content_hash, settings)
+
+
+def _read_plain_text(path: Path) -> Any:
+    """Read .txt, .md and .eml files directly, for when extraction is unavailable."""
+    from docflow.core.models import ExtractedDocument, Page
+    from docflow.errors import UnsupportedFormat
+
+    if path.suffix.lower() not in {".txt", ".md", ".eml"}:
+        raise UnsupportedFormat(
+            "only .txt, .md and .eml can be read without extraction"
+        )
+    text = path.read_text(encoding="utf-8", errors="replace")
+    page = Page(number=1, method="native", chars=len(text), text=text)
+    kind = {".md": "markdown", ".eml": "eml"}.get(path.suffix.lower(), "text")
+    return ExtractedDocument(path=str(path), detected_type=kind, pages=[page])
+
+
+def split_heldout(
+    samples: Sequence[Sample], corrections: Sequence[Sample]
+) -> tuple[list[Sample], list[Sample]]:
+    """Split folder samples into training and held-out parts by content hash.
+
+    Corrections always train. A folder document that was also corrected is
+    left out of the held-out part, because its folder label may be the wrong one.
+    """
+    corrected = {sample.key for sample in corrections}
+    by_label: dict[str, list[Sample]] = {}
+    for sample in samples:
+        by_label.setdefault(sample.label, []).append(sample)
+
+    train: list[Sample] = list(corrections)
+    heldout: list[Sample] = []
+    cutoff = int(HELDOUT_SHARE * 0xFFFFFFFF)
+    for group in by_label.values():
+        candidates = [s for s in group if s.key not in corrected]
+        chosen = [s for s in candidates if int(s.key[:8], 16) <= cutoff]
+        if not chosen and len(group) >= 2 and candidates:
+            chosen = [min(candidates, key=lambda s: s.key)]
+        if len(chosen) == len(group):  # keep at least one document to train on
+            chosen = chosen[:-1]
+        chosen_keys = {id(s) for s in chosen}
+        heldout.extend(chosen)
+        train.extend(s for s in group if id(s) not in chosen_keys)
+    return train, heldout
+
+
+# -- fitting and scoring -------------------------------------------------------
+
+
+def fit_parts(samples: Sequence[Sample]) -> dict[str, Any]:
+    """Fit the vectorisers and the calibrated linear classifier on ``samples``."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from docflow.core.classify._features import compute_layout_features, normalize_text
+
+    texts = [normalize_text(s.item.text) for s in samples]
+    labels = [s.label for s in samples]
+    weights = [s.weight for s in samples]
+    few = len(samples) < 40  # min_df of 2 would empty a tiny vocabulary
+    word = TfidfVectorizer(**_vectorizer_options(FEATURE_CONFIG["word"], few))
+    char = TfidfVectorizer(**_vectorizer_options(FEATURE_CONFIG["char"], few))
+    blocks = FEATURE_CONFIG["block_weights"]
+    matrix = hstack(
+        [
+            word.fit_transform(texts) * blocks["word"],
+            char.fit_transform(texts) * blocks["char"],
+            csr_matrix([compute_layout_features(s.item) for s in samples])
+            * blocks["layout"],
+        ],
+        format="csr",
+    )
+    # The pruned-term sets are only for inspection and would bloat the file.
+    word.stop_words_ = None
+    char.stop_words_ = None
+    classifier, linear = _fit_classifier(matrix, labels, weights)
+    return {
+        "word": word,
+        "char": char,
+        "classifier": classifier,
+        "linear": linear,
+        "block_weights": dict(blocks),
+        "layout_features": LAYOUT_FEATURES,
+    }
+
+
+def _vectorizer_options(config: dict[str, Any], few: bool) -> dict[str, Any]:
+    options = dict(config)
+    options["ngram_range"] = tuple(options["ngram_range"])
+    options["dtype"] = _float32()
+    if few:
+        options["min_df"] = 1
+        options["max_df"] = 1.0
+    return options
+
+
+def _float32() -> Any:
+    import numpy as np
+
+    return np.float32
+
+
+def _fit_classifier(matrix: Any, labels: list[str], weights: list[float]) -> Any:
+    """Fit the linear model, calibrated by cross-validation when the data allows."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    config = FEATURE_CONFIG["classifier"]
+    base = LogisticRegression(
+        C=config["C"], class_weight=config["class_weight"], max_iter=3000
+    )
+    folds = min(
+        FEATURE_CONFIG["calibration"]["max_folds"], min(Counter(labels).values())
+    )
+    if folds < 2:
+        log.warning("too few documents per category to calibrate; using raw scores")
+        base.fit(matrix, labels, sample_weight=weights)
+        return base, base
+    calibrated = CalibratedClassifierCV(
+        base,
+        method=FEATURE_CONFIG["calibration"]["method"],
+        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+        ensemble=False,
+    )
+    calibrated.fit(matrix, labels, sample_weight=weights)
+    return calibrated, calibrated.calibrated_classifiers_[0].estimator
+
+
+def evaluate_model(model: LoadedModel, samples: Sequence[Sample]) -> Evaluation:
+    """Score a saved model's best guesses on ``samples`` (no rules, no threshold)."""
+    evaluation = evaluate_parts(model.parts, samples)
+    evaluation.model_version = model.version
+    return evaluation
+
+
+def evaluate_parts(parts: dict[str, Any], samples: Sequence[Sample]) -> Evaluation:
+    from docflow.core.classify._model import build_matrix
+
+    probabilities = parts["classifier"].predict_proba(
+        build_matrix(parts, [s.item for s in samples])
+    )
+    classes = [str(name) for name in parts["classifier"].classes_]
+    best = probabilities.argmax(axis=1)
+    return evaluate_predictions(
+        [s.label for s in samples],
+        [classes[i] for i in best],
+        [float(probabilities[row, i]) for row, i in enumerate(best)],
+    )
+
+
+# -- versions and description ----------------------------------------------------
+
+
+def data_fingerprint(samples: Sequence[Sample]) -> str:
+    """Return a SHA-256 over the (content hash, label, weight) triples, order-free."""
+    rows = sorted(f"{s.key}\t{s.label}\t{s.weight}" for s in samples)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def next_version(target: Path, samples: Sequence[Sample]) -> str:
+    """Return ``YYYY.MM.DD-N+<data sha>``, N counting today's models in ``target``."""
+    today = datetime.now(UTC).strftime("%Y.%m.%d")
+    number = 1
+    if (target / METADATA_FILE).is_file():
+        try:
+            previous = str(read_metadata(target)["version"])
+        except ModelError:
+            previous = ""
+        stem = previous.split("+", 1)[0]
+        if stem.startswith(today + "-") and stem[len(today) + 1 :].isdigit():
+            number = int(stem[len(today) + 1 :]) + 1
+    return f"{today}-{number}+{data_fingerprint(samples)[:8]}"
+
+
+def build_metadata(
+    version: str,
+    train: Sequence[Sample],
+    heldout: Sequence[Sample],
+    after: Evaluation,
+    parts: dict[str, Any],
+) -> dict[str, Any]:
+    import sklearn
+
+    return {
+        "version": version,
+        "data_sha256": data_fingerprint(train),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "categories": [str(name) for name in parts["classifier"].classes_],
+        "training_documents": dict(sorted(Counter(s.label for s in train).items())),
+        "heldout_documents": dict(sorted(Counter(s.label for s in heldout).items())),
+        "features": {
+            **FEATURE_CONFIG,
+            "layout_features": list(LAYOUT_FEATURES),
+            "word_vocabulary": len(parts["word"].vocabulary_),
+            "char_vocabulary": len(parts["char"].vocabulary_),
+        },
+        "metrics": {"heldout": after.model_dump()},
+        "sklearn_version": sklearn.__version__,
+    }

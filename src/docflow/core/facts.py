@@ -1,0 +1,545 @@
+"""Key facts found in a document's text: dates, amounts, sender and recipient.
+
+Each fact keeps the page it came from and the character span within that
+page's text, so a reviewer can find it. The search is line-based and
+label-driven: a label in one of the supported languages (English, French,
+German, Dutch, Polish, Italian) marks the line, and the value is read from the
+rest of the line or, for names, from the next line. Where no label is found,
+invoices and receipts fall back to layout habits (the issuer's name on the
+first lines, a company-form suffix such as ``Ltd`` or ``GmbH``).
+
+Amounts accept ``1,234.56``, ``1.234,56``, ``1 234,56``, ``1'234.56`` and
+whole numbers with a currency; dates accept ISO, numeric day-first (or
+month-first when the day exceeds 12) and month names in the same languages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from docflow.core.models import Fact
+
+if TYPE_CHECKING:
+    from docflow.core.models import ExtractedDocument
+
+__all__ = ["extract_facts", "fact_matches", "parse_amount", "parse_date"]
+
+#: Facts are searched in the first this many characters of the document.
+MAX_FACT_CHARS = 100_000
+_NAME_FALLBACK_CATEGORIES = {"invoice", "receipt", "purchase_order", "bank_statement"}
+
+_MONTHS = {
+    # English, French, German, Dutch, Polish (nominative and genitive), Italian
+    "jan": 1, "january": 1, "janvier": 1, "januar": 1, "januari": 1, "stycznia": 1,
+    "styczeń": 1, "gennaio": 1, "feb": 2, "february": 2, "février": 2, "fevrier": 2,
+    "februar": 2, "februari": 2, "lutego": 2, "luty": 2, "febbraio": 2, "mar": 3,
+    "march": 3, "mars": 3, "märz": 3, "maerz": 3, "maart": 3, "marca": 3,
+    "marzec": 3, "marzo": 3, "apr": 4, "april": 4, "avril": 4, "kwietnia": 4,
+    "kwiecień": 4, "aprile": 4, "may": 5, "mai": 5, "mei": 5, "maja": 5, "maj": 5,
+    "maggio": 5, "jun": 6, "june": 6, "juin": 6, "juni": 6, "czerwca": 6,
+    "czerwiec": 6, "giugno": 6, "jul": 7, "july": 7, "juillet": 7, "juli": 7,
+    "lipca": 7, "lipiec": 7, "luglio": 7, "aug": 8, "august": 8, "août": 8,
+    "aout": 8, "augustus": 8, "sierpnia": 8, "sierpień": 8, "agosto": 8, "sep": 9,
+    "sept": 9, "september": 9, "septembre": 9, "września": 9, "wrzesień": 9,
+    "settembre": 9, "oct": 10, "october": 10, "octobre": 10, "oktober": 10,
+    "okt": 10, "października": 10, "październik": 10, "ottobre": 10, "nov": 11,
+    "november": 11, "novembre": 11, "listopada": 11, "listopad": 11, "dec": 12,
+    "december": 12, "décembre": 12, "decembre": 12, "dezember": 12, "dez": 12,
+    "grudnia": 12, "grudzień": 12, "dicembre": 12,
+}  # fmt: skip
+
+_MONTH_NAME = r"(?P<month>[^\W\d_]{3,12})\.?"
+_DATE_PATTERNS = [
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    re.compile(
+        r"(?<![\d.])(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?![\d])"
+    ),
+    re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?[\s-]*"
+        + _MONTH_NAME
+        + r"[\s,-]*(?P<y>\d{4}|\d{2})(?![\d:])"
+    ),
+    re.compile(
+        _MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
+    ),
+]
+
+_CURRENCY_TOKEN = (
+    r"(?:€|\$|£|¥|₹|\bCHF\b|\bEUR\b|\bUSD\b|\bGBP\b|\bPLN\b|\bzł|\bzl\b|\bINR\b|"
+    r"\bRs\.?|\bRM\b|\bMYR\b|\bAUD\b|\bCAD\b|\bSEK\b|\bJPY\b)"
+)
+_NUMBER = r"\d{1,3}(?:[ ,.'`’°\u00a0]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}(?!\d)|\d+"
+_AMOUNT = re.compile(
+    rf"(?P<pre>{_CURRENCY_TOKEN})?\s?(?P<sign>-)?(?<![\d.,])(?P<num>{_NUMBER})"
+    rf"(?![\d%]|[.,]\d|\s?%)\s?(?P<post>{_CURRENCY_TOKEN})?",
+    re.IGNORECASE,
+)
+_CURRENCY_CODES = {
+    "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "rs": "INR",
+    "rs.": "INR", "rm": "MYR", "zł": "PLN", "zl": "PLN",
+}  # fmt: skip
+
+_TOTAL_LABELS = [
+    (3, r"grand\s*total|amount\s*due|balance\s*due|total\s*due|invoice\s*total|"
+        r"total\s*amount|total\s*to\s*pay|total\s*for\s*this\s*invoice|bill\s*amount|"
+        r"amount\s*payable|net\s*à\s*payer|somme\s*à\s*payer|montant\s*total|"
+        r"montant\s*à\s*payer|gesamtbetrag|rechnungsbetrag|zu\s*zahlen|endbetrag|"
+        r"te\s*betalen|totaal\s*te\s*betalen|do\s*zapłaty|należność\s*ogółem|"
+        r"razem\s*do\s*zapłaty|totale\s*da\s*pagare|totale\s*fattura"),
+    (2, r"total\s*(?:\(|\s)*incl|inclusive|total\s*ttc|bedrag\s*inclusief|brutto|"
+        r"totaal\s*incl|total\s*rm"),
+    (1, r"\btotal|\btotaal\b|\bsumme\b|\brazem\b|\bsuma\b|\btotale\b|\bgesamt\b|"
+        r"\bsum\b|\bmontant\b"),
+]  # fmt: skip
+_TOTAL_EXCLUDE = re.compile(
+    r"sub\s*-?\s*total|subtotaal|zwischensumme|sous-total|total\s*qty|quantity|"
+    r"tax|gst\b|\bvat\b|tva\b|btw\b|mwst|savings|points|excl|exclusi|\bnetto\b|"
+    r"\bht\b|item\s*count|total\s*items|total\s*sales\s*\(excl",
+    re.IGNORECASE,
+)
+_TAX_LABELS = [
+    (2, r"total\s*tax|total\s*gst|gst\s*payable|tax\s*amount|vat\s*amount|"
+        r"amount\s*of\s*vat|kwota\s*vat|montant\s*tva|btw[-\s]*bedrag|"
+        r"mwst[.-]?\s*betrag|sales\s*tax|total\s*sales\s*tax"),
+    (1, r"\btax\b|\bvat\b|\bgst\b|\btva\b|\bbtw\b|\bmwst\b|\bust\b|\bsst\b|\biva\b|"
+        r"podatek"),
+]  # fmt: skip
+_TAX_EXCLUDE = re.compile(
+    r"excl|exclusi|incl|inclusi|tax\s*invoice|\bid\b|reg\.?\s*no|\bno\b\.?\s*:|"
+    r"\bnr\b|number|\btin\b|\babn\b|\bnip\b|code|summary|rate|intra",
+    re.IGNORECASE,
+)
+_DOCUMENT_DATE_LABELS = [
+    (2, r"invoice\s*date|date\s*of\s*issue|issue\s*date|date\s*de\s*facture|"
+        r"date\s*d['’]émission|rechnungsdatum|ausstellungsdatum|factuurdatum|"
+        r"data\s*wystawienia|data\s*fattura|receipt\s*date|bill\s*date"),
+    (1, r"\bdate\b|\bdatum\b|\bdata\b|\bdated\b|\bdu\b|order\s*date|besteldatum"),
+]  # fmt: skip
+_DUE_DATE_LABELS = re.compile(
+    r"due\s*date|payment\s*due|due\s*on|due\s*by|pay\s*by|payable\s*by\s*\d|"
+    r"fällig|zahlbar\s*bis|fälligkeitsdatum|échéance|date\s*limite\s*de\s*paiement|"
+    r"à\s*payer\s*avant|vervaldatum|uiterste\s*betaaldatum|termin\s*płatności|"
+    r"data\s*di\s*scadenza|scadenza",
+    re.IGNORECASE,
+)
+# A strong label names the party outright; it may stand mid-line (two-column
+# layouts) and needs a colon, the line end, a column gap or a capital after it.
+_STRONG_SENDER = (
+    r"sold\s*by|seller|vendor|supplier|service\s*provider|issued\s*by|sprzedawca|"
+    r"verkäufer|lieferant|vendeur|fournisseur|émetteur|leverancier|verkoper|"
+    r"fornitore|mittente|in\s*favou?r\s*of"
+)
+_STRONG_RECIPIENT = (
+    r"bill(?:ed)?\s*to(?:\s*address)?|invoice\s*to|sold\s*to|customer|client|"
+    r"buyer|nabywca|odbiorca|kunde|rechnungsempfänger|destinataire|klant|"
+    r"factureren\s*aan|guest\s*name|billing\s*address|payable\s*by|"
+    r"nom\s*de\s*l['’]abonné|destinatario"
+)
+_LABEL_END = r"(?:\s*:\s*|\s*$|\s{2,}|\s+(?=(?-i:[A-ZÀ-Ž])))"
+_SENDER_LABELS = re.compile(
+    rf"^(?:.*?\s)?(?:{_STRONG_SENDER}){_LABEL_END}", re.IGNORECASE
+)
+_RECIPIENT_LABELS = re.compile(
+    rf"^(?:.*?\s)?(?:{_STRONG_RECIPIENT}){_LABEL_END}", re.IGNORECASE
+)
+# A weak label is a one-word header ("From:", "To:") and counts only at the
+# start of a line and with a colon.
+_WEAK_SENDER = re.compile(r"^\s*(?:from|von|de|van|od|da)\s*:\s*", re.IGNORECASE)
+_WEAK_RECIPIENT = re.compile(r"^\s*(?:to|an|à|a|aan|do)\s*:\s*", re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    rf"^(?:{_STRONG_SENDER}|{_STRONG_RECIPIENT}|ship\s*to|deliver\s*to|"
+    r"lieferadresse|shipping\s*address)\s*:?$",
+    re.IGNORECASE,
+)
+_LABEL_VALUE = re.compile(r"^[^\W\d_][\w .'’/-]{0,30}:\s*\S")
+_COMPANY_FORM = re.compile(
+    r"\b(?:ltd|limited|inc|llc|plc|gmbh|ag|s\.?a\.?|sas|sarl|b\.?v\.?|n\.?v\.?|"
+    r"sp\.\s*z\s*o\.\s*o|s\.?p\.?a|s\.?r\.?l|sdn\.?\s*bhd|pvt|enterprise|corp|"
+    r"co\.)(?:\W|$)",
+    re.IGNORECASE,
+)
+_TITLE_WORDS = re.compile(
+    r"\b(?:tax\s*invoice|simplified\s*tax\s*invoice|invoice|receipt|payment\s*receipt|"
+    r"bill|faktura(?:\s*vat)?|facture|rechnung|factuur|fattura|quittung|reçu|"
+    r"bon|kassenbon|cash\s*receipt|official\s*receipt|statement|payment\s*advice)\b",
+    re.IGNORECASE,
+)
+_NEXT_LABEL = re.compile(r"\s{2,}|\s+(?=[^\W\d_][\w.'’]*(?:\s[\w.'’]+)?:\s)")
+
+
+@dataclass
+class _Line:
+    page: int
+    start: int
+    text: str
+
+
+def extract_facts(
+    document: ExtractedDocument, category: str | None = None
+) -> list[Fact]:
+    """Find the key facts of ``document``; ``category`` enables layout fallbacks."""
+    lines = _split_lines(document)
+    facts: list[Fact | None] = [
+        _find_document_date(lines),
+        _find_due_date(lines),
+        _find_amount(lines, "total", _TOTAL_LABELS, _TOTAL_EXCLUDE, allow_zero=False),
+        _find_amount(lines, "tax", _TAX_LABELS, _TAX_EXCLUDE, allow_zero=True),
+    ]
+    use_layout = category in _NAME_FALLBACK_CATEGORIES
+    facts.append(_find_sender(lines, use_layout))
+    facts.append(_find_recipient(lines))
+    currency = _document_currency(lines)
+    for fact in facts:
+        if fact is not None and fact.kind in {"total", "tax"} and not fact.currency:
+            fact.currency = currency
+    return [fact for fact in facts if fact is not None]
+
+
+def _split_lines(document: ExtractedDocument) -> list[_Line]:
+    lines: list[_Line] = []
+    budget = MAX_FACT_CHARS
+    for page in document.pages:
+        text = page.text[:budget]
+        budget -= len(text)
+        offset = 0
+        for raw in text.splitlines(keepends=True):
+            content = raw.rstrip("\r\n")
+            if content.strip():
+                lines.append(_Line(page.number, offset, content))
+            offset += len(raw)
+        if budget <= 0:
+            break
+    return lines
+
+
+# -- dates ---------------------------------------------------------------------
+
+
+def parse_date(
+    text: str, prefer_month_first: bool = False
+) -> tuple[date, int, int] | None:
+    """Return the first date in ``text`` with its span, or None."""
+    found: list[tuple[int, int, date]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            value = _date_from_match(match, prefer_month_first)
+            if value is not None:
+                found.append((match.start(), match.end(), value))
+    if not found:
+        return None
+    start, end, value = min(found, key=lambda item: (item[0], -item[1]))
+    return value, start, end
+
+
+def _date_from_match(match: re.Match[str], prefer_month_first: bool) -> date | None:
+    groups = match.groupdict()
+    year = int(groups["y"])
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    if groups.get("month"):
+        month = _MONTHS.get(groups["month"].lower())
+        day = int(groups["d"])
+    elif groups.get("a"):
+        first, second = int(groups["a"]), int(groups["b"])
+        month_first = second > 12 or (prefer_month_first and first <= 12)
+        day, month = (second, first) if month_first else (first, second)
+    else:
+        month, day = int(groups["m"]), int(groups["d"])
+    if not month or not 1900 <= year <= 2100:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_fact(kind: str, line: _Line, text_offset: int = 0) -> Fact | None:
+    parsed = parse_date(line.text[text_offset:])
+    if parsed is None:
+        return None
+    value, start, end = parsed
+    start += text_offset
+    end += text_offset
+    return Fact(
+        kind=kind,
+        value=line.text[start:end],
+        normalized=value.isoformat(),
+        page=line.page,
+        start=line.start + start,
+        end=line.start + end,
+    )
+
+
+def _find_due_date(lines: list[_Line]) -> Fact | None:
+    for index, line in enumerate(lines):
+        label = _DUE_DATE_LABELS.search(line.text)
+        if label is None:
+            continue
+        fact = _date_fact("due_date", line, label.end())
+        if fact is None and index + 1 < len(lines):
+            fact = _date_fact("due_date", lines[index + 1])
+        if fact is not None:
+            return fact
+    return None
+
+
+def _find_document_date(lines: list[_Line]) -> Fact | None:
+    for _, pattern in _DOCUMENT_DATE_LABELS:
+        label_pattern = re.compile(pattern, re.IGNORECASE)
+        for line in lines:
+            label = label_pattern.search(line.text)
+            if label is None or _DUE_DATE_LABELS.search(line.text[: label.end()]):
+                continue
+            fact = _date_fact("document_date", line, label.end())
+            if fact is not None:
+                return fact
+    for line in lines:  # no label: the first date not next to a due-date label
+        if not _DUE_DATE_LABELS.search(line.text):
+            fact = _date_fact("document_date", line)
+            if fact is not None:
+                return fact
+    return None
+
+
+# -- amounts -------------------------------------------------------------------
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Parse one written amount (``1.234,56``, ``1,234.56``, ``1 234``) to a Decimal."""
+    digits = re.sub(r"[ '`’°\u00a0]", "", text.strip())
+    last_dot, last_comma = digits.rfind("."), digits.rfind(",")
+    decimal_at = max(last_dot, last_comma)
+    if decimal_at >= 0 and len(digits) - decimal_at - 1 in (1, 2):
+        whole = re.sub(r"[.,]", "", digits[:decimal_at])
+        digits = f"{whole}.{digits[decimal_at + 1 :]}"
+    else:
+        digits = re.sub(r"[.,]", "", digits)
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def _currency_code(token: str | None) -> str | None:
+    if not token:
+        return None
+    token = token.strip()
+    return _CURRENCY_CODES.get(token.lower(), _CURRENCY_CODES.get(token, token.upper()))
+
+
+def _amounts_in(line: _Line, offset: int) -> list[tuple[Decimal, str | None, int, int]]:
+    """Return (value, currency, start, end) for each amount right of ``offset``."""
+    amounts = []
+    for match in _AMOUNT.finditer(line.text, offset):
+        number = match.group("num")
+        currency = _currency_code(match.group("pre") or match.group("post"))
+        has_decimals = re.search(r"[.,]\d{1,2}$", number) is not None
+        if not has_decimals and currency is None:
+            continue  # a bare whole number is a quantity, a year or an id
+        value = parse_amount(number)
+        if value is None:
+            continue
+        if match.group("sign"):
+            value = -value
+        amounts.append((value, currency, match.start("num"), match.end("num")))
+    return amounts
+
+
+def _find_amount(
+    lines: list[_Line],
+    kind: str,
+    labels: list[tuple[int, str]],
+    exclude: re.Pattern[str],
+    *,
+    allow_zero: bool,
+) -> Fact | None:
+    """Pick the amount on the best-labelled line.
+
+    Higher label priority wins. A total after a rounding line gets +2, because
+    on receipts the rounded figure is the one paid. Ties go to the larger
+    amount, since tables list net, tax and gross left to right and the gross
+    is the total.
+    """
+    best: tuple[int, Decimal, Fact] | None = None
+    after_rounding = False
+    for line in lines:
+        if re.search(r"rounding|arrondi|rundung|afronding", line.text, re.IGNORECASE):
+            after_rounding = True
+        for priority, pattern in labels:
+            label = re.search(pattern, line.text, re.IGNORECASE)
+            if label is None or (priority == 1 and exclude.search(line.text)):
+                continue
+            amounts = [
+                a for a in _amounts_in(line, label.end()) if allow_zero or a[0] > 0
+            ]
+            if not amounts:
+                break
+            value, currency, start, end = amounts[-1]
+            score = priority + (2 if kind == "total" and after_rounding else 0)
+            fact = Fact(
+                kind=kind,
+                value=line.text[start:end],
+                normalized=f"{value:.2f}",
+                currency=currency or _line_currency(line.text),
+                page=line.page,
+                start=line.start + start,
+                end=line.start + end,
+            )
+            if best is None or (score, value) > (best[0], best[1]) and kind == "total":
+                best = (score, value, fact)
+            elif kind != "total" and score > best[0]:
+                best = (score, value, fact)
+            break
+    return best[2] if best else None
+
+
+def _line_currency(text: str) -> str | None:
+    match = re.search(_CURRENCY_TOKEN, text, re.IGNORECASE)
+    return _currency_code(match.group(0)) if match else None
+
+
+def _document_currency(lines: list[_Line]) -> str | None:
+    counts: dict[str, int] = {}
+    for line in lines:
+        for match in re.finditer(_CURRENCY_TOKEN, line.text, re.IGNORECASE):
+            code = _currency_code(match.group(0))
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+    if re.search(r"\bus\s*dollars?\b", " ".join(line.text for line in lines), re.I):
+        counts["USD"] = counts.get("USD", 0) + 100
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+# -- names ---------------------------------------------------------------------
+
+
+def _clean_name(text: str) -> str:
+    text = _NEXT_LABEL.split(text.strip(), maxsplit=1)[0]
+    text = re.sub(r"^(?:attn|attention|z\.?\s*hd\.?|c/o)\s*:?\s*", "", text, flags=re.I)
+    return text.strip(" ,;:|-")
+
+
+def _is_name(text: str) -> bool:
+    letters = sum(char.isalpha() for char in text)
+    if letters < 3 or text.startswith("(") or _LABEL_VALUE.match(text):
+        return False
+    if _NOT_A_NAME.match(text.strip()):
+        return False
+    return parse_date(text) is None or letters > 12
+
+
+def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact | None:
+    """Read a name after ``offset`` on line ``index``, else from the next two lines."""
+    line = lines[index]
+    rest = _clean_name(line.text[offset:])
+    if _is_name(rest):
+        start = line.text.find(rest, offset)
+        return _fact_for(kind, line, start, rest)
+    for following in lines[index + 1 : index + 3]:
+        name = _clean_name(following.text)
+        if _LABEL_VALUE.match(name):
+            continue
+        if _is_name(name):
+            return _fact_for(kind, following, following.text.find(name), name)
+    return None
+
+
+def _fact_for(kind: str, line: _Line, start: int, value: str) -> Fact:
+    start = max(start, 0)
+    return Fact(
+        kind=kind,
+        value=value,
+        normalized=value,
+        page=line.page,
+        start=line.start + start,
+        end=line.start + start + len(value),
+    )
+
+
+def _find_labelled_name(
+    lines: list[_Line], kind: str, labels: re.Pattern[str]
+) -> Fact | None:
+    for index, line in enumerate(lines):
+        match = labels.match(line.text)
+        if match is not None:
+            fact = _name_fact(kind, lines, index, match.end())
+            if fact is not None:
+                return fact
+    return None
+
+
+def _find_recipient(lines: list[_Line]) -> Fact | None:
+    return _find_labelled_name(
+        lines, "recipient", _RECIPIENT_LABELS
+    ) or _find_labelled_name(lines, "recipient", _WEAK_RECIPIENT)
+
+
+def _find_sender(lines: list[_Line], use_layout: bool) -> Fact | None:
+    fact = _find_labelled_name(lines, "sender", _SENDER_LABELS)
+    fact = fact or _find_labelled_name(lines, "sender", _WEAK_SENDER)
+    if fact is not None or not use_layout:
+        return fact
+    return _company_line(lines[:30]) or _first_name_line(lines[:8])
+
+
+def _company_line(lines: list[_Line]) -> Fact | None:
+    for index, line in enumerate(lines):
+        if _RECIPIENT_LABELS.match(line.text) or _WEAK_RECIPIENT.match(line.text):
+            continue
+        if _COMPANY_FORM.search(line.text) is None:
+            continue
+        name = _clean_name(re.sub(r"^[^\W\d_]+:\s*", "", line.text.strip()))
+        if re.match(r"(?:co\.|\(m\)|sdn|ltd|inc)", name, re.I) and index > 0:
+            previous = lines[index - 1]
+            return _fact_for("sender", previous, 0, f"{previous.text.strip()} {name}")
+        if _is_name(name):
+            return _fact_for("sender", line, line.text.find(name), name)
+    return None
+
+
+def _first_name_line(lines: list[_Line]) -> Fact | None:
+    for line in lines:
+        if ":" in line.text or parse_date(line.text):
+            continue
+        name = _clean_name(_TITLE_WORDS.sub("", line.text))
+        if name[:1].isalpha() and _is_name(name) and not _amounts_in(line, 0):
+            return _fact_for("sender", line, line.text.find(name), name)
+    return None
+
+
+# -- comparison ------------------------------------------------------------------
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def fact_matches(kind: str, found: str | None, expected: str | tuple[str, ...]) -> bool:
+    """Return whether a found fact value agrees with a value read from the document.
+
+    Dates compare as ISO dates and amounts as decimals. Names compare after
+    dropping case, spaces and punctuation, and match when one is a prefix of
+    the other and the shorter has at least 4 characters, so a name read
+    together with the next column (``Taylor Riddel Taylor's Store``) still
+    matches ``Taylor Riddel``. ``expected`` may list alternatives.
+    """
+    if found is None:
+        return False
+    options = expected if isinstance(expected, tuple) else (expected,)
+    for option in options:
+        if kind in {"total", "tax"}:
+            if parse_amount(found) == parse_amount(option):
+                return True
+        elif kind in {"document_date", "due_date"}:
+            if found == option:
+                return True
+        else:
+            left, right = _name_key(found), _name_key(option)
+            shorter = min(len(left), len(right))
+            if shorter >= 4 and (left.startswith(right) or right.startswith(left)):
+                return True
+    return False

@@ -225,6 +225,7 @@ class WorkerPool:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._children: dict[int, _Child] = {}
+        self._first_starts = threading.Semaphore(0)
         self._closed = False
         self._threads = [
             threading.Thread(
@@ -268,6 +269,13 @@ class WorkerPool:
         """Process one document and wait for its result."""
         return self.submit(path, classify=classify, quality=quality).result()
 
+    def wait_started(self) -> None:
+        """Block until every slot has tried once to start its first child."""
+        for _ in self._threads:
+            self._first_starts.acquire()
+        for _ in self._threads:
+            self._first_starts.release()
+
     def child_pids(self) -> list[int]:
         """Return the process ids of the children alive now."""
         with self._lock:
@@ -296,7 +304,8 @@ class WorkerPool:
         self._jobs.put(job)
 
     def _serve_slot(self, slot: int) -> None:
-        child: _Child | None = None
+        child = self._start_child(slot)
+        self._first_starts.release()
         try:
             while True:
                 if child is None:

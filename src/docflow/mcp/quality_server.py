@@ -69,11 +69,11 @@ def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
     return Thresholds(thresholds=quality.model_dump(), changed=sorted(changes))
 
 
-def render_quality_report(results: list[DocumentResult], settings: Settings) -> str:
-    """Render ``results`` with core.quality.render_report, as Markdown."""
+def render_quality_report(results: list[DocumentResult]) -> str:
+    """Render ``results`` as a Markdown report with core.quality.render_report."""
     from docflow.core.quality import render_report
 
-    return render_report(results, settings)
+    return render_report(list(results))
 
 
 def build_quality_server(state: ServerState) -> MCPServer:
@@ -120,7 +120,7 @@ def build_quality_server(state: ServerState) -> MCPServer:
         for path in paths:
             state.check_path(path)
         batch = await state.process_batch(paths, ctx, classify=False, quality=True)
-        report = render_quality_report(batch.results, state.settings)
+        report = render_quality_report(batch.results)
         return QualityReport(report=report, format="markdown", results=batch.results)
 
     @server.tool()

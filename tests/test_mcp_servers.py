@@ -1,0 +1,344 @@
+"""Tests for the classification and quality MCP servers, as real stdio processes.
+
+Each test starts the server with ``sys.executable -m docflow.mcp.<kind>_server``
+and talks to it through the SDK's ``stdio_client`` and ``ClientSession``.
+Hangs and stray prints come from the named fault injection (``DOCFLOW_FAULT``,
+see ``docflow.core.sandbox``).
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from docflow.core.config import Settings
+from docflow.core.models import DocumentResult, Status
+
+MODULES = {
+    "classification": "docflow.mcp.classification_server",
+    "quality": "docflow.mcp.quality_server",
+}
+TOOLS = {
+    "classification": {
+        "classify_document",
+        "classify_documents",
+        "get_categories",
+        "update_model",
+        "get_statistics",
+    },
+    "quality": {
+        "analyze_quality",
+        "analyze_documents",
+        "get_quality_metrics",
+        "update_thresholds",
+        "generate_report",
+        "get_statistics",
+    },
+}
+REPORT_TEXT = (
+    "Quarterly report\n\n"
+    "Summary\n\n"
+    "Revenue grew in the third quarter because two new customers signed "
+    "long contracts. Costs stayed flat. The team expects the same trend "
+    "next quarter, and the board approved the hiring plan for two engineers.\n"
+)
+
+
+def has_shipped_model():
+    from docflow.core.classify._model import SHIPPED_MODEL_DIR
+
+    return (SHIPPED_MODEL_DIR / "model.joblib").is_file()
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("report.txt", "second.txt", "stuck.txt", "loud.txt"):
+        (folder / name).write_text(REPORT_TEXT)
+    return folder
+
+
+@contextlib.asynccontextmanager
+async def connect(kind, tmp_path, roots, *, fault="", command=None, **workers):
+    settings = Settings.model_validate(
+        {
+            "store": {"cache_dir": str(tmp_path / "cache")},
+            "workers": {"document_timeout": 30.0, **workers},
+        }
+    )
+    settings_file = tmp_path / f"{kind}-settings.json"
+    settings_file.write_text(settings.model_dump_json())
+    args = command or ["-m", MODULES[kind]]
+    for root in roots:
+        args += ["--root", str(root)]
+    env = {**os.environ, "DOCFLOW_SETTINGS_FILE": str(settings_file)}
+    env["DOCFLOW_FAULT"] = fault
+    params = StdioServerParameters(command=sys.executable, args=args, env=env)
+    with open(tmp_path / f"{kind}.log", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                yield session
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def error_text(result):
+    return " ".join(block.text for block in result.content)
+
+
+@pytest.mark.parametrize("kind", ["classification", "quality"])
+def test_server_lists_tools_with_output_schemas(tmp_path, docs, kind):
+    async def scenario():
+        async with connect(kind, tmp_path, [docs]) as session:
+            return (await session.list_tools()).tools
+
+    tools = run(scenario())
+    assert {tool.name for tool in tools} == TOOLS[kind]
+    assert all(tool.output_schema for tool in tools)
+
+
+def test_quality_tool_returns_structured_result(tmp_path, docs):
+    path = str(docs / "report.txt")
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            return await session.call_tool("analyze_quality", {"path": path})
+
+    result = run(scenario())
+    assert not result.is_error
+    document = DocumentResult.model_validate(result.structured_content)
+    assert document.status is Status.OK
+    assert document.path == path
+    assert document.quality is not None
+    assert document.classification is None
+
+
+def test_batch_reports_progress_per_document(tmp_path, docs):
+    paths = [str(docs / name) for name in ("report.txt", "second.txt", "loud.txt")]
+    messages = []
+
+    async def on_progress(progress, total, message):
+        messages.append((progress, total, message))
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            return await session.call_tool(
+                "analyze_documents", {"paths": paths}, progress_callback=on_progress
+            )
+
+    result = run(scenario())
+    batch = result.structured_content
+    assert [item["path"] for item in batch["results"]] == paths
+    assert batch["errors"] == 0
+    assert len(messages) == 3
+    assert sorted(progress for progress, _, _ in messages) == [1, 2, 3]
+    assert {total for _, total, _ in messages} == {3}
+    assert {message.split(": ")[0] for _, _, message in messages} == set(paths)
+
+
+@pytest.mark.parametrize(
+    "target", ["outside/secret.txt", "docs-evil/report.txt", "docs/escape.txt"]
+)
+def test_tool_rejects_path_outside_roots(tmp_path, docs, target):
+    for folder in ("outside", "docs-evil"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text(REPORT_TEXT)
+    (tmp_path / "docs-evil" / "report.txt").write_text(REPORT_TEXT)
+    (docs / "escape.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    path = str(tmp_path / target)
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            single = await session.call_tool("analyze_quality", {"path": path})
+            batch = await session.call_tool("analyze_documents", {"paths": [path]})
+            return single, batch
+
+    single, batch = run(scenario())
+    assert single.is_error
+    assert path in error_text(single)
+    assert "outside the allowed root folders" in error_text(single)
+    (rejected,) = batch.structured_content["results"]
+    assert rejected["status"] == "unreadable"
+    assert path in rejected["error"]
+
+
+def test_stray_print_cannot_corrupt_stream(tmp_path, docs):
+    paths = [str(docs / "loud.txt"), str(docs / "report.txt")]
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs], fault="print:loud") as session:
+            batch = await session.call_tool("analyze_documents", {"paths": paths})
+            stats = await session.call_tool("get_statistics", {})
+            return batch, stats
+
+    batch, stats = run(scenario())
+    statuses = [item["status"] for item in batch.structured_content["results"]]
+    assert statuses == ["ok", "ok"]
+    assert stats.structured_content["documents"] == 2
+    log = (tmp_path / "quality.log").read_text()
+    assert "stray print from an MCP tool" in log
+    assert "stray write to fd 1 from an MCP tool" in log
+    assert "stray output from a document worker" in log
+
+
+def test_hung_document_times_out_in_server(tmp_path, docs):
+    paths = [str(docs / "stuck.txt"), str(docs / "report.txt")]
+
+    async def scenario():
+        async with connect(
+            "quality", tmp_path, [docs], fault="hang:stuck", document_timeout=1.5
+        ) as session:
+            batch = await session.call_tool("analyze_documents", {"paths": paths})
+            stats = await session.call_tool("get_statistics", {})
+            return batch, stats
+
+    batch, stats = run(scenario())
+    stuck, fine = batch.structured_content["results"]
+    assert stuck["status"] == "timeout"
+    assert paths[0] in stuck["error"]
+    assert fine["status"] == "ok"
+    assert stats.structured_content["sandbox"]["timeouts"] == 1
+    assert stats.structured_content["errors"] == 1
+
+
+def test_update_thresholds_validates_values(tmp_path, docs):
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            too_high = await session.call_tool(
+                "update_thresholds", {"thresholds": {"review_threshold": 150}}
+            )
+            unknown = await session.call_tool(
+                "update_thresholds", {"thresholds": {"no_such_threshold": 1}}
+            )
+            valid = await session.call_tool(
+                "update_thresholds", {"thresholds": {"review_threshold": 99.5}}
+            )
+            metrics = await session.call_tool("get_quality_metrics", {})
+            return too_high, unknown, valid, metrics
+
+    too_high, unknown, valid, metrics = run(scenario())
+    assert too_high.is_error
+    assert "review_threshold" in error_text(too_high)
+    assert unknown.is_error
+    assert "no_such_threshold" in error_text(unknown)
+    assert valid.structured_content["changed"] == ["review_threshold"]
+    assert metrics.structured_content["thresholds"]["review_threshold"] == 99.5
+    assert metrics.structured_content["metrics"]
+
+
+def test_new_threshold_changes_review_status(tmp_path, docs):
+    short = docs / "short.txt"
+    short.write_text("Short note for the team.\n")
+    path = str(short)
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            before = await session.call_tool("analyze_quality", {"path": path})
+            await session.call_tool(
+                "update_thresholds", {"thresholds": {"review_threshold": 0}}
+            )
+            after = await session.call_tool("analyze_quality", {"path": path})
+            return before.structured_content, after.structured_content
+
+    before, after = run(scenario())
+    assert before["quality"]["overall_score"] < 60
+    assert before["review_status"] == "needs_review"
+    assert after["review_status"] == "approved"
+
+
+def test_generate_report_names_documents(tmp_path, docs):
+    paths = [str(docs / "report.txt"), str(docs / "missing.txt")]
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            return await session.call_tool("generate_report", {"paths": paths})
+
+    result = run(scenario())
+    report = result.structured_content["report"]
+    assert report.startswith("# Document quality report")
+    assert "report.txt" in report
+    assert "missing.txt" in report
+    statuses = [item["status"] for item in result.structured_content["results"]]
+    assert statuses == ["ok", "unreadable"]
+
+
+def test_update_model_rejects_invalid_model(tmp_path, docs):
+    model_dir = docs / "model"
+    model_dir.mkdir()
+    (model_dir / "model.json").write_text(json.dumps({"version": "broken-1"}))
+    (model_dir / "model.joblib").write_bytes(b"not a pickle")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+
+    async def scenario():
+        async with connect("classification", tmp_path, [docs]) as session:
+            broken = await session.call_tool(
+                "update_model", {"model_path": str(model_dir)}
+            )
+            elsewhere = await session.call_tool(
+                "update_model", {"model_path": str(outside)}
+            )
+            stats = await session.call_tool("get_statistics", {})
+            return broken, elsewhere, stats
+
+    broken, elsewhere, stats = run(scenario())
+    assert broken.is_error
+    assert str(model_dir) in error_text(broken)
+    assert "not usable" in error_text(broken)
+    assert elsewhere.is_error
+    assert "outside the allowed root folders" in error_text(elsewhere)
+    assert stats.structured_content["model_version"] != "broken-1"
+
+
+@pytest.mark.skipif(not has_shipped_model(), reason="no shipped classifier model")
+def test_classification_tools_return_category(tmp_path, docs):
+    path = str(docs / "report.txt")
+
+    async def scenario():
+        async with connect("classification", tmp_path, [docs]) as session:
+            single = await session.call_tool("classify_document", {"path": path})
+            batch = await session.call_tool(
+                "classify_documents", {"paths": [path], "with_quality": True}
+            )
+            categories = await session.call_tool("get_categories", {})
+            stats = await session.call_tool("get_statistics", {})
+            return single, batch, categories, stats
+
+    single, batch, categories, stats = run(scenario())
+    document = DocumentResult.model_validate(single.structured_content)
+    assert document.status is Status.OK
+    assert document.classification is not None
+    assert document.quality is None
+    (combined,) = batch.structured_content["results"]
+    assert combined["classification"] is not None
+    assert combined["quality"] is not None
+    names = {entry["name"] for entry in categories.structured_content["categories"]}
+    assert document.classification.category in names | {"unknown"}
+    assert stats.structured_content["documents"] == 2
+    assert stats.structured_content["model_version"]
+
+
+def test_run_function_serves_like_module(tmp_path, docs):
+    command = [
+        "-c",
+        "import sys\n"
+        "from docflow.mcp._server import load_server_settings\n"
+        "from docflow.mcp.quality_server import run_quality_server\n"
+        "run_quality_server(load_server_settings(), sys.argv[2::2])\n",
+    ]
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs], command=command) as session:
+            return await session.call_tool("get_statistics", {})
+
+    stats = run(scenario())
+    assert stats.structured_content["roots"] == [str(docs.resolve())]

@@ -1,0 +1,191 @@
+"""Tests for the sandboxed document workers: timeouts, crashes, memory, orphans.
+
+Hangs, crashes and runaway allocations come from the named fault injection in
+``docflow.core.sandbox`` (``DOCFLOW_FAULT``), because no real document in the
+corpus reliably produces each of them. The kill, timeout and memory limit that
+the sandbox applies are real.
+"""
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from docflow.core.config import Settings
+from docflow.core.models import Status
+from docflow.core.sandbox import FAULT_ENV, WorkerPool
+
+
+def make_settings(tmp_path, **workers):
+    values = {"document_timeout": 30.0, "memory_limit_mb": 1024, **workers}
+    return Settings.model_validate(
+        {
+            "workers": values,
+            "store": {"cache_dir": str(tmp_path / "cache")},
+        }
+    )
+
+
+def write_document(folder, name, text="Invoice 42\nTotal due: 100.00 EUR\n"):
+    path = folder / name
+    path.write_text(text)
+    return str(path)
+
+
+def process(pool, path):
+    return pool.process(path, classify=False, quality=False)
+
+
+def wait_until_gone(pid, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_pool_processes_text_document(tmp_path):
+    path = write_document(tmp_path, "plain.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        result = process(pool, path)
+    assert result.status is Status.OK
+    assert result.detected_type == "text"
+
+
+def test_pool_times_out_hung_document(tmp_path, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "hang:stuck")
+    hung = write_document(tmp_path, "stuck.txt")
+    fine = write_document(tmp_path, "fine.txt")
+    settings = make_settings(tmp_path, document_timeout=1.5)
+    with WorkerPool(settings, load_model=False) as pool:
+        pool.wait_started()
+        first_pid = pool.child_pids()
+        result = process(pool, hung)
+        after = process(pool, fine)
+        second_pid = pool.child_pids()
+        stats = pool.stats
+    assert result.status is Status.TIMEOUT
+    assert hung in result.error
+    assert "1.5 s" in result.error
+    assert after.status is Status.OK
+    assert stats.timeouts == 1
+    assert first_pid != second_pid
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [("crash", "SIGSEGV"), ("exit", "exited with code 3")],
+)
+def test_pool_reports_crashed_worker(tmp_path, monkeypatch, fault, expected):
+    monkeypatch.setenv(FAULT_ENV, f"{fault}:poison")
+    poison = write_document(tmp_path, "poison.txt")
+    fine = write_document(tmp_path, "fine.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        result = process(pool, poison)
+        after = process(pool, fine)
+        crashes = pool.stats.crashes
+    assert result.status is Status.CRASHED
+    assert expected in result.error
+    assert poison in result.error
+    assert after.status is Status.OK
+    assert crashes == 1
+
+
+def test_pool_reports_worker_killed_externally(tmp_path, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "hang:stuck")
+    hung = write_document(tmp_path, "stuck.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        pool.wait_started()
+        (pid,) = pool.child_pids()
+        future = pool.submit(hung, classify=False, quality=False)
+        os.kill(pid, signal.SIGKILL)
+        result = future.result(timeout=30)
+        after = process(pool, write_document(tmp_path, "fine.txt"))
+    assert result.status is Status.CRASHED
+    assert "SIGKILL" in result.error
+    assert after.status is Status.OK
+
+
+def test_pool_enforces_memory_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "oom:greedy")
+    greedy = write_document(tmp_path, "greedy.txt")
+    settings = make_settings(tmp_path, memory_limit_mb=512)
+    with WorkerPool(settings, load_model=False) as pool:
+        result = process(pool, greedy)
+        after = process(pool, write_document(tmp_path, "fine.txt"))
+        stats = pool.stats
+    assert result.status is Status.MEMORY_LIMIT
+    assert "512 MB" in result.error
+    assert after.status is Status.OK
+    assert stats.memory_limits == 1
+    assert stats.children_started == 2
+
+
+def test_pool_recycles_worker_after_limit(tmp_path):
+    settings = make_settings(tmp_path, recycle_after=2)
+    paths = [write_document(tmp_path, f"doc{n}.txt") for n in range(5)]
+    with WorkerPool(settings, load_model=False) as pool:
+        results = [process(pool, path) for path in paths]
+        started = pool.stats.children_started
+    assert [result.status for result in results] == [Status.OK] * 5
+    assert started == 3
+
+
+def test_child_environment_and_limits(tmp_path):
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        threads = pool.call("os:getenv", "OMP_THREAD_LIMIT").result()
+        soft, _ = pool.call("resource:getrlimit", resource.RLIMIT_AS).result()
+        stdout_target = pool.call("os:readlink", "/proc/self/fd/1").result()
+    assert threads == "1"
+    assert soft == 1024 * 1024 * 1024
+    assert stdout_target == os.readlink("/proc/self/fd/2")
+
+
+def test_child_print_stays_off_parent_stdout(tmp_path):
+    script = (
+        "import os\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.core.sandbox import WorkerPool\n"
+        f"settings = Settings.model_validate({{'store': {{'cache_dir': {str(tmp_path)!r}}}}})\n"
+        "with WorkerPool(settings, load_model=False) as pool:\n"
+        f"    result = pool.process({write_document(tmp_path, 'loud.txt')!r},"
+        " classify=False, quality=False)\n"
+        "os.write(1, result.status.value.encode())\n"
+    )
+    env = {**os.environ, FAULT_ENV: "print:loud"}
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, env=env, timeout=60
+    )
+    assert completed.stdout == b"ok"
+    assert b"stray output from a document worker" in completed.stderr
+
+
+def test_children_exit_when_parent_killed(tmp_path):
+    script = (
+        "import sys, time\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.core.sandbox import WorkerPool\n"
+        f"settings = Settings.model_validate({{'store': {{'cache_dir': {str(tmp_path)!r}}},"
+        " 'workers': {'children_per_server': 2}})\n"
+        "pool = WorkerPool(settings, load_model=False)\n"
+        "pool.wait_started()\n"
+        "print(*pool.child_pids(), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        try:
+            children = [int(pid) for pid in parent.stdout.readline().split()]
+        finally:
+            parent.kill()
+    assert len(children) == 2
+    for pid in children:
+        assert wait_until_gone(pid), f"worker {pid} outlived its parent"

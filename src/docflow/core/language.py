@@ -1,9 +1,12 @@
-"""Guess the language of a document offline by counting stopwords.
+"""Guess the language of a document offline by counting frequent words.
 
 Latin-script languages (en, fr, de, nl, pl, es, it) are told apart by their
-most frequent function words. A few scripts that belong to one language or
-one language family are recognised from their code points instead. The guess
-is None when the text is too short or two languages score too close.
+most frequent words. A word listed for several languages (``de``, ``la``,
+``in``) counts for each of them by a share, so names and short phrases from
+another language weigh less than its exclusive words. Single letters are
+ignored: in tables and codes they are rarely words. A few scripts that
+belong to one language are recognised from their code points instead. The
+guess is None when the text is too short or two languages score too close.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from docflow.core._wordlists import STOPWORDS
+from docflow.core._wordlists import FREQUENT_WORDS
 
 __all__ = ["TESSERACT_LANGUAGES", "detect_language", "tokenize_words"]
 
@@ -28,10 +31,11 @@ TESSERACT_LANGUAGES = {
 
 #: Characters of text read; more does not change the guess.
 SAMPLE_CHARS = 50_000
-MIN_STOPWORD_HITS = 4
-MIN_STOPWORD_SHARE = 0.05
+#: Weighted frequent-word hits the best language needs, absolute and per word.
+MIN_HITS = 4.0
+MIN_HIT_SHARE = 0.02
 #: The best language must score this many times the runner-up.
-MIN_MARGIN = 1.25
+MIN_MARGIN = 1.3
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -56,23 +60,34 @@ def detect_language(text: str) -> str | None:
     script = _detect_script(sample)
     if script is not None:
         return script
-    words = tokenize_words(sample)
+    words = [word for word in tokenize_words(sample) if len(word) > 1]
     if not words:
         return None
     counts = Counter(words)
-    scores = {
-        code: sum(counts[word] for word in stopwords)
-        for code, stopwords in STOPWORDS.items()
-    }
+    scores = dict.fromkeys(FREQUENT_WORDS, 0.0)
+    for word, count in counts.items():
+        languages = _WORD_LANGUAGES.get(word)
+        if languages:
+            for code in languages:
+                scores[code] += count / len(languages)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, best_score), (_, second_score) = ranked[0], ranked[1]
-    if best_score < MIN_STOPWORD_HITS:
-        return None
-    if best_score / len(words) < MIN_STOPWORD_SHARE:
+    if best_score < MIN_HITS or best_score / len(words) < MIN_HIT_SHARE:
         return None
     if best_score < MIN_MARGIN * second_score:
         return None
     return best
+
+
+def _index_words() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for code, words in FREQUENT_WORDS.items():
+        for word in words:
+            index.setdefault(word, []).append(code)
+    return {word: tuple(codes) for word, codes in index.items()}
+
+
+_WORD_LANGUAGES = _index_words()
 
 
 def _detect_script(sample: str) -> str | None:

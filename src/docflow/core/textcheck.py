@@ -41,6 +41,11 @@ MAX_IMPLAUSIBLE_SHARE = 0.4
 #: CJK-looking text is UTF-16 read with the wrong byte order or code unit.
 MIN_MISREAD_UTF16_SHARE = 0.8
 MIN_MISREAD_CJK_CHARS = 8
+#: Latin letters needed before a small alphabet counts as garbage; prose of
+#: this length uses 15 or more distinct letters.
+MIN_DIVERSITY_LETTERS = 150
+#: Mean OCR word confidence (0-100) below which unknown words mean garbage.
+LOW_OCR_CONFIDENCE = 45.0
 
 
 @dataclass
@@ -55,15 +60,21 @@ class TextVerdict:
     repeat_char_runs: int = 0
     misread_utf16_share: float = 0.0
     symbol_share: float = 0.0
+    distinct_letters: int = 0
     is_garbage: bool = False
     reasons: list[str] = field(default_factory=list)
 
 
-def judge_text(text: str, language: str | None = None) -> TextVerdict:
+def judge_text(
+    text: str, language: str | None = None, *, ocr_confidence: float | None = None
+) -> TextVerdict:
     """Measure ``text`` and decide whether it is garbage.
 
     ``language`` is an ISO 639-1 code; with None or an unlisted language the
     dictionary share is computed against all shipped word lists together.
+    ``ocr_confidence`` (0-100) is tesseract's mean word confidence when the
+    text comes from OCR: a low value with few known words means tesseract
+    read a script its language data does not cover.
     """
     verdict = TextVerdict()
     visible = "".join(text.split())
@@ -86,9 +97,24 @@ def judge_text(text: str, language: str | None = None) -> TextVerdict:
         verdict.implausible_word_share = odd / len(latin)
     verdict.misread_utf16_share = _misread_utf16_share(text)
     verdict.symbol_share = _symbol_share(visible)
+    verdict.distinct_letters = len({char for char in "".join(latin).lower()})
 
     _decide(verdict, text, visible, len(latin))
+    _decide_ocr(verdict, len(latin), ocr_confidence)
+    verdict.is_garbage = bool(verdict.reasons)
     return verdict
+
+
+def _decide_ocr(
+    verdict: TextVerdict, latin_words: int, ocr_confidence: float | None
+) -> None:
+    if ocr_confidence is None or latin_words < MIN_WORDS:
+        return
+    if ocr_confidence < LOW_OCR_CONFIDENCE and verdict.dictionary_word_share < 0.15:
+        verdict.reasons.append(
+            f"OCR confidence {ocr_confidence:.0f} with few known words; the "
+            "language or script may be missing from extraction.ocr_languages"
+        )
 
 
 def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> None:
@@ -114,7 +140,18 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
             reasons.append("almost no known words and many oddly shaped ones")
     if len(visible) >= 20 and verdict.symbol_share > 0.5:
         reasons.append(f"{verdict.symbol_share:.0%} of characters are symbols")
-    verdict.is_garbage = bool(reasons)
+    letters = sum(1 for char in visible if char.isalpha() and ord(char) < 0x250)
+    distinct_words = len({word.lower() for word in _WORD_WITH_CASE.findall(text)})
+    if (
+        letters >= MIN_DIVERSITY_LETTERS
+        and verdict.distinct_letters <= 8
+        and distinct_words >= 10
+    ):
+        reasons.append(f"{letters} letters drawn from only {verdict.distinct_letters}")
+    if verdict.repeat_char_runs >= 5 and verdict.repeat_char_runs * 20 > latin_words:
+        reasons.append(
+            f"{verdict.repeat_char_runs} runs of 4 or more identical letters"
+        )
 
 
 def _is_latin(word: str) -> bool:

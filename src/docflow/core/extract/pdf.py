@@ -18,7 +18,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.extract._base import ExtractionContext, new_document
-from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
+from docflow.core.extract._pageocr import OcrWorkdir, ocr_garbage_warning, ocr_image
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import ExtractedDocument, Page
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
@@ -173,7 +173,9 @@ def _read_loaded_page(
         return Page(number=number, method="text_layer", text=text, flags=flags)
 
     method = "text_layer" if visible else "none"
-    if not garbage and not _has_images(page):
+    # A short text layer is OCR'd too: glyphs without a Unicode mapping often
+    # come out as a few symbols ('"7+%-') for a page of real text.
+    if not garbage and not visible and not _has_images(page):
         return Page(number=number, method=method, text=text, flags=flags)
     if garbage:
         flags.append("garbage_text")
@@ -192,27 +194,34 @@ def _read_loaded_page(
         result = ocr_image(image, f"page-{number}", workdir, settings)
     finally:
         image.close()
-    return _choose_text(number, text, garbage, result, flags)
+    page_result = _choose_text(number, text, garbage, result, flags)
+    if page_result.method == "ocr" and "garbage_text" in page_result.flags:
+        context.warnings.append(ocr_garbage_warning(number, settings.ocr_languages))
+    return page_result
 
 
 def _choose_text(
     number: int, layer_text: str, layer_garbage: bool, result: Any, flags: list[str]
 ) -> Page:
-    """Keep the OCR text unless the text layer is better."""
+    """Return the page with the better of the text layer and the OCR text.
+
+    A garbage text layer is replaced only by OCR text that is not garbage
+    itself; a short layer is replaced by any longer OCR text.
+    """
     ocr_text = result.text
-    ocr_verdict = judge_text(ocr_text) if ocr_text.strip() else None
-    ocr_garbage = ocr_verdict is not None and ocr_verdict.is_garbage
+    ocr_garbage = bool(ocr_text.strip()) and (
+        judge_text(ocr_text, ocr_confidence=result.confidence).is_garbage
+    )
+    layer_page = Page(number=number, method="text_layer", text=layer_text, flags=flags)
     if layer_garbage:
-        if ocr_text.strip() and not ocr_garbage:
-            flags.remove("garbage_text")
-            flags.append("reocr_used")
-        elif not ocr_text.strip():
-            return Page(
-                number=number, method="text_layer", text=layer_text, flags=flags
-            )
-    elif len(ocr_text.strip()) < len(layer_text.strip()):
-        return Page(number=number, method="text_layer", text=layer_text, flags=flags)
-    if ocr_garbage and "garbage_text" not in flags:
+        if not ocr_text.strip() or ocr_garbage:
+            return layer_page
+        flags.remove("garbage_text")
+        flags.append("reocr_used")
+    elif len(ocr_text.strip()) <= len(layer_text.strip()):
+        layer_page.method = "text_layer" if layer_text.strip() else "none"
+        return layer_page
+    elif ocr_garbage:
         flags.append("garbage_text")
     return Page(
         number=number,

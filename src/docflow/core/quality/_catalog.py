@@ -139,7 +139,9 @@ METRICS: dict[str, str] = {
     "tokens": "whitespace-separated tokens in the analysed text",
     "readability_sampled": "true when only the first quality.readability_max_words "
     "words were analysed",
+    "readability_max_words": "the quality.readability_max_words limit in force",
     "readability_applicable": "false when readability is not scored",
+    "readability_note": "why readability is not applicable, when it is not",
     "readability_formula": "the Flesch variant used (Amstad, Kandel-Moles, ...)",
     "flesch_reading_ease": "language-specific Flesch reading ease, 0 hard to 100 easy",
     "flesch_kincaid_grade": "Flesch-Kincaid US school grade",
@@ -158,6 +160,7 @@ METRICS: dict[str, str] = {
     "repeated_text_share": "share of characters in lines of 20+ characters that "
     "repeat an earlier line",
     "extension_mismatch": "true when the extension names another type",
+    "detected_type": "file type extraction detected from the content",
     "garbage_checker": "textcheck, or fallback until docflow.core.textcheck exists",
 }
 

@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -685,12 +685,19 @@ class Store:
 
     # -- corrections ---------------------------------------------------------------
 
-    def add_label(self, reference: str, category: str, labeled_by: str) -> Correction:
+    def add_label(
+        self,
+        reference: str,
+        category: str,
+        labeled_by: str,
+        *,
+        allowed: Collection[str] = CATEGORIES,
+    ) -> Correction:
         """Record that a person says document ``reference`` is ``category``."""
-        if category not in CATEGORIES:
+        if category not in allowed:
             raise UsageError(
                 f"unknown category {category!r}; choose one of: "
-                f"{', '.join(CATEGORIES)} (docflow categories lists them)"
+                f"{', '.join(sorted(allowed))} (docflow categories lists them)"
             )
         stored = self.document(reference)
         now = self.clock()

@@ -1,0 +1,101 @@
+"""``docflow train`` and ``docflow mcp``."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from docflow.errors import UsageError
+
+if TYPE_CHECKING:
+    from docflow.cli._state import CliOptions
+
+__all__ = ["serve_mcp", "train"]
+
+_MCP_KINDS = ("classification", "quality")
+
+
+def train(options: CliOptions, folder: str, *, force: bool, output: str | None) -> None:
+    """Train the classifier on ``folder`` plus the stored corrections."""
+    from docflow.cli._output import resolve_format, write_json
+    from docflow.core.classify import train_model
+    from docflow.core.store import Store
+
+    settings = options.settings()
+    corrections = [
+        (c.path, c.category) for c in Store.from_settings(settings).corrections()
+    ]
+    report = train_model(
+        folder, settings, corrections=corrections, output=output, force=force
+    )
+    data = report.model_dump(mode="json")
+    if resolve_format(options.output_format or settings.output.format) == "table":
+        _print_train_report(data)
+    else:
+        write_json(data)
+
+
+def _print_train_report(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    before = data.get("before") or {}
+    after = data["after"]
+    table = Table(
+        title="held-out precision / recall per category", title_justify="left"
+    )
+    for column in (
+        "category",
+        "support",
+        "precision before",
+        "recall before",
+        "precision after",
+        "recall after",
+    ):
+        table.add_column(column, justify="right" if column != "category" else "left")
+    old = before.get("per_category", {})
+    for name, metrics in sorted(after["per_category"].items()):
+        previous = old.get(name)
+        table.add_row(
+            name,
+            str(metrics["support"]),
+            f"{previous['precision']:.2f}" if previous else "-",
+            f"{previous['recall']:.2f}" if previous else "-",
+            f"{metrics['precision']:.2f}",
+            f"{metrics['recall']:.2f}",
+        )
+    console.print(table)
+    line = f"macro F1 {after['macro_f1']:.3f}, accuracy {after['accuracy']:.3f}"
+    if before:
+        line += f" (before: {before['macro_f1']:.3f}, {before['accuracy']:.3f})"
+    console.print(line)
+    action = "written to" if data["replaced"] else "not written; kept the model at"
+    console.print(
+        f"model {data['version']} {action} {data['output']} "
+        f"({data['training_documents']} training documents, "
+        f"{data['corrections']} corrections)"
+    )
+
+
+def serve_mcp(options: CliOptions, kind: str) -> None:
+    """Serve the classification or quality MCP tools on stdio."""
+    if kind not in _MCP_KINDS:
+        raise UsageError(
+            f"unknown MCP server {kind!r}; choose classification or quality"
+        )
+    settings = options.settings()
+    roots = list(settings.mcp.roots)
+    if sys.stdin.isatty():
+        sys.stderr.write(
+            f"docflow: serving the {kind} tools on stdio; an MCP client should "
+            "start this command (Ctrl-C stops it)\n"
+        )
+    if kind == "classification":
+        from docflow.mcp.classification_server import run_classification_server
+
+        run_classification_server(settings, roots)
+    else:
+        from docflow.mcp.quality_server import run_quality_server
+
+        run_quality_server(settings, roots)

@@ -1,0 +1,118 @@
+"""The typer application, its global options and how commands merge them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from docflow import __version__
+from docflow.cli._options import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    LangOption,
+    OcrOption,
+    PasswordFileOption,
+    PasswordOption,
+    QuietOption,
+    ThresholdOption,
+    TimeoutOption,
+    VerboseOption,
+    WorkersOption,
+)
+from docflow.cli._state import CliOptions
+from docflow.errors import UsageError
+
+__all__ = ["PathsArgument", "app", "options_for"]
+
+app = typer.Typer(
+    name="docflow",
+    help="Classify documents, judge their quality and keep the results in DuckDB.",
+    epilog="Start with: docflow process FOLDER. Exit codes: 0 all documents ok, "
+    "1 some failed, 2 usage, 3 OCR unavailable, 4 no input, 5 database, "
+    "6 MCP servers, 7 model, 70 internal error, 130 interrupted.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_FORMATS = ("auto", "table", "json", "jsonl", "csv")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"docflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    workers: WorkersOption = None,
+    timeout: TimeoutOption = None,
+    password: PasswordOption = None,
+    password_file: PasswordFileOption = None,
+    ocr: OcrOption = None,
+    lang: LangOption = None,
+    threshold: ThresholdOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Classify documents, judge their quality and keep the results in DuckDB.
+
+    Options given here apply to every command; the same option after the
+    command wins. Flags override DOCFLOW_* variables, which override
+    ./docflow.toml.
+    """
+    ctx.obj = CliOptions(
+        config=config,
+        db=db,
+        workers=workers,
+        timeout=timeout,
+        passwords=list(password or []),
+        password_file=password_file,
+        ocr=ocr,
+        lang=lang,
+        threshold=threshold,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
+    )
+
+
+def options_for(ctx: typer.Context, **given: Any) -> CliOptions:
+    """Merge a command's options over the global ones and set up logging."""
+    from docflow.cli._logging import configure_logging
+
+    base = ctx.obj if isinstance(ctx.obj, CliOptions) else CliOptions()
+    options = base.merged(**given)
+    configure_logging(options.verbose, options.quiet)
+    if options.output_format is not None and options.output_format not in _FORMATS:
+        raise UsageError(
+            f"invalid --format {options.output_format!r}; choose one of "
+            f"{', '.join(_FORMATS)}"
+        )
+    return options
+
+
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="PATH...",
+        help="Files or folders (walked recursively); - reads paths from stdin.",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,397 @@
+"""Registration of every docflow subcommand except ``watch``.
+
+Each command only merges its options and calls the function that does the
+work, imported when the command runs so ``docflow --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from docflow.cli._app import PathsArgument, app, options_for
+from docflow.cli._errors import guard
+from docflow.cli._options import (
+    DbOption,
+    FormatOption,
+    LangOption,
+    OcrOption,
+    PasswordFileOption,
+    PasswordOption,
+    QuietOption,
+    RootOption,
+    ThresholdOption,
+    TimeoutOption,
+    VerboseOption,
+    WorkersOption,
+)
+
+
+def _processing_command(
+    name: str, *, classify: bool, quality: bool, summary: str, example: str
+) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        paths: PathsArgument,
+        db: DbOption = None,
+        workers: WorkersOption = None,
+        timeout: TimeoutOption = None,
+        password: PasswordOption = None,
+        password_file: PasswordFileOption = None,
+        ocr: OcrOption = None,
+        lang: LangOption = None,
+        threshold: ThresholdOption = None,
+        output_format: FormatOption = None,
+        verbose: VerboseOption = 0,
+        quiet: QuietOption = False,
+    ) -> None:
+        from docflow.cli._process import run_command
+
+        options = options_for(
+            ctx,
+            db=db,
+            workers=workers,
+            timeout=timeout,
+            passwords=password,
+            password_file=password_file,
+            ocr=ocr,
+            lang=lang,
+            threshold=threshold,
+            output_format=output_format,
+            verbose=verbose,
+            quiet=quiet,
+        )
+        code = run_command(name, paths, options, classify=classify, quality=quality)
+        raise typer.Exit(code)
+
+    command.__name__ = name
+    command.__doc__ = (
+        f"{summary}\n\nResults are stored in the database; unchanged files are "
+        "reused from it without being read again. Output is a table on a "
+        "terminal and JSON Lines in a pipe; the summary goes to stderr."
+    )
+    epilog = (
+        f"Examples: {example}  |  find inbox -name '*.pdf' | docflow {name} -  |  "
+        f"docflow {name} --format csv docs/ > results.csv"
+    )
+    app.command(name, epilog=epilog)(guard(command))
+    return command
+
+
+_processing_command(
+    "classify",
+    classify=True,
+    quality=False,
+    summary="Classify documents: category, calibrated confidence, evidence, facts.",
+    example="docflow classify invoices/ scan.pdf",
+)
+_processing_command(
+    "analyze",
+    classify=False,
+    quality=True,
+    summary="Judge document quality: scores, issues and recommendations.",
+    example="docflow analyze --no-ocr reports/",
+)
+_processing_command(
+    "process",
+    classify=True,
+    quality=True,
+    summary="Classify documents and judge their quality in one pass.",
+    example="docflow process --workers 4 inbox/",
+)
+
+
+@app.command(
+    "categories",
+    epilog="Examples: docflow categories  |  docflow categories --format json",
+)
+@guard
+def categories_command(
+    ctx: typer.Context,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """List the categories docflow assigns, with what each one means."""
+    from docflow.cli._queries import show_categories
+
+    options = options_for(
+        ctx, output_format=output_format, verbose=verbose, quiet=quiet
+    )
+    show_categories(options)
+
+
+@app.command("stats", epilog="Examples: docflow stats  |  docflow stats --db x.duckdb")
+@guard
+def stats_command(
+    ctx: typer.Context,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Show stored documents, errors, latency, counts and the last runs.
+
+    Counts are per status and per category, over the current result of each
+    file; latency is over documents that were not cache hits.
+    """
+    from docflow.cli._queries import show_stats
+
+    show_stats(
+        options_for(
+            ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+        )
+    )
+
+
+CategoryFilter = Annotated[
+    str | None,
+    typer.Option("--category", "-c", help="Only documents of this category."),
+]
+RunFilter = Annotated[
+    int | None,
+    typer.Option("--run", metavar="ID", help="Only documents stored by this run."),
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")
+]
+
+
+@app.command(
+    "results",
+    epilog="Examples: docflow results --category invoice  |  docflow results "
+    "--status corrupt --format csv  |  docflow results --since 2026-01-01 --review",
+)
+@guard
+def results_command(
+    ctx: typer.Context,
+    category: CategoryFilter = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Only documents with this status (ok, corrupt, unreadable, ...).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Processed on or after this "
+            "UTC date or time (2026-12-01, 2026-12-01T08:00).",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            help="Processed before this UTC "
+            "time; a date alone includes that whole day.",
+        ),
+    ] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="Only documents waiting for review.")
+    ] = False,
+    run_id: RunFilter = None,
+    limit: LimitOption = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """List stored results (the current result of each file), newest first."""
+    from docflow.cli._queries import parse_when, show_results
+
+    options = options_for(
+        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+    )
+    show_results(
+        options,
+        category=category,
+        status=status,
+        since=parse_when(since, "--since") if since else None,
+        until=parse_when(until, "--until", end_of_day=True) if until else None,
+        review=review,
+        run_id=run_id,
+        limit=limit,
+    )
+
+
+@app.command(
+    "report",
+    epilog="Examples: docflow report 42  |  docflow report scans/a.pdf  |  "
+    "docflow report --html report.html  |  docflow report --html inv.html "
+    "--category invoice",
+)
+@guard
+def report_command(
+    ctx: typer.Context,
+    reference: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID|PATH]",
+            help="Document id (from docflow results) or file path.",
+            show_default=False,
+        ),
+    ] = None,
+    html: Annotated[
+        str | None,
+        typer.Option(
+            "--html",
+            metavar="OUT.html",
+            help="Write a self-contained HTML report with charts instead.",
+        ),
+    ] = None,
+    category: CategoryFilter = None,
+    run_id: RunFilter = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Show the full stored result of one document, or write an HTML report."""
+    from docflow.cli._queries import show_report, write_html_report
+    from docflow.errors import UsageError
+
+    options = options_for(
+        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+    )
+    if html is not None:
+        write_html_report(options, html, run_id=run_id, category=category)
+    elif reference is not None:
+        show_report(options, reference)
+    else:
+        raise UsageError(
+            "give a document id or path, or --html OUT.html for a report "
+            "of all documents"
+        )
+
+
+@app.command(
+    "review",
+    epilog="Examples: docflow review  |  then: docflow label 42 invoice",
+)
+@guard
+def review_command(
+    ctx: typer.Context,
+    limit: LimitOption = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """List documents waiting for review.
+
+    A document waits for review when its category is unknown or its review
+    status is needs_review (low quality, garbage text), until it is labeled
+    with docflow label.
+    """
+    from docflow.cli._queries import show_results
+
+    options = options_for(
+        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+    )
+    show_results(options, review=True, limit=limit, hint_labels=True)
+
+
+@app.command(
+    "label",
+    epilog="Examples: docflow label 42 invoice  |  docflow label scans/a.pdf "
+    "contract --by alice",
+)
+@guard
+def label_command(
+    ctx: typer.Context,
+    reference: Annotated[
+        str,
+        typer.Argument(metavar="DOC", help="Document id or file path."),
+    ],
+    category: Annotated[
+        str, typer.Argument(metavar="CATEGORY", help="The correct category.")
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who labels (default: the login name)."),
+    ] = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Record the correct category of a document; docflow train learns from it."""
+    from docflow.cli._queries import record_label
+
+    options = options_for(
+        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+    )
+    record_label(options, reference, category, by)
+
+
+@app.command(
+    "train",
+    epilog="Examples: docflow train training/  (one subfolder per category)  |  "
+    "docflow train training/ --force",
+)
+@guard
+def train_command(
+    ctx: typer.Context,
+    folder: Annotated[
+        str,
+        typer.Argument(
+            metavar="DIR", help="Folder with one subfolder of documents per category."
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Keep the new model even if it scores lower."),
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="DIR", help="Write the model here instead."
+        ),
+    ] = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Train the classifier on a folder plus the corrections from docflow label.
+
+    Prints per-category precision and recall on a held-out split for the
+    current model and the new one; the new model replaces the current one
+    only if it scores at least as well, unless --force is given.
+    """
+    from docflow.cli._admin import train
+
+    options = options_for(
+        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+    )
+    train(options, folder, force=force, output=output)
+
+
+@app.command(
+    "mcp",
+    epilog="Examples: docflow mcp classification --root ~/inbox  |  "
+    "docflow mcp quality",
+)
+@guard
+def mcp_command(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="KIND", help="classification or quality."),
+    ],
+    root: RootOption = None,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Serve docflow's MCP tools on stdio, for an MCP client such as an assistant."""
+    from docflow.cli._admin import serve_mcp
+
+    options = options_for(ctx, roots=root, verbose=verbose)
+    serve_mcp(options, kind)

@@ -1,0 +1,74 @@
+"""The one place where exceptions become exit codes and short messages.
+
+Every command body runs inside ``guard``: a DocflowError prints its message
+and exits with its code, Ctrl-C exits 130, and any other exception is a bug
+that exits 70. Tracebacks are printed only with -v.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from docflow.errors import DocflowError, ExitCode
+
+__all__ = ["NoInput", "fail", "guard"]
+
+log = logging.getLogger("docflow.cli")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NoInput(DocflowError):
+    """No documents were found under the paths given."""
+
+    exit_code = ExitCode.NO_INPUT
+
+
+def fail(message: str, code: ExitCode) -> typer.Exit:
+    """Print ``message`` on stderr and return the Exit to raise with ``code``."""
+    sys.stderr.write(f"docflow: error: {message}\n")
+    sys.stderr.flush()
+    return typer.Exit(int(code))
+
+
+def _verbose() -> bool:
+    return logging.getLogger().getEffectiveLevel() <= logging.INFO
+
+
+def guard(command: F) -> F:
+    """Wrap a command so its exceptions become exit codes and messages."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except KeyboardInterrupt:
+            sys.stderr.write("docflow: interrupted; finished results were kept\n")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except DocflowError as exc:
+            if _verbose():
+                log.exception("%s failed", command.__name__)
+            raise fail(str(exc), exc.exit_code) from None
+        except Exception as exc:
+            log.critical(
+                "internal error in %s: %s: %s",
+                command.__name__,
+                type(exc).__name__,
+                exc,
+                exc_info=_verbose(),
+            )
+            raise fail(
+                "internal error (a bug in docflow); rerun with -v for the "
+                "traceback and report it",
+                ExitCode.SOFTWARE,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]

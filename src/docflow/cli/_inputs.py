@@ -1,0 +1,76 @@
+"""Turn command-line paths into the list of files to process.
+
+Folders are walked recursively, skipping hidden files and folders (which
+include ``.docflow/``). ``-`` reads one path per line from standard input.
+A path given explicitly is always kept, whatever it is, so a FIFO, a
+missing file or a symlink loop still ends as a row with a status; inside a
+walked folder only regular files and symlinks are taken.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+__all__ = ["collect_paths"]
+
+log = logging.getLogger(__name__)
+
+STDIN = "-"
+
+
+def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
+    """Return absolute file paths for ``arguments``, without duplicates, in order."""
+    seen: dict[str, None] = {}
+    for argument in arguments:
+        sources = _read_stdin(stdin) if argument == STDIN else [argument]
+        for source in sources:
+            for path in _expand(source):
+                seen.setdefault(os.path.abspath(path), None)
+    return list(seen)
+
+
+def _read_stdin(stdin: BinaryIO | None) -> list[str]:
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    paths = []
+    for raw in stream.read().split(b"\n"):
+        raw = raw.rstrip(b"\r")
+        if raw:
+            # fsdecode keeps undecodable bytes, so the name still opens.
+            paths.append(os.fsdecode(raw))
+    return paths
+
+
+def _expand(path: str) -> Iterator[str]:
+    try:
+        is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        is_folder = False
+    if not is_folder:
+        yield path
+        return
+    yield from _walk(path)
+
+
+def _walk(top: str) -> Iterator[str]:
+    def report(error: OSError) -> None:
+        log.warning("cannot list %s: %s", error.filename, error.strerror or error)
+
+    for folder, subfolders, files in os.walk(top, onerror=report):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+                yield path
+            else:
+                log.info("skipping %s: not a regular file", path)

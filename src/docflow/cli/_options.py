@@ -1,0 +1,132 @@
+"""Option and argument declarations shared by the commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+__all__ = [
+    "ConfigOption",
+    "DbOption",
+    "FormatOption",
+    "LangOption",
+    "OcrOption",
+    "PasswordFileOption",
+    "PasswordOption",
+    "QuietOption",
+    "RootOption",
+    "ThresholdOption",
+    "TimeoutOption",
+    "VerboseOption",
+    "WorkersOption",
+]
+
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Settings file to read instead of ./docflow.toml.",
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        help="DuckDB database file (default: .docflow/docflow.duckdb, or store.database).",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-j",
+        min=0,
+        metavar="N",
+        help="MCP server processes per kind; 0 means one per CPU.",
+    ),
+]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=0.001,
+        metavar="SECONDS",
+        help="Time limit for one document; over it the status is 'timeout'.",
+    ),
+]
+PasswordOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--password",
+        metavar="PASSWORD",
+        help="Password tried on encrypted PDFs; repeat for several.",
+    ),
+]
+PasswordFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password-file",
+        metavar="FILE",
+        help="File with one PDF password per line.",
+    ),
+]
+OcrOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--ocr/--no-ocr",
+        help="Run tesseract on scanned pages and images (default: on).",
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="LANGS",
+        help="Tesseract languages joined by '+', for example eng+fra+deu.",
+    ),
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        metavar="P",
+        help="Confidence below which the category is 'unknown' (0-1).",
+    ),
+]
+RootOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="Folder the MCP tools may read; repeat for several.",
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, jsonl or csv (default: table on a terminal, "
+        "jsonl otherwise).",
+    ),
+]
+VerboseOption = Annotated[
+    int,
+    typer.Option(
+        "--verbose",
+        "-v",
+        count=True,
+        help="More logging: -v shows progress details and tracebacks, -vv "
+        "debug output including the PDF libraries.",
+    ),
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Only errors on stderr; no summary."),
+]

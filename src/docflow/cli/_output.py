@@ -1,0 +1,233 @@
+"""Output of records on stdout: rich table, JSON, JSON Lines or CSV.
+
+stdout carries data only. ``auto`` picks a table when stdout is a terminal
+and JSON Lines otherwise. JSON Lines and CSV rows are written as each record
+arrives, so a pipe sees the first result while the rest are processed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from docflow.core.models import DocumentResult
+
+__all__ = [
+    "FORMATS",
+    "RecordPrinter",
+    "resolve_format",
+    "result_record",
+    "summary_row",
+    "write_json",
+]
+
+FORMATS = ("auto", "table", "json", "jsonl", "csv")
+
+#: Columns of the table and CSV forms of a result.
+RESULT_COLUMNS = (
+    "id",
+    "path",
+    "status",
+    "category",
+    "confidence",
+    "quality",
+    "review",
+    "type",
+    "pages",
+    "cached",
+    "error",
+)
+
+
+def resolve_format(requested: str | None, stream: TextIO | None = None) -> str:
+    """Return the concrete format: ``auto`` becomes table or jsonl."""
+    stream = stream if stream is not None else sys.stdout
+    if requested in (None, "auto"):
+        return "table" if _isatty(stream) else "jsonl"
+    return requested
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _display(path: str) -> str:
+    from docflow.core.store import display_path
+
+    return display_path(path)
+
+
+def result_record(
+    result: DocumentResult, *, document_id: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    """Return the full JSON form of a result, with its stored id when known."""
+    record: dict[str, Any] = {}
+    if document_id is not None:
+        record["id"] = document_id
+    record.update(result.model_dump(mode="json"))
+    record["path"] = _display(result.path)
+    if record.get("error"):
+        record["error"] = _display(record["error"])
+    record.update(extra)
+    return record
+
+
+def summary_row(
+    result: DocumentResult, *, document_id: int | None = None
+) -> dict[str, Any]:
+    """Return the flat form of a result used by the table and CSV."""
+    classification = result.classification
+    quality = result.quality
+    return {
+        "id": document_id,
+        "path": _display(result.path),
+        "status": str(result.status),
+        "category": classification.category if classification else None,
+        "confidence": round(classification.confidence, 3) if classification else None,
+        "quality": round(quality.overall_score, 1) if quality else None,
+        "review": str(result.review_status) if result.review_status else None,
+        "type": result.detected_type,
+        "pages": result.pages,
+        "cached": result.cached,
+        "error": _display(result.error) if result.error else None,
+    }
+
+
+def write_json(value: Any, stream: TextIO | None = None) -> None:
+    """Write ``value`` as indented JSON on stdout."""
+    stream = stream if stream is not None else sys.stdout
+    stream.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    stream.flush()
+
+
+class RecordPrinter:
+    """Print records in one format as they arrive; ``close()`` ends the output.
+
+    A closed pipe (``docflow process docs | head -1``) stops the printing but
+    not the caller: results are still stored.
+    """
+
+    def __init__(
+        self,
+        output_format: str,
+        *,
+        columns: Sequence[str] = RESULT_COLUMNS,
+        stream: TextIO | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.format = output_format
+        self.columns = list(columns)
+        self.stream = stream if stream is not None else sys.stdout
+        self.title = title
+        self.count = 0
+        self._records: list[Mapping[str, Any]] = []
+        self._rows: list[Mapping[str, Any]] = []
+        self._csv: Any = None
+        self._broken = False
+
+    def emit(
+        self, record: Mapping[str, Any], row: Mapping[str, Any] | None = None
+    ) -> None:
+        """Print one record: ``record`` for JSON forms, ``row`` for table and CSV."""
+        self.count += 1
+        row = row if row is not None else record
+        if self.format == "jsonl":
+            line = json.dumps(record, ensure_ascii=False, default=str)
+            self._write(line + "\n")
+        elif self.format == "csv":
+            self._write_csv(row)
+        elif self.format == "json":
+            self._records.append(record)
+        else:
+            self._rows.append(row)
+
+    def close(self) -> None:
+        """Print what the format collects until the end (JSON array, table)."""
+        if self.format == "json":
+            text = json.dumps(self._records, indent=2, ensure_ascii=False, default=str)
+            self._write(text + "\n")
+        elif self.format == "table":
+            self._print_table()
+
+    def _write_csv(self, row: Mapping[str, Any]) -> None:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self.columns, extrasaction="ignore")
+        if self._csv is None:
+            writer.writeheader()
+            self._csv = True
+        writer.writerow({key: _csv_value(row.get(key)) for key in self.columns})
+        self._write(buffer.getvalue())
+
+    def _print_table(self) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=self.stream, soft_wrap=False)
+        table = Table(title=self.title, show_lines=False, header_style="bold")
+        shown = [
+            c for c in self.columns if any(r.get(c) is not None for r in self._rows)
+        ]
+        for column in shown:
+            table.add_column(column, overflow="fold", no_wrap=column != "path")
+        for row in self._rows:
+            table.add_row(*(_cell(column, row.get(column)) for column in shown))
+        try:
+            console.print(table)
+        except BrokenPipeError:
+            self._handle_broken_pipe()
+
+    def _write(self, text: str) -> None:
+        if self._broken:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            self._handle_broken_pipe()
+
+    def _handle_broken_pipe(self) -> None:
+        # Point stdout at /dev/null so the interpreter's final flush does
+        # not raise again on the closed pipe.
+        self._broken = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def _cell(column: str, value: Any) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return ""
+    if column == "path":
+        value = _relative(str(value))
+    if column == "status" and value != "ok":
+        return f"[red]{escape(str(value))}[/red]"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return escape(str(value))
+
+
+def _relative(path: str) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative

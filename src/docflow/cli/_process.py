@@ -1,0 +1,358 @@
+"""``docflow classify|analyze|process``: cache check, orchestrator, storage.
+
+1. Collect the files and stat them. Files that cannot be read become rows
+   at once, with the status ``check_readable`` gives them.
+2. Look up each file's content hash by (path, size, mtime) and hash only the
+   files whose stat changed; reuse stored results of the same content,
+   settings fingerprint and model version.
+3. Send only the cache misses to the MCP orchestrator, and print and store
+   each result as it arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import stat
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from docflow.cli._errors import NoInput
+from docflow.cli._inputs import collect_paths
+from docflow.cli._output import (
+    RecordPrinter,
+    resolve_format,
+    result_record,
+    summary_row,
+)
+from docflow.errors import DocumentError, ExitCode
+
+if TYPE_CHECKING:
+    from docflow.cli._state import CliOptions
+    from docflow.core.config import Settings
+    from docflow.core.models import DocumentResult
+    from docflow.core.store import CacheHit, FileStat, ResultWriter, Store
+
+__all__ = ["Plan", "plan_run", "run_command"]
+
+log = logging.getLogger(__name__)
+
+#: Files hashed at once in the main process when their stat changed.
+_HASH_THREADS = 4
+
+
+@dataclass
+class Plan:
+    """What a run does with each file: reuse, reject or process."""
+
+    hits: list[CacheHit] = field(default_factory=list)
+    rejected: list[DocumentResult] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    stats: dict[str, FileStat] = field(default_factory=dict)
+    touched: list[tuple[FileStat, str]] = field(default_factory=list)
+
+
+def _reject(path: str) -> DocumentResult | None:
+    """Return a result for a file that cannot be read, or None if it can."""
+    from docflow.core.detect import check_readable
+    from docflow.core.models import DocumentResult, Status
+
+    try:
+        check_readable(path)
+    except DocumentError as exc:
+        return DocumentResult(
+            path=path, status=Status(exc.status), error=f"{path}: {exc}"
+        )
+    return None
+
+
+def _stat_files(paths: Sequence[str], plan: Plan) -> dict[str, FileStat]:
+    from docflow.core.store import FileStat
+
+    candidates: dict[str, FileStat] = {}
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0:
+            candidates[path] = FileStat(path, info.st_size, info.st_mtime_ns)
+            continue
+        rejected = _reject(path)
+        if rejected is not None:
+            plan.rejected.append(rejected)
+        else:
+            plan.misses.append(path)
+    return candidates
+
+
+def _hash_quietly(path: str) -> tuple[str, str | None]:
+    from docflow.core.pipeline import hash_file
+
+    try:
+        return path, hash_file(path)[0]
+    except OSError:
+        return path, None  # the worker reports why it cannot read the file
+
+
+def plan_run(
+    paths: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    classify: bool,
+    quality: bool,
+    model_version: str | None,
+) -> Plan:
+    """Sort ``paths`` into cache hits, unreadable files and files to process."""
+    from docflow.core.config import settings_fingerprint
+
+    plan = Plan()
+    candidates = _stat_files(paths, plan)
+    plan.stats = candidates
+    known = store.lookup_hashes(list(candidates.values())) if candidates else {}
+    unknown = [path for path in candidates if path not in known]
+    hashed: dict[str, str] = {}
+    if unknown and store.exists():
+        with ThreadPoolExecutor(_HASH_THREADS) as pool:
+            for path, content_hash in pool.map(_hash_quietly, unknown):
+                if content_hash is not None:
+                    hashed[path] = content_hash
+    hits = store.lookup_results(
+        {**known, **hashed},
+        fingerprint=settings_fingerprint(settings),
+        model_version=model_version,
+        classify=classify,
+        quality=quality,
+    )
+    for path in candidates:
+        hit = hits.get(path)
+        if hit is None:
+            plan.misses.append(path)
+            continue
+        plan.hits.append(hit)
+        if path in hashed and not hit.needs_write:
+            plan.touched.append((candidates[path], hashed[path]))
+    return plan
+
+
+class _Session:
+    """One processing run: prints, counts, stores and shows progress."""
+
+    def __init__(
+        self, printer: RecordPrinter, writer: ResultWriter, progress: Any
+    ) -> None:
+        self.printer = printer
+        self.writer = writer
+        self.progress = progress
+        self.categories: Counter[str] = Counter()
+        self.seen: set[str] = set()
+
+    def deliver(
+        self,
+        result: DocumentResult,
+        *,
+        file_stat: FileStat | None = None,
+        cache_hit: bool = False,
+        store: bool = True,
+    ) -> None:
+        self.seen.add(result.path)
+        if result.classification is not None:
+            self.categories[result.classification.category] += 1
+        self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
+        self.printer.emit(result_record(result), summary_row(result))
+        self.progress.advance()
+
+
+def _model_version(settings: Settings) -> str:
+    from docflow.core.classify import model_version
+
+    return model_version(settings)
+
+
+def _process_misses(
+    session: _Session,
+    plan: Plan,
+    settings: Settings,
+    *,
+    classify: bool,
+    quality: bool,
+) -> dict[str, Any]:
+    if not plan.misses:
+        return {}
+    from docflow.mcp.orchestrator import run_documents
+
+    def on_result(result: DocumentResult) -> None:
+        session.deliver(result, file_stat=plan.stats.get(result.path))
+
+    results, stats = run_documents(
+        plan.misses,
+        settings,
+        classify=classify,
+        quality=quality,
+        on_result=on_result,
+        on_progress=session.progress.describe,
+    )
+    for result in results:
+        if result.path not in session.seen:
+            on_result(result)
+    return (
+        stats.model_dump(mode="json") if hasattr(stats, "model_dump") else dict(stats)
+    )
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C, so finished results are stored before exit."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a test runner)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_command(
+    command: str,
+    arguments: Sequence[str],
+    options: CliOptions,
+    *,
+    classify: bool,
+    quality: bool,
+) -> int:
+    """Run a processing command and return its exit code."""
+    from docflow.cli._progress import Progress
+    from docflow.core.config import settings_fingerprint
+    from docflow.core.store import ResultWriter, Store
+
+    settings = options.settings()
+    paths = collect_paths(arguments)
+    if not paths:
+        raise NoInput(
+            f"no documents found under {', '.join(map(repr, arguments))}; give files, "
+            "folders that contain files, or - to read paths from stdin"
+        )
+    started = time.perf_counter()
+    model_version = _model_version(settings) if classify else None
+    store = Store.from_settings(settings)
+    run_id = store.start_run(
+        command,
+        {"paths": [str(a) for a in arguments][:50], "options": options.describe()},
+        total=len(paths),
+    )
+    printer = RecordPrinter(
+        resolve_format(options.output_format or settings.output.format)
+    )
+    writer = ResultWriter(
+        store,
+        fingerprint=settings_fingerprint(settings),
+        run_id=run_id,
+        flush_rows=settings.store.flush_rows,
+        flush_seconds=settings.store.flush_seconds,
+    )
+    progress = Progress(len(paths), enabled=not options.quiet)
+    session = _Session(printer, writer, progress)
+    outcome, stats = "failed", {}
+    try:
+        with _sigterm_as_interrupt(), progress:
+            plan = plan_run(
+                paths,
+                store,
+                settings,
+                classify=classify,
+                quality=quality,
+                model_version=model_version,
+            )
+            _deliver_known(session, plan)
+            stats = _process_misses(
+                session, plan, settings, classify=classify, quality=quality
+            )
+        outcome = "finished"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        printer.close()
+        _finish(store, writer, run_id, outcome, stats)
+    elapsed = time.perf_counter() - started
+    if not options.quiet:
+        _print_summary(session, elapsed, run_id, settings)
+    return _exit_code(writer.status_counts)
+
+
+def _deliver_known(session: _Session, plan: Plan) -> None:
+    for result in plan.rejected:
+        session.deliver(result)
+    for hit in plan.hits:
+        session.deliver(
+            hit.result,
+            file_stat=plan.stats.get(hit.result.path),
+            cache_hit=True,
+            store=hit.needs_write,
+        )
+    for file_stat, content_hash in plan.touched:
+        session.writer.touch(file_stat, content_hash)
+    if plan.hits:
+        log.info(
+            "%d of %d documents reused from the store", len(plan.hits), len(plan.stats)
+        )
+
+
+def _finish(
+    store: Store, writer: ResultWriter, run_id: int, outcome: str, stats: dict
+) -> None:
+    """Store what is queued, then record the end of the run."""
+    try:
+        writer.close()
+    finally:
+        store.finish_run(
+            run_id,
+            status=outcome,
+            done=writer.done,
+            cache_hits=writer.cache_hits,
+            status_counts=writer.status_counts,
+            stats=stats,
+        )
+
+
+def _exit_code(status_counts: Counter[str]) -> int:
+    if status_counts.get("ocr_unavailable"):
+        return int(ExitCode.OCR_UNAVAILABLE)
+    if any(status != "ok" for status in status_counts):
+        return int(ExitCode.DOCUMENTS_FAILED)
+    return int(ExitCode.OK)
+
+
+def _format_counts(counts: Counter[str]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in counts.most_common())
+
+
+def _print_summary(
+    session: _Session, elapsed: float, run_id: int, settings: Settings
+) -> None:
+    writer = session.writer
+    lines = [
+        f"{writer.done} documents in {elapsed:.1f} s: "
+        f"{_format_counts(writer.status_counts)}; {writer.cache_hits} cache hits"
+    ]
+    if session.categories:
+        lines.append(f"categories: {_format_counts(session.categories)}")
+    lines.append(f"run {run_id} stored in {settings.store.database}")
+    write: Callable[[str], Any] = sys.stderr.write
+    for line in lines:
+        write(line + "\n")
+    sys.stderr.flush()

@@ -1,0 +1,58 @@
+"""Progress bar on stderr, shown only when stderr is a terminal."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """A rich progress bar over ``total`` documents, or nothing at all."""
+
+    def __init__(self, total: int, *, enabled: bool = True) -> None:
+        self.total = total
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("documents", total=self.total)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc_info)
+            self._bar = None
+
+    def advance(self) -> None:
+        """Count one finished document."""
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def describe(self, message: str) -> None:
+        """Show the latest progress message from the servers."""
+        if self._bar is not None:
+            self._bar.update(self._task, description=message[:40])

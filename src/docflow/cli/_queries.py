@@ -1,0 +1,248 @@
+"""Read commands: categories, stats, results, review, report; and label."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from docflow.cli._output import (
+    RecordPrinter,
+    resolve_format,
+    result_record,
+    summary_row,
+    write_json,
+)
+from docflow.errors import UsageError
+
+if TYPE_CHECKING:
+    from docflow.cli._state import CliOptions
+    from docflow.core.store import Store, StoredResult
+
+__all__ = [
+    "parse_when",
+    "record_label",
+    "show_categories",
+    "show_report",
+    "show_results",
+    "show_stats",
+    "write_html_report",
+]
+
+
+def _format(options: CliOptions) -> str:
+    return resolve_format(options.output_format or options.settings().output.format)
+
+
+def _store(options: CliOptions) -> Store:
+    from docflow.core.store import Store
+
+    return Store.from_settings(options.settings())
+
+
+def _note(options: CliOptions, message: str) -> None:
+    if not options.quiet:
+        sys.stderr.write(message + "\n")
+
+
+def parse_when(value: str, option: str, *, end_of_day: bool = False) -> datetime:
+    """Parse an ISO date or date-time given in UTC; a date alone may mean its end."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"invalid {option} {value!r}; use an ISO date such as 2026-12-01 "
+            "or 2026-12-01T08:30"
+        ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    if end_of_day and len(value) == 10:
+        parsed += timedelta(days=1)
+    return parsed
+
+
+def show_categories(options: CliOptions) -> None:
+    """Print the categories with their descriptions."""
+    from docflow.core.classify import list_categories
+
+    printer = RecordPrinter(
+        _format(options),
+        columns=("name", "description", "in_model", "training_documents"),
+    )
+    for info in list_categories(options.settings()):
+        printer.emit(info.model_dump(mode="json"))
+    printer.close()
+
+
+def _stored_record(stored: StoredResult) -> dict[str, Any]:
+    return result_record(
+        stored.result,
+        document_id=stored.id,
+        processed_at=stored.processed_at.isoformat(),
+        run_id=stored.run_id,
+        is_current=stored.is_current,
+    )
+
+
+def show_results(
+    options: CliOptions, *, hint_labels: bool = False, **filters: Any
+) -> None:
+    """Print stored results matching ``filters`` (see ``Store.results``)."""
+    store = _store(options)
+    if not store.exists():
+        _note(options, f"no database at {str(store.path)!r} yet; run docflow process")
+        return
+    rows = store.results(**filters)
+    printer = RecordPrinter(_format(options))
+    for stored in rows:
+        printer.emit(
+            _stored_record(stored), summary_row(stored.result, document_id=stored.id)
+        )
+    printer.close()
+    if hint_labels and rows:
+        _note(
+            options,
+            f"{len(rows)} documents wait for review; record the right category "
+            "with: docflow label ID CATEGORY",
+        )
+    elif not rows:
+        _note(options, "no stored results match")
+
+
+def show_stats(options: CliOptions) -> None:
+    """Print counts, latency and the last runs from the database."""
+    store = _store(options)
+    stats = store.stats()
+    stats["database"] = str(store.path)
+    stats["runs"] = [
+        {
+            "id": run.id,
+            "command": run.command,
+            "status": run.status,
+            "started_at": run.started_at.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "total": run.total,
+            "done": run.done,
+            "cache_hits": run.cache_hits,
+            "status_counts": run.status_counts,
+        }
+        for run in stats["runs"]
+    ]
+    output_format = _format(options)
+    if output_format == "table":
+        from docflow.cli._render import print_stats
+
+        print_stats(stats)
+    elif output_format == "csv":
+        printer = RecordPrinter("csv", columns=("key", "value"))
+        for key, value in _flatten(stats):
+            printer.emit({"key": key, "value": value})
+    elif output_format == "jsonl":
+        sys.stdout.write(_json_line(stats))
+        sys.stdout.flush()
+    else:
+        write_json(stats)
+
+
+def _json_line(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str) + "\n"
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        pairs = []
+        for key, item in value.items():
+            pairs.extend(_flatten(item, f"{prefix}{key}."))
+        return pairs
+    if isinstance(value, list):
+        pairs = []
+        for index, item in enumerate(value):
+            pairs.extend(_flatten(item, f"{prefix}{index}."))
+        return pairs
+    return [(prefix.rstrip("."), value)]
+
+
+def show_report(options: CliOptions, reference: str) -> None:
+    """Print the full stored result of one document."""
+    stored = _store(options).document(reference)
+    record = _stored_record(stored)
+    output_format = _format(options)
+    if output_format == "table":
+        from docflow.cli._render import print_document
+
+        print_document(record)
+    elif output_format == "jsonl":
+        sys.stdout.write(_json_line(record))
+        sys.stdout.flush()
+    elif output_format == "csv":
+        printer = RecordPrinter("csv")
+        printer.emit(record, summary_row(stored.result, document_id=stored.id))
+    else:
+        write_json(record)
+
+
+def write_html_report(
+    options: CliOptions, output: str, *, run_id: int | None, category: str | None
+) -> None:
+    """Write the self-contained HTML report of the stored results."""
+    from docflow.core.htmlreport import render_report
+
+    store = _store(options)
+    rows = store.results(run_id=run_id, category=category)
+    scope = []
+    if run_id is not None:
+        scope.append(f"run {run_id}")
+    if category is not None:
+        scope.append(f"category {category}")
+    html = render_report(
+        rows,
+        title="docflow report" + (f" ({', '.join(scope)})" if scope else ""),
+        database=str(store.path),
+        generated_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(html)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the report to {output!r}: {exc.strerror or exc}; "
+            "choose another --html path"
+        ) from exc
+    _note(options, f"wrote {output} ({len(rows)} documents)")
+
+
+def record_label(
+    options: CliOptions, reference: str, category: str, labeled_by: str | None
+) -> None:
+    """Store a correction and print it."""
+    from dataclasses import asdict
+
+    from docflow.core.classify import list_categories
+    from docflow.core.models import CATEGORIES
+
+    allowed = {info.name for info in list_categories(options.settings())}
+    allowed.update(CATEGORIES)
+    correction = _store(options).add_label(
+        reference, category, labeled_by or _login(), allowed=allowed
+    )
+    record = asdict(correction)
+    record["labeled_at"] = correction.labeled_at.isoformat()
+    printer = RecordPrinter(_format(options), columns=tuple(record))
+    printer.emit(record)
+    printer.close()
+    _note(
+        options,
+        f"labeled document {correction.document_id} as {category}; "
+        "docflow train uses it from now on",
+    )
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")

@@ -1,0 +1,127 @@
+"""Terminal views (rich) of the stats and of one document's full result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+__all__ = ["print_document", "print_stats"]
+
+
+def _number(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def print_stats(stats: dict[str, Any]) -> None:
+    """Print the stats as a few small tables."""
+    console = Console()
+    latency = stats["latency_ms"]
+    console.print(
+        f"[bold]{stats['documents']}[/bold] documents in "
+        f"{escape(stats['database'])}: {stats['errors']} not ok, "
+        f"{stats['review_queue']} waiting for review, {stats['labels']} labels"
+    )
+    console.print(
+        f"latency per document (ms, not cached): mean {_number(latency['mean'])}, "
+        f"p50 {_number(latency['p50'])}, p95 {_number(latency['p95'])}"
+    )
+    for title, counts in (
+        ("status", stats["by_status"]),
+        ("category", stats["by_category"]),
+    ):
+        table = Table(title=f"by {title}", title_justify="left")
+        table.add_column(title)
+        table.add_column("documents", justify="right")
+        for name, count in counts.items():
+            table.add_row(escape(str(name)), str(count))
+        console.print(table)
+    runs = Table(title="last runs", title_justify="left")
+    for column in ("id", "command", "status", "started (UTC)", "done", "cache hits"):
+        runs.add_column(column)
+    for run in stats["runs"]:
+        runs.add_row(
+            str(run["id"]),
+            run["command"],
+            run["status"],
+            run["started_at"][:19],
+            f"{run['done']}/{run['total']}",
+            str(run["cache_hits"]),
+        )
+    console.print(runs)
+
+
+def print_document(record: dict[str, Any]) -> None:
+    """Print one stored result: identity, classification, facts, quality."""
+    console = Console()
+    console.print(f"[bold]{escape(record['path'])}[/bold]  (id {record.get('id')})")
+    status = record["status"]
+    console.print(
+        f"status {escape(status)}, type {escape(str(record.get('detected_type')))}, "
+        f"{record.get('pages', 0)} pages, "
+        f"processed {record.get('processed_at', '')[:19]} UTC"
+    )
+    if record.get("error"):
+        console.print(f"[red]{escape(record['error'])}[/red]")
+    _print_classification(console, record.get("classification"))
+    _print_quality(console, record.get("quality"))
+
+
+def _print_classification(console: Console, classification: dict | None) -> None:
+    if not classification:
+        return
+    console.print(
+        f"category [bold]{escape(classification['category'])}[/bold], confidence "
+        f"{classification['confidence']:.2f} ({classification['processing_method']}, "
+        f"model {escape(classification['metadata']['model_version'])})"
+    )
+    if classification["evidence"]:
+        table = Table(title="evidence", title_justify="left")
+        for column in ("term", "weight", "source"):
+            table.add_column(column)
+        for item in classification["evidence"]:
+            table.add_row(escape(item["term"]), f"{item['weight']:.3f}", item["source"])
+        console.print(table)
+    if classification["facts"]:
+        table = Table(title="facts", title_justify="left")
+        for column in ("kind", "value", "normalized", "page"):
+            table.add_column(column)
+        for fact in classification["facts"]:
+            table.add_row(
+                escape(fact["kind"]),
+                escape(fact["value"]),
+                escape(str(fact.get("normalized") or "")),
+                str(fact.get("page") or ""),
+            )
+        console.print(table)
+
+
+def _print_quality(console: Console, quality: dict | None) -> None:
+    if not quality:
+        return
+    console.print(
+        f"quality {quality['overall_score']:.1f} (readability "
+        f"{quality['readability_score']:.1f}, "
+        f"structure {quality['structure_score']:.1f}, "
+        f"content {quality['content_quality_score']:.1f})"
+    )
+    if quality["issues"]:
+        table = Table(title="issues", title_justify="left")
+        for column in ("severity", "code", "page", "message"):
+            table.add_column(column)
+        for issue in quality["issues"]:
+            table.add_row(
+                issue["severity"],
+                escape(issue["code"]),
+                str(issue.get("page") or ""),
+                escape(issue["message"]),
+            )
+        console.print(table)
+    for recommendation in quality.get("recommendations", []):
+        console.print(f"- {escape(recommendation)}")

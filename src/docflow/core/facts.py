@@ -1,10 +1,10 @@
 """Key facts found in a document's text: dates, amounts, sender and recipient.
 
 Each fact keeps the page it came from and the character span within that
-page's text, so a reviewer can find it. The search is line-based and
-label-driven: a label in one of the supported languages (English, French,
-German, Dutch, Polish, Italian) marks the line, and the value is read from the
-rest of the line or, for names, from the next line. Where no label is found,
+page's text, so a reviewer can find it. The search works line by line and
+starts from labels in English, French, German, Dutch, Polish and Italian. The
+value is read from the rest of the labelled line or, for names, from the next
+line. Where no label is found,
 invoices and receipts fall back to layout habits (the issuer's name on the
 first lines, a company-form suffix such as ``Ltd`` or ``GmbH``).
 
@@ -126,8 +126,8 @@ _DUE_DATE_LABELS = re.compile(
     r"data\s*di\s*scadenza|scadenza",
     re.IGNORECASE,
 )
-# A strong label names the party outright; it may stand mid-line (two-column
-# layouts) and needs a colon, the line end, a column gap or a capital after it.
+# A strong label names the party outright, so it may stand mid-line (two-column
+# layouts). It needs a colon, the line end, a column gap or a capital after it.
 _STRONG_SENDER = (
     r"sold\s*by|seller|vendor|supplier|service\s*provider|issued\s*by|sprzedawca|"
     r"verkäufer|lieferant|vendeur|fournisseur|émetteur|leverancier|verkoper|"

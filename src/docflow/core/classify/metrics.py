@@ -37,7 +37,7 @@ class ReliabilityBin(BaseModel):
 
 
 class Evaluation(BaseModel):
-    """How a model's predictions compare with the true labels of one set."""
+    """A model's predictions scored against the true labels of one set."""
 
     model_version: str | None = None
     documents: int

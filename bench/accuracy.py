@@ -1,0 +1,369 @@
+"""Measure the shipped classifier on the labelled evaluation set.
+
+Runs every file under the evaluation corpus through
+``process_document(path, settings, quality=False)`` and prints per-category
+precision and recall, macro-F1, the confusion matrix, calibration (ECE and
+the reliability table), how many wrong predictions fall under the review
+threshold, the abstention rate, key-fact accuracy, model load time and
+per-document classification time. ``--markdown`` also writes the report to
+docs/accuracy.md.
+
+Usage (from the repository root):
+
+    .venv/bin/python bench/accuracy.py [--corpus DIR] [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import platform
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "labeled"
+FACT_KINDS = ("document_date", "due_date", "total", "tax", "sender", "recipient")
+
+
+@dataclass
+class Outcome:
+    """One document's true label and what docflow returned for it."""
+
+    path: Path
+    truth: str
+    category: str  # the returned category, may be "unknown"
+    guess: str  # the best guess, also when the returned category is "unknown"
+    confidence: float
+    classify_ms: float
+    facts: dict[str, str]
+    error: str | None = None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="also write the report to docs/accuracy.md",
+    )
+    return parser.parse_args(argv)
+
+
+def run_documents(corpus: Path, settings: Any) -> list[Outcome]:
+    """Process each labelled file and time a second, cached classification."""
+    from docflow.core.classify import classify_document
+    from docflow.core.pipeline import extract_cached, process_document
+
+    outcomes = []
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        truth = path.relative_to(corpus).parts[0]
+        result = process_document(str(path), settings, quality=False)
+        if result.classification is None:
+            outcomes.append(
+                Outcome(path, truth, "error", "error", 0.0, 0.0, {}, result.error)
+            )
+            continue
+        assert result.content_hash is not None
+        document = extract_cached(str(path), result.content_hash, settings)
+        started = time.perf_counter()
+        classify_document(document, settings)
+        elapsed = (time.perf_counter() - started) * 1000
+        outcomes.append(_outcome(path, truth, result.classification, elapsed))
+    return outcomes
+
+
+def _outcome(path: Path, truth: str, classification: Any, elapsed: float) -> Outcome:
+    guess = classification.category
+    if guess == "unknown" and classification.metadata.runners_up:
+        guess = classification.metadata.runners_up[0].category
+    facts = {fact.kind: fact.normalized or fact.value for fact in classification.facts}
+    return Outcome(
+        path=path,
+        truth=truth,
+        category=classification.category,
+        guess=guess,
+        confidence=classification.confidence,
+        classify_ms=elapsed,
+        facts=facts,
+    )
+
+
+def load_expected_facts() -> dict[str, dict[str, Any]]:
+    """Read the hand-checked fact table from tests/test_facts.py."""
+    spec = importlib.util.spec_from_file_location(
+        "expected_facts", ROOT / "tests" / "test_facts.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.EXPECTED_FACTS
+
+
+def score_facts(outcomes: list[Outcome], corpus: Path) -> dict[str, dict[str, int]]:
+    """Count, per fact kind, stated facts found right and facts invented."""
+    from docflow.core.facts import fact_matches
+
+    expected_table = load_expected_facts()
+    by_path = {o.path.relative_to(corpus).as_posix(): o for o in outcomes}
+    scores = {kind: {"stated": 0, "right": 0, "spurious": 0} for kind in FACT_KINDS}
+    for relative, expected in expected_table.items():
+        outcome = by_path.get(relative)
+        if outcome is None:
+            continue
+        for kind in FACT_KINDS:
+            value = expected.get(kind)
+            found = outcome.facts.get(kind)
+            if value is None:
+                scores[kind]["spurious"] += found is not None
+                continue
+            scores[kind]["stated"] += 1
+            scores[kind]["right"] += fact_matches(kind, found, value)
+    return scores
+
+
+def summarize(outcomes: list[Outcome], threshold: float) -> dict[str, Any]:
+    from docflow.core.classify.metrics import (
+        evaluate_predictions,
+        per_category_metrics,
+        reliability_table,
+    )
+
+    scored = [o for o in outcomes if o.error is None]
+    truth = [o.truth for o in scored]
+    guesses = [o.guess for o in scored]
+    confidences = [o.confidence for o in scored]
+    best_guess = evaluate_predictions(truth, guesses, confidences)
+    final = per_category_metrics(truth, [o.category for o in scored])
+    wrong = [o for o in scored if o.guess != o.truth]
+    accepted = [o for o in scored if o.category != "unknown"]
+    return {
+        "documents": len(outcomes),
+        "errors": [o for o in outcomes if o.error is not None],
+        "best_guess": best_guess,
+        "final": final,
+        "final_macro_f1": statistics.fmean(m.f1 for m in final.values()),
+        "reliability": reliability_table(
+            confidences, [o.guess == o.truth for o in scored]
+        ),
+        "wrong": len(wrong),
+        "wrong_below_threshold": sum(o.confidence < threshold for o in wrong),
+        "abstained": len(scored) - len(accepted),
+        "accepted_accuracy": (
+            sum(o.category == o.truth for o in accepted) / len(accepted)
+            if accepted
+            else 0.0
+        ),
+    }
+
+
+def _confusion_lines(outcomes: list[Outcome]) -> list[str]:
+    truths = sorted({o.truth for o in outcomes})
+    predicted = sorted({o.category for o in outcomes} - set(truths))
+    columns = truths + predicted
+    counts = Counter((o.truth, o.category) for o in outcomes)
+    short = [name[:6] for name in columns]
+    lines = ["| true \\ predicted | " + " | ".join(short) + " |"]
+    lines.append("|---|" + "---:|" * len(columns))
+    for truth in truths:
+        cells = [str(counts[truth, name] or ".") for name in columns]
+        lines.append(f"| {truth} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_report(
+    outcomes: list[Outcome],
+    summary: dict[str, Any],
+    facts: dict[str, dict[str, int]],
+    timing: dict[str, float],
+    context: dict[str, str],
+) -> str:
+    """Render the whole report as Markdown (also printed to stdout)."""
+    best = summary["best_guess"]
+    scored = len(outcomes) - len(summary["errors"])
+    lines = [
+        "# Classifier accuracy",
+        "",
+        f"Measured {context['date']} on {context['machine']} with model "
+        f"`{context['model']}` and confidence threshold {context['threshold']}.",
+        "",
+        "Command (from the repository root):",
+        "",
+        "```",
+        context["command"],
+        "```",
+        "",
+        f"Evaluation set: {summary['documents']} documents in "
+        f"{len(best.per_category)} categories under `{context['corpus']}`. "
+        "The model never saw these files: it is trained on `sample_docs/train/`.",
+        "",
+        "## Summary",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| macro-F1, best guess (no abstention) | {best.macro_f1:.3f} |",
+        f"| accuracy, best guess | {best.accuracy:.3f} |",
+        f"| macro-F1, final answers (`unknown` counts as wrong) | "
+        f"{summary['final_macro_f1']:.3f} |",
+        f"| abstention rate (`unknown`) | {summary['abstained']}/{scored} = "
+        f"{summary['abstained'] / max(scored, 1):.3f} |",
+        f"| accuracy of the answers given (not `unknown`) | "
+        f"{summary['accepted_accuracy']:.3f} |",
+        f"| expected calibration error (10 bins) | {best.ece:.3f} |",
+        f"| wrong best guesses below the threshold | "
+        f"{summary['wrong_below_threshold']}/{summary['wrong']}"
+        f"{_share(summary['wrong_below_threshold'], summary['wrong'])} |",
+        f"| documents that failed to process | {len(summary['errors'])} |",
+        f"| model load time | {timing['load_ms']:.0f} ms |",
+        f"| classify time per document, median / max | "
+        f"{timing['median_ms']:.1f} / {timing['max_ms']:.1f} ms |",
+        "",
+        "## Per category",
+        "",
+        "Best guess, then the final answer after the threshold.",
+        "",
+        "| category | n | precision | recall | F1 | final precision | final recall |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, metrics in best.per_category.items():
+        final = summary["final"][name]
+        lines.append(
+            f"| {name} | {metrics.support} | {metrics.precision:.2f} | "
+            f"{metrics.recall:.2f} | {metrics.f1:.2f} | {final.precision:.2f} | "
+            f"{final.recall:.2f} |"
+        )
+    lines += ["", "## Confusion matrix (final answers)", ""]
+    lines += _confusion_lines([o for o in outcomes if o.error is None])
+    lines += _reliability_lines(summary)
+    lines += _fact_lines(facts)
+    lines += _mistake_lines(outcomes, context["corpus_path"])
+    return "\n".join(lines) + "\n"
+
+
+def _share(part: int, whole: int) -> str:
+    return f" = {part / whole:.2f}" if whole else ""
+
+
+def _reliability_lines(summary: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Reliability table",
+        "",
+        "Confidence of the best guess against how often it was right.",
+        "",
+        "| confidence | documents | mean confidence | accuracy |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in summary["reliability"]:
+        if row.count:
+            lines.append(
+                f"| {row.low:.1f}–{row.high:.1f} | {row.count} | "
+                f"{row.mean_confidence:.3f} | {row.accuracy:.3f} |"
+            )
+    return lines
+
+
+def _fact_lines(facts: dict[str, dict[str, int]]) -> list[str]:
+    lines = [
+        "",
+        "## Key facts on the invoices and receipts",
+        "",
+        "Expected values were read from the documents by a person and are listed in",
+        "`tests/test_facts.py`. *Stated* counts the documents that state the fact,",
+        "*spurious* counts facts reported where the document states none.",
+        "",
+        "| fact | stated | found right | accuracy | spurious |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    stated = right = 0
+    for kind, row in facts.items():
+        stated += row["stated"]
+        right += row["right"]
+        accuracy = row["right"] / row["stated"] if row["stated"] else 0.0
+        lines.append(
+            f"| {kind} | {row['stated']} | {row['right']} | {accuracy:.2f} | "
+            f"{row['spurious']} |"
+        )
+    lines.append(f"| all | {stated} | {right} | {right / max(stated, 1):.2f} | |")
+    return lines
+
+
+def _mistake_lines(outcomes: list[Outcome], corpus: Path) -> list[str]:
+    lines = ["", "## Wrong or abstained documents", ""]
+    misses = [o for o in outcomes if o.category != o.truth]
+    if not misses:
+        return lines + ["None."]
+    lines += ["| document | true | answer | best guess | confidence |"]
+    lines += ["|---|---|---|---|---:|"]
+    for o in misses:
+        lines.append(
+            f"| {o.path.relative_to(corpus)} | {o.truth} | {o.category} | "
+            f"{o.guess} | {o.confidence:.2f} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"evaluation corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+
+    from docflow.core.classify import model_version
+    from docflow.core.classify._model import load_model
+    from docflow.core.config import load_settings
+
+    settings = load_settings()
+    started = time.perf_counter()
+    load_model(settings)
+    load_ms = (time.perf_counter() - started) * 1000
+
+    outcomes = run_documents(args.corpus, settings)
+    threshold = settings.classification.confidence_threshold
+    summary = summarize(outcomes, threshold)
+    facts = score_facts(outcomes, args.corpus)
+    times = [o.classify_ms for o in outcomes if o.error is None]
+    timing = {
+        "load_ms": load_ms,
+        "median_ms": statistics.median(times) if times else 0.0,
+        "max_ms": max(times, default=0.0),
+    }
+    command = ".venv/bin/python bench/accuracy.py" + (
+        " --markdown" if args.markdown else ""
+    )
+    if args.corpus != DEFAULT_CORPUS:
+        command += f" --corpus {args.corpus}"
+    context = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()} Linux, {_cpu_count()} CPUs",
+        "model": model_version(settings),
+        "threshold": f"{threshold:g}",
+        "command": command,
+        "corpus": "../shared/corpus/labeled",
+        "corpus_path": args.corpus,
+    }
+    report = render_report(outcomes, summary, facts, timing, context)
+    print(report)
+    for outcome in summary["errors"]:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    if args.markdown:
+        (ROOT / "docs" / "accuracy.md").write_text(report, encoding="utf-8")
+        print("wrote docs/accuracy.md", file=sys.stderr)
+    return 0
+
+
+def _cpu_count() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

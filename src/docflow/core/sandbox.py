@@ -32,7 +32,8 @@ Fault injection (tests only): ``DOCFLOW_FAULT`` holds comma-separated
 substring misbehaves on purpose before parsing: ``hang`` sleeps forever,
 ``slow`` sleeps ``DOCFLOW_FAULT_SLOW_SECONDS`` (default 1), ``crash`` segfaults,
 ``exit`` calls ``os._exit(3)``, ``oom`` allocates until the memory limit is hit,
-and ``print`` writes to fd 1.
+and ``print`` writes to fd 1. The MCP servers read the same variable for faults
+of their own (see ``docflow.mcp._server``).
 """
 
 from __future__ import annotations

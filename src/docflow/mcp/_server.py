@@ -171,14 +171,22 @@ class ServerState:
 
 
 def _inject_server_fault(path: str) -> None:
-    """Print to stdout for paths named by a ``print:`` fault (tests only)."""
+    """Misbehave in the server for paths named in DOCFLOW_FAULT (tests only).
+
+    ``print`` writes to stdout and fd 1; ``server-kill`` kills the server
+    process itself with SIGKILL, as the kernel OOM killer would.
+    """
     from docflow.core.sandbox import FAULT_ENV
 
     for item in os.environ.get(FAULT_ENV, "").split(","):
         kind, _, needle = item.partition(":")
-        if kind == "print" and needle and needle in path:
+        if not needle or needle not in path:
+            continue
+        if kind == "print":
             print("stray print from an MCP tool")
             os.write(1, b"stray write to fd 1 from an MCP tool\n")
+        elif kind == "server-kill":
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def load_server_settings() -> Settings:

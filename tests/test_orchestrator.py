@@ -1,0 +1,238 @@
+"""Tests for the orchestrator, with real MCP server processes.
+
+Slow, hung, printing and dying documents come from the named fault injection
+(``DOCFLOW_FAULT``, see ``docflow.core.sandbox`` and ``docflow.mcp._server``);
+the kill -9, the timeout and the restart are real.
+"""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from docflow.core.config import Settings
+from docflow.core.models import Status
+from docflow.mcp.orchestrator import Orchestrator, run_documents
+
+TEXT = (
+    "Quarterly report\n\nRevenue grew in the third quarter because two new "
+    "customers signed long contracts. Costs stayed flat this year.\n"
+)
+
+
+def make_settings(tmp_path, **workers):
+    return Settings.model_validate(
+        {
+            "store": {"cache_dir": str(tmp_path / "state" / "cache")},
+            "workers": {"document_timeout": 30.0, **workers},
+        }
+    )
+
+
+def make_documents(folder, count, prefix="doc"):
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"{prefix}{number:03d}.txt"
+        path.write_text(f"{TEXT}Reference {number}.\n")
+        paths.append(str(path))
+    return paths
+
+
+def process(settings, paths, *, workers=2, roots=None, on_progress=None, hook=None):
+    async def scenario():
+        async with Orchestrator(
+            settings, classify=False, quality=True, roots=roots, workers=workers
+        ) as orchestrator:
+            if hook is not None:
+                hook(orchestrator)
+            results = await orchestrator.process(
+                paths, on_result=seen.append, on_progress=on_progress
+            )
+            return results, orchestrator.statistics()
+
+    seen = []
+    results, stats = asyncio.run(scenario())
+    return results, stats, seen
+
+
+def test_every_path_gets_one_result(tmp_path):
+    paths = make_documents(tmp_path / "docs", 7)
+    paths += [str(tmp_path / "docs" / "missing.txt"), paths[0]]
+    results, stats, seen = process(make_settings(tmp_path), paths)
+    assert [result.path for result in results] == paths
+    assert len(seen) == len(paths)
+    assert sorted(result.path for result in seen) == sorted(paths)
+    assert results[-2].status is Status.UNREADABLE
+    assert all(result.status is Status.OK for result in results[:7])
+    assert stats.documents == len(paths)
+    assert stats.errors == 1
+    assert sum(server.documents for server in stats.servers) == len(paths)
+
+
+def test_warm_orchestrator_processes_again(tmp_path):
+    first = make_documents(tmp_path / "one", 3)
+    second = make_documents(tmp_path / "two", 4)
+    settings = make_settings(tmp_path)
+
+    async def scenario():
+        async with Orchestrator(
+            settings, classify=False, quality=True, workers=1
+        ) as orchestrator:
+            pids = orchestrator.server_pids()
+            one = await orchestrator.process(first)
+            two = await orchestrator.process(second)
+            return one, two, pids, orchestrator.server_pids()
+
+    one, two, pids_before, pids_after = asyncio.run(scenario())
+    assert [result.path for result in one] == first
+    assert [result.path for result in two] == second
+    assert pids_before == pids_after
+
+
+def test_killed_server_documents_retried_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_FAULT", "slow:doc001")
+    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "2")
+    paths = make_documents(tmp_path / "docs", 6)
+    settings = make_settings(tmp_path, batch_size=3)
+    killed = []
+    state = {}
+
+    def kill_on_first_progress(message):
+        if not killed:
+            (pid,) = state["orchestrator"].server_pids()
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    results, stats, seen = process(
+        settings,
+        paths,
+        workers=1,
+        on_progress=kill_on_first_progress,
+        hook=lambda orchestrator: state.update(orchestrator=orchestrator),
+    )
+    assert len(killed) == 1
+    assert [result.path for result in results] == paths
+    assert sorted(result.path for result in seen) == sorted(paths)
+    assert [result.status for result in results] == [Status.OK] * 6
+    assert stats.restarts == 1
+    assert stats.retries >= 2
+    assert stats.servers[0].restarts == 1
+
+
+def test_server_dying_twice_marks_document_crashed(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_FAULT", "server-kill:doc002")
+    paths = make_documents(tmp_path / "docs", 5)
+    settings = make_settings(tmp_path, batch_size=2)
+    results, stats, _ = process(settings, paths, workers=1)
+    statuses = {result.path: result.status for result in results}
+    assert statuses.pop(paths[2]) is Status.CRASHED
+    assert set(statuses.values()) == {Status.OK}
+    assert "also on the retry" in results[2].error
+    assert paths[2] in results[2].error
+    assert stats.restarts == 2
+
+
+def test_hung_document_times_out_others_finish(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_FAULT", "hang:doc001")
+    paths = make_documents(tmp_path / "docs", 4)
+    settings = make_settings(tmp_path, document_timeout=1.5)
+    results, stats, _ = process(settings, paths)
+    assert results[1].status is Status.TIMEOUT
+    assert "1.5 s" in results[1].error
+    assert [results[n].status for n in (0, 2, 3)] == [Status.OK] * 3
+    assert stats.restarts == 0
+
+
+def test_stray_print_cannot_corrupt_results(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_FAULT", "print:doc00")
+    paths = make_documents(tmp_path / "docs", 4)
+    results, stats, _ = process(make_settings(tmp_path), paths)
+    assert [result.status for result in results] == [Status.OK] * 4
+    assert stats.restarts == 0
+    logs = "".join(
+        path.read_text() for path in (tmp_path / "state" / "logs").glob("*.log")
+    )
+    assert "stray print from an MCP tool" in logs
+
+
+def test_roots_reject_paths_outside(tmp_path):
+    inside = make_documents(tmp_path / "docs", 1)
+    outside = make_documents(tmp_path / "docs-evil", 1)
+    results, _, _ = process(
+        make_settings(tmp_path), inside + outside, roots=[str(tmp_path / "docs")]
+    )
+    assert results[0].status is Status.OK
+    assert results[1].status is Status.UNREADABLE
+    assert "outside the allowed root folders" in results[1].error
+
+
+def test_run_documents_returns_statistics(tmp_path):
+    paths = make_documents(tmp_path / "docs", 3)
+    results, stats = run_documents(
+        paths, make_settings(tmp_path, count=1), classify=False, quality=True
+    )
+    assert [result.status for result in results] == [Status.OK] * 3
+    assert stats.documents == 3
+    assert stats.latency_p50_ms is not None
+    assert [server.name for server in stats.servers] == ["quality-1"]
+
+
+def wait_until_gone(pid, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_servers_exit_when_orchestrator_killed(tmp_path):
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(make_settings(tmp_path).model_dump_json())
+    script = (
+        "import asyncio, sys\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.mcp.orchestrator import Orchestrator\n"
+        "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
+        "async def main():\n"
+        "    async with Orchestrator(settings, classify=False, quality=True,"
+        " workers=2) as orchestrator:\n"
+        "        print(*orchestrator.server_pids(), flush=True)\n"
+        "        await asyncio.sleep(600)\n"
+        "asyncio.run(main())\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script, str(settings_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        try:
+            servers = [int(pid) for pid in parent.stdout.readline().split()]
+        finally:
+            parent.kill()
+    assert len(servers) == 2
+    for pid in servers:
+        assert wait_until_gone(pid), f"server {pid} outlived the orchestrator"
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_both_analyses_fill_both_results(tmp_path, separate):
+    from docflow.core.classify._model import SHIPPED_MODEL_DIR
+
+    if not (SHIPPED_MODEL_DIR / "model.joblib").is_file():
+        pytest.skip("no shipped classifier model")
+    paths = make_documents(tmp_path / "docs", 3)
+    settings = make_settings(tmp_path, separate_quality_servers=separate)
+    results, stats = run_documents(paths, settings, classify=True, quality=True)
+    assert [result.status for result in results] == [Status.OK] * 3
+    assert all(result.classification is not None for result in results)
+    assert all(result.quality is not None for result in results)
+    kinds = {server.kind for server in stats.servers}
+    assert kinds == ({"classification", "quality"} if separate else {"classification"})

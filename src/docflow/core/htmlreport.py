@@ -1,0 +1,268 @@
+"""Self-contained HTML report of stored results, with inline SVG charts.
+
+The page needs no network and no JavaScript: the charts are SVG elements
+written here and the styles are inline, so the file can be mailed or opened
+offline. Every text from a document (paths, messages) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docflow.core.store import StoredResult
+
+__all__ = ["render_report"]
+
+#: Documents listed in the "worst quality" and review tables.
+TABLE_ROWS = 25
+
+_BAR_HEIGHT = 18
+_CHART_WIDTH = 560
+_LABEL_WIDTH = 150
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 72em; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 2em; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left;
+         vertical-align: top; }
+td.num { text-align: right; }
+.summary span { display: inline-block; margin-right: 2em; }
+.summary b { font-size: 1.3em; }
+svg text { font-size: 12px; fill: #222; }
+.bad { color: #b00020; }
+"""
+
+
+def render_report(
+    rows: Sequence[StoredResult],
+    *,
+    title: str = "docflow report",
+    database: str = "",
+    generated_at: datetime | None = None,
+) -> str:
+    """Return the HTML page for ``rows``."""
+    results = [stored.result for stored in rows]
+    sections = [
+        _summary(rows),
+        "<h2>Categories</h2>",
+        _bar_chart(_category_counts(rows), "documents per category", "category-chart"),
+        "<h2>Status</h2>",
+        _bar_chart(
+            Counter(str(r.status) for r in results).most_common(),
+            "documents per status",
+            "status-chart",
+        ),
+        "<h2>Quality scores</h2>",
+        _histogram(
+            [r.quality.overall_score for r in results if r.quality],
+            low=0.0,
+            high=100.0,
+            label="overall quality score",
+            chart_id="quality-histogram",
+        ),
+        "<h2>Classification confidence</h2>",
+        _histogram(
+            [r.classification.confidence for r in results if r.classification],
+            low=0.0,
+            high=1.0,
+            label="confidence",
+            chart_id="confidence-histogram",
+        ),
+        "<h2>Review queue</h2>",
+        _review_table(rows),
+        "<h2>Lowest quality documents</h2>",
+        _worst_table(rows),
+    ]
+    footer = f"database {escape(database)}" if database else ""
+    if generated_at is not None:
+        footer += f", generated {generated_at:%Y-%m-%d %H:%M} UTC"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{escape(title)}</h1>"
+        + "\n".join(sections)
+        + f"<p><small>{footer}</small></p></body></html>\n"
+    )
+
+
+def _category_counts(rows: Sequence[StoredResult]) -> list[tuple[str, int]]:
+    counts = Counter(
+        s.result.classification.category for s in rows if s.result.classification
+    )
+    return counts.most_common()
+
+
+def _summary(rows: Sequence[StoredResult]) -> str:
+    results = [stored.result for stored in rows]
+    scores = [r.quality.overall_score for r in results if r.quality]
+    failed = sum(1 for r in results if str(r.status) != "ok")
+    review = sum(1 for s in rows if _needs_review(s))
+    mean = f"{sum(scores) / len(scores):.1f}" if scores else "-"
+    items = [
+        ("documents", str(len(results))),
+        ("not ok", str(failed)),
+        ("waiting for review", str(review)),
+        ("mean quality", mean),
+    ]
+    spans = "".join(f"<span><b>{value}</b> {label}</span>" for label, value in items)
+    return f'<p class="summary">{spans}</p>'
+
+
+def _needs_review(stored: StoredResult) -> bool:
+    result = stored.result
+    unknown = result.classification is not None and (
+        result.classification.category == "unknown"
+    )
+    return unknown or str(result.review_status) == "needs_review"
+
+
+def _bar_chart(items: Sequence[tuple[str, int]], caption: str, chart_id: str) -> str:
+    if not items:
+        return "<p>No data.</p>"
+    top = max(count for _, count in items) or 1
+    height = len(items) * (_BAR_HEIGHT + 6) + 10
+    span = _CHART_WIDTH - _LABEL_WIDTH - 50
+    parts = [
+        f'<svg id="{chart_id}" role="img" width="{_CHART_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_CHART_WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(caption)}</title>"
+    ]
+    for index, (label, count) in enumerate(items):
+        y = 5 + index * (_BAR_HEIGHT + 6)
+        width = max(1.0, span * count / top)
+        parts.append(
+            f'<text x="{_LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">'
+            f"{escape(label)}</text>"
+            f'<rect class="bar" x="{_LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
+            f'height="{_BAR_HEIGHT}" fill="#3b6ea5"><title>{escape(label)}: '
+            f"{count}</title></rect>"
+            f'<text x="{_LABEL_WIDTH + width + 4:.1f}" y="{y + 13}">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _histogram(
+    values: Sequence[float],
+    *,
+    low: float,
+    high: float,
+    label: str,
+    chart_id: str,
+    bins: int = 10,
+) -> str:
+    if not values:
+        return "<p>No data.</p>"
+    counts = [0] * bins
+    step = (high - low) / bins
+    for value in values:
+        index = min(bins - 1, max(0, int((value - low) / step)))
+        counts[index] += 1
+    top = max(counts) or 1
+    width, height, base = _CHART_WIDTH, 220, 190
+    column = (width - 60) / bins
+    parts = [
+        f'<svg id="{chart_id}" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(label)} histogram</title>"
+        f'<line x1="40" y1="{base}" x2="{width - 20}" y2="{base}" stroke="#888"/>'
+    ]
+    for index, count in enumerate(counts):
+        bar = (base - 20) * count / top
+        x = 40 + index * column
+        start = low + index * step
+        parts.append(
+            f'<rect class="bar" x="{x + 2:.1f}" y="{base - bar:.1f}" '
+            f'width="{column - 4:.1f}" height="{bar:.1f}" fill="#5a9e6f">'
+            f"<title>{_edge(start)}-{_edge(start + step)}: {count}</title></rect>"
+            f'<text x="{x + column / 2:.1f}" y="{base - bar - 3:.1f}" '
+            f'text-anchor="middle">{count or ""}</text>'
+            f'<text x="{x:.1f}" y="{base + 14}" text-anchor="middle">'
+            f"{_edge(start)}</text>"
+        )
+    parts.append(
+        f'<text x="{width - 20}" y="{base + 14}" text-anchor="middle">{_edge(high)}'
+        f'</text><text x="{width / 2:.0f}" y="{height - 2}" text-anchor="middle">'
+        f"{escape(label)}</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _edge(value: float) -> str:
+    return f"{value:g}" if value >= 1 or value == 0 else f"{value:.1f}"
+
+
+def _review_table(rows: Sequence[StoredResult]) -> str:
+    waiting = [s for s in rows if _needs_review(s)][:TABLE_ROWS]
+    if not waiting:
+        return "<p>Nothing waits for review.</p>"
+    body = []
+    for stored in waiting:
+        result = stored.result
+        classification = result.classification
+        quality = result.quality
+        body.append(
+            "<tr>"
+            f'<td class="num">{stored.id}</td><td>{escape(_path(result.path))}</td>'
+            f"<td>{escape(classification.category) if classification else ''}</td>"
+            f'<td class="num">'
+            f"{f'{classification.confidence:.2f}' if classification else ''}</td>"
+            f'<td class="num">{f"{quality.overall_score:.0f}" if quality else ""}</td>'
+            "</tr>"
+        )
+    return (
+        '<table id="review-queue"><tr><th>id</th><th>path</th><th>category</th>'
+        "<th>confidence</th><th>quality</th></tr>" + "".join(body) + "</table>"
+        "<p><small>Record the right category with: docflow label ID CATEGORY"
+        "</small></p>"
+    )
+
+
+def _worst_table(rows: Sequence[StoredResult]) -> str:
+    scored = [s for s in rows if s.result.quality is not None]
+    scored.sort(key=lambda s: s.result.quality.overall_score)  # type: ignore[union-attr]
+    failed = [s for s in rows if str(s.result.status) != "ok"]
+    shown = (failed + scored)[:TABLE_ROWS]
+    if not shown:
+        return "<p>No quality results.</p>"
+    body = []
+    for stored in shown:
+        result = stored.result
+        if result.quality is not None:
+            score = f"{result.quality.overall_score:.0f}"
+            issues = "; ".join(
+                f"{issue.code}: {issue.message}" for issue in result.quality.issues[:5]
+            )
+        else:
+            score = ""
+            issues = f'<span class="bad">{escape(str(result.status))}</span> '
+            issues += escape(result.error or "")
+            body.append(_worst_row(stored.id, result.path, score, issues, escaped=True))
+            continue
+        body.append(_worst_row(stored.id, result.path, score, issues, escaped=False))
+    return (
+        '<table id="worst-documents"><tr><th>id</th><th>path</th><th>quality</th>'
+        "<th>issues</th></tr>" + "".join(body) + "</table>"
+    )
+
+
+def _worst_row(
+    document_id: int, path: str, score: str, issues: str, *, escaped: bool
+) -> str:
+    text = issues if escaped else escape(issues)
+    return (
+        f'<tr><td class="num">{document_id}</td><td>{escape(_path(path))}</td>'
+        f'<td class="num">{score}</td><td>{text}</td></tr>'
+    )
+
+
+def _path(path: str) -> str:
+    from docflow.core.store import display_path
+
+    return display_path(path)

@@ -113,7 +113,9 @@ TRIGGERS = {
     "empty_page": lambda: build_pdf(
         contract_page(1), Page(number=2, method="ocr", ocr_confidence=0.0, text="")
     ),
-    "no_text_layer": lambda: build_pdf(contract_page(1), Page(number=2, method="none")),
+    "no_text_layer": lambda: build_pdf(
+        contract_page(1), Page(number=2, method="none", flags=["ocr_disabled", "empty"])
+    ),
     "garbage_text": lambda: build_pdf(
         contract_page(1), Page(number=2, method="text_layer", text=CID_TEXT)
     ),
@@ -122,7 +124,7 @@ TRIGGERS = {
     ),
     "ocr_truncated": lambda: build_pdf(
         contract_page(1, method="ocr", ocr_confidence=91.0),
-        Page(number=2, method="none", flags=["ocr_skipped"]),
+        Page(number=2, method="none", flags=["ocr_skipped", "empty"]),
     ),
     "long_sentences": lambda: build_text_document(LONG_SENTENCE_LETTER),
     "no_headings_long_document": lambda: ExtractedDocument(
@@ -213,13 +215,20 @@ def test_extraction_garbage_flag_respected(settings: Settings) -> None:
     assert "flagged by extraction" in result.issues[0].message
 
 
-def test_ocr_limit_warning_raises_truncated(settings: Settings) -> None:
-    document = build_pdf(
-        contract_page(1, method="ocr", ocr_confidence=90.0),
-        warnings=["OCR stopped after 50 pages (extraction.max_ocr_pages)"],
-    )
-    result = analyze_quality(document, settings)
-    assert issue_codes(result) == {"ocr_truncated"}
+def test_blank_page_without_images_is_empty(settings: Settings) -> None:
+    """A digital page with no text and no images: extraction marks it empty."""
+    blank = Page(number=2, method="none", flags=["empty"])
+    result = analyze_quality(build_pdf(contract_page(1), blank), settings)
+    assert issue_codes(result) == {"empty_page"}
+
+
+def test_no_text_message_names_reason(settings: Settings) -> None:
+    result = analyze_quality(TRIGGERS["no_text_layer"](), settings)
+    assert "extraction.ocr" in result.issues[0].message
+    truncated = analyze_quality(TRIGGERS["ocr_truncated"](), settings)
+    issue = next(i for i in truncated.issues if i.code == "ocr_truncated")
+    assert "extraction.max_ocr_pages" in issue.message
+    assert "from page 2" in issue.message
 
 
 def test_extension_mismatch_names_real_extension(settings: Settings) -> None:
@@ -241,7 +250,8 @@ def test_many_page_issues_are_summarised() -> None:
 
 def test_one_recommendation_per_code(settings: Settings) -> None:
     blank = [Page(number=n, method="ocr", text="") for n in (2, 3)]
-    document = build_pdf(contract_page(1), *blank, Page(number=4, method="none"))
+    no_text = Page(number=4, method="none", flags=["ocr_disabled"])
+    document = build_pdf(contract_page(1), *blank, no_text)
     result = analyze_quality(document, settings)
     assert len(result.recommendations) == 2
     assert result.recommendations[0].startswith("Page 4:")

@@ -42,7 +42,8 @@ ISSUES: dict[str, IssueSpec] = {
     ),
     "no_text_layer": IssueSpec(
         "error",
-        "A page has no text layer and was not OCR'd, so no text was read.",
+        "A page got no text: it has no text layer and OCR was disabled, "
+        "skipped at the page limit or failed to render it.",
         "Run OCR on the file (enable extraction.ocr and install tesseract) or "
         "ask for a PDF with a text layer.",
         None,
@@ -53,7 +54,7 @@ ISSUES: dict[str, IssueSpec] = {
         "characters or mostly non-word tokens.",
         "Re-export the PDF with embedded fonts that map to Unicode, or OCR "
         "the page instead of using its text layer.",
-        "quality.garbage_ratio",
+        None,
     ),
     "low_ocr_confidence": IssueSpec(
         "warning",
@@ -114,12 +115,12 @@ SCORES: dict[str, str] = {
 
 METRICS: dict[str, str] = {
     "language": "ISO 639-1 code the readability formulas used",
-    "language_source": "document (from extraction), detected (stopwords) or "
-    "fallback (quality.fallback_language)",
+    "language_source": "document (from extraction), detected (stopwords, "
+    "docflow.core.language) or fallback (quality.fallback_language)",
     "pages": "number of pages",
     "empty_pages": "pages below quality.empty_page_chars non-space characters",
     "garbage_pages": "pages judged garbage, left out of readability",
-    "no_text_layer_pages": "pages with neither a text layer nor OCR",
+    "no_text_layer_pages": "pages with neither a text layer nor OCR text",
     "ocr_pages": "pages whose text came from tesseract",
     "ocr_share": "ocr_pages / pages",
     "mean_ocr_confidence": "mean of tesseract page confidences (0-100), None "
@@ -161,7 +162,6 @@ METRICS: dict[str, str] = {
     "repeat an earlier line",
     "extension_mismatch": "true when the extension names another type",
     "detected_type": "file type extraction detected from the content",
-    "garbage_checker": "textcheck, or fallback until docflow.core.textcheck exists",
 }
 
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from docflow.core import readability
+from docflow.core.language import detect_language
 from docflow.core.models import ExtractedDocument, Page, QualityIssue
 from docflow.core.quality._catalog import ISSUES
-from docflow.core.quality._garbage import judge_text_fallback
-from docflow.core.quality._text import (
-    count_text_headings,
-    guess_language,
-    measure_repeated_share,
-)
+from docflow.core.quality._text import count_text_headings, measure_repeated_share
+from docflow.core.textcheck import judge_text
 
 if TYPE_CHECKING:
     from docflow.core.config import QualitySettings
@@ -37,13 +33,16 @@ _NEAR_EMPTY_CAP = 30.0
 # takes seconds in the word checks.
 _GARBAGE_SAMPLE_CHARS = 50_000
 
-# Page flags extraction may set that mean OCR skipped the page for the limit.
-_OCR_SKIPPED_FLAGS = frozenset({"ocr_truncated", "ocr_skipped", "ocr_limit"})
-# NOTE: extraction has no structured marker for truncated OCR yet, so a
-# warning that mentions OCR and a page limit is also read as one.
-_OCR_LIMIT_WARNING = re.compile(
-    r"\bocr\b.*\b(max_ocr_pages|limit|truncat\w*|skipp\w*|stopp\w*)", re.IGNORECASE
-)
+# Page flags extraction sets when a page got no text and why (a page with
+# method "none" and none of these flags is simply blank).
+_NO_TEXT_REASONS = {
+    "ocr_disabled": "OCR is disabled (extraction.ocr)",
+    "ocr_skipped": "the OCR page limit was reached (extraction.max_ocr_pages)",
+    "unrenderable_page": "the page could not be rendered for OCR",
+    "unreadable_page": "the page could not be loaded",
+    "unreadable_text_layer": "its text layer could not be read",
+    "no_text_layer": "it has no text layer",
+}
 _EXTENSIONS = {
     "pdf": ".pdf",
     "docx": ".docx",
@@ -105,30 +104,18 @@ def _visible_chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _judge_garbage(
-    text: str, language: str | None, config: QualitySettings
-) -> list[str]:
-    """Return the reasons ``text`` is garbage, or an empty list when it is not."""
+def _judge_garbage(page: Page, language: str) -> list[str]:
+    """Return the reasons the text of ``page`` is garbage, or an empty list."""
     # NOTE: only the start of a very long page is judged, so garbage that
     # begins after the first _GARBAGE_SAMPLE_CHARS characters goes unnoticed.
-    text = text[:_GARBAGE_SAMPLE_CHARS]
-    try:
-        from docflow.core.textcheck import judge_text
-    except ImportError:
-        verdict = judge_text_fallback(text, config.garbage_ratio)
-        return verdict.reasons if verdict.is_garbage else []
-    verdict = judge_text(text, language)
-    if not verdict.is_garbage:
-        return []
-    return list(verdict.reasons) or ["judged garbage by the text check"]
-
-
-def _garbage_checker_name() -> str:
-    try:
-        import docflow.core.textcheck  # noqa: F401
-    except ImportError:
-        return "fallback"
-    return "textcheck"
+    confidence = page.ocr_confidence if page.method == "ocr" else None
+    verdict = judge_text(
+        page.text[:_GARBAGE_SAMPLE_CHARS], language, ocr_confidence=confidence
+    )
+    reasons = list(verdict.reasons) if verdict.is_garbage else []
+    if "garbage_text" in page.flags and not reasons:
+        reasons = ["flagged by extraction"]
+    return reasons
 
 
 def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] | None:
@@ -136,8 +123,11 @@ def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] |
     readability, or None when its text is usable."""
     config = findings.config
     number = page.number
-    if page.method == "none" or "no_text_layer" in page.flags:
-        message = f"Page {number} has no text layer and was not OCR'd."
+    no_text = [
+        _NO_TEXT_REASONS[flag] for flag in page.flags if flag in _NO_TEXT_REASONS
+    ]
+    if page.method == "none" and no_text:
+        message = f"Page {number} has no text because {no_text[0]}."
         return "no_text_layer", message, ISSUES["no_text_layer"].advice
     chars = _visible_chars(page.text)
     if chars < config.empty_page_chars or "empty" in page.flags:
@@ -147,9 +137,7 @@ def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] |
         )
         advice = f"Remove page {number} if it is blank on purpose, or rescan it."
         return "empty_page", message, advice
-    reasons = _judge_garbage(page.text, findings.language, config)
-    if "garbage_text" in page.flags and not reasons:
-        reasons = ["flagged by extraction"]
+    reasons = _judge_garbage(page, findings.language)
     if reasons:
         message = f"Page {number} text is unreadable: {'; '.join(reasons)}."
         return "garbage_text", message, ISSUES["garbage_text"].advice
@@ -219,7 +207,6 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
         no_text_layer_pages=len(problems["no_text_layer"]),
         ocr_pages=ocr_pages,
         ocr_share=round(ocr_pages / page_count, 3) if page_count else 0.0,
-        garbage_checker=_garbage_checker_name(),
     )
 
     # Empty pages of an empty document say nothing empty_document does not.
@@ -276,32 +263,15 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         )
         findings.penalties["content"] += _EXTENSION_MISMATCH_PENALTY
 
-    skipped = [
-        page.number
-        for page in document.pages
-        if _OCR_SKIPPED_FLAGS.intersection(page.flags)
-    ]
-    limit_warnings = [w for w in document.warnings if _OCR_LIMIT_WARNING.search(w)]
-    if skipped or limit_warnings or document.metadata.get("ocr_truncated"):
-        detail = (
-            f"{len(skipped)} page(s) were not OCR'd, from page {skipped[0]}"
-            if skipped
-            else "; ".join(limit_warnings) or "extraction reported truncated OCR"
-        )
+    skipped = [page.number for page in document.pages if "ocr_skipped" in page.flags]
+    if skipped:
         findings.add(
             "ocr_truncated",
-            f"OCR stopped early: {detail}.",
+            f"{len(skipped)} page(s) were not OCR'd, from page {skipped[0]}, because "
+            f"the page limit extraction.max_ocr_pages was reached.",
             ISSUES["ocr_truncated"].advice,
         )
         findings.penalties["content"] += _OCR_TRUNCATED_PENALTY
-
-
-def _detect_language(text: str) -> str | None:
-    try:
-        from docflow.core.language import detect_language
-    except ImportError:
-        return guess_language(text[:_GARBAGE_SAMPLE_CHARS])
-    return detect_language(text)
 
 
 def resolve_language(findings: Findings, document: ExtractedDocument) -> None:
@@ -310,7 +280,7 @@ def resolve_language(findings: Findings, document: ExtractedDocument) -> None:
     source = "document"
     if language is None:
         sample = "\n".join(page.text for page in document.pages[:20])
-        language = _detect_language(sample)
+        language = detect_language(sample)
         source = "detected"
     if language is None:
         language = readability.normalize_language(findings.config.fallback_language)

@@ -1,27 +1,8 @@
-"""Text measures for quality checks: language guess, headings, repetition."""
+"""Text measures for quality checks: headings and repeated lines."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-
-# Frequent function words per language; a language wins with the most hits.
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the and of to in is that for it with as was on are be this".split()
-    ),
-    "de": frozenset(
-        "der die und das ist nicht den von zu mit sich des auf für ein".split()
-    ),
-    "fr": frozenset("le la les et des est une dans que pour pas qui sur du au".split()),
-    "es": frozenset("el la los las y que de en un una por con para es del se".split()),
-    "nl": frozenset("de het een en van is dat niet op te zijn voor met ook".split()),
-    "it": frozenset("il la di che e un una per non sono con del della gli le".split()),
-    "pl": frozenset("i w na nie z się do to że jest o jak ale po co".split()),
-}
-_GUESS_WORDS = 3000  # words read to guess the language
-_MIN_GUESS_HITS = 5
-_WORD = re.compile(r"[^\W\d_]+")
 
 _ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _NAMED_HEADING = re.compile(
@@ -36,22 +17,6 @@ _MIN_CAPITALS_HEADING = 6  # letters; shorter capitalised lines are names
 _MAX_COLON_HEADING_WORDS = 4
 
 _MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
-
-
-def guess_language(text: str) -> str | None:
-    """Guess the ISO 639-1 language of ``text`` from function words, or None."""
-    hits: Counter[str] = Counter()
-    for count, match in enumerate(_WORD.finditer(text)):
-        if count >= _GUESS_WORDS:
-            break
-        word = match.group().lower()
-        for language, stopwords in _STOPWORDS.items():
-            if word in stopwords:
-                hits[language] += 1
-    if not hits:
-        return None
-    language, best = hits.most_common(1)[0]
-    return language if best >= _MIN_GUESS_HITS else None
 
 
 def _is_heading_line(line: str) -> bool:

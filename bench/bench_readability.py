@@ -100,7 +100,7 @@ def time_textstat(textstat, text: str) -> float:
     for name in FORMULAS:
         getattr(textstat, name)(text)
     elapsed = time.perf_counter() - started
-    # textstat caches results by text; a repeat must recount.
+    # textstat caches results by text, so clear them for the next run.
     for function in vars(textstat.backend.metrics).values():
         if hasattr(function, "cache_clear"):
             function.cache_clear()
@@ -146,8 +146,8 @@ def main() -> None:
 
     textstat = load_textstat()
     sample_words = QualitySettings().readability_max_words
-    # Load pyphen's dictionary outside the timings, as both use the same one;
-    # every timing then starts with empty syllable caches.
+    # Load pyphen's dictionary outside the timings, because both use the same
+    # one. Every timing then starts with empty syllable caches.
     time_docflow("warm up the hyphenation dictionary.", 100)
     textstat.syllable_count("warm up")
 

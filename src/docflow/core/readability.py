@@ -1,7 +1,8 @@
 """Readability statistics counted once per text, and the formulas derived from them.
 
 textstat 0.7.13 recounts words, sentences and syllables for every formula it is
-asked for, imports nltk and scipy (about 1.3 s), and looks English words up in
+asked for, imports nltk and scipy (1.0-1.5 s on a 2-core machine, measured by
+bench/bench_readability.py), and looks English words up in
 NLTK's cmudict, which it downloads with ``nltk.download`` on the first English
 call. That download fails without network and must never run inside docflow.
 This module therefore never imports textstat. It tokenises the way textstat
@@ -154,11 +155,6 @@ def _load_hyphenator(language: str) -> Any:
     return pyphen.Pyphen(lang=name)
 
 
-def has_syllable_dictionary(language: str) -> bool:
-    """Return whether pyphen has a hyphenation dictionary for ``language``."""
-    return _load_hyphenator(language) is not None
-
-
 @functools.lru_cache(maxsize=200_000)
 def count_word_syllables(word: str, language: str) -> int:
     """Count the syllables of one lower-case word: pyphen hyphenation points + 1."""
@@ -300,9 +296,9 @@ def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
     """Derive every readability formula from ``stats``, as textstat 0.7.13 does.
 
     ``flesch_reading_ease`` uses the variant for ``stats.language`` and is
-    None when the language has no Flesch variant; the grade-level formulas are
-    English formulas and are reported for every language. All values are None
-    when the text has no words.
+    None when the language has no Flesch variant. The grade-level formulas are
+    English formulas, reported for every language. All values are None when
+    the text has no words.
     """
     names = (
         "flesch_reading_ease flesch_kincaid_grade gunning_fog smog_index "

@@ -17,8 +17,9 @@ What lowers each score:
   minus 100 x the repeated-text share (at most 50) for ``repeated_text``.
 - ``content_quality_score``: 100, minus 80 x the share of garbage pages,
   80 x the share of pages without a text layer, 40 x the share of empty
-  pages, 50 x the share of low-confidence OCR pages, 20 for ``ocr_truncated``
-  and 10 for ``extension_mismatch``; capped at 30 for a near-empty document.
+  pages and 50 x the share of low-confidence OCR pages. ``ocr_truncated``
+  costs 20 and ``extension_mismatch`` 10. A near-empty document scores at
+  most 30.
 - ``overall_score``: the mean of the applicable scores weighted by
   ``readability_weight``, ``structure_weight`` and ``content_weight``.
 
@@ -119,8 +120,8 @@ def _score(findings: Findings, config: QualitySettings) -> QualityResult:
 def _recommend(issues: list[QualityIssue]) -> list[str]:
     """Return one recommendation per issue code, most severe first.
 
-    Page-level codes name the affected pages; document-level codes repeat the
-    issue's own recommendation.
+    A page-level code lists the affected pages before its advice. A
+    document-level code repeats the issue's own recommendation.
     """
     pages_by_code: dict[str, list[int]] = {}
     first_by_code: dict[str, QualityIssue] = {}
@@ -143,7 +144,7 @@ def _recommend(issues: list[QualityIssue]) -> list[str]:
 
 
 def _describe_pages(pages: list[int]) -> str:
-    shown = ", ".join(str(page) for page in pages[:10])
+    listed = ", ".join(str(page) for page in pages[:10])
     if len(pages) > 10:
-        shown += f" and {len(pages) - 10} more"
-    return f"Page {shown}" if len(pages) == 1 else f"Pages {shown}"
+        listed += f" and {len(pages) - 10} more"
+    return f"Page {listed}" if len(pages) == 1 else f"Pages {listed}"

@@ -1,7 +1,7 @@
 """Descriptions of every quality metric, issue code and score.
 
-``quality_metrics_catalog`` serves them to the ``get_quality_metrics`` MCP
-tool; the issue table also gives each code its severity and the advice that
+``quality_metrics_catalog`` returns them for the ``get_quality_metrics`` MCP
+tool. The issue table also gives each code its severity and the advice that
 the per-document recommendations repeat.
 """
 

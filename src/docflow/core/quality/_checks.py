@@ -29,12 +29,12 @@ _LOW_OCR_PAGE_WEIGHT = 50.0
 _OCR_TRUNCATED_PENALTY = 20.0
 _EXTENSION_MISMATCH_PENALTY = 10.0
 _NEAR_EMPTY_CAP = 30.0
-# Characters of one page judged for garbage; a 3 MB text page otherwise
-# takes seconds in the word checks.
+# Characters of one page judged for garbage. The word checks take seconds on
+# a whole 3 MB text page.
 _GARBAGE_SAMPLE_CHARS = 50_000
 
-# Page flags extraction sets when a page got no text and why (a page with
-# method "none" and none of these flags is simply blank).
+# Page flags that extraction sets when a page got no text, with the reason.
+# A page with method "none" and none of these flags is blank.
 _NO_TEXT_REASONS = {
     "ocr_disabled": "OCR is disabled (extraction.ocr)",
     "ocr_skipped": "the OCR page limit was reached (extraction.max_ocr_pages)",
@@ -209,7 +209,7 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
         ocr_share=round(ocr_pages / page_count, 3) if page_count else 0.0,
     )
 
-    # Empty pages of an empty document say nothing empty_document does not.
+    # An empty document gets one empty_document issue, not one per page.
     if findings.empty_document:
         problems["empty_page"] = []
     for code, entries in problems.items():

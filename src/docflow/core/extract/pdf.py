@@ -88,6 +88,8 @@ def _open_pdfium(
             return pdfium.PdfDocument(path, password=password), password is not None
         except pdfium.PdfiumError as exc:
             if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+                if password is None and not _declares_encryption(path):
+                    raise _PdfiumLoadError(_pdfium_reason(exc)) from exc
                 continue
             if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
                 raise UnsupportedFormat(
@@ -95,6 +97,23 @@ def _open_pdfium(
                 ) from exc
             raise _PdfiumLoadError(_pdfium_reason(exc)) from exc
     raise PasswordRequired(password_message(len(passwords)))
+
+
+def _declares_encryption(path: str) -> bool:
+    """Return True when the file's start or end mentions an /Encrypt dictionary.
+
+    PDFium (pypdfium2 5.15, PDFium build 8149) leaves the previous error code in
+    place for some load failures, so after an encrypted file a damaged one
+    can report a password error; the trailer tells them apart.
+    """
+    window = 256 * 1024
+    with open(path, "rb") as handle:
+        head = handle.read(window)
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(size - window, 0))
+        tail = handle.read(window)
+    return b"/Encrypt" in head or b"/Encrypt" in tail
 
 
 def _pdfium_reason(exc: Exception) -> str:

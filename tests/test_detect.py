@@ -1,0 +1,262 @@
+"""Tests of check_readable and detect_type on real files made in tmp_path."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import socket
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docflow.core.detect import check_readable, detect_text_encoding, detect_type
+from docflow.errors import CorruptDocument, EmptyDocument, Unreadable, UnsupportedFormat
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+EMAIL = (
+    "From: Alice <alice@example.com>\n"
+    "To: Bob <bob@example.com>\n"
+    "Subject: Quarterly figures\n"
+    "Date: Mon, 2 Dec 2024 10:00:00 +0000\n"
+    "\n"
+    "Hello Bob, the figures are attached.\n"
+)
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> str:
+    path = tmp_path / name
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return str(path)
+
+
+def make_zip(tmp_path: Path, name: str, members: dict[str, str]) -> str:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, text in members.items():
+            archive.writestr(member, text)
+    return str(path)
+
+
+def test_check_readable_accepts_regular_file(tmp_path):
+    path = write(tmp_path, "a.txt", "hello")
+    assert check_readable(path) is None
+
+
+def test_check_readable_empty_file(tmp_path):
+    path = write(tmp_path, "empty.pdf", b"")
+    with pytest.raises(EmptyDocument, match="0 bytes"):
+        check_readable(path)
+
+
+def test_check_readable_missing_file(tmp_path):
+    with pytest.raises(Unreadable, match="not found"):
+        check_readable(str(tmp_path / "gone.pdf"))
+
+
+def test_check_readable_directory(tmp_path):
+    with pytest.raises(Unreadable, match="directory"):
+        check_readable(str(tmp_path))
+
+
+def test_check_readable_fifo_does_not_block(tmp_path):
+    # Opening a FIFO without a writer would block; the stat check must come first.
+    path = tmp_path / "pipe.pdf"
+    os.mkfifo(path)
+    with pytest.raises(Unreadable, match="FIFO"):
+        check_readable(str(path))
+
+
+def test_check_readable_socket(tmp_path):
+    path = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        with pytest.raises(Unreadable, match="socket"):
+            check_readable(str(path))
+    finally:
+        server.close()
+
+
+def test_check_readable_device():
+    with pytest.raises(Unreadable, match="device"):
+        check_readable("/dev/null")
+
+
+def test_check_readable_symlink_loop(tmp_path):
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    with pytest.raises(Unreadable, match="loop"):
+        check_readable(str(first))
+
+
+def test_check_readable_dangling_symlink(tmp_path):
+    link = tmp_path / "link.pdf"
+    link.symlink_to(tmp_path / "missing.pdf")
+    with pytest.raises(Unreadable, match="missing"):
+        check_readable(str(link))
+
+
+def test_check_readable_follows_good_symlink(tmp_path):
+    target = Path(write(tmp_path, "real.txt", "content"))
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert check_readable(str(link)) is None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files regardless of mode")
+def test_check_readable_permission_denied(tmp_path):
+    path = Path(write(tmp_path, "secret.txt", "x"))
+    path.chmod(0)
+    with pytest.raises(Unreadable, match="permission denied"):
+        check_readable(str(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind", "mime"),
+    [
+        ("a.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "pdf", "application/pdf"),
+        ("junk.pdf", b"garbage first\n%PDF-1.7\n", "pdf", "application/pdf"),
+        ("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "image", "image/png"),
+        ("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image", "image/jpeg"),
+        ("a.tif", b"II*\x00" + b"\x00" * 20, "image", "image/tiff"),
+        ("a.txt", "Plain words and more words.\n", "text", "text/plain"),
+        ("a.md", "Some text\n", "markdown", "text/markdown"),
+        (
+            "a.html",
+            "<!DOCTYPE html><html><body><p>x</p></body></html>",
+            "html",
+            "text/html",
+        ),
+        ("a.eml", EMAIL, "eml", "message/rfc822"),
+        (
+            "a.xml",
+            '<?xml version="1.0"?><article><p>x</p></article>',
+            "html",
+            "application/xml",
+        ),
+    ],
+)
+def test_detect_type_by_content(tmp_path, name, data, kind, mime):
+    detected = detect_type(write(tmp_path, name, data))
+    assert detected.kind == kind
+    assert detected.mime == mime
+    assert not detected.extension_mismatch
+
+
+def test_detect_email_saved_as_txt(tmp_path):
+    detected = detect_type(write(tmp_path, "note.txt", EMAIL))
+    assert detected.kind == "eml"
+    assert detected.extension_mismatch
+    assert detected.declared == "text"
+
+
+def test_detect_markdown_without_extension(tmp_path):
+    text = "# Title\n\nIntro.\n\n## Part\n\nBody.\n"
+    assert detect_type(write(tmp_path, "README", text)).kind == "markdown"
+
+
+def test_detect_pdf_named_txt_is_mismatch(tmp_path):
+    detected = detect_type(write(tmp_path, "report.txt", b"%PDF-1.4\n"))
+    assert detected.kind == "pdf"
+    assert detected.extension_mismatch
+
+
+def test_detect_docx_zip(tmp_path):
+    path = make_zip(
+        tmp_path,
+        "a.docx",
+        {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"},
+    )
+    assert detect_type(path).kind == "docx"
+
+
+def test_detect_plain_zip_unsupported(tmp_path):
+    path = make_zip(tmp_path, "a.zip", {"notes.txt": "hello"})
+    with pytest.raises(UnsupportedFormat, match="ZIP archive"):
+        detect_type(path)
+
+
+def test_detect_xlsx_unsupported(tmp_path):
+    path = make_zip(
+        tmp_path,
+        "a.xlsx",
+        {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<x/>"},
+    )
+    with pytest.raises(UnsupportedFormat, match="not a Word document"):
+        detect_type(path)
+
+
+def test_detect_damaged_zip_corrupt(tmp_path):
+    path = write(tmp_path, "a.docx", b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(CorruptDocument):
+        detect_type(path)
+
+
+def test_detect_ole2_unsupported(tmp_path):
+    path = write(
+        tmp_path, "old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    )
+    with pytest.raises(UnsupportedFormat, match="OLE2"):
+        detect_type(path)
+
+
+def test_detect_random_binary_unsupported(tmp_path):
+    data = bytes(range(256)) * 8
+    with pytest.raises(UnsupportedFormat, match="unknown format"):
+        detect_type(write(tmp_path, "x.bin", data))
+
+
+def test_detect_gzip_named(tmp_path):
+    with pytest.raises(UnsupportedFormat, match="gzip"):
+        detect_type(write(tmp_path, "x.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 30))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (codecs.BOM_UTF16_LE + "hello".encode("utf-16-le"), "utf-16"),
+        ("hello world text".encode("utf-16-be"), "utf-16-be"),
+        ("hello world text".encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF8 + b"hello", "utf-8-sig"),
+        ("héllo wörld".encode(), "utf-8"),
+    ],
+)
+def test_detect_text_encoding(data, expected):
+    assert detect_text_encoding(data) == expected
+
+
+def test_detect_latin1_text(tmp_path):
+    text = "Déjà vu à la française, numéro élevé, très réussi. " * 20
+    detected = detect_type(write(tmp_path, "fr.txt", text.encode("latin-1")))
+    assert detected.kind == "text"
+    assert "é" in text.encode("latin-1").decode(detected.encoding or "ascii")
+
+
+def test_detect_binary_with_nul_bytes_unsupported(tmp_path):
+    data = b"\x00\x01\x02\x03ABC\x00\xff\xfe" * 100
+    with pytest.raises(UnsupportedFormat):
+        detect_type(write(tmp_path, "blob.dat", data))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("edge/docling__elife-56337.txt", "html"),
+        ("edge/unst__fake-email.txt", "eml"),
+        ("edge/mailp__mail_malformed_1", "eml"),
+        ("edge/unst__fake-email-utf-16-be.eml", "eml"),
+        ("edge/unst__fake-text-utf-16-be.txt", "text"),
+        ("edge/unst__example-steelJIS-datasheet-utf-16.html", "html"),
+        ("edge/unst__layout-parser-paper-combined.tiff", "image"),
+        ("edge/pdfjs__issue6069.pdf", "pdf"),
+    ],
+)
+def test_detect_corpus_files(name, kind):
+    assert detect_type(str(CORPUS / name)).kind == kind

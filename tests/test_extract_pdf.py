@@ -1,0 +1,268 @@
+"""PDF extraction: text layer, OCR, limits, passwords and the pdfminer fallback.
+
+PDFs are written by hand (text) or by Pillow (scans) into tmp_path; OCR runs
+the real tesseract. Files from the shared corpus are used where a real
+damaged or encrypted file is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docflow.core.config import Settings
+from docflow.core.extract import extract_document
+from docflow.core.extract.pdf import _render_scale
+from docflow.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    OcrUnavailable,
+    PasswordRequired,
+    TooLarge,
+    UnsupportedFormat,
+)
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus absent")
+
+INVOICE_LINES = ["Invoice number 4711", "Total amount due 250 EUR", "Payment terms"]
+
+
+def make_text_pdf(pages: list[str], *, header: bool = True) -> bytes:
+    """Return a valid PDF with one Helvetica text line per page."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, filled in below
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    kids = []
+    for text in pages:
+        stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+        objects.append(
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+        )
+        content_id = len(objects)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content_id
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(kids),
+        len(kids),
+    )
+    out = bytearray(b"%PDF-1.4\n" if header else b"")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def make_scan(lines: list[str]) -> Image.Image:
+    image = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=48)
+    draw.multiline_text((120, 150), "\n".join(lines), font=font, fill=0, spacing=30)
+    return image
+
+
+def make_scanned_pdf(tmp_path: Path, pages: int = 1) -> str:
+    path = tmp_path / "scan.pdf"
+    images = [make_scan(INVOICE_LINES) for _ in range(pages)]
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=200)
+    return str(path)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    result = Settings()
+    result.store.cache_dir = str(tmp_path / "cache")
+    return result
+
+
+def test_pdf_text_layer(tmp_path, settings):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(make_text_pdf(["Invoice number 4711 total amount due", "Second"]))
+    document = extract_document(str(path), settings)
+    assert document.detected_type == "pdf"
+    assert [page.method for page in document.pages] == ["text_layer", "text_layer"]
+    assert "Invoice number 4711" in document.pages[0].text
+    assert document.pages[0].chars == len(document.pages[0].text)
+    assert document.pages[0].ocr_confidence is None
+
+
+def test_pdf_scan_is_ocred(tmp_path, settings):
+    document = extract_document(make_scanned_pdf(tmp_path), settings)
+    page = document.pages[0]
+    assert page.method == "ocr"
+    assert "Invoice" in page.text
+    assert page.ocr_confidence is not None and page.ocr_confidence > 50
+    assert document.metadata["ocr_languages"] == "eng"
+    assert document.language == "en"
+
+
+def test_pdf_ocr_disabled(tmp_path, settings):
+    settings.extraction.ocr = False
+    document = extract_document(make_scanned_pdf(tmp_path), settings)
+    assert document.pages[0].method == "none"
+    assert "ocr_disabled" in document.pages[0].flags
+
+
+def test_pdf_ocr_page_cap_warns(tmp_path, settings):
+    settings.extraction.max_ocr_pages = 1
+    document = extract_document(make_scanned_pdf(tmp_path, pages=2), settings)
+    assert [page.method for page in document.pages] == ["ocr", "none"]
+    assert "ocr_skipped" in document.pages[1].flags
+    assert any("max_ocr_pages" in warning for warning in document.warnings)
+
+
+def test_pdf_over_page_limit(tmp_path, settings):
+    settings.extraction.max_pages = 2
+    path = tmp_path / "long.pdf"
+    path.write_bytes(make_text_pdf(["one", "two", "three"]))
+    with pytest.raises(TooLarge, match="max_pages"):
+        extract_document(str(path), settings)
+
+
+def test_pdf_without_header_uses_pdfminer(tmp_path, settings):
+    path = tmp_path / "headless.pdf"
+    path.write_bytes(make_text_pdf(["Recovered by the second parser"], header=False))
+    document = extract_document(str(path), settings)
+    assert "Recovered by the second parser" in document.text
+    assert document.metadata["parser"] == "pdfminer"
+    assert any("pdfminer" in warning for warning in document.warnings)
+
+
+def test_pdf_garbage_bytes_corrupt(tmp_path, settings):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(b"%PDF-1.4\nthis is not a pdf at all\n%%EOF\n")
+    with pytest.raises(CorruptDocument, match="pdfminer"):
+        extract_document(str(path), settings)
+
+
+def test_pdf_ocr_unavailable(tmp_path, settings, monkeypatch):
+    import pytesseract
+
+    from docflow.core import ocr
+
+    # A missing binary is produced for real by pointing pytesseract elsewhere.
+    monkeypatch.setattr(
+        pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract")
+    )
+    ocr._find_tesseract.cache_clear()
+    ocr.available_languages.cache_clear()
+    try:
+        with pytest.raises(OcrUnavailable, match="sudo apt-get install tesseract-ocr"):
+            extract_document(make_scanned_pdf(tmp_path), settings)
+    finally:
+        monkeypatch.undo()
+        ocr._find_tesseract.cache_clear()
+        ocr.available_languages.cache_clear()
+
+
+def test_pdf_missing_ocr_language(tmp_path, settings):
+    settings.extraction.ocr_languages = "eng+xyz"
+    with pytest.raises(OcrUnavailable, match="tesseract-ocr-xyz"):
+        extract_document(make_scanned_pdf(tmp_path), settings)
+
+
+def test_render_scale_enlarges_tiny_page(settings):
+    scale = _render_scale(120, 86, settings.extraction)
+    assert 120 * scale >= 1999
+
+
+def test_render_scale_caps_huge_page(settings):
+    scale = _render_scale(2160, 2160, settings.extraction)
+    assert (2160 * scale) ** 2 <= settings.extraction.max_render_pixels
+
+
+@needs_corpus
+def test_pdf_password_required(settings):
+    path = CORPUS / "edge" / "pypdf__r6-both-passwords.pdf"
+    with pytest.raises(PasswordRequired, match="--password"):
+        extract_document(str(path), settings)
+
+
+@needs_corpus
+def test_pdf_password_from_settings(settings):
+    settings.extraction.passwords = ["wrong", "foo"]
+    document = extract_document(
+        str(CORPUS / "edge" / "pypdf__r6-both-passwords.pdf"), settings
+    )
+    assert document.metadata["decrypted_with_password"] is True
+    assert len(document.pages) == 1
+
+
+@needs_corpus
+def test_pdf_password_from_file(tmp_path, settings):
+    password_file = tmp_path / "passwords.txt"
+    password_file.write_text("nope\npassword\n", encoding="utf-8")
+    settings.extraction.password_file = str(password_file)
+    document = extract_document(str(CORPUS / "edge" / "unst__password.pdf"), settings)
+    assert document.pages
+
+
+@needs_corpus
+def test_pdf_wrong_passwords_counted(settings):
+    settings.extraction.passwords = ["a", "b"]
+    with pytest.raises(PasswordRequired, match="none of the 2 passwords"):
+        extract_document(str(CORPUS / "edge" / "unst__password.pdf"), settings)
+
+
+@needs_corpus
+def test_pdf_owner_password_only_readable(settings):
+    document = extract_document(
+        str(CORPUS / "edge" / "unst__copy-protected.pdf"), settings
+    )
+    assert "LayoutParser" in document.text
+
+
+@needs_corpus
+def test_pdf_garbage_layer_reocr(settings):
+    document = extract_document(str(CORPUS / "edge" / "ocrmy__cmyk.pdf"), settings)
+    page = document.pages[0]
+    assert page.method == "ocr"
+    assert "reocr_used" in page.flags
+    assert "garbage_text" not in page.flags
+
+
+@needs_corpus
+def test_pdf_garbage_layer_kept_flagged(settings):
+    document = extract_document(
+        str(CORPUS / "edge" / "plumb__issue-192-example.pdf"), settings
+    )
+    assert "garbage_text" in document.pages[0].flags
+
+
+@needs_corpus
+def test_pdf_unsupported_filter(settings):
+    with pytest.raises(UnsupportedFormat, match="BrotliDecode"):
+        extract_document(
+            str(CORPUS / "edge" / "pdfjs__Brotli-Prototype-FileA.pdf"), settings
+        )
+
+
+@needs_corpus
+def test_pdf_zero_bytes_empty(settings):
+    with pytest.raises(EmptyDocument):
+        extract_document(str(CORPUS / "edge" / "plumb__empty.pdf"), settings)
+
+
+@needs_corpus
+def test_pdf_400_pages_streamed(settings):
+    document = extract_document(
+        str(CORPUS / "edge" / "unst__pdf2image-memory-error-test-400p.pdf"), settings
+    )
+    assert len(document.pages) == 400
+    assert document.pages[0].method == "text_layer"

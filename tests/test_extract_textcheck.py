@@ -1,0 +1,141 @@
+"""Garbage-text judgement, doubled-character repair and language detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from docflow.core.language import detect_language
+from docflow.core.textcheck import dedupe_doubled_chars, judge_text
+
+ENGLISH = (
+    "The supplier shall deliver the goods to the customer within thirty days "
+    "of the order date. Payment is due on receipt of the invoice, and late "
+    "payments bear interest at the rate agreed in this contract."
+)
+
+
+def test_judge_english_prose_clean():
+    verdict = judge_text(ENGLISH, "en")
+    assert not verdict.is_garbage
+    assert verdict.reasons == []
+    assert verdict.dictionary_word_share > 0.3
+    assert verdict.word_count == len(ENGLISH.split())
+
+
+def test_judge_table_of_numbers_clean():
+    table = "\n".join(
+        f"{day:02d}-Apr-16 Opening Balance {day * 1234:>10} {day * 99:>8} Cr"
+        for day in range(1, 30)
+    )
+    assert not judge_text(table).is_garbage
+
+
+def test_judge_cid_runs_garbage():
+    text = " ".join(f"(cid:{code})" for code in range(40, 90))
+    verdict = judge_text(text)
+    assert verdict.cid_runs == 50
+    assert verdict.is_garbage
+
+
+def test_judge_remapped_font_garbage():
+    text = (
+        "Agaaaaa: AAAA AAA/Aaabaaab 7728-AA-2076 AabaaAA aambaa 6618-647173-54 "
+        "Aab 3123 Aababbaa Aaga 09 ab 101 Aaaabaa 8.8 Aaaaagaaabab Aababaabbab "
+        "Amaabmaab Aabba7 Aabababa ab Aaaaaamaaba AAAAA Aaaaaabag Ababg Aaaabmaab"
+    )
+    verdict = judge_text(text)
+    assert verdict.is_garbage
+    assert verdict.repeat_char_runs >= 5
+
+
+def test_judge_misread_utf16_garbage():
+    misread = "Multicolor Black Pure Magenta Cyan Yellow".encode("utf-16-le")
+    text = misread.decode("utf-16-be")
+    verdict = judge_text(text)
+    assert verdict.misread_utf16_share > 0.9
+    assert verdict.is_garbage
+
+
+def test_judge_real_chinese_clean():
+    text = "计算机科学与技术本科项目描述负责四川省甘孜州丹巴磨子电站引水隧洞"
+    verdict = judge_text(text)
+    assert verdict.misread_utf16_share < 0.5
+    assert not verdict.is_garbage
+
+
+def test_judge_replacement_chars_garbage():
+    assert judge_text("abc \ufffd\ufffd\ufffd\ufffd\ufffd def \ufffd\ufffd").is_garbage
+
+
+def test_judge_low_ocr_confidence_garbage():
+    text = "POS RMAD SEMA EK MHI POM RWSRSA MSD FR TSHR AR BRWOAA SSCA AMS INHAF"
+    assert not judge_text(text).is_garbage
+    assert judge_text(text, ocr_confidence=22.0).is_garbage
+
+
+def test_judge_repeated_phrase_clean():
+    assert not judge_text("Hello world " * 30).is_garbage
+
+
+def test_judge_empty_text():
+    verdict = judge_text("   \n ")
+    assert verdict.word_count == 0
+    assert not verdict.is_garbage
+
+
+def test_dedupe_doubled_chars():
+    fixed, changed = dedupe_doubled_chars("HHeelllloo  wwoorrlldd\nTToottaall  1122")
+    assert changed
+    assert fixed == "Hello world\nTotal 12"
+
+
+def test_dedupe_leaves_normal_text():
+    text = "Balloon committee, bookkeeper.\nAll good"
+    assert dedupe_doubled_chars(text) == (text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (ENGLISH, "en"),
+        (
+            "Le fournisseur livre les marchandises au client dans les trente jours "
+            "suivant la date de la commande. Le paiement est dû à réception.",
+            "fr",
+        ),
+        (
+            "Der Lieferant liefert die Ware an den Kunden innerhalb von dreißig "
+            "Tagen nach dem Bestelldatum. Die Zahlung ist bei Erhalt fällig.",
+            "de",
+        ),
+        (
+            "De leverancier levert de goederen aan de klant binnen dertig dagen "
+            "na de besteldatum. De betaling is verschuldigd bij ontvangst.",
+            "nl",
+        ),
+        (
+            "Dostawca dostarcza towar do klienta w ciągu trzydziestu dni od daty "
+            "zamówienia. Płatność jest należna po otrzymaniu faktury, która jest "
+            "wystawiona przez firmę.",
+            "pl",
+        ),
+        (
+            "El proveedor entrega las mercancías al cliente dentro de los treinta "
+            "días siguientes a la fecha del pedido. El pago se realiza con la factura.",
+            "es",
+        ),
+        (
+            "Il fornitore consegna la merce al cliente entro trenta giorni dalla "
+            "data dell'ordine. Il pagamento è dovuto alla ricezione della fattura.",
+            "it",
+        ),
+        ("计算机科学与技术本科项目描述负责四川省甘孜州", "zh"),
+    ],
+)
+def test_detect_language(text, code):
+    assert detect_language(text) == code
+
+
+@pytest.mark.parametrize("text", ["", "12345 67890", "Invoice", "ACME GmbH 4711"])
+def test_detect_language_unsure(text):
+    assert detect_language(text) is None

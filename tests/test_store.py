@@ -1,0 +1,452 @@
+"""Tests of the DuckDB store on real database files under tmp_path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pytest
+
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    DocumentResult,
+    Evidence,
+    Fact,
+    QualityIssue,
+    QualityResult,
+)
+from docflow.core.store import (
+    SCHEMA_VERSION,
+    FileStat,
+    ResultWriter,
+    Store,
+    display_path,
+)
+from docflow.errors import StoreError, UsageError
+
+
+def make_result(
+    path: str,
+    content_hash: str,
+    *,
+    status: str = "ok",
+    category: str | None = "invoice",
+    confidence: float = 0.9,
+    model: str = "m1",
+    quality: float | None = 80.0,
+    review: str = "approved",
+) -> DocumentResult:
+    classification = None
+    if category is not None and status == "ok":
+        classification = ClassificationResult(
+            category=category,
+            confidence=confidence,
+            keywords=["total", "due"],
+            evidence=[Evidence(term="total", weight=0.4, source="model")],
+            facts=[
+                Fact(
+                    kind="total",
+                    value="€12.00",
+                    normalized="12.00",
+                    currency="EUR",
+                    page=1,
+                    start=10,
+                    end=16,
+                )
+            ],
+            metadata=ClassificationMetadata(model_version=model, pages=1),
+        )
+    quality_result = None
+    if quality is not None and status == "ok":
+        quality_result = QualityResult(
+            overall_score=quality,
+            readability_score=70.0,
+            structure_score=60.0,
+            content_quality_score=90.0,
+            issues=[QualityIssue(code="empty_page", message="page 2 is empty", page=2)],
+            recommendations=["rescan page 2"],
+            metrics={"words": 120},
+        )
+    return DocumentResult(
+        path=path,
+        status=status,
+        error=None if status == "ok" else f"{path}: failed",
+        content_hash=content_hash if status != "unreadable" else None,
+        size=100,
+        detected_type="pdf",
+        pages=2,
+        classification=classification,
+        quality=quality_result,
+        review_status=review if status == "ok" else None,
+        duration_ms=15.0,
+        warnings=["font without unicode map"],
+    )
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "db" / "docflow.duckdb", lock_timeout=30.0)
+
+
+def write(store: Store, *results: DocumentResult, fingerprint: str = "fp") -> None:
+    with ResultWriter(store, fingerprint=fingerprint, flush_rows=1000) as writer:
+        for result in results:
+            writer.add(result, stat=FileStat(result.path, result.size or 0, 7))
+
+
+def count(store: Store, sql: str) -> int:
+    connection = duckdb.connect(str(store.path), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()[0][0]
+    finally:
+        connection.close()
+
+
+def test_schema_created_with_version(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    assert count(store, "SELECT max(version) FROM schema_info") == SCHEMA_VERSION
+
+
+def test_schema_newer_version_rejected(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    connection = duckdb.connect(str(store.path))
+    connection.execute("INSERT INTO schema_info VALUES (999, now()::TIMESTAMP)")
+    connection.close()
+    with pytest.raises(StoreError, match="newer than this docflow"):
+        Store(store.path).results()
+
+
+def test_roundtrip_keeps_every_field(store):
+    original = make_result("/d/a.pdf", "h1")
+    write(store, original)
+    stored = store.document("/d/a.pdf")
+    assert stored.result.model_dump(exclude={"cached"}) == original.model_dump(
+        exclude={"cached"}
+    )
+
+
+def test_rewrite_leaves_one_current_row(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    write(store, make_result("/d/a.pdf", "h2"))
+    write(store, make_result("/d/a.pdf", "h2"), make_result("/d/a.pdf", "h3"))
+    assert count(store, "SELECT count(*) FROM documents WHERE is_current") == 1
+    assert store.document("/d/a.pdf").result.content_hash == "h3"
+
+
+def test_facts_table_filled(store):
+    write(store, make_result("/d/a.pdf", "h1"), make_result("/d/b.pdf", "h2"))
+    assert count(store, "SELECT count(*) FROM facts WHERE kind = 'total'") == 2
+
+
+def test_lookup_hashes_matches_size_and_mtime(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    assert store.lookup_hashes([FileStat("/d/a.pdf", 100, 7)]) == {"/d/a.pdf": "h1"}
+    assert store.lookup_hashes([FileStat("/d/a.pdf", 100, 8)]) == {}
+    assert store.lookup_hashes([FileStat("/d/a.pdf", 101, 7)]) == {}
+
+
+def test_lookup_hashes_without_database(store):
+    assert store.lookup_hashes([FileStat("/d/a.pdf", 100, 7)]) == {}
+    assert not store.exists()
+
+
+def lookup(store: Store, hashes: dict, **kwargs):
+    options = {
+        "fingerprint": "fp",
+        "model_version": "m1",
+        "classify": True,
+        "quality": True,
+    }
+    options.update(kwargs)
+    return store.lookup_results(hashes, **options)
+
+
+def test_cache_hit_same_path(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    hit = lookup(store, {"/d/a.pdf": "h1"})["/d/a.pdf"]
+    assert hit.result.cached
+    assert not hit.needs_write
+    assert hit.result.classification.category == "invoice"
+
+
+def test_cache_hit_other_path_needs_write(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    hit = lookup(store, {"/d/copy.pdf": "h1"})["/d/copy.pdf"]
+    assert hit.needs_write
+    assert hit.result.path == "/d/copy.pdf"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"fingerprint": "other"},
+        {"model_version": "m2"},
+    ],
+    ids=["fingerprint", "model-version"],
+)
+def test_cache_miss_on_changed_settings(store, change):
+    write(store, make_result("/d/a.pdf", "h1"))
+    assert lookup(store, {"/d/a.pdf": "h1"}, **change) == {}
+
+
+def test_cache_miss_when_quality_missing(store):
+    write(store, make_result("/d/a.pdf", "h1", quality=None))
+    assert lookup(store, {"/d/a.pdf": "h1"}) == {}
+    assert lookup(store, {"/d/a.pdf": "h1"}, quality=False) != {}
+
+
+def test_cache_classification_not_needed_for_quality(store):
+    write(store, make_result("/d/a.pdf", "h1", category=None))
+    hits = lookup(store, {"/d/a.pdf": "h1"}, classify=False, model_version=None)
+    assert "/d/a.pdf" in hits
+
+
+@pytest.mark.parametrize(
+    ("status", "reused"),
+    [
+        ("corrupt", True),
+        ("empty", True),
+        ("timeout", False),
+        ("crashed", False),
+        ("password_required", False),
+        ("ocr_unavailable", False),
+    ],
+)
+def test_cache_reuses_only_stable_statuses(store, status, reused):
+    write(store, make_result("/d/a.pdf", "h1", status=status))
+    assert ("/d/a.pdf" in lookup(store, {"/d/a.pdf": "h1"})) is reused
+
+
+def test_results_filters(store):
+    write(
+        store,
+        make_result("/d/a.pdf", "h1", category="invoice"),
+        make_result("/d/b.pdf", "h2", category="contract"),
+        make_result("/d/c.pdf", "h3", status="corrupt"),
+        make_result("/d/d.pdf", "h4", category="unknown", confidence=0.3),
+    )
+    assert {s.result.path for s in store.results(category="invoice")} == {"/d/a.pdf"}
+    assert {s.result.path for s in store.results(status="corrupt")} == {"/d/c.pdf"}
+    assert {s.result.path for s in store.results(review=True)} == {"/d/d.pdf"}
+    assert len(store.results()) == 4
+    assert len(store.results(limit=2)) == 2
+
+
+def test_results_date_range(tmp_path):
+    moments = iter([datetime(2026, 1, 1, 12), datetime(2026, 3, 1, 12)] * 10)
+    store = Store(tmp_path / "x.duckdb", clock=lambda: next(moments))
+    with ResultWriter(store, fingerprint="fp", clock=lambda: datetime(2026, 1, 1)) as w:
+        w.add(make_result("/d/old.pdf", "h1"))
+    with ResultWriter(store, fingerprint="fp", clock=lambda: datetime(2026, 3, 1)) as w:
+        w.add(make_result("/d/new.pdf", "h2"))
+    since = store.results(since=datetime(2026, 2, 1))
+    until = store.results(until=datetime(2026, 2, 1))
+    assert [s.result.path for s in since] == ["/d/new.pdf"]
+    assert [s.result.path for s in until] == ["/d/old.pdf"]
+
+
+def test_label_removes_from_review_queue(store):
+    write(store, make_result("/d/d.pdf", "h4", category="unknown", confidence=0.3))
+    assert len(store.review_queue()) == 1
+    correction = store.add_label("/d/d.pdf", "receipt", "alice")
+    assert correction.category == "receipt"
+    assert correction.content_hash == "h4"
+    assert store.review_queue() == []
+
+
+def test_label_by_id_newest_wins(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    document_id = store.document("/d/a.pdf").id
+    store.add_label(str(document_id), "receipt", "alice")
+    store.add_label(str(document_id), "invoice", "bob")
+    corrections = store.corrections()
+    assert [(c.path, c.category, c.labeled_by) for c in corrections] == [
+        ("/d/a.pdf", "invoice", "bob")
+    ]
+
+
+def test_label_unknown_category_rejected(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    with pytest.raises(UsageError, match="unknown category 'nonsense'"):
+        store.add_label("/d/a.pdf", "nonsense", "alice")
+
+
+def test_document_not_found(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    with pytest.raises(UsageError, match="no stored document"):
+        store.document("/d/missing.pdf")
+    with pytest.raises(UsageError, match="no stored document"):
+        store.document("12345")
+
+
+def test_stats_counts(store):
+    write(
+        store,
+        make_result("/d/a.pdf", "h1", category="invoice"),
+        make_result("/d/b.pdf", "h2", category="invoice"),
+        make_result("/d/c.pdf", "h3", status="corrupt"),
+    )
+    stats = store.stats()
+    assert stats["documents"] == 3
+    assert stats["errors"] == 1
+    assert stats["by_status"] == {"ok": 2, "corrupt": 1}
+    assert stats["by_category"] == {"invoice": 2}
+    assert stats["latency_ms"]["p50"] == pytest.approx(15.0)
+
+
+def test_run_progress_and_finish(store):
+    run_id = store.start_run("process", {"paths": ["/d"]}, total=2)
+    with ResultWriter(store, fingerprint="fp", run_id=run_id) as writer:
+        writer.add(make_result("/d/a.pdf", "h1"))
+        writer.add(make_result("/d/b.pdf", "h2"), cache_hit=True, store=False)
+    run = store.runs()[0]
+    assert run.status == "running"
+    assert run.done == 2
+    assert run.cache_hits == 1
+    store.finish_run(
+        run_id, status="finished", done=2, cache_hits=1, status_counts={"ok": 2}
+    )
+    assert store.runs()[0].status == "finished"
+    assert count(store, "SELECT count(*) FROM documents") == 1
+
+
+def test_dead_run_marked_interrupted(store):
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(finished.stdout)
+    run_id = store.start_run("process", {}, total=5)
+    connection = duckdb.connect(str(store.path))
+    connection.execute("UPDATE runs SET pid = ? WHERE id = ?", [dead_pid, run_id])
+    connection.close()
+    store.start_run("process", {}, total=5)
+    statuses = {run.id: run.status for run in store.runs()}
+    assert statuses[run_id] == "interrupted"
+
+
+def wait_for_rows(store: Store, expected: int) -> int:
+    """Poll the database until it holds ``expected`` documents, for at most 20 s."""
+    deadline = time.monotonic() + 20
+    rows = -1
+    while time.monotonic() < deadline:
+        rows = len(store.results()) if store.exists() else 0
+        if rows >= expected:
+            break
+        time.sleep(0.05)
+    return rows
+
+
+def test_writer_flushes_when_batch_full(store):
+    with ResultWriter(store, fingerprint="fp", flush_rows=10, flush_seconds=600) as w:
+        for index in range(10):
+            w.add(make_result(f"/d/{index}.pdf", f"h{index}"))
+        assert wait_for_rows(store, 10) == 10
+        w.add(make_result("/d/last.pdf", "h-last"))
+    assert count(store, "SELECT count(*) FROM documents") == 11
+
+
+def test_writer_flushes_after_interval(store):
+    with ResultWriter(store, fingerprint="fp", flush_rows=1000, flush_seconds=0.1) as w:
+        w.add(make_result("/d/a.pdf", "h1"))
+        assert wait_for_rows(store, 1) == 1
+
+
+def test_writer_reports_store_error(tmp_path):
+    folder = tmp_path / "not-a-database"
+    folder.mkdir()
+    writer = ResultWriter(Store(folder), fingerprint="fp")
+    writer.add(make_result("/d/a.pdf", "h1"))
+    with pytest.raises(StoreError, match="cannot open the database"):
+        writer.close()
+
+
+def test_touch_updates_stat_only(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    with ResultWriter(store, fingerprint="fp") as writer:
+        writer.touch(FileStat("/d/a.pdf", 100, 99), "h1")
+    assert store.lookup_hashes([FileStat("/d/a.pdf", 100, 99)]) == {"/d/a.pdf": "h1"}
+    assert count(store, "SELECT count(*) FROM documents") == 1
+
+
+def test_invalid_utf8_path_stored(store):
+    raw = os.fsdecode(b"/d/caf\xe9.pdf")
+    write(store, make_result(raw, "h1"))
+    assert store.results()[0].result.path == "/d/caf\\xe9.pdf"
+    assert display_path(raw) == "/d/caf\\xe9.pdf"
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import fcntl, sys, time
+    handle = open(sys.argv[1], "a+")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    handle.seek(0)
+    handle.truncate()
+    handle.write("pid 4242 (test holder)")
+    handle.flush()
+    print("locked", flush=True)
+    sys.stdin.read()
+    """
+)
+
+
+def test_lock_timeout_names_holder(store, caplog):
+    write(store, make_result("/d/a.pdf", "h1"))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store.lock.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        waiting = Store(store.path, lock_notice_seconds=0.05, lock_timeout=0.3)
+        with pytest.raises(StoreError, match="still locked by pid 4242"):
+            waiting.results()
+        assert "waiting for the database lock" in caplog.text
+    finally:
+        holder.communicate("")
+    assert len(Store(store.path, lock_timeout=5).results()) == 1
+
+
+def test_lock_wait_then_proceeds(store, caplog):
+    write(store, make_result("/d/a.pdf", "h1"))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store.lock.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    waiting = Store(store.path, lock_notice_seconds=0.05, lock_timeout=60)
+    writer = threading.Thread(
+        target=write, args=(waiting, make_result("/d/b.pdf", "h2"))
+    )
+    writer.start()
+    deadline = time.monotonic() + 20
+    while "waiting for the database lock" not in caplog.text:
+        assert time.monotonic() < deadline, "the writer never waited for the lock"
+        time.sleep(0.02)
+    holder.communicate("")
+    writer.join(30)
+    assert not writer.is_alive()
+    assert len(waiting.results()) == 2
+
+
+def test_clock_timestamps_are_utc_naive(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    stored = store.results()[0]
+    assert stored.processed_at.tzinfo is None
+    assert abs(
+        datetime.now(UTC).replace(tzinfo=None) - stored.processed_at
+    ) < timedelta(hours=1)

@@ -66,10 +66,19 @@ def test_clean_contract_metrics(clean_result: QualityResult) -> None:
 
 def test_whitespace_file_is_empty_document(settings: Settings) -> None:
     result = analyze_quality(build_text_document(WHITESPACE_ONLY), settings)
-    assert issue_codes(result) == {"empty_document"}
+    assert issue_codes(result) == {"empty_document", "empty_page"}
     assert result.overall_score == 0.0
-    assert result.issues[0].severity == "error"
+    assert result.issues[-1].code == "empty_document"
+    assert result.issues[-1].severity == "error"
     assert "OCR" in result.recommendations[0]
+
+
+def test_document_without_pages_is_empty(settings: Settings) -> None:
+    document = ExtractedDocument(path="zero.pdf", detected_type="pdf")
+    result = analyze_quality(document, settings)
+    assert issue_codes(result) == {"empty_document"}
+    assert "no pages" in result.issues[0].message
+    assert result.overall_score == 0.0
 
 
 def test_war_and_peace_is_sampled(settings: Settings) -> None:
@@ -139,7 +148,7 @@ TRIGGERS = {
 }
 
 # Codes that a trigger document raises besides its own.
-ALSO_RAISED = {"ocr_truncated": {"no_text_layer"}}
+ALSO_RAISED = {"ocr_truncated": {"no_text_layer"}, "empty_document": {"empty_page"}}
 
 CLEAN_DOCUMENTS = [CLEAN_MARKDOWN, MINUTES, WAR_AND_PEACE]
 

@@ -276,3 +276,19 @@ def test_syllables_from_hyphenation_points() -> None:
     assert readability.count_word_syllables("information", "en") == 4
     assert readability.count_word_syllables("lesbarkeit", "de") == 3
     assert readability.count_word_syllables("xyzzy", "tlh") == 1
+
+
+def test_quality_import_stays_light() -> None:
+    code = (
+        "import sys, docflow.core.quality; "
+        "print(sorted(m for m in ('pyphen', 'textstat', 'nltk', 'scipy') "
+        "if m in sys.modules))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert completed.stdout.strip() == "[]"

@@ -209,9 +209,6 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
         ocr_share=round(ocr_pages / page_count, 3) if page_count else 0.0,
     )
 
-    # An empty document gets one empty_document issue, not one per page.
-    if findings.empty_document:
-        problems["empty_page"] = []
     for code, entries in problems.items():
         findings.add_page_issues(code, entries)
         findings.page_problems[code] = len(entries)
@@ -236,11 +233,11 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
     findings.metrics["extension_mismatch"] = document.extension_mismatch
     findings.metrics["detected_type"] = document.detected_type
     if findings.empty_document:
-        findings.add(
-            "empty_document",
-            f"No text was found in {len(document.pages)} page(s).",
-            ISSUES["empty_document"].advice,
+        pages = len(document.pages)
+        found = (
+            f"No text was found in {pages} page(s)." if pages else "It has no pages."
         )
+        findings.add("empty_document", found, ISSUES["empty_document"].advice)
     elif total_chars < config.min_document_chars:
         findings.add(
             "near_empty_document",

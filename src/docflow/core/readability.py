@@ -16,8 +16,9 @@ Differences from textstat 0.7.13, on purpose:
   cmudict, so English counts differ slightly from textstat with cmudict.
 - Sentences also end at blank lines and before Markdown block markers (``#``,
   ``-``, ``*``, ``+``, ``|``, ``>``, ``1.``), so headings and list items
-  without a full stop do not merge into one long "sentence". On prose the
-  count equals textstat's.
+  without a full stop do not merge into one long "sentence". On prose whose
+  paragraphs end with a full stop the count equals textstat's (on War and
+  Peace, with its untitled chapter headings, it is within 2%).
 - Long texts are sampled: only the first ``max_words`` words are analysed.
 """
 

@@ -155,6 +155,10 @@ class RouteRule(_Section):
     min_quality: float | None = None
     max_quality: float | None = None
     name: str | None = Field(default=None, description="glob on the file name")
+    facts: dict[str, str] = Field(
+        default_factory=dict,
+        description="fact kind -> glob on its value; '*' only requires the fact",
+    )
 
 
 class WatchSettings(_Section):
@@ -170,6 +174,24 @@ class WatchSettings(_Section):
     review_confidence: float = Field(default=0.6, ge=0.0, le=1.0)
     routes: list[RouteRule] = Field(default_factory=list)
     retry_max_seconds: float = Field(default=300.0, gt=0)
+    settle_seconds: float = Field(
+        default=0.25,
+        ge=0.0,
+        description="seconds a file must stay closed after its first write before "
+        "it is read; a reopen in that time makes it wait stable_seconds instead",
+    )
+    rescan_seconds: float = Field(
+        default=300.0, ge=0.0, description="full rescan of the inboxes; 0 disables"
+    )
+    status_seconds: float = Field(
+        default=60.0, ge=0.0, description="status line interval on stderr; 0 disables"
+    )
+    max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="a file whose processing was interrupted this many times "
+        "goes to quarantine",
+    )
 
 
 class Settings(_Section):

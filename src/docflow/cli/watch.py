@@ -1,0 +1,210 @@
+"""``docflow watch``: run the inbox daemon, or show its state with ``--status``.
+
+Only typer and the shared option declarations are imported here; watchdog,
+DuckDB and the daemon load when the command runs, so ``docflow --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from docflow.cli._app import options_for
+from docflow.cli._errors import guard
+from docflow.cli._options import (
+    DbOption,
+    QuietOption,
+    VerboseOption,
+    WorkersOption,
+)
+from docflow.errors import UsageError
+
+if TYPE_CHECKING:
+    from docflow.core.config import Settings
+    from docflow.watch.state import WatchStatus
+
+__all__ = ["register", "watch_command"]
+
+_LOG_FORMATS = ("text", "json")
+
+
+def watch_command(
+    ctx: typer.Context,
+    inboxes: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="INBOX...",
+            help="Folders to watch, added to watch.inboxes from docflow.toml.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder that receives processed/, review/, quarantine/ and "
+            "duplicates/ (default: watch.output_dir, 'routed').",
+        ),
+    ] = None,
+    recursive: Annotated[
+        bool | None,
+        typer.Option(
+            "--recursive/--no-recursive",
+            help="Also take files from subfolders of the inboxes (default: on).",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="PATTERN",
+            help="Glob of file or folder names never taken, added to watch.ignore; "
+            "repeat for more.",
+        ),
+    ] = None,
+    poll: Annotated[
+        float | None,
+        typer.Option(
+            "--poll",
+            min=0.0,
+            metavar="SECONDS",
+            help="Poll the inboxes every SECONDS instead of using inotify (for "
+            "network shares); a file is then ready after watch.stable_seconds "
+            "without change. 0 uses inotify.",
+        ),
+    ] = None,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Process the files already in the inboxes, then exit (for cron).",
+        ),
+    ] = False,
+    status: Annotated[
+        bool,
+        typer.Option(
+            "--status",
+            help="Print the files by state and the queue from the database, then "
+            "exit; works while a daemon runs.",
+        ),
+    ] = False,
+    log_format: Annotated[
+        str,
+        typer.Option(
+            "--log-format",
+            metavar="text|json",
+            help="Log lines on stderr as text or as JSON Lines.",
+        ),
+    ] = "text",
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            "--in-process",
+            help="Process documents in threads of this process instead of the "
+            "docflow MCP servers.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    workers: WorkersOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Watch inbox folders, process each complete file once and route it.
+
+    Files go to OUTPUT/processed/<category>/, review/ (low confidence or
+    quality), quarantine/ (unreadable, with a <name>.error.json report) or
+    duplicates/. Every file's state is kept in the database, so a restart
+    after a crash finishes what was interrupted. SIGTERM or Ctrl-C finishes
+    the files in progress, then stops.
+    """
+    if log_format not in _LOG_FORMATS:
+        raise UsageError(f"invalid --log-format {log_format!r}; choose text or json")
+    options = options_for(ctx, db=db, workers=workers, verbose=verbose, quiet=quiet)
+    from docflow.watch.logs import configure_watch_logging
+
+    configure_watch_logging(log_format, options.verbose, options.quiet)
+    settings = options.settings()
+    _apply_flags(settings, inboxes, output, recursive, ignore, poll)
+    if status:
+        _print_status(settings)
+        raise typer.Exit(0)
+    code = _run_daemon(settings, once=once, in_process=in_process)
+    raise typer.Exit(int(code))
+
+
+def _apply_flags(
+    settings: Settings,
+    inboxes: list[str] | None,
+    output: str | None,
+    recursive: bool | None,
+    ignore: list[str] | None,
+    poll: float | None,
+) -> None:
+    watch = settings.watch
+    if inboxes:
+        watch.inboxes = [*watch.inboxes, *inboxes]
+    if output is not None:
+        watch.output_dir = output
+    if recursive is not None:
+        watch.recursive = recursive
+    if ignore:
+        watch.ignore = [*watch.ignore, *ignore]
+    if poll is not None:
+        watch.poll_seconds = poll
+
+
+def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
+    from docflow.watch import WatchDaemon, open_processor, store_saver
+
+    daemon = WatchDaemon(
+        settings,
+        open_processor(settings, in_process=in_process),
+        inboxes=settings.watch.inboxes,
+        output_dir=settings.watch.output_dir,
+        once=once,
+        save_results=store_saver(settings),
+    )
+    return asyncio.run(daemon.run())
+
+
+def _print_status(settings: Settings) -> None:
+    from docflow.watch.state import StateStore
+
+    status = StateStore(
+        settings.store.database,
+        lock_timeout=settings.store.lock_timeout,
+        lock_notice_seconds=settings.store.lock_notice_seconds,
+    ).read_status()
+    if sys.stdout.isatty():
+        typer.echo(_format_status(status))
+    else:
+        typer.echo(json.dumps(status.as_dict(), ensure_ascii=False))
+
+
+def _format_status(status: WatchStatus) -> str:
+    lines = ["files by state:"]
+    states: dict[str, Any] = status.counts or {"(none yet)": 0}
+    lines += [f"  {state:<12} {count}" for state, count in states.items()]
+    if status.routes:
+        lines.append("done by route:")
+        lines += [f"  {route:<12} {count}" for route, count in status.routes.items()]
+    lines.append(f"queue ({len(status.queued)} shown):")
+    lines += [f"  {path}" for path in status.queued] or ["  (empty)"]
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``docflow watch`` to the docflow application."""
+    app.command(
+        "watch",
+        epilog="Examples: docflow watch inbox/  |  docflow watch --once inbox/  |  "
+        "docflow watch --poll 5 /mnt/share/scans  |  docflow watch --status",
+    )(guard(watch_command))

@@ -1,0 +1,721 @@
+"""The watch daemon: inbox events in, routed files and stored results out.
+
+One asyncio loop runs three kinds of work:
+
+- the main loop turns watchdog events into readiness (``readiness``), records
+  newly seen files, admits ready files (hash, duplicate check, ``processing``
+  row) and starts a processing task for them;
+- processing tasks hand paths to the warm engine (``processor``), which
+  reports each result as soon as it is ready;
+- the router task routes, moves and stores the results in batches
+  (``finisher``), in a worker thread, one batch at a time.
+
+On start the daemon finishes what a previous run left half done (rows in
+``processing``, ``moving`` or ``failed``) and rescans the inboxes, so files
+that arrived while it was down are taken too. SIGTERM and Ctrl-C stop the
+admission of new files, let the files being processed finish and route
+them, then stop. At most one daemon uses a database at a time, enforced with
+an ``flock`` on ``<database>.watch.lock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import signal
+import time
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.models import DocumentResult, Status
+from docflow.errors import ExitCode, UsageError
+from docflow.watch.finisher import Finisher, Outcome, Pending, ResultSaver
+from docflow.watch.observe import InboxFilter, start_observer
+from docflow.watch.readiness import FileSnapshot, ReadinessTracker, snapshot_of
+from docflow.watch.routing import Route, check_templates
+from docflow.watch.state import StateStore
+
+if TYPE_CHECKING:
+    from docflow.core.config import Settings
+    from docflow.watch.processor import Processor
+
+__all__ = ["WatchDaemon"]
+
+log = logging.getLogger(__name__)
+
+# Files in processing at once, per worker: enough to keep every server busy
+# while a batch is routed, few enough that a stop finishes within seconds.
+_INFLIGHT_PER_WORKER = 4
+
+
+class WatchDaemon:
+    """Watch inboxes and route every complete file exactly once."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        processor: Processor,
+        *,
+        inboxes: Sequence[str | Path],
+        output_dir: str | Path,
+        once: bool = False,
+        save_results: ResultSaver | None = None,
+    ) -> None:
+        self.settings = settings
+        self.watch = settings.watch
+        self.processor = processor
+        self.once = once
+        self.inboxes = tuple(Path(inbox).resolve() for inbox in inboxes)
+        self.output_dir = Path(output_dir).resolve()
+        self._check_folders()
+        check_templates(self.watch)
+        database = Path(settings.store.database).resolve()
+        self.state = StateStore(
+            database,
+            lock_timeout=getattr(settings.store, "lock_timeout", 600.0),
+            lock_notice_seconds=getattr(settings.store, "lock_notice_seconds", 5.0),
+        )
+        self.filter = InboxFilter(
+            self.inboxes,
+            tuple(self.watch.ignore),
+            excluded=(self.output_dir, Path(settings.store.cache_dir).resolve()),
+            excluded_files=(str(database),),
+            recursive=self.watch.recursive,
+        )
+        self.finisher = Finisher(self.state, settings, self.output_dir, save_results)
+        self.tracker = ReadinessTracker(
+            self.watch.stable_seconds,
+            self.watch.settle_seconds,
+            events=self.watch.poll_seconds == 0,
+            wall_clock=time.time,
+        )
+        self.counts: Counter[str] = Counter()
+        self._inflight: dict[str, Pending] = {}
+        self._inflight_hashes: dict[str, str] = {}
+        self._ready: deque[str] = deque()
+        self._unrecorded: set[str] = set()
+        self._vanished: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._finisher_lock = asyncio.Lock()
+        self._results: asyncio.Queue[tuple[Pending, DocumentResult] | None]
+        self._wakeup: asyncio.Event
+        self._stop: asyncio.Event
+        self._failure: BaseException | None = None
+        self._interrupted = False
+
+    def _check_folders(self) -> None:
+        if not self.inboxes:
+            raise UsageError(
+                "no inbox to watch: give folders to docflow watch or set "
+                "watch.inboxes in docflow.toml"
+            )
+        for inbox in self.inboxes:
+            if not inbox.is_dir():
+                raise UsageError(
+                    f"inbox {str(inbox)!r} is not a folder; create it first"
+                )
+            if inbox == self.output_dir or inbox.is_relative_to(self.output_dir):
+                raise UsageError(
+                    f"inbox {str(inbox)!r} lies inside the output folder "
+                    f"{str(self.output_dir)!r}; choose another --output"
+                )
+
+    # -- lifecycle ------------------------------------------------------------
+
+    async def run(self) -> ExitCode:
+        """Run until stopped (or, with ``once``, until the inboxes are empty)."""
+        from docflow.core.classify import model_version
+
+        # A missing model is a ModelError now, not a quarantined file each.
+        model_version(self.settings)
+        with self._exclusive_daemon_lock():
+            self._results = asyncio.Queue()
+            self._wakeup = asyncio.Event()
+            self._stop = asyncio.Event()
+            await asyncio.to_thread(self._recover)
+            with self._signal_handlers():
+                async with self.processor:
+                    await self._serve()
+        if self._failure is not None:
+            raise self._failure
+        log.info(
+            "watch stopped: %s",
+            _describe_counts(self.counts),
+            extra={"event": "stopped", **self.counts},
+        )
+        if self._interrupted:
+            return ExitCode.INTERRUPTED
+        if self.finisher.retry_at:
+            return ExitCode.DOCUMENTS_FAILED
+        return ExitCode.OK
+
+    def request_stop(self) -> None:
+        """Stop admitting files; the run ends once the files in progress are routed."""
+        if not self._stop.is_set():
+            log.info(
+                "stopping after the files in progress", extra={"event": "stopping"}
+            )
+        self._interrupted = True
+        self._stop.set()
+        self._wakeup.set()
+
+    async def _serve(self) -> None:
+        observer = None
+        if not self.once:
+            loop = asyncio.get_running_loop()
+
+            def on_event(kind: str, path: str, destination: str) -> None:
+                loop.call_soon_threadsafe(self._on_event, kind, path, destination)
+
+            observer = start_observer(
+                self.inboxes,
+                recursive=self.watch.recursive,
+                poll_seconds=self.watch.poll_seconds,
+                on_event=on_event,
+            )
+        mode = (
+            f"polling every {self.watch.poll_seconds:g} s"
+            if (self.watch.poll_seconds)
+            else "inotify"
+        )
+        log.info(
+            "watching %s (%s), routing to %s",
+            ", ".join(map(str, self.inboxes)),
+            "once" if self.once else mode,
+            self.output_dir,
+            extra={"event": "started"},
+        )
+        router = asyncio.create_task(self._route_results(), name="docflow-router")
+        try:
+            self._rescan()
+            await self._main_loop()
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+        finally:
+            if observer is not None:
+                observer.stop()
+                await asyncio.to_thread(observer.join, 5.0)
+            await self._results.put(None)
+            await router
+
+    @contextlib.contextmanager
+    def _exclusive_daemon_lock(self) -> Iterator[None]:
+        path = self.state.database.with_name(self.state.database.name + ".watch.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(descriptor, 64, 0).decode(errors="replace").strip()
+                raise UsageError(
+                    f"another docflow watch ({holder or 'unknown pid'}) is using the "
+                    f"database {str(self.state.database)!r}; stop it first or give "
+                    "this one another --db"
+                ) from None
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, f"pid {os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(descriptor)
+
+    @contextlib.contextmanager
+    def _signal_handlers(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        installed = []
+        for number in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.request_stop)
+                installed.append(number)
+        try:
+            yield
+        finally:
+            for number in installed:
+                loop.remove_signal_handler(number)
+
+    # -- recovery -----------------------------------------------------------------
+
+    def _recover(self) -> None:
+        """Finish or undo what a previous run left half done."""
+        with self.state.session() as session:
+            rows = session.rows_in(["seen", "processing", "moving", "failed"])
+        outcomes: Counter[str] = Counter()
+        for row in rows:
+            if row.state == "processing":
+                if row.attempts >= self.watch.max_attempts:
+                    outcome = self.finisher.quarantine_interrupted(row)
+                else:
+                    with self.state.session() as session:
+                        session.set_fields(row.id, state="seen")
+                    outcome = Outcome.CHANGED
+            elif row.state in ("moving", "failed"):
+                outcome = self.finisher.finish_row(row)
+            elif not os.path.lexists(row.path):
+                with self.state.session() as session:
+                    session.set_fields(row.id, state="removed", error="vanished")
+                outcome = Outcome.REMOVED
+            else:
+                continue
+            outcomes[str(outcome)] += 1
+        if outcomes:
+            log.info(
+                "recovered %d files left by the previous run: %s",
+                sum(outcomes.values()),
+                _describe_counts(outcomes),
+                extra={"event": "recovered", **outcomes},
+            )
+
+    # -- events ------------------------------------------------------------------
+
+    def _on_event(self, kind: str, path: str, destination: str) -> None:
+        now = time.monotonic()
+        if kind == "lost":
+            log.warning(
+                "file events were lost; rescanning the inboxes",
+                extra={"event": "rescan"},
+            )
+            self._rescan()
+        elif kind == "dir_moved":
+            self._forget_under(path)
+            if destination and self.filter.inbox_of(os.path.join(destination, "x")):
+                for found in self.filter.scan(Path(destination)):
+                    self._notice(found, now, moved_in=True)
+        elif kind == "moved":
+            if path:
+                self._forget(path)
+            if destination and self.filter.inbox_of(destination):
+                self._notice(destination, now, moved_in=True)
+        elif kind == "deleted":
+            self._forget(path)
+        elif self.filter.inbox_of(path):
+            self._notice(path, now, kind=kind)
+        self._wakeup.set()
+
+    def _notice(
+        self, path: str, now: float, *, kind: str = "found", moved_in: bool = False
+    ) -> None:
+        pending = self._inflight.get(path)
+        if pending is not None:
+            pending.changed = True  # the router reads it again after this result
+            return
+        if path in self._ready:
+            self._ready.remove(path)
+        if path not in self.tracker:
+            self._unrecorded.add(path)
+        if moved_in:
+            self.tracker.note_moved_in(path, now)
+        elif kind == "created":
+            self.tracker.note_created(path, now)
+        elif kind == "modified":
+            self.tracker.note_modified(path, now)
+        elif kind == "closed":
+            self.tracker.note_closed(path, now)
+        else:
+            self.tracker.note_found(path, now)
+
+    def _forget(self, path: str) -> None:
+        if path not in self.tracker and path not in self._ready:
+            return  # not waiting here: in processing, or the daemon's own move
+        log.info(
+            "file removed before it was processed: %s",
+            path,
+            extra={"event": "removed", "path": path},
+        )
+        self.counts["removed"] += 1
+        self.tracker.forget(path)
+        if path in self._ready:
+            self._ready.remove(path)
+        if path in self._unrecorded:
+            self._unrecorded.discard(path)
+        else:
+            self._vanished.add(path)
+
+    def _forget_under(self, folder: str) -> None:
+        prefix = folder.rstrip(os.sep) + os.sep
+        for path in self.tracker.pending() + list(self._ready):
+            if path.startswith(prefix):
+                self._forget(path)
+
+    def _rescan(self) -> None:
+        now = time.monotonic()
+        for path in self.filter.scan():
+            if (
+                path not in self.tracker
+                and path not in self._inflight
+                and (path not in self._ready)
+            ):
+                self._notice(path, now)
+
+    # -- main loop ---------------------------------------------------------------
+
+    async def _main_loop(self) -> None:
+        started = time.monotonic()
+        next_status = started + (self.watch.status_seconds or float("inf"))
+        next_rescan = started + (self.watch.rescan_seconds or float("inf"))
+        once_until = started + 2 * self.watch.stable_seconds + self.watch.settle_seconds
+        while not self._stop.is_set():
+            self._wakeup.clear()
+            await self._record_noticed()
+            now = time.monotonic()
+            ready, vanished, deadline = self.tracker.take_ready(now)
+            self._ready.extend(ready)
+            for path in vanished:
+                self._forget(path)
+            await self._record_vanished()
+            await self._admit()
+            await self._retry_due_moves()
+            now = time.monotonic()
+            if now >= next_status:
+                next_status = now + self.watch.status_seconds
+                await self._log_status()
+            if now >= next_rescan:
+                next_rescan = now + self.watch.rescan_seconds
+                self._rescan()
+            if self.once and self._finished_once(now, once_until):
+                return
+            await self._sleep_until(
+                [deadline, next_status, next_rescan, self._next_retry()]
+            )
+
+    def _finished_once(self, now: float, once_until: float) -> bool:
+        if self._inflight or self._ready or not self._results.empty():
+            return False
+        if len(self.tracker) and now < once_until:
+            return False
+        for path in self.tracker.pending():
+            log.warning(
+                "still being written, left for the next run: %s",
+                path,
+                extra={"event": "skipped", "path": path},
+            )
+        return True
+
+    async def _sleep_until(self, deadlines: Sequence[float | None]) -> None:
+        due = [value for value in deadlines if value is not None]
+        timeout = max(0.0, min(due) - time.monotonic()) if due else None
+        if self.once and timeout is None:
+            timeout = 0.5  # nothing scheduled: look again for finished work
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout)
+
+    def _capacity(self) -> int:
+        limit = _INFLIGHT_PER_WORKER * max(1, self.settings.worker_count)
+        return max(0, limit - len(self._inflight))
+
+    # -- recording ---------------------------------------------------------------
+
+    async def _record_noticed(self) -> None:
+        if not self._unrecorded:
+            return
+        paths = sorted(self._unrecorded)
+        self._unrecorded.clear()
+        ignored = await asyncio.to_thread(self._record_seen_rows, paths)
+        for path in ignored:
+            self.tracker.forget(path)
+
+    def _record_seen_rows(self, paths: Sequence[str]) -> list[str]:
+        """Record newly noticed files; return those another row already settles."""
+        ignored = []
+        with self.state.session() as session:
+            for path in paths:
+                snapshot = snapshot_of(path)
+                inbox = self.filter.inbox_of(path)
+                if snapshot is None or inbox is None:
+                    continue
+                last = session.last_row(path)
+                if last is not None and _settled_by(last, snapshot):
+                    ignored.append(path)
+                    continue
+                session.record_seen(path, str(inbox), snapshot)
+        return ignored
+
+    async def _record_vanished(self) -> None:
+        if not self._vanished:
+            return
+        paths = list(self._vanished)
+        self._vanished.clear()
+        await asyncio.to_thread(self._mark_removed, paths)
+
+    def _mark_removed(self, paths: Sequence[str]) -> None:
+        with self.state.session() as session:
+            for path in paths:
+                row = session.active_row(path)
+                if (
+                    row is not None
+                    and row.state == "seen"
+                    and not os.path.lexists(path)
+                ):
+                    session.set_fields(row.id, state="removed", error="vanished")
+
+    # -- admission ---------------------------------------------------------------
+
+    async def _admit(self) -> None:
+        capacity = self._capacity()
+        if not self._ready or not capacity or self._stop.is_set():
+            return
+        batch = [self._ready.popleft() for _ in range(min(capacity, len(self._ready)))]
+        checked = await asyncio.to_thread(self._hash_files, batch)
+        now = time.monotonic()
+        candidates: list[tuple[str, FileSnapshot, str]] = []
+        for path, snapshot, digest in checked:
+            if snapshot is None:
+                self._ready.append(path)  # so _forget logs and records it
+                self._forget(path)
+            elif digest is None:
+                self.tracker.note_changed_during_read(path, now)
+            else:
+                candidates.append((path, snapshot, digest))
+        if not candidates:
+            return
+        admitted = await asyncio.to_thread(self._claim, candidates)
+        to_process: list[Pending] = []
+        for pending, original in admitted:
+            self.counts["received"] += 1
+            log.info(
+                "received %s",
+                pending.path,
+                extra={"event": "received", "path": pending.path},
+            )
+            if not pending.snapshot.regular:
+                await self._quarantine_special(pending)
+            elif original is not None:
+                await self._handle_duplicate(pending, original)
+            else:
+                self._inflight[pending.path] = pending
+                self._inflight_hashes[pending.content_hash] = pending.path
+                to_process.append(pending)
+        if to_process:
+            task = asyncio.create_task(self._process(to_process))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _hash_files(
+        self, paths: Sequence[str]
+    ) -> list[tuple[str, FileSnapshot | None, str | None]]:
+        """Hash each file; the digest is None when the file changed meanwhile."""
+        from docflow.core.pipeline import hash_file
+
+        checked: list[tuple[str, FileSnapshot | None, str | None]] = []
+        for path in paths:
+            before = snapshot_of(path)
+            if before is None or not before.regular:
+                checked.append((path, before, "" if before else None))
+                continue
+            try:
+                digest, _ = hash_file(path)
+            except FileNotFoundError:
+                checked.append((path, None, None))
+                continue
+            except OSError:
+                digest = ""  # unreadable: processing reports the reason
+            after = snapshot_of(path)
+            checked.append((path, after, digest if after == before else None))
+        return checked
+
+    def _claim(
+        self, candidates: Sequence[tuple[str, FileSnapshot, str]]
+    ) -> list[tuple[Pending, str | None]]:
+        """Mark ready files ``processing``; return each with its original if a copy."""
+        admitted: list[tuple[Pending, str | None]] = []
+        received = datetime.now(UTC)
+        with self.state.session() as session:
+            for path, snapshot, digest in candidates:
+                inbox = self.filter.inbox_of(path)
+                last = session.last_row(path)
+                if inbox is None or (last is not None and _settled_by(last, snapshot)):
+                    continue
+                row = session.record_seen(path, str(inbox), snapshot)
+                if row.state in ("moving", "failed"):
+                    continue  # the move retry owns this file
+                original = None
+                if digest:
+                    found = session.find_original(digest)
+                    original = found.destination if found else None
+                    original = original or self._inflight_hashes.get(digest)
+                pending = Pending(row.id, path, str(inbox), snapshot, digest, received)
+                if original is None and snapshot.regular:
+                    session.set_fields(
+                        row.id,
+                        state="processing",
+                        attempts=row.attempts + 1,
+                        content_hash=digest or None,
+                    )
+                admitted.append((pending, original))
+        return admitted
+
+    async def _quarantine_special(self, pending: Pending) -> None:
+        result = DocumentResult(
+            path=pending.path,
+            status=Status.UNREADABLE,
+            error=f"{pending.path}: not a regular file (a link, folder, pipe or "
+            "device); only regular files are processed",
+        )
+        async with self._finisher_lock:
+            outcome = await asyncio.to_thread(
+                self.finisher.route_unread,
+                pending,
+                Route("quarantine", "quarantine"),
+                result,
+            )
+        self.counts[str(outcome)] += 1
+
+    async def _handle_duplicate(self, pending: Pending, original: str) -> None:
+        self.counts["duplicate"] += 1
+        async with self._finisher_lock:
+            if self.watch.duplicates == "skip":
+                await asyncio.to_thread(self.finisher.skip_duplicate, pending, original)
+                return
+            result = DocumentResult(
+                path=pending.path,
+                status=Status.OK,
+                content_hash=pending.content_hash,
+                size=pending.snapshot.size,
+                warnings=[f"same content as {original}"],
+            )
+            await asyncio.to_thread(
+                self.finisher.route_unread,
+                pending,
+                Route("duplicates", "duplicates"),
+                result,
+            )
+
+    # -- processing and routing ------------------------------------------------------
+
+    async def _process(self, batch: list[Pending]) -> None:
+        by_path = {pending.path: pending for pending in batch}
+        delivered: set[str] = set()
+
+        def on_result(result: DocumentResult) -> None:
+            pending = by_path.get(result.path)
+            if pending is not None and pending.path not in delivered:
+                delivered.add(pending.path)
+                self._results.put_nowait((pending, result))
+
+        try:
+            results = await self.processor.process(
+                [pending.path for pending in batch], on_result=on_result
+            )
+        except Exception as exc:
+            log.error(
+                "the processing engine failed: %s",
+                exc,
+                extra={"event": "error", "error": str(exc)},
+            )
+            abandoned = [p for p in batch if p.path not in delivered]
+            await asyncio.to_thread(self._release, abandoned)
+            for pending in abandoned:
+                self._inflight.pop(pending.path, None)
+            self._failure = exc
+            self.request_stop()
+            self._interrupted = False
+            return
+        for pending, result in zip(batch, results, strict=False):
+            if pending.path not in delivered:
+                delivered.add(pending.path)
+                self._results.put_nowait((pending, result))
+
+    def _release(self, batch: Sequence[Pending]) -> None:
+        """Put files whose processing was abandoned back to ``seen``."""
+        with self.state.session() as session:
+            for pending in batch:
+                session.set_fields(pending.row_id, state="seen")
+
+    async def _route_results(self) -> None:
+        while True:
+            item = await self._results.get()
+            if item is None:
+                return
+            items = [item]
+            while not self._results.empty():
+                extra = self._results.get_nowait()
+                if extra is None:
+                    self._results.put_nowait(None)
+                    break
+                items.append(extra)
+            async with self._finisher_lock:
+                outcomes = await asyncio.to_thread(self.finisher.route_results, items)
+            self._settle(outcomes)
+
+    def _settle(self, outcomes: Sequence[tuple[Pending, Outcome]]) -> None:
+        now = time.monotonic()
+        for pending, outcome in outcomes:
+            self._inflight.pop(pending.path, None)
+            self._inflight_hashes.pop(pending.content_hash, None)
+            self.counts[str(outcome)] += 1
+            if outcome is Outcome.CHANGED:
+                self.tracker.note_changed_during_read(pending.path, now)
+        self._wakeup.set()
+
+    # -- move retries ------------------------------------------------------------
+
+    def _next_retry(self) -> float | None:
+        if not self.finisher.retry_at:
+            return None
+        return time.monotonic() + max(
+            0.0, min(self.finisher.retry_at.values()) - time.time()
+        )
+
+    async def _retry_due_moves(self) -> None:
+        if self.once:
+            return  # the next run retries; a cron job should not wait for backoff
+        now = time.time()
+        due = [row_id for row_id, when in self.finisher.retry_at.items() if when <= now]
+        if not due:
+            return
+        async with self._finisher_lock:
+            outcomes = await asyncio.to_thread(self._retry_rows, due)
+        for path, outcome in outcomes:
+            self.counts[f"retry_{outcome}"] += 1
+            if outcome is Outcome.CHANGED:
+                self.tracker.note_changed_during_read(path, time.monotonic())
+
+    def _retry_rows(self, row_ids: Sequence[int]) -> list[tuple[str, Outcome]]:
+        outcomes = []
+        for row_id in row_ids:
+            with self.state.session() as session:
+                row = session.row(row_id)
+            if row is None or row.state not in ("moving", "failed"):
+                self.finisher.retry_at.pop(row_id, None)
+                continue
+            outcome = self.finisher.finish_row(row)
+            outcomes.append((row.path, outcome))
+        return outcomes
+
+    # -- status ------------------------------------------------------------------
+
+    async def _log_status(self) -> None:
+        status = await asyncio.to_thread(self.state.read_status, 0)
+        fields: dict[str, Any] = {
+            "event": "status",
+            "states": status.counts,
+            "waiting": len(self.tracker) + len(self._ready),
+            "processing": len(self._inflight),
+            "retrying": len(self.finisher.retry_at),
+        }
+        log.info(
+            "status: %s; waiting %d, processing %d, retrying %d",
+            _describe_counts(status.counts),
+            fields["waiting"],
+            fields["processing"],
+            fields["retrying"],
+            extra=fields,
+        )
+
+
+def _settled_by(row: Any, snapshot: FileSnapshot) -> bool:
+    """Return True when ``row`` already accounts for the file now at its path."""
+    if row.state in ("moving", "failed"):
+        return True
+    return row.state == "done" and row.route == "skipped" and row.matches(snapshot)
+
+
+def _describe_counts(counts: Any) -> str:
+    if not counts:
+        return "nothing yet"
+    return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))

@@ -1,0 +1,488 @@
+"""Route processed files, move them, store their results and mark them done.
+
+Every step that changes the file system is preceded by a committed row that
+says what is about to happen, so ``recover`` can finish or undo it after a
+crash:
+
+1. the row goes to ``moving`` with its route, destination and result;
+2. a quarantined file gets its ``<name>.error.json`` report;
+3. the file is moved (``docflow.watch.mover``, never overwriting);
+4. the result is written to the store under the destination path; the store
+   keeps one current result per path, so writing it again after a crash
+   between steps 4 and 5 replaces it rather than adding a second one;
+5. the row goes to ``done``.
+
+A move that fails leaves the file in the inbox and the row in ``failed`` with
+the time of the next attempt; retries back off from 1 s doubling up to
+``watch.retry_max_seconds``.
+
+Everything here blocks on disk and database I/O; the daemon calls it from a
+worker thread, one call at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.models import DocumentResult, Status
+from docflow.watch import mover
+from docflow.watch.readiness import FileSnapshot, snapshot_of
+from docflow.watch.routing import Route, choose_route
+
+if TYPE_CHECKING:
+    from docflow.core.config import Settings
+    from docflow.watch.state import FileRow, StateSession, StateStore
+
+__all__ = ["Finisher", "Outcome", "Pending", "ResultSaver"]
+
+log = logging.getLogger(__name__)
+
+#: Stores results (with the stat of each file as read); see ``store_saver``.
+ResultSaver = Callable[[Sequence[tuple[DocumentResult, FileSnapshot | None]]], None]
+
+_MAX_NAME_TRIES = 1000
+
+
+class Outcome(StrEnum):
+    """What became of a file handed to the finisher."""
+
+    DONE = "done"  # moved (or skipped as a duplicate) and recorded
+    RETRY = "retry"  # the move failed; the row waits for its next attempt
+    REMOVED = "removed"  # the file vanished from the inbox
+    CHANGED = "changed"  # the file changed after it was read; read it again
+
+
+@dataclass
+class Pending:
+    """A file taken from an inbox, with what the daemon saw before reading it."""
+
+    row_id: int
+    path: str
+    inbox: str
+    snapshot: FileSnapshot
+    content_hash: str
+    received: datetime
+    changed: bool = False
+
+
+@dataclass
+class _Plan:
+    row_id: int
+    source: Path
+    destination: Path
+    route: Route
+    result: DocumentResult
+    snapshot: FileSnapshot | None
+
+
+class Finisher:
+    """Moves files to their routes and keeps their rows consistent with the disk."""
+
+    def __init__(
+        self,
+        state: StateStore,
+        settings: Settings,
+        output_dir: Path,
+        save_results: ResultSaver | None = None,
+    ) -> None:
+        self.state = state
+        self.settings = settings
+        self.watch = settings.watch
+        self.output_dir = output_dir
+        self.save_results = save_results
+        self._reserved: set[str] = set()
+        #: Unix time of the next move attempt of each row in ``failed``.
+        self.retry_at: dict[int, float] = {}
+
+    # -- new results ----------------------------------------------------------
+
+    def route_results(
+        self, items: Sequence[tuple[Pending, DocumentResult]]
+    ) -> list[tuple[Pending, Outcome]]:
+        """Route, move, store and mark done a batch of processed files."""
+        outcomes: dict[int, Outcome] = {}
+        plans: list[_Plan] = []
+        with self.state.session() as session:
+            for pending, result in items:
+                outcome = self._check_unchanged(session, pending, result)
+                if outcome is not None:
+                    outcomes[pending.row_id] = outcome
+                    continue
+                route = choose_route(
+                    result, self.watch, pending.received, pending.inbox
+                )
+                plan = self._plan(pending, route, result)
+                self._record_moving(session, plan)
+                plans.append(plan)
+        outcomes.update(self._execute(plans))
+        return [(pending, outcomes[pending.row_id]) for pending, _ in items]
+
+    def route_unread(
+        self, pending: Pending, route: Route, result: DocumentResult
+    ) -> Outcome:
+        """Move a file that is not processed: a duplicate or a special file."""
+        plan = self._plan(pending, route, result)
+        with self.state.session() as session:
+            self._record_moving(session, plan)
+        return self._execute([plan])[plan.row_id]
+
+    def skip_duplicate(self, pending: Pending, original: str) -> None:
+        """Mark a duplicate done without moving it (``duplicates = "skip"``)."""
+        with self.state.session() as session:
+            session.set_fields(
+                pending.row_id,
+                state="done",
+                route="skipped",
+                content_hash=pending.content_hash,
+                error=f"same content as {original}",
+            )
+        log.info(
+            "duplicate of %s left in place: %s",
+            original,
+            pending.path,
+            extra={"event": "skipped", "path": pending.path, "original": original},
+        )
+
+    def _check_unchanged(
+        self, session: StateSession, pending: Pending, result: DocumentResult
+    ) -> Outcome | None:
+        current = snapshot_of(pending.path)
+        if current is None:
+            session.set_fields(pending.row_id, state="removed", error="vanished")
+            log.warning(
+                "file removed while it was processed: %s",
+                pending.path,
+                extra={"event": "removed", "path": pending.path},
+            )
+            return Outcome.REMOVED
+        stale_hash = (
+            result.content_hash is not None
+            and result.content_hash != pending.content_hash
+        )
+        if pending.changed or current != pending.snapshot or stale_hash:
+            _reset_to_seen(session, pending.row_id, current)
+            log.info(
+                "file changed while it was processed, reading it again: %s",
+                pending.path,
+                extra={"event": "changed", "path": pending.path},
+            )
+            return Outcome.CHANGED
+        return None
+
+    def _plan(self, pending: Pending, route: Route, result: DocumentResult) -> _Plan:
+        folder = self.output_dir / route.folder
+        name = Path(pending.path).name
+        destination = mover.free_name(folder, name, self._reserved)
+        self._reserved.add(str(destination))
+        return _Plan(
+            pending.row_id,
+            Path(pending.path),
+            destination,
+            route,
+            result,
+            pending.snapshot,
+        )
+
+    def _record_moving(self, session: StateSession, plan: _Plan) -> None:
+        result = plan.result
+        classification = result.classification
+        session.set_fields(
+            plan.row_id,
+            state="moving",
+            route=plan.route.name,
+            destination=str(plan.destination),
+            category=classification.category if classification else None,
+            confidence=classification.confidence if classification else None,
+            quality=result.quality.overall_score if result.quality else None,
+            status=str(result.status),
+            error=result.error,
+            result_json=result.model_dump_json(),
+        )
+
+    # -- moving ---------------------------------------------------------------
+
+    def _execute(self, plans: Sequence[_Plan]) -> dict[int, Outcome]:
+        outcomes: dict[int, Outcome] = {}
+        moved: list[_Plan] = []
+        failures: dict[int, OSError] = {}
+        for plan in plans:
+            try:
+                self._move(plan)
+            except FileNotFoundError as exc:
+                if os.path.lexists(plan.source):
+                    failures[plan.row_id] = exc
+                else:
+                    outcomes[plan.row_id] = Outcome.REMOVED
+            except OSError as exc:
+                failures[plan.row_id] = exc
+            else:
+                moved.append(plan)
+            finally:
+                self._reserved.discard(str(plan.destination))
+        self._save(moved)
+        with self.state.session() as session:
+            for plan in moved:
+                session.set_fields(plan.row_id, state="done", result_json=None)
+                outcomes[plan.row_id] = Outcome.DONE
+            for plan in plans:
+                if outcomes.get(plan.row_id) is Outcome.REMOVED:
+                    session.set_fields(plan.row_id, state="removed", error="vanished")
+                    log.warning(
+                        "file removed before it was moved: %s",
+                        plan.source,
+                        extra={"event": "removed", "path": str(plan.source)},
+                    )
+            for row_id, error in failures.items():
+                self._record_failure(session, row_id, error)
+                outcomes[row_id] = Outcome.RETRY
+        for plan in moved:
+            _log_routed(plan)
+        return outcomes
+
+    def _move(self, plan: _Plan) -> None:
+        """Move one file, choosing (and recording) a new name on a clash."""
+        for _ in range(_MAX_NAME_TRIES):
+            try:
+                if plan.route.name == "quarantine":
+                    mover.write_sidecar(plan.destination, _error_report(plan))
+                mover.move_no_clobber(plan.source, plan.destination)
+                return
+            except FileExistsError:
+                if not os.path.lexists(plan.destination):
+                    raise
+                if plan.route.name == "quarantine":
+                    _remove_sidecar(plan.destination)
+            plan.destination = mover.free_name(
+                plan.destination.parent, plan.source.name, self._reserved
+            )
+            with self.state.session() as session:
+                session.set_fields(plan.row_id, destination=str(plan.destination))
+        raise FileExistsError(f"no free name for {plan.source.name} in the folder")
+
+    def _save(self, plans: Sequence[_Plan]) -> None:
+        if self.save_results is None or not plans:
+            return
+        items = []
+        for plan in plans:
+            if plan.route.name in {"duplicates", "skipped"}:
+                continue
+            stored = plan.result.model_copy(update={"path": str(plan.destination)})
+            items.append((stored, plan.snapshot))
+        if items:
+            self.save_results(items)
+
+    def _record_failure(
+        self, session: StateSession, row_id: int, error: OSError
+    ) -> None:
+        row = session.row(row_id)
+        now = time.time()
+        attempts = (row.move_attempts if row else 0) + 1
+        delay = min(2.0 ** (attempts - 1), self.watch.retry_max_seconds)
+        first = row.first_move_failure if row and row.first_move_failure else now
+        message = f"cannot move the file: {error.strerror or error}"
+        if error.filename:
+            message += f" ({error.filename})"
+        session.set_fields(
+            row_id,
+            state="failed",
+            move_attempts=attempts,
+            first_move_failure=first,
+            next_attempt=now + delay,
+            error=message,
+        )
+        self.retry_at[row_id] = now + delay
+        path = row.path if row else str(row_id)
+        log.error(
+            "%s: %s; the file stays in the inbox, next attempt in %.0f s",
+            path,
+            message,
+            delay,
+            extra={"event": "error", "path": path, "retry_in": delay},
+        )
+
+    # -- retries and recovery ---------------------------------------------------
+
+    def finish_row(self, row: FileRow) -> Outcome:
+        """Complete a row left in ``moving`` or ``failed``, judging by the disk."""
+        self.retry_at.pop(row.id, None)
+        source = Path(row.path)
+        at_source = snapshot_of(row.path)
+        ours_at_source = row.matches(at_source)
+        destination = Path(row.destination) if row.destination else None
+        result = _stored_result(row)
+        route = Route(row.route or "quarantine", "")
+        if destination is not None and self._holds_our_file(row, destination):
+            if ours_at_source:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(source)
+            _remove_partial(destination)
+            plan = _Plan(row.id, source, destination, route, result, at_source)
+            self._save([plan])
+            with self.state.session() as session:
+                session.set_fields(row.id, state="done", result_json=None)
+            _log_routed(plan)
+            return Outcome.DONE
+        if destination is not None:
+            _remove_partial(destination)
+            if route.name == "quarantine":
+                _remove_sidecar(destination)
+        if at_source is None:
+            with self.state.session() as session:
+                session.set_fields(row.id, state="removed", error="vanished")
+            log.warning(
+                "file removed before it was moved: %s",
+                row.path,
+                extra={"event": "removed", "path": row.path},
+            )
+            return Outcome.REMOVED
+        if not ours_at_source:
+            with self.state.session() as session:
+                _reset_to_seen(session, row.id, at_source)
+            return Outcome.CHANGED
+        folder = destination.parent if destination else self.output_dir / "quarantine"
+        plan = _Plan(
+            row.id,
+            source,
+            mover.free_name(folder, source.name, self._reserved),
+            route,
+            result,
+            at_source,
+        )
+        with self.state.session() as session:
+            session.set_fields(row.id, destination=str(plan.destination))
+        return self._execute([plan])[row.id]
+
+    def _holds_our_file(self, row: FileRow, destination: Path) -> bool:
+        at_destination = snapshot_of(str(destination))
+        if at_destination is None:
+            return False
+        if (at_destination.device, at_destination.inode) == (row.device, row.inode):
+            return True
+        # A cross-device move copies, so the inode differs: compare content.
+        if at_destination.size != row.size or not row.content_hash:
+            return False
+        return _sha256(destination) == row.content_hash
+
+    def quarantine_interrupted(self, row: FileRow) -> Outcome:
+        """Quarantine a file whose processing was interrupted too many times."""
+        snapshot = snapshot_of(row.path)
+        if snapshot is None:
+            with self.state.session() as session:
+                session.set_fields(row.id, state="removed", error="vanished")
+            return Outcome.REMOVED
+        message = (
+            f"{row.path}: processing was interrupted {row.attempts} times (the "
+            "daemon stopped or crashed while reading it); check the file, then "
+            "move it back into the inbox"
+        )
+        result = DocumentResult(
+            path=row.path,
+            status=Status.CRASHED,
+            error=message,
+            content_hash=row.content_hash,
+            size=snapshot.size,
+        )
+        pending = Pending(
+            row.id,
+            row.path,
+            row.inbox,
+            snapshot,
+            row.content_hash or "",
+            datetime.now(UTC),
+        )
+        return self.route_unread(pending, Route("quarantine", "quarantine"), result)
+
+
+def _reset_to_seen(session: StateSession, row_id: int, snapshot: FileSnapshot) -> None:
+    session.set_fields(
+        row_id,
+        state="seen",
+        route=None,
+        destination=None,
+        result_json=None,
+        device=snapshot.device,
+        inode=snapshot.inode,
+        size=snapshot.size,
+        mtime_ns=snapshot.mtime_ns,
+    )
+
+
+def _stored_result(row: FileRow) -> DocumentResult:
+    if row.result_json:
+        return DocumentResult.model_validate_json(row.result_json)
+    return DocumentResult(
+        path=row.path, status=Status(row.status or "error"), error=row.error
+    )
+
+
+def _error_report(plan: _Plan) -> dict[str, Any]:
+    result = plan.result
+    return {
+        "file": plan.destination.name,
+        "original_path": str(plan.source),
+        "status": str(result.status),
+        "error": result.error,
+        "content_hash": result.content_hash,
+        "detected_type": result.detected_type,
+        "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _remove_partial(destination: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(mover.partial_name(destination))
+
+
+def _remove_sidecar(destination: Path) -> None:
+    # Written before the move, so it is stale when the file did not arrive.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(mover.sidecar_path(destination))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _log_routed(plan: _Plan) -> None:
+    result = plan.result
+    classification = result.classification
+    fields: dict[str, Any] = {
+        "event": "quarantined" if plan.route.name == "quarantine" else "routed",
+        "path": str(plan.source),
+        "destination": str(plan.destination),
+        "route": plan.route.name,
+        "status": str(result.status),
+    }
+    if classification is not None:
+        fields["category"] = classification.category
+        fields["confidence"] = round(classification.confidence, 3)
+    if plan.route.name == "quarantine":
+        log.warning(
+            "quarantined %s -> %s: %s",
+            plan.source,
+            plan.destination,
+            result.error,
+            extra=fields,
+        )
+    else:
+        log.info(
+            "routed %s -> %s (%s)",
+            plan.source,
+            plan.destination,
+            plan.route.name,
+            extra=fields,
+        )

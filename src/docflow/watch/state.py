@@ -1,0 +1,307 @@
+"""The daemon's file state table, kept in the docflow DuckDB database.
+
+Each file the daemon takes from an inbox gets one row whose ``state`` moves
+through::
+
+    seen -> processing -> moving -> done
+                  \\          \\-> failed   (the move kept failing; file in inbox)
+                   \\-> seen               (changed while read, or interrupted)
+    seen/processing/moving -> removed     (the file vanished from the inbox)
+
+A row reaches ``moving`` with its destination and result recorded before the
+file is moved, and ``done`` after, so a restart after a crash at any point
+can tell from the row and the two paths what happened (see
+``docflow.watch.recovery``). A path has at most one row that is not
+``done`` or ``removed``: the row of the file currently at that path.
+
+DuckDB admits one process at a time, so every session opens the database for
+one short transaction under the store's ``<database>.lock`` flock and closes
+it again, letting ``docflow process`` and ``docflow watch --status`` in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docflow.errors import StoreError
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from docflow.watch.readiness import FileSnapshot
+
+__all__ = ["ACTIVE_STATES", "FileRow", "StateSession", "StateStore", "WatchStatus"]
+
+log = logging.getLogger(__name__)
+
+ACTIVE_STATES = ("seen", "processing", "moving", "failed")
+
+_SCHEMA = [
+    "CREATE SEQUENCE IF NOT EXISTS watch_file_ids",
+    """
+    CREATE TABLE IF NOT EXISTS watch_files (
+        id BIGINT DEFAULT nextval('watch_file_ids'),
+        path VARCHAR NOT NULL,        -- absolute path in the inbox
+        inbox VARCHAR NOT NULL,
+        state VARCHAR NOT NULL,       -- seen, processing, moving, done, failed, removed
+        device UBIGINT,
+        inode UBIGINT,
+        size BIGINT,
+        mtime_ns BIGINT,
+        content_hash VARCHAR,
+        route VARCHAR,          -- processed, review, quarantine, duplicates, skipped
+        destination VARCHAR,          -- absolute path the file is (being) moved to
+        category VARCHAR,
+        confidence DOUBLE,
+        quality DOUBLE,
+        status VARCHAR,               -- DocumentResult.status
+        error VARCHAR,
+        result_json VARCHAR,          -- the DocumentResult, kept until it is stored
+        attempts INTEGER NOT NULL DEFAULT 0,       -- times processing started
+        move_attempts INTEGER NOT NULL DEFAULT 0,
+        first_move_failure DOUBLE,    -- Unix time
+        next_attempt DOUBLE,          -- Unix time of the next move retry
+        seen_at DOUBLE NOT NULL,      -- Unix time
+        updated_at DOUBLE NOT NULL
+    )
+    """,
+]
+
+_COLUMNS = (
+    "id, path, inbox, state, device, inode, size, mtime_ns, content_hash, route, "
+    "destination, category, confidence, quality, status, error, result_json, "
+    "attempts, move_attempts, first_move_failure, next_attempt, seen_at, updated_at"
+)
+
+
+@dataclass
+class FileRow:
+    """One row of ``watch_files``."""
+
+    id: int
+    path: str
+    inbox: str
+    state: str
+    device: int | None
+    inode: int | None
+    size: int | None
+    mtime_ns: int | None
+    content_hash: str | None
+    route: str | None
+    destination: str | None
+    category: str | None
+    confidence: float | None
+    quality: float | None
+    status: str | None
+    error: str | None
+    result_json: str | None
+    attempts: int
+    move_attempts: int
+    first_move_failure: float | None
+    next_attempt: float | None
+    seen_at: float
+    updated_at: float
+
+    def matches(self, snapshot: FileSnapshot | None) -> bool:
+        """Return True when ``snapshot`` is the same file content this row saw."""
+        if snapshot is None:
+            return False
+        return (
+            self.device == snapshot.device
+            and self.inode == snapshot.inode
+            and self.size == snapshot.size
+            and self.mtime_ns == snapshot.mtime_ns
+        )
+
+
+@dataclass
+class WatchStatus:
+    """Counts of rows by state and the oldest waiting file."""
+
+    counts: dict[str, int]
+    routes: dict[str, int]
+    queued: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"states": self.counts, "routes": self.routes, "queue": self.queued}
+
+
+class StateSession:
+    """Statements on ``watch_files`` inside one open transaction."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self._db = connection
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[FileRow]:
+        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM watch_files {sql}", params)
+        return [FileRow(*row) for row in cursor.fetchall()]
+
+    def row(self, row_id: int) -> FileRow | None:
+        """Return the row with id ``row_id``."""
+        rows = self._rows("WHERE id = ?", [row_id])
+        return rows[0] if rows else None
+
+    def active_row(self, path: str) -> FileRow | None:
+        """Return the row of the file now at ``path``, if it has one."""
+        rows = self._rows(
+            "WHERE path = ? AND state IN ('seen', 'processing', 'moving', 'failed') "
+            "ORDER BY id DESC LIMIT 1",
+            [path],
+        )
+        return rows[0] if rows else None
+
+    def last_row(self, path: str) -> FileRow | None:
+        """Return the newest row of ``path`` in any state."""
+        rows = self._rows("WHERE path = ? ORDER BY id DESC LIMIT 1", [path])
+        return rows[0] if rows else None
+
+    def rows_in(self, states: Iterable[str]) -> list[FileRow]:
+        """Return every row in one of ``states``, oldest first."""
+        names = list(states)
+        marks = ", ".join("?" for _ in names)
+        return self._rows(f"WHERE state IN ({marks}) ORDER BY id", names)
+
+    def record_seen(self, path: str, inbox: str, snapshot: FileSnapshot) -> FileRow:
+        """Create the row of a newly ready file, or refresh its active row."""
+        now = time.time()
+        row = self.active_row(path)
+        if row is None:
+            self._db.execute(
+                "INSERT INTO watch_files (path, inbox, state, device, inode, size, "
+                "mtime_ns, seen_at, updated_at) "
+                "VALUES (?, ?, 'seen', ?, ?, ?, ?, ?, ?)",
+                [
+                    path,
+                    inbox,
+                    snapshot.device,
+                    snapshot.inode,
+                    snapshot.size,
+                    snapshot.mtime_ns,
+                    now,
+                    now,
+                ],
+            )
+        else:
+            self._db.execute(
+                "UPDATE watch_files SET device = ?, inode = ?, size = ?, mtime_ns = ?, "
+                "updated_at = ? WHERE id = ?",
+                [
+                    snapshot.device,
+                    snapshot.inode,
+                    snapshot.size,
+                    snapshot.mtime_ns,
+                    now,
+                    row.id,
+                ],
+            )
+        found = self.active_row(path)
+        assert found is not None
+        return found
+
+    def find_original(self, content_hash: str) -> FileRow | None:
+        """Return the done row of the first file with this content, if any."""
+        rows = self._rows(
+            "WHERE content_hash = ? AND state = 'done' "
+            "AND route IN ('processed', 'review') ORDER BY id LIMIT 1",
+            [content_hash],
+        )
+        return rows[0] if rows else None
+
+    def set_fields(self, row_id: int, **fields: Any) -> None:
+        """Update ``fields`` of one row and stamp ``updated_at``."""
+        fields["updated_at"] = time.time()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self._db.execute(
+            f"UPDATE watch_files SET {assignments} WHERE id = ?",
+            [*fields.values(), row_id],
+        )
+
+    def count_by_state(self) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT state, count(*) FROM watch_files GROUP BY state ORDER BY state"
+        ).fetchall()
+        return {state: count for state, count in rows}
+
+    def count_by_route(self) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT route, count(*) FROM watch_files WHERE state = 'done' "
+            "GROUP BY route ORDER BY route"
+        ).fetchall()
+        return {route: count for route, count in rows}
+
+    def status(self, queue_limit: int = 20) -> WatchStatus:
+        queued = [
+            row.path
+            for row in self._rows(
+                "WHERE state IN ('seen', 'processing', 'moving', 'failed') "
+                "ORDER BY id LIMIT ?",
+                [queue_limit],
+            )
+        ]
+        return WatchStatus(self.count_by_state(), self.count_by_route(), queued)
+
+
+class StateStore:
+    """The database file and its lock; each ``session()`` is one transaction."""
+
+    def __init__(
+        self,
+        database: str | Path,
+        *,
+        lock_timeout: float = 600.0,
+        lock_notice_seconds: float = 5.0,
+    ) -> None:
+        from docflow.core.store._lock import DatabaseLock
+
+        self.database = Path(database)
+        self._lock = DatabaseLock(
+            self.database, notice_seconds=lock_notice_seconds, timeout=lock_timeout
+        )
+        self._schema_ready = False
+
+    @contextlib.contextmanager
+    def session(self, *, write: bool = True) -> Iterator[StateSession]:
+        """Open the database for one transaction, committed when the block ends."""
+        import duckdb
+
+        if write:
+            self.database.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock.hold(exclusive=write):
+            try:
+                connection = duckdb.connect(str(self.database), read_only=not write)
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"cannot open the database {str(self.database)!r}: {exc}"
+                ) from exc
+            try:
+                if write and not self._schema_ready:
+                    for statement in _SCHEMA:
+                        connection.execute(statement)
+                    self._schema_ready = True
+                connection.execute("BEGIN TRANSACTION")
+                yield StateSession(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    connection.execute("ROLLBACK")
+                raise
+            finally:
+                connection.close()
+
+    def read_status(self, queue_limit: int = 20) -> WatchStatus:
+        """Return the counts by state and the queue, or empty counts without a table."""
+        import duckdb
+
+        if not self.database.exists():
+            return WatchStatus({}, {}, [])
+        with self.session(write=False) as session:
+            try:
+                return session.status(queue_limit)
+            except duckdb.CatalogException:
+                return WatchStatus({}, {}, [])

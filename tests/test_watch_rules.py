@@ -1,0 +1,329 @@
+"""Readiness rules, routing decisions and no-clobber moves of docflow watch.
+
+These units take the clock and the file stat as arguments, so the rules are
+checked step by step without sleeping; the moves run on real files.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from docflow.core.config import RouteRule, WatchSettings
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    DocumentResult,
+    Fact,
+    QualityResult,
+    ReviewStatus,
+    Status,
+)
+from docflow.errors import ConfigError
+from docflow.watch import mover
+from docflow.watch.readiness import FileSnapshot, ReadinessTracker
+from docflow.watch.routing import check_templates, choose_route, render_destination
+
+RECEIVED = datetime(2026, 3, 9, 12, 0)
+
+
+class FakeDisk:
+    """Stat results the test sets by hand (a fake for mtime and size only)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, FileSnapshot] = {}
+
+    def write(self, path: str, size: int, mtime: float) -> None:
+        self.files[path] = FileSnapshot(
+            1, hash(path) & 0xFFFF, size, int(mtime * 1e9), True
+        )
+
+    def stat(self, path: str) -> FileSnapshot | None:
+        return self.files.get(path)
+
+
+def make_tracker(events: bool = True, wall: float = 1000.0) -> ReadinessTracker:
+    return ReadinessTracker(
+        stable_seconds=2.0, settle_seconds=0.25, events=events, wall_clock=lambda: wall
+    )
+
+
+# -- readiness -------------------------------------------------------------------
+
+
+def test_readiness_close_waits_settle_time() -> None:
+    disk, tracker = FakeDisk(), make_tracker()
+    disk.write("a", 10, 999.9)
+    tracker.note_created("a", 0.0)
+    tracker.note_modified("a", 0.0)
+    tracker.note_closed("a", 0.1)
+    ready, _, deadline = tracker.take_ready(0.2, disk.stat)
+    assert ready == []
+    assert deadline == pytest.approx(0.35)
+    ready, _, _ = tracker.take_ready(0.35, disk.stat)
+    assert ready == ["a"]
+
+
+def test_readiness_open_writer_never_ready() -> None:
+    disk, tracker = FakeDisk(), make_tracker()
+    disk.write("a", 10, 0.0)
+    tracker.note_created("a", 0.0)
+    tracker.note_modified("a", 0.0)
+    ready, _, deadline = tracker.take_ready(3600.0, disk.stat)
+    assert ready == []
+    assert deadline is None
+
+
+def test_readiness_reopen_needs_stable_seconds() -> None:
+    disk, tracker = FakeDisk(), make_tracker()
+    disk.write("a", 10, 999.0)
+    tracker.note_modified("a", 0.0)
+    tracker.note_closed("a", 0.1)
+    tracker.note_modified("a", 0.2)  # reopened in append mode within the settle time
+    tracker.note_closed("a", 0.3)
+    ready, _, deadline = tracker.take_ready(1.0, disk.stat)
+    assert ready == []
+    assert deadline == pytest.approx(2.3)
+    assert tracker.take_ready(2.3, disk.stat)[0] == ["a"]
+
+
+def test_readiness_moved_in_ready_at_once() -> None:
+    disk, tracker = FakeDisk(), make_tracker()
+    disk.write("a", 10, 999.99)
+    tracker.note_moved_in("a", 5.0)
+    assert tracker.take_ready(5.0, disk.stat)[0] == ["a"]
+
+
+def test_readiness_polling_needs_observed_stability() -> None:
+    disk, tracker = FakeDisk(), make_tracker(events=False)
+    disk.write("a", 10, 0.0)  # an old mtime does not count when polling
+    tracker.note_found("a", 0.0)
+    assert tracker.take_ready(0.0, disk.stat)[0] == []
+    disk.write("a", 20, 1.0)  # grew: the wait starts again
+    assert tracker.take_ready(1.5, disk.stat)[0] == []
+    assert tracker.take_ready(3.4, disk.stat)[0] == []
+    assert tracker.take_ready(3.5, disk.stat)[0] == ["a"]
+
+
+def test_readiness_old_file_found_ready_at_once() -> None:
+    disk, tracker = FakeDisk(), make_tracker(wall=1000.0)
+    disk.write("old", 10, 990.0)
+    disk.write("fresh", 10, 999.5)
+    tracker.note_found("old", 0.0)
+    tracker.note_found("fresh", 0.0)
+    ready, _, deadline = tracker.take_ready(0.0, disk.stat)
+    assert ready == ["old"]
+    assert deadline == pytest.approx(2.0)
+
+
+def test_readiness_vanished_file_reported() -> None:
+    disk, tracker = FakeDisk(), make_tracker()
+    tracker.note_found("gone", 0.0)
+    ready, vanished, _ = tracker.take_ready(1.0, disk.stat)
+    assert ready == []
+    assert vanished == ["gone"]
+    assert "gone" not in tracker
+
+
+def test_readiness_change_during_read_needs_quiet() -> None:
+    disk, tracker = FakeDisk(), make_tracker()
+    disk.write("a", 10, 999.0)
+    tracker.note_changed_during_read("a", 10.0)
+    assert tracker.take_ready(11.0, disk.stat)[0] == []
+    assert tracker.take_ready(12.0, disk.stat)[0] == ["a"]
+
+
+# -- routing ---------------------------------------------------------------------
+
+
+def make_result(
+    category: str = "invoice",
+    confidence: float = 0.9,
+    *,
+    status: Status = Status.OK,
+    quality: float = 80.0,
+    review: ReviewStatus = ReviewStatus.APPROVED,
+    facts: list[Fact] | None = None,
+    path: str = "/in/scan.pdf",
+) -> DocumentResult:
+    if status is not Status.OK:
+        return DocumentResult(path=path, status=status, error=f"{path}: broken")
+    classification = ClassificationResult(
+        category=category,
+        confidence=confidence,
+        facts=facts or [],
+        metadata=ClassificationMetadata(model_version="test"),
+    )
+    scores = dict.fromkeys(
+        ("readability_score", "structure_score", "content_quality_score"), quality
+    )
+    return DocumentResult(
+        path=path,
+        status=status,
+        classification=classification,
+        quality=QualityResult(overall_score=quality, **scores),
+        review_status=review,
+    )
+
+
+def test_route_default_processed_category() -> None:
+    route = choose_route(make_result(), WatchSettings(), RECEIVED, "/in")
+    assert route.name == "processed"
+    assert route.folder == "processed/invoice"
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (make_result(status=Status.CORRUPT), "quarantine"),
+        (make_result(status=Status.EMPTY), "quarantine"),
+        (make_result(confidence=0.59), "review"),
+        (make_result(review=ReviewStatus.NEEDS_REVIEW), "review"),
+        (make_result(confidence=0.6), "processed"),
+    ],
+)
+def test_route_quarantine_and_review(result: DocumentResult, expected: str) -> None:
+    assert choose_route(result, WatchSettings(), RECEIVED, "/in").name == expected
+
+
+def test_route_rule_first_match_wins() -> None:
+    watch = WatchSettings(
+        routes=[
+            RouteRule(category="invoice", min_confidence=0.95, destination="sure"),
+            RouteRule(category="invoice", destination="invoices/{year}/{month}"),
+            RouteRule(destination="everything-else"),
+        ]
+    )
+    assert (
+        choose_route(make_result(), watch, RECEIVED, "/in").folder == "invoices/2026/03"
+    )
+    assert (
+        choose_route(make_result(confidence=0.97), watch, RECEIVED, "/in").folder
+        == "sure"
+    )
+    letter = make_result("letter")
+    assert choose_route(letter, watch, RECEIVED, "/in").folder == "everything-else"
+
+
+def test_route_rule_quality_name_and_facts() -> None:
+    watch = WatchSettings(
+        routes=[
+            RouteRule(max_quality=70, destination="poor"),
+            RouteRule(name="*.png", destination="images"),
+            RouteRule(facts={"total": "*"}, destination="with-total"),
+        ]
+    )
+    total = Fact(kind="total", value="12.00 EUR", normalized="12.00")
+    assert (
+        choose_route(make_result(quality=65), watch, RECEIVED, "/in").folder == "poor"
+    )
+    png = make_result(path="/in/scan.png")
+    assert choose_route(png, watch, RECEIVED, "/in").folder == "images"
+    with_total = make_result(facts=[total])
+    assert choose_route(with_total, watch, RECEIVED, "/in").folder == "with-total"
+    assert (
+        choose_route(make_result(), watch, RECEIVED, "/in").folder
+        == "processed/invoice"
+    )
+
+
+def test_route_review_before_rules() -> None:
+    watch = WatchSettings(routes=[RouteRule(category="invoice", destination="inv")])
+    route = choose_route(make_result(confidence=0.3), watch, RECEIVED, "/in")
+    assert route.name == "review"
+
+
+def test_template_uses_document_date_fact() -> None:
+    date = Fact(kind="document_date", value="5 Jan 2024", normalized="2024-01-05")
+    result = make_result(facts=[date])
+    folder = render_destination(
+        "{category}/{date:%Y}/{month}-{day}", result, RECEIVED, "/in"
+    )
+    assert folder == "invoice/2024/01-05"
+
+
+def test_template_cannot_leave_output() -> None:
+    sender = Fact(kind="sender", value="../../etc", normalized="../../etc")
+    result = make_result(facts=[sender])
+    folder = render_destination("by-sender/{facts[sender]}/..", result, RECEIVED, "/in")
+    assert ".." not in Path(folder).parts
+    assert not Path(folder).is_absolute()
+
+
+def test_template_missing_fact_reads_unknown() -> None:
+    folder = render_destination("{facts[total]}", make_result(), RECEIVED, "/in")
+    assert folder == "unknown"
+
+
+@pytest.mark.parametrize("template", ["{colour}", "/abs/{year}", "{date:%Y"])
+def test_template_invalid_rejected(template: str) -> None:
+    watch = WatchSettings(routes=[RouteRule(destination=template)])
+    with pytest.raises(ConfigError, match="watch.routes"):
+        check_templates(watch)
+
+
+# -- moves -----------------------------------------------------------------------
+
+
+def test_free_name_adds_suffix(tmp_path: Path) -> None:
+    (tmp_path / "scan.pdf").write_text("a")
+    (tmp_path / "scan-1.pdf").write_text("b")
+    assert mover.free_name(tmp_path, "scan.pdf") == tmp_path / "scan-2.pdf"
+    taken = {str(tmp_path / "scan-2.pdf")}
+    assert mover.free_name(tmp_path, "scan.pdf", taken) == tmp_path / "scan-3.pdf"
+
+
+def test_free_name_skips_orphan_sidecar(tmp_path: Path) -> None:
+    (tmp_path / "bad.pdf.error.json").write_text("{}")
+    assert mover.free_name(tmp_path, "bad.pdf") == tmp_path / "bad-1.pdf"
+
+
+def test_move_never_overwrites(tmp_path: Path) -> None:
+    source = tmp_path / "in" / "a.txt"
+    source.parent.mkdir()
+    source.write_text("new")
+    target = tmp_path / "out" / "a.txt"
+    target.parent.mkdir()
+    target.write_text("old")
+    with pytest.raises(FileExistsError):
+        mover.move_no_clobber(source, target)
+    assert target.read_text() == "old"
+    assert source.read_text() == "new"
+
+
+def test_move_keeps_inode_and_removes_source(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("content")
+    inode = source.stat().st_ino
+    target = tmp_path / "out" / "deep" / "a.txt"
+    mover.move_no_clobber(source, target)
+    assert not source.exists()
+    assert target.stat().st_ino == inode
+
+
+def test_move_across_file_systems(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on another file system than tmp_path")
+    source = shm / f"docflow-test-{os.getpid()}.txt"
+    source.write_text("content")
+    target = tmp_path / "out" / "a.txt"
+    try:
+        mover.move_no_clobber(source, target)
+    finally:
+        source.unlink(missing_ok=True)
+    assert target.read_text() == "content"
+    assert not source.exists()
+    assert not mover.partial_name(target).exists()
+
+
+def test_move_into_file_in_the_way(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("content")
+    (tmp_path / "out").write_text("a regular file where the folder should be")
+    with pytest.raises(NotADirectoryError):
+        mover.move_no_clobber(source, tmp_path / "out" / "a.txt")
+    assert source.exists()

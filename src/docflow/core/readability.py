@@ -18,7 +18,7 @@ Differences from textstat 0.7.13, on purpose:
   ``-``, ``*``, ``+``, ``|``, ``>``, ``1.``), so headings and list items
   without a full stop do not merge into one long "sentence". On prose whose
   paragraphs end with a full stop the count equals textstat's (on War and
-  Peace, with its untitled chapter headings, it is within 2%).
+  Peace, whose chapter headings have no full stop, it is within 2%).
 - Long texts are sampled: only the first ``max_words`` words are analysed.
 """
 

@@ -335,11 +335,13 @@ def _check_long_sentences(
     findings.metrics["long_sentence_share"] = round(share, 3)
     if stats.sentences == 0 or share <= config.long_sentence_share:
         return
+    scope = f" in the first {stats.words} words" if stats.sampled else ""
     findings.add(
         "long_sentences",
-        f"{stats.long_sentences} of {stats.sentences} sentences ({share:.0%}) have "
-        f"more than {config.long_sentence_words} words (quality.long_sentence_words); "
-        f"the limit is {config.long_sentence_share:.0%} (quality.long_sentence_share). "
+        f"{stats.long_sentences} of {stats.sentences} sentences{scope} ({share:.0%}) "
+        f"have more than {config.long_sentence_words} words "
+        f"(quality.long_sentence_words), above the limit of "
+        f"{config.long_sentence_share:.0%} (quality.long_sentence_share). "
         f"The longest has {stats.max_sentence_words} words.",
         f"Split sentences over {config.long_sentence_words} words into shorter ones.",
     )

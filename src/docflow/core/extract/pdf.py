@@ -225,7 +225,8 @@ def _choose_text(
     """Return the page with the better of the text layer and the OCR text.
 
     A garbage text layer is replaced only by OCR text that is not garbage
-    itself; a short layer is replaced by any longer OCR text.
+    itself; a short layer is replaced by OCR text with more letters and
+    digits, because unmapped glyphs come out as punctuation.
     """
     ocr_text = result.text
     ocr_garbage = bool(ocr_text.strip()) and (
@@ -237,11 +238,14 @@ def _choose_text(
             return layer_page
         flags.remove("garbage_text")
         flags.append("reocr_used")
-    elif len(ocr_text.strip()) <= len(layer_text.strip()):
+    elif _count_alnum(ocr_text) <= _count_alnum(layer_text):
         layer_page.method = "text_layer" if layer_text.strip() else "none"
         return layer_page
-    elif ocr_garbage:
-        flags.append("garbage_text")
+    else:
+        if layer_text.strip():
+            flags.append("reocr_used")
+        if ocr_garbage:
+            flags.append("garbage_text")
     return Page(
         number=number,
         method="ocr",
@@ -249,6 +253,10 @@ def _choose_text(
         ocr_confidence=result.confidence,
         flags=flags,
     )
+
+
+def _count_alnum(text: str) -> int:
+    return sum(1 for char in text if char.isalnum())
 
 
 def _text_layer(page: pypdfium2.PdfPage) -> tuple[str, list[str]]:

@@ -1,0 +1,323 @@
+"""End-to-end tests of the docflow command, run as a real subprocess into a pipe."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+LETTER = """Dear Ms Jansen,
+
+Thank you for your letter of 3 March about the delivery of the office chairs.
+We have arranged for the missing items to be shipped next week, and we will
+call you to agree on a time that suits you.
+
+Kind regards,
+Peter de Vries
+Customer Service
+"""
+
+MEMO = """MEMO
+
+TO: All staff
+FROM: Facilities
+SUBJECT: Parking garage closed on Friday
+
+The parking garage will be closed on Friday for cleaning. Please use the
+public garage on Station Road instead; the company pays the parking fee.
+"""
+
+
+def docflow_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["DOCFLOW_WORKERS_COUNT"] = "1"
+    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
+    env.update(extra)
+    return env
+
+
+def run_docflow(
+    tmp_path: Path,
+    *args: str,
+    stdin: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 180,
+) -> subprocess.CompletedProcess[bytes]:
+    if isinstance(stdin, str):
+        stdin = stdin.encode()
+    return subprocess.run(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()", *args],
+        cwd=tmp_path,
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        env=env or docflow_env(tmp_path),
+        timeout=timeout,
+    )
+
+
+def json_lines(output: bytes) -> list[dict]:
+    return [json.loads(line) for line in output.decode().splitlines()]
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "letter.txt").write_text(LETTER)
+    (folder / "sub" / "memo.md").write_text(MEMO)
+    (folder / ".hidden.txt").write_text(LETTER)
+    (folder / ".docflow").mkdir()
+    (folder / ".docflow" / "skip.txt").write_text(MEMO)
+    contract = CORPUS / "labeled" / "contract" / "ghpol__github-event-terms.md"
+    if contract.is_file():
+        shutil.copy(contract, folder / "terms.md")
+    return folder
+
+
+def test_help_imports_nothing_heavy():
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import docflow.cli.main"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines()}
+    for heavy in (
+        "duckdb",
+        "sklearn",
+        "mcp",
+        "pdfplumber",
+        "pypdfium2",
+        "PIL",
+        "pyarrow",
+        "pytesseract",
+    ):
+        assert heavy not in imported, f"{heavy} imported by docflow --help"
+
+
+def test_version(tmp_path):
+    completed = run_docflow(tmp_path, "--version")
+    assert completed.returncode == 0
+    assert completed.stdout.decode().startswith("docflow ")
+
+
+def test_analyze_pipe_gives_one_line_per_file(tmp_path, docs):
+    completed = run_docflow(tmp_path, "analyze", "docs")
+    assert completed.returncode == 0, completed.stderr.decode()
+    records = json_lines(completed.stdout)
+    paths = sorted(Path(r["path"]).relative_to(docs).as_posix() for r in records)
+    expected = sorted(
+        p.relative_to(docs).as_posix()
+        for p in docs.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.parts[-2:])
+    )
+    assert paths == expected
+    assert all(r["status"] == "ok" for r in records)
+    assert all(r["quality"] is not None for r in records)
+    assert all(r["cached"] is False for r in records)
+    assert f"{len(records)} documents in" in completed.stderr.decode()
+
+
+def test_rerun_reuses_every_result(tmp_path, docs):
+    first = run_docflow(tmp_path, "analyze", "docs")
+    second = run_docflow(tmp_path, "analyze", "docs")
+    assert first.returncode == 0
+    assert second.returncode == 0
+    records = json_lines(second.stdout)
+    assert len(records) == len(json_lines(first.stdout))
+    assert all(r["cached"] for r in records)
+    assert f"{len(records)} cache hits" in second.stderr.decode()
+    database = duckdb.connect(
+        str(tmp_path / ".docflow" / "docflow.duckdb"), read_only=True
+    )
+    rows = database.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+    runs = database.execute("SELECT count(*) FROM runs WHERE status = 'finished'")
+    assert rows == len(records)
+    assert runs.fetchall()[0][0] == 2
+    database.close()
+
+
+def test_touched_file_is_hashed_not_reprocessed(tmp_path, docs):
+    run_docflow(tmp_path, "analyze", "docs")
+    letter = docs / "letter.txt"
+    os.utime(letter, ns=(letter.stat().st_atime_ns, letter.stat().st_mtime_ns + 10**9))
+    completed = run_docflow(tmp_path, "analyze", str(letter))
+    assert json_lines(completed.stdout)[0]["cached"] is True
+
+
+def test_changed_file_is_reprocessed(tmp_path, docs):
+    run_docflow(tmp_path, "analyze", "docs")
+    (docs / "letter.txt").write_text(LETTER + "\nP.S. The chairs are blue.\n")
+    completed = run_docflow(tmp_path, "analyze", "docs")
+    cached = {Path(r["path"]).name: r["cached"] for r in json_lines(completed.stdout)}
+    assert cached["letter.txt"] is False
+    assert cached["memo.md"] is True
+
+
+def test_stdin_dash_reads_paths(tmp_path, docs):
+    listing = f"{docs / 'letter.txt'}\n{docs / 'sub' / 'memo.md'}\n"
+    completed = run_docflow(tmp_path, "analyze", "-", stdin=listing)
+    assert completed.returncode == 0, completed.stderr.decode()
+    names = sorted(Path(r["path"]).name for r in json_lines(completed.stdout))
+    assert names == ["letter.txt", "memo.md"]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path):
+    """Create hostile inputs; yield file name -> expected status."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.pdf")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "sock.pdf"))
+        yield make_special_files(folder)
+
+
+def make_special_files(folder: Path) -> dict[str, str]:
+    (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
+    (folder / "dangling.pdf").symlink_to(folder / "nowhere.pdf")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "new\nline.txt").write_text(LETTER)
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text(MEMO)
+    return {
+        "pipe.pdf": "unreadable",
+        "sock.pdf": "unreadable",
+        "loop.pdf": "unreadable",
+        "dangling.pdf": "unreadable",
+        "empty.pdf": "empty",
+        "missing.pdf": "unreadable",
+        "new\nline.txt": "ok",
+        # NOTE: an undecodable name cannot cross the MCP JSON transport yet,
+        # so only its row is checked here; see the xfail test below.
+        "caf\\xe9.txt": "any",
+    }
+
+
+def test_special_files_end_as_rows(tmp_path, hostile):
+    folder = tmp_path / "hostile"
+    expected = hostile
+    arguments = [os.fsencode(folder / name) for name in os.listdir(folder)]
+    arguments.append(os.fsencode(folder / "missing.pdf"))
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "analyze",
+            *arguments,
+        ],
+        cwd=tmp_path,
+        input=b"",
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=180,
+    )
+    assert completed.returncode == 1, completed.stderr.decode()
+    statuses = {Path(r["path"]).name: r["status"] for r in json_lines(completed.stdout)}
+    assert statuses.keys() == expected.keys()
+    for name, status in expected.items():
+        if status != "any":
+            assert statuses[name] == status, name
+    for record in json_lines(completed.stdout):
+        if record["status"] != "ok":
+            assert Path(record["path"]).name in record["error"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the MCP transport rejects file names that are not UTF-8"
+)
+def test_undecodable_name_processed(tmp_path):
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(LETTER)
+    completed = run_docflow(tmp_path, "analyze", ".")
+    assert [r["status"] for r in json_lines(completed.stdout)] == ["ok"]
+
+
+def test_walk_skips_special_files(tmp_path, hostile):
+    completed = run_docflow(tmp_path, "analyze", "hostile")
+    names = {Path(r["path"]).name for r in json_lines(completed.stdout)}
+    assert "pipe.pdf" not in names
+    assert "sock.pdf" not in names
+    assert "new\nline.txt" in names
+
+
+def test_empty_folder_exits_no_input(tmp_path):
+    (tmp_path / "nothing").mkdir()
+    completed = run_docflow(tmp_path, "analyze", "nothing")
+    assert completed.returncode == 4
+    assert b"no documents found" in completed.stderr
+    assert completed.stdout == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", "--format", "xml", "docs"],
+        ["analyze", "--no-such-flag", "docs"],
+        ["analyze"],
+        ["frobnicate"],
+    ],
+    ids=["bad-format", "unknown-flag", "no-path", "unknown-command"],
+)
+def test_usage_errors_exit_2(tmp_path, docs, args):
+    completed = run_docflow(tmp_path, *args)
+    assert completed.returncode == 2
+    assert completed.stdout == b""
+
+
+def test_database_folder_exits_store_error(tmp_path, docs):
+    (tmp_path / "dbdir").mkdir()
+    completed = run_docflow(tmp_path, "analyze", "--db", "dbdir", "docs")
+    assert completed.returncode == 5
+    assert b"cannot open the database" in completed.stderr
+
+
+def test_csv_format(tmp_path, docs):
+    completed = run_docflow(tmp_path, "analyze", "--format", "csv", "docs")
+    lines = completed.stdout.decode().splitlines()
+    assert lines[0].startswith("id,path,status,")
+    assert len(lines) == 1 + len(json_lines(run_docflow(tmp_path, "results").stdout))
+
+
+def test_json_format_is_one_array(tmp_path, docs):
+    completed = run_docflow(tmp_path, "analyze", "-f", "json", "docs/letter.txt")
+    records = json.loads(completed.stdout)
+    assert [Path(r["path"]).name for r in records] == ["letter.txt"]
+
+
+def test_verbose_logs_stay_on_stderr(tmp_path, docs):
+    completed = run_docflow(tmp_path, "-vv", "analyze", "docs")
+    assert completed.returncode == 0
+    assert completed.stderr
+    assert all(isinstance(r, dict) for r in json_lines(completed.stdout))
+
+
+def test_quiet_prints_no_summary(tmp_path, docs):
+    completed = run_docflow(tmp_path, "analyze", "-q", "docs/letter.txt")
+    assert completed.returncode == 0
+    assert completed.stderr == b""
+
+
+def test_db_flag_overrides_environment(tmp_path, docs):
+    env = docflow_env(tmp_path, DOCFLOW_DB=str(tmp_path / "env.duckdb"))
+    run_docflow(tmp_path, "--db", "flag.duckdb", "analyze", "docs/letter.txt", env=env)
+    assert (tmp_path / "flag.duckdb").is_file()
+    assert not (tmp_path / "env.duckdb").exists()
+
+
+def test_corrupt_pdf_exits_documents_failed(tmp_path):
+    source = CORPUS / "edge" / "ocrmy__invalid.pdf"
+    if not source.is_file():
+        pytest.skip("corpus not available")
+    shutil.copy(source, tmp_path / "invalid.pdf")
+    completed = run_docflow(tmp_path, "analyze", "invalid.pdf")
+    assert completed.returncode == 1
+    assert json_lines(completed.stdout)[0]["status"] == "corrupt"

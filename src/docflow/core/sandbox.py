@@ -374,7 +374,10 @@ class WorkerPool:
         except _ChildDied as exc:
             replace = True
             result = self._died_result(path, exc.returncode)
-        self._count(result, (time.perf_counter() - started) * 1000)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if not result.duration_ms:  # timeouts and crashes carry the wall time
+            result.duration_ms = elapsed_ms
+        self._count(result, elapsed_ms)
         job.future.set_result(result)
 
         child.documents += 1

@@ -41,7 +41,8 @@ __all__ = [
     "ServerState",
     "guard_stdio",
     "load_server_settings",
-    "main",
+    "run_main",
+    "run_server",
     "serve_stdio",
 ]
 
@@ -308,7 +309,7 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(
+def run_main(
     build: Callable[[ServerState], MCPServer[Any]],
     argv: Sequence[str] | None = None,
     *,

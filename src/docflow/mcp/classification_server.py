@@ -26,12 +26,12 @@ from docflow.mcp._server import (
     BatchResult,
     LatencySummary,
     ServerState,
-    main,
+    run_main,
     run_server,
     summarize_latencies,
 )
 
-__all__ = ["build_classification_server", "run_classification_server"]
+__all__ = ["build_classification_server", "main", "run_classification_server"]
 
 log = logging.getLogger(__name__)
 
@@ -200,11 +200,18 @@ def run_classification_server(
     run_server(build_classification_server, settings, roots, load_model=True)
 
 
-if __name__ == "__main__":
-    raise SystemExit(
-        main(
-            build_classification_server,
-            description="docflow classification MCP server",
-            load_model=True,
-        )
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the server from the command line; return the exit status."""
+    return run_main(
+        build_classification_server,
+        argv,
+        description="docflow classification MCP server",
+        load_model=True,
     )
+
+
+if __name__ == "__main__":
+    # Import the module under its package name so loggers and tools carry it.
+    from docflow.mcp.classification_server import main as main_entry
+
+    raise SystemExit(main_entry())

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ValidationError
 from docflow import __version__
 from docflow.core.config import QualitySettings, Settings
 from docflow.core.models import DocumentResult
-from docflow.mcp._server import BatchResult, ServerState, main, run_server
+from docflow.mcp._server import BatchResult, ServerState, run_main, run_server
 from docflow.mcp.classification_server import ServerStatistics, collect_statistics
 
-__all__ = ["build_quality_server", "run_quality_server"]
+__all__ = ["build_quality_server", "main", "run_quality_server"]
 
 log = logging.getLogger(__name__)
 
@@ -136,11 +136,18 @@ def run_quality_server(settings: Settings, roots: Sequence[str] | None = None) -
     run_server(build_quality_server, settings, roots, load_model=False)
 
 
-if __name__ == "__main__":
-    raise SystemExit(
-        main(
-            build_quality_server,
-            description="docflow quality MCP server",
-            load_model=False,
-        )
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the server from the command line; return the exit status."""
+    return run_main(
+        build_quality_server,
+        argv,
+        description="docflow quality MCP server",
+        load_model=False,
     )
+
+
+if __name__ == "__main__":
+    # Import the module under its package name so loggers and tools carry it.
+    from docflow.mcp.quality_server import main as main_entry
+
+    raise SystemExit(main_entry())

@@ -1,0 +1,200 @@
+"""Measure the MCP protocol overhead per call, and how batching amortises it.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_protocol.py [--documents N] [--both]
+
+It writes N small text documents to a temporary folder, warms the extraction
+cache with them, then processes the same documents with the quality analysis in
+four ways, each repeated three times, keeping the best:
+
+- ``sandbox only``: ``WorkerPool.process`` in this process, no MCP at all;
+- ``1 call/doc``: one ``analyze_quality`` call per document over stdio;
+- ``batch K``: ``analyze_documents`` calls of K documents.
+
+The share is (MCP time - sandbox time) / MCP time. The documents are small
+and their extraction is cached, so that share is the worst case. The run then
+splits the overhead into a per-call and a per-document part (from batch 1
+against batch 16) and projects the share for documents that take 20, 100 and
+500 ms to process.
+
+``--both`` also runs ``docflow process``-style work (classification and
+quality) through the Orchestrator twice, once with one classification call
+doing both analyses (``with_quality``) and once with separate quality servers
+after the classification servers (``workers.separate_quality_servers``), on
+fresh caches, and prints the ratio. It needs the classifier model.
+
+Timings depend on the machine and on what else runs on it; compare the ratios
+measured in the same run, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from docflow.core.config import Settings
+from docflow.core.sandbox import WorkerPool
+
+TEXT = (
+    "Minutes of the weekly meeting\n\nAttendees: Ann, Bob, Carla.\n\n"
+    "Decisions\n\nThe team agreed to ship the release on Friday after the "
+    "last review. Bob will update the changelog and Carla will tell support.\n"
+)
+REPEATS = 3
+
+
+def write_documents(folder: Path, count: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"minutes-{number:04d}.txt"
+        path.write_text(f"{TEXT}Reference {number}.\n")
+        paths.append(str(path))
+    return paths
+
+
+def make_settings(state: Path) -> Settings:
+    return Settings.model_validate({"store": {"cache_dir": str(state / "cache")}})
+
+
+def time_sandbox(settings: Settings, paths: list[str]) -> float:
+    with WorkerPool(settings, load_model=False) as pool:
+        pool.wait_started()
+        started = time.perf_counter()
+        for path in paths:
+            pool.process(path, classify=False, quality=True)
+        return time.perf_counter() - started
+
+
+@asynccontextmanager
+async def connect(settings_file: Path, root: Path):
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    env = {**os.environ, "DOCFLOW_SETTINGS_FILE": str(settings_file)}
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "docflow.mcp.quality_server", "--root", str(root)],
+        env=env,
+    )
+    with open(os.devnull, "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                yield session
+
+
+async def time_mcp(
+    settings_file: Path, root: Path, paths: list[str], batch: int
+) -> tuple[float, int]:
+    """Return the seconds and the number of calls to process ``paths``."""
+    async with connect(settings_file, root) as session:
+        await session.call_tool("get_statistics", {})  # the child is warm now
+        calls = 0
+        started = time.perf_counter()
+        if batch == 0:
+            for path in paths:
+                await session.call_tool("analyze_quality", {"path": path})
+                calls += 1
+        else:
+            for start in range(0, len(paths), batch):
+                chunk = paths[start : start + batch]
+                await session.call_tool("analyze_documents", {"paths": chunk})
+                calls += 1
+        return time.perf_counter() - started, calls
+
+
+def best_of(function, *args):
+    return min((function(*args) for _ in range(REPEATS)), key=lambda item: item[0])
+
+
+def run_protocol(count: int, workdir: Path) -> None:
+    paths = write_documents(workdir / "docs", count)
+    settings = make_settings(workdir / "state")
+    settings_file = workdir / "settings.json"
+    settings_file.write_text(settings.model_dump_json())
+    time_sandbox(settings, paths)  # fills the extraction cache for every mode
+
+    baseline = min(time_sandbox(settings, paths) for _ in range(REPEATS))
+    print(f"{count} documents, best of {REPEATS}; sandbox only: {baseline:.3f} s")
+    print(f"{'mode':<12} {'calls':>5} {'seconds':>8} {'ms/doc':>7} {'share':>6}")
+    timings = {}
+    for batch in (0, 1, 4, 16):
+        elapsed, calls = best_of(
+            lambda b: asyncio.run(time_mcp(settings_file, workdir, paths, b)), batch
+        )
+        timings[batch] = (elapsed, calls)
+        share = max(0.0, elapsed - baseline) / elapsed
+        name = "1 call/doc" if batch == 0 else f"batch {batch}"
+        print(
+            f"{name:<12} {calls:5d} {elapsed:8.3f} "
+            f"{elapsed / count * 1000:7.2f} {share:6.1%}"
+        )
+    report_fit(timings, baseline, count)
+
+
+def report_fit(timings: dict[int, tuple[float, int]], baseline: float, count: int):
+    """Split the overhead into a per-call and a per-document part, batch 1 vs 16."""
+    (small, small_calls), (large, large_calls) = timings[1], timings[16]
+    per_call = max(0.0, (small - large) / (small_calls - large_calls))
+    per_doc = max(0.0, (large - large_calls * per_call - baseline) / count)
+    print(
+        f"overhead: {per_call * 1000:.2f} ms per call "
+        f"+ {per_doc * 1000:.2f} ms per document (result JSON, progress)"
+    )
+    for document_ms in (20, 100, 500):
+        for batch in (1, 4, 16):
+            cost = per_doc + per_call / batch
+            share = cost / (document_ms / 1000 + cost)
+            print(
+                f"  a {document_ms:3d} ms document in batches of {batch:2d}: "
+                f"overhead {share:5.1%} of run time"
+            )
+
+
+def run_both(count: int, workdir: Path) -> None:
+    from docflow.mcp.orchestrator import run_documents
+
+    paths = write_documents(workdir / "both", count)
+    timings = {}
+    for separate in (False, True):
+        state = workdir / f"state-{'separate' if separate else 'combined'}"
+        settings = Settings.model_validate(
+            {
+                "store": {"cache_dir": str(state / "cache")},
+                "workers": {"separate_quality_servers": separate},
+            }
+        )
+        started = time.perf_counter()
+        results, _ = run_documents(paths, settings, classify=True, quality=True)
+        timings[separate] = time.perf_counter() - started
+        failed = sum(1 for result in results if not result.ok)
+        label = "separate quality servers" if separate else "one call, with_quality"
+        print(f"{label:<26} {timings[separate]:8.3f} s  ({failed} not ok)")
+    print(f"separate / combined: {timings[True] / timings[False]:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=64, help="documents per run")
+    parser.add_argument(
+        "--both", action="store_true", help="also compare the two ways to run both"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="docflow-bench-") as folder:
+        workdir = Path(folder)
+        run_protocol(args.documents, workdir)
+        if args.both:
+            print()
+            run_both(args.documents, workdir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Time the orchestrator with 1 and with 2 server processes on ~200 documents.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_scaling.py [--documents 200] [--with-images]
+
+Documents: the PDF, Markdown, text and e-mail files under
+../shared/corpus/labeled/ (images and DOCX too with ``--with-images``), copied
+round-robin into a temporary folder until there are ``--documents`` of them.
+Each copy gets a unique trailing comment or line, so no two share a content
+hash and the extraction cache cannot answer for a copy. Each run starts with
+an empty cache, so both runs do the same work.
+
+It runs classification and quality (``docflow process``) when the classifier
+model is installed, quality only otherwise, and prints the wall time of each
+run, the median document time the servers reported, the documents in flight on
+average (sum of document times / wall time), and the speed-up ratio.
+With 2 cores the ideal ratio is 2.0; the sandbox children, the servers and the
+orchestrator share those cores, and other programs running at the same time
+lower it. Compare the ratio, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from docflow.core.config import Settings
+from docflow.mcp.orchestrator import run_documents
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+TEXT_SUFFIXES = {".pdf", ".md", ".txt", ".eml"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx"}
+
+
+def pick_sources(with_images: bool) -> list[Path]:
+    suffixes = TEXT_SUFFIXES | (IMAGE_SUFFIXES if with_images else set())
+    return sorted(
+        path
+        for path in (CORPUS / "labeled").rglob("*")
+        if path.is_file() and path.suffix.lower() in suffixes
+    )
+
+
+def make_unique_copy(source: Path, target: Path, number: int) -> None:
+    """Copy ``source`` and append a marker that keeps the format readable."""
+    shutil.copyfile(source, target)
+    suffix = source.suffix.lower()
+    if suffix == ".pdf":
+        marker = f"\n% docflow bench copy {number}\n".encode()
+    elif suffix in {".md", ".txt", ".eml"}:
+        marker = f"\n\nbench copy {number}\n".encode()
+    else:
+        return  # binary formats: copies share a hash; see --with-images help
+    with open(target, "ab") as handle:
+        handle.write(marker)
+
+
+def build_documents(folder: Path, count: int, with_images: bool) -> list[str]:
+    sources = pick_sources(with_images)
+    if not sources:
+        raise SystemExit(f"no corpus documents under {CORPUS / 'labeled'}")
+    folder.mkdir(parents=True)
+    paths = []
+    for number in range(count):
+        source = sources[number % len(sources)]
+        target = folder / f"{number:04d}-{source.name}"
+        make_unique_copy(source, target, number)
+        paths.append(str(target))
+    return paths
+
+
+def has_model() -> bool:
+    from docflow.core.classify._model import SHIPPED_MODEL_DIR
+
+    return (SHIPPED_MODEL_DIR / "model.joblib").is_file()
+
+
+def time_run(paths: list[str], state: Path, workers: int, classify: bool) -> dict:
+    settings = Settings.model_validate(
+        {
+            "store": {"cache_dir": str(state / "cache")},
+            "workers": {"count": workers},
+        }
+    )
+    started = time.perf_counter()
+    results, stats = run_documents(paths, settings, classify=classify, quality=True)
+    elapsed = time.perf_counter() - started
+    durations = [result.duration_ms for result in results]
+    return {
+        "seconds": elapsed,
+        "median_ms": statistics.median(durations),
+        "busy": sum(durations) / 1000 / elapsed,
+        "not_ok": sum(1 for result in results if not result.ok),
+        "restarts": stats.restarts,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument(
+        "--with-images",
+        action="store_true",
+        help="also use images and DOCX (OCR heavy; their copies share a hash, "
+        "so all but the first copy of each hit the extraction cache)",
+    )
+    args = parser.parse_args()
+    classify = has_model()
+    work = "classification + quality" if classify else "quality only (no model)"
+    with tempfile.TemporaryDirectory(prefix="docflow-scaling-") as folder:
+        root = Path(folder)
+        paths = build_documents(root / "docs", args.documents, args.with_images)
+        print(f"{len(paths)} documents, {work}")
+        runs = {}
+        for workers in (1, 2):
+            runs[workers] = run = time_run(
+                paths, root / f"state-{workers}", workers, classify
+            )
+            print(
+                f"{workers} worker(s): {run['seconds']:7.2f} s, median document "
+                f"{run['median_ms']:.0f} ms, documents in flight on average "
+                f"{run['busy']:.2f}, {run['not_ok']} not ok, "
+                f"{run['restarts']} restarts"
+            )
+        print(
+            f"speed-up 2 vs 1 workers: {runs[1]['seconds'] / runs[2]['seconds']:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

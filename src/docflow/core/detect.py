@@ -21,7 +21,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from docflow.errors import EmptyDocument, Unreadable, UnsupportedFormat
+from docflow.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    Unreadable,
+    UnsupportedFormat,
+)
 
 __all__ = [
     "KINDS",
@@ -279,9 +284,8 @@ def _check_docx_zip(path: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        from docflow.errors import CorruptDocument
-
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        # zipfile raises NotImplementedError for an unknown version or method.
         raise CorruptDocument(f"damaged ZIP container: {exc}") from exc
     if "word/document.xml" in names or (
         "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)

@@ -45,6 +45,8 @@ RATIO_CHECK_MIN_BYTES = 5 * 1024 * 1024
 DTD_SCAN_BYTES = 64 * 1024
 
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
+#: What zipfile raises for damaged members (CRC, deflate stream, truncation).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 
 class DocxExtractor:
@@ -54,16 +56,30 @@ class DocxExtractor:
 
     def extract(self, path: str, context: ExtractionContext) -> ExtractedDocument:
         document = new_document(path, context)
+        from lxml.etree import XMLSyntaxError
+
         check_zip_container(path, context.settings.extraction)
         try:
             content = _read_with_python_docx(path)
-        except (KeyError, ValueError, AttributeError, IndexError, TypeError) as exc:
+        except _ZIP_ERRORS as exc:
+            raise CorruptDocument(f"damaged DOCX container: {exc}") from exc
+        except (
+            KeyError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            TypeError,
+            XMLSyntaxError,
+        ) as exc:
             log.info("%s: python-docx failed (%r), reading the XML directly", path, exc)
             context.warnings.append(
                 f"python-docx cannot read the document ({type(exc).__name__}: {exc}); "
                 "text was read from the document XML directly"
             )
-            content = read_docx_xml(path)
+            try:
+                content = read_docx_xml(path)
+            except _ZIP_ERRORS as zip_exc:
+                raise CorruptDocument(f"damaged DOCX container: {zip_exc}") from zip_exc
         document.pages.append(Page(number=1, method="native", text=_join(content)))
         document.headings = content.headings
         document.tables = content.tables
@@ -91,7 +107,7 @@ def check_zip_container(path: str, settings: ExtractionSettings) -> None:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
                     _check_no_dtd(archive, info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise CorruptDocument(f"damaged DOCX container: {exc}") from exc
     except RuntimeError as exc:  # zipfile raises it for encrypted members
         raise CorruptDocument(f"DOCX container cannot be read: {exc}") from exc

@@ -35,7 +35,8 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="FILE",
-        help="DuckDB database file (default: .docflow/docflow.duckdb, or store.database).",
+        help="DuckDB database file (default: store.database, "
+        ".docflow/docflow.duckdb).",
     ),
 ]
 WorkersOption = Annotated[

@@ -45,6 +45,13 @@ RESULT_COLUMNS = (
 )
 
 
+#: Columns that wrap in the table; the others keep their values on one line.
+_WRAPPED_COLUMNS = ("path", "description")
+#: Columns printed as lines under the table instead of in it.
+_BELOW_TABLE = ("error", "type", "pages")
+_HEADERS = {"confidence": "conf", "quality": "qual", "cached": "cache"}
+
+
 def resolve_format(requested: str | None, stream: TextIO | None = None) -> str:
     """Return the concrete format: ``auto`` becomes table or jsonl."""
     stream = stream if stream is not None else sys.stdout
@@ -172,16 +179,22 @@ class RecordPrinter:
         from rich.table import Table
 
         console = Console(file=self.stream, soft_wrap=False)
-        table = Table(title=self.title, show_lines=False, header_style="bold")
-        shown = [
-            c for c in self.columns if any(r.get(c) is not None for r in self._rows)
-        ]
+        table = Table(title=self.title, header_style="bold")
+        wanted = [c for c in self.columns if c not in _BELOW_TABLE]
+        shown = [c for c in wanted if any(r.get(c) is not None for r in self._rows)]
         for column in shown:
-            table.add_column(column, overflow="fold", no_wrap=column != "path")
+            header = _HEADERS.get(column, column)
+            if column in _WRAPPED_COLUMNS:
+                table.add_column(header, overflow="fold", ratio=1, min_width=20)
+            else:
+                table.add_column(header, no_wrap=True)
         for row in self._rows:
             table.add_row(*(_cell(column, row.get(column)) for column in shown))
         try:
             console.print(table)
+            for row in self._rows:
+                if row.get("error"):
+                    console.print(_cell("error", row["error"]), style="red")
         except BrokenPipeError:
             self._handle_broken_pipe()
 

@@ -1,0 +1,248 @@
+"""Tests of the read commands (results, stats, report, review, label) in process.
+
+The database is filled through the Store API, then each command runs through
+typer's CliRunner against the same real DuckDB file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from docflow.cli.main import app
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    DocumentResult,
+    QualityIssue,
+    QualityResult,
+)
+from docflow.core.store import ResultWriter, Store
+
+
+def make_result(path: str, category: str, score: float, status: str = "ok"):
+    ok = status == "ok"
+    return DocumentResult(
+        path=path,
+        status=status,
+        error=None if ok else f"{path}: damaged beyond repair",
+        content_hash=f"hash-{path}",
+        size=10,
+        detected_type="pdf",
+        pages=1,
+        classification=ClassificationResult(
+            category=category,
+            confidence=0.3 if category == "unknown" else 0.9,
+            metadata=ClassificationMetadata(model_version="m1"),
+        )
+        if ok
+        else None,
+        quality=QualityResult(
+            overall_score=score,
+            readability_score=score,
+            structure_score=score,
+            content_quality_score=score,
+            issues=[QualityIssue(code="low_ocr_confidence", message="blurry scan")],
+        )
+        if ok
+        else None,
+        review_status=("needs_review" if score < 60 else "approved") if ok else None,
+    )
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(make_result("/d/invoice.pdf", "invoice", 90))
+        writer.add(make_result("/d/blurry.pdf", "invoice", 40))
+        writer.add(make_result("/d/odd.pdf", "unknown", 75))
+        writer.add(make_result("/d/broken.pdf", "", 0, status="corrupt"))
+    return path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_results_filter_by_category(database):
+    outcome = invoke("results", "--db", database, "--category", "invoice")
+    assert outcome.exit_code == 0
+    assert sorted(r["path"] for r in lines(outcome.stdout)) == [
+        "/d/blurry.pdf",
+        "/d/invoice.pdf",
+    ]
+
+
+def test_results_filter_by_status(database):
+    outcome = invoke("results", "--db", database, "--status", "corrupt")
+    assert [r["path"] for r in lines(outcome.stdout)] == ["/d/broken.pdf"]
+
+
+def test_results_since_in_future_is_empty(database):
+    outcome = invoke("results", "--db", database, "--since", "2999-01-01")
+    assert outcome.exit_code == 0
+    assert outcome.stdout == ""
+    assert "no stored results match" in outcome.stderr
+
+
+def test_results_until_includes_today(database):
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date().isoformat()
+    outcome = invoke("results", "--db", database, "--until", today)
+    assert len(lines(outcome.stdout)) == 4
+
+
+def test_results_invalid_date_is_usage_error(database):
+    outcome = invoke("results", "--db", database, "--since", "yesterday")
+    assert outcome.exit_code == 2
+    assert "invalid --since 'yesterday'" in outcome.stderr
+
+
+def test_results_csv(database):
+    outcome = invoke("results", "--db", database, "--format", "csv")
+    rows = outcome.stdout.splitlines()
+    assert rows[0].split(",")[:3] == ["id", "path", "status"]
+    assert len(rows) == 5
+
+
+def test_results_table(database):
+    outcome = invoke("results", "--db", database, "--format", "table")
+    assert "invoice.pdf" in outcome.stdout
+    assert "corrupt" in outcome.stdout
+
+
+def test_review_lists_unknown_and_low_quality(database):
+    outcome = invoke("review", "--db", database)
+    assert sorted(r["path"] for r in lines(outcome.stdout)) == [
+        "/d/blurry.pdf",
+        "/d/odd.pdf",
+    ]
+    assert "docflow label ID CATEGORY" in outcome.stderr
+
+
+def test_label_then_review_shrinks(database):
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "receipt", "--by", "ann")
+    assert outcome.exit_code == 0
+    record = lines(outcome.stdout)[0]
+    assert record["category"] == "receipt"
+    assert record["labeled_by"] == "ann"
+    remaining = invoke("review", "--db", database)
+    assert [r["path"] for r in lines(remaining.stdout)] == ["/d/blurry.pdf"]
+    assert Store(database).corrections()[0].path == "/d/odd.pdf"
+
+
+def test_label_unknown_category_exit_2(database):
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "poem")
+    assert outcome.exit_code == 2
+    assert "unknown category 'poem'" in outcome.stderr
+
+
+def test_report_by_id_and_path(database):
+    stored = Store(database).document("/d/invoice.pdf")
+    by_id = invoke("report", "--db", database, "-f", "json", str(stored.id))
+    by_path = invoke("report", "--db", database, "-f", "json", "/d/invoice.pdf")
+    assert by_id.exit_code == 0
+    assert json.loads(by_id.stdout) == json.loads(by_path.stdout)
+    assert json.loads(by_id.stdout)["quality"]["issues"][0]["code"] == (
+        "low_ocr_confidence"
+    )
+
+
+def test_report_table_view(database):
+    outcome = invoke("report", "--db", database, "-f", "table", "/d/blurry.pdf")
+    assert outcome.exit_code == 0
+    assert "blurry scan" in outcome.stdout
+
+
+def test_report_unknown_document_exit_2(database):
+    outcome = invoke("report", "--db", database, "/d/none.pdf")
+    assert outcome.exit_code == 2
+    assert "docflow results" in outcome.stderr
+
+
+def test_report_needs_reference_or_html(database):
+    outcome = invoke("report", "--db", database)
+    assert outcome.exit_code == 2
+
+
+def test_stats_json(database):
+    outcome = invoke("stats", "--db", database, "-f", "json")
+    stats = json.loads(outcome.stdout)
+    assert stats["documents"] == 4
+    assert stats["errors"] == 1
+    assert stats["by_category"] == {"invoice": 2, "unknown": 1}
+    assert stats["review_queue"] == 2
+
+
+def test_stats_table(database):
+    outcome = invoke("stats", "--db", database, "-f", "table")
+    assert outcome.exit_code == 0
+    assert "by category" in outcome.stdout
+
+
+def test_stats_without_database(tmp_path):
+    outcome = invoke("stats", "--db", str(tmp_path / "none.duckdb"), "-f", "json")
+    assert outcome.exit_code == 0
+    assert json.loads(outcome.stdout)["documents"] == 0
+
+
+def test_global_db_option_before_command(database):
+    outcome = invoke("--db", database, "results", "--status", "corrupt")
+    assert len(lines(outcome.stdout)) == 1
+
+
+def test_corrupt_database_exit_5(tmp_path):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"this is not a database" * 100)
+    outcome = invoke("results", "--db", str(broken))
+    assert outcome.exit_code == 5
+    assert "cannot open the database" in outcome.stderr
+
+
+def test_every_command_help_has_examples():
+    commands = [
+        "classify",
+        "analyze",
+        "process",
+        "categories",
+        "stats",
+        "results",
+        "report",
+        "review",
+        "label",
+        "train",
+        "mcp",
+    ]
+    for command in commands:
+        outcome = invoke(command, "--help")
+        assert outcome.exit_code == 0, command
+        assert "Examples" in outcome.stdout, command
+
+
+def test_mcp_unknown_kind_exit_2():
+    outcome = invoke("mcp", "search")
+    assert outcome.exit_code == 2
+    assert "classification or quality" in outcome.stderr

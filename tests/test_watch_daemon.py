@@ -1,0 +1,554 @@
+"""docflow watch as a real process: real observers, folders, files and DuckDB.
+
+Each test starts ``docflow watch`` on an inbox under tmp_path and waits (with
+a bounded poll, never a fixed sleep) for the files to arrive in the output
+folder. Most tests use ``--in-process`` to keep the run short; the crash and
+corpus tests use the MCP servers, as ``docflow watch`` does by default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docflow.errors import ExitCode
+
+
+def wait_for(
+    condition: Callable[[], Any], timeout: float = 60.0, message: str = ""
+) -> Any:
+    """Poll ``condition`` every 50 ms until it is truthy; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s: {message}")
+        time.sleep(0.05)
+
+
+@dataclass
+class WatchSetup:
+    """An inbox, an output folder, a database and a docflow.toml in ``root``."""
+
+    root: Path
+    watch: dict[str, Any] = field(default_factory=dict)
+    in_process: bool = True
+    process: subprocess.Popen[bytes] | None = None
+    runs: int = 0
+
+    def __post_init__(self) -> None:
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.write_config()
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "state" / "docflow.duckdb"
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / f"watch-{self.runs}.log"
+
+    def write_config(self) -> None:
+        watch = {
+            "stable_seconds": 1.0,
+            "settle_seconds": 0.25,
+            "status_seconds": 0,
+            "retry_max_seconds": 1.0,
+            **self.watch,
+        }
+        lines = [
+            "[store]",
+            f"database = {json.dumps(str(self.database))}",
+            f"cache_dir = {json.dumps(str(self.root / 'state' / 'cache'))}",
+            "[workers]",
+            "count = 1",
+            "[watch]",
+            f"output_dir = {json.dumps(str(self.out))}",
+        ]
+        for key, value in watch.items():
+            lines.append(f"{key} = {json.dumps(value)}")
+        (self.root / "docflow.toml").write_text("\n".join(lines) + "\n")
+
+    def command(self, *args: str) -> list[str]:
+        extra = ["--in-process"] if self.in_process else []
+        return [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "watch",
+            "--log-format",
+            "json",
+            *extra,
+            *args,
+            str(self.inbox),
+        ]
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        """Start the daemon; its stderr goes to ``log_path``."""
+        self.runs += 1
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                self.command(*args),
+                cwd=self.root,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env=self.environment(),
+            )
+        wait_for(lambda: self.events("started") or self.process.poll() is not None)
+        assert self.process.poll() is None, self.log_text()
+        return self.process
+
+    def run_once(self, *args: str, timeout: float = 300.0) -> int:
+        """Run ``docflow watch --once`` to the end and return its exit code."""
+        self.runs += 1
+        with open(self.log_path, "wb") as log:
+            completed = subprocess.run(
+                self.command("--once", *args),
+                cwd=self.root,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env=self.environment(),
+                timeout=timeout,
+            )
+        return completed.returncode
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("DOCFLOW_CONFIG", None)
+        return env
+
+    def stop(self, timeout: float = 120.0) -> int:
+        """Send SIGTERM and return the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(30)
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Return the JSON log records of the current run, optionally of one event."""
+        records = []
+        for line in self.log_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if kind is None or record.get("event") == kind:
+                records.append(record)
+        return records
+
+    def routed(self) -> dict[str, list[Path]]:
+        """Return the files under the output folder by name, sidecars excluded."""
+        found: dict[str, list[Path]] = {}
+        if not self.out.exists():
+            return found
+        for path in self.out.rglob("*"):
+            if path.is_file() and not path.name.endswith(".error.json"):
+                found.setdefault(path.name, []).append(path)
+        return found
+
+    def inbox_files(self) -> list[Path]:
+        return sorted(path for path in self.inbox.rglob("*") if path.is_file())
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Return every row of the daemon's state table."""
+        from docflow.watch.state import StateStore
+
+        store = StateStore(self.database)
+        with store.session(write=False) as session:
+            return [vars(row) for row in session.rows_in(_ALL_STATES)]
+
+
+_ALL_STATES = ("seen", "processing", "moving", "done", "failed", "removed")
+
+
+def model_available() -> bool:
+    """Return True when a classifier model can be loaded with these settings."""
+    from docflow.core.classify import model_version
+    from docflow.core.config import load_settings
+    from docflow.errors import DocflowError
+
+    try:
+        model_version(load_settings(environ=dict(os.environ), config_path=None))
+    except DocflowError:
+        return False
+    return True
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+needs_model = pytest.mark.skipif(
+    not model_available(), reason="no classifier model is installed"
+)
+
+INVOICE_TEXT = (
+    "INVOICE No. 2024-0117\nInvoice date: 12 March 2024\nBill to: Acme GmbH\n"
+    "Description  Qty  Unit price  Amount\nConsulting  10  90.00  900.00\n"
+    "Subtotal 900.00\nVAT 19% 171.00\nTotal due: 1071.00 EUR\n"
+    "Payment due within 30 days. IBAN DE89 3704 0044 0532 0130 00\n"
+)
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[WatchSetup]:
+    watch = WatchSetup(tmp_path)
+    yield watch
+    watch.kill()
+
+
+def routed_names(setup: WatchSetup) -> dict[str, int]:
+    return {name: len(paths) for name, paths in setup.routed().items()}
+
+
+def test_watch_routes_closed_file(setup: WatchSetup) -> None:
+    setup.start()
+    (setup.inbox / "empty.pdf").write_bytes(b"")
+    wait_for(lambda: "empty.pdf" in setup.routed(), message=setup.log_text())
+    assert setup.routed()["empty.pdf"] == [setup.out / "quarantine" / "empty.pdf"]
+    report = json.loads((setup.out / "quarantine" / "empty.pdf.error.json").read_text())
+    assert report["status"] == "empty"
+    assert setup.inbox_files() == []
+    assert setup.stop() == ExitCode.INTERRUPTED
+    rows = setup.rows()
+    assert [(row["state"], row["route"]) for row in rows] == [("done", "quarantine")]
+
+
+def test_watch_json_logs_every_line(setup: WatchSetup) -> None:
+    setup.start()
+    (setup.inbox / "empty.txt").write_bytes(b"")
+    wait_for(lambda: setup.events("quarantined"), message=setup.log_text())
+    setup.stop()
+    lines = [line for line in setup.log_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]
+    events = [record.get("event") for record in records]
+    assert "received" in events
+    assert "quarantined" in events
+    assert events[-1] == "stopped"
+
+
+def test_watch_slow_writer_open_throughout(setup: WatchSetup) -> None:
+    setup.start()
+    target = setup.inbox / "slow.txt"
+    pieces = [f"line {number} of a slowly written file\n" for number in range(30)]
+    with open(target, "w") as handle:
+        for piece in pieces:
+            handle.write(piece)
+            handle.flush()
+            os.fsync(handle.fileno())
+            time.sleep(0.1)  # the writer's pace, 3 s in all: not a wait for docflow
+    wait_for(lambda: "slow.txt" in setup.routed(), message=setup.log_text())
+    (routed,) = setup.routed()["slow.txt"]
+    assert routed.read_text() == "".join(pieces)
+    assert len(setup.events("received")) == 1
+
+
+def test_watch_slow_writer_reopening(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, watch={"settle_seconds": 1.0, "stable_seconds": 1.5})
+    try:
+        setup.start()
+        target = setup.inbox / "appended.txt"
+        pieces = [f"chunk {number}\n" for number in range(25)]
+        for piece in pieces:
+            with open(target, "a") as handle:  # open, write, close, reopen...
+                handle.write(piece)
+            time.sleep(0.1)  # the writer's pace, well under settle_seconds
+        wait_for(lambda: "appended.txt" in setup.routed(), message=setup.log_text())
+        (routed,) = setup.routed()["appended.txt"]
+        assert routed.read_text() == "".join(pieces)
+        assert len(setup.events("received")) == 1
+        assert setup.inbox_files() == []
+    finally:
+        setup.kill()
+
+
+def test_watch_rename_into_inbox(setup: WatchSetup) -> None:
+    setup.start()
+    staging = setup.root / "staging"
+    staging.mkdir()
+    (staging / "moved.txt").write_bytes(b"")
+    os.rename(staging / "moved.txt", setup.inbox / "moved.txt")
+    (setup.inbox / "download.part").write_bytes(b"")  # ignored name
+    os.rename(setup.inbox / "download.part", setup.inbox / "download.txt")
+    wait_for(
+        lambda: {"moved.txt", "download.txt"} <= set(setup.routed()),
+        message=setup.log_text(),
+    )
+    assert routed_names(setup) == {"moved.txt": 1, "download.txt": 1}
+    assert len(setup.events("received")) == 2
+
+
+def test_watch_removed_before_processing(setup: WatchSetup) -> None:
+    setup.start()
+    doomed = setup.inbox / "doomed.txt"
+    with open(doomed, "w") as handle:
+        handle.write("being written")
+        handle.flush()
+        wait_for(lambda: setup.rows(), message="the file was not recorded as seen")
+        doomed.unlink()
+    (setup.inbox / "after.txt").write_bytes(b"")
+    wait_for(lambda: "after.txt" in setup.routed(), message=setup.log_text())
+    assert "doomed.txt" not in setup.routed()
+    assert [event["path"] for event in setup.events("removed")] == [str(doomed)]
+    setup.stop()
+    states = {Path(row["path"]).name: row["state"] for row in setup.rows()}
+    assert states == {"doomed.txt": "removed", "after.txt": "done"}
+
+
+def test_watch_move_failure_retried(setup: WatchSetup) -> None:
+    # Tests run as root, where a read-only folder does not stop a write, so
+    # the fault is a regular file where the quarantine folder must go: the
+    # move then fails with ENOTDIR until the file is removed.
+    setup.out.mkdir()
+    blocker = setup.out / "quarantine"
+    blocker.write_text("not a folder")
+    setup.start()
+    (setup.inbox / "stuck.txt").write_bytes(b"")
+    wait_for(lambda: setup.events("error"), message=setup.log_text())
+    assert setup.inbox_files() == [setup.inbox / "stuck.txt"]
+    assert setup.rows()[0]["state"] == "failed"
+    blocker.unlink()
+    wait_for(lambda: "stuck.txt" in setup.routed(), message=setup.log_text())
+    assert setup.inbox_files() == []
+    setup.stop()
+    assert setup.rows()[0]["state"] == "done"
+
+
+def test_watch_once_processes_and_exits(setup: WatchSetup) -> None:
+    for number in range(5):
+        (setup.inbox / f"file-{number}.txt").write_bytes(b"")
+    (setup.inbox / "sub").mkdir()
+    (setup.inbox / "sub" / "nested.txt").write_bytes(b"")
+    (setup.inbox / ".hidden.txt").write_bytes(b"")
+    assert setup.run_once() == ExitCode.OK
+    assert sorted(setup.routed()) == sorted(
+        [f"file-{number}.txt" for number in range(5)] + ["nested.txt"]
+    )
+    assert setup.inbox_files() == [setup.inbox / ".hidden.txt"]
+
+
+def test_watch_once_no_recursive(setup: WatchSetup) -> None:
+    (setup.inbox / "top.txt").write_bytes(b"")
+    (setup.inbox / "sub").mkdir()
+    (setup.inbox / "sub" / "nested.txt").write_bytes(b"")
+    assert setup.run_once("--no-recursive", "--ignore", "top*") == ExitCode.OK
+    assert setup.routed() == {}
+    assert len(setup.inbox_files()) == 2
+
+
+def test_watch_polling_mode(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, watch={"stable_seconds": 1.0})
+    try:
+        setup.start("--poll", "0.2")
+        target = setup.inbox / "polled.txt"
+        pieces = [f"part {number}\n" for number in range(8)]
+        with open(target, "w") as handle:
+            for piece in pieces:
+                handle.write(piece)
+                handle.flush()
+                time.sleep(0.3)  # the writer's pace: changes more often than 1 s
+        wait_for(lambda: "polled.txt" in setup.routed(), message=setup.log_text())
+        (routed,) = setup.routed()["polled.txt"]
+        assert routed.read_text() == "".join(pieces)
+        assert len(setup.events("received")) == 1
+    finally:
+        setup.kill()
+
+
+def test_watch_status_line_periodic(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, watch={"status_seconds": 0.2})
+    try:
+        setup.start()
+        (setup.inbox / "a.txt").write_bytes(b"")
+        wait_for(
+            lambda: any(
+                event["states"].get("done") for event in setup.events("status")
+            ),
+            message=setup.log_text(),
+        )
+    finally:
+        setup.kill()
+
+
+def test_watch_status_reads_database(setup: WatchSetup) -> None:
+    (setup.inbox / "a.txt").write_bytes(b"")
+    assert setup.run_once() == ExitCode.OK
+    import subprocess
+
+    completed = subprocess.run(
+        setup.command("--status"),
+        cwd=setup.root,
+        capture_output=True,
+        env=setup.environment(),
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    status = json.loads(completed.stdout)
+    assert status["states"] == {"done": 1}
+    assert status["routes"] == {"quarantine": 1}
+    assert status["queue"] == []
+
+
+def test_watch_second_daemon_rejected(setup: WatchSetup) -> None:
+    setup.start()
+    second = setup.run_once()
+    assert second == ExitCode.USAGE
+    assert "another docflow watch" in setup.log_text()
+
+
+def test_watch_name_clash_adds_suffix(setup: WatchSetup) -> None:
+    (setup.out / "quarantine").mkdir(parents=True)
+    (setup.out / "quarantine" / "same.txt").write_text("an older file")
+    (setup.inbox / "same.txt").write_bytes(b"")
+    assert setup.run_once() == ExitCode.OK
+    assert (setup.out / "quarantine" / "same.txt").read_text() == "an older file"
+    assert (setup.out / "quarantine" / "same-1.txt").exists()
+    assert (setup.out / "quarantine" / "same-1.txt.error.json").exists()
+
+
+@pytest.mark.slow
+def test_watch_burst_of_500(setup: WatchSetup) -> None:
+    setup.start()
+    names = [f"burst-{number:03d}.txt" for number in range(500)]
+    for name in names:
+        (setup.inbox / name).write_bytes(b"")
+    wait_for(
+        lambda: len(setup.routed()) == len(names),
+        timeout=300,
+        message=f"{len(setup.routed())} of {len(names)} routed",
+    )
+    assert routed_names(setup) == dict.fromkeys(names, 1)
+    assert setup.inbox_files() == []
+    setup.stop()
+    rows = setup.rows()
+    assert len(rows) == len(names)
+    assert {row["state"] for row in rows} == {"done"}
+
+
+@needs_model
+def test_watch_duplicates_moved(setup: WatchSetup) -> None:
+    (setup.inbox / "first.txt").write_text(INVOICE_TEXT)
+    assert setup.run_once() == ExitCode.OK
+    (setup.inbox / "copy.txt").write_text(INVOICE_TEXT)
+    assert setup.run_once() == ExitCode.OK
+    assert setup.routed()["copy.txt"] == [setup.out / "duplicates" / "copy.txt"]
+    assert setup.routed()["first.txt"][0].parent.name != "duplicates"
+
+
+@needs_model
+def test_watch_duplicates_skipped(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, watch={"duplicates": "skip"})
+    (setup.inbox / "first.txt").write_text(INVOICE_TEXT)
+    assert setup.run_once() == ExitCode.OK
+    (setup.inbox / "copy.txt").write_text(INVOICE_TEXT)
+    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.OK  # a second run leaves it alone too
+    assert "copy.txt" not in setup.routed()
+    assert setup.inbox_files() == [setup.inbox / "copy.txt"]
+    copies = [row for row in setup.rows() if row["path"].endswith("copy.txt")]
+    assert [(row["state"], row["route"]) for row in copies] == [("done", "skipped")]
+
+
+@pytest.mark.slow
+def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, in_process=False)
+    names = [f"crash-{number:03d}.txt" for number in range(150)]
+    try:
+        setup.start()
+        writer = threading.Thread(
+            target=lambda: [
+                (setup.inbox / name).write_text(f"{name}\n{INVOICE_TEXT}")
+                for name in names
+            ]
+        )
+        writer.start()
+        wait_for(
+            lambda: (
+                len(setup.events("routed")) + len(setup.events("quarantined")) >= 20
+            ),
+            timeout=180,
+            message=setup.log_text(),
+        )
+        setup.kill()  # SIGKILL: no cleanup at all
+        writer.join()
+    finally:
+        setup.kill()
+    assert len(setup.routed()) < len(names), "the kill came after the burst"
+    assert setup.run_once(timeout=600) == ExitCode.OK, setup.log_text()
+    assert routed_names(setup) == dict.fromkeys(names, 1)
+    assert setup.inbox_files() == []
+    rows = setup.rows()
+    done = [row for row in rows if row["state"] == "done"]
+    assert sorted(Path(row["path"]).name for row in done) == names
+    assert {row["state"] for row in rows} == {"done"}
+    _assert_one_current_result_each(setup, len(names))
+
+
+def _assert_one_current_result_each(setup: WatchSetup, expected: int) -> None:
+    from docflow.core.store import Store
+
+    store = Store(setup.database)
+    with store.connect(write=False) as connection:
+        rows = connection.execute(
+            "SELECT path, count(*) FROM documents WHERE is_current GROUP BY path"
+        ).fetchall()
+    assert len(rows) == expected
+    assert {count for _, count in rows} == {1}
+    routed = {str(path) for paths in setup.routed().values() for path in paths}
+    assert {path for path, _ in rows} == routed
+
+
+@needs_model
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+def test_watch_corpus_routed_by_category(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, in_process=False)
+    labels: dict[str, str] = {}
+    for folder in sorted((CORPUS / "labeled").iterdir()):
+        for source in sorted(folder.iterdir())[:2]:
+            if source.suffix.lower() in {".md", ".txt", ".eml", ".pdf", ".docx"}:
+                shutil.copy(source, setup.inbox / source.name)
+                labels[source.name] = folder.name
+    assert setup.run_once(timeout=600) == ExitCode.OK, setup.log_text()
+    routed = setup.routed()
+    assert sorted(routed) == sorted(labels)
+    processed = {
+        name: paths[0].parent.name
+        for name, paths in routed.items()
+        if paths[0].parent.parent.name == "processed"
+    }
+    assert processed, "no document was confident enough for processed/"
+    for name, folder in processed.items():
+        event = next(e for e in setup.events("routed") if e["path"].endswith(name))
+        assert folder == event["category"]
+    matching = sum(folder == labels[name] for name, folder in processed.items())
+    assert matching >= 0.7 * len(processed), processed

@@ -137,6 +137,44 @@ def test_server_dying_twice_marks_document_crashed(tmp_path, monkeypatch):
     assert stats.restarts == 2
 
 
+def test_call_timeout_restarts_server(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_FAULT", "hang:doc001")
+    paths = make_documents(tmp_path / "docs", 3)
+    settings = make_settings(tmp_path, call_timeout=2.0, batch_size=1)
+    results, stats, _ = process(settings, paths, workers=1)
+    assert results[1].status is Status.CRASHED
+    assert "call exceeded 2 s" in results[1].error
+    assert [results[n].status for n in (0, 2)] == [Status.OK] * 2
+    assert stats.restarts == 2
+
+
+def test_health_check_restarts_idle_dead_server(tmp_path):
+    settings = make_settings(tmp_path, health_interval=0.2)
+    paths = make_documents(tmp_path / "docs", 2)
+
+    async def scenario():
+        async with Orchestrator(
+            settings, classify=False, quality=True, workers=1
+        ) as orchestrator:
+            (pid,) = orchestrator.server_pids()
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while orchestrator.statistics().restarts == 0:
+                assert time.monotonic() < deadline, "dead server never restarted"
+                await asyncio.sleep(0.05)
+            while not orchestrator.server_pids():
+                assert time.monotonic() < deadline, "no server came back"
+                await asyncio.sleep(0.05)
+            new_pids = orchestrator.server_pids()
+            results = await orchestrator.process(paths)
+            return pid, new_pids, results, orchestrator.statistics()
+
+    old_pid, new_pids, results, stats = asyncio.run(scenario())
+    assert new_pids != [old_pid]
+    assert [result.status for result in results] == [Status.OK] * 2
+    assert stats.retries == 0
+
+
 def test_hung_document_times_out_others_finish(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "hang:doc001")
     paths = make_documents(tmp_path / "docs", 4)

@@ -169,7 +169,7 @@ class Orchestrator:
         self._settings_file: str | None = None
         self._latencies: list[float] = []
         self._stats = OrchestratorStats()
-        self._log_files: list[IO[str]] = []
+        self._log_files: dict[str, IO[str]] = {}
 
     def _choose_kinds(self) -> list[str]:
         if (
@@ -228,7 +228,7 @@ class Orchestrator:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        for handle in self._log_files:
+        for handle in self._log_files.values():
             handle.close()
         self._log_files.clear()
         if self._settings_file:
@@ -355,9 +355,15 @@ class Orchestrator:
         return env
 
     def _server_errlog(self, slot: _Slot) -> IO[str]:
-        """Return where the server's stderr goes: ours at -v, else a log file."""
+        """Return where the server's stderr goes: ours at -v, else a log file.
+
+        A slot keeps one log file across restarts, under ``.docflow/logs/``
+        (the folder that holds ``store.cache_dir``).
+        """
         if _effective_level() <= logging.INFO and _has_fileno(sys.stderr):
             return sys.stderr
+        if slot.stats.name in self._log_files:
+            return self._log_files[slot.stats.name]
         folder = Path(self.settings.store.cache_dir).parent / "logs"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -365,7 +371,7 @@ class Orchestrator:
         except OSError as exc:
             log.debug("cannot open a server log under %s: %s", folder, exc)
             handle = open(os.devnull, "w", encoding="utf-8")
-        self._log_files.append(handle)
+        self._log_files[slot.stats.name] = handle
         return handle
 
     def _give_up(self, slot: _Slot) -> None:

@@ -8,7 +8,7 @@ Documents: the PDF, Markdown, text and e-mail files under
 ../shared/corpus/labeled/ (images and DOCX too with ``--with-images``), copied
 round-robin into a temporary folder until there are ``--documents`` of them.
 Each copy gets a unique trailing comment or line, so no two share a content
-hash and the extraction cache cannot answer for a copy. Each run starts with
+hash and no copy is served from the extraction cache. Each run starts with
 an empty cache, so both runs do the same work.
 
 It runs classification and quality (``docflow process``) when the classifier

@@ -17,7 +17,7 @@ and replace:
 Children are plain subprocesses (``python -c``), started with ``subprocess``
 (safe from a process with threads and an event loop), and talk to the parent
 over two pipes with pickled messages. Each child warms up (imports the parsers,
-loads the model) once, then serves documents until told to stop. The child's
+loads the model) once, then serves documents until the parent sends stop. The child's
 fd 1 is the parent's stderr, so nothing it prints reaches a protocol stream.
 
 No orphans: a child asks the kernel for SIGKILL when the thread that started it
@@ -100,6 +100,13 @@ class _Child:
     """One child process and the parent's ends of its pipes."""
 
     def __init__(self, settings: Settings, *, load_model: bool) -> None:
+        self.documents = 0
+        self._spawn()
+        self.pid = self.process.pid
+        self.requests.send(("start", settings, os.getpid(), load_model))
+        self._wait_ready(settings.workers.start_timeout)
+
+    def _spawn(self) -> None:
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         lifeline_read, lifeline_write = os.pipe()
@@ -113,16 +120,18 @@ class _Child:
                 env=_child_environment(),
                 start_new_session=True,
             )
+        except BaseException:
+            for fd in (request_write, reply_read, lifeline_write):
+                os.close(fd)
+            raise
         finally:
             for fd in child_fds:
                 os.close(fd)
         self.requests = Connection(request_write, readable=False)
         self.replies = Connection(reply_read, writable=False)
         self._lifeline = lifeline_write
-        self.documents = 0
-        self.pid = self.process.pid
-        self.requests.send(("start", settings, os.getpid(), load_model))
-        start_timeout = settings.workers.start_timeout
+
+    def _wait_ready(self, start_timeout: float) -> None:
         if not self.replies.poll(start_timeout):
             self.kill()
             raise ServerError(
@@ -446,7 +455,7 @@ class WorkerPool:
 
 
 def run_child() -> None:
-    """Serve requests from the parent until it says stop or dies."""
+    """Serve requests from the parent until it sends stop or dies."""
     request_fd, reply_fd, lifeline_fd = (int(arg) for arg in sys.argv[1:4])
     for fd in (request_fd, reply_fd, lifeline_fd):
         os.set_inheritable(fd, False)  # tesseract must not hold our pipes open

@@ -86,7 +86,10 @@ def summarize_latencies(values: Sequence[float]) -> LatencySummary:
 
 
 class ServerState:
-    """What one server process keeps between tool calls."""
+    """State of one server process between tool calls.
+
+    It contains the settings, the roots, the sandboxed pool and the counters.
+    """
 
     def __init__(self, settings: Settings, roots: Roots, *, load_model: bool) -> None:
         from docflow.core.sandbox import WorkerPool

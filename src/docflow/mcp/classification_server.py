@@ -5,8 +5,8 @@ Run it with ``python -m docflow.mcp.classification_server [--root DIR]``.
 Tools: ``classify_document``, ``classify_documents`` (batch, one progress
 notification per document, optionally with quality in the same pass),
 ``get_categories``, ``update_model`` and ``get_statistics``. A problem with a
-document is a result with a status; a tool error (a path outside the roots, an
-invalid model) names the path and the reason. Documents are parsed in
+document becomes a result with a status. A tool error (a path outside the
+roots, an invalid model) names the path and the reason. Documents are parsed in
 sandboxed child processes, see ``docflow.core.sandbox``.
 """
 

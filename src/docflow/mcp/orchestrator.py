@@ -1,6 +1,6 @@
 """Orchestrator: a pool of docflow MCP server processes that share out documents.
 
-The CLI and the watch daemon hand paths to an ``Orchestrator``; it starts
+The CLI and the watch daemon hand paths to an ``Orchestrator``. It starts
 ``workers`` server processes per kind it needs (``sys.executable -m
 docflow.mcp.<kind>_server``) and keeps one MCP ClientSession to each. The SDK
 requires a session to be opened and closed by the same asyncio task, so every
@@ -358,7 +358,7 @@ class Orchestrator:
         """Return where the server's stderr goes: ours at -v, else a log file.
 
         A slot keeps one log file across restarts, under ``.docflow/logs/``
-        (the folder that holds ``store.cache_dir``).
+        (the parent folder of ``store.cache_dir``).
         """
         if _effective_level() <= logging.INFO and _has_fileno(sys.stderr):
             return sys.stderr

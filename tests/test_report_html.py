@@ -1,0 +1,184 @@
+"""The HTML report is one self-contained file with inline SVG charts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from typer.testing import CliRunner
+
+from docflow.cli.main import app
+from docflow.core.htmlreport import render_report
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    DocumentResult,
+    QualityIssue,
+    QualityResult,
+)
+from docflow.core.store import ResultWriter, Store
+
+CHARTS = ("category-chart", "status-chart", "quality-histogram", "confidence-histogram")
+
+
+class PageParser(HTMLParser):
+    """Collect element ids, tag names, external references and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: dict[str, str] = {}
+        self.tags: list[str] = []
+        self.references: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids[attributes["id"]] = tag
+        for name in ("src", "href"):
+            if attributes.get(name):
+                self.references.append(attributes[name])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def make_result(index: int, category: str, score: float, status: str = "ok"):
+    ok = status == "ok"
+    return DocumentResult(
+        path=f"/docs/<b>{index}</b>.pdf",
+        status=status,
+        error=None if ok else "damaged <script>alert(1)</script>",
+        content_hash=f"h{index}",
+        classification=ClassificationResult(
+            category=category,
+            confidence=min(1.0, 0.1 + index / 20),
+            metadata=ClassificationMetadata(model_version="m1"),
+        )
+        if ok
+        else None,
+        quality=QualityResult(
+            overall_score=score,
+            readability_score=score,
+            structure_score=score,
+            content_quality_score=score,
+            issues=[QualityIssue(code="empty_page", message="page 2 is <empty>")],
+        )
+        if ok
+        else None,
+        review_status=("needs_review" if score < 60 else "approved") if ok else None,
+    )
+
+
+@pytest.fixture
+def database(tmp_path) -> str:
+    path = str(tmp_path / "report.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        for index in range(12):
+            category = ("invoice", "contract", "unknown")[index % 3]
+            writer.add(make_result(index, category, score=index * 8.0))
+        writer.add(make_result(99, "", 0, status="corrupt"))
+    return path
+
+
+def parse(html: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_report_has_every_chart(database):
+    page = parse(render_report(Store(database).results()))
+    for chart in CHARTS:
+        assert page.ids.get(chart) == "svg", chart
+    assert page.ids.get("review-queue") == "table"
+    assert page.ids.get("worst-documents") == "table"
+
+
+def test_report_is_self_contained(database):
+    html = render_report(Store(database).results())
+    page = parse(html)
+    assert "script" not in page.tags
+    assert page.references == []
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
+
+
+def test_report_escapes_document_text(database):
+    html = render_report(Store(database).results())
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b>3</b>" not in html
+
+
+def test_report_counts_categories(database):
+    html = render_report(Store(database).results())
+    chart = html[html.index('id="category-chart"') :]
+    chart = chart[: chart.index("</svg>")]
+    for category in ("invoice", "contract", "unknown"):
+        assert f"<title>{category}: 4</title>" in chart
+
+
+def test_report_empty_store(tmp_path):
+    page = parse(render_report([]))
+    assert "No data." in "".join(page.text)
+
+
+def test_report_command_writes_file(database, tmp_path):
+    output = tmp_path / "out.html"
+    outcome = CliRunner().invoke(
+        app, ["report", "--db", database, "--html", str(output), "-c", "invoice"]
+    )
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == ""
+    page = parse(output.read_text(encoding="utf-8"))
+    assert page.ids.get("quality-histogram") == "svg"
+    assert "category invoice" in "".join(page.text)
+
+
+def test_report_command_unwritable_path(database, tmp_path):
+    outcome = CliRunner().invoke(
+        app, ["report", "--db", database, "--html", str(tmp_path / "no" / "x.html")]
+    )
+    assert outcome.exit_code == 2
+    assert "cannot write the report" in outcome.stderr
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
+def test_report_renders_in_chromium(database, tmp_path):
+    output = tmp_path / "report.html"
+    output.write_text(render_report(Store(database).results()), encoding="utf-8")
+    completed = subprocess.run(
+        [
+            "chromium",
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            output.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    page = parse(completed.stdout)
+    for chart in CHARTS:
+        assert page.ids.get(chart) == "svg", chart
+    assert "unknown" in "".join(page.text)

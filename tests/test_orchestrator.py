@@ -143,7 +143,7 @@ def test_call_timeout_restarts_server(tmp_path, monkeypatch):
     settings = make_settings(tmp_path, call_timeout=2.0, batch_size=1)
     results, stats, _ = process(settings, paths, workers=1)
     assert results[1].status is Status.CRASHED
-    assert "call exceeded 2 s" in results[1].error
+    assert "timed out after 2 s" in results[1].error
     assert [results[n].status for n in (0, 2)] == [Status.OK] * 2
     assert stats.restarts == 2
 
@@ -173,6 +173,39 @@ def test_health_check_restarts_idle_dead_server(tmp_path):
     assert new_pids != [old_pid]
     assert [result.status for result in results] == [Status.OK] * 2
     assert stats.retries == 0
+
+
+def test_cancelled_run_leaves_orchestrator_usable(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_FAULT", "slow:slow")
+    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "1")
+    slow = make_documents(tmp_path / "slow", 4, prefix="slow")
+    fast = make_documents(tmp_path / "fast", 3)
+    settings = make_settings(tmp_path, batch_size=1)
+    seen = []
+
+    async def scenario():
+        async with Orchestrator(
+            settings, classify=False, quality=True, workers=1
+        ) as orchestrator:
+            first = asyncio.create_task(
+                orchestrator.process(slow, on_result=seen.append)
+            )
+            deadline = time.monotonic() + 30
+            while not seen:
+                assert time.monotonic() < deadline, "no slow document finished"
+                await asyncio.sleep(0.05)
+            first.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await first
+            seen_at_cancel = len(seen)
+            results = await orchestrator.process(fast)
+            return seen_at_cancel, results
+
+    seen_at_cancel, results = asyncio.run(scenario())
+    assert [result.path for result in results] == fast
+    assert [result.status for result in results] == [Status.OK] * 3
+    assert len(seen) == seen_at_cancel
+    assert seen_at_cancel < 4
 
 
 def test_hung_document_times_out_others_finish(tmp_path, monkeypatch):

@@ -116,6 +116,7 @@ class _Run:
     on_progress: ProgressCallback | None
     remaining: int
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    cancelled: bool = False
 
 
 @dataclass
@@ -228,6 +229,13 @@ class Orchestrator:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for kind, queue in self._queues.items():
+            while queue:
+                item = queue.popleft()
+                message = (
+                    f"{item.path}: the orchestrator stopped before the {kind} step"
+                )
+                self._finish(item, _failed_result(item.path, Status.CRASHED, message))
         for handle in self._log_files.values():
             handle.close()
         self._log_files.clear()
@@ -260,8 +268,20 @@ class Orchestrator:
             self._queues[first].append(item)
         self._wakeups[first].set()
         self._fail_if_no_servers(first)
-        await run.done.wait()
+        try:
+            await run.done.wait()
+        except asyncio.CancelledError:
+            self._drop(run)
+            raise
         return [result for result in run.results if result is not None]
+
+    def _drop(self, run: _Run) -> None:
+        """Forget a cancelled run: unqueue its documents and silence its callbacks."""
+        run.cancelled = True
+        for queue in self._queues.values():
+            kept = [item for item in queue if item.run is not run]
+            queue.clear()
+            queue.extend(kept)
 
     def statistics(self) -> OrchestratorStats:
         """Return counts of documents, errors, restarts, latency and per server."""
@@ -457,7 +477,8 @@ class Orchestrator:
         progress = self._progress_callback(slot, batch)
         started = time.perf_counter()
         timeout = self.settings.workers.call_timeout
-        with _fail_after(timeout, f"{slot.stats.name}: call exceeded {timeout:g} s"):
+        message = f"{slot.stats.name}: the tool call timed out after {timeout:g} s"
+        with _fail_after(timeout, message + " (workers.call_timeout)"):
             result = await session.call_tool(
                 _BATCH_TOOLS[slot.kind], arguments, progress_callback=progress
             )
@@ -466,17 +487,21 @@ class Orchestrator:
         return _batch_results(slot, batch, result)
 
     def _progress_callback(self, slot: _Slot, batch: list[_Item]) -> Any:
-        run_callbacks = {id(item.run): item.run.on_progress for item in batch}
-        callbacks = [callback for callback in run_callbacks.values() if callback]
-        if not callbacks:
+        runs = list({id(item.run): item.run for item in batch}.values())
+        if not any(run.on_progress for run in runs):
             return None
 
         async def report(
             progress: float, total: float | None, message: str | None
         ) -> None:
             text = f"{slot.stats.name}: {message or f'{progress:g}/{total:g}'}"
-            for callback in callbacks:
-                callback(text)
+            for run in runs:
+                if run.on_progress is None or run.cancelled:
+                    continue
+                try:
+                    run.on_progress(text)
+                except Exception:  # a display bug must not break the session
+                    log.exception("on_progress callback failed: %s", text)
 
         return report
 
@@ -521,7 +546,7 @@ class Orchestrator:
         if not result.ok:
             self._stats.errors += 1
         self._latencies.append(result.duration_ms)
-        if run.on_result is not None:
+        if run.on_result is not None and not run.cancelled:
             try:
                 run.on_result(result)
             except Exception:  # a callback bug must not lose the other results

@@ -361,3 +361,26 @@ def test_registry_replaces_extractor(tmp_path, settings):
 def test_registry_rejects_non_extractor():
     with pytest.raises(TypeError):
         register_extractor(object())  # type: ignore[arg-type]
+
+
+def test_eml_deep_nesting_corrupt(tmp_path, settings):
+    path = tmp_path / "deep.eml"
+    parts = b"".join(
+        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (level, level + 1)
+        for level in range(3000)
+    )
+    path.write_bytes(
+        b"From: a@example.com\nTo: b@example.com\nSubject: nest\n"
+        b"Content-Type: multipart/mixed; boundary=b0\n\n" + parts
+    )
+    with pytest.raises(CorruptDocument, match="nests too deeply"):
+        extract_document(str(path), settings)
+
+
+def test_html_deep_nesting_read(tmp_path, settings):
+    path = tmp_path / "deep.html"
+    path.write_text(
+        "<html><body>" + "<div>" * 50_000 + "deep text" + "</div>" * 50_000,
+        encoding="utf-8",
+    )
+    assert extract_document(str(path), settings).text == "deep text"

@@ -37,6 +37,7 @@ MIN_HIT_SHARE = 0.02
 #: The best language must score this many times the runner-up.
 MIN_MARGIN = 1.3
 
+_BELOW_GREEK = re.compile(r"[\u0000-\u036f]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _SCRIPTS = (
@@ -91,15 +92,17 @@ _WORD_LANGUAGES = _index_words()
 
 
 def _detect_script(sample: str) -> str | None:
-    letters = [char for char in sample[:5000] if char.isalpha()]
-    if not letters:
+    head = sample[:5000]
+    # Latin and its extensions end below U+0370; most text never gets further.
+    others = [ord(char) for char in _BELOW_GREEK.sub("", head) if char.isalpha()]
+    if not others:
         return None
-    codepoints = [ord(char) for char in letters]
+    letters = others + [1 for char in head if char.isascii() and char.isalpha()]
+    if len(others) < 0.1 * len(letters):
+        return None
     for code, ranges in _SCRIPTS:
         inside = sum(
-            1
-            for point in codepoints
-            if any(low <= point <= high for low, high in ranges)
+            1 for point in others if any(low <= point <= high for low, high in ranges)
         )
         if code == "ja" and inside / len(letters) > 0.1:
             return code

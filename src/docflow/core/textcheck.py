@@ -16,6 +16,7 @@ Latin script are judged by shape alone.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,9 +27,21 @@ from docflow.core.language import tokenize_words
 __all__ = ["TextVerdict", "dedupe_doubled_chars", "judge_text"]
 
 _CID = re.compile(r"\(cid:\d+\)")
+#: URLs, e-mail addresses and host names: real text, but not shaped like words.
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*"
+    r"\.(?:com|org|net|edu|gov|io|cn|de|fr|nl|pl|it|es|uk|eu)\b",
+    re.IGNORECASE,
+)
 _REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
 _ALL_FREQUENT = frozenset().union(*FREQUENT_WORDS.values())
+#: Latin script with its extensions ends below U+0250 (IPA extensions).
+_LATIN_RANGE = re.compile(r"[\u0000-\u024f]+")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_CJK = re.compile(r"[\u3000-\u9fff]")
+#: Letters, digits and layout punctuation, skipped when counting symbols.
+_ORDINARY = re.compile(r"[A-Za-z0-9.,\-_=*|/:;()\[\]%€$£'\"+#&]+")
 _VOWELS = frozenset("aeiouy")
 #: Punctuation that is normal in tables, leaders and rules, not a sign of garbage.
 _LAYOUT_PUNCTUATION = frozenset(".,-_=*|/:;()[]%€$£'\"+#&")
@@ -84,13 +97,14 @@ def judge_text(
     if not visible:
         return verdict
 
-    words = tokenize_words(text)
+    prose = _ADDRESS.sub(" ", text)
+    words = tokenize_words(prose)
     verdict.word_count = len(words)
     frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
     if words:
         known = sum(1 for word in words if word in frequent)
         verdict.dictionary_word_share = known / len(words)
-    shaped = _WORD_WITH_CASE.findall(text)
+    shaped = _WORD_WITH_CASE.findall(prose)
     latin = [word for word in shaped if _is_latin(word)]
     if latin:
         odd = sum(1 for word in latin if _is_implausible_word(word))
@@ -99,8 +113,13 @@ def judge_text(
     verdict.symbol_share = _symbol_share(visible)
     verdict.distinct_letters = len({char for char in "".join(latin).lower()})
 
-    _decide(verdict, text, visible, len(latin))
-    _decide_ocr(verdict, len(latin), ocr_confidence)
+    # Latin words inside text of another script (codes, names, URLs in
+    # Chinese) are too few and too odd to judge the page by.
+    latin_letters = sum(len(word) for word in latin)
+    other_letters = sum(1 for char in _LATIN_RANGE.sub("", prose) if char.isalpha())
+    judged_words = len(latin) if latin_letters >= other_letters else 0
+    _decide(verdict, text, visible, judged_words)
+    _decide_ocr(verdict, judged_words, ocr_confidence)
     verdict.is_garbage = bool(verdict.reasons)
     return verdict
 
@@ -140,7 +159,7 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
             reasons.append("almost no known words and many oddly shaped ones")
     if len(visible) >= 20 and verdict.symbol_share > 0.5:
         reasons.append(f"{verdict.symbol_share:.0%} of characters are symbols")
-    letters = sum(1 for char in visible if char.isalpha() and ord(char) < 0x250)
+    letters = len(_LATIN_LETTER.findall(visible))
     distinct_words = len({word.lower() for word in _WORD_WITH_CASE.findall(text)})
     if (
         letters >= MIN_DIVERSITY_LETTERS
@@ -155,7 +174,7 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
 
 
 def _is_latin(word: str) -> bool:
-    return all(ord(char) < 0x250 for char in word)
+    return word.isascii() or _LATIN_RANGE.fullmatch(word) is not None
 
 
 def _base_letters(word: str) -> str:
@@ -163,6 +182,7 @@ def _base_letters(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_implausible_word(word: str) -> bool:
     """Return True for a Latin-script word no language spells this way."""
     if len(word) < 3:
@@ -193,7 +213,7 @@ def _has_odd_case(word: str) -> bool:
 
 
 def _misread_utf16_share(text: str) -> float:
-    cjk = [ord(char) for char in text if 0x3000 <= ord(char) <= 0x9FFF]
+    cjk = [ord(char) for char in _CJK.findall(text)]
     if len(cjk) < MIN_MISREAD_CJK_CHARS:
         return 0.0
     ascii_pairs = 0
@@ -207,7 +227,7 @@ def _misread_utf16_share(text: str) -> float:
 
 def _symbol_share(visible: str) -> float:
     symbols = 0
-    for char in visible:
+    for char in _ORDINARY.sub("", visible):
         if char.isalnum() or char in _LAYOUT_PUNCTUATION:
             continue
         category = unicodedata.category(char)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from docflow.core.extract._base import ExtractionContext, Extractor, new_document
 from docflow.core.models import ExtractedDocument
+from docflow.errors import CorruptDocument
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -108,7 +109,14 @@ def extract_document(path: str, settings: Settings) -> ExtractedDocument:
         settings=settings,
         ocr_pages_left=settings.extraction.max_ocr_pages,
     )
-    document = get_extractor(detected.kind).extract(path, context)
+    try:
+        document = get_extractor(detected.kind).extract(path, context)
+    except RecursionError as exc:
+        # Parsers of nested structures (MIME parts, XML, PDF objects) recurse.
+        raise CorruptDocument(
+            f"{_KIND_NAMES.get(detected.kind, detected.kind)} whose structure "
+            "nests too deeply to read"
+        ) from exc
     _finish_document(document, context)
     return document
 

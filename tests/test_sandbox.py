@@ -191,3 +191,33 @@ def test_children_exit_when_parent_killed(tmp_path):
     assert len(children) == 2
     for pid in children:
         assert wait_until_gone(pid), f"worker {pid} outlived its parent"
+
+
+def test_close_kills_busy_worker(tmp_path, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "hang:stuck")
+    hung = write_document(tmp_path, "stuck.txt")
+    queued = write_document(tmp_path, "queued.txt")
+    pool = WorkerPool(make_settings(tmp_path, document_timeout=600.0), load_model=False)
+    pool.wait_started()
+    (pid,) = pool.child_pids()
+    running = pool.submit(hung, classify=False, quality=False)
+    waiting = pool.submit(queued, classify=False, quality=False)
+    deadline = time.monotonic() + 30
+    while pool.queued() > 1:
+        assert time.monotonic() < deadline, "the hung document was never taken"
+        time.sleep(0.01)
+    pool.close()
+    assert running.result().status is Status.CRASHED
+    assert "closed while processing" in running.result().error
+    assert waiting.result().status is Status.CRASHED
+    assert "closed before processing" in waiting.result().error
+    assert wait_until_gone(pid)
+
+
+def test_worker_that_cannot_start_gives_crashed(tmp_path):
+    settings = make_settings(tmp_path, start_timeout=0.001)
+    path = write_document(tmp_path, "plain.txt")
+    with WorkerPool(settings, load_model=False) as pool:
+        result = process(pool, path)
+    assert result.status is Status.CRASHED
+    assert "no document worker could start" in result.error

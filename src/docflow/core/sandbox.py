@@ -163,13 +163,17 @@ class _Child:
         except EOFError:
             raise _ChildDied(self.kill()) from None
 
-    def kill(self) -> int | None:
-        """Kill the child and its process group, and return its exit status."""
+    def signal_group(self, signum: int) -> None:
+        """Send ``signum`` to the child's process group, if it still runs."""
         if self.process.poll() is None:
             try:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                os.killpg(self.process.pid, signum)
             except ProcessLookupError:
                 pass
+
+    def kill(self) -> int | None:
+        """Kill the child and its process group, and return its exit status."""
+        self.signal_group(signal.SIGKILL)
         code = self.process.wait()
         self._close()
         return code
@@ -286,27 +290,56 @@ class WorkerPool:
         for _ in self._threads:
             self._first_starts.release()
 
+    def queued(self) -> int:
+        """Return the number of jobs waiting for a child (approximate)."""
+        return self._jobs.qsize()
+
     def child_pids(self) -> list[int]:
         """Return the process ids of the children alive now."""
         with self._lock:
             return [child.pid for child in self._children.values()]
 
     def close(self) -> None:
-        """Stop every child; queued documents still waiting get status crashed."""
+        """Stop every child, killing any that is still processing a document.
+
+        Documents still queued get status ``crashed``; a document being
+        processed gets ``crashed`` too, because its child is killed.
+        """
         if self._closed:
             return
         self._closed = True
+        self._fail_queued()
         for _ in self._threads:
             self._jobs.put(None)
+        with self._lock:
+            running = list(self._children.values())
+        for child in running:
+            child.signal_group(signal.SIGKILL)
         for thread in self._threads:
             thread.join()
+        self._fail_queued()
+
+    def _fail_queued(self) -> None:
         while True:
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
-                break
-            if job is not None and not job.future.done():
-                job.future.set_exception(ServerError("the worker pool was closed"))
+                return
+            if job is not None:
+                self._reject(job, "the worker pool closed before processing it")
+
+    def _reject(self, job: _Job, reason: str) -> None:
+        """Resolve a job that no child will run: crashed for a document."""
+        if job.future.done():
+            return
+        if job.kind == "process":
+            log.error("%s: %s", job.path, reason)
+            result = DocumentResult(
+                path=job.path, status=Status.CRASHED, error=f"{job.path}: {reason}"
+            )
+            job.future.set_result(result)
+        else:
+            job.future.set_exception(ServerError(reason))
 
     def _put(self, job: _Job) -> None:
         if self._closed:
@@ -318,15 +351,13 @@ class WorkerPool:
         self._first_starts.release()
         try:
             while True:
-                if child is None:
+                if child is None and not self._closed:
                     child = self._start_child(slot)
                 job = self._jobs.get()
                 if job is None:
                     break
                 if child is None:
-                    job.future.set_exception(
-                        ServerError("no document worker could start")
-                    )
+                    self._reject(job, "no document worker could start")
                     continue
                 if job.kind == "process":
                     child = self._run_document(slot, child, job)
@@ -382,7 +413,14 @@ class WorkerPool:
             )
         except _ChildDied as exc:
             replace = True
-            result = self._died_result(path, exc.returncode)
+            if self._closed:
+                result = DocumentResult(
+                    path=path,
+                    status=Status.CRASHED,
+                    error=f"{path}: the worker pool closed while processing it",
+                )
+            else:
+                result = self._died_result(path, exc.returncode)
         elapsed_ms = (time.perf_counter() - started) * 1000
         if not result.duration_ms:  # timeouts and crashes carry the wall time
             result.duration_ms = elapsed_ms

@@ -260,3 +260,11 @@ def test_detect_binary_with_nul_bytes_unsupported(tmp_path):
 )
 def test_detect_corpus_files(name, kind):
     assert detect_type(str(CORPUS / name)).kind == kind
+
+
+def test_detect_memo_with_headers_is_text(tmp_path):
+    memo = (
+        "To: All staff\nFrom: Human Resources\nDate: 2 December 2024\n"
+        "Subject: Office closure\n\nThe office closes on Friday at noon.\n"
+    )
+    assert detect_type(write(tmp_path, "memo.txt", memo)).kind == "text"

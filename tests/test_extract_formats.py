@@ -384,3 +384,16 @@ def test_html_deep_nesting_read(tmp_path, settings):
         encoding="utf-8",
     )
     assert extract_document(str(path), settings).text == "deep text"
+
+
+@pytest.mark.parametrize("turn", [90, 180])
+def test_image_turned_page_read_upright(tmp_path, settings, turn):
+    lines = [
+        "The quarterly report shows revenue growth",
+        "across all regions and product lines this year.",
+        "Costs were kept under control by the team.",
+    ]
+    path = tmp_path / f"turned{turn}.png"
+    text_image(lines, size=(1500, 600)).rotate(turn, expand=True).save(path)
+    document = extract_document(str(path), settings)
+    assert "quarterly report" in document.pages[0].text

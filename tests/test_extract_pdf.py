@@ -266,3 +266,18 @@ def test_pdf_400_pages_streamed(settings):
     )
     assert len(document.pages) == 400
     assert document.pages[0].method == "text_layer"
+
+
+def test_pdf_zero_pages_empty(tmp_path, settings):
+    path = tmp_path / "none.pdf"
+    path.write_bytes(make_text_pdf([]))
+    with pytest.raises(EmptyDocument, match="no pages"):
+        extract_document(str(path), settings)
+
+
+@needs_corpus
+def test_pdf_info_metadata(settings):
+    path = CORPUS / "edge" / "pminer__zen_of_python_corrupted.pdf"
+    document = extract_document(str(path), settings)
+    assert document.metadata["pdf"]["title"] == "zen_of_python.txt"
+    assert document.metadata["pdf"]["created"] == "D:20180530133107+02'00'"

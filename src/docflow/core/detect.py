@@ -123,6 +123,17 @@ _EMAIL_HEADERS = {
     "in-reply-to",
     "references",
 }
+_TRANSPORT_HEADERS = {
+    "received",
+    "return-path",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "delivered-to",
+    "in-reply-to",
+    "references",
+}
+_ADDRESS_HEADERS = {"from", "to", "cc", "reply-to", "sender"}
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*)$")
 _HTML_TAG = re.compile(
     rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|table|h[1-6])[\s>/]",
@@ -396,8 +407,14 @@ def _is_xml(text: str) -> bool:
 
 
 def _looks_like_email(text: str) -> bool:
-    """Return True when the text opens with an RFC 5322 header block."""
+    """Return True when the text opens with an RFC 5322 header block.
+
+    Memos also open with To, From, Date and Subject lines, so the block must
+    also carry a transport header (Received, Message-ID, MIME-Version, ...)
+    or an address with an ``@``.
+    """
     known = 0
+    transport = False
     lines = text[:16384].splitlines()
     for index, line in enumerate(lines[:200]):
         if not line.strip():
@@ -409,6 +426,11 @@ def _looks_like_email(text: str) -> bool:
             if line.startswith("From ") and index == 0:
                 continue  # mbox separator line
             return False
-        if match.group(1).lower() in _EMAIL_HEADERS:
+        name, value = match.group(1).lower(), match.group(2)
+        if name in _EMAIL_HEADERS:
             known += 1
-    return known >= 2
+        if name in _TRANSPORT_HEADERS or name.startswith("x-"):
+            transport = True
+        elif name in _ADDRESS_HEADERS and "@" in value:
+            transport = True
+    return known >= 2 and transport

@@ -16,8 +16,12 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docflow.errors import OcrFailed, OcrUnavailable
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 __all__ = [
     "INSTALL_HINT",
@@ -95,11 +99,8 @@ def ensure_tesseract(languages: str) -> None:
         )
 
 
-def save_for_ocr(image: object, path: str) -> None:
+def save_for_ocr(image: Image, path: str) -> None:
     """Write a PIL image as 8-bit grayscale PGM, the fastest format to hand over."""
-    from PIL import Image
-
-    assert isinstance(image, Image.Image)
     if image.mode != "L":
         image = image.convert("L")
     image.save(path, format="PPM")

@@ -7,7 +7,13 @@ import os
 import tempfile
 from typing import TYPE_CHECKING
 
-from docflow.core.ocr import OCR_IMAGE_SUFFIX, OcrResult, ocr_image_file, save_for_ocr
+from docflow.core.ocr import (
+    OCR_IMAGE_SUFFIX,
+    OcrResult,
+    available_languages,
+    ocr_image_file,
+    save_for_ocr,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -84,17 +90,40 @@ def _worth_rotation_check(result: OcrResult) -> bool:
 def _retry_rotated(
     image: Image, path: str, first: OcrResult, settings: ExtractionSettings
 ) -> OcrResult:
-    """OCR the page turned by 180 degrees and keep the more confident reading.
+    """OCR the page turned upright and keep the more confident reading.
 
-    Upside-down scans are common and read as noise; tesseract's own
-    orientation detection needs the ``osd`` data, which may be missing.
+    Tesseract's orientation detection (the ``osd`` data) names the turn;
+    without it, only the common upside-down scan is tried.
     """
-    save_for_ocr(image.rotate(180), path)
-    second = ocr_image_file(path, settings.ocr_languages, timeout=settings.ocr_timeout)
-    if (second.confidence or 0.0) > (first.confidence or 0.0) + 10:
-        log.debug("page %s read upside down", path)
-        return second
-    return first
+    best = first
+    for angle in _rotation_candidates(path):
+        # OSD reports the clockwise turn that makes the page upright; PIL
+        # rotates counter-clockwise.
+        save_for_ocr(image.rotate(-angle, expand=True, fillcolor=255), path)
+        result = ocr_image_file(
+            path, settings.ocr_languages, timeout=settings.ocr_timeout
+        )
+        if (result.confidence or 0.0) > (best.confidence or 0.0) + 10:
+            log.debug("%s reads better turned by %d degrees", path, angle)
+            best = result
+    return best
+
+
+def _rotation_candidates(path: str) -> list[int]:
+    import pytesseract
+
+    if "osd" not in available_languages():
+        return [180]
+    try:
+        osd = pytesseract.image_to_osd(
+            path, config="--psm 0", output_type=pytesseract.Output.DICT
+        )
+    except (pytesseract.TesseractError, RuntimeError, ValueError) as exc:
+        # Tesseract rejects pages with too few characters for OSD.
+        log.debug("orientation detection failed on %s: %s", path, exc)
+        return [180]
+    angle = int(osd.get("rotate", 0)) % 360
+    return [angle] if angle else []
 
 
 def _remove(path: str) -> None:

@@ -15,6 +15,7 @@ from docflow.core.models import Page
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
 from docflow.errors import (
     CorruptDocument,
+    EmptyDocument,
     PasswordRequired,
     TooLarge,
     UnsupportedFormat,
@@ -97,10 +98,8 @@ def _read_pages(
             f"({type(exc).__name__}: {exc})"
         )
     if not pages:
-        raise CorruptDocument(
-            f"damaged PDF: PDFium cannot open it ({pdfium_reason}) and pdfminer "
-            "finds no pages in it"
-        )
+        # pdfminer parsed the whole file without an error: it has no pages.
+        raise EmptyDocument("PDF has no pages")
     return pages
 
 

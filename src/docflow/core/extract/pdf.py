@@ -43,7 +43,17 @@ MIN_RENDER_LONG_SIDE = 2000
 #: Upper bound of the resolution used to enlarge tiny pages.
 MAX_RENDER_DPI = 1200
 
-_METADATA_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
+#: PDF Info dictionary keys read, and the metadata names they are stored under.
+_METADATA_KEYS = {
+    "Title": "title",
+    "Author": "author",
+    "Subject": "subject",
+    "Keywords": "keywords",
+    "Creator": "creator",
+    "Producer": "producer",
+    "CreationDate": "created",
+    "ModDate": "modified",
+}
 
 
 class _PdfiumLoadError(Exception):
@@ -138,13 +148,13 @@ def _read_metadata(pdf: pypdfium2.PdfDocument, password_used: bool) -> dict[str,
     import pypdfium2 as pdfium
 
     info: dict[str, str] = {}
-    for key in _METADATA_KEYS:
+    for key, name in _METADATA_KEYS.items():
         try:
             value = pdf.get_metadata_value(key)
         except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
             continue
         if value and value.strip():
-            info[key.lower()] = value.strip()
+            info[name] = value.strip()
     metadata: dict[str, Any] = {"pdf": info} if info else {}
     try:
         version = pdf.get_version()
@@ -188,7 +198,7 @@ def _read_loaded_page(
     visible = len(text.strip())
     verdict = judge_text(text) if visible else None
     garbage = verdict is not None and verdict.is_garbage
-    if visible >= settings.min_page_chars and not garbage:
+    if visible and visible >= settings.min_page_chars and not garbage:
         return Page(number=number, method="text_layer", text=text, flags=flags)
 
     method = "text_layer" if visible else "none"

@@ -1,4 +1,4 @@
-"""Every hostile file of the shared corpus ends with the status its manifest asks.
+"""Every hostile file of the shared corpus ends with the status its manifest expects.
 
 Each row names a file under ``corpus/edge``, the status ``process_document``
 must return, and what the extraction must show: page flags, text, the

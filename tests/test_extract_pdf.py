@@ -49,15 +49,18 @@ def make_text_pdf(pages: list[str], *, header: bool = True) -> bytes:
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content_id
         )
         kids.append(b"%d 0 R" % len(objects))
+
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
         b" ".join(kids),
         len(kids),
     )
+
     out = bytearray(b"%PDF-1.4\n" if header else b"")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:

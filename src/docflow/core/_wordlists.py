@@ -1,6 +1,6 @@
 """Frequent words of the languages docflow judges text in, shipped offline.
 
-Each list holds function words and very common content words, lower case,
+Each list contains function words and very common content words, lower case,
 written for docflow from general knowledge of each language. Together they
 cover a large share of the running words of ordinary prose, which is what
 the garbage-text check and the language guess need; they are not
@@ -9,7 +9,7 @@ dictionaries. Lists are space separated so the module stays small to read.
 
 from __future__ import annotations
 
-__all__ = ["FREQUENT_WORDS", "STOPWORDS"]
+__all__ = ["FREQUENT_WORDS"]
 
 _EN = """
 the of and to a in is it that for on was with as be by at this are from or an
@@ -115,19 +115,4 @@ FREQUENT_WORDS: dict[str, frozenset[str]] = {
         "es": _ES,
         "it": _IT,
     }.items()
-}
-
-_STOPWORDS = {
-    "en": "the of and to in is that for it with as was on are be by this not or",
-    "fr": "le la les de des du et est que qui dans pour une un sur au pas ne avec",
-    "de": "der die das und ist nicht den von zu mit sich des auf für im dem ein",
-    "nl": "de het een en van is dat op te zijn voor met niet aan er om ook als bij",
-    "pl": "i w na z do się nie to że jest od po jak ale tak za co przez dla jego",
-    "es": "el la los las de del y en que es se no por con para una un su al lo",
-    "it": "il lo la gli le di del della che è e non per con un una sono si da in",
-}
-
-#: Language code to its most frequent, most telling function words.
-STOPWORDS: dict[str, frozenset[str]] = {
-    code: frozenset(words.split()) for code, words in _STOPWORDS.items()
 }

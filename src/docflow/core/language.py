@@ -1,7 +1,7 @@
 """Guess the language of a document offline by counting frequent words.
 
-Latin-script languages (en, fr, de, nl, pl, es, it) are told apart by their
-most frequent words. A word listed for several languages (``de``, ``la``,
+Latin-script languages (en, fr, de, nl, pl, es, it) are distinguished by
+their most frequent words. A word listed for several languages (``de``, ``la``,
 ``in``) counts for each of them by a share, so names and short phrases from
 another language weigh less than its exclusive words. Single letters are
 ignored: in tables and codes they are rarely words. A few scripts that

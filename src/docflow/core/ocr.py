@@ -1,9 +1,9 @@
 """Run tesseract on page images and return text with a mean word confidence.
 
-Measured on the development machine (2 cores): handing pytesseract a file
+Measured on the development machine (2 cores), handing pytesseract a file
 path instead of a PIL image saves about 0.85 s per page, because pytesseract
-would otherwise re-encode the image as PNG; writing the page as PGM costs
-4-6 ms where PNG costs 0.6-2.4 s. Text and confidences come from one
+would otherwise re-encode the image as PNG. Writing the page as PGM costs
+4-6 ms, where PNG costs 0.6-2.4 s. Text and confidences come from one
 tesseract run with TSV output. OpenMP inside tesseract is limited to one
 thread, because documents are already processed in parallel.
 """
@@ -115,8 +115,8 @@ def ocr_image_file(path: str, languages: str, *, timeout: float = 0) -> OcrResul
     import pytesseract
 
     ensure_tesseract(languages)
-    # pytesseract 0.3.13 has no way to pass an environment to its subprocess,
-    # so the limit is set for the process; an explicit user value is kept.
+    # pytesseract 0.3.13 cannot pass an environment to its subprocess, so the
+    # limit is set for the whole process. A value the user set is kept.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         data = pytesseract.image_to_data(

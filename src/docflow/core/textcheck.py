@@ -1,13 +1,18 @@
 """Judge whether a piece of extracted text is language or garbage.
 
-PDF text layers go wrong in a few recognisable ways: glyph codes without a
-Unicode mapping come out as ``(cid:12)`` runs or as symbol soup; a font with
-a wrong mapping yields words of one repeated letter (``Agaaaaa AAAA``);
-UTF-16 text decoded byte-swapped or as single code units turns into
-CJK-looking characters whose two bytes are printable ASCII; fake-bold text
-draws every glyph twice (``HHeelllloo``). ``judge_text`` measures each of
-these on one page and decides; the PDF extractor re-runs OCR on pages judged
-garbage, and quality analysis reports them.
+PDF text layers go wrong in a few recognisable ways:
+
+- glyph codes without a Unicode mapping come out as ``(cid:12)`` runs or as
+  symbol soup;
+- a font with a wrong mapping yields words of one repeated letter
+  (``Agaaaaa AAAA``);
+- UTF-16 text decoded with the wrong byte order turns into CJK-looking
+  characters whose two bytes are printable ASCII;
+- fake-bold text draws every glyph twice (``HHeelllloo``).
+
+``judge_text`` measures each of these on one page and decides. The PDF
+extractor re-runs OCR on pages judged garbage, and quality analysis reports
+them.
 
 Words are checked against offline lists of frequent words (``_wordlists``)
 and against a letter-shape test that needs no list, so unlisted languages in
@@ -27,7 +32,7 @@ from docflow.core.language import tokenize_words
 __all__ = ["TextVerdict", "dedupe_doubled_chars", "judge_text"]
 
 _CID = re.compile(r"\(cid:\d+\)")
-#: URLs, e-mail addresses and host names: real text, but not shaped like words.
+#: URLs, e-mail addresses and host names, which are not shaped like words.
 _ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*"
     r"\.(?:com|org|net|edu|gov|io|cn|de|fr|nl|pl|it|es|uk|eu)\b",

@@ -16,8 +16,8 @@ __all__ = ["Extractor", "ExtractionContext", "new_document"]
 
 @dataclass
 class ExtractionContext:
-    """What an extractor receives besides the path: detection result, settings,
-    and the number of pages OCR may still read in this document."""
+    """Per-document state passed to an extractor with the path: the detection
+    result, the settings, the OCR page budget and warnings to report."""
 
     detected: DetectedType
     settings: Settings

@@ -1,4 +1,4 @@
-"""Second PDF parser, pdfminer.six, for files PDFium refuses to open.
+"""Second PDF parser, pdfminer.six, for files PDFium rejects.
 
 pdfminer rebuilds a missing or broken cross-reference table by scanning the
 file for objects, which rescues some truncated and fuzzed files. It cannot
@@ -72,7 +72,10 @@ def _read_pages(
             extract_pages(path, password=password, maxpages=max_pages + 1), start=1
         ):
             if number > max_pages:
-                raise TooLarge(f"PDF has over {max_pages} pages (extraction.max_pages)")
+                raise TooLarge(
+                    f"PDF has more than {max_pages} pages, the limit set by "
+                    "extraction.max_pages"
+                )
             text = "".join(
                 element.get_text()
                 for element in layout
@@ -83,7 +86,8 @@ def _read_pages(
         raise _WrongPassword from exc
     except PDFNotImplementedError as exc:
         raise UnsupportedFormat(
-            f"PDF uses a feature docflow cannot decode: {exc}"
+            f"PDF uses a feature docflow cannot decode ({exc}); re-save it with "
+            "a PDF tool that writes standard filters, such as qpdf or Ghostscript"
         ) from exc
     except (TooLarge, UnsupportedFormat):
         raise
@@ -98,7 +102,7 @@ def _read_pages(
             f"({type(exc).__name__}: {exc})"
         )
     if not pages:
-        # pdfminer parsed the whole file without an error: it has no pages.
+        # pdfminer parsed the whole file without an error, so it has no pages.
         raise EmptyDocument("PDF has no pages")
     return pages
 

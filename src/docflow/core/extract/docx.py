@@ -45,7 +45,7 @@ RATIO_CHECK_MIN_BYTES = 5 * 1024 * 1024
 DTD_SCAN_BYTES = 64 * 1024
 
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
-#: What zipfile raises for damaged members (CRC, deflate stream, truncation).
+#: Exceptions zipfile raises for damaged members (CRC, deflate stream, truncation).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 

@@ -1,7 +1,7 @@
 """HTML and XML extraction: visible text and headings, with BeautifulSoup.
 
 Script, style and other invisible elements are dropped. HTML headings come
-from h1-h6. XML documents are read with the same parser; for JATS articles
+from h1-h6. XML documents are read with the same parser. In JATS articles,
 the article title is a level-1 heading and each ``sec/title`` a heading one
 level deeper than its enclosing section. Python's ``html.parser`` expands
 no external entities and loads no DTD.
@@ -76,7 +76,7 @@ def _jats_headings(soup: BeautifulSoup) -> list[tuple[int, str]]:
 
 
 class HtmlExtractor:
-    """Reads HTML and XML files; one page holds the whole text."""
+    """Reads HTML and XML files into one page of text."""
 
     kind = "html"
 

@@ -1,10 +1,10 @@
 """PDF extraction: PDFium text layer per page, OCR where the layer is unusable.
 
 Each page is read from its text layer with pypdfium2. A page whose layer is
-missing, too short or judged garbage (see ``docflow.core.textcheck``) and
-that contains an image is rendered and OCR'd, within the document's OCR page
-budget; the better of the two texts is kept. Pages are opened and closed one
-at a time, so memory does not grow with the page count.
+too short, or judged garbage by ``docflow.core.textcheck``, is rendered and
+OCR'd within the document's OCR page budget, and the better of the two texts
+is kept. An empty page is OCR'd only when it contains an image. Pages are
+opened and closed one at a time, so memory does not grow with the page count.
 
 When PDFium cannot open the file at all, pdfminer.six (installed with
 pdfplumber) tries again, because its parser repairs some damage PDFium
@@ -113,8 +113,8 @@ def _declares_encryption(path: str) -> bool:
     """Return True when the file's start or end mentions an /Encrypt dictionary.
 
     PDFium (pypdfium2 5.15, PDFium build 8149) leaves the previous error code in
-    place for some load failures, so after an encrypted file a damaged one
-    can report a password error; the trailer tells them apart.
+    place for some load failures. After an encrypted file, a damaged one can
+    then report a password error, so the trailer decides.
     """
     window = 256 * 1024
     with open(path, "rb") as handle:
@@ -235,7 +235,7 @@ def _choose_text(
     """Return the page with the better of the text layer and the OCR text.
 
     A garbage text layer is replaced only by OCR text that is not garbage
-    itself; a short layer is replaced by OCR text with more letters and
+    itself. A short layer is replaced by OCR text with more letters and
     digits, because unmapped glyphs come out as punctuation.
     """
     ocr_text = result.text

@@ -75,7 +75,7 @@ def count_markdown_tables(text: str) -> int:
 
 
 class TextExtractor:
-    """Reads plain text; one page holds the whole file."""
+    """Reads plain text into one page."""
 
     kind = "text"
 

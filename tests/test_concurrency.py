@@ -15,16 +15,16 @@ WRITER = textwrap.dedent(
     """
     import sys
     from docflow.core.models import DocumentResult
-    from docflow.core.store import ResultWriter, Store
+    from docflow.core.store import ResultWriter, RunProgress, Store
 
     database, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store(database, lock_timeout=120)
-    run_id = store.start_run("test", {"prefix": prefix}, total=count)
+    run = RunProgress("test", {"prefix": prefix}, total=count)
     sys.stdout.write("ready\\n")
     sys.stdout.flush()
     sys.stdin.readline()  # both processes start writing together
     with ResultWriter(
-        store, fingerprint="fp", run_id=run_id, flush_rows=7, flush_seconds=0.01
+        store, fingerprint="fp", run=run, flush_rows=7, flush_seconds=0.01
     ) as writer:
         for index in range(count):
             writer.add(DocumentResult(
@@ -38,8 +38,7 @@ WRITER = textwrap.dedent(
             if index % 50 == 0:
                 store.lookup_hashes([])
                 store.stats()
-    store.finish_run(run_id, status="finished", done=writer.done, cache_hits=0,
-                     status_counts=writer.status_counts)
+    writer.finish("finished")
     """
 )
 

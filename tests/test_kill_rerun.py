@@ -27,7 +27,7 @@ KILL_INSIDE_TRANSACTION = textwrap.dedent(
     """
     import os, signal, sys
     from docflow.core.models import DocumentResult
-    from docflow.core.store import ResultWriter, Store
+    from docflow.core.store import ResultWriter, RunProgress, Store
     from docflow.core.store._store import Store as StoreClass
 
     database = sys.argv[1]
@@ -39,16 +39,16 @@ KILL_INSIDE_TRANSACTION = textwrap.dedent(
         ]
 
     store = Store(database)
-    run_id = store.start_run("test", {}, total=50)
-    with ResultWriter(store, fingerprint="fp", run_id=run_id) as writer:
+    run = RunProgress("test", {}, total=50)
+    with ResultWriter(store, fingerprint="fp", run=run) as writer:
         for result in results("first"):
             writer.add(result)
 
-    def kill_inside_transaction(self, connection, progress, now):
+    def kill_inside_transaction(self, connection, run, run_id, now):
         os.kill(os.getpid(), signal.SIGKILL)
 
     StoreClass._update_progress = kill_inside_transaction
-    writer = ResultWriter(store, fingerprint="fp", run_id=run_id)
+    writer = ResultWriter(store, fingerprint="fp", run=run)
     for result in results("second"):
         writer.add(result)
     writer.close()

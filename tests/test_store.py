@@ -26,6 +26,7 @@ from docflow.core.store import (
     SCHEMA_VERSION,
     FileStat,
     ResultWriter,
+    RunProgress,
     Store,
     display_path,
 )
@@ -302,19 +303,36 @@ def test_stats_counts(store):
 
 
 def test_run_progress_and_finish(store):
-    run_id = store.start_run("process", {"paths": ["/d"]}, total=2)
-    with ResultWriter(store, fingerprint="fp", run_id=run_id) as writer:
-        writer.add(make_result("/d/a.pdf", "h1"))
-        writer.add(make_result("/d/b.pdf", "h2"), cache_hit=True, store=False)
-    run = store.runs()[0]
-    assert run.status == "running"
-    assert run.done == 2
-    assert run.cache_hits == 1
-    store.finish_run(
-        run_id, status="finished", done=2, cache_hits=1, status_counts={"ok": 2}
-    )
+    run = RunProgress("process", {"paths": ["/d"]}, total=2)
+    writer = ResultWriter(store, fingerprint="fp", run=run)
+    writer.add(make_result("/d/a.pdf", "h1"))
+    writer.add(make_result("/d/b.pdf", "h2"), cache_hit=True, store=False)
+    writer.close()
+    stored = store.runs()[0]
+    assert stored.id == run.run_id
+    assert stored.status == "running"
+    assert stored.done == 2
+    assert stored.cache_hits == 1
+    writer.finish("finished")
     assert store.runs()[0].status == "finished"
+    assert store.results()[0].run_id == run.run_id
     assert count(store, "SELECT count(*) FROM documents") == 1
+
+
+def test_run_without_stored_results_recorded_at_end(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    run = RunProgress("process", {}, total=1)
+    writer = ResultWriter(store, fingerprint="fp", run=run)
+    writer.add(make_result("/d/a.pdf", "h1"), cache_hit=True, store=False)
+    writer.finish("finished", {"documents": 0})
+    stored = store.runs()
+    assert len(stored) == 1
+    assert (stored[0].status, stored[0].done, stored[0].cache_hits) == (
+        "finished",
+        1,
+        1,
+    )
+    assert stored[0].stats == {"documents": 0}
 
 
 def test_dead_run_marked_interrupted(store):

@@ -35,8 +35,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="FILE",
-        help="DuckDB database file (default: store.database, "
-        ".docflow/docflow.duckdb).",
+        help="DuckDB database file (default: store.database, .docflow/docflow.duckdb).",
     ),
 ]
 WorkersOption = Annotated[

@@ -117,7 +117,13 @@ def plan_run(
     plan = Plan()
     candidates = _stat_files(paths, plan)
     plan.stats = candidates
-    known = store.lookup_hashes(list(candidates.values())) if candidates else {}
+    cache_key = {
+        "fingerprint": settings_fingerprint(settings),
+        "model_version": model_version,
+        "classify": classify,
+        "quality": quality,
+    }
+    known, hits = store.lookup(list(candidates.values()), **cache_key)
     unknown = [path for path in candidates if path not in known]
     hashed: dict[str, str] = {}
     if unknown and store.exists():
@@ -125,13 +131,7 @@ def plan_run(
             for path, content_hash in pool.map(_hash_quietly, unknown):
                 if content_hash is not None:
                     hashed[path] = content_hash
-    hits = store.lookup_results(
-        {**known, **hashed},
-        fingerprint=settings_fingerprint(settings),
-        model_version=model_version,
-        classify=classify,
-        quality=quality,
-    )
+        hits.update(store.lookup_results(hashed, **cache_key))
     for path in candidates:
         hit = hits.get(path)
         if hit is None:
@@ -235,9 +235,7 @@ def run_command(
     quality: bool,
 ) -> int:
     """Run a processing command and return its exit code."""
-    from docflow.cli._progress import Progress
-    from docflow.core.config import settings_fingerprint
-    from docflow.core.store import ResultWriter, Store
+    from docflow.core.store import Store
 
     settings = options.settings()
     paths = collect_paths(arguments)
@@ -249,26 +247,10 @@ def run_command(
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
     store = Store.from_settings(settings)
-    run_id = store.start_run(
-        command,
-        {"paths": [str(a) for a in arguments][:50], "options": options.describe()},
-        total=len(paths),
-    )
-    printer = RecordPrinter(
-        resolve_format(options.output_format or settings.output.format)
-    )
-    writer = ResultWriter(
-        store,
-        fingerprint=settings_fingerprint(settings),
-        run_id=run_id,
-        flush_rows=settings.store.flush_rows,
-        flush_seconds=settings.store.flush_seconds,
-    )
-    progress = Progress(len(paths), enabled=not options.quiet)
-    session = _Session(printer, writer, progress)
+    session = _open_session(command, arguments, paths, options, store)
     outcome, stats = "failed", {}
     try:
-        with _sigterm_as_interrupt(), progress:
+        with _sigterm_as_interrupt(), session.progress:
             plan = plan_run(
                 paths,
                 store,
@@ -286,12 +268,42 @@ def run_command(
         outcome = "interrupted"
         raise
     finally:
-        printer.close()
-        _finish(store, writer, run_id, outcome, stats)
-    elapsed = time.perf_counter() - started
+        session.printer.close()
+        session.writer.finish(outcome, stats)
     if not options.quiet:
-        _print_summary(session, elapsed, run_id, settings)
-    return _exit_code(writer.status_counts)
+        _print_summary(session, time.perf_counter() - started, settings)
+    return _exit_code(session.writer.status_counts)
+
+
+def _open_session(
+    command: str,
+    arguments: Sequence[str],
+    paths: Sequence[str],
+    options: CliOptions,
+    store: Store,
+) -> _Session:
+    from docflow.cli._progress import Progress
+    from docflow.core.config import settings_fingerprint
+    from docflow.core.store import ResultWriter, RunProgress
+
+    settings = options.settings()
+    run = RunProgress(
+        command,
+        {"paths": [str(a) for a in arguments][:50], "options": options.describe()},
+        total=len(paths),
+    )
+    writer = ResultWriter(
+        store,
+        fingerprint=settings_fingerprint(settings),
+        run=run,
+        flush_rows=settings.store.flush_rows,
+        flush_seconds=settings.store.flush_seconds,
+    )
+    printer = RecordPrinter(
+        resolve_format(options.output_format or settings.output.format)
+    )
+    progress = Progress(len(paths), enabled=not options.quiet)
+    return _Session(printer, writer, progress)
 
 
 def _deliver_known(session: _Session, plan: Plan) -> None:
@@ -312,23 +324,6 @@ def _deliver_known(session: _Session, plan: Plan) -> None:
         )
 
 
-def _finish(
-    store: Store, writer: ResultWriter, run_id: int, outcome: str, stats: dict
-) -> None:
-    """Store what is queued, then record the end of the run."""
-    try:
-        writer.close()
-    finally:
-        store.finish_run(
-            run_id,
-            status=outcome,
-            done=writer.done,
-            cache_hits=writer.cache_hits,
-            status_counts=writer.status_counts,
-            stats=stats,
-        )
-
-
 def _exit_code(status_counts: Counter[str]) -> int:
     if status_counts.get("ocr_unavailable"):
         return int(ExitCode.OCR_UNAVAILABLE)
@@ -341,9 +336,7 @@ def _format_counts(counts: Counter[str]) -> str:
     return ", ".join(f"{count} {name}" for name, count in counts.most_common())
 
 
-def _print_summary(
-    session: _Session, elapsed: float, run_id: int, settings: Settings
-) -> None:
+def _print_summary(session: _Session, elapsed: float, settings: Settings) -> None:
     writer = session.writer
     lines = [
         f"{writer.done} documents in {elapsed:.1f} s: "
@@ -351,6 +344,7 @@ def _print_summary(
     ]
     if session.categories:
         lines.append(f"categories: {_format_counts(session.categories)}")
+    run_id = writer.run.run_id if writer.run is not None else None
     lines.append(f"run {run_id} stored in {settings.store.database}")
     write: Callable[[str], Any] = sys.stderr.write
     for line in lines:

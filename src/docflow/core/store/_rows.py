@@ -65,7 +65,6 @@ class PendingResult:
 
     result: DocumentResult
     settings_fingerprint: str
-    run_id: int | None
     processed_at: datetime
     stat: FileStat | None = None
 
@@ -101,7 +100,7 @@ def _dumps(value: Any) -> str:
 
 
 def _document_row(
-    document_id: int, pending: PendingResult, stored_at: datetime
+    document_id: int, pending: PendingResult, stored_at: datetime, run_id: int | None
 ) -> dict[str, Any]:
     result = pending.result
     classification = result.classification
@@ -125,7 +124,7 @@ def _document_row(
         "settings_fingerprint": pending.settings_fingerprint,
         "has_classification": classification is not None,
         "has_quality": result.quality is not None,
-        "run_id": pending.run_id,
+        "run_id": run_id,
         "processed_at": pending.processed_at,
         "stored_at": stored_at,
         "is_current": True,
@@ -264,7 +263,10 @@ def _to_table(name: str, rows: list[dict]) -> pyarrow.Table:
 
 
 def build_batches(
-    pending: Sequence[PendingResult], first_id: int, stored_at: datetime
+    pending: Sequence[PendingResult],
+    first_id: int,
+    stored_at: datetime,
+    run_id: int | None = None,
 ) -> dict[str, pyarrow.Table]:
     """Return one Arrow table per database table for ``pending``.
 
@@ -273,7 +275,7 @@ def build_batches(
     rows: dict[str, list[dict]] = {name: [] for name in _SCHEMAS}
     for offset, item in enumerate(pending):
         document_id = first_id + offset
-        rows["documents"].append(_document_row(document_id, item, stored_at))
+        rows["documents"].append(_document_row(document_id, item, stored_at, run_id))
         result = item.result
         if result.classification is not None:
             classification = result.classification

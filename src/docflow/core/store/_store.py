@@ -39,6 +39,7 @@ __all__ = [
     "CacheHit",
     "Correction",
     "FileStat",
+    "RunProgress",
     "RunRecord",
     "Store",
     "StoredResult",
@@ -125,6 +126,24 @@ class RunRecord:
     pid: int | None = None
 
 
+@dataclass
+class RunProgress:
+    """A run being processed: what it was given and how far it got.
+
+    ``run_id`` stays None until the run's row is stored, which happens with
+    its first batch of results or when it finishes, so a run that only
+    reuses cached results opens the database for writing once.
+    """
+
+    command: str
+    args: Mapping[str, Any]
+    total: int
+    run_id: int | None = None
+    done: int = 0
+    cache_hits: int = 0
+    status_counts: dict[str, int] = field(default_factory=dict)
+
+
 def _connection_config() -> dict[str, Any]:
     # Never fetch an extension over the network when a query names one.
     return {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -171,15 +190,45 @@ class Store:
 
     @contextlib.contextmanager
     def connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the database under the lock for one unit of work."""
-        if write or not self._schema_ready:
-            self._prepare_schema()
+        """Open the database under the lock for one unit of work.
+
+        The first connection of a Store also checks the schema version, and
+        creates or migrates the schema when needed.
+        """
+        if not self._schema_ready and not self.exists():
+            self._migrate()
         with self.lock.hold(exclusive=write):
             connection = self._open(read_only=not write)
             try:
-                yield connection
-            finally:
+                if not self._schema_ready and self._needs_migration(connection, write):
+                    connection.close()
+                    connection = None
+            except BaseException:
                 connection.close()
+                raise
+            if connection is not None:
+                try:
+                    yield connection
+                finally:
+                    connection.close()
+                return
+        # A reader found an old schema: migrate under the exclusive lock,
+        # then start over.
+        self._migrate()
+        with self.connect(write=write) as connection:
+            yield connection
+
+    def _needs_migration(
+        self, connection: duckdb.DuckDBPyConnection, write: bool
+    ) -> bool:
+        version = read_version(connection)
+        check_version(version, str(self.path))
+        if version < SCHEMA_VERSION:
+            if not write:
+                return True
+            self._run_migrations(connection)
+        self._schema_ready = True
+        return False
 
     def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         import duckdb
@@ -194,9 +243,7 @@ class Store:
                 "path given with --db or store.database"
             ) from exc
 
-    def _prepare_schema(self) -> None:
-        if self._schema_ready:
-            return
+    def _migrate(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -204,23 +251,16 @@ class Store:
                 f"cannot create the folder of the database {str(self.path)!r}: "
                 f"{exc.strerror or exc}"
             ) from exc
-        if self.exists():
-            with self.lock.hold(exclusive=False):
-                connection = self._open(read_only=True)
-                try:
-                    version = read_version(connection)
-                finally:
-                    connection.close()
-            check_version(version, str(self.path))
-            if version == SCHEMA_VERSION:
-                self._schema_ready = True
-                return
         with self.lock.hold(exclusive=True):
             connection = self._open(read_only=False)
             try:
-                old = migrate(connection, str(self.path), self.clock())
+                self._run_migrations(connection)
             finally:
                 connection.close()
+        self._schema_ready = True
+
+    def _run_migrations(self, connection: duckdb.DuckDBPyConnection) -> None:
+        old = migrate(connection, str(self.path), self.clock())
         if old != SCHEMA_VERSION:
             log.info(
                 "database %s migrated from schema %d to %d",
@@ -228,7 +268,6 @@ class Store:
                 old,
                 SCHEMA_VERSION,
             )
-        self._schema_ready = True
 
     # -- runs ------------------------------------------------------------------
 
@@ -238,26 +277,30 @@ class Store:
         Runs still marked ``running`` whose process is gone are marked
         ``interrupted`` first; their stored documents are cache hits now.
         """
-        now = self.clock()
         with self.connect(write=True) as connection:
-            self._close_dead_runs(connection, now)
-            row = first_row(
-                connection.execute("SELECT coalesce(max(id), 0) + 1 FROM runs")
+            return self._insert_run(
+                connection, RunProgress(command, args, total), self.clock()
             )
-            run_id = int(row[0]) if row else 1
-            connection.execute(
-                "INSERT INTO runs (id, command, args, pid, status, started_at, "
-                "updated_at, total) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
-                [
-                    run_id,
-                    command,
-                    json.dumps(dict(args), default=str),
-                    os.getpid(),
-                    now,
-                    now,
-                    total,
-                ],
-            )
+
+    def _insert_run(
+        self, connection: duckdb.DuckDBPyConnection, run: RunProgress, now: datetime
+    ) -> int:
+        self._close_dead_runs(connection, now)
+        row = first_row(connection.execute("SELECT coalesce(max(id), 0) + 1 FROM runs"))
+        run_id = int(row[0]) if row else 1
+        connection.execute(
+            "INSERT INTO runs (id, command, args, pid, status, started_at, "
+            "updated_at, total) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+            [
+                run_id,
+                run.command,
+                json.dumps(dict(run.args), default=str),
+                os.getpid(),
+                now,
+                now,
+                run.total,
+            ],
+        )
         return run_id
 
     def _close_dead_runs(
@@ -292,8 +335,22 @@ class Store:
         stats: Mapping[str, Any] | None = None,
     ) -> None:
         """Record the end of a run with its final counts."""
+        run = RunProgress("", {}, 0, run_id, done, cache_hits, dict(status_counts))
+        self.end_run(run, status=status, stats=stats)
+
+    def end_run(
+        self,
+        run: RunProgress,
+        *,
+        status: str,
+        stats: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Record the end of ``run``, storing its row first if needed; return its id."""
         now = self.clock()
         with self.connect(write=True) as connection:
+            run_id = run.run_id
+            if run_id is None:
+                run_id = self._insert_run(connection, run, now)
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, updated_at = ?, "
                 "done = ?, cache_hits = ?, status_counts = ?, stats = ? WHERE id = ?",
@@ -301,13 +358,15 @@ class Store:
                     status,
                     now,
                     now,
-                    done,
-                    cache_hits,
-                    json.dumps(dict(status_counts)),
+                    run.done,
+                    run.cache_hits,
+                    json.dumps(dict(run.status_counts)),
                     json.dumps(dict(stats or {}), default=str),
                     run_id,
                 ],
             )
+        run.run_id = run_id
+        return run_id
 
     def runs(self, limit: int = 10) -> list[RunRecord]:
         """Return the latest runs, newest first."""
@@ -345,36 +404,41 @@ class Store:
         pending: Sequence[PendingResult],
         *,
         touched: Sequence[tuple[FileStat, str]] = (),
-        run_progress: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Store a batch of results in one transaction.
+        run: RunProgress | None = None,
+    ) -> int | None:
+        """Store a batch of results in one transaction; return the run id.
 
         Each path's earlier rows stop being current, so every path has exactly
         one current result even if two processes store it. ``touched`` maps
         files whose stat changed but whose content did not to their hash.
-        ``run_progress`` (keys ``run_id``, ``done``, ``cache_hits``,
-        ``status_counts``) updates the run row in the same transaction.
+        ``run`` (when given) is stored or updated in the same transaction and
+        its id is written on each document row.
         """
         unique = list({display_path(p.result.path): p for p in pending}.values())
         now = self.clock()
+        run_id = run.run_id if run is not None else None
         with self.connect(write=True) as connection:
             connection.execute("BEGIN TRANSACTION")
             try:
-                self._insert_results(connection, unique, now)
+                if run is not None and run_id is None:
+                    run_id = self._insert_run(connection, run, now)
+                self._insert_results(connection, unique, now, run_id)
                 self._insert_touched(connection, touched, now)
-                if run_progress is not None:
-                    self._update_progress(connection, run_progress, now)
+                if run is not None:
+                    self._update_progress(connection, run, run_id, now)
                 connection.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(Exception):
                     connection.execute("ROLLBACK")
                 raise
+        return run_id
 
     def _insert_results(
         self,
         connection: duckdb.DuckDBPyConnection,
         pending: Sequence[PendingResult],
         now: datetime,
+        run_id: int | None,
     ) -> None:
         if not pending:
             return
@@ -382,7 +446,7 @@ class Store:
             connection.execute("SELECT coalesce(max(id), 0) + 1 FROM documents")
         )
         first_id = int(row[0]) if row else 1
-        batches = build_batches(pending, first_id, now)
+        batches = build_batches(pending, first_id, now, run_id)
         for name, table in batches.items():
             connection.register(f"batch_{name}", table)
         try:
@@ -445,37 +509,53 @@ class Store:
     def _update_progress(
         self,
         connection: duckdb.DuckDBPyConnection,
-        progress: Mapping[str, Any],
+        run: RunProgress,
+        run_id: int | None,
         now: datetime,
     ) -> None:
         connection.execute(
             "UPDATE runs SET done = ?, cache_hits = ?, status_counts = ?, "
             "updated_at = ? WHERE id = ?",
-            [
-                progress["done"],
-                progress["cache_hits"],
-                json.dumps(dict(progress["status_counts"])),
-                now,
-                progress["run_id"],
-            ],
+            [run.done, run.cache_hits, json.dumps(run.status_counts), now, run_id],
         )
 
     # -- the result cache ----------------------------------------------------------
+
+    def lookup(
+        self,
+        files: Sequence[FileStat],
+        *,
+        fingerprint: str,
+        model_version: str | None,
+        classify: bool,
+        quality: bool,
+    ) -> tuple[dict[str, str], dict[str, CacheHit]]:
+        """Look up files by stat, then their stored results, in one read.
+
+        Returns the known content hash of each file whose size and mtime
+        match (see ``lookup_hashes``) and the reusable results of those
+        files (see ``lookup_results``).
+        """
+        if not files or not self.exists():
+            return {}, {}
+        with self.connect(write=False) as connection:
+            hashes = _select_hashes(connection, files)
+            hits = _select_results(
+                connection,
+                hashes,
+                fingerprint=fingerprint,
+                model_version=model_version,
+                classify=classify,
+                quality=quality,
+            )
+        return hashes, hits
 
     def lookup_hashes(self, files: Sequence[FileStat]) -> dict[str, str]:
         """Return the stored content hash of each file whose size and mtime match."""
         if not files or not self.exists():
             return {}
-        by_display = {display_path(f.path): f.path for f in files}
-        table = _stats_table(files)
         with self.connect(write=False) as connection:
-            connection.register("request_stats", table)
-            rows = connection.execute(
-                "SELECT r.path, s.content_hash FROM request_stats r JOIN file_stats s "
-                "ON s.path = r.path AND s.size = r.size AND s.mtime_ns = r.mtime_ns"
-            ).fetchall()
-            connection.unregister("request_stats")
-        return {by_display[path]: content_hash for path, content_hash in rows}
+            return _select_hashes(connection, files)
 
     def lookup_results(
         self,
@@ -494,62 +574,15 @@ class Store:
         """
         if not hashes or not self.exists():
             return {}
-        import pyarrow as pa
-
-        by_display = {display_path(path): path for path in hashes}
-        table = pa.table(
-            {
-                "request_path": list(by_display),
-                "request_hash": [hashes[path] for path in by_display.values()],
-            }
-        )
-        query = f"""
-            WITH matches AS (
-                SELECT r.request_path, d.id AS match_id,
-                       row_number() OVER (
-                           PARTITION BY r.request_path
-                           ORDER BY (d.path = r.request_path AND d.is_current) DESC,
-                                    d.id DESC
-                       ) AS rank
-                FROM request_hashes r
-                JOIN documents d ON d.content_hash = r.request_hash
-                WHERE d.settings_fingerprint = $fingerprint
-                  AND (
-                    d.status IN ('unsupported', 'empty', 'corrupt', 'too_large')
-                    OR (d.status = 'ok'
-                        AND (NOT $classify
-                             OR (d.has_classification AND d.model_version = $model))
-                        AND (NOT $quality OR d.has_quality))
-                  )
-            )
-            SELECT m.request_path, r.*
-            FROM matches m JOIN ({_RESULT_SELECT}) r ON r.id = m.match_id
-            WHERE m.rank = 1
-        """
         with self.connect(write=False) as connection:
-            connection.register("request_hashes", table)
-            cursor = connection.execute(
-                query,
-                {
-                    "fingerprint": fingerprint,
-                    "classify": classify,
-                    "quality": quality,
-                    "model": model_version or "",
-                },
+            return _select_results(
+                connection,
+                hashes,
+                fingerprint=fingerprint,
+                model_version=model_version,
+                classify=classify,
+                quality=quality,
             )
-            records = _fetch_dicts(cursor)
-            connection.unregister("request_hashes")
-        hits: dict[str, CacheHit] = {}
-        for record in records:
-            request_path = by_display[record["request_path"]]
-            result = result_from_row(record).model_copy(
-                update={"path": request_path, "cached": True}
-            )
-            needs_write = not (
-                record["path"] == record["request_path"] and record["is_current"]
-            )
-            hits[request_path] = CacheHit(result, record["id"], needs_write)
-        return hits
 
     # -- queries -------------------------------------------------------------------
 
@@ -752,6 +785,95 @@ _REVIEW_CONDITION = (
 )
 
 
+# The request lists travel as DuckDB LIST parameters, unnested in SQL, so a
+# cache check does not import pyarrow (and numpy), a quarter of a second.
+_REQUEST_STATS = (
+    "SELECT unnest($paths) AS path, unnest($sizes)::BIGINT AS size, "
+    "unnest($mtimes)::BIGINT AS mtime_ns"
+)
+_REQUEST_HASHES = (
+    "SELECT unnest($paths) AS request_path, unnest($hashes) AS request_hash"
+)
+
+_CACHE_QUERY = f"""
+    WITH request_hashes AS ({_REQUEST_HASHES}),
+    matches AS (
+        SELECT r.request_path, d.id AS match_id,
+               row_number() OVER (
+                   PARTITION BY r.request_path
+                   ORDER BY (d.path = r.request_path AND d.is_current) DESC,
+                            d.id DESC
+               ) AS rank
+        FROM request_hashes r
+        JOIN documents d ON d.content_hash = r.request_hash
+        WHERE d.settings_fingerprint = $fingerprint
+          AND (
+            d.status IN ('unsupported', 'empty', 'corrupt', 'too_large')
+            OR (d.status = 'ok'
+                AND (NOT $classify
+                     OR (d.has_classification AND d.model_version = $model))
+                AND (NOT $quality OR d.has_quality))
+          )
+    )
+    SELECT m.request_path, r.*
+    FROM matches m JOIN ({_RESULT_SELECT}) r ON r.id = m.match_id
+    WHERE m.rank = 1
+"""
+
+
+def _select_hashes(
+    connection: duckdb.DuckDBPyConnection, files: Sequence[FileStat]
+) -> dict[str, str]:
+    unique = {display_path(f.path): f for f in files}
+    rows = connection.execute(
+        f"WITH request_stats AS ({_REQUEST_STATS}) "
+        "SELECT r.path, s.content_hash FROM request_stats r JOIN file_stats s "
+        "ON s.path = r.path AND s.size = r.size AND s.mtime_ns = r.mtime_ns",
+        {
+            "paths": list(unique),
+            "sizes": [f.size for f in unique.values()],
+            "mtimes": [f.mtime_ns for f in unique.values()],
+        },
+    ).fetchall()
+    return {unique[path].path: content_hash for path, content_hash in rows}
+
+
+def _select_results(
+    connection: duckdb.DuckDBPyConnection,
+    hashes: Mapping[str, str],
+    *,
+    fingerprint: str,
+    model_version: str | None,
+    classify: bool,
+    quality: bool,
+) -> dict[str, CacheHit]:
+    if not hashes:
+        return {}
+    by_display = {display_path(path): path for path in hashes}
+    cursor = connection.execute(
+        _CACHE_QUERY,
+        {
+            "paths": list(by_display),
+            "hashes": [hashes[path] for path in by_display.values()],
+            "fingerprint": fingerprint,
+            "classify": classify,
+            "quality": quality,
+            "model": model_version or "",
+        },
+    )
+    hits: dict[str, CacheHit] = {}
+    for record in _fetch_dicts(cursor):
+        request_path = by_display[record["request_path"]]
+        result = result_from_row(record).model_copy(
+            update={"path": request_path, "cached": True}
+        )
+        needs_write = not (
+            record["path"] == record["request_path"] and record["is_current"]
+        )
+        hits[request_path] = CacheHit(result, record["id"], needs_write)
+    return hits
+
+
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [column[0] for column in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -764,19 +886,6 @@ def _stored(record: Mapping[str, Any]) -> StoredResult:
         run_id=record["run_id"],
         is_current=record["is_current"],
         result=result_from_row(record),
-    )
-
-
-def _stats_table(files: Sequence[FileStat]) -> Any:
-    import pyarrow as pa
-
-    unique = {display_path(f.path): f for f in files}
-    return pa.table(
-        {
-            "path": list(unique),
-            "size": pa.array([f.size for f in unique.values()], pa.int64()),
-            "mtime_ns": pa.array([f.mtime_ns for f in unique.values()], pa.int64()),
-        }
     )
 
 

@@ -11,19 +11,20 @@ run; everything flushed before is a cache hit then.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docflow.core.store._rows import FileStat, PendingResult
 
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
-    from docflow.core.store._store import Store
+    from docflow.core.store._store import RunProgress, Store
 
 __all__ = ["ResultWriter"]
 
@@ -43,14 +44,14 @@ class ResultWriter:
         store: Store,
         *,
         fingerprint: str,
-        run_id: int | None = None,
+        run: RunProgress | None = None,
         flush_rows: int = 500,
         flush_seconds: float = 2.0,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.store = store
         self.fingerprint = fingerprint
-        self.run_id = run_id
+        self.run = run
         self.flush_rows = max(1, flush_rows)
         self.flush_seconds = flush_seconds
         self.clock = clock or store.clock
@@ -92,7 +93,6 @@ class ResultWriter:
                     PendingResult(
                         result=result,
                         settings_fingerprint=self.fingerprint,
-                        run_id=self.run_id,
                         processed_at=self.clock(),
                         stat=stat,
                     )
@@ -130,7 +130,7 @@ class ResultWriter:
                     self._condition.wait(self._wait_seconds())
                 closing = self._closing
                 batch, touched = self._take()
-            if self.error is None and (batch or touched or closing):
+            if self.error is None and (batch or touched):
                 self._flush(batch, touched)
             if closing:
                 with self._condition:
@@ -158,27 +158,43 @@ class ResultWriter:
         self._first_pending_at = None
         return batch, touched
 
-    def _progress(self) -> dict | None:
-        if self.run_id is None:
+    def _progress(self) -> RunProgress | None:
+        if self.run is None:
             return None
         with self._condition:
-            return {
-                "run_id": self.run_id,
-                "done": self.done,
-                "cache_hits": self.cache_hits,
-                "status_counts": dict(self.status_counts),
-            }
+            return dataclasses.replace(
+                self.run,
+                done=self.done,
+                cache_hits=self.cache_hits,
+                status_counts=dict(self.status_counts),
+            )
 
     def _flush(
         self, batch: list[PendingResult], touched: list[tuple[FileStat, str]]
     ) -> None:
         started = time.perf_counter()
         try:
-            self.store.write(batch, touched=touched, run_progress=self._progress())
+            run_id = self.store.write(batch, touched=touched, run=self._progress())
         except BaseException as exc:  # kept for close(), which re-raises it
             log.error("cannot store %d results: %s", len(batch), exc)
             self.error = exc
             return
+        if self.run is not None:
+            self.run.run_id = run_id
         log.debug(
             "stored %d results in %.3f s", len(batch), time.perf_counter() - started
         )
+
+    def finish(self, status: str, stats: Mapping[str, Any] | None = None) -> None:
+        """Store what is queued, then record the end of the run as ``status``.
+
+        The run is recorded even when the last flush failed; the flush error
+        is raised afterwards.
+        """
+        try:
+            self.close()
+        finally:
+            if self.run is not None:
+                run = self._progress()
+                assert run is not None
+                self.run.run_id = self.store.end_run(run, status=status, stats=stats)

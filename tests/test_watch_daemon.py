@@ -27,16 +27,22 @@ from docflow.errors import ExitCode
 
 
 def wait_for(
-    condition: Callable[[], Any], timeout: float = 60.0, message: str = ""
+    condition: Callable[[], Any],
+    timeout: float = 60.0,
+    message: str | Callable[[], str] = "",
 ) -> Any:
-    """Poll ``condition`` every 50 ms until it is truthy; fail after ``timeout``."""
+    """Poll ``condition`` every 50 ms until it is truthy; fail after ``timeout``.
+
+    ``message`` may be a function, called on failure (to show the log then).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s: {message}")
+            text = message() if callable(message) else message
+            raise AssertionError(f"timed out after {timeout:g} s: {text}")
         time.sleep(0.05)
 
 
@@ -156,6 +162,9 @@ class WatchSetup:
         except FileNotFoundError:
             return ""
 
+    def log_tail(self) -> str:
+        return self.log_text()[-4000:]
+
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Return the JSON log records of the current run, optionally of one event."""
         records = []
@@ -234,7 +243,7 @@ def routed_names(setup: WatchSetup) -> dict[str, int]:
 def test_watch_routes_closed_file(setup: WatchSetup) -> None:
     setup.start()
     (setup.inbox / "empty.pdf").write_bytes(b"")
-    wait_for(lambda: "empty.pdf" in setup.routed(), message=setup.log_text())
+    wait_for(lambda: "empty.pdf" in setup.routed(), message=setup.log_tail)
     assert setup.routed()["empty.pdf"] == [setup.out / "quarantine" / "empty.pdf"]
     report = json.loads((setup.out / "quarantine" / "empty.pdf.error.json").read_text())
     assert report["status"] == "empty"
@@ -247,7 +256,7 @@ def test_watch_routes_closed_file(setup: WatchSetup) -> None:
 def test_watch_json_logs_every_line(setup: WatchSetup) -> None:
     setup.start()
     (setup.inbox / "empty.txt").write_bytes(b"")
-    wait_for(lambda: setup.events("quarantined"), message=setup.log_text())
+    wait_for(lambda: setup.events("quarantined"), message=setup.log_tail)
     setup.stop()
     lines = [line for line in setup.log_text().splitlines() if line.strip()]
     records = [json.loads(line) for line in lines]
@@ -267,7 +276,7 @@ def test_watch_slow_writer_open_throughout(setup: WatchSetup) -> None:
             handle.flush()
             os.fsync(handle.fileno())
             time.sleep(0.1)  # the writer's pace, 3 s in all: not a wait for docflow
-    wait_for(lambda: "slow.txt" in setup.routed(), message=setup.log_text())
+    wait_for(lambda: "slow.txt" in setup.routed(), message=setup.log_tail)
     (routed,) = setup.routed()["slow.txt"]
     assert routed.read_text() == "".join(pieces)
     assert len(setup.events("received")) == 1
@@ -283,7 +292,7 @@ def test_watch_slow_writer_reopening(tmp_path: Path) -> None:
             with open(target, "a") as handle:  # open, write, close, reopen...
                 handle.write(piece)
             time.sleep(0.1)  # the writer's pace, well under settle_seconds
-        wait_for(lambda: "appended.txt" in setup.routed(), message=setup.log_text())
+        wait_for(lambda: "appended.txt" in setup.routed(), message=setup.log_tail)
         (routed,) = setup.routed()["appended.txt"]
         assert routed.read_text() == "".join(pieces)
         assert len(setup.events("received")) == 1
@@ -302,7 +311,7 @@ def test_watch_rename_into_inbox(setup: WatchSetup) -> None:
     os.rename(setup.inbox / "download.part", setup.inbox / "download.txt")
     wait_for(
         lambda: {"moved.txt", "download.txt"} <= set(setup.routed()),
-        message=setup.log_text(),
+        message=setup.log_tail,
     )
     assert routed_names(setup) == {"moved.txt": 1, "download.txt": 1}
     assert len(setup.events("received")) == 2
@@ -317,7 +326,7 @@ def test_watch_removed_before_processing(setup: WatchSetup) -> None:
         wait_for(lambda: setup.rows(), message="the file was not recorded as seen")
         doomed.unlink()
     (setup.inbox / "after.txt").write_bytes(b"")
-    wait_for(lambda: "after.txt" in setup.routed(), message=setup.log_text())
+    wait_for(lambda: "after.txt" in setup.routed(), message=setup.log_tail)
     assert "doomed.txt" not in setup.routed()
     assert [event["path"] for event in setup.events("removed")] == [str(doomed)]
     setup.stop()
@@ -334,11 +343,11 @@ def test_watch_move_failure_retried(setup: WatchSetup) -> None:
     blocker.write_text("not a folder")
     setup.start()
     (setup.inbox / "stuck.txt").write_bytes(b"")
-    wait_for(lambda: setup.events("error"), message=setup.log_text())
+    wait_for(lambda: setup.events("error"), message=setup.log_tail)
     assert setup.inbox_files() == [setup.inbox / "stuck.txt"]
     assert setup.rows()[0]["state"] == "failed"
     blocker.unlink()
-    wait_for(lambda: "stuck.txt" in setup.routed(), message=setup.log_text())
+    wait_for(lambda: "stuck.txt" in setup.routed(), message=setup.log_tail)
     assert setup.inbox_files() == []
     setup.stop()
     assert setup.rows()[0]["state"] == "done"
@@ -377,7 +386,7 @@ def test_watch_polling_mode(tmp_path: Path) -> None:
                 handle.write(piece)
                 handle.flush()
                 time.sleep(0.3)  # the writer's pace: changes more often than 1 s
-        wait_for(lambda: "polled.txt" in setup.routed(), message=setup.log_text())
+        wait_for(lambda: "polled.txt" in setup.routed(), message=setup.log_tail)
         (routed,) = setup.routed()["polled.txt"]
         assert routed.read_text() == "".join(pieces)
         assert len(setup.events("received")) == 1
@@ -394,7 +403,7 @@ def test_watch_status_line_periodic(tmp_path: Path) -> None:
             lambda: any(
                 event["states"].get("done") for event in setup.events("status")
             ),
-            message=setup.log_text(),
+            message="no status line counted the file as done",
         )
     finally:
         setup.kill()
@@ -445,7 +454,7 @@ def test_watch_burst_of_500(setup: WatchSetup) -> None:
     wait_for(
         lambda: len(setup.routed()) == len(names),
         timeout=300,
-        message=f"{len(setup.routed())} of {len(names)} routed",
+        message=lambda: f"{len(setup.routed())} of {len(names)} routed",
     )
     assert routed_names(setup) == dict.fromkeys(names, 1)
     assert setup.inbox_files() == []
@@ -497,7 +506,7 @@ def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
                 len(setup.events("routed")) + len(setup.events("quarantined")) >= 20
             ),
             timeout=180,
-            message=setup.log_text(),
+            message=setup.log_tail,
         )
         setup.kill()  # SIGKILL: no cleanup at all
         writer.join()

@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 # Files in processing at once, per worker: enough to keep every server busy
 # while a batch is routed, few enough that a stop finishes within seconds.
 _INFLIGHT_PER_WORKER = 4
+# Wait before finishing a file whose routing raised (a database error, say).
+_ROUTING_RETRY_SECONDS = 5.0
 
 
 class WatchDaemon:
@@ -639,8 +641,54 @@ class WatchDaemon:
                     break
                 items.append(extra)
             async with self._finisher_lock:
-                outcomes = await asyncio.to_thread(self.finisher.route_results, items)
+                try:
+                    outcomes = await asyncio.to_thread(
+                        self.finisher.route_results, items
+                    )
+                except Exception as exc:  # keep routing later results
+                    outcomes = await self._recover_batch(items, exc)
             self._settle(outcomes)
+
+    async def _recover_batch(
+        self, items: Sequence[tuple[Pending, DocumentResult]], error: Exception
+    ) -> list[tuple[Pending, Outcome]]:
+        """Finish a batch whose routing failed midway, row by row from the disk."""
+        log.error(
+            "routing %d files failed: %s: %s; finishing them one by one",
+            len(items),
+            type(error).__name__,
+            error,
+            exc_info=error,
+            extra={"event": "error", "error": str(error)},
+        )
+        return await asyncio.to_thread(self._finish_rows_alone, items)
+
+    def _finish_rows_alone(
+        self, items: Sequence[tuple[Pending, DocumentResult]]
+    ) -> list[tuple[Pending, Outcome]]:
+        outcomes = []
+        for pending, result in items:
+            try:
+                with self.state.session() as session:
+                    row = session.row(pending.row_id)
+                if row is not None and row.state in ("moving", "failed"):
+                    outcome = self.finisher.finish_row(row)
+                else:
+                    outcome = self.finisher.route_results([(pending, result)])[0][1]
+            except Exception as exc:
+                delay = min(_ROUTING_RETRY_SECONDS, self.watch.retry_max_seconds)
+                log.error(
+                    "%s: routing failed: %s: %s; next attempt in %.0f s",
+                    pending.path,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                    extra={"event": "error", "path": pending.path, "error": str(exc)},
+                )
+                self.finisher.retry_at[pending.row_id] = time.time() + delay
+                outcome = Outcome.RETRY
+            outcomes.append((pending, outcome))
+        return outcomes
 
     def _settle(self, outcomes: Sequence[tuple[Pending, Outcome]]) -> None:
         now = time.monotonic()

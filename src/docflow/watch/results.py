@@ -35,7 +35,14 @@ def store_saver(settings: Settings) -> ResultSaver:
             stat = None
             if snapshot is not None:
                 stat = FileStat(result.path, snapshot.size, snapshot.mtime_ns)
-            pending.append(PendingResult(result, fingerprint, None, now, stat))
+            pending.append(
+                PendingResult(
+                    result=result,
+                    settings_fingerprint=fingerprint,
+                    processed_at=now,
+                    stat=stat,
+                )
+            )
         store.write(pending)
 
     return save

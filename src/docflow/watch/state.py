@@ -73,6 +73,10 @@ _SCHEMA = [
     """,
 ]
 
+# The store's connection settings: DuckDB rejects a second connection to a
+# file with other settings, and nothing may be fetched over the network.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
 _COLUMNS = (
     "id, path, inbox, state, device, inode, size, mtime_ns, content_hash, route, "
     "destination, category, confidence, quality, status, error, result_json, "
@@ -274,7 +278,9 @@ class StateStore:
             self.database.parent.mkdir(parents=True, exist_ok=True)
         with self._lock.hold(exclusive=write):
             try:
-                connection = duckdb.connect(str(self.database), read_only=not write)
+                connection = duckdb.connect(
+                    str(self.database), read_only=not write, config=_CONFIG
+                )
             except duckdb.Error as exc:
                 raise StoreError(
                     f"cannot open the database {str(self.database)!r}: {exc}"

@@ -353,7 +353,7 @@ def test_dead_run_marked_interrupted(store):
 
 
 def wait_for_rows(store: Store, expected: int) -> int:
-    """Poll the database until it holds ``expected`` documents, for at most 20 s."""
+    """Poll the database until it contains ``expected`` documents, for at most 20 s."""
     deadline = time.monotonic() + 20
     rows = -1
     while time.monotonic() < deadline:

@@ -93,12 +93,12 @@ def main(
     )
 
 
-def options_for(ctx: typer.Context, **given: Any) -> CliOptions:
+def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
     """Merge a command's options over the global ones and set up logging."""
     from docflow.cli._logging import configure_logging
 
     base = ctx.obj if isinstance(ctx.obj, CliOptions) else CliOptions()
-    options = base.merged(**given)
+    options = base.merged(**values)
     configure_logging(options.verbose, options.quiet)
     if options.output_format is not None and options.output_format not in _FORMATS:
         raise UsageError(

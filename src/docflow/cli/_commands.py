@@ -364,7 +364,7 @@ def train_command(
     """Train the classifier on a folder plus the corrections from docflow label.
 
     Prints per-category precision and recall on a held-out split for the
-    current model and the new one; the new model replaces the current one
+    current model and the new one. The new model replaces the current one
     only if it scores at least as well, unless --force is given.
     """
     from docflow.cli._admin import train

@@ -2,7 +2,7 @@
 
 stdout carries data only. ``auto`` picks a table when stdout is a terminal
 and JSON Lines otherwise. JSON Lines and CSV rows are written as each record
-arrives, so a pipe sees the first result while the rest are processed.
+arrives, so a pipe receives the first result while the rest are processed.
 """
 
 from __future__ import annotations
@@ -180,16 +180,18 @@ class RecordPrinter:
 
         console = Console(file=self.stream, soft_wrap=False)
         table = Table(title=self.title, header_style="bold")
-        wanted = [c for c in self.columns if c not in _BELOW_TABLE]
-        shown = [c for c in wanted if any(r.get(c) is not None for r in self._rows)]
-        for column in shown:
+        candidates = [c for c in self.columns if c not in _BELOW_TABLE]
+        visible = [
+            c for c in candidates if any(r.get(c) is not None for r in self._rows)
+        ]
+        for column in visible:
             header = _HEADERS.get(column, column)
             if column in _WRAPPED_COLUMNS:
                 table.add_column(header, overflow="fold", ratio=1, min_width=20)
             else:
                 table.add_column(header, no_wrap=True)
         for row in self._rows:
-            table.add_row(*(_cell(column, row.get(column)) for column in shown))
+            table.add_row(*(_cell(column, row.get(column)) for column in visible))
         try:
             console.print(table)
             for row in self._rows:

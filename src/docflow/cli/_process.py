@@ -2,9 +2,9 @@
 
 1. Collect the files and stat them. Files that cannot be read become rows
    at once, with the status ``check_readable`` gives them.
-2. Look up each file's content hash by (path, size, mtime) and hash only the
-   files whose stat changed; reuse stored results of the same content,
-   settings fingerprint and model version.
+2. Look up each file's content hash by (path, size, mtime), and hash only
+   the files whose stat changed. Stored results of the same content,
+   settings fingerprint and model version are reused.
 3. Send only the cache misses to the MCP orchestrator, and print and store
    each result as it arrives.
 """
@@ -50,7 +50,7 @@ _HASH_THREADS = 4
 
 @dataclass
 class Plan:
-    """What a run does with each file: reuse, reject or process."""
+    """Files of a run sorted into cache hits, unreadable files and cache misses."""
 
     hits: list[CacheHit] = field(default_factory=list)
     rejected: list[DocumentResult] = field(default_factory=list)

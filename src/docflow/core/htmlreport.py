@@ -228,11 +228,11 @@ def _worst_table(rows: Sequence[StoredResult]) -> str:
     scored = [s for s in rows if s.result.quality is not None]
     scored.sort(key=lambda s: s.result.quality.overall_score)  # type: ignore[union-attr]
     failed = [s for s in rows if str(s.result.status) != "ok"]
-    shown = (failed + scored)[:TABLE_ROWS]
-    if not shown:
+    listed = (failed + scored)[:TABLE_ROWS]
+    if not listed:
         return "<p>No quality results.</p>"
     body = []
-    for stored in shown:
+    for stored in listed:
         result = stored.result
         if result.quality is not None:
             score = f"{result.quality.overall_score:.0f}"

@@ -4,10 +4,14 @@ DuckDB lets one process open a database for writing and then no other
 process, not even a reader. docflow therefore opens the database only for
 short transactions, each under an ``flock`` on the sidecar file
 ``<database>.lock``: shared for reads, exclusive for writes. A waiting process
-blocks in the kernel queue, logs who holds the lock after
+blocks in the kernel, logs which process has the lock after
 ``store.lock_notice_seconds`` and gives up with a StoreError after
-``store.lock_timeout``. A writer holds the lock for one flush and takes it
-again at most once per ``store.flush_seconds``, so a waiter never starves.
+``store.lock_timeout``. A writer keeps the lock for one batch of results, so
+other processes get their turn between two batches.
+
+NOTE: Linux wakes all flock waiters on release and does not promise FIFO
+order among them, so with three or more processes waiting, one may be passed
+over several times; none waits longer than store.lock_timeout.
 """
 
 from __future__ import annotations

@@ -569,7 +569,7 @@ class Store:
         """Return stored results for files (path -> content hash) that can be reused.
 
         A result is reused when it was computed from the same content with the
-        same settings fingerprint, holds the analyses requested and, when
+        same settings fingerprint, contains the analyses requested and, when
         classification is requested, comes from ``model_version``.
         """
         if not hashes or not self.exists():
@@ -726,7 +726,7 @@ class Store:
         *,
         allowed: Collection[str] = CATEGORIES,
     ) -> Correction:
-        """Record that a person says document ``reference`` is ``category``."""
+        """Record a person's correction: document ``reference`` is ``category``."""
         if category not in allowed:
             raise UsageError(
                 f"unknown category {category!r}; choose one of: "
@@ -777,7 +777,7 @@ class Store:
 
 
 #: A current document needs review when its category is unknown or its review
-#: status says so, until a person labels its content.
+#: status is needs_review, until a person labels its content.
 _REVIEW_CONDITION = (
     "(c.category = 'unknown' OR d.review_status = 'needs_review') "
     "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "

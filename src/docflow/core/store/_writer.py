@@ -1,10 +1,10 @@
 """Background writer that stores results in batches as they arrive.
 
 Results come from the orchestrator's callbacks one at a time. The writer
-keeps them in memory and a single thread stores them with ``Store.write``
+keeps them in memory, and a single thread stores them with ``Store.write``
 every ``store.flush_rows`` results or ``store.flush_seconds``, whichever
-comes first, so the database is locked for one short transaction per batch
-and other docflow processes can use it in between. A result that was not
+comes first. The database is then locked for one short transaction per
+batch, and other docflow processes can use it in between. A result that was not
 flushed when the process is killed is simply processed again by the next
 run; everything flushed before is a cache hit then.
 """
@@ -34,9 +34,9 @@ log = logging.getLogger(__name__)
 class ResultWriter:
     """Collect results from any thread and store them in batches from one thread.
 
-    Use it as a context manager, or call ``close()``; ``close()`` stores what
-    is left and raises the first error a flush met (a StoreError when the
-    database stayed locked or could not be written).
+    Use it as a context manager, or call ``close()`` or ``finish()``. Both
+    store what is left and raise the first error a flush met, for example a
+    StoreError when the database stayed locked or could not be written.
     """
 
     def __init__(

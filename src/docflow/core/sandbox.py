@@ -47,6 +47,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -58,7 +59,7 @@ from docflow.errors import ServerError
 if TYPE_CHECKING:
     from docflow.core.config import Settings
 
-__all__ = ["FAULT_ENV", "SandboxStats", "WorkerPool", "run_child"]
+__all__ = ["FAULT_ENV", "LATENCY_WINDOW", "SandboxStats", "WorkerPool", "run_child"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ _PR_SET_PDEATHSIG = 1
 _EXIT_MEMORY = 86
 _CHILD_COMMAND = "from docflow.core.sandbox import run_child; run_child()"
 _STOP_GRACE_SECONDS = 2.0
+#: Document times kept for latency percentiles.
+LATENCY_WINDOW = 10_000
 
 
 @dataclass
@@ -79,7 +82,10 @@ class SandboxStats:
     crashes: int = 0
     memory_limits: int = 0
     children_started: int = 0
-    latencies_ms: list[float] = field(default_factory=list)
+    # The last LATENCY_WINDOW document times, so a long-running server stays small.
+    latencies_ms: deque[float] = field(
+        default_factory=lambda: deque(maxlen=LATENCY_WINDOW)
+    )
 
 
 @dataclass

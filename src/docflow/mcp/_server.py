@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from io import TextIOWrapper
 from pathlib import Path
@@ -25,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from docflow.core.models import DocumentResult, Status
 from docflow.core.roots import OutsideRoots, Roots, resolve_roots
+from docflow.core.sandbox import LATENCY_WINDOW
 from docflow.errors import DocflowError
 
 if TYPE_CHECKING:
@@ -63,7 +65,7 @@ class BatchResult(BaseModel):
 
 
 class LatencySummary(BaseModel):
-    """Per-document processing time in milliseconds, over the server's lifetime."""
+    """Per-document processing time in milliseconds, over the last 10,000 documents."""
 
     p50_ms: float | None = None
     p95_ms: float | None = None
@@ -100,7 +102,7 @@ class ServerState:
         self.started = time.monotonic()
         self.documents = 0
         self.errors = 0
-        self.latencies_ms: list[float] = []
+        self.latencies_ms: deque[float] = deque(maxlen=LATENCY_WINDOW)
 
     def close(self) -> None:
         self.pool.close()

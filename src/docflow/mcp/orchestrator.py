@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from docflow.core.models import DocumentResult, ReviewStatus, Status
+from docflow.core.sandbox import LATENCY_WINDOW
 from docflow.errors import ServerError
 
 if TYPE_CHECKING:
@@ -94,7 +95,10 @@ class ServerStats(BaseModel):
 
 
 class OrchestratorStats(BaseModel):
-    """Counters since the orchestrator started, over every ``process`` call."""
+    """Counters since the orchestrator started, over every ``process`` call.
+
+    Latency percentiles cover the last 10,000 documents.
+    """
 
     documents: int = 0
     errors: int = Field(default=0, description="documents whose status is not ok")
@@ -168,7 +172,7 @@ class Orchestrator:
         self._slots: list[_Slot] = []
         self._closing = False
         self._settings_file: str | None = None
-        self._latencies: list[float] = []
+        self._latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self._stats = OrchestratorStats()
         self._log_files: dict[str, IO[str]] = {}
 
@@ -622,7 +626,7 @@ def _fail_after(seconds: float, message: str) -> Iterator[None]:
         raise TimeoutError(message) from None
 
 
-def _percentiles(values: list[float]) -> tuple[float | None, float | None]:
+def _percentiles(values: Sequence[float]) -> tuple[float | None, float | None]:
     from docflow.mcp._server import summarize_latencies
 
     summary = summarize_latencies(values)

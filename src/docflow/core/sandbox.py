@@ -20,12 +20,12 @@ over two pipes with pickled messages. Each child warms up (imports the parsers,
 loads the model) once, then serves documents until the parent sends stop. The child's
 fd 1 is the parent's stderr, so nothing it prints reaches a protocol stream.
 
-No orphans: a child asks the kernel for SIGKILL when the thread that started it
-ends (``PR_SET_PDEATHSIG``), and a watchdog thread in the child exits when a
-lifeline pipe from the parent reaches EOF, which happens when the parent dies
-by any means, kill -9 included. Each slot thread that starts children lives as
-long as the pool, because PDEATHSIG follows the starting thread, not the
-process.
+No orphans: a child sets ``PR_SET_PDEATHSIG``, so the kernel sends it SIGKILL
+when the thread that started it ends. A watchdog thread in the child also exits
+when a lifeline pipe from the parent reaches EOF, which happens when the parent
+dies by any means, kill -9 included. Each slot thread that starts children
+lives as long as the pool, because PDEATHSIG follows the starting thread, not
+the process (prctl(2)).
 
 Fault injection (tests only): ``DOCFLOW_FAULT`` holds comma-separated
 ``kind:substring`` items, and a child whose document path contains the

@@ -87,7 +87,7 @@ EDGE_CASES: list[Any] = [
     ),
     ("pdfjs__poppler-67295-0.pdf", OK, {"text": "TestString123"}),
     ("paperl__no-text.png", OK, {"type": "image", "flags": {1: ["empty"]}}),
-    ("unst__fake.doc", Status.UNSUPPORTED, {"error": "OLE2"}),
+    ("unst__fake.doc", Status.UNSUPPORTED, {"error": "legacy Word .doc"}),
     ("mailp__mail_malformed_2", OK, {"type": "eml", "text": "Delivery failure"}),
     ("unst__fake-email-malformed-encoding.eml", OK, {"text": "Roses are red"}),
     pytest.param(
@@ -148,7 +148,11 @@ EDGE_CASES: list[Any] = [
     ),
     ("pdfjs__bug1020226.pdf", Status.CORRUPT, {"error": "damaged PDF"}),
     ("pdfjs__Brotli-Prototype-FileA.pdf", Status.UNSUPPORTED, {"error": "Brotli"}),
-    ("mkd__test_outlook_msg.msg", Status.UNSUPPORTED, {"error": "Outlook"}),
+    (
+        "mkd__test_outlook_msg.msg",
+        Status.UNSUPPORTED,
+        {"error": "save it from Outlook"},
+    ),
     ("unst__fake-text-all-whitespace.txt", OK, {"flags": {1: ["empty"]}}),
     (
         "docling__elife-56337.txt",

@@ -273,10 +273,7 @@ def _detect_binary_kind(
         _check_docx_zip(path)
         return "docx", _MIME_TYPES["docx"]
     if head.startswith(_OLE2_SIGNATURE):
-        raise UnsupportedFormat(
-            "legacy Microsoft Office file (OLE2: .doc, .xls, .ppt or Outlook .msg); "
-            "save it as DOCX or PDF, or export the e-mail as .eml"
-        )
+        _reject_ole2(path, head)
     for signature, mime in _IMAGE_SIGNATURES:
         if head.startswith(signature):
             return "image", mime
@@ -289,6 +286,52 @@ def _detect_binary_kind(
         # A PDF that lost its header; the PDF extractor's parsers repair or reject it.
         return "pdf", _MIME_TYPES["pdf"]
     return None
+
+
+def _reject_ole2(path: str, head: bytes) -> None:
+    """Raise the error that names what an OLE2 compound file contains."""
+    names = _ole2_directory(path, head)
+    if "EncryptedPackage".encode("utf-16-le") in names:
+        from docflow.errors import PasswordRequired
+
+        raise PasswordRequired(
+            "password-protected Office document, which docflow cannot decrypt; "
+            "save an unprotected copy as DOCX or PDF"
+        )
+    if "__substg1.0_".encode("utf-16-le") in names:
+        raise UnsupportedFormat(
+            "Outlook .msg e-mail (OLE2), which docflow does not read; "
+            "save it from Outlook as .eml"
+        )
+    if "WordDocument".encode("utf-16-le") in names:
+        raise UnsupportedFormat(
+            "legacy Word .doc file (OLE2), which docflow does not read; "
+            "save it as DOCX or PDF"
+        )
+    raise UnsupportedFormat(
+        "legacy Microsoft Office file (OLE2: .doc, .xls, .ppt or Outlook .msg); "
+        "save it as DOCX or PDF, or export the e-mail as .eml"
+    )
+
+
+def _ole2_directory(path: str, head: bytes) -> bytes:
+    """Return the bytes of the first directory sector of an OLE2 file.
+
+    The header stores the sector size as a power of two at offset 0x1E and
+    the first directory sector number at 0x30. Stream names in the
+    directory are UTF-16-LE. Returns the head itself when the header is
+    damaged, so the name search still has something to look at.
+    """
+    if len(head) < 0x34:
+        return head
+    shift = int.from_bytes(head[0x1E:0x20], "little")
+    first = int.from_bytes(head[0x30:0x34], "little")
+    if shift not in (9, 12) or first >= 0xFFFFFFFA:
+        return head
+    size = 1 << shift
+    with open(path, "rb") as handle:
+        handle.seek((first + 1) * size)
+        return head + handle.read(size)
 
 
 def _check_docx_zip(path: str) -> None:

@@ -140,6 +140,13 @@ def _finish_document(document: ExtractedDocument, context: ExtractionContext) ->
             f"{context.ocr_pages_skipped} page(s) needing OCR were not read because "
             f"extraction.max_ocr_pages is {context.settings.extraction.max_ocr_pages}"
         )
+    if context.ocr_garbage_pages:
+        pages = ", ".join(str(number) for number in context.ocr_garbage_pages)
+        document.warnings.append(
+            f"OCR text of page(s) {pages} looks like garbage; if the document is "
+            f"not in {context.settings.extraction.ocr_languages!r}, set "
+            "extraction.ocr_languages"
+        )
     document.warnings.extend(context.warnings)
     if context.ocr_used:
         document.metadata["ocr_languages"] = context.settings.extraction.ocr_languages

@@ -17,13 +17,14 @@ __all__ = ["Extractor", "ExtractionContext", "new_document"]
 @dataclass
 class ExtractionContext:
     """Per-document state passed to an extractor with the path: the detection
-    result, the settings, the OCR page budget and warnings to report."""
+    result, the settings, the OCR page budget and findings to report."""
 
     detected: DetectedType
     settings: Settings
     ocr_pages_left: int = 0
     ocr_pages_skipped: int = 0
     ocr_used: bool = False
+    ocr_garbage_pages: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def take_ocr_page(self) -> bool:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from docflow.core.config import ExtractionSettings
 
-__all__ = ["OcrWorkdir", "ocr_garbage_warning", "ocr_image"]
+__all__ = ["OcrWorkdir", "ocr_image"]
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +69,6 @@ def ocr_image(
     finally:
         _remove(path)
     return result
-
-
-def ocr_garbage_warning(number: int, languages: str) -> str:
-    """Return the warning for a page whose OCR text is judged garbage."""
-    return (
-        f"OCR text of page {number} looks like garbage; if the document is not "
-        f"in {languages!r}, set extraction.ocr_languages"
-    )
 
 
 def _worth_rotation_check(result: OcrResult) -> bool:

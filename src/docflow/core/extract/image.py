@@ -12,7 +12,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.extract._base import ExtractionContext, new_document
-from docflow.core.extract._pageocr import OcrWorkdir, ocr_garbage_warning, ocr_image
+from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
 from docflow.core.models import ExtractedDocument, Page
 from docflow.core.textcheck import judge_text
 from docflow.errors import CorruptDocument, TooLarge
@@ -100,7 +100,7 @@ def _read_frame(
     verdict = judge_text(result.text, ocr_confidence=result.confidence)
     if result.text.strip() and verdict.is_garbage:
         flags.append("garbage_text")
-        context.warnings.append(ocr_garbage_warning(number, settings.ocr_languages))
+        context.ocr_garbage_pages.append(number)
     return Page(
         number=number,
         method="ocr",

@@ -18,7 +18,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.extract._base import ExtractionContext, new_document
-from docflow.core.extract._pageocr import OcrWorkdir, ocr_garbage_warning, ocr_image
+from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import ExtractedDocument, Page
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
@@ -225,7 +225,7 @@ def _read_loaded_page(
         image.close()
     page_result = _choose_text(number, text, garbage, result, flags)
     if page_result.method == "ocr" and "garbage_text" in page_result.flags:
-        context.warnings.append(ocr_garbage_warning(number, settings.ocr_languages))
+        context.ocr_garbage_pages.append(number)
     return page_result
 
 

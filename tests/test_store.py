@@ -335,6 +335,22 @@ def test_run_without_stored_results_recorded_at_end(store):
     assert stored[0].stats == {"documents": 0}
 
 
+def test_run_of_reused_pid_marked_interrupted(store):
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    try:
+        run_id = store.start_run("process", {}, total=5)
+        connection = duckdb.connect(str(store.path))
+        connection.execute("UPDATE runs SET pid = ? WHERE id = ?", [other.pid, run_id])
+        connection.close()
+        store.start_run("process", {}, total=5)
+    finally:
+        other.communicate(b"")
+    statuses = {run.id: run.status for run in store.runs()}
+    assert statuses[run_id] == "interrupted"
+
+
 def test_dead_run_marked_interrupted(store):
     finished = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],

@@ -904,6 +904,7 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _process_alive(pid: int) -> bool:
+    """Return whether ``pid`` still runs docflow (as far as this host can tell)."""
     if pid == os.getpid():
         return True
     try:
@@ -912,4 +913,10 @@ def _process_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A reused pid belongs to another program: on Linux its command line
+    # no longer mentions docflow.
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return b"docflow" in handle.read()
+    except OSError:
+        return True

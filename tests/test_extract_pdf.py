@@ -120,6 +120,7 @@ def test_pdf_ocr_disabled(tmp_path, settings):
     document = extract_document(make_scanned_pdf(tmp_path), settings)
     assert document.pages[0].method == "none"
     assert "ocr_disabled" in document.pages[0].flags
+    assert "empty" not in document.pages[0].flags
 
 
 def test_pdf_ocr_page_cap_warns(tmp_path, settings):

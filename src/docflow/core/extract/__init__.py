@@ -45,6 +45,17 @@ log = logging.getLogger(__name__)
 _REGISTRY: dict[str, Extractor] = {}
 _builtins_loaded = False
 
+#: Page flags saying the page was not read, so no text does not mean blank.
+_UNREAD_FLAGS = frozenset(
+    {
+        "ocr_disabled",
+        "ocr_skipped",
+        "unreadable_page",
+        "unrenderable_page",
+        "unreadable_text_layer",
+    }
+)
+
 _KIND_NAMES = {
     "pdf": "a PDF",
     "docx": "a DOCX document",
@@ -127,7 +138,8 @@ def _finish_document(document: ExtractedDocument, context: ExtractionContext) ->
     detected = context.detected
     for page in document.pages:
         page.chars = len(page.text)
-        if not page.text.strip() and "empty" not in page.flags:
+        unread = any(flag in _UNREAD_FLAGS for flag in page.flags)
+        if not page.text.strip() and not unread and "empty" not in page.flags:
             page.flags.append("empty")
     if detected.extension_mismatch:
         document.warnings.insert(

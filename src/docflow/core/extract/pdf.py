@@ -26,6 +26,7 @@ from docflow.errors import (
     EmptyDocument,
     PasswordRequired,
     TooLarge,
+    Unreadable,
     UnsupportedFormat,
 )
 
@@ -101,6 +102,8 @@ def _open_pdfium(
                 if password is None and not _declares_encryption(path):
                     raise _PdfiumLoadError(_pdfium_reason(exc)) from exc
                 continue
+            if exc.err_code == pdfium_c.FPDF_ERR_FILE:
+                raise Unreadable("PDFium cannot open the file") from exc
             if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
                 raise UnsupportedFormat(
                     "PDF uses an encryption handler PDFium does not support"
@@ -310,12 +313,18 @@ def _render_scale(width: float, height: float, settings: ExtractionSettings) -> 
 
 
 def _render_page(page: pypdfium2.PdfPage, settings: ExtractionSettings) -> Any:
-    """Render the page in grayscale; return None when its size is invalid."""
+    """Render the page in grayscale; return None when PDFium cannot."""
+    import pypdfium2 as pdfium
+
     width, height = page.get_size()
     if not (0 < width < 1e6 and 0 < height < 1e6):
         return None
     scale = _render_scale(width, height, settings)
-    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        bitmap = page.render(scale=scale, grayscale=True)
+    except pdfium.PdfiumError as exc:
+        log.warning("cannot render a %.0f x %.0f pt page: %s", width, height, exc)
+        return None
     try:
         # to_pil shares the bitmap's buffer, so copy before closing it.
         return bitmap.to_pil().copy()

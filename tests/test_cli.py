@@ -154,6 +154,16 @@ def test_touched_file_is_hashed_not_reprocessed(tmp_path, docs):
     assert json_lines(completed.stdout)[0]["cached"] is True
 
 
+def test_copied_file_reuses_result(tmp_path, docs):
+    run_docflow(tmp_path, "analyze", "docs")
+    copy = tmp_path / "copy-of-letter.txt"
+    shutil.copy(docs / "letter.txt", copy)
+    completed = run_docflow(tmp_path, "analyze", str(copy))
+    assert json_lines(completed.stdout)[0]["cached"] is True
+    stored = json_lines(run_docflow(tmp_path, "results").stdout)
+    assert str(copy) in {record["path"] for record in stored}
+
+
 def test_changed_file_is_reprocessed(tmp_path, docs):
     run_docflow(tmp_path, "analyze", "docs")
     (docs / "letter.txt").write_text(LETTER + "\nP.S. The chairs are blue.\n")

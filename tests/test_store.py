@@ -153,6 +153,24 @@ def test_lookup_hashes_matches_size_and_mtime(store):
     assert store.lookup_hashes([FileStat("/d/a.pdf", 101, 7)]) == {}
 
 
+def test_lookup_marks_same_size_files_for_hashing(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    found = store.lookup(
+        [
+            FileStat("/d/a.pdf", 100, 7),
+            FileStat("/d/b.pdf", 100, 1),
+            FileStat("/d/c.pdf", 555, 1),
+        ],
+        fingerprint="fp",
+        model_version="m1",
+        classify=True,
+        quality=True,
+    )
+    assert found.hashes == {"/d/a.pdf": "h1"}
+    assert set(found.hits) == {"/d/a.pdf"}
+    assert found.worth_hashing == {"/d/b.pdf"}
+
+
 def test_lookup_hashes_without_database(store):
     assert store.lookup_hashes([FileStat("/d/a.pdf", 100, 7)]) == {}
     assert not store.exists()

@@ -123,12 +123,12 @@ def plan_run(
         "classify": classify,
         "quality": quality,
     }
-    known, hits = store.lookup(list(candidates.values()), **cache_key)
-    unknown = [path for path in candidates if path not in known]
+    found = store.lookup(list(candidates.values()), **cache_key)
+    hits = found.hits
     hashed: dict[str, str] = {}
-    if unknown and store.exists():
+    if found.worth_hashing:
         with ThreadPoolExecutor(_HASH_THREADS) as pool:
-            for path, content_hash in pool.map(_hash_quietly, unknown):
+            for path, content_hash in pool.map(_hash_quietly, found.worth_hashing):
                 if content_hash is not None:
                     hashed[path] = content_hash
         hits.update(store.lookup_results(hashed, **cache_key))

@@ -11,6 +11,7 @@ from docflow.core.store._schema import SCHEMA_VERSION
 from docflow.core.store._store import (
     CACHEABLE_STATUSES,
     CacheHit,
+    CacheLookup,
     Correction,
     RunProgress,
     RunRecord,
@@ -23,6 +24,7 @@ __all__ = [
     "CACHEABLE_STATUSES",
     "SCHEMA_VERSION",
     "CacheHit",
+    "CacheLookup",
     "Correction",
     "FileStat",
     "PendingResult",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CacheHit",
+    "CacheLookup",
     "Correction",
     "FileStat",
     "RunProgress",
@@ -82,6 +83,15 @@ class CacheHit:
     result: DocumentResult
     document_id: int
     needs_write: bool
+
+
+@dataclass(frozen=True)
+class CacheLookup:
+    """Outcome of ``Store.lookup`` for a list of files."""
+
+    hashes: dict[str, str]  # path -> content hash, for files whose stat matched
+    hits: dict[str, CacheHit]
+    worth_hashing: set[str]  # unmatched files of a size some document has
 
 
 @dataclass(frozen=True)
@@ -529,15 +539,15 @@ class Store:
         model_version: str | None,
         classify: bool,
         quality: bool,
-    ) -> tuple[dict[str, str], dict[str, CacheHit]]:
+    ) -> CacheLookup:
         """Look up files by stat, then their stored results, in one read.
 
-        Returns the known content hash of each file whose size and mtime
-        match (see ``lookup_hashes``) and the reusable results of those
-        files (see ``lookup_results``).
+        Also returns which of the remaining files have the size of some
+        stored document: only those can have stored content, so only those
+        are worth hashing.
         """
         if not files or not self.exists():
-            return {}, {}
+            return CacheLookup({}, {}, set())
         with self.connect(write=False) as connection:
             hashes = _select_hashes(connection, files)
             hits = _select_results(
@@ -548,7 +558,10 @@ class Store:
                 classify=classify,
                 quality=quality,
             )
-        return hashes, hits
+            unknown = [f for f in files if f.path not in hashes]
+            sizes = _select_stored_sizes(connection, {f.size for f in unknown})
+        worth_hashing = {f.path for f in unknown if f.size in sizes}
+        return CacheLookup(hashes, hits, worth_hashing)
 
     def lookup_hashes(self, files: Sequence[FileStat]) -> dict[str, str]:
         """Return the stored content hash of each file whose size and mtime match."""
@@ -836,6 +849,19 @@ def _select_hashes(
         },
     ).fetchall()
     return {unique[path].path: content_hash for path, content_hash in rows}
+
+
+def _select_stored_sizes(
+    connection: duckdb.DuckDBPyConnection, sizes: set[int]
+) -> set[int]:
+    if not sizes:
+        return set()
+    rows = connection.execute(
+        "SELECT DISTINCT d.size FROM documents d "
+        "JOIN (SELECT unnest($sizes)::BIGINT AS size) r ON r.size = d.size",
+        {"sizes": sorted(sizes)},
+    ).fetchall()
+    return {row[0] for row in rows}
 
 
 def _select_results(

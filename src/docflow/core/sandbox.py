@@ -618,7 +618,11 @@ def _warm_up(settings: Settings, load_model: bool) -> None:
     """Import the parsers and load the model once, before the first document."""
     import importlib
 
-    for module in ("docflow.core.pipeline", "docflow.core.extract"):
+    for module in (
+        "docflow.core.pipeline",
+        "docflow.core.extract",
+        "docflow.core.quality",
+    ):
         try:
             importlib.import_module(module)
         except ImportError as exc:

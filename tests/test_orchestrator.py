@@ -16,6 +16,7 @@ import pytest
 
 from docflow.core.config import Settings
 from docflow.core.models import Status
+from docflow.errors import ExitCode, ServerError
 from docflow.mcp.orchestrator import Orchestrator, run_documents
 
 TEXT = (
@@ -206,6 +207,19 @@ def test_cancelled_run_leaves_orchestrator_usable(tmp_path, monkeypatch):
     assert [result.status for result in results] == [Status.OK] * 3
     assert len(seen) == seen_at_cancel
     assert seen_at_cancel < 4
+
+
+def test_servers_that_never_start_raise(tmp_path):
+    settings = make_settings(tmp_path, start_timeout=0.001)
+
+    async def scenario():
+        async with Orchestrator(settings, classify=False, quality=True, workers=1):
+            pass
+
+    with pytest.raises(ServerError) as caught:
+        asyncio.run(scenario())
+    assert "no docflow quality MCP server could be started" in str(caught.value)
+    assert caught.value.exit_code == ExitCode.SERVER
 
 
 def test_hung_document_times_out_others_finish(tmp_path, monkeypatch):

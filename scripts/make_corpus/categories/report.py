@@ -1,0 +1,655 @@
+"""Reports: quarterly business, incident, project status, annual, research, audit."""
+
+from __future__ import annotations
+
+from ..blocks import Bullets, Doc, Heading, KeyValues, PageBreak, Para, Table
+from ..fake import Faker
+from ._common import random_style
+
+REGIONS = ["North", "South", "East", "West", "Central", "International"]
+RQ = {
+    "en": (
+        "Quarterly Business Report",
+        "Executive Summary",
+        "Key Figures",
+        "Revenue by Region",
+        "Region",
+        "Revenue",
+        "Change vs. prior year",
+        "Analysis",
+        "Outlook",
+        "Recommendations",
+        "Figure {n}: {cap}",
+        "Table {n}: {cap}",
+        "Prepared by",
+        "Contents",
+    ),
+    "fr": (
+        "Rapport trimestriel d'activité",
+        "Synthèse",
+        "Chiffres clés",
+        "Chiffre d'affaires par région",
+        "Région",
+        "Chiffre d'affaires",
+        "Évolution sur un an",
+        "Analyse",
+        "Perspectives",
+        "Recommandations",
+        "Figure {n} : {cap}",
+        "Tableau {n} : {cap}",
+        "Rédigé par",
+        "Sommaire",
+    ),
+    "de": (
+        "Quartalsbericht",
+        "Zusammenfassung",
+        "Kennzahlen",
+        "Umsatz nach Regionen",
+        "Region",
+        "Umsatz",
+        "Veränderung zum Vorjahr",
+        "Analyse",
+        "Ausblick",
+        "Empfehlungen",
+        "Abbildung {n}: {cap}",
+        "Tabelle {n}: {cap}",
+        "Erstellt von",
+        "Inhalt",
+    ),
+}
+SUMMARY = {
+    "en": [
+        "Revenue for the quarter reached {rev}, an increase of {g}% compared "
+        "with the same period last year, driven mainly by strong demand in the "
+        "{r} region.",
+        "Operating costs rose by {c}%, reflecting higher freight and energy "
+        "prices. As a result, operating margin narrowed slightly to {m}%.",
+        "Customer numbers grew steadily, and churn fell to its lowest level in "
+        "two years.",
+        "We expect growth to moderate in the coming quarter as the effect of "
+        "last year's price increase fades.",
+    ],
+    "fr": [
+        "Le chiffre d'affaires du trimestre atteint {rev}, en hausse de {g} % "
+        "sur un an, porté principalement par la région {r}.",
+        "Les charges d'exploitation progressent de {c} %, sous l'effet de la "
+        "hausse des coûts de transport et d'énergie. La marge opérationnelle "
+        "s'établit à {m} %.",
+        "Le nombre de clients continue de croître et le taux d'attrition recule.",
+        "Nous anticipons un ralentissement de la croissance au prochain trimestre.",
+    ],
+    "de": [
+        "Der Umsatz im Quartal belief sich auf {rev} und lag damit {g} % über "
+        "dem Vorjahresquartal. Wachstumstreiber war vor allem die Region {r}.",
+        "Die Betriebskosten stiegen um {c} %, bedingt durch höhere Fracht- und "
+        "Energiepreise. Die operative Marge sank leicht auf {m} %.",
+        "Die Zahl der Kunden wuchs stetig, die Kündigungsquote erreichte den "
+        "niedrigsten Stand seit zwei Jahren.",
+        "Für das kommende Quartal erwarten wir ein moderateres Wachstum.",
+    ],
+}
+
+
+def quarterly(fk: Faker) -> Doc:
+    r = RQ[fk.lang]
+    company = fk.company()
+    q, year = fk.randint(1, 4), fk.randint(2019, 2025)
+    cur = fk.currency()
+    regions = fk.sample(REGIONS, fk.randint(3, 6))
+    revs = [fk.money(200000, 4000000) for _ in regions]
+    ctx = {
+        "rev": fk.fmt_money(sum(revs), cur),
+        "g": fk.randint(2, 19),
+        "r": regions[0],
+        "c": fk.randint(1, 12),
+        "m": fk.randint(4, 22),
+    }
+    blocks = [
+        Para(company, bold=True),
+        Heading(f"{r[0]} Q{q} {year}", 1),
+        Para(f"{r[12]}: {fk.person()}, {fk.fmt_date(fk.date(), 'long')}", italic=True),
+    ]
+    if fk.chance(0.4):
+        blocks += [
+            Heading(r[13], 2),
+            Bullets([f"1 {r[1]}", f"2 {r[2]}", f"3 {r[7]}", f"4 {r[8]}"]),
+        ]
+    blocks += [Heading(f"1 {r[1]}", 2)]
+    blocks += [Para(s.format(**ctx), align="J") for s in SUMMARY[fk.lang]]
+    blocks += [
+        Heading(f"2 {r[2]}", 2),
+        Table(
+            ["", f"Q{q} {year}", f"Q{q} {year - 1}", "%"],
+            [
+                [k, fk.fmt_money(v), fk.fmt_money(v * 0.9), f"{d:+.1f}"]
+                for k, v, d in [
+                    (
+                        "EBITDA" if fk.lang != "fr" else "EBE",
+                        fk.money(1e5, 9e5),
+                        fk.uniform(-5, 20),
+                    ),
+                    (r[5], sum(revs), ctx["g"]),
+                    ("FTE", fk.randint(40, 900), fk.uniform(-3, 8)),
+                ]
+            ],
+            align=["L", "R", "R", "R"],
+        ),
+        Para(r[11].format(n=1, cap=r[2]), italic=True, size=8),
+        Heading(f"3 {r[3]}", 2),
+        Table(
+            [r[4], r[5], r[6]],
+            [
+                [reg, fk.fmt_money(v, cur), f"{fk.uniform(-8, 25):+.1f} %"]
+                for reg, v in zip(regions, revs, strict=True)
+            ],
+            align=["L", "R", "R"],
+        ),
+        Para(r[10].format(n=1, cap=r[3]), italic=True, size=8),
+        Heading(f"4 {r[7]}", 2),
+        Para(SUMMARY[fk.lang][1].format(**ctx)),
+        Heading(f"5 {r[8]}", 2),
+        Para(SUMMARY[fk.lang][3].format(**ctx)),
+    ]
+    return Doc("report", fk.lang, "quarterly", r[0], blocks, random_style(fk))
+
+
+INC = {
+    "en": (
+        "Incident Report",
+        "Summary",
+        "Timeline",
+        "Time (UTC)",
+        "Event",
+        "Impact",
+        "Root Cause",
+        "Corrective Actions",
+        "Severity",
+        "Status",
+        "Reported by",
+        "Incident ID",
+    ),
+    "fr": (
+        "Rapport d'incident",
+        "Résumé",
+        "Chronologie",
+        "Heure",
+        "Événement",
+        "Impact",
+        "Cause première",
+        "Actions correctives",
+        "Gravité",
+        "Statut",
+        "Signalé par",
+        "N° d'incident",
+    ),
+    "de": (
+        "Störungsbericht",
+        "Zusammenfassung",
+        "Zeitlicher Ablauf",
+        "Uhrzeit",
+        "Ereignis",
+        "Auswirkungen",
+        "Ursache",
+        "Maßnahmen",
+        "Schweregrad",
+        "Status",
+        "Gemeldet von",
+        "Vorfallsnummer",
+    ),
+}
+INC_TEXT = {
+    "en": (
+        [
+            "Monitoring detected elevated error rates on the payment API.",
+            "On-call engineer acknowledged the alert.",
+            "Faulty configuration change identified and rolled back.",
+            "Error rates returned to normal.",
+            "Incident declared resolved.",
+        ],
+        "Approximately {p}% of checkout requests failed for {m} minutes. No "
+        "data was lost.",
+        "A configuration change to the load balancer was deployed without "
+        "passing the canary stage, which caused health checks to fail.",
+        [
+            "Enforce canary deployment for all configuration changes.",
+            "Add an alert on health-check failure rate.",
+            "Update the runbook with the rollback procedure.",
+        ],
+    ),
+    "fr": (
+        [
+            "Hausse du taux d'erreurs détectée sur l'application.",
+            "L'astreinte prend en charge l'alerte.",
+            "Modification de configuration identifiée et annulée.",
+            "Retour à la normale.",
+            "Incident clos.",
+        ],
+        "Environ {p} % des requêtes ont échoué pendant {m} minutes.",
+        "Une modification de configuration a été déployée sans validation préalable.",
+        [
+            "Rendre obligatoire la validation des changements.",
+            "Ajouter une alerte sur les contrôles de santé.",
+        ],
+    ),
+    "de": (
+        [
+            "Erhöhte Fehlerrate im Zahlungssystem festgestellt.",
+            "Rufbereitschaft bestätigt den Alarm.",
+            "Fehlerhafte Konfigurationsänderung identifiziert und zurückgenommen.",
+            "Fehlerrate wieder normal.",
+            "Störung behoben.",
+        ],
+        "Rund {p} % der Anfragen schlugen {m} Minuten lang fehl. Es gingen "
+        "keine Daten verloren.",
+        "Eine Konfigurationsänderung wurde ohne vorherige Testphase ausgerollt.",
+        [
+            "Testphase für alle Konfigurationsänderungen verpflichtend machen.",
+            "Alarm für fehlgeschlagene Health-Checks ergänzen.",
+        ],
+    ),
+}
+
+
+def incident(fk: Faker) -> Doc:
+    i = INC[fk.lang]
+    events, impact, cause, actions = INC_TEXT[fk.lang]
+    hour = fk.randint(0, 20)
+    minutes = fk.randint(12, 180)
+    blocks = [
+        Heading(i[0], 1),
+        KeyValues(
+            [
+                (i[11], fk.code("INC-#####")),
+                ("Date" if fk.lang != "de" else "Datum", fk.fmt_date(fk.date())),
+                (i[8], fk.pick(["SEV-1", "SEV-2", "P2", "High"])),
+                (i[9], fk.pick(["Resolved", "Closed", "Monitoring"])),
+                (i[10], fk.person()),
+            ],
+            columns=2,
+        ),
+        Heading(i[1], 2),
+        Para(impact.format(p=fk.randint(3, 60), m=minutes)),
+        Heading(i[2], 2),
+        Table(
+            [i[3], i[4]],
+            [
+                [f"{hour + k // 3:02d}:{(k * 13) % 60:02d}", e]
+                for k, e in enumerate(events)
+            ],
+            widths=[1, 5],
+        ),
+        Heading(i[5], 2),
+        Para(impact.format(p=fk.randint(3, 60), m=minutes)),
+        Heading(i[6], 2),
+        Para(cause),
+        Heading(i[7], 2),
+        Bullets(actions, ordered=True),
+    ]
+    return Doc("report", fk.lang, "incident", i[0], blocks, random_style(fk))
+
+
+def project_status(fk: Faker) -> Doc:
+    project = fk.pick(
+        [
+            "ERP Migration",
+            "Warehouse Automation",
+            "Customer Portal",
+            "Network Upgrade",
+            "New Headquarters Fit-out",
+        ]
+    )
+    status = fk.pick(["Green", "Amber", "Red"])
+    milestones = [
+        [
+            m,
+            fk.fmt_date(fk.date(), "iso", lang="en"),
+            fk.pick(["Complete", "On track", "At risk", "Delayed"]),
+        ]
+        for m in fk.sample(
+            [
+                "Requirements sign-off",
+                "Design complete",
+                "Build phase 1",
+                "User acceptance testing",
+                "Go-live",
+                "Hypercare ends",
+                "Data migration dry run",
+            ],
+            fk.randint(3, 6),
+        )
+    ]
+    risks = [
+        [
+            f"R{n}",
+            text,
+            fk.pick(["High", "Medium", "Low"]),
+            fk.pick(["Mitigate", "Accept", "Monitor"]),
+        ]
+        for n, text in enumerate(
+            fk.sample(
+                [
+                    "Key supplier delivery delayed",
+                    "Budget overrun on licences",
+                    "Limited availability of business testers",
+                    "Integration interface not yet specified",
+                    "Data quality issues in legacy system",
+                ],
+                3,
+            ),
+            1,
+        )
+    ]
+    blocks = [
+        Heading(f"Project Status Report – {project}", 1),
+        KeyValues(
+            [
+                ("Reporting period", fk.fmt_date(fk.date(), lang="en")),
+                ("Project manager", fk.person("en")),
+                ("Overall status", status),
+                ("Budget spent", f"{fk.randint(10, 95)}%"),
+            ],
+            columns=2,
+        ),
+        Heading("1. Executive summary", 2),
+        Para(
+            f"The project remains {status.lower()} overall. "
+            + fk.pick(
+                [
+                    "Testing progressed well, and no critical defects remain open.",
+                    "The schedule is under pressure because of a delay "
+                    "in vendor deliverables.",
+                    "Scope changes approved last month have been "
+                    "incorporated into the plan.",
+                ]
+            )
+        ),
+        Heading("2. Milestones", 2),
+        Table(["Milestone", "Planned date", "Status"], milestones),
+        Heading("3. Risks and issues", 2),
+        Table(
+            ["ID", "Description", "Impact", "Response"], risks, widths=[0.6, 4, 1, 1.2]
+        ),
+        Heading("4. Next steps", 2),
+        Bullets(
+            fk.sample(
+                [
+                    "Finalise test plan",
+                    "Confirm cut-over weekend",
+                    "Complete training materials",
+                    "Hold steering committee review",
+                ],
+                3,
+            )
+        ),
+    ]
+    return Doc(
+        "report",
+        "en",
+        "project_status",
+        f"Status report {project}",
+        blocks,
+        random_style(fk),
+    )
+
+
+def annual(fk: Faker) -> Doc:
+    org = (
+        fk.pick(
+            [
+                "Riverbend Community Foundation",
+                "Northwind Health Trust",
+                "Open Books Literacy Project",
+            ]
+        )
+        if fk.chance(0.5)
+        else fk.company("en")
+    )
+    year = fk.randint(2018, 2024)
+    blocks = [
+        Heading(f"{org}", 1),
+        Heading(f"Annual Report {year}", 1),
+        PageBreak(),
+        Heading("Message from the Chair", 2),
+        Para(
+            f"{year} was a year of change and growth. I am proud of what our "
+            "staff and volunteers achieved despite a difficult economic "
+            "environment."
+        ),
+        Para(
+            "Our priorities remain unchanged: to serve our community, to "
+            "manage our resources responsibly and to report openly on our "
+            "results."
+        ),
+        Heading("Highlights of the Year", 2),
+        Bullets(
+            [
+                f"{fk.randint(1200, 90000):,} people served",
+                f"{fk.randint(3, 40)} new partnerships",
+                f"{fk.randint(60, 98)}% of funds spent directly on programmes",
+                "New regional office opened",
+            ]
+        ),
+        Heading("Financial Summary", 2),
+        Table(
+            ["", str(year), str(year - 1)],
+            [
+                [item, f"{fk.randint(100, 9000):,}", f"{fk.randint(100, 9000):,}"]
+                for item in [
+                    "Total income",
+                    "Grants and donations",
+                    "Programme expenditure",
+                    "Administration",
+                    "Net surplus / (deficit)",
+                    "Reserves at year end",
+                ]
+            ],
+            align=["L", "R", "R"],
+        ),
+        Para(
+            "Table 1: Statement of financial activities (in thousands)",
+            italic=True,
+            size=8,
+        ),
+        Heading("Governance", 2),
+        Para(
+            "The board met six times during the year. The audit committee "
+            "reviewed the financial statements and the auditor's report, "
+            "which contained no qualifications."
+        ),
+        Heading("Looking Ahead", 2),
+        Para(
+            "Next year we will focus on digital services, staff development "
+            "and diversifying our funding base."
+        ),
+    ]
+    return Doc(
+        "report", "en", "annual", f"Annual Report {year}", blocks, random_style(fk)
+    )
+
+
+def research(fk: Faker) -> Doc:
+    topic = fk.pick(
+        [
+            "Remote Work Adoption Among Small Businesses",
+            "Consumer Attitudes to Electric Vehicles",
+            "Broadband Access in Rural Areas",
+            "Food Waste in the Hospitality Sector",
+        ]
+    )
+    n = fk.randint(400, 5000)
+    shares = sorted([fk.randint(5, 70) for _ in range(4)], reverse=True)
+    blocks = [
+        Heading(topic, 1),
+        Para(
+            f"Market Research Report · {fk.pick(['Spring', 'Autumn'])} "
+            f"{fk.randint(2019, 2025)}",
+            italic=True,
+        ),
+        Heading("Executive Summary", 2),
+        Para(
+            f"This report presents the results of a survey of {n:,} "
+            "respondents. The main finding is that attitudes have shifted "
+            "markedly over the past three years."
+        ),
+        Heading("Methodology", 2),
+        Para(
+            "Respondents were recruited through an online panel and "
+            "weighted by age, gender and region. Fieldwork took place over "
+            "four weeks. The margin of error is ±3 percentage points."
+        ),
+        Heading("Key Findings", 2),
+        Table(
+            ["Response", "Share of respondents"],
+            [
+                [a, f"{s}%"]
+                for a, s in zip(
+                    ["Very likely", "Somewhat likely", "Unlikely", "Don't know"],
+                    shares,
+                    strict=True,
+                )
+            ],
+            align=["L", "R"],
+        ),
+        Para("Figure 1: Likelihood of adoption within two years", italic=True, size=8),
+        Para(
+            "Younger respondents and those in urban areas were considerably "
+            "more positive. Cost remains the most frequently cited "
+            "barrier, followed by lack of information."
+        ),
+        Heading("Conclusions and Recommendations", 2),
+        Bullets(
+            [
+                "Target information campaigns at older age groups.",
+                "Address cost concerns through financing options.",
+                "Repeat the survey annually to track change.",
+            ]
+        ),
+        Heading("Appendix A: Questionnaire", 2),
+        Para("Q1. How likely are you to ... in the next two years?"),
+    ]
+    return Doc("report", "en", "research", topic, blocks, random_style(fk))
+
+
+def audit(fk: Faker) -> Doc:
+    area = fk.pick(
+        [
+            "Procurement",
+            "IT Access Management",
+            "Payroll",
+            "Inventory Controls",
+            "Health and Safety",
+        ]
+    )
+    findings = [
+        [
+            f"{n}",
+            text,
+            fk.pick(["High", "Medium", "Low"]),
+            fk.pick(["Agreed", "Partially agreed"]),
+        ]
+        for n, text in enumerate(
+            fk.sample(
+                [
+                    "Segregation of duties not enforced for vendor set-up",
+                    "User access reviews not performed quarterly",
+                    "Purchase orders raised after invoice receipt",
+                    "Stock counts not reconciled to the ledger",
+                    "Training records incomplete",
+                ],
+                3,
+            ),
+            1,
+        )
+    ]
+    blocks = [
+        Heading(f"Internal Audit Report: {area}", 1),
+        KeyValues(
+            [
+                ("Audit reference", fk.code("IA-20##-##")),
+                ("Audit period", fk.fmt_date(fk.date(), lang="en")),
+                (
+                    "Overall rating",
+                    fk.pick(["Satisfactory", "Needs improvement", "Unsatisfactory"]),
+                ),
+                ("Distribution", "Audit Committee, CFO"),
+            ]
+        ),
+        Heading("1 Scope and Objectives", 2),
+        Para(
+            f"The audit assessed the design and operating effectiveness of "
+            f"controls over {area.lower()} for the twelve months to the "
+            "period end."
+        ),
+        Heading("2 Summary of Findings", 2),
+        Table(
+            ["#", "Finding", "Risk", "Management response"],
+            findings,
+            widths=[0.4, 4.5, 0.9, 1.6],
+        ),
+        Heading("3 Detailed Observations", 2),
+        Para(
+            "For each finding, we set out the condition observed, the "
+            "criteria, the cause, the effect and our recommendation."
+        ),
+        Heading("4 Management Action Plan", 2),
+        Para(
+            "Management has agreed to implement all recommendations by the "
+            "end of the next quarter. Internal Audit will follow up."
+        ),
+    ]
+    return Doc(
+        "report", "en", "audit", f"Audit report {area}", blocks, random_style(fk)
+    )
+
+
+def statistical(fk: Faker) -> Doc:
+    state = fk.pick(["Northern", "Coastal", "Valley", "Lakes"])
+    rows = [
+        [
+            fk.fmt_date(fk.date(), "numeric", lang="en"),
+            fk.company("en"),
+            fk.city("en"),
+            str(fk.randint(5, 450)),
+            fk.pick(["Layoff Permanent", "Closure Permanent", "Layoff Temporary"]),
+        ]
+        for _ in range(fk.randint(12, 30))
+    ]
+    blocks = [
+        Heading(f"{state} Region Labor Market Report", 1),
+        Para(
+            "Notices received under the worker adjustment and retraining "
+            "notification program, by date of notice.",
+            italic=True,
+        ),
+        Table(
+            ["Notice date", "Company", "City", "Employees", "Type"],
+            rows,
+            widths=[1.2, 3, 1.5, 1, 1.8],
+            align=["L", "L", "L", "R", "L"],
+        ),
+        Para(f"Total employees affected: {sum(int(r[3]) for r in rows):,}", bold=True),
+        Para(
+            "Source: regional employment department. Figures are "
+            "preliminary and subject to revision.",
+            size=8,
+        ),
+    ]
+    return Doc(
+        "report",
+        "en",
+        "statistical",
+        "Labor market report",
+        blocks,
+        random_style(fk, size=8.5),
+    )
+
+
+TEMPLATES = [
+    ("quarterly", quarterly, ("en", "fr", "de")),
+    ("incident", incident, ("en", "fr", "de")),
+    ("project_status", project_status, ("en",)),
+    ("annual", annual, ("en",)),
+    ("research", research, ("en",)),
+    ("audit", audit, ("en",)),
+    ("statistical", statistical, ("en",)),
+]

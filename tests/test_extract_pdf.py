@@ -7,6 +7,8 @@ damaged or encrypted file is needed.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -285,3 +287,35 @@ def test_pdf_info_metadata(settings):
     document = extract_document(str(path), settings)
     assert document.metadata["pdf"]["title"] == "zen_of_python.txt"
     assert document.metadata["pdf"]["created"] == "D:20180530133107+02'00'"
+
+
+def test_pdf_huge_embedded_image_not_rendered(tmp_path, settings):
+    settings.extraction.max_image_pixels = 1_000_000
+    document = extract_document(make_scanned_pdf(tmp_path), settings)
+    assert document.pages[0].method == "none"
+    assert "unrenderable_page" in document.pages[0].flags
+    assert any("max_image_pixels" in warning for warning in document.warnings)
+
+
+@needs_corpus
+def test_pdf_400_pages_memory_bounded(tmp_path):
+    # Runs in a fresh interpreter so the peak RSS belongs to this extraction.
+    script = (
+        "import resource, sys\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.core.extract import extract_document\n"
+        "document = extract_document(sys.argv[1], Settings())\n"
+        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(len(document.pages), usage.ru_maxrss)\n"
+    )
+    path = CORPUS / "edge" / "unst__pdf2image-memory-error-test-400p.pdf"
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    pages, max_rss_kb = (int(value) for value in completed.stdout.split())
+    assert pages == 400
+    assert max_rss_kb < 200 * 1024

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 MIN_RENDER_LONG_SIDE = 2000
 #: Upper bound of the resolution used to enlarge tiny pages.
 MAX_RENDER_DPI = 1200
+#: Image objects per page whose size is checked; hostile pages hold thousands.
+MAX_IMAGES_CHECKED = 200
 
 #: PDF Info dictionary keys read, and the metadata names they are stored under.
 _METADATA_KEYS = {
@@ -205,14 +207,23 @@ def _read_loaded_page(
         return Page(number=number, method="text_layer", text=text, flags=flags)
 
     method = "text_layer" if visible else "none"
+    image_pixels = _max_image_pixels(page)
     # A short text layer is OCR'd too: glyphs without a Unicode mapping often
     # come out as a few symbols ('"7+%-') for a page of real text.
-    if not garbage and not visible and not _has_images(page):
+    if not garbage and not visible and image_pixels == 0:
         return Page(number=number, method=method, text=text, flags=flags)
     if garbage:
         flags.append("garbage_text")
     if not settings.ocr:
         flags.append("ocr_disabled")
+        return Page(number=number, method=method, text=text, flags=flags)
+    if image_pixels > settings.max_image_pixels:
+        # PDFium decodes embedded images at full size whatever the render scale.
+        context.warnings.append(
+            f"page {number} embeds an image of {image_pixels / 1e6:.0f} MP, over "
+            f"extraction.max_image_pixels; the page was not OCR'd"
+        )
+        flags.append("unrenderable_page")
         return Page(number=number, method=method, text=text, flags=flags)
     if not context.take_ocr_page():
         flags.append("ocr_skipped")
@@ -291,13 +302,24 @@ def _text_layer(page: pypdfium2.PdfPage) -> tuple[str, list[str]]:
     return text, flags
 
 
-def _has_images(page: pypdfium2.PdfPage) -> bool:
+def _max_image_pixels(page: pypdfium2.PdfPage) -> int:
+    """Return the pixel count of the largest image on the page, 0 for none."""
+    import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
+    largest = 0
     # max_depth bounds the descent into nested form XObjects, which a hostile
     # file can make self-referencing.
     objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
-    return next(iter(objects), None) is not None
+    for index, image in enumerate(objects):
+        if index >= MAX_IMAGES_CHECKED:
+            break
+        try:
+            width, height = image.get_px_size()
+        except pdfium.PdfiumError:
+            width, height = 1, 1  # an image PDFium cannot size still counts
+        largest = max(largest, width * height, 1)
+    return largest
 
 
 def _render_scale(width: float, height: float, settings: ExtractionSettings) -> float:

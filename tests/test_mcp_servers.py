@@ -49,10 +49,31 @@ REPORT_TEXT = (
 )
 
 
-def has_shipped_model():
-    from docflow.core.classify._model import SHIPPED_MODEL_DIR
+TRAINING_TEXTS = {
+    "invoice": "Invoice number {n}\nBill to ACME Ltd\nAmount due {n}.00 EUR\n"
+    "VAT 21%\nPayment terms 30 days\nTotal due",
+    "contract": "This agreement is made between the parties {n}.\nThe parties "
+    "agree to the terms and conditions.\nGoverning law. Termination clause.",
+    "resume": "Curriculum vitae\nExperience {n} years as software engineer\n"
+    "Education: university degree\nSkills: Python, SQL",
+}
 
-    return (SHIPPED_MODEL_DIR / "model.joblib").is_file()
+
+@pytest.fixture(scope="module")
+def trained_model(tmp_path_factory):
+    """Train a small three-category model, so the tests need no shipped model."""
+    from docflow.core.classify import train_model
+
+    root = tmp_path_factory.mktemp("model")
+    for category, text in TRAINING_TEXTS.items():
+        folder = root / "docs" / category
+        folder.mkdir(parents=True)
+        for number in range(12):
+            body = text.format(n=number) + f"\nreference {number * 7919}\n"
+            (folder / f"{category}{number}.txt").write_text(body)
+    settings = Settings.model_validate({"store": {"cache_dir": str(root / "cache")}})
+    train_model(root / "docs", settings, output=root / "model", force=True)
+    return root / "model"
 
 
 @pytest.fixture
@@ -65,11 +86,14 @@ def docs(tmp_path):
 
 
 @contextlib.asynccontextmanager
-async def connect(kind, tmp_path, roots, *, fault="", command=None, **workers):
+async def connect(
+    kind, tmp_path, roots, *, fault="", command=None, model=None, **workers
+):
     settings = Settings.model_validate(
         {
             "store": {"cache_dir": str(tmp_path / "cache")},
             "workers": {"document_timeout": 30.0, **workers},
+            "classification": {"model_path": str(model or "")},
         }
     )
     settings_file = tmp_path / f"{kind}-settings.json"
@@ -299,12 +323,15 @@ def test_update_model_rejects_invalid_model(tmp_path, docs):
     assert stats.structured_content["model_version"] != "broken-1"
 
 
-@pytest.mark.skipif(not has_shipped_model(), reason="no shipped classifier model")
-def test_classification_tools_return_category(tmp_path, docs):
-    path = str(docs / "report.txt")
+def test_classification_tools_return_category(tmp_path, docs, trained_model):
+    invoice = docs / "invoice.txt"
+    invoice.write_text(TRAINING_TEXTS["invoice"].format(n=777))
+    path = str(invoice)
 
     async def scenario():
-        async with connect("classification", tmp_path, [docs]) as session:
+        async with connect(
+            "classification", tmp_path, [docs], model=trained_model
+        ) as session:
             single = await session.call_tool("classify_document", {"path": path})
             batch = await session.call_tool(
                 "classify_documents", {"paths": [path], "with_quality": True}
@@ -316,15 +343,42 @@ def test_classification_tools_return_category(tmp_path, docs):
     single, batch, categories, stats = run(scenario())
     document = DocumentResult.model_validate(single.structured_content)
     assert document.status is Status.OK
-    assert document.classification is not None
+    assert document.classification.category == "invoice"
     assert document.quality is None
     (combined,) = batch.structured_content["results"]
-    assert combined["classification"] is not None
+    assert combined["classification"]["category"] == "invoice"
     assert combined["quality"] is not None
     names = {entry["name"] for entry in categories.structured_content["categories"]}
-    assert document.classification.category in names | {"unknown"}
+    assert {"invoice", "contract", "resume"} <= names
     assert stats.structured_content["documents"] == 2
     assert stats.structured_content["model_version"]
+
+
+def test_update_model_switches_to_valid_model(tmp_path, docs, trained_model):
+    import shutil
+
+    model_dir = docs / "new-model"
+    shutil.copytree(trained_model, model_dir)
+    invoice = docs / "invoice.txt"
+    invoice.write_text(TRAINING_TEXTS["invoice"].format(n=778))
+    version = json.loads((model_dir / "model.json").read_text())["version"]
+
+    async def scenario():
+        async with connect("classification", tmp_path, [docs]) as session:
+            switched = await session.call_tool(
+                "update_model", {"model_path": str(model_dir / "model.joblib")}
+            )
+            result = await session.call_tool(
+                "classify_document", {"path": str(invoice)}
+            )
+            stats = await session.call_tool("get_statistics", {})
+            return switched, result, stats
+
+    switched, result, stats = run(scenario())
+    assert not switched.is_error
+    assert switched.structured_content["model_version"] == version
+    assert result.structured_content["classification"]["category"] == "invoice"
+    assert stats.structured_content["model_version"] == version
 
 
 def test_run_function_serves_like_module(tmp_path, docs):

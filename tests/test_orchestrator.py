@@ -25,6 +25,33 @@ TEXT = (
 )
 
 
+TRAINING_TEXTS = {
+    "invoice": "Invoice number {n}\nBill to ACME Ltd\nAmount due {n}.00 EUR\n"
+    "VAT 21%\nPayment terms 30 days\nTotal due",
+    "contract": "This agreement is made between the parties {n}.\nThe parties "
+    "agree to the terms and conditions.\nGoverning law. Termination clause.",
+    "resume": "Curriculum vitae\nExperience {n} years as software engineer\n"
+    "Education: university degree\nSkills: Python, SQL",
+}
+
+
+@pytest.fixture(scope="module")
+def trained_model(tmp_path_factory):
+    """Train a small three-category model, so the tests need no shipped model."""
+    from docflow.core.classify import train_model
+
+    root = tmp_path_factory.mktemp("model")
+    for category, text in TRAINING_TEXTS.items():
+        folder = root / "docs" / category
+        folder.mkdir(parents=True)
+        for number in range(12):
+            body = text.format(n=number) + f"\nreference {number * 7919}\n"
+            (folder / f"{category}{number}.txt").write_text(body)
+    settings = Settings.model_validate({"store": {"cache_dir": str(root / "cache")}})
+    train_model(root / "docs", settings, output=root / "model", force=True)
+    return root / "model"
+
+
 def make_settings(tmp_path, **workers):
     return Settings.model_validate(
         {
@@ -308,16 +335,21 @@ def test_servers_exit_when_orchestrator_killed(tmp_path):
 
 
 @pytest.mark.parametrize("separate", [False, True])
-def test_both_analyses_fill_both_results(tmp_path, separate):
-    from docflow.core.classify._model import SHIPPED_MODEL_DIR
-
-    if not (SHIPPED_MODEL_DIR / "model.joblib").is_file():
-        pytest.skip("no shipped classifier model")
-    paths = make_documents(tmp_path / "docs", 3)
+def test_both_analyses_fill_both_results(tmp_path, trained_model, separate):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = []
+    for category, text in TRAINING_TEXTS.items():
+        path = folder / f"{category}.txt"
+        path.write_text(text.format(n=555))
+        paths.append(str(path))
     settings = make_settings(tmp_path, separate_quality_servers=separate)
+    settings.classification.model_path = str(trained_model)
     results, stats = run_documents(paths, settings, classify=True, quality=True)
     assert [result.status for result in results] == [Status.OK] * 3
-    assert all(result.classification is not None for result in results)
+    categories = [result.classification.category for result in results]
+    assert categories == list(TRAINING_TEXTS)
     assert all(result.quality is not None for result in results)
+    assert all(result.review_status is not None for result in results)
     kinds = {server.kind for server in stats.servers}
     assert kinds == ({"classification", "quality"} if separate else {"classification"})

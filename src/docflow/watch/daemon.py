@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 # Files in processing at once, per worker: enough to keep every server busy
 # while a batch is routed, few enough that a stop finishes within seconds.
 _INFLIGHT_PER_WORKER = 4
+# Longest time the daemon keeps the database open for a run of transactions
+# before letting another process (docflow process, --status) have a turn.
+_MAX_HOLD_SECONDS = 0.5
 # Wait before finishing a file whose routing raised (a database error, say).
 _ROUTING_RETRY_SECONDS = 5.0
 
@@ -82,6 +85,7 @@ class WatchDaemon:
             database,
             lock_timeout=getattr(settings.store, "lock_timeout", 600.0),
             lock_notice_seconds=getattr(settings.store, "lock_notice_seconds", 5.0),
+            max_hold_seconds=_MAX_HOLD_SECONDS,
         )
         self.filter = InboxFilter(
             self.inboxes,
@@ -205,6 +209,7 @@ class WatchDaemon:
                 await asyncio.to_thread(observer.join, 5.0)
             await self._results.put(None)
             await router
+            await asyncio.to_thread(self.state.release)
 
     @contextlib.contextmanager
     def _exclusive_daemon_lock(self) -> Iterator[None]:
@@ -381,9 +386,14 @@ class WatchDaemon:
                 self._rescan()
             if self.once and self._finished_once(now, once_until):
                 return
+            if self._idle():
+                await asyncio.to_thread(self.state.release)
             await self._sleep_until(
                 [deadline, next_status, next_rescan, self._next_retry()]
             )
+
+    def _idle(self) -> bool:
+        return not (self._inflight or self._ready or not self._results.empty())
 
     def _finished_once(self, now: float, once_until: float) -> bool:
         if self._inflight or self._ready or not self._results.empty():
@@ -648,6 +658,8 @@ class WatchDaemon:
                 except Exception as exc:  # keep routing later results
                     outcomes = await self._recover_batch(items, exc)
             self._settle(outcomes)
+            if self._idle():
+                await asyncio.to_thread(self.state.release)
 
     async def _recover_batch(
         self, items: Sequence[tuple[Pending, DocumentResult]], error: Exception

@@ -7,10 +7,9 @@ crash:
 1. the row goes to ``moving`` with its route, destination and result;
 2. a quarantined file gets its ``<name>.error.json`` report;
 3. the file is moved (``docflow.watch.mover``, never overwriting);
-4. the result is written to the store under the destination path; the store
-   keeps one current result per path, so writing it again after a crash
-   between steps 4 and 5 replaces it rather than adding a second one;
-5. the row goes to ``done``.
+4. in one transaction, the result is written to the store under the
+   destination path and the row goes to ``done``, so the store holds each
+   result once whatever the moment of a crash.
 
 A move that fails leaves the file in the inbox and the row in ``failed`` with
 the time of the next attempt; retries back off from 1 s doubling up to
@@ -47,8 +46,11 @@ __all__ = ["Finisher", "Outcome", "Pending", "ResultSaver"]
 
 log = logging.getLogger(__name__)
 
-#: Stores results (with the stat of each file as read); see ``store_saver``.
-ResultSaver = Callable[[Sequence[tuple[DocumentResult, FileSnapshot | None]]], None]
+#: Writes results (with the stat of each file as read) to the store through the
+#: open connection of the transaction that marks them done; see ``store_saver``.
+ResultSaver = Callable[
+    [Any, Sequence[tuple[DocumentResult, FileSnapshot | None]]], None
+]
 
 _MAX_NAME_TRIES = 1000
 
@@ -229,8 +231,8 @@ class Finisher:
                 moved.append(plan)
             finally:
                 self._reserved.discard(str(plan.destination))
-        self._save(moved)
         with self.state.session() as session:
+            self._save(session, moved)
             for plan in moved:
                 session.set_fields(plan.row_id, state="done", result_json=None)
                 outcomes[plan.row_id] = Outcome.DONE
@@ -269,7 +271,7 @@ class Finisher:
                 session.set_fields(plan.row_id, destination=str(plan.destination))
         raise FileExistsError(f"no free name for {plan.source.name} in the folder")
 
-    def _save(self, plans: Sequence[_Plan]) -> None:
+    def _save(self, session: StateSession, plans: Sequence[_Plan]) -> None:
         if self.save_results is None or not plans:
             return
         items = []
@@ -279,7 +281,7 @@ class Finisher:
             stored = plan.result.model_copy(update={"path": str(plan.destination)})
             items.append((stored, plan.snapshot))
         if items:
-            self.save_results(items)
+            self.save_results(session.connection, items)
 
     def _record_failure(
         self, session: StateSession, row_id: int, error: OSError
@@ -327,8 +329,8 @@ class Finisher:
                     os.unlink(source)
             _remove_partial(destination)
             plan = _Plan(row.id, source, destination, route, result, at_source)
-            self._save([plan])
             with self.state.session() as session:
+                self._save(session, [plan])
                 session.set_fields(row.id, state="done", result_json=None)
             _log_routed(plan)
             return Outcome.DONE

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -16,33 +15,40 @@ __all__ = ["store_saver"]
 
 
 def store_saver(settings: Settings) -> ResultSaver:
-    """Return a function that writes results to the store in one transaction.
+    """Return a function that adds results to the store in a given transaction.
 
     Each result's path is the file's destination, and its stat is the stat of
     the file as it was read, so ``docflow process`` on the output folder later
-    reuses the stored result instead of reading the file again.
+    reuses the stored result instead of reading the file again. The store's
+    tables are created (or migrated) here, before the daemon starts.
     """
     from docflow.core.config import settings_fingerprint
-    from docflow.core.store import FileStat, PendingResult, Store
+    from docflow.core.store import FileStat, PendingResult, Store, display_path
 
     store = Store.from_settings(settings)
+    with store.connect(write=True):
+        pass  # creates or migrates the schema now, under the store's own lock
     fingerprint = settings_fingerprint(settings)
 
-    def save(items: Sequence[tuple[DocumentResult, FileSnapshot | None]]) -> None:
-        now = datetime.now(UTC).replace(tzinfo=None)
-        pending = []
+    def save(
+        connection: Any, items: Sequence[tuple[DocumentResult, FileSnapshot | None]]
+    ) -> None:
+        now = store.clock()
+        pending = {}
         for result, snapshot in items:
             stat = None
             if snapshot is not None:
                 stat = FileStat(result.path, snapshot.size, snapshot.mtime_ns)
-            pending.append(
-                PendingResult(
-                    result=result,
-                    settings_fingerprint=fingerprint,
-                    processed_at=now,
-                    stat=stat,
-                )
+            pending[display_path(result.path)] = PendingResult(
+                result=result,
+                settings_fingerprint=fingerprint,
+                processed_at=now,
+                stat=stat,
             )
-        store.write(pending)
+        # NOTE: Store.write opens its own connection under the lock the daemon
+        # already holds, so the rows go in through the store's insert step on
+        # the daemon's connection. This relies on the private
+        # Store._insert_results(connection, pending, now, run_id).
+        store._insert_results(connection, list(pending.values()), now, None)
 
     return save

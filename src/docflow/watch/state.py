@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -142,6 +143,11 @@ class StateSession:
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self._db = connection
 
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open connection, for writes that belong in the same transaction."""
+        return self._db
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[FileRow]:
         cursor = self._db.execute(f"SELECT {_COLUMNS} FROM watch_files {sql}", params)
         return [FileRow(*row) for row in cursor.fetchall()]
@@ -252,7 +258,16 @@ class StateSession:
 
 
 class StateStore:
-    """The database file and its lock; each ``session()`` is one transaction."""
+    """The database file and its lock; each ``session()`` is one transaction.
+
+    With ``max_hold_seconds`` 0 every session opens the database under the
+    store's lock and closes it again. The daemon passes a positive value: its
+    sessions then share one connection, kept open (with the exclusive lock)
+    until ``release()`` or until it has been held that long, because opening
+    DuckDB costs tens of milliseconds, many times a small transaction. Other
+    processes wait at most about ``max_hold_seconds`` for their turn.
+    Sessions of one StateStore run one at a time, whatever the thread.
+    """
 
     def __init__(
         self,
@@ -260,45 +275,81 @@ class StateStore:
         *,
         lock_timeout: float = 600.0,
         lock_notice_seconds: float = 5.0,
+        max_hold_seconds: float = 0.0,
     ) -> None:
         from docflow.core.store._lock import DatabaseLock
 
         self.database = Path(database)
+        self.max_hold_seconds = max_hold_seconds
         self._lock = DatabaseLock(
             self.database, notice_seconds=lock_notice_seconds, timeout=lock_timeout
         )
         self._schema_ready = False
+        self._mutex = threading.RLock()
+        self._held: contextlib.ExitStack | None = None
+        self._held_connection: duckdb.DuckDBPyConnection | None = None
+        self._held_since = 0.0
 
     @contextlib.contextmanager
     def session(self, *, write: bool = True) -> Iterator[StateSession]:
-        """Open the database for one transaction, committed when the block ends."""
+        """Run one transaction, committed when the block ends."""
+        with self._mutex:
+            if self.max_hold_seconds > 0:
+                connection = self._leased_connection()
+                try:
+                    yield from _transaction(connection)
+                finally:
+                    if time.monotonic() - self._held_since >= self.max_hold_seconds:
+                        self.release()
+                return
+            with contextlib.ExitStack() as stack:
+                connection = self._open(stack, write=write)
+                yield from _transaction(connection)
+
+    def release(self) -> None:
+        """Close the shared connection and let other processes take the lock."""
+        with self._mutex:
+            held, self._held = self._held, None
+            self._held_connection = None
+            if held is not None:
+                held.close()
+
+    def _leased_connection(self) -> duckdb.DuckDBPyConnection:
+        if self._held_connection is None:
+            stack = contextlib.ExitStack()
+            try:
+                self._held_connection = self._open(stack, write=True)
+            except BaseException:
+                stack.close()
+                raise
+            self._held = stack
+            self._held_since = time.monotonic()
+        return self._held_connection
+
+    def _open(
+        self, stack: contextlib.ExitStack, *, write: bool
+    ) -> duckdb.DuckDBPyConnection:
+        """Take the lock and open the database; ``stack`` undoes both."""
         import duckdb
 
         if write:
             self.database.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock.hold(exclusive=write):
-            try:
-                connection = duckdb.connect(
-                    str(self.database), read_only=not write, config=_CONFIG
-                )
-            except duckdb.Error as exc:
-                raise StoreError(
-                    f"cannot open the database {str(self.database)!r}: {exc}"
-                ) from exc
-            try:
-                if write and not self._schema_ready:
-                    for statement in _SCHEMA:
-                        connection.execute(statement)
-                    self._schema_ready = True
-                connection.execute("BEGIN TRANSACTION")
-                yield StateSession(connection)
-                connection.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    connection.execute("ROLLBACK")
-                raise
-            finally:
-                connection.close()
+        stack.enter_context(self._lock.hold(exclusive=write))
+        try:
+            connection = duckdb.connect(
+                str(self.database), read_only=not write, config=_CONFIG
+            )
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open the database {str(self.database)!r}: {exc}; check "
+                "the path given with --db or store.database"
+            ) from exc
+        stack.callback(connection.close)
+        if write and not self._schema_ready:
+            for statement in _SCHEMA:
+                connection.execute(statement)
+            self._schema_ready = True
+        return connection
 
     def read_status(self, queue_limit: int = 20) -> WatchStatus:
         """Return the counts by state and the queue, or empty counts without a table."""
@@ -311,3 +362,16 @@ class StateStore:
                 return session.status(queue_limit)
             except duckdb.CatalogException:
                 return WatchStatus({}, {}, [])
+
+
+def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[StateSession]:
+    import duckdb
+
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield StateSession(connection)
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")

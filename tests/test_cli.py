@@ -331,3 +331,77 @@ def test_corrupt_pdf_exits_documents_failed(tmp_path):
     completed = run_docflow(tmp_path, "analyze", "invalid.pdf")
     assert completed.returncode == 1
     assert json_lines(completed.stdout)[0]["status"] == "corrupt"
+
+
+def test_missing_tesseract_exits_ocr_unavailable(tmp_path):
+    scan = CORPUS / "labeled" / "invoice" / "i2d__AmazonWebServices.png"
+    if not scan.is_file():
+        pytest.skip("corpus not available")
+    shutil.copy(scan, tmp_path / "scan.png")
+    (tmp_path / "no-programs").mkdir()
+    # A PATH without tesseract is how a machine without it looks to docflow.
+    env = docflow_env(tmp_path, PATH=str(tmp_path / "no-programs"))
+    completed = run_docflow(tmp_path, "analyze", "scan.png", env=env)
+    assert completed.returncode == 3
+    record = json_lines(completed.stdout)[0]
+    assert record["status"] == "ocr_unavailable"
+    assert "tesseract" in record["error"]
+
+
+def test_missing_model_exits_model_error(tmp_path, docs):
+    env = docflow_env(
+        tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(tmp_path / "no-model")
+    )
+    completed = run_docflow(tmp_path, "classify", "docs", env=env)
+    assert completed.returncode == 7
+    assert b"docflow train" in completed.stderr
+    assert completed.stdout == b""
+
+
+def model_installed() -> bool:
+    from docflow.core.classify import model_version
+    from docflow.core.config import Settings
+    from docflow.errors import ModelError
+
+    try:
+        model_version(Settings())
+    except ModelError:
+        return False
+    return True
+
+
+needs_model = pytest.mark.skipif(
+    not model_installed(), reason="the classifier model is not installed"
+)
+
+
+@needs_model
+def test_process_classifies_and_judges(tmp_path, docs):
+    completed = run_docflow(tmp_path, "process", "docs")
+    assert completed.returncode == 0, completed.stderr.decode()
+    records = json_lines(completed.stdout)
+    assert records
+    for record in records:
+        assert record["classification"]["category"]
+        assert 0.0 <= record["classification"]["confidence"] <= 1.0
+        assert record["quality"]["overall_score"] >= 0
+    assert b"categories:" in completed.stderr
+
+
+@needs_model
+def test_threshold_change_reprocesses(tmp_path, docs):
+    run_docflow(tmp_path, "classify", "docs/letter.txt")
+    again = run_docflow(tmp_path, "classify", "--threshold", "0.99", "docs/letter.txt")
+    assert json_lines(again.stdout)[0]["cached"] is False
+
+
+@needs_model
+def test_classify_then_results_by_category(tmp_path, docs):
+    completed = run_docflow(tmp_path, "classify", "docs")
+    categories = {r["classification"]["category"] for r in json_lines(completed.stdout)}
+    category = sorted(categories)[0]
+    listed = run_docflow(tmp_path, "results", "--category", category)
+    assert listed.returncode == 0
+    assert {r["classification"]["category"] for r in json_lines(listed.stdout)} == {
+        category
+    }

@@ -45,8 +45,15 @@ RATIO_CHECK_MIN_BYTES = 5 * 1024 * 1024
 DTD_SCAN_BYTES = 64 * 1024
 
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
-#: Exceptions zipfile raises for damaged members (CRC, deflate stream, truncation).
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+#: Exceptions zipfile raises for damaged members (CRC, deflate stream,
+#: truncation, unknown method) and, as RuntimeError, for encrypted ones.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 class DocxExtractor:
@@ -55,9 +62,9 @@ class DocxExtractor:
     kind = "docx"
 
     def extract(self, path: str, context: ExtractionContext) -> ExtractedDocument:
-        document = new_document(path, context)
         from lxml.etree import XMLSyntaxError
 
+        document = new_document(path, context)
         check_zip_container(path, context.settings.extraction)
         try:
             content = _read_with_python_docx(path)
@@ -109,8 +116,6 @@ def check_zip_container(path: str, settings: ExtractionSettings) -> None:
                     _check_no_dtd(archive, info)
     except _ZIP_ERRORS as exc:
         raise CorruptDocument(f"damaged DOCX container: {exc}") from exc
-    except RuntimeError as exc:  # zipfile raises it for encrypted members
-        raise CorruptDocument(f"DOCX container cannot be read: {exc}") from exc
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], limit: int, limit_mb: int) -> None:

@@ -46,7 +46,8 @@ class EmailExtractor:
             for name in _HEADERS
             if headers[name.lower()]
         ]
-        text = "\n".join(header_lines) + ("\n\n" + body.strip() if body.strip() else "")
+        body = body.replace("\r\n", "\n").strip()
+        text = "\n".join(header_lines) + ("\n\n" + body if body else "")
         document.pages.append(Page(number=1, method="native", text=text))
         document.metadata.update({k: v for k, v in headers.items() if v})
         document.metadata["attachments"] = attachments

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -397,3 +398,51 @@ def test_image_turned_page_read_upright(tmp_path, settings, turn):
     text_image(lines, size=(1500, 600)).rotate(turn, expand=True).save(path)
     document = extract_document(str(path), settings)
     assert "quarterly report" in document.pages[0].text
+
+
+def test_registry_loads_entry_point_plugin(tmp_path, monkeypatch):
+    from docflow.core import extract
+
+    (tmp_path / "docflow_upper_plugin.py").write_text(
+        "from pathlib import Path\n"
+        "from docflow.core.extract import new_document\n"
+        "from docflow.core.models import Page\n"
+        "class UpperExtractor:\n"
+        "    kind = 'text'\n"
+        "    def extract(self, path, context):\n"
+        "        document = new_document(path, context)\n"
+        "        text = Path(path).read_text().upper()\n"
+        "        document.pages.append(Page(number=1, method='native', text=text))\n"
+        "        return document\n",
+        encoding="utf-8",
+    )
+    info = tmp_path / "docflow_upper_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: docflow-upper-plugin\nVersion: 1.0\n",
+        encoding="utf-8",
+    )
+    (info / "entry_points.txt").write_text(
+        "[docflow.extractors]\nupper = docflow_upper_plugin:UpperExtractor\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(extract, "_REGISTRY", {})
+    monkeypatch.setattr(extract, "_builtins_loaded", False)
+
+    assert type(get_extractor("text")).__name__ == "UpperExtractor"
+    assert type(get_extractor("pdf")).__name__ == "PdfExtractor"
+
+
+def test_ocr_environment_and_cached_check(tmp_path, settings, monkeypatch):
+    from docflow.core import ocr
+
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    path = tmp_path / "n.png"
+    text_image(["Thread limit"]).save(path)
+    extract_document(str(path), settings)
+    hits = ocr._find_tesseract.cache_info().hits
+    extract_document(str(path), settings)
+    assert ocr._find_tesseract.cache_info().hits > hits
+    assert ocr._find_tesseract.cache_info().misses <= 1
+    assert os.environ["OMP_THREAD_LIMIT"] == "1"

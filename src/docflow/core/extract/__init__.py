@@ -10,11 +10,15 @@ are added::
 
     from docflow.core.extract import register_extractor
 
-    class RtfLikeHtmlExtractor:
+    class MyHtmlExtractor:
         kind = "html"
         def extract(self, path, context): ...
 
-    register_extractor(RtfLikeHtmlExtractor())
+    register_extractor(MyHtmlExtractor())
+
+An installed package can instead declare the class in its metadata, under
+the ``docflow.extractors`` entry-point group; it is registered after the
+built-ins, on first use.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from docflow.core.config import Settings
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "ExtractionContext",
     "Extractor",
     "extract_document",
@@ -41,6 +46,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Entry-point group through which installed packages add extractors.
+ENTRY_POINT_GROUP = "docflow.extractors"
 
 _REGISTRY: dict[str, Extractor] = {}
 _builtins_loaded = False
@@ -98,10 +106,28 @@ def _load_builtins() -> None:
         return
     from docflow.core.extract import docx, eml, html, image, pdf, text
 
+    _builtins_loaded = True
     for module in (pdf, docx, image, text, html, eml):
         for extractor in module.EXTRACTORS:
             register_extractor(extractor, replace=False)
-    _builtins_loaded = True
+    _load_plugins()
+
+
+def _load_plugins() -> None:
+    """Register extractors that installed packages declare as entry points.
+
+    Each entry point in the ``docflow.extractors`` group names an Extractor
+    instance or a class that takes no arguments. A plugin that fails to load
+    is logged and skipped, so one broken package cannot stop extraction.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry.load()
+            register_extractor(loaded() if isinstance(loaded, type) else loaded)
+        except Exception as exc:  # any error inside third-party code
+            log.warning("cannot load extractor plugin %s: %s", entry.value, exc)
 
 
 def extract_document(path: str, settings: Settings) -> ExtractedDocument:

@@ -222,6 +222,16 @@ def test_corrupt_database_exit_5(tmp_path):
     assert "cannot open the database" in outcome.stderr
 
 
+def test_categories_lists_builtin_ones(database):
+    from docflow.core.models import CATEGORIES
+
+    outcome = invoke("categories", "-f", "jsonl")
+    assert outcome.exit_code == 0
+    names = [record["name"] for record in lines(outcome.stdout)]
+    assert set(CATEGORIES) <= set(names)
+    assert all(record["description"] for record in lines(outcome.stdout))
+
+
 def test_every_command_help_has_examples():
     commands = [
         "classify",

@@ -64,16 +64,34 @@ def parse_when(value: str, option: str, *, end_of_day: bool = False) -> datetime
 
 
 def show_categories(options: CliOptions) -> None:
-    """Print the categories with their descriptions."""
-    from docflow.core.classify import list_categories
+    """Print the categories with their descriptions.
 
+    The built-in categories are listed even when no model is installed, so
+    ``docflow label`` can be used to prepare corrections before training.
+    """
+    from docflow.core.classify import CategoryInfo, list_categories
+    from docflow.core.classify._categories import DESCRIPTIONS
+    from docflow.core.models import CATEGORIES
+
+    infos = list_categories(options.settings())
+    listed = {info.name for info in infos}
+    infos += [
+        CategoryInfo(name=name, description=DESCRIPTIONS.get(name, ""), in_model=False)
+        for name in CATEGORIES
+        if name not in listed
+    ]
     printer = RecordPrinter(
         _format(options),
         columns=("name", "description", "in_model", "training_documents"),
     )
-    for info in list_categories(options.settings()):
+    for info in infos:
         printer.emit(info.model_dump(mode="json"))
     printer.close()
+    if not any(info.in_model for info in infos):
+        _note(
+            options,
+            "no classifier model is installed; train one with: docflow train DIR",
+        )
 
 
 def _stored_record(stored: StoredResult) -> dict[str, Any]:

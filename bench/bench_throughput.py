@@ -1,0 +1,238 @@
+"""Text PDF throughput of ``docflow classify`` against pypdfium2 and MarkItDown.
+
+Run from the repository root (MarkItDown comes with ``pip install -e .[bench]``):
+
+    .venv/bin/python bench/bench_throughput.py [--copies 8] [--workers N]
+                                               [--rounds 3] [--no-markitdown]
+
+Documents: the labeled PDFs of ../shared/corpus whose every page docflow
+reads from the text layer (no OCR), each copied ``--copies`` times into a
+temporary folder with a unique ``%docflow-copy N`` line after ``%%EOF``, so
+no two copies share a content hash.
+
+Three commands run on the same files with the same number of processes,
+each timed from start to exit, so interpreter start-up counts for all:
+
+- ``docflow classify --workers N`` with an empty database and extraction
+  cache per run (``analyze`` when the classifier model is not installed);
+- plain pypdfium2: this script with ``--run pdfium``, a pool of N processes
+  that open each PDF and read the text of every page;
+- MarkItDown: this script with ``--run markitdown``, a pool of N processes
+  that convert each PDF to Markdown. MarkItDown is slow, so by default it
+  converts one copy of each corpus file (``--markitdown-copies``), and the
+  ratio compares pages per second.
+
+The commands run in turn, ``--rounds`` times, and the best time of each
+gives the ratio. Targets: docflow >= 0.8x pypdfium2's pages per second and
+>= 20x MarkItDown's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    CORPUS,
+    build_copies,
+    count_pdf_pages,
+    describe_machine,
+    extract_pdfium_texts,
+    measure_interleaved,
+    pick_command,
+    require_corpus,
+    run_docflow,
+    select_text_pdfs,
+)
+
+PDFIUM_TARGET = 0.8
+MARKITDOWN_TARGET = 20.0
+_converter = None
+
+
+# --- baselines, run in a child process of this script ------------------------
+
+
+def read_with_pdfium(path: str) -> int:
+    """Read the text of every page of ``path``; return the characters read."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return sum(len(text) for text in extract_pdfium_texts(pdf))
+    finally:
+        pdf.close()
+
+
+def start_markitdown() -> None:
+    global _converter
+    from markitdown import MarkItDown
+
+    _converter = MarkItDown()
+
+
+def convert_with_markitdown(path: str) -> int:
+    """Convert ``path`` to Markdown; return the characters produced."""
+    return len(_converter.convert(path).text_content)
+
+
+def run_baseline(name: str, list_file: Path, workers: int) -> None:
+    """Process the files named in ``list_file`` with ``workers`` processes."""
+    paths = list_file.read_text().splitlines()
+    if name == "pdfium":
+        function, initializer = read_with_pdfium, None
+    else:
+        function, initializer = convert_with_markitdown, start_markitdown
+    chunk = max(1, len(paths) // (workers * 8))
+    with ProcessPoolExecutor(workers, initializer=initializer) as pool:
+        characters = sum(pool.map(function, paths, chunksize=chunk))
+    if characters == 0:
+        sys.exit(f"{name}: no text read from {len(paths)} files")
+
+
+def time_baseline(name: str, list_file: Path, workers: int) -> float:
+    argv = [sys.executable, __file__, "--run", name, "--workers", str(workers)]
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [*argv, "--list", str(list_file)], capture_output=True, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        sys.exit(
+            f"{name} baseline failed:\n{completed.stderr.decode(errors='replace')}"
+        )
+    return elapsed
+
+
+# --- the comparison ----------------------------------------------------------
+
+
+def has_markitdown() -> bool:
+    try:
+        import markitdown  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def compare(arguments: argparse.Namespace, workdir: Path) -> None:
+    sources = select_text_pdfs(require_corpus(arguments.corpus))
+    if not sources:
+        sys.exit(f"no text PDFs found under {arguments.corpus / 'labeled'}")
+    command = pick_command(arguments.command)
+    folder = workdir / "documents"
+    copies = build_copies(sources, folder, len(sources) * arguments.copies)
+    pages = sum(count_pdf_pages(path) for path in sources) * arguments.copies
+    list_file = write_list(workdir / "files.txt", copies)
+    markitdown_copies = min(arguments.markitdown_copies, arguments.copies)
+    markitdown_list = write_list(
+        workdir / "markitdown.txt", copies[: len(sources) * markitdown_copies]
+    )
+    pages_by_label = {
+        f"docflow {command}": pages,
+        "pypdfium2 text": pages,
+        "markitdown": pages * markitdown_copies // arguments.copies,
+    }
+    workers = arguments.workers
+
+    print(describe_machine())
+    print(
+        f"{len(copies)} text PDFs ({len(sources)} corpus files x {arguments.copies}"
+        f" copies), {pages} pages, {workers} processes, best of {arguments.rounds}"
+    )
+
+    def docflow_run(number: int) -> float:
+        elapsed, lines = run_docflow(
+            command, folder, workers, workdir / f"state-{number}"
+        )
+        if lines != len(copies):
+            sys.exit(f"docflow printed {lines} results for {len(copies)} files")
+        return elapsed
+
+    contenders = {
+        f"docflow {command}": docflow_run,
+        "pypdfium2 text": lambda _: time_baseline("pdfium", list_file, workers),
+    }
+    if arguments.markitdown and has_markitdown():
+        contenders["markitdown"] = lambda _: time_baseline(
+            "markitdown", markitdown_list, workers
+        )
+    elif arguments.markitdown:
+        print("markitdown is not installed: pip install -e '.[bench]'")
+    run_docflow(command, folder, workers, workdir / "warm-up")  # fills the OS cache
+    timings = measure_interleaved(contenders, arguments.rounds)
+    report(timings, pages_by_label, f"docflow {command}")
+
+
+def write_list(path: Path, files: list[Path]) -> Path:
+    path.write_text("\n".join(str(file) for file in files) + "\n")
+    return path
+
+
+def report(timings, pages_by_label: dict[str, int], docflow_label: str) -> None:
+    rates = {}
+    for label, timing in timings.items():
+        pages = pages_by_label[label]
+        rates[label] = pages / timing.best
+        rounds = ", ".join(f"{seconds:.2f}" for seconds in timing.seconds)
+        print(
+            f"{label:<18} {pages:>5} pages  best {timing.best:7.2f} s  "
+            f"{rates[label]:8.1f} pages/s  (rounds: {rounds} s)"
+        )
+    docflow = rates[docflow_label]
+    ratio = docflow / rates["pypdfium2 text"]
+    verdict = "met" if ratio >= PDFIUM_TARGET else "MISSED"
+    print(
+        f"docflow / pypdfium2 pages per second: {ratio:.2f}x "
+        f"(target >= {PDFIUM_TARGET}x: {verdict})"
+    )
+    if "markitdown" in timings:
+        ratio = docflow / rates["markitdown"]
+        verdict = "met" if ratio >= MARKITDOWN_TARGET else "MISSED"
+        print(
+            f"docflow / MarkItDown pages per second: {ratio:.1f}x "
+            f"(target >= {MARKITDOWN_TARGET:.0f}x: {verdict})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=8, help="copies of each PDF")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="processes for every contender (default: the CPUs available)",
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--command", choices=("classify", "analyze", "process"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--markitdown-copies",
+        type=int,
+        default=1,
+        help="copies of each PDF that MarkItDown converts",
+    )
+    parser.add_argument("--no-markitdown", dest="markitdown", action="store_false")
+    parser.add_argument(
+        "--run", choices=("pdfium", "markitdown"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--list", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.run:
+        run_baseline(arguments.run, arguments.list, arguments.workers)
+        return
+    with tempfile.TemporaryDirectory(prefix="docflow-bench-") as folder:
+        compare(arguments, Path(folder))
+
+
+if __name__ == "__main__":
+    main()

@@ -20,6 +20,7 @@ from docflow.core.extract.pdf import _render_scale
 from docflow.errors import (
     CorruptDocument,
     EmptyDocument,
+    OcrFailed,
     OcrUnavailable,
     PasswordRequired,
     TooLarge,
@@ -319,3 +320,30 @@ def test_pdf_400_pages_memory_bounded(tmp_path):
     pages, max_rss_kb = (int(value) for value in completed.stdout.split())
     assert pages == 400
     assert max_rss_kb < 200 * 1024
+
+
+def test_pdf_ocr_timeout_fails(tmp_path, settings):
+    settings.extraction.ocr_timeout = 0.001
+    with pytest.raises(OcrFailed, match="extraction.ocr_timeout"):
+        extract_document(make_scanned_pdf(tmp_path), settings)
+
+
+def test_pdf_ocr_failure_keeps_text_pages(tmp_path, settings):
+    import pypdfium2 as pdfium
+
+    text_path = tmp_path / "text.pdf"
+    text_path.write_bytes(make_text_pdf(["Cover letter for the enclosed invoice"]))
+    merged = pdfium.PdfDocument(str(text_path))
+    scan = pdfium.PdfDocument(make_scanned_pdf(tmp_path))
+    merged.import_pages(scan)
+    path = tmp_path / "mixed.pdf"
+    merged.save(str(path))
+    merged.close()
+    scan.close()
+
+    settings.extraction.ocr_timeout = 0.001
+    document = extract_document(str(path), settings)
+    assert [page.method for page in document.pages] == ["text_layer", "none"]
+    assert "ocr_failed" in document.pages[1].flags
+    assert "empty" not in document.pages[1].flags
+    assert any("OCR failed on page(s) 2" in warning for warning in document.warnings)

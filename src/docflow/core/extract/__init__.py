@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from docflow.core.extract._base import ExtractionContext, Extractor, new_document
 from docflow.core.models import ExtractedDocument
-from docflow.errors import CorruptDocument
+from docflow.errors import CorruptDocument, OcrFailed
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -61,6 +61,7 @@ _UNREAD_FLAGS = frozenset(
         "unreadable_page",
         "unrenderable_page",
         "unreadable_text_layer",
+        "ocr_failed",
     }
 )
 
@@ -158,6 +159,24 @@ def extract_document(path: str, settings: Settings) -> ExtractedDocument:
     return document
 
 
+def _report_ocr_failures(
+    document: ExtractedDocument, context: ExtractionContext
+) -> None:
+    """Warn about pages tesseract failed on; raise OcrFailed if nothing is left."""
+    if not context.ocr_failures:
+        return
+    first_number, first_error = context.ocr_failures[0]
+    if not any(page.text.strip() for page in document.pages):
+        raise OcrFailed(
+            f"OCR failed and the document has no other text (page {first_number}: "
+            f"{first_error}); raise extraction.ocr_timeout if it timed out"
+        )
+    pages = ", ".join(str(number) for number, _ in context.ocr_failures)
+    document.warnings.append(
+        f"OCR failed on page(s) {pages}, which have no text ({first_error})"
+    )
+
+
 def _finish_document(document: ExtractedDocument, context: ExtractionContext) -> None:
     from docflow.core.language import detect_language
 
@@ -178,6 +197,7 @@ def _finish_document(document: ExtractedDocument, context: ExtractionContext) ->
             f"{context.ocr_pages_skipped} page(s) needing OCR were not read because "
             f"extraction.max_ocr_pages is {context.settings.extraction.max_ocr_pages}"
         )
+    _report_ocr_failures(document, context)
     if context.ocr_garbage_pages:
         pages = ", ".join(str(number) for number in context.ocr_garbage_pages)
         document.warnings.append(

@@ -25,6 +25,8 @@ class ExtractionContext:
     ocr_pages_skipped: int = 0
     ocr_used: bool = False
     ocr_garbage_pages: list[int] = field(default_factory=list)
+    #: (page number, error message) of pages tesseract failed on.
+    ocr_failures: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def take_ocr_page(self) -> bool:

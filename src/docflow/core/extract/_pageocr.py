@@ -14,13 +14,15 @@ from docflow.core.ocr import (
     ocr_image_file,
     save_for_ocr,
 )
+from docflow.errors import OcrFailed
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
     from docflow.core.config import ExtractionSettings
+    from docflow.core.extract._base import ExtractionContext
 
-__all__ = ["OcrWorkdir", "ocr_image"]
+__all__ = ["OcrWorkdir", "ocr_image", "try_ocr_image"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,23 @@ def ocr_image(
     finally:
         _remove(path)
     return result
+
+
+def try_ocr_image(
+    image: Image, number: int, workdir: OcrWorkdir, context: ExtractionContext
+) -> OcrResult | None:
+    """OCR one page; on OcrFailed record the page in ``context`` and return None.
+
+    One page that tesseract cannot read (a timeout, a crash) leaves the other
+    pages usable. OcrUnavailable still propagates, because it affects every
+    page alike.
+    """
+    try:
+        return ocr_image(image, f"page-{number}", workdir, context.settings.extraction)
+    except OcrFailed as exc:
+        log.warning("OCR of page %d failed: %s", number, exc)
+        context.ocr_failures.append((number, str(exc)))
+        return None
 
 
 def _worth_rotation_check(result: OcrResult) -> bool:

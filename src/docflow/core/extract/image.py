@@ -12,7 +12,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.extract._base import ExtractionContext, new_document
-from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
+from docflow.core.extract._pageocr import OcrWorkdir, try_ocr_image
 from docflow.core.models import ExtractedDocument, Page
 from docflow.core.textcheck import judge_text
 from docflow.errors import CorruptDocument, TooLarge
@@ -93,9 +93,11 @@ def _read_frame(
         return Page(number=number, method="none", flags=["ocr_skipped"])
     frame = ImageOps.exif_transpose(image).convert("L")
     try:
-        result = ocr_image(frame, f"frame-{number}", workdir, settings)
+        result = try_ocr_image(frame, number, workdir, context)
     finally:
         frame.close()
+    if result is None:
+        return Page(number=number, method="none", flags=["ocr_failed"])
     flags: list[str] = []
     verdict = judge_text(result.text, ocr_confidence=result.confidence)
     if result.text.strip() and verdict.is_garbage:

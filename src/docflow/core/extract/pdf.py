@@ -18,7 +18,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.extract._base import ExtractionContext, new_document
-from docflow.core.extract._pageocr import OcrWorkdir, ocr_image
+from docflow.core.extract._pageocr import OcrWorkdir, try_ocr_image
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import ExtractedDocument, Page
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
@@ -234,9 +234,12 @@ def _read_loaded_page(
         flags.append("unrenderable_page")
         return Page(number=number, method=method, text=text, flags=flags)
     try:
-        result = ocr_image(image, f"page-{number}", workdir, settings)
+        result = try_ocr_image(image, number, workdir, context)
     finally:
         image.close()
+    if result is None:
+        flags.append("ocr_failed")
+        return Page(number=number, method=method, text=text, flags=flags)
     page_result = _choose_text(number, text, garbage, result, flags)
     if page_result.method == "ocr" and "garbage_text" in page_result.flags:
         context.ocr_garbage_pages.append(number)

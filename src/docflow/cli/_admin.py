@@ -39,7 +39,7 @@ def _print_train_report(data: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(highlight=False)
     before = data.get("before") or {}
     after = data["after"]
     table = Table(

@@ -21,7 +21,7 @@ def _number(value: Any, digits: int = 1) -> str:
 
 def print_stats(stats: dict[str, Any]) -> None:
     """Print the stats as a few small tables."""
-    console = Console()
+    console = Console(highlight=False)
     latency = stats["latency_ms"]
     console.print(
         f"[bold]{stats['documents']}[/bold] documents in "
@@ -59,7 +59,7 @@ def print_stats(stats: dict[str, Any]) -> None:
 
 def print_document(record: dict[str, Any]) -> None:
     """Print one stored result: identity, classification, facts, quality."""
-    console = Console()
+    console = Console(highlight=False)
     console.print(f"[bold]{escape(record['path'])}[/bold]  (id {record.get('id')})")
     status = record["status"]
     console.print(

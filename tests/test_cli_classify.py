@@ -1,0 +1,149 @@
+"""classify, process, label and train through the real command line.
+
+A small model is trained once from generated text, so these tests do not
+depend on the model shipped with docflow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATES = {
+    "invoice": "INVOICE number {n} total due {a} EUR payment within 30 days VAT "
+    "subtotal bill to customer account line items amount",
+    "letter": "Dear Mr Smith, thank you for your letter of {n} March about the "
+    "visit. We look forward to seeing you. Kind regards, Anna {a}",
+    "memo": "MEMO TO: all staff FROM: facilities SUBJECT: parking garage {n} "
+    "closed on Friday, please use the public garage {a} instead",
+    "contract": "This agreement between the parties {n} sets out the obligations "
+    "of the licensee, who agrees to the terms; either party may terminate {a}",
+}
+
+
+def write_documents(folder: Path, per_category: int, seed: int) -> None:
+    generator = random.Random(seed)
+    for category, template in TEMPLATES.items():
+        (folder / category).mkdir(parents=True)
+        for index in range(per_category):
+            words = template.format(n=index, a=generator.randint(1, 999)).split()
+            tail = words[3:]
+            generator.shuffle(tail)
+            text = " ".join(words[:3] + tail)
+            (folder / category / f"{category}-{index}.txt").write_text(text * 3)
+
+
+def command_env(workdir: Path, model: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["DOCFLOW_WORKERS_COUNT"] = "1"
+    env["DOCFLOW_CONFIG"] = str(workdir / "absent.toml")
+    if model is not None:
+        env["DOCFLOW_CLASSIFICATION_MODEL_PATH"] = str(model)
+    return env
+
+
+def docflow(workdir: Path, *args: str, model: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()", *args],
+        cwd=workdir,
+        input=b"",
+        capture_output=True,
+        env=command_env(workdir, model),
+        timeout=300,
+    )
+
+
+def json_lines(output: bytes) -> list[dict]:
+    return [json.loads(line) for line in output.decode().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> tuple[Path, dict]:
+    """Train a model on generated documents; return its folder and the report."""
+    workdir = tmp_path_factory.mktemp("training")
+    write_documents(workdir / "train", per_category=12, seed=1)
+    completed = docflow(workdir, "train", "train", "--output", "model", "-f", "json")
+    assert completed.returncode == 0, completed.stderr.decode()
+    return workdir / "model", json.loads(completed.stdout)
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    write_documents(tmp_path / "inbox", per_category=2, seed=2)
+    return tmp_path / "inbox"
+
+
+def test_train_reports_metrics_per_category(trained):
+    model, report = trained
+    assert report["replaced"] is True
+    assert set(report["after"]["per_category"]) <= set(TEMPLATES)
+    for metrics in report["after"]["per_category"].values():
+        assert 0.0 <= metrics["precision"] <= 1.0
+        assert 0.0 <= metrics["recall"] <= 1.0
+    assert (model / "model.json").is_file()
+
+
+def test_process_classifies_and_judges(tmp_path, trained, inbox):
+    model, _ = trained
+    completed = docflow(tmp_path, "process", "inbox", model=model)
+    assert completed.returncode == 0, completed.stderr.decode()
+    records = json_lines(completed.stdout)
+    assert len(records) == 8
+    for record in records:
+        assert record["classification"]["category"] in {*TEMPLATES, "unknown"}
+        assert 0.0 <= record["classification"]["confidence"] <= 1.0
+        assert record["quality"] is not None
+    assert b"categories:" in completed.stderr
+
+
+def test_classify_rerun_is_cached(tmp_path, trained, inbox):
+    model, _ = trained
+    docflow(tmp_path, "classify", "inbox", model=model)
+    again = docflow(tmp_path, "classify", "inbox", model=model)
+    assert all(record["cached"] for record in json_lines(again.stdout))
+
+
+def test_threshold_change_reprocesses(tmp_path, trained, inbox):
+    model, _ = trained
+    docflow(tmp_path, "classify", "inbox/memo", model=model)
+    again = docflow(
+        tmp_path, "classify", "--threshold", "0.99", "inbox/memo", model=model
+    )
+    assert not any(record["cached"] for record in json_lines(again.stdout))
+
+
+def test_results_filter_by_category(tmp_path, trained, inbox):
+    model, _ = trained
+    completed = docflow(tmp_path, "classify", "inbox", model=model)
+    found = {r["classification"]["category"] for r in json_lines(completed.stdout)}
+    category = sorted(found)[0]
+    listed = docflow(tmp_path, "results", "--category", category)
+    categories = {r["classification"]["category"] for r in json_lines(listed.stdout)}
+    assert categories == {category}
+
+
+def test_label_feeds_training(tmp_path, trained, inbox):
+    model, _ = trained
+    docflow(tmp_path, "classify", "inbox", model=model)
+    labeled = docflow(tmp_path, "label", "inbox/memo/memo-0.txt", "letter", "--by", "t")
+    assert labeled.returncode == 0, labeled.stderr.decode()
+    write_documents(tmp_path / "train", per_category=12, seed=3)
+    completed = docflow(
+        tmp_path,
+        "train",
+        "train",
+        "--output",
+        "retrained",
+        "--force",
+        "-f",
+        "json",
+        model=model,
+    )
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert json.loads(completed.stdout)["corrections"] == 1

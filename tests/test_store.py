@@ -124,6 +124,37 @@ def test_schema_newer_version_rejected(store):
         Store(store.path).results()
 
 
+def make_version_1_database(path) -> None:
+    """Create a database as the first release of the schema left it."""
+    from docflow.core.store._schema import _MIGRATIONS
+
+    path.parent.mkdir(parents=True)
+    connection = duckdb.connect(str(path))
+    connection.execute(
+        "CREATE TABLE schema_info (version INTEGER NOT NULL, "
+        "migrated_at TIMESTAMP NOT NULL)"
+    )
+    for statement in _MIGRATIONS[0]:
+        connection.execute(statement)
+    connection.execute("INSERT INTO schema_info VALUES (1, now()::TIMESTAMP)")
+    connection.close()
+
+
+def test_version_1_database_migrated_on_write(store):
+    make_version_1_database(store.path)
+    write(Store(store.path), make_result("/d/a.pdf", "h1", category="unknown"))
+    assert Store(store.path).results()[0].result.path == "/d/a.pdf"
+    assert count(store, "SELECT max(version) FROM schema_info") == SCHEMA_VERSION
+    assert count(store, "SELECT count(*) FROM review_queue") == 1
+    assert count(store, "SELECT count(*) FROM current_results") == 1
+
+
+def test_old_schema_migrated_by_reader(store):
+    make_version_1_database(store.path)
+    assert Store(store.path).results() == []
+    assert count(store, "SELECT max(version) FROM schema_info") == SCHEMA_VERSION
+
+
 def test_roundtrip_keeps_every_field(store):
     original = make_result("/d/a.pdf", "h1")
     write(store, original)

@@ -155,6 +155,16 @@ def test_old_schema_migrated_by_reader(store):
     assert count(store, "SELECT max(version) FROM schema_info") == SCHEMA_VERSION
 
 
+def test_foreign_database_rejected(store):
+    store.path.parent.mkdir(parents=True)
+    connection = duckdb.connect(str(store.path))
+    connection.execute("CREATE TABLE sales (amount DOUBLE)")
+    connection.close()
+    with pytest.raises(StoreError, match="did not create"):
+        store.results()
+    assert count(store, "SELECT count(*) FROM information_schema.tables") == 1
+
+
 def test_roundtrip_keeps_every_field(store):
     original = make_result("/d/a.pdf", "h1")
     write(store, original)

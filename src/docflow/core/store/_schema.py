@@ -190,6 +190,19 @@ def check_version(version: int, database: str) -> None:
         )
 
 
+def _check_empty(connection: duckdb.DuckDBPyConnection, database: str) -> None:
+    row = first_row(
+        connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+        )
+    )
+    if row and row[0]:
+        raise StoreError(
+            f"{database}: a DuckDB database that docflow did not create; give "
+            "another file with --db or store.database"
+        )
+
+
 def migrate(connection: duckdb.DuckDBPyConnection, database: str, now: datetime) -> int:
     """Apply the pending migrations in one transaction; return the old version.
 
@@ -200,6 +213,8 @@ def migrate(connection: duckdb.DuckDBPyConnection, database: str, now: datetime)
     check_version(version, database)
     if version == SCHEMA_VERSION:
         return version
+    if version == 0:
+        _check_empty(connection, database)
     connection.execute("BEGIN TRANSACTION")
     try:
         if version == 0:

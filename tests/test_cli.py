@@ -217,6 +217,8 @@ def test_special_files_end_as_rows(tmp_path, hostile):
     expected = hostile
     arguments = [os.fsencode(folder / name) for name in os.listdir(folder)]
     arguments.append(os.fsencode(folder / "missing.pdf"))
+    arguments.append(b"/dev/null")
+    expected["null"] = "unreadable"
     completed = subprocess.run(
         [
             sys.executable,

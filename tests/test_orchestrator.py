@@ -122,6 +122,7 @@ def test_warm_orchestrator_processes_again(tmp_path):
     assert pids_before == pids_after
 
 
+@pytest.mark.slow
 def test_killed_server_documents_retried_once(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "slow:doc001")
     monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "2")
@@ -152,6 +153,7 @@ def test_killed_server_documents_retried_once(tmp_path, monkeypatch):
     assert stats.servers[0].restarts == 1
 
 
+@pytest.mark.slow
 def test_server_dying_twice_marks_document_crashed(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "server-kill:doc002")
     paths = make_documents(tmp_path / "docs", 5)
@@ -165,6 +167,7 @@ def test_server_dying_twice_marks_document_crashed(tmp_path, monkeypatch):
     assert stats.restarts == 2
 
 
+@pytest.mark.slow
 def test_call_timeout_restarts_server(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "hang:doc001")
     paths = make_documents(tmp_path / "docs", 3)
@@ -176,6 +179,7 @@ def test_call_timeout_restarts_server(tmp_path, monkeypatch):
     assert stats.restarts == 2
 
 
+@pytest.mark.slow
 def test_health_check_restarts_idle_dead_server(tmp_path):
     settings = make_settings(tmp_path, health_interval=0.2)
     paths = make_documents(tmp_path / "docs", 2)
@@ -236,6 +240,7 @@ def test_cancelled_run_leaves_orchestrator_usable(tmp_path, monkeypatch):
     assert seen_at_cancel < 4
 
 
+@pytest.mark.slow
 def test_servers_that_never_start_raise(tmp_path):
     settings = make_settings(tmp_path, start_timeout=0.001)
 
@@ -305,6 +310,7 @@ def wait_until_gone(pid, seconds=15.0):
     return False
 
 
+@pytest.mark.slow
 def test_servers_exit_when_orchestrator_killed(tmp_path):
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path).model_dump_json())

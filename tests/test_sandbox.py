@@ -168,6 +168,7 @@ def test_child_print_stays_off_parent_stdout(tmp_path):
     assert b"stray output from a document worker" in completed.stderr
 
 
+@pytest.mark.slow
 def test_children_exit_when_parent_killed(tmp_path):
     script = (
         "import sys, time\n"

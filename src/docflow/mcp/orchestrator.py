@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -482,10 +483,16 @@ class Orchestrator:
         started = time.perf_counter()
         timeout = self.settings.workers.call_timeout
         message = f"{slot.stats.name}: the tool call timed out after {timeout:g} s"
-        with _fail_after(timeout, message + " (workers.call_timeout)"):
-            result = await session.call_tool(
-                _BATCH_TOOLS[slot.kind], arguments, progress_callback=progress
-            )
+        try:
+            with _fail_after(timeout, message + " (workers.call_timeout)"):
+                result = await session.call_tool(
+                    _BATCH_TOOLS[slot.kind], arguments, progress_callback=progress
+                )
+        except TimeoutError:
+            # A hung server may not read its stdin, so the SDK's graceful
+            # shutdown would wait out its grace periods; kill it instead.
+            _kill_server(slot)
+            raise
         slot.stats.calls += 1
         slot.stats.call_seconds += time.perf_counter() - started
         return _batch_results(slot, batch, result)
@@ -602,6 +609,16 @@ def _merge(base: DocumentResult | None, stage: DocumentResult) -> DocumentResult
     if ReviewStatus.NEEDS_REVIEW in (base.review_status, stage.review_status):
         merged.review_status = ReviewStatus.NEEDS_REVIEW
     return merged
+
+
+def _kill_server(slot: _Slot) -> None:
+    if slot.stats.pid is None:
+        return
+    log.warning(
+        "killing %s (pid %d): it stopped answering", slot.stats.name, slot.stats.pid
+    )
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(slot.stats.pid, signal.SIGKILL)
 
 
 def _failed_result(path: str, status: Status, message: str) -> DocumentResult:

@@ -102,6 +102,20 @@ def test_every_path_gets_one_result(tmp_path):
     assert sum(server.documents for server in stats.servers) == len(paths)
 
 
+def test_non_utf8_file_name_rejected_locally(tmp_path):
+    folder = tmp_path / "docs"
+    (fine,) = make_documents(folder, 1)
+    raw = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
+    with open(raw, "w") as handle:
+        handle.write(TEXT)
+    bad = os.fsdecode(raw)
+    results, stats, _ = process(make_settings(tmp_path), [bad, fine], workers=1)
+    assert results[0].status is Status.UNREADABLE
+    assert "not valid UTF-8" in results[0].error
+    assert results[1].status is Status.OK
+    assert stats.restarts == 0
+
+
 def test_warm_orchestrator_processes_again(tmp_path):
     first = make_documents(tmp_path / "one", 3)
     second = make_documents(tmp_path / "two", 4)

@@ -270,7 +270,10 @@ class Orchestrator:
         first = self._kinds[0]
         for index, path in enumerate(paths):
             item = _Item(run, index, str(path), list(self._kinds), self._with_quality())
-            self._queues[first].append(item)
+            if _is_encodable(item.path):
+                self._queues[first].append(item)
+            else:
+                self._finish(item, _undecodable_name_result(item.path))
         self._wakeups[first].set()
         self._fail_if_no_servers(first)
         try:
@@ -609,6 +612,24 @@ def _merge(base: DocumentResult | None, stage: DocumentResult) -> DocumentResult
     if ReviewStatus.NEEDS_REVIEW in (base.review_status, stage.review_status):
         merged.review_status = ReviewStatus.NEEDS_REVIEW
     return merged
+
+
+def _is_encodable(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _undecodable_name_result(path: str) -> DocumentResult:
+    """Reject a file name with bytes that are not UTF-8, which JSON cannot carry."""
+    message = (
+        f"{path!r}: the file name is not valid UTF-8, so it cannot be sent to "
+        "an MCP server; rename the file"
+    )
+    log.warning("%s", message)
+    return _failed_result(path, Status.UNREADABLE, message)
 
 
 def _kill_server(slot: _Slot) -> None:

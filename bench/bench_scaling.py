@@ -11,8 +11,8 @@ Each copy gets a unique trailing comment or line, so no two share a content
 hash and no copy is served from the extraction cache. Each run starts with
 an empty cache, so both runs do the same work.
 
-It runs classification and quality (``docflow process``) when the classifier
-model is installed, quality only otherwise, and prints the wall time of each
+It runs classification and quality (``docflow process``) when a classifier
+model is installed or given with ``--model``, quality only otherwise, and prints the wall time of each
 run, the median document time the servers reported, the documents in flight on
 average (sum of document times / wall time), and the speed-up ratio.
 With 2 cores the ideal ratio is 2.0; the sandbox children, the servers and the
@@ -80,11 +80,14 @@ def has_model() -> bool:
     return (SHIPPED_MODEL_DIR / "model.joblib").is_file()
 
 
-def time_run(paths: list[str], state: Path, workers: int, classify: bool) -> dict:
+def time_run(
+    paths: list[str], state: Path, workers: int, classify: bool, model: str
+) -> dict:
     settings = Settings.model_validate(
         {
             "store": {"cache_dir": str(state / "cache")},
             "workers": {"count": workers},
+            "classification": {"model_path": model},
         }
     )
     started = time.perf_counter()
@@ -109,8 +112,13 @@ def main() -> None:
         help="also use images and DOCX (OCR heavy; their copies share a hash, "
         "so all but the first copy of each hit the extraction cache)",
     )
+    parser.add_argument(
+        "--model",
+        default="",
+        help="classifier model folder made by 'docflow train' (default: shipped)",
+    )
     args = parser.parse_args()
-    classify = has_model()
+    classify = bool(args.model) or has_model()
     work = "classification + quality" if classify else "quality only (no model)"
     with tempfile.TemporaryDirectory(prefix="docflow-scaling-") as folder:
         root = Path(folder)
@@ -119,7 +127,7 @@ def main() -> None:
         runs = {}
         for workers in (1, 2):
             runs[workers] = run = time_run(
-                paths, root / f"state-{workers}", workers, classify
+                paths, root / f"state-{workers}", workers, classify, args.model
             )
             print(
                 f"{workers} worker(s): {run['seconds']:7.2f} s, median document "

@@ -366,6 +366,31 @@ def test_watch_once_processes_and_exits(setup: WatchSetup) -> None:
     assert setup.inbox_files() == [setup.inbox / ".hidden.txt"]
 
 
+def test_watch_once_odd_files(setup: WatchSetup) -> None:
+    os.mkfifo(setup.inbox / "pipe")  # reading it would block: never opened
+    (setup.inbox / "link.txt").symlink_to(setup.root / "docflow.toml")
+    odd_name = os.fsdecode(b"caf\xe9 latin-1.txt")
+    (setup.inbox / odd_name).write_bytes(b"")
+    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    quarantine = setup.out / "quarantine"
+    assert sorted(path.name for path in quarantine.iterdir()) == sorted(
+        [
+            "pipe",
+            "pipe.error.json",
+            "link.txt",
+            "link.txt.error.json",
+            odd_name,
+            odd_name + ".error.json",
+        ]
+    )
+    report = json.loads((quarantine / "pipe.error.json").read_text())
+    assert "not a regular file" in report["error"]
+    assert (quarantine / "link.txt").is_symlink()
+    assert (setup.root / "docflow.toml").exists()
+    assert setup.inbox_files() == []
+    assert {row["state"] for row in setup.rows()} == {"done"}
+
+
 def test_watch_once_no_recursive(setup: WatchSetup) -> None:
     (setup.inbox / "top.txt").write_bytes(b"")
     (setup.inbox / "sub").mkdir()

@@ -26,6 +26,7 @@ import fcntl
 import logging
 import os
 import signal
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
@@ -52,6 +53,9 @@ log = logging.getLogger(__name__)
 # Files in processing at once, per worker: enough to keep every server busy
 # while a batch is routed, few enough that a stop finishes within seconds.
 _INFLIGHT_PER_WORKER = 4
+_WARM_UP_TEXT = (
+    "Warm-up document of docflow watch.\nInvoice number 1, total 10.00 EUR.\n"
+)
 # Longest time the daemon keeps the database open for a run of transactions
 # before letting another process (docflow process, --status) have a turn.
 _MAX_HOLD_SECONDS = 0.5
@@ -171,9 +175,23 @@ class WatchDaemon:
         self._stop.set()
         self._wakeup.set()
 
+    async def _warm_up(self) -> None:
+        """Process a small document so the first real file meets loaded models."""
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="docflow-watch-") as folder:
+            path = Path(folder) / "warm-up.txt"
+            path.write_text(_WARM_UP_TEXT, encoding="utf-8")
+            try:
+                await self.processor.process([str(path)])
+            except Exception as exc:  # the first real file will show the cause
+                log.warning("warm-up document failed: %s", exc)
+                return
+        log.debug("processing engine warmed up in %.2f s", time.monotonic() - started)
+
     async def _serve(self) -> None:
         observer = None
         if not self.once:
+            await self._warm_up()
             loop = asyncio.get_running_loop()
 
             def on_event(kind: str, path: str, destination: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import time
@@ -208,7 +209,7 @@ class Finisher:
             quality=result.quality.overall_score if result.quality else None,
             status=str(result.status),
             error=result.error,
-            result_json=result.model_dump_json(),
+            result_json=_result_to_json(result),
         )
 
     # -- moving ---------------------------------------------------------------
@@ -419,21 +420,29 @@ def _reset_to_seen(session: StateSession, row_id: int, snapshot: FileSnapshot) -
     )
 
 
+def _result_to_json(result: DocumentResult) -> str:
+    # ASCII JSON keeps the lone surrogates of an undecodable file name as
+    # \udcXX escapes, which DuckDB stores and json.loads turns back exactly.
+    return json.dumps(result.model_dump(mode="json"), ensure_ascii=True)
+
+
 def _stored_result(row: FileRow) -> DocumentResult:
     if row.result_json:
-        return DocumentResult.model_validate_json(row.result_json)
+        return DocumentResult.model_validate(json.loads(row.result_json))
     return DocumentResult(
         path=row.path, status=Status(row.status or "error"), error=row.error
     )
 
 
 def _error_report(plan: _Plan) -> dict[str, Any]:
+    from docflow.core.store import display_path
+
     result = plan.result
     return {
-        "file": plan.destination.name,
-        "original_path": str(plan.source),
+        "file": display_path(plan.destination.name),
+        "original_path": display_path(str(plan.source)),
         "status": str(result.status),
-        "error": result.error,
+        "error": display_path(result.error or ""),
         "content_hash": result.content_hash,
         "detected_type": result.detected_type,
         "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),

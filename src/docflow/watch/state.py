@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,8 +49,8 @@ _SCHEMA = [
     """
     CREATE TABLE IF NOT EXISTS watch_files (
         id BIGINT DEFAULT nextval('watch_file_ids'),
-        path VARCHAR NOT NULL,        -- absolute path in the inbox
-        inbox VARCHAR NOT NULL,
+        path BLOB NOT NULL,           -- absolute path in the inbox, as bytes
+        inbox BLOB NOT NULL,
         state VARCHAR NOT NULL,       -- seen, processing, moving, done, failed, removed
         device UBIGINT,
         inode UBIGINT,
@@ -57,7 +58,7 @@ _SCHEMA = [
         mtime_ns BIGINT,
         content_hash VARCHAR,
         route VARCHAR,          -- processed, review, quarantine, duplicates, skipped
-        destination VARCHAR,          -- absolute path the file is (being) moved to
+        destination BLOB,             -- absolute path it is (being) moved to
         category VARCHAR,
         confidence DOUBLE,
         quality DOUBLE,
@@ -137,6 +138,21 @@ class WatchStatus:
         return {"states": self.counts, "routes": self.routes, "queue": self.queued}
 
 
+def _to_db(path: str) -> bytes:
+    # Paths are stored as bytes: a POSIX file name need not be valid UTF-8,
+    # and DuckDB's VARCHAR rejects the surrogates Python decodes it into.
+    return os.fsencode(path)
+
+
+def _row_from_db(values: tuple[Any, ...]) -> FileRow:
+    row = FileRow(*values)
+    row.path = os.fsdecode(row.path)
+    row.inbox = os.fsdecode(row.inbox)
+    if row.destination is not None:
+        row.destination = os.fsdecode(row.destination)
+    return row
+
+
 class StateSession:
     """Statements on ``watch_files`` inside one open transaction."""
 
@@ -150,7 +166,7 @@ class StateSession:
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[FileRow]:
         cursor = self._db.execute(f"SELECT {_COLUMNS} FROM watch_files {sql}", params)
-        return [FileRow(*row) for row in cursor.fetchall()]
+        return [_row_from_db(row) for row in cursor.fetchall()]
 
     def row(self, row_id: int) -> FileRow | None:
         """Return the row with id ``row_id``."""
@@ -162,13 +178,13 @@ class StateSession:
         rows = self._rows(
             "WHERE path = ? AND state IN ('seen', 'processing', 'moving', 'failed') "
             "ORDER BY id DESC LIMIT 1",
-            [path],
+            [_to_db(path)],
         )
         return rows[0] if rows else None
 
     def last_row(self, path: str) -> FileRow | None:
         """Return the newest row of ``path`` in any state."""
-        rows = self._rows("WHERE path = ? ORDER BY id DESC LIMIT 1", [path])
+        rows = self._rows("WHERE path = ? ORDER BY id DESC LIMIT 1", [_to_db(path)])
         return rows[0] if rows else None
 
     def rows_in(self, states: Iterable[str]) -> list[FileRow]:
@@ -187,8 +203,8 @@ class StateSession:
                 "mtime_ns, seen_at, updated_at) "
                 "VALUES (?, ?, 'seen', ?, ?, ?, ?, ?, ?)",
                 [
-                    path,
-                    inbox,
+                    _to_db(path),
+                    _to_db(inbox),
                     snapshot.device,
                     snapshot.inode,
                     snapshot.size,
@@ -225,7 +241,14 @@ class StateSession:
 
     def set_fields(self, row_id: int, **fields: Any) -> None:
         """Update ``fields`` of one row and stamp ``updated_at``."""
+        from docflow.core.store import display_path
+
         fields["updated_at"] = time.time()
+        for name, value in fields.items():
+            if name == "destination" and value is not None:
+                fields[name] = _to_db(value)
+            elif isinstance(value, str):
+                fields[name] = display_path(value)  # an error naming the file
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self._db.execute(
             f"UPDATE watch_files SET {assignments} WHERE id = ?",
@@ -246,8 +269,10 @@ class StateSession:
         return {route: count for route, count in rows}
 
     def status(self, queue_limit: int = 20) -> WatchStatus:
+        from docflow.core.store import display_path
+
         queued = [
-            row.path
+            display_path(row.path)
             for row in self._rows(
                 "WHERE state IN ('seen', 'processing', 'moving', 'failed') "
                 "ORDER BY id LIMIT ?",
@@ -332,8 +357,8 @@ class StateStore:
         """Take the lock and open the database; ``stack`` undoes both."""
         import duckdb
 
-        if write:
-            self.database.parent.mkdir(parents=True, exist_ok=True)
+        if write and not self._schema_ready:
+            self._prepare_store_schema()
         stack.enter_context(self._lock.hold(exclusive=write))
         try:
             connection = duckdb.connect(
@@ -350,6 +375,19 @@ class StateStore:
                 connection.execute(statement)
             self._schema_ready = True
         return connection
+
+    def _prepare_store_schema(self) -> None:
+        """Create or migrate the store's tables first; the store rejects a
+        database that holds tables it did not create."""
+        from docflow.core.store import Store
+
+        store = Store(
+            self.database,
+            lock_notice_seconds=self._lock.notice_seconds,
+            lock_timeout=self._lock.timeout,
+        )
+        with store.connect(write=True):
+            pass  # before this store's lock is held: flock conflicts in-process
 
     def read_status(self, queue_limit: int = 20) -> WatchStatus:
         """Return the counts by state and the queue, or empty counts without a table."""

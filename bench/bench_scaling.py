@@ -12,12 +12,12 @@ hash and no copy is served from the extraction cache. Each run starts with
 an empty cache, so both runs do the same work.
 
 It runs classification and quality (``docflow process``) when a classifier
-model is installed or given with ``--model``, quality only otherwise, and prints the wall time of each
-run, the median document time the servers reported, the documents in flight on
-average (sum of document times / wall time), and the speed-up ratio.
-With 2 cores the ideal ratio is 2.0; the sandbox children, the servers and the
-orchestrator share those cores, and other programs running at the same time
-lower it. Compare the ratio, not the absolute times.
+model is installed or given with ``--model``, quality only otherwise. It
+prints the wall time of each run, the median document time the servers
+reported, the documents in flight on average (sum of document times / wall
+time), and the speed-up ratio. On a machine with 2 cores the ideal ratio is
+2.0, but the sandbox children, the servers and the orchestrator share those
+cores, and other programs running at the same time lower it. Compare the ratio, not the absolute times.
 """
 
 from __future__ import annotations

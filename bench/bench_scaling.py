@@ -17,7 +17,8 @@ prints the wall time of each run, the median document time the servers
 reported, the documents in flight on average (sum of document times / wall
 time), and the speed-up ratio. On a machine with 2 cores the ideal ratio is
 2.0, but the sandbox children, the servers and the orchestrator share those
-cores, and other programs running at the same time lower it. Compare the ratio, not the absolute times.
+cores, and other programs running at the same time lower it. Compare the
+ratio, not the absolute times.
 """
 
 from __future__ import annotations

@@ -222,3 +222,21 @@ def test_worker_that_cannot_start_gives_crashed(tmp_path):
         result = process(pool, path)
     assert result.status is Status.CRASHED
     assert "no document worker could start" in result.error
+
+
+def test_cancelled_job_skipped_and_slot_survives(tmp_path, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "slow:slow")
+    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "1")
+    slow = write_document(tmp_path, "slow.txt")
+    dropped = write_document(tmp_path, "dropped.txt")
+    fine = write_document(tmp_path, "fine.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        first = pool.submit(slow, classify=False, quality=False)
+        second = pool.submit(dropped, classify=False, quality=False)
+        cancelled = second.cancel()
+        after = process(pool, fine)
+        documents = pool.stats.documents
+    assert cancelled
+    assert first.result().status is Status.OK
+    assert after.status is Status.OK
+    assert documents == 2

@@ -362,6 +362,8 @@ class WorkerPool:
                 job = self._jobs.get()
                 if job is None:
                     break
+                if not job.future.set_running_or_notify_cancel():
+                    continue  # the caller gave up on it while it was queued
                 if child is None:
                     self._reject(job, "no document worker could start")
                     continue

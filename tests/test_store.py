@@ -480,47 +480,71 @@ def test_invalid_utf8_path_stored(store):
 
 HOLD_LOCK = textwrap.dedent(
     """
-    import fcntl, sys, time
-    handle = open(sys.argv[1], "a+")
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    handle.seek(0)
-    handle.truncate()
-    handle.write("pid 4242 (test holder)")
-    handle.flush()
-    print("locked", flush=True)
-    sys.stdin.read()
+    import sys
+    from pathlib import Path
+    from docflow.core.store._lock import DatabaseLock
+
+    with DatabaseLock(Path(sys.argv[1])).hold(exclusive=True):
+        print("locked", flush=True)
+        sys.stdin.read()
+    """
+)
+
+TAKE_TURN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from docflow.core.store._lock import DatabaseLock
+
+    with DatabaseLock(Path(sys.argv[1]), timeout=60).hold(exclusive=True):
+        with open(sys.argv[2], "a") as record:
+            record.write(sys.argv[3] + "\\n")
     """
 )
 
 
-def test_lock_timeout_names_holder(store, caplog):
-    write(store, make_result("/d/a.pdf", "h1"))
+def start_holder(database) -> subprocess.Popen:
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(store.lock.path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        waiting = Store(store.path, lock_notice_seconds=0.05, lock_timeout=0.3)
-        with pytest.raises(StoreError, match="still locked by pid 4242"):
-            waiting.results()
-        assert "waiting for the database lock" in caplog.text
-    finally:
-        holder.communicate("")
-    assert len(Store(store.path, lock_timeout=5).results()) == 1
-
-
-def test_lock_wait_then_proceeds(store, caplog):
-    write(store, make_result("/d/a.pdf", "h1"))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(store.lock.path)],
+        [sys.executable, "-c", HOLD_LOCK, str(database)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def start_turn(database, record, name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", TAKE_TURN, str(database), str(record), name]
+    )
+
+
+def wait_for_tickets(store: Store, expected: int) -> None:
+    """Poll the lock queue until it has ``expected`` tickets, for at most 20 s."""
+    deadline = time.monotonic() + 20
+    while len(store.lock._tickets()) < expected:
+        assert time.monotonic() < deadline, f"fewer than {expected} tickets queued"
+        time.sleep(0.02)
+
+
+def test_lock_timeout_names_holder(store, caplog):
+    write(store, make_result("/d/a.pdf", "h1"))
+    holder = start_holder(store.path)
+    try:
+        waiting = Store(store.path, lock_notice_seconds=0.05, lock_timeout=0.3)
+        with pytest.raises(StoreError, match=f"still locked by pid {holder.pid}"):
+            waiting.results()
+        assert "waiting for the database lock" in caplog.text
+    finally:
+        holder.communicate("")
+    assert store.lock._tickets() == []
+    assert len(Store(store.path, lock_timeout=5).results()) == 1
+
+
+def test_lock_wait_then_proceeds(store, caplog):
+    write(store, make_result("/d/a.pdf", "h1"))
+    holder = start_holder(store.path)
     waiting = Store(store.path, lock_notice_seconds=0.05, lock_timeout=60)
     writer = threading.Thread(
         target=write, args=(waiting, make_result("/d/b.pdf", "h2"))
@@ -534,6 +558,46 @@ def test_lock_wait_then_proceeds(store, caplog):
     writer.join(30)
     assert not writer.is_alive()
     assert len(waiting.results()) == 2
+
+
+def test_lock_turns_in_arrival_order(store, tmp_path):
+    record = tmp_path / "order.txt"
+    store.path.parent.mkdir(parents=True)
+    holder = start_holder(store.path)
+    turns = []
+    for index, name in enumerate(["first", "second", "third"]):
+        turns.append(start_turn(store.path, record, name))
+        wait_for_tickets(store, index + 2)
+    holder.communicate("")
+    for turn in turns:
+        assert turn.wait(60) == 0
+    assert record.read_text().split() == ["first", "second", "third"]
+    assert store.lock._tickets() == []
+
+
+def test_lock_skips_killed_waiter(store, tmp_path):
+    record = tmp_path / "order.txt"
+    store.path.parent.mkdir(parents=True)
+    holder = start_holder(store.path)
+    killed = start_turn(store.path, record, "killed")
+    wait_for_tickets(store, 2)
+    killed.kill()
+    killed.wait(30)
+    survivor = start_turn(store.path, record, "survivor")
+    wait_for_tickets(store, 3)
+    holder.communicate("")
+    assert survivor.wait(60) == 0
+    assert record.read_text().split() == ["survivor"]
+    assert store.lock._tickets() == []
+
+
+def test_lock_held_by_killed_process_is_freed(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    holder = start_holder(store.path)
+    holder.kill()
+    holder.communicate()
+    assert len(Store(store.path, lock_timeout=30).results()) == 1
+    assert store.lock._tickets() == []
 
 
 def test_clock_timestamps_are_utc_naive(store):

@@ -1,17 +1,27 @@
-"""Cross-process lock around every use of the DuckDB file.
+"""Cross-process, first-come-first-served lock around every use of the DuckDB file.
 
 DuckDB lets one process open a database for writing and then no other
 process, not even a reader. docflow therefore opens the database only for
-short transactions, each under an ``flock`` on the sidecar file
-``<database>.lock``: shared for reads, exclusive for writes. A waiting process
-blocks in the kernel, logs which process has the lock after
-``store.lock_notice_seconds`` and gives up with a StoreError after
-``store.lock_timeout``. A writer keeps the lock for one batch of results, so
-other processes get their turn between two batches.
+short transactions, each under this lock, and the processes take turns in
+the order they asked.
 
-NOTE: Linux wakes all flock waiters on release and does not promise FIFO
-order among them, so with three or more processes waiting, one may be passed
-over several times; none waits longer than store.lock_timeout.
+The order comes from a queue of ticket files in ``<database>.lock.d/``:
+
+1. Under a brief ``flock`` on ``.tail``, a process takes the next ticket
+   number, creates the ticket file and holds an exclusive ``flock`` on it
+   until it is done with the database.
+2. It then waits for a shared ``flock`` on the ticket just below its own.
+   That succeeds when the earlier process removes its ticket and unlocks it
+   (done), or when the kernel drops the lock of a process that died. A
+   ticket still on disk after its lock came free belongs to a dead process,
+   so the waiter deletes it and waits for the next earlier one.
+3. With no earlier ticket left, it takes an ``flock`` on ``<database>.lock``
+   too (shared for reads, exclusive for writes), which no other docflow
+   process can hold then; it only guards against other programs.
+
+A waiting process logs which process has the lock after
+``store.lock_notice_seconds`` and gives up with a StoreError after
+``store.lock_timeout``, removing its ticket so the queue moves on.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from docflow.errors import StoreError
@@ -31,104 +42,207 @@ __all__ = ["DatabaseLock"]
 
 log = logging.getLogger(__name__)
 
+_TAIL = ".tail"
+
+
+@dataclass
+class _Ticket:
+    """A place in the queue: its number, its file and the descriptor locking it."""
+
+    number: int
+    path: Path
+    fd: int
+
 
 class DatabaseLock:
-    """An ``flock`` on ``<database>.lock``, taken for one transaction at a time."""
+    """Queue lock on ``<database>.lock``, taken for one transaction at a time."""
 
     def __init__(
         self, database: Path, *, notice_seconds: float = 5.0, timeout: float = 600.0
     ) -> None:
         self.path = database.with_name(database.name + ".lock")
+        self.queue = database.with_name(database.name + ".lock.d")
         self.notice_seconds = notice_seconds
         self.timeout = timeout
 
     @contextlib.contextmanager
     def hold(self, *, exclusive: bool) -> Iterator[None]:
-        """Hold the lock (shared or exclusive) for the duration of the block."""
-        fd = self._open()
+        """Wait for this process's turn, then hold the lock for the block."""
+        ticket = self._enqueue()
         try:
-            self._acquire(fd, exclusive)
-        except BaseException:
-            os.close(fd)
-            raise
-        try:
-            if exclusive:
-                _write_holder(fd)
-            yield
+            deadline = time.monotonic() + self.timeout
+            self._wait_for_turn(ticket, deadline)
+            fd = _open_file(self.path, os.O_RDWR | os.O_CREAT)
+            try:
+                operation = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+                self._lock_before(fd, operation, deadline)
+                yield
+            finally:
+                os.close(fd)  # closing the descriptor releases its flock
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            _leave(ticket)
 
-    def _open(self) -> int:
+    def _enqueue(self) -> _Ticket:
         try:
-            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            self.queue.mkdir(exist_ok=True)
         except OSError as exc:
             raise StoreError(
-                f"cannot open the lock file {str(self.path)!r}: "
-                f"{exc.strerror or exc}; check that its folder is writable"
+                f"cannot create the lock folder {str(self.queue)!r}: "
+                f"{exc.strerror or exc}; check that the database folder is writable"
             ) from exc
-
-    def _acquire(self, fd: int, exclusive: bool) -> None:
-        operation = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        tail = _open_file(self.queue / _TAIL, os.O_RDWR | os.O_CREAT)
         try:
-            fcntl.flock(fd, operation | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
-        self._wait(fd, operation)
+            fcntl.flock(tail, fcntl.LOCK_EX)  # held for a few system calls only
+            number = int(os.pread(tail, 32, 0).strip() or 0)
+            while True:
+                number += 1
+                path = self.queue / f"{number:012d}"
+                try:
+                    fd = _open_file(path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+                except FileExistsError:
+                    continue  # a ticket left from before .tail was reset
+                break
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+            os.ftruncate(tail, 0)
+            os.pwrite(tail, str(number).encode(), 0)
+        finally:
+            os.close(tail)
+        return _Ticket(number, path, fd)
 
-    def _wait(self, fd: int, operation: int) -> None:
-        # The blocking flock runs in a thread so this thread can log a notice
-        # and give up. A waiter that gives up leaves the thread blocked on its
-        # own descriptor, so it unlocks and closes a duplicate when it wins.
-        waiter_fd = os.dup(fd)
-        acquired = threading.Event()
-        abandoned = threading.Event()
-        errors: list[OSError] = []
-
-        def wait_for_lock() -> None:
+    def _wait_for_turn(self, ticket: _Ticket, deadline: float) -> None:
+        notice = _Notice(self, time.monotonic() + self.notice_seconds)
+        while (earlier := self._predecessor(ticket.number)) is not None:
             try:
-                fcntl.flock(waiter_fd, operation)
-            except OSError as exc:
-                errors.append(exc)
-            acquired.set()
-            if abandoned.is_set():
-                with contextlib.suppress(OSError):
-                    fcntl.flock(waiter_fd, fcntl.LOCK_UN)
-            os.close(waiter_fd)
+                fd = _open_file(earlier, os.O_RDONLY)
+            except FileNotFoundError:
+                continue  # it finished between the listing and the open
+            try:
+                if not _flock_until(fd, fcntl.LOCK_SH, deadline, notice):
+                    raise self._timeout_error()
+                if _same_file(fd, earlier):
+                    # Its lock came free but the ticket is still there: the
+                    # process died, so the ticket is removed for it.
+                    with contextlib.suppress(FileNotFoundError):
+                        earlier.unlink()
+            finally:
+                os.close(fd)
 
-        threading.Thread(
-            target=wait_for_lock, name="docflow-db-lock", daemon=True
-        ).start()
-        started = time.monotonic()
-        if not acquired.wait(self.notice_seconds):
-            log.warning(
-                "waiting for the database lock %s, held by %s",
-                self.path,
-                self._describe_holder(),
-            )
-        remaining = max(0.0, self.timeout - (time.monotonic() - started))
-        if not acquired.wait(remaining):
-            abandoned.set()
-            if not acquired.is_set():
-                raise StoreError(
-                    f"{str(self.path)!r} is still locked by {self._describe_holder()} "
-                    f"after {self.timeout:g} s; wait for that command to finish, "
-                    "or raise store.lock_timeout"
-                )
-        if errors:
-            raise StoreError(f"cannot lock {str(self.path)!r}: {errors[0]}")
+    def _lock_before(self, fd: int, operation: int, deadline: float) -> None:
+        notice = _Notice(self, time.monotonic() + self.notice_seconds)
+        if not _flock_until(fd, operation, deadline, notice):
+            raise self._timeout_error()
 
-    def _describe_holder(self) -> str:
+    def _tickets(self) -> list[int]:
+        return sorted(int(name) for name in os.listdir(self.queue) if name.isdigit())
+
+    def _predecessor(self, number: int) -> Path | None:
+        earlier = [n for n in self._tickets() if n < number]
+        return self.queue / f"{earlier[-1]:012d}" if earlier else None
+
+    def describe_holder(self) -> str:
+        """Return who has the lock now, as far as the ticket files show."""
+        tickets = self._tickets()
+        if not tickets:
+            return "another program"
         try:
-            holder = self.path.read_text(encoding="utf-8", errors="replace").strip()
+            first = self.queue / f"{tickets[0]:012d}"
+            holder = first.read_text(encoding="utf-8", errors="replace").strip()
         except OSError:
             holder = ""
-        return holder or "another process"
+        waiting = len(tickets) - 1
+        return f"{holder or 'another process'} ({waiting} processes in the queue)"
+
+    def _timeout_error(self) -> StoreError:
+        return StoreError(
+            f"{str(self.path)!r} is still locked by {self.describe_holder()} "
+            f"after {self.timeout:g} s; wait for that command to finish, "
+            "or raise store.lock_timeout"
+        )
 
 
-def _write_holder(fd: int) -> None:
-    # Only for the waiters' messages: the lock itself is the flock.
-    with contextlib.suppress(OSError):
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
+def _open_file(path: Path, flags: int) -> int:
+    try:
+        return os.open(path, flags | os.O_CLOEXEC, 0o666)
+    except (FileNotFoundError, FileExistsError):
+        raise
+    except OSError as exc:
+        raise StoreError(
+            f"cannot open the lock file {str(path)!r}: {exc.strerror or exc}; "
+            "check that the database folder is writable"
+        ) from exc
+
+
+def _leave(ticket: _Ticket) -> None:
+    # Remove the ticket before unlocking it, so the next process can tell
+    # a finished turn (file gone) from a dead process (file still there).
+    with contextlib.suppress(FileNotFoundError):
+        ticket.path.unlink()
+    os.close(ticket.fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (on_disk.st_dev, on_disk.st_ino) == (opened.st_dev, opened.st_ino)
+
+
+@dataclass
+class _Notice:
+    """Logs once that a process waits for the lock, at ``at`` (monotonic time)."""
+
+    lock: DatabaseLock
+    at: float
+    logged: bool = False
+
+    def log(self) -> None:
+        if not self.logged:
+            self.logged = True
+            log.warning(
+                "waiting for the database lock %s, held by %s",
+                self.lock.path,
+                self.lock.describe_holder(),
+            )
+
+
+def _flock_until(fd: int, operation: int, deadline: float, notice: _Notice) -> bool:
+    """Take an flock on ``fd``, waiting until ``deadline`` at most.
+
+    Returns False when the deadline passed. The blocking flock runs in a
+    thread so this one can log the notice and stop waiting. A thread that
+    wins the lock after its caller stopped waiting unlocks it again at once.
+    """
+    try:
+        fcntl.flock(fd, operation | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    waiter_fd = os.dup(fd)  # shares the open file, and so the lock, with fd
+    acquired = threading.Event()
+    abandoned = threading.Event()
+    errors: list[OSError] = []
+
+    def wait_for_lock() -> None:
+        try:
+            fcntl.flock(waiter_fd, operation)
+        except OSError as exc:
+            errors.append(exc)
+        acquired.set()
+        if abandoned.is_set():
+            with contextlib.suppress(OSError):
+                fcntl.flock(waiter_fd, fcntl.LOCK_UN)
+        os.close(waiter_fd)
+
+    threading.Thread(target=wait_for_lock, name="docflow-db-lock", daemon=True).start()
+    if not acquired.wait(max(0.0, min(deadline, notice.at) - time.monotonic())):
+        notice.log()
+    if not acquired.wait(max(0.0, deadline - time.monotonic())):
+        abandoned.set()
+        if not acquired.is_set():
+            return False
+    if errors:
+        raise StoreError(f"cannot lock the database: {errors[0]}")
+    return True

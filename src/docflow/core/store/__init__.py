@@ -1,9 +1,10 @@
 """DuckDB store of results, runs, the result cache and corrections.
 
 Several docflow processes may use one database file: each opens it only for
-a short transaction under a lock on ``<database>.lock`` (``_lock``), and a
-processing command stores its results in batches from one writer thread
-(``_writer``). Tables and migrations are in ``_schema``.
+a short transaction, taking turns in arrival order through the lock queue in
+``<database>.lock.d/`` (``_lock``), and a processing command stores its
+results in batches from one writer thread (``_writer``). Tables and
+migrations are in ``_schema``.
 """
 
 from docflow.core.store._rows import FileStat, PendingResult, display_path

@@ -8,7 +8,7 @@ the order they asked.
 The order comes from a queue of ticket files in ``<database>.lock.d/``:
 
 1. Under a brief ``flock`` on ``.tail``, a process takes the next ticket
-   number, creates the ticket file and holds an exclusive ``flock`` on it
+   number, creates the ticket file and keeps an exclusive ``flock`` on it
    until it is done with the database.
 2. It then waits for a shared ``flock`` on the ticket just below its own.
    That succeeds when the earlier process removes its ticket and unlocks it
@@ -192,7 +192,10 @@ def _same_file(fd: int, path: Path) -> bool:
 
 @dataclass
 class _Notice:
-    """Logs once that a process waits for the lock, at ``at`` (monotonic time)."""
+    """One-time warning that a process waits for the lock, due at ``at``.
+
+    ``at`` is in ``time.monotonic()`` seconds.
+    """
 
     lock: DatabaseLock
     at: float

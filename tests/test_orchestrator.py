@@ -16,7 +16,7 @@ import pytest
 
 from docflow.core.config import Settings
 from docflow.core.models import Status
-from docflow.errors import ExitCode, ServerError
+from docflow.errors import ExitCode, ServerError, UsageError
 from docflow.mcp.orchestrator import Orchestrator, run_documents
 
 TEXT = (
@@ -300,6 +300,17 @@ def test_roots_reject_paths_outside(tmp_path):
     assert results[0].status is Status.OK
     assert results[1].status is Status.UNREADABLE
     assert "outside the allowed root folders" in results[1].error
+
+
+def test_missing_root_rejected_before_start(tmp_path):
+    with pytest.raises(UsageError) as caught:
+        Orchestrator(
+            make_settings(tmp_path),
+            classify=False,
+            quality=True,
+            roots=[str(tmp_path / "missing")],
+        )
+    assert "missing" in str(caught.value)
 
 
 def test_run_documents_returns_statistics(tmp_path):

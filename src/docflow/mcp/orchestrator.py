@@ -41,6 +41,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from docflow.core.models import DocumentResult, ReviewStatus, Status
+from docflow.core.roots import resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW
 from docflow.errors import ServerError
 
@@ -165,7 +166,10 @@ class Orchestrator:
         self.settings = settings
         self.classify = classify
         self.quality = quality
-        self.roots = list(roots or settings.mcp.roots or [os.sep])
+        # The CLI's user named the files, so without configured roots the
+        # servers may read anywhere; external MCP clients get cwd instead.
+        chosen = roots or settings.mcp.roots or [os.sep]
+        self.roots = [str(root) for root in resolve_roots(chosen)]
         self.workers = max(1, workers or settings.worker_count)
         self._kinds = self._choose_kinds()
         self._queues: dict[str, deque[_Item]] = {kind: deque() for kind in self._kinds}

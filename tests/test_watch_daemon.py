@@ -112,7 +112,7 @@ class WatchSetup:
         ]
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
-        """Start the daemon; its stderr goes to ``log_path``."""
+        """Start the daemon in a session of its own; stderr goes to ``log_path``."""
         self.runs += 1
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -121,6 +121,7 @@ class WatchSetup:
                 stdout=subprocess.DEVNULL,
                 stderr=log,
                 env=self.environment(),
+                start_new_session=True,
             )
         wait_for(lambda: self.events("started") or self.process.poll() is not None)
         assert self.process.poll() is None, self.log_text()
@@ -299,6 +300,27 @@ def test_watch_slow_writer_reopening(tmp_path: Path) -> None:
         assert setup.inbox_files() == []
     finally:
         setup.kill()
+
+
+@needs_model
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_watch_signal_finishes_file(tmp_path: Path, signal_number: int) -> None:
+    setup = WatchSetup(tmp_path, in_process=False)
+    try:
+        process = setup.start()
+        scan = CORPUS / "labeled" / "invoice" / "i2d__FlipkartInvoice.png"
+        shutil.copy(scan, setup.inbox / "scan.png")  # OCR keeps it busy a while
+        wait_for(lambda: setup.events("received"), message=setup.log_tail)
+        # The whole process group gets the signal, as from systemd or Ctrl-C.
+        os.killpg(process.pid, signal_number)
+        assert process.wait(120) == ExitCode.INTERRUPTED
+    finally:
+        setup.kill()
+    assert setup.inbox_files() == []
+    (routed,) = setup.routed()["scan.png"]
+    assert routed.parent.parent.name == "processed" or routed.parent.name == "review"
+    assert [row["state"] for row in setup.rows()] == ["done"]
 
 
 def test_watch_rename_into_inbox(setup: WatchSetup) -> None:

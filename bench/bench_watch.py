@@ -55,8 +55,8 @@ def write_pdf(path: Path, number: int) -> None:
         pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     staging = path.with_suffix(".tmp")
     pdf.output(str(staging))
-    # Written as <name>.tmp (ignored), then renamed: the daemon sees a rename.
-    # A direct write is measured too, see ``drop``.
+    # Written as <name>.tmp (an ignored name), then renamed, so the daemon gets
+    # a rename event. ``drop`` also measures a direct write.
     staging.rename(path)
 
 

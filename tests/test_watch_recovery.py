@@ -25,7 +25,7 @@ from docflow.watch.finisher import Finisher, Outcome, Pending
 from docflow.watch.readiness import snapshot_of
 from docflow.watch.results import store_saver
 from docflow.watch.state import StateStore
-from test_watch_daemon import WatchSetup
+from test_watch_daemon import WatchSetup, model_available
 
 
 class SimulatedCrash(BaseException):
@@ -230,6 +230,7 @@ def test_restart_source_vanished(
     assert not list((tmp_path / "out").rglob("*.error.json"))
 
 
+@pytest.mark.skipif(not model_available(), reason="no classifier model is installed")
 def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
     setup = WatchSetup(tmp_path, watch={"max_attempts": 2})
     poison = setup.inbox / "poison.txt"

@@ -1,7 +1,7 @@
 """Readiness rules, routing decisions and no-clobber moves of docflow watch.
 
 These units take the clock and the file stat as arguments, so the rules are
-checked step by step without sleeping; the moves run on real files.
+checked step by step without sleeping. The moves run on real files.
 """
 
 from __future__ import annotations
@@ -272,8 +272,8 @@ def test_free_name_adds_suffix(tmp_path: Path) -> None:
     (tmp_path / "scan.pdf").write_text("a")
     (tmp_path / "scan-1.pdf").write_text("b")
     assert mover.free_name(tmp_path, "scan.pdf") == tmp_path / "scan-2.pdf"
-    taken = {str(tmp_path / "scan-2.pdf")}
-    assert mover.free_name(tmp_path, "scan.pdf", taken) == tmp_path / "scan-3.pdf"
+    reserved = {str(tmp_path / "scan-2.pdf")}
+    assert mover.free_name(tmp_path, "scan.pdf", reserved) == tmp_path / "scan-3.pdf"
 
 
 def test_free_name_skips_orphan_sidecar(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ _INFLIGHT_PER_WORKER = 4
 _WARM_UP_TEXT = (
     "Warm-up document of docflow watch.\nInvoice number 1, total 10.00 EUR.\n"
 )
-# Longest time the daemon keeps the database open for a run of transactions
+# Maximum time the daemon keeps the database open for a run of transactions
 # before letting another process (docflow process, --status) have a turn.
 _MAX_HOLD_SECONDS = 0.5
 # Wait before finishing a file whose routing raised (a database error, say).
@@ -64,7 +64,7 @@ _ROUTING_RETRY_SECONDS = 5.0
 
 
 class WatchDaemon:
-    """Watch inboxes and route every complete file exactly once."""
+    """Watch inboxes and move each complete file to one route folder, once."""
 
     def __init__(
         self,

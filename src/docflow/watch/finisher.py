@@ -1,7 +1,7 @@
 """Route processed files, move them, store their results and mark them done.
 
 Every step that changes the file system is preceded by a committed row that
-says what is about to happen, so ``recover`` can finish or undo it after a
+records what is about to happen, so ``recover`` can finish or undo it after a
 crash:
 
 1. the row goes to ``moving`` with its route, destination and result;
@@ -47,8 +47,8 @@ __all__ = ["Finisher", "Outcome", "Pending", "ResultSaver"]
 
 log = logging.getLogger(__name__)
 
-#: Writes results (with the stat of each file as read) to the store through the
-#: open connection of the transaction that marks them done; see ``store_saver``.
+#: Writes results, with the stat of each file as read, to the store. It runs on
+#: the connection of the transaction that marks the files done (``store_saver``).
 ResultSaver = Callable[
     [Any, Sequence[tuple[DocumentResult, FileSnapshot | None]]], None
 ]
@@ -57,7 +57,7 @@ _MAX_NAME_TRIES = 1000
 
 
 class Outcome(StrEnum):
-    """What became of a file handed to the finisher."""
+    """Outcome of a file handed to the finisher."""
 
     DONE = "done"  # moved (or skipped as a duplicate) and recorded
     RETRY = "retry"  # the move failed; the row waits for its next attempt
@@ -318,23 +318,20 @@ class Finisher:
     def finish_row(self, row: FileRow) -> Outcome:
         """Complete a row left in ``moving`` or ``failed``, judging by the disk."""
         self.retry_at.pop(row.id, None)
-        source = Path(row.path)
         at_source = snapshot_of(row.path)
-        ours_at_source = row.matches(at_source)
         destination = Path(row.destination) if row.destination else None
-        result = _stored_result(row)
         route = Route(row.route or "quarantine", "")
+        plan = _Plan(
+            row.id,
+            Path(row.path),
+            destination or Path(),
+            route,
+            _stored_result(row),
+            at_source,
+        )
         if destination is not None and self._holds_our_file(row, destination):
-            if ours_at_source:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(source)
-            _remove_partial(destination)
-            plan = _Plan(row.id, source, destination, route, result, at_source)
-            with self.state.session() as session:
-                self._save(session, [plan])
-                session.set_fields(row.id, state="done", result_json=None)
-            _log_routed(plan)
-            return Outcome.DONE
+            return self._finish_arrived(plan, remove_source=row.matches(at_source))
+
         if destination is not None:
             _remove_partial(destination)
             if route.name == "quarantine":
@@ -348,22 +345,28 @@ class Finisher:
                 extra={"event": "removed", "path": row.path},
             )
             return Outcome.REMOVED
-        if not ours_at_source:
+        if not row.matches(at_source):
             with self.state.session() as session:
                 _reset_to_seen(session, row.id, at_source)
             return Outcome.CHANGED
+
         folder = destination.parent if destination else self.output_dir / "quarantine"
-        plan = _Plan(
-            row.id,
-            source,
-            mover.free_name(folder, source.name, self._reserved),
-            route,
-            result,
-            at_source,
-        )
+        plan.destination = mover.free_name(folder, plan.source.name, self._reserved)
         with self.state.session() as session:
             session.set_fields(row.id, destination=str(plan.destination))
         return self._execute([plan])[row.id]
+
+    def _finish_arrived(self, plan: _Plan, *, remove_source: bool) -> Outcome:
+        """Store and mark done a file found at its destination after a crash."""
+        if remove_source:  # a crash between link and unlink left both names
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(plan.source)
+        _remove_partial(plan.destination)
+        with self.state.session() as session:
+            self._save(session, [plan])
+            session.set_fields(plan.row_id, state="done", result_json=None)
+        _log_routed(plan)
+        return Outcome.DONE
 
     def _holds_our_file(self, row: FileRow, destination: Path) -> bool:
         at_destination = snapshot_of(str(destination))

@@ -57,9 +57,9 @@ class TextFormatter(logging.Formatter):
 def configure_watch_logging(log_format: str, verbose: int, quiet: bool) -> None:
     """Format the stderr handlers for the daemon and log docflow at INFO.
 
-    The CLI has installed its stderr handler already (``-q``/``-v`` set its
-    level); a daemon logs every file it receives and routes, so without
-    ``-q`` the records of ``docflow.watch`` are shown from INFO up. The rest
+    The CLI has installed its stderr handler already, at the level of
+    ``-q``/``-v``. A daemon logs every file it receives and routes, so unless
+    ``-q`` is given the records of ``docflow.watch`` are shown from INFO up. The rest
     of docflow keeps its level, which also keeps the MCP servers' own log
     lines in their log files instead of mixing into the daemon's stderr.
     """

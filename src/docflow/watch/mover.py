@@ -30,20 +30,20 @@ __all__ = [
 _NO_HARDLINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
 
 
-def free_name(folder: Path, name: str, taken: set[str] | None = None) -> Path:
+def free_name(folder: Path, name: str, reserved: set[str] | None = None) -> Path:
     """Return ``folder/name``, or the first ``stem-N.suffix`` that is free.
 
-    A name in ``taken`` (destinations reserved but not yet written) counts as
-    used. A name whose error sidecar exists also counts as used, so a
+    A name in ``reserved`` (destinations chosen but not yet written) counts
+    as used. A name whose error sidecar exists also counts as used, so a
     quarantined file never inherits another file's error report.
     """
-    taken = taken or set()
+    reserved = reserved or set()
     stem, suffix = _split_name(name)
     candidate = folder / name
     number = 0
     while (
         os.path.lexists(candidate)
-        or str(candidate) in taken
+        or str(candidate) in reserved
         or os.path.lexists(sidecar_path(candidate))
     ):
         number += 1
@@ -146,7 +146,7 @@ def _flush_to_disk(path: Path) -> None:
 
 
 def _unlink_source(source: Path) -> None:
-    # The destination already holds the file, so a source that vanished in
+    # The destination already contains the file, so a source that vanished in
     # the meantime means the move is complete.
     with contextlib.suppress(FileNotFoundError):
         os.unlink(source)

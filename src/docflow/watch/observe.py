@@ -1,8 +1,8 @@
 """Watchdog observers for the inboxes, and the rule for which paths count.
 
-The inotify observer runs with ``generate_full_events`` so a file renamed into
-an inbox from elsewhere arrives as a move (``src_path == ""``) rather than a
-creation, and with an event filter that drops open and read-only close events,
+The inotify observer runs with ``generate_full_events``, so a file renamed
+into an inbox from elsewhere arrives as a move (``src_path == ""``) rather
+than a creation. Its event filter drops open and read-only close events,
 which the daemon's own reads would otherwise trigger. The polling observer
 (``--poll``) serves network shares, where inotify sees no remote changes.
 Each event is handed to ``on_event(kind, path, destination)`` on the
@@ -31,10 +31,10 @@ class InboxFilter:
     """Which files under the inboxes the daemon takes.
 
     A file is skipped when any part of its path below the inbox matches an
-    ignore pattern, when it lies under an excluded folder (the output folder
-    and the cache folder, should they sit inside an inbox), a file whose path
-    starts with an ``excluded_files`` prefix (the database), or when it is
-    in a subfolder and ``recursive`` is off.
+    ignore pattern, or when it is in a subfolder and ``recursive`` is off.
+    Also skipped are files under an excluded folder (the output and cache
+    folders, should they lie inside an inbox) and files whose path starts
+    with an ``excluded_files`` prefix (the database and its lock files).
     """
 
     inboxes: tuple[Path, ...]

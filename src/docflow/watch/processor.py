@@ -58,7 +58,7 @@ class InProcessProcessor:
     async def process(
         self, paths: Sequence[str], on_result: ResultCallback | None = None
     ) -> list[DocumentResult]:
-        """Process ``paths`` concurrently; ``on_result`` sees each result first."""
+        """Process ``paths`` concurrently; ``on_result`` receives each result first."""
         return list(
             await asyncio.gather(*(self._process_one(p, on_result) for p in paths))
         )

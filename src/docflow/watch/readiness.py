@@ -168,7 +168,7 @@ class ReadinessTracker:
     def _ready_at(
         self, entry: _Entry, current: FileSnapshot, now: float
     ) -> float | None:
-        """Return when ``entry`` becomes ready, or None while a writer holds it."""
+        """Return when ``entry`` becomes ready, or None while a writer has it open."""
         if current != entry.snapshot:
             first_look = entry.snapshot is None
             entry.snapshot = current

@@ -36,7 +36,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f/\\]")
 
 @dataclass(frozen=True)
 class Route:
-    """Where one file goes: a route name and a folder relative to the output."""
+    """Destination of one file: a route name and a folder under the output folder."""
 
     name: str  # processed, review, quarantine, duplicates
     folder: str

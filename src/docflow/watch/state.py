@@ -311,7 +311,7 @@ class StateStore:
         )
         self._schema_ready = False
         self._mutex = threading.RLock()
-        self._held: contextlib.ExitStack | None = None
+        self._lease: contextlib.ExitStack | None = None
         self._held_connection: duckdb.DuckDBPyConnection | None = None
         self._held_since = 0.0
 
@@ -334,10 +334,10 @@ class StateStore:
     def release(self) -> None:
         """Close the shared connection and let other processes take the lock."""
         with self._mutex:
-            held, self._held = self._held, None
+            lease, self._lease = self._lease, None
             self._held_connection = None
-            if held is not None:
-                held.close()
+            if lease is not None:
+                lease.close()
 
     def _leased_connection(self) -> duckdb.DuckDBPyConnection:
         if self._held_connection is None:
@@ -347,7 +347,7 @@ class StateStore:
             except BaseException:
                 stack.close()
                 raise
-            self._held = stack
+            self._lease = stack
             self._held_since = time.monotonic()
         return self._held_connection
 
@@ -377,8 +377,10 @@ class StateStore:
         return connection
 
     def _prepare_store_schema(self) -> None:
-        """Create or migrate the store's tables first; the store rejects a
-        database that holds tables it did not create."""
+        """Create or migrate the store's tables before the watch table.
+
+        The store rejects a database that contains tables it did not create.
+        """
         from docflow.core.store import Store
 
         store = Store(

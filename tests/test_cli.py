@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -358,3 +361,50 @@ def test_missing_model_exits_model_error(tmp_path, docs):
     assert completed.returncode == 7
     assert b"docflow train" in completed.stderr
     assert completed.stdout == b""
+
+
+def read_terminal(master: int, process: subprocess.Popen) -> bytes:
+    """Read what a process wrote to a pseudo-terminal until it exits (120 s max)."""
+    output = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: the process has exited
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    return output
+
+
+def test_progress_bar_only_on_terminal(tmp_path, docs):
+    master, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "analyze",
+            "docs",
+        ],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=docflow_env(tmp_path),
+    )
+    os.close(terminal)
+    try:
+        shown = read_terminal(master, process)
+        stdout, _ = process.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert process.returncode == 0
+    assert "━".encode() in shown
+    assert b"documents in" in shown
+    assert all(json.loads(line) for line in stdout.decode().splitlines())
+    piped = run_docflow(tmp_path, "analyze", "docs")
+    assert "━".encode() not in piped.stderr

@@ -336,9 +336,26 @@ def wait_until_gone(pid, seconds=15.0):
 
 
 @pytest.mark.slow
+def list_children(parent):
+    """Return the pids whose parent is ``parent``, read from /proc."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(entry))
+    return children
+
+
 def test_servers_exit_when_orchestrator_killed(tmp_path):
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path).model_dump_json())
+    (document,) = make_documents(tmp_path / "docs", 1)
     script = (
         "import asyncio, sys\n"
         "from docflow.core.config import Settings\n"
@@ -347,22 +364,27 @@ def test_servers_exit_when_orchestrator_killed(tmp_path):
         "async def main():\n"
         "    async with Orchestrator(settings, classify=False, quality=True,"
         " workers=2) as orchestrator:\n"
+        "        await orchestrator.process([sys.argv[2]] * 4)\n"
         "        print(*orchestrator.server_pids(), flush=True)\n"
         "        await asyncio.sleep(600)\n"
         "asyncio.run(main())\n"
     )
     with subprocess.Popen(
-        [sys.executable, "-c", script, str(settings_file)],
+        [sys.executable, "-c", script, str(settings_file), document],
         stdout=subprocess.PIPE,
         text=True,
     ) as parent:
         try:
             servers = [int(pid) for pid in parent.stdout.readline().split()]
+            workers = [pid for server in servers for pid in list_children(server)]
         finally:
             parent.kill()
     assert len(servers) == 2
+    assert len(workers) == 2
     for pid in servers:
         assert wait_until_gone(pid), f"server {pid} outlived the orchestrator"
+    for pid in workers:
+        assert wait_until_gone(pid), f"document worker {pid} outlived its server"
 
 
 @pytest.mark.parametrize("separate", [False, True])

@@ -226,6 +226,28 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ignore Ctrl-C and SIGTERM while the last results are being stored.
+
+    A second Ctrl-C during the final flush would otherwise lose the results
+    the first one meant to keep.
+    """
+    try:
+        previous = {
+            signum: signal.signal(signum, signal.SIG_IGN)
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
+    except ValueError:  # not the main thread (a test runner)
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run_command(
     command: str,
     arguments: Sequence[str],
@@ -269,7 +291,8 @@ def run_command(
         raise
     finally:
         session.printer.close()
-        session.writer.finish(outcome, stats)
+        with _interrupts_deferred():
+            session.writer.finish(outcome, stats)
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
     return _exit_code(session.writer.status_counts)

@@ -24,7 +24,7 @@ def main() -> None:
         help="random seed; the same seed writes the same files",
     )
     parser.add_argument(
-        "--per-category", type=int, default=46, help="documents written per category"
+        "--per-category", type=int, default=50, help="documents written per category"
     )
     parser.add_argument(
         "--only", default="", help="comma-separated categories to write (default: all)"

@@ -116,12 +116,11 @@ Block = (
 class Style:
     font: str = "DejaVuSans"
     size: float = 10.0
-    page: str = "A4"  # A4, Letter, or "slip" for an 80 mm receipt roll
+    page: str = "A4"  # A4, Letter, or "slip": a receipt roll 72-84 mm wide
     margin: float = 18.0
     header_align: str = "L"
     accent: tuple[int, int, int] = (0, 0, 0)
-    table_style: str = "grid"  # grid, lines, plain
-    two_column: bool = False
+    table_style: str = "grid"  # grid, lines, plain or head (rule under header)
 
 
 @dataclass

@@ -58,12 +58,22 @@ FONT_FILES = {
         "DejaVuSansMono-BoldOblique",
     ),
 }
+PAGE_WORDS = {
+    "en": "Page",
+    "fr": "Page",
+    "de": "Seite",
+    "nl": "Pagina",
+    "pl": "Strona",
+    "es": "Página",
+    "it": "Pagina",
+}
 NEW_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
 
 class _Pdf(FPDF):
     footer_text = ""
     numbered = False
+    page_word = "Page"
 
     def footer(self) -> None:
         if not (self.numbered or self.footer_text):
@@ -73,7 +83,8 @@ class _Pdf(FPDF):
         self.set_text_color(90, 90, 90)
         text = self.footer_text
         if self.numbered:
-            text = (text + "    " if text else "") + f"Page {self.page_no()}/{{nb}}"
+            page = f"{self.page_word} {self.page_no()}/{{nb}}"
+            text = (text + "    " if text else "") + page
         self.cell(0, 5, text, align="C")
         self.set_text_color(0, 0, 0)
 
@@ -140,7 +151,11 @@ def _heading(pdf: _Pdf, doc: Doc, block: Heading) -> None:
 
 
 def _para(pdf: _Pdf, doc: Doc, block: Para) -> None:
-    style = ("B" if block.bold else "") + ("I" if block.italic else "")
+    style = ""
+    if block.bold:
+        style += "B"
+    if block.italic:
+        style += "I"
     pdf.set_font(doc.style.font, style, block.size or doc.style.size)
     pdf.multi_cell(0, _line_h(pdf), block.text, align=block.align, **NEW_LINE)
     pdf.set_font(doc.style.font, "", doc.style.size)
@@ -373,6 +388,7 @@ def render_pdf(
     pdf = _new_pdf(doc, rng)
     pdf.footer_text = footer
     pdf.numbered = (rng.random() < 0.4) if numbered is None else numbered
+    pdf.page_word = PAGE_WORDS.get(doc.lang, "Page")
     if doc.style.page == "slip":
         pdf.numbered = False
     for block in doc.blocks:

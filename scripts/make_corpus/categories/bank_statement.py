@@ -268,8 +268,26 @@ def _transactions(
     return rows, balance, debits, credits
 
 
-def retail(fk: Faker) -> Doc:
+EN_COLUMNS = [
+    ("Debit", "Credit"),
+    ("Withdrawals", "Deposits"),
+    ("Paid out", "Paid in"),
+    ("Dr. Amt", "Cr. Amt"),
+    ("Money out", "Money in"),
+    ("Debits", "Credits"),
+]
+
+
+def _labels(fk: Faker) -> dict:
+    """Return the column labels, with the English debit/credit wording varied."""
     t = labels(L, fk.lang)
+    if fk.lang == "en":
+        t["debit"], t["credit"] = fk.pick(EN_COLUMNS)
+    return t
+
+
+def retail(fk: Faker) -> Doc:
+    t = _labels(fk)
     cur = fk.currency()
     bank = fk.pick(
         [
@@ -416,7 +434,6 @@ def business(fk: Faker) -> Doc:
 
 
 def credit_card(fk: Faker) -> Doc:
-    t = labels(L, fk.lang)
     cur = fk.currency()
     bank = fk.pick(
         ["Summit Card Services", "Apex Rewards Visa", "Northstar Mastercard"]
@@ -535,7 +552,7 @@ def savings(fk: Faker) -> Doc:
 
 
 def ledger(fk: Faker) -> Doc:
-    t = labels(L, fk.lang)
+    t = _labels(fk)
     cur = fk.currency()
     holder = fk.company()
     start = fk.date().replace(day=1)
@@ -562,7 +579,14 @@ def ledger(fk: Faker) -> Doc:
             f"{start.month:02d}/{start.year} · {cur}"
         ),
         Table(
-            [t["date"], "Ref.", t["desc"], t["debit"], t["credit"], t["balance"]],
+            [
+                t["date"],
+                fk.pick(["Ref.", "Vr. No", "Voucher", "Doc. no"]),
+                t["desc"],
+                t["debit"],
+                t["credit"],
+                t["balance"],
+            ],
             [
                 ["", "", t["opening"], "", "", num(fk, opening)],
                 *table,

@@ -566,6 +566,11 @@ def terms_of_service(fk: Faker) -> Doc:
             "User Agreement",
             "Subscription Terms",
             "Event Terms and Conditions",
+            "Beta Program Terms",
+            "Sponsorship Program Additional Terms",
+            "Research Program Terms",
+            "Pre-release License Terms",
+            "Corporate Terms of Service",
         ]
     )
     blocks = [
@@ -1032,10 +1037,230 @@ def foreign_agreement(fk: Faker) -> Doc:
     )
 
 
+LEASE_EMPLOY = {
+    "fr": {
+        "lease": (
+            "Contrat de location",
+            "Le bailleur",
+            "Le locataire",
+            [
+                (
+                    "Désignation des locaux",
+                    "Le bailleur donne en location au "
+                    "locataire, qui accepte, un logement situé {addr}, d'une surface "
+                    "habitable de {m2} m².",
+                ),
+                (
+                    "Durée du bail",
+                    "Le présent bail est consenti pour une durée de "
+                    "trois ans à compter du {date}. Il se renouvelle tacitement.",
+                ),
+                (
+                    "Loyer et charges",
+                    "Le loyer mensuel est fixé à {rent}, payable "
+                    "d'avance le premier de chaque mois, auquel s'ajoute une provision "
+                    "sur charges.",
+                ),
+                (
+                    "Dépôt de garantie",
+                    "Le locataire verse ce jour un dépôt de "
+                    "garantie égal à un mois de loyer hors charges.",
+                ),
+                (
+                    "Obligations du locataire",
+                    "Le locataire est tenu d'user "
+                    "paisiblement des locaux, de s'assurer contre les risques locatifs "
+                    "et de répondre des dégradations survenues pendant la durée du "
+                    "contrat.",
+                ),
+                (
+                    "Congé",
+                    "Le locataire peut donner congé à tout moment moyennant un "
+                    "préavis de trois mois, adressé par lettre recommandée.",
+                ),
+                (
+                    "Clause résolutoire",
+                    "À défaut de paiement du loyer à son terme, le "
+                    "bail sera résilié de plein droit deux mois après un commandement "
+                    "de payer demeuré infructueux.",
+                ),
+            ],
+        ),
+        "employ": (
+            "Contrat de travail à durée indéterminée",
+            "L'employeur",
+            "Le salarié",
+            [
+                (
+                    "Engagement",
+                    "Le salarié est engagé en qualité de {job} à compter "
+                    "du {date}, sous réserve des résultats de la visite médicale "
+                    "d'embauche.",
+                ),
+                (
+                    "Période d'essai",
+                    "Le présent contrat ne deviendra définitif qu'à "
+                    "l'issue d'une période d'essai de trois mois.",
+                ),
+                (
+                    "Rémunération",
+                    "Le salarié percevra une rémunération brute "
+                    "mensuelle de {salary}, versée sur douze mois.",
+                ),
+                (
+                    "Durée du travail",
+                    "La durée hebdomadaire de travail est fixée à 35 heures.",
+                ),
+                (
+                    "Congés payés",
+                    "Le salarié bénéficie des congés payés prévus par "
+                    "la convention collective applicable.",
+                ),
+                (
+                    "Rupture du contrat",
+                    "Chacune des parties peut mettre fin au "
+                    "contrat dans les conditions prévues par le Code du travail.",
+                ),
+            ],
+        ),
+        "done": "Fait en deux exemplaires à {city}, le {date}.",
+    },
+    "de": {
+        "lease": (
+            "Mietvertrag über Wohnraum",
+            "Vermieter",
+            "Mieter",
+            [
+                (
+                    "Mietsache",
+                    "Der Vermieter vermietet dem Mieter die Wohnung {addr} "
+                    "mit einer Wohnfläche von ca. {m2} m².",
+                ),
+                (
+                    "Mietzeit",
+                    "Das Mietverhältnis beginnt am {date} und läuft auf "
+                    "unbestimmte Zeit.",
+                ),
+                (
+                    "Miete und Nebenkosten",
+                    "Die monatliche Grundmiete beträgt {rent}. "
+                    "Zusätzlich zahlt der Mieter eine Vorauszahlung auf die "
+                    "Betriebskosten. Die Miete ist bis zum dritten Werktag eines Monats "
+                    "im Voraus zu zahlen.",
+                ),
+                (
+                    "Mietsicherheit",
+                    "Der Mieter leistet eine Kaution in Höhe von drei Nettokaltmieten.",
+                ),
+                (
+                    "Schönheitsreparaturen",
+                    "Der Mieter trägt die Kosten der "
+                    "Schönheitsreparaturen während der Mietzeit.",
+                ),
+                (
+                    "Kündigung",
+                    "Die Kündigung bedarf der Schriftform. Es gelten die "
+                    "gesetzlichen Kündigungsfristen.",
+                ),
+                (
+                    "Hausordnung",
+                    "Die beigefügte Hausordnung ist Bestandteil dieses Vertrages.",
+                ),
+            ],
+        ),
+        "employ": (
+            "Arbeitsvertrag",
+            "Arbeitgeber",
+            "Arbeitnehmer",
+            [
+                (
+                    "Beginn des Arbeitsverhältnisses",
+                    "Das Arbeitsverhältnis beginnt am "
+                    "{date}. Die ersten sechs Monate gelten als Probezeit.",
+                ),
+                ("Tätigkeit", "Der Arbeitnehmer wird als {job} eingestellt."),
+                (
+                    "Vergütung",
+                    "Der Arbeitnehmer erhält ein monatliches Bruttogehalt "
+                    "von {salary}, zahlbar jeweils zum Monatsende.",
+                ),
+                (
+                    "Arbeitszeit",
+                    "Die regelmäßige wöchentliche Arbeitszeit beträgt 40 Stunden.",
+                ),
+                (
+                    "Urlaub",
+                    "Der Arbeitnehmer hat Anspruch auf 28 Arbeitstage "
+                    "Erholungsurlaub im Kalenderjahr.",
+                ),
+                (
+                    "Verschwiegenheit",
+                    "Der Arbeitnehmer verpflichtet sich, über alle "
+                    "Betriebs- und Geschäftsgeheimnisse Stillschweigen zu bewahren.",
+                ),
+                (
+                    "Kündigung",
+                    "Nach Ablauf der Probezeit gelten die gesetzlichen "
+                    "Kündigungsfristen.",
+                ),
+            ],
+        ),
+        "done": "{city}, den {date}",
+    },
+}
+
+
+def lease_or_employment(fk: Faker) -> Doc:
+    """Build a French or German residential lease or employment contract."""
+    spec = LEASE_EMPLOY[fk.lang]
+    kind = fk.pick(["lease", "employ"])
+    title, role_a, role_b, clauses = spec[kind]
+    a = fk.person() if kind == "lease" else fk.company()
+    b = fk.person()
+    city = fk.city()
+    ctx = {
+        "addr": ", ".join(fk.address()),
+        "m2": fk.randint(28, 140),
+        "date": fk.fmt_date(fk.date(), "long"),
+        "rent": fk.fmt_money(fk.pick([540, 780, 920, 1250, 1600]), "EUR"),
+        "salary": fk.fmt_money(fk.pick([2400, 3100, 3900, 4700]), "EUR"),
+        "job": fk.pick(
+            [
+                "Sachbearbeiter",
+                "Comptable",
+                "Projektleiterin",
+                "Technicien",
+                "Softwareentwickler",
+            ]
+        ),
+    }
+    sep = "§ {n} {t}" if fk.lang == "de" else "Article {n} – {t}"
+    between = "Zwischen" if fk.lang == "de" else "Entre les soussignés"
+    andw = "und" if fk.lang == "de" else "et"
+    blocks = [
+        Heading(title, 1),
+        Para(between),
+        Para(f"{a}, {', '.join(fk.address())} – {role_a}"),
+        Para(andw),
+        Para(f"{b}, {', '.join(fk.address())} – {role_b}"),
+    ]
+    chosen = clauses[:3] + fk.sample(clauses[3:], fk.randint(2, len(clauses) - 3))
+    for n, (name, text) in enumerate(chosen, 1):
+        blocks += [Heading(sep.format(n=n, t=name), 2), Para(text.format(**ctx))]
+    blocks += [
+        Para(spec["done"].format(city=city, date=ctx["date"])),
+        Signature([(a, role_a), (b, role_b)]),
+    ]
+    return Doc(
+        "contract", fk.lang, "lease_or_employment", title, blocks, random_style(fk)
+    )
+
+
 TEMPLATES = [
     ("agreement", agreement, ("en",)),
     ("lease", lease, ("en",)),
     ("employment", employment, ("en",)),
     ("terms_of_service", terms_of_service, ("en",)),
     ("foreign_agreement", foreign_agreement, ("fr", "de", "nl", "pl", "es", "it")),
+    ("lease_or_employment", lease_or_employment, ("fr", "de")),
 ]

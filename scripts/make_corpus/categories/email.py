@@ -447,7 +447,31 @@ def work(fk: Faker) -> Doc:
         ]
         blocks.append(Mono(quoted))
     headers = _headers(fk, sender, s_addr, [(recipient, r_addr)], subject, when, extra)
-    return Doc("email", fk.lang, "work", subject, blocks, headers=headers)
+    doc = Doc("email", fk.lang, "work", subject, blocks, headers=headers)
+    if fk.chance(0.25):
+        doc.attachments.append(_attachment(fk))
+    return doc
+
+
+def _attachment(fk: Faker) -> tuple[str, str, bytes]:
+    """Return a small calendar, CSV or text attachment."""
+    kind = fk.pick(["ics", "csv", "txt"])
+    if kind == "ics":
+        start = fk.date()
+        body = (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+            f"DTSTART:{start:%Y%m%d}T{fk.randint(8, 16):02d}0000Z\r\n"
+            f"SUMMARY:{fk.pick(['Project sync', 'Review', 'Planning'])}\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        return "invite.ics", "text/calendar", body.encode()
+    if kind == "csv":
+        rows = ["item,quantity,amount"]
+        for _ in range(fk.randint(3, 10)):
+            code = f"{fk.pick(['A', 'B', 'C'])}{fk.digits(3)}"
+            rows.append(f"{code},{fk.randint(1, 50)},{fk.money(5, 900)}")
+        return "figures.csv", "text/csv", ("\n".join(rows) + "\n").encode()
+    return "notes.txt", "text/plain", b"Notes from the call.\n"
 
 
 def support(fk: Faker) -> Doc:
@@ -455,7 +479,16 @@ def support(fk: Faker) -> Doc:
     customer = fk.person("en")
     agent = fk.first_name("en")
     ticket = fk.digits(6)
-    subject = f"[{product} Support] Re: {fk.pick(['Cannot log in', 'Refund request', 'Billing question', 'Export not working', 'Account locked'])} (Ticket #{ticket})"
+    problem = fk.pick(
+        [
+            "Cannot log in",
+            "Refund request",
+            "Billing question",
+            "Export not working",
+            "Account locked",
+        ]
+    )
+    subject = f"[{product} Support] Re: {problem} (Ticket #{ticket})"
     blocks = [
         Para(f"Hi {customer.split()[0]},"),
         Para(
@@ -510,7 +543,8 @@ def newsletter(fk: Faker) -> Doc:
         ]
     )
     month = fk.date()
-    subject = f"{brand}: {fk.pick(['This month', 'New arrivals', 'Spring sale', 'Issue #' + str(fk.randint(10, 150))])}"
+    issue = fk.pick(["This month", "New arrivals", "Spring sale", "Issue #{n}"])
+    subject = f"{brand}: {issue.format(n=fk.randint(10, 150))}"
     items = fk.sample(
         [
             "Five tips for better sleep before a long ride",
@@ -606,7 +640,8 @@ def notification(fk: Faker) -> Doc:
         ]
     elif kind == "invite":
         when = fk.date()
-        subject = f"Invitation: Quarterly planning @ {fk.fmt_date(when, 'long', lang='en')} 2pm - 3pm"
+        day = fk.fmt_date(when, "long", lang="en")
+        subject = f"Invitation: Quarterly planning @ {day} 2pm - 3pm"
         body = [
             Para(f"{fk.person('en')} has invited you to an event."),
             Table(

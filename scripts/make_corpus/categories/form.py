@@ -881,6 +881,123 @@ def customs(fk: Faker) -> Doc:
     )
 
 
+GRANT_ITEMS = [
+    "Type of Submission",
+    "Type of Application",
+    "Date Received",
+    "Applicant Identifier",
+    "Federal Entity Identifier",
+    "Legal Name",
+    "Employer/Taxpayer Identification Number (EIN/TIN)",
+    "Organizational DUNS",
+    "Street",
+    "City",
+    "County/Parish",
+    "State",
+    "Province",
+    "Country",
+    "Zip / Postal Code",
+    "Department Name",
+    "Division Name",
+    "Name and contact information of person to be contacted",
+    "Type of Applicant",
+    "Name of Funding Agency",
+    "Assistance Listing Number",
+    "Funding Opportunity Number",
+    "Competition Identification Number",
+    "Areas Affected by Project (Cities, Counties, States, etc.)",
+    "Descriptive Title of Applicant's Project",
+    "Congressional Districts Of",
+    "Proposed Project Start Date",
+    "Proposed Project End Date",
+    "Estimated Funding ($)",
+    "Is Application Subject to Review By State?",
+]
+
+
+def grant_application(fk: Faker) -> Doc:
+    """Build a numbered federal-style application with required-field asterisks."""
+    filled = fk.chance(0.3)
+    start = fk.randint(0, 8)
+    items = GRANT_ITEMS[start : start + fk.randint(14, 22)]
+    labels_ = []
+    for n, item in enumerate(items, start + 1):
+        star = "* " if fk.chance(0.6) else ""
+        value = ""
+        if filled and fk.chance(0.5):
+            value = fk.pick(
+                [
+                    fk.company("en"),
+                    fk.city("en"),
+                    fk.code("##-#######"),
+                    fk.fmt_date(fk.date(), "numeric", lang="en"),
+                ]
+            )
+        labels_.append((f"{star}{n}. {item}", value))
+    blocks = [
+        Para(
+            f"OMB Number: {fk.code('####-####')}  Expiration Date: "
+            f"{fk.fmt_date(fk.date(), 'numeric', lang='en')}",
+            size=7,
+            align="R",
+        ),
+        Heading(
+            "Application for Federal Assistance SF-" + fk.pick(["424", "425", "LLL"])
+            if fk.chance(0.3)
+            else "Application for Financial Assistance",
+            1,
+        ),
+        Checks(
+            [
+                ("Preapplication", False),
+                ("Application", filled),
+                ("Changed/Corrected Application", False),
+            ],
+            prompt="* Type of Submission:",
+        ),
+        Checks(
+            [("New", filled), ("Continuation", False), ("Revision", False)],
+            prompt="* Type of Application:",
+        ),
+        Fields(labels_, columns=fk.pick([1, 2])),
+        Checks(
+            [
+                (
+                    "a. This application was made available to the State under "
+                    "the Executive Order process for review on",
+                    False,
+                ),
+                (
+                    "b. Program is subject to E.O. 12372 but has not been "
+                    "selected by the State for review.",
+                    False,
+                ),
+                ("c. Program is not covered by E.O. 12372.", filled),
+            ]
+        ),
+        Para(
+            "By signing this application, I certify (1) to the statements "
+            "contained in the list of certifications and (2) that the "
+            "statements herein are true, complete and accurate to the best "
+            "of my knowledge.",
+            size=7.5,
+        ),
+        Checks([("** I AGREE", filled)]),
+        Fields(
+            [("* Signature of Authorized Representative", ""), ("* Date Signed", "")],
+            columns=2,
+        ),
+    ]
+    return Doc(
+        "form",
+        "en",
+        "grant_application",
+        "Application for assistance",
+        blocks,
+        random_style(fk, size=8.5),
+    )
+
+
 TEMPLATES = [
     ("tax_return", tax_return, ("en",)),
     ("application", application, ALL_LANGS),
@@ -889,4 +1006,5 @@ TEMPLATES = [
     ("expense_claim", expense_claim, ("en", "fr", "de")),
     ("employment_application", employment_application, ("en",)),
     ("customs", customs, ("en",)),
+    ("grant_application", grant_application, ("en",)),
 ]

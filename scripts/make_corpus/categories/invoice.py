@@ -1146,6 +1146,193 @@ def trades(fk: Faker) -> Doc:
     )
 
 
+MARKET_GOODS = [
+    ("Stainless steel water bottle 1L", "7323"),
+    ("Bluetooth headphones", "8518"),
+    ("Cotton T-shirt, pack of 3", "6109"),
+    ("Non-stick frying pan 28cm", "7615"),
+    ("Smartphone screen protector", "3919"),
+    ("Yoga mat 6mm", "9506"),
+    ("LED desk lamp", "9405"),
+    ("Backpack 30L", "4202"),
+]
+
+
+def marketplace(fk: Faker) -> Doc:
+    """Build an online marketplace tax invoice with HSN codes and split GST."""
+    seller = fk.company("en")
+    buyer = fk.person("en")
+    order = fk.code("OD##############")
+    number = fk.code("??-####-######")
+    issued = fk.date()
+    rows, taxable, tax_total = [], 0.0, 0.0
+    for name, hsn in fk.sample(MARKET_GOODS, fk.randint(1, 4)):
+        q = fk.pick([1, 1, 2])
+        gross = fk.money(299, 4999)
+        net = round(gross / 1.18, 2)
+        tax = round(gross - net, 2)
+        taxable += net * q
+        tax_total += tax * q
+        rows.append(
+            [name, hsn, str(q), num(fk, net * q), num(fk, tax * q), num(fk, gross * q)]
+        )
+    intra = fk.chance(0.5)
+    tax_rows = (
+        [["CGST 9%", num(fk, tax_total / 2)], ["SGST 9%", num(fk, tax_total / 2)]]
+        if intra
+        else [["IGST 18%", num(fk, tax_total)]]
+    )
+    blocks = [
+        Heading("Tax Invoice", 1),
+        Para("Original for Recipient", italic=True, size=8, align="R"),
+        KeyValues(
+            [
+                ("Sold by", seller),
+                ("GSTIN", fk.code("##?????####?#Z#")),
+                ("Order ID", order),
+                ("Order date", fk.fmt_date(issued, "numeric")),
+                ("Invoice number", number),
+                ("Invoice date", fk.fmt_date(issued, "numeric")),
+            ],
+            columns=2,
+        ),
+        Heading("Billing address", 3),
+        Para("\n".join([buyer, *fk.address("en")])),
+        Table(
+            ["Product", "HSN/SAC", "Qty", "Taxable value", "Tax", "Total"],
+            rows,
+            widths=[4, 1.2, 0.6, 1.5, 1.2, 1.4],
+            align=["L", "L", "R", "R", "R", "R"],
+        ),
+        Table(
+            [],
+            tax_rows + [["Grand Total", num(fk, taxable + tax_total)]],
+            widths=[3, 1.5],
+            align=["R", "R"],
+        ),
+        Para("Whether tax is payable under reverse charge: No", size=8),
+        Para(f"Authorized Signatory, {seller}", align="R"),
+        Para(
+            "This is a computer generated invoice and does not require a "
+            "physical signature.",
+            size=7,
+        ),
+    ]
+    return Doc(
+        "invoice",
+        "en",
+        "marketplace",
+        f"Tax invoice {number}",
+        blocks,
+        random_style(fk, table_style="grid"),
+    )
+
+
+QR_BILL = {
+    "de": (
+        "Empfangsschein",
+        "Zahlteil",
+        "Konto / Zahlbar an",
+        "Referenz",
+        "Zahlbar durch",
+        "Währung",
+        "Betrag",
+        "Annahmestelle",
+        "Zusätzliche Informationen",
+    ),
+    "fr": (
+        "Récépissé",
+        "Section paiement",
+        "Compte / Payable à",
+        "Référence",
+        "Payable par",
+        "Monnaie",
+        "Montant",
+        "Point de dépôt",
+        "Informations supplémentaires",
+    ),
+    "it": (
+        "Ricevuta",
+        "Sezione pagamento",
+        "Conto / Pagabile a",
+        "Riferimento",
+        "Pagabile da",
+        "Valuta",
+        "Importo",
+        "Punto di accettazione",
+        "Informazioni supplementari",
+    ),
+}
+
+
+def swiss_qr(fk: Faker) -> Doc:
+    """Build a Swiss invoice ending in the QR-bill receipt and payment part."""
+    q = QR_BILL[fk.lang]
+    t = labels(L, fk.lang)
+    seller, buyer = fk.company(), fk.person()
+    amount = fk.money(40, 3000)
+    iban = (
+        "CH"
+        + fk.digits(2)
+        + " "
+        + " ".join(fk.digits(4) for _ in range(4))
+        + " "
+        + fk.digits(1)
+    )
+    ref = " ".join([fk.digits(2)] + [fk.digits(5) for _ in range(5)])
+    issued = fk.date()
+    number = fk.code("####")
+    rows, net = [], 0.0
+    for service in fk.sample(SERVICES[fk.lang], fk.randint(1, 3)):
+        price = fk.money(40, 900)
+        net += price
+        rows.append([service, "1", num(fk, price), num(fk, price)])
+    blocks = _header_block(fk, t, seller, f"{t['invoice']} {number}")
+    blocks += [
+        KeyValues([(t["date"], fk.fmt_date(issued))]),
+        Para("\n".join([buyer, *fk.address()])),
+        Table(
+            [t["desc"], t["qty"], t["unit_price"], t["amount"]],
+            rows,
+            align=["L", "R", "R", "R"],
+            footer=[
+                ["", "", "MWST 8,1%", num(fk, net * 0.081)],
+                ["", "", t["total"] + " CHF", num(fk, net * 1.081)],
+            ],
+        ),
+        Rule(),
+    ]
+    party = "\n".join([seller, *fk.address()])
+    payer = "\n".join([buyer, *fk.address()])
+    blocks += [
+        Heading(q[0], 3),
+        KeyValues(
+            [
+                (q[2], f"{iban}"),
+                (q[3], ref),
+                (q[4], buyer),
+                (q[5], "CHF"),
+                (q[6], num(fk, amount)),
+            ]
+        ),
+        Para(q[7], size=7, align="R"),
+        Heading(q[1], 3),
+        Table([], [[q[5], q[6]], ["CHF", num(fk, amount)]], widths=[1, 2]),
+        Para(f"{q[2]}\n{iban}\n{party}"),
+        Para(f"{q[3]}\n{ref}"),
+        Para(f"{q[8]}\n{t['invoice']} {number}"),
+        Para(f"{q[4]}\n{payer}"),
+    ]
+    return Doc(
+        "invoice",
+        fk.lang,
+        "swiss_qr",
+        f"{t['invoice']} {number}",
+        blocks,
+        random_style(fk, table_style="lines"),
+    )
+
+
 TEMPLATES = [
     ("freelancer", freelancer, ALL_LANGS),
     ("saas", saas, ("en", "en", "de", "fr", "nl")),
@@ -1153,4 +1340,6 @@ TEMPLATES = [
     ("wholesaler", wholesaler, ALL_LANGS),
     ("telecom", telecom, ALL_LANGS),
     ("trades", trades, ALL_LANGS),
+    ("marketplace", marketplace, ("en",)),
+    ("swiss_qr", swiss_qr, ("de", "fr", "it")),
 ]

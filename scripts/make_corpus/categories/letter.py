@@ -582,21 +582,27 @@ def business(fk: Faker) -> Doc:
     if fk.chance(0.5):
         sender.append(fk.email("info", company))
     recipient = [fk.pick(FRAME[fk.lang]["titles"]) + " " + fk.person(), *fk.address()]
-    signer = (
-        fk.person(),
-        fk.pick(
-            [
-                "Customer Service Manager",
-                "Director",
-                "Head of Accounts",
-                "Managing Director",
-                "Office Manager",
-                "",
-            ]
-        ),
-    )
+    signer = (fk.person(), fk.pick(SIGNER_ROLES[fk.lang]))
     blocks, subject = _letter_blocks(fk, sender, recipient, signer)
     return Doc("letter", fk.lang, "business", subject, blocks, random_style(fk))
+
+
+SIGNER_ROLES = {
+    "en": [
+        "Customer Service Manager",
+        "Director",
+        "Head of Accounts",
+        "Managing Director",
+        "Office Manager",
+        "",
+    ],
+    "fr": ["Directeur général", "Responsable du service client", "Gérante", ""],
+    "de": ["Geschäftsführer", "Leiterin Kundenservice", "Buchhaltung", "i.A.", ""],
+    "nl": ["Directeur", "Afdeling klantenservice", ""],
+    "pl": ["Prezes Zarządu", "Dział obsługi klienta", ""],
+    "es": ["Director general", "Departamento de atención al cliente", ""],
+    "it": ["Amministratore delegato", "Ufficio clienti", ""],
+}
 
 
 def consumer(fk: Faker) -> Doc:
@@ -675,7 +681,7 @@ def official(fk: Faker) -> Doc:
 
 
 def legal_notice(fk: Faker) -> Doc:
-    """A takedown or legal request written as Markdown-friendly paragraphs."""
+    """Build a takedown or legal request written as Markdown-friendly paragraphs."""
     authority = fk.pick(
         [
             "Office of the Attorney General",
@@ -745,10 +751,65 @@ def personal(fk: Faker) -> Doc:
     )
 
 
+SHORT_NOTES = [
+    (
+        "To Whom it May Concern:",
+        [
+            "This letter confirms that {n1} boxes of supplies and {n2} chairs were "
+            "delivered to our site on {date}. The delivery was complete and in good "
+            "condition.",
+            "This is to certify that {name} has been employed by our company since "
+            "{date} as a full-time member of staff.",
+            "Please accept this letter as confirmation that the account in the name of "
+            "{name} was closed on {date} with a zero balance.",
+            "We confirm receipt of your payment of {amount} on {date}. Thank you.",
+        ],
+    ),
+    (
+        "Dear Neighbour,",
+        [
+            "We will be having work done on our roof from {date} for about two weeks. "
+            "We apologise in advance for any noise and will make sure the driveway "
+            "stays clear.",
+            "Our family is hosting a small garden party on {date}. You are warmly "
+            "invited to join us from 4 p.m.",
+        ],
+    ),
+]
+
+
+def short_note(fk: Faker) -> Doc:
+    """Build a short confirmation or notice letter of a few lines."""
+    greeting, bodies = fk.pick(SHORT_NOTES)
+    ctx = _context(fk) | {"n1": fk.randint(5, 900), "n2": fk.randint(2, 60)}
+    blocks = [
+        Para(fk.fmt_date(fk.date(), "long", lang="en")),
+        Para(greeting),
+        Para(fk.pick(bodies).format(**ctx)),
+    ]
+    if fk.chance(0.4):
+        blocks.append(
+            Para(
+                "Should you require further information, please contact "
+                "me at the address above."
+            )
+        )
+    blocks += [
+        Para(fk.pick(["Best Regards,", "Sincerely,", "Yours truly,"])),
+        Para(fk.pick([fk.first_name("en"), fk.person("en")])),
+    ]
+    if fk.chance(0.5):
+        blocks.insert(
+            0, Para("\n".join([fk.company("en"), *fk.address("en")]), bold=False)
+        )
+    return Doc("letter", "en", "short_note", greeting, blocks, random_style(fk))
+
+
 TEMPLATES = [
     ("business", business, ALL_LANGS),
     ("consumer", consumer, ALL_LANGS),
     ("official", official, ALL_LANGS),
     ("legal_notice", legal_notice, ("en",)),
     ("personal", personal, ("en",)),
+    ("short_note", short_note, ("en",)),
 ]

@@ -588,6 +588,34 @@ def project_team(fk: Faker) -> Doc:
     )
 
 
+TSC_ISSUES = [
+    "Update security release process",
+    "Deprecate legacy build flags",
+    "Move CI to new runners",
+    "Onboard new collaborators",
+    "Review funding request",
+    "Release plan for v{v}.0",
+    "Code of conduct update",
+]
+TSC_NEWS = [
+    "Release v{v} went out last week.",
+    "Collaborator summit scheduled for next quarter.",
+    "Nothing to announce this week.",
+]
+TSC_COMMENTS = [
+    "summarised the proposal and asked for reviews.",
+    "thinks we need more data before deciding.",
+    "will open a PR with the suggested wording.",
+    "no objections; will move forward next week.",
+]
+TSC_REPLIES = [
+    "+1",
+    "agreed",
+    "we should ping the security team",
+    "remove from agenda for now",
+]
+
+
 def oss_tsc(fk: Faker) -> Doc:
     project = fk.pick(["Widgetry", "Streamline", "Quarkjs", "Lumen CLI", "Parcel Kit"])
     day = fk.date()
@@ -598,7 +626,7 @@ def oss_tsc(fk: Faker) -> Doc:
     ]
     members = [f"{p} ({h})" for p, h in zip(people, handles, strict=True)]
     issues = [
-        f"{fk.pick(['Update security release process', 'Deprecate legacy build flags', 'Move CI to new runners', 'Onboard new collaborators', 'Review funding request', 'Release plan for v' + str(fk.randint(2, 9)) + '.0', 'Code of conduct update'])} "
+        f"{fk.pick(TSC_ISSUES).format(v=fk.randint(2, 9))} "
         f"[#{fk.randint(100, 5000)}](https://example.org/{project.lower()}/"
         f"issues/{fk.randint(100, 5000)})"
         for _ in range(fk.randint(2, 5))
@@ -624,7 +652,8 @@ def oss_tsc(fk: Faker) -> Doc:
         Heading("Announcements", 3),
         Bullets(
             [
-                f"{fk.pick(handles)}: {fk.pick(['Release v' + str(fk.randint(1, 9)) + '.' + str(fk.randint(0, 20)) + ' went out last week.', 'Collaborator summit scheduled for next quarter.', 'Nothing to announce this week.'])}"
+                f"{fk.pick(handles)}: "
+                + fk.pick(TSC_NEWS).format(v=f"{fk.randint(1, 9)}.{fk.randint(0, 20)}")
             ]
         ),
         Heading("Issues and PRs", 3),
@@ -634,8 +663,8 @@ def oss_tsc(fk: Faker) -> Doc:
             Para(f"* {issue}", bold=False),
             Bullets(
                 [
-                    f"{fk.pick(handles)}: {fk.pick(['summarised the proposal and asked for reviews.', 'thinks we need more data before deciding.', 'will open a PR with the suggested wording.', 'no objections; will move forward next week.'])}",
-                    f"{fk.pick(handles)}: {fk.pick(['+1', 'agreed', 'we should ping the security team', 'remove from agenda for now'])}",
+                    f"{fk.pick(handles)}: {fk.pick(TSC_COMMENTS)}",
+                    f"{fk.pick(handles)}: {fk.pick(TSC_REPLIES)}",
                 ]
             ),
         ]
@@ -715,10 +744,165 @@ def council(fk: Faker) -> Doc:
     )
 
 
+MUNICIPAL = {
+    "fr": (
+        "PROCÈS-VERBAL",
+        "Séance {kind} tenue le {date}, à {time} à la salle du conseil",
+        "Présences",
+        "Membres",
+        "conseiller municipal",
+        "Secrétaire",
+        "greffière adjointe",
+        [
+            "Ouverture de la séance",
+            "Adoption de l'ordre du jour",
+            "Période de questions du public",
+        ],
+        [
+            "La séance est ouverte à {time}.",
+            "L'ordre du jour est adopté.",
+            "Aucune question.",
+        ],
+        [
+            "Demande de permis de démolition – {addr}",
+            "Demande de dérogation mineure – {addr}",
+            "Budget des travaux de voirie",
+            "Subvention aux associations sportives",
+        ],
+        [
+            "Considérant l'avis du comité consultatif, il est proposé par {a}, "
+            "appuyé par {b}, d'autoriser la demande sous réserve des conditions "
+            "énoncées. ADOPTÉ À L'UNANIMITÉ.",
+            "Après discussion, les membres conviennent de reporter le point à une "
+            "séance ultérieure.",
+        ],
+        "Levée de la séance",
+        "La séance est levée à {time}.",
+        ["publique", "ordinaire", "extraordinaire"],
+        "COMITÉ",
+        ["DE DÉMOLITION", "EXÉCUTIF", "D'URBANISME"],
+    ),
+    "de": (
+        "NIEDERSCHRIFT",
+        "über die {kind} Sitzung am {date}, Beginn {time} Uhr, "
+        "im Sitzungssaal des Rathauses",
+        "Anwesenheit",
+        "Mitglieder",
+        "Stadtrat",
+        "Schriftführung",
+        "Verwaltung",
+        [
+            "Eröffnung der Sitzung",
+            "Genehmigung der Tagesordnung",
+            "Einwohnerfragestunde",
+        ],
+        [
+            "Der Vorsitzende eröffnet die Sitzung um {time} Uhr.",
+            "Die Tagesordnung wird einstimmig genehmigt.",
+            "Es werden keine Fragen gestellt.",
+        ],
+        [
+            "Bauantrag – {addr}",
+            "Bebauungsplan Nr. {n}",
+            "Haushaltssatzung",
+            "Sanierung der Grundschule",
+        ],
+        [
+            "Auf Antrag von {a}, unterstützt von {b}, fasst der Ausschuss folgenden "
+            "Beschluss: Dem Antrag wird zugestimmt. Abstimmungsergebnis: "
+            "einstimmig.",
+            "Nach Aussprache wird der Punkt vertagt.",
+        ],
+        "Schließung der Sitzung",
+        "Die Sitzung wird um {time} Uhr geschlossen.",
+        ["öffentliche", "ordentliche", "außerordentliche"],
+        "AUSSCHUSS",
+        ["FÜR BAUEN UND UMWELT", "FÜR FINANZEN", "FÜR SOZIALES"],
+    ),
+    "en": (
+        "MINUTES",
+        "Of the {kind} meeting held on {date}, at {time} in the council chamber",
+        "Attendance",
+        "Members",
+        "councillor",
+        "Clerk",
+        "deputy clerk",
+        ["Call to order", "Adoption of the agenda", "Public question period"],
+        [
+            "The meeting was called to order at {time}.",
+            "The agenda was adopted as presented.",
+            "No questions were asked.",
+        ],
+        [
+            "Demolition application – {addr}",
+            "Minor variance – {addr}",
+            "Road maintenance budget",
+            "Grant to community sports clubs",
+        ],
+        [
+            "Moved by {a}, seconded by {b}, that the application be approved "
+            "subject to the conditions set out in the staff report. CARRIED.",
+            "After discussion, members agreed to defer the item to a later meeting.",
+        ],
+        "Adjournment",
+        "The meeting adjourned at {time}.",
+        ["public", "regular", "special"],
+        "COMMITTEE",
+        ["ON DEMOLITION", "ON PLANNING", "ON FINANCE"],
+    ),
+}
+
+
+def municipal(fk: Faker) -> Doc:
+    """Minutes of a municipal committee: attendance, numbered items, motions."""
+    m = MUNICIPAL[fk.lang]
+    start = fk.randint(9, 19)
+    time_ = f"{start}h00" if fk.lang == "fr" else f"{start}:00"
+    end = (
+        f"{start + 1}h{fk.randint(10, 59)}"
+        if fk.lang == "fr"
+        else f"{start + 1}:{fk.randint(10, 59)}"
+    )
+    members = [fk.person() for _ in range(fk.randint(2, 6))]
+    committee = f"{m[14]} {fk.pick(m[15])}"
+    blocks = [
+        Heading(committee, 2),
+        Heading(m[0], 1),
+        Para(
+            m[1].format(
+                kind=fk.pick(m[13]), date=fk.fmt_date(fk.date(), "long"), time=time_
+            )
+        ),
+        Heading(m[2], 3),
+        Para(f"{m[3]} :" if fk.lang == "fr" else f"{m[3]}:"),
+        Bullets([f"{p}, {m[4]}" for p in members]),
+        Para(f"{m[5]}: {fk.person()}, {m[6]}"),
+    ]
+    items = m[7] + fk.sample(m[9], fk.randint(1, 3))
+    for n, item in enumerate(items, 1):
+        blocks.append(
+            Heading(
+                f"{n}. {item.format(addr=fk.address()[0], n=fk.randint(10, 99))}", 3
+            )
+        )
+        if n <= 3:
+            blocks.append(Para(m[8][n - 1].format(time=time_)))
+        else:
+            a, b = fk.sample(members, 2)
+            blocks.append(Para(fk.pick(m[10]).format(a=a, b=b)))
+    blocks += [
+        Heading(f"{len(items) + 1}. {m[11]}", 3),
+        Para(m[12].format(time=end)),
+        Signature([(members[0], ""), (fk.person(), m[5])]),
+    ]
+    return Doc("meeting_minutes", fk.lang, "municipal", m[0], blocks, random_style(fk))
+
+
 TEMPLATES = [
     ("general", general, ALL_LANGS),
     ("board", board, ("en",)),
     ("project_team", project_team, ("en",)),
     ("oss_tsc", oss_tsc, ("en",)),
     ("council", council, ("en",)),
+    ("municipal", municipal, ("en", "fr", "de")),
 ]

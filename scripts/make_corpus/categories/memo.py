@@ -168,6 +168,15 @@ SUBJECTS = {
 }
 
 
+SENDER_ROLES = ["CEO", "Director of Operations", "HR Manager", "CFO", "Facilities"]
+OLD_SUBJECTS = [
+    "Progress of the Foundation",
+    "Membership",
+    "Annual assessment",
+    "Contracts received",
+]
+
+
 def _header_lines(
     fk: Faker, h: tuple, to: str, sender: str, subject: str, date: str
 ) -> list[tuple[str, str]]:
@@ -184,9 +193,7 @@ def corporate(fk: Faker) -> Doc:
     h = HEAD[fk.lang]
     subject, paras = fk.pick(SUBJECTS[fk.lang])
     sender = (
-        f"{fk.person()}, {fk.pick(['CEO', 'Director of Operations', 'HR Manager', 'CFO', 'Facilities'])}"
-        if fk.lang == "en"
-        else fk.person()
+        f"{fk.person()}, {fk.pick(SENDER_ROLES)}" if fk.lang == "en" else fk.person()
     )
     org = fk.company()
     blocks = []
@@ -337,9 +344,7 @@ def government(fk: Faker) -> Doc:
         Para(office, bold=True, align="C"),
         Para(", ".join(fk.address("en")), align="C", size=8),
         Para(fk.fmt_date(fk.date(), "long", lang="en"), align="R"),
-        Para(
-            f"MEMORANDUM FOR {fk.pick(['ALL DIVISION CHIEFS', 'DISTRIBUTION', 'RECORD'])}"
-        ),
+        Para(f"MEMORANDUM FOR {fk.pick(['ALL DIVISION CHIEFS', 'RECORD'])}"),
         Para(f"FROM: {fk.person('en')}, {fk.pick(['Director', 'Chief of Staff'])}"),
         Para(f"SUBJECT: {subject}"),
     ]
@@ -420,10 +425,63 @@ def interoffice(fk: Faker) -> Doc:
     return Doc("memo", "en", "interoffice", subject, blocks, random_style(fk))
 
 
+def historical(fk: Faker) -> Doc:
+    """Build an old typed office memorandum, as found in archives and scanned."""
+    year = fk.randint(1938, 1975)
+    org = fk.pick(
+        [
+            "Foundation",
+            "Sugar Company",
+            "Railway Company",
+            "Mutual Insurance Society",
+            "Steel Works",
+        ]
+    )
+    org = f"{fk.last_name('en')} {org}"
+    to = ", ".join(fk.person("en").upper() for _ in range(fk.randint(1, 4)))
+    paras = [
+        f"Desiring to keep you posted on the progress of the {org}, you will be "
+        "interested to know that to date the following have been received:",
+        f"(a) A letter from {fk.company('en')} accepting membership and enclosing "
+        "their check and executed contracts.",
+        f"(b) A letter from {fk.company('en')} defining their position with "
+        "respect to the proposed agreement.",
+        "The matter of the annual assessment will be taken up at the next meeting "
+        "of the directors, and I shall report to you further at that time.",
+        "Kindly treat this information as confidential until a public "
+        "announcement is made.",
+    ]
+    lines = [
+        f"{org.upper()}".center(64),
+        "INTER-OFFICE MEMORANDUM".center(64),
+        "",
+        f"TO:      {to}",
+        f"FROM:    {fk.person('en').upper()}",
+        f"DATE:    {fk.pick(['January', 'March', 'June', 'October'])} "
+        f"{fk.randint(1, 28)}, {year}",
+        f"SUBJECT: {fk.pick(OLD_SUBJECTS)}",
+        "",
+    ]
+    import textwrap
+
+    for p in paras[: fk.randint(3, 5)]:
+        lines += textwrap.wrap(p, 64) + [""]
+    lines.append(fk.pick(["", "cc: Files", "Enc."]))
+    return Doc(
+        "memo",
+        "en",
+        "historical",
+        "Inter-office memorandum",
+        [Mono(lines)],
+        random_style(fk),
+    )
+
+
 TEMPLATES = [
     ("corporate", corporate, ("en", "fr", "de")),
     ("legal", legal, ("en",)),
     ("government", government, ("en",)),
     ("typewritten", typewritten, ("en", "fr", "de")),
     ("interoffice", interoffice, ("en",)),
+    ("historical", historical, ("en",)),
 ]

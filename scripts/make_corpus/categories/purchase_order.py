@@ -423,7 +423,7 @@ def restaurant(fk: Faker) -> Doc:
     lines += [
         "",
         f"{t['grand']}: {fk.fmt_money(total, cur)}",
-        f"{t['requester']}: {fk.first_name()} ({fk.pick(['chef', 'manager', 'Küche'])})",
+        f"{t['requester']}: {fk.first_name()} ({fk.pick(['chef', 'manager'])})",
     ]
     blocks = [
         Para(buyer, bold=True, size=14),

@@ -1027,9 +1027,80 @@ def parking(fk: Faker, photo: bool = False) -> Doc:
     return _slip_doc(fk, "parking", lines, words[0])
 
 
+RETAIL_GOODS = [
+    ("Wireless Earbuds - Black", "AUD-", 39, 199),
+    ("USB-C Cable 2m", "ACC-", 8, 25),
+    ("27in Monitor Stand", "OFF-", 25, 80),
+    ("Mechanical Keyboard TKL", "KEY-", 60, 180),
+    ("Phone Case Clear", "ACC-", 10, 35),
+    ("Portable Charger 10000mAh", "PWR-", 20, 60),
+    ("HDMI Adapter", "ACC-", 12, 40),
+    ("Smart Bulb 2-pack", "HOM-", 18, 45),
+    ("Laptop Sleeve 14in", "BAG-", 20, 55),
+    ("Gift Card", "GFT-", 25, 100),
+]
+
+
+def retail_pos(fk: Faker) -> Doc:
+    """Build a chain store's till slip with SKUs, register and loyalty lines."""
+    t = labels(L, fk.lang)
+    width = _w(fk)
+    name = fk.pick(
+        [
+            "TechHub Electronics",
+            "Gadget Corner",
+            "HomeWorks Store",
+            "City Outfitters",
+            "PageTurner Books",
+        ]
+    )
+    lines = _slip_header(fk, name, width)
+    lines += [
+        "=" * width,
+        f"Store #{fk.digits(4)}",
+        _when(fk),
+        f"TXN: {fk.code('TXN-#####-####')}",
+        f"{t['cashier']}: {fk.person('en')}",
+        f"Register: POS-{fk.digits(2)}",
+        "-" * width,
+    ]
+    total = 0.0
+    for item, sku, low, high in fk.sample(RETAIL_GOODS, fk.randint(1, 5)):
+        count = fk.pick([1, 1, 2])
+        price = fk.money(low, high)
+        lines += [
+            item,
+            _lr(
+                f"{sku}{fk.digits(4)} {count} @ {num(fk, price)}",
+                num(fk, count * price),
+                width,
+            ),
+        ]
+        total += count * price
+        if fk.chance(0.2):
+            lines.append(_lr("Member Discount", "-" + num(fk, 5.0), width))
+            total -= 5.0
+    lines += ["-" * width, _lr(t["subtotal"], num(fk, total), width)]
+    lines += _tax_line(fk, t, total, width)
+    lines += [_lr(t["total"], num(fk, total), width), "=" * width]
+    if fk.chance(0.5):
+        lines += [f"Rewards member: ****{fk.digits(4)}", f"Points earned: {int(total)}"]
+    lines += _slip_footer(fk, t, total, width, "")
+    lines += [t["refund"], f"{fk.code('##### ##### ##### #####')}".center(width)]
+    return _slip_doc(fk, "retail_pos", lines, f"{name} {t['receipt']}")
+
+
 COMPANY_SHORT = ["Centrum", "Central", "Gare", "Markt", "Plaza", "Nord", "Süd"]
 
-SLIP_TEMPLATES = {"cafe", "supermarket", "pharmacy", "fuel", "taxi", "parking"}
+SLIP_TEMPLATES = {
+    "cafe",
+    "supermarket",
+    "pharmacy",
+    "fuel",
+    "taxi",
+    "parking",
+    "retail_pos",
+}
 FORMAT_TEMPLATES = {"photo": SLIP_TEMPLATES}
 
 TEMPLATES = [
@@ -1041,4 +1112,5 @@ TEMPLATES = [
     ("hotel", hotel, ALL_LANGS),
     ("online", online, ALL_LANGS),
     ("parking", parking, ALL_LANGS),
+    ("retail_pos", retail_pos, ("en",)),
 ]

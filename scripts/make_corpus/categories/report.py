@@ -644,6 +644,187 @@ def statistical(fk: Faker) -> Doc:
     )
 
 
+POLICY_OFFICES = [
+    "Office of Legislative Research",
+    "Regulatory Policy Office",
+    "Legal Affairs Division",
+]
+POLICY_SECTIONS = [
+    (
+        "Background",
+        "The {act} was enacted to update the legal framework for "
+        "{field}. It implements commitments made under two international "
+        "agreements and responds to concerns raised during public consultations.",
+    ),
+    (
+        "Overview of the Act",
+        "The Act is divided into {n} titles. Title I "
+        "establishes new obligations for service providers. Title II creates a "
+        "limited safe harbour for intermediaries that meet certain conditions. "
+        "Title III addresses enforcement and penalties.",
+    ),
+    (
+        "Key Provisions",
+        "Section {s} requires covered entities to designate an "
+        "agent to receive notices. Section {s2} sets out the procedure for "
+        "counter-notification and the time limits that apply.",
+    ),
+    (
+        "Exemptions",
+        "The Act contains exemptions for non-profit educational "
+        "institutions, libraries and archives, subject to conditions on the use "
+        "of the exempted material.",
+    ),
+    (
+        "Enforcement",
+        "Civil remedies include injunctions and statutory damages. "
+        "Criminal penalties apply to wilful violations committed for commercial "
+        "advantage.",
+    ),
+    (
+        "Studies and Reports",
+        "The Act directs the responsible agency to report "
+        "to Congress within two years on the effects of the new provisions on "
+        "{field}.",
+    ),
+    (
+        "Effective Dates",
+        "Most provisions took effect on enactment. Title II "
+        "applies to notices received after the end of the transition period.",
+    ),
+]
+
+
+def policy_summary(fk: Faker) -> Doc:
+    """Build a government office's multi-page summary of a piece of legislation."""
+    field = fk.pick(
+        [
+            "digital services",
+            "consumer credit",
+            "drinking water safety",
+            "data protection",
+            "rail transport",
+        ]
+    )
+    year = fk.randint(1995, 2024)
+    act = f"{field.title()} Modernization Act of {year}"
+    ctx = {
+        "act": act,
+        "field": field,
+        "n": fk.randint(3, 6),
+        "s": fk.randint(101, 120),
+        "s2": fk.randint(121, 140),
+    }
+    blocks = [
+        Para(
+            f"{fk.pick(POLICY_OFFICES)} "
+            f"Summary · {fk.fmt_date(fk.date(), 'long', lang='en')}",
+            size=8,
+        ),
+        Heading(act.upper(), 1),
+        Heading("Summary", 2),
+        Heading("INTRODUCTION", 2),
+        Para(
+            f"The {act} was signed into law on "
+            f"{fk.fmt_date(fk.date(year, year), 'long', lang='en')}. This "
+            "summary describes its main provisions for readers without "
+            "legal training. It is not legal advice."
+        ),
+    ]
+    for n, (name, text) in enumerate(POLICY_SECTIONS, 1):
+        blocks += [
+            Heading(f"{name.upper() if fk.chance(0.4) else name}", 2),
+            Para(text.format(**ctx), align="J"),
+        ]
+        if fk.chance(0.4):
+            blocks.append(
+                Para(
+                    f"{n} Pub. L. No. {fk.randint(90, 118)}-"
+                    f"{fk.randint(1, 400)}, § {ctx['s'] + n}.",
+                    size=7,
+                )
+            )
+    blocks.append(
+        Para(
+            "Prepared by the office's staff. Questions may be directed "
+            "to the general information line.",
+            size=8,
+        )
+    )
+    return Doc(
+        "report",
+        "en",
+        "policy_summary",
+        act,
+        blocks,
+        random_style(fk, font="DejaVuSerif"),
+    )
+
+
+def inventory(fk: Faker) -> Doc:
+    """Build a warehouse inventory reconciliation with variances and a status column."""
+    rows, cost = [], 0.0
+    for _ in range(fk.randint(6, 18)):
+        expected = fk.randint(40, 1200)
+        actual = expected + fk.pick([0, 0, 0, -2, 3, -15, 12, -30])
+        var = actual - expected
+        cost += abs(var) * fk.uniform(2, 90)
+        status = "REVIEW"
+        if abs(var) < 5:
+            status = "OK"
+        elif abs(var) > 20:
+            status = "CRITICAL"
+        rows.append(
+            [
+                fk.code("SKU-####"),
+                fk.code("?-##"),
+                str(expected),
+                str(actual),
+                f"{var:+d}" if var else "0",
+                status,
+            ]
+        )
+    accuracy = 100 - fk.uniform(0.3, 4)
+    blocks = [
+        Heading("Inventory Reconciliation Report", 1),
+        KeyValues(
+            [
+                ("Report ID", fk.code("INV-20##-####")),
+                ("Warehouse", f"Distribution Center {fk.pick(REGIONS)}"),
+                ("Report Date", fk.fmt_date(fk.date(), "iso", lang="en")),
+                ("Prepared By", fk.person("en")),
+            ]
+        ),
+        Table(
+            ["Product Code", "Location", "Expected", "Actual", "Variance", "Status"],
+            rows,
+            align=["L", "L", "R", "R", "R", "L"],
+        ),
+        Heading("Variance Analysis", 2),
+        KeyValues(
+            [
+                ("Total Variance Cost", fk.fmt_money(cost, "USD", sign=True)),
+                ("Critical Items", str(sum(r[5] == "CRITICAL" for r in rows))),
+                ("Overall Accuracy", f"{accuracy:.1f}%"),
+            ]
+        ),
+        Para(
+            "Variances above the tolerance threshold were recounted. "
+            "Remaining differences are attributed to receiving errors and "
+            "unrecorded damage. Cycle counts for the affected locations "
+            "will be increased next month."
+        ),
+    ]
+    return Doc(
+        "report",
+        "en",
+        "inventory",
+        "Inventory reconciliation",
+        blocks,
+        random_style(fk, table_style=fk.pick(["plain", "lines"])),
+    )
+
+
 TEMPLATES = [
     ("quarterly", quarterly, ("en", "fr", "de")),
     ("incident", incident, ("en", "fr", "de")),
@@ -652,4 +833,6 @@ TEMPLATES = [
     ("research", research, ("en",)),
     ("audit", audit, ("en",)),
     ("statistical", statistical, ("en",)),
+    ("policy_summary", policy_summary, ("en",)),
+    ("inventory", inventory, ("en",)),
 ]

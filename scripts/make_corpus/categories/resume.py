@@ -163,6 +163,29 @@ UNIS = [
 ]
 
 
+STRENGTHS = [
+    "attention to detail",
+    "clear communication",
+    "a strong work ethic",
+    "solving problems quickly",
+]
+TITLE_STARTS = ["Scalable methods for", "A study of", "New evidence on", "Modelling"]
+
+
+PAPER_TOPICS = [
+    "protein folding",
+    "labour markets",
+    "thin films",
+    "dialect variation",
+    "urban runoff",
+]
+PAPER_VENUES = [
+    "Journal of Applied Studies",
+    "Proceedings of the Annual Conference",
+    "Review Letters",
+]
+
+
 def _jobs(fk: Faker, field: str, n: int) -> list[tuple[str, str, str, list[str]]]:
     titles, bullets, _, _ = FIELDS[field]
     year = fk.randint(2016, 2024)
@@ -202,7 +225,7 @@ def chronological(fk: Faker) -> Doc:
             Para(
                 f"{fk.pick(titles)} with {fk.randint(3, 15)} years of "
                 f"experience in {field} roles. Known for "
-                f"{fk.pick(['attention to detail', 'clear communication', 'a strong work ethic', 'solving problems quickly'])} "
+                f"{fk.pick(STRENGTHS)} "
                 "and a track record of delivering results."
             ),
         ]
@@ -293,10 +316,10 @@ def academic(fk: Faker) -> Doc:
         f"{fk.last_name('en')}, {fk.first_name('en')[0]}., "
         f"{name.split()[1]}, {name[0]}., & {fk.last_name('en')}, "
         f"{fk.first_name('en')[0]}. ({fk.randint(2012, 2024)}). "
-        f"{fk.pick(['Scalable methods for', 'A study of', 'New evidence on', 'Modelling'])} "
-        f"{fk.pick(['protein folding', 'labour markets', 'thin films', 'dialect variation', 'urban runoff'])}. "
-        f"{fk.pick(['Journal of Applied Studies', 'Proceedings of the Annual Conference', 'Review Letters'])}, "
-        f"{fk.randint(10, 80)}({fk.randint(1, 12)}), {fk.randint(1, 400)}–{fk.randint(401, 900)}."
+        f"{fk.pick(TITLE_STARTS)} "
+        f"{fk.pick(PAPER_TOPICS)}. {fk.pick(PAPER_VENUES)}, "
+        f"{fk.randint(10, 80)}({fk.randint(1, 12)}), "
+        f"{fk.randint(1, 400)}–{fk.randint(401, 900)}."
         for _ in range(fk.randint(3, 8))
     ]
     blocks = [
@@ -390,6 +413,53 @@ def plain(fk: Faker) -> Doc:
     ]
     return Doc(
         "resume", "en", "plain", f"{name} resume", [Mono(lines)], random_style(fk)
+    )
+
+
+def modern(fk: Faker) -> Doc:
+    """Build a two-column resume: contact and skills in a sidebar, experience beside."""
+    field = fk.pick(list(FIELDS))
+    name = fk.person("en")
+    titles, _, skills, degrees = FIELDS[field]
+    side = "\n".join(
+        [
+            "CONTACT",
+            fk.phone("en"),
+            fk.email(name),
+            fk.address("en")[1],
+            "",
+            "SKILLS",
+            *fk.sample(skills, min(6, len(skills))),
+            "",
+            "LANGUAGES",
+            "English (native)",
+            fk.pick(["Spanish (B2)", "French (B1)", "German (A2)"]),
+            "",
+            "EDUCATION",
+            fk.pick(degrees),
+            fk.pick(UNIS),
+        ]
+    )
+    main = [
+        "PROFILE",
+        f"{fk.pick(titles)} who enjoys turning messy problems into simple processes.",
+        "",
+    ]
+    main.append("WORK EXPERIENCE")
+    for title, company, dates, bullets in _jobs(fk, field, fk.randint(2, 3)):
+        main += [f"{title}, {company}", dates] + [f"• {b}" for b in bullets] + [""]
+    blocks = [
+        Heading(name, 1),
+        Para(fk.pick(titles).upper(), size=11),
+        Table([], [[side, "\n".join(main)]], widths=[1.2, 2.8]),
+    ]
+    return Doc(
+        "resume",
+        "en",
+        "modern",
+        f"{name} resume",
+        blocks,
+        random_style(fk, table_style="plain"),
     )
 
 
@@ -549,5 +619,6 @@ TEMPLATES = [
     ("functional", functional, ("en",)),
     ("academic", academic, ("en",)),
     ("plain", plain, ("en",)),
+    ("modern", modern, ("en",)),
     ("european", european, ("fr", "de")),
 ]

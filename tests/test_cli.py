@@ -408,3 +408,26 @@ def test_progress_bar_only_on_terminal(tmp_path, docs):
     assert all(json.loads(line) for line in stdout.decode().splitlines())
     piped = run_docflow(tmp_path, "analyze", "docs")
     assert "━".encode() not in piped.stderr
+
+
+@pytest.mark.parametrize("how", ["flag", "file"])
+def test_password_opens_encrypted_pdf(tmp_path, how):
+    source = CORPUS / "edge" / "pypdf__r2-user-password.pdf"
+    if not source.is_file():
+        pytest.skip("corpus not available")
+    shutil.copy(source, tmp_path / "locked.pdf")
+    locked = run_docflow(tmp_path, "analyze", "locked.pdf")
+    assert locked.returncode == 1
+    assert json_lines(locked.stdout)[0]["status"] == "password_required"
+    if how == "flag":
+        option = ["--password", "wrong", "--password", "asdfzxcv"]
+    else:
+        (tmp_path / "passwords.txt").write_text("wrong\nasdfzxcv\n")
+        option = ["--password-file", "passwords.txt"]
+    opened = run_docflow(tmp_path, "analyze", *option, "locked.pdf")
+    assert opened.returncode == 0, opened.stderr.decode()
+    assert json_lines(opened.stdout)[0]["status"] == "ok"
+    database = duckdb.connect(str(tmp_path / ".docflow" / "docflow.duckdb"))
+    stored_args = database.execute("SELECT string_agg(args, ' ') FROM runs").fetchall()
+    database.close()
+    assert "asdfzxcv" not in stored_args[0][0]

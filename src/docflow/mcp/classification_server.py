@@ -97,16 +97,23 @@ def current_model_version(settings: Settings) -> str | None:
         return None
 
 
-def collect_statistics(state: ServerState, name: str) -> ServerStatistics:
-    """Return the server's counters; shared with the quality server."""
+def collect_statistics(
+    state: ServerState, name: str, *, with_model: bool = True
+) -> ServerStatistics:
+    """Return the server's counters; shared with the quality server.
+
+    ``with_model`` false leaves ``model_version`` empty, for a server that
+    does not classify.
+    """
     stats = state.pool.stats
+    version = current_model_version(state.settings) if with_model else None
     return ServerStatistics(
         server=name,
         pid=os.getpid(),
         documents=state.documents,
         errors=state.errors,
         latency=summarize_latencies(state.latencies_ms),
-        model_version=current_model_version(state.settings),
+        model_version=version,
         uptime_seconds=state.uptime(),
         roots=[str(root) for root in state.roots.paths],
         sandbox=SandboxCounters(

@@ -703,11 +703,15 @@ def run_documents(
     on_result: ResultCallback | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> tuple[list[DocumentResult], OrchestratorStats]:
-    """Process ``paths`` with a fresh orchestrator and return results and counters."""
+    """Process ``paths`` with a fresh orchestrator and return results and counters.
+
+    It starts no more servers per kind than there are paths.
+    """
+    workers = max(1, min(settings.worker_count, len(paths)))
 
     async def run() -> tuple[list[DocumentResult], OrchestratorStats]:
         async with Orchestrator(
-            settings, classify=classify, quality=quality
+            settings, classify=classify, quality=quality, workers=workers
         ) as orchestrator:
             results = await orchestrator.process(paths, on_result, on_progress)
             return results, orchestrator.statistics()

@@ -125,8 +125,8 @@ def build_quality_server(state: ServerState) -> MCPServer:
 
     @server.tool()
     def get_statistics() -> ServerStatistics:
-        """Return documents, errors, latency percentiles, model version and uptime."""
-        return collect_statistics(state, SERVER_NAME)
+        """Return documents, errors, latency percentiles and uptime."""
+        return collect_statistics(state, SERVER_NAME, with_model=False)
 
     return server
 

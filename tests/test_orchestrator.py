@@ -1,8 +1,8 @@
 """Tests for the orchestrator, with real MCP server processes.
 
 Slow, hung, printing and dying documents come from the named fault injection
-(``DOCFLOW_FAULT``, see ``docflow.core.sandbox`` and ``docflow.mcp._server``);
-the kill -9, the timeout and the restart are real.
+(``DOCFLOW_FAULT``, see ``docflow.core.sandbox`` and ``docflow.mcp._server``).
+The kill -9, the timeout and the restart are real.
 """
 
 import asyncio

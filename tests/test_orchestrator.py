@@ -324,7 +324,7 @@ def test_run_documents_returns_statistics(tmp_path):
     assert [server.name for server in stats.servers] == ["quality-1"]
 
 
-def wait_until_gone(pid, seconds=15.0):
+def wait_until_gone(pid, seconds=30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

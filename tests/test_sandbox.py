@@ -40,7 +40,7 @@ def process(pool, path):
     return pool.process(path, classify=False, quality=False)
 
 
-def wait_until_gone(pid, seconds=10.0):
+def wait_until_gone(pid, seconds=30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -397,38 +397,11 @@ class WorkerPool:
             self._children.pop(slot, None)
 
     def _run_document(self, slot: int, child: _Child, job: _Job) -> _Child | None:
+        """Process one document job; return the child to reuse, or None."""
         path, classify, quality = job.payload
         settings = self.settings
-        limit = settings.workers.document_timeout
         started = time.perf_counter()
-        replace = False
-        try:
-            kind, payload = child.request(
-                ("process", path, settings, classify, quality), limit
-            )
-            result = pickle.loads(payload) if kind == "result" else None
-            if not isinstance(result, DocumentResult):
-                raise _ChildDied(child.kill())
-            replace = result.status is Status.MEMORY_LIMIT
-        except TimeoutError:
-            child.kill()
-            replace = True
-            result = DocumentResult(
-                path=path,
-                status=Status.TIMEOUT,
-                error=f"{path}: processing timed out after {limit:g} s "
-                "(workers.document_timeout); the worker was killed and replaced",
-            )
-        except _ChildDied as exc:
-            replace = True
-            if self._closed:
-                result = DocumentResult(
-                    path=path,
-                    status=Status.CRASHED,
-                    error=f"{path}: the worker pool closed while processing it",
-                )
-            else:
-                result = self._died_result(path, exc.returncode)
+        result, replace = self._request_result(child, path, classify, quality)
         elapsed_ms = (time.perf_counter() - started) * 1000
         if not result.duration_ms:  # timeouts and crashes carry the wall time
             result.duration_ms = elapsed_ms
@@ -436,15 +409,43 @@ class WorkerPool:
         job.future.set_result(result)
 
         child.documents += 1
-        if replace or child.documents >= settings.workers.recycle_after:
-            reason = result.status.value if replace else "recycled"
-            self._retire(slot, child, reason)
-            if reason == "recycled":
-                child.stop()
-            else:
-                child.kill()
+        if replace:
+            self._retire(slot, child, result.status.value)
+            child.kill()
+            return None
+        if child.documents >= settings.workers.recycle_after:
+            self._retire(slot, child, "recycled")
+            child.stop()
             return None
         return child
+
+    def _request_result(
+        self, child: _Child, path: str, classify: bool, quality: bool
+    ) -> tuple[DocumentResult, bool]:
+        """Return the child's result for ``path`` and whether to replace the child."""
+        settings = self.settings
+        limit = settings.workers.document_timeout
+        try:
+            kind, payload = child.request(
+                ("process", path, settings, classify, quality), limit
+            )
+            result = pickle.loads(payload) if kind == "result" else None
+            if not isinstance(result, DocumentResult):
+                raise _ChildDied(child.kill())
+            return result, result.status is Status.MEMORY_LIMIT
+        except TimeoutError:
+            child.kill()
+            message = (
+                f"{path}: processing timed out after {limit:g} s "
+                "(workers.document_timeout); the worker was killed and replaced"
+            )
+            return DocumentResult(path=path, status=Status.TIMEOUT, error=message), True
+        except _ChildDied as exc:
+            if self._closed:
+                message = f"{path}: the worker pool closed while processing it"
+                result = DocumentResult(path=path, status=Status.CRASHED, error=message)
+                return result, True
+            return self._died_result(path, exc.returncode), True
 
     def _died_result(self, path: str, returncode: int | None) -> DocumentResult:
         limit_mb = self.settings.workers.memory_limit_mb

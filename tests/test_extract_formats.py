@@ -446,3 +446,29 @@ def test_ocr_environment_and_cached_check(tmp_path, settings, monkeypatch):
     assert ocr._find_tesseract.cache_info().hits > hits
     assert ocr._find_tesseract.cache_info().misses <= 1
     assert os.environ["OMP_THREAD_LIMIT"] == "1"
+
+
+HOSTILE_INPUTS = {
+    "encoded_words.eml": b"From: a@example.com\nTo: b@example.com\nSubject: "
+    + b"=?utf-8?q?a?= " * 20_000
+    + b"\n\nbody\n",
+    "many_addresses.eml": b"From: a@example.com\nTo: "
+    + b"x@example.com, " * 20_000
+    + b"\nSubject: s\n\nbody\n",
+    "unclosed_tags.html": b"<html><body>" + b"<a" * 50_000,
+    "tab_line.md": b"# Title\n\n" + b"\t" * 200_000 + b"\n",
+    "dotted.txt": b"a." * 200_000,
+    "at_signs.txt": b"@." * 200_000,
+}
+
+
+# The timeout turns a parser with quadratic time on these inputs into a
+# failure; each one finishes in well under a second when linear.
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("name", sorted(HOSTILE_INPUTS))
+def test_hostile_input_finishes(tmp_path, settings, name):
+    path = tmp_path / name
+    path.write_bytes(HOSTILE_INPUTS[name])
+    document = extract_document(str(path), settings)
+    assert len(document.pages) == 1
+    assert len(document.metadata.get("subject", "")) <= 4096

@@ -139,3 +139,12 @@ def test_detect_language(text, code):
 @pytest.mark.parametrize("text", ["", "12345 67890", "Invoice", "ACME GmbH 4711"])
 def test_detect_language_unsure(text):
     assert detect_language(text) is None
+
+
+# The timeout turns quadratic regular-expression backtracking into a failure.
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("text", ["@." * 100_000, "a." * 100_000, "w.w@" * 50_000])
+def test_judge_hostile_text_finishes(text):
+    verdict = judge_text(text)
+    assert verdict.word_count >= 0
+    assert detect_language(text) is None

@@ -32,12 +32,10 @@ from docflow.core.language import tokenize_words
 __all__ = ["TextVerdict", "dedupe_doubled_chars", "judge_text"]
 
 _CID = re.compile(r"\(cid:\d+\)")
-#: URLs, e-mail addresses and host names, which are not shaped like words.
-_ADDRESS = re.compile(
-    r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*"
-    r"\.(?:com|org|net|edu|gov|io|cn|de|fr|nl|pl|it|es|uk|eu)\b",
-    re.IGNORECASE,
-)
+#: Top-level domains that mark a token as a host name, not a word.
+_TLDS = frozenset("com org net edu gov io cn de fr nl pl it es uk eu".split())
+#: Punctuation around a URL or address in running text.
+_ADDRESS_PUNCTUATION = "()[]<>{},;:'\""
 _REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
 _ALL_FREQUENT = frozenset().union(*FREQUENT_WORDS.values())
@@ -102,7 +100,7 @@ def judge_text(
     if not visible:
         return verdict
 
-    prose = _ADDRESS.sub(" ", text)
+    prose = " ".join(token for token in text.split() if not _is_address(token))
     words = tokenize_words(prose)
     verdict.word_count = len(words)
     frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
@@ -176,6 +174,16 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
         reasons.append(
             f"{verdict.repeat_char_runs} runs of 4 or more identical letters"
         )
+
+
+def _is_address(token: str) -> bool:
+    """Return True for URLs, e-mail addresses and host names, which are real
+    text but not shaped like words. Token by token, so it stays linear."""
+    lowered = token.lower().strip(_ADDRESS_PUNCTUATION)
+    if "@" in lowered or "://" in lowered or lowered.startswith("www."):
+        return True
+    stem, dot, suffix = lowered.rstrip(".").rpartition(".")
+    return bool(dot and stem) and suffix in _TLDS
 
 
 def _is_latin(word: str) -> bool:

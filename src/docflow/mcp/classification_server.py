@@ -151,6 +151,13 @@ def build_classification_server(state: ServerState) -> MCPServer:
         instructions="Classify documents (invoice, contract, resume, ...) with "
         "calibrated confidence and evidence. Paths must lie under the server's roots.",
     )
+    register_document_tools(server, state)
+    register_model_tools(server, state)
+    return server
+
+
+def register_document_tools(server: MCPServer, state: ServerState) -> None:
+    """Register the tools that classify documents."""
 
     @server.tool()
     async def classify_document(path: str) -> DocumentResult:
@@ -170,6 +177,10 @@ def build_classification_server(state: ServerState) -> MCPServer:
         return await state.process_batch(
             paths, ctx, classify=True, quality=with_quality
         )
+
+
+def register_model_tools(server: MCPServer, state: ServerState) -> None:
+    """Register the tools that describe or change the model, and the statistics."""
 
     @server.tool()
     def get_categories() -> CategoryList:
@@ -196,8 +207,6 @@ def build_classification_server(state: ServerState) -> MCPServer:
     def get_statistics() -> ServerStatistics:
         """Return documents, errors, latency percentiles, model version and uptime."""
         return collect_statistics(state, SERVER_NAME)
-
-    return server
 
 
 def run_classification_server(

@@ -85,6 +85,14 @@ def build_quality_server(state: ServerState) -> MCPServer:
         "list issues with recommendations. Paths must lie under the server's roots.",
     )
 
+    register_document_tools(server, state)
+    register_setting_tools(server, state)
+    return server
+
+
+def register_document_tools(server: MCPServer, state: ServerState) -> None:
+    """Register the tools that analyse documents and render reports."""
+
     @server.tool()
     async def analyze_quality(path: str) -> DocumentResult:
         """Score one document's quality and list its issues and recommendations."""
@@ -95,6 +103,19 @@ def build_quality_server(state: ServerState) -> MCPServer:
     async def analyze_documents(paths: list[str], ctx: Context) -> BatchResult:
         """Score documents' quality, reporting progress once per document."""
         return await state.process_batch(paths, ctx, classify=False, quality=True)
+
+    @server.tool()
+    async def generate_report(paths: list[str], ctx: Context) -> QualityReport:
+        """Analyse documents and render a Markdown quality report over them."""
+        for path in paths:
+            state.check_path(path)
+        batch = await state.process_batch(paths, ctx, classify=False, quality=True)
+        report = render_quality_report(batch.results)
+        return QualityReport(report=report, format="markdown", results=batch.results)
+
+
+def register_setting_tools(server: MCPServer, state: ServerState) -> None:
+    """Register the tools that describe or change thresholds, and the statistics."""
 
     @server.tool()
     def get_quality_metrics() -> MetricCatalog:
@@ -115,20 +136,9 @@ def build_quality_server(state: ServerState) -> MCPServer:
         return apply_thresholds(state, thresholds)
 
     @server.tool()
-    async def generate_report(paths: list[str], ctx: Context) -> QualityReport:
-        """Analyse documents and render a Markdown quality report over them."""
-        for path in paths:
-            state.check_path(path)
-        batch = await state.process_batch(paths, ctx, classify=False, quality=True)
-        report = render_quality_report(batch.results)
-        return QualityReport(report=report, format="markdown", results=batch.results)
-
-    @server.tool()
     def get_statistics() -> ServerStatistics:
         """Return documents, errors, latency percentiles and uptime."""
         return collect_statistics(state, SERVER_NAME, with_model=False)
-
-    return server
 
 
 def run_quality_server(settings: Settings, roots: Sequence[str] | None = None) -> None:

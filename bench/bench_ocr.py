@@ -38,6 +38,7 @@ from _common import (  # noqa: E402
     CORPUS,
     SCANNED_PDFS,
     build_copies,
+    describe_docflow_run,
     describe_machine,
     measure_interleaved,
     pick_command,
@@ -139,13 +140,18 @@ def compare(arguments: argparse.Namespace, workdir: Path) -> None:
         f"best of {arguments.rounds}"
     )
 
+    runs = []
+
     def docflow_run(number: int) -> float:
-        elapsed, lines = run_docflow(
+        run = run_docflow(
             command, workdir / "documents", workers, workdir / f"state-{number}"
         )
-        if lines != len(copies):
-            sys.exit(f"docflow printed {lines} results for {len(copies)} files")
-        return elapsed
+        if len(run.records) != len(copies):
+            sys.exit(
+                f"docflow printed {len(run.records)} results for {len(copies)} files"
+            )
+        runs.append(run)
+        return run.seconds
 
     docflow_label = f"docflow {command}"
     contenders = {
@@ -161,6 +167,8 @@ def compare(arguments: argparse.Namespace, workdir: Path) -> None:
             f"{label:<18} best {timing.best:7.2f} s  {pages / timing.best:6.2f} "
             f"pages/s  (rounds: {rounds} s)"
         )
+    fastest = min(runs, key=lambda run: run.seconds)
+    print(describe_docflow_run(fastest, workers))
     ratio = timings["bare tesseract"].best / timings[docflow_label].best
     verdict = "met" if ratio >= TARGET else "MISSED"
     print(

@@ -44,6 +44,7 @@ from _common import (  # noqa: E402
     CORPUS,
     build_copies,
     count_pdf_pages,
+    describe_docflow_run,
     describe_machine,
     extract_pdfium_texts,
     measure_interleaved,
@@ -149,13 +150,16 @@ def compare(arguments: argparse.Namespace, workdir: Path) -> None:
         f" copies), {pages} pages, {workers} processes, best of {arguments.rounds}"
     )
 
+    runs = []
+
     def docflow_run(number: int) -> float:
-        elapsed, lines = run_docflow(
-            command, folder, workers, workdir / f"state-{number}"
-        )
-        if lines != len(copies):
-            sys.exit(f"docflow printed {lines} results for {len(copies)} files")
-        return elapsed
+        run = run_docflow(command, folder, workers, workdir / f"state-{number}")
+        if len(run.records) != len(copies):
+            sys.exit(
+                f"docflow printed {len(run.records)} results for {len(copies)} files"
+            )
+        runs.append(run)
+        return run.seconds
 
     contenders = {
         f"docflow {command}": docflow_run,
@@ -170,6 +174,8 @@ def compare(arguments: argparse.Namespace, workdir: Path) -> None:
     run_docflow(command, folder, workers, workdir / "warm-up")  # fills the OS cache
     timings = measure_interleaved(contenders, arguments.rounds)
     report(timings, pages_by_label, f"docflow {command}")
+    fastest = min(runs, key=lambda run: run.seconds)
+    print(describe_docflow_run(fastest, workers))
 
 
 def write_list(path: Path, files: list[Path]) -> Path:

@@ -121,7 +121,12 @@ def test_check_readable_permission_denied(tmp_path):
     ("name", "data", "kind", "mime"),
     [
         ("a.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "pdf", "application/pdf"),
-        ("junk.pdf", b"garbage first\n%PDF-1.7\n", "pdf", "application/pdf"),
+        (
+            "junk.pdf",
+            b"junk\n%PDF-1.7\n1 0 obj\n<<>>\nendobj\n",
+            "pdf",
+            "application/pdf",
+        ),
         ("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "image", "image/png"),
         ("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image", "image/jpeg"),
         ("a.tif", b"II*\x00" + b"\x00" * 20, "image", "image/tiff"),
@@ -268,3 +273,27 @@ def test_detect_memo_with_headers_is_text(tmp_path):
         "Subject: Office closure\n\nThe office closes on Friday at noon.\n"
     )
     assert detect_type(write(tmp_path, "memo.txt", memo)).kind == "text"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("cars.txt", "BMW service report for March\n"),
+        ("mz.txt", "MZ Industries memo\n"),
+    ],
+)
+def test_detect_text_starting_like_binary(tmp_path, name, text):
+    assert detect_type(write(tmp_path, name, text)).kind == "text"
+
+
+def test_detect_real_bmp(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "a.bmp"
+    Image.new("L", (20, 10), 255).save(path)
+    assert detect_type(str(path)).mime == "image/bmp"
+
+
+def test_detect_text_mentioning_pdf_header(tmp_path):
+    text = "Every PDF starts with a line such as %PDF-1.7 followed by a comment.\n"
+    assert detect_type(write(tmp_path, "notes.txt", text)).kind == "text"

@@ -90,9 +90,9 @@ _IMAGE_SIGNATURES = (
     (b"MM\x00*", "image/tiff"),
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
 )
 
+_PDF_HEADER = re.compile(rb"%PDF-\d")
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 #: Signatures of common formats docflow does not read, for a precise message.
@@ -102,7 +102,6 @@ _UNSUPPORTED_SIGNATURES = (
     (b"Rar!\x1a\x07", "RAR archive"),
     (b"{\\rtf", "RTF document"),
     (b"\x7fELF", "ELF executable"),
-    (b"MZ", "Windows executable"),
 )
 
 _EMAIL_HEADERS = {
@@ -266,8 +265,10 @@ def _detect_kind(path: str, head: bytes, declared: str) -> tuple[str, str, str |
 def _detect_binary_kind(
     path: str, head: bytes, declared: str
 ) -> tuple[str, str] | None:
-    start = head[:1024]
-    if b"%PDF-" in start:
+    header = _PDF_HEADER.search(head[:1024])
+    # Junk may precede the header, but then objects must follow it, so a text
+    # that merely mentions "%PDF-1.4" stays text.
+    if header and (header.start() == 0 or b"obj" in head):
         return "pdf", _MIME_TYPES["pdf"]
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         _check_docx_zip(path)
@@ -277,11 +278,16 @@ def _detect_binary_kind(
     for signature, mime in _IMAGE_SIGNATURES:
         if head.startswith(signature):
             return "image", mime
+    if _is_bmp(head):
+        return "image", "image/bmp"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "image", "image/webp"
     for signature, name in _UNSUPPORTED_SIGNATURES:
         if head.startswith(signature):
             raise UnsupportedFormat(f"{name}, not a document format docflow reads")
+    if head.startswith(b"MZ") and b"\x00" in head[:64]:
+        # Text can start with "MZ" too; a DOS header is full of zero bytes.
+        raise UnsupportedFormat("Windows executable, not a document format")
     if declared == "pdf" and b" obj" in head and b"endobj" in head:
         # A PDF that lost its header; the PDF extractor's parsers repair or reject it.
         return "pdf", _MIME_TYPES["pdf"]
@@ -332,6 +338,13 @@ def _ole2_directory(path: str, head: bytes) -> bytes:
     with open(path, "rb") as handle:
         handle.seek((first + 1) * size)
         return head + handle.read(size)
+
+
+def _is_bmp(head: bytes) -> bool:
+    # "BM" alone also starts plain text ("BMW"), so check the DIB header size.
+    if not head.startswith(b"BM") or len(head) < 18:
+        return False
+    return int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
 
 
 def _check_docx_zip(path: str) -> None:

@@ -100,7 +100,7 @@ def decode_header_value(value: object) -> str:
     try:
         text = str(make_header(decode_header(raw)))
     except (HeaderParseError, LookupError, UnicodeError, ValueError) as exc:
-        log.debug("undecodable header value %r: %s", raw[:80], exc)
+        log.debug("cannot decode header value %r: %s", raw[:80], exc)
         text = raw
     return " ".join(text.split())
 

@@ -84,7 +84,9 @@ class ExtractionSettings(_Section):
         "pages are rendered at a lower DPI",
     )
     ocr_timeout: float = Field(
-        default=120.0, ge=0, description="seconds tesseract may spend on one page"
+        default=120.0,
+        ge=0,
+        description="seconds tesseract may spend on one page; 0 means no limit",
     )
     passwords: list[str] = Field(default_factory=list)
     password_file: str = ""

@@ -472,3 +472,25 @@ def test_hostile_input_finishes(tmp_path, settings, name):
     document = extract_document(str(path), settings)
     assert len(document.pages) == 1
     assert len(document.metadata.get("subject", "")) <= 4096
+
+
+def test_image_transparent_png_read(tmp_path, settings):
+    image = Image.new("RGBA", (1400, 300), (0, 0, 0, 0))
+    font = ImageFont.load_default(size=48)
+    ImageDraw.Draw(image).text(
+        (40, 100), "Transparent background text", font=font, fill=(0, 0, 0, 255)
+    )
+    path = tmp_path / "logo.png"
+    image.save(path)
+    document = extract_document(str(path), settings)
+    assert "Transparent background" in document.pages[0].text
+
+
+def test_image_16_bit_tiff_read(tmp_path, settings):
+    gray = text_image(["Sixteen bit scan of a form"])
+    # Every value is above 255, so clipping to 8 bits would give a white page.
+    deep = gray.convert("I").point(lambda value: 20_000 + value * 156)
+    path = tmp_path / "deep.tif"
+    deep.convert("I;16").save(path)
+    document = extract_document(str(path), settings)
+    assert "Sixteen bit scan" in document.pages[0].text

@@ -91,7 +91,7 @@ def _read_frame(
         return Page(number=number, method="none", flags=["ocr_disabled"])
     if not context.take_ocr_page():
         return Page(number=number, method="none", flags=["ocr_skipped"])
-    frame = ImageOps.exif_transpose(image).convert("L")
+    frame = to_grayscale(ImageOps.exif_transpose(image))
     try:
         result = try_ocr_image(frame, number, workdir, context)
     finally:
@@ -110,6 +110,34 @@ def _read_frame(
         ocr_confidence=result.confidence,
         flags=flags,
     )
+
+
+def to_grayscale(image: Any) -> Any:
+    """Return an 8-bit grayscale copy of ``image`` for OCR.
+
+    Transparent areas become white, because a plain conversion turns the
+    transparent black of a typical PNG into a black page. 16- and 32-bit
+    images are scaled down, because a plain conversion clips them to white.
+    """
+    from PIL import Image
+
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        background.alpha_composite(rgba)
+        return background.convert("L")
+    if image.mode.startswith("I;16"):
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("I", "F"):
+        low, high = image.getextrema()
+        if high <= low:
+            return Image.new("L", image.size, 255)  # one flat colour: blank
+        scale = 255 / (high - low)
+        return image.point(lambda value: (value - low) * scale).convert("L")
+    return image.convert("L")
 
 
 EXTRACTORS = [ImageExtractor()]

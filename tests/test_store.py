@@ -520,6 +520,15 @@ def start_turn(database, record, name: str) -> subprocess.Popen:
     )
 
 
+def wait_for_issued(store: Store, expected: int) -> None:
+    """Poll the lock queue until ``expected`` tickets were issued, for 20 s at most."""
+    tail = store.lock.queue / ".tail"
+    deadline = time.monotonic() + 20
+    while not tail.is_file() or int(tail.read_text() or 0) < expected:
+        assert time.monotonic() < deadline, f"fewer than {expected} tickets issued"
+        time.sleep(0.02)
+
+
 def wait_for_tickets(store: Store, expected: int) -> None:
     """Poll the lock queue until it has ``expected`` tickets, for at most 20 s."""
     deadline = time.monotonic() + 20
@@ -584,7 +593,7 @@ def test_lock_skips_killed_waiter(store, tmp_path):
     killed.kill()
     killed.wait(30)
     survivor = start_turn(store.path, record, "survivor")
-    wait_for_tickets(store, 3)
+    wait_for_issued(store, 3)
     holder.communicate("")
     assert survivor.wait(60) == 0
     assert record.read_text().split() == ["survivor"]

@@ -494,3 +494,14 @@ def test_image_16_bit_tiff_read(tmp_path, settings):
     deep.convert("I;16").save(path)
     document = extract_document(str(path), settings)
     assert "Sixteen bit scan" in document.pages[0].text
+
+
+def test_image_over_render_limit_shrunk(tmp_path, settings):
+    settings.extraction.max_render_pixels = 1_000_000
+    big = text_image(["Large photo of a receipt"], size=(1400, 500)).resize(
+        (2800, 1000)
+    )
+    path = tmp_path / "big.jpg"
+    big.save(path, quality=95)
+    document = extract_document(str(path), settings)
+    assert "receipt" in document.pages[0].text

@@ -8,6 +8,7 @@ warns up to about 179 megapixels (Pillow 10-13), so it cannot be relied on.
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +92,12 @@ def _read_frame(
         return Page(number=number, method="none", flags=["ocr_disabled"])
     if not context.take_ocr_page():
         return Page(number=number, method="none", flags=["ocr_skipped"])
-    frame = to_grayscale(ImageOps.exif_transpose(image))
+    limit = settings.max_render_pixels
+    if image.format == "JPEG" and image.width * image.height > limit:
+        # Decode at 1/2, 1/4 or 1/8 scale straight from the JPEG data.
+        factor = math.sqrt(image.width * image.height / limit)
+        image.draft("L", (int(image.width / factor), int(image.height / factor)))
+    frame = _shrink(to_grayscale(ImageOps.exif_transpose(image)), limit)
     try:
         result = try_ocr_image(frame, number, workdir, context)
     finally:
@@ -110,6 +116,23 @@ def _read_frame(
         ocr_confidence=result.confidence,
         flags=flags,
     )
+
+
+def _shrink(frame: Any, limit: int) -> Any:
+    """Scale ``frame`` down to at most ``limit`` pixels, as PDF pages are.
+
+    More pixels make tesseract slower without reading text better.
+    """
+    from PIL import Image
+
+    pixels = frame.width * frame.height
+    if pixels <= limit:
+        return frame
+    factor = math.sqrt(pixels / limit)
+    size = (max(1, int(frame.width / factor)), max(1, int(frame.height / factor)))
+    smaller = frame.resize(size, Image.Resampling.LANCZOS)
+    frame.close()
+    return smaller
 
 
 def to_grayscale(image: Any) -> Any:

@@ -347,3 +347,11 @@ def test_pdf_ocr_failure_keeps_text_pages(tmp_path, settings):
     assert "ocr_failed" in document.pages[1].flags
     assert "empty" not in document.pages[1].flags
     assert any("OCR failed on page(s) 2" in warning for warning in document.warnings)
+
+
+@needs_corpus
+def test_pdf_outline_as_headings(settings):
+    path = CORPUS / "labeled" / "resume" / "soupb__01-Accountant.pdf"
+    document = extract_document(str(path), settings)
+    assert document.headings[0] == (1, "Ebony Moore")
+    assert (2, "Education") in document.headings

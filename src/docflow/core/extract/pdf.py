@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 MIN_RENDER_LONG_SIDE = 2000
 #: Upper bound of the resolution used to enlarge tiny pages.
 MAX_RENDER_DPI = 1200
+#: Bookmark depth and count read as headings; deeper or later ones are dropped.
+MAX_OUTLINE_DEPTH = 6
+MAX_OUTLINE_ITEMS = 1000
 #: Image objects per page whose size is checked; hostile pages hold thousands.
 MAX_IMAGES_CHECKED = 200
 
@@ -80,6 +83,7 @@ class PdfExtractor:
             return document
         try:
             document.metadata.update(_read_metadata(pdf, password_used))
+            document.headings = _read_outline(pdf)
             page_count = _checked_page_count(len(pdf), context.settings.extraction)
             with OcrWorkdir() as workdir:
                 for index in range(page_count):
@@ -170,6 +174,26 @@ def _read_metadata(pdf: pypdfium2.PdfDocument, password_used: bool) -> dict[str,
     if password_used:
         metadata["decrypted_with_password"] = True
     return metadata
+
+
+def _read_outline(pdf: pypdfium2.PdfDocument) -> list[tuple[int, str]]:
+    """Return the bookmarks as (level, title) headings, level 1 at the top.
+
+    pypdfium2 stops at repeated bookmarks, so a cyclic outline ends.
+    """
+    import pypdfium2 as pdfium
+
+    headings: list[tuple[int, str]] = []
+    try:
+        for item in pdf.get_toc(max_depth=MAX_OUTLINE_DEPTH):
+            title = " ".join((item.get_title() or "").split())
+            if title:
+                headings.append((item.level + 1, title))
+            if len(headings) >= MAX_OUTLINE_ITEMS:
+                break
+    except (pdfium.PdfiumError, ValueError, UnicodeDecodeError) as exc:
+        log.debug("cannot read the PDF outline: %s", exc)
+    return headings
 
 
 def _read_page(

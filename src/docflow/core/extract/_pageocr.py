@@ -107,7 +107,7 @@ def _retry_rotated(
     without it, only the common upside-down scan is tried.
     """
     best = first
-    for angle in _rotation_candidates(path):
+    for angle in _rotation_candidates(path, settings.ocr_timeout):
         # OSD reports the clockwise turn that makes the page upright; PIL
         # rotates counter-clockwise.
         save_for_ocr(image.rotate(-angle, expand=True, fillcolor=255), path)
@@ -120,14 +120,17 @@ def _retry_rotated(
     return best
 
 
-def _rotation_candidates(path: str) -> list[int]:
+def _rotation_candidates(path: str, timeout: float) -> list[int]:
     import pytesseract
 
     if "osd" not in available_languages():
         return [180]
     try:
         osd = pytesseract.image_to_osd(
-            path, config="--psm 0", output_type=pytesseract.Output.DICT
+            path,
+            config="--psm 0",
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
         )
     except (pytesseract.TesseractError, RuntimeError, ValueError) as exc:
         # Tesseract rejects pages with too few characters for OSD.

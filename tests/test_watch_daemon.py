@@ -498,7 +498,7 @@ def test_watch_burst_of_500(setup: WatchSetup) -> None:
     setup.start()
     names = [f"burst-{number:03d}.txt" for number in range(500)]
     for name in names:
-        (setup.inbox / name).write_bytes(b"")
+        (setup.inbox / name).write_text(f"note {name}\n")
     wait_for(
         lambda: len(setup.routed()) == len(names),
         timeout=300,
@@ -519,6 +519,21 @@ def test_watch_duplicates_moved(setup: WatchSetup) -> None:
     assert setup.run_once() == ExitCode.OK
     assert setup.routed()["copy.txt"] == [setup.out / "duplicates" / "copy.txt"]
     assert setup.routed()["first.txt"][0].parent.name != "duplicates"
+
+
+def test_watch_simultaneous_copies(setup: WatchSetup) -> None:
+    setup.start()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (setup.inbox / name).write_text(INVOICE_TEXT)
+    for name in ("empty-1.txt", "empty-2.txt"):
+        (setup.inbox / name).write_bytes(b"")
+    wait_for(lambda: len(setup.routed()) == 5, message=setup.log_tail)
+    folders = sorted(paths[0].parent.name for paths in setup.routed().values())
+    # One copy is processed, the two others wait for it and are duplicates.
+    assert folders.count("duplicates") == 2
+    # Quarantined content is no original: each empty file gets its own report.
+    assert folders.count("quarantine") == 2
+    assert len(list((setup.out / "quarantine").glob("*.error.json"))) == 2
 
 
 def test_watch_duplicates_skipped(tmp_path: Path) -> None:

@@ -50,9 +50,10 @@ __all__ = ["WatchDaemon"]
 
 log = logging.getLogger(__name__)
 
-# Files in processing at once, per worker: enough to keep every server busy
-# while a batch is routed, few enough that a stop finishes within seconds.
-_INFLIGHT_PER_WORKER = 4
+# Files handed to the engine at once, per worker. More files per batch make
+# fewer database transactions in a burst; fewer bound the wait on SIGTERM,
+# which lets every file already handed over finish.
+_INFLIGHT_PER_WORKER = 8
 _WARM_UP_TEXT = (
     "Warm-up document of docflow watch.\nInvoice number 1, total 10.00 EUR.\n"
 )
@@ -111,6 +112,7 @@ class WatchDaemon:
         self._ready: deque[str] = deque()
         self._unrecorded: set[str] = set()
         self._vanished: set[str] = set()
+        self._copies_waiting: dict[str, list[str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._finisher_lock = asyncio.Lock()
         self._results: asyncio.Queue[tuple[Pending, DocumentResult] | None]
@@ -452,17 +454,20 @@ class WatchDaemon:
     def _record_seen_rows(self, paths: Sequence[str]) -> list[str]:
         """Record newly noticed files; return those another row already settles."""
         ignored = []
+        items = []
         with self.state.session() as session:
+            newest = session.newest_rows(paths)
             for path in paths:
                 snapshot = snapshot_of(path)
                 inbox = self.filter.inbox_of(path)
                 if snapshot is None or inbox is None:
                     continue
-                last = session.last_row(path)
+                last = newest.get(path)
                 if last is not None and _settled_by(last, snapshot):
                     ignored.append(path)
                     continue
-                session.record_seen(path, str(inbox), snapshot)
+                items.append((path, str(inbox), snapshot))
+            session.record_seen_many(items)
         return ignored
 
     async def _record_vanished(self) -> None:
@@ -499,11 +504,15 @@ class WatchDaemon:
                 self._forget(path)
             elif digest is None:
                 self.tracker.note_changed_during_read(path, now)
+            elif digest and digest in self._inflight_hashes:
+                self._wait_for_original(path, digest)
             else:
                 candidates.append((path, snapshot, digest))
         if not candidates:
             return
-        admitted = await asyncio.to_thread(self._claim, candidates)
+        admitted, copies = await asyncio.to_thread(self._claim, candidates)
+        for path, digest in copies:
+            self._wait_for_original(path, digest)
         to_process: list[Pending] = []
         for pending, original in admitted:
             self.counts["received"] += 1
@@ -518,12 +527,18 @@ class WatchDaemon:
                 await self._handle_duplicate(pending, original)
             else:
                 self._inflight[pending.path] = pending
-                self._inflight_hashes[pending.content_hash] = pending.path
+                if pending.content_hash:
+                    self._inflight_hashes[pending.content_hash] = pending.path
                 to_process.append(pending)
         if to_process:
             task = asyncio.create_task(self._process(to_process))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    def _wait_for_original(self, path: str, digest: str) -> None:
+        # A copy of a file still in processing waits for that file's outcome,
+        # because only content routed to processed/ or review/ makes duplicates.
+        self._copies_waiting.setdefault(digest, []).append(path)
 
     def _hash_files(
         self, paths: Sequence[str]
@@ -550,34 +565,42 @@ class WatchDaemon:
 
     def _claim(
         self, candidates: Sequence[tuple[str, FileSnapshot, str]]
-    ) -> list[tuple[Pending, str | None]]:
-        """Mark ready files ``processing``; return each with its original if a copy."""
-        admitted: list[tuple[Pending, str | None]] = []
+    ) -> tuple[list[tuple[Pending, str | None]], list[tuple[str, str]]]:
+        """Mark ready files ``processing``.
+
+        Returns each admitted file with the destination of its original when
+        it is a duplicate, and the (path, hash) of each copy of another file of
+        this batch, which was not admitted.
+        """
         received = datetime.now(UTC)
+        accepted = []
         with self.state.session() as session:
+            newest = session.newest_rows([path for path, _, _ in candidates])
             for path, snapshot, digest in candidates:
                 inbox = self.filter.inbox_of(path)
-                last = session.last_row(path)
+                last = newest.get(path)
                 if inbox is None or (last is not None and _settled_by(last, snapshot)):
                     continue
-                row = session.record_seen(path, str(inbox), snapshot)
-                if row.state in ("moving", "failed"):
-                    continue  # the move retry owns this file
-                original = None
-                if digest:
-                    found = session.find_original(digest)
-                    original = found.destination if found else None
-                    original = original or self._inflight_hashes.get(digest)
-                pending = Pending(row.id, path, str(inbox), snapshot, digest, received)
+                accepted.append((path, str(inbox), snapshot, digest))
+            rows = session.record_seen_many([item[:3] for item in accepted])
+            originals = session.find_originals(
+                [item[3] for item in accepted if item[3]]
+            )
+            admitted: list[tuple[Pending, str | None]] = []
+            copies: list[tuple[str, str]] = []
+            processing: dict[int, str] = {}
+            for path, inbox, snapshot, digest in accepted:
+                row = rows[path]
+                original = originals.get(digest) if digest else None
+                if original is None and digest and digest in processing.values():
+                    copies.append((path, digest))
+                    continue
+                pending = Pending(row.id, path, inbox, snapshot, digest, received)
                 if original is None and snapshot.regular:
-                    session.set_fields(
-                        row.id,
-                        state="processing",
-                        attempts=row.attempts + 1,
-                        content_hash=digest or None,
-                    )
+                    processing[row.id] = digest
                 admitted.append((pending, original))
-        return admitted
+            session.mark_processing(processing)
+        return admitted, copies
 
     async def _quarantine_special(self, pending: Pending) -> None:
         result = DocumentResult(
@@ -725,6 +748,7 @@ class WatchDaemon:
         for pending, outcome in outcomes:
             self._inflight.pop(pending.path, None)
             self._inflight_hashes.pop(pending.content_hash, None)
+            self._ready.extend(self._copies_waiting.pop(pending.content_hash, []))
             self.counts[str(outcome)] += 1
             if outcome is Outcome.CHANGED:
                 self.tracker.note_changed_during_read(pending.path, now)

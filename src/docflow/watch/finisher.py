@@ -234,9 +234,9 @@ class Finisher:
                 self._reserved.discard(str(plan.destination))
         with self.state.session() as session:
             self._save(session, moved)
-            for plan in moved:
-                session.set_fields(plan.row_id, state="done", result_json=None)
-                outcomes[plan.row_id] = Outcome.DONE
+            done = [plan.row_id for plan in moved]
+            session.set_state_many(done, "done", result_json=None)
+            outcomes.update(dict.fromkeys(done, Outcome.DONE))
             for plan in plans:
                 if outcomes.get(plan.row_id) is Outcome.REMOVED:
                     session.set_fields(plan.row_id, state="removed", error="vanished")

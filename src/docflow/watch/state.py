@@ -230,6 +230,96 @@ class StateSession:
         assert found is not None
         return found
 
+    def newest_rows(self, paths: Sequence[str]) -> dict[str, FileRow]:
+        """Return the newest row of each of ``paths`` that has one."""
+        if not paths:
+            return {}
+        rows = self._rows(
+            "WHERE path IN (SELECT unnest(?::BLOB[])) "
+            "QUALIFY row_number() OVER (PARTITION BY path ORDER BY id DESC) = 1",
+            [[_to_db(path) for path in paths]],
+        )
+        return {row.path: row for row in rows}
+
+    def record_seen_many(
+        self, items: Sequence[tuple[str, str, FileSnapshot]]
+    ) -> dict[str, FileRow]:
+        """Record many files as ``record_seen`` does, in a few statements.
+
+        ``items`` holds (path, inbox, snapshot) triples. Returns the active row
+        of each path.
+        """
+        newest = self.newest_rows([path for path, _, _ in items])
+        now = time.time()
+        inserts: list[Any] = []
+        updates = []
+        for path, inbox, snapshot in items:
+            row = newest.get(path)
+            identity = [snapshot.device, snapshot.inode, snapshot.size]
+            if row is not None and row.state in ACTIVE_STATES:
+                updates.append([*identity, snapshot.mtime_ns, now, row.id])
+            else:
+                inserts += [_to_db(path), _to_db(inbox), *identity]
+                inserts += [snapshot.mtime_ns, now, now]
+        if inserts:
+            values = ", ".join(
+                ["(?, ?, 'seen', ?, ?, ?, ?, ?, ?)"] * (len(inserts) // 8)
+            )
+            self._db.execute(
+                "INSERT INTO watch_files (path, inbox, state, device, inode, size, "
+                f"mtime_ns, seen_at, updated_at) VALUES {values}",
+                inserts,
+            )
+        if updates:
+            self._db.executemany(
+                "UPDATE watch_files SET device = ?, inode = ?, size = ?, mtime_ns = ?, "
+                "updated_at = ? WHERE id = ?",
+                updates,
+            )
+        rows = self.newest_rows([path for path, _, _ in items])
+        return {path: row for path, row in rows.items() if row.state in ACTIVE_STATES}
+
+    def mark_processing(self, hashes: dict[int, str]) -> None:
+        """Put rows in ``processing``, counting the attempt, with their content hash."""
+        if not hashes:
+            return
+        self._db.execute(
+            "UPDATE watch_files SET state = 'processing', attempts = attempts + 1, "
+            "content_hash = nullif(v.content_hash, ''), updated_at = ? "
+            "FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) "
+            "AS content_hash) AS v WHERE watch_files.id = v.id",
+            [time.time(), list(hashes), list(hashes.values())],
+        )
+
+    def set_state_many(self, row_ids: Sequence[int], state: str, **fields: Any) -> None:
+        """Set ``state`` and the same ``fields`` on many rows in one statement."""
+        if not row_ids:
+            return
+        fields = {"state": state, **fields, "updated_at": time.time()}
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self._db.execute(
+            f"UPDATE watch_files SET {assignments} "
+            "WHERE id IN (SELECT unnest(?::BIGINT[]))",
+            [*fields.values(), list(row_ids)],
+        )
+
+    def find_originals(self, hashes: Sequence[str]) -> dict[str, str]:
+        """Map each content hash already routed to processed/ or review/ to the
+        destination of its first file."""
+        if not hashes:
+            return {}
+        rows = self._rows(
+            "WHERE state = 'done' AND route IN ('processed', 'review') "
+            "AND content_hash IN (SELECT unnest(?::VARCHAR[])) "
+            "QUALIFY row_number() OVER (PARTITION BY content_hash ORDER BY id) = 1",
+            [list(hashes)],
+        )
+        return {
+            row.content_hash: row.destination or row.path
+            for row in rows
+            if row.content_hash is not None
+        }
+
     def find_original(self, content_hash: str) -> FileRow | None:
         """Return the done row of the first file with this content, if any."""
         rows = self._rows(

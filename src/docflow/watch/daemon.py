@@ -674,10 +674,15 @@ class WatchDaemon:
                 self._results.put_nowait((pending, result))
 
     def _release(self, batch: Sequence[Pending]) -> None:
-        """Put files whose processing was abandoned back to ``seen``."""
+        """Put files whose processing was abandoned back to ``seen``.
+
+        The engine failed, not the file, so the attempt is not counted.
+        """
         with self.state.session() as session:
             for pending in batch:
-                session.set_fields(pending.row_id, state="seen")
+                row = session.row(pending.row_id)
+                attempts = max(0, row.attempts - 1) if row else 0
+                session.set_fields(pending.row_id, state="seen", attempts=attempts)
 
     async def _route_results(self) -> None:
         while True:

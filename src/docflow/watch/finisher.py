@@ -413,6 +413,7 @@ def _reset_to_seen(session: StateSession, row_id: int, snapshot: FileSnapshot) -
     session.set_fields(
         row_id,
         state="seen",
+        attempts=0,  # the run ended with a result, so it was no interrupted run
         route=None,
         destination=None,
         result_json=None,

@@ -4,19 +4,20 @@ Each file the daemon takes from an inbox gets one row whose ``state`` moves
 through::
 
     seen -> processing -> moving -> done
-                  \\          \\-> failed   (the move kept failing; file in inbox)
+                  \\          \\-> failed -> done  (a move failed; retried)
                    \\-> seen               (changed while read, or interrupted)
     seen/processing/moving -> removed     (the file vanished from the inbox)
 
 A row reaches ``moving`` with its destination and result recorded before the
 file is moved, and ``done`` after, so a restart after a crash at any point
 can tell from the row and the two paths what happened (see
-``docflow.watch.recovery``). A path has at most one row that is not
-``done`` or ``removed``: the row of the file currently at that path.
+``Finisher.finish_row``). A path has at most one row that is not ``done`` or
+``removed``: the row of the file currently at that path.
 
-DuckDB admits one process at a time, so every session opens the database for
-one short transaction under the store's ``<database>.lock`` flock and closes
-it again, letting ``docflow process`` and ``docflow watch --status`` in.
+DuckDB admits one process at a time. Sessions run under the store's
+``<database>.lock`` flock, and the daemon closes the database whenever it is
+idle or has kept it for ``max_hold_seconds``, letting ``docflow process`` and
+``docflow watch --status`` in.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ _SCHEMA = [
         status VARCHAR,               -- DocumentResult.status
         error VARCHAR,
         result_json VARCHAR,          -- the DocumentResult, kept until it is stored
-        attempts INTEGER NOT NULL DEFAULT 0,       -- times processing started
+        attempts INTEGER NOT NULL DEFAULT 0,  -- processing runs with no result yet
         move_attempts INTEGER NOT NULL DEFAULT 0,
         first_move_failure DOUBLE,    -- Unix time
         next_attempt DOUBLE,          -- Unix time of the next move retry

@@ -19,7 +19,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -127,6 +126,8 @@ def plan_run(
     hits = found.hits
     hashed: dict[str, str] = {}
     if found.worth_hashing:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(_HASH_THREADS) as pool:
             for path, content_hash in pool.map(_hash_quietly, found.worth_hashing):
                 if content_hash is not None:

@@ -85,6 +85,7 @@ class WatchDaemon:
         self.output_dir = Path(output_dir).resolve()
         self._check_folders()
         check_templates(self.watch)
+
         database = Path(settings.store.database).resolve()
         self.state = StateStore(
             database,
@@ -106,6 +107,7 @@ class WatchDaemon:
             events=self.watch.poll_seconds == 0,
             wall_clock=time.time,
         )
+
         self.counts: Counter[str] = Counter()
         self._inflight: dict[str, Pending] = {}
         self._inflight_hashes: dict[str, str] = {}
@@ -496,20 +498,10 @@ class WatchDaemon:
             return
         batch = [self._ready.popleft() for _ in range(min(capacity, len(self._ready)))]
         checked = await asyncio.to_thread(self._hash_files, batch)
-        now = time.monotonic()
-        candidates: list[tuple[str, FileSnapshot, str]] = []
-        for path, snapshot, digest in checked:
-            if snapshot is None:
-                self._ready.append(path)  # so _forget logs and records it
-                self._forget(path)
-            elif digest is None:
-                self.tracker.note_changed_during_read(path, now)
-            elif digest and digest in self._inflight_hashes:
-                self._wait_for_original(path, digest)
-            else:
-                candidates.append((path, snapshot, digest))
+        candidates = self._sort_hashed(checked)
         if not candidates:
             return
+
         admitted, copies = await asyncio.to_thread(self._claim, candidates)
         for path, digest in copies:
             self._wait_for_original(path, digest)
@@ -534,6 +526,24 @@ class WatchDaemon:
             task = asyncio.create_task(self._process(to_process))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    def _sort_hashed(
+        self, checked: Sequence[tuple[str, FileSnapshot | None, str | None]]
+    ) -> list[tuple[str, FileSnapshot, str]]:
+        """Return the hashed files to claim; put the others where they belong."""
+        now = time.monotonic()
+        candidates: list[tuple[str, FileSnapshot, str]] = []
+        for path, snapshot, digest in checked:
+            if snapshot is None:
+                self._ready.append(path)  # so _forget logs and records it
+                self._forget(path)
+            elif digest is None:
+                self.tracker.note_changed_during_read(path, now)
+            elif digest and digest in self._inflight_hashes:
+                self._wait_for_original(path, digest)
+            else:
+                candidates.append((path, snapshot, digest))
+        return candidates
 
     def _wait_for_original(self, path: str, digest: str) -> None:
         # A copy of a file still in processing waits for that file's outcome,

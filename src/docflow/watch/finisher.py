@@ -8,7 +8,7 @@ crash:
 2. a quarantined file gets its ``<name>.error.json`` report;
 3. the file is moved (``docflow.watch.mover``, never overwriting);
 4. in one transaction, the result is written to the store under the
-   destination path and the row goes to ``done``, so the store holds each
+   destination path and the row goes to ``done``, so the store contains each
    result once whatever the moment of a crash.
 
 A move that fails leaves the file in the inbox and the row in ``failed`` with

@@ -73,11 +73,7 @@ FEATURE_CONFIG: dict[str, Any] = {
         "max_df": 0.9,
     },
     "block_weights": {"word": 1.0, "char": 1.0, "layout": 1.0},
-    "classifier": {
-        "type": "LogisticRegression",
-        "C": 10.0,
-        "class_weight": "balanced",
-    },
+    "classifier": {"type": "LinearSVC", "C": 0.5, "class_weight": "balanced"},
     "calibration": {"method": "sigmoid", "max_folds": 5},
     "text": "lower-cased, digits mapped to 0",
 }
@@ -243,8 +239,12 @@ def collect_corrections(
     max_chars = settings.classification.max_chars
     samples = []
     for source, category in corrections:
-        if len(source) < 4096 and Path(source).is_file():
+        if _looks_like_path(source) and Path(source).is_file():
             sample = _read_sample(Path(source), category, settings, skipped)
+        elif _looks_like_path(source):
+            log.warning("skipping correction %s: file not found", source)
+            skipped.append(f"{source}: correction skipped, file not found")
+            continue
         else:
             key = hashlib.sha256(source.encode()).hexdigest()
             sample = Sample(input_from_text(source, max_chars), category, key, "text")
@@ -252,6 +252,14 @@ def collect_corrections(
             sample.weight = CORRECTION_WEIGHT
             samples.append(sample)
     return samples
+
+
+def _looks_like_path(source: str) -> bool:
+    """Tell a file path from correction text: one short line with a / or a suffix."""
+    if "\n" in source or len(source) > 1024:
+        return False
+    suffix = Path(source).suffix[1:]
+    return "/" in source or (suffix.isalpha() and len(suffix) <= 5)
 
 
 def _read_sample(
@@ -330,20 +338,23 @@ def split_heldout(
 # -- fitting and scoring -------------------------------------------------------
 
 
-def fit_parts(samples: Sequence[Sample]) -> dict[str, Any]:
+def fit_parts(
+    samples: Sequence[Sample], config: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Fit the vectorisers and the calibrated linear classifier on ``samples``."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from docflow.core.classify._features import compute_layout_features, normalize_text
 
+    config = config or FEATURE_CONFIG
     texts = [normalize_text(s.item.text) for s in samples]
     labels = [s.label for s in samples]
     weights = [s.weight for s in samples]
     few = len(samples) < 40  # min_df of 2 would empty a tiny vocabulary
-    word = TfidfVectorizer(**_vectorizer_options(FEATURE_CONFIG["word"], few))
-    char = TfidfVectorizer(**_vectorizer_options(FEATURE_CONFIG["char"], few))
-    blocks = FEATURE_CONFIG["block_weights"]
+    word = TfidfVectorizer(**_vectorizer_options(config["word"], few))
+    char = TfidfVectorizer(**_vectorizer_options(config["char"], few))
+    blocks = config["block_weights"]
     matrix = hstack(
         [
             word.fit_transform(texts) * blocks["word"],
@@ -356,7 +367,7 @@ def fit_parts(samples: Sequence[Sample]) -> dict[str, Any]:
     # The pruned-term sets are only for inspection and would bloat the file.
     word.stop_words_ = None
     char.stop_words_ = None
-    classifier, linear = _fit_classifier(matrix, labels, weights)
+    classifier, linear = _fit_classifier(matrix, labels, weights, config)
     return {
         "word": word,
         "char": char,
@@ -383,31 +394,39 @@ def _float32() -> Any:
     return np.float32
 
 
-def _fit_classifier(matrix: Any, labels: list[str], weights: list[float]) -> Any:
+def _fit_classifier(
+    matrix: Any, labels: list[str], weights: list[float], config: dict[str, Any]
+) -> Any:
     """Fit the linear model, calibrated by cross-validation when the data allows."""
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    config = FEATURE_CONFIG["classifier"]
-    base = LogisticRegression(
-        C=config["C"], class_weight=config["class_weight"], max_iter=3000
-    )
-    folds = min(
-        FEATURE_CONFIG["calibration"]["max_folds"], min(Counter(labels).values())
-    )
+    base = _linear_model(config["classifier"])
+    folds = min(config["calibration"]["max_folds"], min(Counter(labels).values()))
     if folds < 2:
         log.warning("too few documents per category to calibrate; using raw scores")
+        base = _linear_model({**config["classifier"], "type": "LogisticRegression"})
         base.fit(matrix, labels, sample_weight=weights)
         return base, base
     calibrated = CalibratedClassifierCV(
         base,
-        method=FEATURE_CONFIG["calibration"]["method"],
+        method=config["calibration"]["method"],
         cv=StratifiedKFold(folds, shuffle=True, random_state=0),
         ensemble=False,
     )
     calibrated.fit(matrix, labels, sample_weight=weights)
     return calibrated, calibrated.calibrated_classifiers_[0].estimator
+
+
+def _linear_model(options: dict[str, Any]) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    if options["type"] == "LinearSVC":
+        return LinearSVC(C=options["C"], class_weight=options["class_weight"])
+    return LogisticRegression(
+        C=options["C"], class_weight=options["class_weight"], max_iter=3000
+    )
 
 
 def evaluate_model(model: LoadedModel, samples: Sequence[Sample]) -> Evaluation:

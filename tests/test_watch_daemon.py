@@ -506,6 +506,7 @@ def test_watch_burst_of_500(setup: WatchSetup) -> None:
     )
     assert routed_names(setup) == dict.fromkeys(names, 1)
     assert setup.inbox_files() == []
+    assert not (setup.out / "quarantine").exists(), "a valid text was quarantined"
     setup.stop()
     rows = setup.rows()
     assert len(rows) == len(names)

@@ -22,6 +22,11 @@ def store_saver(settings: Settings) -> ResultSaver:
     reuses the stored result instead of reading the file again. The store's
     tables are created (or migrated) here, before the daemon starts.
     """
+    # Imported now, before worker threads run: scikit-learn 1.9 (utils/
+    # _dataframe.is_pyarrow_data) reads pyarrow.Table from sys.modules, which
+    # fails while another thread is still importing pyarrow for the store.
+    import pyarrow  # noqa: F401
+
     from docflow.core.config import settings_fingerprint
     from docflow.core.store import FileStat, PendingResult, Store, display_path
 

@@ -115,6 +115,7 @@ class WatchDaemon:
         self._unrecorded: set[str] = set()
         self._vanished: set[str] = set()
         self._copies_waiting: dict[str, list[str]] = {}
+        self._waiting_paths: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._finisher_lock = asyncio.Lock()
         self._results: asyncio.Queue[tuple[Pending, DocumentResult] | None]
@@ -333,6 +334,10 @@ class WatchDaemon:
         if pending is not None:
             pending.changed = True  # the router reads it again after this result
             return
+        if path in self._waiting_paths:
+            if kind == "found" and not moved_in:
+                return  # a rescan: the copy still waits for its original
+            self._waiting_paths.discard(path)  # changed: no longer a known copy
         if path in self._ready:
             self._ready.remove(path)
         if path not in self.tracker:
@@ -496,7 +501,8 @@ class WatchDaemon:
         capacity = self._capacity()
         if not self._ready or not capacity or self._stop.is_set():
             return
-        batch = [self._ready.popleft() for _ in range(min(capacity, len(self._ready)))]
+        taken = [self._ready.popleft() for _ in range(min(capacity, len(self._ready)))]
+        batch = list(dict.fromkeys(taken))  # a path queued twice is read once
         checked = await asyncio.to_thread(self._hash_files, batch)
         candidates = self._sort_hashed(checked)
         if not candidates:
@@ -549,6 +555,7 @@ class WatchDaemon:
         # A copy of a file still in processing waits for that file's outcome,
         # because only content routed to processed/ or review/ makes duplicates.
         self._copies_waiting.setdefault(digest, []).append(path)
+        self._waiting_paths.add(path)
 
     def _hash_files(
         self, paths: Sequence[str]
@@ -763,7 +770,10 @@ class WatchDaemon:
         for pending, outcome in outcomes:
             self._inflight.pop(pending.path, None)
             self._inflight_hashes.pop(pending.content_hash, None)
-            self._ready.extend(self._copies_waiting.pop(pending.content_hash, []))
+            for copy in self._copies_waiting.pop(pending.content_hash, []):
+                if copy in self._waiting_paths:
+                    self._waiting_paths.discard(copy)
+                    self._ready.append(copy)
             self.counts[str(outcome)] += 1
             if outcome is Outcome.CHANGED:
                 self.tracker.note_changed_during_read(pending.path, now)

@@ -27,7 +27,7 @@ __all__ = ["EXTRACTOR_VERSION", "load", "save"]
 log = logging.getLogger(__name__)
 
 #: Bump when extraction changes its output, so older cache entries are ignored.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 def _entry_path(content_hash: str, settings: Settings) -> Path:

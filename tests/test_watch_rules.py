@@ -327,3 +327,22 @@ def test_move_into_file_in_the_way(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError):
         mover.move_no_clobber(source, tmp_path / "out" / "a.txt")
     assert source.exists()
+
+
+# -- command line --------------------------------------------------------------------
+
+
+def test_cli_module_imports_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, docflow.cli.watch\n"
+        "heavy = {'watchdog', 'duckdb', 'asyncio', 'docflow.watch'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"

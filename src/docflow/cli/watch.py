@@ -7,7 +7,6 @@ stays fast.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -162,6 +161,8 @@ def _apply_flags(
 
 
 def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
+    import asyncio
+
     from docflow.watch import WatchDaemon, open_processor, store_saver
 
     daemon = WatchDaemon(

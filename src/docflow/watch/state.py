@@ -183,11 +183,6 @@ class StateSession:
         )
         return rows[0] if rows else None
 
-    def last_row(self, path: str) -> FileRow | None:
-        """Return the newest row of ``path`` in any state."""
-        rows = self._rows("WHERE path = ? ORDER BY id DESC LIMIT 1", [_to_db(path)])
-        return rows[0] if rows else None
-
     def rows_in(self, states: Iterable[str]) -> list[FileRow]:
         """Return every row in one of ``states``, oldest first."""
         names = list(states)
@@ -305,8 +300,10 @@ class StateSession:
         )
 
     def find_originals(self, hashes: Sequence[str]) -> dict[str, str]:
-        """Map each content hash already routed to processed/ or review/ to the
-        destination of its first file."""
+        """Return the destination of the first file with each content hash.
+
+        Only files routed to processed/ or review/ count as originals.
+        """
         if not hashes:
             return {}
         rows = self._rows(
@@ -320,15 +317,6 @@ class StateSession:
             for row in rows
             if row.content_hash is not None
         }
-
-    def find_original(self, content_hash: str) -> FileRow | None:
-        """Return the done row of the first file with this content, if any."""
-        rows = self._rows(
-            "WHERE content_hash = ? AND state = 'done' "
-            "AND route IN ('processed', 'review') ORDER BY id LIMIT 1",
-            [content_hash],
-        )
-        return rows[0] if rows else None
 
     def set_fields(self, row_id: int, **fields: Any) -> None:
         """Update ``fields`` of one row and stamp ``updated_at``."""

@@ -93,8 +93,12 @@ class WatchSetup:
             "[watch]",
             f"output_dir = {json.dumps(str(self.out))}",
         ]
+        routes = watch.pop("routes", [])
         for key, value in watch.items():
             lines.append(f"{key} = {json.dumps(value)}")
+        for route in routes:  # TOML arrays of tables, not JSON
+            lines.append("[[watch.routes]]")
+            lines += [f"{key} = {json.dumps(value)}" for key, value in route.items()]
         (self.root / "docflow.toml").write_text("\n".join(lines) + "\n")
 
     def command(self, *args: str) -> list[str]:
@@ -535,6 +539,19 @@ def test_watch_simultaneous_copies(setup: WatchSetup) -> None:
     # Quarantined content is no original: each empty file gets its own report.
     assert folders.count("quarantine") == 2
     assert len(list((setup.out / "quarantine").glob("*.error.json"))) == 2
+
+
+def test_watch_route_rule_template(tmp_path: Path) -> None:
+    rules = [
+        {"category": "receipt", "destination": "receipts"},
+        {"category": "invoice", "destination": "books/{category}/{year}"},
+    ]
+    setup = WatchSetup(tmp_path, watch={"routes": rules, "review_confidence": 0.0})
+    (setup.inbox / "bill.txt").write_text(INVOICE_TEXT)
+    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    (routed,) = setup.routed()["bill.txt"]
+    # The year comes from the invoice date found in the text, 12 March 2024.
+    assert routed == setup.out / "books" / "invoice" / "2024" / "bill.txt"
 
 
 def test_watch_duplicates_skipped(tmp_path: Path) -> None:

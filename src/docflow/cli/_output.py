@@ -47,9 +47,12 @@ RESULT_COLUMNS = (
 
 #: Columns that wrap in the table; the others keep their values on one line.
 _WRAPPED_COLUMNS = ("path", "description")
-#: Columns printed as lines under the table instead of in it.
-_BELOW_TABLE = ("error", "type", "pages")
-_HEADERS = {"confidence": "conf", "quality": "qual", "cached": "cache"}
+#: Columns that wrap only when the terminal is too narrow for the table.
+_SHRINKING_COLUMNS = ("category", "review", "name", "status")
+#: Columns left out of the table (the summary counts cache hits), or printed
+#: as lines under it (errors).
+_BELOW_TABLE = ("error", "type", "pages", "cached")
+_HEADERS = {"confidence": "conf", "quality": "qual"}
 
 
 def resolve_format(requested: str | None, stream: TextIO | None = None) -> str:
@@ -99,7 +102,7 @@ def summary_row(
         "path": _display(result.path),
         "status": str(result.status),
         "category": classification.category if classification else None,
-        "confidence": round(classification.confidence, 3) if classification else None,
+        "confidence": round(classification.confidence, 2) if classification else None,
         "quality": round(quality.overall_score, 1) if quality else None,
         "review": str(result.review_status) if result.review_status else None,
         "type": result.detected_type,
@@ -187,7 +190,9 @@ class RecordPrinter:
         for column in visible:
             header = _HEADERS.get(column, column)
             if column in _WRAPPED_COLUMNS:
-                table.add_column(header, overflow="fold", ratio=1, min_width=20)
+                table.add_column(header, overflow="fold", ratio=1, min_width=16)
+            elif column in _SHRINKING_COLUMNS:
+                table.add_column(header, overflow="fold")
             else:
                 table.add_column(header, no_wrap=True)
         for row in self._rows:

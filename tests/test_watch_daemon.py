@@ -78,6 +78,7 @@ class WatchSetup:
 
     def write_config(self) -> None:
         watch = {
+            "output_dir": str(self.out),
             "stable_seconds": 1.0,
             "settle_seconds": 0.25,
             "status_seconds": 0,
@@ -91,7 +92,6 @@ class WatchSetup:
             "[workers]",
             "count = 1",
             "[watch]",
-            f"output_dir = {json.dumps(str(self.out))}",
         ]
         routes = watch.pop("routes", [])
         for key, value in watch.items():
@@ -326,6 +326,26 @@ def test_watch_signal_finishes_file(tmp_path: Path, signal_number: int) -> None:
     (routed,) = setup.routed()["scan.png"]
     assert routed.parent.parent.name == "processed" or routed.parent.name == "review"
     assert [row["state"] for row in setup.rows()] == ["done"]
+
+
+def test_watch_output_inside_inbox(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path)
+    setup.watch["output_dir"] = str(setup.inbox / "routed")
+    setup.write_config()
+    try:
+        setup.start()
+        (setup.inbox / "first.txt").write_bytes(b"")
+        routed = setup.inbox / "routed" / "quarantine" / "first.txt"
+        wait_for(routed.exists, message=setup.log_tail)
+        # A second file as a barrier: events are handled in order, so once it
+        # is routed, a new pick-up of the first one would have shown.
+        (setup.inbox / "second.txt").write_bytes(b"")
+        wait_for(lambda: len(setup.events("quarantined")) == 2, message=setup.log_tail)
+    finally:
+        setup.kill()
+    received = [Path(event["path"]).name for event in setup.events("received")]
+    assert received == ["first.txt", "second.txt"]
+    assert routed.exists()
 
 
 def test_watch_rename_into_inbox(setup: WatchSetup) -> None:

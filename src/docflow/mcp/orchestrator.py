@@ -17,6 +17,9 @@ shared queue, and restarts its server when it dies.
   (``with_quality``), so each document is extracted once in one process.
   ``workers.separate_quality_servers`` sends each document on to a quality
   server instead, which reuses the extraction through the extraction cache.
+  It runs twice the processes and, on 100 corpus documents on a 2-core
+  machine, used about 1.2x the CPU time (``bench/bench_protocol.py
+  --both-only``), so it only pays off when spare cores outnumber servers.
 
 Servers exit with their parent: stdin EOF ends a stdio server, and each server
 also asks for SIGTERM when the orchestrator's process dies (PR_SET_PDEATHSIG).

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
-from docflow.core.classify._model import LoadedModel, load_model
+from docflow.core.classify._model import LoadedModel, load_model, predict_proba
 from docflow.core.classify._rules import RuleHit, combine_scores, score_rules
 from docflow.core.models import (
     ClassificationMetadata,
@@ -47,7 +47,7 @@ def classify_document(
     item = input_from_document(document, options.max_chars)
 
     matrix = model.transform([item])
-    probabilities = model.parts["classifier"].predict_proba(matrix)[0]
+    probabilities = predict_proba(model.parts, matrix)[0]
     model_scores = dict(
         zip(model.classes, (float(p) for p in probabilities), strict=True)
     )

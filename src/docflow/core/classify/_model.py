@@ -40,6 +40,7 @@ __all__ = [
     "LoadedModel",
     "build_matrix",
     "load_model",
+    "predict_proba",
     "read_metadata",
     "resolve_model_dir",
     "save_model",
@@ -109,7 +110,7 @@ class LoadedModel:
 
     def predict_proba(self, items: list[ClassifierInput]) -> np.ndarray:
         """Return class probabilities, one row per item, columns in ``classes``."""
-        return self.parts["classifier"].predict_proba(build_matrix(self.parts, items))
+        return predict_proba(self.parts, build_matrix(self.parts, items))
 
     def transform(self, items: list[ClassifierInput]) -> csr_matrix:
         return build_matrix(self.parts, items)
@@ -119,6 +120,26 @@ class LoadedModel:
         if self._word_names is None:
             self._word_names = self.parts["word"].get_feature_names_out()
         return self._word_names
+
+
+def predict_proba(parts: dict[str, Any], matrix: csr_matrix) -> np.ndarray:
+    """Return calibrated class probabilities for the rows of ``matrix``.
+
+    A model with a ``temperature`` is a linear classifier whose decision
+    scores, divided by the temperature, go through a softmax. Older models
+    carry a classifier with its own ``predict_proba``.
+    """
+    import numpy as np
+    from scipy.special import softmax
+
+    classifier = parts["classifier"]
+    temperature = parts.get("temperature")
+    if temperature is None:
+        return classifier.predict_proba(matrix)
+    scores = classifier.decision_function(matrix)
+    if scores.ndim == 1:  # two classes: one score, positive for classes_[1]
+        scores = np.column_stack([-scores, scores]) / 2
+    return softmax(scores / temperature, axis=1)
 
 
 def build_matrix(parts: dict[str, Any], items: list[ClassifierInput]) -> csr_matrix:

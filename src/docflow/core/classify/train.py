@@ -72,9 +72,9 @@ FEATURE_CONFIG: dict[str, Any] = {
         "min_df": 2,
         "max_df": 0.9,
     },
-    "block_weights": {"word": 1.0, "char": 1.0, "layout": 1.0},
+    "block_weights": {"word": 1.0, "char": 1.0, "layout": 0.3},
     "classifier": {"type": "LinearSVC", "C": 0.5, "class_weight": "balanced"},
-    "calibration": {"method": "sigmoid", "max_folds": 5},
+    "calibration": {"method": "temperature", "max_folds": 5},
     "text": "lower-cased, digits mapped to 0",
 }
 
@@ -367,12 +367,13 @@ def fit_parts(
     # The pruned-term sets are only for inspection and would bloat the file.
     word.stop_words_ = None
     char.stop_words_ = None
-    classifier, linear = _fit_classifier(matrix, labels, weights, config)
+    classifier, temperature = _fit_classifier(matrix, labels, weights, config)
     return {
         "word": word,
         "char": char,
         "classifier": classifier,
-        "linear": linear,
+        "temperature": temperature,
+        "linear": classifier,
         "block_weights": dict(blocks),
         "layout_features": LAYOUT_FEATURES,
     }
@@ -396,9 +397,14 @@ def _float32() -> Any:
 
 def _fit_classifier(
     matrix: Any, labels: list[str], weights: list[float], config: dict[str, Any]
-) -> Any:
-    """Fit the linear model, calibrated by cross-validation when the data allows."""
-    from sklearn.calibration import CalibratedClassifierCV
+) -> tuple[Any, float | None]:
+    """Fit the linear model and the softmax temperature that calibrates it.
+
+    The temperature is fitted on out-of-fold decision scores, so it reflects
+    how sure the model is about documents it has not seen. One parameter
+    keeps the model's ranking of categories and cannot overfit a small
+    corpus the way per-category calibration maps can.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     base = _linear_model(config["classifier"])
@@ -407,15 +413,51 @@ def _fit_classifier(
         log.warning("too few documents per category to calibrate; using raw scores")
         base = _linear_model({**config["classifier"], "type": "LogisticRegression"})
         base.fit(matrix, labels, sample_weight=weights)
-        return base, base
-    calibrated = CalibratedClassifierCV(
-        base,
-        method=config["calibration"]["method"],
-        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
-        ensemble=False,
-    )
-    calibrated.fit(matrix, labels, sample_weight=weights)
-    return calibrated, calibrated.calibrated_classifiers_[0].estimator
+        return base, None
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    scores = _out_of_fold_scores(matrix, labels, weights, splitter, config)
+    base.fit(matrix, labels, sample_weight=weights)
+    truth = [list(base.classes_).index(label) for label in labels]
+    return base, fit_temperature(scores, truth)
+
+
+def _out_of_fold_scores(
+    matrix: Any, labels: list[str], weights: list[float], splitter: Any, config: Any
+) -> Any:
+    import numpy as np
+
+    classes = sorted(set(labels))
+    targets = np.array(labels)
+    sample_weight = np.array(weights)
+    scores = np.zeros((len(labels), len(classes)))
+    for train_rows, test_rows in splitter.split(targets, targets):
+        model = _linear_model(config["classifier"])
+        model.fit(
+            matrix[train_rows],
+            targets[train_rows],
+            sample_weight=sample_weight[train_rows],
+        )
+        fold_scores = model.decision_function(matrix[test_rows])
+        if fold_scores.ndim == 1:
+            fold_scores = np.column_stack([-fold_scores, fold_scores]) / 2
+        scores[test_rows] = fold_scores
+    return scores
+
+
+def fit_temperature(scores: Any, truth: list[int]) -> float:
+    """Return the temperature that minimises the log loss of softmax(scores / T)."""
+    import numpy as np
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
+    rows = np.arange(len(truth))
+
+    def log_loss(log_temperature: float) -> float:
+        scaled = scores / np.exp(log_temperature)
+        return float(-log_softmax(scaled, axis=1)[rows, truth].mean())
+
+    best = minimize_scalar(log_loss, bounds=(-7.0, 3.0), method="bounded")
+    return float(np.exp(best.x))
 
 
 def _linear_model(options: dict[str, Any]) -> Any:
@@ -437,11 +479,9 @@ def evaluate_model(model: LoadedModel, samples: Sequence[Sample]) -> Evaluation:
 
 
 def evaluate_parts(parts: dict[str, Any], samples: Sequence[Sample]) -> Evaluation:
-    from docflow.core.classify._model import build_matrix
+    from docflow.core.classify._model import build_matrix, predict_proba
 
-    probabilities = parts["classifier"].predict_proba(
-        build_matrix(parts, [s.item for s in samples])
-    )
+    probabilities = predict_proba(parts, build_matrix(parts, [s.item for s in samples]))
     classes = [str(name) for name in parts["classifier"].classes_]
     best = probabilities.argmax(axis=1)
     return evaluate_predictions(
@@ -497,6 +537,7 @@ def build_metadata(
             "word_vocabulary": len(parts["word"].vocabulary_),
             "char_vocabulary": len(parts["char"].vocabulary_),
         },
+        "temperature": parts["temperature"],
         "metrics": {"heldout": after.model_dump()},
         "sklearn_version": sklearn.__version__,
     }

@@ -1,0 +1,238 @@
+"""The classifier with the shipped model: decisions, rules, evidence and limits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docflow.core.classify import (
+    classify_document,
+    list_categories,
+    model_version,
+)
+from docflow.core.classify._model import SHIPPED_MODEL_DIR, load_model
+from docflow.core.config import Settings
+from docflow.core.models import CATEGORIES, ExtractedDocument, Page
+from docflow.errors import ConfigError, ModelError
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+LABELED = CORPUS / "labeled"
+
+needs_corpus = pytest.mark.skipif(
+    not LABELED.is_dir(), reason=f"evaluation corpus not found at {LABELED}"
+)
+
+
+def _settings(tmp_path: Path, **classification: object) -> Settings:
+    return Settings.model_validate(
+        {
+            "store": {"cache_dir": str(tmp_path / "cache")},
+            "classification": classification,
+        }
+    )
+
+
+def _extract(relative: str, settings: Settings) -> ExtractedDocument:
+    from docflow.core.pipeline import extract_cached, hash_file
+
+    path = LABELED / relative
+    content_hash, _ = hash_file(path)
+    return extract_cached(str(path), content_hash, settings)
+
+
+def _text_document(text: str) -> ExtractedDocument:
+    return ExtractedDocument(
+        path="inline.txt",
+        detected_type="text",
+        pages=[Page(number=1, method="native", chars=len(text), text=text)],
+    )
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("invoice/i2d__ENVATO.pdf", "invoice"),
+        ("invoice/i2d__free_fiber.pdf", "invoice"),
+        ("invoice/i2d__Orlen.txt", "invoice"),
+        ("resume/soupb__sample_resume.txt", "resume"),
+        ("contract/ghpol__github-event-terms.md", "contract"),
+        ("email/unst__family-day.eml", "email"),
+        ("scientific_paper/unst__multi-column-2p.pdf", "scientific_paper"),
+        ("meeting_minutes/nodetsc__2024-04-24.md", "meeting_minutes"),
+    ],
+)
+def test_classify_real_documents(tmp_path: Path, relative: str, expected: str) -> None:
+    settings = _settings(tmp_path)
+    result = classify_document(_extract(relative, settings), settings)
+    assert result.category == expected
+    assert result.confidence >= settings.classification.confidence_threshold
+
+
+@needs_corpus
+def test_result_explains_decision(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    document = _extract("invoice/i2d__ENVATO.pdf", settings)
+    result = classify_document(document, settings)
+
+    assert result.keywords
+    assert result.keywords == [e.term for e in result.evidence if e.source == "model"]
+    assert all(item.weight > 0 for item in result.evidence if item.source == "model")
+    assert any(item.source == "layout" for item in result.evidence)
+    assert result.metadata.model_version == model_version(settings)
+    assert result.metadata.pages == 1
+    assert result.metadata.extraction == ["text_layer"]
+    assert result.metadata.chars_used == len(document.text)
+    assert result.metadata.language == document.language
+    assert len(result.metadata.runners_up) >= 3
+    assert result.category not in [r.category for r in result.metadata.runners_up]
+    assert {fact.kind for fact in result.facts} >= {"document_date", "total", "sender"}
+
+
+@needs_corpus
+def test_max_chars_limits_text_read(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, max_chars=1000)
+    document = _extract(
+        "contract/ghpol__github-corporate-terms-of-service.md", settings
+    )
+    result = classify_document(document, settings)
+    assert len(document.text) > 1000
+    assert result.metadata.chars_used == 1000
+
+
+@needs_corpus
+def test_below_threshold_is_unknown(tmp_path: Path) -> None:
+    accepting = _settings(tmp_path, confidence_threshold=0.0)
+    strict = _settings(tmp_path, confidence_threshold=1.0)
+    document = _extract("letter/unst__fake-memo.pdf", accepting)
+
+    best = classify_document(document, accepting)
+    abstained = classify_document(document, strict)
+
+    assert abstained.category == "unknown"
+    assert abstained.confidence == best.confidence
+    assert abstained.metadata.runners_up[0].category == best.category
+
+
+def test_empty_text_is_unknown(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    result = classify_document(_text_document("   \n"), settings)
+    assert result.category == "unknown"
+    assert result.confidence == 0.0
+
+
+def test_rules_can_add_a_category(tmp_path: Path) -> None:
+    rules = {"tax_return": {"patterns": {r"^\s*form\s+1040\b": 3.0}}}
+    settings = _settings(tmp_path, rules=rules, rule_weight=1.0)
+    document = _text_document("Form 1040 U.S. Individual Income Tax Return\n")
+
+    result = classify_document(document, settings)
+
+    assert result.category == "tax_return"
+    assert result.processing_method == "rules"
+    rule_evidence = [e for e in result.evidence if e.source == "rule"]
+    assert [e.term for e in rule_evidence] == [r"^\s*form\s+1040\b"]
+    assert rule_evidence[0].weight == 3.0
+
+
+def test_rules_agreeing_with_model(tmp_path: Path) -> None:
+    text = (
+        "INVOICE\nInvoice number: 2024-118\nInvoice date: 2024-03-01\n"
+        "Bill to: Northwind Traders\nConsulting services 10 h x 95.00 EUR\n"
+        "Subtotal 950.00 EUR\nVAT 21% 199.50 EUR\nTotal due 1,149.50 EUR\n"
+    )
+    plain = classify_document(_text_document(text), _settings(tmp_path))
+    rules = {"invoice": {"keywords": {"invoice number": 1.0, "bill to": 1.0}}}
+    with_rules = classify_document(
+        _text_document(text), _settings(tmp_path, rules=rules)
+    )
+
+    assert plain.category == "invoice"
+    assert plain.processing_method == "model"
+    assert with_rules.processing_method == "model+rules"
+    assert with_rules.confidence >= plain.confidence
+    rule_terms = {e.term for e in with_rules.evidence if e.source == "rule"}
+    assert rule_terms == {"invoice number", "bill to"}
+
+
+def test_negative_rule_lowers_score(tmp_path: Path) -> None:
+    text = "Dear Ms. Jones,\nThank you for your letter.\nYours sincerely,\nAnn Lee\n"
+    plain = classify_document(_text_document(text), _settings(tmp_path))
+    rules = {plain.category: {"keywords": {"sincerely": -3.0}}}
+    penalised = classify_document(
+        _text_document(text), _settings(tmp_path, rules=rules)
+    )
+    assert penalised.confidence <= plain.confidence
+
+
+def test_invalid_rule_pattern_raises(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, rules={"invoice": {"patterns": {"([unclosed": 1.0}}})
+    with pytest.raises(ConfigError, match=r"classification\.rules\.invoice"):
+        classify_document(_text_document("some text"), settings)
+
+
+def test_missing_model_raises(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, model_path=str(tmp_path / "absent"))
+    with pytest.raises(ModelError, match="not found"):
+        classify_document(_text_document("some text"), settings)
+    with pytest.raises(ModelError, match="not found"):
+        model_version(settings)
+
+
+def test_model_loaded_once_per_path(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    by_default = load_model(settings)
+    by_path = load_model(_settings(tmp_path, model_path=str(SHIPPED_MODEL_DIR)))
+    by_file = load_model(
+        _settings(tmp_path, model_path=str(SHIPPED_MODEL_DIR / "model.joblib"))
+    )
+    assert by_default is by_path
+    assert by_default is by_file
+
+
+def test_model_version_skips_sklearn() -> None:
+    code = (
+        "import sys\n"
+        "from docflow.core.classify import model_version\n"
+        "from docflow.core.config import Settings\n"
+        "print(model_version(Settings()))\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
+        "assert 'joblib' not in sys.modules, 'joblib imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == model_version(Settings())
+
+
+def test_shipped_model_description() -> None:
+    import json
+
+    metadata = json.loads((SHIPPED_MODEL_DIR / "model.json").read_text())
+    assert set(metadata["categories"]) <= set(CATEGORIES)
+    assert len(metadata["categories"]) >= 12
+    assert metadata["version"].count("+") == 1
+    assert len(metadata["data_sha256"]) == 64
+    assert metadata["metrics"]["heldout"]["macro_f1"] > 0.8
+    assert (SHIPPED_MODEL_DIR / "model.joblib").stat().st_size < 20 * 1024 * 1024
+
+
+def test_list_categories_counts_rules(tmp_path: Path) -> None:
+    rules = {
+        "invoice": {"keywords": {"invoice": 1.0, "facture": 1.0}, "patterns": {"x": 1}},
+        "tax_return": {"keywords": {"form 1040": 2.0}},
+    }
+    categories = {c.name: c for c in list_categories(_settings(tmp_path, rules=rules))}
+
+    assert categories["invoice"].in_model
+    assert categories["invoice"].keyword_rules == 2
+    assert categories["invoice"].pattern_rules == 1
+    assert categories["invoice"].description
+    assert categories["invoice"].training_documents
+    assert not categories["tax_return"].in_model
+    assert categories["tax_return"].keyword_rules == 1
+    assert list(categories)[-1] == "tax_return"

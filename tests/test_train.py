@@ -1,0 +1,200 @@
+"""Training: held-out comparison, corrections, and the guard against worse models.
+
+Each test trains on a handful of files copied from the training corpus into
+tmp_path, so a run takes seconds per model.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docflow.core.classify import classify_document, train_model
+from docflow.core.classify.train import collect_folder, split_heldout
+from docflow.core.config import Settings
+from docflow.core.models import ExtractedDocument, Page
+from docflow.errors import ModelError, UsageError
+
+TRAIN_CORPUS = Path(__file__).resolve().parents[1] / "sample_docs" / "train"
+TINY_CATEGORIES = ("invoice", "resume", "email", "meeting_minutes")
+FILES_PER_CATEGORY = 6
+
+pytestmark = pytest.mark.skipif(
+    not all((TRAIN_CORPUS / name).is_dir() for name in TINY_CATEGORIES),
+    reason=f"training corpus not found at {TRAIN_CORPUS}",
+)
+
+
+def _settings(tmp_path: Path, model_dir: Path) -> Settings:
+    return Settings.model_validate(
+        {
+            "store": {"cache_dir": str(tmp_path / "cache")},
+            "classification": {"model_path": str(model_dir)},
+        }
+    )
+
+
+def _source_files(category: str) -> list[Path]:
+    files = sorted(p for p in (TRAIN_CORPUS / category).iterdir() if p.is_file())
+    return files[:FILES_PER_CATEGORY]
+
+
+def _copy_tiny_corpus(target: Path) -> Path:
+    for category in TINY_CATEGORIES:
+        (target / category).mkdir(parents=True)
+        for path in _source_files(category):
+            shutil.copy(path, target / category / path.name)
+    return target
+
+
+def _heldout_names(folder: Path, settings: Settings) -> set[str]:
+    samples, _ = collect_folder(folder, settings)
+    _, heldout = split_heldout(samples, [])
+    return {Path(sample.source).name for sample in heldout}
+
+
+def _text_document(text: str) -> ExtractedDocument:
+    return ExtractedDocument(
+        path="inline.txt",
+        detected_type="text",
+        pages=[Page(number=1, method="native", chars=len(text), text=text)],
+    )
+
+
+def test_train_writes_model_and_report(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+
+    report = train_model(folder, settings, output=model_dir)
+
+    assert report.replaced
+    assert report.before is None
+    assert (
+        report.training_documents + report.heldout_documents
+        == len(TINY_CATEGORIES) * FILES_PER_CATEGORY
+    )
+    assert set(report.after.per_category) == set(TINY_CATEGORIES)
+    assert report.documents_per_category == dict.fromkeys(
+        sorted(TINY_CATEGORIES), FILES_PER_CATEGORY
+    )
+    metadata = json.loads((model_dir / "model.json").read_text())
+    assert metadata["version"] == report.version
+    assert sorted(metadata["categories"]) == sorted(TINY_CATEGORIES)
+    assert "metrics" in metadata
+
+    resume = _source_files("resume")[0]
+    text = resume.read_text(encoding="utf-8", errors="replace")
+    result = classify_document(_text_document(text), settings)
+    assert result.metadata.model_version == report.version
+
+
+def test_retrain_reports_before_and_after(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+
+    first = train_model(folder, settings, output=model_dir)
+    second = train_model(folder, settings, output=model_dir)
+
+    assert second.before is not None
+    assert second.before.model_version == first.version
+    assert second.before.macro_f1 == second.after.macro_f1
+    assert second.version.split("+")[0].endswith("-2")
+    assert second.version.split("+")[1] == first.version.split("+")[1]
+
+
+def test_correction_changes_next_training(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    text = (
+        "Quarterly planning notes\n"
+        "Project Falcon: budget review and vendor shortlist.\n"
+        "Owner: Priya. Next step: compare three vendor offers.\n"
+    )
+    without_dir, with_dir = tmp_path / "without", tmp_path / "with"
+    without = _settings(tmp_path, without_dir)
+    train_model(folder, without, output=without_dir)
+    before = classify_document(_text_document(text), without)
+    corrected = next(c for c in TINY_CATEGORIES if c != before.category)
+
+    with_correction = _settings(tmp_path, with_dir)
+    report = train_model(
+        folder, with_correction, corrections=[(text, corrected)], output=with_dir
+    )
+    after = classify_document(_text_document(text), with_correction)
+
+    assert report.corrections == 1
+    assert after.category == corrected or (
+        after.category == "unknown"
+        and after.metadata.runners_up[0].category == corrected
+    )
+
+
+def test_correction_by_path_counts(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    extra = next(p for p in sorted((TRAIN_CORPUS / "invoice").iterdir()) if p.is_file())
+    model_dir = tmp_path / "model"
+    report = train_model(
+        folder,
+        _settings(tmp_path, model_dir),
+        corrections=[(str(extra), "invoice")],
+        output=model_dir,
+    )
+    assert report.corrections == 1
+
+
+def test_train_rejects_worse_model(tmp_path: Path) -> None:
+    good = _copy_tiny_corpus(tmp_path / "good")
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    train_model(good, settings, output=model_dir)
+    description = (model_dir / "model.json").read_text()
+
+    # Same held-out documents with their true labels, but every training
+    # document filed under the wrong category, so the new model must be worse.
+    heldout = _heldout_names(good, settings)
+    bad = tmp_path / "bad"
+    for index, category in enumerate(TINY_CATEGORIES):
+        wrong = TINY_CATEGORIES[(index + 1) % len(TINY_CATEGORIES)]
+        for path in _source_files(category):
+            target = category if path.name in heldout else wrong
+            (bad / target).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, bad / target / path.name)
+
+    with pytest.raises(ModelError, match="--force"):
+        train_model(bad, settings, output=model_dir)
+    assert (model_dir / "model.json").read_text() == description
+
+    forced = train_model(bad, settings, output=model_dir, force=True)
+    assert forced.replaced
+    assert forced.forced
+    assert forced.before is not None
+    assert forced.after.macro_f1 < forced.before.macro_f1
+
+
+def test_train_needs_two_categories(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    (folder / "invoice").mkdir(parents=True)
+    for path in _source_files("invoice"):
+        shutil.copy(path, folder / "invoice" / path.name)
+    model_dir = tmp_path / "model"
+    with pytest.raises(UsageError, match="at least two"):
+        train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+
+
+def test_train_missing_folder(tmp_path: Path) -> None:
+    model_dir = tmp_path / "model"
+    with pytest.raises(UsageError, match="not found"):
+        train_model(tmp_path / "absent", _settings(tmp_path, model_dir))
+
+
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    (folder / "invoice" / "empty.pdf").write_bytes(b"")
+    model_dir = tmp_path / "model"
+    report = train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+    assert len(report.skipped) == 1
+    assert "empty.pdf" in report.skipped[0]

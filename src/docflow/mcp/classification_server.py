@@ -14,9 +14,8 @@ import asyncio
 import logging
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from docflow import __version__
@@ -30,6 +29,9 @@ from docflow.mcp._server import (
     run_server,
     summarize_latencies,
 )
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 __all__ = ["build_classification_server", "main", "run_classification_server"]
 
@@ -127,6 +129,8 @@ def collect_statistics(
 
 async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
     """Load ``model_path`` in a sandboxed worker, then use it for later documents."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
     real = state.check_path(model_path)
     candidate = state.settings.model_copy(deep=True)
     candidate.classification.model_path = real
@@ -143,8 +147,14 @@ async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
     )
 
 
-def build_classification_server(state: ServerState) -> MCPServer:
-    """Create the classification server and register its tools on ``state``."""
+def build_classification_server(state: ServerState) -> "MCPServer":
+    """Create the classification server and register its tools on ``state``.
+
+    The MCP SDK is imported here, not at module level, so a server process
+    starts its document worker first and both load their libraries at once.
+    """
+    from mcp.server.mcpserver import MCPServer
+
     server = MCPServer(
         name=SERVER_NAME,
         version=__version__,
@@ -156,8 +166,9 @@ def build_classification_server(state: ServerState) -> MCPServer:
     return server
 
 
-def register_document_tools(server: MCPServer, state: ServerState) -> None:
+def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     """Register the tools that classify documents."""
+    from mcp.server.mcpserver import Context
 
     @server.tool()
     async def classify_document(path: str) -> DocumentResult:
@@ -179,7 +190,7 @@ def register_document_tools(server: MCPServer, state: ServerState) -> None:
         )
 
 
-def register_model_tools(server: MCPServer, state: ServerState) -> None:
+def register_model_tools(server: "MCPServer", state: ServerState) -> None:
     """Register the tools that describe or change the model, and the statistics."""
 
     @server.tool()

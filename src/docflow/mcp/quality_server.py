@@ -11,10 +11,8 @@ a document the classification server already read is not parsed again.
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ValidationError
 
 from docflow import __version__
@@ -22,6 +20,9 @@ from docflow.core.config import QualitySettings, Settings
 from docflow.core.models import DocumentResult
 from docflow.mcp._server import BatchResult, ServerState, run_main, run_server
 from docflow.mcp.classification_server import ServerStatistics, collect_statistics
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 __all__ = ["build_quality_server", "main", "run_quality_server"]
 
@@ -54,6 +55,8 @@ class QualityReport(BaseModel):
 
 def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
     """Validate ``changes`` against the quality settings and use them from now on."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
     current = state.settings.quality.model_dump()
     try:
         quality = QualitySettings.model_validate({**current, **changes})
@@ -76,8 +79,13 @@ def render_quality_report(results: list[DocumentResult]) -> str:
     return render_report(list(results))
 
 
-def build_quality_server(state: ServerState) -> MCPServer:
-    """Create the quality server and register its tools on ``state``."""
+def build_quality_server(state: ServerState) -> "MCPServer":
+    """Create the quality server and register its tools on ``state``.
+
+    The MCP SDK is imported here, as in ``build_classification_server``.
+    """
+    from mcp.server.mcpserver import MCPServer
+
     server = MCPServer(
         name=SERVER_NAME,
         version=__version__,
@@ -90,8 +98,9 @@ def build_quality_server(state: ServerState) -> MCPServer:
     return server
 
 
-def register_document_tools(server: MCPServer, state: ServerState) -> None:
+def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     """Register the tools that analyse documents and render reports."""
+    from mcp.server.mcpserver import Context
 
     @server.tool()
     async def analyze_quality(path: str) -> DocumentResult:
@@ -114,7 +123,7 @@ def register_document_tools(server: MCPServer, state: ServerState) -> None:
         return QualityReport(report=report, format="markdown", results=batch.results)
 
 
-def register_setting_tools(server: MCPServer, state: ServerState) -> None:
+def register_setting_tools(server: "MCPServer", state: ServerState) -> None:
     """Register the tools that describe or change thresholds, and the statistics."""
 
     @server.tool()

@@ -279,20 +279,20 @@ class WatchDaemon:
         for row in rows:
             if row.state == "processing":
                 if row.attempts >= self.watch.max_attempts:
-                    outcome = self.finisher.quarantine_interrupted(row)
+                    outcome = str(self.finisher.quarantine_interrupted(row))
                 else:
                     with self.state.session() as session:
                         session.set_fields(row.id, state="seen")
-                    outcome = Outcome.CHANGED
+                    outcome = "requeued"  # read again: its result was never stored
             elif row.state in ("moving", "failed"):
-                outcome = self.finisher.finish_row(row)
+                outcome = str(self.finisher.finish_row(row))
             elif not os.path.lexists(row.path):
                 with self.state.session() as session:
                     session.set_fields(row.id, state="removed", error="vanished")
-                outcome = Outcome.REMOVED
+                outcome = str(Outcome.REMOVED)
             else:
                 continue
-            outcomes[str(outcome)] += 1
+            outcomes[outcome] += 1
         if outcomes:
             log.info(
                 "recovered %d files left by the previous run: %s",

@@ -615,6 +615,9 @@ def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
     assert len(setup.routed()) < len(names), "the kill came after the burst"
 
     assert setup.run_once(timeout=600) == ExitCode.OK, setup.log_text()
+    # Files were in processing when the daemon died, so the restart recovered
+    # rows, not only rescanned the inbox.
+    assert setup.events("recovered"), setup.log_tail()
     assert routed_names(setup) == dict.fromkeys(names, 1)
     assert setup.inbox_files() == []
 

@@ -21,6 +21,7 @@ import platform
 import statistics
 import sys
 import time
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         default=None,
         help="settings file to use instead of ./docflow.toml",
+    )
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        default=None,
+        help="TOML file whose [classification.rules.*] replace the configured rules",
     )
     parser.add_argument(
         "--markdown",
@@ -246,6 +253,7 @@ def render_report(
             f"{metrics.recall:.2f} | {metrics.f1:.2f} | {final.precision:.2f} | "
             f"{final.recall:.2f} |"
         )
+    lines += NOTES.rstrip("\n").split("\n")
     lines += ["", "## Confusion matrix (final answers)", ""]
     lines += _confusion_lines([o for o in outcomes if o.error is None])
     lines += _reliability_lines(summary)
@@ -253,6 +261,39 @@ def render_report(
     lines += _fact_lines(facts)
     lines += _mistake_lines(outcomes, context["corpus_path"])
     return "\n".join(lines) + "\n"
+
+
+NOTES = """
+## How the model is built
+
+- Input: the first `classification.max_chars` characters of the extracted
+  text, lower-cased with every digit mapped to 0.
+- Features: word TF-IDF (unigrams and bigrams, sublinear tf), character n-grams
+  (`char_wb`, 3 to 5, which carry over to French, German, Dutch, Polish and to
+  OCR noise) and 21 layout features (e-mail header lines, short `Label: value`
+  lines, lines with amounts or currencies, table-like lines, date density,
+  salutation and closing lines, reference markers, headings, page count, OCR
+  share and others, listed in `model.json`).
+- Classifier: LinearSVC with balanced class weights. Its decision scores go
+  through a softmax with one temperature, fitted on out-of-fold scores of the
+  training corpus, which is the calibration step.
+- Rules from `[classification.rules.*]` are mixed in with weight
+  `rule_weight × min(1, fired weight / 3)`; `processing_method` names what
+  decided.
+
+## Reading these numbers
+
+- The evaluation set is small: one bank statement and one memo, so one
+  document moves a category's F1 from 0 to 1 and the macro-F1 by 0.08.
+- *Best guess* is the top category before the threshold. *Final answers*
+  count `unknown` as wrong. ECE uses the best guess and its confidence.
+- The key-fact rules were written while reading these invoices and receipts,
+  so the fact accuracy below is optimistic for other documents.
+- The training corpus is synthetic (`sample_docs/train/`, written by a
+  generator from templates). On documents of templates held out from
+  training (grouped cross-validation) the same model reaches a macro-F1 of
+  about 0.85 and an ECE of about 0.04.
+"""
 
 
 def _share(part: int, whole: int) -> str:
@@ -354,7 +395,11 @@ def main(argv: list[str] | None = None) -> int:
     from docflow.core.classify._model import load_model
     from docflow.core.config import load_settings
 
-    settings = load_settings(config_path=args.config)
+    overrides = None
+    if args.rules is not None:
+        fragment = tomllib.loads(args.rules.read_text(encoding="utf-8"))
+        overrides = {"classification": {"rules": fragment["classification"]["rules"]}}
+    settings = load_settings(overrides, config_path=args.config)
     started = time.perf_counter()
     load_model(settings)
     load_ms = (time.perf_counter() - started) * 1000
@@ -376,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         command += f" --corpus {args.corpus}"
     if args.config is not None:
         command += f" --config {args.config}"
+    if args.rules is not None:
+        command += f" --rules {args.rules}"
     context = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()} Linux, {_cpu_count()} CPUs",

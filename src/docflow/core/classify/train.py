@@ -282,28 +282,9 @@ def _read_sample(
 
 
 def _extract(path: Path, content_hash: str, settings: Settings) -> Any:
-    try:
-        from docflow.core import extract  # noqa: F401
-    except ImportError:
-        return _read_plain_text(path)
     from docflow.core.pipeline import extract_cached
 
     return extract_cached(str(path), content_hash, settings)
-
-
-def _read_plain_text(path: Path) -> Any:
-    """Read .txt, .md and .eml files directly, for when extraction is unavailable."""
-    from docflow.core.models import ExtractedDocument, Page
-    from docflow.errors import UnsupportedFormat
-
-    if path.suffix.lower() not in {".txt", ".md", ".eml"}:
-        raise UnsupportedFormat(
-            "only .txt, .md and .eml can be read without extraction"
-        )
-    text = path.read_text(encoding="utf-8", errors="replace")
-    page = Page(number=1, method="native", chars=len(text), text=text)
-    kind = {".md": "markdown", ".eml": "eml"}.get(path.suffix.lower(), "text")
-    return ExtractedDocument(path=str(path), detected_type=kind, pages=[page])
 
 
 def split_heldout(

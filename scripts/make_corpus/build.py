@@ -35,7 +35,7 @@ LANG_WEIGHTS_ALL = {
 LANG_WEIGHTS_MAJOR = {"en": 0.70, "fr": 0.15, "de": 0.15}
 
 # Relative number of files per output format and category. Image formats
-# (scan_pdf, png, tiff, jpg, photo) stay near 15% of the corpus.
+# (scan_pdf, png, tiff, jpg, photo) make up about 12-15% of the corpus.
 FORMAT_WEIGHTS = {
     "invoice": {
         "pdf": 20,
@@ -135,7 +135,6 @@ FORMAT_WEIGHTS = {
     "email": {"eml": 38, "txt": 3, "html": 2, "pdf": 2},
 }
 EXTENSIONS = {"scan_pdf": "pdf", "photo": "jpg"}
-IMAGE_FORMATS = {"scan_pdf", "png", "tiff", "jpg", "photo"}
 
 
 def allocate(weights: dict[str, float], total: int, rng: random.Random) -> list[str]:

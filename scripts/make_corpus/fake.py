@@ -693,16 +693,6 @@ MONTHS = {
     ],
 }
 
-WEEKDAYS_EN = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-]
-
 CURRENCY = {
     "en": ["USD", "USD", "GBP", "EUR", "CAD"],
     "fr": ["EUR"],
@@ -762,11 +752,6 @@ class Faker:
 
     def uniform(self, a: float, b: float) -> float:
         return self.rng.uniform(a, b)
-
-    def shuffled(self, items):
-        items = list(items)
-        self.rng.shuffle(items)
-        return items
 
     # -- people and firms ------------------------------------------------------
     def first_name(self, lang: str | None = None) -> str:
@@ -958,6 +943,3 @@ class Faker:
 
     def money(self, low: float, high: float) -> float:
         return round(self.uniform(low, high), 2)
-
-    def sentence_pick(self, pool: list[str], k_low: int, k_high: int) -> list[str]:
-        return self.sample(pool, self.randint(k_low, k_high))

@@ -49,16 +49,18 @@ length are drawn at random for each document. Text and Markdown files are
 sometimes roughened with OCR-like character swaps, odd casing or extra
 whitespace.
 
-Image documents are rendered from the same layouts: pages are rasterised at
-150-200 dpi and degraded like a flatbed scan (grey paper, slight rotation,
-blur, noise) or, for receipts, like a phone photo (skew, uneven light, a
-dark table around the slip). Scanned PDFs carry no text layer, so only OCR
+Image documents are rendered from the same layouts. Pages are rasterised at
+150-200 dpi and degraded like a flatbed scan: grey paper, slight rotation,
+blur and noise. Receipt photos get skew, uneven light and a dark table
+around the slip instead. About a third of the scans are worn copies with
+faded ink, more blur and toner specks. Scanned PDFs carry no text layer, so only OCR
 can read them. TIFF scans are bilevel CCITT Group 4, as fax machines and
 office scanners write them.
 
 The verifier opens every file, checks that text PDFs have a text layer and
 scanned PDFs have none, and runs tesseract on a few random image documents
-(mean word confidence must exceed 70).
+(mean word confidence must exceed 70, read with the document's language
+model where tesseract has it installed).
 
 ## What is in `train/`
 """

@@ -41,24 +41,40 @@ def _noise_layer(size, rng: random.Random, amount: int):
 
 
 def degrade_scan(image, rng: random.Random):
-    """Apply grey paper, a small rotation, blur and sensor noise."""
-    from PIL import Image, ImageChops, ImageFilter
+    """Apply grey paper, a small rotation, blur and sensor noise.
 
+    About a third of the pages are "worn" copies: faded ink, more blur and
+    toner speckles, closer to an old photocopy than to a fresh scan.
+    """
+    from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+    worn = rng.random() < 0.3
     paper = rng.randint(222, 242)
-    img = image.point(lambda v: int(v * paper / 255))
+    ink = rng.randint(30, 60) if worn else 0
+    img = image.point(lambda v: int(ink + v * (paper - ink) / 255))
     angle = rng.uniform(-1.6, 1.6)
     img = img.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=paper)
-    if rng.random() < 0.7:
+    if worn:
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 0.8)))
+    elif rng.random() < 0.7:
         img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7)))
     # Sensor noise drawn at a quarter resolution keeps files compressible.
     small = (max(1, img.width // 4), max(1, img.height // 4))
     noise = _noise_layer(small, rng, rng.randint(4, 10)).resize(img.size)
     img = ImageChops.add(img, noise, scale=1.0, offset=-128)
+    if worn:
+        draw = ImageDraw.Draw(img)
+        # Specks per pixel, so a narrow receipt gets as few as a page would.
+        for _ in range(int(img.width * img.height * rng.uniform(7e-5, 2e-4))):
+            x, y = rng.randrange(img.width), rng.randrange(img.height)
+            size = rng.choice([1, 1, 2])
+            draw.ellipse((x, y, x + size, y + size), fill=rng.randint(30, 120))
     if rng.random() < 0.3:
         # A darker band where the page did not lie flat on the glass.
-        band = Image.linear_gradient("L").resize((img.width, img.height))
-        band = band.point(lambda v: 255 - max(0, v - 200))
-        img = ImageChops.multiply(img, band.rotate(90, expand=False))
+        # Rotate the square gradient before resizing so no corner is left empty.
+        band = Image.linear_gradient("L").rotate(rng.choice([90, 270]))
+        band = band.resize(img.size).point(lambda v: 255 - max(0, v - 200))
+        img = ImageChops.multiply(img, band)
     return img
 
 
@@ -109,7 +125,7 @@ def save_image(images: list, fmt: str, rng: random.Random) -> bytes:
     buf = io.BytesIO()
     first = images[0]
     if fmt == "png":
-        # 16 grey levels keep a noisy scan small without hurting OCR.
+        # 16 grey levels keep a noisy scan small; verify.py checks OCR still reads it.
         first.point(lambda v: v // 16 * 17).save(buf, "PNG", optimize=True)
     elif fmt == "tiff":
         # Bilevel CCITT Group 4, as fax machines and office scanners write it.

@@ -101,8 +101,10 @@ def _new_pdf(doc: Doc, rng: random.Random) -> _Pdf:
         pdf = _Pdf(unit="mm", format="Letter" if st.page == "Letter" else "A4")
         pdf.set_auto_page_break(True, margin=16)
     # fpdf2 embeds every registered font, used or not, so only the document's
-    # family and the monospaced font are registered.
-    for family in {st.font, "DejaVuSansMono"}:
+    # family and the monospaced font are registered. A list, not a set, keeps
+    # the font numbering and so the output bytes the same on every run.
+    families = [st.font] + (["DejaVuSansMono"] if st.font != "DejaVuSansMono" else [])
+    for family in families:
         styles = ("", "B", "I", "BI") if family == st.font else ("",)
         for style, name in zip(styles, FONT_FILES[family], strict=False):
             pdf.add_font(family, style, f"{FONT_DIR}/{name}.ttf")

@@ -63,7 +63,27 @@ def check_file(path: Path, fmt: str) -> str | None:
     return None
 
 
-def ocr_confidence(path: Path, fmt: str) -> float:
+TESSERACT_CODES = {
+    "en": "eng",
+    "fr": "fra",
+    "de": "deu",
+    "nl": "nld",
+    "pl": "pol",
+    "es": "spa",
+    "it": "ita",
+}
+
+
+def ocr_languages(lang: str) -> str:
+    """Return the tesseract ``-l`` value: English plus the document's language."""
+    listed = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True
+    ).stdout.split()
+    code = TESSERACT_CODES.get(lang, "eng")
+    return "eng" if code == "eng" or code not in listed else f"{code}+eng"
+
+
+def ocr_confidence(path: Path, fmt: str, lang: str) -> float:
     """Run tesseract on the first page and return the mean word confidence."""
     target = path
     if fmt == "scan_pdf":
@@ -73,12 +93,8 @@ def ocr_confidence(path: Path, fmt: str) -> float:
         target = Path("/tmp") / f"verify_{path.stem}.png"
         pdf[0].render(scale=150 / 72).to_pil().save(target)
         pdf.close()
-    out = subprocess.run(
-        ["tesseract", str(target), "-", "tsv"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    command = ["tesseract", str(target), "-", "-l", ocr_languages(lang), "tsv"]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     rows = list(
         csv.DictReader(out.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     )
@@ -112,7 +128,8 @@ def main() -> int:
     images = [r for r in rows if r["format"] in IMAGE_FORMATS]
     picks = random.Random(args.seed).sample(images, min(args.ocr_samples, len(images)))
     for row in picks:
-        conf = ocr_confidence(args.root / "train" / row["path"], row["format"])
+        path = args.root / "train" / row["path"]
+        conf = ocr_confidence(path, row["format"], row["lang"])
         print(f"ocr {row['path']}: mean confidence {conf:.1f}")
         if conf <= 70:
             problems += 1

@@ -349,7 +349,7 @@ def retail(fk: Faker) -> Doc:
         Table(
             [t["date"], t["desc"], t["debit"], t["credit"], t["balance"]],
             [["", t["opening"], "", "", num(fk, opening)], *table_rows],
-            widths=[1.3, 4.2, 1.3, 1.3, 1.4],
+            widths=[1.6, 4.0, 1.3, 1.3, 1.4],
             align=["L", "L", "R", "R", "R"],
         ),
         Para(t["notice"], size=7.5),
@@ -362,6 +362,17 @@ def retail(fk: Faker) -> Doc:
         blocks,
         random_style(fk, table_style=fk.pick(["lines", "plain", "head"])),
     )
+
+
+CURRENCY_WORD = {
+    "en": "Currency",
+    "fr": "Devise",
+    "de": "Währung",
+    "nl": "Valuta",
+    "pl": "Waluta",
+    "es": "Divisa",
+    "it": "Valuta",
+}
 
 
 def business(fk: Faker) -> Doc:
@@ -409,14 +420,14 @@ def business(fk: Faker) -> Doc:
             [
                 (t["holder"], holder),
                 (t["account"], fk.iban()),
-                ("Currency" if fk.lang == "en" else "Devise / Währung", cur),
+                (CURRENCY_WORD[fk.lang], cur),
             ],
             columns=1,
         ),
         Table(
             [t["date"], t["value"], t["desc"], cur, t["balance"]],
             table_rows,
-            widths=[1.2, 1.2, 4.4, 1.4, 1.5],
+            widths=[1.6, 1.6, 3.8, 1.4, 1.5],
             align=["L", "L", "L", "R", "R"],
         ),
         KeyValues(
@@ -599,7 +610,7 @@ def ledger(fk: Faker) -> Doc:
                     num(fk, closing),
                 ],
             ],
-            widths=[1.2, 1.1, 4, 1.3, 1.3, 1.4],
+            widths=[1.6, 1.1, 3.6, 1.3, 1.3, 1.4],
             align=["L", "L", "L", "R", "R", "R"],
         ),
     ]

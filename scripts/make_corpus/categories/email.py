@@ -752,8 +752,110 @@ def mailing_list(fk: Faker) -> Doc:
     return Doc("email", "en", "mailing_list", subject, blocks, headers=headers)
 
 
+PERSONAL = {
+    "en": (
+        "Photos from the weekend",
+        [
+            "Hi {first},",
+            "It was so good to see you "
+            "on Saturday! I've put the photos in a shared album, the link is "
+            "below.",
+            "Let's not wait another year before the next get-together.",
+            "Love,",
+        ],
+    ),
+    "fr": (
+        "Les photos du week-end",
+        [
+            "Coucou {first},",
+            "Quel plaisir de vous "
+            "avoir vus samedi ! Je t'envoie les photos en pièce jointe.",
+            "On se refait ça bientôt ?",
+            "Bises,",
+        ],
+    ),
+    "de": (
+        "Fotos vom Wochenende",
+        [
+            "Hallo {first},",
+            "schön, dass ihr am Samstag "
+            "da wart! Die Fotos habe ich dir in ein Album hochgeladen.",
+            "Lass uns bald wieder etwas ausmachen.",
+            "Liebe Grüße",
+        ],
+    ),
+    "nl": (
+        "Foto's van het weekend",
+        [
+            "Hoi {first},",
+            "Wat was het gezellig zaterdag! De foto's staan in het gedeelde album.",
+            "Snel weer afspreken?",
+            "Groetjes,",
+        ],
+    ),
+    "pl": (
+        "Zdjęcia z weekendu",
+        [
+            "Cześć {first},",
+            "Fajnie było się spotkać w sobotę! Zdjęcia wrzuciłam do wspólnego albumu.",
+            "Umówmy się znowu niedługo.",
+            "Buziaki,",
+        ],
+    ),
+    "es": (
+        "Fotos del fin de semana",
+        [
+            "¡Hola {first}!",
+            "¡Qué bien lo pasamos el sábado! Te paso las fotos en el álbum compartido.",
+            "A ver si repetimos pronto.",
+            "Un abrazo,",
+        ],
+    ),
+    "it": (
+        "Foto del weekend",
+        [
+            "Ciao {first},",
+            "che bello vedervi sabato! Ti ho caricato le foto nell'album condiviso.",
+            "Ci vediamo presto, spero.",
+            "Un abbraccio,",
+        ],
+    ),
+}
+
+
+def personal(fk: Faker) -> Doc:
+    """Build a short personal e-mail between friends or relatives."""
+    subject, lines = PERSONAL[fk.lang]
+    sender, recipient = fk.person(), fk.person()
+    provider = fk.pick(["mail.example", "post.example", "example.net"])
+    s_addr = f"{fk.slug(sender.split()[0])}.{fk.slug(sender.split()[-1])}@{provider}"
+    r_addr = fk.email(recipient)
+    ctx = {"first": recipient.split()[0]}
+    blocks = [Para(line.format(**ctx)) for line in lines]
+    blocks += [
+        Para(f"https://photos.example/album/{fk.code('??##??##')}"),
+        Para(sender.split()[0]),
+    ]
+    if fk.chance(0.3):
+        blocks.append(
+            Para(
+                fk.pick(
+                    [
+                        "Sent from my phone",
+                        "Envoyé de mon téléphone",
+                        "Von meinem Smartphone gesendet",
+                    ]
+                ),
+                size=8,
+            )
+        )
+    headers = _headers(fk, sender, s_addr, [(recipient, r_addr)], subject, _when(fk))
+    return Doc("email", fk.lang, "personal", subject, blocks, headers=headers)
+
+
 TEMPLATES = [
     ("work", work, ALL_LANGS),
+    ("personal", personal, ALL_LANGS),
     ("support", support, ("en",)),
     ("newsletter", newsletter, ("en",)),
     ("notification", notification, ("en",)),

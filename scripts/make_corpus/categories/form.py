@@ -998,6 +998,99 @@ def grant_application(fk: Faker) -> Doc:
     )
 
 
+TAX_FORMS = {
+    "de": (
+        "Einkommensteuererklärung {year}",
+        "Anlage N – Einkünfte aus nichtselbständiger Arbeit",
+        "Steuernummer",
+        "Identifikationsnummer",
+        "Finanzamt",
+        [
+            "Bruttoarbeitslohn",
+            "Einbehaltene Lohnsteuer",
+            "Solidaritätszuschlag",
+            "Kirchensteuer",
+            "Entfernungspauschale: Arbeitstage",
+            "Arbeitsmittel",
+            "Fortbildungskosten",
+            "Kontoführungsgebühren",
+            "Beiträge zur Rentenversicherung",
+            "Krankenversicherung",
+        ],
+        "Zeile",
+        "EUR",
+        "Zusammenveranlagung",
+        "Einzelveranlagung",
+        "Ich versichere, die Angaben wahrheitsgemäß nach bestem Wissen und "
+        "Gewissen gemacht zu haben.",
+        "Datum, Unterschrift",
+    ),
+    "fr": (
+        "Déclaration des revenus {year}",
+        "Formulaire n° 2042 – Revenus et charges",
+        "Numéro fiscal",
+        "Référence de l'avis",
+        "Centre des finances publiques",
+        [
+            "Traitements et salaires",
+            "Heures supplémentaires exonérées",
+            "Pensions, retraites, rentes",
+            "Revenus de capitaux mobiliers",
+            "Pensions alimentaires versées",
+            "Dons aux associations",
+            "Frais de garde des enfants",
+            "Emploi d'un salarié à domicile",
+        ],
+        "Case",
+        "€",
+        "Imposition commune",
+        "Imposition séparée",
+        "Je certifie exactes les informations portées sur cette déclaration.",
+        "Date et signature",
+    ),
+}
+
+
+def tax_return_eu(fk: Faker) -> Doc:
+    """Build a German or French income tax return page with numbered lines."""
+    f = TAX_FORMS[fk.lang]
+    filled = fk.chance(0.35)
+    year = fk.randint(2018, 2024)
+    rows = []
+    for n, label in enumerate(fk.sample(f[5], fk.randint(6, len(f[5]))), 1):
+        code = (
+            f"{fk.randint(1, 9)}{fk.pick(['A', 'B', 'J', 'K'])}{fk.digits(1)}"
+            if fk.lang == "fr"
+            else str(n + fk.randint(3, 10))
+        )
+        value = f"{fk.randint(100, 60000):,}".replace(",", ".") if filled else ""
+        rows.append([code, label, value])
+    blocks = [
+        Para(f[4] + " " + fk.city(), size=8),
+        Heading(f[0].format(year=year), 1),
+        Heading(f[1], 2),
+        Fields(
+            [
+                (f[2], fk.code("###/###/#####") if filled else ""),
+                (f[3], fk.digits(11) if filled else ""),
+            ],
+            columns=2,
+        ),
+        Checks([(f[8], filled and fk.chance(0.5)), (f[9], False)]),
+        Table([f[6], "", f[7]], rows, widths=[0.8, 5, 1.5], align=["L", "L", "R"]),
+        Para(f[10], size=8),
+        Fields([(f[11], "")]),
+    ]
+    return Doc(
+        "form",
+        fk.lang,
+        "tax_return_eu",
+        f[0].format(year=year),
+        blocks,
+        random_style(fk, table_style="grid"),
+    )
+
+
 TEMPLATES = [
     ("tax_return", tax_return, ("en",)),
     ("application", application, ALL_LANGS),
@@ -1007,4 +1100,5 @@ TEMPLATES = [
     ("employment_application", employment_application, ("en",)),
     ("customs", customs, ("en",)),
     ("grant_application", grant_application, ("en",)),
+    ("tax_return_eu", tax_return_eu, ("de", "fr")),
 ]

@@ -110,23 +110,10 @@ class QualitySettings(_Section):
     min_document_chars: int = Field(default=80, ge=0)
     empty_page_chars: int = Field(default=16, ge=0)
     low_ocr_confidence: float = Field(default=60.0, ge=0.0, le=100.0)
-    garbage_ratio: float = Field(default=0.35, ge=0.0, le=1.0)
     long_sentence_words: int = Field(default=45, ge=5)
     long_sentence_share: float = Field(default=0.2, ge=0.0, le=1.0)
     headings_expected_words: int = Field(default=1500, ge=0)
     repeated_text_ratio: float = Field(default=0.3, ge=0.0, le=1.0)
-
-
-class OutputSettings(_Section):
-    format: Literal["auto", "table", "json", "jsonl", "csv"] = "auto"
-
-
-class McpSettings(_Section):
-    roots: list[str] = Field(
-        default_factory=list,
-        description="folders MCP tools may read; empty means the current directory",
-    )
-
     readability_max_words: int = Field(
         default=20_000, ge=100, description="words sampled for readability"
     )
@@ -148,6 +135,18 @@ class McpSettings(_Section):
     max_page_issues: int = Field(
         default=20, ge=1, description="per issue code; further pages are summarised"
     )
+
+
+class OutputSettings(_Section):
+    format: Literal["auto", "table", "json", "jsonl", "csv"] = "auto"
+
+
+class McpSettings(_Section):
+    roots: list[str] = Field(
+        default_factory=list,
+        description="folders MCP tools may read; empty means the current directory",
+    )
+
 
 class RouteRule(_Section):
     destination: str
@@ -213,8 +212,10 @@ class Settings(_Section):
         """Return the configured worker count, or the CPU count when it is 0."""
         if self.workers.count:
             return self.workers.count
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1
+        return (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
         )
 
 
@@ -272,9 +273,11 @@ def load_settings(
     or variable, the key and the reason when a value is invalid.
     """
     environ = os.environ if environ is None else environ
-    path = Path(config_path) if config_path else Path(environ.get(
-        "DOCFLOW_CONFIG", CONFIG_FILE
-    ))
+    path = (
+        Path(config_path)
+        if config_path
+        else Path(environ.get("DOCFLOW_CONFIG", CONFIG_FILE))
+    )
     data: dict[str, Any] = {}
     if path.is_file():
         try:

@@ -1,0 +1,91 @@
+"""Settings precedence, error messages, and docflow.toml kept in step with the defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from docflow.core.config import Settings, load_settings
+from docflow.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _shipped_toml() -> dict:
+    return tomllib.loads((REPO / "docflow.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "section", [name for name in Settings.model_fields if name != "classification"]
+)
+def test_docflow_toml_lists_every_default(section: str) -> None:
+    shipped = _shipped_toml().get(section, {})
+    defaults = getattr(Settings(), section).model_dump()
+    # routes is a list of tables, documented as a commented example
+    defaults.pop("routes", None)
+    assert shipped == defaults
+
+
+def test_docflow_toml_classification_scalars_match_defaults() -> None:
+    shipped = dict(_shipped_toml()["classification"])
+    shipped.pop("rules", None)
+    defaults = Settings().classification.model_dump(exclude={"rules"})
+    assert shipped == defaults
+
+
+def test_docflow_toml_rules_load(tmp_path: Path) -> None:
+    settings = load_settings(config_path=REPO / "docflow.toml", environ={})
+    assert "invoice" in settings.classification.rules
+    assert settings.classification.rules["invoice"].keywords
+
+
+def test_precedence_flag_env_file_default(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text("[workers]\ncount = 3\nrecycle_after = 7\n", encoding="utf-8")
+    environ = {"DOCFLOW_WORKERS_COUNT": "5", "DOCFLOW_WORKERS_BATCH_SIZE": "9"}
+    settings = load_settings(
+        {"workers": {"count": 8}}, config_path=config, environ=environ
+    )
+    assert settings.workers.count == 8
+    assert settings.workers.batch_size == 9
+    assert settings.workers.recycle_after == 7
+    assert settings.workers.document_timeout == Settings().workers.document_timeout
+
+
+def test_db_environment_shortcut() -> None:
+    settings = load_settings(environ={"DOCFLOW_DB": "/tmp/x.duckdb"})
+    assert settings.store.database == "/tmp/x.duckdb"
+
+
+def test_invalid_file_names_file_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text('[workers]\ncount = "many"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert str(config) in str(caught.value)
+    assert "workers.count" in str(caught.value)
+
+
+def test_unknown_key_rejected(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text("[quality]\nreview_treshold = 50\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert "quality.review_treshold" in str(caught.value)
+
+
+def test_invalid_toml_syntax(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text("[workers\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert "not valid TOML" in str(caught.value)
+
+
+def test_invalid_environment_variable() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_WORKERS_COUNT": "-2"})
+    assert "DOCFLOW_" in str(caught.value)
+    assert "workers.count" in str(caught.value)

@@ -290,9 +290,11 @@ NOTES = """
 - The key-fact rules were written while reading these invoices and receipts,
   so the fact accuracy below is optimistic for other documents.
 - The training corpus is synthetic (`sample_docs/train/`, written by a
-  generator from templates). On documents of templates held out from
-  training (grouped cross-validation) the same model reaches a macro-F1 of
-  about 0.85 and an ECE of about 0.04.
+  generator from templates). In a 5-fold cross-validation that holds out
+  whole templates, the same configuration reached macro-F1 0.86 and ECE 0.036
+  on the corpus of commit 05e37c5. There, threshold 0.5 put 60% of the wrong
+  guesses under it (11% abstention), and threshold 0.7 put 90% under it
+  (18% abstention).
 """
 
 

@@ -215,7 +215,7 @@ def render_report(
         "```",
         "",
         f"Evaluation set: {summary['documents']} documents in "
-        f"{len(best.per_category)} categories under `{context['corpus']}`. "
+        f"{len(best.per_category)} categories ({context['corpus']}). "
         "The model never saw these files: it is trained on `sample_docs/train/`.",
         "",
         "## Summary",
@@ -432,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": f"{threshold:g}",
         "rules": _describe_rules(settings),
         "command": command,
-        "corpus": "../shared/corpus/labeled",
+        "corpus": "the evaluation corpus that --corpus names",
         "corpus_path": args.corpus,
     }
     report = render_report(outcomes, summary, facts, timing, context)

@@ -1,6 +1,6 @@
 """Classifier input and the layout features computed from it.
 
-The model sees three blocks of features: word TF-IDF, character n-gram TF-IDF
+The model uses three blocks of features: word TF-IDF, character n-gram TF-IDF
 (both over ``normalize_text``) and the layout features below. Layout features
 describe the shape of a document rather than its words (header lines, short
 ``Label: value`` lines, amounts, tables, dates, signatures, references), so
@@ -100,7 +100,7 @@ LAYOUT_FEATURES: tuple[str, ...] = (
 
 @dataclass
 class ClassifierInput:
-    """What the classifier reads from one document."""
+    """The part of one document that the classifier reads."""
 
     text: str
     pages: int = 1

@@ -1,6 +1,6 @@
 """Train the classifier from a folder of labelled documents and review corrections.
 
-The folder holds one subfolder per category. Every file is extracted through
+The folder contains one subfolder per category. Every file is extracted through
 the shared extraction cache, a stable part of each category is held out, a
 new model is fitted on the rest, and both the current and the new model are
 scored on the held-out part. The new model replaces the current one only when
@@ -80,7 +80,7 @@ FEATURE_CONFIG: dict[str, Any] = {
 
 
 class TrainReport(BaseModel):
-    """What a training run did and how the old and new models compare."""
+    """The outcome of a training run, with both models' held-out scores."""
 
     output: str = Field(description="folder the model was written to, or would be")
     version: str
@@ -125,7 +125,7 @@ def train_model(
     person. ``output`` defaults to the model in use (``classification.
     model_path``, or the shipped model). Raises ModelError when the new model
     scores a lower macro-F1 on the held-out split than the model at
-    ``output`` and ``force`` is false, and UsageError when the folder holds
+    ``output`` and ``force`` is false, and UsageError when the folder contains
     too few documents.
     """
     started = time.perf_counter()

@@ -27,6 +27,8 @@ needs_corpus = pytest.mark.skipif(
 
 
 def _settings(tmp_path: Path, **classification: object) -> Settings:
+    # Without rules unless a test gives some, so the model is what is tested.
+    classification.setdefault("rules", {})
     return Settings.model_validate(
         {
             "store": {"cache_dir": str(tmp_path / "cache")},

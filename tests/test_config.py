@@ -1,4 +1,4 @@
-"""Settings precedence, error messages, and docflow.toml kept in step with the defaults."""
+"""Settings precedence, error messages; docflow.toml matches the defaults."""
 
 from __future__ import annotations
 
@@ -35,10 +35,33 @@ def test_docflow_toml_classification_scalars_match_defaults() -> None:
     assert shipped == defaults
 
 
-def test_docflow_toml_rules_load(tmp_path: Path) -> None:
-    settings = load_settings(config_path=REPO / "docflow.toml", environ={})
-    assert "invoice" in settings.classification.rules
+def test_docflow_toml_rules_match_shipped_rules() -> None:
+    shipped = _shipped_toml()["classification"]["rules"]
+    defaults = Settings().classification.model_dump()["rules"]
+    assert (
+        load_settings(
+            config_path=REPO / "docflow.toml", environ={}
+        ).classification.model_dump()["rules"]
+        == defaults
+    )
+    assert shipped.keys() == defaults.keys()
+
+
+def test_shipped_rules_apply_without_config_file(tmp_path: Path) -> None:
+    settings = load_settings(config_path=None, environ={"DOCFLOW_CONFIG": "absent"})
     assert settings.classification.rules["invoice"].keywords
+
+
+def test_configured_rules_replace_shipped_rules(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text(
+        '[classification.rules.invoice.keywords]\n"my invoice" = 2.0\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config_path=config, environ={})
+    rules = settings.classification.rules
+    assert rules["invoice"].keywords == {"my invoice": 2.0}
+    assert "receipt" not in rules
 
 
 def test_precedence_flag_env_file_default(tmp_path: Path) -> None:

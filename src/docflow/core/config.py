@@ -9,6 +9,8 @@ as plain strings otherwise. ``DOCFLOW_DB`` is a short form of
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import os
@@ -24,6 +26,8 @@ from docflow.errors import ConfigError
 __all__ = ["Settings", "load_settings", "settings_fingerprint"]
 
 CONFIG_FILE = "docflow.toml"
+#: Keyword and pattern rules shipped with the model; docflow.toml repeats them.
+SHIPPED_RULES = Path(__file__).parent / "classify" / "data" / "rules.toml"
 ENV_PREFIX = "DOCFLOW_"
 
 
@@ -97,12 +101,31 @@ class RuleSettings(_Section):
     patterns: dict[str, float] = Field(default_factory=dict)
 
 
+@functools.cache
+def _shipped_rules() -> dict[str, Any]:
+    data = tomllib.loads(SHIPPED_RULES.read_text(encoding="utf-8"))
+    return data["classification"]["rules"]
+
+
+def _default_rules() -> dict[str, Any]:
+    return copy.deepcopy(_shipped_rules())
+
+
 class ClassificationSettings(_Section):
     model_path: str = Field(default="", description="empty means the shipped model")
     confidence_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    review_threshold: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="below this confidence the category is kept but the "
+        "document goes to the review queue",
+    )
     max_chars: int = Field(default=20_000, ge=500)
     rule_weight: float = Field(default=0.25, ge=0.0, le=1.0)
-    rules: dict[str, RuleSettings] = Field(default_factory=dict)
+    rules: dict[str, RuleSettings] = Field(
+        default_factory=_default_rules, validate_default=True
+    )
 
 
 class QualitySettings(_Section):

@@ -93,7 +93,9 @@ class ExtractedDocument(BaseModel):
     """Text and structure read from one file, before any judgement."""
 
     path: str
-    detected_type: str = Field(description="pdf, docx, image, text, markdown, html, eml")
+    detected_type: str = Field(
+        description="pdf, docx, image, text, markdown, html, eml"
+    )
     mime_type: str = ""
     extension_mismatch: bool = Field(
         default=False, description="the file extension names another type"
@@ -153,7 +155,8 @@ class ClassificationResult(BaseModel):
     category: str
     confidence: float = Field(ge=0.0, le=1.0)
     keywords: list[str] = Field(
-        default_factory=list, description="terms that drove the decision, strongest first"
+        default_factory=list,
+        description="terms that drove the decision, strongest first",
     )
     evidence: list[Evidence] = Field(default_factory=list)
     processing_method: Literal["model", "rules", "model+rules"] = "model"

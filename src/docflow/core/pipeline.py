@@ -123,8 +123,11 @@ def _describe_extraction(result: DocumentResult, document: ExtractedDocument) ->
 
 def _review_status(result: DocumentResult, settings: Settings) -> ReviewStatus:
     classification = result.classification
-    if classification is not None and classification.category == "unknown":
-        return ReviewStatus.NEEDS_REVIEW
+    if classification is not None:
+        if classification.category == "unknown":
+            return ReviewStatus.NEEDS_REVIEW
+        if classification.confidence < settings.classification.review_threshold:
+            return ReviewStatus.NEEDS_REVIEW
     quality = result.quality
     if quality is not None:
         if quality.overall_score < settings.quality.review_threshold:

@@ -142,7 +142,9 @@ def score_facts(outcomes: list[Outcome], corpus: Path) -> dict[str, dict[str, in
     return scores
 
 
-def summarize(outcomes: list[Outcome], threshold: float) -> dict[str, Any]:
+def summarize(
+    outcomes: list[Outcome], threshold: float, review_threshold: float
+) -> dict[str, Any]:
     from docflow.core.classify.metrics import (
         evaluate_predictions,
         per_category_metrics,
@@ -168,6 +170,7 @@ def summarize(outcomes: list[Outcome], threshold: float) -> dict[str, Any]:
         ),
         "wrong": len(wrong),
         "wrong_below_threshold": sum(o.confidence < threshold for o in wrong),
+        "wrong_to_review": sum(o.confidence < review_threshold for o in wrong),
         "abstained": len(scored) - len(accepted),
         "accepted_accuracy": (
             sum(o.category == o.truth for o in accepted) / len(accepted)
@@ -234,6 +237,9 @@ def render_report(
         f"| wrong best guesses below the threshold | "
         f"{summary['wrong_below_threshold']}/{summary['wrong']}"
         f"{_share(summary['wrong_below_threshold'], summary['wrong'])} |",
+        f"| wrong best guesses sent to review (below review_threshold "
+        f"{context['review_threshold']}) | {summary['wrong_to_review']}/"
+        f"{summary['wrong']}{_share(summary['wrong_to_review'], summary['wrong'])} |",
         f"| documents that failed to process | {len(summary['errors'])} |",
         f"| model load time | {timing['load_ms']:.0f} ms |",
         f"| classify time per document, median / max | "
@@ -408,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
 
     outcomes = run_documents(args.corpus, settings)
     threshold = settings.classification.confidence_threshold
-    summary = summarize(outcomes, threshold)
+    review_threshold = settings.classification.review_threshold
+    summary = summarize(outcomes, threshold, review_threshold)
     facts = score_facts(outcomes, args.corpus)
     times = [o.classify_ms for o in outcomes if o.error is None]
     timing = {
@@ -430,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()} Linux, {_cpu_count()} CPUs",
         "model": model_version(settings),
         "threshold": f"{threshold:g}",
+        "review_threshold": f"{review_threshold:g}",
         "rules": _describe_rules(settings),
         "command": command,
         "corpus": "the evaluation corpus that --corpus names",

@@ -256,3 +256,27 @@ def test_mcp_unknown_kind_exit_2():
     outcome = invoke("mcp", "search")
     assert outcome.exit_code == 2
     assert "classification or quality" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["stats"], ["report", "1"]], ids=["stats", "report"]
+)
+def test_closed_pipe_ends_read_command_quietly(database, command):
+    import subprocess
+    import sys
+
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+            + command
+            + ["--db", database, "--format", "json"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert b"Error" not in completed.stderr

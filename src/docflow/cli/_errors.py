@@ -1,14 +1,17 @@
 """The one place where exceptions become exit codes and short messages.
 
 Every command body runs inside ``guard``: a DocflowError prints its message
-and exits with its code, Ctrl-C exits 130, and any other exception is a bug
-that exits 70. Tracebacks are printed only with -v.
+and exits with its code, Ctrl-C exits 130, a reader that closed the pipe
+(``docflow stats | head -1``) ends the output quietly with exit 0, and any
+other exception is a bug that exits 70. Tracebacks are printed only with -v.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,7 +20,7 @@ import typer
 
 from docflow.errors import DocflowError, ExitCode
 
-__all__ = ["NoInput", "fail", "guard"]
+__all__ = ["NoInput", "fail", "guard", "silence_stdout"]
 
 log = logging.getLogger("docflow.cli")
 
@@ -37,6 +40,20 @@ def fail(message: str, code: ExitCode) -> typer.Exit:
     return typer.Exit(int(code))
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after its reader closed the pipe.
+
+    The interpreter flushes stdout on exit; without this that flush raises
+    BrokenPipeError again and the exit code becomes 120.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def _verbose() -> bool:
     return logging.getLogger().getEffectiveLevel() <= logging.INFO
 
@@ -50,6 +67,9 @@ def guard(command: F) -> F:
             return command(*args, **kwargs)
         except typer.Exit:
             raise
+        except BrokenPipeError:
+            silence_stdout()
+            raise typer.Exit(int(ExitCode.OK)) from None
         except KeyboardInterrupt:
             sys.stderr.write("docflow: interrupted; finished results were kept\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

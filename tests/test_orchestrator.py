@@ -324,6 +324,21 @@ def test_run_documents_returns_statistics(tmp_path):
     assert [server.name for server in stats.servers] == ["quality-1"]
 
 
+def test_run_documents_with_callback_keeps_no_results(tmp_path):
+    paths = make_documents(tmp_path / "docs", 3)
+    delivered = []
+    results, stats = run_documents(
+        paths,
+        make_settings(tmp_path, count=1),
+        classify=False,
+        quality=True,
+        on_result=delivered.append,
+    )
+    assert results == []
+    assert sorted(result.path for result in delivered) == sorted(paths)
+    assert stats.documents == 3
+
+
 def wait_until_gone(pid, seconds=30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -120,7 +120,10 @@ class OrchestratorStats(BaseModel):
 class _Run:
     """One ``process`` call: its results and callbacks."""
 
-    results: list[DocumentResult | None]
+    # None when the caller takes results through on_result only, so a long run
+    # does not hold every result in memory.
+    results: list[DocumentResult | None] | None
+    finished: bytearray
     on_result: ResultCallback | None
     on_progress: ProgressCallback | None
     remaining: int
@@ -263,15 +266,25 @@ class Orchestrator:
         paths: list[str],
         on_result: ResultCallback | None = None,
         on_progress: ProgressCallback | None = None,
+        *,
+        keep_results: bool = True,
     ) -> list[DocumentResult]:
         """Process ``paths`` and return one result per path, in the order given.
 
         ``on_result`` is called as each document finishes; ``on_progress`` gets
         a short message per document from the servers' progress notifications.
+        With ``keep_results`` false the results reach only ``on_result`` and the
+        returned list is empty.
         """
         if self._closing:
             raise ServerError("the orchestrator is closed")
-        run = _Run([None] * len(paths), on_result, on_progress, remaining=len(paths))
+        run = _Run(
+            [None] * len(paths) if keep_results else None,
+            bytearray(len(paths)),
+            on_result,
+            on_progress,
+            remaining=len(paths),
+        )
         if not paths:
             return []
         first = self._kinds[0]
@@ -288,6 +301,8 @@ class Orchestrator:
         except asyncio.CancelledError:
             self._drop(run)
             raise
+        if run.results is None:
+            return []
         return [result for result in run.results if result is not None]
 
     def _drop(self, run: _Run) -> None:
@@ -558,10 +573,12 @@ class Orchestrator:
 
     def _finish(self, item: _Item, result: DocumentResult) -> None:
         run = item.run
-        if run.results[item.index] is not None:
+        if run.finished[item.index]:
             log.error("%s: a second result arrived and was ignored", item.path)
             return
-        run.results[item.index] = result
+        run.finished[item.index] = 1
+        if run.results is not None:
+            run.results[item.index] = result
         run.remaining -= 1
         self._stats.documents += 1
         if not result.ok:
@@ -708,7 +725,8 @@ def run_documents(
 ) -> tuple[list[DocumentResult], OrchestratorStats]:
     """Process ``paths`` with a fresh orchestrator and return results and counters.
 
-    It starts no more servers per kind than there are paths.
+    It starts no more servers per kind than there are paths. When ``on_result``
+    is given, results go only to it and the returned list is empty.
     """
     workers = max(1, min(settings.worker_count, len(paths)))
 
@@ -716,7 +734,9 @@ def run_documents(
         async with Orchestrator(
             settings, classify=classify, quality=quality, workers=workers
         ) as orchestrator:
-            results = await orchestrator.process(paths, on_result, on_progress)
+            results = await orchestrator.process(
+                paths, on_result, on_progress, keep_results=on_result is None
+            )
             return results, orchestrator.statistics()
 
     return asyncio.run(run())

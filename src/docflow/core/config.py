@@ -283,6 +283,19 @@ def _describe(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
+def _describe_environment(error: ValidationError, environ: Mapping[str, str]) -> str:
+    lines = []
+    for item in error.errors():
+        section, *rest = (str(part) for part in item["loc"])
+        name = f"{ENV_PREFIX}{section}_{'_'.join(rest)}".upper()
+        if name == "DOCFLOW_STORE_DATABASE" and name not in environ:
+            name = "DOCFLOW_DB"
+        value = environ.get(name)
+        shown = f" = {value!r}" if value is not None else ""
+        lines.append(f"environment variable {name}{shown}: {item['msg']}")
+    return "\n".join(lines)
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -320,7 +333,7 @@ def load_settings(
         try:
             Settings.model_validate(data)
         except ValidationError as exc:
-            raise ConfigError(_describe(exc, "DOCFLOW_* environment")) from exc
+            raise ConfigError(_describe_environment(exc, environ)) from exc
 
     if overrides:
         data = _merge(data, overrides)

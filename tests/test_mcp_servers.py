@@ -170,9 +170,14 @@ def test_batch_reports_progress_per_document(tmp_path, docs):
 
 
 @pytest.mark.parametrize(
-    "target", ["outside/secret.txt", "docs-evil/report.txt", "docs/escape.txt"]
+    ("target", "reason"),
+    [
+        ("outside/secret.txt", "outside the allowed root folders"),
+        ("docs-evil/report.txt", "outside the allowed root folders"),
+        ("docs/escape.txt", "is a symlink that leaves the allowed root folders"),
+    ],
 )
-def test_tool_rejects_path_outside_roots(tmp_path, docs, target):
+def test_tool_rejects_path_outside_roots(tmp_path, docs, target, reason):
     for folder in ("outside", "docs-evil"):
         (tmp_path / folder).mkdir()
     (tmp_path / "outside" / "secret.txt").write_text(REPORT_TEXT)
@@ -189,10 +194,23 @@ def test_tool_rejects_path_outside_roots(tmp_path, docs, target):
     single, batch = run(scenario())
     assert single.is_error
     assert path in error_text(single)
-    assert "outside the allowed root folders" in error_text(single)
+    assert reason in error_text(single)
     (rejected,) = batch.structured_content["results"]
     assert rejected["status"] == "unreadable"
     assert path in rejected["error"]
+
+
+def test_relative_path_reads_against_root(tmp_path, docs):
+    (docs / "sub").mkdir()
+    (docs / "sub" / "my cv.txt").write_text(REPORT_TEXT)
+    assert not os.getcwd().startswith(str(tmp_path))
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            return await session.call_tool("analyze_quality", {"path": "sub/my cv.txt"})
+
+    result = run(scenario())
+    assert not result.is_error, error_text(result)
 
 
 def test_stray_print_cannot_corrupt_stream(tmp_path, docs):

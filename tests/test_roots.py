@@ -85,3 +85,41 @@ def test_resolve_roots_rejects_missing_folder(layout):
     with pytest.raises(UsageError) as caught:
         resolve_roots([layout / "missing"])
     assert "missing" in str(caught.value)
+
+
+def test_relative_path_reads_against_root_outside_cwd(layout, monkeypatch):
+    (layout / "data" / "sub" / "my cv.txt").write_text("cv")
+    monkeypatch.chdir(layout / "outside")
+    roots = Roots(resolve_roots([layout / "data"]))
+
+    real = roots.check("sub/my cv.txt")
+
+    assert real == os.path.realpath(layout / "data" / "sub" / "my cv.txt")
+
+
+def test_relative_path_takes_first_root_where_it_exists(layout, monkeypatch):
+    monkeypatch.chdir(layout / "outside")
+    roots = Roots(resolve_roots([layout / "data", layout / "data-evil"]))
+    assert roots.check("b.txt") == os.path.realpath(layout / "data-evil" / "b.txt")
+
+
+def test_relative_path_prefers_cwd_inside_root(layout, monkeypatch):
+    (layout / "data" / "a.txt").write_text("top")
+    monkeypatch.chdir(layout / "data" / "sub")
+    roots = Roots(resolve_roots([layout / "data"]))
+    assert roots.check("a.txt") == os.path.realpath(layout / "data" / "sub" / "a.txt")
+
+
+def test_relative_escape_is_rejected(layout, monkeypatch):
+    monkeypatch.chdir(layout / "outside")
+    roots = Roots(resolve_roots([layout / "data"]))
+    with pytest.raises(OutsideRoots, match="outside the allowed root folders"):
+        roots.check("../outside/secret.txt")
+
+
+@pytest.mark.parametrize("relative", ["escape.txt", "escape-dir/secret.txt"])
+def test_symlink_leaving_root_is_named(layout, monkeypatch, relative):
+    monkeypatch.chdir(layout / "outside")
+    roots = Roots(resolve_roots([layout / "data"]))
+    with pytest.raises(OutsideRoots, match="is a symlink that leaves"):
+        roots.check(relative)

@@ -4,6 +4,9 @@ A path is admitted when its real path (symlinks resolved) lies inside the real
 path of a root. Comparison is by whole path components, so a root ``/data``
 admits ``/data/a.pdf`` but not ``/data-evil/a.pdf``, and a symlink inside a root
 that points outside it is rejected.
+
+A relative path is joined to the server's working folder when that folder lies
+inside a root, and to each root in order. The first of these that exists is used.
 """
 
 from __future__ import annotations
@@ -61,15 +64,44 @@ class Roots:
     def contains(self, path: str | os.PathLike[str]) -> bool:
         """Return whether the real path of ``path`` lies inside one of the roots."""
         real = Path(os.path.realpath(os.path.expanduser(path)))
-        return any(real == root or real.is_relative_to(root) for root in self.paths)
+        return self._inside(real)
 
     def check(self, path: str | os.PathLike[str]) -> str:
         """Return the real path of ``path``, or raise OutsideRoots naming it."""
-        real = os.path.realpath(os.path.expanduser(path))
-        if not self.contains(real):
-            allowed = ", ".join(str(root) for root in self.paths)
+        absolute = self.absolute(path)
+        real = os.path.realpath(absolute)
+        if self._inside(Path(real)):
+            return real
+        allowed = ", ".join(str(root) for root in self.paths)
+        if self._inside(Path(os.path.normpath(absolute))):
             raise OutsideRoots(
-                f"{os.fspath(path)!r} is outside the allowed root folders ({allowed}); "
-                "start the server with --root covering it"
+                f"{os.fspath(path)!r} is a symlink that leaves the allowed root "
+                f"folders ({allowed}): it points to {real!r}"
             )
-        return real
+        raise OutsideRoots(
+            f"{os.fspath(path)!r} is outside the allowed root folders ({allowed}); "
+            "start the server with --root covering it"
+        )
+
+    def absolute(self, path: str | os.PathLike[str]) -> str:
+        """Return ``path`` made absolute, without resolving symlinks.
+
+        A relative path is joined to the working folder when that folder lies
+        inside a root, then to each root in order. The first that exists is
+        returned, else the first candidate, so the error names a real location.
+        """
+        expanded = os.path.expanduser(os.fspath(path))
+        if os.path.isabs(expanded):
+            return expanded
+        bases = [Path(root) for root in self.paths]
+        cwd = Path(os.path.realpath(os.getcwd()))
+        if self._inside(cwd):
+            bases.insert(0, cwd)
+        candidates = [os.path.join(base, expanded) for base in bases]
+        for candidate in candidates:
+            if os.path.lexists(candidate):
+                return candidate
+        return candidates[0] if candidates else os.path.abspath(expanded)
+
+    def _inside(self, path: Path) -> bool:
+        return any(path == root or path.is_relative_to(root) for root in self.paths)

@@ -13,9 +13,14 @@ from docflow.core.classify import (
     list_categories,
     model_version,
 )
+from docflow.core.classify._classify import (
+    ABSTAIN_CONFIDENCE,
+    MOSTLY_GARBAGE,
+    TOO_LITTLE_TEXT,
+)
 from docflow.core.classify._model import SHIPPED_MODEL_DIR, load_model
 from docflow.core.config import Settings
-from docflow.core.models import CATEGORIES, ExtractedDocument, Page
+from docflow.core.models import CATEGORIES, Evidence, ExtractedDocument, Page
 from docflow.errors import ConfigError, ModelError
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -126,10 +131,84 @@ def test_empty_text_is_unknown(tmp_path: Path) -> None:
     assert result.confidence == 0.0
 
 
+def test_too_little_text_abstains(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, confidence_threshold=0.0)
+    result = classify_document(_text_document("Phone"), settings)
+
+    assert result.category == "unknown"
+    assert result.confidence <= ABSTAIN_CONFIDENCE
+    assert result.evidence[0] == Evidence(
+        term=TOO_LITTLE_TEXT, weight=0.0, source="rule"
+    )
+    assert result.metadata.runners_up[0].category in CATEGORIES
+
+
+def test_mostly_garbage_text_abstains(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, confidence_threshold=0.0)
+    garbage = "POS RMAD , SEMA EK . MHI A, POM RWSRSA MSD, FR, TSHR, AR " * 3
+    document = ExtractedDocument(
+        path="scan.jpeg",
+        detected_type="image",
+        pages=[
+            Page(number=1, method="ocr", text="Receipt total 12.00", chars=19),
+            Page(number=2, method="ocr", text=garbage, flags=["garbage_text"]),
+        ],
+    )
+
+    result = classify_document(document, settings)
+
+    assert result.category == "unknown"
+    assert result.confidence <= ABSTAIN_CONFIDENCE
+    assert result.evidence[0].term == MOSTLY_GARBAGE
+
+
+def test_readable_text_beside_a_garbage_page_is_classified(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, confidence_threshold=0.0)
+    text = (
+        "INVOICE\nInvoice number: 2024-118\nInvoice date: 2024-03-01\n"
+        "Bill to: Northwind Traders\nConsulting services 10 h x 95.00 EUR\n"
+        "Subtotal 950.00 EUR\nVAT 21% 199.50 EUR\nTotal due 1,149.50 EUR\n"
+    )
+    document = ExtractedDocument(
+        path="scan.pdf",
+        detected_type="pdf",
+        pages=[
+            Page(number=1, method="text_layer", text=text, chars=len(text)),
+            Page(number=2, method="ocr", text="~~ ;; ll", flags=["garbage_text"]),
+        ],
+    )
+
+    result = classify_document(document, settings)
+
+    assert result.category == "invoice"
+    assert all(e.term not in (TOO_LITTLE_TEXT, MOSTLY_GARBAGE) for e in result.evidence)
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "edge" / "ocrmy__truetype_font_nomapping.pdf").is_file(),
+    reason="edge corpus not found",
+)
+def test_five_character_pdf_is_unknown(tmp_path: Path) -> None:
+    from docflow.core.pipeline import extract_cached, hash_file
+
+    settings = _settings(tmp_path)
+    path = CORPUS / "edge" / "ocrmy__truetype_font_nomapping.pdf"
+    content_hash, _ = hash_file(path)
+    document = extract_cached(str(path), content_hash, settings)
+
+    result = classify_document(document, settings)
+
+    assert result.category == "unknown"
+    assert result.confidence <= ABSTAIN_CONFIDENCE
+
+
 def test_rules_can_add_a_category(tmp_path: Path) -> None:
     rules = {"tax_return": {"patterns": {r"^\s*form\s+1040\b": 3.0}}}
     settings = _settings(tmp_path, rules=rules, rule_weight=1.0)
-    document = _text_document("Form 1040 U.S. Individual Income Tax Return\n")
+    document = _text_document(
+        "Form 1040 U.S. Individual Income Tax Return\n"
+        "Filing status: single. Your first name and middle initial, last name.\n"
+    )
 
     result = classify_document(document, settings)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from docflow.core.config import Settings
 
-__all__ = ["UNKNOWN", "classify_document"]
+__all__ = ["UNKNOWN", "abstain_reason", "classify_document"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,16 @@ UNKNOWN = "unknown"
 _MAX_TERMS = 8
 _MAX_LAYOUT = 3
 _MAX_RUNNERS_UP = 4
+# NOTE: module constants, not settings, until classification gains abstention
+# options in core/config.py. Below eight words or forty letters of readable
+# text the model is guessing from a handful of tokens, so it abstains.
+MIN_WORDS = 8
+MIN_LETTERS = 40
+# Highest confidence reported when the classifier abstains for lack of text.
+ABSTAIN_CONFIDENCE = 0.2
+TOO_LITTLE_TEXT = "too little text"
+MOSTLY_GARBAGE = "mostly garbage text"
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def classify_document(
@@ -37,8 +48,9 @@ def classify_document(
     """Classify ``document`` and explain the decision.
 
     The category is ``unknown`` when the confidence is below
-    ``classification.confidence_threshold``; the best guess then leads the
-    runners-up.
+    ``classification.confidence_threshold``, or when the readable text is too
+    short or mostly garbage (see ``abstain_reason``). The best guess then
+    leads the runners-up.
     """
     from docflow.core.facts import extract_facts
 
@@ -58,10 +70,16 @@ def classify_document(
     best, confidence = ranked[0]
     if not item.text.strip():
         confidence = 0.0
-    category = best if confidence >= options.confidence_threshold else UNKNOWN
+    reason = abstain_reason(document)
+    if reason is not None:
+        confidence = min(confidence, ABSTAIN_CONFIDENCE)
+    accepted = reason is None and confidence >= options.confidence_threshold
+    category = best if accepted else UNKNOWN
     method = _decision_method(model_scores, rule_scores, best)
     runners_up = ranked[1:] if category != UNKNOWN else ranked
     evidence = _model_evidence(model, matrix, best) + _rule_evidence(hits, best)
+    if reason is not None:
+        evidence.insert(0, Evidence(term=reason, weight=0.0, source="rule"))
     log.debug("%s: %s (%.3f, %s)", document.path, category, confidence, method)
 
     return ClassificationResult(
@@ -83,6 +101,29 @@ def classify_document(
             chars_used=len(item.text),
         ),
     )
+
+
+def abstain_reason(document: ExtractedDocument) -> str | None:
+    """Return why the text cannot support a judgement, or None when it can.
+
+    Pages flagged ``garbage_text`` do not count as readable. The classifier
+    abstains when the readable text has fewer than ``MIN_WORDS`` words or
+    ``MIN_LETTERS`` letters, or when garbage pages hold most of the letters.
+    """
+    readable = garbage = 0
+    words = 0
+    for page in document.pages:
+        letters = sum(1 for char in page.text if char.isalpha())
+        if "garbage_text" in page.flags:
+            garbage += letters
+        else:
+            readable += letters
+            words += len(_WORD.findall(page.text))
+    if garbage > readable:
+        return MOSTLY_GARBAGE
+    if words < MIN_WORDS or readable < MIN_LETTERS:
+        return TOO_LITTLE_TEXT
+    return None
 
 
 def _decision_method(

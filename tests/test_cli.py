@@ -435,3 +435,46 @@ def test_password_opens_encrypted_pdf(tmp_path, how):
     stored_args = database.execute("SELECT string_agg(args, ' ') FROM runs").fetchall()
     database.close()
     assert "asdfzxcv" not in stored_args[0][0]
+
+
+def test_stdin_nul_separated_paths(tmp_path, docs):
+    listing = b"\0".join(
+        [os.fsencode(docs / "letter.txt"), os.fsencode(docs / "sub" / "memo.md"), b""]
+    )
+    completed = run_docflow(tmp_path, "analyze", "-", stdin=listing)
+    assert completed.returncode == 0, completed.stderr.decode()
+    names = sorted(Path(r["path"]).name for r in json_lines(completed.stdout))
+    assert names == ["letter.txt", "memo.md"]
+
+
+def test_stdin_blank_lines_are_skipped(tmp_path, docs):
+    listing = f"\n   \n{docs / 'letter.txt'}\n\t\n"
+    completed = run_docflow(tmp_path, "analyze", "-", stdin=listing)
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert [Path(r["path"]).name for r in json_lines(completed.stdout)] == [
+        "letter.txt"
+    ]
+
+
+def test_path_with_nul_becomes_unreadable_row(tmp_path, monkeypatch):
+    from docflow.cli._process import plan_run
+    from docflow.core.config import load_settings
+    from docflow.core.store import ResultWriter, Store
+
+    monkeypatch.chdir(tmp_path)
+    store = Store(str(tmp_path / "t.duckdb"))
+    path = str(tmp_path / "a\0b.txt")
+    plan = plan_run(
+        [path],
+        store,
+        load_settings(),
+        classify=False,
+        quality=True,
+        model_version=None,
+    )
+    [row] = plan.rejected
+    assert row.status == "unreadable"
+    assert "NUL byte" in row.error
+    with ResultWriter(store, fingerprint="fp") as writer:
+        writer.add(row)
+    assert [stored.result.status for stored in store.results()] == ["unreadable"]

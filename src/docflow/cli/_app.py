@@ -112,7 +112,8 @@ PathsArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="PATH...",
-        help="Files or folders (walked recursively); - reads paths from stdin.",
+        help="Files or folders (walked recursively); - reads paths from stdin, "
+        "one per line or NUL-separated (find -print0).",
         show_default=False,
     ),
 ]

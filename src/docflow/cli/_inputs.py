@@ -1,7 +1,9 @@
 """Turn command-line paths into the list of files to process.
 
 Folders are walked recursively, skipping hidden files and folders (which
-include ``.docflow/``). ``-`` reads one path per line from standard input.
+include ``.docflow/``). ``-`` reads paths from standard input, one per line,
+or separated by NUL bytes when the input contains one (``find -print0``);
+blank lines are skipped.
 A path given explicitly is always kept, whatever it is, so a FIFO, a
 missing file or a symlink loop still ends as a row with a status; inside a
 walked folder only regular files and symlinks are taken.
@@ -36,10 +38,13 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
 
 def _read_stdin(stdin: BinaryIO | None) -> list[str]:
     stream = stdin if stdin is not None else sys.stdin.buffer
+    data = stream.read()
+    separator = b"\0" if b"\0" in data else b"\n"
     paths = []
-    for raw in stream.read().split(b"\n"):
-        raw = raw.rstrip(b"\r")
-        if raw:
+    for raw in data.split(separator):
+        if separator == b"\n":
+            raw = raw.rstrip(b"\r")
+        if raw.strip():
             # fsdecode keeps undecodable bytes, so the name still opens.
             paths.append(os.fsdecode(raw))
     return paths
@@ -48,7 +53,7 @@ def _read_stdin(stdin: BinaryIO | None) -> list[str]:
 def _expand(path: str) -> Iterator[str]:
     try:
         is_folder = stat.S_ISDIR(os.stat(path).st_mode)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
         is_folder = False
     if not is_folder:
         yield path

@@ -63,6 +63,13 @@ def _reject(path: str) -> DocumentResult | None:
     from docflow.core.detect import check_readable
     from docflow.core.models import DocumentResult, Status
 
+    if "\0" in path:
+        return DocumentResult(
+            path=path,
+            status=Status.UNREADABLE,
+            error=f"{path!r}: the path contains a NUL byte, which no file name "
+            "can; separate paths on stdin with NUL or newline, not both",
+        )
     try:
         check_readable(path)
     except DocumentError as exc:
@@ -79,7 +86,7 @@ def _stat_files(paths: Sequence[str], plan: Plan) -> dict[str, FileStat]:
     for path in paths:
         try:
             info = os.stat(path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in the path
             info = None
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0:
             candidates[path] = FileStat(path, info.st_size, info.st_mtime_ns)

@@ -478,3 +478,13 @@ def test_path_with_nul_becomes_unreadable_row(tmp_path, monkeypatch):
     with ResultWriter(store, fingerprint="fp") as writer:
         writer.add(row)
     assert [stored.result.status for stored in store.results()] == ["unreadable"]
+
+
+@pytest.mark.parametrize("where", ["folder", "proc"])
+def test_unusable_database_fails_before_processing(tmp_path, docs, where):
+    (tmp_path / "dbdir").mkdir()
+    database = "dbdir" if where == "folder" else "/proc/nope/x.duckdb"
+    completed = run_docflow(tmp_path, "analyze", "--db", database, "docs")
+    assert completed.returncode == 5, completed.stderr.decode()
+    assert completed.stdout == b""
+    assert database in completed.stderr.decode()

@@ -277,6 +277,7 @@ def run_command(
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
     store = Store.from_settings(settings)
+    store.check_writable()
     session = _open_session(command, arguments, paths, options, store)
     outcome, stats = "failed", {}
     try:

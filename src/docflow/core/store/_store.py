@@ -198,6 +198,15 @@ class Store:
         """Return whether the database file exists yet."""
         return self.path.is_file()
 
+    def check_writable(self) -> None:
+        """Create or migrate the database now; raise StoreError if it cannot open.
+
+        A batch calls this before it processes anything, so a bad --db path
+        fails at once instead of after the last document.
+        """
+        with self.connect(write=True):
+            pass
+
     @contextlib.contextmanager
     def connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         """Open the database under the lock for one unit of work.

@@ -488,3 +488,20 @@ def test_unusable_database_fails_before_processing(tmp_path, docs, where):
     assert completed.returncode == 5, completed.stderr.decode()
     assert completed.stdout == b""
     assert database in completed.stderr.decode()
+
+
+@pytest.mark.parametrize("how", ["flag", "setting"])
+def test_missing_password_file_is_usage_error(tmp_path, docs, how):
+    if how == "flag":
+        completed = run_docflow(
+            tmp_path, "analyze", "--password-file", "nope.txt", "docs"
+        )
+        source = "--password-file"
+    else:
+        env = docflow_env(tmp_path, DOCFLOW_EXTRACTION_PASSWORD_FILE="nope.txt")
+        completed = run_docflow(tmp_path, "analyze", "docs", env=env)
+        source = "extraction.password_file"
+    assert completed.returncode == 2, completed.stderr.decode()
+    assert completed.stdout == b""
+    assert "nope.txt" in completed.stderr.decode()
+    assert source in completed.stderr.decode()

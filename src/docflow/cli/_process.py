@@ -268,6 +268,7 @@ def run_command(
     from docflow.core.store import Store
 
     settings = options.settings()
+    _check_password_file(settings, options)
     paths = collect_paths(arguments)
     if not paths:
         raise NoInput(
@@ -305,6 +306,28 @@ def run_command(
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
     return _exit_code(session.writer.status_counts)
+
+
+def _check_password_file(settings: Settings, options: CliOptions) -> None:
+    """Raise UsageError when the configured password file cannot be read."""
+    from docflow.errors import UsageError
+
+    path = settings.extraction.password_file
+    if not path:
+        return
+    try:
+        with open(path, encoding="utf-8"):
+            pass
+    except OSError as exc:
+        source = (
+            "--password-file"
+            if options.password_file is not None
+            else "the extraction.password_file setting"
+        )
+        raise UsageError(
+            f"cannot read the password file {path!r} given by {source}: "
+            f"{exc.strerror or exc}"
+        ) from None
 
 
 def _open_session(

@@ -6,14 +6,17 @@ tmp_path, so a run takes seconds per model.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from docflow.core.classify import classify_document, train_model
-from docflow.core.classify.train import collect_folder, split_heldout
+from docflow.core.classify._features import input_from_text
+from docflow.core.classify.train import Sample, collect_folder, split_heldout
 from docflow.core.config import Settings
 from docflow.core.models import ExtractedDocument, Page
 from docflow.errors import ModelError, UsageError
@@ -146,33 +149,83 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
     assert report.corrections == 1
 
 
+def _poisoned_corrections(folder: Path, settings: Settings) -> list[tuple[str, str]]:
+    """Return every document's text filed under the next category.
+
+    Corrections always train and never enter the held-out part, so the split
+    stays the same while the new model learns the held-out texts wrongly.
+    """
+    samples, _ = collect_folder(folder, settings)
+    corrections = []
+    for sample in samples:
+        index = TINY_CATEGORIES.index(sample.label)
+        wrong = TINY_CATEGORIES[(index + 1) % len(TINY_CATEGORIES)]
+        corrections.append((f"{sample.item.text}\n\n", wrong))
+    return corrections
+
+
 def test_train_rejects_worse_model(tmp_path: Path) -> None:
     good = _copy_tiny_corpus(tmp_path / "good")
     model_dir = tmp_path / "model"
     settings = _settings(tmp_path, model_dir)
     train_model(good, settings, output=model_dir)
     description = (model_dir / "model.json").read_text()
-
-    # Same held-out documents with their true labels, but every training
-    # document filed under the wrong category, so the new model must be worse.
-    heldout = _heldout_names(good, settings)
-    bad = tmp_path / "bad"
-    for index, category in enumerate(TINY_CATEGORIES):
-        wrong = TINY_CATEGORIES[(index + 1) % len(TINY_CATEGORIES)]
-        for path in _source_files(category):
-            target = category if path.name in heldout else wrong
-            (bad / target).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, bad / target / path.name)
+    poison = _poisoned_corrections(good, settings)
 
     with pytest.raises(ModelError, match="--force"):
-        train_model(bad, settings, output=model_dir)
+        train_model(good, settings, corrections=poison, output=model_dir)
     assert (model_dir / "model.json").read_text() == description
 
-    forced = train_model(bad, settings, output=model_dir, force=True)
+    forced = train_model(
+        good, settings, corrections=poison, output=model_dir, force=True
+    )
     assert forced.replaced
     assert forced.forced
     assert forced.before is not None
     assert forced.after.macro_f1 < forced.before.macro_f1
+
+
+def test_train_rejects_worse_model_in_new_folder(tmp_path: Path) -> None:
+    good = _copy_tiny_corpus(tmp_path / "good")
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    train_model(good, settings, output=model_dir)
+    poison = _poisoned_corrections(good, settings)
+    new_dir = tmp_path / "new-model"
+
+    with pytest.raises(ModelError, match="--force"):
+        train_model(good, settings, corrections=poison, output=new_dir)
+    assert not (new_dir / "model.json").exists()
+
+    forced = train_model(good, settings, corrections=poison, output=new_dir, force=True)
+    assert forced.forced
+    assert (new_dir / "model.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (
+            {"invoice": 5, "resume": 5, "email": 5},
+            {"invoice": 1, "resume": 1, "email": 1},
+        ),
+        ({"invoice": 8, "resume": 2, "email": 1}, {"invoice": 2, "resume": 1}),
+    ],
+)
+def test_heldout_split_is_stratified(
+    counts: dict[str, int], expected: dict[str, int]
+) -> None:
+    samples = []
+    for label, count in counts.items():
+        for number in range(count):
+            text = f"{label} document number {number}"
+            key = hashlib.sha256(text.encode()).hexdigest()
+            samples.append(Sample(input_from_text(text, 1000), label, key, text))
+
+    train, heldout = split_heldout(samples, [])
+
+    assert Counter(sample.label for sample in heldout) == expected
+    assert Counter(sample.label for sample in train + heldout) == counts
 
 
 def test_train_needs_two_categories(tmp_path: Path) -> None:

@@ -6,10 +6,19 @@ new model is fitted on the rest, and both the current and the new model are
 scored on the held-out part. The new model replaces the current one only when
 its macro-F1 there is at least as good, unless the caller forces it.
 
-A document is held out when its content hash falls in the first quarter of
-the hash space, so it stays held out as the corpus grows and a model trained
-earlier has never seen it. A category whose hashes all miss that quarter
-gives up its lowest-hash document instead (when it has at least two).
+The held-out part is stratified: each category with at least two documents
+gives up a quarter of them, rounded and at least one, always keeping one to
+train on. The documents given up are those with the lowest content hashes, so
+the split does not depend on file order and mostly stays put as the corpus
+grows.
+
+NOTE: when a category grows enough for its quota to rise, its next-lowest-hash
+document moves from training to held out, so a model trained earlier may have
+seen it and its "before" score is then slightly optimistic.
+
+The "before" model is the one at the output folder when it contains a model,
+else the configured one (``classification.model_path`` or the shipped model),
+so writing to a new folder is checked too.
 """
 
 from __future__ import annotations
@@ -53,7 +62,7 @@ log = logging.getLogger(__name__)
 
 #: A correction counts this many times in the fit, because a person checked it.
 CORRECTION_WEIGHT = 3.0
-#: Share of the hash space (and so, roughly, of each category) held out.
+#: Share of each category held out, rounded, at least one document.
 HELDOUT_SHARE = 0.25
 
 FEATURE_CONFIG: dict[str, Any] = {
@@ -124,9 +133,10 @@ def train_model(
     ``corrections`` are (file path or text, category) pairs confirmed by a
     person. ``output`` defaults to the model in use (``classification.
     model_path``, or the shipped model). Raises ModelError when the new model
-    scores a lower macro-F1 on the held-out split than the model at
-    ``output`` and ``force`` is false, and UsageError when the folder contains
-    too few documents.
+    scores a lower macro-F1 on the held-out split than the current model (the
+    one at ``output``, else the configured one) and ``force`` is false. This
+    applies to a new ``output`` folder too. Raises UsageError when the folder
+    contains too few documents.
     """
     started = time.perf_counter()
     target = Path(output) if output is not None else resolve_model_dir(settings)
@@ -140,18 +150,13 @@ def train_model(
     parts = fit_parts(train)
     after = evaluate_parts(parts, heldout)
 
-    replaces = (target / METADATA_FILE).is_file()
-    if (
-        replaces
-        and before is not None
-        and after.macro_f1 < before.macro_f1
-        and not force
-    ):
+    worse = before is not None and after.macro_f1 < before.macro_f1
+    if worse and not force:
         raise ModelError(
             f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
-            f"split, below the current model's {before.macro_f1:.3f}; kept the "
-            f"model in {str(target)!r}. Add training documents, or rerun with "
-            "--force to replace it anyway"
+            f"split, below the current model's {before.macro_f1:.3f} "
+            f"({before.model_version}); nothing was written to {str(target)!r}. "
+            "Add training documents, or rerun with --force to save it anyway"
         )
 
     version = next_version(target, train)
@@ -163,7 +168,7 @@ def train_model(
         output=str(target),
         version=version,
         replaced=True,
-        forced=force and before is not None and after.macro_f1 < before.macro_f1,
+        forced=force and worse,
         training_documents=len(train),
         heldout_documents=len(heldout),
         corrections=len(fixes),
@@ -302,18 +307,22 @@ def split_heldout(
 
     train: list[Sample] = list(corrections)
     heldout: list[Sample] = []
-    cutoff = int(HELDOUT_SHARE * 0xFFFFFFFF)
     for group in by_label.values():
-        candidates = [s for s in group if s.key not in corrected]
-        chosen = [s for s in candidates if int(s.key[:8], 16) <= cutoff]
-        if not chosen and len(group) >= 2 and candidates:
-            chosen = [min(candidates, key=lambda s: s.key)]
-        if len(chosen) == len(group):  # keep at least one document to train on
-            chosen = chosen[:-1]
-        chosen_keys = {id(s) for s in chosen}
+        candidates = sorted(
+            (s for s in group if s.key not in corrected), key=lambda s: s.key
+        )
+        chosen = candidates[: heldout_quota(len(group))]
+        chosen_ids = {id(s) for s in chosen}
         heldout.extend(chosen)
-        train.extend(s for s in group if id(s) not in chosen_keys)
+        train.extend(s for s in group if id(s) not in chosen_ids)
     return train, heldout
+
+
+def heldout_quota(count: int) -> int:
+    """Return how many of a category's ``count`` documents to hold out."""
+    if count < 2:
+        return 0
+    return min(max(1, round(HELDOUT_SHARE * count)), count - 1)
 
 
 # -- fitting and scoring -------------------------------------------------------

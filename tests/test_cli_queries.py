@@ -280,3 +280,25 @@ def test_closed_pipe_ends_read_command_quietly(database, command):
         os.close(writer)
     assert completed.returncode == 0, completed.stderr.decode()
     assert b"Error" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "listed"),
+    [("--status", "nonsense", "corrupt"), ("--category", "bogus", "invoice")],
+    ids=["status", "category"],
+)
+def test_results_unknown_filter_value_is_usage_error(database, option, value, listed):
+    result = invoke("results", "--db", database, option, value)
+    assert result.exit_code == 2
+    assert value in result.stderr
+    assert listed in result.stderr
+
+
+def test_results_accepts_category_only_in_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(make_result("/d/custom.pdf", "shipping_label", 90))
+    result = invoke("results", "--db", path, "--category", "shipping_label")
+    assert result.exit_code == 0, result.stderr
+    assert [r["path"] for r in lines(result.stdout)] == ["/d/custom.pdf"]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from docflow.core.store import Store, StoredResult
 
 __all__ = [
+    "check_filters",
     "parse_when",
     "record_label",
     "show_categories",
@@ -104,11 +105,30 @@ def _stored_record(stored: StoredResult) -> dict[str, Any]:
     )
 
 
+def check_filters(store: Store, *, category: str | None, status: str | None) -> None:
+    """Raise UsageError when ``category`` or ``status`` can match nothing ever."""
+    from docflow.core.models import CATEGORIES, Status
+
+    if status is not None and status not in {s.value for s in Status}:
+        raise UsageError(
+            f"invalid --status {status!r}; choose one of "
+            f"{', '.join(s.value for s in Status)}"
+        )
+    if category is None:
+        return
+    known = dict.fromkeys([*CATEGORIES, "unknown", *store.categories()])
+    if category not in known:
+        raise UsageError(
+            f"invalid --category {category!r}; choose one of {', '.join(known)}"
+        )
+
+
 def show_results(
     options: CliOptions, *, hint_labels: bool = False, **filters: Any
 ) -> None:
     """Print stored results matching ``filters`` (see ``Store.results``)."""
     store = _store(options)
+    check_filters(store, category=filters.get("category"), status=filters.get("status"))
     if not store.exists():
         _note(options, f"no database at {str(store.path)!r} yet; run docflow process")
         return
@@ -210,6 +230,7 @@ def write_html_report(
     from docflow.core.htmlreport import render_report
 
     store = _store(options)
+    check_filters(store, category=category, status=None)
     rows = store.results(run_id=run_id, category=category)
     scope = []
     if run_id is not None:

@@ -650,6 +650,16 @@ class Store:
             records = _fetch_dicts(connection.execute(query, params))
         return [_stored(record) for record in records]
 
+    def categories(self) -> list[str]:
+        """Return the categories of stored classifications, sorted."""
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT category FROM classifications ORDER BY category"
+            ).fetchall()
+        return [row[0] for row in rows if row[0]]
+
     def review_queue(self) -> list[StoredResult]:
         """Return current documents a person should look at and has not labeled."""
         return self.results(review=True)

@@ -302,3 +302,10 @@ def test_results_accepts_category_only_in_database(tmp_path, monkeypatch):
     result = invoke("results", "--db", path, "--category", "shipping_label")
     assert result.exit_code == 0, result.stderr
     assert [r["path"] for r in lines(result.stdout)] == ["/d/custom.pdf"]
+
+
+def test_report_id_with_html_is_usage_error(database, tmp_path):
+    result = invoke("report", "--db", database, "1", "--html", "y.html")
+    assert result.exit_code == 2
+    assert "--html" in result.stderr
+    assert not (tmp_path / "y.html").exists()

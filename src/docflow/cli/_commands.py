@@ -261,6 +261,12 @@ def report_command(
     options = options_for(
         ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
     )
+    if html is not None and reference is not None:
+        raise UsageError(
+            f"--html writes a report of all documents and takes no document id "
+            f"or path ({reference!r}); show one document with: docflow report "
+            f"{reference}, or narrow the HTML report with --category or --run"
+        )
     if html is not None:
         write_html_report(options, html, run_id=run_id, category=category)
     elif reference is not None:

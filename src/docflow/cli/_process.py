@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from docflow.cli._errors import NoInput
 from docflow.cli._inputs import collect_paths
 from docflow.cli._output import (
+    RESULT_COLUMNS,
     RecordPrinter,
     resolve_format,
     result_record,
@@ -354,8 +355,11 @@ def _open_session(
         flush_rows=settings.store.flush_rows,
         flush_seconds=settings.store.flush_seconds,
     )
+    # Ids are assigned when the writer flushes a batch, after the row is
+    # printed, so processing output has no id column; docflow results has.
     printer = RecordPrinter(
-        resolve_format(options.output_format or settings.output.format)
+        resolve_format(options.output_format or settings.output.format),
+        columns=[column for column in RESULT_COLUMNS if column != "id"],
     )
     progress = Progress(len(paths), enabled=not options.quiet)
     return _Session(printer, writer, progress)

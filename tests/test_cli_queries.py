@@ -309,3 +309,9 @@ def test_report_id_with_html_is_usage_error(database, tmp_path):
     assert result.exit_code == 2
     assert "--html" in result.stderr
     assert not (tmp_path / "y.html").exists()
+
+
+def test_format_is_case_insensitive(database):
+    result = invoke("stats", "--db", database, "-f", "JSON")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] == 4

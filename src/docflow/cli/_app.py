@@ -99,6 +99,8 @@ def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
 
     base = ctx.obj if isinstance(ctx.obj, CliOptions) else CliOptions()
     options = base.merged(**values)
+    if options.output_format is not None:
+        options.output_format = options.output_format.lower()
     configure_logging(options.verbose, options.quiet)
     if options.output_format is not None and options.output_format not in _FORMATS:
         raise UsageError(

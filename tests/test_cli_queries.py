@@ -315,3 +315,17 @@ def test_format_is_case_insensitive(database):
     result = invoke("stats", "--db", database, "-f", "JSON")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["documents"] == 4
+
+
+def test_single_counts_are_singular(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(make_result("/d/odd.pdf", "unknown", 40))
+    review = invoke("review", "--db", path)
+    assert "1 document waits for review" in review.stderr
+    report = invoke("report", "--db", path, "1", "--format", "table")
+    assert "1 page," in report.stdout
+    stats = invoke("stats", "--db", path, "--format", "table")
+    assert "1 document in" in stats.stdout
+    assert "0 labels" in stats.stdout

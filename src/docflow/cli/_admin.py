@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from docflow.cli._output import plural
 from docflow.errors import UsageError
 
 if TYPE_CHECKING:
@@ -73,8 +74,8 @@ def _print_train_report(data: dict[str, Any]) -> None:
     action = "written to" if data["replaced"] else "not written; kept the model at"
     console.print(
         f"model {data['version']} {action} {data['output']} "
-        f"({data['training_documents']} training documents, "
-        f"{data['corrections']} corrections)"
+        f"({plural(data['training_documents'], 'training document')}, "
+        f"{plural(data['corrections'], 'correction')})"
     )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "RecordPrinter",
+    "plural",
     "resolve_format",
     "result_record",
     "summary_row",
@@ -110,6 +111,11 @@ def summary_row(
         "cached": result.cached,
         "error": _display(result.error) if result.error else None,
     }
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return ``count`` with ``noun``, or with ``nouns`` (noun + s) unless 1."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def write_json(value: Any, stream: TextIO | None = None) -> None:

@@ -28,6 +28,7 @@ from docflow.cli._inputs import collect_paths
 from docflow.cli._output import (
     RESULT_COLUMNS,
     RecordPrinter,
+    plural,
     resolve_format,
     result_record,
     summary_row,
@@ -398,8 +399,9 @@ def _format_counts(counts: Counter[str]) -> str:
 def _print_summary(session: _Session, elapsed: float, settings: Settings) -> None:
     writer = session.writer
     lines = [
-        f"{writer.done} documents in {elapsed:.1f} s: "
-        f"{_format_counts(writer.status_counts)}; {writer.cache_hits} cache hits"
+        f"{plural(writer.done, 'document')} in {elapsed:.1f} s: "
+        f"{_format_counts(writer.status_counts)}; "
+        f"{plural(writer.cache_hits, 'cache hit')}"
     ]
     if session.categories:
         lines.append(f"categories: {_format_counts(session.categories)}")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from docflow.cli._output import (
     RecordPrinter,
+    plural,
     resolve_format,
     result_record,
     summary_row,
@@ -142,7 +143,8 @@ def show_results(
     if hint_labels and rows:
         _note(
             options,
-            f"{len(rows)} documents wait for review; record the right category "
+            f"{plural(len(rows), 'document waits', 'documents wait')} for review; "
+            "record the right category "
             "with: docflow label ID CATEGORY",
         )
     elif not rows:
@@ -251,7 +253,7 @@ def write_html_report(
             f"cannot write the report to {output!r}: {exc.strerror or exc}; "
             "choose another --html path"
         ) from exc
-    _note(options, f"wrote {output} ({len(rows)} documents)")
+    _note(options, f"wrote {output} ({plural(len(rows), 'document')})")
 
 
 def record_label(

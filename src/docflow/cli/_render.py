@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from docflow.cli._output import plural
+
 __all__ = ["print_document", "print_stats"]
 
 
@@ -24,9 +26,10 @@ def print_stats(stats: dict[str, Any]) -> None:
     console = Console(highlight=False)
     latency = stats["latency_ms"]
     console.print(
-        f"[bold]{stats['documents']}[/bold] documents in "
+        f"[bold]{plural(stats['documents'], 'document')}[/bold] in "
         f"{escape(stats['database'])}: {stats['errors']} not ok, "
-        f"{stats['review_queue']} waiting for review, {stats['labels']} labels"
+        f"{stats['review_queue']} waiting for review, "
+        f"{plural(stats['labels'], 'label')}"
     )
     console.print(
         f"latency per document (ms, not cached): mean {_number(latency['mean'])}, "
@@ -64,7 +67,7 @@ def print_document(record: dict[str, Any]) -> None:
     status = record["status"]
     console.print(
         f"status {escape(status)}, type {escape(str(record.get('detected_type')))}, "
-        f"{record.get('pages', 0)} pages, "
+        f"{plural(record.get('pages') or 0, 'page')}, "
         f"processed {record.get('processed_at', '')[:19]} UTC"
     )
     if record.get("error"):

@@ -182,3 +182,17 @@ def test_report_renders_in_chromium(database, tmp_path):
     for chart in CHARTS:
         assert page.ids.get(chart) == "svg", chart
     assert "unknown" in "".join(page.text)
+
+
+def test_review_table_says_how_many_are_shown(tmp_path):
+    path = str(tmp_path / "queue.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        for index in range(30):
+            writer.add(make_result(index, "unknown", score=10.0))
+    page = render_report(Store(path).results())
+    assert page.count("<tr><td") >= 25
+    assert "25 of 30 shown" in page
+
+
+def test_review_table_without_note_when_all_shown(database):
+    assert " shown;" not in render_report(Store(database).results())

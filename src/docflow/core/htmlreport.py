@@ -199,7 +199,8 @@ def _edge(value: float) -> str:
 
 
 def _review_table(rows: Sequence[StoredResult]) -> str:
-    waiting = [s for s in rows if _needs_review(s)][:TABLE_ROWS]
+    queue = [s for s in rows if _needs_review(s)]
+    waiting = queue[:TABLE_ROWS]
     if not waiting:
         return "<p>Nothing waits for review.</p>"
     body = []
@@ -218,9 +219,21 @@ def _review_table(rows: Sequence[StoredResult]) -> str:
         )
     return (
         '<table id="review-queue"><tr><th>id</th><th>path</th><th>category</th>'
-        "<th>confidence</th><th>quality</th></tr>" + "".join(body) + "</table>"
-        "<p><small>Record the right category with: docflow label ID CATEGORY"
+        "<th>confidence</th><th>quality</th></tr>"
+        + "".join(body)
+        + "</table>"
+        + _shown_note(len(waiting), len(queue))
+        + "<p><small>Record the right category with: docflow label ID CATEGORY"
         "</small></p>"
+    )
+
+
+def _shown_note(shown: int, total: int) -> str:
+    if shown == total:
+        return ""
+    return (
+        f'<p class="shown-note">{shown} of {total} shown; list them all with: '
+        "docflow review</p>"
     )
 
 

@@ -304,7 +304,7 @@ def load_settings(
 ) -> Settings:
     """Build the settings from defaults, docflow.toml, DOCFLOW_* and ``overrides``.
 
-    ``overrides`` holds command-line values as nested sections, for example
+    ``overrides`` contains command-line values as nested sections, for example
     ``{"store": {"database": "x.duckdb"}}``. Raises ConfigError naming the file
     or variable, the key and the reason when a value is invalid.
     """

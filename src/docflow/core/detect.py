@@ -363,8 +363,9 @@ def _check_docx_zip(path: str) -> None:
             "Office Open XML file that is not a Word document (XLSX, PPTX, ...); "
             "docflow reads DOCX only"
         )
+    entries = "1 entry" if len(names) == 1 else f"{len(names)} entries"
     raise UnsupportedFormat(
-        f"ZIP archive of {len(names)} entries, not a DOCX document; "
+        f"ZIP archive of {entries}, not a DOCX document; "
         "unpack it and process the files inside"
     )
 

@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -308,6 +309,30 @@ def run_server(
     finally:
         state.close()
         log.info("%s stopped", server.name)
+        _exit_if_threads_linger()
+
+
+def _exit_if_threads_linger(grace: float = 2.0) -> None:
+    """Exit at once when non-daemon threads outlive the server loop.
+
+    A SIGTERM that interrupts anyio.run can leave an idle AnyIO worker thread
+    that nothing stops (seen with anyio 4.16), and the interpreter then waits
+    for it forever at exit: an orphaned server whose client is gone.
+    """
+    deadline = time.monotonic() + grace
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    lingering = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon
+    ]
+    if lingering:
+        log.warning("threads still running at exit (%s); exiting now", lingering)
+        logging.shutdown()
+        os._exit(0)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:

@@ -15,6 +15,7 @@ month-first when the day exceeds 12) and month names in the same languages.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -349,6 +350,18 @@ def _amounts_in(line: _Line, offset: int) -> list[tuple[Decimal, str | None, int
     return amounts
 
 
+_ROUNDING = re.compile(r"rounding|arrondi|rundung|afronding", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=32)
+def _any_label_pattern(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Return one pattern matching wherever any of ``patterns`` matches."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:  # a pattern with inline global flags cannot be joined
+        return None
+
+
 def _find_amount(
     lines: list[_Line],
     kind: str,
@@ -366,9 +379,12 @@ def _find_amount(
     """
     best: tuple[int, Decimal, Fact] | None = None
     after_rounding = False
+    any_label = _any_label_pattern(tuple(pattern for _, pattern in labels))
     for line in lines:
-        if re.search(r"rounding|arrondi|rundung|afronding", line.text, re.IGNORECASE):
+        if _ROUNDING.search(line.text):
             after_rounding = True
+        if any_label is not None and any_label.search(line.text) is None:
+            continue  # most lines carry no label: one search instead of one per label
         for priority, pattern in labels:
             label = re.search(pattern, line.text, re.IGNORECASE)
             if label is None or (priority == 1 and exclude.search(line.text)):

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from io import TextIOWrapper
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import anyio
 from pydantic import BaseModel, Field
@@ -42,6 +42,7 @@ __all__ = [
     "BatchResult",
     "LatencySummary",
     "ServerState",
+    "exit_after",
     "guard_stdio",
     "load_server_settings",
     "run_main",
@@ -333,6 +334,24 @@ def _exit_if_threads_linger(grace: float = 2.0) -> None:
         log.warning("threads still running at exit (%s); exiting now", lingering)
         logging.shutdown()
         os._exit(0)
+
+
+def exit_after(main: Callable[[], int]) -> NoReturn:
+    """Run a server's ``main`` and end the process with its status.
+
+    The process ends even when threads outlive the server or a second SIGTERM
+    (PDEATHSIG after the client's own shutdown) lands during cleanup, either of
+    which otherwise leaves the interpreter waiting at exit with no client.
+    """
+    status = 1
+    try:
+        status = main()
+    except KeyboardInterrupt:  # SIGTERM: the client or the parent stopped us
+        status = 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        logging.shutdown()
+        os._exit(status)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:

@@ -239,6 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # Import the module under its package name so loggers and tools carry it.
+    from docflow.mcp._server import exit_after
     from docflow.mcp.classification_server import main as main_entry
 
-    raise SystemExit(main_entry())
+    exit_after(main_entry)

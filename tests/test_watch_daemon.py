@@ -626,6 +626,32 @@ def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
     assert sorted(Path(row["path"]).name for row in done) == names
     assert {row["state"] for row in rows} == {"done"}
     _assert_one_current_result_each(setup, len(names))
+    assert _wait_no_servers_in(tmp_path) == []
+
+
+def _servers_in(folder: Path) -> list[int]:
+    """Return pids of docflow MCP servers or workers whose cwd is under ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            continue
+        if b"docflow" not in command:
+            continue
+        if cwd == folder or folder in cwd.parents:
+            found.append(int(entry.name))
+    return found
+
+
+def _wait_no_servers_in(folder: Path, seconds: float = 30.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (pids := _servers_in(folder)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return pids
 
 
 def _assert_one_current_result_each(setup: WatchSetup, expected: int) -> None:

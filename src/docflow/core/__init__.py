@@ -1,1 +1,1 @@
-"""Business logic shared by the CLI, the MCP servers, the watch daemon and the services."""
+"""Business logic shared by the CLI, the MCP servers, the watch daemon and services."""

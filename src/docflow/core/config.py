@@ -40,7 +40,9 @@ class StoreSettings(_Section):
     cache_dir: str = ".docflow/cache"
     flush_rows: int = Field(default=500, ge=1, description="results per write")
     flush_seconds: float = Field(
-        default=2.0, gt=0, description="longest wait before queued results are written"
+        default=2.0,
+        gt=0,
+        description="maximum seconds before queued results are written",
     )
     lock_notice_seconds: float = Field(
         default=5.0, ge=0, description="wait for the database lock before logging it"

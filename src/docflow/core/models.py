@@ -27,7 +27,7 @@ __all__ = [
     "Status",
 ]
 
-#: Categories the shipped model knows, plus ``unknown`` for abstentions.
+#: Categories the shipped model predicts, plus ``unknown`` for abstentions.
 CATEGORIES: tuple[str, ...] = (
     "invoice",
     "receipt",
@@ -183,7 +183,7 @@ class QualityResult(BaseModel):
 
 
 class DocumentResult(BaseModel):
-    """Everything docflow knows about one input file after a run."""
+    """Everything docflow records about one input file after a run."""
 
     path: str
     status: Status

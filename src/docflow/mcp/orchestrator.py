@@ -7,7 +7,7 @@ requires a session to be opened and closed by the same asyncio task, so every
 server has one task that owns its session, takes batches of documents from a
 shared queue, and restarts its server when it dies.
 
-- Batches are carved from the queue when a server asks for work, sized from
+- Batches are carved from the queue when a server requests work, sized from
   ``workers.batch_size`` or automatically from what is left, so batches shrink
   at the end of a run and the servers finish together.
 - A server that dies or exceeds ``workers.call_timeout`` is restarted; the
@@ -660,7 +660,7 @@ def _kill_server(slot: _Slot) -> None:
     if slot.stats.pid is None:
         return
     log.warning(
-        "killing %s (pid %d): it stopped answering", slot.stats.name, slot.stats.pid
+        "killing %s (pid %d): it stopped responding", slot.stats.name, slot.stats.pid
     )
     with contextlib.suppress(ProcessLookupError):
         os.kill(slot.stats.pid, signal.SIGKILL)

@@ -4,7 +4,8 @@ The inotify observer runs with ``generate_full_events``, so a file renamed
 into an inbox from elsewhere arrives as a move (``src_path == ""``) rather
 than a creation. Its event filter drops open and read-only close events,
 which the daemon's own reads would otherwise trigger. The polling observer
-(``--poll``) serves network shares, where inotify sees no remote changes.
+(``--poll``) serves network shares, where inotify receives no events for
+remote changes.
 Each event is handed to ``on_event(kind, path, destination)`` on the
 observer's thread.
 """
@@ -28,7 +29,7 @@ EventCallback = Callable[[str, str, str], None]
 
 @dataclass(frozen=True)
 class InboxFilter:
-    """Which files under the inboxes the daemon takes.
+    """Filter for the files under the inboxes that the daemon takes.
 
     A file is skipped when any part of its path below the inbox matches an
     ignore pattern, or when it is in a subfolder and ``recursive`` is off.

@@ -613,11 +613,16 @@ def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
     finally:
         setup.kill()
     assert len(setup.routed()) < len(names), "the kill came after the burst"
+    # Which states the kill left depends on timing; rows caught between reading
+    # and moving must be recovered, not only rescanned from the inbox.
+    # tests/test_watch_recovery.py covers each state deterministically.
+    half_done = [
+        row for row in setup.rows() if row["state"] in ("processing", "moving", "failed")
+    ]
 
     assert setup.run_once(timeout=600) == ExitCode.OK, setup.log_text()
-    # Files were in processing when the daemon died, so the restart recovered
-    # rows, not only rescanned the inbox.
-    assert setup.events("recovered"), setup.log_tail()
+    if half_done:
+        assert setup.events("recovered"), setup.log_tail()
     assert routed_names(setup) == dict.fromkeys(names, 1)
     assert setup.inbox_files() == []
 

@@ -14,6 +14,7 @@ from docflow.core.models import (
     ClassificationResult,
     Evidence,
     ExtractedDocument,
+    Fact,
     ScoredCategory,
 )
 
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
 
     from docflow.core.config import Settings
 
-__all__ = ["UNKNOWN", "abstain_reason", "classify_document"]
+__all__ = [
+    "UNKNOWN",
+    "abstain_reason",
+    "classify_document",
+    "disagreement_confidence",
+    "find_disagreement",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,17 @@ MIN_LETTERS = 40
 ABSTAIN_CONFIDENCE = 0.2
 TOO_LITTLE_TEXT = "too little text"
 MOSTLY_GARBAGE = "mostly garbage text"
+# Categories whose documents state a total with its tax or due date. Those
+# facts on a document of any other category point to a misreading, for
+# example an invoice written as a letter.
+TRANSACTION_CATEGORIES = frozenset(
+    {"invoice", "receipt", "purchase_order", "bank_statement"}
+)
+# Rule weight that counts as a strong opinion: half of RULE_SATURATION, so two
+# strong keywords or patterns. The rules must also lead the best guess's own
+# rule score by DISAGREEMENT_MARGIN.
+DISAGREEMENT_RULE_SCORE = 1.5
+DISAGREEMENT_MARGIN = 1.0
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -70,9 +88,15 @@ def classify_document(
     best, confidence = ranked[0]
     if not item.text.strip():
         confidence = 0.0
+    facts = extract_facts(document, best)
     reason = abstain_reason(document)
+    conflict = None
     if reason is not None:
         confidence = min(confidence, ABSTAIN_CONFIDENCE)
+    else:
+        conflict = find_disagreement(best, rule_scores, facts)
+    if conflict is not None:
+        confidence = min(confidence, disagreement_confidence(settings))
     accepted = reason is None and confidence >= options.confidence_threshold
     category = best if accepted else UNKNOWN
     method = _decision_method(model_scores, rule_scores, best)
@@ -80,6 +104,8 @@ def classify_document(
     evidence = _model_evidence(model, matrix, best) + _rule_evidence(hits, best)
     if reason is not None:
         evidence.insert(0, Evidence(term=reason, weight=0.0, source="rule"))
+    if conflict is not None:
+        evidence.insert(0, conflict)
     log.debug("%s: %s (%.3f, %s)", document.path, category, confidence, method)
 
     return ClassificationResult(
@@ -88,7 +114,7 @@ def classify_document(
         keywords=[item.term for item in evidence if item.source == "model"],
         evidence=evidence,
         processing_method=method,
-        facts=extract_facts(document, best),
+        facts=facts,
         metadata=ClassificationMetadata(
             model_version=model.version,
             runners_up=[
@@ -124,6 +150,56 @@ def abstain_reason(document: ExtractedDocument) -> str | None:
     if words < MIN_WORDS or readable < MIN_LETTERS:
         return TOO_LITTLE_TEXT
     return None
+
+
+def find_disagreement(
+    best: str, rule_scores: dict[str, float], facts: list[Fact]
+) -> Evidence | None:
+    """Return evidence that the rules or key facts point away from ``best``.
+
+    Two signals count. The rules disagree when another category's rule score
+    reaches ``DISAGREEMENT_RULE_SCORE`` and leads the score of ``best`` by
+    ``DISAGREEMENT_MARGIN``. The key facts disagree when a total and a tax
+    amount or due date were found but ``best`` is not one of the
+    ``TRANSACTION_CATEGORIES``. The evidence weight is the rival's rule score,
+    or 0 for the facts signal.
+    """
+    positive = {name: score for name, score in rule_scores.items() if score > 0}
+    if positive:
+        rival = max(positive, key=positive.__getitem__)
+        lead = positive[rival] - max(rule_scores.get(best, 0.0), 0.0)
+        if (
+            rival != best
+            and positive[rival] >= DISAGREEMENT_RULE_SCORE
+            and lead >= DISAGREEMENT_MARGIN
+        ):
+            return Evidence(
+                term=f"rules point to {rival}, not {best}: sent to review",
+                weight=round(positive[rival], 4),
+                source="rule",
+            )
+    kinds = {fact.kind for fact in facts}
+    if best not in TRANSACTION_CATEGORIES and "total" in kinds:
+        found = sorted(kinds & {"tax", "due_date"})
+        if found:
+            named = " and ".join(["total", *found])
+            return Evidence(
+                term=f"{named} found, unusual for {best}: sent to review",
+                weight=0.0,
+                source="rule",
+            )
+    return None
+
+
+def disagreement_confidence(settings: Settings) -> float:
+    """Return the highest confidence allowed when rules or facts disagree.
+
+    It is halfway between ``confidence_threshold`` and ``review_threshold``.
+    With the review threshold above the confidence threshold, as by default,
+    the best guess stays the category and the document goes to review.
+    """
+    options = settings.classification
+    return (options.confidence_threshold + options.review_threshold) / 2
 
 
 def _decision_method(

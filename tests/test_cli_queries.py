@@ -329,3 +329,60 @@ def test_single_counts_are_singular(tmp_path, monkeypatch):
     stats = invoke("stats", "--db", path, "--format", "table")
     assert "1 document in" in stats.stdout
     assert "0 labels" in stats.stdout
+
+
+def test_results_show_corrected_category(database):
+    invoke("label", "--db", database, "/d/odd.pdf", "receipt", "--by", "ann")
+    outcome = invoke("results", "--db", database)
+    record = next(r for r in lines(outcome.stdout) if r["path"] == "/d/odd.pdf")
+    assert record["classification"]["category"] == "receipt"
+    assert record["classification"]["confidence"] == 1.0
+    correction = record["classification"]["correction"]
+    assert correction["labeled_by"] == "ann"
+    assert correction["model_category"] == "unknown"
+    assert correction["model_confidence"] == 0.3
+
+
+def test_results_category_filter_uses_correction(database):
+    invoke("label", "--db", database, "/d/blurry.pdf", "receipt", "--by", "ann")
+    invoices = invoke("results", "--db", database, "--category", "invoice")
+    receipts = invoke("results", "--db", database, "--category", "receipt")
+    assert [r["path"] for r in lines(invoices.stdout)] == ["/d/invoice.pdf"]
+    assert [r["path"] for r in lines(receipts.stdout)] == ["/d/blurry.pdf"]
+
+
+def test_results_csv_names_labeler(database):
+    invoke("label", "--db", database, "/d/odd.pdf", "receipt", "--by", "ann")
+    outcome = invoke("results", "--db", database, "--format", "csv")
+    header, *rows = outcome.stdout.splitlines()
+    columns = header.split(",")
+    assert columns[columns.index("category") + 1] == "labeled_by"
+    odd = next(row.split(",") for row in rows if "/d/odd.pdf" in row)
+    assert odd[columns.index("category")] == "receipt"
+    assert odd[columns.index("labeled_by")] == "ann"
+
+
+def test_results_table_hides_empty_labeler_column(database):
+    outcome = invoke("results", "--db", database, "--format", "table")
+    assert "labeled_by" not in outcome.stdout
+
+
+def test_report_shows_correction(database):
+    invoke("label", "--db", database, "/d/blurry.pdf", "receipt", "--by", "ann")
+    as_json = invoke("report", "--db", database, "-f", "json", "/d/blurry.pdf")
+    as_table = invoke("report", "--db", database, "-f", "table", "/d/blurry.pdf")
+    classification = json.loads(as_json.stdout)["classification"]
+    assert classification["category"] == "receipt"
+    assert classification["correction"]["model_category"] == "invoice"
+    assert "category set by ann" in as_table.stdout
+    assert "classifier said invoice (0.90)" in as_table.stdout
+
+
+def test_newest_label_wins(database):
+    invoke("label", "--db", database, "/d/odd.pdf", "receipt", "--by", "ann")
+    invoke("label", "--db", database, "/d/odd.pdf", "letter", "--by", "bob")
+    outcome = invoke("report", "--db", database, "-f", "json", "/d/odd.pdf")
+    classification = json.loads(outcome.stdout)["classification"]
+    assert classification["category"] == "letter"
+    assert classification["correction"]["labeled_by"] == "bob"
+    assert classification["correction"]["model_category"] == "unknown"

@@ -196,3 +196,32 @@ def test_review_table_says_how_many_are_shown(tmp_path):
 
 def test_review_table_without_note_when_all_shown(database):
     assert " shown;" not in render_report(Store(database).results())
+
+
+def test_report_uses_corrected_category(database, tmp_path):
+    store = Store(database)
+    store.add_label("/docs/<b>2</b>.pdf", "receipt", "ann")
+    output = tmp_path / "corrected.html"
+    outcome = CliRunner().invoke(
+        app, ["report", "--db", database, "--html", str(output)]
+    )
+    html = output.read_text(encoding="utf-8")
+    chart = html[html.index('id="category-chart"') :]
+    chart = chart[: chart.index("</svg>")]
+    corrections = html[html.index('id="corrections"') :]
+    corrections = corrections[: corrections.index("</table>")]
+    review = html[html.index('id="review-queue"') :]
+    review = review[: review.index("</table>")]
+
+    assert outcome.exit_code == 0
+    assert "<title>receipt: 1</title>" in chart
+    assert "<title>unknown: 3</title>" in chart
+    assert "ann" in corrections
+    assert "unknown (0.20)" in corrections
+    assert "&lt;b&gt;2&lt;/b&gt;.pdf" not in review
+    assert "corrected by a person" in html
+
+
+def test_report_without_corrections_says_so(database):
+    html = render_report(Store(database).results())
+    assert "No category was corrected." in html

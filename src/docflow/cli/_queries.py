@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from docflow.cli._output import (
+    RESULT_COLUMNS,
     RecordPrinter,
     plural,
     resolve_format,
@@ -106,6 +107,23 @@ def _stored_record(stored: StoredResult) -> dict[str, Any]:
     )
 
 
+#: Result columns plus who corrected the category, shown when anyone did.
+_CORRECTED_COLUMNS = (
+    *RESULT_COLUMNS[: RESULT_COLUMNS.index("category") + 1],
+    "labeled_by",
+    *RESULT_COLUMNS[RESULT_COLUMNS.index("category") + 1 :],
+)
+
+
+def _summary(stored: StoredResult) -> dict[str, Any]:
+    """Return the table and CSV row, naming the person who set the category."""
+    row = summary_row(stored.result, document_id=stored.id)
+    classification = stored.result.classification
+    correction = classification.correction if classification else None
+    row["labeled_by"] = correction.labeled_by if correction else None
+    return row
+
+
 def check_filters(store: Store, *, category: str | None, status: str | None) -> None:
     """Raise UsageError when ``category`` or ``status`` can match nothing ever."""
     from docflow.core.models import CATEGORIES, Status
@@ -133,12 +151,12 @@ def show_results(
     if not store.exists():
         _note(options, f"no database at {str(store.path)!r} yet; run docflow process")
         return
-    rows = store.results(**filters)
-    printer = RecordPrinter(_format(options))
+    from docflow.core.classify.corrections import corrected_results
+
+    rows = corrected_results(store, **filters)
+    printer = RecordPrinter(_format(options), columns=_CORRECTED_COLUMNS)
     for stored in rows:
-        printer.emit(
-            _stored_record(stored), summary_row(stored.result, document_id=stored.id)
-        )
+        printer.emit(_stored_record(stored), _summary(stored))
     printer.close()
     if hint_labels and rows:
         _note(
@@ -207,33 +225,53 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def show_report(options: CliOptions, reference: str) -> None:
-    """Print the full stored result of one document."""
-    stored = _store(options).document(reference)
+    """Print the full stored result of one document, with its correction."""
+    from docflow.core.classify.corrections import apply_corrections
+
+    store = _store(options)
+    stored = apply_corrections([store.document(reference)], store.corrections())[0]
     record = _stored_record(stored)
     output_format = _format(options)
     if output_format == "table":
         from docflow.cli._render import print_document
 
         print_document(record)
+        _print_correction(stored)
     elif output_format == "jsonl":
         sys.stdout.write(_json_line(record))
         sys.stdout.flush()
     elif output_format == "csv":
-        printer = RecordPrinter("csv")
-        printer.emit(record, summary_row(stored.result, document_id=stored.id))
+        printer = RecordPrinter("csv", columns=_CORRECTED_COLUMNS)
+        printer.emit(record, _summary(stored))
     else:
         write_json(record)
+
+
+def _print_correction(stored: StoredResult) -> None:
+    """Say under the table that a person set the category, and what the model said."""
+    classification = stored.result.classification
+    correction = classification.correction if classification else None
+    if correction is None:
+        return
+    sys.stdout.write(
+        f"category set by {correction.labeled_by} on "
+        f"{correction.labeled_at:%Y-%m-%d %H:%M} with docflow label; the "
+        f"classifier said {correction.model_category} "
+        f"({correction.model_confidence:.2f})\n"
+    )
+    sys.stdout.flush()
 
 
 def write_html_report(
     options: CliOptions, output: str, *, run_id: int | None, category: str | None
 ) -> None:
     """Write the self-contained HTML report of the stored results."""
+    from docflow.core.classify.corrections import corrected_results
     from docflow.core.htmlreport import render_report
 
     store = _store(options)
     check_filters(store, category=category, status=None)
-    rows = store.results(run_id=run_id, category=category)
+    rows = corrected_results(store, run_id=run_id, category=category)
     scope = []
     if run_id is not None:
         scope.append(f"run {run_id}")

@@ -14,6 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from docflow.core.models import CategoryCorrection
     from docflow.core.store import StoredResult
 
 __all__ = ["render_report"]
@@ -76,6 +77,8 @@ def render_report(
         ),
         "<h2>Review queue</h2>",
         _review_table(rows),
+        "<h2>Corrected by a person</h2>",
+        _corrections_table(rows),
         "<h2>Lowest quality documents</h2>",
         _worst_table(rows),
     ]
@@ -103,18 +106,28 @@ def _summary(rows: Sequence[StoredResult]) -> str:
     scores = [r.quality.overall_score for r in results if r.quality]
     failed = sum(1 for r in results if str(r.status) != "ok")
     review = sum(1 for s in rows if _needs_review(s))
+    corrected = sum(1 for s in rows if _correction(s) is not None)
     mean = f"{sum(scores) / len(scores):.1f}" if scores else "-"
     items = [
         ("documents", str(len(results))),
         ("not ok", str(failed)),
         ("waiting for review", str(review)),
+        ("corrected by a person", str(corrected)),
         ("mean quality", mean),
     ]
     spans = "".join(f"<span><b>{value}</b> {label}</span>" for label, value in items)
     return f'<p class="summary">{spans}</p>'
 
 
+def _correction(stored: StoredResult) -> CategoryCorrection | None:
+    classification = stored.result.classification
+    return classification.correction if classification else None
+
+
 def _needs_review(stored: StoredResult) -> bool:
+    """Tell whether a person should look at the document and has not labeled it."""
+    if _correction(stored) is not None:
+        return False
     result = stored.result
     unknown = result.classification is not None and (
         result.classification.category == "unknown"
@@ -224,6 +237,42 @@ def _review_table(rows: Sequence[StoredResult]) -> str:
         + "</table>"
         + _shown_note(len(waiting), len(queue))
         + "<p><small>Record the right category with: docflow label ID CATEGORY"
+        "</small></p>"
+    )
+
+
+def _corrections_table(rows: Sequence[StoredResult]) -> str:
+    corrected = [s for s in rows if _correction(s) is not None]
+    listed = corrected[:TABLE_ROWS]
+    if not listed:
+        return "<p>No category was corrected.</p>"
+    body = []
+    for stored in listed:
+        correction = _correction(stored)
+        assert correction is not None
+        category = stored.result.classification.category  # type: ignore[union-attr]
+        body.append(
+            "<tr>"
+            f'<td class="num">{stored.id}</td>'
+            f"<td>{escape(_path(stored.result.path))}</td>"
+            f"<td>{escape(category)}</td>"
+            f"<td>{escape(correction.model_category)} "
+            f"({correction.model_confidence:.2f})</td>"
+            f"<td>{escape(correction.labeled_by)}</td>"
+            f"<td>{correction.labeled_at:%Y-%m-%d %H:%M}</td>"
+            "</tr>"
+        )
+    return (
+        '<table id="corrections"><tr><th>id</th><th>path</th><th>category</th>'
+        "<th>classifier said</th><th>labeled by</th><th>labeled at (UTC)</th></tr>"
+        + "".join(body)
+        + "</table>"
+        + (
+            f'<p class="shown-note">{len(listed)} of {len(corrected)} shown</p>'
+            if len(listed) < len(corrected)
+            else ""
+        )
+        + "<p><small>Categories and charts above use the corrected category."
         "</small></p>"
     )
 

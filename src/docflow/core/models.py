@@ -6,6 +6,7 @@ output with a JSON schema, and the store and CLI can serialise it unchanged.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "CATEGORIES",
+    "CategoryCorrection",
     "ClassificationMetadata",
     "ClassificationResult",
     "DocumentResult",
@@ -151,6 +153,17 @@ class Fact(BaseModel):
     end: int | None = None
 
 
+class CategoryCorrection(BaseModel):
+    """A person's correction of a document's category (``docflow label``)."""
+
+    labeled_by: str
+    labeled_at: datetime
+    model_category: str = Field(description="the category the classifier returned")
+    model_confidence: float = Field(
+        ge=0.0, le=1.0, description="the classifier's confidence in model_category"
+    )
+
+
 class ClassificationResult(BaseModel):
     category: str
     confidence: float = Field(ge=0.0, le=1.0)
@@ -162,6 +175,11 @@ class ClassificationResult(BaseModel):
     processing_method: Literal["model", "rules", "model+rules"] = "model"
     facts: list[Fact] = Field(default_factory=list)
     metadata: ClassificationMetadata
+    correction: CategoryCorrection | None = Field(
+        default=None,
+        description="set when a person corrected the category, which is then "
+        "theirs and the confidence 1",
+    )
 
 
 class QualityIssue(BaseModel):

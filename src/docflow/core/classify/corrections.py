@@ -1,0 +1,102 @@
+"""Show people's corrections (``docflow label``) in stored results.
+
+The store keeps the classifier's answer and, apart from it, the labels people
+gave. Every view of a result (``docflow results``, ``docflow report``, the HTML
+report) should show the corrected category, so this module puts the newest
+correction of each document into a copy of its result. The classifier's own
+answer stays in ``classification.correction``.
+
+A correction applies to the document it was given for and to every stored
+result with the same content hash, the same matching the review queue uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from docflow.core.models import CategoryCorrection, DocumentResult
+
+if TYPE_CHECKING:
+    from docflow.core.store import Correction, Store, StoredResult
+
+__all__ = ["apply_correction", "apply_corrections", "corrected_results"]
+
+
+def apply_correction(result: DocumentResult, correction: Correction) -> DocumentResult:
+    """Return a copy of ``result`` whose category is the one a person gave.
+
+    The confidence becomes 1 and ``classification.correction`` records who
+    labeled it, when, and what the classifier had said.
+    """
+    classification = result.classification
+    if classification is None:
+        # NOTE: a result without a classification (a failed or quality-only
+        # run) has no place for a category, so its correction is not shown.
+        return result
+    if classification.correction is not None:
+        model_category = classification.correction.model_category
+        model_confidence = classification.correction.model_confidence
+    else:
+        model_category = classification.category
+        model_confidence = classification.confidence
+    corrected = classification.model_copy(
+        update={
+            "category": correction.category,
+            "confidence": 1.0,
+            "correction": CategoryCorrection(
+                labeled_by=correction.labeled_by,
+                labeled_at=correction.labeled_at,
+                model_category=model_category,
+                model_confidence=model_confidence,
+            ),
+        }
+    )
+    return result.model_copy(update={"classification": corrected})
+
+
+def apply_corrections(
+    rows: Sequence[StoredResult], corrections: Sequence[Correction]
+) -> list[StoredResult]:
+    """Return ``rows`` with the newest matching correction applied to each."""
+    by_document: dict[int, Correction] = {}
+    by_content: dict[str, Correction] = {}
+    for correction in sorted(corrections, key=lambda item: item.id):
+        if correction.document_id is not None:
+            by_document[correction.document_id] = correction
+        if correction.content_hash is not None:
+            by_content[correction.content_hash] = correction
+    corrected = []
+    for stored in rows:
+        matches = [by_document.get(stored.id)]
+        if stored.result.content_hash is not None:
+            matches.append(by_content.get(stored.result.content_hash))
+        found = [item for item in matches if item is not None]
+        if found:
+            newest = max(found, key=lambda item: item.id)
+            result = apply_correction(stored.result, newest)
+            stored = dataclasses.replace(stored, result=result)
+        corrected.append(stored)
+    return corrected
+
+
+def corrected_results(store: Store, **filters: Any) -> list[StoredResult]:
+    """Return ``store.results(**filters)`` with corrections applied.
+
+    A ``category`` filter matches the corrected category, so a document a
+    person relabeled from letter to invoice is listed under invoice only.
+    """
+    corrections = store.corrections()
+    if not corrections:
+        return store.results(**filters)
+    category = filters.pop("category", None)
+    limit = filters.pop("limit", None)
+    rows = apply_corrections(store.results(**filters), corrections)
+    if category is not None:
+        rows = [row for row in rows if _category(row.result) == category]
+    return rows if limit is None else rows[:limit]
+
+
+def _category(result: DocumentResult) -> str | None:
+    return result.classification.category if result.classification else None

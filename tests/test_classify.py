@@ -317,3 +317,56 @@ def test_list_categories_counts_rules(tmp_path: Path) -> None:
     assert not categories["tax_return"].in_model
     assert categories["tax_return"].keyword_rules == 1
     assert list(categories)[-1] == "tax_return"
+
+
+def test_abstaining_for_garbage_drops_facts(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, confidence_threshold=0.0)
+    garbage = "Tota1 12.00 EUR Date 01.02.2024 VAT 2.00 " + "RMAD ; SEMA EK " * 20
+    document = ExtractedDocument(
+        path="scan.jpeg",
+        detected_type="image",
+        pages=[
+            Page(number=1, method="ocr", text="Receipt", chars=7),
+            Page(number=2, method="ocr", text=garbage, flags=["garbage_text"]),
+        ],
+    )
+
+    result = classify_document(document, settings)
+
+    assert result.category == "unknown"
+    assert result.facts == []
+
+
+def test_too_little_text_drops_facts(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    result = classify_document(_text_document("Total 12.00 EUR"), settings)
+    assert result.evidence[0].term == TOO_LITTLE_TEXT
+    assert result.facts == []
+
+
+def test_facts_on_garbage_page_are_dropped(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    text = (
+        "INVOICE\nInvoice number: 2024-118\nInvoice date: 2024-03-01\n"
+        "Bill to: Northwind Traders\nConsulting services 10 h x 95.00 EUR\n"
+        "Subtotal 950.00 EUR\nTotal due 1,149.50 EUR\n"
+    )
+    document = ExtractedDocument(
+        path="scan.pdf",
+        detected_type="pdf",
+        pages=[
+            Page(number=1, method="text_layer", text=text, chars=len(text)),
+            Page(
+                number=2,
+                method="ocr",
+                text="VAT 21% 199.50 EUR\n~~ ;; ll",
+                flags=["garbage_text"],
+            ),
+        ],
+    )
+
+    result = classify_document(document, settings)
+    pages = {fact.kind: fact.page for fact in result.facts}
+
+    assert pages.get("total") == 1
+    assert "tax" not in pages

@@ -29,6 +29,7 @@ __all__ = [
     "classify_document",
     "disagreement_confidence",
     "find_disagreement",
+    "trusted_facts",
 ]
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,9 @@ def classify_document(
     The category is ``unknown`` when the confidence is below
     ``classification.confidence_threshold``, or when the readable text is too
     short or mostly garbage (see ``abstain_reason``). The best guess then
-    leads the runners-up.
+    leads the runners-up, and in the second case no key facts are returned.
+    When the rules or the key facts point to another category, the confidence
+    drops below the review threshold (see ``find_disagreement``).
     """
     from docflow.core.facts import extract_facts
 
@@ -88,8 +91,8 @@ def classify_document(
     best, confidence = ranked[0]
     if not item.text.strip():
         confidence = 0.0
-    facts = extract_facts(document, best)
     reason = abstain_reason(document)
+    facts = trusted_facts(document, extract_facts(document, best), reason)
     conflict = None
     if reason is not None:
         confidence = min(confidence, ABSTAIN_CONFIDENCE)
@@ -150,6 +153,22 @@ def abstain_reason(document: ExtractedDocument) -> str | None:
     if words < MIN_WORDS or readable < MIN_LETTERS:
         return TOO_LITTLE_TEXT
     return None
+
+
+def trusted_facts(
+    document: ExtractedDocument, facts: list[Fact], reason: str | None
+) -> list[Fact]:
+    """Drop the facts that come from text too poor to trust.
+
+    When the classifier abstains for lack of readable text (``reason`` is set),
+    no fact is kept, because a date or amount read from a few OCR fragments
+    is as likely wrong as right. Otherwise facts found on pages flagged
+    ``garbage_text`` are dropped.
+    """
+    if reason is not None:
+        return []
+    garbage = {page.number for page in document.pages if "garbage_text" in page.flags}
+    return [fact for fact in facts if fact.page not in garbage]
 
 
 def find_disagreement(

@@ -375,7 +375,7 @@ def test_report_shows_correction(database):
     assert classification["category"] == "receipt"
     assert classification["correction"]["model_category"] == "invoice"
     assert "category set by ann" in as_table.stdout
-    assert "classifier said invoice (0.90)" in as_table.stdout
+    assert "classifier returned invoice (0.90)" in as_table.stdout
 
 
 def test_newest_label_wins(database):

@@ -248,7 +248,7 @@ def show_report(options: CliOptions, reference: str) -> None:
 
 
 def _print_correction(stored: StoredResult) -> None:
-    """Say under the table that a person set the category, and what the model said."""
+    """Print who set the category and what the classifier returned, under the table."""
     classification = stored.result.classification
     correction = classification.correction if classification else None
     if correction is None:
@@ -256,7 +256,7 @@ def _print_correction(stored: StoredResult) -> None:
     sys.stdout.write(
         f"category set by {correction.labeled_by} on "
         f"{correction.labeled_at:%Y-%m-%d %H:%M} with docflow label; the "
-        f"classifier said {correction.model_category} "
+        f"classifier returned {correction.model_category} "
         f"({correction.model_confidence:.2f})\n"
     )
     sys.stdout.flush()

@@ -264,7 +264,7 @@ def _corrections_table(rows: Sequence[StoredResult]) -> str:
         )
     return (
         '<table id="corrections"><tr><th>id</th><th>path</th><th>category</th>'
-        "<th>classifier said</th><th>labeled by</th><th>labeled at (UTC)</th></tr>"
+        "<th>classifier returned</th><th>labeled by</th><th>labeled at (UTC)</th></tr>"
         + "".join(body)
         + "</table>"
         + (

@@ -1,10 +1,10 @@
 """Show people's corrections (``docflow label``) in stored results.
 
-The store keeps the classifier's answer and, apart from it, the labels people
+The store keeps the classifier's result and, apart from it, the labels people
 gave. Every view of a result (``docflow results``, ``docflow report``, the HTML
 report) should show the corrected category, so this module puts the newest
 correction of each document into a copy of its result. The classifier's own
-answer stays in ``classification.correction``.
+category and confidence stay in ``classification.correction``.
 
 A correction applies to the document it was given for and to every stored
 result with the same content hash, the same matching the review queue uses.
@@ -28,7 +28,7 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
     """Return a copy of ``result`` whose category is the one a person gave.
 
     The confidence becomes 1 and ``classification.correction`` records who
-    labeled it, when, and what the classifier had said.
+    labeled it, when, and the classifier's category and confidence.
     """
     classification = result.classification
     if classification is None:

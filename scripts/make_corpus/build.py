@@ -157,6 +157,9 @@ def plan_category(category: str, count: int, seed: int) -> list[dict]:
     supported = {lang for _, _, langs in templates for lang in langs}
     if supported >= set(LANG_WEIGHTS_ALL):
         lang_weights = LANG_WEIGHTS_ALL
+    elif supported > set(LANG_WEIGHTS_MAJOR):
+        # Some but not all of the smaller languages: keep their usual shares.
+        lang_weights = {k: w for k, w in LANG_WEIGHTS_ALL.items() if k in supported}
     elif supported >= set(LANG_WEIGHTS_MAJOR):
         lang_weights = LANG_WEIGHTS_MAJOR
     else:

@@ -1333,6 +1333,8 @@ def swiss_qr(fk: Faker) -> Doc:
     )
 
 
+from .invoice_letter import letter_invoice  # noqa: E402
+
 TEMPLATES = [
     ("freelancer", freelancer, ALL_LANGS),
     ("saas", saas, ("en", "en", "de", "fr", "nl")),
@@ -1342,4 +1344,5 @@ TEMPLATES = [
     ("trades", trades, ALL_LANGS),
     ("marketplace", marketplace, ("en",)),
     ("swiss_qr", swiss_qr, ("de", "fr", "it")),
+    ("letter_invoice", letter_invoice, ALL_LANGS),
 ]

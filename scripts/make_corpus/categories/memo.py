@@ -10,6 +10,8 @@ HEAD = {
     "en": ("MEMORANDUM", "TO", "FROM", "CC", "DATE", "SUBJECT"),
     "fr": ("NOTE DE SERVICE", "Destinataires", "Émetteur", "Copie", "Date", "Objet"),
     "de": ("HAUSMITTEILUNG", "An", "Von", "Kopie", "Datum", "Betreff"),
+    "nl": ("INTERNE MEMO", "Aan", "Van", "Kopie", "Datum", "Onderwerp"),
+    "es": ("MEMORÁNDUM INTERNO", "Para", "De", "Copia", "Fecha", "Asunto"),
 }
 DEPTS = {
     "en": [
@@ -34,6 +36,20 @@ DEPTS = {
         "Abteilungsleitungen",
         "Buchhaltung",
         "Technik",
+    ],
+    "nl": [
+        "Alle medewerkers",
+        "Afdeling verkoop",
+        "Afdelingshoofden",
+        "Financiële administratie",
+        "Technische dienst",
+    ],
+    "es": [
+        "Todo el personal",
+        "Departamento comercial",
+        "Jefes de departamento",
+        "Departamento de contabilidad",
+        "Equipo técnico",
     ],
 }
 SUBJECTS = {
@@ -162,6 +178,65 @@ SUBJECTS = {
                 "Bitte verlassen Sie das Gebäude über die gekennzeichneten "
                 "Fluchtwege und begeben Sie sich zum Sammelplatz.",
                 "Vielen Dank für Ihre Mitwirkung.",
+            ],
+        ),
+    ],
+    "nl": [
+        (
+            "Nieuwe regeling reiskosten",
+            [
+                "Vanaf volgende maand worden alle dienstreizen via het "
+                "boekingsportaal geregeld.",
+                "Declaraties moeten binnen dertig dagen na terugkeer worden ingediend.",
+                "Met vragen kunt u terecht bij de financiële administratie.",
+            ],
+        ),
+        (
+            "Sluiting tijdens de feestdagen",
+            [
+                "Het kantoor is gesloten van 24 december tot en met 1 januari.",
+                "Stem uw vrije dagen tijdig af met uw leidinggevende.",
+                "De klantenservice is in deze periode alleen per e-mail bereikbaar.",
+            ],
+        ),
+        (
+            "Ontruimingsoefening",
+            [
+                "Volgende week vindt een onaangekondigde ontruimingsoefening plaats.",
+                "Verlaat het gebouw via de aangegeven vluchtwegen en ga naar de "
+                "verzamelplaats.",
+                "Dank voor uw medewerking.",
+            ],
+        ),
+    ],
+    "es": [
+        (
+            "Nueva política de gastos de viaje",
+            [
+                "A partir del próximo mes, todos los viajes de trabajo deberán "
+                "reservarse a través del portal de la empresa.",
+                "Las notas de gastos se presentarán en un plazo de treinta días "
+                "desde el regreso.",
+                "Para cualquier duda, diríjanse al departamento de contabilidad.",
+            ],
+        ),
+        (
+            "Cierre de la oficina en vacaciones",
+            [
+                "La oficina permanecerá cerrada del 24 de diciembre al 1 de enero.",
+                "Les rogamos que acuerden sus días libres con su responsable.",
+                "Durante este periodo, la atención al cliente será solo por correo "
+                "electrónico.",
+            ],
+        ),
+        (
+            "Simulacro de evacuación",
+            [
+                "La próxima semana se realizará un simulacro de evacuación sin "
+                "previo aviso.",
+                "Abandonen el edificio por las salidas señalizadas y diríjanse al "
+                "punto de encuentro.",
+                "Gracias por su colaboración.",
             ],
         ),
     ],
@@ -478,10 +553,10 @@ def historical(fk: Faker) -> Doc:
 
 
 TEMPLATES = [
-    ("corporate", corporate, ("en", "fr", "de")),
+    ("corporate", corporate, ("en", "fr", "de", "nl", "es")),
     ("legal", legal, ("en",)),
     ("government", government, ("en",)),
-    ("typewritten", typewritten, ("en", "fr", "de")),
+    ("typewritten", typewritten, ("en", "fr", "de", "nl", "es")),
     ("interoffice", interoffice, ("en",)),
     ("historical", historical, ("en",)),
 ]

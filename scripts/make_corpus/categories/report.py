@@ -56,6 +56,38 @@ RQ = {
         "Erstellt von",
         "Inhalt",
     ),
+    "nl": (
+        "Kwartaalrapportage",
+        "Samenvatting",
+        "Kerncijfers",
+        "Omzet per regio",
+        "Regio",
+        "Omzet",
+        "Verandering t.o.v. vorig jaar",
+        "Analyse",
+        "Vooruitzichten",
+        "Aanbevelingen",
+        "Figuur {n}: {cap}",
+        "Tabel {n}: {cap}",
+        "Opgesteld door",
+        "Inhoud",
+    ),
+    "es": (
+        "Informe trimestral de actividad",
+        "Resumen ejecutivo",
+        "Cifras clave",
+        "Ingresos por región",
+        "Región",
+        "Ingresos",
+        "Variación interanual",
+        "Análisis",
+        "Perspectivas",
+        "Recomendaciones",
+        "Figura {n}: {cap}",
+        "Tabla {n}: {cap}",
+        "Elaborado por",
+        "Índice",
+    ),
 }
 SUMMARY = {
     "en": [
@@ -86,6 +118,24 @@ SUMMARY = {
         "Die Zahl der Kunden wuchs stetig, die Kündigungsquote erreichte den "
         "niedrigsten Stand seit zwei Jahren.",
         "Für das kommende Quartal erwarten wir ein moderateres Wachstum.",
+    ],
+    "nl": [
+        "De omzet over het kwartaal bedroeg {rev}, een stijging van {g}% ten "
+        "opzichte van dezelfde periode vorig jaar, vooral dankzij regio {r}.",
+        "De bedrijfskosten stegen met {c}% door hogere vracht- en energieprijzen. "
+        "De operationele marge daalde licht naar {m}%.",
+        "Het aantal klanten groeide gestaag en het verloop was het laagste in "
+        "twee jaar.",
+        "Voor het komende kwartaal verwachten wij een gematigder groei.",
+    ],
+    "es": [
+        "Los ingresos del trimestre alcanzaron {rev}, un {g} % más que en el "
+        "mismo periodo del año anterior, impulsados sobre todo por la región {r}.",
+        "Los costes operativos aumentaron un {c} % por el encarecimiento del "
+        "transporte y la energía. El margen operativo se redujo al {m} %.",
+        "El número de clientes creció de forma constante y la tasa de bajas "
+        "alcanzó su nivel más bajo en dos años.",
+        "Prevemos un crecimiento más moderado en el próximo trimestre.",
     ],
 }
 
@@ -196,6 +246,34 @@ INC = {
         "Gemeldet von",
         "Vorfallsnummer",
     ),
+    "nl": (
+        "Incidentrapport",
+        "Samenvatting",
+        "Tijdlijn",
+        "Tijd",
+        "Gebeurtenis",
+        "Impact",
+        "Oorzaak",
+        "Verbetermaatregelen",
+        "Ernst",
+        "Status",
+        "Gemeld door",
+        "Incidentnummer",
+    ),
+    "es": (
+        "Informe de incidencia",
+        "Resumen",
+        "Cronología",
+        "Hora",
+        "Suceso",
+        "Impacto",
+        "Causa raíz",
+        "Acciones correctivas",
+        "Gravedad",
+        "Estado",
+        "Notificado por",
+        "N.º de incidencia",
+    ),
 }
 INC_TEXT = {
     "en": (
@@ -247,6 +325,38 @@ INC_TEXT = {
             "Alarm für fehlgeschlagene Health-Checks ergänzen.",
         ],
     ),
+    "nl": (
+        [
+            "Verhoogd aantal fouten in het betaalsysteem gedetecteerd.",
+            "Dienstdoende engineer bevestigt het alarm.",
+            "Foutieve configuratiewijziging gevonden en teruggedraaid.",
+            "Foutpercentage weer normaal.",
+            "Incident afgesloten.",
+        ],
+        "Ongeveer {p}% van de verzoeken mislukte gedurende {m} minuten. Er is "
+        "geen data verloren gegaan.",
+        "Een configuratiewijziging werd uitgerold zonder voorafgaande testfase.",
+        [
+            "Testfase verplicht maken voor alle configuratiewijzigingen.",
+            "Alarm toevoegen voor mislukte health-checks.",
+        ],
+    ),
+    "es": (
+        [
+            "Se detecta un aumento de errores en el sistema de pagos.",
+            "El técnico de guardia confirma la alerta.",
+            "Se identifica y revierte un cambio de configuración erróneo.",
+            "La tasa de errores vuelve a la normalidad.",
+            "Incidencia cerrada.",
+        ],
+        "Aproximadamente el {p} % de las solicitudes falló durante {m} minutos. "
+        "No se perdieron datos.",
+        "Se desplegó un cambio de configuración sin pasar por la fase de pruebas.",
+        [
+            "Hacer obligatoria la fase de pruebas para todos los cambios.",
+            "Añadir una alerta para los fallos de comprobación de estado.",
+        ],
+    ),
 }
 
 
@@ -260,7 +370,10 @@ def incident(fk: Faker) -> Doc:
         KeyValues(
             [
                 (i[11], fk.code("INC-#####")),
-                ("Date" if fk.lang != "de" else "Datum", fk.fmt_date(fk.date())),
+                (
+                    {"de": "Datum", "nl": "Datum", "es": "Fecha"}.get(fk.lang, "Date"),
+                    fk.fmt_date(fk.date()),
+                ),
                 (i[8], fk.pick(["SEV-1", "SEV-2", "P2", "High"])),
                 (i[9], fk.pick(["Resolved", "Closed", "Monitoring"])),
                 (i[10], fk.person()),
@@ -826,8 +939,8 @@ def inventory(fk: Faker) -> Doc:
 
 
 TEMPLATES = [
-    ("quarterly", quarterly, ("en", "fr", "de")),
-    ("incident", incident, ("en", "fr", "de")),
+    ("quarterly", quarterly, ("en", "fr", "de", "nl", "es")),
+    ("incident", incident, ("en", "fr", "de", "nl", "es")),
     ("project_status", project_status, ("en",)),
     ("annual", annual, ("en",)),
     ("research", research, ("en",)),

@@ -544,6 +544,90 @@ EU = {
         ["Pack Office", "SAP", "Sage", "JavaScript", "Gestion de projet"],
         "{city}, le {date}",
     ),
+    "nl": (
+        "Curriculum vitae",
+        "Persoonsgegevens",
+        "Naam",
+        "Geboortedatum",
+        "Adres",
+        "Telefoon",
+        "E-mail",
+        "Werkervaring",
+        "Opleiding",
+        "Vaardigheden",
+        "Talen",
+        "Hobby's",
+        "sinds",
+        ["Nederlands (moedertaal)", "Engels (vloeiend)", "Duits (goed)"],
+        [
+            "Projectleider",
+            "Financieel medewerker",
+            "Softwareontwikkelaar",
+            "Accountmanager",
+            "Office manager",
+        ],
+        [
+            "Verantwoordelijk voor budget en planning",
+            "Opstellen van maandafsluitingen",
+            "Beheer van een klantenportefeuille",
+            "Ontwikkeling van webapplicaties",
+            "Inwerken van nieuwe collega's",
+        ],
+        [
+            "Bachelor Bedrijfskunde (HBO)",
+            "MBO Administratie",
+            "VWO-diploma",
+            "Master Informatica (WO)",
+        ],
+        ["MS Office", "Exact Online", "AFAS", "Python", "Projectmanagement"],
+        "{city}, {date}",
+    ),
+    "es": (
+        "Currículum vítae",
+        "Datos personales",
+        "Nombre",
+        "Fecha de nacimiento",
+        "Dirección",
+        "Teléfono",
+        "Correo electrónico",
+        "Experiencia profesional",
+        "Formación académica",
+        "Competencias",
+        "Idiomas",
+        "Aficiones",
+        "desde",
+        ["Español (nativo)", "Inglés (avanzado)", "Francés (básico)"],
+        [
+            "Jefa de proyecto",
+            "Contable",
+            "Desarrollador web",
+            "Asistente de dirección",
+            "Responsable comercial",
+        ],
+        [
+            "Gestión del presupuesto y la planificación",
+            "Cierre contable mensual",
+            "Atención a una cartera de clientes",
+            "Desarrollo de aplicaciones web",
+            "Formación de nuevos empleados",
+        ],
+        [
+            "Grado en Administración y Dirección de Empresas",
+            "Técnico Superior en Administración y Finanzas",
+            "Bachillerato",
+            "Máster en Ingeniería Informática",
+        ],
+        ["Microsoft Office", "SAP", "ContaPlus", "JavaScript", "Gestión de proyectos"],
+        "{city}, a {date}",
+    ),
+}
+
+
+HOBBIES = {
+    "de": ["Lesen, Radfahren, Kochen", "Fotografie, Schach"],
+    "fr": ["Lecture, randonnée, musique", "Photographie, échecs"],
+    "nl": ["Fietsen, lezen, koken", "Fotografie, schaken"],
+    "es": ["Senderismo, fotografía, cine", "Lectura, ajedrez"],
 }
 
 
@@ -591,15 +675,7 @@ def european(fk: Faker) -> Doc:
     if fk.chance(0.5):
         blocks += [
             Heading(e[11], 2),
-            Para(
-                fk.pick(
-                    [
-                        "Lesen, Radfahren, Kochen",
-                        "Lecture, randonnée, musique",
-                        "Fotografie, Schach",
-                    ]
-                )
-            ),
+            Para(fk.pick(HOBBIES[fk.lang])),
         ]
     blocks.append(
         Para(e[18].format(city=fk.city(), date=fk.fmt_date(fk.date(), "numeric")))
@@ -620,5 +696,5 @@ TEMPLATES = [
     ("academic", academic, ("en",)),
     ("plain", plain, ("en",)),
     ("modern", modern, ("en",)),
-    ("european", european, ("fr", "de")),
+    ("european", european, ("fr", "de", "nl", "es")),
 ]

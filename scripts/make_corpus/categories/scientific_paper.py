@@ -562,8 +562,17 @@ JOURNALS = [
 ]
 
 
+from .scientific_paper_more import (  # noqa: E402
+    conference_paper,
+    math_preprint,
+    regional_article,
+)
+
 TEMPLATES = [
     ("paper", paper, ("en",)),
     ("short_communication", short_communication, ("en",)),
     ("journal_article", journal_article, ("en",)),
+    ("math_preprint", math_preprint, ("en",)),
+    ("conference_paper", conference_paper, ("en",)),
+    ("regional_article", regional_article, ("fr", "de", "es")),
 ]

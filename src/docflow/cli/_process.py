@@ -19,7 +19,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -280,19 +280,28 @@ def run_command(
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
     store = Store.from_settings(settings)
-    store.check_writable()
-    session = _open_session(command, arguments, paths, options, store)
+    # One connection for the check and the cache lookup, closed before any
+    # document is processed or stored.
+    opened = ExitStack()
+    opened.enter_context(store.session())
     outcome, stats = "failed", {}
     try:
+        store.check_writable()
+        session = _open_session(command, arguments, paths, options, store)
+    except BaseException:
+        opened.close()
+        raise
+    try:
         with _sigterm_as_interrupt(), session.progress:
-            plan = plan_run(
-                paths,
-                store,
-                settings,
-                classify=classify,
-                quality=quality,
-                model_version=model_version,
-            )
+            with opened:
+                plan = plan_run(
+                    paths,
+                    store,
+                    settings,
+                    classify=classify,
+                    quality=quality,
+                    model_version=model_version,
+                )
             _deliver_known(session, plan)
             stats = _process_misses(
                 session, plan, settings, classify=classify, quality=quality
@@ -302,6 +311,7 @@ def run_command(
         outcome = "interrupted"
         raise
     finally:
+        opened.close()
         session.printer.close()
         with _interrupts_deferred():
             session.writer.finish(outcome, stats)

@@ -14,12 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import (
-    ClassificationMetadata,
     ClassificationResult,
     DocumentResult,
-    Evidence,
     Fact,
-    QualityIssue,
     QualityResult,
 )
 
@@ -298,42 +295,51 @@ def _loads(value: str | None, default: Any) -> Any:
 
 
 def result_from_row(row: Mapping[str, Any]) -> DocumentResult:
-    """Rebuild a DocumentResult from a joined documents/classification/quality row."""
+    """Rebuild a DocumentResult from a joined documents/classification/quality row.
+
+    The nested parts are passed as plain data to one ``model_validate`` call,
+    which took half the time of building each nested model in Python.
+    """
     classification = None
     if row.get("category") is not None:
-        classification = ClassificationResult(
-            category=row["category"],
-            confidence=row["confidence"],
-            keywords=_loads(row["keywords"], []),
-            evidence=[Evidence(**e) for e in _loads(row["evidence"], [])],
-            processing_method=row["processing_method"],
-            facts=[Fact(**f) for f in _loads(row["facts"], [])],
-            metadata=ClassificationMetadata(**_loads(row["metadata"], {})),
-        )
+        classification = {
+            "category": row["category"],
+            "confidence": row["confidence"],
+            "keywords": _loads(row["keywords"], []),
+            "evidence": _loads(row["evidence"], []),
+            "processing_method": row["processing_method"],
+            "facts": _loads(row["facts"], []),
+            "metadata": _loads(row["metadata"], {}),
+        }
     quality = None
     if row.get("overall_score") is not None:
-        quality = QualityResult(
-            overall_score=row["overall_score"],
-            readability_score=row["readability_score"],
-            structure_score=row["structure_score"],
-            content_quality_score=row["content_quality_score"],
-            issues=[QualityIssue(**i) for i in _loads(row["issues"], [])],
-            recommendations=_loads(row["recommendations"], []),
-            metrics=_loads(row["metrics"], {}),
-        )
-    return DocumentResult(
-        path=row["path"],
-        status=row["status"],
-        error=row["error"],
-        content_hash=row["content_hash"],
-        size=row["size"],
-        detected_type=row["detected_type"],
-        extension_mismatch=row["extension_mismatch"],
-        pages=row["pages"],
-        classification=classification,
-        quality=quality,
-        review_status=row["review_status"],
-        cached=row["cached"],
-        duration_ms=row["duration_ms"],
-        warnings=_loads(row["warnings"], []),
-    )
+        quality = {name: row[name] for name in _QUALITY_SCORES}
+        quality["issues"] = _loads(row["issues"], [])
+        quality["recommendations"] = _loads(row["recommendations"], [])
+        quality["metrics"] = _loads(row["metrics"], {})
+    document = {name: row[name] for name in _DOCUMENT_FIELDS}
+    document["classification"] = classification
+    document["quality"] = quality
+    document["warnings"] = _loads(row["warnings"], [])
+    return DocumentResult.model_validate(document)
+
+
+_QUALITY_SCORES = (
+    "overall_score",
+    "readability_score",
+    "structure_score",
+    "content_quality_score",
+)
+_DOCUMENT_FIELDS = (
+    "path",
+    "status",
+    "error",
+    "content_hash",
+    "size",
+    "detected_type",
+    "extension_mismatch",
+    "pages",
+    "review_status",
+    "cached",
+    "duration_ms",
+)

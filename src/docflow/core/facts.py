@@ -15,13 +15,13 @@ month-first when the day exceeds 12) and month names in the same languages.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from docflow.core._prefilter import LineIndex, may_contain, required_literals
 from docflow.core.models import Fact
 
 if TYPE_CHECKING:
@@ -171,6 +171,24 @@ _TITLE_WORDS = re.compile(
 )
 _NEXT_LABEL = re.compile(r"\s{2,}|\s+(?=[^\W\d_][\w.'’]*(?:\s[\w.'’]+)?:\s)")
 
+# Compiled forms of the labels above, each with the literals a line needs
+# before the label can match (see docflow.core._prefilter).
+_DIGIT = re.compile(r"\d")
+_DECIMALS = re.compile(r"[.,]\d{1,2}$")
+_CURRENCY = re.compile(_CURRENCY_TOKEN, re.IGNORECASE)
+_CURRENCY_LITERALS = required_literals(_CURRENCY_TOKEN, re.IGNORECASE, min_chars=1)
+_US_DOLLARS = re.compile(r"\bus\s*dollars?\b", re.IGNORECASE)
+_US_DOLLARS_LITERALS = required_literals(_US_DOLLARS.pattern, re.IGNORECASE)
+_DUE_DATE_LITERALS = required_literals(_DUE_DATE_LABELS.pattern, re.IGNORECASE)
+_DOCUMENT_DATE_PATTERNS = [
+    (re.compile(pattern, re.IGNORECASE), required_literals(pattern, re.IGNORECASE))
+    for _, pattern in _DOCUMENT_DATE_LABELS
+]
+_SENDER_LITERALS = required_literals(_SENDER_LABELS.pattern, re.IGNORECASE)
+_RECIPIENT_LITERALS = required_literals(_RECIPIENT_LABELS.pattern, re.IGNORECASE)
+_WEAK_SENDER_LITERALS = required_literals(_WEAK_SENDER.pattern, re.IGNORECASE)
+_WEAK_RECIPIENT_LITERALS = required_literals(_WEAK_RECIPIENT.pattern, re.IGNORECASE)
+
 
 @dataclass
 class _Line:
@@ -184,16 +202,17 @@ def extract_facts(
 ) -> list[Fact]:
     """Find the key facts of ``document``; ``category`` enables layout fallbacks."""
     lines = _split_lines(document)
+    index = LineIndex([line.text for line in lines])
     facts: list[Fact | None] = [
-        _find_document_date(lines),
-        _find_due_date(lines),
-        _find_amount(lines, "total", _TOTAL_LABELS, _TOTAL_EXCLUDE, allow_zero=False),
-        _find_amount(lines, "tax", _TAX_LABELS, _TAX_EXCLUDE, allow_zero=True),
+        _find_document_date(lines, index),
+        _find_due_date(lines, index),
+        _find_amount(lines, index, _TOTAL_RULE),
+        _find_amount(lines, index, _TAX_RULE),
     ]
     use_layout = category in _NAME_FALLBACK_CATEGORIES
-    facts.append(_find_sender(lines, use_layout))
-    facts.append(_find_recipient(lines))
-    currency = _document_currency(lines)
+    facts.append(_find_sender(lines, index, use_layout))
+    facts.append(_find_recipient(lines, index))
+    currency = _document_currency(lines, index)
     for fact in facts:
         if fact is not None and fact.kind in {"total", "tax"} and not fact.currency:
             fact.currency = currency
@@ -224,6 +243,8 @@ def parse_date(
     text: str, prefer_month_first: bool = False
 ) -> tuple[date, int, int] | None:
     """Return the first date in ``text`` with its span, or None."""
+    if _DIGIT.search(text) is None:
+        return None  # every date pattern needs a digit
     found: list[tuple[int, int, date]] = []
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -275,8 +296,9 @@ def _date_fact(kind: str, line: _Line, text_offset: int = 0) -> Fact | None:
     )
 
 
-def _find_due_date(lines: list[_Line]) -> Fact | None:
-    for index, line in enumerate(lines):
+def _find_due_date(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+    for index in text_index.lines_with(_DUE_DATE_LITERALS):
+        line = lines[index]
         label = _DUE_DATE_LABELS.search(line.text)
         if label is None:
             continue
@@ -288,21 +310,26 @@ def _find_due_date(lines: list[_Line]) -> Fact | None:
     return None
 
 
-def _find_document_date(lines: list[_Line]) -> Fact | None:
-    for _, pattern in _DOCUMENT_DATE_LABELS:
-        label_pattern = re.compile(pattern, re.IGNORECASE)
-        for line in lines:
+def _find_document_date(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+    for label_pattern, literals in _DOCUMENT_DATE_PATTERNS:
+        for index in text_index.lines_with(literals):
+            line = lines[index]
             label = label_pattern.search(line.text)
             if label is None or _DUE_DATE_LABELS.search(line.text[: label.end()]):
                 continue
             fact = _date_fact("document_date", line, label.end())
             if fact is not None:
                 return fact
-    for line in lines:  # no label: the first date not next to a due-date label
-        if not _DUE_DATE_LABELS.search(line.text):
-            fact = _date_fact("document_date", line)
-            if fact is not None:
-                return fact
+    due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
+    for index, line in enumerate(lines):
+        # No label: the first date not next to a due-date label.
+        if _DIGIT.search(line.text) is None:
+            continue
+        if index in due_lines and _DUE_DATE_LABELS.search(line.text):
+            continue
+        fact = _date_fact("document_date", line)
+        if fact is not None:
+            return fact
     return None
 
 
@@ -338,7 +365,7 @@ def _amounts_in(line: _Line, offset: int) -> list[tuple[Decimal, str | None, int
     for match in _AMOUNT.finditer(line.text, offset):
         number = match.group("num")
         currency = _currency_code(match.group("pre") or match.group("post"))
-        has_decimals = re.search(r"[.,]\d{1,2}$", number) is not None
+        has_decimals = _DECIMALS.search(number) is not None
         if not has_decimals and currency is None:
             continue  # a bare whole number is a quantity, a year or an id
         value = parse_amount(number)
@@ -351,24 +378,54 @@ def _amounts_in(line: _Line, offset: int) -> list[tuple[Decimal, str | None, int
 
 
 _ROUNDING = re.compile(r"rounding|arrondi|rundung|afronding", re.IGNORECASE)
+_ROUNDING_LITERALS = required_literals(_ROUNDING.pattern, re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=32)
-def _any_label_pattern(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Return one pattern matching wherever any of ``patterns`` matches."""
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    except re.error:  # a pattern with inline global flags cannot be joined
-        return None
+@dataclass(frozen=True)
+class _AmountRule:
+    """The labels, in priority order, that introduce one kind of amount."""
+
+    kind: str
+    labels: tuple[tuple[int, re.Pattern[str]], ...]
+    exclude: re.Pattern[str]
+    allow_zero: bool
+    #: Literals of which a line with any of the labels contains one.
+    literals: frozenset[str] | None
 
 
-def _find_amount(
-    lines: list[_Line],
+def _amount_rule(
     kind: str,
     labels: list[tuple[int, str]],
     exclude: re.Pattern[str],
     *,
     allow_zero: bool,
+) -> _AmountRule:
+    any_label = "|".join(f"(?:{pattern})" for _, pattern in labels)
+    return _AmountRule(
+        kind=kind,
+        labels=tuple(
+            (priority, re.compile(pattern, re.IGNORECASE))
+            for priority, pattern in labels
+        ),
+        exclude=exclude,
+        allow_zero=allow_zero,
+        literals=required_literals(any_label, re.IGNORECASE),
+    )
+
+
+_TOTAL_RULE = _amount_rule("total", _TOTAL_LABELS, _TOTAL_EXCLUDE, allow_zero=False)
+_TAX_RULE = _amount_rule("tax", _TAX_LABELS, _TAX_EXCLUDE, allow_zero=True)
+
+
+def _first_rounding_line(lines: list[_Line], text_index: LineIndex) -> int | None:
+    for index in text_index.lines_with(_ROUNDING_LITERALS):
+        if _ROUNDING.search(lines[index].text):
+            return index
+    return None
+
+
+def _find_amount(
+    lines: list[_Line], text_index: LineIndex, rule: _AmountRule
 ) -> Fact | None:
     """Pick the amount on the best-labelled line.
 
@@ -377,17 +434,19 @@ def _find_amount(
     amount, since tables list net, tax and gross left to right and the gross
     is the total.
     """
+    kind, allow_zero = rule.kind, rule.allow_zero
     best: tuple[int, Decimal, Fact] | None = None
-    after_rounding = False
-    any_label = _any_label_pattern(tuple(pattern for _, pattern in labels))
-    for line in lines:
-        if _ROUNDING.search(line.text):
-            after_rounding = True
-        if any_label is not None and any_label.search(line.text) is None:
-            continue  # most lines carry no label: one search instead of one per label
-        for priority, pattern in labels:
-            label = re.search(pattern, line.text, re.IGNORECASE)
-            if label is None or (priority == 1 and exclude.search(line.text)):
+    rounding = _first_rounding_line(lines, text_index) if kind == "total" else None
+    # Most lines carry no label, and a labelled line without a digit has no
+    # amount, so only the remaining lines are searched, in document order.
+    for index in text_index.lines_with(rule.literals):
+        line = lines[index]
+        if _DIGIT.search(line.text) is None:
+            continue
+        after_rounding = rounding is not None and index >= rounding
+        for priority, label_pattern in rule.labels:
+            label = label_pattern.search(line.text)
+            if label is None or (priority == 1 and rule.exclude.search(line.text)):
                 continue
             amounts = [
                 a for a in _amounts_in(line, label.end()) if allow_zero or a[0] > 0
@@ -414,18 +473,20 @@ def _find_amount(
 
 
 def _line_currency(text: str) -> str | None:
-    match = re.search(_CURRENCY_TOKEN, text, re.IGNORECASE)
+    match = _CURRENCY.search(text)
     return _currency_code(match.group(0)) if match else None
 
 
-def _document_currency(lines: list[_Line]) -> str | None:
+def _document_currency(lines: list[_Line], text_index: LineIndex) -> str | None:
     counts: dict[str, int] = {}
-    for line in lines:
-        for match in re.finditer(_CURRENCY_TOKEN, line.text, re.IGNORECASE):
+    for index in text_index.lines_with(_CURRENCY_LITERALS):
+        for match in _CURRENCY.finditer(lines[index].text):
             code = _currency_code(match.group(0))
             if code:
                 counts[code] = counts.get(code, 0) + 1
-    if re.search(r"\bus\s*dollars?\b", " ".join(line.text for line in lines), re.I):
+    if may_contain(text_index.folded, _US_DOLLARS_LITERALS) and _US_DOLLARS.search(
+        " ".join(line.text for line in lines)
+    ):
         counts["USD"] = counts.get("USD", 0) + 100
     return max(counts, key=counts.__getitem__) if counts else None
 
@@ -477,10 +538,13 @@ def _fact_for(kind: str, line: _Line, start: int, value: str) -> Fact:
 
 
 def _find_labelled_name(
-    lines: list[_Line], kind: str, labels: re.Pattern[str]
+    lines: list[_Line],
+    candidates: list[int],
+    kind: str,
+    labels: re.Pattern[str],
 ) -> Fact | None:
-    for index, line in enumerate(lines):
-        match = labels.match(line.text)
+    for index in candidates:
+        match = labels.match(lines[index].text)
         if match is not None:
             fact = _name_fact(kind, lines, index, match.end())
             if fact is not None:
@@ -488,15 +552,22 @@ def _find_labelled_name(
     return None
 
 
-def _find_recipient(lines: list[_Line]) -> Fact | None:
+def _find_recipient(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+    strong = text_index.lines_with(_RECIPIENT_LITERALS)
+    weak = text_index.lines_with(_WEAK_RECIPIENT_LITERALS)
     return _find_labelled_name(
-        lines, "recipient", _RECIPIENT_LABELS
-    ) or _find_labelled_name(lines, "recipient", _WEAK_RECIPIENT)
+        lines, strong, "recipient", _RECIPIENT_LABELS
+    ) or _find_labelled_name(lines, weak, "recipient", _WEAK_RECIPIENT)
 
 
-def _find_sender(lines: list[_Line], use_layout: bool) -> Fact | None:
-    fact = _find_labelled_name(lines, "sender", _SENDER_LABELS)
-    fact = fact or _find_labelled_name(lines, "sender", _WEAK_SENDER)
+def _find_sender(
+    lines: list[_Line], text_index: LineIndex, use_layout: bool
+) -> Fact | None:
+    strong = text_index.lines_with(_SENDER_LITERALS)
+    fact = _find_labelled_name(lines, strong, "sender", _SENDER_LABELS)
+    if fact is None:
+        weak = text_index.lines_with(_WEAK_SENDER_LITERALS)
+        fact = _find_labelled_name(lines, weak, "sender", _WEAK_SENDER)
     if fact is not None or not use_layout:
         return fact
     return _company_line(lines[:30]) or _first_name_line(lines[:8])

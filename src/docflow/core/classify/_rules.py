@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docflow.core._prefilter import fold_case, may_contain, required_literals
 from docflow.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -42,21 +43,35 @@ class RuleHit:
     kind: str  # "keyword" or "pattern"
 
 
+#: A compiled rule and the literals a text needs before it can match.
+_Compiled = tuple[re.Pattern[str], frozenset[str] | None]
+
+
 @functools.lru_cache(maxsize=4096)
-def _compile_keyword(term: str) -> re.Pattern[str]:
+def _compile_keyword(term: str) -> _Compiled:
     words = [re.escape(word) for word in term.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    source = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+    return re.compile(source, re.IGNORECASE), required_literals(source, re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)
-def _compile_pattern(category: str, pattern: str) -> re.Pattern[str]:
+def _compile_pattern(category: str, pattern: str) -> _Compiled:
+    flags = re.IGNORECASE | re.MULTILINE
     try:
-        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        compiled = re.compile(pattern, flags)
     except re.error as exc:
         raise ConfigError(
             f"classification.rules.{category}.patterns: invalid regular expression "
             f"{pattern!r}: {exc}; fix or remove it in docflow.toml"
         ) from exc
+    return compiled, required_literals(pattern, flags)
+
+
+def _matches(compiled: _Compiled, text: str, folded: str) -> bool:
+    pattern, literals = compiled
+    # Most rules name words the text lacks: a substring test rules them out
+    # before the case-insensitive search, which is far slower.
+    return may_contain(folded, literals) and pattern.search(text) is not None
 
 
 def score_rules(
@@ -65,12 +80,13 @@ def score_rules(
     """Return each category's rule score and the keywords and patterns that fired."""
     scores: dict[str, float] = {}
     hits: list[RuleHit] = []
+    folded = fold_case(text)
     for category, rule in rules.items():
         for term, weight in rule.keywords.items():
-            if term.strip() and _compile_keyword(term.strip()).search(text):
+            if term.strip() and _matches(_compile_keyword(term.strip()), text, folded):
                 hits.append(RuleHit(category, term, weight, "keyword"))
         for pattern, weight in rule.patterns.items():
-            if _compile_pattern(category, pattern).search(text):
+            if _matches(_compile_pattern(category, pattern), text, folded):
                 hits.append(RuleHit(category, pattern, weight, "pattern"))
     for hit in hits:
         scores[hit.category] = scores.get(hit.category, 0.0) + hit.weight

@@ -52,7 +52,12 @@ _SCRIPTS = (
 
 def tokenize_words(text: str) -> list[str]:
     """Split ``text`` into lower-case words of letters (digits excluded)."""
-    return [match.group(0).lower() for match in _WORD.finditer(text)]
+    if "\u0130" in text:
+        # "İ" lower-cases to "i" plus a combining dot, which is no letter and
+        # would split the word, so this text is lower-cased word by word.
+        return [match.group(0).lower() for match in _WORD.finditer(text)]
+    # Lower-casing keeps every other character's length and letter class.
+    return _WORD.findall(text.lower())
 
 
 def detect_language(text: str) -> str | None:

@@ -36,11 +36,15 @@ _CID = re.compile(r"\(cid:\d+\)")
 _TLDS = frozenset("com org net edu gov io cn de fr nl pl it es uk eu".split())
 #: Punctuation around a URL or address in running text.
 _ADDRESS_PUNCTUATION = "()[]<>{},;:'\""
+#: Whitespace-separated tokens that may be an address: only these contain
+#: the "@", "." or "://" that ``_is_address`` looks for.
+_ADDRESS_CANDIDATE = re.compile(r"(?<!\S)[^\s.@:]*[.@:]\S*")
 _REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
 _ALL_FREQUENT = frozenset().union(*FREQUENT_WORDS.values())
 #: Latin script with its extensions ends below U+0250 (IPA extensions).
 _LATIN_RANGE = re.compile(r"[\u0000-\u024f]+")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _CJK = re.compile(r"[\u3000-\u9fff]")
 #: Letters, digits and layout punctuation, skipped when counting symbols.
@@ -94,32 +98,38 @@ def judge_text(
     """
     verdict = TextVerdict()
     visible = "".join(text.split())
-    verdict.cid_runs = len(_CID.findall(text))
+    verdict.cid_runs = len(_CID.findall(text)) if "(cid:" in text else 0
     verdict.replacement_chars = text.count("\ufffd")
     verdict.repeat_char_runs = len(_REPEAT_LETTERS.findall(text))
     if not visible:
         return verdict
 
-    prose = " ".join(token for token in text.split() if not _is_address(token))
+    prose = _without_addresses(text)
     words = tokenize_words(prose)
     verdict.word_count = len(words)
     frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
     if words:
-        known = sum(1 for word in words if word in frequent)
+        known = sum(map(frequent.__contains__, words))
         verdict.dictionary_word_share = known / len(words)
     shaped = _WORD_WITH_CASE.findall(prose)
-    latin = [word for word in shaped if _is_latin(word)]
+    # Words are letters only, so without a letter outside the Latin range
+    # every word is Latin.
+    all_latin = prose.isascii() or _NON_LATIN_LETTER.search(prose) is None
+    latin = shaped if all_latin else [word for word in shaped if _is_latin(word)]
     if latin:
-        odd = sum(1 for word in latin if _is_implausible_word(word))
+        odd = sum(map(_is_implausible_word, latin))
         verdict.implausible_word_share = odd / len(latin)
     verdict.misread_utf16_share = _misread_utf16_share(text)
     verdict.symbol_share = _symbol_share(visible)
-    verdict.distinct_letters = len({char for char in "".join(latin).lower()})
+    latin_text = "".join(latin)
+    verdict.distinct_letters = len(set(latin_text.lower()))
 
     # Latin words inside text of another script (codes, names, URLs in
     # Chinese) are too few and too odd to judge the page by.
-    latin_letters = sum(len(word) for word in latin)
-    other_letters = sum(1 for char in _LATIN_RANGE.sub("", prose) if char.isalpha())
+    latin_letters = len(latin_text)
+    other_letters = 0
+    if not all_latin:
+        other_letters = sum(map(str.isalpha, _LATIN_RANGE.sub("", prose)))
     judged_words = len(latin) if latin_letters >= other_letters else 0
     _decide(verdict, text, visible, judged_words)
     _decide_ocr(verdict, judged_words, ocr_confidence)
@@ -141,7 +151,7 @@ def _decide_ocr(
 
 def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> None:
     reasons = verdict.reasons
-    cid_chars = sum(len(match) for match in _CID.findall(text))
+    cid_chars = sum(map(len, _CID.findall(text))) if verdict.cid_runs else 0
     if verdict.cid_runs >= 3 and cid_chars > 0.2 * len(visible):
         reasons.append(f"{verdict.cid_runs} (cid:N) glyph codes without a mapping")
     if verdict.replacement_chars > 0.1 * len(visible):
@@ -162,18 +172,42 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
             reasons.append("almost no known words and many oddly shaped ones")
     if len(visible) >= 20 and verdict.symbol_share > 0.5:
         reasons.append(f"{verdict.symbol_share:.0%} of characters are symbols")
-    letters = len(_LATIN_LETTER.findall(visible))
-    distinct_words = len({word.lower() for word in _WORD_WITH_CASE.findall(text)})
-    if (
-        letters >= MIN_DIVERSITY_LETTERS
-        and verdict.distinct_letters <= 8
-        and distinct_words >= 10
-    ):
-        reasons.append(f"{letters} letters drawn from only {verdict.distinct_letters}")
+    if verdict.distinct_letters <= 8:
+        letters = len(_LATIN_LETTER.findall(visible))
+        if letters >= MIN_DIVERSITY_LETTERS and _distinct_words(text) >= 10:
+            reasons.append(
+                f"{letters} letters drawn from only {verdict.distinct_letters}"
+            )
     if verdict.repeat_char_runs >= 5 and verdict.repeat_char_runs * 20 > latin_words:
         reasons.append(
             f"{verdict.repeat_char_runs} runs of 4 or more identical letters"
         )
+
+
+def _distinct_words(text: str) -> int:
+    return len({word.lower() for word in _WORD_WITH_CASE.findall(text)})
+
+
+def _without_addresses(text: str) -> str:
+    """Return ``text`` with its URL, e-mail and host-name tokens blanked out.
+
+    Words never span whitespace, so blanking whole tokens leaves the other
+    words as they were.
+    """
+    addresses = [
+        match.span()
+        for match in _ADDRESS_CANDIDATE.finditer(text)
+        if _is_address(match.group(0))
+    ]
+    if not addresses:
+        return text
+    parts = []
+    end = 0
+    for start, stop in addresses:
+        parts.append(text[end:start])
+        end = stop
+    parts.append(text[end:])
+    return " ".join(parts)
 
 
 def _is_address(token: str) -> bool:

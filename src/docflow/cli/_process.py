@@ -208,7 +208,8 @@ def _process_misses(
         classify=classify,
         quality=quality,
         on_result=on_result,
-        on_progress=session.progress.describe,
+        # Without a bar the servers need not send a progress message per document.
+        on_progress=session.progress.describe if session.progress.enabled else None,
     )
     for result in results:
         if result.path not in session.seen:

@@ -64,6 +64,9 @@ class ResultWriter:
         self._first_pending_at: float | None = None
         self._condition = threading.Condition()
         self._closing = False
+        # finish() stores the last batch itself, in the same connection as the
+        # end of the run, so the thread leaves it queued.
+        self._final_flush = True
         self._thread = threading.Thread(
             target=self._loop, name="docflow-writer", daemon=True
         )
@@ -133,10 +136,11 @@ class ResultWriter:
             if self.error is None and (batch or touched):
                 self._flush(batch, touched)
             if closing:
-                with self._condition:
-                    batch, touched = self._take()
-                if self.error is None and (batch or touched):
-                    self._flush(batch, touched)
+                if self._final_flush:
+                    with self._condition:
+                        batch, touched = self._take()
+                    if self.error is None and (batch or touched):
+                        self._flush(batch, touched)
                 return
 
     def _due(self) -> bool:
@@ -189,12 +193,22 @@ class ResultWriter:
         """Store what is queued, then record the end of the run as ``status``.
 
         The run is recorded even when the last flush failed; the flush error
-        is raised afterwards.
+        is raised afterwards. The last batch and the end of the run share one
+        database connection.
         """
-        try:
-            self.close()
-        finally:
+        with self._condition:
+            self._final_flush = False
+            self._closing = True
+            self._condition.notify()
+        self._thread.join()
+        with self.store.session():
+            with self._condition:
+                batch, touched = self._take()
+            if self.error is None and (batch or touched):
+                self._flush(batch, touched)
             if self.run is not None:
                 run = self._progress()
                 assert run is not None
                 self.run.run_id = self.store.end_run(run, status=status, stats=stats)
+        if self.error is not None:
+            raise self.error

@@ -8,7 +8,7 @@ import pytest
 
 from docflow.core.classify import classify_document
 from docflow.core.classify._classify import (
-    disagreement_confidence,
+    DISAGREEMENT_CONFIDENCE,
     find_disagreement,
 )
 from docflow.core.config import Settings
@@ -45,7 +45,7 @@ def _facts(*kinds: str) -> list[Fact]:
     return [Fact(kind=kind, value="1") for kind in kinds]
 
 
-def test_disagreeing_rules_send_to_review(tmp_path: Path) -> None:
+def test_disagreeing_rules_make_unknown(tmp_path: Path) -> None:
     plain = classify_document(_text_document(LETTER), _settings(tmp_path))
     rules = {"receipt": {"keywords": {"sincerely": 1.0, "dear": 1.0}}}
     settings = _settings(tmp_path, rules=rules)
@@ -53,12 +53,22 @@ def test_disagreeing_rules_send_to_review(tmp_path: Path) -> None:
     result = classify_document(_text_document(LETTER), settings)
 
     assert plain.category == "letter"
-    assert plain.confidence > disagreement_confidence(settings)
-    assert result.category == "letter"
-    assert result.confidence == pytest.approx(disagreement_confidence(settings))
-    assert result.confidence < settings.classification.review_threshold
+    assert plain.confidence > DISAGREEMENT_CONFIDENCE
+    assert result.category == "unknown"
+    assert result.confidence == pytest.approx(DISAGREEMENT_CONFIDENCE)
+    assert result.metadata.runners_up[0].category == "letter"
     assert result.evidence[0].term.startswith("rules point to receipt")
     assert result.evidence[0].weight == 2.0
+
+
+def test_low_threshold_keeps_disagreeing_guess(tmp_path: Path) -> None:
+    rules = {"receipt": {"keywords": {"sincerely": 1.0, "dear": 1.0}}}
+    settings = _settings(tmp_path, rules=rules, confidence_threshold=0.2)
+
+    result = classify_document(_text_document(LETTER), settings)
+
+    assert result.category == "letter"
+    assert result.confidence < settings.classification.review_threshold
 
 
 def test_agreeing_rules_keep_confidence(tmp_path: Path) -> None:
@@ -100,8 +110,3 @@ def test_invoice_facts_on_a_letter_disagree(second: str) -> None:
 )
 def test_facts_that_fit_do_not_disagree(category: str, kinds: tuple[str, ...]) -> None:
     assert find_disagreement(category, {}, _facts(*kinds)) is None
-
-
-def test_disagreement_confidence_between_thresholds(tmp_path: Path) -> None:
-    settings = _settings(tmp_path, confidence_threshold=0.4, review_threshold=0.9)
-    assert disagreement_confidence(settings) == pytest.approx(0.65)

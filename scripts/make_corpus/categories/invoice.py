@@ -496,6 +496,8 @@ def freelancer(fk: Faker) -> Doc:
         )
     )
     blocks += [Heading(t["bill_to"], 3), Para("\n".join(party_lines(fk, client)))]
+    if fk.chance(0.3):  # a cover sentence in place of a bare table
+        blocks += letter_opening(fk, number, fk.pick(SERVICES[fk.lang]))
     rows, net = [], 0.0
     rate_h = fk.pick([45, 55, 60, 75, 85, 95, 120])
     for service in fk.sample(SERVICES[fk.lang], fk.randint(1, 5)):
@@ -1130,6 +1132,10 @@ def trades(fk: Faker) -> Doc:
         Para(f"{t['bill_to']}: {customer}, {', '.join(fk.address())}"),
         Para(f"{t['date']}: {fk.fmt_date(issued)}"),
         Space(2),
+    ]
+    if fk.chance(0.3):  # some tradespeople open their invoice like a letter
+        blocks += letter_opening(fk, number, TRADES[fk.lang][0][0])
+    blocks += [
         Mono(lines),
         Rule(),
         Mono([f"{a:>54} {b:>12}" for a, b in totals]),
@@ -1333,7 +1339,7 @@ def swiss_qr(fk: Faker) -> Doc:
     )
 
 
-from .invoice_letter import letter_invoice  # noqa: E402
+from .invoice_letter import letter_invoice, letter_opening  # noqa: E402
 
 TEMPLATES = [
     ("freelancer", freelancer, ALL_LANGS),

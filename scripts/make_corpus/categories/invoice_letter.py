@@ -161,13 +161,6 @@ def letter_invoice(fk: Faker) -> Doc:
     tax = round(net * rate, 2)
     total = fk.fmt_money(net + tax, cur)
     due = fk.fmt_date(issued + timedelta(days=days), "long")
-    last = fk.last_name()
-    dear = fk.pick(s["dear"]).format(
-        title=fk.pick(s["titles"]), last=last, first=fk.first_name()
-    )
-    intro = fk.pick(s["intro"]).format(number=number, what=services[0].lower())
-    if fk.lang in ("en", "es"):  # these start the body with a capital
-        intro = intro[0].upper() + intro[1:]
 
     blocks = [
         Para("\n".join(party_lines(fk, seller)), align=fk.pick(["L", "R"])),
@@ -176,8 +169,7 @@ def letter_invoice(fk: Faker) -> Doc:
         Space(3),
         Para(f"{fk.city()}, {fk.fmt_date(issued, 'long')}", align="R"),
         Para(f"{t['invoice']} {number}", bold=True),
-        Para(dear),
-        Para(intro),
+        *letter_opening(fk, number, services[0]),
     ]
     if fk.chance(0.6):
         footer = [[f"{t['vat']} {rate * 100:g}%", num(fk, tax)]]
@@ -206,6 +198,20 @@ def letter_invoice(fk: Faker) -> Doc:
         blocks,
         random_style(fk),
     )
+
+
+def letter_opening(fk: Faker, number: str, what: str) -> list:
+    """Return a salutation and a cover sentence, for invoices that open like letters."""
+    s = labels(LETTER, fk.lang)
+    dear = fk.pick(s["dear"]).format(
+        title=fk.pick(s["titles"]), last=fk.last_name(), first=fk.first_name()
+    )
+    if fk.lang != "de":  # German nouns keep their capital
+        what = what.lower()
+    intro = fk.pick(s["intro"]).format(number=number, what=what)
+    if fk.lang in ("en", "es"):  # these start the body with a capital
+        intro = intro[0].upper() + intro[1:]
+    return [Para(dear), Para(intro)]
 
 
 def _payment_slip(

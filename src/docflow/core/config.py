@@ -124,6 +124,11 @@ class ClassificationSettings(_Section):
         "document goes to the review queue",
     )
     max_chars: int = Field(default=20_000, ge=500)
+    read_all_pages: bool = Field(
+        default=False,
+        description="classification without quality analysis reads every page, "
+        "instead of stopping once it has max_chars characters (plus the last page)",
+    )
     rule_weight: float = Field(default=0.25, ge=0.0, le=1.0)
     rules: dict[str, RuleSettings] = Field(
         default_factory=_default_rules, validate_default=True

@@ -3,6 +3,10 @@
 Entries are JSON files under ``store.cache_dir``. Writes go to a temporary
 file that is renamed into place, so a reader in another process never sees a
 half-written entry.
+
+An extraction that stopped early (``ExtractedDocument.pages_read`` set) is
+stored under a key that also names its character limit, so a caller that
+needs every page never gets it. A complete extraction serves every caller.
 """
 
 from __future__ import annotations
@@ -27,20 +31,38 @@ __all__ = ["EXTRACTOR_VERSION", "load", "save"]
 log = logging.getLogger(__name__)
 
 #: Bump when extraction changes its output, so older cache entries are ignored.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
-def _entry_path(content_hash: str, settings: Settings) -> Path:
+def _entry_path(
+    content_hash: str, settings: Settings, char_limit: int | None = None
+) -> Path:
     options = settings.extraction.model_dump(exclude={"passwords", "password_file"})
-    key = json.dumps([EXTRACTOR_VERSION, options], sort_keys=True).encode()
+    parts: list[object] = [EXTRACTOR_VERSION, options]
+    if char_limit is not None:
+        parts.append({"partial_char_limit": char_limit})
+    key = json.dumps(parts, sort_keys=True).encode()
     suffix = hashlib.sha256(key).hexdigest()[:12]
     root = Path(settings.store.cache_dir) / "extract" / content_hash[:2]
     return root / f"{content_hash}-{suffix}.json"
 
 
-def load(content_hash: str, settings: Settings) -> ExtractedDocument | None:
-    """Return the cached extraction, or None when absent or unreadable."""
-    path = _entry_path(content_hash, settings)
+def load(
+    content_hash: str, settings: Settings, *, char_limit: int | None = None
+) -> ExtractedDocument | None:
+    """Return the cached extraction, or None when absent or unreadable.
+
+    Without ``char_limit`` only a complete extraction is returned. With it, a
+    complete one is preferred and one that stopped at the same limit is the
+    fallback.
+    """
+    document = _load_entry(_entry_path(content_hash, settings))
+    if document is None and char_limit is not None:
+        document = _load_entry(_entry_path(content_hash, settings, char_limit))
+    return document
+
+
+def _load_entry(path: Path) -> ExtractedDocument | None:
     try:
         data = path.read_bytes()
     except OSError:
@@ -52,9 +74,24 @@ def load(content_hash: str, settings: Settings) -> ExtractedDocument | None:
         return None
 
 
-def save(content_hash: str, settings: Settings, document: ExtractedDocument) -> None:
-    """Store an extraction; a failure to write is logged and otherwise ignored."""
-    path = _entry_path(content_hash, settings)
+def save(
+    content_hash: str,
+    settings: Settings,
+    document: ExtractedDocument,
+    *,
+    char_limit: int | None = None,
+) -> None:
+    """Store an extraction; a failure to write is logged and otherwise ignored.
+
+    ``char_limit`` is the limit the extraction ran with. It is part of the
+    key only when the extraction stopped early, so a limited extraction that
+    read every page serves complete-extraction callers too.
+    """
+    partial = document.pages_read is not None
+    if partial and char_limit is None:
+        log.warning("not caching %s: it stopped early without a limit", content_hash)
+        return
+    path = _entry_path(content_hash, settings, char_limit if partial else None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

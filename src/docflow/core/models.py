@@ -27,6 +27,7 @@ __all__ = [
     "ReviewStatus",
     "ScoredCategory",
     "Status",
+    "TextCheck",
 ]
 
 #: Categories the shipped model predicts, plus ``unknown`` for abstentions.
@@ -72,6 +73,22 @@ class ReviewStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
 
 
+class TextCheck(BaseModel):
+    """The garbage-text judgement made when a page was extracted.
+
+    Quality analysis reuses it instead of judging the text again, unless the
+    document's language could change the judgement.
+    """
+
+    reasons: list[str] = Field(
+        default_factory=list, description="why the text is garbage; empty if it is not"
+    )
+    judged_words: int = Field(
+        default=0, description="Latin-script words the word statistics counted"
+    )
+    implausible_word_share: float = 0.0
+
+
 class Page(BaseModel):
     """One page (or image frame) of an extracted document."""
 
@@ -87,7 +104,11 @@ class Page(BaseModel):
     text: str = ""
     flags: list[str] = Field(
         default_factory=list,
-        description="page-level findings such as empty, garbage_text, reocr_used",
+        description="page-level findings such as empty, garbage_text, reocr_used, "
+        "not_read",
+    )
+    text_check: TextCheck | None = Field(
+        default=None, description="garbage judgement of ``text`` made at extraction"
     )
 
 
@@ -110,6 +131,12 @@ class ExtractedDocument(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     language: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    pages_read: int | None = Field(
+        default=None,
+        description="pages whose content was read when extraction stopped early "
+        "because classification had enough text (the others are flagged "
+        "not_read); None when every page was read",
+    )
 
     @property
     def text(self) -> str:
@@ -139,6 +166,10 @@ class ClassificationMetadata(BaseModel):
         default_factory=list, description="extraction method of each page, in order"
     )
     chars_used: int = Field(default=0, description="characters the classifier read")
+    pages_read: int | None = Field(
+        default=None,
+        description="pages whose text was read, when fewer than ``pages``",
+    )
 
 
 class Fact(BaseModel):
@@ -210,7 +241,12 @@ class DocumentResult(BaseModel):
     size: int | None = None
     detected_type: str | None = None
     extension_mismatch: bool = False
-    pages: int = 0
+    pages: int = Field(default=0, description="pages (or frames) of the document")
+    pages_read: int | None = Field(
+        default=None,
+        description="pages whose text was read; fewer than ``pages`` when only "
+        "classification ran and it had enough text before the end",
+    )
     classification: ClassificationResult | None = None
     quality: QualityResult | None = None
     review_status: ReviewStatus | None = None

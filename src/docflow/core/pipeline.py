@@ -4,6 +4,11 @@ This is the single entry point the MCP tools, the sandboxed workers, the CLI
 and the watch daemon use. It never raises for a problem with the document:
 every outcome becomes a DocumentResult with a status and, when the status is
 not ``ok``, an error message that names the file and the reason.
+
+Classification reads only the first ``classification.max_chars`` characters,
+so when it runs without quality analysis the extraction may stop once it has
+them (see ``extract_document``). The result then says how many of the
+document's pages were read. Quality analysis always gets every page.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ from docflow.errors import DocumentError
 if TYPE_CHECKING:
     from docflow.core.config import Settings
 
-__all__ = ["hash_file", "process_document", "extract_cached"]
+__all__ = [
+    "classification_char_limit",
+    "extract_cached",
+    "hash_file",
+    "process_document",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,22 +54,43 @@ def hash_file(path: str | Path) -> tuple[str, int]:
 
 
 def extract_cached(
-    path: str, content_hash: str, settings: Settings
+    path: str,
+    content_hash: str,
+    settings: Settings,
+    *,
+    char_limit: int | None = None,
 ) -> ExtractedDocument:
     """Extract ``path``, reusing an extraction of the same content if cached.
 
     The classification and quality servers both call this, so a document that
-    both analyse is read (and OCR'd) once.
+    both analyse is read (and OCR'd) once. With ``char_limit`` the extraction
+    may stop early (see ``extract_document``); a cached complete extraction
+    is used for it too, but an early-stopped one never serves a call without
+    a limit.
     """
     from docflow.core import extract_cache
     from docflow.core.extract import extract_document
 
-    cached = extract_cache.load(content_hash, settings)
+    cached = extract_cache.load(content_hash, settings, char_limit=char_limit)
     if cached is not None:
         return cached.model_copy(update={"path": path})
-    document = extract_document(path, settings)
-    extract_cache.save(content_hash, settings, document)
+    document = extract_document(path, settings, char_limit=char_limit)
+    extract_cache.save(content_hash, settings, document, char_limit=char_limit)
     return document
+
+
+def classification_char_limit(
+    settings: Settings, *, classify: bool, quality: bool
+) -> int | None:
+    """Return the characters extraction may stop at for these analyses.
+
+    Only classification alone can do with part of a document: quality
+    analysis judges every page.
+    """
+    options = settings.classification
+    if not classify or quality or options.read_all_pages:
+        return None
+    return options.max_chars
 
 
 def process_document(
@@ -74,12 +105,15 @@ def process_document(
     result = DocumentResult(path=path, status=Status.OK)
     try:
         result.content_hash, result.size = _hash_checked(path)
-        document = extract_cached(path, result.content_hash, settings)
+        limit = classification_char_limit(settings, classify=classify, quality=quality)
+        document = extract_cached(path, result.content_hash, settings, char_limit=limit)
         _describe_extraction(result, document)
         if classify:
             from docflow.core.classify import classify_document
 
             result.classification = classify_document(document, settings)
+            if document.pages_read is not None:
+                result.classification.metadata.pages_read = document.pages_read
         if quality:
             from docflow.core.quality import analyze_quality
 
@@ -118,6 +152,9 @@ def _describe_extraction(result: DocumentResult, document: ExtractedDocument) ->
     result.detected_type = document.detected_type
     result.extension_mismatch = document.extension_mismatch
     result.pages = len(document.pages)
+    result.pages_read = (
+        document.pages_read if document.pages_read is not None else result.pages
+    )
     result.warnings.extend(document.warnings)
 
 

@@ -27,7 +27,12 @@ import logging
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from docflow.core.extract._base import ExtractionContext, Extractor, new_document
+from docflow.core.extract._base import (
+    NOT_READ,
+    ExtractionContext,
+    Extractor,
+    new_document,
+)
 from docflow.core.models import ExtractedDocument
 from docflow.errors import CorruptDocument, OcrFailed
 
@@ -62,6 +67,7 @@ _UNREAD_FLAGS = frozenset(
         "unrenderable_page",
         "unreadable_text_layer",
         "ocr_failed",
+        NOT_READ,
     }
 )
 
@@ -131,8 +137,15 @@ def _load_plugins() -> None:
             log.warning("cannot load extractor plugin %s: %s", entry.value, exc)
 
 
-def extract_document(path: str, settings: Settings) -> ExtractedDocument:
+def extract_document(
+    path: str, settings: Settings, *, char_limit: int | None = None
+) -> ExtractedDocument:
     """Extract the text and structure of the document at ``path``.
+
+    With ``char_limit``, extractors of paged documents (PDF, multi-frame
+    images) may stop reading once the text contains that many characters. The
+    pages left unread are flagged ``not_read`` and ``pages_read`` counts the
+    others, so ``pages`` still has one entry per page of the document.
 
     Raises a DocumentError subclass (UnsupportedFormat, EmptyDocument,
     CorruptDocument, PasswordRequired, TooLarge, Unreadable, OcrUnavailable,
@@ -146,6 +159,7 @@ def extract_document(path: str, settings: Settings) -> ExtractedDocument:
         detected=detected,
         settings=settings,
         ocr_pages_left=settings.extraction.max_ocr_pages,
+        char_limit=char_limit,
     )
     try:
         document = get_extractor(detected.kind).extract(path, context)

@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from docflow.core.models import ExtractedDocument
+from docflow.core.models import ExtractedDocument, Page, TextCheck
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
     from docflow.core.detect import DetectedType
+    from docflow.core.textcheck import TextVerdict
 
-__all__ = ["Extractor", "ExtractionContext", "new_document"]
+__all__ = [
+    "NOT_READ",
+    "Extractor",
+    "ExtractionContext",
+    "new_document",
+    "text_check",
+    "unread_page",
+]
+
+#: Page flag of a page skipped because classification already had enough text.
+NOT_READ = "not_read"
 
 
 @dataclass
@@ -28,6 +39,28 @@ class ExtractionContext:
     #: (page number, error message) of pages tesseract failed on.
     ocr_failures: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Characters of text after which an extractor may leave the remaining
+    #: pages unread; None reads every page.
+    char_limit: int | None = None
+    #: Length of the text of the pages read so far, joined as
+    #: ``ExtractedDocument.text`` joins them.
+    chars_read: int = 0
+    pages_counted: int = 0
+
+    def count_page(self, page: Page) -> None:
+        """Add a page read in document order to ``chars_read``."""
+        separator = 1 if self.pages_counted else 0
+        self.chars_read += len(page.text) + separator
+        self.pages_counted += 1
+
+    def has_enough_text(self) -> bool:
+        """Return True once the pages read hold ``char_limit`` characters.
+
+        The text joined so far then starts the document's text, so a
+        classifier that reads the first ``char_limit`` characters gets the
+        same input as from a complete extraction.
+        """
+        return self.char_limit is not None and self.chars_read >= self.char_limit
 
     def take_ocr_page(self) -> bool:
         """Reserve one page of the OCR budget; False when it is used up."""
@@ -51,6 +84,20 @@ class Extractor(Protocol):
         Raises a DocumentError subclass when the document cannot be read.
         """
         ...
+
+
+def unread_page(number: int) -> Page:
+    """Return the stand-in for a page left unread because the text sufficed."""
+    return Page(number=number, method="none", flags=[NOT_READ])
+
+
+def text_check(verdict: TextVerdict) -> TextCheck:
+    """Return the part of a garbage verdict that quality analysis reuses."""
+    return TextCheck(
+        reasons=list(verdict.reasons),
+        judged_words=verdict.judged_words,
+        implausible_word_share=verdict.implausible_word_share,
+    )
 
 
 def new_document(path: str, context: ExtractionContext) -> ExtractedDocument:

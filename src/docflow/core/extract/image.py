@@ -12,7 +12,12 @@ import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from docflow.core.extract._base import ExtractionContext, new_document
+from docflow.core.extract._base import (
+    ExtractionContext,
+    new_document,
+    text_check,
+    unread_page,
+)
 from docflow.core.extract._pageocr import OcrWorkdir, try_ocr_image
 from docflow.core.models import ExtractedDocument, Page
 from docflow.core.textcheck import judge_text
@@ -65,11 +70,19 @@ def _read_frames(
             f"image has {frames} frames, over the limit of {settings.max_pages} "
             "(extraction.max_pages)"
         )
+    pages = document.pages
     with OcrWorkdir() as workdir:
-        for index in range(frames):
-            image.seek(index)
+        # With a character limit, frames stop being OCR'd once it is reached.
+        while len(pages) < frames and not context.has_enough_text():
+            image.seek(len(pages))
             _check_pixels(image.size, settings)
-            document.pages.append(_read_frame(image, index + 1, context, workdir))
+            page = _read_frame(image, len(pages) + 1, context, workdir)
+            pages.append(page)
+            context.count_page(page)
+    if len(pages) < frames:
+        document.pages_read = len(pages)
+        unread = range(len(pages) + 1, frames + 1)
+        pages.extend(unread_page(number) for number in unread)
 
 
 def _check_pixels(size: tuple[int, int], settings: ExtractionSettings) -> None:
@@ -115,6 +128,7 @@ def _read_frame(
         text=result.text,
         ocr_confidence=result.confidence,
         flags=flags,
+        text_check=text_check(verdict),
     )
 
 

@@ -6,6 +6,11 @@ OCR'd within the document's OCR page budget, and the better of the two texts
 is kept. An empty page is OCR'd only when it contains an image. Pages are
 opened and closed one at a time, so memory does not grow with the page count.
 
+With a character limit in the extraction context (classification without
+quality analysis), pages are read in order until the text reaches the limit.
+The last page is then read too when its text layer is usable, because totals
+and signatures often sit there, and the pages between are left unread.
+
 When PDFium cannot open the file at all, pdfminer.six (installed with
 pdfplumber) tries again, because its parser repairs some damage PDFium
 rejects. pdfminer has no renderer, so pages read that way get no OCR.
@@ -17,10 +22,16 @@ import logging
 import math
 from typing import TYPE_CHECKING, Any
 
-from docflow.core.extract._base import ExtractionContext, new_document
+from docflow.core.extract._base import (
+    NOT_READ,
+    ExtractionContext,
+    new_document,
+    text_check,
+    unread_page,
+)
 from docflow.core.extract._pageocr import OcrWorkdir, try_ocr_image
 from docflow.core.extract._passwords import candidate_passwords, password_message
-from docflow.core.models import ExtractedDocument, Page
+from docflow.core.models import ExtractedDocument, Page, TextCheck
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
 from docflow.errors import (
     EmptyDocument,
@@ -86,11 +97,33 @@ class PdfExtractor:
             document.headings = _read_outline(pdf)
             page_count = _checked_page_count(len(pdf), context.settings.extraction)
             with OcrWorkdir() as workdir:
-                for index in range(page_count):
-                    document.pages.append(_read_page(pdf, index, context, workdir))
+                _read_pages(pdf, page_count, document, context, workdir)
         finally:
             pdf.close()
         return document
+
+
+def _read_pages(
+    pdf: pypdfium2.PdfDocument,
+    page_count: int,
+    document: ExtractedDocument,
+    context: ExtractionContext,
+    workdir: OcrWorkdir,
+) -> None:
+    """Read every page, or pages until the context has enough text."""
+    pages = document.pages
+    while len(pages) < page_count and not context.has_enough_text():
+        page = _read_page(pdf, len(pages), context, workdir)
+        pages.append(page)
+        context.count_page(page)
+    if len(pages) == page_count:
+        return
+    document.pages_read = len(pages)
+    pages.extend(unread_page(number) for number in range(len(pages) + 1, page_count))
+    last = _read_page(pdf, page_count - 1, context, workdir, allow_ocr=False)
+    pages.append(last)
+    if NOT_READ not in last.flags:
+        document.pages_read += 1
 
 
 def _open_pdfium(
@@ -201,7 +234,11 @@ def _read_page(
     index: int,
     context: ExtractionContext,
     workdir: OcrWorkdir,
+    *,
+    allow_ocr: bool = True,
 ) -> Page:
+    """Read page ``index``; without ``allow_ocr`` a page that needs OCR is
+    returned unread."""
     import pypdfium2 as pdfium
 
     number = index + 1
@@ -211,7 +248,7 @@ def _read_page(
         context.warnings.append(f"page {number} cannot be loaded: {exc}")
         return Page(number=number, method="none", flags=["unreadable_page"])
     try:
-        return _read_loaded_page(page, number, context, workdir)
+        return _read_loaded_page(page, number, context, workdir, allow_ocr)
     finally:
         page.close()
 
@@ -221,14 +258,22 @@ def _read_loaded_page(
     number: int,
     context: ExtractionContext,
     workdir: OcrWorkdir,
+    allow_ocr: bool = True,
 ) -> Page:
     settings = context.settings.extraction
     text, flags = _text_layer(page)
     visible = len(text.strip())
     verdict = judge_text(text) if visible else None
+    check = text_check(verdict) if verdict is not None else None
     garbage = verdict is not None and verdict.is_garbage
     if visible and visible >= settings.min_page_chars and not garbage:
-        return Page(number=number, method="text_layer", text=text, flags=flags)
+        return Page(
+            number=number,
+            method="text_layer",
+            text=text,
+            flags=flags,
+            text_check=check,
+        )
 
     method = "text_layer" if visible else "none"
     image_pixels = _max_image_pixels(page)
@@ -236,11 +281,15 @@ def _read_loaded_page(
     # come out as a few symbols ('"7+%-') for a page of real text.
     if not garbage and not visible and image_pixels == 0:
         return Page(number=number, method=method, text=text, flags=flags)
+    if not allow_ocr:
+        return unread_page(number)
     if garbage:
         flags.append("garbage_text")
     if not settings.ocr:
         flags.append("ocr_disabled")
-        return Page(number=number, method=method, text=text, flags=flags)
+        return Page(
+            number=number, method=method, text=text, flags=flags, text_check=check
+        )
     if image_pixels > settings.max_image_pixels:
         # PDFium decodes embedded images at full size whatever the render scale.
         context.warnings.append(
@@ -248,30 +297,42 @@ def _read_loaded_page(
             f"extraction.max_image_pixels; the page was not OCR'd"
         )
         flags.append("unrenderable_page")
-        return Page(number=number, method=method, text=text, flags=flags)
+        return Page(
+            number=number, method=method, text=text, flags=flags, text_check=check
+        )
     if not context.take_ocr_page():
         flags.append("ocr_skipped")
-        return Page(number=number, method=method, text=text, flags=flags)
+        return Page(
+            number=number, method=method, text=text, flags=flags, text_check=check
+        )
 
     image = _render_page(page, settings)
     if image is None:
         flags.append("unrenderable_page")
-        return Page(number=number, method=method, text=text, flags=flags)
+        return Page(
+            number=number, method=method, text=text, flags=flags, text_check=check
+        )
     try:
         result = try_ocr_image(image, number, workdir, context)
     finally:
         image.close()
     if result is None:
         flags.append("ocr_failed")
-        return Page(number=number, method=method, text=text, flags=flags)
-    page_result = _choose_text(number, text, garbage, result, flags)
+        return Page(
+            number=number, method=method, text=text, flags=flags, text_check=check
+        )
+    page_result = _choose_text(number, text, check, result, flags)
     if page_result.method == "ocr" and "garbage_text" in page_result.flags:
         context.ocr_garbage_pages.append(number)
     return page_result
 
 
 def _choose_text(
-    number: int, layer_text: str, layer_garbage: bool, result: Any, flags: list[str]
+    number: int,
+    layer_text: str,
+    layer_check: TextCheck | None,
+    result: Any,
+    flags: list[str],
 ) -> Page:
     """Return the page with the better of the text layer and the OCR text.
 
@@ -279,11 +340,19 @@ def _choose_text(
     itself. A short layer is replaced by OCR text with more letters and
     digits, because unmapped glyphs come out as punctuation.
     """
+    layer_garbage = layer_check is not None and bool(layer_check.reasons)
     ocr_text = result.text
-    ocr_garbage = bool(ocr_text.strip()) and (
-        judge_text(ocr_text, ocr_confidence=result.confidence).is_garbage
+    ocr_check = None
+    if ocr_text.strip():
+        ocr_check = text_check(judge_text(ocr_text, ocr_confidence=result.confidence))
+    ocr_garbage = ocr_check is not None and bool(ocr_check.reasons)
+    layer_page = Page(
+        number=number,
+        method="text_layer",
+        text=layer_text,
+        flags=flags,
+        text_check=layer_check,
     )
-    layer_page = Page(number=number, method="text_layer", text=layer_text, flags=flags)
     if layer_garbage:
         if not ocr_text.strip() or ocr_garbage:
             return layer_page
@@ -303,6 +372,7 @@ def _choose_text(
         text=ocr_text,
         ocr_confidence=result.confidence,
         flags=flags,
+        text_check=ocr_check,
     )
 
 

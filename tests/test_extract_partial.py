@@ -1,0 +1,233 @@
+"""Extraction that stops once classification has enough text.
+
+Multi-page PDFs are written by hand into tmp_path; one test uses a long paper
+from the shared corpus. Classification runs the shipped model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docflow.core import extract_cache
+from docflow.core.config import Settings
+from docflow.core.extract import extract_document
+from docflow.core.pipeline import extract_cached, hash_file, process_document
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus absent")
+
+PAGE_COUNT = 6
+LINES_PER_PAGE = 12
+
+
+def _page_lines(number: int) -> list[str]:
+    return [
+        f"Page {number} line {line}: the supplier delivers the goods on time"
+        for line in range(LINES_PER_PAGE)
+    ]
+
+
+def make_multipage_pdf(path: Path, page_count: int = PAGE_COUNT) -> Path:
+    """Write a PDF with ``LINES_PER_PAGE`` Helvetica lines on each page."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, filled in below
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    kids = []
+    for number in range(1, page_count + 1):
+        commands = ["BT /F1 11 Tf 14 TL 72 740 Td"]
+        commands += [f"({line}) Tj T*" for line in _page_lines(number)]
+        commands.append("ET")
+        stream = "\n".join(commands).encode("latin-1")
+        objects.append(
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+        )
+        content_id = len(objects)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content_id
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(kids),
+        len(kids),
+    )
+    body = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref_at = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        body += b"%010d 00000 n \n" % offset
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref_at,
+    )
+    path.write_bytes(bytes(body))
+    return path
+
+
+@pytest.fixture
+def pdf_path(tmp_path: Path) -> Path:
+    return make_multipage_pdf(tmp_path / "six-pages.pdf")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = Settings()
+    settings.store.cache_dir = str(tmp_path / "cache")
+    settings.extraction.ocr = False
+    return settings
+
+
+def _page_chars(pdf_path: Path, settings: Settings) -> int:
+    return extract_document(str(pdf_path), settings).pages[0].chars
+
+
+def test_partial_extraction_stops_after_limit(pdf_path: Path, settings: Settings):
+    limit = _page_chars(pdf_path, settings) + 10  # needs a second page
+    document = extract_document(str(pdf_path), settings, char_limit=limit)
+    assert len(document.pages) == PAGE_COUNT
+    assert document.pages_read == 3
+    assert [page.number for page in document.pages] == list(range(1, 7))
+    for page in document.pages[2:5]:
+        assert page.flags == ["not_read"]
+        assert page.text == ""
+    assert "Page 2 line 0" in document.pages[1].text
+
+
+def test_partial_extraction_reads_last_page(pdf_path: Path, settings: Settings):
+    limit = _page_chars(pdf_path, settings) + 10
+    document = extract_document(str(pdf_path), settings, char_limit=limit)
+    last = document.pages[-1]
+    assert "Page 6 line 0" in last.text
+    assert last.method == "text_layer"
+    assert "not_read" not in last.flags
+
+
+def test_partial_text_starts_like_full_text(pdf_path: Path, settings: Settings):
+    limit = _page_chars(pdf_path, settings) + 10
+    partial = extract_document(str(pdf_path), settings, char_limit=limit)
+    full = extract_document(str(pdf_path), settings)
+    assert partial.text[:limit] == full.text[:limit]
+
+
+def test_unread_pages_are_not_called_empty(pdf_path: Path, settings: Settings):
+    limit = _page_chars(pdf_path, settings) + 10
+    document = extract_document(str(pdf_path), settings, char_limit=limit)
+    assert all("empty" not in page.flags for page in document.pages)
+
+
+def test_limit_beyond_text_reads_every_page(pdf_path: Path, settings: Settings):
+    document = extract_document(str(pdf_path), settings, char_limit=10**9)
+    assert document.pages_read is None
+    assert all(page.text for page in document.pages)
+
+
+def test_no_limit_reads_every_page(pdf_path: Path, settings: Settings):
+    document = extract_document(str(pdf_path), settings)
+    assert document.pages_read is None
+    assert all("not_read" not in page.flags for page in document.pages)
+
+
+def test_partial_cache_entry_never_serves_full_call(pdf_path: Path, settings: Settings):
+    content_hash, _ = hash_file(pdf_path)
+    limit = _page_chars(pdf_path, settings) + 10
+    partial = extract_cached(str(pdf_path), content_hash, settings, char_limit=limit)
+    assert partial.pages_read == 3
+    assert extract_cache.load(content_hash, settings) is None
+    full = extract_cached(str(pdf_path), content_hash, settings)
+    assert full.pages_read is None
+    assert all("not_read" not in page.flags for page in full.pages)
+
+
+def test_full_cache_entry_serves_limited_call(pdf_path: Path, settings: Settings):
+    content_hash, _ = hash_file(pdf_path)
+    extract_cached(str(pdf_path), content_hash, settings)
+    limit = _page_chars(pdf_path, settings) + 10
+    cached = extract_cached(str(pdf_path), content_hash, settings, char_limit=limit)
+    assert cached.pages_read is None
+    assert len(cached.pages) == PAGE_COUNT
+
+
+def test_cache_key_names_the_limit(pdf_path: Path, settings: Settings):
+    content_hash, _ = hash_file(pdf_path)
+    limit = _page_chars(pdf_path, settings) + 10
+    extract_cached(str(pdf_path), content_hash, settings, char_limit=limit)
+    other = extract_cache.load(content_hash, settings, char_limit=limit + 1)
+    assert other is None
+    same = extract_cache.load(content_hash, settings, char_limit=limit)
+    assert same is not None
+    assert same.pages_read == 3
+
+
+def test_classify_then_analyze_reads_all_pages(pdf_path: Path, settings: Settings):
+    settings.classification.max_chars = 1000
+    classified = process_document(str(pdf_path), settings, quality=False)
+    assert classified.ok, classified.error
+    assert classified.pages == PAGE_COUNT
+    assert classified.pages_read == 3
+    assert classified.classification is not None
+    assert classified.classification.metadata.pages == PAGE_COUNT
+    assert classified.classification.metadata.pages_read == 3
+
+    analyzed = process_document(str(pdf_path), settings, classify=True, quality=True)
+    assert analyzed.ok, analyzed.error
+    assert analyzed.pages == PAGE_COUNT
+    assert analyzed.pages_read == PAGE_COUNT
+    assert analyzed.quality is not None
+    codes = {issue.code for issue in analyzed.quality.issues}
+    assert "no_text_layer" not in codes
+    assert "empty_page" not in codes
+    assert analyzed.classification is not None
+    assert analyzed.classification.metadata.pages_read is None
+
+
+def test_classify_after_analyze_reuses_full_read(pdf_path: Path, settings: Settings):
+    settings.classification.max_chars = 1000
+    process_document(str(pdf_path), settings, classify=False, quality=True)
+    classified = process_document(str(pdf_path), settings, quality=False)
+    assert classified.ok, classified.error
+    assert classified.pages_read == PAGE_COUNT
+
+
+def test_read_all_pages_setting(pdf_path: Path, settings: Settings):
+    settings.classification.max_chars = 1000
+    settings.classification.read_all_pages = True
+    result = process_document(str(pdf_path), settings, quality=False)
+    assert result.ok, result.error
+    assert result.pages_read == PAGE_COUNT
+
+
+def test_quality_alone_reads_all_pages(pdf_path: Path, settings: Settings):
+    settings.classification.max_chars = 1000
+    result = process_document(str(pdf_path), settings, classify=False, quality=True)
+    assert result.ok, result.error
+    assert result.pages_read == PAGE_COUNT
+
+
+@needs_corpus
+def test_long_paper_classified_from_first_pages(tmp_path: Path):
+    path = CORPUS / "labeled" / "scientific_paper" / "pdfjs__tracemonkey.pdf"
+    settings = Settings()
+    settings.store.cache_dir = str(tmp_path / "partial")
+    partial = process_document(str(path), settings, quality=False)
+    settings = Settings()
+    settings.store.cache_dir = str(tmp_path / "full")
+    settings.classification.read_all_pages = True
+    full = process_document(str(path), settings, quality=False)
+
+    assert partial.ok, partial.error
+    assert partial.pages == 14
+    assert partial.pages_read is not None
+    assert partial.pages_read < 14
+    assert full.pages_read == 14
+    assert partial.classification is not None
+    assert full.classification is not None
+    assert partial.classification.category == full.classification.category
+    assert partial.classification.confidence == full.classification.confidence

@@ -29,7 +29,12 @@ from dataclasses import dataclass, field
 from docflow.core._wordlists import FREQUENT_WORDS
 from docflow.core.language import tokenize_words
 
-__all__ = ["TextVerdict", "dedupe_doubled_chars", "judge_text"]
+__all__ = [
+    "TextVerdict",
+    "dedupe_doubled_chars",
+    "judge_text",
+    "language_may_matter",
+]
 
 _CID = re.compile(r"\(cid:\d+\)")
 #: Top-level domains that mark a token as a host name, not a word.
@@ -81,6 +86,9 @@ class TextVerdict:
     misread_utf16_share: float = 0.0
     symbol_share: float = 0.0
     distinct_letters: int = 0
+    #: Latin-script words that the word-shape rules counted; 0 when another
+    #: script has more letters.
+    judged_words: int = 0
     is_garbage: bool = False
     reasons: list[str] = field(default_factory=list)
 
@@ -131,10 +139,33 @@ def judge_text(
     if not all_latin:
         other_letters = sum(map(str.isalpha, _LATIN_RANGE.sub("", prose)))
     judged_words = len(latin) if latin_letters >= other_letters else 0
+    verdict.judged_words = judged_words
     _decide(verdict, text, visible, judged_words)
     _decide_ocr(verdict, judged_words, ocr_confidence)
     verdict.is_garbage = bool(verdict.reasons)
     return verdict
+
+
+def language_may_matter(
+    judged_words: int, implausible_word_share: float, ocr_confidence: float | None
+) -> bool:
+    """Return whether judging with one language's word list could add a reason.
+
+    Only two rules read the dictionary word share, and one language's list is
+    part of the combined list used without a language, so the share can only
+    drop. Outside the conditions of those two rules a verdict made without a
+    language holds for every language.
+    """
+    if (
+        judged_words >= 3 * MIN_WORDS
+        and 0.2 < implausible_word_share <= MAX_IMPLAUSIBLE_SHARE
+    ):
+        return True
+    return (
+        ocr_confidence is not None
+        and judged_words >= MIN_WORDS
+        and ocr_confidence < LOW_OCR_CONFIDENCE
+    )
 
 
 def _decide_ocr(

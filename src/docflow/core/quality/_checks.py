@@ -11,7 +11,7 @@ from docflow.core.language import detect_language
 from docflow.core.models import ExtractedDocument, Page, QualityIssue
 from docflow.core.quality._catalog import ISSUES
 from docflow.core.quality._text import count_text_headings, measure_repeated_share
-from docflow.core.textcheck import judge_text
+from docflow.core.textcheck import judge_text, language_may_matter
 
 if TYPE_CHECKING:
     from docflow.core.config import QualitySettings
@@ -109,10 +109,21 @@ def _judge_garbage(page: Page, language: str) -> list[str]:
     # NOTE: only the start of a very long page is judged, so garbage that
     # begins after the first _GARBAGE_SAMPLE_CHARS characters goes unnoticed.
     confidence = page.ocr_confidence if page.method == "ocr" else None
-    verdict = judge_text(
-        page.text[:_GARBAGE_SAMPLE_CHARS], language, ocr_confidence=confidence
-    )
-    reasons = list(verdict.reasons) if verdict.is_garbage else []
+    check = page.text_check
+    if (
+        check is not None
+        and len(page.text) <= _GARBAGE_SAMPLE_CHARS
+        and not language_may_matter(
+            check.judged_words, check.implausible_word_share, confidence
+        )
+    ):
+        # Extraction judged this same text, and the language cannot change it.
+        reasons = list(check.reasons)
+    else:
+        verdict = judge_text(
+            page.text[:_GARBAGE_SAMPLE_CHARS], language, ocr_confidence=confidence
+        )
+        reasons = list(verdict.reasons) if verdict.is_garbage else []
     if "garbage_text" in page.flags and not reasons:
         reasons = ["flagged by extraction"]
     return reasons

@@ -370,3 +370,23 @@ def test_facts_on_garbage_page_are_dropped(tmp_path: Path) -> None:
 
     assert pages.get("total") == 1
     assert "tax" not in pages
+
+
+def test_ocr_share_ignores_unread_pages() -> None:
+    from docflow.core.classify._features import input_from_document
+
+    scanned = [
+        Page(number=number, method="ocr", text="Page text " * 20, chars=200)
+        for number in (1, 2)
+    ]
+    unread = [
+        Page(number=number, method="none", flags=["not_read"]) for number in (3, 4)
+    ]
+    document = ExtractedDocument(
+        path="scan.pdf", detected_type="pdf", pages=scanned + unread
+    )
+
+    item = input_from_document(document, 20_000)
+
+    assert item.ocr_share == 1.0
+    assert item.pages == 4

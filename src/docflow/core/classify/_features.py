@@ -116,11 +116,14 @@ def input_from_document(document: ExtractedDocument, max_chars: int) -> Classifi
     """Build the classifier input from the first ``max_chars`` characters."""
     text = document.text
     pages = document.pages
-    ocr_pages = sum(1 for page in pages if page.method == "ocr")
+    # Pages left unread by an extraction that stopped at max_chars do not
+    # count, so a partial extraction of a scan does not lower the share.
+    read = [page for page in pages if "not_read" not in page.flags]
+    ocr_pages = sum(1 for page in read if page.method == "ocr")
     return ClassifierInput(
         text=text[:max_chars],
         pages=max(len(pages), 1),
-        ocr_share=ocr_pages / len(pages) if pages else 0.0,
+        ocr_share=ocr_pages / len(read) if read else 0.0,
         headings=len(document.headings),
         detected_type=document.detected_type,
         chars_total=len(text),

@@ -113,13 +113,18 @@ def judge_text(
         return verdict
 
     prose = _without_addresses(text)
-    words = tokenize_words(prose)
+    shaped = _WORD_WITH_CASE.findall(prose)
+    if "'" in prose or "’" in prose:
+        words = tokenize_words(prose)
+    else:
+        # Without apostrophes tokenize_words splits like _WORD_WITH_CASE, and
+        # one lower() over the joined words is cheaper than a second regex.
+        words = "\n".join(shaped).lower().split("\n") if shaped else []
     verdict.word_count = len(words)
     frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
     if words:
         known = sum(map(frequent.__contains__, words))
         verdict.dictionary_word_share = known / len(words)
-    shaped = _WORD_WITH_CASE.findall(prose)
     # Words are letters only, so without a letter outside the Latin range
     # every word is Latin.
     all_latin = prose.isascii() or _NON_LATIN_LETTER.search(prose) is None

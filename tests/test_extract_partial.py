@@ -29,18 +29,31 @@ def _page_lines(number: int) -> list[str]:
     ]
 
 
-def make_multipage_pdf(path: Path, page_count: int = PAGE_COUNT) -> Path:
-    """Write a PDF with ``LINES_PER_PAGE`` Helvetica lines on each page."""
+def make_multipage_pdf(
+    path: Path, page_count: int = PAGE_COUNT, *, scanned_last_page: bool = False
+) -> Path:
+    """Write a PDF with ``LINES_PER_PAGE`` Helvetica lines on each page.
+
+    With ``scanned_last_page`` the last page holds only an image, so reading
+    it needs OCR.
+    """
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"",  # the page tree, filled in below
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace "
+        b"/DeviceGray /BitsPerComponent 8 /Length 64 >>\nstream\n"
+        + b"\x80" * 64
+        + b"\nendstream",
     ]
     kids = []
     for number in range(1, page_count + 1):
-        commands = ["BT /F1 11 Tf 14 TL 72 740 Td"]
-        commands += [f"({line}) Tj T*" for line in _page_lines(number)]
-        commands.append("ET")
+        if scanned_last_page and number == page_count:
+            commands = ["q 400 0 0 400 100 200 cm /Im1 Do Q"]
+        else:
+            commands = ["BT /F1 11 Tf 14 TL 72 740 Td"]
+            commands += [f"({line}) Tj T*" for line in _page_lines(number)]
+            commands.append("ET")
         stream = "\n".join(commands).encode("latin-1")
         objects.append(
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
@@ -48,7 +61,8 @@ def make_multipage_pdf(path: Path, page_count: int = PAGE_COUNT) -> Path:
         content_id = len(objects)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content_id
+            b"/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> "
+            b"/Contents %d 0 R >>" % content_id
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
@@ -108,6 +122,16 @@ def test_partial_extraction_reads_last_page(pdf_path: Path, settings: Settings):
     assert "Page 6 line 0" in last.text
     assert last.method == "text_layer"
     assert "not_read" not in last.flags
+
+
+def test_last_page_needing_ocr_stays_unread(tmp_path: Path, settings: Settings):
+    path = make_multipage_pdf(tmp_path / "scan-last.pdf", scanned_last_page=True)
+    settings.extraction.ocr = True
+    limit = _page_chars(path, settings) + 10
+    document = extract_document(str(path), settings, char_limit=limit)
+    assert document.pages_read == 2
+    assert document.pages[-1].flags == ["not_read"]
+    assert "ocr_languages" not in document.metadata  # tesseract never ran
 
 
 def test_partial_text_starts_like_full_text(pdf_path: Path, settings: Settings):

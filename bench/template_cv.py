@@ -1,11 +1,11 @@
 """Cross-validate the whole classifier on the training corpus, template by template.
 
-Each fold fits a model on ``sample_docs/train/`` without some whole templates
-(a template is one writer's layout, for example the telecom invoice) and
-classifies the held-out documents with ``classify_document``, so the rules,
-the abstention and the disagreement check all take part. This estimates how
-the classifier does on writers it has not seen, without touching the
-evaluation corpus that ``bench/accuracy.py`` measures.
+Each fold fits a model on ``sample_docs/train/`` without some whole templates.
+A template is one writer's layout, for example the telecom invoice. The fold
+then classifies the held-out documents with ``classify_document``, so the
+rules, the abstention and the disagreement check all take part. This
+estimates how the classifier does on writers it has not seen, without
+touching the evaluation corpus that ``bench/accuracy.py`` measures.
 
 Prints macro-F1 and accuracy of the best guesses, the expected calibration
 error (ECE), the share of wrong best guesses that fall under the confidence
@@ -41,7 +41,7 @@ def read_templates(train: Path) -> dict[str, str]:
 
 
 def cross_validate(train: Path, folds: int) -> list[dict[str, Any]]:
-    """Return one row per training document: truth, answer, best guess, confidence."""
+    """Return one row per training document: truth, category, best guess, confidence."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 

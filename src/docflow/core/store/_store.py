@@ -253,7 +253,7 @@ class Store:
         block holds the exclusive lock, so other docflow processes and this
         process's other threads wait until it ends: keep it short.
         """
-        if self._session is not None:  # the open session stays in charge
+        if self._session is not None:  # calls reuse the session already open
             yield
             return
         with self.connect(write=True) as connection:

@@ -199,6 +199,8 @@ def _process_misses(
         return {}
     from docflow.mcp.orchestrator import run_documents
 
+    session.writer.warm_up()
+
     def on_result(result: DocumentResult) -> None:
         session.deliver(result, file_stat=plan.stats.get(result.path))
 

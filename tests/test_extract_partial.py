@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from docflow.core import extract_cache
 from docflow.core.config import Settings
@@ -255,3 +256,39 @@ def test_long_paper_classified_from_first_pages(tmp_path: Path):
     assert full.classification is not None
     assert partial.classification.category == full.classification.category
     assert partial.classification.confidence == full.classification.confidence
+
+
+def _scan(lines: list[str]) -> Image.Image:
+    image = Image.new("L", (1200, 400), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=48)
+    draw.multiline_text((60, 60), "\n".join(lines), font=font, fill=0, spacing=30)
+    return image
+
+
+SCAN_LINES = ["Invoice number 4711", "Total amount due 250 EUR"]
+
+
+def test_partial_tiff_stops_ocr_after_limit(tmp_path: Path, settings: Settings):
+    settings.extraction.ocr = True
+    path = tmp_path / "three-frames.tiff"
+    frames = [_scan(SCAN_LINES) for _ in range(3)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    document = extract_document(str(path), settings, char_limit=10)
+    assert len(document.pages) == 3
+    assert document.pages_read == 1
+    assert document.pages[0].method == "ocr"
+    assert "4711" in document.pages[0].text
+    assert [page.flags for page in document.pages[1:]] == [["not_read"]] * 2
+
+
+def test_partial_scanned_pdf_skips_ocr(tmp_path: Path, settings: Settings):
+    settings.extraction.ocr = True
+    path = tmp_path / "scan.pdf"
+    pages = [_scan(SCAN_LINES) for _ in range(3)]
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=100)
+    document = extract_document(str(path), settings, char_limit=10)
+    assert document.pages_read == 1
+    assert document.pages[0].method == "ocr"
+    assert document.pages[1].flags == ["not_read"]
+    assert document.pages[2].flags == ["not_read"]  # the last page needs OCR

@@ -75,6 +75,8 @@ def test_fold_case_long_s_and_dotless_i() -> None:
         (r"in\s*favou?r\s*of", {"favo"}),
         (r"(?:abc)+def", {"abc"}),
         (r"INVOICE", {"invoice"}),
+        (r"_{8,}", {"________"}),
+        (r"x(?:ab){2}y", {"abab"}),
     ],
 )
 def test_required_literals_found(pattern: str, expected: set[str]) -> None:

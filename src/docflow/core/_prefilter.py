@@ -38,6 +38,8 @@ _FOLD_TABLE[0x0307] = None
 _NEEDS_TABLE = re.compile("[" + "".join(chr(code) for code in _FOLD_TABLE) + "]")
 #: Literals shorter than this filter too little to be worth a search.
 MIN_LITERAL_CHARS = 2
+#: Copies of a repeated literal put in the filter; more add nothing useful.
+_MAX_REPEAT_COPIES = 8
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
@@ -137,7 +139,12 @@ def _item_literals(op: Any, value: Any) -> set[str] | None:
         return union
     repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None))
     if op in repeats and value[0] >= 1:
-        return _sequence_literals(list(value[2]))
+        body = list(value[2])
+        if all(item_op is sre.LITERAL for item_op, _ in body):
+            # A repeated literal ("_{8,}") needs its minimum count in a row.
+            run = "".join(chr(code) for _, code in body)
+            return {run * min(value[0], _MAX_REPEAT_COPIES)}
+        return _sequence_literals(body)
     return None
 
 

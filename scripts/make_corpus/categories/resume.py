@@ -690,6 +690,72 @@ def european(fk: Faker) -> Doc:
     )
 
 
+# Profile heading and summary sentence of the one-column European CV.
+PROFILE = {
+    "de": (
+        "Profil",
+        "{job} mit {years} Jahren Berufserfahrung, zuverlässig, teamorientiert "
+        "und lernbereit.",
+    ),
+    "fr": (
+        "Profil",
+        "{job} avec {years} ans d'expérience, rigoureux, autonome et doté d'un "
+        "bon esprit d'équipe.",
+    ),
+    "nl": (
+        "Profiel",
+        "{job} met {years} jaar werkervaring, zelfstandig, nauwkeurig en een "
+        "echte teamspeler.",
+    ),
+    "es": (
+        "Perfil",
+        "{job} con {years} años de experiencia, con capacidad de organización y "
+        "de trabajo en equipo.",
+    ),
+}
+
+
+def european_modern(fk: Faker) -> Doc:
+    """Build a one-column European CV: profile, jobs as bullet lists, no tables."""
+    e = EU[fk.lang]
+    label, summary = PROFILE[fk.lang]
+    name = fk.person()
+    job = fk.pick(e[14])
+    year = fk.randint(2016, 2024)
+    blocks = [
+        Heading(name, 1),
+        Para(f"{job} · {fk.city()} · {fk.phone()} · {fk.email(name)}"),
+        Heading(label, 2),
+        Para(summary.format(job=job, years=fk.randint(3, 20))),
+        Heading(e[7], 2),
+    ]
+    for index in range(fk.randint(2, 4)):
+        start = year - fk.randint(1, 5)
+        period = f"{e[12]} {start}" if index == 0 else f"{start} – {year}"
+        blocks += [
+            Para(f"{fk.pick(e[14])} – {fk.company()}", bold=True),
+            Para(period, italic=True),
+            Bullets(fk.sample(e[15], fk.randint(2, 3))),
+        ]
+        year = start
+    blocks += [
+        Heading(e[8], 2),
+        Bullets([f"{year - 4} – {year}: {fk.pick(e[16])}", fk.pick(e[16])]),
+        Heading(e[9], 2),
+        Bullets(fk.sample(e[17], 4)),
+        Heading(e[10], 2),
+        Para(", ".join(e[13])),
+    ]
+    return Doc(
+        "resume",
+        fk.lang,
+        "european_modern",
+        f"{e[0]} {name}",
+        blocks,
+        random_style(fk),
+    )
+
+
 TEMPLATES = [
     ("chronological", chronological, ("en",)),
     ("functional", functional, ("en",)),
@@ -697,4 +763,5 @@ TEMPLATES = [
     ("plain", plain, ("en",)),
     ("modern", modern, ("en",)),
     ("european", european, ("fr", "de", "nl", "es")),
+    ("european_modern", european_modern, ("fr", "de", "nl", "es")),
 ]

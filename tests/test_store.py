@@ -378,6 +378,68 @@ def test_run_progress_and_finish(store):
     assert count(store, "SELECT count(*) FROM documents") == 1
 
 
+def count_opens(store: Store, monkeypatch) -> list[bool]:
+    """Record the read_only flag of every database open of ``store``."""
+    opens: list[bool] = []
+    original = store._open
+
+    def recording_open(*, read_only: bool):
+        opens.append(read_only)
+        return original(read_only=read_only)
+
+    monkeypatch.setattr(store, "_open", recording_open)
+    return opens
+
+
+def test_finish_stores_last_batch_in_one_open(store, monkeypatch):
+    store.check_writable()
+    run = RunProgress("process", {}, total=2)
+    writer = ResultWriter(store, fingerprint="fp", run=run, flush_seconds=600)
+    writer.add(make_result("/d/a.pdf", "h1"))
+    writer.add(make_result("/d/b.pdf", "h2"))
+    opens = count_opens(store, monkeypatch)
+    writer.finish("finished")
+    assert opens == [False]
+    assert count(store, "SELECT count(*) FROM documents") == 2
+    assert store.runs()[0].status == "finished"
+    assert store.runs()[0].done == 2
+
+
+def test_session_shares_connection_in_thread(store, monkeypatch):
+    store.check_writable()
+    write(store, make_result("/d/a.pdf", "h1"))
+    opens = count_opens(store, monkeypatch)
+    with store.session():
+        with store.connect(write=False) as first:
+            pass
+        hashes = store.lookup_hashes([FileStat("/d/a.pdf", 100, 7)])
+        with store.connect(write=True) as second:
+            pass
+    assert first is second
+    assert hashes == {"/d/a.pdf": "h1"}
+    assert opens == [False]
+
+
+def test_session_other_thread_opens_own(store, monkeypatch):
+    store.check_writable()
+    opens = count_opens(store, monkeypatch)
+    seen = []
+
+    def read_in_thread() -> None:
+        with store.connect(write=False) as connection:
+            seen.append(connection)
+
+    with store.session():
+        with store.connect(write=False) as mine:
+            pass
+        thread = threading.Thread(target=read_in_thread)
+        thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert seen and seen[0] is not mine
+    assert opens == [False, True]
+
+
 def test_run_without_stored_results_recorded_at_end(store):
     write(store, make_result("/d/a.pdf", "h1"))
     run = RunProgress("process", {}, total=1)

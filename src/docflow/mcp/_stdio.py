@@ -73,12 +73,19 @@ async def server_streams(
     assert process.stdin is not None and process.stdout is not None
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=_READ_CHUNK)
-    read_transport, _ = await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), process.stdout
-    )
-    write_transport, write_protocol = await loop.connect_write_pipe(
-        asyncio.streams.FlowControlMixin, process.stdin
-    )
+    try:
+        read_transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), process.stdout
+        )
+        write_transport, write_protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, process.stdin
+        )
+    except BaseException:  # cancelled or failed before the streams existed
+        process.kill()
+        process.wait()
+        process.stdin.close()
+        process.stdout.close()
+        raise
     writer = asyncio.StreamWriter(write_transport, write_protocol, None, loop)
 
     incoming_send, incoming = anyio.create_memory_object_stream[Any](0)

@@ -255,9 +255,7 @@ class Orchestrator:
         await asyncio.gather(*tasks, return_exceptions=True)
         for slot in self._slots:  # started early, but its task never connected
             if slot.process is not None:
-                slot.process.kill()
-                slot.process.wait()
-                _close_pipes(slot.process)
+                _stop_now(slot.process)
                 slot.process = None
         for kind, queue in self._queues.items():
             while queue:
@@ -407,14 +405,17 @@ class Orchestrator:
 
     @contextlib.asynccontextmanager
     async def _connect(self, slot: _Slot) -> AsyncIterator[ClientSession]:
+        from docflow.mcp._stdio import server_streams
+
         process, slot.process = slot.process, None
         if process is None:
             process = self._start_server(slot)
-        from mcp.client.session import ClientSession
-
-        from docflow.mcp._stdio import server_streams
-
         slot.stats.pid = process.pid
+        try:
+            from mcp.client.session import ClientSession
+        except BaseException:
+            _stop_now(process)
+            raise
         start_timeout = self.settings.workers.start_timeout
         async with server_streams(process) as (read, write):
             async with ClientSession(read, write) as session:
@@ -540,7 +541,7 @@ class Orchestrator:
                     session, _BATCH_TOOLS[slot.kind], arguments, progress
                 )
         except TimeoutError:
-            # A hung server may not read its stdin, so the SDK's graceful
+            # A hung server may not read its stdin, so the transport's graceful
             # shutdown would wait out its grace periods; kill it instead.
             _kill_server(slot)
             raise
@@ -708,7 +709,10 @@ def _undecodable_name_result(path: str) -> DocumentResult:
     return _failed_result(path, Status.UNREADABLE, message)
 
 
-def _close_pipes(process: subprocess.Popen[bytes]) -> None:
+def _stop_now(process: subprocess.Popen[bytes]) -> None:
+    """Kill a server that no session uses, and close its pipes."""
+    process.kill()
+    process.wait()
     for pipe in (process.stdin, process.stdout):
         if pipe is not None:
             pipe.close()

@@ -18,8 +18,8 @@ prints the wall time of each run, the median document time the servers
 reported, the documents in flight on average (sum of document times / wall
 time), and the speed-up ratio of the best run of each. The runs with 1 and 2
 workers take turns, round after round, so a burst of load from other programs
-does not land on one of them only, and the MCP SDK is imported before the
-first run, so no run pays for it. On a machine with 2 cores the ideal ratio is
+does not land on one of them only. The MCP SDK is imported before the first
+run, so no run pays for it. On a machine with 2 cores the ideal ratio is
 2.0, but the sandbox children, the servers and the orchestrator share those
 cores, and other programs running at the same time lower it. Compare the
 ratio, not the absolute times.

@@ -75,7 +75,7 @@ def test_wrong_answers_less_confident(
     assert sum(wrong) / len(wrong) < sum(right) / len(right) - 0.1
 
 
-def test_higher_threshold_abstains_more_and_errs_less(
+def test_higher_threshold_abstains_more_errs_no_more(
     results: list[tuple[str, ClassificationResult]],
 ) -> None:
     def accepted_accuracy(threshold: float) -> tuple[float, float]:
@@ -86,7 +86,8 @@ def test_higher_threshold_abstains_more_and_errs_less(
     low_accuracy, low_abstention = accepted_accuracy(0.5)
     high_accuracy, high_abstention = accepted_accuracy(0.8)
     assert high_abstention > low_abstention
-    assert high_accuracy > low_accuracy
+    # Both can be 1.0 when no answer at 0.5 or more is wrong.
+    assert high_accuracy >= low_accuracy
     assert high_abstention <= 0.35
 
 

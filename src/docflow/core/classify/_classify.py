@@ -59,7 +59,7 @@ DISAGREEMENT_RULE_SCORE = 1.5
 DISAGREEMENT_MARGIN = 1.0
 # Highest confidence when the rules or key facts disagree with the best guess.
 # In a cross-validation on the training corpus that held out whole templates
-# (bench/template_cv.py), the best guess was right for 1 of 44 such documents.
+# (bench/template_cv.py), the best guess was right for 1 of 32 such documents.
 DISAGREEMENT_CONFIDENCE = 0.2
 _WORD = re.compile(r"[^\W\d_]{2,}")
 

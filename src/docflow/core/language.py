@@ -38,6 +38,7 @@ MIN_HIT_SHARE = 0.02
 MIN_MARGIN = 1.3
 
 _BELOW_GREEK = re.compile(r"[\u0000-\u036f]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _SCRIPTS = (
@@ -102,15 +103,15 @@ def _detect_script(sample: str) -> str | None:
     others = [ord(char) for char in _BELOW_GREEK.sub("", head) if char.isalpha()]
     if not others:
         return None
-    letters = others + [1 for char in head if char.isascii() and char.isalpha()]
-    if len(others) < 0.1 * len(letters):
+    letters = len(others) + len(_ASCII_LETTER.findall(head))
+    if len(others) < 0.1 * letters:
         return None
     for code, ranges in _SCRIPTS:
         inside = sum(
             1 for point in others if any(low <= point <= high for low, high in ranges)
         )
-        if code == "ja" and inside / len(letters) > 0.1:
+        if code == "ja" and inside / letters > 0.1:
             return code
-        if inside / len(letters) > 0.5:
+        if inside / letters > 0.5:
             return code
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,24 @@ def test_label_feeds_training(tmp_path, trained, inbox):
     )
     assert completed.returncode == 0, completed.stderr.decode()
     assert json.loads(completed.stdout)["corrections"] == 1
+
+
+def test_classify_again_shows_label(tmp_path, trained, inbox):
+    """A labeled document classified again prints the person's category."""
+    model, _ = trained
+    first = docflow(tmp_path, "classify", "inbox/memo/memo-0.txt", model=model)
+    (record,) = json_lines(first.stdout)
+    said = record["classification"]["category"]
+    label = "letter" if said != "letter" else "memo"
+    labeled = docflow(tmp_path, "label", "inbox/memo/memo-0.txt", label, "--by", "t")
+    assert labeled.returncode == 0, labeled.stderr.decode()
+    shutil.copy(tmp_path / "inbox/memo/memo-0.txt", tmp_path / "copy.txt")
+    again = docflow(
+        tmp_path, "classify", "inbox/memo/memo-0.txt", "copy.txt", model=model
+    )
+    records = {Path(r["path"]).name: r for r in json_lines(again.stdout)}
+    for name in ("memo-0.txt", "copy.txt"):  # the labeled file and a copy of it
+        classification = records[name]["classification"]
+        assert classification["category"] == label
+        assert classification["correction"]["model_category"] == said
+    assert f"categories: 2 {label}" in again.stderr.decode()

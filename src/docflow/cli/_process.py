@@ -37,6 +37,7 @@ from docflow.errors import DocumentError, ExitCode
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
+    from docflow.core.classify.corrections import CorrectionIndex
     from docflow.core.config import Settings
     from docflow.core.models import DocumentResult
     from docflow.core.store import CacheHit, FileStat, ResultWriter, Store
@@ -164,6 +165,9 @@ class _Session:
         self.progress = progress
         self.categories: Counter[str] = Counter()
         self.seen: set[str] = set()
+        # People's corrections, shown on what is printed; the store keeps the
+        # classifier's answer and applies them when results are read back.
+        self.corrections: CorrectionIndex | None = None
 
     def deliver(
         self,
@@ -174,9 +178,11 @@ class _Session:
         store: bool = True,
     ) -> None:
         self.seen.add(result.path)
+        self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
+        if self.corrections:
+            result = self.corrections.apply(result)
         if result.classification is not None:
             self.categories[result.classification.category] += 1
-        self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
         self.printer.emit(result_record(result), summary_row(result))
         self.progress.advance()
 
@@ -305,6 +311,10 @@ def run_command(
                     quality=quality,
                     model_version=model_version,
                 )
+                if classify:
+                    from docflow.core.classify.corrections import CorrectionIndex
+
+                    session.corrections = CorrectionIndex(store.corrections())
             _deliver_known(session, plan)
             stats = _process_misses(
                 session, plan, settings, classify=classify, quality=quality

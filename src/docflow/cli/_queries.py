@@ -236,7 +236,6 @@ def show_report(options: CliOptions, reference: str) -> None:
         from docflow.cli._render import print_document
 
         print_document(record)
-        _print_correction(stored)
     elif output_format == "jsonl":
         sys.stdout.write(_json_line(record))
         sys.stdout.flush()
@@ -245,21 +244,6 @@ def show_report(options: CliOptions, reference: str) -> None:
         printer.emit(record, _summary(stored))
     else:
         write_json(record)
-
-
-def _print_correction(stored: StoredResult) -> None:
-    """Print who set the category and what the classifier returned, under the table."""
-    classification = stored.result.classification
-    correction = classification.correction if classification else None
-    if correction is None:
-        return
-    sys.stdout.write(
-        f"category set by {correction.labeled_by} on "
-        f"{correction.labeled_at:%Y-%m-%d %H:%M} with docflow label; the "
-        f"classifier returned {correction.model_category} "
-        f"({correction.model_confidence:.2f})\n"
-    )
-    sys.stdout.flush()
 
 
 def write_html_report(

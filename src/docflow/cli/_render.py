@@ -79,11 +79,23 @@ def print_document(record: dict[str, Any]) -> None:
 def _print_classification(console: Console, classification: dict | None) -> None:
     if not classification:
         return
-    console.print(
-        f"category [bold]{escape(classification['category'])}[/bold], confidence "
-        f"{classification['confidence']:.2f} ({classification['processing_method']}, "
-        f"model {escape(classification['metadata']['model_version'])})"
-    )
+    correction = classification.get("correction")
+    if correction:
+        console.print(
+            f"category [bold]{escape(classification['category'])}[/bold], labeled by "
+            f"{escape(correction['labeled_by'])} on "
+            f"{str(correction['labeled_at'])[:10]} (the classifier said "
+            f"{escape(correction['model_category'])} at "
+            f"{correction['model_confidence']:.2f}, model "
+            f"{escape(classification['metadata']['model_version'])})"
+        )
+    else:
+        console.print(
+            f"category [bold]{escape(classification['category'])}[/bold], "
+            f"confidence {classification['confidence']:.2f} "
+            f"({classification['processing_method']}, "
+            f"model {escape(classification['metadata']['model_version'])})"
+        )
     if classification["evidence"]:
         table = Table(title="evidence", title_justify="left")
         for column in ("term", "weight", "source"):

@@ -21,7 +21,12 @@ from docflow.core.models import CategoryCorrection, DocumentResult
 if TYPE_CHECKING:
     from docflow.core.store import Correction, Store, StoredResult
 
-__all__ = ["apply_correction", "apply_corrections", "corrected_results"]
+__all__ = [
+    "CorrectionIndex",
+    "apply_correction",
+    "apply_corrections",
+    "corrected_results",
+]
 
 
 def apply_correction(result: DocumentResult, correction: Correction) -> DocumentResult:
@@ -100,3 +105,28 @@ def corrected_results(store: Store, **filters: Any) -> list[StoredResult]:
 
 def _category(result: DocumentResult) -> str | None:
     return result.classification.category if result.classification else None
+
+
+class CorrectionIndex:
+    """People's corrections by content hash, to show them on fresh results.
+
+    A processing run stores the classifier's own answer, but prints a result
+    whose content a person has labeled with the person's category, as
+    ``docflow results`` does. Build it once per run: one query.
+    """
+
+    def __init__(self, corrections: Sequence[Correction]) -> None:
+        self._by_content: dict[str, Correction] = {}
+        for correction in sorted(corrections, key=lambda item: item.id):
+            if correction.content_hash is not None:
+                self._by_content[correction.content_hash] = correction
+
+    def __bool__(self) -> bool:
+        return bool(self._by_content)
+
+    def apply(self, result: DocumentResult) -> DocumentResult:
+        """Return ``result`` with the newest correction of its content, if any."""
+        if result.content_hash is None:
+            return result
+        correction = self._by_content.get(result.content_hash)
+        return result if correction is None else apply_correction(result, correction)

@@ -145,7 +145,7 @@ def abstain_reason(document: ExtractedDocument) -> str | None:
     readable = garbage = 0
     words = 0
     for page in document.pages:
-        letters = sum(1 for char in page.text if char.isalpha())
+        letters = sum(map(str.isalpha, page.text))
         if "garbage_text" in page.flags:
             garbage += letters
         else:
@@ -254,10 +254,13 @@ def _model_evidence(
     weights = _class_weights(model, category)
     if weights is None:
         return []
-    row = matrix.getrow(0).tocoo()
-    contributions = row.data * weights[row.col]
+    row = matrix.getrow(0)
     word_count = len(model.parts["word"].vocabulary_)
     layout_start = matrix.shape[1] - len(LAYOUT_FEATURES)
+    # Only word and layout columns are listed, so only they are ranked.
+    shown = (row.indices < word_count) | (row.indices >= layout_start)
+    columns = row.indices[shown]
+    contributions = row.data[shown] * weights[columns]
     names = model.word_names()
 
     words: list[Evidence] = []
@@ -266,7 +269,7 @@ def _model_evidence(
         value = float(contributions[position])
         if value <= 0:
             break
-        column = int(row.col[position])
+        column = int(columns[position])
         if column < word_count and len(words) < _MAX_TERMS:
             term = str(names[column])
             if any(char.isalpha() for char in term):
@@ -276,6 +279,8 @@ def _model_evidence(
         elif column >= layout_start and len(layout) < _MAX_LAYOUT:
             name = LAYOUT_FEATURES[column - layout_start]
             layout.append(Evidence(term=name, weight=round(value, 4), source="layout"))
+        if len(words) == _MAX_TERMS and len(layout) == _MAX_LAYOUT:
+            break
     return words + layout
 
 

@@ -37,9 +37,13 @@ _EMAIL_HEADER = re.compile(
     re.IGNORECASE,
 )
 _LABEL_VALUE = re.compile(r"^\s*[^\W\d_][\w .#/()'&-]{1,40}:\s*\S", re.UNICODE)
-_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[ .,'\u00a0]?\d{3})*[.,]\d{2}(?![\d.,]*\d)")
+# Patterns searched line by line start with a lookahead for the characters
+# a match can start with, so the search skips other positions quickly.
+_AMOUNT = re.compile(
+    r"(?=\d)(?<![\d.,])\d{1,3}(?:[ .,'\u00a0]?\d{3})*[.,]\d{2}(?![\d.,]*\d)"
+)
 _CURRENCY = re.compile(
-    r"[€$£¥₹]|\b(?:eur|usd|gbp|chf|pln|zł|zl|inr|rs\.?|myr|rm|aud|cad|sek|nok|dkk)\b",
+    r"(?=[€$£¥₹eugcpzimrsand])(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|pln|zł|zl|inr|rs\.?|myr|rm|aud|cad|sek|nok|dkk)\b)",
     re.IGNORECASE,
 )
 _TABLE_GAP = re.compile(r"\S(?:\s{2,}|\t|\s*\|\s*)\S")
@@ -60,8 +64,8 @@ _SALUTATION = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(
-    r"\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\bet al\.|\bdoi\s*[:.]|\barxiv\b|"
-    r"\bproceedings\b|\bpp\.\s*\d",
+    r"(?=[\[edap])(?:\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\bet al\.|\bdoi\s*[:.]|\barxiv\b|"
+    r"\bproceedings\b|\bpp\.\s*\d)",
     re.IGNORECASE,
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
@@ -69,8 +73,9 @@ _NUMBERED_SECTION = re.compile(
     r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)\s+\S"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\(?[a-z]\))\s+\S")
-_FORM_FIELD = re.compile(r"_{4,}|\.{6,}|\[\s?\]|☐|☑|☒|□|■")
+_FORM_FIELD = re.compile(r"(?=[_.\[☐☑☒□■])(?:_{4,}|\.{6,}|\[\s?\]|☐|☑|☒|□|■)")
 _NUMBER_TOKEN = re.compile(r"^[\d.,:/%()+-]+$")
+_DIGIT = re.compile(r"\d")
 
 #: Names of the layout features, in the column order the model was trained on.
 LAYOUT_FEATURES: tuple[str, ...] = (
@@ -147,7 +152,16 @@ def normalize_text(text: str) -> str:
 def _share(lines: list[str], pattern: re.Pattern[str]) -> float:
     if not lines:
         return 0.0
-    return sum(1 for line in lines if pattern.search(line)) / len(lines)
+    return len(list(filter(pattern.search, lines))) / len(lines)
+
+
+def _share_of(
+    candidates: list[str], lines: list[str], pattern: re.Pattern[str]
+) -> float:
+    """Return the share of ``lines`` that match, searching only ``candidates``."""
+    if not lines:
+        return 0.0
+    return len(list(filter(pattern.search, candidates))) / len(lines)
 
 
 def _saturate(count: float, scale: float) -> float:
@@ -163,12 +177,12 @@ def compute_layout_features(item: ClassifierInput) -> list[float]:
     lines = [line for line in item.text.splitlines() if line.strip()]
     words = item.text.split()
     short = [line for line in lines if len(line.strip()) <= 60]
-    headings = item.headings or sum(
-        1 for line in lines if _MARKDOWN_HEADING.match(line)
-    )
-    letters = [line for line in lines if sum(c.isalpha() for c in line) >= 4]
+    headings = item.headings or len(list(filter(_MARKDOWN_HEADING.match, lines)))
+    letters = [line for line in lines if sum(map(str.isalpha, line)) >= 4]
     upper = sum(1 for line in letters if line.upper() == line)
-    numeric = sum(1 for word in words if _NUMBER_TOKEN.match(word))
+    numeric = len(list(filter(_NUMBER_TOKEN.match, words)))
+    # Dates and amounts contain digits, so only lines with digits are searched.
+    digits = list(filter(_DIGIT.search, lines))
     header_lines = sum(1 for line in lines[:40] if _EMAIL_HEADER.match(line))
 
     values = {
@@ -179,10 +193,10 @@ def compute_layout_features(item: ClassifierInput) -> list[float]:
             if lines
             else 0.0
         ),
-        "amount_line_share": _share(lines, _AMOUNT),
+        "amount_line_share": _share_of(digits, lines, _AMOUNT),
         "currency_line_share": _share(lines, _CURRENCY),
         "table_line_share": _share(lines, _TABLE_GAP),
-        "date_line_share": _share(lines, _DATE),
+        "date_line_share": _share_of(digits, lines, _DATE),
         "closing_phrase": _saturate(_count_closing_lines(lines, _CLOSING), 1),
         "salutation": _saturate(_count_closing_lines(lines, _SALUTATION), 1),
         "reference_markers": _saturate(len(_REFERENCE.findall(item.text)), 10),

@@ -149,6 +149,33 @@ def test_version_1_database_migrated_on_write(store):
     assert count(store, "SELECT count(*) FROM current_results") == 1
 
 
+def test_pages_read_stored(store):
+    partial = make_result("/d/long.pdf", "h1").model_copy(
+        update={"pages": 40, "pages_read": 3}
+    )
+    write(store, partial)
+    (stored,) = Store(store.path).results()
+    assert (stored.result.pages, stored.result.pages_read) == (40, 3)
+
+
+def test_version_2_rows_read_every_page(store):
+    from docflow.core.store._schema import _MIGRATIONS
+
+    make_version_1_database(store.path)
+    connection = duckdb.connect(str(store.path))
+    for statement in _MIGRATIONS[1]:
+        connection.execute(statement)
+    connection.execute(
+        "INSERT INTO documents (id, path, pages, status, processed_at, stored_at, "
+        "is_current) VALUES (1, '/d/old.pdf', 5, 'ok', now()::TIMESTAMP, "
+        "now()::TIMESTAMP, true)"
+    )
+    connection.execute("UPDATE schema_info SET version = 2")
+    connection.close()
+    (stored,) = Store(store.path).results()
+    assert stored.result.pages_read == 5
+
+
 def test_old_schema_migrated_by_reader(store):
     make_version_1_database(store.path)
     assert Store(store.path).results() == []

@@ -67,13 +67,21 @@ def print_document(record: dict[str, Any]) -> None:
     status = record["status"]
     console.print(
         f"status {escape(status)}, type {escape(str(record.get('detected_type')))}, "
-        f"{plural(record.get('pages') or 0, 'page')}, "
+        f"{_describe_pages(record)}, "
         f"processed {record.get('processed_at', '')[:19]} UTC"
     )
     if record.get("error"):
         console.print(f"[red]{escape(record['error'])}[/red]")
     _print_classification(console, record.get("classification"))
     _print_quality(console, record.get("quality"))
+
+
+def _describe_pages(record: dict) -> str:
+    pages = record.get("pages") or 0
+    read = record.get("pages_read")
+    if read is None or read >= pages:
+        return plural(pages, "page")
+    return f"{plural(pages, 'page')} ({read} read to classify)"
 
 
 def _print_classification(console: Console, classification: dict | None) -> None:

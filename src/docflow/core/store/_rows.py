@@ -89,6 +89,7 @@ DOCUMENT_COLUMNS = (
     "processed_at",
     "stored_at",
     "is_current",
+    "pages_read",
 )
 
 
@@ -125,6 +126,7 @@ def _document_row(
         "processed_at": pending.processed_at,
         "stored_at": stored_at,
         "is_current": True,
+        "pages_read": result.pages_read,
     }
 
 
@@ -206,6 +208,7 @@ _SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("processed_at", "timestamp[us]"),
         ("stored_at", "timestamp[us]"),
         ("is_current", "bool"),
+        ("pages_read", "int32"),
     ],
     "classifications": [
         ("document_id", "int64"),
@@ -339,6 +342,7 @@ _DOCUMENT_FIELDS = (
     "detected_type",
     "extension_mismatch",
     "pages",
+    "pages_read",
     "review_status",
     "cached",
     "duration_ms",

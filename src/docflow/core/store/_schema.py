@@ -150,9 +150,16 @@ _VERSION_2 = [
     """,
 ]
 
+# How many pages were read: classify alone stops once it has enough text.
+# Rows stored before this column existed read every page.
+_VERSION_3 = [
+    "ALTER TABLE documents ADD COLUMN pages_read INTEGER",
+    "UPDATE documents SET pages_read = pages",
+]
+
 #: Statements that bring a database from version ``index`` to ``index + 1``.
 #: Append a list for each change; never edit a list that has shipped.
-_MIGRATIONS: list[list[str]] = [_VERSION_1, _VERSION_2]
+_MIGRATIONS: list[list[str]] = [_VERSION_1, _VERSION_2, _VERSION_3]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 

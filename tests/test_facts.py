@@ -162,31 +162,9 @@ EXPECTED_FACTS: dict[str, dict[str, str | tuple[str, ...] | None]] = {
     },
 }
 
-#: Text-layer facts docflow gets wrong today, with the reason.
-KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("invoice/i2d__SammyMaystoneLinesTest.pdf", "due_date"): (
-        "the text layer lists the labels after all their values"
-    ),
-    ("invoice/i2d__SammyMaystoneLinesTest.pdf", "total"): (
-        "the text layer lists the labels after all their values"
-    ),
-    ("invoice/i2d__SammyMaystoneLinesTest.pdf", "tax"): (
-        "the text layer lists the labels after all their values"
-    ),
-    ("invoice/i2d__camelot-bol100649863.pdf", "recipient"): (
-        "the customer is named only in the address block and the salutation"
-    ),
-    ("invoice/i2d__free_fiber.pdf", "sender"): (
-        "the issuer's name appears only inside the address lines"
-    ),
-    ("invoice/i2d__free_fiber.pdf", "recipient"): (
-        "the label and the name sit in different columns of the text layer"
-    ),
-    ("invoice/i2d__Orlen.txt", "tax"): "the VAT amount sits in a table column",
-    ("invoice/pminer__issue-625-identity-cmap.pdf", "tax"): (
-        "the VAT amount sits in a table column"
-    ),
-}
+#: Text-layer facts docflow gets wrong today, with the reason. Each becomes a
+#: strict xfail, so a fix shows up as a failure until its entry is removed.
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 _SCANNED_SUFFIXES = {".jpg", ".png", ".tif"}
 

@@ -114,6 +114,14 @@ def test_line_index_lines_with() -> None:
     assert index.lines_with(None) == [0, 1, 2, 3]
 
 
+def test_line_index_line_at() -> None:
+    index = LineIndex(["ab", "", "cde:"])
+    # The folded text is "ab\n\ncde:"; a line break belongs to the line it ends.
+    assert [index.line_at(position) for position in range(8)] == [
+        0, 0, 0, 1, 2, 2, 2, 2
+    ]  # fmt: skip
+
+
 def test_line_index_after_folding_changes_length() -> None:
     index = LineIndex(["İİİ", "x", "total"])
     assert index.lines_with(frozenset({"total"})) == [2]

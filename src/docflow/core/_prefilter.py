@@ -171,6 +171,10 @@ class LineIndex:
             self._breaks.append(position)
             position = self.folded.find("\n", position + 1)
 
+    def line_at(self, position: int) -> int:
+        """Return the index of the line containing ``position`` of the folded text."""
+        return bisect.bisect_left(self._breaks, position)
+
     def lines_with(self, literals: frozenset[str] | None) -> list[int]:
         """Return the sorted indexes of the lines that contain any literal;
         every index when ``literals`` is None."""

@@ -4,9 +4,13 @@ Each fact keeps the page it came from and the character span within that
 page's text, so a reviewer can find it. The search works line by line and
 starts from labels in English, French, German, Dutch, Polish and Italian. The
 value is read from the rest of the labelled line or, for names, from the next
-line. Where no label is found,
+line. A run of lines containing only labels is paired in order with the run
+of values printed before or after it, and a tax missing from the labels is read
+from a table whose header names a tax column. Where no label is found,
 invoices and receipts fall back to layout habits (the issuer's name on the
-first lines, a company-form suffix such as ``Ltd`` or ``GmbH``).
+first lines, a company-form suffix such as ``Ltd`` or ``GmbH``, a legal
+notice), and invoices take the recipient from the salutation or from an
+address block.
 
 Amounts accept ``1,234.56``, ``1.234,56``, ``1 234,56``, ``1'234.56`` and
 whole numbers with a currency; dates accept ISO, numeric day-first (or
@@ -138,7 +142,9 @@ _STRONG_RECIPIENT = (
     r"bill(?:ed)?\s*to(?:\s*address)?|invoice\s*to|sold\s*to|customer|client|"
     r"buyer|nabywca|odbiorca|kunde|rechnungsempfänger|destinataire|klant|"
     r"factureren\s*aan|guest\s*name|billing\s*address|payable\s*by|"
-    r"nom\s*de\s*l['’]abonné|destinatario"
+    r"nom\s*de\s*l['’]abonné|destinatario|rechnungsadresse|rechnungsanschrift|"
+    r"factuur\s*aan|factuuradres|adresse\s*de\s*facturation|factur[ée]\s*à|"
+    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury"
 )
 _LABEL_END = r"(?:\s*:\s*|\s*$|\s{2,}|\s+(?=(?-i:[A-ZÀ-Ž])))"
 _SENDER_LABELS = re.compile(
@@ -169,6 +175,54 @@ _TITLE_WORDS = re.compile(
     r"bon|kassenbon|cash\s*receipt|official\s*receipt|statement|payment\s*advice)\b",
     re.IGNORECASE,
 )
+_TITLE_PREFIX = re.compile(rf"^\s*(?:(?:{_TITLE_WORDS.pattern})\s+)+", re.IGNORECASE)
+#: Lines at the top of a document searched for an unlabelled addressee.
+_MAX_HEADER_LINES = 60
+_SALUTATION = re.compile(
+    r"^\s*(?:dear|beste|geachte|sehr\s+geehrter?|liebe[r]?|cher|chère|"
+    r"szanown[ya]|gentile|egregi[oa]|estimad[oa])\s+"
+    r"(?:(?:mr|mrs|ms|miss|dr|prof|heer|mevrouw|mevr|dhr|herr|frau|monsieur|"
+    r"madame|mme|pan|pani|panie|sig|sig\.ra|signor|signora|sr|sra)\.?\s+)*"
+    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[\w.'’-]+){0,4}?)\s*[,:!]?\s*$",
+    re.IGNORECASE,
+)
+_GENERIC_ADDRESSEE = re.compile(
+    r"^(?:sirs?|madam|customer|client|klant|kunde|kundin|damen|heer|mevrouw|"
+    r"monsieur|madame|all|team|colleagues?|friends?|valued|members?|abonné|"
+    r"cliente|państwo|partner|user|subscriber|account\s*holder)\b",
+    re.IGNORECASE,
+)
+_HONORIFIC = re.compile(
+    r"^(?:mr|mrs|ms|miss|dr|dhr|mevr|herr|frau|m|mme|mlle|pan|pani|sig|sig\.ra)"
+    r"\.?\s+",
+    re.IGNORECASE,
+)
+# An address block: a house number before or after the street name, then a
+# postcode and town (Dutch "1216 JD", Polish "02-092", US "City, ST 12345").
+_STREET = re.compile(
+    r"^\s*(?:\d{1,5}[a-z]?,?\s+[^\W\d_]{2,}[^:]*"
+    r"|[^\W\d_][^:\d]{2,}\s\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?)\s*$",
+    re.IGNORECASE,
+)
+_POSTCODE_TOWN = re.compile(
+    r"^\s*(?:(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2}(?=\s))?|\d{2}-\d{3})\s+"
+    r"[^\W\d_]|^\s*[^\W\d_][^:\d]*,?\s[A-Z]{2}\s+\d{5}(?:-\d{4})?\s*$"
+)
+# A column header such as "Adresse de l'installation" is a field's name,
+# not a party's.
+_FIELD_NAME = re.compile(
+    r"^(?:adresse|address|anschrift|adres|adresa|indirizzo|numéro|number|nummer|"
+    r"numer|e-?mail|courriel|téléphone|telephone|phone|telefon|date|datum|data)\b",
+    re.IGNORECASE,
+)
+_LEGAL_NOTICE = re.compile(
+    r"au\s+capital|capital\s+social|\brcs\b|\bsiren\b|\bsiret\b|\bkvk\b|"
+    r"handelsregister|registergericht|amtsgericht|\bhrb\b|registered\s+office|"
+    r"registered\s+in|company\s+(?:no|number|registration)|share\s+capital|"
+    r"\bkrs\b|kapitał\s+zakładowy|capitale\s+sociale|sede\s+legale",
+    re.IGNORECASE,
+)
+_LEGAL_NOTICE_LITERALS = required_literals(_LEGAL_NOTICE.pattern, re.IGNORECASE)
 _NEXT_LABEL = re.compile(r"\s{2,}|\s+(?=[^\W\d_][\w.'’]*(?:\s[\w.'’]+)?:\s)")
 
 # Compiled forms of the labels above, each with the literals a line needs
@@ -195,6 +249,9 @@ class _Line:
     page: int
     start: int
     text: str
+    #: The line holding this label's value, when the text layer put a column
+    #: of labels apart from the column of their values.
+    value: _Line | None = None
 
 
 def extract_facts(
@@ -203,15 +260,23 @@ def extract_facts(
     """Find the key facts of ``document``; ``category`` enables layout fallbacks."""
     lines = _split_lines(document)
     index = LineIndex([line.text for line in lines])
+    _pair_label_column(lines, index)
+    total = _find_amount(lines, index, _TOTAL_RULE)
+    tax = _find_amount(lines, index, _TAX_RULE)
+    if tax is None and total is not None:
+        # A tax table comes with a total, and skipping the search elsewhere
+        # keeps tables of other documents from giving a tax.
+        tax = _find_tax_column(lines, index)
     facts: list[Fact | None] = [
         _find_document_date(lines, index),
         _find_due_date(lines, index),
-        _find_amount(lines, index, _TOTAL_RULE),
-        _find_amount(lines, index, _TAX_RULE),
+        total,
+        tax,
     ]
     use_layout = category in _NAME_FALLBACK_CATEGORIES
-    facts.append(_find_sender(lines, index, use_layout))
-    facts.append(_find_recipient(lines, index))
+    sender = _find_sender(lines, index, use_layout)
+    facts.append(sender)
+    facts.append(_find_recipient(lines, index, category, sender))
     currency = _document_currency(lines, index)
     for fact in facts:
         if fact is not None and fact.kind in {"total", "tax"} and not fact.currency:
@@ -234,6 +299,58 @@ def _split_lines(document: ExtractedDocument) -> list[_Line]:
         if budget <= 0:
             break
     return lines
+
+
+# A line that holds only a label ("Due Date:"), and the end of such a line.
+_LABEL_ONLY = re.compile(r"^\s*[^\W\d_][^:]{0,30}:\s*$")
+_COLON_AT_END = re.compile(r":[ \t]*(?:\n|\Z)")
+
+
+def _pair_label_column(lines: list[_Line], text_index: LineIndex) -> None:
+    """Pair a run of label-only lines with the run of value lines next to it.
+
+    Some text layers emit a column of values and then the column of their
+    labels (``Jan 1, 2022`` ``$127.50`` ``Date:`` ``Balance Due:``), or the
+    labels first. The values are the lines without a colon right before the
+    run of two or more labels, else right after it. They pair in order, so
+    the last values pair when there are more values than labels, and the
+    first labels when there are fewer.
+    """
+    # Few lines end in a colon, so they are found by a search of the whole
+    # text rather than a loop over every line.
+    label_lines = [
+        index
+        for colon in _COLON_AT_END.finditer(text_index.folded)
+        if _LABEL_ONLY.match(lines[index := text_index.line_at(colon.start())].text)
+    ]
+    run_start = 0
+    for position in range(1, len(label_lines) + 1):
+        if (
+            position < len(label_lines)
+            and label_lines[position] == label_lines[position - 1] + 1
+        ):
+            continue
+        if position - run_start >= 2:
+            _pair_run(lines, label_lines[run_start], label_lines[position - 1] + 1)
+        run_start = position
+
+
+def _pair_run(lines: list[_Line], start: int, end: int) -> None:
+    count = end - start
+    before = start
+    while before > 0 and start - before < count and ":" not in lines[before - 1].text:
+        before -= 1
+    after = end
+    while after < len(lines) and after - end < count and ":" not in lines[after].text:
+        after += 1
+    if start - before >= 2:
+        values = lines[before:start]
+    elif after - end >= 2:
+        values = lines[end:after]
+    else:
+        return
+    for label, value in zip(lines[start:end], values, strict=False):
+        label.value = value
 
 
 # -- dates ---------------------------------------------------------------------
@@ -303,6 +420,8 @@ def _find_due_date(lines: list[_Line], text_index: LineIndex) -> Fact | None:
         if label is None:
             continue
         fact = _date_fact("due_date", line, label.end())
+        if fact is None and line.value is not None:
+            fact = _date_fact("due_date", line.value)
         if fact is None and index + 1 < len(lines):
             fact = _date_fact("due_date", lines[index + 1])
         if fact is not None:
@@ -318,6 +437,8 @@ def _find_document_date(lines: list[_Line], text_index: LineIndex) -> Fact | Non
             if label is None or _DUE_DATE_LABELS.search(line.text[: label.end()]):
                 continue
             fact = _date_fact("document_date", line, label.end())
+            if fact is None and line.value is not None:
+                fact = _date_fact("document_date", line.value)
             if fact is not None:
                 return fact
     due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
@@ -441,28 +562,29 @@ def _find_amount(
     # amount, so only the remaining lines are searched, in document order.
     for index in text_index.lines_with(rule.literals):
         line = lines[index]
-        if _DIGIT.search(line.text) is None:
+        if _DIGIT.search(line.text) is None and line.value is None:
             continue
         after_rounding = rounding is not None and index >= rounding
         for priority, label_pattern in rule.labels:
             label = label_pattern.search(line.text)
             if label is None or (priority == 1 and rule.exclude.search(line.text)):
                 continue
-            amounts = [
-                a for a in _amounts_in(line, label.end()) if allow_zero or a[0] > 0
-            ]
+            source, offset = line, label.end()
+            if line.value is not None:
+                source, offset = line.value, 0
+            amounts = [a for a in _amounts_in(source, offset) if allow_zero or a[0] > 0]
             if not amounts:
                 break
             value, currency, start, end = amounts[-1]
             score = priority + (2 if kind == "total" and after_rounding else 0)
             fact = Fact(
                 kind=kind,
-                value=line.text[start:end],
+                value=source.text[start:end],
                 normalized=f"{value:.2f}",
-                currency=currency or _line_currency(line.text),
-                page=line.page,
-                start=line.start + start,
-                end=line.start + end,
+                currency=currency or _line_currency(source.text),
+                page=source.page,
+                start=source.start + start,
+                end=source.start + end,
             )
             if best is None or (score, value) > (best[0], best[1]) and kind == "total":
                 best = (score, value, fact)
@@ -470,6 +592,122 @@ def _find_amount(
                 best = (score, value, fact)
             break
     return best[2] if best else None
+
+
+_Amount = tuple[Decimal, str | None, int, int]
+
+# A header cell naming the tax column, and a totals row under it.
+_TAX_COLUMN = re.compile(
+    r"\b(?:vat|btw|mwst|ust|tva|iva|tax|gst|podatek)\b", re.IGNORECASE
+)
+_TAX_COLUMN_LITERALS = required_literals(_TAX_COLUMN.pattern, re.IGNORECASE)
+_TOTALS_ROW = re.compile(
+    r"^\W*(?:total|totaal|totale|summe|gesamt|razem|suma|sum|totaux)\b",
+    re.IGNORECASE,
+)
+_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+_CENT = Decimal("0.01")
+#: Rows under a tax summary header searched for a rate and its tax.
+_MAX_RATE_ROWS = 4
+#: Lines between a table header and its totals row that are searched.
+_MAX_TABLE_LINES = 15
+
+
+def _find_tax_column(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+    """Read the tax from a table whose header names a tax column.
+
+    A header line names the tax column (``Kwota VAT``, ``BTW``, ``MwSt``) and
+    carries no amount. A totals row within the next lines supplies the
+    value: the amount under the header word when the text keeps the columns
+    aligned, otherwise the amount that adds to another one on the row to give
+    a third (net + tax = gross). Without such a row, a tax summary row whose
+    rate applied to one amount gives the other (``6% 33.95 2.04``) does.
+    """
+    for index in text_index.lines_with(_TAX_COLUMN_LITERALS):
+        header = lines[index]
+        if not _TAX_COLUMN.search(header.text) or _amounts_in(header, 0):
+            continue
+        table_end = min(index + 1 + _MAX_TABLE_LINES, len(lines))
+        for row_index in range(index + 1, table_end):
+            row = lines[row_index]
+            if _TOTALS_ROW.match(row.text) is None:
+                continue
+            amounts = _amounts_in(row, 0)
+            found = _aligned_amount(lines[index:row_index], amounts)
+            found = found or _tax_by_sum(amounts)
+            if found is not None:
+                return _amount_fact("tax", row, found)
+            break
+        fact = _tax_by_rate(lines[index + 1 : index + 1 + _MAX_RATE_ROWS])
+        if fact is not None:
+            return fact
+    return None
+
+
+def _amount_fact(kind: str, line: _Line, amount: _Amount) -> Fact:
+    value, currency, start, end = amount
+    return Fact(
+        kind=kind,
+        value=line.text[start:end],
+        normalized=f"{value:.2f}",
+        currency=currency or _line_currency(line.text),
+        page=line.page,
+        start=line.start + start,
+        end=line.start + end,
+    )
+
+
+def _tax_by_rate(rows: list[_Line]) -> Fact | None:
+    """Return the tax of the one summary row with a non-zero tax, if only one.
+
+    A row qualifies when it states a rate and two amounts after it, the
+    second being the first times the rate, rounded to the cent.
+    """
+    found: list[Fact] = []
+    for row in rows:
+        rate = _RATE.search(row.text)
+        if rate is None:
+            continue
+        amounts = _amounts_in(row, rate.end())
+        percent = Decimal(rate.group(1).replace(",", "."))
+        for net, tax in zip(amounts, amounts[1:], strict=False):
+            if tax[0] > 0 and abs(net[0] * percent / 100 - tax[0]) <= _CENT:
+                found.append(_amount_fact("tax", row, tax))
+                break
+    return found[0] if len(found) == 1 else None
+
+
+def _aligned_amount(header: list[_Line], amounts: list[_Amount]) -> _Amount | None:
+    """Return the one amount whose columns overlap a tax word of the header.
+
+    Only text that keeps columns (cells apart by runs of spaces) is read by
+    position, because single-spaced text puts cells at arbitrary columns.
+    """
+    matches = []
+    for line in header:
+        if "   " not in line.text:
+            continue
+        for word in _TAX_COLUMN.finditer(line.text):
+            matches += [
+                amount
+                for amount in amounts
+                if amount[2] <= word.end() and word.start() <= amount[3]
+            ]
+    return matches[0] if len(set(matches)) == 1 else None
+
+
+def _tax_by_sum(amounts: list[_Amount]) -> _Amount | None:
+    """Return the tax of a net, tax, gross triple on one row, when there is one."""
+    for net in amounts:
+        for tax in amounts:
+            if tax is net or tax[0] > net[0]:
+                continue
+            if any(
+                gross is not net and gross is not tax and gross[0] == net[0] + tax[0]
+                for gross in amounts
+            ):
+                return tax
+    return None
 
 
 def _line_currency(text: str) -> str | None:
@@ -518,6 +756,8 @@ def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact |
         return _fact_for(kind, line, start, rest)
     for following in lines[index + 1 : index + 3]:
         name = _clean_name(following.text)
+        if _FIELD_NAME.match(name):
+            return None  # a column of labels, whose values sit elsewhere
         if _LABEL_VALUE.match(name):
             continue
         if _is_name(name):
@@ -526,6 +766,11 @@ def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact |
 
 
 def _fact_for(kind: str, line: _Line, start: int, value: str) -> Fact:
+    if _COMPANY_FORM.search(value):
+        # A company's name shares its line with other text in some layouts.
+        name = _company_name(value)
+        start += value.find(name)
+        value = name
     start = max(start, 0)
     return Fact(
         kind=kind,
@@ -552,12 +797,24 @@ def _find_labelled_name(
     return None
 
 
-def _find_recipient(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+def _find_recipient(
+    lines: list[_Line],
+    text_index: LineIndex,
+    category: str | None,
+    sender: Fact | None,
+) -> Fact | None:
     strong = text_index.lines_with(_RECIPIENT_LITERALS)
     weak = text_index.lines_with(_WEAK_RECIPIENT_LITERALS)
-    return _find_labelled_name(
+    fact = _find_labelled_name(
         lines, strong, "recipient", _RECIPIENT_LABELS
     ) or _find_labelled_name(lines, weak, "recipient", _WEAK_RECIPIENT)
+    if fact is not None or category != "invoice":
+        return fact
+    # An invoice sent as a letter names its addressee in the salutation and
+    # in the address block, both without a label.
+    return _salutation_name(lines[:_MAX_HEADER_LINES]) or _address_block_name(
+        lines[:_MAX_HEADER_LINES], sender
+    )
 
 
 def _find_sender(
@@ -570,7 +827,11 @@ def _find_sender(
         fact = _find_labelled_name(lines, weak, "sender", _WEAK_SENDER)
     if fact is not None or not use_layout:
         return fact
-    return _company_line(lines[:30]) or _first_name_line(lines[:8])
+    return (
+        _company_line(lines[:30])
+        or _legal_line(lines, text_index)
+        or _first_name_line(lines[:8])
+    )
 
 
 def _company_line(lines: list[_Line]) -> Fact | None:
@@ -583,8 +844,104 @@ def _company_line(lines: list[_Line]) -> Fact | None:
         if re.match(r"(?:co\.|\(m\)|sdn|ltd|inc)", name, re.I) and index > 0:
             previous = lines[index - 1]
             return _fact_for("sender", previous, 0, f"{previous.text.strip()} {name}")
+        name = _company_name(name)
         if _is_name(name):
             return _fact_for("sender", line, line.text.find(name), name)
+    return None
+
+
+def _company_name(text: str) -> str:
+    """Cut a company's name out of a line: capitalised words ending in a form.
+
+    ``... end of this Invoice Amazon Web Services, Inc.`` gives ``Amazon Web
+    Services, Inc.`` and ``Free SAS au capital de ...`` gives ``Free SAS``.
+    When no capitalised word precedes the form (``bol.com b.v.``), the name
+    starts at the start of the line.
+    """
+    forms = list(_COMPANY_FORM.finditer(text))
+    if not forms:
+        return text
+    end = forms[0].end()
+    for form in forms[1:]:
+        # Forms in a row ("Pvt. Ltd.", "Co. (M) Sdn Bhd") end one name.
+        if form.start() - end > 5:
+            break
+        end = form.end()
+    start = 0
+    capitalised = False
+    for word in reversed(list(re.finditer(r"\S+", text[: forms[0].start()]))):
+        if not (word.group()[0].isupper() or word.group()[0] in "&(0123456789"):
+            start = word.end() if capitalised else 0
+            break
+        capitalised = True
+    name = text[start:end]
+    if start > 0:
+        name = _TITLE_PREFIX.sub("", name)
+    return name.strip(" ,;")
+
+
+def _legal_line(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+    """Find the issuer in a legal notice ("Free SAS au capital de ...")."""
+    for index in text_index.lines_with(_LEGAL_NOTICE_LITERALS):
+        line = lines[index]
+        if _LEGAL_NOTICE.search(line.text) is None:
+            continue
+        if _COMPANY_FORM.search(line.text) is None:
+            continue
+        name = _company_name(line.text.strip())
+        if _is_name(name) and len(name.split()) <= 8:
+            return _fact_for("sender", line, line.text.find(name), name)
+    return None
+
+
+def _salutation_name(lines: list[_Line]) -> Fact | None:
+    """Find the addressee in a salutation, preferring the fuller address line.
+
+    ``Geachte heer el Mathari,`` names ``el Mathari``, and an address line
+    ``Dhr. M el Mathari`` that ends in that name gives ``M el Mathari``.
+    """
+    for line in lines:
+        match = _SALUTATION.match(line.text)
+        if match is None:
+            continue
+        name = match.group("name")
+        if _GENERIC_ADDRESSEE.match(name) or not any(c.isupper() for c in name):
+            continue
+        fuller = _line_ending_in(lines, name, line)
+        if fuller is not None:
+            return fuller
+        return _fact_for("recipient", line, match.start("name"), name)
+    return None
+
+
+def _line_ending_in(lines: list[_Line], name: str, skip: _Line) -> Fact | None:
+    folded = name.casefold()
+    for line in lines:
+        if line is skip or _DIGIT.search(line.text):
+            continue
+        text = line.text.strip()
+        bare = _HONORIFIC.sub("", text)
+        if len(bare) > len(name) and bare.casefold().endswith(folded):
+            if len(bare.split()) <= 6 and _is_name(bare):
+                return _fact_for("recipient", line, line.text.find(bare), bare)
+    return None
+
+
+def _address_block_name(lines: list[_Line], sender: Fact | None) -> Fact | None:
+    """Find a name line followed by a street line and a postcode line."""
+    # NOTE: when the recipient's block is the first named line of an invoice
+    # without letterhead, the sender fallback takes it and this search skips it.
+    for index in range(len(lines) - 2):
+        street, town = lines[index + 1].text, lines[index + 2].text
+        if not _STREET.match(street) or not _POSTCODE_TOWN.match(town):
+            continue
+        name = _clean_name(_HONORIFIC.sub("", lines[index].text.strip()))
+        if _DIGIT.search(name) or _FIELD_NAME.match(name) or not _is_name(name):
+            continue
+        if sender is not None and fact_matches("sender", name, sender.value):
+            continue
+        line = lines[index]
+        return _fact_for("recipient", line, line.text.find(name), name)
     return None
 
 

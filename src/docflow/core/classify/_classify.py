@@ -15,6 +15,7 @@ from docflow.core.models import (
     Evidence,
     ExtractedDocument,
     Fact,
+    Page,
     ScoredCategory,
 )
 
@@ -142,6 +143,8 @@ def abstain_reason(document: ExtractedDocument) -> str | None:
     abstains when the readable text has fewer than ``MIN_WORDS`` words or
     ``MIN_LETTERS`` letters, or when garbage pages hold most of the letters.
     """
+    if not any("garbage_text" in page.flags for page in document.pages):
+        return None if _enough_text(document.pages) else TOO_LITTLE_TEXT
     readable = garbage = 0
     words = 0
     for page in document.pages:
@@ -156,6 +159,28 @@ def abstain_reason(document: ExtractedDocument) -> str | None:
     if words < MIN_WORDS or readable < MIN_LETTERS:
         return TOO_LITTLE_TEXT
     return None
+
+
+def _enough_text(pages: list[Page]) -> bool:
+    """Tell whether ``pages`` hold ``MIN_WORDS`` words and ``MIN_LETTERS`` letters.
+
+    Counting stops as soon as both are reached, so a long document costs
+    no more than a short one.
+    """
+    letters = words = 0
+    for page in pages:
+        for start in range(0, len(page.text), 1000):
+            if letters >= MIN_LETTERS:
+                break
+            letters += sum(map(str.isalpha, page.text[start : start + 1000]))
+        if words < MIN_WORDS:
+            for _ in _WORD.finditer(page.text):
+                words += 1
+                if words >= MIN_WORDS:
+                    break
+        if letters >= MIN_LETTERS and words >= MIN_WORDS:
+            return True
+    return False
 
 
 def trusted_facts(

@@ -290,6 +290,61 @@ def test_model_version_skips_sklearn() -> None:
     assert done.stdout.strip() == model_version(Settings())
 
 
+def test_classifying_skips_sklearn(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from docflow.core.classify import classify_document\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.core.models import ExtractedDocument, Page\n"
+        "text = 'INVOICE\\nInvoice number: 2026-042\\nBill to: Acme Ltd\\n'\n"
+        "text += 'Consulting  10 h  1,200.00 EUR\\nVAT 20%  240.00 EUR\\n'\n"
+        "text += 'Total due  1,440.00 EUR\\nPayment due within 30 days.'\n"
+        "page = Page(number=1, method='native', chars=len(text), text=text)\n"
+        "document = ExtractedDocument(\n"
+        "    path='a.txt', detected_type='text', pages=[page]\n"
+        ")\n"
+        "settings = Settings.model_validate(\n"
+        f"    {{'store': {{'cache_dir': {str(tmp_path)!r}}}}}\n"
+        ")\n"
+        "result = classify_document(document, settings)\n"
+        "print(result.category)\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "invoice"
+
+
+def test_saved_model_scores_like_its_parts(tmp_path: Path) -> None:
+    from docflow.core.classify._features import input_from_text
+    from docflow.core.classify._model import (
+        _load_from_disk,
+        build_matrix,
+        predict_proba,
+        read_metadata,
+        save_model,
+    )
+
+    parts = load_model(_settings(tmp_path)).parts
+    save_model(parts, read_metadata(SHIPPED_MODEL_DIR), tmp_path / "copy")
+    copy = _load_from_disk(tmp_path / "copy")
+    items = [
+        input_from_text(text, 20_000)
+        for text in ("Dear Ms Smith, thank you for your letter.", "Total 12.50 EUR")
+    ]
+    expected = predict_proba(parts, build_matrix(parts, items))
+    assert copy.scorer is not None
+    assert abs(copy.probabilities(copy.transform(items)) - expected).max() < 1e-9
+    assert copy.classes == [str(name) for name in parts["classifier"].classes_]
+    # The parts come back whole, sharing the arrays that the scorer uses.
+    restored = copy.parts
+    assert restored["word"].vocabulary_ == parts["word"].vocabulary_
+    assert (restored["classifier"].coef_ == parts["classifier"].coef_).all()
+    assert (restored["char"].idf_ == parts["char"].idf_).all()
+
+
 def test_shipped_model_description() -> None:
     import json
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
-from docflow.core.classify._model import LoadedModel, load_model, predict_proba
+from docflow.core.classify._model import LoadedModel, load_model
 from docflow.core.classify._rules import RuleHit, combine_scores, score_rules
 from docflow.core.models import (
     ClassificationMetadata,
@@ -84,7 +84,7 @@ def classify_document(
     item = input_from_document(document, options.max_chars)
 
     matrix = model.transform([item])
-    probabilities = predict_proba(model.parts, matrix)[0]
+    probabilities = model.probabilities(matrix)[0]
     model_scores = dict(
         zip(model.classes, (float(p) for p in probabilities), strict=True)
     )
@@ -254,18 +254,6 @@ def _decision_method(
     return "model"
 
 
-def _class_weights(model: LoadedModel, category: str) -> Any:
-    """Return the linear model's coefficient row for ``category``, or None."""
-    linear = model.parts.get("linear")
-    if linear is None or category not in model.classes:
-        return None
-    coef = linear.coef_
-    index = model.classes.index(category)
-    if coef.shape[0] == 1:  # a binary model stores one row, for the second class
-        return coef[0] if index == 1 else -coef[0]
-    return coef[index]
-
-
 def _model_evidence(
     model: LoadedModel, matrix: csr_matrix, category: str
 ) -> list[Evidence]:
@@ -276,11 +264,11 @@ def _model_evidence(
     category's score. Character n-grams also count but are not listed
     because fragments such as ``nvoi`` explain nothing to a reader.
     """
-    weights = _class_weights(model, category)
+    weights = model.class_weights(category)
     if weights is None:
         return []
     row = matrix.getrow(0)
-    word_count = len(model.parts["word"].vocabulary_)
+    word_count = model.word_count
     layout_start = matrix.shape[1] - len(LAYOUT_FEATURES)
     # Only word and layout columns are listed, so only they are ranked.
     shown = (row.indices < word_count) | (row.indices >= layout_start)

@@ -1,9 +1,11 @@
 """The classifier model on disk: locating, describing, loading and saving it.
 
 A model is two files side by side: ``model.joblib`` (the fitted vectorisers and
-classifier, as a dict of scikit-learn objects) and ``model.json`` (version,
-categories, training date, feature configuration, metrics). ``model.json`` is
-read without scikit-learn so ``model_version`` stays cheap on the CLI path.
+classifier as scikit-learn objects, and the same model as plain arrays for
+classifying, see ``MODEL_FORMAT``) and ``model.json`` (version, categories,
+training date, feature configuration, metrics). ``model.json`` is read without
+scikit-learn so ``model_version`` stays cheap on the CLI path, and classifying
+does not import scikit-learn either.
 
 NOTE: joblib files are pickles. Load only models you trained or that shipped
 with docflow, because unpickling a file can run arbitrary code.
@@ -18,7 +20,7 @@ import re
 import threading
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +44,10 @@ __all__ = [
     "METADATA_FILE",
     "SHIPPED_MODEL_DIR",
     "LoadedModel",
+    "MODEL_FORMAT",
+    "Scorer",
     "build_matrix",
+    "inference_spec",
     "load_model",
     "predict_proba",
     "read_metadata",
@@ -53,6 +58,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.joblib"
+#: ``model.joblib`` holds a dict with this format name, the plain arrays that
+#: ``Scorer`` classifies with (``inference``, None when it cannot) and the
+#: pickled scikit-learn parts (``parts``).
+MODEL_FORMAT = "docflow-model-2"
 METADATA_FILE = "model.json"
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "data"
 
@@ -97,32 +106,93 @@ def read_metadata(model_dir: Path) -> dict[str, Any]:
 
 @dataclass
 class LoadedModel:
-    """A fitted model and its description, ready to predict."""
+    """A fitted model and its description, ready to predict.
+
+    Classifying needs only ``scorer``, which is built from plain arrays and
+    dicts. The scikit-learn objects in ``parts`` (for training and scoring a
+    saved model) are unpickled on first use, because importing scikit-learn
+    takes most of a second in every worker.
+    """
 
     path: Path
     metadata: dict[str, Any]
-    parts: dict[str, Any]
+    scorer: Scorer | None = None
+    _parts: dict[str, Any] | None = None
+    _parts_blob: bytes | None = None
+    _spec: dict[str, Any] | None = None
     _word_names: Any = None
+    _parts_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def version(self) -> str:
         return str(self.metadata["version"])
 
     @property
+    def parts(self) -> dict[str, Any]:
+        """Return the fitted scikit-learn parts, unpickling them once."""
+        with self._parts_lock:
+            if self._parts is None:
+                self._parts = _unpickle_parts(self._parts_blob, self._spec, self.path)
+                self._parts_blob = None
+            return self._parts
+
+    @property
     def classes(self) -> list[str]:
+        if self.scorer is not None:
+            return self.scorer.classes
         return [str(name) for name in self.parts["classifier"].classes_]
+
+    @property
+    def word_count(self) -> int:
+        """Return the number of word columns, which come first in the matrix."""
+        if self.scorer is not None:
+            return self.scorer.word.size
+        return len(self.parts["word"].vocabulary_)
 
     def predict_proba(self, items: list[ClassifierInput]) -> np.ndarray:
         """Return class probabilities, one row per item, columns in ``classes``."""
-        return predict_proba(self.parts, build_matrix(self.parts, items))
+        return self.probabilities(self.transform(items))
 
     def transform(self, items: list[ClassifierInput]) -> csr_matrix:
+        if self.scorer is not None:
+            return self.scorer.matrix(items)
         return build_matrix(self.parts, items)
+
+    def probabilities(self, matrix: csr_matrix) -> np.ndarray:
+        """Return class probabilities for the rows of a matrix from ``transform``."""
+        if self.scorer is not None:
+            return self.scorer.probabilities(matrix)
+        return predict_proba(self.parts, matrix)
+
+    def class_weights(self, category: str) -> np.ndarray | None:
+        """Return the linear model's coefficients for ``category``, or None."""
+        if self.scorer is not None:
+            coef = self.scorer.coef
+        else:
+            linear = self.parts.get("linear")
+            if linear is None:
+                return None
+            coef = linear.coef_
+        if category not in self.classes:
+            return None
+        index = self.classes.index(category)
+        if coef.shape[0] == 1:  # a binary model stores one row, for the second class
+            return coef[0] if index == 1 else -coef[0]
+        return coef[index]
 
     def word_names(self) -> np.ndarray:
         """Return the word vocabulary in column order (computed once)."""
         if self._word_names is None:
-            self._word_names = self.parts["word"].get_feature_names_out()
+            import numpy as np
+
+            if self.scorer is not None:
+                vocabulary = self.scorer.word.vocabulary
+            else:
+                vocabulary = self.parts["word"].vocabulary_
+            names = np.empty(len(vocabulary), dtype=object)
+            for term, column in vocabulary.items():
+                names[column] = term
+            self._word_names = names
         return self._word_names
 
 
@@ -160,12 +230,20 @@ def build_matrix(parts: dict[str, Any], items: list[ClassifierInput]) -> csr_mat
     float rounding), computed by ``_FastTfidf`` where it supports the
     vectoriser's options.
     """
+    word = _fast_tfidf(parts["word"])
+    char = _fast_tfidf(parts["char"])
+    return _matrix(word, char, parts["block_weights"], items)
+
+
+def _matrix(
+    word: _FastTfidf,
+    char: _FastTfidf,
+    weights: dict[str, float],
+    items: list[ClassifierInput],
+) -> csr_matrix:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    weights = parts["block_weights"]
-    word = _fast_tfidf(parts["word"])
-    char = _fast_tfidf(parts["char"])
     layout_start = word.size + char.size
     width = layout_start + len(LAYOUT_FEATURES)
     indices: list[Any] = []
@@ -194,6 +272,92 @@ def build_matrix(parts: dict[str, Any], items: list[ClassifierInput]) -> csr_mat
     )
 
 
+class Scorer:
+    """Features and calibrated probabilities from plain arrays, without scikit-learn.
+
+    Built from ``inference_spec``, which ``save_model`` stores beside the
+    scikit-learn parts.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.word = _FastTfidf(spec["word"])
+        self.char = _FastTfidf(spec["char"])
+        self.classes: list[str] = list(spec["classes"])
+        self.coef = spec["coef"]
+        self.intercept = spec["intercept"]
+        self.temperature: float = spec["temperature"]
+        self.block_weights: dict[str, float] = spec["block_weights"]
+        self.layout_features = tuple(spec["layout_features"])
+
+    def matrix(self, items: list[ClassifierInput]) -> csr_matrix:
+        return _matrix(self.word, self.char, self.block_weights, items)
+
+    def probabilities(self, matrix: csr_matrix) -> np.ndarray:
+        import numpy as np
+
+        scores = matrix @ self.coef.T + self.intercept
+        if scores.shape[1] == 1:  # two classes: one score, positive for classes[1]
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]]) / 2
+        return _softmax(scores / self.temperature)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def inference_spec(parts: dict[str, Any]) -> dict[str, Any] | None:
+    """Return what ``Scorer`` needs from fitted parts, or None if it cannot score them.
+
+    It needs a linear classifier with a softmax temperature and vectorisers
+    whose options ``_FastTfidf`` reproduces.
+    """
+    classifier = parts["classifier"]
+    word = _vectorizer_spec(parts["word"])
+    char = _vectorizer_spec(parts["char"])
+    linear = hasattr(classifier, "coef_") and hasattr(classifier, "intercept_")
+    if parts.get("temperature") is None or not linear or word is None or char is None:
+        return None
+    return {
+        "word": word,
+        "char": char,
+        "classes": [str(name) for name in classifier.classes_],
+        "coef": classifier.coef_,
+        "intercept": classifier.intercept_,
+        "temperature": float(parts["temperature"]),
+        "block_weights": dict(parts["block_weights"]),
+        "layout_features": tuple(parts.get("layout_features", ())),
+    }
+
+
+def _vectorizer_spec(vectorizer: Any) -> dict[str, Any] | None:
+    """Return a fitted TfidfVectorizer as plain values, or None if unsupported."""
+    supported = (
+        vectorizer.preprocessor is None
+        and vectorizer.tokenizer is None
+        and vectorizer.stop_words is None
+        and vectorizer.strip_accents is None
+        and vectorizer.input == "content"
+        and not vectorizer.binary
+        and vectorizer.norm in ("l2", None)
+        and vectorizer.analyzer in ("word", "char_wb")
+    )
+    if not supported:
+        return None
+    return {
+        "vocabulary": vectorizer.vocabulary_,
+        "idf": vectorizer.idf_ if vectorizer.use_idf else None,
+        "ngram_range": tuple(vectorizer.ngram_range),
+        "analyzer": vectorizer.analyzer,
+        "token_pattern": vectorizer.token_pattern,
+        "lowercase": bool(vectorizer.lowercase),
+        "sublinear_tf": bool(vectorizer.sublinear_tf),
+        "norm": vectorizer.norm,
+    }
+
+
 #: Words whose character n-gram columns each vectoriser keeps, at most.
 _WORD_CACHE_SIZE = 50_000
 _fast_cache: Any = None
@@ -209,45 +373,44 @@ def _fast_tfidf(vectorizer: Any) -> _FastTfidf:
             _fast_cache = weakref.WeakKeyDictionary()
         fast = _fast_cache.get(vectorizer)
         if fast is None:
-            fast = _FastTfidf(vectorizer)
+            spec = _vectorizer_spec(vectorizer)
+            fast = _FastTfidf(spec, vectorizer)
             _fast_cache[vectorizer] = fast
         return fast
 
 
 class _FastTfidf:
-    """TF-IDF of one text with a fitted ``TfidfVectorizer``, without its overhead.
+    """One text's TF-IDF as a fitted ``TfidfVectorizer`` computes it, but faster.
 
     scikit-learn's ``transform`` counts every n-gram in a Python loop and
     validates its input on each call, which cost 10-15 ms for 20,000
     characters. Here word n-grams are counted with ``Counter``, and character
     n-grams (``char_wb``) are counted per distinct word, each word's n-gram
-    columns being kept across calls, since most words recur. Options this
-    class does not reproduce exactly fall back to the vectoriser's own
-    ``transform``.
+    columns being kept across calls, since most words recur. ``spec`` comes
+    from ``_vectorizer_spec``; without one, the vectoriser's own
+    ``transform`` does the work.
     """
 
-    def __init__(self, vectorizer: Any) -> None:
+    def __init__(self, spec: dict[str, Any] | None, vectorizer: Any = None) -> None:
         import numpy as np
 
         self.vectorizer = vectorizer
-        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
-        self.size = len(self.vocabulary)
-        self.min_n, self.max_n = vectorizer.ngram_range
-        self.idf = vectorizer.idf_ if vectorizer.use_idf else None
-        self.analyzer = vectorizer.analyzer
-        self.token_pattern = re.compile(vectorizer.token_pattern)
-        self.words: dict[str, Any] = {}
+        self.supported = spec is not None
         self.empty = np.zeros(0, dtype=np.int32)
-        defaults = (
-            vectorizer.preprocessor is None
-            and vectorizer.tokenizer is None
-            and vectorizer.stop_words is None
-            and vectorizer.strip_accents is None
-            and vectorizer.input == "content"
-            and not vectorizer.binary
-            and vectorizer.norm in ("l2", None)
-        )
-        self.supported = defaults and self.analyzer in ("word", "char_wb")
+        self.words: dict[str, Any] = {}
+        if spec is None:
+            self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+            self.size = len(self.vocabulary)
+            return
+        self.vocabulary = spec["vocabulary"]
+        self.size = len(self.vocabulary)
+        self.min_n, self.max_n = spec["ngram_range"]
+        self.idf = spec["idf"]
+        self.analyzer = spec["analyzer"]
+        self.token_pattern = re.compile(spec["token_pattern"])
+        self.lowercase = spec["lowercase"]
+        self.sublinear_tf = spec["sublinear_tf"]
+        self.norm = spec["norm"]
 
     def transform_one(self, text: str) -> tuple[Any, Any]:
         """Return the sorted column indices and TF-IDF values of ``text``."""
@@ -257,7 +420,7 @@ class _FastTfidf:
             row = self.vectorizer.transform([text]).tocsr()
             row.sort_indices()
             return row.indices.astype(np.int32), row.data.astype(np.float64)
-        if self.vectorizer.lowercase:
+        if self.lowercase:
             text = text.lower()
         if self.analyzer == "word":
             columns, counts = self._count_words(text)
@@ -266,12 +429,12 @@ class _FastTfidf:
         order = np.argsort(columns)
         columns = columns[order].astype(np.int32)
         values = counts[order].astype(np.float32)
-        if self.vectorizer.sublinear_tf:
+        if self.sublinear_tf:
             np.log(values, values)
             values += 1.0
         if self.idf is not None:
             values *= self.idf[columns]
-        if self.vectorizer.norm == "l2" and len(values):
+        if self.norm == "l2" and len(values):
             norm = np.sqrt(np.dot(values, values))
             if norm > 0:
                 values /= norm
@@ -356,16 +519,13 @@ def load_model(settings: Settings) -> LoadedModel:
 
 def _load_from_disk(model_dir: Path) -> LoadedModel:
     import joblib
-    from sklearn.exceptions import InconsistentVersionWarning
 
     metadata = read_metadata(model_dir)
     path = model_dir / MODEL_FILE
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", InconsistentVersionWarning)
-            parts = joblib.load(path)
-            if isinstance(parts, bytes):
-                parts = pickle.loads(parts)
+        loaded = joblib.load(path)
+        if isinstance(loaded, bytes):
+            loaded = pickle.loads(loaded)
     except FileNotFoundError as exc:
         raise ModelError(
             f"classifier model not found: {str(path)!r}; run 'docflow train' or "
@@ -375,17 +535,92 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
         raise ModelError(
             f"cannot load the classifier model {str(path)!r}: {exc}"
         ) from exc
-    for warning in caught:
-        log.warning("model %s: %s", path, warning.message)
-    if not isinstance(parts, dict) or "classifier" not in parts:
+    model = LoadedModel(path=path, metadata=metadata)
+    if isinstance(loaded, dict) and loaded.get("format") == MODEL_FORMAT:
+        model._parts_blob = loaded["parts"]
+        spec = model._spec = loaded["inference"]
+    elif isinstance(loaded, dict) and "classifier" in loaded:  # before MODEL_FORMAT
+        model._parts = loaded
+        spec = inference_spec(loaded)
+    else:
         raise ModelError(f"{str(path)!r} is not a docflow classifier model")
-    if tuple(parts.get("layout_features", ())) != LAYOUT_FEATURES:
+    if spec is not None:
+        model.scorer = Scorer(spec)
+        layout = spec["layout_features"]
+    else:
+        layout = tuple(model.parts.get("layout_features", ()))
+    if tuple(layout) != LAYOUT_FEATURES:
         raise ModelError(
             f"model {str(path)!r} was trained with other layout features than this "
             "docflow version computes; retrain it with 'docflow train'"
         )
     log.info("loaded classifier model %s from %s", metadata["version"], path)
-    return LoadedModel(path=path, metadata=metadata, parts=parts)
+    return model
+
+
+def _shared_values(spec: dict[str, Any] | None) -> dict[str, Any]:
+    """Name the large values that the parts share with the inference spec."""
+    if spec is None:
+        return {}
+    return {
+        "word.vocabulary": spec["word"]["vocabulary"],
+        "word.idf": spec["word"]["idf"],
+        "char.vocabulary": spec["char"]["vocabulary"],
+        "char.idf": spec["char"]["idf"],
+        "coef": spec["coef"],
+    }
+
+
+def _pickle_parts(parts: dict[str, Any], spec: dict[str, Any] | None) -> bytes:
+    """Pickle ``parts``, storing the values shared with ``spec`` as references.
+
+    The vocabularies, IDF weights and coefficients are most of a model, so
+    the file would double if the parts held copies of them.
+    """
+    import io
+
+    shared = {id(value): name for name, value in _shared_values(spec).items()}
+
+    class _Pickler(pickle.Pickler):
+        def persistent_id(self, obj: Any) -> str | None:
+            return shared.get(id(obj))
+
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(parts)
+    return buffer.getvalue()
+
+
+def _unpickle_parts(
+    blob: bytes | None, spec: dict[str, Any] | None, path: Path
+) -> dict[str, Any]:
+    """Unpickle the scikit-learn parts of a model, logging version mismatches."""
+    import io
+
+    from sklearn.exceptions import InconsistentVersionWarning
+
+    shared = _shared_values(spec)
+
+    class _Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid: Any) -> Any:
+            if pid not in shared:
+                raise pickle.UnpicklingError(f"unknown shared value {pid!r}")
+            return shared[pid]
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InconsistentVersionWarning)
+            parts = None
+            if blob is not None:
+                parts = _Unpickler(io.BytesIO(blob)).load()
+    except Exception as exc:  # unpickling raises many unrelated types
+        raise ModelError(
+            f"cannot load the classifier model {str(path)!r}: {exc}"
+        ) from exc
+    for warning in caught:
+        log.warning("model %s: %s", path, warning.message)
+    if not isinstance(parts, dict) or "classifier" not in parts:
+        raise ModelError(f"{str(path)!r} is not a docflow classifier model")
+    return parts
 
 
 def save_model(
@@ -405,7 +640,13 @@ def save_model(
     # joblib.load reads a pickled object with its pure-Python unpickler, 0.30 s
     # for the shipped model against 0.06 s for these pickled bytes, and every
     # worker process pays it at start.
-    blob = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+    spec = inference_spec(parts)
+    stored = {
+        "format": MODEL_FORMAT,
+        "inference": spec,
+        "parts": _pickle_parts(parts, spec),
+    }
+    blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
     joblib.dump(blob, model_tmp, compress=("zlib", 6))
     meta_tmp.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
     model_tmp.replace(model_dir / MODEL_FILE)

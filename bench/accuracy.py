@@ -318,9 +318,10 @@ NOTES = """
   last change, a second European CV layout, was chosen from the template
   cross-validation below, not from these files, and moved ECE to the value
   above. That was the eighth run. A faster computation of the same
-  features then added three more: one before it, one after it and the run
-  recorded here. The categories and confidences came out identical; the
-  key-fact figures come from a later version of the fact rules.
+  features and a faster model load then added four more: one before, two
+  after and the run recorded here. The categories and confidences came out
+  identical each time; the key-fact figures come from a later version of
+  the fact rules.
 - The training corpus is synthetic (`sample_docs/train/`, written by a
   generator from templates). `bench/template_cv.py` holds out whole
   templates in a 5-fold cross-validation on it and runs the full classifier

@@ -387,3 +387,16 @@ def test_newest_label_wins(database):
     assert classification["category"] == "letter"
     assert classification["correction"]["labeled_by"] == "bob"
     assert classification["correction"]["model_category"] == "unknown"
+
+
+def test_label_marks_result_approved(database):
+    invoke("label", "--db", database, "/d/blurry.pdf", "letter", "--by", "ann")
+    outcome = invoke("results", "--db", database)
+    statuses = {r["path"]: r["review_status"] for r in lines(outcome.stdout)}
+    assert statuses["/d/blurry.pdf"] == "approved"
+    waiting = {r["path"] for r in lines(invoke("review", "--db", database).stdout)}
+    assert "/d/blurry.pdf" not in waiting
+    needs_review = {p for p, status in statuses.items() if status == "needs_review"}
+    assert needs_review <= waiting
+    report = lines(invoke("report", "--db", database, "/d/blurry.pdf").stdout)[0]
+    assert report["review_status"] == "approved"

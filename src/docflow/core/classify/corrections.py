@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from docflow.core.models import CategoryCorrection, DocumentResult
+from docflow.core.models import CategoryCorrection, DocumentResult, ReviewStatus
 
 if TYPE_CHECKING:
     from docflow.core.store import Correction, Store, StoredResult
@@ -33,7 +33,8 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
     """Return a copy of ``result`` whose category is the one a person gave.
 
     The confidence becomes 1 and ``classification.correction`` records who
-    labeled it, when, and the classifier's category and confidence.
+    labeled it, when, and the classifier's category and confidence. A person
+    has looked at the document, so its review status becomes approved.
     """
     classification = result.classification
     if classification is None:
@@ -58,7 +59,9 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
             ),
         }
     )
-    return result.model_copy(update={"classification": corrected})
+    return result.model_copy(
+        update={"classification": corrected, "review_status": ReviewStatus.APPROVED}
+    )
 
 
 def apply_corrections(

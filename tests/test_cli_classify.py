@@ -169,3 +169,21 @@ def test_classify_again_shows_label(tmp_path, trained, inbox):
         assert classification["category"] == label
         assert classification["correction"]["model_category"] == said
     assert f"categories: 2 {label}" in again.stderr.decode()
+
+
+def test_classify_csv_names_labeler(tmp_path, trained, inbox):
+    model, _ = trained
+    docflow(tmp_path, "classify", "inbox/memo/memo-0.txt", model=model)
+    docflow(tmp_path, "label", "inbox/memo/memo-0.txt", "letter", "--by", "ann")
+    again = docflow(
+        tmp_path, "classify", "-f", "csv", "inbox/memo/memo-0.txt", model=model
+    )
+    header, row = again.stdout.decode().splitlines()
+    values = dict(zip(header.split(","), row.split(","), strict=True))
+    assert values["category"] == "letter"
+    assert values["labeled_by"] == "ann"
+    assert values["review"] == "approved"
+    table = docflow(
+        tmp_path, "classify", "-f", "table", "inbox/memo/memo-0.txt", model=model
+    )
+    assert "labeled_by" in table.stdout.decode()

@@ -30,12 +30,15 @@ __all__ = [
 
 FORMATS = ("auto", "table", "json", "jsonl", "csv")
 
-#: Columns of the table and CSV forms of a result.
+#: Columns of the table and CSV forms of a result. ``labeled_by`` names the
+#: person who set the category with ``docflow label``; the table hides it
+#: when nobody did.
 RESULT_COLUMNS = (
     "id",
     "path",
     "status",
     "category",
+    "labeled_by",
     "confidence",
     "quality",
     "review",
@@ -97,12 +100,14 @@ def summary_row(
 ) -> dict[str, Any]:
     """Return the flat form of a result used by the table and CSV."""
     classification = result.classification
+    correction = classification.correction if classification else None
     quality = result.quality
     return {
         "id": document_id,
         "path": _display(result.path),
         "status": str(result.status),
         "category": classification.category if classification else None,
+        "labeled_by": correction.labeled_by if correction else None,
         "confidence": round(classification.confidence, 2) if classification else None,
         "quality": round(quality.overall_score, 1) if quality else None,
         "review": str(result.review_status) if result.review_status else None,

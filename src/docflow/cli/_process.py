@@ -296,7 +296,9 @@ def run_command(
     outcome, stats = "failed", {}
     try:
         store.check_writable()
-        session = _open_session(command, arguments, paths, options, store)
+        session = _open_session(
+            command, arguments, paths, options, store, classify=classify
+        )
     except BaseException:
         opened.close()
         raise
@@ -361,6 +363,8 @@ def _open_session(
     paths: Sequence[str],
     options: CliOptions,
     store: Store,
+    *,
+    classify: bool,
 ) -> _Session:
     from docflow.cli._progress import Progress
     from docflow.core.config import settings_fingerprint
@@ -381,9 +385,11 @@ def _open_session(
     )
     # Ids are assigned when the writer flushes a batch, after the row is
     # printed, so processing output has no id column; docflow results has.
+    # Without classification no category is shown, so nobody labeled one.
+    left_out = {"id"} if classify else {"id", "labeled_by"}
     printer = RecordPrinter(
         resolve_format(options.output_format or settings.output.format),
-        columns=[column for column in RESULT_COLUMNS if column != "id"],
+        columns=[column for column in RESULT_COLUMNS if column not in left_out],
     )
     progress = Progress(len(paths), enabled=not options.quiet)
     return _Session(printer, writer, progress)

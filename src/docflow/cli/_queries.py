@@ -107,23 +107,6 @@ def _stored_record(stored: StoredResult) -> dict[str, Any]:
     )
 
 
-#: Result columns plus who corrected the category, shown when anyone did.
-_CORRECTED_COLUMNS = (
-    *RESULT_COLUMNS[: RESULT_COLUMNS.index("category") + 1],
-    "labeled_by",
-    *RESULT_COLUMNS[RESULT_COLUMNS.index("category") + 1 :],
-)
-
-
-def _summary(stored: StoredResult) -> dict[str, Any]:
-    """Return the table and CSV row, naming the person who set the category."""
-    row = summary_row(stored.result, document_id=stored.id)
-    classification = stored.result.classification
-    correction = classification.correction if classification else None
-    row["labeled_by"] = correction.labeled_by if correction else None
-    return row
-
-
 def check_filters(store: Store, *, category: str | None, status: str | None) -> None:
     """Raise UsageError when ``category`` or ``status`` can match nothing ever."""
     from docflow.core.models import CATEGORIES, Status
@@ -154,9 +137,11 @@ def show_results(
     from docflow.core.classify.corrections import corrected_results
 
     rows = corrected_results(store, **filters)
-    printer = RecordPrinter(_format(options), columns=_CORRECTED_COLUMNS)
+    printer = RecordPrinter(_format(options), columns=RESULT_COLUMNS)
     for stored in rows:
-        printer.emit(_stored_record(stored), _summary(stored))
+        printer.emit(
+            _stored_record(stored), summary_row(stored.result, document_id=stored.id)
+        )
     printer.close()
     if hint_labels and rows:
         _note(
@@ -240,8 +225,8 @@ def show_report(options: CliOptions, reference: str) -> None:
         sys.stdout.write(_json_line(record))
         sys.stdout.flush()
     elif output_format == "csv":
-        printer = RecordPrinter("csv", columns=_CORRECTED_COLUMNS)
-        printer.emit(record, _summary(stored))
+        printer = RecordPrinter("csv", columns=RESULT_COLUMNS)
+        printer.emit(record, summary_row(stored.result, document_id=stored.id))
     else:
         write_json(record)
 

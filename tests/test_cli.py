@@ -507,3 +507,23 @@ def test_missing_password_file_is_usage_error(tmp_path, docs, how):
     assert completed.stdout == b""
     assert "nope.txt" in completed.stderr.decode()
     assert source in completed.stderr.decode()
+
+
+def test_review_says_why(tmp_path):
+    (tmp_path / "note.txt").write_text(
+        "Dear Ms Jansen,\n\nThank you for your letter.\n"
+    )
+    # A wide console keeps each reason on one line of the table.
+    env = docflow_env(tmp_path, DOCFLOW_QUALITY_REVIEW_THRESHOLD="100", COLUMNS="200")
+    analyzed = run_docflow(tmp_path, "analyze", "note.txt", env=env)
+    (record,) = json_lines(analyzed.stdout)
+    assert record["review_status"] == "needs_review"
+    (reason,) = record["review_reasons"]
+    assert reason.endswith("under quality.review_threshold 100")
+    (queued,) = json_lines(run_docflow(tmp_path, "review", env=env).stdout)
+    assert queued["review_reasons"] == [reason]
+    table = run_docflow(tmp_path, "review", "-f", "table", env=env).stdout.decode()
+    assert "reasons" in table
+    assert reason in table
+    report = run_docflow(tmp_path, "report", "-f", "table", "note.txt", env=env)
+    assert f"needs review: {reason}" in " ".join(report.stdout.decode().split())

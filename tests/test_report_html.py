@@ -225,3 +225,17 @@ def test_report_uses_corrected_category(database, tmp_path):
 def test_report_without_corrections_says_so(database):
     html = render_report(Store(database).results())
     assert "No category was corrected." in html
+
+
+def test_review_table_gives_reasons(tmp_path):
+    path = str(tmp_path / "reasons.duckdb")
+    waiting = make_result(1, "invoice", score=30.0).model_copy(
+        update={"review_reasons": ["quality 30 under quality.review_threshold <60>"]}
+    )
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(waiting)
+    html = render_report(Store(path).results())
+    review = html[html.index('id="review-queue"') :]
+    review = review[: review.index("</table>")]
+    assert "<th>reasons</th>" in review
+    assert "quality 30 under quality.review_threshold &lt;60&gt;" in review

@@ -176,6 +176,37 @@ def test_version_2_rows_read_every_page(store):
     assert stored.result.pages_read == 5
 
 
+def test_review_reasons_stored(store):
+    reasons = ["quality 41 under quality.review_threshold 60", "garbage text on page 2"]
+    waiting = make_result("/d/scan.pdf", "h1").model_copy(
+        update={"review_status": "needs_review", "review_reasons": reasons}
+    )
+    write(store, waiting)
+    (stored,) = Store(store.path).results()
+    assert stored.result.review_reasons == reasons
+    assert count(store, "SELECT count(*) FROM review_queue") == 1
+
+
+def test_version_3_rows_have_no_review_reasons(store):
+    from docflow.core.store._schema import _MIGRATIONS
+
+    make_version_1_database(store.path)
+    connection = duckdb.connect(str(store.path))
+    for statements in _MIGRATIONS[1:3]:
+        for statement in statements:
+            connection.execute(statement)
+    connection.execute(
+        "INSERT INTO documents (id, path, pages, status, review_status, "
+        "processed_at, stored_at, is_current) VALUES (1, '/d/old.pdf', 5, 'ok', "
+        "'needs_review', now()::TIMESTAMP, now()::TIMESTAMP, true)"
+    )
+    connection.execute("UPDATE schema_info SET version = 3")
+    connection.close()
+    (stored,) = Store(store.path).results()
+    assert stored.result.review_reasons == []
+    assert count(store, "SELECT count(*) FROM review_queue") == 1
+
+
 def test_old_schema_migrated_by_reader(store):
     make_version_1_database(store.path)
     assert Store(store.path).results() == []

@@ -50,7 +50,7 @@ RESULT_COLUMNS = (
 
 
 #: Columns that wrap in the table; the others keep their values on one line.
-_WRAPPED_COLUMNS = ("path", "description")
+_WRAPPED_COLUMNS = ("path", "description", "reasons")
 #: Columns that wrap only when the terminal is too narrow for the table.
 _SHRINKING_COLUMNS = ("category", "review", "name", "status")
 #: Columns left out of the table (the summary counts cache hits), or printed
@@ -111,6 +111,7 @@ def summary_row(
         "confidence": round(classification.confidence, 2) if classification else None,
         "quality": round(quality.overall_score, 1) if quality else None,
         "review": str(result.review_status) if result.review_status else None,
+        "reasons": "; ".join(result.review_reasons) or None,
         "type": result.detected_type,
         "pages": result.pages,
         "cached": result.cached,

@@ -137,7 +137,12 @@ def show_results(
     from docflow.core.classify.corrections import corrected_results
 
     rows = corrected_results(store, **filters)
-    printer = RecordPrinter(_format(options), columns=RESULT_COLUMNS)
+    columns = RESULT_COLUMNS
+    if filters.get("review"):
+        # The review queue says why each document waits, after its review status.
+        at = RESULT_COLUMNS.index("review") + 1
+        columns = (*RESULT_COLUMNS[:at], "reasons", *RESULT_COLUMNS[at:])
+    printer = RecordPrinter(_format(options), columns=columns)
     for stored in rows:
         printer.emit(
             _stored_record(stored), summary_row(stored.result, document_id=stored.id)

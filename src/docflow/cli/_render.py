@@ -72,8 +72,17 @@ def print_document(record: dict[str, Any]) -> None:
     )
     if record.get("error"):
         console.print(f"[red]{escape(record['error'])}[/red]")
+    _print_review(console, record)
     _print_classification(console, record.get("classification"))
     _print_quality(console, record.get("quality"))
+
+
+def _print_review(console: Console, record: dict[str, Any]) -> None:
+    if record.get("review_status") != "needs_review":
+        return
+    reasons = record.get("review_reasons") or []
+    because = f": {'; '.join(reasons)}" if reasons else ""
+    console.print(f"[yellow]needs review{escape(because)}[/yellow]")
 
 
 def _describe_pages(record: dict) -> str:

@@ -228,11 +228,12 @@ def _review_table(rows: Sequence[StoredResult]) -> str:
             f'<td class="num">'
             f"{f'{classification.confidence:.2f}' if classification else ''}</td>"
             f'<td class="num">{f"{quality.overall_score:.0f}" if quality else ""}</td>'
+            f"<td>{escape('; '.join(result.review_reasons))}</td>"
             "</tr>"
         )
     return (
         '<table id="review-queue"><tr><th>id</th><th>path</th><th>category</th>'
-        "<th>confidence</th><th>quality</th></tr>"
+        "<th>confidence</th><th>quality</th><th>reasons</th></tr>"
         + "".join(body)
         + "</table>"
         + _shown_note(len(waiting), len(queue))

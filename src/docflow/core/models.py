@@ -250,6 +250,11 @@ class DocumentResult(BaseModel):
     classification: ClassificationResult | None = None
     quality: QualityResult | None = None
     review_status: ReviewStatus | None = None
+    review_reasons: list[str] = Field(
+        default_factory=list,
+        description="why the document needs review, with the settings it fell "
+        "short of; empty when approved",
+    )
     cached: bool = False
     duration_ms: float = 0.0
     warnings: list[str] = Field(default_factory=list)

@@ -118,7 +118,7 @@ def process_document(
             from docflow.core.quality import analyze_quality
 
             result.quality = analyze_quality(document, settings)
-        result.review_status = _review_status(result, settings)
+        result.review_status, result.review_reasons = _review_status(result, settings)
     except DocumentError as exc:
         result.status = Status(exc.status)
         result.error = f"{path}: {exc}"
@@ -158,17 +158,65 @@ def _describe_extraction(result: DocumentResult, document: ExtractedDocument) ->
     result.warnings.extend(document.warnings)
 
 
-def _review_status(result: DocumentResult, settings: Settings) -> ReviewStatus:
+def _review_status(
+    result: DocumentResult, settings: Settings
+) -> tuple[ReviewStatus, list[str]]:
+    """Return whether a person should look at ``result``, and every reason why."""
+    reasons = _classification_review_reasons(result, settings)
+    reasons += _quality_review_reasons(result, settings)
+    status = ReviewStatus.NEEDS_REVIEW if reasons else ReviewStatus.APPROVED
+    return status, reasons
+
+
+def _classification_review_reasons(
+    result: DocumentResult, settings: Settings
+) -> list[str]:
+    from docflow.core.classify._classify import MOSTLY_GARBAGE, TOO_LITTLE_TEXT
+
     classification = result.classification
-    if classification is not None:
-        if classification.category == "unknown":
-            return ReviewStatus.NEEDS_REVIEW
-        if classification.confidence < settings.classification.review_threshold:
-            return ReviewStatus.NEEDS_REVIEW
+    if classification is None:
+        return []
+    options = settings.classification
+    if classification.category == "unknown":
+        abstained = [
+            item.term
+            for item in classification.evidence
+            if item.term in (TOO_LITTLE_TEXT, MOSTLY_GARBAGE)
+        ]
+        if abstained:
+            return [f"category unknown: {abstained[0]}"]
+        runners_up = classification.metadata.runners_up
+        guess = f"best guess {runners_up[0].category} " if runners_up else ""
+        return [
+            f"category unknown: {guess}at confidence "
+            f"{classification.confidence:.2f}, under "
+            f"classification.confidence_threshold {options.confidence_threshold:g}"
+        ]
+    if classification.confidence < options.review_threshold:
+        return [
+            f"confidence {classification.confidence:.2f} under "
+            f"classification.review_threshold {options.review_threshold:g}"
+        ]
+    return []
+
+
+def _quality_review_reasons(result: DocumentResult, settings: Settings) -> list[str]:
     quality = result.quality
-    if quality is not None:
-        if quality.overall_score < settings.quality.review_threshold:
-            return ReviewStatus.NEEDS_REVIEW
-        if any(issue.code == "garbage_text" for issue in quality.issues):
-            return ReviewStatus.NEEDS_REVIEW
-    return ReviewStatus.APPROVED
+    if quality is None:
+        return []
+    reasons = []
+    threshold = settings.quality.review_threshold
+    if quality.overall_score < threshold:
+        reasons.append(
+            f"quality {quality.overall_score:.0f} under "
+            f"quality.review_threshold {threshold:g}"
+        )
+    garbage = [issue for issue in quality.issues if issue.code == "garbage_text"]
+    pages = [str(issue.page) for issue in garbage if issue.page is not None]
+    if pages:
+        where = f"page {pages[0]}" if len(pages) == 1 else f"pages {', '.join(pages)}"
+        more = " and more" if len(pages) < len(garbage) else ""
+        reasons.append(f"garbage text on {where}{more}")
+    elif garbage:
+        reasons.append("garbage text")
+    return reasons

@@ -34,7 +34,8 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
 
     The confidence becomes 1 and ``classification.correction`` records who
     labeled it, when, and the classifier's category and confidence. A person
-    has looked at the document, so its review status becomes approved.
+    has looked at the document, so its review status becomes approved and
+    the reasons it needed review are dropped.
     """
     classification = result.classification
     if classification is None:
@@ -60,7 +61,11 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
         }
     )
     return result.model_copy(
-        update={"classification": corrected, "review_status": ReviewStatus.APPROVED}
+        update={
+            "classification": corrected,
+            "review_status": ReviewStatus.APPROVED,
+            "review_reasons": [],
+        }
     )
 
 

@@ -90,6 +90,7 @@ DOCUMENT_COLUMNS = (
     "stored_at",
     "is_current",
     "pages_read",
+    "review_reasons",
 )
 
 
@@ -127,6 +128,7 @@ def _document_row(
         "stored_at": stored_at,
         "is_current": True,
         "pages_read": result.pages_read,
+        "review_reasons": _dumps(result.review_reasons),
     }
 
 
@@ -209,6 +211,7 @@ _SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("stored_at", "timestamp[us]"),
         ("is_current", "bool"),
         ("pages_read", "int32"),
+        ("review_reasons", "string"),
     ],
     "classifications": [
         ("document_id", "int64"),
@@ -324,6 +327,7 @@ def result_from_row(row: Mapping[str, Any]) -> DocumentResult:
     document["classification"] = classification
     document["quality"] = quality
     document["warnings"] = _loads(row["warnings"], [])
+    document["review_reasons"] = _loads(row.get("review_reasons"), [])
     return DocumentResult.model_validate(document)
 
 

@@ -157,9 +157,35 @@ _VERSION_3 = [
     "UPDATE documents SET pages_read = pages",
 ]
 
+# The reasons a document needs review, as a JSON list of sentences. Rows stored
+# before this column existed have none, even when they need review.
+_VERSION_4 = [
+    "ALTER TABLE documents ADD COLUMN review_reasons VARCHAR DEFAULT '[]'",
+    """
+    CREATE OR REPLACE VIEW current_results AS
+    SELECT d.id, d.path, d.status, d.error, d.review_status, d.detected_type,
+           d.pages, d.processed_at, d.run_id, c.category, c.confidence,
+           c.model_version, q.overall_score, q.readability_score,
+           q.structure_score, q.content_quality_score, d.review_reasons
+    FROM documents d
+    LEFT JOIN classifications c ON c.document_id = d.id
+    LEFT JOIN quality_results q ON q.document_id = d.id
+    WHERE d.is_current
+    """,
+    """
+    CREATE OR REPLACE VIEW review_queue AS
+    SELECT r.* FROM current_results r JOIN documents d ON d.id = r.id
+    WHERE (r.category = 'unknown' OR r.review_status = 'needs_review')
+      AND NOT EXISTS (
+        SELECT 1 FROM labels l WHERE l.document_id = r.id
+        OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash)
+      )
+    """,
+]
+
 #: Statements that bring a database from version ``index`` to ``index + 1``.
 #: Append a list for each change; never edit a list that has shipped.
-_MIGRATIONS: list[list[str]] = [_VERSION_1, _VERSION_2, _VERSION_3]
+_MIGRATIONS: list[list[str]] = [_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 

@@ -57,8 +57,8 @@ CACHEABLE_STATUSES = ("ok", "unsupported", "empty", "corrupt", "too_large")
 _RESULT_SELECT = """
     SELECT d.id, d.path, d.content_hash, d.size, d.detected_type,
            d.extension_mismatch, d.pages, d.pages_read, d.status, d.error,
-           d.review_status, d.warnings, d.duration_ms, d.cached, d.run_id,
-           d.processed_at, d.is_current,
+           d.review_status, d.review_reasons, d.warnings, d.duration_ms,
+           d.cached, d.run_id, d.processed_at, d.is_current,
            c.category, c.confidence, c.processing_method, c.keywords, c.evidence,
            c.facts, c.metadata,
            q.overall_score, q.readability_score, q.structure_score,

@@ -1,0 +1,77 @@
+"""Reasons the pipeline gives for sending a document to the review queue."""
+
+from __future__ import annotations
+
+from docflow.core.config import Settings
+from docflow.core.models import (
+    ClassificationMetadata,
+    ClassificationResult,
+    DocumentResult,
+    Evidence,
+    QualityIssue,
+    QualityResult,
+    ScoredCategory,
+)
+from docflow.core.pipeline import _review_status
+
+
+def classified(category: str, confidence: float, **extra) -> DocumentResult:
+    metadata = ClassificationMetadata(
+        model_version="m1", runners_up=[ScoredCategory(category="memo", score=0.4)]
+    )
+    classification = ClassificationResult(
+        category=category, confidence=confidence, metadata=metadata, **extra
+    )
+    return DocumentResult(path="/d/a.pdf", status="ok", classification=classification)
+
+
+def judged(score: float, garbage_pages: list[int | None]) -> DocumentResult:
+    issues = [
+        QualityIssue(code="garbage_text", message="unreadable", page=page)
+        for page in garbage_pages
+    ]
+    quality = QualityResult(
+        overall_score=score,
+        readability_score=score,
+        structure_score=score,
+        content_quality_score=score,
+        issues=issues,
+    )
+    return DocumentResult(path="/d/a.pdf", status="ok", quality=quality)
+
+
+def reasons(result: DocumentResult) -> list[str]:
+    status, found = _review_status(result, Settings())
+    assert (status == "needs_review") == bool(found)
+    return found
+
+
+def test_confident_document_has_no_reasons():
+    assert reasons(classified("invoice", 0.95)) == []
+
+
+def test_low_confidence_reason():
+    assert reasons(classified("invoice", 0.77)) == [
+        "confidence 0.77 under classification.review_threshold 0.8"
+    ]
+
+
+def test_unknown_names_best_guess():
+    assert reasons(classified("unknown", 0.4)) == [
+        "category unknown: best guess memo at confidence 0.40, under "
+        "classification.confidence_threshold 0.5"
+    ]
+
+
+def test_unknown_gives_abstain_reason():
+    abstained = Evidence(term="too little text", weight=0.0, source="rule")
+    result = classified("unknown", 0.2, evidence=[abstained])
+    assert reasons(result) == ["category unknown: too little text"]
+
+
+def test_quality_and_garbage_reasons():
+    assert reasons(judged(41, [2, 5, None])) == [
+        "quality 41 under quality.review_threshold 60",
+        "garbage text on pages 2, 5 and more",
+    ]
+    assert reasons(judged(90, [3])) == ["garbage text on page 3"]

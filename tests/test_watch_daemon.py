@@ -617,7 +617,9 @@ def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
     # and moving must be recovered, not only rescanned from the inbox.
     # tests/test_watch_recovery.py covers each state deterministically.
     half_done = [
-        row for row in setup.rows() if row["state"] in ("processing", "moving", "failed")
+        row
+        for row in setup.rows()
+        if row["state"] in ("processing", "moving", "failed")
     ]
 
     assert setup.run_once(timeout=600) == ExitCode.OK, setup.log_text()
@@ -696,3 +698,21 @@ def test_watch_corpus_routed_by_category(tmp_path: Path) -> None:
         assert folder == event["category"]
     matching = sum(folder == labels[name] for name, folder in processed.items())
     assert matching >= 0.7 * len(processed), processed
+
+
+def test_watch_password_after_command(setup: WatchSetup) -> None:
+    source = CORPUS / "edge" / "pypdf__r2-user-password.pdf"
+    if not source.is_file():
+        pytest.skip("corpus not available")
+    shutil.copy(source, setup.inbox / "locked.pdf")
+    code = setup.run_once("--password", "wrong", "--password", "asdfzxcv")
+    assert code == 0, setup.log_tail()
+    (routed,) = setup.routed()["locked.pdf"]
+    assert "quarantine" not in routed.parts
+    assert "asdfzxcv" not in setup.log_text()
+
+
+def test_watch_missing_password_file(setup: WatchSetup) -> None:
+    code = setup.run_once("--password-file", str(setup.root / "absent.txt"))
+    assert code == 2
+    assert "cannot read the password file" in setup.log_text()

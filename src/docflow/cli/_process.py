@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
     from docflow.core.store import CacheHit, FileStat, ResultWriter, Store
 
-__all__ = ["Plan", "plan_run", "run_command"]
+__all__ = ["Plan", "check_password_file", "plan_run", "run_command"]
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +279,7 @@ def run_command(
     from docflow.core.store import Store
 
     settings = options.settings()
-    _check_password_file(settings, options)
+    check_password_file(settings, options)
     paths = collect_paths(arguments)
     if not paths:
         raise NoInput(
@@ -335,7 +335,7 @@ def run_command(
     return _exit_code(session.writer.status_counts)
 
 
-def _check_password_file(settings: Settings, options: CliOptions) -> None:
+def check_password_file(settings: Settings, options: CliOptions) -> None:
     """Raise UsageError when the configured password file cannot be read."""
     from docflow.errors import UsageError
 

@@ -17,6 +17,8 @@ from docflow.cli._app import options_for
 from docflow.cli._errors import guard
 from docflow.cli._options import (
     DbOption,
+    PasswordFileOption,
+    PasswordOption,
     QuietOption,
     VerboseOption,
     WorkersOption,
@@ -113,6 +115,8 @@ def watch_command(
     ] = False,
     db: DbOption = None,
     workers: WorkersOption = None,
+    password: PasswordOption = None,
+    password_file: PasswordFileOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
@@ -126,11 +130,21 @@ def watch_command(
     """
     if log_format not in _LOG_FORMATS:
         raise UsageError(f"invalid --log-format {log_format!r}; choose text or json")
-    options = options_for(ctx, db=db, workers=workers, verbose=verbose, quiet=quiet)
+    options = options_for(
+        ctx,
+        db=db,
+        workers=workers,
+        passwords=password,
+        password_file=password_file,
+        verbose=verbose,
+        quiet=quiet,
+    )
+    from docflow.cli._process import check_password_file
     from docflow.watch.logs import configure_watch_logging
 
     configure_watch_logging(log_format, options.verbose, options.quiet)
     settings = options.settings()
+    check_password_file(settings, options)
     _apply_flags(settings, inboxes, output, recursive, ignore, poll)
     if status:
         _print_status(settings)

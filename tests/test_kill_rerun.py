@@ -173,4 +173,9 @@ def test_interrupt_keeps_finished_results(tmp_path):
     assert 4 <= len(printed) < 60
     stored = Store(database).results()
     assert len(stored) == len(printed)
-    assert Store(database).runs()[0].status == "interrupted"
+    (run_record,) = Store(database).runs()
+    assert run_record.status == "interrupted"
+    message = stderr.decode()
+    assert f"interrupted after {len(printed)} of 60 documents" in message
+    assert f"results are stored as run {run_record.id}" in message
+    assert "Run the same command again to resume" in message

@@ -20,7 +20,7 @@ import typer
 
 from docflow.errors import DocflowError, ExitCode
 
-__all__ = ["NoInput", "fail", "guard", "silence_stdout"]
+__all__ = ["Interrupted", "NoInput", "fail", "guard", "silence_stdout"]
 
 log = logging.getLogger("docflow.cli")
 
@@ -31,6 +31,14 @@ class NoInput(DocflowError):
     """No documents were found under the paths given."""
 
     exit_code = ExitCode.NO_INPUT
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a command that can say what it finished."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def fail(message: str, code: ExitCode) -> typer.Exit:
@@ -70,6 +78,9 @@ def guard(command: F) -> F:
         except BrokenPipeError:
             silence_stdout()
             raise typer.Exit(int(ExitCode.OK)) from None
+        except Interrupted as exc:
+            sys.stderr.write(f"docflow: {exc.message}\n")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except KeyboardInterrupt:
             sys.stderr.write("docflow: interrupted; finished results were kept\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

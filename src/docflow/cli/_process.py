@@ -23,7 +23,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from docflow.cli._errors import NoInput
+from docflow.cli._errors import Interrupted, NoInput
 from docflow.cli._inputs import collect_paths
 from docflow.cli._output import (
     RESULT_COLUMNS,
@@ -324,15 +324,25 @@ def run_command(
         outcome = "finished"
     except KeyboardInterrupt:
         outcome = "interrupted"
-        raise
     finally:
         opened.close()
         session.printer.close()
         with _interrupts_deferred():
             session.writer.finish(outcome, stats)
+    if outcome == "interrupted":
+        raise Interrupted(_interrupted_message(session.writer, len(paths)))
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
     return _exit_code(session.writer.status_counts)
+
+
+def _interrupted_message(writer: ResultWriter, total: int) -> str:
+    run_id = writer.run.run_id if writer.run is not None else None
+    return (
+        f"interrupted after {writer.done} of {plural(total, 'document')}; their "
+        f"results are stored as run {run_id}. Run the same command again to "
+        "resume: it reuses the stored results"
+    )
 
 
 def check_password_file(settings: Settings, options: CliOptions) -> None:

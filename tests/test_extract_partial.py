@@ -210,7 +210,7 @@ def test_classify_then_analyze_reads_all_pages(pdf_path: Path, settings: Setting
     assert "no_text_layer" not in codes
     assert "empty_page" not in codes
     assert analyzed.classification is not None
-    assert analyzed.classification.metadata.pages_read is None
+    assert analyzed.classification.metadata.pages_read == PAGE_COUNT
 
 
 def test_classify_after_analyze_reuses_full_read(pdf_path: Path, settings: Settings):

@@ -168,7 +168,8 @@ class ClassificationMetadata(BaseModel):
     chars_used: int = Field(default=0, description="characters the classifier read")
     pages_read: int | None = Field(
         default=None,
-        description="pages whose text was read, when fewer than ``pages``",
+        description="pages whose text was read, the same as the result's "
+        "``pages_read``; None in results stored before it was always set",
     )
 
 

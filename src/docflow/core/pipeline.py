@@ -112,8 +112,7 @@ def process_document(
             from docflow.core.classify import classify_document
 
             result.classification = classify_document(document, settings)
-            if document.pages_read is not None:
-                result.classification.metadata.pages_read = document.pages_read
+            result.classification.metadata.pages_read = result.pages_read
         if quality:
             from docflow.core.quality import analyze_quality
 

@@ -99,6 +99,31 @@ def test_unknown_key_rejected(tmp_path: Path) -> None:
     assert "quality.review_treshold" in str(caught.value)
 
 
+def test_misspelled_section_suggests_name(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text("[classifcation]\nreview_threshold = 0.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert "unknown key 'classifcation'" in str(caught.value)
+    assert "did you mean 'classification'?" in str(caught.value)
+
+
+def test_misspelled_key_suggests_name(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text("[quality]\nreview_treshold = 50\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert "did you mean 'quality.review_threshold'?" in str(caught.value)
+
+
+def test_unknown_key_lists_known_keys(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text("[store]\nzzz = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert "known keys: database" in str(caught.value)
+
+
 def test_invalid_toml_syntax(tmp_path: Path) -> None:
     config = tmp_path / "docflow.toml"
     config.write_text("[workers\n", encoding="utf-8")

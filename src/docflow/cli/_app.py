@@ -24,7 +24,7 @@ from docflow.cli._options import (
 from docflow.cli._state import CliOptions
 from docflow.errors import UsageError
 
-__all__ = ["PathsArgument", "app", "options_for"]
+__all__ = ["PathsArgument", "app", "check_range", "options_for"]
 
 app = typer.Typer(
     name="docflow",
@@ -110,7 +110,30 @@ def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
             f"invalid --format {options.output_format!r}; choose one of "
             f"{', '.join(_FORMATS)}"
         )
+    check_range("--threshold", options.threshold, 0, 1)
+    check_range("--timeout", options.timeout, 0.001)
+    check_range("--workers", options.workers, 0)
     return options
+
+
+def check_range(
+    option: str, value: float | None, minimum: float, maximum: float | None = None
+) -> None:
+    """Raise UsageError when ``value`` is given and outside minimum..maximum.
+
+    Typer could check the range itself, but its message has no docflow
+    prefix and comes with the usage text.
+    """
+    if value is None:
+        return
+    if maximum is not None and not minimum <= value <= maximum:
+        raise UsageError(
+            f"invalid {option} {value:g}; give a number from {minimum:g} to {maximum:g}"
+        )
+    if value < minimum:
+        raise UsageError(
+            f"invalid {option} {value:g}; give a number of {minimum:g} or more"
+        )
 
 
 PathsArgument = Annotated[

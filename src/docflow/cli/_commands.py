@@ -155,7 +155,7 @@ RunFilter = Annotated[
     typer.Option("--run", metavar="ID", help="Only documents stored by this run."),
 ]
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")
+    int | None, typer.Option("--limit", "-n", help="At most this many rows.")
 ]
 
 

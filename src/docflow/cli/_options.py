@@ -43,7 +43,6 @@ WorkersOption = Annotated[
     typer.Option(
         "--workers",
         "-j",
-        min=0,
         metavar="N",
         help="MCP server processes per kind; 0 means one per CPU.",
     ),
@@ -52,7 +51,6 @@ TimeoutOption = Annotated[
     float | None,
     typer.Option(
         "--timeout",
-        min=0.001,
         metavar="SECONDS",
         help="Time limit for one document; over it the status is 'timeout'.",
     ),
@@ -92,8 +90,6 @@ ThresholdOption = Annotated[
     float | None,
     typer.Option(
         "--threshold",
-        min=0.0,
-        max=1.0,
         metavar="P",
         help="Confidence below which the category is 'unknown' (0-1).",
     ),

@@ -129,6 +129,9 @@ def show_results(
     options: CliOptions, *, hint_labels: bool = False, **filters: Any
 ) -> None:
     """Print stored results matching ``filters`` (see ``Store.results``)."""
+    from docflow.cli._app import check_range
+
+    check_range("--limit", filters.get("limit"), 1)
     store = _store(options)
     check_filters(store, category=filters.get("category"), status=filters.get("status"))
     if not store.exists():
@@ -155,6 +158,8 @@ def show_results(
             "record the right category "
             "with: docflow label ID CATEGORY",
         )
+    elif not rows and hint_labels:
+        _note(options, "the review queue is empty: no document waits for review")
     elif not rows:
         _note(options, "no stored results match")
 

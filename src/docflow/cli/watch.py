@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from docflow.cli._app import options_for
+from docflow.cli._app import check_range, options_for
 from docflow.cli._errors import guard
 from docflow.cli._options import (
     DbOption,
@@ -75,7 +75,6 @@ def watch_command(
         float | None,
         typer.Option(
             "--poll",
-            min=0.0,
             metavar="SECONDS",
             help="Poll the inboxes every SECONDS instead of using inotify (for "
             "network shares); a file is then ready after watch.stable_seconds "
@@ -145,6 +144,7 @@ def watch_command(
     configure_watch_logging(log_format, options.verbose, options.quiet)
     settings = options.settings()
     check_password_file(settings, options)
+    check_range("--poll", poll, 0)
     _apply_flags(settings, inboxes, output, recursive, ignore, poll)
     if status:
         _print_status(settings)

@@ -286,8 +286,28 @@ def _describe(error: ValidationError, source: str) -> str:
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"])
-        lines.append(f"{source}: key {key!r}: {item['msg']}")
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{source}: unknown key {key!r}{_suggestion(item['loc'])}")
+        else:
+            lines.append(f"{source}: key {key!r}: {item['msg']}")
     return "\n".join(lines)
+
+
+def _suggestion(location: tuple[int | str, ...]) -> str:
+    """Return "; did you mean 'x'?" naming the known key closest to a typo."""
+    import difflib
+
+    model: type[BaseModel] = Settings
+    for part in location[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return ""
+        model = annotation
+    matches = difflib.get_close_matches(str(location[-1]), model.model_fields, n=1)
+    if not matches:
+        return f"; known keys: {', '.join(model.model_fields)}"
+    return f"; did you mean {'.'.join([*map(str, location[:-1]), matches[0]])!r}?"
 
 
 def _describe_environment(error: ValidationError, environ: Mapping[str, str]) -> str:

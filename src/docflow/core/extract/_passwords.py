@@ -37,6 +37,8 @@ def candidate_passwords(settings: ExtractionSettings, warnings: list[str]) -> li
 def password_message(tried: int) -> str:
     """Return the PasswordRequired message, saying how many passwords failed."""
     advice = "give it with --password or list it in extraction.password_file"
+    if tried == 1:
+        return f"encrypted PDF; the password given does not open it; {advice}"
     if tried:
         return f"encrypted PDF; none of the {tried} passwords given opens it; {advice}"
     return f"encrypted PDF that needs a password; {advice}"

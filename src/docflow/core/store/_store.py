@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import os
+import shlex
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -706,6 +707,11 @@ class Store:
                     )
                 if records:
                     return _stored(records[0])
+        if os.path.isfile(reference):
+            raise UsageError(
+                f"{reference!r} has no stored result yet; process it with: "
+                f"docflow process {shlex.quote(reference)}"
+            )
         raise UsageError(
             f"no stored document with id or path {reference!r}; "
             "list stored documents with: docflow results"

@@ -1,0 +1,90 @@
+"""Messages of the command line for common mistakes, through typer's CliRunner."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from docflow.cli.main import app
+from docflow.core.extract._passwords import password_message
+from docflow.core.models import DocumentResult
+from docflow.core.store import ResultWriter, Store
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(
+            DocumentResult(path="/d/fine.pdf", status="ok", review_status="approved")
+        )
+    return path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["classify", "--threshold", "2", "x"],
+            "invalid --threshold 2; give a number ",
+        ),
+        (["--threshold", "-1", "classify", "x"], "invalid --threshold -1;"),
+        (["analyze", "--timeout", "0", "x"], "invalid --timeout 0; give a number of "),
+        (["process", "--workers", "-1", "x"], "invalid --workers -1;"),
+        (["results", "--limit", "0"], "invalid --limit 0; give a number of 1 or more"),
+    ],
+    ids=["threshold", "global-threshold", "timeout", "workers", "limit"],
+)
+def test_out_of_range_option_is_docflow_error(database, args, message):
+    outcome = invoke(*args)
+    assert outcome.exit_code == 2
+    assert f"docflow: error: {message}" in outcome.stderr
+    assert "Usage:" not in outcome.stderr
+
+
+def test_review_empty_queue_says_so(database):
+    outcome = invoke("review", "--db", database)
+    assert outcome.exit_code == 0
+    assert outcome.stdout == ""
+    assert "the review queue is empty" in outcome.stderr
+
+
+def test_report_unprocessed_file_suggests_process(database, tmp_path):
+    (tmp_path / "new scan.txt").write_text("hello")
+    outcome = invoke("report", "--db", database, "new scan.txt")
+    assert outcome.exit_code == 2
+    assert "'new scan.txt' has no stored result yet" in outcome.stderr
+    assert "docflow process 'new scan.txt'" in outcome.stderr
+
+
+def test_report_unknown_reference_lists_results(database):
+    outcome = invoke("report", "--db", database, "no/such/file.pdf")
+    assert outcome.exit_code == 2
+    assert "list stored documents with: docflow results" in outcome.stderr
+
+
+def test_password_message_counts():
+    assert "the password given does not open it" in password_message(1)
+    assert "none of the 2 passwords given opens it" in password_message(2)
+    assert "needs a password" in password_message(0)

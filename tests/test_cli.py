@@ -411,6 +411,7 @@ def test_progress_bar_only_on_terminal(tmp_path, docs):
     assert process.returncode == 0
     assert "━".encode() in shown
     assert b"documents in" in shown
+    assert b"quality-1:" not in shown  # the bar names files, not servers
     assert all(json.loads(line) for line in stdout.decode().splitlines())
     piped = run_docflow(tmp_path, "analyze", "docs")
     assert "━".encode() not in piped.stderr

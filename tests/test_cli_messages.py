@@ -8,6 +8,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
+from docflow.cli._progress import file_label
 from docflow.cli.main import app
 from docflow.core.extract._passwords import password_message
 from docflow.core.models import DocumentResult
@@ -88,3 +89,17 @@ def test_password_message_counts():
     assert "the password given does not open it" in password_message(1)
     assert "none of the 2 passwords given opens it" in password_message(2)
     assert "needs a password" in password_message(0)
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        ("classification-2: /in/scans/a: b.pdf: ok", "a: b.pdf"),
+        ("quality-1: /in/letter.txt: corrupt", "letter.txt"),
+        ("quality-1: /in/" + "x" * 60 + ".pdf: ok", "…" + "x" * 35 + ".pdf"),
+        ("3/10", "3/10"),
+    ],
+    ids=["colon-in-name", "status", "long-name", "bare-count"],
+)
+def test_progress_label_names_file(message, label):
+    assert file_label(message) == label

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "file_label"]
 
 
 class Progress:
@@ -53,6 +54,21 @@ class Progress:
             self._bar.advance(self._task)
 
     def describe(self, message: str) -> None:
-        """Show the latest progress message from the servers."""
+        """Show the file named by the latest progress message from the servers."""
         if self._bar is not None:
-            self._bar.update(self._task, description=message[:40])
+            self._bar.update(self._task, description=file_label(message))
+
+
+def file_label(message: str, width: int = 40) -> str:
+    """Return the file name in a server message, cut to ``width`` characters.
+
+    The orchestrator sends ``<server>: <path>: <status>`` as each document
+    finishes, and only the file means something to the user. Any other text
+    is shown as it is.
+    """
+    _, _, rest = message.partition(": ")
+    path, separator, _ = rest.rpartition(": ")
+    if not separator:
+        return message[:width]
+    name = os.path.basename(path) or path
+    return name if len(name) <= width else "…" + name[-(width - 1) :]

@@ -34,7 +34,7 @@ class NoInput(DocflowError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM stopped a command that can say what it finished."""
+    """A Ctrl-C or SIGTERM interrupt of a command that reports what it finished."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -395,7 +395,7 @@ def _open_session(
     )
     # Ids are assigned when the writer flushes a batch, after the row is
     # printed, so processing output has no id column; docflow results has.
-    # Without classification no category is shown, so nobody labeled one.
+    # Quality-only output has no category, so it has no labeled_by column.
     left_out = {"id"} if classify else {"id", "labeled_by"}
     printer = RecordPrinter(
         resolve_format(options.output_format or settings.output.format),

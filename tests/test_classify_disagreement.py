@@ -110,3 +110,35 @@ def test_invoice_facts_on_a_letter_disagree(second: str) -> None:
 )
 def test_facts_that_fit_do_not_disagree(category: str, kinds: tuple[str, ...]) -> None:
     assert find_disagreement(category, {}, _facts(*kinds)) is None
+
+
+def test_rival_rule_terms_named(tmp_path: Path) -> None:
+    rules = {"receipt": {"keywords": {"sincerely": 1.0, "dear": 1.0}}}
+
+    result = classify_document(_text_document(LETTER), _settings(tmp_path, rules=rules))
+
+    term = result.evidence[0].term
+    assert "'sincerely'" in term
+    assert "'dear'" in term
+
+
+def test_under_threshold_says_so(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, confidence_threshold=1.0, review_threshold=1.0)
+
+    result = classify_document(_text_document(LETTER), settings)
+
+    assert result.category == "unknown"
+    assert result.evidence[0].term.startswith("confidence ")
+    assert "under classification.confidence_threshold 1" in result.evidence[0].term
+
+
+def test_own_rules_count_though_rival_leads(tmp_path: Path) -> None:
+    rules = {
+        "letter": {"keywords": {"sincerely": 0.5}},
+        "receipt": {"keywords": {"dear": 1.0}},
+    }
+
+    result = classify_document(_text_document(LETTER), _settings(tmp_path, rules=rules))
+
+    assert result.category == "letter"
+    assert result.processing_method == "model+rules"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
@@ -38,6 +39,8 @@ UNKNOWN = "unknown"
 _MAX_TERMS = 8
 _MAX_LAYOUT = 3
 _MAX_RUNNERS_UP = 4
+# Matched keywords or patterns of a rival category named in disagreement evidence.
+_MAX_RIVAL_TERMS = 3
 # NOTE: module constants, not settings, until classification gains abstention
 # options in core/config.py. Below eight words or forty letters of readable
 # text the model is guessing from a handful of tokens, so it abstains.
@@ -101,11 +104,16 @@ def classify_document(
     if reason is not None:
         confidence = min(confidence, ABSTAIN_CONFIDENCE)
     else:
-        conflict = find_disagreement(best, rule_scores, facts)
+        conflict = find_disagreement(best, rule_scores, facts, hits)
     if conflict is not None:
         confidence = min(confidence, DISAGREEMENT_CONFIDENCE)
     accepted = reason is None and confidence >= options.confidence_threshold
     category = best if accepted else UNKNOWN
+    if reason is None and conflict is None and not accepted:
+        reason = (
+            f"confidence {confidence:.2f} under "
+            f"classification.confidence_threshold {options.confidence_threshold:g}"
+        )
     method = _decision_method(model_scores, rule_scores, best)
     runners_up = ranked[1:] if category != UNKNOWN else ranked
     evidence = _model_evidence(model, matrix, best) + _rule_evidence(hits, best)
@@ -200,7 +208,10 @@ def trusted_facts(
 
 
 def find_disagreement(
-    best: str, rule_scores: dict[str, float], facts: list[Fact]
+    best: str,
+    rule_scores: dict[str, float],
+    facts: list[Fact],
+    hits: Sequence[RuleHit] = (),
 ) -> Evidence | None:
     """Return evidence that the rules or key facts point away from ``best``.
 
@@ -209,7 +220,8 @@ def find_disagreement(
     ``DISAGREEMENT_MARGIN``. The key facts disagree when a total and a tax
     amount or due date were found but ``best`` is not one of the
     ``TRANSACTION_CATEGORIES``. The evidence weight is the rival's rule score,
-    or 0 for the facts signal.
+    or 0 for the facts signal. The rival's strongest matches among ``hits``
+    are named in the evidence term.
     """
     positive = {name: score for name, score in rule_scores.items() if score > 0}
     if positive:
@@ -220,8 +232,12 @@ def find_disagreement(
             and positive[rival] >= DISAGREEMENT_RULE_SCORE
             and lead >= DISAGREEMENT_MARGIN
         ):
+            matched = [hit for hit in hits if hit.category == rival]
+            matched.sort(key=lambda hit: hit.weight, reverse=True)
+            named = ", ".join(repr(hit.term) for hit in matched[:_MAX_RIVAL_TERMS])
+            because = f" ({named})" if named else ""
             return Evidence(
-                term=f"rules point to {rival}, not {best}: sent to review",
+                term=f"rules point to {rival}{because}, not {best}: sent to review",
                 weight=round(positive[rival], 4),
                 source="rule",
             )
@@ -241,16 +257,16 @@ def find_disagreement(
 def _decision_method(
     model_scores: dict[str, float], rule_scores: dict[str, float], best: str
 ) -> str:
-    """Name what decided: the model alone, the rules overriding it, or both agreeing."""
-    fired = {name: score for name, score in rule_scores.items() if score > 0}
-    if not fired:
-        return "model"
+    """Name what decided: the model alone, the rules overriding it, or both agreeing.
+
+    Both agree when the model's top category is ``best`` and rules for
+    ``best`` matched, even if another category's rules scored higher.
+    """
     model_best = max(model_scores, key=model_scores.__getitem__)
-    rule_best = max(fired, key=fired.__getitem__)
-    if model_best == best and rule_best == best:
-        return "model+rules"
     if model_best != best:
         return "rules"
+    if rule_scores.get(best, 0.0) > 0:
+        return "model+rules"
     return "model"
 
 

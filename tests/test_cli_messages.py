@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 import pytest
@@ -13,15 +12,6 @@ from docflow.cli.main import app
 from docflow.core.extract._passwords import password_message
 from docflow.core.models import DocumentResult
 from docflow.core.store import ResultWriter, Store
-
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ typer's CliRunner against the same real DuckDB file.
 from __future__ import annotations
 
 import json
-import logging
 import os
 
 import pytest
@@ -52,15 +51,6 @@ def make_result(path: str, category: str, score: float, status: str = "ok"):
         else None,
         review_status=("needs_review" if score < 60 else "approved") if ok else None,
     )
-
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

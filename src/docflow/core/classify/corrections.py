@@ -118,9 +118,9 @@ def _category(result: DocumentResult) -> str | None:
 class CorrectionIndex:
     """People's corrections by content hash, to show them on fresh results.
 
-    A processing run stores the classifier's own answer, but prints a result
-    whose content a person has labeled with the person's category, as
-    ``docflow results`` does. Build it once per run: one query.
+    A processing run stores the classifier's own result. When a person has
+    labeled the same content, the run prints the person's category instead,
+    as ``docflow results`` does. Build the index once per run: one query.
     """
 
     def __init__(self, corrections: Sequence[Correction]) -> None:

@@ -292,3 +292,16 @@ def test_quality_import_stays_light() -> None:
         check=True,
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_long_token_skips_hyphenation(monkeypatch):
+    def no_hyphenator(language):  # a fake: fails if pyphen would be asked
+        raise AssertionError(f"pyphen asked for {language}")
+
+    monkeypatch.setattr(readability, "_load_hyphenator", no_hyphenator)
+    readability.count_word_syllables.cache_clear()
+    long_token = "ba" * readability.MAX_HYPHENATED_CHARS
+
+    assert readability.count_word_syllables(long_token, "en") == len(long_token) // 2
+    assert readability.count_word_syllables("x" * 100_000, "en") == 1
+    readability.count_word_syllables.cache_clear()

@@ -148,3 +148,13 @@ def test_judge_hostile_text_finishes(text):
     verdict = judge_text(text)
     assert verdict.word_count >= 0
     assert detect_language(text) is None
+
+
+def test_one_letter_run_is_garbage():
+    verdict = judge_text("A" * 5000)
+    assert verdict.is_garbage
+    assert verdict.reasons == ["5000 letters drawn from only 1"]
+
+
+def test_few_initials_are_not_garbage():
+    assert not judge_text("AB CD EF AB CD EF").is_garbage

@@ -210,7 +210,11 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
         reasons.append(f"{verdict.symbol_share:.0%} of characters are symbols")
     if verdict.distinct_letters <= 8:
         letters = len(_LATIN_LETTER.findall(visible))
-        if letters >= MIN_DIVERSITY_LETTERS and _distinct_words(text) >= 10:
+        # Garbage when the letters form ten distinct words, or one token such
+        # as "AAAA..." as long as the limit; a short list of initials is not.
+        if letters >= MIN_DIVERSITY_LETTERS and (
+            _distinct_words(text) >= 10 or _longest_word(text) >= MIN_DIVERSITY_LETTERS
+        ):
             reasons.append(
                 f"{letters} letters drawn from only {verdict.distinct_letters}"
             )
@@ -218,6 +222,10 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
         reasons.append(
             f"{verdict.repeat_char_runs} runs of 4 or more identical letters"
         )
+
+
+def _longest_word(text: str) -> int:
+    return max(map(len, _WORD_WITH_CASE.findall(text)), default=0)
 
 
 def _distinct_words(text: str) -> int:

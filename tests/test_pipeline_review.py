@@ -75,3 +75,26 @@ def test_quality_and_garbage_reasons():
         "garbage text on pages 2, 5 and more",
     ]
     assert reasons(judged(90, [3])) == ["garbage text on page 3"]
+
+
+def test_unknown_gives_disagreement_reason():
+    conflict = Evidence(
+        term="rules point to letter ('dear'), not invoice: sent to review",
+        weight=2.0,
+        source="rule",
+    )
+    result = classified("unknown", 0.2, evidence=[conflict])
+    assert reasons(result) == [f"category unknown: {conflict.term}"]
+
+
+def test_unfamiliar_script_goes_to_review():
+    result = classified("receipt", 0.99)
+    result.classification.metadata.language = "zh"
+    (reason,) = reasons(result)
+    assert reason.startswith("text in zh; the classifier was trained on en, fr")
+
+
+def test_trained_language_needs_no_review():
+    result = classified("receipt", 0.99)
+    result.classification.metadata.language = "pl"
+    assert reasons(result) == []

@@ -170,33 +170,59 @@ def _review_status(
 def _classification_review_reasons(
     result: DocumentResult, settings: Settings
 ) -> list[str]:
-    from docflow.core.classify._classify import MOSTLY_GARBAGE, TOO_LITTLE_TEXT
+    from docflow.core.classify._classify import (
+        MOSTLY_GARBAGE,
+        SENT_TO_REVIEW,
+        TOO_LITTLE_TEXT,
+    )
 
     classification = result.classification
     if classification is None:
         return []
     options = settings.classification
+    reasons = _language_review_reasons(classification.metadata.language)
     if classification.category == "unknown":
         abstained = [
             item.term
             for item in classification.evidence
             if item.term in (TOO_LITTLE_TEXT, MOSTLY_GARBAGE)
+            or item.term.endswith(SENT_TO_REVIEW)
         ]
         if abstained:
-            return [f"category unknown: {abstained[0]}"]
+            return [f"category unknown: {abstained[0]}", *reasons]
         runners_up = classification.metadata.runners_up
         guess = f"best guess {runners_up[0].category} " if runners_up else ""
         return [
             f"category unknown: {guess}at confidence "
             f"{classification.confidence:.2f}, under "
-            f"classification.confidence_threshold {options.confidence_threshold:g}"
+            f"classification.confidence_threshold {options.confidence_threshold:g}",
+            *reasons,
         ]
     if classification.confidence < options.review_threshold:
-        return [
+        reasons.insert(
+            0,
             f"confidence {classification.confidence:.2f} under "
-            f"classification.review_threshold {options.review_threshold:g}"
-        ]
-    return []
+            f"classification.review_threshold {options.review_threshold:g}",
+        )
+    return reasons
+
+
+def _language_review_reasons(language: str | None) -> list[str]:
+    """Return a reason when the text is in a script the classifier never saw.
+
+    The shipped model, its rules and the word lists cover the languages of
+    ``FREQUENT_WORDS``, all in Latin script. Text that language detection
+    assigns to another script gets confident but arbitrary scores, so it
+    goes to review.
+    """
+    from docflow.core._wordlists import FREQUENT_WORDS
+
+    if language is None or language in FREQUENT_WORDS:
+        return []
+    # NOTE: a model retrained on other languages still gets this reason; the
+    # model file does not record its training languages.
+    known = ", ".join(FREQUENT_WORDS)
+    return [f"text in {language}; the classifier was trained on {known} only"]
 
 
 def _quality_review_reasons(result: DocumentResult, settings: Settings) -> list[str]:

@@ -49,6 +49,8 @@ MIN_LETTERS = 40
 # Highest confidence reported when the classifier abstains for lack of text.
 ABSTAIN_CONFIDENCE = 0.2
 TOO_LITTLE_TEXT = "too little text"
+# Ending of the evidence term that says why rules or facts sent a guess to review.
+SENT_TO_REVIEW = ": sent to review"
 MOSTLY_GARBAGE = "mostly garbage text"
 # Categories whose documents state a total with its tax or due date. Those
 # facts on a document of any other category point to a misreading, for
@@ -237,7 +239,7 @@ def find_disagreement(
             named = ", ".join(repr(hit.term) for hit in matched[:_MAX_RIVAL_TERMS])
             because = f" ({named})" if named else ""
             return Evidence(
-                term=f"rules point to {rival}{because}, not {best}: sent to review",
+                term=f"rules point to {rival}{because}, not {best}{SENT_TO_REVIEW}",
                 weight=round(positive[rival], 4),
                 source="rule",
             )
@@ -247,7 +249,7 @@ def find_disagreement(
         if found:
             named = " and ".join(["total", *found])
             return Evidence(
-                term=f"{named} found, unusual for {best}: sent to review",
+                term=f"{named} found, unusual for {best}{SENT_TO_REVIEW}",
                 weight=0.0,
                 source="rule",
             )

@@ -286,12 +286,12 @@ NOTES = """
 - Rules from `[classification.rules.*]` are mixed in with weight
   `rule_weight × min(1, fired weight / 3)`; `processing_method` names what
   decided.
-- Disagreement check: when rules of another category fire with weight 1.5 or
-  more (and lead the best guess's own rules by 1), or when a total with a
-  tax amount or due date is found on a document whose best guess is not an
-  invoice, receipt, purchase order or bank statement, the confidence drops
-  to 0.2, so the answer is `unknown` and the document goes to review. The
-  evidence names the reason.
+- Disagreement check: the confidence drops to 0.2, so the category is
+  `unknown` and the document goes to review, in two cases. Either rules of
+  another category fire with weight 1.5 or more and lead the best guess's
+  own rules by 1. Or a total with a tax amount or due date is found on a
+  document whose best guess is not an invoice, receipt, purchase order or
+  bank statement. The evidence names the reason.
 - Abstention for too little or mostly garbage text returns no key facts.
 
 ## Reading these numbers

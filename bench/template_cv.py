@@ -7,10 +7,10 @@ rules, the abstention and the disagreement check all take part. This
 estimates how the classifier does on writers it has not seen, without
 touching the evaluation corpus that ``bench/accuracy.py`` measures.
 
-Prints macro-F1 and accuracy of the best guesses, the expected calibration
-error (ECE), the share of wrong best guesses that fall under the confidence
-and review thresholds, the abstention rate, and how often the disagreement
-check fired and how often the best guess was right when it did.
+Prints macro-F1 and accuracy of the best guesses and the expected
+calibration error (ECE). It also prints the share of wrong best guesses under
+the confidence and review thresholds, the abstention rate, and how often the
+disagreement check fired, with how often the best guess was right then.
 
 Usage (from the repository root):
 

@@ -86,7 +86,7 @@ def test_higher_threshold_abstains_more_errs_no_more(
     low_accuracy, low_abstention = accepted_accuracy(0.5)
     high_accuracy, high_abstention = accepted_accuracy(0.8)
     assert high_abstention > low_abstention
-    # Both can be 1.0 when no answer at 0.5 or more is wrong.
+    # Both can be 1.0 when no best guess at 0.5 or more is wrong.
     assert high_accuracy >= low_accuracy
     assert high_abstention <= 0.35
 

@@ -31,8 +31,8 @@ __all__ = [
 FORMATS = ("auto", "table", "json", "jsonl", "csv")
 
 #: Columns of the table and CSV forms of a result. ``labeled_by`` names the
-#: person who set the category with ``docflow label``; the table hides it
-#: when nobody did.
+#: person who set the category with ``docflow label``. The table hides the
+#: column when no document shown was labeled.
 RESULT_COLUMNS = (
     "id",
     "path",

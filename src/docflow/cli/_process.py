@@ -165,8 +165,8 @@ class _Session:
         self.progress = progress
         self.categories: Counter[str] = Counter()
         self.seen: set[str] = set()
-        # People's corrections, shown on what is printed; the store keeps the
-        # classifier's answer and applies them when results are read back.
+        # People's corrections, applied to what is printed. The store keeps the
+        # classifier's result and applies them when results are read back.
         self.corrections: CorrectionIndex | None = None
 
     def deliver(

@@ -142,7 +142,7 @@ def show_results(
     rows = corrected_results(store, **filters)
     columns = RESULT_COLUMNS
     if filters.get("review"):
-        # The review queue says why each document waits, after its review status.
+        # The review queue gives why each document waits, after its review status.
         at = RESULT_COLUMNS.index("review") + 1
         columns = (*RESULT_COLUMNS[:at], "reasons", *RESULT_COLUMNS[at:])
     printer = RecordPrinter(_format(options), columns=columns)

@@ -6,8 +6,8 @@ so it tries every alternative at every position of the text. Most lines and
 most documents contain none of the words such a pattern needs, and a
 substring test (``in``, ``str.find``) rules them out in a fraction of the
 time. ``required_literals`` lists the words a pattern cannot match without,
-``fold_case`` puts text and words in one case, and ``LineIndex`` tells which
-lines of a document contain any of the words.
+``fold_case`` puts text and words in one case, and ``LineIndex`` finds the
+lines of a document that contain any of the words.
 
 The tests are only filters: a line they keep still goes through the real
 pattern, so results are the same with and without them.

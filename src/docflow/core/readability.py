@@ -156,9 +156,9 @@ def _load_hyphenator(language: str) -> Any:
     return pyphen.Pyphen(lang=name)
 
 
-#: Longest word given to pyphen; real words, long German compounds included,
-#: stay under it. pyphen took 16 s for one 2,000,000-letter token, so longer
-#: tokens count vowel groups instead.
+#: Maximum length of a word given to pyphen. Real words, long German
+#: compounds included, are shorter. pyphen took 16 s for one 2,000,000-letter
+#: token, so longer tokens count vowel groups instead.
 MAX_HYPHENATED_CHARS = 80
 _VOWEL_GROUP = re.compile(r"[aeiouyàâäáãåæéèêëíìîïóòôöõøœúùûüý]+")
 

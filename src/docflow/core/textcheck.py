@@ -210,8 +210,8 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
         reasons.append(f"{verdict.symbol_share:.0%} of characters are symbols")
     if verdict.distinct_letters <= 8:
         letters = len(_LATIN_LETTER.findall(visible))
-        # Garbage when the letters form ten distinct words, or one token such
-        # as "AAAA..." as long as the limit; a short list of initials is not.
+        # Such text is garbage when its letters form ten distinct words, or one
+        # token such as "AAAA..." as long as the limit. Initials alone are not.
         if letters >= MIN_DIVERSITY_LETTERS and (
             _distinct_words(text) >= 10 or _longest_word(text) >= MIN_DIVERSITY_LETTERS
         ):

@@ -242,7 +242,7 @@ class StateSession:
     ) -> dict[str, FileRow]:
         """Record many files as ``record_seen`` does, in a few statements.
 
-        ``items`` holds (path, inbox, snapshot) triples. Returns the active row
+        ``items`` contains (path, inbox, snapshot) triples. Returns the active row
         of each path.
         """
         newest = self.newest_rows([path for path, _, _ in items])

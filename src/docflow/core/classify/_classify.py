@@ -49,7 +49,7 @@ MIN_LETTERS = 40
 # Highest confidence reported when the classifier abstains for lack of text.
 ABSTAIN_CONFIDENCE = 0.2
 TOO_LITTLE_TEXT = "too little text"
-# Ending of the evidence term that says why rules or facts sent a guess to review.
+# Ending of the evidence term that explains why rules or facts sent a guess to review.
 SENT_TO_REVIEW = ": sent to review"
 MOSTLY_GARBAGE = "mostly garbage text"
 # Categories whose documents state a total with its tax or due date. Those

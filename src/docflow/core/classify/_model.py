@@ -58,7 +58,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.joblib"
-#: ``model.joblib`` holds a dict with this format name, the plain arrays that
+#: ``model.joblib`` contains a dict with this format name, the plain arrays that
 #: ``Scorer`` classifies with (``inference``, None when it cannot) and the
 #: pickled scikit-learn parts (``parts``).
 MODEL_FORMAT = "docflow-model-2"

@@ -16,7 +16,13 @@ It runs classification and quality (``docflow process``) when a classifier
 model is installed or given with ``--model``, quality only otherwise. It
 prints the wall time of each run, the median document time the servers
 reported, the documents in flight on average (sum of document times / wall
-time), and the speed-up ratio of the best run of each. The runs with 1 and 2
+time), and the speed-up ratio of the best run of each. Under each run it
+prints where the rest of the time went: when each server answered initialize
+and when the first result arrived (start-up), how long each server had no
+tool call in flight after that (round trips, and the tail when one server
+finishes its last batch while another is still working), and the CPU time of
+the orchestrator and of the processes it started. The CPU times depend less
+on other programs than the wall times do. The runs with 1 and 2
 workers take turns, round after round, so a burst of load from other programs
 does not land on one of them only. The MCP SDK is imported before the first
 run, so no run pays for it. On a machine with 2 cores the ideal ratio is
@@ -28,6 +34,8 @@ ratio, not the absolute times.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import tempfile
@@ -35,6 +43,7 @@ import time
 from pathlib import Path
 
 from docflow.core.config import Settings
+from docflow.core.models import DocumentResult
 from docflow.mcp.orchestrator import run_documents
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -95,17 +104,61 @@ def time_run(
             "classification": {"model_path": model},
         }
     )
+    results: list[DocumentResult] = []
+    finished_at: list[float] = []
+
+    def collect(result: DocumentResult) -> None:
+        results.append(result)
+        finished_at.append(time.perf_counter())
+
+    cpu_before = time.process_time()
+    children_before = read_children_cpu()
     started = time.perf_counter()
-    results, stats = run_documents(paths, settings, classify=classify, quality=True)
+    _, stats = run_documents(
+        paths, settings, classify=classify, quality=True, on_result=collect
+    )
     elapsed = time.perf_counter() - started
     durations = [result.duration_ms for result in results]
+    servers = [server for server in stats.servers if server.ready_seconds is not None]
     return {
         "seconds": elapsed,
         "median_ms": statistics.median(durations),
         "busy": sum(durations) / 1000 / elapsed,
         "not_ok": sum(1 for result in results if not result.ok),
         "restarts": stats.restarts,
+        "first_result": min(finished_at) - started,
+        "ready": [server.ready_seconds for server in servers],
+        # After start-up, the wall time a server spent with no tool call in
+        # flight: round trips between batches, and waiting at the end of the
+        # run while another server finishes its last batch.
+        "idle": [
+            elapsed - server.ready_seconds - server.call_seconds for server in servers
+        ],
+        "cpu_orchestrator": time.process_time() - cpu_before,
+        "cpu_servers": read_children_cpu() - children_before,
     }
+
+
+def read_children_cpu() -> float:
+    """Return the user + system CPU seconds of the reaped child processes.
+
+    A server reaps its document workers and they reap tesseract, so after a
+    run this covers every process the orchestrator started.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def describe_run(run: dict) -> str:
+    """Format the start-up, idle and CPU figures of one run."""
+    ready = "/".join(f"{seconds:.2f}" for seconds in run["ready"])
+    idle = "/".join(f"{seconds:.2f}" for seconds in run["idle"])
+    return (
+        f"    servers ready at {ready} s, first result at "
+        f"{run['first_result']:.2f} s; servers idle after start-up {idle} s; "
+        f"CPU: orchestrator {run['cpu_orchestrator']:.2f} s, servers and "
+        f"workers {run['cpu_servers']:.2f} s"
+    )
 
 
 def main() -> None:
@@ -133,7 +186,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docflow-scaling-") as folder:
         root = Path(folder)
         paths = build_documents(root / "docs", args.documents, args.with_images)
-        print(f"{len(paths)} documents, {work}, best of {args.rounds} rounds")
+        print(
+            f"{len(paths)} documents, {work}, best of {args.rounds} rounds; "
+            f"load average {describe_load()}"
+        )
         runs: dict[int, list[dict]] = {1: [], 2: []}
         for number in range(args.rounds):
             order = (1, 2) if number % 2 == 0 else (2, 1)
@@ -148,11 +204,17 @@ def main() -> None:
                     f"{run['busy']:.2f}, {run['not_ok']} not ok, "
                     f"{run['restarts']} restarts"
                 )
+                print(describe_run(run))
         best = {workers: min(r["seconds"] for r in runs[workers]) for workers in runs}
         print(
             f"best: 1 worker {best[1]:.2f} s, 2 workers {best[2]:.2f} s; "
-            f"speed-up 2 vs 1 workers: {best[1] / best[2]:.2f}x (target >= 1.8x)"
+            f"speed-up 2 vs 1 workers: {best[1] / best[2]:.2f}x (target >= 1.8x); "
+            f"load average {describe_load()}"
         )
+
+
+def describe_load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

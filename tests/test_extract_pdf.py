@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
-from docflow.core.extract.pdf import _render_scale
+from docflow.core.extract._pageimage import render_scale
 from docflow.errors import (
     CorruptDocument,
     EmptyDocument,
@@ -185,12 +185,12 @@ def test_pdf_missing_ocr_language(tmp_path, settings):
 
 
 def test_render_scale_enlarges_tiny_page(settings):
-    scale = _render_scale(120, 86, settings.extraction)
+    scale = render_scale(120, 86, settings.extraction)
     assert 120 * scale >= 1999
 
 
 def test_render_scale_caps_huge_page(settings):
-    scale = _render_scale(2160, 2160, settings.extraction)
+    scale = render_scale(2160, 2160, settings.extraction)
     assert (2160 * scale) ** 2 <= settings.extraction.max_render_pixels
 
 

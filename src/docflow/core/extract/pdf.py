@@ -1,10 +1,11 @@
 """PDF extraction: PDFium text layer per page, OCR where the layer is unusable.
 
 Each page is read from its text layer with pypdfium2. A page whose layer is
-too short, or judged garbage by ``docflow.core.textcheck``, is rendered and
-OCR'd within the document's OCR page budget, and the better of the two texts
-is kept. An empty page is OCR'd only when it contains an image. Pages are
-opened and closed one at a time, so memory does not grow with the page count.
+too short, or judged garbage by ``docflow.core.textcheck``, is OCR'd within
+the document's OCR page budget, from an image made by ``_pageimage``, and the
+better of the two texts is kept. An empty page is OCR'd only when it contains
+an image. Pages are opened and closed one at a time, so memory does not grow
+with the page count.
 
 With a character limit in the extraction context (classification without
 quality analysis), pages are read in order until the text reaches the limit.
@@ -19,7 +20,6 @@ rejects. pdfminer has no renderer, so pages read that way get no OCR.
 from __future__ import annotations
 
 import logging
-import math
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.extract._base import (
@@ -29,6 +29,7 @@ from docflow.core.extract._base import (
     text_check,
     unread_page,
 )
+from docflow.core.extract._pageimage import page_image
 from docflow.core.extract._pageocr import OcrWorkdir, try_ocr_image
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import ExtractedDocument, Page, TextCheck
@@ -50,10 +51,6 @@ __all__ = ["EXTRACTORS", "PdfExtractor"]
 
 log = logging.getLogger(__name__)
 
-#: A tiny page is rendered larger so its long side has at least this many pixels.
-MIN_RENDER_LONG_SIDE = 2000
-#: Upper bound of the resolution used to enlarge tiny pages.
-MAX_RENDER_DPI = 1200
 #: Bookmark depth and count read as headings; deeper or later ones are dropped.
 MAX_OUTLINE_DEPTH = 6
 MAX_OUTLINE_ITEMS = 1000
@@ -306,7 +303,7 @@ def _read_loaded_page(
             number=number, method=method, text=text, flags=flags, text_check=check
         )
 
-    image = _render_page(page, settings)
+    image = page_image(page, settings)
     if image is None:
         flags.append("unrenderable_page")
         return Page(
@@ -417,38 +414,6 @@ def _max_image_pixels(page: pypdfium2.PdfPage) -> int:
             width, height = 1, 1  # an image PDFium cannot size still counts
         largest = max(largest, width * height, 1)
     return largest
-
-
-def _render_scale(width: float, height: float, settings: ExtractionSettings) -> float:
-    """Return the PDF-point-to-pixel scale: ``ocr_dpi``, enlarged for tiny pages
-    and reduced so the image stays under ``max_render_pixels``."""
-    scale = settings.ocr_dpi / 72
-    long_side = max(width, height)
-    if long_side * scale < MIN_RENDER_LONG_SIDE:
-        scale = min(MIN_RENDER_LONG_SIDE / long_side, MAX_RENDER_DPI / 72)
-    if width * height * scale * scale > settings.max_render_pixels:
-        scale = math.sqrt(settings.max_render_pixels / (width * height))
-    return scale
-
-
-def _render_page(page: pypdfium2.PdfPage, settings: ExtractionSettings) -> Any:
-    """Render the page in grayscale; return None when PDFium cannot."""
-    import pypdfium2 as pdfium
-
-    width, height = page.get_size()
-    if not (0 < width < 1e6 and 0 < height < 1e6):
-        return None
-    scale = _render_scale(width, height, settings)
-    try:
-        bitmap = page.render(scale=scale, grayscale=True)
-    except pdfium.PdfiumError as exc:
-        log.warning("cannot render a %.0f x %.0f pt page: %s", width, height, exc)
-        return None
-    try:
-        # to_pil shares the bitmap's buffer, so copy before closing it.
-        return bitmap.to_pil().copy()
-    finally:
-        bitmap.close()
 
 
 EXTRACTORS = [PdfExtractor()]

@@ -27,7 +27,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from docflow.core._wordlists import FREQUENT_WORDS
-from docflow.core.language import tokenize_words
 
 __all__ = [
     "TextVerdict",
@@ -39,6 +38,7 @@ __all__ = [
 _CID = re.compile(r"\(cid:\d+\)")
 #: Top-level domains that mark a token as a host name, not a word.
 _TLDS = frozenset("com org net edu gov io cn de fr nl pl it es uk eu".split())
+_TLD_SUFFIXES = tuple("." + tld for tld in _TLDS)
 #: Punctuation around a URL or address in running text.
 _ADDRESS_PUNCTUATION = "()[]<>{},;:'\""
 #: Whitespace-separated tokens that may be an address: only these contain
@@ -46,6 +46,9 @@ _ADDRESS_PUNCTUATION = "()[]<>{},;:'\""
 _ADDRESS_CANDIDATE = re.compile(r"(?<!\S)[^\s.@:]*[.@:]\S*")
 _REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
+#: The words of ``language.tokenize_words``, found before lower-casing.
+_WORD_OR_CONTRACTION = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_APOSTROPHE = re.compile(r"['’]")
 _ALL_FREQUENT = frozenset().union(*FREQUENT_WORDS.values())
 #: Latin script with its extensions ends below U+0250 (IPA extensions).
 _LATIN_RANGE = re.compile(r"[\u0000-\u024f]+")
@@ -108,18 +111,17 @@ def judge_text(
     visible = "".join(text.split())
     verdict.cid_runs = len(_CID.findall(text)) if "(cid:" in text else 0
     verdict.replacement_chars = text.count("\ufffd")
-    verdict.repeat_char_runs = len(_REPEAT_LETTERS.findall(text))
     if not visible:
         return verdict
 
     prose = _without_addresses(text)
-    shaped = _WORD_WITH_CASE.findall(prose)
-    if "'" in prose or "’" in prose:
-        words = tokenize_words(prose)
+    shaped, words = _split_words(prose)
+    # A run of repeated letters lies inside one word of ``shaped``, so when
+    # no address was blanked the runs are counted per word, with a cache.
+    if prose is text:
+        verdict.repeat_char_runs = sum(map(_count_repeat_runs, shaped))
     else:
-        # Without apostrophes tokenize_words splits like _WORD_WITH_CASE, and
-        # one lower() over the joined words is cheaper than a second regex.
-        words = "\n".join(shaped).lower().split("\n") if shaped else []
+        verdict.repeat_char_runs = len(_REPEAT_LETTERS.findall(text))
     verdict.word_count = len(words)
     frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
     if words:
@@ -224,6 +226,28 @@ def _decide(verdict: TextVerdict, text: str, visible: str, latin_words: int) -> 
         )
 
 
+def _split_words(prose: str) -> tuple[list[str], list[str]]:
+    """Return the letter runs of ``prose`` and its words as ``tokenize_words``
+    splits them.
+
+    A word of ``tokenize_words`` is one letter run, or two joined by an
+    apostrophe, so both lists come from one regex pass. Lower-casing the
+    joined words changes no word boundary (see ``tokenize_words``).
+    """
+    if "'" not in prose and "’" not in prose:
+        shaped = _WORD_WITH_CASE.findall(prose)
+        return shaped, "\n".join(shaped).lower().split("\n") if shaped else []
+    tokens = _WORD_OR_CONTRACTION.findall(prose)
+    words = "\n".join(tokens).lower().split("\n") if tokens else []
+    shaped = []
+    for token in tokens:
+        if "'" in token or "’" in token:
+            shaped.extend(_APOSTROPHE.split(token))
+        else:
+            shaped.append(token)
+    return shaped, words
+
+
 def _longest_word(text: str) -> int:
     return max(map(len, _WORD_WITH_CASE.findall(text)), default=0)
 
@@ -238,6 +262,8 @@ def _without_addresses(text: str) -> str:
     Words never span whitespace, so blanking whole tokens leaves the other
     words as they were.
     """
+    if not _may_hold_address(text):
+        return text
     addresses = [
         match.span()
         for match in _ADDRESS_CANDIDATE.finditer(text)
@@ -252,6 +278,19 @@ def _without_addresses(text: str) -> str:
         end = stop
     parts.append(text[end:])
     return " ".join(parts)
+
+
+def _may_hold_address(text: str) -> bool:
+    """Return False only when no token of ``text`` passes ``_is_address``.
+
+    Each test of ``_is_address`` needs a substring that this looks for in
+    the whole text at once: "@", "://", "www." or a dot before a listed
+    top-level domain.
+    """
+    if "@" in text or "://" in text:
+        return True
+    lowered = text.lower()
+    return "www." in lowered or any(suffix in lowered for suffix in _TLD_SUFFIXES)
 
 
 def _is_address(token: str) -> bool:
@@ -271,6 +310,13 @@ def _is_latin(word: str) -> bool:
 def _base_letters(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@functools.lru_cache(maxsize=65536)
+def _count_repeat_runs(word: str) -> int:
+    if len(word) < 4:
+        return 0
+    return len(_REPEAT_LETTERS.findall(word))
 
 
 @functools.lru_cache(maxsize=65536)

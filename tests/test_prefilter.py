@@ -114,6 +114,24 @@ def test_line_index_lines_with() -> None:
     assert index.lines_with(None) == [0, 1, 2, 3]
 
 
+def test_line_index_word_start_skips_inner_matches() -> None:
+    index = LineIndex(["terms and forms", "Rs. 100", "paid in RM", "x_rm", "5rm"])
+    assert index.lines_with(frozenset({"rs", "rm"}), word_start=True) == [1, 2]
+
+
+def test_line_index_word_start_keeps_symbols() -> None:
+    index = LineIndex(["total10€", "none"])
+    assert index.lines_with(frozenset({"€"}), word_start=True) == [0]
+
+
+def test_line_index_word_start_ignored_after_dropped_dot() -> None:
+    # Folding drops U+0307, so "x\u0307rm" folds to "xrm" although the
+    # re finds a word boundary between the combining dot and "r".
+    index = LineIndex(["x\u0307rm 5"])
+    assert re.search(r"\brm\b", "x\u0307rm 5", re.IGNORECASE)
+    assert index.lines_with(frozenset({"rm"}), word_start=True) == [0]
+
+
 def test_line_index_line_at() -> None:
     index = LineIndex(["ab", "", "cde:"])
     # The folded text is "ab\n\ncde:"; a line break belongs to the line it ends.

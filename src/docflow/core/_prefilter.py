@@ -155,7 +155,7 @@ def may_contain(folded_text: str, literals: Iterable[str] | None) -> bool:
     """
     if literals is None:
         return True
-    return any(literal in folded_text for literal in literals)
+    return any(map(folded_text.__contains__, literals))
 
 
 class LineIndex:
@@ -163,7 +163,11 @@ class LineIndex:
 
     def __init__(self, lines: Sequence[str]) -> None:
         self.count = len(lines)
-        self.folded = fold_case("\n".join(lines))
+        joined = "\n".join(lines)
+        self.folded = fold_case(joined)
+        # Folding maps one character to one except that it drops U+0307, so
+        # without it a position of the folded text is the same in ``lines``.
+        self._aligned = "\u0307" not in joined
         # Folding keeps every "\n", so they still separate the lines.
         self._breaks: list[int] = []
         position = self.folded.find("\n")
@@ -175,19 +179,36 @@ class LineIndex:
         """Return the index of the line containing ``position`` of the folded text."""
         return bisect.bisect_left(self._breaks, position)
 
-    def lines_with(self, literals: frozenset[str] | None) -> list[int]:
+    def lines_with(
+        self, literals: frozenset[str] | None, *, word_start: bool = False
+    ) -> list[int]:
         """Return the sorted indexes of the lines that contain any literal;
-        every index when ``literals`` is None."""
+        every index when ``literals`` is None.
+
+        With ``word_start``, a literal that starts with a word character
+        counts only where no word character precedes it. That is right only
+        for a pattern whose every match starts with one of ``literals``
+        right after a ``\\b``, such as ``\\bEUR\\b|\\bUSD\\b|€``.
+        """
         if literals is None:
             return list(range(self.count))
         found: set[int] = set()
         folded, breaks = self.folded, self._breaks
         for literal in literals:
+            bounded = word_start and self._aligned and _is_word_char(literal[0])
             position = folded.find(literal)
             while position != -1:
+                if bounded and position and _is_word_char(folded[position - 1]):
+                    position = folded.find(literal, position + 1)
+                    continue
                 line = bisect.bisect_right(breaks, position)
                 found.add(line)
                 if line >= len(breaks):
                     break
                 position = folded.find(literal, breaks[line] + 1)
         return sorted(found)
+
+
+def _is_word_char(char: str) -> bool:
+    """Return whether ``re`` counts ``char`` as ``\\w`` in a str pattern."""
+    return char.isalnum() or char == "_"

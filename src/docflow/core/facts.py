@@ -717,7 +717,8 @@ def _line_currency(text: str) -> str | None:
 
 def _document_currency(lines: list[_Line], text_index: LineIndex) -> str | None:
     counts: dict[str, int] = {}
-    for index in text_index.lines_with(_CURRENCY_LITERALS):
+    # Every currency code in _CURRENCY starts at a word boundary.
+    for index in text_index.lines_with(_CURRENCY_LITERALS, word_start=True):
         for match in _CURRENCY.finditer(lines[index].text):
             code = _currency_code(match.group(0))
             if code:

@@ -49,9 +49,22 @@ _Compiled = tuple[re.Pattern[str], frozenset[str] | None]
 
 @functools.lru_cache(maxsize=4096)
 def _compile_keyword(term: str) -> _Compiled:
+    """Compile a keyword, with its whole phrase in folded case as the literal.
+
+    The phrase is tested against the folded text with every whitespace run
+    collapsed to one space (see ``score_rules``), because the pattern joins
+    the words with ``\\s+``. A term containing U+0307, which folding drops,
+    falls back to the literals of the pattern.
+    """
     words = [re.escape(word) for word in term.split()]
     source = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
-    return re.compile(source, re.IGNORECASE), required_literals(source, re.IGNORECASE)
+    phrase = " ".join(fold_case(term).split())
+    if phrase and "\u0307" not in term:
+        literals = frozenset({phrase})
+    else:
+        # These literals lie inside one word, so collapsing keeps them.
+        literals = required_literals(source, re.IGNORECASE)
+    return re.compile(source, re.IGNORECASE), literals
 
 
 @functools.lru_cache(maxsize=4096)
@@ -81,9 +94,12 @@ def score_rules(
     scores: dict[str, float] = {}
     hits: list[RuleHit] = []
     folded = fold_case(text)
+    # Keyword phrases are looked up with single spaces between their words.
+    collapsed = " ".join(folded.split())
     for category, rule in rules.items():
         for term, weight in rule.keywords.items():
-            if term.strip() and _matches(_compile_keyword(term.strip()), text, folded):
+            keyword = term.strip()
+            if keyword and _matches(_compile_keyword(keyword), text, collapsed):
                 hits.append(RuleHit(category, term, weight, "keyword"))
         for pattern, weight in rule.patterns.items():
             if _matches(_compile_pattern(category, pattern), text, folded):

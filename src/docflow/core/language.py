@@ -38,7 +38,7 @@ MIN_HIT_SHARE = 0.02
 MIN_MARGIN = 1.3
 
 _BELOW_GREEK = re.compile(r"[\u0000-\u036f]+")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _SCRIPTS = (
@@ -49,6 +49,15 @@ _SCRIPTS = (
     ("ar", ((0x0600, 0x06FF),)),
     ("el", ((0x0370, 0x03FF),)),
 )
+
+
+def _character_class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    spans = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
+    return re.compile(f"[{spans}]")
+
+
+#: The letters of each script in _SCRIPTS, as a character class to count them.
+_SCRIPT_LETTERS = tuple((code, _character_class(ranges)) for code, ranges in _SCRIPTS)
 
 
 def tokenize_words(text: str) -> list[str]:
@@ -100,18 +109,23 @@ _WORD_LANGUAGES = _index_words()
 def _detect_script(sample: str) -> str | None:
     head = sample[:5000]
     # Latin and its extensions end below U+0370; most text never gets further.
-    others = [ord(char) for char in _BELOW_GREEK.sub("", head) if char.isalpha()]
+    others = "".join(filter(str.isalpha, _BELOW_GREEK.sub("", head)))
     if not others:
         return None
-    letters = len(others) + len(_ASCII_LETTER.findall(head))
+    letters = len(others) + _count_ascii_letters(head)
     if len(others) < 0.1 * letters:
         return None
-    for code, ranges in _SCRIPTS:
-        inside = sum(
-            1 for point in others if any(low <= point <= high for low, high in ranges)
-        )
+    for code, script in _SCRIPT_LETTERS:
+        inside = len(script.findall(others))
         if code == "ja" and inside / letters > 0.1:
             return code
         if inside / letters > 0.5:
             return code
     return None
+
+
+def _count_ascii_letters(text: str) -> int:
+    # UTF-8 encodes every other character in bytes of 0x80 and above, so
+    # deleting the letter bytes leaves the count as the length difference.
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))

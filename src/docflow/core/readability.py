@@ -29,6 +29,7 @@ import importlib.util
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -235,6 +236,7 @@ class _Counter:
             ).split(),
             0,
         )
+        self.word_counts: Counter[str] = Counter()
 
     def add_block(self, block: str) -> None:
         totals = self.totals
@@ -242,19 +244,27 @@ class _Counter:
         totals["words"] += len(words)
         totals["tokens"] += len(block.split())
         totals["characters"] += len(_WHITESPACE.sub("", block))
-        for word in words:
+        # Word measures are sums over words, so each distinct word is
+        # measured once in add_words_counted.
+        self.word_counts.update(words)
+        self._add_sentences(block)
+
+    def add_words_counted(self) -> None:
+        """Add the measures of the words of every block so far to the totals."""
+        totals = self.totals
+        for word, count in self.word_counts.items():
             bare = word.replace("'", "")
-            totals["letters"] += len(bare)
+            totals["letters"] += len(bare) * count
             if len(bare) > _LONG_WORD_LETTERS:
-                totals["long_words"] += 1
+                totals["long_words"] += count
             lower = word.lower()
             syllables = count_word_syllables(lower, self.language)
-            totals["syllables"] += syllables
+            totals["syllables"] += syllables * count
             if syllables >= 3:
-                totals["polysyllables"] += 1
+                totals["polysyllables"] += count
             if syllables >= self.complex_threshold and lower not in self.easy_words:
-                totals["complex_words"] += 1
-        self._add_sentences(block)
+                totals["complex_words"] += count
+        self.word_counts.clear()
 
     def _add_sentences(self, block: str) -> None:
         totals = self.totals
@@ -298,6 +308,7 @@ def count_text_statistics(
         for block in _BLOCK_BREAK.split(analysed):
             if block.strip():
                 counter.add_block(block)
+    counter.add_words_counted()
     totals = counter.totals
     if totals["words"] and not totals["sentences"]:
         totals["sentences"] = 1

@@ -16,6 +16,8 @@ _MAX_HEADING_CHARS = 100
 _MIN_CAPITALS_HEADING = 6  # letters; shorter capitalised lines are names
 _MAX_COLON_HEADING_WORDS = 4
 
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
 _MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
 
 
@@ -30,10 +32,9 @@ def _is_heading_line(line: str) -> bool:
         return True
     if _NUMBERED_HEADING.match(stripped):
         return True
-    letters = [char for char in stripped if char.isalpha()]
     # A short line in capitals ("TERMS OF SERVICE"), or in title case ending
     # in a colon ("Work Experience:").
-    if len(letters) >= _MIN_CAPITALS_HEADING and all(c.isupper() for c in letters):
+    if _is_in_capitals(stripped):
         return True
     words = stripped.split()
     return (
@@ -41,6 +42,17 @@ def _is_heading_line(line: str) -> bool:
         and len(words) <= _MAX_COLON_HEADING_WORDS
         and all(word[0].isupper() for word in words if word[0].isalpha())
     )
+
+
+def _is_in_capitals(text: str) -> bool:
+    """Return whether ``text`` has enough letters, all of them capitals."""
+    if text.isascii():
+        # Only A-Z and a-z are letters in ASCII, so bytes.translate counts them.
+        encoded = text.encode("ascii")
+        letters = len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
+        return letters >= _MIN_CAPITALS_HEADING and text.upper() == text
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= _MIN_CAPITALS_HEADING and all(c.isupper() for c in letters)
 
 
 def count_text_headings(texts: list[str]) -> int:

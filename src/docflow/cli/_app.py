@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from docflow import __version__
+from docflow.cli._convert import PlainConvertingGroup
 from docflow.cli._options import (
     ConfigOption,
     DbOption,
@@ -38,6 +39,7 @@ app = typer.Typer(
     # and markdown-it, which made --help take 0.2-0.5 s instead of about 0.1 s.
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=PlainConvertingGroup,
 )
 
 _FORMATS = ("auto", "table", "json", "jsonl", "csv")

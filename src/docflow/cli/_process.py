@@ -177,8 +177,23 @@ class _Session:
         cache_hit: bool = False,
         store: bool = True,
     ) -> None:
+        self.record(result, file_stat=file_stat, cache_hit=cache_hit, store=store)
+        self.show(result)
+
+    def record(
+        self,
+        result: DocumentResult,
+        *,
+        file_stat: FileStat | None = None,
+        cache_hit: bool = False,
+        store: bool = True,
+    ) -> None:
+        """Count a result and queue it for storage when ``store``."""
         self.seen.add(result.path)
         self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
+
+    def show(self, result: DocumentResult) -> None:
+        """Print a result with people's corrections applied."""
         if self.corrections:
             result = self.corrections.apply(result)
         if result.classification is not None:
@@ -289,11 +304,13 @@ def run_command(
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
     store = Store.from_settings(settings)
-    # One connection for the check and the cache lookup, closed before any
-    # document is processed or stored.
+    # One connection for the check and the cache lookup. When every file is
+    # known, the run is also stored in it. Otherwise it closes before any
+    # document is processed.
     opened = ExitStack()
     opened.enter_context(store.session())
     outcome, stats = "failed", {}
+    store_error: Exception | None = None
     try:
         store.check_writable()
         session = _open_session(
@@ -314,13 +331,19 @@ def run_command(
                     model_version=model_version,
                 )
                 if classify:
-                    from docflow.core.classify.corrections import CorrectionIndex
-
-                    session.corrections = CorrectionIndex(store.corrections())
-            _deliver_known(session, plan)
-            stats = _process_misses(
-                session, plan, settings, classify=classify, quality=quality
-            )
+                    session.corrections = _corrections(store)
+                if not plan.misses:
+                    store_error = _store_known(session, plan)
+            if plan.misses:
+                session.writer.start()
+                _deliver_known(session, plan)
+                stats = _process_misses(
+                    session, plan, settings, classify=classify, quality=quality
+                )
+            else:
+                _show_known(session, plan)
+                if store_error is not None:
+                    raise store_error
         outcome = "finished"
     except KeyboardInterrupt:
         outcome = "interrupted"
@@ -328,6 +351,7 @@ def run_command(
         opened.close()
         session.printer.close()
         with _interrupts_deferred():
+            # Does nothing when _store_known has already finished the run.
             session.writer.finish(outcome, stats)
     if outcome == "interrupted":
         raise Interrupted(_interrupted_message(session.writer, len(paths)))
@@ -392,6 +416,7 @@ def _open_session(
         run=run,
         flush_rows=settings.store.flush_rows,
         flush_seconds=settings.store.flush_seconds,
+        background=False,  # started once the cache lookup's session is closed
     )
     # Ids are assigned when the writer flushes a batch, after the row is
     # printed, so processing output has no id column; docflow results has.
@@ -405,6 +430,15 @@ def _open_session(
     return _Session(printer, writer, progress)
 
 
+def _corrections(store: Store) -> CorrectionIndex | None:
+    corrections = store.corrections()
+    if not corrections:
+        return None  # spares importing the classifier package
+    from docflow.core.classify.corrections import CorrectionIndex
+
+    return CorrectionIndex(corrections)
+
+
 def _deliver_known(session: _Session, plan: Plan) -> None:
     for result in plan.rejected:
         session.deliver(result)
@@ -415,6 +449,44 @@ def _deliver_known(session: _Session, plan: Plan) -> None:
             cache_hit=True,
             store=hit.needs_write,
         )
+    _touch_and_log(session, plan)
+
+
+def _store_known(session: _Session, plan: Plan) -> Exception | None:
+    """Store a run that has no file to process; return the error it raised.
+
+    The caller has the store's session open, so the results and the end of
+    the run go into the connection that looked them up. They are printed after
+    the connection closes, because a slow reader of stdout must not keep
+    other docflow processes waiting for the database. The caller raises the
+    error after printing, as a run with files to process does.
+    """
+    for result in plan.rejected:
+        session.record(result)
+    for hit in plan.hits:
+        session.record(
+            hit.result,
+            file_stat=plan.stats.get(hit.result.path),
+            cache_hit=True,
+            store=hit.needs_write,
+        )
+    _touch_and_log(session, plan)
+    try:
+        with _interrupts_deferred():
+            session.writer.finish("finished")
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _show_known(session: _Session, plan: Plan) -> None:
+    for result in plan.rejected:
+        session.show(result)
+    for hit in plan.hits:
+        session.show(hit.result)
+
+
+def _touch_and_log(session: _Session, plan: Plan) -> None:
     for file_stat, content_hash in plan.touched:
         session.writer.touch(file_stat, content_hash)
     if plan.hits:

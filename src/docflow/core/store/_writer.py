@@ -38,6 +38,13 @@ class ResultWriter:
     Use it as a context manager, or call ``close()`` or ``finish()``. Both
     store what is left and raise the first error a flush met, for example a
     StoreError when the database stayed locked or could not be written.
+
+    With ``background=False`` the thread starts only with ``start()``. Until
+    then results are only queued, and ``close()`` or ``finish()`` store them
+    from the calling thread, which can then keep a ``Store.session`` open
+    around the whole run. A background flush during another thread's session
+    would wait for the session's lock, and ``finish()``, which joins the
+    thread, would then wait for the lock timeout.
     """
 
     def __init__(
@@ -49,6 +56,7 @@ class ResultWriter:
         flush_rows: int = 500,
         flush_seconds: float = 2.0,
         clock: Callable[[], datetime] | None = None,
+        background: bool = True,
     ) -> None:
         self.store = store
         self.fingerprint = fingerprint
@@ -68,16 +76,24 @@ class ResultWriter:
         # finish() stores the last batch itself, in the same connection as the
         # end of the run, so the thread leaves it queued.
         self._final_flush = True
-        self._thread = threading.Thread(
-            target=self._loop, name="docflow-writer", daemon=True
-        )
-        self._thread.start()
+        self._finished = False
+        self._thread: threading.Thread | None = None
+        if background:
+            self.start()
 
     def __enter__(self) -> ResultWriter:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def start(self) -> None:
+        """Start storing queued results from the background thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._loop, name="docflow-writer", daemon=True
+            )
+            self._thread.start()
 
     def add(
         self,
@@ -134,7 +150,10 @@ class ResultWriter:
         with self._condition:
             self._closing = True
             self._condition.notify()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
+        else:
+            self._flush_queued()
         if self.error is not None:
             raise self.error
 
@@ -150,11 +169,14 @@ class ResultWriter:
             if self.error is None and (batch or touched):
                 self._flush(batch, touched)
             if closing:
-                with self._condition:
-                    batch, touched = self._take()
-                if self.error is None and (batch or touched):
-                    self._flush(batch, touched)
+                self._flush_queued()
                 return
+
+    def _flush_queued(self) -> None:
+        with self._condition:
+            batch, touched = self._take()
+        if self.error is None and (batch or touched):
+            self._flush(batch, touched)
 
     def _due(self) -> bool:
         if len(self._pending) >= self.flush_rows:
@@ -207,18 +229,19 @@ class ResultWriter:
 
         The run is recorded even when the last flush failed; the flush error
         is raised afterwards. The last batch and the end of the run share one
-        database connection.
+        database connection. Calls after the first do nothing.
         """
+        if self._finished:
+            return
+        self._finished = True
         with self._condition:
             self._final_flush = False
             self._closing = True
             self._condition.notify()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         with self.store.session():
-            with self._condition:
-                batch, touched = self._take()
-            if self.error is None and (batch or touched):
-                self._flush(batch, touched)
+            self._flush_queued()
             if self.run is not None:
                 run = self._progress()
                 assert run is not None

@@ -240,8 +240,9 @@ _DOCUMENT_DATE_PATTERNS = [
 ]
 _SENDER_LITERALS = required_literals(_SENDER_LABELS.pattern, re.IGNORECASE)
 _RECIPIENT_LITERALS = required_literals(_RECIPIENT_LABELS.pattern, re.IGNORECASE)
-_WEAK_SENDER_LITERALS = required_literals(_WEAK_SENDER.pattern, re.IGNORECASE)
-_WEAK_RECIPIENT_LITERALS = required_literals(_WEAK_RECIPIENT.pattern, re.IGNORECASE)
+# Both weak labels need a colon, which far fewer lines contain than the
+# short words ("de", "da", "a") of the labels.
+_WEAK_LABEL_LITERALS = frozenset({":"})
 
 
 @dataclass
@@ -623,7 +624,8 @@ def _find_tax_column(lines: list[_Line], text_index: LineIndex) -> Fact | None:
     a third (net + tax = gross). Without such a row, a tax summary row whose
     rate applied to one amount gives the other (``6% 33.95 2.04``) does.
     """
-    for index in text_index.lines_with(_TAX_COLUMN_LITERALS):
+    # Every tax word in _TAX_COLUMN starts at a word boundary.
+    for index in text_index.lines_with(_TAX_COLUMN_LITERALS, word_start=True):
         header = lines[index]
         if not _TAX_COLUMN.search(header.text) or _amounts_in(header, 0):
             continue
@@ -805,7 +807,7 @@ def _find_recipient(
     sender: Fact | None,
 ) -> Fact | None:
     strong = text_index.lines_with(_RECIPIENT_LITERALS)
-    weak = text_index.lines_with(_WEAK_RECIPIENT_LITERALS)
+    weak = text_index.lines_with(_WEAK_LABEL_LITERALS)
     fact = _find_labelled_name(
         lines, strong, "recipient", _RECIPIENT_LABELS
     ) or _find_labelled_name(lines, weak, "recipient", _WEAK_RECIPIENT)
@@ -824,7 +826,7 @@ def _find_sender(
     strong = text_index.lines_with(_SENDER_LITERALS)
     fact = _find_labelled_name(lines, strong, "sender", _SENDER_LABELS)
     if fact is None:
-        weak = text_index.lines_with(_WEAK_SENDER_LITERALS)
+        weak = text_index.lines_with(_WEAK_LABEL_LITERALS)
         fact = _find_labelled_name(lines, weak, "sender", _WEAK_SENDER)
     if fact is not None or not use_layout:
         return fact

@@ -109,7 +109,6 @@ _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
 _PUNCTUATION_KEEP_APOSTROPHE = re.compile(r"[^\w\s\']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
-_WHITESPACE = re.compile(r"\s")
 _NON_SPACE_RUN = re.compile(r"\S+")
 # A block ends at a blank line or before a line that starts a Markdown block.
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[#*+|>-]|\d+[.)]\s))")
@@ -209,6 +208,9 @@ def _list_words(text: str) -> list[str]:
 def _truncate_words(text: str, max_words: int) -> tuple[str, int, bool]:
     """Return the first ``max_words`` whitespace tokens of ``text``, the token
     count of the whole text and whether it was cut."""
+    tokens = len(text.split())
+    if tokens < max_words:
+        return text, tokens, False
     end = 0
     count = 0
     for count, match in enumerate(_NON_SPACE_RUN.finditer(text), start=1):
@@ -242,8 +244,11 @@ class _Counter:
         totals = self.totals
         words = _list_words(block)
         totals["words"] += len(words)
-        totals["tokens"] += len(block.split())
-        totals["characters"] += len(_WHITESPACE.sub("", block))
+        tokens = block.split()
+        totals["tokens"] += len(tokens)
+        # Characters other than whitespace. str.split splits at the same
+        # str.isspace characters that the regex \s matches.
+        totals["characters"] += len("".join(tokens))
         # Word measures are sums over words, so each distinct word is
         # measured once in add_words_counted.
         self.word_counts.update(words)

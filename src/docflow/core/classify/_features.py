@@ -18,7 +18,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from docflow.core._prefilter import fold_case, may_contain, required_literals
+from docflow.core._prefilter import (
+    LineIndex,
+    fold_case,
+    may_contain,
+    required_literals,
+)
 
 if TYPE_CHECKING:
     from docflow.core.models import ExtractedDocument
@@ -44,8 +49,12 @@ _LABEL_VALUE = re.compile(r"^\s*[^\W\d_][\w .#/()'&-]{1,40}:\s*\S", re.UNICODE)
 _AMOUNT = re.compile(
     r"(?=\d)(?<![\d.,])\d{1,3}(?:[ .,'\u00a0]?\d{3})*[.,]\d{2}(?![\d.,]*\d)"
 )
+_CURRENCY_SYMBOLS = "€$£¥₹"
+_CURRENCY_CODES = (
+    r"\b(?:eur|usd|gbp|chf|pln|zł|zl|inr|rs\.?|myr|rm|aud|cad|sek|nok|dkk)\b"
+)
 _CURRENCY = re.compile(
-    r"(?=[€$£¥₹eugcpzimrsand])(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|pln|zł|zl|inr|rs\.?|myr|rm|aud|cad|sek|nok|dkk)\b)",
+    rf"(?=[{_CURRENCY_SYMBOLS}eugcpzimrsand])(?:[{_CURRENCY_SYMBOLS}]|{_CURRENCY_CODES})",
     re.IGNORECASE,
 )
 _TABLE_GAP = re.compile(r"\S(?:\s{2,}|\t|\s*\|\s*)\S")
@@ -88,6 +97,10 @@ _OTHER_SPACE = re.compile(r"[^\S \t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # Substrings a text needs before _REFERENCE or _FORM_FIELD can match it.
 _REFERENCE_LITERALS = required_literals(_REFERENCE.pattern, re.IGNORECASE, min_chars=1)
 _FORM_LITERALS = required_literals(_FORM_FIELD.pattern, min_chars=1)
+_CODE_LITERALS = required_literals(_CURRENCY_CODES, re.IGNORECASE)
+_CURRENCY_LITERALS = (
+    None if _CODE_LITERALS is None else _CODE_LITERALS | set(_CURRENCY_SYMBOLS)
+)
 
 #: Names of the layout features, in the column order the model was trained on.
 LAYOUT_FEATURES: tuple[str, ...] = (
@@ -212,6 +225,20 @@ def _table_line_share(lines: list[str]) -> float:
     return count / len(lines)
 
 
+def _currency_line_share(lines: list[str]) -> float:
+    """Return the share of ``lines`` that ``_CURRENCY`` matches.
+
+    Only lines with a currency symbol, or a code at the start of a word,
+    are searched, because every code in the pattern follows a word boundary.
+    """
+    if not lines:
+        return 0.0
+    index = LineIndex(lines)
+    candidates = index.lines_with(_CURRENCY_LITERALS, word_start=True)
+    found = [number for number in candidates if _CURRENCY.search(lines[number])]
+    return len(found) / len(lines)
+
+
 def _count_references(text: str) -> int:
     if not may_contain(fold_case(text), _REFERENCE_LITERALS):
         return 0
@@ -240,7 +267,7 @@ def compute_layout_features(item: ClassifierInput) -> list[float]:
             else 0.0
         ),
         "amount_line_share": _share_of(digits, lines, _AMOUNT),
-        "currency_line_share": _share(lines, _CURRENCY),
+        "currency_line_share": _currency_line_share(lines),
         "table_line_share": _table_line_share(lines),
         "date_line_share": _share_of(
             list(filter(_DATE_DIGITS.search, digits)), lines, _DATE

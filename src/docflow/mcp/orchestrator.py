@@ -726,24 +726,27 @@ def _order_longest_first(items: list[_Item]) -> list[_Item]:
     the long ones go first and the short ones fill the gaps at the end.
     Documents with equal estimates keep the order given.
     """
-    return sorted(items, key=lambda item: _expected_cost(item.path), reverse=True)
+    from docflow.core.detect import declared_kind
+
+    def estimate(item: _Item) -> float:
+        return _estimate_cost(item.path, declared_kind(item.path))
+
+    return sorted(items, key=estimate, reverse=True)
 
 
-def _expected_cost(path: str) -> float:
-    """Estimate the processing time of ``path`` from its size and extension.
+def _estimate_cost(path: str, kind: str) -> float:
+    """Estimate the processing time of ``path`` from its size and ``kind``.
 
     Only ``os.stat`` is used: opening a file here could block on a FIFO, and
     parsing it (page count, text layer) is the sandbox's job, because parsers
     crash on hostile input. So a scanned PDF is estimated like a text PDF of
     the same size. A path that cannot be stat'ed gets 0 and goes last.
     """
-    from docflow.core.detect import declared_kind
-
     try:
         size = os.stat(path).st_size
     except (OSError, ValueError):
         return 0.0
-    return size * _COST_PER_BYTE.get(declared_kind(path), 1.0)
+    return size * _COST_PER_BYTE.get(kind, 1.0)
 
 
 def _is_encodable(path: str) -> bool:

@@ -60,6 +60,7 @@ def write_image_pdf(
     image_entries: bytes = b"/ColorSpace /DeviceGray /BitsPerComponent 8",
     soft_mask: Image.Image | None = None,
     graphics_state: bytes = b"",
+    page_entries: bytes = b"",
 ) -> str:
     """Write a one-page PDF that draws ``image`` with ``matrix`` and return its
     path. With ``form_matrix`` the image is drawn inside a Form XObject
@@ -88,7 +89,7 @@ def write_image_pdf(
         b"/Rotate %d /Resources << /XObject << /Im0 4 0 R /Fm0 7 0 R >> "
         b"/ExtGState << /GS0 << /ca 0.5 >> >> "
         b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> "
-        b">> /Contents 5 0 R >>" % rotate
+        b">> /Contents 5 0 R %s >>" % (rotate, page_entries)
     )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -239,6 +240,13 @@ def test_scan_inside_flipping_form(tmp_path):
         ("turned 30 degrees", {"matrix": (374, 216, -288, 499, 200, 0)}),
         ("image mask", {"image_entries": b"/ImageMask true /BitsPerComponent 1"}),
         ("fill alpha", {"graphics_state": b"/GS0 gs"}),
+        (
+            "annotation",
+            {
+                "page_entries": b"/Annots [<< /Type /Annot /Subtype /Square "
+                b"/Rect [72 72 144 144] /C [1 0 0] >>]"
+            },
+        ),
     ],
 )
 def test_page_rendered_instead(tmp_path, case, options):

@@ -111,11 +111,17 @@ def _sole_page_image(
 
     An image mask has no colour space, and a blend mode or an alpha set in
     the graphics state counts as transparency: in both cases the decoded
-    pixels differ from what the page shows.
+    pixels differ from what the page shows. Annotations are drawn over the
+    page by the render, so a page with any is rendered.
+
+    NOTE: clip paths and a Form XObject's /BBox are not checked, so a scan
+    that they crop is OCR'd whole.
     """
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
+    if pdfium_c.FPDFPage_GetAnnotCount(page) != 0:
+        return None
     images = []
     # Form XObjects only group other objects, so they are looked into.
     for position, item in enumerate(page.get_objects(max_depth=3)):

@@ -223,14 +223,37 @@ def _truncate_words(text: str, max_words: int) -> tuple[str, int, bool]:
     return text[:end], total, True
 
 
+class _WordMeasures(NamedTuple):
+    letters: int
+    long_word: bool
+    syllables: int
+    polysyllabic: bool
+    complex_word: bool
+
+
+@functools.lru_cache(maxsize=65_536)
+def _measure_word(word: str, language: str) -> _WordMeasures:
+    """Measure one word as the readability totals count it."""
+    bare = word.replace("'", "")
+    lower = word.lower()
+    syllables = count_word_syllables(lower, language)
+    threshold = _COMPLEX_SYLLABLES.get(language, 3)
+    complex_word = syllables >= threshold and lower not in _load_easy_words(language)
+    return _WordMeasures(
+        letters=len(bare),
+        long_word=len(bare) > _LONG_WORD_LETTERS,
+        syllables=syllables,
+        polysyllabic=syllables >= 3,
+        complex_word=complex_word,
+    )
+
+
 class _Counter:
     """Running totals over the blocks of text fed to it."""
 
     def __init__(self, language: str, long_sentence_words: int) -> None:
         self.language = language
         self.long_sentence_words = long_sentence_words
-        self.complex_threshold = _COMPLEX_SYLLABLES.get(language, 3)
-        self.easy_words = _load_easy_words(language)
         self.totals = dict.fromkeys(
             (
                 "words sentences syllables polysyllables complex_words long_words "
@@ -257,18 +280,19 @@ class _Counter:
     def add_words_counted(self) -> None:
         """Add the measures of the words of every block so far to the totals."""
         totals = self.totals
+        letters = long_words = syllables = polysyllables = complex_words = 0
         for word, count in self.word_counts.items():
-            bare = word.replace("'", "")
-            totals["letters"] += len(bare) * count
-            if len(bare) > _LONG_WORD_LETTERS:
-                totals["long_words"] += count
-            lower = word.lower()
-            syllables = count_word_syllables(lower, self.language)
-            totals["syllables"] += syllables * count
-            if syllables >= 3:
-                totals["polysyllables"] += count
-            if syllables >= self.complex_threshold and lower not in self.easy_words:
-                totals["complex_words"] += count
+            measures = _measure_word(word, self.language)
+            letters += measures.letters * count
+            long_words += measures.long_word * count
+            syllables += measures.syllables * count
+            polysyllables += measures.polysyllabic * count
+            complex_words += measures.complex_word * count
+        totals["letters"] += letters
+        totals["long_words"] += long_words
+        totals["syllables"] += syllables
+        totals["polysyllables"] += polysyllables
+        totals["complex_words"] += complex_words
         self.word_counts.clear()
 
     def _add_sentences(self, block: str) -> None:

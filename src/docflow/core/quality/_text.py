@@ -36,11 +36,11 @@ def _is_heading_line(line: str) -> bool:
     # in a colon ("Work Experience:").
     if _is_in_capitals(stripped):
         return True
+    if not stripped.endswith(":"):
+        return False
     words = stripped.split()
-    return (
-        stripped.endswith(":")
-        and len(words) <= _MAX_COLON_HEADING_WORDS
-        and all(word[0].isupper() for word in words if word[0].isalpha())
+    return len(words) <= _MAX_COLON_HEADING_WORDS and all(
+        word[0].isupper() for word in words if word[0].isalpha()
     )
 
 

@@ -30,17 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TRAIN = ROOT / "sample_docs" / "train"
 
 
-def read_templates(train: Path) -> dict[str, str]:
-    """Map each file under ``train`` to ``category:template``, from the manifest."""
-    templates = {}
-    lines = (train / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
-    for line in lines[1:]:
-        path, category, template = line.split("\t")[:3]
-        templates[path] = f"{category}:{template}"
-    return templates
-
-
-def cross_validate(train: Path, folds: int) -> list[dict[str, Any]]:
+def cross_validate(
+    train: Path, folds: int, *, confidence_map: bool = True
+) -> list[dict[str, Any]]:
     """Return one row per training document: truth, category, best guess, confidence."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
@@ -53,16 +45,19 @@ def cross_validate(train: Path, folds: int) -> list[dict[str, Any]]:
 
     settings = load_settings()
     samples, _ = collect_folder(train, settings)
-    templates = read_templates(train)
-    groups = [templates[Path(s.source).relative_to(train).as_posix()] for s in samples]
+    groups = [sample.group or sample.source for sample in samples]
     labels = np.array([s.label for s in samples])
     rows = []
     with tempfile.TemporaryDirectory(prefix="docflow-cv-") as scratch:
         splits = GroupKFold(n_splits=folds).split(labels, labels, groups)
         for fold, (train_rows, test_rows) in enumerate(splits):
-            parts = fit_parts([samples[i] for i in train_rows])
+            parts = fit_parts([samples[i] for i in train_rows], settings=settings)
             model_dir = Path(scratch) / f"fold{fold}"
-            save_model(parts, {"version": f"cv-{fold}"}, model_dir)
+            metadata = {
+                "version": f"cv-{fold}",
+                "confidence_map": parts["confidence_map"] if confidence_map else None,
+            }
+            save_model(parts, metadata, model_dir)
             fold_settings = load_settings(
                 {"classification": {"model_path": str(model_dir)}}
             )
@@ -117,6 +112,23 @@ def report(rows: list[dict[str, Any]], threshold: float, review: float) -> str:
         f"| best guess right when it fired | "
         f"{sum(r['guess'] == r['truth'] for r in flagged)}/{len(flagged)} |",
     ]
+    lines += [
+        "",
+        "| confidence | documents | mean confidence | accuracy |",
+        "|---|---:|---:|---:|",
+    ]
+    for low in range(10):
+        rows_in = [
+            r
+            for r in rows
+            if low <= r["confidence"] * 10 < low + 1
+            or (low == 9 and r["confidence"] == 1)
+        ]
+        if rows_in:
+            mean = sum(r["confidence"] for r in rows_in) / len(rows_in)
+            right = sum(r["guess"] == r["truth"] for r in rows_in) / len(rows_in)
+            span = f"{low / 10:.1f}-{(low + 1) / 10:.1f}"
+            lines.append(f"| {span} | {len(rows_in)} | {mean:.3f} | {right:.3f} |")
     confusions = Counter((r["truth"], r["guess"]) for r in wrong).most_common(8)
     lines += ["", "Most frequent confusions (true -> best guess):", ""]
     lines += [f"- {truth} -> {guess}: {count}" for (truth, guess), count in confusions]
@@ -139,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--no-map",
+        action="store_true",
+        help="classify without the confidence map, to compare",
+    )
+    parser.add_argument(
+        "--dump", type=Path, help="also write one JSON line per document to this file"
+    )
     args = parser.parse_args(argv)
     if not (args.train / "MANIFEST.tsv").is_file():
         print(
@@ -151,7 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     from docflow.core.config import load_settings
 
     options = load_settings().classification
-    rows = cross_validate(args.train, args.folds)
+    rows = cross_validate(args.train, args.folds, confidence_map=not args.no_map)
+    if args.dump is not None:
+        import json
+
+        with args.dump.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(row) + "\n" for row in rows)
     print(report(rows, options.confidence_threshold, options.review_threshold))
     return 0
 

@@ -98,6 +98,10 @@ def classify_document(
 
     ranked = sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
     best, confidence = ranked[0]
+    # The best guess is listed with its calibrated confidence, the runners-up
+    # with their mixed scores.
+    confidence = model.calibrate(confidence)
+    ranked[0] = (best, confidence)
     if not item.text.strip():
         confidence = 0.0
     reason = abstain_reason(document)
@@ -207,6 +211,25 @@ def trusted_facts(
         return []
     garbage = {page.number for page in document.pages if "garbage_text" in page.flags}
     return [fact for fact in facts if fact.page not in garbage]
+
+
+def is_capped(
+    document: ExtractedDocument,
+    best: str,
+    rule_scores: dict[str, float],
+    hits: Sequence[RuleHit],
+) -> bool:
+    """Tell whether ``classify_document`` would cap the confidence of ``best``.
+
+    The same checks in the same order: abstention for poor text, then the
+    rules and the key facts disagreeing with the best guess.
+    """
+    from docflow.core.facts import extract_facts
+
+    if abstain_reason(document) is not None:
+        return True
+    facts = trusted_facts(document, extract_facts(document, best), None)
+    return find_disagreement(best, rule_scores, facts, hits) is not None
 
 
 def find_disagreement(

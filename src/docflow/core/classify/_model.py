@@ -149,6 +149,15 @@ class LoadedModel:
             return self.scorer.word.size
         return len(self.parts["word"].vocabulary_)
 
+    def calibrate(self, confidence: float) -> float:
+        """Return the best guess's mixed score through the model's confidence map.
+
+        Models trained before the map existed return ``confidence`` unchanged.
+        """
+        from docflow.core.classify.calibration import apply_map
+
+        return apply_map(confidence, self.metadata.get("confidence_map"))
+
     def predict_proba(self, items: list[ClassifierInput]) -> np.ndarray:
         """Return class probabilities, one row per item, columns in ``classes``."""
         return self.probabilities(self.transform(items))

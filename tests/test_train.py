@@ -251,3 +251,20 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     report = train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
     assert len(report.skipped) == 1
     assert "empty.pdf" in report.skipped[0]
+
+
+def test_train_reports_each_step(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    model_dir = tmp_path / "model"
+    steps: list[str] = []
+
+    train_model(
+        folder, _settings(tmp_path, model_dir), output=model_dir, on_step=steps.append
+    )
+
+    total = len(TINY_CATEGORIES) * FILES_PER_CATEGORY
+    reads = [step for step in steps if step.startswith("reading ")]
+    assert reads[0].startswith(f"reading 1/{total} ")
+    assert f"reading {total}/{total} " in reads[total - 1]
+    assert any(step.startswith("fitting the model") for step in steps)
+    assert steps[-1].startswith("scoring the new model")

@@ -27,7 +27,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,6 +130,7 @@ def train_model(
     corrections: Iterable[tuple[str, str]] = (),
     output: str | Path | None = None,
     force: bool = False,
+    on_step: Callable[[str], None] | None = None,
 ) -> TrainReport:
     """Train a model on ``folder`` plus ``corrections`` and save it if not worse.
 
@@ -139,18 +140,24 @@ def train_model(
     scores a lower macro-F1 on the held-out split than the current model (the
     one at ``output``, else the configured one) and ``force`` is false. This
     applies to a new ``output`` folder too. Raises UsageError when the folder
-    contains too few documents.
+    contains too few documents. ``on_step`` receives a short line for each
+    document read and each stage of the fit, for a progress display.
     """
+    step = on_step or (lambda _: None)
     started = time.perf_counter()
     target = Path(output) if output is not None else resolve_model_dir(settings)
-    samples, skipped = collect_folder(Path(folder), settings)
+    samples, skipped = collect_folder(Path(folder), settings, on_step=on_step)
+    step("reading the corrections")
     fixes = collect_corrections(corrections, settings, skipped)
     train, heldout = split_heldout(samples, fixes)
     _check_trainable(train, heldout, folder)
 
     current = _current_model(target, settings)
+    step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
+    step(f"fitting the model and its confidence map on {len(train)} documents")
     parts = fit_parts(train, settings=settings)
+    step(f"scoring the new model on {len(heldout)} held-out documents")
     after = evaluate_parts(parts, heldout)
 
     worse = before is not None and after.macro_f1 < before.macro_f1
@@ -217,13 +224,19 @@ def _current_model(target: Path, settings: Settings) -> LoadedModel | None:
 # -- reading the corpus ------------------------------------------------------
 
 
-def collect_folder(folder: Path, settings: Settings) -> tuple[list[Sample], list[str]]:
-    """Read every file under ``folder/<category>/``; return samples and skip notes."""
+def collect_folder(
+    folder: Path, settings: Settings, *, on_step: Callable[[str], None] | None = None
+) -> tuple[list[Sample], list[str]]:
+    """Read every file under ``folder/<category>/``; return samples and skip notes.
+
+    ``on_step`` receives ``reading N/TOTAL category/name`` before each file.
+    """
     if not folder.is_dir():
         raise UsageError(f"training folder not found: {str(folder)!r}")
     samples: list[Sample] = []
     skipped: list[str] = []
     groups = read_groups(folder)
+    files: list[tuple[Path, str]] = []
     for category_dir in sorted(path for path in folder.iterdir() if path.is_dir()):
         if category_dir.name.startswith("."):
             continue
@@ -235,11 +248,15 @@ def collect_folder(folder: Path, settings: Settings) -> tuple[list[Sample], list
             )
         for path in sorted(category_dir.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
-                sample = _read_sample(path, category_dir.name, settings, skipped)
-                if sample is not None:
-                    relative = path.relative_to(folder).as_posix()
-                    sample.group = groups.get(relative, "")
-                    samples.append(sample)
+                files.append((path, category_dir.name))
+    for number, (path, category) in enumerate(files, start=1):
+        relative = path.relative_to(folder).as_posix()
+        if on_step is not None:
+            on_step(f"reading {number}/{len(files)} {relative}")
+        sample = _read_sample(path, category, settings, skipped)
+        if sample is not None:
+            sample.group = groups.get(relative, "")
+            samples.append(sample)
     return samples, skipped
 
 

@@ -22,7 +22,7 @@ from docflow.core.classify._categories import CategoryInfo, list_categories
 from docflow.core.classify._model import read_metadata, resolve_model_dir
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     from docflow.core.classify.train import TrainReport
@@ -60,11 +60,19 @@ def train_model(
     corrections: Iterable[tuple[str, str]] = (),
     output: str | Path | None = None,
     force: bool = False,
+    on_step: Callable[[str], None] | None = None,
 ) -> TrainReport:
     """Train and save a model unless it is worse; see ``train.train_model``."""
     from docflow.core.classify.train import train_model as train
 
-    return train(folder, settings, corrections=corrections, output=output, force=force)
+    return train(
+        folder,
+        settings,
+        corrections=corrections,
+        output=output,
+        force=force,
+        on_step=on_step,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -12,6 +12,7 @@ from docflow.core.ocr import (
     OcrResult,
     available_languages,
     ocr_image_file,
+    ocr_pixels,
     save_for_ocr,
 )
 from docflow.errors import OcrFailed
@@ -56,21 +57,32 @@ class OcrWorkdir:
 def ocr_image(
     image: Image, name: str, workdir: OcrWorkdir, settings: ExtractionSettings
 ) -> OcrResult:
-    """Write ``image`` as PGM and OCR it; retry upside down when confidence is low.
+    """OCR ``image``, and again turned upright when confidence is low.
 
-    Raises OcrUnavailable or OcrFailed.
+    The image is written as PGM only for the tesseract command, which runs
+    when the in-process engine is not available, and for orientation
+    detection. Raises OcrUnavailable or OcrFailed.
     """
     path = workdir.path_for(name)
-    save_for_ocr(image, path)
     try:
-        result = ocr_image_file(
-            path, settings.ocr_languages, timeout=settings.ocr_timeout
-        )
+        result = _recognize(image, path, settings)
         if _worth_rotation_check(result):
+            if not os.path.exists(path):
+                save_for_ocr(image, path)
             result = _retry_rotated(image, path, result, settings)
     finally:
         _remove(path)
     return result
+
+
+def _recognize(image: Image, path: str, settings: ExtractionSettings) -> OcrResult:
+    """OCR ``image`` in-process, or write it to ``path`` for the command."""
+    languages, timeout = settings.ocr_languages, settings.ocr_timeout
+    result = ocr_pixels(image, languages, timeout=timeout)
+    if result is not None:
+        return result
+    save_for_ocr(image, path)
+    return ocr_image_file(path, languages, timeout=timeout)
 
 
 def try_ocr_image(
@@ -110,10 +122,11 @@ def _retry_rotated(
     for angle in _rotation_candidates(path, settings.ocr_timeout):
         # OSD reports the clockwise turn that makes the page upright; PIL
         # rotates counter-clockwise.
-        save_for_ocr(image.rotate(-angle, expand=True, fillcolor=255), path)
-        result = ocr_image_file(
-            path, settings.ocr_languages, timeout=settings.ocr_timeout
-        )
+        turned = image.rotate(-angle, expand=True, fillcolor=255)
+        try:
+            result = _recognize(turned, path, settings)
+        finally:
+            turned.close()
         if (result.confidence or 0.0) > (best.confidence or 0.0) + 10:
             log.debug("%s reads better turned by %d degrees", path, angle)
             best = result

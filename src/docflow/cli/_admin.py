@@ -26,14 +26,44 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     corrections = [
         (c.path, c.category) for c in Store.from_settings(settings).corrections()
     ]
-    report = train_model(
-        folder, settings, corrections=corrections, output=output, force=force
-    )
+    with _TrainStatus(enabled=not options.quiet) as status:
+        report = train_model(
+            folder,
+            settings,
+            corrections=corrections,
+            output=output,
+            force=force,
+            on_step=status.update,
+        )
     data = report.model_dump(mode="json")
     if resolve_format(options.output_format or settings.output.format) == "table":
         _print_train_report(data)
     else:
         write_json(data)
+
+
+class _TrainStatus:
+    """A one-line spinner on stderr naming the training step, when it is a terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._status: Any = None
+        self._enabled = enabled and sys.stderr.isatty()
+
+    def __enter__(self) -> _TrainStatus:
+        if self._enabled:
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status("training")
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc_info)
+
+    def update(self, step: str) -> None:
+        if self._status is not None:
+            self._status.update(step)
 
 
 def _print_train_report(data: dict[str, Any]) -> None:

@@ -59,6 +59,9 @@ class _Engine:
         library.TessBaseAPISetImage(
             handle, pixels, image.width, image.height, 1, image.width
         )
+        # NOTE: tesseract checks the deadline only between words, so layout
+        # analysis of a hostile image can run past it. The worker's
+        # workers.document_timeout still ends such a document.
         monitor = library.TessMonitorCreate() if timeout > 0 else None
         try:
             if monitor is not None:

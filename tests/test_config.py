@@ -136,3 +136,30 @@ def test_invalid_environment_variable() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"DOCFLOW_WORKERS_COUNT": "-2"})
     assert "DOCFLOW_WORKERS_COUNT = '-2'" in str(caught.value)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let each test see the once-per-process warnings again."""
+    from docflow.core import config
+
+    monkeypatch.setattr(config, "_warned_variables", set())
+
+
+def test_misspelled_env_section_warns(caplog: pytest.LogCaptureFixture) -> None:
+    environ = {"DOCFLOW_WORKER_COUNT": "3", "DOCFLOW_LOG_LEVEL": "INFO"}
+    with caplog.at_level("WARNING", logger="docflow.core.config"):
+        settings = load_settings(environ=environ)
+    assert settings.workers.count == 0
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1
+    assert "DOCFLOW_WORKER_COUNT is not a docflow setting" in messages[0]
+    assert "did you mean DOCFLOW_WORKERS_COUNT?" in messages[0]
+
+
+def test_misspelled_env_name_suggests_variable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING", logger="docflow.core.config"):
+        load_settings(environ={"DOCFLOW_DBB": "x.duckdb"})
+    assert any("did you mean DOCFLOW_DB?" in r.getMessage() for r in caplog.records)

@@ -13,6 +13,7 @@ import copy
 import functools
 import hashlib
 import json
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -28,7 +29,23 @@ __all__ = ["Settings", "load_settings", "settings_fingerprint"]
 CONFIG_FILE = "docflow.toml"
 #: Keyword and pattern rules shipped with the model; docflow.toml repeats them.
 SHIPPED_RULES = Path(__file__).parent / "classify" / "data" / "rules.toml"
+log = logging.getLogger(__name__)
+
 ENV_PREFIX = "DOCFLOW_"
+#: DOCFLOW_* variables that are not settings: the configuration file, logging,
+#: fault injection for the tests, and what a process passes to its children.
+OTHER_VARIABLES = frozenset(
+    {
+        "DOCFLOW_CONFIG",
+        "DOCFLOW_LOG_LEVEL",
+        "DOCFLOW_FAULT",
+        "DOCFLOW_FAULT_SLOW_SECONDS",
+        "DOCFLOW_SETTINGS_FILE",
+        "DOCFLOW_PARENT_PID",
+        "DOCFLOW_CHILD",
+    }
+)
+_warned_variables: set[str] = set()
 
 
 class _Section(BaseModel):
@@ -267,9 +284,38 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
             key = "store_database"
         section, _, field = key.partition("_")
         if section not in sections or not field:
+            if name not in OTHER_VARIABLES:
+                _warn_unknown_variable(name, sections)
             continue
         overrides.setdefault(section, {})[field] = _parse_env_value(raw)
     return overrides
+
+
+def _warn_unknown_variable(name: str, sections: set[str]) -> None:
+    """Log once per process that a DOCFLOW_* variable names no setting."""
+    import difflib
+
+    if name in _warned_variables:
+        return
+    _warned_variables.add(name)
+    section, _, field = name[len(ENV_PREFIX) :].partition("_")
+    hint = ""
+    if field:
+        close = difflib.get_close_matches(section.lower(), sorted(sections), n=1)
+        if close:
+            hint = f"; did you mean {ENV_PREFIX}{close[0].upper()}_{field}?"
+    else:
+        others = ["DOCFLOW_DB", *sorted(OTHER_VARIABLES)]
+        close = difflib.get_close_matches(name, others, n=1)
+        if close:
+            hint = f"; did you mean {close[0]}?"
+    log.warning(
+        "environment variable %s is not a docflow setting and is ignored%s "
+        "(settings are DOCFLOW_<SECTION>_<KEY>, sections: %s)",
+        name,
+        hint,
+        ", ".join(sorted(sections)),
+    )
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -187,3 +187,23 @@ def test_classify_csv_names_labeler(tmp_path, trained, inbox):
         tmp_path, "classify", "-f", "table", "inbox/memo/memo-0.txt", model=model
     )
     assert "labeled_by" in table.stdout.decode()
+
+
+def test_json_array_keeps_input_order(tmp_path, trained):
+    """Longest documents are processed first, but the array follows the input."""
+    model, _ = trained
+    inbox = tmp_path / "ordered"
+    inbox.mkdir()
+    names = ["a-short.txt", "b-long.txt", "c-medium.txt"]
+    for name, repeat in zip(names, (1, 40, 10), strict=True):
+        (inbox / name).write_text(TEMPLATES["memo"].format(n=1, a=2) * repeat)
+
+    streamed = docflow(tmp_path, "classify", "ordered", "-f", "jsonl", model=model)
+    assert streamed.returncode == 0, streamed.stderr.decode()
+    arrival = [Path(r["path"]).name for r in json_lines(streamed.stdout)]
+    assert arrival == ["b-long.txt", "c-medium.txt", "a-short.txt"]
+
+    (tmp_path / ".docflow").rename(tmp_path / "first-run")  # no cache hits
+    collected = docflow(tmp_path, "classify", "ordered", "-f", "json", model=model)
+    assert collected.returncode == 0, collected.stderr.decode()
+    assert [Path(r["path"]).name for r in json.loads(collected.stdout)] == names

@@ -134,8 +134,11 @@ def write_json(value: Any, stream: TextIO | None = None) -> None:
 class RecordPrinter:
     """Print records in one format as they arrive; ``close()`` ends the output.
 
-    A closed pipe (``docflow process docs | head -1``) stops the printing but
-    not the caller: results are still stored.
+    JSON Lines and CSV stream in the order records arrive. The table and the
+    JSON array are printed at the end, sorted by ``order`` (path to position,
+    the order the user gave) when it is given. A closed pipe (``docflow
+    process docs | head -1``) stops the printing but not the caller: results
+    are still stored.
     """
 
     def __init__(
@@ -145,8 +148,10 @@ class RecordPrinter:
         columns: Sequence[str] = RESULT_COLUMNS,
         stream: TextIO | None = None,
         title: str | None = None,
+        order: Mapping[str, int] | None = None,
     ) -> None:
         self.format = output_format
+        self.order = order
         self.columns = list(columns)
         self.stream = stream if stream is not None else sys.stdout
         self.title = title
@@ -174,11 +179,18 @@ class RecordPrinter:
 
     def close(self) -> None:
         """Print what the format collects until the end (JSON array, table)."""
+        if self.order is not None:
+            self._records.sort(key=self._position)
+            self._rows.sort(key=self._position)
         if self.format == "json":
             text = json.dumps(self._records, indent=2, ensure_ascii=False, default=str)
             self._write(text + "\n")
         elif self.format == "table":
             self._print_table()
+
+    def _position(self, record: Mapping[str, Any]) -> int:
+        assert self.order is not None
+        return self.order.get(str(record.get("path")), len(self.order))
 
     def _write_csv(self, row: Mapping[str, Any]) -> None:
         buffer = io.StringIO()

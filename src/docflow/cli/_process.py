@@ -425,6 +425,7 @@ def _open_session(
     printer = RecordPrinter(
         resolve_format(options.output_format or settings.output.format),
         columns=[column for column in RESULT_COLUMNS if column not in left_out],
+        order={path: index for index, path in enumerate(paths)},
     )
     progress = Progress(len(paths), enabled=not options.quiet)
     return _Session(printer, writer, progress)

@@ -440,16 +440,22 @@ def _corrections(store: Store) -> CorrectionIndex | None:
     return CorrectionIndex(corrections)
 
 
-def _deliver_known(session: _Session, plan: Plan) -> None:
+def _known_results(plan: Plan) -> Iterator[tuple[DocumentResult, dict[str, Any]]]:
+    """Yield unreadable files' results, then cache hits, with their storing options."""
     for result in plan.rejected:
-        session.deliver(result)
+        yield result, {}
     for hit in plan.hits:
-        session.deliver(
-            hit.result,
-            file_stat=plan.stats.get(hit.result.path),
-            cache_hit=True,
-            store=hit.needs_write,
-        )
+        stored = {
+            "file_stat": plan.stats.get(hit.result.path),
+            "cache_hit": True,
+            "store": hit.needs_write,
+        }
+        yield hit.result, stored
+
+
+def _deliver_known(session: _Session, plan: Plan) -> None:
+    for result, stored in _known_results(plan):
+        session.deliver(result, **stored)
     _touch_and_log(session, plan)
 
 
@@ -462,15 +468,8 @@ def _store_known(session: _Session, plan: Plan) -> Exception | None:
     other docflow processes waiting for the database. The caller raises the
     error after printing, as a run with files to process does.
     """
-    for result in plan.rejected:
-        session.record(result)
-    for hit in plan.hits:
-        session.record(
-            hit.result,
-            file_stat=plan.stats.get(hit.result.path),
-            cache_hit=True,
-            store=hit.needs_write,
-        )
+    for result, stored in _known_results(plan):
+        session.record(result, **stored)
     _touch_and_log(session, plan)
     try:
         with _interrupts_deferred():

@@ -183,6 +183,12 @@ def main() -> None:
     work = "classification + quality" if classify else "quality only (no model)"
     import mcp.client.session  # noqa: F401  (imported once, outside the timings)
 
+    # Servers and workers inherit this environment: keep compiled modules.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(
+        Path(tempfile.gettempdir()) / "docflow-bench-pycache"
+    )
+
     with tempfile.TemporaryDirectory(prefix="docflow-scaling-") as folder:
         root = Path(folder)
         paths = build_documents(root / "docs", args.documents, args.with_images)

@@ -268,3 +268,33 @@ def test_train_reports_each_step(tmp_path: Path) -> None:
     assert f"reading {total}/{total} " in reads[total - 1]
     assert any(step.startswith("fitting the model") for step in steps)
     assert steps[-1].startswith("scoring the new model")
+
+
+def test_train_keeps_categories_unless_forced(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    first = train_model(folder, settings, output=model_dir)
+    shutil.rmtree(folder / "email")
+
+    with pytest.raises(ModelError, match="would not know 1 of the categories"):
+        train_model(folder, settings, output=model_dir)
+    metadata = json.loads((model_dir / "model.json").read_text())
+    assert metadata["version"] == first.version
+
+    forced = train_model(folder, settings, output=model_dir, force=True)
+    assert forced.forced
+    assert (
+        "email" not in json.loads((model_dir / "model.json").read_text())["categories"]
+    )
+
+
+def test_train_into_new_folder_may_drop_categories(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    settings = _settings(tmp_path, tmp_path / "model")
+    train_model(folder, settings, output=tmp_path / "model")
+    shutil.rmtree(folder / "email")
+
+    report = train_model(folder, settings, output=tmp_path / "other")
+    assert report.replaced
+    assert not report.forced

@@ -24,7 +24,8 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
 
     settings = options.settings()
     corrections = [
-        (c.path, c.category) for c in Store.from_settings(settings).corrections()
+        (c.path, c.category, c.content_hash or "")
+        for c in Store.from_settings(settings).corrections()
     ]
     with _TrainStatus(enabled=not options.quiet) as status:
         report = train_model(

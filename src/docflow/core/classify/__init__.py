@@ -57,7 +57,7 @@ def train_model(
     folder: str | Path,
     settings: Settings,
     *,
-    corrections: Iterable[tuple[str, str]] = (),
+    corrections: Iterable[tuple[str, ...]] = (),
     output: str | Path | None = None,
     force: bool = False,
     on_step: Callable[[str], None] | None = None,

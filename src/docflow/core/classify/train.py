@@ -127,7 +127,7 @@ def train_model(
     folder: str | Path,
     settings: Settings,
     *,
-    corrections: Iterable[tuple[str, str]] = (),
+    corrections: Iterable[tuple[str, ...]] = (),
     output: str | Path | None = None,
     force: bool = False,
     on_step: Callable[[str], None] | None = None,
@@ -135,13 +135,18 @@ def train_model(
     """Train a model on ``folder`` plus ``corrections`` and save it if not worse.
 
     ``corrections`` are (file path or text, category) pairs confirmed by a
-    person. ``output`` defaults to the model in use (``classification.
-    model_path``, or the shipped model). Raises ModelError when the new model
-    scores a lower macro-F1 on the held-out split than the current model (the
-    one at ``output``, else the configured one) and ``force`` is false. This
-    applies to a new ``output`` folder too. Raises UsageError when the folder
-    contains too few documents. ``on_step`` receives a short line for each
-    document read and each stage of the fit, for a progress display.
+    person, optionally with the content hash the file had when it was
+    labeled. ``output`` defaults to the model in use
+    (``classification.model_path``, or the shipped model).
+
+    Unless ``force`` is true, raises ModelError when the new model scores a
+    lower macro-F1 on the held-out split than the current model (the one at
+    ``output``, else the configured one), which applies to a new ``output``
+    folder too; and when ``output`` contains a model that knows categories
+    the training data has no document of, because the new model would lose
+    them. Raises UsageError when the folder contains too few documents.
+    ``on_step`` receives a short line for each document read and each stage
+    of the fit, for a progress display.
     """
     step = on_step or (lambda _: None)
     started = time.perf_counter()
@@ -153,6 +158,26 @@ def train_model(
     _check_trainable(train, heldout, folder)
 
     current = _current_model(target, settings)
+    dropped = _dropped_categories(current, train)
+    replacing = (target / METADATA_FILE).is_file()
+    if dropped and not replacing:
+        log.warning(
+            "the new model in %s will not know %d categories of %s: %s",
+            target,
+            len(dropped),
+            current.version if current is not None else "the current model",
+            ", ".join(dropped),
+        )
+    if dropped and replacing and not force:
+        raise ModelError(
+            f"the new model would not know {len(dropped)} of the categories "
+            f"the current model ({current.version}) knows: {', '.join(dropped)}. "
+            f"A model is trained from scratch on {str(folder)!r} and the stored "
+            "corrections, so the folder needs a subfolder for every category "
+            "to keep; nothing was written to "
+            f"{str(target)!r}. Copy sample_docs/train and add your documents "
+            "to it, or rerun with --force to keep only the folder's categories"
+        )
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
     step(f"fitting the model and its confidence map on {len(train)} documents")
@@ -178,7 +203,7 @@ def train_model(
         output=str(target),
         version=version,
         replaced=True,
-        forced=force and worse,
+        forced=force and (worse or (replacing and bool(dropped))),
         training_documents=len(train),
         heldout_documents=len(heldout),
         corrections=len(fixes),
@@ -202,6 +227,15 @@ def _check_trainable(train: list[Sample], heldout: list[Sample], folder: Any) ->
             f"{str(folder)!r} has too few documents to hold any out for "
             "evaluation; put at least two files in each category folder"
         )
+
+
+def _dropped_categories(
+    current: LoadedModel | None, train: Sequence[Sample]
+) -> list[str]:
+    """Return the categories ``current`` knows that ``train`` has no document of."""
+    if current is None:
+        return []
+    return sorted(set(current.classes) - {sample.label for sample in train})
 
 
 def _current_model(target: Path, settings: Settings) -> LoadedModel | None:
@@ -284,14 +318,26 @@ def read_groups(folder: Path) -> dict[str, str]:
 
 
 def collect_corrections(
-    corrections: Iterable[tuple[str, str]], settings: Settings, skipped: list[str]
+    corrections: Iterable[tuple[str, ...]], settings: Settings, skipped: list[str]
 ) -> list[Sample]:
-    """Turn (path or text, category) pairs into weighted samples."""
+    """Turn (path or text, category[, content hash]) tuples into weighted samples.
+
+    A file whose content hash differs from the one recorded with its label
+    has changed since a person looked at it, so it is skipped with a note.
+    """
     max_chars = settings.classification.max_chars
     samples = []
-    for source, category in corrections:
+    for source, category, *recorded in corrections:
         if _looks_like_path(source) and Path(source).is_file():
             sample = _read_sample(Path(source), category, settings, skipped)
+            expected = recorded[0] if recorded else None
+            if sample is not None and expected and sample.key != expected:
+                log.warning("skipping correction %s: changed since labeled", source)
+                skipped.append(
+                    f"{source}: correction skipped, the file changed since it "
+                    f"was labeled {category}"
+                )
+                continue
         elif _looks_like_path(source):
             log.warning("skipping correction %s: file not found", source)
             skipped.append(f"{source}: correction skipped, file not found")

@@ -339,3 +339,18 @@ def test_writer_finish_twice_records_once(tmp_path):
     writer.finish("interrupted")
     [record] = store.runs()
     assert record.status == "finished"
+
+
+def test_copy_with_other_extension_is_processed(tmp_path):
+    """The extension changes detection and its checks, so it is part of the key."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "memo.txt").write_text(MEMO)
+    run_docflow(tmp_path, "analyze", "docs")
+    shutil.copy(folder / "memo.txt", folder / "memo.md")
+    shutil.copy(folder / "memo.txt", folder / "copy.TXT")
+
+    again = run_docflow(tmp_path, "analyze", "docs")
+    assert again.returncode == 0, again.stderr.decode()
+    cached = {Path(r["path"]).name: r["cached"] for r in json_lines(again.stdout)}
+    assert cached == {"memo.txt": True, "copy.TXT": True, "memo.md": False}

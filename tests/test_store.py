@@ -396,6 +396,11 @@ def test_label_unknown_category_rejected(store):
         store.add_label("/d/a.pdf", "nonsense", "alice")
 
 
+def test_label_category_ignores_case(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    assert store.add_label("/d/a.pdf", "Invoice", "alice").category == "invoice"
+
+
 def test_document_not_found(store):
     write(store, make_result("/d/a.pdf", "h1"))
     with pytest.raises(UsageError, match="no stored document"):

@@ -790,7 +790,12 @@ class Store:
         *,
         allowed: Collection[str] = CATEGORIES,
     ) -> Correction:
-        """Record a person's correction: document ``reference`` is ``category``."""
+        """Record a person's correction: document ``reference`` is ``category``.
+
+        The category is matched without regard to case (``Invoice`` is ``invoice``).
+        """
+        folded = {name.casefold(): name for name in allowed}
+        category = folded.get(category.casefold(), category)
         if category not in allowed:
             raise UsageError(
                 f"unknown category {category!r}; choose one of: "
@@ -859,6 +864,12 @@ _REQUEST_HASHES = (
     "SELECT unnest($paths) AS request_path, unnest($hashes) AS request_hash"
 )
 
+# The file name's extension in lower case. Detection and the extension
+# mismatch check read it, so a result is reused only for the same extension.
+_SUFFIX = r"lower(regexp_extract({column}, '\.[^./]*$'))"
+_STORED_SUFFIX = _SUFFIX.format(column="d.path")
+_REQUEST_SUFFIX = _SUFFIX.format(column="r.request_path")
+
 _CACHE_QUERY = f"""
     WITH request_hashes AS ({_REQUEST_HASHES}),
     matches AS (
@@ -871,6 +882,7 @@ _CACHE_QUERY = f"""
         FROM request_hashes r
         JOIN documents d ON d.content_hash = r.request_hash
         WHERE d.settings_fingerprint = $fingerprint
+          AND {_STORED_SUFFIX} = {_REQUEST_SUFFIX}
           AND (
             d.status IN ('unsupported', 'empty', 'corrupt', 'too_large')
             OR (d.status = 'ok'

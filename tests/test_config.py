@@ -163,3 +163,17 @@ def test_misspelled_env_name_suggests_variable(
     with caplog.at_level("WARNING", logger="docflow.core.config"):
         load_settings(environ={"DOCFLOW_DBB": "x.duckdb"})
     assert any("did you mean DOCFLOW_DB?" in r.getMessage() for r in caplog.records)
+
+
+def test_env_hint_only_for_close_names(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="docflow.core.config"):
+        load_settings(environ={"DOCFLOW_XYZ": "1", "DOCFLOW_WORKERSCOUNT": "2"})
+    messages = sorted(record.getMessage() for record in caplog.records)
+    assert "did you mean DOCFLOW_WORKERS_COUNT?" in messages[0]
+    assert "DOCFLOW_XYZ" in messages[1]
+    assert "did you mean" not in messages[1]
+
+
+def test_env_key_typo_suggests_variable() -> None:
+    with pytest.raises(ConfigError, match="did you mean DOCFLOW_WORKERS_COUNT"):
+        load_settings(environ={"DOCFLOW_WORKERS_CONUT": "2"})

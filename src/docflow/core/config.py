@@ -298,17 +298,9 @@ def _warn_unknown_variable(name: str, sections: set[str]) -> None:
     if name in _warned_variables:
         return
     _warned_variables.add(name)
-    section, _, field = name[len(ENV_PREFIX) :].partition("_")
-    hint = ""
-    if field:
-        close = difflib.get_close_matches(section.lower(), sorted(sections), n=1)
-        if close:
-            hint = f"; did you mean {ENV_PREFIX}{close[0].upper()}_{field}?"
-    else:
-        others = ["DOCFLOW_DB", *sorted(OTHER_VARIABLES)]
-        close = difflib.get_close_matches(name, others, n=1)
-        if close:
-            hint = f"; did you mean {close[0]}?"
+    known = {variable[len(ENV_PREFIX) :]: variable for variable in _known_variables()}
+    close = difflib.get_close_matches(name[len(ENV_PREFIX) :], known, n=1, cutoff=0.75)
+    hint = f"; did you mean {known[close[0]]}?" if close else ""
     log.warning(
         "environment variable %s is not a docflow setting and is ignored%s "
         "(settings are DOCFLOW_<SECTION>_<KEY>, sections: %s)",
@@ -316,6 +308,19 @@ def _warn_unknown_variable(name: str, sections: set[str]) -> None:
         hint,
         ", ".join(sorted(sections)),
     )
+
+
+def _known_variables() -> list[str]:
+    """Return every DOCFLOW_* name docflow reads: one per setting, and the others."""
+    names = ["DOCFLOW_DB", *sorted(OTHER_VARIABLES)]
+    for section, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names.extend(
+                f"{ENV_PREFIX}{section}_{key}".upper()
+                for key in annotation.model_fields
+            )
+    return names
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -365,7 +370,13 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             name = "DOCFLOW_DB"
         value = environ.get(name)
         shown = f" = {value!r}" if value is not None else ""
-        lines.append(f"environment variable {name}{shown}: {item['msg']}")
+        hint = ""
+        if item["type"] == "extra_forbidden":
+            hint = _suggestion(item["loc"])
+            if hint.startswith("; did you mean '"):
+                suggested = hint[len("; did you mean '") : -2].replace(".", "_")
+                hint = f"; did you mean {ENV_PREFIX}{suggested.upper()}?"
+        lines.append(f"environment variable {name}{shown}: {item['msg']}{hint}")
     return "\n".join(lines)
 
 

@@ -54,6 +54,13 @@ def test_out_of_range_option_is_docflow_error(database, args, message):
     assert "Usage:" not in outcome.stderr
 
 
+def test_empty_stdin_explains_piping(database):
+    outcome = CliRunner().invoke(app, ["classify", "--db", database, "-"], input="")
+    assert outcome.exit_code == 4
+    assert "no paths on stdin" in outcome.stderr
+    assert "| docflow classify -" in outcome.stderr
+
+
 def test_review_empty_queue_says_so(database):
     outcome = invoke("review", "--db", database)
     assert outcome.exit_code == 0

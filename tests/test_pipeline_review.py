@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from docflow.core.config import Settings
 from docflow.core.models import (
     ClassificationMetadata,
@@ -12,7 +14,7 @@ from docflow.core.models import (
     QualityResult,
     ScoredCategory,
 )
-from docflow.core.pipeline import _review_status
+from docflow.core.pipeline import _review_status, _under
 
 
 def classified(category: str, confidence: float, **extra) -> DocumentResult:
@@ -98,3 +100,19 @@ def test_trained_language_needs_no_review():
     result = classified("receipt", 0.99)
     result.classification.metadata.language = "pl"
     assert reasons(result) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "digits", "expected"),
+    [
+        (94.9, 95.0, 0, "94.9"),
+        (80.2, 95.0, 0, "80"),
+        (0.7996, 0.8, 2, "0.7996"),
+        (0.45, 0.5, 2, "0.45"),
+    ],
+)
+def test_reason_never_rounds_to_threshold(
+    value: float, threshold: float, digits: int, expected: str
+) -> None:
+
+    assert _under(value, threshold, digits) == expected

@@ -82,7 +82,7 @@ def guard(command: F) -> F:
             sys.stderr.write(f"docflow: {exc.message}\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except KeyboardInterrupt:
-            sys.stderr.write("docflow: interrupted; finished results were kept\n")
+            sys.stderr.write("docflow: interrupted\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except DocflowError as exc:
             if _verbose():

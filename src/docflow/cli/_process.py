@@ -296,6 +296,11 @@ def run_command(
     settings = options.settings()
     check_password_file(settings, options)
     paths = collect_paths(arguments)
+    if not paths and list(arguments) == ["-"]:
+        raise NoInput(
+            "no paths on stdin; pipe one path per line (or NUL-separated), as in "
+            "find . -name '*.pdf' | docflow classify -"
+        )
     if not paths:
         raise NoInput(
             f"no documents found under {', '.join(map(repr, arguments))}; give files, "

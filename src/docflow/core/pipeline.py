@@ -25,7 +25,7 @@ from docflow.core.models import (
     ReviewStatus,
     Status,
 )
-from docflow.errors import DocumentError
+from docflow.errors import DocumentError, ModelError
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -127,6 +127,10 @@ def process_document(
             f"{path}: ran out of memory under the limit of "
             f"{settings.workers.memory_limit_mb} MB (workers.memory_limit_mb)"
         )
+    except ModelError as exc:  # the same for every document; its message says why
+        log.warning("%s: classifier model unusable: %s", path, exc)
+        result.status = Status.ERROR
+        result.error = f"{path}: classifier model unusable: {exc}"
     except Exception as exc:  # a parser bug must not stop the batch
         log.exception("unexpected error processing %s", path)
         result.status = Status.ERROR
@@ -194,17 +198,28 @@ def _classification_review_reasons(
         guess = f"best guess {runners_up[0].category} " if runners_up else ""
         return [
             f"category unknown: {guess}at confidence "
-            f"{classification.confidence:.2f}, under "
+            f"{_under(classification.confidence, options.confidence_threshold, 2)}, "
+            "under "
             f"classification.confidence_threshold {options.confidence_threshold:g}",
             *reasons,
         ]
     if classification.confidence < options.review_threshold:
         reasons.insert(
             0,
-            f"confidence {classification.confidence:.2f} under "
-            f"classification.review_threshold {options.review_threshold:g}",
+            f"confidence "
+            f"{_under(classification.confidence, options.review_threshold, 2)} "
+            f"under classification.review_threshold {options.review_threshold:g}",
         )
     return reasons
+
+
+def _under(value: float, threshold: float, digits: int) -> str:
+    """Format ``value`` to ``digits`` decimals, more if it rounds up to a threshold."""
+    for places in range(digits, digits + 4):
+        text = f"{value:.{places}f}"
+        if float(text) < threshold:
+            return text
+    return f"{value:g}"
 
 
 def _language_review_reasons(language: str | None) -> list[str]:
@@ -233,7 +248,7 @@ def _quality_review_reasons(result: DocumentResult, settings: Settings) -> list[
     threshold = settings.quality.review_threshold
     if quality.overall_score < threshold:
         reasons.append(
-            f"quality {quality.overall_score:.0f} under "
+            f"quality {_under(quality.overall_score, threshold, 0)} under "
             f"quality.review_threshold {threshold:g}"
         )
     garbage = [issue for issue in quality.issues if issue.code == "garbage_text"]

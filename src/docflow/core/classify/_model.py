@@ -542,7 +542,9 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
         ) from exc
     except Exception as exc:  # unpickling raises many unrelated types
         raise ModelError(
-            f"cannot load the classifier model {str(path)!r}: {exc}"
+            f"cannot load the classifier model {str(path)!r}: {exc}; retrain "
+            "it with 'docflow train', or reinstall docflow to restore the "
+            "shipped model"
         ) from exc
     model = LoadedModel(path=path, metadata=metadata)
     if isinstance(loaded, dict) and loaded.get("format") == MODEL_FORMAT:
@@ -623,7 +625,9 @@ def _unpickle_parts(
                 parts = _Unpickler(io.BytesIO(blob)).load()
     except Exception as exc:  # unpickling raises many unrelated types
         raise ModelError(
-            f"cannot load the classifier model {str(path)!r}: {exc}"
+            f"cannot load the classifier model {str(path)!r}: {exc}; retrain "
+            "it with 'docflow train', or reinstall docflow to restore the "
+            "shipped model"
         ) from exc
     for warning in caught:
         log.warning("model %s: %s", path, warning.message)

@@ -354,3 +354,22 @@ def test_copy_with_other_extension_is_processed(tmp_path):
     assert again.returncode == 0, again.stderr.decode()
     cached = {Path(r["path"]).name: r["cached"] for r in json_lines(again.stdout)}
     assert cached == {"memo.txt": True, "copy.TXT": True, "memo.md": False}
+
+
+def test_rehash_finds_change_behind_same_stat(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    memo = folder / "memo.txt"
+    memo.write_text(MEMO)
+    first = json_lines(run_docflow(tmp_path, "analyze", "docs").stdout)[0]
+    before = memo.stat()
+    memo.write_text(MEMO.replace("printer", "plotter"))  # same length
+    os.utime(memo, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    trusted = json_lines(run_docflow(tmp_path, "analyze", "docs").stdout)[0]
+    assert trusted["cached"]
+    assert trusted["content_hash"] == first["content_hash"]
+
+    rehashed = json_lines(run_docflow(tmp_path, "analyze", "--rehash", "docs").stdout)
+    assert not rehashed[0]["cached"]
+    assert rehashed[0]["content_hash"] != first["content_hash"]

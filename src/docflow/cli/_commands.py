@@ -22,6 +22,7 @@ from docflow.cli._options import (
     PasswordFileOption,
     PasswordOption,
     QuietOption,
+    RehashOption,
     RootOption,
     ThresholdOption,
     TimeoutOption,
@@ -45,6 +46,7 @@ def _processing_command(
         lang: LangOption = None,
         threshold: ThresholdOption = None,
         output_format: FormatOption = None,
+        rehash: RehashOption = False,
         verbose: VerboseOption = 0,
         quiet: QuietOption = False,
     ) -> None:
@@ -61,6 +63,7 @@ def _processing_command(
             lang=lang,
             threshold=threshold,
             output_format=output_format,
+            rehash=rehash,
             verbose=verbose,
             quiet=quiet,
         )

@@ -122,6 +122,14 @@ VerboseOption = Annotated[
         "debug output including the PDF libraries.",
     ),
 ]
+RehashOption = Annotated[
+    bool,
+    typer.Option(
+        "--rehash",
+        help="Hash every file's content before using stored results, instead of "
+        "trusting an unchanged size and modification time.",
+    ),
+]
 QuietOption = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Only errors on stderr; no summary."),

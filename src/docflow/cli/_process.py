@@ -119,8 +119,13 @@ def plan_run(
     classify: bool,
     quality: bool,
     model_version: str | None,
+    rehash: bool = False,
 ) -> Plan:
-    """Sort ``paths`` into cache hits, unreadable files and files to process."""
+    """Sort ``paths`` into cache hits, unreadable files and files to process.
+
+    With ``rehash`` every file is hashed, so a file whose content changed
+    while its size and modification time stayed the same is processed again.
+    """
     from docflow.core.config import settings_fingerprint
 
     plan = Plan()
@@ -132,14 +137,17 @@ def plan_run(
         "classify": classify,
         "quality": quality,
     }
-    found = store.lookup(list(candidates.values()), **cache_key)
-    hits = found.hits
+    if rehash:
+        hits, worth_hashing = {}, set(candidates)
+    else:
+        found = store.lookup(list(candidates.values()), **cache_key)
+        hits, worth_hashing = found.hits, found.worth_hashing
     hashed: dict[str, str] = {}
-    if found.worth_hashing:
+    if worth_hashing:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(_HASH_THREADS) as pool:
-            for path, content_hash in pool.map(_hash_quietly, found.worth_hashing):
+            for path, content_hash in pool.map(_hash_quietly, worth_hashing):
                 if content_hash is not None:
                     hashed[path] = content_hash
         hits.update(store.lookup_results(hashed, **cache_key))
@@ -334,6 +342,7 @@ def run_command(
                     classify=classify,
                     quality=quality,
                     model_version=model_version,
+                    rehash=options.rehash,
                 )
                 if classify:
                     session.corrections = _corrections(store)

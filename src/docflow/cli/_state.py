@@ -33,6 +33,7 @@ class CliOptions:
     output_format: str | None = None
     verbose: int = 0
     quiet: bool = False
+    rehash: bool = False
     _settings: Settings | None = field(default=None, repr=False, compare=False)
 
     def merged(self, **given: Any) -> CliOptions:
@@ -46,7 +47,7 @@ class CliOptions:
                 values[name] = [*values[name], *value]
             elif name == "verbose":
                 values[name] = values[name] + value
-            elif name == "quiet":
+            elif name in ("quiet", "rehash"):
                 values[name] = values[name] or value
             else:
                 values[name] = value

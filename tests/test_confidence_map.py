@@ -70,7 +70,7 @@ def test_fit_recovers_an_over_confident_map() -> None:
     assert apply_map(0.9, mapping) < 0.8
 
 
-def test_fit_needs_enough_documents_and_both_outcomes() -> None:
+def test_fit_needs_documents_and_outcomes() -> None:
     confidences, correct = _draw(1.0, 0.0, MIN_DOCUMENTS - 1)
     assert fit_confidence_map(confidences, correct) is None
     many = [0.7] * (MIN_DOCUMENTS * 2)
@@ -89,14 +89,14 @@ def test_groups_come_from_the_manifest(tmp_path: Path) -> None:
     not (TRAIN_CORPUS / "MANIFEST.tsv").is_file(),
     reason=f"training corpus not found at {TRAIN_CORPUS}",
 )
-def test_training_fits_a_map_that_classification_applies(tmp_path: Path) -> None:
+def test_training_fits_map_classify_applies(tmp_path: Path) -> None:
     """Three templates of four categories: enough held-out scores for a map.
 
     Only formats with a text layer are copied, so no page needs OCR.
     """
     manifest = (TRAIN_CORPUS / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
     chosen: dict[tuple[str, str], int] = {}
-    kept = [manifest[0]]
+    manifest_lines = [manifest[0]]
     for line in manifest[1:]:
         path, category, template, _, kind = line.split("\t")[:5]
         if category not in {"invoice", "letter", "memo", "receipt"}:
@@ -111,8 +111,8 @@ def test_training_fits_a_map_that_classification_applies(tmp_path: Path) -> None
         chosen[(category, template)] = chosen.get((category, template), 0) + 1
         (tmp_path / "corpus" / category).mkdir(parents=True, exist_ok=True)
         shutil.copy(TRAIN_CORPUS / path, tmp_path / "corpus" / path)
-        kept.append(line)
-    (tmp_path / "corpus" / "MANIFEST.tsv").write_text("\n".join(kept) + "\n")
+        manifest_lines.append(line)
+    (tmp_path / "corpus" / "MANIFEST.tsv").write_text("\n".join(manifest_lines) + "\n")
     model_dir = tmp_path / "model"
     settings = Settings.model_validate(
         {

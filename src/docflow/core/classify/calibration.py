@@ -9,9 +9,9 @@ rules spread over several categories, whether the guess is right or not.
 A confidence map corrects the final number with two parameters, Platt's
 logistic map on the log-odds: ``map(c) = sigmoid(slope * logit(c) +
 intercept)``. It is fitted on documents scored by models that did not see
-their group: with ``sample_docs/train`` a group is one template (one writer's
-layout), so the map learns how sure the classifier should be about a writer
-it has never met, which is what a user's documents are. The map keeps the
+their group. With ``sample_docs/train`` a group is one template (one
+writer's layout), so the map learns how sure the classifier should be about
+a writer it has never met, as a user's documents are. The map keeps the
 order of confidences, so it changes no best guess, only which side of the
 thresholds a document falls on.
 
@@ -28,7 +28,7 @@ __all__ = ["ConfidenceMap", "apply_map", "fit_confidence_map"]
 
 #: Fewer held-out documents than this leave the confidence as it is.
 MIN_DOCUMENTS = 50
-#: A slope outside these bounds means the fit went wrong; the map is dropped.
+#: A slope outside these bounds means the fit went wrong, so no map is kept.
 SLOPE_RANGE = (0.25, 4.0)
 _EDGE = 1e-4
 
@@ -69,7 +69,7 @@ def fit_confidence_map(
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         z = params[0] * x + params[1]
-        # log(1 + e^z) - y z, written to stay finite for large |z|
+        # log(1 + e^z) - y z, in a form that stays finite for large |z|
         total = np.logaddexp(0.0, z) - y * z
         p = 0.5 * (1.0 + np.tanh(z / 2.0))
         gradient = np.array([((p - y) * x).sum(), (p - y).sum()])

@@ -100,3 +100,42 @@ def test_password_message_counts():
 )
 def test_progress_label_names_file(message, label):
     assert file_label(message) == label
+
+
+def _store_many(path: str, count: int, folder: str) -> None:
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        for number in range(count):
+            writer.add(
+                DocumentResult(
+                    path=f"{folder}/document-{number:04d}.pdf",
+                    status="ok",
+                    review_status="approved",
+                )
+            )
+
+
+def test_piped_table_keeps_long_paths(database, tmp_path):
+    folder = "/archive/" + "/".join(["a-rather-long-folder-name"] * 4)
+    _store_many(database, 3, folder)
+    outcome = invoke("results", "--db", database, "-f", "table")
+    assert outcome.exit_code == 0
+    assert f"{folder}/document-0002.pdf" in outcome.stdout
+
+
+def test_table_into_closed_pipe_exits_zero(database, tmp_path):
+    import subprocess
+    import sys
+
+    _store_many(database, 2000, "/d")
+    reader, writer = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["results", "--db", database, "-f", "table"],
+        stdout=writer,
+        stderr=subprocess.PIPE,
+    )
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        assert pipe.readline()
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr.decode()

@@ -59,6 +59,33 @@ _BELOW_TABLE = ("error", "type", "pages", "cached")
 _HEADERS = {"confidence": "conf", "quality": "qual"}
 
 
+#: Widest table printed to a file or pipe, in characters.
+_MAX_PIPED_WIDTH = 400
+
+
+def make_console(**options: Any) -> Any:
+    """Return a rich Console that raises BrokenPipeError when its reader leaves.
+
+    rich's own Console exits with status 1 on a broken pipe; docflow's
+    commands treat ``docflow results | head -1`` as a success instead.
+    """
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _PipeConsole(**options)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def resolve_format(requested: str | None, stream: TextIO | None = None) -> str:
     """Return the concrete format: ``auto`` becomes table or jsonl."""
     stream = stream if stream is not None else sys.stdout
@@ -202,18 +229,20 @@ class RecordPrinter:
         self._write(buffer.getvalue())
 
     def _print_table(self) -> None:
-        from rich.console import Console
         from rich.table import Table
 
-        console = Console(file=self.stream, soft_wrap=False)
+        console = make_console(file=self.stream, soft_wrap=False)
         table = Table(title=self.title, header_style="bold")
         candidates = [c for c in self.columns if c not in _BELOW_TABLE]
         visible = [
             c for c in candidates if any(r.get(c) is not None for r in self._rows)
         ]
+        terminal = _is_terminal(self.stream)
         for column in visible:
             header = _HEADERS.get(column, column)
-            if column in _WRAPPED_COLUMNS:
+            if not terminal:
+                table.add_column(header, no_wrap=True)
+            elif column in _WRAPPED_COLUMNS:
                 table.add_column(header, overflow="fold", ratio=1, min_width=16)
             elif column in _SHRINKING_COLUMNS:
                 table.add_column(header, overflow="fold")
@@ -221,6 +250,13 @@ class RecordPrinter:
                 table.add_column(header, no_wrap=True)
         for row in self._rows:
             table.add_row(*(_cell(column, row.get(column)) for column in visible))
+        if not terminal:
+            # A table written to a file or pipe is not cut to 80 columns.
+            from rich.measure import Measurement
+
+            wide = console.options.update(width=_MAX_PIPED_WIDTH)
+            natural = Measurement.get(console, wide, table).maximum
+            console.width = max(console.width, min(natural, _MAX_PIPED_WIDTH))
         try:
             console.print(table)
             for row in self._rows:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from docflow.cli._output import plural
+from docflow.cli._output import make_console, plural
 
 __all__ = ["print_document", "print_stats"]
 
@@ -23,7 +23,7 @@ def _number(value: Any, digits: int = 1) -> str:
 
 def print_stats(stats: dict[str, Any]) -> None:
     """Print the stats as a few small tables."""
-    console = Console(highlight=False)
+    console = make_console(highlight=False)
     latency = stats["latency_ms"]
     console.print(
         f"[bold]{plural(stats['documents'], 'document')}[/bold] in "
@@ -62,7 +62,7 @@ def print_stats(stats: dict[str, Any]) -> None:
 
 def print_document(record: dict[str, Any]) -> None:
     """Print one stored result: identity, classification, facts, quality."""
-    console = Console(highlight=False)
+    console = make_console(highlight=False)
     console.print(f"[bold]{escape(record['path'])}[/bold]  (id {record.get('id')})")
     status = record["status"]
     console.print(

@@ -9,6 +9,7 @@ supplies real scans: a Form XObject with a flipping matrix, a page with
 
 from __future__ import annotations
 
+import sys
 import zlib
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
 from docflow.core.extract._pageimage import embedded_scan, render_page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fuzz_mutants import assemble_pdf  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus absent")
@@ -109,19 +114,7 @@ def write_image_pdf(
         ),
         form,
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(assemble_pdf(objects))
     return str(path)
 
 

@@ -142,11 +142,12 @@ def train_model(
     Unless ``force`` is true, raises ModelError when the new model scores a
     lower macro-F1 on the held-out split than the current model (the one at
     ``output``, else the configured one), which applies to a new ``output``
-    folder too; and when ``output`` contains a model that knows categories
-    the training data has no document of, because the new model would lose
-    them. Raises UsageError when the folder contains too few documents.
-    ``on_step`` receives a short line for each document read and each stage
-    of the fit, for a progress display.
+    folder too. It also raises ModelError, unless ``force`` is true, when
+    ``output`` contains a model with categories the training data has no
+    document of, because the new model would lose them. Raises UsageError
+    when the folder contains too few documents. ``on_step`` receives a short
+    line for each document read and each stage of the fit, for a progress
+    display.
     """
     step = on_step or (lambda _: None)
     started = time.perf_counter()
@@ -232,7 +233,7 @@ def _check_trainable(train: list[Sample], heldout: list[Sample], folder: Any) ->
 def _dropped_categories(
     current: LoadedModel | None, train: Sequence[Sample]
 ) -> list[str]:
-    """Return the categories ``current`` knows that ``train`` has no document of."""
+    """Return the categories of ``current`` that ``train`` has no document of."""
     if current is None:
         return []
     return sorted(set(current.classes) - {sample.label for sample in train})

@@ -375,7 +375,10 @@ def train_command(
 
     Prints per-category precision and recall on a held-out split for the
     current model and the new one. The new model replaces the current one
-    only if it scores at least as well, unless --force is given.
+    only if it scores at least as well and keeps all of its categories,
+    unless --force is given. A model is trained from scratch, so DIR needs a
+    subfolder for every category to keep (start from a copy of
+    sample_docs/train).
     """
     from docflow.cli._admin import train
 

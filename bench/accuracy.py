@@ -332,7 +332,7 @@ NOTES = """
   with `bench/template_cv.py` at 5 folds (ECE 0.027 to 0.024). This script
   then ran once on the evaluation set with it (ECE 0.066 to 0.047), and
   the template cross-validation at 3, 4 and 6 folds ran after that (see
-  below). The run recorded here is the fourteenth, with identical figures.
+  below). The run recorded here is the fifteenth, with identical figures.
 - The training corpus is synthetic (`sample_docs/train/`, written by a
   generator from templates). `bench/template_cv.py` holds out whole
   templates in a 5-fold cross-validation on it and runs the full classifier
@@ -347,8 +347,8 @@ NOTES = """
   0.024, 6 folds 0.038 and 0.019 (means 0.032 and 0.034). With 3 or 4
   folds a fold can hold out most templates of a category. The held-out
   documents are then further from the training set than in the map's own
-  folds, and the map is over-confident: at 4 folds, the best guesses it
-  put between 0.5 and 0.8 were right 23% to 54% of the time. The shipped model
+  folds, so the map is over-confident. At 4 folds, the best guesses it put
+  between 0.5 and 0.8 were right 23% to 54% of the time. The shipped model
   is trained on every template, closer to the 5- and 6-fold case. On this
   evaluation set the confidence is still a little low: every best guess at
   0.7 or more is right.

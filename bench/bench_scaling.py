@@ -17,7 +17,7 @@ model is installed or given with ``--model``, quality only otherwise. It
 prints the wall time of each run, the median document time the servers
 reported, the documents in flight on average (sum of document times / wall
 time), and the speed-up ratio of the best run of each. Under each run it
-prints where the rest of the time went: when each server answered initialize
+prints where the rest of the time went: when each server finished the MCP initialization
 and when the first result arrived (start-up), how long each server had no
 tool call in flight after that (round trips, and the tail when one server
 finishes its last batch while another is still working), and the CPU time of

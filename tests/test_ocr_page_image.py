@@ -73,6 +73,7 @@ def write_image_pdf(
     in ``image_entries``. The graphics state /GS0 sets a fill alpha of 0.5."""
     data = zlib.compress(image.tobytes())
     mask = soft_mask or Image.new("L", (1, 1), 255)
+
     image_drawing = b"q %s %s cm /Im0 Do Q\n" % (graphics_state, _numbers(matrix))
     if form_matrix is None:
         content = image_drawing + extra_content
@@ -84,6 +85,7 @@ def write_image_pdf(
             b"/Resources << /XObject << /Im0 4 0 R >> >>" % (PAGE_WIDTH, PAGE_HEIGHT),
             image_drawing,
         )
+
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] " % (
         PAGE_WIDTH,
         PAGE_HEIGHT,
@@ -96,6 +98,7 @@ def write_image_pdf(
         b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> "
         b">> /Contents 5 0 R %s >>" % (rotate, page_entries)
     )
+
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

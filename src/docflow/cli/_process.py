@@ -177,15 +177,9 @@ class _Session:
         # classifier's result and applies them when results are read back.
         self.corrections: CorrectionIndex | None = None
 
-    def deliver(
-        self,
-        result: DocumentResult,
-        *,
-        file_stat: FileStat | None = None,
-        cache_hit: bool = False,
-        store: bool = True,
-    ) -> None:
-        self.record(result, file_stat=file_stat, cache_hit=cache_hit, store=store)
+    def deliver(self, result: DocumentResult, **storing: Any) -> None:
+        """Record a result (``storing`` as for ``record``) and print it."""
+        self.record(result, **storing)
         self.show(result)
 
     def record(

@@ -293,21 +293,25 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def _warn_unknown_variable(name: str, sections: set[str]) -> None:
     """Log once per process that a DOCFLOW_* variable names no setting."""
-    import difflib
-
     if name in _warned_variables:
         return
     _warned_variables.add(name)
-    known = {variable[len(ENV_PREFIX) :]: variable for variable in _known_variables()}
-    close = difflib.get_close_matches(name[len(ENV_PREFIX) :], known, n=1, cutoff=0.75)
-    hint = f"; did you mean {known[close[0]]}?" if close else ""
     log.warning(
         "environment variable %s is not a docflow setting and is ignored%s "
         "(settings are DOCFLOW_<SECTION>_<KEY>, sections: %s)",
         name,
-        hint,
+        _variable_hint(name),
         ", ".join(sorted(sections)),
     )
+
+
+def _variable_hint(name: str) -> str:
+    """Return "; did you mean DOCFLOW_X?" for the closest known variable, or ""."""
+    import difflib
+
+    known = {variable[len(ENV_PREFIX) :]: variable for variable in _known_variables()}
+    close = difflib.get_close_matches(name[len(ENV_PREFIX) :], known, n=1, cutoff=0.75)
+    return f"; did you mean {known[close[0]]}?" if close else ""
 
 
 def _known_variables() -> list[str]:
@@ -370,12 +374,7 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             name = "DOCFLOW_DB"
         value = environ.get(name)
         shown = f" = {value!r}" if value is not None else ""
-        hint = ""
-        if item["type"] == "extra_forbidden":
-            hint = _suggestion(item["loc"])
-            if hint.startswith("; did you mean '"):
-                suggested = hint[len("; did you mean '") : -2].replace(".", "_")
-                hint = f"; did you mean {ENV_PREFIX}{suggested.upper()}?"
+        hint = _variable_hint(name) if item["type"] == "extra_forbidden" else ""
         lines.append(f"environment variable {name}{shown}: {item['msg']}{hint}")
     return "\n".join(lines)
 

@@ -127,7 +127,7 @@ def process_document(
             f"{path}: ran out of memory under the limit of "
             f"{settings.workers.memory_limit_mb} MB (workers.memory_limit_mb)"
         )
-    except ModelError as exc:  # the same for every document; its message says why
+    except ModelError as exc:  # the same for every document, so logged as a warning
         log.warning("%s: classifier model unusable: %s", path, exc)
         result.status = Status.ERROR
         result.error = f"{path}: classifier model unusable: {exc}"

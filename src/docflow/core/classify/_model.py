@@ -541,11 +541,7 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
             "reinstall docflow to restore the shipped model"
         ) from exc
     except Exception as exc:  # unpickling raises many unrelated types
-        raise ModelError(
-            f"cannot load the classifier model {str(path)!r}: {exc}; retrain "
-            "it with 'docflow train', or reinstall docflow to restore the "
-            "shipped model"
-        ) from exc
+        raise _unloadable(path, exc) from exc
     model = LoadedModel(path=path, metadata=metadata)
     if isinstance(loaded, dict) and loaded.get("format") == MODEL_FORMAT:
         model._parts_blob = loaded["parts"]
@@ -624,16 +620,20 @@ def _unpickle_parts(
             if blob is not None:
                 parts = _Unpickler(io.BytesIO(blob)).load()
     except Exception as exc:  # unpickling raises many unrelated types
-        raise ModelError(
-            f"cannot load the classifier model {str(path)!r}: {exc}; retrain "
-            "it with 'docflow train', or reinstall docflow to restore the "
-            "shipped model"
-        ) from exc
+        raise _unloadable(path, exc) from exc
     for warning in caught:
         log.warning("model %s: %s", path, warning.message)
     if not isinstance(parts, dict) or "classifier" not in parts:
         raise ModelError(f"{str(path)!r} is not a docflow classifier model")
     return parts
+
+
+def _unloadable(path: Path, exc: Exception) -> ModelError:
+    """Return the error for a model file that exists but cannot be read."""
+    return ModelError(
+        f"cannot load the classifier model {str(path)!r}: {exc}; retrain it "
+        "with 'docflow train', or reinstall docflow to restore the shipped model"
+    )
 
 
 def save_model(

@@ -350,7 +350,6 @@ def wait_until_gone(pid, seconds=30.0):
     return False
 
 
-@pytest.mark.slow
 def list_children(parent):
     """Return the pids whose parent is ``parent``, read from /proc."""
     children = []
@@ -367,6 +366,7 @@ def list_children(parent):
     return children
 
 
+@pytest.mark.slow
 def test_servers_exit_when_orchestrator_killed(tmp_path):
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path).model_dump_json())
@@ -400,6 +400,70 @@ def test_servers_exit_when_orchestrator_killed(tmp_path):
         assert wait_until_gone(pid), f"server {pid} outlived the orchestrator"
     for pid in workers:
         assert wait_until_gone(pid), f"document worker {pid} outlived its server"
+
+
+def read_command_line(pid):
+    with open(f"/proc/{pid}/cmdline", "rb") as handle:
+        return handle.read().split(b"\0")
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_fork_servers_setting_chooses_how_servers_start(tmp_path, fork):
+    import mcp.server.mcpserver  # noqa: F401  (loaded: servers can be forked)
+
+    settings = make_settings(tmp_path, fork_servers=fork)
+    paths = make_documents(tmp_path / "docs", 4)
+
+    async def main():
+        async with Orchestrator(
+            settings, classify=False, quality=True, workers=2
+        ) as orchestrator:
+            results = await orchestrator.process(paths)
+            return results, [
+                read_command_line(pid) for pid in orchestrator.server_pids()
+            ]
+
+    results, command_lines = asyncio.run(main())
+    assert [result.status for result in results] == [Status.OK] * 4
+    assert len(command_lines) == 2
+    ours = read_command_line(os.getpid())
+    for command_line in command_lines:
+        if fork:
+            assert command_line == ours
+        else:
+            assert b"docflow.mcp.quality_server" in command_line
+
+
+def test_forked_servers_write_nothing_of_the_parent_twice(tmp_path):
+    """Output the parent had buffered when it forked its servers appears once."""
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(make_settings(tmp_path, count=2).model_dump_json())
+    paths = make_documents(tmp_path / "docs", 4)
+    script = (
+        "import logging, sys\n"
+        "import mcp.server.mcpserver\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.mcp.orchestrator import run_documents\n"
+        "logging.basicConfig()\n"
+        "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
+        "sys.stdout.write('buffered before the servers started\\n')\n"
+        "results, _ = run_documents(sys.argv[2:], settings, classify=False,"
+        " quality=True)\n"
+        "print(*(result.status.value for result in results))\n"
+    )
+    # Block-buffered stdout, as on a pipe without PYTHONUNBUFFERED.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(settings_file), *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "buffered before the servers started\nok ok ok ok\n"
+    # Flushed into a server's protocol stream, it would be reported here.
+    assert "invalid JSON-RPC" not in completed.stderr
 
 
 @pytest.mark.parametrize("separate", [False, True])

@@ -83,6 +83,11 @@ class WorkerSettings(_Section):
     health_interval: float = Field(
         default=30.0, gt=0, description="idle seconds before a server is pinged"
     )
+    fork_servers: bool = Field(
+        default=True,
+        description="fork MCP servers from a process that has the SDK loaded "
+        "instead of starting a new interpreter (Linux)",
+    )
     separate_quality_servers: bool = Field(
         default=False,
         description="judge quality on quality servers after classification, "

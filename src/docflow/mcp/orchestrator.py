@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from mcp.types import CallToolResult
 
     from docflow.core.config import Settings
+    from docflow.mcp._stdio import ServerProcess
 
 __all__ = [
     "Orchestrator",
@@ -73,6 +74,9 @@ _MODULES = {
     CLASSIFICATION: "docflow.mcp.classification_server",
     QUALITY: "docflow.mcp.quality_server",
 }
+# Imported by the SDK's client as well as its server: once this process has
+# it, a forked server need not import the SDK again.
+_SDK_MODULE = "mcp.server.mcpserver"
 _BATCH_TOOLS = {CLASSIFICATION: "classify_documents", QUALITY: "analyze_documents"}
 # Consecutive failed starts after which a server slot gives up.
 _MAX_START_FAILURES = 3
@@ -178,7 +182,7 @@ class _Slot:
     failed: bool = False
     task: asyncio.Task[None] | None = None
     # A server started before its task connects to it.
-    process: subprocess.Popen[bytes] | None = None
+    process: ServerProcess | None = None
 
 
 class Orchestrator:
@@ -409,22 +413,43 @@ class Orchestrator:
             self._stats.restarts += 1
             log.info("restarting %s", slot.stats.name)
 
-    def _start_server(self, slot: _Slot) -> subprocess.Popen[bytes]:
-        from docflow.mcp._stdio import start_server
+    def _start_server(self, slot: _Slot) -> ServerProcess:
+        from docflow.mcp._stdio import fork_server, start_server
 
-        argv = [sys.executable, "-m", _MODULES[slot.kind]]
+        args: list[str] = []
         for root in self.roots:
-            argv += ["--root", root]
+            args += ["--root", root]
         errlog = self._server_errlog(slot)
-        return start_server(argv, self._server_environment(), errlog)
+        env = self._server_environment()
+        if self._can_fork():
+            module = importlib.import_module(_MODULES[slot.kind])
+            return fork_server(module.main, args, env, errlog, f"docflow-{slot.kind}")
+        return start_server(
+            [sys.executable, "-m", _MODULES[slot.kind], *args], env, errlog
+        )
+
+    def _can_fork(self) -> bool:
+        """Whether a server can be forked from this process with the SDK loaded."""
+        return (
+            self.settings.workers.fork_servers
+            and sys.platform.startswith("linux")
+            and _SDK_MODULE in sys.modules
+        )
 
     def _start_servers(self) -> None:
-        """Start every slot's first server before the MCP SDK is imported.
+        """Start the first servers before the MCP SDK is imported.
 
         Importing the SDK takes about 0.5 s of CPU, which the servers use to
-        load their own libraries and models meanwhile.
+        load their own libraries and models meanwhile. When servers can be
+        forked (``workers.fork_servers``), only the first server of each kind
+        starts now, and the others are forked once this process has imported
+        the SDK, so they do not import it again; when the SDK is already
+        imported, every server is forked now.
         """
+        defer = self.settings.workers.fork_servers and not self._can_fork()
         for slot in self._slots:
+            if defer and slot.number > 0:
+                continue
             try:
                 slot.process = self._start_server(slot)
             except OSError as exc:  # the slot's task tries again and reports it
@@ -435,14 +460,16 @@ class Orchestrator:
         from docflow.mcp._stdio import server_streams
 
         process, slot.process = slot.process, None
+        try:
+            # Imported before a server is started here, so it can be forked.
+            from mcp.client.session import ClientSession
+        except BaseException:
+            if process is not None:
+                _stop_now(process)
+            raise
         if process is None:
             process = self._start_server(slot)
         slot.stats.pid = process.pid
-        try:
-            from mcp.client.session import ClientSession
-        except BaseException:
-            _stop_now(process)
-            raise
         start_timeout = self.settings.workers.start_timeout
         async with server_streams(process) as (read, write):
             async with ClientSession(read, write) as session:
@@ -767,7 +794,7 @@ def _undecodable_name_result(path: str) -> DocumentResult:
     return _failed_result(path, Status.UNREADABLE, message)
 
 
-def _stop_now(process: subprocess.Popen[bytes]) -> None:
+def _stop_now(process: ServerProcess) -> None:
     """Kill a server that no session uses, and close its pipes."""
     process.kill()
     process.wait()

@@ -164,8 +164,8 @@ class RecordPrinter:
     JSON Lines and CSV stream in the order records arrive. The table and the
     JSON array are printed at the end, sorted by ``order`` (path to position,
     the order the user gave) when it is given. A closed pipe (``docflow
-    process docs | head -1``) stops the printing but not the caller: results
-    are still stored.
+    process docs | head -1``) stops the printing and sets ``broken``, so
+    the caller can stop its work as well.
     """
 
     def __init__(
@@ -187,6 +187,11 @@ class RecordPrinter:
         self._rows: list[Mapping[str, Any]] = []
         self._csv: Any = None
         self._broken = False
+
+    @property
+    def broken(self) -> bool:
+        """Whether the reader of the stream has closed it."""
+        return self._broken
 
     def emit(
         self, record: Mapping[str, Any], row: Mapping[str, Any] | None = None

@@ -166,16 +166,21 @@ class _Session:
     """One processing run: prints, counts, stores and shows progress."""
 
     def __init__(
-        self, printer: RecordPrinter, writer: ResultWriter, progress: Any
+        self, printer: RecordPrinter, writer: ResultWriter, progress: Any, total: int
     ) -> None:
         self.printer = printer
         self.writer = writer
         self.progress = progress
+        self.total = total
         self.categories: Counter[str] = Counter()
         self.seen: set[str] = set()
         # People's corrections, applied to what is printed. The store keeps the
         # classifier's result and applies them when results are read back.
         self.corrections: CorrectionIndex | None = None
+        # stopping: stdout's reader left while documents remain to process.
+        # stopped: the run has been interrupted for that reason.
+        self.stopping = False
+        self.stopped = False
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -202,6 +207,28 @@ class _Session:
             self.categories[result.classification.category] += 1
         self.printer.emit(result_record(result), summary_row(result))
         self.progress.advance()
+        if self.printer.broken and self.writer.done < self.total:
+            self._stop()
+
+    def _stop(self) -> None:
+        """Interrupt the run because no one reads its output any more."""
+        if self.stopping:
+            return
+        self.stopping = True
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a cache hit, printed before the orchestrator starts
+            raise KeyboardInterrupt from None
+        # Raised by the event loop, not inside the orchestrator task that
+        # delivered the result, so asyncio.run stops the loop and cancels the
+        # orchestrator's tasks, as after a SIGTERM.
+        loop.call_soon(self._interrupt)
+
+    def _interrupt(self) -> None:
+        self.stopped = True
+        raise KeyboardInterrupt
 
 
 def _model_version(settings: Settings) -> str:
@@ -225,6 +252,11 @@ def _process_misses(
     session.writer.warm_up()
 
     def on_result(result: DocumentResult) -> None:
+        if session.stopped:
+            # A crash result that the orchestrator's shutdown made up for a
+            # document in flight. Ctrl-C drops these too, so a re-run
+            # processes the document.
+            return
         session.deliver(result, file_stat=plan.stats.get(result.path))
 
     results, stats = run_documents(
@@ -355,6 +387,9 @@ def run_command(
         outcome = "finished"
     except KeyboardInterrupt:
         outcome = "interrupted"
+        if session.stopping and session.writer.done >= len(paths):
+            # stdout closed, but the last results arrived before the stop.
+            outcome = "finished"
     finally:
         opened.close()
         session.printer.close()
@@ -362,16 +397,18 @@ def run_command(
             # Does nothing when _store_known has already finished the run.
             session.writer.finish(outcome, stats)
     if outcome == "interrupted":
-        raise Interrupted(_interrupted_message(session.writer, len(paths)))
+        raise Interrupted(_interrupted_message(session, len(paths)))
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
     return _exit_code(session.writer.status_counts)
 
 
-def _interrupted_message(writer: ResultWriter, total: int) -> str:
+def _interrupted_message(session: _Session, total: int) -> str:
+    writer = session.writer
     run_id = writer.run.run_id if writer.run is not None else None
+    cause = "stopped because stdout was closed" if session.stopping else "interrupted"
     return (
-        f"interrupted after {writer.done} of {plural(total, 'document')}; their "
+        f"{cause} after {writer.done} of {plural(total, 'document')}; their "
         f"results are stored as run {run_id}. Run the same command again to "
         "resume: it reuses the stored results"
     )
@@ -436,7 +473,7 @@ def _open_session(
         order={path: index for index, path in enumerate(paths)},
     )
     progress = Progress(len(paths), enabled=not options.quiet)
-    return _Session(printer, writer, progress)
+    return _Session(printer, writer, progress, len(paths))
 
 
 def _corrections(store: Store) -> CorrectionIndex | None:

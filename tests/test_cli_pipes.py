@@ -1,0 +1,117 @@
+"""A processing command whose stdout reader leaves early, as with ``| head -1``.
+
+docflow runs as a real subprocess writing into a real pipe, and the results
+are counted in the real DuckDB file it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+COMMAND = [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+FILES = 30
+
+
+def docflow_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env.update(
+        DOCFLOW_CONFIG=str(tmp_path / "absent.toml"),
+        DOCFLOW_DB=str(tmp_path / "db" / "docflow.duckdb"),
+        DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "db" / "cache"),
+        # One document per call, so results reach stdout one at a time.
+        DOCFLOW_WORKERS_BATCH_SIZE="1",
+    )
+    return env
+
+
+def make_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for index in range(FILES):
+        (folder / f"letter-{index:02}.txt").write_text(
+            f"Dear customer {index},\n\nYour order number {index * 13} has shipped "
+            "and will arrive within three working days.\n\nKind regards,\n"
+            "The shipping team\n"
+        )
+    return folder
+
+
+def run_into_closing_reader(
+    tmp_path: Path, args: list[str]
+) -> tuple[bytes, subprocess.Popen[bytes], bytes]:
+    """Run docflow into a pipe whose reader closes after one line."""
+    reader, writer = os.pipe()
+    process = subprocess.Popen(
+        [*COMMAND, *args],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        env=docflow_env(tmp_path),
+    )
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        first_line = pipe.readline()
+    _, stderr = process.communicate(timeout=300)
+    return first_line, process, stderr
+
+
+def current_rows_per_path(tmp_path: Path) -> dict[str, int]:
+    database = duckdb.connect(str(tmp_path / "db" / "docflow.duckdb"), read_only=True)
+    try:
+        rows = database.execute(
+            "SELECT path, count(*) FILTER (WHERE is_current) FROM documents "
+            "GROUP BY path"
+        ).fetchall()
+    finally:
+        database.close()
+    return dict(rows)
+
+
+def run_statuses(tmp_path: Path) -> list[str]:
+    database = duckdb.connect(str(tmp_path / "db" / "docflow.duckdb"), read_only=True)
+    try:
+        rows = database.execute("SELECT status FROM runs ORDER BY id").fetchall()
+    finally:
+        database.close()
+    return [status for (status,) in rows]
+
+
+@pytest.mark.parametrize(
+    ("command", "output_format"),
+    [("process", "jsonl"), ("analyze", "csv")],
+    ids=["process-jsonl", "analyze-csv"],
+)
+def test_closed_stdout_stops_run_resumably(tmp_path, command, output_format):
+    make_folder(tmp_path)
+    args = [command, "docs", "-f", output_format, "--workers", "1"]
+
+    first_line, process, stderr = run_into_closing_reader(tmp_path, args)
+    assert first_line
+    assert process.returncode == 130, stderr.decode()
+    assert b"Traceback" not in stderr
+    assert len(stderr.splitlines()) <= 1, stderr.decode()
+    assert b"stdout was closed" in stderr
+    stored = current_rows_per_path(tmp_path)
+    assert 1 <= len(stored) < FILES
+    assert run_statuses(tmp_path) == ["interrupted"]
+
+    rerun = subprocess.run(
+        [*COMMAND, *args],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    per_path = current_rows_per_path(tmp_path)
+    assert len(per_path) == FILES
+    assert set(per_path.values()) == {1}
+    assert run_statuses(tmp_path) == ["interrupted", "finished"]

@@ -363,6 +363,15 @@ def list_descendants(root: int) -> list[int]:
     return found
 
 
+def read_process_name(pid: int) -> str:
+    """Return the name in ``/proc/PID/comm``, or "" when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
 def describe_role(pid: int, root: int) -> str:
     """Name a docflow process: cli, server, worker, tesseract or other."""
     if pid == root:
@@ -374,6 +383,8 @@ def describe_role(pid: int, root: int) -> str:
         return "other"
     if "_server" in cmdline and "docflow.mcp" in cmdline:
         return "server"
+    if read_process_name(pid).startswith("docflow-"):
+        return "server"  # forked from the command: its name says so, not its cmdline
     if "run_child" in cmdline:
         return "worker"
     if "tesseract" in cmdline:

@@ -230,11 +230,8 @@ def main() -> None:
                     f"{run['restarts']} restarts"
                 )
                 print(describe_run(run))
-        best = {workers: min(r["seconds"] for r in runs[workers]) for workers in runs}
-        print(
-            f"best: 1 worker {best[1]:.2f} s, 2 workers {best[2]:.2f} s; "
-            f"speed-up 2 vs 1 workers: {best[1] / best[2]:.2f}x (target >= 1.8x); "
-            f"load average {describe_load()}"
+        print_speedup(
+            {workers: min(r["seconds"] for r in runs[workers]) for workers in runs}
         )
 
 
@@ -263,11 +260,16 @@ def run_cli_rounds(args: argparse.Namespace) -> None:
                     f"{len(run.records)} results, {run.count_not_ok()} not ok, "
                     f"CPU of the command and its processes {cpu:.2f} s"
                 )
-        print(
-            f"best: 1 worker {best[1]:.2f} s, 2 workers {best[2]:.2f} s; "
-            f"speed-up 2 vs 1 workers: {best[1] / best[2]:.2f}x (target >= 1.8x); "
-            f"load average {describe_load()}"
-        )
+        print_speedup(best)
+
+
+def print_speedup(best: dict[int, float]) -> None:
+    """Print the best time of each worker count and their ratio."""
+    print(
+        f"best: 1 worker {best[1]:.2f} s, 2 workers {best[2]:.2f} s; "
+        f"speed-up 2 vs 1 workers: {best[1] / best[2]:.2f}x (target >= 1.8x); "
+        f"load average {describe_load()}"
+    )
 
 
 def describe_load() -> str:

@@ -121,7 +121,12 @@ def fork_server(
     stdin_read, stdin_write = os.pipe()
     stdout_read, stdout_write = os.pipe()
     error_fd = errlog.fileno()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (stdin_read, stdin_write, stdout_read, stdout_write):
+            os.close(fd)
+        raise
     if pid == 0:  # the server; it never returns from here
         try:
             _become_server(stdin_read, stdout_write, error_fd, env)

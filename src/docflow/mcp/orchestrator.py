@@ -423,7 +423,16 @@ class Orchestrator:
         env = self._server_environment()
         if self._can_fork():
             module = importlib.import_module(_MODULES[slot.kind])
-            return fork_server(module.main, args, env, errlog, f"docflow-{slot.kind}")
+            try:
+                return fork_server(
+                    module.main, args, env, errlog, f"docflow-{slot.kind}"
+                )
+            except OSError as exc:  # EAGAIN, ENOMEM: a new interpreter may still start
+                log.warning(
+                    "cannot fork %s (%s); starting a new interpreter",
+                    slot.stats.name,
+                    exc,
+                )
         return start_server(
             [sys.executable, "-m", _MODULES[slot.kind], *args], env, errlog
         )

@@ -9,13 +9,20 @@ of the MCP specification defines.
 
 When the orchestrator's process has already imported the SDK and the server
 modules (a second server of a CLI run, every server of a long-running
-``watch`` or ``serve``), ``fork_server`` starts a server by forking it instead:
-the new process skips the SDK import, about 0.6 s of CPU that on a 2-core
+``docflow watch``), ``fork_server`` starts a server by forking it instead:
+the new process skips the SDK import, about 0.6 s of CPU here, which on a 2-core
 machine competes with the documents. The child keeps nothing of its parent
 but memory: it gets its own pipes, session, streams, signal handlers and
 event loop, closes every other descriptor, never collects its parent's
 objects (``gc.freeze``), and ends with ``os._exit``, so no buffer or exit
 handler of the parent runs twice.
+
+NOTE: the parent may have threads (the result writer, the watch daemon's
+observer and thread pool). Only the forking thread exists in the child, and
+a lock another thread held at the fork stays held there, so the child uses
+nothing of the parent's that takes a lock: it makes new ``sys`` streams and
+logging handlers (``logging`` and the import system reset their own locks at
+fork).
 
 Shutdown follows the specification's order: close the server's stdin, wait
 ``STOP_GRACE_SECONDS`` for it to exit, then SIGTERM and finally SIGKILL its
@@ -68,6 +75,7 @@ class ForkedServer:
         self.args = f"<forked docflow MCP server pid {pid}>"
 
     def poll(self) -> int | None:
+        """Return the exit code (negative for a signal), or None while it runs."""
         if self.returncode is None:
             try:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -79,6 +87,7 @@ class ForkedServer:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        """Wait for the exit code; raise TimeoutExpired after ``timeout`` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() >= deadline:
@@ -158,6 +167,7 @@ def _become_server(
     # would close a descriptor number that the server may be reusing.
     gc.freeze()
     os.setsid()
+
     os.dup2(stdin_fd, 0)
     os.dup2(stdout_fd, 1)
     os.dup2(error_fd, 2)
@@ -174,20 +184,35 @@ def _become_server(
         closefd=False,
         buffering=1,
     )
-    signal.set_wakeup_fd(-1)
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(signum, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    _reset_signals()
     # The fork may happen inside the parent's running event loop.
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
+
     os.environ.clear()
     os.environ.update(env)
-    for handler in logging.getLogger().handlers[:]:
-        logging.getLogger().removeHandler(handler)
+    root = logging.getLogger()
+    for handler in root.handlers[:]:
+        root.removeHandler(handler)
+
+
+def _reset_signals() -> None:
+    """Set the signal dispositions a new Python interpreter starts with."""
+    signal.set_wakeup_fd(-1)
+    for signum in signal.valid_signals():
+        handler = signal.getsignal(signum)
+        if callable(handler) and handler is not signal.default_int_handler:
+            signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Python ignores these at start-up, so writes fail with an error instead.
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def _set_process_name(name: str) -> None:
+    """Set the name ``top`` shows for this process (prctl PR_SET_NAME)."""
     import ctypes
 
     try:
@@ -198,6 +223,7 @@ def _set_process_name(name: str) -> None:
 
 
 def _close_descriptors_from(lowest: int) -> None:
+    """Close every open descriptor numbered ``lowest`` or higher."""
     try:
         names = os.listdir("/proc/self/fd")
     except OSError:

@@ -2,7 +2,9 @@
 
 The CLI and the watch daemon hand paths to an ``Orchestrator``. It starts
 ``workers`` server processes per kind it needs (``sys.executable -m
-docflow.mcp.<kind>_server``) and keeps one MCP ClientSession to each. The SDK
+docflow.mcp.<kind>_server``, or a fork of this process once it has imported
+the MCP SDK: ``workers.fork_servers``, ``docflow.mcp._stdio.fork_server``)
+and keeps one MCP ClientSession to each. The SDK
 requires a session to be opened and closed by the same asyncio task, so every
 server has one task that owns its session, takes batches of documents from a
 shared queue, and restarts its server when it dies.

@@ -369,6 +369,24 @@ def test_missing_model_exits_model_error(tmp_path, docs):
     assert completed.stdout == b""
 
 
+def test_truncated_model_exits_model_error(tmp_path, docs):
+    from docflow.core.classify._model import MODEL_FILE, SHIPPED_MODEL_DIR
+
+    model_dir = tmp_path / "damaged-model"
+    shutil.copytree(SHIPPED_MODEL_DIR, model_dir)
+    model_file = model_dir / MODEL_FILE
+    model_file.write_bytes(model_file.read_bytes()[:100_000])
+    env = docflow_env(tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model_dir))
+    completed = run_docflow(tmp_path, "classify", "docs", env=env)
+    assert completed.returncode == 7, completed.stderr.decode()
+    records = json_lines(completed.stdout)
+    assert records
+    assert {record["status"] for record in records} == {"error"}
+    assert all("classifier model unusable" in record["error"] for record in records)
+    assert str(model_file).encode() in completed.stderr
+    assert b"docflow train" in completed.stderr
+
+
 def read_terminal(master: int, process: subprocess.Popen) -> bytes:
     """Read what a process wrote to a pseudo-terminal until it exits (120 s max)."""
     output = b""

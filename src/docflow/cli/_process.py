@@ -49,6 +49,12 @@ log = logging.getLogger(__name__)
 #: Files hashed at once in the main process when their stat changed.
 _HASH_THREADS = 4
 
+# NOTE: DocumentResult has no field for the cause of an ``error`` status, so a
+# classifier model that cannot be loaded is recognised by the text that
+# core.pipeline.process_document puts after the document's path in the error.
+# Keep the two in step.
+_MODEL_FAILURE = ": classifier model unusable: "
+
 
 @dataclass
 class Plan:
@@ -181,6 +187,8 @@ class _Session:
         # stopped: the run has been interrupted for that reason.
         self.stopping = False
         self.stopped = False
+        self.model_failures = 0
+        self.model_problem: str | None = None
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -197,6 +205,10 @@ class _Session:
     ) -> None:
         """Count a result and queue it for storage when ``store``."""
         self.seen.add(result.path)
+        problem = _model_problem(result)
+        if problem is not None:
+            self.model_failures += 1
+            self.model_problem = self.model_problem or problem
         self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
 
     def show(self, result: DocumentResult) -> None:
@@ -229,6 +241,14 @@ class _Session:
     def _interrupt(self) -> None:
         self.stopped = True
         raise KeyboardInterrupt
+
+
+def _model_problem(result: DocumentResult) -> str | None:
+    """Return why the classifier model failed on ``result``, or None if it did not."""
+    if result.status != "error" or not result.error:
+        return None
+    _, found, problem = result.error.partition(_MODEL_FAILURE)
+    return problem if found else None
 
 
 def _model_version(settings: Settings) -> str:
@@ -400,7 +420,7 @@ def run_command(
         raise Interrupted(_interrupted_message(session, len(paths)))
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
-    return _exit_code(session.writer.status_counts)
+    return _exit_code(session.writer.status_counts, session.model_failures)
 
 
 def _interrupted_message(session: _Session, total: int) -> str:
@@ -540,7 +560,9 @@ def _touch_and_log(session: _Session, plan: Plan) -> None:
         )
 
 
-def _exit_code(status_counts: Counter[str]) -> int:
+def _exit_code(status_counts: Counter[str], model_failures: int = 0) -> int:
+    if model_failures:
+        return int(ExitCode.MODEL)
     if status_counts.get("ocr_unavailable"):
         return int(ExitCode.OCR_UNAVAILABLE)
     if any(status != "ok" for status in status_counts):
@@ -561,6 +583,11 @@ def _print_summary(session: _Session, elapsed: float, settings: Settings) -> Non
     ]
     if session.categories:
         lines.append(f"categories: {_format_counts(session.categories)}")
+    if session.model_failures:
+        lines.append(
+            f"classifier model unusable for "
+            f"{plural(session.model_failures, 'document')}: {session.model_problem}"
+        )
     run_id = writer.run.run_id if writer.run is not None else None
     lines.append(f"run {run_id} stored in {settings.store.database}")
     write: Callable[[str], Any] = sys.stderr.write

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 
 import pytest
 from typer.testing import CliRunner
 
+from docflow.cli._output import RESULT_COLUMNS, RecordPrinter
 from docflow.cli._progress import file_label
 from docflow.cli.main import app
 from docflow.core.extract._passwords import password_message
@@ -139,3 +142,69 @@ def test_table_into_closed_pipe_exits_zero(database, tmp_path):
         assert pipe.readline()
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr.decode()
+
+
+class _TerminalText(io.StringIO):
+    """A text stream whose isatty() is true, so the table takes its terminal form."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _classify_rows(folder: str) -> list[dict]:
+    names = ["invoice-2024-000123.pdf", "invoice-2024-000124.pdf", "minutes.docx"]
+    categories = ["invoice", "scientific_paper", "meeting_minutes"]
+    reviews = ["approved", "needs_review", "approved"]
+    return [
+        {
+            "path": f"{folder}/{name}",
+            "status": "ok",
+            "category": category,
+            "confidence": 0.87,
+            "review": review,
+        }
+        for name, category, review in zip(names, categories, reviews, strict=True)
+    ]
+
+
+def _render_table(rows: list[dict], width: int) -> list[str]:
+    stream = _TerminalText()
+    printer = RecordPrinter("table", columns=RESULT_COLUMNS, stream=stream, width=width)
+    for row in rows:
+        printer.emit(row, row)
+    printer.close()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", stream.getvalue())
+    return plain.splitlines()
+
+
+def test_table_at_80_columns_keeps_rows_on_one_line():
+    rows = _classify_rows("/archive/scans/received-by-post/department-of-finance")
+    lines = _render_table(rows, 80)
+    assert max(map(len, lines)) <= 80
+    # Top border, header, header rule, one line per row, bottom border.
+    assert len(lines) == len(rows) + 4
+    for line, row in zip(lines[3:], rows, strict=False):
+        assert row["path"].rsplit("/", 1)[1] in line
+        assert row["category"] in line
+    assert "│ …" in lines[3]
+    assert "status" not in lines[1]
+
+
+def test_table_at_80_columns_shows_review_and_status():
+    rows = _classify_rows("/archive/scans/received-by-post/department-of-finance")
+    rows[2]["status"] = "corrupt"
+    lines = _render_table(rows, 80)
+    header = lines[1]
+    assert "status" in header
+    assert "review" in header
+    assert "corrupt" in lines[5]
+    assert "yes" in lines[4]
+
+
+def test_wide_table_keeps_full_values():
+    rows = _classify_rows("/d")
+    lines = _render_table(rows, 160)
+    assert len(lines) == len(rows) + 4
+    assert "/d/invoice-2024-000124.pdf" in lines[4]
+    assert "needs_review" in lines[4]
+    assert "status" in lines[1]

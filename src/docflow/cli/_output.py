@@ -61,6 +61,11 @@ _HEADERS = {"confidence": "conf", "quality": "qual"}
 
 #: Widest table printed to a file or pipe, in characters.
 _MAX_PIPED_WIDTH = 400
+#: Review values of a table on a terminal too narrow for the full table.
+_SHORT_REVIEW = {"approved": "no", "needs_review": "yes"}
+#: Minimum width, in characters, that a narrow table cuts a path to. Below
+#: it the path folds over several lines instead.
+_MIN_PATH_WIDTH = 16
 
 
 def make_console(**options: Any) -> Any:
@@ -176,8 +181,11 @@ class RecordPrinter:
         stream: TextIO | None = None,
         title: str | None = None,
         order: Mapping[str, int] | None = None,
+        width: int | None = None,
     ) -> None:
         self.format = output_format
+        # Console width in characters; None takes the terminal's width.
+        self.width = width
         self.order = order
         self.columns = list(columns)
         self.stream = stream if stream is not None else sys.stdout
@@ -234,34 +242,21 @@ class RecordPrinter:
         self._write(buffer.getvalue())
 
     def _print_table(self) -> None:
-        from rich.table import Table
-
-        console = make_console(file=self.stream, soft_wrap=False)
-        table = Table(title=self.title, header_style="bold")
-        candidates = [c for c in self.columns if c not in _BELOW_TABLE]
-        visible = [
-            c for c in candidates if any(r.get(c) is not None for r in self._rows)
-        ]
+        console = make_console(file=self.stream, soft_wrap=False, width=self.width)
         terminal = _is_terminal(self.stream)
-        for column in visible:
-            header = _HEADERS.get(column, column)
-            if not terminal:
-                table.add_column(header, no_wrap=True)
-            elif column in _WRAPPED_COLUMNS:
-                table.add_column(header, overflow="fold", ratio=1, min_width=16)
-            elif column in _SHRINKING_COLUMNS:
-                table.add_column(header, overflow="fold")
-            else:
-                table.add_column(header, no_wrap=True)
-        for row in self._rows:
-            table.add_row(*(_cell(column, row.get(column)) for column in visible))
+        columns = [
+            column
+            for column in self.columns
+            if column not in _BELOW_TABLE
+            and any(row.get(column) is not None for row in self._rows)
+        ]
+        table = self._table(columns, self._rows, terminal=terminal)
         if not terminal:
             # A table written to a file or pipe is not cut to 80 columns.
-            from rich.measure import Measurement
-
-            wide = console.options.update(width=_MAX_PIPED_WIDTH)
-            natural = Measurement.get(console, wide, table).maximum
+            natural = _natural_width(console, table)
             console.width = max(console.width, min(natural, _MAX_PIPED_WIDTH))
+        elif _natural_width(console, table) > console.width:
+            table = self._narrow_table(console, columns)
         try:
             console.print(table)
             for row in self._rows:
@@ -269,6 +264,52 @@ class RecordPrinter:
                     console.print(_cell("error", row["error"]), style="red")
         except BrokenPipeError:
             self._handle_broken_pipe()
+
+    def _table(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        terminal: bool,
+        path_width: int | None = None,
+    ) -> Any:
+        """Build the table. ``path_width`` cuts paths to their last characters."""
+        from rich.table import Table
+
+        table = Table(title=self.title, header_style="bold")
+        for column in columns:
+            header = _HEADERS.get(column, column)
+            if not terminal or (column == "path" and path_width):
+                table.add_column(header, no_wrap=True)
+            elif column in _WRAPPED_COLUMNS:
+                table.add_column(header, overflow="fold", ratio=1, min_width=16)
+            elif column in _SHRINKING_COLUMNS:
+                table.add_column(header, overflow="fold")
+            else:
+                table.add_column(header, no_wrap=True)
+        for row in rows:
+            table.add_row(*(_cell(c, row.get(c), path_width) for c in columns))
+        return table
+
+    def _narrow_table(self, console: Any, columns: Sequence[str]) -> Any:
+        """Build a table for a terminal too narrow for the full one.
+
+        The review column shows yes or no, the status column is left out when
+        every status is ok, and each path keeps its end (the file name) on one
+        line. Columns fold as in the full table when the path would still get
+        fewer than ``_MIN_PATH_WIDTH`` characters.
+        """
+        rows = [_narrow_row(row) for row in self._rows]
+        if all(row.get("status") == "ok" for row in rows):
+            columns = [column for column in columns if column != "status"]
+        path_width = None
+        if "path" in columns:
+            others = [column for column in columns if column != "path"]
+            rest = self._table(others, rows, terminal=True)
+            # The path column adds a border and a space on each side.
+            room = console.width - _natural_width(console, rest) - 3
+            path_width = room if room >= _MIN_PATH_WIDTH else None
+        return self._table(columns, rows, terminal=True, path_width=path_width)
 
     def _write(self, text: str) -> None:
         if self._broken:
@@ -296,13 +337,45 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def _cell(column: str, value: Any) -> str:
+def _natural_width(console: Any, table: Any) -> int:
+    """Return the width in characters that ``table`` takes without folding."""
+    from rich.measure import Measurement
+
+    wide = console.options.update(width=_MAX_PIPED_WIDTH)
+    return Measurement.get(console, wide, table).maximum
+
+
+def _narrow_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    review = row.get("review")
+    return {**row, "review": _SHORT_REVIEW.get(review, review)}
+
+
+def _keep_end(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` cells, keeping its end after an ellipsis."""
+    from rich.cells import cell_len, get_character_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    tail: list[str] = []
+    used = 1  # the ellipsis
+    for character in reversed(text):
+        size = get_character_cell_size(character)
+        if used + size > width:
+            break
+        tail.append(character)
+        used += size
+    return "…" + "".join(reversed(tail))
+
+
+def _cell(column: str, value: Any, path_width: int | None = None) -> str:
     from rich.markup import escape
 
     if value is None:
         return ""
     if column == "path":
         value = _relative(str(value))
+        if path_width:
+            value = _keep_end(value, path_width)
     if column == "status" and value != "ok":
         return f"[red]{escape(str(value))}[/red]"
     if isinstance(value, bool):

@@ -383,6 +383,7 @@ def test_truncated_model_exits_model_error(tmp_path, docs):
     assert records
     assert {record["status"] for record in records} == {"error"}
     assert all("classifier model unusable" in record["error"] for record in records)
+    assert all(": ;" not in record["error"] for record in records)  # a reason is named
     assert str(model_file).encode() in completed.stderr
     assert b"docflow train" in completed.stderr
 

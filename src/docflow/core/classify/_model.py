@@ -630,8 +630,10 @@ def _unpickle_parts(
 
 def _unloadable(path: Path, exc: Exception) -> ModelError:
     """Return the error for a model file that exists but cannot be read."""
+    # A truncated file raises EOFError with no text, so name the type then.
+    reason = str(exc) or type(exc).__name__
     return ModelError(
-        f"cannot load the classifier model {str(path)!r}: {exc}; retrain it "
+        f"cannot load the classifier model {str(path)!r}: {reason}; retrain it "
         "with 'docflow train', or reinstall docflow to restore the shipped model"
     )
 

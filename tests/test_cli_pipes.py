@@ -14,6 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from letters import write_letters  # noqa: E402
+
 COMMAND = [sys.executable, "-c", "from docflow.cli.main import run; run()"]
 FILES = 30
 
@@ -28,18 +32,6 @@ def docflow_env(tmp_path: Path) -> dict[str, str]:
         DOCFLOW_WORKERS_BATCH_SIZE="1",
     )
     return env
-
-
-def make_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for index in range(FILES):
-        (folder / f"letter-{index:02}.txt").write_text(
-            f"Dear customer {index},\n\nYour order number {index * 13} has shipped "
-            "and will arrive within three working days.\n\nKind regards,\n"
-            "The shipping team\n"
-        )
-    return folder
 
 
 def run_into_closing_reader(
@@ -89,7 +81,7 @@ def run_statuses(tmp_path: Path) -> list[str]:
     ids=["process-jsonl", "analyze-csv"],
 )
 def test_closed_stdout_stops_run_resumably(tmp_path, command, output_format):
-    make_folder(tmp_path)
+    write_letters(tmp_path, FILES)
     args = [command, "docs", "-f", output_format, "--workers", "1"]
 
     first_line, process, stderr = run_into_closing_reader(tmp_path, args)

@@ -14,7 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from docflow.core.store import Store
+from letters import write_letters  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -73,18 +76,6 @@ def test_kill_inside_transaction_keeps_last_commit(tmp_path):
     assert rows == 50
 
 
-def make_folder(tmp_path: Path, count: int) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for index in range(count):
-        (folder / f"letter-{index:03}.txt").write_text(
-            f"Dear customer {index},\n\nYour order number {index * 7} has shipped "
-            "today and will arrive within three working days.\n\nKind regards,\n"
-            "The shipping team\n"
-        )
-    return folder
-
-
 def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env.update(
@@ -135,7 +126,7 @@ def current_rows_per_path(database: Path) -> dict[str, int]:
 
 
 def test_kill_9_then_rerun_resumes(tmp_path):
-    make_folder(tmp_path, 60)
+    write_letters(tmp_path, 60)
     database = tmp_path / ".docflow" / "docflow.duckdb"
     first = start_cli(tmp_path, "analyze", "docs")
     try:
@@ -162,7 +153,7 @@ def test_kill_9_then_rerun_resumes(tmp_path):
 
 
 def test_interrupt_keeps_finished_results(tmp_path):
-    make_folder(tmp_path, 60)
+    write_letters(tmp_path, 60)
     database = tmp_path / ".docflow" / "docflow.duckdb"
     run = start_cli(tmp_path, "analyze", "docs")
     wait_for_stored(database, 4, run)

@@ -146,8 +146,8 @@ class _Child:
         if not self.replies.poll(start_timeout):
             self.kill()
             raise ServerError(
-                f"a document worker did not start within {start_timeout} s "
-                "(workers.start_timeout)"
+                f"a document worker did not start within {start_timeout} s; "
+                "raise workers.start_timeout if the machine is slow or busy"
             )
         try:
             kind, detail = self.replies.recv()
@@ -159,7 +159,7 @@ class _Child:
             ) from None
         if kind != "ready":
             self.kill()
-            raise ServerError(f"a document worker failed to start: {detail}")
+            raise ServerError(f"a document worker {detail}")
 
     def request(self, message: tuple[Any, ...], timeout: float) -> Any:
         """Send one request and return its reply; raise TimeoutError or _ChildDied."""
@@ -250,6 +250,9 @@ class WorkerPool:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._children: dict[int, _Child] = {}
+        # The error of each slot's latest failed start, quoted in the results
+        # that the slot rejects because it has no child.
+        self._start_errors: dict[int, str] = {}
         self._first_starts = threading.Semaphore(0)
         self._closed = False
         self._threads = [
@@ -370,7 +373,8 @@ class WorkerPool:
                 if not job.future.set_running_or_notify_cancel():
                     continue  # the caller gave up on it while it was queued
                 if child is None:
-                    self._reject(job, "no document worker could start")
+                    reason = self._start_errors.get(slot, "the pool is closing")
+                    self._reject(job, f"no document worker could start: {reason}")
                     continue
                 if job.kind == "process":
                     child = self._run_document(slot, child, job)
@@ -387,7 +391,9 @@ class WorkerPool:
             child = _Child(self.settings, load_model=self.load_model)
         except (ServerError, OSError) as exc:
             log.error("sandbox slot %d: cannot start a document worker: %s", slot, exc)
+            self._start_errors[slot] = str(exc)
             return None
+        self._start_errors.pop(slot, None)
         with self._lock:
             self._children[slot] = child
             self.stats.children_started += 1
@@ -529,7 +535,14 @@ def run_child() -> None:
     try:
         _warm_up(settings, load_model)
     except MemoryError:
-        replies.send(("failed", "out of memory while loading the libraries"))
+        limit_mb = settings.workers.memory_limit_mb
+        replies.send(
+            (
+                "failed",
+                f"ran out of memory while loading the libraries under the limit "
+                f"of {limit_mb} MB; raise workers.memory_limit_mb",
+            )
+        )
         os._exit(_EXIT_MEMORY)
     replies.send(("ready", os.getpid()))
 

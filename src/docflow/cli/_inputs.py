@@ -4,9 +4,12 @@ Folders are walked recursively, skipping hidden files and folders (which
 include ``.docflow/``). ``-`` reads paths from standard input, one per line,
 or separated by NUL bytes when the input contains one (``find -print0``);
 blank lines are skipped.
-A path given explicitly is always kept, whatever it is, so a FIFO, a
-missing file or a symlink loop still ends as a row with a status; inside a
-walked folder only regular files and symlinks are taken.
+A path is kept whatever it is, so a FIFO, a socket, a missing file or a
+symlink loop ends as a row with a status. This holds for a path given
+explicitly and for a file found in a walked folder. Nothing here opens an
+input path, because opening a FIFO for reading blocks until a writer appears.
+A symbolic link to a folder inside a walked folder is skipped without a row,
+because os.walk does not follow links to folders.
 """
 
 from __future__ import annotations
@@ -67,15 +70,9 @@ def _walk(top: str) -> Iterator[str]:
 
     for folder, subfolders, files in os.walk(top, onerror=report):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        # os.walk puts every entry that is neither a folder nor a link to one in
+        # ``files``, special files and broken links included. The run rejects
+        # those with a status.
         for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                mode = os.lstat(path).st_mode
-            except OSError:
-                continue
-            if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
-                yield path
-            else:
-                log.info("skipping %s: not a regular file", path)
+            if not name.startswith("."):
+                yield os.path.join(folder, name)

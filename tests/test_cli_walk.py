@@ -1,0 +1,103 @@
+"""Tests of the folder walk: every file found in a folder ends as a row.
+
+Special files (FIFOs, sockets, links to devices) and broken links inside a
+walked folder get the same ``unreadable`` row as when they are named on the
+command line. These tests run the real CLI in a child process against real
+special files made under ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# A walk that opened the FIFO for reading would block forever, so the child
+# gets a bound instead of hanging the test run.
+RUN_TIMEOUT_SECONDS = 180
+
+
+def docflow_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["DOCFLOW_WORKERS_COUNT"] = "1"
+    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
+    env["DOCFLOW_DB"] = str(tmp_path / "db" / "docflow.duckdb")
+    env["DOCFLOW_STORE_CACHE_DIR"] = str(tmp_path / "cache")
+    return env
+
+
+def run_process(tmp_path: Path, *paths: str) -> list[dict]:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "process",
+            "-f",
+            "jsonl",
+            *paths,
+        ],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=RUN_TIMEOUT_SECONDS,
+    )
+    assert completed.returncode == 1, completed.stderr.decode()
+    return [json.loads(line) for line in completed.stdout.splitlines()]
+
+
+def rows_by_name(rows: list[dict]) -> dict[str, list[dict]]:
+    by_name: dict[str, list[dict]] = {}
+    for row in rows:
+        by_name.setdefault(Path(row["path"]).name, []).append(row)
+    return by_name
+
+
+@pytest.fixture
+def special(tmp_path: Path) -> Iterator[Path]:
+    """Create a folder of special files and broken links; yield the folder."""
+    folder = tmp_path / "special"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.pdf")
+    (folder / "zero.pdf").symlink_to("/dev/zero")
+    (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
+    (folder / "dangling.pdf").symlink_to(folder / "nowhere.pdf")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "sock.pdf"))
+        yield folder
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("pipe.pdf", "named pipe (FIFO)"),
+        ("sock.pdf", "is a socket"),
+        ("zero.pdf", "is a device file"),
+        ("loop.pdf", "symbolic link loop"),
+        ("dangling.pdf", "points to a missing file"),
+    ],
+)
+def test_walk_rejects_special_file(tmp_path, special, name, reason):
+    rows = rows_by_name(run_process(tmp_path, "special")).get(name, [])
+    assert len(rows) == 1, f"{name}: expected one row, got {rows}"
+    [row] = rows
+    assert row["path"] == str(special / name)
+    assert row["status"] == "unreadable"
+    assert str(special / name) in row["error"]
+    assert reason in row["error"]
+
+
+def test_walk_error_matches_explicit_path(tmp_path, special):
+    walked = rows_by_name(run_process(tmp_path, "special"))
+    named = [str(special / name) for name in ("pipe.pdf", "sock.pdf")]
+    explicit = rows_by_name(run_process(tmp_path, *named))
+    for name in ("pipe.pdf", "sock.pdf"):
+        assert name in walked, f"the walk left out {name}"
+        assert walked[name][0]["error"] == explicit[name][0]["error"], name

@@ -260,12 +260,12 @@ def test_undecodable_name_rejected_cleanly(tmp_path):
     assert "not valid UTF-8" in record["error"]
 
 
-def test_walk_skips_special_files(tmp_path, hostile):
+def test_walk_gives_special_files_rows(tmp_path, hostile):
     completed = run_docflow(tmp_path, "analyze", "hostile")
-    names = {Path(r["path"]).name for r in json_lines(completed.stdout)}
-    assert "pipe.pdf" not in names
-    assert "sock.pdf" not in names
-    assert "new\nline.txt" in names
+    statuses = {Path(r["path"]).name: r["status"] for r in json_lines(completed.stdout)}
+    assert statuses["pipe.pdf"] == "unreadable"
+    assert statuses["sock.pdf"] == "unreadable"
+    assert statuses["new\nline.txt"] == "ok"
 
 
 def test_empty_folder_exits_no_input(tmp_path):

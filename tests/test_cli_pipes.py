@@ -107,3 +107,43 @@ def test_closed_stdout_stops_run_resumably(tmp_path, command, output_format):
     assert len(per_path) == FILES
     assert set(per_path.values()) == {1}
     assert run_statuses(tmp_path) == ["interrupted", "finished"]
+
+
+def run_without_stream(tmp_path: Path, args: list[str], closed: int):
+    """Run docflow with standard descriptor ``closed`` shut, as ``2>&-`` does."""
+    output = tmp_path / "output.txt"
+    with open(output, "wb") as handle:
+        process = subprocess.run(
+            [*COMMAND, *args],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=handle if closed != 1 else subprocess.DEVNULL,
+            stderr=handle if closed != 2 else subprocess.DEVNULL,
+            env=docflow_env(tmp_path),
+            timeout=300,
+            # Closed in the child after the redirections, before docflow starts.
+            preexec_fn=lambda: os.close(closed),
+        )
+    return process, output.read_bytes()
+
+
+def test_closed_stderr_still_processes(tmp_path):
+    write_letters(tmp_path, 3)
+    process, output = run_without_stream(
+        tmp_path, ["analyze", "docs", "-f", "jsonl"], closed=2
+    )
+    assert process.returncode == 0
+    assert len(output.splitlines()) == 3
+    assert set(current_rows_per_path(tmp_path).values()) == {1}
+    assert len(current_rows_per_path(tmp_path)) == 3
+
+
+def test_closed_stdout_stores_results_quietly(tmp_path):
+    write_letters(tmp_path, 3)
+    process, errors = run_without_stream(
+        tmp_path, ["analyze", "docs", "-f", "jsonl"], closed=1
+    )
+    assert process.returncode == 0, errors.decode()
+    assert b"Traceback" not in errors
+    assert len(current_rows_per_path(tmp_path)) == 3
+    assert run_statuses(tmp_path) == ["finished"]

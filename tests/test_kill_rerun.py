@@ -152,12 +152,15 @@ def test_kill_9_then_rerun_resumes(tmp_path):
     assert b"stopped before finishing" in stderr
 
 
-def test_interrupt_keeps_finished_results(tmp_path):
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name
+)
+def test_interrupt_keeps_finished_results(tmp_path, signum):
     write_letters(tmp_path, 60)
     database = tmp_path / ".docflow" / "docflow.duckdb"
     run = start_cli(tmp_path, "analyze", "docs")
     wait_for_stored(database, 4, run)
-    os.kill(run.pid, signal.SIGINT)
+    os.kill(run.pid, signum)
     stdout, stderr = run.communicate(timeout=120)
     assert run.returncode == 130, stderr.decode()
     printed = stdout.decode().splitlines()

@@ -132,3 +132,15 @@ class OcrUnavailable(DocumentError):
 
 class OcrFailed(DocumentError):
     status = "ocr_failed"
+
+
+def is_query_interrupted(exc: BaseException) -> bool:
+    """Return True when ``exc`` is DuckDB stopping a query for Ctrl-C.
+
+    DuckDB (2.0) turns a SIGINT that lands during a query into
+    ``RuntimeError("Query interrupted")`` or its ``InterruptException``, and
+    no KeyboardInterrupt follows, so callers treat these as one.
+    """
+    if type(exc).__name__ == "InterruptException":
+        return type(exc).__module__.lstrip("_").startswith("duckdb")
+    return type(exc) is RuntimeError and str(exc) == "Query interrupted"

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from docflow.errors import DocflowError, ExitCode
+from docflow.errors import DocflowError, ExitCode, is_query_interrupted
 
 __all__ = ["Interrupted", "NoInput", "fail", "guard", "silence_stdout"]
 
@@ -89,6 +89,9 @@ def guard(command: F) -> F:
                 log.exception("%s failed", command.__name__)
             raise fail(str(exc), exc.exit_code) from None
         except Exception as exc:
+            if is_query_interrupted(exc):
+                sys.stderr.write("docflow: interrupted\n")
+                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             log.critical(
                 "internal error in %s: %s: %s",
                 command.__name__,

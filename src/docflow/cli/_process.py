@@ -33,7 +33,7 @@ from docflow.cli._output import (
     result_record,
     summary_row,
 )
-from docflow.errors import DocumentError, ExitCode
+from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
@@ -296,22 +296,40 @@ def _process_misses(
     )
 
 
+#: Signals that stop a run the way Ctrl-C does.
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 @contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C, so finished results are stored before exit."""
+    """Treat SIGTERM and SIGHUP (a closed terminal) like Ctrl-C.
+
+    Finished results are then stored before the command exits.
+    """
 
     def interrupt(signum: int, frame: Any) -> None:
+        # Do what Ctrl-C does. Inside asyncio.run, its SIGINT handler cancels
+        # the main task, so the orchestrator stops its servers in order; a
+        # KeyboardInterrupt raised in whatever frame runs could land in code
+        # that swallows it and leave the event loop waiting for ever.
+        on_interrupt = signal.getsignal(signal.SIGINT)
+        if callable(on_interrupt):
+            on_interrupt(signal.SIGINT, frame)
+            return
         raise KeyboardInterrupt
 
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {
+            signum: signal.signal(signum, interrupt) for signum in _STOP_SIGNALS
+        }
     except ValueError:  # not the main thread (a test runner)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
@@ -324,7 +342,7 @@ def _interrupts_deferred() -> Iterator[None]:
     try:
         previous = {
             signum: signal.signal(signum, signal.SIG_IGN)
-            for signum in (signal.SIGINT, signal.SIGTERM)
+            for signum in (signal.SIGINT, *_STOP_SIGNALS)
         }
     except ValueError:  # not the main thread (a test runner)
         yield
@@ -405,7 +423,9 @@ def run_command(
                 if store_error is not None:
                     raise store_error
         outcome = "finished"
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if not isinstance(exc, KeyboardInterrupt) and not is_query_interrupted(exc):
+            raise
         outcome = "interrupted"
         if session.stopping and session.writer.done >= len(paths):
             # stdout closed, but the last results arrived before the stop.

@@ -50,6 +50,7 @@ def run() -> None:
     models), longer than a cached re-run itself. Commands close their
     databases, servers and files before they return.
     """
+    _open_closed_standard_streams()
     try:
         app(prog_name="docflow")
     except SystemExit as exc:
@@ -59,6 +60,26 @@ def run() -> None:
     _flush_output()
     logging.shutdown()
     os._exit(status)
+
+
+def _open_closed_standard_streams() -> None:
+    """Put the null device on stdin, stdout or stderr when started without one.
+
+    A command run with ``2>&-`` or ``>&-`` (some cron and daemon set-ups)
+    has no such descriptor, so the next file docflow opens, the database
+    perhaps, would get its number and receive its output. Python then also
+    leaves ``sys.stdout`` or ``sys.stderr`` as None.
+    """
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def _exit_status(code: object) -> int:

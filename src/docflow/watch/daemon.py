@@ -12,7 +12,7 @@ One asyncio loop runs three kinds of work:
 
 On start the daemon finishes what a previous run left half done (rows in
 ``processing``, ``moving`` or ``failed``) and rescans the inboxes, so files
-that arrived while it was down are taken too. SIGTERM and Ctrl-C stop the
+that arrived while it was down are taken too. SIGTERM, SIGHUP and Ctrl-C stop the
 admission of new files, let the files being processed finish and route
 them, then stop. At most one daemon uses a database at a time, enforced with
 an ``flock`` on ``<database>.watch.lock``.
@@ -259,7 +259,7 @@ class WatchDaemon:
     def _signal_handlers(self) -> Iterator[None]:
         loop = asyncio.get_running_loop()
         installed = []
-        for number in (signal.SIGTERM, signal.SIGINT):
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.request_stop)
                 installed.append(number)

@@ -1,0 +1,65 @@
+"""DuckDB stopping a query for Ctrl-C is recognised as an interrupt."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import duckdb
+
+from docflow.errors import is_query_interrupted
+
+LONG_QUERY = "SELECT count(*) FROM range(10000000000) a, range(10) b"
+
+
+def test_interrupted_query_recognised():
+    connection = duckdb.connect()
+    threading.Timer(0.2, connection.interrupt).start()
+    started = time.monotonic()
+    try:
+        connection.execute(LONG_QUERY).fetchall()
+    except Exception as exc:  # noqa: BLE001 - the type is what is tested
+        caught = exc
+    else:
+        raise AssertionError("the query finished before it was interrupted")
+    finally:
+        connection.close()
+    assert time.monotonic() - started < 60
+    assert is_query_interrupted(caught)
+
+
+def test_sigint_during_query_recognised():
+    """A SIGINT lands in the query as the terminal's Ctrl-C would send it."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, threading, duckdb
+        from docflow.errors import is_query_interrupted
+        connection = duckdb.connect()
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            connection.execute({LONG_QUERY!r}).fetchall()
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt")
+        except Exception as exc:
+            print(type(exc).__name__, is_query_interrupted(exc))
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    outcome = completed.stdout.strip()
+    # Either way the command stops as interrupted; docflow must know both.
+    assert outcome in {
+        "KeyboardInterrupt",
+        "RuntimeError True",
+        "InterruptException True",
+    }
+
+
+def test_other_errors_not_interrupts():
+    assert not is_query_interrupted(RuntimeError("disk full"))
+    assert not is_query_interrupted(ValueError("Query interrupted"))

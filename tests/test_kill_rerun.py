@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docflow.core.store import Store
 from letters import write_letters  # noqa: E402
+from processes import list_children  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -173,3 +176,35 @@ def test_interrupt_keeps_finished_results(tmp_path, signum):
     assert f"interrupted after {len(printed)} of 60 documents" in message
     assert f"results are stored as run {run_record.id}" in message
     assert "Run the same command again to resume" in message
+
+
+def test_every_server_dying_exits_server_error(tmp_path):
+    """Servers killed as soon as they start: the slots give up and exit 6."""
+    write_letters(tmp_path, 60)
+    database = tmp_path / ".docflow" / "docflow.duckdb"
+    run = start_cli(tmp_path, "analyze", "docs", "--workers", "2")
+    stop = threading.Event()
+
+    def kill_servers() -> None:
+        while not stop.is_set():
+            for pid in list_children(run.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_servers)
+    try:
+        wait_for_stored(database, 1, run)
+        killer.start()
+        stdout, stderr = run.communicate(timeout=300)
+    finally:
+        stop.set()
+        if killer.is_alive():
+            killer.join()
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 6, stderr.decode()
+    assert b"failed to start repeatedly" in stderr
+    records = [json.loads(line) for line in stdout.decode().splitlines()]
+    assert len(records) == 60
+    assert "crashed" in {record["status"] for record in records}

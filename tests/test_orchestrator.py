@@ -11,13 +11,17 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docflow.core.config import Settings
 from docflow.core.models import Status
 from docflow.errors import ExitCode, ServerError, UsageError
 from docflow.mcp.orchestrator import Orchestrator, run_documents
+from processes import list_children  # noqa: E402
 
 TEXT = (
     "Quarterly report\n\nRevenue grew in the third quarter because two new "
@@ -348,22 +352,6 @@ def wait_until_gone(pid, seconds=30.0):
             return True
         time.sleep(0.05)
     return False
-
-
-def list_children(parent):
-    """Return the pids whose parent is ``parent``, read from /proc."""
-    children = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            children.append(int(entry))
-    return children
 
 
 @pytest.mark.slow

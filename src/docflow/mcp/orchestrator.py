@@ -122,6 +122,10 @@ class ServerStats(BaseModel):
     call_seconds: float = Field(
         default=0.0, description="wall time spent in tool calls"
     )
+    gave_up: bool = Field(
+        default=False,
+        description="the slot stopped restarting its server after failed starts",
+    )
     ready_seconds: float | None = Field(
         default=None,
         description="seconds from the orchestrator's start until this server "
@@ -518,6 +522,7 @@ class Orchestrator:
 
     def _give_up(self, slot: _Slot) -> None:
         slot.failed = True
+        slot.stats.gave_up = True
         log.error(
             "%s failed to start %d times in a row; running without it",
             slot.stats.name,

@@ -234,9 +234,16 @@ def describe_docflow_run(run: DocflowRun, workers: int) -> str:
 
 
 def run_docflow(
-    command: str, folder: Path, workers: int, state_dir: Path
+    command: str,
+    folder: Path,
+    workers: int,
+    state_dir: Path,
+    extra_env: dict[str, str] | None = None,
 ) -> DocflowRun:
-    """Run ``docflow COMMAND`` on ``folder`` with a cold cache and time it."""
+    """Run ``docflow COMMAND`` on ``folder`` with a cold cache and time it.
+
+    ``extra_env`` adds settings (``DOCFLOW_...`` variables) to the defaults.
+    """
     argv = [
         *docflow_command(),
         command,
@@ -248,9 +255,9 @@ def run_docflow(
         str(folder),
     ]
     started = time.perf_counter()
-    completed = subprocess.run(
-        argv, env=docflow_environment(state_dir), capture_output=True, check=False
-    )
+    env = docflow_environment(state_dir)
+    env.update(extra_env or {})
+    completed = subprocess.run(argv, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - started
     if completed.returncode not in (0, 1):
         sys.exit(

@@ -4,6 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/bench_scaling.py [--documents 200] [--rounds 3]
                                             [--with-images] [--cli]
+                                            [--no-fork]
 
 Documents: the PDF, Markdown, text and e-mail files under
 ../shared/corpus/labeled/ (images and DOCX too with ``--with-images``), copied
@@ -35,7 +36,8 @@ Because the SDK is already imported, the orchestrator forks every server
 ``docflow`` command starts its first server as a new interpreter and forks
 the second once it has imported the SDK. ``--cli`` times that case instead:
 ``docflow process --workers N`` (``analyze`` without a model) as a
-subprocess, with an empty database and cache each run.
+subprocess, with an empty database and cache each run. ``--no-fork``
+starts every server as a new interpreter, as before servers were forked.
 """
 
 from __future__ import annotations
@@ -104,12 +106,17 @@ def has_model() -> bool:
 
 
 def time_run(
-    paths: list[str], state: Path, workers: int, classify: bool, model: str
+    paths: list[str],
+    state: Path,
+    workers: int,
+    classify: bool,
+    model: str,
+    fork: bool = True,
 ) -> dict:
     settings = Settings.model_validate(
         {
             "store": {"cache_dir": str(state / "cache")},
-            "workers": {"count": workers},
+            "workers": {"count": workers, "fork_servers": fork},
             "classification": {"model_path": model},
         }
     )
@@ -188,6 +195,11 @@ def main() -> None:
         help="classifier model folder made by 'docflow train' (default: shipped)",
     )
     parser.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="start every server as a new interpreter (workers.fork_servers = false)",
+    )
+    parser.add_argument(
         "--cli",
         action="store_true",
         help="time the docflow command as a subprocess instead of the orchestrator",
@@ -211,8 +223,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docflow-scaling-") as folder:
         root = Path(folder)
         paths = build_documents(root / "docs", args.documents, args.with_images)
+        start = "new interpreters" if args.no_fork else "forked"
         print(
-            f"{len(paths)} documents, {work}, best of {args.rounds} rounds; "
+            f"{len(paths)} documents, {work}, servers {start}, best of "
+            f"{args.rounds} rounds; "
             f"load average {describe_load()}"
         )
         runs: dict[int, list[dict]] = {1: [], 2: []}
@@ -220,7 +234,9 @@ def main() -> None:
             order = (1, 2) if number % 2 == 0 else (2, 1)
             for workers in order:
                 state = root / f"state-{workers}-{number}"
-                run = time_run(paths, state, workers, classify, args.model)
+                run = time_run(
+                    paths, state, workers, classify, args.model, not args.no_fork
+                )
                 runs[workers].append(run)
                 print(
                     f"round {number + 1}, {workers} worker(s): "
@@ -238,11 +254,13 @@ def main() -> None:
 def run_cli_rounds(args: argparse.Namespace) -> None:
     """Time ``docflow process --workers 1`` and ``--workers 2`` in turn."""
     command = "process" if has_model() else "analyze"
+    fork_env = {"DOCFLOW_WORKERS_FORK_SERVERS": "false"} if args.no_fork else {}
     with tempfile.TemporaryDirectory(prefix="docflow-scaling-") as folder:
         root = Path(folder)
         paths = build_documents(root / "docs", args.documents, args.with_images)
         print(
-            f"{len(paths)} documents, docflow {command} as a subprocess, best of "
+            f"{len(paths)} documents, docflow {command} as a subprocess"
+            f"{', every server a new interpreter' if args.no_fork else ''}, best of "
             f"{args.rounds} rounds; load average {describe_load()}"
         )
         best: dict[int, float] = {}
@@ -251,7 +269,11 @@ def run_cli_rounds(args: argparse.Namespace) -> None:
             for workers in order:
                 cpu_before = read_children_cpu()
                 run = run_docflow(
-                    command, root / "docs", workers, root / f"state-{workers}-{number}"
+                    command,
+                    root / "docs",
+                    workers,
+                    root / f"state-{workers}-{number}",
+                    extra_env=fork_env,
                 )
                 cpu = read_children_cpu() - cpu_before
                 best[workers] = min(best.get(workers, run.seconds), run.seconds)

@@ -8,8 +8,8 @@ the SDK while they load, and connects a ``ClientSession`` to their pipes with
 of the MCP specification defines.
 
 When the orchestrator's process has already imported the SDK and the server
-modules (a second server of a CLI run, every server of a long-running
-``docflow watch``), ``fork_server`` starts a server by forking it instead:
+modules (the second and later servers of a command or of ``docflow watch``,
+and every restarted server), ``fork_server`` starts a server by forking it:
 the new process skips the SDK import, about 0.6 s of CPU here, which on a 2-core
 machine competes with the documents. The child keeps nothing of its parent
 but memory: it gets its own pipes, session, streams, signal handlers and

@@ -224,7 +224,11 @@ def _describe_exit(returncode: int | None) -> str:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        hint = " (the kernel OOM killer sends it)" if -returncode == 9 else ""
+        hint = (
+            " (sent by the kernel's OOM killer when memory runs out, or by a user)"
+            if -returncode == 9
+            else ""
+        )
         return f"killed by {name}{hint}"
     return f"exited with code {returncode}"
 

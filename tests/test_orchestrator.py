@@ -6,11 +6,13 @@ The kill -9, the timeout and the restart are real.
 """
 
 import asyncio
+import gc
 import os
 import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -341,6 +343,29 @@ def test_run_documents_with_callback_keeps_no_results(tmp_path):
     assert results == []
     assert sorted(result.path for result in delivered) == sorted(paths)
     assert stats.documents == 3
+
+
+def test_callback_results_freed_during_run(tmp_path):
+    """A long run's memory must not grow: the orchestrator drops each result."""
+    paths = make_documents(tmp_path / "docs", 12)
+    freed_before_end = []
+    references = []
+
+    def on_result(result):
+        gc.collect()
+        freed_before_end.append(sum(ref() is None for ref in references))
+        references.append(weakref.ref(result))
+
+    run_documents(
+        paths,
+        make_settings(tmp_path, count=1, batch_size=1),
+        classify=False,
+        quality=True,
+        on_result=on_result,
+    )
+    assert len(references) == 12
+    # By the last result, the earlier ones are no longer referenced.
+    assert freed_before_end[-1] >= 10
 
 
 def wait_until_gone(pid, seconds=30.0):

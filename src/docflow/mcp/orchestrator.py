@@ -674,6 +674,9 @@ class Orchestrator:
             log.error("%s: a second result arrived and was ignored", item.path)
             return
         run.finished[item.index] = 1
+        # process() holds every item until the run ends: a result kept here
+        # would make a long run's memory grow with each document.
+        item.partial = None
         if run.results is not None:
             run.results[item.index] = result
         run.remaining -= 1

@@ -309,9 +309,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
     def interrupt(signum: int, frame: Any) -> None:
         # Do what Ctrl-C does. Inside asyncio.run, its SIGINT handler cancels
-        # the main task, so the orchestrator stops its servers in order; a
+        # the main task, so the orchestrator stops its servers in order. A
         # KeyboardInterrupt raised in whatever frame runs could land in code
-        # that swallows it and leave the event loop waiting for ever.
+        # that swallows it, and the event loop would then wait for ever.
         on_interrupt = signal.getsignal(signal.SIGINT)
         if callable(on_interrupt):
             on_interrupt(signal.SIGINT, frame)

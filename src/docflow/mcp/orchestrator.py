@@ -444,7 +444,7 @@ class Orchestrator:
         )
 
     def _can_fork(self) -> bool:
-        """Whether a server can be forked from this process with the SDK loaded."""
+        """Return True when a server can be forked from this process, SDK loaded."""
         return (
             self.settings.workers.fork_servers
             and sys.platform.startswith("linux")
@@ -457,9 +457,9 @@ class Orchestrator:
         Importing the SDK takes about 0.5 s of CPU, which the servers use to
         load their own libraries and models meanwhile. When servers can be
         forked (``workers.fork_servers``), only the first server of each kind
-        starts now, and the others are forked once this process has imported
-        the SDK, so they do not import it again; when the SDK is already
-        imported, every server is forked now.
+        starts now. The others are forked once this process has imported the
+        SDK, so they do not import it again. When the SDK is already imported,
+        every server is forked now.
         """
         defer = self.settings.workers.fork_servers and not self._can_fork()
         for slot in self._slots:
@@ -674,8 +674,8 @@ class Orchestrator:
             log.error("%s: a second result arrived and was ignored", item.path)
             return
         run.finished[item.index] = 1
-        # process() holds every item until the run ends: a result kept here
-        # would make a long run's memory grow with each document.
+        # process() keeps every item until the run ends, so a result left on
+        # the item would make a long run's memory grow with each document.
         item.partial = None
         if run.results is not None:
             run.results[item.index] = result

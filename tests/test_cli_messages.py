@@ -177,7 +177,7 @@ def _render_table(rows: list[dict], width: int) -> list[str]:
     return plain.splitlines()
 
 
-def test_table_at_80_columns_keeps_rows_on_one_line():
+def test_narrow_table_one_line_per_row():
     rows = _classify_rows("/archive/scans/received-by-post/department-of-finance")
     lines = _render_table(rows, 80)
     assert max(map(len, lines)) <= 80

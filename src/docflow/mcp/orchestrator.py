@@ -461,7 +461,10 @@ class Orchestrator:
         SDK, so they do not import it again. When the SDK is already imported,
         every server is forked now.
         """
-        defer = self.settings.workers.fork_servers and not self._can_fork()
+        can_fork_later = self.settings.workers.fork_servers and sys.platform.startswith(
+            "linux"
+        )
+        defer = can_fork_later and not self._can_fork()
         for slot in self._slots:
             if defer and slot.number > 0:
                 continue

@@ -178,7 +178,7 @@ def test_interrupt_keeps_finished_results(tmp_path, signum):
     assert "Run the same command again to resume" in message
 
 
-def test_every_server_dying_exits_server_error(tmp_path):
+def test_all_servers_dying_exits_6(tmp_path):
     """Servers killed as soon as they start: the slots give up and exit 6."""
     write_letters(tmp_path, 60)
     database = tmp_path / ".docflow" / "docflow.duckdb"

@@ -421,7 +421,7 @@ def read_command_line(pid):
 
 
 @pytest.mark.parametrize("fork", [True, False])
-def test_fork_servers_setting_chooses_how_servers_start(tmp_path, fork):
+def test_fork_setting_picks_server_start(tmp_path, fork):
     import mcp.server.mcpserver  # noqa: F401  (loaded: servers can be forked)
 
     settings = make_settings(tmp_path, fork_servers=fork)
@@ -447,7 +447,7 @@ def test_fork_servers_setting_chooses_how_servers_start(tmp_path, fork):
             assert b"docflow.mcp.quality_server" in command_line
 
 
-def test_forked_servers_write_nothing_of_the_parent_twice(tmp_path):
+def test_forked_server_no_duplicate_output(tmp_path):
     """Output the parent had buffered when it forked its servers appears once."""
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path, count=2).model_dump_json())

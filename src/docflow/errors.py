@@ -137,9 +137,10 @@ class OcrFailed(DocumentError):
 def is_query_interrupted(exc: BaseException) -> bool:
     """Return True when ``exc`` is DuckDB stopping a query for Ctrl-C.
 
-    DuckDB (2.0) turns a SIGINT that lands during a query into
-    ``RuntimeError("Query interrupted")`` or its ``InterruptException``, and
-    no KeyboardInterrupt follows, so callers treat these as one.
+    With DuckDB 2.0, a SIGINT during a query raises
+    ``RuntimeError("Query interrupted")`` and ``Connection.interrupt()``
+    raises ``InterruptException``. No KeyboardInterrupt follows, so callers
+    treat both as Ctrl-C.
     """
     if type(exc).__name__ == "InterruptException":
         return type(exc).__module__.lstrip("_").startswith("duckdb")

@@ -5,8 +5,8 @@ include ``.docflow/``). ``-`` reads paths from standard input, one per line,
 or separated by NUL bytes when the input contains one (``find -print0``);
 blank lines are skipped.
 A path is kept whatever it is, so a FIFO, a socket, a missing file or a
-symlink loop ends as a row with a status. This holds for a path given
-explicitly and for a file found in a walked folder. Nothing here opens an
+symlink loop ends as a row with a status, whether it was given explicitly or
+found in a walked folder. Nothing here opens an
 input path, because opening a FIFO for reading blocks until a writer appears.
 A symbolic link to a folder inside a walked folder is skipped without a row,
 because os.walk does not follow links to folders.

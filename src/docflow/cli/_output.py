@@ -184,7 +184,7 @@ class RecordPrinter:
         width: int | None = None,
     ) -> None:
         self.format = output_format
-        # Console width in characters; None takes the terminal's width.
+        # Console width in characters, or None for the terminal's width.
         self.width = width
         self.order = order
         self.columns = list(columns)

@@ -442,10 +442,12 @@ def run_command(
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
         for kind in lost:
+            from docflow.mcp.orchestrator import server_log_folder
+
             sys.stderr.write(
                 f"every {kind} MCP server failed to start repeatedly, so the "
                 "documents left got status crashed; see the server logs under "
-                f"{_log_folder(settings)} or rerun with -v\n"
+                f"{server_log_folder(settings)} or rerun with -v\n"
             )
     if lost:
         return int(ExitCode.SERVER)
@@ -458,12 +460,6 @@ def _kinds_without_servers(stats: dict[str, Any]) -> list[str]:
     for server in stats.get("servers", []):
         slots.setdefault(server.get("kind", ""), []).append(bool(server.get("gave_up")))
     return sorted(kind for kind, gave_up in slots.items() if gave_up and all(gave_up))
-
-
-def _log_folder(settings: Settings) -> str:
-    from pathlib import Path
-
-    return str(Path(settings.store.cache_dir).parent / "logs")
 
 
 def _interrupted_message(session: _Session, total: int) -> str:

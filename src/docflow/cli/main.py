@@ -66,9 +66,9 @@ def _open_closed_standard_streams() -> None:
     """Put the null device on stdin, stdout or stderr when started without one.
 
     A command run with ``2>&-`` or ``>&-`` (some cron and daemon set-ups)
-    has no such descriptor, so the next file docflow opens, the database
-    perhaps, would get its number and receive its output. Python then also
-    leaves ``sys.stdout`` or ``sys.stderr`` as None.
+    has no such descriptor. The next file docflow opens, perhaps the
+    database, would get that number and receive the output meant for it.
+    Python then also leaves ``sys.stdout`` or ``sys.stderr`` as None.
     """
     for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
         try:

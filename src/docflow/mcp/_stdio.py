@@ -10,7 +10,7 @@ of the MCP specification defines.
 When the orchestrator's process has already imported the SDK and the server
 modules (the second and later servers of a command or of ``docflow watch``,
 and every restarted server), ``fork_server`` starts a server by forking it:
-the new process skips the SDK import, about 0.6 s of CPU here, which on a 2-core
+the new process skips the SDK import, about 0.65 s of CPU here, which on a 2-core
 machine competes with the documents. The child keeps nothing of its parent
 but memory: it gets its own pipes, session, streams, signal handlers and
 event loop, closes every other descriptor, never collects its parent's
@@ -19,10 +19,10 @@ handler of the parent runs twice.
 
 NOTE: the parent may have threads (the result writer, the watch daemon's
 observer and thread pool). Only the forking thread exists in the child, and
-a lock another thread held at the fork stays held there, so the child uses
-nothing of the parent's that takes a lock: it makes new ``sys`` streams and
-logging handlers (``logging`` and the import system reset their own locks at
-fork).
+a lock another thread held at the fork stays held there. So the child uses
+nothing of the parent's that takes a lock. It makes new ``sys`` streams and
+logging handlers, and ``logging`` and the import system reset their own
+locks at fork.
 
 Shutdown follows the specification's order: close the server's stdin, wait
 ``STOP_GRACE_SECONDS`` for it to exit, then SIGTERM and finally SIGKILL its
@@ -79,7 +79,7 @@ class ForkedServer:
         if self.returncode is None:
             try:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:  # reaped elsewhere; it is gone either way
+            except ChildProcessError:  # reaped elsewhere, so it is gone either way
                 self.returncode = -1
             else:
                 if pid:

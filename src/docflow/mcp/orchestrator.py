@@ -513,7 +513,7 @@ class Orchestrator:
             return sys.stderr
         if slot.stats.name in self._log_files:
             return self._log_files[slot.stats.name]
-        folder = Path(self.settings.store.cache_dir).parent / "logs"
+        folder = server_log_folder(self.settings)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle = open(folder / f"{slot.stats.name}.log", "a", encoding="utf-8")
@@ -814,6 +814,11 @@ def _undecodable_name_result(path: str) -> DocumentResult:
     )
     log.warning("%s", message)
     return _failed_result(path, Status.UNREADABLE, message)
+
+
+def server_log_folder(settings: Settings) -> Path:
+    """Return the folder of the server logs: ``logs`` beside ``store.cache_dir``."""
+    return Path(settings.store.cache_dir).parent / "logs"
 
 
 def _stop_now(process: ServerProcess) -> None:

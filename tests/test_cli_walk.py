@@ -2,7 +2,8 @@
 
 Special files (FIFOs, sockets, links to devices) and broken links inside a
 walked folder get the same ``unreadable`` row as when they are named on the
-command line. These tests run the real CLI in a child process against real
+command line. Links to folders inside a walked folder get an ``unreadable`` row
+instead of being followed. These tests run the real CLI in a child process against real
 special files made under ``tmp_path``.
 """
 
@@ -101,3 +102,35 @@ def test_walk_error_matches_explicit_path(tmp_path, special):
     for name in ("pipe.pdf", "sock.pdf"):
         assert name in walked, f"the walk left out {name}"
         assert walked[name][0]["error"] == explicit[name][0]["error"], name
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """Create a folder with a link to another folder and one back to itself."""
+    folder = tmp_path / "linked"
+    other = tmp_path / "other"
+    folder.mkdir()
+    other.mkdir()
+    (other / "note.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "outside").symlink_to(other, target_is_directory=True)
+    (folder / "back").symlink_to(folder, target_is_directory=True)
+    return folder
+
+
+@pytest.mark.parametrize(("name", "target"), [("outside", "other"), ("back", "linked")])
+def test_walk_rejects_folder_link(tmp_path, linked, name, target):
+    by_name = rows_by_name(run_process(tmp_path, "linked"))
+    rows = by_name.get(name, [])
+    assert len(rows) == 1, f"{name}: expected one row, got {by_name}"
+    [row] = rows
+    assert row["path"] == str(linked / name)
+    assert row["status"] == "unreadable"
+    assert "symbolic link to a folder" in row["error"]
+    assert "give the folder itself" in row["error"]
+    assert repr(str(tmp_path / target)) in row["error"]
+
+
+def test_walk_does_not_follow_folder_link(tmp_path, linked):
+    rows = run_process(tmp_path, "linked")
+    paths = sorted(row["path"] for row in rows)
+    assert paths == [str(linked / "back"), str(linked / "outside")]

@@ -8,8 +8,10 @@ A path is kept whatever it is, so a FIFO, a socket, a missing file or a
 symlink loop ends as a row with a status, whether it was given explicitly or
 found in a walked folder. Nothing here opens an
 input path, because opening a FIFO for reading blocks until a writer appears.
-A symbolic link to a folder inside a walked folder is skipped without a row,
-because os.walk does not follow links to folders.
+A symbolic link to a folder inside a walked folder is kept as a path but not
+followed, because a link back to an enclosing folder would loop. The run gives
+it an ``unreadable`` row that names the folder to give instead. A link to a
+folder named on the command line or on stdin is walked like the folder.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-__all__ = ["collect_paths"]
+if TYPE_CHECKING:
+    from docflow.core.models import DocumentResult
+
+__all__ = ["collect_paths", "folder_link_result"]
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +74,36 @@ def _walk(top: str) -> Iterator[str]:
         log.warning("cannot list %s: %s", error.filename, error.strerror or error)
 
     for folder, subfolders, files in os.walk(top, onerror=report):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        visible = sorted(name for name in subfolders if not name.startswith("."))
+        # os.walk lists links to folders among the subfolders but does not
+        # enter them, so they are taken out and yielded as paths instead.
+        links = [name for name in visible if _is_link(folder, name)]
+        subfolders[:] = [name for name in visible if name not in links]
         # os.walk puts every entry that is neither a folder nor a link to one in
         # ``files``, special files and broken links included. The run rejects
-        # those with a status.
-        for name in sorted(files):
+        # those, and the links to folders, with a status.
+        for name in sorted([*files, *links]):
             if not name.startswith("."):
                 yield os.path.join(folder, name)
+
+
+def _is_link(folder: str, name: str) -> bool:
+    return os.path.islink(os.path.join(folder, name))
+
+
+def folder_link_result(path: str) -> DocumentResult | None:
+    """Return an ``unreadable`` result if ``path`` is a symbolic link to a folder.
+
+    Return None for any other path, a link to a file included.
+    """
+    from docflow.core.models import DocumentResult, Status
+
+    if not (os.path.islink(path) and os.path.isdir(path)):
+        return None
+    return DocumentResult(
+        path=path,
+        status=Status.UNREADABLE,
+        error=f"{path}: is a symbolic link to a folder, which docflow does not "
+        "follow inside a walked folder, so give the folder itself "
+        f"({os.path.realpath(path)!r}) to process it",
+    )

@@ -89,6 +89,7 @@ def _reject(path: str) -> DocumentResult | None:
 
 
 def _stat_files(paths: Sequence[str], plan: Plan) -> dict[str, FileStat]:
+    from docflow.cli._inputs import folder_link_result
     from docflow.core.store import FileStat
 
     candidates: dict[str, FileStat] = {}
@@ -100,7 +101,7 @@ def _stat_files(paths: Sequence[str], plan: Plan) -> dict[str, FileStat]:
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0:
             candidates[path] = FileStat(path, info.st_size, info.st_mtime_ns)
             continue
-        rejected = _reject(path)
+        rejected = folder_link_result(path) or _reject(path)
         if rejected is not None:
             plan.rejected.append(rejected)
         else:

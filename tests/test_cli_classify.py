@@ -74,6 +74,54 @@ def trained(tmp_path_factory) -> tuple[Path, dict]:
     return workdir / "model", json.loads(completed.stdout)
 
 
+def test_train_default_output_is_working_state(tmp_path):
+    """Without --output the model goes to .docflow/models, not the shipped one."""
+    from docflow.core.classify._model import METADATA_FILE, SHIPPED_MODEL_DIR
+
+    shipped = (SHIPPED_MODEL_DIR / METADATA_FILE).read_bytes()
+    write_documents(tmp_path / "train", per_category=12, seed=1)
+    completed = docflow(tmp_path, "train", "train", "-f", "json")
+    assert completed.returncode == 0, completed.stderr.decode()
+    expected = tmp_path / ".docflow" / "models" / "train"
+    assert json.loads(completed.stdout)["output"] == str(expected)
+    assert (expected / "model.json").is_file()
+    assert (SHIPPED_MODEL_DIR / METADATA_FILE).read_bytes() == shipped
+    stderr = completed.stderr.decode()
+    assert f"classification.model_path = {str(expected)!r}" in stderr
+    assert f"DOCFLOW_CLASSIFICATION_MODEL_PATH={expected}" in stderr
+
+
+def test_train_default_output_follows_cache_dir(tmp_path):
+    write_documents(tmp_path / "train", per_category=12, seed=1)
+    env = command_env(tmp_path)
+    env["DOCFLOW_STORE_CACHE_DIR"] = str(tmp_path / "state" / "cache")
+    completed = subprocess.run(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["train", "train", "-f", "json"],
+        cwd=tmp_path,
+        input=b"",
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr.decode()
+    expected = tmp_path / "state" / "models" / "train"
+    assert json.loads(completed.stdout)["output"] == str(expected)
+    assert (expected / "model.json").is_file()
+
+
+def test_train_into_model_in_use_prints_no_setting(tmp_path, trained):
+    model, _ = trained
+    write_documents(tmp_path / "train", per_category=12, seed=1)
+    target = tmp_path / "mine"
+    shutil.copytree(model, target)
+    completed = docflow(
+        tmp_path, "train", "train", "-o", "mine", "--force", "-f", "json", model=target
+    )
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert "DOCFLOW_CLASSIFICATION_MODEL_PATH" not in completed.stderr.decode()
+
+
 @pytest.fixture
 def inbox(tmp_path) -> Path:
     write_documents(tmp_path / "inbox", per_category=2, seed=2)

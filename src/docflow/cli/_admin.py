@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.cli._output import plural
@@ -10,6 +12,7 @@ from docflow.errors import UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
+    from docflow.core.config import Settings
 
 __all__ = ["serve_mcp", "train"]
 
@@ -17,12 +20,18 @@ _MCP_KINDS = ("classification", "quality")
 
 
 def train(options: CliOptions, folder: str, *, force: bool, output: str | None) -> None:
-    """Train the classifier on ``folder`` plus the stored corrections."""
+    """Train the classifier on ``folder`` plus the stored corrections.
+
+    Without ``output`` the model goes to ``_default_model_output``, so the
+    shipped model is never replaced by default.
+    """
     from docflow.cli._output import resolve_format, write_json
     from docflow.core.classify import train_model
     from docflow.core.store import Store
 
     settings = options.settings()
+    if output is None:
+        output = str(_default_model_output(settings, folder))
     corrections = [
         (c.path, c.category, c.content_hash or "")
         for c in Store.from_settings(settings).corrections()
@@ -41,6 +50,32 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
         _print_train_report(data)
     else:
         write_json(data)
+    if not options.quiet:
+        _print_model_setting(settings, Path(report.output))
+
+
+def _default_model_output(settings: Settings, folder: str) -> Path:
+    """Return ``models/<name of folder>`` beside ``store.cache_dir``, absolute.
+
+    With the default ``store.cache_dir`` that is ``.docflow/models/<name>``.
+    """
+    name = Path(folder).resolve().name or "model"
+    state = Path(settings.store.cache_dir).expanduser().parent
+    return (state / "models" / name).absolute()
+
+
+def _print_model_setting(settings: Settings, model_dir: Path) -> None:
+    """Print the setting that selects ``model_dir``, unless it is the model in use."""
+    from docflow.core.classify._model import resolve_model_dir
+
+    if model_dir.resolve() == resolve_model_dir(settings).resolve():
+        return
+    path = str(model_dir.absolute())
+    sys.stderr.write(
+        f"docflow: to classify with this model, set classification.model_path "
+        f"= {path!r} in docflow.toml, or export "
+        f"DOCFLOW_CLASSIFICATION_MODEL_PATH={shlex.quote(path)}\n"
+    )
 
 
 class _TrainStatus:

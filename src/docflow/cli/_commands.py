@@ -363,7 +363,12 @@ def train_command(
     output: Annotated[
         str | None,
         typer.Option(
-            "--output", "-o", metavar="DIR", help="Write the model here instead."
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder to write the model to (default: .docflow/models/NAME, "
+            "NAME being the last part of DIR and .docflow the parent of "
+            "store.cache_dir).",
         ),
     ] = None,
     db: DbOption = None,
@@ -374,11 +379,14 @@ def train_command(
     """Train the classifier on a folder plus the corrections from docflow label.
 
     Prints per-category precision and recall on a held-out split for the
-    current model and the new one. The new model replaces the current one
-    only if it scores at least as well and keeps all of its categories,
-    unless --force is given. A model is trained from scratch, so DIR needs a
-    subfolder for every category to keep (start from a copy of
-    sample_docs/train).
+    current model and the new one. Unless --output is given, the new model is
+    written to .docflow/models/ under the name of DIR, not over the shipped
+    model. The command prints the setting that selects the new model
+    (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH). A model
+    already in that folder is replaced only if the new one scores at least as
+    well and keeps all of its categories, unless --force is given. A model is
+    trained from scratch, so DIR needs a subfolder for every category to keep
+    (start from a copy of sample_docs/train).
     """
     from docflow.cli._admin import train
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import signal
@@ -21,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.cli._errors import Interrupted, NoInput
@@ -36,6 +38,7 @@ from docflow.cli._output import (
 from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
 if TYPE_CHECKING:
+    from docflow.cli._replay import Recorder
     from docflow.cli._state import CliOptions
     from docflow.core.classify.corrections import CorrectionIndex
     from docflow.core.config import Settings
@@ -190,6 +193,8 @@ class _Session:
         self.stopped = False
         self.model_failures = 0
         self.model_problem: str | None = None
+        # Keeps what is shown for a replay record (``_replay``), when one may be saved.
+        self.recorder: Recorder | None = None
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -218,6 +223,8 @@ class _Session:
             result = self.corrections.apply(result)
         if result.classification is not None:
             self.categories[result.classification.category] += 1
+        if self.recorder is not None:
+            self.recorder.collect(result)
         self.printer.emit(result_record(result), summary_row(result))
         self.progress.advance()
         if self.printer.broken and self.writer.done < self.total:
@@ -389,11 +396,13 @@ def run_command(
     opened.enter_context(store.session())
     outcome, stats = "failed", {}
     store_error: Exception | None = None
+    recorder = _replay_recorder(settings, options)
     try:
         store.check_writable()
         session = _open_session(
             command, arguments, paths, options, store, classify=classify
         )
+        session.recorder = recorder
     except BaseException:
         opened.close()
         raise
@@ -452,7 +461,20 @@ def run_command(
             )
     if lost:
         return int(ExitCode.SERVER)
-    return _exit_code(session.writer.status_counts, session.model_failures)
+    code = _exit_code(session.writer.status_counts, session.model_failures)
+    if recorder is not None and not session.printer.broken:
+        _save_replay(
+            recorder,
+            session,
+            plan,
+            arguments,
+            settings,
+            options,
+            code,
+            classify=classify,
+            quality=quality,
+        )
+    return code
 
 
 def _kinds_without_servers(stats: dict[str, Any]) -> list[str]:
@@ -616,10 +638,24 @@ def _format_counts(counts: Counter[str]) -> str:
 
 def _print_summary(session: _Session, elapsed: float, settings: Settings) -> None:
     writer = session.writer
+    lines = _summary_lines(session, f"{elapsed:.1f}")
+    run_id = writer.run.run_id if writer.run is not None else None
+    lines.append(f"run {run_id} stored in {settings.store.database}")
+    write: Callable[[str], Any] = sys.stderr.write
+    for line in lines:
+        write(line + "\n")
+    sys.stderr.flush()
+
+
+def _summary_lines(
+    session: _Session, elapsed: str, *, cache_hits: int | None = None
+) -> list[str]:
+    writer = session.writer
+    hits = writer.cache_hits if cache_hits is None else cache_hits
     lines = [
-        f"{plural(writer.done, 'document')} in {elapsed:.1f} s: "
+        f"{plural(writer.done, 'document')} in {elapsed} s: "
         f"{_format_counts(writer.status_counts)}; "
-        f"{plural(writer.cache_hits, 'cache hit')}"
+        f"{plural(hits, 'cache hit')}"
     ]
     if session.categories:
         lines.append(f"categories: {_format_counts(session.categories)}")
@@ -628,9 +664,140 @@ def _print_summary(session: _Session, elapsed: float, settings: Settings) -> Non
             f"classifier model unusable for "
             f"{plural(session.model_failures, 'document')}: {session.model_problem}"
         )
-    run_id = writer.run.run_id if writer.run is not None else None
-    lines.append(f"run {run_id} stored in {settings.store.database}")
-    write: Callable[[str], Any] = sys.stderr.write
-    for line in lines:
-        write(line + "\n")
-    sys.stderr.flush()
+    return lines
+
+
+def _replay_recorder(settings: Settings, options: CliOptions) -> Recorder | None:
+    """Return a recorder of this run's output when a replay record may be saved.
+
+    Only the ``docflow`` console script computes the key it needs (``launch``).
+    """
+    from docflow.cli import _replay
+
+    pending = _replay.pending_key()
+    if pending is None or not settings.store.replay or options.rehash:
+        return None
+    if options.verbose:
+        return None
+    key, folder = pending
+    configured = Path(settings.store.cache_dir).absolute() / _replay.FOLDER
+    if configured != folder:
+        return None  # the fast path would look elsewhere
+    return _replay.Recorder(key, folder)
+
+
+def _save_replay(
+    recorder: Recorder,
+    session: _Session,
+    plan: Plan,
+    arguments: Sequence[str],
+    settings: Settings,
+    options: CliOptions,
+    code: int,
+    *,
+    classify: bool,
+    quality: bool,
+) -> None:
+    """Save what the next run of this command would print, for ``_replay``.
+
+    That run would reuse every result, so it prints them with ``cached`` set,
+    unreadable files first and then the rest in the order given. Nothing is
+    saved when a result would not be reused (a status such as ``timeout`` is
+    retried) or the run logged a warning.
+    """
+    from docflow.cli import _replay
+
+    rejected = {result.path for result in plan.rejected}
+    results = recorder.results
+    if (
+        _replay.warnings_logged()
+        or recorder.overflow
+        or session.model_failures
+        or len(results) != len(plan.stats) + len(rejected)
+        or not all(
+            _reusable(result, classify=classify, quality=quality)
+            for result in results
+            if result.path not in rejected
+        )
+    ):
+        return
+    order = session.printer.order or {}
+    results = sorted(
+        results, key=lambda r: (r.path not in rejected, order.get(r.path, len(order)))
+    )
+    output = io.StringIO()
+    printer = RecordPrinter(
+        session.printer.format,
+        columns=session.printer.columns,
+        stream=output,
+        order=session.printer.order,
+        width=session.printer.width,
+    )
+    hits = 0
+    for result in results:
+        if result.path not in rejected:
+            result = result.model_copy(update={"cached": True})
+            hits += 1
+        printer.emit(result_record(result), summary_row(result))
+    printer.close()
+    folders = [
+        folder
+        for argument in arguments
+        if os.path.isdir(argument)
+        for folder in _walked_folders(argument)
+    ]
+    from docflow.core.config import CONFIG_FILE
+
+    dependencies = [
+        path
+        for path in (
+            options.config or os.environ.get("DOCFLOW_CONFIG") or CONFIG_FILE,
+            settings.classification.model_path,
+            settings.extraction.password_file,
+        )
+        if path
+    ]
+    # A model folder's files can be replaced without changing the folder.
+    model = settings.classification.model_path
+    if model and os.path.isdir(model):
+        dependencies += [entry.path for entry in os.scandir(model)]
+    run = session.writer.run
+    try:
+        recorder.save(
+            run_id=run.run_id if run is not None else None,
+            database=settings.store.database,
+            exit_code=code,
+            quiet=options.quiet,
+            output=output.getvalue(),
+            summary=_summary_lines(session, _replay.ELAPSED, cache_hits=hits),
+            inputs=list(plan.stats) + [result.path for result in plan.rejected],
+            folders=folders,
+            dependencies=dependencies,
+            expected={
+                path: (stat.size, stat.mtime_ns) for path, stat in plan.stats.items()
+            },
+        )
+    except OSError as exc:  # a cache folder that cannot be written
+        log.debug("cannot save the replay record: %s", exc)
+
+
+#: Statuses the cache reuses (``Store.lookup``); the others are processed again.
+_REUSED_STATUSES = frozenset({"ok", "unsupported", "empty", "corrupt", "too_large"})
+
+
+def _reusable(result: DocumentResult, *, classify: bool, quality: bool) -> bool:
+    """Whether the next run would take ``result`` from the cache."""
+    if str(result.status) not in _REUSED_STATUSES:
+        return False
+    if str(result.status) != "ok":
+        return True
+    return (not classify or result.classification is not None) and (
+        not quality or result.quality is not None
+    )
+
+
+def _walked_folders(top: str) -> Iterator[str]:
+    """Yield the folders ``collect_paths`` walks under ``top``."""
+    for folder, subfolders, _ in os.walk(top):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        yield folder

@@ -67,6 +67,10 @@ class StoreSettings(_Section):
     lock_timeout: float = Field(
         default=600.0, gt=0, description="seconds to wait for the database lock"
     )
+    replay: bool = Field(
+        default=True,
+        description="print an unchanged re-run's saved output without processing",
+    )
 
 
 class WorkerSettings(_Section):

@@ -1,0 +1,361 @@
+"""Print an unchanged run's output again without processing machinery.
+
+A processing command (classify, analyze, process) whose results the next run
+would all reuse saves a replay record in ``<store.cache_dir>/replay/``. The
+record contains what that next run would print on stdout (the same results,
+marked ``cached``), its summary and its exit code, with everything they
+depend on. When the same command line runs again, ``replay``
+checks the record using the standard library only. If nothing changed, it
+prints the record instead of importing typer, pydantic, DuckDB and the MCP
+SDK, which take most of the 0.28-0.30 s (measured) of a re-run that reads the cache.
+
+A record is keyed by the invocation: the arguments, the working folder, the
+DOCFLOW_* variables and the variables that change how output looks, which of
+stdin, stdout and stderr are terminals, the interpreter, and the size and
+modification time of every file of the docflow package (its code, shipped
+model and rules). Inside the record, each of these must still have the same
+size, modification time, inode and change time, or be missing as before:
+
+- each input file, and each folder walked to find them (adding, removing or
+  renaming an entry changes a folder's modification time);
+- the database and its write-ahead log, so any write to the database (another
+  run, a label, a correction) makes every record stale;
+- the settings file, a custom model and the password file.
+
+Records are never made when stdout is a terminal, for ``--rehash``, with
+``-v``, or when a warning was logged. A replayed run adds no row to the runs
+table, because it processed and stored nothing. ``store.replay = false``
+(``DOCFLOW_STORE_REPLAY=false``) turns records off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Recorder", "count_warnings", "pending_key", "replay", "warnings_logged"]
+
+#: Version of the record layout; a record of another version is ignored.
+FORMAT = 1
+COMMANDS = frozenset({"classify", "analyze", "process"})
+FOLDER = "replay"
+#: Larger outputs are not kept: they would cost more to read than to rebuild.
+MAX_OUTPUT_CHARS = 16 * 1024 * 1024
+#: Runs of more documents save no record, to bound the memory kept for it.
+MAX_DOCUMENTS = 5_000
+ELAPSED = "{elapsed}"
+
+#: Variables besides DOCFLOW_* that can change what a run prints.
+_VARIABLES = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "TERM",
+        "COLUMNS",
+        "LINES",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "TTY_COMPATIBLE",
+        "TTY_INTERACTIVE",
+        "LANG",
+        "LANGUAGE",
+        "LC_ALL",
+        "LC_CTYPE",
+        "LC_MESSAGES",
+        "TZ",
+        "PYTHONIOENCODING",
+        "PYTHONUTF8",
+        "TESSDATA_PREFIX",
+        "OMP_THREAD_LIMIT",
+    }
+)
+
+# Set by replay() when it found no usable record, for the full run to save one.
+_pending: tuple[str, Path] | None = None
+# Installed by count_warnings() before a full run.
+_counter: Any = None
+
+
+def replay(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> int | None:
+    """Print the stored output of this command line; return its exit code.
+
+    Returns None, having printed nothing, when there is no record or any
+    check fails: the caller then runs the command in full.
+    """
+    global _pending
+    started = time.perf_counter()
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    try:
+        if not _may_replay(argv):
+            return None
+        key = invocation_key(argv, environ)
+        folder = record_folder(argv, environ)
+        _pending = (key, folder)
+        record = _load(folder / f"{key}.json", key)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if record is None:
+        return None
+    return _print(record, started)
+
+
+def pending_key() -> tuple[str, Path] | None:
+    """Return the key and folder ``replay`` computed for this process, if any."""
+    return _pending
+
+
+def _may_replay(argv: Sequence[str]) -> bool:
+    arguments = argv[1:]
+    if not COMMANDS.intersection(arguments) or "-" in arguments:
+        return False  # another command, or paths read from stdin
+    try:
+        os.fstat(0)
+        os.fstat(2)
+        return not os.isatty(1)
+    except OSError:  # a closed standard stream: the full run handles it
+        return False
+
+
+def invocation_key(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """Return a digest of everything about this process that shapes its output."""
+    parts = {
+        "format": FORMAT,
+        "python": [sys.executable, sys.version],
+        "argv": list(argv[1:]),
+        "cwd": os.getcwd(),
+        "environ": sorted(
+            (name, value)
+            for name, value in environ.items()
+            if name.startswith("DOCFLOW_") or name in _VARIABLES
+        ),
+        "terminals": [_isatty(fd) for fd in (0, 1, 2)],
+        "package": _package_signature(),
+    }
+    text = json.dumps(parts, sort_keys=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def record_folder(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
+    """Return where records live: ``replay`` inside the configured cache folder.
+
+    Only DOCFLOW_STORE_CACHE_DIR and the settings file's ``[store] cache_dir``
+    set that folder. The full run saves a record only when its settings give
+    the same folder.
+    """
+    cache_dir = environ.get("DOCFLOW_STORE_CACHE_DIR")
+    if cache_dir is None:
+        config = _config_argument(argv) or environ.get("DOCFLOW_CONFIG")
+        cache_dir = _configured_cache_dir(Path(config or "docflow.toml"))
+    return Path(cache_dir or ".docflow/cache").absolute() / FOLDER
+
+
+def _config_argument(argv: Sequence[str]) -> str | None:
+    for index, argument in enumerate(argv):
+        if argument == "--config" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--config="):
+            return argument.partition("=")[2]
+    return None
+
+
+def _configured_cache_dir(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    import tomllib
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    store = data.get("store")
+    value = store.get("cache_dir") if isinstance(store, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _isatty(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
+
+
+def _package_signature() -> list[list[Any]]:
+    import docflow
+
+    root = Path(docflow.__file__).parent
+    entries = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            info = os.stat(path)
+            entries.append(
+                [os.path.relpath(path, root), info.st_size, info.st_mtime_ns]
+            )
+    return entries
+
+
+def signature(path: str) -> list[int] | None:
+    """Return what identifies the current state of ``path``, or None if missing."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return [
+        info.st_mode,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino,
+        info.st_dev,
+    ]
+
+
+def _load(path: Path, key: str) -> dict[str, Any] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    record = json.loads(text)
+    if record.get("format") != FORMAT or record.get("key") != key:
+        return None
+    for checked, expected in record["checks"]:
+        if signature(checked) != expected:
+            return None
+    return record
+
+
+def _print(record: Mapping[str, Any], started: float) -> int:
+    try:
+        sys.stdout.write(record["stdout"])
+        sys.stdout.flush()
+    except BrokenPipeError:  # docflow process docs | head -1: as a full run
+        _silence_stdout()
+    if not record["quiet"]:
+        elapsed = f"{time.perf_counter() - started:.1f}"
+        lines = [line.replace(ELAPSED, elapsed) for line in record["summary"]]
+        lines.append(
+            f"nothing changed since run {record['run_id']}, so its output was "
+            f"printed again; results are in {record['database']}"
+        )
+        sys.stderr.write("".join(line + "\n" for line in lines))
+        sys.stderr.flush()
+    return int(record["exit_code"])
+
+
+def _silence_stdout() -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass
+
+
+class Recorder:
+    """Keep the results a run shows, then save them as a replay record.
+
+    The record contains what the next, fully cached run of the same command
+    would print: the caller renders the results with ``cached`` set.
+    Results past ``limit`` are dropped and the run saves no record.
+    """
+
+    def __init__(self, key: str, folder: Path, limit: int = MAX_DOCUMENTS) -> None:
+        self.key = key
+        self.folder = folder
+        self.limit = limit
+        self.results: list[Any] = []
+        self.overflow = False
+
+    def collect(self, result: Any) -> None:
+        """Keep a result as it was shown, corrections applied."""
+        if self.overflow:
+            return
+        if len(self.results) >= self.limit:
+            self.overflow = True
+            self.results = []
+            return
+        self.results.append(result)
+
+    def save(
+        self,
+        *,
+        output: str,
+        run_id: int | None,
+        database: str,
+        exit_code: int,
+        quiet: bool,
+        summary: Sequence[str],
+        inputs: Sequence[str],
+        folders: Iterable[str],
+        dependencies: Iterable[str],
+        expected: Mapping[str, tuple[int, int]],
+    ) -> bool:
+        """Write the record; return False when the run cannot be replayed.
+
+        ``expected`` maps each input to the (size, mtime_ns) the run read it
+        with. A file that changed since is not recorded as it is now.
+        """
+        if self.overflow or len(output) > MAX_OUTPUT_CHARS:
+            return False
+        # Folders first: an entry added after they are checked changes them.
+        checks: dict[str, list[int] | None] = {}
+        for path in [*folders, *dependencies, database, f"{database}.wal"]:
+            checks[os.path.abspath(path)] = signature(path)
+        for path in inputs:
+            current = signature(path)
+            known = expected.get(path)
+            if known is not None and (
+                current is None or (current[1], current[2]) != tuple(known)
+            ):
+                return False
+            checks[path] = current
+        record = {
+            "format": FORMAT,
+            "key": self.key,
+            "run_id": run_id,
+            "database": database,
+            "exit_code": exit_code,
+            "quiet": quiet,
+            "summary": list(summary),
+            "stdout": output,
+            "checks": [[path, value] for path, value in checks.items()],
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{self.key}.json"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, target)
+        return True
+
+
+def count_warnings() -> Any:
+    """Install and return a root logging handler that counts warnings.
+
+    Replay prints no log records, so a run that logged a warning is not saved.
+    """
+    import logging
+
+    class WarningCounter(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.count = 0
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.count += 1
+
+    global _counter
+    _counter = WarningCounter()
+    logging.getLogger().addHandler(_counter)
+    return _counter
+
+
+def warnings_logged() -> bool:
+    """Return True if a warning was logged, or ``count_warnings`` was not called."""
+    return _counter is None or _counter.count > 0

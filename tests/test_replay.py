@@ -1,0 +1,174 @@
+"""Replay of unchanged runs by the ``docflow`` console script (``cli._replay``).
+
+Every test runs the real command in a subprocess with real MCP servers and a
+real DuckDB file. A replayed run is recognised by its summary line; its stdout
+must be byte for byte what a full run over the cache prints.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+REPLAYED = b"nothing changed since run"
+
+LETTER = """Dear Mr Okafor,
+
+Thank you for your letter of 12 May about the late delivery of the printer
+paper. We have sent the missing boxes today and added a credit note for the
+delivery charge to your account.
+
+Yours sincerely,
+Anna Lindqvist
+Customer Service
+"""
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["DOCFLOW_WORKERS_COUNT"] = "1"
+    env["DOCFLOW_CONFIG"] = str(tmp_path / "docflow.toml")
+    env.update(extra)
+    return env
+
+
+def docflow(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, **run: object
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the console script's entry point, as ``docflow ARGS``, in ``tmp_path``."""
+    options: dict[str, object] = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+    }
+    options.update(run)
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-c", "from docflow.cli.launch import run; run()", *args],
+        cwd=tmp_path,
+        env=env or _env(tmp_path),
+        timeout=180,
+        **options,
+    )
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "letter.txt").write_text(LETTER)
+    (folder / "empty.txt").write_text("")
+    (folder / "photo.xyz").write_bytes(b"\x00\x01 not a document format")
+    for name in (
+        "ghpol__github-event-terms.md",
+        "ghpol__github-sponsors-additional-terms.md",
+    ):
+        source = CORPUS / "labeled" / "contract" / name
+        if source.is_file():
+            shutil.copy(source, folder / "sub" / name)
+    return folder
+
+
+def _records(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / ".docflow" / "cache" / "replay").glob("*.json"))
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "csv", "json", "table"])
+def test_replay_matches_cached_run_output(
+    tmp_path: Path, docs: Path, output_format: str
+) -> None:
+    first = docflow(tmp_path, "process", "-f", output_format, "docs")
+    assert first.returncode == 1, first.stderr  # the empty and unsupported files
+    assert REPLAYED not in first.stderr
+    assert len(_records(tmp_path)) == 1
+
+    replayed = docflow(tmp_path, "process", "-f", output_format, "docs")
+    assert REPLAYED in replayed.stderr, replayed.stderr
+    assert replayed.returncode == first.returncode
+    full = docflow(
+        tmp_path,
+        "process",
+        "-f",
+        output_format,
+        "docs",
+        env=_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
+    )
+    assert REPLAYED not in full.stderr
+    assert b"cache hits" in full.stderr
+    assert replayed.stdout == full.stdout
+    assert replayed.stdout.count(b"letter.txt") == 1
+    # The summary of the replay counts as the full run's does.
+    assert (
+        replayed.stderr.splitlines()[0].split(b": ", 1)[1]
+        == (full.stderr.splitlines()[0].split(b": ", 1)[1])
+    )
+
+
+def test_replay_stops_after_any_change(tmp_path: Path, docs: Path) -> None:
+    docflow(tmp_path, "classify", "docs")
+    assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
+
+    # A changed file is processed again, and the next run replays the new result.
+    with open(docs / "letter.txt", "a") as stream:
+        stream.write("\nPS: the invoice number is 2024-117.\n")
+    changed = docflow(tmp_path, "classify", "docs")
+    assert REPLAYED not in changed.stderr
+    assert b"0 cache hits" not in changed.stderr
+    assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
+
+    # A new file in a subfolder.
+    shutil.copy(docs / "letter.txt", docs / "sub" / "copy.txt")
+    added = docflow(tmp_path, "classify", "docs")
+    assert REPLAYED not in added.stderr
+    assert b"copy.txt" in added.stdout
+
+    # Another command's write to the database.
+    assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
+    docflow(tmp_path, "classify", str(docs / "letter.txt"))
+    assert REPLAYED not in docflow(tmp_path, "classify", "docs").stderr
+
+    # The settings file, and a setting in the environment.
+    assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
+    (tmp_path / "docflow.toml").write_text("[output]\n")
+    assert REPLAYED not in docflow(tmp_path, "classify", "docs").stderr
+    other = _env(tmp_path, DOCFLOW_WORKERS_TIMEOUT="90")
+    assert REPLAYED not in docflow(tmp_path, "classify", "docs", env=other).stderr
+
+
+def test_replay_skipped_rehash_terminal_warning(tmp_path: Path, docs: Path) -> None:
+    docflow(tmp_path, "analyze", "docs")
+    assert REPLAYED in docflow(tmp_path, "analyze", "docs").stderr
+    rehashed = docflow(tmp_path, "analyze", "--rehash", "docs")
+    assert REPLAYED not in rehashed.stderr
+    assert REPLAYED not in docflow(tmp_path, "analyze", "--rehash", "docs").stderr
+
+    # A table on a terminal depends on its width: always a full run.
+    primary, secondary = pty.openpty()
+    try:
+        on_terminal = docflow(tmp_path, "analyze", "docs", stdout=secondary)
+    finally:
+        os.close(secondary)
+        os.close(primary)
+    assert REPLAYED not in on_terminal.stderr
+
+    # A run that logged a warning saves no record, so the warning shows again.
+    typo = _env(tmp_path, DOCFLOW_WORKER_COUNT="1")
+    for _ in range(2):
+        warned = docflow(tmp_path, "analyze", "docs", env=typo)
+        assert b"DOCFLOW_WORKER_COUNT" in warned.stderr
+        assert REPLAYED not in warned.stderr
+
+
+def test_quiet_replay_silent_stderr(tmp_path: Path, docs: Path) -> None:
+    first = docflow(tmp_path, "-q", "classify", "-f", "csv", "docs")
+    replayed = docflow(tmp_path, "-q", "classify", "-f", "csv", "docs")
+    assert replayed.stderr == b""
+    assert replayed.returncode == first.returncode == 1
+    assert replayed.stdout.splitlines()[0] == first.stdout.splitlines()[0]
+    assert _records(tmp_path)

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from docflow.cli.main import app
@@ -131,6 +138,100 @@ def test_review_lists_unknown_and_low_quality(database):
         "/d/odd.pdf",
     ]
     assert "docflow label ID CATEGORY" in outcome.stderr
+
+
+#: Review reasons as docflow writes them, longer than an 80-column terminal.
+LONG_REASONS = {
+    "memorandum-to-the-board.pdf": [
+        "category unknown: rules point to memo ('memorandum'), not contract: "
+        "sent to review"
+    ],
+    "scanned-receipt-2026-11.pdf": [
+        "confidence 0.53 under classification.review_threshold 0.8",
+        "quality 53 under quality.review_threshold 60",
+    ],
+}
+
+
+def read_terminal(master: int, process: subprocess.Popen) -> bytes:
+    """Read what a process writes to a pseudo-terminal until it exits (60 s max)."""
+    output = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: the process has exited
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    return output
+
+
+def review_on_terminal(tmp_path, columns: int) -> str:
+    """Store ``LONG_REASONS`` and return what ``docflow review`` shows on a terminal."""
+    folder = "/archive/scans/received-by-post/department-of-finance"
+    database = str(tmp_path / "t.duckdb")
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        for name, reasons in LONG_REASONS.items():
+            result = make_result(f"{folder}/{name}", "unknown", 53)
+            writer.add(result.model_copy(update={"review_reasons": reasons}))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["COLUMNS"] = str(columns)
+    master, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["review", "--db", database],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(terminal)
+    try:
+        terminal_output = read_terminal(master, process)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+    assert process.returncode == 0, stderr.decode()
+
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", terminal_output.decode())
+    return text.replace("\r", "")
+
+
+def table_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line[:1] in "┏┃┡│└"]
+
+
+def test_review_table_fits_80_columns(tmp_path):
+    text = review_on_terminal(tmp_path, 80)
+    assert max(cell_len(line) for line in text.splitlines()) <= 80, text
+    table = table_lines(text)
+    # rich crops a line wider than the terminal, which loses the right border.
+    assert all(line.rstrip()[-1:] in "┓┃┩│┘" for line in table), text
+    # Top border, header, header rule, one line per document, bottom border.
+    assert len(table) == len(LONG_REASONS) + 4, text
+    assert "reasons" not in table[1]
+
+    words = " ".join(text.split())
+    for name, reasons in LONG_REASONS.items():
+        assert name in text
+        for reason in reasons:
+            assert reason in words, reason
+
+
+def test_review_wide_terminal_keeps_reasons_column(tmp_path):
+    text = review_on_terminal(tmp_path, 300)
+    table = table_lines(text)
+    assert "reasons" in table[1]
+    assert len(table) == len(LONG_REASONS) + 4, text
+    for name, reasons in LONG_REASONS.items():
+        [row] = [line for line in table if name in line]
+        assert "; ".join(reasons) in row
 
 
 def test_label_then_review_shrinks(database):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import getpass
+import io
 import os
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from docflow.cli._output import (
     RESULT_COLUMNS,
     RecordPrinter,
+    make_console,
     plural,
     resolve_format,
     result_record,
@@ -140,17 +143,25 @@ def show_results(
     from docflow.core.classify.corrections import corrected_results
 
     rows = corrected_results(store, **filters)
+    output_format = _format(options)
     columns = RESULT_COLUMNS
+    reasons_below = False
     if filters.get("review"):
         # The review queue gives why each document waits, after its review status.
         at = RESULT_COLUMNS.index("review") + 1
         columns = (*RESULT_COLUMNS[:at], "reasons", *RESULT_COLUMNS[at:])
-    printer = RecordPrinter(_format(options), columns=columns)
+        summaries = [summary_row(s.result, document_id=s.id) for s in rows]
+        reasons_below = output_format == "table" and not _table_fits(columns, summaries)
+        if reasons_below:
+            columns = tuple(column for column in columns if column != "reasons")
+    printer = RecordPrinter(output_format, columns=columns)
     for stored in rows:
         printer.emit(
             _stored_record(stored), summary_row(stored.result, document_id=stored.id)
         )
     printer.close()
+    if reasons_below and not printer.broken:
+        _print_reasons(summaries)
     if hint_labels and rows:
         _note(
             options,
@@ -162,6 +173,38 @@ def show_results(
         _note(options, "the review queue is empty: no document waits for review")
     elif not rows:
         _note(options, "no stored results match")
+
+
+def _table_fits(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Return whether the table of ``rows`` fits stdout, or True off a terminal.
+
+    A reason is often longer than the terminal is wide, and a reasons column
+    folded to fit leaves no room for the paths, so the caller prints the
+    reasons under the table instead.
+    """
+    from rich.cells import cell_len
+
+    if not sys.stdout.isatty():
+        return True
+    # A table printed to a string is not narrowed, so its top border line
+    # is as wide as the table needs.
+    buffer = io.StringIO()
+    printer = RecordPrinter("table", columns=columns, stream=buffer)
+    for row in rows:
+        printer.emit(row, row)
+    printer.close()
+    top_border = buffer.getvalue().partition("\n")[0]
+    return cell_len(top_border) <= make_console(file=sys.stdout).width
+
+
+def _print_reasons(rows: Sequence[Mapping[str, Any]]) -> None:
+    """Print why each document waits for review, one line per document id."""
+    from rich.markup import escape
+
+    console = make_console(file=sys.stdout, highlight=False)
+    for row in rows:
+        if row.get("reasons"):
+            console.print(f"id {row['id']}: {escape(row['reasons'])}")
 
 
 def show_stats(options: CliOptions) -> None:

@@ -172,3 +172,43 @@ def test_quiet_replay_silent_stderr(tmp_path: Path, docs: Path) -> None:
     assert replayed.returncode == first.returncode == 1
     assert replayed.stdout.splitlines()[0] == first.stdout.splitlines()[0]
     assert _records(tmp_path)
+
+
+def test_retried_status_saves_no_record(tmp_path: Path, docs: Path) -> None:
+    locked = CORPUS / "edge" / "pypdf__r2-user-password.pdf"
+    if not locked.is_file():
+        pytest.skip("the corpus is not beside the repository")
+    shutil.copy(locked, docs / "locked.pdf")
+    for _ in range(2):
+        run = docflow(tmp_path, "classify", "docs")
+        assert b"password_required" in run.stdout
+        assert REPLAYED not in run.stderr
+    assert _records(tmp_path) == []
+
+
+def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
+    from docflow.cli._replay import Recorder
+
+    recorder = Recorder("key", tmp_path, max_chars=10, max_rows=5)
+    recorder.collect("/a", "12345")
+    recorder.collect("/b", "12345")
+    assert len(recorder.items) == 2
+    recorder.collect("/c", "1")
+    assert recorder.overflow
+    assert recorder.items == []
+    recorder.collect("/d", "1")
+    assert recorder.items == []
+    saved = recorder.save(
+        output="",
+        run_id=1,
+        database=str(tmp_path / "db.duckdb"),
+        exit_code=0,
+        quiet=True,
+        summary=[],
+        inputs=[],
+        folders=[],
+        dependencies=[],
+        expected={},
+    )
+    assert not saved
+    assert list(tmp_path.iterdir()) == []

@@ -208,8 +208,7 @@ class RecordPrinter:
         self.count += 1
         row = row if row is not None else record
         if self.format == "jsonl":
-            line = json.dumps(record, ensure_ascii=False, default=str)
-            self._write(line + "\n")
+            self._write(jsonl_line(record))
         elif self.format == "csv":
             self._write_csv(row)
         elif self.format == "json":
@@ -223,8 +222,7 @@ class RecordPrinter:
             self._records.sort(key=self._position)
             self._rows.sort(key=self._position)
         if self.format == "json":
-            text = json.dumps(self._records, indent=2, ensure_ascii=False, default=str)
-            self._write(text + "\n")
+            self._write(json_array([json_item(record) for record in self._records]))
         elif self.format == "table":
             self._print_table()
 
@@ -233,13 +231,10 @@ class RecordPrinter:
         return self.order.get(str(record.get("path")), len(self.order))
 
     def _write_csv(self, row: Mapping[str, Any]) -> None:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=self.columns, extrasaction="ignore")
         if self._csv is None:
-            writer.writeheader()
+            self._write(csv_header(self.columns))
             self._csv = True
-        writer.writerow({key: _csv_value(row.get(key)) for key in self.columns})
-        self._write(buffer.getvalue())
+        self._write(csv_row(self.columns, row))
 
     def _print_table(self) -> None:
         console = make_console(file=self.stream, soft_wrap=False, width=self.width)
@@ -329,6 +324,41 @@ class RecordPrinter:
             os.dup2(devnull, self.stream.fileno())
         except (OSError, ValueError, io.UnsupportedOperation):
             pass
+
+
+def jsonl_line(record: Mapping[str, Any]) -> str:
+    """Return ``record`` as one line of JSON Lines, newline included."""
+    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+
+
+def json_item(record: Mapping[str, Any]) -> str:
+    """Return ``record`` as indented JSON, for ``json_array``."""
+    return json.dumps(record, indent=2, ensure_ascii=False, default=str)
+
+
+def json_array(items: Sequence[str]) -> str:
+    """Return the JSON array of ``json_item`` texts, as json.dumps(indent=2) does."""
+    if not items:
+        return "[]\n"
+    body = ",\n".join(
+        "\n".join("  " + line for line in item.split("\n")) for item in items
+    )
+    return f"[\n{body}\n]\n"
+
+
+def csv_header(columns: Sequence[str]) -> str:
+    """Return the CSV header line of ``columns``."""
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=columns).writeheader()
+    return buffer.getvalue()
+
+
+def csv_row(columns: Sequence[str], row: Mapping[str, Any]) -> str:
+    """Return ``row`` as one CSV line with ``columns``."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writerow({key: _csv_value(row.get(key)) for key in columns})
+    return buffer.getvalue()
 
 
 def _csv_value(value: Any) -> Any:

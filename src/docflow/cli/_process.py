@@ -30,6 +30,11 @@ from docflow.cli._inputs import collect_paths
 from docflow.cli._output import (
     RESULT_COLUMNS,
     RecordPrinter,
+    csv_header,
+    csv_row,
+    json_array,
+    json_item,
+    jsonl_line,
     plural,
     resolve_format,
     result_record,
@@ -195,6 +200,8 @@ class _Session:
         self.model_problem: str | None = None
         # Keeps what is shown for a replay record (``_replay``), when one may be saved.
         self.recorder: Recorder | None = None
+        self.rejected: set[str] = set()
+        self.parts = (True, True)  # classify, quality
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -224,11 +231,31 @@ class _Session:
         if result.classification is not None:
             self.categories[result.classification.category] += 1
         if self.recorder is not None:
-            self.recorder.collect(result)
+            self._collect(result)
         self.printer.emit(result_record(result), summary_row(result))
         self.progress.advance()
         if self.printer.broken and self.writer.done < self.total:
             self._stop()
+
+    def _collect(self, result: DocumentResult) -> None:
+        """Give the recorder ``result`` as the next run would print it."""
+        assert self.recorder is not None
+        if result.path not in self.rejected:
+            classify, quality = self.parts
+            if not _reusable(result, classify=classify, quality=quality):
+                self.recorder.discard()  # the next run processes it again
+                return
+            result = result.model_copy(update={"cached": True})
+        record, row = result_record(result), summary_row(result)
+        printer = self.printer
+        shown: Any = row
+        if printer.format == "jsonl":
+            shown = jsonl_line(record)
+        elif printer.format == "csv":
+            shown = csv_row(printer.columns, row)
+        elif printer.format == "json":
+            shown = json_item(record)
+        self.recorder.collect(result.path, shown)
 
     def _stop(self) -> None:
         """Interrupt the run because no one reads its output any more."""
@@ -403,6 +430,7 @@ def run_command(
             command, arguments, paths, options, store, classify=classify
         )
         session.recorder = recorder
+        session.parts = (classify, quality)
     except BaseException:
         opened.close()
         raise
@@ -418,6 +446,7 @@ def run_command(
                     model_version=model_version,
                     rehash=options.rehash,
                 )
+                session.rejected = {result.path for result in plan.rejected}
                 if classify:
                     session.corrections = _corrections(store)
                 if not plan.misses:
@@ -463,17 +492,7 @@ def run_command(
         return int(ExitCode.SERVER)
     code = _exit_code(session.writer.status_counts, session.model_failures)
     if recorder is not None and not session.printer.broken:
-        _save_replay(
-            recorder,
-            session,
-            plan,
-            arguments,
-            settings,
-            options,
-            code,
-            classify=classify,
-            quality=quality,
-        )
+        _save_replay(recorder, session, plan, arguments, settings, options, code)
     return code
 
 
@@ -694,9 +713,6 @@ def _save_replay(
     settings: Settings,
     options: CliOptions,
     code: int,
-    *,
-    classify: bool,
-    quality: bool,
 ) -> None:
     """Save what the next run of this command would print, for ``_replay``.
 
@@ -707,39 +723,22 @@ def _save_replay(
     """
     from docflow.cli import _replay
 
-    rejected = {result.path for result in plan.rejected}
-    results = recorder.results
+    rejected = session.rejected
+    items = recorder.items
     if (
         _replay.warnings_logged()
         or recorder.overflow
         or session.model_failures
-        or len(results) != len(plan.stats) + len(rejected)
-        or not all(
-            _reusable(result, classify=classify, quality=quality)
-            for result in results
-            if result.path not in rejected
-        )
+        or len(items) != len(plan.stats) + len(rejected)
     ):
         return
     order = session.printer.order or {}
-    results = sorted(
-        results, key=lambda r: (r.path not in rejected, order.get(r.path, len(order)))
+    items = sorted(
+        items,
+        key=lambda item: (item[0] not in rejected, order.get(item[0], len(order))),
     )
-    output = io.StringIO()
-    printer = RecordPrinter(
-        session.printer.format,
-        columns=session.printer.columns,
-        stream=output,
-        order=session.printer.order,
-        width=session.printer.width,
-    )
-    hits = 0
-    for result in results:
-        if result.path not in rejected:
-            result = result.model_copy(update={"cached": True})
-            hits += 1
-        printer.emit(result_record(result), summary_row(result))
-    printer.close()
+    output = _replay_output(session.printer, [shown for _, shown in items])
+    hits = len(items) - len(rejected)
     folders = [
         folder
         for argument in arguments
@@ -768,7 +767,7 @@ def _save_replay(
             database=settings.store.database,
             exit_code=code,
             quiet=options.quiet,
-            output=output.getvalue(),
+            output=output,
             summary=_summary_lines(session, _replay.ELAPSED, cache_hits=hits),
             inputs=list(plan.stats) + [result.path for result in plan.rejected],
             folders=folders,
@@ -779,6 +778,28 @@ def _save_replay(
         )
     except OSError as exc:  # a cache folder that cannot be written
         log.debug("cannot save the replay record: %s", exc)
+
+
+def _replay_output(printer: RecordPrinter, shown: Sequence[Any]) -> str:
+    """Return what ``_Session._collect`` kept, in the printer's format."""
+    if printer.format == "jsonl":
+        return "".join(shown)
+    if printer.format == "csv":
+        return csv_header(printer.columns) + "".join(shown) if shown else ""
+    if printer.format == "json":
+        return json_array(shown)
+    output = io.StringIO()
+    table = RecordPrinter(
+        printer.format,
+        columns=printer.columns,
+        stream=output,
+        title=printer.title,
+        width=printer.width,
+    )
+    for row in shown:
+        table.emit(row, row)
+    table.close()
+    return output.getvalue()
 
 
 #: Statuses the cache reuses (``Store.lookup``); the others are processed again.

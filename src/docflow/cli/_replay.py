@@ -45,10 +45,11 @@ __all__ = ["Recorder", "count_warnings", "pending_key", "replay", "warnings_logg
 FORMAT = 1
 COMMANDS = frozenset({"classify", "analyze", "process"})
 FOLDER = "replay"
-#: Larger outputs are not kept: they would cost more to read than to rebuild.
-MAX_OUTPUT_CHARS = 16 * 1024 * 1024
-#: Runs of more documents save no record, to bound the memory kept for it.
-MAX_DOCUMENTS = 5_000
+#: Larger outputs save no record, to bound the memory a run keeps for it
+#: (about 1,300 documents in JSON Lines).
+MAX_OUTPUT_CHARS = 4 * 1024 * 1024
+#: Tables of more rows save no record.
+MAX_ROWS = 2_000
 ELAPSED = "{elapsed}"
 
 #: Variables besides DOCFLOW_* that can change what a run prints.
@@ -259,29 +260,45 @@ def _silence_stdout() -> None:
 
 
 class Recorder:
-    """Keep the results a run shows, then save them as a replay record.
+    """Keep what a run shows, then save it as a replay record.
 
     The record contains what the next, fully cached run of the same command
-    would print: the caller renders the results with ``cached`` set.
-    Results past ``limit`` are dropped and the run saves no record.
+    would print. The caller renders each result with ``cached`` set as soon
+    as it is shown and passes the text (or, for a table, the row). Past
+    ``max_chars`` of text or ``max_rows`` rows everything is dropped and the
+    run saves no record, so a long run keeps little memory for it.
     """
 
-    def __init__(self, key: str, folder: Path, limit: int = MAX_DOCUMENTS) -> None:
+    def __init__(
+        self,
+        key: str,
+        folder: Path,
+        *,
+        max_chars: int = MAX_OUTPUT_CHARS,
+        max_rows: int = MAX_ROWS,
+    ) -> None:
         self.key = key
         self.folder = folder
-        self.limit = limit
-        self.results: list[Any] = []
+        self.max_chars = max_chars
+        self.max_rows = max_rows
+        self.items: list[tuple[str, Any]] = []
         self.overflow = False
+        self._chars = 0
 
-    def collect(self, result: Any) -> None:
-        """Keep a result as it was shown, corrections applied."""
+    def collect(self, path: str, shown: Any) -> None:
+        """Keep the text or table row shown for ``path``."""
         if self.overflow:
             return
-        if len(self.results) >= self.limit:
-            self.overflow = True
-            self.results = []
+        self._chars += len(shown) if isinstance(shown, str) else 0
+        if self._chars > self.max_chars or len(self.items) >= self.max_rows:
+            self.discard()
             return
-        self.results.append(result)
+        self.items.append((path, shown))
+
+    def discard(self) -> None:
+        """Drop what was kept: this run saves no record."""
+        self.overflow = True
+        self.items = []
 
     def save(
         self,
@@ -302,7 +319,7 @@ class Recorder:
         ``expected`` maps each input to the (size, mtime_ns) the run read it
         with. A file that changed since is not recorded as it is now.
         """
-        if self.overflow or len(output) > MAX_OUTPUT_CHARS:
+        if self.overflow:
             return False
         # Folders first: an entry added after they are checked changes them.
         checks: dict[str, list[int] | None] = {}

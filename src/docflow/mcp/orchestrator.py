@@ -35,14 +35,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import inspect
 import logging
 import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -913,4 +915,44 @@ def run_documents(
             )
             return results, orchestrator.statistics()
 
-    return asyncio.run(run())
+    with contextlib.ExitStack() as stack:
+        # A Ctrl-C that lands while the event loop is built leaves a loop whose
+        # __del__ prints "Exception ignored in BaseEventLoop.__del__", and one
+        # before the coroutine runs leaves "coroutine ... was never awaited".
+        # Until asyncio.Runner.run installs its own SIGINT handler, which
+        # cancels the main task (asyncio/runners.py, Python 3.11 to 3.13), a
+        # Ctrl-C is held and raised after the setup.
+        with _sigint_held():
+            runner = stack.enter_context(asyncio.Runner())
+            coroutine = run()
+            stack.callback(_close_if_unstarted, coroutine)
+        return runner.run(coroutine)
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Raise KeyboardInterrupt for a Ctrl-C when the block ends, not inside it.
+
+    Only the main thread runs Python signal handlers, so elsewhere, or when
+    SIGINT already has a handler other than Python's default, nothing changes.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if received:
+        raise KeyboardInterrupt
+
+
+def _close_if_unstarted(coroutine: Coroutine[Any, Any, Any]) -> None:
+    """Close a coroutine that never ran, so Python does not warn it was not awaited."""
+    if inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED:
+        coroutine.close()

@@ -1,0 +1,77 @@
+"""Ctrl-C at the start of processing prints only docflow's own message.
+
+A Ctrl-C that lands while asyncio builds its event loop, or before the
+processing coroutine runs, used to print "Exception ignored in
+BaseEventLoop.__del__" or "coroutine ... was never awaited" on stderr. Those
+windows last microseconds, so a signal sent from outside hits them only now
+and then. The fault is injected instead: a child process runs the real
+``docflow process`` command with one asyncio step wrapped so that it sends
+SIGINT to its own process at that point, as a terminal's Ctrl-C would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from letters import write_letters  # noqa: E402
+
+# Fault injection: the first argument picks an asyncio method, which sends
+# SIGINT to this process the first time it is called and then does its work.
+INTERRUPTED_CLI = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    from asyncio import selector_events
+
+    owner, name = {
+        "loop_built": (selector_events.BaseSelectorEventLoop, "_make_self_pipe"),
+        "task_created": (asyncio.Runner, "run"),
+    }[sys.argv[1]]
+    original = getattr(owner, name)
+    sent = []
+
+    def interrupted(*args, **kwargs):
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, interrupted)
+    sys.argv[1:] = ["process", "-f", "jsonl", "docs"]
+    from docflow.cli.main import run
+    run()
+    """
+)
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["DOCFLOW_WORKERS_COUNT"] = "1"
+    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
+    return env
+
+
+@pytest.mark.parametrize("target", ["loop_built", "task_created"])
+def test_early_interrupt_prints_one_line(tmp_path, target):
+    write_letters(tmp_path, 3)
+    completed = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_CLI, target],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=cli_env(tmp_path),
+        timeout=120,
+    )
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 130, stderr
+    assert completed.stdout == b"", stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("docflow: interrupted after 0 of 3 documents"), stderr

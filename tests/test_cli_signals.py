@@ -7,6 +7,8 @@ windows last microseconds, so a signal sent from outside hits them only now
 and then. The fault is injected instead: a child process runs the real
 ``docflow process`` command with one asyncio step wrapped so that it sends
 SIGINT to its own process at that point, as a terminal's Ctrl-C would.
+A Ctrl-C that interrupts an extension module while it initializes surfaces
+as an ImportError, which must exit 130 as well, not as an internal error.
 """
 
 from __future__ import annotations
@@ -75,3 +77,41 @@ def test_early_interrupt_prints_one_line(tmp_path, target):
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
     assert lines[0].startswith("docflow: interrupted after 0 of 3 documents"), stderr
+
+
+def test_import_error_from_ctrl_c_is_interrupt(capsys):
+    """An extension interrupted while it initializes exits 130 with one line."""
+    import typer
+
+    from docflow.cli._errors import guard
+
+    @guard
+    def command() -> None:
+        # Fault injection: duckdb raises this ImportError when Ctrl-C lands
+        # while its extension module initializes, which a test cannot time.
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError(
+                "Encountered an error while initializing the extension."
+            ) from exc
+
+    with pytest.raises(typer.Exit) as exit_info:
+        command()
+    assert exit_info.value.exit_code == 130
+    assert capsys.readouterr().err == "docflow: interrupted\n"
+
+
+def test_other_import_error_is_internal_error(capsys):
+    import typer
+
+    from docflow.cli._errors import guard
+
+    @guard
+    def command() -> None:
+        raise ImportError("No module named 'missing'")
+
+    with pytest.raises(typer.Exit) as exit_info:
+        command()
+    assert exit_info.value.exit_code == 70
+    assert "internal error" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """The one place where exceptions become exit codes and short messages.
 
 Every command body runs inside ``guard``: a DocflowError prints its message
-and exits with its code, Ctrl-C exits 130, a reader that closed the pipe
+and exits with its code, Ctrl-C exits 130 (also when another exception was
+raised from it), a reader that closed the pipe
 (``docflow stats | head -1``) ends the output quietly with exit 0, and any
 other exception is a bug that exits 70. Tracebacks are printed only with -v.
 """
@@ -66,6 +67,22 @@ def _verbose() -> bool:
     return logging.getLogger().getEffectiveLevel() <= logging.INFO
 
 
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Return whether ``exc`` was raised from or while handling a Ctrl-C.
+
+    An extension module interrupted while it initializes raises ImportError
+    from the KeyboardInterrupt (duckdb 2.0.1 does), which is no docflow bug.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def guard(command: F) -> F:
     """Wrap a command so its exceptions become exit codes and messages."""
 
@@ -89,7 +106,7 @@ def guard(command: F) -> F:
                 log.exception("%s failed", command.__name__)
             raise fail(str(exc), exc.exit_code) from None
         except Exception as exc:
-            if is_query_interrupted(exc):
+            if is_query_interrupted(exc) or _caused_by_interrupt(exc):
                 sys.stderr.write("docflow: interrupted\n")
                 raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             log.critical(

@@ -102,6 +102,28 @@ def test_import_error_from_ctrl_c_is_interrupt(capsys):
     assert capsys.readouterr().err == "docflow: interrupted\n"
 
 
+def test_error_after_interrupted_query_is_interrupt(capsys):
+    import duckdb
+    import typer
+
+    from docflow.cli._errors import guard
+
+    @guard
+    def command() -> None:
+        connection = duckdb.connect()
+        # Fault injection: DuckDB 2.0 raises this when SIGINT stops a query,
+        # and a ROLLBACK in the handler then finds no transaction.
+        try:
+            raise RuntimeError("Query interrupted")
+        except RuntimeError:
+            connection.execute("ROLLBACK")
+
+    with pytest.raises(typer.Exit) as exit_info:
+        command()
+    assert exit_info.value.exit_code == 130
+    assert capsys.readouterr().err == "docflow: interrupted\n"
+
+
 def test_other_import_error_is_internal_error(capsys):
     import typer
 

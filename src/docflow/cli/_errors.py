@@ -68,15 +68,17 @@ def _verbose() -> bool:
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:
-    """Return whether ``exc`` was raised from or while handling a Ctrl-C.
+    """Return whether ``exc`` is a Ctrl-C, or was raised from or while handling one.
 
     An extension module interrupted while it initializes raises ImportError
-    from the KeyboardInterrupt (duckdb 2.0.1 does), which is no docflow bug.
+    from the KeyboardInterrupt (duckdb 2.0.1 does), and a ROLLBACK run while
+    handling an interrupted query can fail with "no transaction is active".
+    Neither is a docflow bug.
     """
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, KeyboardInterrupt):
+        if isinstance(current, KeyboardInterrupt) or is_query_interrupted(current):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
@@ -106,7 +108,7 @@ def guard(command: F) -> F:
                 log.exception("%s failed", command.__name__)
             raise fail(str(exc), exc.exit_code) from None
         except Exception as exc:
-            if is_query_interrupted(exc) or _caused_by_interrupt(exc):
+            if _caused_by_interrupt(exc):
                 sys.stderr.write("docflow: interrupted\n")
                 raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             log.critical(

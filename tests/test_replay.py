@@ -7,11 +7,13 @@ must be byte for byte what a full run over the cache prints.
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -187,16 +189,19 @@ def test_retried_status_saves_no_record(tmp_path: Path, docs: Path) -> None:
 
 
 def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
-    from docflow.cli._replay import Recorder
+    from docflow.cli._replay import Recorder, Shown
+
+    def shown(path: str, text: str) -> Shown:
+        return Shown(path, path, False, "ok", None, text)
 
     recorder = Recorder("key", tmp_path, max_chars=10, max_rows=5)
-    recorder.collect("/a", "12345")
-    recorder.collect("/b", "12345")
+    recorder.collect(shown("/a", "12345"))
+    recorder.collect(shown("/b", "12345"))
     assert len(recorder.items) == 2
-    recorder.collect("/c", "1")
+    recorder.collect(shown("/c", "1"))
     assert recorder.overflow
     assert recorder.items == []
-    recorder.collect("/d", "1")
+    recorder.collect(shown("/d", "1"))
     assert recorder.items == []
     saved = recorder.save(
         output="",
@@ -206,9 +211,104 @@ def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
         quiet=True,
         summary=[],
         inputs=[],
-        folders=[],
         dependencies=[],
         expected={},
     )
     assert not saved
     assert list(tmp_path.iterdir()) == []
+
+
+def test_changes_during_a_run_are_replayed(tmp_path: Path, docs: Path) -> None:
+    # The slow document keeps the run going while a file is added to the
+    # walked folder and another process labels a document.
+    env = _env(tmp_path, DOCFLOW_FAULT="slow:slowdoc", DOCFLOW_FAULT_SLOW_SECONDS="4")
+    docflow(tmp_path, "classify", "-f", "json", "docs", env=env)
+    (docs / "slowdoc.txt").write_text(LETTER.replace("printer", "office"))
+    command = [sys.executable, "-c", "from docflow.cli.launch import run; run()"]
+    running = subprocess.Popen(
+        [*command, "classify", "-f", "json", "docs"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1.5)
+        shutil.copy(docs / "letter.txt", docs / "sub" / "added.txt")
+        labeled = docflow(
+            tmp_path, "label", str(docs / "letter.txt"), "invoice", env=env
+        )
+        assert labeled.returncode == 0, labeled.stderr
+    finally:
+        assert running.wait(timeout=180) == 1
+    after = docflow(tmp_path, "classify", "-f", "json", "docs", env=env)
+    full = docflow(
+        tmp_path,
+        "classify",
+        "-f",
+        "json",
+        "docs",
+        env={**env, "DOCFLOW_STORE_REPLAY": "false"},
+    )
+    assert b"added.txt" in full.stdout
+    assert after.stdout == full.stdout
+
+
+def test_replay_order_with_rejected_inputs(tmp_path: Path, docs: Path) -> None:
+    os.mkfifo(docs / "queue")
+    for output_format in ("json", "jsonl"):
+        first = docflow(tmp_path, "classify", "-f", output_format, "docs")
+        assert b"queue" in first.stdout
+        replayed = docflow(tmp_path, "classify", "-f", output_format, "docs")
+        full = docflow(
+            tmp_path,
+            "classify",
+            "-f",
+            output_format,
+            "docs",
+            env=_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
+        )
+        assert REPLAYED in replayed.stderr
+        assert replayed.stdout == full.stdout
+
+
+def test_escaped_name_sorts_in_place(tmp_path: Path, docs: Path) -> None:
+    # A name that is not UTF-8 is printed escaped; the JSON array and the
+    # table still list it in the order of the walk.
+    (docs / os.fsdecode(b"bad\xff.txt")).write_text(LETTER.replace("May", "June"))
+    run = docflow(tmp_path, "classify", "-f", "json", "docs")
+    records = json.loads(run.stdout)
+    assert "bad" in records[0]["path"]
+    assert records[-1]["path"].endswith("sponsors-additional-terms.md")
+
+
+def test_replay_with_stdout_closed_or_full(tmp_path: Path, docs: Path) -> None:
+    docflow(tmp_path, "classify", "docs")
+    assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
+    closed = docflow(
+        tmp_path, "classify", "docs", stdout=None, preexec_fn=lambda: os.close(1)
+    )
+    assert b"Traceback" not in closed.stderr
+    assert closed.returncode == 1  # the empty and unsupported files
+    with open("/dev/full", "w") as full_device:
+        full = docflow(tmp_path, "classify", "docs", stdout=full_device)
+    assert b"Traceback" not in full.stderr
+    assert b"No space left on device" in full.stderr
+    assert full.returncode == 70
+
+
+def test_model_file_change_ends_replay(tmp_path: Path, docs: Path) -> None:
+    from docflow.core.classify._model import SHIPPED_MODEL_DIR
+
+    model = tmp_path / "home" / "model"
+    shutil.copytree(SHIPPED_MODEL_DIR, model)
+    env = _env(tmp_path, HOME=str(tmp_path / "home"))
+    for setting in ("~/model", str(model / "model.joblib")):
+        (tmp_path / "docflow.toml").write_text(
+            f"[classification]\nmodel_path = {json.dumps(setting)}\n"
+        )
+        docflow(tmp_path, "classify", "docs", env=env)
+        assert REPLAYED in docflow(tmp_path, "classify", "docs", env=env).stderr
+        metadata = model / "model.json"
+        metadata.write_text(metadata.read_text() + " ")
+        assert REPLAYED not in docflow(tmp_path, "classify", "docs", env=env).stderr

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -246,16 +247,27 @@ class _Session:
                 self.recorder.discard()  # the next run processes it again
                 return
             result = result.model_copy(update={"cached": True})
+        from docflow.cli._replay import Shown
+
         record, row = result_record(result), summary_row(result)
         printer = self.printer
-        shown: Any = row
+        output: Any = row
         if printer.format == "jsonl":
-            shown = jsonl_line(record)
+            output = jsonl_line(record)
         elif printer.format == "csv":
-            shown = csv_row(printer.columns, row)
+            output = csv_row(printer.columns, row)
         elif printer.format == "json":
-            shown = json_item(record)
-        self.recorder.collect(result.path, shown)
+            output = json_item(record)
+        classification = result.classification
+        shown = Shown(
+            path=result.path,
+            display=str(record.get("path")),
+            rejected=result.path in self.rejected,
+            status=str(result.status),
+            category=classification.category if classification else None,
+            output=output,
+        )
+        self.recorder.collect(shown)
 
     def _stop(self) -> None:
         """Interrupt the run because no one reads its output any more."""
@@ -402,6 +414,7 @@ def run_command(
 
     settings = options.settings()
     check_password_file(settings, options)
+    folders = _replay_folders(settings, options, arguments)
     paths = collect_paths(arguments)
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
@@ -423,7 +436,7 @@ def run_command(
     opened.enter_context(store.session())
     outcome, stats = "failed", {}
     store_error: Exception | None = None
-    recorder = _replay_recorder(settings, options)
+    recorder = _replay_recorder(settings, options, folders)
     try:
         store.check_writable()
         session = _open_session(
@@ -492,7 +505,7 @@ def run_command(
         return int(ExitCode.SERVER)
     code = _exit_code(session.writer.status_counts, session.model_failures)
     if recorder is not None and not session.printer.broken:
-        _save_replay(recorder, session, plan, arguments, settings, options, code)
+        _save_replay(recorder, session, plan, store, settings, options, code)
     return code
 
 
@@ -571,10 +584,25 @@ def _open_session(
     printer = RecordPrinter(
         resolve_format(options.output_format or settings.output.format),
         columns=[column for column in RESULT_COLUMNS if column not in left_out],
-        order={path: index for index, path in enumerate(paths)},
+        order=_input_order(paths),
     )
     progress = Progress(len(paths), enabled=not options.quiet)
     return _Session(printer, writer, progress, len(paths))
+
+
+def _input_order(paths: Sequence[str]) -> dict[str, int]:
+    """Map each path, and its printed form where that differs, to its position.
+
+    The table and the JSON array sort records by their printed path, which
+    escapes bytes of a file name that are not UTF-8.
+    """
+    from docflow.core.store import display_path
+
+    order: dict[str, int] = {}
+    for index, path in enumerate(paths):
+        order[path] = index
+        order.setdefault(display_path(path), index)
+    return order
 
 
 def _corrections(store: Store) -> CorrectionIndex | None:
@@ -667,17 +695,25 @@ def _print_summary(session: _Session, elapsed: float, settings: Settings) -> Non
 
 
 def _summary_lines(
-    session: _Session, elapsed: str, *, cache_hits: int | None = None
+    session: _Session,
+    elapsed: str,
+    *,
+    cache_hits: int | None = None,
+    categories: Counter[str] | None = None,
+    statuses: Counter[str] | None = None,
 ) -> list[str]:
+    """Return the summary lines; the keywords replace counts of the session's."""
     writer = session.writer
     hits = writer.cache_hits if cache_hits is None else cache_hits
+    categories = session.categories if categories is None else categories
+    statuses = writer.status_counts if statuses is None else statuses
     lines = [
         f"{plural(writer.done, 'document')} in {elapsed} s: "
-        f"{_format_counts(writer.status_counts)}; "
+        f"{_format_counts(statuses)}; "
         f"{plural(hits, 'cache hit')}"
     ]
-    if session.categories:
-        lines.append(f"categories: {_format_counts(session.categories)}")
+    if categories:
+        lines.append(f"categories: {_format_counts(categories)}")
     if session.model_failures:
         lines.append(
             f"classifier model unusable for "
@@ -686,7 +722,24 @@ def _summary_lines(
     return lines
 
 
-def _replay_recorder(settings: Settings, options: CliOptions) -> Recorder | None:
+def _replay_folders(
+    settings: Settings, options: CliOptions, arguments: Sequence[str]
+) -> dict[str, list[int] | None] | None:
+    """Return the walked folders' state before the walk, when a record may be saved."""
+    from docflow.cli import _replay
+
+    if _replay.pending_key() is None or not settings.store.replay:
+        return None
+    if options.rehash or options.verbose:
+        return None
+    return _replay.folder_states(arguments)
+
+
+def _replay_recorder(
+    settings: Settings,
+    options: CliOptions,
+    folders: dict[str, list[int] | None] | None,
+) -> Recorder | None:
     """Return a recorder of this run's output when a replay record may be saved.
 
     Only the ``docflow`` console script computes the key it needs (``launch``).
@@ -694,90 +747,101 @@ def _replay_recorder(settings: Settings, options: CliOptions) -> Recorder | None
     from docflow.cli import _replay
 
     pending = _replay.pending_key()
-    if pending is None or not settings.store.replay or options.rehash:
-        return None
-    if options.verbose:
+    if pending is None or folders is None:
         return None
     key, folder = pending
     configured = Path(settings.store.cache_dir).absolute() / _replay.FOLDER
     if configured != folder:
         return None  # the fast path would look elsewhere
-    return _replay.Recorder(key, folder)
+    return _replay.Recorder(key, folder, folders=folders)
 
 
 def _save_replay(
     recorder: Recorder,
     session: _Session,
     plan: Plan,
-    arguments: Sequence[str],
+    store: Store,
     settings: Settings,
     options: CliOptions,
     code: int,
 ) -> None:
     """Save what the next run of this command would print, for ``_replay``.
 
-    That run would reuse every result, so it prints them with ``cached`` set,
-    unreadable files first and then the rest in the order given. Nothing is
-    saved when a result would not be reused (a status such as ``timeout`` is
-    retried) or the run logged a warning.
+    That run would reuse every result, so it prints them with ``cached`` set:
+    JSON Lines and CSV list unreadable files first and then the rest in the
+    order given, the table and the JSON array sort all by the printed path.
+    Nothing is saved when a result would not be reused (a status such as
+    ``timeout`` is retried), the run logged a warning, or another process
+    changed the database during the run (a label, say).
     """
     from docflow.cli import _replay
 
-    rejected = session.rejected
     items = recorder.items
     if (
         _replay.warnings_logged()
         or recorder.overflow
         or session.model_failures
-        or len(items) != len(plan.stats) + len(rejected)
+        or len(items) != len(plan.stats) + len(session.rejected)
+        or not store.unchanged_elsewhere()
     ):
         return
     order = session.printer.order or {}
-    items = sorted(
-        items,
-        key=lambda item: (item[0] not in rejected, order.get(item[0], len(order))),
-    )
-    output = _replay_output(session.printer, [shown for _, shown in items])
-    hits = len(items) - len(rejected)
-    folders = [
-        folder
-        for argument in arguments
-        if os.path.isdir(argument)
-        for folder in _walked_folders(argument)
-    ]
-    from docflow.core.config import CONFIG_FILE
-
-    dependencies = [
-        path
-        for path in (
-            options.config or os.environ.get("DOCFLOW_CONFIG") or CONFIG_FILE,
-            settings.classification.model_path,
-            settings.extraction.password_file,
+    last = len(order)
+    if session.printer.format in ("jsonl", "csv"):
+        items = sorted(
+            items, key=lambda item: (not item.rejected, order.get(item.path, last))
         )
-        if path
-    ]
-    # A model folder's files can be replaced without changing the folder.
-    model = settings.classification.model_path
-    if model and os.path.isdir(model):
-        dependencies += [entry.path for entry in os.scandir(model)]
+    else:
+        items = sorted(items, key=lambda item: order.get(item.display, last))
+    output = _replay_output(session.printer, [item.output for item in items])
+    hits = sum(1 for item in items if not item.rejected)
+    # Counts in printing order, so equal counts are listed as the next run would.
+    categories = Counter(item.category for item in items if item.category is not None)
+    statuses = Counter(item.status for item in items)
     run = session.writer.run
     try:
-        recorder.save(
+        saved = recorder.save(
             run_id=run.run_id if run is not None else None,
             database=settings.store.database,
             exit_code=code,
             quiet=options.quiet,
             output=output,
-            summary=_summary_lines(session, _replay.ELAPSED, cache_hits=hits),
+            summary=_summary_lines(
+                session,
+                _replay.ELAPSED,
+                cache_hits=hits,
+                categories=categories,
+                statuses=statuses,
+            ),
             inputs=list(plan.stats) + [result.path for result in plan.rejected],
-            folders=folders,
-            dependencies=dependencies,
+            dependencies=_replay_dependencies(settings, options),
             expected={
                 path: (stat.size, stat.mtime_ns) for path, stat in plan.stats.items()
             },
         )
+        if saved and not store.unchanged_elsewhere():
+            recorder.remove()  # a write slipped in while the record was made
     except OSError as exc:  # a cache folder that cannot be written
         log.debug("cannot save the replay record: %s", exc)
+
+
+def _replay_dependencies(settings: Settings, options: CliOptions) -> list[str]:
+    """Return the files besides the inputs that shape a run's output."""
+    from docflow.core.config import CONFIG_FILE
+
+    config = options.config or os.environ.get("DOCFLOW_CONFIG") or CONFIG_FILE
+    dependencies = [config]
+    if settings.extraction.password_file:
+        dependencies.append(settings.extraction.password_file)
+    if settings.classification.model_path:
+        from docflow.core.classify._model import resolve_model_dir
+
+        # The folder and each file in it: a file can be replaced in place.
+        model_dir = resolve_model_dir(settings)
+        dependencies.append(str(model_dir))
+        with contextlib.suppress(OSError):
+            dependencies += [entry.path for entry in os.scandir(model_dir)]
+    return dependencies
 
 
 def _replay_output(printer: RecordPrinter, shown: Sequence[Any]) -> str:
@@ -815,10 +879,3 @@ def _reusable(result: DocumentResult, *, classify: bool, quality: bool) -> bool:
     return (not classify or result.classification is not None) and (
         not quality or result.quality is not None
     )
-
-
-def _walked_folders(top: str) -> Iterator[str]:
-    """Yield the folders ``collect_paths`` walks under ``top``."""
-    for folder, subfolders, _ in os.walk(top):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        yield folder

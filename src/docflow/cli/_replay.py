@@ -10,36 +10,49 @@ prints the record instead of importing typer, pydantic, DuckDB and the MCP
 SDK, which take most of the 0.28-0.30 s (measured) of a re-run that reads the cache.
 
 A record is keyed by the invocation: the arguments, the working folder, the
-DOCFLOW_* variables and the variables that change how output looks, which of
-stdin, stdout and stderr are terminals, the interpreter, and the size and
-modification time of every file of the docflow package (its code, shipped
-model and rules). Inside the record, each of these must still have the same
+DOCFLOW_* variables and the variables that change how output looks. The key
+also covers which of stdin, stdout and stderr are terminals, the interpreter,
+and the size and modification time of every file of the docflow package (its
+code, shipped model and rules). Inside the record, each of these must still have the same
 size, modification time, inode and change time, or be missing as before:
 
-- each input file, and each folder walked to find them (adding, removing or
-  renaming an entry changes a folder's modification time);
+- each input file as the run read it, and each folder walked to find them as
+  it was before the walk (adding, removing or renaming an entry changes a
+  folder's modification time);
 - the database and its write-ahead log, so any write to the database (another
-  run, a label, a correction) makes every record stale;
-- the settings file, a custom model and the password file.
+  run, a label, a correction) makes every record stale. A run during which
+  another process wrote to the database saves no record;
+- the settings file, the files of a custom model and the password file.
 
 Records are never made when stdout is a terminal, for ``--rehash``, with
 ``-v``, or when a warning was logged. A replayed run adds no row to the runs
 table, because it processed and stored nothing. ``store.replay = false``
-(``DOCFLOW_STORE_REPLAY=false``) turns records off.
+(``DOCFLOW_STORE_REPLAY=false``) turns records off. Saving a record deletes
+all but the ``MAX_RECORDS`` newest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Recorder", "count_warnings", "pending_key", "replay", "warnings_logged"]
+__all__ = [
+    "Recorder",
+    "Shown",
+    "count_warnings",
+    "folder_states",
+    "pending_key",
+    "replay",
+    "warnings_logged",
+]
 
 #: Version of the record layout; a record of another version is ignored.
 FORMAT = 1
@@ -50,7 +63,11 @@ FOLDER = "replay"
 MAX_OUTPUT_CHARS = 4 * 1024 * 1024
 #: Tables of more rows save no record.
 MAX_ROWS = 2_000
+#: Records kept per cache folder; older ones are deleted when one is saved.
+MAX_RECORDS = 64
 ELAPSED = "{elapsed}"
+#: The exit code of a full run that fails to write its output (internal error).
+EXIT_OUTPUT_FAILED = 70
 
 #: Variables besides DOCFLOW_* that can change what a run prints.
 _VARIABLES = frozenset(
@@ -119,8 +136,8 @@ def _may_replay(argv: Sequence[str]) -> bool:
     if not COMMANDS.intersection(arguments) or "-" in arguments:
         return False  # another command, or paths read from stdin
     try:
-        os.fstat(0)
-        os.fstat(2)
+        for fd in (0, 1, 2):
+            os.fstat(fd)
         return not os.isatty(1)
     except OSError:  # a closed standard stream: the full run handles it
         return False
@@ -238,6 +255,9 @@ def _print(record: Mapping[str, Any], started: float) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # docflow process docs | head -1: as a full run
         _silence_stdout()
+    except OSError as exc:  # a full disk, for one
+        sys.stderr.write(f"docflow: cannot write the results to stdout: {exc}\n")
+        return EXIT_OUTPUT_FAILED
     if not record["quiet"]:
         elapsed = f"{time.perf_counter() - started:.1f}"
         lines = [line.replace(ELAPSED, elapsed) for line in record["summary"]]
@@ -274,26 +294,35 @@ class Recorder:
         key: str,
         folder: Path,
         *,
+        folders: Mapping[str, list[int] | None] | None = None,
         max_chars: int = MAX_OUTPUT_CHARS,
         max_rows: int = MAX_ROWS,
     ) -> None:
         self.key = key
         self.folder = folder
+        # The walked folders' state before the walk (``folder_states``).
+        self.folders = dict(folders or {})
         self.max_chars = max_chars
         self.max_rows = max_rows
-        self.items: list[tuple[str, Any]] = []
+        self.items: list[Shown] = []
         self.overflow = False
         self._chars = 0
 
-    def collect(self, path: str, shown: Any) -> None:
-        """Keep the text or table row shown for ``path``."""
+    def collect(self, shown: Shown) -> None:
+        """Keep what was shown for one input."""
         if self.overflow:
             return
-        self._chars += len(shown) if isinstance(shown, str) else 0
+        output = shown.output
+        self._chars += len(output) if isinstance(output, str) else 0
         if self._chars > self.max_chars or len(self.items) >= self.max_rows:
             self.discard()
             return
-        self.items.append((path, shown))
+        self.items.append(shown)
+
+    def remove(self) -> None:
+        """Delete the saved record."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.folder / f"{self.key}.json")
 
     def discard(self) -> None:
         """Drop what was kept: this run saves no record."""
@@ -310,20 +339,23 @@ class Recorder:
         quiet: bool,
         summary: Sequence[str],
         inputs: Sequence[str],
-        folders: Iterable[str],
         dependencies: Iterable[str],
         expected: Mapping[str, tuple[int, int]],
     ) -> bool:
         """Write the record; return False when the run cannot be replayed.
 
         ``expected`` maps each input to the (size, mtime_ns) the run read it
-        with. A file that changed since is not recorded as it is now.
+        with. A file or walked folder that changed since is not recorded as
+        it is now.
         """
         if self.overflow:
             return False
-        # Folders first: an entry added after they are checked changes them.
         checks: dict[str, list[int] | None] = {}
-        for path in [*folders, *dependencies, database, f"{database}.wal"]:
+        for path, before in self.folders.items():
+            if signature(path) != before:
+                return False  # an entry was added, removed or renamed
+            checks[path] = before
+        for path in [*dependencies, database, f"{database}.wal"]:
             checks[os.path.abspath(path)] = signature(path)
         for path in inputs:
             current = signature(path)
@@ -349,7 +381,54 @@ class Recorder:
         temporary = target.with_name(f".{target.name}.{os.getpid()}")
         temporary.write_text(json.dumps(record), encoding="utf-8")
         os.replace(temporary, target)
+        _prune(self.folder, keep=target)
         return True
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Delete all but the ``MAX_RECORDS`` most recently saved records."""
+    records = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".json") and entry.path != str(keep):
+            try:
+                records.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+    records.sort(reverse=True)
+    for _, path in records[MAX_RECORDS - 1 :]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The output a run showed for one input, as the next run would show it."""
+
+    path: str
+    #: The path as printed, which the table and the JSON array sort by.
+    display: str
+    #: Rejected before processing (a FIFO, a missing file), not a cache hit.
+    rejected: bool
+    status: str
+    category: str | None
+    #: The JSON Lines or CSV line, the JSON array item, or the table row.
+    output: Any
+
+
+def folder_states(arguments: Iterable[str]) -> dict[str, list[int] | None]:
+    """Return the state of every folder a walk of ``arguments`` visits.
+
+    Call it before the walk: an entry added later changes its folder's
+    modification time, so the record no longer matches.
+    """
+    states: dict[str, list[int] | None] = {}
+    for argument in arguments:
+        if not os.path.isdir(argument):
+            continue
+        for folder, subfolders, _ in os.walk(argument):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            states[os.path.abspath(folder)] = signature(folder)
+    return states
 
 
 def count_warnings() -> Any:

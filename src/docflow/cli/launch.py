@@ -15,13 +15,17 @@ __all__ = ["run"]
 
 def run() -> None:
     """Run ``docflow``: print a valid replay record, or start the full command."""
-    from docflow.cli import _replay
+    try:
+        from docflow.cli import _replay
 
-    status = _replay.replay()
+        status = _replay.replay()
+        if status is None:
+            _replay.count_warnings()
+            from docflow.cli.main import run as run_command
+    except KeyboardInterrupt:  # Ctrl-C before the command's own handling starts
+        sys.stderr.write("docflow: interrupted\n")
+        os._exit(130)
     if status is None:
-        _replay.count_warnings()
-        from docflow.cli.main import run as run_command
-
         run_command()  # ends the process
         return
     for stream in (sys.stdout, sys.stderr):

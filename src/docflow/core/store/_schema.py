@@ -7,6 +7,7 @@ functions still read them. Timestamps are UTC.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -263,6 +264,9 @@ def migrate(connection: duckdb.DuckDBPyConnection, database: str, now: datetime)
         )
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        # A failed or interrupted statement may have ended the transaction
+        # already; the original error is the one to report.
+        with contextlib.suppress(Exception):
+            connection.execute("ROLLBACK")
         raise
     return version

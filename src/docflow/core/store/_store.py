@@ -185,6 +185,10 @@ class Store:
         self._schema_ready = False
         # (thread id, connection) while a ``session`` block runs.
         self._session: tuple[int, duckdb.DuckDBPyConnection] | None = None
+        # The database files' state when this Store last closed a connection,
+        # and whether another process changed them while this one was away.
+        self._last_state: tuple[Any, ...] | None = None
+        self._changed_elsewhere = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -226,6 +230,7 @@ class Store:
         if not self._schema_ready and not self.exists():
             self._migrate()
         with self.lock.hold(exclusive=write):
+            self._check_state()
             connection = self._open(read_only=not write)
             try:
                 if not self._schema_ready and self._needs_migration(connection, write):
@@ -239,12 +244,40 @@ class Store:
                     yield connection
                 finally:
                     connection.close()
+                    self._last_state = self._file_state()
                 return
         # A reader found an old schema: migrate under the exclusive lock,
         # then start over.
         self._migrate()
         with self.connect(write=write) as connection:
             yield connection
+
+    def unchanged_elsewhere(self) -> bool:
+        """Return True if only this Store changed the database since it first opened it.
+
+        Every docflow process writes under the sidecar lock, and this Store
+        compares the files' size, times and inode on each connection with
+        their state when it last closed one.
+        """
+        self._check_state()
+        return self._last_state is not None and not self._changed_elsewhere
+
+    def _check_state(self) -> None:
+        if self._last_state is not None and self._file_state() != self._last_state:
+            self._changed_elsewhere = True
+
+    def _file_state(self) -> tuple[Any, ...]:
+        state: list[Any] = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                info = os.stat(path)
+            except OSError:
+                state.append(None)
+                continue
+            state.append(
+                (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            )
+        return tuple(state)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:

@@ -78,7 +78,7 @@ def docs(tmp_path: Path) -> Path:
 
 
 def _records(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / ".docflow" / "cache" / "replay").glob("*.json"))
+    return sorted((tmp_path / ".docflow" / "cache" / "replay").glob("*.rec"))
 
 
 @pytest.mark.parametrize("output_format", ["jsonl", "csv", "json", "table"])
@@ -194,7 +194,7 @@ def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
     def shown(path: str, text: str) -> Shown:
         return Shown(path, path, False, "ok", None, text)
 
-    recorder = Recorder("key", tmp_path, max_chars=10, max_rows=5)
+    recorder = Recorder("key", str(tmp_path), max_chars=10, max_rows=5)
     recorder.collect(shown("/a", "12345"))
     recorder.collect(shown("/b", "12345"))
     assert len(recorder.items) == 2

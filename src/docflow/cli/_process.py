@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.cli._errors import Interrupted, NoInput
@@ -750,7 +749,7 @@ def _replay_recorder(
     if pending is None or folders is None:
         return None
     key, folder = pending
-    configured = Path(settings.store.cache_dir).absolute() / _replay.FOLDER
+    configured = os.path.join(os.path.abspath(settings.store.cache_dir), _replay.FOLDER)
     if configured != folder:
         return None  # the fast path would look elsewhere
     return _replay.Recorder(key, folder, folders=folders)

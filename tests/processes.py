@@ -1,8 +1,46 @@
-"""Process-tree helpers for the fault tests, read from /proc."""
+"""Helpers for tests that run docflow as a process: environment, terminal, /proc."""
 
 from __future__ import annotations
 
 import os
+import select
+import subprocess
+import time
+from pathlib import Path
+
+
+def docflow_env(
+    tmp_path: Path, *, config: str = "absent.toml", **extra: str
+) -> dict[str, str]:
+    """Return this process's environment for a docflow run in ``tmp_path``.
+
+    DOCFLOW_* variables are dropped, one worker is used, and the settings
+    file is ``tmp_path / config``; ``extra`` adds variables.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    env["DOCFLOW_WORKERS_COUNT"] = "1"
+    env["DOCFLOW_CONFIG"] = str(tmp_path / config)
+    env.update(extra)
+    return env
+
+
+def read_terminal(
+    master: int, process: subprocess.Popen, timeout: float = 120
+) -> bytes:
+    """Read what a process writes to a pseudo-terminal until it exits."""
+    output = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: the process has exited
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    return output
 
 
 def list_children(parent: int) -> list[int]:

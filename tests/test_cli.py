@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import os
 import pty
-import select
 import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from processes import docflow_env, read_terminal  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -38,14 +40,6 @@ SUBJECT: Parking garage closed on Friday
 The parking garage will be closed on Friday for cleaning. Please use the
 public garage on Station Road instead; the company pays the parking fee.
 """
-
-
-def docflow_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
-    env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
-    env.update(extra)
-    return env
 
 
 def run_docflow(
@@ -386,23 +380,6 @@ def test_truncated_model_exits_model_error(tmp_path, docs):
     assert all(": ;" not in record["error"] for record in records)  # a reason is named
     assert str(model_file).encode() in completed.stderr
     assert b"docflow train" in completed.stderr
-
-
-def read_terminal(master: int, process: subprocess.Popen) -> bytes:
-    """Read what a process wrote to a pseudo-terminal until it exits (120 s max)."""
-    output = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the terminal closed: the process has exited
-                break
-            output += chunk
-        elif process.poll() is not None:
-            break
-    return output
 
 
 def test_progress_bar_only_on_terminal(tmp_path, docs):

@@ -10,10 +10,9 @@ import json
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -28,6 +27,10 @@ from docflow.core.models import (
     QualityResult,
 )
 from docflow.core.store import ResultWriter, Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from processes import read_terminal  # noqa: E402
 
 
 def make_result(path: str, category: str, score: float, status: str = "ok"):
@@ -153,23 +156,6 @@ LONG_REASONS = {
 }
 
 
-def read_terminal(master: int, process: subprocess.Popen) -> bytes:
-    """Read what a process writes to a pseudo-terminal until it exits (60 s max)."""
-    output = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the terminal closed: the process has exited
-                break
-            output += chunk
-        elif process.poll() is not None:
-            break
-    return output
-
-
 def review_on_terminal(tmp_path, columns: int) -> str:
     """Store ``LONG_REASONS`` and return what ``docflow review`` shows on a terminal."""
     folder = "/archive/scans/received-by-post/department-of-finance"
@@ -193,7 +179,7 @@ def review_on_terminal(tmp_path, columns: int) -> str:
     )
     os.close(terminal)
     try:
-        terminal_output = read_terminal(master, process)
+        terminal_output = read_terminal(master, process, timeout=60)
         _, stderr = process.communicate(timeout=60)
     finally:
         os.close(master)

@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from processes import docflow_env  # noqa: E402
+
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REPLAYED = b"nothing changed since run"
 
@@ -33,14 +37,6 @@ Customer Service
 """
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
-    env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(tmp_path / "docflow.toml")
-    env.update(extra)
-    return env
-
-
 def docflow(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None, **run: object
 ) -> subprocess.CompletedProcess[bytes]:
@@ -54,7 +50,7 @@ def docflow(
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-c", "from docflow.cli.launch import run; run()", *args],
         cwd=tmp_path,
-        env=env or _env(tmp_path),
+        env=env or docflow_env(tmp_path, config="docflow.toml"),
         timeout=180,
         **options,
     )
@@ -99,7 +95,7 @@ def test_replay_matches_cached_run_output(
         "-f",
         output_format,
         "docs",
-        env=_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
+        env=docflow_env(tmp_path, config="docflow.toml", DOCFLOW_STORE_REPLAY="false"),
     )
     assert REPLAYED not in full.stderr
     assert b"cache hits" in full.stderr
@@ -139,7 +135,7 @@ def test_replay_stops_after_any_change(tmp_path: Path, docs: Path) -> None:
     assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
     (tmp_path / "docflow.toml").write_text("[output]\n")
     assert REPLAYED not in docflow(tmp_path, "classify", "docs").stderr
-    other = _env(tmp_path, DOCFLOW_WORKERS_TIMEOUT="90")
+    other = docflow_env(tmp_path, config="docflow.toml", DOCFLOW_WORKERS_TIMEOUT="90")
     assert REPLAYED not in docflow(tmp_path, "classify", "docs", env=other).stderr
 
 
@@ -160,7 +156,7 @@ def test_replay_skipped_rehash_terminal_warning(tmp_path: Path, docs: Path) -> N
     assert REPLAYED not in on_terminal.stderr
 
     # A run that logged a warning saves no record, so the warning shows again.
-    typo = _env(tmp_path, DOCFLOW_WORKER_COUNT="1")
+    typo = docflow_env(tmp_path, config="docflow.toml", DOCFLOW_WORKER_COUNT="1")
     for _ in range(2):
         warned = docflow(tmp_path, "analyze", "docs", env=typo)
         assert b"DOCFLOW_WORKER_COUNT" in warned.stderr
@@ -221,7 +217,12 @@ def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
 def test_changes_during_a_run_are_replayed(tmp_path: Path, docs: Path) -> None:
     # The slow document keeps the run going while a file is added to the
     # walked folder and another process labels a document.
-    env = _env(tmp_path, DOCFLOW_FAULT="slow:slowdoc", DOCFLOW_FAULT_SLOW_SECONDS="4")
+    env = docflow_env(
+        tmp_path,
+        config="docflow.toml",
+        DOCFLOW_FAULT="slow:slowdoc",
+        DOCFLOW_FAULT_SLOW_SECONDS="4",
+    )
     docflow(tmp_path, "classify", "-f", "json", "docs", env=env)
     (docs / "slowdoc.txt").write_text(LETTER.replace("printer", "office"))
     command = [sys.executable, "-c", "from docflow.cli.launch import run; run()"]
@@ -266,7 +267,9 @@ def test_replay_order_with_rejected_inputs(tmp_path: Path, docs: Path) -> None:
             "-f",
             output_format,
             "docs",
-            env=_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
+            env=docflow_env(
+                tmp_path, config="docflow.toml", DOCFLOW_STORE_REPLAY="false"
+            ),
         )
         assert REPLAYED in replayed.stderr
         assert replayed.stdout == full.stdout
@@ -302,7 +305,7 @@ def test_model_file_change_ends_replay(tmp_path: Path, docs: Path) -> None:
 
     model = tmp_path / "home" / "model"
     shutil.copytree(SHIPPED_MODEL_DIR, model)
-    env = _env(tmp_path, HOME=str(tmp_path / "home"))
+    env = docflow_env(tmp_path, config="docflow.toml", HOME=str(tmp_path / "home"))
     for setting in ("~/model", str(model / "model.joblib")):
         (tmp_path / "docflow.toml").write_text(
             f"[classification]\nmodel_path = {json.dumps(setting)}\n"

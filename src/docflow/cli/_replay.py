@@ -61,6 +61,8 @@ __all__ = [
 FORMAT = 2
 #: Records are written with ``marshal``, which the key's interpreter version
 #: keeps readable, and which loads a large record in about a millisecond.
+#: NOTE: marshal is not safe against crafted data; whoever can write the cache
+#: folder could also replace the database or the pickled model beside it.
 SUFFIX = ".rec"
 COMMANDS = frozenset({"classify", "analyze", "process"})
 FOLDER = "replay"

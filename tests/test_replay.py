@@ -45,13 +45,13 @@ def docflow(
         "stdin": subprocess.DEVNULL,
         "stdout": subprocess.PIPE,
         "stderr": subprocess.PIPE,
+        "timeout": 180,
     }
     options.update(run)
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-c", "from docflow.cli.launch import run; run()", *args],
         cwd=tmp_path,
         env=env or docflow_env(tmp_path, config="docflow.toml"),
-        timeout=180,
         **options,
     )
 
@@ -206,17 +206,17 @@ def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
         exit_code=0,
         quiet=True,
         summary=[],
-        inputs=[],
-        dependencies=[],
-        expected={},
     )
     assert not saved
     assert list(tmp_path.iterdir()) == []
 
 
-def test_changes_during_a_run_are_replayed(tmp_path: Path, docs: Path) -> None:
-    # The slow document keeps the run going while a file is added to the
-    # walked folder and another process labels a document.
+@pytest.mark.parametrize("change", ["folder", "late", "label"])
+def test_changes_during_a_run_are_replayed(
+    tmp_path: Path, docs: Path, change: str
+) -> None:
+    # The slow document keeps the run going while files change or another
+    # process labels a document.
     env = docflow_env(
         tmp_path,
         config="docflow.toml",
@@ -227,7 +227,7 @@ def test_changes_during_a_run_are_replayed(tmp_path: Path, docs: Path) -> None:
     (docs / "slowdoc.txt").write_text(LETTER.replace("printer", "office"))
     command = [sys.executable, "-c", "from docflow.cli.launch import run; run()"]
     running = subprocess.Popen(
-        [*command, "classify", "-f", "json", "docs"],
+        [*command, "classify", "-f", "json", "docs", "late.txt"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -235,23 +235,33 @@ def test_changes_during_a_run_are_replayed(tmp_path: Path, docs: Path) -> None:
     )
     try:
         time.sleep(1.5)
-        shutil.copy(docs / "letter.txt", docs / "sub" / "added.txt")
-        labeled = docflow(
-            tmp_path, "label", str(docs / "letter.txt"), "invoice", env=env
-        )
-        assert labeled.returncode == 0, labeled.stderr
+        if change == "folder":
+            shutil.copy(docs / "letter.txt", docs / "sub" / "added.txt")
+        elif change == "late":  # rejected as missing at the start, there now
+            shutil.copy(docs / "letter.txt", tmp_path / "late.txt")
+        else:
+            labeled = docflow(
+                tmp_path, "label", str(docs / "letter.txt"), "invoice", env=env
+            )
+            assert labeled.returncode == 0, labeled.stderr
     finally:
         assert running.wait(timeout=180) == 1
-    after = docflow(tmp_path, "classify", "-f", "json", "docs", env=env)
+    after = docflow(tmp_path, "classify", "-f", "json", "docs", "late.txt", env=env)
     full = docflow(
         tmp_path,
         "classify",
         "-f",
         "json",
         "docs",
+        "late.txt",
         env={**env, "DOCFLOW_STORE_REPLAY": "false"},
     )
-    assert b"added.txt" in full.stdout
+    if change == "folder":
+        assert b"added.txt" in full.stdout
+    elif change == "late":
+        assert b"not found" not in full.stdout
+    else:
+        assert b'"labeled_by"' in full.stdout
     assert after.stdout == full.stdout
 
 
@@ -315,3 +325,13 @@ def test_model_file_change_ends_replay(tmp_path: Path, docs: Path) -> None:
         metadata = model / "model.json"
         metadata.write_text(metadata.read_text() + " ")
         assert REPLAYED not in docflow(tmp_path, "classify", "docs", env=env).stderr
+
+
+def test_fifo_in_place_of_record_is_ignored(tmp_path: Path, docs: Path) -> None:
+    docflow(tmp_path, "classify", "docs")
+    [record] = _records(tmp_path)
+    record.unlink()
+    os.mkfifo(record)
+    run = docflow(tmp_path, "classify", "docs", timeout=120)
+    assert REPLAYED not in run.stderr
+    assert b"cache hits" in run.stderr

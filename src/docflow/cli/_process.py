@@ -436,6 +436,8 @@ def run_command(
     outcome, stats = "failed", {}
     store_error: Exception | None = None
     recorder = _replay_recorder(settings, options, folders)
+    if recorder is not None:
+        recorder.note_inputs(paths)
     try:
         store.check_writable()
         session = _open_session(
@@ -752,7 +754,12 @@ def _replay_recorder(
     configured = os.path.join(os.path.abspath(settings.store.cache_dir), _replay.FOLDER)
     if configured != folder:
         return None  # the fast path would look elsewhere
-    return _replay.Recorder(key, folder, folders=folders)
+    return _replay.Recorder(
+        key,
+        folder,
+        folders=folders,
+        dependencies=_replay_dependencies(settings, options),
+    )
 
 
 def _save_replay(
@@ -812,11 +819,6 @@ def _save_replay(
                 categories=categories,
                 statuses=statuses,
             ),
-            inputs=list(plan.stats) + [result.path for result in plan.rejected],
-            dependencies=_replay_dependencies(settings, options),
-            expected={
-                path: (stat.size, stat.mtime_ns) for path, stat in plan.stats.items()
-            },
         )
         if saved and not store.unchanged_elsewhere():
             recorder.remove()  # a write slipped in while the record was made

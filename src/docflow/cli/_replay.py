@@ -11,19 +11,20 @@ SDK, which take most of the 0.28-0.30 s (measured) of a re-run that reads the ca
 
 A record is keyed by the invocation: the arguments, the working folder, the
 DOCFLOW_* variables and the variables that change how output looks. The key
-also covers which of stdin, stdout and stderr are terminals, the interpreter,
-and the size and modification time of every file of the docflow package (its
-code, shipped model and rules). Inside the record, each of these must still
-have the same size, modification time, inode and change time, or be missing
-as before:
+also covers which of stdin, stdout and stderr are terminals and their sizes,
+the interpreter, the installed rich, and the size and modification time of
+every file of the docflow package (its code, shipped model and rules).
+Inside the record, each of these must still have the same size, modification
+time, inode and change time, or be missing as before:
 
-- each input file as the run read it, and each folder walked to find them as
-  it was before the walk (adding, removing or renaming an entry changes a
-  folder's modification time);
+- each input as it was before the run read or rejected it, and each folder
+  walked to find them as it was before the walk (adding, removing or
+  renaming an entry changes a folder's modification time);
 - the database and its write-ahead log, so any write to the database (another
   run, a label, a correction) makes every record stale. A run during which
   another process wrote to the database saves no record;
-- the settings file, the files of a custom model and the password file.
+- the settings file, the files of a custom model and the password file, as
+  they were when the run started.
 
 Records are never made when stdout is a terminal, for ``--rehash``, with
 ``-v``, or when a warning was logged. A replayed run adds no row to the runs
@@ -39,6 +40,7 @@ import marshal
 import os
 import sys
 import time
+from stat import S_ISREG
 
 # The fast path imports as little as it can: typing, pathlib, json and
 # dataclasses cost about 17 ms of a 40 ms replay.
@@ -163,8 +165,10 @@ def invocation_key(argv: Sequence[str], environ: Mapping[str, str]) -> str:
             for name, value in environ.items()
             if name.startswith("DOCFLOW_") or name in _VARIABLES
         ),
-        "terminals": [_isatty(fd) for fd in (0, 1, 2)],
+        # rich takes a table's width from whichever stream is a terminal.
+        "terminals": [_terminal_size(fd) for fd in (0, 1, 2)],
         "package": _package_signature(),
+        "rich": _module_signature("rich"),
     }
     # repr of these plain values is stable, and escapes lone surrogates.
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
@@ -205,11 +209,24 @@ def _configured_cache_dir(path: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _isatty(fd: int) -> bool:
+def _terminal_size(fd: int) -> tuple[int, int] | None:
+    """Return the size of the terminal on ``fd``, or None if it is not one."""
     try:
-        return os.isatty(fd)
+        if not os.isatty(fd):
+            return None
+        return tuple(os.get_terminal_size(fd))  # type: ignore[return-value]
     except OSError:
-        return False
+        return (0, 0)
+
+
+def _module_signature(name: str) -> list[int] | None:
+    """Return the state of an installed package's ``__init__.py`` (its version)."""
+    for folder in sys.path:
+        path = os.path.join(folder or ".", name, "__init__.py")
+        state = signature(path)
+        if state is not None:
+            return state
+    return None
 
 
 def _package_signature() -> list[list[Any]]:
@@ -246,10 +263,14 @@ def signature(path: str) -> list[int] | None:
 
 def _load(path: str, key: str) -> dict[str, Any] | None:
     try:
-        with open(path, "rb") as stream:
-            record = marshal.load(stream)
+        # Non-blocking, so a FIFO put in a record's place cannot hang the open.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
+    with open(fd, "rb") as stream:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return None
+        record = marshal.load(stream)
     if not isinstance(record, dict):
         return None
     if record.get("format") != FORMAT or record.get("key") != key:
@@ -306,18 +327,29 @@ class Recorder:
         folder: str,
         *,
         folders: Mapping[str, list[int] | None] | None = None,
+        dependencies: Iterable[str] = (),
         max_chars: int = MAX_OUTPUT_CHARS,
         max_rows: int = MAX_ROWS,
     ) -> None:
         self.key = key
         self.folder = folder
-        # The walked folders' state before the walk (``folder_states``).
+        # The state of the walked folders before the walk (``folder_states``),
+        # of the settings and model files, and of the inputs before the run
+        # read them (``note_inputs``).
         self.folders = dict(folders or {})
+        self.dependencies = {
+            os.path.abspath(path): signature(path) for path in dependencies
+        }
+        self.inputs: dict[str, list[int] | None] = {}
         self.max_chars = max_chars
         self.max_rows = max_rows
         self.items: list[Shown] = []
         self.overflow = False
         self._chars = 0
+
+    def note_inputs(self, paths: Iterable[str]) -> None:
+        """Note the state of ``paths`` before the run reads or rejects them."""
+        self.inputs = {path: signature(path) for path in paths}
 
     def collect(self, shown: Shown) -> None:
         """Keep what was shown for one input."""
@@ -356,33 +388,22 @@ class Recorder:
         exit_code: int,
         quiet: bool,
         summary: Sequence[str],
-        inputs: Sequence[str],
-        dependencies: Iterable[str],
-        expected: Mapping[str, tuple[int, int]],
     ) -> bool:
         """Write the record; return False when the run cannot be replayed.
 
-        ``expected`` maps each input to the (size, mtime_ns) the run read it
-        with. A file or walked folder that changed since is not recorded as
-        it is now.
+        Every file and folder noted before the run read it must still be as
+        it was, or the record would describe a state the run never saw.
         """
         if self.overflow:
             return False
         checks: dict[str, list[int] | None] = {}
-        for path, before in self.folders.items():
-            if signature(path) != before:
-                return False  # an entry was added, removed or renamed
-            checks[path] = before
-        for path in [*dependencies, database, f"{database}.wal"]:
+        for states in (self.folders, self.dependencies, self.inputs):
+            for path, before in states.items():
+                if signature(path) != before:
+                    return False
+                checks[path] = before
+        for path in (database, f"{database}.wal"):
             checks[os.path.abspath(path)] = signature(path)
-        for path in inputs:
-            current = signature(path)
-            known = expected.get(path)
-            if known is not None and (
-                current is None or (current[1], current[2]) != tuple(known)
-            ):
-                return False
-            checks[path] = current
         record = {
             "format": FORMAT,
             "key": self.key,
@@ -396,28 +417,45 @@ class Recorder:
         }
         os.makedirs(self.folder, exist_ok=True)
         temporary = os.path.join(self.folder, f".{self.key}.{os.getpid()}")
-        with open(temporary, "wb") as stream:
-            marshal.dump(record, stream)
-        os.replace(temporary, self.path)
+        try:
+            with open(temporary, "wb") as stream:
+                marshal.dump(record, stream)
+            os.replace(temporary, self.path)
+        except BaseException:
+            _unlink(temporary)
+            raise
         _prune(self.folder, keep=self.path)
         return True
 
 
 def _prune(folder: str, keep: str) -> None:
-    """Delete all but the ``MAX_RECORDS`` most recently saved records."""
+    """Delete all but the ``MAX_RECORDS`` newest records, and stale temporaries.
+
+    A temporary file older than an hour was left by a process that died
+    while it saved a record.
+    """
     records = []
+    stale = time.time_ns() - 3600 * 10**9
     for entry in os.scandir(folder):
-        if entry.name.endswith(SUFFIX) and entry.path != keep:
-            try:
-                records.append((entry.stat().st_mtime_ns, entry.path))
-            except OSError:
-                continue
+        try:
+            modified = entry.stat(follow_symlinks=False).st_mtime_ns
+        except OSError:
+            continue
+        if entry.name.startswith("."):
+            if modified < stale:
+                _unlink(entry.path)
+        elif entry.name.endswith(SUFFIX) and entry.path != keep:
+            records.append((modified, entry.path))
     records.sort(reverse=True)
     for _, path in records[MAX_RECORDS - 1 :]:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+        _unlink(path)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class Shown:

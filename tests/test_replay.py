@@ -298,16 +298,20 @@ def test_escaped_name_sorts_in_place(tmp_path: Path, docs: Path) -> None:
 def test_replay_with_stdout_closed_or_full(tmp_path: Path, docs: Path) -> None:
     docflow(tmp_path, "classify", "docs")
     assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
+    # First a replay, then a full run, into a full disk.
+    for replay in (None, "false"):
+        extra = {"DOCFLOW_STORE_REPLAY": replay} if replay else {}
+        env = docflow_env(tmp_path, config="docflow.toml", **extra)
+        with open("/dev/full", "w") as full_device:
+            full = docflow(tmp_path, "classify", "docs", stdout=full_device, env=env)
+        assert b"Traceback" not in full.stderr
+        assert b"cannot write the output: No space left on device" in full.stderr
+        assert full.returncode == 74
     closed = docflow(
         tmp_path, "classify", "docs", stdout=None, preexec_fn=lambda: os.close(1)
     )
     assert b"Traceback" not in closed.stderr
     assert closed.returncode == 1  # the empty and unsupported files
-    with open("/dev/full", "w") as full_device:
-        full = docflow(tmp_path, "classify", "docs", stdout=full_device)
-    assert b"Traceback" not in full.stderr
-    assert b"No space left on device" in full.stderr
-    assert full.returncode == 70
 
 
 def test_model_file_change_ends_replay(tmp_path: Path, docs: Path) -> None:

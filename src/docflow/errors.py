@@ -60,6 +60,7 @@ class ExitCode(IntEnum):
     SERVER = 6  # the MCP servers could not be started or all died
     MODEL = 7  # the classifier model is missing, invalid or worse than before
     SOFTWARE = 70  # an internal error (a bug): rerun with -v and report it
+    OUTPUT = 74  # stdout or a file could not be written (a full disk, for one)
     INTERRUPTED = 130  # Ctrl-C or SIGTERM; finished results were kept
 
 

@@ -9,6 +9,7 @@ other exception is a bug that exits 70. Tracebacks are printed only with -v.
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import logging
@@ -107,21 +108,38 @@ def guard(command: F) -> F:
             if _verbose():
                 log.exception("%s failed", command.__name__)
             raise fail(str(exc), exc.exit_code) from None
-        except Exception as exc:
-            if _caused_by_interrupt(exc):
-                sys.stderr.write("docflow: interrupted\n")
-                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-            log.critical(
-                "internal error in %s: %s: %s",
-                command.__name__,
-                type(exc).__name__,
-                exc,
-                exc_info=_verbose(),
-            )
+        except OSError as exc:
+            if exc.errno not in _NO_ROOM or _caused_by_interrupt(exc):
+                raise _internal_error(command.__name__, exc) from None
             raise fail(
-                "internal error (a bug in docflow); rerun with -v for the "
-                "traceback and report it",
-                ExitCode.SOFTWARE,
+                f"cannot write the output: {exc.strerror or exc}; free some space "
+                "and run the same command again (finished results are kept)",
+                ExitCode.OUTPUT,
             ) from None
+        except Exception as exc:
+            raise _internal_error(command.__name__, exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: errno values of a write that failed for lack of room, not because of a bug.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _internal_error(name: str, exc: Exception) -> typer.Exit:
+    """Report ``exc`` as an interrupt or an internal error; return the exit to raise."""
+    if _caused_by_interrupt(exc):
+        sys.stderr.write("docflow: interrupted\n")
+        return typer.Exit(int(ExitCode.INTERRUPTED))
+    log.critical(
+        "internal error in %s: %s: %s",
+        name,
+        type(exc).__name__,
+        exc,
+        exc_info=_verbose(),
+    )
+    return fail(
+        "internal error (a bug in docflow); rerun with -v for the "
+        "traceback and report it",
+        ExitCode.SOFTWARE,
+    )

@@ -76,8 +76,8 @@ MAX_ROWS = 2_000
 #: Records kept per cache folder; older ones are deleted when one is saved.
 MAX_RECORDS = 64
 ELAPSED = "{elapsed}"
-#: The exit code of a full run that fails to write its output (internal error).
-EXIT_OUTPUT_FAILED = 70
+#: The exit code of a run that cannot write its output (``ExitCode.OUTPUT``).
+EXIT_OUTPUT_FAILED = 74
 
 #: Variables besides DOCFLOW_* that can change what a run prints.
 _VARIABLES = frozenset(
@@ -287,8 +287,12 @@ def _print(record: Mapping[str, Any], started: float) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # docflow process docs | head -1: as a full run
         _silence_stdout()
-    except OSError as exc:  # a full disk, for one
-        sys.stderr.write(f"docflow: cannot write the results to stdout: {exc}\n")
+    except OSError as exc:  # a full disk, for one; as a full run says it
+        sys.stderr.write(
+            f"docflow: error: cannot write the output: {exc.strerror or exc}; free "
+            "some space and run the same command again (finished results are "
+            "kept)\n"
+        )
         return EXIT_OUTPUT_FAILED
     if not record["quiet"]:
         elapsed = f"{time.perf_counter() - started:.1f}"

@@ -185,10 +185,10 @@ def test_retried_status_saves_no_record(tmp_path: Path, docs: Path) -> None:
 
 
 def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
-    from docflow.cli._replay import Recorder, Shown
+    from docflow.cli._replay import Recorder, ShownResult
 
-    def shown(path: str, text: str) -> Shown:
-        return Shown(path, path, False, "ok", None, text)
+    def shown(path: str, text: str) -> ShownResult:
+        return ShownResult(path, path, False, "ok", None, text)
 
     recorder = Recorder("key", str(tmp_path), max_chars=10, max_rows=5)
     recorder.collect(shown("/a", "12345"))
@@ -212,7 +212,7 @@ def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change", ["folder", "late", "label"])
-def test_changes_during_a_run_are_replayed(
+def test_replay_after_changes_during_run(
     tmp_path: Path, docs: Path, change: str
 ) -> None:
     # The slow document keeps the run going while files change or another
@@ -224,6 +224,7 @@ def test_changes_during_a_run_are_replayed(
         DOCFLOW_FAULT_SLOW_SECONDS="4",
     )
     docflow(tmp_path, "classify", "-f", "json", "docs", env=env)
+
     (docs / "slowdoc.txt").write_text(LETTER.replace("printer", "office"))
     command = [sys.executable, "-c", "from docflow.cli.launch import run; run()"]
     running = subprocess.Popen(
@@ -246,6 +247,7 @@ def test_changes_during_a_run_are_replayed(
             assert labeled.returncode == 0, labeled.stderr
     finally:
         assert running.wait(timeout=180) == 1
+
     after = docflow(tmp_path, "classify", "-f", "json", "docs", "late.txt", env=env)
     full = docflow(
         tmp_path,
@@ -256,6 +258,7 @@ def test_changes_during_a_run_are_replayed(
         "late.txt",
         env={**env, "DOCFLOW_STORE_REPLAY": "false"},
     )
+
     if change == "folder":
         assert b"added.txt" in full.stdout
     elif change == "late":

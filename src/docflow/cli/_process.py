@@ -25,6 +25,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from docflow.cli import _replay
 from docflow.cli._errors import Interrupted, NoInput
 from docflow.cli._inputs import collect_paths
 from docflow.cli._output import (
@@ -43,7 +44,6 @@ from docflow.cli._output import (
 from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
 if TYPE_CHECKING:
-    from docflow.cli._replay import Recorder
     from docflow.cli._state import CliOptions
     from docflow.core.classify.corrections import CorrectionIndex
     from docflow.core.config import Settings
@@ -199,9 +199,11 @@ class _Session:
         self.model_failures = 0
         self.model_problem: str | None = None
         # Keeps what is shown for a replay record (``_replay``), when one may be saved.
-        self.recorder: Recorder | None = None
+        self.recorder: _replay.Recorder | None = None
         self.rejected: set[str] = set()
-        self.parts = (True, True)  # classify, quality
+        # The parts the run asked for, which a cached result must have.
+        self.classify = True
+        self.quality = True
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -241,13 +243,10 @@ class _Session:
         """Give the recorder ``result`` as the next run would print it."""
         assert self.recorder is not None
         if result.path not in self.rejected:
-            classify, quality = self.parts
-            if not _reusable(result, classify=classify, quality=quality):
+            if not _reusable(result, classify=self.classify, quality=self.quality):
                 self.recorder.discard()  # the next run processes it again
                 return
             result = result.model_copy(update={"cached": True})
-        from docflow.cli._replay import Shown
-
         record, row = result_record(result), summary_row(result)
         printer = self.printer
         output: Any = row
@@ -258,7 +257,7 @@ class _Session:
         elif printer.format == "json":
             output = json_item(record)
         classification = result.classification
-        shown = Shown(
+        entry = _replay.ShownResult(
             path=result.path,
             display=str(record.get("path")),
             rejected=result.path in self.rejected,
@@ -266,7 +265,7 @@ class _Session:
             category=classification.category if classification else None,
             output=output,
         )
-        self.recorder.collect(shown)
+        self.recorder.collect(entry)
 
     def _stop(self) -> None:
         """Interrupt the run because no one reads its output any more."""
@@ -413,7 +412,8 @@ def run_command(
 
     settings = options.settings()
     check_password_file(settings, options)
-    folders = _replay_folders(settings, options, arguments)
+    # Before the walk: a record notes the walked folders as they were then.
+    recorder = _replay_recorder(settings, options, arguments)
     paths = collect_paths(arguments)
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
@@ -435,7 +435,6 @@ def run_command(
     opened.enter_context(store.session())
     outcome, stats = "failed", {}
     store_error: Exception | None = None
-    recorder = _replay_recorder(settings, options, folders)
     if recorder is not None:
         recorder.note_inputs(paths)
     try:
@@ -444,7 +443,8 @@ def run_command(
             command, arguments, paths, options, store, classify=classify
         )
         session.recorder = recorder
-        session.parts = (classify, quality)
+        session.classify = classify
+        session.quality = quality
     except BaseException:
         opened.close()
         raise
@@ -703,7 +703,7 @@ def _summary_lines(
     categories: Counter[str] | None = None,
     statuses: Counter[str] | None = None,
 ) -> list[str]:
-    """Return the summary lines; the keywords replace counts of the session's."""
+    """Return the summary lines; keyword arguments override the session's counts."""
     writer = session.writer
     hits = writer.cache_hits if cache_hits is None else cache_hits
     categories = session.categories if categories is None else categories
@@ -723,32 +723,18 @@ def _summary_lines(
     return lines
 
 
-def _replay_folders(
-    settings: Settings, options: CliOptions, arguments: Sequence[str]
-) -> dict[str, list[int] | None] | None:
-    """Return the walked folders' state before the walk, when a record may be saved."""
-    from docflow.cli import _replay
-
-    if _replay.pending_key() is None or not settings.store.replay:
-        return None
-    if options.rehash or options.verbose:
-        return None
-    return _replay.folder_states(arguments)
-
-
 def _replay_recorder(
-    settings: Settings,
-    options: CliOptions,
-    folders: dict[str, list[int] | None] | None,
-) -> Recorder | None:
+    settings: Settings, options: CliOptions, arguments: Sequence[str]
+) -> _replay.Recorder | None:
     """Return a recorder of this run's output when a replay record may be saved.
 
     Only the ``docflow`` console script computes the key it needs (``launch``).
+    Call it before the walk, because it notes the state of the walked folders.
     """
-    from docflow.cli import _replay
-
     pending = _replay.pending_key()
-    if pending is None or folders is None:
+    if pending is None or not settings.store.replay:
+        return None
+    if options.rehash or options.verbose:
         return None
     key, folder = pending
     configured = os.path.join(os.path.abspath(settings.store.cache_dir), _replay.FOLDER)
@@ -757,13 +743,13 @@ def _replay_recorder(
     return _replay.Recorder(
         key,
         folder,
-        folders=folders,
+        folders=_replay.folder_states(arguments),
         dependencies=_replay_dependencies(settings, options),
     )
 
 
 def _save_replay(
-    recorder: Recorder,
+    recorder: _replay.Recorder,
     session: _Session,
     plan: Plan,
     store: Store,
@@ -773,14 +759,13 @@ def _save_replay(
 ) -> None:
     """Save what the next run of this command would print, for ``_replay``.
 
-    That run would reuse every result, so it prints them with ``cached`` set:
+    That run would reuse every result, so it prints them with ``cached`` set.
     JSON Lines and CSV list unreadable files first and then the rest in the
-    order given, the table and the JSON array sort all by the printed path.
+    order given. The table and the JSON array sort all by the printed path.
     Nothing is saved when a result would not be reused (a status such as
     ``timeout`` is retried), the run logged a warning, or another process
     changed the database during the run (a label, say).
     """
-    from docflow.cli import _replay
 
     items = recorder.items
     if (
@@ -845,14 +830,14 @@ def _replay_dependencies(settings: Settings, options: CliOptions) -> list[str]:
     return dependencies
 
 
-def _replay_output(printer: RecordPrinter, shown: Sequence[Any]) -> str:
+def _replay_output(printer: RecordPrinter, outputs: Sequence[Any]) -> str:
     """Return what ``_Session._collect`` kept, in the printer's format."""
     if printer.format == "jsonl":
-        return "".join(shown)
+        return "".join(outputs)
     if printer.format == "csv":
-        return csv_header(printer.columns) + "".join(shown) if shown else ""
+        return csv_header(printer.columns) + "".join(outputs) if outputs else ""
     if printer.format == "json":
-        return json_array(shown)
+        return json_array(outputs)
     output = io.StringIO()
     table = RecordPrinter(
         printer.format,
@@ -861,7 +846,7 @@ def _replay_output(printer: RecordPrinter, shown: Sequence[Any]) -> str:
         title=printer.title,
         width=printer.width,
     )
-    for row in shown:
+    for row in outputs:
         table.emit(row, row)
     table.close()
     return output.getvalue()
@@ -872,7 +857,7 @@ _REUSED_STATUSES = frozenset({"ok", "unsupported", "empty", "corrupt", "too_larg
 
 
 def _reusable(result: DocumentResult, *, classify: bool, quality: bool) -> bool:
-    """Whether the next run would take ``result`` from the cache."""
+    """Return whether the next run would take ``result`` from the cache."""
     if str(result.status) not in _REUSED_STATUSES:
         return False
     if str(result.status) != "ok":

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Recorder",
-    "Shown",
+    "ShownResult",
     "count_warnings",
     "folder_states",
     "pending_key",
@@ -63,8 +63,8 @@ __all__ = [
 FORMAT = 2
 #: Records are written with ``marshal``, which the key's interpreter version
 #: keeps readable, and which loads a large record in about a millisecond.
-#: NOTE: marshal is not safe against crafted data; whoever can write the cache
-#: folder could also replace the database or the pickled model beside it.
+#: NOTE: marshal is not safe against crafted data. Anyone who can write the
+#: cache folder can also replace the database or the pickled model beside it.
 SUFFIX = ".rec"
 COMMANDS = frozenset({"classify", "analyze", "process"})
 FOLDER = "replay"
@@ -287,7 +287,7 @@ def _print(record: Mapping[str, Any], started: float) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # docflow process docs | head -1: as a full run
         _silence_stdout()
-    except OSError as exc:  # a full disk, for one; as a full run says it
+    except OSError as exc:  # a full disk, for one: the full run's message
         sys.stderr.write(
             f"docflow: error: cannot write the output: {exc.strerror or exc}; free "
             "some space and run the same command again (finished results are "
@@ -347,7 +347,7 @@ class Recorder:
         self.inputs: dict[str, list[int] | None] = {}
         self.max_chars = max_chars
         self.max_rows = max_rows
-        self.items: list[Shown] = []
+        self.items: list[ShownResult] = []
         self.overflow = False
         self._chars = 0
 
@@ -355,16 +355,16 @@ class Recorder:
         """Note the state of ``paths`` before the run reads or rejects them."""
         self.inputs = {path: signature(path) for path in paths}
 
-    def collect(self, shown: Shown) -> None:
+    def collect(self, entry: ShownResult) -> None:
         """Keep what was shown for one input."""
         if self.overflow:
             return
-        output = shown.output
+        output = entry.output
         self._chars += len(output) if isinstance(output, str) else 0
         if self._chars > self.max_chars or len(self.items) >= self.max_rows:
             self.discard()
             return
-        self.items.append(shown)
+        self.items.append(entry)
 
     @property
     def path(self) -> str:
@@ -462,7 +462,7 @@ def _unlink(path: str) -> None:
         pass
 
 
-class Shown:
+class ShownResult:
     """The output a run showed for one input, as the next run would show it.
 
     ``display`` is the path as printed, which the table and the JSON array

@@ -38,6 +38,16 @@ the second once it has imported the SDK. ``--cli`` times that case instead:
 ``docflow process --workers N`` (``analyze`` without a model) as a
 subprocess, with an empty database and cache each run. ``--no-fork``
 starts every server as a new interpreter, as before servers were forked.
+
+Reference, in the same rounds: the ceiling this machine allows. A bare
+process pool (``multiprocessing``, forked after this process has imported the
+pipeline and loaded the model) runs ``process_document`` over the same
+documents with 1 and with 2 processes, handing out one document at a time,
+largest file first (as docflow queues the longest documents first), with an
+empty extraction cache each run. It has no MCP, no sandbox, no
+database and no start-up, so its ratio is the most 2 processes give this
+workload here; the script prints docflow's ratio against it. ``--no-reference``
+skips it.
 """
 
 from __future__ import annotations
@@ -55,6 +65,7 @@ from _common import run_docflow
 
 from docflow.core.config import Settings
 from docflow.core.models import DocumentResult
+from docflow.core.pipeline import process_document
 from docflow.mcp.orchestrator import run_documents
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -155,6 +166,52 @@ def time_run(
     }
 
 
+#: Settings of the reference pool's current run, inherited by its forked
+#: processes.
+_POOL_SETTINGS: Settings | None = None
+
+
+def _pool_document(path: str) -> str:
+    assert _POOL_SETTINGS is not None
+    result = process_document(
+        path, _POOL_SETTINGS, classify=_POOL_CLASSIFY, quality=True
+    )
+    return str(result.status)
+
+
+_POOL_CLASSIFY = True
+
+
+def warm_reference(classify: bool, model: str) -> None:
+    """Import the pipeline and load the model once, before any pool forks."""
+    global _POOL_CLASSIFY
+    _POOL_CLASSIFY = classify
+    if classify:
+        from docflow.core.classify._model import load_model
+
+        load_model(Settings.model_validate({"classification": {"model_path": model}}))
+
+
+def time_pool(paths: list[str], state: Path, processes: int, model: str) -> dict:
+    """Run the bare reference pool over ``paths``; return its wall time."""
+    import multiprocessing
+
+    global _POOL_SETTINGS
+    _POOL_SETTINGS = Settings.model_validate(
+        {
+            "store": {"cache_dir": str(state / "cache")},
+            "classification": {"model_path": model},
+        }
+    )
+    context = multiprocessing.get_context("fork")
+    largest_first = sorted(paths, key=os.path.getsize, reverse=True)
+    started = time.perf_counter()
+    with context.Pool(processes) as pool:
+        statuses = list(pool.imap_unordered(_pool_document, largest_first, chunksize=1))
+    elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "not_ok": sum(1 for s in statuses if s != "ok")}
+
+
 def read_children_cpu() -> float:
     """Return the user + system CPU seconds of the reaped child processes.
 
@@ -204,6 +261,11 @@ def main() -> None:
         action="store_true",
         help="time the docflow command as a subprocess instead of the orchestrator",
     )
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="skip the bare process pool that measures the machine's ceiling",
+    )
     args = parser.parse_args()
     if args.cli:
         if args.model:
@@ -230,9 +292,14 @@ def main() -> None:
             f"load average {describe_load()}"
         )
         runs: dict[int, list[dict]] = {1: [], 2: []}
+        pool: dict[int, float] = {}
+        if not args.no_reference:
+            warm_reference(classify, args.model)
         for number in range(args.rounds):
             order = (1, 2) if number % 2 == 0 else (2, 1)
             for workers in order:
+                if not args.no_reference:
+                    time_reference(paths, root, workers, number, args.model, pool)
                 state = root / f"state-{workers}-{number}"
                 run = time_run(
                     paths, state, workers, classify, args.model, not args.no_fork
@@ -247,7 +314,8 @@ def main() -> None:
                 )
                 print(describe_run(run))
         print_speedup(
-            {workers: min(r["seconds"] for r in runs[workers]) for workers in runs}
+            {workers: min(r["seconds"] for r in runs[workers]) for workers in runs},
+            pool,
         )
 
 
@@ -264,9 +332,14 @@ def run_cli_rounds(args: argparse.Namespace) -> None:
             f"{args.rounds} rounds; load average {describe_load()}"
         )
         best: dict[int, float] = {}
+        pool: dict[int, float] = {}
+        if not args.no_reference:
+            warm_reference(has_model(), "")
         for number in range(args.rounds):
             order = (1, 2) if number % 2 == 0 else (2, 1)
             for workers in order:
+                if not args.no_reference:
+                    time_reference(paths, root, workers, number, "", pool)
                 cpu_before = read_children_cpu()
                 run = run_docflow(
                     command,
@@ -282,16 +355,43 @@ def run_cli_rounds(args: argparse.Namespace) -> None:
                     f"{len(run.records)} results, {run.count_not_ok()} not ok, "
                     f"CPU of the command and its processes {cpu:.2f} s"
                 )
-        print_speedup(best)
+        print_speedup(best, pool)
 
 
-def print_speedup(best: dict[int, float]) -> None:
-    """Print the best time of each worker count and their ratio."""
+def time_reference(
+    paths: list[str],
+    root: Path,
+    processes: int,
+    number: int,
+    model: str,
+    best: dict[int, float],
+) -> None:
+    """Time one run of the reference pool and keep the best per process count."""
+    run = time_pool(paths, root / f"pool-{processes}-{number}", processes, model)
+    best[processes] = min(best.get(processes, run["seconds"]), run["seconds"])
+    print(
+        f"round {number + 1}, reference pool of {processes}: "
+        f"{run['seconds']:7.2f} s, {run['not_ok']} not ok"
+    )
+
+
+def print_speedup(best: dict[int, float], pool: dict[int, float]) -> None:
+    """Print the best time of each worker count and their ratio, and the
+    reference pool's when it ran."""
+    ratio = best[1] / best[2]
     print(
         f"best: 1 worker {best[1]:.2f} s, 2 workers {best[2]:.2f} s; "
-        f"speed-up 2 vs 1 workers: {best[1] / best[2]:.2f}x (target >= 1.8x); "
+        f"speed-up 2 vs 1 workers: {ratio:.2f}x (target >= 1.8x); "
         f"load average {describe_load()}"
     )
+    if 1 in pool and 2 in pool:
+        ceiling = pool[1] / pool[2]
+        print(
+            f"reference pool: 1 process {pool[1]:.2f} s, 2 processes "
+            f"{pool[2]:.2f} s; speed-up {ceiling:.2f}x. docflow reaches "
+            f"{ratio / ceiling:.0%} of it, and {best[1] / pool[1]:.2f}x the "
+            "pool's time with 1 worker"
+        )
 
 
 def describe_load() -> str:

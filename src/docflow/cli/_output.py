@@ -7,6 +7,7 @@ arrives, so a pipe receives the first result while the rest are processed.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -151,6 +152,34 @@ def summary_row(
     }
 
 
+def unicode_stream(stream: TextIO) -> bool:
+    """Whether ``stream`` can encode every character (a UTF encoding, or text
+    kept in memory)."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def escape_unencodable_output() -> None:
+    """Let stdout write characters its encoding lacks as backslash escapes.
+
+    With ``PYTHONIOENCODING=ascii`` or an old C locale, a file name such as
+    ``müller.txt`` would otherwise stop the output with UnicodeEncodeError.
+    stderr does this by default. JSON output escapes such characters itself
+    (``ascii_json``), since a backslash escape there would not be valid JSON.
+    """
+    stream = sys.stdout
+    if stream is None or unicode_stream(stream):
+        return
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """Return ``count`` with ``noun``, or with ``nouns`` (noun + s) unless 1."""
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
@@ -159,7 +188,10 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def write_json(value: Any, stream: TextIO | None = None) -> None:
     """Write ``value`` as indented JSON on stdout."""
     stream = stream if stream is not None else sys.stdout
-    stream.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(
+        value, indent=2, ensure_ascii=not unicode_stream(stream), default=str
+    )
+    stream.write(text + "\n")
     stream.flush()
 
 
@@ -189,6 +221,9 @@ class RecordPrinter:
         self.order = order
         self.columns = list(columns)
         self.stream = stream if stream is not None else sys.stdout
+        #: JSON escapes characters beyond ASCII when the stream cannot encode
+        #: them (see ``escape_unencodable_output``).
+        self.ascii_json = not unicode_stream(self.stream)
         self.title = title
         self.count = 0
         self._records: list[Mapping[str, Any]] = []
@@ -208,7 +243,7 @@ class RecordPrinter:
         self.count += 1
         row = row if row is not None else record
         if self.format == "jsonl":
-            self._write(jsonl_line(record))
+            self._write(jsonl_line(record, ascii_only=self.ascii_json))
         elif self.format == "csv":
             self._write_csv(row)
         elif self.format == "json":
@@ -222,7 +257,8 @@ class RecordPrinter:
             self._records.sort(key=self._position)
             self._rows.sort(key=self._position)
         if self.format == "json":
-            self._write(json_array([json_item(record) for record in self._records]))
+            items = [json_item(r, ascii_only=self.ascii_json) for r in self._records]
+            self._write(json_array(items))
         elif self.format == "table":
             self._print_table()
 
@@ -239,6 +275,10 @@ class RecordPrinter:
     def _print_table(self) -> None:
         console = make_console(file=self.stream, soft_wrap=False, width=self.width)
         terminal = _is_terminal(self.stream)
+        if not unicode_stream(self.stream):
+            # Escape what the stream cannot encode before rich measures the
+            # cells, so the escapes do not push the borders out of line.
+            self._rows = [_escaped_row(row, self.stream.encoding) for row in self._rows]
         columns = [
             column
             for column in self.columns
@@ -326,14 +366,24 @@ class RecordPrinter:
             pass
 
 
-def jsonl_line(record: Mapping[str, Any]) -> str:
-    """Return ``record`` as one line of JSON Lines, newline included."""
-    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+def _escaped_row(row: Mapping[str, Any], encoding: str) -> dict[str, Any]:
+    return {
+        key: value.encode(encoding, "backslashreplace").decode(encoding)
+        if isinstance(value, str)
+        else value
+        for key, value in row.items()
+    }
 
 
-def json_item(record: Mapping[str, Any]) -> str:
+def jsonl_line(record: Mapping[str, Any], *, ascii_only: bool = False) -> str:
+    """Return ``record`` as one line of JSON Lines, newline included;
+    ``ascii_only`` writes characters beyond ASCII as \\u escapes."""
+    return json.dumps(record, ensure_ascii=ascii_only, default=str) + "\n"
+
+
+def json_item(record: Mapping[str, Any], *, ascii_only: bool = False) -> str:
     """Return ``record`` as indented JSON, for ``json_array``."""
-    return json.dumps(record, indent=2, ensure_ascii=False, default=str)
+    return json.dumps(record, indent=2, ensure_ascii=ascii_only, default=str)
 
 
 def json_array(items: Sequence[str]) -> str:

@@ -198,6 +198,9 @@ class _Session:
         self.stopped = False
         self.model_failures = 0
         self.model_problem: str | None = None
+        # The first error met while printing a result the orchestrator
+        # delivered; the run stops and the command raises it at the end.
+        self.output_error: Exception | None = None
         # Keeps what is shown for a replay record (``_replay``), when one may be saved.
         self.recorder: _replay.Recorder | None = None
         self.rejected: set[str] = set()
@@ -251,11 +254,11 @@ class _Session:
         printer = self.printer
         output: Any = row
         if printer.format == "jsonl":
-            output = jsonl_line(record)
+            output = jsonl_line(record, ascii_only=printer.ascii_json)
         elif printer.format == "csv":
             output = csv_row(printer.columns, row)
         elif printer.format == "json":
-            output = json_item(record)
+            output = json_item(record, ascii_only=printer.ascii_json)
         classification = result.classification
         entry = _replay.ShownResult(
             path=result.path,
@@ -267,8 +270,20 @@ class _Session:
         )
         self.recorder.collect(entry)
 
+    def fail_output(self, error: Exception) -> None:
+        """Stop the run because a result could not be printed.
+
+        The result is already queued for storage. Without this the
+        orchestrator, which keeps a callback's error from the other
+        documents, would only log it, and the command would end with status
+        0 and a line missing from its output.
+        """
+        if self.output_error is None:
+            self.output_error = error
+        self._stop()
+
     def _stop(self) -> None:
-        """Interrupt the run because no one reads its output any more."""
+        """Interrupt the run because its output cannot be written or read."""
         if self.stopping:
             return
         self.stopping = True
@@ -322,7 +337,10 @@ def _process_misses(
             # document in flight. Ctrl-C drops these too, so a re-run
             # processes the document.
             return
-        session.deliver(result, file_stat=plan.stats.get(result.path))
+        try:
+            session.deliver(result, file_stat=plan.stats.get(result.path))
+        except Exception as exc:  # raised once the run has stopped
+            session.fail_output(exc)
 
     results, stats = run_documents(
         plan.misses,
@@ -489,6 +507,8 @@ def run_command(
         with _interrupts_deferred():
             # Does nothing when _store_known has already finished the run.
             session.writer.finish(outcome, stats)
+    if session.output_error is not None:
+        raise session.output_error
     if outcome == "interrupted":
         raise Interrupted(_interrupted_message(session, len(paths)))
     lost = _kinds_without_servers(stats)
@@ -830,6 +850,19 @@ def _replay_dependencies(settings: Settings, options: CliOptions) -> list[str]:
     return dependencies
 
 
+class _Buffer(io.StringIO):
+    """Text kept in memory under the encoding of the stream it stands in for,
+    so the table drawn into it picks the same borders and escapes."""
+
+    def __init__(self, encoding: str | None) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        return self._encoding
+
+
 def _replay_output(printer: RecordPrinter, outputs: Sequence[Any]) -> str:
     """Return what ``_Session._collect`` kept, in the printer's format."""
     if printer.format == "jsonl":
@@ -838,7 +871,7 @@ def _replay_output(printer: RecordPrinter, outputs: Sequence[Any]) -> str:
         return csv_header(printer.columns) + "".join(outputs) if outputs else ""
     if printer.format == "json":
         return json_array(outputs)
-    output = io.StringIO()
+    output = _Buffer(getattr(printer.stream, "encoding", None))
     table = RecordPrinter(
         printer.format,
         columns=printer.columns,

@@ -35,6 +35,7 @@ all but the ``MAX_RECORDS`` newest.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import marshal
 import os
@@ -283,6 +284,7 @@ def _load(path: str, key: str) -> dict[str, Any] | None:
 
 def _print(record: Mapping[str, Any], started: float) -> int:
     try:
+        _escape_unencodable_output()
         sys.stdout.write(record["stdout"])
         sys.stdout.flush()
     except BrokenPipeError:  # docflow process docs | head -1: as a full run
@@ -304,6 +306,18 @@ def _print(record: Mapping[str, Any], started: float) -> int:
         sys.stderr.write("".join(line + "\n" for line in lines))
         sys.stderr.flush()
     return int(record["exit_code"])
+
+
+def _escape_unencodable_output() -> None:
+    """Do what _output.escape_unencodable_output does for the full run (that
+    module imports more than a replay may)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        unicode = codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        unicode = False
+    if not unicode:
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
 
 
 def _silence_stdout() -> None:

@@ -16,6 +16,7 @@ import typer
 from docflow.cli import _commands  # noqa: F401  (registers the subcommands)
 from docflow.cli._app import app
 from docflow.cli._errors import silence_stdout
+from docflow.cli._output import escape_unencodable_output
 
 __all__ = ["app", "run"]
 
@@ -51,6 +52,7 @@ def run() -> None:
     databases, servers and files before they return.
     """
     _open_closed_standard_streams()
+    escape_unencodable_output()
     try:
         app(prog_name="docflow")
     except SystemExit as exc:

@@ -1,0 +1,114 @@
+"""Output on a stdout that cannot encode every character, and output that
+cannot be written at all.
+
+docflow runs as the real console script in a subprocess, with
+``PYTHONIOENCODING=ascii`` (as under an old C locale) and a file whose name
+is not ASCII.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from processes import docflow_env  # noqa: E402
+
+NAME = "rechnung-müller.txt"
+ESCAPED = "rechnung-m\\xfcller.txt"
+REPLAYED = b"so its output was printed again"
+
+
+def docflow(
+    tmp_path: Path, *args: str, env: dict[str, str], **run: object
+) -> subprocess.CompletedProcess[bytes]:
+    options: dict[str, object] = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+        "timeout": 180,
+    }
+    options.update(run)
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-c", "from docflow.cli.launch import run; run()", *args],
+        cwd=tmp_path,
+        env=env,
+        **options,
+    )
+
+
+@pytest.fixture
+def ascii_env(tmp_path: Path) -> dict[str, str]:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / NAME).write_text(
+        "INVOICE No. 2041\nBill to: Müller GmbH\nTotal due: 1,250.00 EUR\n",
+        encoding="utf-8",
+    )
+    (folder / "plain.txt").write_text("Meeting notes\nAgenda: budget\n")
+    return docflow_env(tmp_path, PYTHONIOENCODING="ascii")
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv", "table"])
+def test_ascii_stdout_prints_every_result(
+    tmp_path: Path, ascii_env: dict[str, str], output_format: str
+) -> None:
+    run = docflow(tmp_path, "classify", "-f", output_format, "docs", env=ascii_env)
+    assert b"Traceback" not in run.stderr
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    text = run.stdout.decode("ascii")  # nothing beyond ASCII reaches stdout
+    if output_format == "jsonl":
+        paths = [json.loads(line)["path"] for line in text.splitlines()]
+    elif output_format == "json":
+        paths = [record["path"] for record in json.loads(text)]
+    else:
+        assert ESCAPED in text
+        assert "plain.txt" in text
+        if output_format == "table":
+            borders = [line for line in text.splitlines() if line[:1] in "+|"]
+            assert len({len(line) for line in borders}) == 1, text
+        return
+    # JSON escapes the name as \u00fc, so a reader gets the real name back.
+    assert sorted(Path(path).name for path in paths) == sorted([NAME, "plain.txt"])
+
+
+def test_ascii_stdout_replay_matches_full_run(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    for output_format in ("jsonl", "table"):
+        docflow(tmp_path, "classify", "-f", output_format, "docs", env=ascii_env)
+        replay = docflow(
+            tmp_path, "classify", "-f", output_format, "docs", env=ascii_env
+        )
+        assert REPLAYED in replay.stderr
+        full = docflow(
+            tmp_path,
+            "classify",
+            "-f",
+            output_format,
+            "docs",
+            env={**ascii_env, "DOCFLOW_STORE_REPLAY": "false"},
+        )
+        assert REPLAYED not in full.stderr
+        assert replay.returncode == full.returncode == 0
+        assert replay.stdout == full.stdout
+
+
+def test_unwritable_output_stops_run_with_its_exit_code(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    with open("/dev/full", "w") as full_device:
+        run = docflow(tmp_path, "classify", "docs", env=ascii_env, stdout=full_device)
+    assert run.returncode == 74
+    assert b"cannot write the output: No space left on device" in run.stderr
+    # The error reaches the exit code instead of only a log line per result.
+    assert b"callback failed" not in run.stderr
+    assert b"Traceback" not in run.stderr
+    again = docflow(tmp_path, "classify", "-f", "jsonl", "docs", env=ascii_env)
+    assert again.returncode == 0
+    assert len(again.stdout.splitlines()) == 2

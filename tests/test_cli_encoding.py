@@ -99,16 +99,37 @@ def test_ascii_stdout_replay_matches_full_run(
         assert replay.stdout == full.stdout
 
 
-def test_unwritable_output_stops_run_with_its_exit_code(
-    tmp_path: Path, ascii_env: dict[str, str]
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "table"])
+def test_unwritable_output_keeps_results(
+    tmp_path: Path, ascii_env: dict[str, str], output_format: str
 ) -> None:
     with open("/dev/full", "w") as full_device:
-        run = docflow(tmp_path, "classify", "docs", env=ascii_env, stdout=full_device)
+        run = docflow(
+            tmp_path,
+            "classify",
+            "-f",
+            output_format,
+            "docs",
+            env=ascii_env,
+            stdout=full_device,
+        )
     assert run.returncode == 74
     assert b"cannot write the output: No space left on device" in run.stderr
     # The error reaches the exit code instead of only a log line per result.
     assert b"callback failed" not in run.stderr
     assert b"Traceback" not in run.stderr
-    again = docflow(tmp_path, "classify", "-f", "jsonl", "docs", env=ascii_env)
+    again = docflow(
+        tmp_path,
+        "classify",
+        "-f",
+        "jsonl",
+        "docs",
+        env={**ascii_env, "DOCFLOW_STORE_REPLAY": "false"},
+    )
     assert again.returncode == 0
-    assert len(again.stdout.splitlines()) == 2
+    records = [json.loads(line) for line in again.stdout.splitlines()]
+    assert len(records) == 2
+    if output_format != "jsonl":
+        # The table and the array are written only at the end, after every
+        # document finished, so both results were stored.
+        assert all(record["cached"] for record in records)

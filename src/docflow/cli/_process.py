@@ -503,10 +503,14 @@ def run_command(
             outcome = "finished"
     finally:
         opened.close()
-        session.printer.close()
-        with _interrupts_deferred():
-            # Does nothing when _store_known has already finished the run.
-            session.writer.finish(outcome, stats)
+        try:
+            # The table and the JSON array are written here. When that fails
+            # (a full disk), the results must still be stored below.
+            session.printer.close()
+        finally:
+            with _interrupts_deferred():
+                # Does nothing when _store_known has already finished the run.
+                session.writer.finish(outcome, stats)
     if session.output_error is not None:
         raise session.output_error
     if outcome == "interrupted":

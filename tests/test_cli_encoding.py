@@ -133,3 +133,15 @@ def test_unwritable_output_keeps_results(
         # The table and the array are written only at the end, after every
         # document finished, so both results were stored.
         assert all(record["cached"] for record in records)
+
+
+def test_unwritable_query_output_promises_nothing(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    docflow(tmp_path, "classify", "docs", env=ascii_env)
+    with open("/dev/full", "w") as full_device:
+        run = docflow(tmp_path, "stats", env=ascii_env, stdout=full_device)
+    assert run.returncode == 74
+    assert b"cannot write the output" in run.stderr
+    # stats stores nothing, so there are no finished results to keep.
+    assert b"results are kept" not in run.stderr

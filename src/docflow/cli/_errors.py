@@ -111,9 +111,14 @@ def guard(command: F) -> F:
         except OSError as exc:
             if exc.errno not in _NO_ROOM or _caused_by_interrupt(exc):
                 raise _internal_error(command.__name__, exc) from None
+            kept = (
+                " (finished results are kept)"
+                if command.__name__ in _PROCESSING_COMMANDS
+                else ""
+            )
             raise fail(
                 f"cannot write the output: {exc.strerror or exc}; free some space "
-                "and run the same command again (finished results are kept)",
+                f"and run the same command again{kept}",
                 ExitCode.OUTPUT,
             ) from None
         except Exception as exc:
@@ -121,6 +126,9 @@ def guard(command: F) -> F:
 
     return wrapper  # type: ignore[return-value]
 
+
+#: Commands that store results as they go, so a failed output loses none.
+_PROCESSING_COMMANDS = frozenset({"classify", "analyze", "process"})
 
 #: errno values of a write that failed for lack of room, not because of a bug.
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})

@@ -22,10 +22,32 @@ from processes import docflow_env  # noqa: E402
 NAME = "rechnung-müller.txt"
 ESCAPED = "rechnung-m\\xfcller.txt"
 REPLAYED = b"so its output was printed again"
+#: An invoice long enough for its key facts, which name a company with a
+#: character beyond ASCII.
+INVOICE = """INVOICE
+
+Invoice number: INV-2041
+Invoice date: 2026-03-14
+
+Bill to:
+Müller GmbH
+Hauptstraße 5, 10115 Berlin
+
+Description                 Qty   Unit price   Amount
+Consulting services          10     100.00     1,000.00
+
+Subtotal: 1,000.00 EUR
+Total due: 1,190.00 EUR
+Payment terms: net 30 days.
+"""
 
 
 def docflow(
-    tmp_path: Path, *args: str, env: dict[str, str], **run: object
+    tmp_path: Path,
+    *args: str,
+    env: dict[str, str],
+    flags: tuple[str, ...] = (),
+    **run: object,
 ) -> subprocess.CompletedProcess[bytes]:
     options: dict[str, object] = {
         "stdin": subprocess.DEVNULL,
@@ -35,7 +57,13 @@ def docflow(
     }
     options.update(run)
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        [sys.executable, "-c", "from docflow.cli.launch import run; run()", *args],
+        [
+            sys.executable,
+            *flags,
+            "-c",
+            "from docflow.cli.launch import run; run()",
+            *args,
+        ],
         cwd=tmp_path,
         env=env,
         **options,
@@ -145,3 +173,25 @@ def test_unwritable_query_output_promises_nothing(
     assert b"cannot write the output" in run.stderr
     # stats stores nothing, so there are no finished results to keep.
     assert b"results are kept" not in run.stderr
+
+
+def test_interpreter_flags_end_replay(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    env.update(LC_ALL="C", LANG="C", PYTHONUTF8="0")
+    # An ASCII name, so only the content differs between the two encodings.
+    (tmp_path / "ascii").mkdir()
+    (tmp_path / "ascii" / "invoice.txt").write_text(INVOICE, encoding="utf-8")
+    # -X utf8 makes stdout and file names UTF-8 with no variable changed.
+    for folder in ("ascii", "docs"):
+        utf8 = docflow(tmp_path, "classify", folder, env=env, flags=("-X", "utf8"))
+        assert utf8.returncode == 0, utf8.stderr.decode(errors="replace")
+        assert "müller".encode() in utf8.stdout.lower()
+        # The servers and workers run in UTF-8 mode too, so they open the file.
+        for line in utf8.stdout.splitlines():
+            assert json.loads(line)["status"] == "ok"
+        plain = docflow(tmp_path, "classify", folder, env=env)
+        assert REPLAYED not in plain.stderr
+        for line in plain.stdout.decode("ascii").splitlines():
+            json.loads(line)

@@ -158,7 +158,16 @@ def invocation_key(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """Return a digest of everything about this process that shapes its output."""
     parts = {
         "format": FORMAT,
-        "python": [sys.executable, sys.version],
+        # -X utf8, -I and the like change encodings and settings without
+        # an environment variable, so the flags and the streams' encodings count.
+        "python": [sys.executable, sys.version, tuple(sys.flags)],
+        "encodings": [
+            sys.getfilesystemencoding(),
+            *(
+                (getattr(stream, "encoding", None), getattr(stream, "errors", None))
+                for stream in (sys.stdout, sys.stderr)
+            ),
+        ],
         "argv": list(argv[1:]),
         "cwd": os.getcwd(),
         "environ": sorted(

@@ -213,6 +213,15 @@ def _child_environment() -> dict[str, str]:
     env["OMP_THREAD_LIMIT"] = "1"
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.setdefault("MKL_NUM_THREADS", "1")
+    return with_utf8_mode(env)
+
+
+def with_utf8_mode(env: dict[str, str]) -> dict[str, str]:
+    """Give a child interpreter this one's UTF-8 mode (``-X utf8`` is a flag,
+    not inherited); without it, under a C locale, the child cannot open a file
+    whose name the parent could read."""
+    if sys.flags.utf8_mode:
+        env["PYTHONUTF8"] = "1"
     return env
 
 

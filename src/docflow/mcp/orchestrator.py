@@ -53,7 +53,7 @@ from pydantic import BaseModel, Field
 
 from docflow.core.models import DocumentResult, ReviewStatus, Status
 from docflow.core.roots import resolve_roots
-from docflow.core.sandbox import LATENCY_WINDOW
+from docflow.core.sandbox import LATENCY_WINDOW, with_utf8_mode
 from docflow.errors import ServerError
 
 if TYPE_CHECKING:
@@ -503,7 +503,7 @@ class Orchestrator:
         env["DOCFLOW_SETTINGS_FILE"] = self._settings_file or ""
         env["DOCFLOW_PARENT_PID"] = str(os.getpid())
         env["DOCFLOW_LOG_LEVEL"] = logging.getLevelName(_effective_level())
-        return env
+        return with_utf8_mode(env)
 
     def _server_errlog(self, slot: _Slot) -> IO[str]:
         """Return where the server's stderr goes: ours at -v, else a log file.

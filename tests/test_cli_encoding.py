@@ -195,3 +195,19 @@ def test_interpreter_flags_end_replay(
         assert REPLAYED not in plain.stderr
         for line in plain.stdout.decode("ascii").splitlines():
             json.loads(line)
+
+
+def test_table_escapes_control_characters(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    (tmp_path / "docs" / "new\nline.txt").write_text("Minutes\nAgenda: budget\n")
+    (tmp_path / "docs" / "tab\tname.txt").write_text("Notes\nAgenda: roads\n")
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    run = docflow(tmp_path, "classify", "-f", "table", "docs", env=env)
+    assert run.returncode == 0
+    text = run.stdout.decode()
+    assert "docs/new\\nline.txt" in text
+    assert "docs/tab\\tname.txt" in text
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    # One row per document: no name is split over two lines.
+    assert len(rows) == 4

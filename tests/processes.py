@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,6 +23,31 @@ def docflow_env(
     env["DOCFLOW_CONFIG"] = str(tmp_path / config)
     env.update(extra)
     return env
+
+
+def run_console_script(
+    cwd: Path,
+    *args: str,
+    env: dict[str, str],
+    flags: tuple[str, ...] = (),
+    **run: object,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``docflow ARGS`` through the console script's entry point in ``cwd``.
+
+    ``flags`` go to the interpreter (``-X utf8``); ``run`` overrides the
+    subprocess.run options (stdout and stderr are captured by default).
+    """
+    options: dict[str, object] = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+        "timeout": 180,
+    }
+    options.update(run)
+    command = "from docflow.cli.launch import run; run()"
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, *flags, "-c", command, *args], cwd=cwd, env=env, **options
+    )
 
 
 def read_terminal(

@@ -9,7 +9,6 @@ is not ASCII.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from processes import docflow_env  # noqa: E402
+from processes import run_console_script as docflow  # noqa: E402
 
 NAME = "rechnung-müller.txt"
 ESCAPED = "rechnung-m\\xfcller.txt"
@@ -40,34 +40,6 @@ Subtotal: 1,000.00 EUR
 Total due: 1,190.00 EUR
 Payment terms: net 30 days.
 """
-
-
-def docflow(
-    tmp_path: Path,
-    *args: str,
-    env: dict[str, str],
-    flags: tuple[str, ...] = (),
-    **run: object,
-) -> subprocess.CompletedProcess[bytes]:
-    options: dict[str, object] = {
-        "stdin": subprocess.DEVNULL,
-        "stdout": subprocess.PIPE,
-        "stderr": subprocess.PIPE,
-        "timeout": 180,
-    }
-    options.update(run)
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        [
-            sys.executable,
-            *flags,
-            "-c",
-            "from docflow.cli.launch import run; run()",
-            *args,
-        ],
-        cwd=tmp_path,
-        env=env,
-        **options,
-    )
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import docflow_env  # noqa: E402
+from processes import docflow_env, run_console_script  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REPLAYED = b"nothing changed since run"
@@ -41,19 +41,8 @@ def docflow(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None, **run: object
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the console script's entry point, as ``docflow ARGS``, in ``tmp_path``."""
-    options: dict[str, object] = {
-        "stdin": subprocess.DEVNULL,
-        "stdout": subprocess.PIPE,
-        "stderr": subprocess.PIPE,
-        "timeout": 180,
-    }
-    options.update(run)
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        [sys.executable, "-c", "from docflow.cli.launch import run; run()", *args],
-        cwd=tmp_path,
-        env=env or docflow_env(tmp_path, config="docflow.toml"),
-        **options,
-    )
+    env = env or docflow_env(tmp_path, config="docflow.toml")
+    return run_console_script(tmp_path, *args, env=env, **run)
 
 
 @pytest.fixture

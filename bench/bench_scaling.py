@@ -45,9 +45,9 @@ pipeline and loaded the model) runs ``process_document`` over the same
 documents with 1 and with 2 processes, handing out one document at a time,
 largest file first (as docflow queues the longest documents first), with an
 empty extraction cache each run. It has no MCP, no sandbox, no
-database and no start-up, so its ratio is the most 2 processes give this
-workload here; the script prints docflow's ratio against it. ``--no-reference``
-skips it.
+database and no start-up. Its ratio is therefore the most 2 processes give
+this workload here, and the script prints docflow's ratio against it.
+``--no-reference`` skips it.
 """
 
 from __future__ import annotations
@@ -193,7 +193,8 @@ def warm_reference(classify: bool, model: str) -> None:
 
 
 def time_pool(paths: list[str], state: Path, processes: int, model: str) -> dict:
-    """Run the bare reference pool over ``paths``; return its wall time."""
+    """Run the bare reference pool over ``paths``; return its wall time
+    (``seconds``) and how many results were not ok (``not_ok``)."""
     import multiprocessing
 
     global _POOL_SETTINGS

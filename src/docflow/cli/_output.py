@@ -153,8 +153,8 @@ def summary_row(
 
 
 def unicode_stream(stream: TextIO) -> bool:
-    """Whether ``stream`` can encode every character (a UTF encoding, or text
-    kept in memory)."""
+    """Return whether ``stream`` can encode every character: it has a UTF
+    encoding, or it keeps text in memory."""
     encoding = getattr(stream, "encoding", None)
     if not encoding:
         return True
@@ -167,7 +167,7 @@ def unicode_stream(stream: TextIO) -> bool:
 def escape_unencodable_output() -> None:
     """Let stdout write characters its encoding lacks as backslash escapes.
 
-    With ``PYTHONIOENCODING=ascii`` or an old C locale, a file name such as
+    With ``PYTHONIOENCODING=ascii`` or ``LC_ALL=C PYTHONUTF8=0``, a name such as
     ``müller.txt`` would otherwise stop the output with UnicodeEncodeError.
     stderr does this by default. JSON output escapes such characters itself
     (``ascii_json``), since a backslash escape there would not be valid JSON.

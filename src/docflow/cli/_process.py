@@ -855,8 +855,8 @@ def _replay_dependencies(settings: Settings, options: CliOptions) -> list[str]:
 
 
 class _Buffer(io.StringIO):
-    """Text kept in memory under the encoding of the stream it stands in for,
-    so the table drawn into it picks the same borders and escapes."""
+    """Text kept in memory under the encoding of the stream it replaces, so
+    the table drawn into it gets the same borders and escapes."""
 
     def __init__(self, encoding: str | None) -> None:
         super().__init__()

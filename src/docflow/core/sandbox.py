@@ -217,9 +217,11 @@ def _child_environment() -> dict[str, str]:
 
 
 def with_utf8_mode(env: dict[str, str]) -> dict[str, str]:
-    """Give a child interpreter this one's UTF-8 mode (``-X utf8`` is a flag,
-    not inherited); without it, under a C locale, the child cannot open a file
-    whose name the parent could read."""
+    """Give a child interpreter this one's UTF-8 mode.
+
+    ``-X utf8`` is a flag, which children do not inherit. Without it, under a
+    C locale, a child cannot open a file whose name the parent could read.
+    """
     if sys.flags.utf8_mode:
         env["PYTHONUTF8"] = "1"
     return env

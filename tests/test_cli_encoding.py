@@ -183,3 +183,17 @@ def test_table_escapes_control_characters(
     rows = [line for line in text.splitlines() if line.startswith("│")]
     # One row per document: no name is split over two lines.
     assert len(rows) == 4
+
+
+def test_c_locale_reads_utf8_names(tmp_path: Path, ascii_env: dict[str, str]) -> None:
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    # Python then decodes file names as ASCII, unless docflow starts again
+    # in UTF-8 mode.
+    env.update(LC_ALL="C", LANG="C", PYTHONUTF8="0")
+    run = docflow(tmp_path, "classify", "-f", "jsonl", "docs", env=env)
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    records = [json.loads(line) for line in run.stdout.decode("ascii").splitlines()]
+    assert sorted(Path(record["path"]).name for record in records) == sorted(
+        [NAME, "plain.txt"]
+    )
+    assert [record["status"] for record in records] == ["ok", "ok"]

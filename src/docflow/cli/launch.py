@@ -15,6 +15,7 @@ __all__ = ["run"]
 
 def run() -> None:
     """Run ``docflow``: print a valid replay record, or start the full command."""
+    _reexec_for_utf8_names()
     try:
         from docflow.cli import _replay
 
@@ -34,3 +35,28 @@ def run() -> None:
         except (OSError, ValueError):
             pass
     os._exit(status)
+
+
+def _reexec_for_utf8_names() -> None:
+    """Start again in UTF-8 mode when file names would be decoded as ASCII.
+
+    Under a C locale with ``PYTHONUTF8=0``, Python decodes every byte above
+    127 of a file name as an escape, so ``müller.txt`` could not be sent to an
+    MCP server and got status unreadable. UTF-8 mode reads such names as
+    they are; stdout keeps its encoding through PYTHONIOENCODING.
+    """
+    if sys.flags.utf8_mode or sys.getfilesystemencoding().lower() not in _ASCII:
+        return
+    env = dict(os.environ)
+    env["PYTHONUTF8"] = "1"
+    if "PYTHONIOENCODING" not in env and sys.stdout is not None:
+        env["PYTHONIOENCODING"] = sys.stdout.encoding
+    argv = [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]
+    try:
+        os.execve(sys.executable, argv, env)
+    except OSError:  # go on without UTF-8 mode: such names get unreadable
+        return
+
+
+#: Names Python gives the ASCII codec as a file-system encoding.
+_ASCII = frozenset({"ascii", "us-ascii", "ansi_x3.4-1968", "646"})

@@ -203,9 +203,9 @@ def make_special_files(folder: Path) -> dict[str, str]:
         "empty.pdf": "empty",
         "missing.pdf": "unreadable",
         "new\nline.txt": "ok",
-        # JSON cannot carry a name that is not UTF-8, so the orchestrator
-        # rejects the file instead of sending it to a server.
-        "caf\\xe9.txt": "unreadable",
+        # JSON cannot carry a name that is not UTF-8, so the servers get a
+        # link to the file under a valid name.
+        "caf\\xe9.txt": "ok",
     }
 
 
@@ -244,14 +244,15 @@ def test_special_files_end_as_rows(tmp_path, hostile):
             assert name in record["error"]
 
 
-def test_undecodable_name_rejected_cleanly(tmp_path):
+def test_undecodable_name_processed_the_same_twice(tmp_path):
     (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(LETTER)
-    completed = run_docflow(tmp_path, "analyze", ".")
-    assert completed.returncode == 1
-    [record] = json_lines(completed.stdout)
-    assert record["path"].endswith("caf\\xe9.txt")
-    assert record["status"] == "unreadable"
-    assert "not valid UTF-8" in record["error"]
+    for cached in (False, True):
+        completed = run_docflow(tmp_path, "analyze", ".")
+        assert completed.returncode == 0, completed.stderr.decode()
+        [record] = json_lines(completed.stdout)
+        assert record["path"].endswith("caf\\xe9.txt")
+        assert record["status"] == "ok"
+        assert record["cached"] is cached
 
 
 def test_walk_gives_special_files_rows(tmp_path, hostile):

@@ -108,7 +108,7 @@ def test_every_path_gets_one_result(tmp_path):
     assert sum(server.documents for server in stats.servers) == len(paths)
 
 
-def test_non_utf8_file_name_rejected_locally(tmp_path):
+def test_non_utf8_file_name_sent_through_link(tmp_path):
     folder = tmp_path / "docs"
     (fine,) = make_documents(folder, 1)
     raw = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
@@ -116,10 +116,29 @@ def test_non_utf8_file_name_rejected_locally(tmp_path):
         handle.write(TEXT)
     bad = os.fsdecode(raw)
     results, stats, _ = process(make_settings(tmp_path), [bad, fine], workers=1)
+    assert results[0].path == bad
+    assert results[0].status is Status.OK, results[0].error
+    assert results[1].status is Status.OK
+    assert stats.restarts == 0
+
+
+def test_non_utf8_file_name_without_link_rejected(tmp_path, monkeypatch):
+    # Fake fault: no link folder can be made (as root, a real permission
+    # error on the temporary folder cannot be produced).
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.mkdtemp", no_room)
+    folder = tmp_path / "docs"
+    (fine,) = make_documents(folder, 1)
+    raw = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
+    with open(raw, "w") as handle:
+        handle.write(TEXT)
+    bad = os.fsdecode(raw)
+    results, _, _ = process(make_settings(tmp_path), [bad, fine], workers=1)
     assert results[0].status is Status.UNREADABLE
     assert "not valid UTF-8" in results[0].error
     assert results[1].status is Status.OK
-    assert stats.restarts == 0
 
 
 def test_warm_orchestrator_processes_again(tmp_path):

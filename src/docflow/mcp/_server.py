@@ -134,6 +134,10 @@ class ServerState:
         except OutsideRoots as exc:
             result = DocumentResult(path=path, status=Status.UNREADABLE, error=str(exc))
         else:
+            if not _valid_utf8(real):
+                # A link the orchestrator made for a name that is not valid
+                # UTF-8: through the real name, no result could be sent back.
+                real = path
             future = self.pool.submit(real, classify=classify, quality=quality)
             result = await asyncio.wrap_future(future)
             result.path = path
@@ -176,6 +180,14 @@ class ServerState:
 
     def uptime(self) -> float:
         return round(time.monotonic() - self.started, 3)
+
+
+def _valid_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _inject_server_fault(path: str) -> None:

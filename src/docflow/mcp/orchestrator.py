@@ -178,6 +178,9 @@ class _Item:
     with_quality: bool
     attempts: int = 0
     partial: DocumentResult | None = None
+    # The path the servers get when ``path`` is not valid UTF-8: a link to the
+    # file under a name JSON can carry (``Orchestrator._link_name``).
+    sent: str | None = None
 
 
 @dataclass
@@ -221,6 +224,9 @@ class Orchestrator:
         self._slots: list[_Slot] = []
         self._closing = False
         self._settings_file: str | None = None
+        # Folder of the links made for file names that are not valid UTF-8.
+        self._links: str | None = None
+        self._link_count = 0
         self._latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self._stats = OrchestratorStats()
         self._log_files: dict[str, IO[str]] = {}
@@ -307,6 +313,11 @@ class Orchestrator:
             with contextlib.suppress(OSError):
                 os.unlink(self._settings_file)
             self._settings_file = None
+        if self._links is not None:
+            import shutil
+
+            shutil.rmtree(self._links, ignore_errors=True)
+            self._links = None
 
     # --- public API -------------------------------------------------------------
 
@@ -340,10 +351,12 @@ class Orchestrator:
         items = []
         for index, path in enumerate(paths):
             item = _Item(run, index, str(path), list(self._kinds), self._with_quality())
-            if _is_encodable(item.path):
-                items.append(item)
-            else:
+            if not _is_encodable(item.path):
+                item.sent = self._link_name(item.path)
+            if item.sent is None and not _is_encodable(item.path):
                 self._finish(item, _undecodable_name_result(item.path))
+            else:
+                items.append(item)
         self._queues[first].extend(_order_longest_first(items))
         self._wakeups[first].set()
         self._fail_if_no_servers(first)
@@ -355,6 +368,27 @@ class Orchestrator:
         if run.results is None:
             return []
         return [result for result in run.results if result is not None]
+
+    def _link_name(self, path: str) -> str | None:
+        """Return a link to ``path`` whose name is valid UTF-8, or None.
+
+        JSON, and so MCP, carries only valid UTF-8, and a name with other
+        bytes (``bad\\xff.txt``) cannot be sent as it is. The link keeps the
+        file's extension when that is valid UTF-8, and the servers follow it.
+        """
+        try:
+            if self._links is None:
+                self._links = tempfile.mkdtemp(prefix="docflow-names-")
+            self._link_count += 1
+            suffix = os.path.splitext(path)[1]
+            if not _is_encodable(suffix):
+                suffix = ""
+            link = os.path.join(self._links, f"{self._link_count}{suffix}")
+            os.symlink(os.path.abspath(path), link)
+        except OSError as exc:
+            log.warning("cannot link %r under a valid UTF-8 name: %s", path, exc)
+            return None
+        return link
 
     def _drop(self, run: _Run) -> None:
         """Forget a cancelled run: unqueue its documents and silence its callbacks."""
@@ -603,7 +637,9 @@ class Orchestrator:
     async def _call_batch(
         self, slot: _Slot, session: ClientSession, batch: list[_Item]
     ) -> list[DocumentResult]:
-        arguments: dict[str, Any] = {"paths": [item.path for item in batch]}
+        arguments: dict[str, Any] = {
+            "paths": [item.sent or item.path for item in batch]
+        }
         if slot.kind == CLASSIFICATION:
             arguments["with_quality"] = batch[0].with_quality
         progress = self._progress_callback(slot, batch)
@@ -745,6 +781,8 @@ def _batch_results(
         )
     for item, document in zip(batch, results, strict=True):
         document.path = item.path
+        if item.sent is not None:
+            _name_original(document, item.sent, item.path)
         slot.stats.documents += 1
         if not document.ok:
             slot.stats.errors += 1
@@ -808,11 +846,22 @@ def _is_encodable(path: str) -> bool:
     return True
 
 
+def _name_original(document: DocumentResult, link: str, path: str) -> None:
+    """Put ``path`` where messages of ``document`` name the ``link`` to it."""
+    from docflow.core.store._rows import display_path
+
+    shown = display_path(path)
+    if document.error:
+        document.error = document.error.replace(link, shown)
+    document.warnings = [warning.replace(link, shown) for warning in document.warnings]
+
+
 def _undecodable_name_result(path: str) -> DocumentResult:
-    """Reject a file name with bytes that are not UTF-8, which JSON cannot carry."""
+    """Reject a file name with bytes that are not UTF-8, which JSON cannot
+    carry, when no link to it could be made."""
     message = (
-        f"{path!r}: the file name is not valid UTF-8, so it cannot be sent to "
-        "an MCP server; rename the file"
+        f"{path!r}: the file name is not valid UTF-8, and no link with a valid "
+        "name could be made to send it to an MCP server; rename the file"
     )
     log.warning("%s", message)
     return _failed_result(path, Status.UNREADABLE, message)

@@ -573,6 +573,25 @@ def test_writer_flushes_when_batch_full(store):
     assert count(store, "SELECT count(*) FROM documents") == 11
 
 
+def test_writer_keeps_rows_not_results(store):
+    import gc
+    import weakref
+
+    original = make_result("/d/a.pdf", "h1")
+    expected = original.model_dump(exclude={"cached"})
+    # The writer turns a result into its rows at once, so a long run does
+    # not keep every queued result's objects until the next write.
+    writer = ResultWriter(store, fingerprint="fp", background=False)
+    writer.add(original)
+    alive = weakref.ref(original)
+    del original
+    gc.collect()
+    assert alive() is None
+    writer.close()
+    stored = store.document("/d/a.pdf")
+    assert stored.result.model_dump(exclude={"cached"}) == expected
+
+
 def test_writer_flushes_after_interval(store):
     with ResultWriter(store, fingerprint="fp", flush_rows=1000, flush_seconds=0.1) as w:
         w.add(make_result("/d/a.pdf", "h1"))

@@ -19,6 +19,7 @@ from docflow.core.store._lock import DatabaseLock
 from docflow.core.store._rows import (
     FileStat,
     PendingResult,
+    PreparedResult,
     build_batches,
     display_path,
     result_from_row,
@@ -480,7 +481,7 @@ class Store:
 
     def write(
         self,
-        pending: Sequence[PendingResult],
+        pending: Sequence[PendingResult | PreparedResult],
         *,
         touched: Sequence[tuple[FileStat, str]] = (),
         run: RunProgress | None = None,
@@ -493,7 +494,7 @@ class Store:
         ``run`` (when given) is stored or updated in the same transaction and
         its id is written on each document row.
         """
-        unique = list({display_path(p.result.path): p for p in pending}.values())
+        unique = list({_display(p): p for p in pending}.values())
         now = self.clock()
         run_id = run.run_id if run is not None else None
         with self.connect(write=True) as connection:
@@ -515,7 +516,7 @@ class Store:
     def _insert_results(
         self,
         connection: duckdb.DuckDBPyConnection,
-        pending: Sequence[PendingResult],
+        pending: Sequence[PendingResult | PreparedResult],
         now: datetime,
         run_id: int | None,
     ) -> None:
@@ -994,6 +995,12 @@ def _select_results(
         )
         hits[request_path] = CacheHit(result, record["id"], needs_write)
     return hits
+
+
+def _display(pending: PendingResult | PreparedResult) -> str:
+    if isinstance(pending, PreparedResult):
+        return pending.path
+    return display_path(pending.result.path)
 
 
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

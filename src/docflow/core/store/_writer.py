@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from docflow.core.store._rows import FileStat, PendingResult
+from docflow.core.store._rows import FileStat, PendingResult, PreparedResult, prepare
 
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
@@ -68,7 +68,7 @@ class ResultWriter:
         self.cache_hits = 0
         self.status_counts: Counter[str] = Counter()
         self.error: BaseException | None = None
-        self._pending: list[PendingResult] = []
+        self._pending: list[PreparedResult] = []
         self._touched: list[tuple[FileStat, str]] = []
         self._first_pending_at: float | None = None
         self._condition = threading.Condition()
@@ -109,14 +109,14 @@ class ResultWriter:
             self.cache_hits += int(cache_hit)
             self.status_counts[str(result.status)] += 1
             if store:
-                self._pending.append(
-                    PendingResult(
-                        result=result,
-                        settings_fingerprint=self.fingerprint,
-                        processed_at=self.clock(),
-                        stat=stat,
-                    )
+                pending = PendingResult(
+                    result=result,
+                    settings_fingerprint=self.fingerprint,
+                    processed_at=self.clock(),
+                    stat=stat,
                 )
+                # Rows, not the result: the caller's result can be freed now.
+                self._pending.append(prepare(pending))
             self._arm_timer()
             if len(self._pending) >= self.flush_rows:
                 self._condition.notify()

@@ -122,6 +122,46 @@ def test_non_utf8_file_name_sent_through_link(tmp_path):
     assert stats.restarts == 0
 
 
+def test_links_removed_and_remade_in_long_session(tmp_path, monkeypatch):
+    import shutil
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    # A link folder left by a process that died (kill -9) goes at the next start.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / "tmp" / f"docflow-names-{dead.pid}-old"
+    stale.mkdir()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    names = []
+    for number in range(2):
+        raw = os.fsencode(folder) + b"/bad" + str(number).encode() + b"\xff.txt"
+        with open(raw, "w") as handle:
+            handle.write(TEXT)
+        names.append(os.fsdecode(raw))
+
+    async def scenario():
+        async with Orchestrator(
+            make_settings(tmp_path), classify=False, quality=True, workers=1
+        ) as orchestrator:
+            first = await orchestrator.process(names[:1])
+            # Each link goes once its document is done.
+            assert orchestrator._links is not None
+            assert os.listdir(orchestrator._links) == []
+            # A cleaner of the temporary folder removes the link folder.
+            shutil.rmtree(orchestrator._links)
+            second = await orchestrator.process(names[1:])
+            return first + second
+
+    results = asyncio.run(scenario())
+    assert [result.status for result in results] == [Status.OK, Status.OK]
+    assert [result.path for result in results] == names
+    assert not stale.exists()
+    assert os.listdir(tmp_path / "tmp") == []
+
+
 def test_non_utf8_file_name_without_link_rejected(tmp_path, monkeypatch):
     # Fake fault: no link folder can be made (as root, a real permission
     # error on the temporary folder cannot be produced).

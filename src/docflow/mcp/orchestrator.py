@@ -376,19 +376,30 @@ class Orchestrator:
         bytes (``bad\\xff.txt``) cannot be sent as it is. The link keeps the
         file's extension when that is valid UTF-8, and the servers follow it.
         """
-        try:
-            if self._links is None:
-                self._links = tempfile.mkdtemp(prefix="docflow-names-")
-            self._link_count += 1
-            suffix = os.path.splitext(path)[1]
-            if not _is_encodable(suffix):
-                suffix = ""
-            link = os.path.join(self._links, f"{self._link_count}{suffix}")
-            os.symlink(os.path.abspath(path), link)
-        except OSError as exc:
-            log.warning("cannot link %r under a valid UTF-8 name: %s", path, exc)
-            return None
-        return link
+        suffix = os.path.splitext(path)[1]
+        if not _is_encodable(suffix):
+            suffix = ""
+        for attempt in range(2):
+            try:
+                if self._links is None or attempt:
+                    # A second attempt makes a new folder, in case a cleaner
+                    # of the temporary folder removed the first.
+                    self._links = _make_link_folder()
+                self._link_count += 1
+                link = os.path.join(self._links, f"{self._link_count}{suffix}")
+                os.symlink(os.path.abspath(path), link)
+                return link
+            except OSError as exc:
+                error = exc
+        from docflow.core.store._rows import display_path
+
+        log.warning(
+            "%s: cannot make a link to it under a valid UTF-8 name in %s: %s",
+            display_path(path),
+            tempfile.gettempdir(),
+            error.strerror or error,
+        )
+        return None
 
     def _drop(self, run: _Run) -> None:
         """Forget a cancelled run: unqueue its documents and silence its callbacks."""
@@ -715,6 +726,10 @@ class Orchestrator:
             log.error("%s: a second result arrived and was ignored", item.path)
             return
         run.finished[item.index] = 1
+        if item.sent is not None:
+            # docflow watch runs for days: remove each link when it is done.
+            with contextlib.suppress(OSError):
+                os.unlink(item.sent)
         # process() keeps every item until the run ends, so a result left on
         # the item would make a long run's memory grow with each document.
         item.partial = None
@@ -843,6 +858,35 @@ def _is_encodable(path: str) -> bool:
         path.encode("utf-8")
     except UnicodeEncodeError:
         return False
+    return True
+
+
+#: Prefix of link folders; the folder name also carries the owner's process id.
+_LINK_PREFIX = "docflow-names-"
+
+
+def _make_link_folder() -> str:
+    """Make a link folder, after removing those whose process has died (a
+    ``kill -9`` leaves its folder behind)."""
+    import shutil
+
+    temporary = tempfile.gettempdir()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(temporary):
+            owner = entry.name[len(_LINK_PREFIX) :].split("-", 1)[0]
+            if entry.name.startswith(_LINK_PREFIX) and owner.isdigit():
+                if not _process_alive(int(owner)):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{_LINK_PREFIX}{os.getpid()}-")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 

@@ -469,9 +469,32 @@ def test_servers_exit_when_orchestrator_killed(tmp_path):
     assert len(servers) == 2
     assert len(workers) == 2
     for pid in servers:
-        assert wait_until_gone(pid), f"server {pid} outlived the orchestrator"
+        assert wait_until_gone(pid), (
+            f"server {pid} outlived the orchestrator: {describe_process(pid)}"
+        )
     for pid in workers:
-        assert wait_until_gone(pid), f"document worker {pid} outlived its server"
+        assert wait_until_gone(pid), (
+            f"document worker {pid} outlived its server: {describe_process(pid)}"
+        )
+
+
+def describe_process(pid):
+    """Return what /proc says of a process that should have exited."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        with open(f"/proc/{pid}/wchan") as handle:
+            waiting = handle.read()
+        command = b" ".join(read_command_line(pid)).decode(errors="replace")
+    except OSError as exc:
+        return f"cannot read /proc/{pid}: {exc}"
+    state = fields.get("State", "?").strip()
+    parent = fields.get("PPid", "?").strip()
+    threads = fields.get("Threads", "?").strip()
+    return (
+        f"state {state}, parent {parent}, {threads} threads, waiting in "
+        f"{waiting or '?'}, command {command[:200]}"
+    )
 
 
 def read_command_line(pid):

@@ -881,6 +881,10 @@ def _make_link_folder() -> str:
 
 
 def _process_alive(pid: int) -> bool:
+    """Return whether ``pid`` exists. Unlike the store's check of a run's
+    owner, a pid that now runs another program counts as alive: deleting the
+    links of a running orchestrator would fail its documents, while keeping a
+    stale folder costs only its links."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

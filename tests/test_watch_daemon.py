@@ -438,6 +438,19 @@ def test_watch_once_odd_files(setup: WatchSetup) -> None:
     assert {row["state"] for row in setup.rows()} == {"done"}
 
 
+def test_watch_once_routes_undecodable_name(setup: WatchSetup) -> None:
+    name = os.fsdecode(b"caf\xe9 notes.txt")
+    (setup.inbox / name).write_text("Meeting minutes\nAgenda: budget review\n")
+    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    # Processed through a link with a valid name, and moved under its own.
+    assert list(setup.routed()) == [name]
+    assert "quarantine" not in str(setup.routed()[name][0]), setup.log_text()
+    # Logs spell the name as the results do.
+    [received] = setup.events("received")
+    assert received["path"].endswith("caf\\xe9 notes.txt")
+    assert "\\udce9" not in setup.log_text()
+
+
 def test_watch_once_no_recursive(setup: WatchSetup) -> None:
     (setup.inbox / "top.txt").write_bytes(b"")
     (setup.inbox / "sub").mkdir()

@@ -93,10 +93,17 @@ def save(
         return
     path = _entry_path(content_hash, settings, char_limit if partial else None)
     try:
+        # load() gives the entry the caller's path, so none is stored: JSON
+        # cannot carry a file name that is not UTF-8.
+        data = document.model_copy(update={"path": ""}).model_dump_json().encode()
+    except ValueError as exc:  # other text that is not UTF-8, a rare case
+        log.warning("not caching %s: %s", content_hash, exc)
+        return
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(document.model_dump_json().encode())
+            handle.write(data)
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("cannot write extraction cache entry %s: %s", path, exc)

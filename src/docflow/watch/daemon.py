@@ -514,11 +514,10 @@ class WatchDaemon:
         to_process: list[Pending] = []
         for pending, original in admitted:
             self.counts["received"] += 1
-            log.info(
-                "received %s",
-                pending.path,
-                extra={"event": "received", "path": pending.path},
-            )
+            from docflow.core.store import display_path
+
+            shown = display_path(pending.path)
+            log.info("received %s", shown, extra={"event": "received", "path": shown})
             if not pending.snapshot.regular:
                 await self._quarantine_special(pending)
             elif original is not None:

@@ -473,12 +473,17 @@ def _sha256(path: Path) -> str:
 
 
 def _log_routed(plan: _Plan) -> None:
+    from docflow.core.store import display_path
+
     result = plan.result
     classification = result.classification
+    # Names as the results show them: bytes that are not UTF-8 as \xNN.
+    source = display_path(str(plan.source))
+    destination = display_path(str(plan.destination))
     fields: dict[str, Any] = {
         "event": "quarantined" if plan.route.name == "quarantine" else "routed",
-        "path": str(plan.source),
-        "destination": str(plan.destination),
+        "path": source,
+        "destination": destination,
         "route": plan.route.name,
         "status": str(result.status),
     }
@@ -488,16 +493,16 @@ def _log_routed(plan: _Plan) -> None:
     if plan.route.name == "quarantine":
         log.warning(
             "quarantined %s -> %s: %s",
-            plan.source,
-            plan.destination,
+            source,
+            destination,
             result.error,
             extra=fields,
         )
     else:
         log.info(
             "routed %s -> %s (%s)",
-            plan.source,
-            plan.destination,
+            source,
+            destination,
             plan.route.name,
             extra=fields,
         )

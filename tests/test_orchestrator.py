@@ -478,6 +478,42 @@ def test_servers_exit_when_orchestrator_killed(tmp_path):
         )
 
 
+@pytest.mark.slow
+def test_server_with_hung_shutdown_exits_when_orphaned(tmp_path):
+    # Fake fault: the server's shutdown hangs after the document below.
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(make_settings(tmp_path).model_dump_json())
+    (document,) = make_documents(tmp_path / "docs", 1)
+    script = (
+        "import asyncio, sys\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.mcp.orchestrator import Orchestrator\n"
+        "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
+        "async def main():\n"
+        "    async with Orchestrator(settings, classify=False, quality=True,"
+        " workers=1) as orchestrator:\n"
+        "        await orchestrator.process([sys.argv[2]])\n"
+        "        print(*orchestrator.server_pids(), flush=True)\n"
+        "        await asyncio.sleep(600)\n"
+        "asyncio.run(main())\n"
+    )
+    env = {**os.environ, "DOCFLOW_FAULT": "server-hang-on-close:doc"}
+    with subprocess.Popen(
+        [sys.executable, "-c", script, str(settings_file), document],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as parent:
+        try:
+            servers = [int(pid) for pid in parent.stdout.readline().split()]
+        finally:
+            parent.kill()
+    assert len(servers) == 1
+    # SIGTERM and the end of stdin cannot stop it; the backstop ends it after
+    # its grace period.
+    assert wait_until_gone(servers[0], seconds=60.0), describe_process(servers[0])
+
+
 def describe_process(pid):
     """Return what /proc says of a process that should have exited."""
     try:

@@ -56,6 +56,9 @@ SETTINGS_FILE_ENV = "DOCFLOW_SETTINGS_FILE"
 PARENT_PID_ENV = "DOCFLOW_PARENT_PID"
 LOG_LEVEL_ENV = "DOCFLOW_LOG_LEVEL"
 _PR_SET_PDEATHSIG = 1
+#: Seconds a server whose parent died may spend shutting down before it exits
+#: regardless (stopping document workers takes up to a few seconds).
+_ORPHAN_GRACE_SECONDS = 10.0
 
 
 class BatchResult(BaseModel):
@@ -107,6 +110,9 @@ class ServerState:
         self.latencies_ms: deque[float] = deque(maxlen=LATENCY_WINDOW)
 
     def close(self) -> None:
+        if os.environ.get("DOCFLOW_HANG_ON_CLOSE"):  # set by a test fault only
+            while True:
+                time.sleep(3600)
         self.pool.close()
 
     def replace_settings(self, settings: Settings) -> None:
@@ -195,6 +201,8 @@ def _inject_server_fault(path: str) -> None:
 
     ``print`` writes to stdout and fd 1; ``server-kill`` kills the server
     process itself with SIGKILL, as the kernel OOM killer would.
+    ``server-hang-on-close`` makes the server's shutdown hang (a fake of a
+    hang seen once and not reproduced), to test the orphan backstop.
     """
     from docflow.core.sandbox import FAULT_ENV
 
@@ -207,6 +215,8 @@ def _inject_server_fault(path: str) -> None:
             os.write(1, b"stray write to fd 1 from an MCP tool\n")
         elif kind == "server-kill":
             os.kill(os.getpid(), signal.SIGKILL)
+        elif kind == "server-hang-on-close":
+            os.environ["DOCFLOW_HANG_ON_CLOSE"] = "1"  # read by ServerState.close
 
 
 def load_server_settings() -> Settings:
@@ -293,6 +303,31 @@ def exit_with_parent() -> None:
     if expected and os.getppid() != int(expected):
         log.warning("parent process %s is gone; exiting", expected)
         os._exit(0)
+    if expected:  # started by docflow's orchestrator, not by another client
+        threading.Thread(
+            target=_exit_when_orphaned,
+            args=(int(expected),),
+            name="docflow-orphan",
+            daemon=True,
+        ).start()
+
+
+def _exit_when_orphaned(parent: int, grace: float = _ORPHAN_GRACE_SECONDS) -> None:
+    """End the process once it has outlived its parent by ``grace`` seconds.
+
+    SIGTERM and the end of stdin normally stop the server first. This is the
+    backstop for a shutdown that hangs: a full test run once left a server
+    alive for 35 minutes after its orchestrator was killed. Document workers
+    exit with the server (their lifeline pipe closes).
+    """
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    time.sleep(grace)
+    log.warning(
+        "parent process %s is gone and shutdown did not finish; exiting", parent
+    )
+    logging.shutdown()
+    os._exit(0)
 
 
 def run_server(

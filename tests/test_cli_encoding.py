@@ -2,7 +2,7 @@
 cannot be written at all.
 
 docflow runs as the real console script in a subprocess, with
-``PYTHONIOENCODING=ascii`` (as under an old C locale) and a file whose name
+``PYTHONIOENCODING=ascii`` and a file whose name
 is not ASCII.
 """
 

@@ -438,34 +438,52 @@ def wait_until_gone(pid, seconds=30.0):
     return False
 
 
-@pytest.mark.slow
-def test_servers_exit_when_orchestrator_killed(tmp_path):
+#: Runs an orchestrator with argv[3] servers over one document, prints the
+#: server pids and then waits to be killed.
+_ORCHESTRATOR_SCRIPT = (
+    "import asyncio, sys\n"
+    "from docflow.core.config import Settings\n"
+    "from docflow.mcp.orchestrator import Orchestrator\n"
+    "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
+    "async def main():\n"
+    "    async with Orchestrator(settings, classify=False, quality=True,"
+    " workers=int(sys.argv[3])) as orchestrator:\n"
+    "        await orchestrator.process([sys.argv[2]] * 4)\n"
+    "        print(*orchestrator.server_pids(), flush=True)\n"
+    "        await asyncio.sleep(600)\n"
+    "asyncio.run(main())\n"
+)
+
+
+def kill_orchestrator_after_run(tmp_path, servers, env=None):
+    """Run an orchestrator in a child process, kill -9 it once its servers
+    have processed a document, and return the pids of the servers and of
+    their document workers."""
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path).model_dump_json())
     (document,) = make_documents(tmp_path / "docs", 1)
-    script = (
-        "import asyncio, sys\n"
-        "from docflow.core.config import Settings\n"
-        "from docflow.mcp.orchestrator import Orchestrator\n"
-        "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
-        "async def main():\n"
-        "    async with Orchestrator(settings, classify=False, quality=True,"
-        " workers=2) as orchestrator:\n"
-        "        await orchestrator.process([sys.argv[2]] * 4)\n"
-        "        print(*orchestrator.server_pids(), flush=True)\n"
-        "        await asyncio.sleep(600)\n"
-        "asyncio.run(main())\n"
-    )
+    command = [
+        sys.executable,
+        "-c",
+        _ORCHESTRATOR_SCRIPT,
+        str(settings_file),
+        document,
+        str(servers),
+    ]
     with subprocess.Popen(
-        [sys.executable, "-c", script, str(settings_file), document],
-        stdout=subprocess.PIPE,
-        text=True,
+        command, stdout=subprocess.PIPE, text=True, env=env
     ) as parent:
         try:
-            servers = [int(pid) for pid in parent.stdout.readline().split()]
-            workers = [pid for server in servers for pid in list_children(server)]
+            server_pids = [int(pid) for pid in parent.stdout.readline().split()]
+            workers = [pid for server in server_pids for pid in list_children(server)]
         finally:
             parent.kill()
+    return server_pids, workers
+
+
+@pytest.mark.slow
+def test_servers_exit_when_orchestrator_killed(tmp_path):
+    servers, workers = kill_orchestrator_after_run(tmp_path, 2)
     assert len(servers) == 2
     assert len(workers) == 2
     for pid in servers:
@@ -479,43 +497,17 @@ def test_servers_exit_when_orchestrator_killed(tmp_path):
 
 
 @pytest.mark.slow
-def test_server_with_hung_shutdown_exits_when_orphaned(tmp_path):
-    # Fake fault: the server's shutdown hangs after the document below.
-    settings_file = tmp_path / "settings.json"
-    settings_file.write_text(make_settings(tmp_path).model_dump_json())
-    (document,) = make_documents(tmp_path / "docs", 1)
-    script = (
-        "import asyncio, sys\n"
-        "from docflow.core.config import Settings\n"
-        "from docflow.mcp.orchestrator import Orchestrator\n"
-        "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
-        "async def main():\n"
-        "    async with Orchestrator(settings, classify=False, quality=True,"
-        " workers=1) as orchestrator:\n"
-        "        await orchestrator.process([sys.argv[2]])\n"
-        "        print(*orchestrator.server_pids(), flush=True)\n"
-        "        await asyncio.sleep(600)\n"
-        "asyncio.run(main())\n"
-    )
+def test_hung_server_exits_when_orphaned(tmp_path):
+    # Fake fault: the server's shutdown hangs, so neither SIGTERM nor the end
+    # of stdin stops it. The orphan thread ends it after its grace period.
     env = {**os.environ, "DOCFLOW_FAULT": "server-hang-on-close:doc"}
-    with subprocess.Popen(
-        [sys.executable, "-c", script, str(settings_file), document],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as parent:
-        try:
-            servers = [int(pid) for pid in parent.stdout.readline().split()]
-        finally:
-            parent.kill()
+    servers, _ = kill_orchestrator_after_run(tmp_path, 1, env=env)
     assert len(servers) == 1
-    # SIGTERM and the end of stdin cannot stop it; the backstop ends it after
-    # its grace period.
     assert wait_until_gone(servers[0], seconds=60.0), describe_process(servers[0])
 
 
 def describe_process(pid):
-    """Return what /proc says of a process that should have exited."""
+    """Return the state /proc reports for a process that should have exited."""
     try:
         with open(f"/proc/{pid}/status") as handle:
             fields = dict(line.split(":", 1) for line in handle if ":" in line)

@@ -111,14 +111,14 @@ def guard(command: F) -> F:
         except OSError as exc:
             if exc.errno not in _NO_ROOM or _caused_by_interrupt(exc):
                 raise _internal_error(command.__name__, exc) from None
-            kept = (
+            kept_note = (
                 " (finished results are kept)"
                 if command.__name__ in _PROCESSING_COMMANDS
                 else ""
             )
             raise fail(
                 f"cannot write the output: {exc.strerror or exc}; free some space "
-                f"and run the same command again{kept}",
+                f"and run the same command again{kept_note}",
                 ExitCode.OUTPUT,
             ) from None
         except Exception as exc:

@@ -110,7 +110,9 @@ class ServerState:
         self.latencies_ms: deque[float] = deque(maxlen=LATENCY_WINDOW)
 
     def close(self) -> None:
-        if os.environ.get("DOCFLOW_HANG_ON_CLOSE"):  # set by a test fault only
+        from docflow.core.sandbox import FAULT_ENV
+
+        if "server-hang-on-close:" in os.environ.get(FAULT_ENV, ""):  # tests only
             while True:
                 time.sleep(3600)
         self.pool.close()
@@ -201,8 +203,8 @@ def _inject_server_fault(path: str) -> None:
 
     ``print`` writes to stdout and fd 1; ``server-kill`` kills the server
     process itself with SIGKILL, as the kernel OOM killer would.
-    ``server-hang-on-close`` makes the server's shutdown hang (a fake of a
-    hang seen once and not reproduced), to test the orphan backstop.
+    ``server-hang-on-close`` (read by ``ServerState.close``) makes the
+    server's shutdown hang, a fake of a hang whose cause is not known.
     """
     from docflow.core.sandbox import FAULT_ENV
 
@@ -215,8 +217,6 @@ def _inject_server_fault(path: str) -> None:
             os.write(1, b"stray write to fd 1 from an MCP tool\n")
         elif kind == "server-kill":
             os.kill(os.getpid(), signal.SIGKILL)
-        elif kind == "server-hang-on-close":
-            os.environ["DOCFLOW_HANG_ON_CLOSE"] = "1"  # read by ServerState.close
 
 
 def load_server_settings() -> Settings:
@@ -315,10 +315,12 @@ def exit_with_parent() -> None:
 def _exit_when_orphaned(parent: int, grace: float = _ORPHAN_GRACE_SECONDS) -> None:
     """End the process once it has outlived its parent by ``grace`` seconds.
 
-    SIGTERM and the end of stdin normally stop the server first. This is the
-    backstop for a shutdown that hangs: a full test run once left a server
-    alive for 35 minutes after its orchestrator was killed. Document workers
-    exit with the server (their lifeline pipe closes).
+    SIGTERM and the end of stdin normally stop the server first. This thread
+    ends a server whose shutdown hangs, which has happened after a kill -9 of
+    its orchestrator. Document workers exit with the server, because their
+    lifeline pipe closes.
+
+    NOTE: the cause of that hang is not known; this only bounds it.
     """
     while os.getppid() == parent:
         time.sleep(1.0)

@@ -898,10 +898,12 @@ def _name_original(document: DocumentResult, link: str, path: str) -> None:
     """Put ``path`` where messages of ``document`` name the ``link`` to it."""
     from docflow.core.store._rows import display_path
 
-    shown = display_path(path)
+    display = display_path(path)
     if document.error:
-        document.error = document.error.replace(link, shown)
-    document.warnings = [warning.replace(link, shown) for warning in document.warnings]
+        document.error = document.error.replace(link, display)
+    document.warnings = [
+        warning.replace(link, display) for warning in document.warnings
+    ]
 
 
 def _undecodable_name_result(path: str) -> DocumentResult:

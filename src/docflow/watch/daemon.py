@@ -516,8 +516,10 @@ class WatchDaemon:
             self.counts["received"] += 1
             from docflow.core.store import display_path
 
-            shown = display_path(pending.path)
-            log.info("received %s", shown, extra={"event": "received", "path": shown})
+            display = display_path(pending.path)
+            log.info(
+                "received %s", display, extra={"event": "received", "path": display}
+            )
             if not pending.snapshot.regular:
                 await self._quarantine_special(pending)
             elif original is not None:

@@ -319,6 +319,35 @@ def test_cancelled_run_leaves_orchestrator_usable(tmp_path, monkeypatch):
     assert seen_at_cancel < 4
 
 
+def test_run_ends_when_every_server_task_is_gone(tmp_path, monkeypatch):
+    # Fake fault: the server tasks end without the orchestrator closing and
+    # without failing their documents. No real fault is known to do this;
+    # the check guards a run against waiting for ever if one ever does.
+    monkeypatch.setattr("docflow.mcp.orchestrator._LIVENESS_SECONDS", 0.2)
+    paths = make_documents(tmp_path / "docs", 3)
+    settings = make_settings(tmp_path)
+    got = []
+
+    async def scenario():
+        async with Orchestrator(
+            settings, classify=False, quality=True, workers=1
+        ) as orchestrator:
+            tasks = [slot.task for slot in orchestrator._slots]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            return await asyncio.wait_for(
+                orchestrator.process(paths, on_result=got.append), 60
+            )
+
+    asyncio.run(scenario())
+    assert sorted(result.path for result in got) == sorted(paths)
+    for result in got:
+        assert result.status is Status.CRASHED
+        assert "no docflow MCP server is left" in result.error
+        assert result.path in result.error
+
+
 @pytest.mark.slow
 def test_servers_that_never_start_raise(tmp_path):
     settings = make_settings(tmp_path, start_timeout=0.001)

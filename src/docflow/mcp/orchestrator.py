@@ -88,6 +88,8 @@ _MAX_START_FAILURES = 3
 # are small and the servers finish close together.
 _BATCHES_PER_SERVER = 4
 _PING_TIMEOUT = 10.0
+# How often a run checks that some server task is still alive to finish it.
+_LIVENESS_SECONDS = 5.0
 # Upper bound of an automatic batch; past it the per-call overhead no longer
 # shrinks noticeably and a dead server has more documents to redo.
 _MAX_AUTO_BATCH = 16
@@ -361,13 +363,43 @@ class Orchestrator:
         self._wakeups[first].set()
         self._fail_if_no_servers(first)
         try:
-            await run.done.wait()
+            await self._wait_done(run, items)
         except asyncio.CancelledError:
             self._drop(run)
             raise
         if run.results is None:
             return []
         return [result for result in run.results if result is not None]
+
+    async def _wait_done(self, run: _Run, items: list[_Item]) -> None:
+        """Wait until every document of ``run`` has its result.
+
+        Each server's task fails or requeues its documents when it ends, so
+        the run normally finishes by itself. Should every task end and leave
+        documents behind anyway, those get a crash result instead of a wait
+        that never ends.
+        """
+        while not run.done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(run.done.wait(), _LIVENESS_SECONDS)
+            if run.done.is_set() or self._closing:
+                continue
+            if any(
+                slot.task is not None and not slot.task.done() for slot in self._slots
+            ):
+                continue
+            left = [item for item in items if not run.finished[item.index]]
+            log.error(
+                "every MCP server task has ended with %d documents unfinished",
+                len(left),
+            )
+            self._unqueue(run)
+            for item in left:
+                message = (
+                    f"{item.path}: no docflow MCP server is left to process it"
+                    " (rerun the command; -v shows the server logs)"
+                )
+                self._finish(item, _failed_result(item.path, Status.CRASHED, message))
 
     def _link_name(self, path: str) -> str | None:
         """Return a link to ``path`` whose name is valid UTF-8, or None.
@@ -404,6 +436,9 @@ class Orchestrator:
     def _drop(self, run: _Run) -> None:
         """Forget a cancelled run: unqueue its documents and silence its callbacks."""
         run.cancelled = True
+        self._unqueue(run)
+
+    def _unqueue(self, run: _Run) -> None:
         for queue in self._queues.values():
             kept = [item for item in queue if item.run is not run]
             queue.clear()

@@ -76,7 +76,9 @@ def test_early_interrupt_prints_one_line(tmp_path, target):
     assert completed.stdout == b"", stderr
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
-    assert lines[0].startswith("docflow: interrupted after 0 of 3 documents"), stderr
+    assert lines[0].startswith(
+        "docflow: interrupted before any of 3 documents was finished"
+    ), stderr
 
 
 def test_import_error_from_ctrl_c_is_interrupt(capsys):

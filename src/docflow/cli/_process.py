@@ -546,6 +546,11 @@ def _interrupted_message(session: _Session, total: int) -> str:
     writer = session.writer
     run_id = writer.run.run_id if writer.run is not None else None
     cause = "stopped because stdout was closed" if session.stopping else "interrupted"
+    if not writer.done:
+        return (
+            f"{cause} before any of {plural(total, 'document')} was finished "
+            f"(recorded as run {run_id}). Run the same command again to process them"
+        )
     return (
         f"{cause} after {writer.done} of {plural(total, 'document')}; their "
         f"results are stored as run {run_id}. Run the same command again to "

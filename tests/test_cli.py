@@ -255,6 +255,20 @@ def test_undecodable_name_processed_the_same_twice(tmp_path):
         assert record["cached"] is cached
 
 
+def test_undecodable_name_and_its_escape_kept_apart(tmp_path):
+    """A byte that is not UTF-8 and a name spelling its escape are two results."""
+    (tmp_path / os.fsdecode(b"bad\xff.txt")).write_text(LETTER)
+    (tmp_path / "bad\\xff.txt").write_text(LETTER + "\nA second letter.\n")
+    (tmp_path / "plain\\name.txt").write_text(LETTER + "\nA third letter.\n")
+    completed = run_docflow(tmp_path, "analyze", ".")
+    assert completed.returncode == 0, completed.stderr.decode()
+    names = sorted(Path(record["path"]).name for record in json_lines(completed.stdout))
+    assert names == ["bad\\\\xff.txt", "bad\\xff.txt", "plain\\name.txt"]
+    stored = run_docflow(tmp_path, "results", "-f", "jsonl")
+    assert stored.returncode == 0, stored.stderr.decode()
+    assert sorted(Path(r["path"]).name for r in json_lines(stored.stdout)) == names
+
+
 def test_walk_gives_special_files_rows(tmp_path, hostile):
     completed = run_docflow(tmp_path, "analyze", "hostile")
     statuses = {Path(r["path"]).name: r["status"] for r in json_lines(completed.stdout)}

@@ -618,8 +618,13 @@ def test_touch_updates_stat_only(store):
 def test_invalid_utf8_path_stored(store):
     raw = os.fsdecode(b"/d/caf\xe9.pdf")
     write(store, make_result(raw, "h1"))
-    assert store.results()[0].result.path == "/d/caf\\xe9.pdf"
+    # Stored as text, read back as the real name.
+    assert store.results()[0].result.path == raw
     assert display_path(raw) == "/d/caf\\xe9.pdf"
+    with duckdb.connect(str(store.path), read_only=True) as db:
+        assert db.execute("SELECT path FROM documents").fetchall() == [
+            ("/d/caf\\xe9.pdf",)
+        ]
 
 
 HOLD_LOCK = textwrap.dedent(
@@ -760,3 +765,27 @@ def test_clock_timestamps_are_utc_naive(store):
     assert abs(
         datetime.now(UTC).replace(tzinfo=None) - stored.processed_at
     ) < timedelta(hours=1)
+
+
+def test_displayed_names_are_unique_and_read_back():
+    """Every name, decodable or not, gets its own text, and reads back whole."""
+    import random
+
+    from docflow.core.store._rows import display_path, path_from_display
+
+    pieces = [b"\\", b"x", b"f", b"9", b"\xff", b"\x80", b"a", b"\xc3\xa9", b"/"]
+    rng = random.Random(7)
+    names = {
+        os.fsdecode(b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+        for _ in range(20000)
+    }
+    shown: dict[str, str] = {}
+    for name in names:
+        text = display_path(name)
+        text.encode("utf-8")  # storable and printable
+        assert shown.setdefault(text, name) == name, (text, name)
+        assert path_from_display(text) == name
+    assert display_path("plain/caf\u00e9.txt") == "plain/caf\u00e9.txt"
+    assert display_path("a\\b.txt") == "a\\b.txt"
+    assert display_path(os.fsdecode(b"bad\xff.txt")) == "bad\\xff.txt"
+    assert display_path("bad\\xff.txt") == "bad\\\\xff.txt"

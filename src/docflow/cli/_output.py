@@ -113,6 +113,12 @@ def _display(path: str) -> str:
     return display_path(path)
 
 
+def _display_text(text: str) -> str:
+    from docflow.core.store import display_text
+
+    return display_text(text)
+
+
 def result_record(
     result: DocumentResult, *, document_id: int | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -123,7 +129,7 @@ def result_record(
     record.update(result.model_dump(mode="json"))
     record["path"] = _display(result.path)
     if record.get("error"):
-        record["error"] = _display(record["error"])
+        record["error"] = _display_text(record["error"])
     record.update(extra)
     return record
 
@@ -148,7 +154,7 @@ def summary_row(
         "type": result.detected_type,
         "pages": result.pages,
         "cached": result.cached,
-        "error": _display(result.error) if result.error else None,
+        "error": _display_text(result.error) if result.error else None,
     }
 
 

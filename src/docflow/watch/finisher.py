@@ -439,14 +439,14 @@ def _stored_result(row: FileRow) -> DocumentResult:
 
 
 def _error_report(plan: _Plan) -> dict[str, Any]:
-    from docflow.core.store import display_path
+    from docflow.core.store import display_path, display_text
 
     result = plan.result
     return {
         "file": display_path(plan.destination.name),
         "original_path": display_path(str(plan.source)),
         "status": str(result.status),
-        "error": display_path(result.error or ""),
+        "error": display_text(result.error or ""),
         "content_hash": result.content_hash,
         "detected_type": result.detected_type,
         "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),

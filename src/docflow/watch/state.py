@@ -320,14 +320,14 @@ class StateSession:
 
     def set_fields(self, row_id: int, **fields: Any) -> None:
         """Update ``fields`` of one row and stamp ``updated_at``."""
-        from docflow.core.store import display_path
+        from docflow.core.store import display_text
 
         fields["updated_at"] = time.time()
         for name, value in fields.items():
             if name == "destination" and value is not None:
                 fields[name] = _to_db(value)
             elif isinstance(value, str):
-                fields[name] = display_path(value)  # an error naming the file
+                fields[name] = display_text(value)  # an error naming the file
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self._db.execute(
             f"UPDATE watch_files SET {assignments} WHERE id = ?",

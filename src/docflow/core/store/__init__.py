@@ -7,7 +7,12 @@ results in batches from one writer thread (``_writer``). Tables and
 migrations are in ``_schema``.
 """
 
-from docflow.core.store._rows import FileStat, PendingResult, display_path
+from docflow.core.store._rows import (
+    FileStat,
+    PendingResult,
+    display_path,
+    display_text,
+)
 from docflow.core.store._schema import SCHEMA_VERSION
 from docflow.core.store._store import (
     CACHEABLE_STATUSES,
@@ -35,4 +40,5 @@ __all__ = [
     "Store",
     "StoredResult",
     "display_path",
+    "display_text",
 ]

@@ -8,6 +8,7 @@ statement per row.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,22 +30,64 @@ __all__ = [
     "PendingResult",
     "build_batches",
     "display_path",
+    "display_text",
+    "path_from_display",
     "result_from_row",
 ]
 
 
 def display_path(path: str) -> str:
-    """Return ``path`` as valid UTF-8 text, escaping undecodable bytes.
+    """Return ``path`` as valid UTF-8 text, one text per name.
 
     File names are bytes on POSIX; Python keeps undecodable bytes as lone
-    surrogates, which neither DuckDB nor a UTF-8 stdout accepts.
+    surrogates, which neither DuckDB nor a UTF-8 stdout accepts, so such a
+    byte is written ``\\xNN``. Results are stored under this text, so two
+    names must never share it: in a name that has such a byte, or that
+    already contains text like ``\\xff``, each backslash is doubled.
+    Other names, nearly all of them, are returned unchanged.
     """
     try:
         path.encode("utf-8")
-        return path
     except UnicodeEncodeError:
-        raw = path.encode("utf-8", "surrogateescape")
+        raw = path.encode("utf-8", "surrogateescape").replace(b"\\", b"\\\\")
         return raw.decode("utf-8", "backslashreplace")
+    if "\\" in path and _BYTE_ESCAPE.search(path):
+        return path.replace("\\", "\\\\")
+    return path
+
+
+def display_text(text: str) -> str:
+    """Return a message as valid UTF-8, escaping undecodable bytes as ``\\xNN``."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def path_from_display(text: str) -> str:
+    """Return the name that ``display_path`` turned into ``text``.
+
+    Stored results keep the displayed text; reading it back this way gives
+    the file's real name, which ``display_path`` shows again unchanged.
+    """
+    if "\\" not in text or not _BYTE_ESCAPE.search(text):
+        return text
+    if _UNDECODABLE_BYTE.search(text):
+        # Python's own spelling of an undecodable byte: a lone surrogate.
+        return _ESCAPE.sub(
+            lambda m: "\\" if m[0] == "\\\\" else chr(0xDC00 + int(m[0][2:], 16)),
+            text,
+        )
+    return text.replace("\\\\", "\\")
+
+
+#: Text that reads like the escape of an undecodable byte.
+_BYTE_ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}")
+#: Such an escape after an even number of backslashes, so not itself escaped.
+_UNDECODABLE_BYTE = re.compile(r"(?<!\\)(?:\\\\)*\\x[89a-fA-F][0-9a-fA-F]")
+_ESCAPE = re.compile(r"\\\\|\\x[0-9a-fA-F]{2}")
 
 
 @dataclass(frozen=True)
@@ -112,9 +155,9 @@ def _document_row(
         "extension_mismatch": result.extension_mismatch,
         "pages": result.pages,
         "status": str(result.status),
-        "error": display_path(result.error) if result.error else None,
+        "error": display_text(result.error) if result.error else None,
         "review_status": str(result.review_status) if result.review_status else None,
-        "warnings": _dumps([display_path(w) for w in result.warnings]),
+        "warnings": _dumps([display_text(w) for w in result.warnings]),
         "duration_ms": float(result.duration_ms),
         "cached": result.cached,
         "model_version": (
@@ -356,6 +399,7 @@ def result_from_row(row: Mapping[str, Any]) -> DocumentResult:
         quality["recommendations"] = _loads(row["recommendations"], [])
         quality["metrics"] = _loads(row["metrics"], {})
     document = {name: row[name] for name in _DOCUMENT_FIELDS}
+    document["path"] = path_from_display(document["path"])
     document["classification"] = classification
     document["quality"] = quality
     document["warnings"] = _loads(row["warnings"], [])

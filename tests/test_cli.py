@@ -269,6 +269,22 @@ def test_undecodable_name_and_its_escape_kept_apart(tmp_path):
     assert sorted(Path(r["path"]).name for r in json_lines(stored.stdout)) == names
 
 
+def test_database_in_walked_folder_is_not_a_document(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "letter.txt").write_text(LETTER)
+    database = folder / "results.duckdb"
+    for round_ in range(2):
+        (folder / f"more{round_}.txt").write_text(LETTER + f"\nLetter {round_}.\n")
+        completed = run_docflow(tmp_path, "analyze", "--db", str(database), "inbox")
+        assert completed.returncode == 0, completed.stderr.decode()
+        names = sorted(Path(r["path"]).name for r in json_lines(completed.stdout))
+        assert names == ["letter.txt", "more0.txt", "more1.txt"][: round_ + 2]
+    # The second run found the database and its lock file in the folder.
+    assert b"skipped 2 files of the results database" in completed.stderr
+    assert b"results.duckdb" in completed.stderr
+
+
 def test_walk_gives_special_files_rows(tmp_path, hostile):
     completed = run_docflow(tmp_path, "analyze", "hostile")
     statuses = {Path(r["path"]).name: r["status"] for r in json_lines(completed.stdout)}

@@ -432,7 +432,8 @@ def run_command(
     check_password_file(settings, options)
     # Before the walk: a record notes the walked folders as they were then.
     recorder = _replay_recorder(settings, options, arguments)
-    paths = collect_paths(arguments)
+    store = Store.from_settings(settings)
+    paths = _without_database_files(collect_paths(arguments), store, options)
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
             "no paths on stdin; pipe one path per line (or NUL-separated), as in "
@@ -445,7 +446,6 @@ def run_command(
         )
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
-    store = Store.from_settings(settings)
     # One connection for the check and the cache lookup. When every file is
     # known, the run is also stored in it. Otherwise it closes before any
     # document is processed.
@@ -532,6 +532,21 @@ def run_command(
     if recorder is not None and not session.printer.broken:
         _save_replay(recorder, session, plan, store, settings, options, code)
     return code
+
+
+def _without_database_files(
+    paths: list[str], store: Store, options: CliOptions
+) -> list[str]:
+    """Leave out the database's own files, found when it sits in a walked folder."""
+    kept = [path for path in paths if not store.owns(path)]
+    if len(kept) < len(paths) and not options.quiet:
+        skipped = len(paths) - len(kept)
+        sys.stderr.write(
+            f"docflow: skipped {plural(skipped, 'file')} of the results database "
+            f"{str(store.path)!r} (the database, its log or its lock); they are "
+            "not documents\n"
+        )
+    return kept
 
 
 def _kinds_without_servers(stats: dict[str, Any]) -> list[str]:

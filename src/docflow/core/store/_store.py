@@ -201,6 +201,21 @@ class Store:
             lock_timeout=store.lock_timeout,
         )
 
+    def owns(self, path: str) -> bool:
+        """Return whether ``path`` is one of the database's own files.
+
+        These are the database, its write-ahead log, its lock file and the
+        waiting list under ``NAME.lock.d``; none of them is a document.
+        """
+        folder, name = os.path.split(os.path.abspath(path))
+        database = self.path.absolute()
+        own = database.name
+        if folder == str(database.parent):
+            return name in (own, own + ".wal", own + ".lock")
+        return os.path.dirname(folder) == str(database.parent) and (
+            os.path.basename(folder) == own + ".lock.d"
+        )
+
     # -- connections -----------------------------------------------------------
 
     def exists(self) -> bool:

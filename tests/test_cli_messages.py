@@ -201,6 +201,19 @@ def test_table_at_80_columns_shows_review_and_status():
     assert "yes" in lines[4]
 
 
+@pytest.mark.parametrize("width", [50, 60])
+def test_narrow_table_with_failures_fits(width):
+    rows = _classify_rows("/archive/scans/received-by-post/department-of-finance")
+    rows[1].update(status="password_required", category=None, confidence=None)
+    lines = _render_table(rows, width)
+    assert max(map(len, lines)) <= width, "\n".join(lines)
+    assert len(lines) == len(rows) + 4, "\n".join(lines)
+    assert "result" in lines[1]
+    assert "password_required" in lines[4]
+    assert "invoice" in lines[3]
+    assert "meeting_minutes" in lines[5]
+
+
 def test_wide_table_keeps_full_values():
     rows = _classify_rows("/d")
     lines = _render_table(rows, 160)

@@ -67,6 +67,8 @@ _SHORT_REVIEW = {"approved": "no", "needs_review": "yes"}
 #: Minimum width, in characters, that a narrow table cuts a path to. Below
 #: it the path folds over several lines instead.
 _MIN_PATH_WIDTH = 16
+#: Shortest path cut to fit once no other column can fold.
+_MIN_CUT_PATH_WIDTH = 8
 
 
 def make_console(**options: Any) -> Any:
@@ -345,12 +347,31 @@ class RecordPrinter:
             columns = [column for column in columns if column != "status"]
         path_width = None
         if "path" in columns:
-            others = [column for column in columns if column != "path"]
-            rest = self._table(others, rows, terminal=True)
-            # The path column adds a border and a space on each side.
-            room = console.width - _natural_width(console, rest) - 3
-            path_width = room if room >= _MIN_PATH_WIDTH else None
+            room = self._path_room(console, columns, rows)
+            shortest = _MIN_PATH_WIDTH
+            if room < _MIN_PATH_WIDTH and {"status", "category"} <= set(columns):
+                # A document that failed has no category: one column shows
+                # the category of the others and the status of those.
+                rows = [_result_row(row) for row in rows]
+                columns = [
+                    "result" if column == "category" else column
+                    for column in columns
+                    if column != "status"
+                ]
+                room = self._path_room(console, columns, rows)
+                # No column is left to fold, so the end of each path must do.
+                shortest = _MIN_CUT_PATH_WIDTH
+            path_width = room if room >= shortest else None
         return self._table(columns, rows, terminal=True, path_width=path_width)
+
+    def _path_room(
+        self, console: Any, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> int:
+        """Return the width left for the path column beside the other columns."""
+        others = [column for column in columns if column != "path"]
+        rest = self._table(others, rows, terminal=True)
+        # The path column adds a border and a space on each side.
+        return int(console.width - _natural_width(console, rest) - 3)
 
     def _write(self, text: str) -> None:
         if self._broken:
@@ -436,6 +457,12 @@ def _narrow_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {**row, "review": _SHORT_REVIEW.get(review, review)}
 
 
+def _result_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    status = row.get("status")
+    result = row.get("category") if status == "ok" else status
+    return {**row, "result": result}
+
+
 def _keep_end(text: str, width: int) -> str:
     """Return ``text`` cut to ``width`` cells, keeping its end after an ellipsis."""
     from rich.cells import cell_len, get_character_cell_size
@@ -469,9 +496,17 @@ def _cell(column: str, value: Any, path_width: int | None = None) -> str:
             value = _keep_end(value, path_width)
     if column == "status" and value != "ok":
         return f"[red]{escape(str(value))}[/red]"
+    if column == "result" and value in _failure_statuses():
+        return f"[red]{escape(str(value))}[/red]"
     if isinstance(value, bool):
         return "yes" if value else ""
     return escape(str(value))
+
+
+def _failure_statuses() -> frozenset[str]:
+    from docflow.core.models import Status
+
+    return frozenset(str(status) for status in Status if status != Status.OK)
 
 
 def _relative(path: str) -> str:

@@ -14,6 +14,7 @@ as an ImportError, which must exit 130 as well, not as an internal error.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -139,3 +140,78 @@ def test_other_import_error_is_internal_error(capsys):
         command()
     assert exit_info.value.exit_code == 70
     assert "internal error" in capsys.readouterr().err
+
+
+def test_closed_terminal_stops_run_as_interrupt(tmp_path):
+    """Closing the terminal (SIGHUP, then EIO on every write) exits 130 and
+    records the run as interrupted, with stdout and stderr on that terminal."""
+    import pty
+    import select
+    import time
+
+    write_letters(tmp_path, 12)
+    env = cli_env(tmp_path)
+    env["DOCFLOW_FAULT"] = "slow:letter-"
+    env["DOCFLOW_FAULT_SLOW_SECONDS"] = "0.5"
+    argv = [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+    pid, master = pty.fork()
+    if pid == 0:  # the child: a session whose controlling terminal is the pty
+        try:
+            os.chdir(tmp_path)
+            os.execve(sys.executable, [*argv, "process", "docs"], env)
+        finally:
+            os._exit(127)
+    shown = b""
+    deadline = time.monotonic() + 120
+    while b"letter-" not in shown and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                shown += os.read(master, 65536)
+            except OSError:
+                break
+    assert b"letter-" in shown, shown.decode(errors="replace")
+    time.sleep(2.0)  # some letters are finished, most are not
+    os.close(master)
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("docflow did not exit after its terminal was closed")
+    assert os.waitstatus_to_exitcode(status) == 130
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / ".docflow" / "docflow.duckdb")) as db:
+        runs = db.execute("SELECT status, done FROM runs").fetchall()
+        stored = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert runs[0][0] == "interrupted", runs
+    assert stored == runs[0][1]
+    assert stored < 12
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
+    import time
+
+    folder = write_letters(tmp_path, 1)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["process", "-"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(tmp_path),
+    )
+    assert process.stdin is not None
+    process.stdin.write(f"{next(folder.iterdir())}\n".encode())
+    process.stdin.flush()
+    time.sleep(3.0)  # the command waits for more paths; stdin stays open
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr.decode()
+    assert b"docflow: interrupted" in stderr

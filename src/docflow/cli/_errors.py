@@ -22,7 +22,16 @@ import typer
 
 from docflow.errors import DocflowError, ExitCode, is_query_interrupted
 
-__all__ = ["Interrupted", "NoInput", "fail", "guard", "silence_stdout"]
+__all__ = [
+    "Interrupted",
+    "NoInput",
+    "fail",
+    "guard",
+    "say",
+    "silence_stdout",
+    "silence_terminal",
+    "terminal_gone",
+]
 
 log = logging.getLogger("docflow.cli")
 
@@ -45,9 +54,46 @@ class Interrupted(KeyboardInterrupt):
 
 def fail(message: str, code: ExitCode) -> typer.Exit:
     """Print ``message`` on stderr and return the Exit to raise with ``code``."""
-    sys.stderr.write(f"docflow: error: {message}\n")
-    sys.stderr.flush()
+    say(f"docflow: error: {message}")
     return typer.Exit(int(code))
+
+
+def say(line: str) -> None:
+    """Write ``line`` to stderr; when stderr is gone (a closed terminal), drop it."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        _silence(2)
+
+
+def terminal_gone(exc: BaseException) -> bool:
+    """Return whether ``exc`` is a write to a terminal that was closed (EIO)."""
+    return isinstance(exc, OSError) and exc.errno == errno.EIO
+
+
+def silence_terminal() -> None:
+    """Point stdout and stderr at /dev/null where they are the closed terminal.
+
+    A stream redirected to a file or pipe keeps working, so the final
+    message still reaches a log file.
+    """
+    for fd in (1, 2):
+        try:
+            on_terminal = os.isatty(fd)
+        except OSError:
+            continue
+        if on_terminal:
+            _silence(fd)
+
+
+def _silence(fd: int) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def silence_stdout() -> None:
@@ -99,16 +145,22 @@ def guard(command: F) -> F:
             silence_stdout()
             raise typer.Exit(int(ExitCode.OK)) from None
         except Interrupted as exc:
-            sys.stderr.write(f"docflow: {exc.message}\n")
+            say(f"docflow: {exc.message}")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except KeyboardInterrupt:
-            sys.stderr.write("docflow: interrupted\n")
+            say("docflow: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except DocflowError as exc:
             if _verbose():
                 log.exception("%s failed", command.__name__)
             raise fail(str(exc), exc.exit_code) from None
         except OSError as exc:
+            if terminal_gone(exc):
+                # The terminal was closed, which also sends SIGHUP: stop as
+                # for Ctrl-C. Nothing can be shown any more.
+                silence_terminal()
+                say("docflow: interrupted: the terminal was closed")
+                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             if exc.errno not in _NO_ROOM or _caused_by_interrupt(exc):
                 raise _internal_error(command.__name__, exc) from None
             kept_note = (
@@ -137,7 +189,7 @@ _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 def _internal_error(name: str, exc: Exception) -> typer.Exit:
     """Report ``exc`` as an interrupt or an internal error; return the exit to raise."""
     if _caused_by_interrupt(exc):
-        sys.stderr.write("docflow: interrupted\n")
+        say("docflow: interrupted")
         return typer.Exit(int(ExitCode.INTERRUPTED))
     log.critical(
         "internal error in %s: %s: %s",

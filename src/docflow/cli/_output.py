@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import json
 import os
@@ -305,8 +306,8 @@ class RecordPrinter:
             for row in self._rows:
                 if row.get("error"):
                     console.print(_cell("error", row["error"]), style="red")
-        except BrokenPipeError:
-            self._handle_broken_pipe()
+        except OSError as exc:
+            self._handle_write_error(exc)
 
     def _table(
         self,
@@ -379,8 +380,14 @@ class RecordPrinter:
         try:
             self.stream.write(text)
             self.stream.flush()
-        except BrokenPipeError:
-            self._handle_broken_pipe()
+        except OSError as exc:
+            self._handle_write_error(exc)
+
+    def _handle_write_error(self, exc: OSError) -> None:
+        """End the output when its reader left or its terminal closed; else raise."""
+        if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EIO:
+            raise exc
+        self._handle_broken_pipe()
 
     def _handle_broken_pipe(self) -> None:
         # Point stdout at /dev/null so the interpreter's final flush does

@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from docflow.cli import _replay
-from docflow.cli._errors import Interrupted, NoInput
+from docflow.cli._errors import (
+    Interrupted,
+    NoInput,
+    silence_terminal,
+    terminal_gone,
+)
 from docflow.cli._inputs import collect_paths
 from docflow.cli._output import (
     RESULT_COLUMNS,
@@ -494,8 +499,13 @@ def run_command(
                 if store_error is not None:
                     raise store_error
         outcome = "finished"
-    except (KeyboardInterrupt, RuntimeError) as exc:
-        if not isinstance(exc, KeyboardInterrupt) and not is_query_interrupted(exc):
+    except (KeyboardInterrupt, RuntimeError, OSError) as exc:
+        if isinstance(exc, OSError):
+            if not terminal_gone(exc):
+                raise
+            # The terminal closed under the progress bar; SIGHUP follows.
+            silence_terminal()
+        elif not isinstance(exc, KeyboardInterrupt) and not is_query_interrupted(exc):
             raise
         outcome = "interrupted"
         if session.stopping and session.writer.done >= len(paths):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["run"]
+__all__ = ["run", "stop_signals_interrupt"]
 
 
 def run() -> None:
     """Run ``docflow``: print a valid replay record, or start the full command."""
     _reexec_for_utf8_names()
+    stop_signals_interrupt()
     try:
         from docflow.cli import _replay
 
@@ -35,6 +36,25 @@ def run() -> None:
         except (OSError, ValueError):
             pass
     os._exit(status)
+
+
+def stop_signals_interrupt() -> None:
+    """Make SIGTERM and SIGHUP (a closed terminal) stop docflow as Ctrl-C does.
+
+    Commands install their own handlers once they run; these cover the
+    start-up and reading paths from stdin, where the default action would
+    end the process silently with status 143 or 129 instead of 130.
+    """
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        try:
+            signal.signal(getattr(signal, name), interrupt)
+        except (AttributeError, OSError, ValueError):  # not on this platform
+            pass
 
 
 def _reexec_for_utf8_names() -> None:

@@ -51,6 +51,9 @@ def run() -> None:
     models), longer than a cached re-run itself. Commands close their
     databases, servers and files before they return.
     """
+    from docflow.cli.launch import stop_signals_interrupt
+
+    stop_signals_interrupt()  # again when started without the console script
     _open_closed_standard_streams()
     escape_unencodable_output()
     try:

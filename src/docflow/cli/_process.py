@@ -246,6 +246,9 @@ class _Session:
         self.progress.advance()
         if self.printer.broken and self.writer.done < self.total:
             self._stop()
+        elif self.writer.error is not None and not self.stopping:
+            # The database cannot be written: the rest would not be stored.
+            self.fail_output(self.writer.error)
 
     def _collect(self, result: DocumentResult) -> None:
         """Give the recorder ``result`` as the next run would print it."""
@@ -276,7 +279,7 @@ class _Session:
         self.recorder.collect(entry)
 
     def fail_output(self, error: Exception) -> None:
-        """Stop the run because a result could not be printed.
+        """Stop the run because a result could not be printed or stored.
 
         The result is already queued for storage. Without this the
         orchestrator, which keeps a callback's error from the other

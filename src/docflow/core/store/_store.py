@@ -31,7 +31,7 @@ from docflow.core.store._schema import (
     migrate,
     read_version,
 )
-from docflow.errors import StoreError, UsageError
+from docflow.errors import StoreError, UsageError, is_query_interrupted
 
 if TYPE_CHECKING:
     import duckdb
@@ -239,10 +239,22 @@ class Store:
         creates or migrates the schema when needed. Inside a ``session`` block
         the calls of the thread that opened it share its connection.
         """
+        import duckdb
+
         session = self._session
-        if session is not None and session[0] == threading.get_ident():
-            yield session[1]
-            return
+        try:
+            if session is not None and session[0] == threading.get_ident():
+                yield session[1]
+            else:
+                with self._connect(write=write) as connection:
+                    yield connection
+        except duckdb.Error as exc:
+            if is_query_interrupted(exc):
+                raise
+            raise StoreError(_database_failure(self.path, exc, write)) from exc
+
+    @contextlib.contextmanager
+    def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self._schema_ready and not self.exists():
             self._migrate()
         with self.lock.hold(exclusive=write):
@@ -265,7 +277,7 @@ class Store:
         # A reader found an old schema: migrate under the exclusive lock,
         # then start over.
         self._migrate()
-        with self.connect(write=write) as connection:
+        with self._connect(write=write) as connection:
             yield connection
 
     def unchanged_elsewhere(self) -> bool:
@@ -1064,3 +1076,25 @@ def _process_alive(pid: int) -> bool:
             return b"docflow" in handle.read()
     except OSError:
         return True
+
+
+def _database_failure(path: Path, exc: Exception, write: bool) -> str:
+    """Describe a DuckDB error met while using the database at ``path``."""
+    reason = str(exc).split("\n", 1)[0]
+    if any(text in reason for text in _NO_ROOM_TEXTS):
+        return (
+            f"cannot write to the database {str(path)!r}: {reason}; make room "
+            "(free disk space, or raise the quota or file size limit) and run "
+            "the same command again: results that were not stored are "
+            "processed again"
+        )
+    action = "write to" if write else "read"
+    return (
+        f"cannot {action} the database {str(path)!r}: {reason}; if the file is "
+        "damaged, move it aside (docflow then starts a new one) or give another "
+        "file with --db"
+    )
+
+
+#: Parts of DuckDB's messages when the disk or a quota is full.
+_NO_ROOM_TEXTS = ("No space left on device", "Disk quota exceeded", "File too large")

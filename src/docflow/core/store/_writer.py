@@ -68,6 +68,8 @@ class ResultWriter:
         self.cache_hits = 0
         self.status_counts: Counter[str] = Counter()
         self.error: BaseException | None = None
+        # Results queued but never stored, because a flush failed.
+        self.lost = 0
         self._pending: list[PreparedResult] = []
         self._touched: list[tuple[FileStat, str]] = []
         self._first_pending_at: float | None = None
@@ -166,7 +168,7 @@ class ResultWriter:
                 if closing and not self._final_flush:
                     return  # finish() stores what is queued
                 batch, touched = self._take()
-            if self.error is None and (batch or touched):
+            if batch or touched:
                 self._flush(batch, touched)
             if closing:
                 self._flush_queued()
@@ -175,7 +177,7 @@ class ResultWriter:
     def _flush_queued(self) -> None:
         with self._condition:
             batch, touched = self._take()
-        if self.error is None and (batch or touched):
+        if batch or touched:
             self._flush(batch, touched)
 
     def _due(self) -> bool:
@@ -211,12 +213,17 @@ class ResultWriter:
     def _flush(
         self, batch: list[PendingResult], touched: list[tuple[FileStat, str]]
     ) -> None:
+        if self.error is not None:  # the database failed: do not try again
+            self.lost += len(batch)
+            return
         started = time.perf_counter()
         try:
             run_id = self.store.write(batch, touched=touched, run=self._progress())
         except BaseException as exc:  # kept for close(), which re-raises it
-            log.error("cannot store %d results: %s", len(batch), exc)
+            # The caller reports the error; the log says what was affected.
+            log.info("cannot store %d results: %s", len(batch), exc)
             self.error = exc
+            self.lost += len(batch)
             return
         if self.run is not None:
             self.run.run_id = run_id
@@ -245,6 +252,10 @@ class ResultWriter:
             if self.run is not None:
                 run = self._progress()
                 assert run is not None
+                if self.error is not None:
+                    # Record what the database holds, not what was processed.
+                    status = "failed"
+                    run.done -= self.lost
                 self.run.run_id = self.store.end_run(run, status=status, stats=stats)
         if self.error is not None:
             raise self.error

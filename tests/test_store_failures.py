@@ -1,0 +1,87 @@
+"""A database that cannot be written or read ends a run with exit 5, not 70.
+
+The write failure is real: the command runs under a file size limit
+(RLIMIT_FSIZE) that the database's write-ahead log soon exceeds, so DuckDB
+gets EFBIG as it would get ENOSPC on a full disk. The damaged database is a
+real one cut short.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from letters import write_letters  # noqa: E402
+from processes import docflow_env  # noqa: E402
+
+COMMAND = [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+
+
+def run_docflow(
+    tmp_path: Path, *args: str, file_limit: int | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    def limit_files() -> None:
+        if file_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+
+    return subprocess.run(
+        [*COMMAND, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env=docflow_env(
+            tmp_path,
+            DOCFLOW_DB=str(tmp_path / "db.duckdb"),
+            DOCFLOW_STORE_FLUSH_ROWS="5",
+        ),
+        preexec_fn=limit_files,
+        timeout=300,
+    )
+
+
+def stored(tmp_path: Path) -> tuple[int, list[tuple[str, int]]]:
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as db:
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()
+        runs = db.execute("SELECT status, done FROM runs ORDER BY id").fetchall()
+    assert documents is not None
+    return documents[0], runs
+
+
+def test_full_database_disk_exits_5_and_run_says_failed(tmp_path):
+    folder = write_letters(tmp_path, 60)
+    first = run_docflow(tmp_path, "process", str(folder / "letter-000.txt"))
+    assert first.returncode == 0, first.stderr.decode()
+    limited = run_docflow(tmp_path, "process", "docs", file_limit=100_000)
+    message = limited.stderr.decode()
+    assert limited.returncode == 5, message
+    assert "cannot write to the database" in message
+    assert "File too large" in message
+    assert "internal error" not in message
+    documents, runs = stored(tmp_path)
+    assert documents < 60
+    # The run counts what the database holds (the new results and the one
+    # cache hit), not what was processed.
+    assert runs[-1] == ("failed", documents)
+    again = run_docflow(tmp_path, "process", "docs")
+    assert again.returncode == 0, again.stderr.decode()
+    assert stored(tmp_path)[0] == 60
+
+
+def test_damaged_database_exits_5(tmp_path):
+    write_letters(tmp_path, 20)
+    assert run_docflow(tmp_path, "process", "docs").returncode == 0
+    database = tmp_path / "db.duckdb"
+    with open(database, "r+b") as handle:
+        handle.truncate(database.stat().st_size // 2)
+    for args in (["results"], ["stats"], ["process", "docs"]):
+        completed = run_docflow(tmp_path, *args)
+        message = completed.stderr.decode()
+        assert completed.returncode == 5, (args, message)
+        assert "the database" in message and "db.duckdb" in message, message
+        assert "internal error" not in message

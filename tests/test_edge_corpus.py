@@ -255,3 +255,18 @@ def test_every_labeled_file_has_text(path, settings):
     assert result.status == OK, result.error
     document = extract_cached(str(path), result.content_hash or "", settings)
     assert len(document.text.strip()) > 50
+
+
+def test_file_over_size_limit_rejected_unread(tmp_path, settings):
+    """A sparse file bigger than extraction.max_file_mb is rejected from its
+    size; it would otherwise be hashed byte by byte first."""
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(3 * 1024 * 1024)
+    limited = settings.model_copy(deep=True)
+    limited.extraction.max_file_mb = 2
+    result = process_document(str(path), limited, classify=False, quality=False)
+    assert result.status == Status.TOO_LARGE, result.error
+    assert "extraction.max_file_mb" in (result.error or "")
+    assert result.content_hash is None  # never read
+    assert process_document(str(path), settings).status != Status.TOO_LARGE

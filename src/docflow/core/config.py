@@ -109,6 +109,12 @@ class ExtractionSettings(_Section):
     max_image_pixels: int = Field(default=100_000_000, ge=1)
     max_decompressed_mb: int = Field(default=500, ge=1)
     max_text_mb: int = Field(default=50, ge=1)
+    max_file_mb: int = Field(
+        default=2048,
+        ge=1,
+        description="size in MB above which any file is rejected as too_large "
+        "before it is read or hashed",
+    )
     max_render_pixels: int = Field(
         default=25_000_000,
         ge=1_000_000,

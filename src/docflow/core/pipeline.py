@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,7 +105,7 @@ def process_document(
     started = time.perf_counter()
     result = DocumentResult(path=path, status=Status.OK)
     try:
-        result.content_hash, result.size = _hash_checked(path)
+        result.content_hash, result.size = _hash_checked(path, settings)
         limit = classification_char_limit(settings, classify=classify, quality=quality)
         document = extract_cached(path, result.content_hash, settings, char_limit=limit)
         _describe_extraction(result, document)
@@ -139,11 +140,21 @@ def process_document(
     return result
 
 
-def _hash_checked(path: str) -> tuple[str, int]:
+def _hash_checked(path: str, settings: Settings) -> tuple[str, int]:
     from docflow.core.detect import check_readable
 
     check_readable(path)
+    limit = settings.extraction.max_file_mb
     try:
+        size = os.stat(path).st_size
+        if size > limit * 1024 * 1024:
+            from docflow.errors import TooLarge
+
+            # Before hashing, which reads every byte: 50 GB took over a minute.
+            raise TooLarge(
+                f"the file is {size / 1024**2:,.0f} MB, over {limit} MB "
+                "(extraction.max_file_mb)"
+            )
         return hash_file(path)
     except OSError as exc:
         from docflow.errors import Unreadable

@@ -85,3 +85,17 @@ def test_damaged_database_exits_5(tmp_path):
         assert completed.returncode == 5, (args, message)
         assert "the database" in message and "db.duckdb" in message, message
         assert "internal error" not in message
+
+
+def test_watch_once_with_full_database_disk_exits_5(tmp_path):
+    folder = write_letters(tmp_path, 40)
+    first = run_docflow(tmp_path, "process", str(folder / "letter-000.txt"))
+    assert first.returncode == 0, first.stderr.decode()
+    completed = run_docflow(
+        tmp_path, "watch", "--once", "-o", "routed", "docs", file_limit=100_000
+    )
+    message = completed.stderr.decode()
+    assert completed.returncode == 5, message
+    assert "cannot write to the database" in message
+    assert "Traceback" not in message
+    assert "internal error" not in message

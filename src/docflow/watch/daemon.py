@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
-from docflow.errors import ExitCode, UsageError
+from docflow.errors import DocflowError, ExitCode, UsageError
 from docflow.watch.finisher import Finisher, Outcome, Pending, ResultSaver
 from docflow.watch.observe import InboxFilter, start_observer
 from docflow.watch.readiness import FileSnapshot, ReadinessTracker, snapshot_of
@@ -734,7 +734,8 @@ class WatchDaemon:
             len(items),
             type(error).__name__,
             error,
-            exc_info=error,
+            # A DocflowError (a full disk under the database) says it all.
+            exc_info=None if isinstance(error, DocflowError) else error,
             extra={"event": "error", "error": str(error)},
         )
         return await asyncio.to_thread(self._finish_rows_alone, items)

@@ -396,7 +396,24 @@ class StateStore:
 
     @contextlib.contextmanager
     def session(self, *, write: bool = True) -> Iterator[StateSession]:
-        """Run one transaction, committed when the block ends."""
+        """Run one transaction, committed when the block ends.
+
+        A DuckDB error (a full disk, a damaged file) becomes a StoreError
+        that names the database.
+        """
+        import duckdb
+
+        try:
+            yield from self._session(write=write)
+        except duckdb.Error as exc:
+            from docflow.core.store import database_failure
+            from docflow.errors import is_query_interrupted
+
+            if is_query_interrupted(exc):
+                raise
+            raise StoreError(database_failure(self.database, exc, write)) from exc
+
+    def _session(self, *, write: bool) -> Iterator[StateSession]:
         with self._mutex:
             if self.max_hold_seconds > 0:
                 connection = self._leased_connection()

@@ -23,6 +23,7 @@ from docflow.core.store._store import (
     RunRecord,
     Store,
     StoredResult,
+    database_failure,
 )
 from docflow.core.store._writer import ResultWriter
 
@@ -39,6 +40,7 @@ __all__ = [
     "RunRecord",
     "Store",
     "StoredResult",
+    "database_failure",
     "display_path",
     "display_text",
 ]

@@ -251,7 +251,7 @@ class Store:
         except duckdb.Error as exc:
             if is_query_interrupted(exc):
                 raise
-            raise StoreError(_database_failure(self.path, exc, write)) from exc
+            raise StoreError(database_failure(self.path, exc, write)) from exc
 
     @contextlib.contextmanager
     def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -1078,7 +1078,7 @@ def _process_alive(pid: int) -> bool:
         return True
 
 
-def _database_failure(path: Path, exc: Exception, write: bool) -> str:
+def database_failure(path: Path, exc: Exception, write: bool) -> str:
     """Describe a DuckDB error met while using the database at ``path``."""
     reason = str(exc).split("\n", 1)[0]
     if any(text in reason for text in _NO_ROOM_TEXTS):

@@ -134,3 +134,28 @@ def test_walk_does_not_follow_folder_link(tmp_path, linked):
     rows = run_process(tmp_path, "linked")
     paths = sorted(row["path"] for row in rows)
     assert paths == [str(linked / "back"), str(linked / "outside")]
+
+
+def test_walk_gives_unlistable_folder_a_row(tmp_path):
+    """A folder nested past PATH_MAX cannot be listed; it gets a row."""
+    top = tmp_path / "deep"
+    top.mkdir()
+    (top / "letter.txt").write_text("Dear Sir,\n\nYour order has shipped.\n")
+    descriptor = os.open(top, os.O_RDONLY)
+    try:
+        # mkdir relative to a descriptor, since the full path is too long.
+        for _ in range(os.pathconf(top, "PC_PATH_MAX") // 200 + 2):
+            os.mkdir("d" * 200, dir_fd=descriptor)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = inner
+    finally:
+        os.close(descriptor)
+    rows = run_process(tmp_path, "deep")
+    assert [Path(row["path"]).name for row in rows if row["status"] == "ok"] == [
+        "letter.txt"
+    ]
+    [unlisted] = [row for row in rows if row["status"] != "ok"]
+    assert unlisted["status"] == "unreadable"
+    assert "cannot list this folder" in unlisted["error"]
+    assert unlisted["path"].startswith(str(top))

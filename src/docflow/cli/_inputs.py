@@ -32,9 +32,17 @@ log = logging.getLogger(__name__)
 
 STDIN = "-"
 
+#: Folders inside walked folders that could not be listed, with the reason.
+_UNLISTED: dict[str, str] = {}
+
 
 def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
-    """Return absolute file paths for ``arguments``, without duplicates, in order."""
+    """Return absolute file paths for ``arguments``, without duplicates, in order.
+
+    A folder inside a walked folder that cannot be listed is returned as a
+    path too, and ``folder_link_result`` gives it its row.
+    """
+    _UNLISTED.clear()
     seen: dict[str, None] = {}
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
@@ -70,10 +78,20 @@ def _expand(path: str) -> Iterator[str]:
 
 
 def _walk(top: str) -> Iterator[str]:
+    failed: list[str] = []
+
     def report(error: OSError) -> None:
-        log.warning("cannot list %s: %s", error.filename, error.strerror or error)
+        reason = error.strerror or str(error)
+        log.info("cannot list %s: %s", error.filename, reason)
+        if error.filename is not None:
+            folder = os.path.abspath(os.fsdecode(error.filename))
+            _UNLISTED[folder] = reason
+            failed.append(folder)
 
     for folder, subfolders, files in os.walk(top, onerror=report):
+        # A folder that cannot be listed gets a row, as a file would.
+        yield from failed
+        failed.clear()
         visible = sorted(name for name in subfolders if not name.startswith("."))
         # os.walk lists links to folders among the subfolders but does not
         # enter them, so they are taken out and yielded as paths instead.
@@ -85,6 +103,7 @@ def _walk(top: str) -> Iterator[str]:
         for name in sorted([*files, *links]):
             if not name.startswith("."):
                 yield os.path.join(folder, name)
+    yield from failed
 
 
 def _is_link(folder: str, name: str) -> bool:
@@ -92,12 +111,22 @@ def _is_link(folder: str, name: str) -> bool:
 
 
 def folder_link_result(path: str) -> DocumentResult | None:
-    """Return an ``unreadable`` result if ``path`` is a symbolic link to a folder.
+    """Return an ``unreadable`` result if ``path`` is a symbolic link to a
+    folder, or a folder the walk could not list.
 
     Return None for any other path, a link to a file included.
     """
     from docflow.core.models import DocumentResult, Status
 
+    reason = _UNLISTED.get(path)
+    if reason is not None:
+        return DocumentResult(
+            path=path,
+            status=Status.UNREADABLE,
+            error=f"{path}: cannot list this folder ({reason}), so the files in "
+            "it were not processed; fix its permissions, or move them to a "
+            "shorter path when the name is too long",
+        )
     if not (os.path.islink(path) and os.path.isdir(path)):
         return None
     return DocumentResult(

@@ -364,6 +364,20 @@ def test_watch_rename_into_inbox(setup: WatchSetup) -> None:
     assert len(setup.events("received")) == 2
 
 
+def test_watch_inbox_made_again(setup: WatchSetup) -> None:
+    """An inbox removed and made again is watched again, with a warning."""
+    setup.start()
+    (setup.inbox / "first.txt").write_bytes(b"")
+    wait_for(lambda: "first.txt" in setup.routed(), message=setup.log_tail)
+    shutil.rmtree(setup.inbox)
+    setup.inbox.mkdir()
+    wait_for(lambda: setup.events("inbox_back"), timeout=30, message=setup.log_tail)
+    (setup.inbox / "second.txt").write_bytes(b"")
+    # Well before the rescan (watch.rescan_seconds, 300 s by default).
+    wait_for(lambda: "second.txt" in setup.routed(), timeout=30, message=setup.log_tail)
+    assert setup.stop() == ExitCode.INTERRUPTED
+
+
 def test_watch_removed_before_processing(setup: WatchSetup) -> None:
     setup.start()
     doomed = setup.inbox / "doomed.txt"

@@ -26,6 +26,7 @@ import fcntl
 import logging
 import os
 import signal
+import stat
 import tempfile
 import time
 from collections import Counter, deque
@@ -62,6 +63,8 @@ _WARM_UP_TEXT = (
 _MAX_HOLD_SECONDS = 0.5
 # Wait before finishing a file whose routing raised (a database error, say).
 _ROUTING_RETRY_SECONDS = 5.0
+# How often the daemon checks that each inbox is still the folder it watches.
+_INBOX_CHECK_SECONDS = 2.0
 
 
 class WatchDaemon:
@@ -118,6 +121,9 @@ class WatchDaemon:
         self._waiting_paths: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._finisher_lock = asyncio.Lock()
+        self._observer: Any = None
+        self._on_event_threadsafe: Any = None
+        self._inbox_ids = {inbox: _folder_identity(inbox) for inbox in self.inboxes}
         self._results: asyncio.Queue[tuple[Pending, DocumentResult] | None]
         self._wakeup: asyncio.Event
         self._stop: asyncio.Event
@@ -194,7 +200,6 @@ class WatchDaemon:
         log.debug("processing engine warmed up in %.2f s", time.monotonic() - started)
 
     async def _serve(self) -> None:
-        observer = None
         if not self.once:
             await self._warm_up()
             loop = asyncio.get_running_loop()
@@ -202,12 +207,8 @@ class WatchDaemon:
             def on_event(kind: str, path: str, destination: str) -> None:
                 loop.call_soon_threadsafe(self._on_event, kind, path, destination)
 
-            observer = start_observer(
-                self.inboxes,
-                recursive=self.watch.recursive,
-                poll_seconds=self.watch.poll_seconds,
-                on_event=on_event,
-            )
+            self._on_event_threadsafe = on_event
+            self._start_observer()
         mode = (
             f"polling every {self.watch.poll_seconds:g} s"
             if (self.watch.poll_seconds)
@@ -227,9 +228,7 @@ class WatchDaemon:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
         finally:
-            if observer is not None:
-                observer.stop()
-                await asyncio.to_thread(observer.join, 5.0)
+            await self._stop_observer()
             await self._results.put(None)
             await router
             await asyncio.to_thread(self.state.release)
@@ -376,6 +375,56 @@ class WatchDaemon:
             if path.startswith(prefix):
                 self._forget(path)
 
+    def _start_observer(self) -> None:
+        self._observer = start_observer(
+            self.inboxes,
+            recursive=self.watch.recursive,
+            poll_seconds=self.watch.poll_seconds,
+            on_event=self._on_event_threadsafe,
+        )
+
+    async def _stop_observer(self) -> None:
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            observer.stop()
+            await asyncio.to_thread(observer.join, 5.0)
+
+    async def _check_inboxes(self) -> None:
+        """Follow an inbox that was removed, or removed and made again.
+
+        A file-system watch stays on the folder it was set on, so a new
+        folder of the same name would otherwise be ignored until a rescan.
+        """
+        renewed = False
+        # A watch on a removed folder ends, also when the folder made again
+        # has the same inode number as before.
+        lost_watch = self._observer is not None and not all(
+            emitter.is_alive() for emitter in self._observer.emitters
+        )
+        for inbox in self.inboxes:
+            identity = _folder_identity(inbox)
+            if identity == self._inbox_ids[inbox] and not (lost_watch and identity):
+                continue
+            self._inbox_ids[inbox] = identity
+            if identity is None:
+                log.warning(
+                    "inbox %s is gone; its files are taken when it is back",
+                    inbox,
+                    extra={"event": "inbox_gone"},
+                )
+                continue
+            log.warning(
+                "inbox %s was made again; watching the new folder",
+                inbox,
+                extra={"event": "inbox_back"},
+            )
+            renewed = True
+        if renewed and self._on_event_threadsafe is not None:
+            await self._stop_observer()
+            self._start_observer()
+        if renewed:
+            self._rescan()
+
     def _rescan(self) -> None:
         now = time.monotonic()
         for path in self.filter.scan():
@@ -392,6 +441,7 @@ class WatchDaemon:
         started = time.monotonic()
         next_status = started + (self.watch.status_seconds or float("inf"))
         next_rescan = started + (self.watch.rescan_seconds or float("inf"))
+        next_inbox_check = started + _INBOX_CHECK_SECONDS
         once_until = started + 2 * self.watch.stable_seconds + self.watch.settle_seconds
         while not self._stop.is_set():
             self._wakeup.clear()
@@ -411,12 +461,21 @@ class WatchDaemon:
             if now >= next_rescan:
                 next_rescan = now + self.watch.rescan_seconds
                 self._rescan()
+            if now >= next_inbox_check:
+                next_inbox_check = now + _INBOX_CHECK_SECONDS
+                await self._check_inboxes()
             if self.once and self._finished_once(now, once_until):
                 return
             if self._idle():
                 await asyncio.to_thread(self.state.release)
             await self._sleep_until(
-                [deadline, next_status, next_rescan, self._next_retry()]
+                [
+                    deadline,
+                    next_status,
+                    next_rescan,
+                    next_inbox_check,
+                    self._next_retry(),
+                ]
             )
 
     def _idle(self) -> bool:
@@ -848,3 +907,12 @@ def _describe_counts(counts: Any) -> str:
     if not counts:
         return "nothing yet"
     return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+
+
+def _folder_identity(folder: Path) -> tuple[int, int] | None:
+    """Return the device and inode of ``folder``, or None when it is not one."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None

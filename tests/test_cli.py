@@ -267,6 +267,17 @@ def test_undecodable_name_and_its_escape_kept_apart(tmp_path):
     stored = run_docflow(tmp_path, "results", "-f", "jsonl")
     assert stored.returncode == 0, stored.stderr.decode()
     assert sorted(Path(r["path"]).name for r in json_lines(stored.stdout)) == names
+    # report takes a real name, or a path as results print it. The text
+    # bad\xff.txt is both a real name and how the other file prints; the
+    # real name wins.
+    for given, shown in [
+        (str(tmp_path / "bad\\xff.txt"), "bad\\\\xff.txt"),
+        (os.fsdecode(bytes(tmp_path) + b"/bad\xff.txt"), "bad\\xff.txt"),
+        (str(tmp_path / "bad\\\\xff.txt"), "bad\\\\xff.txt"),
+    ]:
+        report = run_docflow(tmp_path, "report", "-f", "json", given)
+        assert report.returncode == 0, (given, report.stderr.decode())
+        assert Path(json.loads(report.stdout)["path"]).name == shown
 
 
 def test_database_in_walked_folder_is_not_a_document(tmp_path):

@@ -346,3 +346,22 @@ def test_cli_module_imports_light() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
+
+
+def test_text_log_keeps_a_name_with_newline_on_one_line():
+    import logging
+
+    from docflow.watch.logs import TextFormatter
+
+    record = logging.LogRecord(
+        "docflow.watch",
+        logging.INFO,
+        __file__,
+        1,
+        "received %s",
+        ("a\nb\tc.txt",),
+        None,
+    )
+    line = TextFormatter().format(record)
+    assert "\n" not in line
+    assert line.endswith("info received a\\nb\\tc.txt")

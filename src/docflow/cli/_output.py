@@ -489,16 +489,15 @@ def _keep_end(text: str, width: int) -> str:
 
 #: Control characters as escapes, so a file name with a newline or a tab keeps
 #: its table row on one line and its full width visible.
-_CONTROL_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
-
-
 def _cell(column: str, value: Any, path_width: int | None = None) -> str:
     from rich.markup import escape
 
     if value is None:
         return ""
     if column == "path":
-        value = _relative(str(value)).translate(_CONTROL_ESCAPES)
+        from docflow.core.store._rows import escape_controls
+
+        value = escape_controls(_relative(str(value)))
         if path_width:
             value = _keep_end(value, path_width)
     if column == "status" and value != "ok":

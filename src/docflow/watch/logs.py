@@ -13,6 +13,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from docflow.core.store._rows import escape_controls
+
 __all__ = ["JsonFormatter", "TextFormatter", "configure_watch_logging"]
 
 # Attributes every LogRecord has; anything else came in through ``extra``.
@@ -48,7 +50,9 @@ class TextFormatter(logging.Formatter):
         stamp = datetime.fromtimestamp(record.created, UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )
-        line = f"{stamp} {record.levelname.lower()} {record.getMessage()}"
+        # One record, one line: a file name may hold a newline or a tab.
+        message = escape_controls(record.getMessage())
+        line = f"{stamp} {record.levelname.lower()} {message}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line

@@ -31,6 +31,7 @@ __all__ = [
     "build_batches",
     "display_path",
     "display_text",
+    "escape_controls",
     "path_from_display",
     "result_from_row",
 ]
@@ -82,6 +83,16 @@ def path_from_display(text: str) -> str:
         )
     return text.replace("\\\\", "\\")
 
+
+def escape_controls(text: str) -> str:
+    """Write control characters (newline, tab, ESC...) as Python escapes.
+
+    Keeps a name with a newline on one line of a table or a log.
+    """
+    return text.translate(_CONTROL_ESCAPES)
+
+
+_CONTROL_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
 
 #: Text that reads like the escape of an undecodable byte.
 _BYTE_ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}")

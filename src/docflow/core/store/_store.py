@@ -22,6 +22,7 @@ from docflow.core.store._rows import (
     PreparedResult,
     build_batches,
     display_path,
+    display_text,
     result_from_row,
 )
 from docflow.core.store._schema import (
@@ -788,13 +789,20 @@ class Store:
                 )
                 if row:
                     return int(row[0])
-            path = display_path(os.path.abspath(reference))
-            row = first_row(
-                connection.execute(
-                    "SELECT id FROM documents WHERE path = ? AND is_current", [path]
+            absolute = os.path.abspath(reference)
+            # The name itself, or the text results print for it (a name that
+            # is not UTF-8 is printed with \xNN escapes).
+            candidates = [display_path(absolute), display_text(absolute)]
+            for path in dict.fromkeys(candidates):
+                row = first_row(
+                    connection.execute(
+                        "SELECT id FROM documents WHERE path = ? AND is_current",
+                        [path],
+                    )
                 )
-            )
-        return int(row[0]) if row else None
+                if row:
+                    return int(row[0])
+        return None
 
     def stats(self) -> dict[str, Any]:
         """Return counts, latency and recent runs for ``docflow stats``."""

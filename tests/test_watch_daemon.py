@@ -652,6 +652,9 @@ def test_watch_kill_9_then_restart(tmp_path: Path) -> None:
     assert setup.run_once(timeout=600) == ExitCode.OK, setup.log_text()
     if half_done:
         assert setup.events("recovered"), setup.log_tail()
+        # The summary counts them too, not only the files received.
+        [stopped] = setup.events("stopped")
+        assert stopped.get("recovered", 0) > 0, setup.log_tail()
     assert routed_names(setup) == dict.fromkeys(names, 1)
     assert setup.inbox_files() == []
 

@@ -248,3 +248,6 @@ def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
     report = mover.sidecar_path(destination).read_text()
     assert "interrupted 2 times" in report
     assert [row["state"] for row in setup.rows()] == ["done"]
+    # The closing summary counts the recovered file.
+    [stopped] = setup.events("stopped")
+    assert stopped["recovered"] == 1, setup.log_text()

@@ -293,6 +293,7 @@ class WatchDaemon:
                 continue
             outcomes[outcome] += 1
         if outcomes:
+            self.counts["recovered"] += sum(outcomes.values())
             log.info(
                 "recovered %d files left by the previous run: %s",
                 sum(outcomes.values()),

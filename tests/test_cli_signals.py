@@ -161,16 +161,16 @@ def test_closed_terminal_stops_run_as_interrupt(tmp_path):
             os.execve(sys.executable, [*argv, "process", "docs"], env)
         finally:
             os._exit(127)
-    shown = b""
+    terminal_output = b""
     deadline = time.monotonic() + 120
-    while b"letter-" not in shown and time.monotonic() < deadline:
+    while b"letter-" not in terminal_output and time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.5)
         if ready:
             try:
-                shown += os.read(master, 65536)
+                terminal_output += os.read(master, 65536)
             except OSError:
                 break
-    assert b"letter-" in shown, shown.decode(errors="replace")
+    assert b"letter-" in terminal_output, terminal_output.decode(errors="replace")
     time.sleep(2.0)  # some letters are finished, most are not
     os.close(master)
     status = None

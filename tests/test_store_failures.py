@@ -53,7 +53,7 @@ def stored(tmp_path: Path) -> tuple[int, list[tuple[str, int]]]:
     return documents[0], runs
 
 
-def test_full_database_disk_exits_5_and_run_says_failed(tmp_path):
+def test_full_database_disk_exits_5(tmp_path):
     folder = write_letters(tmp_path, 60)
     first = run_docflow(tmp_path, "process", str(folder / "letter-000.txt"))
     assert first.returncode == 0, first.stderr.decode()
@@ -65,8 +65,8 @@ def test_full_database_disk_exits_5_and_run_says_failed(tmp_path):
     assert "internal error" not in message
     documents, runs = stored(tmp_path)
     assert documents < 60
-    # The run counts what the database holds (the new results and the one
-    # cache hit), not what was processed.
+    # The run counts the results the database contains (the new ones and the
+    # one cache hit), not the documents processed.
     assert runs[-1] == ("failed", documents)
     again = run_docflow(tmp_path, "process", "docs")
     assert again.returncode == 0, again.stderr.decode()
@@ -83,7 +83,8 @@ def test_damaged_database_exits_5(tmp_path):
         completed = run_docflow(tmp_path, *args)
         message = completed.stderr.decode()
         assert completed.returncode == 5, (args, message)
-        assert "the database" in message and "db.duckdb" in message, message
+        assert "the database" in message, message
+        assert "db.duckdb" in message, message
         assert "internal error" not in message
 
 

@@ -551,15 +551,15 @@ def _without_database_files(
     paths: list[str], store: Store, options: CliOptions
 ) -> list[str]:
     """Leave out the database's own files, found when it sits in a walked folder."""
-    kept = [path for path in paths if not store.owns(path)]
-    if len(kept) < len(paths) and not options.quiet:
-        skipped = len(paths) - len(kept)
+    documents = [path for path in paths if not store.owns(path)]
+    if len(documents) < len(paths) and not options.quiet:
+        skipped = len(paths) - len(documents)
         sys.stderr.write(
             f"docflow: skipped {plural(skipped, 'file')} of the results database "
             f"{str(store.path)!r} (the database, its log or its lock); they are "
             "not documents\n"
         )
-    return kept
+    return documents
 
 
 def _kinds_without_servers(stats: dict[str, Any]) -> list[str]:

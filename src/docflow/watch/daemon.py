@@ -794,7 +794,8 @@ class WatchDaemon:
             len(items),
             type(error).__name__,
             error,
-            # A DocflowError (a full disk under the database) says it all.
+            # The message of a DocflowError (a full disk under the database,
+            # say) is enough, so it gets no traceback.
             exc_info=None if isinstance(error, DocflowError) else error,
             extra={"event": "error", "error": str(error)},
         )

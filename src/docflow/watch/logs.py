@@ -50,7 +50,7 @@ class TextFormatter(logging.Formatter):
         stamp = datetime.fromtimestamp(record.created, UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )
-        # One record, one line: a file name may hold a newline or a tab.
+        # One record, one line: a file name may contain a newline or a tab.
         message = escape_controls(record.getMessage())
         line = f"{stamp} {record.levelname.lower()} {message}"
         if record.exc_info:

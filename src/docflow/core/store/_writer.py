@@ -213,14 +213,15 @@ class ResultWriter:
     def _flush(
         self, batch: list[PendingResult], touched: list[tuple[FileStat, str]]
     ) -> None:
-        if self.error is not None:  # the database failed: do not try again
+        if self.error is not None:  # an earlier flush failed, so skip this one
             self.lost += len(batch)
             return
         started = time.perf_counter()
         try:
             run_id = self.store.write(batch, touched=touched, run=self._progress())
         except BaseException as exc:  # kept for close(), which re-raises it
-            # The caller reports the error; the log says what was affected.
+            # The caller reports the error. This line records how many
+            # results it affected.
             log.info("cannot store %d results: %s", len(batch), exc)
             self.error = exc
             self.lost += len(batch)

@@ -603,7 +603,7 @@ def test_writer_reports_store_error(tmp_path):
     folder.mkdir()
     writer = ResultWriter(Store(folder), fingerprint="fp")
     writer.add(make_result("/d/a.pdf", "h1"))
-    with pytest.raises(StoreError, match="cannot open the database"):
+    with pytest.raises(StoreError, match="is a folder or another kind of file"):
         writer.close()
 
 
@@ -789,3 +789,25 @@ def test_displayed_names_are_unique_and_read_back():
     assert display_path("a\\b.txt") == "a\\b.txt"
     assert display_path(os.fsdecode(b"bad\xff.txt")) == "bad\\xff.txt"
     assert display_path("bad\\xff.txt") == "bad\\\\xff.txt"
+
+
+def test_database_path_not_a_file_rejected(tmp_path):
+    folder = tmp_path / "folder.duckdb"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="is a folder"):
+        Store(folder).exists()
+    (tmp_path / "plain.txt").write_text("x")
+    with pytest.raises(StoreError, match="which is a file, not a folder"):
+        Store(tmp_path / "plain.txt" / "x.duckdb").exists()
+    assert Store(tmp_path / "new" / "x.duckdb").exists() is False
+
+
+def test_database_files_recognised_through_links(tmp_path):
+    (tmp_path / "inside").mkdir()
+    (tmp_path / "link").symlink_to("inside")
+    store = Store(tmp_path / "link" / "my.duckdb")
+    for name in ("my.duckdb", "my.duckdb.wal", "my.duckdb.lock"):
+        assert store.owns(str(tmp_path / "inside" / name)), name
+    assert store.owns(str(tmp_path / "inside" / "my.duckdb.lock.d" / "000000000001"))
+    assert not store.owns(str(tmp_path / "inside" / "letter.txt"))
+    assert not store.owns(str(tmp_path / "other" / "my.duckdb"))

@@ -8,6 +8,7 @@ real one cut short.
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -100,3 +101,17 @@ def test_watch_once_with_full_database_disk_exits_5(tmp_path):
     assert "cannot write to the database" in message
     assert "Traceback" not in message
     assert "internal error" not in message
+
+
+def test_lock_ticket_unwritable_exits_5(tmp_path):
+    """Even a read takes a turn in the lock queue, whose ticket is a file."""
+    write_letters(tmp_path, 2)
+    assert run_docflow(tmp_path, "process", "docs").returncode == 0
+    for args in (["stats"], ["results"], ["process", "docs"]):
+        completed = run_docflow(tmp_path, *args, file_limit=0)
+        message = completed.stderr.decode()
+        assert completed.returncode == 5, (args, message)
+        assert "cannot write the lock file" in message
+        assert "cannot write the output" not in message
+    queue = tmp_path / "db.duckdb.lock.d"
+    assert not [name for name in os.listdir(queue) if name.isdigit()]

@@ -103,9 +103,18 @@ class DatabaseLock:
                     continue  # a ticket left from before .tail was reset
                 break
             fcntl.flock(fd, fcntl.LOCK_EX)
-            os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-            os.ftruncate(tail, 0)
-            os.pwrite(tail, str(number).encode(), 0)
+            try:
+                os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+                os.ftruncate(tail, 0)
+                os.pwrite(tail, str(number).encode(), 0)
+            except OSError as exc:  # a full disk or quota
+                _leave(_Ticket(number, path, fd))
+                raise StoreError(
+                    f"cannot write the lock file {str(path)!r}: "
+                    f"{exc.strerror or exc}; make room in the database folder "
+                    "(free disk space, or raise the quota) and run the same "
+                    "command again"
+                ) from exc
         finally:
             os.close(tail)
         return _Ticket(number, path, fd)

@@ -209,19 +209,39 @@ class Store:
         waiting list under ``NAME.lock.d``; none of them is a document.
         """
         folder, name = os.path.split(os.path.abspath(path))
-        database = self.path.absolute()
-        own = database.name
-        if folder == str(database.parent):
-            return name in (own, own + ".wal", own + ".lock")
-        return os.path.dirname(folder) == str(database.parent) and (
-            os.path.basename(folder) == own + ".lock.d"
-        )
+        own = self.path.name
+        if name in (own, own + ".wal", own + ".lock"):
+            return _same_folder(folder, self.path.parent)
+        if os.path.basename(folder) == own + ".lock.d":
+            return _same_folder(os.path.dirname(folder), self.path.parent)
+        return False
 
     # -- connections -----------------------------------------------------------
 
     def exists(self) -> bool:
-        """Return whether the database file exists yet."""
-        return self.path.is_file()
+        """Return whether the database file exists yet.
+
+        Raises StoreError when the path is taken by something that is not a
+        file, so a read does not report an empty database instead.
+        """
+        if self.path.is_file():
+            return True
+        if self.path.exists():
+            raise StoreError(
+                f"the database path {str(self.path)!r} is a folder or another "
+                "kind of file, not a database file; give a file path with --db "
+                "or store.database"
+            )
+        for parent in self.path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise StoreError(
+                        f"the database path {str(self.path)!r} is under "
+                        f"{str(parent)!r}, which is a file, not a folder; give "
+                        "another path with --db or store.database"
+                    )
+                break
+        return False
 
     def check_writable(self) -> None:
         """Create or migrate the database now; raise StoreError if it cannot open.
@@ -1106,3 +1126,13 @@ def database_failure(path: Path, exc: Exception, write: bool) -> str:
 
 #: Parts of DuckDB's messages when the disk or a quota is full.
 _NO_ROOM_TEXTS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def _same_folder(folder: str | Path, other: str | Path) -> bool:
+    """Return whether two folder paths name the same folder, links followed."""
+    if os.path.abspath(folder) == os.path.abspath(other):
+        return True
+    try:
+        return os.path.samefile(folder, other)
+    except OSError:
+        return False

@@ -123,3 +123,11 @@ def test_symlink_leaving_root_is_named(layout, monkeypatch, relative):
     roots = Roots(resolve_roots([layout / "data"]))
     with pytest.raises(OutsideRoots, match="is a symlink that leaves"):
         roots.check(relative)
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_roots_reject_empty_path(layout, monkeypatch, blank):
+    monkeypatch.chdir(layout / "data")  # the working folder is inside the root
+    roots = Roots(resolve_roots([layout / "data"]))
+    with pytest.raises(OutsideRoots, match="the path is empty"):
+        roots.check(blank)

@@ -25,7 +25,7 @@ __all__ = ["OutsideRoots", "Roots", "resolve_roots"]
 
 
 class OutsideRoots(UsageError):
-    """A path lies outside every root folder the server was given."""
+    """A path lies outside every root folder the server was given, or is empty."""
 
 
 def resolve_roots(
@@ -67,7 +67,13 @@ class Roots:
         return self._inside(real)
 
     def check(self, path: str | os.PathLike[str]) -> str:
-        """Return the real path of ``path``, or raise OutsideRoots naming it."""
+        """Return the real path of ``path``, or raise OutsideRoots naming it.
+
+        An empty or blank path names no file, so it is rejected too rather
+        than taken as the working folder.
+        """
+        if not os.fspath(path).strip():
+            raise OutsideRoots("the path is empty; give the path of a document")
         absolute = self.absolute(path)
         real = os.path.realpath(absolute)
         if self._inside(Path(real)):

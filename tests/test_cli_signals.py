@@ -215,3 +215,45 @@ def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()
     assert b"docflow: interrupted" in stderr
+
+
+# Fault injection: SIGTERM arrives during planning and its KeyboardInterrupt
+# is swallowed, as happens when it lands in a C extension's callback
+# ("Exception ignored in: ..."), which a test cannot time.
+SWALLOWED_STOP_CLI = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    from docflow.cli import _process
+
+    original = _process.plan_run
+
+    def planned(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises KeyboardInterrupt here
+        except KeyboardInterrupt:
+            pass
+        return original(*args, **kwargs)
+
+    _process.plan_run = planned
+    sys.argv[1:] = ["process", "-f", "jsonl", "docs"]
+    from docflow.cli.main import run
+    run()
+    """
+)
+
+
+def test_swallowed_stop_signal_still_interrupts(tmp_path):
+    write_letters(tmp_path, 3)
+    completed = subprocess.run(
+        [sys.executable, "-c", SWALLOWED_STOP_CLI],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=cli_env(tmp_path),
+        timeout=120,
+    )
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 130, stderr
+    assert completed.stdout == b"", stderr
+    assert "docflow: interrupted" in stderr

@@ -335,8 +335,11 @@ def _process_misses(
 ) -> dict[str, Any]:
     if not plan.misses:
         return {}
+    from docflow.cli.launch import raise_if_stop_lost
     from docflow.mcp.orchestrator import run_documents
 
+    # A SIGTERM during the planning whose KeyboardInterrupt was swallowed.
+    raise_if_stop_lost()
     session.writer.warm_up()
 
     def on_result(result: DocumentResult) -> None:
@@ -379,6 +382,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     """
 
     def interrupt(signum: int, frame: Any) -> None:
+        from docflow.cli.launch import note_stop_signal
+
+        note_stop_signal(signum)
         # Do what Ctrl-C does. Inside asyncio.run, its SIGINT handler cancels
         # the main task, so the orchestrator stops its servers in order. A
         # KeyboardInterrupt raised in whatever frame runs could land in code

@@ -10,7 +10,12 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["run", "stop_signals_interrupt"]
+__all__ = [
+    "note_stop_signal",
+    "raise_if_stop_lost",
+    "run",
+    "stop_signals_interrupt",
+]
 
 
 def run() -> None:
@@ -48,6 +53,7 @@ def stop_signals_interrupt() -> None:
     import signal
 
     def interrupt(signum: int, frame: object) -> None:
+        note_stop_signal(signum)
         raise KeyboardInterrupt
 
     for name in ("SIGTERM", "SIGHUP"):
@@ -55,6 +61,26 @@ def stop_signals_interrupt() -> None:
             signal.signal(getattr(signal, name), interrupt)
         except (AttributeError, OSError, ValueError):  # not on this platform
             pass
+
+
+#: Stop signals received (SIGTERM, SIGHUP), whether or not they took effect.
+_STOP_SIGNALS: list[int] = []
+
+
+def note_stop_signal(signum: int) -> None:
+    """Record that a stop signal came, for ``raise_if_stop_lost``."""
+    _STOP_SIGNALS.append(signum)
+
+
+def raise_if_stop_lost() -> None:
+    """Raise KeyboardInterrupt when a stop signal came but the run goes on.
+
+    A handler's KeyboardInterrupt can land in code that swallows it: an
+    exception raised inside a C extension's callback is printed as
+    "Exception ignored" and dropped. Commands call this before long work.
+    """
+    if _STOP_SIGNALS:
+        raise KeyboardInterrupt
 
 
 def _reexec_for_utf8_names() -> None:

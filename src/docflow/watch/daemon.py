@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
-from docflow.errors import DocflowError, ExitCode, UsageError
+from docflow.errors import DocflowError, ExitCode, StoreError, UsageError
 from docflow.watch.finisher import Finisher, Outcome, Pending, ResultSaver
 from docflow.watch.observe import InboxFilter, start_observer
 from docflow.watch.readiness import FileSnapshot, ReadinessTracker, snapshot_of
@@ -781,6 +781,12 @@ class WatchDaemon:
                     )
                 except Exception as exc:  # keep routing later results
                     outcomes = await self._recover_batch(items, exc)
+                    if self.once and isinstance(exc, StoreError):
+                        # A daemon retries until the database works again;
+                        # --once reports it and stops.
+                        self._failure = self._failure or exc
+                        self.request_stop()
+                        self._interrupted = False
             self._settle(outcomes)
             if self._idle():
                 await asyncio.to_thread(self.state.release)

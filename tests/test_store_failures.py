@@ -79,7 +79,7 @@ def test_damaged_database_exits_5(tmp_path):
     assert run_docflow(tmp_path, "process", "docs").returncode == 0
     database = tmp_path / "db.duckdb"
     with open(database, "r+b") as handle:
-        handle.truncate(database.stat().st_size // 2)
+        handle.truncate(16384)  # the headers stay, the tables are cut off
     for args in (["results"], ["stats"], ["process", "docs"]):
         completed = run_docflow(tmp_path, *args)
         message = completed.stderr.decode()

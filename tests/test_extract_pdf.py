@@ -158,6 +158,17 @@ def test_pdf_garbage_bytes_corrupt(tmp_path, settings):
         extract_document(str(path), settings)
 
 
+def test_pdf_of_zeros_rejected_without_slow_scan(tmp_path, settings):
+    """pdfminer reads a file without line breaks backwards in quadratic time:
+    20 MB took it over 8 s. Such a file is called corrupt at once."""
+    path = tmp_path / "zeros.pdf"
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(20 * 1024 * 1024)
+    with pytest.raises(CorruptDocument, match="no line break in its last MB"):
+        extract_document(str(path), settings)
+
+
 def test_pdf_ocr_unavailable(tmp_path, settings, monkeypatch):
     import pytesseract
 

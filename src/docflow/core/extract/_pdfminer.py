@@ -41,6 +41,7 @@ def extract_with_pdfminer(
     pdfium_reason: str,
 ) -> None:
     """Fill ``document.pages`` using pdfminer; raise CorruptDocument on failure."""
+    _check_scannable(path, pdfium_reason)
     passwords = candidate_passwords(context.settings.extraction, context.warnings)
     for password in ["", *passwords]:
         try:
@@ -105,6 +106,42 @@ def _read_pages(
         # pdfminer parsed the whole file without an error, so it has no pages.
         raise EmptyDocument("PDF has no pages")
     return pages
+
+
+def _check_scannable(path: str, pdfium_reason: str) -> None:
+    """Raise CorruptDocument for a file pdfminer would take minutes to reject.
+
+    pdfminer looks for ``startxref`` by reading the file backwards line by
+    line, which is quadratic in the length of a line: 20 MB of zeros took
+    over 8 s, and 200 MB more than the 120 s document timeout. Past the
+    limit below it also scans the whole file for objects, which is slow too.
+    """
+    import os
+
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - _TAIL_BYTES))
+        tail = handle.read(_TAIL_BYTES)
+    if size > _MAX_SCAN_BYTES:
+        problem = f"is too large ({size / 1024**2:,.0f} MB) to scan for objects"
+    elif size > _TAIL_BYTES and not _has_line_break(tail):
+        problem = "has no line break in its last MB, where a PDF ends"
+    else:
+        return
+    raise CorruptDocument(
+        f"damaged PDF that PDFium cannot read ({pdfium_reason}); the file "
+        f"{problem}, so the second parser was not tried"
+    )
+
+
+def _has_line_break(data: bytes) -> bool:
+    return b"\n" in data or b"\r" in data
+
+
+#: Bytes at the end of the file that must contain a line break.
+_TAIL_BYTES = 1 << 20
+#: Largest file pdfminer is asked to rebuild; PDFium reads larger valid ones.
+_MAX_SCAN_BYTES = 256 << 20
 
 
 def _make_page(number: int, text: str) -> Page:

@@ -215,6 +215,30 @@ def test_close_kills_busy_worker(tmp_path, monkeypatch):
     assert wait_until_gone(pid)
 
 
+def test_close_logs_queued_documents_once(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv(FAULT_ENV, "hang:stuck")
+    hung = write_document(tmp_path, "stuck.txt")
+    queued = [write_document(tmp_path, f"queued-{n}.txt") for n in range(20)]
+    pool = WorkerPool(make_settings(tmp_path, document_timeout=600.0), load_model=False)
+    pool.wait_started()
+    pool.submit(hung, classify=False, quality=False)
+    waiting = [pool.submit(path, classify=False, quality=False) for path in queued]
+    deadline = time.monotonic() + 30
+    while pool.queued() > len(queued):
+        assert time.monotonic() < deadline, "the hung document was never taken"
+        time.sleep(0.01)
+    with caplog.at_level("INFO", logger="docflow.core.sandbox"):
+        pool.close()
+    assert all(future.result().status is Status.CRASHED for future in waiting)
+    lines = [
+        r.getMessage() for r in caplog.records if "not processed" in r.getMessage()
+    ]
+    assert lines == ["worker pool closed with 20 documents not processed"]
+    assert not [
+        r for r in caplog.records if "closed before processing" in r.getMessage()
+    ]
+
+
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [

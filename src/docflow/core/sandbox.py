@@ -349,26 +349,37 @@ class WorkerPool:
         self._fail_queued()
 
     def _fail_queued(self) -> None:
+        rejected = 0
         while True:
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
-                return
+                break
             if job is not None:
-                self._reject(job, "the worker pool closed before processing it")
+                reason = "the worker pool closed before processing it"
+                rejected += self._reject(job, reason, quiet=True)
+        if rejected:
+            # One line: a client that disconnects mid-batch leaves thousands.
+            log.warning("worker pool closed with %d documents not processed", rejected)
 
-    def _reject(self, job: _Job, reason: str) -> None:
-        """Resolve a job that no child will run: crashed for a document."""
+    def _reject(self, job: _Job, reason: str, *, quiet: bool = False) -> int:
+        """Resolve a job that no child will run: crashed for a document.
+
+        Return 1 when the job was resolved here, 0 when it already was. With
+        ``quiet`` the caller logs the rejections together.
+        """
         if job.future.done():
-            return
+            return 0
         if job.kind == "process":
-            log.error("%s: %s", job.path, reason)
+            if not quiet:
+                log.error("%s: %s", job.path, reason)
             result = DocumentResult(
                 path=job.path, status=Status.CRASHED, error=f"{job.path}: {reason}"
             )
             job.future.set_result(result)
         else:
             job.future.set_exception(ServerError(reason))
+        return 1
 
     def _put(self, job: _Job) -> None:
         if self._closed:

@@ -201,10 +201,14 @@ def test_table_at_80_columns_shows_review_and_status():
     assert "yes" in lines[4]
 
 
+@pytest.mark.parametrize("quality", [None, 87.5])
 @pytest.mark.parametrize("width", [50, 60])
-def test_narrow_table_with_failures_fits(width):
+def test_narrow_table_with_failures_fits(width, quality):
     rows = _classify_rows("/archive/scans/received-by-post/department-of-finance")
+    for row in rows:
+        row["quality"] = quality
     rows[1].update(status="password_required", category=None, confidence=None)
+    rows[1]["quality"] = None
     lines = _render_table(rows, width)
     assert max(map(len, lines)) <= width, "\n".join(lines)
     assert len(lines) == len(rows) + 4, "\n".join(lines)

@@ -70,6 +70,8 @@ _SHORT_REVIEW = {"approved": "no", "needs_review": "yes"}
 _MIN_PATH_WIDTH = 16
 #: Shortest path cut to fit once no other column can fold.
 _MIN_CUT_PATH_WIDTH = 8
+#: Columns a very narrow table leaves out, in this order, to fit the paths.
+_DROPPED_LAST = ("quality", "confidence")
 
 
 def make_console(**options: Any) -> Any:
@@ -360,8 +362,15 @@ class RecordPrinter:
                     if column != "status"
                 ]
                 room = self._path_room(console, columns, rows)
-                # No column is left to fold, so the end of each path must do.
+                # No column is left to fold, so the end of each path must do,
+                # after the scores if there is still no room for it.
                 shortest = _MIN_CUT_PATH_WIDTH
+                for column in _DROPPED_LAST:
+                    if room >= shortest:
+                        break
+                    if column in columns:
+                        columns.remove(column)
+                        room = self._path_room(console, columns, rows)
             path_width = room if room >= shortest else None
         return self._table(columns, rows, terminal=True, path_width=path_width)
 

@@ -364,17 +364,29 @@ def test_watch_rename_into_inbox(setup: WatchSetup) -> None:
     assert len(setup.events("received")) == 2
 
 
-def test_watch_inbox_made_again(setup: WatchSetup) -> None:
+@pytest.mark.parametrize("made_as", ["folder", "link"])
+def test_watch_inbox_made_again(setup: WatchSetup, made_as: str) -> None:
     """An inbox removed and made again is watched again, with a warning."""
     setup.start()
     (setup.inbox / "first.txt").write_bytes(b"")
     wait_for(lambda: "first.txt" in setup.routed(), message=setup.log_tail)
     shutil.rmtree(setup.inbox)
-    setup.inbox.mkdir()
+    if made_as == "link":
+        target = setup.root / "target"
+        target.mkdir()
+        setup.inbox.symlink_to(target)
+    else:
+        setup.inbox.mkdir()
     wait_for(lambda: setup.events("inbox_back"), timeout=30, message=setup.log_tail)
+    time.sleep(3)  # past the rescan that follows the warning
     (setup.inbox / "second.txt").write_bytes(b"")
+    (setup.inbox.resolve() / "third.txt").write_bytes(b"")
     # Well before the rescan (watch.rescan_seconds, 300 s by default).
-    wait_for(lambda: "second.txt" in setup.routed(), timeout=30, message=setup.log_tail)
+    wait_for(
+        lambda: {"second.txt", "third.txt"} <= set(setup.routed()),
+        timeout=30,
+        message=setup.log_tail,
+    )
     assert setup.stop() == ExitCode.INTERRUPTED
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import os
@@ -123,7 +124,9 @@ class WatchDaemon:
         self._finisher_lock = asyncio.Lock()
         self._observer: Any = None
         self._on_event_threadsafe: Any = None
-        self._inbox_ids = {inbox: _folder_identity(inbox) for inbox in self.inboxes}
+        # The inboxes as named, links not followed, to notice them change.
+        self._inbox_names = tuple(Path(inbox).absolute() for inbox in inboxes)
+        self._inbox_ids = [_folder_identity(inbox) for inbox in self._inbox_names]
         self._results: asyncio.Queue[tuple[Pending, DocumentResult] | None]
         self._wakeup: asyncio.Event
         self._stop: asyncio.Event
@@ -395,6 +398,7 @@ class WatchDaemon:
 
         A file-system watch stays on the folder it was set on, so a new
         folder of the same name would otherwise be ignored until a rescan.
+        An inbox made again as a link is followed to its target, as at start.
         """
         renewed = False
         # A watch on a removed folder ends, also when the folder made again
@@ -402,29 +406,34 @@ class WatchDaemon:
         lost_watch = self._observer is not None and not all(
             emitter.is_alive() for emitter in self._observer.emitters
         )
-        for inbox in self.inboxes:
-            identity = _folder_identity(inbox)
-            if identity == self._inbox_ids[inbox] and not (lost_watch and identity):
+        for index, named in enumerate(self._inbox_names):
+            identity = _folder_identity(named)
+            if identity == self._inbox_ids[index] and not (lost_watch and identity):
                 continue
-            self._inbox_ids[inbox] = identity
+            self._inbox_ids[index] = identity
             if identity is None:
                 log.warning(
                     "inbox %s is gone; its files are taken when it is back",
-                    inbox,
+                    named,
                     extra={"event": "inbox_gone"},
                 )
                 continue
             log.warning(
                 "inbox %s was made again; watching the new folder",
-                inbox,
+                named,
                 extra={"event": "inbox_back"},
             )
             renewed = True
-        if renewed and self._on_event_threadsafe is not None:
+        if not renewed:
+            return
+        inboxes = tuple(named.resolve() for named in self._inbox_names)
+        if inboxes != self.inboxes:
+            self.inboxes = inboxes
+            self.filter = dataclasses.replace(self.filter, inboxes=inboxes)
+        if self._on_event_threadsafe is not None:
             await self._stop_observer()
             self._start_observer()
-        if renewed:
-            self._rescan()
+        self._rescan()
 
     def _rescan(self) -> None:
         now = time.monotonic()

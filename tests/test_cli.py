@@ -332,7 +332,7 @@ def test_database_folder_exits_store_error(tmp_path, docs):
     (tmp_path / "dbdir").mkdir()
     completed = run_docflow(tmp_path, "analyze", "--db", "dbdir", "docs")
     assert completed.returncode == 5
-    assert b"cannot open the database" in completed.stderr
+    assert b"'dbdir' is a folder" in completed.stderr
 
 
 def test_csv_format(tmp_path, docs):

@@ -33,7 +33,8 @@ app = typer.Typer(
     help="Classify documents, judge their quality and keep the results in DuckDB.",
     epilog="Start with: docflow process FOLDER. Exit codes: 0 all documents ok, "
     "1 some failed, 2 usage, 3 OCR unavailable, 4 no input, 5 database, "
-    "6 MCP servers, 7 model, 70 internal error, 130 interrupted.",
+    "6 MCP servers, 7 model, 70 internal error, 74 output not written, "
+    "130 interrupted.",
     no_args_is_help=True,
     add_completion=False,
     # Plain click help and errors: typer's rich formatting imports rich.markdown

@@ -99,7 +99,8 @@ RootOption = Annotated[
     typer.Option(
         "--root",
         metavar="DIR",
-        help="Folder the MCP tools may read; repeat for several.",
+        help="Folder the MCP tools may read; repeat for several. Relative "
+        "paths given to the tools are looked up in the roots.",
     ),
 ]
 FormatOption = Annotated[

@@ -477,3 +477,15 @@ def test_label_marks_result_approved(database):
     assert needs_review <= waiting
     report = lines(invoke("report", "--db", database, "/d/blurry.pdf").stdout)[0]
     assert report["review_status"] == "approved"
+
+
+def test_review_limit_counts_whole_queue(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        for number in range(6):
+            writer.add(make_result(f"/d/odd-{number}.pdf", "unknown", 40))
+    review = invoke("review", "--db", path, "-n", "2", "-f", "jsonl")
+    assert review.exit_code == 0, review.stderr
+    assert len(lines(review.stdout)) == 2
+    assert "6 documents wait for review (2 shown;" in review.stderr

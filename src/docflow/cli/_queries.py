@@ -163,11 +163,15 @@ def show_results(
     if reasons_below and not printer.broken:
         _print_reasons(summaries)
     if hint_labels and rows:
+        waiting = len(rows)
+        limit = filters.get("limit")
+        if limit is not None and waiting >= limit:  # the queue may be longer
+            waiting = len(corrected_results(store, **{**filters, "limit": None}))
+        shown = f"{len(rows)} shown; " if waiting > len(rows) else ""
         _note(
             options,
-            f"{plural(len(rows), 'document waits', 'documents wait')} for review; "
-            "record the right category "
-            "with: docflow label ID CATEGORY",
+            f"{plural(waiting, 'document waits', 'documents wait')} for review "
+            f"({shown}record the right category with: docflow label ID CATEGORY)",
         )
     elif not rows and hint_labels:
         _note(options, "the review queue is empty: no document waits for review")

@@ -489,3 +489,11 @@ def test_review_limit_counts_whole_queue(tmp_path, monkeypatch):
     assert review.exit_code == 0, review.stderr
     assert len(lines(review.stdout)) == 2
     assert "6 documents wait for review (2 shown;" in review.stderr
+
+
+def test_label_rejects_document_without_text(database):
+    result = invoke("label", "--db", database, "/d/broken.pdf", "invoice")
+    assert result.exit_code == 2
+    assert "has status corrupt" in result.stderr
+    stats = invoke("stats", "--db", database, "-f", "json")
+    assert json.loads(stats.stdout)["labels"] == 0

@@ -891,6 +891,12 @@ class Store:
                 f"{', '.join(sorted(allowed))} (docflow categories lists them)"
             )
         stored = self.document(reference)
+        if stored.result.status != "ok":
+            raise UsageError(
+                f"document {stored.id} ({stored.result.path}) has status "
+                f"{stored.result.status}, so docflow train has no text to learn "
+                "from; fix the file, process it again, then label it"
+            )
         now = self.clock()
         with self.connect(write=True) as connection:
             row = first_row(

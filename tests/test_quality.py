@@ -70,7 +70,29 @@ def test_whitespace_file_is_empty_document(settings: Settings) -> None:
     assert result.overall_score == 0.0
     assert result.issues[-1].code == "empty_document"
     assert result.issues[-1].severity == "error"
-    assert "OCR" in result.recommendations[0]
+    # A text file gets no advice about OCR.
+    assert "OCR" not in result.recommendations[0]
+    assert "intended document" in result.recommendations[0]
+
+
+def test_empty_scan_advice_depends_on_ocr(settings: Settings) -> None:
+    off = build_pdf(Page(number=1, method="none", flags=["ocr_disabled", "empty"]))
+    read = build_pdf(Page(number=1, method="ocr", ocr_confidence=0.0, text=""))
+    off_advice = [i.recommendation for i in analyze_quality(off, settings).issues]
+    read_advice = [i.recommendation for i in analyze_quality(read, settings).issues]
+    assert any("enable OCR" in advice for advice in off_advice), off_advice
+    assert not any("enable OCR" in advice for advice in read_advice), read_advice
+
+
+def test_garbage_advice_follows_text_source(settings: Settings) -> None:
+    def garbage_advice(method: str) -> str:
+        page = Page(number=2, method=method, text=CID_TEXT, ocr_confidence=80.0)
+        result = analyze_quality(build_pdf(contract_page(1), page), settings)
+        [advice] = [i.recommendation for i in result.issues if i.code == "garbage_text"]
+        return advice
+
+    assert "extraction.ocr_languages" in garbage_advice("ocr")
+    assert "embedded fonts" in garbage_advice("text_layer")
 
 
 def test_document_without_pages_is_empty(settings: Settings) -> None:

@@ -23,8 +23,8 @@ ISSUES: dict[str, IssueSpec] = {
     "empty_document": IssueSpec(
         "error",
         "No text was found in the whole document.",
-        "Check that the file is the intended document; if it is a scan, "
-        "enable OCR (extraction.ocr) or rescan it.",
+        "Check that the file is the intended document; if it is a scan and "
+        "OCR was off, enable OCR (extraction.ocr), else rescan it.",
         None,
     ),
     "near_empty_document": IssueSpec(
@@ -52,8 +52,9 @@ ISSUES: dict[str, IssueSpec] = {
         "error",
         "A page's text is unreadable: unmapped glyphs (cid:N), replacement "
         "characters or mostly non-word tokens.",
-        "Re-export the PDF with embedded fonts that map to Unicode, or OCR "
-        "the page instead of using its text layer.",
+        "For a text layer, re-export the PDF with embedded fonts that map to "
+        "Unicode, or OCR the page instead; for OCR'd text, check the OCR "
+        "language (extraction.ocr_languages).",
         None,
     ),
     "low_ocr_confidence": IssueSpec(

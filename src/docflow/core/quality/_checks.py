@@ -151,8 +151,27 @@ def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] |
     reasons = _judge_garbage(page, findings.language)
     if reasons:
         message = f"Page {number} text is unreadable: {'; '.join(reasons)}."
-        return "garbage_text", message, ISSUES["garbage_text"].advice
+        # A text layer is advised against only where it was used.
+        ocr = page.method == "ocr"
+        advice = _OCR_GARBAGE_ADVICE if ocr else _LAYER_GARBAGE_ADVICE
+        return "garbage_text", message, advice
     return None
+
+
+#: Advice for a document without text whose pages OCR could read.
+_BLANK_ADVICE = (
+    "Check that the file is the intended document and not blank; rescan it "
+    "at 300 dpi or more if the scan is faint."
+)
+_LAYER_GARBAGE_ADVICE = (
+    "Re-export the PDF with embedded fonts that map to Unicode, or OCR the "
+    "page instead of using its text layer."
+)
+_OCR_GARBAGE_ADVICE = (
+    "Check the OCR language: add the document's language to "
+    "extraction.ocr_languages (--lang, for example eng+deu), and rescan the page "
+    "at 300 dpi or more if it is blurred."
+)
 
 
 def _check_ocr_confidence(findings: Findings, pages: list[Page]) -> None:
@@ -248,7 +267,9 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         found = (
             f"No text was found in {pages} page(s)." if pages else "It has no pages."
         )
-        findings.add("empty_document", found, ISSUES["empty_document"].advice)
+        ocr_off = any("ocr_disabled" in page.flags for page in document.pages)
+        advice = ISSUES["empty_document"].advice if ocr_off else _BLANK_ADVICE
+        findings.add("empty_document", found, advice)
     elif total_chars < config.min_document_chars:
         findings.add(
             "near_empty_document",

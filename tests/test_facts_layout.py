@@ -253,6 +253,23 @@ def test_recipient_after_billing_label(label: str, name: str) -> None:
     assert facts["recipient"].value == name
 
 
+def test_sender_not_taken_from_bill_to_block() -> None:
+    """A company form under "Bill to" names the addressee, not the sender."""
+    text = (
+        "Chloe Miller\n"
+        "173 Park Road\n"
+        "Invoice\n"
+        "Invoice No.: 763\n"
+        "Bill to\n"
+        "Driftwood Logistics PLC\n"
+        "44 Riverside Way\n"
+        "Total due 2,457.75 USD\n"
+    )
+    facts = _facts(text)
+    assert facts["sender"].value == "Chloe Miller"
+    assert facts["recipient"].value == "Driftwood Logistics PLC"
+
+
 def test_recipient_from_address_block() -> None:
     text = (
         "Boulangerie du Parc\n"

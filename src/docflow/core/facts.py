@@ -838,8 +838,13 @@ def _find_sender(
 
 
 def _company_line(lines: list[_Line]) -> Fact | None:
+    recipient_block = -1  # index of the last line of the addressee's block
     for index, line in enumerate(lines):
         if _RECIPIENT_LABELS.match(line.text) or _WEAK_RECIPIENT.match(line.text):
+            # "Bill to" heads the addressee's name and address, not the sender's.
+            recipient_block = index + _ADDRESS_BLOCK_LINES
+            continue
+        if index <= recipient_block:
             continue
         if _COMPANY_FORM.search(line.text) is None:
             continue
@@ -851,6 +856,10 @@ def _company_line(lines: list[_Line]) -> Fact | None:
         if _is_name(name):
             return _fact_for("sender", line, line.text.find(name), name)
     return None
+
+
+#: Lines under a "Bill to" label that hold the addressee's name and address.
+_ADDRESS_BLOCK_LINES = 4
 
 
 def _company_name(text: str) -> str:

@@ -177,3 +177,17 @@ def test_env_hint_only_for_close_names(caplog: pytest.LogCaptureFixture) -> None
 def test_env_key_typo_suggests_variable() -> None:
     with pytest.raises(ConfigError, match="did you mean DOCFLOW_WORKERS_COUNT"):
         load_settings(environ={"DOCFLOW_WORKERS_CONUT": "2"})
+
+
+def test_env_key_typo_says_no_such_setting() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CLASSIFICATION_REVIEW_TRESHOLD": "0.5"})
+    message = str(caught.value)
+    assert "no such setting" in message
+    assert "Extra inputs" not in message
+
+
+def test_env_value_error_gives_range() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CLASSIFICATION_CONFIDENCE_THRESHOLD": "abc"})
+    assert "(from 0.0 to 1.0)" in str(caught.value)

@@ -389,9 +389,36 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             name = "DOCFLOW_DB"
         value = environ.get(name)
         shown = f" = {value!r}" if value is not None else ""
-        hint = _variable_hint(name) if item["type"] == "extra_forbidden" else ""
-        lines.append(f"environment variable {name}{shown}: {item['msg']}{hint}")
+        if item["type"] == "extra_forbidden":
+            problem = f"no such setting{_variable_hint(name)}"
+        else:
+            problem = f"{item['msg']}{_allowed_range(item['loc'])}"
+        lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
+
+
+def _allowed_range(location: tuple[int | str, ...]) -> str:
+    """Return " (from X to Y)" for a numeric setting with bounds, else ""."""
+    model: Any = Settings
+    field = None
+    for part in location:
+        field = getattr(model, "model_fields", {}).get(str(part))
+        if field is None:
+            return ""
+        model = field.annotation
+    low = high = None
+    for rule in field.metadata if field is not None else []:
+        if getattr(rule, "ge", None) is not None:
+            low = rule.ge
+        if getattr(rule, "le", None) is not None:
+            high = rule.le
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f" (at least {low})"
+    if low is None:
+        return f" (at most {high})"
+    return f" (from {low} to {high})"
 
 
 def load_settings(

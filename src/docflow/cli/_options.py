@@ -109,8 +109,8 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table, json, jsonl or csv (default: table on a terminal, "
-        "jsonl otherwise).",
+        help="table, json, jsonl, csv, or auto (the default): table on a "
+        "terminal, jsonl otherwise.",
     ),
 ]
 VerboseOption = Annotated[

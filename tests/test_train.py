@@ -298,3 +298,17 @@ def test_train_into_new_folder_may_drop_categories(tmp_path: Path) -> None:
     report = train_model(folder, settings, output=tmp_path / "other")
     assert report.replaced
     assert not report.forced
+
+
+def test_train_steps_logged_off_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from docflow.cli._admin import _TrainStatus
+
+    with _TrainStatus(enabled=True) as status:
+        for number in range(1, 4):
+            status.update(f"reading {number}/3 invoice/{number}.pdf")
+        status.update("fitting the model and its confidence map on 3 documents")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "docflow: reading 3 files",
+        "docflow: fitting the model and its confidence map on 3 documents",
+    ]

@@ -79,10 +79,15 @@ def _print_model_setting(settings: Settings, model_dir: Path) -> None:
 
 
 class _TrainStatus:
-    """A one-line spinner on stderr naming the training step, when it is a terminal."""
+    """The training step on stderr: a spinner on a terminal, else one line each.
+
+    Training takes a minute or more, so a log file or pipe gets the steps too.
+    """
 
     def __init__(self, *, enabled: bool) -> None:
         self._status: Any = None
+        self._lines = enabled and not sys.stderr.isatty()
+        self._reading = False
         self._enabled = enabled and sys.stderr.isatty()
 
     def __enter__(self) -> _TrainStatus:
@@ -100,6 +105,15 @@ class _TrainStatus:
     def update(self, step: str) -> None:
         if self._status is not None:
             self._status.update(step)
+        elif self._lines:
+            # One line for the reading of the files, not one per file.
+            reading = step.startswith("reading ") and "/" in step.split()[1]
+            if reading and self._reading:
+                return
+            self._reading = reading
+            line = f"reading {step.split()[1].split('/')[1]} files" if reading else step
+            sys.stderr.write(f"docflow: {line}\n")
+            sys.stderr.flush()
 
 
 def _print_train_report(data: dict[str, Any]) -> None:

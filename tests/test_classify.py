@@ -215,7 +215,7 @@ def test_rules_can_add_a_category(tmp_path: Path) -> None:
     assert result.category == "tax_return"
     assert result.processing_method == "rules"
     rule_evidence = [e for e in result.evidence if e.source == "rule"]
-    assert [e.term for e in rule_evidence] == [r"^\s*form\s+1040\b"]
+    assert [e.term for e in rule_evidence] == ["Form 1040"]
     assert rule_evidence[0].weight == 3.0
 
 

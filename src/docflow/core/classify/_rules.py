@@ -87,6 +87,14 @@ def _matches(compiled: _Compiled, text: str, folded: str) -> bool:
     return may_contain(folded, literals) and pattern.search(text) is not None
 
 
+def _shown(matched: str, pattern: str) -> str:
+    """Return the text a pattern matched, on one line and at most 60 characters."""
+    text = " ".join(matched.split())
+    if not text:
+        return pattern
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def score_rules(
     text: str, rules: Mapping[str, RuleSettings]
 ) -> tuple[dict[str, float], list[RuleHit]]:
@@ -102,8 +110,15 @@ def score_rules(
             if keyword and _matches(_compile_keyword(keyword), text, collapsed):
                 hits.append(RuleHit(category, term, weight, "keyword"))
         for pattern, weight in rule.patterns.items():
-            if _matches(_compile_pattern(category, pattern), text, folded):
-                hits.append(RuleHit(category, pattern, weight, "pattern"))
+            compiled, literals = _compile_pattern(category, pattern)
+            if not may_contain(folded, literals):
+                continue
+            match = compiled.search(text)
+            if match is not None:
+                # A reviewer reads the text that matched, not the expression.
+                hits.append(
+                    RuleHit(category, _shown(match[0], pattern), weight, "pattern")
+                )
     for hit in hits:
         scores[hit.category] = scores.get(hit.category, 0.0) + hit.weight
     return scores, hits

@@ -278,6 +278,10 @@ def test_stats_table(database):
     outcome = invoke("stats", "--db", database, "-f", "table")
     assert outcome.exit_code == 0
     assert "by category" in outcome.stdout
+    # The summary stays on one line in a pipe, however long the path.
+    first = outcome.stdout.splitlines()[0]
+    assert first.startswith("4 documents in ")
+    assert first.endswith("0 labels")
 
 
 def test_stats_without_database(tmp_path):

@@ -29,11 +29,14 @@ def print_stats(stats: dict[str, Any]) -> None:
         f"[bold]{plural(stats['documents'], 'document')}[/bold] in "
         f"{escape(stats['database'])}: {stats['errors']} not ok, "
         f"{stats['review_queue']} waiting for review, "
-        f"{plural(stats['labels'], 'label')}"
+        f"{plural(stats['labels'], 'label')}",
+        # One line each, also in a pipe, where rich would wrap at 80 columns.
+        soft_wrap=True,
     )
     console.print(
         f"latency per document (ms, not cached): mean {_number(latency['mean'])}, "
-        f"p50 {_number(latency['p50'])}, p95 {_number(latency['p95'])}"
+        f"p50 {_number(latency['p50'])}, p95 {_number(latency['p95'])}",
+        soft_wrap=True,
     )
     for title, counts in (
         ("status", stats["by_status"]),

@@ -61,11 +61,12 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("target", ["loop_built", "task_created"])
-def test_early_interrupt_prints_one_line(tmp_path, target):
+def run_interrupted(tmp_path: Path, script: str, *args: str) -> str:
+    """Run a fault-injection ``script`` on 3 letters; check it exited 130
+    without output, and return its stderr."""
     write_letters(tmp_path, 3)
     completed = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED_CLI, target],
+        [sys.executable, "-c", script, *args],
         cwd=tmp_path,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -75,6 +76,12 @@ def test_early_interrupt_prints_one_line(tmp_path, target):
     stderr = completed.stderr.decode()
     assert completed.returncode == 130, stderr
     assert completed.stdout == b"", stderr
+    return stderr
+
+
+@pytest.mark.parametrize("target", ["loop_built", "task_created"])
+def test_early_interrupt_prints_one_line(tmp_path, target):
+    stderr = run_interrupted(tmp_path, INTERRUPTED_CLI, target)
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
     assert lines[0].startswith(
@@ -244,16 +251,5 @@ SWALLOWED_STOP_CLI = textwrap.dedent(
 
 
 def test_swallowed_stop_signal_still_interrupts(tmp_path):
-    write_letters(tmp_path, 3)
-    completed = subprocess.run(
-        [sys.executable, "-c", SWALLOWED_STOP_CLI],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=cli_env(tmp_path),
-        timeout=120,
-    )
-    stderr = completed.stderr.decode()
-    assert completed.returncode == 130, stderr
-    assert completed.stdout == b"", stderr
+    stderr = run_interrupted(tmp_path, SWALLOWED_STOP_CLI)
     assert "docflow: interrupted" in stderr

@@ -270,14 +270,14 @@ def test_undecodable_name_and_its_escape_kept_apart(tmp_path):
     # report takes a real name, or a path as results print it. The text
     # bad\xff.txt is both a real name and how the other file prints; the
     # real name wins.
-    for given, shown in [
+    for path, printed_name in [
         (str(tmp_path / "bad\\xff.txt"), "bad\\\\xff.txt"),
         (os.fsdecode(bytes(tmp_path) + b"/bad\xff.txt"), "bad\\xff.txt"),
         (str(tmp_path / "bad\\\\xff.txt"), "bad\\\\xff.txt"),
     ]:
-        report = run_docflow(tmp_path, "report", "-f", "json", given)
-        assert report.returncode == 0, (given, report.stderr.decode())
-        assert Path(json.loads(report.stdout)["path"]).name == shown
+        report = run_docflow(tmp_path, "report", "-f", "json", path)
+        assert report.returncode == 0, (path, report.stderr.decode())
+        assert Path(json.loads(report.stdout)["path"]).name == printed_name
 
 
 def test_database_in_walked_folder_is_not_a_document(tmp_path):

@@ -108,13 +108,18 @@ def test_every_path_gets_one_result(tmp_path):
     assert sum(server.documents for server in stats.servers) == len(paths)
 
 
-def test_non_utf8_file_name_sent_through_link(tmp_path):
-    folder = tmp_path / "docs"
+def make_undecodable_and_plain(folder):
+    """Write a document whose name is not valid UTF-8 and a plain one;
+    return both paths."""
     (fine,) = make_documents(folder, 1)
     raw = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
     with open(raw, "w") as handle:
         handle.write(TEXT)
-    bad = os.fsdecode(raw)
+    return os.fsdecode(raw), fine
+
+
+def test_non_utf8_file_name_sent_through_link(tmp_path):
+    bad, fine = make_undecodable_and_plain(tmp_path / "docs")
     results, stats, _ = process(make_settings(tmp_path), [bad, fine], workers=1)
     assert results[0].path == bad
     assert results[0].status is Status.OK, results[0].error
@@ -169,12 +174,7 @@ def test_non_utf8_file_name_without_link_rejected(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("tempfile.mkdtemp", no_room)
-    folder = tmp_path / "docs"
-    (fine,) = make_documents(folder, 1)
-    raw = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
-    with open(raw, "w") as handle:
-        handle.write(TEXT)
-    bad = os.fsdecode(raw)
+    bad, fine = make_undecodable_and_plain(tmp_path / "docs")
     results, _, _ = process(make_settings(tmp_path), [bad, fine], workers=1)
     assert results[0].status is Status.UNREADABLE
     assert "not valid UTF-8" in results[0].error

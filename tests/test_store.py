@@ -779,11 +779,11 @@ def test_displayed_names_are_unique_and_read_back():
         os.fsdecode(b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
         for _ in range(20000)
     }
-    shown: dict[str, str] = {}
+    name_of_text: dict[str, str] = {}
     for name in names:
         text = display_path(name)
         text.encode("utf-8")  # storable and printable
-        assert shown.setdefault(text, name) == name, (text, name)
+        assert name_of_text.setdefault(text, name) == name, (text, name)
         assert path_from_display(text) == name
     assert display_path("plain/caf\u00e9.txt") == "plain/caf\u00e9.txt"
     assert display_path("a\\b.txt") == "a\\b.txt"

@@ -348,7 +348,7 @@ def test_cli_module_imports_light() -> None:
     assert completed.stdout.strip() == "[]"
 
 
-def test_text_log_keeps_a_name_with_newline_on_one_line():
+def test_text_log_escapes_newline():
     import logging
 
     from docflow.watch.logs import TextFormatter

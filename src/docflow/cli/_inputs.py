@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
 
-__all__ = ["collect_paths", "folder_link_result"]
+__all__ = ["collect_paths", "walked_folder_result"]
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
     """Return absolute file paths for ``arguments``, without duplicates, in order.
 
     A folder inside a walked folder that cannot be listed is returned as a
-    path too, and ``folder_link_result`` gives it its row.
+    path too, and ``walked_folder_result`` gives it its row.
     """
     _UNLISTED.clear()
     seen: dict[str, None] = {}
@@ -110,7 +110,7 @@ def _is_link(folder: str, name: str) -> bool:
     return os.path.islink(os.path.join(folder, name))
 
 
-def folder_link_result(path: str) -> DocumentResult | None:
+def walked_folder_result(path: str) -> DocumentResult | None:
     """Return an ``unreadable`` result if ``path`` is a symbolic link to a
     folder, or a folder the walk could not list.
 

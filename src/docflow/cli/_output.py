@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import errno
+import functools
 import io
 import json
 import os
@@ -518,6 +519,7 @@ def _cell(column: str, value: Any, path_width: int | None = None) -> str:
     return escape(str(value))
 
 
+@functools.cache
 def _failure_statuses() -> frozenset[str]:
     from docflow.core.models import Status
 

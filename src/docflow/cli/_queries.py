@@ -167,11 +167,11 @@ def show_results(
         limit = filters.get("limit")
         if limit is not None and waiting >= limit:  # the queue may be longer
             waiting = len(corrected_results(store, **{**filters, "limit": None}))
-        shown = f"{len(rows)} shown; " if waiting > len(rows) else ""
+        part = f"{len(rows)} shown; " if waiting > len(rows) else ""
         _note(
             options,
             f"{plural(waiting, 'document waits', 'documents wait')} for review "
-            f"({shown}record the right category with: docflow label ID CATEGORY)",
+            f"({part}record the right category with: docflow label ID CATEGORY)",
         )
     elif not rows and hint_labels:
         _note(options, "the review queue is empty: no document waits for review")

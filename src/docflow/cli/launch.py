@@ -46,9 +46,9 @@ def run() -> None:
 def stop_signals_interrupt() -> None:
     """Make SIGTERM and SIGHUP (a closed terminal) stop docflow as Ctrl-C does.
 
-    Commands install their own handlers once they run; these cover the
-    start-up and reading paths from stdin, where the default action would
-    end the process silently with status 143 or 129 instead of 130.
+    Commands install their own handlers once they run. These cover the
+    start-up and the reading of paths from stdin, where the default action
+    would end the process silently with status 143 or 129 instead of 130.
     """
     import signal
 

@@ -333,6 +333,31 @@ def test_every_command_help_has_examples():
         assert "Examples" in outcome.stdout, command
 
 
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("classify", "classify [OPTIONS] PATH..."),
+        ("analyze", "analyze [OPTIONS] PATH..."),
+        ("process", "process [OPTIONS] PATH..."),
+        ("categories", "categories [OPTIONS]"),
+        ("stats", "stats [OPTIONS]"),
+        ("results", "results [OPTIONS]"),
+        ("report", "report [OPTIONS] [ID|PATH]"),
+        ("review", "review [OPTIONS]"),
+        ("label", "label [OPTIONS] DOC CATEGORY"),
+        ("train", "train [OPTIONS] DIR"),
+        ("mcp", "mcp [OPTIONS] KIND"),
+        ("watch", "watch [OPTIONS] [INBOX...]"),
+    ],
+)
+def test_command_help_shows_no_python_types(command, usage):
+    outcome = invoke(command, "--help")
+    assert outcome.exit_code == 0
+    first_line = outcome.stdout.splitlines()[0]
+    assert first_line.endswith(f"docflow {usage}")
+    assert not re.search(r"<(str|int|float|bool|list\[\w+\])>", outcome.stdout)
+
+
 def test_mcp_unknown_kind_exit_2():
     outcome = invoke("mcp", "search")
     assert outcome.exit_code == 2

@@ -152,14 +152,20 @@ def stats_command(
 
 CategoryFilter = Annotated[
     str | None,
-    typer.Option("--category", "-c", help="Only documents of this category."),
+    typer.Option(
+        "--category",
+        "-c",
+        metavar="CATEGORY",
+        help="Only documents of this category.",
+    ),
 ]
 RunFilter = Annotated[
     int | None,
     typer.Option("--run", metavar="ID", help="Only documents stored by this run."),
 ]
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", help="At most this many rows.")
+    int | None,
+    typer.Option("--limit", "-n", metavar="N", help="At most this many rows."),
 ]
 
 
@@ -177,6 +183,7 @@ def results_command(
         typer.Option(
             "--status",
             "-s",
+            metavar="STATUS",
             help="Only documents with this status (ok, corrupt, unreadable, ...).",
         ),
     ] = None,
@@ -326,7 +333,9 @@ def label_command(
     ],
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Who labels (default: the login name)."),
+        typer.Option(
+            "--by", metavar="NAME", help="Who labels (default: the login name)."
+        ),
     ] = None,
     db: DbOption = None,
     output_format: FormatOption = None,

@@ -24,6 +24,8 @@ from typing import Any, get_args, get_origin
 
 import typer.core
 
+from docflow.cli._help import hide_argument_types
+
 try:
     from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 except ImportError:  # another typer version: typer converts every value
@@ -139,8 +141,10 @@ def _wrap_help_option(command: Any) -> None:
 
 
 class PlainConvertingGroup(typer.core.TyperGroup):
-    """The typer group of docflow, with ``install_plain_conversion`` applied."""
+    """The typer group of docflow, with ``install_plain_conversion`` and
+    ``hide_argument_types`` applied."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         install_plain_conversion(self)
+        hide_argument_types(self)

@@ -39,7 +39,7 @@ def watch_command(
     inboxes: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="INBOX...",
+            metavar="[INBOX...]",
             help="Folders to watch, added to watch.inboxes from docflow.toml.",
             show_default=False,
         ),

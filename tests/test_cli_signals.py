@@ -224,6 +224,49 @@ def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
     assert b"docflow: interrupted" in stderr
 
 
+def unread_bytes(pipe_fd: int) -> int:
+    """Return how many bytes written to a pipe its reader has not read yet."""
+    import fcntl
+    import struct
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(pipe_fd, termios.FIONREAD, b"\0" * 4))[0]
+
+
+def test_sigterm_while_reading_stdin_records_run(tmp_path):
+    import time
+
+    import duckdb
+
+    folder = write_letters(tmp_path, 1)
+    database = tmp_path / "x.duckdb"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["--db", str(database), "classify", "-"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(tmp_path),
+    )
+    assert process.stdin is not None
+    process.stdin.write(f"{next(folder.iterdir())}\n".encode())
+    process.stdin.flush()
+    # Once the path is read, the command waits in the read for more paths,
+    # because stdin stays open.
+    deadline = time.monotonic() + 60
+    while unread_bytes(process.stdin.fileno()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr.decode()
+    assert b"recorded as run 1" in stderr
+    assert stdout == b""
+    with duckdb.connect(str(database), read_only=True) as db:
+        runs = db.execute("SELECT command, status, total, done FROM runs").fetchall()
+    assert runs == [("classify", "interrupted", 0, 0)]
+
+
 # Fault injection: SIGTERM arrives during planning and its KeyboardInterrupt
 # is swallowed, as happens when it lands in a C extension's callback
 # ("Exception ignored in: ..."), which a test cannot time.

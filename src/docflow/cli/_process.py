@@ -447,7 +447,9 @@ def run_command(
     # Before the walk: a record notes the walked folders as they were then.
     recorder = _replay_recorder(settings, options, arguments)
     store = Store.from_settings(settings)
-    paths = _without_database_files(collect_paths(arguments), store, options)
+    paths = _without_database_files(
+        _collect_paths(command, arguments, options, store), store, options
+    )
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
             "no paths on stdin; pipe one path per line (or NUL-separated), as in "
@@ -553,6 +555,45 @@ def run_command(
     return code
 
 
+def _collect_paths(
+    command: str, arguments: Sequence[str], options: CliOptions, store: Store
+) -> list[str]:
+    """Collect the paths to process, or record an interrupted run of no
+    documents when a stop signal comes first.
+
+    Reading paths from stdin waits for the writer of the pipe, and walking a
+    large folder takes a while, so a stop signal can come before any document
+    is known.
+    """
+    try:
+        return collect_paths(arguments)
+    except KeyboardInterrupt:
+        pass
+    from docflow.core.store import RunProgress
+    from docflow.errors import StoreError
+
+    cause = "interrupted while collecting the paths to process"
+    run = RunProgress(command, _run_arguments(arguments, options), total=0)
+    # Interrupts stay enabled because the lock may be busy for up to
+    # store.lock_timeout. A second Ctrl-C or SIGTERM then gives up the record
+    # instead of waiting, and no result is lost without it.
+    try:
+        run_id = store.end_run(run, status="interrupted")
+    except KeyboardInterrupt:
+        raise Interrupted(f"{cause}; the run was not recorded") from None
+    except StoreError as exc:
+        raise Interrupted(f"{cause}; the run was not recorded: {exc}") from None
+    raise Interrupted(
+        f"{cause}, before any document was processed (recorded as run {run_id}). "
+        "Run the same command again to process them"
+    )
+
+
+def _run_arguments(arguments: Sequence[str], options: CliOptions) -> dict[str, Any]:
+    """Return what the runs table stores about a command's arguments and options."""
+    return {"paths": [str(a) for a in arguments][:50], "options": options.describe()}
+
+
 def _without_database_files(
     paths: list[str], store: Store, options: CliOptions
 ) -> list[str]:
@@ -628,11 +669,7 @@ def _open_session(
     from docflow.core.store import ResultWriter, RunProgress
 
     settings = options.settings()
-    run = RunProgress(
-        command,
-        {"paths": [str(a) for a in arguments][:50], "options": options.describe()},
-        total=len(paths),
-    )
+    run = RunProgress(command, _run_arguments(arguments, options), total=len(paths))
     writer = ResultWriter(
         store,
         fingerprint=settings_fingerprint(settings),

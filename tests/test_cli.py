@@ -393,6 +393,8 @@ def test_missing_tesseract_exits_ocr_unavailable(tmp_path):
     record = json_lines(completed.stdout)[0]
     assert record["status"] == "ocr_unavailable"
     assert "tesseract" in record["error"]
+    assert record["detected_type"] == "image"
+    assert record["pages"] == 1
 
 
 def test_missing_model_exits_model_error(tmp_path, docs):

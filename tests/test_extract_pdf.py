@@ -169,7 +169,9 @@ def test_pdf_of_zeros_rejected_without_slow_scan(tmp_path, settings):
         extract_document(str(path), settings)
 
 
-def test_pdf_ocr_unavailable(tmp_path, settings, monkeypatch):
+@pytest.fixture
+def no_tesseract(tmp_path, monkeypatch):
+    """Make tesseract missing for the test."""
     import pytesseract
 
     from docflow.core import ocr
@@ -180,13 +182,24 @@ def test_pdf_ocr_unavailable(tmp_path, settings, monkeypatch):
     )
     ocr._find_tesseract.cache_clear()
     ocr.available_languages.cache_clear()
-    try:
-        with pytest.raises(OcrUnavailable, match="sudo apt-get install tesseract-ocr"):
-            extract_document(make_scanned_pdf(tmp_path), settings)
-    finally:
-        monkeypatch.undo()
-        ocr._find_tesseract.cache_clear()
-        ocr.available_languages.cache_clear()
+    yield
+    monkeypatch.undo()
+    ocr._find_tesseract.cache_clear()
+    ocr.available_languages.cache_clear()
+
+
+def test_pdf_ocr_unavailable(tmp_path, settings, no_tesseract):
+    with pytest.raises(OcrUnavailable, match="sudo apt-get install tesseract-ocr"):
+        extract_document(make_scanned_pdf(tmp_path), settings)
+
+
+def test_ocr_unavailable_result_keeps_type_and_pages(tmp_path, settings, no_tesseract):
+    from docflow.core.pipeline import process_document
+
+    result = process_document(make_scanned_pdf(tmp_path, pages=3), settings)
+    assert result.status == "ocr_unavailable"
+    assert result.detected_type == "pdf"
+    assert result.pages == 3
 
 
 def test_pdf_missing_ocr_language(tmp_path, settings):

@@ -91,10 +91,16 @@ class ModelError(DocflowError):
 
 
 class DocumentError(DocflowError):
-    """One document cannot be processed; the batch records ``status`` and goes on."""
+    """One document cannot be processed; the batch records ``status`` and goes on.
+
+    ``detected_type`` and ``pages`` are the file format and the page count that
+    extraction found before the error, or None when it did not set them.
+    """
 
     exit_code = ExitCode.DOCUMENTS_FAILED
     status: str = "error"
+    detected_type: str | None = None
+    pages: int | None = None
 
     def __init__(self, message: str, *, status: Status | str | None = None) -> None:
         super().__init__(message)

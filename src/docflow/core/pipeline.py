@@ -122,6 +122,10 @@ def process_document(
     except DocumentError as exc:
         result.status = Status(exc.status)
         result.error = f"{path}: {exc}"
+        if exc.detected_type is not None:
+            result.detected_type = exc.detected_type
+        if exc.pages is not None:
+            result.pages = exc.pages
     except MemoryError:
         result.status = Status.MEMORY_LIMIT
         result.error = (

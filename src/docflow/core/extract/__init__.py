@@ -34,7 +34,7 @@ from docflow.core.extract._base import (
     new_document,
 )
 from docflow.core.models import ExtractedDocument
-from docflow.errors import CorruptDocument, OcrFailed
+from docflow.errors import CorruptDocument, OcrFailed, OcrUnavailable
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -169,6 +169,11 @@ def extract_document(
             f"{_KIND_NAMES.get(detected.kind, detected.kind)} whose structure "
             "nests too deeply to read"
         ) from exc
+    except OcrUnavailable as exc:
+        # Detection and the page count come before OCR, so the result keeps them.
+        exc.detected_type = detected.kind
+        exc.pages = context.page_count
+        raise
     _finish_document(document, context)
     return document
 

@@ -46,6 +46,9 @@ class ExtractionContext:
     #: ``ExtractedDocument.text`` joins them.
     chars_read: int = 0
     pages_counted: int = 0
+    #: Pages (or image frames) of the document, set by the extractor once it
+    #: has counted them, so an error raised later can report the count.
+    page_count: int | None = None
 
     def count_page(self, page: Page) -> None:
         """Add a page read in document order to ``chars_read``."""

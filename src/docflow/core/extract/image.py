@@ -70,6 +70,7 @@ def _read_frames(
             f"image has {frames} frames, over the limit of {settings.max_pages} "
             "(extraction.max_pages)"
         )
+    context.page_count = frames
     pages = document.pages
     with OcrWorkdir() as workdir:
         # With a character limit, frames stop being OCR'd once it is reached.

@@ -93,6 +93,7 @@ class PdfExtractor:
             document.metadata.update(_read_metadata(pdf, password_used))
             document.headings = _read_outline(pdf)
             page_count = _checked_page_count(len(pdf), context.settings.extraction)
+            context.page_count = page_count
             with OcrWorkdir() as workdir:
                 _read_pages(pdf, page_count, document, context, workdir)
         finally:

@@ -28,6 +28,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TRAIN = ROOT / "sample_docs" / "train"
+# Start of the evidence term of classification.min_fit_score's check.
+FIT_CHECK = "fits no category well"
 
 
 def cross_validate(
@@ -76,7 +78,11 @@ def cross_validate(
                         "guess": guess,
                         "confidence": result.confidence,
                         "disagreement": any(
-                            "sent to review" in item.term for item in result.evidence
+                            "sent to review" in item.term and FIT_CHECK not in item.term
+                            for item in result.evidence
+                        ),
+                        "fit_check": any(
+                            FIT_CHECK in item.term for item in result.evidence
                         ),
                     }
                 )
@@ -95,6 +101,7 @@ def report(rows: list[dict[str, Any]], threshold: float, review: float) -> str:
     )
     wrong = [r for r in rows if r["guess"] != r["truth"]]
     flagged = [r for r in rows if r["disagreement"]]
+    unfit = [r for r in rows if r["fit_check"]]
     abstained = sum(r["category"] == "unknown" for r in rows)
     lines = [
         "| measure | value |",
@@ -111,6 +118,9 @@ def report(rows: list[dict[str, Any]], threshold: float, review: float) -> str:
         f"| disagreement check fired | {len(flagged)} |",
         f"| best guess right when it fired | "
         f"{sum(r['guess'] == r['truth'] for r in flagged)}/{len(flagged)} |",
+        f"| fit check fired (fits no category well) | {len(unfit)} |",
+        f"| best guess right when it fired | "
+        f"{sum(r['guess'] == r['truth'] for r in unfit)}/{len(unfit)} |",
     ]
     lines += [
         "",

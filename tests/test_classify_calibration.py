@@ -100,7 +100,12 @@ def test_threshold_turns_guess_into_unknown(tmp_path: Path) -> None:
         settings = Settings.model_validate(
             {
                 "store": {"cache_dir": str(tmp_path)},
-                "classification": {"confidence_threshold": threshold},
+                # The fit check caps this form's confidence; off, the
+                # threshold alone decides.
+                "classification": {
+                    "confidence_threshold": threshold,
+                    "min_fit_lead": 0.0,
+                },
             }
         )
         result = classify_document(

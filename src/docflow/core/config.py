@@ -155,6 +155,18 @@ class ClassificationSettings(_Section):
         description="below this confidence the category is kept but the "
         "document goes to the review queue",
     )
+    min_fit_score: float = Field(
+        default=-0.35,
+        description="the model's best raw score under which a document fits no "
+        "category, when its lead is also under min_fit_lead and no rule of the "
+        "best guess fired: it becomes 'unknown' and goes to review",
+    )
+    min_fit_lead: float = Field(
+        default=0.2,
+        ge=0.0,
+        description="lead of the best raw score over the next one that the "
+        "min_fit_score check also requires; 0 turns the check off",
+    )
     max_chars: int = Field(default=20_000, ge=500)
     read_all_pages: bool = Field(
         default=False,

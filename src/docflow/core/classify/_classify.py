@@ -23,13 +23,14 @@ from docflow.core.models import (
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-    from docflow.core.config import Settings
+    from docflow.core.config import ClassificationSettings, Settings
 
 __all__ = [
     "UNKNOWN",
     "abstain_reason",
     "classify_document",
     "find_disagreement",
+    "poor_fit",
     "trusted_facts",
 ]
 
@@ -79,8 +80,9 @@ def classify_document(
     ``classification.confidence_threshold``, or when the readable text is too
     short or mostly garbage (see ``abstain_reason``). The best guess then
     leads the runners-up, and in the second case no key facts are returned.
-    When the rules or the key facts point to another category, the confidence
-    drops to ``DISAGREEMENT_CONFIDENCE`` (see ``find_disagreement``).
+    When the rules or the key facts point to another category, or the
+    document fits no category (see ``poor_fit``), the confidence drops to
+    ``DISAGREEMENT_CONFIDENCE`` (see ``find_disagreement``).
     """
     from docflow.core.facts import extract_facts
 
@@ -90,6 +92,7 @@ def classify_document(
 
     matrix = model.transform([item])
     probabilities = model.probabilities(matrix)[0]
+    raw_scores = model.decision_scores(matrix)
     model_scores = dict(
         zip(model.classes, (float(p) for p in probabilities), strict=True)
     )
@@ -111,6 +114,8 @@ def classify_document(
         confidence = min(confidence, ABSTAIN_CONFIDENCE)
     else:
         conflict = find_disagreement(best, rule_scores, facts, hits)
+    if conflict is None and reason is None and raw_scores is not None:
+        conflict = poor_fit(raw_scores[0], best, rule_scores, options)
     if conflict is not None:
         confidence = min(confidence, DISAGREEMENT_CONFIDENCE)
     accepted = reason is None and confidence >= options.confidence_threshold
@@ -218,18 +223,26 @@ def is_capped(
     best: str,
     rule_scores: dict[str, float],
     hits: Sequence[RuleHit],
+    raw_scores: Sequence[float] | None = None,
+    options: ClassificationSettings | None = None,
 ) -> bool:
     """Tell whether ``classify_document`` would cap the confidence of ``best``.
 
-    The same checks in the same order: abstention for poor text, then the
-    rules and the key facts disagreeing with the best guess.
+    The same checks in the same order: abstention for poor text, the rules
+    and the key facts disagreeing with the best guess, then, given the
+    model's ``raw_scores`` and the ``options``, a document that fits no
+    category.
     """
     from docflow.core.facts import extract_facts
 
     if abstain_reason(document) is not None:
         return True
     facts = trusted_facts(document, extract_facts(document, best), None)
-    return find_disagreement(best, rule_scores, facts, hits) is not None
+    if find_disagreement(best, rule_scores, facts, hits) is not None:
+        return True
+    if raw_scores is None or options is None:
+        return False
+    return poor_fit(raw_scores, best, rule_scores, options) is not None
 
 
 def find_disagreement(
@@ -277,6 +290,36 @@ def find_disagreement(
                 source="rule",
             )
     return None
+
+
+def poor_fit(
+    raw_scores: Sequence[float],
+    best: str,
+    rule_scores: dict[str, float],
+    options: ClassificationSettings,
+) -> Evidence | None:
+    """Return evidence that the document fits none of the categories, or None.
+
+    ``raw_scores`` are the linear model's scores before the softmax. The
+    softmax keeps only their differences, so a novel that every category
+    rejects still got ``contract`` at 0.95 from a small lead. It fits no
+    category when the best score is under ``classification.min_fit_score``,
+    leads the next by less than ``classification.min_fit_lead``, and no rule
+    of ``best`` fired. Real documents with a weak score usually have the
+    lead or a rule (docs/accuracy.md measures both kinds).
+    """
+    if len(raw_scores) < 2 or rule_scores.get(best, 0.0) > 0:
+        return None
+    first, second = sorted(map(float, raw_scores), reverse=True)[:2]
+    lead = first - second
+    if first >= options.min_fit_score or lead >= options.min_fit_lead:
+        return None
+    return Evidence(
+        term=f"fits no category well (model score {first:.2f}, lead {lead:.2f}, "
+        f"no {best} rule){SENT_TO_REVIEW}",
+        weight=0.0,
+        source="rule",
+    )
 
 
 def _decision_method(

@@ -173,6 +173,25 @@ class LoadedModel:
             return self.scorer.probabilities(matrix)
         return predict_proba(self.parts, matrix)
 
+    def decision_scores(self, matrix: csr_matrix) -> np.ndarray | None:
+        """Return the linear model's raw scores, one column per class in ``classes``.
+
+        These are the scores before the softmax, which keeps only their
+        differences: a document that every category's score rejects can still
+        get a high probability. None for a model without a linear classifier
+        or with only two classes (one score column).
+        """
+        if self.scorer is not None:
+            coef, intercept = self.scorer.coef, self.scorer.intercept
+        else:
+            linear = self.parts["classifier"]
+            if not hasattr(linear, "coef_") or not hasattr(linear, "intercept_"):
+                return None
+            coef, intercept = linear.coef_, linear.intercept_
+        if coef.shape[0] < 2:
+            return None
+        return matrix @ coef.T + intercept
+
     def class_weights(self, category: str) -> np.ndarray | None:
         """Return the linear model's coefficients for ``category``, or None."""
         if self.scorer is not None:

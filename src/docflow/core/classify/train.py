@@ -509,8 +509,8 @@ def _fit_confidence_map(
         splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=repeat)
         splits = splitter.split(labels, labels, groups)
         scores = _out_of_fold_scores(matrix, labels, weights, splits, config)
-        for index, row in enumerate(scores / temperature):
-            outcome = mixed.best(index, row)
+        for index, raw in enumerate(scores):
+            outcome = mixed.best(index, raw / temperature, raw)
             if outcome is not None:
                 confidences.append(outcome[0])
                 correct.append(outcome[1])
@@ -537,8 +537,14 @@ class _MixedScores:
         self.rules = [score_rules(s.item.text, options.rules) for s in samples]
         self.capped: dict[tuple[int, str], bool] = {}
 
-    def best(self, index: int, scores: Any) -> tuple[float, bool] | None:
-        """Return (mixed score of the best guess, right) or None when it is capped."""
+    def best(
+        self, index: int, scores: Any, raw_scores: Any = None
+    ) -> tuple[float, bool] | None:
+        """Return (mixed score of the best guess, right) or None when it is capped.
+
+        ``scores`` are the decision scores divided by the temperature, and
+        ``raw_scores`` the decision scores themselves.
+        """
         import numpy as np
 
         from docflow.core.classify._classify import is_capped
@@ -557,7 +563,12 @@ class _MixedScores:
         if key not in self.capped:
             document = _sample_document(self.samples[index], self.settings)
             self.capped[key] = document is not None and is_capped(
-                document, best, rule_scores, hits
+                document,
+                best,
+                rule_scores,
+                hits,
+                raw_scores,
+                self.settings.classification,
             )
         if self.capped[key]:
             return None

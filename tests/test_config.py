@@ -191,3 +191,18 @@ def test_env_value_error_gives_range() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"DOCFLOW_CLASSIFICATION_CONFIDENCE_THRESHOLD": "abc"})
     assert "(from 0.0 to 1.0)" in str(caught.value)
+
+
+def test_invalid_rule_pattern_rejected(tmp_path: Path) -> None:
+    config = tmp_path / "docflow.toml"
+    config.write_text(
+        '[classification.rules.invoice.patterns]\n"(unclosed" = 1.0\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{config}: ")
+    assert "'classification.rules.invoice.patterns'" in message
+    assert "invalid regular expression '(unclosed'" in message
+    assert "missing ), unterminated subpattern" in message

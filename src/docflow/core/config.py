@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -464,6 +465,7 @@ def load_settings(
     elif config_path:
         raise ConfigError(f"{path}: configuration file not found")
 
+    file_data = data
     env = _env_overrides(environ)
     if env:
         data = _merge(data, env)
@@ -475,9 +477,42 @@ def load_settings(
     if overrides:
         data = _merge(data, overrides)
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, "command line")) from exc
+
+    rules_source = _rules_source(file_data, path, env)
+    if rules_source is not None:
+        _check_patterns(settings.classification.rules, rules_source)
+    return settings
+
+
+def _rules_source(
+    file_data: Mapping[str, Any], path: Path, env: Mapping[str, Any]
+) -> str | None:
+    """Return where the rules in force come from, or None for the shipped rules."""
+    if "rules" in env.get("classification", {}):
+        return "environment variable DOCFLOW_CLASSIFICATION_RULES"
+    if "rules" in file_data.get("classification", {}):
+        return str(path)
+    return None
+
+
+def _check_patterns(rules: Mapping[str, RuleSettings], source: str) -> None:
+    """Raise ConfigError naming the first rule pattern that does not compile.
+
+    The flags are those the classifier compiles the patterns with.
+    """
+    for category, rule in rules.items():
+        for pattern in rule.patterns:
+            try:
+                re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+            except re.error as exc:
+                raise ConfigError(
+                    f"{source}: key 'classification.rules.{category}.patterns': "
+                    f"invalid regular expression {pattern!r}: {exc}; fix or "
+                    "remove it"
+                ) from exc
 
 
 def settings_fingerprint(settings: Settings) -> str:

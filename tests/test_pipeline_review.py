@@ -90,10 +90,29 @@ def test_unknown_gives_disagreement_reason():
 
 
 def test_unfamiliar_script_goes_to_review():
-    result = classified("receipt", 0.99)
+    # Under a confidence_threshold of 0.2 or less the category stays.
+    untrained = Evidence(
+        term="text in zh, a language the model was not trained on (en, fr): "
+        "sent to review",
+        weight=0.0,
+        source="rule",
+    )
+    result = classified("receipt", 0.99, evidence=[untrained])
     result.classification.metadata.language = "zh"
-    (reason,) = reasons(result)
-    assert reason.startswith("text in zh; the classifier was trained on en, fr")
+    assert reasons(result) == [
+        "text in zh, a language the model was not trained on (en, fr)"
+    ]
+
+
+def test_untrained_language_reason_given_once():
+    untrained = Evidence(
+        term="text in zh, a language the model was not trained on (en): sent to review",
+        weight=0.0,
+        source="rule",
+    )
+    result = classified("unknown", 0.2, evidence=[untrained])
+    result.classification.metadata.language = "zh"
+    assert reasons(result) == [f"category unknown: {untrained.term}"]
 
 
 def test_trained_language_needs_no_review():

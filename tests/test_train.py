@@ -88,6 +88,7 @@ def test_train_writes_model_and_report(tmp_path: Path) -> None:
     assert metadata["version"] == report.version
     assert sorted(metadata["categories"]) == sorted(TINY_CATEGORIES)
     assert "metrics" in metadata
+    assert "en" in metadata["languages"]
 
     resume = _source_files("resume")[0]
     text = resume.read_text(encoding="utf-8", errors="replace")

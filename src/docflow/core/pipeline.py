@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docflow.core.models import (
+    ClassificationResult,
     DocumentResult,
     ExtractedDocument,
     ReviewStatus,
@@ -193,13 +194,14 @@ def _classification_review_reasons(
         MOSTLY_GARBAGE,
         SENT_TO_REVIEW,
         TOO_LITTLE_TEXT,
+        UNTRAINED_LANGUAGE,
     )
 
     classification = result.classification
     if classification is None:
         return []
     options = settings.classification
-    reasons = _language_review_reasons(classification.metadata.language)
+    reasons = _language_review_reasons(classification)
     if classification.category == "unknown":
         abstained = [
             item.term
@@ -208,6 +210,8 @@ def _classification_review_reasons(
             or item.term.endswith(SENT_TO_REVIEW)
         ]
         if abstained:
+            if abstained[0].startswith(UNTRAINED_LANGUAGE):
+                reasons = []  # the same reason as abstained[0]
             return [f"category unknown: {abstained[0]}", *reasons]
         runners_up = classification.metadata.runners_up
         guess = f"best guess {runners_up[0].category} " if runners_up else ""
@@ -237,22 +241,20 @@ def _under(value: float, threshold: float, digits: int) -> str:
     return f"{value:g}"
 
 
-def _language_review_reasons(language: str | None) -> list[str]:
-    """Return a reason when the text is in a script the classifier never saw.
+def _language_review_reasons(classification: ClassificationResult) -> list[str]:
+    """Return the classifier's reason when the text's language is one it never saw.
 
-    The shipped model, its rules and the word lists cover the languages of
-    ``FREQUENT_WORDS``, all in Latin script. Text that language detection
-    assigns to another script gets confident but arbitrary scores, so it
-    goes to review.
+    The classifier makes such a document ``unknown`` (``untrained_language``)
+    unless ``classification.confidence_threshold`` is under its capped
+    confidence, and then it still goes to review for this reason.
     """
-    from docflow.core._wordlists import FREQUENT_WORDS
+    from docflow.core.classify._classify import SENT_TO_REVIEW, UNTRAINED_LANGUAGE
 
-    if language is None or language in FREQUENT_WORDS:
-        return []
-    # NOTE: a model retrained on other languages still gets this reason; the
-    # model file does not record its training languages.
-    known = ", ".join(FREQUENT_WORDS)
-    return [f"text in {language}; the classifier was trained on {known} only"]
+    return [
+        item.term.removesuffix(SENT_TO_REVIEW)
+        for item in classification.evidence
+        if item.term.startswith(UNTRAINED_LANGUAGE)
+    ][:1]
 
 
 def _quality_review_reasons(result: DocumentResult, settings: Settings) -> list[str]:

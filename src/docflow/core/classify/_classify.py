@@ -31,6 +31,7 @@ __all__ = [
     "classify_document",
     "find_disagreement",
     "poor_fit",
+    "untrained_language",
     "trusted_facts",
 ]
 
@@ -50,6 +51,8 @@ MIN_LETTERS = 40
 # Highest confidence reported when the classifier abstains for lack of text.
 ABSTAIN_CONFIDENCE = 0.2
 TOO_LITTLE_TEXT = "too little text"
+# Start of the evidence term that names a language the model was not trained on.
+UNTRAINED_LANGUAGE = "text in "
 # Ending of the evidence term that explains why rules or facts sent a guess to review.
 SENT_TO_REVIEW = ": sent to review"
 MOSTLY_GARBAGE = "mostly garbage text"
@@ -80,9 +83,10 @@ def classify_document(
     ``classification.confidence_threshold``, or when the readable text is too
     short or mostly garbage (see ``abstain_reason``). The best guess then
     leads the runners-up, and in the second case no key facts are returned.
-    When the rules or the key facts point to another category, or the
-    document fits no category (see ``poor_fit``), the confidence drops to
-    ``DISAGREEMENT_CONFIDENCE`` (see ``find_disagreement``).
+    When the text is in a language the model was not trained on (see
+    ``untrained_language``), the rules or the key facts point to another
+    category (see ``find_disagreement``), or the document fits no category
+    (see ``poor_fit``), the confidence drops to ``DISAGREEMENT_CONFIDENCE``.
     """
     from docflow.core.facts import extract_facts
 
@@ -113,7 +117,9 @@ def classify_document(
     if reason is not None:
         confidence = min(confidence, ABSTAIN_CONFIDENCE)
     else:
-        conflict = find_disagreement(best, rule_scores, facts, hits)
+        conflict = untrained_language(document.language, model) or (
+            find_disagreement(best, rule_scores, facts, hits)
+        )
     if conflict is None and reason is None and raw_scores is not None:
         conflict = poor_fit(raw_scores[0], best, rule_scores, options)
     if conflict is not None:
@@ -290,6 +296,32 @@ def find_disagreement(
                 source="rule",
             )
     return None
+
+
+def untrained_language(language: str | None, model: LoadedModel) -> Evidence | None:
+    """Return evidence that the text's language is one the model never saw.
+
+    The model's ``model.json`` lists the languages of its training documents
+    (``languages``). Models trained before that field existed were trained
+    on the languages of ``FREQUENT_WORDS``, all in Latin script. Text in
+    another script, Chinese for example, gets confident but arbitrary
+    scores from the layout features alone.
+    """
+    if language is None:
+        return None
+    trained = model.metadata.get("languages")
+    if not trained:
+        from docflow.core._wordlists import FREQUENT_WORDS
+
+        trained = list(FREQUENT_WORDS)
+    if language in trained:
+        return None
+    return Evidence(
+        term=f"{UNTRAINED_LANGUAGE}{language}, a language the model was not "
+        f"trained on ({', '.join(trained)}){SENT_TO_REVIEW}",
+        weight=0.0,
+        source="rule",
+    )
 
 
 def poor_fit(

@@ -50,7 +50,7 @@ from docflow.core.classify._model import (
     save_model,
 )
 from docflow.core.classify.metrics import Evaluation, evaluate_predictions
-from docflow.core.models import CATEGORIES
+from docflow.core.models import CATEGORIES, NO_CATEGORY
 from docflow.errors import DocumentError, ModelError, UsageError
 
 if TYPE_CHECKING:
@@ -98,6 +98,10 @@ class TrainReport(BaseModel):
     training_documents: int
     heldout_documents: int
     corrections: int
+    no_category_labels: int = Field(
+        default=0,
+        description="documents labeled none (no category), which train no category",
+    )
     documents_per_category: dict[str, int]
     skipped: list[str] = Field(
         default_factory=list, description="files that could not be read, with reasons"
@@ -136,7 +140,7 @@ def train_model(
 
     ``corrections`` are (file path or text, category) pairs confirmed by a
     person, optionally with the content hash the file had when it was
-    labeled. ``output`` defaults to the model in use
+    labeled. Those of category ``none`` (no category) are skipped. ``output`` defaults to the model in use
     (``classification.model_path``, or the shipped model).
 
     Unless ``force`` is true, raises ModelError when the new model scores a
@@ -154,7 +158,10 @@ def train_model(
     target = Path(output) if output is not None else resolve_model_dir(settings)
     samples, skipped = collect_folder(Path(folder), settings, on_step=on_step)
     step("reading the corrections")
-    fixes = collect_corrections(corrections, settings, skipped)
+    corrections = list(corrections)
+    fixes = collect_corrections(
+        [fix for fix in corrections if fix[1] != NO_CATEGORY], settings, skipped
+    )
     train, heldout = split_heldout(samples, fixes)
     _check_trainable(train, heldout, folder)
 
@@ -208,6 +215,7 @@ def train_model(
         training_documents=len(train),
         heldout_documents=len(heldout),
         corrections=len(fixes),
+        no_category_labels=sum(fix[1] == NO_CATEGORY for fix in corrections),
         documents_per_category=dict(sorted(Counter(s.label for s in samples).items())),
         skipped=skipped,
         before=before,
@@ -756,6 +764,8 @@ def build_metadata(
         "categories": [str(name) for name in parts["classifier"].classes_],
         "training_documents": dict(sorted(Counter(s.label for s in train).items())),
         "heldout_documents": dict(sorted(Counter(s.label for s in heldout).items())),
+        # Text in any other language is sent to review (untrained_language).
+        "languages": sorted({s.item.language for s in train if s.item.language}),
         "features": {
             **FEATURE_CONFIG,
             "layout_features": list(LAYOUT_FEATURES),

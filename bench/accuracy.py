@@ -361,7 +361,8 @@ NOTES = """
   training corpus.
 - Rules from `[classification.rules.*]` are mixed in with weight
   `rule_weight × min(1, fired weight / 3)`; `processing_method` names what
-  decided.
+  decided. A keyword inside a longer keyword of the same category that
+  fired ("sincerely" in "yours sincerely") does not count.
 - Confidence map: the best guess's mixed score goes through
   `sigmoid(slope × logit(score) + intercept)`, fitted by `docflow train` on
   scores of training documents whose template was held out (5 folds, dealt
@@ -375,6 +376,11 @@ NOTES = """
   own rules by 1. Or a total with a tax amount or due date is found on a
   document whose best guess is not an invoice, receipt, purchase order or
   bank statement. The evidence names the reason.
+- Language check: the confidence also drops to 0.2 when the text is in a
+  language the model was not trained on. The shipped model's `model.json`
+  has no `languages` list, so the languages of docflow's word lists count
+  (English, French, German, Dutch, Polish, Spanish, Italian); `docflow
+  train` writes the list.
 - Fit check: the confidence also drops to 0.2 when the document fits no
   category. That is when the linear model's best raw score is under
   `classification.min_fit_score` (-0.35), it leads the next by less than

@@ -490,3 +490,24 @@ def test_fast_features_match_scikit_learn(tmp_path: Path) -> None:
         assert fast.shape == reference.shape
         assert abs(fast - reference).max() < 1e-6
         assert (fast != 0).nnz == (reference != 0).nnz
+
+
+def test_keyword_inside_fired_keyword_ignored() -> None:
+    from docflow.core.classify._rules import score_rules
+    from docflow.core.config import RuleSettings
+
+    rules = {
+        "letter": RuleSettings(keywords={"yours sincerely": 1.0, "sincerely": 0.5}),
+        "memo": RuleSettings(keywords={"sincerely": 0.25}),
+    }
+
+    nested, nested_hits = score_rules("Pay by 1 May.\nYours  Sincerely,\nAnn", rules)
+    alone, _ = score_rules("Sincerely,\nAnn", rules)
+
+    assert nested["letter"] == 1.0
+    assert [hit.term for hit in nested_hits if hit.category == "letter"] == [
+        "yours sincerely"
+    ]
+    # Another category's keyword is not inside this category's phrase.
+    assert nested["memo"] == 0.25
+    assert alone["letter"] == 0.5

@@ -3,8 +3,10 @@
 A rule table maps a category to weighted keywords (whole words or phrases,
 case-insensitive) and weighted regular expressions (case-insensitive,
 multi-line). Each keyword or pattern counts once per document however often
-it occurs, so a long document does not outvote a short one. A category's rule
-score is the sum of the weights that fired; weights may be negative.
+it occurs, so a long document does not outvote a short one, and a keyword
+inside a longer one that fired ("sincerely" in "yours sincerely") does not
+count. A category's rule score is the sum of the weights that fired; weights
+may be negative.
 
 The positive rule scores become a distribution over categories, which is
 mixed into the model's probabilities with weight ``rule_weight × strength``.
@@ -105,10 +107,13 @@ def score_rules(
     # Keyword phrases are looked up with single spaces between their words.
     collapsed = " ".join(folded.split())
     for category, rule in rules.items():
-        for term, weight in rule.keywords.items():
-            keyword = term.strip()
-            if keyword and _matches(_compile_keyword(keyword), text, collapsed):
-                hits.append(RuleHit(category, term, weight, "keyword"))
+        fired = [
+            RuleHit(category, term, weight, "keyword")
+            for term, weight in rule.keywords.items()
+            if term.strip()
+            and _matches(_compile_keyword(term.strip()), text, collapsed)
+        ]
+        hits += _outermost(fired)
         for pattern, weight in rule.patterns.items():
             compiled, literals = _compile_pattern(category, pattern)
             if not may_contain(folded, literals):
@@ -122,6 +127,20 @@ def score_rules(
     for hit in hits:
         scores[hit.category] = scores.get(hit.category, 0.0) + hit.weight
     return scores, hits
+
+
+def _outermost(fired: list[RuleHit]) -> list[RuleHit]:
+    """Drop each keyword whose words lie inside a longer keyword that also fired.
+
+    "sincerely" adds nothing to "yours sincerely": counting both made one
+    closing phrase weigh as much as two independent signs of a letter.
+    """
+    phrases = [f" {' '.join(fold_case(hit.term).split())} " for hit in fired]
+    return [
+        hit
+        for hit, phrase in zip(fired, phrases, strict=True)
+        if not any(phrase != other and phrase in other for other in phrases)
+    ]
 
 
 def combine_scores(

@@ -305,3 +305,53 @@ def test_long_token_skips_hyphenation(monkeypatch):
     assert readability.count_word_syllables(long_token, "en") == len(long_token) // 2
     assert readability.count_word_syllables("x" * 100_000, "en") == 1
     readability.count_word_syllables.cache_clear()
+
+
+GITHUB_MAIL = CORPUS / "labeled" / "email" / "unst__email-no-html-content-1.eml"
+
+
+@needs_corpus
+def test_urls_left_out_of_counts() -> None:
+    from docflow.core.config import Settings
+    from docflow.core.extract import extract_document
+
+    document = extract_document(str(GITHUB_MAIL), Settings())
+    stats = count_text_statistics([document.text], "en", max_words=10_000)
+    # 63 repository URLs and two e-mail addresses in the headers.
+    assert stats.non_word_tokens == 65
+    assert stats.syllables / stats.words < 2.0
+    assert compute_readability(stats)["flesch_reading_ease"] > 30
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("https://github.com/nf-core/tools/subscription", True),
+        ("<email@domain.com>", True),
+        ("www.example.org,", True),
+        ("example.com.", True),
+        ("report.pdf", True),
+        ("src/docflow/core/readability.py", True),
+        ("C:\\Users\\ana", True),
+        ("~/documents", True),
+        ("10/10/2022", False),
+        ("and/or", False),
+        ("e.g.", False),
+        ("end.It", False),
+        ("@maintainers", False),
+        ("3.5", False),
+    ],
+)
+def test_is_non_word_token(token: str, expected: bool) -> None:
+    assert readability.is_non_word_token(token) is expected
+
+
+def test_sentence_ending_in_url_still_ends() -> None:
+    text = (
+        "Read the full terms at https://example.com/terms/2024. "
+        "Then sign the form and send it back to us."
+    )
+    stats = count_text_statistics([text], "en", max_words=100)
+    assert stats.sentences == 2
+    assert stats.words == 15
+    assert stats.non_word_tokens == 1

@@ -19,6 +19,10 @@ Differences from textstat 0.7.13, on purpose:
   without a full stop do not merge into one long "sentence". On prose whose
   paragraphs end with a full stop the count equals textstat's (on War and
   Peace, whose chapter headings have no full stop, it is within 2%).
+- URLs, e-mail addresses, host names, file names and paths are left out of
+  every count (see ``is_non_word_token``). textstat counts each as one long
+  word with many syllables, so a list of links makes a plain mail read as
+  very hard.
 - Long texts are sampled: only the first ``max_words`` words are analysed.
 """
 
@@ -42,6 +46,7 @@ __all__ = [
     "compute_readability",
     "count_text_statistics",
     "count_word_syllables",
+    "is_non_word_token",
     "normalize_language",
 ]
 
@@ -113,6 +118,24 @@ _NON_SPACE_RUN = re.compile(r"\S+")
 # A block ends at a blank line or before a line that starts a Markdown block.
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[#*+|>-]|\d+[.)]\s))")
 
+# Tokens that may be a URL, e-mail address, host, file name or path. Only
+# tokens with "://", "@", a slash, a backslash or an inner dot can pass
+# is_non_word_token.
+_NON_WORD_CANDIDATE = re.compile(r"[^\s]*(?:://|@|[/\\]|\.[^\W\d_])[^\s]*")
+_ADDRESS_PUNCTUATION = "()[]<>{},;:'\"“”‘’"
+_SENTENCE_END = ".!?"
+_EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^\W\d_]{2,}")
+#: Suffixes that make a dotted token a host name or a file name.
+_HOST_AND_FILE_SUFFIXES = frozenset(
+    (
+        "com org net edu gov int mil io co info biz eu uk us de fr nl es it pl "
+        "pt ch at be ca au cn jp ru in re "
+        "pdf doc docx odt rtf txt md rst html htm xml json csv tsv xls xlsx "
+        "ppt pptx png jpg jpeg gif tif tiff svg zip gz tar eml msg py js ts "
+        "java cpp go rs sh yml yaml toml ini cfg log exe dll"
+    ).split()
+)
+
 
 @dataclass(frozen=True)
 class TextStatistics:
@@ -132,6 +155,8 @@ class TextStatistics:
     max_sentence_words: int
     total_words: int
     sampled: bool
+    #: URLs, e-mail addresses, host names, file names and paths left out.
+    non_word_tokens: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Return the counts as a plain dict for result metrics."""
@@ -200,6 +225,52 @@ def _load_easy_words(language: str) -> frozenset[str]:
     return frozenset(line.strip() for line in lines)
 
 
+def is_non_word_token(token: str) -> bool:
+    """Return whether ``token`` is a URL, e-mail address, host, file name or path.
+
+    Such tokens are real text but not words of a sentence, so the readability
+    counts leave them out. Dates (``10/10/2022``), fractions and pairs such
+    as ``and/or`` or ``km/h`` stay words, because a path needs a letter and
+    two slashes, a leading ``/``, ``~/`` or ``./``, or a backslash.
+    """
+    core = token.strip(_ADDRESS_PUNCTUATION).rstrip(_SENTENCE_END)
+    core = core.strip(_ADDRESS_PUNCTUATION)
+    lowered = core.lower()
+    if "://" in lowered or lowered.startswith("www."):
+        return True
+    if "@" in core:
+        return _EMAIL_ADDRESS.fullmatch(core) is not None
+    has_letter = any(char.isalpha() for char in core)
+    if not has_letter:
+        return False
+    if "\\" in core or core.count("/") >= 2:
+        return True
+    if core.startswith(("/", "~/", "./")) and len(core) > 2:
+        return True
+    # The suffix must be lower case: "end.It" is a missing space, not a host.
+    stem, dot, suffix = core.rpartition(".")
+    return bool(dot and stem) and suffix in _HOST_AND_FILE_SUFFIXES
+
+
+def _drop_non_word_tokens(block: str) -> tuple[str, int]:
+    """Return ``block`` without its non-word tokens, and how many were dropped.
+
+    A dropped token leaves its trailing sentence punctuation, so a sentence
+    that ends with a URL still ends there. Whitespace stays as it was.
+    """
+    dropped = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal dropped
+        token = match.group(0)
+        if not is_non_word_token(token):
+            return token
+        dropped += 1
+        return token[len(token.rstrip(_SENTENCE_END)) :]
+
+    return _NON_WORD_CANDIDATE.sub(replace, block), dropped
+
+
 def _list_words(text: str) -> list[str]:
     text = _NONCONTRACTION_APOSTROPHE.sub("", text)
     return _PUNCTUATION_KEEP_APOSTROPHE.sub("", text).split()
@@ -257,7 +328,8 @@ class _Counter:
         self.totals = dict.fromkeys(
             (
                 "words sentences syllables polysyllables complex_words long_words "
-                "letters characters tokens long_sentences max_sentence_words"
+                "letters characters tokens long_sentences max_sentence_words "
+                "non_word_tokens"
             ).split(),
             0,
         )
@@ -265,6 +337,8 @@ class _Counter:
 
     def add_block(self, block: str) -> None:
         totals = self.totals
+        block, dropped = _drop_non_word_tokens(block)
+        totals["non_word_tokens"] += dropped
         words = _list_words(block)
         totals["words"] += len(words)
         tokens = block.split()

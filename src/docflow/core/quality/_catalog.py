@@ -139,6 +139,8 @@ METRICS: dict[str, str] = {
     "letters": "letters and digits in the analysed words",
     "characters": "non-space characters in the analysed text",
     "tokens": "whitespace-separated tokens in the analysed text",
+    "non_word_tokens": "URLs, e-mail addresses, host names, file names and paths "
+    "left out of the readability counts",
     "readability_sampled": "true when only the first quality.readability_max_words "
     "words were analysed",
     "readability_max_words": "the quality.readability_max_words limit in force",

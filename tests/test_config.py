@@ -141,9 +141,10 @@ def test_invalid_environment_variable() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let each test see the once-per-process warnings again."""
-    from docflow.core import config
+    from docflow.core import _settings_checks, config
 
     monkeypatch.setattr(config, "_warned_variables", set())
+    monkeypatch.setattr(_settings_checks, "_warned_sources", set())
 
 
 def test_misspelled_env_section_warns(caplog: pytest.LogCaptureFixture) -> None:
@@ -206,3 +207,102 @@ def test_invalid_rule_pattern_rejected(tmp_path: Path) -> None:
     assert "'classification.rules.invoice.patterns'" in message
     assert "invalid regular expression '(unclosed'" in message
     assert "missing ), unterminated subpattern" in message
+
+
+def _write_config(tmp_path: Path, text: str) -> Path:
+    config = tmp_path / "docflow.toml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_rule_category_typo_rejected(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path, '[classification.rules.invoise.keywords]\n"invoice no" = 1.0\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{config}: key 'classification.rules.invoise'")
+    assert "unknown category 'invoise'" in message
+    assert "did you mean 'invoice'?" in message
+
+
+def test_rule_new_category_accepted(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path, '[classification.rules.tax_return.keywords]\n"form 1040" = 2.0\n'
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert settings.classification.rules["tax_return"].keywords == {"form 1040": 2.0}
+
+
+def test_rule_category_of_trained_model(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.json").write_text(
+        '{"version": "t1", "categories": ["invoice", "invoices_old"]}',
+        encoding="utf-8",
+    )
+    config = _write_config(
+        tmp_path,
+        f'[classification]\nmodel_path = "{model}"\n'
+        '[classification.rules.invoices_old.keywords]\n"old" = 1.0\n',
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert "invoices_old" in settings.classification.rules
+
+
+def test_configured_rules_warn_dropped_categories(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = _write_config(
+        tmp_path, '[classification.rules.invoice.keywords]\n"my invoice" = 2.0\n'
+    )
+    with caplog.at_level("WARNING", logger="docflow.core._settings_checks"):
+        load_settings(config_path=config, environ={})
+        load_settings(config_path=config, environ={})
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1
+    assert messages[0].startswith(f"{config}: ")
+    assert "replace all shipped rules" in messages[0]
+    assert "receipt, purchase_order" in messages[0]
+    assert "invoice," not in messages[0]
+
+
+def test_full_rules_file_warns_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING"):
+        load_settings(config_path=REPO / "docflow.toml", environ={})
+    assert caplog.records == []
+
+
+def test_route_category_typo_rejected(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path,
+        '[[watch.routes]]\ncategory = "invoice"\ndestination = "a"\n'
+        '[[watch.routes]]\ncategory = "invoce"\ndestination = "b"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{config}: key 'watch.routes[1].category'")
+    assert "unknown category 'invoce'" in message
+    assert "did you mean 'invoice'?" in message
+
+
+def test_route_category_from_rules_accepted(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path,
+        '[classification.rules.tax_return.keywords]\n"form 1040" = 2.0\n'
+        '[[watch.routes]]\ncategory = "tax_return"\ndestination = "tax"\n',
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert settings.watch.routes[0].category == "tax_return"
+
+
+def test_route_category_unknown_rejected(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path, '[[watch.routes]]\ncategory = "unknown"\ndestination = "u"\n'
+    )
+    with pytest.raises(ConfigError, match="always go to review/"):
+        load_settings(config_path=config, environ={})

@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -481,38 +480,38 @@ def load_settings(
     except ValidationError as exc:
         raise ConfigError(_describe(exc, "command line")) from exc
 
-    rules_source = _rules_source(file_data, path, env)
-    if rules_source is not None:
-        _check_patterns(settings.classification.rules, rules_source)
+    _check_configured(settings, file_data, path, env)
     return settings
 
 
-def _rules_source(
-    file_data: Mapping[str, Any], path: Path, env: Mapping[str, Any]
+def _check_configured(
+    settings: Settings, file_data: Mapping[str, Any], path: Path, env: Mapping[str, Any]
+) -> None:
+    """Check the rules and routes a file or variable defines; see _settings_checks."""
+    from docflow.core import _settings_checks as checks
+
+    rules_source = _source_of(file_data, path, env, "classification", "rules")
+    if rules_source is not None:
+        checks.check_patterns(settings.classification.rules, rules_source)
+        checks.check_rule_categories(settings, rules_source)
+    routes_source = _source_of(file_data, path, env, "watch", "routes")
+    if routes_source is not None:
+        checks.check_route_categories(settings, settings.watch.routes, routes_source)
+
+
+def _source_of(
+    file_data: Mapping[str, Any],
+    path: Path,
+    env: Mapping[str, Any],
+    section: str,
+    key: str,
 ) -> str | None:
-    """Return where the rules in force come from, or None for the shipped rules."""
-    if "rules" in env.get("classification", {}):
-        return "environment variable DOCFLOW_CLASSIFICATION_RULES"
-    if "rules" in file_data.get("classification", {}):
+    """Return where ``section.key`` in force comes from, or None for the default."""
+    if key in env.get(section, {}):
+        return f"environment variable {ENV_PREFIX}{section.upper()}_{key.upper()}"
+    if key in file_data.get(section, {}):
         return str(path)
     return None
-
-
-def _check_patterns(rules: Mapping[str, RuleSettings], source: str) -> None:
-    """Raise ConfigError naming the first rule pattern that does not compile.
-
-    The flags are those the classifier compiles the patterns with.
-    """
-    for category, rule in rules.items():
-        for pattern in rule.patterns:
-            try:
-                re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-            except re.error as exc:
-                raise ConfigError(
-                    f"{source}: key 'classification.rules.{category}.patterns': "
-                    f"invalid regular expression {pattern!r}: {exc}; fix or "
-                    "remove it"
-                ) from exc
 
 
 def settings_fingerprint(settings: Settings) -> str:

@@ -1,0 +1,139 @@
+"""Checks of configured rules and routes that pydantic cannot make field by field.
+
+``load_settings`` runs them on the rules and routes a settings file or a
+DOCFLOW_* variable defines, never on the shipped rules, so a run with the
+defaults skips them. Each check raises ConfigError naming the source, the key
+and the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from docflow.errors import ConfigError, ModelError
+
+if TYPE_CHECKING:
+    from docflow.core.config import RouteRule, RuleSettings, Settings
+
+__all__ = ["check_patterns", "check_route_categories", "check_rule_categories"]
+
+log = logging.getLogger(__name__)
+
+#: Sources already warned about shipped categories left without rules.
+_warned_sources: set[str] = set()
+
+
+def check_patterns(rules: Mapping[str, RuleSettings], source: str) -> None:
+    """Raise ConfigError naming the first rule pattern that does not compile.
+
+    The flags are those the classifier compiles the patterns with.
+    """
+    for category, rule in rules.items():
+        for pattern in rule.patterns:
+            try:
+                re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+            except re.error as exc:
+                raise ConfigError(
+                    f"{source}: key 'classification.rules.{category}.patterns': "
+                    f"invalid regular expression {pattern!r}: {exc}; fix or "
+                    "remove it"
+                ) from exc
+
+
+def check_rule_categories(settings: Settings, source: str) -> None:
+    """Reject rule categories that look like typos, and warn about dropped rules.
+
+    A rule may define a new category, so only a name close to a known
+    category and not itself known is rejected (``invoise`` for ``invoice``).
+    """
+    from docflow.core.models import CATEGORIES
+
+    rules = settings.classification.rules
+    known = _known_categories(settings, names=rules)
+    for name in rules:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        if close:
+            raise ConfigError(
+                f"{source}: key 'classification.rules.{name}': unknown category "
+                f"{name!r}; did you mean {close[0]!r}? (known categories: "
+                f"{', '.join(sorted(known))})"
+            )
+    _warn_dropped_rules(source, [name for name in CATEGORIES if name not in rules])
+
+
+def check_route_categories(
+    settings: Settings, routes: Sequence[RouteRule], source: str
+) -> None:
+    """Raise ConfigError for a route category no document can have."""
+    named = [route.category for route in routes if route.category is not None]
+    if not named:
+        return
+    in_rules = set(settings.classification.rules)
+    others = [name for name in named if name not in in_rules]
+    known = _known_categories(settings, names=others) | in_rules
+    for index, route in enumerate(routes):
+        category = route.category
+        if category is None or category in known:
+            continue
+        key = f"watch.routes[{index}].category"
+        if category == "unknown":
+            raise ConfigError(
+                f"{source}: key {key!r}: documents of category 'unknown' always "
+                "go to review/ before the routes are tried, so this route never "
+                "matches; remove its category"
+            )
+        close = difflib.get_close_matches(category, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ConfigError(
+            f"{source}: key {key!r}: unknown category {category!r}; {hint}"
+            f"(known categories: {', '.join(sorted(known))})"
+        )
+
+
+def _known_categories(settings: Settings, names: Collection[str]) -> set[str]:
+    """Return the shipped categories, plus the model's when ``names`` needs them.
+
+    ``model.json`` is read only when some name is not a shipped category,
+    because a model trained by the user may add categories. When it cannot be
+    read, every name is taken as known, because classifying then fails with
+    the model error, which is the one to fix first.
+    """
+    from docflow.core.models import CATEGORIES
+
+    known = set(CATEGORIES)
+    if all(name in known for name in names):
+        return known
+    from docflow.core.classify._model import read_metadata, resolve_model_dir
+
+    try:
+        metadata = read_metadata(resolve_model_dir(settings))
+    except ModelError:
+        return known | set(names)
+    return known | {str(name) for name in metadata.get("categories", [])}
+
+
+def _warn_dropped_rules(source: str, dropped: list[str]) -> None:
+    """Log once per source the shipped categories that configured rules left out."""
+    if not dropped or source in _warned_sources:
+        return
+    _warned_sources.add(source)
+    log.warning(
+        "%s: its [classification.rules.*] tables replace all shipped rules, so "
+        "these categories have no rules now: %s; copy their tables from the "
+        "shipped rules (%s) to keep them",
+        source,
+        ", ".join(dropped),
+        _shipped_rules_path(),
+    )
+
+
+def _shipped_rules_path() -> str:
+    from docflow.core.config import SHIPPED_RULES
+
+    return str(SHIPPED_RULES)

@@ -200,14 +200,11 @@ def test_closed_terminal_stops_run_as_interrupt(tmp_path):
     assert stored < 12
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
-    import time
-
+def start_reading_stdin(tmp_path, *arguments: str) -> subprocess.Popen:
+    """Start docflow with ``arguments`` and write one path to its stdin, left open."""
     folder = write_letters(tmp_path, 1)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
-        + ["process", "-"],
+        [sys.executable, "-c", "from docflow.cli.main import run; run()", *arguments],
         cwd=tmp_path,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -217,6 +214,14 @@ def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
     assert process.stdin is not None
     process.stdin.write(f"{next(folder.iterdir())}\n".encode())
     process.stdin.flush()
+    return process
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
+    import time
+
+    process = start_reading_stdin(tmp_path, "process", "-")
     time.sleep(3.0)  # the command waits for more paths; stdin stays open
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=60)
@@ -238,20 +243,9 @@ def test_sigterm_while_reading_stdin_records_run(tmp_path):
 
     import duckdb
 
-    folder = write_letters(tmp_path, 1)
     database = tmp_path / "x.duckdb"
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
-        + ["--db", str(database), "classify", "-"],
-        cwd=tmp_path,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=cli_env(tmp_path),
-    )
+    process = start_reading_stdin(tmp_path, "--db", str(database), "classify", "-")
     assert process.stdin is not None
-    process.stdin.write(f"{next(folder.iterdir())}\n".encode())
-    process.stdin.flush()
     # Once the path is read, the command waits in the read for more paths,
     # because stdin stays open.
     deadline = time.monotonic() + 60

@@ -79,11 +79,13 @@ def test_quality_and_garbage_reasons():
     assert reasons(judged(90, [3])) == ["garbage text on page 3"]
 
 
+def reason_evidence(term: str, weight: float = 0.0) -> Evidence:
+    return Evidence(term=term, weight=weight, source="rule")
+
+
 def test_unknown_gives_disagreement_reason():
-    conflict = Evidence(
-        term="rules point to letter ('dear'), not invoice: sent to review",
-        weight=2.0,
-        source="rule",
+    conflict = reason_evidence(
+        "rules point to letter ('dear'), not invoice: sent to review", 2.0
     )
     result = classified("unknown", 0.2, evidence=[conflict])
     assert reasons(result) == [f"category unknown: {conflict.term}"]
@@ -91,11 +93,8 @@ def test_unknown_gives_disagreement_reason():
 
 def test_unfamiliar_script_goes_to_review():
     # Under a confidence_threshold of 0.2 or less the category stays.
-    untrained = Evidence(
-        term="text in zh, a language the model was not trained on (en, fr): "
-        "sent to review",
-        weight=0.0,
-        source="rule",
+    untrained = reason_evidence(
+        "text in zh, a language the model was not trained on (en, fr): sent to review"
     )
     result = classified("receipt", 0.99, evidence=[untrained])
     result.classification.metadata.language = "zh"
@@ -105,10 +104,8 @@ def test_unfamiliar_script_goes_to_review():
 
 
 def test_untrained_language_reason_given_once():
-    untrained = Evidence(
-        term="text in zh, a language the model was not trained on (en): sent to review",
-        weight=0.0,
-        source="rule",
+    untrained = reason_evidence(
+        "text in zh, a language the model was not trained on (en): sent to review"
     )
     result = classified("unknown", 0.2, evidence=[untrained])
     result.classification.metadata.language = "zh"

@@ -526,3 +526,40 @@ def test_label_rejects_document_without_text(database):
     assert "has status corrupt" in result.stderr
     stats = invoke("stats", "--db", database, "-f", "json")
     assert json.loads(stats.stdout)["labels"] == 0
+
+
+def test_label_prints_stored_category(database):
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "Receipt", "--by", "ann")
+    assert outcome.exit_code == 0
+    assert lines(outcome.stdout)[0]["category"] == "receipt"
+    assert "as receipt;" in outcome.stderr
+
+
+def test_label_none_leaves_review_queue(database):
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "None", "--by", "ann")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert lines(outcome.stdout)[0]["category"] == "none"
+    assert "as none;" in outcome.stderr
+    waiting = [r["path"] for r in lines(invoke("review", "--db", database).stdout)]
+    assert waiting == ["/d/blurry.pdf"]
+
+
+def test_label_none_shown_everywhere(database, tmp_path):
+    invoke("label", "--db", database, "/d/odd.pdf", "none", "--by", "ann")
+    results = invoke("results", "--db", database, "--category", "none")
+    [record] = lines(results.stdout)
+    assert record["path"] == "/d/odd.pdf"
+    assert record["classification"]["category"] == "none"
+    assert record["classification"]["correction"]["labeled_by"] == "ann"
+    assert record["review_status"] == "approved"
+    report = invoke("report", "--db", database, "-f", "table", "/d/odd.pdf")
+    assert "category none, labeled by ann" in " ".join(report.stdout.split())
+    stats = json.loads(invoke("stats", "--db", database, "-f", "json").stdout)
+    assert stats["by_category"] == {"invoice": 2, "none": 1}
+    assert stats["review_queue"] == 1
+    assert stats["labels"] == 1
+    html_path = tmp_path / "report.html"
+    assert invoke("report", "--db", database, "--html", str(html_path)).exit_code == 0
+    html = html_path.read_text(encoding="utf-8")
+    assert "<td>none</td>" in html
+    assert "odd.pdf" not in html.split('id="review-queue"')[-1].split("</table>")[0]

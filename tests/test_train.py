@@ -150,6 +150,22 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
     assert report.corrections == 1
 
 
+def test_train_skips_no_category_labels(tmp_path: Path) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    novel = "Chapter one. It was a bright cold day in April, and the clocks..."
+    model_dir = tmp_path / "model"
+    report = train_model(
+        folder,
+        _settings(tmp_path, model_dir),
+        corrections=[(novel, "none")],
+        output=model_dir,
+    )
+    assert report.corrections == 0
+    assert report.no_category_labels == 1
+    metadata = json.loads((model_dir / "model.json").read_text())
+    assert "none" not in metadata["categories"]
+
+
 def _poisoned_corrections(folder: Path, settings: Settings) -> list[tuple[str, str]]:
     """Return every document's text filed under the next category.
 

@@ -152,10 +152,13 @@ def _print_train_report(data: dict[str, Any]) -> None:
         line += f" (before: {before['macro_f1']:.3f}, {before['accuracy']:.3f})"
     console.print(line)
     action = "written to" if data["replaced"] else "not written; kept the model at"
+    skipped = data.get("no_category_labels", 0)
     console.print(
         f"model {data['version']} {action} {data['output']} "
         f"({plural(data['training_documents'], 'training document')}, "
-        f"{plural(data['corrections'], 'correction')})"
+        f"{plural(data['corrections'], 'correction')}"
+        + (f", {skipped} labeled none skipped" if skipped else "")
+        + ")"
     )
 
 

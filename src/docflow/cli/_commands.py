@@ -306,7 +306,7 @@ def review_command(
 
     A document waits for review when its category is unknown or its review
     status is needs_review (low quality, garbage text), until it is labeled
-    with docflow label.
+    with docflow label (docflow label ID none when no category fits).
     """
     from docflow.cli._queries import show_results
 
@@ -319,7 +319,7 @@ def review_command(
 @app.command(
     "label",
     epilog="Examples: docflow label 42 invoice  |  docflow label scans/a.pdf "
-    "contract --by alice",
+    "contract --by alice  |  docflow label 65 none",
 )
 @guard
 def label_command(
@@ -329,7 +329,11 @@ def label_command(
         typer.Argument(metavar="DOC", help="Document id or file path."),
     ],
     category: Annotated[
-        str, typer.Argument(metavar="CATEGORY", help="The correct category.")
+        str,
+        typer.Argument(
+            metavar="CATEGORY",
+            help="The correct category, or none for a document that fits no category.",
+        ),
     ],
     by: Annotated[
         str | None,
@@ -342,7 +346,13 @@ def label_command(
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
-    """Record the correct category of a document; docflow train learns from it."""
+    """Record the correct category of a document; docflow train learns from it.
+
+    The category none records that the document belongs to none of the
+    categories (a novel, a README). Like any label, it takes the document
+    out of the review queue, and results, report and stats show its category
+    as none. docflow train skips such labels and trains no category none.
+    """
     from docflow.cli._queries import record_label
 
     options = options_for(

@@ -112,7 +112,7 @@ def _stored_record(stored: StoredResult) -> dict[str, Any]:
 
 def check_filters(store: Store, *, category: str | None, status: str | None) -> None:
     """Raise UsageError when ``category`` or ``status`` can match nothing ever."""
-    from docflow.core.models import CATEGORIES, Status
+    from docflow.core.models import CATEGORIES, NO_CATEGORY, Status
 
     if status is not None and status not in {s.value for s in Status}:
         raise UsageError(
@@ -121,7 +121,7 @@ def check_filters(store: Store, *, category: str | None, status: str | None) -> 
         )
     if category is None:
         return
-    known = dict.fromkeys([*CATEGORIES, "unknown", *store.categories()])
+    known = dict.fromkeys([*CATEGORIES, "unknown", NO_CATEGORY, *store.categories()])
     if category not in known:
         raise UsageError(
             f"invalid --category {category!r}; choose one of {', '.join(known)}"
@@ -171,7 +171,8 @@ def show_results(
         _note(
             options,
             f"{plural(waiting, 'document waits', 'documents wait')} for review "
-            f"({part}record the right category with: docflow label ID CATEGORY)",
+            f"({part}record the right category with: docflow label ID CATEGORY, "
+            "or docflow label ID none when no category fits)",
         )
     elif not rows and hint_labels:
         _note(options, "the review queue is empty: no document waits for review")
@@ -327,7 +328,7 @@ def record_label(
     from dataclasses import asdict
 
     from docflow.core.classify import list_categories
-    from docflow.core.models import CATEGORIES
+    from docflow.core.models import CATEGORIES, NO_CATEGORY
 
     allowed = {info.name for info in list_categories(options.settings())}
     allowed.update(CATEGORIES)
@@ -339,10 +340,16 @@ def record_label(
     printer = RecordPrinter(_format(options), columns=tuple(record))
     printer.emit(record)
     printer.close()
+    if correction.category == NO_CATEGORY:
+        effect = (
+            "it fits no category, so docflow review no longer lists it and "
+            "docflow train skips it"
+        )
+    else:
+        effect = "docflow train uses it from now on"
     _note(
         options,
-        f"labeled document {correction.document_id} as {category}; "
-        "docflow train uses it from now on",
+        f"labeled document {correction.document_id} as {correction.category}; {effect}",
     )
 
 

@@ -237,8 +237,8 @@ def _review_table(rows: Sequence[StoredResult]) -> str:
         + "".join(body)
         + "</table>"
         + _shown_note(len(waiting), len(queue))
-        + "<p><small>Record the right category with: docflow label ID CATEGORY"
-        "</small></p>"
+        + "<p><small>Record the right category with: docflow label ID CATEGORY, "
+        "or docflow label ID none when no category fits</small></p>"
     )
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "CATEGORIES",
+    "NO_CATEGORY",
     "CategoryCorrection",
     "ClassificationMetadata",
     "ClassificationResult",
@@ -46,6 +47,11 @@ CATEGORIES: tuple[str, ...] = (
     "meeting_minutes",
     "email",
 )
+
+#: The label ``docflow label ID none`` stores for a document that belongs to
+#: none of the categories (a novel, a README). It is shown as the document's
+#: category, takes it out of the review queue, and ``docflow train`` skips it.
+NO_CATEGORY = "none"
 
 
 class Status(StrEnum):

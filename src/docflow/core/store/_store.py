@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docflow.core.models import CATEGORIES, DocumentResult
+from docflow.core.models import CATEGORIES, NO_CATEGORY, DocumentResult
 from docflow.core.store._lock import DatabaseLock
 from docflow.core.store._rows import (
     FileStat,
@@ -843,11 +843,7 @@ class Store:
                 "SELECT status, count(*) FROM documents WHERE is_current "
                 "GROUP BY status ORDER BY count(*) DESC, status"
             ).fetchall()
-            by_category = connection.execute(
-                "SELECT c.category, count(*) FROM documents d JOIN classifications c "
-                "ON c.document_id = d.id WHERE d.is_current "
-                "GROUP BY c.category ORDER BY count(*) DESC, c.category"
-            ).fetchall()
+            by_category = connection.execute(_CATEGORY_COUNTS).fetchall()
             review = first_row(
                 connection.execute(
                     "SELECT count(*) FROM documents d LEFT JOIN classifications c "
@@ -881,14 +877,18 @@ class Store:
     ) -> Correction:
         """Record a person's correction: document ``reference`` is ``category``.
 
-        The category is matched without regard to case (``Invoice`` is ``invoice``).
+        The category is matched without regard to case (``Invoice`` is
+        ``invoice``). ``NO_CATEGORY`` (``none``) records that the document
+        belongs to none of the categories.
         """
         folded = {name.casefold(): name for name in allowed}
+        folded[NO_CATEGORY] = NO_CATEGORY
         category = folded.get(category.casefold(), category)
-        if category not in allowed:
+        if category not in folded.values():
             raise UsageError(
                 f"unknown category {category!r}; choose one of: "
-                f"{', '.join(sorted(allowed))} (docflow categories lists them)"
+                f"{', '.join(sorted(allowed))} (docflow categories lists them), "
+                f"or {NO_CATEGORY} for a document that fits no category"
             )
         stored = self.document(reference)
         if stored.result.status != "ok":
@@ -947,6 +947,22 @@ _REVIEW_CONDITION = (
     "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "
     "OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash))"
 )
+
+
+#: Current classified documents per category, the newest label of a document
+#: (by id, or by content hash) taking the place of the classifier's category,
+#: as ``docflow results`` shows them.
+_CATEGORY_COUNTS = """
+    SELECT coalesce(
+        (SELECT l.category FROM labels l
+         WHERE l.document_id = d.id
+            OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash)
+         ORDER BY l.id DESC LIMIT 1),
+        c.category) AS category, count(*)
+    FROM documents d JOIN classifications c ON c.document_id = d.id
+    WHERE d.is_current
+    GROUP BY 1 ORDER BY count(*) DESC, 1
+"""
 
 
 # The request lists travel as DuckDB LIST parameters, unnested in SQL, so a

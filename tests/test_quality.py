@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from docflow.core.config import Settings
+from docflow.core.extract import extract_document
 from docflow.core.models import ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality
 
@@ -21,6 +22,8 @@ WHITESPACE_ONLY = CORPUS / "edge" / "unst__fake-text-all-whitespace.txt"
 LONG_SENTENCE_LETTER = (
     CORPUS / "labeled" / "letter" / "ghgov__China_2019_2019-11-06-MPS.md"
 )
+# A CV of dense business terms: Flesch reading ease about 6.
+DENSE_RESUME = CORPUS / "labeled" / "resume" / "soupb__Mickey01_docx.docx"
 
 
 def build_text_document(path: Path, **fields) -> ExtractedDocument:
@@ -158,6 +161,7 @@ TRIGGERS = {
         Page(number=2, method="none", flags=["ocr_skipped", "empty"]),
     ),
     "long_sentences": lambda: build_text_document(LONG_SENTENCE_LETTER),
+    "low_readability": lambda: extract_document(str(DENSE_RESUME), Settings()),
     "no_headings_long_document": lambda: ExtractedDocument(
         path="novel.txt",
         detected_type="text",
@@ -358,3 +362,38 @@ def test_extraction_headings_preferred(settings: Settings) -> None:
     assert result.metrics["headings"] == 2
     assert result.metrics["headings_source"] == "extraction"
     assert "no_headings_long_document" not in issue_codes(result)
+
+
+def test_low_readability_explained(settings: Settings) -> None:
+    result = analyze_quality(TRIGGERS["low_readability"](), settings)
+    issue = next(issue for issue in result.issues if issue.code == "low_readability")
+    assert result.readability_score < 15
+    assert "quality.review_threshold" in issue.message
+    assert "syllables per word" in issue.message
+    assert "shorter" in result.recommendations[0]
+
+
+def test_low_readability_threshold_from_settings() -> None:
+    document = TRIGGERS["low_readability"]()
+    lenient = Settings.model_validate({"quality": {"review_threshold": 20.0}})
+    result = analyze_quality(document, lenient)
+    assert "low_readability" not in issue_codes(result)
+
+
+def test_low_readability_score_has_issue(settings: Settings) -> None:
+    """Every readability score under half the review threshold has a reason."""
+    limit = settings.quality.review_threshold / 2
+    paths = sorted((CORPUS / "labeled").glob("*/*.md"))
+    paths += sorted((CORPUS / "labeled").glob("*/*.txt"))
+    documents = [build_text_document(path) for path in paths]
+    documents += [
+        extract_document(str(path), settings)
+        for path in sorted((CORPUS / "labeled").glob("*/*.docx"))
+    ]
+    for document in documents:
+        result = analyze_quality(document, settings)
+        if result.readability_score >= limit:
+            continue
+        explained = issue_codes(result) & {"low_readability", "long_sentences"}
+        assert explained, document.path
+        assert result.recommendations, document.path

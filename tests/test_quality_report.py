@@ -22,6 +22,7 @@ EXPECTED_CODES = {
     "low_ocr_confidence",
     "ocr_truncated",
     "long_sentences",
+    "low_readability",
     "no_headings_long_document",
     "repeated_text",
     "extension_mismatch",

@@ -10,6 +10,8 @@ What lowers each score:
 - ``readability_score``: 100 x Flesch reading ease / ``readability_target``
   (the language's Flesch variant), capped to 0-100, minus 100 x (long-sentence
   share - ``long_sentence_share``), at most 30, when ``long_sentences`` fires.
+  ``low_readability`` explains a Flesch part below half of
+  ``review_threshold``, so a low score always comes with an issue.
   Garbage and empty pages are left out. For a language without a Flesch
   variant, or fewer than ``readability_min_words`` words, readability is not
   applicable: the score is 100 and is left out of the overall score.

@@ -71,6 +71,14 @@ ISSUES: dict[str, IssueSpec] = {
         "Raise extraction.max_ocr_pages or split the document.",
         "extraction.max_ocr_pages",
     ),
+    "low_readability": IssueSpec(
+        "info",
+        "Flesch reading ease is so far below quality.readability_target that "
+        "the readability score is under half of quality.review_threshold.",
+        "If the document is meant for general readers, write shorter "
+        "sentences and use shorter, more common words.",
+        "quality.readability_target, quality.review_threshold",
+    ),
     "long_sentences": IssueSpec(
         "info",
         "Too large a share of sentences exceeds the word limit.",
@@ -103,7 +111,8 @@ SCORES: dict[str, str] = {
     "quality.readability_weight, structure_weight and content_weight; "
     "readability is left out when not applicable. 0 for an empty document.",
     "readability_score": "100 x Flesch reading ease / quality.readability_target, "
-    "capped to 0-100, minus up to 30 when long_sentences fires. 100 and left "
+    "capped to 0-100, minus up to 30 when long_sentences fires; low_readability "
+    "explains a Flesch part under half of quality.review_threshold. 100 and left "
     "out of the overall score when not applicable (language without a Flesch "
     "variant, or fewer than quality.readability_min_words words).",
     "structure_score": "100 minus 30 for no_headings_long_document and minus "

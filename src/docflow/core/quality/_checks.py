@@ -29,6 +29,9 @@ _LOW_OCR_PAGE_WEIGHT = 50.0
 _OCR_TRUNCATED_PENALTY = 20.0
 _EXTENSION_MISMATCH_PENALTY = 10.0
 _NEAR_EMPTY_CAP = 30.0
+# A readability score below this share of quality.review_threshold gets an
+# issue that explains it.
+_LOW_READABILITY_SHARE = 0.5
 # Characters of one page judged for garbage. The word checks take seconds on
 # a whole 3 MB text page.
 _GARBAGE_SAMPLE_CHARS = 50_000
@@ -356,7 +359,34 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
         findings.readability_applicable = True
         findings.metrics["readability_applicable"] = True
         findings.readability_base = 100.0 * reading_ease / config.readability_target
+        _check_low_readability(findings, stats, reading_ease)
     _check_long_sentences(findings, stats)
+
+
+def _check_low_readability(
+    findings: Findings, stats: readability.TextStatistics, reading_ease: float
+) -> None:
+    """Explain a readability score far below the review threshold.
+
+    Every other score loses points only through an issue, so without this a
+    readability score of 0 would come with no reason.
+    """
+    config = findings.config
+    limit = config.review_threshold * _LOW_READABILITY_SHARE
+    score = max(0.0, min(100.0, findings.readability_base))
+    if score >= limit:
+        return
+    findings.add(
+        "low_readability",
+        f"Flesch reading ease is {reading_ease:.1f} against a target of "
+        f"{config.readability_target:g} (quality.readability_target), which gives "
+        f"a readability score of {score:.1f}, below {limit:g} "
+        f"({_LOW_READABILITY_SHARE:.0%} of quality.review_threshold). The "
+        "analysed text has "
+        f"{stats.words / stats.sentences:.1f} words per sentence and "
+        f"{stats.syllables / stats.words:.2f} syllables per word.",
+        ISSUES["low_readability"].advice,
+    )
 
 
 def _check_long_sentences(

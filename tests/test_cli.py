@@ -178,6 +178,23 @@ def test_stdin_dash_reads_paths(tmp_path, docs):
     assert names == ["letter.txt", "memo.md"]
 
 
+@pytest.mark.parametrize("via_stdin", [False, True], ids=["argument", "stdin"])
+def test_missing_input_path_named_plainly(tmp_path, via_stdin):
+    missing = f"{tmp_path / 'nonexistent'}/"
+    db = str(tmp_path / "t.duckdb")
+    if via_stdin:
+        completed = run_docflow(tmp_path, "--db", db, "process", "-", stdin=missing)
+    else:
+        completed = run_docflow(tmp_path, "--db", db, "process", missing)
+    [record] = json_lines(completed.stdout)
+    assert record["status"] == "unreadable"
+    assert "no such file or folder" in record["error"]
+    assert "moved or deleted" not in record["error"]
+    with duckdb.connect(db, read_only=True) as connection:
+        errors = connection.execute("SELECT error FROM documents").fetchall()
+    assert errors == [(record["error"],)]
+
+
 @pytest.fixture
 def hostile(tmp_path: Path):
     """Create hostile inputs; yield file name -> expected status."""

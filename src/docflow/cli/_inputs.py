@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
 
-__all__ = ["collect_paths", "walked_folder_result"]
+__all__ = ["collect_paths", "collected_path_result"]
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +34,19 @@ STDIN = "-"
 
 #: Folders inside walked folders that could not be listed, with the reason.
 _UNLISTED: dict[str, str] = {}
+#: Absolute paths given on the command line or on stdin that did not exist.
+_MISSING: set[str] = set()
 
 
 def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
     """Return absolute file paths for ``arguments``, without duplicates, in order.
 
-    A folder inside a walked folder that cannot be listed is returned as a
-    path too, and ``walked_folder_result`` gives it its row.
+    A folder inside a walked folder that cannot be listed, and a given path
+    that does not exist, are returned as paths too, and
+    ``collected_path_result`` gives them their rows.
     """
     _UNLISTED.clear()
+    _MISSING.clear()
     seen: dict[str, None] = {}
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
@@ -69,6 +73,10 @@ def _read_stdin(stdin: BinaryIO | None) -> list[str]:
 def _expand(path: str) -> Iterator[str]:
     try:
         is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        if not os.path.lexists(path):  # a broken link gets its own message
+            _MISSING.add(os.path.abspath(path))
+        is_folder = False
     except (OSError, ValueError):  # ValueError: a NUL byte in the path
         is_folder = False
     if not is_folder:
@@ -110,14 +118,21 @@ def _is_link(folder: str, name: str) -> bool:
     return os.path.islink(os.path.join(folder, name))
 
 
-def walked_folder_result(path: str) -> DocumentResult | None:
+def collected_path_result(path: str) -> DocumentResult | None:
     """Return an ``unreadable`` result if ``path`` is a symbolic link to a
-    folder, or a folder the walk could not list.
+    folder, a folder the walk could not list, or a path given on the command
+    line or on stdin that does not exist.
 
     Return None for any other path, a link to a file included.
     """
     from docflow.core.models import DocumentResult, Status
 
+    if path in _MISSING and not os.path.lexists(path):
+        return DocumentResult(
+            path=path,
+            status=Status.UNREADABLE,
+            error=f"{path}: no such file or folder; check the path for a typo",
+        )
     reason = _UNLISTED.get(path)
     if reason is not None:
         return DocumentResult(

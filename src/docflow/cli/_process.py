@@ -102,7 +102,7 @@ def _reject(path: str) -> DocumentResult | None:
 
 
 def _stat_files(paths: Sequence[str], plan: Plan) -> dict[str, FileStat]:
-    from docflow.cli._inputs import walked_folder_result
+    from docflow.cli._inputs import collected_path_result
     from docflow.core.store import FileStat
 
     candidates: dict[str, FileStat] = {}
@@ -114,7 +114,7 @@ def _stat_files(paths: Sequence[str], plan: Plan) -> dict[str, FileStat]:
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0:
             candidates[path] = FileStat(path, info.st_size, info.st_mtime_ns)
             continue
-        rejected = walked_folder_result(path) or _reject(path)
+        rejected = collected_path_result(path) or _reject(path)
         if rejected is not None:
             plan.rejected.append(rejected)
         else:

@@ -141,38 +141,63 @@ def test_invalid_environment_variable() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let each test see the once-per-process warnings again."""
-    from docflow.core import _settings_checks, config
+    from docflow.core import _settings_checks
 
-    monkeypatch.setattr(config, "_warned_variables", set())
     monkeypatch.setattr(_settings_checks, "_warned_sources", set())
 
 
-def test_misspelled_env_section_warns(caplog: pytest.LogCaptureFixture) -> None:
+def test_misspelled_env_section_rejected() -> None:
     environ = {"DOCFLOW_WORKER_COUNT": "3", "DOCFLOW_LOG_LEVEL": "INFO"}
-    with caplog.at_level("WARNING", logger="docflow.core.config"):
-        settings = load_settings(environ=environ)
-    assert settings.workers.count == 0
-    messages = [record.getMessage() for record in caplog.records]
-    assert len(messages) == 1
-    assert "DOCFLOW_WORKER_COUNT is not a docflow setting" in messages[0]
-    assert "did you mean DOCFLOW_WORKERS_COUNT?" in messages[0]
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ=environ)
+    message = str(caught.value)
+    assert "DOCFLOW_WORKER_COUNT is not a docflow setting" in message
+    assert "did you mean DOCFLOW_WORKERS_COUNT?" in message
+    assert "DOCFLOW_LOG_LEVEL" not in message
 
 
-def test_misspelled_env_name_suggests_variable(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    with caplog.at_level("WARNING", logger="docflow.core.config"):
-        load_settings(environ={"DOCFLOW_DBB": "x.duckdb"})
-    assert any("did you mean DOCFLOW_DB?" in r.getMessage() for r in caplog.records)
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("DOCFLOW_DBB", "DOCFLOW_DB"),
+        (
+            "DOCFLOW_CLASIFICATION_CONFIDENCE_THRESHOLD",
+            "DOCFLOW_CLASSIFICATION_CONFIDENCE_THRESHOLD",
+        ),
+        ("DOCFLOW_FORMAT", "DOCFLOW_OUTPUT_FORMAT"),
+    ],
+)
+def test_unknown_env_name_suggests_variable(name: str, suggested: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={name: "0.9"})
+    message = str(caught.value)
+    assert f"environment variable {name} is not a docflow setting" in message
+    assert f"did you mean {suggested}?" in message
 
 
-def test_env_hint_only_for_close_names(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level("WARNING", logger="docflow.core.config"):
+def test_env_hint_only_for_close_names() -> None:
+    with pytest.raises(ConfigError) as caught:
         load_settings(environ={"DOCFLOW_XYZ": "1", "DOCFLOW_WORKERSCOUNT": "2"})
-    messages = sorted(record.getMessage() for record in caplog.records)
-    assert "did you mean DOCFLOW_WORKERS_COUNT?" in messages[0]
-    assert "DOCFLOW_XYZ" in messages[1]
-    assert "did you mean" not in messages[1]
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2
+    assert "did you mean DOCFLOW_WORKERS_COUNT?" in lines[0]
+    assert "DOCFLOW_XYZ" in lines[1]
+    assert "did you mean" not in lines[1]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DOCFLOW_CHILD",
+        "DOCFLOW_LOG_LEVEL",
+        "DOCFLOW_FAULT",
+        "DOCFLOW_FAULT_SLOW_SECONDS",
+        "DOCFLOW_SETTINGS_FILE",
+        "DOCFLOW_PARENT_PID",
+    ],
+)
+def test_reserved_env_names_accepted(name: str) -> None:
+    assert load_settings(environ={name: "1"}) == load_settings(environ={})
 
 
 def test_env_key_typo_suggests_variable() -> None:

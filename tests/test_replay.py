@@ -145,10 +145,14 @@ def test_replay_skipped_rehash_terminal_warning(tmp_path: Path, docs: Path) -> N
     assert REPLAYED not in on_terminal.stderr
 
     # A run that logged a warning saves no record, so the warning shows again.
-    typo = docflow_env(tmp_path, config="docflow.toml", DOCFLOW_WORKER_COUNT="1")
+    # One rule table replaces the shipped rules, which docflow warns about.
+    (tmp_path / "one_rule.toml").write_text(
+        '[classification.rules.invoice.keywords]\n"invoice" = 1.0\n'
+    )
+    one_rule = docflow_env(tmp_path, config="one_rule.toml")
     for _ in range(2):
-        warned = docflow(tmp_path, "analyze", "docs", env=typo)
-        assert b"DOCFLOW_WORKER_COUNT" in warned.stderr
+        warned = docflow(tmp_path, "analyze", "docs", env=one_rule)
+        assert b"replace all shipped rules" in warned.stderr
         assert REPLAYED not in warned.stderr
 
 

@@ -27,7 +27,8 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help="Settings file to read instead of ./docflow.toml.",
+        help="Settings file to read instead of ./docflow.toml "
+        "(default: the DOCFLOW_CONFIG variable, if set).",
     ),
 ]
 DbOption = Annotated[

@@ -4,7 +4,9 @@ Each later source overrides the earlier ones key by key. Environment variables
 are named ``DOCFLOW_<SECTION>_<KEY>`` (``DOCFLOW_WORKERS_COUNT=4``); their values
 are read as TOML literals when they parse as one (``4``, ``true``, ``["a"]``) and
 as plain strings otherwise. ``DOCFLOW_DB`` is a short form of
-``DOCFLOW_STORE_DATABASE``.
+``DOCFLOW_STORE_DATABASE``, and ``DOCFLOW_CONFIG`` names the settings file when
+no ``config_path`` is given. Any other DOCFLOW_* name is an error unless it is
+in ``OTHER_VARIABLES``.
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ OTHER_VARIABLES = frozenset(
         "DOCFLOW_CHILD",
     }
 )
-_warned_variables: set[str] = set()
 
 
 class _Section(BaseModel):
@@ -301,44 +302,56 @@ def _parse_env_value(raw: str) -> Any:
 
 
 def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Return the DOCFLOW_* settings as nested sections.
+
+    Raises ConfigError naming every DOCFLOW_* variable that is neither a
+    setting nor in OTHER_VARIABLES, because a mistyped name would otherwise
+    leave its setting at another value without notice.
+    """
     sections = set(Settings.model_fields)
     overrides: dict[str, Any] = {}
+    unknown: list[str] = []
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX):
+        if not name.startswith(ENV_PREFIX) or name in OTHER_VARIABLES:
             continue
         key = name[len(ENV_PREFIX) :].lower()
         if key == "db":
             key = "store_database"
         section, _, field = key.partition("_")
         if section not in sections or not field:
-            if name not in OTHER_VARIABLES:
-                _warn_unknown_variable(name, sections)
+            unknown.append(name)
             continue
         overrides.setdefault(section, {})[field] = _parse_env_value(raw)
+    if unknown:
+        raise ConfigError(
+            "\n".join(_describe_unknown_variable(name) for name in sorted(unknown))
+        )
     return overrides
 
 
-def _warn_unknown_variable(name: str, sections: set[str]) -> None:
-    """Log once per process that a DOCFLOW_* variable names no setting."""
-    if name in _warned_variables:
-        return
-    _warned_variables.add(name)
-    log.warning(
-        "environment variable %s is not a docflow setting and is ignored%s "
-        "(settings are DOCFLOW_<SECTION>_<KEY>, sections: %s)",
-        name,
-        _variable_hint(name),
-        ", ".join(sorted(sections)),
+def _describe_unknown_variable(name: str) -> str:
+    sections = ", ".join(Settings.model_fields)
+    return (
+        f"environment variable {name} is not a docflow setting{_variable_hint(name)} "
+        f"(settings are DOCFLOW_<SECTION>_<KEY>, sections: {sections}); "
+        "rename or unset it"
     )
 
 
 def _variable_hint(name: str) -> str:
-    """Return "; did you mean DOCFLOW_X?" for the closest known variable, or ""."""
+    """Return "; did you mean DOCFLOW_X?" for the closest known variable, or "".
+
+    A name that is a setting's key without its section (DOCFLOW_FORMAT)
+    gets the one setting with that key, when only one has it.
+    """
     import difflib
 
     known = {variable[len(ENV_PREFIX) :]: variable for variable in _known_variables()}
-    close = difflib.get_close_matches(name[len(ENV_PREFIX) :], known, n=1, cutoff=0.75)
-    return f"; did you mean {known[close[0]]}?" if close else ""
+    given = name[len(ENV_PREFIX) :]
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.75)
+    if not close:
+        close = [short for short in known if short.endswith(f"_{given}")]
+    return f"; did you mean {known[close[0]]}?" if len(close) == 1 else ""
 
 
 def _known_variables() -> list[str]:

@@ -284,6 +284,8 @@ def test_train_reports_each_step(tmp_path: Path) -> None:
     assert reads[0].startswith(f"reading 1/{total} ")
     assert f"reading {total}/{total} " in reads[total - 1]
     assert any(step.startswith("fitting the model") for step in steps)
+    assert "fitting: the classifier and its temperature" in steps
+    assert "fitting: the confidence map, round 1/5" in steps
     assert steps[-1].startswith("scoring the new model")
 
 
@@ -306,7 +308,9 @@ def test_train_keeps_categories_unless_forced(tmp_path: Path) -> None:
     )
 
 
-def test_train_into_new_folder_may_drop_categories(tmp_path: Path) -> None:
+def test_train_into_new_folder_may_drop_categories(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     folder = _copy_tiny_corpus(tmp_path / "corpus")
     settings = _settings(tmp_path, tmp_path / "model")
     train_model(folder, settings, output=tmp_path / "model")
@@ -315,6 +319,28 @@ def test_train_into_new_folder_may_drop_categories(tmp_path: Path) -> None:
     report = train_model(folder, settings, output=tmp_path / "other")
     assert report.replaced
     assert not report.forced
+    [warning] = [r.getMessage() for r in caplog.records if "will not know" in r.msg]
+    assert "no model is replaced" in warning
+    assert f"add a subfolder of documents for each to {folder}" in warning
+
+
+def test_train_status_counts_slow_reading(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from docflow.cli._admin import PROGRESS_SECONDS, _TrainStatus
+
+    now = [100.0]
+    with _TrainStatus(enabled=True, clock=lambda: now[0]) as status:
+        for number in range(1, 5):
+            status.update(f"reading {number}/4 invoice/{number}.pdf")
+            now[0] += PROGRESS_SECONDS / 2
+        status.update("reading the corrections")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "docflow: reading 4 files",
+        "docflow: read 3/4 files",
+        "docflow: reading the corrections",
+    ]
 
 
 def test_train_steps_logged_off_terminal(capsys: pytest.CaptureFixture[str]) -> None:

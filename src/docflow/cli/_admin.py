@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shlex
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,10 @@ if TYPE_CHECKING:
 __all__ = ["serve_mcp", "train"]
 
 _MCP_KINDS = ("classification", "quality")
+
+#: Seconds between two progress lines while the training files are read,
+#: when stderr is not a terminal.
+PROGRESS_SECONDS = 5.0
 
 
 def train(options: CliOptions, folder: str, *, force: bool, output: str | None) -> None:
@@ -84,11 +90,15 @@ class _TrainStatus:
     Training takes a minute or more, so a log file or pipe gets the steps too.
     """
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(
+        self, *, enabled: bool, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._status: Any = None
         self._lines = enabled and not sys.stderr.isatty()
         self._reading = False
         self._enabled = enabled and sys.stderr.isatty()
+        self._clock = clock
+        self._last_line = 0.0
 
     def __enter__(self) -> _TrainStatus:
         if self._enabled:
@@ -106,14 +116,29 @@ class _TrainStatus:
         if self._status is not None:
             self._status.update(step)
         elif self._lines:
-            # One line for the reading of the files, not one per file.
-            reading = step.startswith("reading ") and "/" in step.split()[1]
-            if reading and self._reading:
-                return
-            self._reading = reading
-            line = f"reading {step.split()[1].split('/')[1]} files" if reading else step
-            sys.stderr.write(f"docflow: {line}\n")
-            sys.stderr.flush()
+            line = self._line(step)
+            if line is not None:
+                self._last_line = self._clock()
+                sys.stderr.write(f"docflow: {line}\n")
+                sys.stderr.flush()
+
+    def _line(self, step: str) -> str | None:
+        """Return the line to print for ``step``, or None to print nothing.
+
+        Reading the files prints one line when it starts, then a count every
+        ``PROGRESS_SECONDS``, not one line per file.
+        """
+        reading = step.startswith("reading ") and "/" in step.split()[1]
+        started = self._reading
+        self._reading = reading
+        if not reading:
+            return step
+        number, total = step.split()[1].split("/")
+        if not started:
+            return f"reading {total} files"
+        if self._clock() - self._last_line >= PROGRESS_SECONDS:
+            return f"read {number}/{total} files"
+        return None
 
 
 def _print_train_report(data: dict[str, Any]) -> None:

@@ -377,7 +377,11 @@ def train_command(
     ],
     force: Annotated[
         bool,
-        typer.Option("--force", help="Keep the new model even if it scores lower."),
+        typer.Option(
+            "--force",
+            help="Write the new model even if it scores lower, or replaces a "
+            "model with more categories.",
+        ),
     ] = False,
     output: Annotated[
         str | None,
@@ -401,9 +405,11 @@ def train_command(
     current model and the new one. Unless --output is given, the new model is
     written to .docflow/models/ under the name of DIR, not over the shipped
     model. The command prints the setting that selects the new model
-    (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH). A model
-    already in that folder is replaced only if the new one scores at least as
-    well and keeps all of its categories, unless --force is given. A model is
+    (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH). No model
+    is written, and the exit code is 7, when the new one scores lower than the
+    current model (the one in that folder, else the one in use), or when it
+    would replace a model in that folder and lacks some of its categories;
+    --force writes it anyway. A model is
     trained from scratch, so DIR needs a subfolder for every category to keep
     (start from a copy of sample_docs/train).
     """

@@ -140,8 +140,9 @@ def train_model(
 
     ``corrections`` are (file path or text, category) pairs confirmed by a
     person, optionally with the content hash the file had when it was
-    labeled. Those of category ``none`` (no category) are skipped. ``output`` defaults to the model in use
-    (``classification.model_path``, or the shipped model).
+    labeled. Those of category ``none`` (no category) are skipped.
+    ``output`` defaults to the model in use (``classification.model_path``,
+    or the shipped model).
 
     Unless ``force`` is true, raises ModelError when the new model scores a
     lower macro-F1 on the held-out split than the current model (the one at
@@ -170,11 +171,14 @@ def train_model(
     replacing = (target / METADATA_FILE).is_file()
     if dropped and not replacing:
         log.warning(
-            "the new model in %s will not know %d categories of %s: %s",
+            "the new model in %s will not know %d categories of %s: %s. It goes "
+            "to a new folder, so no model is replaced; to keep them, add a "
+            "subfolder of documents for each to %s",
             target,
             len(dropped),
             current.version if current is not None else "the current model",
             ", ".join(dropped),
+            folder,
         )
     if dropped and replacing and not force:
         raise ModelError(
@@ -189,7 +193,7 @@ def train_model(
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
     step(f"fitting the model and its confidence map on {len(train)} documents")
-    parts = fit_parts(train, settings=settings)
+    parts = fit_parts(train, settings=settings, on_step=on_step)
     step(f"scoring the new model on {len(heldout)} held-out documents")
     after = evaluate_parts(parts, heldout)
 
@@ -434,12 +438,15 @@ def fit_parts(
     config: dict[str, Any] | None = None,
     *,
     settings: Settings | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Fit the vectorisers and the calibrated linear classifier on ``samples``.
 
     With ``settings``, whose keyword rules the classifier will mix in, a
     confidence map is fitted too (see ``docflow.core.classify.calibration``).
+    ``on_step`` receives a line before each of the slow stages.
     """
+    step = on_step or (lambda _: None)
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -450,6 +457,7 @@ def fit_parts(
     labels = [s.label for s in samples]
     weights = [s.weight for s in samples]
     few = len(samples) < 40  # min_df of 2 would empty a tiny vocabulary
+    step("fitting: word and character n-gram features")
     word = TfidfVectorizer(**_vectorizer_options(config["word"], few))
     char = TfidfVectorizer(**_vectorizer_options(config["char"], few))
     blocks = config["block_weights"]
@@ -465,11 +473,12 @@ def fit_parts(
     # The pruned-term sets are only for inspection and would bloat the file.
     word.stop_words_ = None
     char.stop_words_ = None
+    step("fitting: the classifier and its temperature")
     classifier, temperature = _fit_classifier(matrix, labels, weights, config)
     confidence_map = None
     if temperature is not None and settings is not None:
         confidence_map = _fit_confidence_map(
-            matrix, samples, temperature, config, settings
+            matrix, samples, temperature, config, settings, step
         )
     return {
         "word": word,
@@ -489,6 +498,7 @@ def _fit_confidence_map(
     temperature: float,
     config: dict[str, Any],
     settings: Settings,
+    step: Callable[[str], None],
 ) -> dict[str, float] | None:
     """Fit the map from mixed scores to accuracy on groups held out by turns.
 
@@ -513,7 +523,9 @@ def _fit_confidence_map(
     mixed = _MixedScores(samples, settings)
     confidences: list[float] = []
     correct: list[bool] = []
-    for repeat in range(config["calibration"].get("map_repeats", 1)):
+    repeats = config["calibration"].get("map_repeats", 1)
+    for repeat in range(repeats):
+        step(f"fitting: the confidence map, round {repeat + 1}/{repeats}")
         splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=repeat)
         splits = splitter.split(labels, labels, groups)
         scores = _out_of_fold_scores(matrix, labels, weights, splits, config)

@@ -352,6 +352,14 @@ def test_database_folder_exits_store_error(tmp_path, docs):
     assert b"'dbdir' is a folder" in completed.stderr
 
 
+def test_csv_booleans_as_in_json(tmp_path, docs):
+    completed = run_docflow(tmp_path, "analyze", "--format", "csv", "docs")
+    header, *rows = completed.stdout.decode().splitlines()
+    column = header.split(",").index("cached")
+    assert rows
+    assert {row.split(",")[column] for row in rows} == {"false"}
+
+
 def test_csv_format(tmp_path, docs):
     completed = run_docflow(tmp_path, "analyze", "--format", "csv", "docs")
     lines = completed.stdout.decode().splitlines()

@@ -456,6 +456,8 @@ def csv_row(columns: Sequence[str], row: Mapping[str, Any]) -> str:
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):  # as JSON writes them, not Python's True
+        return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value

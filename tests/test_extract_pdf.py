@@ -203,8 +203,8 @@ def test_ocr_unavailable_result_keeps_type_and_pages(tmp_path, settings, no_tess
 
 
 def test_pdf_missing_ocr_language(tmp_path, settings):
-    settings.extraction.ocr_languages = "eng+xyz"
-    with pytest.raises(OcrUnavailable, match="tesseract-ocr-xyz"):
+    settings.extraction.ocr_languages = "eng+yor"
+    with pytest.raises(OcrUnavailable, match="tesseract-ocr-yor"):
         extract_document(make_scanned_pdf(tmp_path), settings)
 
 

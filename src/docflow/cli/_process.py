@@ -460,6 +460,11 @@ def run_command(
             f"no documents found under {', '.join(map(repr, arguments))}; give files, "
             "folders that contain files, or - to read paths from stdin"
         )
+    if settings.extraction.ocr:
+        from docflow.core.ocr import check_languages
+
+        # Once here, instead of an ocr_unavailable result per scanned document.
+        check_languages(settings.extraction.ocr_languages)
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
     # One connection for the check and the cache lookup. When every file is
@@ -680,8 +685,8 @@ def _open_session(
     )
     # Ids are assigned when the writer flushes a batch, after the row is
     # printed, so processing output has no id column; docflow results has.
-    # Quality-only output has no category, so it has no labeled_by column.
-    left_out = {"id"} if classify else {"id", "labeled_by"}
+    # Every command prints the same columns, empty where it computed nothing.
+    left_out = {"id"}
     printer = RecordPrinter(
         resolve_format(options.output_format or settings.output.format),
         columns=[column for column in RESULT_COLUMNS if column not in left_out],

@@ -21,7 +21,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from docflow.errors import OcrFailed, OcrUnavailable
+from docflow.errors import ConfigError, OcrFailed, OcrUnavailable
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -30,6 +30,8 @@ __all__ = [
     "INSTALL_HINT",
     "OcrResult",
     "available_languages",
+    "check_languages",
+    "describe_language_problem",
     "ensure_tesseract",
     "ocr_image_file",
     "ocr_pixels",
@@ -97,6 +99,55 @@ def available_languages() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip())
 
 
+def check_languages(languages: str) -> None:
+    """Raise ConfigError when tesseract is installed and cannot read ``languages``.
+
+    Runs ``tesseract --list-langs`` once per process. Without tesseract it
+    does nothing, so documents that need OCR get status ``ocr_unavailable``.
+    """
+    if _find_tesseract() is None:
+        return
+    installed = available_languages()
+    if not installed:
+        return  # listing failed; let tesseract itself report a missing language
+    problem = describe_language_problem(languages, installed)
+    if problem:
+        raise ConfigError(problem)
+
+
+def describe_language_problem(languages: str, installed: frozenset[str]) -> str:
+    """Return why tesseract cannot read ``languages`` (``eng+fra``), or "".
+
+    A language name or ISO 639-1 code gets the tesseract code to use, a valid
+    code that is not installed gets its apt package, and any other value
+    gets the installed list.
+    """
+    from docflow.core._tesslangs import ALIASES, CODES, apt_package
+
+    usable = ", ".join(sorted(installed))
+    for language in languages.split("+"):
+        if language in installed:
+            continue
+        shown = f"OCR language {language!r} (--lang or extraction.ocr_languages)"
+        code = ALIASES.get(language.strip().lower())
+        if code is not None:
+            return (
+                f"{shown} is not a tesseract language code; use {code!r} "
+                f"(installed: {usable})"
+            )
+        if language in CODES:
+            return (
+                f"{shown} is not installed; install it with `sudo apt-get "
+                f"install {apt_package(language)}` or use an installed one: "
+                f"{usable}"
+            )
+        return (
+            f"{shown} is not a tesseract language code; codes are joined by "
+            f"'+', as in 'eng+fra' (installed: {usable})"
+        )
+    return ""
+
+
 def ensure_tesseract(languages: str) -> None:
     """Raise OcrUnavailable unless tesseract and every language in ``languages``
     (``eng+fra`` form) are installed. The lookup runs once per process."""
@@ -108,14 +159,9 @@ def ensure_tesseract(languages: str) -> None:
     installed = available_languages()
     if not installed:
         return  # listing failed; let tesseract itself report a missing language
-    missing = [lang for lang in languages.split("+") if lang not in installed]
-    if missing:
-        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
-        raise OcrUnavailable(
-            f"tesseract language data {'+'.join(missing)!r} is not installed; "
-            f"install it with `sudo apt-get install {packages}` or change "
-            f"extraction.ocr_languages (installed: {'+'.join(sorted(installed))})"
-        )
+    problem = describe_language_problem(languages, installed)
+    if problem:
+        raise OcrUnavailable(problem)
 
 
 def save_for_ocr(image: Image, path: str) -> None:

@@ -1,0 +1,91 @@
+"""OCR languages are checked against the installed tesseract data at start."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from docflow.core.ocr import available_languages, describe_language_problem
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from processes import docflow_env, run_console_script  # noqa: E402
+
+INSTALLED = frozenset({"eng", "osd"})
+
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract is not installed"
+)
+
+
+def test_language_name_gets_code() -> None:
+    problem = describe_language_problem("english", INSTALLED)
+    assert "'english'" in problem
+    assert "use 'eng'" in problem
+    assert "installed: eng, osd" in problem
+    assert "apt-get" not in problem
+
+
+def test_missing_language_gets_package() -> None:
+    problem = describe_language_problem("eng+chi_sim", INSTALLED)
+    assert "'chi_sim'" in problem
+    assert "is not installed" in problem
+    assert "sudo apt-get install tesseract-ocr-chi-sim" in problem
+
+
+def test_invalid_code_lists_installed() -> None:
+    problem = describe_language_problem("xyz", INSTALLED)
+    assert "'xyz' (--lang or extraction.ocr_languages)" in problem
+    assert "is not a tesseract language code" in problem
+    assert "installed: eng, osd" in problem
+    assert "apt-get" not in problem
+
+
+def test_installed_languages_accepted() -> None:
+    assert describe_language_problem("eng+osd", INSTALLED) == ""
+
+
+@needs_tesseract
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("xyz", b"is not a tesseract language code"), ("english", b"use 'eng'")],
+)
+def test_classify_rejects_bad_language(
+    tmp_path: Path, language: str, expected: bytes
+) -> None:
+    (tmp_path / "scan.txt").write_text("Invoice number 12\n", encoding="utf-8")
+    completed = run_console_script(
+        tmp_path,
+        "--db",
+        str(tmp_path / "t.duckdb"),
+        "--lang",
+        language,
+        "classify",
+        "scan.txt",
+        env=docflow_env(tmp_path),
+    )
+    assert completed.returncode == 2
+    assert expected in completed.stderr
+    assert b"installed: " in completed.stderr
+    assert not (tmp_path / "t.duckdb").exists()
+
+
+@needs_tesseract
+def test_classify_without_ocr_skips_check(tmp_path: Path) -> None:
+    assert "eng" in available_languages()
+    (tmp_path / "note.txt").write_text("Invoice number 12\n", encoding="utf-8")
+    completed = run_console_script(
+        tmp_path,
+        "--db",
+        str(tmp_path / "t.duckdb"),
+        "--lang",
+        "xyz",
+        "--no-ocr",
+        "classify",
+        "note.txt",
+        env=docflow_env(tmp_path),
+    )
+    assert completed.returncode == 0, completed.stderr

@@ -360,6 +360,16 @@ def test_csv_booleans_as_in_json(tmp_path, docs):
     assert {row.split(",")[column] for row in rows} == {"false"}
 
 
+def test_csv_columns_same_for_each_command(tmp_path, docs):
+    headers = {}
+    for command in ("analyze", "classify", "process"):
+        completed = run_docflow(tmp_path, command, "--format", "csv", "docs")
+        headers[command] = completed.stdout.decode().splitlines()[0]
+    assert "labeled_by" in headers["analyze"].split(",")
+    assert headers["analyze"] == headers["classify"]
+    assert headers["analyze"] == headers["process"]
+
+
 def test_csv_format(tmp_path, docs):
     completed = run_docflow(tmp_path, "analyze", "--format", "csv", "docs")
     lines = completed.stdout.decode().splitlines()

@@ -239,3 +239,13 @@ def test_review_table_gives_reasons(tmp_path):
     review = review[: review.index("</table>")]
     assert "<th>reasons</th>" in review
     assert "quality 30 under quality.review_threshold &lt;60&gt;" in review
+
+
+def test_report_quality_one_decimal(tmp_path):
+    path = str(tmp_path / "report.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(make_result(1, "unknown", score=99.6))
+    html = render_report(Store(path).results())
+    queue = html.split('id="review-queue"')[1].split("</table>")[0]
+    assert '<td class="num">99.6</td>' in queue
+    assert '<td class="num">100</td>' not in queue

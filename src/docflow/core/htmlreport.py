@@ -227,7 +227,7 @@ def _review_table(rows: Sequence[StoredResult]) -> str:
             f"<td>{escape(classification.category) if classification else ''}</td>"
             f'<td class="num">'
             f"{f'{classification.confidence:.2f}' if classification else ''}</td>"
-            f'<td class="num">{f"{quality.overall_score:.0f}" if quality else ""}</td>'
+            f'<td class="num">{f"{quality.overall_score:.1f}" if quality else ""}</td>'
             f"<td>{escape('; '.join(result.review_reasons))}</td>"
             "</tr>"
         )
@@ -298,7 +298,7 @@ def _worst_table(rows: Sequence[StoredResult]) -> str:
     for stored in listed:
         result = stored.result
         if result.quality is not None:
-            score = f"{result.quality.overall_score:.0f}"
+            score = f"{result.quality.overall_score:.1f}"
             issues = "; ".join(
                 f"{issue.code}: {issue.message}" for issue in result.quality.issues[:5]
             )

@@ -355,3 +355,51 @@ def test_sentence_ending_in_url_still_ends() -> None:
     assert stats.sentences == 2
     assert stats.words == 15
     assert stats.non_word_tokens == 1
+
+
+RECEIPT_LINES = """Check In
+31/12/2017
+Booking ID
+IBZY2087
+Payment Mode
+Cash at Hotel
+DESCRIPTION RATE AMOUNT
+Room Charges Rs 1939 x 1 Night x 1 Room Rs 1939
+Grand Total Rs 1939
+Payment received by OYO Paid through Cash At Hotel (Rs 1939) Rs 1939
+Balance ( if any ) Rs 0
+Please Note: Amount payable is inclusive of all taxes at applicable rates and
+it must be paid at the hotel before you check out."""
+
+
+def test_short_lines_end_sentences() -> None:
+    stats = count_text_statistics([RECEIPT_LINES], "en", max_words=1000)
+    # The two wrapped lines of the note form its longest sentence. The
+    # "Payment received" row nearly fills the width, so it joins the next.
+    assert stats.max_sentence_words == 24
+    assert stats.sentences == 6
+
+
+def test_wrapped_prose_stays_one_sentence() -> None:
+    sentence = (
+        "The committee met on Tuesday to review the budget for the coming "
+        "year and agreed that the new library should open in the spring, "
+        "after the treasurer has reported on the costs of the building, the "
+        "books and the staff to the board of the town at its next meeting."
+    )
+    wrapped = textwrap.fill(sentence, width=60)
+    stats = count_text_statistics([wrapped], "en", max_words=1000)
+    assert wrapped.count("\n") >= 4
+    assert stats.sentences == 1
+    assert stats.max_sentence_words == len(sentence.split())
+
+
+def test_paragraph_lines_end_sentences() -> None:
+    bullets = "\n".join(
+        f"Installed and updated {count} computer systems across the district"
+        for count in range(100, 105)
+    )
+    joined = count_text_statistics([bullets], "en", max_words=1000)
+    split = count_text_statistics([bullets], "en", max_words=1000, paragraph_lines=True)
+    assert joined.sentences == 1
+    assert split.sentences == 5

@@ -19,6 +19,9 @@ Differences from textstat 0.7.13, on purpose:
   without a full stop do not merge into one long "sentence". On prose whose
   paragraphs end with a full stop the count equals textstat's (on War and
   Peace, whose chapter headings have no full stop, it is within 2%).
+- Sentences also end at a line break that cuts a line short of the text
+  width, so table rows, form fields and list items without a full stop do
+  not merge into one long "sentence".
 - URLs, e-mail addresses, host names, file names and paths are left out of
   every count (see ``is_non_word_token``). textstat counts each as one long
   word with many syllables, so a list of links makes a plain mail read as
@@ -107,6 +110,8 @@ _LANGUAGE_ALIASES = {
 _COMPLEX_SYLLABLES = {"pl": 4}
 _LONG_WORD_LETTERS = 6  # a "long word" has more letters than this
 _MIN_SENTENCE_WORDS = 3  # textstat ignores shorter fragments when counting
+# A wrapped line with its next word reaches at least this share of the width.
+_FILLED_LINE_SHARE = 0.85
 
 # Tokenisation copied in behaviour from textstat 0.7.13 (remove_punctuation,
 # list_words, count_sentences) so the counts agree with it.
@@ -294,6 +299,42 @@ def _truncate_words(text: str, max_words: int) -> tuple[str, int, bool]:
     return text[:end], total, True
 
 
+def _split_at_hard_line_breaks(block: str) -> list[str]:
+    """Split ``block`` at line breaks that end a line short of the text width.
+
+    Wrapped prose fills each line until the next word no longer fits. A line
+    that had room for the first word of the next line was ended on purpose.
+    Such a line is a table row, a form field, a list item or a heading, so
+    its break ends a sentence even without a full stop. The width is the 90th
+    percentile of the line lengths, less a margin for proportional fonts,
+    so a few wide lines do not make every wrapped line look short.
+
+    A short line still continues when it ends with a comma or hyphen, or the
+    next line starts in lower case: two PDF columns read side by side give
+    wide lines that make the lines of one column look short.
+    """
+    lines = block.split("\n")
+    if len(lines) < 2:
+        return [block]
+    lengths = [len(line.rstrip()) for line in lines]
+    ordered = sorted(lengths)
+    width = ordered[min(len(ordered) - 1, len(ordered) * 9 // 10)]
+    filled = _FILLED_LINE_SHARE * width
+    segments = []
+    start = 0
+    for index in range(len(lines) - 1):
+        next_line = lines[index + 1].lstrip()
+        next_word = next_line.split(maxsplit=1)[0] if next_line else ""
+        if lengths[index] + 1 + len(next_word) >= filled:
+            continue
+        if next_word[:1].islower() or lines[index].rstrip().endswith((",", "-")):
+            continue
+        segments.append("\n".join(lines[start : index + 1]))
+        start = index + 1
+    segments.append("\n".join(lines[start:]))
+    return segments
+
+
 class _WordMeasures(NamedTuple):
     letters: int
     long_word: bool
@@ -322,9 +363,12 @@ def _measure_word(word: str, language: str) -> _WordMeasures:
 class _Counter:
     """Running totals over the blocks of text fed to it."""
 
-    def __init__(self, language: str, long_sentence_words: int) -> None:
+    def __init__(
+        self, language: str, long_sentence_words: int, paragraph_lines: bool
+    ) -> None:
         self.language = language
         self.long_sentence_words = long_sentence_words
+        self.paragraph_lines = paragraph_lines
         self.totals = dict.fromkeys(
             (
                 "words sentences syllables polysyllables complex_words long_words "
@@ -371,7 +415,14 @@ class _Counter:
 
     def _add_sentences(self, block: str) -> None:
         totals = self.totals
-        for sentence in _SENTENCE.findall(block):
+        if self.paragraph_lines:
+            segments = block.split("\n")
+        else:
+            segments = _split_at_hard_line_breaks(block)
+        sentences = [
+            sentence for segment in segments for sentence in _SENTENCE.findall(segment)
+        ]
+        for sentence in sentences:
             length = len(_list_words(sentence))
             if length < _MIN_SENTENCE_WORDS:
                 continue
@@ -387,6 +438,7 @@ def count_text_statistics(
     *,
     max_words: int,
     long_sentence_words: int = 45,
+    paragraph_lines: bool = False,
 ) -> TextStatistics:
     """Count words, sentences, syllables and the rest over ``texts`` in one pass.
 
@@ -394,8 +446,12 @@ def count_text_statistics(
     tokens have been analysed; the rest is only counted towards
     ``total_words``. Sentences never span two texts. A text with words has at
     least one sentence, as in textstat.
+
+    Sentences end at line breaks that cut a line short of the text width
+    (see ``_split_at_hard_line_breaks``), or at every line break when
+    ``paragraph_lines`` is true because each line is a whole paragraph.
     """
-    counter = _Counter(language, long_sentence_words)
+    counter = _Counter(language, long_sentence_words, paragraph_lines)
     budget = max_words
     total_words = 0
     sampled = False

@@ -87,7 +87,8 @@ ISSUES: dict[str, IssueSpec] = {
     ),
     "no_headings_long_document": IssueSpec(
         "info",
-        "A long document has no headings.",
+        "A document with a long running text has no headings. Lines of "
+        "tables and form fields do not count towards its length.",
         "Add headings that divide the document into sections.",
         "quality.headings_expected_words",
     ),

@@ -1,8 +1,10 @@
-"""Text measures for quality checks: headings and repeated lines."""
+"""Text measures for quality checks: headings, running text and repeated lines."""
 
 from __future__ import annotations
 
 import re
+
+from docflow.core._wordlists import FREQUENT_WORDS
 
 _ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _NAMED_HEADING = re.compile(
@@ -19,6 +21,12 @@ _MAX_COLON_HEADING_WORDS = 4
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 _MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Share of a line's tokens that must be frequent words for it to be prose.
+# On sample documents, contracts, papers and minutes had 84-99% of their
+# tokens in such lines and a 16-page table of layoff notices had 14%.
+_MIN_FREQUENT_SHARE = 0.15
 
 
 def _is_heading_line(line: str) -> bool:
@@ -64,6 +72,30 @@ def count_text_headings(texts: list[str]) -> int:
     return sum(
         1 for text in texts for line in text.splitlines() if _is_heading_line(line)
     )
+
+
+def count_prose_words(texts: list[str], language: str) -> int:
+    """Count the whitespace tokens in lines that read as running text.
+
+    A line is running text when at least 15% of its tokens are frequent words
+    of ``language`` (articles, prepositions, pronouns). Table rows, form
+    fields and lists of names have almost none. For a language without a word
+    list every token counts.
+    """
+    frequent = FREQUENT_WORDS.get(language)
+    if frequent is None:
+        return sum(len(text.split()) for text in texts)
+    prose = 0
+    for text in texts:
+        for line in text.splitlines():
+            tokens = len(line.split())
+            if not tokens:
+                continue
+            words = _WORD.findall(line.lower())
+            known = sum(map(frequent.__contains__, words))
+            if known and known >= _MIN_FREQUENT_SHARE * tokens:
+                prose += tokens
+    return prose
 
 
 def measure_repeated_share(texts: list[str]) -> float:

@@ -441,6 +441,19 @@ def test_run_progress_and_finish(store):
     assert count(store, "SELECT count(*) FROM documents") == 1
 
 
+def test_stats_sum_cache_hits_of_runs(store):
+    for hits in (1, 2):
+        writer = ResultWriter(store, fingerprint="fp", run=RunProgress("x", {}, 2))
+        writer.add(make_result("/d/a.pdf", "h1"), cache_hit=hits > 1, store=hits < 2)
+        writer.add(make_result("/d/b.pdf", "h2"), cache_hit=True, store=False)
+        writer.finish("finished")
+
+    stats = store.stats()
+
+    assert stats["cache_hits"] == 3
+    assert stats["reused_results"] == 0
+
+
 def count_opens(store: Store, monkeypatch) -> list[bool]:
     """Record the read_only flag of every database open of ``store``."""
     opens: list[bool] = []

@@ -34,6 +34,12 @@ def print_stats(stats: dict[str, Any]) -> None:
         soft_wrap=True,
     )
     console.print(
+        f"results taken from the cache: {stats['cache_hits']} over all runs; "
+        f"current rows copied from a file of the same content: "
+        f"{stats['reused_results']}",
+        soft_wrap=True,
+    )
+    console.print(
         f"latency per document (ms, not cached): mean {_number(latency['mean'])}, "
         f"p50 {_number(latency['p50'])}, p95 {_number(latency['p95'])}",
         soft_wrap=True,

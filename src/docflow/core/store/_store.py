@@ -852,11 +852,17 @@ class Store:
                 )
             )
             labels = first_row(connection.execute("SELECT count(*) FROM labels"))
+            hits = first_row(
+                connection.execute("SELECT coalesce(sum(cache_hits), 0) FROM runs")
+            )
         assert totals is not None
         return {
             "documents": totals[0],
             "errors": totals[1],
-            "cached": totals[2],
+            # Current rows whose result came from another file of the same
+            # content (a copy or a move); an unchanged file keeps its row.
+            "reused_results": totals[2],
+            "cache_hits": int(hits[0]) if hits else 0,
             "latency_ms": {"mean": totals[3], "p50": totals[4], "p95": totals[5]},
             "by_status": dict(by_status),
             "by_category": dict(by_category),
@@ -1099,7 +1105,8 @@ def _empty_stats() -> dict[str, Any]:
     return {
         "documents": 0,
         "errors": 0,
-        "cached": 0,
+        "reused_results": 0,
+        "cache_hits": 0,
         "latency_ms": {"mean": None, "p50": None, "p95": None},
         "by_status": {},
         "by_category": {},

@@ -166,6 +166,22 @@ def test_detect_markdown_without_extension(tmp_path):
     assert detect_type(write(tmp_path, "README", text)).kind == "markdown"
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("core.py", "# Settings\nimport os\n\n# Helpers\ndef f():\n    pass\n"),
+        (
+            "changelog.Debian",
+            "tzdata (2024a-1) stable; urgency=medium\n\n  * New release.\n\n"
+            "# Older entries have been removed from this changelog.\n"
+            "# To read the complete changelog use `apt changelog tzdata`.\n",
+        ),
+    ],
+)
+def test_detect_hash_comments_not_markdown(tmp_path, name, text):
+    assert detect_type(write(tmp_path, name, text)).kind == "text"
+
+
 def test_detect_pdf_named_txt_is_mismatch(tmp_path):
     detected = detect_type(write(tmp_path, "report.txt", b"%PDF-1.4\n"))
     assert detected.kind == "pdf"

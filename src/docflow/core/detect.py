@@ -139,6 +139,11 @@ _HTML_TAG = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+#: Extensions of files whose "#" lines are comments: scripts and settings.
+_HASH_COMMENT_SUFFIXES = frozenset(
+    {".py", ".sh", ".bash", ".rb", ".pl", ".r", ".yaml", ".yml", ".toml", ".cfg"}
+    | {".conf", ".ini", ".mk", ".cmake", ".ps1", ".tcl", ".nix", ".gitignore"}
+)
 
 
 @dataclass(frozen=True)
@@ -257,6 +262,8 @@ def _detect_kind(path: str, head: bytes, declared: str) -> tuple[str, str, str |
             "(PNG, JPEG, TIFF), text, Markdown, HTML and e-mail (.eml)"
         )
     text = decode_text(head, encoding)
+    if Path(path).suffix.lower() in _HASH_COMMENT_SUFFIXES:
+        declared = "text"  # its "# ..." lines are comments, not headings
     kind = _detect_text_kind(text, declared)
     mime = "application/xml" if kind == "html" and _is_xml(text) else _MIME_TYPES[kind]
     return kind, mime, encoding
@@ -451,9 +458,26 @@ def _detect_text_kind(text: str, declared: str) -> str:
         return "html"
     if declared == "markdown":
         return "markdown"
-    if declared in ("", "eml", "html") and len(_MARKDOWN_HEADING.findall(text)) >= 2:
+    if declared in ("", "eml", "html") and _markdown_headings(text) >= 2:
         return "markdown"
     return "text"
+
+
+def _markdown_headings(text: str) -> int:
+    """Count the lines that read as Markdown headings.
+
+    A "#" line next to another "#" line belongs to a block of comments, such
+    as the two closing lines of a Debian change log, so it does not count.
+    """
+    lines = text.splitlines()
+    hashed = [line.startswith("#") for line in lines]
+    return sum(
+        1
+        for number, line in enumerate(lines)
+        if _MARKDOWN_HEADING.match(line)
+        and not (number > 0 and hashed[number - 1])
+        and not (number + 1 < len(lines) and hashed[number + 1])
+    )
 
 
 def _is_xml(text: str) -> bool:

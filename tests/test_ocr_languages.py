@@ -74,6 +74,25 @@ def test_classify_rejects_bad_language(
 
 
 @needs_tesseract
+def test_watch_rejects_bad_language(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_console_script(
+        tmp_path,
+        "--db",
+        str(tmp_path / "t.duckdb"),
+        "--lang",
+        "english",
+        "watch",
+        "--once",
+        str(inbox),
+        env=docflow_env(tmp_path),
+    )
+    assert completed.returncode == 2
+    assert b"use 'eng'" in completed.stderr
+
+
+@needs_tesseract
 def test_classify_without_ocr_skips_check(tmp_path: Path) -> None:
     assert "eng" in available_languages()
     (tmp_path / "note.txt").write_text("Invoice number 12\n", encoding="utf-8")

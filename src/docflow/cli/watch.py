@@ -149,6 +149,11 @@ def watch_command(
     if status:
         _print_status(settings)
         raise typer.Exit(0)
+    if settings.extraction.ocr:
+        from docflow.core.ocr import check_languages
+
+        # At start, so a daemon does not quarantine every scan as ocr_unavailable.
+        check_languages(settings.extraction.ocr_languages)
     code = _run_daemon(settings, once=once, in_process=in_process)
     raise typer.Exit(int(code))
 

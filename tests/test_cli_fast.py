@@ -341,6 +341,28 @@ def test_writer_finish_twice_records_once(tmp_path):
     assert record.status == "finished"
 
 
+def test_run_started_before_results_stored(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "memo.txt").write_text(MEMO)
+    (folder / "letter.txt").write_text(LETTER)
+    first = run_docflow(tmp_path, "analyze", "docs")
+    assert first.returncode == 0, first.stderr.decode()
+    again = run_docflow(tmp_path, "analyze", "docs")
+    assert again.returncode == 0, again.stderr.decode()
+
+    stats = json.loads(run_docflow(tmp_path, "stats", "-f", "json").stdout)
+    results = json_lines(run_docflow(tmp_path, "results", "-f", "jsonl").stdout)
+    cached_run, first_run = stats["runs"]
+    first_processed = min(result["processed_at"] for result in results)
+    assert first_run["started_at"] < first_processed
+    assert first_run["started_at"] < first_run["finished_at"]
+    # Every document of the second run is a cache hit, so its row is stored
+    # only when it finishes.
+    assert cached_run["cache_hits"] == 2
+    assert cached_run["started_at"] < cached_run["finished_at"]
+
+
 def test_copy_with_other_extension_is_processed(tmp_path):
     """The extension changes detection and its checks, so it is part of the key."""
     folder = tmp_path / "docs"

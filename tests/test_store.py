@@ -441,6 +441,27 @@ def test_run_progress_and_finish(store):
     assert count(store, "SELECT count(*) FROM documents") == 1
 
 
+@pytest.mark.parametrize("stored", [True, False], ids=["results", "cache-hits"])
+def test_run_keeps_its_start_time(tmp_path, stored):
+    started = datetime(2026, 1, 1, 10, 13, 29)
+    written = datetime(2026, 1, 1, 10, 13, 34)
+    store = Store(tmp_path / "x.duckdb", clock=lambda: written)
+    run = RunProgress("process", {}, total=1, started_at=started)
+    writer = ResultWriter(store, fingerprint="fp", run=run)
+    writer.add(make_result("/d/a.pdf", "h1"), cache_hit=not stored, store=stored)
+    writer.finish("finished")
+    [record] = store.runs()
+    assert record.started_at == started
+    assert record.finished_at == written
+
+
+def test_start_run_stores_clock_time(tmp_path):
+    now = datetime(2026, 1, 1, 10, 13, 29)
+    store = Store(tmp_path / "x.duckdb", clock=lambda: now)
+    store.start_run("process", {}, total=1)
+    assert store.runs()[0].started_at == now
+
+
 def test_stats_sum_cache_hits_of_runs(store):
     for hits in (1, 2):
         writer = ResultWriter(store, fingerprint="fp", run=RunProgress("x", {}, 2))

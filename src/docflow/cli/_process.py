@@ -49,6 +49,8 @@ from docflow.cli._output import (
 from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from docflow.cli._state import CliOptions
     from docflow.core.classify.corrections import CorrectionIndex
     from docflow.core.config import Settings
@@ -447,8 +449,12 @@ def run_command(
     # Before the walk: a record notes the walked folders as they were then.
     recorder = _replay_recorder(settings, options, arguments)
     store = Store.from_settings(settings)
+    # The run starts before the walk, which can take a while on a large folder.
+    started_at = store.clock()
     paths = _without_database_files(
-        _collect_paths(command, arguments, options, store), store, options
+        _collect_paths(command, arguments, options, store, started_at),
+        store,
+        options,
     )
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
@@ -479,7 +485,13 @@ def run_command(
     try:
         store.check_writable()
         session = _open_session(
-            command, arguments, paths, options, store, classify=classify
+            command,
+            arguments,
+            paths,
+            options,
+            store,
+            classify=classify,
+            started_at=started_at,
         )
         session.recorder = recorder
         session.classify = classify
@@ -561,7 +573,11 @@ def run_command(
 
 
 def _collect_paths(
-    command: str, arguments: Sequence[str], options: CliOptions, store: Store
+    command: str,
+    arguments: Sequence[str],
+    options: CliOptions,
+    store: Store,
+    started_at: datetime,
 ) -> list[str]:
     """Collect the paths to process, or record an interrupted run of no
     documents when a stop signal comes first.
@@ -578,7 +594,9 @@ def _collect_paths(
     from docflow.errors import StoreError
 
     cause = "interrupted while collecting the paths to process"
-    run = RunProgress(command, _run_arguments(arguments, options), total=0)
+    run = RunProgress(
+        command, _run_arguments(arguments, options), total=0, started_at=started_at
+    )
     # Interrupts stay enabled because the lock may be busy for up to
     # store.lock_timeout. A second Ctrl-C or SIGTERM then gives up the record
     # instead of waiting, and no result is lost without it.
@@ -668,13 +686,19 @@ def _open_session(
     store: Store,
     *,
     classify: bool,
+    started_at: datetime,
 ) -> _Session:
     from docflow.cli._progress import Progress
     from docflow.core.config import settings_fingerprint
     from docflow.core.store import ResultWriter, RunProgress
 
     settings = options.settings()
-    run = RunProgress(command, _run_arguments(arguments, options), total=len(paths))
+    run = RunProgress(
+        command,
+        _run_arguments(arguments, options),
+        total=len(paths),
+        started_at=started_at,
+    )
     writer = ResultWriter(
         store,
         fingerprint=settings_fingerprint(settings),

@@ -146,7 +146,9 @@ class RunProgress:
 
     ``run_id`` stays None until the run's row is stored, which happens with
     its first batch of results or when it finishes, so a run that only
-    reuses cached results opens the database for writing once.
+    reuses cached results opens the database for writing once. The row then
+    gets ``started_at`` (UTC, by default the time this object was created),
+    not the time of that first write.
     """
 
     command: str
@@ -156,6 +158,7 @@ class RunProgress:
     done: int = 0
     cache_hits: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
+    started_at: datetime = field(default_factory=_utcnow)
 
 
 def _connection_config() -> dict[str, Any]:
@@ -406,9 +409,9 @@ class Store:
         ``interrupted`` first; their stored documents are cache hits now.
         """
         with self.connect(write=True) as connection:
-            return self._insert_run(
-                connection, RunProgress(command, args, total), self.clock()
-            )
+            now = self.clock()
+            run = RunProgress(command, args, total, started_at=now)
+            return self._insert_run(connection, run, now)
 
     def _insert_run(
         self, connection: duckdb.DuckDBPyConnection, run: RunProgress, now: datetime
@@ -424,7 +427,7 @@ class Store:
                 run.command,
                 json.dumps(dict(run.args), default=str),
                 os.getpid(),
-                now,
+                run.started_at,
                 now,
                 run.total,
             ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -331,3 +332,39 @@ def test_route_category_unknown_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="always go to review/"):
         load_settings(config_path=config, environ={})
+
+
+@pytest.mark.parametrize("name", ["DOCFLOW_DB", "DOCFLOW_STORE_DATABASE"])
+def test_empty_database_variable_rejected(name: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={name: ""})
+    message = str(caught.value)
+    assert message.startswith(f"environment variable {name} = '': ")
+    assert "the database path is empty" in message
+
+
+def test_empty_database_flag_rejected() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"store": {"database": ""}}, environ={})
+    message = str(caught.value)
+    assert message.startswith("command line: key 'store.database': ")
+    assert "--db sets it" in message
+
+
+def test_empty_database_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("DOCFLOW_DB", "")
+    (tmp_path / "a.txt").write_text("Invoice number 12\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", "a.txt"])
+    assert result.exit_code == 2
+    assert "DOCFLOW_DB = ''" in result.output

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from docflow.errors import ConfigError
 
@@ -72,6 +72,17 @@ class StoreSettings(_Section):
         default=True,
         description="print an unchanged re-run's saved output without processing",
     )
+
+    @field_validator("database")
+    @classmethod
+    def _database_not_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError(
+                "the database path is empty; give a file such as "
+                "'.docflow/docflow.duckdb', the default used when the setting is "
+                "left out (--db sets it on the command line)"
+            )
+        return value
 
 
 class WorkerSettings(_Section):
@@ -384,8 +395,15 @@ def _describe(error: ValidationError, source: str) -> str:
         if item["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown key {key!r}{_suggestion(item['loc'])}")
         else:
-            lines.append(f"{source}: key {key!r}: {item['msg']}")
+            lines.append(f"{source}: key {key!r}: {_problem(item)}")
     return "\n".join(lines)
+
+
+def _problem(item: Any) -> str:
+    """Return pydantic's message, without the "Value error, " of our validators."""
+    if item["type"] == "value_error":
+        return str(item["ctx"]["error"])
+    return str(item["msg"])
 
 
 def _suggestion(location: tuple[int | str, ...]) -> str:
@@ -417,7 +435,7 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
         if item["type"] == "extra_forbidden":
             problem = f"no such setting{_variable_hint(name)}"
         else:
-            problem = f"{item['msg']}{_allowed_range(item['loc'])}"
+            problem = f"{_problem(item)}{_allowed_range(item['loc'])}"
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
 

@@ -355,3 +355,24 @@ def test_train_steps_logged_off_terminal(capsys: pytest.CaptureFixture[str]) -> 
         "docflow: reading 3 files",
         "docflow: fitting the model and its confidence map on 3 documents",
     ]
+
+
+def test_one_document_does_not_teach_a_language() -> None:
+    from docflow.core.classify._features import ClassifierInput
+    from docflow.core.classify.train import (
+        MIN_LANGUAGE_DOCUMENTS,
+        Sample,
+        trained_languages,
+    )
+
+    def samples(language: str | None, count: int) -> list[Sample]:
+        item = ClassifierInput(text="text", language=language)
+        return [Sample(item, "contract", f"{language}{n}", "s") for n in range(count)]
+
+    languages = trained_languages(
+        samples("en", MIN_LANGUAGE_DOCUMENTS)
+        + samples("zh", 1)
+        + samples(None, MIN_LANGUAGE_DOCUMENTS)
+    )
+
+    assert languages == ["en"]

@@ -64,6 +64,9 @@ log = logging.getLogger(__name__)
 CORRECTION_WEIGHT = 3.0
 #: Share of each category held out, rounded, at least one document.
 HELDOUT_SHARE = 0.25
+#: Training documents a language needs before the model counts as trained on
+#: it (``trained_languages``).
+MIN_LANGUAGE_DOCUMENTS = 5
 
 FEATURE_CONFIG: dict[str, Any] = {
     "word": {
@@ -760,6 +763,22 @@ def next_version(target: Path, samples: Sequence[Sample]) -> str:
     return f"{today}-{number}+{data_fingerprint(samples)[:8]}"
 
 
+def trained_languages(samples: Sequence[Sample]) -> list[str]:
+    """Return the languages of at least ``MIN_LANGUAGE_DOCUMENTS`` of ``samples``.
+
+    The classifier makes text in any other language ``unknown``
+    (``untrained_language``). One labeled document does not teach a language:
+    a Chinese lease labeled ``contract`` would otherwise let every Chinese
+    document through.
+    """
+    counts = Counter(sample.item.language for sample in samples)
+    return sorted(
+        language
+        for language, count in counts.items()
+        if language and count >= MIN_LANGUAGE_DOCUMENTS
+    )
+
+
 def build_metadata(
     version: str,
     train: Sequence[Sample],
@@ -776,8 +795,7 @@ def build_metadata(
         "categories": [str(name) for name in parts["classifier"].classes_],
         "training_documents": dict(sorted(Counter(s.label for s in train).items())),
         "heldout_documents": dict(sorted(Counter(s.label for s in heldout).items())),
-        # Text in any other language is sent to review (untrained_language).
-        "languages": sorted({s.item.language for s in train if s.item.language}),
+        "languages": trained_languages(train),
         "features": {
             **FEATURE_CONFIG,
             "layout_features": list(LAYOUT_FEATURES),

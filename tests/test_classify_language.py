@@ -45,6 +45,43 @@ def test_chinese_text_is_unknown(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Fatura n.º 2024/118\nPrezado cliente, segue a fatura dos serviços "
+            "prestados em março. O valor total de 1.250,00 EUR deve ser pago até "
+            "15 de abril. Não hesite em nos contatar. Atenciosamente, Ana Costa",
+            "pt",
+        ),
+        (
+            "Faktura nr 2024-118\nHej! Här kommer fakturan för tjänsterna i mars. "
+            "Det totala beloppet 12 500 kr ska betalas senast den 15 april. Om "
+            "du har frågor är du välkommen att kontakta oss. Med vänliga "
+            "hälsningar, Anna Berg",
+            "sv",
+        ),
+        (
+            "Счёт № 118\nУважаемый клиент, направляем вам счёт за услуги, "
+            "оказанные в марте. Общую сумму 12 500 рублей необходимо оплатить до "
+            "15 апреля. С уважением, Анна Иванова",
+            "ru",
+        ),
+    ],
+)
+def test_latin_and_cyrillic_languages_named(
+    tmp_path: Path, text: str, language: str
+) -> None:
+    from docflow.core.language import detect_language
+
+    detected = detect_language(text)
+    result = classify_document(_document(text, detected), _settings(tmp_path))
+
+    assert detected == language
+    assert result.category == "unknown"
+    assert result.evidence[0].term.startswith(f"text in {language}, a language")
+
+
 def test_trained_language_passes(tmp_path: Path) -> None:
     model = load_model(_settings(tmp_path))
 

@@ -130,6 +130,70 @@ def test_dedupe_leaves_normal_text():
             "it",
         ),
         ("计算机科学与技术本科项目描述负责四川省甘孜州", "zh"),
+        # Languages docflow only recognises, so the classifier can name them.
+        (
+            "O fornecedor entrega as mercadorias ao cliente no prazo de trinta "
+            "dias. O pagamento não está incluído e também deve ser feito à vista.",
+            "pt",
+        ),
+        (
+            "Leverantören levererar varorna till kunden inom trettio dagar. "
+            "Betalningen ska göras när fakturan har kommit och är inte återbetalbar.",
+            "sv",
+        ),
+        (
+            "Leverandøren leverer varerne til kunden inden for tredive dage. "
+            "Betalingen skal ske, når fakturaen er modtaget, og hvad der ikke "
+            "er betalt, bliver opkrævet.",
+            "da",
+        ),
+        (
+            "Leverandøren leverer varene til kunden innen tretti dager. Hvis "
+            "betalingen ikke er mottatt, blir det sendt en påminnelse, og noe "
+            "mer må betales.",
+            "nb",
+        ),
+        (
+            "Toimittaja toimittaa tavarat asiakkaalle kolmenkymmenen päivän "
+            "kuluessa. Maksu on suoritettava, kun lasku on saapunut, ja se on "
+            "myös mahdollista jo nyt.",
+            "fi",
+        ),
+        (
+            "Tedarikçi malları otuz gün içinde müşteriye teslim eder. Ödeme fatura "
+            "geldikten sonra yapılır ve bu tutar daha sonra değişmez.",
+            "tr",
+        ),
+        (
+            "Dodavatel doručí zboží zákazníkovi do třiceti dnů. Platba je splatná "
+            "po obdržení faktury, pokud se strany nedohodnou jinak, a není vratná.",
+            "cs",
+        ),
+        (
+            "Furnizorul livrează marfa clientului în termen de treizeci de zile. "
+            "Plata se face după primirea facturii și nu este returnabilă.",
+            "ro",
+        ),
+        (
+            "A szállító harminc napon belül leszállítja az árut az ügyfélnek. A "
+            "fizetés a számla megérkezése után esedékes, és nem téríthető vissza.",
+            "hu",
+        ),
+        (
+            "Поставщик доставляет товар клиенту в течение тридцати дней. Оплата "
+            "производится после получения счёта, и она не подлежит возврату.",
+            "ru",
+        ),
+        (
+            "Постачальник доставляє товар клієнту протягом тридцяти днів. Оплата "
+            "здійснюється після отримання рахунку, і вона не підлягає поверненню.",
+            "uk",
+        ),
+        (
+            "Доставчикът доставя стоката на клиента в срок от тридесет дни. "
+            "Плащането се извършва след получаване на фактурата и не се връща.",
+            "bg",
+        ),
     ],
 )
 def test_detect_language(text, code):

@@ -1,9 +1,12 @@
 """Guess the language of a document offline by counting frequent words.
 
-Latin-script languages (en, fr, de, nl, pl, es, it) are distinguished by
-their most frequent words. A word listed for several languages (``de``, ``la``,
-``in``) counts for each of them by a share, so names and short phrases from
-another language weigh less than its exclusive words. Single letters are
+Languages written in Latin or Cyrillic letters are distinguished by their
+most frequent words: the seven docflow judges text in (en, fr, de, nl, pl,
+es, it) and twelve it only recognises (pt, sv, da, nb, fi, tr, cs, ro, hu,
+ru, uk, bg), so that the classifier can say it was not trained on them. A
+word listed for several languages (``de``, ``la``, ``in``) counts for each of
+them by a share, so names and short phrases from another language weigh less
+than its exclusive words. Single letters are
 ignored: in tables and codes they are rarely words. A few scripts that
 belong to one language are recognised from their code points instead. The
 guess is None when the text is too short or two languages score too close.
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from docflow.core._wordlists import FREQUENT_WORDS
+from docflow.core._wordlists import FREQUENT_WORDS, OTHER_FREQUENT_WORDS
 
 __all__ = ["TESSERACT_LANGUAGES", "detect_language", "tokenize_words"]
 
@@ -80,7 +83,7 @@ def detect_language(text: str) -> str | None:
     if not words:
         return None
     counts = Counter(words)
-    scores = dict.fromkeys(FREQUENT_WORDS, 0.0)
+    scores = dict.fromkeys(_WORD_LISTS, 0.0)
     for word, count in counts.items():
         languages = _WORD_LANGUAGES.get(word)
         if languages:
@@ -95,9 +98,14 @@ def detect_language(text: str) -> str | None:
     return best
 
 
+#: Every language recognised by its words: those docflow judges text in, then
+#: those it only recognises, so the classifier can name them as untrained.
+_WORD_LISTS = {**FREQUENT_WORDS, **OTHER_FREQUENT_WORDS}
+
+
 def _index_words() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
-    for code, words in FREQUENT_WORDS.items():
+    for code, words in _WORD_LISTS.items():
         for word in words:
             index.setdefault(word, []).append(code)
     return {word: tuple(codes) for word, codes in index.items()}

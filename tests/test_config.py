@@ -368,3 +368,78 @@ def test_empty_database_exits_2(
     result = CliRunner().invoke(app, ["classify", "a.txt"])
     assert result.exit_code == 2
     assert "DOCFLOW_DB = ''" in result.output
+
+
+@pytest.mark.parametrize("name", ["none", "unknown"])
+def test_rule_reserved_category_rejected(tmp_path: Path, name: str) -> None:
+    config = _write_config(
+        tmp_path, f'[classification.rules.{name}.keywords]\n"novel" = 1.0\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{config}: key 'classification.rules.{name}': ")
+    assert f"category {name!r} is reserved" in message
+    assert "rename the table" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "suggested"),
+    [
+        ('"invoice number"', '"invoice number"', "'invoice_number'"),
+        ("Tax_Return", "Tax_Return", "'tax_return'"),
+        ("2fa", "2fa", None),
+    ],
+)
+def test_rule_invalid_category_name_rejected(
+    tmp_path: Path, table: str, key: str, suggested: str | None
+) -> None:
+    config = _write_config(
+        tmp_path, f'[classification.rules.{table}.keywords]\n"form 1040" = 1.0\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{config}: key 'classification.rules.{key}': ")
+    assert "invalid category name" in message
+    assert "lower-case letters, digits and underscores" in message
+    if suggested is not None:
+        assert f"as in {suggested}" in message
+
+
+def test_rule_model_category_name_accepted(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.json").write_text(
+        '{"version": "t1", "categories": ["invoice", "Tax Returns"]}',
+        encoding="utf-8",
+    )
+    config = _write_config(
+        tmp_path,
+        f'[classification]\nmodel_path = "{model}"\n'
+        '[classification.rules."Tax Returns".keywords]\n"form 1040" = 1.0\n',
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert "Tax Returns" in settings.classification.rules
+
+
+@pytest.mark.parametrize(
+    ("table", "term", "expected"),
+    [
+        ("keywords", '""', "keyword '' is empty"),
+        ("keywords", '"  "', "keyword '  ' is empty"),
+        ("patterns", '""', "pattern '' is empty"),
+    ],
+)
+def test_rule_empty_term_rejected(
+    tmp_path: Path, table: str, term: str, expected: str
+) -> None:
+    config = _write_config(
+        tmp_path, f"[classification.rules.invoice.{table}]\n{term} = 1.0\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{config}: key 'classification.rules.invoice.{table}'")
+    assert expected in message
+    assert "remove it" in message

@@ -9,6 +9,7 @@ and the reason.
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -19,41 +20,98 @@ from docflow.errors import ConfigError, ModelError
 if TYPE_CHECKING:
     from docflow.core.config import RouteRule, RuleSettings, Settings
 
-__all__ = ["check_patterns", "check_route_categories", "check_rule_categories"]
+__all__ = [
+    "RESERVED_CATEGORIES",
+    "check_route_categories",
+    "check_rule_categories",
+    "check_rule_terms",
+    "format_key",
+]
 
 log = logging.getLogger(__name__)
+
+#: Category names a rule table cannot take, with the meaning docflow gives them.
+RESERVED_CATEGORIES = {
+    "unknown": "docflow returns it when no category fits",
+    "none": "`docflow label ID none` records it for a document that fits no category",
+}
+#: A category name a rule table may introduce: a lower-case identifier.
+_CATEGORY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+#: A TOML key that needs no quotes.
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 #: Sources already warned about shipped categories left without rules.
 _warned_sources: set[str] = set()
 
 
-def check_patterns(rules: Mapping[str, RuleSettings], source: str) -> None:
-    """Raise ConfigError naming the first rule pattern that does not compile.
+def format_key(*parts: str | int) -> str:
+    """Write a settings key as TOML would: ``classification.rules."invoice no"``.
+
+    A list index is written in brackets: ``watch.routes[0].destination``.
+    """
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = part if _BARE_KEY.fullmatch(part) else json.dumps(part)
+        text += f".{name}" if text else name
+    return text
+
+
+def check_rule_terms(rules: Mapping[str, RuleSettings], source: str) -> None:
+    """Raise ConfigError naming the first empty keyword, or empty or invalid pattern.
 
     The flags are those the classifier compiles the patterns with.
     """
     for category, rule in rules.items():
+        for keyword in rule.keywords:
+            if not keyword.strip():
+                key = format_key("classification", "rules", category, "keywords")
+                raise ConfigError(
+                    f"{source}: key {key!r}: keyword {keyword!r} is empty, so it "
+                    "never matches; write a word or phrase, or remove it"
+                )
         for pattern in rule.patterns:
+            key = format_key("classification", "rules", category, "patterns")
+            if not pattern.strip():
+                raise ConfigError(
+                    f"{source}: key {key!r}: pattern {pattern!r} is empty, so it "
+                    "matches every document; write a regular expression, or "
+                    "remove it"
+                )
             try:
                 re.compile(pattern, re.IGNORECASE | re.MULTILINE)
             except re.error as exc:
                 raise ConfigError(
-                    f"{source}: key 'classification.rules.{category}.patterns': "
-                    f"invalid regular expression {pattern!r}: {exc}; fix or "
-                    "remove it"
+                    f"{source}: key {key!r}: invalid regular expression "
+                    f"{pattern!r}: {exc}; fix or remove it"
                 ) from exc
 
 
 def check_rule_categories(settings: Settings, source: str) -> None:
-    """Reject rule categories that look like typos, and warn about dropped rules.
+    """Reject reserved, invalid and misspelt rule categories; warn of dropped rules.
 
     A rule may define a new category, so only a name close to a known
     category and not itself known is rejected (``invoise`` for ``invoice``).
+    A new name must be a lower-case identifier, but a category of the model
+    in use is accepted as the model spells it, because ``docflow train``
+    takes any folder name.
     """
     from docflow.core.models import CATEGORIES
 
     rules = settings.classification.rules
+    for name in rules:
+        if name in RESERVED_CATEGORIES:
+            raise ConfigError(
+                f"{source}: key {format_key('classification', 'rules', name)!r}: "
+                f"category {name!r} is reserved, because "
+                f"{RESERVED_CATEGORIES[name]}; rename the table"
+            )
     known = _known_categories(settings, names=rules)
+    for name in rules:
+        if name not in known and not _CATEGORY_NAME.fullmatch(name):
+            raise ConfigError(_describe_invalid_name(name, source))
     for name in rules:
         if name in known:
             continue
@@ -65,6 +123,20 @@ def check_rule_categories(settings: Settings, source: str) -> None:
                 f"{', '.join(sorted(known))})"
             )
     _warn_dropped_rules(source, [name for name in CATEGORIES if name not in rules])
+
+
+def _describe_invalid_name(name: str, source: str) -> str:
+    """Return why a new category name is invalid, with a valid one to use."""
+    key = format_key("classification", "rules", name)
+    message = (
+        f"{source}: key {key!r}: invalid category name {name!r}: a new category "
+        "is named with lower-case letters, digits and underscores, starting "
+        "with a letter"
+    )
+    suggested = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
+    if _CATEGORY_NAME.fullmatch(suggested):
+        return f"{message}; rename the table, as in {suggested!r}"
+    return f"{message}; rename the table"
 
 
 def check_route_categories(

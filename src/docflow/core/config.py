@@ -523,8 +523,8 @@ def _check_configured(
 
     rules_source = _source_of(file_data, path, env, "classification", "rules")
     if rules_source is not None:
-        checks.check_patterns(settings.classification.rules, rules_source)
         checks.check_rule_categories(settings, rules_source)
+        checks.check_rule_terms(settings.classification.rules, rules_source)
     routes_source = _source_of(file_data, path, env, "watch", "routes")
     if routes_source is not None:
         checks.check_route_categories(settings, settings.watch.routes, routes_source)

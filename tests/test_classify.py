@@ -511,3 +511,19 @@ def test_keyword_inside_fired_keyword_ignored() -> None:
     # Another category's keyword is not inside this category's phrase.
     assert nested["memo"] == 0.25
     assert alone["letter"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Prep time: 15 minutes\nBake for 20 minutes at 180 C.", False),
+        ("Minutes of the board meeting held on 3 May", True),
+        ("MINUTES\nAttendees: Ann Lee, Bob Stone", True),
+    ],
+)
+def test_minutes_rule_skips_durations(text: str, fires: bool) -> None:
+    from docflow.core.classify._rules import score_rules
+
+    scores, _ = score_rules(text, Settings().classification.rules)
+
+    assert (scores.get("meeting_minutes", 0.0) > 0) is fires

@@ -416,3 +416,18 @@ def test_table_report_needs_no_headings(settings: Settings) -> None:
     assert result.metrics["total_words"] > settings.quality.headings_expected_words
     assert "no_headings_long_document" not in issue_codes(result)
     assert result.structure_score == 100.0
+
+
+def test_number_table_not_long_sentences(tmp_path: Path, settings: Settings) -> None:
+    """Rows of equal width, so every row reaches the text width."""
+    rows = ["year region sales units returns margin"]
+    rows += [
+        f"{2000 + n} {n % 9 + 1} {1000 + 37 * n} {100 + n} {n:02d} 25"
+        for n in range(40)
+    ]
+    path = tmp_path / "sales.txt"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = analyze_quality(extract_document(str(path), settings), settings)
+    assert "long_sentences" not in issue_codes(result)
+    assert result.metrics["sentences"] == 40
+    assert result.metrics["max_sentence_words"] == 12

@@ -380,6 +380,27 @@ def test_short_lines_end_sentences() -> None:
     assert stats.sentences == 6
 
 
+def test_number_rows_end_sentences() -> None:
+    rows = "\n".join(f"{2000 + n} {1000 + 37 * n} {100 + n} {n:02d}" for n in range(40))
+    stats = count_text_statistics([rows], "en", max_words=1000)
+    assert len({len(row) for row in rows.splitlines()}) == 1
+    assert stats.sentences == 40
+    assert stats.max_sentence_words == 4
+    assert stats.long_sentences == 0
+
+
+def test_wrapped_prose_with_numbers_stays_one_sentence() -> None:
+    sentence = (
+        "Sales rose from 1200 units in 2019 to 1350 in 2020, 1500 in 2021 and "
+        "1720 in 2022 2023 2024 as the shop in the market square opened on "
+        "Sundays and the new bakery next door drew more people to the street."
+    )
+    wrapped = textwrap.fill(sentence, width=24)
+    stats = count_text_statistics([wrapped], "en", max_words=1000)
+    assert stats.sentences == 1
+    assert stats.max_sentence_words == len(sentence.split())
+
+
 def test_wrapped_prose_stays_one_sentence() -> None:
     sentence = (
         "The committee met on Tuesday to review the budget for the coming "

@@ -20,8 +20,9 @@ Differences from textstat 0.7.13, on purpose:
   paragraphs end with a full stop the count equals textstat's (on War and
   Peace, whose chapter headings have no full stop, it is within 2%).
 - Sentences also end at a line break that cuts a line short of the text
-  width, so table rows, form fields and list items without a full stop do
-  not merge into one long "sentence".
+  width, or between two table rows of mostly numbers, so table rows, form
+  fields and list items without a full stop do not merge into one long
+  "sentence".
 - URLs, e-mail addresses, host names, file names and paths are left out of
   every count (see ``is_non_word_token``). textstat counts each as one long
   word with many syllables, so a list of links makes a plain mail read as
@@ -112,6 +113,9 @@ _LONG_WORD_LETTERS = 6  # a "long word" has more letters than this
 _MIN_SENTENCE_WORDS = 3  # textstat ignores shorter fragments when counting
 # A wrapped line with its next word reaches at least this share of the width.
 _FILLED_LINE_SHARE = 0.85
+# A line whose cells are more than this share numbers is a table row.
+_NUMBER_ROW_SHARE = 0.5
+_DIGIT = re.compile(r"\d")
 
 # Tokenisation copied in behaviour from textstat 0.7.13 (remove_punctuation,
 # list_words, count_sentences) so the counts agree with it.
@@ -314,6 +318,11 @@ def _split_at_hard_line_breaks(block: str) -> list[str]:
     percentile of the line lengths, less a margin for proportional fonts,
     so a few wide lines do not make every wrapped line look short.
 
+    A row of mostly numbers followed by another such row ends a sentence
+    even when it fills the width. In a plain-text table every row can be as
+    long as the others, so the width is a row's length and each row seems
+    to be wrapped.
+
     A short line still continues when it ends with a comma or hyphen, or the
     next line starts in lower case: two PDF columns read side by side give
     wide lines that make the lines of one column look short.
@@ -330,7 +339,9 @@ def _split_at_hard_line_breaks(block: str) -> list[str]:
     for index in range(len(lines) - 1):
         next_line = lines[index + 1].lstrip()
         next_word = next_line.split(maxsplit=1)[0] if next_line else ""
-        if lengths[index] + 1 + len(next_word) >= filled:
+        if lengths[index] + 1 + len(next_word) >= filled and not (
+            _is_number_row(lines[index]) and _is_number_row(lines[index + 1])
+        ):
             continue
         if next_word[:1].islower() or lines[index].rstrip().endswith((",", "-")):
             continue
@@ -338,6 +349,26 @@ def _split_at_hard_line_breaks(block: str) -> list[str]:
         start = index + 1
     segments.append("\n".join(lines[start:]))
     return segments
+
+
+def _is_number_row(line: str) -> bool:
+    """Return whether ``line`` has two or more cells and most are numbers.
+
+    A number cell has a digit and no letter: ``2019``, ``12.5``, ``€12.00``,
+    ``1,234`` or ``31/12/2017``. A cell that ends with a comma, semicolon or
+    colon is part of a sentence, so its line is no row.
+    """
+    if _DIGIT.search(line) is None:
+        return False  # most lines of prose, found without a Python loop
+    cells = line.split()
+    if len(cells) < 2 or any(cell.endswith((",", ";", ":")) for cell in cells):
+        return False
+    numbers = sum(
+        1
+        for cell in cells
+        if _DIGIT.search(cell) and not any(char.isalpha() for char in cell)
+    )
+    return numbers > len(cells) * _NUMBER_ROW_SHARE
 
 
 class _WordMeasures(NamedTuple):

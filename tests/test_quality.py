@@ -373,6 +373,30 @@ def test_low_readability_explained(settings: Settings) -> None:
     assert "shorter" in result.recommendations[0]
 
 
+# Two hard sentences: one of 50 words, one of 8, so a third of the sentences
+# are long and the Flesch part of the score is about 17.
+COUNCIL_TEXT = (
+    "The council members reviewed the annual budget proposal carefully during "
+    "their regular meeting on Tuesday evening and decided that the library "
+    "renovation, the community garden project, the public swimming pool repairs "
+    "and several important improvements to local roads should all receive "
+    "additional funding before the winter season begins next year. "
+    + "Residents welcomed the decision with considerable enthusiasm yesterday. "
+    * 2
+) * 4
+
+
+def test_low_readability_gives_stored_score(settings: Settings) -> None:
+    page = Page(number=1, method="native", chars=len(COUNCIL_TEXT), text=COUNCIL_TEXT)
+    document = ExtractedDocument(path="council.txt", detected_type="text", pages=[page])
+    result = analyze_quality(document, settings)
+    issue = next(issue for issue in result.issues if issue.code == "low_readability")
+    assert "long_sentences" in issue_codes(result)
+    assert result.readability_score > 0
+    assert f"readability score of {result.readability_score:.1f}," in issue.message
+    assert "for long sentences (long_sentences)" in issue.message
+
+
 def test_low_readability_threshold_from_settings() -> None:
     document = TRIGGERS["low_readability"]()
     lenient = Settings.model_validate({"quality": {"review_threshold": 20.0}})

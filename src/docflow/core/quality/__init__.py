@@ -37,6 +37,7 @@ from docflow.core.models import ExtractedDocument, QualityIssue, QualityResult
 from docflow.core.quality._catalog import ISSUES, quality_metrics_catalog
 from docflow.core.quality._checks import (
     Findings,
+    bound_score,
     check_document,
     check_pages,
     check_readability,
@@ -80,10 +81,6 @@ def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityR
     return result
 
 
-def _bounded(value: float) -> float:
-    return round(min(100.0, max(0.0, value)), 1)
-
-
 def _score(findings: Findings, config: QualitySettings) -> QualityResult:
     if findings.empty_document:
         return QualityResult(
@@ -92,11 +89,9 @@ def _score(findings: Findings, config: QualitySettings) -> QualityResult:
             structure_score=0.0,
             content_quality_score=0.0,
         )
-    readability = _bounded(
-        findings.readability_base - findings.penalties["readability"]
-    )
-    structure = _bounded(100.0 - findings.penalties["structure"])
-    content = _bounded(100.0 - findings.penalties["content"])
+    readability = findings.readability_score()
+    structure = bound_score(100.0 - findings.penalties["structure"])
+    content = bound_score(100.0 - findings.penalties["content"])
     if findings.content_cap is not None:
         content = min(content, findings.content_cap)
 
@@ -112,7 +107,7 @@ def _score(findings: Findings, config: QualitySettings) -> QualityResult:
     else:
         overall = sum(score * weight for score, weight in weighted) / total_weight
     return QualityResult(
-        overall_score=_bounded(overall),
+        overall_score=bound_score(overall),
         readability_score=readability,
         structure_score=structure,
         content_quality_score=content,

@@ -78,6 +78,10 @@ class Findings:
     readability_applicable: bool = False
     language: str = "en"
 
+    def readability_score(self) -> float:
+        """Return the readability score as stored: 0-100, one decimal."""
+        return bound_score(self.readability_base - self.penalties["readability"])
+
     def add(
         self, code: str, message: str, recommendation: str, page: int | None = None
     ) -> None:
@@ -105,6 +109,11 @@ class Findings:
                 f"only the first {limit} are listed (quality.max_page_issues).",
                 ISSUES[code].advice,
             )
+
+
+def bound_score(value: float) -> float:
+    """Return ``value`` limited to 0-100 and rounded to one decimal."""
+    return round(min(100.0, max(0.0, value)), 1)
 
 
 def _visible_chars(text: str) -> int:
@@ -362,46 +371,81 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
             if stats.words < config.readability_min_words
             else f"no Flesch formula for language {language!r}"
         )
-    else:
-        findings.readability_applicable = True
-        findings.metrics["readability_applicable"] = True
-        findings.readability_base = 100.0 * reading_ease / config.readability_target
-        _check_low_readability(findings, stats, reading_ease)
+        _check_long_sentences(findings, stats)
+        return
+
+    findings.readability_applicable = True
+    findings.metrics["readability_applicable"] = True
+    findings.readability_base = 100.0 * reading_ease / config.readability_target
+    # The long-sentence penalty comes first, so that the low_readability
+    # message can give the score that is stored.
+    long_sentence_penalty = _long_sentence_penalty(findings, stats)
+    findings.penalties["readability"] += long_sentence_penalty
+    _check_low_readability(findings, stats, reading_ease, long_sentence_penalty)
     _check_long_sentences(findings, stats)
 
 
 def _check_low_readability(
-    findings: Findings, stats: readability.TextStatistics, reading_ease: float
+    findings: Findings,
+    stats: readability.TextStatistics,
+    reading_ease: float,
+    long_sentence_penalty: float,
 ) -> None:
     """Explain a readability score far below the review threshold.
 
     Every other score loses points only through an issue, so without this a
-    readability score of 0 would come with no reason.
+    readability score of 0 would come with no reason. The issue fires when
+    the Flesch part alone is below the limit, because a long-sentence
+    penalty comes with its own long_sentences issue.
     """
     config = findings.config
     limit = config.review_threshold * _LOW_READABILITY_SHARE
-    score = max(0.0, min(100.0, findings.readability_base))
-    if score >= limit:
+    flesch_part = max(0.0, min(100.0, findings.readability_base))
+    if flesch_part >= limit:
         return
+    if long_sentence_penalty:
+        gives = (
+            f"which gives {flesch_part:.1f}, less {long_sentence_penalty:.1f} for "
+            f"long sentences (long_sentences), so a readability score of "
+            f"{findings.readability_score():.1f}"
+        )
+    else:
+        gives = f"which gives a readability score of {findings.readability_score():.1f}"
     findings.add(
         "low_readability",
         f"Flesch reading ease is {reading_ease:.1f} against a target of "
-        f"{config.readability_target:g} (quality.readability_target), which gives "
-        f"a readability score of {score:.1f}, below {limit:g} "
-        f"({_LOW_READABILITY_SHARE:.0%} of quality.review_threshold). The "
-        "analysed text has "
+        f"{config.readability_target:g} (quality.readability_target), {gives}, "
+        f"below {limit:g} ({_LOW_READABILITY_SHARE:.0%} of "
+        "quality.review_threshold). The analysed text has "
         f"{stats.words / stats.sentences:.1f} words per sentence and "
         f"{stats.syllables / stats.words:.2f} syllables per word.",
         ISSUES["low_readability"].advice,
     )
 
 
+def _long_sentence_share(
+    findings: Findings, stats: readability.TextStatistics
+) -> float:
+    share = stats.long_sentences / stats.sentences if stats.sentences else 0.0
+    findings.metrics["long_sentence_share"] = round(share, 3)
+    return share
+
+
+def _long_sentence_penalty(
+    findings: Findings, stats: readability.TextStatistics
+) -> float:
+    """Return the points the long_sentences issue takes off readability."""
+    excess = _long_sentence_share(findings, stats) - findings.config.long_sentence_share
+    if excess <= 0:
+        return 0.0
+    return min(_MAX_LONG_SENTENCE_PENALTY, 100.0 * excess)
+
+
 def _check_long_sentences(
     findings: Findings, stats: readability.TextStatistics
 ) -> None:
     config = findings.config
-    share = stats.long_sentences / stats.sentences if stats.sentences else 0.0
-    findings.metrics["long_sentence_share"] = round(share, 3)
+    share = _long_sentence_share(findings, stats)
     if stats.sentences == 0 or share <= config.long_sentence_share:
         return
     scope = f" in the first {stats.words} words" if stats.sampled else ""
@@ -414,10 +458,6 @@ def _check_long_sentences(
         f"The longest has {stats.max_sentence_words} words.",
         f"Split sentences over {config.long_sentence_words} words into shorter ones.",
     )
-    if findings.readability_applicable:
-        findings.penalties["readability"] += min(
-            _MAX_LONG_SENTENCE_PENALTY, 100.0 * (share - config.long_sentence_share)
-        )
 
 
 def check_structure(findings: Findings, document: ExtractedDocument) -> None:

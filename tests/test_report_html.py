@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -11,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from docflow.cli.main import app
+from docflow.core.classify.corrections import corrected_results
 from docflow.core.htmlreport import render_report
 from docflow.core.models import (
     ClassificationMetadata,
@@ -220,6 +222,22 @@ def test_report_uses_corrected_category(database, tmp_path):
     assert "unknown (0.20)" in corrections
     assert "&lt;b&gt;2&lt;/b&gt;.pdf" not in review
     assert "corrected by a person" in html
+
+
+def test_confidence_histogram_uses_classifier_confidence(database):
+    store = Store(database)
+    store.add_label("/docs/<b>2</b>.pdf", "receipt", "ann")
+    html = render_report(corrected_results(store))
+    histogram = html[html.index('id="confidence-histogram"') :]
+    histogram = histogram[: histogram.index("</svg>")]
+    counts = re.findall(r"<title>[\d.]+-[\d.]+: (\d+)</title>", histogram)
+
+    # The classifier gave the labeled document 0.2 and no document 0.9 or more.
+    assert "<title>0.9-1: 0</title>" in histogram
+    assert "<title>0.2-0.3: 2</title>" in histogram
+    assert sum(int(count) for count in counts) == 12
+    assert "classifier confidence" in histogram
+    assert "before the correction" in html
 
 
 def test_report_without_corrections_says_so(database):

@@ -69,12 +69,14 @@ def render_report(
         ),
         "<h2>Classification confidence</h2>",
         _histogram(
-            [r.classification.confidence for r in results if r.classification],
+            _classifier_confidences(rows),
             low=0.0,
             high=1.0,
-            label="confidence",
+            label="classifier confidence",
             chart_id="confidence-histogram",
         ),
+        "<p><small>For a document labeled by a person, the confidence the "
+        "classifier had in the category it returned.</small></p>",
         "<h2>Review queue</h2>",
         _review_table(rows),
         "<h2>Corrected by a person</h2>",
@@ -99,6 +101,25 @@ def _category_counts(rows: Sequence[StoredResult]) -> list[tuple[str, int]]:
         s.result.classification.category for s in rows if s.result.classification
     )
     return counts.most_common()
+
+
+def _classifier_confidences(rows: Sequence[StoredResult]) -> list[float]:
+    """Return the classifier's confidence for each classified document.
+
+    A labeled document has confidence 1.0, so it contributes the confidence
+    the classifier had before the label.
+    """
+    confidences = []
+    for stored in rows:
+        classification = stored.result.classification
+        if classification is None:
+            continue
+        correction = classification.correction
+        if correction is not None:
+            confidences.append(correction.model_confidence)
+        else:
+            confidences.append(classification.confidence)
+    return confidences
 
 
 def _summary(rows: Sequence[StoredResult]) -> str:
@@ -273,8 +294,9 @@ def _corrections_table(rows: Sequence[StoredResult]) -> str:
             if len(listed) < len(corrected)
             else ""
         )
-        + "<p><small>Categories and charts above use the corrected category."
-        "</small></p>"
+        + "<p><small>The summary and the category chart above use the corrected "
+        "category. The confidence histogram shows the classifier's confidence, "
+        "before the correction.</small></p>"
     )
 
 

@@ -443,3 +443,95 @@ def test_rule_empty_term_rejected(
     assert message.startswith(f"{config}: key 'classification.rules.invoice.{table}'")
     assert expected in message
     assert "remove it" in message
+
+
+def _route_error(tmp_path: Path, route: str) -> tuple[Path, str]:
+    config = _write_config(tmp_path, f"[[watch.routes]]\n{route}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    return config, str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("route", "key", "expected"),
+    [
+        (
+            'destination = "a"\nmin_confidence = 2',
+            "min_confidence",
+            "less than or equal to 1 (from 0.0 to 1.0)",
+        ),
+        ('destination = "a"\nmax_quality = -1', "max_quality", "(from 0.0 to 100.0)"),
+        (
+            'destination = "a"\nmin_quality = 90\nmax_quality = 10',
+            "min_quality",
+            "min_quality 90.0 is above max_quality 10.0",
+        ),
+        (
+            'destination = "a"\nfacts = { totl = "*" }',
+            "facts.totl",
+            "unknown fact kind 'totl'; did you mean 'total'?",
+        ),
+        ('destinaton = "a"', "", "did you mean 'watch.routes[0].destination'?"),
+    ],
+)
+def test_route_invalid_value_rejected(
+    tmp_path: Path, route: str, key: str, expected: str
+) -> None:
+    config, message = _route_error(tmp_path, route)
+    if key:
+        assert message.startswith(f"{config}: key 'watch.routes[0].{key}': ")
+    else:
+        assert f"{config}: unknown key 'watch.routes[0].destinaton'" in message
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("destination", "expected"),
+    [
+        ("{date:%Q}", "unknown date code '%Q'"),
+        ("{date:%Y-%}", "ends with a lone '%'"),
+        ("", "the destination is empty"),
+        (" / ", "the destination is empty"),
+        ("{facts[totl]}", "unknown fact kind 'totl'"),
+        ("{facts}", "needs a fact kind"),
+        ("{colour}", "unknown field {colour}"),
+        ("{year:%Y}", "Invalid format specifier"),
+    ],
+)
+def test_route_invalid_destination_rejected(
+    tmp_path: Path, destination: str, expected: str
+) -> None:
+    config, message = _route_error(tmp_path, f'destination = "{destination}"')
+    key = "'watch.routes[0].destination'"
+    assert message.startswith(f"{config}: key {key}: destination {destination!r}")
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    "destination", ["{date:%Y/%m}", "{date:%-d %B}", "{facts[due_date]}", "a/{year}"]
+)
+def test_route_valid_destination_accepted(tmp_path: Path, destination: str) -> None:
+    config = _write_config(
+        tmp_path, f'[[watch.routes]]\ndestination = "{destination}"\n'
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert settings.watch.routes[0].destination == destination
+
+
+def test_route_error_in_variable_names_it() -> None:
+    value = '[{destination = "a", min_confidence = 2}]'
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_WATCH_ROUTES": value})
+    message = str(caught.value)
+    assert message.startswith(
+        f"environment variable DOCFLOW_WATCH_ROUTES = {value!r}: "
+    )
+    assert "key 'watch.routes[0].min_confidence'" in message
+    assert "DOCFLOW_WATCH_ROUTES_0" not in message
+
+
+def test_route_unknown_category_message(tmp_path: Path) -> None:
+    _, message = _route_error(tmp_path, 'category = "zzz"\ndestination = "a"')
+    assert "unknown category 'zzz' (known categories: " in message
+    assert "; (" not in message
+    assert "use one of them" in message

@@ -258,11 +258,27 @@ def test_template_missing_fact_reads_unknown() -> None:
     assert folder == "unknown"
 
 
-@pytest.mark.parametrize("template", ["{colour}", "/abs/{year}", "{date:%Y"])
+@pytest.mark.parametrize(
+    "template", ["{colour}", "/abs/{year}", "{date:%Y", "{date:%Q}", "", "{facts[x]}"]
+)
 def test_template_invalid_rejected(template: str) -> None:
-    watch = WatchSettings(routes=[RouteRule(destination=template)])
-    with pytest.raises(ConfigError, match="watch.routes"):
-        check_templates(watch)
+    watch = WatchSettings(
+        routes=[RouteRule(destination="a"), RouteRule(destination=template)]
+    )
+    with pytest.raises(ConfigError) as caught:
+        check_templates(watch, "r1.toml")
+    message = str(caught.value)
+    assert message.startswith("r1.toml: key 'watch.routes[1].destination': ")
+    assert f"destination {template!r} is invalid" in message
+
+
+def test_template_every_field_renders() -> None:
+    from docflow.core._route_templates import TEMPLATE_FIELDS
+
+    fields = ["facts[total]" if name == "facts" else name for name in TEMPLATE_FIELDS]
+    template = "/".join(f"{{{name}}}" for name in fields)
+    folder = render_destination(template, make_result(), RECEIVED, "/in")
+    assert folder.count("/") == len(fields) - 1
 
 
 # -- moves -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ __all__ = [
     "RESERVED_CATEGORIES",
     "check_route_categories",
     "check_rule_categories",
+    "check_routes",
     "check_rule_terms",
     "format_key",
 ]
@@ -153,7 +154,7 @@ def check_route_categories(
         category = route.category
         if category is None or category in known:
             continue
-        key = f"watch.routes[{index}].category"
+        key = format_key("watch", "routes", index, "category")
         if category == "unknown":
             raise ConfigError(
                 f"{source}: key {key!r}: documents of category 'unknown' always "
@@ -161,10 +162,57 @@ def check_route_categories(
                 "matches; remove its category"
             )
         close = difflib.get_close_matches(category, known, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        listed = f"(known categories: {', '.join(sorted(known))})"
+        if close:
+            advice = f"; did you mean {close[0]!r}? {listed}"
+        else:
+            advice = (
+                f" {listed}; use one of them, or define the category with "
+                "[classification.rules.<name>] tables"
+            )
         raise ConfigError(
-            f"{source}: key {key!r}: unknown category {category!r}; {hint}"
-            f"(known categories: {', '.join(sorted(known))})"
+            f"{source}: key {key!r}: unknown category {category!r}{advice}"
+        )
+
+
+def check_routes(routes: Sequence[RouteRule], source: str) -> None:
+    """Raise ConfigError for a route that can never match or cannot be rendered.
+
+    The checks are: known fact kinds, each minimum at most its maximum, and a
+    valid destination template.
+    """
+    from docflow.core._route_templates import (
+        describe_fact_kind_problem,
+        describe_template_problem,
+    )
+    from docflow.core.models import FACT_KINDS
+
+    for index, route in enumerate(routes):
+        for kind in route.facts:
+            if kind not in FACT_KINDS:
+                key = format_key("watch", "routes", index, "facts", kind)
+                raise ConfigError(
+                    f"{source}: key {key!r}: {describe_fact_kind_problem(kind)}"
+                )
+        for measure in ("confidence", "quality"):
+            _check_bounds(route, measure, index, source)
+        problem = describe_template_problem(route.destination)
+        if problem:
+            key = format_key("watch", "routes", index, "destination")
+            raise ConfigError(
+                f"{source}: key {key!r}: destination {route.destination!r} is "
+                f"invalid: {problem}"
+            )
+
+
+def _check_bounds(route: RouteRule, measure: str, index: int, source: str) -> None:
+    low = getattr(route, f"min_{measure}")
+    high = getattr(route, f"max_{measure}")
+    if low is not None and high is not None and low > high:
+        key = format_key("watch", "routes", index, f"min_{measure}")
+        raise ConfigError(
+            f"{source}: key {key!r}: min_{measure} {low} is above max_{measure} "
+            f"{high}, so the route never matches; swap or correct them"
         )
 
 

@@ -20,10 +20,12 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
+from docflow.core._settings_checks import format_key
 from docflow.errors import ConfigError
 
 __all__ = ["Settings", "load_settings", "settings_fingerprint"]
@@ -237,10 +239,10 @@ class McpSettings(_Section):
 class RouteRule(_Section):
     destination: str
     category: str | None = None
-    min_confidence: float | None = None
-    max_confidence: float | None = None
-    min_quality: float | None = None
-    max_quality: float | None = None
+    min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    max_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    min_quality: float | None = Field(default=None, ge=0.0, le=100.0)
+    max_quality: float | None = Field(default=None, ge=0.0, le=100.0)
     name: str | None = Field(default=None, description="glob on the file name")
     facts: dict[str, str] = Field(
         default_factory=dict,
@@ -391,11 +393,12 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
 def _describe(error: ValidationError, source: str) -> str:
     lines = []
     for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
+        key = format_key(*item["loc"])
         if item["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown key {key!r}{_suggestion(item['loc'])}")
         else:
-            lines.append(f"{source}: key {key!r}: {_problem(item)}")
+            problem = f"{_problem(item)}{_allowed_range(item['loc'])}"
+            lines.append(f"{source}: key {key!r}: {problem}")
     return "\n".join(lines)
 
 
@@ -410,45 +413,68 @@ def _suggestion(location: tuple[int | str, ...]) -> str:
     """Return "; did you mean 'x'?" naming the known key closest to a typo."""
     import difflib
 
-    model: type[BaseModel] = Settings
-    for part in location[:-1]:
-        field = model.model_fields.get(str(part))
-        annotation = field.annotation if field is not None else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return ""
-        model = annotation
+    model = _model_at(location[:-1])
+    if model is None:
+        return ""
     matches = difflib.get_close_matches(str(location[-1]), model.model_fields, n=1)
     if not matches:
         return f"; known keys: {', '.join(model.model_fields)}"
-    return f"; did you mean {'.'.join([*map(str, location[:-1]), matches[0]])!r}?"
+    return f"; did you mean {format_key(*location[:-1], matches[0])!r}?"
+
+
+def _model_at(location: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Return the settings model a key leads to, or None when it leads to a value.
+
+    A list index or a dict key (``watch.routes[0]``, ``classification.rules.x``)
+    leads to the model of the list's items or the dict's values.
+    """
+    model: type[BaseModel] = Settings
+    for part in location:
+        field = model.model_fields.get(str(part)) if isinstance(part, str) else None
+        if field is None:
+            continue  # a list index or dict key: the items' model applies
+        annotation = field.annotation
+        element = get_args(annotation)[-1:] if get_args(annotation) else ()
+        candidate = element[0] if element else annotation
+        if not (isinstance(candidate, type) and issubclass(candidate, BaseModel)):
+            return None
+        model = candidate
+    return model
+
+
+def _field_at(location: tuple[int | str, ...]) -> FieldInfo | None:
+    """Return the settings field a key names, or None."""
+    model = _model_at(location[:-1])
+    if model is None or not isinstance(location[-1], str):
+        return None
+    return model.model_fields.get(location[-1])
 
 
 def _describe_environment(error: ValidationError, environ: Mapping[str, str]) -> str:
     lines = []
     for item in error.errors():
-        section, *rest = (str(part) for part in item["loc"])
-        name = f"{ENV_PREFIX}{section}_{'_'.join(rest)}".upper()
+        location = item["loc"]
+        name = f"{ENV_PREFIX}{'_'.join(str(part) for part in location[:2])}".upper()
         if name == "DOCFLOW_STORE_DATABASE" and name not in environ:
             name = "DOCFLOW_DB"
         value = environ.get(name)
         shown = f" = {value!r}" if value is not None else ""
-        if item["type"] == "extra_forbidden":
+        # A variable such as DOCFLOW_WATCH_ROUTES may hold a table or a list,
+        # so the key of the invalid value inside it is named too.
+        inside = f"key {format_key(*location)!r}: " if len(location) > 2 else ""
+        if item["type"] == "extra_forbidden" and not inside:
             problem = f"no such setting{_variable_hint(name)}"
+        elif item["type"] == "extra_forbidden":
+            problem = f"{inside}unknown key{_suggestion(location)}"
         else:
-            problem = f"{_problem(item)}{_allowed_range(item['loc'])}"
+            problem = f"{inside}{_problem(item)}{_allowed_range(location)}"
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
 
 
 def _allowed_range(location: tuple[int | str, ...]) -> str:
     """Return " (from X to Y)" for a numeric setting with bounds, else ""."""
-    model: Any = Settings
-    field = None
-    for part in location:
-        field = getattr(model, "model_fields", {}).get(str(part))
-        if field is None:
-            return ""
-        model = field.annotation
+    field = _field_at(location)
     low = high = None
     for rule in field.metadata if field is not None else []:
         if getattr(rule, "ge", None) is not None:
@@ -528,6 +554,7 @@ def _check_configured(
     routes_source = _source_of(file_data, path, env, "watch", "routes")
     if routes_source is not None:
         checks.check_route_categories(settings, settings.watch.routes, routes_source)
+        checks.check_routes(settings.watch.routes, routes_source)
 
 
 def _source_of(

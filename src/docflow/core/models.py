@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "CATEGORIES",
+    "FACT_KINDS",
     "NO_CATEGORY",
     "CategoryCorrection",
     "ClassificationMetadata",
@@ -46,6 +47,16 @@ CATEGORIES: tuple[str, ...] = (
     "bank_statement",
     "meeting_minutes",
     "email",
+)
+
+#: Kinds of the facts ``docflow.core.facts`` finds in a document's text.
+FACT_KINDS: tuple[str, ...] = (
+    "document_date",
+    "due_date",
+    "total",
+    "tax",
+    "sender",
+    "recipient",
 )
 
 #: The label ``docflow label ID none`` stores for a document that belongs to
@@ -182,7 +193,7 @@ class ClassificationMetadata(BaseModel):
 class Fact(BaseModel):
     """A key fact found in the text, with where it came from."""
 
-    kind: str = Field(description="document_date, due_date, total, tax, sender, ...")
+    kind: str = Field(description="one of FACT_KINDS: document_date, total, ...")
     value: str
     normalized: str | None = None
     currency: str | None = None

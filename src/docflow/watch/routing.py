@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import string
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docflow.core._route_templates import describe_template_problem
+from docflow.core._settings_checks import format_key
 from docflow.core.models import DocumentResult, ReviewStatus, Status
 from docflow.errors import ConfigError
 
@@ -160,49 +161,26 @@ def _clean_segment(segment: str) -> str:
     return cleaned
 
 
-def check_templates(watch: WatchSettings) -> None:
-    """Raise ConfigError for a route template that cannot be rendered."""
+def check_templates(watch: WatchSettings, source: str = "watch settings") -> None:
+    """Raise ConfigError for a route template that cannot be rendered.
+
+    ``source`` names where the routes came from (the settings file) at the
+    start of the message.
+    """
     sample = DocumentResult(path="sample.pdf", status=Status.OK)
     for index, rule in enumerate(watch.routes):
-        problem = _template_problem(rule.destination)
+        problem = describe_template_problem(rule.destination)
         if problem is None:
             try:
                 render_destination(rule.destination, sample, datetime.now(), "inbox")
             except (KeyError, IndexError, ValueError, AttributeError) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
+                problem = (
+                    f"{type(exc).__name__}: {exc}; write fields as {{category}}, "
+                    "{date:%Y-%m} or {facts[total]}"
+                )
         if problem:
+            key = format_key("watch", "routes", index, "destination")
             raise ConfigError(
-                f"watch.routes[{index}].destination {rule.destination!r} is invalid "
-                f"({problem}); use fields such as {{category}}, {{year}}, "
-                "{date:%Y-%m} or {facts[total]}"
+                f"{source}: key {key!r}: destination {rule.destination!r} is "
+                f"invalid: {problem}"
             )
-
-
-def _template_problem(template: str) -> str | None:
-    if PurePosixPath(template).is_absolute():
-        return "it must be relative to watch.output_dir"
-    known = {
-        "category",
-        "confidence",
-        "quality",
-        "name",
-        "stem",
-        "suffix",
-        "inbox",
-        "date",
-        "year",
-        "month",
-        "day",
-        "facts",
-    }
-    try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(template)]
-    except ValueError as exc:
-        return str(exc)
-    for field in fields:
-        if field is None:
-            continue
-        root = re.split(r"[.\[]", field, maxsplit=1)[0]
-        if root not in known:
-            return f"unknown field {{{field}}}"
-    return None

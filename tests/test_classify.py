@@ -527,3 +527,19 @@ def test_minutes_rule_skips_durations(text: str, fires: bool) -> None:
     scores, _ = score_rules(text, Settings().classification.rules)
 
     assert (scores.get("meeting_minutes", 0.0) > 0) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "memo"),
+    [
+        ("TO: All staff\nFROM: Jane Smith, HR\nRE: Parking from 1 May", 1.0),
+        ("**To:** All staff\n**From:** HR team\n**Re:** Parking", 1.0),
+        ("From: ann@example.com\nTo: bob@example.com\nSubject: Lunch", 0.0),
+    ],
+)
+def test_memo_header_lines_fire_memo_rules(text: str, memo: float) -> None:
+    from docflow.core.classify._rules import score_rules
+
+    scores, _ = score_rules(text, Settings().classification.rules)
+
+    assert scores.get("memo", 0.0) == memo

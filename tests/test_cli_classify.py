@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -195,7 +196,11 @@ def test_label_feeds_training(tmp_path, trained, inbox):
         model=model,
     )
     assert completed.returncode == 0, completed.stderr.decode()
-    assert json.loads(completed.stdout)["corrections"] == 1
+    report = json.loads(completed.stdout)
+    trained = report["documents_per_category"]
+    assert report["corrections"] == 1
+    assert trained["letter"] == trained["memo"] + 1
+    assert sum(trained.values()) == report["training_documents"]
 
 
 def test_classify_again_shows_label(tmp_path, trained, inbox):
@@ -255,3 +260,34 @@ def test_json_array_keeps_input_order(tmp_path, trained):
     collected = docflow(tmp_path, "classify", "ordered", "-f", "json", model=model)
     assert collected.returncode == 0, collected.stderr.decode()
     assert [Path(r["path"]).name for r in json.loads(collected.stdout)] == names
+
+
+def test_train_table_shows_trained_counts(capsys, monkeypatch):
+    from docflow.cli._admin import _print_train_report
+
+    monkeypatch.setenv("COLUMNS", "160")
+    scores = {"precision": 1.0, "recall": 0.5, "f1": 0.67, "support": 2}
+    data = {
+        "output": "model",
+        "version": "v2",
+        "replaced": True,
+        "training_documents": 11,
+        "corrections": 1,
+        "documents_per_category": {"invoice": 10, "receipt": 1},
+        "before": None,
+        "after": {
+            "macro_f1": 0.67,
+            "accuracy": 0.5,
+            "per_category": {"invoice": scores},
+        },
+    }
+    _print_train_report(data)
+    rows = {}
+    for line in capsys.readouterr().out.splitlines():
+        cells = [cell.strip() for cell in re.split("[│┃]", line)[1:-1]]
+        if cells:
+            rows[cells[0]] = cells[1:3]
+    assert rows["category"] == ["trained on", "held out"]
+    assert rows["invoice"] == ["10", "2"]
+    # Known only from the correction, so nothing of it was held out.
+    assert rows["receipt"] == ["1", "0"]

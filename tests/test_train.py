@@ -16,7 +16,12 @@ import pytest
 
 from docflow.core.classify import classify_document, train_model
 from docflow.core.classify._features import input_from_text
-from docflow.core.classify.train import Sample, collect_folder, split_heldout
+from docflow.core.classify.train import (
+    Sample,
+    collect_folder,
+    heldout_quota,
+    split_heldout,
+)
 from docflow.core.config import Settings
 from docflow.core.models import ExtractedDocument, Page
 from docflow.errors import ModelError, UsageError
@@ -81,8 +86,9 @@ def test_train_writes_model_and_report(tmp_path: Path) -> None:
         == len(TINY_CATEGORIES) * FILES_PER_CATEGORY
     )
     assert set(report.after.per_category) == set(TINY_CATEGORIES)
+    trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.documents_per_category == dict.fromkeys(
-        sorted(TINY_CATEGORIES), FILES_PER_CATEGORY
+        sorted(TINY_CATEGORIES), trained
     )
     metadata = json.loads((model_dir / "model.json").read_text())
     assert metadata["version"] == report.version
@@ -147,7 +153,11 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
         corrections=[(str(extra), "invoice")],
         output=model_dir,
     )
+    trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.corrections == 1
+    assert report.documents_per_category["invoice"] == trained + 1
+    assert report.documents_per_category["resume"] == trained
+    assert sum(report.documents_per_category.values()) == report.training_documents
 
 
 def test_train_skips_no_category_labels(tmp_path: Path) -> None:

@@ -153,7 +153,8 @@ def _print_train_report(data: dict[str, Any]) -> None:
     )
     for column in (
         "category",
-        "support",
+        "trained on",
+        "held out",
         "precision before",
         "recall before",
         "precision after",
@@ -161,15 +162,19 @@ def _print_train_report(data: dict[str, Any]) -> None:
     ):
         table.add_column(column, justify="right" if column != "category" else "left")
     old = before.get("per_category", {})
-    for name, metrics in sorted(after["per_category"].items()):
+    trained = data["documents_per_category"]
+    # A category known only from corrections has no held-out documents.
+    for name in sorted(set(after["per_category"]) | set(trained)):
+        metrics = after["per_category"].get(name)
         previous = old.get(name)
         table.add_row(
             name,
-            str(metrics["support"]),
+            str(trained.get(name, 0)),
+            str(metrics["support"]) if metrics else "0",
             f"{previous['precision']:.2f}" if previous else "-",
             f"{previous['recall']:.2f}" if previous else "-",
-            f"{metrics['precision']:.2f}",
-            f"{metrics['recall']:.2f}",
+            f"{metrics['precision']:.2f}" if metrics else "-",
+            f"{metrics['recall']:.2f}" if metrics else "-",
         )
     console.print(table)
     line = f"macro F1 {after['macro_f1']:.3f}, accuracy {after['accuracy']:.3f}"

@@ -105,7 +105,13 @@ class TrainReport(BaseModel):
         default=0,
         description="documents labeled none (no category), which train no category",
     )
-    documents_per_category: dict[str, int]
+    documents_per_category: dict[str, int] = Field(
+        description=(
+            "documents trained on per category: the folder's documents outside "
+            "the held-out split plus the corrections, so the counts add up to "
+            "training_documents"
+        )
+    )
     skipped: list[str] = Field(
         default_factory=list, description="files that could not be read, with reasons"
     )
@@ -223,7 +229,7 @@ def train_model(
         heldout_documents=len(heldout),
         corrections=len(fixes),
         no_category_labels=sum(fix[1] == NO_CATEGORY for fix in corrections),
-        documents_per_category=dict(sorted(Counter(s.label for s in samples).items())),
+        documents_per_category=dict(sorted(Counter(s.label for s in train).items())),
         skipped=skipped,
         before=before,
         after=after,

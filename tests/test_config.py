@@ -535,3 +535,21 @@ def test_route_unknown_category_message(tmp_path: Path) -> None:
     assert "unknown category 'zzz' (known categories: " in message
     assert "; (" not in message
     assert "use one of them" in message
+
+
+def test_origin_of_names_variable_and_file(tmp_path: Path) -> None:
+    config = _write_config(tmp_path, '[extraction]\nocr_languages = "fra"\n')
+    environ = {"DOCFLOW_DB": str(tmp_path / "t.duckdb")}
+    settings = load_settings(config_path=config, environ=environ)
+    assert settings.origin_of("extraction", "ocr_languages") == (
+        f"extraction.ocr_languages in {config}"
+    )
+    assert settings.origin_of("store", "database") == "environment variable DOCFLOW_DB"
+    assert settings.origin_of("workers", "count") is None
+
+
+def test_origin_of_flag_is_none(tmp_path: Path) -> None:
+    environ = {"DOCFLOW_EXTRACTION_OCR_LANGUAGES": "fra"}
+    overrides = {"extraction": {"ocr_languages": "deu"}}
+    settings = load_settings(overrides, environ=environ)
+    assert settings.origin_of("extraction", "ocr_languages") is None

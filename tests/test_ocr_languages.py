@@ -25,7 +25,7 @@ def test_language_name_gets_code() -> None:
     problem = describe_language_problem("english", INSTALLED)
     assert "'english'" in problem
     assert "use 'eng'" in problem
-    assert "installed: eng, osd" in problem
+    assert "installed: eng)" in problem
     assert "apt-get" not in problem
 
 
@@ -40,12 +40,49 @@ def test_invalid_code_lists_installed() -> None:
     problem = describe_language_problem("xyz", INSTALLED)
     assert "'xyz' (--lang or extraction.ocr_languages)" in problem
     assert "is not a tesseract language code" in problem
-    assert "installed: eng, osd" in problem
+    assert "installed: eng)" in problem
     assert "apt-get" not in problem
 
 
 def test_installed_languages_accepted() -> None:
-    assert describe_language_problem("eng+osd", INSTALLED) == ""
+    assert describe_language_problem("eng", INSTALLED) == ""
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"),
+    [
+        ("eng+", "a code is missing after the last '+'"),
+        ("+eng", "a code is missing before the first '+'"),
+        ("eng++fra", "a code is missing between two '+'"),
+        ("", "the value is empty"),
+    ],
+)
+def test_missing_code_quotes_whole_value(languages: str, expected: str) -> None:
+    problem = describe_language_problem(languages, INSTALLED)
+    assert problem.startswith(f"OCR languages {languages!r} (")
+    assert expected in problem
+    assert "OCR language ''" not in problem
+
+
+@pytest.mark.parametrize(("language", "code"), [("ENG", "eng"), ("Fra", "fra")])
+def test_upper_case_code_gets_lower(language: str, code: str) -> None:
+    problem = describe_language_problem(language, INSTALLED)
+    assert f"OCR language {language!r}" in problem
+    assert f"codes are lower case, so use {code!r}" in problem
+
+
+@pytest.mark.parametrize("languages", ["osd", "eng+osd"])
+def test_osd_is_not_a_language(languages: str) -> None:
+    problem = describe_language_problem(languages, INSTALLED)
+    assert "OCR language 'osd'" in problem
+    assert "orientation and script detection" in problem
+    assert "use a language such as 'eng'" in problem
+
+
+def test_problem_names_given_origin() -> None:
+    origin = "environment variable DOCFLOW_EXTRACTION_OCR_LANGUAGES"
+    problem = describe_language_problem("xyz", INSTALLED, origin)
+    assert problem.startswith(f"OCR language 'xyz' ({origin}) ")
 
 
 @needs_tesseract
@@ -71,6 +108,19 @@ def test_classify_rejects_bad_language(
     assert expected in completed.stderr
     assert b"installed: " in completed.stderr
     assert not (tmp_path / "t.duckdb").exists()
+
+
+@needs_tesseract
+def test_classify_names_language_variable(tmp_path: Path) -> None:
+    (tmp_path / "scan.txt").write_text("Invoice number 12\n", encoding="utf-8")
+    env = docflow_env(tmp_path, DOCFLOW_EXTRACTION_OCR_LANGUAGES="xyz")
+    completed = run_console_script(
+        tmp_path, "--db", str(tmp_path / "t.duckdb"), "classify", "scan.txt", env=env
+    )
+    assert completed.returncode == 2
+    assert (
+        b"(environment variable DOCFLOW_EXTRACTION_OCR_LANGUAGES)" in completed.stderr
+    )
 
 
 @needs_tesseract

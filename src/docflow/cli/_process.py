@@ -470,7 +470,10 @@ def run_command(
         from docflow.core.ocr import check_languages
 
         # Once here, instead of an ocr_unavailable result per scanned document.
-        check_languages(settings.extraction.ocr_languages)
+        check_languages(
+            settings.extraction.ocr_languages,
+            settings.origin_of("extraction", "ocr_languages"),
+        )
     started = time.perf_counter()
     model_version = _model_version(settings) if classify else None
     # One connection for the check and the cache lookup. When every file is

@@ -153,7 +153,10 @@ def watch_command(
         from docflow.core.ocr import check_languages
 
         # At start, so a daemon does not quarantine every scan as ocr_unavailable.
-        check_languages(settings.extraction.ocr_languages)
+        check_languages(
+            settings.extraction.ocr_languages,
+            settings.origin_of("extraction", "ocr_languages"),
+        )
     code = _run_daemon(settings, once=once, in_process=in_process)
     raise typer.Exit(int(code))
 

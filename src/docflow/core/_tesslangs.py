@@ -8,7 +8,7 @@ packages as ``tesseract-ocr-<code>`` (underscores become hyphens), taken from
 
 from __future__ import annotations
 
-__all__ = ["ALIASES", "CODES", "apt_package"]
+__all__ = ["ALIASES", "CODES", "NOT_LANGUAGES", "apt_package"]
 
 CODES = frozenset(
     """
@@ -22,6 +22,14 @@ CODES = frozenset(
     uzb uzb_cyrl vie yid yor
     """.split()
 )
+
+#: Tesseract data that ``--list-langs`` lists but that reads no text, and what
+#: it is for. Debian 12 ships osd with tesseract 5.3.0; equ is the equation
+#: data of the tessdata repository.
+NOT_LANGUAGES: dict[str, str] = {
+    "osd": "orientation and script detection",
+    "equ": "math equation detection",
+}
 
 #: English names and ISO 639-1 codes of common languages, lower case.
 ALIASES: dict[str, str] = {

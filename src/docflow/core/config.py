@@ -22,7 +22,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 from docflow.core._settings_checks import format_key
@@ -294,6 +301,15 @@ class Settings(_Section):
     output: OutputSettings = Field(default_factory=OutputSettings)
     mcp: McpSettings = Field(default_factory=McpSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    #: "section.key" -> the variable or file that set it; see ``origin_of``.
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def origin_of(self, section: str, key: str) -> str | None:
+        """Return the environment variable or file that set a setting.
+
+        None means a command-line flag or the default set it.
+        """
+        return self._origins.get(f"{section}.{key}")
 
     @property
     def worker_count(self) -> int:
@@ -538,7 +554,36 @@ def load_settings(
         raise ConfigError(_describe(exc, "command line")) from exc
 
     _check_configured(settings, file_data, path, env)
+    settings._origins = _origins(file_data, path, env, environ, overrides or {})
     return settings
+
+
+def _origins(
+    file_data: Mapping[str, Any],
+    path: Path,
+    env: Mapping[str, Any],
+    environ: Mapping[str, str],
+    overrides: Mapping[str, Any],
+) -> dict[str, str]:
+    """Map each "section.key" a file or variable set, and no flag, to its origin."""
+    origins: dict[str, str] = {}
+    for source, described in ((file_data, None), (env, "variable")):
+        for section, values in source.items():
+            if not isinstance(values, Mapping):
+                continue
+            for key in values:
+                dotted = f"{section}.{key}"
+                if described is None:
+                    origins[dotted] = f"{dotted} in {path}"
+                    continue
+                name = f"{ENV_PREFIX}{section}_{key}".upper()
+                if dotted == "store.database" and name not in environ:
+                    name = "DOCFLOW_DB"
+                origins[dotted] = f"environment variable {name}"
+    for section, values in overrides.items():
+        for key in values if isinstance(values, Mapping) else ():
+            origins.pop(f"{section}.{key}", None)
+    return origins
 
 
 def _check_configured(

@@ -99,41 +99,65 @@ def available_languages() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip())
 
 
-def check_languages(languages: str) -> None:
+def check_languages(languages: str, origin: str | None = None) -> None:
     """Raise ConfigError when tesseract is installed and cannot read ``languages``.
 
-    Runs ``tesseract --list-langs`` once per process. Without tesseract it
-    does nothing, so documents that need OCR get status ``ocr_unavailable``.
+    ``origin`` names where the value was set, as ``describe_language_problem``
+    takes it. Runs ``tesseract --list-langs`` once per process. Without
+    tesseract it does nothing, so documents that need OCR get status
+    ``ocr_unavailable``.
     """
     if _find_tesseract() is None:
         return
     installed = available_languages()
     if not installed:
         return  # listing failed; let tesseract itself report a missing language
-    problem = describe_language_problem(languages, installed)
+    problem = describe_language_problem(languages, installed, origin)
     if problem:
         raise ConfigError(problem)
 
 
-def describe_language_problem(languages: str, installed: frozenset[str]) -> str:
+def describe_language_problem(
+    languages: str, installed: frozenset[str], origin: str | None = None
+) -> str:
     """Return why tesseract cannot read ``languages`` (``eng+fra``), or "".
 
-    A language name or ISO 639-1 code gets the tesseract code to use, a valid
-    code that is not installed gets its apt package, and any other value
-    gets the installed list.
+    ``origin`` names where the value was set (``environment variable
+    DOCFLOW_EXTRACTION_OCR_LANGUAGES``); None means the flag or the setting.
+    A language name, an ISO 639-1 code or an upper-case code gets the
+    tesseract code to use, a valid code that is not installed gets its apt
+    package, and any other value gets the installed list.
     """
-    from docflow.core._tesslangs import ALIASES, CODES, apt_package
+    from docflow.core._tesslangs import ALIASES, CODES, NOT_LANGUAGES, apt_package
 
-    usable = ", ".join(sorted(installed))
-    for language in languages.split("+"):
+    where = origin or "--lang or extraction.ocr_languages"
+    usable = ", ".join(sorted(installed - NOT_LANGUAGES.keys()))
+    codes = languages.split("+")
+    if "" in codes:
+        return (
+            f"OCR languages {languages!r} ({where}): {_missing_code(codes)}; "
+            f"join codes with '+', as in 'eng+fra' (installed: {usable})"
+        )
+    for language in codes:
+        shown = f"OCR language {language!r} ({where})"
+        if language in NOT_LANGUAGES:
+            return (
+                f"{shown} is tesseract's {NOT_LANGUAGES[language]} data, not a "
+                f"language to read text in; use a language such as 'eng' "
+                f"(installed: {usable})"
+            )
         if language in installed:
             continue
-        shown = f"OCR language {language!r} (--lang or extraction.ocr_languages)"
-        code = ALIASES.get(language.strip().lower())
-        if code is not None:
+        lower = language.strip().lower()
+        if lower in ALIASES:
             return (
-                f"{shown} is not a tesseract language code; use {code!r} "
-                f"(installed: {usable})"
+                f"{shown} is not a tesseract language code; use "
+                f"{ALIASES[lower]!r} (installed: {usable})"
+            )
+        if lower != language and (lower in CODES or lower in installed):
+            return (
+                f"{shown} is not a tesseract language code; codes are lower "
+                f"case, so use {lower!r} (installed: {usable})"
             )
         if language in CODES:
             return (
@@ -146,6 +170,17 @@ def describe_language_problem(languages: str, installed: frozenset[str]) -> str:
             f"'+', as in 'eng+fra' (installed: {usable})"
         )
     return ""
+
+
+def _missing_code(codes: list[str]) -> str:
+    """Return where ``languages.split("+")`` has an empty code, as a phrase."""
+    if codes == [""]:
+        return "the value is empty"
+    if codes[-1] == "":
+        return "a code is missing after the last '+'"
+    if codes[0] == "":
+        return "a code is missing before the first '+'"
+    return "a code is missing between two '+'"
 
 
 def ensure_tesseract(languages: str) -> None:

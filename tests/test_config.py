@@ -553,3 +553,18 @@ def test_origin_of_flag_is_none(tmp_path: Path) -> None:
     overrides = {"extraction": {"ocr_languages": "deu"}}
     settings = load_settings(overrides, environ=environ)
     assert settings.origin_of("extraction", "ocr_languages") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("DOCFLOW_CLASSIFICATION_RULES", "[classification.rules.<category>]"),
+        ("DOCFLOW_WATCH_ROUTES", "[[watch.routes]]"),
+    ],
+)
+def test_table_variable_error_hints_file(name: str, table: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={name: "invoice"})
+    message = str(caught.value)
+    assert message.startswith(f"environment variable {name} = 'invoice': ")
+    assert f"{table} tables in docflow.toml" in message

@@ -484,8 +484,25 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             problem = f"{inside}unknown key{_suggestion(location)}"
         else:
             problem = f"{inside}{_problem(item)}{_allowed_range(location)}"
+            problem += _TABLE_HINTS.get(tuple(map(str, location[:2])), "")
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
+
+
+#: Advice for the settings whose value is a table or a list of tables, which
+#: a variable can only give as a TOML inline value.
+_TABLE_HINTS = {
+    ("classification", "rules"): (
+        "; rules are easiest to write as [classification.rules.<category>] "
+        "tables in docflow.toml. This variable takes a TOML inline table, as in "
+        '{invoice = {keywords = {"invoice no" = 2.0}}}'
+    ),
+    ("watch", "routes"): (
+        "; routes are easiest to write as [[watch.routes]] tables in "
+        "docflow.toml. This variable takes a TOML array of inline tables, as "
+        'in [{category = "invoice", destination = "invoices/{year}"}]'
+    ),
+}
 
 
 def _allowed_range(location: tuple[int | str, ...]) -> str:

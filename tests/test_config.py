@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -241,13 +242,33 @@ def _write_config(tmp_path: Path, text: str) -> Path:
     return config
 
 
-def test_rule_category_typo_rejected(tmp_path: Path) -> None:
-    config = _write_config(
-        tmp_path, '[classification.rules.invoise.keywords]\n"invoice no" = 1.0\n'
-    )
+def _load_error(tmp_path: Path, text: str) -> tuple[Path, str]:
+    """Write ``text`` as a settings file and return it and its load error."""
+    config = _write_config(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         load_settings(config_path=config, environ={})
-    message = str(caught.value)
+    return config, str(caught.value)
+
+
+def _config_with_model(tmp_path: Path, category: str, table: str) -> Path:
+    """Write a model.json that knows ``category`` and a file with a rule for it."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.json").write_text(
+        json.dumps({"version": "t1", "categories": ["invoice", category]}),
+        encoding="utf-8",
+    )
+    return _write_config(
+        tmp_path,
+        f'[classification]\nmodel_path = "{model}"\n'
+        f'[classification.rules.{table}.keywords]\n"old" = 1.0\n',
+    )
+
+
+def test_rule_category_typo_rejected(tmp_path: Path) -> None:
+    config, message = _load_error(
+        tmp_path, '[classification.rules.invoise.keywords]\n"invoice no" = 1.0\n'
+    )
     assert message.startswith(f"{config}: key 'classification.rules.invoise'")
     assert "unknown category 'invoise'" in message
     assert "did you mean 'invoice'?" in message
@@ -262,17 +283,7 @@ def test_rule_new_category_accepted(tmp_path: Path) -> None:
 
 
 def test_rule_category_of_trained_model(tmp_path: Path) -> None:
-    model = tmp_path / "model"
-    model.mkdir()
-    (model / "model.json").write_text(
-        '{"version": "t1", "categories": ["invoice", "invoices_old"]}',
-        encoding="utf-8",
-    )
-    config = _write_config(
-        tmp_path,
-        f'[classification]\nmodel_path = "{model}"\n'
-        '[classification.rules.invoices_old.keywords]\n"old" = 1.0\n',
-    )
+    config = _config_with_model(tmp_path, "invoices_old", "invoices_old")
     settings = load_settings(config_path=config, environ={})
     assert "invoices_old" in settings.classification.rules
 
@@ -303,14 +314,11 @@ def test_full_rules_file_warns_nothing(
 
 
 def test_route_category_typo_rejected(tmp_path: Path) -> None:
-    config = _write_config(
+    config, message = _load_error(
         tmp_path,
         '[[watch.routes]]\ncategory = "invoice"\ndestination = "a"\n'
         '[[watch.routes]]\ncategory = "invoce"\ndestination = "b"\n',
     )
-    with pytest.raises(ConfigError) as caught:
-        load_settings(config_path=config, environ={})
-    message = str(caught.value)
     assert message.startswith(f"{config}: key 'watch.routes[1].category'")
     assert "unknown category 'invoce'" in message
     assert "did you mean 'invoice'?" in message
@@ -372,12 +380,9 @@ def test_empty_database_exits_2(
 
 @pytest.mark.parametrize("name", ["none", "unknown"])
 def test_rule_reserved_category_rejected(tmp_path: Path, name: str) -> None:
-    config = _write_config(
+    config, message = _load_error(
         tmp_path, f'[classification.rules.{name}.keywords]\n"novel" = 1.0\n'
     )
-    with pytest.raises(ConfigError) as caught:
-        load_settings(config_path=config, environ={})
-    message = str(caught.value)
     assert message.startswith(f"{config}: key 'classification.rules.{name}': ")
     assert f"category {name!r} is reserved" in message
     assert "rename the table" in message
@@ -394,12 +399,9 @@ def test_rule_reserved_category_rejected(tmp_path: Path, name: str) -> None:
 def test_rule_invalid_category_name_rejected(
     tmp_path: Path, table: str, key: str, suggested: str | None
 ) -> None:
-    config = _write_config(
+    config, message = _load_error(
         tmp_path, f'[classification.rules.{table}.keywords]\n"form 1040" = 1.0\n'
     )
-    with pytest.raises(ConfigError) as caught:
-        load_settings(config_path=config, environ={})
-    message = str(caught.value)
     assert message.startswith(f"{config}: key 'classification.rules.{key}': ")
     assert "invalid category name" in message
     assert "lower-case letters, digits and underscores" in message
@@ -408,17 +410,7 @@ def test_rule_invalid_category_name_rejected(
 
 
 def test_rule_model_category_name_accepted(tmp_path: Path) -> None:
-    model = tmp_path / "model"
-    model.mkdir()
-    (model / "model.json").write_text(
-        '{"version": "t1", "categories": ["invoice", "Tax Returns"]}',
-        encoding="utf-8",
-    )
-    config = _write_config(
-        tmp_path,
-        f'[classification]\nmodel_path = "{model}"\n'
-        '[classification.rules."Tax Returns".keywords]\n"form 1040" = 1.0\n',
-    )
+    config = _config_with_model(tmp_path, "Tax Returns", '"Tax Returns"')
     settings = load_settings(config_path=config, environ={})
     assert "Tax Returns" in settings.classification.rules
 
@@ -434,12 +426,9 @@ def test_rule_model_category_name_accepted(tmp_path: Path) -> None:
 def test_rule_empty_term_rejected(
     tmp_path: Path, table: str, term: str, expected: str
 ) -> None:
-    config = _write_config(
+    config, message = _load_error(
         tmp_path, f"[classification.rules.invoice.{table}]\n{term} = 1.0\n"
     )
-    with pytest.raises(ConfigError) as caught:
-        load_settings(config_path=config, environ={})
-    message = str(caught.value)
     assert message.startswith(f"{config}: key 'classification.rules.invoice.{table}'")
     assert expected in message
     assert "remove it" in message

@@ -11,6 +11,7 @@ from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
 from docflow.core.classify._model import LoadedModel, load_model
 from docflow.core.classify._rules import RuleHit, combine_scores, score_rules
 from docflow.core.models import (
+    CATEGORIES,
     ClassificationMetadata,
     ClassificationResult,
     Evidence,
@@ -262,8 +263,8 @@ def find_disagreement(
     Two signals count. The rules disagree when another category's rule score
     reaches ``DISAGREEMENT_RULE_SCORE`` and leads the score of ``best`` by
     ``DISAGREEMENT_MARGIN``. The key facts disagree when a total and a tax
-    amount or due date were found but ``best`` is not one of the
-    ``TRANSACTION_CATEGORIES``. The evidence weight is the rival's rule score,
+    amount or due date were found but ``best`` is a shipped category other
+    than the ``TRANSACTION_CATEGORIES``. The evidence weight is the rival's rule score,
     or 0 for the facts signal. The rival's strongest matches among ``hits``
     are named in the evidence term.
     """
@@ -286,7 +287,9 @@ def find_disagreement(
                 source="rule",
             )
     kinds = {fact.kind for fact in facts}
-    if best not in TRANSACTION_CATEGORIES and "total" in kinds:
+    # A category a user added (by rules or by training) may well state a total
+    # and a tax, as a tax return or a payslip does, so only shipped ones count.
+    if best in CATEGORIES and best not in TRANSACTION_CATEGORIES and "total" in kinds:
         found = sorted(kinds & {"tax", "due_date"})
         if found:
             named = " and ".join(["total", *found])

@@ -405,6 +405,19 @@ def test_db_flag_overrides_environment(tmp_path, docs):
     assert not (tmp_path / "env.duckdb").exists()
 
 
+def test_mcp_roots_do_not_limit_process(tmp_path, docs):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "docflow.toml").write_text(f"[mcp]\nroots = [{str(elsewhere)!r}]\n")
+    env = docflow_env(tmp_path, config="docflow.toml")
+    completed = run_docflow(
+        tmp_path, "process", "docs/letter.txt", "docs/sub/memo.md", env=env
+    )
+    rows = json_lines(completed.stdout)
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert [row["status"] for row in rows] == ["ok", "ok"]
+
+
 def test_corrupt_pdf_exits_documents_failed(tmp_path):
     source = CORPUS / "edge" / "ocrmy__invalid.pdf"
     if not source.is_file():

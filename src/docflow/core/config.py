@@ -239,7 +239,9 @@ class OutputSettings(_Section):
 class McpSettings(_Section):
     roots: list[str] = Field(
         default_factory=list,
-        description="folders MCP tools may read; empty means the current directory",
+        description="folders the tools of a `docflow mcp` server may read; empty "
+        "means the current directory. The servers that process, classify and "
+        "watch start may read any file they are given",
     )
 
 

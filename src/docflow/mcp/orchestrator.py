@@ -215,9 +215,10 @@ class Orchestrator:
         self.settings = settings
         self.classify = classify
         self.quality = quality
-        # The CLI's user named the files, so without configured roots the
-        # servers may read anywhere; external MCP clients get cwd instead.
-        chosen = roots or settings.mcp.roots or [os.sep]
+        # The CLI's user named the files, so the servers may read anywhere
+        # unless the caller gives roots. mcp.roots bounds only the servers
+        # that `docflow mcp` and external MCP clients start.
+        chosen = roots or [os.sep]
         self.roots = [str(root) for root in resolve_roots(chosen)]
         self.workers = max(1, workers or settings.worker_count)
         self._kinds = self._choose_kinds()

@@ -410,6 +410,52 @@ def test_results_accepts_category_only_in_database(tmp_path, monkeypatch):
     assert [r["path"] for r in lines(result.stdout)] == ["/d/custom.pdf"]
 
 
+def test_results_accepts_category_only_in_labels(database):
+    (Path(database).parent / "docflow.toml").write_text(
+        '[classification.rules.tax_return]\nkeywords = { "form 1040" = 2.0 }\n'
+    )
+    labeled = invoke("label", "--db", database, "/d/odd.pdf", "tax_return")
+    assert labeled.exit_code == 0, labeled.stderr
+    (Path(database).parent / "docflow.toml").unlink()
+    result = invoke("results", "--db", database, "--category", "TAX_RETURN")
+    assert result.exit_code == 0, result.stderr
+    assert [r["path"] for r in lines(result.stdout)] == ["/d/odd.pdf"]
+
+
+def test_results_accepts_category_only_in_rules(database):
+    (Path(database).parent / "docflow.toml").write_text(
+        '[classification.rules.tax_return]\nkeywords = { "form 1040" = 2.0 }\n'
+    )
+    result = invoke("results", "--db", database, "--category", "tax_return")
+    assert result.exit_code == 0, result.stderr
+    assert "no stored results match" in result.stderr
+
+
+def test_results_category_ignores_case(database):
+    result = invoke("results", "--db", database, "--category", "INVOICE")
+    assert result.exit_code == 0, result.stderr
+    assert len(lines(result.stdout)) == 2
+
+
+def test_report_html_accepts_label_category(database, tmp_path):
+    (tmp_path / "docflow.toml").write_text(
+        '[classification.rules.tax_return]\nkeywords = { "form 1040" = 2.0 }\n'
+    )
+    invoke("label", "--db", database, "/d/odd.pdf", "tax_return")
+    (tmp_path / "docflow.toml").unlink()
+    out = tmp_path / "tax.html"
+    result = invoke("report", "--db", database, "--html", str(out), "-c", "tax_return")
+    assert result.exit_code == 0, result.stderr
+    assert "(1 document)" in result.stderr
+
+
+def test_results_category_typo_lists_names(database):
+    result = invoke("results", "--db", database, "--category", "invoce")
+    assert result.exit_code == 2
+    assert "invalid --category 'invoce'" in result.stderr
+    assert "invoice" in result.stderr
+
+
 def test_report_id_with_html_is_usage_error(database, tmp_path):
     result = invoke("report", "--db", database, "1", "--html", "y.html")
     assert result.exit_code == 2

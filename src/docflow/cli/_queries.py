@@ -24,6 +24,7 @@ from docflow.errors import UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
+    from docflow.core.config import Settings
     from docflow.core.store import Store, StoredResult
 
 __all__ = [
@@ -110,8 +111,21 @@ def _stored_record(stored: StoredResult) -> dict[str, Any]:
     )
 
 
-def check_filters(store: Store, *, category: str | None, status: str | None) -> None:
-    """Raise UsageError when ``category`` or ``status`` can match nothing ever."""
+def check_filters(
+    store: Store,
+    settings: Settings,
+    *,
+    category: str | None,
+    status: str | None,
+) -> str | None:
+    """Raise UsageError when ``category`` or ``status`` can match nothing ever.
+
+    A category is valid when a built-in, the model in use, the configured
+    rules, a stored result or a stored label names it. It is matched without
+    regard to case, as ``docflow label`` does. Return the category as it is
+    spelled where it is known, or None when no category is given.
+    """
+    from docflow.core.classify import list_categories
     from docflow.core.models import CATEGORIES, NO_CATEGORY, Status
 
     if status is not None and status not in {s.value for s in Status}:
@@ -120,12 +134,23 @@ def check_filters(store: Store, *, category: str | None, status: str | None) -> 
             f"{', '.join(s.value for s in Status)}"
         )
     if category is None:
-        return
-    known = dict.fromkeys([*CATEGORIES, "unknown", NO_CATEGORY, *store.categories()])
-    if category not in known:
+        return None
+    known = dict.fromkeys(
+        [
+            *CATEGORIES,
+            *(info.name for info in list_categories(settings)),
+            *store.categories(),
+            *(correction.category for correction in store.corrections()),
+            "unknown",
+            NO_CATEGORY,
+        ]
+    )
+    folded = {name.casefold(): name for name in known}
+    if category.casefold() not in folded:
         raise UsageError(
             f"invalid --category {category!r}; choose one of {', '.join(known)}"
         )
+    return folded[category.casefold()]
 
 
 def show_results(
@@ -136,7 +161,12 @@ def show_results(
 
     check_range("--limit", filters.get("limit"), 1)
     store = _store(options)
-    check_filters(store, category=filters.get("category"), status=filters.get("status"))
+    filters["category"] = check_filters(
+        store,
+        options.settings(),
+        category=filters.get("category"),
+        status=filters.get("status"),
+    )
     if not store.exists():
         _note(options, f"no database at {str(store.path)!r} yet; run docflow process")
         return
@@ -297,7 +327,7 @@ def write_html_report(
     from docflow.core.htmlreport import render_report
 
     store = _store(options)
-    check_filters(store, category=category, status=None)
+    category = check_filters(store, options.settings(), category=category, status=None)
     rows = corrected_results(store, run_id=run_id, category=category)
     scope = []
     if run_id is not None:

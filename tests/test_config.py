@@ -265,13 +265,38 @@ def _config_with_model(tmp_path: Path, category: str, table: str) -> Path:
     )
 
 
-def test_rule_category_typo_rejected(tmp_path: Path) -> None:
-    config, message = _load_error(
-        tmp_path, '[classification.rules.invoise.keywords]\n"invoice no" = 1.0\n'
+@pytest.mark.parametrize(
+    ("name", "close"),
+    [
+        ("contact", "contract"),
+        ("memoir", "memo"),
+        ("invoice_eu", "invoice"),
+        ("form2", "form"),
+        ("formb", "form"),
+        ("emails", "email"),
+        ("reports", "report"),
+        ("invoise", "invoice"),
+    ],
+)
+def test_rule_category_close_to_known_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, name: str, close: str
+) -> None:
+    config = _write_config(
+        tmp_path, f'[classification.rules.{name}.keywords]\n"novel" = 1.0\n'
     )
-    assert message.startswith(f"{config}: key 'classification.rules.invoise'")
-    assert "unknown category 'invoise'" in message
-    assert "did you mean 'invoice'?" in message
+    with caplog.at_level("WARNING", logger="docflow.core._settings_checks"):
+        settings = load_settings(config_path=config, environ={})
+        load_settings(config_path=config, environ={})
+    assert name in settings.classification.rules
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if "new category" in record.getMessage()
+    ]
+    assert warnings == [
+        f"{config}: key 'classification.rules.{name}': rules define a new "
+        f"category {name!r}; if you meant {close!r}, rename the table"
+    ]
 
 
 def test_rule_new_category_accepted(tmp_path: Path) -> None:
@@ -334,12 +359,67 @@ def test_route_category_from_rules_accepted(tmp_path: Path) -> None:
     assert settings.watch.routes[0].category == "tax_return"
 
 
+def test_route_category_close_to_known_accepted(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path,
+        '[classification.rules.contact.keywords]\n"phone" = 2.0\n'
+        '[[watch.routes]]\ncategory = "contact"\ndestination = "contacts"\n',
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert settings.watch.routes[0].category == "contact"
+
+
 def test_route_category_unknown_rejected(tmp_path: Path) -> None:
     config = _write_config(
         tmp_path, '[[watch.routes]]\ncategory = "unknown"\ndestination = "u"\n'
     )
     with pytest.raises(ConfigError, match="always go to review/"):
         load_settings(config_path=config, environ={})
+
+
+def test_home_expanded_in_every_path_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    home.mkdir()
+    (home / "docflow.toml").write_text(
+        '[store]\ncache_dir = "~/.cache/docflow"\n'
+        '[extraction]\npassword_file = "~/passwords.txt"\n'
+        '[classification]\nmodel_path = "~/model"\n'
+        '[mcp]\nroots = ["~/docs"]\n'
+        '[watch]\ninboxes = ["~/inbox"]\noutput_dir = "~/routed"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(environ={"DOCFLOW_CONFIG": "~/docflow.toml"})
+    assert settings.store.database == ".docflow/docflow.duckdb"
+    assert settings.store.cache_dir == f"{home}/.cache/docflow"
+    assert settings.extraction.password_file == f"{home}/passwords.txt"
+    assert settings.classification.model_path == f"{home}/model"
+    assert settings.mcp.roots == [f"{home}/docs"]
+    assert settings.watch.inboxes == [f"{home}/inbox"]
+    assert settings.watch.output_dir == f"{home}/routed"
+
+
+def test_home_expanded_in_database_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    from_variable = load_settings(environ={"DOCFLOW_DB": "~/env.duckdb"})
+    from_flag = load_settings(
+        {"store": {"database": "~/flag.duckdb"}}, environ={"DOCFLOW_DB": "~/env.duckdb"}
+    )
+    assert from_variable.store.database == f"{tmp_path}/env.duckdb"
+    assert from_flag.store.database == f"{tmp_path}/flag.duckdb"
+
+
+def test_home_expanded_in_config_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "docflow.toml").write_text("[workers]\ncount = 3\n", encoding="utf-8")
+    settings = load_settings(config_path="~/docflow.toml", environ={})
+    assert settings.workers.count == 3
 
 
 @pytest.mark.parametrize("name", ["DOCFLOW_DB", "DOCFLOW_STORE_DATABASE"])
@@ -394,6 +474,7 @@ def test_rule_reserved_category_rejected(tmp_path: Path, name: str) -> None:
         ('"invoice number"', '"invoice number"', "'invoice_number'"),
         ("Tax_Return", "Tax_Return", "'tax_return'"),
         ("2fa", "2fa", None),
+        ("1099_form", "1099_form", None),
     ],
 )
 def test_rule_invalid_category_name_rejected(
@@ -405,6 +486,7 @@ def test_rule_invalid_category_name_rejected(
     assert message.startswith(f"{config}: key 'classification.rules.{key}': ")
     assert "invalid category name" in message
     assert "lower-case letters, digits and underscores" in message
+    assert "starting with a letter" in message
     if suggested is not None:
         assert f"as in {suggested}" in message
 

@@ -43,6 +43,8 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 #: Sources already warned about shipped categories left without rules.
 _warned_sources: set[str] = set()
+#: Sources and new rule categories already warned about as close to a known one.
+_warned_close_names: set[tuple[str, str]] = set()
 
 
 def format_key(*parts: str | int) -> str:
@@ -91,13 +93,13 @@ def check_rule_terms(rules: Mapping[str, RuleSettings], source: str) -> None:
 
 
 def check_rule_categories(settings: Settings, source: str) -> None:
-    """Reject reserved, invalid and misspelt rule categories; warn of dropped rules.
+    """Reject reserved and invalid rule categories; warn of likely typos.
 
-    A rule may define a new category, so only a name close to a known
-    category and not itself known is rejected (``invoise`` for ``invoice``).
-    A new name must be a lower-case identifier, but a category of the model
-    in use is accepted as the model spells it, because ``docflow train``
-    takes any folder name.
+    A rule may define a new category, so a new name close to a known one
+    (``contact`` next to ``contract``) is only logged as a warning, because
+    it may be a typo or a category of its own. A new name must be a
+    lower-case identifier, but a category of the model in use is accepted as
+    the model spells it, because ``docflow train`` takes any folder name.
     """
     from docflow.core.models import CATEGORIES
 
@@ -114,16 +116,24 @@ def check_rule_categories(settings: Settings, source: str) -> None:
         if name not in known and not _CATEGORY_NAME.fullmatch(name):
             raise ConfigError(_describe_invalid_name(name, source))
     for name in rules:
-        if name in known:
-            continue
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
-        if close:
-            raise ConfigError(
-                f"{source}: key 'classification.rules.{name}': unknown category "
-                f"{name!r}; did you mean {close[0]!r}? (known categories: "
-                f"{', '.join(sorted(known))})"
-            )
+        if name not in known:
+            _warn_close_category(source, name, known)
     _warn_dropped_rules(source, [name for name in CATEGORIES if name not in rules])
+
+
+def _warn_close_category(source: str, name: str, known: Collection[str]) -> None:
+    """Log once per source and name that a new rule category is close to a known one."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    if not close or (source, name) in _warned_close_names:
+        return
+    _warned_close_names.add((source, name))
+    log.warning(
+        "%s: key %r: rules define a new category %r; if you meant %r, rename the table",
+        source,
+        format_key("classification", "rules", name),
+        name,
+        close[0],
+    )
 
 
 def _describe_invalid_name(name: str, source: str) -> str:

@@ -418,6 +418,25 @@ def test_mcp_roots_do_not_limit_process(tmp_path, docs):
     assert [row["status"] for row in rows] == ["ok", "ok"]
 
 
+def test_home_in_paths_makes_no_tilde_folder(tmp_path, docs):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = docflow_env(
+        tmp_path,
+        HOME=str(home),
+        DOCFLOW_DB="~/env.duckdb",
+        DOCFLOW_STORE_CACHE_DIR="~/.cache/docflow",
+    )
+    processed = run_docflow(tmp_path, "process", "docs/letter.txt", env=env)
+    stats = run_docflow(tmp_path, "stats", "--format", "json", env=env)
+    assert processed.returncode == 0, processed.stderr.decode()
+    assert stats.returncode == 0, stats.stderr.decode()
+    assert (home / "env.duckdb").is_file()
+    assert (home / ".cache" / "docflow").is_dir()
+    assert not (tmp_path / "~").exists()
+    assert json.loads(stats.stdout)["documents"] == 1
+
+
 def test_corrupt_pdf_exits_documents_failed(tmp_path):
     source = CORPUS / "edge" / "ocrmy__invalid.pdf"
     if not source.is_file():

@@ -20,9 +20,10 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -58,13 +59,22 @@ OTHER_VARIABLES = frozenset(
 )
 
 
+def _expand_home(path: str) -> str:
+    """Expand a leading ``~`` or ``~user``, so no later use makes a folder named ~."""
+    return os.path.expanduser(path)
+
+
+#: A file or folder setting: ``~`` is expanded when the settings load or change.
+PathSetting = Annotated[str, AfterValidator(_expand_home)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class StoreSettings(_Section):
-    database: str = ".docflow/docflow.duckdb"
-    cache_dir: str = ".docflow/cache"
+    database: PathSetting = ".docflow/docflow.duckdb"
+    cache_dir: PathSetting = ".docflow/cache"
     flush_rows: int = Field(default=500, ge=1, description="results per write")
     flush_seconds: float = Field(
         default=2.0,
@@ -148,7 +158,7 @@ class ExtractionSettings(_Section):
         description="seconds tesseract may spend on one page; 0 means no limit",
     )
     passwords: list[str] = Field(default_factory=list)
-    password_file: str = ""
+    password_file: PathSetting = ""
 
 
 class RuleSettings(_Section):
@@ -167,7 +177,9 @@ def _default_rules() -> dict[str, Any]:
 
 
 class ClassificationSettings(_Section):
-    model_path: str = Field(default="", description="empty means the shipped model")
+    model_path: PathSetting = Field(
+        default="", description="empty means the shipped model"
+    )
     confidence_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     review_threshold: float = Field(
         default=0.8,
@@ -237,7 +249,7 @@ class OutputSettings(_Section):
 
 
 class McpSettings(_Section):
-    roots: list[str] = Field(
+    roots: list[PathSetting] = Field(
         default_factory=list,
         description="folders the tools of a `docflow mcp` server may read; empty "
         "means the current directory. The servers that process, classify and "
@@ -260,8 +272,8 @@ class RouteRule(_Section):
 
 
 class WatchSettings(_Section):
-    inboxes: list[str] = Field(default_factory=list)
-    output_dir: str = "routed"
+    inboxes: list[PathSetting] = Field(default_factory=list)
+    output_dir: PathSetting = "routed"
     recursive: bool = True
     poll_seconds: float = Field(default=0.0, ge=0.0, description="0 means inotify")
     stable_seconds: float = Field(default=2.0, ge=0.0)
@@ -542,7 +554,7 @@ def load_settings(
         Path(config_path)
         if config_path
         else Path(environ.get("DOCFLOW_CONFIG", CONFIG_FILE))
-    )
+    ).expanduser()
     data: dict[str, Any] = {}
     if path.is_file():
         try:

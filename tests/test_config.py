@@ -422,12 +422,30 @@ def test_home_expanded_in_config_path(
     assert settings.workers.count == 3
 
 
-@pytest.mark.parametrize("name", ["DOCFLOW_DB", "DOCFLOW_STORE_DATABASE"])
-def test_empty_database_variable_rejected(name: str) -> None:
-    with pytest.raises(ConfigError) as caught:
-        load_settings(environ={name: ""})
-    message = str(caught.value)
-    assert message.startswith(f"environment variable {name} = '': ")
+@pytest.mark.parametrize(
+    "name",
+    ["DOCFLOW_DB", "DOCFLOW_STORE_DATABASE", "DOCFLOW_WORKERS_COUNT", "DOCFLOW_NOPE"],
+)
+def test_empty_variable_counts_as_unset(name: str) -> None:
+    settings = load_settings(environ={"DOCFLOW_CONFIG": os.devnull, name: ""})
+    assert settings.store.database == Settings().store.database
+    assert settings.workers.count == Settings().workers.count
+    assert settings.origin_of("store", "database") is None
+    assert settings.origin_of("workers", "count") is None
+
+
+def test_empty_config_variable_reads_docflow_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docflow.toml").write_text("[workers]\ncount = 3\n", encoding="utf-8")
+    settings = load_settings(environ={"DOCFLOW_CONFIG": ""})
+    assert settings.workers.count == 3
+
+
+def test_empty_database_in_file_rejected(tmp_path: Path) -> None:
+    config, message = _load_error(tmp_path, '[store]\ndatabase = ""\n')
+    assert message.startswith(f"{config}: key 'store.database': ")
     assert "the database path is empty" in message
 
 
@@ -439,7 +457,7 @@ def test_empty_database_flag_rejected() -> None:
     assert "--db sets it" in message
 
 
-def test_empty_database_exits_2(
+def test_empty_variables_under_flags_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from typer.testing import CliRunner
@@ -450,12 +468,33 @@ def test_empty_database_exits_2(
         if name.startswith("DOCFLOW_"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("DOCFLOW_CONFIG", os.devnull)
     monkeypatch.setenv("DOCFLOW_DB", "")
+    monkeypatch.setenv("DOCFLOW_WORKERS_COUNT", "")
     (tmp_path / "a.txt").write_text("Invoice number 12\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["classify", "a.txt"])
+    result = CliRunner().invoke(
+        app, ["--db", "flag.duckdb", "-j", "1", "classify", "a.txt"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "flag.duckdb").is_file()
+
+
+def test_empty_database_flag_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCFLOW_CONFIG", os.devnull)
+    (tmp_path / "a.txt").write_text("Invoice number 12\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", "", "classify", "a.txt"])
     assert result.exit_code == 2
-    assert "DOCFLOW_DB = ''" in result.output
+    assert "the database path is empty" in result.output
 
 
 @pytest.mark.parametrize("name", ["none", "unknown"])

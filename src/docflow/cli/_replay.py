@@ -191,7 +191,7 @@ def record_folder(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     set that folder. The full run saves a record only when its settings give
     the same folder.
     """
-    cache_dir = environ.get("DOCFLOW_STORE_CACHE_DIR")
+    cache_dir = environ.get("DOCFLOW_STORE_CACHE_DIR") or None  # empty is unset
     if cache_dir is None:
         config = _config_argument(argv) or environ.get("DOCFLOW_CONFIG")
         cache_dir = _configured_cache_dir(config or "docflow.toml")

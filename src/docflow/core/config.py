@@ -3,10 +3,11 @@
 Each later source overrides the earlier ones key by key. Environment variables
 are named ``DOCFLOW_<SECTION>_<KEY>`` (``DOCFLOW_WORKERS_COUNT=4``); their values
 are read as TOML literals when they parse as one (``4``, ``true``, ``["a"]``) and
-as plain strings otherwise. ``DOCFLOW_DB`` is a short form of
-``DOCFLOW_STORE_DATABASE``, and ``DOCFLOW_CONFIG`` names the settings file when
-no ``config_path`` is given. Any other DOCFLOW_* name is an error unless it is
-in ``OTHER_VARIABLES``.
+as plain strings otherwise. An empty variable counts as unset, because tools
+such as docker-compose (``${VAR:-}``) pass one for a value that is not set.
+``DOCFLOW_DB`` is a short form of ``DOCFLOW_STORE_DATABASE``, and
+``DOCFLOW_CONFIG`` names the settings file when no ``config_path`` is given.
+Any other DOCFLOW_* name is an error unless it is in ``OTHER_VARIABLES``.
 """
 
 from __future__ import annotations
@@ -355,7 +356,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     unknown: list[str] = []
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or name in OTHER_VARIABLES:
+        if not name.startswith(ENV_PREFIX) or name in OTHER_VARIABLES or not raw:
             continue
         key = name[len(ENV_PREFIX) :].lower()
         if key == "db":
@@ -553,7 +554,7 @@ def load_settings(
     path = (
         Path(config_path)
         if config_path
-        else Path(environ.get("DOCFLOW_CONFIG", CONFIG_FILE))
+        else Path(environ.get("DOCFLOW_CONFIG") or CONFIG_FILE)
     ).expanduser()
     data: dict[str, Any] = {}
     if path.is_file():

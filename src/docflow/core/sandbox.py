@@ -705,7 +705,7 @@ def _inject_fault(path: str) -> None:
             while True:
                 time.sleep(3600)
         elif kind == "slow":
-            time.sleep(float(os.environ.get("DOCFLOW_FAULT_SLOW_SECONDS", "1")))
+            time.sleep(float(os.environ.get("DOCFLOW_FAULT_SLOW_SECONDS") or "1"))
         elif kind == "crash":
             import ctypes
 

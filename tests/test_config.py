@@ -606,6 +606,9 @@ def test_route_invalid_value_rejected(
         ("{facts}", "needs a fact kind"),
         ("{colour}", "unknown field {colour}"),
         ("{year:%Y}", "Invalid format specifier"),
+        ("{date:/%Y}", "an absolute path"),
+        ("a/{date:%Y/..}", "a '.' or '..' folder"),
+        ("a/../b", "a '.' or '..' folder"),
     ],
 )
 def test_route_invalid_destination_rejected(

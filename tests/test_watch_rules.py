@@ -259,7 +259,17 @@ def test_template_missing_fact_reads_unknown() -> None:
 
 
 @pytest.mark.parametrize(
-    "template", ["{colour}", "/abs/{year}", "{date:%Y", "{date:%Q}", "", "{facts[x]}"]
+    "template",
+    [
+        "{colour}",
+        "/abs/{year}",
+        "{date:%Y",
+        "{date:%Q}",
+        "",
+        "{facts[x]}",
+        "{date:/%Y}",
+        "a/{date:%Y/..}",
+    ],
 )
 def test_template_invalid_rejected(template: str) -> None:
     watch = WatchSettings(
@@ -270,6 +280,25 @@ def test_template_invalid_rejected(template: str) -> None:
     message = str(caught.value)
     assert message.startswith("r1.toml: key 'watch.routes[1].destination': ")
     assert f"destination {template!r} is invalid" in message
+
+
+def test_template_date_format_nests_folders() -> None:
+    watch = WatchSettings(routes=[RouteRule(destination="d/{date:%Y/%m/%d}")])
+    check_templates(watch, "r1.toml")
+    folder = render_destination("d/{date:%Y/%m/%d}", make_result(), RECEIVED, "/in")
+    assert folder == "d/2026/03/09"
+
+
+def test_template_bare_date_is_iso_date() -> None:
+    folder = render_destination("d/{date}", make_result(), RECEIVED, "/in")
+    assert folder == "d/2026-03-09"
+
+
+def test_template_fact_slash_stays_one_folder() -> None:
+    sender = Fact(kind="sender", value="A/B Ltd", normalized="A/B Ltd")
+    result = make_result(facts=[sender])
+    folder = render_destination("{facts[sender]}/{date:%Y}", result, RECEIVED, "/in")
+    assert folder == "A_B Ltd/2026"
 
 
 def test_template_every_field_renders() -> None:

@@ -1,8 +1,9 @@
-"""Checks of ``[[watch.routes]]`` destination templates, before any file is routed.
+"""Rendering and checks of ``[[watch.routes]]`` destination templates.
 
 A destination is a ``str.format`` template relative to ``watch.output_dir``
 (see ``docflow.watch.routing``). It lives in ``core`` so that loading the
-settings can check it without importing the watch daemon.
+settings can check it, with the same renderer the watch daemon uses, without
+importing the daemon.
 """
 
 from __future__ import annotations
@@ -10,12 +11,20 @@ from __future__ import annotations
 import difflib
 import re
 import string
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 from docflow.core.models import FACT_KINDS
 
-__all__ = ["TEMPLATE_FIELDS", "describe_fact_kind_problem", "describe_template_problem"]
+__all__ = [
+    "TEMPLATE_FIELDS",
+    "clean_segment",
+    "describe_fact_kind_problem",
+    "describe_template_problem",
+    "fill_template",
+]
 
 #: Fields a destination template may use; ``docflow.watch.routing`` fills them.
 TEMPLATE_FIELDS = (
@@ -39,6 +48,50 @@ _STRFTIME_CODES = frozenset("aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZf%")
 #: One directive: "%", an optional glibc flag and E or O modifier, the code.
 _STRFTIME_DIRECTIVE = re.compile(r"%[-_0^#]?[EO]?(.?)", re.DOTALL)
 _FACT_FIELD = re.compile(r"facts\[([^\]]*)\]")
+#: Characters a folder name may not contain: control characters and separators.
+_UNSAFE = re.compile(r"[\x00-\x1f/\\]")
+#: The same without "/", for a date format, which may name nested folders.
+_UNSAFE_IN_DATE = re.compile(r"[\x00-\x1f\\]")
+
+
+class _DestinationFormatter(string.Formatter):
+    """A ``str.format`` that keeps each field value inside one folder name.
+
+    The exception is a date: its format is written by the user, so a "/" in
+    ``{date:%Y/%m}`` makes nested folders. ``{date}`` with no format is the
+    ISO date (``2026-01-31``).
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, datetime):
+            if not format_spec:
+                return value.date().isoformat()
+            return _UNSAFE_IN_DATE.sub("_", value.strftime(format_spec))
+        return _UNSAFE.sub("_", super().format_field(value, format_spec))
+
+
+_FORMATTER = _DestinationFormatter()
+
+
+def fill_template(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a destination template and return a relative POSIX path.
+
+    Only the template's own text and date formats can add a "/", and each
+    folder named "." or ".." becomes "_", so a fact such as ``../../etc``
+    never leads out of the output folder. Raises what ``str.format`` raises
+    for a template ``describe_template_problem`` would reject.
+    """
+    text = _FORMATTER.vformat(template, (), values)
+    segments = (clean_segment(segment) for segment in text.split("/"))
+    return "/".join(segment for segment in segments if segment)
+
+
+def clean_segment(segment: str) -> str:
+    """Return ``segment`` as one safe folder name: never ".", ".." or a path."""
+    cleaned = _UNSAFE.sub("_", segment).strip()
+    if cleaned in {".", ".."}:
+        return "_"
+    return cleaned
 
 
 def describe_template_problem(template: str) -> str | None:
@@ -112,10 +165,20 @@ def _format_problem(template: str) -> str | None:
     values["date"] = datetime(2026, 1, 31)
     values["facts"] = dict.fromkeys(FACT_KINDS, "sample")
     try:
-        template.format_map(values)
+        text = _FORMATTER.vformat(template, (), values)
     except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         return (
             f"{type(exc).__name__}: {exc}; write fields as {{category}}, "
             "{date:%Y-%m} or {facts[total]}"
+        )
+    if text.startswith("/"):
+        return (
+            f"it renders as {text!r}, an absolute path; the destination must be "
+            "relative to watch.output_dir"
+        )
+    if {".", ".."} & set(text.split("/")):
+        return (
+            f"it renders as {text!r}, with a '.' or '..' folder; name each "
+            "folder, because a destination stays inside watch.output_dir"
         )
     return None

@@ -10,19 +10,23 @@ A rule's destination is a template relative to the output folder. It may use
 ``{category}``, ``{confidence}``, ``{quality}``, ``{name}``, ``{stem}``,
 ``{suffix}``, ``{inbox}``, ``{year}``, ``{month}``, ``{day}``, ``{date:%Y-%m}``
 and ``{facts[total]}``. The date is the document date found in the text when
-there is one, and the time the file was received otherwise.
+there is one, and the time the file was received otherwise. ``{date}`` alone
+is the ISO date, and a "/" in a date format makes nested folders.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docflow.core._route_templates import describe_template_problem
+from docflow.core._route_templates import (
+    clean_segment,
+    describe_template_problem,
+    fill_template,
+)
 from docflow.core._settings_checks import format_key
 from docflow.core.models import DocumentResult, ReviewStatus, Status
 from docflow.errors import ConfigError
@@ -31,8 +35,6 @@ if TYPE_CHECKING:
     from docflow.core.config import RouteRule, WatchSettings
 
 __all__ = ["Route", "check_templates", "choose_route", "render_destination"]
-
-_UNSAFE = re.compile(r"[\x00-\x1f/\\]")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def choose_route(
             folder = render_destination(rule.destination, result, received, inbox)
             return Route("processed", folder, rule=index)
     category = result.classification.category if result.classification else "unknown"
-    return Route("processed", f"processed/{_clean_segment(category)}")
+    return Route("processed", f"processed/{clean_segment(category)}")
 
 
 def _needs_review(result: DocumentResult, watch: WatchSettings) -> bool:
@@ -147,18 +149,7 @@ def render_destination(
         "day": f"{date.day:02d}",
         "facts": _SafeFacts({k: v for k, v in _fact_values(result).items()}),
     }
-    parts = template.split("/")
-    rendered = [_clean_segment(part.format_map(values)) for part in parts if part]
-    return "/".join(part for part in rendered if part) or "processed"
-
-
-def _clean_segment(segment: str) -> str:
-    # A value such as a fact may contain "/" or "..": keep each rendered
-    # segment one folder name so a destination never leaves the output folder.
-    cleaned = _UNSAFE.sub("_", segment).strip()
-    if cleaned in {".", ".."}:
-        return "_"
-    return cleaned
+    return fill_template(template, values) or "processed"
 
 
 def check_templates(watch: WatchSettings, source: str = "watch settings") -> None:

@@ -7,12 +7,14 @@ checked step by step without sleeping. The moves run on real files.
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from docflow.core.config import RouteRule, WatchSettings
+from docflow.core.config import RouteRule, Settings, WatchSettings
 from docflow.core.models import (
     ClassificationMetadata,
     ClassificationResult,
@@ -234,6 +236,41 @@ def test_route_review_before_rules() -> None:
     watch = WatchSettings(routes=[RouteRule(category="invoice", destination="inv")])
     route = choose_route(make_result(confidence=0.3), watch, RECEIVED, "/in")
     assert route.name == "review"
+
+
+def _readme_routes() -> list[RouteRule]:
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    blocks = re.findall(r"```toml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
+    tables = [tomllib.loads(block) for block in blocks if "[[watch.routes]]" in block]
+    return [
+        RouteRule(**route) for table in tables for route in table["watch"]["routes"]
+    ]
+
+
+def test_readme_route_examples_can_match() -> None:
+    """Each README route matches some document that passes review by default."""
+    settings = Settings()
+    routes = _readme_routes()
+    watch = WatchSettings(routes=routes)
+    assert len(routes) == 2
+    for index, route in enumerate(routes):
+        path = "/in/" + (route.name or "scan.pdf").replace("*", "scan")
+        facts = [Fact(kind=kind, value="1.00") for kind in route.facts]
+        matched = []
+        for quality in range(101):
+            # The pipeline sets needs_review for a quality under the threshold.
+            low = quality < settings.quality.review_threshold
+            result = make_result(
+                route.category or "letter",
+                0.9,
+                quality=quality,
+                review=ReviewStatus.NEEDS_REVIEW if low else ReviewStatus.APPROVED,
+                facts=facts,
+                path=path,
+            )
+            if choose_route(result, watch, RECEIVED, "/in").rule == index:
+                matched.append(quality)
+        assert matched, f"README route {index} ({route.destination}) never matches"
 
 
 def test_template_uses_document_date_fact() -> None:

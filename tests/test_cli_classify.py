@@ -131,7 +131,8 @@ def inbox(tmp_path) -> Path:
 
 def test_train_reports_metrics_per_category(trained):
     model, report = trained
-    assert report["replaced"] is True
+    assert report["written"] is True
+    assert report["replaced"] is False  # the first model in a new folder
     assert set(report["after"]["per_category"]) <= set(TEMPLATES)
     for metrics in report["after"]["per_category"].values():
         assert 0.0 <= metrics["precision"] <= 1.0
@@ -270,6 +271,7 @@ def test_train_table_shows_trained_counts(capsys, monkeypatch):
     data = {
         "output": "model",
         "version": "v2",
+        "written": True,
         "replaced": True,
         "training_documents": 11,
         "corrections": 1,

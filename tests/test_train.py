@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -24,7 +25,7 @@ from docflow.core.classify.train import (
 )
 from docflow.core.config import Settings
 from docflow.core.models import ExtractedDocument, Page
-from docflow.errors import ModelError, UsageError
+from docflow.errors import ModelError, ModelRejected, UsageError
 
 TRAIN_CORPUS = Path(__file__).resolve().parents[1] / "sample_docs" / "train"
 TINY_CATEGORIES = ("invoice", "resume", "email", "meeting_minutes")
@@ -79,7 +80,8 @@ def test_train_writes_model_and_report(tmp_path: Path) -> None:
 
     report = train_model(folder, settings, output=model_dir)
 
-    assert report.replaced
+    assert report.written
+    assert not report.replaced
     assert report.before is None
     assert (
         report.training_documents + report.heldout_documents
@@ -110,6 +112,7 @@ def test_retrain_reports_before_and_after(tmp_path: Path) -> None:
     first = train_model(folder, settings, output=model_dir)
     second = train_model(folder, settings, output=model_dir)
 
+    assert second.replaced
     assert second.before is not None
     assert second.before.model_version == first.version
     assert second.before.macro_f1 == second.after.macro_f1
@@ -199,13 +202,19 @@ def test_train_rejects_worse_model(tmp_path: Path) -> None:
     description = (model_dir / "model.json").read_text()
     poison = _poisoned_corrections(good, settings)
 
-    with pytest.raises(ModelError, match="--force"):
+    with pytest.raises(ModelRejected, match="--force") as caught:
         train_model(good, settings, corrections=poison, output=model_dir)
     assert (model_dir / "model.json").read_text() == description
+    rejected = caught.value.report
+    assert not rejected.written
+    assert not rejected.replaced
+    assert rejected.before is not None
+    assert rejected.after.macro_f1 < rejected.before.macro_f1
 
     forced = train_model(
         good, settings, corrections=poison, output=model_dir, force=True
     )
+    assert forced.written
     assert forced.replaced
     assert forced.forced
     assert forced.before is not None
@@ -227,6 +236,54 @@ def test_train_rejects_worse_model_in_new_folder(tmp_path: Path) -> None:
     forced = train_model(good, settings, corrections=poison, output=new_dir, force=True)
     assert forced.forced
     assert (new_dir / "model.json").is_file()
+
+
+def test_train_cli_rejected_prints_comparison(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+    from docflow.core.models import DocumentResult
+    from docflow.core.store import ResultWriter, Store
+
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    good = _copy_tiny_corpus(tmp_path / "good")
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    train_model(good, settings, output=model_dir)
+    # The poisoned corrections, as files that a person labeled wrongly.
+    poison = tmp_path / "poison"
+    poison.mkdir()
+    labels = []
+    for index, (text, category) in enumerate(_poisoned_corrections(good, settings)):
+        path = poison / f"{index}.txt"
+        path.write_text(text, encoding="utf-8")
+        labels.append((str(path), category))
+    store = Store(str(tmp_path / "t.duckdb"))
+    with ResultWriter(store, fingerprint="fp") as writer:
+        for path, _ in labels:
+            writer.add(DocumentResult(path=path, status="ok"))
+    for path, category in labels:
+        store.add_label(path, category, "ann")
+    args = ["train", str(good), "--output", str(model_dir), "--db", str(store.path)]
+
+    table = CliRunner().invoke(app, [*args, "-f", "table"])
+    as_json = CliRunner().invoke(app, [*args, "-f", "json"])
+
+    assert table.exit_code == 7
+    assert "per category" in table.stdout
+    assert "meeting_minutes" in table.stdout
+    assert "not written to" in table.stdout
+    assert "macro-F1" in table.stderr
+    assert as_json.exit_code == 7
+    report = json.loads(as_json.stdout)
+    assert report["written"] is False
+    assert report["before"]["macro_f1"] > report["after"]["macro_f1"]
 
 
 @pytest.mark.parametrize(
@@ -327,7 +384,8 @@ def test_train_into_new_folder_may_drop_categories(
     shutil.rmtree(folder / "email")
 
     report = train_model(folder, settings, output=tmp_path / "other")
-    assert report.replaced
+    assert report.written
+    assert not report.replaced
     assert not report.forced
     [warning] = [r.getMessage() for r in caplog.records if "will not know" in r.msg]
     assert "no model is replaced" in warning

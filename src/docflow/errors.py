@@ -6,6 +6,7 @@
     ├── StoreError               the DuckDB database cannot be opened or written
     ├── ServerError              an MCP server failed to start or stopped answering
     ├── ModelError               the classifier model is missing or invalid
+    │   └── ModelRejected        docflow train kept the current, better model
     └── DocumentError            one document cannot be processed; carries a Status
         ├── UnsupportedFormat    not a format docflow reads
         ├── EmptyDocument        0 bytes, or no content at all
@@ -26,6 +27,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from docflow.core.classify.train import TrainReport
     from docflow.core.models import Status
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "EmptyDocument",
     "ExitCode",
     "ModelError",
+    "ModelRejected",
     "OcrFailed",
     "OcrUnavailable",
     "PasswordRequired",
@@ -88,6 +91,18 @@ class ServerError(DocflowError):
 
 class ModelError(DocflowError):
     exit_code = ExitCode.MODEL
+
+
+class ModelRejected(ModelError):
+    """A trained model was not written because it scores worse than the current one.
+
+    ``report`` contains both models' held-out scores, so the caller can show
+    why.
+    """
+
+    def __init__(self, message: str, *, report: TrainReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class DocumentError(DocflowError):

@@ -14,6 +14,7 @@ from docflow.errors import UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
+    from docflow.core.classify.train import TrainReport
     from docflow.core.config import Settings
 
 __all__ = ["serve_mcp", "train"]
@@ -31,9 +32,9 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     Without ``output`` the model goes to ``_default_model_output``, so the
     shipped model is never replaced by default.
     """
-    from docflow.cli._output import resolve_format, write_json
     from docflow.core.classify import train_model
     from docflow.core.store import Store
+    from docflow.errors import ModelRejected
 
     settings = options.settings()
     if output is None:
@@ -42,22 +43,35 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
         (c.path, c.category, c.content_hash or "")
         for c in Store.from_settings(settings).corrections()
     ]
-    with _TrainStatus(enabled=not options.quiet) as status:
-        report = train_model(
-            folder,
-            settings,
-            corrections=corrections,
-            output=output,
-            force=force,
-            on_step=status.update,
-        )
+    try:
+        with _TrainStatus(enabled=not options.quiet) as status:
+            report = train_model(
+                folder,
+                settings,
+                corrections=corrections,
+                output=output,
+                force=force,
+                on_step=status.update,
+            )
+    except ModelRejected as exc:
+        # The comparison shows which categories got worse, before the error.
+        _write_train_report(options, exc.report)
+        raise
+    _write_train_report(options, report)
+    if not options.quiet:
+        _print_model_setting(settings, Path(report.output))
+
+
+def _write_train_report(options: CliOptions, report: TrainReport) -> None:
+    """Print ``report`` to stdout as a table, or as JSON in the other formats."""
+    from docflow.cli._output import resolve_format, write_json
+
     data = report.model_dump(mode="json")
-    if resolve_format(options.output_format or settings.output.format) == "table":
+    chosen = options.output_format or options.settings().output.format
+    if resolve_format(chosen) == "table":
         _print_train_report(data)
     else:
         write_json(data)
-    if not options.quiet:
-        _print_model_setting(settings, Path(report.output))
 
 
 def _default_model_output(settings: Settings, folder: str) -> Path:
@@ -181,7 +195,12 @@ def _print_train_report(data: dict[str, Any]) -> None:
     if before:
         line += f" (before: {before['macro_f1']:.3f}, {before['accuracy']:.3f})"
     console.print(line)
-    action = "written to" if data["replaced"] else "not written; kept the model at"
+    if not data["written"]:
+        action = "not written to"
+    elif data["replaced"]:
+        action = "written over the model in"
+    else:
+        action = "written to"
     skipped = data.get("no_category_labels", 0)
     console.print(
         f"model {data['version']} {action} {data['output']} "

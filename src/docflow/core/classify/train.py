@@ -51,7 +51,7 @@ from docflow.core.classify._model import (
 )
 from docflow.core.classify.metrics import Evaluation, evaluate_predictions
 from docflow.core.models import CATEGORIES, NO_CATEGORY
-from docflow.errors import DocumentError, ModelError, UsageError
+from docflow.errors import DocumentError, ModelError, ModelRejected, UsageError
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -96,7 +96,11 @@ class TrainReport(BaseModel):
 
     output: str = Field(description="folder the model was written to, or would be")
     version: str
-    replaced: bool = Field(description="the new model was written to ``output``")
+    written: bool = Field(description="the new model was written to ``output``")
+    replaced: bool = Field(
+        description="the new model was written over a model that ``output`` "
+        "contained; false for a new folder"
+    )
     forced: bool = False
     training_documents: int
     heldout_documents: int
@@ -153,15 +157,15 @@ def train_model(
     ``output`` defaults to the model in use (``classification.model_path``,
     or the shipped model).
 
-    Unless ``force`` is true, raises ModelError when the new model scores a
-    lower macro-F1 on the held-out split than the current model (the one at
-    ``output``, else the configured one), which applies to a new ``output``
-    folder too. It also raises ModelError, unless ``force`` is true, when
-    ``output`` contains a model with categories the training data has no
-    document of, because the new model would lose them. Raises UsageError
-    when the folder contains too few documents. ``on_step`` receives a short
-    line for each document read and each stage of the fit, for a progress
-    display.
+    Unless ``force`` is true, raises ModelRejected, with the report of both
+    models' scores, when the new model scores a lower macro-F1 on the
+    held-out split than the current model (the one at ``output``, else the
+    configured one), which applies to a new ``output`` folder too. It also
+    raises ModelError, unless ``force`` is true, when ``output`` contains a
+    model with categories the training data has no document of, because the
+    new model would lose them. Raises UsageError when the folder contains
+    too few documents. ``on_step`` receives a short line for each document
+    read and each stage of the fit, for a progress display.
     """
     step = on_step or (lambda _: None)
     started = time.perf_counter()
@@ -207,23 +211,13 @@ def train_model(
     after = evaluate_parts(parts, heldout)
 
     worse = before is not None and after.macro_f1 < before.macro_f1
-    if worse and not force:
-        raise ModelError(
-            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
-            f"split, below the current model's {before.macro_f1:.3f} "
-            f"({before.model_version}); nothing was written to {str(target)!r}. "
-            "Add training documents, or rerun with --force to save it anyway"
-        )
-
     version = next_version(target, train)
     after.model_version = version
-    metadata = build_metadata(version, train, heldout, after, parts)
-    save_model(parts, metadata, target)
-    log.info("saved classifier model %s to %s", version, target)
-    return TrainReport(
+    report = TrainReport(
         output=str(target),
         version=version,
-        replaced=True,
+        written=False,
+        replaced=False,
         forced=force and (worse or (replacing and bool(dropped))),
         training_documents=len(train),
         heldout_documents=len(heldout),
@@ -235,6 +229,22 @@ def train_model(
         after=after,
         duration_s=round(time.perf_counter() - started, 2),
     )
+    if worse and not force:
+        raise ModelRejected(
+            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
+            f"split, below the current model's {before.macro_f1:.3f} "
+            f"({before.model_version}); nothing was written to {str(target)!r}. "
+            "Add training documents, or rerun with --force to save it anyway",
+            report=report,
+        )
+
+    metadata = build_metadata(version, train, heldout, after, parts)
+    save_model(parts, metadata, target)
+    log.info("saved classifier model %s to %s", version, target)
+    report.written = True
+    report.replaced = replacing
+    report.duration_s = round(time.perf_counter() - started, 2)
+    return report
 
 
 def _check_trainable(train: list[Sample], heldout: list[Sample], folder: Any) -> None:

@@ -177,7 +177,7 @@ def docflow_environment(state_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     with_bytecode_cache(env)
     state_dir.mkdir(parents=True, exist_ok=True)
-    env["DOCFLOW_CONFIG"] = str(state_dir / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     env["DOCFLOW_DB"] = str(state_dir / "docflow.duckdb")
     env["DOCFLOW_STORE_CACHE_DIR"] = str(state_dir / "cache")
     return env

@@ -65,7 +65,7 @@ BYTECODE_CACHE = True
 
 def environment(workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
-    env["DOCFLOW_CONFIG"] = str(workdir / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     if BYTECODE_CACHE:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")

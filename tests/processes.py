@@ -11,16 +11,17 @@ from pathlib import Path
 
 
 def docflow_env(
-    tmp_path: Path, *, config: str = "absent.toml", **extra: str
+    tmp_path: Path, *, config: str | None = None, **extra: str
 ) -> dict[str, str]:
     """Return this process's environment for a docflow run in ``tmp_path``.
 
     DOCFLOW_* variables are dropped, one worker is used, and the settings
-    file is ``tmp_path / config``; ``extra`` adds variables.
+    file is ``tmp_path / config``, or the empty os.devnull (built-in defaults)
+    when ``config`` is None. ``extra`` adds variables.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(tmp_path / config)
+    env["DOCFLOW_CONFIG"] = os.devnull if config is None else str(tmp_path / config)
     env.update(extra)
     return env
 

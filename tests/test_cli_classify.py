@@ -44,7 +44,7 @@ def write_documents(folder: Path, per_category: int, seed: int) -> None:
 def command_env(workdir: Path, model: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(workdir / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     if model is not None:
         env["DOCFLOW_CLASSIFICATION_MODEL_PATH"] = str(model)
     return env

@@ -47,7 +47,7 @@ The old printer has been replaced. Print jobs go to the new one automatically.
 def docflow_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     env["DOCFLOW_DB"] = str(tmp_path / "db" / "docflow.duckdb")
     env.update(extra)
     return env

@@ -15,7 +15,7 @@ LETTER = "Dear Ann,\n\nThe chairs arrived today. Thank you.\n\nRegards,\nBob\n"
 
 async def call_quality(root: Path, document: Path, errlog) -> tuple[set[str], object]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
-    env["DOCFLOW_CONFIG"] = str(root / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     params = StdioServerParameters(
         command=sys.executable,
         args=[

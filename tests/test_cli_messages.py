@@ -22,7 +22,7 @@ def database(tmp_path, monkeypatch) -> str:
     for name in list(os.environ):
         if name.startswith("DOCFLOW_"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("DOCFLOW_CONFIG", os.devnull)
     monkeypatch.chdir(tmp_path)
     path = str(tmp_path / "t.duckdb")
     with ResultWriter(Store(path), fingerprint="fp") as writer:

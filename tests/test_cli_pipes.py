@@ -25,7 +25,7 @@ FILES = 30
 def docflow_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env.update(
-        DOCFLOW_CONFIG=str(tmp_path / "absent.toml"),
+        DOCFLOW_CONFIG=os.devnull,
         DOCFLOW_DB=str(tmp_path / "db" / "docflow.duckdb"),
         DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "db" / "cache"),
         # One document per call, so results reach stdout one at a time.

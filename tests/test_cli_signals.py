@@ -57,7 +57,7 @@ INTERRUPTED_CLI = textwrap.dedent(
 def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     return env
 
 

@@ -27,7 +27,7 @@ RUN_TIMEOUT_SECONDS = 180
 def docflow_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env["DOCFLOW_WORKERS_COUNT"] = "1"
-    env["DOCFLOW_CONFIG"] = str(tmp_path / "absent.toml")
+    env["DOCFLOW_CONFIG"] = os.devnull
     env["DOCFLOW_DB"] = str(tmp_path / "db" / "docflow.duckdb")
     env["DOCFLOW_STORE_CACHE_DIR"] = str(tmp_path / "cache")
     return env

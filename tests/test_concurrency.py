@@ -111,7 +111,7 @@ def test_two_cli_runs_share_database(tmp_path):
     env.update(
         DOCFLOW_WORKERS_COUNT="1",
         DOCFLOW_STORE_FLUSH_ROWS="1",
-        DOCFLOW_CONFIG=str(tmp_path / "absent.toml"),
+        DOCFLOW_CONFIG=os.devnull,
     )
     command = [sys.executable, "-c", "from docflow.cli.main import run; run()"]
     runs = [

@@ -86,7 +86,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
         DOCFLOW_WORKERS_BATCH_SIZE="1",
         DOCFLOW_STORE_FLUSH_ROWS="2",
         DOCFLOW_STORE_FLUSH_SECONDS="0.05",
-        DOCFLOW_CONFIG=str(tmp_path / "absent.toml"),
+        DOCFLOW_CONFIG=os.devnull,
     )
     return env
 

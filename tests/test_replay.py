@@ -37,11 +37,21 @@ Customer Service
 """
 
 
+def replay_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Return docflow_env without DOCFLOW_CONFIG, so ./docflow.toml is read if present.
+
+    The tests run in ``tmp_path`` and write docflow.toml there between runs.
+    """
+    env = docflow_env(tmp_path, **extra)
+    del env["DOCFLOW_CONFIG"]
+    return env
+
+
 def docflow(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None, **run: object
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the console script's entry point, as ``docflow ARGS``, in ``tmp_path``."""
-    env = env or docflow_env(tmp_path, config="docflow.toml")
+    env = env or replay_env(tmp_path)
     return run_console_script(tmp_path, *args, env=env, **run)
 
 
@@ -84,7 +94,7 @@ def test_replay_matches_cached_run_output(
         "-f",
         output_format,
         "docs",
-        env=docflow_env(tmp_path, config="docflow.toml", DOCFLOW_STORE_REPLAY="false"),
+        env=replay_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
     )
     assert REPLAYED not in full.stderr
     assert b"cache hits" in full.stderr
@@ -124,7 +134,7 @@ def test_replay_stops_after_any_change(tmp_path: Path, docs: Path) -> None:
     assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr
     (tmp_path / "docflow.toml").write_text("[output]\n")
     assert REPLAYED not in docflow(tmp_path, "classify", "docs").stderr
-    other = docflow_env(tmp_path, config="docflow.toml", DOCFLOW_WORKERS_TIMEOUT="90")
+    other = replay_env(tmp_path, DOCFLOW_WORKERS_TIMEOUT="90")
     assert REPLAYED not in docflow(tmp_path, "classify", "docs", env=other).stderr
 
 
@@ -210,9 +220,8 @@ def test_replay_after_changes_during_run(
 ) -> None:
     # The slow document keeps the run going while files change or another
     # process labels a document.
-    env = docflow_env(
+    env = replay_env(
         tmp_path,
-        config="docflow.toml",
         DOCFLOW_FAULT="slow:slowdoc",
         DOCFLOW_FAULT_SLOW_SECONDS="4",
     )
@@ -273,9 +282,7 @@ def test_replay_order_with_rejected_inputs(tmp_path: Path, docs: Path) -> None:
             "-f",
             output_format,
             "docs",
-            env=docflow_env(
-                tmp_path, config="docflow.toml", DOCFLOW_STORE_REPLAY="false"
-            ),
+            env=replay_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
         )
         assert REPLAYED in replayed.stderr
         assert replayed.stdout == full.stdout
@@ -297,7 +304,7 @@ def test_replay_with_stdout_closed_or_full(tmp_path: Path, docs: Path) -> None:
     # First a replay, then a full run, into a full disk.
     for replay in (None, "false"):
         extra = {"DOCFLOW_STORE_REPLAY": replay} if replay else {}
-        env = docflow_env(tmp_path, config="docflow.toml", **extra)
+        env = replay_env(tmp_path, **extra)
         with open("/dev/full", "w") as full_device:
             full = docflow(tmp_path, "classify", "docs", stdout=full_device, env=env)
         assert b"Traceback" not in full.stderr
@@ -315,7 +322,7 @@ def test_model_file_change_ends_replay(tmp_path: Path, docs: Path) -> None:
 
     model = tmp_path / "home" / "model"
     shutil.copytree(SHIPPED_MODEL_DIR, model)
-    env = docflow_env(tmp_path, config="docflow.toml", HOME=str(tmp_path / "home"))
+    env = replay_env(tmp_path, HOME=str(tmp_path / "home"))
     for setting in ("~/model", str(model / "model.joblib")):
         (tmp_path / "docflow.toml").write_text(
             f"[classification]\nmodel_path = {json.dumps(setting)}\n"

@@ -551,13 +551,11 @@ def load_settings(
     or variable, the key and the reason when a value is invalid.
     """
     environ = os.environ if environ is None else environ
-    path = (
-        Path(config_path)
-        if config_path
-        else Path(environ.get("DOCFLOW_CONFIG") or CONFIG_FILE)
-    ).expanduser()
+    named = config_path or environ.get("DOCFLOW_CONFIG")
+    path = Path(named or CONFIG_FILE).expanduser()
     data: dict[str, Any] = {}
-    if path.is_file():
+    # Not is_file(): os.devnull, a character device, is the empty settings file.
+    if path.exists() and not path.is_dir():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -568,6 +566,12 @@ def load_settings(
             raise ConfigError(_describe(exc, str(path))) from exc
     elif config_path:
         raise ConfigError(f"{path}: configuration file not found")
+    elif named:
+        raise ConfigError(
+            f"{path}: configuration file not found, named by DOCFLOW_CONFIG; "
+            f"correct the path, or unset DOCFLOW_CONFIG to read ./{CONFIG_FILE} "
+            f"(DOCFLOW_CONFIG={os.devnull} runs on the built-in defaults)"
+        )
 
     file_data = data
     env = _env_overrides(environ)

@@ -50,8 +50,44 @@ def test_docflow_toml_rules_match_shipped_rules() -> None:
 
 
 def test_shipped_rules_apply_without_config_file(tmp_path: Path) -> None:
-    settings = load_settings(config_path=None, environ={"DOCFLOW_CONFIG": "absent"})
+    settings = load_settings(config_path=None, environ={"DOCFLOW_CONFIG": os.devnull})
     assert settings.classification.rules["invoice"].keywords
+
+
+def test_empty_config_file_gives_defaults() -> None:
+    settings = load_settings(environ={"DOCFLOW_CONFIG": os.devnull})
+    assert settings.model_dump() == Settings().model_dump()
+    assert settings.origin_of("store", "database") is None
+
+
+def test_missing_config_variable_file_rejected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docflow.toml").write_text("[workers]\ncount = 3\n", encoding="utf-8")
+    missing = tmp_path / "nonexistent" / "x.toml"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CONFIG": str(missing)})
+    message = str(caught.value)
+    assert message.startswith(f"{missing}: configuration file not found")
+    assert "DOCFLOW_CONFIG" in message
+
+
+def test_missing_config_variable_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "x.toml"))
+    result = CliRunner().invoke(app, ["categories"])
+    assert result.exit_code == 2
+    assert "configuration file not found" in result.output
 
 
 def test_configured_rules_replace_shipped_rules(tmp_path: Path) -> None:

@@ -717,3 +717,42 @@ def test_table_variable_error_hints_file(name: str, table: str) -> None:
     message = str(caught.value)
     assert message.startswith(f"environment variable {name} = 'invoice': ")
     assert f"{table} tables in docflow.toml" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "form"),
+    [
+        ("DOCFLOW_MCP_ROOTS", "/tmp", """DOCFLOW_MCP_ROOTS='["/data/in"]'"""),
+        ("DOCFLOW_WATCH_INBOXES", "[1]", """DOCFLOW_WATCH_INBOXES='["""),
+        ("DOCFLOW_WATCH_ROUTES", "invoice", "DOCFLOW_WATCH_ROUTES='[{category"),
+        ("DOCFLOW_CLASSIFICATION_RULES", "invoice", "DOCFLOW_CLASSIFICATION_RULES='{"),
+    ],
+)
+def test_list_variable_error_shows_form(name: str, value: str, form: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CONFIG": os.devnull, name: value})
+    message = str(caught.value)
+    assert message.startswith(f"environment variable {name} = {value!r}: ")
+    assert form in message
+
+
+def test_list_variable_form_parses() -> None:
+    settings = load_settings(
+        environ={
+            "DOCFLOW_CONFIG": os.devnull,
+            "DOCFLOW_WATCH_INBOXES": '["/data/in"]',
+            "DOCFLOW_WATCH_ROUTES": (
+                '[{category = "invoice", destination = "invoices/{year}"}]'
+            ),
+        }
+    )
+    assert settings.watch.inboxes == ["/data/in"]
+    assert settings.watch.routes[0].destination == "invoices/{year}"
+
+
+def test_scalar_variable_error_has_no_form() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            environ={"DOCFLOW_CONFIG": os.devnull, "DOCFLOW_WORKERS_COUNT": "x"}
+        )
+    assert "TOML array" not in str(caught.value)

@@ -21,7 +21,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -499,7 +499,7 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             problem = f"{inside}unknown key{_suggestion(location)}"
         else:
             problem = f"{inside}{_problem(item)}{_allowed_range(location)}"
-            problem += _TABLE_HINTS.get(tuple(map(str, location[:2])), "")
+            problem += _variable_form_hint(name, location)
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
 
@@ -510,14 +510,40 @@ _TABLE_HINTS = {
     ("classification", "rules"): (
         "; rules are easiest to write as [classification.rules.<category>] "
         "tables in docflow.toml. This variable takes a TOML inline table, as in "
-        '{invoice = {keywords = {"invoice no" = 2.0}}}'
+        "DOCFLOW_CLASSIFICATION_RULES="
+        """'{invoice = {keywords = {"invoice no" = 2.0}}}'"""
     ),
     ("watch", "routes"): (
         "; routes are easiest to write as [[watch.routes]] tables in "
         "docflow.toml. This variable takes a TOML array of inline tables, as "
-        'in [{category = "invoice", destination = "invoices/{year}"}]'
+        """in DOCFLOW_WATCH_ROUTES='[{category = "invoice", """
+        """destination = "invoices/{year}"}]'"""
     ),
 }
+
+#: Example values of the list settings, shown when their variable is invalid.
+_LIST_EXAMPLES = {
+    ("mcp", "roots"): '["/data/in"]',
+    ("watch", "inboxes"): '["/data/inbox"]',
+    ("watch", "ignore"): '[".*", "*.tmp"]',
+    ("extraction", "passwords"): '["first", "second"]',
+}
+
+
+def _variable_form_hint(name: str, location: tuple[int | str, ...]) -> str:
+    """Return how a list or table variable is written, or "" for other settings.
+
+    A list variable takes a TOML array in shell quotes, which a plain value
+    such as DOCFLOW_MCP_ROOTS=/tmp is not.
+    """
+    setting = tuple(map(str, location[:2]))
+    if setting in _TABLE_HINTS:
+        return _TABLE_HINTS[setting]
+    field = _field_at(location[:2])
+    if field is None or get_origin(field.annotation) is not list:
+        return ""
+    example = _LIST_EXAMPLES.get(setting, '["..."]')
+    return f"; this variable takes a TOML array, as in {name}='{example}'"
 
 
 def _allowed_range(location: tuple[int | str, ...]) -> str:

@@ -251,3 +251,40 @@ def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
     # The closing summary counts the recovered file.
     [stopped] = setup.events("stopped")
     assert stopped["recovered"] == 1, setup.log_text()
+
+
+def test_file_in_the_way_retried_not_crashed(
+    settings: Settings, tmp_path: Path, empty_file: Path
+) -> None:
+    blocker = tmp_path / "out" / "quarantine"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("a file where the folder should be\n")
+    finisher = make_finisher(settings, tmp_path)
+    pending, result = claim(finisher, empty_file)
+
+    assert finisher.route_results([(pending, result)]) == [(pending, Outcome.RETRY)]
+    # The retry and a restart clean up under the same destination; both
+    # used to raise NotADirectoryError and stop the daemon.
+    assert restart(settings, tmp_path) == [Outcome.RETRY]
+    assert empty_file.exists()
+
+    blocker.unlink()
+    assert restart(settings, tmp_path) == [Outcome.DONE]
+    assert (blocker / "scan.pdf").exists()
+
+
+def test_long_name_quarantined_shortened(
+    settings: Settings, tmp_path: Path, inbox: Path
+) -> None:
+    name = "請求書" * 27 + ".pdf"  # 247 bytes in UTF-8
+    path = inbox / name
+    path.write_bytes(b"")
+    finisher = make_finisher(settings, tmp_path)
+    pending, result = claim(finisher, path)
+
+    assert finisher.route_results([(pending, result)]) == [(pending, Outcome.DONE)]
+    (destination,) = (tmp_path / "out" / "quarantine").glob("*.pdf")
+    assert len(os.fsencode(destination.name)) <= 238
+    assert destination.name.endswith(".pdf")
+    assert mover.sidecar_path(destination).exists()
+    assert not path.exists()

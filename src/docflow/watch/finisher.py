@@ -454,13 +454,16 @@ def _error_report(plan: _Plan) -> dict[str, Any]:
 
 
 def _remove_partial(destination: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    # Cleanup only: a partial copy cannot exist where a file stands in the
+    # way of the folder or the name is too long, and the move that follows
+    # reports such a destination as a failure to retry.
+    with contextlib.suppress(OSError):
         os.unlink(mover.partial_name(destination))
 
 
 def _remove_sidecar(destination: Path) -> None:
     # Written before the move, so it is stale when the file did not arrive.
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):
         os.unlink(mover.sidecar_path(destination))
 
 

@@ -7,6 +7,7 @@ recovery recognises. Across file systems (EXDEV) or where hard links are not
 supported, the file is copied to a hidden partial name in the destination
 folder, flushed to disk, linked into place and only then removed from the
 inbox. Name clashes get a numbered suffix: ``scan.pdf``, ``scan-1.pdf``, ...
+A name too long to leave room for those hidden names is shortened.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ __all__ = [
 ]
 
 _NO_HARDLINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
+# Bytes a file name may have on Linux file systems (NAME_MAX), and the most
+# that docflow adds to a destination name for its partial copy
+# (".NAME.docflow-partial") or its error report (".NAME.error.json.tmp").
+_NAME_MAX = 255
+_ADDED_BYTES = 17
 
 
 def free_name(folder: Path, name: str, reserved: set[str] | None = None) -> Path:
@@ -39,7 +45,7 @@ def free_name(folder: Path, name: str, reserved: set[str] | None = None) -> Path
     """
     reserved = reserved or set()
     stem, suffix = _split_name(name)
-    candidate = folder / name
+    candidate = folder / _fitted(stem, "", suffix)
     number = 0
     while (
         os.path.lexists(candidate)
@@ -47,8 +53,23 @@ def free_name(folder: Path, name: str, reserved: set[str] | None = None) -> Path
         or os.path.lexists(sidecar_path(candidate))
     ):
         number += 1
-        candidate = folder / f"{stem}-{number}{suffix}"
+        candidate = folder / _fitted(stem, f"-{number}", suffix)
     return candidate
+
+
+def _fitted(stem: str, counter: str, suffix: str) -> str:
+    """Join a name, shortening ``stem`` so the name and docflow's additions fit.
+
+    A name of up to 238 bytes stays as it is. A longer one would make the
+    partial copy or the error report exceed the file system's limit on
+    names, so its stem loses characters from the end.
+    """
+    limit = _NAME_MAX - _ADDED_BYTES
+    name = f"{stem}{counter}{suffix}"
+    while len(os.fsencode(name)) > limit and stem:
+        stem = stem[:-1]
+        name = f"{stem}{counter}{suffix}"
+    return name
 
 
 def _split_name(name: str) -> tuple[str, str]:

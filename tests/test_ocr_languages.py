@@ -158,3 +158,40 @@ def test_classify_without_ocr_skips_check(tmp_path: Path) -> None:
         env=docflow_env(tmp_path),
     )
     assert completed.returncode == 0, completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("echo 'error while loading shared libraries' >&2; exit 127", "exited 127"),
+        ("sleep 30", "timed out"),
+    ],
+)
+def test_broken_tesseract_listing_warns(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    script: str,
+    expected: str,
+) -> None:
+    # A named fake: a tesseract whose language listing fails or hangs, a
+    # fault a working installation cannot produce.
+    import pytesseract
+
+    from docflow.core import ocr
+
+    fake = tmp_path / "tesseract"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(fake))
+    monkeypatch.setattr(ocr, "_LIST_LANGS_TIMEOUT", 0.5)
+    ocr._find_tesseract.cache_clear()
+    ocr.available_languages.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            assert available_languages() == frozenset()
+    finally:
+        ocr._find_tesseract.cache_clear()
+        ocr.available_languages.cache_clear()
+    assert "cannot list tesseract languages" in caplog.text
+    assert expected in caplog.text

@@ -78,6 +78,11 @@ def _find_tesseract() -> str | None:
     return shutil.which(command)
 
 
+# Seconds ``tesseract --list-langs`` may take; it answers in about 15 ms, so
+# a longer wait means a broken installation, which OCR itself then reports.
+_LIST_LANGS_TIMEOUT = 5.0
+
+
 @functools.cache
 def available_languages() -> frozenset[str]:
     """Return the tesseract language packs installed, read once per process."""
@@ -89,11 +94,21 @@ def available_languages() -> frozenset[str]:
             [binary, "--list-langs"],
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=_LIST_LANGS_TIMEOUT,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        log.warning("cannot list tesseract languages: %s", exc)
+        log.warning("cannot list tesseract languages, so they are not checked: %s", exc)
+        return frozenset()
+    if completed.returncode != 0:
+        detail = completed.stderr.strip().splitlines()[-1:] or ["no message"]
+        log.warning(
+            "cannot list tesseract languages, so they are not checked: %s "
+            "--list-langs exited %d: %s",
+            binary,
+            completed.returncode,
+            detail[0],
+        )
         return frozenset()
     lines = completed.stdout.splitlines()[1:]  # the first line is a title
     return frozenset(line.strip() for line in lines if line.strip())

@@ -8,6 +8,7 @@ real one cut short.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -69,6 +70,11 @@ def test_full_database_disk_exits_5(tmp_path):
     # The run counts the results the database contains (the new ones and the
     # one cache hit), not the documents processed.
     assert runs[-1] == ("failed", documents)
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as db:
+        row = db.execute("SELECT status_counts FROM runs ORDER BY id DESC").fetchone()
+    assert row is not None
+    counts = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+    assert sum(counts.values()) == documents
     again = run_docflow(tmp_path, "process", "docs")
     assert again.returncode == 0, again.stderr.decode()
     assert stored(tmp_path)[0] == 60

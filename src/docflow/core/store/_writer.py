@@ -70,6 +70,8 @@ class ResultWriter:
         self.error: BaseException | None = None
         # Results queued but never stored, because a flush failed.
         self.lost = 0
+        # Statuses of the lost results, taken off status_counts in the run.
+        self._lost_statuses: Counter[str] = Counter()
         self._pending: list[PreparedResult] = []
         self._touched: list[tuple[FileStat, str]] = []
         self._first_pending_at: float | None = None
@@ -214,7 +216,7 @@ class ResultWriter:
         self, batch: list[PendingResult], touched: list[tuple[FileStat, str]]
     ) -> None:
         if self.error is not None:  # an earlier flush failed, so skip this one
-            self.lost += len(batch)
+            self._count_lost(batch)
             return
         started = time.perf_counter()
         try:
@@ -224,13 +226,17 @@ class ResultWriter:
             # results it affected.
             log.info("cannot store %d results: %s", len(batch), exc)
             self.error = exc
-            self.lost += len(batch)
+            self._count_lost(batch)
             return
         if self.run is not None:
             self.run.run_id = run_id
         log.debug(
             "stored %d results in %.3f s", len(batch), time.perf_counter() - started
         )
+
+    def _count_lost(self, batch: list[PreparedResult]) -> None:
+        self.lost += len(batch)
+        self._lost_statuses.update(str(item.document["status"]) for item in batch)
 
     def finish(self, status: str, stats: Mapping[str, Any] | None = None) -> None:
         """Store what is queued, then record the end of the run as ``status``.
@@ -257,6 +263,9 @@ class ResultWriter:
                     # Record what the database holds, not what was processed.
                     status = "failed"
                     run.done -= self.lost
+                    run.status_counts = dict(
+                        Counter(run.status_counts) - self._lost_statuses
+                    )
                 self.run.run_id = self.store.end_run(run, status=status, stats=stats)
         if self.error is not None:
             raise self.error

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 import pytest
 
 from docflow.core.config import Settings
@@ -132,3 +135,27 @@ def test_reason_never_rounds_to_threshold(
 ) -> None:
 
     assert _under(value, threshold, digits) == expected
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EFBIG])
+def test_full_disk_names_working_folders(tmp_path, monkeypatch, code):
+    # A named fake: a working file that cannot be written because its disk
+    # is full, a fault that depends on where OCR and the cache write.
+    from docflow.core import pipeline
+
+    def full_disk(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(tmp_path / "page-1.pgm"))
+
+    monkeypatch.setattr(pipeline, "extract_cached", full_disk)
+    document = tmp_path / "scan.txt"
+    document.write_text("An invoice.\n")
+    settings = Settings.model_validate({"store": {"cache_dir": str(tmp_path / "c")}})
+
+    result = pipeline.process_document(str(document), settings)
+
+    assert result.status == "error"
+    assert result.error is not None
+    assert result.error.startswith(f"{document}: cannot write a working file (")
+    assert "(TMPDIR)" in result.error
+    assert "store.cache_dir" in result.error
+    assert "unexpected" not in result.error

@@ -13,6 +13,7 @@ document's pages were read. Quality analysis always gets every page.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -137,12 +138,37 @@ def process_document(
         log.warning("%s: classifier model unusable: %s", path, exc)
         result.status = Status.ERROR
         result.error = f"{path}: classifier model unusable: {exc}"
+    except OSError as exc:
+        if exc.errno not in _NO_SPACE:
+            log.exception("unexpected error processing %s", path)
+            result.status = Status.ERROR
+            result.error = f"{path}: unexpected {type(exc).__name__}: {exc}"
+        else:
+            log.warning("%s: cannot write a working file: %s", path, exc)
+            result.status = Status.ERROR
+            result.error = f"{path}: {_no_space_message(exc, settings)}"
     except Exception as exc:  # a parser bug must not stop the batch
         log.exception("unexpected error processing %s", path)
         result.status = Status.ERROR
         result.error = f"{path}: unexpected {type(exc).__name__}: {exc}"
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+#: Errors of a write that found no room: a full disk, a quota, a size limit.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _no_space_message(exc: OSError, settings: Settings) -> str:
+    """Name the folders docflow writes working files to, for a failed write."""
+    import tempfile
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (
+        f"cannot write a working file{where}: {exc.strerror}; free space in the "
+        f"temporary folder {tempfile.gettempdir()} (TMPDIR) or the extraction "
+        f"cache {settings.store.cache_dir} (store.cache_dir), then run again"
+    )
 
 
 def _hash_checked(path: str, settings: Settings) -> tuple[str, int]:

@@ -342,3 +342,17 @@ def test_fifo_in_place_of_record_is_ignored(tmp_path: Path, docs: Path) -> None:
     run = docflow(tmp_path, "classify", "docs", timeout=120)
     assert REPLAYED not in run.stderr
     assert b"cache hits" in run.stderr
+
+
+def test_record_folder_expands_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow.cli._replay import record_folder
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.toml").write_text('[store]\ncache_dir = "~/from_file"\n')
+    from_variable = record_folder(["docflow"], {"DOCFLOW_STORE_CACHE_DIR": "~/cache"})
+    from_file = record_folder(["docflow"], {"DOCFLOW_CONFIG": "~/settings.toml"})
+    assert from_variable == str(tmp_path / "cache" / "replay")
+    assert from_file == str(tmp_path / "from_file" / "replay")

@@ -948,7 +948,7 @@ def _replay_dependencies(settings: Settings, options: CliOptions) -> list[str]:
     from docflow.core.config import CONFIG_FILE
 
     config = options.config or os.environ.get("DOCFLOW_CONFIG") or CONFIG_FILE
-    dependencies = [config]
+    dependencies = [os.path.expanduser(config)]
     if settings.extraction.password_file:
         dependencies.append(settings.extraction.password_file)
     if settings.classification.model_path:

@@ -194,8 +194,10 @@ def record_folder(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     cache_dir = environ.get("DOCFLOW_STORE_CACHE_DIR") or None  # empty is unset
     if cache_dir is None:
         config = _config_argument(argv) or environ.get("DOCFLOW_CONFIG")
-        cache_dir = _configured_cache_dir(config or "docflow.toml")
-    return os.path.join(os.path.abspath(cache_dir or ".docflow/cache"), FOLDER)
+        cache_dir = _configured_cache_dir(os.path.expanduser(config or "docflow.toml"))
+    # ~ is expanded as load_settings expands it, or no record would match.
+    cache_dir = os.path.expanduser(cache_dir or ".docflow/cache")
+    return os.path.join(os.path.abspath(cache_dir), FOLDER)
 
 
 def _config_argument(argv: Sequence[str]) -> str | None:

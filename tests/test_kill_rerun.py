@@ -138,6 +138,9 @@ def test_kill_9_then_rerun_resumes(tmp_path):
         os.killpg(first.pid, signal.SIGKILL)
         first.communicate(timeout=60)
     assert first.returncode == -signal.SIGKILL
+    # Before any other run marks it, the killed run reads as interrupted.
+    (killed,) = Store(database).runs()
+    assert killed.status == "interrupted"
 
     second = start_cli(tmp_path, "analyze", "docs")
     stdout, stderr = second.communicate(timeout=300)
@@ -152,6 +155,7 @@ def test_kill_9_then_rerun_resumes(tmp_path):
     assert set(per_path.values()) == {1}
     runs = Store(database).runs()
     assert [run.status for run in runs] == ["finished", "interrupted"]
+    assert runs[1].finished_at is not None
     assert b"stopped before finishing" in stderr
 
 

@@ -450,9 +450,11 @@ class Store:
                 done,
                 total,
             )
+            # Its last progress write is the nearest known time it stopped.
             connection.execute(
-                "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ?",
-                [now, run_id],
+                "UPDATE runs SET status = 'interrupted', "
+                "finished_at = coalesce(updated_at, ?), updated_at = ? WHERE id = ?",
+                [now, now, run_id],
             )
 
     def finish_run(
@@ -500,7 +502,11 @@ class Store:
         return run_id
 
     def runs(self, limit: int = 10) -> list[RunRecord]:
-        """Return the latest runs, newest first."""
+        """Return the latest runs, newest first.
+
+        A run still marked ``running`` whose process is gone (killed) is
+        returned as ``interrupted``, as the next run will record it.
+        """
         if not self.exists():
             return []
         with self.connect(write=False) as connection:
@@ -515,7 +521,13 @@ class Store:
                 id=row[0],
                 command=row[1],
                 args=json.loads(row[2]),
-                status=row[3],
+                status=(
+                    "interrupted"
+                    if row[3] == "running"
+                    and row[11] is not None
+                    and not _process_alive(int(row[11]))
+                    else row[3]
+                ),
                 started_at=row[4],
                 finished_at=row[5],
                 total=row[6],

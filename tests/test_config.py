@@ -217,10 +217,25 @@ def test_env_hint_only_for_close_names() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"DOCFLOW_XYZ": "1", "DOCFLOW_WORKERSCOUNT": "2"})
     lines = str(caught.value).splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 1
     assert "did you mean DOCFLOW_WORKERS_COUNT?" in lines[0]
-    assert "DOCFLOW_XYZ" in lines[1]
-    assert "did you mean" not in lines[1]
+    assert "DOCFLOW_XYZ" not in lines[0]
+
+
+@pytest.mark.parametrize("name", ["DOCFLOW_HOME", "DOCFLOW_API_KEY", "DOCFLOW_ENV"])
+def test_unrelated_env_name_warns_and_runs(
+    name: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow.core import config
+
+    # A shell may set such names for another program; only typos stop docflow.
+    monkeypatch.setattr(config, "_ignored_variables", set())
+    with caplog.at_level("WARNING"):
+        settings = load_settings(environ={name: "x"})
+    assert settings == load_settings(environ={})
+    assert f"environment variable {name} is not a docflow setting; ignored" in (
+        caplog.text
+    )
 
 
 @pytest.mark.parametrize(

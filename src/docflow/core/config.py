@@ -43,6 +43,8 @@ CONFIG_FILE = "docflow.toml"
 #: Keyword and pattern rules shipped with the model; docflow.toml repeats them.
 SHIPPED_RULES = Path(__file__).parent / "classify" / "data" / "rules.toml"
 log = logging.getLogger(__name__)
+# DOCFLOW_* variables that name no setting, warned about once per process.
+_ignored_variables: set[str] = set()
 
 ENV_PREFIX = "DOCFLOW_"
 #: DOCFLOW_* variables that are not settings: the configuration file, logging,
@@ -349,8 +351,10 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     """Return the DOCFLOW_* settings as nested sections.
 
     Raises ConfigError naming every DOCFLOW_* variable that is neither a
-    setting nor in OTHER_VARIABLES, because a mistyped name would otherwise
-    leave its setting at another value without notice.
+    setting nor in OTHER_VARIABLES but close to a setting's name, because a
+    mistyped name would otherwise leave its setting at another value without
+    notice. Other unknown names (DOCFLOW_HOME, DOCFLOW_API_KEY), which a
+    shell may set for another program, get a warning and are ignored.
     """
     sections = set(Settings.model_fields)
     overrides: dict[str, Any] = {}
@@ -366,10 +370,15 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
             unknown.append(name)
             continue
         overrides.setdefault(section, {})[field] = _parse_env_value(raw)
-    if unknown:
-        raise ConfigError(
-            "\n".join(_describe_unknown_variable(name) for name in sorted(unknown))
-        )
+    typos = sorted(name for name in unknown if _variable_hint(name))
+    for name in sorted(set(unknown) - set(typos)):
+        if name not in _ignored_variables:
+            _ignored_variables.add(name)
+            log.warning(
+                "environment variable %s is not a docflow setting; ignored", name
+            )
+    if typos:
+        raise ConfigError("\n".join(_describe_unknown_variable(name) for name in typos))
     return overrides
 
 

@@ -771,3 +771,11 @@ def test_scalar_variable_error_has_no_form() -> None:
             environ={"DOCFLOW_CONFIG": os.devnull, "DOCFLOW_WORKERS_COUNT": "x"}
         )
     assert "TOML array" not in str(caught.value)
+
+
+def test_password_variable_value_not_shown() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_EXTRACTION_PASSWORDS": "hunter2"})
+    message = str(caught.value)
+    assert "DOCFLOW_EXTRACTION_PASSWORDS" in message
+    assert "hunter2" not in message

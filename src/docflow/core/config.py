@@ -43,6 +43,8 @@ CONFIG_FILE = "docflow.toml"
 #: Keyword and pattern rules shipped with the model; docflow.toml repeats them.
 SHIPPED_RULES = Path(__file__).parent / "classify" / "data" / "rules.toml"
 log = logging.getLogger(__name__)
+# Variables whose value an error message leaves out.
+_SECRET_VARIABLES = frozenset({"DOCFLOW_EXTRACTION_PASSWORDS"})
 # DOCFLOW_* variables that name no setting, warned about once per process.
 _ignored_variables: set[str] = set()
 
@@ -499,6 +501,8 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             name = "DOCFLOW_DB"
         value = environ.get(name)
         shown = f" = {value!r}" if value is not None else ""
+        if name in _SECRET_VARIABLES:
+            shown = ""  # a password must not end up in a terminal or a log
         # A variable such as DOCFLOW_WATCH_ROUTES may hold a table or a list,
         # so the key of the invalid value inside it is named too.
         inside = f"key {format_key(*location)!r}: " if len(location) > 2 else ""

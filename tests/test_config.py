@@ -74,16 +74,12 @@ def test_missing_config_variable_file_rejected(
 
 
 def test_missing_config_variable_exits_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
 ) -> None:
     from typer.testing import CliRunner
 
     from docflow.cli.main import app
 
-    for name in list(os.environ):
-        if name.startswith("DOCFLOW_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "x.toml"))
     result = CliRunner().invoke(app, ["categories"])
     assert result.exit_code == 2
@@ -400,24 +396,16 @@ def test_route_category_typo_rejected(tmp_path: Path) -> None:
     assert "did you mean 'invoice'?" in message
 
 
-def test_route_category_from_rules_accepted(tmp_path: Path) -> None:
+# A category the rules define, also one close to a known name (contract).
+@pytest.mark.parametrize("category", ["tax_return", "contact"])
+def test_route_category_from_rules_accepted(tmp_path: Path, category: str) -> None:
     config = _write_config(
         tmp_path,
-        '[classification.rules.tax_return.keywords]\n"form 1040" = 2.0\n'
-        '[[watch.routes]]\ncategory = "tax_return"\ndestination = "tax"\n',
+        f'[classification.rules.{category}.keywords]\n"form 1040" = 2.0\n'
+        f'[[watch.routes]]\ncategory = "{category}"\ndestination = "out"\n',
     )
     settings = load_settings(config_path=config, environ={})
-    assert settings.watch.routes[0].category == "tax_return"
-
-
-def test_route_category_close_to_known_accepted(tmp_path: Path) -> None:
-    config = _write_config(
-        tmp_path,
-        '[classification.rules.contact.keywords]\n"phone" = 2.0\n'
-        '[[watch.routes]]\ncategory = "contact"\ndestination = "contacts"\n',
-    )
-    settings = load_settings(config_path=config, environ={})
-    assert settings.watch.routes[0].category == "contact"
+    assert settings.watch.routes[0].category == category
 
 
 def test_route_category_unknown_rejected(tmp_path: Path) -> None:
@@ -509,16 +497,12 @@ def test_empty_database_flag_rejected() -> None:
 
 
 def test_empty_variables_under_flags_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
 ) -> None:
     from typer.testing import CliRunner
 
     from docflow.cli.main import app
 
-    for name in list(os.environ):
-        if name.startswith("DOCFLOW_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DOCFLOW_CONFIG", os.devnull)
     monkeypatch.setenv("DOCFLOW_DB", "")
     monkeypatch.setenv("DOCFLOW_WORKERS_COUNT", "")
@@ -531,16 +515,12 @@ def test_empty_variables_under_flags_run(
 
 
 def test_empty_database_flag_exits_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
 ) -> None:
     from typer.testing import CliRunner
 
     from docflow.cli.main import app
 
-    for name in list(os.environ):
-        if name.startswith("DOCFLOW_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DOCFLOW_CONFIG", os.devnull)
     (tmp_path / "a.txt").write_text("Invoice number 12\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["--db", "", "classify", "a.txt"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -239,7 +238,7 @@ def test_train_rejects_worse_model_in_new_folder(tmp_path: Path) -> None:
 
 
 def test_train_cli_rejected_prints_comparison(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
 ) -> None:
     from typer.testing import CliRunner
 
@@ -247,10 +246,6 @@ def test_train_cli_rejected_prints_comparison(
     from docflow.core.models import DocumentResult
     from docflow.core.store import ResultWriter, Store
 
-    for name in list(os.environ):
-        if name.startswith("DOCFLOW_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")
     good = _copy_tiny_corpus(tmp_path / "good")
     model_dir = tmp_path / "model"

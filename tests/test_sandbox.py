@@ -280,3 +280,21 @@ def test_cancelled_job_skipped_and_slot_survives(tmp_path, monkeypatch):
     assert first.result().status is Status.OK
     assert after.status is Status.OK
     assert documents == 2
+
+
+def test_warm_up_out_of_memory_is_memory_error(monkeypatch):
+    # A named fake: the loader's message when RLIMIT_AS leaves no room to map
+    # an extension module, which happens only at some limits on some builds.
+    import importlib
+
+    from docflow.core import sandbox
+
+    def no_room(module):
+        raise ImportError(
+            "unicodedata.cpython-311-x86_64-linux-gnu.so: "
+            "failed to map segment from shared object"
+        )
+
+    monkeypatch.setattr(importlib, "import_module", no_room)
+    with pytest.raises(MemoryError):
+        sandbox._warm_up(Settings(), load_model=False)

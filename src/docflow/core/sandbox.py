@@ -680,6 +680,8 @@ def _warm_up(settings: Settings, load_model: bool) -> None:
         try:
             importlib.import_module(module)
         except ImportError as exc:
+            if _no_memory_to_load(exc):
+                raise MemoryError(str(exc)) from exc
             log.warning("warm-up: cannot import %s: %s", module, exc)
     if not load_model:
         return
@@ -692,6 +694,16 @@ def _warm_up(settings: Settings, load_model: bool) -> None:
         load(settings)
     except Exception as exc:  # the first document reports the same problem
         log.warning("warm-up: cannot load the classifier model: %s", exc)
+
+
+def _no_memory_to_load(exc: ImportError) -> bool:
+    """Tell whether an import failed because the memory limit left no room.
+
+    Under RLIMIT_AS the dynamic loader cannot map an extension module and
+    reports "failed to map segment from shared object", an ImportError.
+    """
+    text = str(exc).lower()
+    return "failed to map segment" in text or "cannot allocate memory" in text
 
 
 def _inject_fault(path: str) -> None:

@@ -845,3 +845,17 @@ def test_database_files_recognised_through_links(tmp_path):
     assert store.owns(str(tmp_path / "inside" / "my.duckdb.lock.d" / "000000000001"))
     assert not store.owns(str(tmp_path / "inside" / "letter.txt"))
     assert not store.owns(str(tmp_path / "other" / "my.duckdb"))
+
+
+def test_out_of_memory_database_failure_names_limit(tmp_path):
+    from docflow.core.store._store import database_failure
+
+    error = duckdb.OutOfMemoryException(
+        "Out of Memory Error: Failed to allocate block of 32768 bytes"
+    )
+
+    message = database_failure(tmp_path / "m.duckdb", error, write=True)
+
+    assert "ran out of memory" in message
+    assert "ulimit -v" in message
+    assert "damaged" not in message

@@ -369,6 +369,8 @@ class Store:
                 str(self.path), read_only=read_only, config=_connection_config()
             )
         except duckdb.Error as exc:
+            if "Out of Memory" in str(exc):
+                raise StoreError(database_failure(self.path, exc, True)) from exc
             raise StoreError(
                 f"cannot open the database {str(self.path)!r}: {exc}; check the "
                 "path given with --db or store.database"
@@ -1153,6 +1155,12 @@ def _process_alive(pid: int) -> bool:
 def database_failure(path: Path, exc: Exception, write: bool) -> str:
     """Describe a DuckDB error met while using the database at ``path``."""
     reason = str(exc).split("\n", 1)[0]
+    if "Out of Memory" in reason:
+        return (
+            f"cannot use the database {str(path)!r}: {reason}; the process ran "
+            "out of memory, so raise its memory limit (ulimit -v) and run the "
+            "same command again: results that were not stored are processed again"
+        )
     if any(text in reason for text in _NO_ROOM_TEXTS):
         return (
             f"cannot write to the database {str(path)!r}: {reason}; make room "

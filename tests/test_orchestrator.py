@@ -202,7 +202,7 @@ def test_warm_orchestrator_processes_again(tmp_path):
 
 
 @pytest.mark.slow
-def test_killed_server_documents_retried_once(tmp_path, monkeypatch):
+def test_killed_server_documents_retried_once(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("DOCFLOW_FAULT", "slow:doc001")
     monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "2")
     paths = make_documents(tmp_path / "docs", 6)
@@ -216,14 +216,20 @@ def test_killed_server_documents_retried_once(tmp_path, monkeypatch):
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    results, stats, seen = process(
-        settings,
-        paths,
-        workers=1,
-        on_progress=kill_on_first_progress,
-        hook=lambda orchestrator: state.update(orchestrator=orchestrator),
-    )
+    with caplog.at_level("WARNING", logger="docflow.mcp.orchestrator"):
+        results, stats, seen = process(
+            settings,
+            paths,
+            workers=1,
+            on_progress=kill_on_first_progress,
+            hook=lambda orchestrator: state.update(orchestrator=orchestrator),
+        )
     assert len(killed) == 1
+    (warning,) = [
+        r.getMessage() for r in caplog.records if " failed: " in r.getMessage()
+    ]
+    assert "starting it again" in warning
+    assert "documents in progress are sent again" in warning
     assert [result.path for result in results] == paths
     assert sorted(result.path for result in seen) == sorted(paths)
     assert [result.status for result in results] == [Status.OK] * 6

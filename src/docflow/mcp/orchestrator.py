@@ -487,9 +487,14 @@ class Orchestrator:
                 raise
             except Exception as exc:  # any failure of the server or its pipes
                 reason = _describe_failure(exc)
-                log.warning("%s failed: %s", slot.stats.name, reason)
+                retried, failed = self._requeue(slot, reason)
+                log.warning(
+                    "%s failed: %s%s",
+                    slot.stats.name,
+                    reason,
+                    _requeue_summary(retried, failed, closing=self._closing),
+                )
                 log.debug("%s failure details", slot.stats.name, exc_info=True)
-                self._requeue(slot, reason)
             finally:
                 slot.stats.alive = False
             if self._closing:
@@ -726,14 +731,19 @@ class Orchestrator:
 
         return report
 
-    def _requeue(self, slot: _Slot, reason: str) -> None:
-        """Send the documents of a failed call again once, or fail them."""
+    def _requeue(self, slot: _Slot, reason: str) -> tuple[int, int]:
+        """Send the documents of a failed call again once, or fail them.
+
+        Returns how many were sent again and how many failed.
+        """
         inflight, slot.inflight = slot.inflight, []
+        retried = 0
         for item in reversed(inflight):
             if item.attempts == 0 and not self._closing:
                 item.attempts += 1
                 self._stats.retries += 1
                 self._queues[slot.kind].appendleft(item)
+                retried += 1
             else:
                 message = (
                     f"{item.path}: the {slot.kind} server failed while processing it "
@@ -742,6 +752,7 @@ class Orchestrator:
                 self._finish(item, _failed_result(item.path, Status.CRASHED, message))
         if inflight and not self._closing:
             self._wakeups[slot.kind].set()
+        return retried, len(inflight) - retried
 
     def _advance(self, item: _Item, result: DocumentResult) -> None:
         """Record a stage's result and queue the next stage, or finish the document."""
@@ -979,6 +990,18 @@ def _kill_server(slot: _Slot) -> None:
 
 def _failed_result(path: str, status: Status, message: str) -> DocumentResult:
     return DocumentResult(path=path, status=status, error=message)
+
+
+def _requeue_summary(retried: int, failed: int, *, closing: bool) -> str:
+    """Say what happens to a failed server and the documents it was processing."""
+    if closing:
+        return ""
+    parts = ["; starting it again"]
+    if retried:
+        parts.append(f", its {retried} documents in progress are sent again")
+    if failed:
+        parts.append(f", {failed} that failed before get status crashed")
+    return "".join(parts)
 
 
 def _describe_failure(exc: BaseException) -> str:

@@ -218,6 +218,20 @@ def test_narrow_table_with_failures_fits(width, quality):
     assert "meeting_minutes" in lines[5]
 
 
+@pytest.mark.parametrize("width", [50, 60])
+def test_narrow_stored_results_fit(width):
+    # Stored results have three-digit ids and a quality of 100.0, and all are
+    # ok, so no result column can take the status column's room.
+    rows = _classify_rows("/tmp/tmp.07DO3C6Pua/report")
+    for number, row in enumerate(rows, start=153):
+        row.update(id=number, quality=100.0)
+    lines = _render_table(rows, width)
+    assert max(map(len, lines)) <= width, "\n".join(lines)
+    assert len(lines) == len(rows) + 4, "\n".join(lines)
+    assert lines[3].endswith("│"), "\n".join(lines)
+    assert "153" in lines[3]
+
+
 def test_wide_table_keeps_full_values():
     rows = _classify_rows("/d")
     lines = _render_table(rows, 160)

@@ -353,18 +353,21 @@ class RecordPrinter:
         if "path" in columns:
             room = self._path_room(console, columns, rows)
             shortest = _MIN_PATH_WIDTH
-            if room < _MIN_PATH_WIDTH and {"status", "category"} <= set(columns):
-                # A document that failed has no category: one column shows
-                # the category of the others and the status of those.
-                rows = [_result_row(row) for row in rows]
-                columns = [
-                    "result" if column == "category" else column
-                    for column in columns
-                    if column != "status"
-                ]
-                room = self._path_room(console, columns, rows)
-                # No column is left to fold, so the end of each path must do,
-                # after the scores if there is still no room for it.
+            if room < _MIN_PATH_WIDTH:
+                if {"status", "category"} <= set(columns):
+                    # A document that failed has no category: one column
+                    # shows the category of the others and the status of
+                    # those.
+                    rows = [_result_row(row) for row in rows]
+                    columns = [
+                        "result" if column == "category" else column
+                        for column in columns
+                        if column != "status"
+                    ]
+                    room = self._path_room(console, columns, rows)
+                # Folding the path would break the table's right border, so
+                # the end of each path must do, after the scores if there is
+                # still no room for it.
                 shortest = _MIN_CUT_PATH_WIDTH
                 for column in _DROPPED_LAST:
                     if room >= shortest:

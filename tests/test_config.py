@@ -298,7 +298,7 @@ def _load_error(tmp_path: Path, text: str) -> tuple[Path, str]:
 
 
 def _config_with_model(tmp_path: Path, category: str, table: str) -> Path:
-    """Write a model.json that knows ``category`` and a file with a rule for it."""
+    """Write a model.json listing ``category`` and a settings file with its rule."""
     model = tmp_path / "model"
     model.mkdir()
     (model / "model.json").write_text(

@@ -135,6 +135,9 @@ def check_filters(
         )
     if category is None:
         return None
+    built_in = {name.casefold(): name for name in (*CATEGORIES, "unknown", NO_CATEGORY)}
+    if category.casefold() in built_in:
+        return built_in[category.casefold()]  # no need to open the model or database
     known = dict.fromkeys(
         [
             *CATEGORIES,

@@ -103,8 +103,8 @@ telefono grazie gentile egregio cordiali saluti prezzo imposta iva netto
 lordo conto rapporto anno giorno mese servizi parte parti secondo deve
 """
 
-# Languages docflow does not judge text in, only recognises, so that the
-# classifier can say it was not trained on them (``OTHER_FREQUENT_WORDS``).
+# Languages docflow only recognises and does not judge text in, so that the
+# classifier can name them as untrained (``OTHER_FREQUENT_WORDS``).
 _PT = """
 o os as um uma uns umas do da dos das em no na nos nas pelo pela pelos pelas
 sem sobre até desde não sim mas ou é são foi ser estar está estão tem têm

@@ -3,7 +3,7 @@
 Languages written in Latin or Cyrillic letters are distinguished by their
 most frequent words: the seven docflow judges text in (en, fr, de, nl, pl,
 es, it) and twelve it only recognises (pt, sv, da, nb, fi, tr, cs, ro, hu,
-ru, uk, bg), so that the classifier can say it was not trained on them. A
+ru, uk, bg), so that the classifier can name them as untrained. A
 word listed for several languages (``de``, ``la``, ``in``) counts for each of
 them by a share, so names and short phrases from another language weigh less
 than its exclusive words. Single letters are

@@ -78,8 +78,8 @@ def _find_tesseract() -> str | None:
     return shutil.which(command)
 
 
-# Seconds ``tesseract --list-langs`` may take; it answers in about 15 ms, so
-# a longer wait means a broken installation, which OCR itself then reports.
+# Seconds ``tesseract --list-langs`` may take. It returns in about 15 ms here,
+# so a longer wait means a broken installation, which OCR then reports.
 _LIST_LANGS_TIMEOUT = 5.0
 
 

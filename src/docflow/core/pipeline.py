@@ -138,19 +138,14 @@ def process_document(
         log.warning("%s: classifier model unusable: %s", path, exc)
         result.status = Status.ERROR
         result.error = f"{path}: classifier model unusable: {exc}"
-    except OSError as exc:
-        if exc.errno not in _NO_SPACE:
-            log.exception("unexpected error processing %s", path)
-            result.status = Status.ERROR
-            result.error = f"{path}: unexpected {type(exc).__name__}: {exc}"
-        else:
-            log.warning("%s: cannot write a working file: %s", path, exc)
-            result.status = Status.ERROR
-            result.error = f"{path}: {_no_space_message(exc, settings)}"
-    except Exception as exc:  # a parser bug must not stop the batch
-        log.exception("unexpected error processing %s", path)
+    except Exception as exc:  # a parser bug or a full disk must not stop the batch
         result.status = Status.ERROR
-        result.error = f"{path}: unexpected {type(exc).__name__}: {exc}"
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            log.warning("%s: cannot write a working file: %s", path, exc)
+            result.error = f"{path}: {_no_space_message(exc, settings)}"
+        else:
+            log.exception("unexpected error processing %s", path)
+            result.error = f"{path}: unexpected {type(exc).__name__}: {exc}"
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result
 

@@ -454,9 +454,9 @@ def _error_report(plan: _Plan) -> dict[str, Any]:
 
 
 def _remove_partial(destination: Path) -> None:
-    # Cleanup only: a partial copy cannot exist where a file stands in the
-    # way of the folder or the name is too long, and the move that follows
-    # reports such a destination as a failure to retry.
+    # Cleanup only. No partial copy exists where a file is in the way of the
+    # folder or the name is too long, and the move that follows reports such
+    # a destination as a failure to retry.
     with contextlib.suppress(OSError):
         os.unlink(mover.partial_name(destination))
 

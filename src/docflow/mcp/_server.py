@@ -1,6 +1,7 @@
 """Plumbing shared by docflow's MCP servers: stdio guard, settings, state, batches.
 
-Both servers are stdio MCP servers built on the SDK's ``MCPServer``. Each owns
+Both servers are stdio MCP servers built on the SDK's ``MCPServer`` (through
+``create_server``, which words invalid arguments as plain sentences). Each owns
 a sandboxed WorkerPool (``docflow.core.sandbox``) that parses documents in
 child processes, a Roots set that bounds which files the tools may read, and
 counters for ``get_statistics``.
@@ -17,13 +18,13 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from io import TextIOWrapper
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import anyio
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from docflow.core.models import DocumentResult, Status
 from docflow.core.roots import OutsideRoots, Roots, resolve_roots
@@ -42,12 +43,16 @@ __all__ = [
     "BatchResult",
     "LatencySummary",
     "ServerState",
+    "create_server",
+    "describe_invalid_values",
+    "join_problems",
     "exit_after",
     "guard_stdio",
     "load_server_settings",
     "run_main",
     "run_server",
     "serve_stdio",
+    "user_cache_dir",
 ]
 
 log = logging.getLogger(__name__)
@@ -219,6 +224,222 @@ def _inject_server_fault(path: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
+#: Expected value of each tool argument, by name, for invalid-argument messages.
+#: An argument not named here is described from its JSON schema type.
+ARGUMENT_DESCRIPTIONS = {
+    "path": "a file path",
+    "paths": "a list of file paths",
+    "model_path": "the path of a model folder or of its model.joblib",
+    "thresholds": 'an object of quality settings, such as {"review_threshold": 60}',
+}
+_SCHEMA_TYPES = {
+    "string": "a string",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+_SCHEMA_ITEM_TYPES = {
+    "string": "strings",
+    "boolean": "booleans",
+    "integer": "whole numbers",
+    "number": "numbers",
+    "object": "objects",
+}
+
+
+def create_server(**options: Any) -> MCPServer[Any]:
+    """Create an ``MCPServer`` whose invalid tool arguments get plain messages.
+
+    The SDK (mcp 2.3) returns the whole ValidationError text for arguments that
+    fail its pydantic argument model, and it ignores unknown arguments. This
+    server returns a tool error for both, naming the tool, the argument and
+    what the argument must be. ``options`` go to ``MCPServer``.
+    """
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+
+    class DocflowServer(MCPServer[Any]):
+        async def call_tool(
+            self, name: str, arguments: dict[str, Any], context: Any = None
+        ) -> Any:
+            schema = await self._input_schema(name)
+            if schema is not None:
+                check_argument_names(name, arguments, schema)
+            try:
+                return await super().call_tool(name, arguments, context)
+            except ToolError as exc:
+                cause = exc.__cause__
+                # Only the SDK's argument check raises a ToolError caused by a
+                # ValidationError, because the SDK wraps a tool's own ToolError.
+                if isinstance(exc, UnexpectedToolError) or not isinstance(
+                    cause, ValidationError
+                ):
+                    raise
+                message = describe_invalid_arguments(name, cause, schema or {})
+                raise ToolError(message) from cause
+
+        async def _input_schema(self, name: str) -> dict[str, Any] | None:
+            for tool in await self.list_tools():
+                if tool.name == name:
+                    return tool.input_schema
+            return None
+
+    return DocflowServer(**options)
+
+
+def check_argument_names(
+    tool: str, arguments: Mapping[str, Any], schema: Mapping[str, Any]
+) -> None:
+    """Raise ToolError for an argument that ``schema`` does not define."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    known = list(schema.get("properties", {}))
+    unknown = [name for name in arguments if name not in known]
+    if not unknown:
+        return
+    noun = "argument" if len(unknown) == 1 else "arguments"
+    if known:
+        expected = f"Its arguments are {_quote_names(known)}."
+    else:
+        expected = "It takes no arguments."
+    raise ToolError(f"{tool}: unknown {noun} {_quote_names(unknown)}. {expected}")
+
+
+def describe_invalid_arguments(
+    tool: str, exc: ValidationError, schema: Mapping[str, Any]
+) -> str:
+    """Return one or two sentences on the arguments of ``tool`` that ``exc`` rejects."""
+    return f"{tool}: {join_problems(describe_invalid_values(exc, schema))}"
+
+
+def join_problems(problems: Sequence[str]) -> str:
+    """Join the first two phrases as sentences and count the rest."""
+    sentences = [problem[0].upper() + problem[1:] for problem in problems[:2]]
+    text = ". ".join(sentences)
+    if len(problems) > 2:
+        text += f", and {len(problems) - 2} more"
+    return text[0].lower() + text[1:] + "."
+
+
+def describe_invalid_values(
+    exc: ValidationError,
+    schema: Mapping[str, Any],
+    *,
+    noun: str = "argument",
+    descriptions: Mapping[str, str] = ARGUMENT_DESCRIPTIONS,
+) -> list[str]:
+    """Describe each invalid top-level value in ``exc``, one phrase per name.
+
+    ``schema`` is the JSON schema of the model that raised ``exc``, and it
+    supplies what a value must be when ``descriptions`` does not name it.
+    A phrase shows a number or a boolean the caller gave, but of other values
+    only their type, so no document text or path ends up in the message.
+    """
+    properties = schema.get("properties", {})
+    problems: dict[str, str] = {}
+    for error in exc.errors():
+        location = error["loc"]
+        name = str(location[0]) if location else noun
+        if name in problems:
+            continue
+        expected = descriptions.get(name) or describe_schema(properties.get(name, {}))
+        if error["type"] == "missing":
+            problems[name] = f"missing {noun} {name!r}, which must be {expected}"
+        elif error["type"] == "extra_forbidden":
+            problems[name] = f"unknown {noun} {name!r}"
+        elif len(location) > 1:
+            item = "".join(f"[{part!r}]" for part in location[1:])
+            problems[name] = (
+                f"{noun} {name!r} must be {expected}, "
+                f"but {name}{item} is {describe_value(error['input'])}"
+            )
+        else:
+            problems[name] = (
+                f"{noun} {name!r} must be {expected}, "
+                f"got {describe_value(error['input'])}"
+            )
+    return list(problems.values())
+
+
+def describe_schema(schema: Mapping[str, Any]) -> str:
+    """Describe the values a JSON schema accepts: type, then bounds if any."""
+    kind = schema.get("type")
+    if kind == "array":
+        items = _SCHEMA_ITEM_TYPES.get(schema.get("items", {}).get("type"))
+        return f"a list of {items}" if items else "a list"
+    text = _SCHEMA_TYPES.get(kind, "a value of the type in the schema")
+    low = schema.get("minimum")
+    high = schema.get("maximum")
+    above = schema.get("exclusiveMinimum")
+    if low is not None and high is not None:
+        return f"{text} from {low:g} to {high:g}"
+    if above is not None:
+        text += f" greater than {above:g}"
+        return text + (f" and at most {high:g}" if high is not None else "")
+    if low is not None:
+        return f"{text} of at least {low:g}"
+    if high is not None:
+        return f"{text} of at most {high:g}"
+    return text
+
+
+def describe_value(value: Any) -> str:
+    """Name the JSON type of ``value``, or show it when it is a number or boolean."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _quote_names(names: Sequence[str]) -> str:
+    quoted = [repr(name) for name in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def user_cache_dir() -> Path:
+    """Return docflow's folder under the user's cache folder (XDG base directories).
+
+    That is ``$XDG_CACHE_HOME/docflow``, else ``~/.cache/docflow``. A relative
+    XDG_CACHE_HOME is ignored, as the XDG Base Directory specification requires.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if base and os.path.isabs(base):
+        return Path(base) / "docflow"
+    return Path.home() / ".cache" / "docflow"
+
+
+def place_standalone_cache(settings: Settings) -> Settings:
+    """Put a standalone server's extraction cache in ``user_cache_dir()``.
+
+    The default ``store.cache_dir`` is relative, and a server that an MCP
+    client starts may run in / or the user's home. A cache folder set in the
+    settings file or DOCFLOW_STORE_CACHE_DIR is kept. So is the folder of a
+    server that docflow's orchestrator started, because its settings file
+    names every setting. The returned settings are a copy when they change.
+    """
+    explicit = "cache_dir" in settings.store.model_fields_set
+    if explicit or settings.origin_of("store", "cache_dir") is not None:
+        return settings
+    if os.environ.get(SETTINGS_FILE_ENV):
+        return settings
+    store = settings.store.model_copy(update={"cache_dir": str(user_cache_dir())})
+    return settings.model_copy(update={"store": store})
+
+
 def load_server_settings() -> Settings:
     """Load the settings a parent passed in a JSON file, or the usual sources."""
     from docflow.core.config import Settings, load_settings
@@ -347,6 +568,8 @@ def run_server(
     # SIGTERM (PDEATHSIG, the client's shutdown) must run the finally below so
     # the sandboxed children are stopped, not orphaned until their own watchdog.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    settings = place_standalone_cache(settings)
+    log.info("extraction cache in %s", settings.store.cache_dir)
     state = ServerState(
         settings, Roots(resolve_roots(roots, settings)), load_model=load_model
     )

@@ -25,6 +25,7 @@ from docflow.mcp._server import (
     BatchResult,
     LatencySummary,
     ServerState,
+    create_server,
     run_main,
     run_server,
     summarize_latencies,
@@ -150,12 +151,11 @@ async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
 def build_classification_server(state: ServerState) -> "MCPServer":
     """Create the classification server and register its tools on ``state``.
 
-    The MCP SDK is imported here, not at module level, so a server process
-    starts its document worker first and both load their libraries at once.
+    The MCP SDK is imported here (by ``create_server``), not at module level,
+    so a server process starts its document worker first and both load their
+    libraries at once.
     """
-    from mcp.server.mcpserver import MCPServer
-
-    server = MCPServer(
+    server = create_server(
         name=SERVER_NAME,
         version=__version__,
         instructions="Classify documents (invoice, contract, resume, ...) with "

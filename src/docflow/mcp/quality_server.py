@@ -18,7 +18,15 @@ from pydantic import BaseModel, ValidationError
 from docflow import __version__
 from docflow.core.config import QualitySettings, Settings
 from docflow.core.models import DocumentResult
-from docflow.mcp._server import BatchResult, ServerState, run_main, run_server
+from docflow.mcp._server import (
+    BatchResult,
+    ServerState,
+    create_server,
+    describe_invalid_values,
+    join_problems,
+    run_main,
+    run_server,
+)
 from docflow.mcp.classification_server import ServerStatistics, collect_statistics
 
 if TYPE_CHECKING:
@@ -61,11 +69,12 @@ def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
     try:
         quality = QualitySettings.model_validate({**current, **changes})
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, item['loc'])) or 'thresholds'}: {item['msg']}"
-            for item in exc.errors()
+        problems = describe_invalid_values(
+            exc, QualitySettings.model_json_schema(), noun="threshold", descriptions={}
         )
-        raise ToolError(f"invalid quality thresholds: {problems}") from None
+        raise ToolError(
+            f"{join_problems(problems)} get_quality_metrics lists the thresholds."
+        ) from None
     updated = state.settings.model_copy(update={"quality": quality})
     state.replace_settings(updated)
     log.info("quality thresholds changed: %s", sorted(changes))
@@ -84,9 +93,7 @@ def build_quality_server(state: ServerState) -> "MCPServer":
 
     The MCP SDK is imported here, as in ``build_classification_server``.
     """
-    from mcp.server.mcpserver import MCPServer
-
-    server = MCPServer(
+    server = create_server(
         name=SERVER_NAME,
         version=__version__,
         instructions="Judge document quality (readability, structure, content) and "

@@ -1,0 +1,196 @@
+"""Tests for the tool errors that invalid MCP tool arguments get.
+
+Each server runs as a real stdio process, driven by the SDK's ``stdio_client``
+and ``ClientSession``. One session per server kind makes every call of the
+table, and each case is then its own test.
+"""
+
+import asyncio
+import os
+import sys
+
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from docflow.core.config import Settings
+
+MODULES = {
+    "classification": "docflow.mcp.classification_server",
+    "quality": "docflow.mcp.quality_server",
+}
+TEXT = "Quarterly report\n\nRevenue grew in the third quarter.\n"
+
+# (server kind, tool, arguments, the whole text of the expected tool error)
+CASES = [
+    (
+        "classification",
+        "classify_document",
+        {},
+        "classify_document: missing argument 'path', which must be a file path.",
+    ),
+    (
+        "classification",
+        "classify_document",
+        {"path": 5},
+        "classify_document: argument 'path' must be a file path, got 5.",
+    ),
+    (
+        "classification",
+        "classify_document",
+        {"file": "report.txt"},
+        "classify_document: unknown argument 'file'. Its arguments are 'path'.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": "report.txt"},
+        "classify_documents: argument 'paths' must be a list of file paths, "
+        "got a string.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt", 7]},
+        "classify_documents: argument 'paths' must be a list of file paths, "
+        "but paths[1] is 7.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt"], "with_quality": "maybe"},
+        "classify_documents: argument 'with_quality' must be true or false, "
+        "got a string.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt"], "quality": True, "ctx": 1},
+        "classify_documents: unknown arguments 'quality' and 'ctx'. "
+        "Its arguments are 'paths' and 'with_quality'.",
+    ),
+    (
+        "classification",
+        "get_categories",
+        {"verbose": True},
+        "get_categories: unknown argument 'verbose'. It takes no arguments.",
+    ),
+    (
+        "classification",
+        "update_model",
+        {"model_path": None},
+        "update_model: argument 'model_path' must be the path of a model folder "
+        "or of its model.joblib, got null.",
+    ),
+    (
+        "quality",
+        "analyze_quality",
+        {"path": ["report.txt"]},
+        "analyze_quality: argument 'path' must be a file path, got a list.",
+    ),
+    (
+        "quality",
+        "analyze_documents",
+        {},
+        "analyze_documents: missing argument 'paths', which must be a list of "
+        "file paths.",
+    ),
+    (
+        "quality",
+        "generate_report",
+        {"paths": {"first": "report.txt"}},
+        "generate_report: argument 'paths' must be a list of file paths, "
+        "got an object.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": 60},
+        "update_thresholds: argument 'thresholds' must be an object of quality "
+        'settings, such as {"review_threshold": 60}, got 60.',
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"review_threshold": "high"}},
+        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "must be a number from 0 to 100, got a string. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"review_threshold": 150, "no_such_threshold": 1}},
+        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "must be a number from 0 to 100, got 150. "
+        "Unknown threshold 'no_such_threshold'. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+]
+CASE_IDS = [
+    f"{tool}-{'-'.join(arguments) or 'none'}" for _, tool, arguments, _ in CASES
+]
+
+
+async def call_all(kind, folder):
+    """Start one server of ``kind`` and make every call of CASES for it."""
+    settings = Settings.model_validate({"store": {"cache_dir": str(folder / "cache")}})
+    settings_file = folder / f"{kind}-settings.json"
+    settings_file.write_text(settings.model_dump_json())
+    env = {**os.environ, "DOCFLOW_SETTINGS_FILE": str(settings_file)}
+    args = ["-m", MODULES[kind], "--root", str(folder / "docs")]
+    params = StdioServerParameters(
+        command=sys.executable, args=args, env=env, cwd=str(folder / "docs")
+    )
+    results = {}
+    with open(folder / f"{kind}.log", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                for index, (case_kind, tool, arguments, _) in enumerate(CASES):
+                    if case_kind == kind:
+                        results[index] = await session.call_tool(tool, arguments)
+                results["valid"] = await session.call_tool(
+                    "analyze_quality" if kind == "quality" else "classify_document",
+                    {"path": "report.txt"},
+                )
+                results["tools"] = (await session.list_tools()).tools
+    return results
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("arguments")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "report.txt").write_text(TEXT)
+    found = {}
+    for kind in MODULES:
+        found[kind] = asyncio.run(call_all(kind, folder))
+    return found
+
+
+def text_of(result):
+    return " ".join(block.text for block in result.content)
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=CASE_IDS)
+def test_invalid_argument_gets_plain_error(results, index, case):
+    kind, _, _, expected = case
+    result = results[kind][index]
+    assert result.is_error
+    assert text_of(result) == expected
+    assert "pydantic" not in text_of(result)
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+def test_valid_call_still_succeeds(results, kind):
+    result = results[kind]["valid"]
+    assert not result.is_error, text_of(result)
+    assert result.structured_content["status"] == "ok", result.structured_content
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+def test_input_schemas_leave_extra_keys_open(results, kind):
+    """The unknown-argument check runs in the server, not in the schema."""
+    for tool in results[kind]["tools"]:
+        assert "additionalProperties" not in tool.input_schema, tool.name

@@ -11,6 +11,7 @@ needs every page never gets it. A complete extraction serves every caller.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -99,6 +100,7 @@ def save(
     except ValueError as exc:  # other text that is not UTF-8, a rare case
         log.warning("not caching %s: %s", content_hash, exc)
         return
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -107,3 +109,7 @@ def save(
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("cannot write extraction cache entry %s: %s", path, exc)
+        if tmp is not None:
+            # A full disk left part of the entry; it would never be read.
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from docflow.core.classify._about import find_about_text
 from docflow.core.classify._features import LAYOUT_FEATURES, input_from_document
 from docflow.core.classify._model import LoadedModel, load_model
 from docflow.core.classify._rules import RuleHit, combine_scores, score_rules
@@ -86,8 +87,10 @@ def classify_document(
     leads the runners-up, and in the second case no key facts are returned.
     When the text is in a language the model was not trained on (see
     ``untrained_language``), the rules or the key facts point to another
-    category (see ``find_disagreement``), or the document fits no category
-    (see ``poor_fit``), the confidence drops to ``DISAGREEMENT_CONFIDENCE``.
+    category (see ``find_disagreement``), the document fits no category (see
+    ``poor_fit``), or the text is about the category rather than a document
+    of it (see ``find_about_text``), the confidence drops to
+    ``DISAGREEMENT_CONFIDENCE``.
     """
     from docflow.core.facts import extract_facts
 
@@ -123,6 +126,8 @@ def classify_document(
         )
     if conflict is None and reason is None and raw_scores is not None:
         conflict = poor_fit(raw_scores[0], best, rule_scores, options)
+    if conflict is None and reason is None:
+        conflict = find_about_text(best, item.text, facts, document.language)
     if conflict is not None:
         confidence = min(confidence, DISAGREEMENT_CONFIDENCE)
     accepted = reason is None and confidence >= options.confidence_threshold
@@ -235,10 +240,10 @@ def is_capped(
 ) -> bool:
     """Tell whether ``classify_document`` would cap the confidence of ``best``.
 
-    The same checks in the same order: abstention for poor text, the rules
-    and the key facts disagreeing with the best guess, then, given the
-    model's ``raw_scores`` and the ``options``, a document that fits no
-    category.
+    The same checks: abstention for poor text, the rules and the key facts
+    disagreeing with the best guess, given the model's ``raw_scores`` and
+    the ``options`` a document that fits no category, and a text about the
+    best guess rather than one of its documents.
     """
     from docflow.core.facts import extract_facts
 
@@ -246,6 +251,8 @@ def is_capped(
         return True
     facts = trusted_facts(document, extract_facts(document, best), None)
     if find_disagreement(best, rule_scores, facts, hits) is not None:
+        return True
+    if find_about_text(best, document.text, facts, document.language) is not None:
         return True
     if raw_scores is None or options is None:
         return False

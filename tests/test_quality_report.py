@@ -26,6 +26,9 @@ EXPECTED_CODES = {
     "no_headings_long_document",
     "repeated_text",
     "extension_mismatch",
+    "no_words",
+    "few_distinct_words",
+    "score_not_applicable",
 }
 
 

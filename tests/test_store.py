@@ -176,6 +176,28 @@ def test_version_2_rows_read_every_page(store):
     assert stored.result.pages_read == 5
 
 
+def test_version_4_database_stores_absent_scores(store):
+    from docflow.core.store._schema import _MIGRATIONS
+
+    make_version_1_database(store.path)
+    connection = duckdb.connect(str(store.path))
+    for statements in _MIGRATIONS[1:4]:
+        for statement in statements:
+            connection.execute(statement)
+    connection.execute("UPDATE schema_info SET version = 4")
+    connection.close()
+    result = make_result("/d/symbols.txt", "h1")
+    quality = result.quality.model_copy(
+        update={"readability_score": None, "structure_score": None}
+    )
+    write(store, result.model_copy(update={"quality": quality}))
+    (stored,) = Store(store.path).results()
+    assert stored.result.quality.readability_score is None
+    assert stored.result.quality.structure_score is None
+    assert stored.result.quality.content_quality_score == 90.0
+    assert count(store, "SELECT count(*) FROM current_results") == 1
+
+
 def test_review_reasons_stored(store):
     reasons = ["quality 41 under quality.review_threshold 60", "garbage text on page 2"]
     waiting = make_result("/d/scan.pdf", "h1").model_copy(

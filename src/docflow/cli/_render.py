@@ -143,13 +143,18 @@ def _print_classification(console: Console, classification: dict | None) -> None
         console.print(table)
 
 
+def _format_score(score: float | None) -> str:
+    # A score of None was not measured, and an issue below explains it.
+    return "not scored" if score is None else f"{score:.1f}"
+
+
 def _print_quality(console: Console, quality: dict | None) -> None:
     if not quality:
         return
     console.print(
         f"quality {quality['overall_score']:.1f} (readability "
-        f"{quality['readability_score']:.1f}, "
-        f"structure {quality['structure_score']:.1f}, "
+        f"{_format_score(quality['readability_score'])}, "
+        f"structure {_format_score(quality['structure_score'])}, "
         f"content {quality['content_quality_score']:.1f})"
     )
     if quality["issues"]:

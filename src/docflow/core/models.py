@@ -241,8 +241,18 @@ class QualityIssue(BaseModel):
 
 class QualityResult(BaseModel):
     overall_score: float = Field(ge=0.0, le=100.0)
-    readability_score: float = Field(ge=0.0, le=100.0)
-    structure_score: float = Field(ge=0.0, le=100.0)
+    readability_score: float | None = Field(
+        ge=0.0,
+        le=100.0,
+        description="None when the text gives no basis for a reading ease, "
+        "with an issue that explains it",
+    )
+    structure_score: float | None = Field(
+        ge=0.0,
+        le=100.0,
+        description="None when the text has no words or too few lines to judge, "
+        "with an issue that explains it",
+    )
     content_quality_score: float = Field(ge=0.0, le=100.0)
     issues: list[QualityIssue] = Field(default_factory=list)
     recommendations: list[str] = Field(default_factory=list)

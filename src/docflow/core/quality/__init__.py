@@ -12,18 +12,25 @@ What lowers each score:
   share - ``long_sentence_share``), at most 30, when ``long_sentences`` fires.
   ``low_readability`` explains a Flesch part below half of
   ``review_threshold``, so a low score always comes with an issue.
-  Garbage and empty pages are left out. For a language without a Flesch
-  variant, or fewer than ``readability_min_words`` words, readability is not
-  applicable: the score is 100 and is left out of the overall score.
+  Garbage and empty pages are left out. Readability is not applicable, and
+  the score is None, for a language without a Flesch variant, fewer than
+  ``readability_min_words`` words, text that is mostly numbers, or fewer than
+  10 distinct words.
 - ``structure_score``: 100, minus 30 for ``no_headings_long_document`` and
   minus 100 x the repeated-text share (at most 50) for ``repeated_text``.
+  None when the text has no words, or neither two lines of 20 or more
+  characters to compare nor enough words to expect headings.
 - ``content_quality_score``: 100, minus 80 x the share of garbage pages,
   80 x the share of pages without a text layer, 40 x the share of empty
   pages and 50 x the share of low-confidence OCR pages. ``ocr_truncated``
-  costs 20 and ``extension_mismatch`` 10. A near-empty document scores at
-  most 30.
-- ``overall_score``: the mean of the applicable scores weighted by
+  costs 20 and ``extension_mismatch`` 10. A near-empty document, and text
+  without words (``no_words``) or of fewer than 10 distinct words
+  (``few_distinct_words``), scores at most 30.
+- ``overall_score``: the mean of the scores that are not None, weighted by
   ``readability_weight``, ``structure_weight`` and ``content_weight``.
+
+A score that is None comes with an issue that explains it: ``no_words``,
+``few_distinct_words`` or ``score_not_applicable``.
 
 An empty document scores 0 everywhere.
 """
@@ -42,6 +49,8 @@ from docflow.core.quality._checks import (
     check_pages,
     check_readability,
     check_structure,
+    check_words,
+    explain_unscored,
     resolve_language,
 )
 from docflow.core.quality._report import render_report
@@ -65,8 +74,10 @@ def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityR
     check_pages(findings, document)
     check_document(findings, document)
     if not findings.empty_document:
+        check_words(findings)
         check_readability(findings, document)
         check_structure(findings, document)
+        explain_unscored(findings)
 
     result = _score(findings, config)
     result.issues = findings.issues
@@ -89,17 +100,23 @@ def _score(findings: Findings, config: QualitySettings) -> QualityResult:
             structure_score=0.0,
             content_quality_score=0.0,
         )
-    readability = findings.readability_score()
-    structure = bound_score(100.0 - findings.penalties["structure"])
+    readability = None
+    if findings.readability_applicable:
+        readability = findings.readability_score()
+    structure = None
+    if findings.structure_applicable:
+        structure = bound_score(100.0 - findings.penalties["structure"])
     content = bound_score(100.0 - findings.penalties["content"])
     if findings.content_cap is not None:
         content = min(content, findings.content_cap)
 
-    weighted = [
-        (structure, config.structure_weight),
-        (content, config.content_weight),
-    ]
-    if findings.readability_applicable:
+    # A float sum depends on its order, and this order keeps the overall
+    # scores of documents whose three scores are all present unchanged.
+    weighted = []
+    if structure is not None:
+        weighted.append((structure, config.structure_weight))
+    weighted.append((content, config.content_weight))
+    if readability is not None:
         weighted.append((readability, config.readability_weight))
     total_weight = sum(weight for _, weight in weighted)
     if total_weight == 0:

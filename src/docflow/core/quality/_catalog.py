@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
+from docflow.core.quality._text import MIN_DISTINCT_WORDS
+
 Severity = Literal["info", "warning", "error"]
 
 
@@ -99,6 +101,30 @@ ISSUES: dict[str, IssueSpec] = {
         "the same layer twice.",
         "quality.repeated_text_ratio",
     ),
+    "no_words": IssueSpec(
+        "warning",
+        "The readable text has no words: its tokens are numbers, punctuation, "
+        "symbols or emoji only. Readability and structure are not scored.",
+        "Check that the file is the intended document and that extraction "
+        "read its text; a scan of a page of words needs OCR (extraction.ocr).",
+        None,
+    ),
+    "few_distinct_words": IssueSpec(
+        "warning",
+        f"The readable text repeats fewer than {MIN_DISTINCT_WORDS} distinct "
+        "words, so it is not language. Readability is not scored.",
+        "Check that the file is the intended document and not filler or test "
+        "text, and that extraction did not repeat one word of the page.",
+        "quality.readability_min_words",
+    ),
+    "score_not_applicable": IssueSpec(
+        "info",
+        "Readability or structure is not scored because the text gives it "
+        "nothing to judge: too few words, no Flesch formula for the language, "
+        "or a single line. The overall score is the weighted mean of the others.",
+        "Nothing to do if the document is short by design.",
+        "quality.readability_min_words, quality.headings_expected_words",
+    ),
     "extension_mismatch": IssueSpec(
         "warning",
         "The file extension names another type than the content has.",
@@ -110,18 +136,22 @@ ISSUES: dict[str, IssueSpec] = {
 SCORES: dict[str, str] = {
     "overall_score": "Weighted mean of the three scores below with weights "
     "quality.readability_weight, structure_weight and content_weight; "
-    "readability is left out when not applicable. 0 for an empty document.",
+    "a score that is null is left out. 0 for an empty document.",
     "readability_score": "100 x Flesch reading ease / quality.readability_target, "
     "capped to 0-100, minus up to 30 when long_sentences fires; low_readability "
-    "explains a Flesch part under half of quality.review_threshold. 100 and left "
-    "out of the overall score when not applicable (language without a Flesch "
-    "variant, or fewer than quality.readability_min_words words).",
+    "explains a Flesch part under half of quality.review_threshold. Null, with "
+    "an issue that explains it, when not applicable: a language without a Flesch "
+    "variant, fewer than quality.readability_min_words words, text that is "
+    f"mostly numbers, or fewer than {MIN_DISTINCT_WORDS} distinct words.",
     "structure_score": "100 minus 30 for no_headings_long_document and minus "
-    "100 x the repeated-text share (at most 50) for repeated_text.",
+    "100 x the repeated-text share (at most 50) for repeated_text. Null, with "
+    "an issue that explains it, when the text has no words, or fewer than two "
+    "lines of 20 or more characters and no headings to judge.",
     "content_quality_score": "100 minus 80 x share of garbage pages, 80 x share "
     "of pages without a text layer, 40 x share of empty pages, 50 x share of "
     "low-confidence OCR pages, 20 for ocr_truncated and 10 for "
-    "extension_mismatch; at most 30 for a near-empty document.",
+    "extension_mismatch; at most 30 for a near-empty document and for "
+    "no_words and few_distinct_words.",
 }
 
 METRICS: dict[str, str] = {
@@ -154,6 +184,11 @@ METRICS: dict[str, str] = {
     "readability_sampled": "true when only the first quality.readability_max_words "
     "words were analysed",
     "readability_max_words": "the quality.readability_max_words limit in force",
+    "letter_words": "tokens with a letter in the first "
+    "quality.readability_max_words tokens of the pages used for readability",
+    "distinct_words": "distinct words among letter_words, compared lowercased",
+    "letter_word_share": "letter_words / tokens with a letter or a digit; "
+    "readability is not scored below 0.25",
     "readability_applicable": "false when readability is not scored",
     "readability_note": "why readability is not applicable, when it is not",
     "readability_formula": "the Flesch variant used (Amstad, Kandel-Moles, ...)",

@@ -11,8 +11,11 @@ from docflow.core.language import detect_language
 from docflow.core.models import ExtractedDocument, Page, QualityIssue
 from docflow.core.quality._catalog import ISSUES
 from docflow.core.quality._text import (
+    MIN_DISTINCT_WORDS,
+    MIN_REPEAT_CHARS,
     count_prose_words,
     count_text_headings,
+    count_words,
     measure_repeated_share,
 )
 from docflow.core.textcheck import judge_text, language_may_matter
@@ -39,6 +42,10 @@ _LOW_READABILITY_SHARE = 0.5
 # Characters of one page judged for garbage. The word checks take seconds on
 # a whole 3 MB text page.
 _GARBAGE_SAMPLE_CHARS = 50_000
+# Readability needs at least this share of words among the tokens with a
+# letter or digit. Scored documents in sample_docs have 0.41 or more, bank
+# statements being lowest, and a table of figures under a header row has 0.03.
+MIN_LETTER_WORD_SHARE = 0.25
 
 # Page flags that extraction sets when a page got no text, with the reason.
 # A page with method "none" and none of these flags is blank.
@@ -76,11 +83,18 @@ class Findings:
     content_cap: float | None = None
     readability_base: float = 100.0
     readability_applicable: bool = False
+    structure_applicable: bool = False
+    # Why readability or structure is not scored, by score name, when no
+    # other issue explains it.
+    unscored: dict[str, str] = field(default_factory=dict)
     language: str = "en"
 
     def readability_score(self) -> float:
         """Return the readability score as stored: 0-100, one decimal."""
         return bound_score(self.readability_base - self.penalties["readability"])
+
+    def has_issue(self, *codes: str) -> bool:
+        return any(issue.code in codes for issue in self.issues)
 
     def add(
         self, code: str, message: str, recommendation: str, page: int | None = None
@@ -319,6 +333,65 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         findings.penalties["content"] += _OCR_TRUNCATED_PENALTY
 
 
+def check_words(findings: Findings) -> None:
+    """Find readable text without words, or with only a few words repeated.
+
+    Such text has no reading ease and no structure to judge, so readability
+    and structure are left unscored and the content score is capped as for a
+    near-empty document.
+    """
+    config = findings.config
+    # The same sample of tokens that readability analyses.
+    counts = count_words(
+        [page.text for page in findings.readable_pages],
+        max_tokens=config.readability_max_words,
+    )
+    findings.metrics["letter_words"] = counts.words
+    findings.metrics["distinct_words"] = counts.distinct_words
+    # Table rules and bullets ("|", "---", "*") are neither words nor numbers.
+    findings.metrics["letter_word_share"] = (
+        round(counts.words / counts.alphanumeric_tokens, 3)
+        if counts.alphanumeric_tokens
+        else None
+    )
+    if counts.tokens and not counts.words:
+        findings.add(
+            "no_words",
+            f"None of the {counts.tokens} tokens of the readable text contains "
+            "a letter, so readability and structure are not scored.",
+            ISSUES["no_words"].advice,
+        )
+    elif (
+        counts.words >= config.readability_min_words
+        and counts.distinct_words < MIN_DISTINCT_WORDS
+    ):
+        findings.add(
+            "few_distinct_words",
+            f"The readable text has {counts.words} words but only "
+            f"{counts.distinct_words} distinct ones, fewer than "
+            f"{MIN_DISTINCT_WORDS}, so readability is not scored.",
+            ISSUES["few_distinct_words"].advice,
+        )
+    else:
+        return
+    cap = _NEAR_EMPTY_CAP
+    findings.content_cap = (
+        cap if findings.content_cap is None else min(cap, findings.content_cap)
+    )
+
+
+def explain_unscored(findings: Findings) -> None:
+    """Add an issue for each score left out that no other issue explains."""
+    names = {"readability": "Readability", "structure": "Structure"}
+    for score, reason in findings.unscored.items():
+        findings.add(
+            "score_not_applicable",
+            f"{names[score]} is not scored and the overall score leaves it out: "
+            f"{reason}.",
+            ISSUES["score_not_applicable"].advice,
+        )
+
+
 def resolve_language(findings: Findings, document: ExtractedDocument) -> None:
     """Take the language from extraction, else guess it, else use the fallback."""
     language = readability.normalize_language(document.language)
@@ -362,15 +435,13 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
     reading_ease = formulas["flesch_reading_ease"]
     variant = readability.FLESCH_VARIANTS.get(language)
     findings.metrics["readability_formula"] = variant.name if variant else None
-    if reading_ease is None or stats.words < config.readability_min_words:
+    note = _find_readability_gap(findings, reading_ease, variant is not None)
+    if note is not None:
         findings.readability_applicable = False
         findings.metrics["readability_applicable"] = False
-        findings.metrics["readability_note"] = (
-            f"{stats.words} words, fewer than {config.readability_min_words} "
-            "(quality.readability_min_words)"
-            if stats.words < config.readability_min_words
-            else f"no Flesch formula for language {language!r}"
-        )
+        findings.metrics["readability_note"] = note
+        if not findings.has_issue("no_words", "few_distinct_words"):
+            findings.unscored["readability"] = note
         _check_long_sentences(findings, stats)
         return
 
@@ -383,6 +454,38 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
     findings.penalties["readability"] += long_sentence_penalty
     _check_low_readability(findings, stats, reading_ease, long_sentence_penalty)
     _check_long_sentences(findings, stats)
+
+
+def _find_readability_gap(
+    findings: Findings, reading_ease: float | None, has_formula: bool
+) -> str | None:
+    """Return why readability cannot be scored, or None when it can.
+
+    Flesch counts numbers as words, so text that is mostly numbers (a table
+    of figures) is left unscored rather than given a reading ease.
+    """
+    config = findings.config
+    words = findings.metrics.get("words", 0)
+    letter_share = findings.metrics["letter_word_share"] or 0.0
+    distinct = findings.metrics["distinct_words"]
+    if words < config.readability_min_words:
+        return (
+            f"{words} words, fewer than {config.readability_min_words} "
+            "(quality.readability_min_words)"
+        )
+    if letter_share < MIN_LETTER_WORD_SHARE:
+        return (
+            f"only {letter_share:.0%} of the tokens with a letter or digit contain "
+            f"a letter, fewer than {MIN_LETTER_WORD_SHARE:.0%}, so the text is "
+            "mostly numbers"
+        )
+    if distinct < MIN_DISTINCT_WORDS:
+        return f"only {distinct} distinct word(s), fewer than {MIN_DISTINCT_WORDS}"
+    if not has_formula:
+        return f"no Flesch formula for language {findings.language!r}"
+    if reading_ease is None:
+        return "no sentences"
+    return None
 
 
 def _check_low_readability(
@@ -474,6 +577,7 @@ def check_structure(findings: Findings, document: ExtractedDocument) -> None:
     )
     total_words = findings.metrics.get("total_words", 0)
     expected = config.headings_expected_words
+    prose_words = 0
     # Tables and form fields need no headings, so only running text counts.
     # It is counted only when the check can fire, because a 3 MB book took
     # 0.25 s on a 2-core machine.
@@ -490,8 +594,9 @@ def check_structure(findings: Findings, document: ExtractedDocument) -> None:
             )
             findings.penalties["structure"] += _NO_HEADINGS_PENALTY
 
-    share = measure_repeated_share(texts)
+    share, compared_lines = measure_repeated_share(texts)
     findings.metrics["repeated_text_share"] = round(share, 3)
+    _judge_structure_basis(findings, headings, prose_words, compared_lines)
     if share > config.repeated_text_ratio:
         findings.add(
             "repeated_text",
@@ -500,3 +605,30 @@ def check_structure(findings: Findings, document: ExtractedDocument) -> None:
             ISSUES["repeated_text"].advice,
         )
         findings.penalties["structure"] += min(_MAX_REPEAT_PENALTY, 100.0 * share)
+
+
+def _judge_structure_basis(
+    findings: Findings, headings: int, prose_words: int, compared_lines: int
+) -> None:
+    """Decide whether the structure checks had anything to judge.
+
+    Repetition is judged from two lines of 20 or more characters, and
+    headings from ``quality.headings_expected_words`` words when the
+    document has headings or that much running text. A single line, or a few
+    short ones, leaves structure unscored instead of scoring it 100.
+    """
+    if findings.has_issue("no_words"):
+        return
+    total_words = findings.metrics.get("total_words", 0)
+    expected = findings.config.headings_expected_words
+    judged_headings = total_words >= expected and (
+        headings > 0 or prose_words >= expected
+    )
+    if compared_lines >= 2 or judged_headings:
+        findings.structure_applicable = True
+        return
+    findings.unscored["structure"] = (
+        f"{compared_lines} line(s) of {MIN_REPEAT_CHARS} or more characters to "
+        f"compare for repeated text, and {total_words} words, fewer than "
+        f"{expected} (quality.headings_expected_words) to expect headings"
+    )

@@ -27,6 +27,11 @@ def _unpack(
     return rows
 
 
+def _format_score(score: float | None) -> str:
+    """Format a score, or "n/a" for one the text gave nothing to judge."""
+    return "n/a" if score is None else f"{score:.1f}"
+
+
 def _render_table(
     rows: list[tuple[str, str, QualityResult | None, str | None]],
 ) -> list[str]:
@@ -40,7 +45,8 @@ def _render_table(
             continue
         lines.append(
             f"| {_escape(name)} | {status} | {quality.overall_score:.1f} "
-            f"| {quality.readability_score:.1f} | {quality.structure_score:.1f} "
+            f"| {_format_score(quality.readability_score)} "
+            f"| {_format_score(quality.structure_score)} "
             f"| {quality.content_quality_score:.1f} | {len(quality.issues)} |"
         )
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from docflow.core._wordlists import FREQUENT_WORDS
 
@@ -20,9 +21,15 @@ _MAX_COLON_HEADING_WORDS = 4
 
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-_MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
+MIN_REPEAT_CHARS = 20  # shorter lines (page numbers, labels) repeat legitimately
+
+# Fewer distinct words than this in a text of quality.readability_min_words
+# words or more means one word or a few repeated, not language.
+MIN_DISTINCT_WORDS = 10
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_TOKEN = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
 # Share of a line's tokens that must be frequent words for it to be prose.
 # On sample documents, contracts, papers and minutes had 84-99% of their
 # tokens in such lines and a 16-page table of layoff notices had 14%.
@@ -98,8 +105,9 @@ def count_prose_words(texts: list[str], language: str) -> int:
     return prose
 
 
-def measure_repeated_share(texts: list[str]) -> float:
-    """Return the share of characters in lines that repeat an earlier line.
+def measure_repeated_share(texts: list[str]) -> tuple[float, int]:
+    """Return the share of characters in lines that repeat an earlier line,
+    and the number of lines compared.
 
     Only lines of at least 20 characters count, compared after collapsing
     whitespace and case, so short page numbers, labels and running headers
@@ -108,14 +116,54 @@ def measure_repeated_share(texts: list[str]) -> float:
     seen: set[str] = set()
     total = 0
     repeated = 0
+    compared = 0
     for text in texts:
         for line in text.splitlines():
             key = " ".join(line.split()).lower()
-            if len(key) < _MIN_REPEAT_CHARS:
+            if len(key) < MIN_REPEAT_CHARS:
                 continue
             total += len(key)
+            compared += 1
             if key in seen:
                 repeated += len(key)
             else:
                 seen.add(key)
-    return repeated / total if total else 0.0
+    return (repeated / total if total else 0.0), compared
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """Whitespace tokens of a text: all of them, those with a letter or a digit,
+    and those with a letter (words)."""
+
+    tokens: int
+    alphanumeric_tokens: int
+    words: int
+    distinct_words: int
+
+
+def count_words(texts: list[str], max_tokens: int) -> WordCounts:
+    """Count tokens, alphanumeric tokens, words (tokens with a letter) and
+    distinct words in the first ``max_tokens`` whitespace tokens of ``texts``.
+
+    A word is keyed by its first run of letters, lowercased, so "Total:" and
+    "total" are one word.
+    """
+    tokens = 0
+    alphanumeric = 0
+    words = 0
+    distinct: set[str] = set()
+    for text in texts:
+        # finditer, not split, so a long page is not copied when counting stops.
+        for token in _TOKEN.finditer(text):
+            if tokens == max_tokens:
+                return WordCounts(tokens, alphanumeric, words, len(distinct))
+            tokens += 1
+            match = _WORD.search(token.group())
+            if match is not None:
+                alphanumeric += 1
+                words += 1
+                distinct.add(match.group().lower())
+            elif _DIGIT.search(token.group()):
+                alphanumeric += 1
+    return WordCounts(tokens, alphanumeric, words, len(distinct))

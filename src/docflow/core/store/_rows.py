@@ -200,12 +200,16 @@ def _classification_row(document_id: int, item: ClassificationResult) -> dict:
     }
 
 
+def _optional_float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _quality_row(document_id: int, item: QualityResult) -> dict:
     return {
         "document_id": document_id,
         "overall_score": float(item.overall_score),
-        "readability_score": float(item.readability_score),
-        "structure_score": float(item.structure_score),
+        "readability_score": _optional_float(item.readability_score),
+        "structure_score": _optional_float(item.structure_score),
         "content_quality_score": float(item.content_quality_score),
         "issues": _dumps([i.model_dump(mode="json") for i in item.issues]),
         "recommendations": _dumps(item.recommendations),

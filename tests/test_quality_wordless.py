@@ -1,0 +1,219 @@
+"""Quality scores of text without words, sentences or lines to judge.
+
+Each document is a real file written under tmp_path and read by the real
+extractor. Readability and structure must be absent (None) where the text
+gives them nothing to measure, never 100, and an issue must explain it.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from docflow.cli._render import print_document
+from docflow.core.config import Settings
+from docflow.core.extract import extract_document
+from docflow.core.models import DocumentResult, QualityResult
+from docflow.core.quality import analyze_quality, render_report
+from docflow.core.store import FileStat, ResultWriter, Store
+
+PUNCTUATION = "!!! ... ??? ,,, ;;; --- *** ... !!! ???\n\n.... ,,,, !!!! ????\n"
+SYMBOLS = "@#$%^&*()_+=<>/\\|~" * 20 + "\n"
+NUMBERS = " ".join(str(number) for number in range(1000, 1030)) + "\n"
+EMOJI = "😀 🎉 ✨ 🚀 ❤️ 👍 🔥 💡 ★ ☆ ♥ ♦ → ← ↑ ↓ " * 10 + "\n"
+ONE_WORD = ("buffalo " * 300).strip() + "\n"
+ONE_WORD_LINES = "buffalo\n" * 300
+ONE_LINE = (
+    "The committee approved the budget for the next fiscal year after a long "
+    "discussion about costs.\n"
+)
+
+
+def number_table() -> str:
+    """A Markdown table of 30 rows of five random figures under a letter header."""
+    generator = random.Random(7)
+    rows = [
+        "| " + " | ".join(str(generator.randint(100, 99999)) for _ in range(5)) + " |"
+        for _ in range(30)
+    ]
+    return "| a | b | c | d | e |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def analyze_file(folder: Path, name: str, text: str) -> QualityResult:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    settings = Settings()
+    return analyze_quality(extract_document(str(path), settings), settings)
+
+
+def codes(result: QualityResult) -> list[str]:
+    return sorted(issue.code for issue in result.issues)
+
+
+# name, text, readability, structure, content, overall, issue codes
+WORDLESS_CASES = [
+    (
+        "punct.txt",
+        PUNCTUATION,
+        None,
+        None,
+        30.0,
+        30.0,
+        ["near_empty_document", "no_words"],
+    ),
+    ("symbols.txt", SYMBOLS, None, None, 30.0, 30.0, ["no_words"]),
+    ("numbers.txt", NUMBERS, None, None, 30.0, 30.0, ["no_words"]),
+    (
+        "emoji.txt",
+        EMOJI,
+        None,
+        None,
+        20.0,
+        20.0,
+        ["garbage_text", "score_not_applicable", "score_not_applicable"],
+    ),
+    (
+        "one-word.txt",
+        ONE_WORD,
+        None,
+        None,
+        30.0,
+        30.0,
+        ["few_distinct_words", "long_sentences", "score_not_applicable"],
+    ),
+    (
+        "one-word-lines.txt",
+        ONE_WORD_LINES,
+        None,
+        None,
+        30.0,
+        30.0,
+        ["few_distinct_words", "long_sentences", "score_not_applicable"],
+    ),
+    (
+        "one-line.txt",
+        ONE_LINE,
+        None,
+        None,
+        100.0,
+        100.0,
+        ["score_not_applicable", "score_not_applicable"],
+    ),
+    (
+        "figures.md",
+        number_table(),
+        None,
+        100.0,
+        100.0,
+        100.0,
+        ["score_not_applicable"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "readability", "structure", "content", "overall", "issues"),
+    WORDLESS_CASES,
+    ids=[case[0] for case in WORDLESS_CASES],
+)
+def test_wordless_text_scores(
+    tmp_path: Path,
+    name: str,
+    text: str,
+    readability: float | None,
+    structure: float | None,
+    content: float,
+    overall: float,
+    issues: list[str],
+) -> None:
+    result = analyze_file(tmp_path, name, text)
+    assert result.readability_score == readability
+    assert result.structure_score == structure
+    assert result.content_quality_score == content
+    assert result.overall_score == overall
+    assert codes(result) == issues
+
+
+def test_no_words_message_counts_tokens(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "punct.txt", PUNCTUATION)
+    (issue,) = [issue for issue in result.issues if issue.code == "no_words"]
+    assert issue.severity == "warning"
+    assert "None of the 14 tokens" in issue.message
+    assert "readability and structure are not scored" in issue.message
+    assert result.metrics["letter_words"] == 0
+
+
+def test_one_word_readability_note(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "one-word.txt", ONE_WORD)
+    assert result.metrics["distinct_words"] == 1
+    assert result.metrics["readability_applicable"] is False
+    assert "1 distinct word(s)" in result.metrics["readability_note"]
+
+
+def test_number_table_readability_reason(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "figures.md", number_table())
+    (issue,) = result.issues
+    assert issue.severity == "info"
+    assert issue.message.startswith("Readability is not scored")
+    assert "mostly numbers" in issue.message
+    assert issue.recommendation
+
+
+def test_single_line_structure_reason(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "one-line.txt", ONE_LINE)
+    messages = [issue.message for issue in result.issues]
+    assert any(message.startswith("Structure is not scored") for message in messages)
+    assert any("quality.headings_expected_words" in message for message in messages)
+
+
+def test_two_prose_paragraphs_keep_structure(tmp_path: Path) -> None:
+    text = ONE_LINE + "\n" + ONE_LINE.replace("budget", "hiring plan")
+    result = analyze_file(tmp_path, "two-lines.txt", text)
+    assert result.structure_score == 100.0
+    assert "Structure is not scored" not in " ".join(i.message for i in result.issues)
+
+
+def stored_result(tmp_path: Path) -> DocumentResult:
+    quality = analyze_file(tmp_path, "punct.txt", PUNCTUATION)
+    return DocumentResult(
+        path=str(tmp_path / "punct.txt"),
+        status="ok",
+        content_hash="h-punct",
+        size=len(PUNCTUATION),
+        detected_type="text",
+        pages=1,
+        quality=quality,
+    )
+
+
+def test_absent_scores_stored_as_null(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db" / "docflow.duckdb", lock_timeout=30.0)
+    result = stored_result(tmp_path)
+    with ResultWriter(store, fingerprint="fp", flush_rows=10) as writer:
+        writer.add(result, stat=FileStat(result.path, result.size or 0, 7))
+    (stored,) = Store(store.path).results()
+    quality = stored.result.quality
+    assert quality is not None
+    assert quality.readability_score is None
+    assert quality.structure_score is None
+    assert quality.content_quality_score == 30.0
+    assert quality.overall_score == 30.0
+
+
+def test_markdown_report_marks_absent_scores(tmp_path: Path) -> None:
+    report = render_report([stored_result(tmp_path)])
+    row = next(line for line in report.splitlines() if "punct.txt" in line)
+    assert "| 30.0 | n/a | n/a | 30.0 |" in row
+
+
+def test_cli_detail_marks_absent_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = stored_result(tmp_path).model_dump(mode="json")
+    print_document(record)
+    output = capsys.readouterr().out
+    assert "readability not scored" in output
+    assert "structure not scored" in output
+    assert "content 30.0" in output

@@ -288,6 +288,30 @@ def test_replay_order_with_rejected_inputs(tmp_path: Path, docs: Path) -> None:
         assert replayed.stdout == full.stdout
 
 
+def test_replay_after_process_prints_asked_part(tmp_path: Path, docs: Path) -> None:
+    docflow(tmp_path, "process", "-f", "jsonl", "docs")
+    saved = docflow(tmp_path, "analyze", "-f", "jsonl", "docs")
+    assert REPLAYED not in saved.stderr
+    replayed = docflow(tmp_path, "analyze", "-f", "jsonl", "docs")
+    assert REPLAYED in replayed.stderr, replayed.stderr
+    full = docflow(
+        tmp_path,
+        "analyze",
+        "-f",
+        "jsonl",
+        "docs",
+        env=replay_env(tmp_path, DOCFLOW_STORE_REPLAY="false"),
+    )
+    assert replayed.stdout == full.stdout
+    records = [json.loads(line) for line in replayed.stdout.splitlines()]
+    letter = next(r for r in records if r["path"].endswith("letter.txt"))
+    assert letter["quality"] is not None
+    assert all(record["classification"] is None for record in records)
+    # Neither summary counts categories that analyze did not print.
+    assert b"categories:" not in replayed.stderr
+    assert b"categories:" not in full.stderr
+
+
 def test_escaped_name_sorts_in_place(tmp_path: Path, docs: Path) -> None:
     # A name that is not UTF-8 is printed escaped; the JSON array and the
     # table still list it in the order of the walk.

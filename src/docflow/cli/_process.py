@@ -211,9 +211,13 @@ class _Session:
         # Keeps what is shown for a replay record (``_replay``), when one may be saved.
         self.recorder: _replay.Recorder | None = None
         self.rejected: set[str] = set()
-        # The parts the run asked for, which a cached result must have.
+        # The parts the run requested, which a cached result must have. A
+        # cached result may have more, which stay stored but are not printed.
         self.classify = True
         self.quality = True
+        # The run's settings, whose review thresholds judge a cached result
+        # cut down to the requested parts.
+        self.settings: Settings | None = None
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -237,7 +241,13 @@ class _Session:
         self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
 
     def show(self, result: DocumentResult) -> None:
-        """Print a result with people's corrections applied."""
+        """Print the requested parts of a result, with people's corrections."""
+        if self.settings is not None:
+            from docflow.core.pipeline import limit_to_analyses
+
+            result = limit_to_analyses(
+                result, self.settings, classify=self.classify, quality=self.quality
+            )
         if self.corrections:
             result = self.corrections.apply(result)
         if result.classification is not None:
@@ -499,6 +509,7 @@ def run_command(
         session.recorder = recorder
         session.classify = classify
         session.quality = quality
+        session.settings = settings
     except BaseException:
         opened.close()
         raise

@@ -37,6 +37,7 @@ __all__ = [
     "classification_char_limit",
     "extract_cached",
     "hash_file",
+    "limit_to_analyses",
     "process_document",
 ]
 
@@ -206,6 +207,33 @@ def _review_status(
     reasons += _quality_review_reasons(result, settings)
     status = ReviewStatus.NEEDS_REVIEW if reasons else ReviewStatus.APPROVED
     return status, reasons
+
+
+def limit_to_analyses(
+    result: DocumentResult, settings: Settings, *, classify: bool, quality: bool
+) -> DocumentResult:
+    """Drop the analyses that were not requested from ``result``.
+
+    A stored result of ``docflow process`` has both analyses, and a later
+    ``analyze`` or ``classify`` reuses it. The review status and reasons are
+    computed again from the analyses kept, as a run of only those would
+    compute them. This is exact because the cache reuses a result only under
+    the same settings, thresholds included. A result that failed keeps its
+    review status (None).
+    """
+    dropped = {}
+    if not classify and result.classification is not None:
+        dropped["classification"] = None
+    if not quality and result.quality is not None:
+        dropped["quality"] = None
+    if not dropped:
+        return result
+    limited = result.model_copy(update=dropped)
+    if limited.review_status is not None:
+        limited.review_status, limited.review_reasons = _review_status(
+            limited, settings
+        )
+    return limited
 
 
 def _classification_review_reasons(

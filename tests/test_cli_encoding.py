@@ -185,6 +185,39 @@ def test_table_escapes_control_characters(
     assert len(rows) == 4
 
 
+def test_table_tells_tab_from_backslash_t(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    (tmp_path / "docs" / "tab\tname.txt").write_text("Notes\nAgenda: roads\n")
+    (tmp_path / "docs" / "tab\\tname.txt").write_text("Notes\nAgenda: parks\n")
+    (tmp_path / "docs" / "back\\slash.txt").write_text("Notes\nAgenda: bikes\n")
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    run = docflow(tmp_path, "classify", "-f", "table", "docs", env=env)
+    assert run.returncode == 0, run.stderr.decode()
+    rows = [line for line in run.stdout.decode().splitlines() if line.startswith("│")]
+    paths = {row.split("│")[1].strip() for row in rows}
+    assert "docs/tab\\tname.txt" in paths  # the tab
+    assert "docs/tab\\\\tname.txt" in paths  # the backslash and the t
+    # Names without a control character or an escape's text print as they are.
+    assert "docs/back\\slash.txt" in paths
+    assert "docs/plain.txt" in paths
+    assert f"docs/{NAME}" in paths
+    assert len(rows) == 5
+    stored = docflow(tmp_path, "results", "-f", "jsonl", env=env)
+    assert stored.returncode == 0, stored.stderr.decode()
+    names = {
+        json.loads(line)["path"].rsplit("/", 1)[1]
+        for line in stored.stdout.splitlines()
+    }
+    assert names == {
+        "tab\tname.txt",
+        "tab\\tname.txt",
+        "back\\slash.txt",
+        "plain.txt",
+        NAME,
+    }
+
+
 def test_c_locale_reads_utf8_names(tmp_path: Path, ascii_env: dict[str, str]) -> None:
     env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
     # Python then decodes file names as ASCII, unless docflow starts again

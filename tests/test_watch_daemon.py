@@ -477,6 +477,29 @@ def test_watch_once_routes_undecodable_name(setup: WatchSetup) -> None:
     assert "\\udce9" not in setup.log_text()
 
 
+def test_watch_text_log_tells_tab_from_backslash_t(setup: WatchSetup) -> None:
+    (setup.inbox / "tab\tname.txt").write_bytes(b"")
+    (setup.inbox / "tab\\tname.txt").write_bytes(b"")
+    (setup.inbox / "plain.txt").write_bytes(b"")
+    # The last --log-format given wins over the json of setup.command.
+    assert setup.run_once("--log-format", "text") == ExitCode.OK, setup.log_text()
+    received = sorted(
+        line.split(" info received ", 1)[1]
+        for line in setup.log_text().splitlines()
+        if " info received " in line
+    )
+    assert received == sorted(
+        [
+            f"{setup.inbox}/tab\\tname.txt",  # the tab
+            f"{setup.inbox}/tab\\\\tname.txt",  # the backslash and the t
+            f"{setup.inbox}/plain.txt",
+        ]
+    )
+    assert sorted(setup.routed()) == sorted(
+        ["tab\tname.txt", "tab\\tname.txt", "plain.txt"]
+    )
+
+
 def test_watch_once_no_recursive(setup: WatchSetup) -> None:
     (setup.inbox / "top.txt").write_bytes(b"")
     (setup.inbox / "sub").mkdir()

@@ -87,12 +87,21 @@ def path_from_display(text: str) -> str:
 def escape_controls(text: str) -> str:
     """Write control characters (newline, tab, ESC...) as Python escapes.
 
-    Keeps a name with a newline on one line of a table or a log.
+    Keeps a name with a newline on one line of a table or a log. So that a
+    tab and the two characters ``\\t`` print differently, each backslash is
+    doubled in a text that has a control character or already contains an
+    escape this function writes (``\\t``, ``\\n``, ``\\r``, ``\\x1b``...).
+    Other texts, nearly all of them, are returned unchanged.
     """
+    if _CONTROL.search(text) or ("\\" in text and _CONTROL_ESCAPE.search(text)):
+        text = text.replace("\\", "\\\\")
     return text.translate(_CONTROL_ESCAPES)
 
 
 _CONTROL_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: The escapes of ``_CONTROL_ESCAPES``: repr writes hex digits in lower case.
+_CONTROL_ESCAPE = re.compile(r"\\(?:[tnr]|x[01][0-9a-f]|x7f)")
 
 #: Text that reads like the escape of an undecodable byte.
 _BYTE_ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}")

@@ -20,7 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docflow.core.config import Settings
-from docflow.core.models import Status
+from docflow.core.models import ReviewStatus, Status
 from docflow.errors import ExitCode, ServerError, UsageError
 from docflow.mcp.orchestrator import Orchestrator, run_documents
 from processes import list_children  # noqa: E402
@@ -643,3 +643,18 @@ def test_both_analyses_fill_both_results(tmp_path, trained_model, separate):
     assert all(result.review_status is not None for result in results)
     kinds = {server.kind for server in stats.servers}
     assert kinds == ({"classification", "quality"} if separate else {"classification"})
+
+
+def test_separate_quality_servers_keep_the_quality_review_reasons(tmp_path):
+    # Symbols only: quality goes to review ("quality 30 under ...") and so does
+    # the classifier, which abstains. The merged result must list both.
+    path = tmp_path / "symbols.txt"
+    path.write_text("!!! ... ??? ,,, ;;; --- *** ... !!! ???\n\n.... ,,,, !!!! ????\n")
+    reasons = {}
+    for separate in (False, True):
+        settings = make_settings(tmp_path, separate_quality_servers=separate)
+        results, _ = run_documents([str(path)], settings, classify=True, quality=True)
+        assert results[0].review_status == ReviewStatus.NEEDS_REVIEW
+        reasons[separate] = results[0].review_reasons
+    assert any(reason.startswith("quality ") for reason in reasons[False])
+    assert sorted(reasons[True]) == sorted(reasons[False])

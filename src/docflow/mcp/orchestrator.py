@@ -862,6 +862,9 @@ def _merge(base: DocumentResult | None, stage: DocumentResult) -> DocumentResult
             "quality": stage.quality,
             "duration_ms": base.duration_ms + stage.duration_ms,
             "warnings": list(dict.fromkeys(base.warnings + stage.warnings)),
+            "review_reasons": list(
+                dict.fromkeys(base.review_reasons + stage.review_reasons)
+            ),
         }
     )
     if ReviewStatus.NEEDS_REVIEW in (base.review_status, stage.review_status):

@@ -394,7 +394,9 @@ class Store:
 
     def _run_migrations(self, connection: duckdb.DuckDBPyConnection) -> None:
         old = migrate(connection, str(self.path), self.clock())
-        if old != SCHEMA_VERSION:
+        if old == 0:
+            log.info("database %s created (schema %d)", self.path, SCHEMA_VERSION)
+        elif old != SCHEMA_VERSION:
             log.info(
                 "database %s migrated from schema %d to %d",
                 self.path,

@@ -697,8 +697,10 @@ def settings_fingerprint(settings: Settings) -> str:
 
     The result cache keys on it, so a change of OCR language or a quality
     threshold reprocesses documents while a change of worker count does not.
+    The code that computes results counts too (``analysis_code_digest``).
     """
     relevant = {
+        "code": analysis_code_digest(),
         "extraction": settings.extraction.model_dump(
             exclude={"passwords", "password_file"}
         ),
@@ -707,3 +709,32 @@ def settings_fingerprint(settings: Settings) -> str:
     }
     blob = json.dumps(relevant, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
+
+
+#: Parts of ``docflow.core`` that never change a document's result.
+_NOT_IN_RESULTS = frozenset({"store", "htmlreport.py"})
+
+
+@functools.cache
+def analysis_code_digest() -> str:
+    """Return a short hash of the source of the code that computes results.
+
+    A result stored by another version of docflow (one that scored quality
+    or checked classifications differently) is computed again instead of
+    being reused, also when the version number did not change. Reading the
+    source takes a few milliseconds, once per process.
+    """
+    from docflow import __version__
+
+    core = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(core.rglob("*.py")):
+        relative = path.relative_to(core)
+        if relative.parts[0] in _NOT_IN_RESULTS:
+            continue
+        try:
+            source = path.read_bytes()
+        except OSError:  # an unreadable file changes the hash as an edit would
+            source = b""
+        digest.update(relative.as_posix().encode() + b"\0" + source)
+    return digest.hexdigest()[:16]

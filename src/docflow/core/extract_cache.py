@@ -38,8 +38,12 @@ EXTRACTOR_VERSION = "3"
 def _entry_path(
     content_hash: str, settings: Settings, char_limit: int | None = None
 ) -> Path:
+    from docflow.core.config import analysis_code_digest
+
     options = settings.extraction.model_dump(exclude={"passwords", "password_file"})
-    parts: list[object] = [EXTRACTOR_VERSION, options]
+    # The digest covers the extraction code, so an upgrade that reads
+    # documents differently does not get the older version's text back.
+    parts: list[object] = [EXTRACTOR_VERSION, analysis_code_digest(), options]
     if char_limit is not None:
         parts.append({"partial_char_limit": char_limit})
     key = json.dumps(parts, sort_keys=True).encode()

@@ -13,6 +13,8 @@ from docflow.core.config import Settings, load_settings
 from docflow.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
+# Left commented out in docflow.toml so that a copy of it does not set them.
+COMMENTED_STORE_PATHS = ("database", "cache_dir")
 
 
 def _shipped_toml() -> dict:
@@ -27,7 +29,18 @@ def test_docflow_toml_lists_every_default(section: str) -> None:
     defaults = getattr(Settings(), section).model_dump()
     # routes is a list of tables, documented as a commented example
     defaults.pop("routes", None)
+    if section == "store":
+        for key in COMMENTED_STORE_PATHS:
+            defaults.pop(key)
     assert shipped == defaults
+
+
+@pytest.mark.parametrize("key", COMMENTED_STORE_PATHS)
+def test_docflow_toml_comments_out_store_path(key: str) -> None:
+    text = (REPO / "docflow.toml").read_text(encoding="utf-8")
+    default = getattr(Settings().store, key)
+    assert key not in _shipped_toml()["store"]
+    assert f'# {key} = "{default}"\n' in text
 
 
 def test_docflow_toml_classification_scalars_match_defaults() -> None:

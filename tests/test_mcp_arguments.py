@@ -39,7 +39,15 @@ CASES = [
         "classification",
         "classify_document",
         {"file": "report.txt"},
-        "classify_document: unknown argument 'file'. Its arguments are 'path'.",
+        "classify_document: unknown argument 'file'. Its only argument is 'path'.",
+    ),
+    (
+        "classification",
+        "no_such_tool",
+        {"path": "report.txt"},
+        "Unknown tool 'no_such_tool'. The tools of docflow-classification are "
+        "'classify_document', 'classify_documents', 'get_categories', "
+        "'update_model' and 'get_statistics'.",
     ),
     (
         "classification",
@@ -61,6 +69,33 @@ CASES = [
         {"paths": ["report.txt"], "with_quality": "maybe"},
         "classify_documents: argument 'with_quality' must be true or false, "
         "got a string.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt"], "with_quality": "yes"},
+        "classify_documents: argument 'with_quality' must be true or false, "
+        "got a string.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt"], "with_quality": "true"},
+        "classify_documents: argument 'with_quality' must be true or false, "
+        "got a string.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt"], "with_quality": 1},
+        "classify_documents: argument 'with_quality' must be true or false, got 1.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": [1, 2], "with_quality": 0},
+        "classify_documents: argument 'paths' must be a list of file paths, "
+        "but paths[0] is 1. Argument 'with_quality' must be true or false, got 0.",
     ),
     (
         "classification",
@@ -87,6 +122,21 @@ CASES = [
         "analyze_quality",
         {"path": ["report.txt"]},
         "analyze_quality: argument 'path' must be a file path, got a list.",
+    ),
+    (
+        "quality",
+        "analyse_quality",
+        {"path": "report.txt"},
+        "Unknown tool 'analyse_quality'. The tools of docflow-quality are "
+        "'analyze_quality', 'analyze_documents', 'generate_report', "
+        "'get_quality_metrics', 'update_thresholds' and 'get_statistics'.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"review_threshold": 50}, "dry_run": True},
+        "update_thresholds: unknown argument 'dry_run'. "
+        "Its only argument is 'thresholds'.",
     ),
     (
         "quality",
@@ -194,3 +244,26 @@ def test_input_schemas_leave_extra_keys_open(results, kind):
     """The unknown-argument check runs in the server, not in the schema."""
     for tool in results[kind]["tools"]:
         assert "additionalProperties" not in tool.input_schema, tool.name
+
+
+def test_boolean_argument_schema_stays_boolean(results):
+    (tool,) = [
+        tool
+        for tool in results["classification"]["tools"]
+        if tool.name == "classify_documents"
+    ]
+    schema = tool.input_schema["properties"]["with_quality"]
+    assert schema["type"] == "boolean"
+    assert schema["default"] is False
+
+
+def test_plain_bool_tool_rejected_at_registration():
+    from docflow.mcp._server import create_server
+
+    server = create_server(name="bool-check")
+
+    def lax_tool(path: str, verbose: bool = False) -> str:
+        return path
+
+    with pytest.raises(TypeError, match="'verbose'"):
+        server.tool()(lax_tool)

@@ -414,3 +414,37 @@ def test_run_function_serves_like_module(tmp_path, docs):
 
     stats = run(scenario())
     assert stats.structured_content["roots"] == [str(docs.resolve())]
+
+
+def test_statistics_latency_leaves_out_queue_wait(tmp_path, docs):
+    """Latency is each document's time in a worker, though most wait in a queue."""
+    from docflow.mcp._server import summarize_latencies
+
+    paths = []
+    for number in range(12):
+        document = docs / f"batch{number}.txt"
+        document.write_text(f"{REPORT_TEXT}\nReference {number}.\n")
+        paths.append(str(document))
+    outside = str(tmp_path / "outside.txt")
+
+    async def scenario():
+        async with connect(
+            "quality", tmp_path, [docs], children_per_server=2
+        ) as session:
+            batch = await session.call_tool(
+                "analyze_documents", {"paths": [*paths, outside]}
+            )
+            stats = await session.call_tool("get_statistics", {})
+            return batch, stats
+
+    batch, stats = run(scenario())
+    results = batch.structured_content["results"]
+    processed = [item["duration_ms"] for item in results if item["path"] != outside]
+    expected = summarize_latencies(processed)
+    latency = stats.structured_content["latency"]
+    assert [item["status"] for item in results[:-1]] == ["ok"] * 12
+    assert stats.structured_content["documents"] == 13
+    assert stats.structured_content["errors"] == 1
+    assert latency["max_ms"] == expected.max_ms
+    assert latency["p95_ms"] == expected.p95_ms
+    assert latency["p50_ms"] == expected.p50_ms

@@ -125,3 +125,49 @@ def test_unwritable_cache_does_not_fail_call(tmp_path, folders):
     assert files_under(folders["work"]) == []
     log = (tmp_path / "server.log").read_text()
     assert "cannot write extraction cache entry" in log
+
+
+def test_copy_of_repository_settings_uses_xdg_cache(tmp_path, folders):
+    repository_settings = Path(__file__).resolve().parents[1] / "docflow.toml"
+    (folders["work"] / "docflow.toml").write_text(repository_settings.read_text())
+    env = server_environment(folders)
+    result = asyncio.run(
+        classify(COMMANDS["module"], folders, env, tmp_path / "server.log")
+    )
+
+    assert not result.is_error, result.content
+    assert files_under(folders["work"]) == ["docflow.toml"]
+    assert list((folders["xdg"] / "docflow" / "extract").rglob("*.json"))
+
+
+@pytest.mark.parametrize("source", ["environment", "settings file"])
+def test_relative_cache_dir_logs_warning(tmp_path, folders, source):
+    if source == "environment":
+        env = server_environment(folders, DOCFLOW_STORE_CACHE_DIR="relative-cache")
+    else:
+        (folders["work"] / "docflow.toml").write_text(
+            '[store]\ncache_dir = "relative-cache"\n'
+        )
+        env = server_environment(folders)
+    result = asyncio.run(
+        classify(COMMANDS["module"], folders, env, tmp_path / "server.log")
+    )
+
+    assert not result.is_error, result.content
+    log = (tmp_path / "server.log").read_text()
+    warning = [line for line in log.splitlines() if " WARNING " in line]
+    assert len(warning) == 1, log
+    assert "'relative-cache' is relative" in warning[0]
+    assert str(folders["work"] / "relative-cache") in warning[0]
+    assert "an absolute path" in warning[0]
+
+
+def test_absolute_cache_dir_logs_no_warning(tmp_path, folders):
+    configured = tmp_path / "configured-cache"
+    env = server_environment(folders, DOCFLOW_STORE_CACHE_DIR=str(configured))
+    result = asyncio.run(
+        classify(COMMANDS["module"], folders, env, tmp_path / "server.log")
+    )
+
+    assert not result.is_error, result.content
+    assert "WARNING" not in (tmp_path / "server.log").read_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import logging
 import os
 import signal
@@ -53,6 +54,7 @@ __all__ = [
     "run_server",
     "serve_stdio",
     "user_cache_dir",
+    "warn_relative_cache",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,11 +77,26 @@ class BatchResult(BaseModel):
 
 
 class LatencySummary(BaseModel):
-    """Per-document processing time in milliseconds, over the last 10,000 documents."""
+    """Processing time per document in milliseconds, over the last 10,000 documents.
 
-    p50_ms: float | None = None
-    p95_ms: float | None = None
-    max_ms: float | None = None
+    It is the time a sandboxed document worker spends on one document
+    (``DocumentResult.duration_ms``), or for a timeout or a crash the time
+    until the worker was stopped. Time spent waiting for a free worker is not
+    included, and documents rejected before they reach a worker (a path
+    outside the roots) are not counted.
+    """
+
+    p50_ms: float | None = Field(
+        default=None,
+        description="median processing time of one document in a worker, in ms, "
+        "not counting time spent waiting for a free worker",
+    )
+    p95_ms: float | None = Field(
+        default=None, description="95th percentile of the processing time, in ms"
+    )
+    max_ms: float | None = Field(
+        default=None, description="maximum processing time, in ms"
+    )
 
 
 def summarize_latencies(values: Sequence[float]) -> LatencySummary:
@@ -140,21 +157,23 @@ class ServerState:
         self, path: str, *, classify: bool, quality: bool
     ) -> DocumentResult:
         """Process one document in the sandbox, or return a rejection result."""
-        started = time.perf_counter()
         _inject_server_fault(path)
         try:
             real = self.roots.check(path)
         except OutsideRoots as exc:
             result = DocumentResult(path=path, status=Status.UNREADABLE, error=str(exc))
-        else:
-            if not _valid_utf8(real):
-                # A link the orchestrator made for a name that is not valid
-                # UTF-8: through the real name, no result could be sent back.
-                real = path
-            future = self.pool.submit(real, classify=classify, quality=quality)
-            result = await asyncio.wrap_future(future)
-            result.path = path
-        self._count(result, (time.perf_counter() - started) * 1000)
+            self._count(result, None)
+            return result
+        if not _valid_utf8(real):
+            # A link the orchestrator made for a name that is not valid
+            # UTF-8: through the real name, no result could be sent back.
+            real = path
+        future = self.pool.submit(real, classify=classify, quality=quality)
+        result = await asyncio.wrap_future(future)
+        result.path = path
+        # duration_ms is the worker's time on the document, so the time the
+        # document waited in the pool's queue for a free worker is left out.
+        self._count(result, result.duration_ms)
         return result
 
     async def process_batch(
@@ -185,11 +204,13 @@ class ServerState:
         errors = sum(1 for result in results if not result.ok)
         return BatchResult(results=results, documents=total, errors=errors)
 
-    def _count(self, result: DocumentResult, elapsed_ms: float) -> None:
+    def _count(self, result: DocumentResult, processing_ms: float | None) -> None:
+        """Count ``result``, and add ``processing_ms`` to latency unless None."""
         self.documents += 1
         if not result.ok:
             self.errors += 1
-        self.latencies_ms.append(elapsed_ms)
+        if processing_ms is not None:
+            self.latencies_ms.append(processing_ms)
 
     def uptime(self) -> float:
         return round(time.monotonic() - self.started, 3)
@@ -254,20 +275,32 @@ def create_server(**options: Any) -> MCPServer[Any]:
     """Create an ``MCPServer`` whose invalid tool arguments get plain messages.
 
     The SDK (mcp 2.3) returns the whole ValidationError text for arguments that
-    fail its pydantic argument model, and it ignores unknown arguments. This
-    server returns a tool error for both, naming the tool, the argument and
-    what the argument must be. ``options`` go to ``MCPServer``.
+    fail its pydantic argument model, and it ignores unknown arguments and
+    unknown tool names. This server returns a tool error for each, naming the
+    tool, the argument and what the argument must be, or the server's tools.
+    A tool with a plain ``bool`` parameter raises TypeError when it is
+    registered, because pydantic's lax mode would accept "yes" and 1 for it.
+    ``options`` go to ``MCPServer``.
     """
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 
     class DocflowServer(MCPServer[Any]):
+        def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+            check_strict_booleans(fn)
+            super().add_tool(fn, *args, **kwargs)
+
         async def call_tool(
             self, name: str, arguments: dict[str, Any], context: Any = None
         ) -> Any:
             schema = await self._input_schema(name)
-            if schema is not None:
-                check_argument_names(name, arguments, schema)
+            if schema is None:
+                names = [tool.name for tool in await self.list_tools()]
+                raise ToolError(
+                    f"Unknown tool {name!r}. The tools of {self.name} are "
+                    f"{_quote_names(names)}."
+                )
+            check_argument_names(name, arguments, schema)
             try:
                 return await super().call_tool(name, arguments, context)
             except ToolError as exc:
@@ -290,6 +323,21 @@ def create_server(**options: Any) -> MCPServer[Any]:
     return DocflowServer(**options)
 
 
+def check_strict_booleans(function: Callable[..., Any]) -> None:
+    """Raise TypeError for a parameter of ``function`` annotated plain ``bool``.
+
+    A ``StrictBool`` parameter has the same JSON schema (``boolean``), but it
+    rejects the strings and numbers that lax pydantic turns into booleans.
+    """
+    for name, parameter in inspect.signature(function).parameters.items():
+        # A string annotation comes from ``from __future__ import annotations``.
+        if parameter.annotation in (bool, "bool"):
+            raise TypeError(
+                f"tool {function.__name__}: annotate argument {name!r} as "
+                "pydantic.StrictBool, not bool, so that only true and false pass"
+            )
+
+
 def check_argument_names(
     tool: str, arguments: Mapping[str, Any], schema: Mapping[str, Any]
 ) -> None:
@@ -301,7 +349,9 @@ def check_argument_names(
     if not unknown:
         return
     noun = "argument" if len(unknown) == 1 else "arguments"
-    if known:
+    if len(known) == 1:
+        expected = f"Its only argument is {_quote_names(known)}."
+    elif known:
         expected = f"Its arguments are {_quote_names(known)}."
     else:
         expected = "It takes no arguments."
@@ -440,6 +490,28 @@ def place_standalone_cache(settings: Settings) -> Settings:
     return settings.model_copy(update={"store": store})
 
 
+def warn_relative_cache(settings: Settings) -> None:
+    """Log a warning when a standalone server's cache folder is relative.
+
+    A relative ``store.cache_dir`` is resolved against the working folder,
+    which for a server an MCP client starts is whatever folder the client
+    chose. A server started by docflow's orchestrator is not warned about,
+    because it shares the folder of the docflow command that started it.
+    """
+    if os.environ.get(SETTINGS_FILE_ENV):
+        return
+    configured = os.path.expanduser(settings.store.cache_dir)
+    if os.path.isabs(configured):
+        return
+    log.warning(
+        "store.cache_dir %r is relative, so this server keeps its extraction "
+        "cache in %s, under the working folder it was started in; give "
+        "store.cache_dir (or DOCFLOW_STORE_CACHE_DIR) an absolute path",
+        settings.store.cache_dir,
+        os.path.abspath(configured),
+    )
+
+
 def load_server_settings() -> Settings:
     """Load the settings a parent passed in a JSON file, or the usual sources."""
     from docflow.core.config import Settings, load_settings
@@ -570,6 +642,7 @@ def run_server(
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     settings = place_standalone_cache(settings)
     log.info("extraction cache in %s", settings.store.cache_dir)
+    warn_relative_cache(settings)
     state = ServerState(
         settings, Roots(resolve_roots(roots, settings)), load_model=load_model
     )

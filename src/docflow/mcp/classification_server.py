@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from docflow import __version__
 from docflow.core.config import Settings
@@ -178,7 +178,7 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
 
     @server.tool()
     async def classify_documents(
-        paths: list[str], ctx: Context, with_quality: bool = False
+        paths: list[str], ctx: Context, with_quality: StrictBool = False
     ) -> BatchResult:
         """Classify documents, reporting progress once per document.
 

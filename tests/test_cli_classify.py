@@ -293,3 +293,33 @@ def test_train_table_shows_trained_counts(capsys, monkeypatch):
     assert rows["invoice"] == ["10", "2"]
     # Known only from the correction, so nothing of it was held out.
     assert rows["receipt"] == ["1", "0"]
+
+
+def test_csv_keeps_numbers_as_stored(tmp_path, trained, inbox):
+    """CSV shows confidence and quality as JSON does; only the table rounds."""
+    import csv
+    import io
+
+    model, _ = trained
+    # Words of two categories, so that the confidence is not a round 1.0.
+    path = "mixed.txt"
+    (tmp_path / path).write_text(
+        "Dear Mr Smith, thank you for your letter about the visit. MEMO TO: "
+        "all staff FROM: facilities SUBJECT: parking garage closed on Friday. "
+        "Kind regards, Anna"
+    )
+    database = ["--db", str(tmp_path / "csv.duckdb")]
+    listed = docflow(tmp_path, "process", *database, "-f", "jsonl", path, model=model)
+    assert listed.returncode == 0, listed.stderr.decode()
+    (record,) = json_lines(listed.stdout)
+    confidence = record["classification"]["confidence"]
+    quality = record["quality"]["overall_score"]
+    as_csv = docflow(tmp_path, "process", *database, "-f", "csv", path, model=model)
+    (row,) = csv.DictReader(io.StringIO(as_csv.stdout.decode()))
+    table = docflow(tmp_path, "process", *database, "-f", "table", path, model=model)
+
+    assert round(confidence, 2) != confidence, "pick a less round confidence"
+    assert float(row["confidence"]) == confidence
+    assert float(row["quality"]) == quality
+    assert str(round(confidence, 2)) in table.stdout.decode()
+    assert str(confidence) not in table.stdout.decode()

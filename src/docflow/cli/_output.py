@@ -60,6 +60,8 @@ _SHRINKING_COLUMNS = ("category", "review", "name", "status")
 #: as lines under it (errors).
 _BELOW_TABLE = ("error", "type", "pages", "cached")
 _HEADERS = {"confidence": "conf", "quality": "qual"}
+#: Decimal places that the table shows in these columns. CSV and JSON show all.
+_TABLE_DIGITS = {"confidence": 2, "quality": 1}
 
 
 #: Widest table printed to a file or pipe, in characters.
@@ -143,7 +145,11 @@ def result_record(
 def summary_row(
     result: DocumentResult, *, document_id: int | None = None
 ) -> dict[str, Any]:
-    """Return the flat form of a result used by the table and CSV."""
+    """Return the flat form of a result used by the table and CSV.
+
+    Numbers are kept as stored, so CSV loses no precision. The table rounds
+    them when it prints them (see ``_TABLE_DIGITS``).
+    """
     classification = result.classification
     correction = classification.correction if classification else None
     quality = result.quality
@@ -153,8 +159,8 @@ def summary_row(
         "status": str(result.status),
         "category": classification.category if classification else None,
         "labeled_by": correction.labeled_by if correction else None,
-        "confidence": round(classification.confidence, 2) if classification else None,
-        "quality": round(quality.overall_score, 1) if quality else None,
+        "confidence": classification.confidence if classification else None,
+        "quality": quality.overall_score if quality else None,
         "review": str(result.review_status) if result.review_status else None,
         "reasons": "; ".join(result.review_reasons) or None,
         "type": result.detected_type,
@@ -521,6 +527,8 @@ def _cell(column: str, value: Any, path_width: int | None = None) -> str:
         return f"[red]{escape(str(value))}[/red]"
     if isinstance(value, bool):
         return "yes" if value else ""
+    if column in _TABLE_DIGITS and isinstance(value, float):
+        value = round(value, _TABLE_DIGITS[column])
     return escape(str(value))
 
 

@@ -149,7 +149,7 @@ def test_one_word_readability_note(tmp_path: Path) -> None:
     result = analyze_file(tmp_path, "one-word.txt", ONE_WORD)
     assert result.metrics["distinct_words"] == 1
     assert result.metrics["readability_applicable"] is False
-    assert "1 distinct word(s)" in result.metrics["readability_note"]
+    assert "only 1 distinct word, fewer than" in result.metrics["readability_note"]
 
 
 def test_number_table_readability_reason(tmp_path: Path) -> None:

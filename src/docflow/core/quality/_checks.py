@@ -117,12 +117,23 @@ class Findings:
             self.add(code, message, recommendation, page)
         if len(entries) > limit:
             rest = [page for page, _, _ in entries[limit:]]
+            if len(rest) == 1:
+                more = f"1 more page has {code} (page {rest[0]})"
+            else:
+                more = (
+                    f"{len(rest)} more pages have {code} (pages {rest[0]}-{rest[-1]})"
+                )
+            listed = "page is" if limit == 1 else f"{limit} are"
             self.add(
                 code,
-                f"{len(rest)} more pages have {code} (pages {rest[0]}-{rest[-1]}); "
-                f"only the first {limit} are listed (quality.max_page_issues).",
+                f"{more}; only the first {listed} listed (quality.max_page_issues).",
                 ISSUES[code].advice,
             )
+
+
+def count_noun(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return ``count`` with ``noun``, or with its plural unless the count is 1."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def bound_score(value: float) -> float:
@@ -173,7 +184,8 @@ def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] |
     chars = _visible_chars(page.text)
     if chars < config.empty_page_chars or "empty" in page.flags:
         message = (
-            f"Page {number} has {chars} non-space characters, fewer than "
+            f"Page {number} has {count_noun(chars, 'non-space character')}, "
+            "fewer than "
             f"{config.empty_page_chars} (quality.empty_page_chars)."
         )
         advice = f"Remove page {number} if it is blank on purpose, or rescan it."
@@ -295,7 +307,9 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
     if findings.empty_document:
         pages = len(document.pages)
         found = (
-            f"No text was found in {pages} page(s)." if pages else "It has no pages."
+            f"No text was found in {count_noun(pages, 'page')}."
+            if pages
+            else "It has no pages."
         )
         ocr_off = any("ocr_disabled" in page.flags for page in document.pages)
         advice = ISSUES["empty_document"].advice if ocr_off else _BLANK_ADVICE
@@ -303,7 +317,8 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
     elif total_chars < config.min_document_chars:
         findings.add(
             "near_empty_document",
-            f"The document has {total_chars} non-space characters, fewer than "
+            f"The document has {count_noun(total_chars, 'non-space character')}, "
+            "fewer than "
             f"{config.min_document_chars} (quality.min_document_chars).",
             ISSUES["near_empty_document"].advice,
         )
@@ -326,8 +341,9 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
     if skipped:
         findings.add(
             "ocr_truncated",
-            f"{len(skipped)} page(s) were not OCR'd, from page {skipped[0]}, because "
-            f"the page limit extraction.max_ocr_pages was reached.",
+            f"{count_noun(len(skipped), 'page was', 'pages were')} not OCR'd, "
+            f"from page {skipped[0]}, because the page limit "
+            "extraction.max_ocr_pages was reached.",
             ISSUES["ocr_truncated"].advice,
         )
         findings.penalties["content"] += _OCR_TRUNCATED_PENALTY
@@ -357,8 +373,8 @@ def check_words(findings: Findings) -> None:
     if counts.tokens and not counts.words:
         findings.add(
             "no_words",
-            f"None of the {counts.tokens} tokens of the readable text contains "
-            "a letter, so readability and structure are not scored.",
+            f"{_no_letter_tokens(counts.tokens)}, so readability and structure "
+            "are not scored.",
             ISSUES["no_words"].advice,
         )
     elif (
@@ -367,8 +383,8 @@ def check_words(findings: Findings) -> None:
     ):
         findings.add(
             "few_distinct_words",
-            f"The readable text has {counts.words} words but only "
-            f"{counts.distinct_words} distinct ones, fewer than "
+            f"The readable text has {count_noun(counts.words, 'word')} but only "
+            f"{count_noun(counts.distinct_words, 'distinct word')}, fewer than "
             f"{MIN_DISTINCT_WORDS}, so readability is not scored.",
             ISSUES["few_distinct_words"].advice,
         )
@@ -378,6 +394,12 @@ def check_words(findings: Findings) -> None:
     findings.content_cap = (
         cap if findings.content_cap is None else min(cap, findings.content_cap)
     )
+
+
+def _no_letter_tokens(tokens: int) -> str:
+    if tokens == 1:
+        return "The one token of the readable text contains no letter"
+    return f"None of the {tokens} tokens of the readable text contains a letter"
 
 
 def explain_unscored(findings: Findings) -> None:
@@ -470,7 +492,8 @@ def _find_readability_gap(
     distinct = findings.metrics["distinct_words"]
     if words < config.readability_min_words:
         return (
-            f"{words} words, fewer than {config.readability_min_words} "
+            f"{count_noun(words, 'word')}, fewer than "
+            f"{config.readability_min_words} "
             "(quality.readability_min_words)"
         )
     if letter_share < MIN_LETTER_WORD_SHARE:
@@ -480,7 +503,10 @@ def _find_readability_gap(
             "mostly numbers"
         )
     if distinct < MIN_DISTINCT_WORDS:
-        return f"only {distinct} distinct word(s), fewer than {MIN_DISTINCT_WORDS}"
+        return (
+            f"only {count_noun(distinct, 'distinct word')}, "
+            f"fewer than {MIN_DISTINCT_WORDS}"
+        )
     if not has_formula:
         return f"no Flesch formula for language {findings.language!r}"
     if reading_ease is None:
@@ -551,14 +577,16 @@ def _check_long_sentences(
     share = _long_sentence_share(findings, stats)
     if stats.sentences == 0 or share <= config.long_sentence_share:
         return
-    scope = f" in the first {stats.words} words" if stats.sampled else ""
+    scope = f" in the first {count_noun(stats.words, 'word')}" if stats.sampled else ""
+    sentences = "sentence" if stats.sentences == 1 else "sentences"
+    verb = "has" if stats.long_sentences == 1 else "have"
     findings.add(
         "long_sentences",
-        f"{stats.long_sentences} of {stats.sentences} sentences{scope} ({share:.0%}) "
-        f"have more than {config.long_sentence_words} words "
+        f"{stats.long_sentences} of {stats.sentences} {sentences}{scope} "
+        f"({share:.0%}) {verb} more than {config.long_sentence_words} words "
         f"(quality.long_sentence_words), above the limit of "
         f"{config.long_sentence_share:.0%} (quality.long_sentence_share). "
-        f"The longest has {stats.max_sentence_words} words.",
+        f"The longest has {count_noun(stats.max_sentence_words, 'word')}.",
         f"Split sentences over {config.long_sentence_words} words into shorter ones.",
     )
 
@@ -586,9 +614,10 @@ def check_structure(findings: Findings, document: ExtractedDocument) -> None:
         if prose_words >= expected:
             findings.add(
                 "no_headings_long_document",
-                f"The document has {total_words} words, {prose_words} of them in "
-                f"running text, and no headings. Headings are expected from "
-                f"{expected} words of running text "
+                f"The document has {count_noun(total_words, 'word')}, "
+                f"{prose_words} of them in running text, and no headings. "
+                f"Headings are expected from {count_noun(expected, 'word')} "
+                "of running text "
                 "(quality.headings_expected_words).",
                 "Add headings that divide the document into sections.",
             )
@@ -628,7 +657,8 @@ def _judge_structure_basis(
         findings.structure_applicable = True
         return
     findings.unscored["structure"] = (
-        f"{compared_lines} line(s) of {MIN_REPEAT_CHARS} or more characters to "
-        f"compare for repeated text, and {total_words} words, fewer than "
-        f"{expected} (quality.headings_expected_words) to expect headings"
+        f"{count_noun(compared_lines, 'line')} of {MIN_REPEAT_CHARS} or more "
+        f"characters to compare for repeated text, and "
+        f"{count_noun(total_words, 'word')}, fewer than {expected} "
+        "(quality.headings_expected_words) to expect headings"
     )

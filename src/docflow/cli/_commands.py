@@ -18,6 +18,7 @@ from docflow.cli._options import (
     DbOption,
     FormatOption,
     LangOption,
+    NoCacheOption,
     OcrOption,
     PasswordFileOption,
     PasswordOption,
@@ -47,6 +48,7 @@ def _processing_command(
         threshold: ThresholdOption = None,
         output_format: FormatOption = None,
         rehash: RehashOption = False,
+        no_cache: NoCacheOption = False,
         verbose: VerboseOption = 0,
         quiet: QuietOption = False,
     ) -> None:
@@ -64,6 +66,7 @@ def _processing_command(
             threshold=threshold,
             output_format=output_format,
             rehash=rehash,
+            no_cache=no_cache,
             verbose=verbose,
             quiet=quiet,
         )

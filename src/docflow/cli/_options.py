@@ -132,6 +132,15 @@ RehashOption = Annotated[
         "trusting an unchanged size and modification time.",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Process every file again, also unchanged ones, without stored "
+        "results or cached extractions (after a tesseract upgrade, say). The "
+        "new results replace the stored ones.",
+    ),
+]
 QuietOption = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Only errors on stderr; no summary."),

@@ -153,6 +153,9 @@ def plan_run(
     plan = Plan()
     candidates = _stat_files(paths, plan)
     plan.stats = candidates
+    if not settings.store.reuse:  # --no-cache
+        plan.misses = list(candidates)
+        return plan
     cache_key = {
         "fingerprint": settings_fingerprint(settings),
         "model_version": model_version,
@@ -877,7 +880,7 @@ def _replay_recorder(
     pending = _replay.pending_key()
     if pending is None or not settings.store.replay:
         return None
-    if options.rehash or options.verbose:
+    if options.rehash or options.verbose or not settings.store.reuse:
         return None
     key, folder = pending
     configured = os.path.join(os.path.abspath(settings.store.cache_dir), _replay.FOLDER)

@@ -34,6 +34,7 @@ class CliOptions:
     verbose: int = 0
     quiet: bool = False
     rehash: bool = False
+    no_cache: bool = False
     _settings: Settings | None = field(default=None, repr=False, compare=False)
 
     def merged(self, **given: Any) -> CliOptions:
@@ -47,7 +48,7 @@ class CliOptions:
                 values[name] = [*values[name], *value]
             elif name == "verbose":
                 values[name] = values[name] + value
-            elif name in ("quiet", "rehash"):
+            elif name in ("quiet", "rehash", "no_cache"):
                 values[name] = values[name] or value
             else:
                 values[name] = value
@@ -62,6 +63,7 @@ class CliOptions:
                 sections.setdefault(section, {})[key] = value
 
         put("store", "database", self.db)
+        put("store", "reuse", False if self.no_cache else None)
         put("workers", "count", self.workers)
         put("workers", "document_timeout", self.timeout)
         put("extraction", "password_file", self.password_file)

@@ -96,6 +96,11 @@ class StoreSettings(_Section):
         default=True,
         description="print an unchanged re-run's saved output without processing",
     )
+    reuse: bool = Field(
+        default=True,
+        description="reuse stored results and cached extractions of unchanged "
+        "files (false, or --no-cache, processes every file again)",
+    )
 
     @field_validator("database")
     @classmethod

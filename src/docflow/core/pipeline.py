@@ -75,9 +75,10 @@ def extract_cached(
     from docflow.core import extract_cache
     from docflow.core.extract import extract_document
 
-    cached = extract_cache.load(content_hash, settings, char_limit=char_limit)
-    if cached is not None:
-        return cached.model_copy(update={"path": path})
+    if settings.store.reuse:
+        cached = extract_cache.load(content_hash, settings, char_limit=char_limit)
+        if cached is not None:
+            return cached.model_copy(update={"path": path})
     document = extract_document(path, settings, char_limit=char_limit)
     extract_cache.save(content_hash, settings, document, char_limit=char_limit)
     return document

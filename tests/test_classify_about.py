@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docflow.core.classify._about import count_code_lines
+from docflow.core.classify._about import count_code_lines, find_about_text, is_binding
 from docflow.core.classify._classify import DISAGREEMENT_CONFIDENCE
 from docflow.core.config import Settings
 from docflow.core.models import DocumentResult, ReviewStatus
@@ -46,6 +46,34 @@ Five things to check before you sign a contract
 Posted by Anna, 3 comments
 """
 
+CONTRACT_ARTICLE = """\
+Contract
+
+A contract is a legally enforceable agreement between two or more parties that
+creates, defines and governs mutual rights and obligations. In common law systems
+a contract usually requires an offer, an acceptance, consideration and an
+intention to create legal relations.
+
+1 Formation
+An offer is a statement of the terms on which the offeror is willing to be bound.
+Acceptance must mirror the offer, and a reply that changes its terms is a
+counter-offer. Consideration is something of value given by each party.
+
+2 Capacity and legality
+Minors and persons lacking mental capacity may avoid many contracts. A contract to
+do something illegal is void.
+
+3 Terms
+Express terms are stated by the parties, orally or in writing. Implied terms are
+read into a contract by statute, by custom or by the courts.
+
+4 Remedies
+The usual remedy for breach of contract is damages. Specific performance and
+injunctions are equitable remedies granted at the court's discretion.
+
+See also: Contract law, Statute of Frauds, Unconscionability
+"""
+
 INVOICE_ADVICE = """\
 Invoice tips for new freelancers
 
@@ -54,6 +82,103 @@ List each service with its quantity and unit price, then the subtotal, the VAT
 and the invoice total. State the amount due and the payment terms, such as
 net 30, and add your bank details so the client can pay the balance due.
 """
+
+
+# A lease that never refers to itself. Its numbered clauses, parties defined
+# in capitals and signature lines mark it as binding.
+LEASE = """\
+RESIDENTIAL LEASE
+
+Landlord: Margaret Ellison, 14 Harbour Road, Portland, ME 04101
+Tenant: Daniel Okafor
+
+1. Premises. The Landlord lets to the Tenant the apartment at 22 Elm Street, Unit 3B.
+2. Term. The term begins on 1 March 2025 and ends on 28 February 2026.
+3. Rent. The Tenant shall pay rent of $1,450.00 per month, due on the first day
+of each month.
+4. Security deposit. The Tenant shall pay a deposit of $1,450.00, which the
+Landlord shall return within 30 days after the Tenant moves out.
+5. Use. The Tenant shall use the premises only as a private residence and shall
+not sublet without the Landlord's written consent.
+6. Entry. The Landlord may enter the premises with 24 hours' notice to inspect
+or make repairs.
+7. Termination. Either party may end the tenancy at the end of the term by
+giving 60 days' written notice.
+
+Landlord signature: ______________________  Date: __________
+
+Tenant signature: ________________________  Date: __________
+"""
+
+STATEMENT_OF_WORK = """\
+STATEMENT OF WORK No. 3
+
+This Statement of Work is issued under the Master Services Agreement dated 12
+January 2024 between Northwind Analytics Ltd and Fabrikam Retail plc. Terms not
+defined here have the meanings given in the Master Services Agreement.
+
+1. Scope of services
+Northwind shall migrate Fabrikam's sales reporting to the new cloud platform,
+including data pipelines, dashboards and user training.
+
+2. Deliverables
+A migration plan, rebuilt data pipelines and twelve dashboards.
+
+3. Fees and payment
+Fabrikam shall pay a fixed fee of GBP 84,000 in three instalments. Invoices are
+payable within 30 days.
+
+4. Acceptance
+Fabrikam shall accept or reject each deliverable in writing within ten business
+days of delivery.
+"""
+
+# Each amount comes before its item, and "$ 4.50" is not a shell prompt.
+DINER_RECEIPT = """\
+ROSIE'S DINER
+418 Main St, Springfield, IL 62701
+Tel (217) 555-0142
+
+Table 7      Server: Kim
+Check #4471
+
+$ 4.50  Coffee
+$ 3.25  Orange juice
+$ 11.95  Pancake stack
+$ 13.50  Western omelette
+$ 4.75  Side of bacon
+$ 2.50  Toast
+
+Subtotal     $ 40.45
+Tax 9%       $ 3.64
+Total        $ 44.09
+
+VISA ****1234   $ 44.09
+Thank you, come again!
+"""
+
+# Whole amounts without a currency and no date, so only the table shows amounts.
+PURCHASE_ORDER = """\
+PURCHASE ORDER  PO-7731
+
+Buyer: Lindqvist Architects AB, Storgatan 12, Uppsala
+Supplier: Nordic Office Supplies AB, Industrivägen 4, Västerås
+
+Deliver to: Lindqvist Architects AB, reception
+
+Item                 Qty   Unit price   Amount
+A4 paper box          40       24         960
+Toner cartridge HP     5       62         310
+Stapler                8       12          96
+Desk lamp              2       32          64
+
+TOTAL                                    1430
+
+Payment terms: 30 days net
+Approved by: Erik Lindqvist
+"""
+
+NOT_BINDING = "no 'this agreement', 'hereby', defined parties or signature lines"
 
 
 def _settings(tmp_path: Path) -> Settings:
@@ -70,12 +195,8 @@ def _classify(tmp_path: Path, name: str, text: str) -> DocumentResult:
     ("name", "text", "best", "reason"),
     [
         ("README.md", INVOICING_README, "invoice", "source code on 7 of 11 lines"),
-        (
-            "blog.txt",
-            CONTRACT_ADVICE,
-            "contract",
-            "no 'this agreement', 'these terms' or 'hereby'",
-        ),
+        ("blog.txt", CONTRACT_ADVICE, "contract", NOT_BINDING),
+        ("article.txt", CONTRACT_ARTICLE, "contract", NOT_BINDING),
         ("tips.txt", INVOICE_ADVICE, "invoice", "no amount or date found"),
     ],
 )
@@ -119,6 +240,85 @@ def test_real_document_keeps_category(
     assert classification.category == category
     assert classification.confidence >= min_confidence
     assert not any("unusual for" in item.term for item in classification.evidence)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "category"),
+    [
+        ("lease.txt", LEASE, "contract"),
+        ("sow.txt", STATEMENT_OF_WORK, "contract"),
+        ("diner.txt", DINER_RECEIPT, "receipt"),
+        ("po.txt", PURCHASE_ORDER, "purchase_order"),
+    ],
+)
+def test_written_document_keeps_category(
+    tmp_path: Path, name: str, text: str, category: str
+) -> None:
+    result = _classify(tmp_path, name, text)
+
+    classification = result.classification
+    assert classification is not None
+    assert classification.category == category
+    assert classification.confidence >= 0.9
+    assert not any("unusual for" in item.term for item in classification.evidence)
+
+
+@pytest.mark.parametrize(
+    ("line", "is_code"),
+    [
+        ("$ pip install docflow", True),
+        ("$ ./configure --prefix=/usr", True),
+        ("$ 4.50  Coffee", False),
+        ("$  12  Pancakes", False),
+    ],
+)
+def test_dollar_line_is_prompt_or_amount(line: str, is_code: bool) -> None:
+    assert count_code_lines(line) == (int(is_code), 1)
+
+
+CLAUSES = "1. Rent is due monthly.\n2. Pets are allowed.\n3. Notice is 60 days.\n"
+PARTIES = "Rent is paid by the Tenant to the Landlord.\n"
+SIGNATURE = "Signature: ____________\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "binding"),
+    [
+        ("This Tenancy starts on 1 May.", True),
+        ("Fees are set out in this SOW.", True),
+        ("Either party may end this Employment Contract.", True),
+        ("This Addendum changes clause 4.", True),
+        ("The insurer pays under this Policy.", True),
+        ("The parties hereby agree.", True),
+        (CLAUSES, False),
+        (PARTIES, False),
+        (SIGNATURE, False),
+        (CLAUSES + PARTIES, True),
+        (CLAUSES + SIGNATURE, True),
+        (PARTIES + SIGNATURE, True),
+        ("The tenant and the landlord sign a lease.\n" + CLAUSES, False),
+    ],
+)
+def test_is_binding_marks(text: str, binding: bool) -> None:
+    assert is_binding(text) is binding
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Item  Qty  Price\nPaper  40  24\nToner  5  62\n",
+        "Order for paper and toner\nTOTAL 1430\n",
+        "Order for paper and toner\nGrand total: 1430\n",
+    ],
+)
+def test_number_table_is_amount(text: str) -> None:
+    assert find_about_text("purchase_order", text, [], "en") is None
+
+
+def test_single_number_row_is_no_amount() -> None:
+    text = "Order for paper and toner\nPaper  40  24\nAsk for 3 quotes first.\n"
+
+    assert find_about_text("purchase_order", text, [], "en") is not None
 
 
 def test_fenced_prose_is_not_code() -> None:

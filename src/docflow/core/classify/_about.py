@@ -11,10 +11,15 @@ text apart:
 - its best guess is a transaction (invoice, receipt, purchase order, bank
   statement) but it states no amount and no date at all. Either alone is
   not enough, because OCR often loses every amount of a photographed
-  receipt but keeps its date;
-- its best guess is contract, the text is English, and it never refers to
-  itself ("this Agreement", "these Terms", "hereby", "herein") as a
-  contract binding its parties does.
+  receipt but keeps its date. A ``TOTAL`` row with a number, or two rows of
+  bare numbers, count as amounts, because a purchase order may state no
+  currency;
+- its best guess is contract, the text is English, and it shows no sign of
+  binding its parties. It never refers to itself ("this Agreement", "this
+  Lease", "this Statement of Work", "hereby"), and it shows fewer than two
+  of numbered clauses, parties defined in capitals ("the Tenant") and
+  signature lines. Advice on contracts is often numbered too, so numbered
+  clauses alone are not enough.
 
 Each sign was checked on the evaluation set of ``bench/accuracy.py`` and on
 ``sample_docs/train/``: no document of either shows one for its own category.
@@ -38,8 +43,11 @@ _SCAN_CHARS = 20_000
 MIN_CODE_SHARE = 0.3
 MIN_CODE_LINES = 3
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
+# A shell prompt is "$ " before a command or a path, never before a digit,
+# because receipts print amounts as "$ 4.50  Coffee".
 _CODE_LINE = re.compile(
-    r"^\s*(?:>>>\s|\$\s+\w|(?:pip|pip3|npm|yarn|cargo|gem|go)\s+(?:install|add|get)\s"
+    r"^\s*(?:>>>\s|\$\s+(?:[^\W\d]|\.{0,2}/)"
+    r"|(?:pip|pip3|npm|yarn|cargo|gem|go)\s+(?:install|add|get)\s"
     r"|import\s+[\w.]+|from\s+[\w.]+\s+import\s|def\s+\w+\s*\(|class\s+\w+\s*[(:{]"
     r"|#include\s*[<\"]|<\?php|(?:const|let|var)\s+\w+\s*=|function\s+\w+\s*\("
     r"|[A-Za-z_][\w.]*\s*=\s*[\w.]+\(.*\)\s*;?\s*$|[A-Za-z_][\w.]*\(.*\)\s*;?\s*$)"
@@ -51,15 +59,52 @@ _CURRENCY_AMOUNT = re.compile(
     r"|\d\s?(?:[€$£¥₹]|(?:eur|usd|gbp|chf|pln|zł|inr)\b)",
     re.IGNORECASE,
 )
+# A totals row with a number, or a line ending in at least two numeric cells
+# set apart by runs of spaces or tabs ("A4 paper box  40  24  960"), shows
+# amounts that carry no currency and no decimals.
+_TOTALS_ROW = re.compile(
+    r"^\W*(?:grand\s+)?(?:total|amount\s+due|balance\s+due)\b[^\d\n]{0,20}\d",
+    re.IGNORECASE,
+)
+_NUMBER_ROW = re.compile(r"\S(?:(?:\s{2,}|\t)\d[\d.,]*){2,}\s*$")
+MIN_NUMBER_ROWS = 2
 # Ways an English contract names itself. Every English contract of those two
-# sets matches at least twice.
+# sets matches at least once, so the other marks below only decide for
+# contracts that never name themselves, such as a lease that only names
+# "the Tenant".
 # NOTE: contracts in other languages are not checked. Their wordings
 # ("il presente contratto", "dieses Vertrags") vary more, and two training
 # contracts in Italian and German would need more patterns than were measured.
 _SELF_REFERENCE = re.compile(
-    r"\b(?:this|these|the\s+present)\s+(?:[\w-]+\s+){0,2}?(?:agreements?|contracts?"
-    r"|terms|lease|licen[cs]e|addendum|amendment|deed|memorandum|policy|nda)\b"
+    r"\b(?:this|these|the\s+present)\s+(?:[\w-]+\s+){0,3}?(?:agreements?|contracts?"
+    r"|terms|lease|tenancy|licen[cs]e|addendum|amendment|deed|memorandum|policy|nda"
+    r"|sow|statement\s+of\s+work|engagement\s+letter)\b"
     r"|\bhere(?:by|to|under|in|of|inafter)\b",
+    re.IGNORECASE,
+)
+# Marks of a binding document other than a self-reference, of which a text
+# needs MIN_BINDING_MARKS. A clause is a numbered line that starts with a
+# capital ("3. Rent.", "2.1 Migration plan"). A party defined in capitals is
+# a role after a lowercase "the" ("the Tenant", "the Disclosing Party") or a
+# quoted name in brackets ('("Supplier")'). A signature line is a blank to
+# sign on next to "signature", "signed" or "by".
+MIN_CLAUSES = 3
+MIN_DEFINED_PARTIES = 2
+MIN_BINDING_MARKS = 2
+_CLAUSE = re.compile(
+    r"^\s*(?i:clause\s+|section\s+|article\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]"
+)
+_DEFINED_PARTY = re.compile(
+    r"\bthe\s+(?:[A-Z][a-z]+\s+)?(?:Landlord|Tenant|Lessor|Lessee|Licensor|Licensee"
+    r"|Supplier|Client|Customer|Contractor|Subcontractor|Consultant|Employer"
+    r"|Employee|Buyer|Seller|Purchaser|Vendor|Provider|Borrower|Lender|Guarantor"
+    r"|Party|Parties|Owner|Recipient|Insurer|Insured|Policyholder|Distributor"
+    r"|Agent|Principal|Company|Member|Partner)\b"
+    r"|\(\s*(?:the\s+)?[\"“][A-Z][\w ]{1,30}[\"”]\s*\)"
+)
+_SIGNATURE_LINE = re.compile(
+    r"(?:signature|signed|\bby\b)[^\n]*?(?:_{4,}|\.{6,}|/s/)"
+    r"|(?:_{4,}|\.{6,})[^\n]*?(?:signature|signed)",
     re.IGNORECASE,
 )
 
@@ -81,8 +126,8 @@ def find_about_text(
         reason = f"source code on {code} of {lines} lines"
     elif best in TRANSACTION_CATEGORIES and not _has_amount_or_date(text, facts):
         reason = "no amount or date found"
-    elif best == "contract" and language == "en" and not _SELF_REFERENCE.search(text):
-        reason = "no 'this agreement', 'these terms' or 'hereby'"
+    elif best == "contract" and language == "en" and not is_binding(text):
+        reason = "no 'this agreement', 'hereby', defined parties or signature lines"
     else:
         return None
     return Evidence(
@@ -109,8 +154,30 @@ def _has_amount_or_date(text: str, facts: Sequence[Fact]) -> bool:
         fact.kind in {"total", "tax", "document_date", "due_date"} for fact in facts
     ):
         return True
-    return any(
+    lines = [line for line in text.splitlines() if any(c.isdigit() for c in line)]
+    if any(
         _AMOUNT.search(line) or _CURRENCY_AMOUNT.search(line) or _DATE.search(line)
-        for line in text.splitlines()
-        if any(char.isdigit() for char in line)
-    )
+        for line in lines
+    ):
+        return True
+    if any(_TOTALS_ROW.match(line) for line in lines):
+        return True
+    return sum(1 for line in lines if _NUMBER_ROW.search(line)) >= MIN_NUMBER_ROWS
+
+
+def is_binding(text: str) -> bool:
+    """Tell whether ``text`` shows the marks of a contract binding its parties.
+
+    A reference to itself ("this Lease", "hereby") is enough. Otherwise two
+    of numbered clauses, parties defined in capitals and signature lines are
+    needed, because advice on contracts is often a numbered list.
+    """
+    if _SELF_REFERENCE.search(text):
+        return True
+    lines = text.splitlines()
+    marks = [
+        sum(1 for line in lines if _CLAUSE.match(line)) >= MIN_CLAUSES,
+        len(_DEFINED_PARTY.findall(text)) >= MIN_DEFINED_PARTIES,
+        _SIGNATURE_LINE.search(text) is not None,
+    ]
+    return sum(marks) >= MIN_BINDING_MARKS

@@ -6,6 +6,7 @@ corpus reliably produces each of them. The kill, timeout and memory limit that
 the sandbox applies are real.
 """
 
+import dataclasses
 import os
 import resource
 import signal
@@ -298,3 +299,19 @@ def test_warm_up_out_of_memory_is_memory_error(monkeypatch):
     monkeypatch.setattr(importlib, "import_module", no_room)
     with pytest.raises(MemoryError):
         sandbox._warm_up(Settings(), load_model=False)
+
+
+def test_pool_stats_contain_only_counters(tmp_path):
+    """The servers keep latencies themselves, from each result's duration_ms."""
+    path = write_document(tmp_path, "counted.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        process(pool, path)
+        stats = dataclasses.asdict(pool.stats)
+    assert set(stats) == {
+        "documents",
+        "timeouts",
+        "crashes",
+        "memory_limits",
+        "children_started",
+    }
+    assert stats["documents"] == 1

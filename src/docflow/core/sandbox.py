@@ -47,9 +47,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +68,8 @@ _PR_SET_PDEATHSIG = 1
 _EXIT_MEMORY = 86
 _CHILD_COMMAND = "from docflow.core.sandbox import run_child; run_child()"
 _STOP_GRACE_SECONDS = 2.0
-#: Document times kept for latency percentiles.
+#: Document times that the MCP servers and the orchestrator keep for latency
+#: percentiles, so a long-running server stays small.
 LATENCY_WINDOW = 10_000
 
 
@@ -82,10 +82,6 @@ class SandboxStats:
     crashes: int = 0
     memory_limits: int = 0
     children_started: int = 0
-    # The last LATENCY_WINDOW document times, so a long-running server stays small.
-    latencies_ms: deque[float] = field(
-        default_factory=lambda: deque(maxlen=LATENCY_WINDOW)
-    )
 
 
 @dataclass
@@ -442,7 +438,7 @@ class WorkerPool:
         elapsed_ms = (time.perf_counter() - started) * 1000
         if not result.duration_ms:  # timeouts and crashes carry the wall time
             result.duration_ms = elapsed_ms
-        self._count(result, elapsed_ms)
+        self._count(result)
         job.future.set_result(result)
 
         child.documents += 1
@@ -502,10 +498,9 @@ class WorkerPool:
             f"({_describe_exit(returncode)}); it was replaced and the batch went on",
         )
 
-    def _count(self, result: DocumentResult, elapsed_ms: float) -> None:
+    def _count(self, result: DocumentResult) -> None:
         with self._lock:
             self.stats.documents += 1
-            self.stats.latencies_ms.append(elapsed_ms)
             if result.status is Status.TIMEOUT:
                 self.stats.timeouts += 1
             elif result.status is Status.CRASHED:

@@ -126,12 +126,19 @@ def test_pdf_ocr_disabled(tmp_path, settings):
     assert "empty" not in document.pages[0].flags
 
 
-def test_pdf_ocr_page_cap_warns(tmp_path, settings):
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        (2, "1 page needing OCR was not read"),
+        (3, "2 pages needing OCR were not read"),
+    ],
+)
+def test_pdf_ocr_page_cap_warns(tmp_path, settings, pages, expected):
     settings.extraction.max_ocr_pages = 1
-    document = extract_document(make_scanned_pdf(tmp_path, pages=2), settings)
-    assert [page.method for page in document.pages] == ["ocr", "none"]
+    document = extract_document(make_scanned_pdf(tmp_path, pages=pages), settings)
+    assert [page.method for page in document.pages] == ["ocr"] + ["none"] * (pages - 1)
     assert "ocr_skipped" in document.pages[1].flags
-    assert any("max_ocr_pages" in warning for warning in document.warnings)
+    assert f"{expected} because extraction.max_ocr_pages is 1" in document.warnings
 
 
 def test_pdf_over_page_limit(tmp_path, settings):
@@ -355,13 +362,20 @@ def test_pdf_ocr_timeout_fails(tmp_path, settings):
         extract_document(make_scanned_pdf(tmp_path), settings)
 
 
-def test_pdf_ocr_failure_keeps_text_pages(tmp_path, settings):
+@pytest.mark.parametrize(
+    ("scanned", "expected"),
+    [
+        (1, "OCR failed on page 2, which has no text"),
+        (2, "OCR failed on pages 2, 3, which have no text"),
+    ],
+)
+def test_pdf_ocr_failure_keeps_text_pages(tmp_path, settings, scanned, expected):
     import pypdfium2 as pdfium
 
     text_path = tmp_path / "text.pdf"
     text_path.write_bytes(make_text_pdf(["Cover letter for the enclosed invoice"]))
     merged = pdfium.PdfDocument(str(text_path))
-    scan = pdfium.PdfDocument(make_scanned_pdf(tmp_path))
+    scan = pdfium.PdfDocument(make_scanned_pdf(tmp_path, pages=scanned))
     merged.import_pages(scan)
     path = tmp_path / "mixed.pdf"
     merged.save(str(path))
@@ -370,10 +384,13 @@ def test_pdf_ocr_failure_keeps_text_pages(tmp_path, settings):
 
     settings.extraction.ocr_timeout = 0.001
     document = extract_document(str(path), settings)
-    assert [page.method for page in document.pages] == ["text_layer", "none"]
+    methods = [page.method for page in document.pages]
+    assert methods == ["text_layer", *["none"] * scanned]
     assert "ocr_failed" in document.pages[1].flags
     assert "empty" not in document.pages[1].flags
-    assert any("OCR failed on page(s) 2" in warning for warning in document.warnings)
+    failures = [warning for warning in document.warnings if "OCR failed" in warning]
+    assert len(failures) == 1
+    assert failures[0].startswith(f"{expected} (")
 
 
 @needs_corpus

@@ -34,6 +34,7 @@ from docflow.core.extract._base import (
     new_document,
 )
 from docflow.core.models import ExtractedDocument
+from docflow.core.plurals import count_noun, name_pages
 from docflow.errors import CorruptDocument, OcrFailed, OcrUnavailable
 
 if TYPE_CHECKING:
@@ -190,9 +191,10 @@ def _report_ocr_failures(
             f"OCR failed and the document has no other text (page {first_number}: "
             f"{first_error}); raise extraction.ocr_timeout if it timed out"
         )
-    pages = ", ".join(str(number) for number, _ in context.ocr_failures)
+    failed = [number for number, _ in context.ocr_failures]
+    verb = "has" if len(failed) == 1 else "have"
     document.warnings.append(
-        f"OCR failed on page(s) {pages}, which have no text ({first_error})"
+        f"OCR failed on {name_pages(failed)}, which {verb} no text ({first_error})"
     )
 
 
@@ -212,15 +214,20 @@ def _finish_document(document: ExtractedDocument, context: ExtractionContext) ->
             f"{_KIND_NAMES.get(detected.kind, detected.kind)}",
         )
     if context.ocr_pages_skipped:
+        skipped = count_noun(
+            context.ocr_pages_skipped,
+            "page needing OCR was",
+            "pages needing OCR were",
+        )
         document.warnings.append(
-            f"{context.ocr_pages_skipped} page(s) needing OCR were not read because "
-            f"extraction.max_ocr_pages is {context.settings.extraction.max_ocr_pages}"
+            f"{skipped} not read because extraction.max_ocr_pages is "
+            f"{context.settings.extraction.max_ocr_pages}"
         )
     _report_ocr_failures(document, context)
     if context.ocr_garbage_pages:
-        pages = ", ".join(str(number) for number in context.ocr_garbage_pages)
+        pages = name_pages(context.ocr_garbage_pages)
         document.warnings.append(
-            f"OCR text of page(s) {pages} looks like garbage; if the document is "
+            f"OCR text of {pages} looks like garbage; if the document is "
             f"not in {context.settings.extraction.ocr_languages!r}, set "
             "extraction.ocr_languages"
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from docflow.core import readability
 from docflow.core.language import detect_language
 from docflow.core.models import ExtractedDocument, Page, QualityIssue
+from docflow.core.plurals import count_noun
 from docflow.core.quality._catalog import ISSUES
 from docflow.core.quality._text import (
     MIN_DISTINCT_WORDS,
@@ -129,11 +130,6 @@ class Findings:
                 f"{more}; only the first {listed} listed (quality.max_page_issues).",
                 ISSUES[code].advice,
             )
-
-
-def count_noun(count: int, noun: str, nouns: str | None = None) -> str:
-    """Return ``count`` with ``noun``, or with its plural unless the count is 1."""
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def bound_score(value: float) -> float:

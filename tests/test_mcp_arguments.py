@@ -20,6 +20,9 @@ MODULES = {
     "quality": "docflow.mcp.quality_server",
 }
 TEXT = "Quarterly report\n\nRevenue grew in the third quarter.\n"
+# JSON numbers for a float and an int threshold. JSON Schema counts 80.0 as an
+# integer.
+VALID_THRESHOLDS = {"review_threshold": 55, "min_document_chars": 80.0}
 
 # (server kind, tool, arguments, the whole text of the expected tool error)
 CASES = [
@@ -170,6 +173,53 @@ CASES = [
     (
         "quality",
         "update_thresholds",
+        {"thresholds": {"review_threshold": "60"}},
+        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        'must be a number from 0 to 100, got the string "60". '
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"review_threshold": True}},
+        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "must be a number from 0 to 100, got true. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"min_document_chars": "80"}},
+        "Error executing tool update_thresholds: threshold 'min_document_chars' "
+        'must be a whole number of at least 0, got the string "80". '
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"max_page_issues": False}},
+        "Error executing tool update_thresholds: threshold 'max_page_issues' "
+        "must be a whole number of at least 1, got false. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"min_document_chars": 80.5}},
+        "Error executing tool update_thresholds: threshold 'min_document_chars' "
+        "must be a whole number of at least 0, got 80.5. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "classification",
+        "classify_documents",
+        {"paths": ["report.txt"], "with_quality": "1"},
+        "classify_documents: argument 'with_quality' must be true or false, "
+        'got the string "1".',
+    ),
+    (
+        "quality",
+        "update_thresholds",
         {"thresholds": {"review_threshold": 150, "no_such_threshold": 1}},
         "Error executing tool update_thresholds: threshold 'review_threshold' "
         "must be a number from 0 to 100, got 150. "
@@ -204,6 +254,10 @@ async def call_all(kind, folder):
                     "analyze_quality" if kind == "quality" else "classify_document",
                     {"path": "report.txt"},
                 )
+                if kind == "quality":
+                    results["thresholds"] = await session.call_tool(
+                        "update_thresholds", {"thresholds": VALID_THRESHOLDS}
+                    )
                 results["tools"] = (await session.list_tools()).tools
     return results
 
@@ -257,13 +311,46 @@ def test_boolean_argument_schema_stays_boolean(results):
     assert schema["default"] is False
 
 
-def test_plain_bool_tool_rejected_at_registration():
+def test_number_thresholds_still_accepted(results):
+    result = results["quality"]["thresholds"]
+    assert not result.is_error, text_of(result)
+    thresholds = result.structured_content["thresholds"]
+    assert thresholds["review_threshold"] == 55.0
+    assert thresholds["min_document_chars"] == 80
+    assert type(thresholds["min_document_chars"]) is int
+    assert result.structured_content["changed"] == sorted(VALID_THRESHOLDS)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "strict"),
+    [(bool, "StrictBool"), (int, "StrictInt"), (float, "StrictFloat")],
+)
+def test_lax_scalar_tool_rejected_at_registration(annotation, strict):
     from docflow.mcp._server import create_server
 
-    server = create_server(name="bool-check")
+    server = create_server(name="scalar-check")
 
-    def lax_tool(path: str, verbose: bool = False) -> str:
+    def lax_tool(path: str, option=None) -> str:
         return path
 
-    with pytest.raises(TypeError, match="'verbose'"):
+    lax_tool.__annotations__["option"] = annotation
+    with pytest.raises(TypeError, match=f"'option' as pydantic.{strict}, not"):
         server.tool()(lax_tool)
+
+
+def test_strict_scalar_tool_registers():
+    from pydantic import StrictBool, StrictFloat, StrictInt
+
+    from docflow.mcp._server import create_server
+
+    server = create_server(name="scalar-check")
+
+    def strict_tool(
+        path: str,
+        verbose: StrictBool = False,
+        limit: StrictInt = 1,
+        share: StrictFloat = 0.5,
+    ) -> str:
+        return path
+
+    server.tool()(strict_tool)

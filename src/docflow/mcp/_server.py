@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
+import json
 import logging
 import os
 import signal
@@ -262,6 +263,8 @@ _SCHEMA_TYPES = {
     "array": "a list",
     "null": "null",
 }
+#: Maximum length of a number string that an invalid-argument message shows.
+_MAX_NUMBER_TEXT = 32
 _SCHEMA_ITEM_TYPES = {
     "string": "strings",
     "boolean": "booleans",
@@ -278,8 +281,9 @@ def create_server(**options: Any) -> MCPServer[Any]:
     fail its pydantic argument model, and it ignores unknown arguments and
     unknown tool names. This server returns a tool error for each, naming the
     tool, the argument and what the argument must be, or the server's tools.
-    A tool with a plain ``bool`` parameter raises TypeError when it is
-    registered, because pydantic's lax mode would accept "yes" and 1 for it.
+    A tool with a plain ``bool``, ``int`` or ``float`` parameter raises
+    TypeError when it is registered, because pydantic's lax mode would accept
+    "yes" and 1 as a boolean and "60" and true as a number.
     ``options`` go to ``MCPServer``.
     """
     from mcp.server.mcpserver import MCPServer
@@ -287,7 +291,7 @@ def create_server(**options: Any) -> MCPServer[Any]:
 
     class DocflowServer(MCPServer[Any]):
         def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-            check_strict_booleans(fn)
+            check_strict_scalars(fn)
             super().add_tool(fn, *args, **kwargs)
 
         async def call_tool(
@@ -323,19 +327,30 @@ def create_server(**options: Any) -> MCPServer[Any]:
     return DocflowServer(**options)
 
 
-def check_strict_booleans(function: Callable[..., Any]) -> None:
-    """Raise TypeError for a parameter of ``function`` annotated plain ``bool``.
+#: Pydantic's strict type for each lax annotation of a tool parameter.
+_STRICT_TYPES: dict[type, str] = {
+    bool: "StrictBool",
+    int: "StrictInt",
+    float: "StrictFloat",
+}
 
-    A ``StrictBool`` parameter has the same JSON schema (``boolean``), but it
-    rejects the strings and numbers that lax pydantic turns into booleans.
+
+def check_strict_scalars(function: Callable[..., Any]) -> None:
+    """Raise TypeError for a parameter of ``function`` annotated bool, int or float.
+
+    A ``StrictBool``, ``StrictInt`` or ``StrictFloat`` parameter has the same
+    JSON schema, but it rejects what lax pydantic converts: "yes" and 1 to a
+    boolean, "60" and true to a number. ``StrictFloat`` still accepts 60.
     """
     for name, parameter in inspect.signature(function).parameters.items():
-        # A string annotation comes from ``from __future__ import annotations``.
-        if parameter.annotation in (bool, "bool"):
-            raise TypeError(
-                f"tool {function.__name__}: annotate argument {name!r} as "
-                "pydantic.StrictBool, not bool, so that only true and false pass"
-            )
+        for lax, strict in _STRICT_TYPES.items():
+            # A string annotation comes from ``from __future__ import annotations``.
+            if parameter.annotation in (lax, lax.__name__):
+                raise TypeError(
+                    f"tool {function.__name__}: annotate argument {name!r} as "
+                    f"pydantic.{strict}, not {lax.__name__}, so that strings and "
+                    "values of other types are rejected"
+                )
 
 
 def check_argument_names(
@@ -385,8 +400,9 @@ def describe_invalid_values(
 
     ``schema`` is the JSON schema of the model that raised ``exc``, and it
     supplies what a value must be when ``descriptions`` does not name it.
-    A phrase shows a number or a boolean the caller gave, but of other values
-    only their type, so no document text or path ends up in the message.
+    A phrase shows a number, a boolean or a number string the caller gave,
+    but of other values only their type, so no document text or path ends up
+    in the message.
     """
     properties = schema.get("properties", {})
     problems: dict[str, str] = {}
@@ -437,7 +453,11 @@ def describe_schema(schema: Mapping[str, Any]) -> str:
 
 
 def describe_value(value: Any) -> str:
-    """Name the JSON type of ``value``, or show it when it is a number or boolean."""
+    """Name the JSON type of ``value``, or show it when it is a number or boolean.
+
+    A string is shown only when it reads as a number, such as "60" given for a
+    number, so that no document text or path ends up in a message.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -445,12 +465,27 @@ def describe_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return "an empty string" if not value else "a string"
+        if not value:
+            return "an empty string"
+        if _is_number_text(value):
+            return f"the string {json.dumps(value)}"
+        return "a string"
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):
         return "an object"
     return f"a {type(value).__name__}"
+
+
+def _is_number_text(text: str) -> bool:
+    """Return whether ``text`` is a short string that Python reads as a number."""
+    if len(text) > _MAX_NUMBER_TEXT:
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _quote_names(names: Sequence[str]) -> str:

@@ -62,12 +62,18 @@ class QualityReport(BaseModel):
 
 
 def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
-    """Validate ``changes`` against the quality settings and use them from now on."""
+    """Validate ``changes`` against the quality settings and use them from now on.
+
+    A number given as a string ("60") or a boolean given for a number is
+    rejected.
+    """
     from mcp.server.mcpserver.exceptions import ToolError
 
     current = state.settings.quality.model_dump()
     try:
-        quality = QualitySettings.model_validate({**current, **changes})
+        quality = QualitySettings.model_validate(
+            {**current, **_whole_floats_as_int(changes)}, strict=True
+        )
     except ValidationError as exc:
         problems = describe_invalid_values(
             exc, QualitySettings.model_json_schema(), noun="threshold", descriptions={}
@@ -79,6 +85,27 @@ def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
     state.replace_settings(updated)
     log.info("quality thresholds changed: %s", sorted(changes))
     return Thresholds(thresholds=quality.model_dump(), changed=sorted(changes))
+
+
+def _whole_floats_as_int(changes: dict[str, Any]) -> dict[str, Any]:
+    """Turn 80.0 into 80 for a whole-number threshold, as JSON Schema counts it.
+
+    Thresholds are validated in pydantic's strict mode, so that a string such
+    as "60" or a boolean is rejected where a number is expected. Strict mode
+    also rejects 80.0 for an int field, which JSON calls an integer.
+    """
+    fields = QualitySettings.model_fields
+    converted = dict(changes)
+    for name, value in changes.items():
+        field = fields.get(name)
+        if (
+            field is not None
+            and field.annotation is int
+            and isinstance(value, float)
+            and value.is_integer()
+        ):
+            converted[name] = int(value)
+    return converted
 
 
 def render_quality_report(results: list[DocumentResult]) -> str:
@@ -148,6 +175,7 @@ def register_setting_tools(server: "MCPServer", state: ServerState) -> None:
         """Change quality thresholds for this server process, after validating them.
 
         Keys are the ``quality`` settings, for example ``review_threshold``.
+        Numbers must be JSON numbers, such as 60, not strings such as "60".
         """
         return apply_thresholds(state, thresholds)
 

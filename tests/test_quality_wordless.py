@@ -25,6 +25,14 @@ NUMBERS = " ".join(str(number) for number in range(1000, 1030)) + "\n"
 EMOJI = "😀 🎉 ✨ 🚀 ❤️ 👍 🔥 💡 ★ ☆ ♥ ♦ → ← ↑ ↓ " * 10 + "\n"
 ONE_WORD = ("buffalo " * 300).strip() + "\n"
 ONE_WORD_LINES = "buffalo\n" * 300
+# More words than quality.long_sentence_words (45), fewer than
+# quality.readability_min_words (100).
+ONE_WORD_SHORT = ("buffalo " * 60).strip() + "\n"
+# One sentence of 59 words, 15 of them distinct, and no full stop.
+LONG_SENTENCE = (
+    "the clerk filed the form and the judge read the note and "
+    "the court clerk sent the form back to the judge with a note "
+) * 2 + "and the judge signed the form the clerk filed\n"
 ONE_LINE = (
     "The committee approved the budget for the next fiscal year after a long "
     "discussion about costs.\n"
@@ -81,7 +89,7 @@ WORDLESS_CASES = [
         None,
         30.0,
         30.0,
-        ["few_distinct_words", "long_sentences", "score_not_applicable"],
+        ["few_distinct_words", "score_not_applicable"],
     ),
     (
         "one-word-lines.txt",
@@ -90,7 +98,16 @@ WORDLESS_CASES = [
         None,
         30.0,
         30.0,
-        ["few_distinct_words", "long_sentences", "score_not_applicable"],
+        ["few_distinct_words", "score_not_applicable"],
+    ),
+    (
+        "one-word-short.txt",
+        ONE_WORD_SHORT,
+        None,
+        None,
+        100.0,
+        100.0,
+        ["score_not_applicable", "score_not_applicable"],
     ),
     (
         "one-line.txt",
@@ -150,6 +167,13 @@ def test_one_word_readability_note(tmp_path: Path) -> None:
     assert result.metrics["distinct_words"] == 1
     assert result.metrics["readability_applicable"] is False
     assert "only 1 distinct word, fewer than" in result.metrics["readability_note"]
+
+
+def test_long_sentence_of_short_text_flagged(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "long-sentence.txt", LONG_SENTENCE)
+    assert result.metrics["distinct_words"] >= 10
+    assert result.metrics["readability_applicable"] is False
+    assert "long_sentences" in codes(result)
 
 
 def test_number_table_readability_reason(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ What lowers each score:
   the score is None, for a language without a Flesch variant, fewer than
   ``readability_min_words`` words, text that is mostly numbers, or fewer than
   10 distinct words.
+  ``long_sentences`` does not fire for text of fewer than 10 distinct words.
 - ``structure_score``: 100, minus 30 for ``no_headings_long_document`` and
   minus 100 x the repeated-text share (at most 50) for ``repeated_text``.
   None when the text has no words, or neither two lines of 20 or more

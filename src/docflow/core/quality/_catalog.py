@@ -83,7 +83,8 @@ ISSUES: dict[str, IssueSpec] = {
     ),
     "long_sentences": IssueSpec(
         "info",
-        "Too large a share of sentences exceeds the word limit.",
+        "Too large a share of sentences exceeds the word limit. Text of "
+        f"fewer than {MIN_DISTINCT_WORDS} distinct words is not judged.",
         "Split long sentences into shorter ones.",
         "quality.long_sentence_words, quality.long_sentence_share",
     ),

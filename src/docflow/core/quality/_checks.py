@@ -573,6 +573,10 @@ def _check_long_sentences(
     share = _long_sentence_share(findings, stats)
     if stats.sentences == 0 or share <= config.long_sentence_share:
         return
+    if findings.metrics["distinct_words"] < MIN_DISTINCT_WORDS:
+        # One word repeated without a full stop counts as one long sentence,
+        # but text of so few distinct words has no sentences worth judging.
+        return
     scope = f" in the first {count_noun(stats.words, 'word')}" if stats.sampled else ""
     sentences = "sentence" if stats.sentences == 1 else "sentences"
     verb = "has" if stats.long_sentences == 1 else "have"

@@ -329,6 +329,7 @@ def test_language_without_formula_not_penalised(settings: Settings) -> None:
     assert result.metrics["readability_applicable"] is False
     assert "pl" in result.metrics["readability_note"]
     assert result.readability_score is None
+    assert result.metrics["flesch_kincaid_grade"] is None
     assert result.overall_score == 100.0
 
 
@@ -470,3 +471,43 @@ def test_number_table_not_long_sentences(tmp_path: Path, settings: Settings) -> 
     assert "long_sentences" not in issue_codes(result)
     assert result.metrics["sentences"] == 40
     assert result.metrics["max_sentence_words"] == 12
+
+
+SHORT_MEMO = """Memo
+
+To: All staff
+From: Facilities
+
+The main office will be closed on Friday for carpet cleaning. Please take
+your laptops home on Thursday evening and clear your desks of papers. The
+kitchen stays open for the cleaning crew. If you need to collect anything on
+Friday, call the front desk before noon. Thank you for your help and patience.
+"""
+FORMULA_METRICS = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "automated_readability_index",
+)
+
+
+def test_short_memo_formulas_null(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "memo.txt"
+    path.write_text(SHORT_MEMO, encoding="utf-8")
+    result = analyze_quality(extract_document(str(path), settings), settings)
+    assert result.metrics["words"] < settings.quality.readability_min_words
+    assert result.readability_score is None
+    assert result.metrics["readability_applicable"] is False
+    assert "quality.readability_min_words" in result.metrics["readability_note"]
+    for name in FORMULA_METRICS:
+        assert name in result.metrics, name
+        assert result.metrics[name] is None, name
+    assert "score_not_applicable" in issue_codes(result)
+
+
+def test_scored_text_keeps_formulas(clean_result: QualityResult) -> None:
+    assert clean_result.readability_score is not None
+    for name in FORMULA_METRICS:
+        assert isinstance(clean_result.metrics[name], float), name

@@ -15,7 +15,8 @@ What lowers each score:
   Garbage and empty pages are left out. Readability is not applicable, and
   the score is None, for a language without a Flesch variant, fewer than
   ``readability_min_words`` words, text that is mostly numbers, or fewer than
-  10 distinct words.
+  10 distinct words. The formula metrics (``flesch_reading_ease`` and the
+  grade levels) are then None too, and ``readability_note`` gives the reason.
   ``long_sentences`` does not fire for text of fewer than 10 distinct words.
 - ``structure_score``: 100, minus 30 for ``no_headings_long_document`` and
   minus 100 x the repeated-text share (at most 50) for ``repeated_text``.

@@ -190,7 +190,9 @@ METRICS: dict[str, str] = {
     "distinct_words": "distinct words among letter_words, compared lowercased",
     "letter_word_share": "letter_words / tokens with a letter or a digit; "
     "readability is not scored below 0.25",
-    "readability_applicable": "false when readability is not scored",
+    "readability_applicable": "false when readability is not scored, and then "
+    "the formula metrics from flesch_reading_ease to automated_readability_index "
+    "are null",
     "readability_note": "why readability is not applicable, when it is not",
     "readability_formula": "the Flesch variant used (Amstad, Kandel-Moles, ...)",
     "flesch_reading_ease": "language-specific Flesch reading ease, 0 hard to 100 easy",

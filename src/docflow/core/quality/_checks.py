@@ -458,6 +458,9 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
         findings.readability_applicable = False
         findings.metrics["readability_applicable"] = False
         findings.metrics["readability_note"] = note
+        # The formulas still give numbers here, such as a reading ease of -30
+        # for one word repeated, but no score rests on them, so they are null.
+        findings.metrics.update(dict.fromkeys(formulas, None))
         if not findings.has_issue("no_words", "few_distinct_words"):
             findings.unscored["readability"] = note
         _check_long_sentences(findings, stats)

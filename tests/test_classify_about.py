@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from docflow.core.classify._about import count_code_lines, find_about_text, is_binding
+from docflow.core.classify._about import (
+    count_code_lines,
+    count_second_person,
+    find_about_text,
+    is_binding,
+)
 from docflow.core.classify._classify import DISAGREEMENT_CONFIDENCE
 from docflow.core.config import Settings
 from docflow.core.models import DocumentResult, ReviewStatus
@@ -72,6 +77,29 @@ The usual remedy for breach of contract is damages. Specific performance and
 injunctions are equitable remedies granted at the court's discretion.
 
 See also: Contract law, Statute of Frauds, Unconscionability
+"""
+
+RESUME_GUIDE = """\
+# How to write a resume that gets interviews
+
+Your resume is often the first thing a hiring manager sees. Here is how to make
+it count.
+
+## Contact details
+Put your name, phone number, email address and LinkedIn profile at the top.
+
+## Professional summary
+Two or three sentences that say who you are and what you offer, such as "Software
+engineer with five years of experience in Python and cloud services."
+
+## Work experience
+For each job, give the job title, the company, the dates and three to five bullet
+points of achievements. Start each bullet with an action verb such as led, built or
+reduced.
+
+## Education and skills
+List your degrees with the university and the year. Add a skills section with the
+tools and languages you know well.
 """
 
 INVOICE_ADVICE = """\
@@ -198,6 +226,7 @@ def _classify(tmp_path: Path, name: str, text: str) -> DocumentResult:
         ("blog.txt", CONTRACT_ADVICE, "contract", NOT_BINDING),
         ("article.txt", CONTRACT_ARTICLE, "contract", NOT_BINDING),
         ("tips.txt", INVOICE_ADVICE, "invoice", "no amount or date found"),
+        ("guide.md", RESUME_GUIDE, "resume", "'you' or 'your' in 5% of the words"),
     ],
 )
 def test_text_about_category_is_unknown(
@@ -325,3 +354,13 @@ def test_fenced_prose_is_not_code() -> None:
     memo = "```\nMEMO\nTo: Sales\nFrom: Ana\n\nThe drill is next week.\n```\n"
 
     assert count_code_lines(memo) == (2, 6)
+
+
+def test_second_person_share_threshold() -> None:
+    assert count_second_person(RESUME_GUIDE) is not None
+    assert count_second_person(LEASE) is None
+    # Four uses are too few, however short the text.
+    assert count_second_person("you your you your") is None
+    # Five uses in 500 words are 1%, under the 2% needed.
+    assert count_second_person("you " * 5 + "word " * 495) is None
+    assert count_second_person("you " * 10 + "word " * 490) == pytest.approx(0.02)

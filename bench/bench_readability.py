@@ -30,6 +30,7 @@ from pathlib import Path
 
 from docflow.core.config import QualitySettings
 from docflow.core.readability import (
+    FORMULAS,
     compute_readability,
     count_text_statistics,
     count_word_syllables,
@@ -37,14 +38,6 @@ from docflow.core.readability import (
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 WAR_AND_PEACE = CORPUS / "edge" / "unst__book-war-and-peace-1225p.txt"
-FORMULAS = (
-    "flesch_reading_ease",
-    "flesch_kincaid_grade",
-    "gunning_fog",
-    "smog_index",
-    "coleman_liau_index",
-    "automated_readability_index",
-)
 
 
 def measure_import(module: str) -> float:

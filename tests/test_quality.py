@@ -10,6 +10,7 @@ from docflow.core.config import Settings
 from docflow.core.extract import extract_document
 from docflow.core.models import ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality
+from docflow.core.readability import FORMULAS
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -483,14 +484,6 @@ your laptops home on Thursday evening and clear your desks of papers. The
 kitchen stays open for the cleaning crew. If you need to collect anything on
 Friday, call the front desk before noon. Thank you for your help and patience.
 """
-FORMULA_METRICS = (
-    "flesch_reading_ease",
-    "flesch_kincaid_grade",
-    "gunning_fog",
-    "smog_index",
-    "coleman_liau_index",
-    "automated_readability_index",
-)
 
 
 def test_short_memo_formulas_null(tmp_path: Path, settings: Settings) -> None:
@@ -501,7 +494,7 @@ def test_short_memo_formulas_null(tmp_path: Path, settings: Settings) -> None:
     assert result.readability_score is None
     assert result.metrics["readability_applicable"] is False
     assert "quality.readability_min_words" in result.metrics["readability_note"]
-    for name in FORMULA_METRICS:
+    for name in FORMULAS:
         assert name in result.metrics, name
         assert result.metrics[name] is None, name
     assert "score_not_applicable" in issue_codes(result)
@@ -509,5 +502,5 @@ def test_short_memo_formulas_null(tmp_path: Path, settings: Settings) -> None:
 
 def test_scored_text_keeps_formulas(clean_result: QualityResult) -> None:
     assert clean_result.readability_score is not None
-    for name in FORMULA_METRICS:
+    for name in FORMULAS:
         assert isinstance(clean_result.metrics[name], float), name

@@ -14,6 +14,7 @@ import pytest
 from docflow.core import readability
 from docflow.core.readability import (
     FLESCH_VARIANTS,
+    FORMULAS,
     TextStatistics,
     compute_readability,
     count_text_statistics,
@@ -26,14 +27,6 @@ SPANISH_LETTER = (
 )
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
 
-FORMULAS = (
-    "flesch_reading_ease",
-    "flesch_kincaid_grade",
-    "gunning_fog",
-    "smog_index",
-    "coleman_liau_index",
-    "automated_readability_index",
-)
 
 # Runs in a child process with every network path it could use replaced by
 # one that records the attempt and raises, then reports what happened.

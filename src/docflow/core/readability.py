@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 __all__ = [
     "FLESCH_VARIANTS",
+    "FORMULAS",
     "FleschVariant",
     "TextStatistics",
     "compute_readability",
@@ -512,6 +513,17 @@ def count_text_statistics(
     )
 
 
+# Names of the formulas compute_readability returns, in its order.
+FORMULAS = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "automated_readability_index",
+)
+
+
 def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
     """Derive every readability formula from ``stats``, as textstat 0.7.13 does.
 
@@ -520,12 +532,8 @@ def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
     English formulas, reported for every language. All values are None when
     the text has no words.
     """
-    names = (
-        "flesch_reading_ease flesch_kincaid_grade gunning_fog smog_index "
-        "coleman_liau_index automated_readability_index"
-    ).split()
     if not stats.words or not stats.sentences:
-        return dict.fromkeys(names, None)
+        return dict.fromkeys(FORMULAS, None)
 
     words_per_sentence = stats.words / stats.sentences
     syllables_per_word = stats.syllables / stats.words

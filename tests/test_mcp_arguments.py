@@ -6,6 +6,7 @@ table, and each case is then its own test.
 """
 
 import asyncio
+import json
 import os
 import sys
 
@@ -166,7 +167,8 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"review_threshold": "high"}},
-        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'review_threshold' "
         "must be a number from 0 to 100, got a string. "
         "get_quality_metrics lists the thresholds.",
     ),
@@ -174,7 +176,8 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"review_threshold": "60"}},
-        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'review_threshold' "
         'must be a number from 0 to 100, got the string "60". '
         "get_quality_metrics lists the thresholds.",
     ),
@@ -182,7 +185,8 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"review_threshold": True}},
-        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'review_threshold' "
         "must be a number from 0 to 100, got true. "
         "get_quality_metrics lists the thresholds.",
     ),
@@ -190,7 +194,8 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"min_document_chars": "80"}},
-        "Error executing tool update_thresholds: threshold 'min_document_chars' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'min_document_chars' "
         'must be a whole number of at least 0, got the string "80". '
         "get_quality_metrics lists the thresholds.",
     ),
@@ -198,7 +203,8 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"max_page_issues": False}},
-        "Error executing tool update_thresholds: threshold 'max_page_issues' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'max_page_issues' "
         "must be a whole number of at least 1, got false. "
         "get_quality_metrics lists the thresholds.",
     ),
@@ -206,7 +212,8 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"min_document_chars": 80.5}},
-        "Error executing tool update_thresholds: threshold 'min_document_chars' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'min_document_chars' "
         "must be a whole number of at least 0, got 80.5. "
         "get_quality_metrics lists the thresholds.",
     ),
@@ -221,10 +228,42 @@ CASES = [
         "quality",
         "update_thresholds",
         {"thresholds": {"review_threshold": 150, "no_such_threshold": 1}},
-        "Error executing tool update_thresholds: threshold 'review_threshold' "
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "threshold 'review_threshold' "
         "must be a number from 0 to 100, got 150. "
         "Unknown threshold 'no_such_threshold'. "
         "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        # The SDK's client (mcp 2.3) sends NaN as null.
+        {"thresholds": {"review_threshold": float("nan")}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'review_threshold' must be a number from 0 to 100, got null. A client "
+        "may send NaN or infinity as null, because JSON has neither. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "analyze_quality",
+        {"path": ""},
+        "analyze_quality: argument 'path' is invalid because the path is empty; "
+        "give the path of a document.",
+    ),
+    (
+        "quality",
+        "generate_report",
+        {"paths": ["report.txt", " "]},
+        "generate_report: argument 'paths' is invalid because the path is empty; "
+        "give the path of a document.",
+    ),
+    (
+        "classification",
+        "update_model",
+        {"model_path": ""},
+        "update_model: argument 'model_path' is invalid because the path is "
+        "empty; give the path of a document.",
     ),
 ]
 CASE_IDS = [
@@ -354,3 +393,86 @@ def test_strict_scalar_tool_registers():
         return path
 
     server.tool()(strict_tool)
+
+
+async def call_with_json_text(folder, requests):
+    """Send ``requests`` to a quality server as JSON text and return its replies.
+
+    ``json.dumps`` writes NaN and infinity as the tokens NaN, Infinity and
+    -Infinity, which the SDK's client would send as null.
+    """
+    from mcp.types import LATEST_PROTOCOL_VERSION
+
+    settings = Settings.model_validate({"store": {"cache_dir": str(folder / "cache")}})
+    settings_file = folder / "raw-settings.json"
+    settings_file.write_text(settings.model_dump_json())
+    env = {**os.environ, "DOCFLOW_SETTINGS_FILE": str(settings_file)}
+    initialize = {
+        "protocolVersion": LATEST_PROTOCOL_VERSION,
+        "capabilities": {},
+        "clientInfo": {"name": "json-text-client", "version": "1"},
+    }
+    messages = [
+        {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": initialize},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    ]
+    for number, (tool, arguments) in enumerate(requests, start=1):
+        params = {"name": tool, "arguments": arguments}
+        messages.append(
+            {"jsonrpc": "2.0", "id": number, "method": "tools/call", "params": params}
+        )
+    with open(folder / "raw.log", "w") as errlog:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *["-m", MODULES["quality"], "--root", str(folder / "docs")],
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=errlog,
+            env=env,
+        )
+        try:
+            process.stdin.write(
+                b"".join(json.dumps(message).encode() + b"\n" for message in messages)
+            )
+            await process.stdin.drain()
+            replies = {}
+            while len(replies) < len(requests):
+                line = await asyncio.wait_for(process.stdout.readline(), 60)
+                assert line, "the server closed its output"
+                reply = json.loads(line)
+                if reply.get("id", 0) != 0:
+                    replies[reply["id"]] = reply["result"]
+        finally:
+            process.stdin.close()
+            await asyncio.wait_for(process.wait(), 30)
+    return [replies[number] for number in range(1, len(requests) + 1)]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(float("nan"), "NaN"), (float("inf"), "infinity"), (float("-inf"), "-infinity")],
+)
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [
+        ("review_threshold", "a number from 0 to 100"),
+        # No maximum, so only the check for finite numbers rejects infinity.
+        ("content_weight", "a number of at least 0"),
+    ],
+)
+def test_non_finite_threshold_rejected(tmp_path, value, shown, threshold, expected):
+    (tmp_path / "docs").mkdir()
+    requests = [
+        ("update_thresholds", {"thresholds": {threshold: value}}),
+        ("get_quality_metrics", {}),
+    ]
+    rejected, metrics = asyncio.run(call_with_json_text(tmp_path, requests))
+    assert rejected["isError"] is True
+    assert rejected["content"][0]["text"] == (
+        f"update_thresholds: argument 'thresholds' is invalid because threshold "
+        f"'{threshold}' must be {expected}, got {shown}. "
+        "get_quality_metrics lists the thresholds."
+    )
+    defaults = Settings().quality.model_dump()
+    thresholds = metrics["structuredContent"]["thresholds"]
+    assert thresholds[threshold] == defaults[threshold]

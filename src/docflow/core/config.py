@@ -223,6 +223,10 @@ class ClassificationSettings(_Section):
 
 
 class QualitySettings(_Section):
+    # A NaN threshold fails every comparison and an infinite weight makes
+    # every score infinite, so only finite numbers are valid.
+    model_config = ConfigDict(allow_inf_nan=False)
+
     review_threshold: float = Field(default=60.0, ge=0.0, le=100.0)
     min_document_chars: int = Field(default=80, ge=0)
     empty_page_chars: int = Field(default=16, ge=0)
@@ -444,16 +448,61 @@ def _describe(error: ValidationError, source: str) -> str:
         if item["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown key {key!r}{_suggestion(item['loc'])}")
         else:
-            problem = f"{_problem(item)}{_allowed_range(item['loc'])}"
-            lines.append(f"{source}: key {key!r}: {problem}")
+            lines.append(f"{source}: key {key!r}: {_problem(item)}")
     return "\n".join(lines)
 
 
-def _problem(item: Any) -> str:
-    """Return pydantic's message, without the "Value error, " of our validators."""
-    if item["type"] == "value_error":
+#: What a value of the wrong type is not, by pydantic error type.
+_EXPECTED_TYPES = {
+    "bool_parsing": "a boolean",
+    "bool_type": "a boolean",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "a string",
+    "list_type": "a list",
+    "dict_type": "a table",
+    "model_type": "a table",
+}
+#: Pydantic error types of a number outside a field's bounds.
+_OUT_OF_RANGE = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+)
+
+
+def _problem(item: Any, *, show_value: bool = True) -> str:
+    """Return what is wrong with a value and what the setting accepts.
+
+    A validator of docflow's own gives its message without pydantic's
+    "Value error, " prefix. The value itself is named unless ``show_value``
+    is false (a password) or it is a list or table.
+    """
+    kind = item["type"]
+    if kind == "value_error":
         return str(item["ctx"]["error"])
+    value = item.get("input")
+    scalar = isinstance(value, str | int | float | bool)
+    shown = repr(value) if show_value and scalar else "the value"
+    location = item["loc"]
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{shown} is not a boolean; use true or false"
+    if kind in _EXPECTED_TYPES:
+        return f"{shown} is not {_EXPECTED_TYPES[kind]}{_allowed_range(location)}"
+    if kind in _OUT_OF_RANGE:
+        return f"{shown} is out of range{_allowed_range(location)}"
+    if kind == "literal_error":
+        return f"{shown} is not a valid choice; use {item['ctx']['expected']}"
     return str(item["msg"])
+
+
+def _names_value(item: Any) -> bool:
+    """Return whether ``_problem`` names the invalid value of ``item``."""
+    kind = item["type"]
+    known = kind in _EXPECTED_TYPES or kind in _OUT_OF_RANGE or kind == "literal_error"
+    return known and isinstance(item.get("input"), str | int | float | bool)
 
 
 def _suggestion(location: tuple[int | str, ...]) -> str:
@@ -505,18 +554,21 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
         if name == "DOCFLOW_STORE_DATABASE" and name not in environ:
             name = "DOCFLOW_DB"
         value = environ.get(name)
-        shown = f" = {value!r}" if value is not None else ""
-        if name in _SECRET_VARIABLES:
-            shown = ""  # a password must not end up in a terminal or a log
+        secret = name in _SECRET_VARIABLES
         # A variable such as DOCFLOW_WATCH_ROUTES may hold a table or a list,
         # so the key of the invalid value inside it is named too.
         inside = f"key {format_key(*location)!r}: " if len(location) > 2 else ""
+        shown = f" = {value!r}" if value is not None else ""
+        if secret or (not inside and _names_value(item)):
+            # A password must not end up in a terminal or a log, and the
+            # problem below names any other plain value itself.
+            shown = ""
         if item["type"] == "extra_forbidden" and not inside:
             problem = f"no such setting{_variable_hint(name)}"
         elif item["type"] == "extra_forbidden":
             problem = f"{inside}unknown key{_suggestion(location)}"
         else:
-            problem = f"{inside}{_problem(item)}{_allowed_range(location)}"
+            problem = f"{inside}{_problem(item, show_value=not secret)}"
             problem += _variable_form_hint(name, location)
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
@@ -565,21 +617,40 @@ def _variable_form_hint(name: str, location: tuple[int | str, ...]) -> str:
 
 
 def _allowed_range(location: tuple[int | str, ...]) -> str:
-    """Return " (from X to Y)" for a numeric setting with bounds, else ""."""
+    """Return "; give a number from X to Y" for a number setting, else ""."""
     field = _field_at(location)
-    low = high = None
-    for rule in field.metadata if field is not None else []:
-        if getattr(rule, "ge", None) is not None:
-            low = rule.ge
-        if getattr(rule, "le", None) is not None:
-            high = rule.le
-    if low is None and high is None:
+    if field is None:
         return ""
-    if high is None:
-        return f" (at least {low})"
-    if low is None:
-        return f" (at most {high})"
-    return f" (from {low} to {high})"
+    types = get_args(field.annotation) or (field.annotation,)
+    if int in types:
+        noun = "a whole number"
+    elif float in types:
+        noun = "a number"
+    else:
+        return ""
+    bounds: dict[str, str] = {}
+    for rule in field.metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            bound = getattr(rule, name, None)
+            if bound is not None:
+                bounds[name] = _format_number(bound)
+    if "ge" in bounds and "le" in bounds:
+        return f"; give {noun} from {bounds['ge']} to {bounds['le']}"
+    phrases = {
+        "ge": "of {} or more",
+        "gt": "greater than {}",
+        "le": "of {} or less",
+        "lt": "less than {}",
+    }
+    parts = [phrases[name].format(bound) for name, bound in bounds.items()]
+    if not parts:
+        return ""
+    return f"; give {noun} {' and '.join(parts)}"
+
+
+def _format_number(number: float) -> str:
+    """Return ``number`` without a trailing ".0" (100.0 as 100)."""
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 def load_settings(

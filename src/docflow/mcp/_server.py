@@ -1,7 +1,7 @@
 """Plumbing shared by docflow's MCP servers: stdio guard, settings, state, batches.
 
 Both servers are stdio MCP servers built on the SDK's ``MCPServer`` (through
-``create_server``, which words invalid arguments as plain sentences). Each owns
+``create_server``, which words every tool error as one plain sentence). Each owns
 a sandboxed WorkerPool (``docflow.core.sandbox``) that parses documents in
 child processes, a Roots set that bounds which files the tools may read, and
 counters for ``get_statistics``.
@@ -14,6 +14,7 @@ import asyncio
 import inspect
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -43,12 +44,14 @@ __all__ = [
     "PARENT_PID_ENV",
     "SETTINGS_FILE_ENV",
     "BatchResult",
+    "InvalidArgument",
     "LatencySummary",
     "ServerState",
     "create_server",
     "describe_invalid_values",
     "join_problems",
     "exit_after",
+    "reword_tool_error",
     "guard_stdio",
     "load_server_settings",
     "run_main",
@@ -67,6 +70,20 @@ _PR_SET_PDEATHSIG = 1
 #: Seconds a server whose parent died may spend shutting down before it exits
 #: regardless (stopping document workers takes up to a few seconds).
 _ORPHAN_GRACE_SECONDS = 10.0
+
+
+class InvalidArgument(Exception):
+    """A tool argument that a tool rejects after the SDK's schema check.
+
+    ``reason`` is a clause that completes "argument 'name' is invalid
+    because ...". ``create_server``'s server turns it into a tool error
+    that names the tool, the argument and the reason.
+    """
+
+    def __init__(self, argument: str, reason: str) -> None:
+        super().__init__(f"argument {argument!r} is invalid because {reason}")
+        self.argument = argument
+        self.reason = reason
 
 
 class BatchResult(BaseModel):
@@ -145,14 +162,12 @@ class ServerState:
         self.settings = settings
         self.pool.settings = settings
 
-    def check_path(self, path: str) -> str:
-        """Return the real path of ``path`` or raise ToolError naming it."""
-        from mcp.server.mcpserver.exceptions import ToolError
-
+    def check_path(self, path: str, argument: str = "path") -> str:
+        """Return the real path of ``path``, else raise InvalidArgument for it."""
         try:
             return self.roots.check(path)
         except OutsideRoots as exc:
-            raise ToolError(str(exc)) from None
+            raise InvalidArgument(argument, str(exc)) from None
 
     async def process(
         self, path: str, *, classify: bool, quality: bool
@@ -275,19 +290,21 @@ _SCHEMA_ITEM_TYPES = {
 
 
 def create_server(**options: Any) -> MCPServer[Any]:
-    """Create an ``MCPServer`` whose invalid tool arguments get plain messages.
+    """Create an ``MCPServer`` whose tool errors all start with the tool's name.
 
     The SDK (mcp 2.3) returns the whole ValidationError text for arguments that
-    fail its pydantic argument model, and it ignores unknown arguments and
-    unknown tool names. This server returns a tool error for each, naming the
-    tool, the argument and what the argument must be, or the server's tools.
+    fail its pydantic argument model, it ignores unknown arguments and unknown
+    tool names, and it puts "Error executing tool NAME: " before an error that
+    a tool raises. This server returns every tool error as "NAME: argument
+    'ARGUMENT' ..." with the reason (see ``reword_tool_error``), and an
+    unknown tool name gets a list of the server's tools.
     A tool with a plain ``bool``, ``int`` or ``float`` parameter raises
     TypeError when it is registered, because pydantic's lax mode would accept
     "yes" and 1 as a boolean and "60" and true as a number.
     ``options`` go to ``MCPServer``.
     """
     from mcp.server.mcpserver import MCPServer
-    from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+    from mcp.server.mcpserver.exceptions import ToolError
 
     class DocflowServer(MCPServer[Any]):
         def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -308,15 +325,7 @@ def create_server(**options: Any) -> MCPServer[Any]:
             try:
                 return await super().call_tool(name, arguments, context)
             except ToolError as exc:
-                cause = exc.__cause__
-                # Only the SDK's argument check raises a ToolError caused by a
-                # ValidationError, because the SDK wraps a tool's own ToolError.
-                if isinstance(exc, UnexpectedToolError) or not isinstance(
-                    cause, ValidationError
-                ):
-                    raise
-                message = describe_invalid_arguments(name, cause, schema or {})
-                raise ToolError(message) from cause
+                raise reword_tool_error(name, exc, schema) from exc.__cause__
 
         async def _input_schema(self, name: str) -> dict[str, Any] | None:
             for tool in await self.list_tools():
@@ -325,6 +334,36 @@ def create_server(**options: Any) -> MCPServer[Any]:
             return None
 
     return DocflowServer(**options)
+
+
+def reword_tool_error(
+    tool: str, exc: Exception, schema: Mapping[str, Any] | None
+) -> Exception:
+    """Return the ToolError for ``exc`` that the client gets, named after ``tool``.
+
+    ``exc`` is what the SDK's ``call_tool`` raised, and its ``__cause__`` is
+    what failed: an InvalidArgument from the tool, a ValidationError from the
+    SDK's argument check, the tool's own ToolError, or any other exception
+    (a crash). A crash stays an UnexpectedToolError, so the SDK still logs
+    its traceback, and its text stays in the server's log.
+    """
+    from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+
+    cause = exc.__cause__
+    if isinstance(cause, InvalidArgument):
+        return ToolError(f"{tool}: {_as_sentence(str(cause))}")
+    if isinstance(exc, UnexpectedToolError):
+        return UnexpectedToolError(
+            f"{tool}: the tool failed unexpectedly, "
+            "and the server's log has the details."
+        )
+    if isinstance(cause, ValidationError):
+        return ToolError(describe_invalid_arguments(tool, cause, schema or {}))
+    return ToolError(f"{tool}: {_as_sentence(str(cause or exc))}")
+
+
+def _as_sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 #: Pydantic's strict type for each lax annotation of a tool parameter.
@@ -456,12 +495,17 @@ def describe_value(value: Any) -> str:
     """Name the JSON type of ``value``, or show it when it is a number or boolean.
 
     A string is shown only when it reads as a number, such as "60" given for a
-    number, so that no document text or path ends up in a message.
+    number, so that no document text or path ends up in a message. NaN and
+    infinity are shown as NaN, infinity and -infinity, not as Python's nan.
     """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        if math.isnan(value):
+            return "NaN"
+        return "infinity" if value > 0 else "-infinity"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):

@@ -23,6 +23,7 @@ from docflow.core.config import Settings
 from docflow.core.models import DocumentResult
 from docflow.mcp._server import (
     BatchResult,
+    InvalidArgument,
     LatencySummary,
     ServerState,
     create_server,
@@ -130,16 +131,16 @@ def collect_statistics(
 
 async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
     """Load ``model_path`` in a sandboxed worker, then use it for later documents."""
-    from mcp.server.mcpserver.exceptions import ToolError
-
-    real = state.check_path(model_path)
+    real = state.check_path(model_path, "model_path")
     candidate = state.settings.model_copy(deep=True)
     candidate.classification.model_path = real
     future = state.pool.call("docflow.mcp._validate:check_model", candidate)
     try:
         version = await asyncio.wrap_future(future)
     except Exception as exc:  # RuntimeError from the child, ServerError if it died
-        raise ToolError(f"model {model_path!r} is not usable: {exc}") from None
+        raise InvalidArgument(
+            "model_path", f"model {model_path!r} is not usable: {exc}"
+        ) from None
     previous = current_model_version(state.settings)
     state.replace_settings(candidate)
     log.info("switched the classifier model to %s (version %s)", real, version)

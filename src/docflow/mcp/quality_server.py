@@ -20,6 +20,7 @@ from docflow.core.config import QualitySettings, Settings
 from docflow.core.models import DocumentResult
 from docflow.mcp._server import (
     BatchResult,
+    InvalidArgument,
     ServerState,
     create_server,
     describe_invalid_values,
@@ -64,27 +65,36 @@ class QualityReport(BaseModel):
 def apply_thresholds(state: ServerState, changes: dict[str, Any]) -> Thresholds:
     """Validate ``changes`` against the quality settings and use them from now on.
 
-    A number given as a string ("60") or a boolean given for a number is
-    rejected.
+    A number given as a string ("60"), a boolean given for a number, NaN and
+    infinity are rejected.
     """
-    from mcp.server.mcpserver.exceptions import ToolError
-
     current = state.settings.quality.model_dump()
     try:
         quality = QualitySettings.model_validate(
             {**current, **_whole_floats_as_int(changes)}, strict=True
         )
     except ValidationError as exc:
-        problems = describe_invalid_values(
-            exc, QualitySettings.model_json_schema(), noun="threshold", descriptions={}
-        )
-        raise ToolError(
-            f"{join_problems(problems)} get_quality_metrics lists the thresholds."
-        ) from None
+        raise InvalidArgument("thresholds", describe_invalid_thresholds(exc)) from None
     updated = state.settings.model_copy(update={"quality": quality})
     state.replace_settings(updated)
     log.info("quality thresholds changed: %s", sorted(changes))
     return Thresholds(thresholds=quality.model_dump(), changed=sorted(changes))
+
+
+def describe_invalid_thresholds(exc: ValidationError) -> str:
+    """Describe the thresholds that ``exc`` rejects, ending with where to look."""
+    problems = describe_invalid_values(
+        exc, QualitySettings.model_json_schema(), noun="threshold", descriptions={}
+    )
+    text = join_problems(problems)
+    if any(
+        error["input"] is None and error["type"] != "extra_forbidden"
+        for error in exc.errors()
+    ):
+        # The MCP Python SDK (mcp 2.3, through pydantic's default) and
+        # JavaScript's JSON.stringify send NaN and infinity as null.
+        text += " A client may send NaN or infinity as null, because JSON has neither."
+    return f"{text} get_quality_metrics lists the thresholds."
 
 
 def _whole_floats_as_int(changes: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +161,7 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     async def generate_report(paths: list[str], ctx: Context) -> QualityReport:
         """Analyse documents and render a Markdown quality report over them."""
         for path in paths:
-            state.check_path(path)
+            state.check_path(path, "paths")
         batch = await state.process_batch(paths, ctx, classify=False, quality=True)
         report = render_quality_report(batch.results)
         return QualityReport(report=report, format="markdown", results=batch.results)

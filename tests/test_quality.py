@@ -70,10 +70,13 @@ def test_clean_contract_metrics(clean_result: QualityResult) -> None:
 
 def test_whitespace_file_is_empty_document(settings: Settings) -> None:
     result = analyze_quality(build_text_document(WHITESPACE_ONLY), settings)
-    assert issue_codes(result) == {"empty_document", "empty_page"}
+    assert issue_codes(result) == {"empty_document", "empty_page", "no_words"}
     assert result.overall_score == 0.0
-    assert result.issues[-1].code == "empty_document"
-    assert result.issues[-1].severity == "error"
+    assert result.content_quality_score == 0.0
+    assert result.readability_score is None
+    assert result.structure_score is None
+    [issue] = [issue for issue in result.issues if issue.code == "empty_document"]
+    assert issue.severity == "error"
     # A text file gets no advice about OCR.
     assert "OCR" not in result.recommendations[0]
     assert "intended document" in result.recommendations[0]
@@ -102,9 +105,11 @@ def test_garbage_advice_follows_text_source(settings: Settings) -> None:
 def test_document_without_pages_is_empty(settings: Settings) -> None:
     document = ExtractedDocument(path="zero.pdf", detected_type="pdf")
     result = analyze_quality(document, settings)
-    assert issue_codes(result) == {"empty_document"}
+    assert issue_codes(result) == {"empty_document", "no_words"}
     assert "no pages" in result.issues[0].message
     assert result.overall_score == 0.0
+    assert result.readability_score is None
+    assert result.structure_score is None
 
 
 def test_war_and_peace_is_sampled(settings: Settings) -> None:
@@ -184,7 +189,7 @@ TRIGGERS = {
 # Codes that a trigger document raises besides its own.
 ALSO_RAISED = {
     "ocr_truncated": {"no_text_layer"},
-    "empty_document": {"empty_page"},
+    "empty_document": {"empty_page", "no_words"},
     "near_empty_document": {"score_not_applicable"},
     "no_words": {"near_empty_document"},
     "few_distinct_words": {"long_sentences", "score_not_applicable"},

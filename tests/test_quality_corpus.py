@@ -32,8 +32,13 @@ def codes_by_page(result: QualityResult) -> set[tuple[str, int | None]]:
 
 def test_blank_scan_is_empty_page() -> None:
     result = analyze_file(EDGE / "ocrmy__blank.pdf")
-    assert codes_by_page(result) == {("empty_page", 1), ("empty_document", None)}
+    assert codes_by_page(result) == {
+        ("empty_page", 1),
+        ("empty_document", None),
+        ("no_words", None),
+    }
     assert result.overall_score == 0.0
+    assert result.readability_score is None
 
 
 def test_interleaved_empty_pages_found() -> None:

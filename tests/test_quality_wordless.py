@@ -153,6 +153,36 @@ def test_wordless_text_scores(
     assert codes(result) == issues
 
 
+@pytest.mark.parametrize("text", ["   \n\t\n  \n", "\n\n\n", "\u00a0\u2003\n"])
+def test_whitespace_file_not_scored(tmp_path: Path, text: str) -> None:
+    result = analyze_file(tmp_path, "blank.txt", text)
+    assert result.readability_score is None
+    assert result.structure_score is None
+    assert result.content_quality_score == 0.0
+    assert result.overall_score == 0.0
+    assert codes(result) == ["empty_document", "empty_page", "no_words"]
+
+
+def test_whitespace_file_metrics_match_text(tmp_path: Path) -> None:
+    blank = analyze_file(tmp_path, "blank.txt", "   \n\t\n")
+    punctuation = analyze_file(tmp_path, "punct.txt", PUNCTUATION)
+    assert blank.metrics.keys() == punctuation.metrics.keys()
+    assert blank.metrics["letter_words"] == 0
+    assert blank.metrics["readability_applicable"] is False
+    assert blank.metrics["flesch_reading_ease"] is None
+
+
+def test_whitespace_no_words_message(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "blank.txt", "   \n\t\n")
+    (issue,) = [issue for issue in result.issues if issue.code == "no_words"]
+    assert issue.message == (
+        "The document has no text, so readability and structure are not scored."
+    )
+    # A text file gets the advice of empty_document, without OCR, listed once.
+    assert "OCR" not in issue.recommendation
+    assert len(result.recommendations) == len(set(result.recommendations))
+
+
 def test_no_words_message_counts_tokens(tmp_path: Path) -> None:
     result = analyze_file(tmp_path, "punct.txt", PUNCTUATION)
     (issue,) = [issue for issue in result.issues if issue.code == "no_words"]
@@ -230,6 +260,26 @@ def test_markdown_report_marks_absent_scores(tmp_path: Path) -> None:
     report = render_report([stored_result(tmp_path)])
     row = next(line for line in report.splitlines() if "punct.txt" in line)
     assert "| 30.0 | n/a | n/a | 30.0 |" in row
+
+
+def test_cli_detail_whitespace_not_scored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "   \n\t\n"
+    result = DocumentResult(
+        path=str(tmp_path / "blank.txt"),
+        status="ok",
+        content_hash="h-blank",
+        size=len(text),
+        detected_type="text",
+        pages=1,
+        quality=analyze_file(tmp_path, "blank.txt", text),
+    )
+    print_document(result.model_dump(mode="json"))
+    output = capsys.readouterr().out
+    assert "readability not scored" in output
+    assert "structure not scored" in output
+    assert "content 0.0" in output
 
 
 def test_cli_detail_marks_absent_scores(

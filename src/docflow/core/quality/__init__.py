@@ -34,7 +34,9 @@ What lowers each score:
 A score that is None comes with an issue that explains it: ``no_words``,
 ``few_distinct_words`` or ``score_not_applicable``.
 
-An empty document scores 0 everywhere.
+An empty document (no page with a non-space character) gets
+``empty_document`` and ``no_words``: readability and structure are None, and
+content and overall are 0.
 """
 
 from __future__ import annotations
@@ -75,11 +77,10 @@ def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityR
     resolve_language(findings, document)
     check_pages(findings, document)
     check_document(findings, document)
-    if not findings.empty_document:
-        check_words(findings)
-        check_readability(findings, document)
-        check_structure(findings, document)
-        explain_unscored(findings)
+    check_words(findings)
+    check_readability(findings, document)
+    check_structure(findings, document)
+    explain_unscored(findings)
 
     result = _score(findings, config)
     result.issues = findings.issues
@@ -95,13 +96,6 @@ def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityR
 
 
 def _score(findings: Findings, config: QualitySettings) -> QualityResult:
-    if findings.empty_document:
-        return QualityResult(
-            overall_score=0.0,
-            readability_score=0.0,
-            structure_score=0.0,
-            content_quality_score=0.0,
-        )
     readability = None
     if findings.readability_applicable:
         readability = findings.readability_score()
@@ -137,7 +131,8 @@ def _recommend(issues: list[QualityIssue]) -> list[str]:
     """Return one recommendation per issue code, most severe first.
 
     A page-level code lists the affected pages before its advice. A
-    document-level code repeats the issue's own recommendation.
+    document-level code repeats the issue's own recommendation, unless a
+    more severe code already gave the same text.
     """
     pages_by_code: dict[str, list[int]] = {}
     first_by_code: dict[str, QualityIssue] = {}
@@ -154,7 +149,7 @@ def _recommend(issues: list[QualityIssue]) -> list[str]:
         if pages:
             advice = ISSUES[issue.code].advice
             recommendations.append(f"{_describe_pages(pages)}: {advice}")
-        else:
+        elif issue.recommendation not in recommendations:
             recommendations.append(issue.recommendation)
     return recommendations
 

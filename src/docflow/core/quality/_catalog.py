@@ -105,7 +105,8 @@ ISSUES: dict[str, IssueSpec] = {
     "no_words": IssueSpec(
         "warning",
         "The readable text has no words: its tokens are numbers, punctuation, "
-        "symbols or emoji only. Readability and structure are not scored.",
+        "symbols or emoji only, or the document has no text at all. "
+        "Readability and structure are not scored.",
         "Check that the file is the intended document and that extraction "
         "read its text; a scan of a page of words needs OCR (extraction.ocr).",
         None,
@@ -152,7 +153,7 @@ SCORES: dict[str, str] = {
     "of pages without a text layer, 40 x share of empty pages, 50 x share of "
     "low-confidence OCR pages, 20 for ocr_truncated and 10 for "
     "extension_mismatch; at most 30 for a near-empty document and for "
-    "no_words and few_distinct_words.",
+    "no_words and few_distinct_words, and 0 for an empty document.",
 }
 
 METRICS: dict[str, str] = {

@@ -310,6 +310,7 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         ocr_off = any("ocr_disabled" in page.flags for page in document.pages)
         advice = ISSUES["empty_document"].advice if ocr_off else _BLANK_ADVICE
         findings.add("empty_document", found, advice)
+        findings.content_cap = 0.0
     elif total_chars < config.min_document_chars:
         findings.add(
             "near_empty_document",
@@ -346,11 +347,12 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
 
 
 def check_words(findings: Findings) -> None:
-    """Find readable text without words, or with only a few words repeated.
+    """Find a document without text, readable text without words, or text
+    with only a few words repeated.
 
     Such text has no reading ease and no structure to judge, so readability
     and structure are left unscored and the content score is capped as for a
-    near-empty document.
+    near-empty document (an empty document keeps its content score of 0).
     """
     config = findings.config
     # The same sample of tokens that readability analyses.
@@ -366,7 +368,20 @@ def check_words(findings: Findings) -> None:
         if counts.alphanumeric_tokens
         else None
     )
-    if counts.tokens and not counts.words:
+    if findings.empty_document:
+        # The advice of empty_document fits this document, so both issues
+        # carry it and the recommendations list it once.
+        advice = next(
+            issue.recommendation
+            for issue in findings.issues
+            if issue.code == "empty_document"
+        )
+        findings.add(
+            "no_words",
+            "The document has no text, so readability and structure are not scored.",
+            advice,
+        )
+    elif counts.tokens and not counts.words:
         findings.add(
             "no_words",
             f"{_no_letter_tokens(counts.tokens)}, so readability and structure "

@@ -17,6 +17,7 @@ from docflow.core.classify._classify import (
     ABSTAIN_CONFIDENCE,
     MOSTLY_GARBAGE,
     TOO_LITTLE_TEXT,
+    readable_term,
 )
 from docflow.core.classify._model import SHIPPED_MODEL_DIR, load_model
 from docflow.core.config import Settings
@@ -88,6 +89,8 @@ def test_result_explains_decision(tmp_path: Path) -> None:
     assert result.keywords
     assert result.keywords == [e.term for e in result.evidence if e.source == "model"]
     assert all(item.weight > 0 for item in result.evidence if item.source == "model")
+    assert len(set(result.keywords)) == len(result.keywords)
+    assert all(readable_term(term) == term for term in result.keywords)
     assert any(item.source == "layout" for item in result.evidence)
     assert result.metadata.model_version == model_version(settings)
     assert result.metadata.pages == 1
@@ -543,3 +546,22 @@ def test_memo_header_lines_fire_memo_rules(text: str, memo: float) -> None:
     scores, _ = score_rules(text, Settings().classification.rules)
 
     assert scores.get("memo", 0.0) == memo
+
+
+@pytest.mark.parametrize(
+    ("term", "shown"),
+    [
+        ("invoice", "invoice"),
+        ("the invoice", "the invoice"),
+        ("is", None),
+        ("the", None),
+        ("mi", None),
+        ("of the", None),
+        ("due 000", "due <number>"),
+        ("0000 present", "<number> present"),
+        ("00 00", None),
+        ("tva", "tva"),
+    ],
+)
+def test_readable_term_drops_function_words(term: str, shown: str | None) -> None:
+    assert readable_term(term) == shown

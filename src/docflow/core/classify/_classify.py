@@ -43,6 +43,24 @@ UNKNOWN = "unknown"
 _MAX_TERMS = 8
 _MAX_LAYOUT = 3
 _MAX_RUNNERS_UP = 4
+# Function words, which add to a category's score without telling a reader
+# why. A model term is listed only when one of its words is not one of these
+# and has three letters or more. The model maps digits to 0, so a run of
+# zeros in a term is shown as <number>.
+_FUNCTION_WORDS = frozenset(
+    """
+    the and for that this with from are was were been being has have had not but
+    which they their them its our ours your yours you she her his him who whom
+    what when where why how all any each more most other some such nor only own
+    same than too very just also into over under about after before between
+    through during then once here there these those does did doing would could
+    should may might must can will shall out off again further both few until
+    against upon per via les des une est que qui dans pour par sur aux ces
+    der die das und mit von für den dem ein eine ist auf sich nicht del los las
+    por con para una het een van voor zijn niet che per gli della dei
+    """.split()
+)
+_ZEROS = re.compile(r"\b0+\b")
 # Matched keywords or patterns of a rival category named in disagreement evidence.
 _MAX_RIVAL_TERMS = 3
 # NOTE: module constants, not settings, until classification gains abstention
@@ -410,8 +428,9 @@ def _model_evidence(
             break
         column = int(columns[position])
         if column < word_count and len(words) < _MAX_TERMS:
-            term = str(names[column])
-            if any(char.isalpha() for char in term):
+            term = readable_term(str(names[column]))
+            # "00 layoff" and "000 layoff" both read "<number> layoff".
+            if term is not None and all(item.term != term for item in words):
                 words.append(
                     Evidence(term=term, weight=round(value, 4), source="model")
                 )
@@ -421,6 +440,20 @@ def _model_evidence(
         if len(words) == _MAX_TERMS and len(layout) == _MAX_LAYOUT:
             break
     return words + layout
+
+
+def readable_term(term: str) -> str | None:
+    """Return a model term as evidence shows it, or None when it explains nothing.
+
+    A term of only function words or fragments ("is", "an", "mi") is None.
+    Runs of zeros, which stand for any digits, become ``<number>``.
+    """
+    if not any(
+        len(word) >= 3 and word.isalpha() and word not in _FUNCTION_WORDS
+        for word in term.split()
+    ):
+        return None
+    return _ZEROS.sub("<number>", term)
 
 
 def _rule_evidence(hits: list[RuleHit], category: str) -> list[Evidence]:

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from docflow.core.detect import check_readable, detect_text_encoding, detect_type
+from docflow.core.detect import (
+    check_readable,
+    describe_type,
+    detect_text_encoding,
+    detect_type,
+    suggest_extension,
+)
 from docflow.errors import CorruptDocument, EmptyDocument, Unreadable, UnsupportedFormat
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -159,6 +165,48 @@ def test_detect_email_saved_as_txt(tmp_path):
     assert detected.kind == "eml"
     assert detected.extension_mismatch
     assert detected.declared == "text"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty.eml", "      \n\n    \n"),
+        ("blank.pdf", "\ufeff\r\n\t"),
+        ("a.html", "\n"),
+    ],
+)
+def test_detect_blank_text_is_no_mismatch(tmp_path, name, data):
+    detected = detect_type(write(tmp_path, name, data))
+    assert detected.kind == "text"
+    assert not detected.extension_mismatch
+
+
+def test_detect_xml_saved_as_txt(tmp_path):
+    text = '<?xml version="1.0"?>\n<article><title>Cells</title></article>\n'
+    detected = detect_type(write(tmp_path, "article.txt", text))
+    assert detected.extension_mismatch
+    assert suggest_extension(detected.kind, detected.mime) == ".xml"
+    assert describe_type(detected.kind, detected.mime) == "XML"
+
+
+@pytest.mark.parametrize(
+    ("kind", "mime", "extension"),
+    [
+        ("html", "application/xml", ".xml"),
+        ("html", "text/html", ".html"),
+        ("text", "text/plain", ".txt"),
+        ("markdown", "", ".md"),
+        ("eml", "message/rfc822", ".eml"),
+        ("image", "image/jpeg", ".jpg"),
+        ("image", "image/webp", ".webp"),
+        ("image", "", None),
+        ("image", "image/x-icon", None),
+        # docflow reads .xml as kind html, so .xml is no hint for plain text.
+        ("text", "application/xml", None),
+    ],
+)
+def test_suggest_extension_by_type(kind, mime, extension):
+    assert suggest_extension(kind, mime) == extension
 
 
 def test_detect_markdown_without_extension(tmp_path):

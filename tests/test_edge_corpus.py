@@ -157,7 +157,7 @@ EDGE_CASES: list[Any] = [
     (
         "docling__elife-56337.txt",
         OK,
-        {"type": "html", "warning": "extension .txt but the content is HTML or XML"},
+        {"type": "html", "warning": "extension .txt but the content is XML"},
     ),
     (
         "unst__fake-email.txt",

@@ -34,9 +34,11 @@ __all__ = [
     "check_readable",
     "decode_text",
     "declared_kind",
+    "describe_type",
     "detect_text_encoding",
     "detect_type",
     "read_head",
+    "suggest_extension",
 ]
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,35 @@ _MIME_TYPES = {
     "markdown": "text/markdown",
     "html": "text/html",
     "eml": "message/rfc822",
+}
+
+#: Extension to suggest for a file whose extension names another kind, by
+#: detected MIME type. docflow reads each one as the kind it was detected as.
+_RENAME_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    _MIME_TYPES["docx"]: ".docx",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/tiff": ".tiff",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+    "image/webp": ".webp",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/html": ".html",
+    "application/xml": ".xml",
+    "message/rfc822": ".eml",
+}
+
+#: Name of each kind in messages; ``describe_type`` names XML apart from HTML.
+_TYPE_NAMES = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "image": "image",
+    "text": "plain text",
+    "markdown": "Markdown",
+    "html": "HTML",
+    "eml": "e-mail",
 }
 
 _IMAGE_SIGNATURES = (
@@ -241,8 +272,45 @@ def detect_type(path: str) -> DetectedType:
     head = read_head(path)
     declared = declared_kind(path)
     kind, mime, encoding = _detect_kind(path, head, declared)
-    mismatch = bool(declared) and not _kinds_compatible(declared, kind)
+    mismatch = (
+        bool(declared)
+        and not _kinds_compatible(declared, kind)
+        and not _is_blank_text(head, encoding)
+    )
     return DetectedType(kind, mime, mismatch, declared, encoding)
+
+
+def suggest_extension(kind: str, mime: str) -> str | None:
+    """Return the extension to rename a file of ``kind`` and ``mime`` to, or None.
+
+    None means no extension fits: docflow would read the file under the
+    extension as another kind, or the MIME type has no usual extension. An
+    empty ``mime`` stands for the usual MIME type of ``kind``.
+    """
+    extension = _RENAME_EXTENSIONS.get(mime or _MIME_TYPES.get(kind, ""))
+    if extension is None or _EXTENSION_KINDS.get(extension) != kind:
+        return None
+    return extension
+
+
+def describe_type(kind: str, mime: str) -> str:
+    """Name a detected type for a message, such as "plain text" or "XML".
+
+    XML documents are read as kind ``html`` but are named XML, by MIME type.
+    """
+    if mime == "application/xml":
+        return "XML"
+    return _TYPE_NAMES.get(kind, kind)
+
+
+def _is_blank_text(head: bytes, encoding: str | None) -> bool:
+    """Return whether a whole file read as text contains only white space.
+
+    Such a file has no content that could contradict its extension.
+    """
+    if encoding is None or len(head) >= HEAD_BYTES:
+        return False
+    return not decode_text(head, encoding).replace("\ufeff", "").strip()
 
 
 def _kinds_compatible(declared: str, kind: str) -> bool:

@@ -208,10 +208,14 @@ def _finish_document(document: ExtractedDocument, context: ExtractionContext) ->
         if not page.text.strip() and not unread and "empty" not in page.flags:
             page.flags.append("empty")
     if detected.extension_mismatch:
+        if detected.mime == "application/xml":
+            content = "XML"  # read as kind html, but not HTML
+        else:
+            content = _KIND_NAMES.get(detected.kind, detected.kind)
         document.warnings.insert(
             0,
             f"extension {PurePath(document.path).suffix.lower()} but the content is "
-            f"{_KIND_NAMES.get(detected.kind, detected.kind)}",
+            f"{content}",
         )
     if context.ocr_pages_skipped:
         skipped = count_noun(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from docflow.core import readability
+from docflow.core.detect import describe_type, suggest_extension
 from docflow.core.language import detect_language
 from docflow.core.models import ExtractedDocument, Page, QualityIssue
 from docflow.core.plurals import count_noun
@@ -57,14 +58,6 @@ _NO_TEXT_REASONS = {
     "unreadable_page": "the page could not be loaded",
     "unreadable_text_layer": "its text layer could not be read",
     "no_text_layer": "it has no text layer",
-}
-_EXTENSIONS = {
-    "pdf": ".pdf",
-    "docx": ".docx",
-    "text": ".txt",
-    "markdown": ".md",
-    "html": ".html",
-    "eml": ".eml",
 }
 
 
@@ -255,8 +248,10 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
         "empty_page": [],
         "garbage_text": [],
     }
+    page_chars = [_visible_chars(page.text) for page in document.pages]
+    text_elsewhere = max(page_chars, default=0) >= findings.config.empty_page_chars
     for page in document.pages:
-        problem = _find_page_problem(findings, page)
+        problem = _find_page_problem(findings, page, text_elsewhere)
         if problem is None:
             findings.readable_pages.append(page)
         else:
@@ -265,7 +260,7 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
 
     page_count = len(document.pages)
     ocr_pages = sum(1 for page in document.pages if page.method == "ocr")
-    total_chars = sum(_visible_chars(page.text) for page in document.pages)
+    total_chars = sum(page_chars)
     findings.empty_document = total_chars == 0
     findings.metrics.update(
         pages=page_count,
@@ -323,14 +318,18 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
 
     if document.extension_mismatch:
         suffix = document.path.rsplit(".", 1)[-1] if "." in document.path else ""
-        expected = _EXTENSIONS.get(document.detected_type)
-        if expected is None and "/" in document.mime_type:
-            expected = "." + document.mime_type.split("/")[-1]
+        kind, mime = document.detected_type, document.mime_type
+        expected = suggest_extension(kind, mime)
+        advice = (
+            f"Rename the file with the {expected} extension."
+            if expected
+            else ISSUES["extension_mismatch"].advice
+        )
         findings.add(
             "extension_mismatch",
             f"The extension .{suffix} does not match the detected type "
-            f"{document.detected_type}.",
-            f"Rename the file with the {expected or document.detected_type} extension.",
+            f"{describe_type(kind, mime)}.",
+            advice,
         )
         findings.penalties["content"] += _EXTENSION_MISMATCH_PENALTY
 

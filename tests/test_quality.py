@@ -278,6 +278,23 @@ def test_blank_page_without_images_is_empty(settings: Settings) -> None:
     assert issue_codes(result) == {"empty_page"}
 
 
+def test_short_page_beside_text_is_empty(settings: Settings) -> None:
+    folio = Page(number=2, method="text_layer", text="Page 2")
+    result = analyze_quality(build_pdf(contract_page(1), folio), settings)
+    assert issue_codes(result) == {"empty_page"}
+    assert result.issues[0].page == 2
+
+
+def test_short_pages_without_longer_page_kept(settings: Settings) -> None:
+    approved = Page(number=1, method="text_layer", text="Approved.")
+    signed = Page(number=2, method="text_layer", text="Signed: J. Smith")
+    blank = Page(number=3, method="text_layer", text=" ")
+    result = analyze_quality(build_pdf(approved, signed, blank), settings)
+    empty = [issue.page for issue in result.issues if issue.code == "empty_page"]
+    assert empty == [3]
+    assert result.metrics["words"] == 4
+
+
 def test_no_text_message_names_reason(settings: Settings) -> None:
     result = analyze_quality(TRIGGERS["no_text_layer"](), settings)
     assert "extraction.ocr" in result.issues[0].message

@@ -73,12 +73,11 @@ def test_several_tokens_without_letters() -> None:
 
 
 def test_one_character_page_and_document() -> None:
-    result = analyze(Page(number=1, method="text_layer", text="x"))
-    assert "Page 1 has 1 non-space character, fewer than" in message(
-        result, "empty_page"
-    )
+    page = analyze(prose_page(), Page(number=2, method="text_layer", text="x"))
+    assert "Page 2 has 1 non-space character, fewer than" in message(page, "empty_page")
+    document = analyze(Page(number=1, method="text_layer", text="x"))
     assert "The document has 1 non-space character, fewer than" in message(
-        result, "near_empty_document"
+        document, "near_empty_document"
     )
 
 

@@ -183,6 +183,24 @@ def test_whitespace_no_words_message(tmp_path: Path) -> None:
     assert len(result.recommendations) == len(set(result.recommendations))
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Hello.\n", 1), ("Hello world.\n", 2), ("Approved.\n", 1), ("Invoice 42\n", 2)],
+)
+def test_one_line_note_words_counted(tmp_path: Path, text: str, words: int) -> None:
+    result = analyze_file(tmp_path, "note.txt", text)
+    assert result.metrics["words"] == words
+    assert result.metrics["readability_note"].startswith(f"{words} word")
+
+
+@pytest.mark.parametrize("text", ["Hello.\n", "Approved.\n", "Invoice 42\n"])
+def test_one_line_note_not_blank_page(tmp_path: Path, text: str) -> None:
+    result = analyze_file(tmp_path, "note.txt", text)
+    assert "empty_page" not in codes(result)
+    assert result.metrics["empty_pages"] == 0
+    assert not any("blank" in advice for advice in result.recommendations)
+
+
 def test_no_words_message_counts_tokens(tmp_path: Path) -> None:
     result = analyze_file(tmp_path, "punct.txt", PUNCTUATION)
     (issue,) = [issue for issue in result.issues if issue.code == "no_words"]

@@ -38,7 +38,8 @@ ISSUES: dict[str, IssueSpec] = {
     ),
     "empty_page": IssueSpec(
         "warning",
-        "A page has fewer non-space characters than the minimum.",
+        "A page has no text, or fewer non-space characters than the minimum "
+        "while another page reaches it.",
         "Remove blank pages, or rescan them if they should carry text.",
         "quality.empty_page_chars",
     ),
@@ -161,7 +162,8 @@ METRICS: dict[str, str] = {
     "language_source": "document (from extraction), detected (stopwords, "
     "docflow.core.language) or fallback (quality.fallback_language)",
     "pages": "number of pages",
-    "empty_pages": "pages below quality.empty_page_chars non-space characters",
+    "empty_pages": "pages without text, or below quality.empty_page_chars "
+    "non-space characters while another page reaches it",
     "garbage_pages": "pages judged garbage, left out of readability",
     "no_text_layer_pages": "pages with neither a text layer nor OCR text",
     "ocr_pages": "pages whose text came from tesseract",

@@ -159,9 +159,16 @@ def _judge_garbage(page: Page, language: str) -> list[str]:
     return reasons
 
 
-def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] | None:
+def _find_page_problem(
+    findings: Findings, page: Page, text_elsewhere: bool
+) -> tuple[str, str, str] | None:
     """Return the (code, message, recommendation) that keeps ``page`` out of
-    readability, or None when its text is usable."""
+    readability, or None when its text is usable.
+
+    A page with text under ``quality.empty_page_chars`` is empty only when
+    ``text_elsewhere`` is true, that is when another page reaches that length.
+    Otherwise its text is the document's text, such as a one-line note.
+    """
     config = findings.config
     number = page.number
     no_text = [
@@ -171,7 +178,8 @@ def _find_page_problem(findings: Findings, page: Page) -> tuple[str, str, str] |
         message = f"Page {number} has no text because {no_text[0]}."
         return "no_text_layer", message, ISSUES["no_text_layer"].advice
     chars = _visible_chars(page.text)
-    if chars < config.empty_page_chars or "empty" in page.flags:
+    short = chars < config.empty_page_chars and text_elsewhere
+    if chars == 0 or short or "empty" in page.flags:
         message = (
             f"Page {number} has {count_noun(chars, 'non-space character')}, "
             "fewer than "

@@ -200,6 +200,26 @@ def test_tool_rejects_path_outside_roots(tmp_path, docs, target, reason):
     assert path in rejected["error"]
 
 
+def test_tool_crash_names_tool_only(tmp_path, docs):
+    path = str(docs / "loud.txt")
+
+    async def scenario():
+        async with connect(
+            "quality", tmp_path, [docs], fault="server-raise:loud"
+        ) as session:
+            return await session.call_tool("analyze_quality", {"path": path})
+
+    result = run(scenario())
+    assert result.is_error
+    assert error_text(result) == (
+        "analyze_quality: the tool failed unexpectedly, "
+        "and the server's log has the details."
+    )
+    log = (tmp_path / "quality.log").read_text()
+    assert "Traceback" in log
+    assert "RuntimeError: fault injected for" in log
+
+
 def test_relative_path_reads_against_root(tmp_path, docs):
     (docs / "sub").mkdir()
     (docs / "sub" / "my cv.txt").write_text(REPORT_TEXT)

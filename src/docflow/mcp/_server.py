@@ -245,6 +245,7 @@ def _inject_server_fault(path: str) -> None:
 
     ``print`` writes to stdout and fd 1; ``server-kill`` kills the server
     process itself with SIGKILL, as the kernel OOM killer would.
+    ``server-raise`` raises RuntimeError in the tool, a fake of a bug.
     ``server-hang-on-close`` (read by ``ServerState.close``) makes the
     server's shutdown hang, a fake of a hang whose cause is not known.
     """
@@ -259,6 +260,8 @@ def _inject_server_fault(path: str) -> None:
             os.write(1, b"stray write to fd 1 from an MCP tool\n")
         elif kind == "server-kill":
             os.kill(os.getpid(), signal.SIGKILL)
+        elif kind == "server-raise":
+            raise RuntimeError(f"fault injected for {path!r}")
 
 
 #: Expected value of each tool argument, by name, for invalid-argument messages.

@@ -92,6 +92,11 @@ class PdfExtractor:
         try:
             document.metadata.update(_read_metadata(pdf, password_used))
             document.headings = _read_outline(pdf)
+            # NOTE: PDFium (pypdfium2 5.15.2) reports one blank page for a PDF
+            # whose catalog /Pages entry is a JavaScript action instead of a
+            # page tree, so that count is invented. An unknown count cannot be
+            # stored yet, because DocumentResult.pages and the DuckDB column
+            # documents.pages are NOT NULL integers.
             page_count = _checked_page_count(len(pdf), context.settings.extraction)
             context.page_count = page_count
             with OcrWorkdir() as workdir:

@@ -218,6 +218,27 @@ def test_table_tells_tab_from_backslash_t(
     }
 
 
+def test_run_messages_escape_control_characters(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    # A broken link needs no content, so its name alone reaches the messages.
+    (tmp_path / "docs" / "evil\x1b[31mRED\nline2.txt").symlink_to("nowhere.txt")
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    env["COLUMNS"] = "300"  # so that rich does not fold the error line
+    database = "db\x1b[2J.duckdb"
+    run = docflow(
+        tmp_path, "--db", database, "classify", "-f", "table", "docs", env=env
+    )
+    assert run.returncode == 1, run.stderr.decode()
+    stdout, stderr = run.stdout.decode(), run.stderr.decode()
+    assert "\x1b" not in stdout
+    assert "\x1b" not in stderr
+    assert not any(line.startswith("line2") for line in stdout.splitlines())
+    [error] = [line for line in stdout.splitlines() if line[:1] not in "┏┃┡│└"]
+    assert "docs/evil\\x1b[31mRED\\nline2.txt: symbolic link points" in error
+    assert "run 1 stored in db\\x1b[2J.duckdb" in stderr
+
+
 def test_c_locale_reads_utf8_names(tmp_path: Path, ascii_env: dict[str, str]) -> None:
     env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
     # Python then decodes file names as ASCII, unless docflow starts again

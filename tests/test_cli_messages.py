@@ -57,6 +57,15 @@ def test_out_of_range_option_is_docflow_error(database, args, message):
     assert "Usage:" not in outcome.stderr
 
 
+def test_error_message_escapes_control_characters(database, tmp_path):
+    config = str(tmp_path / "evil\x1b[2J\tname.toml")
+    outcome = invoke("--config", config, "stats")
+    assert outcome.exit_code == 2
+    assert "\x1b" not in outcome.stderr
+    assert "\t" not in outcome.stderr
+    assert "evil\\x1b[2J\\tname.toml: configuration file not found" in outcome.stderr
+
+
 def test_empty_stdin_explains_piping(database):
     outcome = CliRunner().invoke(app, ["classify", "--db", database, "-"], input="")
     assert outcome.exit_code == 4
@@ -98,8 +107,10 @@ def test_password_message_counts():
         ("quality-1: /in/letter.txt: corrupt", "letter.txt"),
         ("quality-1: /in/" + "x" * 60 + ".pdf: ok", "…" + "x" * 35 + ".pdf"),
         ("3/10", "3/10"),
+        ("quality-1: /in/evil\x1b[2J\nx.pdf: ok", "evil\\x1b[2J\\nx.pdf"),
+        ("bare \x1b[2J", "bare \\x1b[2J"),
     ],
-    ids=["colon-in-name", "status", "long-name", "bare-count"],
+    ids=["colon-in-name", "status", "long-name", "bare-count", "control", "bare"],
 )
 def test_progress_label_names_file(message, label):
     assert file_label(message) == label

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -21,11 +23,16 @@ LETTER = (
 )
 
 
-def run(tmp_path: Path, *args: str) -> list[dict]:
+def run(
+    tmp_path: Path, *args: str, variables: dict[str, str] | None = None
+) -> list[dict]:
+    """Run ``docflow ARGS`` on the database ``tmp_path / db.duckdb``, with
+    ``variables`` added to the environment, and return the records printed."""
     env = docflow_env(
         tmp_path,
         DOCFLOW_DB=str(tmp_path / "db.duckdb"),
         DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "cache"),
+        **(variables or {}),
     )
     completed = subprocess.run(
         [*COMMAND, *args, "--format", "jsonl"],
@@ -68,3 +75,70 @@ def test_no_cache_extracts_again(tmp_path):
     (tmp_path / "db.duckdb").unlink()
     run(tmp_path, "analyze", "--no-cache", str(letter))
     assert entry.stat().st_ino != before  # extracted and written again
+
+
+#: A note too short for a category. The thresholds send it to review for its
+#: category and for its quality, so each analysis gives one review reason.
+SHORT_NOTE = "Dear Ms Jansen,\n\nThank you for your letter.\n"
+THRESHOLDS = {
+    "DOCFLOW_CLASSIFICATION_REVIEW_THRESHOLD": "1",
+    "DOCFLOW_QUALITY_REVIEW_THRESHOLD": "100",
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "requested", "kept", "kept_reason"),
+    [
+        ("analyze", "quality", "classification", "category unknown"),
+        ("classify", "classification", "quality", "quality "),
+    ],
+)
+def test_no_cache_keeps_other_analysis(
+    tmp_path: Path, command: str, requested: str, kept: str, kept_reason: str
+) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text(SHORT_NOTE)
+    (processed,) = run(tmp_path, "process", str(note), variables=THRESHOLDS)
+    assert len(processed["review_reasons"]) == 2, processed["review_reasons"]
+
+    (printed,) = run(tmp_path, command, "--no-cache", str(note), variables=THRESHOLDS)
+    assert printed["cached"] is False
+    assert printed[requested] is not None
+    assert printed[kept] is None  # printed as a run of only this analysis
+
+    (stored,) = run(tmp_path, "results")
+    assert stored["cached"] is False  # the row of the run with --no-cache
+    assert stored[requested] is not None
+    assert stored[kept] == processed[kept]
+    assert stored["review_status"] == "needs_review"
+    assert stored["review_reasons"] == processed["review_reasons"]
+    assert any(r.startswith(kept_reason) for r in stored["review_reasons"])
+    (waiting,) = run(tmp_path, "review")
+    assert waiting["path"] == str(note)
+    assert waiting["review_reasons"] == processed["review_reasons"]
+
+
+def test_no_cache_keeps_analysis_of_touched_file(tmp_path: Path) -> None:
+    """A new modification time with the same content: the file is hashed."""
+    note = tmp_path / "note.txt"
+    note.write_text(SHORT_NOTE)
+    (processed,) = run(tmp_path, "process", str(note), variables=THRESHOLDS)
+    os.utime(note, ns=(note.stat().st_atime_ns, note.stat().st_mtime_ns + 10**9))
+    run(tmp_path, "analyze", "--no-cache", str(note), variables=THRESHOLDS)
+    (stored,) = run(tmp_path, "results")
+    assert stored["classification"] == processed["classification"]
+    assert stored["review_reasons"] == processed["review_reasons"]
+
+
+def test_no_cache_keeps_nothing_of_changed_file(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text(SHORT_NOTE)
+    run(tmp_path, "process", str(note), variables=THRESHOLDS)
+    note.write_text(SHORT_NOTE + "Marta\n")
+    (printed,) = run(tmp_path, "analyze", "--no-cache", str(note), variables=THRESHOLDS)
+    assert printed["quality"] is not None
+    (stored,) = run(tmp_path, "results")
+    assert stored["content_hash"] == printed["content_hash"]
+    assert stored["classification"] is None  # it was of the old content
+    (reason,) = stored["review_reasons"]
+    assert reason.startswith("quality ")

@@ -295,6 +295,49 @@ def test_global_db_option_before_command(database):
     assert len(lines(outcome.stdout)) == 1
 
 
+#: A file name that would turn the terminal red and start a new line, and
+#: how the tables and messages show it.
+EVIL_PATH = "/d/evil\x1b[31mRED\nline2.pdf"
+EVIL_SHOWN = "/d/evil\\x1b[31mRED\\nline2.pdf"
+BAD_SHOWN = EVIL_SHOWN.replace("evil", "bad")
+
+
+@pytest.fixture
+def evil_database(tmp_path, monkeypatch) -> str:
+    """Store a result of ``EVIL_PATH`` that waits for review (id 1) and a
+    corrupt one of a name like it (id 2)."""
+    for name in list(os.environ):
+        if name.startswith("DOCFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    low = make_result(EVIL_PATH, "unknown", 40)
+    low = low.model_copy(update={"review_reasons": [f"{EVIL_PATH} is blurry"]})
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(low)
+        writer.add(make_result(EVIL_PATH.replace("evil", "bad"), "", 0, "corrupt"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["results"], f"{BAD_SHOWN}: damaged beyond repair"),
+        (["review"], f"{EVIL_SHOWN} is blurry"),
+        (["report", "1"], f"needs review: {EVIL_SHOWN} is blurry"),
+        (["report", "2"], f"{BAD_SHOWN}: damaged beyond repair"),
+    ],
+    ids=["results", "review", "report-ok", "report-error"],
+)
+def test_table_output_escapes_control_characters(evil_database, args, expected):
+    outcome = invoke(*args, "--db", evil_database, "-f", "table")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "\x1b" not in outcome.stdout
+    assert not any(line.startswith("line2") for line in outcome.stdout.splitlines())
+    # Lines that rich wrapped at a space are joined again.
+    assert expected in " ".join(outcome.stdout.split())
+
+
 def test_corrupt_database_exit_5(tmp_path):
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"this is not a database" * 100)

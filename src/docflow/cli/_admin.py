@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docflow.cli._output import plural
+from docflow.cli._output import plural, terminal_text
 from docflow.errors import UsageError
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def _print_model_setting(settings: Settings, model_dir: Path) -> None:
     sys.stderr.write(
         f"docflow: to classify with this model, set classification.model_path "
         f"= {path!r} in docflow.toml, or export "
-        f"DOCFLOW_CLASSIFICATION_MODEL_PATH={shlex.quote(path)}\n"
+        f"DOCFLOW_CLASSIFICATION_MODEL_PATH={terminal_text(shlex.quote(path))}\n"
     )
 
 
@@ -157,6 +157,7 @@ class _TrainStatus:
 
 def _print_train_report(data: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False)
@@ -203,7 +204,7 @@ def _print_train_report(data: dict[str, Any]) -> None:
         action = "written to"
     skipped = data.get("no_category_labels", 0)
     console.print(
-        f"model {data['version']} {action} {data['output']} "
+        f"model {data['version']} {action} {escape(terminal_text(data['output']))} "
         f"({plural(data['training_documents'], 'training document')}, "
         f"{plural(data['corrections'], 'correction')}"
         + (f", {skipped} labeled none skipped" if skipped else "")

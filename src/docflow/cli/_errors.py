@@ -14,6 +14,7 @@ import functools
 import io
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("docflow.cli")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,7 +62,15 @@ def fail(message: str, code: ExitCode) -> typer.Exit:
 
 
 def say(line: str) -> None:
-    """Write ``line`` to stderr; when stderr is gone (a closed terminal), drop it."""
+    """Write ``line`` to stderr; when stderr is gone (a closed terminal), drop it.
+
+    A message of several lines keeps its line breaks. Any other control
+    character, as in a file name the message quotes, is escaped.
+    """
+    if _CONTROL.search(line.replace("\n", "")):
+        from docflow.core.store._rows import escape_controls
+
+        line = "\n".join(escape_controls(part) for part in line.split("\n"))
     try:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()

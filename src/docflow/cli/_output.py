@@ -28,6 +28,7 @@ __all__ = [
     "resolve_format",
     "result_record",
     "summary_row",
+    "terminal_text",
     "write_json",
 ]
 
@@ -125,6 +126,18 @@ def _display_text(text: str) -> str:
     from docflow.core.store import display_text
 
     return display_text(text)
+
+
+def terminal_text(text: str) -> str:
+    """Escape undecodable bytes and control characters for one line of a terminal.
+
+    A file name or a message that quotes one could otherwise split a line
+    or send an escape sequence to the terminal. The result reads as the
+    path column of a table does (see ``escape_controls``).
+    """
+    from docflow.core.store._rows import escape_controls
+
+    return escape_controls(_display_text(text))
 
 
 def result_record(
@@ -509,18 +522,21 @@ def _keep_end(text: str, width: int) -> str:
 
 
 #: Control characters as escapes, so a file name with a newline or a tab keeps
-#: its table row on one line and its full width visible.
+#: its table row on one line and its full width visible. An error or a review
+#: reason may quote such a name, so every text gets the same escapes.
 def _cell(column: str, value: Any, path_width: int | None = None) -> str:
     from rich.markup import escape
+
+    from docflow.core.store._rows import escape_controls
 
     if value is None:
         return ""
     if column == "path":
-        from docflow.core.store._rows import escape_controls
-
         value = escape_controls(_relative(str(value)))
         if path_width:
             value = _keep_end(value, path_width)
+    elif isinstance(value, str):
+        value = escape_controls(value)
     if column == "status" and value != "ok":
         return f"[red]{escape(str(value))}[/red]"
     if column == "result" and value in _failure_statuses():

@@ -45,6 +45,7 @@ from docflow.cli._output import (
     resolve_format,
     result_record,
     summary_row,
+    terminal_text,
 )
 from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
@@ -80,6 +81,9 @@ class Plan:
     misses: list[str] = field(default_factory=list)
     stats: dict[str, FileStat] = field(default_factory=dict)
     touched: list[tuple[FileStat, str]] = field(default_factory=list)
+    # Stored results of the misses whose other analysis the new result keeps,
+    # when a run of one analysis does not reuse stored results (--no-cache).
+    stored: dict[str, DocumentResult] = field(default_factory=dict)
 
 
 def _reject(path: str) -> DocumentResult | None:
@@ -153,15 +157,47 @@ def plan_run(
     plan = Plan()
     candidates = _stat_files(paths, plan)
     plan.stats = candidates
-    if not settings.store.reuse:  # --no-cache
-        plan.misses = list(candidates)
-        return plan
     cache_key = {
         "fingerprint": settings_fingerprint(settings),
         "model_version": model_version,
         "classify": classify,
         "quality": quality,
     }
+    if not settings.store.reuse:  # --no-cache
+        plan.misses = list(candidates)
+        if classify != quality:
+            # Any stored result of the same content and settings, whatever
+            # analyses it has and whichever model classified it, as a plain
+            # run of one analysis would reuse it.
+            any_result = {**cache_key, "classify": False, "quality": False}
+            found, _ = _find_stored(candidates, store, any_result, rehash=rehash)
+            plan.stored = {path: hit.result for path, hit in found.items()}
+        return plan
+    hits, hashed = _find_stored(candidates, store, cache_key, rehash=rehash)
+    for path in candidates:
+        hit = hits.get(path)
+        if hit is None:
+            plan.misses.append(path)
+            continue
+        plan.hits.append(hit)
+        if path in hashed and not hit.needs_write:
+            plan.touched.append((candidates[path], hashed[path]))
+    return plan
+
+
+def _find_stored(
+    candidates: dict[str, FileStat],
+    store: Store,
+    cache_key: dict[str, Any],
+    *,
+    rehash: bool,
+) -> tuple[dict[str, CacheHit], dict[str, str]]:
+    """Look up the reusable stored results of ``candidates``.
+
+    Returns the hits by path, and the content hashes computed here, for the
+    files whose stat did not match a stored one. With ``rehash`` every file
+    is hashed.
+    """
     if rehash:
         hits, worth_hashing = {}, set(candidates)
     else:
@@ -176,15 +212,7 @@ def plan_run(
                 if content_hash is not None:
                     hashed[path] = content_hash
         hits.update(store.lookup_results(hashed, **cache_key))
-    for path in candidates:
-        hit = hits.get(path)
-        if hit is None:
-            plan.misses.append(path)
-            continue
-        plan.hits.append(hit)
-        if path in hashed and not hit.needs_write:
-            plan.touched.append((candidates[path], hashed[path]))
-    return plan
+    return hits, hashed
 
 
 class _Session:
@@ -351,6 +379,7 @@ def _process_misses(
     if not plan.misses:
         return {}
     from docflow.cli.launch import raise_if_stop_lost
+    from docflow.core.pipeline import add_stored_analyses
     from docflow.mcp.orchestrator import run_documents
 
     # A SIGTERM during the planning whose KeyboardInterrupt was swallowed.
@@ -363,6 +392,9 @@ def _process_misses(
             # document in flight. Ctrl-C drops these too, so a re-run
             # processes the document.
             return
+        stored = plan.stored.get(result.path)
+        if stored is not None:
+            result = add_stored_analyses(result, stored, settings)
         try:
             session.deliver(result, file_stat=plan.stats.get(result.path))
         except Exception as exc:  # raised once the run has stopped
@@ -579,7 +611,8 @@ def run_command(
             sys.stderr.write(
                 f"every {kind} MCP server failed to start repeatedly, so the "
                 "documents left got status crashed; see the server logs under "
-                f"{server_log_folder(settings)} or rerun with -v\n"
+                f"{terminal_text(str(server_log_folder(settings)))} or rerun "
+                "with -v\n"
             )
     if lost:
         return int(ExitCode.SERVER)
@@ -834,7 +867,7 @@ def _print_summary(session: _Session, elapsed: float, settings: Settings) -> Non
     writer = session.writer
     lines = _summary_lines(session, f"{elapsed:.1f}")
     run_id = writer.run.run_id if writer.run is not None else None
-    lines.append(f"run {run_id} stored in {settings.store.database}")
+    lines.append(f"run {run_id} stored in {terminal_text(settings.store.database)}")
     write: Callable[[str], Any] = sys.stderr.write
     for line in lines:
         write(line + "\n")
@@ -864,7 +897,8 @@ def _summary_lines(
     if session.model_failures:
         lines.append(
             f"classifier model unusable for "
-            f"{plural(session.model_failures, 'document')}: {session.model_problem}"
+            f"{plural(session.model_failures, 'document')}: "
+            f"{terminal_text(session.model_problem or '')}"
         )
     return lines
 

@@ -56,7 +56,11 @@ class Progress:
     def describe(self, message: str) -> None:
         """Show the file named by the latest progress message from the servers."""
         if self._bar is not None:
-            self._bar.update(self._task, description=file_label(message))
+            from rich.markup import escape
+
+            # The bar reads its description as rich markup.
+            label = escape(file_label(message))
+            self._bar.update(self._task, description=label)
 
 
 def file_label(message: str, width: int = 40) -> str:
@@ -64,11 +68,14 @@ def file_label(message: str, width: int = 40) -> str:
 
     The orchestrator sends ``<server>: <path>: <status>`` as each document
     finishes, and only the file means something to the user. Any other text
-    is shown as it is.
+    is shown as it is, cut to ``width``. Either way its control characters
+    are escaped (``terminal_text``).
     """
+    from docflow.cli._output import terminal_text
+
     _, _, rest = message.partition(": ")
     path, separator, _ = rest.rpartition(": ")
     if not separator:
-        return message[:width]
-    name = os.path.basename(path) or path
+        return terminal_text(message)[:width]
+    name = terminal_text(os.path.basename(path) or path)
     return name if len(name) <= width else "…" + name[-(width - 1) :]

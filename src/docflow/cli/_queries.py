@@ -18,6 +18,7 @@ from docflow.cli._output import (
     resolve_format,
     result_record,
     summary_row,
+    terminal_text,
     write_json,
 )
 from docflow.errors import UsageError
@@ -242,7 +243,8 @@ def _print_reasons(rows: Sequence[Mapping[str, Any]]) -> None:
     console = make_console(file=sys.stdout, highlight=False)
     for row in rows:
         if row.get("reasons"):
-            console.print(f"id {row['id']}: {escape(row['reasons'])}")
+            reasons = escape(terminal_text(row["reasons"]))
+            console.print(f"id {row['id']}: {reasons}")
 
 
 def show_stats(options: CliOptions) -> None:
@@ -351,7 +353,7 @@ def write_html_report(
             f"cannot write the report to {output!r}: {exc.strerror or exc}; "
             "choose another --html path"
         ) from exc
-    _note(options, f"wrote {output} ({plural(len(rows), 'document')})")
+    _note(options, f"wrote {terminal_text(output)} ({plural(len(rows), 'document')})")
 
 
 def record_label(

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.table import Table
 
-from docflow.cli._output import make_console, plural
+from docflow.cli._output import make_console, plural, terminal_text
 
 __all__ = ["print_document", "print_stats"]
+
+
+def _markup(text: str) -> str:
+    """Escape ``text`` for rich markup and for one line of a terminal.
+
+    Paths, errors, facts and issue messages can quote file names and
+    document text, which may hold control characters (``terminal_text``).
+    """
+    return escape_markup(terminal_text(text))
 
 
 def _number(value: Any, digits: int = 1) -> str:
@@ -27,7 +36,7 @@ def print_stats(stats: dict[str, Any]) -> None:
     latency = stats["latency_ms"]
     console.print(
         f"[bold]{plural(stats['documents'], 'document')}[/bold] in "
-        f"{escape(stats['database'])}: {stats['errors']} not ok, "
+        f"{_markup(stats['database'])}: {stats['errors']} not ok, "
         f"{stats['review_queue']} waiting for review, "
         f"{plural(stats['labels'], 'label')}",
         # One line each, also in a pipe, where rich would wrap at 80 columns.
@@ -52,7 +61,7 @@ def print_stats(stats: dict[str, Any]) -> None:
         table.add_column(title)
         table.add_column("documents", justify="right")
         for name, count in counts.items():
-            table.add_row(escape(str(name)), str(count))
+            table.add_row(_markup(str(name)), str(count))
         console.print(table)
     runs = Table(title="last runs", title_justify="left")
     for column in ("id", "command", "status", "started (UTC)", "done", "cache hits"):
@@ -72,15 +81,15 @@ def print_stats(stats: dict[str, Any]) -> None:
 def print_document(record: dict[str, Any]) -> None:
     """Print one stored result: identity, classification, facts, quality."""
     console = make_console(highlight=False)
-    console.print(f"[bold]{escape(record['path'])}[/bold]  (id {record.get('id')})")
+    console.print(f"[bold]{_markup(record['path'])}[/bold]  (id {record.get('id')})")
     status = record["status"]
     console.print(
-        f"status {escape(status)}, type {escape(str(record.get('detected_type')))}, "
+        f"status {_markup(status)}, type {_markup(str(record.get('detected_type')))}, "
         f"{_describe_pages(record)}, "
         f"processed {record.get('processed_at', '')[:19]} UTC"
     )
     if record.get("error"):
-        console.print(f"[red]{escape(record['error'])}[/red]")
+        console.print(f"[red]{_markup(record['error'])}[/red]")
     _print_review(console, record)
     _print_classification(console, record.get("classification"))
     _print_quality(console, record.get("quality"))
@@ -91,7 +100,7 @@ def _print_review(console: Console, record: dict[str, Any]) -> None:
         return
     reasons = record.get("review_reasons") or []
     because = f": {'; '.join(reasons)}" if reasons else ""
-    console.print(f"[yellow]needs review{escape(because)}[/yellow]")
+    console.print(f"[yellow]needs review{_markup(because)}[/yellow]")
 
 
 def _describe_pages(record: dict) -> str:
@@ -108,26 +117,28 @@ def _print_classification(console: Console, classification: dict | None) -> None
     correction = classification.get("correction")
     if correction:
         console.print(
-            f"category [bold]{escape(classification['category'])}[/bold], labeled by "
-            f"{escape(correction['labeled_by'])} on "
+            f"category [bold]{_markup(classification['category'])}[/bold], labeled by "
+            f"{_markup(correction['labeled_by'])} on "
             f"{str(correction['labeled_at'])[:10]} (the classifier said "
-            f"{escape(correction['model_category'])} at "
+            f"{_markup(correction['model_category'])} at "
             f"{correction['model_confidence']:.2f}, model "
-            f"{escape(classification['metadata']['model_version'])})"
+            f"{_markup(classification['metadata']['model_version'])})"
         )
     else:
         console.print(
-            f"category [bold]{escape(classification['category'])}[/bold], "
+            f"category [bold]{_markup(classification['category'])}[/bold], "
             f"confidence {classification['confidence']:.2f} "
             f"({classification['processing_method']}, "
-            f"model {escape(classification['metadata']['model_version'])})"
+            f"model {_markup(classification['metadata']['model_version'])})"
         )
     if classification["evidence"]:
         table = Table(title="evidence", title_justify="left")
         for column in ("term", "weight", "source"):
             table.add_column(column)
         for item in classification["evidence"]:
-            table.add_row(escape(item["term"]), f"{item['weight']:.3f}", item["source"])
+            table.add_row(
+                _markup(item["term"]), f"{item['weight']:.3f}", item["source"]
+            )
         console.print(table)
     if classification["facts"]:
         table = Table(title="facts", title_justify="left")
@@ -135,9 +146,9 @@ def _print_classification(console: Console, classification: dict | None) -> None
             table.add_column(column)
         for fact in classification["facts"]:
             table.add_row(
-                escape(fact["kind"]),
-                escape(fact["value"]),
-                escape(str(fact.get("normalized") or "")),
+                _markup(fact["kind"]),
+                _markup(fact["value"]),
+                _markup(str(fact.get("normalized") or "")),
                 str(fact.get("page") or ""),
             )
         console.print(table)
@@ -164,10 +175,10 @@ def _print_quality(console: Console, quality: dict | None) -> None:
         for issue in quality["issues"]:
             table.add_row(
                 issue["severity"],
-                escape(issue["code"]),
+                _markup(issue["code"]),
                 str(issue.get("page") or ""),
-                escape(issue["message"]),
+                _markup(issue["message"]),
             )
         console.print(table)
     for recommendation in quality.get("recommendations", []):
-        console.print(f"- {escape(recommendation)}")
+        console.print(f"- {_markup(recommendation)}")

@@ -312,11 +312,20 @@ def _print(record: Mapping[str, Any], started: float) -> int:
         lines = [line.replace(ELAPSED, elapsed) for line in record["summary"]]
         lines.append(
             f"nothing changed since run {record['run_id']}, so its output was "
-            f"printed again; results are in {record['database']}"
+            f"printed again; results are in {_one_line(record['database'])}"
         )
         sys.stderr.write("".join(line + "\n" for line in lines))
         sys.stderr.flush()
     return int(record["exit_code"])
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters as the full run's summary does."""
+    if not any(ord(character) < 0x20 or character == "\x7f" for character in text):
+        return text
+    from docflow.core.store._rows import escape_controls  # imports pydantic
+
+    return escape_controls(text)
 
 
 def _escape_unencodable_output() -> None:

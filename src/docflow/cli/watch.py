@@ -213,14 +213,19 @@ def _print_status(settings: Settings) -> None:
 
 
 def _format_status(status: WatchStatus) -> str:
+    from docflow.cli._output import terminal_text
+
     lines = ["files by state:"]
     states: dict[str, Any] = status.counts or {"(none yet)": 0}
     lines += [f"  {state:<12} {count}" for state, count in states.items()]
     if status.routes:
         lines.append("done by route:")
-        lines += [f"  {route:<12} {count}" for route, count in status.routes.items()]
+        lines += [
+            f"  {terminal_text(route):<12} {count}"
+            for route, count in status.routes.items()
+        ]
     lines.append(f"queue ({len(status.queued)} shown):")
-    lines += [f"  {path}" for path in status.queued] or ["  (empty)"]
+    lines += [f"  {terminal_text(path)}" for path in status.queued] or ["  (empty)"]
     return "\n".join(lines)
 
 

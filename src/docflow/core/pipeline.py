@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from docflow.core.config import Settings
 
 __all__ = [
+    "add_stored_analyses",
     "classification_char_limit",
     "extract_cached",
     "hash_file",
@@ -235,6 +236,37 @@ def limit_to_analyses(
             limited, settings
         )
     return limited
+
+
+def add_stored_analyses(
+    result: DocumentResult, stored: DocumentResult, settings: Settings
+) -> DocumentResult:
+    """Add to ``result`` the analyses that only ``stored`` has.
+
+    ``classify --no-cache`` or ``analyze --no-cache`` processes a file again
+    for one analysis, and its result replaces the stored one. A plain run of
+    the same command reuses a stored result of both analyses and keeps it
+    whole, so this keeps the other analysis too. Only a stored result of the
+    same content is used. The review status and reasons are computed again
+    from both analyses, as ``docflow process`` computes them. This is exact
+    because ``stored`` comes from the cache, which matched the run's settings.
+    """
+    if not (result.ok and stored.ok) or result.content_hash != stored.content_hash:
+        return result
+    added: dict[str, object] = {}
+    if result.classification is None and stored.classification is not None:
+        added["classification"] = stored.classification
+    if result.quality is None and stored.quality is not None:
+        # Quality judged every page, which classification alone may not read,
+        # so the warnings of the pages it read stay with it.
+        added["quality"] = stored.quality
+        added["pages_read"] = stored.pages_read
+        added["warnings"] = list(dict.fromkeys(result.warnings + stored.warnings))
+    if not added:
+        return result
+    merged = result.model_copy(update=added)
+    merged.review_status, merged.review_reasons = _review_status(merged, settings)
+    return merged
 
 
 def _classification_review_reasons(

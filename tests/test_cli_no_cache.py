@@ -142,3 +142,37 @@ def test_no_cache_keeps_nothing_of_changed_file(tmp_path: Path) -> None:
     assert stored["classification"] is None  # it was of the old content
     (reason,) = stored["review_reasons"]
     assert reason.startswith("quality ")
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_no_cache_before_or_after_command(tmp_path: Path, position: str) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER)
+    run(tmp_path, "process", str(letter))
+    if position == "before":
+        (again,) = run(tmp_path, "--no-cache", "process", str(letter))
+    else:
+        (again,) = run(tmp_path, "process", "--no-cache", str(letter))
+    assert again["cached"] is False
+
+
+def test_rehash_before_command(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER)
+    run(tmp_path, "process", str(letter))
+    (again,) = run(tmp_path, "--rehash", "process", str(letter))
+    assert again["cached"] is True  # hashed, found unchanged and reused
+
+
+@pytest.mark.parametrize("command", [[], ["process"]])
+def test_help_lists_no_cache_once(command: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    outcome = CliRunner().invoke(app, [*command, "--help"], terminal_width=100)
+    assert outcome.exit_code == 0
+    help_text = outcome.stdout
+    assert help_text.count("--no-cache") == 1
+    assert "Process every file again" in help_text
+    assert help_text.count("--rehash") == 1

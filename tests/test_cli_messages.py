@@ -66,6 +66,32 @@ def test_error_message_escapes_control_characters(database, tmp_path):
     assert "evil\\x1b[2J\\tname.toml: configuration file not found" in outcome.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--threshold", "abc", "classify", "x"],
+            "invalid --threshold 'abc': not a number; give a number from 0 to 1",
+        ),
+        (
+            ["classify", "--timeout", "soon", "x"],
+            "invalid --timeout 'soon': not a number; give a number of 0.001 or more",
+        ),
+        (
+            ["process", "-j", "1.5", "x"],
+            "invalid --workers '1.5': not a whole number; give a whole number of 0 "
+            "or more",
+        ),
+        (["results", "--run", "last"], "invalid --run 'last': not a whole number"),
+    ],
+    ids=["threshold", "timeout", "workers", "run"],
+)
+def test_non_number_option_names_value(database, args, message):
+    outcome = invoke(*args)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == f"docflow: error: {message}\n"
+
+
 def test_empty_stdin_explains_piping(database):
     outcome = CliRunner().invoke(app, ["classify", "--db", database, "-"], input="")
     assert outcome.exit_code == 4

@@ -278,7 +278,82 @@ def test_env_key_typo_says_no_such_setting() -> None:
 def test_env_value_error_gives_range() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"DOCFLOW_CLASSIFICATION_CONFIDENCE_THRESHOLD": "abc"})
-    assert "(from 0.0 to 1.0)" in str(caught.value)
+    assert str(caught.value) == (
+        "environment variable DOCFLOW_CLASSIFICATION_CONFIDENCE_THRESHOLD = 'abc': "
+        "not a number; give a number from 0 to 1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("DOCFLOW_STORE_REUSE", "maybe", "not a boolean; use true or false"),
+        (
+            "DOCFLOW_WORKERS_COUNT",
+            "two",
+            "not a whole number; give a whole number of 0 or more",
+        ),
+        (
+            "DOCFLOW_WORKERS_COUNT",
+            "1.5",
+            "not a whole number; give a whole number of 0 or more",
+        ),
+        (
+            "DOCFLOW_WORKERS_COUNT",
+            "-1",
+            "out of range; give a whole number of 0 or more",
+        ),
+        (
+            "DOCFLOW_WORKERS_DOCUMENT_TIMEOUT",
+            "0",
+            "out of range; give a number greater than 0",
+        ),
+        (
+            "DOCFLOW_EXTRACTION_OCR_DPI",
+            "5",
+            "out of range; give a whole number from 72 to 1200",
+        ),
+        (
+            "DOCFLOW_OUTPUT_FORMAT",
+            "xml",
+            "not a valid choice; use 'auto', 'table', 'json', 'jsonl' or 'csv'",
+        ),
+    ],
+)
+def test_env_value_error_names_accepted_values(
+    name: str, value: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={name: value})
+    assert str(caught.value) == f"environment variable {name} = {value!r}: {problem}"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[store]\nreuse = "maybe"', "'maybe' is not a boolean; use true or false"),
+        (
+            "[workers]\ncount = 1.5",
+            "1.5 is not a whole number; give a whole number of 0 or more",
+        ),
+        ('[output]\nformat = "xml"', "'xml' is not a valid choice; use 'auto', "),
+    ],
+)
+def test_file_value_error_names_value(tmp_path: Path, text: str, problem: str) -> None:
+    config = _write_config(tmp_path, text + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert problem in str(caught.value)
+
+
+def test_secret_variable_error_hides_value() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_EXTRACTION_PASSWORDS": "hunter2"})
+    message = str(caught.value)
+    assert "hunter2" not in message
+    assert message.startswith(
+        "environment variable DOCFLOW_EXTRACTION_PASSWORDS: not a list;"
+    )
 
 
 def test_invalid_rule_pattern_rejected(tmp_path: Path) -> None:
@@ -612,9 +687,13 @@ def _route_error(tmp_path: Path, route: str) -> tuple[Path, str]:
         (
             'destination = "a"\nmin_confidence = 2',
             "min_confidence",
-            "less than or equal to 1 (from 0.0 to 1.0)",
+            "2 is out of range; give a number from 0 to 1",
         ),
-        ('destination = "a"\nmax_quality = -1', "max_quality", "(from 0.0 to 100.0)"),
+        (
+            'destination = "a"\nmax_quality = -1',
+            "max_quality",
+            "-1 is out of range; give a number from 0 to 100",
+        ),
         (
             'destination = "a"\nmin_quality = 90\nmax_quality = 10',
             "min_quality",

@@ -10,6 +10,7 @@ import typer
 from docflow import __version__
 from docflow.cli._convert import PlainConvertingGroup
 from docflow.cli._options import (
+    OPTION_RANGES,
     ConfigOption,
     DbOption,
     FormatOption,
@@ -24,6 +25,7 @@ from docflow.cli._options import (
     TimeoutOption,
     VerboseOption,
     WorkersOption,
+    describe_range,
 )
 from docflow.cli._state import CliOptions
 from docflow.errors import UsageError
@@ -120,30 +122,24 @@ def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
             f"invalid --format {options.output_format!r}; choose one of "
             f"{', '.join(_FORMATS)}"
         )
-    check_range("--threshold", options.threshold, 0, 1)
-    check_range("--timeout", options.timeout, 0.001)
-    check_range("--workers", options.workers, 0)
+    check_range("--threshold", options.threshold)
+    check_range("--timeout", options.timeout)
+    check_range("--workers", options.workers)
     return options
 
 
-def check_range(
-    option: str, value: float | None, minimum: float, maximum: float | None = None
-) -> None:
-    """Raise UsageError when ``value`` is given and outside minimum..maximum.
+def check_range(option: str, value: float | None) -> None:
+    """Raise UsageError when ``value`` is given and outside ``OPTION_RANGES``.
 
     Typer could check the range itself, but its message has no docflow
     prefix and comes with the usage text.
     """
     if value is None:
         return
-    if maximum is not None and not minimum <= value <= maximum:
-        raise UsageError(
-            f"invalid {option} {value:g}; give a number from {minimum:g} to {maximum:g}"
-        )
-    if value < minimum:
-        raise UsageError(
-            f"invalid {option} {value:g}; give a number of {minimum:g} or more"
-        )
+    minimum, maximum = OPTION_RANGES[option]
+    # Written so that nan, which compares false, is out of range too.
+    if not (minimum <= value and (maximum is None or value <= maximum)):
+        raise UsageError(f"invalid {option} {value:g}; {describe_range(option)}")
 
 
 PathsArgument = Annotated[

@@ -7,8 +7,10 @@ imported ``typer._adapters`` on every run, 15-25 ms of CPU time (cProfile and
 ``time.process_time`` of a cached re-run). ``PlainConvertingGroup`` gives the
 parameters of plain types (str, int, float, bool and list[str]) a converter
 that handles the common values with ``int()`` and ``float()``. Any other
-value, such as ``abc`` for an integer, and any other type go to typer's own
-converter, so the results and error messages are typer's.
+value, such as ``1e-3`` or ``abc``, and any other type go to typer's own
+converter. When that converter rejects the value of a number option, the
+error names the option, the value and the range the option accepts, in place
+of pydantic's "Input should be a valid number".
 
 NOTE: this uses typer internals (``typer._coercion.RuntimeParam`` and the
 ``_runtime_param`` slot of ``typer.core`` parameters) that exist in typer
@@ -22,16 +24,18 @@ import re
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
+import typer
 import typer.core
 
 from docflow.cli._help import hide_argument_types
+from docflow.cli._options import OPTION_RANGES, describe_range
 
 try:
     from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 except ImportError:  # another typer version: typer converts every value
     RuntimeParam = None
 
-__all__ = ["PlainConvertingGroup", "install_plain_conversion"]
+__all__ = ["InvalidNumber", "PlainConvertingGroup", "install_plain_conversion"]
 
 #: Values converted here; anything else (signs, spaces, underscores, exponents,
 #: inf and nan) is left to typer, which accepts more forms.
@@ -95,7 +99,40 @@ if RuntimeParam is not None:
                 return converted
             # Built only for the rare values that _convert leaves to typer.
             fallback = build_runtime_param(self.descriptor)
-            return fallback._coerce_value(value, param=param, ctx=ctx)
+            try:
+                return fallback._coerce_value(value, param=param, ctx=ctx)
+            except typer.BadParameter:
+                if self.annotation not in (int, float):
+                    raise
+                raise InvalidNumber(
+                    _option_name(param), value, whole=self.annotation is int
+                ) from None
+
+
+class InvalidNumber(typer.BadParameter):
+    """A number option given a value that is not a number, such as ``abc``.
+
+    Printed as docflow prints an out-of-range value (``check_range``), and
+    without the usage text that click adds to its own errors.
+    """
+
+    def __init__(self, option: str, value: Any, *, whole: bool) -> None:
+        kind = "whole number" if whole else "number"
+        message = f"invalid {option} {str(value)!r}: not a {kind}"
+        if option in OPTION_RANGES:
+            message += f"; {describe_range(option, whole=whole)}"
+        super().__init__(message)
+
+    def show(self, file: Any = None) -> None:
+        from docflow.cli._errors import say
+
+        say(f"docflow: error: {self.message}")
+
+
+def _option_name(param: Any) -> str:
+    """Return the long name of an option (``--workers`` for ``-j``)."""
+    names = [name for name in getattr(param, "opts", ()) if name.startswith("--")]
+    return names[0] if names else str(getattr(param, "name", "value"))
 
 
 def install_plain_conversion(command: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 __all__ = [
+    "OPTION_RANGES",
     "ConfigOption",
     "DbOption",
     "FormatOption",
@@ -20,7 +21,29 @@ __all__ = [
     "TimeoutOption",
     "VerboseOption",
     "WorkersOption",
+    "describe_range",
 ]
+
+#: Values each number option accepts: the minimum, and the maximum or None.
+#: ``check_range`` rejects a number outside them, and ``_convert`` names them
+#: when a value is not a number at all.
+OPTION_RANGES: dict[str, tuple[float, float | None]] = {
+    "--threshold": (0, 1),
+    "--timeout": (0.001, None),
+    "--workers": (0, None),
+    "--limit": (1, None),
+    "--poll": (0, None),
+}
+
+
+def describe_range(option: str, *, whole: bool = False) -> str:
+    """Return what ``option`` accepts, as "give a number from 0 to 1"."""
+    noun = "a whole number" if whole else "a number"
+    minimum, maximum = OPTION_RANGES[option]
+    if maximum is None:
+        return f"give {noun} of {minimum:g} or more"
+    return f"give {noun} from {minimum:g} to {maximum:g}"
+
 
 ConfigOption = Annotated[
     str | None,

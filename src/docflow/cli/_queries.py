@@ -163,7 +163,7 @@ def show_results(
     """Print stored results matching ``filters`` (see ``Store.results``)."""
     from docflow.cli._app import check_range
 
-    check_range("--limit", filters.get("limit"), 1)
+    check_range("--limit", filters.get("limit"))
     store = _store(options)
     filters["category"] = check_filters(
         store,

@@ -144,7 +144,7 @@ def watch_command(
     configure_watch_logging(log_format, options.verbose, options.quiet)
     settings = options.settings()
     check_password_file(settings, options)
-    check_range("--poll", poll, 0)
+    check_range("--poll", poll)
     _apply_flags(settings, inboxes, output, recursive, ignore, poll)
     if status:
         _print_status(settings)

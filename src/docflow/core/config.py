@@ -452,7 +452,8 @@ def _describe(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
-#: What a value of the wrong type is not, by pydantic error type.
+#: Type each setting expected, by the pydantic error type of a value of another
+#: type, as in "'abc' is not a number".
 _EXPECTED_TYPES = {
     "bool_parsing": "a boolean",
     "bool_type": "a boolean",
@@ -477,32 +478,27 @@ def _problem(item: Any, *, show_value: bool = True) -> str:
     """Return what is wrong with a value and what the setting accepts.
 
     A validator of docflow's own gives its message without pydantic's
-    "Value error, " prefix. The value itself is named unless ``show_value``
-    is false (a password) or it is a list or table.
+    "Value error, " prefix. The message starts with the value itself unless
+    ``show_value`` is false (the caller shows it, or it is a password) or the
+    value is a list or table.
     """
     kind = item["type"]
     if kind == "value_error":
         return str(item["ctx"]["error"])
     value = item.get("input")
-    scalar = isinstance(value, str | int | float | bool)
-    shown = repr(value) if show_value and scalar else "the value"
+    subject = ""
+    if show_value and isinstance(value, str | int | float | bool):
+        subject = f"{value!r} is "
     location = item["loc"]
     if kind in ("bool_parsing", "bool_type"):
-        return f"{shown} is not a boolean; use true or false"
+        return f"{subject}not a boolean; use true or false"
     if kind in _EXPECTED_TYPES:
-        return f"{shown} is not {_EXPECTED_TYPES[kind]}{_allowed_range(location)}"
+        return f"{subject}not {_EXPECTED_TYPES[kind]}{_allowed_range(location)}"
     if kind in _OUT_OF_RANGE:
-        return f"{shown} is out of range{_allowed_range(location)}"
+        return f"{subject}out of range{_allowed_range(location)}"
     if kind == "literal_error":
-        return f"{shown} is not a valid choice; use {item['ctx']['expected']}"
+        return f"{subject}not a valid choice; use {item['ctx']['expected']}"
     return str(item["msg"])
-
-
-def _names_value(item: Any) -> bool:
-    """Return whether ``_problem`` names the invalid value of ``item``."""
-    kind = item["type"]
-    known = kind in _EXPECTED_TYPES or kind in _OUT_OF_RANGE or kind == "literal_error"
-    return known and isinstance(item.get("input"), str | int | float | bool)
 
 
 def _suggestion(location: tuple[int | str, ...]) -> str:
@@ -554,21 +550,21 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
         if name == "DOCFLOW_STORE_DATABASE" and name not in environ:
             name = "DOCFLOW_DB"
         value = environ.get(name)
-        secret = name in _SECRET_VARIABLES
-        # A variable such as DOCFLOW_WATCH_ROUTES may hold a table or a list,
-        # so the key of the invalid value inside it is named too.
-        inside = f"key {format_key(*location)!r}: " if len(location) > 2 else ""
         shown = f" = {value!r}" if value is not None else ""
-        if secret or (not inside and _names_value(item)):
-            # A password must not end up in a terminal or a log, and the
-            # problem below names any other plain value itself.
-            shown = ""
+        secret = name in _SECRET_VARIABLES
+        if secret:
+            shown = ""  # a password must not end up in a terminal or a log
+        # A variable such as DOCFLOW_WATCH_ROUTES may hold a table or a list,
+        # so the key of the invalid value inside it is named too, with the
+        # value found there.
+        inside = f"key {format_key(*location)!r}: " if len(location) > 2 else ""
         if item["type"] == "extra_forbidden" and not inside:
             problem = f"no such setting{_variable_hint(name)}"
         elif item["type"] == "extra_forbidden":
             problem = f"{inside}unknown key{_suggestion(location)}"
         else:
-            problem = f"{inside}{_problem(item, show_value=not secret)}"
+            show_value = bool(inside) and not secret
+            problem = f"{inside}{_problem(item, show_value=show_value)}"
             problem += _variable_form_hint(name, location)
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)

@@ -104,9 +104,16 @@ def test_walk_error_matches_explicit_path(tmp_path, special):
         assert walked[name][0]["error"] == explicit[name][0]["error"], name
 
 
+def test_walk_names_broken_link_target(tmp_path, special):
+    [row] = rows_by_name(run_process(tmp_path, "special"))["dangling.pdf"]
+    target = str(special / "nowhere.pdf")
+    assert row["error"].endswith(f"symbolic link points to a missing file: {target!r}")
+
+
 @pytest.fixture
 def linked(tmp_path: Path) -> Path:
-    """Create a folder with a link to another folder and one back to itself."""
+    """Create a folder with a link to another folder, one back to itself, one
+    to its own subfolder and one to a hidden subfolder, which no walk reads."""
     folder = tmp_path / "linked"
     other = tmp_path / "other"
     folder.mkdir()
@@ -114,26 +121,56 @@ def linked(tmp_path: Path) -> Path:
     (other / "note.txt").write_text("Meeting notes for the budget review.\n")
     (folder / "outside").symlink_to(other, target_is_directory=True)
     (folder / "back").symlink_to(folder, target_is_directory=True)
+    (folder / ".hidden").mkdir()
+    (folder / "to-hidden").symlink_to(folder / ".hidden", target_is_directory=True)
+    (folder / "sub").mkdir()
+    (folder / "to-sub").symlink_to(folder / "sub", target_is_directory=True)
     return folder
 
 
-@pytest.mark.parametrize(("name", "target"), [("outside", "other"), ("back", "linked")])
-def test_walk_rejects_folder_link(tmp_path, linked, name, target):
+def _folder_link_row(tmp_path: Path, linked: Path, name: str) -> dict:
     by_name = rows_by_name(run_process(tmp_path, "linked"))
     rows = by_name.get(name, [])
     assert len(rows) == 1, f"{name}: expected one row, got {by_name}"
     [row] = rows
     assert row["path"] == str(linked / name)
     assert row["status"] == "unreadable"
+    return row
+
+
+@pytest.mark.parametrize(
+    ("name", "target"), [("outside", "other"), ("to-hidden", "linked/.hidden")]
+)
+def test_walk_rejects_folder_link(tmp_path, linked, name, target):
+    row = _folder_link_row(tmp_path, linked, name)
     assert "symbolic link to a folder" in row["error"]
     assert "give the folder itself" in row["error"]
     assert repr(str(tmp_path / target)) in row["error"]
 
 
+def test_walk_skips_link_back_to_walked_folder(tmp_path, linked):
+    row = _folder_link_row(tmp_path, linked, "back")
+    assert row["error"] == (
+        f"{linked / 'back'}: skipped this symbolic link because it points back "
+        f"to {str(linked)!r}, a folder this run already reads"
+    )
+
+
+def test_walk_skips_link_into_walked_folder(tmp_path, linked):
+    row = _folder_link_row(tmp_path, linked, "to-sub")
+    assert row["error"] == (
+        f"{linked / 'to-sub'}: skipped this symbolic link because it points to "
+        f"{str(linked / 'sub')!r}, inside {str(linked)!r}, a folder this run "
+        "already reads"
+    )
+
+
 def test_walk_does_not_follow_folder_link(tmp_path, linked):
     rows = run_process(tmp_path, "linked")
     paths = sorted(row["path"] for row in rows)
-    assert paths == [str(linked / "back"), str(linked / "outside")]
+    assert paths == [
+        str(linked / name) for name in ("back", "outside", "to-hidden", "to-sub")
+    ]
 
 
 def test_walk_gives_unlistable_folder_a_row(tmp_path):

@@ -10,8 +10,10 @@ found in a walked folder. Nothing here opens an
 input path, because opening a FIFO for reading blocks until a writer appears.
 A symbolic link to a folder inside a walked folder is kept as a path but not
 followed, because a link back to an enclosing folder would loop. The run gives
-it an ``unreadable`` row that names the folder to give instead. A link to a
-folder named on the command line or on stdin is walked like the folder.
+it an ``unreadable`` row. Its error message reports that the link was
+skipped when it points into a folder the run walks anyway, and names the
+folder to give instead when it points elsewhere. A link to a folder named on
+the command line or on stdin is walked like the folder.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ STDIN = "-"
 _UNLISTED: dict[str, str] = {}
 #: Absolute paths given on the command line or on stdin that did not exist.
 _MISSING: set[str] = set()
+#: Real paths of the folders given on the command line or on stdin, which the
+#: run walks.
+_WALKED: list[str] = []
 
 
 def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
@@ -47,6 +52,7 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
     """
     _UNLISTED.clear()
     _MISSING.clear()
+    _WALKED.clear()
     seen: dict[str, None] = {}
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
@@ -82,6 +88,7 @@ def _expand(path: str) -> Iterator[str]:
     if not is_folder:
         yield path
         return
+    _WALKED.append(os.path.realpath(path))
     yield from _walk(path)
 
 
@@ -144,10 +151,36 @@ def collected_path_result(path: str) -> DocumentResult | None:
         )
     if not (os.path.islink(path) and os.path.isdir(path)):
         return None
-    return DocumentResult(
-        path=path,
-        status=Status.UNREADABLE,
-        error=f"{path}: is a symbolic link to a folder, which docflow does not "
-        "follow inside a walked folder, so give the folder itself "
-        f"({os.path.realpath(path)!r}) to process it",
-    )
+    target = os.path.realpath(path)
+    walked = _walked_folder_of(target)
+    if walked == target:
+        error = (
+            f"{path}: skipped this symbolic link because it points back to "
+            f"{walked!r}, a folder this run already reads"
+        )
+    elif walked is not None:
+        error = (
+            f"{path}: skipped this symbolic link because it points to {target!r}, "
+            f"inside {walked!r}, a folder this run already reads"
+        )
+    else:
+        error = (
+            f"{path}: is a symbolic link to a folder, which docflow does not "
+            "follow inside a walked folder, so give the folder itself "
+            f"({target!r}) to process it"
+        )
+    return DocumentResult(path=path, status=Status.UNREADABLE, error=error)
+
+
+def _walked_folder_of(target: str) -> str | None:
+    """Return the walked folder that is ``target`` or contains it, or None.
+
+    A folder inside a hidden one is not walked, so it has no walked folder.
+    """
+    for folder in _WALKED:
+        if os.path.commonpath([folder, target]) != folder:
+            continue
+        parts = os.path.relpath(target, folder).split(os.sep)
+        if not any(part.startswith(".") and part != "." for part in parts):
+            return folder
+    return None

@@ -227,7 +227,11 @@ def _stat_regular(path: str) -> os.stat_result:
     try:
         info = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
     except FileNotFoundError as exc:
-        raise Unreadable("symbolic link points to a missing file") from exc
+        try:
+            target = os.readlink(path)
+        except OSError:  # replaced by a file or removed since the lstat
+            raise Unreadable("symbolic link points to a missing file") from exc
+        raise Unreadable(f"symbolic link points to a missing file: {target!r}") from exc
     except OSError as exc:
         if exc.errno == 40:  # ELOOP
             raise Unreadable("symbolic link loop") from exc

@@ -295,6 +295,28 @@ def test_train_table_shows_trained_counts(capsys, monkeypatch):
     assert rows["receipt"] == ["1", "0"]
 
 
+def test_train_table_escapes_control_characters(capsys, monkeypatch):
+    from docflow.cli._admin import _print_train_report
+
+    monkeypatch.setenv("COLUMNS", "160")
+    data = {
+        "output": "models/new\x1b[2J\nmodel",
+        "version": "v2",
+        "written": True,
+        "replaced": False,
+        "training_documents": 3,
+        "corrections": 0,
+        "documents_per_category": {"bad\x1b[31m[bold]name": 3},
+        "before": None,
+        "after": {"macro_f1": 1.0, "accuracy": 1.0, "per_category": {}},
+    }
+    _print_train_report(data)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "bad\\x1b[31m[bold]name" in out
+    assert "written to models/new\\x1b[2J\\nmodel (3 training documents" in out
+
+
 def test_csv_keeps_numbers_as_stored(tmp_path, trained, inbox):
     """CSV shows confidence and quality as JSON does; only the table rounds."""
     import csv

@@ -128,7 +128,10 @@ class _TrainStatus:
 
     def update(self, step: str) -> None:
         if self._status is not None:
-            self._status.update(step)
+            from rich.markup import escape
+
+            # A step can name a file, and the spinner reads it as rich markup.
+            self._status.update(escape(terminal_text(step)))
         elif self._lines:
             line = self._line(step)
             if line is not None:
@@ -183,7 +186,7 @@ def _print_train_report(data: dict[str, Any]) -> None:
         metrics = after["per_category"].get(name)
         previous = old.get(name)
         table.add_row(
-            name,
+            escape(terminal_text(name)),
             str(trained.get(name, 0)),
             str(metrics["support"]) if metrics else "0",
             f"{previous['precision']:.2f}" if previous else "-",

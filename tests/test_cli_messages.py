@@ -92,6 +92,16 @@ def test_non_number_option_names_value(database, args, message):
     assert outcome.stderr == f"docflow: error: {message}\n"
 
 
+def test_watch_status_escapes_queued_paths():
+    from docflow.cli.watch import _format_status
+    from docflow.watch.state import WatchStatus
+
+    queued = ["/in/evil\x1b[2J\nname.pdf"]
+    text = _format_status(WatchStatus(counts={"queued": 1}, routes={}, queued=queued))
+    assert "\x1b" not in text
+    assert "  /in/evil\\x1b[2J\\nname.pdf" in text.splitlines()
+
+
 def test_empty_stdin_explains_piping(database):
     outcome = CliRunner().invoke(app, ["classify", "--db", database, "-"], input="")
     assert outcome.exit_code == 4

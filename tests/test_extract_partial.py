@@ -165,7 +165,7 @@ def test_partial_cache_entry_never_serves_full_call(pdf_path: Path, settings: Se
     limit = _page_chars(pdf_path, settings) + 10
     partial = extract_cached(str(pdf_path), content_hash, settings, char_limit=limit)
     assert partial.pages_read == 3
-    assert extract_cache.load(content_hash, settings) is None
+    assert extract_cache.load(content_hash, settings, "pdf") is None
     full = extract_cached(str(pdf_path), content_hash, settings)
     assert full.pages_read is None
     assert all("not_read" not in page.flags for page in full.pages)
@@ -184,9 +184,9 @@ def test_cache_key_names_the_limit(pdf_path: Path, settings: Settings):
     content_hash, _ = hash_file(pdf_path)
     limit = _page_chars(pdf_path, settings) + 10
     extract_cached(str(pdf_path), content_hash, settings, char_limit=limit)
-    other = extract_cache.load(content_hash, settings, char_limit=limit + 1)
+    other = extract_cache.load(content_hash, settings, "pdf", char_limit=limit + 1)
     assert other is None
-    same = extract_cache.load(content_hash, settings, char_limit=limit)
+    same = extract_cache.load(content_hash, settings, "pdf", char_limit=limit)
     assert same is not None
     assert same.pages_read == 3
 

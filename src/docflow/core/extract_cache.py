@@ -7,6 +7,12 @@ half-written entry.
 An extraction that stopped early (``ExtractedDocument.pages_read`` set) is
 stored under a key that also names its character limit, so a caller that
 needs every page never gets it. A complete extraction serves every caller.
+
+The key names the detected kind too, because the extension can decide it
+(Markdown headings in a ``.txt`` file are read as plain text). An entry
+carries nothing else that the file name decides (see
+``extract.extract_content``), so it serves a copy of the content under any
+name of the same kind.
 """
 
 from __future__ import annotations
@@ -36,14 +42,14 @@ EXTRACTOR_VERSION = "3"
 
 
 def _entry_path(
-    content_hash: str, settings: Settings, char_limit: int | None = None
+    content_hash: str, settings: Settings, kind: str, char_limit: int | None = None
 ) -> Path:
     from docflow.core.config import analysis_code_digest
 
     options = settings.extraction.model_dump(exclude={"passwords", "password_file"})
     # The digest covers the extraction code, so an upgrade that reads
     # documents differently does not get the older version's text back.
-    parts: list[object] = [EXTRACTOR_VERSION, analysis_code_digest(), options]
+    parts: list[object] = [EXTRACTOR_VERSION, analysis_code_digest(), options, kind]
     if char_limit is not None:
         parts.append({"partial_char_limit": char_limit})
     key = json.dumps(parts, sort_keys=True).encode()
@@ -53,17 +59,17 @@ def _entry_path(
 
 
 def load(
-    content_hash: str, settings: Settings, *, char_limit: int | None = None
+    content_hash: str, settings: Settings, kind: str, *, char_limit: int | None = None
 ) -> ExtractedDocument | None:
-    """Return the cached extraction, or None when absent or unreadable.
+    """Return the cached extraction as ``kind``, or None when absent or unreadable.
 
     Without ``char_limit`` only a complete extraction is returned. With it, a
     complete one is preferred and one that stopped at the same limit is the
-    fallback.
+    fallback. The document's ``path`` is empty.
     """
-    document = _load_entry(_entry_path(content_hash, settings))
+    document = _load_entry(_entry_path(content_hash, settings, kind))
     if document is None and char_limit is not None:
-        document = _load_entry(_entry_path(content_hash, settings, char_limit))
+        document = _load_entry(_entry_path(content_hash, settings, kind, char_limit))
     return document
 
 
@@ -88,15 +94,18 @@ def save(
 ) -> None:
     """Store an extraction; a failure to write is logged and otherwise ignored.
 
-    ``char_limit`` is the limit the extraction ran with. It is part of the
-    key only when the extraction stopped early, so a limited extraction that
-    read every page serves complete-extraction callers too.
+    ``document`` comes from ``extract.extract_content``, without what its
+    file name decides. ``char_limit`` is the limit the extraction ran with.
+    It is part of the key only when the extraction stopped early, so a
+    limited extraction that read every page serves complete-extraction
+    callers too.
     """
     partial = document.pages_read is not None
     if partial and char_limit is None:
         log.warning("not caching %s: it stopped early without a limit", content_hash)
         return
-    path = _entry_path(content_hash, settings, char_limit if partial else None)
+    limit = char_limit if partial else None
+    path = _entry_path(content_hash, settings, document.detected_type, limit)
     try:
         # load() gives the entry the caller's path, so none is stored: JSON
         # cannot carry a file name that is not UTF-8.

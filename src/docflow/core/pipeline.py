@@ -72,16 +72,25 @@ def extract_cached(
     may stop early (see ``extract_document``); a cached complete extraction
     is used for it too, but an early-stopped one never serves a call without
     a limit.
+
+    The cache may hold the content under another name. The kind is detected
+    for this name, and the extension mismatch is described for it.
     """
     from docflow.core import extract_cache
-    from docflow.core.extract import extract_document
+    from docflow.core.detect import detect_type
+    from docflow.core.extract import extract_content, note_extension
 
+    detected = detect_type(path)
+    document: ExtractedDocument | None = None
     if settings.store.reuse:
-        cached = extract_cache.load(content_hash, settings, char_limit=char_limit)
-        if cached is not None:
-            return cached.model_copy(update={"path": path})
-    document = extract_document(path, settings, char_limit=char_limit)
-    extract_cache.save(content_hash, settings, document, char_limit=char_limit)
+        document = extract_cache.load(
+            content_hash, settings, detected.kind, char_limit=char_limit
+        )
+    if document is None:
+        document = extract_content(path, detected, settings, char_limit=char_limit)
+        extract_cache.save(content_hash, settings, document, char_limit=char_limit)
+    document = document.model_copy(update={"path": path})
+    note_extension(document, detected)
     return document
 
 

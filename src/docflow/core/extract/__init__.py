@@ -3,7 +3,8 @@
 ``extract_document`` detects the kind from the content, hands the file to the
 extractor registered for that kind, and then does what is common to all
 kinds: page character counts, empty-page flags, language detection and the
-warning about a misleading extension.
+warning about a misleading extension. ``extract_content`` does all but the
+last, which ``note_extension`` adds.
 
 A third party adds or replaces an extractor the same way the built-in ones
 are added::
@@ -39,14 +40,17 @@ from docflow.errors import CorruptDocument, OcrFailed, OcrUnavailable
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
+    from docflow.core.detect import DetectedType
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "ExtractionContext",
     "Extractor",
+    "extract_content",
     "extract_document",
     "get_extractor",
     "new_document",
+    "note_extension",
     "register_extractor",
     "registered_kinds",
 ]
@@ -156,6 +160,25 @@ def extract_document(
 
     check_readable(path)
     detected = detect_type(path)
+    document = extract_content(path, detected, settings, char_limit=char_limit)
+    note_extension(document, detected)
+    return document
+
+
+def extract_content(
+    path: str,
+    detected: DetectedType,
+    settings: Settings,
+    *,
+    char_limit: int | None = None,
+) -> ExtractedDocument:
+    """Extract ``path`` as the kind ``detected`` names, without the extension's facts.
+
+    ``extension_mismatch`` is false and no warning names the extension, so
+    the result depends only on the content and the detected kind. The
+    extraction cache can then serve it to a copy under another name, which
+    ``note_extension`` describes. Raises as ``extract_document`` does.
+    """
     context = ExtractionContext(
         detected=detected,
         settings=settings,
@@ -176,7 +199,25 @@ def extract_document(
         exc.pages = context.page_count
         raise
     _finish_document(document, context)
+    document.extension_mismatch = False  # set by new_document from ``detected``
     return document
+
+
+def note_extension(document: ExtractedDocument, detected: DetectedType) -> None:
+    """Record whether the extension of ``document.path`` names another kind than
+    ``detected``, with a warning first among the warnings when it does."""
+    document.extension_mismatch = detected.extension_mismatch
+    if not detected.extension_mismatch:
+        return
+    if detected.mime == "application/xml":
+        content = "XML"  # read as kind html, but not HTML
+    else:
+        content = _KIND_NAMES.get(detected.kind, detected.kind)
+    document.warnings.insert(
+        0,
+        f"extension {PurePath(document.path).suffix.lower()} but the content is "
+        f"{content}",
+    )
 
 
 def _report_ocr_failures(
@@ -201,22 +242,11 @@ def _report_ocr_failures(
 def _finish_document(document: ExtractedDocument, context: ExtractionContext) -> None:
     from docflow.core.language import detect_language
 
-    detected = context.detected
     for page in document.pages:
         page.chars = len(page.text)
         unread = any(flag in _UNREAD_FLAGS for flag in page.flags)
         if not page.text.strip() and not unread and "empty" not in page.flags:
             page.flags.append("empty")
-    if detected.extension_mismatch:
-        if detected.mime == "application/xml":
-            content = "XML"  # read as kind html, but not HTML
-        else:
-            content = _KIND_NAMES.get(detected.kind, detected.kind)
-        document.warnings.insert(
-            0,
-            f"extension {PurePath(document.path).suffix.lower()} but the content is "
-            f"{content}",
-        )
     if context.ocr_pages_skipped:
         skipped = count_noun(
             context.ocr_pages_skipped,

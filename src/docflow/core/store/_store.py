@@ -1000,9 +1000,11 @@ _REQUEST_HASHES = (
     "SELECT unnest($paths) AS request_path, unnest($hashes) AS request_hash"
 )
 
-# The file name's extension in lower case. Detection and the extension
-# mismatch check read it, so a result is reused only for the same extension.
-_SUFFIX = r"lower(regexp_extract({column}, '\.[^./]*$'))"
+# The file name's extension. Detection and the extension mismatch check read
+# it in lower case, so a result is reused only for the same extension. The
+# quality issue of a mismatch names it as written, so such a result is reused
+# only for the extension in the same case.
+_SUFFIX = r"regexp_extract({column}, '\.[^./]*$')"
 _STORED_SUFFIX = _SUFFIX.format(column="d.path")
 _REQUEST_SUFFIX = _SUFFIX.format(column="r.request_path")
 
@@ -1018,7 +1020,8 @@ _CACHE_QUERY = f"""
         FROM request_hashes r
         JOIN documents d ON d.content_hash = r.request_hash
         WHERE d.settings_fingerprint = $fingerprint
-          AND {_STORED_SUFFIX} = {_REQUEST_SUFFIX}
+          AND lower({_STORED_SUFFIX}) = lower({_REQUEST_SUFFIX})
+          AND (NOT d.extension_mismatch OR {_STORED_SUFFIX} = {_REQUEST_SUFFIX})
           AND (
             d.status IN ('unsupported', 'empty', 'corrupt', 'too_large')
             OR (d.status = 'ok'
@@ -1089,14 +1092,33 @@ def _select_results(
     hits: dict[str, CacheHit] = {}
     for record in _fetch_dicts(cursor):
         request_path = by_display[record["request_path"]]
-        result = result_from_row(record).model_copy(
-            update={"path": request_path, "cached": True}
+        result = result_from_row(record)
+        result = result.model_copy(
+            update={
+                "path": request_path,
+                "cached": True,
+                "error": _renamed_error(
+                    result.error, record["path"], record["request_path"]
+                ),
+            }
         )
         needs_write = not (
             record["path"] == record["request_path"] and record["is_current"]
         )
         hits[request_path] = CacheHit(result, record["id"], needs_write)
     return hits
+
+
+def _renamed_error(error: str | None, stored: str, request: str) -> str | None:
+    """Return the stored ``error`` of the file ``stored`` for the file ``request``.
+
+    Both paths are in their stored (display) form. An error starts with the
+    path of its file (``pipeline.process_document``), and a stored result is
+    reused for a copy of the content under another name.
+    """
+    if error is None or stored == request or not error.startswith(stored + ": "):
+        return error
+    return request + error[len(stored) :]
 
 
 def _display(pending: PendingResult | PreparedResult) -> str:

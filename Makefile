@@ -7,7 +7,8 @@ setup:
 demo: setup
 	.venv/bin/docflow process sample_docs/
 
-test: setup
+test:
+	bash scripts/setup.sh --with-browser
 	.venv/bin/python -m pytest -q
 
 lint: setup

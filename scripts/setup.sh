@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what docflow needs on this machine, then leave a ready .venv/.
 #   - tesseract-ocr and its English, French and German data (apt-get, when missing)
+#   - with --with-browser, Chromium too, for the test that renders the HTML report
 #   - a virtual environment in .venv with docflow installed editable, with test tools
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -8,6 +9,13 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu)
+for argument in "$@"; do
+    case "$argument" in
+        --with-browser) APT_PACKAGES+=(chromium) ;;
+        *) echo "setup: unknown option '$argument'; the only option is --with-browser" >&2
+           exit 2 ;;
+    esac
+done
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

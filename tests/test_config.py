@@ -851,3 +851,20 @@ def test_password_variable_value_not_shown() -> None:
     message = str(caught.value)
     assert "DOCFLOW_EXTRACTION_PASSWORDS" in message
     assert "hunter2" not in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "section", "field"),
+    [
+        ("DOCFLOW_DB", "5", "store", "database"),
+        ("DOCFLOW_STORE_CACHE_DIR", "2026", "store", "cache_dir"),
+        ("DOCFLOW_DB", "true", "store", "database"),
+    ],
+)
+def test_text_setting_keeps_number_like_value(
+    variable: str, value: str, section: str, field: str
+) -> None:
+    settings = load_settings(
+        config_path=None, environ={"DOCFLOW_CONFIG": os.devnull, variable: value}
+    )
+    assert getattr(getattr(settings, section), field) == value

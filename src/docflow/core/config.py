@@ -351,11 +351,27 @@ class Settings(_Section):
         )
 
 
-def _parse_env_value(raw: str) -> Any:
+def _parse_env_value(raw: str, section: str = "", field: str = "") -> Any:
+    """Read ``raw`` as a TOML value, or keep it as text for a text setting.
+
+    A database path such as DOCFLOW_DB=5 stays the string "5", because TOML
+    would read it as a number that the setting then rejects.
+    """
+    if _is_text_setting(section, field):
+        return raw
     try:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+
+
+def _is_text_setting(section: str, field: str) -> bool:
+    section_field = Settings.model_fields.get(section)
+    model = section_field.annotation if section_field is not None else None
+    fields = getattr(model, "model_fields", {})
+    if field not in fields:
+        return False
+    return fields[field].annotation is str
 
 
 def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -380,7 +396,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
         if section not in sections or not field:
             unknown.append(name)
             continue
-        overrides.setdefault(section, {})[field] = _parse_env_value(raw)
+        overrides.setdefault(section, {})[field] = _parse_env_value(raw, section, field)
     typos = sorted(name for name in unknown if _variable_hint(name))
     for name in sorted(set(unknown) - set(typos)):
         if name not in _ignored_variables:

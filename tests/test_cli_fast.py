@@ -139,12 +139,16 @@ CONVERSION_CASES = [
     ["probe", "a", "--count", " 4", "--share", "1e-3"],
     ["probe", "a", "--count", "1_000", "--share", "inf"],
     ["probe", "a", "--count", "12345678901234567890123"],
-    # Invalid values: the error message must be typer's.
-    ["probe", "a", "--count", "abc"],
-    ["probe", "a", "--count", "1.5"],
-    ["probe", "a", "--share", "half"],
+    # Missing values: the error message must be typer's.
     ["probe", "a", "--count"],
     ["probe"],
+]
+
+# Values neither converter reads, with the words of docflow's own message.
+INVALID_NUMBER_CASES = [
+    (["probe", "a", "--count", "abc"], "invalid --count 'abc': not a whole number"),
+    (["probe", "a", "--count", "1.5"], "invalid --count '1.5': not a whole number"),
+    (["probe", "a", "--share", "half"], "invalid --share 'half': not a number"),
 ]
 
 
@@ -155,6 +159,15 @@ def test_plain_conversion_matches_typer(args):
     converted = runner.invoke(_probe_app(PlainConvertingGroup), args)
     assert converted.exit_code == expected.exit_code
     assert converted.output == expected.output
+
+
+@pytest.mark.parametrize(("args", "message"), INVALID_NUMBER_CASES)
+def test_invalid_number_names_option_and_value(args, message):
+    runner = CliRunner()
+    expected = runner.invoke(_probe_app(typer.core.TyperGroup), args)
+    converted = runner.invoke(_probe_app(PlainConvertingGroup), args)
+    assert converted.exit_code == expected.exit_code == 2
+    assert message in converted.output
 
 
 def test_plain_conversion_covers_docflow_options():

@@ -161,7 +161,8 @@ NoCacheOption = Annotated[
         "--no-cache",
         help="Process every file again, also unchanged ones, without stored "
         "results or cached extractions (after a tesseract upgrade, say). The "
-        "new results replace the stored ones.",
+        "new results replace the stored ones; classify or analyze keeps the "
+        "stored result of the other analysis.",
     ),
 ]
 QuietOption = Annotated[

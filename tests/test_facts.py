@@ -318,3 +318,45 @@ def test_total_prefers_rounded_figure() -> None:
     )
     facts = {fact.kind: fact for fact in extract_facts(document, "receipt")}
     assert facts["total"].normalized == "23.25"
+
+
+@pytest.mark.parametrize(
+    ("text", "document_date", "due_date"),
+    [
+        # The due date can only be month-first, so the invoice date is too.
+        (
+            "Invoice date: 03/04/2024\nDue date: 04/18/2024\n",
+            "2024-03-04",
+            "2024-04-18",
+        ),
+        # The due date can only be day-first.
+        (
+            "Invoice date: 03/04/2024\nDue date: 18/04/2024\n",
+            "2024-04-03",
+            "2024-04-18",
+        ),
+        # Nothing tells the order: day-first.
+        (
+            "Invoice date: 03/04/2024\nDue date: 05/04/2024\n",
+            "2024-04-03",
+            "2024-04-05",
+        ),
+        # Dates of both orders: day-first, and the impossible one as it reads.
+        (
+            "Invoice date: 03/04/2024\nDue date: 04/18/2024\nShipped 18/04/2024\n",
+            "2024-04-03",
+            "2024-04-18",
+        ),
+    ],
+)
+def test_numeric_date_order_from_document(
+    text: str, document_date: str, due_date: str
+) -> None:
+    document = ExtractedDocument(
+        path="invoice.txt",
+        detected_type="text",
+        pages=[Page(number=1, method="native", text=text)],
+    )
+    facts = {fact.kind: fact for fact in extract_facts(document, "invoice")}
+    assert facts["document_date"].normalized == document_date
+    assert facts["due_date"].normalized == due_date

@@ -14,7 +14,8 @@ address block.
 
 Amounts accept ``1,234.56``, ``1.234,56``, ``1 234,56``, ``1'234.56`` and
 whole numbers with a currency; dates accept ISO, numeric day-first (or
-month-first when the day exceeds 12) and month names in the same languages.
+month-first when the day exceeds 12, or when another date of the document
+can only be month-first) and month names in the same languages.
 """
 
 from __future__ import annotations
@@ -268,9 +269,10 @@ def extract_facts(
         # A tax table comes with a total, and skipping the search elsewhere
         # keeps tables of other documents from giving a tax.
         tax = _find_tax_column(lines, index)
+    month_first = _prefers_month_first(lines)
     facts: list[Fact | None] = [
-        _find_document_date(lines, index),
-        _find_due_date(lines, index),
+        _find_document_date(lines, index, month_first),
+        _find_due_date(lines, index, month_first),
         total,
         tax,
     ]
@@ -397,8 +399,29 @@ def _date_from_match(match: re.Match[str], prefer_month_first: bool) -> date | N
         return None
 
 
-def _date_fact(kind: str, line: _Line, text_offset: int = 0) -> Fact | None:
-    parsed = parse_date(line.text[text_offset:])
+def _prefers_month_first(lines: list[_Line]) -> bool:
+    """Tell whether the numeric dates of a document put the month first.
+
+    A date such as 04/18/2024 can only be month-first and 18/04/2024 only
+    day-first. When the document has dates of the first kind and none of the
+    second, its ambiguous dates (03/04/2024) are read month-first as well.
+    Otherwise they stay day-first.
+    """
+    month_first = day_first = False
+    for line in lines:
+        if "/" not in line.text and "-" not in line.text and "." not in line.text:
+            continue
+        for match in _DATE_PATTERNS[1].finditer(line.text):
+            first, second = int(match["a"]), int(match["b"])
+            month_first = month_first or (second > 12 and first <= 12)
+            day_first = day_first or (first > 12 and second <= 12)
+    return month_first and not day_first
+
+
+def _date_fact(
+    kind: str, line: _Line, text_offset: int = 0, month_first: bool = False
+) -> Fact | None:
+    parsed = parse_date(line.text[text_offset:], month_first)
     if parsed is None:
         return None
     value, start, end = parsed
@@ -414,32 +437,36 @@ def _date_fact(kind: str, line: _Line, text_offset: int = 0) -> Fact | None:
     )
 
 
-def _find_due_date(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+def _find_due_date(
+    lines: list[_Line], text_index: LineIndex, month_first: bool
+) -> Fact | None:
     for index in text_index.lines_with(_DUE_DATE_LITERALS):
         line = lines[index]
         label = _DUE_DATE_LABELS.search(line.text)
         if label is None:
             continue
-        fact = _date_fact("due_date", line, label.end())
+        fact = _date_fact("due_date", line, label.end(), month_first)
         if fact is None and line.value is not None:
-            fact = _date_fact("due_date", line.value)
+            fact = _date_fact("due_date", line.value, 0, month_first)
         if fact is None and index + 1 < len(lines):
-            fact = _date_fact("due_date", lines[index + 1])
+            fact = _date_fact("due_date", lines[index + 1], 0, month_first)
         if fact is not None:
             return fact
     return None
 
 
-def _find_document_date(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+def _find_document_date(
+    lines: list[_Line], text_index: LineIndex, month_first: bool
+) -> Fact | None:
     for label_pattern, literals in _DOCUMENT_DATE_PATTERNS:
         for index in text_index.lines_with(literals):
             line = lines[index]
             label = label_pattern.search(line.text)
             if label is None or _DUE_DATE_LABELS.search(line.text[: label.end()]):
                 continue
-            fact = _date_fact("document_date", line, label.end())
+            fact = _date_fact("document_date", line, label.end(), month_first)
             if fact is None and line.value is not None:
-                fact = _date_fact("document_date", line.value)
+                fact = _date_fact("document_date", line.value, 0, month_first)
             if fact is not None:
                 return fact
     due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
@@ -449,7 +476,7 @@ def _find_document_date(lines: list[_Line], text_index: LineIndex) -> Fact | Non
             continue
         if index in due_lines and _DUE_DATE_LABELS.search(line.text):
             continue
-        fact = _date_fact("document_date", line)
+        fact = _date_fact("document_date", line, 0, month_first)
         if fact is not None:
             return fact
     return None

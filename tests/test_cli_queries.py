@@ -121,6 +121,31 @@ def test_results_invalid_date_is_usage_error(database):
     assert "invalid --since 'yesterday'" in outcome.stderr
 
 
+@pytest.mark.parametrize(
+    ("since", "until", "relation"),
+    [
+        ("2026-12-06", "2026-12-01", "after"),
+        ("2026-12-02", "2026-12-01", "after"),  # --until 12-01 ends at 12-02
+        ("2026-12-01T08:00", "2026-12-01T08:00", "equal to"),
+    ],
+)
+def test_results_since_after_until_rejected(database, since, until, relation):
+    outcome = invoke("results", "--db", database, "--since", since, "--until", until)
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert f"--since {since} is {relation} --until {until}" in outcome.stderr
+    assert "no stored results match" not in outcome.stderr
+
+
+def test_results_since_same_day_as_until(database):
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date().isoformat()
+    outcome = invoke("results", "--db", database, "--since", today, "--until", today)
+    assert outcome.exit_code == 0
+    assert len(lines(outcome.stdout)) == 4
+
+
 def test_results_csv(database):
     outcome = invoke("results", "--db", database, "--format", "csv")
     rows = outcome.stdout.splitlines()

@@ -219,17 +219,18 @@ def results_command(
     quiet: QuietOption = False,
 ) -> None:
     """List stored results (the current result of each file), newest first."""
-    from docflow.cli._queries import parse_when, show_results
+    from docflow.cli._queries import parse_period, show_results
 
     options = options_for(
         ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
     )
+    start, end = parse_period(since, until)
     show_results(
         options,
         category=category,
         status=status,
-        since=parse_when(since, "--since") if since else None,
-        until=parse_when(until, "--until", end_of_day=True) if until else None,
+        since=start,
+        until=end,
         review=review,
         run_id=run_id,
         limit=limit,

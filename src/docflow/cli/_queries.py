@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_filters",
+    "parse_period",
     "parse_when",
     "record_label",
     "show_categories",
@@ -69,6 +70,25 @@ def parse_when(value: str, option: str, *, end_of_day: bool = False) -> datetime
     if end_of_day and len(value) == 10:
         parsed += timedelta(days=1)
     return parsed
+
+
+def parse_period(
+    since: str | None, until: str | None
+) -> tuple[datetime | None, datetime | None]:
+    """Parse ``--since`` and ``--until``, raising UsageError for an empty period.
+
+    ``--until`` is exclusive, and a date alone includes that whole day.
+    """
+    start = parse_when(since, "--since") if since else None
+    end = parse_when(until, "--until", end_of_day=True) if until else None
+    if since and until and start is not None and end is not None and start >= end:
+        named_end = parse_when(until, "--until")  # as given, without the added day
+        relation = "after" if start > named_end else "equal to"
+        raise UsageError(
+            f"--since {since} is {relation} --until {until}, so no result can "
+            "match; give a --since before --until"
+        )
+    return start, end
 
 
 def show_categories(options: CliOptions) -> None:

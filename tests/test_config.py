@@ -868,3 +868,66 @@ def test_text_setting_keeps_number_like_value(
         config_path=None, environ={"DOCFLOW_CONFIG": os.devnull, variable: value}
     )
     assert getattr(getattr(settings, section), field) == value
+
+
+FALLBACK_LANGUAGE_PROBLEMS = [
+    (
+        "xx",
+        "'xx' is not a language docflow judges text in; use one of en, fr, de, "
+        "nl, pl, es, it (ISO 639-1 codes)",
+    ),
+    (
+        "pt",
+        "'pt' is not a language docflow judges text in; use one of en, fr, de, "
+        "nl, pl, es, it (ISO 639-1 codes)",
+    ),
+    (
+        " ",
+        "the language is empty; use one of en, fr, de, nl, pl, es, it "
+        "(ISO 639-1 codes)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"), FALLBACK_LANGUAGE_PROBLEMS, ids=["xx", "pt", "blank"]
+)
+def test_fallback_language_file_rejected(
+    tmp_path: Path, value: str, problem: str
+) -> None:
+    config, message = _load_error(
+        tmp_path, f"[quality]\nfallback_language = {json.dumps(value)}\n"
+    )
+    assert message == f"{config}: key 'quality.fallback_language': {problem}"
+
+
+def test_fallback_language_empty_in_file_rejected(tmp_path: Path) -> None:
+    config, message = _load_error(tmp_path, '[quality]\nfallback_language = ""\n')
+    assert message == (
+        f"{config}: key 'quality.fallback_language': the language is empty; use "
+        "one of en, fr, de, nl, pl, es, it (ISO 639-1 codes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"), FALLBACK_LANGUAGE_PROBLEMS, ids=["xx", "pt", "blank"]
+)
+def test_fallback_language_variable_rejected(value: str, problem: str) -> None:
+    name = "DOCFLOW_QUALITY_FALLBACK_LANGUAGE"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CONFIG": os.devnull, name: value})
+    assert str(caught.value) == f"environment variable {name} = {value!r}: {problem}"
+
+
+@pytest.mark.parametrize("value", ["en", "de", "pl", "it", "eng", "fr_CA", "NL"])
+def test_fallback_language_judged_accepted(tmp_path: Path, value: str) -> None:
+    config = _write_config(tmp_path, f'[quality]\nfallback_language = "{value}"\n')
+    from_file = load_settings(config_path=config, environ={})
+    from_variable = load_settings(
+        environ={
+            "DOCFLOW_CONFIG": os.devnull,
+            "DOCFLOW_QUALITY_FALLBACK_LANGUAGE": value,
+        }
+    )
+    assert from_file.quality.fallback_language == value
+    assert from_variable.quality.fallback_language == value

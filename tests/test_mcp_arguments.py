@@ -246,6 +246,23 @@ CASES = [
     ),
     (
         "quality",
+        "update_thresholds",
+        {"thresholds": {"fallback_language": "xx"}},
+        "update_thresholds: argument 'thresholds' is invalid because in threshold "
+        "'fallback_language', 'xx' is not a language docflow judges text in; use "
+        "one of en, fr, de, nl, pl, es, it (ISO 639-1 codes). "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"fallback_language": ""}},
+        "update_thresholds: argument 'thresholds' is invalid because in threshold "
+        "'fallback_language', the language is empty; use one of en, fr, de, nl, "
+        "pl, es, it (ISO 639-1 codes). get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
         "analyze_quality",
         {"path": ""},
         "analyze_quality: argument 'path' is invalid because the path is empty; "
@@ -476,3 +493,40 @@ def test_non_finite_threshold_rejected(tmp_path, value, shown, threshold, expect
     defaults = Settings().quality.model_dump()
     thresholds = metrics["structuredContent"]["thresholds"]
     assert thresholds[threshold] == defaults[threshold]
+
+
+async def call_in_order(folder, calls):
+    """Start a quality server and make ``calls`` one after the other."""
+    settings = Settings.model_validate({"store": {"cache_dir": str(folder / "cache")}})
+    settings_file = folder / "ordered-settings.json"
+    settings_file.write_text(settings.model_dump_json())
+    env = {**os.environ, "DOCFLOW_SETTINGS_FILE": str(settings_file)}
+    args = ["-m", MODULES["quality"], "--root", str(folder / "docs")]
+    params = StdioServerParameters(command=sys.executable, args=args, env=env)
+    with open(folder / "ordered.log", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return [await session.call_tool(*call) for call in calls]
+
+
+def test_fallback_language_threshold_used(tmp_path):
+    """A rejected language leaves the setting unchanged, and an accepted one is used."""
+    (tmp_path / "docs").mkdir()
+    # Too few words for the language to be detected, so the fallback applies.
+    note = tmp_path / "docs" / "note.txt"
+    note.write_text("Hello world\n")
+    calls = [
+        ("update_thresholds", {"thresholds": {"fallback_language": "xx"}}),
+        ("get_quality_metrics", {}),
+        ("update_thresholds", {"thresholds": {"fallback_language": "de"}}),
+        ("analyze_quality", {"path": str(note)}),
+    ]
+    rejected, metrics, accepted, analysed = asyncio.run(call_in_order(tmp_path, calls))
+    assert rejected.is_error
+    assert metrics.structured_content["thresholds"]["fallback_language"] == "en"
+    assert not accepted.is_error, text_of(accepted)
+    assert accepted.structured_content["thresholds"]["fallback_language"] == "de"
+    quality = analysed.structured_content["quality"]
+    assert quality["metrics"]["language_source"] == "fallback"
+    assert quality["metrics"]["language"] == "de"

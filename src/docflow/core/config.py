@@ -248,7 +248,9 @@ class QualitySettings(_Section):
         description="Flesch reading ease that earns a readability score of 100",
     )
     fallback_language: str = Field(
-        default="en", description="language assumed when none is detected"
+        default="en",
+        description="language assumed when none is detected: an ISO 639-1 code "
+        "of a language docflow judges text in (en, fr, de, nl, pl, es or it)",
     )
     readability_weight: float = Field(default=0.25, ge=0.0)
     structure_weight: float = Field(default=0.25, ge=0.0)
@@ -256,6 +258,26 @@ class QualitySettings(_Section):
     max_page_issues: int = Field(
         default=20, ge=1, description="per issue code; further pages are summarised"
     )
+
+    @field_validator("fallback_language")
+    @classmethod
+    def _judged_language(cls, value: str) -> str:
+        """Reject a language the quality checks have no word lists for.
+
+        Any form ``readability.normalize_language`` reads is accepted, such as
+        ``eng`` or ``en_US``, because the checks normalise the value.
+        """
+        from docflow.core._wordlists import FREQUENT_WORDS
+        from docflow.core.readability import normalize_language
+
+        if normalize_language(value) in FREQUENT_WORDS:
+            return value
+        if value.strip():
+            problem = f"{value!r} is not a language docflow judges text in"
+        else:
+            problem = "the language is empty"
+        codes = ", ".join(FREQUENT_WORDS)
+        raise ValueError(f"{problem}; use one of {codes} (ISO 639-1 codes)")
 
 
 class OutputSettings(_Section):

@@ -444,7 +444,9 @@ def describe_invalid_values(
     supplies what a value must be when ``descriptions`` does not name it.
     A phrase shows a number, a boolean or a number string the caller gave,
     but of other values only their type, so no document text or path ends up
-    in the message.
+    in the message. A value that a validator of docflow's own rejects, such
+    as an unknown quality.fallback_language, gets that validator's message,
+    which may show the value.
     """
     properties = schema.get("properties", {})
     problems: dict[str, str] = {}
@@ -458,6 +460,8 @@ def describe_invalid_values(
             problems[name] = f"missing {noun} {name!r}, which must be {expected}"
         elif error["type"] == "extra_forbidden":
             problems[name] = f"unknown {noun} {name!r}"
+        elif error["type"] == "value_error":
+            problems[name] = f"in {noun} {name!r}, {error['ctx']['error']}"
         elif len(location) > 1:
             item = "".join(f"[{part!r}]" for part in location[1:])
             problems[name] = (

@@ -315,6 +315,64 @@ def test_stats_without_database(tmp_path):
     assert json.loads(outcome.stdout)["documents"] == 0
 
 
+@pytest.mark.parametrize(
+    ("command", "stdout_format"),
+    [
+        (["stats", "-f", "json"], "json"),
+        (["stats", "-f", "csv"], "csv"),
+        (["watch", "--status"], "json"),  # JSON when stdout is not a terminal
+        (["results"], "empty"),
+        (["review"], "empty"),
+    ],
+)
+def test_read_missing_database_notes_it(isolated_cwd, command, stdout_format):
+    database = isolated_cwd / "typo.duckdb"
+    outcome = invoke(*command, "--db", str(database))
+    assert outcome.exit_code == 0
+    if stdout_format == "json":
+        assert json.loads(outcome.stdout)
+    elif stdout_format == "csv":
+        assert outcome.stdout.startswith("key,value")
+    else:
+        assert outcome.stdout == ""
+    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert "check the path given with --db" in outcome.stderr
+    assert not database.exists()
+    assert os.listdir(isolated_cwd) == []  # no database, lock file or cache
+
+
+def test_watch_status_missing_database_json_log(isolated_cwd):
+    database = isolated_cwd / "typo.duckdb"
+    outcome = invoke("watch", "--status", "--log-format", "json", "--db", str(database))
+    assert outcome.exit_code == 0
+    assert json.loads(outcome.stdout) == {"states": {}, "routes": {}, "queue": []}
+    (record,) = lines(outcome.stderr)
+    assert record["level"] == "warning"
+    assert record["message"].startswith(f"no database at {str(database)!r} yet")
+
+
+@pytest.mark.parametrize("command", [["report", "1"], ["label", "1", "invoice"]])
+def test_document_missing_database_names_it(isolated_cwd, command):
+    database = isolated_cwd / "typo.duckdb"
+    outcome = invoke(*command, "--db", str(database))
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert "no stored document with id" not in outcome.stderr
+    assert not database.exists()
+    assert os.listdir(isolated_cwd) == []
+
+
+def test_html_report_missing_database_notes_it(isolated_cwd):
+    database = isolated_cwd / "typo.duckdb"
+    outcome = invoke("report", "--html", "out.html", "--db", str(database))
+    assert outcome.exit_code == 0
+    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert "wrote out.html (0 documents)" in outcome.stderr
+    assert not database.exists()
+    assert os.listdir(isolated_cwd) == ["out.html"]
+
+
 def test_global_db_option_before_command(database):
     outcome = invoke("--db", database, "results", "--status", "corrupt")
     assert len(lines(outcome.stdout)) == 1

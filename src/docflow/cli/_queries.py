@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_filters",
+    "missing_database_message",
+    "note_missing_database",
     "parse_period",
     "parse_when",
     "record_label",
@@ -54,6 +56,23 @@ def _store(options: CliOptions) -> Store:
 def _note(options: CliOptions, message: str) -> None:
     if not options.quiet:
         sys.stderr.write(message + "\n")
+
+
+def missing_database_message(path: object) -> str:
+    """Return the note that the database file at ``path`` does not exist.
+
+    Read commands print it so a mistyped --db does not pass for an empty
+    database.
+    """
+    return (
+        f"no database at {str(path)!r} yet; run docflow process, or check the "
+        "path given with --db or store.database"
+    )
+
+
+def note_missing_database(options: CliOptions, path: object) -> None:
+    """Print ``missing_database_message`` on stderr unless ``--quiet`` is given."""
+    _note(options, missing_database_message(path))
 
 
 def parse_when(value: str, option: str, *, end_of_day: bool = False) -> datetime:
@@ -192,7 +211,7 @@ def show_results(
         status=filters.get("status"),
     )
     if not store.exists():
-        _note(options, f"no database at {str(store.path)!r} yet; run docflow process")
+        note_missing_database(options, store.path)
         return
     from docflow.core.classify.corrections import corrected_results
 
@@ -270,6 +289,8 @@ def _print_reasons(rows: Sequence[Mapping[str, Any]]) -> None:
 def show_stats(options: CliOptions) -> None:
     """Print counts, latency and the last runs from the database."""
     store = _store(options)
+    if not store.exists():
+        note_missing_database(options, store.path)  # the counts below are all 0
     stats = store.stats()
     stats["database"] = str(store.path)
     stats["runs"] = [
@@ -352,6 +373,8 @@ def write_html_report(
     from docflow.core.htmlreport import render_report
 
     store = _store(options)
+    if not store.exists():
+        note_missing_database(options, store.path)  # the report lists no documents
     category = check_filters(store, options.settings(), category=category, status=None)
     rows = corrected_results(store, run_id=run_id, category=category)
     scope = []

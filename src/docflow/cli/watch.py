@@ -8,6 +8,7 @@ stays fast.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from docflow.watch.state import WatchStatus
 
 __all__ = ["register", "watch_command"]
+
+log = logging.getLogger(__name__)
 
 _LOG_FORMATS = ("text", "json")
 
@@ -201,11 +204,17 @@ def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
 def _print_status(settings: Settings) -> None:
     from docflow.watch.state import StateStore
 
-    status = StateStore(
+    state = StateStore(
         settings.store.database,
         lock_timeout=settings.store.lock_timeout,
         lock_notice_seconds=settings.store.lock_notice_seconds,
-    ).read_status()
+    )
+    if not state.database.exists():
+        from docflow.cli._queries import missing_database_message
+
+        # Logged, so --log-format json keeps stderr in JSON Lines.
+        log.warning("%s", missing_database_message(state.database))
+    status = state.read_status()
     if sys.stdout.isatty():
         typer.echo(_format_status(status))
     else:

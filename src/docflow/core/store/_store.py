@@ -797,17 +797,22 @@ class Store:
 
         A path names its current result; raises UsageError when none is stored.
         """
-        if self.exists():
-            document_id = self._resolve(reference)
-            if document_id is not None:
-                with self.connect(write=False) as connection:
-                    records = _fetch_dicts(
-                        connection.execute(
-                            f"{_RESULT_SELECT} WHERE d.id = ?", [document_id]
-                        )
+        if not self.exists():
+            raise UsageError(
+                f"no database at {str(self.path)!r} yet, so no document "
+                f"{reference!r} is stored in it; run docflow process, or check "
+                "the path given with --db or store.database"
+            )
+        document_id = self._resolve(reference)
+        if document_id is not None:
+            with self.connect(write=False) as connection:
+                records = _fetch_dicts(
+                    connection.execute(
+                        f"{_RESULT_SELECT} WHERE d.id = ?", [document_id]
                     )
-                if records:
-                    return _stored(records[0])
+                )
+            if records:
+                return _stored(records[0])
         if os.path.isfile(reference):
             raise UsageError(
                 f"{reference!r} has no stored result yet; process it with: "

@@ -204,6 +204,62 @@ def test_label_feeds_training(tmp_path, trained, inbox):
     assert sum(trained.values()) == report["training_documents"]
 
 
+def test_train_one_category_plus_label(tmp_path, trained, inbox):
+    """One folder category plus one labeled document of another is rejected."""
+    model, _ = trained
+    database = ["--db", str(tmp_path / "label.duckdb")]
+    memo = "inbox/memo/memo-0.txt"
+    classified = docflow(tmp_path, "classify", *database, memo, model=model)
+    assert classified.returncode == 0, classified.stderr.decode()
+    labeled = docflow(tmp_path, "label", *database, memo, "letter", "--by", "t")
+    assert labeled.returncode == 0, labeled.stderr.decode()
+    write_documents(tmp_path / "train", per_category=12, seed=3)
+    for category in set(TEMPLATES) - {"invoice"}:
+        shutil.rmtree(tmp_path / "train" / category)
+
+    completed = docflow(
+        tmp_path, "train", *database, "train", "-o", "out", "-f", "json", model=model
+    )
+
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 2, stderr
+    assert "'train' has too few documents" in stderr
+    assert "invoice: 12 documents" in stderr
+    assert "letter: 0 documents and 1 correction" in stderr
+    assert "at least 2 documents" in stderr
+    assert completed.stdout == b""
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        ("file", "'train' is a file, not a folder; give the folder whose subfolders"),
+        ("empty", "'train' has no category subfolders."),
+        ("flat", "'train' has no category subfolders, and training ignores the 2"),
+    ],
+)
+def test_train_folder_layout_errors(tmp_path, layout, expected):
+    if layout == "file":
+        (tmp_path / "train").write_text("INVOICE number 1 total due 10 EUR")
+    else:
+        (tmp_path / "train").mkdir()
+    if layout == "flat":
+        for index in range(2):
+            (tmp_path / "train" / f"{index}.txt").write_text("INVOICE total due")
+
+    completed = docflow(
+        tmp_path, "train", "--db", str(tmp_path / "t.duckdb"), "train", "-o", "out"
+    )
+
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 2, stderr
+    assert expected in stderr
+    assert "not found" not in stderr
+    assert "hold" not in stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_classify_again_shows_label(tmp_path, trained, inbox):
     """A labeled document classified again prints the person's category."""
     model, _ = trained

@@ -17,6 +17,7 @@ import pytest
 from docflow.core.classify import classify_document, train_model
 from docflow.core.classify._features import input_from_text
 from docflow.core.classify.train import (
+    MIN_CATEGORY_DOCUMENTS,
     Sample,
     collect_folder,
     heldout_quota,
@@ -313,14 +314,127 @@ def test_train_needs_two_categories(tmp_path: Path) -> None:
     for path in _source_files("invoice"):
         shutil.copy(path, folder / "invoice" / path.name)
     model_dir = tmp_path / "model"
-    with pytest.raises(UsageError, match="at least two"):
+    with pytest.raises(UsageError, match="at least two") as raised:
         train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+    assert repr(str(folder)) in str(raised.value)
+    assert f"invoice: {FILES_PER_CATEGORY} documents" in str(raised.value)
 
 
 def test_train_missing_folder(tmp_path: Path) -> None:
     model_dir = tmp_path / "model"
     with pytest.raises(UsageError, match="not found"):
         train_model(tmp_path / "absent", _settings(tmp_path, model_dir))
+
+
+def _copy_counts(folder: Path, counts: dict[str, int]) -> Path:
+    for category, count in counts.items():
+        (folder / category).mkdir(parents=True)
+        for path in _source_files(category)[:count]:
+            shutil.copy(path, folder / category / path.name)
+    return folder
+
+
+def test_min_category_documents_matches_split() -> None:
+    assert heldout_quota(MIN_CATEGORY_DOCUMENTS - 1) == 0
+    assert heldout_quota(MIN_CATEGORY_DOCUMENTS) >= 1
+    assert MIN_CATEGORY_DOCUMENTS - heldout_quota(MIN_CATEGORY_DOCUMENTS) >= 1
+
+
+def test_train_one_category_plus_correction(tmp_path: Path) -> None:
+    """A correction of a second category does not make one category trainable."""
+    folder = _copy_counts(tmp_path / "corpus", {"invoice": 4})
+    model_dir = tmp_path / "model"
+    text = _source_files("resume")[0].read_text(encoding="utf-8", errors="replace")
+
+    with pytest.raises(UsageError) as raised:
+        train_model(
+            folder,
+            _settings(tmp_path, model_dir),
+            corrections=[(text, "resume")],
+            output=model_dir,
+        )
+
+    message = str(raised.value)
+    assert repr(str(folder)) in message
+    assert "invoice: 4 documents" in message
+    assert "resume: 0 documents and 1 correction" in message
+    assert f"at least {MIN_CATEGORY_DOCUMENTS} documents" in message
+    assert repr(str(folder / "resume")) in message
+    assert not model_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("counts", "short", "described"),
+    [
+        ({"invoice": 4, "resume": 1}, "resume", "resume: 1 document"),
+        ({"invoice": 4, "resume": 4, "email": 0}, "email", "email: 0 documents"),
+    ],
+    ids=["one document", "empty subfolder"],
+)
+def test_train_category_too_small(
+    tmp_path: Path, counts: dict[str, int], short: str, described: str
+) -> None:
+    folder = _copy_counts(tmp_path / "corpus", counts)
+    model_dir = tmp_path / "model"
+
+    with pytest.raises(UsageError) as raised:
+        train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+
+    message = str(raised.value)
+    assert "too few documents to both train on and hold out" in message
+    assert described in message
+    assert "invoice: 4 documents" in message
+    assert repr(str(folder / short)) in message
+    assert not model_dir.exists()
+
+
+def test_train_minimum_category_size(tmp_path: Path) -> None:
+    counts = dict.fromkeys(("invoice", "resume"), MIN_CATEGORY_DOCUMENTS)
+    folder = _copy_counts(tmp_path / "corpus", counts)
+    model_dir = tmp_path / "model"
+
+    report = train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+
+    assert report.written
+    assert set(report.after.per_category) == set(counts)
+
+
+@pytest.mark.parametrize(
+    ("top_level_files", "ignored"),
+    [(0, None), (2, "ignores the 2 files at its top level")],
+    ids=["empty", "files only"],
+)
+def test_train_folder_without_subfolders(
+    tmp_path: Path, top_level_files: int, ignored: str | None
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in _source_files("invoice")[:top_level_files]:
+        shutil.copy(path, folder / path.name)
+    (folder / ".hidden").mkdir()
+    model_dir = tmp_path / "model"
+
+    with pytest.raises(UsageError) as raised:
+        train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+
+    message = str(raised.value)
+    assert f"{str(folder)!r} has no category subfolders" in message
+    assert "in a subfolder named after it" in message
+    if ignored is not None:
+        assert ignored in message
+    assert "hold" not in message
+
+
+def test_train_folder_is_a_file(tmp_path: Path) -> None:
+    path = _source_files("invoice")[0]
+    model_dir = tmp_path / "model"
+
+    with pytest.raises(UsageError) as raised:
+        train_model(path, _settings(tmp_path, model_dir), output=model_dir)
+
+    message = str(raised.value)
+    assert f"{str(path)!r} is a file, not a folder" in message
+    assert "not found" not in message
 
 
 def test_unreadable_file_is_skipped(tmp_path: Path) -> None:

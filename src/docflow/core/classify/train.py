@@ -10,7 +10,10 @@ The held-out part is stratified: each category with at least two documents
 gives up a quarter of them, rounded and at least one, always keeping one to
 train on. The documents given up are those with the lowest content hashes, so
 the split does not depend on file order and mostly stays put as the corpus
-grows.
+grows. Training is rejected unless the data has at least two categories and
+every category has a document held out, so each category needs
+``MIN_CATEGORY_DOCUMENTS`` (2) documents in its folder. Corrections are
+never held out.
 
 NOTE: when a category grows enough for its quota to rise, its next-lowest-hash
 document moves from training to held out, so a model trained earlier may have
@@ -64,6 +67,9 @@ log = logging.getLogger(__name__)
 CORRECTION_WEIGHT = 3.0
 #: Share of each category held out, rounded, at least one document.
 HELDOUT_SHARE = 0.25
+#: Minimum documents in a category folder for ``heldout_quota`` to hold one
+#: out and keep one to train on.
+MIN_CATEGORY_DOCUMENTS = 2
 #: Training documents a language needs before the model counts as trained on
 #: it (``trained_languages``).
 MIN_LANGUAGE_DOCUMENTS = 5
@@ -163,13 +169,16 @@ def train_model(
     configured one), which applies to a new ``output`` folder too. It also
     raises ModelError, unless ``force`` is true, when ``output`` contains a
     model with categories the training data has no document of, because the
-    new model would lose them. Raises UsageError when the folder contains
-    too few documents. ``on_step`` receives a short line for each document
-    read and each stage of the fit, for a progress display.
+    new model would lose them. Raises UsageError when ``folder`` is not a
+    folder of category subfolders, has fewer than two categories, or has a
+    category without a document to hold out. ``on_step`` receives a short
+    line for each document read and each stage of the fit, for a progress
+    display.
     """
     step = on_step or (lambda _: None)
     started = time.perf_counter()
     target = Path(output) if output is not None else resolve_model_dir(settings)
+    category_names = [path.name for path in category_folders(Path(folder))]
     samples, skipped = collect_folder(Path(folder), settings, on_step=on_step)
     step("reading the corrections")
     corrections = list(corrections)
@@ -177,7 +186,7 @@ def train_model(
         [fix for fix in corrections if fix[1] != NO_CATEGORY], settings, skipped
     )
     train, heldout = split_heldout(samples, fixes)
-    _check_trainable(train, heldout, folder)
+    _check_trainable(folder, category_names, samples, fixes, heldout)
 
     current = _current_model(target, settings)
     dropped = _dropped_categories(current, train)
@@ -247,18 +256,63 @@ def train_model(
     return report
 
 
-def _check_trainable(train: list[Sample], heldout: list[Sample], folder: Any) -> None:
-    labels = {sample.label for sample in train}
-    if len(labels) < 2:
+def _check_trainable(
+    folder: str | Path,
+    category_names: Sequence[str],
+    samples: Sequence[Sample],
+    fixes: Sequence[Sample],
+    heldout: Sequence[Sample],
+) -> None:
+    """Raise UsageError unless every category can be both trained and scored.
+
+    That takes two or more categories with documents, and a held-out
+    document in each. Without that, the held-out split cannot compare the
+    current and the new model on every category the new model learns.
+    """
+    documents = Counter(sample.label for sample in samples)
+    corrections = Counter(sample.label for sample in fixes)
+    names = sorted({*category_names, *documents, *corrections})
+    counts = ", ".join(
+        _describe_count(name, documents[name], corrections[name]) for name in names
+    )
+    with_documents = [name for name in names if documents[name] or corrections[name]]
+    if len(with_documents) < 2:
         raise UsageError(
-            f"{str(folder)!r} has documents of {len(labels)} category; training "
-            "needs at least two subfolders named after categories, each with files"
+            f"{str(folder)!r} has documents of "
+            f"{_plural(len(with_documents), 'category', 'categories')} "
+            f"({counts}); training needs at least two categories, each a "
+            "subfolder named after it with at least "
+            f"{MIN_CATEGORY_DOCUMENTS} documents. Add a subfolder of documents "
+            "for every category the model should learn, for example in a copy "
+            "of sample_docs/train"
         )
-    if not heldout:
+
+    held_out = {sample.label for sample in heldout}
+    too_small = [name for name in names if name not in held_out]
+    if too_small:
+        folders = ", ".join(repr(str(Path(folder) / name)) for name in too_small)
         raise UsageError(
-            f"{str(folder)!r} has too few documents to hold any out for "
-            "evaluation; put at least two files in each category folder"
+            f"{str(folder)!r} has too few documents to both train on and hold "
+            f"out in {_plural(len(too_small), 'category', 'categories')}: "
+            f"{', '.join(too_small)} (all categories: {counts}). Each category "
+            f"needs at least {MIN_CATEGORY_DOCUMENTS} documents in its subfolder, "
+            "because at least one is held out to score the current and the new "
+            "model and one is trained on, while corrections from docflow label "
+            f"are only trained on. Add documents to {folders}, or remove a "
+            "subfolder whose category the model should not learn"
         )
+
+
+def _describe_count(name: str, documents: int, corrections: int) -> str:
+    """Return ``name: N documents``, with the corrections of ``name`` if any."""
+    text = f"{name}: {_plural(documents, 'document')}"
+    if corrections:
+        text += f" and {_plural(corrections, 'correction')}"
+    return text
+
+
+def _plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def _dropped_categories(
@@ -296,16 +350,13 @@ def collect_folder(
     """Read every file under ``folder/<category>/``; return samples and skip notes.
 
     ``on_step`` receives ``reading N/TOTAL category/name`` before each file.
+    Raises UsageError as ``category_folders`` does.
     """
-    if not folder.is_dir():
-        raise UsageError(f"training folder not found: {str(folder)!r}")
     samples: list[Sample] = []
     skipped: list[str] = []
     groups = read_groups(folder)
     files: list[tuple[Path, str]] = []
-    for category_dir in sorted(path for path in folder.iterdir() if path.is_dir()):
-        if category_dir.name.startswith("."):
-            continue
+    for category_dir in category_folders(folder):
         if category_dir.name not in CATEGORIES:
             log.warning(
                 "training folder %s is not a known category; its documents "
@@ -324,6 +375,38 @@ def collect_folder(
             sample.group = groups.get(relative, "")
             samples.append(sample)
     return samples, skipped
+
+
+def category_folders(folder: Path) -> list[Path]:
+    """Return the category subfolders of ``folder``, sorted, hidden ones left out.
+
+    Raises UsageError when ``folder`` is missing, is a file, or has no
+    category subfolder.
+    """
+    if folder.is_file():
+        raise UsageError(
+            f"{str(folder)!r} is a file, not a folder; give the folder whose "
+            "subfolders are the categories, such as sample_docs/train"
+        )
+    if not folder.is_dir():
+        raise UsageError(f"training folder not found: {str(folder)!r}")
+    entries = sorted(folder.iterdir())
+    found = [
+        path for path in entries if path.is_dir() and not path.name.startswith(".")
+    ]
+    if not found:
+        top_level = sum(path.is_file() for path in entries)
+        ignored = (
+            f", and training ignores the {_plural(top_level, 'file')} at its top level"
+            if top_level
+            else ""
+        )
+        raise UsageError(
+            f"{str(folder)!r} has no category subfolders{ignored}. Put each "
+            "category's documents in a subfolder named after it, such as "
+            f"{str(folder / 'invoice')!r}"
+        )
+    return found
 
 
 def read_groups(folder: Path) -> dict[str, str]:

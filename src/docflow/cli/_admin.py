@@ -223,7 +223,7 @@ def serve_mcp(options: CliOptions, kind: str) -> None:
         )
     settings = options.settings()
     roots = list(settings.mcp.roots)
-    if sys.stdin.isatty():
+    if sys.stdin.isatty() and not options.quiet:
         sys.stderr.write(
             f"docflow: serving the {kind} tools on stdio; an MCP client should "
             "start this command (Ctrl-C stops it)\n"

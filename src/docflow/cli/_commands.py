@@ -15,10 +15,12 @@ import typer
 from docflow.cli._app import PathsArgument, app, options_for
 from docflow.cli._errors import guard
 from docflow.cli._options import (
+    ConfigOption,
     DbOption,
     FormatOption,
     LangOption,
     NoCacheOption,
+    NoExtractionCacheOption,
     OcrOption,
     PasswordFileOption,
     PasswordOption,
@@ -38,6 +40,7 @@ def _processing_command(
     def command(
         ctx: typer.Context,
         paths: PathsArgument,
+        config: ConfigOption = None,
         db: DbOption = None,
         workers: WorkersOption = None,
         timeout: TimeoutOption = None,
@@ -56,6 +59,7 @@ def _processing_command(
 
         options = options_for(
             ctx,
+            config=config,
             db=db,
             workers=workers,
             timeout=timeout,
@@ -117,6 +121,7 @@ _processing_command(
 @guard
 def categories_command(
     ctx: typer.Context,
+    config: ConfigOption = None,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
@@ -125,7 +130,7 @@ def categories_command(
     from docflow.cli._queries import show_categories
 
     options = options_for(
-        ctx, output_format=output_format, verbose=verbose, quiet=quiet
+        ctx, config=config, output_format=output_format, verbose=verbose, quiet=quiet
     )
     show_categories(options)
 
@@ -134,6 +139,7 @@ def categories_command(
 @guard
 def stats_command(
     ctx: typer.Context,
+    config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
@@ -148,7 +154,12 @@ def stats_command(
 
     show_stats(
         options_for(
-            ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+            ctx,
+            config=config,
+            db=db,
+            output_format=output_format,
+            verbose=verbose,
+            quiet=quiet,
         )
     )
 
@@ -213,6 +224,7 @@ def results_command(
     ] = False,
     run_id: RunFilter = None,
     limit: LimitOption = None,
+    config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
@@ -222,7 +234,12 @@ def results_command(
     from docflow.cli._queries import parse_period, show_results
 
     options = options_for(
-        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+        ctx,
+        config=config,
+        db=db,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
     )
     start, end = parse_period(since, until)
     show_results(
@@ -264,6 +281,7 @@ def report_command(
     ] = None,
     category: CategoryFilter = None,
     run_id: RunFilter = None,
+    config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
@@ -274,7 +292,12 @@ def report_command(
     from docflow.errors import UsageError
 
     options = options_for(
-        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+        ctx,
+        config=config,
+        db=db,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
     )
     if html is not None and reference is not None:
         raise UsageError(
@@ -301,6 +324,7 @@ def report_command(
 def review_command(
     ctx: typer.Context,
     limit: LimitOption = None,
+    config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
@@ -315,7 +339,12 @@ def review_command(
     from docflow.cli._queries import show_results
 
     options = options_for(
-        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+        ctx,
+        config=config,
+        db=db,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
     )
     show_results(options, review=True, limit=limit, hint_labels=True)
 
@@ -345,6 +374,7 @@ def label_command(
             "--by", metavar="NAME", help="Who labels (default: the login name)."
         ),
     ] = None,
+    config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
@@ -360,7 +390,12 @@ def label_command(
     from docflow.cli._queries import record_label
 
     options = options_for(
-        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+        ctx,
+        config=config,
+        db=db,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
     )
     record_label(options, reference, category, by)
 
@@ -398,7 +433,13 @@ def train_command(
             "store.cache_dir).",
         ),
     ] = None,
+    config: ConfigOption = None,
     db: DbOption = None,
+    password: PasswordOption = None,
+    password_file: PasswordFileOption = None,
+    ocr: OcrOption = None,
+    lang: LangOption = None,
+    no_cache: NoExtractionCacheOption = False,
     output_format: FormatOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
@@ -419,8 +460,20 @@ def train_command(
     """
     from docflow.cli._admin import train
 
+    # The training files are read through the extraction cache, so the
+    # extraction options and --no-cache apply to them.
     options = options_for(
-        ctx, db=db, output_format=output_format, verbose=verbose, quiet=quiet
+        ctx,
+        config=config,
+        db=db,
+        passwords=password,
+        password_file=password_file,
+        ocr=ocr,
+        lang=lang,
+        no_cache=no_cache,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
     )
     train(options, folder, force=force, output=output)
 
@@ -438,10 +491,32 @@ def mcp_command(
         typer.Argument(metavar="KIND", help="classification or quality."),
     ],
     root: RootOption = None,
+    config: ConfigOption = None,
+    timeout: TimeoutOption = None,
+    password: PasswordOption = None,
+    password_file: PasswordFileOption = None,
+    ocr: OcrOption = None,
+    lang: LangOption = None,
+    threshold: ThresholdOption = None,
+    no_cache: NoExtractionCacheOption = False,
     verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
     """Serve docflow's MCP tools on stdio, for an MCP client such as an assistant."""
     from docflow.cli._admin import serve_mcp
 
-    options = options_for(ctx, roots=root, verbose=verbose)
+    options = options_for(
+        ctx,
+        roots=root,
+        config=config,
+        timeout=timeout,
+        passwords=password,
+        password_file=password_file,
+        ocr=ocr,
+        lang=lang,
+        threshold=threshold,
+        no_cache=no_cache,
+        verbose=verbose,
+        quiet=quiet,
+    )
     serve_mcp(options, kind)

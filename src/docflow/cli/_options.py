@@ -12,10 +12,13 @@ __all__ = [
     "DbOption",
     "FormatOption",
     "LangOption",
+    "NoCacheOption",
+    "NoExtractionCacheOption",
     "OcrOption",
     "PasswordFileOption",
     "PasswordOption",
     "QuietOption",
+    "RehashOption",
     "RootOption",
     "ThresholdOption",
     "TimeoutOption",
@@ -163,6 +166,14 @@ NoCacheOption = Annotated[
         "results or cached extractions (after a tesseract upgrade, say). The "
         "new results replace the stored ones; classify or analyze keeps the "
         "stored result of the other analysis.",
+    ),
+]
+NoExtractionCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Extract every file again instead of using cached extractions "
+        "(after a tesseract upgrade, say).",
     ),
 ]
 QuietOption = Annotated[

@@ -17,10 +17,16 @@ import typer
 from docflow.cli._app import check_range, options_for
 from docflow.cli._errors import guard
 from docflow.cli._options import (
+    ConfigOption,
     DbOption,
+    LangOption,
+    NoExtractionCacheOption,
+    OcrOption,
     PasswordFileOption,
     PasswordOption,
     QuietOption,
+    ThresholdOption,
+    TimeoutOption,
     VerboseOption,
     WorkersOption,
 )
@@ -115,10 +121,16 @@ def watch_command(
             "docflow MCP servers.",
         ),
     ] = False,
+    config: ConfigOption = None,
     db: DbOption = None,
     workers: WorkersOption = None,
+    timeout: TimeoutOption = None,
     password: PasswordOption = None,
     password_file: PasswordFileOption = None,
+    ocr: OcrOption = None,
+    lang: LangOption = None,
+    threshold: ThresholdOption = None,
+    no_cache: NoExtractionCacheOption = False,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
@@ -134,10 +146,16 @@ def watch_command(
         raise UsageError(f"invalid --log-format {log_format!r}; choose text or json")
     options = options_for(
         ctx,
+        config=config,
         db=db,
         workers=workers,
+        timeout=timeout,
         passwords=password,
         password_file=password_file,
+        ocr=ocr,
+        lang=lang,
+        threshold=threshold,
+        no_cache=no_cache,
         verbose=verbose,
         quiet=quiet,
     )

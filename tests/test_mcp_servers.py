@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
 
 import pytest
@@ -18,6 +19,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from docflow.core.config import Settings
 from docflow.core.models import DocumentResult, Status
+from processes import list_children
 
 MODULES = {
     "classification": "docflow.mcp.classification_server",
@@ -270,6 +272,42 @@ def test_hung_document_times_out_in_server(tmp_path, docs):
     assert fine["status"] == "ok"
     assert stats.structured_content["sandbox"]["timeouts"] == 1
     assert stats.structured_content["errors"] == 1
+
+
+def server_workers(module):
+    """Return the pids of the sandbox workers of this test's ``module`` server."""
+    for pid in list_children(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().split(b"\0")
+        except OSError:
+            continue
+        if module.encode() in command:
+            return list_children(pid)
+    raise AssertionError(f"no {module} server runs under this test")
+
+
+def test_idle_worker_kill_spares_next_document(tmp_path, docs):
+    paths = [str(docs / "report.txt"), str(docs / "second.txt")]
+
+    async def scenario():
+        async with connect(
+            "quality", tmp_path, [docs], children_per_server=1
+        ) as session:
+            first = await session.call_tool("analyze_quality", {"path": paths[0]})
+            (worker,) = server_workers(MODULES["quality"])
+            os.kill(worker, signal.SIGKILL)
+            second = await session.call_tool("analyze_quality", {"path": paths[1]})
+            stats = await session.call_tool("get_statistics", {})
+            return first, second, stats
+
+    first, second, stats = run(scenario())
+    sandbox = stats.structured_content["sandbox"]
+    assert first.structured_content["status"] == "ok"
+    assert second.structured_content["status"] == "ok", error_text(second)
+    assert sandbox["crashes"] == 0
+    assert sandbox["children_started"] == 2
+    assert stats.structured_content["errors"] == 0
 
 
 def test_update_thresholds_validates_values(tmp_path, docs):

@@ -7,6 +7,7 @@ the sandbox applies are real.
 """
 
 import dataclasses
+import logging
 import os
 import resource
 import signal
@@ -99,19 +100,92 @@ def test_pool_reports_crashed_worker(tmp_path, monkeypatch, fault, expected):
     assert crashes == 1
 
 
-def test_pool_reports_worker_killed_externally(tmp_path, monkeypatch):
+def wait_until_processing(caplog, path, seconds=30.0):
+    """Wait until the pool logs that a worker acknowledged reading ``path``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(
+            record.getMessage().endswith(f"is processing {path}")
+            for record in caplog.records
+        ):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no worker took {path} within {seconds} s")
+
+
+def test_pool_reports_worker_killed_externally(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv(FAULT_ENV, "hang:stuck")
     hung = write_document(tmp_path, "stuck.txt")
+    caplog.set_level(logging.DEBUG, logger="docflow.core.sandbox")
     with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
         pool.wait_started()
         (pid,) = pool.child_pids()
         future = pool.submit(hung, classify=False, quality=False)
+        # Only a worker that has read the document may blame it.
+        wait_until_processing(caplog, hung)
         os.kill(pid, signal.SIGKILL)
         result = future.result(timeout=30)
         after = process(pool, write_document(tmp_path, "fine.txt"))
     assert result.status is Status.CRASHED
     assert "SIGKILL" in result.error
     assert after.status is Status.OK
+
+
+def test_pool_replaces_worker_killed_while_idle(tmp_path):
+    path = write_document(tmp_path, "fine.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        pool.wait_started()
+        (pid,) = pool.child_pids()
+        os.kill(pid, signal.SIGKILL)
+        result = process(pool, path)
+        stats = dataclasses.replace(pool.stats)
+        pids_after = pool.child_pids()
+    assert result.status is Status.OK, result.error
+    assert stats.crashes == 0
+    assert stats.documents == 1
+    assert stats.children_started == 2
+    assert pid not in pids_after
+
+
+def test_pool_reaps_dead_idle_worker(tmp_path):
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        pool.wait_started()
+        (pid,) = pool.child_pids()
+        os.kill(pid, signal.SIGKILL)
+        # os.kill(pid, 0) succeeds on a zombie, so this also proves the reap.
+        reaped = wait_until_gone(pid)
+        deadline = time.monotonic() + 30
+        while pool.stats.children_started < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = pool.stats.children_started
+        result = process(pool, write_document(tmp_path, "fine.txt"))
+        crashes = pool.stats.crashes
+    assert reaped
+    assert started == 2
+    assert result.status is Status.OK, result.error
+    assert crashes == 0
+
+
+def test_pool_resends_unread_document(tmp_path):
+    path = write_document(tmp_path, "fine.txt")
+    with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
+        pool.wait_started()
+        (pid,) = pool.child_pids()
+        # A stopped worker cannot read the document, whether it was sent
+        # before the kill below or not.
+        os.kill(pid, signal.SIGSTOP)
+        future = pool.submit(path, classify=False, quality=False)
+        deadline = time.monotonic() + 30
+        while not future.running() and not future.done():
+            assert time.monotonic() < deadline, "the document was never taken"
+            time.sleep(0.01)
+        os.kill(pid, signal.SIGKILL)
+        result = future.result(timeout=60)
+        stats = dataclasses.replace(pool.stats)
+    assert result.status is Status.OK, result.error
+    assert stats.crashes == 0
+    assert stats.documents == 1
+    assert stats.children_started == 2
 
 
 def test_pool_enforces_memory_limit(tmp_path, monkeypatch):

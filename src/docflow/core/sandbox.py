@@ -10,15 +10,24 @@ and replace:
 - an address-space limit (``workers.memory_limit_mb``, ``RLIMIT_AS`` set in the
   child): allocation fails with MemoryError, the result gets status
   ``memory_limit`` and the child is replaced;
-- a child that dies (segfault, kernel OOM kill, ``os._exit``) gives status
-  ``crashed`` with its signal or exit code, and is replaced;
+- a child that dies (segfault, kernel OOM kill, ``os._exit``) after it read a
+  document gives that document status ``crashed`` with its signal or exit
+  code, and is replaced;
+- a child that dies while idle is reaped and replaced within about a second
+  (``_IDLE_CHECK_SECONDS``). A child that dies before it acknowledges reading
+  a document, or does not acknowledge it within the time limit, is replaced
+  too. The document is not to blame, so it goes to the new child (up to
+  ``_DELIVERY_ATTEMPTS`` children in all);
 - children are replaced after ``workers.recycle_after`` documents.
 
 Children are plain subprocesses (``python -c``), started with ``subprocess``
 (safe from a process with threads and an event loop), and talk to the parent
-over two pipes with pickled messages. Each child warms up (imports the parsers,
-loads the model) once, then serves documents until the parent sends stop. The child's
-fd 1 is the parent's stderr, so nothing it prints reaches a protocol stream.
+over two pipes with pickled messages. A child acknowledges each request with
+``("received",)`` as soon as it has read it and before it works on it, so the
+parent can tell a request that was never read from one that killed the child.
+Each child warms up (imports the parsers, loads the model) once, then serves
+documents until the parent sends stop. The child's fd 1 is the parent's
+stderr, so nothing it prints reaches a protocol stream.
 
 No orphans: a child sets ``PR_SET_PDEATHSIG``, so the kernel sends it SIGKILL
 when the thread that started it ends. A watchdog thread in the child also exits
@@ -68,6 +77,10 @@ _PR_SET_PDEATHSIG = 1
 _EXIT_MEMORY = 86
 _CHILD_COMMAND = "from docflow.core.sandbox import run_child; run_child()"
 _STOP_GRACE_SECONDS = 2.0
+# How often an idle slot checks that its child still runs.
+_IDLE_CHECK_SECONDS = 1.0
+# Children a request may go to when each dies before reading it.
+_DELIVERY_ATTEMPTS = 3
 #: Document times that the MCP servers and the orchestrator keep for latency
 #: percentiles, so a long-running server stays small.
 LATENCY_WINDOW = 10_000
@@ -96,6 +109,17 @@ class _ChildDied(Exception):
     def __init__(self, returncode: int | None) -> None:
         super().__init__(returncode)
         self.returncode = returncode
+
+
+class _NotDelivered(Exception):
+    """The child died or stalled before it read a request, so it was killed.
+
+    The request is not to blame and may go to another child.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Child:
@@ -157,13 +181,45 @@ class _Child:
             self.kill()
             raise ServerError(f"a document worker {detail}")
 
-    def request(self, message: tuple[Any, ...], timeout: float) -> Any:
-        """Send one request and return its reply; raise TimeoutError or _ChildDied."""
+    def is_alive(self) -> bool:
+        """Tell whether the child process still runs (a zombie does not)."""
+        return self.process.poll() is None
+
+    def deliver(self, message: tuple[Any, ...], timeout: float) -> None:
+        """Send one request and wait until the child acknowledges reading it.
+
+        Raise _NotDelivered, after killing the child, when the send fails, the
+        child exits before the acknowledgement, or none comes within
+        ``timeout`` seconds.
+        """
         try:
             self.requests.send(message)
-        except (BrokenPipeError, OSError):
-            raise _ChildDied(self.kill()) from None
+        except OSError:  # BrokenPipeError when the child has exited
+            code = self.kill()
+            raise _NotDelivered(
+                f"had exited before the request ({_describe_exit(code)})"
+            ) from None
         if not self.replies.poll(timeout):
+            self.kill()
+            raise _NotDelivered(f"did not acknowledge the request within {timeout:g} s")
+        try:
+            reply = self.replies.recv()
+        except EOFError:
+            code = self.kill()
+            raise _NotDelivered(
+                f"exited before reading the request ({_describe_exit(code)})"
+            ) from None
+        if reply != ("received",):
+            self.kill()
+            raise _NotDelivered(f"sent {reply!r} instead of an acknowledgement")
+
+    def reply(self, timeout: float) -> Any:
+        """Return the reply to a delivered request.
+
+        Raise TimeoutError when none comes in ``timeout`` seconds, and _ChildDied
+        when the child exits first.
+        """
+        if not self.replies.poll(max(timeout, 0.0)):
             raise TimeoutError
         try:
             return self.replies.recv()
@@ -389,24 +445,76 @@ class WorkerPool:
             while True:
                 if child is None and not self._closed:
                     child = self._start_child(slot)
-                job = self._jobs.get()
+                job, child = self._next_job(slot, child)
                 if job is None:
                     break
                 if not job.future.set_running_or_notify_cancel():
                     continue  # the caller gave up on it while it was queued
-                if child is None:
-                    reason = self._start_errors.get(slot, "the pool is closing")
-                    self._reject(job, f"no document worker could start: {reason}")
-                    continue
-                if job.kind == "process":
-                    child = self._run_document(slot, child, job)
-                else:
-                    child = self._run_call(slot, child, job)
+                child = self._run_job(slot, child, job)
         finally:
             if child is not None:
                 child.stop()
             with self._lock:
                 self._children.pop(slot, None)
+
+    def _next_job(
+        self, slot: int, child: _Child | None
+    ) -> tuple[_Job | None, _Child | None]:
+        """Wait for the next job, replacing the child if it dies meanwhile."""
+        while True:
+            try:
+                return self._jobs.get(timeout=_IDLE_CHECK_SECONDS), child
+            except queue.Empty:
+                pass
+            if child is not None and not child.is_alive():
+                child = self._replace_dead(slot, child)
+
+    def _replace_dead(self, slot: int, child: _Child) -> _Child | None:
+        """Reap a child that died while idle and start its replacement."""
+        code = child.kill()
+        self._retire(
+            slot,
+            child,
+            f"it died while idle ({_describe_exit(code)})",
+            level=logging.WARNING,
+        )
+        return None if self._closed else self._start_child(slot)
+
+    def _run_job(self, slot: int, child: _Child | None, job: _Job) -> _Child | None:
+        """Run one job and return the child to reuse, or None.
+
+        A child that died before it read the job is replaced and the job goes
+        to the new child, up to _DELIVERY_ATTEMPTS children in all.
+        """
+        for _ in range(_DELIVERY_ATTEMPTS):
+            if child is not None and not child.is_alive():
+                child = self._replace_dead(slot, child)
+            if child is None:
+                reason = self._start_errors.get(slot, "the pool is closing")
+                self._reject(job, f"no document worker could start: {reason}")
+                return None
+            try:
+                if job.kind == "process":
+                    return self._run_document(slot, child, job)
+                return self._run_call(slot, child, job)
+            except _NotDelivered as exc:
+                self._retire(
+                    slot,
+                    child,
+                    f"it {exc.reason}, so {job.path or job.payload[0]} goes to a "
+                    "new worker",
+                    level=logging.WARNING,
+                )
+            if self._closed:
+                self._reject(job, "the worker pool closed before processing it")
+                return None
+            child = self._start_child(slot)
+        self._reject(
+            job,
+            f"{_DELIVERY_ATTEMPTS} document workers in a row failed to read it "
+            "(the log gives each worker's reason)",
+        )
+        return child
 
     def _start_child(self, slot: int) -> _Child | None:
         try:
@@ -422,9 +530,15 @@ class WorkerPool:
         log.debug("sandbox slot %d: started worker pid %d", slot, child.pid)
         return child
 
-    def _retire(self, slot: int, child: _Child, reason: str) -> None:
-        log.info(
-            "sandbox slot %d: replacing worker pid %d: %s", slot, child.pid, reason
+    def _retire(
+        self, slot: int, child: _Child, reason: str, *, level: int = logging.INFO
+    ) -> None:
+        log.log(
+            level,
+            "sandbox slot %d: replacing worker pid %d: %s",
+            slot,
+            child.pid,
+            reason,
         )
         with self._lock:
             self._children.pop(slot, None)
@@ -455,15 +569,19 @@ class WorkerPool:
     def _request_result(
         self, child: _Child, path: str, classify: bool, quality: bool
     ) -> tuple[DocumentResult, bool]:
-        """Return the child's result for ``path`` and whether to replace the child."""
+        """Return the child's result for ``path`` and whether to replace the child.
+
+        Raise _NotDelivered when the child died before it read the document.
+        """
         settings = self.settings
         limit = settings.workers.document_timeout
         changed = settings if settings is not child.settings else None
+        deadline = time.monotonic() + limit
+        child.deliver(("process", path, changed, classify, quality), limit)
         child.settings = settings
+        log.debug("worker pid %d is processing %s", child.pid, path)
         try:
-            kind, payload = child.request(
-                ("process", path, changed, classify, quality), limit
-            )
+            kind, payload = child.reply(deadline - time.monotonic())
             result = pickle.loads(payload) if kind == "result" else None
             if not isinstance(result, DocumentResult):
                 raise _ChildDied(child.kill())
@@ -512,10 +630,11 @@ class WorkerPool:
 
     def _run_call(self, slot: int, child: _Child, job: _Job) -> _Child | None:
         function, args = job.payload
+        limit = self.settings.workers.document_timeout
+        deadline = time.monotonic() + limit
+        child.deliver(("call", function, args), limit)
         try:
-            kind, payload = child.request(
-                ("call", function, args), self.settings.workers.document_timeout
-            )
+            kind, payload = child.reply(deadline - time.monotonic())
         except (TimeoutError, _ChildDied) as exc:
             child.kill()
             self._retire(slot, child, f"call {function} failed")
@@ -587,6 +706,7 @@ def _serve_requests(
             return
         if message[0] == "stop":
             return
+        replies.send(("received",))
         if message[0] == "call":
             replies.send(_call_function(message[1], message[2]))
             continue

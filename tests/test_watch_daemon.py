@@ -781,3 +781,66 @@ def test_watch_missing_password_file(setup: WatchSetup) -> None:
     code = setup.run_once("--password-file", str(setup.root / "absent.txt"))
     assert code == 2
     assert "cannot read the password file" in setup.log_text()
+
+
+def test_watch_crash_report_removed_after_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = WatchSetup(tmp_path, in_process=False)
+    (setup.inbox / "scan.txt").write_text(INVOICE_TEXT)
+    monkeypatch.setenv("DOCFLOW_FAULT", "crash:scan")
+    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    quarantined = setup.out / "quarantine" / "scan.txt"
+    report_path = setup.out / "quarantine" / "scan.txt.error.json"
+    report = json.loads(report_path.read_text())
+    assert report["status"] == "crashed"
+    assert report["content_hash"], "a crashed file's report has no content hash"
+
+    # The user moves the file back into a subfolder, so only the hash matches.
+    monkeypatch.delenv("DOCFLOW_FAULT")
+    (setup.inbox / "again").mkdir()
+    quarantined.rename(setup.inbox / "again" / "scan.txt")
+    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    (routed,) = setup.routed()["scan.txt"]
+    assert "quarantine" not in routed.parts
+    assert not report_path.exists()
+    assert setup.events("report_removed")
+
+
+def test_watch_fixed_file_report_removed(setup: WatchSetup) -> None:
+    (setup.inbox / "notes.txt").write_bytes(b"")
+    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    report_path = setup.out / "quarantine" / "notes.txt.error.json"
+    assert report_path.exists()
+
+    # Fixed in place of the quarantined copy: same inbox path, new content.
+    (setup.out / "quarantine" / "notes.txt").unlink()
+    (setup.inbox / "notes.txt").write_text(INVOICE_TEXT)
+    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    (routed,) = setup.routed()["notes.txt"]
+    assert "quarantine" not in routed.parts
+    assert not report_path.exists()
+
+
+def test_watch_keeps_reports_of_other_files(setup: WatchSetup) -> None:
+    quarantine = setup.out / "quarantine"
+    quarantine.mkdir(parents=True)
+    other_report = {
+        "file": "other.txt",
+        "original_path": str(setup.root / "elsewhere" / "other.txt"),
+        "status": "error",
+        "content_hash": "0" * 64,
+    }
+    (quarantine / "other.txt.error.json").write_text(json.dumps(other_report))
+    # This report matches by path, but its file is still in quarantine.
+    (quarantine / "kept.txt").write_text("the quarantined copy")
+    kept_report = {**other_report, "original_path": str(setup.inbox / "kept.txt")}
+    (quarantine / "kept.txt.error.json").write_text(json.dumps(kept_report))
+    (setup.inbox / "other.txt").write_text(INVOICE_TEXT)
+    (setup.inbox / "kept.txt").write_text(INVOICE_TEXT + "\nCopy 2\n")
+    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    assert "quarantine" not in setup.routed()["other.txt"][0].parts
+    assert len(setup.routed()["kept.txt"]) == 2
+    assert (quarantine / "other.txt.error.json").exists()
+    assert (quarantine / "kept.txt.error.json").exists()
+    assert not setup.events("report_removed")

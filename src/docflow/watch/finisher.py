@@ -9,7 +9,9 @@ crash:
 3. the file is moved (``docflow.watch.mover``, never overwriting);
 4. in one transaction, the result is written to the store under the
    destination path and the row goes to ``done``, so the store contains each
-   result once whatever the moment of a crash.
+   result once whatever the moment of a crash;
+5. a file processed without error removes the ``quarantine/<name>.error.json``
+   that an earlier run left for it, when the user moved it back to an inbox.
 
 A move that fails leaves the file in the inbox and the row in ``failed`` with
 the time of the next attempt; retries back off from 1 s doubling up to
@@ -54,6 +56,8 @@ ResultSaver = Callable[
 ]
 
 _MAX_NAME_TRIES = 1000
+# Routes of files that were read and processed without error.
+_PROCESSED_ROUTES = frozenset({"processed", "review"})
 
 
 class Outcome(StrEnum):
@@ -86,6 +90,9 @@ class _Plan:
     route: Route
     result: DocumentResult
     snapshot: FileSnapshot | None
+    # SHA-256 of the file as the daemon admitted it. A crashed or timed-out
+    # result carries no hash of its own.
+    content_hash: str | None = None
 
 
 class Finisher:
@@ -194,6 +201,7 @@ class Finisher:
             route,
             result,
             pending.snapshot,
+            pending.content_hash or None,
         )
 
     def _record_moving(self, session: StateSession, plan: _Plan) -> None:
@@ -250,6 +258,7 @@ class Finisher:
                 outcomes[row_id] = Outcome.RETRY
         for plan in moved:
             _log_routed(plan)
+            self._remove_stale_report(plan)
         return outcomes
 
     def _move(self, plan: _Plan) -> None:
@@ -328,6 +337,7 @@ class Finisher:
             route,
             _stored_result(row),
             at_source,
+            row.content_hash,
         )
         if destination is not None and self._holds_our_file(row, destination):
             return self._finish_arrived(plan, remove_source=row.matches(at_source))
@@ -366,7 +376,49 @@ class Finisher:
             self._save(session, [plan])
             session.set_fields(plan.row_id, state="done", result_json=None)
         _log_routed(plan)
+        self._remove_stale_report(plan)
         return Outcome.DONE
+
+    def _remove_stale_report(self, plan: _Plan) -> None:
+        """Delete the quarantine report of an earlier run of a now processed file.
+
+        A user who moves a quarantined file back into an inbox leaves its
+        ``<name>.error.json`` behind. The report is deleted only when no file of
+        that name is left in quarantine and the report records the same
+        content hash or the same inbox path, so other files keep theirs.
+        """
+        if plan.route.name not in _PROCESSED_ROUTES:
+            return
+        quarantined = self.output_dir / "quarantine" / plan.source.name
+        report_path = mover.sidecar_path(quarantined)
+        if os.path.lexists(quarantined) or not report_path.is_file():
+            return
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # ValueError includes UnicodeDecodeError
+            return
+        if not isinstance(report, dict) or not _report_matches(report, plan):
+            return
+        from docflow.core.store import display_path
+
+        source = display_path(str(plan.source))
+        try:
+            os.unlink(report_path)
+        except OSError as exc:
+            log.warning(
+                "%s: cannot remove the stale quarantine report %s: %s",
+                source,
+                display_path(str(report_path)),
+                exc.strerror or exc,
+                extra={"event": "error", "path": source},
+            )
+            return
+        log.info(
+            "removed the stale quarantine report %s of %s",
+            display_path(str(report_path)),
+            source,
+            extra={"event": "report_removed", "path": source},
+        )
 
     def _holds_our_file(self, row: FileRow, destination: Path) -> bool:
         at_destination = snapshot_of(str(destination))
@@ -447,10 +499,20 @@ def _error_report(plan: _Plan) -> dict[str, Any]:
         "original_path": display_path(str(plan.source)),
         "status": str(result.status),
         "error": display_text(result.error or ""),
-        "content_hash": result.content_hash,
+        "content_hash": result.content_hash or plan.content_hash,
         "detected_type": result.detected_type,
         "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def _report_matches(report: dict[str, Any], plan: _Plan) -> bool:
+    """Tell whether a quarantine report was written for the file of ``plan``."""
+    from docflow.core.store import display_path
+
+    hashes = {plan.result.content_hash, plan.content_hash} - {None, ""}
+    if report.get("content_hash") in hashes:
+        return True
+    return report.get("original_path") == display_path(str(plan.source))
 
 
 def _remove_partial(destination: Path) -> None:

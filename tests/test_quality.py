@@ -180,6 +180,9 @@ TRIGGERS = {
     "few_distinct_words": lambda: build_pdf(
         Page(number=1, method="text_layer", text="buffalo " * 300)
     ),
+    "repeated_phrase": lambda: build_pdf(
+        Page(number=1, method="text_layer", text="Hello world " * 30)
+    ),
     "score_not_applicable": lambda: build_text_document(CLEAN_MARKDOWN, language="pl"),
     "extension_mismatch": lambda: build_text_document(
         CLEAN_MARKDOWN, extension_mismatch=True
@@ -193,6 +196,7 @@ ALSO_RAISED = {
     "near_empty_document": {"score_not_applicable"},
     "no_words": {"near_empty_document"},
     "few_distinct_words": {"long_sentences", "score_not_applicable"},
+    "repeated_phrase": {"score_not_applicable"},
 }
 
 CLEAN_DOCUMENTS = [CLEAN_MARKDOWN, MINUTES, WAR_AND_PEACE]

@@ -14,6 +14,7 @@ from docflow.core.quality import analyze_quality
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 EDGE = CORPUS / "edge"
+TRAIN = Path(__file__).resolve().parents[1] / "sample_docs" / "train"
 
 pytestmark = [
     pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present"),
@@ -70,3 +71,31 @@ def test_xml_saved_as_txt_is_mismatch() -> None:
     issue = next(i for i in result.issues if i.code == "extension_mismatch")
     assert ".txt" in issue.message
     assert result.metrics["extension_mismatch"] is True
+
+
+def test_self_drawing_pdf_is_repeated_phrase() -> None:
+    """A PDF whose form XObjects draw themselves yields "Hello world" repeated."""
+    result = analyze_file(EDGE / "pminer__issue-1113-evil-xobjects.pdf")
+    codes = {issue.code for issue in result.issues}
+    assert "repeated_phrase" in codes
+    assert result.metrics["repeated_phrase_words"] == 2
+    assert result.content_quality_score == 30.0
+    assert result.overall_score == 30.0
+    assert "short by design" not in result.recommendations[0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # The highest repeated_phrase_share of the labeled documents (0.35):
+        # entries of its reference list repeat "In Proceedings of the".
+        TRAIN / "scientific_paper" / "037_conference_paper_en.txt",
+        # A list of 63 URLs, each repeating the same host and path.
+        CORPUS / "labeled" / "email" / "unst__email-no-html-content-1.eml",
+    ],
+    ids=lambda path: path.stem,
+)
+def test_repetitive_real_document_not_repeated_phrase(path: Path) -> None:
+    result = analyze_file(path)
+    assert "repeated_phrase" not in {issue.code for issue in result.issues}
+    assert result.metrics["repeated_phrase_share"] < 0.6

@@ -28,6 +28,7 @@ EXPECTED_CODES = {
     "extension_mismatch",
     "no_words",
     "few_distinct_words",
+    "repeated_phrase",
     "score_not_applicable",
 }
 

@@ -37,6 +37,16 @@ ONE_LINE = (
     "The committee approved the budget for the next fiscal year after a long "
     "discussion about costs.\n"
 )
+# "Hello world" repeated on one line, as read from a PDF whose form XObjects
+# draw themselves (46 words, 7 distinct).
+HELLO_LINE = "Hello world " * 20 + "He\no wod He\nwo\nd\n"
+# Lines shorter than the 20 characters that repeated_text compares.
+HELLO_LINES = "Hello world\n" * 23
+# 130 words, 11 distinct, and no full stop, so readability and long_sentences
+# would take it for one sentence.
+SENTENCE_REPEATED = (
+    "the quick brown fox jumps over the lazy dog near the old barn " * 10
+).strip() + "\n"
 
 
 def number_table() -> str:
@@ -105,9 +115,36 @@ WORDLESS_CASES = [
         ONE_WORD_SHORT,
         None,
         None,
-        100.0,
-        100.0,
-        ["score_not_applicable", "score_not_applicable"],
+        30.0,
+        30.0,
+        ["repeated_phrase", "score_not_applicable"],
+    ),
+    (
+        "hello-line.txt",
+        HELLO_LINE,
+        None,
+        None,
+        30.0,
+        30.0,
+        ["repeated_phrase", "score_not_applicable"],
+    ),
+    (
+        "hello-lines.txt",
+        HELLO_LINES,
+        None,
+        None,
+        30.0,
+        30.0,
+        ["repeated_phrase", "score_not_applicable"],
+    ),
+    (
+        "sentence-repeated.txt",
+        SENTENCE_REPEATED,
+        None,
+        None,
+        30.0,
+        30.0,
+        ["repeated_phrase", "score_not_applicable"],
     ),
     (
         "one-line.txt",
@@ -222,6 +259,50 @@ def test_long_sentence_of_short_text_flagged(tmp_path: Path) -> None:
     assert result.metrics["distinct_words"] >= 10
     assert result.metrics["readability_applicable"] is False
     assert "long_sentences" in codes(result)
+
+
+def test_repeated_phrase_message(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "hello-line.txt", HELLO_LINE)
+    (issue,) = [issue for issue in result.issues if issue.code == "repeated_phrase"]
+    assert issue.severity == "warning"
+    assert issue.message == (
+        "83% of the 46 words of the readable text repeat the 2 words before "
+        "them, as in 'Hello world' repeated back to back. That is more than 60%, "
+        "so the text is one phrase repeated and readability is not scored."
+    )
+    assert result.recommendations[0] == issue.recommendation
+    assert result.metrics["repeated_phrase_share"] == 0.826
+    assert result.metrics["repeated_phrase_words"] == 2
+
+
+def test_repeated_sentence_readability_note(tmp_path: Path) -> None:
+    result = analyze_file(tmp_path, "sentence-repeated.txt", SENTENCE_REPEATED)
+    assert result.metrics["words"] == 130
+    assert result.metrics["distinct_words"] >= 10
+    assert result.metrics["repeated_phrase_words"] == 13
+    assert result.metrics["readability_applicable"] is False
+    assert result.metrics["readability_note"] == (
+        "90% of the words repeat one phrase back to back"
+    )
+    assert result.metrics["flesch_reading_ease"] is None
+    assert "long_sentences" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Approved.\n",
+        "Hi Anna,\nthe meeting moved to Tuesday at 10.\nThanks, Ben\n",
+        "Thank you, thank you, thank you!\n",
+        # 18 words: the phrase repeats, but the text is too short to judge.
+        "Yes, yes! " * 9 + "\n",
+    ],
+    ids=["approved", "three-line-note", "thank-you", "eighteen-words"],
+)
+def test_short_text_not_repeated_phrase(tmp_path: Path, text: str) -> None:
+    result = analyze_file(tmp_path, "note.txt", text)
+    assert "repeated_phrase" not in codes(result)
+    assert result.metrics["letter_words"] < 20
 
 
 def test_number_table_readability_reason(tmp_path: Path) -> None:

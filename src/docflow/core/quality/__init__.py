@@ -14,10 +14,12 @@ What lowers each score:
   ``review_threshold``, so a low score always comes with an issue.
   Garbage and empty pages are left out. Readability is not applicable, and
   the score is None, for a language without a Flesch variant, fewer than
-  ``readability_min_words`` words, text that is mostly numbers, or fewer than
-  10 distinct words. The formula metrics (``flesch_reading_ease`` and the
-  grade levels) are then None too, and ``readability_note`` gives the reason.
-  ``long_sentences`` does not fire for text of fewer than 10 distinct words.
+  ``readability_min_words`` words, text that is mostly numbers, fewer than
+  10 distinct words, or one phrase repeated (``repeated_phrase``). The
+  formula metrics (``flesch_reading_ease`` and the grade levels) are then
+  None too, and ``readability_note`` gives the reason. ``long_sentences``
+  does not fire for text of fewer than 10 distinct words or with
+  ``repeated_phrase``.
 - ``structure_score``: 100, minus 30 for ``no_headings_long_document`` and
   minus 100 x the repeated-text share (at most 50) for ``repeated_text``.
   None when the text has no words, or neither two lines of 20 or more
@@ -26,13 +28,15 @@ What lowers each score:
   80 x the share of pages without a text layer, 40 x the share of empty
   pages and 50 x the share of low-confidence OCR pages. ``ocr_truncated``
   costs 20 and ``extension_mismatch`` 10. A near-empty document, and text
-  without words (``no_words``) or of fewer than 10 distinct words
-  (``few_distinct_words``), scores at most 30.
+  without words (``no_words``), of fewer than 10 distinct words
+  (``few_distinct_words``) or of 20 words or more that mostly repeat one
+  phrase of up to 30 words back to back (``repeated_phrase``), scores at
+  most 30.
 - ``overall_score``: the mean of the scores that are not None, weighted by
   ``readability_weight``, ``structure_weight`` and ``content_weight``.
 
 A score that is None comes with an issue that explains it: ``no_words``,
-``few_distinct_words`` or ``score_not_applicable``.
+``few_distinct_words``, ``repeated_phrase`` or ``score_not_applicable``.
 
 An empty document (no page with a non-space character) gets
 ``empty_document`` and ``no_words``: readability and structure are None, and

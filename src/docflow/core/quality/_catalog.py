@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from docflow.core.quality._text import MIN_DISTINCT_WORDS
+from docflow.core.quality._text import (
+    MAX_PHRASE_REPEAT_SHARE,
+    MAX_PHRASE_WORDS,
+    MIN_DISTINCT_WORDS,
+    MIN_PHRASE_TEXT_WORDS,
+)
 
 Severity = Literal["info", "warning", "error"]
 
@@ -85,7 +90,8 @@ ISSUES: dict[str, IssueSpec] = {
     "long_sentences": IssueSpec(
         "info",
         "Too large a share of sentences exceeds the word limit. Text of "
-        f"fewer than {MIN_DISTINCT_WORDS} distinct words is not judged.",
+        f"fewer than {MIN_DISTINCT_WORDS} distinct words, or with "
+        "repeated_phrase, is not judged.",
         "Split long sentences into shorter ones.",
         "quality.long_sentence_words, quality.long_sentence_share",
     ),
@@ -120,6 +126,16 @@ ISSUES: dict[str, IssueSpec] = {
         "text, and that extraction did not repeat one word of the page.",
         "quality.readability_min_words",
     ),
+    "repeated_phrase": IssueSpec(
+        "warning",
+        f"More than {MAX_PHRASE_REPEAT_SHARE:.0%} of the words of the readable "
+        f"text repeat one phrase of up to {MAX_PHRASE_WORDS} words back to back, "
+        "so it is not language. Text of fewer than "
+        f"{MIN_PHRASE_TEXT_WORDS} words is not judged. Readability is not scored.",
+        "Check that the file is the intended document and not filler or test "
+        "text, and that extraction did not read one text object many times.",
+        None,
+    ),
     "score_not_applicable": IssueSpec(
         "info",
         "Readability or structure is not scored because the text gives it "
@@ -145,7 +161,8 @@ SCORES: dict[str, str] = {
     "explains a Flesch part under half of quality.review_threshold. Null, with "
     "an issue that explains it, when not applicable: a language without a Flesch "
     "variant, fewer than quality.readability_min_words words, text that is "
-    f"mostly numbers, or fewer than {MIN_DISTINCT_WORDS} distinct words.",
+    f"mostly numbers, fewer than {MIN_DISTINCT_WORDS} distinct words, or one "
+    "phrase repeated (repeated_phrase).",
     "structure_score": "100 minus 30 for no_headings_long_document and minus "
     "100 x the repeated-text share (at most 50) for repeated_text. Null, with "
     "an issue that explains it, when the text has no words, or fewer than two "
@@ -154,7 +171,8 @@ SCORES: dict[str, str] = {
     "of pages without a text layer, 40 x share of empty pages, 50 x share of "
     "low-confidence OCR pages, 20 for ocr_truncated and 10 for "
     "extension_mismatch; at most 30 for a near-empty document and for "
-    "no_words and few_distinct_words, and 0 for an empty document.",
+    "no_words, few_distinct_words and repeated_phrase, and 0 for an empty "
+    "document.",
 }
 
 METRICS: dict[str, str] = {
@@ -214,6 +232,12 @@ METRICS: dict[str, str] = {
     "tables": "tables found by extraction",
     "repeated_text_share": "share of characters in lines of 20+ characters that "
     "repeat an earlier line",
+    "repeated_phrase_share": "share of letter_words equal to the word "
+    "repeated_phrase_words places before, for the phrase length from 1 to "
+    f"{MAX_PHRASE_WORDS} words that gives the largest share; repeated_phrase "
+    f"fires above {MAX_PHRASE_REPEAT_SHARE}",
+    "repeated_phrase_words": "words in the phrase of repeated_phrase_share; 0 "
+    f"when no word equals any of the {MAX_PHRASE_WORDS} words before it",
     "extension_mismatch": "true when the extension names another type",
     "detected_type": "file type extraction detected from the content",
 }

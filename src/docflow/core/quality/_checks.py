@@ -13,11 +13,15 @@ from docflow.core.models import ExtractedDocument, Page, QualityIssue
 from docflow.core.plurals import count_noun
 from docflow.core.quality._catalog import ISSUES
 from docflow.core.quality._text import (
+    MAX_PHRASE_REPEAT_SHARE,
     MIN_DISTINCT_WORDS,
+    MIN_PHRASE_TEXT_WORDS,
     MIN_REPEAT_CHARS,
+    PhraseRepetition,
     count_prose_words,
     count_text_headings,
     count_words,
+    measure_phrase_repetition,
     measure_repeated_share,
 )
 from docflow.core.textcheck import judge_text, language_may_matter
@@ -355,17 +359,19 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
 
 def check_words(findings: Findings) -> None:
     """Find a document without text, readable text without words, or text
-    with only a few words repeated.
+    with only a few words or one phrase repeated.
 
-    Such text has no reading ease and no structure to judge, so readability
-    and structure are left unscored and the content score is capped as for a
-    near-empty document (an empty document keeps its content score of 0).
+    Such text has no reading ease to judge, so readability is left unscored,
+    and so is structure for text without words. The content score is capped
+    as for a near-empty document (an empty document keeps its content score
+    of 0).
     """
     config = findings.config
+    texts = [page.text for page in findings.readable_pages]
     # The same sample of tokens that readability analyses.
-    counts = count_words(
-        [page.text for page in findings.readable_pages],
-        max_tokens=config.readability_max_words,
+    counts = count_words(texts, max_tokens=config.readability_max_words)
+    repetition = measure_phrase_repetition(
+        texts, max_tokens=config.readability_max_words
     )
     findings.metrics["letter_words"] = counts.words
     findings.metrics["distinct_words"] = counts.distinct_words
@@ -375,6 +381,8 @@ def check_words(findings: Findings) -> None:
         if counts.alphanumeric_tokens
         else None
     )
+    findings.metrics["repeated_phrase_share"] = round(repetition.share, 3)
+    findings.metrics["repeated_phrase_words"] = repetition.phrase_words
     if findings.empty_document:
         # The advice of empty_document fits this document, so both issues
         # carry it and the recommendations list it once.
@@ -406,11 +414,31 @@ def check_words(findings: Findings) -> None:
             f"{MIN_DISTINCT_WORDS}, so readability is not scored.",
             ISSUES["few_distinct_words"].advice,
         )
+    elif (
+        repetition.words >= MIN_PHRASE_TEXT_WORDS
+        and repetition.share > MAX_PHRASE_REPEAT_SHARE
+    ):
+        findings.add(
+            "repeated_phrase",
+            _describe_repeated_phrase(repetition),
+            ISSUES["repeated_phrase"].advice,
+        )
     else:
         return
     cap = _NEAR_EMPTY_CAP
     findings.content_cap = (
         cap if findings.content_cap is None else min(cap, findings.content_cap)
+    )
+
+
+def _describe_repeated_phrase(repetition: PhraseRepetition) -> str:
+    length = repetition.phrase_words
+    before = "the word" if length == 1 else f"the {length} words"
+    return (
+        f"{repetition.share:.0%} of the {repetition.words} words of the readable "
+        f"text repeat {before} before them, as in {repetition.phrase!r} repeated "
+        f"back to back. That is more than {MAX_PHRASE_REPEAT_SHARE:.0%}, so the "
+        "text is one phrase repeated and readability is not scored."
     )
 
 
@@ -483,7 +511,7 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
         # The formulas still give numbers here, such as a reading ease of -30
         # for one word repeated, but no score rests on them, so they are null.
         findings.metrics.update(dict.fromkeys(formulas, None))
-        if not findings.has_issue("no_words", "few_distinct_words"):
+        if not findings.has_issue("no_words", "few_distinct_words", "repeated_phrase"):
             findings.unscored["readability"] = note
         _check_long_sentences(findings, stats)
         return
@@ -528,6 +556,9 @@ def _find_readability_gap(
             f"only {count_noun(distinct, 'distinct word')}, "
             f"fewer than {MIN_DISTINCT_WORDS}"
         )
+    if findings.has_issue("repeated_phrase"):
+        share = findings.metrics["repeated_phrase_share"]
+        return f"{share:.0%} of the words repeat one phrase back to back"
     if not has_formula:
         return f"no Flesch formula for language {findings.language!r}"
     if reading_ease is None:
@@ -598,9 +629,10 @@ def _check_long_sentences(
     share = _long_sentence_share(findings, stats)
     if stats.sentences == 0 or share <= config.long_sentence_share:
         return
-    if findings.metrics["distinct_words"] < MIN_DISTINCT_WORDS:
-        # One word repeated without a full stop counts as one long sentence,
-        # but text of so few distinct words has no sentences worth judging.
+    few_words = findings.metrics["distinct_words"] < MIN_DISTINCT_WORDS
+    if few_words or findings.has_issue("repeated_phrase"):
+        # One word or phrase repeated without a full stop counts as one long
+        # sentence, but such text has no sentences worth judging.
         return
     scope = f" in the first {count_noun(stats.words, 'word')}" if stats.sampled else ""
     sentences = "sentence" if stats.sentences == 1 else "sentences"

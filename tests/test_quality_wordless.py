@@ -275,6 +275,15 @@ def test_repeated_phrase_message(tmp_path: Path) -> None:
     assert result.metrics["repeated_phrase_words"] == 2
 
 
+def test_repeated_phrase_of_long_text_sampled(tmp_path: Path) -> None:
+    # Only the first 2,000 tokens are searched, and the message says so.
+    phrase = "the quick brown fox jumps over the lazy dog near our old red barn "
+    result = analyze_file(tmp_path, "phrase-long.txt", phrase * 300)
+    (issue,) = [issue for issue in result.issues if issue.code == "repeated_phrase"]
+    assert issue.message.startswith("99% of the first 2000 words of the readable")
+    assert result.metrics["repeated_phrase_words"] == 14
+
+
 def test_repeated_sentence_readability_note(tmp_path: Path) -> None:
     result = analyze_file(tmp_path, "sentence-repeated.txt", SENTENCE_REPEATED)
     assert result.metrics["words"] == 130

@@ -17,6 +17,7 @@ from docflow.core.quality._text import (
     MIN_DISTINCT_WORDS,
     MIN_PHRASE_TEXT_WORDS,
     MIN_REPEAT_CHARS,
+    PHRASE_SAMPLE_TOKENS,
     PhraseRepetition,
     count_prose_words,
     count_text_headings,
@@ -434,11 +435,12 @@ def check_words(findings: Findings) -> None:
 def _describe_repeated_phrase(repetition: PhraseRepetition) -> str:
     length = repetition.phrase_words
     before = "the word" if length == 1 else f"the {length} words"
+    scope = "first " if repetition.words_read == PHRASE_SAMPLE_TOKENS else ""
     return (
-        f"{repetition.share:.0%} of the {repetition.words} words of the readable "
-        f"text repeat {before} before them, as in {repetition.phrase!r} repeated "
-        f"back to back. That is more than {MAX_PHRASE_REPEAT_SHARE:.0%}, so the "
-        "text is one phrase repeated and readability is not scored."
+        f"{repetition.share:.0%} of the {scope}{repetition.words} words of the "
+        f"readable text repeat {before} before them, as in {repetition.phrase!r} "
+        f"repeated back to back. That is more than {MAX_PHRASE_REPEAT_SHARE:.0%}, "
+        "so the text is one phrase repeated and readability is not scored."
     )
 
 

@@ -42,6 +42,11 @@ MAX_PHRASE_REPEAT_SHARE = 0.6
 # Text of fewer words is not judged, because a short exclamation such as
 # "Thank you, thank you, thank you!" (6 words, share 0.67) is language.
 MIN_PHRASE_TEXT_WORDS = 20
+# Tokens searched for a repeated phrase. Text that is one phrase repeated is
+# so from its start, and the largest shares of the 715 labeled documents are
+# the same over their first 2,000 tokens as over 20,000, which took ten times
+# as long (61 against 6 ms on War and Peace).
+PHRASE_SAMPLE_TOKENS = 2_000
 _MAX_PHRASE_SHOWN_CHARS = 60
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -195,17 +200,21 @@ class PhraseRepetition:
     ``words`` counts the words compared. ``share`` is the share of them that
     equal the word ``phrase_words`` places before, 0.0 when no word does.
     ``phrase`` is the first copy in the longest run of repeats, as written,
-    shortened to 60 characters.
+    shortened to 60 characters. ``words_read`` counts the tokens read, words
+    or not, so it reaches PHRASE_SAMPLE_TOKENS when the text was cut there.
     """
 
     words: int
     share: float
     phrase_words: int
     phrase: str
+    words_read: int = 0
 
 
 def measure_phrase_repetition(texts: list[str], max_tokens: int) -> PhraseRepetition:
     """Measure how much of the first ``max_tokens`` tokens repeat one phrase.
+
+    At most PHRASE_SAMPLE_TOKENS tokens are read, whatever ``max_tokens`` is.
 
     Only tokens with a letter count as words, compared lowercased without
     punctuation at their ends, so "world." repeats "World" but two URLs
@@ -214,6 +223,7 @@ def measure_phrase_repetition(texts: list[str], max_tokens: int) -> PhraseRepeti
     from 1 to ``MAX_PHRASE_WORDS`` words, the share of words equal to the
     word that many places before is counted, and the largest share wins.
     """
+    max_tokens = min(max_tokens, PHRASE_SAMPLE_TOKENS)
     words: list[str] = []
     tokens = 0
     for text in texts:
@@ -231,12 +241,12 @@ def measure_phrase_repetition(texts: list[str], max_tokens: int) -> PhraseRepeti
         if matches / len(keys) > best_share:
             best_share, best_length = matches / len(keys), length
     if not best_length:
-        return PhraseRepetition(len(words), 0.0, 0, "")
+        return PhraseRepetition(len(words), 0.0, 0, "", tokens)
     start = _start_of_longest_run(keys, best_length)
     phrase = " ".join(words[start - best_length : start])
     if len(phrase) > _MAX_PHRASE_SHOWN_CHARS:
         phrase = phrase[: _MAX_PHRASE_SHOWN_CHARS - 3].rstrip() + "..."
-    return PhraseRepetition(len(words), best_share, best_length, phrase)
+    return PhraseRepetition(len(words), best_share, best_length, phrase, tokens)
 
 
 def _start_of_longest_run(keys: list[str], length: int) -> int:

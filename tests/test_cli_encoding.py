@@ -185,6 +185,22 @@ def test_table_escapes_control_characters(
     assert len(rows) == 4
 
 
+def test_table_escapes_c1_and_bidi_controls(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    # U+009B starts a terminal sequence as ESC [ does; U+202E reverses text.
+    (tmp_path / "docs" / "c1\u009bx.txt").write_text("Notes\nAgenda: roads\n")
+    (tmp_path / "docs" / "rtl\u202ecod.txt").write_text("Notes\nAgenda: parks\n")
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    run = docflow(tmp_path, "classify", "-f", "table", "docs", env=env)
+    assert run.returncode == 0, run.stderr.decode()
+    text = run.stdout.decode()
+    assert "docs/c1\\u009bx.txt" in text
+    assert "docs/rtl\\u202ecod.txt" in text
+    assert "\u009b" not in text
+    assert "\u202e" not in text
+
+
 def test_table_tells_tab_from_backslash_t(
     tmp_path: Path, ascii_env: dict[str, str]
 ) -> None:

@@ -85,7 +85,7 @@ def path_from_display(text: str) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """Write control characters (newline, tab, ESC...) as Python escapes.
+    """Write control characters (newline, tab, ESC, C1, bidi overrides) as escapes.
 
     Keeps a name with a newline on one line of a table or a log. So that a
     tab and the two characters ``\\t`` print differently, each backslash is
@@ -98,10 +98,25 @@ def escape_controls(text: str) -> str:
     return text.translate(_CONTROL_ESCAPES)
 
 
-_CONTROL_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: C1 controls (U+0080-U+009F, where U+009B starts a terminal sequence like
+#: ESC [) and the bidirectional overrides that reorder what a terminal shows.
+#: They are written \uXXXX, so they differ from an undecodable byte's \xNN.
+_WIDE_CONTROLS = (
+    *range(0x80, 0xA0),
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+_CONTROL_ESCAPES = {
+    **{code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)},
+    **{code: f"\\u{code:04x}" for code in _WIDE_CONTROLS},
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: The escapes of ``_CONTROL_ESCAPES``: repr writes hex digits in lower case.
-_CONTROL_ESCAPE = re.compile(r"\\(?:[tnr]|x[01][0-9a-f]|x7f)")
+_CONTROL_ESCAPE = re.compile(
+    r"\\(?:[tnr]|x[01][0-9a-f]|x7f|u00[89][0-9a-f]|u200[ef]|u202[a-e]|u206[6-9])"
+)
 
 #: Text that reads like the escape of an undecodable byte.
 _BYTE_ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}")

@@ -437,6 +437,24 @@ def test_train_folder_is_a_file(tmp_path: Path) -> None:
     assert "not found" not in message
 
 
+@pytest.mark.parametrize("name", ["unknown", "None"])
+def test_train_reserved_category_folder(tmp_path: Path, name: str) -> None:
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    reserved = folder / name
+    reserved.mkdir()
+    for index in range(3):
+        (reserved / f"note-{index}.txt").write_text(f"Note {index} about nothing.\n")
+    model_dir = tmp_path / "model"
+
+    with pytest.raises(UsageError) as raised:
+        train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+
+    message = str(raised.value)
+    assert f"category subfolder named {name!r}" in message
+    assert "docflow reserves" in message
+    assert not model_dir.exists()
+
+
 def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     folder = _copy_tiny_corpus(tmp_path / "corpus")
     (folder / "invoice" / "empty.pdf").write_bytes(b"")

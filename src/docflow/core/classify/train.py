@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from docflow.core._settings_checks import RESERVED_CATEGORIES
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
     ClassifierInput,
@@ -380,8 +381,8 @@ def collect_folder(
 def category_folders(folder: Path) -> list[Path]:
     """Return the category subfolders of ``folder``, sorted, hidden ones left out.
 
-    Raises UsageError when ``folder`` is missing, is a file, or has no
-    category subfolder.
+    Raises UsageError when ``folder`` is missing, is a file, has no category
+    subfolder, or has one named after a reserved category (unknown, none).
     """
     if folder.is_file():
         raise UsageError(
@@ -405,6 +406,17 @@ def category_folders(folder: Path) -> list[Path]:
             f"{str(folder)!r} has no category subfolders{ignored}. Put each "
             "category's documents in a subfolder named after it, such as "
             f"{str(folder / 'invoice')!r}"
+        )
+    reserved = [path for path in found if path.name.lower() in RESERVED_CATEGORIES]
+    if reserved:
+        names = ", ".join(repr(path.name) for path in reserved)
+        meanings = "; ".join(
+            f"{name!r}: {meaning}" for name, meaning in RESERVED_CATEGORIES.items()
+        )
+        raise UsageError(
+            f"{str(folder)!r} has a category subfolder named {names}, a name "
+            f"docflow reserves ({meanings}). Rename the subfolder, or leave "
+            "documents of no category out of the training folder"
         )
     return found
 

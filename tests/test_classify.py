@@ -561,6 +561,11 @@ def test_memo_header_lines_fire_memo_rules(text: str, memo: float) -> None:
         ("0000 present", "<number> present"),
         ("00 00", None),
         ("tva", "tva"),
+        ("sie sich", None),
+        ("nous vous", None),
+        ("charger 00w", None),
+        ("payable ch00", None),
+        ("facture 000", "facture <number>"),
     ],
 )
 def test_readable_term_drops_function_words(term: str, shown: str | None) -> None:

@@ -58,9 +58,16 @@ _FUNCTION_WORDS = frozenset(
     against upon per via les des une est que qui dans pour par sur aux ces
     der die das und mit von für den dem ein eine ist auf sich nicht del los las
     por con para una het een van voor zijn niet che per gli della dei
+    wird wurde werden zur zum sie ich wir ihr ihre ihnen sind wie einer einem
+    eines bei nach aus auch oder haben hat ont sera sont vos nous vous votre
+    notre leur avec mais comme cette sus nos como más este esta ser han sono
+    delle nel nella alla anche come questo sua suo aan wordt ons met ook als
+    bij dit deze się nie jest oraz dla przez jak
     """.split()
 )
 _ZEROS = re.compile(r"\b0+\b")
+# A word of letters and folded digits together.
+_MIXED = re.compile(r"(?=\w*0)(?=\w*[^\W\d_])\w+")
 # Matched keywords or patterns of a rival category named in disagreement evidence.
 _MAX_RIVAL_TERMS = 3
 # NOTE: module constants, not settings, until classification gains abstention
@@ -445,12 +452,17 @@ def _model_evidence(
 def readable_term(term: str) -> str | None:
     """Return a model term as evidence shows it, or None when it explains nothing.
 
-    A term of only function words or fragments ("is", "an", "mi") is None.
+    A term of only function words or fragments ("is", "an", "mi"), or with a
+    word that mixes letters and digits ("00w"), is None.
     Runs of zeros, which stand for any digits, become ``<number>``.
     """
+    words = term.split()
+    if any(_MIXED.fullmatch(word) for word in words):
+        # "00w" was "60W" and "ch00" a code: the digits cannot be shown.
+        return None
     if not any(
         len(word) >= 3 and word.isalpha() and word not in _FUNCTION_WORDS
-        for word in term.split()
+        for word in words
     ):
         return None
     return _ZEROS.sub("<number>", term)

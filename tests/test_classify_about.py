@@ -383,6 +383,7 @@ TIPS = (
         (CLAUSES + SIGNATURE_BLANKS, True),
         (TIPS, False),
         (TIPS + "These terms bind you.", True),
+        (TIPS + 'A lease starts "This Agreement is made between".', False),
     ],
 )
 def test_is_binding_marks(text: str, binding: bool) -> None:
@@ -395,6 +396,7 @@ def test_is_binding_marks(text: str, binding: bool) -> None:
         "Item  Qty  Price\nPaper  40  24\nToner  5  62\n",
         "Order for paper and toner\nTOTAL 1430\n",
         "Order for paper and toner\nGrand total: 1430\n",
+        "Order for paper and toner\nTOTAL" + " " * 30 + "680\n",
     ],
 )
 def test_number_table_is_amount(text: str) -> None:

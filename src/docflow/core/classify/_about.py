@@ -68,7 +68,7 @@ _CURRENCY_AMOUNT = re.compile(
 # set apart by runs of spaces or tabs ("A4 paper box  40  24  960"), shows
 # amounts that carry no currency and no decimals.
 _TOTALS_ROW = re.compile(
-    r"^\W*(?:grand\s+)?(?:total|amount\s+due|balance\s+due)\b[^\d\n]{0,20}\d",
+    r"^\W*(?:grand\s+)?(?:total|amount\s+due|balance\s+due)\b[^\d\n]{0,80}\d",
     re.IGNORECASE,
 )
 _NUMBER_ROW = re.compile(r"\S(?:(?:\s{2,}|\t)\d[\d.,]*){2,}\s*$")
@@ -224,7 +224,8 @@ def is_binding(text: str) -> bool:
     of numbered clauses, parties defined in capitals and signature lines are
     needed, because advice on contracts is often a numbered list.
     """
-    if _SELF_REFERENCE.search(text):
+    # A blog post may quote a contract's "This Agreement is made between".
+    if _SELF_REFERENCE.search(_QUOTED.sub(" ", text)):
         return True
     if count_second_person(text) is not None:
         # Tips on what to check in a lease name "the Tenant" under numbered

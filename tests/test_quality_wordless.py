@@ -190,7 +190,9 @@ def test_wordless_text_scores(
     assert codes(result) == issues
 
 
-@pytest.mark.parametrize("text", ["   \n\t\n  \n", "\n\n\n", "\u00a0\u2003\n"])
+@pytest.mark.parametrize(
+    "text", ["   \n\t\n  \n", "\n\n\n", "\u00a0\u2003\n", "\u200b\u00a0\u3000\ufeff\n"]
+)
 def test_whitespace_file_not_scored(tmp_path: Path, text: str) -> None:
     result = analyze_file(tmp_path, "blank.txt", text)
     assert result.readability_score is None

@@ -136,7 +136,12 @@ def bound_score(value: float) -> float:
 
 
 def _visible_chars(text: str) -> int:
-    return len("".join(text.split()))
+    # str.split knows no-break and ideographic spaces, but not the zero-width
+    # ones, which print nothing either.
+    return len("".join(text.translate(_ZERO_WIDTH).split()))
+
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def _judge_garbage(page: Page, language: str) -> list[str]:

@@ -405,13 +405,17 @@ def _prefers_month_first(lines: list[_Line]) -> bool:
     A date such as 04/18/2024 can only be month-first and 18/04/2024 only
     day-first. When the document has dates of the first kind and none of the
     second, its ambiguous dates (03/04/2024) are read month-first as well.
-    Otherwise they stay day-first.
+    Otherwise they stay day-first. Only dates written with slashes count.
     """
     month_first = day_first = False
     for line in lines:
-        if "/" not in line.text and "-" not in line.text and "." not in line.text:
+        if "/" not in line.text:
             continue
         for match in _DATE_PATTERNS[1].finditer(line.text):
+            if "/" not in match[0]:
+                # Dotted and dashed dates are day-first where they are used,
+                # so 04.18.2024 is a typing error, not a month-first date.
+                continue
             first, second = int(match["a"]), int(match["b"])
             month_first = month_first or (second > 12 and first <= 12)
             day_first = day_first or (first > 12 and second <= 12)

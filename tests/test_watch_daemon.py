@@ -271,6 +271,14 @@ def test_watch_json_logs_every_line(setup: WatchSetup) -> None:
     assert "received" in events
     assert "quarantined" in events
     assert events[-1] == "stopped"
+    (quarantined,) = [
+        record for record in records if record.get("event") == "quarantined"
+    ]
+    source = quarantined["path"]
+    # The line names the file once as the source, not again before the reason.
+    assert quarantined["message"].startswith(f"quarantined {source} -> ")
+    assert f": {source}: " not in quarantined["message"]
+    assert quarantined["message"].count(source) == 1
 
 
 def test_watch_slow_writer_open_throughout(setup: WatchSetup) -> None:

@@ -556,11 +556,16 @@ def _log_routed(plan: _Plan) -> None:
         fields["category"] = classification.category
         fields["confidence"] = round(classification.confidence, 3)
     if plan.route.name == "quarantine":
+        # The error names the file first, as the results show it; the line
+        # names it already.
+        reason = result.error or str(result.status)
+        for name in (source, result.path):
+            reason = reason.removeprefix(f"{name}: ")
         log.warning(
             "quarantined %s -> %s: %s",
             source,
             destination,
-            result.error,
+            reason,
             extra=fields,
         )
     else:

@@ -112,7 +112,7 @@ _DEFINED_PARTY = re.compile(
     r"|\(\s*(?:the\s+)?[\"“][A-Z][\w ]{1,30}[\"”]\s*\)"
 )
 # Categories whose documents do not address their reader. Of 56 resumes in
-# those two sets none says "you" or "your", and no report, paper or minutes
+# those two sets none uses "you" or "your", and no report, paper or minutes
 # reaches 1% of its words. A how-to guide passes 5% easily.
 IMPERSONAL_CATEGORIES = frozenset(
     {"resume", "report", "scientific_paper", "meeting_minutes"}
@@ -190,7 +190,7 @@ def count_code_lines(text: str) -> tuple[int, int]:
 def count_second_person(text: str) -> float | None:
     """Return the share of words of ``text`` that address the reader as "you".
 
-    Returns None when the text says "you" or "your" fewer than
+    Returns None when the text uses "you" or "your" fewer than
     MIN_SECOND_PERSON times or in under MIN_SECOND_PERSON_SHARE of its words.
     """
     text = _THANKS.sub(" ", _QUOTED.sub(" ", text))

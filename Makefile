@@ -7,9 +7,10 @@ setup:
 demo: setup
 	.venv/bin/docflow process sample_docs/
 
+# One test process per CPU: most tests wait on docflow processes they start.
 test:
 	bash scripts/setup.sh --with-browser
-	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q -n auto
 
 lint: setup
 	.venv/bin/ruff check src tests bench

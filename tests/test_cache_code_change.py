@@ -50,7 +50,7 @@ def analyze(tmp_path: Path, source_root: Path, document: Path) -> dict:
     return record
 
 
-def test_changed_analysis_code_is_not_served_from_the_cache(tmp_path):
+def test_changed_analysis_code_misses_cache(tmp_path):
     document = tmp_path / "note.txt"
     document.write_text(
         "Dear Ms Moreau,\n\nThank you for the quick reply about the lease. "

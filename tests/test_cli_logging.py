@@ -18,7 +18,7 @@ def cli_logging():
     root.setLevel(level)
 
 
-def test_a_newline_in_a_name_stays_on_the_warning_line(cli_logging, capsys):
+def test_warning_escapes_newline_in_name(cli_logging, capsys):
     configure_logging(verbose=0, quiet=False)
     logging.getLogger("docflow.test").warning("cannot read %s: %s", "a\nb.txt", "gone")
     logging.getLogger("docflow.test").warning("cannot read %s", "tab\\tname.txt")
@@ -29,7 +29,7 @@ def test_a_newline_in_a_name_stays_on_the_warning_line(cli_logging, capsys):
     ]
 
 
-def test_an_escape_sequence_does_not_reach_the_terminal(cli_logging, capsys):
+def test_warning_escapes_terminal_sequence(cli_logging, capsys):
     configure_logging(verbose=0, quiet=False)
     logging.getLogger("docflow.test").warning("bad name %s", "x\x1b[2Jy")
     err = capsys.readouterr().err
@@ -37,7 +37,7 @@ def test_an_escape_sequence_does_not_reach_the_terminal(cli_logging, capsys):
     assert err == "docflow: WARNING: bad name x\\x1b[2Jy\n"
 
 
-def test_a_traceback_keeps_its_lines(cli_logging, capsys):
+def test_traceback_keeps_its_lines(cli_logging, capsys):
     configure_logging(verbose=2, quiet=False)
     try:
         raise ValueError("boom")

@@ -341,7 +341,7 @@ def test_total_prefers_rounded_figure() -> None:
             "2024-04-03",
             "2024-04-18",
         ),
-        # Nothing tells the order: day-first.
+        # No date fixes the order: day-first.
         (
             "Invoice date: 03/04/2024\nDue date: 05/04/2024\n",
             "2024-04-03",

@@ -278,7 +278,7 @@ def test_repeated_phrase_message(tmp_path: Path) -> None:
 
 
 def test_repeated_phrase_of_long_text_sampled(tmp_path: Path) -> None:
-    # Only the first 2,000 tokens are searched, and the message says so.
+    # Only the first 2,000 tokens are searched, and the message states it.
     phrase = "the quick brown fox jumps over the lazy dog near our old red barn "
     result = analyze_file(tmp_path, "phrase-long.txt", phrase * 300)
     (issue,) = [issue for issue in result.issues if issue.code == "repeated_phrase"]

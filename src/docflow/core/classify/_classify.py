@@ -265,10 +265,10 @@ def is_capped(
 ) -> bool:
     """Tell whether ``classify_document`` would cap the confidence of ``best``.
 
-    The same checks: abstention for poor text, the rules and the key facts
-    disagreeing with the best guess, given the model's ``raw_scores`` and
-    the ``options`` a document that fits no category, and a text about the
-    best guess rather than one of its documents.
+    It runs the same checks: abstention for poor text, rules or key facts
+    that disagree with the best guess, and a text about the best guess
+    rather than one of its documents. Given the model's ``raw_scores`` and
+    the ``options``, it also checks for a document that fits no category.
     """
     from docflow.core.facts import extract_facts
 

@@ -136,8 +136,8 @@ def bound_score(value: float) -> float:
 
 
 def _visible_chars(text: str) -> int:
-    # str.split knows no-break and ideographic spaces, but not the zero-width
-    # ones, which print nothing either.
+    # str.split treats no-break and ideographic spaces as space, but not the
+    # zero-width ones, although they print nothing either.
     return len("".join(text.translate(_ZERO_WIDTH).split()))
 
 

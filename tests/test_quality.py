@@ -70,7 +70,7 @@ def test_clean_contract_metrics(clean_result: QualityResult) -> None:
 
 def test_whitespace_file_is_empty_document(settings: Settings) -> None:
     result = analyze_quality(build_text_document(WHITESPACE_ONLY), settings)
-    assert issue_codes(result) == {"empty_document", "empty_page", "no_words"}
+    assert issue_codes(result) == {"empty_document", "no_words"}
     assert result.overall_score == 0.0
     assert result.content_quality_score == 0.0
     assert result.readability_score is None
@@ -192,7 +192,7 @@ TRIGGERS = {
 # Codes that a trigger document raises besides its own.
 ALSO_RAISED = {
     "ocr_truncated": {"no_text_layer"},
-    "empty_document": {"empty_page", "no_words"},
+    "empty_document": {"no_words"},
     "near_empty_document": {"score_not_applicable"},
     "no_words": {"near_empty_document"},
     "few_distinct_words": {"long_sentences", "score_not_applicable"},
@@ -280,6 +280,23 @@ def test_blank_page_without_images_is_empty(settings: Settings) -> None:
     blank = Page(number=2, method="none", flags=["empty"])
     result = analyze_quality(build_pdf(contract_page(1), blank), settings)
     assert issue_codes(result) == {"empty_page"}
+
+
+@pytest.mark.parametrize("pages", [1, 3])
+def test_blank_document_has_no_empty_page(pages: int, settings: Settings) -> None:
+    blank = [Page(number=n, method="ocr", text=" \n") for n in range(1, pages + 1)]
+    result = analyze_quality(build_pdf(*blank), settings)
+    assert issue_codes(result) == {"empty_document", "no_words"}
+    assert len(result.recommendations) == 1
+    assert result.metrics["empty_pages"] == pages
+    assert result.content_quality_score == 0.0
+
+
+def test_blank_document_keeps_no_text_layer(settings: Settings) -> None:
+    blank = Page(number=1, method="ocr", text="")
+    unread = Page(number=2, method="none", flags=["ocr_disabled", "empty"])
+    result = analyze_quality(build_pdf(blank, unread), settings)
+    assert issue_codes(result) == {"empty_document", "no_text_layer", "no_words"}
 
 
 def test_short_page_beside_text_is_empty(settings: Settings) -> None:

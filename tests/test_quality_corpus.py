@@ -31,13 +31,10 @@ def codes_by_page(result: QualityResult) -> set[tuple[str, int | None]]:
     return {(issue.code, issue.page) for issue in result.issues}
 
 
-def test_blank_scan_is_empty_page() -> None:
+def test_blank_scan_is_empty_document() -> None:
     result = analyze_file(EDGE / "ocrmy__blank.pdf")
-    assert codes_by_page(result) == {
-        ("empty_page", 1),
-        ("empty_document", None),
-        ("no_words", None),
-    }
+    assert codes_by_page(result) == {("empty_document", None), ("no_words", None)}
+    assert result.metrics["empty_pages"] == 1
     assert result.overall_score == 0.0
     assert result.readability_score is None
 

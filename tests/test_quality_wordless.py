@@ -199,7 +199,7 @@ def test_whitespace_file_not_scored(tmp_path: Path, text: str) -> None:
     assert result.structure_score is None
     assert result.content_quality_score == 0.0
     assert result.overall_score == 0.0
-    assert codes(result) == ["empty_document", "empty_page", "no_words"]
+    assert codes(result) == ["empty_document", "no_words"]
 
 
 def test_whitespace_file_metrics_match_text(tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ ISSUES: dict[str, IssueSpec] = {
     "empty_page": IssueSpec(
         "warning",
         "A page has no text, or fewer non-space characters than the minimum "
-        "while another page reaches it.",
+        "while another page reaches it. A document without any text gets "
+        "empty_document in its place.",
         "Remove blank pages, or rescan them if they should carry text.",
         "quality.empty_page_chars",
     ),

@@ -290,6 +290,9 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
         ocr_share=round(ocr_pages / page_count, 3) if page_count else 0.0,
     )
 
+    if findings.empty_document:
+        # The empty_document issue covers every page, so empty_page would repeat it.
+        problems["empty_page"] = []
     for code, entries in problems.items():
         findings.add_page_issues(code, entries)
         findings.page_problems[code] = len(entries)

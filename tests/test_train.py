@@ -571,3 +571,44 @@ def test_one_document_does_not_teach_a_language() -> None:
     )
 
     assert languages == ["en"]
+
+
+def test_train_cli_missing_database_notes_it(isolated_cwd: Path) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
+    database = isolated_cwd / "typo.duckdb"
+    args = ["train", str(folder), "--db", str(database), "-o", "model", "-f", "json"]
+
+    outcome = CliRunner().invoke(app, [*args, "--force"])
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert "check the path given with --db" in outcome.stderr
+    assert "without corrections from docflow label" in outcome.stderr
+    assert json.loads(outcome.stdout)["corrections"] == 0
+    assert not database.exists()
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not found")
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_train_cli_invalid_lang_stops_early(isolated_cwd: Path, position: str) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
+    train = ["train", str(folder), "-o", "model", "--db", "t.duckdb"]
+    lang = ["--lang", "zzz"]
+    args = [*lang, *train] if position == "before" else [*train, *lang]
+
+    outcome = CliRunner().invoke(app, args)
+
+    assert outcome.exit_code == 2
+    assert "OCR language 'zzz' (--lang or extraction.ocr_languages)" in outcome.stderr
+    assert "installed: " in outcome.stderr
+    assert "reading" not in outcome.stderr  # stopped before the files were read
+    assert outcome.stdout == ""
+    assert sorted(p.name for p in isolated_cwd.iterdir()) == ["corpus"]

@@ -37,11 +37,21 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     from docflow.errors import ModelRejected
 
     settings = options.settings()
+    if settings.extraction.ocr:
+        from docflow.core.ocr import check_languages
+
+        # Before the files are read, instead of one skipped scan per file.
+        check_languages(
+            settings.extraction.ocr_languages,
+            settings.origin_of("extraction", "ocr_languages"),
+        )
     if output is None:
         output = str(_default_model_output(settings, folder))
+    store = Store.from_settings(settings)
+    if not store.exists() and not options.quiet:
+        _note_missing_database(store.path)
     corrections = [
-        (c.path, c.category, c.content_hash or "")
-        for c in Store.from_settings(settings).corrections()
+        (c.path, c.category, c.content_hash or "") for c in store.corrections()
     ]
     try:
         with _TrainStatus(enabled=not options.quiet) as status:
@@ -60,6 +70,20 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     _write_train_report(options, report)
     if not options.quiet:
         _print_model_setting(settings, Path(report.output))
+
+
+def _note_missing_database(path: object) -> None:
+    """Print on stderr that the database is missing, so no corrections are used.
+
+    Without the note a mistyped --db would pass for a database without
+    corrections.
+    """
+    from docflow.cli._queries import missing_database_message
+
+    sys.stderr.write(
+        f"docflow: {missing_database_message(path)}. Training goes on with the "
+        "folder alone, without corrections from docflow label.\n"
+    )
 
 
 def _write_train_report(options: CliOptions, report: TrainReport) -> None:

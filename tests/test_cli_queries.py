@@ -735,3 +735,51 @@ def test_label_none_shown_everywhere(database, tmp_path):
     html = html_path.read_text(encoding="utf-8")
     assert "<td>none</td>" in html
     assert "odd.pdf" not in html.split('id="review-queue"')[-1].split("</table>")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold", "reason"),
+    [
+        ("Short note.\n", 0.5, "category unknown: too little text"),
+        (
+            (
+                Path(__file__).parents[1] / "sample_docs" / "memo_office_closure.txt"
+            ).read_text(encoding="utf-8"),
+            0.999,
+            "category unknown: best guess memo at confidence",
+        ),
+    ],
+    ids=["too little text", "low confidence"],
+)
+def test_report_table_shows_reason_once(
+    isolated_cwd, monkeypatch, text, threshold, reason
+):
+    from docflow.core.config import Settings
+    from docflow.core.pipeline import process_document
+
+    monkeypatch.setenv("COLUMNS", "250")  # one line per reason and evidence row
+    document = isolated_cwd / "note.txt"
+    document.write_text(text, encoding="utf-8")
+    settings = Settings.model_validate(
+        {
+            "store": {"cache_dir": str(isolated_cwd / "cache")},
+            "classification": {"confidence_threshold": threshold},
+        }
+    )
+    result = process_document(str(document), settings)
+    database = str(isolated_cwd / "t.duckdb")
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        writer.add(result)
+
+    outcome = invoke("report", "--db", database, "-f", "table", str(document))
+
+    assert outcome.exit_code == 0
+    assert result.review_reasons[0].startswith(reason)
+    evidence = result.classification.evidence
+    assert evidence[0].source == "rule"
+    assert f"needs review: {result.review_reasons[0]}" in outcome.stdout
+    evidence_table = outcome.stdout.partition("\nevidence")[2]
+    assert evidence[0].term not in evidence_table
+    assert any(item.source == "model" for item in evidence)
+    for item in evidence[1:]:
+        assert item.term in evidence_table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -91,7 +93,10 @@ def print_document(record: dict[str, Any]) -> None:
     if record.get("error"):
         console.print(f"[red]{_markup(record['error'])}[/red]")
     _print_review(console, record)
-    _print_classification(console, record.get("classification"))
+    shown_reasons = []
+    if record.get("review_status") == "needs_review":
+        shown_reasons = record.get("review_reasons") or []
+    _print_classification(console, record.get("classification"), shown_reasons)
     _print_quality(console, record.get("quality"))
 
 
@@ -111,7 +116,9 @@ def _describe_pages(record: dict) -> str:
     return f"{plural(pages, 'page')} ({read} read to classify)"
 
 
-def _print_classification(console: Console, classification: dict | None) -> None:
+def _print_classification(
+    console: Console, classification: dict | None, shown_reasons: Sequence[str]
+) -> None:
     if not classification:
         return
     correction = classification.get("correction")
@@ -131,11 +138,16 @@ def _print_classification(console: Console, classification: dict | None) -> None
             f"({classification['processing_method']}, "
             f"model {_markup(classification['metadata']['model_version'])})"
         )
-    if classification["evidence"]:
+    evidence = [
+        item
+        for item in classification["evidence"]
+        if not _repeats_reason(item, shown_reasons)
+    ]
+    if evidence:
         table = Table(title="evidence", title_justify="left")
         for column in ("term", "weight", "source"):
             table.add_column(column)
-        for item in classification["evidence"]:
+        for item in evidence:
             table.add_row(
                 _markup(item["term"]), f"{item['weight']:.3f}", item["source"]
             )
@@ -152,6 +164,34 @@ def _print_classification(console: Console, classification: dict | None) -> None
                 str(fact.get("page") or ""),
             )
         console.print(table)
+
+
+def _repeats_reason(item: dict[str, Any], reasons: Sequence[str]) -> bool:
+    """Return whether evidence ``item`` only repeats a review reason shown above.
+
+    The classifier gives its reason for ``unknown`` or for a capped confidence
+    as a rule item of the evidence, and the review reasons quote that item.
+    A reason may end with the item ("category unknown: too little text"), or
+    reword it ("best guess memo at confidence 0.42, under ..."). For a language
+    the model was not trained on, the item is the reason plus ": sent to
+    review". Words are compared without punctuation, so the rewording matches.
+    """
+    if item.get("source") != "rule":
+        return False
+    words = _WORD.findall(item["term"])
+    for reason in reasons:
+        reason_words = _WORD.findall(reason)
+        if len(reason_words) > len(words) and reason_words[-len(words) :] == words:
+            return True
+        if len(words) > len(reason_words) and words[: len(reason_words)] == (
+            reason_words
+        ):
+            return True
+    return False
+
+
+#: A word or number of an evidence term or a review reason.
+_WORD = re.compile(r"[\w.+-]+")
 
 
 def _format_score(score: float | None) -> str:

@@ -12,6 +12,8 @@ from docflow.core.classify._about import (
     count_second_person,
     find_about_text,
     is_binding,
+    is_quantity_order,
+    is_quoted_code,
 )
 from docflow.core.classify._classify import DISAGREEMENT_CONFIDENCE
 from docflow.core.config import Settings
@@ -19,6 +21,7 @@ from docflow.core.models import DocumentResult, ReviewStatus
 from docflow.core.pipeline import process_document
 
 LABELED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "labeled"
+TRAIN_CONTRACTS = Path(__file__).resolve().parents[1] / "sample_docs/train/contract"
 
 INVOICING_README = """\
 # invoicely
@@ -206,6 +209,75 @@ Payment terms: 30 days net
 Approved by: Erik Lindqvist
 """
 
+# A Python module, with no Markdown fences, that bills customers.
+BILLING_MODULE = """\
+\"\"\"Build and send monthly invoices for the billing service.\"\"\"
+
+import datetime
+from decimal import Decimal
+
+from billing.models import Customer, Invoice, LineItem
+from billing.mail import send_invoice
+
+
+def build_invoice(customer: Customer, month: datetime.date) -> Invoice:
+    invoice = Invoice(customer=customer, issued=month, terms="net 30")
+    for usage in customer.usage_for(month):
+        invoice.add(LineItem(usage.description, usage.quantity, usage.unit_price))
+    invoice.vat = invoice.subtotal() * Decimal("0.20")
+    return invoice
+
+
+def send_all(month: datetime.date) -> None:
+    for customer in Customer.active():
+        invoice = build_invoice(customer, month)
+        send_invoice(customer.email, invoice)
+"""
+
+# Notes that are one fenced code block and a line of prose.
+INVOICE_EXPORT_NOTES = """\
+# Invoice export
+
+```python
+from billing.models import Invoice
+from billing.export import to_pdf
+
+invoice = Invoice.get(number="2024-0117")
+invoice.bill_to = "Acme Ltd"
+invoice.add_line("Consulting", hours=12, rate=95)
+pdf = to_pdf(invoice)
+pdf.save("invoice-2024-0117.pdf")
+```
+
+Exports the invoice total, VAT and amount due.
+"""
+
+# A blog post that advises the reader to read "these terms" before signing.
+FREELANCE_BLOG = """\
+# Freelancing 101: read the small print before you start
+
+Posted on 12 May 2026 by Priya, 4 comments
+
+So a client has sent you their standard terms and wants you to start on Monday.
+Before you agree to these terms, take an evening and read them slowly. Here is
+what I look for every time.
+
+Payment. When do you get paid, and what happens if the client pays late? If the
+contract says 60 days, ask for 30. Your rent does not wait 60 days.
+
+Scope. Make sure the work is described well enough that you can point to it when
+the client asks for one more small change.
+
+Ownership. Many clients want every right to your work. That is fine if the fee
+reflects it, but check whether you may show the work in your portfolio.
+
+Termination. Can either side end the contract with notice? You want the right to
+walk away from a client who stops paying.
+
+If any of these terms worry you, ask for a change before you sign. Most clients
+will say yes.
+"""
+
 NOT_BINDING = "no 'this agreement', 'hereby', defined parties or signature lines"
 
 LEASE_TIPS = """\
@@ -246,6 +318,52 @@ None. The meeting closed at 20:15. Next meeting: 9 January 2026.
 """
 
 
+# Minutes of a development team: 5 of their 15 non-blank lines are a fenced
+# block of shell commands.
+DEV_TEAM_MINUTES = """\
+# Backend team: minutes of the weekly meeting, 3 March 2026
+
+Present: R. Alvarez (chair), T. Okafor, M. Lindgren, S. Park
+Apologies: J. Weber
+
+1. Local setup
+T. Okafor reported that new starters lose a day on setup. The team agreed on
+these steps for the onboarding page:
+
+```
+$ pip install -r requirements-dev.txt
+$ make migrate
+$ ./scripts/seed_db.sh
+```
+
+2. Release 4.2
+Agreed: the release is tagged on Thursday after the smoke tests pass.
+Action: S. Park to review the retry policy by 10 March.
+The meeting closed at 11:40. Next meeting: 10 March 2026.
+"""
+
+# A purchase order with quantities only: no price, no amount and no date.
+QUANTITY_ORDER = """\
+PURCHASE ORDER
+PO Number: PO-20418
+
+Buyer: Harbour Joinery Ltd, 7 Quay Street, Bristol BS1 4DJ
+Supplier: Westcountry Timber Supplies, Unit 9, Avonmouth Trade Park
+
+Deliver to: Harbour Joinery Ltd, workshop entrance
+
+Item                          Qty
+Oak board 25 x 150 mm, 2.4 m   40
+Birch plywood 18 mm sheet       12
+Wood glue, 5 litre tub           3 tubs
+Brass hinges, pair              60
+
+Prices as agreed in our framework agreement.
+Please confirm delivery by reply.
+Authorised by: Colin Marsh, Workshop Manager
+"""
+
+
 def _settings(tmp_path: Path) -> Settings:
     return Settings.model_validate({"store": {"cache_dir": str(tmp_path / "cache")}})
 
@@ -260,6 +378,8 @@ def _classify(tmp_path: Path, name: str, text: str) -> DocumentResult:
     ("name", "text", "best", "reason"),
     [
         ("README.md", INVOICING_README, "invoice", "source code on 7 of 11 lines"),
+        ("billing.py", BILLING_MODULE, "invoice", "source code on 11 of 15 lines"),
+        ("notes.md", INVOICE_EXPORT_NOTES, "invoice", "source code on 8 of 11 lines"),
         ("blog.txt", CONTRACT_ADVICE, "contract", NOT_BINDING),
         ("article.txt", CONTRACT_ARTICLE, "contract", NOT_BINDING),
         ("tips.txt", INVOICE_ADVICE, "invoice", "no amount or date found"),
@@ -269,6 +389,12 @@ def _classify(tmp_path: Path, name: str, text: str) -> DocumentResult:
             LEASE_TIPS,
             "contract",
             "no 'this agreement' or 'hereby', and 'you' or 'your' in 6% of the words",
+        ),
+        (
+            "blog.md",
+            FREELANCE_BLOG,
+            "contract",
+            "no 'this agreement' or 'hereby', and 'you' or 'your' in 8% of the words",
         ),
     ],
 )
@@ -322,6 +448,8 @@ def test_real_document_keeps_category(
         ("diner.txt", DINER_RECEIPT, "receipt"),
         ("po.txt", PURCHASE_ORDER, "purchase_order"),
         ("minutes.md", PTA_MINUTES, "meeting_minutes"),
+        ("minutes.md", DEV_TEAM_MINUTES, "meeting_minutes"),
+        ("po.txt", QUANTITY_ORDER, "purchase_order"),
     ],
 )
 def test_written_document_keeps_category(
@@ -382,12 +510,30 @@ TIPS = (
         (CLAUSES + SHALL_PARTIES, True),
         (CLAUSES + SIGNATURE_BLANKS, True),
         (TIPS, False),
-        (TIPS + "These terms bind you.", True),
+        (TIPS + "These Terms bind you.", True),
+        (TIPS + "You hereby accept.", True),
+        (TIPS + "These terms bind you.", False),
+        (TIPS + "Read this agreement first.", False),
+        (CLAUSES + "These terms bind the parties.", True),
         (TIPS + 'A lease starts "This Agreement is made between".', False),
     ],
 )
 def test_is_binding_marks(text: str, binding: bool) -> None:
     assert is_binding(text) is binding
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        path
+        for path in TRAIN_CONTRACTS.glob("*_en.*")
+        if path.suffix in {".txt", ".md"}
+    ),
+    ids=lambda path: path.name,
+)
+def test_english_training_contract_binding(path: Path) -> None:
+    # Terms of service among them speak to the reader and write "these Terms".
+    assert is_binding(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -407,6 +553,56 @@ def test_single_number_row_is_no_amount() -> None:
     text = "Order for paper and toner\nPaper  40  24\nAsk for 3 quotes first.\n"
 
     assert find_about_text("purchase_order", text, [], "en") is not None
+
+
+QUANTITY_TABLE = "Item          Qty\nOak board      40\nBirch sheet    12 pcs\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity_order"),
+    [
+        ("PURCHASE ORDER\n" + QUANTITY_TABLE, True),
+        ("PO Number: 20418\n" + QUANTITY_TABLE, True),
+        ("Order PO-20418\n" + QUANTITY_TABLE, True),
+        ("Bestellung\nArtikel     Menge\nEichenbrett   40\nSperrholz   12\n", True),
+        # No name of a purchase order, and "po" is a Polish word.
+        ("Order for the workshop\n" + QUANTITY_TABLE, False),
+        ("Zapłacono po 12 dniach\n" + QUANTITY_TABLE, False),
+        # One row, or rows above the quantity heading, are not a table.
+        ("PURCHASE ORDER\nItem  Qty\nOak board   40\n", False),
+        ("PURCHASE ORDER\nOak board   40\nBirch sheet   12\nQty as agreed.\n", False),
+        (
+            "A purchase order lists each item and its quantity.\n"
+            "Keep a copy of every order you send.\n",
+            False,
+        ),
+    ],
+)
+def test_quantity_order_table(text: str, quantity_order: bool) -> None:
+    assert is_quantity_order(text) is quantity_order
+
+
+def test_quantity_table_needs_purchase_order() -> None:
+    # Only a purchase order may leave out every amount and date.
+    text = "PURCHASE ORDER\n" + QUANTITY_TABLE
+
+    assert find_about_text("purchase_order", text, [], "en") is None
+    assert find_about_text("invoice", text, [], "en") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        (DEV_TEAM_MINUTES, True),
+        # Code outside the fences, or fences on most of the lines, is not quoted.
+        (INVOICING_README, False),
+        (INVOICE_EXPORT_NOTES, False),
+        (BILLING_MODULE, False),
+        (DEV_TEAM_MINUTES + "    $ make test\n", False),
+    ],
+)
+def test_code_quoted_in_prose(text: str, quoted: bool) -> None:
+    assert is_quoted_code(text) is quoted
 
 
 def test_fenced_prose_is_not_code() -> None:

@@ -7,7 +7,11 @@ command as well as before it.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 import typer
@@ -57,6 +61,8 @@ USED: dict[str, set[str]] = {
     # The servers extract and classify, but their size comes from
     # workers.children_per_server, not --workers.
     "mcp": {"config", "timeout", "threshold", "no_cache", *_EXTRACTION, *_LOGGING},
+    # watch takes --format for --status only, and rejects --rehash because it
+    # hashes every file it takes anyway.
     "watch": {
         "config",
         "db",
@@ -64,6 +70,7 @@ USED: dict[str, set[str]] = {
         "timeout",
         "threshold",
         "no_cache",
+        "output_format",
         *_EXTRACTION,
         *_LOGGING,
     },
@@ -184,3 +191,129 @@ def test_watch_lang_both_positions(isolated_cwd, position):
         outcome = invoke("watch", "--once", str(inbox), *lang, *database)
     assert "OCR language 'zzz'" in outcome.stderr
     assert outcome.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    "watch",
+    [["watch", "--status"], ["watch", "--once", "inbox"]],
+    ids=["status", "once"],
+)
+def test_watch_rejects_rehash(isolated_cwd, watch):
+    (isolated_cwd / "inbox").mkdir()
+    outcome = invoke("--rehash", *watch, "--db", "w.duckdb")
+    assert outcome.exit_code == 2
+    assert "--rehash does not apply to docflow watch" in outcome.stderr
+    assert "leave out --rehash" in outcome.stderr
+    assert sorted(path.name for path in isolated_cwd.iterdir()) == ["inbox"]
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_watch_format_needs_status(isolated_cwd, position):
+    (isolated_cwd / "inbox").mkdir()
+    watch = ["watch", "--once", "inbox", "--db", "w.duckdb"]
+    form = ["-f", "json"]
+    outcome = invoke(*form, *watch) if position == "before" else invoke(*watch, *form)
+    assert outcome.exit_code == 2
+    assert "--format json applies only to docflow watch --status" in outcome.stderr
+    assert "--log-format" in outcome.stderr
+    assert sorted(path.name for path in isolated_cwd.iterdir()) == ["inbox"]
+
+
+@pytest.fixture
+def watch_database(isolated_cwd):
+    """Return a database whose watch state has one file done and one waiting."""
+    from docflow.watch.readiness import snapshot_of
+    from docflow.watch.state import StateStore
+
+    inbox = isolated_cwd / "inbox"
+    inbox.mkdir()
+    done, waiting = inbox / "done.txt", inbox / "new\nline.txt"
+    done.write_text("done")
+    waiting.write_text("waiting")
+    database = isolated_cwd / "w.duckdb"
+    with StateStore(database).session() as session:
+        row = session.record_seen(str(done), str(inbox), snapshot_of(str(done)))
+        session.set_fields(row.id, state="done", route="processed")
+        session.record_seen(str(waiting), str(inbox), snapshot_of(str(waiting)))
+    return database, waiting
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+def test_watch_status_json_formats(watch_database, position, output_format):
+    database, waiting = watch_database
+    watch = ["watch", "--status", "--db", str(database)]
+    form = ["-f", output_format]
+    outcome = invoke(*form, *watch) if position == "before" else invoke(*watch, *form)
+    assert outcome.exit_code == 0
+    expected = {
+        "states": {"done": 1, "seen": 1},
+        "routes": {"processed": 1},
+        "queue": [str(waiting)],
+    }
+    assert json.loads(outcome.stdout) == expected
+    indented = outcome.stdout.startswith('{\n  "states"')
+    assert indented == (output_format == "json")
+    assert outcome.stdout.endswith("}\n")
+
+
+def test_watch_status_csv(watch_database):
+    database, waiting = watch_database
+    outcome = invoke("watch", "--status", "-f", "csv", "--db", str(database))
+    assert outcome.exit_code == 0
+    rows = list(csv.reader(io.StringIO(outcome.stdout)))
+    assert rows == [
+        ["key", "value"],
+        ["states.done", "1"],
+        ["states.seen", "1"],
+        ["routes.processed", "1"],
+        ["queue.0", str(waiting)],
+    ]
+
+
+def test_watch_status_csv_empty_database(isolated_cwd):
+    outcome = invoke("watch", "--status", "-f", "csv", "--db", "none.duckdb")
+    assert outcome.exit_code == 0
+    assert outcome.stdout.splitlines() == ["key,value"]
+    assert "no database at 'none.duckdb' yet" in outcome.stderr
+
+
+def test_watch_status_table(watch_database):
+    database, waiting = watch_database
+    outcome = invoke("watch", "--status", "-f", "table", "--db", str(database))
+    assert outcome.exit_code == 0
+    assert outcome.stdout.startswith("files by state:\n")
+    assert "  processed    1\n" in outcome.stdout
+    escaped = str(waiting).replace("\n", "\\n")  # one line per queued file
+    assert f"  {escaped}\n" in outcome.stdout
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_watch_no_cache_both_positions(isolated_cwd, monkeypatch, position):
+    memo = Path(__file__).parents[1] / "sample_docs" / "memo_office_closure.txt"
+    cache = isolated_cwd / "cache"
+    monkeypatch.setenv("DOCFLOW_STORE_CACHE_DIR", str(cache))
+
+    def watch(name: str, *no_cache: str) -> Path:
+        inbox = isolated_cwd / name
+        inbox.mkdir()
+        shutil.copy(memo, inbox / memo.name)
+        args = ["watch", "--once", "--in-process", str(inbox), "-o", f"{name}-out"]
+        args += ["--db", str(isolated_cwd / f"{name}.duckdb")]
+        outcome = (
+            invoke(*no_cache, *args)
+            if position == "before"
+            else invoke(*args, *no_cache)
+        )
+        assert outcome.exit_code == 0, outcome.stderr
+        (routed,) = (isolated_cwd / f"{name}-out").rglob(memo.name)
+        return routed.relative_to(isolated_cwd / f"{name}-out").parent
+
+    assert watch("first") == Path("processed/memo")
+    # An emptied cache entry: a watch that used it would find too little text.
+    (entry,) = cache.rglob("*.json")
+    cached = json.loads(entry.read_text(encoding="utf-8"))
+    cached["pages"][0].update(text="", chars=0)
+    entry.write_text(json.dumps(cached), encoding="utf-8")
+    assert watch("cached") == Path("review")
+    assert watch("fresh", "--no-cache") == Path("processed/memo")

@@ -19,6 +19,7 @@ from docflow.cli._errors import guard
 from docflow.cli._options import (
     ConfigOption,
     DbOption,
+    FormatOption,
     LangOption,
     NoExtractionCacheOption,
     OcrOption,
@@ -33,6 +34,7 @@ from docflow.cli._options import (
 from docflow.errors import UsageError
 
 if TYPE_CHECKING:
+    from docflow.cli._state import CliOptions
     from docflow.core.config import Settings
     from docflow.watch.state import WatchStatus
 
@@ -131,6 +133,7 @@ def watch_command(
     lang: LangOption = None,
     threshold: ThresholdOption = None,
     no_cache: NoExtractionCacheOption = False,
+    output_format: FormatOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
@@ -156,9 +159,11 @@ def watch_command(
         lang=lang,
         threshold=threshold,
         no_cache=no_cache,
+        output_format=output_format,
         verbose=verbose,
         quiet=quiet,
     )
+    _check_unused_options(options, status=status)
     from docflow.cli._process import check_password_file
     from docflow.watch.logs import configure_watch_logging
 
@@ -168,7 +173,7 @@ def watch_command(
     check_range("--poll", poll)
     _apply_flags(settings, inboxes, output, recursive, ignore, poll)
     if status:
-        _print_status(settings)
+        _print_status(settings, options.output_format or settings.output.format)
         raise typer.Exit(0)
     if settings.extraction.ocr:
         from docflow.core.ocr import check_languages
@@ -180,6 +185,26 @@ def watch_command(
         )
     code = _run_daemon(settings, once=once, in_process=in_process)
     raise typer.Exit(int(code))
+
+
+def _check_unused_options(options: CliOptions, *, status: bool) -> None:
+    """Raise UsageError for a global option that watch would otherwise ignore.
+
+    Given before the command, --rehash and --format reach every command, and
+    a silent no-op would let a user believe they changed something.
+    """
+    if options.rehash:
+        raise UsageError(
+            "--rehash does not apply to docflow watch, because watch hashes "
+            "the content of every file it takes from an inbox and reuses no "
+            "stored result; leave out --rehash"
+        )
+    if options.output_format is not None and not status:
+        raise UsageError(
+            f"--format {options.output_format} applies only to docflow watch "
+            "--status; the daemon writes log lines on stderr, which "
+            "--log-format text|json sets"
+        )
 
 
 def _apply_flags(
@@ -219,7 +244,8 @@ def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
     return asyncio.run(daemon.run())
 
 
-def _print_status(settings: Settings) -> None:
+def _print_status(settings: Settings, output_format: str) -> None:
+    from docflow.cli._output import resolve_format
     from docflow.watch.state import StateStore
 
     state = StateStore(
@@ -233,10 +259,35 @@ def _print_status(settings: Settings) -> None:
         # Logged, so --log-format json keeps stderr in JSON Lines.
         log.warning("%s", missing_database_message(state.database))
     status = state.read_status()
-    if sys.stdout.isatty():
+    _write_status(status, resolve_format(output_format))
+
+
+def _write_status(status: WatchStatus, output_format: str) -> None:
+    """Print ``status`` in ``output_format``: table, json, jsonl or csv."""
+    from docflow.cli._output import RecordPrinter, csv_header, write_json
+
+    if output_format == "table":
         typer.echo(_format_status(status))
+    elif output_format == "json":
+        write_json(status.as_dict())
+    elif output_format == "csv":
+        # The key,value rows of docflow stats -f csv: states.done,3 or queue.0,PATH.
+        printer = RecordPrinter("csv", columns=("key", "value"))
+        for key, value in _flatten(status.as_dict()):
+            printer.emit({"key": key, "value": value})
+        if not printer.count:  # an empty database: the header alone
+            sys.stdout.write(csv_header(printer.columns))
     else:
         typer.echo(json.dumps(status.as_dict(), ensure_ascii=False))
+
+
+def _flatten(value: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Return ``section.name`` keys with their values; a list's names are indexes."""
+    pairs: list[tuple[str, Any]] = []
+    for section, items in value.items():
+        named = items.items() if isinstance(items, dict) else enumerate(items)
+        pairs += [(f"{section}.{name}", item) for name, item in named]
+    return pairs
 
 
 def _format_status(status: WatchStatus) -> str:

@@ -433,17 +433,48 @@ def test_low_readability_explained(settings: Settings) -> None:
     assert "shorter" in result.recommendations[0]
 
 
-# Two hard sentences: one of 50 words, one of 8, so a third of the sentences
-# are long and the Flesch part of the score is about 17.
-COUNCIL_TEXT = (
-    "The council members reviewed the annual budget proposal carefully during "
-    "their regular meeting on Tuesday evening and decided that the library "
-    "renovation, the community garden project, the public swimming pool repairs "
-    "and several important improvements to local roads should all receive "
-    "additional funding before the winter season begins next year. "
-    + "Residents welcomed the decision with considerable enthusiasm yesterday. "
-    * 2
-) * 4
+# Four hard sentences of about 50 words, each followed by a sentence of 8 or 9
+# words written twice, so a third of the sentences are long and the Flesch
+# part of the score is about 16. The four blocks differ, because one block
+# pasted four times is one paragraph repeated (repeated_phrase).
+COUNCIL_BLOCKS = [
+    (
+        "The council members reviewed the annual budget proposal carefully during "
+        "their regular meeting on Tuesday evening and decided that the library "
+        "renovation, the community garden project, the public swimming pool "
+        "repairs and several important improvements to local roads should all "
+        "receive additional funding before the winter season begins next year. ",
+        "Residents welcomed the decision with considerable enthusiasm yesterday. ",
+    ),
+    (
+        "The planning committee examined the regional transport strategy closely "
+        "during their long session on Wednesday afternoon and agreed that the "
+        "railway station upgrade, the city cycling network, the old museum "
+        "restoration and several urgent repairs to neighbourhood bridges should "
+        "each obtain extra resources before the financial quarter closes next "
+        "month. ",
+        "Commuters applauded the announcement with remarkable optimism afterwards. ",
+    ),
+    (
+        "The school board evaluated the curriculum reform thoroughly during their "
+        "quarterly conference on Thursday morning and determined that the science "
+        "laboratory expansion, the foreign language programme, the university "
+        "scholarship scheme and various significant changes to examination rules "
+        "should together acquire further investment before the academic calendar "
+        "starts next autumn. ",
+        "Teachers celebrated the outcome with understandable satisfaction today. ",
+    ),
+    (
+        "The health authority investigated the hospital waiting lists extensively "
+        "during their emergency gathering on Friday evening and announced that "
+        "the maternity ward refurbishment, the local pharmacy partnership, the "
+        "ambulance fleet replacement and several overdue changes to outpatient "
+        "clinics should immediately receive considerable funding before the "
+        "influenza season arrives later this year. ",
+        "Patients greeted the declaration with obvious relief on Saturday. ",
+    ),
+]
+COUNCIL_TEXT = "".join(long + short * 2 for long, short in COUNCIL_BLOCKS)
 
 
 def test_low_readability_gives_stored_score(settings: Settings) -> None:

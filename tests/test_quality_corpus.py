@@ -89,6 +89,9 @@ def test_self_drawing_pdf_is_repeated_phrase() -> None:
         TRAIN / "scientific_paper" / "037_conference_paper_en.txt",
         # A list of 63 URLs, each repeating the same host and path.
         CORPUS / "labeled" / "email" / "unst__email-no-html-content-1.eml",
+        # Its second page repeats the first, which repeats a phrase of 45
+        # words across pages: a share of 0.5 if pages were ignored.
+        CORPUS / "labeled" / "invoice" / "pminer__issue-625-identity-cmap.pdf",
     ],
     ids=lambda path: path.stem,
 )

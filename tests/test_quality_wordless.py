@@ -8,6 +8,7 @@ gives them nothing to measure, never 100, and an issue must explain it.
 from __future__ import annotations
 
 import random
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from docflow.cli._render import print_document
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
-from docflow.core.models import DocumentResult, QualityResult
+from docflow.core.models import DocumentResult, ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality, render_report
 from docflow.core.store import FileStat, ResultWriter, Store
 
@@ -47,6 +48,13 @@ HELLO_LINES = "Hello world\n" * 23
 SENTENCE_REPEATED = (
     "the quick brown fox jumps over the lazy dog near the old barn " * 10
 ).strip() + "\n"
+# A paragraph of 40 words, longer than the 30-word phrases all tried.
+PARAGRAPH = (
+    "The committee reviewed the proposal in detail and agreed that the budget "
+    "for the coming year should cover repairs to the roof of the library, "
+    "training for the staff and a reserve for the heating before the winter "
+    "season begins."
+)
 
 
 def number_table() -> str:
@@ -284,6 +292,40 @@ def test_repeated_phrase_of_long_text_sampled(tmp_path: Path) -> None:
     (issue,) = [issue for issue in result.issues if issue.code == "repeated_phrase"]
     assert issue.message.startswith("99% of the first 2000 words of the readable")
     assert result.metrics["repeated_phrase_words"] == 14
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["one-line", "wrapped"])
+def test_pasted_paragraph_is_repeated_phrase(tmp_path: Path, wrapped: bool) -> None:
+    text = " ".join([PARAGRAPH] * 20)
+    if wrapped:
+        # Wrapped at 72 columns, most copies start mid-line.
+        text = textwrap.fill(text, width=72)
+    result = analyze_file(tmp_path, "pasted.txt", text + "\n")
+    assert "repeated_phrase" in codes(result)
+    assert result.metrics["repeated_phrase_words"] == 40
+    assert result.metrics["repeated_phrase_share"] == 0.95
+    assert result.content_quality_score == 30.0
+    assert result.readability_score is None
+
+
+def test_paragraph_read_twice_not_repeated_phrase(tmp_path: Path) -> None:
+    # Two copies repeat at most half the words, below the 60% limit.
+    result = analyze_file(tmp_path, "twice.txt", f"{PARAGRAPH} {PARAGRAPH}\n")
+    assert "repeated_phrase" not in codes(result)
+    assert result.metrics["repeated_phrase_words"] == 40
+    assert result.metrics["repeated_phrase_share"] == 0.5
+
+
+def test_copied_pages_not_repeated_phrase() -> None:
+    # An original and two copies: each page repeats the one before it.
+    pages = [
+        Page(number=number, method="text_layer", text=PARAGRAPH) for number in (1, 2, 3)
+    ]
+    document = ExtractedDocument(path="copies.pdf", detected_type="pdf", pages=pages)
+    result = analyze_quality(document, Settings())
+    assert "repeated_phrase" not in codes(result)
+    assert "repeated_text" in codes(result)
+    assert result.metrics["repeated_phrase_share"] < 0.6
 
 
 def test_repeated_sentence_readability_note(tmp_path: Path) -> None:

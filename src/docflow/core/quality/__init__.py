@@ -30,8 +30,8 @@ What lowers each score:
   costs 20 and ``extension_mismatch`` 10. A near-empty document, and text
   without words (``no_words``), of fewer than 10 distinct words
   (``few_distinct_words``) or of 20 words or more that mostly repeat one
-  phrase of up to 30 words back to back (``repeated_phrase``), scores at
-  most 30.
+  phrase, sentence or paragraph back to back (``repeated_phrase``), scores
+  at most 30.
 - ``overall_score``: the mean of the scores that are not None, weighted by
   ``readability_weight``, ``structure_weight`` and ``content_weight``.
 

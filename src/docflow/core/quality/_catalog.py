@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any, Literal, NamedTuple
 
 from docflow.core.quality._text import (
+    LONG_PHRASE_CANDIDATES,
     MAX_PHRASE_REPEAT_SHARE,
-    MAX_PHRASE_WORDS,
     MIN_DISTINCT_WORDS,
     MIN_PHRASE_TEXT_WORDS,
+    PHRASE_SAMPLE_TOKENS,
+    SHORT_PHRASE_WORDS,
 )
 
 Severity = Literal["info", "warning", "error"]
@@ -130,8 +132,8 @@ ISSUES: dict[str, IssueSpec] = {
     "repeated_phrase": IssueSpec(
         "warning",
         f"More than {MAX_PHRASE_REPEAT_SHARE:.0%} of the words of the readable "
-        f"text repeat one phrase of up to {MAX_PHRASE_WORDS} words back to back, "
-        "so it is not language. Text of fewer than "
+        "text repeat one phrase, a sentence or a paragraph back to back, so it "
+        "is not language. Text of fewer than "
         f"{MIN_PHRASE_TEXT_WORDS} words is not judged. Readability is not scored.",
         "Check that the file is the intended document and not filler or test "
         "text, and that extraction did not read one text object many times.",
@@ -233,12 +235,16 @@ METRICS: dict[str, str] = {
     "tables": "tables found by extraction",
     "repeated_text_share": "share of characters in lines of 20+ characters that "
     "repeat an earlier line",
-    "repeated_phrase_share": "share of letter_words equal to the word "
-    "repeated_phrase_words places before, for the phrase length from 1 to "
-    f"{MAX_PHRASE_WORDS} words that gives the largest share; repeated_phrase "
-    f"fires above {MAX_PHRASE_REPEAT_SHARE}",
+    "repeated_phrase_share": "share of the words in the first "
+    f"{PHRASE_SAMPLE_TOKENS:,} tokens, lines with a digit or a blank to fill in "
+    "left out, that equal the word repeated_phrase_words places before. The "
+    f"phrase lengths tried are 1 to {SHORT_PHRASE_WORDS} words and the "
+    f"{LONG_PHRASE_CANDIDATES} most frequent longer distances from a word to its "
+    f"previous occurrence. Phrases longer than {SHORT_PHRASE_WORDS} words are "
+    "compared within one page. The largest share wins; repeated_phrase fires "
+    f"above {MAX_PHRASE_REPEAT_SHARE}",
     "repeated_phrase_words": "words in the phrase of repeated_phrase_share; 0 "
-    f"when no word equals any of the {MAX_PHRASE_WORDS} words before it",
+    "when no word equals the word at any tried length before it",
     "extension_mismatch": "true when the extension names another type",
     "detected_type": "file type extraction detected from the content",
 }

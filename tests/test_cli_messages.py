@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+import pty
 import re
 
 import pytest
@@ -64,6 +66,112 @@ def test_error_message_escapes_control_characters(database, tmp_path):
     assert "\x1b" not in outcome.stderr
     assert "\t" not in outcome.stderr
     assert "evil\\x1b[2J\\tname.toml: configuration file not found" in outcome.stderr
+
+
+def _write_file(folder, name: str, text: str) -> str:
+    (folder / name).write_text(text, encoding="utf-8")
+    return str(folder / name)
+
+
+def _foreign_database(folder, name: str) -> str:
+    import duckdb
+
+    with duckdb.connect(str(folder / name)) as connection:
+        connection.execute("CREATE TABLE notes (text VARCHAR)")
+    return str(folder / name)
+
+
+@pytest.mark.parametrize(
+    ("make_args", "code", "message"),
+    [
+        (
+            lambda folder: ["stats", "--config", str(folder / "a\nb.toml")],
+            2,
+            "a\\nb.toml: configuration file not found",
+        ),
+        (
+            lambda folder: [
+                "stats",
+                "--config",
+                _write_file(folder, "bad\ntoml.toml", "[store\n"),
+            ],
+            2,
+            "bad\\ntoml.toml: not valid TOML: ",
+        ),
+        (
+            lambda folder: [
+                "stats",
+                "--config",
+                _write_file(folder, "bad\nkey.toml", "[store]\nnope = 1\n"),
+            ],
+            2,
+            "bad\\nkey.toml: unknown key 'store.nope'",
+        ),
+        (
+            lambda folder: ["stats", "--db", _foreign_database(folder, "x\ny.duckdb")],
+            5,
+            "x\\ny.duckdb: a DuckDB database that docflow did not create",
+        ),
+    ],
+    ids=["missing config", "invalid toml", "unknown key", "foreign database"],
+)
+def test_error_message_path_newline_escaped(
+    database, tmp_path, make_args, code, message
+):
+    outcome = invoke(*make_args(tmp_path))
+    assert outcome.exit_code == code
+    assert message in outcome.stderr
+    assert outcome.stderr.startswith("docflow: error: ")
+    assert outcome.stderr.count("\n") == 1  # one line, ended by its newline
+
+
+def test_config_variable_newline_escaped(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_CONFIG", str(tmp_path / "c\nd.toml"))
+    outcome = invoke("stats")
+    assert outcome.exit_code == 2
+    assert "c\\nd.toml: configuration file not found, named by DOCFLOW_CONFIG" in (
+        outcome.stderr
+    )
+    assert outcome.stderr.count("\n") == 1
+
+
+def test_label_failed_document_newline_escaped(database, tmp_path):
+    path = str(tmp_path / "broken\nscan.pdf")
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        writer.add(DocumentResult(path=path, status="corrupt", error="damaged"))
+    outcome = invoke("label", "--db", database, path, "invoice")
+    assert outcome.exit_code == 2
+    assert "broken\\nscan.pdf) has status corrupt" in outcome.stderr
+    assert outcome.stderr.count("\n") == 1
+
+
+def test_csv_on_terminal_escapes_controls():
+    master, terminal = pty.openpty()
+    row = {"path": "/in/new\nline\x1b[2J.pdf", "status": "ok"}
+    try:
+        with os.fdopen(terminal, "w", encoding="utf-8") as stream:
+            printer = RecordPrinter("csv", columns=("path", "status"), stream=stream)
+            printer.emit(row)
+            printer.close()
+        on_terminal = os.read(master, 4096).decode()
+    finally:
+        os.close(master)
+    # The terminal's line discipline turns each \n into \r\n.
+    assert on_terminal.replace("\r", "").splitlines() == [
+        "path,status",
+        "/in/new\\nline\\x1b[2J.pdf,ok",
+    ]
+
+
+def test_csv_to_file_keeps_exact_values(tmp_path):
+    row = {"path": "/in/new\nline\x1b[2J.pdf", "status": "ok"}
+    with open(tmp_path / "out.csv", "w", encoding="utf-8", newline="") as stream:
+        printer = RecordPrinter("csv", columns=("path", "status"), stream=stream)
+        printer.emit(row)
+        printer.close()
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows == [row]
 
 
 @pytest.mark.parametrize(

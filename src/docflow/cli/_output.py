@@ -259,7 +259,9 @@ class RecordPrinter:
         self.count = 0
         self._records: list[Mapping[str, Any]] = []
         self._rows: list[Mapping[str, Any]] = []
-        self._csv: Any = None
+        #: None until the CSV header is written, then whether rows are escaped
+        #: for a terminal.
+        self._csv_escaped: bool | None = None
         self._broken = False
 
     @property
@@ -298,9 +300,14 @@ class RecordPrinter:
         return self.order.get(str(record.get("path")), len(self.order))
 
     def _write_csv(self, row: Mapping[str, Any]) -> None:
-        if self._csv is None:
+        if self._csv_escaped is None:
             self._write(csv_header(self.columns))
-            self._csv = True
+            # A quoted newline is valid CSV but splits the row on a screen,
+            # and an escape sequence would reach the terminal. A file or a
+            # pipe gets the exact values.
+            self._csv_escaped = _is_terminal(self.stream)
+        if self._csv_escaped:
+            row = _terminal_row(row)
         self._write(csv_row(self.columns, row))
 
     def _print_table(self) -> None:
@@ -430,6 +437,16 @@ class RecordPrinter:
             os.dup2(devnull, self.stream.fileno())
         except (OSError, ValueError, io.UnsupportedOperation):
             pass
+
+
+def _terminal_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``row`` with the control characters of its texts escaped."""
+    from docflow.core.store._rows import escape_controls
+
+    return {
+        key: escape_controls(value) if isinstance(value, str) else value
+        for key, value in row.items()
+    }
 
 
 def _escaped_row(row: Mapping[str, Any], encoding: str) -> dict[str, Any]:

@@ -708,16 +708,16 @@ def load_settings(
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            raise ConfigError(f"{_shown(path)}: not valid TOML: {exc}") from exc
         try:
             Settings.model_validate(data)
         except ValidationError as exc:
-            raise ConfigError(_describe(exc, str(path))) from exc
+            raise ConfigError(_describe(exc, _shown(path))) from exc
     elif config_path:
-        raise ConfigError(f"{path}: configuration file not found")
+        raise ConfigError(f"{_shown(path)}: configuration file not found")
     elif named:
         raise ConfigError(
-            f"{path}: configuration file not found, named by DOCFLOW_CONFIG; "
+            f"{_shown(path)}: configuration file not found, named by DOCFLOW_CONFIG; "
             f"correct the path, or unset DOCFLOW_CONFIG to read ./{CONFIG_FILE} "
             f"(DOCFLOW_CONFIG={os.devnull} runs on the built-in defaults)"
         )
@@ -743,6 +743,21 @@ def load_settings(
     return settings
 
 
+def _shown(path: Path) -> str:
+    """Return ``path`` as messages show it, on one line.
+
+    Control characters are escaped (see ``escape_controls``), so a settings
+    file named with a newline cannot split an error message.
+    """
+    text = str(path)
+    if text.isprintable():  # False for every character escape_controls escapes
+        return text
+    # Imported only here, because the store package loads DuckDB.
+    from docflow.core.store._rows import escape_controls
+
+    return escape_controls(text)
+
+
 def _origins(
     file_data: Mapping[str, Any],
     path: Path,
@@ -759,7 +774,7 @@ def _origins(
             for key in values:
                 dotted = f"{section}.{key}"
                 if described is None:
-                    origins[dotted] = f"{dotted} in {path}"
+                    origins[dotted] = f"{dotted} in {_shown(path)}"
                     continue
                 name = f"{ENV_PREFIX}{section}_{key}".upper()
                 if dotted == "store.database" and name not in environ:
@@ -798,7 +813,7 @@ def _source_of(
     if key in env.get(section, {}):
         return f"environment variable {ENV_PREFIX}{section.upper()}_{key.upper()}"
     if key in file_data.get(section, {}):
-        return str(path)
+        return _shown(path)
     return None
 
 

@@ -11,6 +11,7 @@ import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from docflow.core.store._rows import escape_controls
 from docflow.errors import StoreError
 
 if TYPE_CHECKING:
@@ -235,8 +236,9 @@ def check_version(version: int, database: str) -> None:
     """Raise StoreError when the database was written by a newer docflow."""
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"{database}: schema version {version} is newer than this docflow "
-            f"supports ({SCHEMA_VERSION}); upgrade docflow or use another --db"
+            f"{escape_controls(database)}: schema version {version} is newer "
+            f"than this docflow supports ({SCHEMA_VERSION}); upgrade docflow or use "
+            "another --db"
         )
 
 
@@ -248,8 +250,8 @@ def _check_empty(connection: duckdb.DuckDBPyConnection, database: str) -> None:
     )
     if row and row[0]:
         raise StoreError(
-            f"{database}: a DuckDB database that docflow did not create; give "
-            "another file with --db or store.database"
+            f"{escape_controls(database)}: a DuckDB database that docflow did not "
+            "create; give another file with --db or store.database"
         )
 
 

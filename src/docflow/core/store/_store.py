@@ -23,6 +23,7 @@ from docflow.core.store._rows import (
     build_batches,
     display_path,
     display_text,
+    escape_controls,
     result_from_row,
 )
 from docflow.core.store._schema import (
@@ -923,9 +924,9 @@ class Store:
         stored = self.document(reference)
         if stored.result.status != "ok":
             raise UsageError(
-                f"document {stored.id} ({stored.result.path}) has status "
-                f"{stored.result.status}, so docflow train has no text to learn "
-                "from; fix the file, process it again, then label it"
+                f"document {stored.id} ({escape_controls(stored.result.path)}) "
+                f"has status {stored.result.status}, so docflow train has no text "
+                "to learn from; fix the file, process it again, then label it"
             )
         now = self.clock()
         with self.connect(write=True) as connection:

@@ -18,6 +18,7 @@ from docflow.core.config import Settings
 from docflow.core.extract import extract_document
 from docflow.core.models import DocumentResult, ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality, render_report
+from docflow.core.quality._text import PHRASE_SAMPLE_TOKENS, measure_phrase_repetition
 from docflow.core.store import FileStat, ResultWriter, Store
 
 PUNCTUATION = "!!! ... ??? ,,, ;;; --- *** ... !!! ???\n\n.... ,,,, !!!! ????\n"
@@ -326,6 +327,20 @@ def test_copied_pages_not_repeated_phrase() -> None:
     assert "repeated_phrase" not in codes(result)
     assert "repeated_text" in codes(result)
     assert result.metrics["repeated_phrase_share"] < 0.6
+
+
+class UnreadText(str):
+    """A page text that fails the test when its lines are split."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        raise AssertionError("text after the phrase sample was read")
+
+
+def test_phrase_sample_stops_reading() -> None:
+    first = "the quick brown fox jumps over the lazy dog\n" * 300
+    repetition = measure_phrase_repetition([first, UnreadText("more")], 5000)
+    assert repetition.words_read == PHRASE_SAMPLE_TOKENS
+    assert repetition.phrase_words == 9
 
 
 def test_repeated_sentence_readability_note(tmp_path: Path) -> None:

@@ -278,6 +278,49 @@ If any of these terms worry you, ask for a change before you sign. Most clients
 will say yes.
 """
 
+# A German blog post on signing a lease, which speaks to the reader as "Sie".
+LEASE_BLOG_DE = """\
+# Mietvertrag unterschreiben: Darauf sollten Sie achten
+
+Veröffentlicht am 3. April 2026 von Jana Berger, 12 Kommentare
+
+Sie haben endlich eine Wohnung gefunden, und der Vermieter legt Ihnen den
+Mietvertrag vor? Bevor Sie unterschreiben, lesen Sie jeden Paragraphen in Ruhe.
+
+1. Miete und Nebenkosten. Prüfen Sie, ob die Vorauszahlung auf die
+Betriebskosten zu Ihrer Wohnung passt. Fragen Sie nach der letzten Abrechnung.
+2. Kaution. Die Mietsicherheit darf höchstens drei Nettokaltmieten betragen,
+und Sie dürfen sie in drei Raten zahlen.
+3. Schönheitsreparaturen. Viele Klauseln dazu sind unwirksam. Im Zweifel fragen
+Sie beim Mieterverein nach.
+4. Kündigung. Für den Mieter gelten die gesetzlichen Kündigungsfristen. Ein
+Kündigungsverzicht ist nur begrenzt zulässig.
+
+Viel Glück mit Ihrer neuen Wohnung!
+"""
+
+# A German encyclopedia article on leases.
+LEASE_ARTICLE_DE = """\
+Mietvertrag
+
+Der Mietvertrag ist ein gegenseitiger Vertrag, in dem sich der Vermieter
+verpflichtet, dem Mieter den Gebrauch einer Sache für die Mietzeit zu gewähren.
+Der Mieter ist verpflichtet, dem Vermieter die vereinbarte Miete zu zahlen.
+
+Form
+Ein Mietvertrag über Wohnraum für längere Zeit als ein Jahr bedarf der
+Schriftform. Wird sie nicht beachtet, gilt der Vertrag für unbestimmte Zeit.
+
+Kündigung
+Der Mieter kann mit einer Frist von drei Monaten kündigen. Für den Vermieter
+verlängert sich die Frist mit der Dauer des Mietverhältnisses.
+
+Kaution
+Die Mietsicherheit darf höchstens drei Nettokaltmieten betragen.
+
+Siehe auch: Pachtvertrag, Leihvertrag, Mietpreisbremse
+"""
+
 NOT_BINDING = "no 'this agreement', 'hereby', defined parties or signature lines"
 
 LEASE_TIPS = """\
@@ -342,6 +385,37 @@ Action: S. Park to review the retry policy by 10 March.
 The meeting closed at 11:40. Next meeting: 10 March 2026.
 """
 
+# A German lease that names itself once ("dieses Vertrages").
+LEASE_DE = """\
+MIETVERTRAG ÜBER EINE WOHNUNG
+
+Zwischen Helga Brandt, Lindenstraße 12, 28195 Bremen – Vermieterin
+und Jonas Albrecht, Am Wall 3, 28195 Bremen – Mieter
+
+§ 1 Mietsache
+Die Vermieterin vermietet dem Mieter die Wohnung im zweiten Obergeschoss des
+Hauses Lindenstraße 12 mit drei Zimmern, Küche und Bad.
+
+§ 2 Mietzeit
+Das Mietverhältnis beginnt am 1. Mai 2026 und läuft auf unbestimmte Zeit.
+
+§ 3 Miete
+Die monatliche Grundmiete beträgt 940,00 EUR zuzüglich einer Vorauszahlung auf
+die Betriebskosten von 180,00 EUR. Die Miete ist bis zum dritten Werktag eines
+Monats zu zahlen.
+
+§ 4 Kaution
+Der Mieter leistet eine Kaution in Höhe von zwei Nettokaltmieten.
+
+§ 5 Schlussbestimmungen
+Änderungen dieses Vertrages bedürfen der Schriftform.
+
+Bremen, den 14. April 2026
+
+______________________          ______________________
+Vermieterin                     Mieter
+"""
+
 # A purchase order with quantities only: no price, no amount and no date.
 QUANTITY_ORDER = """\
 PURCHASE ORDER
@@ -395,6 +469,18 @@ def _classify(tmp_path: Path, name: str, text: str) -> DocumentResult:
             FREELANCE_BLOG,
             "contract",
             "no 'this agreement' or 'hereby', and 'you' or 'your' in 8% of the words",
+        ),
+        (
+            "mietvertrag.md",
+            LEASE_BLOG_DE,
+            "contract",
+            "'Sie', 'Ihr' or 'du' in 8% of the words",
+        ),
+        (
+            "mietvertrag.txt",
+            LEASE_ARTICLE_DE,
+            "contract",
+            "no 'dieser Vertrag', defined parties or signature lines",
         ),
     ],
 )
@@ -450,6 +536,7 @@ def test_real_document_keeps_category(
         ("minutes.md", PTA_MINUTES, "meeting_minutes"),
         ("minutes.md", DEV_TEAM_MINUTES, "meeting_minutes"),
         ("po.txt", QUANTITY_ORDER, "purchase_order"),
+        ("mietvertrag.txt", LEASE_DE, "contract"),
     ],
 )
 def test_written_document_keeps_category(
@@ -526,14 +613,50 @@ def test_is_binding_marks(text: str, binding: bool) -> None:
     "path",
     sorted(
         path
-        for path in TRAIN_CONTRACTS.glob("*_en.*")
+        for language in ("en", "de")
+        for path in TRAIN_CONTRACTS.glob(f"*_{language}.*")
         if path.suffix in {".txt", ".md"}
     ),
     ids=lambda path: path.name,
 )
-def test_english_training_contract_binding(path: Path) -> None:
+def test_training_contract_binding(path: Path) -> None:
     # Terms of service among them speak to the reader and write "these Terms".
-    assert is_binding(path.read_text(encoding="utf-8"))
+    language = path.stem.rsplit("_", 1)[1]
+
+    assert is_binding(path.read_text(encoding="utf-8"), language)
+
+
+DE_CLAUSES = "§ 1 Miete\n§ 2 Kaution\n§ 3 Kündigung\n"
+DE_PARTIES = "Anna Roth – Vermieterin\nund\nPaul Weber – Mieter\n"
+DE_SIGNATURE = "______________________\nVermieterin\n"
+# Numbered tips that speak to the reader as "Sie".
+DE_TIPS = (
+    "Bevor Sie unterschreiben, prüfen Sie die Miete. Fragen Sie nach der\n"
+    "Abrechnung, und lassen Sie sich Zeit, denn Ihre Wohnung ist wichtig.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "binding"),
+    [
+        ("Die Hausordnung ist Bestandteil dieses Vertrages.", True),
+        ("Änderungen dieses Mietvertrags bedürfen der Schriftform.", True),
+        ("Diese Vereinbarung tritt am 1. Mai in Kraft.", True),
+        ("Es gelten die Allgemeinen Geschäftsbedingungen.", False),
+        ("Unter diesen Bedingungen wird kein Vertrag geschlossen.", False),
+        (DE_CLAUSES, False),
+        (DE_CLAUSES + DE_PARTIES, True),
+        (DE_CLAUSES + DE_SIGNATURE, True),
+        (DE_PARTIES + DE_SIGNATURE, True),
+        ("Der Auftragnehmer, nachfolgend „Lieferant“ genannt, und\n", False),
+        (DE_TIPS + DE_CLAUSES + DE_PARTIES, False),
+        (DE_TIPS + "Lesen Sie diesen Vertrag genau.", False),
+        # "Sie" at the start of a sentence may be "they".
+        ("Sie zahlen die Miete. " * 5 + "Bestandteil dieses Vertrages.", True),
+    ],
+)
+def test_is_binding_german_marks(text: str, binding: bool) -> None:
+    assert is_binding(text, "de") is binding
 
 
 @pytest.mark.parametrize(

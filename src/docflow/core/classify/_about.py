@@ -17,14 +17,17 @@ text apart:
   bare numbers, count as amounts, because a purchase order may state no
   currency. A purchase order may list only items and quantities, so one
   that names itself and has a table under a quantity heading passes;
-- its best guess is contract, the text is English, and it shows no sign of
-  binding its parties. It never refers to itself ("this Agreement", "this
-  Lease", "this Statement of Work", "hereby"), and it shows fewer than two
-  of numbered clauses, parties defined in capitals ("the Tenant") and
-  signature lines. Advice on contracts is often numbered too, so numbered
-  clauses alone are not enough, and a text that speaks to "you" often
-  (below) needs the self-reference with a capitalized name ("these
-  Terms"), because a blog post says "before you accept these terms";
+- its best guess is contract, the text is English or German, and it shows
+  no sign of binding its parties. It never refers to itself ("this
+  Agreement", "this Lease", "this Statement of Work", "hereby"), and it
+  shows fewer than two of numbered clauses, parties defined in capitals
+  ("the Tenant") and signature lines. Advice on contracts is often
+  numbered too, so numbered clauses alone are not enough, and a text that
+  speaks to "you" often (below) needs the self-reference with a capitalized
+  name ("these Terms"), because a blog post says "before you accept these
+  terms". A German text has German marks ("dieses Vertrages", "§ 3",
+  "– Mieter"), and one that speaks to the reader ("Sie", "Ihr") goes to
+  review;
 - its best guess is a category written without addressing a reader
   (resume, report, scientific paper, meeting minutes) but the text speaks to
   "you" often, as a how-to guide on writing a resume does. Quoted speech
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from docflow.core.classify._features import _AMOUNT, _DATE
 from docflow.core.models import Evidence, Fact
@@ -105,13 +109,13 @@ _QUANTITY_ROW = re.compile(
 # sets matches at least once, so the other marks below only decide for
 # contracts that never name themselves, such as a lease that only names
 # "the Tenant".
-# NOTE: contracts in other languages are not checked. Their wordings
-# ("il presente contratto", "dieses Vertrags") vary more, and two training
-# contracts in Italian and German would need more patterns than were measured.
 # A text that speaks to the reader must write the name as a defined term
 # with a capital ("these Terms", "this Agreement"), because a blog post writes
 # "before you accept these terms". Every English contract of those two sets
 # that speaks to the reader, terms of service above all, writes it so.
+# German contracts have their own marks (below).
+# NOTE: contracts in other languages are not checked, because their wordings
+# ("il presente contratto", "ce contrat") were not measured.
 _SELF_REFERENCE = re.compile(
     r"\b(?:this|these|the\s+present)\s+(?:[\w-]+\s+){0,3}?(?P<name>agreements?"
     r"|contracts?|terms|lease|tenancy|licen[cs]e|addendum|amendment|deed|memorandum"
@@ -156,7 +160,7 @@ _SECOND_PERSON = re.compile(
 )
 # Speech quoted in minutes ("Thank you all for coming") and thanks anywhere
 # address someone other than the reader, so they are not counted.
-_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
+_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|„[^“”\n]*[“”]")
 _THANKS = re.compile(r"\bthank\s+you\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _SIGNATURE_LINE = re.compile(
@@ -165,6 +169,69 @@ _SIGNATURE_LINE = re.compile(
     r"|^[ \t]*_{6,}(?:[ \t]+_{6,})*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# Marks of a German contract, from the six German contracts of the training
+# set (the evaluation corpus has none). Five name themselves ("Bestandteil
+# dieses Vertrages"). The sixth, an employment contract, has § clauses,
+# parties named after a dash ("– Arbeitgeber") and signature lines. None of
+# the six speaks to the reader ("Sie", "Ihnen", "du"). A capitalized "Sie"
+# counts as the formal "you" only after a lowercase word or a comma, because
+# at the start of a sentence it may be "sie" (they).
+# NOTE: a German text that speaks to the reader is never taken as binding,
+# so German terms of service ("Diese Nutzungsbedingungen gelten für Sie") go
+# to review. None was at hand to measure.
+_SELF_REFERENCE_DE = re.compile(
+    r"\b(?:dies(?:e[mnrs]?)|vorliegende[mnrs]?)\s+(?:[\w-]+\s+)??[\w-]*"
+    r"(?:vertrag|vertrages|vertrags|verträge|vereinbarung|vereinbarungen"
+    r"|nachtrag|nachtrages|nachtrags|\wbedingungen)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_DE = re.compile(r"^[ \t#*]*(?:§|Art\.|Artikel)\s*\d{1,3}\b")
+_DEFINED_PARTY_DE = re.compile(
+    r"\b(?:nachfolgend|nachstehend|im\s+Folgenden)\s+(?:[\w ]{0,20}\s)?[„\"“»]"
+    r"|[–-][ \t]*(?:Vermieter|Mieter|Arbeitgeber|Arbeitnehmer|Auftraggeber"
+    r"|Auftragnehmer|Käufer|Verkäufer|Lizenzgeber|Lizenznehmer|Darlehensgeber"
+    r"|Darlehensnehmer)(?:in)?[ \t]*$",
+    re.MULTILINE,
+)
+_SIGNATURE_LINE_DE = re.compile(
+    r"(?:unterschrift|unterzeichnet)[^\n]*?(?:_{4,}|\.{6,})"
+    r"|(?:_{4,}|\.{6,})[^\n]*?unterschrift"
+    r"|^[ \t]*_{6,}(?:[ \t]+_{6,})*[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SECOND_PERSON_DE = re.compile(
+    r"(?<=[a-zäöüß,] )(?:Sie|Ihnen|Ihre?[mnrs]?)\b"
+    r"|(?i:\b(?:du|dich|dir|dein(?:e[mnrs]?)?|euch|euer|eure[mnrs]?)\b)"
+)
+
+
+class _ContractMarks(NamedTuple):
+    """The patterns of one language that show a contract binding its parties."""
+
+    self_reference: re.Pattern[str]
+    clause: re.Pattern[str]
+    defined_party: re.Pattern[str]
+    signature_line: re.Pattern[str]
+    second_person: re.Pattern[str]
+    # In English a capital marks a defined term ("these Terms" against "these
+    # terms"). German capitalizes every noun, so a German text that speaks to
+    # the reader needs marks other than a self-reference.
+    capitalized_names: bool
+
+
+_CONTRACT_MARKS = {
+    "en": _ContractMarks(
+        _SELF_REFERENCE, _CLAUSE, _DEFINED_PARTY, _SIGNATURE_LINE, _SECOND_PERSON, True
+    ),
+    "de": _ContractMarks(
+        _SELF_REFERENCE_DE,
+        _CLAUSE_DE,
+        _DEFINED_PARTY_DE,
+        _SIGNATURE_LINE_DE,
+        _SECOND_PERSON_DE,
+        False,
+    ),
+}
 
 
 def find_about_text(
@@ -192,15 +259,12 @@ def find_about_text(
         and not (best == "purchase_order" and is_quantity_order(text))
     ):
         reason = "no amount or date found"
-    elif best == "contract" and language == "en" and not is_binding(text):
-        addressed = count_second_person(text)
-        if addressed is None:
-            reason = "no 'this agreement', 'hereby', defined parties or signature lines"
-        else:
-            reason = (
-                "no 'this agreement' or 'hereby', and 'you' or 'your' in "
-                f"{addressed:.0%} of the words"
-            )
+    elif (
+        best == "contract"
+        and language in _CONTRACT_MARKS
+        and not is_binding(text, language)
+    ):
+        reason = _describe_unbound(text, language)
     elif (
         best in IMPERSONAL_CATEGORIES
         and (addressed := count_second_person(text)) is not None
@@ -247,14 +311,30 @@ def is_quoted_code(text: str) -> bool:
     return fenced < MAX_QUOTED_CODE_SHARE * len(lines)
 
 
-def count_second_person(text: str) -> float | None:
+def _describe_unbound(text: str, language: str) -> str:
+    """Name what a contract of ``language`` lacks, for the evidence."""
+    addressed = count_second_person(text, language)
+    if language == "de":
+        if addressed is None:
+            return "no 'dieser Vertrag', defined parties or signature lines"
+        return f"'Sie', 'Ihr' or 'du' in {addressed:.0%} of the words"
+    if addressed is None:
+        return "no 'this agreement', 'hereby', defined parties or signature lines"
+    return (
+        "no 'this agreement' or 'hereby', and 'you' or 'your' in "
+        f"{addressed:.0%} of the words"
+    )
+
+
+def count_second_person(text: str, language: str = "en") -> float | None:
     """Return the share of words of ``text`` that address the reader as "you".
 
-    Returns None when the text uses "you" or "your" fewer than
-    MIN_SECOND_PERSON times or in under MIN_SECOND_PERSON_SHARE of its words.
+    ``language`` is "en" or "de", which counts "Sie", "Ihr" and "du". Returns
+    None when the text addresses the reader fewer than MIN_SECOND_PERSON
+    times or in under MIN_SECOND_PERSON_SHARE of its words.
     """
     text = _THANKS.sub(" ", _QUOTED.sub(" ", text))
-    addressed = len(_SECOND_PERSON.findall(text))
+    addressed = len(_CONTRACT_MARKS[language].second_person.findall(text))
     if addressed < MIN_SECOND_PERSON:
         return None
     share = addressed / max(1, len(_WORD.findall(text)))
@@ -290,29 +370,36 @@ def is_quantity_order(text: str) -> bool:
     return sum(1 for row in rows if _QUANTITY_ROW.search(row)) >= MIN_NUMBER_ROWS
 
 
-def is_binding(text: str) -> bool:
+def is_binding(text: str, language: str = "en") -> bool:
     """Tell whether ``text`` shows the marks of a contract binding its parties.
 
-    A reference to itself ("this Lease", "hereby") is enough, but a text
-    that speaks to the reader must capitalize the name ("these Terms", not
-    "these terms"). Otherwise two of numbered clauses, parties defined in
-    capitals and signature lines are needed, because advice on contracts is
-    often a numbered list.
+    ``language`` is "en" or "de". A reference to itself ("this Lease",
+    "hereby") is enough, but an English text that speaks to the reader must
+    capitalize the name ("these Terms", not "these terms"), and in a German
+    one it does not count. Otherwise two of numbered clauses, parties
+    defined in capitals and signature lines are needed, because advice on
+    contracts is often a numbered list.
     """
-    addressed = count_second_person(text) is not None
+    marks = _CONTRACT_MARKS[language]
+    addressed = count_second_person(text, language) is not None
     # A blog post may quote a contract's "This Agreement is made between".
-    for match in _SELF_REFERENCE.finditer(_QUOTED.sub(" ", text)):
-        name = match["name"]
-        if name is None or not addressed or name[0].isupper():
+    for match in marks.self_reference.finditer(_QUOTED.sub(" ", text)):
+        if not addressed or (marks.capitalized_names and _is_defined_term(match)):
             return True
     if addressed:
         # Tips on what to check in a lease name "the Tenant" under numbered
         # headings too, but speak to the reader as a contract seldom does.
         return False
     lines = text.splitlines()
-    marks = [
-        sum(1 for line in lines if _CLAUSE.match(line)) >= MIN_CLAUSES,
-        len(_DEFINED_PARTY.findall(text)) >= MIN_DEFINED_PARTIES,
-        _SIGNATURE_LINE.search(text) is not None,
+    found = [
+        sum(1 for line in lines if marks.clause.match(line)) >= MIN_CLAUSES,
+        len(marks.defined_party.findall(text)) >= MIN_DEFINED_PARTIES,
+        marks.signature_line.search(text) is not None,
     ]
-    return sum(marks) >= MIN_BINDING_MARKS
+    return sum(found) >= MIN_BINDING_MARKS
+
+
+def _is_defined_term(match: re.Match[str]) -> bool:
+    """Tell whether a self-reference is a "here" word or a capitalized name."""
+    name = match["name"]
+    return name is None or name[0].isupper()

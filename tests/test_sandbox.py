@@ -158,10 +158,15 @@ def test_pool_reaps_dead_idle_worker(tmp_path):
         while pool.stats.children_started < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         started = pool.stats.children_started
+        idle_deaths = pool.stats.idle_deaths
+        last_idle_death = pool.stats.last_idle_death
         result = process(pool, write_document(tmp_path, "fine.txt"))
         crashes = pool.stats.crashes
     assert reaped
     assert started == 2
+    assert idle_deaths == 1
+    assert last_idle_death is not None
+    assert last_idle_death.startswith(f"worker pid {pid} killed by SIGKILL")
     assert result.status is Status.OK, result.error
     assert crashes == 0
 

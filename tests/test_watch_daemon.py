@@ -852,3 +852,48 @@ def test_watch_keeps_reports_of_other_files(setup: WatchSetup) -> None:
     assert (quarantine / "other.txt.error.json").exists()
     assert (quarantine / "kept.txt.error.json").exists()
     assert not setup.events("report_removed")
+
+
+def _document_workers(daemon: int) -> list[int]:
+    """Return the pids of the sandboxed document workers under ``daemon``."""
+    from processes import list_children
+
+    workers = []
+    for server in list_children(daemon):
+        for child in list_children(server):
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"run_child" in command:
+                workers.append(child)
+    return workers
+
+
+def test_watch_logs_idle_worker_death(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The orchestrator checks an idle server every workers.health_interval.
+    monkeypatch.setenv("DOCFLOW_WORKERS_HEALTH_INTERVAL", "0.2")
+    setup = WatchSetup(tmp_path, in_process=False)
+    try:
+        process = setup.start()
+        (worker,) = wait_for(
+            lambda: _document_workers(process.pid), message=setup.log_tail
+        )
+        os.kill(worker, signal.SIGKILL)
+        (record,) = wait_for(
+            lambda: setup.events("worker_replaced"), message=setup.log_tail
+        )
+        replacement = wait_for(
+            lambda: [pid for pid in _document_workers(process.pid) if pid != worker]
+        )
+        assert setup.stop() == ExitCode.INTERRUPTED
+    finally:
+        setup.kill()
+    assert record["level"] == "warning"
+    assert record["server"] == "classification-1"
+    assert record["count"] == 1
+    assert f"worker pid {worker} killed by SIGKILL" in record["message"]
+    assert "died while idle and was replaced" in record["message"]
+    assert len(replacement) == 1

@@ -126,7 +126,9 @@ class WorkerSettings(_Section):
         default=1, ge=1, description="sandboxed document workers per MCP server"
     )
     health_interval: float = Field(
-        default=30.0, gt=0, description="idle seconds before a server is pinged"
+        default=30.0,
+        gt=0,
+        description="idle seconds between two health checks of a server",
     )
     fork_servers: bool = Field(
         default=True,

@@ -95,6 +95,12 @@ class SandboxStats:
     crashes: int = 0
     memory_limits: int = 0
     children_started: int = 0
+    #: Children the idle check found dead and replaced.
+    # NOTE: a child found dead only when a document is sent to it is not
+    # counted. The pool's log line is then the one record of its death.
+    idle_deaths: int = 0
+    #: The newest idle death, as "worker pid 123 killed by SIGKILL", or None.
+    last_idle_death: str | None = None
 
 
 @dataclass
@@ -472,6 +478,11 @@ class WorkerPool:
     def _replace_dead(self, slot: int, child: _Child) -> _Child | None:
         """Reap a child that died while idle and start its replacement."""
         code = child.kill()
+        with self._lock:
+            self.stats.idle_deaths += 1
+            self.stats.last_idle_death = (
+                f"worker pid {child.pid} {_describe_exit(code)}"
+            )
         self._retire(
             slot,
             child,

@@ -73,6 +73,14 @@ class SandboxCounters(BaseModel):
     children_started: int = Field(
         description="document workers started, replacements included"
     )
+    idle_deaths: int = Field(
+        default=0,
+        description="document workers that died while idle and were replaced",
+    )
+    last_idle_death: str | None = Field(
+        default=None,
+        description="the newest idle death, as 'worker pid 123 killed by SIGKILL'",
+    )
 
 
 class ServerStatistics(BaseModel):
@@ -125,6 +133,8 @@ def collect_statistics(
             crashes=stats.crashes,
             memory_limits=stats.memory_limits,
             children_started=stats.children_started,
+            idle_deaths=stats.idle_deaths,
+            last_idle_death=stats.last_idle_death,
         ),
     )
 

@@ -17,7 +17,9 @@ shared queue, and restarts its server when it dies.
   at the end of a run and the servers finish together.
 - A server that dies or exceeds ``workers.call_timeout`` is restarted; the
   documents it held are retried once, alone, and then get status ``crashed``.
-- An idle server is pinged every ``workers.health_interval`` seconds.
+- An idle server is asked for its statistics every ``workers.health_interval``
+  seconds. The reply proves it alive, and a document worker that died while
+  idle is logged here, because the server's own log is a file by default.
 - With both analyses, one classification call does both by default
   (``with_quality``), so each document is extracted once in one process.
   ``workers.separate_quality_servers`` sends each document on to a quality
@@ -135,6 +137,11 @@ class ServerStats(BaseModel):
         description="seconds from the orchestrator's start until this server "
         "answered initialize (its latest start)",
     )
+    worker_idle_deaths: int = Field(
+        default=0,
+        description="document workers of this slot's servers that died while "
+        "idle and were replaced, as the health checks found them",
+    )
 
 
 class OrchestratorStats(BaseModel):
@@ -196,6 +203,8 @@ class _Slot:
     task: asyncio.Task[None] | None = None
     # A server started before its task connects to it.
     process: ServerProcess | None = None
+    # The idle deaths of document workers that the running server reported.
+    idle_deaths_seen: int = 0
 
 
 class Orchestrator:
@@ -477,6 +486,7 @@ class Orchestrator:
             try:
                 async with self._connect(slot) as session:
                     started = True
+                    slot.idle_deaths_seen = 0  # a new server counts from 0
                     failures = 0
                     slot.stats.alive = True
                     slot.stats.ready_seconds = time.perf_counter() - self._started
@@ -638,16 +648,50 @@ class Orchestrator:
         while not self._closing:
             batch = await self._take_batch(slot.kind, interval)
             if not batch:
-                with _fail_after(
-                    _PING_TIMEOUT, f"{slot.stats.name} did not answer a ping"
-                ):
-                    await session.send_ping()
+                await self._check_health(slot, session)
                 continue
             slot.inflight = batch
             results = await self._call_batch(slot, session, batch)
             slot.inflight = []
             for item, result in zip(batch, results, strict=True):
                 self._advance(item, result)
+
+    async def _check_health(self, slot: _Slot, session: ClientSession) -> None:
+        """Request an idle server's statistics, and log new idle worker deaths.
+
+        The reply proves the server alive, as a ping would. The server logs an
+        idle death of a document worker only in its own log, which is a file
+        unless -v is given, so watch would not show it otherwise.
+        """
+        name = slot.stats.name
+        with _fail_after(_PING_TIMEOUT, f"{name} did not answer a health check"):
+            result = await _call_tool(session, "get_statistics", {})
+        sandbox = (result.structured_content or {}).get("sandbox") or {}
+        deaths = int(sandbox.get("idle_deaths") or 0)
+        new = deaths - slot.idle_deaths_seen
+        slot.idle_deaths_seen = deaths
+        if new <= 0:
+            return
+        slot.stats.worker_idle_deaths += new
+        newest = sandbox.get("last_idle_death") or "no details"
+        # The event field lets watch --log-format json be filtered on it.
+        fields = {"event": "worker_replaced", "server": name, "count": new}
+        if new == 1:
+            log.warning(
+                "%s: a document worker died while idle and was replaced: %s",
+                name,
+                newest,
+                extra=fields,
+            )
+        else:
+            log.warning(
+                "%s: %d document workers died while idle and were replaced; "
+                "the newest: %s",
+                name,
+                new,
+                newest,
+                extra=fields,
+            )
 
     async def _take_batch(self, kind: str, wait: float) -> list[_Item]:
         """Return the next batch for a ``kind`` server, or [] after ``wait`` seconds."""

@@ -312,6 +312,7 @@ def test_classifying_skips_sklearn(tmp_path: Path) -> None:
         "result = classify_document(document, settings)\n"
         "print(result.category)\n"
         "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
+        "assert 'joblib' not in sys.modules, 'joblib imported'\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
@@ -346,6 +347,28 @@ def test_saved_model_scores_like_its_parts(tmp_path: Path) -> None:
     assert restored["word"].vocabulary_ == parts["word"].vocabulary_
     assert (restored["classifier"].coef_ == parts["classifier"].coef_).all()
     assert (restored["char"].idf_ == parts["char"].idf_).all()
+
+
+def test_model_saved_by_joblib_alone_still_loads(tmp_path: Path) -> None:
+    """A model file in a layout other than save_model's goes to joblib.load."""
+    import joblib
+
+    from docflow.core.classify._model import (
+        METADATA_FILE,
+        MODEL_FILE,
+        _load_from_disk,
+    )
+
+    parts = load_model(_settings(tmp_path)).parts
+    folder = tmp_path / "older"
+    folder.mkdir()
+    # Before MODEL_FORMAT, docflow stored the scikit-learn parts themselves.
+    joblib.dump(parts, folder / MODEL_FILE, compress=("zlib", 3))
+    (folder / METADATA_FILE).write_bytes(
+        (SHIPPED_MODEL_DIR / METADATA_FILE).read_bytes()
+    )
+    older = _load_from_disk(folder)
+    assert older.classes == [str(name) for name in parts["classifier"].classes_]
 
 
 def test_shipped_model_description() -> None:

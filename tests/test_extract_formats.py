@@ -505,3 +505,21 @@ def test_image_over_render_limit_shrunk(tmp_path, settings):
     big.save(path, quality=95)
     document = extract_document(str(path), settings)
     assert "receipt" in document.pages[0].text
+
+
+def test_language_check_skips_pytesseract():
+    """The command checks OCR languages without importing pytesseract (PIL)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from docflow.core.ocr import available_languages, check_languages\n"
+        "check_languages('eng')\n"
+        "assert 'eng' in available_languages(), available_languages()\n"
+        "assert 'pytesseract' not in sys.modules, 'pytesseract imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,11 +71,17 @@ class OcrResult:
     words: int
 
 
+#: The command pytesseract runs unless its ``tesseract_cmd`` is changed.
+_TESSERACT_COMMAND = "tesseract"
+
+
 @functools.cache
 def _find_tesseract() -> str | None:
-    import pytesseract
-
-    command = pytesseract.pytesseract.tesseract_cmd
+    # pytesseract imports PIL and numpy, about 60 ms of CPU that the command
+    # spends only to check the OCR languages. Its tesseract_cmd can differ from
+    # the default only once something imported it and set it.
+    module = sys.modules.get("pytesseract")
+    command = module.pytesseract.tesseract_cmd if module else _TESSERACT_COMMAND
     return shutil.which(command)
 
 

@@ -153,6 +153,18 @@ def test_results_csv(database):
     assert len(rows) == 5
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [["--since", "2999-01-01"], ["--category", "letter"], ["--status", "timeout"]],
+)
+def test_results_csv_no_match_prints_header(database, filters):
+    outcome = invoke("results", "--db", database, "--format", "csv", *filters)
+    assert outcome.exit_code == 0
+    (header,) = outcome.stdout.splitlines()
+    assert header.split(",")[:3] == ["id", "path", "status"]
+    assert "no stored results match" in outcome.stderr
+
+
 def test_results_table(database):
     outcome = invoke("results", "--db", database, "--format", "table")
     assert "invoice.pdf" in outcome.stdout

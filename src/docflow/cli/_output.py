@@ -285,11 +285,17 @@ class RecordPrinter:
             self._rows.append(row)
 
     def close(self) -> None:
-        """Print what the format collects until the end (JSON array, table)."""
+        """Print what the format collects until the end (JSON array, table).
+
+        CSV of no records is the header row alone, as the JSON array is ``[]``.
+        """
         if self.order is not None:
             self._records.sort(key=self._position)
             self._rows.sort(key=self._position)
-        if self.format == "json":
+        if self.format == "csv" and self._csv_escaped is None:
+            self._write(csv_header(self.columns))
+            self._csv_escaped = _is_terminal(self.stream)
+        elif self.format == "json":
             items = [json_item(r, ascii_only=self.ascii_json) for r in self._records]
             self._write(json_array(items))
         elif self.format == "table":

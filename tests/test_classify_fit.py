@@ -40,7 +40,9 @@ def test_low_scores_with_a_small_lead_fit_nothing() -> None:
 
     assert evidence is not None
     assert evidence.term.startswith("fits no category well (model score -0.41")
-    assert "lead 0.18, no contract rule" in evidence.term
+    assert evidence.term.endswith(
+        "lead 0.18, no contract rule matched): sent to review"
+    )
 
 
 @pytest.mark.parametrize(

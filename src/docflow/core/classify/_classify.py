@@ -383,7 +383,7 @@ def poor_fit(
         return None
     return Evidence(
         term=f"fits no category well (model score {first:.2f}, lead {lead:.2f}, "
-        f"no {best} rule){SENT_TO_REVIEW}",
+        f"no {best} rule matched){SENT_TO_REVIEW}",
         weight=0.0,
         source="rule",
     )

@@ -931,3 +931,118 @@ def test_fallback_language_judged_accepted(tmp_path: Path, value: str) -> None:
     )
     assert from_file.quality.fallback_language == value
     assert from_variable.quality.fallback_language == value
+
+
+NUL_PATH_PROBLEM = (
+    "the path contains a NUL character (\\x00), which no file name can contain; "
+    "remove it"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[store]\ndatabase = "a\\u0000.duckdb"', "store.database"),
+        ('[store]\ncache_dir = "cache\\u0000"', "store.cache_dir"),
+        ('[classification]\nmodel_path = "\\u0000x"', "classification.model_path"),
+        ('[extraction]\npassword_file = "p\\u0000"', "extraction.password_file"),
+        ('[mcp]\nroots = ["/tmp\\u0000x"]', "mcp.roots[0]"),
+        ('[watch]\ninboxes = ["in\\u0000"]', "watch.inboxes[0]"),
+        ('[watch]\noutput_dir = "out\\u0000"', "watch.output_dir"),
+    ],
+)
+def test_nul_in_path_setting_rejected(tmp_path: Path, text: str, key: str) -> None:
+    config = _write_config(tmp_path, text + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert str(caught.value) == f"{config}: key {key!r}: {NUL_PATH_PROBLEM}"
+
+
+def test_nul_in_route_destination_rejected(tmp_path: Path) -> None:
+    config, message = _route_error(tmp_path, 'destination = "a\\u0000b"')
+    assert message == (
+        f"{config}: key 'watch.routes[0].destination': destination 'a\\x00b' is "
+        "invalid: the destination contains a NUL character (\\x00), which no "
+        "folder name can contain; remove it"
+    )
+
+
+ZERO_WEIGHTS = {
+    "DOCFLOW_QUALITY_READABILITY_WEIGHT": "0",
+    "DOCFLOW_QUALITY_STRUCTURE_WEIGHT": "0.0",
+    "DOCFLOW_QUALITY_CONTENT_WEIGHT": "0",
+}
+ZERO_WEIGHTS_PROBLEM = (
+    "readability_weight, structure_weight and content_weight are all 0, so "
+    "overall_score would weigh no score; give at least one of them a weight "
+    "above 0"
+)
+
+
+def test_all_zero_weights_in_file_rejected(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path,
+        "[quality]\nreadability_weight = 0\nstructure_weight = 0.0\n"
+        "content_weight = 0\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert str(caught.value) == f"{config}: key 'quality': {ZERO_WEIGHTS_PROBLEM}"
+
+
+def test_all_zero_weights_in_variables_rejected() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CONFIG": os.devnull, **ZERO_WEIGHTS})
+    names = ", ".join(sorted(ZERO_WEIGHTS))
+    assert str(caught.value) == (
+        f"environment variables {names}: {ZERO_WEIGHTS_PROBLEM}"
+    )
+
+
+def test_one_nonzero_weight_accepted() -> None:
+    environ = {**ZERO_WEIGHTS, "DOCFLOW_QUALITY_CONTENT_WEIGHT": "1"}
+    settings = load_settings(environ={"DOCFLOW_CONFIG": os.devnull, **environ})
+    assert settings.quality.readability_weight == 0
+    assert settings.quality.structure_weight == 0
+    assert settings.quality.content_weight == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "min_document_chars = 1e308",
+            "1e+308 is out of range; give a whole number from 0 to 1000000",
+        ),
+        (
+            "min_document_chars = 1e18",
+            "1e+18 is out of range; give a whole number from 0 to 1000000",
+        ),
+        (
+            "max_page_issues = 1000000",
+            "1000000 is out of range; give a whole number from 1 to 100000",
+        ),
+        (
+            "content_weight = 1e300",
+            "1e+300 is out of range; give a number from 0 to 100",
+        ),
+    ],
+)
+def test_huge_quality_value_in_file_rejected(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    config = _write_config(tmp_path, f"[quality]\n{text}\n")
+    key = text.split(" = ")[0]
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert str(caught.value) == f"{config}: key 'quality.{key}': {problem}"
+
+
+def test_huge_quality_value_in_variable_rejected() -> None:
+    name = "DOCFLOW_QUALITY_MIN_DOCUMENT_CHARS"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"DOCFLOW_CONFIG": os.devnull, name: "1e308"})
+    assert str(caught.value) == (
+        f"environment variable {name} = '1e308': out of range; give a whole "
+        "number from 0 to 1000000"
+    )

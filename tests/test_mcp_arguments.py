@@ -196,7 +196,7 @@ CASES = [
         {"thresholds": {"min_document_chars": "80"}},
         "update_thresholds: argument 'thresholds' is invalid because "
         "threshold 'min_document_chars' "
-        'must be a whole number of at least 0, got the string "80". '
+        'must be a whole number from 0 to 1000000, got the string "80". '
         "get_quality_metrics lists the thresholds.",
     ),
     (
@@ -205,7 +205,7 @@ CASES = [
         {"thresholds": {"max_page_issues": False}},
         "update_thresholds: argument 'thresholds' is invalid because "
         "threshold 'max_page_issues' "
-        "must be a whole number of at least 1, got false. "
+        "must be a whole number from 1 to 100000, got false. "
         "get_quality_metrics lists the thresholds.",
     ),
     (
@@ -214,7 +214,7 @@ CASES = [
         {"thresholds": {"min_document_chars": 80.5}},
         "update_thresholds: argument 'thresholds' is invalid because "
         "threshold 'min_document_chars' "
-        "must be a whole number of at least 0, got 80.5. "
+        "must be a whole number from 0 to 1000000, got 80.5. "
         "get_quality_metrics lists the thresholds.",
     ),
     (
@@ -281,6 +281,85 @@ CASES = [
         {"model_path": ""},
         "update_model: argument 'model_path' is invalid because the path is "
         "empty; give the path of a document.",
+    ),
+    (
+        "classification",
+        "classify_document",
+        {"path": "\x00x"},
+        "classify_document: argument 'path' is invalid because the path contains "
+        "a NUL character (\\x00), which no file name can contain; give the path "
+        "of a document.",
+    ),
+    (
+        "classification",
+        "update_model",
+        {"model_path": "model\x00"},
+        "update_model: argument 'model_path' is invalid because the path contains "
+        "a NUL character (\\x00), which no file name can contain; give the path "
+        "of a document.",
+    ),
+    (
+        "quality",
+        "analyze_quality",
+        {"path": "report.txt\x00"},
+        "analyze_quality: argument 'path' is invalid because the path contains "
+        "a NUL character (\\x00), which no file name can contain; give the path "
+        "of a document.",
+    ),
+    (
+        "quality",
+        "generate_report",
+        {"paths": ["report.txt", "\x00"]},
+        "generate_report: argument 'paths' is invalid because the path contains "
+        "a NUL character (\\x00), which no file name can contain; give the path "
+        "of a document.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"min_document_chars": 1e308}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'min_document_chars' must be a whole number from 0 to 1000000, got "
+        "1e+308. get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"min_document_chars": 1e18}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'min_document_chars' must be a whole number from 0 to 1000000, got "
+        "1000000000000000000. get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"empty_page_chars": 10**40}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'empty_page_chars' must be a whole number from 0 to 100000, got a whole "
+        "number of more than 32 digits. get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {
+            "thresholds": {
+                "readability_weight": 0,
+                "structure_weight": 0.0,
+                "content_weight": 0,
+            }
+        },
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "readability_weight, structure_weight and content_weight are all 0, so "
+        "overall_score would weigh no score; give at least one of them a weight "
+        "above 0. get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"content_weight": 1e300}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'content_weight' must be a number from 0 to 100, got 1e+300. "
+        "get_quality_metrics lists the thresholds.",
     ),
 ]
 CASE_IDS = [
@@ -473,8 +552,7 @@ async def call_with_json_text(folder, requests):
     ("threshold", "expected"),
     [
         ("review_threshold", "a number from 0 to 100"),
-        # No maximum, so only the check for finite numbers rejects infinity.
-        ("content_weight", "a number of at least 0"),
+        ("content_weight", "a number from 0 to 100"),
     ],
 )
 def test_non_finite_threshold_rejected(tmp_path, value, shown, threshold, expected):
@@ -530,3 +608,76 @@ def test_fallback_language_threshold_used(tmp_path):
     quality = analysed.structured_content["quality"]
     assert quality["metrics"]["language_source"] == "fallback"
     assert quality["metrics"]["language"] == "de"
+
+
+async def call_with_settings(folder, kind, calls, settings_data):
+    """Start a ``kind`` server with ``settings_data``; make ``calls`` in order.
+
+    Returns the results and the server's tools.
+    """
+    settings = Settings.model_validate(
+        {"store": {"cache_dir": str(folder / "cache")}, **settings_data}
+    )
+    settings_file = folder / f"{kind}-settings.json"
+    settings_file.write_text(settings.model_dump_json())
+    env = {**os.environ, "DOCFLOW_SETTINGS_FILE": str(settings_file)}
+    args = ["-m", MODULES[kind], "--root", str(folder / "docs")]
+    params = StdioServerParameters(
+        command=sys.executable, args=args, env=env, cwd=str(folder / "docs")
+    )
+    with open(folder / f"{kind}.log", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                results = [await session.call_tool(*call) for call in calls]
+                tools = (await session.list_tools()).tools
+    return results, {tool.name: tool for tool in tools}
+
+
+BATCH_TOOLS = {
+    "classification": ["classify_documents"],
+    "quality": ["analyze_documents", "generate_report"],
+}
+
+
+@pytest.mark.parametrize("kind", list(BATCH_TOOLS))
+def test_batch_over_maximum_rejected(tmp_path, kind):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "report.txt").write_text(TEXT)
+    calls = []
+    for tool in BATCH_TOOLS[kind]:
+        calls.append((tool, {"paths": ["report.txt"] * 3}))
+        calls.append((tool, {"paths": ["report.txt"] * 2}))
+    limit = {"mcp": {"max_batch_paths": 2}}
+    results, tools = asyncio.run(call_with_settings(tmp_path, kind, calls, limit))
+    for index, tool in enumerate(BATCH_TOOLS[kind]):
+        over, at_limit = results[2 * index : 2 * index + 2]
+        assert over.is_error
+        assert text_of(over) == (
+            f"{tool}: argument 'paths' is invalid because it names 3 paths, more "
+            "than the 2 that one call may take (mcp.max_batch_paths); split the "
+            "paths into calls of at most 2."
+        )
+        assert not at_limit.is_error, text_of(at_limit)
+        assert [item["status"] for item in at_limit.structured_content["results"]] == [
+            "ok",
+            "ok",
+        ]
+        assert "At most 2 paths per call (mcp.max_batch_paths)" in (
+            tools[tool].description
+        )
+
+
+def test_batch_path_with_nul_gets_unreadable_row(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "report.txt").write_text(TEXT)
+    calls = [("classify_documents", {"paths": ["\0x", "report.txt"]})]
+    (result,), _ = asyncio.run(
+        call_with_settings(tmp_path, "classification", calls, {})
+    )
+    assert not result.is_error, text_of(result)
+    nul_row, report_row = result.structured_content["results"]
+    assert nul_row["path"] == "\0x"
+    assert nul_row["status"] == "unreadable"
+    assert "contains a NUL character" in nul_row["error"]
+    assert report_row["status"] == "ok"

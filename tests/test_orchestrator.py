@@ -424,6 +424,16 @@ def test_run_documents_returns_statistics(tmp_path):
     assert [server.name for server in stats.servers] == ["quality-1"]
 
 
+def test_batch_size_capped_by_server_maximum(tmp_path):
+    """A workers.batch_size over mcp.max_batch_paths is sent in smaller calls."""
+    paths = make_documents(tmp_path / "docs", 5)
+    settings = make_settings(tmp_path, count=1, batch_size=5)
+    settings.mcp.max_batch_paths = 2
+    results, stats = run_documents(paths, settings, classify=False, quality=True)
+    assert [result.status for result in results] == [Status.OK] * 5
+    assert [server.calls for server in stats.servers] == [3]
+
+
 def test_run_documents_with_callback_keeps_no_results(tmp_path):
     paths = make_documents(tmp_path / "docs", 3)
     delivered = []

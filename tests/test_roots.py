@@ -131,3 +131,13 @@ def test_roots_reject_empty_path(layout, monkeypatch, blank):
     roots = Roots(resolve_roots([layout / "data"]))
     with pytest.raises(OutsideRoots, match="the path is empty"):
         roots.check(blank)
+
+
+@pytest.mark.parametrize("name", ["\0", "\0a.txt", "sub/a.txt\0", "sub\0/a.txt"])
+def test_roots_reject_nul_in_path(layout, monkeypatch, name):
+    monkeypatch.chdir(layout / "data")
+    roots = Roots(resolve_roots([layout / "data"]))
+    for path in (name, str(layout / "data" / name)):
+        assert not roots.contains(path)
+        with pytest.raises(OutsideRoots, match="contains a NUL character"):
+            roots.check(path)

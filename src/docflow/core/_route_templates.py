@@ -103,6 +103,11 @@ def describe_template_problem(template: str) -> str | None:
         )
     if PurePosixPath(template).is_absolute():
         return "the destination must be relative to watch.output_dir"
+    if "\0" in template:
+        return (
+            "the destination contains a NUL character (\\x00), which no folder "
+            "name can contain; remove it"
+        )
     try:
         fields = [
             (field, spec)

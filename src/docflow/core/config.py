@@ -31,6 +31,7 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 
@@ -64,13 +65,24 @@ OTHER_VARIABLES = frozenset(
 )
 
 
-def _expand_home(path: str) -> str:
-    """Expand a leading ``~`` or ``~user``, so no later use makes a folder named ~."""
+def _check_path_setting(path: str) -> str:
+    """Expand a leading ``~`` or ``~user``, so no later use makes a folder named ~.
+
+    Raises ValueError for a NUL character, which a TOML string can hold
+    (``"\\u0000"``) but no file name can, so that no later ``open`` or
+    ``os.stat`` of the path fails with an unexpected ValueError.
+    """
+    if "\0" in path:
+        raise ValueError(
+            "the path contains a NUL character (\\x00), which no file name can "
+            "contain; remove it"
+        )
     return os.path.expanduser(path)
 
 
-#: A file or folder setting: ``~`` is expanded when the settings load or change.
-PathSetting = Annotated[str, AfterValidator(_expand_home)]
+#: A file or folder setting: ``~`` is expanded when the settings load or change,
+#: and a NUL character is rejected.
+PathSetting = Annotated[str, AfterValidator(_check_path_setting)]
 
 
 class _Section(BaseModel):
@@ -226,22 +238,30 @@ class ClassificationSettings(_Section):
 
 class QualitySettings(_Section):
     # A NaN threshold fails every comparison and an infinite weight makes
-    # every score infinite, so only finite numbers are valid.
+    # every score infinite, so only finite numbers are valid. The upper bounds
+    # of the counts lie far above any useful value, and they stop a whole
+    # number such as 1e308 from becoming a count of 309 digits.
     model_config = ConfigDict(allow_inf_nan=False)
 
     review_threshold: float = Field(default=60.0, ge=0.0, le=100.0)
-    min_document_chars: int = Field(default=80, ge=0)
-    empty_page_chars: int = Field(default=16, ge=0)
+    min_document_chars: int = Field(default=80, ge=0, le=1_000_000)
+    empty_page_chars: int = Field(default=16, ge=0, le=100_000)
     low_ocr_confidence: float = Field(default=60.0, ge=0.0, le=100.0)
-    long_sentence_words: int = Field(default=45, ge=5)
+    long_sentence_words: int = Field(default=45, ge=5, le=10_000)
     long_sentence_share: float = Field(default=0.2, ge=0.0, le=1.0)
-    headings_expected_words: int = Field(default=1500, ge=0)
+    headings_expected_words: int = Field(default=1500, ge=0, le=10_000_000)
     repeated_text_ratio: float = Field(default=0.3, ge=0.0, le=1.0)
     readability_max_words: int = Field(
-        default=20_000, ge=100, description="words sampled for readability"
+        default=20_000,
+        ge=100,
+        le=10_000_000,
+        description="words sampled for readability",
     )
     readability_min_words: int = Field(
-        default=100, ge=0, description="fewer words make readability not applicable"
+        default=100,
+        ge=0,
+        le=10_000_000,
+        description="fewer words make readability not applicable",
     )
     readability_target: float = Field(
         default=60.0,
@@ -254,12 +274,29 @@ class QualitySettings(_Section):
         description="language assumed when none is detected: an ISO 639-1 code "
         "of a language docflow judges text in (en, fr, de, nl, pl, es or it)",
     )
-    readability_weight: float = Field(default=0.25, ge=0.0)
-    structure_weight: float = Field(default=0.25, ge=0.0)
-    content_weight: float = Field(default=0.5, ge=0.0)
+    # Weights are relative, and a maximum of 100 keeps score x weight and
+    # their sum far from float overflow, which would make the overall score NaN.
+    readability_weight: float = Field(default=0.25, ge=0.0, le=100.0)
+    structure_weight: float = Field(default=0.25, ge=0.0, le=100.0)
+    content_weight: float = Field(default=0.5, ge=0.0, le=100.0)
     max_page_issues: int = Field(
-        default=20, ge=1, description="per issue code; further pages are summarised"
+        default=20,
+        ge=1,
+        le=100_000,
+        description="per issue code; further pages are summarised",
     )
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> QualitySettings:
+        """Reject three weights of 0, which leave overall_score no score to weigh."""
+        weights = (self.readability_weight, self.structure_weight, self.content_weight)
+        if not any(weights):
+            raise ValueError(
+                "readability_weight, structure_weight and content_weight are all "
+                "0, so overall_score would weigh no score; give at least one of "
+                "them a weight above 0"
+            )
+        return self
 
     @field_validator("fallback_language")
     @classmethod
@@ -292,6 +329,14 @@ class McpSettings(_Section):
         description="folders the tools of a `docflow mcp` server may read; empty "
         "means the current directory. The servers that process, classify and "
         "watch start may read any file they are given",
+    )
+    max_batch_paths: int = Field(
+        default=1000,
+        ge=1,
+        le=1_000_000,
+        description="paths that one call of classify_documents, "
+        "analyze_documents or generate_report may name; a call with more is "
+        "rejected, so the client splits it into several calls",
     )
 
 
@@ -508,9 +553,16 @@ _EXPECTED_TYPES = {
     "dict_type": "a table",
     "model_type": "a table",
 }
-#: Pydantic error types of a number outside a field's bounds.
+#: Pydantic error types of a number outside a field's bounds. int_parsing_size
+#: is a whole number, such as 1e308, too large for pydantic's 64-bit integers.
 _OUT_OF_RANGE = frozenset(
-    {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+    {
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "int_parsing_size",
+    }
 )
 
 
@@ -586,6 +638,9 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
     lines = []
     for item in error.errors():
         location = item["loc"]
+        if len(location) == 1:
+            lines.append(_describe_section_variables(item, environ))
+            continue
         name = f"{ENV_PREFIX}{'_'.join(str(part) for part in location[:2])}".upper()
         if name == "DOCFLOW_STORE_DATABASE" and name not in environ:
             name = "DOCFLOW_DB"
@@ -608,6 +663,19 @@ def _describe_environment(error: ValidationError, environ: Mapping[str, str]) ->
             problem += _variable_form_hint(name, location)
         lines.append(f"environment variable {name}{shown}: {problem}")
     return "\n".join(lines)
+
+
+def _describe_section_variables(item: Any, environ: Mapping[str, str]) -> str:
+    """Describe an error about a whole section, such as three weights of 0.
+
+    It names the section's variables that are set, because a validator of
+    the section rejects a combination of keys rather than one of them.
+    """
+    prefix = f"{ENV_PREFIX}{item['loc'][0]}_".upper()
+    names = sorted(name for name in environ if name.startswith(prefix))
+    noun = "variable" if len(names) == 1 else "variables"
+    listed = ", ".join(names) or f"{prefix}*"
+    return f"environment {noun} {listed}: {_problem(item)}"
 
 
 #: Advice for the settings whose value is a table or a list of tables, which

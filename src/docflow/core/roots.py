@@ -25,7 +25,11 @@ __all__ = ["OutsideRoots", "Roots", "resolve_roots"]
 
 
 class OutsideRoots(UsageError):
-    """A path lies outside every root folder the server was given, or is empty."""
+    """A path lies outside every root folder the server was given, or names no file.
+
+    A path names no file when it is empty or blank, or contains a NUL
+    character, which the operating system does not allow in a file name.
+    """
 
 
 def resolve_roots(
@@ -63,6 +67,8 @@ class Roots:
 
     def contains(self, path: str | os.PathLike[str]) -> bool:
         """Return whether the real path of ``path`` lies inside one of the roots."""
+        if "\0" in os.fspath(path):
+            return False
         real = Path(os.path.realpath(os.path.expanduser(path)))
         return self._inside(real)
 
@@ -70,10 +76,16 @@ class Roots:
         """Return the real path of ``path``, or raise OutsideRoots naming it.
 
         An empty or blank path names no file, so it is rejected too rather
-        than taken as the working folder.
+        than taken as the working folder. So is a path with a NUL character,
+        which ``os.path.realpath`` would reject with ValueError.
         """
         if not os.fspath(path).strip():
             raise OutsideRoots("the path is empty; give the path of a document")
+        if "\0" in os.fspath(path):
+            raise OutsideRoots(
+                "the path contains a NUL character (\\x00), which no file name "
+                "can contain; give the path of a document"
+            )
         absolute = self.absolute(path)
         real = os.path.realpath(absolute)
         if self._inside(Path(real)):

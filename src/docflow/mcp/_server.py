@@ -52,6 +52,7 @@ __all__ = [
     "join_problems",
     "exit_after",
     "reword_tool_error",
+    "register_batch_tool",
     "guard_stdio",
     "load_server_settings",
     "run_main",
@@ -192,6 +193,22 @@ class ServerState:
         self._count(result, result.duration_ms)
         return result
 
+    def check_batch_size(self, paths: list[str]) -> None:
+        """Raise InvalidArgument when ``paths`` is longer than mcp.max_batch_paths.
+
+        Every path of a call gets its task and its result in memory at once,
+        and the reply carries all the results, so the limit bounds the memory
+        of the server and of its client.
+        """
+        limit = self.settings.mcp.max_batch_paths
+        if len(paths) > limit:
+            raise InvalidArgument(
+                "paths",
+                f"it names {len(paths)} paths, more than the {limit} that one call "
+                f"may take (mcp.max_batch_paths); split the paths into calls of "
+                f"at most {limit}",
+            )
+
     async def process_batch(
         self,
         paths: list[str],
@@ -200,7 +217,11 @@ class ServerState:
         classify: bool,
         quality: bool,
     ) -> BatchResult:
-        """Process ``paths`` concurrently, reporting progress once per document."""
+        """Process ``paths`` concurrently, reporting progress once per document.
+
+        Raises InvalidArgument for more paths than mcp.max_batch_paths.
+        """
+        self.check_batch_size(paths)
         total = len(paths)
         tasks = [
             asyncio.ensure_future(
@@ -281,7 +302,8 @@ _SCHEMA_TYPES = {
     "array": "a list",
     "null": "null",
 }
-#: Maximum length of a number string that an invalid-argument message shows.
+#: Maximum length of a number, or of a number string, that an invalid-argument
+#: message shows.
 _MAX_NUMBER_TEXT = 32
 _SCHEMA_ITEM_TYPES = {
     "string": "strings",
@@ -337,6 +359,27 @@ def create_server(**options: Any) -> MCPServer[Any]:
             return None
 
     return DocflowServer(**options)
+
+
+def register_batch_tool(
+    server: MCPServer[Any], state: ServerState
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Return a decorator that registers a tool taking a list of ``paths``.
+
+    The tool's description is its docstring plus the maximum number of paths
+    per call, which the settings the server started with fix.
+    """
+
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        limit = state.settings.mcp.max_batch_paths
+        description = (
+            f"{inspect.getdoc(function)}\n\nAt most {limit} paths per call "
+            "(mcp.max_batch_paths); a longer list is rejected, so split it into "
+            "several calls."
+        )
+        return server.tool(description=description)(function)
+
+    return register
 
 
 def reword_tool_error(
@@ -452,6 +495,11 @@ def describe_invalid_values(
     problems: dict[str, str] = {}
     for error in exc.errors():
         location = error["loc"]
+        if not location and error["type"] == "value_error":
+            # A validator of the whole model, which rejects a combination of
+            # values, such as three quality weights of 0.
+            problems[""] = str(error["ctx"]["error"])
+            continue
         name = str(location[0]) if location else noun
         if name in problems:
             continue
@@ -487,22 +535,32 @@ def describe_schema(schema: Mapping[str, Any]) -> str:
     high = schema.get("maximum")
     above = schema.get("exclusiveMinimum")
     if low is not None and high is not None:
-        return f"{text} from {low:g} to {high:g}"
+        return f"{text} from {_format_bound(low)} to {_format_bound(high)}"
     if above is not None:
-        text += f" greater than {above:g}"
-        return text + (f" and at most {high:g}" if high is not None else "")
+        text += f" greater than {_format_bound(above)}"
+        if high is not None:
+            text += f" and at most {_format_bound(high)}"
+        return text
     if low is not None:
-        return f"{text} of at least {low:g}"
+        return f"{text} of at least {_format_bound(low)}"
     if high is not None:
-        return f"{text} of at most {high:g}"
+        return f"{text} of at most {_format_bound(high)}"
     return text
+
+
+def _format_bound(number: float) -> str:
+    """Write a schema bound as 100 or 0.5, and 1000000 rather than 1e+06."""
+    if float(number).is_integer():
+        return str(int(number))
+    return f"{number:g}"
 
 
 def describe_value(value: Any) -> str:
     """Name the JSON type of ``value``, or show it when it is a number or boolean.
 
     A string is shown only when it reads as a number, such as "60" given for a
-    number, so that no document text or path ends up in a message. NaN and
+    number, so that no document text or path ends up in a message. A whole
+    number of more than 32 digits is described by its length. NaN and
     infinity are shown as NaN, infinity and -infinity, not as Python's nan.
     """
     if value is None:
@@ -513,6 +571,8 @@ def describe_value(value: Any) -> str:
         if math.isnan(value):
             return "NaN"
         return "infinity" if value > 0 else "-infinity"
+    if isinstance(value, int) and abs(value) >= 10**_MAX_NUMBER_TEXT:
+        return f"a whole number of more than {_MAX_NUMBER_TEXT} digits"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):

@@ -27,6 +27,7 @@ from docflow.mcp._server import (
     LatencySummary,
     ServerState,
     create_server,
+    register_batch_tool,
     run_main,
     run_server,
     summarize_latencies,
@@ -187,7 +188,7 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
         state.check_path(path)
         return await state.process(path, classify=True, quality=False)
 
-    @server.tool()
+    @register_batch_tool(server, state)
     async def classify_documents(
         paths: list[str], ctx: Context, with_quality: StrictBool = False
     ) -> BatchResult:

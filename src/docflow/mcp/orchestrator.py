@@ -716,6 +716,12 @@ class Orchestrator:
         return batch
 
     def _batch_size(self, kind: str, queued: int) -> int:
+        # The servers reject a call with more paths than mcp.max_batch_paths.
+        return min(
+            self._planned_batch_size(kind, queued), self.settings.mcp.max_batch_paths
+        )
+
+    def _planned_batch_size(self, kind: str, queued: int) -> int:
         configured = self.settings.workers.batch_size
         if configured:
             return configured

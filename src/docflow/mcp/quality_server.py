@@ -25,6 +25,7 @@ from docflow.mcp._server import (
     create_server,
     describe_invalid_values,
     join_problems,
+    register_batch_tool,
     run_main,
     run_server,
 )
@@ -38,6 +39,9 @@ __all__ = ["build_quality_server", "main", "run_quality_server"]
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "docflow-quality"
+#: Pydantic's int fields hold 64-bit integers, so a float from this size up is
+#: not turned into a whole-number threshold.
+_INT64_LIMIT = 2.0**63
 
 
 class MetricCatalog(BaseModel):
@@ -102,7 +106,9 @@ def _whole_floats_as_int(changes: dict[str, Any]) -> dict[str, Any]:
 
     Thresholds are validated in pydantic's strict mode, so that a string such
     as "60" or a boolean is rejected where a number is expected. Strict mode
-    also rejects 80.0 for an int field, which JSON calls an integer.
+    also rejects 80.0 for an int field, which JSON calls an integer. A float
+    of 2**63 or more stays a float, so that the error for 1e308 shows 1e+308
+    and not the 309 digits of the whole number.
     """
     fields = QualitySettings.model_fields
     converted = dict(changes)
@@ -113,6 +119,7 @@ def _whole_floats_as_int(changes: dict[str, Any]) -> dict[str, Any]:
             and field.annotation is int
             and isinstance(value, float)
             and value.is_integer()
+            and abs(value) < _INT64_LIMIT
         ):
             converted[name] = int(value)
     return converted
@@ -152,14 +159,15 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
         state.check_path(path)
         return await state.process(path, classify=False, quality=True)
 
-    @server.tool()
+    @register_batch_tool(server, state)
     async def analyze_documents(paths: list[str], ctx: Context) -> BatchResult:
         """Score documents' quality, reporting progress once per document."""
         return await state.process_batch(paths, ctx, classify=False, quality=True)
 
-    @server.tool()
+    @register_batch_tool(server, state)
     async def generate_report(paths: list[str], ctx: Context) -> QualityReport:
         """Analyse documents and render a Markdown quality report over them."""
+        state.check_batch_size(paths)
         for path in paths:
             state.check_path(path, "paths")
         batch = await state.process_batch(paths, ctx, classify=False, quality=True)

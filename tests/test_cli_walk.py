@@ -196,3 +196,60 @@ def test_walk_gives_unlistable_folder_a_row(tmp_path):
     assert unlisted["status"] == "unreadable"
     assert "cannot list this folder" in unlisted["error"]
     assert unlisted["path"].startswith(str(top))
+
+
+def run_from_find(tmp_path: Path, folder: str) -> list[dict]:
+    """Run ``find FOLDER -print0 | docflow process -`` in ``tmp_path``."""
+    listing = subprocess.run(
+        ["find", folder, "-print0"], cwd=tmp_path, capture_output=True, check=True
+    ).stdout
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "process",
+            "-f",
+            "jsonl",
+            "-",
+        ],
+        cwd=tmp_path,
+        input=listing,
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=RUN_TIMEOUT_SECONDS,
+    )
+    assert completed.returncode in (0, 1), completed.stderr.decode()
+    return [json.loads(line) for line in completed.stdout.splitlines()]
+
+
+def test_stdin_folder_link_no_duplicates(tmp_path):
+    """find lists the link to the folder, so the run walks it as a folder."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    for number in (1, 2):
+        (folder / f"note{number}.txt").write_text(f"Meeting notes {number}.\n")
+    (folder / "dot").symlink_to(folder, target_is_directory=True)
+
+    rows = run_from_find(tmp_path, "odd")
+
+    paths = [row["path"] for row in rows]
+    assert sorted(paths) == [
+        str(folder / name) for name in ("dot", "note1.txt", "note2.txt")
+    ]
+    [link] = [row for row in rows if row["path"] == str(folder / "dot")]
+    assert link["status"] == "unreadable"
+    assert "skipped this symbolic link" in link["error"]
+
+
+def test_file_link_kept_once(tmp_path):
+    folder = tmp_path / "linked-file"
+    folder.mkdir()
+    (folder / "b-original.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "a-link.txt").symlink_to(folder / "b-original.txt")
+
+    rows = run_from_find(tmp_path, "linked-file")
+
+    # The walk lists names in order, so the link comes first and is kept.
+    assert [row["path"] for row in rows] == [str(folder / "a-link.txt")]
+    assert rows[0]["status"] == "ok"

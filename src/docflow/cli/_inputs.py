@@ -14,6 +14,10 @@ it an ``unreadable`` row. Its error message reports that the link was
 skipped when it points into a folder the run walks anyway, and names the
 folder to give instead when it points elsewhere. A link to a folder named on
 the command line or on stdin is walked like the folder.
+A file reached by more than one name in a run, through a link to a folder
+or a link to the file, is kept once, under the name found first. So
+``find . -print0 | docflow classify -`` with a link back to ``.`` gives each
+file one row.
 """
 
 from __future__ import annotations
@@ -46,20 +50,69 @@ _WALKED: list[str] = []
 def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
     """Return absolute file paths for ``arguments``, without duplicates, in order.
 
-    A folder inside a walked folder that cannot be listed, and a given path
-    that does not exist, are returned as paths too, and
-    ``collected_path_result`` gives them their rows.
+    Two paths are duplicates when they are equal or resolve to the same real
+    path (``_real_path``), and the first one is kept. A folder inside a
+    walked folder that cannot be listed, and a given path that does not
+    exist, are returned as paths too, and ``collected_path_result`` gives
+    them their rows.
     """
     _UNLISTED.clear()
     _MISSING.clear()
     _WALKED.clear()
     seen: dict[str, None] = {}
+    first_names: dict[str, str] = {}  # real path -> the path kept for it
+    real_folders: dict[str, str] = {}
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
         for source in sources:
-            for path in _expand(source):
-                seen.setdefault(os.path.abspath(path), None)
+            for found in _expand(source):
+                path = os.path.abspath(found)
+                if path in seen:
+                    continue
+                real_path = _real_path(path, real_folders)
+                first = first_names.setdefault(real_path, path)
+                if first != path:
+                    log.info(
+                        "skipped %s: it resolves to the same file as %s", path, first
+                    )
+                    continue
+                seen[path] = None
     return list(seen)
+
+
+def _real_path(path: str, real_folders: dict[str, str]) -> str:
+    """Return the real path of the file ``path`` names, for finding duplicates.
+
+    That is the target of a symbolic link to a regular file, and the
+    entry's own real location for anything else, so two links to one folder
+    or one missing file stay two rows. ``real_folders`` caches the real path
+    of each folder, because ``os.path.realpath`` calls ``lstat`` on every
+    part of a path.
+    """
+    if os.path.islink(path) and os.path.isfile(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    return os.path.join(_real_folder(folder, real_folders), name)
+
+
+def _real_folder(folder: str, real_folders: dict[str, str]) -> str:
+    """Return ``os.path.realpath(folder)`` for an absolute, normalized path.
+
+    The real path of the parent comes from ``real_folders``, so a folder
+    costs one ``lstat`` unless it is a link.
+    """
+    real = real_folders.get(folder)
+    if real is not None:
+        return real
+    parent, name = os.path.split(folder)
+    if not name:  # the root
+        real = folder
+    elif os.path.islink(folder):
+        real = os.path.realpath(folder)
+    else:
+        real = os.path.join(_real_folder(parent, real_folders), name)
+    real_folders[folder] = real
+    return real
 
 
 def _read_stdin(stdin: BinaryIO | None) -> list[str]:

@@ -279,6 +279,9 @@ _JUDGED = frozenset().union(*FREQUENT_WORDS.values())
 #: Frequent words of languages docflow recognises but does not judge text in,
 #: less every word of the lists above. Sharing a word would lower the score of
 #: a judged language, so the guesses for those stay as they were.
+# NOTE: so in a short Portuguese text, words such as "de", "por" and "total"
+# count only for judged languages, and the guess is often None or Spanish.
+# The classifier's check for untrained languages then misses the text.
 OTHER_FREQUENT_WORDS: dict[str, frozenset[str]] = {
     code: frozenset(words.split()) - _JUDGED
     for code, words in {

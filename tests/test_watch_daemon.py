@@ -221,6 +221,7 @@ def model_available() -> bool:
 
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SAMPLE_DOCS = Path(__file__).resolve().parents[1] / "sample_docs"
 
 # The daemon checks for the classifier model before it starts, so every test
 # here needs one, even those whose files are quarantined unread.
@@ -369,6 +370,61 @@ def test_watch_rename_into_inbox(setup: WatchSetup) -> None:
         message=setup.log_tail,
     )
     assert routed_names(setup) == {"moved.txt": 1, "download.txt": 1}
+    assert len(setup.events("received")) == 2
+
+
+def test_watch_renamed_in_while_written(setup: WatchSetup) -> None:
+    """A PDF renamed in after a third of it is routed whole, not quarantined."""
+    data = (SAMPLE_DOCS / "invoice_freelancer.pdf").read_bytes()
+    third = len(data) // 3
+    setup.start()
+    part = setup.inbox / "scan.pdf.part"
+    with open(part, "wb") as handle:
+        handle.write(data[:third])
+        handle.flush()
+        os.rename(part, setup.inbox / "scan.pdf")
+        # The writer goes on once docflow has read the truncated file.
+        wait_for(
+            lambda: setup.events("delayed") or setup.events("quarantined"),
+            message=setup.log_tail,
+        )
+        handle.write(data[third:])
+    wait_for(
+        lambda: setup.events("routed") or setup.events("quarantined"),
+        message=setup.log_tail,
+    )
+    setup.stop()
+    (routed,) = setup.routed()["scan.pdf"]
+    assert routed.parent.parent.name == "processed" or routed.parent.name == "review"
+    assert routed.read_bytes() == data
+    assert not (setup.out / "quarantine").exists()
+    assert setup.events("quarantined") == []
+    assert len(setup.events("received")) == 2  # read again once complete
+    assert [row["state"] for row in setup.rows()] == ["done"]
+
+
+def test_watch_damaged_file_waits_for_quiet(setup: WatchSetup) -> None:
+    """A damaged file modified just now is quarantined once it stays unchanged."""
+    staging = setup.root / "staging"
+    staging.mkdir()
+    (staging / "old.pdf").write_bytes(b"%PDF-1.7\nnot a real PDF body either\n")
+    an_hour_ago = time.time() - 3600
+    os.utime(staging / "old.pdf", (an_hour_ago, an_hour_ago))
+    setup.start()
+    (staging / "fresh.pdf").write_bytes(b"%PDF-1.7\nnot a real PDF body\n")
+    os.rename(staging / "fresh.pdf", setup.inbox / "fresh.pdf")
+    os.rename(staging / "old.pdf", setup.inbox / "old.pdf")
+    wait_for(lambda: len(setup.events("quarantined")) == 2, message=setup.log_tail)
+    setup.stop()
+    delayed = [Path(event["path"]).name for event in setup.events("delayed")]
+    assert delayed == ["fresh.pdf"]  # old.pdf stopped changing long ago
+    quarantined = [Path(event["path"]).name for event in setup.events("quarantined")]
+    assert sorted(quarantined) == ["fresh.pdf", "old.pdf"]
+    for name in ("fresh.pdf", "old.pdf"):
+        report = json.loads(
+            (setup.out / "quarantine" / f"{name}.error.json").read_text()
+        )
+        assert report["status"] == "corrupt"
     assert len(setup.events("received")) == 2
 
 

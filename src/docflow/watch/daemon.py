@@ -8,7 +8,10 @@ One asyncio loop runs three kinds of work:
 - processing tasks hand paths to the warm engine (``processor``), which
   reports each result as soon as it is ready;
 - the router task routes, moves and stores the results in batches
-  (``finisher``), in a worker thread, one batch at a time.
+  (``finisher``), in a worker thread, one batch at a time. A failed result
+  (one bound for quarantine) of a file modified less than ``stable_seconds``
+  ago is delayed until the file has been quiet that long, because a file renamed
+  into the inbox is read at once and its writer may still be adding to it.
 
 On start the daemon finishes what a previous run left half done (rows in
 ``processing``, ``moving`` or ``failed``) and rescans the inboxes, so files
@@ -128,6 +131,9 @@ class WatchDaemon:
         self._inbox_names = tuple(Path(inbox).absolute() for inbox in inboxes)
         self._inbox_ids = [_folder_identity(inbox) for inbox in self._inbox_names]
         self._results: asyncio.Queue[tuple[Pending, DocumentResult] | None]
+        # Failed results waiting for their file to be quiet, by path, each with
+        # the monotonic time to route it. The files stay in ``_inflight``.
+        self._delayed: dict[str, tuple[float, Pending, DocumentResult]] = {}
         self._wakeup: asyncio.Event
         self._stop: asyncio.Event
         self._failure: BaseException | None = None
@@ -772,33 +778,99 @@ class WatchDaemon:
                 session.set_fields(pending.row_id, state="seen", attempts=attempts)
 
     async def _route_results(self) -> None:
-        while True:
-            item = await self._results.get()
-            if item is None:
-                return
-            items = [item]
-            while not self._results.empty():
-                extra = self._results.get_nowait()
-                if extra is None:
-                    self._results.put_nowait(None)
-                    break
-                items.append(extra)
-            async with self._finisher_lock:
-                try:
-                    outcomes = await asyncio.to_thread(
-                        self.finisher.route_results, items
-                    )
-                except Exception as exc:  # keep routing later results
-                    outcomes = await self._recover_batch(items, exc)
-                    if self.once and isinstance(exc, StoreError):
-                        # A daemon retries until the database works again;
-                        # --once reports it and stops.
-                        self._failure = self._failure or exc
-                        self.request_stop()
-                        self._interrupted = False
-            self._settle(outcomes)
+        finished = False  # the end marker came: route the delayed results, then stop
+        while not finished or self._delayed:
+            items, finished = await self._next_results(finished)
+            items = self._delay_recent_failures(items) + self._take_due_delayed()
+            if items:
+                await self._route_batch(items)
             if self._idle():
                 await asyncio.to_thread(self.state.release)
+
+    async def _next_results(
+        self, finished: bool
+    ) -> tuple[list[tuple[Pending, DocumentResult]], bool]:
+        """Wait for results, or for the first delayed result to fall due.
+
+        Returns the results and whether the end marker (None) came.
+        """
+        timeout = None
+        if self._delayed:
+            due = min(when for when, _, _ in self._delayed.values())
+            timeout = max(0.0, due - time.monotonic())
+        if finished:
+            await asyncio.sleep(timeout or 0.0)
+            return [], True
+        try:
+            item = await asyncio.wait_for(self._results.get(), timeout)
+        except TimeoutError:
+            return [], False
+        items = []
+        while item is not None:
+            items.append(item)
+            if self._results.empty():
+                return items, False
+            item = self._results.get_nowait()
+        return items, True
+
+    def _delay_recent_failures(
+        self, items: Sequence[tuple[Pending, DocumentResult]]
+    ) -> list[tuple[Pending, DocumentResult]]:
+        """Delay failed results of recently modified files; return the others.
+
+        A file renamed into the inbox while its writer still adds to it reads
+        as damaged or truncated. Quarantining it at once would move it, so the
+        rest of the writes would land in the quarantined copy.
+        """
+        to_route = []
+        for pending, result in items:
+            wait = self._quiet_time_left(pending, result)
+            if wait <= 0:
+                to_route.append((pending, result))
+                continue
+            pending.waited_for_quiet = True
+            self._delayed[pending.path] = (time.monotonic() + wait, pending, result)
+            log.info(
+                "delaying the quarantine of %s by %.1f s (%s): it was "
+                "modified less than %g s ago, so a writer may still be adding to it",
+                pending.path,
+                wait,
+                result.status,
+                self.watch.stable_seconds,
+                extra={"event": "delayed", "path": pending.path},
+            )
+        return to_route
+
+    def _quiet_time_left(self, pending: Pending, result: DocumentResult) -> float:
+        """Return how long the failed result of ``pending`` must wait, in seconds."""
+        if result.status is Status.OK or pending.waited_for_quiet or pending.changed:
+            return 0.0
+        current = snapshot_of(pending.path)
+        if current is None or current != pending.snapshot:
+            return 0.0  # the finisher records the removal or reads it again
+        age = time.time() - current.mtime_ns / 1e9
+        # Capped, so a modification time in the future (a network share whose
+        # clock is ahead) delays the result by stable_seconds at most.
+        return min(self.watch.stable_seconds - age, self.watch.stable_seconds)
+
+    def _take_due_delayed(self) -> list[tuple[Pending, DocumentResult]]:
+        now = time.monotonic()
+        due = [path for path, (when, _, _) in self._delayed.items() if when <= now]
+        return [self._delayed.pop(path)[1:] for path in due]
+
+    async def _route_batch(self, items: list[tuple[Pending, DocumentResult]]) -> None:
+        async with self._finisher_lock:
+            try:
+                outcomes = await asyncio.to_thread(self.finisher.route_results, items)
+            except Exception as exc:  # keep routing later results
+                outcomes = await self._recover_batch(items, exc)
+                if self.once and isinstance(exc, StoreError):
+                    # A daemon retries until the database works again;
+                    # --once reports it and stops.
+                    self._failure = self._failure or exc
+                    self.request_stop()
+                    self._interrupted = False
+        self._settle(outcomes)
 
     async def _recover_batch(
         self, items: Sequence[tuple[Pending, DocumentResult]], error: Exception

@@ -80,6 +80,8 @@ class Pending:
     content_hash: str
     received: datetime
     changed: bool = False
+    # The daemon already delayed its failed result until the file was quiet.
+    waited_for_quiet: bool = False
 
 
 @dataclass

@@ -3,7 +3,9 @@
 A file is ready when no writer is still adding to it:
 
 - moved (renamed) into the inbox: ready at once, because a rename publishes a
-  finished file;
+  finished file. When a writer goes on writing after the rename, the file
+  reads as damaged, so the daemon delays a failed result of a file modified
+  less than ``stable_seconds`` ago until the file is quiet;
 - closed after writing (inotify ``IN_CLOSE_WRITE``) for the first time: ready
   once it has stayed closed for ``settle_seconds``;
 - written again after a close (a writer that closes and reopens in append

@@ -357,10 +357,37 @@ def test_train_one_category_plus_correction(tmp_path: Path) -> None:
     message = str(raised.value)
     assert repr(str(folder)) in message
     assert "invoice: 4 documents" in message
-    assert "resume: 0 documents and 1 correction" in message
+    assert "training needs at least two categories" in message
     assert f"at least {MIN_CATEGORY_DOCUMENTS} documents" in message
-    assert repr(str(folder / "resume")) in message
     assert not model_dir.exists()
+
+
+def test_train_correction_without_subfolder_left_out(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A correction of a category the folder lacks is left out with a warning."""
+    folder = _copy_counts(tmp_path / "corpus", {"invoice": 4, "resume": 4})
+    model_dir = tmp_path / "model"
+    text = _source_files("email")[0].read_text(encoding="utf-8", errors="replace")
+
+    report = train_model(
+        folder,
+        _settings(tmp_path, model_dir),
+        corrections=[(text, "email"), (text + "\n", "email"), (text, "invoice")],
+        output=model_dir,
+        force=True,
+    )
+
+    assert report.written
+    assert report.left_out_corrections == {"email": 2}
+    assert report.corrections == 1
+    assert set(report.documents_per_category) == {"invoice", "resume"}
+    metadata = json.loads((model_dir / "model.json").read_text())
+    assert sorted(metadata["categories"]) == ["invoice", "resume"]
+    [warning] = [r.getMessage() for r in caplog.records if "leaving out" in r.msg]
+    assert "2 corrections" in warning
+    assert "email (2)" in warning
+    assert str(folder / "email") in warning
 
 
 @pytest.mark.parametrize(
@@ -590,6 +617,38 @@ def test_train_cli_missing_database_notes_it(isolated_cwd: Path) -> None:
     assert "without corrections from docflow label" in outcome.stderr
     assert json.loads(outcome.stdout)["corrections"] == 0
     assert not database.exists()
+
+
+def test_train_cli_label_without_subfolder(isolated_cwd: Path) -> None:
+    """docflow label, then docflow train on a folder without that category."""
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
+    document = isolated_cwd / "minutes.txt"
+    shutil.copy(_source_files("meeting_minutes")[0], document)
+    database = ["--db", str(isolated_cwd / "docflow.duckdb")]
+    runner = CliRunner()
+    classified = runner.invoke(app, ["classify", str(document), *database])
+    assert classified.exit_code == 0, classified.stderr
+    labeled = runner.invoke(app, ["label", str(document), "form", *database])
+    assert labeled.exit_code == 0, labeled.stderr
+
+    args = ["train", str(folder), *database, "-o", "model", "--force"]
+    trained = runner.invoke(app, [*args, "-f", "json"])
+
+    assert trained.exit_code == 0, trained.stderr
+    report = json.loads(trained.stdout)
+    assert report["written"]
+    assert report["left_out_corrections"] == {"form": 1}
+    assert report["corrections"] == 0
+    assert "leaving out 1 correction" in trained.stderr
+    assert str(folder / "form") in trained.stderr
+
+    table = runner.invoke(app, [*args, "-f", "table"])
+    assert table.exit_code == 0, table.stderr
+    assert "1 left out (no subfolder): form" in table.stdout
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not found")

@@ -230,13 +230,23 @@ def _print_train_report(data: dict[str, Any]) -> None:
     else:
         action = "written to"
     skipped = data.get("no_category_labels", 0)
+    left_out = data.get("left_out_corrections") or {}
     console.print(
         f"model {data['version']} {action} {escape(terminal_text(data['output']))} "
         f"({plural(data['training_documents'], 'training document')}, "
         f"{plural(data['corrections'], 'correction')}"
         + (f", {skipped} labeled none skipped" if skipped else "")
+        + (_describe_left_out(left_out) if left_out else "")
         + ")"
     )
+
+
+def _describe_left_out(left_out: dict[str, int]) -> str:
+    """Return ``, N left out (no subfolder): a, b`` for the summary line."""
+    from rich.markup import escape
+
+    names = ", ".join(escape(terminal_text(name)) for name in left_out)
+    return f", {sum(left_out.values())} left out (no subfolder): {names}"
 
 
 def serve_mcp(options: CliOptions, kind: str) -> None:

@@ -123,6 +123,11 @@ class TrainReport(BaseModel):
             "training_documents"
         )
     )
+    left_out_corrections: dict[str, int] = Field(
+        default_factory=dict,
+        description="corrections from docflow label left out, per category, "
+        "because the training folder has no subfolder of that category",
+    )
     skipped: list[str] = Field(
         default_factory=list, description="files that could not be read, with reasons"
     )
@@ -160,7 +165,8 @@ def train_model(
 
     ``corrections`` are (file path or text, category) pairs confirmed by a
     person, optionally with the content hash the file had when it was
-    labeled. Those of category ``none`` (no category) are skipped.
+    labeled. Those of category ``none`` (no category) are skipped, and those
+    of a category ``folder`` has no subfolder for are left out with a warning.
     ``output`` defaults to the model in use (``classification.model_path``,
     or the shipped model).
 
@@ -183,8 +189,10 @@ def train_model(
     samples, skipped = collect_folder(Path(folder), settings, on_step=on_step)
     step("reading the corrections")
     corrections = list(corrections)
+    labeled = [fix for fix in corrections if fix[1] != NO_CATEGORY]
+    left_out = _leave_out_corrections_without_subfolder(folder, category_names, labeled)
     fixes = collect_corrections(
-        [fix for fix in corrections if fix[1] != NO_CATEGORY], settings, skipped
+        [fix for fix in labeled if fix[1] not in left_out], settings, skipped
     )
     train, heldout = split_heldout(samples, fixes)
     _check_trainable(folder, category_names, samples, fixes, heldout)
@@ -233,6 +241,7 @@ def train_model(
         heldout_documents=len(heldout),
         corrections=len(fixes),
         no_category_labels=sum(fix[1] == NO_CATEGORY for fix in corrections),
+        left_out_corrections=left_out,
         documents_per_category=dict(sorted(Counter(s.label for s in train).items())),
         skipped=skipped,
         before=before,
@@ -255,6 +264,36 @@ def train_model(
     report.replaced = replacing
     report.duration_s = round(time.perf_counter() - started, 2)
     return report
+
+
+def _leave_out_corrections_without_subfolder(
+    folder: str | Path,
+    category_names: Sequence[str],
+    corrections: Sequence[tuple[str, ...]],
+) -> dict[str, int]:
+    """Return the corrections per category that ``folder`` has no subfolder of.
+
+    Such a category has no document to hold out, so the new model could not
+    be scored on it. Its corrections are left out with a warning that names
+    the subfolder to add, instead of failing the whole run.
+    """
+    counts = Counter(fix[1] for fix in corrections if fix[1] not in category_names)
+    if not counts:
+        return {}
+    left_out = dict(sorted(counts.items()))
+    described = ", ".join(f"{name} ({count})" for name, count in left_out.items())
+    example = Path(folder) / next(iter(left_out))
+    log.warning(
+        "leaving out %s from docflow label of categories that %s has no "
+        "subfolder for: %s. To train on them, add a subfolder with at least %d "
+        "documents for each such category, for example %s",
+        _plural(sum(left_out.values()), "correction"),
+        folder,
+        described,
+        MIN_CATEGORY_DOCUMENTS,
+        example,
+    )
+    return left_out
 
 
 def _check_trainable(

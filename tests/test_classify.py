@@ -313,6 +313,7 @@ def test_classifying_skips_sklearn(tmp_path: Path) -> None:
         "print(result.category)\n"
         "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
         "assert 'joblib' not in sys.modules, 'joblib imported'\n"
+        "assert 'scipy' not in sys.modules, 'scipy imported'\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False

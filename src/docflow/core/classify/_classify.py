@@ -25,6 +25,7 @@ from docflow.core.models import (
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
+    from docflow.core.classify._model import FeatureRows
     from docflow.core.config import ClassificationSettings, Settings
 
 __all__ = [
@@ -406,7 +407,7 @@ def _decision_method(
 
 
 def _model_evidence(
-    model: LoadedModel, matrix: csr_matrix, category: str
+    model: LoadedModel, matrix: FeatureRows | csr_matrix, category: str
 ) -> list[Evidence]:
     """Return the strongest word and layout features for ``category``.
 

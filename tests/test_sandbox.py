@@ -381,7 +381,10 @@ def test_warm_up_out_of_memory_is_memory_error(monkeypatch):
 
 
 def test_pool_stats_contain_only_counters(tmp_path):
-    """The servers keep latencies themselves, from each result's duration_ms."""
+    """The servers keep latencies themselves, from each result's duration_ms.
+
+    The one field that is not a counter names the newest idle death.
+    """
     path = write_document(tmp_path, "counted.txt")
     with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
         process(pool, path)
@@ -392,5 +395,37 @@ def test_pool_stats_contain_only_counters(tmp_path):
         "crashes",
         "memory_limits",
         "children_started",
+        "idle_deaths",
+        "last_idle_death",
     }
+    assert stats["idle_deaths"] == 0
+    assert stats["last_idle_death"] is None
     assert stats["documents"] == 1
+
+
+def test_warm_up_leaves_nothing_to_import_for_a_pdf(tmp_path):
+    """A worker's first text PDF imports no module: its time is its own work."""
+    from test_extract_pdf import make_text_pdf
+
+    path = tmp_path / "first.pdf"
+    path.write_bytes(make_text_pdf(["INVOICE 42\nTotal due 120.00 EUR"]))
+    code = (
+        "import sys\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.core.sandbox import _warm_up\n"
+        "settings = Settings.model_validate(\n"
+        f"    {{'store': {{'cache_dir': {str(tmp_path / 'cache')!r}}}}}\n"
+        ")\n"
+        "_warm_up(settings, True)\n"
+        "before = set(sys.modules)\n"
+        "from docflow.core.pipeline import process_document\n"
+        f"result = process_document({str(path)!r}, settings)\n"
+        "assert result.status == 'ok', result.error\n"
+        "new = sorted(m for m in set(sys.modules) - before\n"
+        "             if m.startswith(('docflow', 'pypdfium2', 'scipy', 'joblib')))\n"
+        "assert not new, new\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

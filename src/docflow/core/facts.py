@@ -2,10 +2,14 @@
 
 Each fact keeps the page it came from and the character span within that
 page's text, so a reviewer can find it. The search works line by line and
-starts from labels in English, French, German, Dutch, Polish and Italian. The
-value is read from the rest of the labelled line or, for names, from the next
-line. A run of lines containing only labels is paired in order with the run
-of values printed before or after it, and a tax missing from the labels is read
+starts from labels in English, French, German, Dutch, Polish and Italian, with
+a few in Portuguese and Spanish. The value is read from the rest of the
+labelled line or, for names, from the next line. A purchase order's buyer is
+its sender and its vendor the recipient. A name that reads as running text, a
+link or a document number is dropped, so a label word inside a sentence gives
+no fact, and resumes, papers and minutes get no sender or recipient. A run
+of lines containing only labels is paired in order with the run of values
+printed before or after it, and a tax missing from the labels is read
 from a table whose header names a tax column. Where no label is found,
 invoices and receipts fall back to layout habits (the issuer's name on the
 first lines, a company-form suffix such as ``Ltd`` or ``GmbH``, a legal
@@ -37,6 +41,9 @@ __all__ = ["extract_facts", "fact_matches", "parse_amount", "parse_date"]
 #: Facts are searched in the first this many characters of the document.
 MAX_FACT_CHARS = 100_000
 _NAME_FALLBACK_CATEGORIES = {"invoice", "receipt", "purchase_order", "bank_statement"}
+# A resume, a paper and minutes are written to no one in particular, so a
+# label word in them ("client", "vendor") names a past employer or a subject.
+_NO_PARTY_CATEGORIES = {"resume", "scientific_paper", "meeting_minutes"}
 
 _MONTHS = {
     # English, French, German, Dutch, Polish (nominative and genitive), Italian
@@ -69,10 +76,18 @@ _DATE_PATTERNS = [
         + _MONTH_NAME
         + r"[\s,-]*(?P<y>\d{4}|\d{2})(?![\d:])"
     ),
+    # "June 15-20, 2009": a range of days gives its first day.
     re.compile(
-        _MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
+        _MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
+        r"\s*,?\s*(?P<y>\d{4})(?!\d)"
     ),
 ]
+#: The patterns of dates written with digits only.
+_NUMERIC_DATE_PATTERNS = _DATE_PATTERNS[:2]
+# A character that joins a numeric date to more digits of one identifier
+# ("978-1-60558-392-1/09/06", "INV-2024-03-01"), before or after the date.
+_JOINED_BEFORE = re.compile(r"\w[-/.]$")
+_JOINED_AFTER = re.compile(r"[-/.]\w")
 
 _CURRENCY_TOKEN = (
     r"(?:€|\$|£|¥|₹|\bCHF\b|\bEUR\b|\bUSD\b|\bGBP\b|\bPLN\b|\bzł|\bzl\b|\bINR\b|"
@@ -101,10 +116,17 @@ _TOTAL_LABELS = [
     (1, r"\btotal|\btotaal\b|\bsumme\b|\brazem\b|\bsuma\b|\btotale\b|\bgesamt\b|"
         r"\bsum\b|\bmontant\b"),
 ]  # fmt: skip
+# "Without" in English, Portuguese, Spanish, German, French, Italian, Polish
+# and Dutch, and "before tax": a line that names the tax this way gives the
+# net amount, which is neither the total nor the tax.
+_WITHOUT_TAX = (
+    r"\bwithout\b|\bsem\b|\bsin\b|\bohne\b|\bhors\b|\bsans\b|\bsenza\b|\bbez\b|"
+    r"\bzonder\b|before\s*tax|pre-?tax|avant\s*tax"
+)
 _TOTAL_EXCLUDE = re.compile(
     r"sub\s*-?\s*total|subtotaal|zwischensumme|sous-total|total\s*qty|quantity|"
     r"tax|gst\b|\bvat\b|tva\b|btw\b|mwst|savings|points|excl|exclusi|\bnetto\b|"
-    r"\bht\b|item\s*count|total\s*items|total\s*sales\s*\(excl",
+    rf"\bht\b|item\s*count|total\s*items|total\s*sales\s*\(excl|{_WITHOUT_TAX}",
     re.IGNORECASE,
 )
 _TAX_LABELS = [
@@ -116,7 +138,8 @@ _TAX_LABELS = [
 ]  # fmt: skip
 _TAX_EXCLUDE = re.compile(
     r"excl|exclusi|incl|inclusi|tax\s*invoice|\bid\b|reg\.?\s*no|\bno\b\.?\s*:|"
-    r"\bnr\b|number|\btin\b|\babn\b|\bnip\b|code|summary|rate|intra",
+    r"\bnr\b|number|\btin\b|\babn\b|\bnip\b|code|summary|rate|intra|"
+    rf"{_WITHOUT_TAX}",
     re.IGNORECASE,
 )
 _DOCUMENT_DATE_LABELS = [
@@ -132,12 +155,17 @@ _DUE_DATE_LABELS = re.compile(
     r"data\s*di\s*scadenza|scadenza",
     re.IGNORECASE,
 )
+# Not after the Spanish or Portuguese article ("El Cliente", "o Fornecedor").
+_NO_ARTICLE = r"(?<!\bel\s)(?<!\bo\s)"
 # A strong label names the party outright, so it may stand mid-line (two-column
 # layouts). It needs a colon, the line end, a column gap or a capital after it.
 _STRONG_SENDER = (
     r"sold\s*by|seller|vendor|supplier|service\s*provider|issued\s*by|sprzedawca|"
     r"verkäufer|lieferant|vendeur|fournisseur|émetteur|leverancier|verkoper|"
-    r"fornitore|mittente|in\s*favou?r\s*of"
+    r"fornitore|mittente|in\s*favou?r\s*of|"
+    # Portuguese and Spanish labels end the line or take a colon, and follow no
+    # article, because "Iñigo López, El Cliente" captions a signature.
+    rf"{_NO_ARTICLE}(?:fornecedor|proveedor)(?=\s*:|\s*$)"
 )
 _STRONG_RECIPIENT = (
     r"bill(?:ed)?\s*to(?:\s*address)?|invoice\s*to|sold\s*to|customer|client|"
@@ -145,7 +173,8 @@ _STRONG_RECIPIENT = (
     r"factureren\s*aan|guest\s*name|billing\s*address|payable\s*by|"
     r"nom\s*de\s*l['’]abonné|destinatario|rechnungsadresse|rechnungsanschrift|"
     r"factuur\s*aan|factuuradres|adresse\s*de\s*facturation|factur[ée]\s*à|"
-    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury"
+    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury|"
+    rf"{_NO_ARTICLE}cliente(?=\s*:|\s*$)"
 )
 _LABEL_END = r"(?:\s*:\s*|\s*$|\s{2,}|\s+(?=(?-i:[A-ZÀ-Ž])))"
 _SENDER_LABELS = re.compile(
@@ -154,25 +183,47 @@ _SENDER_LABELS = re.compile(
 _RECIPIENT_LABELS = re.compile(
     rf"^(?:.*?\s)?(?:{_STRONG_RECIPIENT}){_LABEL_END}", re.IGNORECASE
 )
+# A purchase order is written by the buyer to the vendor, so there the labels
+# of the buyer and of the delivery address name the sender, and the labels of
+# an invoice's sender (vendor, supplier) name the recipient.
+_BUYER = (
+    r"buyer|purchaser|bill(?:ed)?\s*to|invoice\s*to|customer|client|käufer|"
+    r"acheteur|koper|nabywca|zamawiający|acquirente|committente"
+)
+_DELIVERY = (
+    r"ship\s*to|deliver\s*to|delivery\s*address|shipping\s*address|lieferadresse|"
+    r"lieferanschrift|adresse\s*de\s*livraison|afleveradres|leveringsadres|"
+    r"adres\s*dostawy|indirizzo\s*di\s*consegna"
+)
+_BUYER_LABELS = re.compile(rf"^(?:.*?\s)?(?:{_BUYER}){_LABEL_END}", re.IGNORECASE)
+_DELIVERY_LABELS = re.compile(rf"^(?:.*?\s)?(?:{_DELIVERY}){_LABEL_END}", re.IGNORECASE)
 # A weak label is a one-word header ("From:", "To:") and counts only at the
 # start of a line and with a colon.
 _WEAK_SENDER = re.compile(r"^\s*(?:from|von|de|van|od|da)\s*:\s*", re.IGNORECASE)
 _WEAK_RECIPIENT = re.compile(r"^\s*(?:to|an|à|a|aan|do)\s*:\s*", re.IGNORECASE)
-_NOT_A_NAME = re.compile(
-    rf"^(?:{_STRONG_SENDER}|{_STRONG_RECIPIENT}|ship\s*to|deliver\s*to|"
-    r"lieferadresse|shipping\s*address)\s*:?$",
+_PARTY_LABEL = rf"(?:{_STRONG_SENDER}|{_STRONG_RECIPIENT}|{_BUYER}|{_DELIVERY})"
+# A field's name that ends in a party label ("Codice cliente:", "Code client").
+_FIELD_BEFORE_LABEL = re.compile(
+    r"\b(?:code|codice|código|kod|number|numéro|numero|nummer|numer|nr|no|id)\.?"
+    rf"\s+{_PARTY_LABEL}\s*:?\s*$",
     re.IGNORECASE,
 )
+_ONE_LABEL = re.compile(rf"\s*{_PARTY_LABEL}\s*:?\s*", re.IGNORECASE)
+# One or more party labels and nothing else: a header row such as
+# "Vendor  Ship to  Bill to", whose values stand in columns below it.
+_NOT_A_NAME = re.compile(rf"^(?:{_PARTY_LABEL}\s*:?\s*)+$", re.IGNORECASE)
 _LABEL_VALUE = re.compile(r"^[^\W\d_][\w .'’/-]{0,30}:\s*\S")
 _COMPANY_FORM = re.compile(
     r"\b(?:ltd|limited|inc|llc|plc|gmbh|ag|s\.?a\.?|sas|sarl|b\.?v\.?|n\.?v\.?|"
     r"sp\.\s*z\s*o\.\s*o|s\.?p\.?a|s\.?r\.?l|sdn\.?\s*bhd|pvt|enterprise|corp|"
-    r"co\.)(?:\W|$)",
+    r"lda|co\.)(?:\W|$)",
     re.IGNORECASE,
 )
 _TITLE_WORDS = re.compile(
     r"\b(?:tax\s*invoice|simplified\s*tax\s*invoice|invoice|receipt|payment\s*receipt|"
-    r"bill|faktura(?:\s*vat)?|facture|rechnung|factuur|fattura|quittung|reçu|"
+    r"bill|faktura(?:\s*vat)?|facture|rechnung|factuur|fattura|fatura|factura|"
+    r"quittung|reçu|purchase\s*order|bestellung|bon\s*de\s*commande|inkooporder|"
+    r"bestelbon|ordine\s*d['’]acquisto|zamówienie|orden\s*de\s*compra|"
     r"bon|kassenbon|cash\s*receipt|official\s*receipt|statement|payment\s*advice)\b",
     re.IGNORECASE,
 )
@@ -210,10 +261,12 @@ _POSTCODE_TOWN = re.compile(
     r"[^\W\d_]|^\s*[^\W\d_][^:\d]*,?\s[A-Z]{2}\s+\d{5}(?:-\d{4})?\s*$"
 )
 # A column header such as "Adresse de l'installation" is a field's name,
-# not a party's.
+# not a party's, and so is "Code" after "Client". A word followed by "@" or
+# "." starts an e-mail address ("email@domain.com", "name.surname@...").
 _FIELD_NAME = re.compile(
     r"^(?:adresse|address|anschrift|adres|adresa|indirizzo|numéro|number|nummer|"
-    r"numer|e-?mail|courriel|téléphone|telephone|phone|telefon|date|datum|data)\b",
+    r"numer|e-?mail|courriel|téléphone|telephone|phone|telefon|date|datum|data|"
+    r"code|id|name)\b(?![@.])",
     re.IGNORECASE,
 )
 _LEGAL_NOTICE = re.compile(
@@ -224,7 +277,9 @@ _LEGAL_NOTICE = re.compile(
     re.IGNORECASE,
 )
 _LEGAL_NOTICE_LITERALS = required_literals(_LEGAL_NOTICE.pattern, re.IGNORECASE)
-_NEXT_LABEL = re.compile(r"\s{2,}|\s+(?=[^\W\d_][\w.'’]*(?:\s[\w.'’]+)?:\s)")
+_CELL_GAP = re.compile(r"\t|\s{2,}")
+# Cells are apart by a tab or a run of spaces, or a label ("Date: ") follows.
+_NEXT_LABEL = re.compile(r"\t|\s{2,}|\s+(?=[^\W\d_][\w.'’]*(?:\s[\w.'’]+)?:\s)")
 
 # Compiled forms of the labels above, each with the literals a line needs
 # before the label can match (see docflow.core._prefilter).
@@ -239,8 +294,30 @@ _DOCUMENT_DATE_PATTERNS = [
     (re.compile(pattern, re.IGNORECASE), required_literals(pattern, re.IGNORECASE))
     for _, pattern in _DOCUMENT_DATE_LABELS
 ]
-_SENDER_LITERALS = required_literals(_SENDER_LABELS.pattern, re.IGNORECASE)
-_RECIPIENT_LITERALS = required_literals(_RECIPIENT_LABELS.pattern, re.IGNORECASE)
+_Label = tuple[re.Pattern[str], frozenset[str] | None]
+
+
+def _labels(*patterns: re.Pattern[str]) -> tuple[_Label, ...]:
+    return tuple(
+        (pattern, required_literals(pattern.pattern, re.IGNORECASE))
+        for pattern in patterns
+    )
+
+
+@dataclass(frozen=True)
+class _PartyLabels:
+    """The strong labels of each party, in priority order, with their literals."""
+
+    sender: tuple[_Label, ...]
+    recipient: tuple[_Label, ...]
+
+
+_INVOICE_PARTIES = _PartyLabels(
+    sender=_labels(_SENDER_LABELS), recipient=_labels(_RECIPIENT_LABELS)
+)
+_ORDER_PARTIES = _PartyLabels(
+    sender=_labels(_BUYER_LABELS, _DELIVERY_LABELS), recipient=_labels(_SENDER_LABELS)
+)
 # Both weak labels need a colon, which far fewer lines contain than the
 # short words ("de", "da", "a") of the labels.
 _WEAK_LABEL_LITERALS = frozenset({":"})
@@ -276,10 +353,12 @@ def extract_facts(
         total,
         tax,
     ]
-    use_layout = category in _NAME_FALLBACK_CATEGORIES
-    sender = _find_sender(lines, index, use_layout)
-    facts.append(sender)
-    facts.append(_find_recipient(lines, index, category, sender))
+    if category not in _NO_PARTY_CATEGORIES:
+        parties = _ORDER_PARTIES if category == "purchase_order" else _INVOICE_PARTIES
+        use_layout = category in _NAME_FALLBACK_CATEGORIES
+        sender = _find_sender(lines, index, parties, use_layout)
+        facts.append(sender)
+        facts.append(_find_recipient(lines, index, parties, category, sender))
     currency = _document_currency(lines, index)
     for fact in facts:
         if fact is not None and fact.kind in {"total", "tax"} and not fact.currency:
@@ -366,15 +445,41 @@ def parse_date(
     if _DIGIT.search(text) is None:
         return None  # every date pattern needs a digit
     found: list[tuple[int, int, date]] = []
+    numeric: set[tuple[int, int]] = set()
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             value = _date_from_match(match, prefer_month_first)
             if value is not None:
                 found.append((match.start(), match.end(), value))
+                if pattern in _NUMERIC_DATE_PATTERNS:
+                    numeric.add(match.span())
+    found = [
+        (start, end, value)
+        for start, end, value in found
+        if (start, end) not in numeric or not _in_identifier(text, start, end, found)
+    ]
     if not found:
         return None
     start, end, value = min(found, key=lambda item: (item[0], -item[1]))
     return value, start, end
+
+
+def _in_identifier(
+    text: str, start: int, end: int, dates: list[tuple[int, int, date]]
+) -> bool:
+    """Tell whether the numeric date at ``start:end`` is part of a longer identifier.
+
+    A date joined to other characters by a hyphen, slash or dot belongs to
+    an ISBN, a DOI or an invoice number, unless what it is joined to is
+    another date, as in the range ``01/10/2026-31/10/2026``.
+    """
+    if _JOINED_BEFORE.search(text[max(0, start - 2) : start]):
+        if not any(other_end == start - 1 for _, other_end, _ in dates):
+            return True
+    if _JOINED_AFTER.match(text, end):
+        if not any(other_start == end + 1 for other_start, _, _ in dates):
+            return True
+    return False
 
 
 def _date_from_match(match: re.Match[str], prefer_month_first: bool) -> date | None:
@@ -773,30 +878,129 @@ def _clean_name(text: str) -> str:
 
 
 def _is_name(text: str) -> bool:
+    value = _company_name(text) if _COMPANY_FORM.search(text) else text
+    if _is_fragment(value):
+        return False  # tested first, because it rejects long lines quickly
     letters = sum(char.isalpha() for char in text)
     if letters < 3 or text.startswith("(") or _LABEL_VALUE.match(text):
         return False
     if _NOT_A_NAME.match(text.strip()):
         return False
-    return parse_date(text) is None or letters > 12
+    date_found = parse_date(value)
+    if date_found is not None and date_found[1] == 0:
+        return False  # a dated line ("03 Oct  Salary"), not a party
+    return date_found is None or letters > 12
+
+
+# Name particles that start a person's name in lower case ("de Lattre").
+_NAME_PARTICLES = frozenset({
+    "al", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos",
+    "du", "el", "ibn", "la", "le", "ten", "ter", "van", "von", "zu",
+})  # fmt: skip
+# A link, a web address, a Markdown heading or a quote belongs to running
+# text, not to a party's name.
+_MARKUP = re.compile(r"[\[\]]|://|\bwww\.|^\s*(?:#{1,6}|>)\s", re.IGNORECASE)
+_EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Words after a label from which a fragment is read as running text.
+_MIN_SENTENCE_WORDS = 3
+#: Words of the longest value read as a name. A name with its address on the
+#: same line ("Pia Rutschmann, Marktgasse 28, 9400 Rorschach") stays below it.
+_MAX_NAME_WORDS = 12
+# A document number ("N.º FT 2026/1234", "No. 17", "#221") in the value.
+_NUMBER_SIGN = re.compile(
+    r"(?:\bn\.?\s*[º°]|\bno\.|\bnr\.|\bnum\.|#)\s*:?\s*(?:[A-Z]{1,4}[\s-]?)?\d",
+    re.IGNORECASE,
+)
+
+
+def _starts_with_particle(words: list[str]) -> bool:
+    return len(words) > 1 and words[0] in _NAME_PARTICLES and words[1][0].isupper()
+
+
+def _is_fragment(value: str) -> bool:
+    """Tell whether a value read after a party label is no party's name.
+
+    A label word inside running text ("... once the service provider") is
+    followed by the rest of the sentence, and a label on a document number's
+    line by that number. Such a value contains a link or a document number,
+    ends in a question mark or has unbalanced brackets. It may also start
+    with a number, or with a lower-case word that is no name particle before
+    a capitalised word. Values longer than ``_MAX_NAME_WORDS`` are rejected,
+    and so are values of four words or more with more lower-case words than
+    capitalised ones. A company form or an e-mail address exempts a value
+    from the lower-case tests, because names such as ``bol.com b.v.`` and
+    ``iViveLabs Limited`` and most addresses start in lower case.
+    """
+    words = value.split()
+    if not words or len(words) > _MAX_NAME_WORDS:
+        return True
+    if _MARKUP.search(value) or _NUMBER_SIGN.search(value):
+        return True
+    if value.count("(") != value.count(")") or value.endswith("?"):
+        return True
+    first = words[0]
+    if _DIGIT.search(first) and not any(char.isalpha() for char in first):
+        return True
+    if _COMPANY_FORM.search(value) or _EMAIL_ADDRESS.search(value):
+        return False
+    if first.islower() and not _starts_with_particle(words):
+        return True
+    lower_case = sum(word[0].islower() for word in words)
+    return len(words) >= 4 and lower_case * 2 > len(words)
 
 
 def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact | None:
-    """Read a name after ``offset`` on line ``index``, else from the next two lines."""
+    """Read a name after ``offset`` on line ``index``, else from the next two lines.
+
+    A line of labels only ("Vendor  Ship to  Bill to", or "Vendor" above
+    "Ship to") heads the blocks of their values. The first block belongs to
+    the first label, and the order of the others is unknown, so only the
+    first label of such a row or column gets a value.
+    """
     line = lines[index]
     rest = _clean_name(line.text[offset:])
+    if _NOT_A_NAME.match(line.text.strip()):
+        if not _is_first_label(lines, index, offset):
+            return None
+        return _name_below(kind, lines, _end_of_label_run(lines, index))
+    if _FIELD_NAME.match(rest) or _FIELD_BEFORE_LABEL.search(line.text[:offset]):
+        return None  # the label word is part of a field's name ("Client Code")
     if _is_name(rest):
         start = line.text.find(rest, offset)
         return _fact_for(kind, line, start, rest)
-    for following in lines[index + 1 : index + 3]:
+    if len(rest.split()) >= _MIN_SENTENCE_WORDS and _is_fragment(rest):
+        # The label word is part of a sentence, which goes on in the next line.
+        return None
+    return _name_below(kind, lines, index + 1)
+
+
+def _name_below(kind: str, lines: list[_Line], index: int) -> Fact | None:
+    """Read a name from line ``index`` or the line after it."""
+    for following in lines[index : index + 2]:
         name = _clean_name(following.text)
-        if _FIELD_NAME.match(name):
+        if _FIELD_NAME.match(name) or _LABEL_ONLY.match(following.text):
             return None  # a column of labels, whose values sit elsewhere
+        if len(name.split()) >= _MIN_SENTENCE_WORDS and _is_fragment(name):
+            return None  # running text, so the label was a word of a sentence
         if _LABEL_VALUE.match(name):
             continue
         if _is_name(name):
             return _fact_for(kind, following, following.text.find(name), name)
     return None
+
+
+def _is_first_label(lines: list[_Line], index: int, offset: int) -> bool:
+    """Tell whether the label ending at ``offset`` starts a row or column of labels."""
+    if _ONE_LABEL.fullmatch(lines[index].text[:offset]) is None:
+        return False
+    return index == 0 or _NOT_A_NAME.match(lines[index - 1].text.strip()) is None
+
+
+def _end_of_label_run(lines: list[_Line], index: int) -> int:
+    """Return the index of the first line after the labels-only lines from ``index``."""
+    while index < len(lines) and _NOT_A_NAME.match(lines[index].text.strip()):
+        index += 1
+    return index
 
 
 def _fact_for(kind: str, line: _Line, start: int, value: str) -> Fact:
@@ -831,17 +1035,33 @@ def _find_labelled_name(
     return None
 
 
+def _find_party(
+    lines: list[_Line],
+    text_index: LineIndex,
+    kind: str,
+    labels: tuple[_Label, ...],
+    weak: re.Pattern[str],
+) -> Fact | None:
+    """Read the party named after the first of ``labels`` that names one."""
+    for pattern, literals in labels:
+        candidates = text_index.lines_with(literals)
+        fact = _find_labelled_name(lines, candidates, kind, pattern)
+        if fact is not None:
+            return fact
+    candidates = text_index.lines_with(_WEAK_LABEL_LITERALS)
+    return _find_labelled_name(lines, candidates, kind, weak)
+
+
 def _find_recipient(
     lines: list[_Line],
     text_index: LineIndex,
+    parties: _PartyLabels,
     category: str | None,
     sender: Fact | None,
 ) -> Fact | None:
-    strong = text_index.lines_with(_RECIPIENT_LITERALS)
-    weak = text_index.lines_with(_WEAK_LABEL_LITERALS)
-    fact = _find_labelled_name(
-        lines, strong, "recipient", _RECIPIENT_LABELS
-    ) or _find_labelled_name(lines, weak, "recipient", _WEAK_RECIPIENT)
+    fact = _find_party(
+        lines, text_index, "recipient", parties.recipient, _WEAK_RECIPIENT
+    )
     if fact is not None or category != "invoice":
         return fact
     # An invoice sent as a letter names its addressee in the salutation and
@@ -852,34 +1072,35 @@ def _find_recipient(
 
 
 def _find_sender(
-    lines: list[_Line], text_index: LineIndex, use_layout: bool
+    lines: list[_Line],
+    text_index: LineIndex,
+    parties: _PartyLabels,
+    use_layout: bool,
 ) -> Fact | None:
-    strong = text_index.lines_with(_SENDER_LITERALS)
-    fact = _find_labelled_name(lines, strong, "sender", _SENDER_LABELS)
-    if fact is None:
-        weak = text_index.lines_with(_WEAK_LABEL_LITERALS)
-        fact = _find_labelled_name(lines, weak, "sender", _WEAK_SENDER)
+    fact = _find_party(lines, text_index, "sender", parties.sender, _WEAK_SENDER)
     if fact is not None or not use_layout:
         return fact
     return (
-        _company_line(lines[:30])
+        _company_line(lines[:30], parties)
         or _legal_line(lines, text_index)
         or _first_name_line(lines[:8])
     )
 
 
-def _company_line(lines: list[_Line]) -> Fact | None:
+def _company_line(lines: list[_Line], parties: _PartyLabels) -> Fact | None:
     recipient_block = -1  # index of the last line of the addressee's block
     for index, line in enumerate(lines):
-        if _RECIPIENT_LABELS.match(line.text) or _WEAK_RECIPIENT.match(line.text):
+        if _WEAK_RECIPIENT.match(line.text) or any(
+            pattern.match(line.text) for pattern, _ in parties.recipient
+        ):
             # "Bill to" heads the addressee's name and address, not the sender's.
             recipient_block = index + _ADDRESS_BLOCK_LINES
             continue
         if index <= recipient_block:
             continue
-        if _COMPANY_FORM.search(line.text) is None:
-            continue
-        name = _clean_name(re.sub(r"^[^\W\d_]+:\s*", "", line.text.strip()))
+        if _COMPANY_FORM.search(line.text) is None or _amounts_in(line, 0):
+            continue  # a line with amounts is a table row, not a letterhead
+        name = _company_cell(line.text)
         if re.match(r"(?:co\.|\(m\)|sdn|ltd|inc)", name, re.I) and index > 0:
             previous = lines[index - 1]
             return _fact_for("sender", previous, 0, f"{previous.text.strip()} {name}")
@@ -887,6 +1108,20 @@ def _company_line(lines: list[_Line]) -> Fact | None:
         if _is_name(name):
             return _fact_for("sender", line, line.text.find(name), name)
     return None
+
+
+def _company_cell(text: str) -> str:
+    """Return the cell of a line that contains a company form, without its label.
+
+    Lines of two columns ("MADISON, WI 53703  RIVERBEND BUILDERS LTD.") put
+    the company in the second cell. The first cell is returned when no cell
+    contains a form.
+    """
+    cells = [
+        _clean_name(re.sub(r"^[^\W\d_]+:\s*", "", cell))
+        for cell in _CELL_GAP.split(text.strip())
+    ]
+    return next((cell for cell in cells if _COMPANY_FORM.search(cell)), cells[0])
 
 
 #: Lines under a "Bill to" label that hold the addressee's name and address.
@@ -990,6 +1225,8 @@ def _address_block_name(lines: list[_Line], sender: Fact | None) -> Fact | None:
 
 def _first_name_line(lines: list[_Line]) -> Fact | None:
     for line in lines:
+        if _ONE_LABEL.match(line.text):
+            break  # the issuer's name heads the page, above the parties' labels
         if ":" in line.text or parse_date(line.text):
             continue
         name = _clean_name(_TITLE_WORDS.sub("", line.text))

@@ -7,6 +7,9 @@
    settings fingerprint and model version are reused.
 3. Send only the cache misses to the MCP orchestrator, and print and store
    each result as it arrives.
+
+A run of one analysis (``classify`` or ``analyze``) stores each result with
+the other analysis of the file's stored result, so the row stays whole.
 """
 
 from __future__ import annotations
@@ -56,7 +59,13 @@ if TYPE_CHECKING:
     from docflow.core.classify.corrections import CorrectionIndex
     from docflow.core.config import Settings
     from docflow.core.models import DocumentResult
-    from docflow.core.store import CacheHit, FileStat, ResultWriter, Store
+    from docflow.core.store import (
+        CacheHit,
+        FileStat,
+        ResultWriter,
+        Store,
+        StoredAnalysis,
+    )
 
 __all__ = ["Plan", "check_password_file", "plan_run", "run_command"]
 
@@ -81,9 +90,11 @@ class Plan:
     misses: list[str] = field(default_factory=list)
     stats: dict[str, FileStat] = field(default_factory=dict)
     touched: list[tuple[FileStat, str]] = field(default_factory=list)
-    # Stored results of the misses whose other analysis the new result keeps,
-    # when a run of one analysis does not reuse stored results (--no-cache).
-    stored: dict[str, DocumentResult] = field(default_factory=dict)
+    # For a run of one analysis: stored results of the same content that have
+    # the other analysis, which the new result of a miss keeps.
+    stored: dict[str, StoredAnalysis] = field(default_factory=dict)
+    # Analyses of a cache hit kept from a result with other settings.
+    stale: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _reject(path: str) -> DocumentResult | None:
@@ -166,14 +177,10 @@ def plan_run(
     if not settings.store.reuse:  # --no-cache
         plan.misses = list(candidates)
         if classify != quality:
-            # Any stored result of the same content and settings, whatever
-            # analyses it has and whichever model classified it, as a plain
-            # run of one analysis would reuse it.
-            any_result = {**cache_key, "classify": False, "quality": False}
-            found, _ = _find_stored(candidates, store, any_result, rehash=rehash)
-            plan.stored = {path: hit.result for path, hit in found.items()}
+            _, _, hashes = _find_stored(candidates, store, cache_key, rehash=rehash)
+            _keep_other_analysis(plan, store, settings, hashes, classify=classify)
         return plan
-    hits, hashed = _find_stored(candidates, store, cache_key, rehash=rehash)
+    hits, hashed, hashes = _find_stored(candidates, store, cache_key, rehash=rehash)
     for path in candidates:
         hit = hits.get(path)
         if hit is None:
@@ -182,7 +189,73 @@ def plan_run(
         plan.hits.append(hit)
         if path in hashed and not hit.needs_write:
             plan.touched.append((candidates[path], hashed[path]))
+    if classify != quality:
+        _keep_other_analysis(plan, store, settings, hashes, classify=classify)
     return plan
+
+
+def _keep_other_analysis(
+    plan: Plan,
+    store: Store,
+    settings: Settings,
+    hashes: dict[str, str],
+    *,
+    classify: bool,
+) -> None:
+    """Find the stored other analysis of the files a run of one analysis stores.
+
+    A new result of one analysis becomes the file's current row, so without
+    this a ``classify`` after ``process`` would lose the quality, and an
+    ``analyze`` the category. The other analysis is kept whatever settings,
+    model or docflow version computed it. The misses keep theirs when their
+    results arrive. The cache hits that are stored again keep theirs now.
+    """
+    import dataclasses
+
+    from docflow.core.config import settings_fingerprint
+    from docflow.core.pipeline import limit_to_analyses
+
+    rewritten = {hit.result.path: hit for hit in plan.hits if hit.needs_write}
+    content_hashes = {path: hashes[path] for path in plan.misses if path in hashes}
+    for path, hit in rewritten.items():
+        if hit.result.content_hash is not None:
+            content_hashes[path] = hit.result.content_hash
+    plan.stored = store.lookup_analyses(
+        content_hashes,
+        analysis="quality" if classify else "classification",
+        fingerprint=settings_fingerprint(settings),
+    )
+    for index, hit in enumerate(plan.hits):
+        if hit.result.path not in rewritten:
+            continue
+        # The hit may have an older other analysis than the file's current row.
+        result = limit_to_analyses(
+            hit.result, settings, classify=classify, quality=not classify
+        )
+        result, stale = _merge_stored_analysis(
+            result, plan.stored.get(hit.result.path), settings
+        )
+        plan.hits[index] = dataclasses.replace(hit, result=result)
+        plan.stale[hit.result.path] = stale
+
+
+def _merge_stored_analysis(
+    result: DocumentResult, stored: StoredAnalysis | None, settings: Settings
+) -> tuple[DocumentResult, frozenset[str]]:
+    """Add the other analysis of ``stored`` to a result of one analysis.
+
+    Returns the result and the analyses it kept that the cache must not
+    reuse, because other settings computed them.
+    """
+    from docflow.core.pipeline import add_stored_analyses
+
+    if stored is None:
+        return result, frozenset()
+    merged = add_stored_analyses(result, stored.result, settings)
+    if merged is result or stored.reusable:
+        return merged, frozenset()
+    other = "quality" if result.quality is None else "classification"
+    return merged, frozenset({other})
 
 
 def _find_stored(
@@ -191,18 +264,22 @@ def _find_stored(
     cache_key: dict[str, Any],
     *,
     rehash: bool,
-) -> tuple[dict[str, CacheHit], dict[str, str]]:
+) -> tuple[dict[str, CacheHit], dict[str, str], dict[str, str]]:
     """Look up the reusable stored results of ``candidates``.
 
-    Returns the hits by path, and the content hashes computed here, for the
-    files whose stat did not match a stored one. With ``rehash`` every file
-    is hashed.
+    Returns the hits by path, the content hashes computed here for the files
+    whose stat did not match a stored one, and every content hash known,
+    those included. With ``rehash`` every file is hashed. A file whose size
+    no stored document has is not hashed, because no stored result can be of
+    its content.
     """
+    known: dict[str, str] = {}
     if rehash:
         hits, worth_hashing = {}, set(candidates)
     else:
         found = store.lookup(list(candidates.values()), **cache_key)
         hits, worth_hashing = found.hits, found.worth_hashing
+        known.update(found.hashes)
     hashed: dict[str, str] = {}
     if worth_hashing:
         from concurrent.futures import ThreadPoolExecutor
@@ -212,7 +289,8 @@ def _find_stored(
                 if content_hash is not None:
                     hashed[path] = content_hash
         hits.update(store.lookup_results(hashed, **cache_key))
-    return hits, hashed
+    known.update(hashed)
+    return hits, hashed, known
 
 
 class _Session:
@@ -262,6 +340,7 @@ class _Session:
         file_stat: FileStat | None = None,
         cache_hit: bool = False,
         store: bool = True,
+        stale_analyses: frozenset[str] = frozenset(),
     ) -> None:
         """Count a result and queue it for storage when ``store``."""
         self.seen.add(result.path)
@@ -269,7 +348,13 @@ class _Session:
         if problem is not None:
             self.model_failures += 1
             self.model_problem = self.model_problem or problem
-        self.writer.add(result, stat=file_stat, cache_hit=cache_hit, store=store)
+        self.writer.add(
+            result,
+            stat=file_stat,
+            cache_hit=cache_hit,
+            store=store,
+            stale_analyses=stale_analyses,
+        )
 
     def show(self, result: DocumentResult) -> None:
         """Print the requested parts of a result, with people's corrections."""
@@ -379,7 +464,6 @@ def _process_misses(
     if not plan.misses:
         return {}
     from docflow.cli.launch import raise_if_stop_lost
-    from docflow.core.pipeline import add_stored_analyses
     from docflow.mcp.orchestrator import run_documents
 
     # A SIGTERM during the planning whose KeyboardInterrupt was swallowed.
@@ -392,11 +476,13 @@ def _process_misses(
             # document in flight. Ctrl-C drops these too, so a re-run
             # processes the document.
             return
-        stored = plan.stored.get(result.path)
-        if stored is not None:
-            result = add_stored_analyses(result, stored, settings)
+        result, stale = _merge_stored_analysis(
+            result, plan.stored.get(result.path), settings
+        )
         try:
-            session.deliver(result, file_stat=plan.stats.get(result.path))
+            session.deliver(
+                result, file_stat=plan.stats.get(result.path), stale_analyses=stale
+            )
         except Exception as exc:  # raised once the run has stopped
             session.fail_output(exc)
 
@@ -803,6 +889,7 @@ def _known_results(plan: Plan) -> Iterator[tuple[DocumentResult, dict[str, Any]]
             "file_stat": plan.stats.get(hit.result.path),
             "cache_hit": True,
             "store": hit.needs_write,
+            "stale_analyses": plan.stale.get(hit.result.path, frozenset()),
         }
         yield hit.result, stored
 

@@ -252,13 +252,12 @@ def add_stored_analyses(
 ) -> DocumentResult:
     """Add to ``result`` the analyses that only ``stored`` has.
 
-    ``classify --no-cache`` or ``analyze --no-cache`` processes a file again
-    for one analysis, and its result replaces the stored one. A plain run of
-    the same command reuses a stored result of both analyses and keeps it
-    whole, so this keeps the other analysis too. Only a stored result of the
-    same content is used. The review status and reasons are computed again
-    from both analyses, as ``docflow process`` computes them. This is exact
-    because ``stored`` comes from the cache, which matched the run's settings.
+    A run of ``classify`` or ``analyze`` stores a result of one analysis,
+    which replaces the file's stored result. This keeps the other analysis
+    of the stored result, whatever settings, model or docflow version
+    computed it. Only a stored result of the same content is used. The review
+    status and reasons are computed again from both analyses under
+    ``settings``, as ``docflow process`` computes them.
     """
     if not (result.ok and stored.ok) or result.content_hash != stored.content_hash:
         return result

@@ -22,6 +22,7 @@ from docflow.core.store._store import (
     RunProgress,
     RunRecord,
     Store,
+    StoredAnalysis,
     StoredResult,
     database_failure,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "RunProgress",
     "RunRecord",
     "Store",
+    "StoredAnalysis",
     "StoredResult",
     "database_failure",
     "display_path",

@@ -142,6 +142,10 @@ class PendingResult:
     settings_fingerprint: str
     processed_at: datetime
     stat: FileStat | None = None
+    # Analyses of ``result`` computed under other settings than
+    # ``settings_fingerprint``, kept from an older result. The cache does not
+    # reuse them.
+    stale_analyses: frozenset[str] = frozenset()
 
 
 #: Columns of the documents table in insertion order.
@@ -199,8 +203,13 @@ def _document_row(
             classification.metadata.model_version if classification else None
         ),
         "settings_fingerprint": pending.settings_fingerprint,
-        "has_classification": classification is not None,
-        "has_quality": result.quality is not None,
+        "has_classification": (
+            classification is not None
+            and "classification" not in pending.stale_analyses
+        ),
+        "has_quality": (
+            result.quality is not None and "quality" not in pending.stale_analyses
+        ),
         "run_id": run_id,
         "processed_at": pending.processed_at,
         "stored_at": stored_at,

@@ -48,6 +48,7 @@ __all__ = [
     "RunProgress",
     "RunRecord",
     "Store",
+    "StoredAnalysis",
     "StoredResult",
 ]
 
@@ -97,6 +98,19 @@ class CacheLookup:
     hashes: dict[str, str]  # path -> content hash, for files whose stat matched
     hits: dict[str, CacheHit]
     worth_hashing: set[str]  # unmatched files of a size some document has
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """A stored result that has the analysis a run of the other one keeps.
+
+    ``reusable`` is true when the analysis was computed under the settings
+    fingerprint of the run that looked it up, so a row that keeps it may
+    offer it to the result cache.
+    """
+
+    result: DocumentResult
+    reusable: bool
 
 
 @dataclass(frozen=True)
@@ -735,6 +749,39 @@ class Store:
                 quality=quality,
             )
 
+    def lookup_analyses(
+        self, hashes: Mapping[str, str], *, analysis: str, fingerprint: str
+    ) -> dict[str, StoredAnalysis]:
+        """Return, for files (path -> content hash), a stored result with ``analysis``.
+
+        ``analysis`` is ``classification`` or ``quality``. A run of only the
+        other analysis keeps this one, whatever settings, model or docflow
+        version computed it. The file's current row comes first if it has
+        the analysis, then the newest row of the same content.
+        """
+        query = _ANALYSIS_QUERIES[analysis]
+        if not hashes or not self.exists():
+            return {}
+        by_display = {display_path(path): path for path in hashes}
+        with self.connect(write=False) as connection:
+            cursor = connection.execute(
+                query,
+                {
+                    "paths": list(by_display),
+                    "hashes": [hashes[path] for path in by_display.values()],
+                },
+            )
+            records = _fetch_dicts(cursor)
+        found: dict[str, StoredAnalysis] = {}
+        for record in records:
+            request_path = by_display[record["request_path"]]
+            result = result_from_row(record).model_copy(update={"path": request_path})
+            reusable = bool(record["reusable"]) and (
+                record["settings_fingerprint"] == fingerprint
+            )
+            found[request_path] = StoredAnalysis(result, reusable)
+        return found
+
     # -- queries -------------------------------------------------------------------
 
     def results(
@@ -1040,6 +1087,45 @@ _CACHE_QUERY = f"""
     FROM matches m JOIN ({_RESULT_SELECT}) r ON r.id = m.match_id
     WHERE m.rank = 1
 """
+
+
+# The extension conditions are those of the cache, because the detected kind
+# and the extension mismatch issue depend on the extension.
+_ANALYSIS_QUERY = f"""
+    WITH request_hashes AS ({_REQUEST_HASHES}),
+    matches AS (
+        SELECT r.request_path, d.id AS match_id,
+               d.{{flag}} AS reusable, d.settings_fingerprint,
+               row_number() OVER (
+                   PARTITION BY r.request_path
+                   ORDER BY (d.path = r.request_path AND d.is_current) DESC,
+                            d.id DESC
+               ) AS rank
+        FROM request_hashes r
+        JOIN documents d ON d.content_hash = r.request_hash
+        WHERE d.status = 'ok'
+          AND lower({_STORED_SUFFIX}) = lower({_REQUEST_SUFFIX})
+          AND (NOT d.extension_mismatch OR {_STORED_SUFFIX} = {_REQUEST_SUFFIX})
+          AND EXISTS (
+            SELECT 1 FROM {{table}} a WHERE a.document_id = d.id
+          )
+    )
+    SELECT m.request_path, m.reusable, m.settings_fingerprint, r.*
+    FROM matches m JOIN ({_RESULT_SELECT}) r ON r.id = m.match_id
+    WHERE m.rank = 1
+"""
+
+#: The query of ``Store.lookup_analyses`` for each analysis. The documents
+#: column ``has_<analysis>`` is true when a row's analysis was computed under
+#: the row's settings fingerprint, so the cache may reuse it. A row that kept
+#: the other analysis of an older result with other settings has that
+#: analysis with the flag false.
+_ANALYSIS_QUERIES = {
+    "classification": _ANALYSIS_QUERY.format(
+        flag="has_classification", table="classifications"
+    ),
+    "quality": _ANALYSIS_QUERY.format(flag="has_quality", table="quality_results"),
+}
 
 
 def _select_hashes(

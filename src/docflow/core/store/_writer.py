@@ -106,8 +106,13 @@ class ResultWriter:
         stat: FileStat | None = None,
         cache_hit: bool = False,
         store: bool = True,
+        stale_analyses: frozenset[str] = frozenset(),
     ) -> None:
-        """Count a finished document and queue it for storage when ``store``."""
+        """Count a finished document and queue it for storage when ``store``.
+
+        ``stale_analyses`` names the analyses of ``result`` that were computed
+        under other settings, which the cache must not reuse.
+        """
         with self._condition:
             self.done += 1
             self.cache_hits += int(cache_hit)
@@ -118,6 +123,7 @@ class ResultWriter:
                     settings_fingerprint=self.fingerprint,
                     processed_at=self.clock(),
                     stat=stat,
+                    stale_analyses=stale_analyses,
                 )
                 # Rows, not the result: the caller's result can be freed now.
                 self._pending.append(prepare(pending))

@@ -205,7 +205,11 @@ def test_label_feeds_training(tmp_path, trained, inbox):
 
 
 def test_train_one_category_plus_label(tmp_path, trained, inbox):
-    """One folder category plus one labeled document of another is rejected."""
+    """One folder category plus one labeled document of another is rejected.
+
+    The correction's category has no subfolder, so it is left out with a
+    warning, and one category remains.
+    """
     model, _ = trained
     database = ["--db", str(tmp_path / "label.duckdb")]
     memo = "inbox/memo/memo-0.txt"
@@ -223,9 +227,10 @@ def test_train_one_category_plus_label(tmp_path, trained, inbox):
 
     stderr = completed.stderr.decode()
     assert completed.returncode == 2, stderr
-    assert "'train' has too few documents" in stderr
-    assert "invoice: 12 documents" in stderr
-    assert "letter: 0 documents and 1 correction" in stderr
+    assert "leaving out 1 correction" in stderr
+    assert "letter (1)" in stderr
+    assert "'train' has documents of 1 category (invoice: 12 documents)" in stderr
+    assert "training needs at least two categories" in stderr
     assert "at least 2 documents" in stderr
     assert completed.stdout == b""
     assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,8 @@ from docflow.errors import ModelError, ModelRejected, UsageError
 
 TRAIN_CORPUS = Path(__file__).resolve().parents[1] / "sample_docs" / "train"
 TINY_CATEGORIES = ("invoice", "resume", "email", "meeting_minutes")
+#: Training files with a text layer, so reading them needs no OCR.
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".docx", ".pdf", ".eml")
 FILES_PER_CATEGORY = 6
 
 pytestmark = pytest.mark.skipif(
@@ -544,6 +547,60 @@ def test_train_into_new_folder_may_drop_categories(
     [warning] = [r.getMessage() for r in caplog.records if "will not know" in r.msg]
     assert "no model is replaced" in warning
     assert f"add a subfolder of documents for each to {folder}" in warning
+
+
+def _copy_by_language(folder: Path, languages: Sequence[str], count: int) -> Path:
+    """Copy ``count`` text-layer files per language of each tiny category.
+
+    The training corpus names each file after its language, such as
+    ``001_telecom_de.docx``. Image files are left out, so no OCR runs.
+    """
+    for category in TINY_CATEGORIES:
+        (folder / category).mkdir(parents=True, exist_ok=True)
+        names = sorted(p for p in (TRAIN_CORPUS / category).iterdir() if p.is_file())
+        for language in languages:
+            chosen = [
+                path
+                for path in names
+                if path.stem.endswith(f"_{language}") and path.suffix in TEXT_SUFFIXES
+            ]
+            for path in chosen[:count]:
+                shutil.copy(path, folder / category / path.name)
+    return folder
+
+
+def test_train_keeps_languages_unless_forced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    both = _copy_by_language(tmp_path / "both", ["en", "de"], 4)
+    english = _copy_by_language(tmp_path / "english", ["en"], 4)
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    first = train_model(both, settings, output=model_dir)
+    trained = json.loads((model_dir / "model.json").read_text())["languages"]
+    assert trained == ["de", "en"]
+
+    with pytest.raises(ModelError, match="languages the current model") as caught:
+        train_model(english, settings, output=model_dir)
+    assert ": de. Documents in them would become unknown" in str(caught.value)
+    assert "--force" in str(caught.value)
+    metadata = json.loads((model_dir / "model.json").read_text())
+    assert metadata["version"] == first.version
+
+    elsewhere = train_model(english, settings, output=tmp_path / "other")
+    assert elsewhere.written
+    assert not elsewhere.forced
+    assert elsewhere.lost_languages == ["de"]
+
+    caplog.clear()
+    forced = train_model(english, settings, output=model_dir, force=True)
+    assert forced.written
+    assert forced.forced
+    assert forced.lost_languages == ["de"]
+    assert json.loads((model_dir / "model.json").read_text())["languages"] == ["en"]
+    [warning] = [r.getMessage() for r in caplog.records if "classify text" in r.msg]
+    assert "not classify text in 1 language of" in warning
+    assert ": de. Documents in them become unknown" in warning
 
 
 def test_train_status_counts_slow_reading(

@@ -33,6 +33,7 @@ __all__ = [
     "abstain_reason",
     "classify_document",
     "find_disagreement",
+    "model_languages",
     "poor_fit",
     "untrained_language",
     "trusted_facts",
@@ -334,6 +335,20 @@ def find_disagreement(
     return None
 
 
+def model_languages(model: LoadedModel) -> list[str]:
+    """Return the languages ``model`` classifies. Text in others becomes unknown.
+
+    Models trained before ``model.json`` had ``languages`` were trained on
+    the languages of ``FREQUENT_WORDS``.
+    """
+    trained = model.metadata.get("languages")
+    if trained:
+        return list(trained)
+    from docflow.core._wordlists import FREQUENT_WORDS
+
+    return list(FREQUENT_WORDS)
+
+
 def untrained_language(language: str | None, model: LoadedModel) -> Evidence | None:
     """Return evidence that the text's language is one the model never saw.
 
@@ -345,11 +360,7 @@ def untrained_language(language: str | None, model: LoadedModel) -> Evidence | N
     """
     if language is None:
         return None
-    trained = model.metadata.get("languages")
-    if not trained:
-        from docflow.core._wordlists import FREQUENT_WORDS
-
-        trained = list(FREQUENT_WORDS)
+    trained = model_languages(model)
     if language in trained:
         return None
     return Evidence(

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from docflow.core._settings_checks import RESERVED_CATEGORIES
+from docflow.core.classify._classify import model_languages
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
     ClassifierInput,
@@ -128,6 +129,11 @@ class TrainReport(BaseModel):
         description="corrections from docflow label left out, per category, "
         "because the training folder has no subfolder of that category",
     )
+    lost_languages: list[str] = Field(
+        default_factory=list,
+        description="languages the current model classifies and the new model "
+        "does not, so it makes their documents unknown",
+    )
     skipped: list[str] = Field(
         default_factory=list, description="files that could not be read, with reasons"
     )
@@ -175,12 +181,13 @@ def train_model(
     held-out split than the current model (the one at ``output``, else the
     configured one), which applies to a new ``output`` folder too. It also
     raises ModelError, unless ``force`` is true, when ``output`` contains a
-    model with categories the training data has no document of, because the
-    new model would lose them. Raises UsageError when ``folder`` is not a
-    folder of category subfolders, has fewer than two categories, or has a
-    category without a document to hold out. ``on_step`` receives a short
-    line for each document read and each stage of the fit, for a progress
-    display.
+    model with categories the training data has no document of, or with
+    languages it has fewer than ``MIN_LANGUAGE_DOCUMENTS`` training documents
+    of, because the new model would lose them. Raises UsageError when
+    ``folder`` is not a folder of category subfolders, has fewer than two
+    categories, or has a category without a document to hold out.
+    ``on_step`` receives a short line for each document read and each stage
+    of the fit, for a progress display.
     """
     step = on_step or (lambda _: None)
     started = time.perf_counter()
@@ -221,6 +228,7 @@ def train_model(
             f"{str(target)!r}. Copy sample_docs/train and add your documents "
             "to it, or rerun with --force to keep only the folder's categories"
         )
+    lost = _guard_lost_languages(current, train, target, folder, replacing, force)
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
     step(f"fitting the model and its confidence map on {len(train)} documents")
@@ -236,13 +244,14 @@ def train_model(
         version=version,
         written=False,
         replaced=False,
-        forced=force and (worse or (replacing and bool(dropped))),
+        forced=force and (worse or (replacing and bool(dropped or lost))),
         training_documents=len(train),
         heldout_documents=len(heldout),
         corrections=len(fixes),
         no_category_labels=sum(fix[1] == NO_CATEGORY for fix in corrections),
         left_out_corrections=left_out,
         documents_per_category=dict(sorted(Counter(s.label for s in train).items())),
+        lost_languages=lost,
         skipped=skipped,
         before=before,
         after=after,
@@ -362,6 +371,50 @@ def _dropped_categories(
     if current is None:
         return []
     return sorted(set(current.classes) - {sample.label for sample in train})
+
+
+def _guard_lost_languages(
+    current: LoadedModel | None,
+    train: Sequence[Sample],
+    target: Path,
+    folder: str | Path,
+    replacing: bool,
+    force: bool,
+) -> list[str]:
+    """Return the languages of ``current`` that the new model would not classify.
+
+    Raises ModelError when the new model would replace the one at ``target``
+    and ``force`` is false. Otherwise a warning names the languages, because
+    the held-out comparison only covers the folder's languages and cannot
+    show the loss.
+    """
+    if current is None:
+        return []
+    lost = sorted(set(model_languages(current)) - set(trained_languages(train)))
+    if not lost:
+        return []
+    advice = (
+        f"add at least {MIN_LANGUAGE_DOCUMENTS} training documents in each "
+        f"to {str(folder)!r}, such as those of sample_docs/train"
+    )
+    if replacing and not force:
+        raise ModelError(
+            f"the new model would not classify text in {len(lost)} of the "
+            f"languages the current model ({current.version}) was trained on: "
+            f"{', '.join(lost)}. Documents in them would become unknown. Nothing "
+            f"was written to {str(target)!r}. To keep them, {advice}, or rerun "
+            "with --force to keep only the folder's languages"
+        )
+    log.warning(
+        "the new model in %s will not classify text in %s of %s: %s. "
+        "Documents in them become unknown. To keep them, %s",
+        target,
+        _plural(len(lost), "language"),
+        current.version,
+        ", ".join(lost),
+        advice,
+    )
+    return lost
 
 
 def _current_model(target: Path, settings: Settings) -> LoadedModel | None:

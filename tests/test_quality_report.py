@@ -24,6 +24,7 @@ EXPECTED_CODES = {
     "long_sentences",
     "low_readability",
     "no_headings_long_document",
+    "wall_of_text",
     "repeated_text",
     "extension_mismatch",
     "no_words",
@@ -105,3 +106,37 @@ def test_report_on_quality_results() -> None:
 
 def test_report_without_documents() -> None:
     assert "No documents." in render_report([])
+
+
+def test_report_escapes_markup_in_names() -> None:
+    """A file name or error with Markdown or HTML in it renders as plain text."""
+    markdown_it = pytest.importorskip("markdown_it")  # installed with rich
+    name = "<b>odd*x*_y_`z`[a](b)|c~~d~~&amp;#.txt"
+    document = ExtractedDocument(
+        path=name,
+        detected_type="text",
+        pages=[Page(number=1, method="native", text="  ")],
+    )
+    quality = analyze_quality(document, Settings())
+    results = [
+        DocumentResult(path=name, status=Status.OK, quality=quality),
+        DocumentResult(
+            path="locked.pdf",
+            status=Status.PASSWORD_REQUIRED,
+            error=f"{name}:\nthe PDF is **encrypted**",
+        ),
+    ]
+
+    renderer = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    html = renderer.render(render_report(results))
+
+    assert "<b>" not in html
+    assert "<em>" not in html
+    assert "<code>z</code>" not in html
+    assert "<a " not in html
+    assert "<s>" not in html
+    assert "<strong>encrypted</strong>" not in html
+    literal = "&lt;b&gt;odd*x*_y_`z`[a](b)|c~~d~~&amp;amp;#.txt"
+    assert f"<td>{literal}</td>" in html
+    assert f"<h3>{literal}</h3>" in html
+    assert f"{literal}: the PDF is **encrypted**</p>" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from docflow.core.models import DocumentResult, QualityIssue, QualityResult
@@ -9,9 +10,20 @@ from docflow.core.models import DocumentResult, QualityIssue, QualityResult
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+#: ASCII punctuation that starts Markdown or HTML markup inside a line:
+#: emphasis, code, links, images, raw HTML, entities, table cells, strikethrough
+#: and a heading's closing ``#``. CommonMark lets a backslash escape any of them.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
+
+
 def _escape(text: str) -> str:
-    """Escape a value for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Escape text from outside the code (file names, errors) for Markdown.
+
+    Line breaks become spaces, so a value stays on its line. Line-start
+    markup (``-``, ``1.``) needs no escape, because every value follows other
+    text on its line.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
 
 
 def _unpack(
@@ -74,7 +86,8 @@ def _render_issue_counts(qualities: list[QualityResult]) -> list[str]:
 
 def _render_issue(issue: QualityIssue) -> str:
     where = f" (page {issue.page})" if issue.page is not None else ""
-    return f"- **{issue.severity}** `{issue.code}`{where}: {issue.message}"
+    # The message may quote the document's text, as repeated_phrase does.
+    return f"- **{issue.severity}** `{issue.code}`{where}: {_escape(issue.message)}"
 
 
 def _render_details(
@@ -84,18 +97,19 @@ def _render_details(
     for name, status, quality, error in rows:
         if quality is None:
             if error:
-                lines += ["", f"### {name}", "", f"Not analysed ({status}): {error}"]
+                lines += ["", f"### {_escape(name)}", ""]
+                lines.append(f"Not analysed ({status}): {_escape(error)}")
             continue
         if not quality.issues:
             continue
-        lines += ["", f"### {name}", ""]
+        lines += ["", f"### {_escape(name)}", ""]
         issues = sorted(
             quality.issues, key=lambda issue: _SEVERITY_ORDER[issue.severity]
         )
         lines += [_render_issue(issue) for issue in issues]
         if quality.recommendations:
             lines += ["", "What to do:", ""]
-            lines += [f"1. {advice}" for advice in quality.recommendations]
+            lines += [f"1. {_escape(advice)}" for advice in quality.recommendations]
     return lines
 
 

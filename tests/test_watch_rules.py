@@ -290,9 +290,11 @@ def test_template_cannot_leave_output() -> None:
     assert not Path(folder).is_absolute()
 
 
-def test_template_missing_fact_reads_unknown() -> None:
-    folder = render_destination("{facts[total]}", make_result(), RECEIVED, "/in")
-    assert folder == "unknown"
+@pytest.mark.parametrize("kind", ["total", "recipient", "document_date"])
+def test_template_missing_fact_names_kind(kind: str) -> None:
+    template = f"letters/{{facts[{kind}]}}/{{stem}}"
+    folder = render_destination(template, make_result(), RECEIVED, "/in")
+    assert Path(folder).parts[:2] == ("letters", f"no-{kind}")
 
 
 @pytest.mark.parametrize(

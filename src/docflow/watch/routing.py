@@ -9,7 +9,8 @@ Duplicates are decided before processing (see ``docflow.watch.daemon``).
 A rule's destination is a template relative to the output folder. It may use
 ``{category}``, ``{confidence}``, ``{quality}``, ``{name}``, ``{stem}``,
 ``{suffix}``, ``{inbox}``, ``{year}``, ``{month}``, ``{day}``, ``{date:%Y-%m}``
-and ``{facts[total]}``. The date is the document date found in the text when
+and ``{facts[total]}``, which reads ``no-total`` when the document has no
+total. The date is the document date found in the text when
 there is one, and the time the file was received otherwise. ``{date}`` alone
 is the ISO date, and a "/" in a date format makes nested folders.
 """
@@ -47,8 +48,13 @@ class Route:
 
 
 class _SafeFacts(dict[str, str]):
+    """Fact values by kind, where a kind the document lacks reads ``no-<kind>``.
+
+    A missing fact does not read ``unknown``, because that is a category.
+    """
+
     def __missing__(self, key: str) -> str:
-        return "unknown"
+        return f"no-{key}"
 
 
 def choose_route(

@@ -45,6 +45,7 @@ class ImageExtractor:
                 # Our own limit below replaces Pillow's decompression-bomb warning.
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 with Image.open(path) as image:
+                    _record_resolution(image, document)
                     _read_frames(image, document, context)
         except Image.DecompressionBombError as exc:
             raise TooLarge(
@@ -58,6 +59,24 @@ class ImageExtractor:
             raise CorruptDocument(f"damaged image: {exc}") from exc
         document.metadata["frames"] = len(document.pages)
         return document
+
+
+def _record_resolution(image: Any, document: ExtractedDocument) -> None:
+    """Store the first frame's size in pixels and its dpi, from the header.
+
+    The quality checks name them when OCR finds no text. The dpi is left out
+    when the header has none or a zero.
+    """
+    width, height = image.size
+    document.metadata["image_width"] = width
+    document.metadata["image_height"] = height
+    dpi = image.info.get("dpi")
+    try:
+        horizontal = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        horizontal = 0.0
+    if horizontal > 0:
+        document.metadata["image_dpi"] = round(horizontal)
 
 
 def _read_frames(

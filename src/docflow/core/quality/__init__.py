@@ -10,20 +10,23 @@ What lowers each score:
 - ``readability_score``: 100 x Flesch reading ease / ``readability_target``
   (the language's Flesch variant), capped to 0-100, minus 100 x (long-sentence
   share - ``long_sentence_share``), at most 30, when ``long_sentences`` fires.
-  ``low_readability`` explains a Flesch part below half of
-  ``review_threshold``, so a low score always comes with an issue.
+  ``low_readability`` explains a Flesch part below ``review_threshold``,
+  so a score that fails review always comes with an issue.
   Garbage and empty pages are left out. Readability is not applicable, and
   the score is None, for a language without a Flesch variant, fewer than
   ``readability_min_words`` words, text that is mostly numbers, fewer than
   10 distinct words, or one phrase repeated (``repeated_phrase``). The
   formula metrics (``flesch_reading_ease`` and the grade levels) are then
   None too, and ``readability_note`` gives the reason. ``long_sentences``
-  does not fire for text of fewer than 10 distinct words or with
-  ``repeated_phrase``.
-- ``structure_score``: 100, minus 30 for ``no_headings_long_document`` and
-  minus 100 x the repeated-text share (at most 50) for ``repeated_text``.
-  None when the text has no words, or neither two lines of 20 or more
-  characters to compare nor enough words to expect headings.
+  does not fire for text of fewer than 10 distinct words, nor with
+  ``repeated_phrase`` when the repeated phrase is no longer than
+  ``long_sentence_words``.
+- ``structure_score``: 100, minus 30 for ``no_headings_long_document``,
+  minus 70 for ``wall_of_text`` (200 or more words of running text in one
+  paragraph, without headings) and minus 100 x the repeated-text share (at most 50) for
+  ``repeated_text``. None when the text has no words, or neither two lines
+  of 20 or more characters to compare, nor enough words to expect headings,
+  nor a wall of text.
 - ``content_quality_score``: 100, minus 80 x the share of garbage pages,
   80 x the share of pages without a text layer, 40 x the share of empty
   pages and 50 x the share of low-confidence OCR pages. ``ocr_truncated``

@@ -31,7 +31,9 @@ class IssueSpec(NamedTuple):
 ISSUES: dict[str, IssueSpec] = {
     "empty_document": IssueSpec(
         "error",
-        "No text was found in the whole document.",
+        "No text was found in the whole document. For an image under 150 dpi, "
+        "or without a dpi and under 1000 pixels on its longer side, the message "
+        "names its size and resolution.",
         "Check that the file is the intended document; if it is a scan and "
         "OCR was off, enable OCR (extraction.ocr), else rescan it.",
         None,
@@ -85,7 +87,7 @@ ISSUES: dict[str, IssueSpec] = {
     "low_readability": IssueSpec(
         "info",
         "Flesch reading ease is so far below quality.readability_target that "
-        "the readability score is under half of quality.review_threshold.",
+        "it alone puts the readability score under quality.review_threshold.",
         "If the document is meant for general readers, write shorter "
         "sentences and use shorter, more common words.",
         "quality.readability_target, quality.review_threshold",
@@ -104,6 +106,15 @@ ISSUES: dict[str, IssueSpec] = {
         "tables and form fields do not count towards its length.",
         "Add headings that divide the document into sections.",
         "quality.headings_expected_words",
+    ),
+    "wall_of_text": IssueSpec(
+        "warning",
+        "Running text of 200 words or more is one paragraph without headings: "
+        "one line, or for text and Markdown files one block without blank "
+        "lines. Tables and form fields do not count towards its length.",
+        "Break the text into paragraphs of a few sentences each, and add "
+        "headings if it covers several topics.",
+        None,
     ),
     "repeated_text": IssueSpec(
         "warning",
@@ -161,15 +172,16 @@ SCORES: dict[str, str] = {
     "a score that is null is left out. 0 for an empty document.",
     "readability_score": "100 x Flesch reading ease / quality.readability_target, "
     "capped to 0-100, minus up to 30 when long_sentences fires; low_readability "
-    "explains a Flesch part under half of quality.review_threshold. Null, with "
+    "explains a Flesch part under quality.review_threshold. Null, with "
     "an issue that explains it, when not applicable: a language without a Flesch "
     "variant, fewer than quality.readability_min_words words, text that is "
     f"mostly numbers, fewer than {MIN_DISTINCT_WORDS} distinct words, or one "
     "phrase repeated (repeated_phrase).",
-    "structure_score": "100 minus 30 for no_headings_long_document and minus "
-    "100 x the repeated-text share (at most 50) for repeated_text. Null, with "
-    "an issue that explains it, when the text has no words, or fewer than two "
-    "lines of 20 or more characters and no headings to judge.",
+    "structure_score": "100 minus 30 for no_headings_long_document, minus 70 "
+    "for wall_of_text and minus 100 x the repeated-text share (at most 50) for "
+    "repeated_text. Null, with an issue that explains it, when the text has no "
+    "words, or fewer than two lines of 20 or more characters, no headings to "
+    "judge and no wall_of_text.",
     "content_quality_score": "100 minus 80 x share of garbage pages, 80 x share "
     "of pages without a text layer, 40 x share of empty pages, 50 x share of "
     "low-confidence OCR pages, 20 for ocr_truncated and 10 for "
@@ -233,6 +245,8 @@ METRICS: dict[str, str] = {
     "headings_source": "extraction, or text (Markdown # lines, CHAPTER/Section "
     "lines, short capitalised lines) when extraction found none",
     "tables": "tables found by extraction",
+    "paragraphs": "paragraphs with a word character: blocks between blank "
+    "lines in text and Markdown files, lines in other types",
     "repeated_text_share": "share of characters in lines of 20+ characters that "
     "repeat an earlier line",
     "repeated_phrase_share": "share of the words in the first "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,9 +44,19 @@ _LOW_OCR_PAGE_WEIGHT = 50.0
 _OCR_TRUNCATED_PENALTY = 20.0
 _EXTENSION_MISMATCH_PENALTY = 10.0
 _NEAR_EMPTY_CAP = 30.0
-# A readability score below this share of quality.review_threshold gets an
-# issue that explains it.
-_LOW_READABILITY_SHARE = 0.5
+# Running text of this many words or more in one paragraph, and without
+# headings, is a wall of text. A one-line note or a short e-mail stays below.
+WALL_OF_TEXT_WORDS = 200
+_WALL_OF_TEXT_PENALTY = 70.0
+# An image without text is named as low resolution under this header dpi or,
+# without a dpi, under this many pixels on its longer side. An A4 page at
+# 100 dpi is 827 x 1169 pixels.
+_LOW_IMAGE_DPI = 150
+_SMALL_IMAGE_PIXELS = 1000
+# Extractors of these types keep the writer's blank lines between paragraphs.
+# A PDF or OCR page seldom has blank lines, so there each line counts as a
+# paragraph, and only text on one line is a wall of text.
+_BLANK_LINE_PARAGRAPH_TYPES = frozenset({"text", "markdown"})
 # Characters of one page judged for garbage. The word checks take seconds on
 # a whole 3 MB text page.
 _GARBAGE_SAMPLE_CHARS = 50_000
@@ -310,6 +321,36 @@ def check_pages(findings: Findings, document: ExtractedDocument) -> None:
             findings.penalties["content"] += weight * share
 
 
+def _describe_low_resolution(document: ExtractedDocument) -> str:
+    """Return a sentence naming an image's low resolution, or an empty string.
+
+    The image extractor stores the first frame's size and header dpi. A
+    resolution is low under ``_LOW_IMAGE_DPI`` dpi or, without a dpi, when
+    the longer side is under ``_SMALL_IMAGE_PIXELS`` pixels.
+    """
+    metadata = document.metadata
+    width = metadata.get("image_width")
+    height = metadata.get("image_height")
+    if document.detected_type != "image" or not width or not height:
+        return ""
+    dpi = metadata.get("image_dpi")
+    if dpi is not None:
+        if dpi >= _LOW_IMAGE_DPI:
+            return ""
+        size = f"{width} x {height} pixels at {dpi} dpi"
+    elif max(width, height) < _SMALL_IMAGE_PIXELS:
+        size = f"{width} x {height} pixels, with no dpi in its header"
+    else:
+        return ""
+    frame = "first frame of the image" if metadata.get("frames", 1) > 1 else "image"
+    # tesseract's "Improving the quality of the output" page (tessdoc,
+    # ImproveQuality.md) states that it works best at 300 dpi or more.
+    return (
+        f" The {frame} is {size}, probably too low a resolution for OCR, "
+        "which works best at 300 dpi or more."
+    )
+
+
 def check_document(findings: Findings, document: ExtractedDocument) -> None:
     """Find an empty or near-empty document, a wrong extension and cut-off OCR."""
     config = findings.config
@@ -325,6 +366,8 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         )
         ocr_off = any("ocr_disabled" in page.flags for page in document.pages)
         advice = ISSUES["empty_document"].advice if ocr_off else _BLANK_ADVICE
+        if not ocr_off:
+            found += _describe_low_resolution(document)
         findings.add("empty_document", found, advice)
         findings.content_cap = 0.0
     elif total_chars < config.min_document_chars:
@@ -586,11 +629,13 @@ def _check_low_readability(
 
     Every other score loses points only through an issue, so without this a
     readability score of 0 would come with no reason. The issue fires when
-    the Flesch part alone is below the limit, because a long-sentence
-    penalty comes with its own long_sentences issue.
+    the Flesch part alone is below ``quality.review_threshold``, because a
+    long-sentence penalty comes with its own long_sentences issue. With the
+    default weights and target, it names every Flesch part that takes more
+    than 10 points off the overall score, that is a reading ease under 36.
     """
     config = findings.config
-    limit = config.review_threshold * _LOW_READABILITY_SHARE
+    limit = config.review_threshold
     flesch_part = max(0.0, min(100.0, findings.readability_base))
     if flesch_part >= limit:
         return
@@ -606,8 +651,7 @@ def _check_low_readability(
         "low_readability",
         f"Flesch reading ease is {reading_ease:.1f} against a target of "
         f"{config.readability_target:g} (quality.readability_target), {gives}, "
-        f"below {limit:g} ({_LOW_READABILITY_SHARE:.0%} of "
-        "quality.review_threshold). The analysed text has "
+        f"below {limit:g} (quality.review_threshold). The analysed text has "
         f"{stats.words / stats.sentences:.1f} words per sentence and "
         f"{stats.syllables / stats.words:.2f} syllables per word.",
         ISSUES["low_readability"].advice,
@@ -640,9 +684,13 @@ def _check_long_sentences(
     if stats.sentences == 0 or share <= config.long_sentence_share:
         return
     few_words = findings.metrics["distinct_words"] < MIN_DISTINCT_WORDS
-    if few_words or findings.has_issue("repeated_phrase"):
-        # One word or phrase repeated without a full stop counts as one long
-        # sentence, but such text has no sentences worth judging.
+    # One word or a short phrase repeated without a full stop counts as one
+    # long sentence, but such text has no sentences worth judging. A repeated
+    # phrase longer than the sentence limit is itself a long sentence.
+    short_phrase = (
+        findings.metrics["repeated_phrase_words"] <= config.long_sentence_words
+    )
+    if few_words or (findings.has_issue("repeated_phrase") and short_phrase):
         return
     scope = f" in the first {count_noun(stats.words, 'word')}" if stats.sampled else ""
     sentences = "sentence" if stats.sentences == 1 else "sentences"
@@ -690,6 +738,7 @@ def check_structure(findings: Findings, document: ExtractedDocument) -> None:
             )
             findings.penalties["structure"] += _NO_HEADINGS_PENALTY
 
+    _check_wall_of_text(findings, document, headings)
     share, compared_lines = measure_repeated_share(texts)
     findings.metrics["repeated_text_share"] = round(share, 3)
     _judge_structure_basis(findings, headings, prose_words, compared_lines)
@@ -720,7 +769,8 @@ def _judge_structure_basis(
     judged_headings = total_words >= expected and (
         headings > 0 or prose_words >= expected
     )
-    if compared_lines >= 2 or judged_headings:
+    wall = findings.has_issue("wall_of_text")
+    if compared_lines >= 2 or judged_headings or wall:
         findings.structure_applicable = True
         return
     findings.unscored["structure"] = (
@@ -729,3 +779,51 @@ def _judge_structure_basis(
         f"{count_noun(total_words, 'word')}, fewer than {expected} "
         "(quality.headings_expected_words) to expect headings"
     )
+
+
+def count_paragraphs(texts: list[str], blank_line_breaks: bool) -> int:
+    """Count the paragraphs with a word character in ``texts``.
+
+    Paragraphs end at blank lines when ``blank_line_breaks`` is true, else at
+    every line break. A page break always ends a paragraph.
+    """
+    separator = re.compile(r"\n[^\S\n]*\n" if blank_line_breaks else r"\n")
+    return sum(
+        1
+        for text in texts
+        for paragraph in separator.split(text)
+        if _WORD_CHARACTER.search(paragraph)
+    )
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _check_wall_of_text(
+    findings: Findings, document: ExtractedDocument, headings: int
+) -> None:
+    """Find a long text written as one paragraph, without headings."""
+    texts = [page.text for page in findings.readable_pages]
+    blank_line_breaks = document.detected_type in _BLANK_LINE_PARAGRAPH_TYPES
+    paragraphs = count_paragraphs(texts, blank_line_breaks)
+    findings.metrics["paragraphs"] = paragraphs
+    total_words = findings.metrics.get("total_words", 0)
+    if headings or paragraphs > 1 or total_words < WALL_OF_TEXT_WORDS:
+        return
+    if findings.has_issue("no_words", "few_distinct_words", "repeated_phrase"):
+        # The text is not language, and that issue already explains it.
+        return
+    # A table or a list of figures in one block needs no paragraphs.
+    prose_words = count_prose_words(texts, findings.language)
+    if prose_words < WALL_OF_TEXT_WORDS:
+        return
+    unit = "paragraph" if blank_line_breaks else "line"
+    findings.add(
+        "wall_of_text",
+        f"The document's {count_noun(total_words, 'word')}, {prose_words} of "
+        f"them in running text, are in one {unit}, with no paragraph breaks "
+        f"and no headings. Running text of {WALL_OF_TEXT_WORDS} words or more "
+        "is expected to have paragraphs.",
+        ISSUES["wall_of_text"].advice,
+    )
+    findings.penalties["structure"] += _WALL_OF_TEXT_PENALTY

@@ -692,6 +692,29 @@ def test_label_marks_result_approved(database):
     assert report["review_status"] == "approved"
 
 
+@pytest.mark.parametrize("category", ["report", "none"])
+def test_label_keeps_quality_review(tmp_path, monkeypatch, category):
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "t.duckdb")
+    reason = "quality 40 under quality.review_threshold 60"
+    waiting = make_result("/d/blurry.pdf", "unknown", 40).model_copy(
+        update={"review_reasons": ["category unknown: too little text", reason]}
+    )
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(waiting)
+    label = invoke("label", "--db", path, "/d/blurry.pdf", category, "--by", "ann")
+    report = lines(invoke("report", "--db", path, "/d/blurry.pdf").stdout)[0]
+    review = lines(invoke("review", "--db", path, "-f", "jsonl").stdout)
+
+    assert label.exit_code == 0, label.stderr
+    assert f"it still waits for review: {reason}" in label.stderr
+    assert report["classification"]["category"] == category
+    assert report["review_status"] == "needs_review"
+    assert report["review_reasons"] == [reason]
+    assert [record["path"] for record in review] == ["/d/blurry.pdf"]
+    assert review[0]["review_reasons"] == [reason]
+
+
 def test_review_limit_counts_whole_queue(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = str(tmp_path / "t.duckdb")

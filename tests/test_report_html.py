@@ -228,6 +228,26 @@ def test_report_uses_corrected_category(database, tmp_path):
     assert "corrected by a person" in html
 
 
+def test_review_table_keeps_labeled_low_quality(tmp_path):
+    path = str(tmp_path / "labeled.duckdb")
+    reasons = ["quality 30 under quality.review_threshold 60"]
+    waiting = make_result(1, "unknown", score=30.0).model_copy(
+        update={"review_reasons": ["category unknown: too little text", *reasons]}
+    )
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(waiting)
+    store = Store(path)
+    store.add_label("/docs/<b>1</b>.pdf", "receipt", "ann")
+    html = render_report(corrected_results(store))
+    review = html[html.index('id="review-queue"') :]
+    review = review[: review.index("</table>")]
+
+    assert "&lt;b&gt;1&lt;/b&gt;.pdf" in review
+    assert "<td>receipt</td>" in review
+    assert "quality 30 under quality.review_threshold 60" in review
+    assert "too little text" not in review
+
+
 def test_confidence_histogram_uses_classifier_confidence(database):
     store = Store(database)
     store.add_label("/docs/<b>2</b>.pdf", "receipt", "ann")

@@ -401,6 +401,39 @@ def test_label_removes_from_review_queue(store):
     assert store.review_queue() == []
 
 
+@pytest.mark.parametrize("category", ["report", "none"])
+def test_label_keeps_quality_reasons(store, category):
+    from docflow.core.classify.corrections import apply_corrections, corrected_results
+
+    reasons = [
+        "confidence 0.41 under classification.review_threshold 0.6",
+        "quality 90 under quality.review_threshold 95",
+        "garbage text on page 2",
+    ]
+    low = make_result("/d/low.pdf", "h1", quality=90.0).model_copy(
+        update={"review_status": "needs_review", "review_reasons": reasons}
+    )
+    unsure = make_result("/d/unsure.pdf", "h2").model_copy(
+        update={"review_status": "needs_review", "review_reasons": reasons[:1]}
+    )
+    write(store, low, unsure)
+    store.add_label("/d/low.pdf", category, "alice")
+    store.add_label("/d/unsure.pdf", category, "alice")
+    queue = corrected_results(store, review=True)
+    low_stored, unsure_stored = apply_corrections(
+        [store.document("/d/low.pdf"), store.document("/d/unsure.pdf")],
+        store.corrections(),
+    )
+
+    assert [stored.result.path for stored in queue] == ["/d/low.pdf"]
+    assert store.stats()["review_queue"] == 1
+    assert low_stored.result.classification.category == category
+    assert low_stored.result.review_status == "needs_review"
+    assert low_stored.result.review_reasons == reasons[1:]
+    assert unsure_stored.result.review_status == "approved"
+    assert unsure_stored.result.review_reasons == []
+
+
 def test_label_by_id_newest_wins(store):
     write(store, make_result("/d/a.pdf", "h1"))
     document_id = store.document("/d/a.pdf").id

@@ -333,8 +333,10 @@ def review_command(
     """List documents waiting for review.
 
     A document waits for review when its category is unknown or its review
-    status is needs_review (low quality, garbage text), until it is labeled
-    with docflow label (docflow label ID none when no category fits).
+    status is needs_review (low confidence, low quality, garbage text). A
+    label from docflow label (docflow label ID none when no category fits)
+    settles the category, so a labeled document waits only for its quality
+    reasons.
     """
     from docflow.cli._queries import show_results
 
@@ -383,9 +385,11 @@ def label_command(
     """Record the correct category of a document; docflow train learns from it.
 
     The category none records that the document belongs to none of the
-    categories (a novel, a README). Like any label, it takes the document
-    out of the review queue, and results, report and stats show its category
-    as none. docflow train skips such labels and trains no category none.
+    categories (a novel, a README). Results, report and stats show its
+    category as none, and docflow train skips such labels and trains no
+    category none. Any label settles the category only: a document with a
+    quality reason for review (a low quality score, garbage text) stays in
+    docflow review.
     """
     from docflow.cli._queries import record_label
 

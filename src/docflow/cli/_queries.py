@@ -26,7 +26,7 @@ from docflow.errors import UsageError
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
     from docflow.core.config import Settings
-    from docflow.core.store import Store, StoredResult
+    from docflow.core.store import Correction, Store, StoredResult
 
 __all__ = [
     "check_filters",
@@ -410,7 +410,8 @@ def record_label(
 
     allowed = {info.name for info in list_categories(options.settings())}
     allowed.update(CATEGORIES)
-    correction = _store(options).add_label(
+    store = _store(options)
+    correction = store.add_label(
         reference, category, labeled_by or _login(), allowed=allowed
     )
     record = asdict(correction)
@@ -419,16 +420,29 @@ def record_label(
     printer.emit(record)
     printer.close()
     if correction.category == NO_CATEGORY:
-        effect = (
-            "it fits no category, so docflow review no longer lists it and "
-            "docflow train skips it"
-        )
+        effect = "it fits no category, so docflow train skips it"
     else:
         effect = "docflow train uses it from now on"
     _note(
         options,
-        f"labeled document {correction.document_id} as {correction.category}; {effect}",
+        f"labeled document {correction.document_id} as {correction.category}; "
+        f"{effect}{_review_note(store, correction)}",
     )
+
+
+def _review_note(store: Store, correction: Correction) -> str:
+    """Return why the labeled document still waits for review, or nothing.
+
+    A label settles the category only, so quality reasons keep the document
+    in docflow review.
+    """
+    from docflow.core.classify.corrections import apply_correction
+
+    stored = store.document(str(correction.document_id))
+    reasons = apply_correction(stored.result, correction).review_reasons
+    if not reasons:
+        return ""
+    return f"; it still waits for review: {terminal_text('; '.join(reasons))}"
 
 
 def _login() -> str:

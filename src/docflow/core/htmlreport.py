@@ -146,9 +146,11 @@ def _correction(stored: StoredResult) -> CategoryCorrection | None:
 
 
 def _needs_review(stored: StoredResult) -> bool:
-    """Tell whether a person should look at the document and has not labeled it."""
-    if _correction(stored) is not None:
-        return False
+    """Tell whether a person should look at the document.
+
+    A label settles the category, so a labeled document needs review only
+    for the quality reasons its corrected review status keeps.
+    """
     result = stored.result
     unknown = result.classification is not None and (
         result.classification.category == "unknown"

@@ -61,7 +61,8 @@ FACT_KINDS: tuple[str, ...] = (
 
 #: The label ``docflow label ID none`` stores for a document that belongs to
 #: none of the categories (a novel, a README). It is shown as the document's
-#: category, takes it out of the review queue, and ``docflow train`` skips it.
+#: category and settles the classification like any label, and ``docflow
+#: train`` skips it.
 NO_CATEGORY = "none"
 
 

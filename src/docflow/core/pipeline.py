@@ -28,6 +28,7 @@ from docflow.core.models import (
     ReviewStatus,
     Status,
 )
+from docflow.core.review import GARBAGE_TEXT_REASON, QUALITY_SCORE_REASON
 from docflow.errors import DocumentError, ModelError
 
 if TYPE_CHECKING:
@@ -354,8 +355,9 @@ def _quality_review_reasons(result: DocumentResult, settings: Settings) -> list[
     reasons = []
     threshold = settings.quality.review_threshold
     if quality.overall_score < threshold:
+        score = _under(quality.overall_score, threshold, 0)
         reasons.append(
-            f"quality {_under(quality.overall_score, threshold, 0)} under "
+            f"{QUALITY_SCORE_REASON}{score} under "
             f"quality.review_threshold {threshold:g}"
         )
     garbage = [issue for issue in quality.issues if issue.code == "garbage_text"]
@@ -363,7 +365,7 @@ def _quality_review_reasons(result: DocumentResult, settings: Settings) -> list[
     if pages:
         where = f"page {pages[0]}" if len(pages) == 1 else f"pages {', '.join(pages)}"
         more = " and more" if len(pages) < len(garbage) else ""
-        reasons.append(f"garbage text on {where}{more}")
+        reasons.append(f"{GARBAGE_TEXT_REASON} on {where}{more}")
     elif garbage:
-        reasons.append("garbage text")
+        reasons.append(GARBAGE_TEXT_REASON)
     return reasons

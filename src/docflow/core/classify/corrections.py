@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import CategoryCorrection, DocumentResult, ReviewStatus
+from docflow.core.review import quality_reasons
 
 if TYPE_CHECKING:
     from docflow.core.store import Correction, Store, StoredResult
@@ -33,9 +34,10 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
     """Return a copy of ``result`` whose category is the one a person gave.
 
     The confidence becomes 1 and ``classification.correction`` records who
-    labeled it, when, and the classifier's category and confidence. A person
-    has looked at the document, so its review status becomes approved and
-    the reasons it needed review are dropped.
+    labeled it, when, and the classifier's category and confidence. The
+    label settles the classification only: the classification reasons for
+    review are dropped, and the document still needs review when a quality
+    reason remains.
     """
     classification = result.classification
     if classification is None:
@@ -60,11 +62,15 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
             ),
         }
     )
+    reasons = quality_reasons(result.review_reasons)
+    status = result.review_status
+    if status is not None:
+        status = ReviewStatus.NEEDS_REVIEW if reasons else ReviewStatus.APPROVED
     return result.model_copy(
         update={
             "classification": corrected,
-            "review_status": ReviewStatus.APPROVED,
-            "review_reasons": [],
+            "review_status": status,
+            "review_reasons": reasons,
         }
     )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import CATEGORIES, NO_CATEGORY, DocumentResult
+from docflow.core.review import has_quality_reason_sql
 from docflow.core.store._lock import DatabaseLock
 from docflow.core.store._rows import (
     FileStat,
@@ -1019,11 +1020,13 @@ class Store:
 
 
 #: A current document needs review when its category is unknown or its review
-#: status is needs_review, until a person labels its content.
+#: status is needs_review. A label of its content settles the classification,
+#: so a labeled document needs review only for a quality reason.
 _REVIEW_CONDITION = (
     "(c.category = 'unknown' OR d.review_status = 'needs_review') "
-    "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "
-    "OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash))"
+    "AND (NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "
+    "OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash)) "
+    f"OR {has_quality_reason_sql('d.review_reasons')})"
 )
 
 

@@ -137,6 +137,67 @@ def test_results_since_after_until_rejected(database, since, until, relation):
     assert "no stored results match" not in outcome.stderr
 
 
+@pytest.fixture
+def dated_database(tmp_path, monkeypatch) -> str:
+    """A database with one document processed on each of three days in 2026."""
+    from datetime import datetime
+
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "dated.duckdb")
+    days = {"/d/nov.pdf": 11, "/d/dec.pdf": 12, "/d/broken.pdf": 12}
+    for name, month in days.items():
+        day = 2 if name == "/d/broken.pdf" else 1
+        status = "corrupt" if name == "/d/broken.pdf" else "ok"
+        clock = lambda when=datetime(2026, month, day, 9): when  # noqa: E731
+        with ResultWriter(Store(path), fingerprint="fp", clock=clock) as writer:
+            writer.add(make_result(name, "invoice", 40, status=status))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("period", "documents", "errors"),
+    [
+        ((), 3, 1),
+        (("--since", "2026-12-01"), 2, 1),
+        (("--since", "2026-12-02T00:00"), 1, 1),
+        (("--until", "2026-10-31"), 0, 0),
+        (("--until", "2026-12-01"), 2, 0),  # a date alone includes its day
+        (("--since", "2026-11-15", "--until", "2026-12-01T12:00"), 1, 0),
+    ],
+)
+def test_stats_counts_documents_in_period(dated_database, period, documents, errors):
+    outcome = invoke("stats", "--db", dated_database, "-f", "json", *period)
+    stats = json.loads(outcome.stdout)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert stats["documents"] == documents
+    assert stats["errors"] == errors
+    assert sum(stats["by_status"].values()) == documents
+    assert stats["by_category"].get("invoice", 0) == documents - errors
+    assert stats["review_queue"] == documents - errors
+
+
+def test_stats_invalid_date_is_usage_error(dated_database):
+    outcome = invoke("stats", "--db", dated_database, "--until", "yesterday")
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert "invalid --until 'yesterday'" in outcome.stderr
+
+
+def test_stats_since_after_until_rejected(dated_database):
+    outcome = invoke(
+        "stats",
+        "--db",
+        dated_database,
+        "--since",
+        "2026-12-06",
+        "--until",
+        "2026-12-01",
+    )
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert "--since 2026-12-06 is after --until 2026-12-01" in outcome.stderr
+
+
 def test_results_since_same_day_as_until(database):
     from datetime import UTC, datetime
 

@@ -135,10 +135,38 @@ def categories_command(
     show_categories(options)
 
 
-@app.command("stats", epilog="Examples: docflow stats  |  docflow stats --db x.duckdb")
+# The time a document was processed is when a docflow run stored its result,
+# the processed_at column of the database.
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Only documents processed (stored by a docflow run) on or after "
+        "this UTC date or time (2026-12-01, 2026-12-01T08:00).",
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        metavar="DATE",
+        help="Only documents processed before this UTC time; a date alone "
+        "includes that whole day.",
+    ),
+]
+
+
+@app.command(
+    "stats",
+    epilog="Examples: docflow stats  |  docflow stats --db x.duckdb  |  "
+    "docflow stats --since 2026-12-01",
+)
 @guard
 def stats_command(
     ctx: typer.Context,
+    since: SinceOption = None,
+    until: UntilOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
@@ -148,20 +176,22 @@ def stats_command(
     """Show stored documents, errors, latency, counts and the last runs.
 
     Counts are per status and per category, over the current result of each
-    file; latency is over documents that were not cache hits.
+    file; latency is over documents that were not cache hits. --since and
+    --until limit the documents counted to those processed in that period;
+    the cache hits, labels and runs are counted over the whole database.
     """
-    from docflow.cli._queries import show_stats
+    from docflow.cli._queries import parse_period, show_stats
 
-    show_stats(
-        options_for(
-            ctx,
-            config=config,
-            db=db,
-            output_format=output_format,
-            verbose=verbose,
-            quiet=quiet,
-        )
+    options = options_for(
+        ctx,
+        config=config,
+        db=db,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
     )
+    start, end = parse_period(since, until)
+    show_stats(options, since=start, until=end)
 
 
 CategoryFilter = Annotated[
@@ -201,24 +231,8 @@ def results_command(
             help="Only documents with this status (ok, corrupt, unreadable, ...).",
         ),
     ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            help="Processed on or after this "
-            "UTC date or time (2026-12-01, 2026-12-01T08:00).",
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            metavar="DATE",
-            help="Processed before this UTC "
-            "time; a date alone includes that whole day.",
-        ),
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     review: Annotated[
         bool, typer.Option("--review", help="Only documents waiting for review.")
     ] = False,

@@ -286,12 +286,20 @@ def _print_reasons(rows: Sequence[Mapping[str, Any]]) -> None:
             console.print(f"id {row['id']}: {reasons}")
 
 
-def show_stats(options: CliOptions) -> None:
-    """Print counts, latency and the last runs from the database."""
+def show_stats(
+    options: CliOptions,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> None:
+    """Print counts, latency and the last runs from the database.
+
+    ``since`` and ``until`` limit the documents counted (see ``Store.stats``).
+    """
     store = _store(options)
     if not store.exists():
         note_missing_database(options, store.path)  # the counts below are all 0
-    stats = store.stats()
+    stats = store.stats(since=since, until=until)
     stats["database"] = str(store.path)
     stats["runs"] = [
         {

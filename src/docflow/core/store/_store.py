@@ -812,12 +812,7 @@ class Store:
         if status is not None:
             conditions.append("d.status = $status")
             params["status"] = status
-        if since is not None:
-            conditions.append("d.processed_at >= $since")
-            params["since"] = since
-        if until is not None:
-            conditions.append("d.processed_at < $until")
-            params["until"] = until
+        conditions += _period_conditions(since, until, params)
         if review:
             conditions.append(_REVIEW_CONDITION)
         query = f"{_RESULT_SELECT} WHERE {' AND '.join(conditions)} ORDER BY d.id DESC"
@@ -897,10 +892,20 @@ class Store:
                     return int(row[0])
         return None
 
-    def stats(self) -> dict[str, Any]:
-        """Return counts, latency and recent runs for ``docflow stats``."""
+    def stats(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[str, Any]:
+        """Return counts, latency and recent runs for ``docflow stats``.
+
+        ``since`` and ``until`` limit the documents counted to those
+        processed in that period (``until`` exclusive). The cache hits, the
+        labels and the runs are counted over the whole database.
+        """
         if not self.exists():
             return _empty_stats()
+        params: dict[str, Any] = {}
+        period = _period_conditions(since, until, params)
+        current = " AND ".join(["d.is_current", *period])
         with self.connect(write=False) as connection:
             totals = first_row(
                 connection.execute(
@@ -909,19 +914,23 @@ class Store:
                     "avg(duration_ms) FILTER (WHERE NOT cached), "
                     "quantile_cont(duration_ms, 0.5) FILTER (WHERE NOT cached), "
                     "quantile_cont(duration_ms, 0.95) FILTER (WHERE NOT cached) "
-                    "FROM documents WHERE is_current"
+                    f"FROM documents d WHERE {current}",
+                    params,
                 )
             )
             by_status = connection.execute(
-                "SELECT status, count(*) FROM documents WHERE is_current "
-                "GROUP BY status ORDER BY count(*) DESC, status"
+                f"SELECT status, count(*) FROM documents d WHERE {current} "
+                "GROUP BY status ORDER BY count(*) DESC, status",
+                params,
             ).fetchall()
-            by_category = connection.execute(_CATEGORY_COUNTS).fetchall()
+            by_category = connection.execute(
+                _CATEGORY_COUNTS.format(current=current), params
+            ).fetchall()
             review = first_row(
                 connection.execute(
                     "SELECT count(*) FROM documents d LEFT JOIN classifications c "
-                    "ON c.document_id = d.id "
-                    f"WHERE d.is_current AND {_REVIEW_CONDITION}"
+                    f"ON c.document_id = d.id WHERE {current} AND {_REVIEW_CONDITION}",
+                    params,
                 )
             )
             labels = first_row(connection.execute("SELECT count(*) FROM labels"))
@@ -1032,7 +1041,7 @@ _REVIEW_CONDITION = (
 
 #: Current classified documents per category, the newest label of a document
 #: (by id, or by content hash) taking the place of the classifier's category,
-#: as ``docflow results`` shows them.
+#: as ``docflow results`` shows them. ``{current}`` selects the documents.
 _CATEGORY_COUNTS = """
     SELECT coalesce(
         (SELECT l.category FROM labels l
@@ -1041,9 +1050,26 @@ _CATEGORY_COUNTS = """
          ORDER BY l.id DESC LIMIT 1),
         c.category) AS category, count(*)
     FROM documents d JOIN classifications c ON c.document_id = d.id
-    WHERE d.is_current
+    WHERE {current}
     GROUP BY 1 ORDER BY count(*) DESC, 1
 """
+
+
+def _period_conditions(
+    since: datetime | None, until: datetime | None, params: dict[str, Any]
+) -> list[str]:
+    """Return the conditions on ``d.processed_at``, adding their values to ``params``.
+
+    ``until`` is exclusive.
+    """
+    conditions = []
+    if since is not None:
+        conditions.append("d.processed_at >= $since")
+        params["since"] = since
+    if until is not None:
+        conditions.append("d.processed_at < $until")
+        params["until"] = until
+    return conditions
 
 
 # The request lists travel as DuckDB LIST parameters, unnested in SQL, so a

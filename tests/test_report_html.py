@@ -190,6 +190,20 @@ def test_report_renders_in_chromium(database, tmp_path):
     assert "unknown" in "".join(page.text)
 
 
+@pytest.mark.parametrize(("count", "words"), [(1, "document"), (2, "documents")])
+def test_summary_counts_documents(tmp_path, count, words):
+    path = str(tmp_path / "count.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        for index in range(count):
+            writer.add(make_result(index, "invoice", score=80.0))
+    html = render_report(Store(path).results())
+    summary = html[html.index('<p class="summary">') :]
+    summary = summary[: summary.index("</p>")]
+
+    assert f"<span><b>{count}</b> {words}</span>" in summary
+    assert "<b>0</b> waiting for review" in summary
+
+
 def test_review_table_says_how_many_are_shown(tmp_path):
     path = str(tmp_path / "queue.duckdb")
     with ResultWriter(Store(path), fingerprint="fp") as writer:

@@ -13,6 +13,8 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from docflow.core.plurals import choose_noun
+
 if TYPE_CHECKING:
     from docflow.core.models import CategoryCorrection
     from docflow.core.store import StoredResult
@@ -130,7 +132,7 @@ def _summary(rows: Sequence[StoredResult]) -> str:
     corrected = sum(1 for s in rows if _correction(s) is not None)
     mean = f"{sum(scores) / len(scores):.1f}" if scores else "-"
     items = [
-        ("documents", str(len(results))),
+        (choose_noun(len(results), "document"), str(len(results))),
         ("not ok", str(failed)),
         ("waiting for review", str(review)),
         ("corrected by a person", str(corrected)),

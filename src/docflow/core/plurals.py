@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["count_noun", "name_pages"]
+__all__ = ["choose_noun", "count_noun", "name_pages"]
+
+
+def choose_noun(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return ``noun`` when ``count`` is 1, else its plural (``nouns`` or noun + s).
+
+    For text that sets the count apart from the noun, such as HTML markup.
+    """
+    return noun if count == 1 else nouns or noun + "s"
 
 
 def count_noun(count: int, noun: str, nouns: str | None = None) -> str:
     """Return ``count`` with ``noun``, or with its plural unless the count is 1."""
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+    return f"{count} {choose_noun(count, noun, nouns)}"
 
 
 def name_pages(numbers: Iterable[int]) -> str:

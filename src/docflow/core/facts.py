@@ -16,6 +16,14 @@ first lines, a company-form suffix such as ``Ltd`` or ``GmbH``, a legal
 notice), and invoices take the recipient from the salutation or from an
 address block.
 
+Some kinds of document name their facts their own way. An e-mail's header
+block gives its sender and recipient. A letter is dated by its date line
+("Lille, 15 juillet 2019") and its parties are its first two address
+blocks. A bank statement's total is its closing balance and its sender the
+bank. A name loses the address printed after it on the same line, and a
+total without a currency takes the document's, else the currency of the
+country that starts its VAT number.
+
 Amounts accept ``1,234.56``, ``1.234,56``, ``1 234,56``, ``1'234.56`` and
 whole numbers with a currency; dates accept ISO, numeric day-first (or
 month-first when the day exceeds 12, or when another date of the document
@@ -28,6 +36,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
 from docflow.core._prefilter import LineIndex, may_contain, required_literals
@@ -112,7 +121,7 @@ _TOTAL_LABELS = [
         r"te\s*betalen|totaal\s*te\s*betalen|do\s*zapłaty|należność\s*ogółem|"
         r"razem\s*do\s*zapłaty|totale\s*da\s*pagare|totale\s*fattura"),
     (2, r"total\s*(?:\(|\s)*incl|inclusive|total\s*ttc|bedrag\s*inclusief|brutto|"
-        r"totaal\s*incl|total\s*rm"),
+        r"totaal\s*incl|total\s*rm|bestellsumme|auftragssumme|bestellwert"),
     (1, r"\btotal|\btotaal\b|\bsumme\b|\brazem\b|\bsuma\b|\btotale\b|\bgesamt\b|"
         r"\bsum\b|\bmontant\b"),
 ]  # fmt: skip
@@ -148,6 +157,24 @@ _DOCUMENT_DATE_LABELS = [
         r"data\s*wystawienia|data\s*fattura|receipt\s*date|bill\s*date"),
     (1, r"\bdate\b|\bdatum\b|\bdata\b|\bdated\b|\bdu\b|order\s*date|besteldatum"),
 ]  # fmt: skip
+# The place of writing before a letter's date, with the word some languages
+# put between them ("Paris, le", "Berlin, den"), and the Polish "r." (year)
+# after it.
+_PLACE_BEFORE_DATE = re.compile(
+    r"\s*(?:[^\W\d_][^\W\d_'’.-]*(?:[\s'’.-]+[^\W\d_]+)*\s*,\s*"
+    r"(?:(?:le|den|am|il|el|dnia|de|op)\s+)?)?",
+    re.IGNORECASE,
+)
+_AFTER_DATE = re.compile(r"\s*(?:r\.?)?\s*")
+#: Lines at the top of a letter searched for its date line and address blocks.
+_MAX_LETTER_DATE_LINES = 20
+# A reference to the reader's own letter or request ("Votre demande du",
+# "your letter of", "Ihr Schreiben vom") quotes that letter's date.
+_QUOTED_DATE = re.compile(
+    r"\b(?:votre|vos|your|ihr|ihre|ihrem|uw|pana|pani|państwa|vostra|vostro|su)\s"
+    r"[^:]{0,40}$",
+    re.IGNORECASE,
+)
 _DUE_DATE_LABELS = re.compile(
     r"due\s*date|payment\s*due|due\s*on|due\s*by|pay\s*by|payable\s*by\s*\d|"
     r"fällig|zahlbar\s*bis|fälligkeitsdatum|échéance|date\s*limite\s*de\s*paiement|"
@@ -162,7 +189,7 @@ _NO_ARTICLE = r"(?<!\bel\s)(?<!\bo\s)"
 _STRONG_SENDER = (
     r"sold\s*by|seller|vendor|supplier|service\s*provider|issued\s*by|sprzedawca|"
     r"verkäufer|lieferant|vendeur|fournisseur|émetteur|leverancier|verkoper|"
-    r"fornitore|mittente|in\s*favou?r\s*of|"
+    r"fornitore|mittente|in\s*favou?r\s*of|dostawca|"
     # Portuguese and Spanish labels end the line or take a colon, and follow no
     # article, because "Iñigo López, El Cliente" captions a signature.
     rf"{_NO_ARTICLE}(?:fornecedor|proveedor)(?=\s*:|\s*$)"
@@ -173,7 +200,10 @@ _STRONG_RECIPIENT = (
     r"factureren\s*aan|guest\s*name|billing\s*address|payable\s*by|"
     r"nom\s*de\s*l['’]abonné|destinatario|rechnungsadresse|rechnungsanschrift|"
     r"factuur\s*aan|factuuradres|adresse\s*de\s*facturation|factur[ée]\s*à|"
-    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury|"
+    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury|facturar\s*a|"
+    # The debtor of a Swiss QR bill, with a colon, because "Zahlbar durch
+    # Überweisung" (payable by transfer) names no one.
+    r"(?:zahlbar\s*durch|pagabile\s*da|payable\s*par)(?=\s*:)|"
     rf"{_NO_ARTICLE}cliente(?=\s*:|\s*$)"
 )
 _LABEL_END = r"(?:\s*:\s*|\s*$|\s{2,}|\s+(?=(?-i:[A-ZÀ-Ž])))"
@@ -197,6 +227,23 @@ _DELIVERY = (
 )
 _BUYER_LABELS = re.compile(rf"^(?:.*?\s)?(?:{_BUYER}){_LABEL_END}", re.IGNORECASE)
 _DELIVERY_LABELS = re.compile(rf"^(?:.*?\s)?(?:{_DELIVERY}){_LABEL_END}", re.IGNORECASE)
+# E-mail headers in English, German, French, Dutch, Polish, Italian, Spanish
+# and Portuguese, as e-mail programs print them.
+_MAIL_SENDER_HEADERS = frozenset({"from", "von", "de", "van", "od", "da"})
+_MAIL_RECIPIENT_HEADERS = frozenset({"to", "an", "à", "a", "aan", "do", "para"})
+_MAIL_OTHER_HEADERS = (
+    r"cc|bcc|reply-to|subject|date|sent|betreff|datum|gesendet|objet|envoyé|"
+    r"onderwerp|verzonden|temat|data|wysłano|oggetto|inviato|asunto|fecha|enviado|"
+    r"assunto"
+)
+_MAIL_HEADER = re.compile(
+    r"^(?P<name>"
+    + "|".join(sorted(_MAIL_SENDER_HEADERS | _MAIL_RECIPIENT_HEADERS))
+    + rf"|{_MAIL_OTHER_HEADERS})[ \t]*:[ \t]*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+#: Lines at the start of a text searched for an e-mail's header block.
+_MAX_MAIL_HEADERS = 12
 # A weak label is a one-word header ("From:", "To:") and counts only at the
 # start of a line and with a colon.
 _WEAK_SENDER = re.compile(r"^\s*(?:from|von|de|van|od|da)\s*:\s*", re.IGNORECASE)
@@ -215,7 +262,8 @@ _NOT_A_NAME = re.compile(rf"^(?:{_PARTY_LABEL}\s*:?\s*)+$", re.IGNORECASE)
 _LABEL_VALUE = re.compile(r"^[^\W\d_][\w .'’/-]{0,30}:\s*\S")
 _COMPANY_FORM = re.compile(
     r"\b(?:ltd|limited|inc|llc|plc|gmbh|ag|s\.?a\.?|sas|sarl|b\.?v\.?|n\.?v\.?|"
-    r"sp\.\s*z\s*o\.\s*o|s\.?p\.?a|s\.?r\.?l|sdn\.?\s*bhd|pvt|enterprise|corp|"
+    r"sp\.\s*z\s*o\.\s*o|sp\.\s*[jk]\.|s\.l\.|s\.?p\.?a|s\.?r\.?l|sdn\.?\s*bhd|pvt|"
+    r"enterprise|corp|"
     r"lda|co\.)(?:\W|$)",
     re.IGNORECASE,
 )
@@ -340,7 +388,10 @@ def extract_facts(
     lines = _split_lines(document)
     index = LineIndex([line.text for line in lines])
     _pair_label_column(lines, index)
-    total = _find_amount(lines, index, _TOTAL_RULE)
+    total = None
+    if category == "bank_statement":
+        total = _find_closing_balance(lines, index)
+    total = total or _find_amount(lines, index, _TOTAL_RULE)
     tax = _find_amount(lines, index, _TAX_RULE)
     if tax is None and total is not None:
         # A tax table comes with a total, and skipping the search elsewhere
@@ -348,20 +399,22 @@ def extract_facts(
         tax = _find_tax_column(lines, index)
     month_first = _prefers_month_first(lines)
     facts: list[Fact | None] = [
-        _find_document_date(lines, index, month_first),
+        _find_document_date(lines, index, month_first, category),
         _find_due_date(lines, index, month_first),
         total,
         tax,
     ]
     if category not in _NO_PARTY_CATEGORIES:
-        parties = _ORDER_PARTIES if category == "purchase_order" else _INVOICE_PARTIES
-        use_layout = category in _NAME_FALLBACK_CATEGORIES
-        sender = _find_sender(lines, index, parties, use_layout)
-        facts.append(sender)
-        facts.append(_find_recipient(lines, index, parties, category, sender))
-    currency = _document_currency(lines, index)
-    for fact in facts:
-        if fact is not None and fact.kind in {"total", "tax"} and not fact.currency:
+        facts += _find_parties(lines, index, category)
+    without_currency = [
+        fact
+        for fact in facts
+        if fact is not None and fact.kind in {"total", "tax"} and not fact.currency
+    ]
+    if without_currency:
+        # Counting currencies reads the whole text, so only when a fact needs one.
+        currency = _document_currency(lines, index)
+        for fact in without_currency:
             fact.currency = currency
     return [fact for fact in facts if fact is not None]
 
@@ -565,8 +618,15 @@ def _find_due_date(
 
 
 def _find_document_date(
-    lines: list[_Line], text_index: LineIndex, month_first: bool
+    lines: list[_Line],
+    text_index: LineIndex,
+    month_first: bool,
+    category: str | None = None,
 ) -> Fact | None:
+    if category == "letter":
+        fact = _letter_date(lines[:_MAX_LETTER_DATE_LINES], month_first)
+        if fact is not None:
+            return fact
     for label_pattern, literals in _DOCUMENT_DATE_PATTERNS:
         for index in text_index.lines_with(literals):
             line = lines[index]
@@ -574,6 +634,8 @@ def _find_document_date(
             if label is None or _DUE_DATE_LABELS.search(line.text[: label.end()]):
                 continue
             fact = _date_fact("document_date", line, label.end(), month_first)
+            if fact is not None and _is_quoted_date(line, fact):
+                continue  # the date of the reader's letter, not of this one
             if fact is None and line.value is not None:
                 fact = _date_fact("document_date", line.value, 0, month_first)
             if fact is not None:
@@ -586,7 +648,29 @@ def _find_document_date(
         if index in due_lines and _DUE_DATE_LABELS.search(line.text):
             continue
         fact = _date_fact("document_date", line, 0, month_first)
-        if fact is not None:
+        if fact is not None and not _is_quoted_date(line, fact):
+            return fact
+    return None
+
+
+def _is_quoted_date(line: _Line, fact: Fact) -> bool:
+    return _QUOTED_DATE.search(line.text[: fact.start - line.start]) is not None
+
+
+def _letter_date(lines: list[_Line], month_first: bool) -> Fact | None:
+    """Find a letter's date line: a date alone, or after the place of writing.
+
+    ``Lille, 15 juillet 2019``, ``München, den 17. Mai 2024`` and ``Gdańsk,
+    2 marca 2024 r.`` are date lines. A date inside a sentence or after a
+    label is not.
+    """
+    for line in lines:
+        fact = _date_fact("document_date", line, 0, month_first)
+        if fact is None:
+            continue
+        before = line.text[: fact.start - line.start]
+        after = line.text[fact.end - line.start :]
+        if _PLACE_BEFORE_DATE.fullmatch(before) and _AFTER_DATE.fullmatch(after):
             return fact
     return None
 
@@ -733,6 +817,49 @@ def _find_amount(
 
 _Amount = tuple[Decimal, str | None, int, int]
 
+# A bank statement's sums of credits and debits ("Summe Haben", "Total
+# abonos") carry total labels, but the figure that matters is the balance at
+# its end.
+_CLOSING_BALANCE = re.compile(
+    r"closing\s*balance|ending\s*balance|new\s*balance|final\s*balance|"
+    r"balance\s*at\s*end|neuer\s*(?:konto)?stand|neuer\s*saldo|endsaldo|"
+    r"schlusssaldo|saldo\s*final|saldo\s*de\s*cierre|solde\s*final|"
+    r"nouveau\s*solde|solde\s*de\s*clôture|eindsaldo|nieuw\s*saldo|"
+    r"saldo\s*końcowe|saldo\s*finale|saldo\s*di\s*chiusura",
+    re.IGNORECASE,
+)
+_CLOSING_BALANCE_LITERALS = required_literals(_CLOSING_BALANCE.pattern, re.IGNORECASE)
+#: Letters a line may hold besides its amount to be read as a label's value
+#: ("88,239.60 EUR").
+_MAX_VALUE_LINE_LETTERS = 3
+
+
+def _find_closing_balance(lines: list[_Line], text_index: LineIndex) -> Fact | None:
+    """Read a bank statement's closing balance from its label's line or the next.
+
+    HTML tables put the value in the next cell, which the text gives as the
+    next line. Of several amounts on the label's line (the sums of debits and
+    credits, then the balance), the last is the balance.
+    """
+    for index in text_index.lines_with(_CLOSING_BALANCE_LITERALS):
+        line = lines[index]
+        label = _CLOSING_BALANCE.search(line.text)
+        if label is None:
+            continue
+        amounts = _amounts_in(line, label.end())
+        below = line.value or (lines[index + 1] if index + 1 < len(lines) else None)
+        if not amounts and below is not None and _is_value_line(below):
+            line, amounts = below, _amounts_in(below, 0)
+        if amounts:
+            return _amount_fact("total", line, amounts[-1])
+    return None
+
+
+def _is_value_line(line: _Line) -> bool:
+    letters = sum(char.isalpha() for char in line.text)
+    return letters <= _MAX_VALUE_LINE_LETTERS
+
+
 # A header cell naming the tax column, and a totals row under it.
 _TAX_COLUMN = re.compile(
     r"\b(?:vat|btw|mwst|ust|tva|iva|tax|gst|podatek)\b", re.IGNORECASE
@@ -857,15 +984,54 @@ def _document_currency(lines: list[_Line], text_index: LineIndex) -> str | None:
     counts: dict[str, int] = {}
     # Every currency code in _CURRENCY starts at a word boundary.
     for index in text_index.lines_with(_CURRENCY_LITERALS, word_start=True):
-        for match in _CURRENCY.finditer(lines[index].text):
+        text = lines[index].text
+        for match in _CURRENCY.finditer(text):
             code = _currency_code(match.group(0))
             if code:
-                counts[code] = counts.get(code, 0) + 1
+                declared = _is_bracketed(text, match.start(), match.end())
+                weight = _DECLARED_CURRENCY_WEIGHT if declared else 1
+                counts[code] = counts.get(code, 0) + weight
     if may_contain(text_index.folded, _US_DOLLARS_LITERALS) and _US_DOLLARS.search(
         " ".join(line.text for line in lines)
     ):
         counts["USD"] = counts.get("USD", 0) + 100
-    return max(counts, key=counts.__getitem__) if counts else None
+    if not counts:
+        return _vat_number_currency(lines, text_index)
+    return max(counts, key=counts.__getitem__)
+
+
+def _is_bracketed(text: str, start: int, end: int) -> bool:
+    return text[:start].rstrip().endswith("(") and text[end:].lstrip().startswith(")")
+
+
+def _vat_number_currency(lines: list[_Line], text_index: LineIndex) -> str | None:
+    """Return the currency of the country whose prefix starts the VAT number."""
+    # Every VAT label in _VAT_NUMBER starts at a word boundary.
+    for index in text_index.lines_with(_VAT_NUMBER_LITERALS, word_start=True):
+        match = _VAT_NUMBER.search(lines[index].text)
+        if match is not None and match["country"] in _COUNTRY_CURRENCIES:
+            return _COUNTRY_CURRENCIES[match["country"]]
+    return None
+
+
+# A currency in brackets heads a column ("Amount (RM)", "Total (EUR)") and
+# states the currency of every amount below it, so it outweighs symbols in
+# the rows, which OCR invents from misread characters ("£8318").
+_DECLARED_CURRENCY_WEIGHT = 10
+# A VAT number starts with its country's ISO code ("BTW NL272034681B01").
+_VAT_NUMBER = re.compile(
+    r"(?i:\b(?:vat|btw|tva|mwst|ust|iva|nip|uid)\b)[\w .:/-]{0,20}?"
+    r"\b(?P<country>[A-Z]{2})[ -]?\d{7}",
+)
+_VAT_NUMBER_LITERALS = required_literals(
+    r"vat|btw|tva|mwst|ust|iva|nip|uid", re.IGNORECASE
+)
+_COUNTRY_CURRENCIES = {
+    **dict.fromkeys(
+        "AT BE CY DE EE EL ES FI FR HR IE IT LT LU LV MT NL PT SI SK".split(), "EUR"
+    ),
+    "CH": "CHF", "GB": "GBP", "PL": "PLN", "SE": "SEK",
+}  # fmt: skip
 
 
 # -- names ---------------------------------------------------------------------
@@ -884,7 +1050,7 @@ def _is_name(text: str) -> bool:
     letters = sum(char.isalpha() for char in text)
     if letters < 3 or text.startswith("(") or _LABEL_VALUE.match(text):
         return False
-    if _NOT_A_NAME.match(text.strip()):
+    if _NOT_A_NAME.match(text.strip()) or _CONTACT_PERSON.match(text):
         return False
     date_found = parse_date(value)
     if date_found is not None and date_found[1] == 0:
@@ -892,6 +1058,9 @@ def _is_name(text: str) -> bool:
     return date_found is None or letters > 12
 
 
+# A first name with a job in brackets ("Tomasz (chef)") is the person who
+# signs for a party, not the party.
+_CONTACT_PERSON = re.compile(r"^\s*[^\W\d_]+\s*\([a-z][^()]*\)\s*$")
 # Name particles that start a person's name in lower case ("de Lattre").
 _NAME_PARTICLES = frozenset({
     "al", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos",
@@ -901,6 +1070,19 @@ _NAME_PARTICLES = frozenset({
 # text, not to a party's name.
 _MARKUP = re.compile(r"[\[\]]|://|\bwww\.|^\s*(?:#{1,6}|>)\s", re.IGNORECASE)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A house number ("224", "12a", "5/7"), postcode ("80-001") or phone ("+48")
+# standing as a word of its own.
+_ADDRESS_NUMBER = re.compile(r"(?<!\S)\+?\d[\d/-]*[a-z]?,?(?!\S)", re.IGNORECASE)
+_POSTCODE_OR_PHONE = re.compile(r"(?<!\S)(?:\d{2}-\d{3}|\d{4,5}|\+\d)")
+# The street before a house number: a street word and what follows it, or a
+# last word that ends like a street's name.
+_STREET_START = re.compile(
+    r"(?:\s(?:ul|al|pl|os|str|av)\.|\s(?:rue|avenue|boulevard|chemin|allée|via|"
+    r"viale|piazza|corso|calle|avenida|rua|ulica|aleja)\b).*$"
+    r"|\s\S*(?:stra(?:ss|ß)e|gasse|weg|allee|platz|laan|straat|gracht|street|road|"
+    r"lane)\s*$",
+    re.IGNORECASE,
+)
 #: Words after a label from which a fragment is read as running text.
 _MIN_SENTENCE_WORDS = 3
 #: Words of the longest value read as a name. A name with its address on the
@@ -989,6 +1171,30 @@ def _name_below(kind: str, lines: list[_Line], index: int) -> Fact | None:
     return None
 
 
+def _cut_address(value: str, *, require_postcode: bool = True) -> str:
+    """Cut the address off a name printed with it on one line.
+
+    The address starts at the first number (house number, postcode or
+    phone) when a postcode or phone follows. The street before that number
+    starts after the last comma, or at a street word ("ul.", "rue") or a
+    street name ("Marktgasse"). A name without such a tail is returned
+    unchanged. Without ``require_postcode``, any number
+    starts the address, for lines already known to hold one.
+    """
+    number = _ADDRESS_NUMBER.search(value)
+    if number is None:
+        return value
+    if require_postcode and not _POSTCODE_OR_PHONE.search(value, number.start()):
+        return value
+    head = value[: number.start()].rstrip(" ,")
+    if "," in head:
+        head = head[: head.rindex(",")]
+    else:
+        head = _STREET_START.sub("", head)
+    head = head.strip(" ,;-")
+    return head if sum(char.isalpha() for char in head) >= 3 else value
+
+
 def _is_first_label(lines: list[_Line], index: int, offset: int) -> bool:
     """Tell whether the label ending at ``offset`` starts a row or column of labels."""
     if _ONE_LABEL.fullmatch(lines[index].text[:offset]) is None:
@@ -1004,6 +1210,7 @@ def _end_of_label_run(lines: list[_Line], index: int) -> int:
 
 
 def _fact_for(kind: str, line: _Line, start: int, value: str) -> Fact:
+    value = _cut_address(value)
     if _COMPANY_FORM.search(value):
         # A company's name shares its line with other text in some layouts.
         name = _company_name(value)
@@ -1052,6 +1259,141 @@ def _find_party(
     return _find_labelled_name(lines, candidates, kind, weak)
 
 
+def _find_parties(
+    lines: list[_Line], text_index: LineIndex, category: str | None
+) -> list[Fact | None]:
+    """Find the sender and the recipient, first from e-mail headers or letter blocks."""
+    mail_sender, mail_recipient = _mail_parties(lines)
+    parties = _ORDER_PARTIES if category == "purchase_order" else _INVOICE_PARTIES
+    letter_sender = letter_recipient = None
+    if category == "letter":
+        letter_sender, letter_recipient = _letter_parties(
+            lines[:_MAX_LETTER_DATE_LINES]
+        )
+    # The address blocks of a letter come before its labels, because a label
+    # word in a letter is mostly part of a department ("Customer Service").
+    sender = (
+        mail_sender
+        or letter_sender
+        or _find_sender(lines, text_index, parties, category)
+    )
+    recipient = (
+        mail_recipient
+        or letter_recipient
+        or _find_recipient(lines, text_index, parties, category, sender)
+    )
+    return [sender, recipient]
+
+
+def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
+    """Read the sender and recipient from the address blocks above a letter's date.
+
+    A block is a name line followed by address lines, which contain digits
+    (street, postcode, phone) or an e-mail address, or a single line with
+    the name and its address. The first block is the sender's letterhead
+    and the second the recipient's address. A name with no address below
+    it (a department under the company's name) belongs to the open block.
+    """
+    names: list[Fact] = []
+    pending: _Line | None = None  # a name line waiting for its address
+    block_closed = True  # the previous block has its address, or no block yet
+    for line in lines:
+        text = line.text.strip()
+        if parse_date(text) is not None:
+            break  # the date line ends the address blocks
+        if ":" in text or _MARKUP.search(text):
+            continue  # a reference line ("Our ref.: MD/718") or a heading
+        bare = _letter_name(text)
+        if _DIGIT.search(text) is None and "@" not in text:
+            if block_closed and pending is None and _is_name(bare):
+                pending, block_closed = line, False
+            continue
+        if pending is not None:
+            names.append(_letter_name_fact(pending, _letter_name(pending.text)))
+            pending = None
+        elif block_closed and not _is_address_line(text):
+            name = _cut_address(bare, require_postcode=False)
+            if name != bare and _is_name(name):
+                names.append(_letter_name_fact(line, name))
+        block_closed = True
+    sender = names[0] if names else None
+    recipient = names[1] if len(names) > 1 else None
+    if recipient is not None:
+        recipient.kind = "recipient"
+    return sender, recipient
+
+
+def _letter_name(text: str) -> str:
+    """Return the name on an address line, without honorific and with single spaces.
+
+    Letters are not laid out in columns, so a run of spaces inside a name
+    ("Marie  Zimmermann") is a typing habit, not a gap between cells.
+    """
+    return _clean_name(_HONORIFIC.sub("", " ".join(text.split())))
+
+
+def _letter_name_fact(line: _Line, name: str) -> Fact:
+    """Return a fact for ``name``, whose span covers its words in ``line``."""
+    fact = _fact_for("sender", line, line.text.find(name.split()[0]), name)
+    last_word = fact.value.split()[-1]
+    end = line.text.find(last_word, fact.start - line.start) + len(last_word)
+    fact.end = line.start + end
+    return fact
+
+
+def _is_address_line(text: str) -> bool:
+    """Tell whether ``text`` is an address line with no name before it."""
+    if _STREET.match(text) or _POSTCODE_TOWN.match(text):
+        return True
+    return text[:1].isdigit() or text[:1] in "+("
+
+
+def _mail_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
+    """Read the sender and recipient from an e-mail header block on the first lines.
+
+    The block is two or more header lines ("Subject:", "From:", "To:") that
+    start the text, as the e-mail extractor and printed e-mails write them.
+    A label in the body, such as a buyer's title in the signature, names
+    no party of the message.
+    """
+    sender = recipient = None
+    headers = 0
+    for line in lines[:_MAX_MAIL_HEADERS]:
+        match = _MAIL_HEADER.match(line.text)
+        if match is None:
+            break
+        headers += 1
+        name = match["name"].lower()
+        if sender is None and name in _MAIL_SENDER_HEADERS:
+            sender = _mailbox_fact("sender", line, match.start("value"))
+        elif recipient is None and name in _MAIL_RECIPIENT_HEADERS:
+            recipient = _mailbox_fact("recipient", line, match.start("value"))
+    if headers < 2:
+        return None, None
+    return sender, recipient
+
+
+def _mailbox_fact(kind: str, line: _Line, offset: int) -> Fact | None:
+    """Read the first mailbox of a header value: its display name, else its address."""
+    value = line.text[offset:].strip()
+    if "@" in value:
+        display_name, address = (getaddresses([value]) or [("", "")])[0]
+        value = display_name or address
+    else:
+        value = _clean_name(value)
+    start = line.text.find(value, offset)
+    if not value or start < 0:
+        return None
+    return Fact(
+        kind=kind,
+        value=value,
+        normalized=value,
+        page=line.page,
+        start=line.start + start,
+        end=line.start + start + len(value),
+    )
+
+
 def _find_recipient(
     lines: list[_Line],
     text_index: LineIndex,
@@ -1075,16 +1417,33 @@ def _find_sender(
     lines: list[_Line],
     text_index: LineIndex,
     parties: _PartyLabels,
-    use_layout: bool,
+    category: str | None,
 ) -> Fact | None:
     fact = _find_party(lines, text_index, "sender", parties.sender, _WEAK_SENDER)
-    if fact is not None or not use_layout:
+    if fact is not None or category not in _NAME_FALLBACK_CATEGORIES:
         return fact
+    if category == "bank_statement":
+        # The bank heads its statement, and the account holder's name, often
+        # the only one with a company form, comes below it.
+        fact = _bank_line(lines[:_MAX_BANK_NAME_LINES])
+        if fact is not None:
+            return fact
     return (
         _company_line(lines[:30], parties)
         or _legal_line(lines, text_index)
         or _first_name_line(lines[:8])
     )
+
+
+def _bank_line(lines: list[_Line]) -> Fact | None:
+    """Find a line that names a bank, such as ``Unity Business Bank``."""
+    for line in lines:
+        if ":" in line.text or _BANK_NAME.search(line.text) is None:
+            continue
+        name = _clean_name(line.text)
+        if _is_name(name) and not _amounts_in(line, 0):
+            return _fact_for("sender", line, line.text.find(name), name)
+    return None
 
 
 def _company_line(lines: list[_Line], parties: _PartyLabels) -> Fact | None:
@@ -1124,6 +1483,14 @@ def _company_cell(text: str) -> str:
     return next((cell for cell in cells if _COMPANY_FORM.search(cell)), cells[0])
 
 
+# "Bank" ends compounds such as "Commerzbank" and "Volksbank".
+_BANK_NAME = re.compile(
+    r"bank\b|\b(?:banque|banca|banco|bankhaus|sparkasse|raiffeisen|crédit|"
+    r"credit\s*union|caisse|caixa|building\s*society)\b",
+    re.IGNORECASE,
+)
+#: Lines at the top of a bank statement searched for the bank's name.
+_MAX_BANK_NAME_LINES = 10
 #: Lines under a "Bill to" label that hold the addressee's name and address.
 _ADDRESS_BLOCK_LINES = 4
 

@@ -1,0 +1,363 @@
+"""Key facts that depend on the kind of document.
+
+An e-mail names its parties in its headers, a bank statement's total is its
+closing balance and its sender the bank, and a letter is dated by its date
+line. Names lose the address printed after them, and the currency comes
+from a column header or a VAT number when no amount carries one. The short
+texts were written for these tests; the sample documents are synthetic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docflow.core.config import Settings
+from docflow.core.facts import extract_facts
+from docflow.core.models import ExtractedDocument, Fact, Page
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_docs"
+
+EMAIL_TEXT = """\
+Subject: Q4 budget review
+From: "Moore, Olivia" <olivia.moore@driftwood.test>
+To: Aisha Jackson <aisha@driftwood.example>, Carlos King <carlos@example.net>
+Date: Sun, 17 Oct 2021 13:20:36 +0000
+
+Hi Aisha,
+
+Could you send me the updated figures before Thursday?
+
+--
+Olivia Moore
+Buyer
+Driftwood Networks Inc.
+"""
+
+STATEMENT_TEXT = """\
+Unity Business Bank
+
+KONTOAUSZUG 8/2022
+Kontoinhaber: Ironbridge Energie GmbH
+Währung:      CHF
+
+Buchung     Verwendungszweck              CHF        Saldo
+01.12.2022  Gehalt PIONEER             3.613,80   86.698,25
+31.12.2022  Kartenzahlung IKEA          -453,57   99.971,51
+
+Summe Haben:      23.077,36
+Summe Soll:       6.299,68
+Neuer Kontostand: 99.971,51 CHF
+"""
+
+# An HTML table gives each cell its own line.
+STATEMENT_CELLS_TEXT = """\
+Commerce Trust Bank
+Account Statement 3/2019
+Account holder
+Atlas Systems Group Ltd
+Total credits
+4,529.35
+Closing balance
+88,239.60 EUR
+"""
+
+
+def _facts(text: str, category: str) -> dict[str, Fact]:
+    document = ExtractedDocument(
+        path="inline.txt",
+        detected_type="text",
+        pages=[Page(number=1, method="native", text=text)],
+    )
+    return {fact.kind: fact for fact in extract_facts(document, category)}
+
+
+def _file_facts(tmp_path: Path, path: Path, category: str) -> dict[str, Fact]:
+    """Extract ``path`` with docflow's extractors and return its facts by kind."""
+    from docflow.core.pipeline import extract_cached, hash_file
+
+    settings = Settings.model_validate({"store": {"cache_dir": str(tmp_path / "c")}})
+    document = extract_cached(str(path), hash_file(path)[0], settings)
+    return {fact.kind: fact for fact in extract_facts(document, category)}
+
+
+# -- e-mail headers ------------------------------------------------------------------
+
+
+def test_email_parties_from_headers(tmp_path: Path) -> None:
+    path = tmp_path / "update.eml"
+    path.write_text(EMAIL_TEXT, encoding="utf-8")
+    facts = _file_facts(tmp_path, path, "email")
+    assert facts["sender"].value == "Moore, Olivia"
+    assert facts["recipient"].value == "Aisha Jackson"
+
+
+def test_email_fact_span_points_at_name() -> None:
+    facts = _facts(EMAIL_TEXT, "email")
+    recipient = facts["recipient"]
+    assert EMAIL_TEXT[recipient.start : recipient.end] == "Aisha Jackson"
+
+
+def test_email_address_without_display_name() -> None:
+    text = "From: news@lists.example.org\nTo: team@example.com\n\nHello\n"
+    facts = _facts(text, "email")
+    assert facts["sender"].value == "news@lists.example.org"
+    assert facts["recipient"].value == "team@example.com"
+
+
+def test_one_header_line_is_no_header_block() -> None:
+    text = "To: Supplier\nInvoice 12\nBill to: Harbor Cafe\n"
+    assert _facts(text, "invoice")["recipient"].value == "Harbor Cafe"
+
+
+def test_sample_email_parties(tmp_path: Path) -> None:
+    facts = _file_facts(tmp_path, SAMPLES / "email_project_update.eml", "email")
+    assert facts["sender"].value == "Olivia Moore"
+    assert facts["recipient"].value == "Aisha Jackson"
+
+
+# -- bank statements -----------------------------------------------------------------
+
+
+def test_statement_total_is_closing_balance(tmp_path: Path) -> None:
+    path = tmp_path / "kontoauszug.txt"
+    path.write_text(STATEMENT_TEXT, encoding="utf-8")
+    facts = _file_facts(tmp_path, path, "bank_statement")
+    assert facts["total"].normalized == "99971.51"
+    assert facts["total"].currency == "CHF"
+
+
+def test_statement_sender_is_bank() -> None:
+    facts = _facts(STATEMENT_TEXT, "bank_statement")
+    assert facts["sender"].value == "Unity Business Bank"
+
+
+def test_statement_balance_in_next_cell() -> None:
+    facts = _facts(STATEMENT_CELLS_TEXT, "bank_statement")
+    assert facts["total"].normalized == "88239.60"
+    assert facts["sender"].value == "Commerce Trust Bank"
+
+
+def test_invoice_ignores_closing_balance() -> None:
+    text = "Invoice 7\nTotal: 120.00 EUR\nClosing balance: 80.00 EUR\n"
+    assert _facts(text, "invoice")["total"].normalized == "120.00"
+
+
+@pytest.mark.parametrize(
+    ("relative", "total"),
+    [
+        ("bank_statement/037_business_de.txt", "99971.51"),
+        ("bank_statement/015_business_es.txt", "29733.05"),
+    ],
+)
+def test_sample_statement_total(tmp_path: Path, relative: str, total: str) -> None:
+    facts = _file_facts(tmp_path, SAMPLES / "train" / relative, "bank_statement")
+    assert facts["total"].normalized == total
+
+
+# -- letter dates --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Yannick Michel\n59000 LILLE\n\nLille, le 15 juillet 2019\n\n"
+            "Objet : Votre demande du 20 janvier 2023\n",
+            "2019-07-15",
+        ),
+        (
+            "Betreff: Ihr Schreiben vom 18. Juli 2019\n"
+            "München, den 17. Mai 2024\n\nSehr geehrter Herr Neumann,\n",
+            "2024-05-17",
+        ),
+        ("Pan Jan Nowak\n   Gdańsk, 2 marca 2024 r.\nDotyczy: wniosku\n", "2024-03-02"),
+        (
+            "Re: your letter of June 18, 2019\n\nApril 23, 2022\n\nDear Omar,\n",
+            "2022-04-23",
+        ),
+    ],
+)
+def test_letter_date_from_date_line(text: str, expected: str) -> None:
+    assert _facts(text, "letter")["document_date"].normalized == expected
+
+
+def test_letter_quoted_date_not_used() -> None:
+    text = "Objet : Votre demande du 20 janvier 2023\n\nMadame, Monsieur,\n"
+    assert "document_date" not in _facts(text, "letter")
+
+
+def test_sample_letter_date(tmp_path: Path) -> None:
+    path = SAMPLES / "train" / "letter" / "021_official_fr.html"
+    facts = _file_facts(tmp_path, path, "letter")
+    assert facts["document_date"].normalized == "2019-07-15"
+
+
+# -- names printed with their address ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "NABYWCA\n"
+            "CEDAR SYSTEMY SP.J. UL. KWIATOWA 224 80-001 GDAŃSK +48 301 201 742\n",
+            "CEDAR SYSTEMY SP.J.",
+        ),
+        ("Bill to: Pia Rutschmann, Marktgasse 28, 9400 Rorschach\n", "Pia Rutschmann"),
+        ("Kunde: Felix Lange Bahnhofstrasse 12 8001 Zürich\n", "Felix Lange"),
+        ("Client: Yannick Michel 193 rue Pasteur 59000 LILLE\n", "Yannick Michel"),
+    ],
+)
+def test_recipient_address_cut_off(text: str, expected: str) -> None:
+    assert _facts(f"Invoice 12\n{text}", "invoice")["recipient"].value == expected
+
+
+@pytest.mark.parametrize("name", ["TANKSTATION A12", "Studio 54 Events"])
+def test_name_with_number_kept(name: str) -> None:
+    assert (
+        _facts(f"Invoice 12\nCustomer: {name}\n", "invoice")["recipient"].value == name
+    )
+
+
+# -- currency ------------------------------------------------------------------------
+
+
+def test_currency_from_column_header() -> None:
+    # OCR read an item code as "£8318", and the amount column is in ringgit.
+    text = (
+        "YONGFATT ENTERPRISE\nItem Qty Amount\n£8318 1 80.91\n"
+        "Amt(RM) Tax\nTotal 80.91\n"
+    )
+    assert _facts(text, "receipt")["total"].currency == "MYR"
+
+
+@pytest.mark.parametrize(
+    ("vat_line", "currency"),
+    [
+        ("BTW NL272034681B01", "EUR"),
+        ("VAT Reg No: GB123456789", "GBP"),
+        ("NIP: PL5260250274", "PLN"),
+    ],
+)
+def test_currency_from_vat_number(vat_line: str, currency: str) -> None:
+    text = f"TANKSTATION A12\n{vat_line}\nTOTAAL 34,45\n"
+    assert _facts(text, "receipt")["total"].currency == currency
+
+
+def test_sample_fuel_receipt_currency(tmp_path: Path) -> None:
+    path = SAMPLES / "train" / "receipt" / "012_fuel_nl.html"
+    facts = _file_facts(tmp_path, path, "receipt")
+    assert facts["total"].currency == "EUR"
+
+
+# -- letters' address blocks ---------------------------------------------------------
+
+LETTER_BLOCKS_TEXT = """\
+Bezirksamt Mitte – Bürgeramt
+Lindenallee 78
+1010 Wien
+
+Frau Marie  Zimmermann
+Lindenallee 136
+04109 Leipzig
+
+München, 17. Mai 2024
+
+Betreff: Ihr Antrag vom 18. Juli 2019
+"""
+
+# A department line under the company's name, and one-line blocks.
+LETTER_DEPARTMENT_TEXT = """\
+Chloe Sullivan
+38 High Street
+Manchester M2 3AW
+Nimbus Media LLP
+Customer Service
+20 High Street
+Portland, OR 97205
+September 22, 2024
+Dear Mrs. Bennett,
+"""
+
+LETTER_ONE_LINE_TEXT = """\
+      Granite Handel Sp. z o.o. ul. Polna 234 00-001 Warszawa +48 227 730 069
+
+Pan Jan Kowalski al. Jana Pawła II 49 60-001 Poznań
+                                          Gdańsk, 2 marca 2024 r.
+Dotyczy: Odpowiedź na wniosek
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "recipient"),
+    [
+        (LETTER_BLOCKS_TEXT, "Bezirksamt Mitte – Bürgeramt", "Marie Zimmermann"),
+        (LETTER_DEPARTMENT_TEXT, "Chloe Sullivan", "Nimbus Media LLP"),
+        (LETTER_ONE_LINE_TEXT, "Granite Handel Sp. z o.o.", "Jan Kowalski"),
+    ],
+)
+def test_letter_parties_from_address_blocks(
+    text: str, sender: str, recipient: str
+) -> None:
+    facts = _facts(text, "letter")
+    assert facts["sender"].value == sender
+    assert facts["recipient"].value == recipient
+
+
+def test_letter_name_span_covers_spaced_name() -> None:
+    recipient = _facts(LETTER_BLOCKS_TEXT, "letter")["recipient"]
+    assert LETTER_BLOCKS_TEXT[recipient.start : recipient.end] == "Marie  Zimmermann"
+
+
+def test_letter_town_line_is_no_sender() -> None:
+    text = "Madison, WI 53703\nMarch 8, 2021\nDear Tyler,\n"
+    assert "sender" not in _facts(text, "letter")
+
+
+@pytest.mark.parametrize(
+    "relative", ["letter/009_official_de.md", "letter/045_business_pl.txt"]
+)
+def test_sample_letter_parties(tmp_path: Path, relative: str) -> None:
+    facts = _file_facts(tmp_path, SAMPLES / "train" / relative, "letter")
+    assert "sender" in facts
+    assert "recipient" in facts
+
+
+# -- purchase orders and invoice labels ----------------------------------------------
+
+ORDER_TEXT = """\
+Gasthaus Kowalski
+ul. Polna 69, 50-001 Wrocław
+ZAMÓWIENIE #2577
+Dostawca: Cedar Usługi Sp. z o.o.
+  30 case   Takeaway boxes                     999,60
+Bestellsumme: 1.780,05 EUR
+Zamawiający: Tomasz (chef)
+"""
+
+
+def test_order_total_and_parties() -> None:
+    facts = _facts(ORDER_TEXT, "purchase_order")
+    assert facts["total"].normalized == "1780.05"
+    assert facts["sender"].value == "Gasthaus Kowalski"
+    assert facts["recipient"].value == "Cedar Usługi Sp. z o.o."
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Facturar a: Raúl Gómez, Calle de Alcalá, 37, 48001 Bilbao", "Raúl Gómez"),
+        ("ZAHLBAR DURCH:      FELIX LANGE", "FELIX LANGE"),
+        ("   Pagabile da:        Giulia Rossi   ", "Giulia Rossi"),
+    ],
+)
+def test_invoice_recipient_labels(line: str, expected: str) -> None:
+    facts = _facts(f"Lakeside Distribuciones S.A.\nFactura 6220\n{line}\n", "invoice")
+    assert facts["recipient"].value == expected
+
+
+def test_payment_method_is_no_recipient() -> None:
+    text = "Rechnung 12\nZahlbar durch Überweisung auf unser Konto\n"
+    assert "recipient" not in _facts(text, "invoice")

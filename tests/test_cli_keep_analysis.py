@@ -140,3 +140,37 @@ def test_cache_hit_keeps_newer_other_analysis(tmp_path: Path) -> None:
     assert stored["classification"]["category"] == "memo"
     assert stored["quality"] == analyzed["quality"]
     assert stored["review_status"] == "needs_review"
+
+
+def test_kept_category_keeps_its_review_reason(tmp_path: Path) -> None:
+    """The kept classification's reason names the threshold that judged it."""
+    memo, _ = processed_memo(tmp_path)
+    classified = only_record(tmp_path, "classify", str(memo), variables=STRICT_REVIEW)
+    (strict_reason,) = classified["review_reasons"]
+    assert strict_reason.endswith("under classification.review_threshold 0.99")
+
+    only_record(tmp_path, "analyze", str(memo), variables=SHORT_FOR_QUALITY)
+
+    report = json.loads(run(tmp_path, "report", "-f", "json", str(memo)))
+    assert report["classification"] == classified["classification"]
+    assert report["review_status"] == "needs_review"
+    classification_reason, quality_reason = report["review_reasons"]
+    assert classification_reason == strict_reason
+    assert quality_reason.startswith("quality ")
+
+
+def test_kept_quality_keeps_its_review_reason(tmp_path: Path) -> None:
+    """The kept quality's reason names the threshold that judged it."""
+    memo, _ = processed_memo(tmp_path)
+    strict_quality = {**SHORT_FOR_QUALITY, "DOCFLOW_QUALITY_REVIEW_THRESHOLD": "90"}
+    analyzed = only_record(tmp_path, "analyze", str(memo), variables=strict_quality)
+    (short_reason,) = analyzed["review_reasons"]
+    assert short_reason.endswith("under quality.review_threshold 90")
+
+    only_record(tmp_path, "classify", str(memo), variables=STRICT_REVIEW)
+
+    report = json.loads(run(tmp_path, "report", "-f", "json", str(memo)))
+    assert report["quality"] == analyzed["quality"]
+    classification_reason, quality_reason = report["review_reasons"]
+    assert classification_reason.endswith("classification.review_threshold 0.99")
+    assert quality_reason == short_reason

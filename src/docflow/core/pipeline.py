@@ -28,7 +28,11 @@ from docflow.core.models import (
     ReviewStatus,
     Status,
 )
-from docflow.core.review import GARBAGE_TEXT_REASON, QUALITY_SCORE_REASON
+from docflow.core.review import (
+    GARBAGE_TEXT_REASON,
+    QUALITY_SCORE_REASON,
+    quality_reasons,
+)
 from docflow.errors import DocumentError, ModelError
 
 if TYPE_CHECKING:
@@ -256,9 +260,10 @@ def add_stored_analyses(
     A run of ``classify`` or ``analyze`` stores a result of one analysis,
     which replaces the file's stored result. This keeps the other analysis
     of the stored result, whatever settings, model or docflow version
-    computed it. Only a stored result of the same content is used. The review
-    status and reasons are computed again from both analyses under
-    ``settings``, as ``docflow process`` computes them.
+    computed it. Only a stored result of the same content is used. The kept
+    analysis keeps its stored review reasons, which the settings that computed
+    it wrote, and only the reasons of ``result``'s own analysis are computed
+    under ``settings``. The review status comes from both.
     """
     if not (result.ok and stored.ok) or result.content_hash != stored.content_hash:
         return result
@@ -274,7 +279,21 @@ def add_stored_analyses(
     if not added:
         return result
     merged = result.model_copy(update=added)
-    merged.review_status, merged.review_reasons = _review_status(merged, settings)
+    stored_quality_reasons = quality_reasons(stored.review_reasons)
+    if "classification" in added:
+        reasons = [
+            reason
+            for reason in stored.review_reasons
+            if reason not in stored_quality_reasons
+        ]
+        reasons += _quality_review_reasons(merged, settings)
+    else:
+        reasons = _classification_review_reasons(merged, settings)
+        reasons += stored_quality_reasons
+    merged.review_reasons = reasons
+    merged.review_status = (
+        ReviewStatus.NEEDS_REVIEW if reasons else ReviewStatus.APPROVED
+    )
     return merged
 
 

@@ -45,6 +45,35 @@ RUN_ON_TEXT = (
     " the with recieved nobody team and who the also the the before new plan the teh "
     "engineers with the the were client other to the could client the busy the that."
 )
+# 321 words of council news in plain sentences, written as one paragraph.
+COUNCIL_TEXT = (
+    "Several members asked about the delay in the bridge project and the cost of "
+    "the temporary detour. The chair promised to ask the contractor to start work "
+    "later in the day from next week onwards. The library extension is on schedule "
+    "and should open to the public at the end of the summer. The library extension "
+    "is on schedule and should open to the public at the end of the summer. The "
+    "library extension is on schedule and should open to the public at the end of "
+    "the summer. The committee reviewed the annual budget and approved the new "
+    "allocation for road repairs. The treasurer explained that the contractor had "
+    "requested more time because of the wet spring. The committee reviewed the "
+    "annual budget and approved the new allocation for road repairs. A resident "
+    "raised concerns about noise from the construction site during the early "
+    "morning hours. The library extension is on schedule and should open to the "
+    "public at the end of the summer. A resident raised concerns about noise from "
+    "the construction site during the early morning hours. A resident raised "
+    "concerns about noise from the construction site during the early morning "
+    "hours. Staff will prepare a short written update for the next meeting, "
+    "including a revised timeline. A resident raised concerns about noise from the "
+    "construction site during the early morning hours. The library extension is on "
+    "schedule and should open to the public at the end of the summer. Several "
+    "members asked about the delay in the bridge project and the cost of the "
+    "temporary detour. The committee reviewed the annual budget and approved the "
+    "new allocation for road repairs. A resident raised concerns about noise from "
+    "the construction site during the early morning hours. The committee reviewed "
+    "the annual budget and approved the new allocation for road repairs. The "
+    "library extension is on schedule and should open to the public at the end of "
+    "the summer."
+)
 # One run-on sentence of 84 words without a full stop.
 RUN_ON_SENTENCE = (
     "so basically the the project was late becuase we didnt have the the resources "
@@ -119,15 +148,63 @@ def test_one_line_note_stays_unscored() -> None:
     assert "score_not_applicable" in issue_codes(result)
 
 
-def test_headed_text_not_wall_of_text() -> None:
+def analyze_headed(headings: list[tuple[int, str]]) -> QualityResult:
     page = Page(number=1, method="native", text=RUN_ON_TEXT)
     document = ExtractedDocument(
-        path="notes.md",
-        detected_type="markdown",
-        headings=[(1, "Project review")],
-        pages=[page],
+        path="notes.md", detected_type="markdown", headings=headings, pages=[page]
     )
-    result = analyze_quality(document, Settings())
+    return analyze_quality(document, Settings())
+
+
+def test_headed_text_not_wall_of_text() -> None:
+    result = analyze_headed([(1, "Project review"), (2, "Next steps")])
+    assert "wall_of_text" not in issue_codes(result)
+
+
+def test_title_alone_is_no_structure() -> None:
+    result = analyze_headed([(1, "Project review")])
+    assert "wall_of_text" in issue_codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"This note summarises the council meeting.\n\n{COUNCIL_TEXT}",
+        f"Dear residents,\n\n{COUNCIL_TEXT}\n\nKind regards,\nThe Council",
+        f"{COUNCIL_TEXT}\n\n{COUNCIL_TEXT}",
+        f"Town Council Update\n\n{COUNCIL_TEXT}",
+    ],
+    ids=["intro", "letter", "two-walls", "title"],
+)
+def test_wall_beside_short_paragraphs(text: str) -> None:
+    result = analyze_text(text)
+    issue = next(issue for issue in result.issues if issue.code == "wall_of_text")
+    assert "of 200 words or more" in issue.message
+    assert result.structure_score is not None
+    assert result.structure_score <= 30.0
+
+
+def test_wall_message_counts_long_paragraphs() -> None:
+    result = analyze_text(f"Dear residents,\n\n{COUNCIL_TEXT}\n\n{COUNCIL_TEXT}")
+    issue = next(issue for issue in result.issues if issue.code == "wall_of_text")
+    assert issue.message.startswith("642 of the 644 words of running text (100%)")
+    assert "in 2 paragraphs of 200 words or more" in issue.message
+    assert "no headings" in issue.message
+
+
+def test_short_paragraphs_not_wall_of_text() -> None:
+    sentences = COUNCIL_TEXT.split(". ")
+    paragraphs = [". ".join(sentences[i : i + 6]) for i in range(0, len(sentences), 6)]
+    result = analyze_text("Town Council Update\n\n" + ".\n\n".join(paragraphs))
+    assert "wall_of_text" not in issue_codes(result)
+
+
+def test_minor_long_paragraph_not_wall_of_text() -> None:
+    # 321 of 752 words of running text are in the long paragraph, under 70%.
+    short = [sentence + "." for sentence in RUN_ON_TEXT.rstrip(".").split(". ")]
+    result = analyze_text("\n\n".join([COUNCIL_TEXT, *short]))
+    assert result.metrics["paragraphs"] == 7
+    assert "repeated_phrase" not in issue_codes(result)
     assert "wall_of_text" not in issue_codes(result)
 
 

@@ -22,11 +22,11 @@ What lowers each score:
   ``repeated_phrase`` when the repeated phrase is no longer than
   ``long_sentence_words``.
 - ``structure_score``: 100, minus 30 for ``no_headings_long_document``,
-  minus 70 for ``wall_of_text`` (200 or more words of running text in one
-  paragraph, without headings) and minus 100 x the repeated-text share (at most 50) for
-  ``repeated_text``. None when the text has no words, or neither two lines
-  of 20 or more characters to compare, nor enough words to expect headings,
-  nor a wall of text.
+  minus 70 for ``wall_of_text`` (70% or more of the running text in
+  paragraphs of 200 or more words, with at most one heading) and minus
+  100 x the repeated-text share (at most 50) for ``repeated_text``. None
+  when the text has no words, or neither two lines of 20 or more characters
+  to compare, nor enough words to expect headings, nor a wall of text.
 - ``content_quality_score``: 100, minus 80 x the share of garbage pages,
   80 x the share of pages without a text layer, 40 x the share of empty
   pages and 50 x the share of low-confidence OCR pages. ``ocr_truncated``

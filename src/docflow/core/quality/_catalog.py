@@ -109,9 +109,10 @@ ISSUES: dict[str, IssueSpec] = {
     ),
     "wall_of_text": IssueSpec(
         "warning",
-        "Running text of 200 words or more is one paragraph without headings: "
-        "one line, or for text and Markdown files one block without blank "
-        "lines. Tables and form fields do not count towards its length.",
+        "70% or more of the running text is in paragraphs of 200 words or "
+        "more, and the document has no headings or only a title. A paragraph "
+        "is one line, or for text and Markdown files one block without blank "
+        "lines. Tables and form fields do not count towards the words.",
         "Break the text into paragraphs of a few sentences each, and add "
         "headings if it covers several topics.",
         None,

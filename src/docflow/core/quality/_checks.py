@@ -44,9 +44,13 @@ _LOW_OCR_PAGE_WEIGHT = 50.0
 _OCR_TRUNCATED_PENALTY = 20.0
 _EXTENSION_MISMATCH_PENALTY = 10.0
 _NEAR_EMPTY_CAP = 30.0
-# Running text of this many words or more in one paragraph, and without
-# headings, is a wall of text. A one-line note or a short e-mail stays below.
+# A paragraph of this many words of running text or more is very long. A
+# document with at most _TITLE_HEADINGS headings and this share of its running
+# text in such paragraphs is a wall of text. A one-line note or a short e-mail
+# stays below.
 WALL_OF_TEXT_WORDS = 200
+WALL_OF_TEXT_SHARE = 0.7
+_TITLE_HEADINGS = 1
 _WALL_OF_TEXT_PENALTY = 70.0
 # An image without text is named as low resolution under this header dpi or,
 # without a dpi, under this many pixels on its longer side. An A4 page at
@@ -55,7 +59,7 @@ _LOW_IMAGE_DPI = 150
 _SMALL_IMAGE_PIXELS = 1000
 # Extractors of these types keep the writer's blank lines between paragraphs.
 # A PDF or OCR page seldom has blank lines, so there each line counts as a
-# paragraph, and only text on one line is a wall of text.
+# paragraph, and only a line of WALL_OF_TEXT_WORDS or more is a long one.
 _BLANK_LINE_PARAGRAPH_TYPES = frozenset({"text", "markdown"})
 # Characters of one page judged for garbage. The word checks take seconds on
 # a whole 3 MB text page.
@@ -781,19 +785,24 @@ def _judge_structure_basis(
     )
 
 
-def count_paragraphs(texts: list[str], blank_line_breaks: bool) -> int:
-    """Count the paragraphs with a word character in ``texts``.
+def split_paragraphs(texts: list[str], blank_line_breaks: bool) -> list[str]:
+    """Split ``texts`` into the paragraphs that have a word character.
 
     Paragraphs end at blank lines when ``blank_line_breaks`` is true, else at
     every line break. A page break always ends a paragraph.
     """
     separator = re.compile(r"\n[^\S\n]*\n" if blank_line_breaks else r"\n")
-    return sum(
-        1
+    return [
+        paragraph
         for text in texts
         for paragraph in separator.split(text)
         if _WORD_CHARACTER.search(paragraph)
-    )
+    ]
+
+
+def count_paragraphs(texts: list[str], blank_line_breaks: bool) -> int:
+    """Count the paragraphs with a word character in ``texts``."""
+    return len(split_paragraphs(texts, blank_line_breaks))
 
 
 _WORD_CHARACTER = re.compile(r"\w")
@@ -802,28 +811,46 @@ _WORD_CHARACTER = re.compile(r"\w")
 def _check_wall_of_text(
     findings: Findings, document: ExtractedDocument, headings: int
 ) -> None:
-    """Find a long text written as one paragraph, without headings."""
+    """Find running text written mostly in very long paragraphs.
+
+    The document is a wall of text when ``WALL_OF_TEXT_SHARE`` or more of its
+    running-text words are in paragraphs of ``WALL_OF_TEXT_WORDS`` or more
+    running-text words, and it has at most one heading, which reads as a
+    title rather than as sections. A salutation, a one-line introduction or a
+    closing beside one long block therefore does not hide it.
+    """
     texts = [page.text for page in findings.readable_pages]
     blank_line_breaks = document.detected_type in _BLANK_LINE_PARAGRAPH_TYPES
-    paragraphs = count_paragraphs(texts, blank_line_breaks)
-    findings.metrics["paragraphs"] = paragraphs
+    paragraphs = split_paragraphs(texts, blank_line_breaks)
+    findings.metrics["paragraphs"] = len(paragraphs)
     total_words = findings.metrics.get("total_words", 0)
-    if headings or paragraphs > 1 or total_words < WALL_OF_TEXT_WORDS:
+    if headings > _TITLE_HEADINGS or total_words < WALL_OF_TEXT_WORDS:
         return
     if findings.has_issue("no_words", "few_distinct_words", "repeated_phrase"):
         # The text is not language, and that issue already explains it.
         return
-    # A table or a list of figures in one block needs no paragraphs.
-    prose_words = count_prose_words(texts, findings.language)
-    if prose_words < WALL_OF_TEXT_WORDS:
+    # Tables, form fields and lists of figures need no paragraphs, so only
+    # running text counts, in the long paragraphs and in the whole text.
+    language = findings.language
+    long_words = []
+    prose_words = 0
+    for paragraph in paragraphs:
+        words = count_prose_words([paragraph], language)
+        prose_words += words
+        if words >= WALL_OF_TEXT_WORDS:
+            long_words.append(words)
+    if not long_words or sum(long_words) < WALL_OF_TEXT_SHARE * prose_words:
         return
     unit = "paragraph" if blank_line_breaks else "line"
+    blocks = count_noun(len(long_words), unit)
+    title = "one heading" if headings else "no headings"
     findings.add(
         "wall_of_text",
-        f"The document's {count_noun(total_words, 'word')}, {prose_words} of "
-        f"them in running text, are in one {unit}, with no paragraph breaks "
-        f"and no headings. Running text of {WALL_OF_TEXT_WORDS} words or more "
-        "is expected to have paragraphs.",
+        f"{sum(long_words)} of the {prose_words} words of running text "
+        f"({sum(long_words) / prose_words:.0%}) are in {blocks} of "
+        f"{WALL_OF_TEXT_WORDS} words or more, and the document has {title}. "
+        f"Running text is expected to have paragraphs under "
+        f"{WALL_OF_TEXT_WORDS} words.",
         ISSUES["wall_of_text"].advice,
     )
     findings.penalties["structure"] += _WALL_OF_TEXT_PENALTY

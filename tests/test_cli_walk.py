@@ -253,3 +253,34 @@ def test_file_link_kept_once(tmp_path):
     # The walk lists names in order, so the link comes first and is kept.
     assert [row["path"] for row in rows] == [str(folder / "a-link.txt")]
     assert rows[0]["status"] == "ok"
+
+
+def test_hard_link_kept_once(tmp_path):
+    folder = tmp_path / "hard-linked"
+    folder.mkdir()
+    original = folder / "original.txt"
+    original.write_text("Meeting notes for the budget review.\n")
+    os.link(original, folder / "hard-link.txt")
+    listing = f"{folder / 'hard-link.txt'}\n{folder}\n{original}\n"
+
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "process",
+            "-f",
+            "jsonl",
+            "-",
+        ],
+        cwd=tmp_path,
+        input=listing.encode(),
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=RUN_TIMEOUT_SECONDS,
+    )
+
+    assert completed.returncode == 0, completed.stderr.decode()
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [row["path"] for row in rows] == [str(folder / "hard-link.txt")]
+    assert rows[0]["status"] == "ok"

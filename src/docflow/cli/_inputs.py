@@ -14,8 +14,8 @@ it an ``unreadable`` row. Its error message reports that the link was
 skipped when it points into a folder the run walks anyway, and names the
 folder to give instead when it points elsewhere. A link to a folder named on
 the command line or on stdin is walked like the folder.
-A file reached by more than one name in a run, through a link to a folder
-or a link to the file, is kept once, under the name found first. So
+A file reached by more than one name in a run, through a link to a folder,
+a link to the file or a hard link, is kept once, under the name found first. So
 ``find . -print0 | docflow classify -`` with a link back to ``.`` gives each
 file one row.
 """
@@ -50,8 +50,9 @@ _WALKED: list[str] = []
 def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
     """Return absolute file paths for ``arguments``, without duplicates, in order.
 
-    Two paths are duplicates when they are equal or resolve to the same real
-    path (``_real_path``), and the first one is kept. A folder inside a
+    Two paths are duplicates when they are equal, resolve to the same real
+    path (``_real_path``) or name the same regular file (device and inode,
+    as hard links do), and the first one is kept. A folder inside a
     walked folder that cannot be listed, and a given path that does not
     exist, are returned as paths too, and ``collected_path_result`` gives
     them their rows.
@@ -62,6 +63,7 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
     seen: dict[str, None] = {}
     first_names: dict[str, str] = {}  # real path -> the path kept for it
     real_folders: dict[str, str] = {}
+    first_inodes: dict[tuple[int, int], str] = {}  # (device, inode) -> path kept
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
         for source in sources:
@@ -76,8 +78,25 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
                         "skipped %s: it resolves to the same file as %s", path, first
                     )
                     continue
+                inode = _file_inode(path)
+                if inode is not None:
+                    first = first_inodes.setdefault(inode, path)
+                    if first != path:
+                        log.info("skipped %s: it is the same file as %s", path, first)
+                        continue
                 seen[path] = None
     return list(seen)
+
+
+def _file_inode(path: str) -> tuple[int, int] | None:
+    """Return the (device, inode) of the regular file ``path``, or None."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _real_path(path: str, real_folders: dict[str, str]) -> str:

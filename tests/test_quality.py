@@ -10,6 +10,7 @@ from docflow.core.config import Settings
 from docflow.core.extract import extract_document
 from docflow.core.models import ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality
+from docflow.core.quality._checks import LOW_READABILITY_SENTENCE_WORDS
 from docflow.core.readability import FORMULAS
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -23,8 +24,10 @@ WHITESPACE_ONLY = CORPUS / "edge" / "unst__fake-text-all-whitespace.txt"
 LONG_SENTENCE_LETTER = (
     CORPUS / "labeled" / "letter" / "ghgov__China_2019_2019-11-06-MPS.md"
 )
-# A CV of dense business terms: Flesch reading ease about 6.
-DENSE_RESUME = CORPUS / "labeled" / "resume" / "soupb__Mickey01_docx.docx"
+# A formal letter of 27 words per sentence: Flesch reading ease about 30.
+HARD_LETTER = (
+    CORPUS / "labeled" / "letter" / "ghgov__Spain_2019_2019-10-23-GuardiaCivil.md"
+)
 
 
 def build_text_document(path: Path, **fields) -> ExtractedDocument:
@@ -167,7 +170,7 @@ TRIGGERS = {
         Page(number=2, method="none", flags=["ocr_skipped", "empty"]),
     ),
     "long_sentences": lambda: build_text_document(LONG_SENTENCE_LETTER),
-    "low_readability": lambda: extract_document(str(DENSE_RESUME), Settings()),
+    "low_readability": lambda: build_text_document(HARD_LETTER),
     "no_headings_long_document": lambda: ExtractedDocument(
         path="novel.txt",
         detected_type="text",
@@ -439,8 +442,9 @@ def test_extraction_headings_preferred(settings: Settings) -> None:
 def test_low_readability_explained(settings: Settings) -> None:
     result = analyze_quality(TRIGGERS["low_readability"](), settings)
     issue = next(issue for issue in result.issues if issue.code == "low_readability")
-    assert result.readability_score < settings.quality.review_threshold / 2
+    assert result.readability_score < settings.quality.review_threshold
     assert "quality.review_threshold" in issue.message
+    assert "26.6 words per sentence" in issue.message
     assert "syllables per word" in issue.message
     assert "shorter" in result.recommendations[0]
 
@@ -521,9 +525,34 @@ def test_low_readability_score_has_issue(settings: Settings) -> None:
         result = analyze_quality(document, settings)
         if result.readability_score is None or result.readability_score >= limit:
             continue
+        if result.metrics["words_per_sentence"] < LOW_READABILITY_SENTENCE_WORDS:
+            # Short items, such as a resume's, get no low_readability.
+            continue
         explained = issue_codes(result) & {"low_readability", "long_sentences"}
         assert explained, document.path
         assert result.recommendations, document.path
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "labeled/resume/soupb__01-Accountant.pdf",
+        "labeled/resume/soupb__01-Office_Coordinator.pdf",
+        "labeled/resume/soupb__Mickey01_docx.docx",
+        "labeled/resume/soupb__sample_resume.txt",
+        "labeled/report/unst__invalid-pdf-structure-pdfminer-one-page.pdf",
+    ],
+)
+def test_short_items_not_low_readability(relative: str, settings: Settings) -> None:
+    path = CORPUS / relative
+    if path.suffix == ".txt":
+        document = build_text_document(path)
+    else:
+        document = extract_document(str(path), settings)
+    result = analyze_quality(document, settings)
+    assert result.readability_score < settings.quality.review_threshold
+    assert result.metrics["words_per_sentence"] < LOW_READABILITY_SENTENCE_WORDS
+    assert "low_readability" not in issue_codes(result)
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ What lowers each score:
 - ``readability_score``: 100 x Flesch reading ease / ``readability_target``
   (the language's Flesch variant), capped to 0-100, minus 100 x (long-sentence
   share - ``long_sentence_share``), at most 30, when ``long_sentences`` fires.
-  ``low_readability`` explains a Flesch part below ``review_threshold``,
-  so a score that fails review always comes with an issue.
+  ``low_readability`` explains a Flesch part below ``review_threshold``
+  when sentences average 20 words or more. Short items, as in a resume or
+  a bullet list, keep the low score without the issue.
   Garbage and empty pages are left out. Readability is not applicable, and
   the score is None, for a language without a Flesch variant, fewer than
   ``readability_min_words`` words, text that is mostly numbers, fewer than

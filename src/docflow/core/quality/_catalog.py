@@ -87,7 +87,9 @@ ISSUES: dict[str, IssueSpec] = {
     "low_readability": IssueSpec(
         "info",
         "Flesch reading ease is so far below quality.readability_target that "
-        "it alone puts the readability score under quality.review_threshold.",
+        "it alone puts the readability score under quality.review_threshold, "
+        "and sentences average 20 words or more. Short items, as in a resume "
+        "or a bullet list, get no issue.",
         "If the document is meant for general readers, write shorter "
         "sentences and use shorter, more common words.",
         "quality.readability_target, quality.review_threshold",
@@ -173,7 +175,8 @@ SCORES: dict[str, str] = {
     "a score that is null is left out. 0 for an empty document.",
     "readability_score": "100 x Flesch reading ease / quality.readability_target, "
     "capped to 0-100, minus up to 30 when long_sentences fires; low_readability "
-    "explains a Flesch part under quality.review_threshold. Null, with "
+    "explains a Flesch part under quality.review_threshold when sentences "
+    "average 20 words or more. Null, with "
     "an issue that explains it, when not applicable: a language without a Flesch "
     "variant, fewer than quality.readability_min_words words, text that is "
     f"mostly numbers, fewer than {MIN_DISTINCT_WORDS} distinct words, or one "

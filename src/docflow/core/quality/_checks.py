@@ -44,6 +44,11 @@ _LOW_OCR_PAGE_WEIGHT = 50.0
 _OCR_TRUNCATED_PENALTY = 20.0
 _EXTENSION_MISMATCH_PENALTY = 10.0
 _NEAR_EMPTY_CAP = 30.0
+# low_readability needs sentences of this many words on average. Resumes
+# and bullet lists have short items full of long job and skill terms, which
+# Flesch rates as hard, although the items are not hard prose. The limit is
+# a judgement: such items averaged 5 to 17 words, hard letters 27 to 34.
+LOW_READABILITY_SENTENCE_WORDS = 20
 # A paragraph of this many words of running text or more is very long. A
 # document with at most _TITLE_HEADINGS headings and this share of its running
 # text in such paragraphs is a wall of text. A one-line note or a short e-mail
@@ -637,11 +642,16 @@ def _check_low_readability(
     long-sentence penalty comes with its own long_sentences issue. With the
     default weights and target, it names every Flesch part that takes more
     than 10 points off the overall score, that is a reading ease under 36.
+    Text whose sentences average fewer than ``LOW_READABILITY_SENTENCE_WORDS``
+    words, such as a resume or a bullet list, keeps its low score but gets no
+    issue, because its long words are names and terms, not hard prose.
     """
     config = findings.config
     limit = config.review_threshold
     flesch_part = max(0.0, min(100.0, findings.readability_base))
     if flesch_part >= limit:
+        return
+    if stats.words < LOW_READABILITY_SENTENCE_WORDS * stats.sentences:
         return
     if long_sentence_penalty:
         gives = (

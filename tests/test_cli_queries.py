@@ -176,6 +176,49 @@ def test_stats_counts_documents_in_period(dated_database, period, documents, err
     assert stats["review_queue"] == documents - errors
 
 
+def test_stats_json_shows_period(dated_database):
+    outcome = invoke(
+        "stats",
+        "--db",
+        dated_database,
+        "-f",
+        "json",
+        "--since",
+        "2026-11-15",
+        "--until",
+        "2026-12-01",
+    )
+    stats = json.loads(outcome.stdout)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert stats["since"] == "2026-11-15T00:00:00"
+    assert stats["until"] == "2026-12-02T00:00:00"  # the exclusive end
+
+
+def test_stats_json_without_period(dated_database):
+    outcome = invoke("stats", "--db", dated_database, "-f", "json")
+    stats = json.loads(outcome.stdout)
+    assert "since" not in stats
+    assert "until" not in stats
+
+
+@pytest.mark.parametrize(
+    ("period", "heading"),
+    [
+        (
+            ("--since", "2026-11-15", "--until", "2026-12-01"),
+            "1 document processed from 2026-11-15 00:00:00 "
+            "to before 2026-12-02 00:00:00 in ",
+        ),
+        (("--since", "2026-12-02T00:00"), "1 document processed from 2026-12-02 "),
+        (("--until", "2026-12-01"), "2 documents processed before 2026-12-02 "),
+    ],
+)
+def test_stats_table_shows_period(dated_database, period, heading):
+    outcome = invoke("stats", "--db", dated_database, "-f", "table", *period)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.splitlines()[0].startswith(heading)
+
+
 def test_stats_invalid_date_is_usage_error(dated_database):
     outcome = invoke("stats", "--db", dated_database, "--until", "yesterday")
     assert outcome.exit_code == 2

@@ -294,12 +294,18 @@ def show_stats(
 ) -> None:
     """Print counts, latency and the last runs from the database.
 
-    ``since`` and ``until`` limit the documents counted (see ``Store.stats``).
+    ``since`` and ``until`` limit the documents counted (see ``Store.stats``),
+    and the output shows them when given: ``until`` is the exclusive end, so
+    ``--until 2026-12-01`` shows as 2026-12-02T00:00:00.
     """
     store = _store(options)
     if not store.exists():
         note_missing_database(options, store.path)  # the counts below are all 0
     stats = store.stats(since=since, until=until)
+    if since is not None:
+        stats["since"] = since.isoformat()
+    if until is not None:
+        stats["until"] = until.isoformat()
     stats["database"] = str(store.path)
     stats["runs"] = [
         {

@@ -32,12 +32,26 @@ def _number(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def _period(since: str | None, until: str | None) -> str:
+    """Describe the ``stats --since/--until`` window, with the exclusive end."""
+    start = since.replace("T", " ") if since else None
+    end = until.replace("T", " ") if until else None
+    if start and end:
+        return f" processed from {start} to before {end}"
+    if start:
+        return f" processed from {start}"
+    if end:
+        return f" processed before {end}"
+    return ""
+
+
 def print_stats(stats: dict[str, Any]) -> None:
     """Print the stats as a few small tables."""
     console = make_console(highlight=False)
     latency = stats["latency_ms"]
     console.print(
-        f"[bold]{plural(stats['documents'], 'document')}[/bold] in "
+        f"[bold]{plural(stats['documents'], 'document')}[/bold]"
+        f"{_period(stats.get('since'), stats.get('until'))} in "
         f"{_markup(stats['database'])}: {stats['errors']} not ok, "
         f"{stats['review_queue']} waiting for review, "
         f"{plural(stats['labels'], 'label')}",

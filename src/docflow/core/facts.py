@@ -72,6 +72,11 @@ _MONTHS = {
     "november": 11, "novembre": 11, "listopada": 11, "listopad": 11, "dec": 12,
     "december": 12, "décembre": 12, "decembre": 12, "dezember": 12, "dez": 12,
     "grudnia": 12, "grudzień": 12, "dicembre": 12,
+    # Spanish and Portuguese, where they differ from the above
+    "enero": 1, "janeiro": 1, "febrero": 2, "fevereiro": 2, "março": 3, "abril": 4,
+    "mayo": 5, "maio": 5, "junio": 6, "junho": 6, "julio": 7, "julho": 7,
+    "septiembre": 9, "setiembre": 9, "setembro": 9, "octubre": 10, "outubro": 10,
+    "noviembre": 11, "novembro": 11, "diciembre": 12, "dezembro": 12,
 }  # fmt: skip
 
 _MONTH_NAME = r"(?P<month>[^\W\d_]{3,12})\.?"
@@ -81,9 +86,10 @@ _DATE_PATTERNS = [
         r"(?<![\d.])(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?![\d])"
     ),
     re.compile(
-        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?[\s-]*"
+        # Spanish and Portuguese join the parts with "de" ("8 de junio de 2022").
+        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?[\s-]*(?:de\s+)?"
         + _MONTH_NAME
-        + r"[\s,-]*(?P<y>\d{4}|\d{2})(?![\d:])"
+        + r"[\s,-]*(?:de\s+)?(?P<y>\d{4}|\d{2})(?![\d:])"
     ),
     # "June 15-20, 2009": a range of days gives its first day.
     re.compile(
@@ -242,6 +248,8 @@ _MAIL_HEADER = re.compile(
     + rf"|{_MAIL_OTHER_HEADERS})[ \t]*:[ \t]*(?P<value>\S.*)$",
     re.IGNORECASE,
 )
+# An address group (RFC 5322): "display-name: mailbox, mailbox;".
+_MAIL_GROUP = re.compile(r'^[^:"<>@]+:(?P<members>[^;]*);\s*$')
 #: Lines at the start of a text searched for an e-mail's header block.
 _MAX_MAIL_HEADERS = 12
 # A weak label is a one-word header ("From:", "To:") and counts only at the
@@ -267,15 +275,26 @@ _COMPANY_FORM = re.compile(
     r"lda|co\.)(?:\W|$)",
     re.IGNORECASE,
 )
+# The partnership form after "& Co." in "GmbH & Co. KG". Upper case only,
+# because "kg" alone is a weight.
+_PARTNERSHIP_SUFFIX = re.compile(r"\s*(?:KGaA|KG|OHG)(?!\w)")
 _TITLE_WORDS = re.compile(
     r"\b(?:tax\s*invoice|simplified\s*tax\s*invoice|invoice|receipt|payment\s*receipt|"
     r"bill|faktura(?:\s*vat)?|facture|rechnung|factuur|fattura|fatura|factura|"
     r"quittung|reçu|purchase\s*order|bestellung|bon\s*de\s*commande|inkooporder|"
     r"bestelbon|ordine\s*d['’]acquisto|zamówienie|orden\s*de\s*compra|"
-    r"bon|kassenbon|cash\s*receipt|official\s*receipt|statement|payment\s*advice)\b",
+    r"bon|kassenbon|cash\s*receipt|official\s*receipt|statement|payment\s*advice|"
+    r"(?:account|bank)\s*statement|kontoauszug|rekeningafschrift|"
+    r"relevé(?:\s*de\s*compte)?|estratto\s*conto|extracto(?:\s*de\s*cuenta)?|"
+    r"extrato|wyciąg(?:\s*bankowy)?)\b",
     re.IGNORECASE,
 )
 _TITLE_PREFIX = re.compile(rf"^\s*(?:(?:{_TITLE_WORDS.pattern})\s+)+", re.IGNORECASE)
+# A document title set off from the name after it ("REKENINGAFSCHRIFT – SABLE
+# BOUW V.O.F.", "Invoice: Acme Ltd").
+_TITLE_BEFORE_NAME = re.compile(
+    rf"^\s*(?:(?:{_TITLE_WORDS.pattern})\s*)+[–—:|-]\s*", re.IGNORECASE
+)
 #: Lines at the top of a document searched for an unlabelled addressee.
 _MAX_HEADER_LINES = 60
 _SALUTATION = re.compile(
@@ -290,6 +309,23 @@ _GENERIC_ADDRESSEE = re.compile(
     r"^(?:sirs?|madam|customer|client|klant|kunde|kundin|damen|heer|mevrouw|"
     r"monsieur|madame|all|team|colleagues?|friends?|valued|members?|abonné|"
     r"cliente|państwo|partner|user|subscriber|account\s*holder)\b",
+    re.IGNORECASE,
+)
+# The first words of a salutation ("Dear Sir or Madam,", "To whom it may
+# concern,"), which ends a letter's address blocks.
+_GREETING = re.compile(
+    r"^(?:dear|to\s+whom|sehr\s+geehrte|liebe|beste|geachte|cher|chère|madame,|"
+    r"monsieur,|szanown|gentile|egregi|estimad|caro|cara)\b",
+    re.IGNORECASE,
+)
+#: Lower-case words that make a line running text rather than an address.
+_MIN_RUNNING_TEXT_WORDS = 6
+# A courtesy title alone on its line ("Herrn" above "Peter Schmidt"), which
+# belongs to the name on the next line.
+_HONORIFIC_LINE = re.compile(
+    r"^(?:herrn?|frau|mr|mrs|ms|miss|dr|monsieur|madame|mme|mlle|m|dhr|mevr|"
+    r"de\s+heer|mevrouw|pan|pani|sig|sig\.ra|signor|signora|sr|sra|señor|señora)"
+    r"\.?$",
     re.IGNORECASE,
 )
 _HONORIFIC = re.compile(
@@ -640,6 +676,10 @@ def _find_document_date(
                 fact = _date_fact("document_date", line.value, 0, month_first)
             if fact is not None:
                 return fact
+    if category == "letter":
+        # A letter is dated above its salutation, so a date in its body is
+        # the date of an event ("On 2020-11-16, ... launched").
+        lines = _letter_head(lines)
     due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
     for index, line in enumerate(lines):
         # No label: the first date not next to a due-date label.
@@ -651,6 +691,23 @@ def _find_document_date(
         if fact is not None and not _is_quoted_date(line, fact):
             return fact
     return None
+
+
+def _letter_head(lines: list[_Line]) -> list[_Line]:
+    """Return the lines of a letter above its salutation or first running text."""
+    for index, line in enumerate(lines):
+        if _is_letter_body(line.text):
+            return lines[:index]
+    return lines
+
+
+def _is_letter_body(text: str) -> bool:
+    """Tell whether ``text`` is a salutation or a line of running text."""
+    text = text.strip()
+    if _GREETING.match(text):
+        return True
+    lower_case_words = sum(word[:1].islower() for word in text.split())
+    return lower_case_words >= _MIN_RUNNING_TEXT_WORDS
 
 
 def _is_quoted_date(line: _Line, fact: Fact) -> bool:
@@ -829,21 +886,49 @@ _CLOSING_BALANCE = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_BALANCE_LITERALS = required_literals(_CLOSING_BALANCE.pattern, re.IGNORECASE)
+# The sum over the accounts of a statement that lists several.
+_ALL_ACCOUNTS_TOTAL = re.compile(
+    r"total\s*(?:balance\s*)?of\s*all\s*accounts|all\s*accounts\s*total|"
+    r"combined\s*balance|gesamtsaldo\s*aller\s*konten|summe\s*aller\s*konten|"
+    r"total\s*de\s*tous\s*les\s*comptes|totaal\s*(?:van\s*)?alle\s*rekeningen|"
+    r"totale\s*(?:di\s*)?tutti\s*i\s*conti|total\s*de\s*todas\s*las\s*cuentas|"
+    r"suma\s*wszystkich\s*rachunków",
+    re.IGNORECASE,
+)
+_ALL_ACCOUNTS_TOTAL_LITERALS = required_literals(
+    _ALL_ACCOUNTS_TOTAL.pattern, re.IGNORECASE
+)
 #: Letters a line may hold besides its amount to be read as a label's value
 #: ("88,239.60 EUR").
 _MAX_VALUE_LINE_LETTERS = 3
 
 
 def _find_closing_balance(lines: list[_Line], text_index: LineIndex) -> Fact | None:
-    """Read a bank statement's closing balance from its label's line or the next.
+    """Read a bank statement's closing balance, or its total over all accounts.
+
+    A statement of several accounts gives each account's closing balance
+    and may sum them, and that sum is the statement's total.
+    """
+    return _find_balance(
+        lines, text_index, _ALL_ACCOUNTS_TOTAL, _ALL_ACCOUNTS_TOTAL_LITERALS
+    ) or _find_balance(lines, text_index, _CLOSING_BALANCE, _CLOSING_BALANCE_LITERALS)
+
+
+def _find_balance(
+    lines: list[_Line],
+    text_index: LineIndex,
+    label_pattern: re.Pattern[str],
+    literals: frozenset[str] | None,
+) -> Fact | None:
+    """Read the amount after a balance label, on the label's line or the next.
 
     HTML tables put the value in the next cell, which the text gives as the
     next line. Of several amounts on the label's line (the sums of debits and
     credits, then the balance), the last is the balance.
     """
-    for index in text_index.lines_with(_CLOSING_BALANCE_LITERALS):
+    for index in text_index.lines_with(literals):
         line = lines[index]
-        label = _CLOSING_BALANCE.search(line.text)
+        label = label_pattern.search(line.text)
         if label is None:
             continue
         amounts = _amounts_in(line, label.end())
@@ -1263,7 +1348,11 @@ def _find_parties(
     lines: list[_Line], text_index: LineIndex, category: str | None
 ) -> list[Fact | None]:
     """Find the sender and the recipient, first from e-mail headers or letter blocks."""
-    mail_sender, mail_recipient = _mail_parties(lines)
+    mail_parties = _mail_parties(lines)
+    if mail_parties is not None:
+        # The header block names the parties. When its "To:" is an empty
+        # group, a greeting or a label in the body is still no recipient.
+        return list(mail_parties)
     parties = _ORDER_PARTIES if category == "purchase_order" else _INVOICE_PARTIES
     letter_sender = letter_recipient = None
     if category == "letter":
@@ -1272,37 +1361,39 @@ def _find_parties(
         )
     # The address blocks of a letter come before its labels, because a label
     # word in a letter is mostly part of a department ("Customer Service").
-    sender = (
-        mail_sender
-        or letter_sender
-        or _find_sender(lines, text_index, parties, category)
-    )
-    recipient = (
-        mail_recipient
-        or letter_recipient
-        or _find_recipient(lines, text_index, parties, category, sender)
+    sender = letter_sender or _find_sender(lines, text_index, parties, category)
+    recipient = letter_recipient or _find_recipient(
+        lines, text_index, parties, category, sender
     )
     return [sender, recipient]
 
 
 def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
-    """Read the sender and recipient from the address blocks above a letter's date.
+    """Read the sender and recipient from the address blocks at the top of a letter.
 
     A block is a name line followed by address lines, which contain digits
     (street, postcode, phone) or an e-mail address, or a single line with
     the name and its address. The first block is the sender's letterhead
     and the second the recipient's address. A name with no address below
-    it (a department under the company's name) belongs to the open block.
+    it (a department under the company's name) belongs to the open block,
+    and an address with no name at the top is a sender who gives no name.
+    The blocks end at the salutation or the first line of running text,
+    and at the date line once both blocks are read (a US letter dates
+    itself between the two).
     """
-    names: list[Fact] = []
+    names: list[Fact | None] = []
     pending: _Line | None = None  # a name line waiting for its address
     block_closed = True  # the previous block has its address, or no block yet
-    for line in lines:
+    for position, line in enumerate(lines):
         text = line.text.strip()
+        if _is_letter_body(text):
+            break
         if parse_date(text) is not None:
-            break  # the date line ends the address blocks
-        if ":" in text or _MARKUP.search(text):
-            continue  # a reference line ("Our ref.: MD/718") or a heading
+            if len(names) >= 2:
+                break
+            continue
+        if ":" in text or _MARKUP.search(text) or _HONORIFIC_LINE.match(text):
+            continue  # a reference line ("Our ref.: MD/718"), a heading or "Herrn"
         bare = _letter_name(text)
         if _DIGIT.search(text) is None and "@" not in text:
             if block_closed and pending is None and _is_name(bare):
@@ -1315,6 +1406,8 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
             name = _cut_address(bare, require_postcode=False)
             if name != bare and _is_name(name):
                 names.append(_letter_name_fact(line, name))
+        elif position == 0:
+            names.append(None)
         block_closed = True
     sender = names[0] if names else None
     recipient = names[1] if len(names) > 1 else None
@@ -1348,13 +1441,13 @@ def _is_address_line(text: str) -> bool:
     return text[:1].isdigit() or text[:1] in "+("
 
 
-def _mail_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
+def _mail_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None] | None:
     """Read the sender and recipient from an e-mail header block on the first lines.
 
     The block is two or more header lines ("Subject:", "From:", "To:") that
     start the text, as the e-mail extractor and printed e-mails write them.
     A label in the body, such as a buyer's title in the signature, names
-    no party of the message.
+    no party of the message. Returns None when the text has no header block.
     """
     sender = recipient = None
     headers = 0
@@ -1369,16 +1462,21 @@ def _mail_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
         elif recipient is None and name in _MAIL_RECIPIENT_HEADERS:
             recipient = _mailbox_fact("recipient", line, match.start("value"))
     if headers < 2:
-        return None, None
+        return None
     return sender, recipient
 
 
 def _mailbox_fact(kind: str, line: _Line, offset: int) -> Fact | None:
     """Read the first mailbox of a header value: its display name, else its address."""
     value = line.text[offset:].strip()
+    group = _MAIL_GROUP.match(value)
+    if group is not None:
+        # "undisclosed-recipients:;" is a group with no members, and a group's
+        # name is no mailbox.
+        value = group["members"].strip()
     if "@" in value:
         display_name, address = (getaddresses([value]) or [("", "")])[0]
-        value = display_name or address
+        value = display_name.strip() or address
     else:
         value = _clean_name(value)
     start = line.text.find(value, offset)
@@ -1512,6 +1610,9 @@ def _company_name(text: str) -> str:
         if form.start() - end > 5:
             break
         end = form.end()
+    suffix = _PARTNERSHIP_SUFFIX.match(text, end)
+    if suffix is not None:
+        end = suffix.end()
     start = 0
     capitalised = False
     for word in reversed(list(re.finditer(r"\S+", text[: forms[0].start()]))):
@@ -1522,6 +1623,7 @@ def _company_name(text: str) -> str:
     name = text[start:end]
     if start > 0:
         name = _TITLE_PREFIX.sub("", name)
+    name = _TITLE_BEFORE_NAME.sub("", name)
     return name.strip(" ,;")
 
 
@@ -1596,7 +1698,8 @@ def _first_name_line(lines: list[_Line]) -> Fact | None:
             break  # the issuer's name heads the page, above the parties' labels
         if ":" in line.text or parse_date(line.text):
             continue
-        name = _clean_name(_TITLE_WORDS.sub("", line.text))
+        text = _TITLE_BEFORE_NAME.sub("", line.text)
+        name = _clean_name(_TITLE_WORDS.sub("", text))
         if name[:1].isalpha() and _is_name(name) and not _amounts_in(line, 0):
             return _fact_for("sender", line, line.text.find(name), name)
     return None

@@ -10,7 +10,8 @@ characters, never to an exception.
 Messages are parsed with the ``compat32`` policy and headers decoded with
 ``email.header``, because the structured header parser of
 ``policy.default`` (CPython 3.11) takes minutes on hostile headers such as
-20,000 encoded words or addresses in one field.
+20,000 encoded words or addresses in one field. Raw 8-bit bytes in a
+header are decoded as UTF-8 (RFC 6532), else as Windows-1252.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import email
 import logging
 from email import policy
 from email.errors import HeaderParseError
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import Message
 from typing import Any
 
@@ -96,6 +97,10 @@ def decode_header_value(value: object) -> str:
     Values are cut to MAX_HEADER_CHARS first. Unknown charsets and broken
     encodings keep the raw text.
     """
+    if isinstance(value, Header):
+        # compat32 wraps a value with raw 8-bit bytes in a Header whose str()
+        # turns each such byte into U+FFFD.
+        value = _header_text(value)
     raw = str(value)[:MAX_HEADER_CHARS]
     try:
         text = str(make_header(decode_header(raw)))
@@ -103,6 +108,29 @@ def decode_header_value(value: object) -> str:
         log.debug("cannot decode header value %r: %s", raw[:80], exc)
         text = raw
     return " ".join(text.split())
+
+
+def _header_text(header: Header) -> str:
+    """Decode the chunks of ``header``, raw 8-bit bytes as UTF-8 or Windows-1252."""
+    texts = []
+    for data, charset in decode_header(header):
+        if isinstance(data, str):
+            texts.append(data)
+        elif charset in (None, "unknown-8bit"):
+            texts.append(_decode_8bit(data))
+        else:
+            try:
+                texts.append(data.decode(charset, errors="replace"))
+            except LookupError:
+                texts.append(_decode_8bit(data))
+    return "".join(texts)
+
+
+def _decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def _collect_parts(

@@ -274,7 +274,8 @@ def test_children_exit_when_parent_killed(tmp_path):
         assert wait_until_gone(pid), f"worker {pid} outlived its parent"
 
 
-def test_close_kills_busy_worker(tmp_path, monkeypatch):
+def test_close_kills_busy_worker(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG, logger="docflow.core.sandbox")
     monkeypatch.setenv(FAULT_ENV, "hang:stuck")
     hung = write_document(tmp_path, "stuck.txt")
     queued = write_document(tmp_path, "queued.txt")
@@ -284,9 +285,12 @@ def test_close_kills_busy_worker(tmp_path, monkeypatch):
     running = pool.submit(hung, classify=False, quality=False)
     waiting = pool.submit(queued, classify=False, quality=False)
     deadline = time.monotonic() + 30
-    while pool.queued() > 1:
-        assert time.monotonic() < deadline, "the hung document was never taken"
+    # Taken from the queue is not yet read: the worker acknowledges reading
+    # the document, and the pool then logs that it is processing it.
+    while f"is processing {hung}" not in caplog.text:
+        assert time.monotonic() < deadline, "the hung document was never read"
         time.sleep(0.01)
+    assert pool.queued() == 1
     pool.close()
     assert running.result().status is Status.CRASHED
     assert "closed while processing" in running.result().error

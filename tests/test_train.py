@@ -603,6 +603,33 @@ def test_train_keeps_languages_unless_forced(
     assert ": de. Documents in them become unknown" in warning
 
 
+def test_train_cli_lost_languages_prints_report(
+    tmp_path: Path, isolated_cwd: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    both = _copy_by_language(tmp_path / "both", ["en", "de"], 4)
+    english = _copy_by_language(tmp_path / "english", ["en"], 4)
+    model_dir = tmp_path / "model"
+    train_model(both, _settings(tmp_path, model_dir), output=model_dir)
+    args = ["train", str(english), "--output", str(model_dir)]
+    args += ["--db", str(tmp_path / "none.duckdb")]
+
+    as_json = CliRunner().invoke(app, [*args, "-f", "json"])
+    table = CliRunner().invoke(app, [*args, "-f", "table"])
+
+    assert as_json.exit_code == 7
+    report = json.loads(as_json.stdout)
+    assert report["written"] is False
+    assert report["after"] is None
+    assert "languages the current model" in report["rejected"]
+    assert "languages the current model" in as_json.stderr
+    assert table.exit_code == 7
+    assert f"not written to {model_dir}" in table.stdout
+
+
 def test_train_status_counts_slow_reading(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

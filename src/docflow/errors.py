@@ -96,8 +96,10 @@ class ModelError(DocflowError):
 class ModelRejected(ModelError):
     """A trained model was not written because it scores worse than the current one.
 
-    ``report`` contains both models' held-out scores, so the caller can show
-    why.
+    It is also raised when the model would replace one and lose categories or
+    languages of it. ``report`` contains both models' held-out scores, so the
+    caller can show why, or no scores when the model was rejected before it
+    was fitted.
     """
 
     def __init__(self, message: str, *, report: TrainReport) -> None:

@@ -188,6 +188,14 @@ def _print_train_report(data: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console(highlight=False)
+    if data["after"] is None:
+        # Rejected before the fit, so there are no scores; stderr has the reason.
+        console.print(
+            f"model {data['version']} not written to "
+            f"{escape(terminal_text(data['output']))}",
+            soft_wrap=True,
+        )
+        return
     before = data.get("before") or {}
     after = data["after"]
     table = Table(

@@ -140,7 +140,14 @@ class TrainReport(BaseModel):
     before: Evaluation | None = Field(
         default=None, description="the current model on the held-out split"
     )
-    after: Evaluation = Field(description="the new model on the held-out split")
+    after: Evaluation | None = Field(
+        default=None,
+        description="the new model on the held-out split; null when the model "
+        "was rejected before it was fitted, for losing categories or languages",
+    )
+    rejected: str | None = Field(
+        default=None, description="why the new model was not written, or null"
+    )
     duration_s: float = 0.0
 
 
@@ -180,10 +187,11 @@ def train_model(
     models' scores, when the new model scores a lower macro-F1 on the
     held-out split than the current model (the one at ``output``, else the
     configured one), which applies to a new ``output`` folder too. It also
-    raises ModelError, unless ``force`` is true, when ``output`` contains a
+    raises ModelRejected, unless ``force`` is true, when ``output`` contains a
     model with categories the training data has no document of, or with
     languages it has fewer than ``MIN_LANGUAGE_DOCUMENTS`` training documents
-    of, because the new model would lose them. Raises UsageError when
+    of, because the new model would lose them. That report has no scores,
+    because the check comes before the fit. Raises UsageError when
     ``folder`` is not a folder of category subfolders, has fewer than two
     categories, or has a category without a document to hold out.
     ``on_step`` receives a short line for each document read and each stage
@@ -218,6 +226,74 @@ def train_model(
             ", ".join(dropped),
             folder,
         )
+    report = TrainReport(
+        output=str(target),
+        version=next_version(target, train),
+        written=False,
+        replaced=False,
+        training_documents=len(train),
+        heldout_documents=len(heldout),
+        corrections=len(fixes),
+        no_category_labels=sum(fix[1] == NO_CATEGORY for fix in corrections),
+        left_out_corrections=left_out,
+        documents_per_category=dict(sorted(Counter(s.label for s in train).items())),
+        skipped=skipped,
+    )
+    try:
+        lost = _guard_lost_data(
+            current, dropped, train, target, folder, replacing, force
+        )
+    except ModelError as exc:
+        report.rejected = str(exc)
+        report.duration_s = round(time.perf_counter() - started, 2)
+        raise ModelRejected(str(exc), report=report) from None
+    step(f"scoring the current model on {len(heldout)} held-out documents")
+    before = evaluate_model(current, heldout) if current is not None else None
+    step(f"fitting the model and its confidence map on {len(train)} documents")
+    parts = fit_parts(train, settings=settings, on_step=on_step)
+    step(f"scoring the new model on {len(heldout)} held-out documents")
+    after = evaluate_parts(parts, heldout)
+
+    worse = before is not None and after.macro_f1 < before.macro_f1
+    after.model_version = report.version
+    report.forced = force and (worse or (replacing and bool(dropped or lost)))
+    report.lost_languages = lost
+    report.before = before
+    report.after = after
+    report.duration_s = round(time.perf_counter() - started, 2)
+    if worse and not force:
+        report.rejected = (
+            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
+            f"split, below the current model's {before.macro_f1:.3f} "
+            f"({before.model_version}); nothing was written to {str(target)!r}. "
+            "Add training documents, or rerun with --force to save it anyway"
+        )
+        raise ModelRejected(report.rejected, report=report)
+
+    metadata = build_metadata(report.version, train, heldout, after, parts)
+    save_model(parts, metadata, target)
+    log.info("saved classifier model %s to %s", report.version, target)
+    report.written = True
+    report.replaced = replacing
+    report.duration_s = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _guard_lost_data(
+    current: LoadedModel | None,
+    dropped: list[str],
+    train: Sequence[Sample],
+    target: Path,
+    folder: str | Path,
+    replacing: bool,
+    force: bool,
+) -> list[str]:
+    """Check that a new model at ``target`` keeps the categories and languages.
+
+    Returns the languages of ``current`` that the new model does not classify.
+    Raises ModelError when the new model would replace the one at ``target``
+    and lose categories or languages of it, unless ``force`` is true.
+    """
     if dropped and replacing and not force:
         raise ModelError(
             f"the new model would not know {len(dropped)} of the categories "
@@ -228,51 +304,7 @@ def train_model(
             f"{str(target)!r}. Copy sample_docs/train and add your documents "
             "to it, or rerun with --force to keep only the folder's categories"
         )
-    lost = _guard_lost_languages(current, train, target, folder, replacing, force)
-    step(f"scoring the current model on {len(heldout)} held-out documents")
-    before = evaluate_model(current, heldout) if current is not None else None
-    step(f"fitting the model and its confidence map on {len(train)} documents")
-    parts = fit_parts(train, settings=settings, on_step=on_step)
-    step(f"scoring the new model on {len(heldout)} held-out documents")
-    after = evaluate_parts(parts, heldout)
-
-    worse = before is not None and after.macro_f1 < before.macro_f1
-    version = next_version(target, train)
-    after.model_version = version
-    report = TrainReport(
-        output=str(target),
-        version=version,
-        written=False,
-        replaced=False,
-        forced=force and (worse or (replacing and bool(dropped or lost))),
-        training_documents=len(train),
-        heldout_documents=len(heldout),
-        corrections=len(fixes),
-        no_category_labels=sum(fix[1] == NO_CATEGORY for fix in corrections),
-        left_out_corrections=left_out,
-        documents_per_category=dict(sorted(Counter(s.label for s in train).items())),
-        lost_languages=lost,
-        skipped=skipped,
-        before=before,
-        after=after,
-        duration_s=round(time.perf_counter() - started, 2),
-    )
-    if worse and not force:
-        raise ModelRejected(
-            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
-            f"split, below the current model's {before.macro_f1:.3f} "
-            f"({before.model_version}); nothing was written to {str(target)!r}. "
-            "Add training documents, or rerun with --force to save it anyway",
-            report=report,
-        )
-
-    metadata = build_metadata(version, train, heldout, after, parts)
-    save_model(parts, metadata, target)
-    log.info("saved classifier model %s to %s", version, target)
-    report.written = True
-    report.replaced = replacing
-    report.duration_s = round(time.perf_counter() - started, 2)
-    return report
+    return _guard_lost_languages(current, train, target, folder, replacing, force)
 
 
 def _leave_out_corrections_without_subfolder(

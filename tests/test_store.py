@@ -427,6 +427,11 @@ def test_label_keeps_quality_reasons(store, category):
 
     assert [stored.result.path for stored in queue] == ["/d/low.pdf"]
     assert store.stats()["review_queue"] == 1
+    # The view in the database file agrees, for those who query it directly.
+    assert count(store, "SELECT count(*) FROM review_queue") == 1
+    assert (
+        count(store, "SELECT count(*) FROM review_queue WHERE path = '/d/low.pdf'") == 1
+    )
     assert low_stored.result.classification.category == category
     assert low_stored.result.review_status == "needs_review"
     assert low_stored.result.review_reasons == reasons[1:]

@@ -195,6 +195,30 @@ _VERSION_5 = [
     "CREATE INDEX quality_document ON quality_results (document_id)",
 ]
 
+# A label settles a document's classification only, so the view keeps a
+# labeled document whose stored reasons include a quality reason, as
+# ``docflow review`` does (``docflow.core.review`` names those reasons).
+_VERSION_6 = [
+    """
+    CREATE OR REPLACE VIEW review_queue AS
+    SELECT r.* FROM current_results r JOIN documents d ON d.id = r.id
+    WHERE (r.category = 'unknown' OR r.review_status = 'needs_review')
+      AND (
+        NOT EXISTS (
+          SELECT 1 FROM labels l WHERE l.document_id = r.id
+          OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash)
+        )
+        OR EXISTS (
+          SELECT 1 FROM (
+            SELECT unnest(json_extract_string(d.review_reasons, '$[*]')) AS reason
+          )
+          WHERE starts_with(reason, 'quality ')
+             OR starts_with(reason, 'garbage text')
+        )
+      )
+    """,
+]
+
 #: Statements that bring a database from version ``index`` to ``index + 1``.
 #: Append a list for each change; never edit a list that has shipped.
 _MIGRATIONS: list[list[str]] = [
@@ -203,6 +227,7 @@ _MIGRATIONS: list[list[str]] = [
     _VERSION_3,
     _VERSION_4,
     _VERSION_5,
+    _VERSION_6,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -649,7 +649,7 @@ def _read_model_file(path: Path) -> Any:
     data = path.read_bytes()
     try:
         stored = pickle.loads(zlib.decompress(data))
-    except Exception:  # not that layout: joblib knows its other formats
+    except Exception:  # another layout, which joblib.load reads below
         stored = None
     if isinstance(stored, bytes):
         return stored

@@ -113,6 +113,26 @@ def test_letter_recipient_after_us_date_line() -> None:
     assert facts["recipient"].value == "David Brown"
 
 
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Sra.", "Marta Navarro"),
+        ("Sr.", "Raúl Gómez"),
+        ("Signora", "Giulia Rossi"),
+        ("Monsieur", "Yannick Michel"),
+        ("Herrn", "Peter Schmidt"),
+    ],
+)
+def test_letter_recipient_drops_title(title: str, name: str) -> None:
+    text = US_LETTER_TEXT.replace("Mr. David Brown", f"{title} {name}")
+    assert _facts(text, "letter")["recipient"].value == name
+
+
+def test_sample_spanish_letter_recipient_without_title() -> None:
+    path = SAMPLES / "train" / "letter" / "017_business_es.pdf"
+    assert _file_facts(path, "letter")["recipient"].value == "Marta Navarro"
+
+
 def test_letter_body_date_is_no_document_date() -> None:
     assert "document_date" not in _facts(BODY_DATE_TEXT, "letter")
 

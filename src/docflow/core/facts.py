@@ -329,7 +329,8 @@ _HONORIFIC_LINE = re.compile(
     re.IGNORECASE,
 )
 _HONORIFIC = re.compile(
-    r"^(?:mr|mrs|ms|miss|dr|dhr|mevr|herr|frau|m|mme|mlle|pan|pani|sig|sig\.ra)"
+    r"^(?:mr|mrs|ms|miss|dr|dhr|mevr|herrn?|frau|m|mme|mlle|monsieur|madame|pan|"
+    r"pani|sig|sig\.ra|signor|signora|sr|sra|srta|señor|señora)"
     r"\.?\s+",
     re.IGNORECASE,
 )

@@ -407,7 +407,7 @@ def test_pool_stats_contain_only_counters(tmp_path):
     assert stats["documents"] == 1
 
 
-def test_warm_up_leaves_nothing_to_import_for_a_pdf(tmp_path):
+def test_warm_up_covers_first_pdf(tmp_path):
     """A worker's first text PDF imports no module: its time is its own work."""
     from test_extract_pdf import make_text_pdf
 

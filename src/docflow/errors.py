@@ -94,12 +94,11 @@ class ModelError(DocflowError):
 
 
 class ModelRejected(ModelError):
-    """A trained model was not written because it scores worse than the current one.
+    """A trained model that was not written, because it scores worse than the
+    current one or would replace a model that knows more categories or languages.
 
-    It is also raised when the model would replace one and lose categories or
-    languages of it. ``report`` contains both models' held-out scores, so the
-    caller can show why, or no scores when the model was rejected before it
-    was fitted.
+    ``report`` contains both models' held-out scores, so the caller can show
+    why. It contains no scores when the model was rejected before fitting.
     """
 
     def __init__(self, message: str, *, report: TrainReport) -> None:

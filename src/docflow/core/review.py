@@ -20,7 +20,7 @@ __all__ = [
     "quality_reasons",
 ]
 
-#: How a quality reason starts: a score under ``quality.review_threshold``,
+#: Prefixes of the quality reasons: a score under ``quality.review_threshold``,
 #: or pages of garbage text.
 QUALITY_SCORE_REASON = "quality "
 GARBAGE_TEXT_REASON = "garbage text"

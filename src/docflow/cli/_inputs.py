@@ -50,9 +50,10 @@ _WALKED: list[str] = []
 def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
     """Return absolute file paths for ``arguments``, without duplicates, in order.
 
-    Two paths are duplicates when they are equal, resolve to the same real
-    path (``_real_path``) or name the same regular file (device and inode,
-    as hard links do), and the first one is kept. A folder inside a
+    Two paths are duplicates when they are equal, name the same regular file
+    (device and inode, which also covers links and hard links), or name
+    another entry at the same real path (``_real_path``), and the first one
+    is kept. A folder inside a
     walked folder that cannot be listed, and a given path that does not
     exist, are returned as paths too, and ``collected_path_result`` gives
     them their rows.
@@ -61,9 +62,10 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
     _MISSING.clear()
     _WALKED.clear()
     seen: dict[str, None] = {}
-    first_names: dict[str, str] = {}  # real path -> the path kept for it
+    # The path kept for each regular file (device, inode) and for each real
+    # path of another entry.
+    first_paths: dict[tuple[int, int] | str, str] = {}
     real_folders: dict[str, str] = {}
-    first_inodes: dict[tuple[int, int], str] = {}  # (device, inode) -> path kept
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
         for source in sources:
@@ -71,19 +73,11 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
                 path = os.path.abspath(found)
                 if path in seen:
                     continue
-                real_path = _real_path(path, real_folders)
-                first = first_names.setdefault(real_path, path)
+                key = _file_inode(path) or _real_path(path, real_folders)
+                first = first_paths.setdefault(key, path)
                 if first != path:
-                    log.info(
-                        "skipped %s: it resolves to the same file as %s", path, first
-                    )
+                    log.info("skipped %s: it is the same file as %s", path, first)
                     continue
-                inode = _file_inode(path)
-                if inode is not None:
-                    first = first_inodes.setdefault(inode, path)
-                    if first != path:
-                        log.info("skipped %s: it is the same file as %s", path, first)
-                        continue
                 seen[path] = None
     return list(seen)
 
@@ -100,16 +94,13 @@ def _file_inode(path: str) -> tuple[int, int] | None:
 
 
 def _real_path(path: str, real_folders: dict[str, str]) -> str:
-    """Return the real path of the file ``path`` names, for finding duplicates.
+    """Return the real location of the entry ``path``, for finding duplicates.
 
-    That is the target of a symbolic link to a regular file, and the
-    entry's own real location for anything else, so two links to one folder
-    or one missing file stay two rows. ``real_folders`` caches the real path
-    of each folder, because ``os.path.realpath`` calls ``lstat`` on every
-    part of a path.
+    It is called for entries that are not regular files, and a link keeps
+    its own location, so two links to one folder or one missing file stay
+    two rows. ``real_folders`` caches the real path of each folder, because
+    ``os.path.realpath`` calls ``lstat`` on every part of a path.
     """
-    if os.path.islink(path) and os.path.isfile(path):
-        return os.path.realpath(path)
     folder, name = os.path.split(path)
     return os.path.join(_real_folder(folder, real_folders), name)
 

@@ -23,9 +23,11 @@ each timed from start to exit, so interpreter start-up counts for all:
   ratio compares pages per second.
 
 ``docflow classify`` reads a document only until it has
-``classification.max_chars`` characters, plus a PDF's last page, while the
-baselines read every page. Pages per second count every page of every file
-for all three, and the script prints how many pages docflow read.
+``classification.first_chars`` characters, plus a PDF's last page, and reads
+on to ``classification.max_chars`` only when that leaves the category
+undecided, while the baselines read every page. Pages per second count
+every page of every file for all three, and the script prints how many
+pages docflow read.
 
 The commands run in turn, ``--rounds`` times, and the best time of each
 gives the ratio. Targets: docflow >= 0.8x pypdfium2's pages per second and
@@ -188,8 +190,9 @@ def describe_pages_read(records: list[dict], pages: int) -> str:
     """Say how many of the pages docflow read the text of.
 
     ``classify`` stops reading a document once it has
-    ``classification.max_chars`` characters (plus a PDF's last page), and the
-    page rates above count every page of every document all the same.
+    ``classification.first_chars`` characters (plus a PDF's last page), or
+    ``max_chars`` when the first pages leave it undecided, and the page rates
+    above count every page of every document all the same.
     """
     read = sum(
         record["pages_read"] if record.get("pages_read") is not None else 0
@@ -199,7 +202,8 @@ def describe_pages_read(records: list[dict], pages: int) -> str:
         return "pages read: not reported by this docflow"
     return (
         f"pages read: {read} of {pages}; classification alone stops reading a "
-        "document at classification.max_chars characters plus its last page"
+        "document at classification.first_chars characters plus its last page, "
+        "or at max_chars when that leaves it undecided"
     )
 
 

@@ -6,6 +6,7 @@ from the shared corpus. Classification runs the shipped model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from docflow.core import extract_cache
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
+from docflow.core.models import ReviewStatus
 from docflow.core.pipeline import extract_cached, hash_file, process_document
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -31,9 +33,13 @@ def _page_lines(number: int) -> list[str]:
 
 
 def make_multipage_pdf(
-    path: Path, page_count: int = PAGE_COUNT, *, scanned_last_page: bool = False
+    path: Path,
+    page_count: int = PAGE_COUNT,
+    *,
+    scanned_last_page: bool = False,
+    lines: Callable[[int], list[str]] = _page_lines,
 ) -> Path:
-    """Write a PDF with ``LINES_PER_PAGE`` Helvetica lines on each page.
+    """Write a PDF with the Helvetica ``lines`` of each page number.
 
     With ``scanned_last_page`` the last page holds only an image, so reading
     it needs OCR.
@@ -53,7 +59,7 @@ def make_multipage_pdf(
             commands = ["q 400 0 0 400 100 200 cm /Im1 Do Q"]
         else:
             commands = ["BT /F1 11 Tf 14 TL 72 740 Td"]
-            commands += [f"({line}) Tj T*" for line in _page_lines(number)]
+            commands += [f"({line}) Tj T*" for line in lines(number)]
             commands.append("ET")
         stream = "\n".join(commands).encode("latin-1")
         objects.append(
@@ -193,6 +199,7 @@ def test_cache_key_names_the_limit(pdf_path: Path, settings: Settings):
 
 def test_classify_then_analyze_reads_all_pages(pdf_path: Path, settings: Settings):
     settings.classification.max_chars = 1000
+    settings.classification.first_chars = 0
     classified = process_document(str(pdf_path), settings, quality=False)
     assert classified.ok, classified.error
     assert classified.pages == PAGE_COUNT
@@ -241,7 +248,11 @@ def test_long_paper_classified_from_first_pages(tmp_path: Path):
     path = CORPUS / "labeled" / "scientific_paper" / "pdfjs__tracemonkey.pdf"
     settings = Settings()
     settings.store.cache_dir = str(tmp_path / "partial")
+    settings.classification.first_chars = 0
     partial = process_document(str(path), settings, quality=False)
+    settings = Settings()
+    settings.store.cache_dir = str(tmp_path / "first")
+    first = process_document(str(path), settings, quality=False)
     settings = Settings()
     settings.store.cache_dir = str(tmp_path / "full")
     settings.classification.read_all_pages = True
@@ -256,6 +267,12 @@ def test_long_paper_classified_from_first_pages(tmp_path: Path):
     assert full.classification is not None
     assert partial.classification.category == full.classification.category
     assert partial.classification.confidence == full.classification.confidence
+    # The first read of 6,000 characters decides it with fewer pages.
+    assert first.pages_read is not None
+    assert first.pages_read < partial.pages_read
+    assert first.classification is not None
+    assert first.classification.category == full.classification.category
+    assert first.review_status == ReviewStatus.APPROVED
 
 
 def _scan(lines: list[str]) -> Image.Image:
@@ -292,3 +309,89 @@ def test_partial_scanned_pdf_skips_ocr(tmp_path: Path, settings: Settings):
     assert document.pages[0].method == "ocr"
     assert document.pages[1].flags == ["not_read"]
     assert document.pages[2].flags == ["not_read"]  # the last page needs OCR
+
+
+# --- the first, shorter read of classification alone ---------------------------
+
+
+def _invoice_lines(number: int) -> list[str]:
+    return [
+        f"INVOICE No. 2024-{number:03d}",
+        "Invoice date: 12 March 2024",
+        "Bill to: Harbor Tools Ltd, 4 Quay Street, Leeds",
+        "Steel brackets               40      2.50      100.00",
+        "Subtotal: 100.00 GBP",
+        "VAT 20%: 20.00 GBP",
+        "Total due: 120.00 GBP",
+        "Payment terms: 30 days, due 11 April 2024",
+    ]
+
+
+def _swedish_lines(number: int) -> list[str]:
+    return [
+        f"Sida {number}: vi har inte kommit till kunden och det var mycket bra",
+        "Jag ska ha mer av detta men inte alla dagar",
+        "Det som hade blivit gjort efter detta var inte bra",
+        "Alla har sina namn och deras adress i avtal",
+        "Men det var inte mycket mellan dessa och inget mer",
+    ] * 2
+
+
+def _classify_twice(path: Path, tmp_path: Path) -> tuple:
+    """Classify ``path`` with a first read of 10 characters, then with none."""
+    results = []
+    for first_chars in (10, 0):
+        settings = Settings()
+        settings.store.cache_dir = str(tmp_path / f"cache-{first_chars}")
+        settings.extraction.ocr = False
+        settings.classification.max_chars = 2000
+        settings.classification.first_chars = first_chars
+        result = process_document(str(path), settings, quality=False)
+        assert result.ok, result.error
+        assert result.classification is not None
+        results.append(result)
+    return tuple(results)
+
+
+def test_decided_first_pages_leave_the_rest_unread(tmp_path: Path):
+    path = make_multipage_pdf(tmp_path / "invoice.pdf", lines=_invoice_lines)
+    first, whole = _classify_twice(path, tmp_path)
+    assert first.pages_read == 2  # the first page and the last
+    assert first.classification.metadata.pages_read == 2
+    assert first.classification.category == "invoice"
+    assert first.review_status == ReviewStatus.APPROVED
+    assert whole.pages_read == PAGE_COUNT
+    assert whole.classification.category == "invoice"
+
+
+def test_undecided_first_pages_read_on_to_max_chars(tmp_path: Path):
+    # Named .txt, so the result carries a warning about the extension.
+    path = make_multipage_pdf(tmp_path / "notes.txt")
+    first, whole = _classify_twice(path, tmp_path)
+    assert whole.classification.category == "unknown"
+    assert first.pages_read == whole.pages_read
+    assert first.pages_read is not None and first.pages_read > 2
+    assert first.classification.metadata.pages_read == first.pages_read
+    assert first.classification.category == whole.classification.category
+    assert first.classification.confidence == whole.classification.confidence
+    assert first.review_reasons == whole.review_reasons
+    assert whole.warnings  # the extension names another kind
+    assert first.warnings == whole.warnings  # once, not once per read
+
+
+def test_untrained_language_does_not_read_on(tmp_path: Path):
+    path = make_multipage_pdf(tmp_path / "svenska.pdf", lines=_swedish_lines)
+    first, whole = _classify_twice(path, tmp_path)
+    assert first.classification.category == "unknown"
+    assert "text in sv" in first.review_reasons[0]
+    assert first.pages_read == 2
+    assert whole.pages_read is not None and whole.pages_read > 2
+    assert whole.review_reasons == first.review_reasons
+
+
+def test_first_read_of_max_chars_or_more_is_the_only_read(pdf_path, settings):
+    settings.classification.max_chars = 1000
+    settings.classification.first_chars = 5000
+    result = process_document(str(pdf_path), settings, quality=False)
+    assert result.ok, result.error
+    assert result.pages_read == 3  # as with max_chars alone

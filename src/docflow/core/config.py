@@ -225,6 +225,14 @@ class ClassificationSettings(_Section):
         "min_fit_score check also requires; 0 turns the check off",
     )
     max_chars: int = Field(default=20_000, ge=500)
+    first_chars: int = Field(
+        default=6_000,
+        ge=0,
+        description="classification alone first reads PDF pages and image "
+        "frames until it has this many characters (plus a PDF's last page), and "
+        "reads on to max_chars only when the category is then unknown or needs "
+        "review; 0, or max_chars or more, reads to max_chars at once",
+    )
     read_all_pages: bool = Field(
         default=False,
         description="classification without quality analysis reads every page, "

@@ -7,8 +7,11 @@ not ``ok``, an error message that names the file and the reason.
 
 Classification reads only the first ``classification.max_chars`` characters,
 so when it runs without quality analysis the extraction may stop once it has
-them (see ``extract_document``). The result then says how many of the
-document's pages were read. Quality analysis always gets every page.
+them (see ``extract_document``). It first tries with less: pages are read
+until ``classification.first_chars`` characters, and only a document whose
+category is then unknown or needs review is read on to ``max_chars``. The
+result says how many of the document's pages were read. Quality analysis
+always gets every page.
 """
 
 from __future__ import annotations
@@ -113,6 +116,32 @@ def classification_char_limit(
     return options.max_chars
 
 
+def _first_char_limit(settings: Settings, limit: int | None) -> int | None:
+    """Return the characters of the first, shorter read, or None for one read."""
+    first = settings.classification.first_chars
+    if limit is None or not first or first >= limit:
+        return None
+    return first
+
+
+def _read_on(
+    result: DocumentResult, document: ExtractedDocument, settings: Settings
+) -> bool:
+    """Return whether a classification of the first pages should read on.
+
+    It should when pages are left unread and the classification would go to
+    review, unless the only reason is a language the model was not trained
+    on: more text in that language would not change the answer.
+    """
+    from docflow.core.classify._classify import UNTRAINED_LANGUAGE
+
+    if document.pages_read is None or result.classification is None:
+        return False
+    reasons = _classification_review_reasons(result, settings)
+    untrained = f"category unknown: {UNTRAINED_LANGUAGE}"
+    return any(not reason.startswith(untrained) for reason in reasons)
+
+
 def process_document(
     path: str,
     settings: Settings,
@@ -126,12 +155,26 @@ def process_document(
     try:
         result.content_hash, result.size = _hash_checked(path, settings)
         limit = classification_char_limit(settings, classify=classify, quality=quality)
-        document = extract_cached(path, result.content_hash, settings, char_limit=limit)
+        first = _first_char_limit(settings, limit)
+        document = extract_cached(
+            path, result.content_hash, settings, char_limit=first or limit
+        )
+        warnings_before = len(result.warnings)
         _describe_extraction(result, document)
         if classify:
             from docflow.core.classify import classify_document
 
             result.classification = classify_document(document, settings)
+            if first and _read_on(result, document, settings):
+                # The pages already read are read again; that costs a few
+                # milliseconds a page, or an OCR'd page's time, for the
+                # documents the first pages leave undecided.
+                document = extract_cached(
+                    path, result.content_hash, settings, char_limit=limit
+                )
+                del result.warnings[warnings_before:]
+                _describe_extraction(result, document)
+                result.classification = classify_document(document, settings)
             result.classification.metadata.pages_read = result.pages_read
         if quality:
             from docflow.core.quality import analyze_quality

@@ -317,3 +317,28 @@ def test_watch_no_cache_both_positions(isolated_cwd, monkeypatch, position):
     entry.write_text(json.dumps(cached), encoding="utf-8")
     assert watch("cached") == Path("review")
     assert watch("fresh", "--no-cache") == Path("processed/memo")
+
+
+def test_unused_global_options_get_a_warning(isolated_cwd):
+    outcome = invoke("--rehash", "--workers", "2", "--no-ocr", "stats", "--db", "s.db")
+    assert (
+        "--workers, --no-ocr and --rehash have no effect on docflow stats; "
+        "leave them out" in outcome.stderr
+    )
+    outcome = invoke("--db", "s.db", "categories", "--format", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "--db has no effect on docflow categories; leave it out" in outcome.stderr
+    assert json.loads(outcome.stdout)  # the command ran as without --db
+
+
+def test_used_global_options_get_no_warning(isolated_cwd):
+    outcome = invoke("--db", "s.db", "--format", "json", "stats")
+    assert "no effect" not in outcome.stderr
+    outcome = invoke("--config", "missing.toml", "categories")
+    assert "no effect" not in outcome.stderr
+
+
+def test_quiet_silences_the_unused_option_warning(isolated_cwd):
+    outcome = invoke("-q", "--rehash", "categories", "--format", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "no effect" not in outcome.stderr

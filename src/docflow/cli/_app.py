@@ -51,6 +51,33 @@ app = typer.Typer(
 _FORMATS = ("auto", "table", "json", "jsonl", "csv")
 
 
+def _unused_flags(given: CliOptions, taken: dict[str, Any]) -> list[str]:
+    """Return the flags set in ``given`` that a command taking ``taken`` ignores."""
+    unset = CliOptions()
+    flags = []
+    for name, flag in _SHARED_FLAGS.items():
+        if name in taken or getattr(given, name) == getattr(unset, name):
+            continue
+        flags.append("--no-ocr" if name == "ocr" and not given.ocr else flag)
+    return flags
+
+
+def _warn_unused(command: str, flags: list[str]) -> None:
+    if not flags:
+        return
+    import logging
+
+    them = "it" if len(flags) == 1 else "them"
+    verb = "has" if len(flags) == 1 else "have"
+    logging.getLogger("docflow").warning(
+        "%s %s no effect on docflow %s; leave %s out",
+        " and ".join([", ".join(flags[:-1]), flags[-1]] if len(flags) > 1 else flags),
+        verb,
+        command,
+        them,
+    )
+
+
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"docflow {__version__}")
@@ -86,8 +113,9 @@ def main(
 ) -> None:
     """Classify documents, judge their quality and keep the results in DuckDB.
 
-    Options given here apply to every command; the same option after the
-    command wins. Flags override DOCFLOW_* variables, which override
+    Options given here apply to every command that takes them, and any other
+    command warns that they change nothing; the same option after the command
+    wins. Flags override DOCFLOW_* variables, which override
     ./docflow.toml.
     """
     ctx.obj = CliOptions(
@@ -108,8 +136,31 @@ def main(
     )
 
 
+#: The shared options a command may not use, by CliOptions field.
+_SHARED_FLAGS = {
+    "config": "--config",
+    "db": "--db",
+    "workers": "--workers",
+    "timeout": "--timeout",
+    "passwords": "--password",
+    "password_file": "--password-file",
+    "ocr": "--ocr",
+    "lang": "--lang",
+    "threshold": "--threshold",
+    "output_format": "--format",
+    "rehash": "--rehash",
+    "no_cache": "--no-cache",
+}
+
+
 def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
-    """Merge a command's options over the global ones and set up logging."""
+    """Merge a command's options over the global ones and set up logging.
+
+    ``values`` holds every shared option the command takes, None when not
+    given; a command that checks an option itself passes it as None. A
+    shared option given before the command that it does not take gets a
+    warning, because it would change nothing.
+    """
     from docflow.cli._logging import configure_logging
 
     base = ctx.obj if isinstance(ctx.obj, CliOptions) else CliOptions()
@@ -117,6 +168,7 @@ def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
     if options.output_format is not None:
         options.output_format = options.output_format.lower()
     configure_logging(options.verbose, options.quiet)
+    _warn_unused(ctx.info_name or "", _unused_flags(base, values))
     if options.output_format is not None and options.output_format not in _FORMATS:
         raise UsageError(
             f"invalid --format {options.output_format!r}; choose one of "

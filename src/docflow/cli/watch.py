@@ -160,6 +160,7 @@ def watch_command(
         threshold=threshold,
         no_cache=no_cache,
         output_format=output_format,
+        rehash=None,  # refused below, with the reason
         verbose=verbose,
         quiet=quiet,
     )

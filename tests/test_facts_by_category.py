@@ -311,6 +311,31 @@ def test_letter_name_span_covers_spaced_name() -> None:
     assert LETTER_BLOCKS_TEXT[recipient.start : recipient.end] == "Marie  Zimmermann"
 
 
+# A letter written in Markdown opens with a title above the address blocks.
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "# Letter of complaint\n\n",
+        "## Complaint about the late delivery of my order\n\n",
+        "Letter of complaint\n===================\n\n",
+    ],
+)
+def test_letter_heading_names_no_party(heading: str) -> None:
+    facts = _facts(heading + LETTER_DEPARTMENT_TEXT, "letter")
+    assert facts["sender"].value == "Chloe Sullivan"
+    assert facts["recipient"].value == "Nimbus Media LLP"
+
+
+def test_letter_heading_before_unnamed_sender() -> None:
+    text = (
+        "# Letter of complaint\n\n38 High Street\nManchester M2 3AW\n\n"
+        "Nimbus Media LLP\n20 High Street\nPortland, OR 97205\n\nDear Sir,\n"
+    )
+    facts = _facts(text, "letter")
+    assert "sender" not in facts
+    assert facts["recipient"].value == "Nimbus Media LLP"
+
+
 def test_letter_town_line_is_no_sender() -> None:
     text = "Madison, WI 53703\nMarch 8, 2021\nDear Tyler,\n"
     assert "sender" not in _facts(text, "letter")

@@ -19,10 +19,10 @@ address block.
 Some kinds of document name their facts their own way. An e-mail's header
 block gives its sender and recipient. A letter is dated by its date line
 ("Lille, 15 juillet 2019") and its parties are its first two address
-blocks. A bank statement's total is its closing balance and its sender the
-bank. A name loses the address printed after it on the same line, and a
-total without a currency takes the document's, else the currency of the
-country that starts its VAT number.
+blocks, below any Markdown heading. A bank statement's total is its
+closing balance and its sender the bank. A name loses the address printed
+after it on the same line, and a total without a currency takes the
+document's, else the currency of the country that starts its VAT number.
 
 Amounts accept ``1,234.56``, ``1.234,56``, ``1 234,56``, ``1'234.56`` and
 whole numbers with a currency; dates accept ISO, numeric day-first (or
@@ -1155,6 +1155,10 @@ _NAME_PARTICLES = frozenset({
 # A link, a web address, a Markdown heading or a quote belongs to running
 # text, not to a party's name.
 _MARKUP = re.compile(r"[\[\]]|://|\bwww\.|^\s*(?:#{1,6}|>)\s", re.IGNORECASE)
+# A Markdown heading line ("# Title"), and the line of "=" or "-" that
+# underlines the title above it (a setext heading).
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A house number ("224", "12a", "5/7"), postcode ("80-001") or phone ("+48")
 # standing as a word of its own.
@@ -1382,6 +1386,7 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
     and at the date line once both blocks are read (a US letter dates
     itself between the two).
     """
+    lines = _without_headings(lines)
     names: list[Fact | None] = []
     pending: _Line | None = None  # a name line waiting for its address
     block_closed = True  # the previous block has its address, or no block yet
@@ -1415,6 +1420,30 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
     if recipient is not None:
         recipient.kind = "recipient"
     return sender, recipient
+
+
+def _without_headings(lines: list[_Line]) -> list[_Line]:
+    """Return ``lines`` without Markdown headings, ATX (``# Title``) or setext.
+
+    A letter written in Markdown may open with a title such as "# Letter of
+    complaint". The title names no party, and one of six or more lower-case
+    words would read as running text and end the address blocks before
+    they start.
+    """
+    other_lines = []
+    for index, line in enumerate(lines):
+        if _ATX_HEADING.match(line.text) or _SETEXT_UNDERLINE.match(line.text):
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            following is not None
+            and _SETEXT_UNDERLINE.match(following.text)
+            and following.page == line.page
+            and following.start == line.start + len(line.text) + 1
+        ):
+            continue  # the title above a "===" or "---" underline
+        other_lines.append(line)
+    return other_lines
 
 
 def _letter_name(text: str) -> str:

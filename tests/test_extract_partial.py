@@ -395,3 +395,41 @@ def test_first_read_of_max_chars_or_more_is_the_only_read(pdf_path, settings):
     result = process_document(str(pdf_path), settings, quality=False)
     assert result.ok, result.error
     assert result.pages_read == 3  # as with max_chars alone
+
+
+@pytest.mark.parametrize("suffix", [".tiff", ".pdf"])
+def test_read_on_takes_ocr_pages_from_first_read(tmp_path: Path, monkeypatch, suffix):
+    from docflow.core.extract import _pageocr
+
+    calls: list[str] = []
+    real_ocr = _pageocr.ocr_image
+
+    def counting_ocr(image, name, *args, **kwargs):  # a spy: tesseract still runs
+        calls.append(name)
+        return real_ocr(image, name, *args, **kwargs)
+
+    monkeypatch.setattr(_pageocr, "ocr_image", counting_ocr)
+    path = tmp_path / f"three-scans{suffix}"
+    lines = ["The supplier delivers", "the goods on time"]
+    frames = [_scan([*lines, f"Sheet {number}"]) for number in (1, 2, 3)]
+    # A PDF of images has no text layer: every page needs OCR.
+    frames[0].save(path, save_all=True, append_images=frames[1:], resolution=150)
+
+    results = []
+    for first_chars in (10, 0):
+        settings = Settings()
+        settings.store.cache_dir = str(tmp_path / f"cache-{first_chars}")
+        settings.classification.max_chars = 500
+        settings.classification.first_chars = first_chars
+        calls.clear()
+        result = process_document(str(path), settings, quality=False)
+        assert result.ok, result.error
+        results.append((result, list(calls)))
+    (first, first_calls), (whole, whole_calls) = results
+    assert whole_calls == ["page-1", "page-2", "page-3"]
+    assert first.review_status == ReviewStatus.NEEDS_REVIEW  # so it read on
+    assert first_calls == ["page-1", "page-2", "page-3"]  # page 1 OCR'd once
+    assert first.pages_read == whole.pages_read == 3
+    assert first.classification is not None and whole.classification is not None
+    assert first.classification.category == whole.classification.category
+    assert first.classification.confidence == whole.classification.confidence

@@ -72,6 +72,7 @@ def extract_cached(
     settings: Settings,
     *,
     char_limit: int | None = None,
+    earlier: ExtractedDocument | None = None,
 ) -> ExtractedDocument:
     """Extract ``path``, reusing an extraction of the same content if cached.
 
@@ -83,6 +84,8 @@ def extract_cached(
 
     The cache may hold the content under another name. The kind is detected
     for this name, and the extension mismatch is described for it.
+    ``earlier``, a shorter extraction of the same file, lends its OCR'd pages
+    to a new extraction (see ``extract_content``).
     """
     from docflow.core import extract_cache
     from docflow.core.detect import detect_type
@@ -95,7 +98,9 @@ def extract_cached(
             content_hash, settings, detected.kind, char_limit=char_limit
         )
     if document is None:
-        document = extract_content(path, detected, settings, char_limit=char_limit)
+        document = extract_content(
+            path, detected, settings, char_limit=char_limit, earlier=earlier
+        )
         extract_cache.save(content_hash, settings, document, char_limit=char_limit)
     document = document.model_copy(update={"path": path})
     note_extension(document, detected)
@@ -166,11 +171,14 @@ def process_document(
 
             result.classification = classify_document(document, settings)
             if first and _read_on(result, document, settings):
-                # The pages already read are read again; that costs a few
-                # milliseconds a page, or an OCR'd page's time, for the
-                # documents the first pages leave undecided.
+                # Text layers are read again, a few milliseconds a page; OCR'd
+                # pages are taken from the first read.
                 document = extract_cached(
-                    path, result.content_hash, settings, char_limit=limit
+                    path,
+                    result.content_hash,
+                    settings,
+                    char_limit=limit,
+                    earlier=document,
                 )
                 del result.warnings[warnings_before:]
                 _describe_extraction(result, document)

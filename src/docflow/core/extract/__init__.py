@@ -171,13 +171,16 @@ def extract_content(
     settings: Settings,
     *,
     char_limit: int | None = None,
+    earlier: ExtractedDocument | None = None,
 ) -> ExtractedDocument:
     """Extract ``path`` as the kind ``detected`` names, without the extension's facts.
 
     ``extension_mismatch`` is false and no warning names the extension, so
     the result depends only on the content and the detected kind. The
     extraction cache can then serve it to a copy under another name, which
-    ``note_extension`` describes. Raises as ``extract_document`` does.
+    ``note_extension`` describes. ``earlier`` is a shorter extraction of the
+    same content under the same settings, whose OCR'd pages are taken as
+    they are. Raises as ``extract_document`` does.
     """
     context = ExtractionContext(
         detected=detected,
@@ -185,6 +188,10 @@ def extract_content(
         ocr_pages_left=settings.extraction.max_ocr_pages,
         char_limit=char_limit,
     )
+    if earlier is not None:
+        context.ocr_pages_done = {
+            page.number: page for page in earlier.pages if page.method == "ocr"
+        }
     try:
         document = get_extractor(detected.kind).extract(path, context)
     except RecursionError as exc:

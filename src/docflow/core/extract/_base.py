@@ -50,6 +50,23 @@ class ExtractionContext:
     #: has counted them, so an error raised later can report the count.
     page_count: int | None = None
 
+    #: Pages OCR'd by an earlier, shorter read of the same document, by
+    #: number. A longer read takes them instead of running tesseract again.
+    ocr_pages_done: dict[int, Page] = field(default_factory=dict)
+
+    def reuse_ocr_page(self, number: int) -> Page | None:
+        """Return page ``number`` as OCR'd by the earlier read, or None.
+
+        The page counts against the OCR budget, as OCR'ing it again would.
+        """
+        page = self.ocr_pages_done.get(number)
+        if page is None or self.ocr_pages_left <= 0:
+            return None
+        self.take_ocr_page()
+        if "garbage_text" in page.flags:
+            self.ocr_garbage_pages.append(number)
+        return page.model_copy(deep=True)
+
     def count_page(self, page: Page) -> None:
         """Add a page read in document order to ``chars_read``."""
         separator = 1 if self.pages_counted else 0

@@ -123,6 +123,8 @@ def _read_frame(
     settings = context.settings.extraction
     if not settings.ocr:
         return Page(number=number, method="none", flags=["ocr_disabled"])
+    if (done := context.reuse_ocr_page(number)) is not None:
+        return done
     if not context.take_ocr_page():
         return Page(number=number, method="none", flags=["ocr_skipped"])
     limit = settings.max_render_pixels

@@ -245,6 +245,8 @@ def _read_page(
     import pypdfium2 as pdfium
 
     number = index + 1
+    if allow_ocr and (done := context.reuse_ocr_page(number)) is not None:
+        return done
     try:
         page = pdf[index]
     except pdfium.PdfiumError as exc:

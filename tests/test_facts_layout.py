@@ -332,3 +332,20 @@ def test_lowercase_company_kept_whole() -> None:
     text = "kaffeebar.de gmbh\nRechnung 3\nGesamtbetrag: 9,50 EUR\n"
     facts = _facts(text)
     assert facts["sender"].value == "kaffeebar.de gmbh"
+
+
+# The client's address block comes first, so the issuer is found by its form.
+@pytest.mark.parametrize("form", ["B.V.", "V.O.F.", "VOF", "v.o.f."])
+def test_sender_by_dutch_company_form(form: str) -> None:
+    text = (
+        "FACTUUR\nDe Vries Installatietechniek\nWillemslaan 4\n1216 JD Hilversum\n"
+        f"Jansen Bouw {form}\nKerkstraat 12, 3511 AB Utrecht\n"
+        "Factuurdatum: 12-03-2024\nTotaal te betalen: € 1.210,00\n"
+    )
+    assert _facts(text)["sender"].value == f"Jansen Bouw {form}"
+
+
+def test_lowercase_vof_after_label() -> None:
+    text = "Inkooporder 118\nLeverancier: bouwbedrijf jansen v.o.f.\n"
+    facts = _facts(text, "purchase_order")
+    assert facts["recipient"].value == "bouwbedrijf jansen v.o.f."

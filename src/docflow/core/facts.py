@@ -268,8 +268,13 @@ _ONE_LABEL = re.compile(rf"\s*{_PARTY_LABEL}\s*:?\s*", re.IGNORECASE)
 # "Vendor  Ship to  Bill to", whose values stand in columns below it.
 _NOT_A_NAME = re.compile(rf"^(?:{_PARTY_LABEL}\s*:?\s*)+$", re.IGNORECASE)
 _LABEL_VALUE = re.compile(r"^[^\W\d_][\w .'’/-]{0,30}:\s*\S")
+# The Dutch partnership "V.O.F." (vennootschap onder firma) ends a name as
+# B.V. does. The limited partnership "C.V." is left out, because the same
+# letters stand for a curriculum vitae. "Maatschap" is left out too, because
+# it comes before the partners' names and a form found here ends the name.
 _COMPANY_FORM = re.compile(
     r"\b(?:ltd|limited|inc|llc|plc|gmbh|ag|s\.?a\.?|sas|sarl|b\.?v\.?|n\.?v\.?|"
+    r"v\.?o\.?f\.?|"
     r"sp\.\s*z\s*o\.\s*o|sp\.\s*[jk]\.|s\.l\.|s\.?p\.?a|s\.?r\.?l|sdn\.?\s*bhd|pvt|"
     r"enterprise|corp|"
     r"lda|co\.)(?:\W|$)",

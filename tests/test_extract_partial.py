@@ -379,6 +379,32 @@ def test_undecided_first_pages_read_on_to_max_chars(tmp_path: Path):
     assert first.warnings == whole.warnings  # once, not once per read
 
 
+def test_read_on_loads_only_the_pages_not_yet_read(tmp_path: Path, monkeypatch):
+    from docflow.core.extract import pdf as pdf_extractor
+
+    loaded: list[int] = []
+    real_read = pdf_extractor._read_loaded_page
+
+    def counting_read(page, number, *args, **kwargs):  # a spy: PDFium still reads
+        loaded.append(number)
+        return real_read(page, number, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_extractor, "_read_loaded_page", counting_read)
+    path = make_multipage_pdf(tmp_path / "notes.pdf")
+    settings = Settings()
+    settings.store.cache_dir = str(tmp_path / "cache")
+    settings.extraction.ocr = False
+    settings.classification.max_chars = 2000
+    settings.classification.first_chars = 10
+    result = process_document(str(path), settings, quality=False)
+    assert result.ok, result.error
+    assert result.review_status == ReviewStatus.NEEDS_REVIEW  # so it read on
+    assert result.pages_read is not None and result.pages_read > 2
+    # The first read took page 1 and the last; the second only those between.
+    between = list(range(2, result.pages_read))
+    assert loaded == [1, PAGE_COUNT, *between]
+
+
 def test_untrained_language_does_not_read_on(tmp_path: Path):
     path = make_multipage_pdf(tmp_path / "svenska.pdf", lines=_swedish_lines)
     first, whole = _classify_twice(path, tmp_path)

@@ -171,8 +171,8 @@ def process_document(
 
             result.classification = classify_document(document, settings)
             if first and _read_on(result, document, settings):
-                # Text layers are read again, a few milliseconds a page; OCR'd
-                # pages are taken from the first read.
+                # The pages of the first read are taken as they are (see
+                # extract_content), so only the pages after them are read.
                 document = extract_cached(
                     path,
                     result.content_hash,

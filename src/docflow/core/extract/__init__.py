@@ -33,6 +33,7 @@ from docflow.core.extract._base import (
     ExtractionContext,
     Extractor,
     new_document,
+    reusable_pages,
 )
 from docflow.core.models import ExtractedDocument
 from docflow.core.plurals import count_noun, name_pages
@@ -179,8 +180,8 @@ def extract_content(
     the result depends only on the content and the detected kind. The
     extraction cache can then serve it to a copy under another name, which
     ``note_extension`` describes. ``earlier`` is a shorter extraction of the
-    same content under the same settings, whose OCR'd pages are taken as
-    they are. Raises as ``extract_document`` does.
+    same content under the same settings, whose OCR'd pages and clean text
+    layers are taken as they are. Raises as ``extract_document`` does.
     """
     context = ExtractionContext(
         detected=detected,
@@ -189,9 +190,7 @@ def extract_content(
         char_limit=char_limit,
     )
     if earlier is not None:
-        context.ocr_pages_done = {
-            page.number: page for page in earlier.pages if page.method == "ocr"
-        }
+        context.pages_done = reusable_pages(earlier, settings.extraction.min_page_chars)
     try:
         document = get_extractor(detected.kind).extract(path, context)
     except RecursionError as exc:

@@ -17,6 +17,7 @@ __all__ = [
     "Extractor",
     "ExtractionContext",
     "new_document",
+    "reusable_pages",
     "text_check",
     "unread_page",
 ]
@@ -50,21 +51,26 @@ class ExtractionContext:
     #: has counted them, so an error raised later can report the count.
     page_count: int | None = None
 
-    #: Pages OCR'd by an earlier, shorter read of the same document, by
-    #: number. A longer read takes them instead of running tesseract again.
-    ocr_pages_done: dict[int, Page] = field(default_factory=dict)
+    #: Pages of an earlier, shorter read of the same document, by number,
+    #: that a longer read takes as they are: those OCR'd, and text layers
+    #: kept without an OCR attempt (see ``reusable_pages``).
+    pages_done: dict[int, Page] = field(default_factory=dict)
 
-    def reuse_ocr_page(self, number: int) -> Page | None:
-        """Return page ``number`` as OCR'd by the earlier read, or None.
+    def reuse_page(self, number: int, *, allow_ocr: bool = True) -> Page | None:
+        """Return page ``number`` as the earlier read left it, or None.
 
-        The page counts against the OCR budget, as OCR'ing it again would.
+        An OCR'd page counts against the OCR budget, as OCR'ing it again
+        would, and is not taken when ``allow_ocr`` is false.
         """
-        page = self.ocr_pages_done.get(number)
-        if page is None or self.ocr_pages_left <= 0:
+        page = self.pages_done.get(number)
+        if page is None:
             return None
-        self.take_ocr_page()
-        if "garbage_text" in page.flags:
-            self.ocr_garbage_pages.append(number)
+        if page.method == "ocr":
+            if not allow_ocr or self.ocr_pages_left <= 0:
+                return None
+            self.take_ocr_page()
+            if "garbage_text" in page.flags:
+                self.ocr_garbage_pages.append(number)
         return page.model_copy(deep=True)
 
     def count_page(self, page: Page) -> None:
@@ -104,6 +110,25 @@ class Extractor(Protocol):
         Raises a DocumentError subclass when the document cannot be read.
         """
         ...
+
+
+def reusable_pages(document: ExtractedDocument, min_page_chars: int) -> dict[int, Page]:
+    """Return the pages of ``document`` a longer read of it may take as they are.
+
+    They are the OCR'd pages, and the text-layer pages long enough and clean
+    enough that no OCR was tried. Reading any other page again may change the
+    warnings or the OCR budget, and costs little.
+    """
+    pages = {}
+    for page in document.pages:
+        clean_layer = (
+            page.method == "text_layer"
+            and len(page.text.strip()) >= min_page_chars
+            and "garbage_text" not in page.flags
+        )
+        if page.method == "ocr" or clean_layer:
+            pages[page.number] = page
+    return pages
 
 
 def unread_page(number: int) -> Page:

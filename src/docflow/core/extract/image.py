@@ -123,7 +123,7 @@ def _read_frame(
     settings = context.settings.extraction
     if not settings.ocr:
         return Page(number=number, method="none", flags=["ocr_disabled"])
-    if (done := context.reuse_ocr_page(number)) is not None:
+    if (done := context.reuse_page(number)) is not None:
         return done
     if not context.take_ocr_page():
         return Page(number=number, method="none", flags=["ocr_skipped"])

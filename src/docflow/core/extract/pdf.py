@@ -245,7 +245,7 @@ def _read_page(
     import pypdfium2 as pdfium
 
     number = index + 1
-    if allow_ocr and (done := context.reuse_ocr_page(number)) is not None:
+    if (done := context.reuse_page(number, allow_ocr=allow_ocr)) is not None:
         return done
     try:
         page = pdf[index]

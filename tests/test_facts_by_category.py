@@ -370,6 +370,34 @@ def test_order_total_and_parties() -> None:
     assert facts["recipient"].value == "Cedar Usługi Sp. z o.o."
 
 
+# A narrow table cell puts a total's amount, or the end of its label, on the
+# next lines.
+@pytest.mark.parametrize(
+    "total_lines",
+    ["Total del\npedido\n21.920,35\nEUR\n", "TOTAL (EUR)\n21.920,35\n"],
+)
+def test_order_total_below_label(total_lines: str) -> None:
+    text = (
+        "ORDEN DE COMPRA\nN.º de pedido: OA-31428\n"
+        "1 Monitor 27 pulgadas 12 ud 280,75 3.369,00\n"
+        f"{total_lines}Indique el número de pedido en todas las facturas.\n"
+    )
+    facts = _facts(text, "purchase_order")
+    assert facts["total"].normalized == "21920.35"
+    assert facts["total"].currency == "EUR"
+
+
+def test_total_column_header_no_total() -> None:
+    text = "Orden de compra OA-31428\nTotal\n3.369,00\n9.234,60\n"
+    assert "total" not in _facts(text, "purchase_order")
+
+
+def test_sample_order_total_below_label(tmp_path: Path) -> None:
+    path = SAMPLES / "train" / "purchase_order" / "045_public_body_es.pdf"
+    facts = _file_facts(tmp_path, path, "purchase_order")
+    assert facts["total"].normalized == "21920.35"
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

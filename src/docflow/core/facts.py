@@ -4,13 +4,13 @@ Each fact keeps the page it came from and the character span within that
 page's text, so a reviewer can find it. The search works line by line and
 starts from labels in English, French, German, Dutch, Polish and Italian, with
 a few in Portuguese and Spanish. The value is read from the rest of the
-labelled line or, for names, from the next line. A purchase order's buyer is
-its sender and its vendor the recipient. A name that reads as running text, a
-link or a document number is dropped, so a label word inside a sentence gives
-no fact, and resumes, papers and minutes get no sender or recipient. A run
-of lines containing only labels is paired in order with the run of values
-printed before or after it, and a tax missing from the labels is read
-from a table whose header names a tax column. Where no label is found,
+labelled line or, for names and totals, from the next line. A purchase order's
+buyer is its sender and its vendor the recipient. A name that reads as running
+text, a link or a document number is dropped, so a label word inside a
+sentence gives no fact, and resumes, papers and minutes get no sender or
+recipient. A run of lines containing only labels is paired in order with the
+run of values printed before or after it, and a tax missing from the labels is
+read from a table whose header names a tax column. Where no label is found,
 invoices and receipts fall back to layout habits (the issuer's name on the
 first lines, a company-form suffix such as ``Ltd`` or ``GmbH``, a legal
 notice), and invoices take the recipient from the salutation or from an
@@ -796,6 +796,8 @@ class _AmountRule:
     allow_zero: bool
     #: Literals of which a line with any of the labels contains one.
     literals: frozenset[str] | None
+    #: Whether a label with no amount on its line reads it from the line below.
+    value_below: bool = False
 
 
 def _amount_rule(
@@ -804,6 +806,7 @@ def _amount_rule(
     exclude: re.Pattern[str],
     *,
     allow_zero: bool,
+    value_below: bool = False,
 ) -> _AmountRule:
     any_label = "|".join(f"(?:{pattern})" for _, pattern in labels)
     return _AmountRule(
@@ -815,10 +818,13 @@ def _amount_rule(
         exclude=exclude,
         allow_zero=allow_zero,
         literals=required_literals(any_label, re.IGNORECASE),
+        value_below=value_below,
     )
 
 
-_TOTAL_RULE = _amount_rule("total", _TOTAL_LABELS, _TOTAL_EXCLUDE, allow_zero=False)
+_TOTAL_RULE = _amount_rule(
+    "total", _TOTAL_LABELS, _TOTAL_EXCLUDE, allow_zero=False, value_below=True
+)
 _TAX_RULE = _amount_rule("tax", _TAX_LABELS, _TAX_EXCLUDE, allow_zero=True)
 
 
@@ -843,11 +849,13 @@ def _find_amount(
     best: tuple[int, Decimal, Fact] | None = None
     rounding = _first_rounding_line(lines, text_index) if kind == "total" else None
     # Most lines carry no label, and a labelled line without a digit has no
-    # amount, so only the remaining lines are searched, in document order.
+    # amount unless its amount is below it, so only the remaining lines are
+    # searched, in document order.
     for index in text_index.lines_with(rule.literals):
         line = lines[index]
         if _DIGIT.search(line.text) is None and line.value is None:
-            continue
+            if not rule.value_below:
+                continue
         after_rounding = rounding is not None and index >= rounding
         for priority, label_pattern in rule.labels:
             label = label_pattern.search(line.text)
@@ -857,6 +865,13 @@ def _find_amount(
             if line.value is not None:
                 source, offset = line.value, 0
             amounts = [a for a in _amounts_in(source, offset) if allow_zero or a[0] > 0]
+            if not amounts and rule.value_below and line.value is None:
+                below = _value_below(lines, index, rule.exclude)
+                if below is not None:
+                    source = below
+                    amounts = [
+                        a for a in _amounts_in(below, 0) if allow_zero or a[0] > 0
+                    ]
             if not amounts:
                 break
             value, currency, start, end = amounts[-1]
@@ -879,6 +894,42 @@ def _find_amount(
 
 
 _Amount = tuple[Decimal, str | None, int, int]
+#: Maximum words on the second line of a label that a narrow cell wraps
+#: ("Total del" above "pedido").
+_MAX_WRAPPED_LABEL_WORDS = 3
+
+
+def _value_below(
+    lines: list[_Line], index: int, exclude: re.Pattern[str]
+) -> _Line | None:
+    """Return the line under the label on line ``index`` that contains its amount.
+
+    A table cell or a narrow column puts the amount below its label
+    ("TOTAL (EUR)" above "3.577,32"), after the label's wrapped second line
+    if it has one ("Total del", "pedido", "21.920,35", "EUR"). An amount
+    right below that one makes the label a column header ("Total" above each
+    row's total), which names no total, so it gives None.
+    """
+    page = lines[index].page
+    below = [line for line in lines[index + 1 : index + 4] if line.page == page]
+    if below and _is_wrapped_label(below[0].text, exclude):
+        below = below[1:]
+    if not below or not _is_value_line(below[0]) or not _amounts_in(below[0], 0):
+        return None
+    if len(below) > 1 and _is_value_line(below[1]) and _amounts_in(below[1], 0):
+        return None
+    return below[0]
+
+
+def _is_wrapped_label(text: str, exclude: re.Pattern[str]) -> bool:
+    """Tell whether ``text`` can be the second line of a wrapped amount label."""
+    words = text.split()
+    return (
+        len(words) <= _MAX_WRAPPED_LABEL_WORDS
+        and _DIGIT.search(text) is None
+        and exclude.search(text) is None
+    )
+
 
 # A bank statement's sums of credits and debits ("Summe Haben", "Total
 # abonos") carry total labels, but the figure that matters is the balance at

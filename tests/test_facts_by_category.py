@@ -370,6 +370,51 @@ def test_order_total_and_parties() -> None:
     assert facts["recipient"].value == "Cedar Usługi Sp. z o.o."
 
 
+# A row of labels over a row of values, and over blocks that a text layer
+# joins by a tab to the last line of the block before.
+ORDER_VALUE_ROW_TEXT = """\
+PURCHASE ORDER
+PO Number: PO-4471
+Vendor                        Bill to
+Blue Fin Supplies             Harbor Foods
+14 Quay Street                12 Dock Road
+"""
+ORDER_CELL_BLOCKS_TEXT = """\
+Purchase Order PO-4471
+Vendor\tShip to\tBill to
+Blue Fin Supplies
+14 Quay Street
+Leeds LS2 1AA\tHarbor Foods Kitchen
+3 Mill Lane
+Leeds LS1 2BB\tHarbor Foods
+12 Dock Road
+Leeds LS1 4AB
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [ORDER_VALUE_ROW_TEXT, ORDER_CELL_BLOCKS_TEXT],
+    ids=["value row", "cell blocks"],
+)
+def test_order_buyer_in_label_column(text: str) -> None:
+    facts = _facts(text, "purchase_order")
+    assert facts["sender"].value == "Harbor Foods"
+    assert facts["recipient"].value == "Blue Fin Supplies"
+
+
+def test_order_buyer_span_in_its_column() -> None:
+    text = "Vendor              Bill to\nHarbor Foods Supply    Harbor Foods\n"
+    sender = _facts(text, "purchase_order")["sender"]
+    assert sender.start == text.rindex("Harbor Foods")
+
+
+def test_sample_order_buyer_in_label_column(tmp_path: Path) -> None:
+    path = SAMPLES / "train" / "purchase_order" / "017_it_procurement_en.txt"
+    facts = _file_facts(tmp_path, path, "purchase_order")
+    assert facts["sender"].value == "Polaris Media LLP"
+
+
 # A narrow table cell puts a total's amount, or the end of its label, on the
 # next lines.
 @pytest.mark.parametrize(

@@ -1282,14 +1282,16 @@ def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact |
 
     A line of labels only ("Vendor  Ship to  Bill to", or "Vendor" above
     "Ship to") heads the blocks of their values. The first block belongs to
-    the first label, and the order of the others is unknown, so only the
-    first label of such a row or column gets a value.
+    the first label. The other labels get a value only in a row whose labels
+    are apart by tabs or runs of spaces, from the cell in the same place
+    below (see ``_name_in_column``), because elsewhere the order of the
+    blocks is unknown.
     """
     line = lines[index]
     rest = _clean_name(line.text[offset:])
     if _NOT_A_NAME.match(line.text.strip()):
         if not _is_first_label(lines, index, offset):
-            return None
+            return _name_in_column(kind, lines, index, offset)
         return _name_below(kind, lines, _end_of_label_run(lines, index))
     if _FIELD_NAME.match(rest) or _FIELD_BEFORE_LABEL.search(line.text[:offset]):
         return None  # the label word is part of a field's name ("Client Code")
@@ -1339,6 +1341,56 @@ def _cut_address(value: str, *, require_postcode: bool = True) -> str:
         head = _STREET_START.sub("", head)
     head = head.strip(" ,;-")
     return head if sum(char.isalpha() for char in head) >= 3 else value
+
+
+def _name_in_column(
+    kind: str, lines: list[_Line], index: int, offset: int
+) -> Fact | None:
+    """Read the name under the label ending at ``offset`` in a row of labels.
+
+    The label's column is its place among the row's cells. Below the row,
+    the first cell of a line continues the current column, and each later
+    cell starts the next one. This reads a row of values ("Blue Fin
+    Supplies   Harbor Foods"). It also reads a table of multi-line cells,
+    which text layers print as blocks one after the other, each joined by a
+    tab or a gap to the last line of the block before it.
+    """
+    row = _CELL_GAP.split(lines[index].text.strip())
+    column = len(_CELL_GAP.split(lines[index].text[:offset].strip())) - 1
+    if column < 1 or not all(_ONE_LABEL.fullmatch(cell) for cell in row):
+        return None  # labels apart by single spaces give no columns
+    # NOTE: an empty cell in a row of values shifts the later cells to the
+    # left, so they are read as the columns before their own.
+    current = 0
+    previous = lines[index]
+    for line in lines[index + 1 : index + 1 + (column + 1) * _ADDRESS_BLOCK_LINES]:
+        if not _is_next_line(previous, line):
+            break  # a blank line ends the blocks under the labels
+        previous = line
+        if not any(char.isalpha() for char in line.text):
+            continue  # a rule of dashes under the labels
+        text = line.text.strip()
+        gaps = list(_CELL_GAP.finditer(text))
+        if len(gaps) < column - current:
+            current += len(gaps)
+            continue
+        cell = column - current
+        cell_start = gaps[cell - 1].end() if cell > 0 else 0
+        cell_end = gaps[cell].start() if cell < len(gaps) else len(text)
+        name = _clean_name(text[cell_start:cell_end])
+        if not _is_name(name):
+            return None
+        indent = line.text.find(text)
+        return _fact_for(kind, line, line.text.find(name, indent + cell_start), name)
+    return None
+
+
+def _is_next_line(previous: _Line, line: _Line) -> bool:
+    """Tell whether ``line`` follows ``previous`` with no blank line between them."""
+    return (
+        line.page == previous.page
+        and line.start == previous.start + len(previous.text) + 1
+    )
 
 
 def _is_first_label(lines: list[_Line], index: int, offset: int) -> bool:
@@ -1494,8 +1546,7 @@ def _without_headings(lines: list[_Line]) -> list[_Line]:
         if (
             following is not None
             and _SETEXT_UNDERLINE.match(following.text)
-            and following.page == line.page
-            and following.start == line.start + len(line.text) + 1
+            and _is_next_line(line, following)
         ):
             continue  # the title above a "===" or "---" underline
         other_lines.append(line)

@@ -409,6 +409,21 @@ def test_order_buyer_span_in_its_column() -> None:
     assert sender.start == text.rindex("Harbor Foods")
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Bill-to:",
+        "Billing address:",
+        "Rechnungsanschrift:",
+        "Adresse de facturation :",
+        "Facturar a:",
+    ],
+)
+def test_order_buyer_after_billing_label(label: str) -> None:
+    text = f"PURCHASE ORDER PO-4471\n{label} Harbor Foods\n12 Dock Road\n"
+    assert _facts(text, "purchase_order")["sender"].value == "Harbor Foods"
+
+
 def test_sample_order_buyer_in_label_column(tmp_path: Path) -> None:
     path = SAMPLES / "train" / "purchase_order" / "017_it_procurement_en.txt"
     facts = _file_facts(tmp_path, path, "purchase_order")

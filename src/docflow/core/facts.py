@@ -200,13 +200,18 @@ _STRONG_SENDER = (
     # article, because "Iñigo López, El Cliente" captions a signature.
     rf"{_NO_ARTICLE}(?:fornecedor|proveedor)(?=\s*:|\s*$)"
 )
+# The labels of the billing address, which name an invoice's recipient and
+# a purchase order's buyer.
+_BILLING = (
+    r"bill(?:ed)?[\s-]*to(?:\s*address)?|invoice\s*to|billing\s*address|"
+    r"factureren\s*aan|rechnungsadresse|rechnungsanschrift|factuur\s*aan|"
+    r"factuuradres|adresse\s*de\s*facturation|factur[ée]\s*à|"
+    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury|facturar\s*a"
+)
 _STRONG_RECIPIENT = (
-    r"bill(?:ed)?\s*to(?:\s*address)?|invoice\s*to|sold\s*to|customer|client|"
+    rf"{_BILLING}|sold\s*to|customer|client|"
     r"buyer|nabywca|odbiorca|kunde|rechnungsempfänger|destinataire|klant|"
-    r"factureren\s*aan|guest\s*name|billing\s*address|payable\s*by|"
-    r"nom\s*de\s*l['’]abonné|destinatario|rechnungsadresse|rechnungsanschrift|"
-    r"factuur\s*aan|factuuradres|adresse\s*de\s*facturation|factur[ée]\s*à|"
-    r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury|facturar\s*a|"
+    r"guest\s*name|payable\s*by|nom\s*de\s*l['’]abonné|destinatario|"
     # The debtor of a Swiss QR bill, with a colon, because "Zahlbar durch
     # Überweisung" (payable by transfer) names no one.
     r"(?:zahlbar\s*durch|pagabile\s*da|payable\s*par)(?=\s*:)|"
@@ -223,7 +228,7 @@ _RECIPIENT_LABELS = re.compile(
 # of the buyer and of the delivery address name the sender, and the labels of
 # an invoice's sender (vendor, supplier) name the recipient.
 _BUYER = (
-    r"buyer|purchaser|bill(?:ed)?\s*to|invoice\s*to|customer|client|käufer|"
+    rf"buyer|purchaser|{_BILLING}|customer|client|käufer|"
     r"acheteur|koper|nabywca|zamawiający|acquirente|committente"
 )
 _DELIVERY = (

@@ -349,10 +349,10 @@ NOTES = """
 ## How the model is built
 
 - Input: the first `classification.max_chars` characters of the extracted
-  text, lower-cased with every digit mapped to 0. `classify` alone first
-  reads a PDF's pages only to `classification.first_chars` characters and
-  reads on when that leaves the category unknown or under the review
-  threshold; this report runs it that way.
+  text, lower-cased with every digit mapped to 0. A first pass reads the
+  first `classification.first_chars` characters; only a document that pass
+  leaves `unknown` or under the review threshold is classified again from
+  `max_chars`.
 - Features: word TF-IDF (unigrams and bigrams, sublinear tf), character n-grams
   (`char_wb`, 3 to 5, which carry over to French, German, Dutch, Polish and to
   OCR noise) and 21 layout features (e-mail header lines, short `Label: value`

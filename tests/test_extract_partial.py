@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from docflow.core import extract_cache
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
-from docflow.core.models import ReviewStatus
+from docflow.core.models import DocumentResult, ReviewStatus
 from docflow.core.pipeline import extract_cached, hash_file, process_document
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -243,36 +243,55 @@ def test_quality_alone_reads_all_pages(pdf_path: Path, settings: Settings):
     assert result.pages_read == PAGE_COUNT
 
 
-@needs_corpus
-def test_long_paper_classified_from_first_pages(tmp_path: Path):
+def _classify_paper(cache: Path, **options) -> DocumentResult:
     path = CORPUS / "labeled" / "scientific_paper" / "pdfjs__tracemonkey.pdf"
     settings = Settings()
-    settings.store.cache_dir = str(tmp_path / "partial")
-    settings.classification.first_chars = 0
-    partial = process_document(str(path), settings, quality=False)
-    settings = Settings()
-    settings.store.cache_dir = str(tmp_path / "first")
-    first = process_document(str(path), settings, quality=False)
-    settings = Settings()
-    settings.store.cache_dir = str(tmp_path / "full")
-    settings.classification.read_all_pages = True
-    full = process_document(str(path), settings, quality=False)
+    settings.store.cache_dir = str(cache)
+    for name, value in options.items():
+        setattr(settings.classification, name, value)
+    result = process_document(str(path), settings, quality=False)
+    assert result.ok, result.error
+    assert result.classification is not None
+    return result
 
-    assert partial.ok, partial.error
+
+@needs_corpus
+def test_long_paper_classified_from_first_pages(tmp_path: Path):
+    partial = _classify_paper(tmp_path / "partial", first_chars=0)
+    full = _classify_paper(tmp_path / "full", first_chars=0, read_all_pages=True)
     assert partial.pages == 14
     assert partial.pages_read is not None
     assert partial.pages_read < 14
     assert full.pages_read == 14
-    assert partial.classification is not None
-    assert full.classification is not None
     assert partial.classification.category == full.classification.category
     assert partial.classification.confidence == full.classification.confidence
-    # The first read of 6,000 characters decides it with fewer pages.
+
+
+@needs_corpus
+def test_first_read_gives_the_answer_of_a_full_read(tmp_path: Path):
+    first = _classify_paper(tmp_path / "first")
+    full = _classify_paper(tmp_path / "full", read_all_pages=True)
+    with_quality = process_document(
+        str(CORPUS / "labeled" / "scientific_paper" / "pdfjs__tracemonkey.pdf"),
+        _settings_in(tmp_path / "process"),
+    )
     assert first.pages_read is not None
-    assert first.pages_read < partial.pages_read
-    assert first.classification is not None
-    assert first.classification.category == full.classification.category
+    assert (
+        first.pages_read < _classify_paper(tmp_path / "max", first_chars=0).pages_read
+    )
+    assert full.pages_read == 14
     assert first.review_status == ReviewStatus.APPROVED
+    for other in (full, with_quality):
+        assert other.classification is not None
+        assert first.classification.category == other.classification.category
+        assert first.classification.confidence == other.classification.confidence
+        assert first.classification.evidence == other.classification.evidence
+
+
+def _settings_in(cache: Path) -> Settings:
+    settings = Settings()
+    settings.store.cache_dir = str(cache)
+    return settings
 
 
 def _scan(lines: list[str]) -> Image.Image:
@@ -358,6 +377,12 @@ def test_decided_first_pages_leave_the_rest_unread(tmp_path: Path):
     first, whole = _classify_twice(path, tmp_path)
     assert first.pages_read == 2  # the first page and the last
     assert first.classification.metadata.pages_read == 2
+    unread = ["not_read"] * (PAGE_COUNT - 2)
+    assert first.classification.metadata.extraction == [
+        "text_layer",
+        *unread,
+        "text_layer",
+    ]
     assert first.classification.category == "invoice"
     assert first.review_status == ReviewStatus.APPROVED
     assert whole.pages_read == PAGE_COUNT

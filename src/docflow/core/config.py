@@ -228,15 +228,16 @@ class ClassificationSettings(_Section):
     first_chars: int = Field(
         default=6_000,
         ge=0,
-        description="classification alone first reads PDF pages and image "
-        "frames until it has this many characters (plus a PDF's last page), and "
-        "reads on to max_chars only when the category is then unknown or needs "
-        "review; 0, or max_chars or more, reads to max_chars at once",
+        description="characters of the first classification pass; only a "
+        "document it leaves unknown or under review_threshold is classified "
+        "again from max_chars. classify alone also stops reading pages there "
+        "(plus a PDF's last page when its text layer is usable). 0, or "
+        "max_chars or more, classifies once from max_chars",
     )
     read_all_pages: bool = Field(
         default=False,
         description="classification without quality analysis reads every page, "
-        "instead of stopping once it has max_chars characters (plus the last page)",
+        "instead of stopping once it has enough characters (plus the last page)",
     )
     rule_weight: float = Field(default=0.25, ge=0.0, le=1.0)
     rules: dict[str, RuleSettings] = Field(

@@ -181,7 +181,9 @@ class ClassificationMetadata(BaseModel):
     pages: int = 0
     language: str | None = None
     extraction: list[str] = Field(
-        default_factory=list, description="extraction method of each page, in order"
+        default_factory=list,
+        description="extraction method of each page, in order; not_read for a "
+        "page left unread because classification had enough text",
     )
     chars_used: int = Field(default=0, description="characters the classifier read")
     pages_read: int | None = Field(

@@ -39,6 +39,8 @@ from docflow.core.review import (
 from docflow.errors import DocumentError, ModelError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from docflow.core.config import Settings
 
 __all__ = [
@@ -121,30 +123,45 @@ def classification_char_limit(
     return options.max_chars
 
 
-def _first_char_limit(settings: Settings, limit: int | None) -> int | None:
-    """Return the characters of the first, shorter read, or None for one read."""
-    first = settings.classification.first_chars
-    if limit is None or not first or first >= limit:
+def _first_chars(settings: Settings) -> int | None:
+    """Return the characters of the first classification, or None for one."""
+    options = settings.classification
+    if not options.first_chars or options.first_chars >= options.max_chars:
         return None
-    return first
+    return options.first_chars
 
 
-def _read_on(
-    result: DocumentResult, document: ExtractedDocument, settings: Settings
-) -> bool:
-    """Return whether a classification of the first pages should read on.
+def _classify(
+    result: DocumentResult,
+    document: ExtractedDocument,
+    settings: Settings,
+    read_on: Callable[[], ExtractedDocument] | None,
+) -> ExtractedDocument:
+    """Classify ``document`` into ``result``, first from its start alone.
 
-    It should when pages are left unread and the classification would go to
-    review, unless the only reason is a language the model was not trained
-    on: more text in that language would not change the answer.
+    The first classification reads ``classification.first_chars``
+    characters. It stands unless it would go to review for a reason other
+    than a language the model was not trained on (more text in that
+    language would not change the answer). Then the classification reads
+    ``max_chars``, after ``read_on`` (when given) has read more pages.
+    ``docflow process`` and ``classify`` decide the same way, so a document
+    gets the same category and confidence from both. Returns the document
+    classified last.
     """
+    from docflow.core.classify import classify_document
     from docflow.core.classify._classify import UNTRAINED_LANGUAGE
 
-    if document.pages_read is None or result.classification is None:
-        return False
-    reasons = _classification_review_reasons(result, settings)
-    untrained = f"category unknown: {UNTRAINED_LANGUAGE}"
-    return any(not reason.startswith(untrained) for reason in reasons)
+    first = _first_chars(settings)
+    if first is not None:
+        result.classification = classify_document(document, settings, max_chars=first)
+        reasons = _classification_review_reasons(result, settings)
+        untrained = f"category unknown: {UNTRAINED_LANGUAGE}"
+        if not any(not reason.startswith(untrained) for reason in reasons):
+            return document
+        if read_on is not None:
+            document = read_on()
+    result.classification = classify_document(document, settings)
+    return document
 
 
 def process_document(
@@ -160,20 +177,18 @@ def process_document(
     try:
         result.content_hash, result.size = _hash_checked(path, settings)
         limit = classification_char_limit(settings, classify=classify, quality=quality)
-        first = _first_char_limit(settings, limit)
+        first = _first_chars(settings) if limit is not None else None
         document = extract_cached(
             path, result.content_hash, settings, char_limit=first or limit
         )
         warnings_before = len(result.warnings)
         _describe_extraction(result, document)
         if classify:
-            from docflow.core.classify import classify_document
 
-            result.classification = classify_document(document, settings)
-            if first and _read_on(result, document, settings):
+            def read_on() -> ExtractedDocument:
                 # The pages of the first read are taken as they are (see
                 # extract_content), so only the pages after them are read.
-                document = extract_cached(
+                longer = extract_cached(
                     path,
                     result.content_hash,
                     settings,
@@ -181,8 +196,14 @@ def process_document(
                     earlier=document,
                 )
                 del result.warnings[warnings_before:]
-                _describe_extraction(result, document)
-                result.classification = classify_document(document, settings)
+                _describe_extraction(result, longer)
+                return longer
+
+            partial = first is not None and document.pages_read is not None
+            document = _classify(
+                result, document, settings, read_on if partial else None
+            )
+            assert result.classification is not None
             result.classification.metadata.pages_read = result.pages_read
         if quality:
             from docflow.core.quality import analyze_quality

@@ -40,12 +40,12 @@ __all__ = [
 
 
 def classify_document(
-    document: ExtractedDocument, settings: Settings
+    document: ExtractedDocument, settings: Settings, *, max_chars: int | None = None
 ) -> ClassificationResult:
     """Classify one extracted document; see ``_classify.classify_document``."""
     from docflow.core.classify._classify import classify_document as classify
 
-    return classify(document, settings)
+    return classify(document, settings, max_chars=max_chars)
 
 
 def model_version(settings: Settings) -> str:

@@ -104,9 +104,13 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def classify_document(
-    document: ExtractedDocument, settings: Settings
+    document: ExtractedDocument, settings: Settings, *, max_chars: int | None = None
 ) -> ClassificationResult:
     """Classify ``document`` and explain the decision.
+
+    The model and the rules read the first ``max_chars`` characters of the
+    text (``classification.max_chars`` when None); key facts come from every
+    page read.
 
     The category is ``unknown`` when the confidence is below
     ``classification.confidence_threshold``, or when the readable text is too
@@ -123,7 +127,7 @@ def classify_document(
 
     options = settings.classification
     model = load_model(settings)
-    item = input_from_document(document, options.max_chars)
+    item = input_from_document(document, max_chars or options.max_chars)
 
     matrix = model.transform([item])
     probabilities = model.probabilities(matrix)[0]

@@ -157,7 +157,9 @@ def input_from_document(document: ExtractedDocument, max_chars: int) -> Classifi
         headings=len(document.headings),
         detected_type=document.detected_type,
         chars_total=len(text),
-        extraction=[page.method for page in pages],
+        extraction=[
+            "not_read" if "not_read" in page.flags else page.method for page in pages
+        ],
         language=document.language,
     )
 

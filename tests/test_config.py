@@ -1012,11 +1012,12 @@ def test_one_nonzero_weight_accepted() -> None:
     [
         (
             "min_document_chars = 1e308",
-            "1e+308 is out of range; give a whole number from 0 to 1000000",
+            "1e+308 is not a whole number; give a whole number from 0 to 1000000",
         ),
         (
-            "min_document_chars = 1e18",
-            "1e+18 is out of range; give a whole number from 0 to 1000000",
+            "min_document_chars = 9223372036854775807",
+            "9223372036854775807 is out of range; give a whole number from 0 to "
+            "1000000",
         ),
         (
             "max_page_issues = 1000000",
@@ -1043,6 +1044,23 @@ def test_huge_quality_value_in_variable_rejected() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"DOCFLOW_CONFIG": os.devnull, name: "1e308"})
     assert str(caught.value) == (
-        f"environment variable {name} = '1e308': out of range; give a whole "
-        "number from 0 to 1000000"
+        f"environment variable {name} = '1e308': not a whole number; give a "
+        "whole number from 0 to 1000000"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("first_chars = true", "True is not a whole number; give a whole number"),
+        ("max_chars = 2e4", "20000.0 is not a whole number; give a whole number"),
+        ('read_all_pages = "yes"', "'yes' is not a boolean; use true or false"),
+        ("rule_weight = true", "True is not a number"),
+    ],
+)
+def test_value_of_another_type_rejected(tmp_path: Path, text: str, problem: str):
+    # A boolean is no count, and a quoted word no boolean, in any setting.
+    config = _write_config(tmp_path, f"[classification]\n{text}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert problem in str(caught.value)

@@ -86,7 +86,9 @@ PathSetting = Annotated[str, AfterValidator(_check_path_setting)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # Strict: pydantic would otherwise take true as the count 1, a quoted "yes"
+    # as a boolean and 2e4 as a whole number, which a typo also produces.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
 
 
 class StoreSettings(_Section):

@@ -1064,3 +1064,17 @@ def test_value_of_another_type_rejected(tmp_path: Path, text: str, problem: str)
     with pytest.raises(ConfigError) as caught:
         load_settings(config_path=config, environ={})
     assert problem in str(caught.value)
+
+
+def test_fingerprint_treats_every_single_pass_alike() -> None:
+    from docflow.core.config import settings_fingerprint
+
+    def fingerprint(first_chars: int) -> str:
+        settings = Settings()
+        settings.classification.first_chars = first_chars
+        return settings_fingerprint(settings)
+
+    single = {fingerprint(0), fingerprint(20_000), fingerprint(100_000)}
+    assert len(single) == 1  # each reads max_chars (20,000) in one pass
+    assert fingerprint(6_000) not in single
+    assert fingerprint(6_000) != fingerprint(5_000)

@@ -389,10 +389,16 @@ def test_decided_first_pages_leave_the_rest_unread(tmp_path: Path):
     assert whole.classification.category == "invoice"
 
 
-def test_undecided_first_pages_read_on_to_max_chars(tmp_path: Path):
+def test_undecided_first_pages_read_on_to_max_chars(tmp_path: Path, caplog):
     # Named .txt, so the result carries a warning about the extension.
     path = make_multipage_pdf(tmp_path / "notes.txt")
-    first, whole = _classify_twice(path, tmp_path)
+    with caplog.at_level("DEBUG", logger="docflow.core.pipeline"):
+        first, whole = _classify_twice(path, tmp_path)
+    # -vv tells that the first pass left it undecided.
+    assert f"{path}: unknown from the first 10 characters (category unknown" in (
+        caplog.text
+    )
+    assert "classifying from 2000" in caplog.text
     assert whole.classification.category == "unknown"
     assert first.pages_read == whole.pages_read
     assert first.pages_read is not None and first.pages_read > 2

@@ -905,12 +905,15 @@ def settings_fingerprint(settings: Settings) -> str:
     threshold reprocesses documents while a change of worker count does not.
     The code that computes results counts too (``analysis_code_digest``).
     """
+    classification = settings.classification.model_dump(exclude={"model_path"})
+    if classification["first_chars"] >= classification["max_chars"]:
+        classification["first_chars"] = 0  # one pass either way
     relevant = {
         "code": analysis_code_digest(),
         "extraction": settings.extraction.model_dump(
             exclude={"passwords", "password_file"}
         ),
-        "classification": settings.classification.model_dump(exclude={"model_path"}),
+        "classification": classification,
         "quality": settings.quality.model_dump(),
     }
     blob = json.dumps(relevant, sort_keys=True).encode()

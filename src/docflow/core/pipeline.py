@@ -158,6 +158,14 @@ def _classify(
         untrained = f"category unknown: {UNTRAINED_LANGUAGE}"
         if not any(not reason.startswith(untrained) for reason in reasons):
             return document
+        log.debug(
+            "%s: %s from the first %d characters (%s); classifying from %d",
+            document.path,
+            result.classification.category,
+            first,
+            reasons[0],
+            settings.classification.max_chars,
+        )
         if read_on is not None:
             document = read_on()
     result.classification = classify_document(document, settings)

@@ -76,7 +76,27 @@ def build_docx() -> bytes:
     table.cell(1, 1).text = "20"
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _without_timestamps(buffer.getvalue())
+
+
+def _without_timestamps(archive: bytes) -> bytes:
+    """Return the zip ``archive`` with every entry dated 1980-01-01.
+
+    python-docx stamps each entry with the time of saving, so two runs a
+    second apart would build different seeds, and so different mutants.
+    """
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(archive)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(entry))
+    return out.getvalue()
 
 
 def build_png() -> bytes:

@@ -49,3 +49,14 @@ def test_mutant_gets_clear_status(index, mutants, settings):
     assert result.status is not Status.ERROR, result.error
     if result.status is not Status.OK:
         assert result.error and result.error.startswith(str(path))
+
+
+def test_docx_seed_does_not_depend_on_the_clock(monkeypatch):
+    import time
+
+    from fuzz_mutants import build_docx
+
+    first = build_docx()
+    # zipfile dates each entry python-docx writes with time.time().
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)
+    assert build_docx() == first

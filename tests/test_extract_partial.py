@@ -410,17 +410,26 @@ def test_undecided_first_pages_read_on_to_max_chars(tmp_path: Path, caplog):
     assert first.warnings == whole.warnings  # once, not once per read
 
 
+def _spy_on(monkeypatch, module, name: str) -> list:
+    """Record the second argument of each call of ``module.name``, which still runs.
+
+    It is the page number or the page's name of the page-reading functions.
+    """
+    calls: list = []
+    real = getattr(module, name)
+
+    def spy(first, second, *args, **kwargs):
+        calls.append(second)
+        return real(first, second, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
 def test_read_on_loads_only_the_pages_not_yet_read(tmp_path: Path, monkeypatch):
     from docflow.core.extract import pdf as pdf_extractor
 
-    loaded: list[int] = []
-    real_read = pdf_extractor._read_loaded_page
-
-    def counting_read(page, number, *args, **kwargs):  # a spy: PDFium still reads
-        loaded.append(number)
-        return real_read(page, number, *args, **kwargs)
-
-    monkeypatch.setattr(pdf_extractor, "_read_loaded_page", counting_read)
+    loaded = _spy_on(monkeypatch, pdf_extractor, "_read_loaded_page")
     path = make_multipage_pdf(tmp_path / "notes.pdf")
     settings = Settings()
     settings.store.cache_dir = str(tmp_path / "cache")
@@ -458,14 +467,7 @@ def test_first_read_of_max_chars_or_more_is_the_only_read(pdf_path, settings):
 def test_read_on_takes_ocr_pages_from_first_read(tmp_path: Path, monkeypatch, suffix):
     from docflow.core.extract import _pageocr
 
-    calls: list[str] = []
-    real_ocr = _pageocr.ocr_image
-
-    def counting_ocr(image, name, *args, **kwargs):  # a spy: tesseract still runs
-        calls.append(name)
-        return real_ocr(image, name, *args, **kwargs)
-
-    monkeypatch.setattr(_pageocr, "ocr_image", counting_ocr)
+    calls = _spy_on(monkeypatch, _pageocr, "ocr_image")  # tesseract still runs
     path = tmp_path / f"three-scans{suffix}"
     lines = ["The supplier delivers", "the goods on time"]
     frames = [_scan([*lines, f"Sheet {number}"]) for number in (1, 2, 3)]

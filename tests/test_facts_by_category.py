@@ -416,6 +416,9 @@ def test_order_buyer_span_in_its_column() -> None:
         "Billing address:",
         "Rechnungsanschrift:",
         "Adresse de facturation :",
+        "Facturer à :",
+        "Facturé à :",
+        "Invoice address:",
         "Facturar a:",
     ],
 )
@@ -462,6 +465,8 @@ def test_sample_order_total_below_label(tmp_path: Path) -> None:
     ("line", "expected"),
     [
         ("Facturar a: Raúl Gómez, Calle de Alcalá, 37, 48001 Bilbao", "Raúl Gómez"),
+        ("Facturer à : Boulangerie Petit", "Boulangerie Petit"),
+        ("Invoice address: Greenfield Catering", "Greenfield Catering"),
         ("ZAHLBAR DURCH:      FELIX LANGE", "FELIX LANGE"),
         ("   Pagabile da:        Giulia Rossi   ", "Giulia Rossi"),
     ],

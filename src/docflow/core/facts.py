@@ -203,9 +203,9 @@ _STRONG_SENDER = (
 # The labels of the billing address, which name an invoice's recipient and
 # a purchase order's buyer.
 _BILLING = (
-    r"bill(?:ed)?[\s-]*to(?:\s*address)?|invoice\s*to|billing\s*address|"
-    r"factureren\s*aan|rechnungsadresse|rechnungsanschrift|factuur\s*aan|"
-    r"factuuradres|adresse\s*de\s*facturation|factur[ée]\s*à|"
+    r"bill(?:ed)?[\s-]*to(?:\s*address)?|invoice\s*(?:to|address)|"
+    r"billing\s*address|factureren\s*aan|rechnungsadresse|rechnungsanschrift|"
+    r"factuur\s*aan|factuuradres|adresse\s*de\s*facturation|factur(?:[ée]|er)\s*à|"
     r"indirizzo\s*di\s*fatturazione|adres\s*do\s*faktury|facturar\s*a"
 )
 _STRONG_RECIPIENT = (

@@ -318,11 +318,20 @@ def test_letter_name_span_covers_spaced_name() -> None:
         "# Letter of complaint\n\n",
         "## Complaint about the late delivery of my order\n\n",
         "Letter of complaint\n===================\n\n",
+        "**Letter of complaint**\n\n",
+        "__Letter of complaint__\n\n",
     ],
 )
 def test_letter_heading_names_no_party(heading: str) -> None:
     facts = _facts(heading + LETTER_DEPARTMENT_TEXT, "letter")
     assert facts["sender"].value == "Chloe Sullivan"
+    assert facts["recipient"].value == "Nimbus Media LLP"
+
+
+def test_letter_bold_name_above_address_kept() -> None:
+    text = LETTER_DEPARTMENT_TEXT.replace("Chloe Sullivan", "**Chloe Sullivan**")
+    facts = _facts(text, "letter")
+    assert facts["sender"].value.strip("*") == "Chloe Sullivan"
     assert facts["recipient"].value == "Nimbus Media LLP"
 
 

@@ -1220,6 +1220,9 @@ _MARKUP = re.compile(r"[\[\]]|://|\bwww\.|^\s*(?:#{1,6}|>)\s", re.IGNORECASE)
 # underlines the title above it (a setext heading).
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+# A line set wholly in bold ("**Letter of complaint**"), which Markdown writers
+# also use as a title.
+_BOLD_LINE = re.compile(r"^ {0,3}(\*\*|__)(?=\S).*\S\1[ \t]*$")
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A house number ("224", "12a", "5/7"), postcode ("80-001") or phone ("+48")
 # standing as a word of its own.
@@ -1536,16 +1539,19 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
 
 
 def _without_headings(lines: list[_Line]) -> list[_Line]:
-    """Return ``lines`` without Markdown headings, ATX (``# Title``) or setext.
+    """Return ``lines`` without Markdown titles: ATX (``# Title``), setext or bold.
 
     A letter written in Markdown may open with a title such as "# Letter of
     complaint". The title names no party, and one of six or more lower-case
     words would read as running text and end the address blocks before
-    they start.
+    they start. A bold line with blank lines around it is such a title too,
+    but a bold line next to other lines may be the name heading its address.
     """
     other_lines = []
     for index, line in enumerate(lines):
         if _ATX_HEADING.match(line.text) or _SETEXT_UNDERLINE.match(line.text):
+            continue
+        if _BOLD_LINE.match(line.text) and _stands_alone(lines, index):
             continue
         following = lines[index + 1] if index + 1 < len(lines) else None
         if (
@@ -1556,6 +1562,13 @@ def _without_headings(lines: list[_Line]) -> list[_Line]:
             continue  # the title above a "===" or "---" underline
         other_lines.append(line)
     return other_lines
+
+
+def _stands_alone(lines: list[_Line], index: int) -> bool:
+    """Tell whether line ``index`` has a blank line or the text's edge on each side."""
+    if index > 0 and _is_next_line(lines[index - 1], lines[index]):
+        return False
+    return index + 1 == len(lines) or not _is_next_line(lines[index], lines[index + 1])
 
 
 def _letter_name(text: str) -> str:

@@ -281,6 +281,20 @@ September 22, 2024
 Dear Mrs. Bennett,
 """
 
+# A department line above the company's name.
+LETTER_DEPARTMENT_ABOVE_TEXT = """\
+Chloe Sullivan
+38 High Street
+Manchester M2 3AW
+
+Customer Service
+Nimbus Media LLP
+20 High Street
+Portland, OR 97205
+
+Dear Sir or Madam,
+"""
+
 LETTER_ONE_LINE_TEXT = """\
       Granite Handel Sp. z o.o. ul. Polna 234 00-001 Warszawa +48 227 730 069
 
@@ -295,6 +309,7 @@ Dotyczy: Odpowiedź na wniosek
     [
         (LETTER_BLOCKS_TEXT, "Bezirksamt Mitte – Bürgeramt", "Marie Zimmermann"),
         (LETTER_DEPARTMENT_TEXT, "Chloe Sullivan", "Nimbus Media LLP"),
+        (LETTER_DEPARTMENT_ABOVE_TEXT, "Chloe Sullivan", "Nimbus Media LLP"),
         (LETTER_ONE_LINE_TEXT, "Granite Handel Sp. z o.o.", "Jan Kowalski"),
     ],
 )
@@ -304,6 +319,25 @@ def test_letter_parties_from_address_blocks(
     facts = _facts(text, "letter")
     assert facts["sender"].value == sender
     assert facts["recipient"].value == recipient
+
+
+@pytest.mark.parametrize(
+    ("above", "name", "expected"),
+    [
+        ("Service clients", "Informatique Granite SA", "Informatique Granite SA"),
+        ("Kundendienst", "Sable Bau GmbH", "Sable Bau GmbH"),
+        ("Accounts Dept.", "Nimbus Media LLP", "Nimbus Media LLP"),
+        # A person above the company is the addressee, not a department.
+        ("Tom Harris", "Nimbus Media LLP", "Tom Harris"),
+        # A company named after a department's word is no department.
+        ("Acme Billing Ltd", "Customer Service", "Acme Billing Ltd"),
+    ],
+)
+def test_letter_department_above_company(above: str, name: str, expected: str) -> None:
+    text = LETTER_DEPARTMENT_ABOVE_TEXT.replace(
+        "Customer Service\nNimbus Media LLP", f"{above}\n{name}"
+    )
+    assert _facts(text, "letter")["recipient"].value == expected
 
 
 def test_letter_name_span_covers_spaced_name() -> None:
@@ -483,6 +517,32 @@ def test_sample_order_total_below_label(tmp_path: Path) -> None:
 def test_invoice_recipient_labels(line: str, expected: str) -> None:
     facts = _facts(f"Lakeside Distribuciones S.A.\nFactura 6220\n{line}\n", "invoice")
     assert facts["recipient"].value == expected
+
+
+@pytest.mark.parametrize(
+    "label_lines",
+    ["Bill to:\nCustomer Service\n", "Bill to: Accounts Payable\n"],
+)
+def test_invoice_recipient_below_department(label_lines: str) -> None:
+    text = (
+        f"Harbor Lights Ltd\nINVOICE 22\n{label_lines}Nimbus Media LLP\n"
+        "200 Aldersgate Street\nLondon EC1A 4HD\n"
+    )
+    recipient = _facts(text, "invoice")["recipient"]
+    assert recipient.value == "Nimbus Media LLP"
+    assert recipient.start == text.index("Nimbus Media LLP")
+
+
+def test_order_buyer_below_department() -> None:
+    text = (
+        "PURCHASE ORDER PO-4471\nBill to:\nAccounts Dept.\nHarbor Foods\n12 Dock Road\n"
+    )
+    assert _facts(text, "purchase_order")["sender"].value == "Harbor Foods"
+
+
+def test_memo_department_recipient_kept() -> None:
+    text = "MEMO\nTo:    Human Resources\nFrom:  Mei Hall\nDate:  04/17/2024\n"
+    assert _facts(text, "memo")["recipient"].value == "Human Resources"
 
 
 def test_payment_method_is_no_recipient() -> None:

@@ -1223,6 +1223,19 @@ _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 # A line set wholly in bold ("**Letter of complaint**"), which Markdown writers
 # also use as a title.
 _BOLD_LINE = re.compile(r"^ {0,3}(\*\*|__)(?=\S).*\S\1[ \t]*$")
+# A department of a company or office on a line of an address block, in the
+# languages of the labels. German compounds such as "Personalabteilung" end
+# in "abteilung".
+_DEPARTMENT = re.compile(
+    r"\b(?:department|dept(?=\.)|division|"
+    r"customer\s+(?:services?|care|support|relations)|"
+    r"accounts(?:\s+(?:payable|receivable))?|billing|complaints|human\s+resources|"
+    r"service\s+(?:clients?|clientèle|comptabilité|des\s+réclamations)|département|"
+    r"kundenservice|kundendienst|\w*abteilung|buchhaltung|klantenservice|afdeling|"
+    r"dział|obsługa\s+klienta|biuro\s+obsługi|servizio\s+clienti|"
+    r"assistenza\s+clienti|ufficio|departamento|atención\s+al\s+cliente)\b",
+    re.IGNORECASE,
+)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A house number ("224", "12a", "5/7"), postcode ("80-001") or phone ("+48")
 # standing as a word of its own.
@@ -1304,8 +1317,9 @@ def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact |
     if _FIELD_NAME.match(rest) or _FIELD_BEFORE_LABEL.search(line.text[:offset]):
         return None  # the label word is part of a field's name ("Client Code")
     if _is_name(rest):
-        start = line.text.find(rest, offset)
-        return _fact_for(kind, line, start, rest)
+        value_line, name = _past_department(lines, index, rest)
+        start = value_line.text.find(name, offset if value_line is line else 0)
+        return _fact_for(kind, value_line, start, name)
     if len(rest.split()) >= _MIN_SENTENCE_WORDS and _is_fragment(rest):
         # The label word is part of a sentence, which goes on in the next line.
         return None
@@ -1313,8 +1327,13 @@ def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact |
 
 
 def _name_below(kind: str, lines: list[_Line], index: int) -> Fact | None:
-    """Read a name from line ``index`` or the line after it."""
-    for following in lines[index : index + 2]:
+    """Read a name from line ``index`` or the line after it.
+
+    A department above the party's name ("Customer Service" above "Nimbus
+    Media LLP") gives way to that name.
+    """
+    for position in range(index, min(index + 2, len(lines))):
+        following = lines[position]
         name = _clean_name(following.text)
         if _FIELD_NAME.match(name) or _LABEL_ONLY.match(following.text):
             return None  # a column of labels, whose values sit elsewhere
@@ -1322,9 +1341,28 @@ def _name_below(kind: str, lines: list[_Line], index: int) -> Fact | None:
             return None  # running text, so the label was a word of a sentence
         if _LABEL_VALUE.match(name):
             continue
-        if _is_name(name):
-            return _fact_for(kind, following, following.text.find(name), name)
+        if not _is_name(name):
+            continue
+        following, name = _past_department(lines, position, name)
+        return _fact_for(kind, following, following.text.find(name), name)
     return None
+
+
+def _past_department(lines: list[_Line], index: int, name: str) -> tuple[_Line, str]:
+    """Return the line and name below ``name`` when ``name`` is a department.
+
+    Otherwise return line ``index`` and ``name`` unchanged. A labelled line
+    below ("FROM: ...", in a memo addressed to a department) names no
+    company.
+    """
+    line = lines[index]
+    below = lines[index + 1] if index + 1 < len(lines) else None
+    if below is None or not _is_next_line(line, below) or ":" in below.text:
+        return line, name
+    below_name = _clean_name(below.text)
+    if _is_department_above(name, below_name):
+        return below, below_name
+    return line, name
 
 
 def _cut_address(value: str, *, require_postcode: bool = True) -> str:
@@ -1496,8 +1534,10 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
     (street, postcode, phone) or an e-mail address, or a single line with
     the name and its address. The first block is the sender's letterhead
     and the second the recipient's address. A name with no address below
-    it (a department under the company's name) belongs to the open block,
-    and an address with no name at the top is a sender who gives no name.
+    it (a department under the company's name) belongs to the open block.
+    A department above the name gives way to that name, so the block names
+    the company, as it does when the department comes second. An address
+    with no name at the top is a sender who gives no name.
     The blocks end at the salutation or the first line of running text,
     and at the date line once both blocks are read (a US letter dates
     itself between the two).
@@ -1520,6 +1560,10 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
         if _DIGIT.search(text) is None and "@" not in text:
             if block_closed and pending is None and _is_name(bare):
                 pending, block_closed = line, False
+            elif pending is not None and _is_department_above(
+                _letter_name(pending.text), bare
+            ):
+                pending = line  # "Customer Service" above "Nimbus Media LLP"
             continue
         if pending is not None:
             names.append(_letter_name_fact(pending, _letter_name(pending.text)))
@@ -1536,6 +1580,16 @@ def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:
     if recipient is not None:
         recipient.kind = "recipient"
     return sender, recipient
+
+
+def _is_department_above(department: str, name: str) -> bool:
+    """Tell whether ``department`` names a department of the party ``name`` below it."""
+    return (
+        _DEPARTMENT.search(department) is not None
+        and _COMPANY_FORM.search(department) is None
+        and _DEPARTMENT.search(name) is None
+        and _is_name(name)
+    )
 
 
 def _without_headings(lines: list[_Line]) -> list[_Line]:

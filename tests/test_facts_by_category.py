@@ -548,3 +548,18 @@ def test_memo_department_recipient_kept() -> None:
 def test_payment_method_is_no_recipient() -> None:
     text = "Rechnung 12\nZahlbar durch Überweisung auf unser Konto\n"
     assert "recipient" not in _facts(text, "invoice")
+
+
+@pytest.mark.parametrize(
+    "marked", ["**Jane Porter**", "__Jane Porter__", "*Jane Porter*"]
+)
+def test_letter_sender_in_markdown_emphasis(marked: str) -> None:
+    text = (
+        f"{marked}\n14 Mill Lane\nLeeds LS1 4AB\n\n3 March 2024\n\n"
+        "Harbor Tools Ltd\n4 Quay Street\nLeeds LS2 7HQ\n\nDear Sir or Madam,\n\n"
+        "I am writing to complain about the late delivery of my order.\n\n"
+        "Yours faithfully,\nJane Porter\n"
+    )
+    facts = _facts(text, "letter")
+    assert facts["sender"].value == "Jane Porter"
+    assert facts["recipient"].value == "Harbor Tools Ltd"

@@ -1187,7 +1187,11 @@ _COUNTRY_CURRENCIES = {
 def _clean_name(text: str) -> str:
     text = _NEXT_LABEL.split(text.strip(), maxsplit=1)[0]
     text = re.sub(r"^(?:attn|attention|z\.?\s*hd\.?|c/o)\s*:?\s*", "", text, flags=re.I)
-    return text.strip(" ,;:|-")
+    return _EMPHASIS.sub(r"\2", text.strip(" ,;:|-"))
+
+
+# A name set in Markdown bold or italics ("**Jane Porter**"), markers and all.
+_EMPHASIS = re.compile(r"^(\*{1,2}|_{1,2})(\S(?:.*\S)?)\1$")
 
 
 def _is_name(text: str) -> bool:

@@ -243,6 +243,23 @@ def test_pdf_password_from_settings(settings):
 
 
 @needs_corpus
+def test_text_opened_with_password_not_cached(tmp_path, settings):
+    from docflow.core.models import Status
+    from docflow.core.pipeline import process_document
+
+    path = str(CORPUS / "edge" / "pypdf__r6-both-passwords.pdf")
+    with_password = settings.model_copy(deep=True)
+    with_password.extraction.passwords = ["foo"]
+    opened = process_document(path, with_password)
+    assert opened.status == Status.OK, opened.error
+    # Without the password, the next run must not get the text from the cache.
+    again = process_document(path, settings)
+    assert again.status == Status.PASSWORD_REQUIRED
+    cached = list((tmp_path / "cache").rglob("*.json"))
+    assert cached == []
+
+
+@needs_corpus
 def test_pdf_password_from_file(tmp_path, settings):
     password_file = tmp_path / "passwords.txt"
     password_file.write_text("nope\npassword\n", encoding="utf-8")

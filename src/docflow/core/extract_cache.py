@@ -100,6 +100,11 @@ def save(
     limited extraction that read every page serves complete-extraction
     callers too.
     """
+    if document.metadata.get("decrypted_with_password"):
+        # The key leaves passwords out, so the text would be served to a run
+        # without the password; nor should it lie on disk decrypted.
+        log.debug("not caching %s: it needed a password", content_hash)
+        return
     partial = document.pages_read is not None
     if partial and char_limit is None:
         log.warning("not caching %s: it stopped early without a limit", content_hash)

@@ -50,6 +50,8 @@ def extract_with_pdfminer(
             continue
         document.pages.extend(pages)
         document.metadata["parser"] = "pdfminer"
+        if password:
+            document.metadata["decrypted_with_password"] = True
         context.warnings.append(
             f"PDFium cannot open the file ({pdfium_reason}); text was read with "
             "pdfminer instead, without OCR"

@@ -169,7 +169,12 @@ def test_replay_skipped_rehash_terminal_warning(tmp_path: Path, docs: Path) -> N
 def test_quiet_replay_silent_stderr(tmp_path: Path, docs: Path) -> None:
     first = docflow(tmp_path, "-q", "classify", "-f", "csv", "docs")
     replayed = docflow(tmp_path, "-q", "classify", "-f", "csv", "docs")
-    assert replayed.stderr == b""
+    # Only the error lines of the documents that failed, as the first run.
+    assert replayed.stderr == first.stderr
+    reasons = [line.split(b": ")[-1] for line in replayed.stderr.splitlines()]
+    assert reasons[0] == b"file is empty (0 bytes)"
+    assert reasons[1].startswith(b"binary data of an unknown format")
+    assert len(reasons) == 2
     assert replayed.returncode == first.returncode == 1
     assert replayed.stdout.splitlines()[0] == first.stdout.splitlines()[0]
     assert _records(tmp_path)
@@ -208,6 +213,7 @@ def test_recorder_drops_everything_past_limit(tmp_path: Path) -> None:
         database=str(tmp_path / "db.duckdb"),
         exit_code=0,
         quiet=True,
+        errors=[],
         summary=[],
     )
     assert not saved

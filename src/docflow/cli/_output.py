@@ -340,7 +340,13 @@ class RecordPrinter:
             console.print(table)
             for row in self._rows:
                 if row.get("error"):
-                    console.print(_cell("error", row["error"]), style="red")
+                    # One line per error, whole and plain, so grep finds it.
+                    console.print(
+                        _cell("error", row["error"]),
+                        style="red",
+                        soft_wrap=True,
+                        highlight=False,
+                    )
         except OSError as exc:
             self._handle_write_error(exc)
 

@@ -327,6 +327,9 @@ class _Session:
         # The run's settings, whose review thresholds judge a cached result
         # cut down to the requested parts.
         self.settings: Settings | None = None
+        # Messages of the documents that failed, for stderr (see error_lines).
+        self.errors: list[str] = []
+        self.errors_left_out = 0
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -368,6 +371,11 @@ class _Session:
             result = self.corrections.apply(result)
         if result.classification is not None:
             self.categories[result.classification.category] += 1
+        if result.error and not result.ok:
+            if len(self.errors) < _MAX_ERROR_LINES:
+                self.errors.append(result.error)
+            else:
+                self.errors_left_out += 1
         if self.recorder is not None:
             self._collect(result)
         self.printer.emit(result_record(result), summary_row(result))
@@ -689,6 +697,7 @@ def run_command(
     if outcome == "interrupted":
         raise Interrupted(_interrupted_message(session, len(paths)))
     lost = _kinds_without_servers(stats)
+    _print_errors(error_lines(session))
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
         for kind in lost:
@@ -950,6 +959,34 @@ def _format_counts(counts: Counter[str]) -> str:
     return ", ".join(f"{count} {name}" for name, count in counts.most_common())
 
 
+#: Error lines a run prints at the most; the results keep every message.
+_MAX_ERROR_LINES = 1000
+
+
+def error_lines(session: _Session) -> list[str]:
+    """Return a line on stderr for each document that failed, -q or not.
+
+    A table lists the errors under it on stdout already. In the other
+    formats each error is in its record, and a line on stderr also tells a
+    person or a log that reads only stderr which files failed and why.
+    """
+    if session.printer.format == "table":
+        return []
+    lines = [f"docflow: {terminal_text(error)}" for error in session.errors]
+    if session.errors_left_out:
+        lines.append(
+            f"docflow: and {session.errors_left_out} more errors; docflow results "
+            "--status STATUS lists the documents of each status"
+        )
+    return lines
+
+
+def _print_errors(lines: list[str]) -> None:
+    if lines:
+        sys.stderr.write("".join(line + "\n" for line in lines))
+        sys.stderr.flush()
+
+
 def _print_summary(session: _Session, elapsed: float, settings: Settings) -> None:
     writer = session.writer
     lines = _summary_lines(session, f"{elapsed:.1f}")
@@ -1064,6 +1101,7 @@ def _save_replay(
             exit_code=code,
             quiet=options.quiet,
             output=output,
+            errors=error_lines(session),
             summary=_summary_lines(
                 session,
                 _replay.ELAPSED,

@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 #: Version of the record layout; a record of another version is ignored.
-FORMAT = 2
+FORMAT = 3
 #: Records are written with ``marshal``, which the key's interpreter version
 #: keeps readable, and which loads a large record in about a millisecond.
 #: NOTE: marshal is not safe against crafted data. Anyone who can write the
@@ -307,6 +307,9 @@ def _print(record: Mapping[str, Any], started: float) -> int:
             "kept)\n"
         )
         return EXIT_OUTPUT_FAILED
+    if record["errors"]:
+        sys.stderr.write("".join(line + "\n" for line in record["errors"]))
+        sys.stderr.flush()
     if not record["quiet"]:
         elapsed = f"{time.perf_counter() - started:.1f}"
         lines = [line.replace(ELAPSED, elapsed) for line in record["summary"]]
@@ -425,6 +428,7 @@ class Recorder:
         database: str,
         exit_code: int,
         quiet: bool,
+        errors: Sequence[str],
         summary: Sequence[str],
     ) -> bool:
         """Write the record; return False when the run cannot be replayed.
@@ -449,6 +453,7 @@ class Recorder:
             "database": database,
             "exit_code": exit_code,
             "quiet": quiet,
+            "errors": list(errors),
             "summary": list(summary),
             "stdout": output,
             "checks": [[path, value] for path, value in checks.items()],

@@ -919,3 +919,21 @@ def test_out_of_memory_database_failure_names_limit(tmp_path):
     assert "ran out of memory" in message
     assert "ulimit -v" in message
     assert "damaged" not in message
+
+
+def test_stats_latency_leaves_out_rejected_inputs(store):
+    rejected = make_result("/d/missing.pdf", "h0", status="unreadable")
+    rejected.duration_ms = 0.0  # refused before it was read
+    write(store, make_result("/d/a.pdf", "h1"), rejected)
+    latency = store.stats()["latency_ms"]
+    assert latency["documents"] == 1
+    assert latency["p50"] == pytest.approx(15.0)
+    assert latency["mean"] == pytest.approx(15.0)
+
+
+def test_stats_latency_of_nothing_processed(store):
+    rejected = make_result("/d/missing.pdf", "h0", status="unreadable")
+    rejected.duration_ms = 0.0
+    write(store, rejected)
+    latency = store.stats()["latency_ms"]
+    assert latency == {"mean": None, "p50": None, "p95": None, "documents": 0}

@@ -65,7 +65,8 @@ def print_stats(stats: dict[str, Any]) -> None:
         soft_wrap=True,
     )
     console.print(
-        f"latency per document (ms, not cached): mean {_number(latency['mean'])}, "
+        f"latency per document (ms, over {plural(latency['documents'], 'document')} "
+        f"processed, not cached): mean {_number(latency['mean'])}, "
         f"p50 {_number(latency['p50'])}, p95 {_number(latency['p95'])}",
         soft_wrap=True,
     )

@@ -911,9 +911,10 @@ class Store:
                 connection.execute(
                     "SELECT count(*), count(*) FILTER (WHERE status <> 'ok'), "
                     "count(*) FILTER (WHERE cached), "
-                    "avg(duration_ms) FILTER (WHERE NOT cached), "
-                    "quantile_cont(duration_ms, 0.5) FILTER (WHERE NOT cached), "
-                    "quantile_cont(duration_ms, 0.95) FILTER (WHERE NOT cached) "
+                    f"avg(duration_ms) FILTER (WHERE {_TIMED}), "
+                    f"quantile_cont(duration_ms, 0.5) FILTER (WHERE {_TIMED}), "
+                    f"quantile_cont(duration_ms, 0.95) FILTER (WHERE {_TIMED}), "
+                    f"count(*) FILTER (WHERE {_TIMED}) "
                     f"FROM documents d WHERE {current}",
                     params,
                 )
@@ -945,7 +946,12 @@ class Store:
             # content (a copy or a move); an unchanged file keeps its row.
             "reused_results": totals[2],
             "cache_hits": int(hits[0]) if hits else 0,
-            "latency_ms": {"mean": totals[3], "p50": totals[4], "p95": totals[5]},
+            "latency_ms": {
+                "mean": totals[3],
+                "p50": totals[4],
+                "p95": totals[5],
+                "documents": totals[6],
+            },
             "by_status": dict(by_status),
             "by_category": dict(by_category),
             "review_queue": review[0] if review else 0,
@@ -1038,6 +1044,10 @@ _REVIEW_CONDITION = (
     f"OR {has_quality_reason_sql('d.review_reasons')})"
 )
 
+
+#: Rows whose duration measures processing: not taken from the cache, and not
+#: an input rejected before it was read (a missing file), which takes 0 ms.
+_TIMED = "NOT cached AND duration_ms > 0"
 
 #: Current classified documents per category, the newest label of a document
 #: (by id, or by content hash) taking the place of the classifier's category,
@@ -1269,7 +1279,7 @@ def _empty_stats() -> dict[str, Any]:
         "errors": 0,
         "reused_results": 0,
         "cache_hits": 0,
-        "latency_ms": {"mean": None, "p50": None, "p95": None},
+        "latency_ms": {"mean": None, "p50": None, "p95": None, "documents": 0},
         "by_status": {},
         "by_category": {},
         "review_queue": 0,

@@ -221,11 +221,12 @@ def test_watch_status_escapes_queued_paths():
     assert "  /in/evil\\x1b[2J\\nname.pdf" in text.splitlines()
 
 
-def test_empty_stdin_explains_piping(database):
-    outcome = CliRunner().invoke(app, ["classify", "--db", database, "-"], input="")
+@pytest.mark.parametrize("command", ["classify", "process"])
+def test_empty_stdin_explains_piping(database, command):
+    outcome = CliRunner().invoke(app, [command, "--db", database, "-"], input="\n\n")
     assert outcome.exit_code == 4
     assert "no paths on stdin" in outcome.stderr
-    assert "| docflow classify -" in outcome.stderr
+    assert f"| docflow {command} -" in outcome.stderr
 
 
 def test_review_empty_queue_says_so(database):

@@ -598,7 +598,7 @@ def run_command(
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
             "no paths on stdin; pipe one path per line (or NUL-separated), as in "
-            "find . -name '*.pdf' | docflow classify -"
+            f"find . -name '*.pdf' | docflow {command} -"
         )
     if not paths:
         raise NoInput(

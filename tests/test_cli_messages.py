@@ -406,3 +406,27 @@ def test_wide_table_keeps_full_values():
     assert "/d/invoice-2024-000124.pdf" in lines[4]
     assert "needs_review" in lines[4]
     assert "status" in lines[1]
+
+
+@pytest.mark.parametrize(
+    "args", [["results"], ["report", "--html", "r.html"]], ids=["results", "report"]
+)
+def test_run_that_does_not_exist_is_an_error(database, args):
+    outcome = invoke(*args, "--db", database, "--run", "999")
+    assert outcome.exit_code == 2
+    assert "no run 999 in" in outcome.stderr
+    assert "docflow stats lists the latest runs" in outcome.stderr
+    assert not os.path.exists("r.html")
+
+
+def test_run_that_exists_lists_its_results(database):
+    from docflow.core.store import RunProgress
+
+    run = RunProgress("process", {"paths": ["/e"]}, total=1)
+    with ResultWriter(Store(database), fingerprint="fp", run=run) as writer:
+        writer.add(DocumentResult(path="/e/new.pdf", status="ok"))
+    assert run.run_id is not None
+    outcome = invoke("results", "--db", database, "--run", str(run.run_id), "-f", "csv")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "/e/new.pdf" in outcome.stdout
+    assert "/d/fine.pdf" not in outcome.stdout

@@ -147,7 +147,7 @@ def test_report_command_unwritable_path(database, tmp_path):
     outcome = CliRunner().invoke(
         app, ["report", "--db", database, "--html", str(tmp_path / "no" / "x.html")]
     )
-    assert outcome.exit_code == 2
+    assert outcome.exit_code == 74  # output not written
     assert "cannot write the report" in outcome.stderr
 
 

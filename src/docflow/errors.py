@@ -41,6 +41,7 @@ __all__ = [
     "ModelRejected",
     "OcrFailed",
     "OcrUnavailable",
+    "OutputError",
     "PasswordRequired",
     "ServerError",
     "StoreError",
@@ -79,6 +80,12 @@ class ConfigError(DocflowError):
 
 class UsageError(DocflowError):
     exit_code = ExitCode.USAGE
+
+
+class OutputError(DocflowError):
+    """A file docflow was asked to write could not be written."""
+
+    exit_code = ExitCode.OUTPUT
 
 
 class StoreError(DocflowError):

@@ -215,6 +215,7 @@ def show_results(
         return
     from docflow.core.classify.corrections import corrected_results
 
+    _check_run(store, filters.get("run_id"))
     rows = corrected_results(store, **filters)
     output_format = _format(options)
     columns = RESULT_COLUMNS
@@ -251,6 +252,15 @@ def show_results(
         _note(options, "the review queue is empty: no document waits for review")
     elif not rows:
         _note(options, "no stored results match")
+
+
+def _check_run(store: Store, run_id: int | None) -> None:
+    """Raise UsageError for a --run that names no run of the database."""
+    if run_id is not None and not store.has_run(run_id):
+        raise UsageError(
+            f"no run {run_id} in {terminal_text(str(store.path))}; docflow stats "
+            "lists the latest runs"
+        )
 
 
 def _table_fits(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bool:
@@ -390,6 +400,8 @@ def write_html_report(
     if not store.exists():
         note_missing_database(options, store.path)  # the report lists no documents
     category = check_filters(store, options.settings(), category=category, status=None)
+    if store.exists():
+        _check_run(store, run_id)
     rows = corrected_results(store, run_id=run_id, category=category)
     scope = []
     if run_id is not None:
@@ -406,7 +418,9 @@ def write_html_report(
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(html)
     except OSError as exc:
-        raise UsageError(
+        from docflow.errors import OutputError
+
+        raise OutputError(
             f"cannot write the report to {output!r}: {exc.strerror or exc}; "
             "choose another --html path"
         ) from exc

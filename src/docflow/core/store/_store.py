@@ -521,6 +521,14 @@ class Store:
         run.run_id = run_id
         return run_id
 
+    def has_run(self, run_id: int) -> bool:
+        """Return whether the runs table holds run ``run_id``."""
+        with self.connect(write=False) as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM runs WHERE id = ?", [run_id]
+            ).fetchone()
+        return bool(row and row[0])
+
     def runs(self, limit: int = 10) -> list[RunRecord]:
         """Return the latest runs, newest first.
 

@@ -430,3 +430,19 @@ def test_run_that_exists_lists_its_results(database):
     assert outcome.exit_code == 0, outcome.stderr
     assert "/e/new.pdf" in outcome.stdout
     assert "/d/fine.pdf" not in outcome.stdout
+
+
+def test_earlier_result_is_named_as_such(database):
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        writer.add(
+            DocumentResult(path="/d/fine.pdf", status="corrupt", content_hash="h2")
+        )
+    earlier = invoke("report", "--db", database, "1", "-f", "json")
+    assert earlier.exit_code == 0, earlier.stderr
+    assert "document 1 is an earlier result of /d/fine.pdf" in earlier.stderr
+    assert "the current one is 2" in earlier.stderr
+    current = invoke("report", "--db", database, "2", "-f", "json")
+    assert "earlier result" not in current.stderr
+    labeled = invoke("label", "--db", database, "1", "invoice")
+    assert labeled.exit_code == 0, labeled.stderr
+    assert "document 1 is an earlier result" in labeled.stderr

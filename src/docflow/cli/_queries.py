@@ -373,6 +373,7 @@ def show_report(options: CliOptions, reference: str) -> None:
 
     store = _store(options)
     stored = apply_corrections([store.document(reference)], store.corrections())[0]
+    _note_replaced(options, store, stored)
     record = _stored_record(stored)
     output_format = _format(options)
     if output_format == "table":
@@ -455,6 +456,25 @@ def record_label(
         options,
         f"labeled document {correction.document_id} as {correction.category}; "
         f"{effect}{_review_note(store, correction)}",
+    )
+    if correction.document_id is not None:
+        _note_replaced(options, store, store.document(str(correction.document_id)))
+
+
+def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> None:
+    """Say that ``stored`` is an earlier result of its file, and which is current."""
+    if stored.is_current:
+        return
+    path = stored.result.path
+    try:
+        current: int | None = store.document(path).id
+    except UsageError:  # the file has no current row any more
+        current = None
+    where = f"; the current one is {current}" if current is not None else ""
+    _note(
+        options,
+        f"document {stored.id} is an earlier result of {terminal_text(path)}, "
+        f"from {stored.processed_at:%Y-%m-%d %H:%M} UTC{where}",
     )
 
 

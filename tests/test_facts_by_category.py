@@ -563,3 +563,16 @@ def test_letter_sender_in_markdown_emphasis(marked: str) -> None:
     facts = _facts(text, "letter")
     assert facts["sender"].value == "Jane Porter"
     assert facts["recipient"].value == "Harbor Tools Ltd"
+
+
+@pytest.mark.parametrize(
+    ("category", "kind"), [("invoice", "recipient"), ("purchase_order", "sender")]
+)
+def test_party_label_word_in_the_value_is_no_label(category: str, kind: str) -> None:
+    # "Customer" is a label too, but here it starts the department's name.
+    text = (
+        "INVOICE\nInvoice number: INV-2291\nInvoice date: 4 March 2024\n"
+        "Bill to: Customer Service\nNimbus Media LLP\n12 Harbour Road, Bristol\n\n"
+        "Total due: 1,200.00 GBP\n"
+    )
+    assert _facts(text, category)[kind].value == "Nimbus Media LLP"

@@ -218,11 +218,14 @@ _STRONG_RECIPIENT = (
     rf"{_NO_ARTICLE}cliente(?=\s*:|\s*$)"
 )
 _LABEL_END = r"(?:\s*:\s*|\s*$|\s{2,}|\s+(?=(?-i:[A-ZÀ-Ž])))"
+# The text before a label is optional and tried empty first ("??"), so the
+# first label of a line wins: in "Bill to: Customer Service" the label is
+# "Bill to" and "Customer" starts its value.
 _SENDER_LABELS = re.compile(
-    rf"^(?:.*?\s)?(?:{_STRONG_SENDER}){_LABEL_END}", re.IGNORECASE
+    rf"^(?:.*?\s)??(?:{_STRONG_SENDER}){_LABEL_END}", re.IGNORECASE
 )
 _RECIPIENT_LABELS = re.compile(
-    rf"^(?:.*?\s)?(?:{_STRONG_RECIPIENT}){_LABEL_END}", re.IGNORECASE
+    rf"^(?:.*?\s)??(?:{_STRONG_RECIPIENT}){_LABEL_END}", re.IGNORECASE
 )
 # A purchase order is written by the buyer to the vendor, so there the labels
 # of the buyer and of the delivery address name the sender, and the labels of
@@ -236,8 +239,8 @@ _DELIVERY = (
     r"lieferanschrift|adresse\s*de\s*livraison|afleveradres|leveringsadres|"
     r"adres\s*dostawy|indirizzo\s*di\s*consegna"
 )
-_BUYER_LABELS = re.compile(rf"^(?:.*?\s)?(?:{_BUYER}){_LABEL_END}", re.IGNORECASE)
-_DELIVERY_LABELS = re.compile(rf"^(?:.*?\s)?(?:{_DELIVERY}){_LABEL_END}", re.IGNORECASE)
+_BUYER_LABELS = re.compile(rf"^(?:.*?\s)??(?:{_BUYER}){_LABEL_END}", re.IGNORECASE)
+_DELIVERY_LABELS = re.compile(rf"^(?:.*?\s)??(?:{_DELIVERY}){_LABEL_END}", re.IGNORECASE)
 # E-mail headers in English, German, French, Dutch, Polish, Italian, Spanish
 # and Portuguese, as e-mail programs print them.
 _MAIL_SENDER_HEADERS = frozenset({"from", "von", "de", "van", "od", "da"})

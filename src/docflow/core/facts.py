@@ -240,7 +240,9 @@ _DELIVERY = (
     r"adres\s*dostawy|indirizzo\s*di\s*consegna"
 )
 _BUYER_LABELS = re.compile(rf"^(?:.*?\s)??(?:{_BUYER}){_LABEL_END}", re.IGNORECASE)
-_DELIVERY_LABELS = re.compile(rf"^(?:.*?\s)??(?:{_DELIVERY}){_LABEL_END}", re.IGNORECASE)
+_DELIVERY_LABELS = re.compile(
+    rf"^(?:.*?\s)??(?:{_DELIVERY}){_LABEL_END}", re.IGNORECASE
+)
 # E-mail headers in English, German, French, Dutch, Polish, Italian, Spanish
 # and Portuguese, as e-mail programs print them.
 _MAIL_SENDER_HEADERS = frozenset({"from", "von", "de", "van", "od", "da"})

@@ -416,3 +416,47 @@ def test_pdf_outline_as_headings(settings):
     document = extract_document(str(path), settings)
     assert document.headings[0] == (1, "Ebony Moore")
     assert (2, "Education") in document.headings
+
+
+def _zero_page_pdf(header: bytes) -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+    ]
+    body = bytearray(header)
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 3\n0000000000 65535 f \n"
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(body)
+
+
+def test_pdf_of_no_pages_is_empty(tmp_path, settings):
+    path = tmp_path / "zero.pdf"
+    path.write_bytes(_zero_page_pdf(b"%PDF-1.4\n"))
+    with pytest.raises(EmptyDocument, match="PDF has no pages"):
+        extract_document(str(path), settings)
+
+
+def test_pdf_without_header_or_pages_is_corrupt(tmp_path, settings):
+    # What is left of a PDF whose start was cut off: objects, no header, no pages.
+    path = tmp_path / "second-half.pdf"
+    path.write_bytes(_zero_page_pdf(b""))
+    with pytest.raises(CorruptDocument, match="start of the file is missing"):
+        extract_document(str(path), settings)
+
+
+def test_binary_named_pdf_is_corrupt(tmp_path, settings):
+    noise = bytes(range(256)) * 20
+    named_pdf = tmp_path / "scan.pdf"
+    named_pdf.write_bytes(noise)
+    with pytest.raises(CorruptDocument, match="named .pdf, but holds neither"):
+        extract_document(str(named_pdf), settings)
+    other = tmp_path / "scan.bin"
+    other.write_bytes(noise)
+    with pytest.raises(UnsupportedFormat, match="binary data of an unknown format"):
+        extract_document(str(other), settings)

@@ -29,6 +29,7 @@ from docflow.errors import (
 )
 
 __all__ = [
+    "has_pdf_header",
     "KINDS",
     "DetectedType",
     "check_readable",
@@ -297,6 +298,12 @@ def suggest_extension(kind: str, mime: str) -> str | None:
     return extension
 
 
+def has_pdf_header(path: str) -> bool:
+    """Return whether the first kilobyte of the file at ``path`` holds a PDF header."""
+    with open(path, "rb") as handle:
+        return _PDF_HEADER.search(handle.read(1024)) is not None
+
+
 def describe_type(kind: str, mime: str) -> str:
     """Name a detected type for a message, such as "plain text" or "XML".
 
@@ -328,6 +335,11 @@ def _detect_kind(path: str, head: bytes, declared: str) -> tuple[str, str, str |
         return binary[0], binary[1], None
 
     encoding = detect_text_encoding(head)
+    if encoding is None and declared == "pdf":
+        raise CorruptDocument(
+            "named .pdf, but holds neither a PDF header nor PDF objects: "
+            "damaged beyond repair, or not a PDF"
+        )
     if encoding is None:
         raise UnsupportedFormat(
             "binary data of an unknown format; docflow reads PDF, DOCX, images "

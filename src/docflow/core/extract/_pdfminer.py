@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from docflow.core.detect import has_pdf_header
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import Page
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
@@ -105,6 +106,13 @@ def _read_pages(
             f"({type(exc).__name__}: {exc})"
         )
     if not pages:
+        if not has_pdf_header(path):
+            # Without its header, a file cut in two parses as a PDF of no pages.
+            raise CorruptDocument(
+                f"PDF without its header that PDFium cannot open ({pdfium_reason}) "
+                "and in which pdfminer finds no pages; the start of the file is "
+                "missing or damaged"
+            )
         # pdfminer parsed the whole file without an error, so it has no pages.
         raise EmptyDocument("PDF has no pages")
     return pages

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from docflow.core.detect import has_pdf_header
 from docflow.core.extract._base import (
     NOT_READ,
     ExtractionContext,
@@ -35,6 +36,7 @@ from docflow.core.extract._passwords import candidate_passwords, password_messag
 from docflow.core.models import ExtractedDocument, Page, TextCheck
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
 from docflow.errors import (
+    CorruptDocument,
     EmptyDocument,
     PasswordRequired,
     TooLarge,
@@ -97,6 +99,11 @@ class PdfExtractor:
             # page tree, so that count is invented. An unknown count cannot be
             # stored yet, because DocumentResult.pages and the DuckDB column
             # documents.pages are NOT NULL integers.
+            if len(pdf) == 0 and not has_pdf_header(path):
+                raise CorruptDocument(
+                    "PDF without its header in which PDFium finds no pages; "
+                    "the start of the file is missing or damaged"
+                )
             page_count = _checked_page_count(len(pdf), context.settings.extraction)
             context.page_count = page_count
             with OcrWorkdir() as workdir:

@@ -51,14 +51,17 @@ app = typer.Typer(
 _FORMATS = ("auto", "table", "json", "jsonl", "csv")
 
 
-def _unused_flags(given: CliOptions, taken: dict[str, Any]) -> list[str]:
-    """Return the flags set in ``given`` that a command taking ``taken`` ignores."""
+def _unused_flags(global_options: CliOptions, accepted: dict[str, Any]) -> list[str]:
+    """Return the flags set in ``global_options`` that the command ignores.
+
+    ``accepted`` contains the shared options the command accepts.
+    """
     unset = CliOptions()
     flags = []
     for name, flag in _SHARED_FLAGS.items():
-        if name in taken or getattr(given, name) == getattr(unset, name):
+        if name in accepted or getattr(global_options, name) == getattr(unset, name):
             continue
-        flags.append("--no-ocr" if name == "ocr" and not given.ocr else flag)
+        flags.append("--no-ocr" if name == "ocr" and not global_options.ocr else flag)
     return flags
 
 
@@ -113,8 +116,8 @@ def main(
 ) -> None:
     """Classify documents, judge their quality and keep the results in DuckDB.
 
-    Options given here apply to every command that takes them, and any other
-    command warns that they change nothing; the same option after the command
+    Options given here apply to every command that takes them. Any other
+    command warns that they change nothing. The same option after the command
     wins. Flags override DOCFLOW_* variables, which override
     ./docflow.toml.
     """
@@ -156,8 +159,8 @@ _SHARED_FLAGS = {
 def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
     """Merge a command's options over the global ones and set up logging.
 
-    ``values`` holds every shared option the command takes, None when not
-    given; a command that checks an option itself passes it as None. A
+    ``values`` contains every shared option the command takes, None when not
+    given. A command that checks an option itself passes it as None. A
     shared option given before the command that it does not take gets a
     warning, because it would change nothing.
     """

@@ -967,7 +967,7 @@ def error_lines(session: _Session) -> list[str]:
     """Return a line on stderr for each document that failed, -q or not.
 
     A table lists the errors under it on stdout already. In the other
-    formats each error is in its record, and a line on stderr also tells a
+    formats each error is in its record, and a line on stderr also shows a
     person or a log that reads only stderr which files failed and why.
     """
     if session.printer.format == "table":

@@ -10,7 +10,7 @@ so when it runs without quality analysis the extraction may stop once it has
 them (see ``extract_document``). It first tries with less: pages are read
 until ``classification.first_chars`` characters, and only a document whose
 category is then unknown or needs review is read on to ``max_chars``. The
-result says how many of the document's pages were read. Quality analysis
+result gives how many of the document's pages were read. Quality analysis
 always gets every page.
 """
 
@@ -140,9 +140,9 @@ def _classify(
     """Classify ``document`` into ``result``, first from its start alone.
 
     The first classification reads ``classification.first_chars``
-    characters. It stands unless it would go to review for a reason other
-    than a language the model was not trained on (more text in that
-    language would not change the answer). Then the classification reads
+    characters. It is kept unless it would go to review for a reason other
+    than a language the model was not trained on, because more text in that
+    language would not change the answer. Otherwise the classification reads
     ``max_chars``, after ``read_on`` (when given) has read more pages.
     ``docflow process`` and ``classify`` decide the same way, so a document
     gets the same category and confidence from both. Returns the document

@@ -138,8 +138,10 @@ def fork_server(
         raise
     if pid == 0:  # the server; it never returns from here
         try:
-            _become_server(stdin_read, stdout_write, error_fd, env)
+            # First: setproctitle finds the command line's memory only while
+            # the environment is as the interpreter started with it.
             _set_process_name(name)
+            _become_server(stdin_read, stdout_write, error_fd, env)
             from docflow.mcp._server import exit_after
 
             exit_after(lambda: main(list(args)))
@@ -212,7 +214,13 @@ def _reset_signals() -> None:
 
 
 def _set_process_name(name: str) -> None:
-    """Set the name ``top`` shows for this process (prctl PR_SET_NAME)."""
+    """Name this forked process for ``top`` and for ``ps`` and ``pgrep -f``.
+
+    The name ``top`` shows is set with prctl(PR_SET_NAME). The command line
+    would otherwise stay the parent's, so an operator looking for the
+    ``docflow watch`` daemon could take a server for it; setproctitle
+    rewrites it.
+    """
     import ctypes
 
     try:
@@ -220,6 +228,12 @@ def _set_process_name(name: str) -> None:
         libc.prctl(_PR_SET_NAME, name.encode()[:15], 0, 0, 0)
     except (OSError, AttributeError):
         log.debug("prctl(PR_SET_NAME) unavailable")
+    try:
+        from setproctitle import setproctitle
+    except ImportError:
+        log.debug("setproctitle missing; the command line stays the parent's")
+        return
+    setproctitle(f"{name} (MCP server forked from docflow pid {os.getppid()})")
 
 
 def _close_descriptors_from(lowest: int) -> None:

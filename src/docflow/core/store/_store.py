@@ -465,7 +465,8 @@ class Store:
                 continue
             log.warning(
                 "run %d stopped before finishing (%d of %d documents stored); "
-                "its stored documents are reused as cache hits",
+                "the documents it stored are kept, and a run that reuses stored "
+                "results (without --no-cache) takes them as cache hits",
                 run_id,
                 done,
                 total,

@@ -266,6 +266,14 @@ def test_missing_model_raises(tmp_path: Path) -> None:
         model_version(settings)
 
 
+def test_file_as_model_folder_named(tmp_path: Path) -> None:
+    document = tmp_path / "scan.pdf"
+    document.write_bytes(b"%PDF-1.4\n")
+    settings = _settings(tmp_path, model_path=str(document))
+    with pytest.raises(ModelError, match="is a file, not a model folder"):
+        model_version(settings)
+
+
 def test_model_loaded_once_per_path(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     by_default = load_model(settings)

@@ -95,6 +95,11 @@ def read_metadata(model_dir: Path) -> dict[str, Any]:
             "classification.model_path to a folder made by 'docflow train', or "
             "reinstall docflow to restore the shipped model"
         ) from exc
+    except NotADirectoryError as exc:
+        raise ModelError(
+            f"{str(model_dir)!r} is a file, not a model folder; give a folder "
+            "made by 'docflow train', or the model.joblib in it"
+        ) from exc
     except (OSError, ValueError) as exc:
         raise ModelError(
             f"cannot read the model description {str(path)!r}: {exc}"

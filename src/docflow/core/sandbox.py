@@ -47,6 +47,7 @@ of their own (see ``docflow.mcp._server``).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import pickle
@@ -685,7 +686,14 @@ def run_child() -> None:
     _limit_memory(settings.workers.memory_limit_mb)
     try:
         _warm_up(settings, load_model)
-    except MemoryError:
+    except (MemoryError, OSError) as exc:
+        # Under the limit the import system's folder listing can fail with
+        # ENOMEM instead of MemoryError.
+        if isinstance(exc, OSError) and exc.errno != errno.ENOMEM:
+            raise
+        # Pickling the message needs memory too, and the imports may have
+        # taken all of it; the child exits next, so the limit can go.
+        _lift_memory_limit()
         limit_mb = settings.workers.memory_limit_mb
         replies.send(
             (
@@ -792,6 +800,14 @@ def _limit_memory(limit_mb: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _lift_memory_limit() -> None:
+    """Raise the address-space limit back to its hard limit."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def _warm_up(settings: Settings, load_model: bool) -> None:

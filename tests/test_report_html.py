@@ -305,3 +305,25 @@ def test_report_quality_one_decimal(tmp_path):
     queue = html.split('id="review-queue"')[1].split("</table>")[0]
     assert '<td class="num">99.6</td>' in queue
     assert '<td class="num">100</td>' not in queue
+
+
+def test_worst_documents_issue_text():
+    from docflow.core.htmlreport import _issue_text
+
+    quality = QualityResult(
+        overall_score=70.0,
+        readability_score=40.0,
+        structure_score=80.0,
+        content_quality_score=90.0,
+        issues=[
+            QualityIssue(code="empty_page", message="Page 2 is empty."),
+            QualityIssue(code="few_headings", message="No headings"),
+        ],
+    )
+    assert _issue_text(quality) == (
+        "empty_page: Page 2 is empty. few_headings: No headings."
+    )
+    quality.issues = []
+    assert _issue_text(quality) == (
+        "no issue; part scores: readability 40, structure 80, content 90"
+    )

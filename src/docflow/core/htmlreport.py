@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from docflow.core.plurals import choose_noun
 
 if TYPE_CHECKING:
-    from docflow.core.models import CategoryCorrection
+    from docflow.core.models import CategoryCorrection, QualityResult
     from docflow.core.store import StoredResult
 
 __all__ = ["render_report"]
@@ -325,9 +325,7 @@ def _worst_table(rows: Sequence[StoredResult]) -> str:
         result = stored.result
         if result.quality is not None:
             score = f"{result.quality.overall_score:.1f}"
-            issues = "; ".join(
-                f"{issue.code}: {issue.message}" for issue in result.quality.issues[:5]
-            )
+            issues = _issue_text(result.quality)
         else:
             score = ""
             issues = f'<span class="bad">{escape(str(result.status))}</span> '
@@ -339,6 +337,28 @@ def _worst_table(rows: Sequence[StoredResult]) -> str:
         '<table id="worst-documents"><tr><th>id</th><th>path</th><th>quality</th>'
         "<th>issues</th></tr>" + "".join(body) + "</table>"
     )
+
+
+def _issue_text(quality: QualityResult) -> str:
+    """Return the first issues as sentences, or the part scores when there are none.
+
+    A score under 100 with no issue comes from the readability, structure
+    and content parts, so those are what explain it.
+    """
+    if quality.issues:
+        return " ".join(
+            f"{issue.code}: {issue.message.rstrip('.')}."
+            for issue in quality.issues[:5]
+        )
+    parts = [
+        ("readability", quality.readability_score),
+        ("structure", quality.structure_score),
+        ("content", quality.content_quality_score),
+    ]
+    scores = ", ".join(
+        f"{name} {value:.0f}" for name, value in parts if value is not None
+    )
+    return f"no issue; part scores: {scores}"
 
 
 def _worst_row(

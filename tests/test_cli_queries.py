@@ -378,6 +378,15 @@ def test_label_unknown_category_exit_2(database):
     assert "unknown category 'poem'" in outcome.stderr
 
 
+@pytest.mark.parametrize("category", ["unknown", "Unknown"])
+def test_label_unknown_points_to_none(database, category):
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", category)
+    assert outcome.exit_code == 2
+    assert "'unknown' is what docflow answers when it cannot decide" in outcome.stderr
+    assert "or none for a document that fits no category" in outcome.stderr
+    assert Store(database).corrections() == []
+
+
 def test_report_by_id_and_path(database):
     stored = Store(database).document("/d/invoice.pdf")
     by_id = invoke("report", "--db", database, "-f", "json", str(stored.id))

@@ -987,6 +987,12 @@ class Store:
         folded = {name.casefold(): name for name in allowed}
         folded[NO_CATEGORY] = NO_CATEGORY
         category = folded.get(category.casefold(), category)
+        if category.casefold() == "unknown":
+            raise UsageError(
+                "'unknown' is what docflow answers when it cannot decide, not a "
+                f"category to label with; give the right category, or {NO_CATEGORY} "
+                "for a document that fits no category"
+            )
         if category not in folded.values():
             raise UsageError(
                 f"unknown category {category!r}; choose one of: "

@@ -520,13 +520,17 @@ def test_train_keeps_categories_unless_forced(tmp_path: Path) -> None:
     first = train_model(folder, settings, output=model_dir)
     shutil.rmtree(folder / "email")
 
-    with pytest.raises(ModelError, match="would not know 1 of the categories"):
+    with pytest.raises(
+        ModelError, match="would not know 1 of the categories"
+    ) as caught:
         train_model(folder, settings, output=model_dir)
+    assert caught.value.report.lost_categories == ["email"]
     metadata = json.loads((model_dir / "model.json").read_text())
     assert metadata["version"] == first.version
 
     forced = train_model(folder, settings, output=model_dir, force=True)
     assert forced.forced
+    assert forced.lost_categories == ["email"]
     assert (
         "email" not in json.loads((model_dir / "model.json").read_text())["categories"]
     )
@@ -625,6 +629,8 @@ def test_train_cli_lost_languages_prints_report(
     assert report["written"] is False
     assert report["after"] is None
     assert "languages the current model" in report["rejected"]
+    assert report["lost_languages"] == ["de"]  # named in the rejection's report too
+    assert report["lost_categories"] == []
     assert "languages the current model" in as_json.stderr
     assert table.exit_code == 7
     assert f"not written to {model_dir}" in table.stdout

@@ -129,6 +129,11 @@ class TrainReport(BaseModel):
         description="corrections from docflow label left out, per category, "
         "because the training folder has no subfolder of that category",
     )
+    lost_categories: list[str] = Field(
+        default_factory=list,
+        description="categories the current model knows and the new model does "
+        "not, because the training folder has no subfolder for them",
+    )
     lost_languages: list[str] = Field(
         default_factory=list,
         description="languages the current model classifies and the new model "
@@ -239,6 +244,9 @@ def train_model(
         documents_per_category=dict(sorted(Counter(s.label for s in train).items())),
         skipped=skipped,
     )
+    # Filled before the checks, so that a rejection's report names them too.
+    report.lost_categories = list(dropped)
+    report.lost_languages = _lost_languages(current, train)
     try:
         lost = _guard_lost_data(
             current, dropped, train, target, folder, replacing, force
@@ -257,7 +265,6 @@ def train_model(
     worse = before is not None and after.macro_f1 < before.macro_f1
     after.model_version = report.version
     report.forced = force and (worse or (replacing and bool(dropped or lost)))
-    report.lost_languages = lost
     report.before = before
     report.after = after
     report.duration_s = round(time.perf_counter() - started, 2)
@@ -405,6 +412,13 @@ def _dropped_categories(
     return sorted(set(current.classes) - {sample.label for sample in train})
 
 
+def _lost_languages(current: LoadedModel | None, train: Sequence[Sample]) -> list[str]:
+    """Return the languages of ``current`` that a model of ``train`` would not know."""
+    if current is None:
+        return []
+    return sorted(set(model_languages(current)) - set(trained_languages(train)))
+
+
 def _guard_lost_languages(
     current: LoadedModel | None,
     train: Sequence[Sample],
@@ -420,9 +434,7 @@ def _guard_lost_languages(
     the held-out comparison only covers the folder's languages and cannot
     show the loss.
     """
-    if current is None:
-        return []
-    lost = sorted(set(model_languages(current)) - set(trained_languages(train)))
+    lost = _lost_languages(current, train)
     if not lost:
         return []
     advice = (

@@ -224,7 +224,9 @@ def test_train_rejects_worse_model(tmp_path: Path) -> None:
     assert forced.after.macro_f1 < forced.before.macro_f1
 
 
-def test_train_rejects_worse_model_in_new_folder(tmp_path: Path) -> None:
+def test_train_rejects_worse_model_in_new_folder(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     good = _copy_tiny_corpus(tmp_path / "good")
     model_dir = tmp_path / "model"
     settings = _settings(tmp_path, model_dir)
@@ -236,9 +238,13 @@ def test_train_rejects_worse_model_in_new_folder(tmp_path: Path) -> None:
         train_model(good, settings, corrections=poison, output=new_dir)
     assert not (new_dir / "model.json").exists()
 
+    caplog.clear()
     forced = train_model(good, settings, corrections=poison, output=new_dir, force=True)
     assert forced.forced
     assert (new_dir / "model.json").is_file()
+    # A worse model written with --force says so on stderr, not only in JSON.
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("written anyway because of --force" in text for text in warnings)
 
 
 def test_train_cli_rejected_prints_comparison(

@@ -268,6 +268,14 @@ def train_model(
     report.before = before
     report.after = after
     report.duration_s = round(time.perf_counter() - started, 2)
+    if worse and force:
+        log.warning(
+            "the new model scores macro-F1 %.3f on the held-out split, below the "
+            "current model's %.3f (%s); it is written anyway because of --force",
+            after.macro_f1,
+            before.macro_f1,
+            before.model_version,
+        )
     if worse and not force:
         report.rejected = (
             f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "

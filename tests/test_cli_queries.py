@@ -6,6 +6,8 @@ typer's CliRunner against the same real DuckDB file.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import pty
@@ -562,6 +564,14 @@ def test_categories_lists_builtin_ones(database):
     names = [record["name"] for record in lines(outcome.stdout)]
     assert set(CATEGORIES) <= set(names)
     assert all(record["description"] for record in lines(outcome.stdout))
+
+
+def test_categories_csv_has_the_json_fields(database):
+    as_json = json.loads(invoke("categories", "-f", "json").stdout)
+    as_csv = list(csv.DictReader(io.StringIO(invoke("categories", "-f", "csv").stdout)))
+    assert list(as_csv[0]) == list(as_json[0])
+    invoice = next(row for row in as_csv if row["name"] == "invoice")
+    assert int(invoice["keyword_rules"]) > 0
 
 
 def test_every_command_help_has_examples():

@@ -129,7 +129,14 @@ def show_categories(options: CliOptions) -> None:
     ]
     printer = RecordPrinter(
         _format(options),
-        columns=("name", "description", "in_model", "training_documents"),
+        columns=(
+            "name",
+            "description",
+            "in_model",
+            "training_documents",
+            "keyword_rules",
+            "pattern_rules",
+        ),
     )
     for info in infos:
         printer.emit(info.model_dump(mode="json"))

@@ -246,11 +246,9 @@ def train_model(
     )
     # Filled before the checks, so that a rejection's report names them too.
     report.lost_categories = list(dropped)
-    report.lost_languages = _lost_languages(current, train)
+    report.lost_languages = lost = _lost_languages(current, train)
     try:
-        lost = _guard_lost_data(
-            current, dropped, train, target, folder, replacing, force
-        )
+        _guard_lost_data(current, dropped, lost, target, folder, replacing, force)
     except ModelError as exc:
         report.rejected = str(exc)
         report.duration_s = round(time.perf_counter() - started, 2)
@@ -297,17 +295,18 @@ def train_model(
 def _guard_lost_data(
     current: LoadedModel | None,
     dropped: list[str],
-    train: Sequence[Sample],
+    lost: list[str],
     target: Path,
     folder: str | Path,
     replacing: bool,
     force: bool,
-) -> list[str]:
+) -> None:
     """Check that a new model at ``target`` keeps the categories and languages.
 
-    Returns the languages of ``current`` that the new model does not classify.
-    Raises ModelError when the new model would replace the one at ``target``
-    and lose categories or languages of it, unless ``force`` is true.
+    ``dropped`` and ``lost`` are the categories and languages of ``current``
+    that the new model lacks. Raises ModelError when the new model would
+    replace the one at ``target`` and lose some of them, unless ``force`` is
+    true.
     """
     if dropped and replacing and not force:
         raise ModelError(
@@ -319,7 +318,7 @@ def _guard_lost_data(
             f"{str(target)!r}. Copy sample_docs/train and add your documents "
             "to it, or rerun with --force to keep only the folder's categories"
         )
-    return _guard_lost_languages(current, train, target, folder, replacing, force)
+    _guard_lost_languages(current, lost, target, folder, replacing, force)
 
 
 def _leave_out_corrections_without_subfolder(
@@ -429,22 +428,21 @@ def _lost_languages(current: LoadedModel | None, train: Sequence[Sample]) -> lis
 
 def _guard_lost_languages(
     current: LoadedModel | None,
-    train: Sequence[Sample],
+    lost: list[str],
     target: Path,
     folder: str | Path,
     replacing: bool,
     force: bool,
-) -> list[str]:
-    """Return the languages of ``current`` that the new model would not classify.
+) -> None:
+    """Check the languages ``lost`` of ``current`` that the new model lacks.
 
     Raises ModelError when the new model would replace the one at ``target``
     and ``force`` is false. Otherwise a warning names the languages, because
     the held-out comparison only covers the folder's languages and cannot
     show the loss.
     """
-    lost = _lost_languages(current, train)
-    if not lost:
-        return []
+    if not lost or current is None:
+        return
     advice = (
         f"add at least {MIN_LANGUAGE_DOCUMENTS} training documents in each "
         f"to {str(folder)!r}, such as those of sample_docs/train"
@@ -466,7 +464,6 @@ def _guard_lost_languages(
         ", ".join(lost),
         advice,
     )
-    return lost
 
 
 def _current_model(target: Path, settings: Settings) -> LoadedModel | None:

@@ -384,7 +384,7 @@ def test_label_unknown_category_exit_2(database):
 def test_label_unknown_points_to_none(database, category):
     outcome = invoke("label", "--db", database, "/d/odd.pdf", category)
     assert outcome.exit_code == 2
-    assert "'unknown' is what docflow answers when it cannot decide" in outcome.stderr
+    assert "'unknown' is the category docflow returns when it cannot" in outcome.stderr
     assert "or none for a document that fits no category" in outcome.stderr
     assert Store(database).corrections() == []
 

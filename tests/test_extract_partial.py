@@ -268,7 +268,7 @@ def test_long_paper_classified_from_first_pages(tmp_path: Path):
 
 
 @needs_corpus
-def test_first_read_gives_the_answer_of_a_full_read(tmp_path: Path):
+def test_two_pass_matches_full_read(tmp_path: Path):
     first = _classify_paper(tmp_path / "first")
     full = _classify_paper(tmp_path / "full", read_all_pages=True)
     with_quality = process_document(
@@ -394,7 +394,7 @@ def test_undecided_first_pages_read_on_to_max_chars(tmp_path: Path, caplog):
     path = make_multipage_pdf(tmp_path / "notes.txt")
     with caplog.at_level("DEBUG", logger="docflow.core.pipeline"):
         first, whole = _classify_twice(path, tmp_path)
-    # -vv tells that the first pass left it undecided.
+    # -vv shows that the first pass left it undecided.
     assert f"{path}: unknown from the first 10 characters (category unknown" in (
         caplog.text
     )
@@ -426,7 +426,7 @@ def _spy_on(monkeypatch, module, name: str) -> list:
     return calls
 
 
-def test_read_on_loads_only_the_pages_not_yet_read(tmp_path: Path, monkeypatch):
+def test_read_on_loads_new_pages_only(tmp_path: Path, monkeypatch):
     from docflow.core.extract import pdf as pdf_extractor
 
     loaded = _spy_on(monkeypatch, pdf_extractor, "_read_loaded_page")
@@ -455,7 +455,7 @@ def test_untrained_language_does_not_read_on(tmp_path: Path):
     assert whole.review_reasons == first.review_reasons
 
 
-def test_first_read_of_max_chars_or_more_is_the_only_read(pdf_path, settings):
+def test_large_first_chars_reads_once(pdf_path, settings):
     settings.classification.max_chars = 1000
     settings.classification.first_chars = 5000
     result = process_document(str(pdf_path), settings, quality=False)

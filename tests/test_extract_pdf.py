@@ -454,7 +454,7 @@ def test_binary_named_pdf_is_corrupt(tmp_path, settings):
     noise = bytes(range(256)) * 20
     named_pdf = tmp_path / "scan.pdf"
     named_pdf.write_bytes(noise)
-    with pytest.raises(CorruptDocument, match="named .pdf, but holds neither"):
+    with pytest.raises(CorruptDocument, match="named .pdf, but contains neither"):
         extract_document(str(named_pdf), settings)
     other = tmp_path / "scan.bin"
     other.write_bytes(noise)

@@ -568,7 +568,7 @@ def test_letter_sender_in_markdown_emphasis(marked: str) -> None:
 @pytest.mark.parametrize(
     ("category", "kind"), [("invoice", "recipient"), ("purchase_order", "sender")]
 )
-def test_party_label_word_in_the_value_is_no_label(category: str, kind: str) -> None:
+def test_label_word_inside_party_value(category: str, kind: str) -> None:
     # "Customer" is a label too, but here it starts the department's name.
     text = (
         "INVOICE\nInvoice number: INV-2291\nInvoice date: 4 March 2024\n"

@@ -242,7 +242,7 @@ def test_train_rejects_worse_model_in_new_folder(
     forced = train_model(good, settings, corrections=poison, output=new_dir, force=True)
     assert forced.forced
     assert (new_dir / "model.json").is_file()
-    # A worse model written with --force says so on stderr, not only in JSON.
+    # A worse model written with --force is reported on stderr, not only in JSON.
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("written anyway because of --force" in text for text in warnings)
 

@@ -299,7 +299,7 @@ def suggest_extension(kind: str, mime: str) -> str | None:
 
 
 def has_pdf_header(path: str) -> bool:
-    """Return whether the first kilobyte of the file at ``path`` holds a PDF header."""
+    """Return whether the first kilobyte of the file at ``path`` has a PDF header."""
     with open(path, "rb") as handle:
         return _PDF_HEADER.search(handle.read(1024)) is not None
 
@@ -337,7 +337,7 @@ def _detect_kind(path: str, head: bytes, declared: str) -> tuple[str, str, str |
     encoding = detect_text_encoding(head)
     if encoding is None and declared == "pdf":
         raise CorruptDocument(
-            "named .pdf, but holds neither a PDF header nor PDF objects: "
+            "named .pdf, but contains neither a PDF header nor PDF objects: "
             "damaged beyond repair, or not a PDF"
         )
     if encoding is None:

@@ -142,7 +142,7 @@ def _classify(
     The first classification reads ``classification.first_chars``
     characters. It is kept unless it would go to review for a reason other
     than a language the model was not trained on, because more text in that
-    language would not change the answer. Otherwise the classification reads
+    language would not change the result. Otherwise the classification reads
     ``max_chars``, after ``read_on`` (when given) has read more pages.
     ``docflow process`` and ``classify`` decide the same way, so a document
     gets the same category and confidence from both. Returns the document

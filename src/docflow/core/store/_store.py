@@ -523,7 +523,7 @@ class Store:
         return run_id
 
     def has_run(self, run_id: int) -> bool:
-        """Return whether the runs table holds run ``run_id``."""
+        """Return whether the runs table contains run ``run_id``."""
         with self.connect(write=False) as connection:
             row = connection.execute(
                 "SELECT count(*) FROM runs WHERE id = ?", [run_id]
@@ -989,8 +989,8 @@ class Store:
         category = folded.get(category.casefold(), category)
         if category.casefold() == "unknown":
             raise UsageError(
-                "'unknown' is what docflow answers when it cannot decide, not a "
-                f"category to label with; give the right category, or {NO_CATEGORY} "
+                "'unknown' is the category docflow returns when it cannot decide, "
+                f"not one to label with; give the right category, or {NO_CATEGORY} "
                 "for a document that fits no category"
             )
         if category not in folded.values():

@@ -43,7 +43,8 @@ CASES = [
         "classification",
         "classify_document",
         {"file": "report.txt"},
-        "classify_document: unknown argument 'file'. Its only argument is 'path'.",
+        "classify_document: unknown argument 'file'. "
+        "Its arguments are 'path' and 'password'.",
     ),
     (
         "classification",
@@ -106,7 +107,7 @@ CASES = [
         "classify_documents",
         {"paths": ["report.txt"], "quality": True, "ctx": 1},
         "classify_documents: unknown arguments 'quality' and 'ctx'. "
-        "Its arguments are 'paths' and 'with_quality'.",
+        "Its arguments are 'paths', 'with_quality' and 'password'.",
     ),
     (
         "classification",

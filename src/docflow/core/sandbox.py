@@ -57,8 +57,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,9 @@ class _Job:
     payload: tuple[Any, ...]
     future: Future[Any]
     path: str = ""
+    #: PDF passwords for this document only, tried after
+    #: ``extraction.passwords``. Left out of the repr so no log shows them.
+    passwords: tuple[str, ...] = field(default=(), repr=False)
 
 
 class _ChildDied(Exception):
@@ -348,11 +352,21 @@ class WorkerPool:
         self.close()
 
     def submit(
-        self, path: str, *, classify: bool = True, quality: bool = True
+        self,
+        path: str,
+        *,
+        classify: bool = True,
+        quality: bool = True,
+        passwords: Sequence[str] = (),
     ) -> Future[DocumentResult]:
-        """Queue one document and return a Future of its result."""
+        """Queue one document and return a Future of its result.
+
+        ``passwords`` are tried on an encrypted PDF after the configured ones,
+        for this document only, so the child does not keep them.
+        """
         future: Future[DocumentResult] = Future()
-        self._put(_Job("process", (path, classify, quality), future, path))
+        job = _Job("process", (path, classify, quality), future, path, tuple(passwords))
+        self._put(job)
         return future
 
     def call(self, function: str, *args: Any) -> Future[Any]:
@@ -560,7 +574,9 @@ class WorkerPool:
         path, classify, quality = job.payload
         settings = self.settings
         started = time.perf_counter()
-        result, replace = self._request_result(child, path, classify, quality)
+        result, replace = self._request_result(
+            child, path, classify, quality, job.passwords
+        )
         elapsed_ms = (time.perf_counter() - started) * 1000
         if not result.duration_ms:  # timeouts and crashes carry the wall time
             result.duration_ms = elapsed_ms
@@ -579,9 +595,17 @@ class WorkerPool:
         return child
 
     def _request_result(
-        self, child: _Child, path: str, classify: bool, quality: bool
+        self,
+        child: _Child,
+        path: str,
+        classify: bool,
+        quality: bool,
+        passwords: tuple[str, ...] = (),
     ) -> tuple[DocumentResult, bool]:
         """Return the child's result for ``path`` and whether to replace the child.
+
+        ``passwords`` travel beside the settings, not in them, so
+        ``child.settings`` stays the object the child keeps for later documents.
 
         Raise _NotDelivered when the child died before it read the document.
         """
@@ -589,7 +613,8 @@ class WorkerPool:
         limit = settings.workers.document_timeout
         changed = settings if settings is not child.settings else None
         deadline = time.monotonic() + limit
-        child.deliver(("process", path, changed, classify, quality), limit)
+        message = ("process", path, changed, classify, quality, passwords)
+        child.deliver(message, limit)
         child.settings = settings
         log.debug("worker pid %d is processing %s", child.pid, path)
         try:
@@ -729,13 +754,16 @@ def _serve_requests(
         if message[0] == "call":
             replies.send(_call_function(message[1], message[2]))
             continue
-        _, path, changed, classify, quality = message
+        _, path, changed, classify, quality, passwords = message
         if changed is not None:
             settings = changed
         try:
             _inject_fault(path)
             result = process_document(
-                path, settings, classify=classify, quality=quality
+                path,
+                _with_passwords(settings, passwords),
+                classify=classify,
+                quality=quality,
             )
         except MemoryError:
             result = DocumentResult(
@@ -745,6 +773,21 @@ def _serve_requests(
                 f"{settings.workers.memory_limit_mb} MB (workers.memory_limit_mb)",
             )
         replies.send(("result", pickle.dumps(result)))
+
+
+def _with_passwords(settings: Settings, passwords: tuple[str, ...]) -> Settings:
+    """Return a copy of ``settings`` that also tries ``passwords``, or ``settings``.
+
+    The copy serves one document. The extraction cache key leaves passwords
+    out, so the copy finds the same cache entries as ``settings``. Text that a
+    password opened is never written to the cache (``extract_cache.save``).
+    """
+    if not passwords:
+        return settings
+    extraction = settings.extraction.model_copy(
+        update={"passwords": [*settings.extraction.passwords, *passwords]}
+    )
+    return settings.model_copy(update={"extraction": extraction})
 
 
 def _call_function(function: str, args: tuple[Any, ...]) -> tuple[str, Any]:

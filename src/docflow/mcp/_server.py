@@ -24,11 +24,12 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from io import TextIOWrapper
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import anyio
 from pydantic import BaseModel, Field, ValidationError
 
+from docflow.core.extract._passwords import password_message
 from docflow.core.models import DocumentResult, Status
 from docflow.core.roots import OutsideRoots, Roots, resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW
@@ -46,6 +47,7 @@ __all__ = [
     "BatchResult",
     "InvalidArgument",
     "LatencySummary",
+    "PasswordArgument",
     "ServerState",
     "create_server",
     "describe_invalid_values",
@@ -71,6 +73,8 @@ _PR_SET_PDEATHSIG = 1
 #: Seconds a server whose parent died may spend shutting down before it exits
 #: regardless (stopping document workers takes up to a few seconds).
 _ORPHAN_GRACE_SECONDS = 10.0
+#: Advice that ends the error of a PDF that the call's ``password`` did not open.
+PASSWORD_ARGUMENT_ADVICE = "pass the right one in the tool's 'password' argument"
 
 
 class InvalidArgument(Exception):
@@ -85,6 +89,17 @@ class InvalidArgument(Exception):
         super().__init__(f"argument {argument!r} is invalid because {reason}")
         self.argument = argument
         self.reason = reason
+
+
+#: The optional ``password`` argument of the tools that read documents.
+PasswordArgument = Annotated[
+    str | None,
+    Field(
+        description="password of an encrypted PDF, tried after the server's own "
+        "passwords for this call only; it is not stored or logged. Other "
+        "documents ignore it."
+    ),
+]
 
 
 class BatchResult(BaseModel):
@@ -171,9 +186,18 @@ class ServerState:
             raise InvalidArgument(argument, str(exc)) from None
 
     async def process(
-        self, path: str, *, classify: bool, quality: bool
+        self,
+        path: str,
+        *,
+        classify: bool,
+        quality: bool,
+        password: str | None = None,
     ) -> DocumentResult:
-        """Process one document in the sandbox, or return a rejection result."""
+        """Process one document in the sandbox, or return a rejection result.
+
+        ``password`` is tried on an encrypted PDF for this document only. It
+        goes to the worker with the request and is neither kept nor logged.
+        """
         _inject_server_fault(path)
         try:
             real = self.roots.check(path)
@@ -185,8 +209,13 @@ class ServerState:
             # A link the orchestrator made for a name that is not valid
             # UTF-8: through the real name, no result could be sent back.
             real = path
-        future = self.pool.submit(real, classify=classify, quality=quality)
+        passwords = (password,) if password else ()
+        future = self.pool.submit(
+            real, classify=classify, quality=quality, passwords=passwords
+        )
         result = await asyncio.wrap_future(future)
+        if password and result.status is Status.PASSWORD_REQUIRED:
+            result.error = f"{real}: {password_message(1, PASSWORD_ARGUMENT_ADVICE)}"
         result.path = path
         # duration_ms is the worker's time on the document, so the time the
         # document waited in the pool's queue for a free worker is left out.
@@ -216,16 +245,20 @@ class ServerState:
         *,
         classify: bool,
         quality: bool,
+        password: str | None = None,
     ) -> BatchResult:
         """Process ``paths`` concurrently, reporting progress once per document.
 
-        Raises InvalidArgument for more paths than mcp.max_batch_paths.
+        ``password`` is tried on every encrypted PDF of the call. Raises
+        InvalidArgument for more paths than mcp.max_batch_paths.
         """
         self.check_batch_size(paths)
         total = len(paths)
         tasks = [
             asyncio.ensure_future(
-                self.process(path, classify=classify, quality=quality)
+                self.process(
+                    path, classify=classify, quality=quality, password=password
+                )
             )
             for path in paths
         ]
@@ -292,7 +325,10 @@ ARGUMENT_DESCRIPTIONS = {
     "paths": "a list of file paths",
     "model_path": "the path of a model folder or of its model.joblib",
     "thresholds": 'an object of quality settings, such as {"review_threshold": 60}',
+    "password": "a string, the password of an encrypted PDF",
 }
+#: Arguments whose rejected value an error describes by its type only.
+SECRET_ARGUMENTS = frozenset({"password"})
 _SCHEMA_TYPES = {
     "string": "a string",
     "boolean": "true or false",
@@ -487,9 +523,10 @@ def describe_invalid_values(
     supplies what a value must be when ``descriptions`` does not name it.
     A phrase shows a number, a boolean or a number string the caller gave,
     but of other values only their type, so no document text or path ends up
-    in the message. A value that a validator of docflow's own rejects, such
-    as an unknown quality.fallback_language, gets that validator's message,
-    which may show the value.
+    in the message. Of an argument in SECRET_ARGUMENTS only the type shows.
+    A value that a validator of docflow's own rejects, such as an unknown
+    quality.fallback_language, gets that validator's message, which may show
+    the value.
     """
     properties = schema.get("properties", {})
     problems: dict[str, str] = {}
@@ -504,6 +541,7 @@ def describe_invalid_values(
         if name in problems:
             continue
         expected = descriptions.get(name) or describe_schema(properties.get(name, {}))
+        describe = describe_type if name in SECRET_ARGUMENTS else describe_value
         if error["type"] == "missing":
             problems[name] = f"missing {noun} {name!r}, which must be {expected}"
         elif error["type"] == "extra_forbidden":
@@ -514,12 +552,11 @@ def describe_invalid_values(
             item = "".join(f"[{part!r}]" for part in location[1:])
             problems[name] = (
                 f"{noun} {name!r} must be {expected}, "
-                f"but {name}{item} is {describe_value(error['input'])}"
+                f"but {name}{item} is {describe(error['input'])}"
             )
         else:
             problems[name] = (
-                f"{noun} {name!r} must be {expected}, "
-                f"got {describe_value(error['input'])}"
+                f"{noun} {name!r} must be {expected}, got {describe(error['input'])}"
             )
     return list(problems.values())
 
@@ -586,6 +623,21 @@ def describe_value(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a {type(value).__name__}"
+
+
+def describe_type(value: Any) -> str:
+    """Name the JSON type of ``value`` without showing any part of it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string"
 
 
 def _is_number_text(text: str) -> bool:

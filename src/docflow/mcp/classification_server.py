@@ -25,6 +25,7 @@ from docflow.mcp._server import (
     BatchResult,
     InvalidArgument,
     LatencySummary,
+    PasswordArgument,
     ServerState,
     create_server,
     register_batch_tool,
@@ -183,22 +184,34 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     from mcp.server.mcpserver import Context
 
     @server.tool()
-    async def classify_document(path: str) -> DocumentResult:
-        """Classify one document and return its category, confidence and evidence."""
+    async def classify_document(
+        path: str, password: PasswordArgument = None
+    ) -> DocumentResult:
+        """Classify one document and return its category, confidence and evidence.
+
+        Give ``password`` for an encrypted PDF. Without it, or with a wrong
+        one, the PDF gets status password_required.
+        """
         state.check_path(path)
-        return await state.process(path, classify=True, quality=False)
+        return await state.process(
+            path, classify=True, quality=False, password=password
+        )
 
     @register_batch_tool(server, state)
     async def classify_documents(
-        paths: list[str], ctx: Context, with_quality: StrictBool = False
+        paths: list[str],
+        ctx: Context,
+        with_quality: StrictBool = False,
+        password: PasswordArgument = None,
     ) -> BatchResult:
         """Classify documents, reporting progress once per document.
 
         With ``with_quality`` each document is also judged for quality in the
-        same pass, so its text is extracted once.
+        same pass, so its text is extracted once. ``password`` is tried on
+        every encrypted PDF of the call.
         """
         return await state.process_batch(
-            paths, ctx, classify=True, quality=with_quality
+            paths, ctx, classify=True, quality=with_quality, password=password
         )
 
 

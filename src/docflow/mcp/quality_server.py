@@ -21,6 +21,7 @@ from docflow.core.models import DocumentResult
 from docflow.mcp._server import (
     BatchResult,
     InvalidArgument,
+    PasswordArgument,
     ServerState,
     create_server,
     describe_invalid_values,
@@ -154,23 +155,45 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     from mcp.server.mcpserver import Context
 
     @server.tool()
-    async def analyze_quality(path: str) -> DocumentResult:
-        """Score one document's quality and list its issues and recommendations."""
+    async def analyze_quality(
+        path: str, password: PasswordArgument = None
+    ) -> DocumentResult:
+        """Score one document's quality and list its issues and recommendations.
+
+        Give ``password`` for an encrypted PDF. Without it, or with a wrong
+        one, the PDF gets status password_required.
+        """
         state.check_path(path)
-        return await state.process(path, classify=False, quality=True)
+        return await state.process(
+            path, classify=False, quality=True, password=password
+        )
 
     @register_batch_tool(server, state)
-    async def analyze_documents(paths: list[str], ctx: Context) -> BatchResult:
-        """Score documents' quality, reporting progress once per document."""
-        return await state.process_batch(paths, ctx, classify=False, quality=True)
+    async def analyze_documents(
+        paths: list[str], ctx: Context, password: PasswordArgument = None
+    ) -> BatchResult:
+        """Score documents' quality, reporting progress once per document.
+
+        ``password`` is tried on every encrypted PDF of the call.
+        """
+        return await state.process_batch(
+            paths, ctx, classify=False, quality=True, password=password
+        )
 
     @register_batch_tool(server, state)
-    async def generate_report(paths: list[str], ctx: Context) -> QualityReport:
-        """Analyse documents and render a Markdown quality report over them."""
+    async def generate_report(
+        paths: list[str], ctx: Context, password: PasswordArgument = None
+    ) -> QualityReport:
+        """Analyse documents and render a Markdown quality report over them.
+
+        ``password`` is tried on every encrypted PDF of the call.
+        """
         state.check_batch_size(paths)
         for path in paths:
             state.check_path(path, "paths")
-        batch = await state.process_batch(paths, ctx, classify=False, quality=True)
+        batch = await state.process_batch(
+            paths, ctx, classify=False, quality=True, password=password
+        )
         report = render_quality_report(batch.results)
         return QualityReport(report=report, format="markdown", results=batch.results)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from docflow.core.config import ExtractionSettings
 
-__all__ = ["candidate_passwords", "password_message"]
+__all__ = ["SETTINGS_ADVICE", "candidate_passwords", "password_message"]
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,16 @@ def candidate_passwords(settings: ExtractionSettings, warnings: list[str]) -> li
     return list(dict.fromkeys(passwords))
 
 
-def password_message(tried: int) -> str:
-    """Return the PasswordRequired message, saying how many passwords failed."""
-    advice = "give it with --password or list it in extraction.password_file"
+#: Advice for a user of the command line or of the settings file.
+SETTINGS_ADVICE = "give it with --password or list it in extraction.password_file"
+
+
+def password_message(tried: int, advice: str = SETTINGS_ADVICE) -> str:
+    """Return the PasswordRequired message, saying how many passwords failed.
+
+    ``advice`` ends the message. An MCP server passes its own for a password
+    that came in a tool call.
+    """
     if tried == 1:
         return f"encrypted PDF; the password given does not open it; {advice}"
     if tried:

@@ -14,7 +14,7 @@ import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from docflow.core.config import Settings
+from docflow.core.config import QualitySettings, Settings
 
 MODULES = {
     "classification": "docflow.mcp.classification_server",
@@ -24,6 +24,10 @@ TEXT = "Quarterly report\n\nRevenue grew in the third quarter.\n"
 # JSON numbers for a float and an int threshold. JSON Schema counts 80.0 as an
 # integer.
 VALID_THRESHOLDS = {"review_threshold": 55, "min_document_chars": 80.0}
+# Every quality setting, in the order of QualitySettings, as an unknown
+# threshold's error lists them: 'review_threshold', ... and 'max_page_issues'.
+_QUOTED_NAMES = [repr(name) for name in QualitySettings.model_fields]
+THRESHOLD_NAMES = ", ".join(_QUOTED_NAMES[:-1]) + " and " + _QUOTED_NAMES[-1]
 
 # (server kind, tool, arguments, the whole text of the expected tool error)
 CASES = [
@@ -232,7 +236,27 @@ CASES = [
         "update_thresholds: argument 'thresholds' is invalid because "
         "threshold 'review_threshold' "
         "must be a number from 0 to 100, got 150. "
-        "Unknown threshold 'no_such_threshold'. "
+        "Threshold 'no_such_threshold' is unknown. "
+        f"Rename 'no_such_threshold' to one of the thresholds: {THRESHOLD_NAMES}. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"revew_threshold": 50}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'revew_threshold' is unknown. Did you mean 'review_threshold'? Rename "
+        f"'revew_threshold' to one of the thresholds: {THRESHOLD_NAMES}. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
+        {"thresholds": {"min_doc_chars": 50, "colour": "red"}},
+        "update_thresholds: argument 'thresholds' is invalid because threshold "
+        "'min_doc_chars' is unknown. Threshold 'colour' is unknown. Did you mean "
+        "'min_document_chars' for 'min_doc_chars'? Rename each of 'min_doc_chars' "
+        f"and 'colour' to one of the thresholds: {THRESHOLD_NAMES}. "
         "get_quality_metrics lists the thresholds.",
     ),
     (

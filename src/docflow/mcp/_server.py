@@ -52,6 +52,7 @@ __all__ = [
     "create_server",
     "describe_invalid_values",
     "join_problems",
+    "quote_names",
     "exit_after",
     "reword_tool_error",
     "register_batch_tool",
@@ -380,7 +381,7 @@ def create_server(**options: Any) -> MCPServer[Any]:
                 names = [tool.name for tool in await self.list_tools()]
                 raise ToolError(
                     f"Unknown tool {name!r}. The tools of {self.name} are "
-                    f"{_quote_names(names)}."
+                    f"{quote_names(names)}."
                 )
             check_argument_names(name, arguments, schema)
             try:
@@ -486,12 +487,12 @@ def check_argument_names(
         return
     noun = "argument" if len(unknown) == 1 else "arguments"
     if len(known) == 1:
-        expected = f"Its only argument is {_quote_names(known)}."
+        expected = f"Its only argument is {quote_names(known)}."
     elif known:
-        expected = f"Its arguments are {_quote_names(known)}."
+        expected = f"Its arguments are {quote_names(known)}."
     else:
         expected = "It takes no arguments."
-    raise ToolError(f"{tool}: unknown {noun} {_quote_names(unknown)}. {expected}")
+    raise ToolError(f"{tool}: unknown {noun} {quote_names(unknown)}. {expected}")
 
 
 def describe_invalid_arguments(
@@ -545,7 +546,7 @@ def describe_invalid_values(
         if error["type"] == "missing":
             problems[name] = f"missing {noun} {name!r}, which must be {expected}"
         elif error["type"] == "extra_forbidden":
-            problems[name] = f"unknown {noun} {name!r}"
+            problems[name] = f"{noun} {name!r} is unknown"
         elif error["type"] == "value_error":
             problems[name] = f"in {noun} {name!r}, {error['ctx']['error']}"
         elif len(location) > 1:
@@ -651,7 +652,8 @@ def _is_number_text(text: str) -> bool:
     return True
 
 
-def _quote_names(names: Sequence[str]) -> str:
+def quote_names(names: Sequence[str]) -> str:
+    """Quote ``names`` and join them as 'a', 'b' and 'c'."""
     quoted = [repr(name) for name in names]
     if len(quoted) < 2:
         return "".join(quoted)

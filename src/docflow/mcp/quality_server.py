@@ -9,6 +9,7 @@ and ``get_statistics``. Extraction goes through the shared extraction cache, so
 a document the classification server already read is not parsed again.
 """
 
+import difflib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from docflow.mcp._server import (
     create_server,
     describe_invalid_values,
     join_problems,
+    quote_names,
     register_batch_tool,
     run_main,
     run_server,
@@ -92,6 +94,13 @@ def describe_invalid_thresholds(exc: ValidationError) -> str:
         exc, QualitySettings.model_json_schema(), noun="threshold", descriptions={}
     )
     text = join_problems(problems)
+    unknown = [
+        str(error["loc"][0])
+        for error in exc.errors()
+        if error["type"] == "extra_forbidden"
+    ]
+    if unknown:
+        text += " " + describe_unknown_thresholds(unknown)
     if any(
         error["input"] is None and error["type"] != "extra_forbidden"
         for error in exc.errors()
@@ -100,6 +109,24 @@ def describe_invalid_thresholds(exc: ValidationError) -> str:
         # JavaScript's JSON.stringify send NaN and infinity as null.
         text += " A client may send NaN or infinity as null, because JSON has neither."
     return f"{text} get_quality_metrics lists the thresholds."
+
+
+def describe_unknown_thresholds(unknown: Sequence[str]) -> str:
+    """Suggest a close threshold name for each unknown key, and list every name."""
+    names = list(QualitySettings.model_fields)
+    suggestions = []
+    for key in unknown:
+        # A similarity ratio of at least 0.8 suggests 'min_document_chars' for
+        # 'min_doc_chars' (0.84), but not 'review_threshold' for
+        # 'no_such_threshold' (0.61).
+        match = difflib.get_close_matches(key, names, n=1, cutoff=0.8)
+        if match and len(unknown) == 1:
+            suggestions.append(f"Did you mean {match[0]!r}?")
+        elif match:
+            suggestions.append(f"Did you mean {match[0]!r} for {key!r}?")
+    target = "each of " + quote_names(unknown) if len(unknown) > 1 else repr(unknown[0])
+    listing = f"Rename {target} to one of the thresholds: {quote_names(names)}."
+    return " ".join([*suggestions, listing])
 
 
 def _whole_floats_as_int(changes: dict[str, Any]) -> dict[str, Any]:

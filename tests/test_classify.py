@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -343,6 +345,11 @@ def test_saved_model_scores_like_its_parts(tmp_path: Path) -> None:
     parts = load_model(_settings(tmp_path)).parts
     save_model(parts, read_metadata(SHIPPED_MODEL_DIR), tmp_path / "copy")
     copy = _load_from_disk(tmp_path / "copy")
+    # model.json records the new file, not the one of the metadata passed in.
+    data = (tmp_path / "copy" / "model.joblib").read_bytes()
+    recorded = read_metadata(tmp_path / "copy")["model_file"]
+    assert recorded == {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    assert copy.sha256 == recorded["sha256"]
     items = [
         input_from_text(text, 20_000)
         for text in ("Dear Ms Smith, thank you for your letter.", "Total 12.50 EUR")
@@ -362,6 +369,7 @@ def test_model_saved_by_joblib_alone_still_loads(tmp_path: Path) -> None:
     """A model file in a layout other than save_model's goes to joblib.load."""
     import joblib
 
+    from docflow.core.classify._checksum import FILE_FIELD
     from docflow.core.classify._model import (
         METADATA_FILE,
         MODEL_FILE,
@@ -371,18 +379,17 @@ def test_model_saved_by_joblib_alone_still_loads(tmp_path: Path) -> None:
     parts = load_model(_settings(tmp_path)).parts
     folder = tmp_path / "older"
     folder.mkdir()
-    # Before MODEL_FORMAT, docflow stored the scikit-learn parts themselves.
+    # Before MODEL_FORMAT, docflow stored the scikit-learn parts themselves,
+    # and model.json recorded no checksum of the file.
     joblib.dump(parts, folder / MODEL_FILE, compress=("zlib", 3))
-    (folder / METADATA_FILE).write_bytes(
-        (SHIPPED_MODEL_DIR / METADATA_FILE).read_bytes()
-    )
+    metadata = json.loads((SHIPPED_MODEL_DIR / METADATA_FILE).read_text())
+    del metadata[FILE_FIELD]
+    (folder / METADATA_FILE).write_text(json.dumps(metadata))
     older = _load_from_disk(folder)
     assert older.classes == [str(name) for name in parts["classifier"].classes_]
 
 
 def test_shipped_model_description() -> None:
-    import json
-
     metadata = json.loads((SHIPPED_MODEL_DIR / "model.json").read_text())
     assert set(metadata["categories"]) <= set(CATEGORIES)
     assert len(metadata["categories"]) >= 12
@@ -390,6 +397,9 @@ def test_shipped_model_description() -> None:
     assert len(metadata["data_sha256"]) == 64
     assert metadata["metrics"]["heldout"]["macro_f1"] > 0.8
     assert (SHIPPED_MODEL_DIR / "model.joblib").stat().st_size < 20 * 1024 * 1024
+    data = (SHIPPED_MODEL_DIR / "model.joblib").read_bytes()
+    assert metadata["model_file"]["size"] == len(data)
+    assert metadata["model_file"]["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 def test_list_categories_counts_rules(tmp_path: Path) -> None:

@@ -475,10 +475,20 @@ def test_missing_model_exits_model_error(tmp_path, docs):
 
 
 def test_truncated_model_exits_model_error(tmp_path, docs):
-    from docflow.core.classify._model import MODEL_FILE, SHIPPED_MODEL_DIR
+    from docflow.core.classify._checksum import FILE_FIELD
+    from docflow.core.classify._model import (
+        METADATA_FILE,
+        MODEL_FILE,
+        SHIPPED_MODEL_DIR,
+    )
 
     model_dir = tmp_path / "damaged-model"
     shutil.copytree(SHIPPED_MODEL_DIR, model_dir)
+    # A model.json without the file's checksum, as older versions wrote it, so
+    # the damage shows only when the workers load the file.
+    metadata = json.loads((model_dir / METADATA_FILE).read_text())
+    del metadata[FILE_FIELD]
+    (model_dir / METADATA_FILE).write_text(json.dumps(metadata))
     model_file = model_dir / MODEL_FILE
     model_file.write_bytes(model_file.read_bytes()[:100_000])
     env = docflow_env(tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model_dir))

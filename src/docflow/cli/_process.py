@@ -4,7 +4,8 @@
    at once, with the status ``check_readable`` gives them.
 2. Look up each file's content hash by (path, size, mtime), and hash only
    the files whose stat changed. Stored results of the same content,
-   settings fingerprint and model version are reused.
+   settings fingerprint and model (its version and the SHA-256 of its
+   ``model.joblib``) are reused.
 3. Send only the cache misses to the MCP orchestrator, and print and store
    each result as it arrives.
 
@@ -160,8 +161,10 @@ def plan_run(
 ) -> Plan:
     """Sort ``paths`` into cache hits, unreadable files and files to process.
 
-    With ``rehash`` every file is hashed, so a file whose content changed
-    while its size and modification time stayed the same is processed again.
+    ``model_version`` is the model's cache key (``classify.model_key``), or
+    None when the run does not classify. With ``rehash`` every file is
+    hashed, so a file whose content changed while its size and modification
+    time stayed the same is processed again.
     """
     from docflow.core.config import settings_fingerprint
 
@@ -455,10 +458,10 @@ def _model_problem(result: DocumentResult) -> str | None:
     return problem if found else None
 
 
-def _model_version(settings: Settings) -> str:
-    from docflow.core.classify import model_version
+def _model_key(settings: Settings) -> str:
+    from docflow.core.classify import model_key
 
-    return model_version(settings)
+    return model_key(settings)
 
 
 def _process_misses(
@@ -614,7 +617,7 @@ def run_command(
             settings.origin_of("extraction", "ocr_languages"),
         )
     started = time.perf_counter()
-    model_version = _model_version(settings) if classify else None
+    model_version = _model_key(settings) if classify else None
     # One connection for the check and the cache lookup. When every file is
     # known, the run is also stored in it. Otherwise it closes before any
     # document is processed.

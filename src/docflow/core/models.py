@@ -30,6 +30,7 @@ __all__ = [
     "ScoredCategory",
     "Status",
     "TextCheck",
+    "model_cache_key",
 ]
 
 #: Categories the shipped model predicts, plus ``unknown`` for abstentions.
@@ -177,6 +178,11 @@ class ScoredCategory(BaseModel):
 
 class ClassificationMetadata(BaseModel):
     model_version: str
+    model_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 of the model.joblib that classified; None in "
+        "results stored before it was recorded",
+    )
     runners_up: list[ScoredCategory] = Field(default_factory=list)
     pages: int = 0
     language: str | None = None
@@ -191,6 +197,15 @@ class ClassificationMetadata(BaseModel):
         description="pages whose text was read, the same as the result's "
         "``pages_read``; None in results stored before it was always set",
     )
+
+
+def model_cache_key(version: str, sha256: str | None) -> str:
+    """Return the key under which the result cache stores a model's results.
+
+    It names the model file's content too, because a ``model.joblib`` replaced
+    beside an unchanged ``model.json`` keeps the version.
+    """
+    return version if sha256 is None else f"{version} sha256:{sha256[:16]}"
 
 
 class Fact(BaseModel):

@@ -6,6 +6,8 @@ Public surface:
   evidence and key facts for one ExtractedDocument.
 - ``model_version(settings)``: version of the model in use, read from
   ``model.json`` without importing scikit-learn.
+- ``model_key(settings)``: the result cache's key of the model in use, its
+  version and the SHA-256 of its ``model.joblib``.
 - ``train_model(folder, settings, ...)``: train, compare with the current
   model on a held-out split, and save.
 - ``list_categories(settings)``: the categories with descriptions and rule counts.
@@ -16,14 +18,15 @@ this package stays cheap for ``docflow --help``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.classify._categories import CategoryInfo, list_categories
-from docflow.core.classify._model import read_metadata, resolve_model_dir
+from docflow.core.classify._model import MODEL_FILE, read_metadata, resolve_model_dir
+from docflow.errors import ModelError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from pathlib import Path
 
     from docflow.core.classify.train import TrainReport
     from docflow.core.config import Settings
@@ -34,6 +37,7 @@ __all__ = [
     "TrainReport",
     "classify_document",
     "list_categories",
+    "model_key",
     "model_version",
     "train_model",
 ]
@@ -51,6 +55,38 @@ def classify_document(
 def model_version(settings: Settings) -> str:
     """Return the version of the configured model, read from its ``model.json``."""
     return str(read_metadata(resolve_model_dir(settings))["version"])
+
+
+def model_key(settings: Settings) -> str:
+    """Return the result cache's key of the configured model.
+
+    The key is the version from ``model.json`` and the SHA-256 of
+    ``model.joblib``, so a replaced or damaged ``model.joblib`` changes it.
+    The file is hashed again only when its size, times or inode changed since
+    its digest was remembered under ``store.cache_dir``. Raises ModelError
+    when ``model.json`` or ``model.joblib`` is missing or cannot be read, or
+    when ``model.joblib`` does not match the size and SHA-256 that
+    ``model.json`` records, so no stored result of the model is reused then.
+    """
+    from docflow.core.classify._checksum import check_recorded, remembered_checksum
+    from docflow.core.models import model_cache_key
+
+    model_dir = resolve_model_dir(settings)
+    metadata = read_metadata(model_dir)
+    path = model_dir / MODEL_FILE
+    try:
+        size, sha256 = remembered_checksum(path, Path(settings.store.cache_dir))
+    except FileNotFoundError as exc:
+        raise ModelError(
+            f"classifier model not found: {str(path)!r}; run 'docflow train' or "
+            "reinstall docflow to restore the shipped model"
+        ) from exc
+    except OSError as exc:
+        raise ModelError(
+            f"cannot read the classifier model {str(path)!r}: {exc}"
+        ) from exc
+    check_recorded(path, size, sha256, metadata)
+    return model_cache_key(str(metadata["version"]), sha256)
 
 
 def train_model(

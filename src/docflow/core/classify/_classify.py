@@ -186,6 +186,7 @@ def classify_document(
         facts=facts,
         metadata=ClassificationMetadata(
             model_version=model.version,
+            model_sha256=model.sha256,
             runners_up=[
                 ScoredCategory(category=name, score=round(score, 4))
                 for name, score in runners_up[:_MAX_RUNNERS_UP]

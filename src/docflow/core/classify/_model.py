@@ -5,7 +5,8 @@ classifier as scikit-learn objects, and the same model as plain arrays for
 classifying, see ``MODEL_FORMAT``) and ``model.json`` (version, categories,
 training date, feature configuration, metrics). ``model.json`` is read without
 scikit-learn so ``model_version`` stays cheap on the CLI path, and classifying
-does not import scikit-learn either.
+does not import scikit-learn either. ``model.json`` also records the size and
+SHA-256 of ``model.joblib``, which loading checks (see ``_checksum``).
 
 NOTE: joblib files are pickles. Load only models you trained or that shipped
 with docflow, because unpickling a file can run arbitrary code.
@@ -25,6 +26,11 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docflow.core.classify._checksum import (
+    FILE_FIELD,
+    check_model_file,
+    describe_model_file,
+)
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
     ClassifierInput,
@@ -122,6 +128,8 @@ class LoadedModel:
     path: Path
     metadata: dict[str, Any]
     scorer: Scorer | None = None
+    #: SHA-256 of the ``model.joblib`` bytes this model was loaded from.
+    sha256: str | None = None
     _parts: dict[str, Any] | None = None
     _parts_blob: bytes | None = None
     _spec: dict[str, Any] | None = None
@@ -607,17 +615,22 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
     metadata = read_metadata(model_dir)
     path = model_dir / MODEL_FILE
     try:
-        loaded = _read_model_file(path)
-        if isinstance(loaded, bytes):
-            loaded = pickle.loads(loaded)
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise ModelError(
             f"classifier model not found: {str(path)!r}; run 'docflow train' or "
             "reinstall docflow to restore the shipped model"
         ) from exc
+    except OSError as exc:
+        raise _unloadable(path, exc) from exc
+    sha256 = check_model_file(path, data, metadata)
+    try:
+        loaded = _read_model_file(path, data)
+        if isinstance(loaded, bytes):
+            loaded = pickle.loads(loaded)
     except Exception as exc:  # unpickling raises many unrelated types
         raise _unloadable(path, exc) from exc
-    model = LoadedModel(path=path, metadata=metadata)
+    model = LoadedModel(path=path, metadata=metadata, sha256=sha256)
     if isinstance(loaded, dict) and loaded.get("format") == MODEL_FORMAT:
         model._parts_blob = loaded["parts"]
         spec = model._spec = loaded["inference"]
@@ -640,18 +653,17 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
     return model
 
 
-def _read_model_file(path: Path) -> Any:
-    """Return the object stored in ``path`` by ``save_model`` or an older docflow.
+def _read_model_file(path: Path, data: bytes) -> Any:
+    """Return the object stored by ``save_model`` or an older docflow.
 
-    ``save_model`` gives joblib one bytes object to compress with zlib, and
-    joblib writes a bytes object as a plain pickle, so zlib and pickle read it
-    back without importing joblib (about 0.1 s of CPU in every worker
-    process). Any other file, a model saved by an older docflow for one, goes
-    to ``joblib.load``.
+    ``data`` is the content of the model file ``path``. ``save_model`` gives
+    joblib one bytes object to compress with zlib, and joblib writes a bytes
+    object as a plain pickle, so zlib and pickle read it back without
+    importing joblib (about 0.1 s of CPU in every worker process). Any other
+    file, a model saved by an older docflow for one, goes to ``joblib.load``.
     """
     import zlib
 
-    data = path.read_bytes()
     try:
         stored = pickle.loads(zlib.decompress(data))
     except Exception:  # another layout, which joblib.load reads below
@@ -741,9 +753,10 @@ def save_model(
 ) -> None:
     """Write ``model.joblib`` and ``model.json`` into ``model_dir``.
 
-    Each file is written under a temporary name and renamed into place, and
-    the description goes last, so a reader never pairs a new description with
-    an old model.
+    ``model.json`` is ``metadata`` plus the size and SHA-256 of
+    ``model.joblib`` (``FILE_FIELD``). Each file is written under a temporary
+    name and renamed into place, and the description goes last, so a reader
+    never pairs a new description with an old model.
     """
     import joblib
 
@@ -761,6 +774,7 @@ def save_model(
     }
     blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
     joblib.dump(blob, model_tmp, compress=("zlib", 6))
+    metadata = {**metadata, FILE_FIELD: describe_model_file(model_tmp.read_bytes())}
     meta_tmp.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
     model_tmp.replace(model_dir / MODEL_FILE)
     meta_tmp.replace(model_dir / METADATA_FILE)

@@ -19,6 +19,7 @@ from docflow.core.models import (
     DocumentResult,
     Fact,
     QualityResult,
+    model_cache_key,
 )
 
 if TYPE_CHECKING:
@@ -199,8 +200,16 @@ def _document_row(
         "warnings": _dumps([display_text(w) for w in result.warnings]),
         "duration_ms": float(result.duration_ms),
         "cached": result.cached,
+        # The result cache matches this column against the model's cache key,
+        # which names the SHA-256 of model.joblib too. The classifications
+        # table keeps the version alone.
         "model_version": (
-            classification.metadata.model_version if classification else None
+            model_cache_key(
+                classification.metadata.model_version,
+                classification.metadata.model_sha256,
+            )
+            if classification
+            else None
         ),
         "settings_fingerprint": pending.settings_fingerprint,
         "has_classification": (

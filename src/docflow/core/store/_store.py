@@ -745,7 +745,8 @@ class Store:
 
         A result is reused when it was computed from the same content with the
         same settings fingerprint, contains the analyses requested and, when
-        classification is requested, comes from ``model_version``.
+        classification is requested, comes from the model whose cache key
+        (``models.model_cache_key``) is ``model_version``.
         """
         if not hashes or not self.exists():
             return {}

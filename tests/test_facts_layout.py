@@ -191,7 +191,137 @@ def test_single_label_line_not_paired() -> None:
     assert "total" not in facts
 
 
+# -- a row of labels over a row of values ----------------------------------------
+
+# The PO number cell is empty, and the due date stays under its own label.
+HEADER_ROW_EMPTY_CELL = """\
+INVOICE
+Acme Tools Ltd
+Invoice No      Date          PO Number     Due Date
+INV-2041        12/03/2024                  11/04/2024
+
+Total: 120.00 EUR
+"""
+# The date cell is empty, so the only date of the row is the due date.
+HEADER_ROW_NO_DATE = """\
+INVOICE
+Acme Tools Ltd
+Invoice No    Date        Terms     Due Date
+INV-2041                  Net 30    11/04/2024
+Delivered on 01/04/2024
+Total: 120.00 EUR
+"""
+
+
+def test_due_date_under_its_label() -> None:
+    facts = _facts(HEADER_ROW_EMPTY_CELL)
+    assert facts["document_date"].normalized == "2024-03-12"
+    assert facts["due_date"].normalized == "2024-04-11"
+    assert _span_text(HEADER_ROW_EMPTY_CELL, facts["due_date"]) == "11/04/2024"
+
+
+def test_empty_date_cell_not_filled_by_due_date() -> None:
+    facts = _facts(HEADER_ROW_NO_DATE)
+    assert facts["due_date"].normalized == "2024-04-11"
+    assert facts["document_date"].normalized == "2024-04-01"
+
+
+def test_total_under_its_label_not_last() -> None:
+    text = (
+        "INVOICE\nAcme Tools Ltd\n"
+        "Invoice No   Date         Amount Due   Paid\n"
+        "INV-2041     12/03/2024   120.00       20.00\n"
+    )
+    assert _facts(text)["total"].normalized == "120.00"
+
+
+def test_empty_total_cell_gives_no_total() -> None:
+    text = (
+        "INVOICE\nAcme Tools Ltd\n"
+        "Invoice No   Date         Amount Due   Paid\n"
+        "INV-2041     12/03/2024                20.00\n"
+    )
+    assert "total" not in _facts(text)
+
+
 # -- parties -------------------------------------------------------------------
+
+
+# Vendor, ship-to and bill-to blocks stacked under a row of labels apart by
+# single spaces, as a PDF text layer prints three address columns.
+STACKED_PARTY_BLOCKS = """\
+Purchase Order
+PO Number: 4500914652
+Vendor Ship to Bill to
+Hughes & Walker Energy
+153 Riverside Way
+Portland, OR 97205
+Price Martin Kitchen
+IT Department
+104 Oak Avenue
+Denver, CO 80202
+Price Martin Builders
+Accounts Payable
+156 Church Lane
+Columbus, OH 43215
+Item Description Qty Unit price Total
+1 Docking station USB-C 20 109.03 2,180.60
+"""
+# The same parties side by side, each name ending in a company form.
+SIDE_BY_SIDE_PARTIES = """\
+Purchase Order
+Vendor Ship to Bill to
+Hughes Energy Inc. Price Martin Kitchen Ltd Price Martin Builders Pvt. Ltd.
+153 Riverside Way 104 Oak Avenue 156 Church Lane
+"""
+# The ship-to cell is empty, so only its column puts the bill-to name under
+# "Bill to".
+PARTY_ROW_EMPTY_CELL = """\
+INVOICE INV-2041
+Vendor              Ship to             Bill to
+Blue Fin Supplies                       Harbor Foods
+14 Quay Street                          12 Dock Road
+
+Total: 120.00 EUR
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "buyer"),
+    [
+        (STACKED_PARTY_BLOCKS, "Price Martin Builders"),
+        (SIDE_BY_SIDE_PARTIES, "Price Martin Builders Pvt. Ltd."),
+    ],
+    ids=["stacked", "side by side"],
+)
+def test_single_spaced_label_row(text: str, buyer: str) -> None:
+    order = _facts(text, "purchase_order")
+    assert order["sender"].value == buyer
+    assert _span_text(text, order["sender"]) == buyer
+    invoice = _facts(text)
+    assert invoice["recipient"].value == buyer
+    assert invoice["sender"].value == order["recipient"].value
+
+
+def test_party_under_its_label_column() -> None:
+    invoice = _facts(PARTY_ROW_EMPTY_CELL)
+    assert invoice["sender"].value == "Blue Fin Supplies"
+    assert invoice["recipient"].value == "Harbor Foods"
+    order = _facts(PARTY_ROW_EMPTY_CELL, "purchase_order")
+    assert order["sender"].value == "Harbor Foods"
+    assert order["recipient"].value == "Blue Fin Supplies"
+
+
+def test_empty_first_column_names_no_vendor() -> None:
+    text = (
+        "INVOICE INV-2041\n"
+        "Vendor              Ship to             Bill to\n"
+        "                    Harbor Kitchen      Harbor Foods\n"
+        "                    3 Mill Lane         12 Dock Road\n"
+    )
+    order = _facts(text, "purchase_order")
+    assert "recipient" not in order
+    assert order["sender"].value == "Harbor Foods"
 
 
 @pytest.mark.parametrize(

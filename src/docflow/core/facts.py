@@ -10,7 +10,10 @@ text, a link or a document number is dropped, so a label word inside a
 sentence gives no fact, and resumes, papers and minutes get no sender or
 recipient. A run of lines containing only labels is paired in order with the
 run of values printed before or after it, and a tax missing from the labels is
-read from a table whose header names a tax column. Where no label is found,
+read from a table whose header names a tax column. A row of labels over values
+printed at the labels' character columns is read by column, so an empty cell
+shifts no value. The address blocks under a row of party labels apart by
+single spaces are read in the order of the labels. Where no label is found,
 invoices and receipts fall back to layout habits (the issuer's name on the
 first lines, a company-form suffix such as ``Ltd`` or ``GmbH``, a legal
 notice), and invoices take the recipient from the salutation or from an
@@ -39,6 +42,7 @@ from decimal import Decimal, InvalidOperation
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
+from docflow.core import _columns
 from docflow.core._prefilter import LineIndex, may_contain, required_literals
 from docflow.core.models import Fact
 
@@ -384,6 +388,7 @@ _NEXT_LABEL = re.compile(r"\t|\s{2,}|\s+(?=[^\W\d_][\w.'’]*(?:\s[\w.'’]+)?:\
 # Compiled forms of the labels above, each with the literals a line needs
 # before the label can match (see docflow.core._prefilter).
 _DIGIT = re.compile(r"\d")
+_ALNUM = re.compile(r"[^\W_]")
 _DECIMALS = re.compile(r"[.,]\d{1,2}$")
 _CURRENCY = re.compile(_CURRENCY_TOKEN, re.IGNORECASE)
 _CURRENCY_LITERALS = required_literals(_CURRENCY_TOKEN, re.IGNORECASE, min_chars=1)
@@ -633,9 +638,13 @@ def _prefers_month_first(lines: list[_Line]) -> bool:
 
 
 def _date_fact(
-    kind: str, line: _Line, text_offset: int = 0, month_first: bool = False
+    kind: str,
+    line: _Line,
+    text_offset: int = 0,
+    month_first: bool = False,
+    text_end: int | None = None,
 ) -> Fact | None:
-    parsed = parse_date(line.text[text_offset:], month_first)
+    parsed = parse_date(line.text[text_offset:text_end], month_first)
     if parsed is None:
         return None
     value, start, end = parsed
@@ -662,11 +671,64 @@ def _find_due_date(
         fact = _date_fact("due_date", line, label.end(), month_first)
         if fact is None and line.value is not None:
             fact = _date_fact("due_date", line.value, 0, month_first)
-        if fact is None and index + 1 < len(lines):
+        column = _cell_below(lines, index, label.start()) if fact is None else None
+        if column is not None:
+            # A header row: the date is in the cell under the label or nowhere.
+            fact = _date_in_cell("due_date", column, month_first)
+        elif fact is None and index + 1 < len(lines):
             fact = _date_fact("due_date", lines[index + 1], 0, month_first)
         if fact is not None:
             return fact
     return None
+
+
+#: The row under a header line and the span of a cell in it, None when empty.
+_Column = tuple[_Line, _columns.Span | None]
+
+
+def _cell_below(lines: list[_Line], index: int, position: int) -> _Column | None:
+    """Return the cell under the header cell at ``position`` of line ``index``.
+
+    Line ``index`` must be a header row of two cells or more apart by runs of
+    spaces, and the next row with letters or digits (below any rule of
+    dashes) must print its cells at the columns of the header. Otherwise it
+    returns None, because the line heads no column.
+    """
+    column = _cells_below(lines, index, position, 1)
+    return column[0] if column else None
+
+
+def _cells_below(
+    lines: list[_Line], index: int, position: int, count: int
+) -> list[_Column]:
+    """Return the cells under the header cell at ``position`` in up to ``count`` rows.
+
+    The rows are those with letters or digits below line ``index``, down to
+    the first that does not print its cells at the header's columns.
+    """
+    header = _columns.cell_spans(lines[index].text)
+    column = next(
+        (place for place, (start, end) in enumerate(header) if start <= position < end),
+        None,
+    )
+    if len(header) < 2 or column is None:
+        return []
+    rows = []
+    for row in _lines_below(lines, index, count + 1):
+        if not _ALNUM.search(row.text):
+            continue  # a rule of dashes under the header
+        if len(rows) == count or not _columns.is_aligned(header, row.text):
+            break
+        rows.append(row)
+    cells = _columns.cells_under(header, column, [row.text for row in rows])
+    return list(zip(rows, cells, strict=True))
+
+
+def _date_in_cell(kind: str, column: _Column, month_first: bool) -> Fact | None:
+    row, cell = column
+    if cell is None:
+        return None
+    return _date_fact(kind, row, cell[0], month_first, text_end=cell[1])
 
 
 def _find_document_date(
@@ -690,6 +752,10 @@ def _find_document_date(
                 continue  # the date of the reader's letter, not of this one
             if fact is None and line.value is not None:
                 fact = _date_fact("document_date", line.value, 0, month_first)
+            if fact is None:
+                column = _cell_below(lines, index, label.start())
+                if column is not None:
+                    fact = _date_in_cell("document_date", column, month_first)
             if fact is not None:
                 return fact
     if category == "letter":
@@ -697,6 +763,7 @@ def _find_document_date(
         # the date of an event ("On 2020-11-16, ... launched").
         lines = _letter_head(lines)
     due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
+    due_cells = _due_date_cells(lines, due_lines)
     for index, line in enumerate(lines):
         # No label: the first date not next to a due-date label.
         if _DIGIT.search(line.text) is None:
@@ -704,9 +771,25 @@ def _find_document_date(
         if index in due_lines and _DUE_DATE_LABELS.search(line.text):
             continue
         fact = _date_fact("document_date", line, 0, month_first)
-        if fact is not None and not _is_quoted_date(line, fact):
+        if fact is None or _is_quoted_date(line, fact):
+            continue
+        cell = due_cells.get((line.page, line.start))
+        if cell is None or not cell[0] <= fact.start - line.start < cell[1]:
             return fact
     return None
+
+
+def _due_date_cells(
+    lines: list[_Line], due_lines: set[int]
+) -> dict[tuple[int, int], _columns.Span]:
+    """Map each row under a header's due-date label, by page and start, to its cell."""
+    cells = {}
+    for index in due_lines:
+        label = _DUE_DATE_LABELS.search(lines[index].text)
+        column = _cell_below(lines, index, label.start()) if label else None
+        if column is not None and column[1] is not None:
+            cells[column[0].page, column[0].start] = column[1]
+    return cells
 
 
 def _letter_head(lines: list[_Line]) -> list[_Line]:
@@ -876,12 +959,7 @@ def _find_amount(
                 source, offset = line.value, 0
             amounts = [a for a in _amounts_in(source, offset) if allow_zero or a[0] > 0]
             if not amounts and rule.value_below and line.value is None:
-                below = _value_below(lines, index, rule.exclude)
-                if below is not None:
-                    source = below
-                    amounts = [
-                        a for a in _amounts_in(below, 0) if allow_zero or a[0] > 0
-                    ]
+                source, amounts = _amounts_below(lines, index, label.start(), rule)
             if not amounts:
                 break
             value, currency, start, end = amounts[-1]
@@ -907,6 +985,41 @@ _Amount = tuple[Decimal, str | None, int, int]
 #: Maximum words on the second line of a label that a narrow cell wraps
 #: ("Total del" above "pedido").
 _MAX_WRAPPED_LABEL_WORDS = 3
+
+
+def _amounts_below(
+    lines: list[_Line], index: int, position: int, rule: _AmountRule
+) -> tuple[_Line, list[_Amount]]:
+    """Return the line below a label at ``position`` of line ``index`` and its amounts.
+
+    In a header row the amount is the one in the cell under the label, and
+    none when that cell is empty. A column with an amount in the next row
+    too lists items ("Total" above each row's total), so it names no total.
+    Elsewhere the amount is read as ``_value_below`` finds it.
+    """
+    cells = _cells_below(lines, index, position, 2)
+    if cells:
+        found = [_amounts_in_cell(row, cell, rule) for row, cell in cells]
+        if len(found) > 1 and found[1]:
+            return lines[index], []
+        return cells[0][0], found[0]
+    below = _value_below(lines, index, rule.exclude)
+    if below is None:
+        return lines[index], []
+    return below, _amounts_in_cell(below, (0, len(below.text)), rule)
+
+
+def _amounts_in_cell(
+    line: _Line, cell: _columns.Span | None, rule: _AmountRule
+) -> list[_Amount]:
+    """Return the amounts within ``cell`` of ``line`` that ``rule`` accepts."""
+    if cell is None:
+        return []
+    return [
+        amount
+        for amount in _amounts_in(line, cell[0])
+        if amount[3] <= cell[1] and (rule.allow_zero or amount[0] > 0)
+    ]
 
 
 def _value_below(
@@ -1311,18 +1424,12 @@ def _name_fact(kind: str, lines: list[_Line], index: int, offset: int) -> Fact |
     """Read a name after ``offset`` on line ``index``, else from the next two lines.
 
     A line of labels only ("Vendor  Ship to  Bill to", or "Vendor" above
-    "Ship to") heads the blocks of their values. The first block belongs to
-    the first label. The other labels get a value only in a row whose labels
-    are apart by tabs or runs of spaces, from the cell in the same place
-    below (see ``_name_in_column``), because elsewhere the order of the
-    blocks is unknown.
+    "Ship to") heads the blocks of their values (see ``_name_in_label_row``).
     """
     line = lines[index]
     rest = _clean_name(line.text[offset:])
     if _NOT_A_NAME.match(line.text.strip()):
-        if not _is_first_label(lines, index, offset):
-            return _name_in_column(kind, lines, index, offset)
-        return _name_below(kind, lines, _end_of_label_run(lines, index))
+        return _name_in_label_row(kind, lines, index, offset)
     if _FIELD_NAME.match(rest) or _FIELD_BEFORE_LABEL.search(line.text[:offset]):
         return None  # the label word is part of a field's name ("Client Code")
     if _is_name(rest):
@@ -1398,6 +1505,190 @@ def _cut_address(value: str, *, require_postcode: bool = True) -> str:
     return head if sum(char.isalpha() for char in head) >= 3 else value
 
 
+def _name_in_label_row(
+    kind: str, lines: list[_Line], index: int, offset: int
+) -> Fact | None:
+    """Read the name under the label ending at ``offset`` in a line of labels.
+
+    Values printed at the character columns of their labels are read by
+    column, so an empty cell leaves the others in place. Otherwise a later
+    label reads the cell in its place among the gaps below
+    (``_name_in_column``). Blocks stacked one under the other, or names side
+    by side that company forms end, are read in the order of the labels.
+    Failing all these, the first block below belongs to the first label.
+    """
+    labels = _label_spans(lines[index].text)
+    column = sum(start < offset for start, _ in labels) - 1
+    if _are_columns(lines[index].text, labels) and column >= 0:
+        rows = _lines_below(lines, index, len(labels) * _ADDRESS_BLOCK_LINES)
+        aligned = _aligned_rows(labels, rows)
+        if aligned:
+            return _name_in_cells(kind, labels, column, aligned)
+    if len(labels) >= 2 and column >= 1:
+        fact = _name_in_column(kind, lines, index, offset)
+        if fact is not None:
+            return fact
+    if len(labels) >= 2 and column >= 0 and "\t" not in lines[index].text:
+        fact = _name_in_block(kind, lines, index, column, len(labels))
+        fact = fact or _name_side_by_side(kind, lines, index, column, len(labels))
+        if fact is not None:
+            return fact
+    if _is_first_label(lines, index, offset):
+        return _name_below(kind, lines, _end_of_label_run(lines, index))
+    return None
+
+
+# A party label with its colon, as one cell of a row of labels.
+_LABEL_CELL = re.compile(rf"(?:{_PARTY_LABEL})(?:\s*:)?", re.IGNORECASE)
+
+
+def _label_spans(text: str) -> list[_columns.Span]:
+    """Return the span of each label of a line of labels, or none if it is not one.
+
+    Labels apart by single spaces ("Vendor Ship to Bill to") are separated
+    by matching the label words themselves.
+    """
+    spans = []
+    position = len(text) - len(text.lstrip())
+    while position < len(text):
+        label = _LABEL_CELL.match(text, position)
+        if label is None:
+            return []
+        spans.append(label.span())
+        position = len(text) - len(text[label.end() :].lstrip())
+    return spans
+
+
+def _are_columns(text: str, labels: list[_columns.Span]) -> bool:
+    """Tell whether the labels of a row stand apart at columns of their own.
+
+    Labels apart by single spaces or by tabs give no character columns.
+    """
+    gaps = [right[0] - left[1] for left, right in zip(labels, labels[1:], strict=False)]
+    return len(labels) >= 2 and "\t" not in text and min(gaps) >= 2
+
+
+def _lines_below(lines: list[_Line], index: int, count: int) -> list[_Line]:
+    """Return up to ``count`` lines after line ``index``, up to a blank line."""
+    below: list[_Line] = []
+    previous = lines[index]
+    for line in lines[index + 1 : index + 1 + count]:
+        if not _is_next_line(previous, line):
+            break
+        below.append(line)
+        previous = line
+    return below
+
+
+def _aligned_rows(labels: list[_columns.Span], rows: list[_Line]) -> list[_Line]:
+    """Return the rows that print their cells at the columns of ``labels``.
+
+    These are the rows down to the first that is not aligned, when all rows
+    are aligned or the first row shows columns (two cells or more, or one
+    cell not under the first label). Otherwise a row's cells stand wherever
+    the block before them ended, and no row is read by column.
+    """
+    aligned = []
+    for row in rows:
+        if not _columns.is_aligned(labels, row.text):
+            break
+        aligned.append(row)
+    if not aligned or len(aligned) == len(rows):
+        return aligned
+    # A rule of dashes under the labels shows no column of values.
+    first = next((row.text for row in aligned if _ALNUM.search(row.text)), None)
+    if first is None:
+        return []
+    if len(_columns.cell_spans(first)) >= 2 or _columns.cells_under(
+        labels, 0, [first]
+    ) == [None]:
+        return aligned
+    return []
+
+
+def _name_in_cells(
+    kind: str, labels: list[_columns.Span], column: int, rows: list[_Line]
+) -> Fact | None:
+    """Read the name in the first cell under label ``column`` that has letters."""
+    cells = _columns.cells_under(labels, column, [row.text for row in rows])
+    for row, cell in zip(rows, cells, strict=True):
+        if cell is None or not any(
+            char.isalpha() for char in row.text[cell[0] : cell[1]]
+        ):
+            continue
+        name = _clean_name(row.text[cell[0] : cell[1]])
+        if not _is_name(name):
+            return None
+        return _fact_for(kind, row, row.text.find(name, cell[0]), name)
+    return None
+
+
+def _name_in_block(
+    kind: str, lines: list[_Line], index: int, column: int, count: int
+) -> Fact | None:
+    """Read the name that starts block ``column`` of the blocks stacked below a row.
+
+    A text layer prints the address blocks under "Vendor Ship to Bill to"
+    one after the other. A block is a name line, maybe a department line,
+    then address lines with digits, so a line without digits after one with
+    digits starts the next block. The blocks are read only when there are
+    at least as many as labels, each with an address.
+    """
+    blocks: list[list[_Line]] = []
+    for line in _lines_below(lines, index, count * (_ADDRESS_BLOCK_LINES + 1)):
+        if _CELL_GAP.search(line.text.strip()):
+            return None  # cells side by side, not blocks one under the other
+        if not _ALNUM.search(line.text):
+            continue  # a rule of dashes under the labels
+        has_digit = _DIGIT.search(line.text) is not None
+        if not blocks or (not has_digit and _DIGIT.search(blocks[-1][-1].text)):
+            blocks.append([])
+        blocks[-1].append(line)
+    blocks = blocks[:count]
+    if len(blocks) < count or not all(_DIGIT.search(b[-1].text) for b in blocks):
+        return None
+    first = blocks[column][0]
+    name = _clean_name(first.text)
+    if _DIGIT.search(name) or not _is_name(name):
+        return None
+    return _fact_for(kind, first, first.text.find(name), name)
+
+
+def _name_side_by_side(
+    kind: str, lines: list[_Line], index: int, column: int, count: int
+) -> Fact | None:
+    """Read name ``column`` of a line that joins one name per label by single spaces.
+
+    Only the company form that ends each name separates the names
+    ("Hughes Energy Inc. Price Builders Co. Harbor Foods Ltd"), so a line of
+    as many names as labels, each ending in a form, is read.
+    """
+    # NOTE: names without a company form side by side ("Jane Doe John Roe")
+    # cannot be separated, so the first label then reads the whole line.
+    below = _lines_below(lines, index, 1)
+    if not below:
+        return None
+    line = below[0]
+    ends: list[int] = []
+    for form in _COMPANY_FORM.finditer(line.text):
+        if ends and form.start() - ends[-1] <= 1:
+            ends[-1] = form.end()  # forms in a row ("Pvt. Ltd.") end one name
+        else:
+            ends.append(form.end())
+    names = []
+    start = 0
+    for end in ends:
+        name = line.text[start:end].strip()
+        names.append((line.text.find(name, start), name))
+        start = end
+    if line.text[start:].strip() or len(names) != count:
+        return None
+    position, name = names[column]
+    if not _is_name(name):
+        return None
+    return _fact_for(kind, line, position, name)
+
+
 def _name_in_column(
     kind: str, lines: list[_Line], index: int, offset: int
 ) -> Fact | None:
@@ -1414,8 +1705,9 @@ def _name_in_column(
     column = len(_CELL_GAP.split(lines[index].text[:offset].strip())) - 1
     if column < 1 or not all(_ONE_LABEL.fullmatch(cell) for cell in row):
         return None  # labels apart by single spaces give no columns
-    # NOTE: an empty cell in a row of values shifts the later cells to the
-    # left, so they are read as the columns before their own.
+    # NOTE: here the cells have no character columns (tabs, or blocks joined
+    # to the one before). An empty cell in a row of values then shifts the
+    # later cells to the left, so they are read as the columns before theirs.
     current = 0
     previous = lines[index]
     for line in lines[index + 1 : index + 1 + (column + 1) * _ADDRESS_BLOCK_LINES]:

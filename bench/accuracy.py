@@ -32,6 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "labeled"
 FIT_CHECK = "fits no category well"
 FACT_KINDS = ("document_date", "due_date", "total", "tax", "sender", "recipient")
+#: The categories whose key facts are scored together, by the title of their table.
+FACT_GROUPS = {
+    "invoices and receipts": {"invoice", "receipt"},
+    "e-mails, letters and meeting minutes": {"email", "letter", "meeting_minutes"},
+}
 
 
 def default_out_of_scope() -> list[Path]:
@@ -193,26 +198,43 @@ def load_expected_facts() -> dict[str, dict[str, Any]]:
     return module.EXPECTED_FACTS
 
 
-def score_facts(outcomes: list[Outcome], corpus: Path) -> dict[str, dict[str, int]]:
-    """Count, per fact kind, stated facts found right and facts invented."""
+def score_facts(
+    outcomes: list[Outcome], corpus: Path
+) -> dict[str, dict[str, dict[str, int]]]:
+    """Count, per group of categories and fact kind, facts found right and invented.
+
+    A document counts in the group of its true category, and documents of
+    no group are not scored.
+    """
     from docflow.core.facts import fact_matches
 
     expected_table = load_expected_facts()
     by_path = {o.path.relative_to(corpus).as_posix(): o for o in outcomes}
-    scores = {kind: {"stated": 0, "right": 0, "spurious": 0} for kind in FACT_KINDS}
+    scores = {
+        group: {kind: {"stated": 0, "right": 0, "spurious": 0} for kind in FACT_KINDS}
+        for group in FACT_GROUPS
+    }
     for relative, expected in expected_table.items():
         outcome = by_path.get(relative)
-        if outcome is None:
+        group = _fact_group(relative.split("/")[0])
+        if outcome is None or group is None:
             continue
         for kind in FACT_KINDS:
             value = expected.get(kind)
             found = outcome.facts.get(kind)
             if value is None:
-                scores[kind]["spurious"] += found is not None
+                scores[group][kind]["spurious"] += found is not None
                 continue
-            scores[kind]["stated"] += 1
-            scores[kind]["right"] += fact_matches(kind, found, value)
+            scores[group][kind]["stated"] += 1
+            scores[group][kind]["right"] += fact_matches(kind, found, value)
     return scores
+
+
+def _fact_group(category: str) -> str | None:
+    return next(
+        (group for group, members in FACT_GROUPS.items() if category in members),
+        None,
+    )
 
 
 def summarize(
@@ -399,7 +421,12 @@ NOTES = """
 - *Best guess* is the top category before the threshold. *Final answers*
   count `unknown` as wrong. ECE uses the best guess and its confidence.
 - The key-fact rules were written while reading these invoices and receipts,
-  so the fact accuracy below is optimistic for other documents.
+  so the fact accuracy below is optimistic for other documents. The facts of
+  the e-mails, letters and minutes were read from them after those rules,
+  and no rule was changed for them. The other categories of this set are not
+  scored. Its forms, contracts, reports, papers and resumes have no clear
+  sender, recipient or date. The memo's text layer is unreadable OCR, and the
+  bank statement is a ledger of two accounts with no issuer or issue date.
 - How often the evaluation set was looked at: the previous model's mistakes
   on it were known when this model was started, and the classifier's
   internals (model scores, rules, facts) were printed once for its five
@@ -597,28 +624,43 @@ def _threshold_lines(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
-def _fact_lines(facts: dict[str, dict[str, int]]) -> list[str]:
+def _fact_lines(facts: dict[str, dict[str, dict[str, int]]]) -> list[str]:
     lines = [
         "",
-        "## Key facts on the invoices and receipts",
+        "## Key facts",
         "",
-        "Expected values were read from the documents by a person and are listed in",
-        "`tests/test_facts.py`. *Stated* counts the documents that state the fact,",
-        "*spurious* counts facts reported where the document states none.",
+        "Expected values were read from the rendered pages and source files, not",
+        "from docflow's output, and are listed in `tests/test_facts.py`.",
+        "*Stated* counts the documents that state the fact,",
+        "*spurious* counts facts reported where the document states none. Facts",
+        "come from the category docflow chose, so a wrong category can cost facts.",
+    ]
+    for group, rows in facts.items():
+        lines += _fact_table(group, rows)
+    return lines
+
+
+def _fact_table(group: str, facts: dict[str, dict[str, int]]) -> list[str]:
+    lines = [
+        "",
+        f"### Key facts on the {group}",
         "",
         "| fact | stated | found right | accuracy | spurious |",
         "|---|---:|---:|---:|---:|",
     ]
-    stated = right = 0
+    stated = right = spurious = 0
     for kind, row in facts.items():
         stated += row["stated"]
         right += row["right"]
+        spurious += row["spurious"]
         accuracy = row["right"] / row["stated"] if row["stated"] else 0.0
         lines.append(
             f"| {kind} | {row['stated']} | {row['right']} | {accuracy:.2f} | "
             f"{row['spurious']} |"
         )
-    lines.append(f"| all | {stated} | {right} | {right / max(stated, 1):.2f} | |")
+    lines.append(
+        f"| all | {stated} | {right} | {right / max(stated, 1):.2f} | {spurious} |"
+    )
     return lines
 
 

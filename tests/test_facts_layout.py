@@ -226,6 +226,18 @@ def test_empty_date_cell_not_filled_by_due_date() -> None:
     assert facts["document_date"].normalized == "2024-04-01"
 
 
+def test_date_column_of_rows_no_document_date() -> None:
+    # "Date" heads the date of each row, not the statement's date.
+    text = (
+        "First National Bank\n"
+        "Statement of account 31/10/2026\n"
+        "Date          Description            Amount\n"
+        "01/10/2026    Opening balance        3,214.55\n"
+        "03/10/2026    Salary                 4,250.00\n"
+    )
+    assert _facts(text, "bank_statement")["document_date"].normalized == "2026-10-31"
+
+
 def test_total_under_its_label_not_last() -> None:
     text = (
         "INVOICE\nAcme Tools Ltd\n"

@@ -671,11 +671,12 @@ def _find_due_date(
         fact = _date_fact("due_date", line, label.end(), month_first)
         if fact is None and line.value is not None:
             fact = _date_fact("due_date", line.value, 0, month_first)
-        column = _cell_below(lines, index, label.start()) if fact is None else None
-        if column is not None:
-            # A header row: the date is in the cell under the label or nowhere.
-            fact = _date_in_cell("due_date", column, month_first)
-        elif fact is None and index + 1 < len(lines):
+        in_header = False
+        if fact is None:
+            in_header, fact = _date_in_column(
+                "due_date", lines, index, label, month_first
+            )
+        if fact is None and not in_header and index + 1 < len(lines):
             fact = _date_fact("due_date", lines[index + 1], 0, month_first)
         if fact is not None:
             return fact
@@ -724,6 +725,24 @@ def _cells_below(
     return list(zip(rows, cells, strict=True))
 
 
+def _date_in_column(
+    kind: str, lines: list[_Line], index: int, label: re.Match[str], month_first: bool
+) -> tuple[bool, Fact | None]:
+    """Read the date under ``label`` when line ``index`` is a header row.
+
+    Returns whether the line is a header row (see ``_cell_below``), and the
+    date in the cell under the label. A column with a date in the next row
+    too lists items ("Date" above each payment's date), so it gives none.
+    """
+    cells = _cells_below(lines, index, label.start(), 2)
+    if not cells:
+        return False, None
+    dates = [_date_in_cell(kind, column, month_first) for column in cells]
+    if len(dates) > 1 and dates[1] is not None:
+        return True, None
+    return True, dates[0]
+
+
 def _date_in_cell(kind: str, column: _Column, month_first: bool) -> Fact | None:
     row, cell = column
     if cell is None:
@@ -753,9 +772,9 @@ def _find_document_date(
             if fact is None and line.value is not None:
                 fact = _date_fact("document_date", line.value, 0, month_first)
             if fact is None:
-                column = _cell_below(lines, index, label.start())
-                if column is not None:
-                    fact = _date_in_cell("document_date", column, month_first)
+                _, fact = _date_in_column(
+                    "document_date", lines, index, label, month_first
+                )
             if fact is not None:
                 return fact
     if category == "letter":

@@ -321,7 +321,8 @@ class WatchDaemon:
             )
             self._rescan()
         elif kind == "dir_moved":
-            self._forget_under(path)
+            if path:  # empty when the folder came from outside the inboxes
+                self._forget_under(path)
             if destination and self.filter.inbox_of(os.path.join(destination, "x")):
                 for found in self.filter.scan(Path(destination)):
                     self._notice(found, now, moved_in=True)

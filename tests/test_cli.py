@@ -542,7 +542,12 @@ def test_password_opens_encrypted_pdf(tmp_path, how):
     shutil.copy(source, tmp_path / "locked.pdf")
     locked = run_docflow(tmp_path, "analyze", "locked.pdf")
     assert locked.returncode == 1
-    assert json_lines(locked.stdout)[0]["status"] == "password_required"
+    row = json_lines(locked.stdout)[0]
+    assert row["status"] == "password_required"
+    # The servers that docflow starts keep the advice for its command line.
+    assert row["error"].endswith(
+        "give it with --password or list it in extraction.password_file"
+    )
     if how == "flag":
         option = ["--password", "wrong", "--password", "asdfzxcv"]
     else:

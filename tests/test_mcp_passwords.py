@@ -41,8 +41,11 @@ WRONG_MESSAGE = (
     "in the tool's 'password' argument"
 )
 NO_PASSWORD_MESSAGE = (
-    "encrypted PDF that needs a password; give it with --password or list it "
-    "in extraction.password_file"
+    "encrypted PDF that needs a password; pass it in the tool's 'password' argument"
+)
+OFFICE_MESSAGE = (
+    "password-protected Office document, which docflow cannot decrypt; save an "
+    "unprotected copy as DOCX or PDF"
 )
 
 
@@ -55,8 +58,19 @@ def write_encrypted_pdf(path):
     pdf.output(str(path))
 
 
-# (server kind, key, tool, arguments); "enc" and "txt" stand for the paths of
-# the encrypted PDF and of a text file. Calls run in this order.
+def write_encrypted_office_file(path):
+    """Write the start of an OLE2 file whose directory names an EncryptedPackage.
+
+    It is not a whole Office file, but detection reads no more than this.
+    """
+    signature = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    name = "EncryptedPackage".encode("utf-16-le")
+    path.write_bytes(signature + bytes(56) + name + bytes(512))
+
+
+# Calls as (server kind, key, tool, arguments), run in this order. In the
+# arguments, "enc" is the encrypted PDF, "office" the encrypted Office file and
+# "txt" a text file. with_paths replaces these names by the real paths.
 CALLS = [
     ("classification", "none", "classify_document", {"path": "enc"}),
     (
@@ -80,6 +94,12 @@ CALLS = [
     ),
     ("classification", "batch_after", "classify_documents", {"paths": ["enc"]}),
     ("classification", "type", "classify_document", {"path": "enc", "password": 4711}),
+    (
+        "classification",
+        "office",
+        "classify_document",
+        {"path": "office", "password": RIGHT},
+    ),
     ("quality", "right", "analyze_quality", {"path": "enc", "password": RIGHT}),
     ("quality", "wrong", "analyze_documents", {"paths": ["enc"], "password": WRONG}),
     ("quality", "report", "generate_report", {"paths": ["enc"], "password": RIGHT}),
@@ -88,7 +108,7 @@ CALLS = [
 
 
 def with_paths(arguments, paths):
-    """Return ``arguments`` with "enc" and "txt" replaced by real paths."""
+    """Return ``arguments`` with the names of CALLS replaced by real paths."""
     replaced = dict(arguments)
     if "path" in replaced:
         replaced["path"] = paths[replaced["path"]]
@@ -130,8 +150,13 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("passwords")
     docs = folder / "docs"
     docs.mkdir()
-    paths = {"enc": str(docs / "locked.pdf"), "txt": str(docs / "invoice.txt")}
+    paths = {
+        "enc": str(docs / "locked.pdf"),
+        "office": str(docs / "locked.docx"),
+        "txt": str(docs / "invoice.txt"),
+    }
     write_encrypted_pdf(paths["enc"])
+    write_encrypted_office_file(docs / "locked.docx")
     # Another company, so that the decrypted text has a name of its own.
     (docs / "invoice.txt").write_text(INVOICE.replace("Example GmbH", "Sample Ltd"))
     results = {kind: asyncio.run(call_all(kind, folder, paths)) for kind in MODULES}
@@ -155,6 +180,13 @@ def test_wrong_password_gets_clear_message(served):
     found = document(served, "classification", "wrong")
     assert found["status"] == "password_required"
     assert found["error"] == f"{served['paths']['enc']}: {WRONG_MESSAGE}"
+
+
+def test_office_file_keeps_own_advice(served):
+    """No password opens an encrypted Office file, so none is asked for."""
+    found = document(served, "classification", "office")
+    assert found["status"] == "password_required"
+    assert found["error"] == f"{served['paths']['office']}: {OFFICE_MESSAGE}"
 
 
 def test_right_password_classifies_pdf(served):

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import anyio
 from pydantic import BaseModel, Field, ValidationError
 
-from docflow.core.extract._passwords import password_message
+from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import DocumentResult, Status
 from docflow.core.roots import OutsideRoots, Roots, resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from docflow.core.sandbox import WorkerPool
 
 __all__ = [
+    "CLI_ADVICE_OPTION",
     "PARENT_PID_ENV",
     "SETTINGS_FILE_ENV",
     "BatchResult",
@@ -70,12 +71,17 @@ log = logging.getLogger(__name__)
 SETTINGS_FILE_ENV = "DOCFLOW_SETTINGS_FILE"
 PARENT_PID_ENV = "DOCFLOW_PARENT_PID"
 LOG_LEVEL_ENV = "DOCFLOW_LOG_LEVEL"
+#: Server option that docflow's orchestrator passes, see ``ServerState``.
+CLI_ADVICE_OPTION = "--cli-advice"
 _PR_SET_PDEATHSIG = 1
 #: Seconds a server whose parent died may spend shutting down before it exits
 #: regardless (stopping document workers takes up to a few seconds).
 _ORPHAN_GRACE_SECONDS = 10.0
-#: Advice that ends the error of a PDF that the call's ``password`` did not open.
+#: Advice that ends the error of an encrypted PDF that the call's ``password``,
+#: or the server's own passwords, did not open.
 PASSWORD_ARGUMENT_ADVICE = "pass the right one in the tool's 'password' argument"
+#: Advice that ends the error of an encrypted PDF when no password was tried.
+MISSING_PASSWORD_ADVICE = "pass it in the tool's 'password' argument"
 
 
 class InvalidArgument(Exception):
@@ -153,13 +159,25 @@ class ServerState:
     """State of one server process between tool calls.
 
     It contains the settings, the roots, the sandboxed pool and the counters.
+    With ``cli_advice``, a document's error keeps the advice for a user of the
+    docflow command line (``--password``), because the client is a docflow
+    command such as ``docflow process``. Otherwise the advice is for an MCP
+    client, and it names the tool's ``password`` argument.
     """
 
-    def __init__(self, settings: Settings, roots: Roots, *, load_model: bool) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        roots: Roots,
+        *,
+        load_model: bool,
+        cli_advice: bool = False,
+    ) -> None:
         from docflow.core.sandbox import WorkerPool
 
         self.settings = settings
         self.roots = roots
+        self.cli_advice = cli_advice
         self.pool: WorkerPool = WorkerPool(settings, load_model=load_model)
         self.started = time.monotonic()
         self.documents = 0
@@ -215,13 +233,34 @@ class ServerState:
             real, classify=classify, quality=quality, passwords=passwords
         )
         result = await asyncio.wrap_future(future)
-        if password and result.status is Status.PASSWORD_REQUIRED:
-            result.error = f"{real}: {password_message(1, PASSWORD_ARGUMENT_ADVICE)}"
+        if self._advises_password_argument(result):
+            result.error = f"{real}: {self._password_message(password)}"
         result.path = path
         # duration_ms is the worker's time on the document, so the time the
         # document waited in the pool's queue for a free worker is left out.
         self._count(result, result.duration_ms)
         return result
+
+    def _advises_password_argument(self, result: DocumentResult) -> bool:
+        """Return whether ``result``'s error should name the ``password`` argument.
+
+        An encrypted Office file also gets password_required, but no password
+        opens it in docflow, so its error keeps its own advice.
+        """
+        return (
+            not self.cli_advice
+            and result.status is Status.PASSWORD_REQUIRED
+            and result.detected_type == "pdf"
+        )
+
+    def _password_message(self, password: str | None) -> str:
+        """Return why an encrypted PDF stayed closed, naming the tool's argument."""
+        if password:
+            return password_message(1, PASSWORD_ARGUMENT_ADVICE)
+        # The worker tried the server's own passwords, so count them alike.
+        tried = len(candidate_passwords(self.settings.extraction, []))
+        advice = PASSWORD_ARGUMENT_ADVICE if tried else MISSING_PASSWORD_ADVICE
+        return password_message(tried, advice)
 
     def check_batch_size(self, paths: list[str]) -> None:
         """Raise InvalidArgument when ``paths`` is longer than mcp.max_batch_paths.
@@ -831,8 +870,13 @@ def run_server(
     roots: Sequence[str] | None,
     *,
     load_model: bool,
+    cli_advice: bool = False,
 ) -> None:
-    """Run one docflow MCP server on stdio until its client disconnects."""
+    """Run one docflow MCP server on stdio until its client disconnects.
+
+    ``cli_advice`` is for a server that a docflow command started, see
+    ``ServerState``.
+    """
     protocol_in, protocol_out = guard_stdio()
     if not logging.getLogger().handlers:
         configure_server_logging()
@@ -844,7 +888,10 @@ def run_server(
     log.info("extraction cache in %s", settings.store.cache_dir)
     warn_relative_cache(settings)
     state = ServerState(
-        settings, Roots(resolve_roots(roots, settings)), load_model=load_model
+        settings,
+        Roots(resolve_roots(roots, settings)),
+        load_model=load_model,
+        cli_advice=cli_advice,
     )
     server = build(state)
     log.info("%s serving on stdio, roots %s", server.name, state.roots)
@@ -910,7 +957,10 @@ def run_main(
     description: str,
     load_model: bool,
 ) -> int:
-    """Parse ``--root`` and ``-v`` and run the server; return the exit status."""
+    """Parse ``--root``, ``--cli-advice`` and ``-v`` and run the server.
+
+    Return the exit status.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--root",
@@ -920,13 +970,26 @@ def run_main(
         help="folder the tools may read (repeatable; default: mcp.roots, else cwd)",
     )
     parser.add_argument(
+        CLI_ADVICE_OPTION,
+        action="store_true",
+        help="word the advice in document errors for the docflow command that "
+        "started this server (--password), not for an MCP client (the tool's "
+        "'password' argument)",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="log to stderr (-vv: debug)"
     )
     args = parser.parse_args(argv)
     configure_server_logging(args.verbose)
     try:
         settings = load_server_settings()
-        run_server(build, settings, args.root, load_model=load_model)
+        run_server(
+            build,
+            settings,
+            args.root,
+            load_model=load_model,
+            cli_advice=args.cli_advice,
+        )
     except DocflowError as exc:
         log.error("%s", exc)
         return int(exc.exit_code)

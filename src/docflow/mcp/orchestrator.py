@@ -518,9 +518,11 @@ class Orchestrator:
             log.info("restarting %s", slot.stats.name)
 
     def _start_server(self, slot: _Slot) -> ServerProcess:
+        from docflow.mcp._server import CLI_ADVICE_OPTION
         from docflow.mcp._stdio import fork_server, start_server
 
-        args: list[str] = []
+        # The errors the servers return go to a user of the docflow command.
+        args: list[str] = [CLI_ADVICE_OPTION]
         for root in self.roots:
             args += ["--root", root]
         errlog = self._server_errlog(slot)

@@ -37,7 +37,12 @@ from docflow.core.extract._base import (
 )
 from docflow.core.models import ExtractedDocument
 from docflow.core.plurals import count_noun, name_pages
-from docflow.errors import CorruptDocument, OcrFailed, OcrUnavailable
+from docflow.errors import (
+    CorruptDocument,
+    OcrFailed,
+    OcrUnavailable,
+    PasswordRequired,
+)
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -203,6 +208,11 @@ def extract_content(
         # Detection and the page count come before OCR, so the result keeps them.
         exc.detected_type = detected.kind
         exc.pages = context.page_count
+        raise
+    except PasswordRequired as exc:
+        # The result names the kind of the encrypted file, because an MCP
+        # server advises its client to give a password only for a PDF.
+        exc.detected_type = detected.kind
         raise
     _finish_document(document, context)
     document.extension_mismatch = False  # set by new_document from ``detected``

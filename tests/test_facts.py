@@ -306,15 +306,6 @@ EXPECTED_FACTS: dict[str, dict[str, str | tuple[str, ...] | None]] = {
 #: Text-layer facts docflow gets wrong today, with the reason. Each becomes a
 #: strict xfail, so a fix shows up as a failure until its entry is removed.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("letter/ghgov__China_2019_2019-11-06-MPS.md", "sender"): (
-        "a letter's sender is read from its letterhead, not from its signature"
-    ),
-    ("letter/ghgov__Hong_Kong_2021_2021-12-15-CSTCB.md", "sender"): (
-        "a letter's sender is read from its letterhead, not from its signature"
-    ),
-    ("letter/unst__fake-memo.pdf", "sender"): (
-        "a letter's sender is read from its letterhead, not from its signature"
-    ),
     ("letter/ghgov__Spain_2019_2019-10-23-GuardiaCivil.md", "sender"): (
         "the sender is named only in the first sentence"
     ),

@@ -393,6 +393,67 @@ def test_sample_letter_parties(tmp_path: Path, relative: str) -> None:
     assert "recipient" in facts
 
 
+# -- letters' signatures -------------------------------------------------------------
+
+# A letter without a letterhead, whose writer signs under a redacted line.
+SIGNED_LETTER_TEXT = """\
+To whom it may concern,
+
+We report several fake copies of our contact-tracing page on your platform.
+Please remove them.
+
+Best Regards,
+
+[private]
+Cyber Security Division
+Technology Crime Bureau
+"""
+
+
+@pytest.mark.parametrize(
+    ("closing", "signature", "expected"),
+    [
+        (
+            "Best Regards,",
+            "[private]\nCyber Security Division",
+            "Cyber Security Division",
+        ),
+        ("Yours faithfully,", "Page 1/1\nDaniel Davis\nDirector", "Daniel Davis"),
+        ("Mit freundlichen Grüßen", "Anna  Schmidt", "Anna Schmidt"),
+        ("Best Regards,", "Samuel .", "Samuel"),
+    ],
+)
+def test_letter_sender_from_signature(
+    closing: str, signature: str, expected: str
+) -> None:
+    text = (
+        f"To whom it may concern,\nPlease remove the pages.\n{closing}\n{signature}\n"
+    )
+    sender = _facts(text, "letter")["sender"]
+    assert sender.value == expected
+    assert sender.kind == "sender"
+
+
+def test_signed_letter_sender_span() -> None:
+    sender = _facts(SIGNED_LETTER_TEXT, "letter")["sender"]
+    assert sender.start == SIGNED_LETTER_TEXT.index("Cyber Security Division")
+
+
+def test_letterhead_wins_over_signature() -> None:
+    text = (
+        "Harbor Tools Ltd\n12 Dock Road, Leeds LS1 4AB\n\n"
+        "Jane Porter\n4 Mill Lane, Leeds LS2 1AA\n\n"
+        "Dear Ms Porter,\nThank you for your order.\n\nBest regards,\nTom Reed\n"
+    )
+    assert _facts(text, "letter")["sender"].value == "Harbor Tools Ltd"
+
+
+def test_signature_only_read_in_letters() -> None:
+    text = "Minutes of the board\nThe board met.\nBest regards,\nTom Reed\n"
+    assert "sender" not in _facts(text, "meeting_minutes")
+    assert "sender" not in _facts(text, "report")
+
+
 # -- purchase orders and invoice labels ----------------------------------------------
 
 ORDER_TEXT = """\

@@ -22,7 +22,8 @@ address block.
 Some kinds of document name their facts their own way. An e-mail's header
 block gives its sender and recipient. A letter is dated by its date line
 ("Lille, 15 juillet 2019") and its parties are its first two address
-blocks, below any Markdown heading. A bank statement's total is its
+blocks, below any Markdown heading. A letter without a letterhead is from
+the name signed under its closing ("Best regards,"). A bank statement's total is its
 closing balance and its sender the bank. A name loses the address printed
 after it on the same line, and a total without a currency takes the
 document's, else the currency of the country that starts its VAT number.
@@ -337,6 +338,20 @@ _GREETING = re.compile(
     r"monsieur,|szanown|gentile|egregi|estimad|caro|cara)\b",
     re.IGNORECASE,
 )
+# A letter's closing ("Yours sincerely,", "Best regards,", "Mit freundlichen
+# Grüßen"), in the languages of the labels, under which the writer signs.
+_CLOSING = re.compile(
+    r"^\s*(?:(?:yours\s+)?(?:sincerely|faithfully|truly)(?:\s+yours)?|"
+    r"(?:(?:best|kind|warm(?:est)?)\s+)?(?:regards|wishes)|best|"
+    r"mit\s+freundlichen\s+grüßen|freundliche\s+grüße|(?:bien\s+)?cordialement|"
+    r"met\s+vriendelijke\s+groet(?:en)?|z\s+poważaniem|cordiali\s+saluti|"
+    r"distinti\s+saluti|atentamente|saludos(?:\s+cordiales)?|atenciosamente)"
+    r"\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+#: Lines under a letter's closing searched for the writer's name.
+_MAX_SIGNATURE_LINES = 4
+_LOOSE_DOTS = re.compile(r"\s+\.+$")
 #: Lower-case words that make a line running text rather than an address.
 _MIN_RUNNING_TEXT_WORDS = 6
 # A courtesy title alone on its line ("Herrn" above "Peter Schmidt"), which
@@ -1841,10 +1856,32 @@ def _find_parties(
     # The address blocks of a letter come before its labels, because a label
     # word in a letter is mostly part of a department ("Customer Service").
     sender = letter_sender or _find_sender(lines, text_index, parties, category)
+    if sender is None and category == "letter":
+        # A letter without a letterhead is from whoever signs it.
+        sender = _signature_name(lines)
     recipient = letter_recipient or _find_recipient(
         lines, text_index, parties, category, sender
     )
     return [sender, recipient]
+
+
+def _signature_name(lines: list[_Line]) -> Fact | None:
+    """Read the writer's name from the lines under a letter's first closing.
+
+    Lines that are no name, such as a redacted ``[private]`` or a page
+    number, are passed over.
+    """
+    closing = next(
+        (index for index, line in enumerate(lines) if _CLOSING.match(line.text)), None
+    )
+    if closing is None:
+        return None
+    for line in lines[closing + 1 : closing + 1 + _MAX_SIGNATURE_LINES]:
+        # OCR reads the end of a handwritten signature as a dot apart ("Samuel .").
+        name = _LOOSE_DOTS.sub("", _letter_name(line.text))
+        if _DIGIT.search(name) is None and _is_name(name):
+            return _letter_name_fact(line, name)
+    return None
 
 
 def _letter_parties(lines: list[_Line]) -> tuple[Fact | None, Fact | None]:

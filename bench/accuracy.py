@@ -422,9 +422,11 @@ NOTES = """
   count `unknown` as wrong. ECE uses the best guess and its confidence.
 - The key-fact rules were written while reading these invoices and receipts,
   so the fact accuracy below is optimistic for other documents. The facts of
-  the e-mails, letters and minutes were read from them after those rules,
-  and no rule was changed for them. The other categories of this set are not
-  scored. Its forms, contracts, reports, papers and resumes have no clear
+  the e-mails, letters and minutes were read from them after those rules.
+  One rule came after reading their misses: a letter without a letterhead
+  takes its sender from its signature, which raised the letters' senders
+  from 7 to 10 of 11, so that figure is optimistic too. The other categories
+  of this set are not scored. Its forms, contracts, reports, papers and resumes have no clear
   sender, recipient or date. The memo's text layer is unreadable OCR, and the
   bank statement is a ledger of two accounts with no issuer or issue date.
 - How often the evaluation set was looked at: the previous model's mistakes

@@ -426,9 +426,10 @@ NOTES = """
   One rule came after reading their misses: a letter without a letterhead
   takes its sender from its signature, which raised the letters' senders
   from 7 to 10 of 11, so that figure is optimistic too. The other categories
-  of this set are not scored. Its forms, contracts, reports, papers and resumes have no clear
-  sender, recipient or date. The memo's text layer is unreadable OCR, and the
-  bank statement is a ledger of two accounts with no issuer or issue date.
+  of this set are not scored. Its forms, contracts, reports, papers and
+  resumes have no clear sender, recipient or date. The memo's text layer is
+  unreadable OCR, and the bank statement is a ledger of two accounts with no
+  issuer or issue date.
 - How often the evaluation set was looked at: the previous model's mistakes
   on it were known when this model was started, and the classifier's
   internals (model scores, rules, facts) were printed once for its five

@@ -439,6 +439,17 @@ def test_signed_letter_sender_span() -> None:
     assert sender.start == SIGNED_LETTER_TEXT.index("Cyber Security Division")
 
 
+def test_letter_due_phrase_in_body_no_crash() -> None:
+    # The due-date label is below the letter's head, which ends at "Dear".
+    text = (
+        "Dear Ms Porter,\nPlease pay the invoice.\n"
+        "The payment due date was 3 May 2024.\nRegards,\nTom Reed\n"
+    )
+    facts = _facts(text, "letter")
+    assert "document_date" not in facts
+    assert facts["due_date"].normalized == "2024-05-03"
+
+
 def test_letterhead_wins_over_signature() -> None:
     text = (
         "Harbor Tools Ltd\n12 Dock Road, Leeds LS1 4AB\n\n"

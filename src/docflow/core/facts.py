@@ -23,8 +23,8 @@ Some kinds of document name their facts their own way. An e-mail's header
 block gives its sender and recipient. A letter is dated by its date line
 ("Lille, 15 juillet 2019") and its parties are its first two address
 blocks, below any Markdown heading. A letter without a letterhead is from
-the name signed under its closing ("Best regards,"). A bank statement's total is its
-closing balance and its sender the bank. A name loses the address printed
+the name signed under its closing ("Best regards,"). A bank statement's
+total is its closing balance and its sender the bank. A name loses the address printed
 after it on the same line, and a total without a currency takes the
 document's, else the currency of the country that starts its VAT number.
 
@@ -792,12 +792,14 @@ def _find_document_date(
                 )
             if fact is not None:
                 return fact
+    due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
+    # The due-date line numbers count every line, so their cells are read
+    # before a letter's lines are cut to its head.
+    due_cells = _due_date_cells(lines, due_lines)
     if category == "letter":
         # A letter is dated above its salutation, so a date in its body is
         # the date of an event ("On 2020-11-16, ... launched").
         lines = _letter_head(lines)
-    due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
-    due_cells = _due_date_cells(lines, due_lines)
     for index, line in enumerate(lines):
         # No label: the first date not next to a due-date label.
         if _DIGIT.search(line.text) is None:

@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 from mcp.client.session import ClientSession
@@ -294,13 +295,6 @@ CASES = [
         "give the path of a document.",
     ),
     (
-        "quality",
-        "generate_report",
-        {"paths": ["report.txt", " "]},
-        "generate_report: argument 'paths' is invalid because the path is empty; "
-        "give the path of a document.",
-    ),
-    (
         "classification",
         "update_model",
         {"model_path": ""},
@@ -328,14 +322,6 @@ CASES = [
         "analyze_quality",
         {"path": "report.txt\x00"},
         "analyze_quality: argument 'path' is invalid because the path contains "
-        "a NUL character (\\x00), which no file name can contain; give the path "
-        "of a document.",
-    ),
-    (
-        "quality",
-        "generate_report",
-        {"paths": ["report.txt", "\x00"]},
-        "generate_report: argument 'paths' is invalid because the path contains "
         "a NUL character (\\x00), which no file name can contain; give the path "
         "of a document.",
     ),
@@ -418,8 +404,16 @@ async def call_all(kind, folder):
                     results["thresholds"] = await session.call_tool(
                         "update_thresholds", {"thresholds": VALID_THRESHOLDS}
                     )
+                    results["report"] = await session.call_tool(
+                        "generate_report", {"paths": report_paths(folder)}
+                    )
                 results["tools"] = (await session.list_tools()).tools
     return results
+
+
+def report_paths(folder):
+    """Return a readable path, then paths that no tool may read."""
+    return ["report.txt", " ", "\0x", str(folder / "outside.txt")]
 
 
 @pytest.fixture(scope="module")
@@ -427,6 +421,7 @@ def results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("arguments")
     (folder / "docs").mkdir()
     (folder / "docs" / "report.txt").write_text(TEXT)
+    (folder / "outside.txt").write_text(TEXT)
     found = {}
     for kind in MODULES:
         found[kind] = asyncio.run(call_all(kind, folder))
@@ -691,6 +686,25 @@ def test_batch_over_maximum_rejected(tmp_path, kind):
         assert "At most 2 paths per call (mcp.max_batch_paths)" in (
             tools[tool].description
         )
+
+
+def test_report_lists_rejected_paths(results):
+    """generate_report reports a path it may not read, as analyze_documents does."""
+    result = results["quality"]["report"]
+    assert not result.is_error, text_of(result)
+    rows = result.structured_content["results"]
+    outside = rows[3]["path"]
+    assert [row["path"] for row in rows] == report_paths(Path(outside).parent)
+    assert [row["status"] for row in rows] == ["ok"] + ["unreadable"] * 3
+    assert rows[1]["error"] == "the path is empty; give the path of a document"
+    assert "contains a NUL character" in rows[2]["error"]
+    assert rows[3]["error"].startswith(
+        f"{outside!r} is outside the allowed root folders"
+    )
+    report = result.structured_content["report"]
+    assert "4 documents, 1 analysed" in report
+    assert report.count("Not analysed (unreadable): ") == 3
+    assert "outside.txt' is outside the allowed root folders" in report
 
 
 def test_batch_path_with_nul_gets_unreadable_row(tmp_path):

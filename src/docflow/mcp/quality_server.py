@@ -213,11 +213,10 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     ) -> QualityReport:
         """Analyse documents and render a Markdown quality report over them.
 
+        A path outside the roots gets an unreadable row that names the reason,
+        as in ``analyze_documents``, and the report lists it as not analysed.
         ``password`` is tried on every encrypted PDF of the call.
         """
-        state.check_batch_size(paths)
-        for path in paths:
-            state.check_path(path, "paths")
         batch = await state.process_batch(
             paths, ctx, classify=False, quality=True, password=password
         )

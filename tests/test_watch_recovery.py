@@ -173,9 +173,9 @@ def test_crash_while_marking_done(
     pending, result = claim(finisher, empty_file)
     saver = finisher.save_results
 
-    def save_then_crash(connection: object, items: object) -> None:
+    def save_then_crash(connection: object, items: object, replaced: object) -> None:
         assert saver is not None
-        saver(connection, items)
+        saver(connection, items, replaced)
         raise SimulatedCrash("after the store insert, before the commit")
 
     finisher.save_results = save_then_crash

@@ -10,8 +10,10 @@ crash:
 4. in one transaction, the result is written to the store under the
    destination path and the row goes to ``done``, so the store contains each
    result once whatever the moment of a crash;
-5. a file processed without error removes the ``quarantine/<name>.error.json``
-   that an earlier run left for it, when the user moved it back to an inbox.
+5. results of earlier runs of the same input that were quarantined, and
+   whose files the user took out of quarantine (back into an inbox, say),
+   stop being current in the same transaction. Their ``<name>.error.json``
+   reports are deleted before the new destination is chosen.
 
 A move that fails leaves the file in the inbox and the row in ``failed`` with
 the time of the next attempt; retries back off from 1 s doubling up to
@@ -49,15 +51,17 @@ __all__ = ["Finisher", "Outcome", "Pending", "ResultSaver"]
 
 log = logging.getLogger(__name__)
 
-#: Writes results, with the stat of each file as read, to the store. It runs on
-#: the connection of the transaction that marks the files done (``store_saver``).
+#: Writes results, with the stat of each file as read, to the store, and marks
+#: the results stored under the given older paths as no longer current. It runs
+#: on the connection of the transaction that marks the files done
+#: (``store_saver``).
 ResultSaver = Callable[
-    [Any, Sequence[tuple[DocumentResult, FileSnapshot | None]]], None
+    [Any, Sequence[tuple[DocumentResult, FileSnapshot | None]], Sequence[str]], None
 ]
 
 _MAX_NAME_TRIES = 1000
-# Routes of files that were read and processed without error.
-_PROCESSED_ROUTES = frozenset({"processed", "review"})
+# Routes whose files get no stored result.
+_UNSTORED_ROUTES = frozenset({"duplicates", "skipped"})
 
 
 class Outcome(StrEnum):
@@ -133,6 +137,7 @@ class Finisher:
                 route = choose_route(
                     result, self.watch, pending.received, pending.inbox
                 )
+                self._remove_stale_reports(session, pending, result)
                 plan = self._plan(pending, route, result)
                 self._record_moving(session, plan)
                 plans.append(plan)
@@ -143,8 +148,10 @@ class Finisher:
         self, pending: Pending, route: Route, result: DocumentResult
     ) -> Outcome:
         """Move a file that is not processed: a duplicate or a special file."""
-        plan = self._plan(pending, route, result)
         with self.state.session() as session:
+            if route.name not in _UNSTORED_ROUTES:
+                self._remove_stale_reports(session, pending, result)
+            plan = self._plan(pending, route, result)
             self._record_moving(session, plan)
         return self._execute([plan])[plan.row_id]
 
@@ -260,7 +267,6 @@ class Finisher:
                 outcomes[row_id] = Outcome.RETRY
         for plan in moved:
             _log_routed(plan)
-            self._remove_stale_report(plan)
         return outcomes
 
     def _move(self, plan: _Plan) -> None:
@@ -287,13 +293,20 @@ class Finisher:
         if self.save_results is None or not plans:
             return
         items = []
+        replaced: list[str] = []
+        destinations = {str(plan.destination) for plan in plans}
         for plan in plans:
-            if plan.route.name in {"duplicates", "skipped"}:
+            if plan.route.name in _UNSTORED_ROUTES:
                 continue
             stored = plan.result.model_copy(update={"path": str(plan.destination)})
             items.append((stored, plan.snapshot))
+            # A result stored under the same path replaces the old one anyway.
+            taken_out = _taken_out_of_quarantine(
+                session, str(plan.source), plan.content_hash, plan.row_id
+            )
+            replaced += [path for path in taken_out if path not in destinations]
         if items:
-            self.save_results(session.connection, items)
+            self.save_results(session.connection, items, replaced)
 
     def _record_failure(
         self, session: StateSession, row_id: int, error: OSError
@@ -378,49 +391,40 @@ class Finisher:
             self._save(session, [plan])
             session.set_fields(plan.row_id, state="done", result_json=None)
         _log_routed(plan)
-        self._remove_stale_report(plan)
         return Outcome.DONE
 
-    def _remove_stale_report(self, plan: _Plan) -> None:
-        """Delete the quarantine report of an earlier run of a now processed file.
+    def _remove_stale_reports(
+        self, session: StateSession, pending: Pending, result: DocumentResult
+    ) -> None:
+        """Delete the quarantine reports that earlier runs of this input left.
 
         A user who moves a quarantined file back into an inbox leaves its
-        ``<name>.error.json`` behind. The report is deleted only when no file of
-        that name is left in quarantine and the report records the same
-        content hash or the same inbox path, so other files keep theirs.
+        ``<name>.error.json`` behind, which would also push a file quarantined
+        again to a new name (``scan-1.pdf``). The reports looked at are those
+        of the input's earlier quarantine rows and ``quarantine/<name>``. One
+        is deleted only when its file is no longer in quarantine and the
+        report records the same content hash or the same inbox path, so other
+        files keep theirs.
         """
-        if plan.route.name not in _PROCESSED_ROUTES:
-            return
-        quarantined = self.output_dir / "quarantine" / plan.source.name
-        report_path = mover.sidecar_path(quarantined)
-        if os.path.lexists(quarantined) or not report_path.is_file():
-            return
-        try:
-            report = json.loads(report_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # ValueError includes UnicodeDecodeError
-            return
-        if not isinstance(report, dict) or not _report_matches(report, plan):
-            return
         from docflow.core.store import display_path
 
-        source = display_path(str(plan.source))
-        try:
-            os.unlink(report_path)
-        except OSError as exc:
-            log.warning(
-                "%s: cannot remove the stale quarantine report %s: %s",
-                source,
-                display_path(str(report_path)),
-                exc.strerror or exc,
-                extra={"event": "error", "path": source},
-            )
-            return
-        log.info(
-            "removed the stale quarantine report %s of %s",
-            display_path(str(report_path)),
-            source,
-            extra={"event": "report_removed", "path": source},
+        source = display_path(pending.path)
+        hashes = {result.content_hash, pending.content_hash} - {None, ""}
+        earlier = _taken_out_of_quarantine(
+            session, pending.path, pending.content_hash, pending.row_id
         )
+        candidates = [Path(path) for path in earlier]
+        candidates.append(self.output_dir / "quarantine" / Path(pending.path).name)
+        for quarantined in dict.fromkeys(candidates):
+            report_path = mover.sidecar_path(quarantined)
+            if os.path.lexists(quarantined) or not report_path.is_file():
+                continue
+            try:
+                report = json.loads(report_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # ValueError includes UnicodeDecodeError
+                continue
+            if isinstance(report, dict) and _report_matches(report, hashes, source):
+                _remove_report(report_path, source)
 
     def _holds_our_file(self, row: FileRow, destination: Path) -> bool:
         at_destination = snapshot_of(str(destination))
@@ -507,14 +511,53 @@ def _error_report(plan: _Plan) -> dict[str, Any]:
     }
 
 
-def _report_matches(report: dict[str, Any], plan: _Plan) -> bool:
-    """Tell whether a quarantine report was written for the file of ``plan``."""
-    from docflow.core.store import display_path
+def _report_matches(report: dict[str, Any], hashes: set[str], source: str) -> bool:
+    """Tell whether a quarantine report was written for this content or path.
 
-    hashes = {plan.result.content_hash, plan.content_hash} - {None, ""}
+    ``source`` is the inbox path as ``display_path`` shows it.
+    """
     if report.get("content_hash") in hashes:
         return True
-    return report.get("original_path") == display_path(str(plan.source))
+    return report.get("original_path") == source
+
+
+def _taken_out_of_quarantine(
+    session: StateSession, path: str, content_hash: str | None, row_id: int
+) -> list[str]:
+    """Return where earlier runs of this input were quarantined, now empty.
+
+    The earlier runs are the other rows quarantined from ``path`` or with
+    ``content_hash``. A destination that contains a file again is left out,
+    because a later file may have been quarantined under that name.
+    """
+    rows = session.quarantined_rows(path, content_hash)
+    return [
+        row.destination
+        for row in rows
+        if row.id != row_id and row.destination and not os.path.lexists(row.destination)
+    ]
+
+
+def _remove_report(report_path: Path, source: str) -> None:
+    from docflow.core.store import display_path
+
+    try:
+        os.unlink(report_path)
+    except OSError as exc:
+        log.warning(
+            "%s: cannot remove the stale quarantine report %s: %s",
+            source,
+            display_path(str(report_path)),
+            exc.strerror or exc,
+            extra={"event": "error", "path": source},
+        )
+        return
+    log.info(
+        "removed the stale quarantine report %s of %s",
+        display_path(str(report_path)),
+        source,
+        extra={"event": "report_removed", "path": source},
+    )
 
 
 def _remove_partial(destination: Path) -> None:

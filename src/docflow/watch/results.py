@@ -19,8 +19,11 @@ def store_saver(settings: Settings) -> ResultSaver:
 
     Each result's path is the file's destination, and its stat is the stat of
     the file as it was read, so ``docflow process`` on the output folder later
-    reuses the stored result instead of reading the file again. The store's
-    tables are created (or migrated) here, before the daemon starts.
+    reuses the stored result instead of reading the file again. The current
+    results under the ``replaced`` paths (earlier runs of the same inputs)
+    stop being current, as ``docflow process`` does with the old result of a
+    path it reads again. The store's tables are created (or migrated) here,
+    before the daemon starts.
     """
     # Imported now, before worker threads run: scikit-learn 1.9 (utils/
     # _dataframe.is_pyarrow_data) reads pyarrow.Table from sys.modules, which
@@ -36,8 +39,16 @@ def store_saver(settings: Settings) -> ResultSaver:
     fingerprint = settings_fingerprint(settings)
 
     def save(
-        connection: Any, items: Sequence[tuple[DocumentResult, FileSnapshot | None]]
+        connection: Any,
+        items: Sequence[tuple[DocumentResult, FileSnapshot | None]],
+        replaced: Sequence[str],
     ) -> None:
+        if replaced:
+            connection.execute(
+                "UPDATE documents SET is_current = false WHERE is_current "
+                "AND path IN (SELECT unnest(?::VARCHAR[]))",
+                [[display_path(path) for path in replaced]],
+            )
         now = store.clock()
         pending = {}
         for result, snapshot in items:

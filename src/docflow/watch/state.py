@@ -318,6 +318,19 @@ class StateSession:
             if row.content_hash is not None
         }
 
+    def quarantined_rows(self, path: str, content_hash: str | None) -> list[FileRow]:
+        """Return the done rows of files quarantined from ``path`` or with this hash.
+
+        These are the earlier runs of one input, because the daemon ties a file
+        to its content hash and to the inbox path it came from.
+        """
+        return self._rows(
+            "WHERE state = 'done' AND route = 'quarantine' "
+            "AND destination IS NOT NULL AND (path = ? OR content_hash = ?) "
+            "ORDER BY id",
+            [_to_db(path), content_hash or None],
+        )
+
     def set_fields(self, row_id: int, **fields: Any) -> None:
         """Update ``fields`` of one row and stamp ``updated_at``."""
         from docflow.core.store import display_text

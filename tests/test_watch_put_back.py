@@ -1,0 +1,137 @@
+"""A quarantined file that the user puts back into an inbox.
+
+The encrypted PDF is made with fpdf2 and read by ``process_document`` (no
+classifier, so no model is needed). Its result is routed by the daemon's
+Finisher on real files with a real DuckDB database, as the daemon does after
+processing: once without the password, which quarantines it, and again after
+it was moved back into the inbox.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import fpdf
+import pytest
+
+from docflow.core.config import Settings, load_settings
+from docflow.core.pipeline import hash_file, process_document
+from docflow.watch import mover
+from docflow.watch.finisher import Finisher, Outcome, Pending
+from docflow.watch.readiness import snapshot_of
+from test_watch_recovery import current_results, make_finisher
+
+PASSWORD = "put-back-secret"
+
+
+def load(tmp_path: Path, passwords: list[str]) -> Settings:
+    return load_settings(
+        {
+            "store": {
+                "database": str(tmp_path / "db" / "docflow.duckdb"),
+                "cache_dir": str(tmp_path / "db" / "cache"),
+            },
+            "extraction": {"passwords": passwords},
+        },
+        environ={},
+    )
+
+
+def write_encrypted_pdf(path: Path) -> None:
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 7, "INVOICE No. 7\nTotal due 100.00 EUR\n")
+    pdf.set_encryption(owner_password="owner", user_password=PASSWORD)
+    pdf.output(str(path))
+
+
+def route_file(finisher: Finisher, path: Path, settings: Settings) -> Outcome:
+    """Claim, process and route ``path`` as the daemon does."""
+    snapshot = snapshot_of(str(path))
+    assert snapshot is not None
+    digest, _ = hash_file(path)
+    with finisher.state.session() as session:
+        row = session.record_seen(str(path), str(path.parent), snapshot)
+        session.set_fields(row.id, state="processing", content_hash=digest)
+    pending = Pending(
+        row.id, str(path), str(path.parent), snapshot, digest, datetime.now(UTC)
+    )
+    result = process_document(str(path), settings, classify=False, quality=False)
+    [(_, outcome)] = finisher.route_results([(pending, result)])
+    return outcome
+
+
+@pytest.fixture
+def finisher(tmp_path: Path) -> Finisher:
+    return make_finisher(load(tmp_path, []), tmp_path)
+
+
+@pytest.fixture
+def quarantined(tmp_path: Path, finisher: Finisher) -> Path:
+    """Return the quarantined copy of an encrypted PDF routed without password."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_encrypted_pdf(inbox / "locked.pdf")
+    settings = load(tmp_path, [])
+    assert route_file(finisher, inbox / "locked.pdf", settings) is Outcome.DONE
+    path = tmp_path / "out" / "quarantine" / "locked.pdf"
+    assert path.exists()
+    report = json.loads(mover.sidecar_path(path).read_text())
+    assert report["status"] == "password_required"
+    assert current_results(settings) == [str(path)]
+    return path
+
+
+@pytest.mark.parametrize("put_back_as", ["locked.pdf", "again/locked.pdf"])
+def test_put_back_with_password_replaces_result(
+    tmp_path: Path, finisher: Finisher, quarantined: Path, put_back_as: str
+) -> None:
+    """The routed file's result replaces the quarantined one; the report goes."""
+    inbox_path = tmp_path / "inbox" / put_back_as
+    inbox_path.parent.mkdir(exist_ok=True)
+    quarantined.rename(inbox_path)
+    settings = load(tmp_path, [PASSWORD])
+
+    outcome = route_file(finisher, inbox_path, settings)
+
+    assert outcome is Outcome.DONE
+    routed = tmp_path / "out" / "processed" / "unknown" / "locked.pdf"
+    assert routed.exists()
+    assert current_results(settings) == [str(routed)]
+    assert not mover.sidecar_path(quarantined).exists()
+
+
+def test_put_back_quarantined_again_same_name(
+    tmp_path: Path, finisher: Finisher, quarantined: Path
+) -> None:
+    """Quarantined again (no password), it takes its old name and report."""
+    inbox_path = tmp_path / "inbox" / "locked.pdf"
+    quarantined.rename(inbox_path)
+    settings = load(tmp_path, [])
+
+    outcome = route_file(finisher, inbox_path, settings)
+
+    assert outcome is Outcome.DONE
+    assert quarantined.exists()
+    assert current_results(settings) == [str(quarantined)]
+    reports = sorted(quarantined.parent.glob("*.error.json"))
+    assert reports == [mover.sidecar_path(quarantined)]
+
+
+def test_copy_put_back_keeps_quarantined_result(
+    tmp_path: Path, finisher: Finisher, quarantined: Path
+) -> None:
+    """A copy put back leaves the file in quarantine with its result and report."""
+    inbox_path = tmp_path / "inbox" / "locked.pdf"
+    shutil.copy(quarantined, inbox_path)
+    settings = load(tmp_path, [PASSWORD])
+
+    route_file(finisher, inbox_path, settings)
+
+    routed = tmp_path / "out" / "processed" / "unknown" / "locked.pdf"
+    assert current_results(settings) == [str(routed), str(quarantined)]
+    assert mover.sidecar_path(quarantined).exists()

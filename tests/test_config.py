@@ -967,6 +967,28 @@ def test_nul_in_route_destination_rejected(tmp_path: Path) -> None:
     )
 
 
+def test_readability_min_words_above_max_rejected(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path,
+        "[quality]\nreadability_min_words = 30000\nreadability_max_words = 20000\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=config, environ={})
+    assert str(caught.value) == (
+        f"{config}: key 'quality': readability_min_words 30000 is above "
+        "readability_max_words 20000, so no sampled text reaches the minimum and "
+        "readability would never be scored; lower readability_min_words or raise "
+        "readability_max_words"
+    )
+
+
+def test_readability_min_words_equal_max_accepted() -> None:
+    settings = Settings.model_validate(
+        {"quality": {"readability_min_words": 500, "readability_max_words": 500}}
+    )
+    assert settings.quality.readability_min_words == 500
+
+
 ZERO_WEIGHTS = {
     "DOCFLOW_QUALITY_READABILITY_WEIGHT": "0",
     "DOCFLOW_QUALITY_STRUCTURE_WEIGHT": "0.0",

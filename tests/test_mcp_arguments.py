@@ -367,6 +367,16 @@ CASES = [
     (
         "quality",
         "update_thresholds",
+        {"thresholds": {"readability_min_words": 30000}},
+        "update_thresholds: argument 'thresholds' is invalid because "
+        "readability_min_words 30000 is above readability_max_words 20000, so no "
+        "sampled text reaches the minimum and readability would never be scored; "
+        "lower readability_min_words or raise readability_max_words. "
+        "get_quality_metrics lists the thresholds.",
+    ),
+    (
+        "quality",
+        "update_thresholds",
         {"thresholds": {"content_weight": 1e300}},
         "update_thresholds: argument 'thresholds' is invalid because threshold "
         "'content_weight' must be a number from 0 to 100, got 1e+300. "

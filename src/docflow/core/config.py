@@ -309,6 +309,24 @@ class QualitySettings(_Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _min_words_within_sample(self) -> QualitySettings:
+        """Reject a readability_min_words above readability_max_words.
+
+        Readability counts the words of a sample of at most
+        readability_max_words, so a larger minimum leaves every document
+        unscored.
+        """
+        minimum, maximum = self.readability_min_words, self.readability_max_words
+        if minimum > maximum:
+            raise ValueError(
+                f"readability_min_words {minimum} is above readability_max_words "
+                f"{maximum}, so no sampled text reaches the minimum and readability "
+                "would never be scored; lower readability_min_words or raise "
+                "readability_max_words"
+            )
+        return self
+
     @field_validator("fallback_language")
     @classmethod
     def _judged_language(cls, value: str) -> str:

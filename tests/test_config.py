@@ -732,6 +732,17 @@ def test_route_invalid_value_rejected(
         ("{date:/%Y}", "an absolute path"),
         ("a/{date:%Y/..}", "a '.' or '..' folder"),
         ("a/../b", "a '.' or '..' folder"),
+        ("{name.__class__}", "{name.__class__} reads an attribute of {name}"),
+        ("{stem.__init__.__globals__}", "reads an attribute of {stem}"),
+        ("{date.year}", "reads an attribute of {date}"),
+        ("{name[0]}", "{name[0]} reads an index of {name}"),
+        ("{category!r}", "{category!r} has a conversion ('!r')"),
+        ("{date!s:%Y}", "has a conversion ('!s')"),
+        ("{quality:{name}}", "has a field inside its format"),
+        ("{quality:%Y}", "{quality} is a number, so use a number format"),
+        ("{facts[total]:.0f}", "so use a text format such as {facts[total]:.20}"),
+        ("quarantine", "inside the quarantine/ folder"),
+        ("quarantine/{year}", "inside the quarantine/ folder"),
     ],
 )
 def test_route_invalid_destination_rejected(
@@ -744,7 +755,17 @@ def test_route_invalid_destination_rejected(
 
 
 @pytest.mark.parametrize(
-    "destination", ["{date:%Y/%m}", "{date:%-d %B}", "{facts[due_date]}", "a/{year}"]
+    "destination",
+    [
+        "{date:%Y/%m}",
+        "{date:%-d %B}",
+        "{facts[due_date]}",
+        "a/{year}",
+        "q/{quality:.0f}",
+        "c/{confidence:.1%}",
+        "{name:.20}",
+        "invoices/quarantine",
+    ],
 )
 def test_route_valid_destination_accepted(tmp_path: Path, destination: str) -> None:
     config = _write_config(
@@ -752,6 +773,50 @@ def test_route_valid_destination_accepted(tmp_path: Path, destination: str) -> N
     )
     settings = load_settings(config_path=config, environ={})
     assert settings.watch.routes[0].destination == destination
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        (
+            'category = "invoice"',
+            'this [[watch.routes]] table (category = "invoice") has no destination',
+        ),
+        ('name = "*.pdf"', '(name = "*.pdf") has no destination'),
+        ("min_quality = 10", "this [[watch.routes]] table has no destination"),
+    ],
+)
+def test_route_without_destination_named(
+    tmp_path: Path, route: str, expected: str
+) -> None:
+    config, message = _route_error(tmp_path, route)
+    assert message.startswith(f"{config}: key 'watch.routes[0].destination': ")
+    assert expected in message
+    assert "Field required" not in message
+
+
+@pytest.mark.parametrize(
+    ("route", "key"),
+    [
+        ('name = "["\ndestination = "a"', "name"),
+        ('name = "scan[0-9.pdf"\ndestination = "a"', "name"),
+        ('facts = { total = "1[0" }\ndestination = "a"', "facts.total"),
+    ],
+)
+def test_route_unclosed_glob_rejected(tmp_path: Path, route: str, key: str) -> None:
+    config, message = _route_error(tmp_path, route)
+    assert message.startswith(f"{config}: key 'watch.routes[0].{key}': ")
+    assert "has a '[' without its ']'" in message
+
+
+def test_route_closed_globs_accepted(tmp_path: Path) -> None:
+    config = _write_config(
+        tmp_path,
+        '[[watch.routes]]\nname = "*.[pP][dD][fF]"\nfacts = { total = "[[]*" }\n'
+        'destination = "a"\n',
+    )
+    settings = load_settings(config_path=config, environ={})
+    assert settings.watch.routes[0].name == "*.[pP][dD][fF]"
 
 
 def test_route_error_in_variable_names_it() -> None:

@@ -340,6 +340,21 @@ def test_template_fact_slash_stays_one_folder() -> None:
     assert folder == "A_B Ltd/2026"
 
 
+def test_template_number_formats() -> None:
+    result = make_result(confidence=0.834, quality=75.4)
+    template = "{confidence}/{confidence:.0%}/{quality}/{quality:03.0f}"
+    folder = render_destination(template, result, RECEIVED, "/in")
+    assert folder == "0.83/83%/75/075"
+
+
+def test_template_number_formats_without_values() -> None:
+    result = DocumentResult(path="/in/a.pdf", status=Status.OK)
+    folder = render_destination(
+        "a/{confidence:.0%}/{quality:.1f}", result, RECEIVED, "/in"
+    )
+    assert folder == "a"
+
+
 def test_template_every_field_renders() -> None:
     from docflow.core._route_templates import TEMPLATE_FIELDS
 

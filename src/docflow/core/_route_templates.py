@@ -22,8 +22,10 @@ __all__ = [
     "TEMPLATE_FIELDS",
     "clean_segment",
     "describe_fact_kind_problem",
+    "describe_glob_problem",
     "describe_template_problem",
     "fill_template",
+    "number_field",
 ]
 
 #: Fields a destination template may use; ``docflow.watch.routing`` fills them.
@@ -41,6 +43,10 @@ TEMPLATE_FIELDS = (
     "day",
     "facts",
 )
+#: Fields whose values are numbers, with the format used when none is given.
+NUMBER_FIELDS = {"confidence": ".2f", "quality": ".0f"}
+#: Route folders of the daemon itself that a rule's destination must not start with.
+_RESERVED_FOLDERS = ("quarantine",)
 #: strftime codes of C99 and glibc, plus Python's %f. Python passes the format
 #: to the C library, and glibc copies an unknown code such as %Q into the
 #: output unchanged, which would make a folder named "%Q".
@@ -71,6 +77,38 @@ class _DestinationFormatter(string.Formatter):
 
 
 _FORMATTER = _DestinationFormatter()
+
+
+class _Number(float):
+    """A number field that takes the format in the template (``{confidence:.0%}``).
+
+    Without a format in the template it takes ``default_format``.
+    """
+
+    default_format: str
+
+    def __format__(self, format_spec: str) -> str:
+        return float.__format__(self, format_spec or self.default_format)
+
+
+class _NoNumber:
+    """A number field of a document that has none: empty with any format."""
+
+    def __format__(self, format_spec: str) -> str:
+        return ""
+
+
+def number_field(name: str, value: float | None) -> object:
+    """Return the value of the number field ``name`` for a template.
+
+    Without a format it reads as before (``0.83``, ``75``). None, for a
+    document without a classification or a quality score, reads as empty text.
+    """
+    if value is None:
+        return _NoNumber()
+    number = _Number(value)
+    number.default_format = NUMBER_FIELDS[name]
+    return number
 
 
 def fill_template(template: str, values: Mapping[str, Any]) -> str:
@@ -110,20 +148,20 @@ def describe_template_problem(template: str) -> str | None:
         )
     try:
         fields = [
-            (field, spec)
-            for _, field, spec, _ in string.Formatter().parse(template)
+            (field, spec, conversion)
+            for _, field, spec, conversion in string.Formatter().parse(template)
             if field is not None
         ]
     except ValueError as exc:
         return f"{exc}; write fields as {{category}} or {{date:%Y-%m}}"
-    for field, spec in fields:
-        problem = _field_problem(field, spec or "")
+    for field, spec, conversion in fields:
+        problem = _field_problem(field, spec or "", conversion)
         if problem:
             return problem
     return _format_problem(template)
 
 
-def _field_problem(field: str, spec: str) -> str | None:
+def _field_problem(field: str, spec: str, conversion: str | None) -> str | None:
     root = re.split(r"[.\[]", field, maxsplit=1)[0]
     if root not in TEMPLATE_FIELDS:
         known = ", ".join(
@@ -131,14 +169,75 @@ def _field_problem(field: str, spec: str) -> str | None:
             for name in TEMPLATE_FIELDS
         )
         return f"unknown field {{{field}}}; use one of {known}"
+    if conversion:
+        return (
+            f"field {{{field}!{conversion}}} has a conversion ('!{conversion}'), "
+            f"which a destination does not allow; write {{{field}}}"
+        )
+    if "{" in spec:
+        return (
+            f"field {{{field}:{spec}}} has a field inside its format, which a "
+            "destination does not allow; write the format out, as in {quality:.0f}"
+        )
     if root == "facts":
         match = _FACT_FIELD.fullmatch(field)
         if match is None:
             return f"field {{{field}}} needs a fact kind, as in {{facts[total]}}"
         if match[1] not in FACT_KINDS:
             return f"field {{{field}}}: {describe_fact_kind_problem(match[1])}"
-    if root == "date" and field == "date":
+    elif field != root:
+        access = "an attribute" if field[len(root)] == "." else "an index"
+        return (
+            f"field {{{field}}} reads {access} of {{{root}}}, which a destination "
+            f"does not allow; write {{{root}}}. Only {{facts[kind]}} takes an index"
+        )
+    if root == "date":
         return _date_format_problem(spec)
+    if spec:
+        return _spec_problem(field, root, spec)
+    return None
+
+
+def _spec_problem(field: str, root: str, spec: str) -> str | None:
+    """Return why ``spec`` cannot format ``field`` (named ``root``), or None."""
+    sample = number_field(root, 0.5) if root in NUMBER_FIELDS else "sample"
+    try:
+        format(sample, spec)
+    except ValueError as exc:
+        if root in NUMBER_FIELDS:
+            return (
+                f"invalid format {spec!r} in {{{field}:{spec}}}: {{{field}}} is a "
+                "number, so use a number format, as in {confidence:.0%} or "
+                "{quality:03.0f}"
+            )
+        return (
+            f"invalid format {spec!r} in {{{field}:{spec}}} ({exc}). Only "
+            "{confidence} and {quality} are numbers, so use a text format such "
+            f"as {{{field}:.20}}"
+        )
+    return None
+
+
+def describe_glob_problem(pattern: str) -> str | None:
+    """Return why a glob pattern is invalid, or None when it is valid.
+
+    ``fnmatch`` takes a '[' without its ']' as a literal '[', which is far
+    more often a typo than a wish, so that is the one problem reported.
+    """
+    position = 0
+    while (start := pattern.find("[", position)) != -1:
+        end = start + 1
+        if end < len(pattern) and pattern[end] == "!":
+            end += 1
+        if end < len(pattern) and pattern[end] == "]":
+            end += 1  # a ']' first in the set is a member, not its end
+        close = pattern.find("]", end)
+        if close == -1:
+            return (
+                f"the glob {pattern!r} has a '[' without its ']'; close the set, "
+                "as in '[0-9]', or write '[[]' to match a '['"
+            )
+        position = close + 1
     return None
 
 
@@ -167,6 +266,7 @@ def _date_format_problem(spec: str) -> str | None:
 def _format_problem(template: str) -> str | None:
     """Return the error of filling the template with sample values, or None."""
     values: dict[str, object] = {field: "sample" for field in TEMPLATE_FIELDS}
+    values.update({name: number_field(name, 0.5) for name in NUMBER_FIELDS})
     values["date"] = datetime(2026, 1, 31)
     values["facts"] = dict.fromkeys(FACT_KINDS, "sample")
     try:
@@ -185,5 +285,12 @@ def _format_problem(template: str) -> str | None:
         return (
             f"it renders as {text!r}, with a '.' or '..' folder; name each "
             "folder, because a destination stays inside watch.output_dir"
+        )
+    first = next((part for part in text.split("/") if part.strip()), "")
+    if first.strip() in _RESERVED_FOLDERS:
+        return (
+            f"it renders as {text!r}, inside the {first.strip()}/ folder, where "
+            "docflow watch puts unreadable files with their error reports; "
+            "choose another folder"
         )
     return None

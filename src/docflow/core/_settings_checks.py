@@ -188,11 +188,12 @@ def check_route_categories(
 def check_routes(routes: Sequence[RouteRule], source: str) -> None:
     """Raise ConfigError for a route that can never match or cannot be rendered.
 
-    The checks are: known fact kinds, each minimum at most its maximum, and a
-    valid destination template.
+    The checks are: known fact kinds, globs with each '[' closed, each minimum
+    at most its maximum, and a valid destination template.
     """
     from docflow.core._route_templates import (
         describe_fact_kind_problem,
+        describe_glob_problem,
         describe_template_problem,
     )
     from docflow.core.models import FACT_KINDS
@@ -204,6 +205,13 @@ def check_routes(routes: Sequence[RouteRule], source: str) -> None:
                 raise ConfigError(
                     f"{source}: key {key!r}: {describe_fact_kind_problem(kind)}"
                 )
+        globs = {("name",): route.name}
+        globs.update({("facts", kind): value for kind, value in route.facts.items()})
+        for parts, pattern in globs.items():
+            problem = describe_glob_problem(pattern) if pattern is not None else None
+            if problem:
+                key = format_key("watch", "routes", index, *parts)
+                raise ConfigError(f"{source}: key {key!r}: {problem}")
         for measure in ("confidence", "quality"):
             _check_bounds(route, measure, index, source)
         problem = describe_template_problem(route.destination)

@@ -606,6 +606,8 @@ def _problem(item: Any, *, show_value: bool = True) -> str:
     kind = item["type"]
     if kind == "value_error":
         return str(item["ctx"]["error"])
+    if kind == "missing":
+        return _missing_problem(item["loc"], item.get("input"))
     value = item.get("input")
     subject = ""
     if show_value and isinstance(value, str | int | float | bool):
@@ -620,6 +622,25 @@ def _problem(item: Any, *, show_value: bool = True) -> str:
     if kind == "literal_error":
         return f"{subject}not a valid choice; use {item['ctx']['expected']}"
     return str(item["msg"])
+
+
+def _missing_problem(location: tuple[int | str, ...], table: Any) -> str:
+    """Return the message for a required key that a table lacks."""
+    if location[:2] != ("watch", "routes") or location[-1] != "destination":
+        return "missing; add this key"
+    route = "this [[watch.routes]] table"
+    if isinstance(table, dict):
+        matches = [
+            f"{key} = {json.dumps(table[key])}"
+            for key in ("category", "name")
+            if isinstance(table.get(key), str)
+        ]
+        if matches:
+            route += f" ({', '.join(matches)})"
+    return (
+        f"missing: {route} has no destination folder; add one, as in "
+        'destination = "invoices/{year}"'
+    )
 
 
 def _suggestion(location: tuple[int | str, ...]) -> str:

@@ -27,6 +27,7 @@ from docflow.core._route_templates import (
     clean_segment,
     describe_template_problem,
     fill_template,
+    number_field,
 )
 from docflow.core._settings_checks import format_key
 from docflow.core.models import DocumentResult, ReviewStatus, Status
@@ -143,8 +144,12 @@ def render_destination(
     name = Path(result.path).name
     values: dict[str, Any] = {
         "category": classification.category if classification else "unknown",
-        "confidence": f"{classification.confidence:.2f}" if classification else "",
-        "quality": f"{result.quality.overall_score:.0f}" if result.quality else "",
+        "confidence": number_field(
+            "confidence", classification.confidence if classification else None
+        ),
+        "quality": number_field(
+            "quality", result.quality.overall_score if result.quality else None
+        ),
         "name": name,
         "stem": Path(name).stem,
         "suffix": Path(name).suffix.lstrip("."),

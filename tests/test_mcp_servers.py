@@ -375,7 +375,8 @@ def test_update_model_rejects_invalid_model(tmp_path, docs):
     model_dir = docs / "model"
     model_dir.mkdir()
     (model_dir / "model.json").write_text(json.dumps({"version": "broken-1"}))
-    (model_dir / "model.joblib").write_bytes(b"not a pickle")
+    # Unpickled, "garbage" raises "invalid literal for int() with base 10".
+    (model_dir / "model.joblib").write_bytes(b"garbage")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
 
@@ -392,8 +393,14 @@ def test_update_model_rejects_invalid_model(tmp_path, docs):
 
     broken, elsewhere, stats = run(scenario())
     assert broken.is_error
-    assert str(model_dir) in error_text(broken)
-    assert "not usable" in error_text(broken)
+    model_file = os.path.realpath(model_dir / "model.joblib")
+    assert error_text(broken) == (
+        f"update_model: argument 'model_path' is invalid because model "
+        f"{str(model_dir)!r} is not usable: cannot read the classifier model "
+        f"{model_file!r}: the file is damaged or is not a model that 'docflow "
+        "train' wrote; retrain it with 'docflow train', or use another model "
+        "folder. The server keeps its current model."
+    )
     assert elsewhere.is_error
     assert "outside the allowed root folders" in error_text(elsewhere)
     assert stats.structured_content["model_version"] != "broken-1"

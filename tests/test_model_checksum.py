@@ -276,3 +276,47 @@ def test_model_key_names_missing_file(tmp_path: Path) -> None:
 
     with pytest.raises(ModelError, match="classifier model not found"):
         model_key(settings)
+
+
+def write_model_file(tmp_path: Path, data: bytes) -> Path:
+    """Return a model folder whose model.joblib contains ``data``."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / METADATA_FILE).write_text(json.dumps({"version": "broken-1"}))
+    (model / MODEL_FILE).write_bytes(data)
+    return model
+
+
+def test_unreadable_model_named_without_internals(tmp_path: Path) -> None:
+    # Unpickled, "garbage" raises "invalid literal for int() with base 10".
+    model = write_model_file(tmp_path, b"garbage")
+
+    with pytest.raises(ModelError) as raised:
+        _load_from_disk(model)
+
+    assert str(raised.value) == (
+        f"cannot read the classifier model {str(model / MODEL_FILE)!r}: the file "
+        "is damaged or is not a model that 'docflow train' wrote; retrain it "
+        "with 'docflow train', or use another model folder"
+    )
+    assert isinstance(raised.value.__cause__, ValueError)
+
+
+def test_model_needing_missing_module_names_it(tmp_path: Path) -> None:
+    # Pickle protocol 0: load the class Thing of a module that does not exist.
+    model = write_model_file(tmp_path, b"cno_such_module_x\nThing\n.")
+
+    with pytest.raises(ModelError) as raised:
+        _load_from_disk(model)
+
+    assert "it needs the Python module 'no_such_module_x', which is not " in str(
+        raised.value
+    )
+
+
+def test_unreadable_shipped_model_advises_reinstall() -> None:
+    from docflow.core.classify._model import _unloadable
+
+    error = _unloadable(SHIPPED_MODEL_DIR / MODEL_FILE, EOFError())
+
+    assert str(error).endswith("; reinstall docflow to restore the shipped model")

@@ -433,3 +433,27 @@ def test_warm_up_covers_first_pdf(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_call_error_shows_docflow_message_alone(tmp_path):
+    """A DocflowError's message is for the user, so its class name stays out."""
+    from docflow.core.sandbox import _call_function
+
+    model = tmp_path / "model"
+    model.mkdir()
+    settings = make_settings(tmp_path)
+    settings.classification.model_path = str(model)
+
+    kind, message = _call_function("docflow.mcp._validate:check_model", (settings,))
+
+    assert kind == "error"
+    assert message.startswith("classifier model description not found: ")
+
+
+def test_call_error_names_other_exception_type():
+    from docflow.core.sandbox import _call_function
+
+    kind, message = _call_function("math:sqrt", (-1.0,))
+
+    assert kind == "error"
+    assert message.startswith("ValueError: ")

@@ -64,7 +64,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
-from docflow.errors import ServerError
+from docflow.errors import DocflowError, ServerError
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -372,8 +372,9 @@ class WorkerPool:
     def call(self, function: str, *args: Any) -> Future[Any]:
         """Run ``module:function(*args)`` in a child, for untrusted loads.
 
-        The Future raises the child's exception re-created as RuntimeError when
-        the function fails, and ServerError when the child dies.
+        The Future raises RuntimeError when the function fails, with the
+        message of its exception, and before it the exception's type unless
+        it is a DocflowError. It raises ServerError when the child dies.
         """
         future: Future[Any] = Future()
         self._put(_Job("call", (function, args), future))
@@ -797,6 +798,10 @@ def _call_function(function: str, args: tuple[Any, ...]) -> tuple[str, Any]:
     try:
         target = getattr(importlib.import_module(module_name), name)
         return ("value", target(*args))
+    except DocflowError as exc:
+        # Its message is written for the user, so no class name goes before it.
+        log.debug("call %s failed", function, exc_info=True)
+        return ("error", str(exc))
     except Exception as exc:  # reported to the parent as the call's failure
         log.debug("call %s failed", function, exc_info=True)
         return ("error", f"{type(exc).__name__}: {exc}")

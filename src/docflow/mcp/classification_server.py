@@ -151,7 +151,9 @@ async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
         version = await asyncio.wrap_future(future)
     except Exception as exc:  # RuntimeError from the child, ServerError if it died
         raise InvalidArgument(
-            "model_path", f"model {model_path!r} is not usable: {exc}"
+            "model_path",
+            f"model {model_path!r} is not usable: {exc}. The server keeps "
+            "its current model",
         ) from None
     previous = current_model_version(state.settings)
     state.replace_settings(candidate)

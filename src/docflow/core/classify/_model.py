@@ -739,12 +739,26 @@ def _unpickle_parts(
 
 
 def _unloadable(path: Path, exc: Exception) -> ModelError:
-    """Return the error for a model file that exists but cannot be read."""
-    # A truncated file raises EOFError with no text, so name the type then.
-    reason = str(exc) or type(exc).__name__
+    """Return the error for a model file that exists but cannot be read.
+
+    Unpickling a file that is no model raises errors that describe pickle's
+    internals, such as "invalid literal for int() with base 10", so the
+    message gives the likely cause instead. The caller chains ``exc``, which
+    a traceback (``-v``) shows.
+    """
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+    elif isinstance(exc, ImportError) and exc.name:
+        # A pickle names the module of every class it contains.
+        reason = f"it needs the Python module {exc.name!r}, which is not installed"
+    else:
+        reason = "the file is damaged or is not a model that 'docflow train' wrote"
+    if path.parent == SHIPPED_MODEL_DIR:
+        advice = "reinstall docflow to restore the shipped model"
+    else:
+        advice = "retrain it with 'docflow train', or use another model folder"
     return ModelError(
-        f"cannot load the classifier model {str(path)!r}: {reason}; retrain it "
-        "with 'docflow train', or reinstall docflow to restore the shipped model"
+        f"cannot read the classifier model {str(path)!r}: {reason}; {advice}"
     )
 
 

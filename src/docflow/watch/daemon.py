@@ -108,6 +108,7 @@ class WatchDaemon:
             recursive=self.watch.recursive,
         )
         self.finisher = Finisher(self.state, settings, self.output_dir, save_results)
+        self.finisher.retries_in_run = not once
         self.tracker = ReadinessTracker(
             self.watch.stable_seconds,
             self.watch.settle_seconds,
@@ -146,9 +147,18 @@ class WatchDaemon:
                 "watch.inboxes in docflow.toml"
             )
         for inbox in self.inboxes:
+            if not inbox.exists():
+                raise UsageError(
+                    f"inbox {str(inbox)!r} does not exist; create it first"
+                )
+            if inbox.is_file():
+                raise UsageError(
+                    f"inbox {str(inbox)!r} is a file, not a folder; give the "
+                    "folder to watch"
+                )
             if not inbox.is_dir():
                 raise UsageError(
-                    f"inbox {str(inbox)!r} is not a folder; create it first"
+                    f"inbox {str(inbox)!r} is not a folder; give the folder to watch"
                 )
             if inbox == self.output_dir or inbox.is_relative_to(self.output_dir):
                 raise UsageError(
@@ -903,12 +913,15 @@ class WatchDaemon:
                     outcome = self.finisher.route_results([(pending, result)])[0][1]
             except Exception as exc:
                 delay = min(_ROUTING_RETRY_SECONDS, self.watch.retry_max_seconds)
+                next_step = f"next attempt in {delay:.0f} s"
+                if self.once:
+                    next_step = "the next run of docflow watch tries again"
                 log.error(
-                    "%s: routing failed: %s: %s; next attempt in %.0f s",
+                    "%s: routing failed: %s: %s; %s",
                     pending.path,
                     type(exc).__name__,
                     exc,
-                    delay,
+                    next_step,
                     extra={"event": "error", "path": pending.path, "error": str(exc)},
                 )
                 self.finisher.retry_at[pending.row_id] = time.time() + delay

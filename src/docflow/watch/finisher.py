@@ -119,6 +119,8 @@ class Finisher:
         self._reserved: set[str] = set()
         #: Unix time of the next move attempt of each row in ``failed``.
         self.retry_at: dict[int, float] = {}
+        #: False with ``--once``: a failed move waits for the next run.
+        self.retries_in_run = True
 
     # -- new results ----------------------------------------------------------
 
@@ -329,6 +331,15 @@ class Finisher:
         )
         self.retry_at[row_id] = now + delay
         path = row.path if row else str(row_id)
+        if not self.retries_in_run:
+            log.error(
+                "%s: %s; the file stays in the inbox, and the next run of "
+                "docflow watch tries again",
+                path,
+                message,
+                extra={"event": "error", "path": path},
+            )
+            return
         log.error(
             "%s: %s; the file stays in the inbox, next attempt in %.0f s",
             path,

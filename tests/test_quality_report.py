@@ -140,3 +140,23 @@ def test_report_escapes_markup_in_names() -> None:
     assert f"<td>{literal}</td>" in html
     assert f"<h3>{literal}</h3>" in html
     assert f"{literal}: the PDF is **encrypted**</p>" in html
+
+
+def test_report_shows_control_characters_and_blank_path() -> None:
+    """generate_report lists a path with a NUL, or a blank one, as a row."""
+    results = [
+        DocumentResult(
+            path="\0x\tz",
+            status=Status.UNREADABLE,
+            error="the path contains a NUL character (\\x00)",
+        ),
+        DocumentResult(path=" ", status=Status.UNREADABLE, error="the path is empty"),
+    ]
+
+    report = render_report(results)
+
+    assert "\0" not in report
+    assert "| \\x00x\tz | unreadable |" in report
+    assert "### \\x00x\tz" in report
+    assert "| (empty path) | unreadable |" in report
+    assert "### (empty path)\n\nNot analysed (unreadable): the path is empty" in report

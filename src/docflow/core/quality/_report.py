@@ -14,16 +14,28 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: emphasis, code, links, images, raw HTML, entities, table cells, strikethrough
 #: and a heading's closing ``#``. CommonMark lets a backslash escape any of them.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
+#: Control characters other than tab that ``str.splitlines`` does not take as
+#: line breaks, which a reader of the report would not see (CommonMark turns
+#: NUL into U+FFFD).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _escape(text: str) -> str:
     """Escape text from outside the code (file names, errors) for Markdown.
 
-    Line breaks become spaces, so a value stays on its line. Line-start
-    markup (``-``, ``1.``) needs no escape, because every value follows other
-    text on its line.
+    Line breaks become spaces, so a value stays on its line. Other control
+    characters but tab are shown as ``\\xNN``, such as the NUL of a path that
+    an MCP tool rejected. Line-start markup (``-``, ``1.``) needs no escape, because
+    every value follows other text on its line.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", escaped)
+
+
+def _name(path: str) -> str:
+    """Return the name that the report gives the document at ``path``."""
+    # An MCP tool reports a blank path as a row of its own.
+    return path if path.strip() else "(empty path)"
 
 
 def _unpack(
@@ -33,7 +45,8 @@ def _unpack(
     rows = []
     for index, result in enumerate(results, start=1):
         if isinstance(result, DocumentResult):
-            rows.append((result.path, str(result.status), result.quality, result.error))
+            name = _name(result.path)
+            rows.append((name, str(result.status), result.quality, result.error))
         else:
             rows.append((f"document {index}", "ok", result, None))
     return rows

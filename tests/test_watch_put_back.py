@@ -135,3 +135,21 @@ def test_copy_put_back_keeps_quarantined_result(
     routed = tmp_path / "out" / "processed" / "unknown" / "locked.pdf"
     assert current_results(settings) == [str(routed), str(quarantined)]
     assert mover.sidecar_path(quarantined).exists()
+
+
+def test_empty_files_not_one_input(tmp_path: Path, finisher: Finisher) -> None:
+    """Every empty file has the same hash, which ties no two of them together."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    settings = load(tmp_path, [])
+    (inbox / "first.txt").write_bytes(b"")
+    route_file(finisher, inbox / "first.txt", settings)
+    first = tmp_path / "out" / "quarantine" / "first.txt"
+    first.unlink()  # the user deletes the file and keeps its report
+
+    (inbox / "second.txt").write_bytes(b"")
+    route_file(finisher, inbox / "second.txt", settings)
+
+    second = tmp_path / "out" / "quarantine" / "second.txt"
+    assert current_results(settings) == [str(first), str(second)]
+    assert mover.sidecar_path(first).exists()

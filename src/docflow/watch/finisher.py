@@ -60,6 +60,8 @@ ResultSaver = Callable[
 ]
 
 _MAX_NAME_TRIES = 1000
+# SHA-256 of no bytes. Every empty file has it, so it ties no two files together.
+_EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 # Routes whose files get no stored result.
 _UNSTORED_ROUTES = frozenset({"duplicates", "skipped"})
 
@@ -538,9 +540,12 @@ def _taken_out_of_quarantine(
     """Return where earlier runs of this input were quarantined, now empty.
 
     The earlier runs are the other rows quarantined from ``path`` or with
-    ``content_hash``. A destination that contains a file again is left out,
-    because a later file may have been quarantined under that name.
+    ``content_hash``, unless that is the hash of an empty file. A destination
+    that contains a file again is left out, because a later file may have
+    been quarantined under that name.
     """
+    if content_hash == _EMPTY_HASH:
+        content_hash = None
     rows = session.quarantined_rows(path, content_hash)
     return [
         row.destination

@@ -291,6 +291,106 @@ def test_train_cli_rejected_prints_comparison(
     assert report["before"]["macro_f1"] > report["after"]["macro_f1"]
 
 
+def _mislabeled_copies(
+    folder: Path, settings: Settings, target: Path, count: int
+) -> list[tuple[str, str]]:
+    """Label copies of ``count`` training resumes as email, as by mistake.
+
+    Each copy has one line added, so its content hash differs from the
+    resume's and it trains as a correction, not as a relabeled folder document.
+    """
+    samples, _ = collect_folder(folder, settings)
+    train, _ = split_heldout(samples, [])
+    resumes = [sample for sample in train if sample.label == "resume"][:count]
+    target.mkdir()
+    labels = []
+    for index, sample in enumerate(resumes):
+        path = target / f"{Path(sample.source).stem}.txt"
+        path.write_text(f"{sample.item.text}\nChecked {index}.\n", encoding="utf-8")
+        labels.append((str(path), "email"))
+    return labels
+
+
+def test_train_rejects_corrections_breaking_documents(tmp_path: Path) -> None:
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 4, "email": 4})
+    # No current model, so the held-out comparison has nothing to reject on.
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    labels = _mislabeled_copies(folder, settings, tmp_path / "labeled", 2)
+
+    with pytest.raises(ModelRejected, match="--force") as caught:
+        train_model(folder, settings, corrections=labels, output=model_dir)
+
+    assert not (model_dir / "model.json").exists()
+    report = caught.value.report
+    assert report.before is None
+    assert "corrections from docflow label" in report.rejected
+    check = report.correction_check
+    assert check is not None
+    assert check.worse
+    without = check.without_corrections.per_category["resume"]
+    assert check.with_corrections.per_category["resume"].recall < without.recall
+    turned = {(item.category, item.predicted) for item in check.regressions}
+    assert turned == {("resume", "email")}
+    assert {item.blamed for item in check.regressions} <= {p for p, _ in labels}
+    named = {item.correction for item in check.contradictions}
+    assert named == {path for path, _ in labels}
+    assert all(item.other_category == "resume" for item in check.contradictions)
+    assert check.corrections.documents == len(labels)
+
+
+def test_train_small_folder_skips_correction_check(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 2, "email": 2})
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    labels = _mislabeled_copies(folder, settings, tmp_path / "labeled", 1)
+
+    report = train_model(folder, settings, corrections=labels, output=model_dir)
+
+    assert report.written
+    assert report.correction_check is None
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "corrections are not checked" in text and "email, resume" in text
+        for text in warnings
+    )
+
+
+def test_train_cli_forced_prints_correction_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+    from docflow.core.models import DocumentResult
+    from docflow.core.store import ResultWriter, Store
+
+    monkeypatch.setenv("COLUMNS", "200")
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 4, "email": 4})
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    labels = _mislabeled_copies(folder, settings, tmp_path / "labeled", 2)
+    store = Store(str(tmp_path / "t.duckdb"))
+    with ResultWriter(store, fingerprint="fp") as writer:
+        for path, _ in labels:
+            writer.add(DocumentResult(path=path, status="ok"))
+    for path, category in labels:
+        store.add_label(path, category, "ann")
+    args = ["train", str(folder), "--output", str(model_dir), "--db", str(store.path)]
+
+    table = CliRunner().invoke(app, [*args, "--force", "-f", "table"])
+
+    assert table.exit_code == 0, table.stderr
+    assert "corrections check, out of fold" in table.stdout
+    assert "turned wrong: " in table.stdout
+    assert f"contradiction: correction {labels[0][0]} (email)" in table.stdout
+    assert "corrections from docflow label make" in table.stderr
+    assert "written anyway because of --force" in table.stderr
+    assert (model_dir / "model.json").is_file()
+
+
 @pytest.mark.parametrize(
     ("counts", "expected"),
     [

@@ -231,6 +231,8 @@ def _print_train_report(data: dict[str, Any]) -> None:
     if before:
         line += f" (before: {before['macro_f1']:.3f}, {before['accuracy']:.3f})"
     console.print(line)
+    if data.get("correction_check"):
+        _print_correction_check(console, data["correction_check"])
     if not data["written"]:
         action = "not written to"
     elif data["replaced"]:
@@ -247,6 +249,75 @@ def _print_train_report(data: dict[str, Any]) -> None:
         + (_describe_left_out(left_out) if left_out else "")
         + ")"
     )
+
+
+def _print_correction_check(console: Any, check: dict[str, Any]) -> None:
+    """Print the out-of-fold check of the corrections: a table, then the names."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"corrections check, out of fold ({check['folds']} folds), per "
+        "category: training documents without / with the corrections, and "
+        "the corrections",
+        title_justify="left",
+    )
+    for column in (
+        "category",
+        "documents",
+        "recall without",
+        "recall with",
+        "precision without",
+        "precision with",
+        "corrections",
+        "corrections recall",
+    ):
+        table.add_column(column, justify="right" if column != "category" else "left")
+    without = check["without_corrections"]["per_category"]
+    with_fixes = check["with_corrections"]["per_category"]
+    fixes = check["corrections"]["per_category"]
+    for name in sorted(set(without) | set(fixes)):
+        before, after, fixed = without.get(name), with_fixes.get(name), fixes.get(name)
+        table.add_row(
+            _shown(name),
+            str(before["support"]) if before else "0",
+            f"{before['recall']:.2f}" if before else "-",
+            f"{after['recall']:.2f}" if after else "-",
+            f"{before['precision']:.2f}" if before else "-",
+            f"{after['precision']:.2f}" if after else "-",
+            str(fixed["support"]) if fixed else "0",
+            f"{fixed['recall']:.2f}" if fixed else "-",
+        )
+    console.print(table)
+    console.print(
+        f"training documents: macro F1 "
+        f"{check['with_corrections']['macro_f1']:.3f} with the corrections "
+        f"(without: {check['without_corrections']['macro_f1']:.3f}); they turn "
+        f"{len(check['regressions'])} wrong and {check['improvements']} right"
+    )
+    for regression in check["regressions"]:
+        blamed = regression["blamed"]
+        console.print(
+            f"turned wrong: {_shown(regression['source'])} "
+            f"({_shown(regression['category'])} to "
+            f"{_shown(regression['predicted'])}, {regression['confidence']:.2f})"
+            + (f", blamed on {_shown(blamed)}" if blamed else ""),
+            soft_wrap=True,
+        )
+    for item in check["contradictions"]:
+        console.print(
+            f"contradiction: correction {_shown(item['correction'])} "
+            f"({_shown(item['category'])}) and {_shown(item['other'])} "
+            f"({_shown(item['other_category'])}), similarity "
+            f"{item['similarity']:.2f}",
+            soft_wrap=True,
+        )
+
+
+def _shown(text: str) -> str:
+    """Return ``text`` safe to print on a terminal through rich markup."""
+    from rich.markup import escape
+
+    return escape(terminal_text(text))
 
 
 def _describe_left_out(left_out: dict[str, int]) -> str:

@@ -436,8 +436,9 @@ def train_command(
         bool,
         typer.Option(
             "--force",
-            help="Write the new model even if it scores lower, or replaces a "
-            "model with more categories.",
+            help="Write the new model even if it scores lower, the corrections "
+            "make it worse on the folder's documents, or it replaces a model "
+            "with more categories.",
         ),
     ] = False,
     output: Annotated[
@@ -470,9 +471,10 @@ def train_command(
     model. The command prints the setting that selects the new model
     (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH). No model
     is written, and the exit code is 7, when the new one scores lower than the
-    current model (the one in that folder, else the one in use), or when it
-    would replace a model in that folder and lacks some of its categories;
-    --force writes it anyway. A model is
+    current model (the one in that folder, else the one in use), when the
+    corrections make it worse on the folder's documents (scored out of fold
+    with and without them), or when it would replace a model in that folder
+    and lacks some of its categories; --force writes it anyway. A model is
     trained from scratch, so DIR needs a subfolder for every category to keep
     (start from a copy of sample_docs/train).
     """

@@ -13,7 +13,10 @@ the split does not depend on file order and mostly stays put as the corpus
 grows. Training is rejected unless the data has at least two categories and
 every category has a document held out, so each category needs
 ``MIN_CATEGORY_DOCUMENTS`` (2) documents in its folder. Corrections are
-never held out.
+never held out, so the held-out split cannot show that they make the model
+worse. ``_correction_check`` scores the training documents out of fold with
+and without them instead, and corrections that turn at least 2 more documents
+wrong than right reject the model too.
 
 NOTE: when a category grows enough for its quota to rise, its next-lowest-hash
 document moves from training to held out, so a model trained earlier may have
@@ -40,6 +43,7 @@ from pydantic import BaseModel, Field
 
 from docflow.core._settings_checks import RESERVED_CATEGORIES
 from docflow.core.classify._classify import model_languages
+from docflow.core.classify._correction_check import CorrectionCheck, check_corrections
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
     ClassifierInput,
@@ -150,6 +154,12 @@ class TrainReport(BaseModel):
         description="the new model on the held-out split; null when the model "
         "was rejected before it was fitted, for losing categories or languages",
     )
+    correction_check: CorrectionCheck | None = Field(
+        default=None,
+        description="the training documents scored out of fold with and without "
+        "the corrections, and the corrections out of fold; null without "
+        "corrections, or when the model was rejected before it was fitted",
+    )
     rejected: str | None = Field(
         default=None, description="why the new model was not written, or null"
     )
@@ -168,6 +178,7 @@ class Sample:
     # Documents of one group (one template of the training corpus) are held
     # out together when the confidence map is fitted; empty means alone.
     group: str = ""
+    correction: bool = False  # from docflow label, not from the folder
 
 
 def train_model(
@@ -191,7 +202,10 @@ def train_model(
     Unless ``force`` is true, raises ModelRejected, with the report of both
     models' scores, when the new model scores a lower macro-F1 on the
     held-out split than the current model (the one at ``output``, else the
-    configured one), which applies to a new ``output`` folder too. It also
+    configured one), which applies to a new ``output`` folder too. It raises
+    ModelRejected too when the corrections turn at least
+    ``MIN_NET_REGRESSIONS`` more training documents wrong than right, scored
+    out of fold (``check_corrections``), with or without a current model. It also
     raises ModelRejected, unless ``force`` is true, when ``output`` contains a
     model with categories the training data has no document of, or with
     languages it has fewer than ``MIN_LANGUAGE_DOCUMENTS`` training documents
@@ -256,32 +270,24 @@ def train_model(
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
     step(f"fitting the model and its confidence map on {len(train)} documents")
-    parts = fit_parts(train, settings=settings, on_step=on_step)
+    parts, matrix = fit_parts_and_matrix(train, settings=settings, on_step=on_step)
     step(f"scoring the new model on {len(heldout)} held-out documents")
     after = evaluate_parts(parts, heldout)
+    check = check_corrections(
+        matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
+    )
 
     worse = before is not None and after.macro_f1 < before.macro_f1
+    harmful = check is not None and check.worse
     after.model_version = report.version
-    report.forced = force and (worse or (replacing and bool(dropped or lost)))
+    report.forced = force and (
+        worse or harmful or (replacing and bool(dropped or lost))
+    )
     report.before = before
     report.after = after
+    report.correction_check = check
     report.duration_s = round(time.perf_counter() - started, 2)
-    if worse and force:
-        log.warning(
-            "the new model scores macro-F1 %.3f on the held-out split, below the "
-            "current model's %.3f (%s); it is written anyway because of --force",
-            after.macro_f1,
-            before.macro_f1,
-            before.model_version,
-        )
-    if worse and not force:
-        report.rejected = (
-            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
-            f"split, below the current model's {before.macro_f1:.3f} "
-            f"({before.model_version}); nothing was written to {str(target)!r}. "
-            "Add training documents, or rerun with --force to save it anyway"
-        )
-        raise ModelRejected(report.rejected, report=report)
+    _guard_worse_model(report, worse, harmful, target, force)
 
     metadata = build_metadata(report.version, train, heldout, after, parts)
     save_model(parts, metadata, target)
@@ -290,6 +296,60 @@ def train_model(
     report.replaced = replacing
     report.duration_s = round(time.perf_counter() - started, 2)
     return report
+
+
+def _guard_worse_model(
+    report: TrainReport, worse: bool, harmful: bool, target: Path, force: bool
+) -> None:
+    """Raise ModelRejected for a model that scores worse, unless ``force``.
+
+    ``worse`` means a lower held-out macro-F1 than the current model's, and
+    ``harmful`` that the corrections turn training documents wrong. With
+    ``force``, a warning gives the same reasons.
+    """
+    before, after, check = report.before, report.after, report.correction_check
+    reasons: list[str] = []
+    if worse:
+        reasons.append(
+            f"the new model scores macro-F1 {after.macro_f1:.3f} on the held-out "
+            f"split, below the current model's {before.macro_f1:.3f} "
+            f"({before.model_version})"
+        )
+    if harmful:
+        reasons.append(_describe_harm(check))
+    if reasons and force:
+        log.warning("%s; it is written anyway because of --force", ". ".join(reasons))
+    if reasons and not force:
+        advice = "Add training documents"
+        if harmful:
+            advice = (
+                "Check the labels named in the report and relabel the wrong ones "
+                "with docflow label (none leaves a document out of training)"
+            )
+        report.rejected = (
+            f"{'. '.join(reasons)}; nothing was written to {str(target)!r}. "
+            f"{advice}, or rerun with --force to save it anyway"
+        )
+        raise ModelRejected(report.rejected, report=report)
+
+
+def _describe_harm(check: CorrectionCheck) -> str:
+    """Return a sentence on the training documents the corrections turn wrong."""
+    turned = ", ".join(
+        f"{regression.source} ({regression.category} to {regression.predicted})"
+        for regression in check.regressions[:3]
+    )
+    more = len(check.regressions) - 3
+    if more > 0:
+        turned += f" and {more} more"
+    return (
+        "the corrections from docflow label make the new model worse on the "
+        "training documents scored out of fold: macro-F1 "
+        f"{check.with_corrections.macro_f1:.3f} with them, "
+        f"{check.without_corrections.macro_f1:.3f} without them. They turn "
+        f"{_plural(len(check.regressions), 'document')} wrong and "
+        f"{check.improvements} right: {turned}"
+    )
 
 
 def _guard_lost_data(
@@ -615,6 +675,7 @@ def collect_corrections(
             sample = Sample(input_from_text(source, max_chars), category, key, "text")
         if sample is not None:
             sample.weight = CORRECTION_WEIGHT
+            sample.correction = True
             samples.append(sample)
     return samples
 
@@ -701,6 +762,22 @@ def fit_parts(
     confidence map is fitted too (see ``docflow.core.classify.calibration``).
     ``on_step`` receives a line before each of the slow stages.
     """
+    parts, _ = fit_parts_and_matrix(samples, config, settings=settings, on_step=on_step)
+    return parts
+
+
+def fit_parts_and_matrix(
+    samples: Sequence[Sample],
+    config: dict[str, Any] | None = None,
+    *,
+    settings: Settings | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """Fit as ``fit_parts`` does, and return the parts and the feature matrix.
+
+    The matrix has one row per sample, in order, for checks that refit
+    only the linear model.
+    """
     step = on_step or (lambda _: None)
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -735,7 +812,7 @@ def fit_parts(
         confidence_map = _fit_confidence_map(
             matrix, samples, temperature, config, settings, step
         )
-    return {
+    parts = {
         "word": word,
         "char": char,
         "classifier": classifier,
@@ -745,6 +822,7 @@ def fit_parts(
         "block_weights": dict(blocks),
         "layout_features": LAYOUT_FEATURES,
     }
+    return parts, matrix
 
 
 def _fit_confidence_map(

@@ -13,11 +13,13 @@ import pytest
 
 from docflow.core import readability
 from docflow.core.readability import (
+    ENGLISH_ONLY_FORMULAS,
     FLESCH_VARIANTS,
     FORMULAS,
     TextStatistics,
     compute_readability,
     count_text_statistics,
+    describe_left_out_formulas,
 )
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -178,7 +180,7 @@ def test_formulas_match_textstat_spanish(textstat_pyphen_only) -> None:
     assert ours["flesch_reading_ease"] == pytest.approx(
         textstat.fernandez_huerta(text), abs=0.05
     )
-    assert ours["gunning_fog"] == pytest.approx(textstat.gunning_fog(text), abs=0.05)
+    assert ours["gunning_fog"] is None
 
 
 def make_stats(language: str, **counts: int) -> TextStatistics:
@@ -228,7 +230,39 @@ def test_flesch_variant_names() -> None:
 def test_language_without_flesch_variant() -> None:
     values = compute_readability(make_stats("pl"))
     assert values["flesch_reading_ease"] is None
-    assert values["flesch_kincaid_grade"] is not None
+    assert values["flesch_kincaid_grade"] is None
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "nl", "it", "es"])
+def test_grade_formulas_left_out_non_english(language: str) -> None:
+    values = compute_readability(make_stats(language))
+    assert values["flesch_reading_ease"] is not None
+    for name in ENGLISH_ONLY_FORMULAS:
+        assert values[name] is None, name
+    note = describe_left_out_formulas(language)
+    assert note is not None
+    for name in ENGLISH_ONLY_FORMULAS:
+        assert name in note, name
+
+
+def test_italian_text_gets_no_grade_level() -> None:
+    text = (
+        "Buongiorno, vi inoltro l'ordine di questa settimana. "
+        "Il materiale deve arrivare entro venerdì al magazzino. "
+        "Per qualsiasi domanda potete chiamare il nostro ufficio acquisti."
+    )
+    values = compute_readability(count_text_statistics([text], "it", max_words=500))
+    assert values["flesch_reading_ease"] is not None
+    assert values["flesch_kincaid_grade"] is None
+    assert values["gunning_fog"] is None
+
+
+def test_grade_formulas_kept_english() -> None:
+    values = compute_readability(make_stats("en"))
+    for name in ENGLISH_ONLY_FORMULAS:
+        assert isinstance(values[name], float), name
+    assert describe_left_out_formulas("en") is None
+    assert describe_left_out_formulas("en_US") is None
 
 
 def test_no_words_gives_no_values() -> None:

@@ -28,6 +28,9 @@ Differences from textstat 0.7.13, on purpose:
   word with many syllables, so a list of links makes a plain mail read as
   very hard.
 - Long texts are sampled: only the first ``max_words`` words are analysed.
+- The grade-level formulas (``ENGLISH_ONLY_FORMULAS``) are None for every
+  language but English. textstat computes them with the English constants
+  for any language.
 """
 
 from __future__ import annotations
@@ -45,12 +48,14 @@ from typing import Any, NamedTuple
 
 __all__ = [
     "FLESCH_VARIANTS",
+    "ENGLISH_ONLY_FORMULAS",
     "FORMULAS",
     "FleschVariant",
     "TextStatistics",
     "compute_readability",
     "count_text_statistics",
     "count_word_syllables",
+    "describe_left_out_formulas",
     "is_non_word_token",
     "normalize_language",
 ]
@@ -523,14 +528,43 @@ FORMULAS = (
     "automated_readability_index",
 )
 
+#: Formulas whose constants were fitted to English text and US school grades.
+#: Syllables, word length and sentence length differ between languages, so
+#: on other languages they contradict the language's own Flesch variant (an
+#: Italian mail that Flesch-Vacca rates 75, easy, got Flesch-Kincaid 13.5).
+#: Gunning fog also exempts words on an English easy-word list. docflow has
+#: no validated adaptation of any of them for another language.
+ENGLISH_ONLY_FORMULAS = (
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "automated_readability_index",
+)
+
+
+def describe_left_out_formulas(language: str | None) -> str | None:
+    """Return a note naming the formulas left out for ``language``, and why.
+
+    English gets every formula, so its note is None.
+    """
+    if normalize_language(language) == "en":
+        return None
+    names = ", ".join(ENGLISH_ONLY_FORMULAS)
+    return (
+        f"{names} are left out (null) for language {language!r}: they are "
+        "English formulas that give US school grades, and docflow has no "
+        "validated adaptation of them for other languages"
+    )
+
 
 def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
     """Derive every readability formula from ``stats``, as textstat 0.7.13 does.
 
     ``flesch_reading_ease`` uses the variant for ``stats.language`` and is
-    None when the language has no Flesch variant. The grade-level formulas are
-    English formulas, reported for every language. All values are None when
-    the text has no words.
+    None when the language has no Flesch variant. The grade-level formulas
+    (``ENGLISH_ONLY_FORMULAS``) are None unless the language is English. All
+    values are None when the text has no words.
     """
     if not stats.words or not stats.sentences:
         return dict.fromkeys(FORMULAS, None)
@@ -545,6 +579,10 @@ def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
             - variant.sentence_length_weight * words_per_sentence
             - variant.syllables_per_word_weight * syllables_per_word
         )
+    if stats.language != "en":
+        values = dict.fromkeys(FORMULAS, None)
+        values["flesch_reading_ease"] = _round(reading_ease)
+        return values
     letters_per_100 = 100 * stats.letters / stats.words
     sentences_per_100 = 100 * stats.sentences / stats.words
     values = {

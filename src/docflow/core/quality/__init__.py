@@ -42,6 +42,9 @@ What lowers each score:
 A score that is None comes with an issue that explains it: ``no_words``,
 ``few_distinct_words``, ``repeated_phrase`` or ``score_not_applicable``.
 
+An e-mail is judged by its body: the Subject, From, To, Cc and Date lines
+that extraction puts before it are left out.
+
 An empty document (no page with a non-space character) gets
 ``empty_document`` and ``no_words``: readability and structure are None, and
 content and overall are 0.
@@ -62,6 +65,7 @@ from docflow.core.quality._checks import (
     check_readability,
     check_structure,
     check_words,
+    drop_email_headers,
     explain_unscored,
     resolve_language,
 )
@@ -81,6 +85,7 @@ def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityR
     """Score ``document``, list its quality issues and the metrics behind them."""
     config = settings.quality
     findings = Findings(config=config)
+    document = drop_email_headers(document)
 
     resolve_language(findings, document)
     check_pages(findings, document)

@@ -33,7 +33,9 @@ ISSUES: dict[str, IssueSpec] = {
         "error",
         "No text was found in the whole document. For an image under 150 dpi, "
         "or without a dpi and under 1000 pixels on its longer side, the message "
-        "names its size and resolution.",
+        "names its size and resolution. An e-mail is judged by its body alone, "
+        "so one without body text is empty, and the message lists its "
+        "attachments.",
         "Check that the file is the intended document; if it is a scan and "
         "OCR was off, enable OCR (extraction.ocr), else rescan it.",
         None,

@@ -360,13 +360,56 @@ def _describe_low_resolution(document: ExtractedDocument) -> str:
     )
 
 
+def drop_email_headers(document: ExtractedDocument) -> ExtractedDocument:
+    """Return ``document`` with only the body text of an e-mail on its page.
+
+    The e-mail extractor writes the Subject, From, To, Cc and Date lines, then
+    a blank line and the body. The headers help the classifier but are not
+    text to judge, so an e-mail with an empty body is empty here. Other
+    documents are returned unchanged.
+    """
+    if document.detected_type != "eml":
+        return document
+    pages = []
+    for page in document.pages:
+        _, _, body = page.text.partition("\n\n")
+        pages.append(page.model_copy(update={"text": body, "text_check": None}))
+    return document.model_copy(update={"pages": pages})
+
+
+def _describe_empty_email(document: ExtractedDocument) -> tuple[str, str]:
+    """Return the message and advice of empty_document for an e-mail."""
+    attachments = document.metadata.get("attachments") or []
+    if not attachments:
+        return (
+            "The e-mail has no body text and no attachments.",
+            "Check that the file is the intended e-mail and was saved whole.",
+        )
+    listed = ", ".join(
+        f"{item.get('filename') or 'unnamed'} ({item.get('content_type')})"
+        for item in attachments[:5]
+    )
+    if len(attachments) > 5:
+        listed += f" and {len(attachments) - 5} more"
+    return (
+        "The e-mail has no body text, only "
+        f"{count_noun(len(attachments), 'attachment')}: {listed}.",
+        "docflow does not read attachments: save them from the e-mail and "
+        "analyse them as files of their own.",
+    )
+
+
 def check_document(findings: Findings, document: ExtractedDocument) -> None:
     """Find an empty or near-empty document, a wrong extension and cut-off OCR."""
     config = findings.config
     total_chars = findings.metrics["characters_total"]
     findings.metrics["extension_mismatch"] = document.extension_mismatch
     findings.metrics["detected_type"] = document.detected_type
-    if findings.empty_document:
+    if findings.empty_document and document.detected_type == "eml":
+        found, advice = _describe_empty_email(document)
+        findings.add("empty_document", found, advice)
+        findings.content_cap = 0.0
+    elif findings.empty_document:
         pages = len(document.pages)
         found = (
             f"No text was found in {count_noun(pages, 'page')}."

@@ -1,0 +1,65 @@
+"""Tests for how quality judges short texts and e-mails by their body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docflow.core.config import Settings
+from docflow.core.extract import extract_document
+from docflow.core.models import QualityResult
+from docflow.core.quality import analyze_quality
+
+SHORT_NOTE = "Hi Tom, the meeting moved to Thursday 3 pm, room 2. Kim\n"
+
+HEADERS = (
+    "From: Kim Lee <kim@example.com>\n"
+    "To: Tom Berg <tom@example.com>\n"
+    "Subject: Weekly planning meeting of the sales team\n"
+    "Date: Mon, 02 Dec 2024 09:00:00 +0100\n"
+)
+
+ATTACHMENT_ONLY = (
+    HEADERS + "MIME-Version: 1.0\n"
+    'Content-Type: multipart/mixed; boundary="b1"\n'
+    "\n"
+    "--b1\n"
+    "Content-Type: image/jpeg\n"
+    'Content-Disposition: attachment; filename="plan.jpg"\n'
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA==\n"
+    "--b1--\n"
+)
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+def analyze_file(path: Path, text: str, settings: Settings) -> QualityResult:
+    path.write_text(text, encoding="utf-8")
+    return analyze_quality(extract_document(str(path), settings), settings)
+
+
+def codes(result: QualityResult) -> set[str]:
+    return {issue.code for issue in result.issues}
+
+
+def test_email_headers_are_not_body_text(tmp_path: Path, settings: Settings):
+    result = analyze_file(tmp_path / "note.eml", HEADERS + "\n" + SHORT_NOTE, settings)
+    assert result.metrics["characters_total"] == len("".join(SHORT_NOTE.split()))
+    assert result.metrics["total_words"] == 12
+
+
+def test_email_with_attachment_only(tmp_path: Path, settings: Settings):
+    result = analyze_file(tmp_path / "photo.eml", ATTACHMENT_ONLY, settings)
+    [issue] = [i for i in result.issues if i.code == "empty_document"]
+    assert issue.message == (
+        "The e-mail has no body text, only 1 attachment: plan.jpg (image/jpeg)."
+    )
+    assert "attachments" in issue.recommendation
+    assert "rescan" not in issue.recommendation
+    assert result.overall_score == 0.0

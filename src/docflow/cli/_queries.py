@@ -382,6 +382,7 @@ def show_report(options: CliOptions, reference: str) -> None:
     stored = apply_corrections([store.document(reference)], store.corrections())[0]
     _note_replaced(options, store, stored)
     record = _stored_record(stored)
+    _add_readability_summary(options, record)
     output_format = _format(options)
     if output_format == "table":
         from docflow.cli._render import print_document
@@ -395,6 +396,20 @@ def show_report(options: CliOptions, reference: str) -> None:
         printer.emit(record, summary_row(stored.result, document_id=stored.id))
     else:
         write_json(record)
+
+
+def _add_readability_summary(options: CliOptions, record: dict[str, Any]) -> None:
+    """Add ``quality.readability``: the formula, language, key metrics and notes."""
+    from docflow.core.readability import summarize_readability
+
+    quality = record.get("quality")
+    if not quality:
+        return
+    quality["readability"] = summarize_readability(
+        quality["metrics"],
+        quality["readability_score"],
+        options.settings().quality.readability_target,
+    )
 
 
 def write_html_report(

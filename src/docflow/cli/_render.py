@@ -223,6 +223,8 @@ def _print_quality(console: Console, quality: dict | None) -> None:
         f"structure {_format_score(quality['structure_score'])}, "
         f"content {quality['content_quality_score']:.1f})"
     )
+    if quality.get("readability"):
+        _print_readability(console, quality["readability"])
     if quality["issues"]:
         table = Table(title="issues", title_justify="left")
         for column in ("severity", "code", "page", "message"):
@@ -237,3 +239,14 @@ def _print_quality(console: Console, quality: dict | None) -> None:
         console.print(table)
     for recommendation in quality.get("recommendations", []):
         console.print(f"- {_markup(recommendation)}")
+
+
+def _print_readability(console: Console, summary: dict[str, Any]) -> None:
+    """Print the readability formula, language, key metrics, explanation and notes."""
+    from docflow.core.readability import format_readability_summary
+
+    console.print(f"readability: {_markup(format_readability_summary(summary))}")
+    if summary["explanation"]:
+        console.print(f"  {_markup(summary['explanation'])}")
+    for note in summary["notes"]:
+        console.print(f"  note: {_markup(note)}")

@@ -56,8 +56,10 @@ __all__ = [
     "count_text_statistics",
     "count_word_syllables",
     "describe_left_out_formulas",
+    "format_readability_summary",
     "is_non_word_token",
     "normalize_language",
+    "summarize_readability",
 ]
 
 log = logging.getLogger(__name__)
@@ -606,3 +608,106 @@ def compute_readability(stats: TextStatistics) -> dict[str, float | None]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def summarize_readability(
+    metrics: dict[str, Any], score: float | None, target: float
+) -> dict[str, Any]:
+    """Gather the readability metrics of a quality result and explain its score.
+
+    ``metrics`` and ``score`` come from a stored quality result and
+    ``target`` is ``quality.readability_target`` in the current settings.
+    ``explanation`` splits the reading ease into the points lost to sentence
+    length and to word length, so a low score without an issue (short
+    resume lines full of long words) shows its cause. It is None when the
+    text was not scored. ``notes`` gives why readability was not scored and
+    which formulas were left out.
+    """
+    words = metrics.get("words") or 0
+    sentences = metrics.get("sentences") or 0
+    language = metrics.get("language")
+    reading_ease = metrics.get("flesch_reading_ease")
+    summary: dict[str, Any] = {
+        "formula": metrics.get("readability_formula"),
+        "language": language,
+        "language_source": metrics.get("language_source"),
+        "flesch_reading_ease": reading_ease,
+        "words": metrics.get("words"),
+        "sentences": metrics.get("sentences"),
+        "words_per_sentence": metrics.get("words_per_sentence"),
+        "syllables_per_word": (
+            round(metrics.get("syllables", 0) / words, 2) if words else None
+        ),
+        "long_sentences": metrics.get("long_sentences"),
+        "sampled": metrics.get("readability_sampled"),
+        "grade_levels": {name: metrics.get(name) for name in ENGLISH_ONLY_FORMULAS},
+        "explanation": None,
+        "notes": [],
+    }
+    variant = FLESCH_VARIANTS.get(language or "")
+    scored = score is not None and reading_ease is not None
+    if scored and variant is not None and words and sentences:
+        summary["explanation"] = _explain_score(
+            variant,
+            words / sentences,
+            (metrics.get("syllables") or 0) / words,
+            score,
+            target,
+            metrics.get("long_sentences") or 0,
+        )
+    if metrics.get("readability_note"):
+        summary["notes"].append(f"not scored: {metrics['readability_note']}")
+    grades_missing = all(metrics.get(name) is None for name in ENGLISH_ONLY_FORMULAS)
+    left_out = describe_left_out_formulas(language)
+    if reading_ease is not None and grades_missing and left_out:
+        summary["notes"].append(left_out)
+    return summary
+
+
+def _explain_score(
+    variant: FleschVariant,
+    words_per_sentence: float,
+    syllables_per_word: float,
+    score: float,
+    target: float,
+    long_sentences: int,
+) -> str:
+    sentence_points = variant.sentence_length_weight * words_per_sentence
+    word_points = variant.syllables_per_word_weight * syllables_per_word
+    reading_ease = variant.base - sentence_points - word_points
+    text = (
+        f"{variant.name} {reading_ease:.1f} = {variant.base:g} "
+        f"- {sentence_points:.1f} for {words_per_sentence:.1f} words per sentence "
+        f"- {word_points:.1f} for {syllables_per_word:.2f} syllables per word. "
+        f"The score is 100 x {reading_ease:.1f} / {target:g} "
+        "(quality.readability_target), capped to 0-100"
+    )
+    expected = min(100.0, max(0.0, 100.0 * reading_ease / target))
+    if abs(expected - score) < 0.05:
+        return text + "."
+    if score < expected and long_sentences:
+        return text + f", minus {expected - score:.1f} for long sentences."
+    return (
+        text + f". The stored score {score:.1f} differs, because it was computed "
+        "with another quality.readability_target."
+    )
+
+
+def format_readability_summary(summary: dict[str, Any]) -> str:
+    """Format the language, formula and key metrics of ``summarize_readability``."""
+    source = summary["language_source"]
+    parts = [
+        f"language {summary['language'] or 'unknown'}"
+        + (f" ({source})" if source else ""),
+        f"formula {summary['formula'] or 'none'}",
+    ]
+    if summary["flesch_reading_ease"] is not None:
+        parts.append(f"reading ease {summary['flesch_reading_ease']:.1f}")
+    if summary["words_per_sentence"] is not None:
+        parts.append(f"{summary['words_per_sentence']:.1f} words per sentence")
+    if summary["syllables_per_word"] is not None:
+        parts.append(f"{summary['syllables_per_word']:.2f} syllables per word")
+    grade = summary["grade_levels"]["flesch_kincaid_grade"]
+    if grade is not None:
+        parts.append(f"Flesch-Kincaid grade {grade:.1f}")
+    return ", ".join(parts)

@@ -327,3 +327,76 @@ def test_worst_documents_issue_text():
     assert _issue_text(quality) == (
         "no issue; part scores: readability 40, structure 80, content 90"
     )
+
+
+def worst_table(html: str) -> str:
+    return html.split('id="worst-documents"')[1].split("</table>")[0]
+
+
+def test_worst_documents_give_recommendations(tmp_path):
+    path = str(tmp_path / "report.duckdb")
+    result = make_result(1, "invoice", score=30.0)
+    result.quality.issues = [
+        QualityIssue(
+            code="low_ocr_confidence",
+            message="OCR confidence on page 1 is 44, below 60.",
+            page=1,
+            recommendation="Rescan page 1 at <300> dpi or higher.",
+        ),
+        QualityIssue(code="empty_page", message="Page 2 is empty."),
+    ]
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(result)
+    table = worst_table(render_report(Store(path).results()))
+    assert "<th>issues and recommendations</th>" in table
+    assert "Recommendation: Rescan page 1 at &lt;300&gt; dpi or higher." in table
+    assert table.count("Recommendation:") == 1
+
+
+def test_worst_documents_show_readability(tmp_path):
+    path = str(tmp_path / "report.duckdb")
+    result = make_result(1, "invoice", score=55.0)
+    result.quality.issues = []
+    result.quality.readability_score = 71.7
+    result.quality.metrics = {
+        "language": "de",
+        "language_source": "detected",
+        "readability_formula": "Amstad (German Flesch)",
+        "flesch_reading_ease": 43.0,
+        "words": 200,
+        "sentences": 10,
+        "syllables": 400,
+        "words_per_sentence": 20.0,
+        "readability_applicable": True,
+        "readability_note": None,
+        "flesch_kincaid_grade": None,
+        "gunning_fog": None,
+    }
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(result)
+    table = worst_table(render_report(Store(path).results(), readability_target=60))
+    assert "<th>readability</th>" in table
+    assert "language de (detected)" in table
+    assert "formula Amstad (German Flesch)" in table
+    assert "reading ease 43.0" in table
+    assert "2.00 syllables per word" in table
+    assert "- 20.0 for 20.0 words per sentence" in table
+    assert "- 117.0 for 2.00 syllables per word" in table
+    assert "100 x 43.0 / 60 (quality.readability_target), capped to 0-100." in table
+    assert "Note: flesch_kincaid_grade" in table
+
+
+def test_worst_documents_unscored_readability_note(tmp_path):
+    path = str(tmp_path / "report.duckdb")
+    result = make_result(1, "invoice", score=30.0)
+    result.quality.readability_score = None
+    result.quality.metrics = {
+        "language": "en",
+        "readability_formula": "Flesch reading ease",
+        "flesch_reading_ease": None,
+        "readability_note": "15 words, fewer than 100 (quality.readability_min_words)",
+    }
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(result)
+    table = worst_table(render_report(Store(path).results()))
+    assert "Note: not scored: 15 words, fewer than 100" in table

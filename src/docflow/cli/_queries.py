@@ -436,6 +436,7 @@ def write_html_report(
         title="docflow report" + (f" ({', '.join(scope)})" if scope else ""),
         database=str(store.path),
         generated_at=datetime.now(UTC).replace(tzinfo=None),
+        readability_target=options.settings().quality.readability_target,
     )
     try:
         with open(output, "w", encoding="utf-8") as handle:

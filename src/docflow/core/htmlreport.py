@@ -13,7 +13,12 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from docflow.core.config import QualitySettings
 from docflow.core.plurals import choose_noun
+from docflow.core.readability import (
+    format_readability_summary,
+    summarize_readability,
+)
 
 if TYPE_CHECKING:
     from docflow.core.models import CategoryCorrection, QualityResult
@@ -23,6 +28,11 @@ __all__ = ["render_report"]
 
 #: Documents listed in the "worst quality" and review tables.
 TABLE_ROWS = 25
+
+#: The default quality.readability_target, for callers without settings.
+DEFAULT_READABILITY_TARGET: float = QualitySettings.model_fields[
+    "readability_target"
+].default
 
 _BAR_HEIGHT = 18
 _CHART_WIDTH = 560
@@ -48,8 +58,13 @@ def render_report(
     title: str = "docflow report",
     database: str = "",
     generated_at: datetime | None = None,
+    readability_target: float = DEFAULT_READABILITY_TARGET,
 ) -> str:
-    """Return the HTML page for ``rows``."""
+    """Return the HTML page for ``rows``.
+
+    ``readability_target`` is ``quality.readability_target``, which the
+    readability explanation in the lowest-quality table divides by.
+    """
     results = [stored.result for stored in rows]
     sections = [
         _summary(rows),
@@ -84,7 +99,7 @@ def render_report(
         "<h2>Corrected by a person</h2>",
         _corrections_table(rows),
         "<h2>Lowest quality documents</h2>",
-        _worst_table(rows),
+        _worst_table(rows, readability_target),
     ]
     footer = f"database {escape(database)}" if database else ""
     if generated_at is not None:
@@ -313,7 +328,7 @@ def _shown_note(shown: int, total: int) -> str:
     )
 
 
-def _worst_table(rows: Sequence[StoredResult]) -> str:
+def _worst_table(rows: Sequence[StoredResult], readability_target: float) -> str:
     scored = [s for s in rows if s.result.quality is not None]
     scored.sort(key=lambda s: s.result.quality.overall_score)  # type: ignore[union-attr]
     failed = [s for s in rows if str(s.result.status) != "ok"]
@@ -323,19 +338,25 @@ def _worst_table(rows: Sequence[StoredResult]) -> str:
     body = []
     for stored in listed:
         result = stored.result
-        if result.quality is not None:
-            score = f"{result.quality.overall_score:.1f}"
-            issues = _issue_text(result.quality)
-        else:
-            score = ""
+        if result.quality is None:
             issues = f'<span class="bad">{escape(str(result.status))}</span> '
             issues += escape(result.error or "")
-            body.append(_worst_row(stored.id, result.path, score, issues, escaped=True))
+            body.append(_worst_row(stored.id, result.path, "", issues, ""))
             continue
-        body.append(_worst_row(stored.id, result.path, score, issues, escaped=False))
+        body.append(
+            _worst_row(
+                stored.id,
+                result.path,
+                f"{result.quality.overall_score:.1f}",
+                _issue_html(stored.id, result.quality),
+                _readability_html(result.quality, readability_target),
+            )
+        )
     return (
         '<table id="worst-documents"><tr><th>id</th><th>path</th><th>quality</th>'
-        "<th>issues</th></tr>" + "".join(body) + "</table>"
+        "<th>issues and recommendations</th><th>readability</th></tr>"
+        + "".join(body)
+        + "</table>"
     )
 
 
@@ -361,13 +382,50 @@ def _issue_text(quality: QualityResult) -> str:
     return f"no issue; part scores: {scores}"
 
 
+def _issue_html(document_id: int, quality: QualityResult) -> str:
+    """Return the first issues, each with its recommendation, as HTML lines."""
+    if not quality.issues:
+        return escape(_issue_text(quality))
+    lines = []
+    for issue in quality.issues[:5]:
+        line = f"<b>{escape(issue.code)}</b>: {escape(issue.message.rstrip('.'))}."
+        if issue.recommendation:
+            line += (
+                f'<br><span class="recommendation">Recommendation: '
+                f"{escape(issue.recommendation)}</span>"
+            )
+        lines.append(f"<div>{line}</div>")
+    if len(quality.issues) > 5:
+        lines.append(
+            f"<div><small>{len(quality.issues) - 5} more, listed by: "
+            f"docflow report {document_id}</small></div>"
+        )
+    return "".join(lines)
+
+
+def _readability_html(quality: QualityResult, readability_target: float) -> str:
+    """Return the formula, language, key metrics, explanation and notes as HTML."""
+    if not quality.metrics:
+        return ""
+    summary = summarize_readability(
+        quality.metrics, quality.readability_score, readability_target
+    )
+    parts = [escape(format_readability_summary(summary))]
+    if summary["explanation"]:
+        parts.append(f"<small>{escape(summary['explanation'])}</small>")
+    parts.extend(
+        f'<small class="note">Note: {escape(note)}</small>' for note in summary["notes"]
+    )
+    return "<br>".join(parts)
+
+
 def _worst_row(
-    document_id: int, path: str, score: str, issues: str, *, escaped: bool
+    document_id: int, path: str, score: str, issues: str, readability: str
 ) -> str:
-    text = issues if escaped else escape(issues)
+    """Return one table row. ``issues`` and ``readability`` are escaped HTML."""
     return (
         f'<tr><td class="num">{document_id}</td><td>{escape(_path(path))}</td>'
-        f'<td class="num">{score}</td><td>{text}</td></tr>'
+        f'<td class="num">{score}</td><td>{issues}</td><td>{readability}</td></tr>'
     )
 
 

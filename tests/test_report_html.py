@@ -394,6 +394,7 @@ def test_worst_documents_unscored_readability_note(tmp_path):
         "language": "en",
         "readability_formula": "Flesch reading ease",
         "flesch_reading_ease": None,
+        "readability_applicable": False,
         "readability_note": "15 words, fewer than 100 (quality.readability_min_words)",
     }
     with ResultWriter(Store(path), fingerprint="fp") as writer:

@@ -164,3 +164,20 @@ def test_summary_of_metrics_without_counts() -> None:
     summary = summarize_readability(quality.metrics, 50.0, 60.0)
     assert summary["explanation"] is None
     assert summary["syllables_per_word"] is None
+
+
+def test_summary_shows_stored_formula_note_once() -> None:
+    from docflow.core.readability import (
+        describe_left_out_formulas,
+        summarize_readability,
+    )
+
+    note = describe_left_out_formulas("de")
+    metrics = {
+        "language": "de",
+        "flesch_reading_ease": 50.0,
+        "readability_applicable": True,
+        "readability_note": note,
+    }
+    summary = summarize_readability(metrics, 83.3, 60.0)
+    assert summary["notes"] == [note]

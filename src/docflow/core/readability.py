@@ -655,11 +655,18 @@ def summarize_readability(
             target,
             metrics.get("long_sentences") or 0,
         )
-    if metrics.get("readability_note"):
-        summary["notes"].append(f"not scored: {metrics['readability_note']}")
+    stored_note = metrics.get("readability_note")
+    if stored_note and metrics.get("readability_applicable") is False:
+        summary["notes"].append(f"not scored: {stored_note}")
+    elif stored_note:
+        summary["notes"].append(stored_note)
     grades_missing = all(metrics.get(name) is None for name in ENGLISH_ONLY_FORMULAS)
     left_out = describe_left_out_formulas(language)
-    if reading_ease is not None and grades_missing and left_out:
+    if (
+        reading_ease is not None
+        and grades_missing
+        and left_out not in (None, stored_note)
+    ):
         summary["notes"].append(left_out)
     return summary
 

@@ -22,9 +22,12 @@ from processes import docflow_env  # noqa: E402
 
 SHORT_LETTER = "Dear Ms Jansen,\n\nThank you for your letter.\n"
 #: Thresholds that send the note to review for its category and its quality.
+#: The note is a whole short text, so it is near-empty only under a raised
+#: minimum length.
 THRESHOLDS = {
     "DOCFLOW_CLASSIFICATION_REVIEW_THRESHOLD": "1",
     "DOCFLOW_QUALITY_REVIEW_THRESHOLD": "100",
+    "DOCFLOW_QUALITY_MIN_DOCUMENT_CHARS": "5000",
 }
 #: Fields that differ between a run that processed the file and one in
 #: another folder that reused its stored result.

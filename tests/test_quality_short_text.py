@@ -8,7 +8,7 @@ import pytest
 
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
-from docflow.core.models import QualityResult
+from docflow.core.models import ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality
 
 SHORT_NOTE = "Hi Tom, the meeting moved to Thursday 3 pm, room 2. Kim\n"
@@ -63,3 +63,50 @@ def test_email_with_attachment_only(tmp_path: Path, settings: Settings):
     assert "attachments" in issue.recommendation
     assert "rescan" not in issue.recommendation
     assert result.overall_score == 0.0
+
+
+def test_short_note_is_not_near_empty(tmp_path: Path, settings: Settings):
+    result = analyze_file(tmp_path / "note.txt", SHORT_NOTE, settings)
+    assert "near_empty_document" not in codes(result)
+    assert result.content_quality_score == 100.0
+
+
+def test_short_note_in_email_matches_text(tmp_path: Path, settings: Settings):
+    text = analyze_file(tmp_path / "note.txt", SHORT_NOTE, settings)
+    mail = analyze_file(tmp_path / "note.eml", HEADERS + "\n" + SHORT_NOTE, settings)
+    assert mail.overall_score == text.overall_score
+
+
+def test_whole_page_without_sentence(settings: Settings):
+    lines = "Quarterly figures\nSales rose in the north\nand fell in the south"
+    page = Page(number=1, method="text_layer", text=lines)
+    document = ExtractedDocument(path="page.pdf", detected_type="pdf", pages=[page])
+    result = analyze_quality(document, settings)
+    assert "near_empty_document" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    ("detected_type", "method", "expected"),
+    [
+        ("text", "native", "saved in full"),
+        ("pdf", "text_layer", "all pages"),
+        ("pdf", "ocr", "scanned"),
+    ],
+)
+def test_near_empty_advice_by_kind(
+    detected_type: str, method: str, expected: str, settings: Settings
+):
+    page = Page(number=1, method=method, text="Invoice 12", ocr_confidence=90.0)
+    document = ExtractedDocument(path="x", detected_type=detected_type, pages=[page])
+    result = analyze_quality(document, settings)
+    [issue] = [i for i in result.issues if i.code == "near_empty_document"]
+    assert expected in issue.recommendation
+    if detected_type == "text":
+        assert "pages" not in issue.recommendation
+
+
+def test_raised_minimum_flags_whole_note(tmp_path: Path) -> None:
+    settings = Settings(quality={"min_document_chars": 5000})
+    result = analyze_file(tmp_path / "note.txt", SHORT_NOTE, settings)
+    [issue] = [i for i in result.issues if i.code == "near_empty_document"]
+    assert issue.message.endswith("fewer than 5000 (quality.min_document_chars).")

@@ -31,7 +31,9 @@ What lowers each score:
 - ``content_quality_score``: 100, minus 80 x the share of garbage pages,
   80 x the share of pages without a text layer, 40 x the share of empty
   pages and 50 x the share of low-confidence OCR pages. ``ocr_truncated``
-  costs 20 and ``extension_mismatch`` 10. A near-empty document, and text
+  costs 20 and ``extension_mismatch`` 10. A near-empty document (under
+  ``min_document_chars`` and not a whole short text, see
+  ``near_empty_document``), and text
   without words (``no_words``), of fewer than 10 distinct words
   (``few_distinct_words``) or of 20 words or more that mostly repeat one
   phrase, sentence or paragraph back to back (``repeated_phrase``), scores

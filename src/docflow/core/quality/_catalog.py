@@ -12,8 +12,10 @@ from typing import Any, Literal, NamedTuple
 from docflow.core.quality._text import (
     LONG_PHRASE_CANDIDATES,
     MAX_PHRASE_REPEAT_SHARE,
+    MIN_COMPLETE_WORDS,
     MIN_DISTINCT_WORDS,
     MIN_PHRASE_TEXT_WORDS,
+    MIN_WHOLE_PAGE_WORDS,
     PHRASE_SAMPLE_TOKENS,
     SHORT_PHRASE_WORDS,
 )
@@ -42,7 +44,12 @@ ISSUES: dict[str, IssueSpec] = {
     ),
     "near_empty_document": IssueSpec(
         "warning",
-        "The document has fewer non-space characters than the minimum.",
+        "The document has fewer non-space characters than the minimum and "
+        "does not read as a whole text of a quarter of the minimum or more. "
+        "A short text is whole with "
+        f"{MIN_COMPLETE_WORDS} words or more and a full sentence, a greeting "
+        f"or a closing, or with {MIN_WHOLE_PAGE_WORDS} words or more on a "
+        "single page read from a text layer or a text file.",
         "Check that the whole document was captured (all pages, not a cover "
         "sheet only).",
         "quality.min_document_chars",

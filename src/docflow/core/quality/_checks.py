@@ -25,6 +25,7 @@ from docflow.core.quality._text import (
     count_words,
     measure_phrase_repetition,
     measure_repeated_share,
+    reads_as_complete,
 )
 from docflow.core.textcheck import judge_text, language_may_matter
 
@@ -44,6 +45,11 @@ _LOW_OCR_PAGE_WEIGHT = 50.0
 _OCR_TRUNCATED_PENALTY = 20.0
 _EXTENSION_MISMATCH_PENALTY = 10.0
 _NEAR_EMPTY_CAP = 30.0
+# A whole short text (see reads_as_complete) is near-empty only under this
+# share of quality.min_document_chars: 20 characters, about five short words,
+# with the default of 80. A raised minimum so still flags whole texts far
+# below it.
+_WHOLE_TEXT_MIN_SHARE = 0.25
 # low_readability needs sentences of this many words on average. Resumes
 # and bullet lists have short items full of long job and skill terms, which
 # Flesch rates as hard, although the items are not hard prose. The limit is
@@ -399,6 +405,48 @@ def _describe_empty_email(document: ExtractedDocument) -> tuple[str, str]:
     )
 
 
+def _check_near_empty(findings: Findings, document: ExtractedDocument) -> None:
+    """Find a document under ``quality.min_document_chars`` that was barely read.
+
+    A short text that reads as complete, such as a note of one sentence, is
+    left alone when it has ``_WHOLE_TEXT_MIN_SHARE`` of the minimum or more,
+    so only text that looks like the remains of a capture is flagged.
+    """
+    config = findings.config
+    total_chars = findings.metrics["characters_total"]
+    texts = [page.text for page in findings.readable_pages]
+    whole_page = len(document.pages) == 1 and document.pages[0].method in (
+        "native",
+        "text_layer",
+    )
+    long_enough = total_chars >= _WHOLE_TEXT_MIN_SHARE * config.min_document_chars
+    complete = reads_as_complete(texts, whole_page)
+    if long_enough and complete:
+        return
+    reason = "" if complete else ", and no full sentence, greeting or closing"
+    findings.add(
+        "near_empty_document",
+        f"The document has {count_noun(total_chars, 'non-space character')}, "
+        f"fewer than {config.min_document_chars} (quality.min_document_chars)"
+        f"{reason}.",
+        _near_empty_advice(document),
+    )
+    findings.content_cap = _NEAR_EMPTY_CAP
+
+
+def _near_empty_advice(document: ExtractedDocument) -> str:
+    if document.detected_type == "image" or any(
+        page.method == "ocr" for page in document.pages
+    ):
+        return (
+            "Check that the whole document was scanned (all pages, not a cover "
+            "sheet only) and that the scan is sharp enough for OCR."
+        )
+    if document.detected_type == "pdf":
+        return ISSUES["near_empty_document"].advice
+    return "Check that the file is the intended document and was saved in full."
+
+
 def check_document(findings: Findings, document: ExtractedDocument) -> None:
     """Find an empty or near-empty document, a wrong extension and cut-off OCR."""
     config = findings.config
@@ -423,14 +471,7 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         findings.add("empty_document", found, advice)
         findings.content_cap = 0.0
     elif total_chars < config.min_document_chars:
-        findings.add(
-            "near_empty_document",
-            f"The document has {count_noun(total_chars, 'non-space character')}, "
-            "fewer than "
-            f"{config.min_document_chars} (quality.min_document_chars).",
-            ISSUES["near_empty_document"].advice,
-        )
-        findings.content_cap = _NEAR_EMPTY_CAP
+        _check_near_empty(findings, document)
 
     if document.extension_mismatch:
         suffix = document.path.rsplit(".", 1)[-1] if "." in document.path else ""

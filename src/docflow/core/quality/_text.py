@@ -57,6 +57,21 @@ MIN_PHRASE_TEXT_WORDS = 20
 PHRASE_SAMPLE_TOKENS = 2_000
 _MAX_PHRASE_SHOWN_CHARS = 60
 
+# A text under quality.min_document_chars is short but complete when it has
+# this many words and a full sentence, a greeting or a closing ("Hi Tom, the
+# meeting moved to 3 pm. Kim").
+MIN_COMPLETE_WORDS = 5
+# A text layer or native file of one page was read whole, so this many words
+# on it are the whole document, not the remains of a failed capture.
+MIN_WHOLE_PAGE_WORDS = 10
+_SENTENCE_END = re.compile(r"\w[.!?。！？](?=\s|$)")
+_GREETING_OR_CLOSING = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|thanks|thank you|cheers|regards|best regards|"
+    r"kind regards|sincerely|yours|bonjour|hallo|liebe|lieber|sehr geehrte|"
+    r"hola|ciao|geachte|beste|groeten|dzień dobry|pozdrawiam)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
@@ -136,6 +151,22 @@ def count_prose_words(texts: list[str], language: str) -> int:
             if known and known >= _MIN_FREQUENT_SHARE * tokens:
                 prose += tokens
     return prose
+
+
+def reads_as_complete(texts: list[str], whole_page: bool) -> bool:
+    """Return whether a short text reads as a whole document.
+
+    It does with ``MIN_COMPLETE_WORDS`` words and a full sentence, a greeting
+    or a closing, or with ``MIN_WHOLE_PAGE_WORDS`` words when ``whole_page``
+    is true, that is when its one page was read from a text layer or file.
+    """
+    text = "\n".join(texts)
+    words = len(_WORD.findall(text))
+    if whole_page and words >= MIN_WHOLE_PAGE_WORDS:
+        return True
+    if words < MIN_COMPLETE_WORDS:
+        return False
+    return bool(_SENTENCE_END.search(text) or _GREETING_OR_CLOSING.search(text))
 
 
 def measure_repeated_share(texts: list[str]) -> tuple[float, int]:

@@ -162,11 +162,27 @@ def _recommend(issues: list[QualityIssue]) -> list[str]:
     for issue in ordered:
         pages = pages_by_code.get(issue.code)
         if pages:
-            advice = ISSUES[issue.code].advice
+            advice = _page_advice(issue.code, issues)
             recommendations.append(f"{_describe_pages(pages)}: {advice}")
         elif issue.recommendation not in recommendations:
             recommendations.append(issue.recommendation)
     return recommendations
+
+
+def _page_advice(code: str, issues: list[QualityIssue]) -> str:
+    """Return the advice the pages with ``code`` share, else the code's own.
+
+    Each page's advice fits how its text was read (a scan, OCR of a
+    rendering, a text layer), so it is kept when all pages have the same.
+    """
+    advice = {
+        issue.recommendation
+        for issue in issues
+        if issue.code == code and issue.page is not None
+    }
+    if len(advice) == 1:
+        return advice.pop()
+    return ISSUES[code].advice
 
 
 def _describe_pages(pages: list[int]) -> str:

@@ -72,6 +72,8 @@ _SMALL_IMAGE_PIXELS = 1000
 # A PDF or OCR page seldom has blank lines, so there each line counts as a
 # paragraph, and only a line of WALL_OF_TEXT_WORDS or more is a long one.
 _BLANK_LINE_PARAGRAPH_TYPES = frozenset({"text", "markdown"})
+# Types whose text comes in pages: a PDF, and an image, one page per frame.
+_PAGED_TYPES = frozenset({"pdf", "image"})
 # Characters of one page judged for garbage. The word checks take seconds on
 # a whole 3 MB text page.
 _GARBAGE_SAMPLE_CHARS = 50_000
@@ -221,8 +223,7 @@ def _find_page_problem(
             "fewer than "
             f"{config.empty_page_chars} (quality.empty_page_chars)."
         )
-        advice = f"Remove page {number} if it is blank on purpose, or rescan it."
-        return "empty_page", message, advice
+        return "empty_page", message, _empty_page_advice(page)
     reasons = _judge_garbage(page, findings.language)
     if reasons:
         message = f"Page {number} text is unreadable: {'; '.join(reasons)}."
@@ -233,10 +234,37 @@ def _find_page_problem(
     return None
 
 
-#: Advice for a document without text whose pages OCR could read.
-_BLANK_ADVICE = (
+def _empty_page_advice(page: Page) -> str:
+    if page.method == "ocr":
+        return "Remove the page if it is blank on purpose, or rescan it."
+    if page.method == "none":
+        # A PDF page without text has no text layer, and either no image or
+        # one in which OCR found nothing, and the page does not say which.
+        return (
+            "Remove the page if it is blank on purpose. If it is a scan of "
+            "text, rescan it at 300 dpi or more."
+        )
+    return (
+        "Remove the page if it is blank on purpose, or check the source of the "
+        "file if it should carry text."
+    )
+
+
+#: Advice for a scan or image without text whose pages OCR could read.
+_BLANK_SCAN_ADVICE = (
     "Check that the file is the intended document and not blank; rescan it "
     "at 300 dpi or more if the scan is faint."
+)
+#: Advice for a PDF without text and without OCR'd pages: its pages have no
+#: text layer and either no image or one in which OCR found nothing.
+_BLANK_PDF_ADVICE = (
+    "Check that the file is the intended document and not blank. If its pages "
+    "are scans of text, rescan them at 300 dpi or more."
+)
+#: Advice for a text, Markdown, HTML, DOCX or e-mail file without text.
+_BLANK_FILE_ADVICE = (
+    "Check that the file is the intended document and that it was saved with "
+    "its content."
 )
 _LAYER_GARBAGE_ADVICE = (
     "Re-export the PDF with embedded fonts that map to Unicode, or OCR the "
@@ -272,13 +300,36 @@ def _check_ocr_confidence(findings: Findings, pages: list[Page]) -> None:
                 f"OCR confidence on page {page.number} is {confidence:.0f}, below "
                 f"{config.low_ocr_confidence:.0f} (quality.low_ocr_confidence)."
             )
-            advice = (
-                f"Rescan page {page.number} at 300 dpi or higher, straight and "
-                "with good contrast."
-            )
-            low.append((page.number, message, advice))
+            low.append((page.number, message, _low_confidence_advice(page)))
     findings.add_page_issues("low_ocr_confidence", low)
     findings.page_problems["low_ocr_confidence"] = len(low)
+
+
+def _low_confidence_advice(page: Page) -> str:
+    if "reocr_used" in page.flags:
+        # The PDF page had a text layer that failed. Such a page is mostly born
+        # digital, where a rescan cannot help, but a scan may carry a poor
+        # OCR layer too.
+        return (
+            "The page's text layer was unusable, so it was OCR'd: re-export the "
+            "PDF with embedded fonts that map to Unicode if it was made "
+            "digitally, else rescan it at 300 dpi or more, and check the OCR "
+            "language (extraction.ocr_languages)."
+        )
+    return (
+        "Rescan the page at 300 dpi or higher, straight and with good "
+        "contrast, and check the OCR language (extraction.ocr_languages)."
+    )
+
+
+def _is_scan(document: ExtractedDocument) -> bool:
+    """Return whether ``document`` is an image or has a page OCR'd from a scan."""
+    if document.detected_type == "image":
+        return True
+    return any(
+        page.method == "ocr" and "reocr_used" not in page.flags
+        for page in document.pages
+    )
 
 
 def check_pages(findings: Findings, document: ExtractedDocument) -> None:
@@ -435,9 +486,7 @@ def _check_near_empty(findings: Findings, document: ExtractedDocument) -> None:
 
 
 def _near_empty_advice(document: ExtractedDocument) -> str:
-    if document.detected_type == "image" or any(
-        page.method == "ocr" for page in document.pages
-    ):
+    if _is_scan(document):
         return (
             "Check that the whole document was scanned (all pages, not a cover "
             "sheet only) and that the scan is sharp enough for OCR."
@@ -445,6 +494,26 @@ def _near_empty_advice(document: ExtractedDocument) -> str:
     if document.detected_type == "pdf":
         return ISSUES["near_empty_document"].advice
     return "Check that the file is the intended document and was saved in full."
+
+
+def _describe_empty(document: ExtractedDocument) -> tuple[str, str]:
+    """Return the message and advice of empty_document for ``document``."""
+    pages = len(document.pages)
+    if document.detected_type not in _PAGED_TYPES and pages:
+        whitespace = any(page.text for page in document.pages)
+        found = "The file has only whitespace." if whitespace else "The file is empty."
+        return found, _BLANK_FILE_ADVICE
+    found = (
+        f"No text was found in {count_noun(pages, 'page')}."
+        if pages
+        else "It has no pages."
+    )
+    if any("ocr_disabled" in page.flags for page in document.pages):
+        return found, ISSUES["empty_document"].advice
+    found += _describe_low_resolution(document)
+    if _is_scan(document):
+        return found, _BLANK_SCAN_ADVICE
+    return found, _BLANK_PDF_ADVICE
 
 
 def check_document(findings: Findings, document: ExtractedDocument) -> None:
@@ -458,16 +527,7 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         findings.add("empty_document", found, advice)
         findings.content_cap = 0.0
     elif findings.empty_document:
-        pages = len(document.pages)
-        found = (
-            f"No text was found in {count_noun(pages, 'page')}."
-            if pages
-            else "It has no pages."
-        )
-        ocr_off = any("ocr_disabled" in page.flags for page in document.pages)
-        advice = ISSUES["empty_document"].advice if ocr_off else _BLANK_ADVICE
-        if not ocr_off:
-            found += _describe_low_resolution(document)
+        found, advice = _describe_empty(document)
         findings.add("empty_document", found, advice)
         findings.content_cap = 0.0
     elif total_chars < config.min_document_chars:

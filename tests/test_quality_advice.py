@@ -1,0 +1,86 @@
+"""Tests that quality advice fits the kind of file and how its text was read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docflow.core.config import Settings
+from docflow.core.extract import extract_document
+from docflow.core.models import ExtractedDocument, Page, QualityResult
+from docflow.core.quality import analyze_quality
+
+PROSE = (
+    "The committee met on Monday to review the budget for the coming year. "
+    "Members agreed that the library needs new shelves and better lighting. "
+    "The treasurer will ask three suppliers for prices before the next meeting. "
+) * 4
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+def advice_of(result: QualityResult, code: str) -> str:
+    [advice] = {i.recommendation for i in result.issues if i.code == code}
+    return advice
+
+
+def test_whitespace_text_file_has_no_scan_advice(tmp_path: Path, settings):
+    path = tmp_path / "blank.txt"
+    path.write_text("   \n\n  \t \n", encoding="utf-8")
+    result = analyze_quality(extract_document(str(path), settings), settings)
+    assert advice_of(result, "empty_document") == advice_of(result, "no_words")
+    assert "scan" not in advice_of(result, "empty_document")
+    assert result.issues[0].message == "The file has only whitespace."
+
+
+def test_empty_scan_keeps_rescan_advice(settings: Settings):
+    page = Page(number=1, method="ocr", ocr_confidence=0.0, text="")
+    document = ExtractedDocument(path="scan.pdf", detected_type="pdf", pages=[page])
+    result = analyze_quality(document, settings)
+    assert "rescan it at 300 dpi" in advice_of(result, "empty_document")
+
+
+def test_low_confidence_on_rendered_page(settings: Settings):
+    page = Page(
+        number=1,
+        method="ocr",
+        ocr_confidence=30.0,
+        flags=["reocr_used"],
+        text=PROSE,
+    )
+    document = ExtractedDocument(path="a.pdf", detected_type="pdf", pages=[page])
+    result = analyze_quality(document, settings)
+    advice = advice_of(result, "low_ocr_confidence")
+    assert not advice.startswith("Rescan")
+    assert "embedded fonts" in advice
+    assert result.recommendations[0] == f"Page 1: {advice}"
+
+
+def test_image_garbage_recommendation_names_ocr(settings: Settings):
+    garbage = "Xq7 #@ zzk Qv9 ~~ " * 30
+    page = Page(number=1, method="ocr", ocr_confidence=20.0, text=garbage)
+    document = ExtractedDocument(path="photo.jpeg", detected_type="image", pages=[page])
+    result = analyze_quality(document, settings)
+    [garbage_advice] = [r for r in result.recommendations if r.startswith("Page 1")]
+    assert "extraction.ocr_languages" in garbage_advice
+    assert "re-export the PDF" not in garbage_advice
+
+
+def test_mixed_page_advice_falls_back(settings: Settings):
+    pages = [
+        Page(number=1, method="ocr", ocr_confidence=30.0, text=PROSE),
+        Page(
+            number=2,
+            method="ocr",
+            ocr_confidence=30.0,
+            flags=["reocr_used"],
+            text=PROSE.upper(),
+        ),
+    ]
+    document = ExtractedDocument(path="a.pdf", detected_type="pdf", pages=pages)
+    result = analyze_quality(document, settings)
+    assert result.recommendations[0].startswith("Pages 1, 2: Rescan at 300 dpi")

@@ -15,7 +15,15 @@ PROSE = (
     "The committee met on Monday to review the budget for the coming year. "
     "Members agreed that the library needs new shelves and better lighting. "
     "The treasurer will ask three suppliers for prices before the next meeting. "
-) * 4
+    "Several parents asked whether the reading room could open on Saturday "
+    "mornings, and the chair promised to study the cost of extra staff. "
+    "A volunteer offered to repair the old piano in the hall free of charge. "
+    "The garden behind the building has been neglected since spring, so a "
+    "small group will clear the paths and plant flowers in April. "
+    "Finally, the secretary reminded everyone that the annual report is due "
+    "at the end of the month and asked for short notes from each working "
+    "group by the fifteenth.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +86,38 @@ def test_mixed_page_advice_falls_back(settings: Settings):
             method="ocr",
             ocr_confidence=30.0,
             flags=["reocr_used"],
-            text=PROSE.upper(),
+            text=PROSE.replace("committee", "board"),
         ),
     ]
     document = ExtractedDocument(path="a.pdf", detected_type="pdf", pages=pages)
     result = analyze_quality(document, settings)
     assert result.recommendations[0].startswith("Pages 1, 2: Rescan at 300 dpi")
+
+
+NUMBERS = "\n".join(f"Item {n} {n * 3} {n * 7}.50 {n * 11}" for n in range(1, 60))
+CID_TEXT = "(cid:36)(cid:81)(cid:71) (cid:87)(cid:75)(cid:72) " * 20
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (PROSE, "pl", "no readability formula for language 'pl'"),
+        (NUMBERS, "en", "tables and lists of figures"),
+        (CID_TEXT, "en", "See garbage_text"),
+        ("Invoice 12", "en", "See near_empty_document"),
+        ("Thanks, see you at the meeting on Friday. Kim", "en", "short by design"),
+    ],
+    ids=["language", "numbers", "garbage", "near_empty", "short"],
+)
+def test_unscored_readability_advice(text: str, language: str, expected: str):
+    page = Page(number=1, method="text_layer", text=text)
+    document = ExtractedDocument(
+        path="a.pdf", detected_type="pdf", language=language, pages=[page]
+    )
+    result = analyze_quality(document, Settings())
+    [issue] = [
+        i
+        for i in result.issues
+        if i.code == "score_not_applicable" and i.message.startswith("Readability")
+    ]
+    assert expected in issue.recommendation

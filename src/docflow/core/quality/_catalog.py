@@ -165,8 +165,12 @@ ISSUES: dict[str, IssueSpec] = {
     "score_not_applicable": IssueSpec(
         "info",
         "Readability or structure is not scored because the text gives it "
-        "nothing to judge: too few words, no Flesch formula for the language, "
-        "or a single line. The overall score is the weighted mean of the others.",
+        "nothing to judge: no Flesch formula for the language, too few words, "
+        "mostly numbers, no sentences, or a single line. The overall score is "
+        "the weighted mean of the others. The advice follows the reason, and "
+        "for too few words it names the issue that explains the missing text "
+        "(garbage_text, no_text_layer, empty_page, near_empty_document or "
+        "ocr_truncated) when there is one.",
         "Nothing to do if the document is short by design.",
         "quality.readability_min_words, quality.headings_expected_words",
     ),

@@ -114,6 +114,9 @@ class Findings:
     # Why readability or structure is not scored, by score name, when no
     # other issue explains it.
     unscored: dict[str, str] = field(default_factory=dict)
+    # The kind of each reason in ``unscored``, which picks its advice: short,
+    # numbers, language or sentences.
+    unscored_kind: dict[str, str] = field(default_factory=dict)
     language: str = "en"
 
     def readability_score(self) -> float:
@@ -658,12 +661,44 @@ def explain_unscored(findings: Findings) -> None:
     """Add an issue for each score left out that no other issue explains."""
     names = {"readability": "Readability", "structure": "Structure"}
     for score, reason in findings.unscored.items():
+        kind = findings.unscored_kind.get(score, "short")
         findings.add(
             "score_not_applicable",
             f"{names[score]} is not scored and the overall score leaves it out: "
             f"{reason}.",
-            ISSUES["score_not_applicable"].advice,
+            _unscored_advice(findings, kind),
         )
+
+
+#: Issues that explain why a document has too little text to score, in the
+#: order their advice is preferred.
+_TEXT_LOSS_ISSUES = (
+    "garbage_text",
+    "no_text_layer",
+    "empty_page",
+    "near_empty_document",
+    "ocr_truncated",
+)
+
+
+def _unscored_advice(findings: Findings, kind: str) -> str:
+    """Return the advice for a score left out for a reason of ``kind``."""
+    if kind == "numbers":
+        return (
+            "Nothing to do: tables and lists of figures have no reading ease, "
+            "so the other scores judge them."
+        )
+    if kind == "language":
+        return (
+            f"Nothing to do: docflow has no readability formula for language "
+            f"{findings.language!r}, so the other scores judge the document."
+        )
+    if kind == "sentences":
+        return "Nothing to do if the text is a list or a form without sentences."
+    for code in _TEXT_LOSS_ISSUES:
+        if findings.has_issue(code):
+            return f"See {code}, which explains why so little text was read."
+    return ISSUES["score_not_applicable"].advice
 
 
 def resolve_language(findings: Findings, document: ExtractedDocument) -> None:
@@ -709,8 +744,9 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
     reading_ease = formulas["flesch_reading_ease"]
     variant = readability.FLESCH_VARIANTS.get(language)
     findings.metrics["readability_formula"] = variant.name if variant else None
-    note = _find_readability_gap(findings, reading_ease, variant is not None)
-    if note is not None:
+    gap = _find_readability_gap(findings, reading_ease, variant is not None)
+    if gap is not None:
+        note, kind = gap
         findings.readability_applicable = False
         findings.metrics["readability_applicable"] = False
         findings.metrics["readability_note"] = note
@@ -719,6 +755,7 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
         findings.metrics.update(dict.fromkeys(formulas, None))
         if not findings.has_issue("no_words", "few_distinct_words", "repeated_phrase"):
             findings.unscored["readability"] = note
+            findings.unscored_kind["readability"] = kind
         _check_long_sentences(findings, stats)
         return
 
@@ -735,8 +772,10 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
 
 def _find_readability_gap(
     findings: Findings, reading_ease: float | None, has_formula: bool
-) -> str | None:
-    """Return why readability cannot be scored, or None when it can.
+) -> tuple[str, str] | None:
+    """Return why readability cannot be scored and the kind of reason
+    (short, numbers, distinct, repeated, language or sentences), or None
+    when it can.
 
     Flesch counts numbers as words, so text that is mostly numbers (a table
     of figures) is left unscored rather than given a reading ease.
@@ -745,30 +784,33 @@ def _find_readability_gap(
     words = findings.metrics.get("words", 0)
     letter_share = findings.metrics["letter_word_share"] or 0.0
     distinct = findings.metrics["distinct_words"]
+    if not has_formula:
+        return f"no Flesch formula for language {findings.language!r}", "language"
     if words < config.readability_min_words:
         return (
             f"{count_noun(words, 'word')}, fewer than "
             f"{config.readability_min_words} "
-            "(quality.readability_min_words)"
+            "(quality.readability_min_words)",
+            "short",
         )
     if letter_share < MIN_LETTER_WORD_SHARE:
         return (
             f"only {letter_share:.0%} of the tokens with a letter or digit contain "
             f"a letter, fewer than {MIN_LETTER_WORD_SHARE:.0%}, so the text is "
-            "mostly numbers"
+            "mostly numbers",
+            "numbers",
         )
     if distinct < MIN_DISTINCT_WORDS:
         return (
             f"only {count_noun(distinct, 'distinct word')}, "
-            f"fewer than {MIN_DISTINCT_WORDS}"
+            f"fewer than {MIN_DISTINCT_WORDS}",
+            "distinct",
         )
     if findings.has_issue("repeated_phrase"):
         share = findings.metrics["repeated_phrase_share"]
-        return f"{share:.0%} of the words repeat one phrase back to back"
-    if not has_formula:
-        return f"no Flesch formula for language {findings.language!r}"
+        return f"{share:.0%} of the words repeat one phrase back to back", "repeated"
     if reading_ease is None:
-        return "no sentences"
+        return "no sentences", "sentences"
     return None
 
 

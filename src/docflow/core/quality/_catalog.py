@@ -12,9 +12,13 @@ from typing import Any, Literal, NamedTuple
 from docflow.core.quality._text import (
     LONG_PHRASE_CANDIDATES,
     MAX_PHRASE_REPEAT_SHARE,
+    MAX_TABLE_CELL_CHARS,
     MIN_COMPLETE_WORDS,
     MIN_DISTINCT_WORDS,
     MIN_PHRASE_TEXT_WORDS,
+    MIN_TABLE_NUMBER_SHARE,
+    MIN_TABLE_ROW_SHARE,
+    MIN_TABLE_ROWS,
     MIN_WHOLE_PAGE_WORDS,
     PHRASE_SAMPLE_TOKENS,
     SHORT_PHRASE_WORDS,
@@ -274,6 +278,15 @@ METRICS: dict[str, str] = {
     f"previous occurrence. Phrases longer than {SHORT_PHRASE_WORDS} words are "
     "compared within one page. The largest share wins; repeated_phrase fires "
     f"above {MAX_PHRASE_REPEAT_SHARE}",
+    "table_rows": "lines of the readable text that are rows of one table, "
+    f"sharing a cell separator (;, tab, comma, | or a gap of two or more "
+    f"spaces) the same number of times in cells of {MAX_TABLE_CELL_CHARS} "
+    f"characters or fewer on average, {MIN_TABLE_NUMBER_SHARE:.0%} of them "
+    f"with a digit; 0 unless they are {MIN_TABLE_ROWS} or "
+    f"more and {MIN_TABLE_ROW_SHARE:.0%} of the non-blank lines. A table is "
+    "not judged as prose: readability is not scored, and wall_of_text, "
+    "no_headings_long_document, long_sentences, few_distinct_words and "
+    "repeated_phrase do not fire",
     "repeated_phrase_words": "words in the phrase of repeated_phrase_share; 0 "
     "when no word equals the word at any tried length before it",
     "extension_mismatch": "true when the extension names another type",

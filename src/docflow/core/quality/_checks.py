@@ -20,9 +20,11 @@ from docflow.core.quality._text import (
     MIN_REPEAT_CHARS,
     PHRASE_SAMPLE_TOKENS,
     PhraseRepetition,
+    TableShape,
     count_prose_words,
     count_text_headings,
     count_words,
+    find_table,
     measure_phrase_repetition,
     measure_repeated_share,
     reads_as_complete,
@@ -117,6 +119,9 @@ class Findings:
     # The kind of each reason in ``unscored``, which picks its advice: short,
     # numbers, language or sentences.
     unscored_kind: dict[str, str] = field(default_factory=dict)
+    # The rows of the readable text when it is a table, which the prose
+    # checks (paragraphs, headings, sentences, word variety) leave alone.
+    table: TableShape | None = None
     language: str = "en"
 
     def readability_score(self) -> float:
@@ -591,6 +596,8 @@ def check_words(findings: Findings) -> None:
     )
     findings.metrics["repeated_phrase_share"] = round(repetition.share, 3)
     findings.metrics["repeated_phrase_words"] = repetition.phrase_words
+    findings.table = find_table(texts)
+    findings.metrics["table_rows"] = findings.table.rows if findings.table else 0
     if findings.empty_document:
         # The advice of empty_document fits this document, so both issues
         # carry it and the recommendations list it once.
@@ -611,6 +618,9 @@ def check_words(findings: Findings) -> None:
             "are not scored.",
             ISSUES["no_words"].advice,
         )
+    elif findings.table is not None:
+        # A column of product names or labels repeats its few words by design.
+        return
     elif (
         counts.words >= config.readability_min_words
         and counts.distinct_words < MIN_DISTINCT_WORDS
@@ -800,6 +810,8 @@ def _find_readability_gap(
             "mostly numbers",
             "numbers",
         )
+    if findings.table is not None:
+        return _describe_table(findings.table), "numbers"
     if distinct < MIN_DISTINCT_WORDS:
         return (
             f"only {count_noun(distinct, 'distinct word')}, "
@@ -812,6 +824,22 @@ def _find_readability_gap(
     if reading_ease is None:
         return "no sentences", "sentences"
     return None
+
+
+_SEPARATOR_NAMES = {
+    "semicolon": "semicolons",
+    "tab": "tabs",
+    "comma": "commas",
+    "pipe": "pipes (|)",
+    "spaces": "gaps of two or more spaces",
+}
+
+
+def _describe_table(table: TableShape) -> str:
+    return (
+        f"the text is a table: {table.rows} of its {table.lines} lines have the "
+        f"same number of {_SEPARATOR_NAMES[table.separator]} between short cells"
+    )
 
 
 def _check_low_readability(
@@ -892,6 +920,9 @@ def _check_long_sentences(
     )
     if few_words or (findings.has_issue("repeated_phrase") and short_phrase):
         return
+    if findings.table is not None:
+        # A row without a full stop runs into the next one as one sentence.
+        return
     scope = f" in the first {count_noun(stats.words, 'word')}" if stats.sampled else ""
     sentences = "sentence" if stats.sentences == 1 else "sentences"
     verb = "has" if stats.long_sentences == 1 else "have"
@@ -924,7 +955,7 @@ def check_structure(findings: Findings, document: ExtractedDocument) -> None:
     # Tables and form fields need no headings, so only running text counts.
     # It is counted only when the check can fire, because a 3 MB book took
     # 0.25 s on a 2-core machine.
-    if headings == 0 and total_words >= expected:
+    if headings == 0 and total_words >= expected and findings.table is None:
         prose_words = count_prose_words(texts, findings.language)
         if prose_words >= expected:
             findings.add(
@@ -1024,6 +1055,8 @@ def _check_wall_of_text(
         return
     if findings.has_issue("no_words", "few_distinct_words", "repeated_phrase"):
         # The text is not language, and that issue already explains it.
+        return
+    if findings.table is not None:
         return
     # Tables, form fields and lists of figures need no paragraphs, so only
     # running text counts, in the long paragraphs and in the whole text.

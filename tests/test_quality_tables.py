@@ -1,0 +1,81 @@
+"""Tests that quality does not judge tables written as text as prose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docflow.core.config import Settings
+from docflow.core.extract import extract_document
+from docflow.core.models import QualityResult
+from docflow.core.quality import analyze_quality
+from docflow.core.quality._text import find_table
+
+ITEMS = ["garden hose", "rake", "watering can", "spade", "seed tray", "trowel"]
+
+
+def price_list(rows: int) -> str:
+    """Return a semicolon-separated price list with a header and ``rows`` rows."""
+    lines = ["item;size;unit price;stock"]
+    for number in range(rows):
+        item = ITEMS[number % len(ITEMS)]
+        lines.append(f"{item} for the garden of the house;{number % 4 + 1} m;")
+        lines[-1] += f"{number * 1.25 + 3:.2f};{number * 7 % 90}"
+    return "\n".join(lines) + "\n"
+
+
+def product_csv(rows: int) -> str:
+    lines = ["product,quantity,price"]
+    for number in range(rows):
+        lines.append(f"widget,{number % 9 + 1},{number * 0.5 + 2:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+def analyze_file(path: Path, text: str, settings: Settings) -> QualityResult:
+    path.write_text(text, encoding="utf-8")
+    return analyze_quality(extract_document(str(path), settings), settings)
+
+
+def codes(result: QualityResult) -> set[str]:
+    return {issue.code for issue in result.issues}
+
+
+def test_price_list_is_no_wall_of_text(tmp_path: Path, settings: Settings):
+    result = analyze_file(tmp_path / "prices.txt", price_list(150), settings)
+    assert "wall_of_text" not in codes(result)
+    assert "long_sentences" not in codes(result)
+    assert result.metrics["table_rows"] == 151
+    assert result.readability_score is None
+    assert "the text is a table" in result.metrics["readability_note"]
+
+
+def test_csv_column_is_not_few_words(tmp_path: Path, settings: Settings):
+    result = analyze_file(tmp_path / "stock.csv", product_csv(150), settings)
+    assert "few_distinct_words" not in codes(result)
+    assert result.content_quality_score == 100.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Anna, thank you for the visit, the flowers, and the cake.\n" * 8,
+        "One line.\nTwo; three.\n" * 3,
+    ],
+    ids=["prose-with-commas", "few-rows"],
+)
+def test_prose_is_not_a_table(text: str) -> None:
+    assert find_table([text]) is None
+
+
+def test_receipt_columns_are_a_table() -> None:
+    rows = [f"Coffee beans {n}    2 x    {n + 4}.50" for n in range(8)]
+    shape = find_table(["\n".join(["CORNER SHOP", *rows, "Thank you"])])
+    assert shape is not None
+    assert shape.separator == "spaces"
+    assert shape.rows == 8

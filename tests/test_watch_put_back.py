@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,10 +19,14 @@ import fpdf
 import pytest
 
 from docflow.core.config import Settings, load_settings
+from docflow.core.models import ReviewStatus
 from docflow.core.pipeline import hash_file, process_document
 from docflow.watch import mover
+from docflow.watch.daemon import WatchDaemon
 from docflow.watch.finisher import Finisher, Outcome, Pending
+from docflow.watch.processor import InProcessProcessor
 from docflow.watch.readiness import snapshot_of
+from docflow.watch.results import store_saver
 from test_watch_recovery import current_results, make_finisher
 
 PASSWORD = "put-back-secret"
@@ -153,3 +158,120 @@ def test_empty_files_not_one_input(tmp_path: Path, finisher: Finisher) -> None:
     second = tmp_path / "out" / "quarantine" / "second.txt"
     assert current_results(settings) == [str(first), str(second)]
     assert mover.sidecar_path(first).exists()
+
+
+# -- files put back from processed/ or review/ --------------------------------
+
+TEXT = "Minutes of the board meeting\n\nThe board approved the budget.\n"
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[WatchDaemon]:
+    """A daemon on ``tmp_path/inbox``, built but not run, to claim and route."""
+    settings = load(tmp_path, [])
+    (tmp_path / "inbox").mkdir(exist_ok=True)
+    watch_daemon = WatchDaemon(
+        settings,
+        InProcessProcessor(settings),
+        inboxes=[tmp_path / "inbox"],
+        output_dir=tmp_path / "out",
+        save_results=store_saver(settings),
+    )
+    yield watch_daemon
+    watch_daemon.state.release()
+
+
+def stored_results(daemon: WatchDaemon) -> list[str]:
+    """Return the current results, after the daemon releases the database."""
+    daemon.state.release()
+    return current_results(daemon.settings)
+
+
+def admit(daemon: WatchDaemon, path: Path) -> tuple[Pending, str | None]:
+    """Claim ``path`` as the daemon does and return it with its original, if any."""
+    snapshot = snapshot_of(str(path))
+    assert snapshot is not None
+    digest, _ = hash_file(path)
+    [(pending, original)], copies = daemon._claim([(str(path), snapshot, digest)])
+    assert copies == []
+    return pending, original
+
+
+def route_read(daemon: WatchDaemon, pending: Pending, *, review: bool) -> Path:
+    """Process and route a claimed file, and return its destination."""
+    result = process_document(
+        pending.path, daemon.settings, classify=False, quality=False
+    )
+    if review:
+        result = result.model_copy(update={"review_status": ReviewStatus.NEEDS_REVIEW})
+    [(_, outcome)] = daemon.finisher.route_results([(pending, result)])
+    assert outcome is Outcome.DONE
+    with daemon.state.session(write=False) as session:
+        row = session.row(pending.row_id)
+    assert row is not None
+    assert row.destination is not None
+    return Path(row.destination)
+
+
+@pytest.fixture(params=["processed", "review"])
+def routed(request: pytest.FixtureRequest, daemon: WatchDaemon) -> Path:
+    """Return a text file routed to processed/ or review/, with its result."""
+    path = daemon.inboxes[0] / "minutes.txt"
+    path.write_text(TEXT)
+    pending, original = admit(daemon, path)
+    assert original is None
+    destination = route_read(daemon, pending, review=request.param == "review")
+    assert destination.parent.name == (
+        "review" if request.param == "review" else "unknown"
+    )
+    assert stored_results(daemon) == [str(destination)]
+    return destination
+
+
+@pytest.mark.parametrize("put_back_as", ["minutes.txt", "again/renamed.txt"])
+def test_put_back_routed_read_again(
+    daemon: WatchDaemon, routed: Path, put_back_as: str
+) -> None:
+    """A file moved back is no copy of itself, and its new result replaces the old."""
+    inbox_path = daemon.inboxes[0] / put_back_as
+    inbox_path.parent.mkdir(exist_ok=True)
+    routed.rename(inbox_path)
+
+    pending, original = admit(daemon, inbox_path)
+    assert original is None
+    destination = route_read(daemon, pending, review=routed.parent.name == "review")
+
+    assert destination.parent == routed.parent
+    assert stored_results(daemon) == [str(destination)]
+    assert not (daemon.output_dir / "duplicates").exists()
+
+
+@pytest.mark.parametrize("rewritten", [False, True])
+def test_copy_of_routed_file_is_duplicate(
+    daemon: WatchDaemon, routed: Path, rewritten: bool
+) -> None:
+    """A routed file still in place with its content is the original of a copy."""
+    if rewritten:  # same bytes under a new inode, as some editors save
+        data = routed.read_bytes()
+        routed.unlink()
+        routed.write_bytes(data)
+    copy = daemon.inboxes[0] / "copy.txt"
+    shutil.copy(routed, copy)
+
+    _, original = admit(daemon, copy)
+
+    assert original == str(routed)
+
+
+def test_changed_routed_file_no_original(daemon: WatchDaemon, routed: Path) -> None:
+    """An edited routed file is no original of its old content, so both stay."""
+    copy = daemon.inboxes[0] / "copy.txt"
+    shutil.copy(routed, copy)
+    with open(routed, "a") as handle:
+        handle.write("Edited after routing.\n")
+
+    pending, original = admit(daemon, copy)
+    assert original is None
+    destination = route_read(daemon, pending, review=routed.parent.name == "review")
+
+    assert stored_results(daemon) == sorted([str(routed), str(destination)])

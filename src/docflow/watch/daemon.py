@@ -41,11 +41,17 @@ from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
 from docflow.errors import DocflowError, ExitCode, StoreError, UsageError
-from docflow.watch.finisher import Finisher, Outcome, Pending, ResultSaver
+from docflow.watch.finisher import (
+    Finisher,
+    Outcome,
+    Pending,
+    ResultSaver,
+    holds_routed_file,
+)
 from docflow.watch.observe import InboxFilter, start_observer
 from docflow.watch.readiness import FileSnapshot, ReadinessTracker, snapshot_of
 from docflow.watch.routing import Route, check_templates
-from docflow.watch.state import StateStore
+from docflow.watch.state import StateSession, StateStore
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
@@ -687,8 +693,8 @@ class WatchDaemon:
                     continue
                 accepted.append((path, str(inbox), snapshot, digest))
             rows = session.record_seen_many([item[:3] for item in accepted])
-            originals = session.find_originals(
-                [item[3] for item in accepted if item[3]]
+            originals = _find_originals(
+                session, [item[3] for item in accepted if item[3]]
             )
             admitted: list[tuple[Pending, str | None]] = []
             copies: list[tuple[str, str]] = []
@@ -997,6 +1003,22 @@ class WatchDaemon:
             fields["retrying"],
             extra=fields,
         )
+
+
+def _find_originals(session: StateSession, hashes: Sequence[str]) -> dict[str, str]:
+    """Return the destination of the first routed file with each content hash.
+
+    Only a file still at its destination in processed/ or review/, with the
+    same content, is an original. A file the user moved out of its folder, or
+    back into an inbox, leaves no original, so a later file with its content
+    is processed again.
+    """
+    originals: dict[str, str] = {}
+    for row in session.routed_rows(hashes):
+        digest = row.content_hash
+        if digest and digest not in originals and holds_routed_file(row):
+            originals[digest] = row.destination or row.path
+    return originals
 
 
 def _settled_by(row: Any, snapshot: FileSnapshot) -> bool:

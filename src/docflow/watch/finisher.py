@@ -10,10 +10,10 @@ crash:
 4. in one transaction, the result is written to the store under the
    destination path and the row goes to ``done``, so the store contains each
    result once whatever the moment of a crash;
-5. results of earlier runs of the same input that were quarantined, and
-   whose files the user took out of quarantine (back into an inbox, say),
-   stop being current in the same transaction. Their ``<name>.error.json``
-   reports are deleted before the new destination is chosen.
+5. results of earlier runs of the same input whose files the user took out
+   of their route folder (back into an inbox, say) stop being current in the
+   same transaction. The ``<name>.error.json`` reports of such quarantined
+   files are deleted before the new destination is chosen.
 
 A move that fails leaves the file in the inbox and the row in ``failed`` with
 the time of the next attempt; retries back off from 1 s doubling up to
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from docflow.core.config import Settings
     from docflow.watch.state import FileRow, StateSession, StateStore
 
-__all__ = ["Finisher", "Outcome", "Pending", "ResultSaver"]
+__all__ = ["Finisher", "Outcome", "Pending", "ResultSaver", "holds_routed_file"]
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +308,7 @@ class Finisher:
             taken_out = _taken_out_of_quarantine(
                 session, str(plan.source), plan.content_hash, plan.row_id
             )
+            taken_out += _taken_out_of_routes(session, plan.content_hash, plan.row_id)
             replaced += [path for path in taken_out if path not in destinations]
         if items:
             self.save_results(session.connection, items, replaced)
@@ -552,6 +553,53 @@ def _taken_out_of_quarantine(
         for row in rows
         if row.id != row_id and row.destination and not os.path.lexists(row.destination)
     ]
+
+
+def _taken_out_of_routes(
+    session: StateSession, content_hash: str | None, row_id: int
+) -> list[str]:
+    """Return where earlier files with this content were routed, now empty.
+
+    The earlier files are the other rows routed to processed/ or review/ with
+    ``content_hash``. They are tied by content only, not by inbox path as in
+    quarantine, because scanners reuse names: a new ``scan.pdf`` is another
+    document when the earlier one was filed away. A destination that contains
+    a file again is left out, because a later file may have been routed under
+    that name.
+    """
+    if not content_hash or content_hash == _EMPTY_HASH:
+        return []
+    return [
+        row.destination
+        for row in session.routed_rows([content_hash])
+        if row.id != row_id and row.destination and not os.path.lexists(row.destination)
+    ]
+
+
+def holds_routed_file(row: FileRow) -> bool:
+    """Tell whether a done row's destination still contains the file's content.
+
+    The same inode, size and modification time count as the same content, as
+    ``docflow process`` trusts an unchanged stat. Otherwise a file of the same
+    size is hashed, because a move across file systems copies the file.
+    """
+    if not row.destination or not row.content_hash:
+        return False
+    try:
+        at_destination = snapshot_of(row.destination)
+    except OSError:  # a parent folder without search permission, say
+        return False
+    if at_destination is None or not at_destination.regular:
+        return False
+    if at_destination.size != row.size:
+        return False
+    identity = (at_destination.device, at_destination.inode, at_destination.mtime_ns)
+    if identity == (row.device, row.inode, row.mtime_ns):
+        return True
+    try:
+        return _sha256(Path(row.destination)) == row.content_hash
+    except OSError:
+        return False
 
 
 def _remove_report(report_path: Path, source: str) -> None:

@@ -299,24 +299,19 @@ class StateSession:
             [*fields.values(), list(row_ids)],
         )
 
-    def find_originals(self, hashes: Sequence[str]) -> dict[str, str]:
-        """Return the destination of the first file with each content hash.
+    def routed_rows(self, hashes: Sequence[str]) -> list[FileRow]:
+        """Return the done rows routed to processed/ or review/ with ``hashes``.
 
-        Only files routed to processed/ or review/ count as originals.
+        The rows come oldest first. Such a file is the original of later files
+        with its content while it is still at its destination.
         """
         if not hashes:
-            return {}
-        rows = self._rows(
+            return []
+        return self._rows(
             "WHERE state = 'done' AND route IN ('processed', 'review') "
-            "AND content_hash IN (SELECT unnest(?::VARCHAR[])) "
-            "QUALIFY row_number() OVER (PARTITION BY content_hash ORDER BY id) = 1",
+            "AND content_hash IN (SELECT unnest(?::VARCHAR[])) ORDER BY id",
             [list(hashes)],
         )
-        return {
-            row.content_hash: row.destination or row.path
-            for row in rows
-            if row.content_hash is not None
-        }
 
     def quarantined_rows(self, path: str, content_hash: str | None) -> list[FileRow]:
         """Return the done rows of files quarantined from ``path`` or with this hash.

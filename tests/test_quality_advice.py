@@ -102,7 +102,7 @@ CID_TEXT = "(cid:36)(cid:81)(cid:71) (cid:87)(cid:75)(cid:72) " * 20
     ("text", "language", "expected"),
     [
         (PROSE, "pl", "no readability formula for language 'pl'"),
-        (NUMBERS, "en", "tables and lists of figures"),
+        (NUMBERS, "en", "lists of figures have no reading ease"),
         (CID_TEXT, "en", "See garbage_text"),
         ("Invoice 12", "en", "See near_empty_document"),
         ("Thanks, see you at the meeting on Friday. Kim", "en", "short by design"),

@@ -8,7 +8,7 @@ import pytest
 
 from docflow.core.config import Settings
 from docflow.core.extract import extract_document
-from docflow.core.models import QualityResult
+from docflow.core.models import ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality
 from docflow.core.quality._text import find_table
 
@@ -79,3 +79,37 @@ def test_receipt_columns_are_a_table() -> None:
     assert shape is not None
     assert shape.separator == "spaces"
     assert shape.rows == 8
+
+
+def receipt(items: int) -> str:
+    lines = ["HILLTOP HARDWARE", "12 Station Road", "Receipt for your purchase"]
+    for number in range(items):
+        item = ITEMS[number % len(ITEMS)]
+        lines.append(f"{item.title()} large model")
+        lines.append(f"{number % 3 + 1} x {number + 2}.49 EUR")
+    lines += ["Total paid by card", "Thank you for shopping with us"]
+    return "\n".join(lines) + "\n"
+
+
+def test_receipt_readability_not_scored(tmp_path: Path, settings: Settings):
+    result = analyze_file(tmp_path / "receipt.txt", receipt(25), settings)
+    assert result.metrics["words"] >= settings.quality.readability_min_words
+    assert result.readability_score is None
+    assert "receipt, invoice or statement" in result.metrics["readability_note"]
+    assert "long_sentences" not in codes(result)
+
+
+def test_letter_with_one_amount_is_scored(settings: Settings) -> None:
+    from test_quality_advice import PROSE
+
+    text = PROSE + "The new shelves will cost 1,250.00 euros in total.\n"
+    result = analyze_quality(
+        ExtractedDocument(
+            path="letter.txt",
+            detected_type="text",
+            language="en",
+            pages=[Page(number=1, method="native", text=text)],
+        ),
+        settings,
+    )
+    assert result.readability_score is not None

@@ -16,8 +16,9 @@ What lowers each score:
   Garbage and empty pages are left out. Readability is not applicable, and
   the score is None, for a language without a Flesch variant (checked
   first), fewer than ``readability_min_words`` words, text that is mostly
-  numbers, fewer than 10 distinct words, or one phrase repeated
-  (``repeated_phrase``). The
+  numbers, a table (``table_rows``), a receipt, invoice or statement
+  (``amount_line_share``), fewer than 10 distinct words, or one phrase
+  repeated (``repeated_phrase``). The
   formula metrics (``flesch_reading_ease`` and the grade levels) are then
   None too, and ``readability_note`` gives the reason. ``long_sentences``
   does not fire for text of fewer than 10 distinct words, nor with

@@ -13,6 +13,7 @@ from docflow.core.quality._text import (
     LONG_PHRASE_CANDIDATES,
     MAX_PHRASE_REPEAT_SHARE,
     MAX_TABLE_CELL_CHARS,
+    MIN_AMOUNT_LINE_SHARE,
     MIN_COMPLETE_WORDS,
     MIN_DISTINCT_WORDS,
     MIN_PHRASE_TEXT_WORDS,
@@ -196,7 +197,8 @@ SCORES: dict[str, str] = {
     "average 20 words or more. Null, with "
     "an issue that explains it, when not applicable: a language without a Flesch "
     "variant, fewer than quality.readability_min_words words, text that is "
-    f"mostly numbers, fewer than {MIN_DISTINCT_WORDS} distinct words, or one "
+    "mostly numbers, a table (table_rows), a receipt, invoice or statement "
+    f"(amount_line_share), fewer than {MIN_DISTINCT_WORDS} distinct words, or one "
     "phrase repeated (repeated_phrase).",
     "structure_score": "100 minus 30 for no_headings_long_document, minus 70 "
     "for wall_of_text and minus 100 x the repeated-text share (at most 50) for "
@@ -287,6 +289,11 @@ METRICS: dict[str, str] = {
     "not judged as prose: readability is not scored, and wall_of_text, "
     "no_headings_long_document, long_sentences, few_distinct_words and "
     "repeated_phrase do not fire",
+    "amount_line_share": "share of the non-blank lines of the readable text "
+    "(the first 2,000) with an amount of two decimals; from "
+    f"{MIN_AMOUNT_LINE_SHARE}, and {MIN_TABLE_ROWS} such lines or more, the "
+    "text is a receipt, invoice or statement, "
+    "readability is not scored and long_sentences does not fire",
     "repeated_phrase_words": "words in the phrase of repeated_phrase_share; 0 "
     "when no word equals the word at any tried length before it",
     "extension_mismatch": "true when the extension names another type",

@@ -21,10 +21,12 @@ from docflow.core.quality._text import (
     PHRASE_SAMPLE_TOKENS,
     PhraseRepetition,
     TableShape,
+    count_amount_lines,
     count_prose_words,
     count_text_headings,
     count_words,
     find_table,
+    is_amount_list,
     measure_phrase_repetition,
     measure_repeated_share,
     reads_as_complete,
@@ -122,6 +124,8 @@ class Findings:
     # The rows of the readable text when it is a table, which the prose
     # checks (paragraphs, headings, sentences, word variety) leave alone.
     table: TableShape | None = None
+    # Lines of the readable text with an amount, and all its lines.
+    amount_lines: tuple[int, int] = (0, 0)
     language: str = "en"
 
     def readability_score(self) -> float:
@@ -598,6 +602,9 @@ def check_words(findings: Findings) -> None:
     findings.metrics["repeated_phrase_words"] = repetition.phrase_words
     findings.table = find_table(texts)
     findings.metrics["table_rows"] = findings.table.rows if findings.table else 0
+    findings.amount_lines = count_amount_lines(texts)
+    amounts, lines = findings.amount_lines
+    findings.metrics["amount_line_share"] = round(amounts / lines, 3) if lines else 0.0
     if findings.empty_document:
         # The advice of empty_document fits this document, so both issues
         # carry it and the recommendations list it once.
@@ -695,8 +702,8 @@ def _unscored_advice(findings: Findings, kind: str) -> str:
     """Return the advice for a score left out for a reason of ``kind``."""
     if kind == "numbers":
         return (
-            "Nothing to do: tables and lists of figures have no reading ease, "
-            "so the other scores judge them."
+            "Nothing to do: tables, receipts and lists of figures have no "
+            "reading ease, so the other scores judge them."
         )
     if kind == "language":
         return (
@@ -812,6 +819,13 @@ def _find_readability_gap(
         )
     if findings.table is not None:
         return _describe_table(findings.table), "numbers"
+    if is_amount_list(*findings.amount_lines):
+        amounts, lines = findings.amount_lines
+        return (
+            f"{amounts} of its {lines} lines have an amount, so the text is a "
+            "receipt, invoice or statement rather than prose",
+            "numbers",
+        )
     if distinct < MIN_DISTINCT_WORDS:
         return (
             f"only {count_noun(distinct, 'distinct word')}, "
@@ -920,7 +934,7 @@ def _check_long_sentences(
     )
     if few_words or (findings.has_issue("repeated_phrase") and short_phrase):
         return
-    if findings.table is not None:
+    if findings.table is not None or is_amount_list(*findings.amount_lines):
         # A row without a full stop runs into the next one as one sentence.
         return
     scope = f" in the first {count_noun(stats.words, 'word')}" if stats.sampled else ""

@@ -96,6 +96,16 @@ MIN_TABLE_NUMBER_SHARE = 0.25
 # limit (perf_counter, 2 shared CPUs).
 _TABLE_SAMPLE_LINES = 2_000
 
+# An amount with two decimals ("3.50", "1.234,00"), as on a receipt line.
+_AMOUNT = re.compile(r"\d[.,]\d{2}(?!\d)")
+# Text is a list of amounts (a receipt, an invoice, a statement) when
+# MIN_TABLE_ROWS or more, and this share, of its non-blank lines have one.
+# Read with OCR off, the invoices, receipts and bank statements of 54 labeled
+# text documents had shares of 0.14 to 0.30, and contracts, letters, minutes,
+# resumes, forms and papers 0.03 or less. A receipt whose amounts have no
+# decimals stays below.
+MIN_AMOUNT_LINE_SHARE = 0.1
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
@@ -237,6 +247,22 @@ def find_table(texts: list[str]) -> TableShape | None:
         if best is None or rows > best.rows:
             best = TableShape(rows, len(lines), name)
     return best
+
+
+def count_amount_lines(texts: list[str]) -> tuple[int, int]:
+    """Count the first ``_TABLE_SAMPLE_LINES`` non-blank lines of ``texts``
+    and those of them that have an amount with two decimals."""
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    lines = lines[:_TABLE_SAMPLE_LINES]
+    return sum(1 for line in lines if _AMOUNT.search(line)), len(lines)
+
+
+def is_amount_list(amount_lines: int, lines: int) -> bool:
+    """Return whether text with ``amount_lines`` of its ``lines`` carrying an
+    amount is a receipt, invoice or statement."""
+    return (
+        amount_lines >= MIN_TABLE_ROWS and amount_lines >= MIN_AMOUNT_LINE_SHARE * lines
+    )
 
 
 def measure_repeated_share(texts: list[str]) -> tuple[float, int]:

@@ -121,3 +121,14 @@ def test_unscored_readability_advice(text: str, language: str, expected: str):
         if i.code == "score_not_applicable" and i.message.startswith("Readability")
     ]
     assert expected in issue.recommendation
+
+
+def test_text_file_garbage_advice(settings: Settings):
+    # A file decoded with the wrong encoding: most characters are U+FFFD.
+    garbage = "\ufffd\ufffd\ufffd m\ufffd\ufffd\ufffd \ufffd\ufffd\ufffdk " * 40
+    page = Page(number=1, method="native", text=garbage)
+    document = ExtractedDocument(path="a.txt", detected_type="text", pages=[page])
+    result = analyze_quality(document, settings)
+    advice = advice_of(result, "garbage_text")
+    assert "PDF" not in advice
+    assert "encoding" in advice

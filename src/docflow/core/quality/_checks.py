@@ -240,8 +240,10 @@ def _find_page_problem(
     if reasons:
         message = f"Page {number} text is unreadable: {'; '.join(reasons)}."
         # A text layer is advised against only where it was used.
-        ocr = page.method == "ocr"
-        advice = _OCR_GARBAGE_ADVICE if ocr else _LAYER_GARBAGE_ADVICE
+        advice = {
+            "ocr": _OCR_GARBAGE_ADVICE,
+            "native": _FILE_GARBAGE_ADVICE,
+        }.get(page.method, _LAYER_GARBAGE_ADVICE)
         return "garbage_text", message, advice
     return None
 
@@ -281,6 +283,12 @@ _BLANK_FILE_ADVICE = (
 _LAYER_GARBAGE_ADVICE = (
     "Re-export the PDF with embedded fonts that map to Unicode, or OCR the "
     "page instead of using its text layer."
+)
+#: Advice for garbage read from a text, Markdown, HTML, DOCX or e-mail file.
+_FILE_GARBAGE_ADVICE = (
+    "Check that the file is the intended document and that its text is in a "
+    "common encoding such as UTF-8; an encoding docflow guessed wrong reads "
+    "as garbage."
 )
 _OCR_GARBAGE_ADVICE = (
     "Check the OCR language: add the document's language to "

@@ -110,3 +110,22 @@ def test_raised_minimum_flags_whole_note(tmp_path: Path) -> None:
     result = analyze_file(tmp_path / "note.txt", SHORT_NOTE, settings)
     [issue] = [i for i in result.issues if i.code == "near_empty_document"]
     assert issue.message.endswith("fewer than 5000 (quality.min_document_chars).")
+
+
+def test_base64_line_is_not_whole_text(settings: Settings):
+    encoded = "8uPr5e8gVGVzbGEgLSDw4/j5+iDn+unu5CDy7CDk4ff55CDs+On55e0g"
+    page = Page(number=1, method="native", text=encoded)
+    document = ExtractedDocument(path="a.txt", detected_type="text", pages=[page])
+    result = analyze_quality(document, settings)
+    assert "near_empty_document" in codes(result)
+
+
+def test_short_email_body_names_attachments(tmp_path: Path, settings: Settings):
+    text = ATTACHMENT_ONLY.replace(
+        "--b1\nContent-Type: image/jpeg",
+        "--b1\nContent-Type: text/plain\n\nSent from my phone\n"
+        "--b1\nContent-Type: image/jpeg",
+    )
+    result = analyze_file(tmp_path / "photo.eml", text, settings)
+    [issue] = [i for i in result.issues if i.code == "near_empty_document"]
+    assert "attachments" in issue.recommendation

@@ -113,3 +113,18 @@ def test_letter_with_one_amount_is_scored(settings: Settings) -> None:
         settings,
     )
     assert result.readability_score is not None
+
+
+def test_section_numbers_are_not_amounts(settings: Settings) -> None:
+    from test_quality_advice import PROSE
+
+    lines = [f"({n}) 2.3.{n + 10}-4 was revised on 01.17.2023." for n in range(40)]
+    text = PROSE + "\n".join(lines) + "\n"
+    document = ExtractedDocument(
+        path="manual.txt",
+        detected_type="text",
+        language="en",
+        pages=[Page(number=1, method="native", text=text)],
+    )
+    result = analyze_quality(document, settings)
+    assert result.metrics["amount_line_share"] == 0.0

@@ -513,6 +513,12 @@ def _near_empty_advice(document: ExtractedDocument) -> str:
         )
     if document.detected_type == "pdf":
         return ISSUES["near_empty_document"].advice
+    if document.detected_type == "eml" and document.metadata.get("attachments"):
+        return (
+            "The e-mail carries little more than its attachments: docflow does "
+            "not read attachments, so save them and analyse them as files of "
+            "their own."
+        )
     return "Check that the file is the intended document and was saved in full."
 
 

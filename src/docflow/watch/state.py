@@ -16,8 +16,9 @@ can tell from the row and the two paths what happened (see
 
 DuckDB admits one process at a time. Sessions run under the store's
 ``<database>.lock`` flock, and the daemon closes the database whenever it is
-idle or has kept it for ``max_hold_seconds``, letting ``docflow process`` and
-``docflow watch --status`` in.
+idle, has kept it for ``max_hold_seconds`` or another docflow process waits
+for it, letting ``docflow process``, ``docflow results`` and ``docflow watch
+--status`` in.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ _SCHEMA = [
 # The store's connection settings: DuckDB rejects a second connection to a
 # file with other settings, and nothing may be fetched over the network.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+# How often a kept connection checks, between sessions, whether another
+# process waits for the database.
+_WAITER_CHECK_SECONDS = 0.05
 
 _COLUMNS = (
     "id, path, inbox, state, device, inode, size, mtime_ns, content_hash, route, "
@@ -374,10 +379,14 @@ class StateStore:
 
     With ``max_hold_seconds`` 0 every session opens the database under the
     store's lock and closes it again. The daemon passes a positive value: its
-    sessions then share one connection, kept open (with the exclusive lock)
-    until ``release()`` or until it has been held that long, because opening
-    DuckDB costs tens of milliseconds, many times a small transaction. Other
-    processes wait at most about ``max_hold_seconds`` for their turn.
+    sessions then share one connection, kept open (with the exclusive lock),
+    because opening DuckDB costs tens of milliseconds, many times a small
+    transaction. The connection is closed by ``release()``, at the end of a
+    session once it has been held ``max_hold_seconds``, and as soon as another
+    docflow process waits in the lock's queue: at the end of the session that
+    runs, or within ``_WAITER_CHECK_SECONDS`` between sessions. A docflow
+    command that opens the database several times so waits for one of the
+    daemon's transactions each time, not for a whole hold.
     Sessions of one StateStore run one at a time, whatever the thread.
     """
 
@@ -401,6 +410,8 @@ class StateStore:
         self._lease: contextlib.ExitStack | None = None
         self._held_connection: duckdb.DuckDBPyConnection | None = None
         self._held_since = 0.0
+        # Set when the kept connection is closed, to stop its waiter check.
+        self._lease_closed: threading.Event | None = None
 
     @contextlib.contextmanager
     def session(self, *, write: bool = True) -> Iterator[StateSession]:
@@ -428,7 +439,8 @@ class StateStore:
                 try:
                     yield from _transaction(connection)
                 finally:
-                    if time.monotonic() - self._held_since >= self.max_hold_seconds:
+                    held = time.monotonic() - self._held_since
+                    if held >= self.max_hold_seconds or self._lock.has_waiters():
                         self.release()
                 return
             with contextlib.ExitStack() as stack:
@@ -440,6 +452,9 @@ class StateStore:
         with self._mutex:
             lease, self._lease = self._lease, None
             self._held_connection = None
+            if self._lease_closed is not None:
+                self._lease_closed.set()
+                self._lease_closed = None
             if lease is not None:
                 lease.close()
 
@@ -453,7 +468,25 @@ class StateStore:
                 raise
             self._lease = stack
             self._held_since = time.monotonic()
+            self._lease_closed = threading.Event()
+            threading.Thread(
+                target=self._release_for_waiters,
+                args=(self._lease_closed,),
+                name="docflow-watch-lease",
+                daemon=True,
+            ).start()
         return self._held_connection
+
+    def _release_for_waiters(self, closed: threading.Event) -> None:
+        """Close the kept connection between sessions when a process waits for it."""
+        while not closed.wait(_WAITER_CHECK_SECONDS):
+            if not self._mutex.acquire(blocking=False):
+                continue  # a session runs, and checks for waiters when it ends
+            try:
+                if not closed.is_set() and self._lock.has_waiters():
+                    self.release()
+            finally:
+                self._mutex.release()
 
     def _open(
         self, stack: contextlib.ExitStack, *, write: bool

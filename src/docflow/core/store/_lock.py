@@ -64,11 +64,14 @@ class DatabaseLock:
         self.queue = database.with_name(database.name + ".lock.d")
         self.notice_seconds = notice_seconds
         self.timeout = timeout
+        # Numbers of the tickets of this object's ``hold`` blocks now running.
+        self._held: set[int] = set()
 
     @contextlib.contextmanager
     def hold(self, *, exclusive: bool) -> Iterator[None]:
         """Wait for this process's turn, then hold the lock for the block."""
         ticket = self._enqueue()
+        self._held.add(ticket.number)
         try:
             deadline = time.monotonic() + self.timeout
             self._wait_for_turn(ticket, deadline)
@@ -80,7 +83,25 @@ class DatabaseLock:
             finally:
                 os.close(fd)  # closing the descriptor releases its flock
         finally:
+            self._held.discard(ticket.number)
             _leave(ticket)
+
+    def has_waiters(self) -> bool:
+        """Return True when another process waits in the queue behind this one.
+
+        Only a ``hold`` block of this object counts as this one. A later
+        ticket whose lock is free belongs to a process that died, so it is no
+        waiter.
+        """
+        held = self._held.copy()
+        if not held:
+            return False
+        mine = min(held)
+        try:
+            later = [n for n in self._tickets() if n > mine and n not in held]
+        except OSError:  # the folder was removed: no queue to wait in
+            return False
+        return any(_is_locked(self.queue / f"{number:012d}") for number in later)
 
     def _enqueue(self) -> _Ticket:
         try:
@@ -188,6 +209,23 @@ def _leave(ticket: _Ticket) -> None:
     with contextlib.suppress(FileNotFoundError):
         ticket.path.unlink()
     os.close(ticket.fd)
+
+
+def _is_locked(path: Path) -> bool:
+    """Return True when a process holds the flock of the ticket at ``path``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False  # it finished between the listing and the open
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing the descriptor releases a lock it took
+    return False
 
 
 def _same_file(fd: int, path: Path) -> bool:

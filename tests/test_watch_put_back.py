@@ -165,18 +165,22 @@ def test_empty_files_not_one_input(tmp_path: Path, finisher: Finisher) -> None:
 TEXT = "Minutes of the board meeting\n\nThe board approved the budget.\n"
 
 
-@pytest.fixture
-def daemon(tmp_path: Path) -> Iterator[WatchDaemon]:
-    """A daemon on ``tmp_path/inbox``, built but not run, to claim and route."""
+def make_daemon(tmp_path: Path) -> WatchDaemon:
+    """Build a daemon on ``tmp_path/inbox``, not run, to claim and route files."""
     settings = load(tmp_path, [])
     (tmp_path / "inbox").mkdir(exist_ok=True)
-    watch_daemon = WatchDaemon(
+    return WatchDaemon(
         settings,
         InProcessProcessor(settings),
         inboxes=[tmp_path / "inbox"],
         output_dir=tmp_path / "out",
         save_results=store_saver(settings),
     )
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[WatchDaemon]:
+    watch_daemon = make_daemon(tmp_path)
     yield watch_daemon
     watch_daemon.state.release()
 

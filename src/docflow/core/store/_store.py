@@ -900,7 +900,7 @@ class Store:
                 )
                 if row:
                     return int(row[0])
-        return None
+            return _watched_document(connection, absolute)
 
     def stats(
         self, *, since: datetime | None = None, until: datetime | None = None
@@ -1359,3 +1359,42 @@ def _same_folder(folder: str | Path, other: str | Path) -> bool:
         return os.path.samefile(folder, other)
     except OSError:
         return False
+
+
+def _watched_document(
+    connection: duckdb.DuckDBPyConnection, inbox_path: str
+) -> int | None:
+    """Return the current result of the file docflow watch took from ``inbox_path``.
+
+    The daemon stores a result under the path it moved the file to, and
+    records the inbox path in its ``watch_files`` table. Only the newest file
+    taken from that path counts, so a later file of the same name that is
+    still waiting, or was a duplicate, names no result.
+    """
+    import duckdb
+
+    names = dict.fromkeys([inbox_path, os.path.realpath(inbox_path)])
+    try:
+        row = first_row(
+            connection.execute(
+                "SELECT state, route, destination FROM watch_files "
+                "WHERE path IN (SELECT unnest(?::BLOB[])) ORDER BY id DESC LIMIT 1",
+                [[os.fsencode(name) for name in names]],
+            )
+        )
+    except duckdb.CatalogException:
+        return None  # docflow watch never ran on this database
+    if row is None or row[0] != "done" or row[2] is None:
+        return None
+    if row[1] not in ("processed", "review", "quarantine"):
+        return None
+    routed = os.fsdecode(row[2])
+    for path in dict.fromkeys([display_path(routed), display_text(routed)]):
+        found = first_row(
+            connection.execute(
+                "SELECT id FROM documents WHERE path = ? AND is_current", [path]
+            )
+        )
+        if found:
+            return int(found[0])
+    return None

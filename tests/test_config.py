@@ -695,6 +695,11 @@ def _route_error(tmp_path: Path, route: str) -> tuple[Path, str]:
             "-1 is out of range; give a number from 0 to 100",
         ),
         (
+            'destination = "a"\nmin_confidence = 0.9\nmax_confidence = 0.5',
+            "min_confidence",
+            "min_confidence 0.9 is above max_confidence 0.5",
+        ),
+        (
             'destination = "a"\nmin_quality = 90\nmax_quality = 10',
             "min_quality",
             "min_quality 90.0 is above max_quality 10.0",

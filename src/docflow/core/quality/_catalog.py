@@ -252,14 +252,21 @@ METRICS: dict[str, str] = {
     "readability_applicable": "false when readability is not scored, and then "
     "the formula metrics from flesch_reading_ease to automated_readability_index "
     "are null",
-    "readability_note": "why readability is not applicable, when it is not",
+    "readability_note": "why readability is not applicable, when it is not. "
+    "For a scored text in a language other than English, which grade-level "
+    "formulas are left out (null) and why",
+    "readability_low_ocr_pages": "OCR pages below quality.low_ocr_confidence, "
+    "left out of readability",
     "readability_formula": "the Flesch variant used (Amstad, Kandel-Moles, ...)",
     "flesch_reading_ease": "language-specific Flesch reading ease, 0 hard to 100 easy",
-    "flesch_kincaid_grade": "Flesch-Kincaid US school grade",
-    "gunning_fog": "Gunning fog index (grade)",
-    "smog_index": "SMOG grade",
-    "coleman_liau_index": "Coleman-Liau index (grade)",
-    "automated_readability_index": "automated readability index (grade)",
+    "flesch_kincaid_grade": "Flesch-Kincaid US school grade; "
+    "English only, null for other languages",
+    "gunning_fog": "Gunning fog index (grade); English only, null for other languages",
+    "smog_index": "SMOG grade; English only, null for other languages",
+    "coleman_liau_index": "Coleman-Liau index (grade); "
+    "English only, null for other languages",
+    "automated_readability_index": "automated readability index (grade); "
+    "English only, null for other languages",
     "words_per_sentence": "mean words per sentence",
     "long_sentences": "sentences over quality.long_sentence_words words",
     "long_sentence_share": "long_sentences / sentences",

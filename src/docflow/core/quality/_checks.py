@@ -752,8 +752,9 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
     """Count text statistics once, derive the formulas and judge sentence length."""
     config = findings.config
     language = findings.language
+    pages, ocr_gap = _pages_for_readability(findings)
     stats = readability.count_text_statistics(
-        (page.text for page in findings.readable_pages),
+        (page.text for page in pages),
         language,
         max_words=config.readability_max_words,
         long_sentence_words=config.long_sentence_words,
@@ -775,7 +776,7 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
     reading_ease = formulas["flesch_reading_ease"]
     variant = readability.FLESCH_VARIANTS.get(language)
     findings.metrics["readability_formula"] = variant.name if variant else None
-    gap = _find_readability_gap(findings, reading_ease, variant is not None)
+    gap = ocr_gap or _find_readability_gap(findings, reading_ease, variant is not None)
     if gap is not None:
         note, kind = gap
         findings.readability_applicable = False
@@ -784,7 +785,11 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
         # The formulas still give numbers here, such as a reading ease of -30
         # for one word repeated, but no score rests on them, so they are null.
         findings.metrics.update(dict.fromkeys(formulas, None))
-        if not findings.has_issue("no_words", "few_distinct_words", "repeated_phrase"):
+        # low_ocr_confidence, raised page by page, already explains an OCR gap.
+        explained = ("no_words", "few_distinct_words", "repeated_phrase") + (
+            ("low_ocr_confidence",) if kind == "ocr" else ()
+        )
+        if not findings.has_issue(*explained):
             findings.unscored["readability"] = note
             findings.unscored_kind["readability"] = kind
         _check_long_sentences(findings, stats)
@@ -792,6 +797,9 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
 
     findings.readability_applicable = True
     findings.metrics["readability_applicable"] = True
+    findings.metrics["readability_note"] = readability.describe_left_out_formulas(
+        language
+    )
     findings.readability_base = 100.0 * reading_ease / config.readability_target
     # The long-sentence penalty comes first, so that the low_readability
     # message can give the score that is stored.
@@ -799,6 +807,38 @@ def check_readability(findings: Findings, document: ExtractedDocument) -> None:
     findings.penalties["readability"] += long_sentence_penalty
     _check_low_readability(findings, stats, reading_ease, long_sentence_penalty)
     _check_long_sentences(findings, stats)
+
+
+def _pages_for_readability(
+    findings: Findings,
+) -> tuple[list[Page], tuple[str, str] | None]:
+    """Return the readable pages whose words can be trusted, and a gap when none.
+
+    OCR text below ``quality.low_ocr_confidence`` is mostly misread words
+    (at 44-50 a paper page reads "Acurte document you analyse"), so its
+    reading ease measures tesseract, not the document. Such pages are left
+    out of readability, and when no page is left readability is not scored
+    (the words of every page are then counted, and the formulas left out).
+    """
+    floor = findings.config.low_ocr_confidence
+    low, kept = [], []
+    for page in findings.readable_pages:
+        confidence = page.ocr_confidence if page.method == "ocr" else None
+        (low if confidence is not None and confidence < floor else kept).append(page)
+    findings.metrics["readability_low_ocr_pages"] = len(low)
+    if not low or kept:
+        return kept, None
+    # The words are still counted for the metrics and the structure checks.
+    # Only the formulas are left out.
+    confidences = ", ".join(f"{page.ocr_confidence:.0f}" for page in low)
+    numbers = ", ".join(str(page.number) for page in low)
+    return low, (
+        f"the OCR confidence of page{'s' if len(low) > 1 else ''} {numbers} "
+        f"({confidences}) is below {floor:.0f} (quality.low_ocr_confidence), "
+        "so the recognized words are too often misread to measure the "
+        "document's readability",
+        "ocr",
+    )
 
 
 def _find_readability_gap(

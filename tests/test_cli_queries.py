@@ -374,6 +374,15 @@ def test_label_then_review_shrinks(database):
     assert Store(database).corrections()[0].path == "/d/odd.pdf"
 
 
+def test_label_takes_lock_once(database):
+    """label opens the database in one turn, so a busy docflow watch delays it once."""
+    tail = Path(database + ".lock.d") / ".tail"
+    before = int(tail.read_text())
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "receipt")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert int(tail.read_text()) - before == 1
+
+
 def test_label_unknown_category_exit_2(database):
     outcome = invoke("label", "--db", database, "/d/odd.pdf", "poem")
     assert outcome.exit_code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import io
 import os
@@ -463,9 +464,17 @@ def record_label(
     allowed = {info.name for info in list_categories(options.settings())}
     allowed.update(CATEGORIES)
     store = _store(options)
-    correction = store.add_label(
-        reference, category, labeled_by or _login(), allowed=allowed
-    )
+    # One turn on the database lock, not one per call: a busy docflow watch
+    # lets a waiting command in after each of its own transactions. A missing
+    # database is not created, so that document() reports it.
+    with store.session() if store.exists() else contextlib.nullcontext():
+        correction = store.add_label(
+            reference, category, labeled_by or _login(), allowed=allowed
+        )
+        review_note = _review_note(store, correction)
+        labeled = None
+        if correction.document_id is not None:
+            labeled = store.document(str(correction.document_id))
     record = asdict(correction)
     record["labeled_at"] = correction.labeled_at.isoformat()
     printer = RecordPrinter(_format(options), columns=tuple(record))
@@ -478,10 +487,10 @@ def record_label(
     _note(
         options,
         f"labeled document {correction.document_id} as {correction.category}; "
-        f"{effect}{_review_note(store, correction)}",
+        f"{effect}{review_note}",
     )
-    if correction.document_id is not None:
-        _note_replaced(options, store, store.document(str(correction.document_id)))
+    if labeled is not None:
+        _note_replaced(options, store, labeled)
 
 
 def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> None:

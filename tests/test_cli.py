@@ -636,8 +636,14 @@ def test_review_says_why(tmp_path):
     (tmp_path / "note.txt").write_text(
         "Dear Ms Jansen,\n\nThank you for your letter.\n"
     )
-    # A wide console keeps each reason on one line of the table.
-    env = docflow_env(tmp_path, DOCFLOW_QUALITY_REVIEW_THRESHOLD="100", COLUMNS="200")
+    # A wide console keeps each reason on one line of the table. The note
+    # reads as a whole text, so a high minimum length makes it too short.
+    env = docflow_env(
+        tmp_path,
+        DOCFLOW_QUALITY_REVIEW_THRESHOLD="100",
+        DOCFLOW_QUALITY_MIN_DOCUMENT_CHARS="5000",
+        COLUMNS="200",
+    )
     analyzed = run_docflow(tmp_path, "analyze", "note.txt", env=env)
     (record,) = json_lines(analyzed.stdout)
     assert record["review_status"] == "needs_review"

@@ -78,11 +78,13 @@ def test_no_cache_extracts_again(tmp_path):
 
 
 #: A note too short for a category. The thresholds send it to review for its
-#: category and for its quality, so each analysis gives one review reason.
+#: category and for its quality, so each analysis gives one review reason. The
+#: note reads as a whole text, so only a high minimum length makes it short.
 SHORT_NOTE = "Dear Ms Jansen,\n\nThank you for your letter.\n"
 THRESHOLDS = {
     "DOCFLOW_CLASSIFICATION_REVIEW_THRESHOLD": "1",
     "DOCFLOW_QUALITY_REVIEW_THRESHOLD": "100",
+    "DOCFLOW_QUALITY_MIN_DOCUMENT_CHARS": "5000",
 }
 
 

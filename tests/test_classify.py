@@ -136,6 +136,20 @@ def test_empty_text_is_unknown(tmp_path: Path) -> None:
     assert result.confidence == 0.0
 
 
+def test_blank_text_lists_no_runners_up(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    result = classify_document(_text_document(" \n\t"), settings)
+
+    assert result.metadata.runners_up == []
+    assert result.processing_method == "rules"
+
+
+def test_too_little_text_decided_by_rule(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, confidence_threshold=0.0)
+    result = classify_document(_text_document("Phone"), settings)
+    assert result.processing_method == "rules"
+
+
 def test_too_little_text_abstains(tmp_path: Path) -> None:
     settings = _settings(tmp_path, confidence_threshold=0.0)
     result = classify_document(_text_document("Phone"), settings)

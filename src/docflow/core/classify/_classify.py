@@ -115,7 +115,8 @@ def classify_document(
     The category is ``unknown`` when the confidence is below
     ``classification.confidence_threshold``, or when the readable text is too
     short or mostly garbage (see ``abstain_reason``). The best guess then
-    leads the runners-up, and in the second case no key facts are returned.
+    leads the runners-up, and in the second case no key facts are returned
+    and ``processing_method`` is ``rules``. Blank text lists no runners-up.
     When the text is in a language the model was not trained on (see
     ``untrained_language``), the rules or the key facts point to another
     category (see ``find_disagreement``), the document fits no category (see
@@ -146,7 +147,8 @@ def classify_document(
     ranked[0] = (best, confidence)
     if not item.text.strip():
         confidence = 0.0
-    reason = abstain_reason(document)
+    abstained = abstain_reason(document)
+    reason = abstained
     facts = trusted_facts(document, extract_facts(document, best), reason)
     conflict = None
     if reason is not None:
@@ -168,8 +170,11 @@ def classify_document(
             f"confidence {confidence:.2f} under "
             f"classification.confidence_threshold {options.confidence_threshold:g}"
         )
-    method = _decision_method(model_scores, rule_scores, best)
+    method = _decision_method(model_scores, rule_scores, best, abstained)
     runners_up = ranked[1:] if category != UNKNOWN else ranked
+    if not item.text.strip():
+        # Scores of blank text come from the model's bias alone.
+        runners_up = []
     evidence = _model_evidence(model, matrix, best) + _rule_evidence(hits, best)
     if reason is not None:
         evidence.insert(0, Evidence(term=reason, weight=0.0, source="rule"))
@@ -407,13 +412,21 @@ def poor_fit(
 
 
 def _decision_method(
-    model_scores: dict[str, float], rule_scores: dict[str, float], best: str
+    model_scores: dict[str, float],
+    rule_scores: dict[str, float],
+    best: str,
+    abstained: str | None = None,
 ) -> str:
     """Name what decided: the model alone, the rules overriding it, or both agreeing.
 
     Both agree when the model's top category is ``best`` and rules for
-    ``best`` matched, even if another category's rules scored higher.
+    ``best`` matched, even if another category's rules scored higher. When
+    the text is too short or mostly garbage (``abstained`` is the reason
+    from ``abstain_reason``), that rule decided and the model's guess did not
+    count.
     """
+    if abstained is not None:
+        return "rules"
     model_best = max(model_scores, key=model_scores.__getitem__)
     if model_best != best:
         return "rules"

@@ -137,6 +137,27 @@ def test_truncated_model_fails_before_reuse(
     assert "docflow train" in stderr
 
 
+def test_truncated_model_without_checksum_fails_first(
+    classified: Classified, tmp_path: Path
+) -> None:
+    from docflow.core.store import Store
+
+    database, model = copy_state(classified, tmp_path)
+    remove_checksum(model)
+    model_file = model / MODEL_FILE
+    model_file.write_bytes(model_file.read_bytes()[:100_000])
+
+    completed = run_classify(tmp_path, database, model, classified.letter)
+
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 7, stderr
+    assert completed.stdout == b""
+    assert f"cannot read the classifier model {str(model_file)!r}" in stderr
+    [current] = Store(database).results()  # the intact model's result
+    assert current.result.status == "ok"
+    assert current.result.classification is not None
+
+
 def test_changed_model_without_checksum_not_reused(
     classified: Classified, tmp_path: Path
 ) -> None:
@@ -240,6 +261,30 @@ def test_model_key_remembers_digest(
     memo_path.write_text(json.dumps(memo))
     remove_checksum(model)  # the planted digest matches no recorded one
     assert model_key(settings).endswith(" sha256:0000000000000000")
+
+
+def test_model_key_remembers_model_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_checksum, "SETTLED_NS", 0)
+    model = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL_DIR, model)
+    remove_checksum(model)
+    settings = settings_for(model, tmp_path / "cache")
+    model_key(settings)
+    memo = json.loads((tmp_path / "cache" / MEMO_FILE).read_text())
+    entry = memo[str((model / MODEL_FILE).resolve())]
+    # A remembered verdict spares the load: a failing load goes unnoticed.
+    from docflow.core.classify import _model
+
+    def fail_load(settings: Settings) -> None:
+        raise AssertionError("model loaded again")
+
+    monkeypatch.setattr(_model, "load_model", fail_load)
+
+    model_key(settings)
+
+    assert entry["loads"] is True
 
 
 def test_model_key_follows_same_size_change(

@@ -67,8 +67,14 @@ def model_key(settings: Settings) -> str:
     when ``model.json`` or ``model.joblib`` is missing or cannot be read, or
     when ``model.joblib`` does not match the size and SHA-256 that
     ``model.json`` records, so no stored result of the model is reused then.
+    When ``model.json`` records no size and SHA-256, ``model.joblib`` must
+    load instead, which is checked once per file (see ``_check_loads``).
     """
-    from docflow.core.classify._checksum import check_recorded, remembered_checksum
+    from docflow.core.classify._checksum import (
+        FILE_FIELD,
+        check_recorded,
+        remembered_checksum,
+    )
     from docflow.core.models import model_cache_key
 
     model_dir = resolve_model_dir(settings)
@@ -86,7 +92,32 @@ def model_key(settings: Settings) -> str:
             f"cannot read the classifier model {str(path)!r}: {exc}"
         ) from exc
     check_recorded(path, size, sha256, metadata)
+    if FILE_FIELD not in metadata:
+        _check_loads(settings, path)
     return model_cache_key(str(metadata["version"]), sha256)
+
+
+def _check_loads(settings: Settings, path: Path) -> None:
+    """Load the model file ``path``, unless the memo records that it loaded.
+
+    Without a recorded size and SHA-256 a damaged ``model.joblib`` shows only
+    when it is loaded, so it is loaded here, before any document is processed,
+    instead of in every worker. Raises ModelError when it does not load.
+    """
+    from docflow.core.classify._checksum import (
+        remember_loadable,
+        remembered_loadable,
+    )
+    from docflow.core.classify._model import load_model
+
+    memo_dir = Path(settings.store.cache_dir)
+    try:
+        if remembered_loadable(path, memo_dir):
+            return
+    except OSError:
+        pass  # load_model names the file's problem
+    load_model(settings)
+    remember_loadable(path, memo_dir)
 
 
 def train_model(

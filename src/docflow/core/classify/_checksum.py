@@ -14,6 +14,11 @@ run, so ``remembered_checksum`` keeps each file's digest in
 ``<store.cache_dir>/model-sha256.json`` with the file's size, modification
 and change times and inode, and hashes the file again only when one of them
 changed.
+
+A ``model.joblib`` that ``model.json`` records no size and SHA-256 for can
+only be checked by loading it. ``model_key`` does that before the CLI starts
+any work and marks the memo entry of a file that loaded
+(``remember_loadable``), so later runs skip the load until the file changes.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ __all__ = [
     "check_model_file",
     "check_recorded",
     "describe_model_file",
+    "remember_loadable",
     "remembered_checksum",
+    "remembered_loadable",
 ]
 
 log = logging.getLogger(__name__)
@@ -143,6 +150,32 @@ def remembered_checksum(path: Path, memo_dir: Path) -> tuple[int, str]:
         memo[key] = {"stat": before, "sha256": digest}
         _write_memo(memo_path, memo)
     return size, digest
+
+
+def remembered_loadable(path: Path, memo_dir: Path) -> bool:
+    """Return whether the memo records that the unchanged file ``path`` loaded."""
+    entry = _read_memo(memo_dir / MEMO_FILE).get(str(path.resolve()))
+    return (
+        isinstance(entry, dict)
+        and entry.get("loads") is True
+        and entry.get("stat") == _file_identity(path)
+    )
+
+
+def remember_loadable(path: Path, memo_dir: Path) -> None:
+    """Record in the memo that the file ``path`` loaded as a model.
+
+    Only an entry whose stat still matches the file is marked, so the mark
+    goes away with the digest when the file changes. A file too new for its
+    digest to be remembered (``SETTLED_NS``) is loaded again on the next run.
+    """
+    memo_path = memo_dir / MEMO_FILE
+    memo = _read_memo(memo_path)
+    entry = memo.get(str(path.resolve()))
+    if not isinstance(entry, dict) or entry.get("stat") != _file_identity(path):
+        return
+    entry["loads"] = True
+    _write_memo(memo_path, memo)
 
 
 def _file_identity(path: Path) -> list[int]:

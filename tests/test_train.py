@@ -867,3 +867,75 @@ def test_train_cli_invalid_lang_stops_early(isolated_cwd: Path, position: str) -
     assert "reading" not in outcome.stderr  # stopped before the files were read
     assert outcome.stdout == ""
     assert sorted(p.name for p in isolated_cwd.iterdir()) == ["corpus"]
+
+
+def _mislabeled_resumes(folder: Path, count: int) -> list[tuple[str, str]]:
+    """Label ``count`` resumes that are not in ``folder`` as email, as by mistake."""
+    files = sorted(p for p in (TRAIN_CORPUS / "resume").iterdir() if p.is_file())
+    inside = {path.name for path in (folder / "resume").iterdir()}
+    outside = [path for path in files if path.name not in inside]
+    return [(str(path), "email") for path in outside[:count]]
+
+
+def test_train_names_disputed_corrections(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 6, "email": 6})
+    model_dir = tmp_path / "model"
+    labels = _mislabeled_resumes(folder, 2)
+
+    report = train_model(
+        folder, _settings(tmp_path, model_dir), corrections=labels, output=model_dir
+    )
+
+    check = report.correction_check
+    assert check is not None
+    assert {item.source for item in check.disputed} == {p for p, _ in labels}
+    assert all(item.predicted == "resume" for item in check.disputed)
+    assert all(item.confidence >= 0.8 for item in check.disputed)
+    # A dispute alone does not reject the model.
+    assert report.written
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    disputed = [text for text in warnings if "disputed" in text]
+    assert len(disputed) == 1
+    assert "docflow label" in disputed[0]
+    assert labels[0][0] in disputed[0]
+
+
+def _store_with_labels(path: Path, labels: Sequence[tuple[str, str]]) -> str:
+    """Return a new database at ``path`` that has ``labels`` from docflow label."""
+    from docflow.core.models import DocumentResult
+    from docflow.core.store import ResultWriter, Store
+
+    store = Store(str(path))
+    with ResultWriter(store, fingerprint="fp") as writer:
+        for source, _ in labels:
+            writer.add(DocumentResult(path=source, status="ok"))
+    for source, category in labels:
+        store.add_label(source, category, "ann")
+    return str(store.path)
+
+
+def test_train_cli_prints_disputed_corrections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 6, "email": 6})
+    labels = _mislabeled_resumes(folder, 2)
+    database = _store_with_labels(tmp_path / "t.duckdb", labels)
+    output = str(tmp_path / "model")
+    args = ["train", str(folder), "--output", output, "--db", database]
+
+    # The shipped model beats this small one on the held-out split.
+    table = CliRunner().invoke(app, [*args, "--force", "-f", "table"])
+
+    assert table.exit_code == 0, table.stderr
+    for source, _ in labels:
+        assert f"disputed: correction {source} labeled email, the model" in table.stdout
+    assert "trained without corrections says resume" in table.stdout
+    assert table.stderr.count("disputed by a model") == 1
+    assert "Check these labels with docflow label" in table.stderr

@@ -311,6 +311,13 @@ def _print_correction_check(console: Any, check: dict[str, Any]) -> None:
             f"{item['similarity']:.2f}",
             soft_wrap=True,
         )
+    for item in check.get("disputed", []):
+        console.print(
+            f"disputed: correction {_shown(item['source'])} labeled "
+            f"{_shown(item['category'])}, the model trained without corrections "
+            f"says {_shown(item['predicted'])} ({item['confidence']:.2f})",
+            soft_wrap=True,
+        )
 
 
 def _shown(text: str) -> str:

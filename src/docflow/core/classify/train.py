@@ -43,7 +43,11 @@ from pydantic import BaseModel, Field
 
 from docflow.core._settings_checks import RESERVED_CATEGORIES
 from docflow.core.classify._classify import model_languages
-from docflow.core.classify._correction_check import CorrectionCheck, check_corrections
+from docflow.core.classify._correction_check import (
+    DISPUTE_CONFIDENCE,
+    CorrectionCheck,
+    check_corrections,
+)
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
     ClassifierInput,
@@ -277,6 +281,9 @@ def train_model(
         matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
     )
 
+    if check is not None and check.disputed:
+        _warn_disputed(check)
+
     worse = before is not None and after.macro_f1 < before.macro_f1
     harmful = check is not None and check.worse
     after.model_version = report.version
@@ -296,6 +303,23 @@ def train_model(
     report.replaced = replacing
     report.duration_s = round(time.perf_counter() - started, 2)
     return report
+
+
+def _warn_disputed(check: CorrectionCheck) -> None:
+    """Log one warning naming the corrections that the folder's documents dispute."""
+    names = ", ".join(
+        f"{item.source} ({item.category}, model says {item.predicted} "
+        f"{item.confidence:.2f})"
+        for item in check.disputed
+    )
+    log.warning(
+        "%s disputed by a model trained on the folder's documents alone, which "
+        "guesses another category with confidence of at least %.1f: %s. Check "
+        "these labels with docflow label",
+        _plural(len(check.disputed), "correction is", "corrections are"),
+        DISPUTE_CONFIDENCE,
+        names,
+    )
 
 
 def _guard_worse_model(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -386,6 +387,16 @@ def test_train_cli_forced_prints_correction_check(
     assert "corrections check, out of fold" in table.stdout
     assert "turned wrong: " in table.stdout
     assert f"contradiction: correction {labels[0][0]} (email)" in table.stdout
+    contradictions = [
+        line for line in table.stdout.splitlines() if line.startswith("contradiction:")
+    ]
+    turned = [line for line in contradictions if " wrong" in line]
+    assert turned
+    for line in contradictions:
+        assert "turned " in line or "nearly the same text" in line
+        # A similarity below 0.9 is no reason for the line, so it is left out.
+        for value in re.findall(r"similarity (\d\.\d+)", line):
+            assert float(value) >= 0.9
     assert "corrections from docflow label make" in table.stderr
     assert "written anyway because of --force" in table.stderr
     assert (model_dir / "model.json").is_file()

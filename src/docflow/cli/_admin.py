@@ -304,13 +304,7 @@ def _print_correction_check(console: Any, check: dict[str, Any]) -> None:
             soft_wrap=True,
         )
     for item in check["contradictions"]:
-        console.print(
-            f"contradiction: correction {_shown(item['correction'])} "
-            f"({_shown(item['category'])}) and {_shown(item['other'])} "
-            f"({_shown(item['other_category'])}), similarity "
-            f"{item['similarity']:.2f}",
-            soft_wrap=True,
-        )
+        console.print(_describe_contradiction(item), soft_wrap=True)
     for item in check.get("disputed", []):
         console.print(
             f"disputed: correction {_shown(item['source'])} labeled "
@@ -318,6 +312,31 @@ def _print_correction_check(console: Any, check: dict[str, Any]) -> None:
             f"says {_shown(item['predicted'])} ({item['confidence']:.2f})",
             soft_wrap=True,
         )
+
+
+def _describe_contradiction(item: dict[str, Any]) -> str:
+    """Return the ``contradiction:`` line of ``item``, with its reason.
+
+    The similarity is given only when the texts are nearly the same, because
+    a low one next to "turned wrong" reads as if the texts were alike.
+    """
+    from docflow.core.classify._correction_check import CONTRADICTION_SIMILARITY
+
+    correction = f"{_shown(item['correction'])} ({_shown(item['category'])})"
+    other = f"{_shown(item['other'])} ({_shown(item['other_category'])})"
+    similar = item["similarity"] >= CONTRADICTION_SIMILARITY
+    line = f"contradiction: correction {correction}"
+    if item["turned_wrong"]:
+        line += f" turned {other} wrong"
+        if similar:
+            line += (
+                f" and has nearly the same text (similarity {item['similarity']:.2f})"
+            )
+        return line
+    return (
+        f"{line} has the same or nearly the same text as {other} "
+        f"(similarity {item['similarity']:.2f})"
+    )
 
 
 def _shown(text: str) -> str:

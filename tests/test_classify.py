@@ -28,6 +28,7 @@ from docflow.errors import ConfigError, ModelError
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 LABELED = CORPUS / "labeled"
+SAMPLE_DOCS = Path(__file__).resolve().parents[1] / "sample_docs"
 
 needs_corpus = pytest.mark.skipif(
     not LABELED.is_dir(), reason=f"evaluation corpus not found at {LABELED}"
@@ -102,6 +103,17 @@ def test_result_explains_decision(tmp_path: Path) -> None:
     assert len(result.metadata.runners_up) >= 3
     assert result.category not in [r.category for r in result.metadata.runners_up]
     assert {fact.kind for fact in result.facts} >= {"document_date", "total", "sender"}
+
+
+def test_evidence_json_names_weight_scale(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, rules={"memo": {"keywords": {"memorandum": 1.5}}})
+    text = (SAMPLE_DOCS / "memo_office_closure.txt").read_text(encoding="utf-8")
+    result = classify_document(_text_document(text), settings)
+
+    scales = {item["source"]: item["scale"] for item in result.model_dump()["evidence"]}
+    assert scales["model"] == "model_score"
+    assert scales["layout"] == "model_score"
+    assert scales["rule"] == "rule_weight"
 
 
 @needs_corpus

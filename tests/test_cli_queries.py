@@ -950,3 +950,33 @@ def test_report_table_shows_reason_once(
     assert any(item.source == "model" for item in evidence)
     for item in evidence[1:]:
         assert item.term in evidence_table
+
+
+def test_report_table_splits_evidence_scales(isolated_cwd, monkeypatch):
+    from docflow.core.config import Settings
+    from docflow.core.pipeline import process_document
+
+    monkeypatch.setenv("COLUMNS", "250")  # one line per evidence row
+    document = Path(__file__).parents[1] / "sample_docs" / "memo_office_closure.txt"
+    settings = Settings.model_validate(
+        {"store": {"cache_dir": str(isolated_cwd / "cache")}}
+    )
+    result = process_document(str(document), settings)
+    database = str(isolated_cwd / "t.duckdb")
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        writer.add(result)
+
+    outcome = invoke("report", "--db", database, "-f", "table", str(document))
+
+    assert outcome.exit_code == 0
+    model_part, _, rule_part = outcome.stdout.partition("\nevidence from rules")
+    model_table = model_part.partition("\nevidence from the model")[2]
+    evidence = result.classification.evidence
+    model_terms = [item.term for item in evidence if item.source != "rule"]
+    rule_terms = [item.term for item in evidence if item.source == "rule"]
+    assert model_terms
+    assert rule_terms
+    for term in model_terms:
+        assert term in model_table
+    for term in rule_terms:
+        assert term in rule_part

@@ -158,15 +158,16 @@ def _print_classification(
         for item in classification["evidence"]
         if not _repeats_reason(item, shown_reasons)
     ]
-    if evidence:
-        table = Table(title="evidence", title_justify="left")
-        for column in ("term", "weight", "source"):
-            table.add_column(column)
-        for item in evidence:
-            table.add_row(
-                _markup(item["term"]), f"{item['weight']:.3f}", item["source"]
-            )
-        console.print(table)
+    _print_evidence(
+        console,
+        [item for item in evidence if item["source"] != "rule"],
+        "evidence from the model (weight: added to the model score)",
+    )
+    _print_evidence(
+        console,
+        [item for item in evidence if item["source"] == "rule"],
+        "evidence from rules (weight: set in classification.rules)",
+    )
     if classification["facts"]:
         table = Table(title="facts", title_justify="left")
         for column in ("kind", "value", "normalized", "page"):
@@ -179,6 +180,20 @@ def _print_classification(
                 str(fact.get("page") or ""),
             )
         console.print(table)
+
+
+def _print_evidence(console: Console, evidence: list[dict], title: str) -> None:
+    """Print one evidence table, because model and rule weights differ in scale."""
+    if not evidence:
+        return
+    # A table title would wrap at the table's width, so it is a line of its own.
+    console.print(title)
+    table = Table()
+    for column in ("term", "weight", "source"):
+        table.add_column(column)
+    for item in evidence:
+        table.add_row(_markup(item["term"]), f"{item['weight']:.3f}", item["source"])
+    console.print(table)
 
 
 def _repeats_reason(item: dict[str, Any], reasons: Sequence[str]) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 __all__ = [
     "CATEGORIES",
@@ -164,11 +164,25 @@ class ExtractedDocument(BaseModel):
 
 
 class Evidence(BaseModel):
-    """A term or rule that pushed a document towards its category."""
+    """A term or rule that pushed a document towards its category.
+
+    Model and layout weights are what a feature added to the category's
+    linear model score (its value times the model's coefficient). Rule
+    weights are the weights of keywords and patterns in
+    ``classification.rules`` (0.5, 1.0 or 1.5 in the shipped rules), which
+    move the result only through ``classification.rule_weight``. The two
+    scales cannot be compared, so ``scale`` names the one that applies.
+    """
 
     term: str
     weight: float
     source: Literal["model", "rule", "layout"]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def scale(self) -> Literal["model_score", "rule_weight"]:
+        """Scale of ``weight``: ``rule_weight`` for rules, else ``model_score``."""
+        return "rule_weight" if self.source == "rule" else "model_score"
 
 
 class ScoredCategory(BaseModel):

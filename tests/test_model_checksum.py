@@ -158,6 +158,54 @@ def test_truncated_model_without_checksum_fails_first(
     assert current.result.classification is not None
 
 
+def test_model_failure_keeps_current_result(
+    classified: Classified, tmp_path: Path
+) -> None:
+    from docflow.core.store import Store
+
+    database, model = copy_state(classified, tmp_path)
+    remove_checksum(model)
+    model_file = model / MODEL_FILE
+    model_file.write_bytes(model_file.read_bytes()[:100_000])
+    # Fake: a stale verdict that the damaged file loads, so the pre-check
+    # passes and the workers meet the damage, as when the file is damaged after
+    # the pre-check.
+    stat = model_file.stat()
+    memo = {
+        str(model_file.resolve()): {
+            "stat": [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino],
+            "sha256": hashlib.sha256(model_file.read_bytes()).hexdigest(),
+            "loads": True,
+        }
+    }
+    (tmp_path / ".docflow" / "cache").mkdir(parents=True)
+    (tmp_path / ".docflow" / "cache" / MEMO_FILE).write_text(json.dumps(memo))
+    new_letter = tmp_path / "new.txt"
+    new_letter.write_text(LETTER)
+    env = docflow_env(tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model))
+
+    completed = subprocess.run(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["classify", "--db", str(database), "-f", "jsonl"]
+        + [str(classified.letter), str(new_letter)],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 7, stderr
+    assert "classifier model unusable for 2 documents" in stderr
+    current = {
+        stored.result.path: stored.result for stored in Store(database).results()
+    }
+    assert current[str(classified.letter)].status == "ok"
+    assert current[str(classified.letter)].classification is not None
+    assert current[str(new_letter)].status == "error"
+
+
 def test_changed_model_without_checksum_not_reused(
     classified: Classified, tmp_path: Path
 ) -> None:

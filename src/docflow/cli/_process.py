@@ -360,6 +360,9 @@ class _Session:
             cache_hit=cache_hit,
             store=store,
             stale_analyses=stale_analyses,
+            # The model failed, not the document, so the last good result and
+            # its label stay current.
+            replace_current=problem is None,
         )
 
     def show(self, result: DocumentResult) -> None:

@@ -147,6 +147,10 @@ class PendingResult:
     # ``settings_fingerprint``, kept from an older result. The cache does not
     # reuse them.
     stale_analyses: frozenset[str] = frozenset()
+    # False for a result that must not hide the path's current result, such as
+    # the error of a classifier model that could not be loaded: it is stored
+    # only when the path has no current result yet.
+    replace_current: bool = True
 
 
 #: Columns of the documents table in insertion order.
@@ -378,6 +382,7 @@ class PreparedResult:
     document: dict[str, Any]
     children: list[tuple[str, dict[str, Any]]]
     file_stat: dict[str, Any] | None
+    replace_current: bool = True
 
 
 def prepare(pending: PendingResult) -> PreparedResult:
@@ -395,6 +400,7 @@ def prepare(pending: PendingResult) -> PreparedResult:
         document=_document_row(0, pending, _UNSET_TIME, None),
         children=children,
         file_stat=_file_stat_row(pending, _UNSET_TIME),
+        replace_current=pending.replace_current,
     )
 
 

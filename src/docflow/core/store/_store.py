@@ -612,6 +612,7 @@ class Store:
         now: datetime,
         run_id: int | None,
     ) -> None:
+        pending = _without_kept_current(connection, pending)
         if not pending:
             return
         row = first_row(
@@ -1272,6 +1273,31 @@ def _display(pending: PendingResult | PreparedResult) -> str:
     if isinstance(pending, PreparedResult):
         return pending.path
     return display_path(pending.result.path)
+
+
+def _without_kept_current(
+    connection: duckdb.DuckDBPyConnection,
+    pending: Sequence[PendingResult | PreparedResult],
+) -> list[PendingResult | PreparedResult]:
+    """Return ``pending`` without the results that would hide a current result.
+
+    A result with ``replace_current`` False is dropped when its path already
+    has a current result, so the last good result and its label stay current.
+    The check runs in the writing transaction, so a concurrent writer cannot
+    slip a current result in between.
+    """
+    optional = [_display(item) for item in pending if not item.replace_current]
+    if not optional:
+        return list(pending)
+    rows = connection.execute(
+        "SELECT DISTINCT path FROM documents WHERE is_current "
+        "AND path IN (SELECT unnest(?::VARCHAR[]))",
+        [optional],
+    ).fetchall()
+    kept = {row[0] for row in rows}
+    return [
+        item for item in pending if item.replace_current or _display(item) not in kept
+    ]
 
 
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

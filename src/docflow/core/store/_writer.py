@@ -107,11 +107,14 @@ class ResultWriter:
         cache_hit: bool = False,
         store: bool = True,
         stale_analyses: frozenset[str] = frozenset(),
+        replace_current: bool = True,
     ) -> None:
         """Count a finished document and queue it for storage when ``store``.
 
         ``stale_analyses`` names the analyses of ``result`` that were computed
-        under other settings, which the cache must not reuse.
+        under other settings, which the cache must not reuse. With
+        ``replace_current`` False the result is stored only when its path has
+        no current result (see ``PendingResult.replace_current``).
         """
         with self._condition:
             self.done += 1
@@ -124,6 +127,7 @@ class ResultWriter:
                     processed_at=self.clock(),
                     stat=stat,
                     stale_analyses=stale_analyses,
+                    replace_current=replace_current,
                 )
                 # Rows, not the result: the caller's result can be freed now.
                 self._pending.append(prepare(pending))

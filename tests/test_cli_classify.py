@@ -345,8 +345,9 @@ def test_train_table_shows_trained_counts(capsys, monkeypatch):
         },
     }
     _print_train_report(data)
+    out = capsys.readouterr().out
     rows = {}
-    for line in capsys.readouterr().out.splitlines():
+    for line in out.splitlines():
         cells = [cell.strip() for cell in re.split("[│┃]", line)[1:-1]]
         if cells:
             rows[cells[0]] = cells[1:3]
@@ -354,6 +355,8 @@ def test_train_table_shows_trained_counts(capsys, monkeypatch):
     assert rows["invoice"] == ["10", "2"]
     # Known only from the correction, so nothing of it was held out.
     assert rows["receipt"] == ["1", "0"]
+    # training_documents counts the correction too, so the summary counts it once.
+    assert "(trained on 10 folder documents and 1 correction)" in out
 
 
 def test_train_table_escapes_control_characters(capsys, monkeypatch):
@@ -375,7 +378,7 @@ def test_train_table_escapes_control_characters(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "\x1b" not in out
     assert "bad\\x1b[31m[bold]name" in out
-    assert "written to models/new\\x1b[2J\\nmodel (3 training documents" in out
+    assert "written to models/new\\x1b[2J\\nmodel (trained on 3 folder documents" in out
 
 
 def test_csv_keeps_numbers_as_stored(tmp_path, trained, inbox):

@@ -400,6 +400,8 @@ def test_train_cli_forced_prints_correction_check(
     assert "corrections from docflow label make" in table.stderr
     assert "written anyway because of --force" in table.stderr
     assert (model_dir / "model.json").is_file()
+    # 4 documents per category, 1 of each held out, and the 2 corrections.
+    assert "(trained on 6 folder documents and 2 corrections)" in table.stdout
 
 
 @pytest.mark.parametrize(

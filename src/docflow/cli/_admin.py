@@ -243,8 +243,7 @@ def _print_train_report(data: dict[str, Any]) -> None:
     left_out = data.get("left_out_corrections") or {}
     console.print(
         f"model {data['version']} {action} {escape(terminal_text(data['output']))} "
-        f"({plural(data['training_documents'], 'training document')}, "
-        f"{plural(data['corrections'], 'correction')}"
+        f"({_describe_trained(data['training_documents'], data['corrections'])}"
         + (f", {skipped} labeled none skipped" if skipped else "")
         + (_describe_left_out(left_out) if left_out else "")
         + ")"
@@ -337,6 +336,18 @@ def _describe_contradiction(item: dict[str, Any]) -> str:
         f"{line} has the same or nearly the same text as {other} "
         f"(similarity {item['similarity']:.2f})"
     )
+
+
+def _describe_trained(documents: int, corrections: int) -> str:
+    """Return ``trained on N folder documents and M corrections``.
+
+    ``documents`` is the report's ``training_documents``, which counts the
+    corrections too, so they are taken out to count each document once.
+    """
+    text = f"trained on {plural(documents - corrections, 'folder document')}"
+    if corrections:
+        text += f" and {plural(corrections, 'correction')}"
+    return text
 
 
 def _shown(text: str) -> str:

@@ -118,7 +118,10 @@ class TrainReport(BaseModel):
         "contained; false for a new folder"
     )
     forced: bool = False
-    training_documents: int
+    training_documents: int = Field(
+        description="documents trained on: the folder's documents outside the "
+        "held-out split plus the corrections"
+    )
     heldout_documents: int
     corrections: int
     no_category_labels: int = Field(

@@ -952,3 +952,25 @@ def test_train_cli_prints_disputed_corrections(
     assert "trained without corrections says resume" in table.stdout
     assert table.stderr.count("disputed by a model") == 1
     assert "Check these labels with docflow label" in table.stderr
+
+
+@pytest.mark.parametrize("output_format", ["json", "table"])
+def test_train_cli_notes_skipped_none_labels(
+    tmp_path: Path, isolated_cwd: Path, output_format: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 2, "email": 2})
+    novel = tmp_path / "novel.txt"
+    novel.write_text("Chapter one. It was a bright cold day in April.\n")
+    database = _store_with_labels(tmp_path / "t.duckdb", [(str(novel), "none")])
+    output = str(tmp_path / "model")
+    args = ["train", str(folder), "--output", output, "--db", database]
+
+    # The shipped model beats this small one on the held-out split.
+    result = CliRunner().invoke(app, [*args, "--force", "-f", output_format])
+
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 document labeled none (no category)" in result.stderr

@@ -66,8 +66,12 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     except ModelRejected as exc:
         # The comparison shows which categories got worse, before the error.
         _write_train_report(options, exc.report)
+        if not options.quiet:
+            _note_skipped_labels(exc.report)
         raise
     _write_train_report(options, report)
+    if not options.quiet:
+        _note_skipped_labels(report)
     if not options.quiet:
         _print_model_setting(settings, Path(report.output))
 
@@ -84,6 +88,19 @@ def _note_missing_database(path: object) -> None:
         f"docflow: {missing_database_message(path)}. Training goes on with the "
         "folder alone, without corrections from docflow label.\n"
     )
+
+
+def _note_skipped_labels(report: TrainReport) -> None:
+    """Print on stderr how many ``none`` labels training skipped, in every format.
+
+    The table's last line counts them too, but JSON on stdout is data only.
+    """
+    count = report.no_category_labels
+    if count:
+        sys.stderr.write(
+            f"docflow: skipped {plural(count, 'document')} labeled none (no "
+            "category) with docflow label, because they train no category\n"
+        )
 
 
 def _write_train_report(options: CliOptions, report: TrainReport) -> None:

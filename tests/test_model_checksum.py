@@ -413,3 +413,31 @@ def test_unreadable_shipped_model_advises_reinstall() -> None:
     error = _unloadable(SHIPPED_MODEL_DIR / MODEL_FILE, EOFError())
 
     assert str(error).endswith("; reinstall docflow to restore the shipped model")
+
+
+def test_watch_refuses_damaged_model(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "letter.txt").write_text(LETTER)
+    shutil.copytree(SHIPPED_MODEL_DIR, tmp_path / "model")
+    model_file = tmp_path / "model" / MODEL_FILE
+    model_file.write_bytes(model_file.read_bytes()[:100_000])
+    env = docflow_env(
+        tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(tmp_path / "model")
+    )
+
+    completed = subprocess.run(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["watch", "--once", "--db", str(tmp_path / "db.duckdb"), str(inbox)]
+        + ["--output", str(tmp_path / "routed")],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 7, stderr
+    assert "has 100,000 bytes" in stderr
+    assert (inbox / "letter.txt").exists()  # not quarantined

@@ -176,10 +176,11 @@ class WatchDaemon:
 
     async def run(self) -> ExitCode:
         """Run until stopped (or, with ``once``, until the inboxes are empty)."""
-        from docflow.core.classify import model_version
+        from docflow.core.classify import model_key
 
-        # A missing model is a ModelError now, not a quarantined file each.
-        model_version(self.settings)
+        # A missing or damaged model is a ModelError now, not a quarantined
+        # file each.
+        model_key(self.settings)
         with self._exclusive_daemon_lock():
             self._results = asyncio.Queue()
             self._wakeup = asyncio.Event()

@@ -311,7 +311,7 @@ def test_watch_no_cache_both_positions(isolated_cwd, monkeypatch, position):
 
     assert watch("first") == Path("processed/memo")
     # An emptied cache entry: a watch that used it would find too little text.
-    (entry,) = cache.rglob("*.json")
+    (entry,) = (cache / "extract").rglob("*.json")
     cached = json.loads(entry.read_text(encoding="utf-8"))
     cached["pages"][0].update(text="", chars=0)
     entry.write_text(json.dumps(cached), encoding="utf-8")

@@ -656,9 +656,10 @@ def _fact_table(group: str, facts: dict[str, dict[str, int]]) -> list[str]:
         stated += row["stated"]
         right += row["right"]
         spurious += row["spurious"]
-        accuracy = row["right"] / row["stated"] if row["stated"] else 0.0
+        # No document of the group states the fact: no accuracy to give.
+        accuracy = f"{row['right'] / row['stated']:.2f}" if row["stated"] else "-"
         lines.append(
-            f"| {kind} | {row['stated']} | {row['right']} | {accuracy:.2f} | "
+            f"| {kind} | {row['stated']} | {row['right']} | {accuracy} | "
             f"{row['spurious']} |"
         )
     lines.append(

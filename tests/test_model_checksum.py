@@ -51,18 +51,26 @@ class Classified:
     record: dict
 
 
-def run_classify(
-    cwd: Path, database: Path, model: Path, letter: Path
+def run_cli(
+    cwd: Path, env: dict[str, str], *args: str
 ) -> subprocess.CompletedProcess[bytes]:
-    env = docflow_env(cwd, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model))
+    """Run the docflow command in ``cwd`` with ``env``; return what it printed."""
     return subprocess.run(
-        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
-        + ["classify", "--db", str(database), "-f", "jsonl", str(letter)],
+        [sys.executable, "-c", "from docflow.cli.main import run; run()", *args],
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         env=env,
         timeout=300,
+    )
+
+
+def run_classify(
+    cwd: Path, database: Path, model: Path, letter: Path
+) -> subprocess.CompletedProcess[bytes]:
+    env = docflow_env(cwd, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model))
+    return run_cli(
+        cwd, env, "classify", "--db", str(database), "-f", "jsonl", str(letter)
     )
 
 
@@ -184,15 +192,11 @@ def test_model_failure_keeps_current_result(
     new_letter.write_text(LETTER)
     env = docflow_env(tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model))
 
-    completed = subprocess.run(
-        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
-        + ["classify", "--db", str(database), "-f", "jsonl"]
-        + [str(classified.letter), str(new_letter)],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=env,
-        timeout=300,
+    completed = run_cli(
+        tmp_path,
+        env,
+        *("classify", "--db", str(database), "-f", "jsonl"),
+        *(str(classified.letter), str(new_letter)),
     )
 
     stderr = completed.stderr.decode()
@@ -426,15 +430,11 @@ def test_watch_refuses_damaged_model(tmp_path: Path) -> None:
         tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(tmp_path / "model")
     )
 
-    completed = subprocess.run(
-        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
-        + ["watch", "--once", "--db", str(tmp_path / "db.duckdb"), str(inbox)]
-        + ["--output", str(tmp_path / "routed")],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=env,
-        timeout=300,
+    completed = run_cli(
+        tmp_path,
+        env,
+        *("watch", "--once", "--db", str(tmp_path / "db.duckdb"), str(inbox)),
+        *("--output", str(tmp_path / "routed")),
     )
 
     stderr = completed.stderr.decode()

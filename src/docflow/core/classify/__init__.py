@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.classify._categories import CategoryInfo, list_categories
-from docflow.core.classify._model import MODEL_FILE, read_metadata, resolve_model_dir
+from docflow.core.classify._model import (
+    MODEL_FILE,
+    model_not_found,
+    read_metadata,
+    resolve_model_dir,
+)
 from docflow.errors import ModelError
 
 if TYPE_CHECKING:
@@ -83,10 +88,7 @@ def model_key(settings: Settings) -> str:
     try:
         size, sha256 = remembered_checksum(path, Path(settings.store.cache_dir))
     except FileNotFoundError as exc:
-        raise ModelError(
-            f"classifier model not found: {str(path)!r}; run 'docflow train' or "
-            "reinstall docflow to restore the shipped model"
-        ) from exc
+        raise model_not_found(path) from exc
     except OSError as exc:
         raise ModelError(
             f"cannot read the classifier model {str(path)!r}: {exc}"

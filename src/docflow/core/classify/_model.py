@@ -611,16 +611,21 @@ def load_model(settings: Settings) -> LoadedModel:
         return model
 
 
+def model_not_found(path: Path) -> ModelError:
+    """Return the error for a missing ``model.joblib`` at ``path``."""
+    return ModelError(
+        f"classifier model not found: {str(path)!r}; run 'docflow train' or "
+        "reinstall docflow to restore the shipped model"
+    )
+
+
 def _load_from_disk(model_dir: Path) -> LoadedModel:
     metadata = read_metadata(model_dir)
     path = model_dir / MODEL_FILE
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise ModelError(
-            f"classifier model not found: {str(path)!r}; run 'docflow train' or "
-            "reinstall docflow to restore the shipped model"
-        ) from exc
+        raise model_not_found(path) from exc
     except OSError as exc:
         raise _unloadable(path, exc) from exc
     sha256 = check_model_file(path, data, metadata)

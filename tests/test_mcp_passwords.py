@@ -13,13 +13,12 @@ import json
 import os
 import sys
 
+import fpdf
 import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from docflow.core.config import Settings
-
-fpdf = pytest.importorskip("fpdf")
 
 MODULES = {
     "classification": "docflow.mcp.classification_server",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from docflow.core.config import Settings
-from docflow.core.extract import extract_document
-from docflow.core.models import ExtractedDocument, Page, QualityResult
+from docflow.core.models import ExtractedDocument, Page
 from docflow.core.quality import analyze_quality
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quality_files import analyze_file, codes  # noqa: E402
 
 SHORT_NOTE = "Hi Tom, the meeting moved to Thursday 3 pm, room 2. Kim\n"
 
@@ -37,15 +41,6 @@ ATTACHMENT_ONLY = (
 @pytest.fixture(scope="module")
 def settings() -> Settings:
     return Settings()
-
-
-def analyze_file(path: Path, text: str, settings: Settings) -> QualityResult:
-    path.write_text(text, encoding="utf-8")
-    return analyze_quality(extract_document(str(path), settings), settings)
-
-
-def codes(result: QualityResult) -> set[str]:
-    return {issue.code for issue in result.issues}
 
 
 def test_email_headers_are_not_body_text(tmp_path: Path, settings: Settings):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from docflow.core.config import Settings
-from docflow.core.extract import extract_document
-from docflow.core.models import ExtractedDocument, Page, QualityResult
+from docflow.core.models import ExtractedDocument, Page
 from docflow.core.quality import analyze_quality
 from docflow.core.quality._text import find_table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quality_files import analyze_file, codes  # noqa: E402
 
 ITEMS = ["garden hose", "rake", "watering can", "spade", "seed tray", "trowel"]
 
@@ -35,15 +39,6 @@ def product_csv(rows: int) -> str:
 @pytest.fixture(scope="module")
 def settings() -> Settings:
     return Settings()
-
-
-def analyze_file(path: Path, text: str, settings: Settings) -> QualityResult:
-    path.write_text(text, encoding="utf-8")
-    return analyze_quality(extract_document(str(path), settings), settings)
-
-
-def codes(result: QualityResult) -> set[str]:
-    return {issue.code for issue in result.issues}
 
 
 def test_price_list_is_no_wall_of_text(tmp_path: Path, settings: Settings):

@@ -374,7 +374,9 @@ def test_worst_documents_show_readability(tmp_path):
     }
     with ResultWriter(Store(path), fingerprint="fp") as writer:
         writer.add(result)
+
     table = worst_table(render_report(Store(path).results(), readability_target=60))
+
     assert "<th>readability</th>" in table
     assert "language de (detected)" in table
     assert "formula Amstad (German Flesch)" in table

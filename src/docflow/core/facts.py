@@ -1859,7 +1859,7 @@ def _find_parties(
     # word in a letter is mostly part of a department ("Customer Service").
     sender = letter_sender or _find_sender(lines, text_index, parties, category)
     if sender is None and category == "letter":
-        # A letter without a letterhead is from whoever signs it.
+        # A letter without a letterhead takes its sender from its signature.
         sender = _signature_name(lines)
     recipient = letter_recipient or _find_recipient(
         lines, text_index, parties, category, sender

@@ -178,7 +178,8 @@ def check_corrections(
     if not fixes:
         return None
     fixed_keys = {samples[index].key for index in fixes}
-    # A folder document that was also corrected has a disputed label.
+    # A folder document that was also corrected is left out, because its
+    # folder label and its correction may differ.
     documents = [
         index
         for index, sample in enumerate(samples)
@@ -221,27 +222,24 @@ def check_corrections(
             for row in documents
         ),
         corrections=_evaluate(samples, fixes, outcomes),
-        outcomes=[
-            CorrectionOutcome(
-                source=_describe_sample(samples[index]),
-                category=samples[index].label,
-                predicted=outcomes[index][0],
-                confidence=round(outcomes[index][1], 4),
-            )
-            for index in fixes
-        ],
+        outcomes=[_outcome(samples[index], outcomes[index]) for index in fixes],
         contradictions=_contradictions(samples, fixes, similarity, regressions),
         disputed=[
-            CorrectionOutcome(
-                source=_describe_sample(samples[index]),
-                category=samples[index].label,
-                predicted=alone[index][0],
-                confidence=round(alone[index][1], 4),
-            )
+            _outcome(samples[index], alone[index])
             for index in fixes
             if alone[index][0] != samples[index].label
             and alone[index][1] >= DISPUTE_CONFIDENCE
         ],
+    )
+
+
+def _outcome(sample: Sample, guess: tuple[str, float]) -> CorrectionOutcome:
+    """Return the outcome of the correction ``sample`` from a model's ``guess``."""
+    return CorrectionOutcome(
+        source=_describe_sample(sample),
+        category=sample.label,
+        predicted=guess[0],
+        confidence=round(guess[1], 4),
     )
 
 

@@ -213,6 +213,8 @@ class DocflowRun:
 
     seconds: float
     records: list[dict]
+    #: Seconds from the start at which each record's line was read, in order.
+    arrivals: list[float] = field(default_factory=list)
 
     def count_not_ok(self) -> int:
         return sum(1 for record in self.records if record.get("status") != "ok")
@@ -254,18 +256,27 @@ def run_docflow(
         "-q",
         str(folder),
     ]
-    started = time.perf_counter()
     env = docflow_environment(state_dir)
     env.update(extra_env or {})
-    completed = subprocess.run(argv, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - started
-    if completed.returncode not in (0, 1):
-        sys.exit(
-            f"{' '.join(argv)} exited with {completed.returncode}:\n"
-            f"{completed.stderr.decode(errors='replace')[-3000:]}"
-        )
-    records = [json.loads(line) for line in completed.stdout.splitlines()]
-    return DocflowRun(elapsed, records)
+    lines: list[bytes] = []
+    arrivals: list[float] = []
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=errors)
+        assert process.stdout is not None
+        for line in process.stdout:  # each result as docflow prints it
+            arrivals.append(time.perf_counter() - started)
+            lines.append(line)
+        returncode = process.wait()
+        elapsed = time.perf_counter() - started
+        if returncode not in (0, 1):
+            errors.seek(0)
+            sys.exit(
+                f"{' '.join(argv)} exited with {returncode}:\n"
+                f"{errors.read().decode(errors='replace')[-3000:]}"
+            )
+    records = [json.loads(line) for line in lines]
+    return DocflowRun(elapsed, records, arrivals)
 
 
 # --- timing ------------------------------------------------------------------

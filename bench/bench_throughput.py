@@ -32,6 +32,12 @@ pages docflow read.
 The commands run in turn, ``--rounds`` times, and the best time of each
 gives the ratio. Targets: docflow >= 0.8x pypdfium2's pages per second and
 >= 20x MarkItDown's.
+
+The script also times each result line of docflow and each file of the
+pypdfium2 pool as it arrives, and prints both rates between the 10% and the
+90% result (the steady state) with the time of the first result. The
+whole-run ratio is the target's figure; the steady-state one shows how much
+of the gap is start-up, which a larger ``--copies`` spreads thinner.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -69,13 +76,13 @@ _converter = None
 # --- baselines, run in a child process of this script ------------------------
 
 
-def read_with_pdfium(path: str) -> int:
-    """Read the text of every page of ``path``; return the characters read."""
+def read_with_pdfium(path: str) -> tuple[int, int]:
+    """Read the text of every page of ``path``; return characters and pages."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     try:
-        return sum(len(text) for text in extract_pdfium_texts(pdf))
+        return sum(len(text) for text in extract_pdfium_texts(pdf)), len(pdf)
     finally:
         pdf.close()
 
@@ -87,37 +94,62 @@ def start_markitdown() -> None:
     _converter = MarkItDown()
 
 
-def convert_with_markitdown(path: str) -> int:
-    """Convert ``path`` to Markdown; return the characters produced."""
-    return len(_converter.convert(path).text_content)
+def convert_with_markitdown(path: str) -> tuple[int, int]:
+    """Convert ``path`` to Markdown; return the characters produced and pages."""
+    return len(_converter.convert(path).text_content), count_pdf_pages(Path(path))
 
 
 def run_baseline(name: str, list_file: Path, workers: int) -> None:
-    """Process the files named in ``list_file`` with ``workers`` processes."""
+    """Process the files named in ``list_file`` with ``workers`` processes.
+
+    Prints the page count of each file as its chunk comes back, so the
+    parent can time the steady state as it does docflow's result lines.
+    """
     paths = list_file.read_text().splitlines()
     if name == "pdfium":
         function, initializer = read_with_pdfium, None
     else:
         function, initializer = convert_with_markitdown, start_markitdown
     chunk = max(1, len(paths) // (workers * 8))
+    characters = 0
     with ProcessPoolExecutor(workers, initializer=initializer) as pool:
-        characters = sum(pool.map(function, paths, chunksize=chunk))
+        for read, pages in pool.map(function, paths, chunksize=chunk):
+            characters += read
+            print(pages, flush=True)
     if characters == 0:
         sys.exit(f"{name}: no text read from {len(paths)} files")
 
 
-def time_baseline(name: str, list_file: Path, workers: int) -> float:
+@dataclass
+class BaselineRun:
+    """Wall time of one baseline run and when each file's page count came."""
+
+    seconds: float
+    pages: list[int]
+    arrivals: list[float]
+
+
+def time_baseline(name: str, list_file: Path, workers: int) -> BaselineRun:
     argv = [sys.executable, __file__, "--run", name, "--workers", str(workers)]
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [*argv, "--list", str(list_file)], capture_output=True, check=False
-    )
-    elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
-        sys.exit(
-            f"{name} baseline failed:\n{completed.stderr.decode(errors='replace')}"
+    pages: list[int] = []
+    arrivals: list[float] = []
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*argv, "--list", str(list_file)], stdout=subprocess.PIPE, stderr=errors
         )
-    return elapsed
+        assert process.stdout is not None
+        for line in process.stdout:
+            arrivals.append(time.perf_counter() - started)
+            pages.append(int(line))
+        returncode = process.wait()
+        elapsed = time.perf_counter() - started
+        if returncode != 0:
+            errors.seek(0)
+            sys.exit(
+                f"{name} baseline failed:\n{errors.read().decode(errors='replace')}"
+            )
+    return BaselineRun(elapsed, pages, arrivals)
 
 
 # --- the comparison ----------------------------------------------------------
@@ -168,13 +200,16 @@ def compare(arguments: argparse.Namespace, workdir: Path) -> None:
         runs.append(run)
         return run.seconds
 
-    contenders = {
-        f"docflow {command}": docflow_run,
-        "pypdfium2 text": lambda _: time_baseline("pdfium", list_file, workers),
-    }
+    pdfium_runs: list[BaselineRun] = []
+
+    def pdfium_run(_: int) -> float:
+        pdfium_runs.append(time_baseline("pdfium", list_file, workers))
+        return pdfium_runs[-1].seconds
+
+    contenders = {f"docflow {command}": docflow_run, "pypdfium2 text": pdfium_run}
     if arguments.markitdown and has_markitdown():
-        contenders["markitdown"] = lambda _: time_baseline(
-            "markitdown", markitdown_list, workers
+        contenders["markitdown"] = lambda _: (
+            time_baseline("markitdown", markitdown_list, workers).seconds
         )
     elif arguments.markitdown:
         print("markitdown is not installed: pip install -e '.[bench]'")
@@ -183,6 +218,7 @@ def compare(arguments: argparse.Namespace, workdir: Path) -> None:
     report(timings, pages_by_label, f"docflow {command}")
     fastest = min(runs, key=lambda run: run.seconds)
     print(describe_docflow_run(fastest, workers))
+    report_steady_state(runs, pdfium_runs)
     print(describe_pages_read(fastest.records, pages))
 
 
@@ -204,6 +240,44 @@ def describe_pages_read(records: list[dict], pages: int) -> str:
         f"pages read: {read} of {pages}; classification alone stops reading a "
         "document at classification.first_chars characters plus its last page, "
         "or at max_chars when that leaves it undecided"
+    )
+
+
+def steady_rate(pages: list[int], arrivals: list[float]) -> float | None:
+    """Return the pages per second between the 10% and the 90% result.
+
+    Start-up (interpreters, imports, the MCP handshake) and the last
+    results, when one process may already be idle, fall outside the window.
+    Pages are counted for the results that arrived in it.
+    """
+    count = len(arrivals)
+    first, last = count // 10, count - 1 - count // 10
+    elapsed = arrivals[last] - arrivals[first]
+    if last <= first or elapsed <= 0:
+        return None
+    return sum(pages[first + 1 : last + 1]) / elapsed
+
+
+def report_steady_state(docflow_runs: list, pdfium_runs: list[BaselineRun]) -> None:
+    """Print the best steady-state rates and when the first results came."""
+    docflow_rates = [
+        steady_rate([record.get("pages") or 0 for record in run.records], run.arrivals)
+        for run in docflow_runs
+    ]
+    pdfium_rates = [steady_rate(run.pages, run.arrivals) for run in pdfium_runs]
+    docflow_rates = [rate for rate in docflow_rates if rate]
+    pdfium_rates = [rate for rate in pdfium_rates if rate]
+    if not docflow_rates or not pdfium_rates:
+        print("steady state: too few results to measure")
+        return
+    docflow, pdfium = max(docflow_rates), max(pdfium_rates)
+    first_docflow = min(run.arrivals[0] for run in docflow_runs if run.arrivals)
+    first_pdfium = min(run.arrivals[0] for run in pdfium_runs if run.arrivals)
+    print(
+        f"steady state (10% to 90% of the results, best round): docflow "
+        f"{docflow:.1f} pages/s, pypdfium2 {pdfium:.1f} pages/s, "
+        f"{docflow / pdfium:.2f}x; first result after {first_docflow:.2f} s "
+        f"against {first_pdfium:.2f} s"
     )
 
 

@@ -82,6 +82,26 @@ def _compile_pattern(category: str, pattern: str) -> _Compiled:
     return compiled, required_literals(pattern, flags)
 
 
+@functools.lru_cache(maxsize=256)
+def _keyword_plan(
+    keywords: tuple[tuple[str, float], ...],
+) -> tuple[tuple[str, float, str | None, _Compiled], ...]:
+    """Compile a category's keywords once per process, blank ones left out.
+
+    Each keyword comes with its single literal when it has exactly one, so
+    ``score_rules`` can rule most keywords out with one substring test.
+    """
+    plan = []
+    for term, weight in keywords:
+        if not term.strip():
+            continue
+        compiled = _compile_keyword(term.strip())
+        literals = compiled[1]
+        phrase = next(iter(literals)) if literals and len(literals) == 1 else None
+        plan.append((term, weight, phrase, compiled))
+    return tuple(plan)
+
+
 def _matches(compiled: _Compiled, text: str, folded: str) -> bool:
     pattern, literals = compiled
     # Most rules name words the text lacks: a substring test rules them out
@@ -109,11 +129,14 @@ def score_rules(
     for category, rule in rules.items():
         fired = [
             RuleHit(category, term, weight, "keyword")
-            for term, weight in rule.keywords.items()
-            if term.strip()
-            and _matches(_compile_keyword(term.strip()), text, collapsed)
+            for term, weight, phrase, compiled in _keyword_plan(
+                tuple(rule.keywords.items())
+            )
+            if (phrase is None or phrase in collapsed)
+            and _matches(compiled, text, collapsed)
         ]
-        hits += _outermost(fired)
+        if fired:
+            hits += _outermost(fired)
         for pattern, weight in rule.patterns.items():
             compiled, literals = _compile_pattern(category, pattern)
             if not may_contain(folded, literals):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import pickle
 import re
 import threading
@@ -562,20 +563,24 @@ class _FastTfidf:
         cache = self.words
         if len(cache) > _WORD_CACHE_SIZE:
             cache.clear()
-        arrays = []
-        for word in words:
-            columns = cache.get(word)
-            if columns is None:
-                columns = cache[word] = self._word_columns(word)
-            arrays.append(columns)
+        arrays = list(map(cache.get, words))
+        if any(map(operator.is_, arrays, repeat(None))):
+            for position, word in enumerate(words):
+                if arrays[position] is None:
+                    arrays[position] = cache[word] = self._word_columns(word)
         if not arrays:
             return self.empty, np.zeros(0)
         lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
         repeats = np.fromiter(words.values(), dtype=np.float64, count=len(words))
         every = np.concatenate(arrays)
-        totals = np.bincount(every, np.repeat(repeats, lengths), minlength=self.size)
-        columns = np.flatnonzero(totals)
-        return columns, totals[columns]
+        # Summing per distinct column, not over the whole vocabulary, spares
+        # an array of the vocabulary's size. bincount adds each column's
+        # weights in input order either way, so the totals are the same.
+        columns, inverse = np.unique(every, return_inverse=True)
+        totals = np.bincount(
+            inverse, np.repeat(repeats, lengths), minlength=len(columns)
+        )
+        return columns, totals
 
     def _word_columns(self, word: str) -> Any:
         """Return the vocabulary columns of one word's ``char_wb`` n-grams.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docflow.core.language import detect_language
+from docflow.core import language
+from docflow.core.language import detect_language, tokenize_words
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
 
 ENGLISH = (
@@ -198,6 +199,22 @@ def test_dedupe_leaves_normal_text():
 )
 def test_detect_language(text, code):
     assert detect_language(text) == code
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        ["Dear Sir, we don't ship İSTANBUL orders.", "Die Rechnung ist fällig."],
+        ["Total: 12,50 €", "", "Mr O’Brien’s invoice\u2028follows"],
+        ["Écrivez à support@example.com", "ＡＢＣ ǅemal ſtraße Ⅻ"],
+    ],
+)
+def test_judged_pages_split_like_tokenize_words(pages):
+    for page in pages:
+        judge_text(page)
+    text = "\f".join(pages)
+    assert language._sample_words(text) == tokenize_words(text)
+    assert detect_language(text) == detect_language(text + "\f")
 
 
 @pytest.mark.parametrize("text", ["", "12345 67890", "Invoice", "ACME GmbH 4711"])

@@ -73,13 +73,56 @@ def tokenize_words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+#: Maximum number of texts whose words ``remember_words`` keeps.
+_RECENT_TEXTS = 32
+_recent_words: dict[str, list[str]] = {}
+
+
+def remember_words(text: str, words: list[str]) -> None:
+    """Keep ``words``, which must equal ``tokenize_words(text)``, for reuse.
+
+    ``judge_text`` splits every page into words while extraction reads it,
+    and ``detect_language`` then reads the same pages joined by form feeds.
+    It takes the words of each remembered page from here instead of
+    splitting the text again. The oldest texts are dropped first, and texts
+    longer than ``SAMPLE_CHARS`` are not kept.
+    """
+    if len(text) > SAMPLE_CHARS:
+        return
+    if len(_recent_words) >= _RECENT_TEXTS:
+        try:
+            del _recent_words[next(iter(_recent_words))]
+        except (KeyError, RuntimeError, StopIteration):
+            # Another thread changed the dictionary first, which is harmless.
+            pass
+    _recent_words[text] = words
+
+
+def _sample_words(sample: str) -> list[str]:
+    """Return ``tokenize_words(sample)``, reusing the words of remembered texts.
+
+    No word spans a form feed. Lower-casing keeps every character's length
+    and letter class except "İ" (checked over every code point with CPython
+    3.11), and both paths of ``tokenize_words`` lower that word by word. So
+    the words of the parts between form feeds, in order, are the words of
+    the whole sample.
+    """
+    if not _recent_words:
+        return tokenize_words(sample)
+    words: list[str] = []
+    for part in sample.split("\f"):
+        known = _recent_words.get(part)
+        words += known if known is not None else tokenize_words(part)
+    return words
+
+
 def detect_language(text: str) -> str | None:
     """Return the ISO 639-1 code of the main language of ``text``, or None."""
     sample = text[:SAMPLE_CHARS]
     script = _detect_script(sample)
     if script is not None:
         return script
-    words = [word for word in tokenize_words(sample) if len(word) > 1]
+    words = [word for word in _sample_words(sample) if len(word) > 1]
     if not words:
         return None
     counts = Counter(words)

@@ -38,6 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from docflow.core._wordlists import FREQUENT_WORDS
+from docflow.core.language import remember_words
 
 __all__ = [
     "TextVerdict",
@@ -154,6 +155,9 @@ def judge_text(
         verdict.repeat_char_runs = sum(map(_count_repeat_runs, shaped))
     else:
         verdict.repeat_char_runs = len(_REPEAT_LETTERS.findall(text))
+    if prose is text:
+        # ``words`` are split as tokenize_words splits them (see _split_words).
+        remember_words(text, words)
     verdict.word_count = len(words)
     frequent = FREQUENT_WORDS.get(language or "", _ALL_FREQUENT)
     if words:

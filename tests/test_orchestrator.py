@@ -603,6 +603,40 @@ def test_fork_setting_picks_server_start(tmp_path, fork):
             assert b"docflow.mcp.quality_server" in command_line
 
 
+def test_first_server_forked_without_sdk(tmp_path):
+    """A parent without the MCP SDK forks its first server too."""
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(make_settings(tmp_path, count=2).model_dump_json())
+    paths = make_documents(tmp_path / "docs", 4)
+    script = (
+        "import os, sys\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.mcp.orchestrator import run_documents\n"
+        "settings = Settings.model_validate_json(open(sys.argv[1]).read())\n"
+        "print('sdk', 'mcp.client.session' in sys.modules)\n"
+        "def started():\n"
+        "    children = open(f'/proc/{os.getpid()}/task/{os.getpid()}/children')\n"
+        "    for pid in children.read().split():\n"
+        "        command = open(f'/proc/{pid}/cmdline', 'rb').read()\n"
+        "        print(command.split(bytes(1))[1:2] == [b'-m'])\n"
+        "results, _ = run_documents(sys.argv[2:], settings, classify=False,"
+        " quality=True, on_started=started)\n"
+        "print(*(result.status.value for result in results))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(settings_file), *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "sdk False"
+    # A new interpreter runs python -m docflow.mcp.quality_server, a fork not.
+    assert lines[1:-1] == ["False", "False"]
+    assert lines[-1] == "ok ok ok ok"
+
+
 def test_forked_server_no_duplicate_output(tmp_path):
     """Output the parent had buffered when it forked its servers appears once."""
     settings_file = tmp_path / "settings.json"

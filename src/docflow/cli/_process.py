@@ -482,7 +482,6 @@ def _process_misses(
 
     # A SIGTERM during the planning whose KeyboardInterrupt was swallowed.
     raise_if_stop_lost()
-    session.writer.warm_up()
 
     def on_result(result: DocumentResult) -> None:
         if session.stopped:
@@ -508,6 +507,9 @@ def _process_misses(
         on_result=on_result,
         # Without a bar the servers need not send a progress message per document.
         on_progress=session.progress.describe if session.progress.enabled else None,
+        # After the servers are forked: none may inherit an import in progress
+        # in another thread (see run_documents).
+        on_started=session.writer.warm_up,
     )
     for result in results:
         if result.path not in session.seen:

@@ -7,11 +7,12 @@ the SDK while they load, and connects a ``ClientSession`` to their pipes with
 ``server_streams``. Messages are JSON-RPC, one per line, as the stdio transport
 of the MCP specification defines.
 
-When the orchestrator's process has already imported the SDK and the server
-modules (the second and later servers of a command or of ``docflow watch``,
-and every restarted server), ``fork_server`` starts a server by forking it:
-the new process skips the SDK import, about 0.65 s of CPU here, which on a 2-core
-machine competes with the documents. The child keeps nothing of its parent
+On Linux the orchestrator starts its servers with ``fork_server``, by forking
+its own process. The new process skips the interpreter's start and docflow's
+imports. When the parent had already imported the SDK (the second and later
+servers of a command or of ``docflow watch``, and every restarted server), it
+also skips the SDK import, about 0.65 s of CPU here, which on a 2-core machine
+competes with the documents. The child keeps nothing of its parent
 but memory: it gets its own pipes, session, streams, signal handlers and
 event loop, closes every other descriptor, never collects its parent's
 objects (``gc.freeze``), and ends with ``os._exit``, so no buffer or exit
@@ -121,10 +122,11 @@ def fork_server(
 ) -> ForkedServer:
     """Fork a server process that runs ``main(args)`` on a fresh pair of pipes.
 
-    Only call it when the server's modules (and the MCP SDK they import) are
-    already imported, or the fork saves nothing. ``name`` becomes the
-    process name that ``top`` and ``ps -o comm`` show (at most 15 bytes),
-    since the command line stays the parent's. Linux only.
+    Import the module of ``main`` first. The child imports what the parent
+    lacks, so no other thread of the parent may be importing a module at the
+    fork, or the child would wait forever for that module's lock. ``name``
+    becomes the process name that ``top`` and ``ps -o comm`` show (at most
+    15 bytes), since the command line stays the parent's. Linux only.
     """
     errlog.flush()
     stdin_read, stdin_write = os.pipe()

@@ -23,7 +23,7 @@ import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -455,6 +455,8 @@ def _vectorizer_spec(vectorizer: Any) -> dict[str, Any] | None:
 
 #: Words whose character n-gram columns each vectoriser keeps, at most.
 _WORD_CACHE_SIZE = 50_000
+#: scikit-learn's default token pattern, which the shipped model uses.
+_WORD_TOKENS = r"(?u)\b\w\w+\b"
 _fast_cache: Any = None
 
 
@@ -493,6 +495,7 @@ class _FastTfidf:
         self.supported = spec is not None
         self.empty = np.zeros(0, dtype=np.int32)
         self.words: dict[str, Any] = {}
+        self.pairs: frozenset[tuple[str, ...]] | None = None
         if spec is None:
             self.vocabulary: dict[str, int] = vectorizer.vocabulary_
             self.size = len(self.vocabulary)
@@ -506,6 +509,12 @@ class _FastTfidf:
         self.lowercase = spec["lowercase"]
         self.sublinear_tf = spec["sublinear_tf"]
         self.norm = spec["norm"]
+        if self.analyzer == "word" and spec["token_pattern"] == _WORD_TOKENS:
+            # The tokens of this pattern hold no space, so a two-word term
+            # splits back into its tokens at its one space.
+            self.pairs = frozenset(
+                tuple(term.split(" ")) for term in self.vocabulary if " " in term
+            )
 
     def transform_one(self, text: str) -> tuple[Any, Any]:
         """Return the sorted column indices and TF-IDF values of ``text``."""
@@ -541,8 +550,13 @@ class _FastTfidf:
         tokens = self.token_pattern.findall(text)
         counts: Counter[str] = Counter()
         for n in range(self.min_n, self.max_n + 1):
+            # An n-gram outside the vocabulary has no column, so the two
+            # commonest kinds are looked up before they are counted.
             if n == 1:
-                counts.update(tokens)
+                counts.update(filter(self.vocabulary.__contains__, tokens))
+            elif n == 2 and self.pairs is not None:
+                found = filter(self.pairs.__contains__, pairwise(tokens))
+                counts.update(map(" ".join, found))
             else:
                 shifted = [tokens[start:] for start in range(n)]
                 # The shifted lists differ in length; zip stops at the shortest.

@@ -50,14 +50,20 @@ __all__ = [
 _CID = re.compile(r"\(cid:\d+\)")
 #: Top-level domains that mark a token as a host name, not a word.
 _TLDS = frozenset("com org net edu gov io cn de fr nl pl it es uk eu".split())
-_TLD_SUFFIXES = tuple("." + tld for tld in _TLDS)
+#: A dot and a top-level domain, as in a lower-cased host name.
+_TLD_SUFFIX = re.compile(r"\.(?:" + "|".join(sorted(_TLDS)) + ")")
 #: Punctuation around a URL or address in running text.
 _ADDRESS_PUNCTUATION = "()[]<>{},;:'\""
 #: Whitespace-separated tokens that may be an address: only these contain
-#: the "@", "." or "://" that ``_is_address`` looks for.
-_ADDRESS_CANDIDATE = re.compile(r"(?<!\S)[^\s.@:]*[.@:]\S*")
+#: the "@", "." or "://" that ``_is_address`` looks for. The first run is
+#: possessive because giving back its characters can never match [.@:].
+_ADDRESS_CANDIDATE = re.compile(r"(?<!\S)[^\s.@:]*+[.@:]\S*")
 _REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
+#: Byte table that turns every ASCII byte but a letter into a space.
+_ASCII_NON_LETTERS_BLANKED = bytes(
+    code if chr(code).isascii() and chr(code).isalpha() else 0x20 for code in range(256)
+)
 #: The words of ``language.tokenize_words``, found before lower-casing.
 _WORD_OR_CONTRACTION = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _APOSTROPHE = re.compile(r"['’]")
@@ -316,6 +322,11 @@ def _split_words(prose: str) -> tuple[list[str], list[str]]:
     joined words changes no word boundary (see ``tokenize_words``).
     """
     if "'" not in prose and "’" not in prose:
+        if prose.isascii():
+            # The only letters of ASCII text are A-Z and a-z, so a byte table
+            # that blanks every other byte splits the words faster than the regex.
+            spaced = prose.encode("ascii").translate(_ASCII_NON_LETTERS_BLANKED)
+            return spaced.decode("ascii").split(), spaced.lower().decode().split()
         shaped = _WORD_WITH_CASE.findall(prose)
         return shaped, "\n".join(shaped).lower().split("\n") if shaped else []
     tokens = _WORD_OR_CONTRACTION.findall(prose)
@@ -371,7 +382,7 @@ def _may_hold_address(text: str) -> bool:
     if "@" in text or "://" in text:
         return True
     lowered = text.lower()
-    return "www." in lowered or any(suffix in lowered for suffix in _TLD_SUFFIXES)
+    return "www." in lowered or _TLD_SUFFIX.search(lowered) is not None
 
 
 def _is_address(token: str) -> bool:
@@ -443,6 +454,8 @@ def _has_odd_case(word: str) -> bool:
 
 
 def _misread_utf16_share(text: str) -> float:
+    if text.isascii():
+        return 0.0  # no CJK characters
     cjk = [ord(char) for char in _CJK.findall(text)]
     if len(cjk) < MIN_MISREAD_CJK_CHARS:
         return 0.0

@@ -131,8 +131,8 @@ def classify_document(
     item = input_from_document(document, max_chars or options.max_chars)
 
     matrix = model.transform([item])
-    probabilities = model.probabilities(matrix)[0]
-    raw_scores = model.decision_scores(matrix)
+    raw_scores, probabilities = model.scores_and_probabilities(matrix)
+    probabilities = probabilities[0]
     model_scores = dict(
         zip(model.classes, (float(p) for p in probabilities), strict=True)
     )

@@ -187,6 +187,20 @@ class LoadedModel:
             return self.scorer.probabilities(matrix)
         return predict_proba(self.parts, matrix)
 
+    def scores_and_probabilities(
+        self, matrix: FeatureRows | csr_matrix
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """Return ``decision_scores`` and ``probabilities`` of a matrix.
+
+        With the plain-array scorer the product with the coefficients, which
+        both need, is computed once.
+        """
+        if self.scorer is None:
+            return self.decision_scores(matrix), self.probabilities(matrix)
+        scores = self.scorer.scores(matrix)
+        raw = scores if self.scorer.coef.shape[0] >= 2 else None
+        return raw, self.scorer.probabilities_of(scores)
+
     def decision_scores(self, matrix: FeatureRows | csr_matrix) -> np.ndarray | None:
         """Return the linear model's raw scores, one column per class in ``classes``.
 
@@ -315,8 +329,10 @@ def _feature_rows(
     rows = []
     for item in items:
         text = normalize_text(item.text)
-        word_cols, word_values = word.transform_one(text)
-        char_cols, char_values = char.transform_one(text)
+        # normalize_text lower-cased the text, and lower-casing twice changes
+        # nothing, so the vectorisers skip it.
+        word_cols, word_values = word.transform_one(text, lowered=True)
+        char_cols, char_values = char.transform_one(text, lowered=True)
         layout = np.asarray(compute_layout_features(item), dtype=np.float64)
         layout_cols = np.flatnonzero(layout)
         columns = np.concatenate(
@@ -388,9 +404,16 @@ class Scorer:
         return _feature_rows(self.word, self.char, self.block_weights, items)
 
     def probabilities(self, matrix: FeatureRows | csr_matrix) -> np.ndarray:
+        return self.probabilities_of(self.scores(matrix))
+
+    def scores(self, matrix: FeatureRows | csr_matrix) -> np.ndarray:
+        """Return the linear scores of the rows of ``matrix``, before the softmax."""
+        return matrix @ self.coef.T + self.intercept
+
+    def probabilities_of(self, scores: np.ndarray) -> np.ndarray:
+        """Return calibrated probabilities from the linear ``scores``."""
         import numpy as np
 
-        scores = matrix @ self.coef.T + self.intercept
         if scores.shape[1] == 1:  # two classes: one score, positive for classes[1]
             scores = np.column_stack([-scores[:, 0], scores[:, 0]]) / 2
         return _softmax(scores / self.temperature)
@@ -516,15 +539,18 @@ class _FastTfidf:
                 tuple(term.split(" ")) for term in self.vocabulary if " " in term
             )
 
-    def transform_one(self, text: str) -> tuple[Any, Any]:
-        """Return the sorted column indices and TF-IDF values of ``text``."""
+    def transform_one(self, text: str, *, lowered: bool = False) -> tuple[Any, Any]:
+        """Return the sorted column indices and TF-IDF values of ``text``.
+
+        ``lowered`` tells that ``text`` is lower-cased already.
+        """
         import numpy as np
 
         if not self.supported:
             row = self.vectorizer.transform([text]).tocsr()
             row.sort_indices()
             return row.indices.astype(np.int32), row.data.astype(np.float64)
-        if self.lowercase:
+        if self.lowercase and not lowered:
             text = text.lower()
         if self.analyzer == "word":
             columns, counts = self._count_words(text)

@@ -133,7 +133,7 @@ class WorkerSettings(_Section):
     batch_size: int = Field(default=0, ge=0, description="0 means sized automatically")
     document_timeout: float = Field(default=120.0, gt=0, description="seconds")
     memory_limit_mb: int = Field(default=2048, ge=64)
-    recycle_after: int = Field(default=500, ge=1)
+    recycle_after: int = Field(default=2000, ge=1)
     call_timeout: float = Field(default=600.0, gt=0, description="seconds per MCP call")
     start_timeout: float = Field(default=60.0, gt=0)
     children_per_server: int = Field(
@@ -146,8 +146,8 @@ class WorkerSettings(_Section):
     )
     fork_servers: bool = Field(
         default=True,
-        description="fork MCP servers from a process that has the SDK loaded "
-        "instead of starting a new interpreter (Linux)",
+        description="fork MCP servers from the docflow process instead of "
+        "starting a new interpreter (Linux)",
     )
     separate_quality_servers: bool = Field(
         default=False,

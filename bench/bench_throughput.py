@@ -76,13 +76,18 @@ _converter = None
 # --- baselines, run in a child process of this script ------------------------
 
 
-def read_with_pdfium(path: str) -> tuple[int, int]:
-    """Read the text of every page of ``path``; return characters and pages."""
+def read_with_pdfium(path: str) -> tuple[int, int, float]:
+    """Read the text of every page of ``path``.
+
+    Returns the characters read, the pages, and when the file was done
+    (``time.monotonic``, one clock for all processes on Linux).
+    """
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     try:
-        return sum(len(text) for text in extract_pdfium_texts(pdf)), len(pdf)
+        characters = sum(len(text) for text in extract_pdfium_texts(pdf))
+        return characters, len(pdf), time.monotonic()
     finally:
         pdf.close()
 
@@ -94,16 +99,19 @@ def start_markitdown() -> None:
     _converter = MarkItDown()
 
 
-def convert_with_markitdown(path: str) -> tuple[int, int]:
-    """Convert ``path`` to Markdown; return the characters produced and pages."""
-    return len(_converter.convert(path).text_content), count_pdf_pages(Path(path))
+def convert_with_markitdown(path: str) -> tuple[int, int, float]:
+    """Convert ``path`` to Markdown, returning as ``read_with_pdfium`` does."""
+    characters = len(_converter.convert(path).text_content)
+    return characters, count_pdf_pages(Path(path)), time.monotonic()
 
 
 def run_baseline(name: str, list_file: Path, workers: int) -> None:
     """Process the files named in ``list_file`` with ``workers`` processes.
 
-    Prints the page count of each file as its chunk comes back, so the
-    parent can time the steady state as it does docflow's result lines.
+    Prints the page count of each file and when its process finished it,
+    so the parent can time the steady state as it does docflow's result
+    lines. Results come back a chunk at a time, so the time of each file is
+    taken in the process that read it.
     """
     paths = list_file.read_text().splitlines()
     if name == "pdfium":
@@ -113,16 +121,16 @@ def run_baseline(name: str, list_file: Path, workers: int) -> None:
     chunk = max(1, len(paths) // (workers * 8))
     characters = 0
     with ProcessPoolExecutor(workers, initializer=initializer) as pool:
-        for read, pages in pool.map(function, paths, chunksize=chunk):
+        for read, pages, done in pool.map(function, paths, chunksize=chunk):
             characters += read
-            print(pages, flush=True)
+            print(pages, done, flush=True)
     if characters == 0:
         sys.exit(f"{name}: no text read from {len(paths)} files")
 
 
 @dataclass
 class BaselineRun:
-    """Wall time of one baseline run and when each file's page count came."""
+    """Wall time of one baseline run and when each file was done."""
 
     seconds: float
     pages: list[int]
@@ -135,13 +143,15 @@ def time_baseline(name: str, list_file: Path, workers: int) -> BaselineRun:
     arrivals: list[float] = []
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
+        clock = time.monotonic()
         process = subprocess.Popen(
             [*argv, "--list", str(list_file)], stdout=subprocess.PIPE, stderr=errors
         )
         assert process.stdout is not None
         for line in process.stdout:
-            arrivals.append(time.perf_counter() - started)
-            pages.append(int(line))
+            count, done = line.split()
+            pages.append(int(count))
+            arrivals.append(float(done) - clock)
         returncode = process.wait()
         elapsed = time.perf_counter() - started
         if returncode != 0:
@@ -149,7 +159,8 @@ def time_baseline(name: str, list_file: Path, workers: int) -> BaselineRun:
             sys.exit(
                 f"{name} baseline failed:\n{errors.read().decode(errors='replace')}"
             )
-    return BaselineRun(elapsed, pages, arrivals)
+    order = sorted(range(len(arrivals)), key=arrivals.__getitem__)
+    return BaselineRun(elapsed, [pages[i] for i in order], [arrivals[i] for i in order])
 
 
 # --- the comparison ----------------------------------------------------------

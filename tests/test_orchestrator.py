@@ -603,11 +603,26 @@ def test_fork_setting_picks_server_start(tmp_path, fork):
             assert b"docflow.mcp.quality_server" in command_line
 
 
-def test_first_server_forked_without_sdk(tmp_path):
-    """A parent without the MCP SDK forks its first server too."""
+def run_two_servers_script(tmp_path, script, env=None):
+    """Run ``script`` in a new Python with a settings file and 4 documents.
+
+    The script gets the settings file (2 quality servers) as ``sys.argv[1]``
+    and the document paths after it.
+    """
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path, count=2).model_dump_json())
     paths = make_documents(tmp_path / "docs", 4)
+    return subprocess.run(
+        [sys.executable, "-c", script, str(settings_file), *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_first_server_forked_without_sdk(tmp_path):
+    """A parent without the MCP SDK forks its first server too."""
     script = (
         "import os, sys\n"
         "from docflow.core.config import Settings\n"
@@ -623,12 +638,7 @@ def test_first_server_forked_without_sdk(tmp_path):
         " quality=True, on_started=started)\n"
         "print(*(result.status.value for result in results))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script, str(settings_file), *paths],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_two_servers_script(tmp_path, script)
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert lines[0] == "sdk False"
@@ -639,9 +649,6 @@ def test_first_server_forked_without_sdk(tmp_path):
 
 def test_forked_server_no_duplicate_output(tmp_path):
     """Output the parent had buffered when it forked its servers appears once."""
-    settings_file = tmp_path / "settings.json"
-    settings_file.write_text(make_settings(tmp_path, count=2).model_dump_json())
-    paths = make_documents(tmp_path / "docs", 4)
     script = (
         "import logging, sys\n"
         "import mcp.server.mcpserver\n"
@@ -656,13 +663,7 @@ def test_forked_server_no_duplicate_output(tmp_path):
     )
     # Block-buffered stdout, as on a pipe without PYTHONUNBUFFERED.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    completed = subprocess.run(
-        [sys.executable, "-c", script, str(settings_file), *paths],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    completed = run_two_servers_script(tmp_path, script, env)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == "buffered before the servers started\nok ok ok ok\n"
     # Flushed into a server's protocol stream, it would be reported here.

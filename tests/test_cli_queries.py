@@ -904,6 +904,21 @@ def test_label_none_shown_everywhere(database, tmp_path):
     assert "odd.pdf" not in html.split('id="review-queue"')[-1].split("</table>")[0]
 
 
+def report_one_document(folder, document, settings):
+    """Process ``document``, store its result and run ``report`` on it as a table.
+
+    Returns the result and the outcome of the report command.
+    """
+    from docflow.core.pipeline import process_document
+
+    result = process_document(str(document), settings)
+    database = str(folder / "t.duckdb")
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        writer.add(result)
+    outcome = invoke("report", "--db", database, "-f", "table", str(document))
+    return result, outcome
+
+
 @pytest.mark.parametrize(
     ("text", "threshold", "reason"),
     [
@@ -922,7 +937,6 @@ def test_report_table_shows_reason_once(
     isolated_cwd, monkeypatch, text, threshold, reason
 ):
     from docflow.core.config import Settings
-    from docflow.core.pipeline import process_document
 
     monkeypatch.setenv("COLUMNS", "250")  # one line per reason and evidence row
     document = isolated_cwd / "note.txt"
@@ -933,12 +947,7 @@ def test_report_table_shows_reason_once(
             "classification": {"confidence_threshold": threshold},
         }
     )
-    result = process_document(str(document), settings)
-    database = str(isolated_cwd / "t.duckdb")
-    with ResultWriter(Store(database), fingerprint="fp") as writer:
-        writer.add(result)
-
-    outcome = invoke("report", "--db", database, "-f", "table", str(document))
+    result, outcome = report_one_document(isolated_cwd, document, settings)
 
     assert outcome.exit_code == 0
     assert result.review_reasons[0].startswith(reason)
@@ -954,19 +963,13 @@ def test_report_table_shows_reason_once(
 
 def test_report_table_splits_evidence_scales(isolated_cwd, monkeypatch):
     from docflow.core.config import Settings
-    from docflow.core.pipeline import process_document
 
     monkeypatch.setenv("COLUMNS", "250")  # one line per evidence row
     document = Path(__file__).parents[1] / "sample_docs" / "memo_office_closure.txt"
     settings = Settings.model_validate(
         {"store": {"cache_dir": str(isolated_cwd / "cache")}}
     )
-    result = process_document(str(document), settings)
-    database = str(isolated_cwd / "t.duckdb")
-    with ResultWriter(Store(database), fingerprint="fp") as writer:
-        writer.add(result)
-
-    outcome = invoke("report", "--db", database, "-f", "table", str(document))
+    result, outcome = report_one_document(isolated_cwd, document, settings)
 
     assert outcome.exit_code == 0
     model_part, _, rule_part = outcome.stdout.partition("\nevidence from rules")

@@ -391,7 +391,7 @@ def read_process_name(pid: int) -> str:
 
 
 def describe_role(pid: int, root: int) -> str:
-    """Name a docflow process: cli, server, worker, tesseract or other."""
+    """Name a docflow process: cli, server, template, worker, tesseract or other."""
     if pid == root:
         return "cli"
     try:
@@ -401,10 +401,14 @@ def describe_role(pid: int, root: int) -> str:
         return "other"
     if "_server" in cmdline and "docflow.mcp" in cmdline:
         return "server"
-    if read_process_name(pid).startswith("docflow-"):
-        return "server"  # forked from the command: its name says so, not its cmdline
-    if "run_child" in cmdline:
+    # A forked process's name says what it is; its cmdline may not.
+    name = read_process_name(pid)
+    if name == "docflow-template":
+        return "template"
+    if name == "docflow-worker" or "run_child" in cmdline:
         return "worker"
+    if name.startswith("docflow-"):
+        return "server"
     if "tesseract" in cmdline:
         return "tesseract"
     return "other"

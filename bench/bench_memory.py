@@ -9,7 +9,10 @@ Run from the repository root:
 RSS is read from /proc/PID/status (VmRSS now, VmHWM the peak so far) of the
 ``docflow`` process and all its descendants, every ``--interval`` seconds.
 Processes are named by role: ``cli`` (the docflow command), ``server`` (MCP
-servers), ``worker`` (sandboxed document workers, children of the servers).
+servers), ``template`` (the worker template, which has loaded the parsers
+and the model), ``worker`` (sandboxed document workers, which the template
+forks for the servers). A forked worker shares the template's memory until
+it writes to it, and its RSS counts those shared pages too.
 
 1. Large document: ``docflow classify --workers 1`` on a copy of the
    400-page PDF ``edge/unst__pdf2image-memory-error-test-400p.pdf``, with an
@@ -62,6 +65,8 @@ WORKER_LIMIT_MB = 400
 FLAT_GROWTH = 0.10
 SMALL_FILE_BYTES = 16 * 1024
 ROLES = ("cli", "server", "worker")
+# The worker template runs unless workers.fork_workers is off.
+OPTIONAL_ROLES = ("template",)
 # The baseline reads VmHWM, not ru_maxrss, because Linux keeps ru_maxrss
 # across execve, so it could report the larger forked parent.
 BASELINE_SCRIPT = """
@@ -150,7 +155,7 @@ def measure_large(arguments: argparse.Namespace, workdir: Path) -> None:
 
     print(f"\n1. docflow {command} --workers 1 on {source.name} ({elapsed:.1f} s)")
     print(f"   bare pypdfium2 text extraction, peak RSS {format_mb(baseline)}")
-    for role in ROLES:
+    for role in (*ROLES, *OPTIONAL_ROLES):
         for memory in sampler.by_role(role):
             print(
                 f"   {role:<7} pid {memory.pid:<7} peak RSS "
@@ -197,12 +202,18 @@ def choose_sample(
 
 
 def print_timeline(samples: list[MemorySample], docs: int) -> None:
-    print("   documents   " + "".join(f"{role:>12}" for role in ROLES))
+    shown = ROLES + tuple(
+        role for role in OPTIONAL_ROLES if any(role in s.rss_kb for s in samples)
+    )
+    print("   documents   " + "".join(f"{role:>12}" for role in shown))
     mark = 0
     for sample in samples:
         if sample.progress < mark or not all(r in sample.rss_kb for r in ROLES):
             continue
-        row = "".join(f"{format_mb(sample.rss_kb[role]):>12}" for role in ROLES)
+        row = "".join(
+            f"{format_mb(sample.rss_kb[role]) if role in sample.rss_kb else '-':>12}"
+            for role in shown
+        )
         print(f"   {sample.progress:>9}   {row}")
         mark = sample.progress + max(1, docs // 10)
 
@@ -236,8 +247,9 @@ def measure_long(arguments: argparse.Namespace, workdir: Path) -> None:
     if start is None or end is None or end.progress <= start.progress:
         print("   too few samples to compare; run with more --docs")
         return
-    for role in ("cli", "server"):
-        print_growth(role, start, end)
+    for role in ("cli", "server", *OPTIONAL_ROLES):
+        if role in start.rss_kb and role in end.rss_kb:
+            print_growth(role, start, end)
     print_worker_peaks(sampler)
 
 

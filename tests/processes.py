@@ -84,3 +84,34 @@ def list_children(parent: int) -> list[int]:
         if int(fields[1]) == parent:
             children.append(int(entry))
     return children
+
+
+def list_descendants(root: int) -> list[int]:
+    """Return the pids of ``root``'s children, their children, and so on."""
+    found: list[int] = []
+    pending = [root]
+    while pending:
+        children = list_children(pending.pop())
+        found += children
+        pending += children
+    return found
+
+
+def command_line(pid: int) -> bytes:
+    """Return the command line of ``pid`` with spaces between the arguments."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").strip()
+    except OSError:
+        return b""
+
+
+def is_document_worker(pid: int) -> bool:
+    """Tell whether ``pid`` is a document worker, started or forked."""
+    command = command_line(pid)
+    return b"run_child" in command or command.startswith(b"docflow-worker")
+
+
+def is_worker_template(pid: int) -> bool:
+    """Tell whether ``pid`` is the worker template of a docflow command."""
+    return command_line(pid).startswith(b"docflow-template")

@@ -23,7 +23,10 @@ from docflow.core.config import Settings
 from docflow.core.models import ReviewStatus, Status
 from docflow.errors import ExitCode, ServerError, UsageError
 from docflow.mcp.orchestrator import Orchestrator, run_documents
-from processes import list_children  # noqa: E402
+from processes import (  # noqa: E402
+    command_line,
+    list_descendants,
+)
 
 TEXT = (
     "Quarterly report\n\nRevenue grew in the third quarter because two new "
@@ -503,7 +506,8 @@ _ORCHESTRATOR_SCRIPT = (
 def kill_orchestrator_after_run(tmp_path, servers, env=None):
     """Run an orchestrator in a child process, kill -9 it once its servers
     have processed a document, and return the pids of the servers and of
-    their document workers."""
+    the other processes under it (document workers and the worker template)
+    with their command lines."""
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(make_settings(tmp_path).model_dump_json())
     (document,) = make_documents(tmp_path / "docs", 1)
@@ -520,24 +524,30 @@ def kill_orchestrator_after_run(tmp_path, servers, env=None):
     ) as parent:
         try:
             server_pids = [int(pid) for pid in parent.stdout.readline().split()]
-            workers = [pid for server in server_pids for pid in list_children(server)]
+            others = {
+                pid: command_line(pid)
+                for pid in list_descendants(parent.pid)
+                if pid not in server_pids
+            }
         finally:
             parent.kill()
-    return server_pids, workers
+    return server_pids, others
 
 
 @pytest.mark.slow
 def test_servers_exit_when_orchestrator_killed(tmp_path):
-    servers, workers = kill_orchestrator_after_run(tmp_path, 2)
+    servers, others = kill_orchestrator_after_run(tmp_path, 2)
     assert len(servers) == 2
-    assert len(workers) == 2
+    commands = list(others.values())
+    assert sum(command.startswith(b"docflow-worker") for command in commands) == 2
+    assert sum(command.startswith(b"docflow-template") for command in commands) == 1
     for pid in servers:
         assert wait_until_gone(pid), (
             f"server {pid} outlived the orchestrator: {describe_process(pid)}"
         )
-    for pid in workers:
+    for pid in others:
         assert wait_until_gone(pid), (
-            f"document worker {pid} outlived its server: {describe_process(pid)}"
+            f"process {pid} outlived the orchestrator: {describe_process(pid)}"
         )
 
 
@@ -596,11 +606,11 @@ def test_fork_setting_picks_server_start(tmp_path, fork):
     assert len(command_lines) == 2
     # A forked server's command line names it, not the parent's command.
     forked = b"docflow-quality (MCP server forked from docflow pid %d)" % os.getpid()
-    for command_line in command_lines:
+    for arguments in command_lines:
         if fork:
-            assert command_line[0] == forked
+            assert arguments[0] == forked
         else:
-            assert b"docflow.mcp.quality_server" in command_line
+            assert b"docflow.mcp.quality_server" in arguments
 
 
 def run_two_servers_script(tmp_path, script, env=None):
@@ -633,7 +643,8 @@ def test_first_server_forked_without_sdk(tmp_path):
         "    children = open(f'/proc/{os.getpid()}/task/{os.getpid()}/children')\n"
         "    for pid in children.read().split():\n"
         "        command = open(f'/proc/{pid}/cmdline', 'rb').read()\n"
-        "        print(command.split(bytes(1))[1:2] == [b'-m'])\n"
+        "        if not command.startswith(b'docflow-template'):\n"
+        "            print(command.split(bytes(1))[1:2] == [b'-m'])\n"
         "results, _ = run_documents(sys.argv[2:], settings, classify=False,"
         " quality=True, on_started=started)\n"
         "print(*(result.status.value for result in results))\n"

@@ -366,7 +366,7 @@ def test_cancelled_job_skipped_and_slot_survives(tmp_path, monkeypatch):
     assert documents == 2
 
 
-def test_warm_up_out_of_memory_is_memory_error(monkeypatch):
+def testwarm_up_out_of_memory_is_memory_error(monkeypatch):
     # A named fake: the loader's message when RLIMIT_AS leaves no room to map
     # an extension module, which happens only at some limits on some builds.
     import importlib
@@ -381,7 +381,7 @@ def test_warm_up_out_of_memory_is_memory_error(monkeypatch):
 
     monkeypatch.setattr(importlib, "import_module", no_room)
     with pytest.raises(MemoryError):
-        sandbox._warm_up(Settings(), load_model=False)
+        sandbox.warm_up(Settings(), load_model=False)
 
 
 def test_pool_stats_contain_only_counters(tmp_path):
@@ -407,7 +407,7 @@ def test_pool_stats_contain_only_counters(tmp_path):
     assert stats["documents"] == 1
 
 
-def test_warm_up_covers_first_pdf(tmp_path):
+def testwarm_up_covers_first_pdf(tmp_path):
     """A worker's first text PDF imports no module: its time is its own work."""
     from test_extract_pdf import make_text_pdf
 
@@ -416,11 +416,11 @@ def test_warm_up_covers_first_pdf(tmp_path):
     code = (
         "import sys\n"
         "from docflow.core.config import Settings\n"
-        "from docflow.core.sandbox import _warm_up\n"
+        "from docflow.core.sandbox import warm_up\n"
         "settings = Settings.model_validate(\n"
         f"    {{'store': {{'cache_dir': {str(tmp_path / 'cache')!r}}}}}\n"
         ")\n"
-        "_warm_up(settings, True)\n"
+        "warm_up(settings, True)\n"
         "before = set(sys.modules)\n"
         "from docflow.core.pipeline import process_document\n"
         f"result = process_document({str(path)!r}, settings)\n"

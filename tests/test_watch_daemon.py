@@ -912,18 +912,9 @@ def test_watch_keeps_reports_of_other_files(setup: WatchSetup) -> None:
 
 def _document_workers(daemon: int) -> list[int]:
     """Return the pids of the sandboxed document workers under ``daemon``."""
-    from processes import list_children
+    from processes import is_document_worker, list_descendants
 
-    workers = []
-    for server in list_children(daemon):
-        for child in list_children(server):
-            try:
-                command = Path(f"/proc/{child}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"run_child" in command:
-                workers.append(child)
-    return workers
+    return [pid for pid in list_descendants(daemon) if is_document_worker(pid)]
 
 
 def test_watch_logs_idle_worker_death(

@@ -61,6 +61,7 @@ OTHER_VARIABLES = frozenset(
         "DOCFLOW_SETTINGS_FILE",
         "DOCFLOW_PARENT_PID",
         "DOCFLOW_CHILD",
+        "DOCFLOW_WORKER_TEMPLATE_FD",
     }
 )
 
@@ -148,6 +149,11 @@ class WorkerSettings(_Section):
         default=True,
         description="fork MCP servers from the docflow process instead of "
         "starting a new interpreter (Linux)",
+    )
+    fork_workers: bool = Field(
+        default=True,
+        description="fork document workers from one warmed template process "
+        "instead of starting a new interpreter for each (Linux)",
     )
     separate_quality_servers: bool = Field(
         default=False,

@@ -20,21 +20,25 @@ and replace:
   ``_DELIVERY_ATTEMPTS`` children in all);
 - children are replaced after ``workers.recycle_after`` documents.
 
-Children are plain subprocesses (``python -c``), started with ``subprocess``
-(safe from a process with threads and an event loop), and talk to the parent
-over two pipes with pickled messages. A child acknowledges each request with
+In a server that a docflow command or ``docflow watch`` started, children
+are forked from the command's worker template (``docflow.core.worker_template``),
+which has imported the parsers and loaded the model already. Elsewhere, or
+when the template is gone, they are plain subprocesses (``python -c``),
+started with ``subprocess`` (safe from a process with threads and an event
+loop). Either way they talk to the parent over two pipes with pickled
+messages. A child acknowledges each request with
 ``("received",)`` as soon as it has read it and before it works on it, so the
 parent can tell a request that was never read from one that killed the child.
 Each child warms up (imports the parsers, loads the model) once, then serves
 documents until the parent sends stop. The child's fd 1 is the parent's
 stderr, so nothing it prints reaches a protocol stream.
 
-No orphans: a child sets ``PR_SET_PDEATHSIG``, so the kernel sends it SIGKILL
-when the thread that started it ends. A watchdog thread in the child also exits
-when a lifeline pipe from the parent reaches EOF, which happens when the parent
-dies by any means, kill -9 included. Each slot thread that starts children
-lives as long as the pool, because PDEATHSIG follows the starting thread, not
-the process (prctl(2)).
+No orphans: a child started with ``subprocess`` sets ``PR_SET_PDEATHSIG``, so
+the kernel sends it SIGKILL when the thread that started it ends. A watchdog
+thread in every child also exits when a lifeline pipe from the parent reaches
+EOF, which happens when the parent dies by any means, kill -9 included. Each
+slot thread that starts children lives as long as the pool, because PDEATHSIG
+follows the starting thread, not the process (prctl(2)).
 
 Fault injection (tests only): ``DOCFLOW_FAULT`` holds comma-separated
 ``kind:substring`` items, and a child whose document path contains the
@@ -47,6 +51,7 @@ of their own (see ``docflow.mcp._server``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -64,10 +69,12 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
+from docflow.core.worker_template import EXIT_UNKNOWN
 from docflow.errors import DocflowError, ServerError
 
 if TYPE_CHECKING:
     from docflow.core.config import Settings
+    from docflow.core.worker_template import TemplateWorker
 
 __all__ = ["FAULT_ENV", "LATENCY_WINDOW", "SandboxStats", "WorkerPool", "run_child"]
 
@@ -154,12 +161,12 @@ class _Child:
         lifeline_read, lifeline_write = os.pipe()
         child_fds = (request_read, reply_write, lifeline_read)
         try:
-            self.process = subprocess.Popen(
+            self.process = _fork_from_template(child_fds) or subprocess.Popen(
                 [sys.executable, "-c", _CHILD_COMMAND, *map(str, child_fds)],
                 stdin=subprocess.DEVNULL,
                 stdout=sys.stderr.fileno(),
                 pass_fds=child_fds,
-                env=_child_environment(),
+                env=child_environment(),
                 start_new_session=True,
             )
         except BaseException:
@@ -243,7 +250,10 @@ class _Child:
             try:
                 os.killpg(self.process.pid, signum)
             except ProcessLookupError:
-                pass
+                # A worker forked by the template makes its group just after
+                # the fork; until then only the process itself can be reached.
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.process.pid, signum)
 
     def kill(self) -> int | None:
         """Kill the child and its process group, and return its exit status."""
@@ -269,7 +279,31 @@ class _Child:
             self._lifeline = -1
 
 
-def _child_environment() -> dict[str, str]:
+def _fork_from_template(fds: tuple[int, int, int]) -> TemplateWorker | None:
+    """Return a worker forked by the worker template, or None without one.
+
+    A template that fails is not asked again by this process; its workers
+    start as new interpreters from then on.
+    """
+    from docflow.core import worker_template
+
+    template = worker_template.connection()
+    if template is None:
+        return None
+    try:
+        return worker_template.fork_worker(template, fds, child_environment())
+    except OSError as exc:
+        log.warning(
+            "the worker template failed (%s); document workers start as new "
+            "interpreters from now on",
+            exc,
+        )
+        worker_template.forget_connection()
+        return None
+
+
+def child_environment() -> dict[str, str]:
+    """Return the environment of a document worker or of the worker template."""
     env = dict(os.environ)
     # tesseract (OpenMP) and BLAS otherwise start a thread per core in every
     # child, oversubscribing the cores the pool already uses.
@@ -293,6 +327,8 @@ def with_utf8_mode(env: dict[str, str]) -> dict[str, str]:
 def _describe_exit(returncode: int | None) -> str:
     if returncode is None:
         return "exit status unknown"
+    if returncode == EXIT_UNKNOWN:
+        return "exit status unknown: the worker template ended first"
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
@@ -692,12 +728,19 @@ class WorkerPool:
 # --- child side ------------------------------------------------------------
 
 
-def run_child() -> None:
-    """Serve requests from the parent until it sends stop or dies."""
-    request_fd, reply_fd, lifeline_fd = (int(arg) for arg in sys.argv[1:4])
+def run_child(fds: Sequence[int] = (), *, forked: bool = False) -> None:
+    """Serve requests from the parent until it sends stop or dies.
+
+    ``fds`` are the request, reply and lifeline descriptors, read from the
+    command line when not given. ``forked`` tells a worker that the worker
+    template forked: its parent is the template, not its pool, so it relies
+    on the lifeline alone to exit with its pool.
+    """
+    request_fd, reply_fd, lifeline_fd = fds or (int(arg) for arg in sys.argv[1:4])
     for fd in (request_fd, reply_fd, lifeline_fd):
         os.set_inheritable(fd, False)  # tesseract must not hold our pipes open
-    _set_parent_death_signal()
+    if not forked:
+        _set_parent_death_signal()
     threading.Thread(target=_watch_lifeline, args=(lifeline_fd,), daemon=True).start()
     requests = Connection(request_fd, writable=False)
     replies = Connection(reply_fd, readable=False)
@@ -706,12 +749,19 @@ def run_child() -> None:
         _, settings, parent_pid, load_model = requests.recv()
     except EOFError:
         os._exit(0)
-    if os.getppid() != parent_pid:  # the parent died before PDEATHSIG was set
-        os._exit(0)
+    if not forked and os.getppid() != parent_pid:
+        os._exit(0)  # the parent died before PDEATHSIG was set
+    if forked:
+        from docflow.core.classify._model import forget_changed_models
+
+        forget_changed_models()
     _configure_child_logging()
     _limit_memory(settings.workers.memory_limit_mb)
     try:
-        _warm_up(settings, load_model)
+        if forked and _address_space() >= settings.workers.memory_limit_mb << 20:
+            # The template's libraries alone fill the limit.
+            raise MemoryError
+        warm_up(settings, load_model)
     except (MemoryError, OSError) as exc:
         # Under the limit the import system's folder listing can fail with
         # ENOMEM instead of MemoryError.
@@ -850,6 +900,16 @@ def _limit_memory(limit_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _address_space() -> int:
+    """Return this process's address space in bytes, what RLIMIT_AS limits."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
 def _lift_memory_limit() -> None:
     """Raise the address-space limit back to its hard limit."""
     import resource
@@ -858,7 +918,7 @@ def _lift_memory_limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
-def _warm_up(settings: Settings, load_model: bool) -> None:
+def warm_up(settings: Settings, load_model: bool) -> None:
     """Import the parsers and load the model once, before the first document.
 
     What the first document would import otherwise (the extractors with

@@ -14,7 +14,8 @@ servers of a command or of ``docflow watch``, and every restarted server), it
 also skips the SDK import, about 0.65 s of CPU here, which on a 2-core machine
 competes with the documents. The child keeps nothing of its parent
 but memory: it gets its own pipes, session, streams, signal handlers and
-event loop, closes every other descriptor, never collects its parent's
+event loop, closes every other descriptor (but the worker template's
+socket, ``docflow.core.worker_template``), never collects its parent's
 objects (``gc.freeze``), and ends with ``os._exit``, so no buffer or exit
 handler of the parent runs twice.
 
@@ -34,12 +35,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -62,7 +61,6 @@ log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 2.0
 _READ_CHUNK = 1 << 16
 _EXIT_POLL_SECONDS = 0.02
-_PR_SET_NAME = 15
 
 
 class ForkedServer:
@@ -119,6 +117,7 @@ def fork_server(
     env: dict[str, str],
     errlog: IO[str],
     name: str,
+    keep: Sequence[int] = (),
 ) -> ForkedServer:
     """Fork a server process that runs ``main(args)`` on a fresh pair of pipes.
 
@@ -126,7 +125,8 @@ def fork_server(
     lacks, so no other thread of the parent may be importing a module at the
     fork, or the child would wait forever for that module's lock. ``name``
     becomes the process name that ``top`` and ``ps -o comm`` show (at most
-    15 bytes), since the command line stays the parent's. Linux only.
+    15 bytes), since the command line stays the parent's. The descriptors in
+    ``keep`` stay open in the server under the same numbers. Linux only.
     """
     errlog.flush()
     stdin_read, stdin_write = os.pipe()
@@ -140,10 +140,12 @@ def fork_server(
         raise
     if pid == 0:  # the server; it never returns from here
         try:
-            # First: setproctitle finds the command line's memory only while
-            # the environment is as the interpreter started with it.
-            _set_process_name(name)
-            _become_server(stdin_read, stdout_write, error_fd, env)
+            from docflow.core._forking import become_clean_child, set_process_name
+
+            set_process_name(
+                name, f"{name} (MCP server forked from docflow pid {os.getppid()})"
+            )
+            become_clean_child(stdin_read, stdout_write, error_fd, env, keep)
             from docflow.mcp._server import exit_after
 
             exit_after(lambda: main(list(args)))
@@ -163,103 +165,14 @@ def fork_server(
     )
 
 
-def _become_server(
-    stdin_fd: int, stdout_fd: int, error_fd: int, env: dict[str, str]
-) -> None:
-    """Turn a freshly forked child into a clean server process."""
-    # Objects inherited from the parent are never collected here: a finalizer
-    # would close a descriptor number that the server may be reusing.
-    gc.freeze()
-    os.setsid()
-
-    os.dup2(stdin_fd, 0)
-    os.dup2(stdout_fd, 1)
-    os.dup2(error_fd, 2)
-    _close_descriptors_from(3)
-    # New stream objects: the parent's may hold unwritten output (which must
-    # not be written twice) or a lock taken by one of its threads.
-    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-    sys.stderr = open(  # noqa: SIM115
-        2,
-        "w",
-        encoding="utf-8",
-        errors="backslashreplace",
-        closefd=False,
-        buffering=1,
-    )
-
-    _reset_signals()
-    # The fork may happen inside the parent's running event loop.
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
-
-    os.environ.clear()
-    os.environ.update(env)
-    root = logging.getLogger()
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-
-
-def _reset_signals() -> None:
-    """Set the signal dispositions a new Python interpreter starts with."""
-    signal.set_wakeup_fd(-1)
-    for signum in signal.valid_signals():
-        handler = signal.getsignal(signum)
-        if callable(handler) and handler is not signal.default_int_handler:
-            signal.signal(signum, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    # Python ignores these at start-up, so writes fail with an error instead.
-    for name in ("SIGPIPE", "SIGXFSZ"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
-
-
-def _set_process_name(name: str) -> None:
-    """Name this forked process for ``top`` and for ``ps`` and ``pgrep -f``.
-
-    The name ``top`` shows is set with prctl(PR_SET_NAME). The command line
-    would otherwise stay the parent's, so an operator looking for the
-    ``docflow watch`` daemon could take a server for it; setproctitle
-    rewrites it.
-    """
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_NAME, name.encode()[:15], 0, 0, 0)
-    except (OSError, AttributeError):
-        log.debug("prctl(PR_SET_NAME) unavailable")
-    try:
-        from setproctitle import setproctitle
-    except ImportError:
-        log.debug("setproctitle missing; the command line stays the parent's")
-        return
-    setproctitle(f"{name} (MCP server forked from docflow pid {os.getppid()})")
-
-
-def _close_descriptors_from(lowest: int) -> None:
-    """Close every open descriptor numbered ``lowest`` or higher."""
-    try:
-        names = os.listdir("/proc/self/fd")
-    except OSError:
-        os.closerange(lowest, 65536)
-        return
-    for name in names:
-        fd = int(name)
-        if fd >= lowest:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
 def start_server(
-    argv: list[str], env: dict[str, str], errlog: IO[str]
+    argv: list[str], env: dict[str, str], errlog: IO[str], keep: Sequence[int] = ()
 ) -> subprocess.Popen[bytes]:
     """Start a server process with pipes for stdin and stdout.
 
     It gets a session of its own, as ``stdio_client`` gives it, so a signal
     sent to the terminal's process group reaches the client only, which then
-    stops its servers in order.
+    stops its servers in order. The descriptors in ``keep`` stay open in it.
     """
     return subprocess.Popen(
         argv,
@@ -269,6 +182,7 @@ def start_server(
         env=env,
         start_new_session=True,
         bufsize=0,
+        pass_fds=tuple(keep),
     )
 
 

@@ -56,6 +56,7 @@ from pydantic import BaseModel, Field
 from docflow.core.models import DocumentResult, ReviewStatus, Status
 from docflow.core.roots import resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW, with_utf8_mode
+from docflow.core.worker_template import TEMPLATE_FD_ENV
 from docflow.errors import ServerError
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from mcp.types import CallToolResult
 
     from docflow.core.config import Settings
+    from docflow.core.worker_template import WorkerTemplate
     from docflow.mcp._stdio import ServerProcess
 
 __all__ = [
@@ -243,6 +245,7 @@ class Orchestrator:
         self._stats = OrchestratorStats()
         self._log_files: dict[str, IO[str]] = {}
         self._started = time.perf_counter()
+        self._template: WorkerTemplate | None = None
 
     def _choose_kinds(self) -> list[str]:
         if (
@@ -258,6 +261,7 @@ class Orchestrator:
     async def __aenter__(self) -> Orchestrator:
         self._started = time.perf_counter()
         self._settings_file = _write_settings_file(self.settings)
+        self._template = self._start_template()
         self._wakeups = {kind: asyncio.Event() for kind in self._kinds}
         for kind in self._kinds:
             for number in range(self.workers):
@@ -318,6 +322,9 @@ class Orchestrator:
                     f"{item.path}: the orchestrator stopped before the {kind} step"
                 )
                 self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+        if self._template is not None:
+            self._template.close()
+            self._template = None
         for handle in self._log_files.values():
             handle.close()
         self._log_files.clear()
@@ -525,13 +532,14 @@ class Orchestrator:
         args: list[str] = [CLI_ADVICE_OPTION]
         for root in self.roots:
             args += ["--root", root]
-        errlog = self._server_errlog(slot)
+        errlog = self._log_stream(slot.stats.name)
         env = self._server_environment()
+        keep = () if self._template is None else (self._template.fd,)
         if self._forks_servers():
             module = importlib.import_module(_MODULES[slot.kind])
             try:
                 return fork_server(
-                    module.main, args, env, errlog, f"docflow-{slot.kind}"
+                    module.main, args, env, errlog, f"docflow-{slot.kind}", keep
                 )
             except OSError as exc:  # EAGAIN, ENOMEM: a new interpreter may still start
                 log.warning(
@@ -540,8 +548,20 @@ class Orchestrator:
                     exc,
                 )
         return start_server(
-            [sys.executable, "-m", _MODULES[slot.kind], *args], env, errlog
+            [sys.executable, "-m", _MODULES[slot.kind], *args], env, errlog, keep
         )
+
+    def _start_template(self) -> WorkerTemplate | None:
+        """Start the worker template when workers are forked from one (Linux)."""
+        settings = self.settings
+        if not (settings.workers.fork_workers and sys.platform.startswith("linux")):
+            return None
+        from docflow.core.sandbox import child_environment
+        from docflow.core.worker_template import start_template
+
+        env = child_environment()
+        env["DOCFLOW_LOG_LEVEL"] = logging.getLevelName(_effective_level())
+        return start_template(settings, env, self._log_stream("template"))
 
     def _forks_servers(self) -> bool:
         """Return True when servers are forked from this process."""
@@ -559,10 +579,15 @@ class Orchestrator:
         a loaded machine). The others are forked once this process has
         imported the SDK, so they do not import it again. When the SDK is
         already imported, every server is forked now.
+
+        With a worker template, whose workers need no warm-up, every forked
+        server waits for the SDK: an early server would import it a second
+        time without getting a document any sooner, since documents reach
+        the servers only once this process has the SDK too.
         """
         defer = self._forks_servers() and _SDK_MODULE not in sys.modules
         for slot in self._slots:
-            if defer and slot.number > 0:
+            if defer and (slot.number > 0 or self._template is not None):
                 continue
             try:
                 slot.process = self._start_server(slot)
@@ -597,27 +622,22 @@ class Orchestrator:
         env["DOCFLOW_SETTINGS_FILE"] = self._settings_file or ""
         env["DOCFLOW_PARENT_PID"] = str(os.getpid())
         env["DOCFLOW_LOG_LEVEL"] = logging.getLevelName(_effective_level())
+        if self._template is not None:
+            env[TEMPLATE_FD_ENV] = str(self._template.fd)
         return with_utf8_mode(env)
 
-    def _server_errlog(self, slot: _Slot) -> IO[str]:
-        """Return where the server's stderr goes: ours at -v, else a log file.
+    def _log_stream(self, name: str) -> IO[str]:
+        """Return where a server's or the template's stderr goes.
 
-        A slot keeps one log file across restarts, under ``.docflow/logs/``
-        (the parent folder of ``store.cache_dir``).
+        That is ours at -v, else the log file ``name``.log under
+        ``.docflow/logs/`` (the parent folder of ``store.cache_dir``), which
+        a server slot keeps across restarts.
         """
-        if _effective_level() <= logging.INFO and _has_fileno(sys.stderr):
+        if _logs_to_stderr():
             return sys.stderr
-        if slot.stats.name in self._log_files:
-            return self._log_files[slot.stats.name]
-        folder = server_log_folder(self.settings)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle = open(folder / f"{slot.stats.name}.log", "a", encoding="utf-8")
-        except OSError as exc:
-            log.debug("cannot open a server log under %s: %s", folder, exc)
-            handle = open(os.devnull, "w", encoding="utf-8")
-        self._log_files[slot.stats.name] = handle
-        return handle
+        if name not in self._log_files:
+            self._log_files[name] = _open_log(self.settings, name)
+        return self._log_files[name]
 
     def _give_up(self, slot: _Slot) -> None:
         slot.failed = True
@@ -1090,6 +1110,22 @@ def _has_fileno(stream: Any) -> bool:
     except (AttributeError, OSError, ValueError):
         return False
     return True
+
+
+def _logs_to_stderr() -> bool:
+    """Tell whether the servers' and the template's logs go to our stderr (-v)."""
+    return _effective_level() <= logging.INFO and _has_fileno(sys.stderr)
+
+
+def _open_log(settings: Settings, name: str) -> IO[str]:
+    """Open the log file ``name``.log for appending, or os.devnull if it cannot."""
+    folder = server_log_folder(settings)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return open(folder / f"{name}.log", "a", encoding="utf-8")
+    except OSError as exc:
+        log.debug("cannot open a server log under %s: %s", folder, exc)
+        return open(os.devnull, "w", encoding="utf-8")
 
 
 def _write_settings_file(settings: Settings) -> str:

@@ -54,6 +54,7 @@ __all__ = [
     "MODEL_FORMAT",
     "Scorer",
     "build_matrix",
+    "forget_changed_models",
     "inference_spec",
     "load_model",
     "predict_proba",
@@ -73,6 +74,8 @@ METADATA_FILE = "model.json"
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "data"
 
 _cache: dict[Path, LoadedModel] = {}
+# The files' signatures when each cached model was loaded.
+_signatures: dict[Path, tuple[tuple[int, int, int], ...]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -651,9 +654,38 @@ def load_model(settings: Settings) -> LoadedModel:
         cached = _cache.get(model_dir)
         if cached is not None:
             return cached
+        signature = _files_signature(model_dir)
         model = _load_from_disk(model_dir)
         _cache[model_dir] = model
+        _signatures[model_dir] = signature
         return model
+
+
+def forget_changed_models() -> None:
+    """Drop the cached models whose files changed since they were loaded.
+
+    A document worker forked from the worker template inherits the models
+    the template loaded, possibly long before (``docflow watch`` runs for
+    days while ``docflow train`` replaces the model).
+    """
+    with _cache_lock:
+        for model_dir in list(_cache):
+            if _files_signature(model_dir) != _signatures.get(model_dir):
+                log.info("the model in %s changed; loading it again", model_dir)
+                del _cache[model_dir]
+
+
+def _files_signature(model_dir: Path) -> tuple[tuple[int, int, int], ...]:
+    """Return the inode, size and change time of the model's two files."""
+    signature = []
+    for name in (MODEL_FILE, METADATA_FILE):
+        try:
+            info = (model_dir / name).stat()
+        except OSError:
+            signature.append((0, 0, 0))
+        else:
+            signature.append((info.st_ino, info.st_size, info.st_mtime_ns))
+    return tuple(signature)
 
 
 def model_not_found(path: Path) -> ModelError:

@@ -88,6 +88,10 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
         DOCFLOW_STORE_FLUSH_SECONDS="0.05",
         DOCFLOW_CONFIG=os.devnull,
     )
+    # The temporary files of the run, apart from the machine's.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir(exist_ok=True)
+    env["TMPDIR"] = str(temporary)
     return env
 
 
@@ -138,6 +142,8 @@ def test_kill_9_then_rerun_resumes(tmp_path):
         os.killpg(first.pid, signal.SIGKILL)
         first.communicate(timeout=60)
     assert first.returncode == -signal.SIGKILL
+    # The settings the servers read, passwords included, left no file behind.
+    assert not list((tmp_path / "tmp").glob("docflow-settings-*"))
     # Before any other run marks it, the killed run reads as interrupted.
     (killed,) = Store(database).runs()
     assert killed.status == "interrupted"

@@ -238,6 +238,8 @@ class Orchestrator:
         self._slots: list[_Slot] = []
         self._closing = False
         self._settings_file: str | None = None
+        # The descriptor of the settings file when it lives in memory only.
+        self._settings_fd: int | None = None
         # Folder of the links made for file names that are not valid UTF-8.
         self._links: str | None = None
         self._link_count = 0
@@ -260,7 +262,7 @@ class Orchestrator:
 
     async def __aenter__(self) -> Orchestrator:
         self._started = time.perf_counter()
-        self._settings_file = _write_settings_file(self.settings)
+        self._settings_file, self._settings_fd = _write_settings_file(self.settings)
         self._template = self._start_template()
         self._wakeups = {kind: asyncio.Event() for kind in self._kinds}
         for kind in self._kinds:
@@ -328,10 +330,13 @@ class Orchestrator:
         for handle in self._log_files.values():
             handle.close()
         self._log_files.clear()
-        if self._settings_file:
+        if self._settings_fd is not None:
+            os.close(self._settings_fd)
+            self._settings_fd = None
+        elif self._settings_file:
             with contextlib.suppress(OSError):
                 os.unlink(self._settings_file)
-            self._settings_file = None
+        self._settings_file = None
         if self._links is not None:
             import shutil
 
@@ -534,7 +539,9 @@ class Orchestrator:
             args += ["--root", root]
         errlog = self._log_stream(slot.stats.name)
         env = self._server_environment()
-        keep = () if self._template is None else (self._template.fd,)
+        keep = [] if self._template is None else [self._template.fd]
+        if self._settings_fd is not None:
+            keep.append(self._settings_fd)
         if self._forks_servers():
             module = importlib.import_module(_MODULES[slot.kind])
             try:
@@ -1128,11 +1135,29 @@ def _open_log(settings: Settings, name: str) -> IO[str]:
         return open(os.devnull, "w", encoding="utf-8")
 
 
-def _write_settings_file(settings: Settings) -> str:
+def _write_settings_file(settings: Settings) -> tuple[str, int | None]:
+    """Write the settings for the servers; return the file's path and descriptor.
+
+    On Linux the file is a memfd that the servers inherit and read as
+    ``/proc/self/fd/N``. It holds any configured PDF passwords, and it
+    vanishes with the last process that has it open, so even a command
+    killed with SIGKILL leaves no copy. Elsewhere it is a temporary file,
+    and the descriptor is None.
+    """
+    data = settings.model_dump_json().encode("utf-8")
+    if hasattr(os, "memfd_create"):
+        try:
+            fd = os.memfd_create("docflow-settings")
+        except OSError as exc:  # ENOSYS in some sandboxes
+            log.debug("memfd_create failed (%s); writing a temporary file", exc)
+        else:
+            with os.fdopen(os.dup(fd), "wb") as handle:
+                handle.write(data)
+            return f"/proc/self/fd/{fd}", fd
     fd, path = tempfile.mkstemp(prefix="docflow-settings-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(settings.model_dump_json())
-    return path
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return path, None
 
 
 def run_documents(

@@ -15,8 +15,9 @@ shared queue, and restarts its server when it dies.
 - Batches are carved from the queue when a server requests work, sized from
   ``workers.batch_size`` or automatically from what is left, so batches shrink
   at the end of a run and the servers finish together.
-- A server that dies or exceeds ``workers.call_timeout`` is restarted; the
-  documents it held are retried once, alone, and then get status ``crashed``.
+- A server that dies, or sends neither a reply nor a progress notification
+  for ``workers.call_timeout`` seconds, is restarted. The documents it held
+  are retried once, alone, and then get status ``crashed``.
 - An idle server is asked for its statistics every ``workers.health_interval``
   seconds. The reply proves it alive, and a document worker that died while
   idle is logged here, because the server's own log is a file by default.
@@ -46,7 +47,14 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -59,6 +67,7 @@ from docflow.core.sandbox import LATENCY_WINDOW, with_utf8_mode
 from docflow.errors import ServerError
 
 if TYPE_CHECKING:
+    from anyio import CancelScope
     from mcp.client.session import ClientSession
     from mcp.types import CallToolResult
 
@@ -112,6 +121,8 @@ _COST_PER_BYTE = {
 
 ResultCallback = Callable[[DocumentResult], None]
 ProgressCallback = Callable[[str], None]
+#: The SDK's progress callback: progress, total and message of a notification.
+ProgressHandler = Callable[[float, float | None, str | None], Awaitable[None]]
 
 
 class ServerStats(BaseModel):
@@ -344,7 +355,8 @@ class Orchestrator:
         """Process ``paths`` and return one result per path, in the order given.
 
         ``on_result`` is called as each document finishes; ``on_progress`` gets
-        a short message per document from the servers' progress notifications.
+        the message of each progress notification, which names a document that
+        just finished. A server sends at most about 4 of them a second.
         With ``keep_results`` false the results reach only ``on_result`` and the
         returned list is empty.
         """
@@ -745,12 +757,14 @@ class Orchestrator:
         progress = self._progress_callback(slot, batch)
         started = time.perf_counter()
         timeout = self.settings.workers.call_timeout
-        message = f"{slot.stats.name}: the tool call timed out after {timeout:g} s"
+        message = (
+            f"{slot.stats.name}: the tool call timed out after {timeout:g} s "
+            "without a reply or a progress notification (workers.call_timeout)"
+        )
         try:
-            with _fail_after(timeout, message + " (workers.call_timeout)"):
-                result = await _call_tool(
-                    session, _BATCH_TOOLS[slot.kind], arguments, progress
-                )
+            result = await _call_tool_until_silent(
+                session, _BATCH_TOOLS[slot.kind], arguments, timeout, message, progress
+            )
         except TimeoutError:
             # A hung server may not read its stdin, so the transport's graceful
             # shutdown would wait out its grace periods; kill it instead.
@@ -760,7 +774,10 @@ class Orchestrator:
         slot.stats.call_seconds += time.perf_counter() - started
         return _batch_results(slot, batch, result)
 
-    def _progress_callback(self, slot: _Slot, batch: list[_Item]) -> Any:
+    def _progress_callback(
+        self, slot: _Slot, batch: list[_Item]
+    ) -> ProgressHandler | None:
+        """Return a handler that forwards a batch's progress to its runs, or None."""
         runs = list({id(item.run): item.run for item in batch}.values())
         if not any(run.on_progress for run in runs):
             return None
@@ -868,6 +885,38 @@ async def _call_tool(
     return await session.send_request(
         request, types.CallToolResult, progress_callback=progress_callback
     )
+
+
+async def _call_tool_until_silent(
+    session: ClientSession,
+    name: str,
+    arguments: dict[str, Any],
+    silence: float,
+    message: str,
+    on_progress: ProgressHandler | None = None,
+) -> CallToolResult:
+    """Call a docflow batch tool, which may run as long as it reports progress.
+
+    The call requests progress notifications and raises TimeoutError(message)
+    once ``silence`` seconds pass without the reply or a notification. A batch
+    of any size thus completes while its documents keep finishing.
+    ``on_progress`` gets every notification.
+    """
+    import anyio
+
+    with _fail_after(silence, message) as scope:
+
+        async def report(
+            progress: float, total: float | None, text: str | None
+        ) -> None:
+            # The SDK (mcp 2.3) runs this in a task of its own. A deadline
+            # that passed already is kept, so the call still times out.
+            if not scope.cancel_called:
+                scope.deadline = anyio.current_time() + silence
+            if on_progress is not None:
+                await on_progress(progress, total, text)
+
+        return await _call_tool(session, name, arguments, report)
 
 
 def _batch_results(
@@ -1062,13 +1111,16 @@ def _describe_failure(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def _fail_after(seconds: float, message: str) -> Iterator[None]:
-    """Raise TimeoutError(message) when the block runs longer than ``seconds``."""
+def _fail_after(seconds: float, message: str) -> Iterator[CancelScope]:
+    """Raise TimeoutError(message) when the block runs longer than ``seconds``.
+
+    Moving the deadline of the cancel scope it yields extends the limit.
+    """
     import anyio
 
     try:
-        with anyio.fail_after(seconds):
-            yield
+        with anyio.fail_after(seconds) as scope:
+            yield scope
     except TimeoutError:
         raise TimeoutError(message) from None
 

@@ -269,6 +269,23 @@ def test_call_timeout_restarts_server(tmp_path, monkeypatch):
     assert stats.retries == 3
 
 
+def test_automatic_batch_size_reaches_maximum(caplog):
+    orchestrator = Orchestrator(Settings(), classify=False, quality=True)
+    assert orchestrator._batch_size("quality", 10_000) == 16
+    assert orchestrator._batch_size("quality", 8) == 2
+    assert not caplog.records
+
+
+def test_short_call_timeout_sends_one_per_call(caplog):
+    settings = Settings.model_validate({"workers": {"document_timeout": 900.0}})
+    orchestrator = Orchestrator(settings, classify=False, quality=True)
+    assert orchestrator._batch_size("quality", 10_000) == 1
+    (record,) = caplog.records
+    assert record.levelname == "WARNING"
+    assert "workers.call_timeout (600 s)" in record.getMessage()
+    assert "raise workers.call_timeout above 960.25 s" in record.getMessage()
+
+
 def test_batch_longer_than_call_timeout_completes(tmp_path, monkeypatch):
     """Progress notifications keep a batch alive past workers.call_timeout."""
     monkeypatch.setenv("DOCFLOW_FAULT", "slow:paced")

@@ -254,6 +254,7 @@ class Orchestrator:
         self._stats = OrchestratorStats()
         self._log_files: dict[str, IO[str]] = {}
         self._started = time.perf_counter()
+        self._one_per_call = _warn_if_call_timeout_short(settings)
 
     def _choose_kinds(self) -> list[str]:
         if (
@@ -735,16 +736,15 @@ class Orchestrator:
         configured = self.settings.workers.batch_size
         if configured:
             return configured
+        if self._one_per_call:
+            # A working server may be killed while it processes a slow
+            # document, so that document goes alone and takes no other with it.
+            return 1
         servers = sum(
             1 for slot in self._slots if slot.kind == kind and not slot.failed
         )
-        # Keep a batch's worst case (every document timing out) inside the
-        # call timeout, so a slow batch is never mistaken for a hung server.
-        workers = self.settings.workers
-        per_call = workers.call_timeout / workers.document_timeout
-        ceiling = max(1, int(per_call * workers.children_per_server) - 1)
         share = -(-queued // (max(1, servers) * _BATCHES_PER_SERVER))
-        return max(1, min(share, ceiling, _MAX_AUTO_BATCH))
+        return max(1, min(share, _MAX_AUTO_BATCH))
 
     async def _call_batch(
         self, slot: _Slot, session: ClientSession, batch: list[_Item]
@@ -1123,6 +1123,40 @@ def _fail_after(seconds: float, message: str) -> Iterator[CancelScope]:
             yield scope
     except TimeoutError:
         raise TimeoutError(message) from None
+
+
+def _warn_if_call_timeout_short(settings: Settings) -> bool:
+    """Log a warning and return True when a working server may outlast call_timeout.
+
+    Between two progress notifications, a server may start a replacement for a
+    document worker that timed out or crashed (up to ``workers.start_timeout``),
+    then process one document (up to ``workers.document_timeout``), and it
+    holds a notification back for up to PROGRESS_INTERVAL_SECONDS. A
+    ``workers.call_timeout`` no longer than the sum may kill a working server,
+    so automatic batches then carry one document each.
+
+    NOTE: a worker that stalls before it acknowledges a document is replaced,
+    up to 3 times for one document (``docflow.core.sandbox``), each time after
+    up to document_timeout plus start_timeout, so that rare case can stay
+    silent longer than this check assumes.
+    """
+    from docflow.mcp._server import PROGRESS_INTERVAL_SECONDS
+
+    workers = settings.workers
+    silence = workers.start_timeout + workers.document_timeout
+    if workers.call_timeout > silence + PROGRESS_INTERVAL_SECONDS:
+        return False
+    log.warning(
+        "workers.call_timeout (%g s) is not above workers.document_timeout "
+        "(%g s) plus workers.start_timeout (%g s), so a server busy with one "
+        "slow document may be taken for hung and killed, and automatic batches "
+        "carry one document each; raise workers.call_timeout above %g s",
+        workers.call_timeout,
+        workers.document_timeout,
+        workers.start_timeout,
+        silence + PROGRESS_INTERVAL_SECONDS,
+    )
+    return True
 
 
 def _percentiles(values: Sequence[float]) -> tuple[float | None, float | None]:

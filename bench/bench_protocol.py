@@ -10,7 +10,9 @@ four ways, each repeated three times, keeping the best:
 
 - ``sandbox only``: ``WorkerPool.process`` in this process, no MCP at all;
 - ``1 call/doc``: one ``analyze_quality`` call per document over stdio;
-- ``batch K``: ``analyze_documents`` calls of K documents.
+- ``batch K``: ``analyze_documents`` calls of K documents. Like the
+  orchestrator's, these calls request progress notifications and move their
+  silence deadline on each one.
 
 The share is (MCP time - sandbox time) / MCP time. The documents are small
 and their extraction is cached, so that share is the worst case. The run then
@@ -57,6 +59,8 @@ TEXT = (
     "last review. Bob will update the changelog and Carla will tell support.\n"
 )
 REPEATS = 3
+#: The default workers.call_timeout, in seconds.
+CALL_TIMEOUT = Settings().workers.call_timeout
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
@@ -106,9 +110,14 @@ async def call(session, name: str, arguments: dict) -> None:
     """Call a tool and validate its result as the orchestrator does."""
     from docflow.core.models import DocumentResult
     from docflow.mcp._server import BatchResult
-    from docflow.mcp.orchestrator import _call_tool
+    from docflow.mcp.orchestrator import _call_tool, _call_tool_until_silent
 
-    result = await _call_tool(session, name, arguments)
+    if name == "analyze_documents":
+        result = await _call_tool_until_silent(
+            session, name, arguments, CALL_TIMEOUT, f"{name} timed out"
+        )
+    else:
+        result = await _call_tool(session, name, arguments)
     model = BatchResult if name == "analyze_documents" else DocumentResult
     model.model_validate(result.structured_content)
 

@@ -148,8 +148,12 @@ def test_quality_tool_returns_structured_result(tmp_path, docs):
     assert document.classification is None
 
 
-def test_batch_reports_progress_per_document(tmp_path, docs):
-    paths = [str(docs / name) for name in ("report.txt", "second.txt", "loud.txt")]
+def test_batch_progress_throttled_ends_at_total(tmp_path, docs):
+    paths = []
+    for number in range(10):
+        path = docs / f"short{number}.txt"
+        path.write_text(f"{REPORT_TEXT}Reference {number}.\n")
+        paths.append(str(path))
     messages = []
 
     async def on_progress(progress, total, message):
@@ -157,6 +161,9 @@ def test_batch_reports_progress_per_document(tmp_path, docs):
 
     async def scenario():
         async with connect("quality", tmp_path, [docs]) as session:
+            # Wait for the document worker, so the batch takes a few ms per
+            # document, far less than the 0.25 s between notifications.
+            await session.call_tool("analyze_quality", {"path": str(docs / "loud.txt")})
             return await session.call_tool(
                 "analyze_documents", {"paths": paths}, progress_callback=on_progress
             )
@@ -165,10 +172,12 @@ def test_batch_reports_progress_per_document(tmp_path, docs):
     batch = result.structured_content
     assert [item["path"] for item in batch["results"]] == paths
     assert batch["errors"] == 0
-    assert len(messages) == 3
-    assert sorted(progress for progress, _, _ in messages) == [1, 2, 3]
-    assert {total for _, total, _ in messages} == {3}
-    assert {message.split(": ")[0] for _, _, message in messages} == set(paths)
+    assert 1 <= len(messages) < len(paths)
+    progress = [progress for progress, _, _ in messages]
+    assert progress == sorted(set(progress))
+    assert messages[-1][:2] == (10, 10)
+    assert {message.rsplit(": ", 1)[0] for _, _, message in messages} <= set(paths)
+    assert all(message.endswith(": ok") for _, _, message in messages)
 
 
 @pytest.mark.parametrize(

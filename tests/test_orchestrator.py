@@ -257,14 +257,62 @@ def test_server_dying_twice_marks_document_crashed(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_call_timeout_restarts_server(tmp_path, monkeypatch):
-    monkeypatch.setenv("DOCFLOW_FAULT", "hang:doc001")
+    # doc000 takes long enough to be reported, then doc001 hangs in the same
+    # batch: a server that has sent progress is still killed once it falls silent.
+    monkeypatch.setenv("DOCFLOW_FAULT", "slow:doc000,hang:doc001")
+    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "0.5")
     paths = make_documents(tmp_path / "docs", 3)
-    settings = make_settings(tmp_path, call_timeout=2.0, batch_size=1)
+    settings = make_settings(tmp_path, call_timeout=2.0, batch_size=3)
     results, stats, _ = process(settings, paths, workers=1)
     assert results[1].status is Status.CRASHED
-    assert "timed out after 2 s" in results[1].error
+    assert "timed out after 2 s without a reply" in results[1].error
+    assert "also on the retry" in results[1].error
     assert [results[n].status for n in (0, 2)] == [Status.OK] * 2
     assert stats.restarts == 2
+    assert stats.retries == 3
+
+
+def test_automatic_batch_size_reaches_maximum(caplog):
+    orchestrator = Orchestrator(Settings(), classify=False, quality=True)
+    assert orchestrator._batch_size("quality", 10_000) == 16
+    assert orchestrator._batch_size("quality", 8) == 2
+    assert not caplog.records
+
+
+def test_short_call_timeout_sends_one_per_call(caplog):
+    settings = Settings.model_validate({"workers": {"document_timeout": 900.0}})
+    orchestrator = Orchestrator(settings, classify=False, quality=True)
+    assert orchestrator._batch_size("quality", 10_000) == 1
+    (record,) = caplog.records
+    assert record.levelname == "WARNING"
+    assert "workers.call_timeout (600 s)" in record.getMessage()
+    assert "raise workers.call_timeout above 960.25 s" in record.getMessage()
+
+
+def test_batch_longer_than_call_timeout_completes(tmp_path, monkeypatch):
+    """Progress notifications keep a batch alive past workers.call_timeout."""
+    monkeypatch.setenv("DOCFLOW_FAULT", "slow:paced")
+    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "0.5")
+    first = make_documents(tmp_path / "first", 1)
+    # About 3 s in one call: twice the call timeout, each document a third of it.
+    paced = make_documents(tmp_path / "paced", 6, prefix="paced")
+    settings = make_settings(tmp_path, call_timeout=1.5, batch_size=6)
+
+    async def scenario():
+        async with Orchestrator(
+            settings, classify=False, quality=True, workers=1
+        ) as orchestrator:
+            # The first call waits for the document worker to start, so the
+            # silences in the batch come from its documents only.
+            await orchestrator.process(first)
+            results = await orchestrator.process(paced)
+            return results, orchestrator.statistics()
+
+    results, stats = asyncio.run(scenario())
+    assert [result.status for result in results] == [Status.OK] * 6
+    assert stats.restarts == 0
+    assert stats.retries == 0
+    assert stats.servers[0].calls == 2
 
 
 @pytest.mark.slow

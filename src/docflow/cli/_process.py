@@ -505,7 +505,7 @@ def _process_misses(
         classify=classify,
         quality=quality,
         on_result=on_result,
-        # Without a bar the servers need not send a progress message per document.
+        # Without a bar no one reads the servers' progress messages.
         on_progress=session.progress.describe if session.progress.enabled else None,
         # After the servers are forked: none may inherit an import in progress
         # in another thread (see run_documents).

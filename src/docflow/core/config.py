@@ -135,7 +135,14 @@ class WorkerSettings(_Section):
     document_timeout: float = Field(default=120.0, gt=0, description="seconds")
     memory_limit_mb: int = Field(default=2048, ge=64)
     recycle_after: int = Field(default=2000, ge=1)
-    call_timeout: float = Field(default=600.0, gt=0, description="seconds per MCP call")
+    call_timeout: float = Field(
+        default=600.0,
+        gt=0,
+        description="seconds an MCP call may go without a reply or a progress "
+        "notification before its server is killed and restarted; keep it above "
+        "document_timeout plus start_timeout, and far above the 0.25 s between "
+        "a server's progress notifications",
+    )
     start_timeout: float = Field(default=60.0, gt=0)
     children_per_server: int = Field(
         default=1, ge=1, description="sandboxed document workers per MCP server"

@@ -2,8 +2,8 @@
 
 Run it with ``python -m docflow.mcp.classification_server [--root DIR]``.
 
-Tools: ``classify_document``, ``classify_documents`` (batch, one progress
-notification per document, optionally with quality in the same pass),
+Tools: ``classify_document``, ``classify_documents`` (batch, with progress
+notifications as documents finish, optionally with quality in the same pass),
 ``get_categories``, ``update_model`` and ``get_statistics``. A problem with a
 document becomes a result with a status. A tool error (a path outside the
 roots, an invalid model) names the path and the reason. Documents are parsed in
@@ -206,7 +206,7 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
         with_quality: StrictBool = False,
         password: PasswordArgument = None,
     ) -> BatchResult:
-        """Classify documents, reporting progress once per document.
+        """Classify documents, reporting progress as they finish.
 
         With ``with_quality`` each document is also judged for quality in the
         same pass, so its text is extracted once. ``password`` is tried on

@@ -15,8 +15,9 @@ shared queue, and restarts its server when it dies.
 - Batches are carved from the queue when a server requests work, sized from
   ``workers.batch_size`` or automatically from what is left, so batches shrink
   at the end of a run and the servers finish together.
-- A server that dies or exceeds ``workers.call_timeout`` is restarted; the
-  documents it held are retried once, alone, and then get status ``crashed``.
+- A server that dies, or sends neither a reply nor a progress notification
+  for ``workers.call_timeout`` seconds, is restarted. The documents it held
+  are retried once, alone, and then get status ``crashed``.
 - An idle server is asked for its statistics every ``workers.health_interval``
   seconds. The reply proves it alive, and a document worker that died while
   idle is logged here, because the server's own log is a file by default.
@@ -46,7 +47,14 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -60,6 +68,7 @@ from docflow.core.worker_template import TEMPLATE_FD_ENV
 from docflow.errors import ServerError
 
 if TYPE_CHECKING:
+    from anyio import CancelScope
     from mcp.client.session import ClientSession
     from mcp.types import CallToolResult
 
@@ -114,6 +123,8 @@ _COST_PER_BYTE = {
 
 ResultCallback = Callable[[DocumentResult], None]
 ProgressCallback = Callable[[str], None]
+#: The SDK's progress callback: progress, total and message of a notification.
+ProgressHandler = Callable[[float, float | None, str | None], Awaitable[None]]
 
 
 class ServerStats(BaseModel):
@@ -248,6 +259,7 @@ class Orchestrator:
         self._log_files: dict[str, IO[str]] = {}
         self._started = time.perf_counter()
         self._template: WorkerTemplate | None = None
+        self._one_per_call = _warn_if_call_timeout_short(settings)
 
     def _choose_kinds(self) -> list[str]:
         if (
@@ -356,7 +368,8 @@ class Orchestrator:
         """Process ``paths`` and return one result per path, in the order given.
 
         ``on_result`` is called as each document finishes; ``on_progress`` gets
-        a short message per document from the servers' progress notifications.
+        the message of each progress notification, which names a document that
+        just finished. A server sends at most about 4 of them a second.
         With ``keep_results`` false the results reach only ``on_result`` and the
         returned list is empty.
         """
@@ -750,16 +763,15 @@ class Orchestrator:
         configured = self.settings.workers.batch_size
         if configured:
             return configured
+        if self._one_per_call:
+            # A working server may be killed while it processes a slow
+            # document, so that document goes alone and takes no other with it.
+            return 1
         servers = sum(
             1 for slot in self._slots if slot.kind == kind and not slot.failed
         )
-        # Keep a batch's worst case (every document timing out) inside the
-        # call timeout, so a slow batch is never mistaken for a hung server.
-        workers = self.settings.workers
-        per_call = workers.call_timeout / workers.document_timeout
-        ceiling = max(1, int(per_call * workers.children_per_server) - 1)
         share = -(-queued // (max(1, servers) * _BATCHES_PER_SERVER))
-        return max(1, min(share, ceiling, _MAX_AUTO_BATCH))
+        return max(1, min(share, _MAX_AUTO_BATCH))
 
     async def _call_batch(
         self, slot: _Slot, session: ClientSession, batch: list[_Item]
@@ -772,12 +784,14 @@ class Orchestrator:
         progress = self._progress_callback(slot, batch)
         started = time.perf_counter()
         timeout = self.settings.workers.call_timeout
-        message = f"{slot.stats.name}: the tool call timed out after {timeout:g} s"
+        message = (
+            f"{slot.stats.name}: the tool call timed out after {timeout:g} s "
+            "without a reply or a progress notification (workers.call_timeout)"
+        )
         try:
-            with _fail_after(timeout, message + " (workers.call_timeout)"):
-                result = await _call_tool(
-                    session, _BATCH_TOOLS[slot.kind], arguments, progress
-                )
+            result = await _call_tool_until_silent(
+                session, _BATCH_TOOLS[slot.kind], arguments, timeout, message, progress
+            )
         except TimeoutError:
             # A hung server may not read its stdin, so the transport's graceful
             # shutdown would wait out its grace periods; kill it instead.
@@ -787,7 +801,10 @@ class Orchestrator:
         slot.stats.call_seconds += time.perf_counter() - started
         return _batch_results(slot, batch, result)
 
-    def _progress_callback(self, slot: _Slot, batch: list[_Item]) -> Any:
+    def _progress_callback(
+        self, slot: _Slot, batch: list[_Item]
+    ) -> ProgressHandler | None:
+        """Return a handler that forwards a batch's progress to its runs, or None."""
         runs = list({id(item.run): item.run for item in batch}.values())
         if not any(run.on_progress for run in runs):
             return None
@@ -895,6 +912,38 @@ async def _call_tool(
     return await session.send_request(
         request, types.CallToolResult, progress_callback=progress_callback
     )
+
+
+async def _call_tool_until_silent(
+    session: ClientSession,
+    name: str,
+    arguments: dict[str, Any],
+    silence: float,
+    message: str,
+    on_progress: ProgressHandler | None = None,
+) -> CallToolResult:
+    """Call a docflow batch tool, which may run as long as it reports progress.
+
+    The call requests progress notifications and raises TimeoutError(message)
+    once ``silence`` seconds pass without the reply or a notification. A batch
+    of any size thus completes while its documents keep finishing.
+    ``on_progress`` gets every notification.
+    """
+    import anyio
+
+    with _fail_after(silence, message) as scope:
+
+        async def report(
+            progress: float, total: float | None, text: str | None
+        ) -> None:
+            # The SDK (mcp 2.3) runs this in a task of its own. A deadline
+            # that passed already is kept, so the call still times out.
+            if not scope.cancel_called:
+                scope.deadline = anyio.current_time() + silence
+            if on_progress is not None:
+                await on_progress(progress, total, text)
+
+        return await _call_tool(session, name, arguments, report)
 
 
 def _batch_results(
@@ -1089,15 +1138,52 @@ def _describe_failure(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def _fail_after(seconds: float, message: str) -> Iterator[None]:
-    """Raise TimeoutError(message) when the block runs longer than ``seconds``."""
+def _fail_after(seconds: float, message: str) -> Iterator[CancelScope]:
+    """Raise TimeoutError(message) when the block runs longer than ``seconds``.
+
+    Moving the deadline of the cancel scope it yields extends the limit.
+    """
     import anyio
 
     try:
-        with anyio.fail_after(seconds):
-            yield
+        with anyio.fail_after(seconds) as scope:
+            yield scope
     except TimeoutError:
         raise TimeoutError(message) from None
+
+
+def _warn_if_call_timeout_short(settings: Settings) -> bool:
+    """Log a warning and return True when a working server may outlast call_timeout.
+
+    Between two progress notifications, a server may start a replacement for a
+    document worker that timed out or crashed (up to ``workers.start_timeout``),
+    then process one document (up to ``workers.document_timeout``), and it
+    holds a notification back for up to PROGRESS_INTERVAL_SECONDS. A
+    ``workers.call_timeout`` no longer than the sum may kill a working server,
+    so automatic batches then carry one document each.
+
+    NOTE: a worker that stalls before it acknowledges a document is replaced,
+    up to 3 times for one document (``docflow.core.sandbox``), each time after
+    up to document_timeout plus start_timeout, so that rare case can stay
+    silent longer than this check assumes.
+    """
+    from docflow.mcp._server import PROGRESS_INTERVAL_SECONDS
+
+    workers = settings.workers
+    silence = workers.start_timeout + workers.document_timeout
+    if workers.call_timeout > silence + PROGRESS_INTERVAL_SECONDS:
+        return False
+    log.warning(
+        "workers.call_timeout (%g s) is not above workers.document_timeout "
+        "(%g s) plus workers.start_timeout (%g s), so a server busy with one "
+        "slow document may be taken for hung and killed, and automatic batches "
+        "carry one document each; raise workers.call_timeout above %g s",
+        workers.call_timeout,
+        workers.document_timeout,
+        workers.start_timeout,
+        silence + PROGRESS_INTERVAL_SECONDS,
+    )
+    return True
 
 
 def _percentiles(values: Sequence[float]) -> tuple[float | None, float | None]:

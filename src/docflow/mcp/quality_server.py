@@ -2,8 +2,8 @@
 
 Run it with ``python -m docflow.mcp.quality_server [--root DIR]``.
 
-Tools: ``analyze_quality``, ``analyze_documents`` (batch, one progress
-notification per document), ``get_quality_metrics``, ``update_thresholds``
+Tools: ``analyze_quality``, ``analyze_documents`` (batch, with progress
+notifications as documents finish), ``get_quality_metrics``, ``update_thresholds``
 (validated, kept in memory for this server process only), ``generate_report``
 and ``get_statistics``. Extraction goes through the shared extraction cache, so
 a document the classification server already read is not parsed again.
@@ -199,7 +199,7 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     async def analyze_documents(
         paths: list[str], ctx: Context, password: PasswordArgument = None
     ) -> BatchResult:
-        """Score documents' quality, reporting progress once per document.
+        """Score documents' quality, reporting progress as they finish.
 
         ``password`` is tried on every encrypted PDF of the call.
         """

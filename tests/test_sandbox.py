@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -457,3 +458,25 @@ def test_call_error_names_other_exception_type():
 
     assert kind == "error"
     assert message.startswith("ValueError: ")
+
+
+def test_killed_worker_temporary_folder_removed(tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    with WorkerPool(make_settings(tmp_path), size=1, load_model=False) as pool:
+        pool.wait_started()
+        (worker,) = pool.child_pids()
+        # A folder the worker makes, as OCR makes one for its page images.
+        made = Path(pool.call("tempfile:mkdtemp").result(timeout=60))
+        assert made.parent.parent == temporary
+        assert made.parent.name.startswith("docflow-worker-")
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while made.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not made.exists()
+        # The replacement has a folder of its own.
+        assert len(list(temporary.iterdir())) == 1
+    assert list(temporary.iterdir()) == []

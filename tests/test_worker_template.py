@@ -160,3 +160,32 @@ def test_limit_below_template_size_rejected(
         result = pool.process(path)
     assert result.status is Status.CRASHED
     assert "raise workers.memory_limit_mb" in (result.error or "")
+
+
+def test_pool_leaves_stalled_template(
+    tmp_path: Path,
+    settings: Settings,
+    template: worker_template.WorkerTemplate,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("DOCFLOW_FAULT", "hang:stuck")
+    settings.workers.document_timeout = 1.0
+    stuck, after = write_documents(tmp_path / "docs", "stuck.txt", "after.txt")
+    with WorkerPool(settings, size=1, load_model=False) as pool:
+        pool.wait_started()
+        os.kill(template.pid, signal.SIGSTOP)
+        try:
+            # The killed worker's exit is never reported, so after a few
+            # seconds the pool stops asking the template for workers.
+            assert pool.process(stuck).status is Status.TIMEOUT
+            result = pool.process(after)
+            assert result.status is Status.OK, result.error
+            (replacement,) = pool.child_pids()
+            assert parent_of(replacement) == os.getpid()
+        finally:
+            os.kill(template.pid, signal.SIGCONT)
+    assert worker_template.connection() is None
+    assert "did not report the exit" in caplog.text
+    # The replacement did not wait for a fork the template could not make.
+    assert "did not answer" not in caplog.text

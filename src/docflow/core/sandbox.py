@@ -57,9 +57,11 @@ import logging
 import os
 import pickle
 import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -156,22 +158,28 @@ class _Child:
         self._wait_ready(settings.workers.start_timeout)
 
     def _spawn(self) -> None:
+        # The child's temporary files (OCR page images, tesseract's output) go
+        # to a folder of its own, removed when it ends, even by SIGKILL.
+        self.temporary: str | None = tempfile.mkdtemp(prefix="docflow-worker-")
+        env = child_environment()
+        env["TMPDIR"] = self.temporary
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         lifeline_read, lifeline_write = os.pipe()
         child_fds = (request_read, reply_write, lifeline_read)
         try:
-            self.process = _fork_from_template(child_fds) or subprocess.Popen(
+            self.process = _fork_from_template(child_fds, env) or subprocess.Popen(
                 [sys.executable, "-c", _CHILD_COMMAND, *map(str, child_fds)],
                 stdin=subprocess.DEVNULL,
                 stdout=sys.stderr.fileno(),
                 pass_fds=child_fds,
-                env=child_environment(),
+                env=env,
                 start_new_session=True,
             )
         except BaseException:
             for fd in (request_write, reply_read, lifeline_write):
                 os.close(fd)
+            self._remove_temporary()
             raise
         finally:
             for fd in child_fds:
@@ -277,9 +285,17 @@ class _Child:
         if self._lifeline >= 0:
             os.close(self._lifeline)
             self._lifeline = -1
+        self._remove_temporary()
+
+    def _remove_temporary(self) -> None:
+        if self.temporary is not None:
+            shutil.rmtree(self.temporary, ignore_errors=True)
+            self.temporary = None
 
 
-def _fork_from_template(fds: tuple[int, int, int]) -> TemplateWorker | None:
+def _fork_from_template(
+    fds: tuple[int, int, int], env: dict[str, str]
+) -> TemplateWorker | None:
     """Return a worker forked by the worker template, or None without one.
 
     A template that fails is not asked again by this process; its workers
@@ -291,7 +307,7 @@ def _fork_from_template(fds: tuple[int, int, int]) -> TemplateWorker | None:
     if template is None:
         return None
     try:
-        return worker_template.fork_worker(template, fds, child_environment())
+        return worker_template.fork_worker(template, fds, env)
     except OSError as exc:
         log.warning(
             "the worker template failed (%s); document workers start as new "

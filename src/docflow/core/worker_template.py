@@ -49,6 +49,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import IO, TYPE_CHECKING
@@ -76,13 +77,13 @@ EXIT_UNKNOWN = -1000
 
 _PID = struct.Struct("=q")
 # Seconds a pool waits for the template to report a killed worker's exit.
-_REPORT_SECONDS = 30.0
+_REPORT_SECONDS = 5.0
 # Longest wait of a pool's thread for a report before another may poll.
 _WAIT_SLICE_SECONDS = 0.1
 _REQUEST_FDS = 5
 _MAX_MESSAGE = 1 << 20
 # Seconds a pool waits for the template to fork a worker.
-_FORK_ANSWER_SECONDS = 10.0
+_FORK_ANSWER_SECONDS = 5.0
 _PR_SET_PDEATHSIG = 1
 _TEMPLATE_COMMAND = "from docflow.core.worker_template import main; main()"
 # The pid of the process that started the template.
@@ -290,6 +291,7 @@ class TemplateWorker:
                 with self._lock:
                     if self.returncode is None:
                         self._lost("did not report the exit of")
+                forget_connection()  # a template that stalls here stalls forks too
                 break
             with self._lock:
                 if self.returncode is None:
@@ -531,6 +533,7 @@ def _become_worker(
     reset_signals()
     os.environ.clear()
     os.environ.update(env)
+    tempfile.tempdir = None  # found again from the new TMPDIR
     remove_log_handlers()
     run_child(fds, forked=True)
 

@@ -22,7 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docflow.core.config import Settings
 from docflow.core.models import ReviewStatus, Status
 from docflow.errors import ExitCode, ServerError, UsageError
-from docflow.mcp.orchestrator import Orchestrator, run_documents
+from docflow.mcp.orchestrator import (
+    Orchestrator,
+    ServerStats,
+    _Slot,
+    run_documents,
+)
 from processes import (  # noqa: E402
     command_line,
     list_descendants,
@@ -277,6 +282,46 @@ def test_automatic_batch_size_reaches_maximum(caplog):
     assert orchestrator._batch_size("quality", 10_000) == 16
     assert orchestrator._batch_size("quality", 8) == 2
     assert not caplog.records
+
+
+def test_expensive_documents_go_in_small_batches(tmp_path):
+    orchestrator = Orchestrator(Settings(), classify=False, quality=True, workers=2)
+    orchestrator._wakeups = {"quality": asyncio.Event()}
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = []
+    # Four scans of 20 KB, estimated 20 times a PDF's cost per byte, then
+    # 60 small PDFs of 2 KB.
+    for number in range(4):
+        path = folder / f"scan{number}.png"
+        path.write_bytes(bytes(20_000))
+        paths.append(str(path))
+    for number in range(60):
+        path = folder / f"page{number:02d}.pdf"
+        path.write_bytes(bytes(2_000))
+        paths.append(str(path))
+
+    async def batches():
+        for number in range(2):
+            orchestrator._slots.append(
+                _Slot("quality", number, ServerStats(name=f"q{number}", kind="quality"))
+            )
+        run = asyncio.ensure_future(orchestrator.process(paths))
+        await asyncio.sleep(0)
+        taken = []
+        while orchestrator._queues["quality"]:
+            taken.append(await orchestrator._take_batch("quality", 0))
+        run.cancel()
+        return taken
+
+    taken = asyncio.run(batches())
+    sizes = [len(batch) for batch in taken]
+    # Each scan goes alone, so the two servers share them.
+    assert sizes[:4] == [1, 1, 1, 1]
+    assert all(batch[0].path.endswith(".png") for batch in taken[:4])
+    # The cheap documents go several to a call.
+    assert max(sizes[4:]) > 4
+    assert sum(sizes) == 64
 
 
 def test_short_call_timeout_sends_one_per_call(caplog):

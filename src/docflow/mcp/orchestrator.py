@@ -203,6 +203,8 @@ class _Item:
     # The path the servers get when ``path`` is not valid UTF-8: a link to the
     # file under a name JSON can carry (``Orchestrator._link_name``).
     sent: str | None = None
+    # The estimated processing time, in the units of ``_estimate_cost``.
+    cost: float = 0.0
 
 
 @dataclass
@@ -245,6 +247,8 @@ class Orchestrator:
         self.workers = max(1, workers or settings.worker_count)
         self._kinds = self._choose_kinds()
         self._queues: dict[str, deque[_Item]] = {kind: deque() for kind in self._kinds}
+        # The estimated cost of what each queue holds, for sizing batches.
+        self._queued_cost: dict[str, float] = dict.fromkeys(self._kinds, 0.0)
         self._wakeups: dict[str, asyncio.Event] = {}
         self._slots: list[_Slot] = []
         self._closing = False
@@ -395,6 +399,7 @@ class Orchestrator:
             else:
                 items.append(item)
         self._queues[first].extend(_order_longest_first(items))
+        self._queued_cost[first] += sum(item.cost for item in items)
         self._wakeups[first].set()
         self._fail_if_no_servers(first)
         try:
@@ -474,10 +479,11 @@ class Orchestrator:
         self._unqueue(run)
 
     def _unqueue(self, run: _Run) -> None:
-        for queue in self._queues.values():
+        for kind, queue in self._queues.items():
             kept = [item for item in queue if item.run is not run]
             queue.clear()
             queue.extend(kept)
+            self._queued_cost[kind] = sum(item.cost for item in kept)
 
     def statistics(self) -> OrchestratorStats:
         """Return counts of documents, errors, restarts, latency and per server."""
@@ -674,6 +680,7 @@ class Orchestrator:
         if any(not slot.failed for slot in self._slots if slot.kind == kind):
             return
         queue = self._queues[kind]
+        self._queued_cost[kind] = 0.0
         while queue:
             item = queue.popleft()
             message = f"{item.path}: no docflow {kind} MCP server is running"
@@ -746,12 +753,37 @@ class Orchestrator:
         if self._closing:
             return []
         if queue[0].attempts:  # a retry goes alone, so a poison document hurts no other
-            return [queue.popleft()]
-        size = min(self._batch_size(kind, len(queue)), len(queue))
-        batch = [queue.popleft() for _ in range(size)]
+            batch = [queue.popleft()]
+        else:
+            size = min(self._batch_size(kind, len(queue)), len(queue))
+            budget = self._cost_budget(kind)
+            batch = [queue.popleft()]
+            cost = batch[0].cost
+            # The queue runs longest first, so expensive documents (scans)
+            # go in small batches that the servers share, and cheap ones in
+            # big batches whose calls cost little per document.
+            while len(batch) < size and cost + queue[0].cost <= budget:
+                cost += queue[0].cost
+                batch.append(queue.popleft())
+        spent = sum(item.cost for item in batch)
+        self._queued_cost[kind] = max(0.0, self._queued_cost[kind] - spent)
         if queue:
             wakeup.set()
         return batch
+
+    def _cost_budget(self, kind: str) -> float:
+        """Return the estimated cost an automatic batch of ``kind`` may carry.
+
+        That is the queue's share for one of ``_BATCHES_PER_SERVER`` batches
+        per server, so no server takes much more than its share of the work.
+        A configured ``workers.batch_size`` is kept whatever the cost.
+        """
+        if self.settings.workers.batch_size:
+            return float("inf")
+        servers = sum(
+            1 for slot in self._slots if slot.kind == kind and not slot.failed
+        )
+        return self._queued_cost[kind] / (max(1, servers) * _BATCHES_PER_SERVER)
 
     def _batch_size(self, kind: str, queued: int) -> int:
         # The servers reject a call with more paths than mcp.max_batch_paths.
@@ -835,6 +867,7 @@ class Orchestrator:
                 item.attempts += 1
                 self._stats.retries += 1
                 self._queues[slot.kind].appendleft(item)
+                self._queued_cost[slot.kind] += item.cost
                 retried += 1
             else:
                 message = (
@@ -854,6 +887,7 @@ class Orchestrator:
         if item.stages and item.partial.ok:
             next_kind = item.stages[0]
             self._queues[next_kind].append(item)
+            self._queued_cost[next_kind] += item.cost
             self._wakeups[next_kind].set()
             self._fail_if_no_servers(next_kind)
             return
@@ -999,6 +1033,8 @@ def _merge(base: DocumentResult | None, stage: DocumentResult) -> DocumentResult
 def _order_longest_first(items: list[_Item]) -> list[_Item]:
     """Sort ``items`` by expected processing time, longest first.
 
+    Each item's estimate is kept in ``item.cost``, for sizing batches.
+
     Longest-processing-time-first scheduling: when a long document (an OCR'd
     scan) starts last, one server finishes it while the others sit idle, so
     the long ones go first and the short ones fill the gaps at the end.
@@ -1006,10 +1042,9 @@ def _order_longest_first(items: list[_Item]) -> list[_Item]:
     """
     from docflow.core.detect import declared_kind
 
-    def estimate(item: _Item) -> float:
-        return _estimate_cost(item.path, declared_kind(item.path))
-
-    return sorted(items, key=estimate, reverse=True)
+    for item in items:
+        item.cost = _estimate_cost(item.path, declared_kind(item.path))
+    return sorted(items, key=lambda item: item.cost, reverse=True)
 
 
 def _estimate_cost(path: str, kind: str) -> float:

@@ -160,9 +160,17 @@ class _Child:
     def _spawn(self) -> None:
         # The child's temporary files (OCR page images, tesseract's output) go
         # to a folder of its own, removed when it ends, even by SIGKILL.
-        self.temporary: str | None = tempfile.mkdtemp(prefix="docflow-worker-")
         env = child_environment()
-        env["TMPDIR"] = self.temporary
+        self.temporary: str | None = None
+        try:
+            self.temporary = env["TMPDIR"] = tempfile.mkdtemp(prefix="docflow-worker-")
+        except OSError as exc:  # a full disk: text documents still work
+            log.warning(
+                "cannot make a temporary folder for a document worker (%s); it "
+                "writes to %s",
+                exc,
+                tempfile.gettempdir(),
+            )
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         lifeline_read, lifeline_write = os.pipe()

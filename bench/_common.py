@@ -403,7 +403,7 @@ def describe_role(pid: int, root: int) -> str:
         return "server"
     # A forked process's name says what it is; its cmdline may not.
     name = read_process_name(pid)
-    if name == "docflow-template":
+    if name.startswith("docflow-templat"):  # the kernel keeps 15 bytes
         return "template"
     if name == "docflow-worker" or "run_child" in cmdline:
         return "worker"

@@ -103,6 +103,10 @@ _BATCHES_PER_SERVER = 4
 _PING_TIMEOUT = 10.0
 # How often a run checks that some server task is still alive to finish it.
 _LIVENESS_SECONDS = 5.0
+# Parts of the queue's estimated cost per server that bound an automatic
+# batch. With 4 (one per batch), text PDFs ran 5-8% slower in smaller batches
+# (bench_throughput's PDFs, alternated runs); 2 still shares out the scans.
+_COST_SHARES_PER_SERVER = 2
 # Upper bound of an automatic batch; past it the per-call overhead no longer
 # shrinks noticeably and a dead server has more documents to redo.
 _MAX_AUTO_BATCH = 16
@@ -774,8 +778,9 @@ class Orchestrator:
     def _cost_budget(self, kind: str) -> float:
         """Return the estimated cost an automatic batch of ``kind`` may carry.
 
-        That is the queue's share for one of ``_BATCHES_PER_SERVER`` batches
-        per server, so no server takes much more than its share of the work.
+        That is one of ``_COST_SHARES_PER_SERVER`` equal parts per server of
+        the queue's cost, so no server takes much more than its share of the
+        work.
         A configured ``workers.batch_size`` is kept whatever the cost.
         """
         if self.settings.workers.batch_size:
@@ -783,7 +788,7 @@ class Orchestrator:
         servers = sum(
             1 for slot in self._slots if slot.kind == kind and not slot.failed
         )
-        return self._queued_cost[kind] / (max(1, servers) * _BATCHES_PER_SERVER)
+        return self._queued_cost[kind] / (max(1, servers) * _COST_SHARES_PER_SERVER)
 
     def _batch_size(self, kind: str, queued: int) -> int:
         # The servers reject a call with more paths than mcp.max_batch_paths.

@@ -481,6 +481,9 @@ class TreeSampler:
                 role = describe_role(pid, self.root)
                 known = ProcessMemory(pid, role, rss, rss, hwm, done, done)
                 self.processes[pid] = known
+            elif known.role == "other":
+                # A new interpreter names itself (setproctitle) after it starts.
+                known.role = describe_role(pid, self.root)
             known.last_rss = rss
             known.last_progress = done
             known.peak_hwm = max(known.peak_hwm, hwm)

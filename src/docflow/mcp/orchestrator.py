@@ -104,9 +104,11 @@ _PING_TIMEOUT = 10.0
 # How often a run checks that some server task is still alive to finish it.
 _LIVENESS_SECONDS = 5.0
 # Parts of the queue's estimated cost per server that bound an automatic
-# batch. With 4 (one per batch), text PDFs ran 5-8% slower in smaller batches
-# (bench_throughput's PDFs, alternated runs); 2 still shares out the scans.
-_COST_SHARES_PER_SERVER = 2
+# batch. With 2, one server of bench_scaling (200 documents, scans first) sat
+# idle for 2.7-4.0 s of a 12-13 s run while the other finished the scans; with
+# 4, for at most 0.13 s. Text PDFs ran 5-8% slower with 4 than with no cost
+# bound (six alternated runs on a noisy host), in more and smaller batches.
+_COST_SHARES_PER_SERVER = 4
 # Upper bound of an automatic batch; past it the per-call overhead no longer
 # shrinks noticeably and a dead server has more documents to redo.
 _MAX_AUTO_BATCH = 16

@@ -148,12 +148,18 @@ def test_quality_tool_returns_structured_result(tmp_path, docs):
     assert document.classification is None
 
 
-def test_batch_progress_throttled_ends_at_total(tmp_path, docs):
+def write_reports(folder, prefix, count):
+    """Write ``count`` reports that differ in their last line; return their paths."""
     paths = []
-    for number in range(10):
-        path = docs / f"short{number}.txt"
-        path.write_text(f"{REPORT_TEXT}Reference {number}.\n")
+    for number in range(count):
+        path = folder / f"{prefix}{number}.txt"
+        path.write_text(f"{REPORT_TEXT}\nReference {number}.\n")
         paths.append(str(path))
+    return paths
+
+
+def test_batch_progress_throttled_ends_at_total(tmp_path, docs):
+    paths = write_reports(docs, "short", 10)
     messages = []
 
     async def on_progress(progress, total, message):
@@ -495,11 +501,7 @@ def test_statistics_latency_leaves_out_queue_wait(tmp_path, docs):
     """Latency is each document's time in a worker, though most wait in a queue."""
     from docflow.mcp._server import summarize_latencies
 
-    paths = []
-    for number in range(12):
-        document = docs / f"batch{number}.txt"
-        document.write_text(f"{REPORT_TEXT}\nReference {number}.\n")
-        paths.append(str(document))
+    paths = write_reports(docs, "batch", 12)
     outside = str(tmp_path / "outside.txt")
 
     async def scenario():

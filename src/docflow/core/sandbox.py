@@ -785,6 +785,10 @@ def run_child(fds: Sequence[int] = (), *, forked: bool = False) -> None:
         if forked and _address_space() >= settings.workers.memory_limit_mb << 20:
             # The template's libraries alone fill the limit.
             raise MemoryError
+        # NOTE: a forked worker loaded its libraries before the limit was set,
+        # so near the limit it can read documents that a worker started with
+        # subprocess, whose imports count against it, could not (a trial at
+        # 300 MB: 22 of 26 ok against 18).
         warm_up(settings, load_model)
     except (MemoryError, OSError) as exc:
         # Under the limit the import system's folder listing can fail with

@@ -33,7 +33,9 @@ also exits when every holder of the other end has closed it, that is when
 the command and all its servers have exited, and it sets
 ``PR_SET_PDEATHSIG`` so that it ends with the command's thread that started
 it. If the template dies, the pools notice at their next request and
-start their workers as new interpreters again.
+start their workers as new interpreters again. The workers it forked are
+killed then, healthy or not, because their exit can no longer be reported,
+so an idle one is logged as a worker that died while idle.
 """
 
 from __future__ import annotations

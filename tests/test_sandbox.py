@@ -480,3 +480,41 @@ def test_killed_worker_temporary_folder_removed(tmp_path, monkeypatch):
         # The replacement has a folder of its own.
         assert len(list(temporary.iterdir())) == 1
     assert list(temporary.iterdir()) == []
+
+
+def test_orphaned_worker_removes_temporary_folder(tmp_path):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    # A worker forked by the template, as in a server: one started with
+    # subprocess is killed by PR_SET_PDEATHSIG, mostly before it can clean up.
+    script = (
+        "import os, sys, time\n"
+        "from docflow.core import worker_template\n"
+        "from docflow.core.config import Settings\n"
+        "from docflow.core.sandbox import WorkerPool, child_environment\n"
+        "settings = Settings.model_validate_json(sys.argv[1])\n"
+        "template = worker_template.start_template(\n"
+        "    settings, child_environment(), sys.stderr\n"
+        ")\n"
+        "os.environ[worker_template.TEMPLATE_FD_ENV] = str(os.dup(template.fd))\n"
+        "pool = WorkerPool(settings, size=1, load_model=False)\n"
+        "print(pool.call('tempfile:gettempdir').result(timeout=60), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    settings = make_settings(tmp_path).model_dump_json()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    with subprocess.Popen(
+        [sys.executable, "-c", script, settings],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as pool_process:
+        folder = Path(pool_process.stdout.readline().strip())
+        assert folder.parent == temporary
+        assert folder.exists()
+        # The pool dies without a chance to clean up, as a killed server does.
+        pool_process.kill()
+    deadline = time.monotonic() + 30
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not folder.exists()

@@ -170,7 +170,8 @@ def test_pool_leaves_stalled_template(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("DOCFLOW_FAULT", "hang:stuck")
-    settings.workers.document_timeout = 1.0
+    # Short for the hung document, long enough for a new interpreter's first.
+    settings.workers.document_timeout = 3.0
     stuck, after = write_documents(tmp_path / "docs", "stuck.txt", "after.txt")
     with WorkerPool(settings, size=1, load_model=False) as pool:
         pool.wait_started()

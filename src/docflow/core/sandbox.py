@@ -87,6 +87,8 @@ _PR_SET_PDEATHSIG = 1
 # A child exits with this code when MemoryError escapes its request loop.
 _EXIT_MEMORY = 86
 _CHILD_COMMAND = "from docflow.core.sandbox import run_child; run_child()"
+# The start of the name of each worker's temporary folder.
+_TEMPORARY_PREFIX = "docflow-worker-"
 _STOP_GRACE_SECONDS = 2.0
 # How often an idle slot checks that its child still runs.
 _IDLE_CHECK_SECONDS = 1.0
@@ -163,7 +165,7 @@ class _Child:
         env = child_environment()
         self.temporary: str | None = None
         try:
-            self.temporary = env["TMPDIR"] = tempfile.mkdtemp(prefix="docflow-worker-")
+            self.temporary = env["TMPDIR"] = tempfile.mkdtemp(prefix=_TEMPORARY_PREFIX)
         except OSError as exc:  # a full disk: text documents still work
             log.warning(
                 "cannot make a temporary folder for a document worker (%s); it "
@@ -176,7 +178,10 @@ class _Child:
         lifeline_read, lifeline_write = os.pipe()
         child_fds = (request_read, reply_write, lifeline_read)
         try:
-            self.process = _fork_from_template(child_fds, env) or subprocess.Popen(
+            forked = _fork_from_template(
+                child_fds, env, self.settings.workers.start_timeout
+            )
+            self.process = forked or subprocess.Popen(
                 [sys.executable, "-c", _CHILD_COMMAND, *map(str, child_fds)],
                 stdin=subprocess.DEVNULL,
                 stdout=sys.stderr.fileno(),
@@ -302,7 +307,7 @@ class _Child:
 
 
 def _fork_from_template(
-    fds: tuple[int, int, int], env: dict[str, str]
+    fds: tuple[int, int, int], env: dict[str, str], timeout: float
 ) -> TemplateWorker | None:
     """Return a worker forked by the worker template, or None without one.
 
@@ -315,7 +320,7 @@ def _fork_from_template(
     if template is None:
         return None
     try:
-        return worker_template.fork_worker(template, fds, env)
+        return worker_template.fork_worker(template, fds, env, timeout)
     except OSError as exc:
         log.warning(
             "the worker template failed (%s); document workers start as new "
@@ -906,6 +911,12 @@ def _watch_lifeline(fd: int) -> None:
             continue
         except OSError:
             break
+    # The pool died, so nobody else removes this worker's temporary folder.
+    # NOTE: a worker started with subprocess is mostly killed by its
+    # PR_SET_PDEATHSIG first, which leaves the (usually empty) folder behind.
+    folder = os.environ.get("TMPDIR", "")
+    if os.path.basename(folder).startswith(_TEMPORARY_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
     os._exit(0)
 
 

@@ -84,8 +84,6 @@ _REPORT_SECONDS = 5.0
 _WAIT_SLICE_SECONDS = 0.1
 _REQUEST_FDS = 5
 _MAX_MESSAGE = 1 << 20
-# Seconds a pool waits for the template to fork a worker.
-_FORK_ANSWER_SECONDS = 5.0
 _PR_SET_PDEATHSIG = 1
 _TEMPLATE_COMMAND = "from docflow.core.worker_template import main; main()"
 # The pid of the process that started the template.
@@ -338,13 +336,17 @@ class TemplateWorker:
 
 
 def fork_worker(
-    sock: socket.socket, fds: tuple[int, int, int], env: dict[str, str]
+    sock: socket.socket,
+    fds: tuple[int, int, int],
+    env: dict[str, str],
+    timeout: float,
 ) -> TemplateWorker:
     """Ask the template for a worker on the pipes ``fds`` and return its handle.
 
     ``fds`` are the worker's request, reply and lifeline descriptors; its
     output goes to this process's stderr. Raise OSError when the template
-    does not answer.
+    does not answer within ``timeout`` seconds; its first answer waits for
+    its warm-up.
     """
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -358,7 +360,7 @@ def fork_worker(
     finally:
         theirs.close()
     received = b""
-    ours.settimeout(_FORK_ANSWER_SECONDS)
+    ours.settimeout(timeout)
     try:
         while len(received) < _PID.size:
             chunk = ours.recv(_PID.size - len(received))
@@ -369,7 +371,7 @@ def fork_worker(
         ours.close()
         raise OSError(
             errno.ETIMEDOUT,
-            f"the worker template did not answer within {_FORK_ANSWER_SECONDS:g} s",
+            f"the worker template did not answer within {timeout:g} s",
         ) from None
     except OSError:
         ours.close()

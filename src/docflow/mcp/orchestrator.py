@@ -105,9 +105,10 @@ _PING_TIMEOUT = 10.0
 _LIVENESS_SECONDS = 5.0
 # Parts of the queue's estimated cost per server that bound an automatic
 # batch. With 2, one server of bench_scaling (200 documents, scans first) sat
-# idle for 2.7-4.0 s of a 12-13 s run while the other finished the scans; with
-# 4, for at most 0.13 s. Text PDFs ran 5-8% slower with 4 than with no cost
-# bound (six alternated runs on a noisy host), in more and smaller batches.
+# idle for 2.7-4.0 s of a 12-13 s run while the other finished the scans.
+# With 4, it sat idle for at most 0.13 s. Text PDFs ran 5-8% slower with 4
+# than with no cost bound (six alternated runs on a noisy host), because
+# their batches were smaller.
 _COST_SHARES_PER_SERVER = 4
 # Upper bound of an automatic batch; past it the per-call overhead no longer
 # shrinks noticeably and a dead server has more documents to redo.
@@ -613,9 +614,9 @@ class Orchestrator:
         already imported, every server is forked now.
 
         With a worker template, whose workers need no warm-up, every forked
-        server waits for the SDK: an early server would import it a second
-        time without getting a document any sooner, since documents reach
-        the servers only once this process has the SDK too.
+        server waits for the SDK. An early server would import it a second
+        time and get no document sooner, because documents reach the servers
+        only once this process has the SDK too.
         """
         defer = self._forks_servers() and _SDK_MODULE not in sys.modules
         for slot in self._slots:

@@ -202,17 +202,17 @@ def choose_sample(
 
 
 def print_timeline(samples: list[MemorySample], docs: int) -> None:
-    shown = ROLES + tuple(
+    columns = ROLES + tuple(
         role for role in OPTIONAL_ROLES if any(role in s.rss_kb for s in samples)
     )
-    print("   documents   " + "".join(f"{role:>12}" for role in shown))
+    print("   documents   " + "".join(f"{role:>12}" for role in columns))
     mark = 0
     for sample in samples:
         if sample.progress < mark or not all(r in sample.rss_kb for r in ROLES):
             continue
         row = "".join(
             f"{format_mb(sample.rss_kb[role]) if role in sample.rss_kb else '-':>12}"
-            for role in shown
+            for role in columns
         )
         print(f"   {sample.progress:>9}   {row}")
         mark = sample.progress + max(1, docs // 10)

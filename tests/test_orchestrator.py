@@ -267,7 +267,7 @@ def test_call_timeout_restarts_server(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "slow:doc000,hang:doc001")
     monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "0.5")
     paths = make_documents(tmp_path / "docs", 3)
-    # Long enough for a restarted server to start and answer on a busy machine.
+    # Long enough for a restarted server to start and reply on a busy machine.
     settings = make_settings(tmp_path, call_timeout=4.0, batch_size=3)
     results, stats, _ = process(settings, paths, workers=1)
     assert results[1].status is Status.CRASHED
@@ -309,17 +309,17 @@ def test_expensive_documents_go_in_small_batches(tmp_path):
             )
         run = asyncio.ensure_future(orchestrator.process(paths))
         await asyncio.sleep(0)
-        taken = []
+        batches_taken = []
         while orchestrator._queues["quality"]:
-            taken.append(await orchestrator._take_batch("quality", 0))
+            batches_taken.append(await orchestrator._take_batch("quality", 0))
         run.cancel()
-        return taken
+        return batches_taken
 
-    taken = asyncio.run(batches())
-    sizes = [len(batch) for batch in taken]
+    batches_taken = asyncio.run(batches())
+    sizes = [len(batch) for batch in batches_taken]
     # Each scan goes alone, so the two servers share them.
     assert sizes[:4] == [1, 1, 1, 1]
-    assert all(batch[0].path.endswith(".png") for batch in taken[:4])
+    assert all(batch[0].path.endswith(".png") for batch in batches_taken[:4])
     # The cheap documents go several to a call.
     assert max(sizes[4:]) > 4
     assert sum(sizes) == 64

@@ -469,14 +469,14 @@ def test_killed_worker_temporary_folder_removed(tmp_path, monkeypatch):
         pool.wait_started()
         (worker,) = pool.child_pids()
         # A folder the worker makes, as OCR makes one for its page images.
-        made = Path(pool.call("tempfile:mkdtemp").result(timeout=60))
-        assert made.parent.parent == temporary
-        assert made.parent.name.startswith("docflow-worker-")
+        worker_folder = Path(pool.call("tempfile:mkdtemp").result(timeout=60))
+        assert worker_folder.parent.parent == temporary
+        assert worker_folder.parent.name.startswith("docflow-worker-")
         os.kill(worker, signal.SIGKILL)
         deadline = time.monotonic() + 30
-        while made.exists() and time.monotonic() < deadline:
+        while worker_folder.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not made.exists()
+        assert not worker_folder.exists()
         # The replacement has a folder of its own.
         assert len(list(temporary.iterdir())) == 1
     assert list(temporary.iterdir()) == []

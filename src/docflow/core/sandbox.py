@@ -761,8 +761,8 @@ def run_child(fds: Sequence[int] = (), *, forked: bool = False) -> None:
     """Serve requests from the parent until it sends stop or dies.
 
     ``fds`` are the request, reply and lifeline descriptors, read from the
-    command line when not given. ``forked`` tells a worker that the worker
-    template forked: its parent is the template, not its pool, so it relies
+    command line when not given. ``forked`` marks a worker that the worker
+    template forked. Its parent is the template, not its pool, so it relies
     on the lifeline alone to exit with its pool.
     """
     request_fd, reply_fd, lifeline_fd = fds or (int(arg) for arg in sys.argv[1:4])
@@ -790,10 +790,10 @@ def run_child(fds: Sequence[int] = (), *, forked: bool = False) -> None:
         if forked and _address_space() >= settings.workers.memory_limit_mb << 20:
             # The template's libraries alone fill the limit.
             raise MemoryError
-        # NOTE: a forked worker loaded its libraries before the limit was set,
-        # so near the limit it can read documents that a worker started with
-        # subprocess, whose imports count against it, could not (a trial at
-        # 300 MB: 22 of 26 ok against 18).
+        # NOTE: a forked worker loaded its libraries before the limit was set.
+        # So near the limit it reads documents that a worker started with
+        # subprocess cannot, because that one's imports count against it
+        # (at 300 MB, 22 of 26 corpus files ok against 18).
         warm_up(settings, load_model)
     except (MemoryError, OSError) as exc:
         # Under the limit the import system's folder listing can fail with
@@ -911,7 +911,7 @@ def _watch_lifeline(fd: int) -> None:
             continue
         except OSError:
             break
-    # The pool died, so nobody else removes this worker's temporary folder.
+    # The pool died, so the worker removes its own temporary folder.
     # NOTE: a worker started with subprocess is mostly killed by its
     # PR_SET_PDEATHSIG first, which leaves the (usually empty) folder behind.
     folder = os.environ.get("TMPDIR", "")

@@ -7,14 +7,14 @@ every worker of every server and for every worker that replaces one killed
 by a timeout, a crash or the memory limit. The orchestrator of a command or
 of ``docflow watch`` therefore starts one template process first
 (``workers.fork_workers``, Linux). The template does that warm-up once,
-while the command imports the MCP SDK, and then forks a worker whenever a
-server's pool (``docflow.core.sandbox``) asks for one, in a few
-milliseconds. The workers share the template's memory until they write to
-it. The template is a new interpreter, so a worker's address space, which
+while the command imports the MCP SDK. Then it forks a worker, in a few
+milliseconds, for each request of a server's pool
+(``docflow.core.sandbox``). The workers share the template's memory until
+they write to it. The template is a new interpreter, so a worker's address space, which
 ``workers.memory_limit_mb`` bounds, does not depend on what the command has
 loaded.
 
-How a pool asks: the command and its servers hold one end of a
+How a pool requests a worker: the command and its servers keep one end of a
 ``SOCK_SEQPACKET`` socket pair; the template holds the other. A request is
 one message: the pickled environment for the worker, and five descriptors
 passed with ``SCM_RIGHTS``: the worker's request, reply and lifeline pipes,
@@ -80,7 +80,7 @@ EXIT_UNKNOWN = -1000
 _PID = struct.Struct("=q")
 # Seconds a pool waits for the template to report a killed worker's exit.
 _REPORT_SECONDS = 5.0
-# Longest wait of a pool's thread for a report before another may poll.
+# Maximum seconds a pool's thread waits for a report before another may poll.
 _WAIT_SLICE_SECONDS = 0.1
 _REQUEST_FDS = 5
 _MAX_MESSAGE = 1 << 20
@@ -100,12 +100,9 @@ class WorkerTemplate:
         self,
         process: subprocess.Popen[bytes],
         sock: socket.socket,
-        settings: Settings,
     ) -> None:
         self.process = process
         self.pid = process.pid
-        #: The settings the template warmed up with.
-        self.settings = settings
         self._socket: socket.socket | None = sock
 
     @property
@@ -119,8 +116,7 @@ class WorkerTemplate:
 
         Call this after the servers have stopped. Their workers have exited
         by then, or exit when their lifeline closes, so the template has
-        nothing left to report; it may still be warming up, when no
-        orchestrator used it, so it is killed instead of waited for.
+        nothing left to report and is killed rather than waited for.
         """
         if self._socket is None:
             return
@@ -165,7 +161,7 @@ def start_template(
         process.kill()
         process.wait()
         return None
-    return WorkerTemplate(process, ours, settings)
+    return WorkerTemplate(process, ours)
 
 
 def main() -> None:
@@ -345,8 +341,8 @@ def fork_worker(
 
     ``fds`` are the worker's request, reply and lifeline descriptors; its
     output goes to this process's stderr. Raise OSError when the template
-    does not answer within ``timeout`` seconds; its first answer waits for
-    its warm-up.
+    sends no pid within ``timeout`` seconds. It sends the first one only
+    after its warm-up.
     """
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -422,7 +418,7 @@ def _serve(sock: socket.socket, settings: Settings) -> None:
     while True:
         for key, _ in selector.select():
             if key.fileobj is sock:
-                if not _answer(sock, children, private):
+                if not _fork_for_request(sock, children, private):
                     os._exit(0)
             else:
                 while True:
@@ -434,7 +430,7 @@ def _serve(sock: socket.socket, settings: Settings) -> None:
         _reap(children)
 
 
-def _answer(
+def _fork_for_request(
     sock: socket.socket, children: dict[int, socket.socket], private: tuple[int, ...]
 ) -> bool:
     """Fork a worker for one request; return False when the socket is closed."""
@@ -444,6 +440,7 @@ def _answer(
         )
     except InterruptedError:
         return True
+
     fds = array.array("i")
     for level, kind, data in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
@@ -456,6 +453,7 @@ def _answer(
         for fd in fds:
             os.close(fd)
         return True
+
     env = pickle.loads(message)
     request_fd, reply_fd, lifeline_fd, error_fd, status_fd = fds
     status = socket.socket(fileno=status_fd)
@@ -474,6 +472,7 @@ def _answer(
             _write_traceback()
         finally:
             os._exit(1)
+
     for fd in (request_fd, reply_fd, lifeline_fd, error_fd):
         os.close(fd)
     try:

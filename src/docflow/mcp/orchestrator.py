@@ -254,7 +254,7 @@ class Orchestrator:
         self.workers = max(1, workers or settings.worker_count)
         self._kinds = self._choose_kinds()
         self._queues: dict[str, deque[_Item]] = {kind: deque() for kind in self._kinds}
-        # The estimated cost of what each queue holds, for sizing batches.
+        # The estimated cost of what each queue contains, for sizing batches.
         self._queued_cost: dict[str, float] = dict.fromkeys(self._kinds, 0.0)
         self._wakeups: dict[str, asyncio.Event] = {}
         self._slots: list[_Slot] = []
@@ -1201,7 +1201,7 @@ def _warn_if_call_timeout_short(settings: Settings) -> bool:
     Between two progress notifications, a server may start a replacement for a
     document worker that timed out or crashed (up to ``workers.start_timeout``),
     then process one document (up to ``workers.document_timeout``), and it
-    holds a notification back for up to PROGRESS_INTERVAL_SECONDS. A
+    delays a notification by up to PROGRESS_INTERVAL_SECONDS. A
     ``workers.call_timeout`` no longer than the sum may kill a working server,
     so automatic batches then carry one document each.
 
@@ -1268,7 +1268,7 @@ def _write_settings_file(settings: Settings) -> tuple[str, int | None]:
     """Write the settings for the servers; return the file's path and descriptor.
 
     On Linux the file is a memfd that the servers inherit and read as
-    ``/proc/self/fd/N``. It holds any configured PDF passwords, and it
+    ``/proc/self/fd/N``. It contains any configured PDF passwords, and it
     vanishes with the last process that has it open, so even a command
     killed with SIGKILL leaves no copy. Elsewhere it is a temporary file,
     and the descriptor is None.

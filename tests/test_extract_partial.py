@@ -445,6 +445,38 @@ def test_read_on_loads_new_pages_only(tmp_path: Path, monkeypatch):
     assert loaded == [1, PAGE_COUNT, *between]
 
 
+def test_short_undecided_document_is_classified_once(tmp_path: Path, monkeypatch):
+    from docflow.core import classify as classify_package
+
+    calls: list[int | None] = []
+    real = classify_package.classify_document
+
+    def counted(document, settings, *, max_chars=None):
+        calls.append(max_chars)
+        return real(document, settings, max_chars=max_chars)
+
+    monkeypatch.setattr(classify_package, "classify_document", counted)
+    path = make_multipage_pdf(tmp_path / "notes.pdf", 2)
+    results = []
+    for first_chars in (1500, 0):
+        settings = Settings()
+        settings.store.cache_dir = str(tmp_path / f"cache-{first_chars}")
+        settings.classification.max_chars = 2000
+        settings.classification.first_chars = first_chars
+        result = process_document(str(path), settings, quality=False)
+        assert result.ok, result.error
+        results.append(result)
+    first, whole = results
+    assert first.classification is not None
+    # The first pass read both pages and all of their text, and left the
+    # document undecided: a second pass would see the same input.
+    assert len(first.classification.metadata.extraction) == 2
+    assert first.classification.metadata.chars_used < 1500
+    assert first.review_status == ReviewStatus.NEEDS_REVIEW
+    assert calls == [1500, None]  # the run without a first pass: max_chars
+    assert first.classification == whole.classification
+
+
 def test_untrained_language_does_not_read_on(tmp_path: Path):
     path = make_multipage_pdf(tmp_path / "svenska.pdf", lines=_swedish_lines)
     first, whole = _classify_twice(path, tmp_path)

@@ -142,8 +142,9 @@ def _classify(
     The first classification reads ``classification.first_chars``
     characters. It is kept unless it would go to review for a reason other
     than a language the model was not trained on, because more text in that
-    language would not change the result. Otherwise the classification reads
-    ``max_chars``, after ``read_on`` (when given) has read more pages.
+    language would not change the result, or unless it read every page and
+    all of their text. Otherwise the classification reads ``max_chars``,
+    after ``read_on`` (when given) has read more pages.
     ``docflow process`` and ``classify`` decide the same way, so a document
     gets the same category and confidence from both. Returns the document
     classified last.
@@ -157,6 +158,10 @@ def _classify(
         reasons = _classification_review_reasons(result, settings)
         untrained = f"category unknown: {UNTRAINED_LANGUAGE}"
         if not any(not reason.startswith(untrained) for reason in reasons):
+            return document
+        if read_on is None and len(document.text) <= first:
+            # Every page was read and the first classification saw all of
+            # its text: a second one would get the same input and answer.
             return document
         log.debug(
             "%s: %s from the first %d characters (%s); classifying from %d",

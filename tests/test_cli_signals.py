@@ -290,3 +290,131 @@ SWALLOWED_STOP_CLI = textwrap.dedent(
 def test_swallowed_stop_signal_still_interrupts(tmp_path):
     stderr = run_interrupted(tmp_path, SWALLOWED_STOP_CLI)
     assert "docflow: interrupted" in stderr
+
+
+def docflow_processes(marker: str) -> list[int]:
+    """Return the pids of live processes whose environment contains ``marker``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:  # the process ended meanwhile
+            continue
+        if marker.encode() in environ and state != "Z":
+            pids.append(int(entry.name))
+    return pids
+
+
+def wait_for_no_processes(marker: str) -> list[int]:
+    """Wait up to 10 s for the processes with ``marker`` to end; return those left."""
+    import time
+
+    deadline = time.monotonic() + 10
+    left = docflow_processes(marker)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = docflow_processes(marker)
+    return left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_stop_signal_delays_exit_cleanly(tmp_path):
+    """A stop signal from the start up to the processing leaves one line, exit
+    130, no process and no run left as running. A signal before docflow's
+    handlers are installed may end the process silently by its default
+    action, but only before the database exists."""
+    import time
+
+    import duckdb
+
+    write_letters(tmp_path, 3)
+    env = cli_env(tmp_path)
+    env["SIGNAL_TEST_MARK"] = str(tmp_path)
+    marker = f"SIGNAL_TEST_MARK={tmp_path}"
+    env["DOCFLOW_STORE_CACHE_DIR"] = str(tmp_path / "cache")
+    signals = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]
+    # Dense over the start-up, where typer builds the command outside the
+    # guard, then sparse up to the processing.
+    delays = [0.015 * step for step in range(1, 21)] + [0.45, 0.6, 0.8, 1.0]
+    for step, delay in enumerate(delays):
+        signum = signals[step % len(signals)]
+        database = tmp_path / f"run-{step}.duckdb"
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from docflow.cli.launch import run; run()"]
+            + ["--db", str(database), "classify", "-q", "-f", "jsonl", "docs"],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        time.sleep(delay)
+        process.send_signal(signum)
+        _, stderr_bytes = process.communicate(timeout=60)
+        stderr = stderr_bytes.decode(errors="replace")
+        case = f"{signal.Signals(signum).name} after {delay:.2f} s: {stderr!r}"
+        # Before any docflow code runs: the default action of SIGTERM or
+        # SIGHUP, or CPython's own error for a Ctrl-C while it imports site.
+        before_docflow = process.returncode == -signum or stderr.startswith(
+            "Fatal Python error: init_import_site"
+        )
+        if before_docflow:
+            assert not database.exists(), case
+        else:
+            assert "Traceback" not in stderr, case
+            assert "Exception ignored" not in stderr, case
+            assert len(stderr.splitlines()) == 1, case
+            assert stderr.startswith("docflow: interrupted"), case
+            assert process.returncode == 130, case
+        assert wait_for_no_processes(marker) == [], case
+        if database.exists():
+            with duckdb.connect(str(database), read_only=True) as db:
+                tables = {row[0] for row in db.execute("SHOW TABLES").fetchall()}
+                statuses = (
+                    db.execute("SELECT status FROM runs").fetchall()
+                    if "runs" in tables
+                    else []
+                )
+            assert ("running",) not in statuses, case
+
+
+# Fault injection: the first argument picks a step that runs before a
+# command's guard. That step sends the signal to this process the first time.
+UNGUARDED_STOP_CLI = textwrap.dedent(
+    """
+    import os, signal, sys
+    import typer.main
+    from docflow.cli import _app
+
+    target, signum = sys.argv[1], getattr(signal, sys.argv[2])
+    owner, name = {
+        "build_command": (typer.main, "get_command"),
+        "parse_options": (_app, "CliOptions"),
+    }[target]
+    original = getattr(owner, name)
+    sent = []
+
+    def stopped(*args, **kwargs):
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signum)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, stopped)
+    sys.argv[1:] = ["process", "-f", "jsonl", "docs"]
+    from docflow.cli.main import run
+    run()
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "signame"),
+    [("build_command", "SIGINT"), ("parse_options", "SIGTERM")],
+)
+def test_stop_before_guard_prints_one_line(tmp_path, target, signame):
+    stderr = run_interrupted(tmp_path, UNGUARDED_STOP_CLI, target, signame)
+    assert stderr == "docflow: interrupted\n"

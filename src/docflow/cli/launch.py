@@ -20,9 +20,11 @@ __all__ = [
 
 def run() -> None:
     """Run ``docflow``: print a valid replay record, or start the full command."""
-    _reexec_for_utf8_names()
-    stop_signals_interrupt()
     try:
+        _reexec_for_utf8_names()
+        # Importing the signal module takes a few ms (enum, functools), so a
+        # Ctrl-C can land in it. Inside this try, it exits 130 with one line.
+        stop_signals_interrupt()
         from docflow.cli import _replay
 
         status = _replay.replay()
@@ -49,6 +51,8 @@ def stop_signals_interrupt() -> None:
     Commands install their own handlers once they run. These cover the
     start-up and the reading of paths from stdin, where the default action
     would end the process silently with status 143 or 129 instead of 130.
+    A signal before this runs still gets the default action (or Python's
+    own message for Ctrl-C), but then docflow has opened and started nothing.
     """
     import signal
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
 import typer
 
 from docflow.cli import _commands  # noqa: F401  (registers the subcommands)
 from docflow.cli._app import app
-from docflow.cli._errors import silence_stdout
+from docflow.cli._errors import say, silence_stdout
 from docflow.cli._output import escape_unencodable_output
+from docflow.errors import ExitCode
 
 __all__ = ["app", "run"]
 
@@ -51,6 +53,19 @@ def run() -> None:
     models), longer than a cached re-run itself. Commands close their
     databases, servers and files before they return.
     """
+    try:
+        status = _run_app()
+        # The command has finished: a stop signal from now on changes nothing.
+        _ignore_stop_signals()
+    except KeyboardInterrupt:  # outside a command's guard, as while typer starts
+        say("docflow: interrupted")
+        status = int(ExitCode.INTERRUPTED)
+    _flush_output()
+    logging.shutdown()
+    os._exit(status)
+
+
+def _run_app() -> int:
     from docflow.cli.launch import stop_signals_interrupt
 
     stop_signals_interrupt()  # again when started without the console script
@@ -60,12 +75,31 @@ def run() -> None:
     try:
         app(prog_name="docflow")
     except SystemExit as exc:
-        status = _exit_status(exc.code)
-    else:
-        status = 0
-    _flush_output()
-    logging.shutdown()
-    os._exit(status)
+        if _unreported_interrupt(exc):
+            say("docflow: interrupted")
+        return _exit_status(exc.code)
+    return 0
+
+
+def _unreported_interrupt(exc: SystemExit) -> bool:
+    """Return whether typer ended the command for a Ctrl-C that was not reported.
+
+    typer's Command.main (typer 0.29) turns a KeyboardInterrupt raised
+    while click parses the options, before ``guard`` runs, into a silent
+    ``Exit(130)`` raised from it. ``guard`` raises its Exit from None.
+    """
+    context = exc.__context__
+    return isinstance(context, typer.Exit) and isinstance(
+        context.__cause__, KeyboardInterrupt
+    )
+
+
+def _ignore_stop_signals() -> None:
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        try:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        except (AttributeError, OSError, ValueError):  # not on this platform
+            pass
 
 
 #: glibc's mallopt parameter for the most malloc arenas (M_ARENA_MAX).

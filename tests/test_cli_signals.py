@@ -361,7 +361,9 @@ def test_stop_signal_delays_exit_cleanly(tmp_path):
         before_docflow = process.returncode == -signum or stderr.startswith(
             "Fatal Python error: init_import_site"
         )
-        if before_docflow:
+        if process.returncode == 0:
+            pass  # a fast machine finished the three letters first
+        elif before_docflow:
             assert not database.exists(), case
         else:
             assert "Traceback" not in stderr, case

@@ -13,9 +13,12 @@ import os
 import resource
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import duckdb
+
+from docflow.core.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -67,17 +70,89 @@ def test_full_database_disk_exits_5(tmp_path):
     assert "internal error" not in message
     documents, runs = stored(tmp_path)
     assert documents < 60
-    # The run counts the results the database contains (the new ones and the
-    # one cache hit), not the documents processed.
-    assert runs[-1] == ("failed", documents)
-    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as db:
-        row = db.execute("SELECT status_counts FROM runs ORDER BY id DESC").fetchone()
-    assert row is not None
-    counts = row[0] if isinstance(row[0], dict) else json.loads(row[0])
-    assert sum(counts.values()) == documents
+    if "cannot record the end of run" in message:
+        # The last stored batch left less room than the end of the run takes.
+        # How much room is left depends on the batch sizes, so on timing.
+        assert runs[-1][0] == "running"
+        assert Store(tmp_path / "db.duckdb").runs(1)[0].status == "interrupted"
+    else:
+        # The run counts the results the database contains (the new ones and
+        # the one cache hit), not the documents processed.
+        assert runs[-1] == ("failed", documents)
+        with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as db:
+            row = db.execute(
+                "SELECT status_counts FROM runs ORDER BY id DESC"
+            ).fetchone()
+        assert row is not None
+        counts = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+        assert sum(counts.values()) == documents
     again = run_docflow(tmp_path, "process", "docs")
     assert again.returncode == 0, again.stderr.decode()
     assert stored(tmp_path)[0] == 60
+
+
+END_WITHOUT_ROOM = textwrap.dedent(
+    """
+    import json
+    import logging
+    import os
+    import resource
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, sys.argv[2])
+    from test_store import make_result
+
+    from docflow.core.store import ResultWriter, RunProgress, Store
+
+    logging.basicConfig(level=logging.WARNING)
+    folder = Path(sys.argv[1])
+    store = Store(folder / "db.duckdb", lock_timeout=30)
+    run = RunProgress("process", {}, total=2)
+    with ResultWriter(store, fingerprint="fp", run=run, background=False) as writer:
+        writer.add(make_result(str(folder / "a.pdf"), "h1"))
+    # A 256-byte file size limit leaves room for a lock ticket but not for
+    # any transaction in the write-ahead log.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256, resource.RLIM_INFINITY))
+    writer = ResultWriter(store, fingerprint="fp", run=run, background=False)
+    writer.add(make_result(str(folder / "b.pdf"), "h2"))
+    try:
+        writer.finish("finished")
+    except Exception as exc:
+        outcome = {
+            "error": type(exc).__name__,
+            "flush_error": exc is writer.error,
+            "lost": writer.lost,
+            "pid": os.getpid(),
+        }
+        print(json.dumps(outcome))
+    """
+)
+
+
+def test_run_end_without_room_left(tmp_path):
+    """The end of a run needs room too, and a full disk may have none."""
+    tests = Path(__file__).resolve().parent
+    completed = subprocess.run(
+        [sys.executable, "-c", END_WITHOUT_ROOM, str(tmp_path), str(tests)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    outcome = json.loads(completed.stdout)
+    assert outcome["error"] == "StoreError"
+    # The failed batch is the cause, not the end of the run that failed next.
+    assert outcome["flush_error"] is True
+    assert outcome["lost"] == 1
+    assert "cannot record the end of run 1" in completed.stderr
+    documents, runs = stored(tmp_path)
+    assert documents == 1
+    assert runs == [("running", 1)]
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as db:
+        pid = db.execute("SELECT pid FROM runs WHERE id = 1").fetchone()
+    assert pid == (outcome["pid"],)
+    assert Store(tmp_path / "db.duckdb").runs(1)[0].status == "interrupted"
 
 
 def test_damaged_database_exits_5(tmp_path):

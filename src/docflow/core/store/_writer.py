@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.store._rows import FileStat, PendingResult, PreparedResult, prepare
+from docflow.errors import StoreError
 
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
@@ -251,9 +252,13 @@ class ResultWriter:
     def finish(self, status: str, stats: Mapping[str, Any] | None = None) -> None:
         """Store what is queued, then record the end of the run as ``status``.
 
-        The run is recorded even when the last flush failed; the flush error
+        The run is recorded as failed when a flush failed, and the first error
         is raised afterwards. The last batch and the end of the run share one
         database connection. Calls after the first do nothing.
+
+        On a full disk the end of the run may not fit either. Its row then
+        keeps status running with this process's id, and ``Store.runs``
+        reports it as interrupted once this process has exited.
         """
         if self._finished:
             return
@@ -264,21 +269,41 @@ class ResultWriter:
             self._condition.notify()
         if self._thread is not None:
             self._thread.join()
-        with self.store.session():
-            self._flush_queued()
-            if self.run is not None:
-                run = self._progress()
-                assert run is not None
-                if self.error is not None:
-                    # Record what the database holds, not what was processed.
-                    status = "failed"
-                    run.done -= self.lost
-                    run.status_counts = dict(
-                        Counter(run.status_counts) - self._lost_statuses
-                    )
-                self.run.run_id = self.store.end_run(run, status=status, stats=stats)
+        try:
+            with self.store.session():
+                self._flush_queued()
+                self._end_run(status, stats)
+        except StoreError as exc:
+            self._log_run_not_ended(exc)
+            if self.error is None:
+                self.error = exc
         if self.error is not None:
             raise self.error
+
+    def _end_run(self, status: str, stats: Mapping[str, Any] | None) -> None:
+        if self.run is None:
+            return
+        run = self._progress()
+        assert run is not None
+        if self.error is not None:
+            # Record what the database holds, not what was processed.
+            status = "failed"
+            run.done -= self.lost
+            run.status_counts = dict(Counter(run.status_counts) - self._lost_statuses)
+        self.run.run_id = self.store.end_run(run, status=status, stats=stats)
+
+    def _log_run_not_ended(self, exc: StoreError) -> None:
+        if self.run is None:
+            return
+        if self.run.run_id is None:
+            log.warning("cannot record the run in the database: %s", exc)
+            return
+        log.warning(
+            "cannot record the end of run %d, so its status stays running until "
+            "this process exits and is then shown as interrupted: %s",
+            self.run.run_id,
+            exc,
+        )
 
 
 def _import_quietly(module: str) -> None:

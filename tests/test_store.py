@@ -562,6 +562,40 @@ def test_finish_stores_last_batch_in_one_open(store, monkeypatch):
     assert store.runs()[0].done == 2
 
 
+def test_batch_stored_with_progress_of_its_results(store, monkeypatch):
+    """A result added while a batch is taken is not counted as done with it."""
+    store.check_writable()
+    run = RunProgress("process", {}, total=2)
+    writer = ResultWriter(store, fingerprint="fp", run=run, background=False)
+    writer.add(make_result("/d/a.pdf", "h1"))
+    added = threading.Event()
+    adder = threading.Thread(
+        target=lambda: (writer.add(make_result("/d/b.pdf", "h2")), added.set())
+    )
+    original_progress = writer._progress
+
+    def progress_while_one_arrives():
+        # The command thread adds a result just as the writer counts the
+        # run's progress. It must wait for the lock the batch was taken under.
+        if not adder.is_alive() and not added.is_set():
+            adder.start()
+            added.wait(timeout=0.5)
+        return original_progress()
+
+    monkeypatch.setattr(writer, "_progress", progress_while_one_arrives)
+    recorded = []
+    original_write = store.write
+
+    def recording_write(batch, **kwargs):
+        recorded.append((len(batch), kwargs["run"].done))
+        return original_write(batch, **kwargs)
+
+    monkeypatch.setattr(store, "write", recording_write)
+    writer.close()
+    adder.join(timeout=30)
+    assert recorded[0] == (1, 1)
+
+
 def test_session_shares_connection_in_thread(store, monkeypatch):
     store.check_writable()
     write(store, make_result("/d/a.pdf", "h1"))

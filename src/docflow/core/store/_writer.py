@@ -181,8 +181,9 @@ class ResultWriter:
                 if closing and not self._final_flush:
                     return  # finish() stores what is queued
                 batch, touched = self._take()
+                progress = self._progress()
             if batch or touched:
-                self._flush(batch, touched)
+                self._flush(batch, touched, progress)
             if closing:
                 self._flush_queued()
                 return
@@ -190,8 +191,9 @@ class ResultWriter:
     def _flush_queued(self) -> None:
         with self._condition:
             batch, touched = self._take()
+            progress = self._progress()
         if batch or touched:
-            self._flush(batch, touched)
+            self._flush(batch, touched, progress)
 
     def _due(self) -> bool:
         if len(self._pending) >= self.flush_rows:
@@ -224,14 +226,22 @@ class ResultWriter:
             )
 
     def _flush(
-        self, batch: list[PendingResult], touched: list[tuple[FileStat, str]]
+        self,
+        batch: list[PendingResult],
+        touched: list[tuple[FileStat, str]],
+        progress: RunProgress | None,
     ) -> None:
+        """Store ``batch`` with ``progress``, the run's counts when it was taken.
+
+        Results added while the batch is written are not in it, so a count
+        taken later would record them as done before they are stored.
+        """
         if self.error is not None:  # an earlier flush failed, so skip this one
             self._count_lost(batch)
             return
         started = time.perf_counter()
         try:
-            run_id = self.store.write(batch, touched=touched, run=self._progress())
+            run_id = self.store.write(batch, touched=touched, run=progress)
         except BaseException as exc:  # kept for close(), which re-raises it
             # The caller reports the error. This line records how many
             # results it affected.

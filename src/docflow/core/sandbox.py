@@ -830,7 +830,8 @@ def _serve_requests(
     while True:
         try:
             message = requests.recv()
-        except EOFError:
+        except EOFError:  # the pool died; its lifeline thread may not run first
+            _remove_own_temporary()
             return
         if message[0] == "stop":
             return
@@ -911,13 +912,17 @@ def _watch_lifeline(fd: int) -> None:
             continue
         except OSError:
             break
-    # The pool died, so the worker removes its own temporary folder.
     # NOTE: a worker started with subprocess is mostly killed by its
     # PR_SET_PDEATHSIG first, which leaves the (usually empty) folder behind.
+    _remove_own_temporary()
+    os._exit(0)
+
+
+def _remove_own_temporary() -> None:
+    """Remove the worker's temporary folder, as its pool would, after the pool died."""
     folder = os.environ.get("TMPDIR", "")
     if os.path.basename(folder).startswith(_TEMPORARY_PREFIX):
         shutil.rmtree(folder, ignore_errors=True)
-    os._exit(0)
 
 
 def _configure_child_logging() -> None:

@@ -729,8 +729,9 @@ class Orchestrator:
                 slot.inflight = []
                 received = list(zip(batch, results, strict=True))
         finally:
-            # Results that arrived are never dropped, even when the server
-            # failed or the orchestrator stops.
+            # Results that arrived are handed on even when the server failed.
+            # A run cancelled by Ctrl-C finishes its items without calling
+            # on_result, as for results arriving after the cancel.
             self._hand_on(received)
 
     def _hand_on(self, received: list[tuple[_Item, DocumentResult]]) -> None:

@@ -338,11 +338,12 @@ def test_short_call_timeout_sends_one_per_call(caplog):
 def test_batch_longer_than_call_timeout_completes(tmp_path, monkeypatch):
     """Progress notifications keep a batch alive past workers.call_timeout."""
     monkeypatch.setenv("DOCFLOW_FAULT", "slow:paced")
-    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "0.5")
+    monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "0.3")
     first = make_documents(tmp_path / "first", 1)
-    # About 3 s in one call: twice the call timeout, each document a third of it.
-    paced = make_documents(tmp_path / "paced", 6, prefix="paced")
-    settings = make_settings(tmp_path, call_timeout=1.5, batch_size=6)
+    # About 4.2 s in one call: twice the call timeout. Each document takes
+    # under a sixth of it, so a loaded machine's stalls fit in the silences.
+    paced = make_documents(tmp_path / "paced", 14, prefix="paced")
+    settings = make_settings(tmp_path, call_timeout=2.0, batch_size=14)
 
     async def scenario():
         async with Orchestrator(
@@ -355,7 +356,7 @@ def test_batch_longer_than_call_timeout_completes(tmp_path, monkeypatch):
             return results, orchestrator.statistics()
 
     results, stats = asyncio.run(scenario())
-    assert [result.status for result in results] == [Status.OK] * 6
+    assert [result.status for result in results] == [Status.OK] * 14
     assert stats.restarts == 0
     assert stats.retries == 0
     assert stats.servers[0].calls == 2

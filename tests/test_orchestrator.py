@@ -547,35 +547,6 @@ def test_run_documents_with_callback_keeps_no_results(tmp_path):
     assert stats.documents == 3
 
 
-def test_results_handed_on_while_next_batch_runs(tmp_path):
-    """A server gets its next batch before the command prints and stores a result."""
-    paths = make_documents(tmp_path / "docs", 8)
-    busy_at_result = []
-
-    async def scenario():
-        async with Orchestrator(
-            make_settings(tmp_path, batch_size=2),
-            classify=False,
-            quality=True,
-            workers=1,
-        ) as orchestrator:
-            (slot,) = orchestrator._slots
-
-            def on_result(result):
-                busy_at_result.append([item.path for item in slot.inflight])
-
-            await orchestrator.process(paths, on_result=on_result)
-
-    asyncio.run(scenario())
-    assert len(busy_at_result) == 8
-    # Batches of 2 in order: while the results of batch k were handed on,
-    # batch k + 1 was on its way; the last batch had none after it.
-    for number, inflight in enumerate(busy_at_result[:6]):
-        start = (number // 2 + 1) * 2
-        assert inflight == paths[start : start + 2]
-    assert busy_at_result[6:] == [[], []]
-
-
 def test_callback_results_freed_during_run(tmp_path):
     """A long run's memory must not grow: the orchestrator drops each result."""
     paths = make_documents(tmp_path / "docs", 12)

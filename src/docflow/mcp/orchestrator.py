@@ -696,49 +696,17 @@ class Orchestrator:
     # --- work -----------------------------------------------------------------
 
     async def _serve(self, slot: _Slot, session: ClientSession) -> None:
-        """Send ``slot``'s server batch after batch until the orchestrator closes.
-
-        The results of a batch are handed on (printed and stored through
-        ``on_result``) while the server already works on the next batch.
-        Handing them on takes the command about 1.5 ms of CPU a document, and
-        a server waiting for that between batches left its workers idle.
-        """
         interval = self.settings.workers.health_interval
-        queue = self._queues[slot.kind]
-        received: list[tuple[_Item, DocumentResult]] = []
-        try:
-            while not self._closing:
-                if received and not queue:
-                    # No next batch to send first: hand them on before waiting.
-                    self._hand_on(received)
-                batch = await self._take_batch(slot.kind, interval)
-                if not batch:
-                    await self._check_health(slot, session)
-                    continue
-                slot.inflight = batch
-                call = asyncio.ensure_future(self._call_batch(slot, session, batch))
-                try:
-                    while received:
-                        self._advance(*received.pop(0))
-                        # Lets the call's request reach the server's pipe.
-                        await asyncio.sleep(0)
-                    results = await call
-                finally:
-                    if not call.done():
-                        call.cancel()
-                slot.inflight = []
-                received = list(zip(batch, results, strict=True))
-        finally:
-            # Results that arrived are handed on even when the server failed.
-            # A run cancelled by Ctrl-C finishes its items without calling
-            # on_result, as for results arriving after the cancel.
-            self._hand_on(received)
-
-    def _hand_on(self, received: list[tuple[_Item, DocumentResult]]) -> None:
-        """Advance the items of ``received``, removing them from the list."""
-        while received:
-            item, result = received.pop(0)
-            self._advance(item, result)
+        while not self._closing:
+            batch = await self._take_batch(slot.kind, interval)
+            if not batch:
+                await self._check_health(slot, session)
+                continue
+            slot.inflight = batch
+            results = await self._call_batch(slot, session, batch)
+            slot.inflight = []
+            for item, result in zip(batch, results, strict=True):
+                self._advance(item, result)
 
     async def _check_health(self, slot: _Slot, session: ClientSession) -> None:
         """Request an idle server's statistics, and log new idle worker deaths.

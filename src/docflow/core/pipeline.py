@@ -161,7 +161,7 @@ def _classify(
             return document
         if read_on is None and len(document.text) <= first:
             # Every page was read and the first classification saw all of
-            # its text: a second one would get the same input and answer.
+            # its text, so a second one would give the same result.
             return document
         log.debug(
             "%s: %s from the first %d characters (%s); classifying from %d",

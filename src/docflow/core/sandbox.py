@@ -830,7 +830,7 @@ def _serve_requests(
     while True:
         try:
             message = requests.recv()
-        except EOFError:  # the pool died; its lifeline thread may not run first
+        except EOFError:  # the pool died, maybe before the lifeline thread saw it
             _remove_own_temporary()
             return
         if message[0] == "stop":

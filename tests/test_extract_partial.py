@@ -356,10 +356,10 @@ def _swedish_lines(number: int) -> list[str]:
     ] * 2
 
 
-def _classify_twice(path: Path, tmp_path: Path) -> tuple:
-    """Classify ``path`` with a first read of 10 characters, then with none."""
+def _classify_twice(path: Path, tmp_path: Path, first: int = 10) -> tuple:
+    """Classify ``path`` with a first read of ``first`` characters, then with none."""
     results = []
-    for first_chars in (10, 0):
+    for first_chars in (first, 0):
         settings = Settings()
         settings.store.cache_dir = str(tmp_path / f"cache-{first_chars}")
         settings.extraction.ocr = False
@@ -457,17 +457,7 @@ def test_short_undecided_document_is_classified_once(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(classify_package, "classify_document", counted)
     path = make_multipage_pdf(tmp_path / "notes.pdf", 2)
-    results = []
-    for first_chars in (1500, 0):
-        settings = Settings()
-        settings.store.cache_dir = str(tmp_path / f"cache-{first_chars}")
-        settings.classification.max_chars = 2000
-        settings.classification.first_chars = first_chars
-        result = process_document(str(path), settings, quality=False)
-        assert result.ok, result.error
-        results.append(result)
-    first, whole = results
-    assert first.classification is not None
+    first, whole = _classify_twice(path, tmp_path, first=1500)
     # The first pass read both pages and all of their text, and left the
     # document undecided: a second pass would see the same input.
     assert len(first.classification.metadata.extraction) == 2

@@ -309,7 +309,7 @@ def docflow_processes(marker: str) -> list[int]:
 
 
 def wait_for_no_processes(marker: str) -> list[int]:
-    """Wait up to 10 s for the processes with ``marker`` to end; return those left."""
+    """Wait up to 10 s for the ``marker`` processes to end, then return the rest."""
     import time
 
     deadline = time.monotonic() + 10
@@ -321,7 +321,7 @@ def wait_for_no_processes(marker: str) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_stop_signal_delays_exit_cleanly(tmp_path):
+def test_stop_signal_sweep_exits_cleanly(tmp_path):
     """A stop signal from the start up to the processing leaves one line, exit
     130, no process and no run left as running. A signal before docflow's
     handlers are installed may end the process silently by its default

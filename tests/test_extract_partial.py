@@ -459,7 +459,7 @@ def test_short_undecided_document_is_classified_once(tmp_path: Path, monkeypatch
     path = make_multipage_pdf(tmp_path / "notes.pdf", 2)
     first, whole = _classify_twice(path, tmp_path, first=1500)
     # The first pass read both pages and all of their text, and left the
-    # document undecided: a second pass would see the same input.
+    # document undecided, so a second pass would see the same input.
     assert len(first.classification.metadata.extraction) == 2
     assert first.classification.metadata.chars_used < 1500
     assert first.review_status == ReviewStatus.NEEDS_REVIEW

@@ -25,6 +25,7 @@ from docflow.errors import ExitCode, ServerError, UsageError
 from docflow.mcp.orchestrator import (
     Orchestrator,
     ServerStats,
+    _ramp_limit,
     _Slot,
     run_documents,
 )
@@ -323,6 +324,34 @@ def test_expensive_documents_go_in_small_batches(tmp_path):
     # The cheap documents go several to a call.
     assert max(sizes[4:]) > 4
     assert sum(sizes) == 64
+
+
+def test_first_batches_of_a_server_grow_from_one(tmp_path):
+    """A server's first calls carry 1, 2, 4, 8 documents, so results come early."""
+    orchestrator = Orchestrator(Settings(), classify=False, quality=True, workers=1)
+    orchestrator._wakeups = {"quality": asyncio.Event()}
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = []
+    for number in range(200):
+        path = folder / f"page{number:03d}.pdf"
+        path.write_bytes(bytes(2_000))
+        paths.append(str(path))
+    slot = _Slot("quality", 0, ServerStats(name="q0", kind="quality"))
+
+    async def batches():
+        orchestrator._slots.append(slot)
+        run = asyncio.ensure_future(orchestrator.process(paths))
+        await asyncio.sleep(0)
+        sizes = []
+        for calls in range(6):
+            slot.stats.calls = calls
+            limit = _ramp_limit(slot.stats.calls)
+            sizes.append(len(await orchestrator._take_batch("quality", 0, limit)))
+        run.cancel()
+        return sizes
+
+    assert asyncio.run(batches()) == [1, 2, 4, 8, 16, 16]
 
 
 def test_short_call_timeout_sends_one_per_call(caplog):

@@ -113,6 +113,12 @@ _COST_SHARES_PER_SERVER = 4
 # Upper bound of an automatic batch; past it the per-call overhead no longer
 # shrinks noticeably and a dead server has more documents to redo.
 _MAX_AUTO_BATCH = 16
+# A server's first automatic batch carries at most this many documents, and
+# each later call up to twice as many as the one before, until
+# _MAX_AUTO_BATCH. A call returns its results only when its last document is
+# done, so a first batch of 16 large documents kept every result of a long
+# run back for about half a second.
+_FIRST_AUTO_BATCH = 1
 # Processing time per byte, relative to a PDF's, by the kind the file
 # extension names (``docflow.core.detect.declared_kind``). Estimated from one
 # server's document times on the labeled corpus: PDF bytes are mostly
@@ -698,7 +704,9 @@ class Orchestrator:
     async def _serve(self, slot: _Slot, session: ClientSession) -> None:
         interval = self.settings.workers.health_interval
         while not self._closing:
-            batch = await self._take_batch(slot.kind, interval)
+            batch = await self._take_batch(
+                slot.kind, interval, _ramp_limit(slot.stats.calls)
+            )
             if not batch:
                 await self._check_health(slot, session)
                 continue
@@ -745,8 +753,14 @@ class Orchestrator:
                 extra=fields,
             )
 
-    async def _take_batch(self, kind: str, wait: float) -> list[_Item]:
-        """Return the next batch for a ``kind`` server, or [] after ``wait`` seconds."""
+    async def _take_batch(
+        self, kind: str, wait: float, limit: int | None = None
+    ) -> list[_Item]:
+        """Return the next batch for a ``kind`` server, or [] after ``wait`` seconds.
+
+        ``limit`` caps an automatic batch (see ``_ramp_limit``); a configured
+        ``workers.batch_size`` is kept.
+        """
         queue = self._queues[kind]
         wakeup = self._wakeups[kind]
         deadline = time.monotonic() + wait
@@ -763,6 +777,8 @@ class Orchestrator:
             batch = [queue.popleft()]
         else:
             size = min(self._batch_size(kind, len(queue)), len(queue))
+            if limit is not None and not self.settings.workers.batch_size:
+                size = min(size, limit)
             budget = self._cost_budget(kind)
             batch = [queue.popleft()]
             cost = batch[0].cost
@@ -1053,6 +1069,11 @@ def _order_longest_first(items: list[_Item]) -> list[_Item]:
     for item in items:
         item.cost = _estimate_cost(item.path, declared_kind(item.path))
     return sorted(items, key=lambda item: item.cost, reverse=True)
+
+
+def _ramp_limit(calls: int) -> int:
+    """Return the largest automatic batch for a server that made ``calls`` calls."""
+    return _FIRST_AUTO_BATCH << min(calls, _MAX_AUTO_BATCH.bit_length())
 
 
 def _estimate_cost(path: str, kind: str) -> float:

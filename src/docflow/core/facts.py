@@ -96,14 +96,19 @@ _DATE_PATTERNS = [
         + _MONTH_NAME
         + r"[\s,-]*(?:de\s+)?(?P<y>\d{4}|\d{2})(?![\d:])"
     ),
-    # "June 15-20, 2009": a range of days gives its first day.
+    # "June 15-20, 2009": a range of days gives its first day. Only a dot, a
+    # space or a digit may follow the month, so a shorter run of its letters
+    # never matches. The possessive "{3,12}+" keeps the search from trying
+    # every length from 12 down to 3 at each letter of the text.
     re.compile(
-        _MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
+        r"(?P<month>[^\W\d_]{3,12}+)\.?"
+        r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
         r"\s*,?\s*(?P<y>\d{4})(?!\d)"
     ),
 ]
 #: The patterns of dates written with digits only.
 _NUMERIC_DATE_PATTERNS = _DATE_PATTERNS[:2]
+_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
 # A character that joins a numeric date to more digits of one identifier
 # ("978-1-60558-392-1/09/06", "INV-2024-03-01"), before or after the date.
 _JOINED_BEFORE = re.compile(r"\w[-/.]$")
@@ -567,8 +572,8 @@ def parse_date(
     text: str, prefer_month_first: bool = False
 ) -> tuple[date, int, int] | None:
     """Return the first date in ``text`` with its span, or None."""
-    if _DIGIT.search(text) is None:
-        return None  # every date pattern needs a digit
+    if _THREE_DIGITS.search(text) is None:
+        return None  # every date pattern needs three digits or more
     found: list[tuple[int, int, date]] = []
     numeric: set[tuple[int, int]] = set()
     for pattern in _DATE_PATTERNS:

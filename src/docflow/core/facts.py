@@ -96,14 +96,19 @@ _DATE_PATTERNS = [
         + _MONTH_NAME
         + r"[\s,-]*(?:de\s+)?(?P<y>\d{4}|\d{2})(?![\d:])"
     ),
-    # "June 15-20, 2009": a range of days gives its first day.
+    # "June 15-20, 2009": a range of days gives its first day. Only a dot, a
+    # space or a digit may follow the month, so a shorter run of its letters
+    # never matches. The possessive "{3,12}+" keeps the search from trying
+    # every length from 12 down to 3 at each letter of the text.
     re.compile(
-        _MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
+        r"(?P<month>[^\W\d_]{3,12}+)\.?"
+        r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
         r"\s*,?\s*(?P<y>\d{4})(?!\d)"
     ),
 ]
 #: The patterns of dates written with digits only.
 _NUMERIC_DATE_PATTERNS = _DATE_PATTERNS[:2]
+_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
 # A character that joins a numeric date to more digits of one identifier
 # ("978-1-60558-392-1/09/06", "INV-2024-03-01"), before or after the date.
 _JOINED_BEFORE = re.compile(r"\w[-/.]$")
@@ -470,9 +475,10 @@ def extract_facts(
         # keeps tables of other documents from giving a tax.
         tax = _find_tax_column(lines, index)
     month_first = _prefers_month_first(lines)
+    due_labels = _find_due_date_labels(lines, index)
     facts: list[Fact | None] = [
-        _find_document_date(lines, index, month_first, category),
-        _find_due_date(lines, index, month_first),
+        _find_document_date(lines, index, due_labels, month_first, category),
+        _find_due_date(lines, due_labels, month_first),
         total,
         tax,
     ]
@@ -567,8 +573,8 @@ def parse_date(
     text: str, prefer_month_first: bool = False
 ) -> tuple[date, int, int] | None:
     """Return the first date in ``text`` with its span, or None."""
-    if _DIGIT.search(text) is None:
-        return None  # every date pattern needs a digit
+    if _THREE_DIGITS.search(text) is None:
+        return None  # every date pattern needs three digits or more
     found: list[tuple[int, int, date]] = []
     numeric: set[tuple[int, int]] = set()
     for pattern in _DATE_PATTERNS:
@@ -675,14 +681,27 @@ def _date_fact(
     )
 
 
-def _find_due_date(
-    lines: list[_Line], text_index: LineIndex, month_first: bool
-) -> Fact | None:
+def _find_due_date_labels(
+    lines: list[_Line], text_index: LineIndex
+) -> dict[int, re.Match[str]]:
+    """Map the index of each line with a due-date label to the label, in line order.
+
+    Both the due date and the document date need these labels, so they are
+    searched once per document.
+    """
+    labels: dict[int, re.Match[str]] = {}
     for index in text_index.lines_with(_DUE_DATE_LITERALS):
+        label = _DUE_DATE_LABELS.search(lines[index].text)
+        if label is not None:
+            labels[index] = label
+    return labels
+
+
+def _find_due_date(
+    lines: list[_Line], due_labels: dict[int, re.Match[str]], month_first: bool
+) -> Fact | None:
+    for index, label in due_labels.items():
         line = lines[index]
-        label = _DUE_DATE_LABELS.search(line.text)
-        if label is None:
-            continue
         fact = _date_fact("due_date", line, label.end(), month_first)
         if fact is None and line.value is not None:
             fact = _date_fact("due_date", line.value, 0, month_first)
@@ -768,6 +787,7 @@ def _date_in_cell(kind: str, column: _Column, month_first: bool) -> Fact | None:
 def _find_document_date(
     lines: list[_Line],
     text_index: LineIndex,
+    due_labels: dict[int, re.Match[str]],
     month_first: bool,
     category: str | None = None,
 ) -> Fact | None:
@@ -792,10 +812,9 @@ def _find_document_date(
                 )
             if fact is not None:
                 return fact
-    due_lines = set(text_index.lines_with(_DUE_DATE_LITERALS))
     # The due-date line numbers count every line, so their cells are read
     # before a letter's lines are cut to its head.
-    due_cells = _due_date_cells(lines, due_lines)
+    due_cells = _due_date_cells(lines, due_labels)
     if category == "letter":
         # A letter is dated above its salutation, so a date in its body is
         # the date of an event ("On 2020-11-16, ... launched").
@@ -804,7 +823,7 @@ def _find_document_date(
         # No label: the first date not next to a due-date label.
         if _DIGIT.search(line.text) is None:
             continue
-        if index in due_lines and _DUE_DATE_LABELS.search(line.text):
+        if index in due_labels:
             continue
         fact = _date_fact("document_date", line, 0, month_first)
         if fact is None or _is_quoted_date(line, fact):
@@ -816,13 +835,12 @@ def _find_document_date(
 
 
 def _due_date_cells(
-    lines: list[_Line], due_lines: set[int]
+    lines: list[_Line], due_labels: dict[int, re.Match[str]]
 ) -> dict[tuple[int, int], _columns.Span]:
     """Map each row under a header's due-date label, by page and start, to its cell."""
     cells = {}
-    for index in due_lines:
-        label = _DUE_DATE_LABELS.search(lines[index].text)
-        column = _cell_below(lines, index, label.start()) if label else None
+    for index, label in due_labels.items():
+        column = _cell_below(lines, index, label.start())
         if column is not None and column[1] is not None:
             cells[column[0].page, column[0].start] = column[1]
     return cells

@@ -49,6 +49,19 @@ def test_judge_remapped_font_garbage():
     assert verdict.repeat_char_runs >= 5
 
 
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("Hoooold on, see www.aaaab.com or mail bbbbb@example.org today", 3),
+        ("Don't wooooorry, it's haaaard but isn'tttt", 3),
+        ("Écrivez à «zzzzorro» sur https://fff.example.fr/ffff vite", 2),
+    ],
+)
+def test_repeat_runs_in_words_and_addresses(text, runs):
+    # Addresses are left out of the word statistics, but their runs count.
+    assert judge_text(text).repeat_char_runs == runs
+
+
 def test_judge_misread_utf16_garbage():
     misread = "Multicolor Black Pure Magenta Cyan Yellow".encode("utf-16-le")
     text = misread.decode("utf-16-be")

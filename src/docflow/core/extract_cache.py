@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -43,19 +42,22 @@ EXTRACTOR_VERSION = "3"
 
 def _entry_path(
     content_hash: str, settings: Settings, kind: str, char_limit: int | None = None
-) -> Path:
+) -> str:
     from docflow.core.config import analysis_code_digest
 
-    options = settings.extraction.model_dump(exclude={"passwords", "password_file"})
+    options = settings.extraction.model_dump_json(
+        exclude={"passwords", "password_file"}
+    )
     # The digest covers the extraction code, so an upgrade that reads
     # documents differently does not get the older version's text back.
-    parts: list[object] = [EXTRACTOR_VERSION, analysis_code_digest(), options, kind]
-    if char_limit is not None:
-        parts.append({"partial_char_limit": char_limit})
-    key = json.dumps(parts, sort_keys=True).encode()
-    suffix = hashlib.sha256(key).hexdigest()[:12]
-    root = Path(settings.store.cache_dir) / "extract" / content_hash[:2]
-    return root / f"{content_hash}-{suffix}.json"
+    parts = [EXTRACTOR_VERSION, analysis_code_digest(), options, kind, char_limit]
+    suffix = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:12]
+    return os.path.join(
+        settings.store.cache_dir,
+        "extract",
+        content_hash[:2],
+        f"{content_hash}-{suffix}.json",
+    )
 
 
 def load(
@@ -73,9 +75,10 @@ def load(
     return document
 
 
-def _load_entry(path: Path) -> ExtractedDocument | None:
+def _load_entry(path: str) -> ExtractedDocument | None:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return None
     try:
@@ -120,8 +123,7 @@ def save(
         return
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        fd, tmp = _create_temporary_file(os.path.dirname(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -131,3 +133,16 @@ def save(
             # A full disk left part of the entry; it would never be read.
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _create_temporary_file(folder: str) -> tuple[int, str]:
+    """Create a temporary file in ``folder``, and the folder if it is missing.
+
+    Most entries go to a folder made for an earlier entry, so the folder is
+    made only when the file cannot be created without it.
+    """
+    try:
+        return tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        return tempfile.mkstemp(dir=folder, suffix=".tmp")

@@ -59,6 +59,7 @@ _ADDRESS_PUNCTUATION = "()[]<>{},;:'\""
 #: possessive because giving back its characters can never match [.@:].
 _ADDRESS_CANDIDATE = re.compile(r"(?<!\S)[^\s.@:]*+[.@:]\S*")
 _REPEAT_LETTERS = re.compile(r"([^\W\d_])\1{3,}")
+_TRIPLE_CHAR = re.compile(r"(.)\1\1")
 _WORD_WITH_CASE = re.compile(r"[^\W\d_]+")
 #: Byte table that turns every ASCII byte but a letter into a space.
 _ASCII_NON_LETTERS_BLANKED = bytes(
@@ -66,7 +67,6 @@ _ASCII_NON_LETTERS_BLANKED = bytes(
 )
 #: The words of ``language.tokenize_words``, found before lower-casing.
 _WORD_OR_CONTRACTION = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_APOSTROPHE = re.compile(r"['’]")
 _ALL_FREQUENT = frozenset().union(*FREQUENT_WORDS.values())
 #: Latin script with its extensions ends below U+0250 (IPA extensions).
 _LATIN_RANGE = re.compile(r"[\u0000-\u024f]+")
@@ -153,15 +153,15 @@ def judge_text(
     if not visible:
         return verdict
 
-    prose = _without_addresses(text)
+    prose, addresses = _without_addresses(text)
     shaped, words = _split_words(prose)
-    # A run of repeated letters lies inside one word of ``shaped``, so when
-    # no address was blanked the runs are counted per word, with a cache.
-    if prose is text:
-        verdict.repeat_char_runs = sum(map(_count_repeat_runs, shaped))
-    else:
-        verdict.repeat_char_runs = len(_REPEAT_LETTERS.findall(text))
-    if prose is text:
+    # A run of repeated letters lies inside one word of ``shaped`` or inside
+    # one blanked address, so runs are counted per word (with a cache) and
+    # per address.
+    verdict.repeat_char_runs = sum(map(_count_repeat_runs, shaped)) + sum(
+        len(_REPEAT_LETTERS.findall(address)) for address in addresses
+    )
+    if not addresses:
         # ``words`` are split as tokenize_words splits them (see _split_words).
         remember_words(text, words)
     verdict.word_count = len(words)
@@ -330,14 +330,13 @@ def _split_words(prose: str) -> tuple[list[str], list[str]]:
         shaped = _WORD_WITH_CASE.findall(prose)
         return shaped, "\n".join(shaped).lower().split("\n") if shaped else []
     tokens = _WORD_OR_CONTRACTION.findall(prose)
-    words = "\n".join(tokens).lower().split("\n") if tokens else []
-    shaped = []
-    for token in tokens:
-        if "'" in token or "’" in token:
-            shaped.extend(_APOSTROPHE.split(token))
-        else:
-            shaped.append(token)
-    return shaped, words
+    if not tokens:
+        return [], []
+    joined = "\n".join(tokens)
+    # A token contains an apostrophe only between two letter runs, so
+    # splitting there too gives the letter runs in order.
+    shaped = joined.replace("'", "\n").replace("’", "\n").split("\n")
+    return shaped, joined.lower().split("\n")
 
 
 def _longest_word(text: str) -> int:
@@ -348,28 +347,29 @@ def _distinct_words(text: str) -> int:
     return len({word.lower() for word in _WORD_WITH_CASE.findall(text)})
 
 
-def _without_addresses(text: str) -> str:
-    """Return ``text`` with its URL, e-mail and host-name tokens blanked out.
+def _without_addresses(text: str) -> tuple[str, list[str]]:
+    """Return ``text`` with its URL, e-mail and host-name tokens blanked out,
+    and those tokens.
 
     Words never span whitespace, so blanking whole tokens leaves the other
     words as they were.
     """
     if not _may_hold_address(text):
-        return text
-    addresses = [
-        match.span()
+        return text, []
+    matches = [
+        match
         for match in _ADDRESS_CANDIDATE.finditer(text)
         if _is_address(match.group(0))
     ]
-    if not addresses:
-        return text
+    if not matches:
+        return text, []
     parts = []
     end = 0
-    for start, stop in addresses:
-        parts.append(text[end:start])
-        end = stop
+    for match in matches:
+        parts.append(text[end : match.start()])
+        end = match.end()
     parts.append(text[end:])
-    return " ".join(parts)
+    return " ".join(parts), [match.group(0) for match in matches]
 
 
 def _may_hold_address(text: str) -> bool:
@@ -400,6 +400,8 @@ def _is_latin(word: str) -> bool:
 
 
 def _base_letters(word: str) -> str:
+    if word.isascii():
+        return word.lower()  # NFKD leaves ASCII as it is, with no combining marks
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -419,9 +421,9 @@ def _is_implausible_word(word: str) -> bool:
     base = _base_letters(word)
     if len(set(base)) == 1:
         return True  # "AAA", "aaaa"
-    if re.search(r"(.)\1\1", base):
+    if _TRIPLE_CHAR.search(base):
         return True  # three identical letters in a row
-    vowels = sum(1 for char in base if char in _VOWELS)
+    vowels = sum(map(base.count, _VOWELS))
     if len(base) >= 5 and vowels == 0:
         return True
     if len(base) >= 7 and vowels / len(base) < 0.15:
@@ -443,6 +445,8 @@ def _starts_with_doubled_consonant(word: str) -> bool:
 
 def _has_odd_case(word: str) -> bool:
     # Accept lower, Title, UPPER and one inner capital (McDonald, iPhone, PhD).
+    if word[1:].islower() or word.isupper():
+        return False  # no upper-case letter follows a lower-case one
     rises = sum(
         1
         for left, right in zip(word, word[1:], strict=False)

@@ -286,22 +286,24 @@ def test_automatic_batch_size_reaches_maximum(caplog):
     assert not caplog.records
 
 
+def _blank_files(folder, name, count, size):
+    """Write ``count`` files of ``size`` zero bytes, named from ``name``."""
+    folder.mkdir()
+    paths = []
+    for number in range(count):
+        path = folder / name.format(number)
+        path.write_bytes(bytes(size))
+        paths.append(str(path))
+    return paths
+
+
 def test_expensive_documents_go_in_small_batches(tmp_path):
     orchestrator = Orchestrator(Settings(), classify=False, quality=True, workers=2)
     orchestrator._wakeups = {"quality": asyncio.Event()}
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    paths = []
     # Four scans of 20 KB, estimated 20 times a PDF's cost per byte, then
     # 60 small PDFs of 2 KB.
-    for number in range(4):
-        path = folder / f"scan{number}.png"
-        path.write_bytes(bytes(20_000))
-        paths.append(str(path))
-    for number in range(60):
-        path = folder / f"page{number:02d}.pdf"
-        path.write_bytes(bytes(2_000))
-        paths.append(str(path))
+    paths = _blank_files(tmp_path / "scans", "scan{}.png", 4, 20_000)
+    paths += _blank_files(tmp_path / "pages", "page{:02d}.pdf", 60, 2_000)
 
     async def batches():
         for number in range(2):
@@ -330,13 +332,7 @@ def test_first_batches_of_a_server_grow_from_one(tmp_path):
     """A server's first calls carry 1, 2, 4, 8 documents, so results come early."""
     orchestrator = Orchestrator(Settings(), classify=False, quality=True, workers=1)
     orchestrator._wakeups = {"quality": asyncio.Event()}
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    paths = []
-    for number in range(200):
-        path = folder / f"page{number:03d}.pdf"
-        path.write_bytes(bytes(2_000))
-        paths.append(str(path))
+    paths = _blank_files(tmp_path / "docs", "page{:03d}.pdf", 200, 2_000)
     slot = _Slot("quality", 0, ServerStats(name="q0", kind="quality"))
 
     async def batches():

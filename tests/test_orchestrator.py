@@ -328,7 +328,7 @@ def test_expensive_documents_go_in_small_batches(tmp_path):
     assert sum(sizes) == 64
 
 
-def test_first_batches_of_a_server_grow_from_one(tmp_path):
+def test_server_batches_ramp_up(tmp_path):
     """A server's first calls carry 1, 2, 4, 8 documents, so results come early."""
     orchestrator = Orchestrator(Settings(), classify=False, quality=True, workers=1)
     orchestrator._wakeups = {"quality": asyncio.Event()}

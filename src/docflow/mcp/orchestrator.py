@@ -758,7 +758,7 @@ class Orchestrator:
     ) -> list[_Item]:
         """Return the next batch for a ``kind`` server, or [] after ``wait`` seconds.
 
-        ``limit`` caps an automatic batch (see ``_ramp_limit``); a configured
+        ``limit`` caps an automatic batch (see ``_ramp_limit``). A configured
         ``workers.batch_size`` is kept.
         """
         queue = self._queues[kind]

@@ -195,6 +195,17 @@ def test_missing_input_path_named_plainly(tmp_path, via_stdin):
     assert errors == [(record["error"],)]
 
 
+def test_missing_path_of_many_folders(tmp_path, docs):
+    """A path of 2,000 folder levels gets its own row; the others still run."""
+    deep = "x/" * 2000 + "a.txt"
+    listing = f"{docs / 'letter.txt'}\n{deep}\n"
+    completed = run_docflow(tmp_path, "analyze", "-", stdin=listing)
+    records = {Path(r["path"]).name: r for r in json_lines(completed.stdout)}
+    assert records["letter.txt"]["status"] == "ok"
+    assert records["a.txt"]["status"] == "unreadable"
+    assert "RecursionError" not in completed.stderr.decode()
+
+
 @pytest.fixture
 def hostile(tmp_path: Path):
     """Create hostile inputs; yield file name -> expected status."""

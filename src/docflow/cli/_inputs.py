@@ -111,17 +111,24 @@ def _real_folder(folder: str, real_folders: dict[str, str]) -> str:
     The real path of the parent comes from ``real_folders``, so a folder
     costs one ``lstat`` unless it is a link.
     """
-    real = real_folders.get(folder)
-    if real is not None:
-        return real
-    parent, name = os.path.split(folder)
-    if not name:  # the root
-        real = folder
-    elif os.path.islink(folder):
-        real = os.path.realpath(folder)
-    else:
-        real = os.path.join(_real_folder(parent, real_folders), name)
-    real_folders[folder] = real
+    # A loop, not recursion: a path may have thousands of parts.
+    below: list[tuple[str, str]] = []  # (folder, name) under the known one
+    current = folder
+    while (real := real_folders.get(current)) is None:
+        parent, name = os.path.split(current)
+        if not name:  # the root
+            real = current
+        elif os.path.islink(current):
+            real = os.path.realpath(current)
+        else:
+            below.append((current, name))
+            current = parent
+            continue
+        real_folders[current] = real
+        break
+    for path, name in reversed(below):
+        real = os.path.join(real, name)
+        real_folders[path] = real
     return real
 
 

@@ -163,6 +163,40 @@ def test_image_pixel_limit(tmp_path, settings):
         extract_document(str(path), settings)
 
 
+def _png_header(path: Path, width: int, height: int) -> None:
+    """Write a PNG whose header declares ``width`` x ``height`` pixels.
+
+    Its pixel data is a few bytes only, so it cannot be decoded.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_image_limit_above_pillows(tmp_path, settings):
+    """extraction.max_image_pixels decides, also above Pillow's 179 MP error."""
+    path = tmp_path / "huge.png"
+    _png_header(path, 20_000, 10_000)  # 200 MP
+    settings.extraction.max_image_pixels = 100_000_000
+    with pytest.raises(TooLarge, match=r"200 MP.*extraction\.max_image_pixels"):
+        extract_document(str(path), settings)
+    settings.extraction.max_image_pixels = 1_000_000_000
+    # Allowed now, so the image is decoded, and its missing data is found.
+    with pytest.raises(CorruptDocument):
+        extract_document(str(path), settings)
+
+
 def test_image_truncated_corrupt(tmp_path, settings):
     path = tmp_path / "cut.png"
     text_image(["Truncated"]).save(path)

@@ -284,6 +284,8 @@ def test_hung_document_times_out_in_server(tmp_path, docs):
     stuck, fine = batch.structured_content["results"]
     assert stuck["status"] == "timeout"
     assert paths[0] in stuck["error"]
+    # The limit is named both ways a user can set it.
+    assert "(--timeout or workers.document_timeout)" in stuck["error"]
     assert fine["status"] == "ok"
     assert stats.structured_content["sandbox"]["timeouts"] == 1
     assert stats.structured_content["errors"] == 1

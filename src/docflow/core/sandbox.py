@@ -693,7 +693,8 @@ class WorkerPool:
             child.kill()
             message = (
                 f"{path}: processing timed out after {limit:g} s "
-                "(workers.document_timeout); the worker was killed and replaced"
+                "(--timeout or workers.document_timeout); the worker was killed "
+                "and replaced"
             )
             return DocumentResult(path=path, status=Status.TIMEOUT, error=message), True
         except _ChildDied as exc:

@@ -251,6 +251,8 @@ def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
     # The closing summary counts the recovered file.
     [stopped] = setup.events("stopped")
     assert stopped["recovered"] == 1, setup.log_text()
+    [recovered] = setup.events("recovered")
+    assert recovered["message"].startswith("recovered 1 file left"), recovered
 
 
 def test_file_in_the_way_retried_not_crashed(

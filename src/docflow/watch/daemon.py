@@ -319,10 +319,12 @@ class WatchDaemon:
                 continue
             outcomes[outcome] += 1
         if outcomes:
-            self.counts["recovered"] += sum(outcomes.values())
+            recovered = sum(outcomes.values())
+            self.counts["recovered"] += recovered
             log.info(
-                "recovered %d files left by the previous run: %s",
-                sum(outcomes.values()),
+                "recovered %d %s left by the previous run: %s",
+                recovered,
+                "file" if recovered == 1 else "files",
                 _describe_counts(outcomes),
                 extra={"event": "recovered", **outcomes},
             )

@@ -165,6 +165,19 @@ def test_pdf_garbage_bytes_corrupt(tmp_path, settings):
         extract_document(str(path), settings)
 
 
+def test_text_file_that_begins_like_pdf(tmp_path, settings):
+    """A .txt read as a PDF names both kinds when it fails."""
+    from docflow.core.pipeline import process_document
+
+    path = tmp_path / "note.txt"
+    path.write_bytes(b"%PDF-1.4 is the version this note is about.\nSecond line.\n")
+    result = process_document(str(path), settings)
+    assert result.status == "corrupt"
+    assert result.detected_type == "pdf"
+    assert result.extension_mismatch is True
+    assert "(the extension is .txt, but it was read as a PDF)" in result.error
+
+
 def test_pdf_of_zeros_rejected_without_slow_scan(tmp_path, settings):
     """pdfminer reads a file without line breaks backwards in quadratic time:
     20 MB took it over 8 s. Such a file is called corrupt at once."""

@@ -118,12 +118,15 @@ class DocumentError(DocflowError):
 
     ``detected_type`` and ``pages`` are the file format and the page count that
     extraction found before the error, or None when it did not set them.
+    ``extension_mismatch`` is True when the file's extension names another
+    format than its content.
     """
 
     exit_code = ExitCode.DOCUMENTS_FAILED
     status: str = "error"
     detected_type: str | None = None
     pages: int | None = None
+    extension_mismatch: bool = False
 
     def __init__(self, message: str, *, status: Status | str | None = None) -> None:
         super().__init__(message)

@@ -91,7 +91,11 @@ def extract_cached(
     """
     from docflow.core import extract_cache
     from docflow.core.detect import detect_type
-    from docflow.core.extract import extract_content, note_extension
+    from docflow.core.extract import (
+        extract_content,
+        note_extension,
+        note_extension_of_failure,
+    )
 
     detected = detect_type(path)
     document: ExtractedDocument | None = None
@@ -100,9 +104,13 @@ def extract_cached(
             content_hash, settings, detected.kind, char_limit=char_limit
         )
     if document is None:
-        document = extract_content(
-            path, detected, settings, char_limit=char_limit, earlier=earlier
-        )
+        try:
+            document = extract_content(
+                path, detected, settings, char_limit=char_limit, earlier=earlier
+            )
+        except DocumentError as exc:
+            note_extension_of_failure(exc, path, detected)
+            raise
         extract_cache.save(content_hash, settings, document, char_limit=char_limit)
     document = document.model_copy(update={"path": path})
     note_extension(document, detected)
@@ -230,6 +238,7 @@ def process_document(
             result.detected_type = exc.detected_type
         if exc.pages is not None:
             result.pages = exc.pages
+        result.extension_mismatch = exc.extension_mismatch
     except MemoryError:
         result.status = Status.MEMORY_LIMIT
         result.error = (

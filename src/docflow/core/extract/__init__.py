@@ -39,6 +39,7 @@ from docflow.core.models import ExtractedDocument
 from docflow.core.plurals import count_noun, name_pages
 from docflow.errors import (
     CorruptDocument,
+    DocumentError,
     OcrFailed,
     OcrUnavailable,
     PasswordRequired,
@@ -234,6 +235,25 @@ def note_extension(document: ExtractedDocument, detected: DetectedType) -> None:
         f"extension {PurePath(document.path).suffix.lower()} but the content is "
         f"{content}",
     )
+
+
+def note_extension_of_failure(
+    exc: DocumentError, path: str, detected: DetectedType
+) -> None:
+    """Give the error of a failed extraction the detected kind and the mismatch.
+
+    A file named ``.txt`` whose text begins like a PDF is read as a PDF and
+    fails as a damaged one, so the message then says what the content was
+    read as.
+    """
+    if exc.detected_type is None and detected.kind in _KIND_NAMES:
+        exc.detected_type = detected.kind
+    if not detected.extension_mismatch:
+        return
+    exc.extension_mismatch = True
+    suffix = PurePath(path).suffix.lower()
+    content = _KIND_NAMES.get(detected.kind, detected.kind)
+    exc.args = (f"{exc} (the extension is {suffix}, but it was read as {content})",)
 
 
 def _report_ocr_failures(

@@ -337,7 +337,19 @@ def test_empty_folder_exits_no_input(tmp_path):
     completed = run_docflow(tmp_path, "analyze", "nothing")
     assert completed.returncode == 4
     assert b"no documents found" in completed.stderr
+    assert b"start with '.'" not in completed.stderr
     assert completed.stdout == b""
+
+
+def test_only_hidden_files_named_in_message(tmp_path):
+    folder = tmp_path / "hid"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "config").write_text(LETTER)
+    (folder / ".notes.txt").write_text(LETTER)
+    completed = run_docflow(tmp_path, "analyze", "hid")
+    assert completed.returncode == 4
+    message = completed.stderr.decode()
+    assert "2 entries whose names start with '.' were left out" in message
 
 
 @pytest.mark.parametrize(

@@ -609,9 +609,16 @@ def run_command(
             f"find . -name '*.pdf' | docflow {command} -"
         )
     if not paths:
+        hidden = _count_hidden(arguments)
+        skipped = (
+            f"; {plural(hidden, 'entry', 'entries')} whose names start with '.' "
+            "were left out (name such files to process them)"
+            if hidden
+            else ""
+        )
         raise NoInput(
-            f"no documents found under {', '.join(map(repr, arguments))}; give files, "
-            "folders that contain files, or - to read paths from stdin"
+            f"no documents found under {', '.join(map(repr, arguments))}{skipped}; "
+            "give files, folders that contain files, or - to read paths from stdin"
         )
     if settings.extraction.ocr:
         from docflow.core.ocr import check_languages
@@ -723,6 +730,18 @@ def run_command(
     if recorder is not None and not session.printer.broken:
         _save_replay(recorder, session, plan, store, settings, options, code)
     return code
+
+
+def _count_hidden(arguments: Sequence[str]) -> int:
+    """Return how many hidden entries (names starting with '.') the walk skipped."""
+    count = 0
+    for argument in arguments:
+        if argument == "-" or not os.path.isdir(argument):
+            continue
+        for _, subfolders, files in os.walk(argument):
+            count += sum(name.startswith(".") for name in (*subfolders, *files))
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+    return count
 
 
 def _collect_paths(

@@ -308,6 +308,52 @@ def test_undecodable_name_and_its_escape_kept_apart(tmp_path):
         assert Path(json.loads(report.stdout)["path"]).name == printed_name
 
 
+def stored_paths(tmp_path: Path, sql: str) -> list[str]:
+    connection = duckdb.connect(str(tmp_path / ".docflow" / "docflow.duckdb"))
+    try:
+        return [row[0] for row in connection.execute(sql).fetchall()]
+    finally:
+        connection.close()
+
+
+def test_label_undecodable_name(tmp_path):
+    name = os.fsdecode(bytes(tmp_path) + b"/caf\xe9.txt")
+    Path(name).write_text(LETTER)
+    assert run_docflow(tmp_path, "classify", ".").returncode == 0
+
+    for reference, category in [("1", "memo"), (name, "receipt")]:
+        labeled = run_docflow(tmp_path, "label", reference, category)
+        assert labeled.returncode == 0, (reference, labeled.stderr.decode())
+        [record] = json_lines(labeled.stdout)
+        assert record["path"].endswith("caf\\xe9.txt")
+
+    [stored] = stored_paths(tmp_path, "SELECT path FROM documents")
+    assert stored_paths(tmp_path, "SELECT path FROM labels") == [stored, stored]
+    results = run_docflow(tmp_path, "results", "-f", "jsonl")
+    [record] = json_lines(results.stdout)
+    assert record["classification"]["category"] == "receipt"
+
+
+def test_label_keeps_escape_text_name_apart(tmp_path):
+    """A label of the name bad\\xff.txt is not stored as the name with byte 0xFF."""
+    (tmp_path / os.fsdecode(b"bad\xff.txt")).write_text(LETTER)
+    (tmp_path / "bad\\xff.txt").write_text(LETTER + "\nA second letter.\n")
+    assert run_docflow(tmp_path, "classify", ".").returncode == 0
+
+    labeled = run_docflow(tmp_path, "label", str(tmp_path / "bad\\xff.txt"), "receipt")
+
+    assert labeled.returncode == 0, labeled.stderr.decode()
+    assert Path(json_lines(labeled.stdout)[0]["path"]).name == "bad\\\\xff.txt"
+    [label_path] = stored_paths(tmp_path, "SELECT path FROM labels")
+    assert Path(label_path).name == "bad\\\\xff.txt"
+    by_name = {
+        Path(record["path"]).name: record["classification"]["category"]
+        for record in json_lines(run_docflow(tmp_path, "results").stdout)
+    }
+    assert by_name["bad\\\\xff.txt"] == "receipt"
+    assert by_name["bad\\xff.txt"] != "receipt"
+
+
 def test_database_in_walked_folder_is_not_a_document(tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()

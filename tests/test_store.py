@@ -450,6 +450,65 @@ def test_label_by_id_newest_wins(store):
     ]
 
 
+def test_label_undecodable_name(store):
+    """A name that is not UTF-8 is labeled and stored like any other."""
+    name = os.fsdecode(b"/d/caf\xe9.pdf")
+    write(store, make_result(name, "h1"))
+    document_id = store.document(name).id
+
+    by_id = store.add_label(str(document_id), "receipt", "alice")
+    by_path = store.add_label(name, "letter", os.fsdecode(b"b\xf6b"))
+
+    assert by_id.path == name
+    assert by_path.path == name
+    assert by_path.labeled_by == "b\\xf6b"
+    assert (
+        count(store, "SELECT count(*) FROM labels WHERE path = '/d/caf\\xe9.pdf'") == 2
+    )
+    [correction] = store.corrections()
+    assert correction.path == name
+    assert correction.category == "letter"
+
+
+def test_label_escape_text_name_kept_apart(store):
+    """A name containing the text \\xff is not the name with byte 0xFF."""
+    text_name = "/d/bad\\xff.pdf"
+    byte_name = os.fsdecode(b"/d/bad\xff.pdf")
+    write(store, make_result(text_name, "h1"), make_result(byte_name, "h2"))
+
+    store.add_label(text_name, "receipt", "alice")
+
+    connection = duckdb.connect(str(store.path), read_only=True)
+    try:
+        [(labeled,)] = connection.execute("SELECT path FROM labels").fetchall()
+    finally:
+        connection.close()
+    assert labeled == display_path(text_name)
+    assert labeled != display_path(byte_name)
+    assert [c.path for c in store.corrections()] == [text_name]
+    labeled_documents = count(
+        store, "SELECT count(*) FROM documents d JOIN labels l ON l.path = d.path"
+    )
+    assert labeled_documents == 1
+
+
+def test_corrections_repair_unescaped_label_path(store):
+    """A label row stored without escapes still names the labeled file."""
+    text_name = "/d/bad\\xff.pdf"
+    write(store, make_result(text_name, "h1"))
+    document_id = store.document(text_name).id
+    connection = duckdb.connect(str(store.path))
+    try:
+        connection.execute(
+            "INSERT INTO labels VALUES (1, ?, ?, 'h1', 'receipt', now(), 'alice')",
+            [document_id, text_name],
+        )
+    finally:
+        connection.close()
+
+    assert [c.path for c in store.corrections()] == [text_name]
+
+
 def test_label_unknown_category_rejected(store):
     write(store, make_result("/d/a.pdf", "h1"))
     with pytest.raises(UsageError, match="unknown category 'nonsense'"):
@@ -953,6 +1012,34 @@ def test_out_of_memory_database_failure_names_limit(tmp_path):
     assert "ran out of memory" in message
     assert "ulimit -v" in message
     assert "damaged" not in message
+
+
+def test_conversion_failure_is_not_damage(tmp_path):
+    from docflow.core.store._store import database_failure
+
+    connection = duckdb.connect()
+    with pytest.raises(duckdb.Error) as rejected:
+        connection.execute("SELECT ?", [os.fsdecode(b"caf\xe9")])
+    connection.close()
+
+    message = database_failure(tmp_path / "c.duckdb", rejected.value, write=True)
+
+    assert "Conversion Failure" in message
+    assert "not damaged" in message
+    assert "move it aside" not in message
+
+
+def test_damaged_database_failure_advises_moving_aside(tmp_path):
+    from docflow.core.store._store import database_failure
+
+    damaged = tmp_path / "d.duckdb"
+    damaged.write_bytes(b"not a database" * 1000)
+    with pytest.raises(duckdb.Error) as failed:
+        duckdb.connect(str(damaged))
+
+    message = database_failure(damaged, failed.value, write=False)
+
+    assert "move it aside" in message
 
 
 def test_stats_latency_leaves_out_rejected_inputs(store):

@@ -460,6 +460,7 @@ def record_label(
 
     from docflow.core.classify import list_categories
     from docflow.core.models import CATEGORIES, NO_CATEGORY
+    from docflow.core.store import display_path
 
     allowed = {info.name for info in list_categories(options.settings())}
     allowed.update(CATEGORIES)
@@ -476,6 +477,7 @@ def record_label(
         if correction.document_id is not None:
             labeled = store.document(str(correction.document_id))
     record = asdict(correction)
+    record["path"] = display_path(correction.path)  # as docflow results prints it
     record["labeled_at"] = correction.labeled_at.isoformat()
     printer = RecordPrinter(_format(options), columns=tuple(record))
     printer.emit(record)

@@ -25,6 +25,7 @@ from docflow.core.store._rows import (
     display_path,
     display_text,
     escape_controls,
+    path_from_display,
     result_from_row,
 )
 from docflow.core.store._schema import (
@@ -984,8 +985,10 @@ class Store:
 
         The category is matched without regard to case (``Invoice`` is
         ``invoice``). ``NO_CATEGORY`` (``none``) records that the document
-        belongs to none of the categories.
+        belongs to none of the categories. A ``labeled_by`` name that is not
+        UTF-8 is stored with its bytes escaped as ``\\xNN``.
         """
+        labeled_by = display_text(labeled_by)
         folded = {name.casefold(): name for name in allowed}
         folded[NO_CATEGORY] = NO_CATEGORY
         category = folded.get(category.casefold(), category)
@@ -1014,12 +1017,14 @@ class Store:
                 connection.execute("SELECT coalesce(max(id), 0) + 1 FROM labels")
             )
             label_id = int(row[0]) if row else 1
+            # Stored as the document's row stores it, because DuckDB rejects a
+            # name that is not UTF-8 and the name ``\xff`` must not read as 0xFF.
             connection.execute(
                 "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     label_id,
                     stored.id,
-                    stored.result.path,
+                    display_path(stored.result.path),
                     stored.result.content_hash,
                     category,
                     now,
@@ -1037,19 +1042,32 @@ class Store:
         )
 
     def corrections(self) -> list[Correction]:
-        """Return the newest correction of each document content (or path)."""
+        """Return the newest correction of each document content (or path).
+
+        ``path`` is the file's name, as in ``StoredResult.result``.
+        """
         if not self.exists():
             return []
         with self.connect(write=False) as connection:
-            rows = connection.execute(
-                "SELECT id, document_id, path, content_hash, category, labeled_at, "
-                "labeled_by FROM labels "
-                "QUALIFY row_number() OVER ("
-                "PARTITION BY coalesce(content_hash, path) ORDER BY id DESC) = 1 "
-                "ORDER BY id"
-            ).fetchall()
-        return [Correction(*row) for row in rows]
+            rows = connection.execute(_CORRECTIONS_SELECT).fetchall()
+        return [
+            Correction(id_, document_id, path_from_display(path), *rest)
+            for id_, document_id, path, *rest in rows
+        ]
 
+
+#: The newest label of each content (or path), oldest first. The path is taken
+#: from the labeled document's row where there is one, because older label rows
+#: kept a name containing the text ``\xff`` without ``display_path``'s escapes.
+_CORRECTIONS_SELECT = """
+    SELECT l.id, l.document_id, coalesce(d.path, l.path) AS path, l.content_hash,
+           l.category, l.labeled_at, l.labeled_by
+    FROM labels l LEFT JOIN documents d ON d.id = l.document_id
+    QUALIFY row_number() OVER (
+        PARTITION BY coalesce(l.content_hash, d.path, l.path)
+        ORDER BY l.id DESC) = 1
+    ORDER BY l.id
+"""
 
 #: A current document needs review when its category is unknown or its review
 #: status is needs_review. A label of its content settles the classification,
@@ -1366,10 +1384,30 @@ def database_failure(path: Path, exc: Exception, write: bool) -> str:
             "processed again"
         )
     action = "write to" if write else "read"
+    if _is_conversion_failure(exc):
+        return (
+            f"cannot {action} the database {str(path)!r}: {reason}; DuckDB "
+            "rejected a value that docflow sent, which is a bug in docflow, and "
+            "the database file is not damaged. Run the same command with -v and "
+            "report the traceback"
+        )
     return (
         f"cannot {action} the database {str(path)!r}: {reason}; if the file is "
         "damaged, move it aside (docflow then starts a new one) or give another "
         "file with --db"
+    )
+
+
+def _is_conversion_failure(exc: Exception) -> bool:
+    """Tell whether DuckDB could not convert a Python value docflow passed to it.
+
+    DuckDB 2.0.1 raises InvalidInputException for this and for other invalid
+    input, so the message text is checked too.
+    """
+    import duckdb
+
+    return isinstance(exc, duckdb.InvalidInputException) and (
+        "Conversion Failure" in str(exc)
     )
 
 

@@ -18,6 +18,9 @@ A file reached by more than one name in a run, through a link to a folder,
 a link to the file or a hard link, is kept once, under the name found first. So
 ``find . -print0 | docflow classify -`` with a link back to ``.`` gives each
 file one row.
+The folders given as ``own_folders`` (docflow's cache and log folders) are
+not entered, and a path inside one of them is left out even when it is
+named on the command line or on stdin, as the results database is.
 """
 
 from __future__ import annotations
@@ -26,13 +29,13 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
 
-__all__ = ["collect_paths", "collected_path_result"]
+__all__ = ["collect_paths", "collected_path_result", "skipped_own_folders"]
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,20 @@ _MISSING: set[str] = set()
 #: Real paths of the folders given on the command line or on stdin, which the
 #: run walks.
 _WALKED: list[str] = []
+#: Docflow's own folders, under the path given to ``collect_paths`` and under
+#: their real path, each mapped to the path given.
+_OWN: dict[str, str] = {}
+#: The own folders (as given) that the walk did not enter or that contained a
+#: path given on the command line or on stdin.
+_SKIPPED_OWN: dict[str, None] = {}
 
 
-def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> list[str]:
+def collect_paths(
+    arguments: Iterable[str],
+    stdin: BinaryIO | None = None,
+    *,
+    own_folders: Collection[str] = (),
+) -> list[str]:
     """Return absolute file paths for ``arguments``, without duplicates, in order.
 
     Two paths are duplicates when they are equal, name the same regular file
@@ -56,11 +70,17 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
     is kept. A folder inside a
     walked folder that cannot be listed, and a given path that does not
     exist, are returned as paths too, and ``collected_path_result`` gives
-    them their rows.
+    them their rows. Paths in ``own_folders`` (absolute) are left out, and
+    ``skipped_own_folders`` lists the folders that left out any.
     """
     _UNLISTED.clear()
     _MISSING.clear()
     _WALKED.clear()
+    _OWN.clear()
+    _SKIPPED_OWN.clear()
+    for folder in own_folders:
+        _OWN[folder] = folder
+        _OWN.setdefault(os.path.realpath(folder), folder)
     seen: dict[str, None] = {}
     # The path kept for each regular file (device, inode) and for each real
     # path of another entry.
@@ -69,7 +89,7 @@ def collect_paths(arguments: Iterable[str], stdin: BinaryIO | None = None) -> li
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
         for source in sources:
-            for found in _expand(source):
+            for found in _expand(source, real_folders):
                 path = os.path.abspath(found)
                 if path in seen:
                     continue
@@ -146,7 +166,7 @@ def _read_stdin(stdin: BinaryIO | None) -> list[str]:
     return paths
 
 
-def _expand(path: str) -> Iterator[str]:
+def _expand(path: str, real_folders: dict[str, str]) -> Iterator[str]:
     try:
         is_folder = stat.S_ISDIR(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
@@ -156,14 +176,46 @@ def _expand(path: str) -> Iterator[str]:
     except (OSError, ValueError):  # ValueError: a NUL byte in the path
         is_folder = False
     if not is_folder:
+        if _OWN and _is_in_own_folder(os.path.abspath(path), real_folders):
+            return
         yield path
         return
-    _WALKED.append(os.path.realpath(path))
-    yield from _walk(path)
+    real = os.path.realpath(path)
+    if _OWN and (
+        _is_in_own_folder(os.path.abspath(path), real_folders)
+        or _is_in_own_folder(real, real_folders)
+    ):
+        return
+    _WALKED.append(real)
+    yield from _walk(path, real)
 
 
-def _walk(top: str) -> Iterator[str]:
+def _is_in_own_folder(path: str, real_folders: dict[str, str]) -> bool:
+    """Return whether the absolute ``path`` is in one of the own folders.
+
+    Both ``path`` and the real location of its parent folder are checked, so
+    a link to an own folder is recognized, and so is a link inside one.
+    Each own folder that matches is added to ``_SKIPPED_OWN``.
+    """
+    folder = os.path.dirname(path)
+    for candidate in (path, _real_folder(folder, real_folders)):
+        while True:
+            own = _OWN.get(candidate)
+            if own is not None:
+                _SKIPPED_OWN[own] = None
+                return True
+            parent = os.path.dirname(candidate)
+            if parent == candidate:
+                break
+            candidate = parent
+    return False
+
+
+def _walk(top: str, real_top: str) -> Iterator[str]:
     failed: list[str] = []
+    # The real path of each folder to enter. The walk does not follow links
+    # to folders, so a subfolder's real path is its parent's plus its name.
+    real_paths = {top: real_top}
 
     def report(error: OSError) -> None:
         reason = error.strerror or str(error)
@@ -177,11 +229,21 @@ def _walk(top: str) -> Iterator[str]:
         # A folder that cannot be listed gets a row, as a file would.
         yield from failed
         failed.clear()
+        real_folder = real_paths.pop(folder)
         visible = sorted(name for name in subfolders if not name.startswith("."))
         # os.walk lists links to folders among the subfolders but does not
         # enter them, so they are taken out and yielded as paths instead.
         links = [name for name in visible if _is_link(folder, name)]
+        if _OWN:
+            visible = [
+                name
+                for name in visible
+                if not _is_own_folder(real_folder, name, is_link=name in links)
+            ]
+            links = [name for name in links if name in visible]
         subfolders[:] = [name for name in visible if name not in links]
+        for name in subfolders:
+            real_paths[os.path.join(folder, name)] = os.path.join(real_folder, name)
         # os.walk puts every entry that is neither a folder nor a link to one in
         # ``files``, special files and broken links included. The run rejects
         # those, and the links to folders, with a status.
@@ -193,6 +255,25 @@ def _walk(top: str) -> Iterator[str]:
 
 def _is_link(folder: str, name: str) -> bool:
     return os.path.islink(os.path.join(folder, name))
+
+
+def _is_own_folder(real_folder: str, name: str, *, is_link: bool) -> bool:
+    """Return whether the subfolder ``name`` of the folder whose real path is
+    ``real_folder`` is an own folder, or a link to one.
+    """
+    real = os.path.join(real_folder, name)
+    own = _OWN.get(real)
+    if own is None and is_link:
+        own = _OWN.get(os.path.realpath(real))
+    if own is None:
+        return False
+    _SKIPPED_OWN[own] = None
+    return True
+
+
+def skipped_own_folders() -> list[str]:
+    """Return the own folders that left out paths in the last ``collect_paths``."""
+    return list(_SKIPPED_OWN)
 
 
 def collected_path_result(path: str) -> DocumentResult | None:

@@ -36,7 +36,7 @@ from docflow.cli._errors import (
     silence_terminal,
     terminal_gone,
 )
-from docflow.cli._inputs import collect_paths
+from docflow.cli._inputs import collect_paths, skipped_own_folders
 from docflow.cli._output import (
     RESULT_COLUMNS,
     RecordPrinter,
@@ -51,6 +51,7 @@ from docflow.cli._output import (
     summary_row,
     terminal_text,
 )
+from docflow.core.own_folders import own_folders, server_log_folder
 from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
 if TYPE_CHECKING:
@@ -598,8 +599,9 @@ def run_command(
     store = Store.from_settings(settings)
     # The run starts before the walk, which can take a while on a large folder.
     started_at = store.clock()
+    own = {str(folder): about for folder, about in own_folders(settings).items()}
     paths = _without_database_files(
-        _collect_paths(command, arguments, options, store, started_at),
+        _collect_paths(command, arguments, options, store, started_at, own),
         store,
         options,
     )
@@ -716,8 +718,6 @@ def run_command(
     if not options.quiet:
         _print_summary(session, time.perf_counter() - started, settings)
         for kind in lost:
-            from docflow.mcp.orchestrator import server_log_folder
-
             sys.stderr.write(
                 f"every {kind} MCP server failed to start repeatedly, so the "
                 "documents left got status crashed; see the server logs under "
@@ -750,18 +750,23 @@ def _collect_paths(
     options: CliOptions,
     store: Store,
     started_at: datetime,
+    own: dict[str, str],
 ) -> list[str]:
     """Collect the paths to process, or record an interrupted run of no
     documents when a stop signal comes first.
 
     Reading paths from stdin waits for the writer of the pipe, and walking a
     large folder takes a while, so a stop signal can come before any document
-    is known.
+    is known. The paths in docflow's own folders ``own`` are left out, with
+    a note on stderr.
     """
     try:
-        return collect_paths(arguments)
+        paths = collect_paths(arguments, own_folders=own)
     except KeyboardInterrupt:
         pass
+    else:
+        _note_skipped_own_folders(own, options)
+        return paths
     from docflow.core.store import RunProgress
     from docflow.errors import StoreError
 
@@ -781,6 +786,18 @@ def _collect_paths(
     raise Interrupted(
         f"{cause}, before any document was processed (recorded as run {run_id}). "
         "Run the same command again to process them"
+    )
+
+
+def _note_skipped_own_folders(own: dict[str, str], options: CliOptions) -> None:
+    """Write a note on stderr that names the own folders the last walk skipped."""
+    skipped = skipped_own_folders()
+    if not skipped or options.quiet:
+        return
+    folders = " and ".join(f"{own[folder]} {folder!r}" for folder in skipped)
+    sys.stderr.write(
+        "docflow: skipped the folders docflow writes to: "
+        f"{terminal_text(folders)}; their files are not documents\n"
     )
 
 
@@ -1074,7 +1091,7 @@ def _replay_recorder(
     return _replay.Recorder(
         key,
         folder,
-        folders=_replay.folder_states(arguments),
+        folders=_replay.folder_states(arguments, map(str, own_folders(settings))),
         dependencies=_replay_dependencies(settings, options),
     )
 

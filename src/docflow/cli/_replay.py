@@ -529,18 +529,35 @@ class ShownResult:
         self.output = output
 
 
-def folder_states(arguments: Iterable[str]) -> dict[str, list[int] | None]:
+def folder_states(
+    arguments: Iterable[str], own_folders: Iterable[str] = ()
+) -> dict[str, list[int] | None]:
     """Return the state of every folder a walk of ``arguments`` visits.
 
     Call it before the walk: an entry added later changes its folder's
-    modification time, so the record no longer matches.
+    modification time, so the record no longer matches. The walk does not
+    enter docflow's own folders (absolute paths in ``own_folders``), and
+    they are left out here too, because saving the record writes to one.
     """
+    own = set(own_folders)
+    own.update([os.path.realpath(folder) for folder in own])
     states: dict[str, list[int] | None] = {}
     for argument in arguments:
         if not os.path.isdir(argument):
             continue
+        # The walk does not follow links to folders, so a real path is the
+        # real path of the top plus the names below it.
+        real_paths = {argument: os.path.realpath(argument)}
         for folder, subfolders, _ in os.walk(argument):
-            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            real_folder = real_paths.pop(folder)
+            subfolders[:] = [
+                name
+                for name in subfolders
+                if not name.startswith(".")
+                and os.path.join(real_folder, name) not in own
+            ]
+            for name in subfolders:
+                real_paths[os.path.join(folder, name)] = os.path.join(real_folder, name)
             states[os.path.abspath(folder)] = signature(folder)
     return states
 

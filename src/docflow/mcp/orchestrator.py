@@ -56,12 +56,12 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from docflow.core.models import DocumentResult, ReviewStatus, Status
+from docflow.core.own_folders import server_log_folder
 from docflow.core.roots import resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW, with_utf8_mode
 from docflow.core.worker_template import TEMPLATE_FD_ENV
@@ -1153,11 +1153,6 @@ def _undecodable_name_result(path: str) -> DocumentResult:
     )
     log.warning("%s", message)
     return _failed_result(path, Status.UNREADABLE, message)
-
-
-def server_log_folder(settings: Settings) -> Path:
-    """Return the folder of the server logs: ``logs`` beside ``store.cache_dir``."""
-    return Path(settings.store.cache_dir).parent / "logs"
 
 
 def _stop_now(process: ServerProcess) -> None:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
+from docflow.core.own_folders import own_folders
 from docflow.errors import DocflowError, ExitCode, StoreError, UsageError
 from docflow.watch.finisher import (
     Finisher,
@@ -109,7 +110,10 @@ class WatchDaemon:
         self.filter = InboxFilter(
             self.inboxes,
             tuple(self.watch.ignore),
-            excluded=(self.output_dir, Path(settings.store.cache_dir).resolve()),
+            excluded=(
+                self.output_dir,
+                *(folder.resolve() for folder in own_folders(settings)),
+            ),
             excluded_files=(str(database),),
             recursive=self.watch.recursive,
         )

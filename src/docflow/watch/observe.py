@@ -33,8 +33,9 @@ class InboxFilter:
 
     A file is skipped when any part of its path below the inbox matches an
     ignore pattern, or when it is in a subfolder and ``recursive`` is off.
-    Also skipped are files under an excluded folder (the output and cache
-    folders, should they lie inside an inbox) and files whose path starts
+    Also skipped are files under an excluded folder (the output folder and
+    docflow's cache and server log folders, should they lie inside an
+    inbox) and files whose path starts
     with an ``excluded_files`` prefix (the database and its lock files).
     """
 

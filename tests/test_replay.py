@@ -107,6 +107,30 @@ def test_replay_matches_cached_run_output(
     )
 
 
+def test_dev_stdin_names_the_file_given(tmp_path: Path, docs: Path) -> None:
+    """/dev/stdin is read as the file on stdin, and never replayed."""
+    memo = docs / "memo.txt"
+    memo.write_text("MEMO\nTo: all staff\nThe garage is closed on Friday.\n")
+    outputs = []
+    for source in (docs / "letter.txt", memo):
+        with source.open("rb") as stdin:
+            run = docflow(
+                tmp_path, "classify", "-f", "jsonl", "/dev/stdin", stdin=stdin
+            )
+        assert REPLAYED not in run.stderr, run.stderr
+        [record] = [json.loads(line) for line in run.stdout.splitlines()]
+        outputs.append((record["path"], record["status"]))
+    assert outputs == [(str(docs / "letter.txt"), "ok"), (str(memo), "ok")]
+
+    piped = docflow(
+        tmp_path, "classify", "-f", "jsonl", "/dev/stdin", stdin=None, input=b"x"
+    )
+    [record] = [json.loads(line) for line in piped.stdout.splitlines()]
+    assert record["path"] == "/dev/stdin"
+    assert record["status"] == "unreadable"
+    assert "is an input of the docflow command that is not a file" in record["error"]
+
+
 def test_replay_stops_after_any_change(tmp_path: Path, docs: Path) -> None:
     docflow(tmp_path, "classify", "docs")
     assert REPLAYED in docflow(tmp_path, "classify", "docs").stderr

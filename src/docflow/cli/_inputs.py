@@ -35,7 +35,12 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
 
-__all__ = ["collect_paths", "collected_path_result", "skipped_own_folders"]
+__all__ = [
+    "collect_paths",
+    "collected_path_result",
+    "names_descriptor",
+    "skipped_own_folders",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,12 @@ STDIN = "-"
 _UNLISTED: dict[str, str] = {}
 #: Absolute paths given on the command line or on stdin that did not exist.
 _MISSING: set[str] = set()
+# Paths given that name an input of this process that is not a file.
+_DESCRIPTORS: set[str] = set()
+# Names of this process's own descriptors: each process that opens one gets
+# its own input, so a document worker would read something else.
+_DESCRIPTOR_NAMES = ("/dev/stdin", "/dev/stdout", "/dev/stderr")
+_DESCRIPTOR_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
 #: Real paths of the folders given on the command line or on stdin, which the
 #: run walks.
 _WALKED: list[str] = []
@@ -75,6 +86,7 @@ def collect_paths(
     """
     _UNLISTED.clear()
     _MISSING.clear()
+    _DESCRIPTORS.clear()
     _WALKED.clear()
     _OWN.clear()
     _SKIPPED_OWN.clear()
@@ -90,7 +102,7 @@ def collect_paths(
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
         for source in sources:
             for found in _expand(source, real_folders):
-                path = os.path.abspath(found)
+                path = _file_behind_descriptor(os.path.abspath(found))
                 if path in seen:
                     continue
                 key = _file_inode(path) or _real_path(path, real_folders)
@@ -276,6 +288,28 @@ def skipped_own_folders() -> list[str]:
     return list(_SKIPPED_OWN)
 
 
+def names_descriptor(path: str) -> bool:
+    """Tell whether ``path`` names a descriptor of whichever process opens it."""
+    path = os.path.abspath(path)
+    return path in _DESCRIPTOR_NAMES or path.startswith(_DESCRIPTOR_FOLDERS)
+
+
+def _file_behind_descriptor(path: str) -> str:
+    """Return the real path of the file ``path`` names if it is a descriptor name.
+
+    ``/dev/stdin`` and ``/dev/fd/N`` name another file in every process, so a
+    document worker would read its own input. A descriptor that is not a file
+    (a pipe or a terminal) is kept, and ``collected_path_result`` rejects it.
+    """
+    if not names_descriptor(path):
+        return path
+    real = os.path.realpath(path)
+    if os.path.isfile(real):
+        return real
+    _DESCRIPTORS.add(path)
+    return path
+
+
 def collected_path_result(path: str) -> DocumentResult | None:
     """Return an ``unreadable`` result if ``path`` is a symbolic link to a
     folder, a folder the walk could not list, or a path given on the command
@@ -290,6 +324,14 @@ def collected_path_result(path: str) -> DocumentResult | None:
             path=path,
             status=Status.UNREADABLE,
             error=f"{path}: no such file or folder; check the path for a typo",
+        )
+    if path in _DESCRIPTORS:
+        return DocumentResult(
+            path=path,
+            status=Status.UNREADABLE,
+            error=f"{path}: is an input of the docflow command that is not a file "
+            "(a pipe or a terminal); give the file's path, or pipe a list of "
+            "paths to docflow with -",
         )
     reason = _UNLISTED.get(path)
     if reason is not None:

@@ -143,9 +143,13 @@ def pending_key() -> tuple[str, str] | None:
 
 
 def _may_replay(argv: Sequence[str]) -> bool:
+    from docflow.cli._inputs import names_descriptor
+
     arguments = argv[1:]
     if not COMMANDS.intersection(arguments) or "-" in arguments:
         return False  # another command, or paths read from stdin
+    if any(map(names_descriptor, arguments)):
+        return False  # /dev/stdin names another file in each run
     try:
         for fd in (0, 1, 2):
             os.fstat(fd)

@@ -240,11 +240,11 @@ def note_extension(document: ExtractedDocument, detected: DetectedType) -> None:
 def note_extension_of_failure(
     exc: DocumentError, path: str, detected: DetectedType
 ) -> None:
-    """Give the error of a failed extraction the detected kind and the mismatch.
+    """Add the detected kind and the extension mismatch to a failed extraction's error.
 
     A file named ``.txt`` whose text begins like a PDF is read as a PDF and
-    fails as a damaged one, so the message then says what the content was
-    read as.
+    fails as a damaged one, so the message then names the extension and the
+    kind the content was read as.
     """
     if exc.detected_type is None and detected.kind in _KIND_NAMES:
         exc.detected_type = detected.kind

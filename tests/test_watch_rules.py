@@ -464,3 +464,18 @@ def test_text_log_escapes_newline():
     line = TextFormatter().format(record)
     assert "\n" not in line
     assert line.endswith("info received a\\nb\\tc.txt")
+
+
+def test_readme_lists_every_log_event() -> None:
+    """Every event the watch daemon logs is named in the README's Logs section."""
+    source = Path(__file__).resolve().parents[1] / "src" / "docflow"
+    logged = set()
+    for path in [*source.glob("watch/*.py"), source / "mcp" / "orchestrator.py"]:
+        # Also the second name of "event": "quarantined" if ... else "routed".
+        pattern = r'"event": "(\w+)"(?: if [^\n]* else "(\w+)")?'
+        for names in re.findall(pattern, path.read_text()):
+            logged.update(name for name in names if name)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    logs = readme.split("### Logs", 1)[1].split("\n### ", 1)[0]
+    assert {"routed", "quarantined", "delayed"} <= logged
+    assert sorted(event for event in logged if f"`{event}`" not in logs) == []

@@ -482,6 +482,33 @@ def test_killed_worker_temporary_folder_removed(tmp_path, monkeypatch):
     assert list(temporary.iterdir()) == []
 
 
+def test_folders_of_dead_pools_removed(tmp_path, monkeypatch):
+    """A new pool removes the worker folders that a killed pool left."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    exited.wait()
+    left = temporary / f"docflow-worker-{exited.pid}-k1ll3d"
+    left.mkdir()
+    (left / "page-1.pgm").write_bytes(b"P5 1 1 255 x")
+    running = temporary / f"docflow-worker-{os.getpid()}-runs"
+    running.mkdir()
+    unnamed = temporary / "docflow-worker-abcdefgh"  # no pid in its name
+    unnamed.mkdir()
+    link = temporary / f"docflow-worker-{exited.pid}-link"
+    link.symlink_to(running)
+    with WorkerPool(make_settings(tmp_path), size=1, load_model=False) as pool:
+        pool.wait_started()
+        worker_folder = Path(pool.call("tempfile:gettempdir").result(timeout=60))
+    assert not left.exists()
+    assert running.is_dir()
+    assert unnamed.is_dir()
+    assert link.is_symlink()
+    assert worker_folder.name.startswith(f"docflow-worker-{os.getpid()}-")
+
+
 def test_orphaned_worker_removes_temporary_folder(tmp_path):
     temporary = tmp_path / "tmp"
     temporary.mkdir()

@@ -59,6 +59,7 @@ import pickle
 import queue
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -165,7 +166,11 @@ class _Child:
         env = child_environment()
         self.temporary: str | None = None
         try:
-            self.temporary = env["TMPDIR"] = tempfile.mkdtemp(prefix=_TEMPORARY_PREFIX)
+            # The pool's pid in the name lets a later pool remove the folder
+            # if this one is killed first (remove_orphaned_temporaries).
+            self.temporary = env["TMPDIR"] = tempfile.mkdtemp(
+                prefix=f"{_TEMPORARY_PREFIX}{os.getpid()}-"
+            )
         except OSError as exc:  # a full disk: text documents still work
             log.warning(
                 "cannot make a temporary folder for a document worker (%s); it "
@@ -398,6 +403,7 @@ class WorkerPool:
         self._start_errors: dict[int, str] = {}
         self._first_starts = threading.Semaphore(0)
         self._closed = False
+        remove_orphaned_temporaries()
         self._threads = [
             threading.Thread(
                 target=self._serve_slot,
@@ -913,10 +919,56 @@ def _watch_lifeline(fd: int) -> None:
             continue
         except OSError:
             break
-    # NOTE: a worker started with subprocess is mostly killed by its
-    # PR_SET_PDEATHSIG first, which leaves the (usually empty) folder behind.
+    # A worker started with subprocess is mostly killed by its
+    # PR_SET_PDEATHSIG first, so its folder stays until the next pool starts
+    # (remove_orphaned_temporaries).
     _remove_own_temporary()
     os._exit(0)
+
+
+def remove_orphaned_temporaries(folder: str | None = None) -> int:
+    """Remove the workers' folders whose pool has exited; return how many.
+
+    A pool killed with SIGKILL cannot remove its workers' folders, and a
+    worker started with ``subprocess`` is killed by PR_SET_PDEATHSIG before it
+    can. Each folder's name holds the pid of the pool that made it, so the
+    folders of pools that no longer run are removed. ``folder`` is where to
+    look, by default the temporary folder.
+    """
+    folder = folder or tempfile.gettempdir()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        owner, dash, _ = name.removeprefix(_TEMPORARY_PREFIX).partition("-")
+        if not (name.startswith(_TEMPORARY_PREFIX) and dash and owner.isdigit()):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        if _is_running(int(owner)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    if removed:
+        log.debug("removed %d folders of document workers whose pool died", removed)
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: a process of another user
+        return True
+    return True
 
 
 def _remove_own_temporary() -> None:

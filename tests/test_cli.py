@@ -206,6 +206,25 @@ def test_missing_path_of_many_folders(tmp_path, docs):
     assert "RecursionError" not in completed.stderr.decode()
 
 
+def test_folder_of_many_levels_is_walked(tmp_path, docs):
+    """A folder 1,500 levels deep is walked; its file and the others get rows."""
+    deep = tmp_path / "deep"
+    folder = str(deep)
+    os.mkdir(folder)
+    for _ in range(1500):  # os.makedirs would recurse once per level
+        folder = os.path.join(folder, "d")
+        os.mkdir(folder)
+    with open(os.path.join(folder, "memo.txt"), "w") as handle:
+        handle.write(MEMO)
+    completed = run_docflow(
+        tmp_path, "analyze", "-f", "jsonl", "deep", str(docs / "letter.txt")
+    )
+    assert "RecursionError" not in completed.stderr.decode()
+    records = {Path(r["path"]).name: r for r in json_lines(completed.stdout)}
+    assert records["memo.txt"]["status"] == "ok"
+    assert records["letter.txt"]["status"] == "ok"
+
+
 @pytest.fixture
 def hostile(tmp_path: Path):
     """Create hostile inputs; yield file name -> expected status."""

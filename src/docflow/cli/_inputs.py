@@ -32,6 +32,8 @@ import sys
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
+from docflow.core.walking import walk
+
 if TYPE_CHECKING:
     from docflow.core.models import DocumentResult
 
@@ -237,7 +239,7 @@ def _walk(top: str, real_top: str) -> Iterator[str]:
             _UNLISTED[folder] = reason
             failed.append(folder)
 
-    for folder, subfolders, files in os.walk(top, onerror=report):
+    for folder, subfolders, files in walk(top, onerror=report):
         # A folder that cannot be listed gets a row, as a file would.
         yield from failed
         failed.clear()

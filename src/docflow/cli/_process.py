@@ -52,6 +52,7 @@ from docflow.cli._output import (
     terminal_text,
 )
 from docflow.core.own_folders import own_folders, server_log_folder
+from docflow.core.walking import walk
 from docflow.errors import DocumentError, ExitCode, is_query_interrupted
 
 if TYPE_CHECKING:
@@ -738,7 +739,7 @@ def _count_hidden(arguments: Sequence[str]) -> int:
     for argument in arguments:
         if argument == "-" or not os.path.isdir(argument):
             continue
-        for _, subfolders, files in os.walk(argument):
+        for _, subfolders, files in walk(argument):
             count += sum(name.startswith(".") for name in (*subfolders, *files))
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
     return count

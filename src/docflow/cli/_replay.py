@@ -43,6 +43,8 @@ import sys
 import time
 from stat import S_ISREG
 
+from docflow.core.walking import walk
+
 # The fast path imports as little as it can: typing, pathlib, json and
 # dataclasses cost about 17 ms of a 40 ms replay.
 TYPE_CHECKING = False
@@ -250,7 +252,7 @@ def _package_signature() -> list[list[Any]]:
 
     root = os.path.dirname(docflow.__file__)
     entries = []
-    for folder, subfolders, files in os.walk(root):
+    for folder, subfolders, files in walk(root):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(files):
             path = os.path.join(folder, name)
@@ -552,7 +554,7 @@ def folder_states(
         # The walk does not follow links to folders, so a real path is the
         # real path of the top plus the names below it.
         real_paths = {argument: os.path.realpath(argument)}
-        for folder, subfolders, _ in os.walk(argument):
+        for folder, subfolders, _ in walk(argument):
             real_folder = real_paths.pop(folder)
             subfolders[:] = [
                 name

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docflow.core.walking import walk
+
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver
 
@@ -70,7 +72,7 @@ class InboxFilter:
     def scan(self, root: Path | None = None) -> Iterator[str]:
         """Yield the accepted files under ``root`` (default: every inbox)."""
         for top in [root] if root is not None else self.inboxes:
-            for folder, subfolders, files in os.walk(top):
+            for folder, subfolders, files in walk(top):
                 if not self.recursive and Path(folder) != top:
                     subfolders[:] = []
                     continue

@@ -1,0 +1,48 @@
+"""A folder walk that any depth of folders leaves working.
+
+``os.walk`` calls itself once per folder level (Python 3.11), so a tree a
+thousand or more folders deep raises RecursionError. ``walk`` yields the
+same tuples in the same order with a stack instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+__all__ = ["walk"]
+
+
+def walk(
+    top: str, onerror: Callable[[OSError], object] | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Yield ``(folder, subfolders, files)`` as ``os.walk(top, onerror=onerror)`` does.
+
+    The walk is top-down and does not enter links to folders. As with
+    ``os.walk``, the caller may remove names from ``subfolders`` to keep the
+    walk out of them.
+    """
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as scanned:
+                entries = list(scanned)
+        except OSError as error:
+            if onerror is not None:
+                onerror(error)
+            continue
+        subfolders: list[str] = []
+        files: list[str] = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            (subfolders if is_folder else files).append(entry.name)
+        yield folder, subfolders, files
+        # Reversed, so the first subfolder is walked first, as os.walk does.
+        for name in reversed(subfolders):
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                pending.append(path)

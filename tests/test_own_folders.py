@@ -17,6 +17,7 @@ from docflow.cli._inputs import collect_paths, skipped_own_folders
 from docflow.cli._replay import folder_states
 from docflow.core.config import load_settings
 from docflow.core.own_folders import own_folders, server_log_folder
+from docflow.errors import UsageError
 from docflow.watch.daemon import WatchDaemon
 from docflow.watch.processor import InProcessProcessor
 from processes import docflow_env, run_console_script
@@ -206,3 +207,28 @@ def test_watch_inbox_skips_own_folders(tmp_path: Path, docs: Path) -> None:
     scanned = sorted(os.path.relpath(path, docs) for path in daemon.filter.scan())
     assert scanned == DOCUMENTS
     assert daemon.filter.inbox_of(str(docs / "logs" / "classification-1.log")) is None
+
+
+def test_watch_inbox_inside_cache_rejected(tmp_path: Path) -> None:
+    """An inbox inside the cache folder would be watched with nothing seen."""
+    cache = tmp_path / "state" / "cache"
+    inbox = cache / "inbox"
+    inbox.mkdir(parents=True)
+    settings = load_settings(
+        {
+            "store": {
+                "database": str(tmp_path / "db" / "docflow.duckdb"),
+                "cache_dir": str(cache),
+            }
+        },
+        environ={},
+    )
+    with pytest.raises(UsageError, match="lies inside the extraction cache") as info:
+        WatchDaemon(
+            settings,
+            InProcessProcessor(settings),
+            inboxes=[inbox],
+            output_dir=tmp_path / "out",
+            once=True,
+        )
+    assert "DOCFLOW_STORE_CACHE_DIR" in str(info.value)

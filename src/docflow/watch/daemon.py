@@ -97,6 +97,9 @@ class WatchDaemon:
         self.once = once
         self.inboxes = tuple(Path(inbox).resolve() for inbox in inboxes)
         self.output_dir = Path(output_dir).resolve()
+        self._own_folders = {
+            folder.resolve(): what for folder, what in own_folders(settings).items()
+        }
         self._check_folders()
         check_templates(self.watch)
 
@@ -175,6 +178,14 @@ class WatchDaemon:
                     f"inbox {str(inbox)!r} lies inside the output folder "
                     f"{str(self.output_dir)!r}; choose another --output"
                 )
+            for own, what in self._own_folders.items():
+                if inbox == own or inbox.is_relative_to(own):
+                    raise UsageError(
+                        f"inbox {str(inbox)!r} lies inside {what}, "
+                        f"{str(own)!r}, whose files docflow leaves out; move the "
+                        "inbox, or set store.cache_dir (DOCFLOW_STORE_CACHE_DIR) "
+                        "to another folder"
+                    )
 
     # -- lifecycle ------------------------------------------------------------
 

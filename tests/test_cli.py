@@ -211,18 +211,34 @@ def test_folder_of_many_levels_is_walked(tmp_path, docs):
     deep = tmp_path / "deep"
     folder = str(deep)
     os.mkdir(folder)
-    for _ in range(1500):  # os.makedirs would recurse once per level
-        folder = os.path.join(folder, "d")
-        os.mkdir(folder)
-    with open(os.path.join(folder, "memo.txt"), "w") as handle:
-        handle.write(MEMO)
-    completed = run_docflow(
-        tmp_path, "analyze", "-f", "jsonl", "deep", str(docs / "letter.txt")
-    )
+    try:
+        for _ in range(1500):  # os.makedirs would recurse once per level
+            folder = os.path.join(folder, "d")
+            os.mkdir(folder)
+        with open(os.path.join(folder, "memo.txt"), "w") as handle:
+            handle.write(MEMO)
+        completed = run_docflow(
+            tmp_path, "analyze", "-f", "jsonl", "deep", str(docs / "letter.txt")
+        )
+    finally:
+        _remove_deep_tree(deep)  # shutil.rmtree, as pytest uses, would recurse
     assert "RecursionError" not in completed.stderr.decode()
     records = {Path(r["path"]).name: r for r in json_lines(completed.stdout)}
     assert records["memo.txt"]["status"] == "ok"
     assert records["letter.txt"]["status"] == "ok"
+
+
+def _remove_deep_tree(top: Path) -> None:
+    """Remove ``top`` and everything in it, deepest folders first, without recursion."""
+    from docflow.core.walking import walk
+
+    folders = []
+    for folder, _, files in walk(str(top)):
+        folders.append(folder)
+        for name in files:
+            os.unlink(os.path.join(folder, name))
+    for folder in reversed(folders):
+        os.rmdir(folder)
 
 
 @pytest.fixture

@@ -931,7 +931,7 @@ def remove_orphaned_temporaries(folder: str | None = None) -> int:
 
     A pool killed with SIGKILL cannot remove its workers' folders, and a
     worker started with ``subprocess`` is killed by PR_SET_PDEATHSIG before it
-    can. Each folder's name holds the pid of the pool that made it, so the
+    can. Each folder's name contains the pid of the pool that made it, so the
     folders of pools that no longer run are removed. ``folder`` is where to
     look, by default the temporary folder.
     """

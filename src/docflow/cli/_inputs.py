@@ -32,6 +32,7 @@ import sys
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
+from docflow.cli._descriptors import names_descriptor
 from docflow.core.walking import walk
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = [
     "collect_paths",
     "collected_path_result",
-    "names_descriptor",
     "skipped_own_folders",
 ]
 
@@ -54,10 +54,6 @@ _UNLISTED: dict[str, str] = {}
 _MISSING: set[str] = set()
 # Paths given that name an input of this process that is not a file.
 _DESCRIPTORS: set[str] = set()
-# Names of this process's own descriptors: each process that opens one gets
-# its own input, so a document worker would read something else.
-_DESCRIPTOR_NAMES = ("/dev/stdin", "/dev/stdout", "/dev/stderr")
-_DESCRIPTOR_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
 #: Real paths of the folders given on the command line or on stdin, which the
 #: run walks.
 _WALKED: list[str] = []
@@ -288,12 +284,6 @@ def _is_own_folder(real_folder: str, name: str, *, is_link: bool) -> bool:
 def skipped_own_folders() -> list[str]:
     """Return the own folders that left out paths in the last ``collect_paths``."""
     return list(_SKIPPED_OWN)
-
-
-def names_descriptor(path: str) -> bool:
-    """Tell whether ``path`` names a descriptor of whichever process opens it."""
-    path = os.path.abspath(path)
-    return path in _DESCRIPTOR_NAMES or path.startswith(_DESCRIPTOR_FOLDERS)
 
 
 def _file_behind_descriptor(path: str) -> str:

@@ -145,7 +145,7 @@ def pending_key() -> tuple[str, str] | None:
 
 
 def _may_replay(argv: Sequence[str]) -> bool:
-    from docflow.cli._inputs import names_descriptor
+    from docflow.cli._descriptors import names_descriptor
 
     arguments = argv[1:]
     if not COMMANDS.intersection(arguments) or "-" in arguments:

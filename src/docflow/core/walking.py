@@ -8,7 +8,12 @@ same tuples in the same order with a stack instead.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+
+# Not typing's: the replay check at start-up uses this module and imports as
+# little as it can (see docflow.cli._replay).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 __all__ = ["walk"]
 

@@ -1,4 +1,4 @@
-"""A folder walk that any depth of folders leaves working.
+"""A folder walk that works however deep the folders go.
 
 ``os.walk`` calls itself once per folder level (Python 3.11), so a tree a
 thousand or more folders deep raises RecursionError. ``walk`` yields the
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
-# Not typing's: the replay check at start-up uses this module and imports as
-# little as it can (see docflow.cli._replay).
+# A constant of its own, not typing's: the replay check at start-up uses this
+# module and imports as little as it can (see docflow.cli._replay).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -52,7 +52,7 @@ STDIN = "-"
 _UNLISTED: dict[str, str] = {}
 #: Absolute paths given on the command line or on stdin that did not exist.
 _MISSING: set[str] = set()
-# Paths given that name an input of this process that is not a file.
+#: Paths given that name an input of this process that is not a file.
 _DESCRIPTORS: set[str] = set()
 #: Real paths of the folders given on the command line or on stdin, which the
 #: run walks.

@@ -98,7 +98,8 @@ class WatchDaemon:
         self.inboxes = tuple(Path(inbox).resolve() for inbox in inboxes)
         self.output_dir = Path(output_dir).resolve()
         self._own_folders = {
-            folder.resolve(): what for folder, what in own_folders(settings).items()
+            folder.resolve(): description
+            for folder, description in own_folders(settings).items()
         }
         self._check_folders()
         check_templates(self.watch)
@@ -113,10 +114,7 @@ class WatchDaemon:
         self.filter = InboxFilter(
             self.inboxes,
             tuple(self.watch.ignore),
-            excluded=(
-                self.output_dir,
-                *(folder.resolve() for folder in own_folders(settings)),
-            ),
+            excluded=(self.output_dir, *self._own_folders),
             excluded_files=(str(database),),
             recursive=self.watch.recursive,
         )
@@ -178,10 +176,10 @@ class WatchDaemon:
                     f"inbox {str(inbox)!r} lies inside the output folder "
                     f"{str(self.output_dir)!r}; choose another --output"
                 )
-            for own, what in self._own_folders.items():
+            for own, description in self._own_folders.items():
                 if inbox == own or inbox.is_relative_to(own):
                     raise UsageError(
-                        f"inbox {str(inbox)!r} lies inside {what}, "
+                        f"inbox {str(inbox)!r} lies inside {description}, "
                         f"{str(own)!r}, whose files docflow leaves out; move the "
                         "inbox, or set store.cache_dir (DOCFLOW_STORE_CACHE_DIR) "
                         "to another folder"

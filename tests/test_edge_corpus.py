@@ -164,7 +164,7 @@ EDGE_CASES: list[Any] = [
         OK,
         {"type": "eml", "warning": "extension .txt but the content is an e-mail"},
     ),
-    ("pdfjs__issue15590.pdf", OK, {"pages": 1}),
+    ("pdfjs__issue15590.pdf", Status.EMPTY, {"error": "PDF has no pages"}),
     ("unst__pdf2image-memory-error-test-400p.pdf", OK, {"pages": 400}),
     ("unst__book-war-and-peace-1225p.txt", OK, {"text": "Natasha", "language": "en"}),
 ]

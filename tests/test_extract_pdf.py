@@ -463,6 +463,55 @@ def test_pdf_without_header_or_pages_is_corrupt(tmp_path, settings):
         extract_document(str(path), settings)
 
 
+def _pdf_without_xref(pages_entry: bytes, *extra: bytes) -> bytes:
+    """Return a PDF with no xref table whose catalog /Pages is ``pages_entry``.
+
+    The trailer comes first and ``startxref`` is missing, so PDFium rebuilds
+    the cross-reference table. ``extra`` are objects 3, 4 and so on.
+    """
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", pages_entry, *extra]
+    body = bytearray(b"%PDF-1.7\ntrailer\n<< /Root 1 0 R >>\n")
+    for number, content in enumerate(objects, start=1):
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    return bytes(body + b"%%EOF\n")
+
+
+def test_pdf_pages_entry_not_page_tree(tmp_path, settings):
+    # PDFium counts one blank page for a /Pages entry without /Kids.
+    path = tmp_path / "action-as-pages.pdf"
+    action = b"<< /S /JavaScript /JS (app.alert(1);) >>"
+    path.write_bytes(_pdf_without_xref(action))
+    with pytest.raises(EmptyDocument, match="PDF has no pages"):
+        extract_document(str(path), settings)
+
+
+def test_pdf_pages_entry_is_page(tmp_path, settings):
+    # A /Pages entry that is itself a page object is still read as one page.
+    path = tmp_path / "page-as-pages.pdf"
+    stream = b"BT /F1 14 Tf 72 720 Td (Invoice number 4711) Tj ET"
+    page = (
+        b"<< /Type /Page /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    )
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    content = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+    path.write_bytes(_pdf_without_xref(page, font, content))
+    document = extract_document(str(path), settings)
+    assert len(document.pages) == 1
+    assert "Invoice number 4711" in document.pages[0].text
+
+
+def test_pdf_blank_page_without_media_box(tmp_path, settings):
+    # A blank page object without a /MediaBox in a real page tree stays a page.
+    path = tmp_path / "blank.pdf"
+    tree = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    page = b"<< /Type /Page /Parent 2 0 R >>"
+    path.write_bytes(_pdf_without_xref(tree, page))
+    document = extract_document(str(path), settings)
+    assert len(document.pages) == 1
+    assert document.pages[0].method == "none"
+
+
 def test_binary_named_pdf_is_corrupt(tmp_path, settings):
     noise = bytes(range(256)) * 20
     named_pdf = tmp_path / "scan.pdf"

@@ -800,12 +800,14 @@ async def serve_stdio(
     """Serve MCP over the private descriptors made by ``guard_stdio``."""
     from mcp.server.stdio import stdio_server
 
+    from docflow.mcp._input_lines import CheckedInputLines
+
     reader = TextIOWrapper(
         os.fdopen(protocol_in, "rb", buffering=0), encoding="utf-8", errors="replace"
     )
     writer = TextIOWrapper(os.fdopen(protocol_out, "wb"), encoding="utf-8")
     async with stdio_server(
-        stdin=anyio.wrap_file(reader), stdout=anyio.wrap_file(writer)
+        stdin=CheckedInputLines(reader), stdout=anyio.wrap_file(writer)
     ) as (read_stream, write_stream):
         # NOTE: MCPServer (mcp 2.3) has no public way to serve on given streams,
         # so this reaches its low-level server, as run_stdio_async does.

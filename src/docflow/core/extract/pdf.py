@@ -12,6 +12,10 @@ quality analysis), pages are read in order until the text reaches the limit.
 The last page is then read too when its text layer is usable, because totals
 and signatures often sit there, and the pages between are left unread.
 
+PDFium reads a /Pages entry without /Kids as one page, even when the entry is
+no page object. ``_pagetree`` detects that case in repaired files, and the
+document is then reported to have no pages.
+
 When PDFium cannot open the file at all, pdfminer.six (installed with
 pdfplumber) tries again, because its parser repairs some damage PDFium
 rejects. pdfminer has no renderer, so pages read that way get no OCR.
@@ -32,6 +36,7 @@ from docflow.core.extract._base import (
 )
 from docflow.core.extract._pageimage import page_image
 from docflow.core.extract._pageocr import OcrWorkdir, try_ocr_image
+from docflow.core.extract._pagetree import has_invented_page
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import ExtractedDocument, Page, TextCheck
 from docflow.core.textcheck import dedupe_doubled_chars, judge_text
@@ -94,11 +99,11 @@ class PdfExtractor:
         try:
             document.metadata.update(_read_metadata(pdf, password_used))
             document.headings = _read_outline(pdf)
-            # NOTE: PDFium (pypdfium2 5.15.2) reports one blank page for a PDF
-            # whose catalog /Pages entry is a JavaScript action instead of a
-            # page tree, so that count is invented. An unknown count cannot be
-            # stored yet, because DocumentResult.pages and the DuckDB column
-            # documents.pages are NOT NULL integers.
+            if has_invented_page(pdf):
+                raise EmptyDocument(
+                    "PDF has no pages: its page tree is damaged and contains "
+                    "no page object"
+                )
             if len(pdf) == 0 and not has_pdf_header(path):
                 raise CorruptDocument(
                     "PDF without its header in which PDFium finds no pages; "

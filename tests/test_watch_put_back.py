@@ -108,6 +108,9 @@ def test_put_back_with_password_replaces_result(
     assert routed.exists()
     assert current_results(settings) == [str(routed)]
     assert not mover.sidecar_path(quarantined).exists()
+    status = finisher.state.read_status()
+    assert status.counts == {"done": 1, "replaced": 1}
+    assert status.routes == {"processed": 1}
 
 
 def test_put_back_quarantined_again_same_name(
@@ -125,6 +128,7 @@ def test_put_back_quarantined_again_same_name(
     assert current_results(settings) == [str(quarantined)]
     reports = sorted(quarantined.parent.glob("*.error.json"))
     assert reports == [mover.sidecar_path(quarantined)]
+    assert finisher.state.read_status().routes == {"quarantine": 1}
 
 
 def test_copy_put_back_keeps_quarantined_result(
@@ -140,6 +144,7 @@ def test_copy_put_back_keeps_quarantined_result(
     routed = tmp_path / "out" / "processed" / "unknown" / "locked.pdf"
     assert current_results(settings) == [str(routed), str(quarantined)]
     assert mover.sidecar_path(quarantined).exists()
+    assert finisher.state.read_status().counts == {"done": 2}
 
 
 def test_empty_files_not_one_input(tmp_path: Path, finisher: Finisher) -> None:
@@ -248,6 +253,9 @@ def test_put_back_routed_read_again(
     assert destination.parent == routed.parent
     assert stored_results(daemon) == [str(destination)]
     assert not (daemon.output_dir / "duplicates").exists()
+    status = daemon.state.read_status()
+    assert status.counts == {"done": 1, "replaced": 1}
+    assert sum(status.routes.values()) == 1
 
 
 @pytest.mark.parametrize("rewritten", [False, True])

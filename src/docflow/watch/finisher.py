@@ -101,6 +101,9 @@ class _Plan:
     # SHA-256 of the file as the daemon admitted it. A crashed or timed-out
     # result carries no hash of its own.
     content_hash: str | None = None
+    # Rows of earlier runs of this input whose files were taken out of their
+    # routed folders, found before the move (which may refill a destination).
+    replaces: tuple[int, ...] = ()
 
 
 class Finisher:
@@ -142,7 +145,7 @@ class Finisher:
                     result, self.watch, pending.received, pending.inbox
                 )
                 self._remove_stale_reports(session, pending, result)
-                plan = self._plan(pending, route, result)
+                plan = self._plan(pending, route, result, session)
                 self._record_moving(session, plan)
                 plans.append(plan)
         outcomes.update(self._execute(plans))
@@ -155,7 +158,7 @@ class Finisher:
         with self.state.session() as session:
             if route.name not in _UNSTORED_ROUTES:
                 self._remove_stale_reports(session, pending, result)
-            plan = self._plan(pending, route, result)
+            plan = self._plan(pending, route, result, session)
             self._record_moving(session, plan)
         return self._execute([plan])[plan.row_id]
 
@@ -202,12 +205,18 @@ class Finisher:
             return Outcome.CHANGED
         return None
 
-    def _plan(self, pending: Pending, route: Route, result: DocumentResult) -> _Plan:
+    def _plan(
+        self,
+        pending: Pending,
+        route: Route,
+        result: DocumentResult,
+        session: StateSession,
+    ) -> _Plan:
         folder = self.output_dir / route.folder
         name = Path(pending.path).name
         destination = mover.free_name(folder, name, self._reserved)
         self._reserved.add(str(destination))
-        return _Plan(
+        plan = _Plan(
             pending.row_id,
             Path(pending.path),
             destination,
@@ -216,6 +225,8 @@ class Finisher:
             pending.snapshot,
             pending.content_hash or None,
         )
+        plan.replaces = tuple(row.id for row in _earlier_rows_taken_out(session, plan))
+        return plan
 
     def _record_moving(self, session: StateSession, plan: _Plan) -> None:
         result = plan.result
@@ -255,6 +266,7 @@ class Finisher:
                 self._reserved.discard(str(plan.destination))
         with self.state.session() as session:
             self._save(session, moved)
+            _mark_replaced(session, moved)
             done = [plan.row_id for plan in moved]
             session.set_state_many(done, "done", result_json=None)
             outcomes.update(dict.fromkeys(done, Outcome.DONE))
@@ -305,11 +317,12 @@ class Finisher:
             stored = plan.result.model_copy(update={"path": str(plan.destination)})
             items.append((stored, plan.snapshot))
             # A result stored under the same path replaces the old one anyway.
-            taken_out = _taken_out_of_quarantine(
-                session, str(plan.source), plan.content_hash, plan.row_id
-            )
-            taken_out += _taken_out_of_routes(session, plan.content_hash, plan.row_id)
-            replaced += [path for path in taken_out if path not in destinations]
+            taken_out = _earlier_rows_taken_out(session, plan)
+            replaced += [
+                row.destination
+                for row in taken_out
+                if row.destination and row.destination not in destinations
+            ]
         if items:
             self.save_results(session.connection, items, replaced)
 
@@ -403,6 +416,7 @@ class Finisher:
         _remove_partial(plan.destination)
         with self.state.session() as session:
             self._save(session, [plan])
+            _mark_replaced(session, [plan])
             session.set_fields(plan.row_id, state="done", result_json=None)
         _log_routed(plan)
         return Outcome.DONE
@@ -427,7 +441,7 @@ class Finisher:
         earlier = _taken_out_of_quarantine(
             session, pending.path, pending.content_hash, pending.row_id
         )
-        candidates = [Path(path) for path in earlier]
+        candidates = [Path(row.destination) for row in earlier if row.destination]
         candidates.append(self.output_dir / "quarantine" / Path(pending.path).name)
         for quarantined in dict.fromkeys(candidates):
             report_path = mover.sidecar_path(quarantined)
@@ -537,8 +551,8 @@ def _report_matches(report: dict[str, Any], hashes: set[str], source: str) -> bo
 
 def _taken_out_of_quarantine(
     session: StateSession, path: str, content_hash: str | None, row_id: int
-) -> list[str]:
-    """Return where earlier runs of this input were quarantined, now empty.
+) -> list[FileRow]:
+    """Return the rows of earlier runs of this input quarantined, now empty.
 
     The earlier runs are the other rows quarantined from ``path`` or with
     ``content_hash``, unless that is the hash of an empty file. A destination
@@ -549,7 +563,7 @@ def _taken_out_of_quarantine(
         content_hash = None
     rows = session.quarantined_rows(path, content_hash)
     return [
-        row.destination
+        row
         for row in rows
         if row.id != row_id and row.destination and not os.path.lexists(row.destination)
     ]
@@ -557,8 +571,8 @@ def _taken_out_of_quarantine(
 
 def _taken_out_of_routes(
     session: StateSession, content_hash: str | None, row_id: int
-) -> list[str]:
-    """Return where earlier files with this content were routed, now empty.
+) -> list[FileRow]:
+    """Return the rows of earlier files with this content routed, now empty.
 
     The earlier files are the other rows routed to processed/ or review/ with
     ``content_hash``. They are tied by content only, not by inbox path as in
@@ -570,10 +584,29 @@ def _taken_out_of_routes(
     if not content_hash or content_hash == _EMPTY_HASH:
         return []
     return [
-        row.destination
+        row
         for row in session.routed_rows([content_hash])
         if row.id != row_id and row.destination and not os.path.lexists(row.destination)
     ]
+
+
+def _earlier_rows_taken_out(session: StateSession, plan: _Plan) -> list[FileRow]:
+    """Return the rows of earlier runs of this input whose files were taken out."""
+    rows = _taken_out_of_quarantine(
+        session, str(plan.source), plan.content_hash, plan.row_id
+    )
+    return rows + _taken_out_of_routes(session, plan.content_hash, plan.row_id)
+
+
+def _mark_replaced(session: StateSession, plans: Sequence[_Plan]) -> None:
+    """Set the rows of earlier runs that these files replace to ``replaced``.
+
+    A file taken out of quarantine, processed/ or review/ and put back into
+    an inbox gets a new row. Its old row stays ``done`` until then, and
+    ``watch --status`` would count one file twice, once under its old route.
+    """
+    replaced = {row_id for plan in plans for row_id in plan.replaces}
+    session.set_state_many(sorted(replaced), "replaced")
 
 
 def holds_routed_file(row: FileRow) -> bool:

@@ -53,7 +53,7 @@ _SCHEMA = [
         id BIGINT DEFAULT nextval('watch_file_ids'),
         path BLOB NOT NULL,           -- absolute path in the inbox, as bytes
         inbox BLOB NOT NULL,
-        state VARCHAR NOT NULL,       -- seen, processing, moving, done, failed, removed
+        state VARCHAR NOT NULL,  -- seen processing moving done failed removed replaced
         device UBIGINT,
         inode UBIGINT,
         size BIGINT,

@@ -107,6 +107,19 @@ def test_version(tmp_path):
     assert completed.stdout.decode().startswith("docflow ")
 
 
+def test_python_m_docflow(tmp_path):
+    """``python -m docflow`` runs the same command as the console script."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "docflow", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert completed.stdout.decode().startswith("docflow ")
+
+
 def test_analyze_pipe_gives_one_line_per_file(tmp_path, docs):
     completed = run_docflow(tmp_path, "analyze", "docs")
     assert completed.returncode == 0, completed.stderr.decode()

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from docflow.cli._inputs import collect_paths, skipped_own_folders
+from docflow.cli._inputs import (
+    collect_paths,
+    given_paths_in_own_folders,
+    skipped_own_folders,
+)
 from docflow.cli._replay import folder_states
 from docflow.core.config import load_settings
 from docflow.core.own_folders import own_folders, server_log_folder
@@ -24,6 +28,7 @@ from processes import docflow_env, run_console_script
 from test_cli import LETTER, MEMO, json_lines, run_docflow
 
 DOCUMENTS = ["letter.txt", "memo.txt"]
+SKIP_NOTE = "skipped the folders docflow writes to"
 
 
 @pytest.fixture
@@ -96,12 +101,56 @@ def test_named_cache_files_skipped(tmp_path: Path, docs: Path, given_on: str) ->
     assert "skipped the folders docflow writes to" in stderr
 
 
-def test_named_cache_folder_has_no_documents(tmp_path: Path, docs: Path) -> None:
+@pytest.mark.parametrize("folder", ["cache", "cache/extract"])
+def test_named_cache_folder_rejected(tmp_path: Path, docs: Path, folder: str) -> None:
+    """A folder in the cache gets one usage error, not "no documents found"."""
     classify(tmp_path, docs, ".")
-    completed = run_docflow(docs, "classify", "cache", env=cache_env(tmp_path, docs))
-    assert completed.returncode == 4, completed.stderr.decode()
-    assert b"the extraction cache (store.cache_dir)" in completed.stderr
-    assert b"no documents found under 'cache'" in completed.stderr
+    completed = run_docflow(docs, "classify", folder, env=cache_env(tmp_path, docs))
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 2, stderr
+    assert len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith(f"docflow: error: {folder!r} ")
+    assert f"the extraction cache (store.cache_dir) {str(docs / 'cache')!r}" in stderr
+    assert "DOCFLOW_STORE_CACHE_DIR" in stderr
+    assert "no documents found" not in stderr
+
+
+def test_links_into_cache_skipped(tmp_path: Path, docs: Path) -> None:
+    """A link to a cache entry gets no row, walked or named, only the note."""
+    state = tmp_path / "state"
+    env = docflow_env(
+        tmp_path,
+        DOCFLOW_DB=str(tmp_path / "x.duckdb"),
+        DOCFLOW_STORE_CACHE_DIR=str(state / "cache"),
+    )
+    first = run_docflow(docs, "classify", "-f", "jsonl", ".", env=env)
+    assert first.returncode == 0, first.stderr.decode()
+    assert SKIP_NOTE not in first.stderr.decode()
+    entry = next((state / "cache" / "extract").rglob("*.json"))
+    (docs / "entry.json").symlink_to(entry)
+    (docs / "entries").symlink_to(entry.parent)
+    for arguments in ([], ["entry.json", "letter.txt"]):
+        completed = run_docflow(
+            docs, "classify", "-f", "jsonl", ".", *arguments, env=env
+        )
+        stderr = completed.stderr.decode()
+        assert completed.returncode == 0, stderr
+        names = sorted(Path(r["path"]).name for r in json_lines(completed.stdout))
+        assert names == DOCUMENTS
+        assert f"{SKIP_NOTE}: the extraction cache" in stderr
+        assert repr(str(state / "cache")) in stderr
+
+
+def test_named_link_into_cache_rejected(tmp_path: Path, docs: Path) -> None:
+    classify(tmp_path, docs, ".")
+    entry = next((docs / "cache" / "extract").rglob("*.json"))
+    (tmp_path / "entry.json").symlink_to(entry)
+    completed = run_docflow(
+        docs, "classify", str(tmp_path / "entry.json"), env=cache_env(tmp_path, docs)
+    )
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 2, stderr
+    assert "is a symbolic link into the extraction cache" in stderr
 
 
 def test_replay_with_cache_in_walked_folder(tmp_path: Path, docs: Path) -> None:
@@ -116,6 +165,19 @@ def test_replay_with_cache_in_walked_folder(tmp_path: Path, docs: Path) -> None:
     assert list((docs / "cache" / "replay").iterdir())
     assert b"nothing changed since run 2" in runs[2].stderr
     assert runs[2].stdout == runs[1].stdout
+
+
+def test_replay_repeats_skip_note(tmp_path: Path, docs: Path) -> None:
+    """A replayed run writes the note about the skipped cache as the full run did."""
+    env = cache_env(tmp_path, docs)
+    runs = [
+        run_console_script(docs, "classify", "-f", "jsonl", ".", env=env)
+        for _ in range(3)
+    ]
+    full, replayed = (run.stderr.decode().splitlines() for run in runs[1:])
+    assert "nothing changed since run 2" in replayed[-1]
+    assert full[0].startswith(f"docflow: {SKIP_NOTE}: ")
+    assert replayed[0] == full[0]
 
 
 def own_paths(docs: Path) -> list[str]:
@@ -154,10 +216,36 @@ def test_linked_walk_skips_own_folder(tmp_path: Path, docs: Path) -> None:
     assert sorted(Path(path).name for path in paths) == DOCUMENTS
 
 
+def test_walk_skips_links_into_own_folder(tmp_path: Path, docs: Path) -> None:
+    """Links to a file and to a subfolder inside the cache are left out."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    own = own_paths(elsewhere)
+    (docs / "entry-link.json").symlink_to(elsewhere / "cache/extract/ab/entry.json")
+    (docs / "folder-link").symlink_to(elsewhere / "cache" / "extract")
+    paths = collect_paths([str(docs)], own_folders=own)
+    assert sorted(Path(path).name for path in paths) == DOCUMENTS
+    assert skipped_own_folders() == [str(elsewhere / "cache")]
+    assert given_paths_in_own_folders() == {}
+
+
+def test_walk_given_link_into_own_folder(tmp_path: Path, docs: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    own = own_paths(elsewhere)
+    link = docs / "entry-link.json"
+    link.symlink_to(elsewhere / "cache" / "extract" / "ab" / "entry.json")
+    paths = collect_paths([str(link), str(docs / "letter.txt")], own_folders=own)
+    assert paths == [str(docs / "letter.txt")]
+    assert given_paths_in_own_folders() == {str(link): str(elsewhere / "cache")}
+
+
 def test_walk_given_own_folder_finds_nothing(docs: Path) -> None:
     own = own_paths(docs)
-    assert collect_paths([str(docs / "cache" / "extract")], own_folders=own) == []
+    given = str(docs / "cache" / "extract")
+    assert collect_paths([given], own_folders=own) == []
     assert skipped_own_folders() == [str(docs / "cache")]
+    assert given_paths_in_own_folders() == {given: str(docs / "cache")}
 
 
 def test_walk_without_own_folders_skips_nothing(docs: Path) -> None:

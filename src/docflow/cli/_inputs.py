@@ -20,7 +20,8 @@ a link to the file or a hard link, is kept once, under the name found first. So
 file one row.
 The folders given as ``own_folders`` (docflow's cache and log folders) are
 not entered, and a path inside one of them is left out even when it is
-named on the command line or on stdin, as the results database is.
+named on the command line or on stdin, as the results database is. So is a
+symbolic link to a file or folder inside one of them, wherever it is found.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "collect_paths",
     "collected_path_result",
+    "given_paths_in_own_folders",
     "skipped_own_folders",
 ]
 
@@ -61,8 +63,11 @@ _WALKED: list[str] = []
 #: their real path, each mapped to the path given.
 _OWN: dict[str, str] = {}
 #: The own folders (as given) that the walk did not enter or that contained a
-#: path given on the command line or on stdin.
+#: path given on the command line or on stdin, or a link's target.
 _SKIPPED_OWN: dict[str, None] = {}
+#: Paths given on the command line or on stdin that were left out, each mapped
+#: to the own folder (as given) that contains them or their target.
+_GIVEN_OWN: dict[str, str] = {}
 
 
 def collect_paths(
@@ -79,8 +84,10 @@ def collect_paths(
     is kept. A folder inside a
     walked folder that cannot be listed, and a given path that does not
     exist, are returned as paths too, and ``collected_path_result`` gives
-    them their rows. Paths in ``own_folders`` (absolute) are left out, and
-    ``skipped_own_folders`` lists the folders that left out any.
+    them their rows. Paths in ``own_folders`` (absolute), and links to
+    entries in them, are left out. ``skipped_own_folders`` lists the folders
+    that left out any, and ``given_paths_in_own_folders`` the given paths
+    left out.
     """
     _UNLISTED.clear()
     _MISSING.clear()
@@ -88,6 +95,7 @@ def collect_paths(
     _WALKED.clear()
     _OWN.clear()
     _SKIPPED_OWN.clear()
+    _GIVEN_OWN.clear()
     for folder in own_folders:
         _OWN[folder] = folder
         _OWN.setdefault(os.path.realpath(folder), folder)
@@ -185,40 +193,49 @@ def _expand(path: str, real_folders: dict[str, str]) -> Iterator[str]:
         is_folder = False
     except (OSError, ValueError):  # ValueError: a NUL byte in the path
         is_folder = False
-    if not is_folder:
-        if _OWN and _is_in_own_folder(os.path.abspath(path), real_folders):
+    real = os.path.realpath(path) if is_folder else None
+    if _OWN:
+        own = _own_folder_containing(os.path.abspath(path), real_folders)
+        if own is None and real is not None:
+            own = _own_folder_containing(real, real_folders)
+        if own is not None:
+            _SKIPPED_OWN[own] = None
+            _GIVEN_OWN[path] = own
             return
+    if real is None:
         yield path
-        return
-    real = os.path.realpath(path)
-    if _OWN and (
-        _is_in_own_folder(os.path.abspath(path), real_folders)
-        or _is_in_own_folder(real, real_folders)
-    ):
         return
     _WALKED.append(real)
     yield from _walk(path, real)
 
 
-def _is_in_own_folder(path: str, real_folders: dict[str, str]) -> bool:
-    """Return whether the absolute ``path`` is in one of the own folders.
+def _own_folder_containing(path: str, real_folders: dict[str, str]) -> str | None:
+    """Return the own folder (as given) that contains the absolute ``path``.
 
-    Both ``path`` and the real location of its parent folder are checked, so
-    a link to an own folder is recognized, and so is a link inside one.
-    Each own folder that matches is added to ``_SKIPPED_OWN``.
+    Checks ``path``, the real location of its parent folder and, for a
+    symbolic link, its target. So a link to an own folder or into one is
+    recognized, and so is a link inside one. Returns None when none does.
     """
-    folder = os.path.dirname(path)
-    for candidate in (path, _real_folder(folder, real_folders)):
-        while True:
-            own = _OWN.get(candidate)
-            if own is not None:
-                _SKIPPED_OWN[own] = None
-                return True
-            parent = os.path.dirname(candidate)
-            if parent == candidate:
-                break
-            candidate = parent
-    return False
+    candidates = [path, _real_folder(os.path.dirname(path), real_folders)]
+    if os.path.islink(path):
+        candidates.append(os.path.realpath(path))
+    for candidate in candidates:
+        own = _own_folder_of(candidate)
+        if own is not None:
+            return own
+    return None
+
+
+def _own_folder_of(path: str) -> str | None:
+    """Return the own folder (as given) that is ``path`` or one of its parents."""
+    while True:
+        own = _OWN.get(path)
+        if own is not None:
+            return own
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
 
 
 def _walk(top: str, real_top: str) -> Iterator[str]:
@@ -258,8 +275,12 @@ def _walk(top: str, real_top: str) -> Iterator[str]:
         # ``files``, special files and broken links included. The run rejects
         # those, and the links to folders, with a status.
         for name in sorted([*files, *links]):
-            if not name.startswith("."):
-                yield os.path.join(folder, name)
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            if _OWN and _links_into_own_folder(path):
+                continue
+            yield path
     yield from failed
 
 
@@ -269,12 +290,26 @@ def _is_link(folder: str, name: str) -> bool:
 
 def _is_own_folder(real_folder: str, name: str, *, is_link: bool) -> bool:
     """Return whether the subfolder ``name`` of the folder whose real path is
-    ``real_folder`` is an own folder, or a link to one.
+    ``real_folder`` is an own folder, or a link to one or into one.
     """
     real = os.path.join(real_folder, name)
     own = _OWN.get(real)
     if own is None and is_link:
-        own = _OWN.get(os.path.realpath(real))
+        own = _own_folder_of(os.path.realpath(real))
+    if own is None:
+        return False
+    _SKIPPED_OWN[own] = None
+    return True
+
+
+def _links_into_own_folder(path: str) -> bool:
+    """Return whether ``path`` is a symbolic link to an entry in an own folder.
+
+    The own folder that matches is added to ``_SKIPPED_OWN``.
+    """
+    if not os.path.islink(path):
+        return False
+    own = _own_folder_of(os.path.realpath(path))
     if own is None:
         return False
     _SKIPPED_OWN[own] = None
@@ -284,6 +319,13 @@ def _is_own_folder(real_folder: str, name: str, *, is_link: bool) -> bool:
 def skipped_own_folders() -> list[str]:
     """Return the own folders that left out paths in the last ``collect_paths``."""
     return list(_SKIPPED_OWN)
+
+
+def given_paths_in_own_folders() -> dict[str, str]:
+    """Return the paths given to the last ``collect_paths`` that it left out
+    because they lie in an own folder or link into one, each with that folder.
+    """
+    return dict(_GIVEN_OWN)
 
 
 def _file_behind_descriptor(path: str) -> str:

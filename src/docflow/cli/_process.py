@@ -36,7 +36,11 @@ from docflow.cli._errors import (
     silence_terminal,
     terminal_gone,
 )
-from docflow.cli._inputs import collect_paths, skipped_own_folders
+from docflow.cli._inputs import (
+    collect_paths,
+    given_paths_in_own_folders,
+    skipped_own_folders,
+)
 from docflow.cli._output import (
     RESULT_COLUMNS,
     RecordPrinter,
@@ -53,7 +57,7 @@ from docflow.cli._output import (
 )
 from docflow.core.own_folders import own_folders, server_log_folder
 from docflow.core.walking import walk
-from docflow.errors import DocumentError, ExitCode, is_query_interrupted
+from docflow.errors import DocumentError, ExitCode, UsageError, is_query_interrupted
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -601,11 +605,13 @@ def run_command(
     # The run starts before the walk, which can take a while on a large folder.
     started_at = store.clock()
     own = {str(folder): about for folder, about in own_folders(settings).items()}
-    paths = _without_database_files(
-        _collect_paths(command, arguments, options, store, started_at, own),
-        store,
-        options,
-    )
+    collected = _collect_paths(command, arguments, options, store, started_at, own)
+    if not collected:
+        _reject_paths_in_own_folders(own)
+    # The notes on stderr before the results, which a replay repeats.
+    notes: list[str] = []
+    _note_skipped_own_folders(own, options, notes)
+    paths = _without_database_files(collected, store, options, notes)
     if not paths and list(arguments) == ["-"]:
         raise NoInput(
             "no paths on stdin; pipe one path per line (or NUL-separated), as in "
@@ -641,6 +647,7 @@ def run_command(
     outcome, stats = "failed", {}
     store_error: Exception | None = None
     if recorder is not None:
+        recorder.notes = notes
         recorder.note_inputs(paths)
     try:
         store.check_writable()
@@ -758,16 +765,12 @@ def _collect_paths(
 
     Reading paths from stdin waits for the writer of the pipe, and walking a
     large folder takes a while, so a stop signal can come before any document
-    is known. The paths in docflow's own folders ``own`` are left out, with
-    a note on stderr.
+    is known. The paths in docflow's own folders ``own`` are left out.
     """
     try:
-        paths = collect_paths(arguments, own_folders=own)
+        return collect_paths(arguments, own_folders=own)
     except KeyboardInterrupt:
         pass
-    else:
-        _note_skipped_own_folders(own, options)
-        return paths
     from docflow.core.store import RunProgress
     from docflow.errors import StoreError
 
@@ -790,16 +793,52 @@ def _collect_paths(
     )
 
 
-def _note_skipped_own_folders(own: dict[str, str], options: CliOptions) -> None:
-    """Write a note on stderr that names the own folders the last walk skipped."""
+def _reject_paths_in_own_folders(own: dict[str, str]) -> None:
+    """Raise UsageError when the last walk left out given paths because they
+    lie in docflow's own folders ``own``.
+
+    Called when the walk found nothing, because "no documents found" would
+    not say why.
+    """
+    given_paths = given_paths_in_own_folders()
+    if not given_paths:
+        return
+    first, folder = next(iter(given_paths.items()))
+    if len(given_paths) > 1:
+        others = plural(len(given_paths) - 1, "other path")
+        subject = f"{first!r} and {others} given lie inside"
+    elif os.path.islink(first):
+        subject = f"{first!r} is a symbolic link into"
+    elif os.path.abspath(first) == folder:
+        subject = f"{first!r} is"
+    else:
+        subject = f"{first!r} lies inside"
+    folders = " and ".join(
+        f"{own[own_folder]} {own_folder!r}"
+        for own_folder in dict.fromkeys(given_paths.values())
+    )
+    raise UsageError(
+        f"{subject} {folders}, where docflow keeps its own files, not documents; "
+        "process another folder, or set store.cache_dir (DOCFLOW_STORE_CACHE_DIR) "
+        "to a folder outside the ones you process"
+    )
+
+
+def _note_skipped_own_folders(
+    own: dict[str, str], options: CliOptions, notes: list[str]
+) -> None:
+    """Write a note on stderr that names the own folders the last walk skipped,
+    and append it to ``notes``."""
     skipped = skipped_own_folders()
     if not skipped or options.quiet:
         return
     folders = " and ".join(f"{own[folder]} {folder!r}" for folder in skipped)
-    sys.stderr.write(
+    note = (
         "docflow: skipped the folders docflow writes to: "
-        f"{terminal_text(folders)}; their files are not documents\n"
+        f"{terminal_text(folders)}; their files are not documents"
     )
+    sys.stderr.write(note + "\n")
+    notes.append(note)
 
 
 def _run_arguments(arguments: Sequence[str], options: CliOptions) -> dict[str, Any]:
@@ -808,17 +847,22 @@ def _run_arguments(arguments: Sequence[str], options: CliOptions) -> dict[str, A
 
 
 def _without_database_files(
-    paths: list[str], store: Store, options: CliOptions
+    paths: list[str], store: Store, options: CliOptions, notes: list[str]
 ) -> list[str]:
-    """Leave out the database's own files, found when it sits in a walked folder."""
+    """Leave out the database's own files, found when it sits in a walked folder.
+
+    The note this writes on stderr is appended to ``notes``.
+    """
     documents = [path for path in paths if not store.owns(path)]
     if len(documents) < len(paths) and not options.quiet:
         skipped = len(paths) - len(documents)
-        sys.stderr.write(
+        note = (
             f"docflow: skipped {plural(skipped, 'file')} of the results database "
             f"{str(store.path)!r} (the database, its log or its lock); they are "
-            "not documents\n"
+            "not documents"
         )
+        sys.stderr.write(note + "\n")
+        notes.append(note)
     return documents
 
 

@@ -3,11 +3,12 @@
 A processing command (classify, analyze, process) whose results the next run
 would all reuse saves a replay record in ``<store.cache_dir>/replay/``. The
 record contains what that next run would print on stdout (the same results,
-marked ``cached``), its summary and its exit code, with everything they
-depend on. When the same command line runs again, ``replay``
-checks the record using the standard library only. If nothing changed, it
-prints the record instead of importing typer, pydantic, DuckDB and the MCP
-SDK, which take most of the 0.28-0.30 s (measured) of a re-run that reads the cache.
+marked ``cached``), the notes it writes on stderr before them (the folders
+it skipped), its summary and its exit code, with everything they depend on.
+When the same command line runs again, ``replay`` checks the record using
+the standard library only. If nothing changed, it prints the record instead
+of importing typer, pydantic, DuckDB and the MCP SDK, which take most of the
+0.28-0.30 s (measured) of a re-run that reads the cache.
 
 A record is keyed by the invocation: the arguments, the working folder, the
 DOCFLOW_* variables and the variables that change how output looks. The key
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 #: Version of the record layout; a record of another version is ignored.
-FORMAT = 3
+FORMAT = 4
 #: Records are written with ``marshal``, which the key's interpreter version
 #: keeps readable, and which loads a large record in about a millisecond.
 #: NOTE: marshal is not safe against crafted data. Anyone who can write the
@@ -300,6 +301,9 @@ def _load(path: str, key: str) -> dict[str, Any] | None:
 
 
 def _print(record: Mapping[str, Any], started: float) -> int:
+    if record["notes"]:
+        sys.stderr.write("".join(line + "\n" for line in record["notes"]))
+        sys.stderr.flush()
     try:
         _escape_unencodable_output()
         sys.stdout.write(record["stdout"])
@@ -388,6 +392,8 @@ class Recorder:
             os.path.abspath(path): signature(path) for path in dependencies
         }
         self.inputs: dict[str, list[int] | None] = {}
+        #: The lines the run wrote on stderr before the results.
+        self.notes: list[str] = []
         self.max_chars = max_chars
         self.max_rows = max_rows
         self.items: list[ShownResult] = []
@@ -459,6 +465,7 @@ class Recorder:
             "database": database,
             "exit_code": exit_code,
             "quiet": quiet,
+            "notes": list(self.notes),
             "errors": list(errors),
             "summary": list(summary),
             "stdout": output,

@@ -1,4 +1,4 @@
-"""The folders docflow writes to during a run, which hold no documents.
+"""The folders docflow writes to during a run, which contain no documents.
 
 These are ``store.cache_dir`` (the extraction cache, the replay records and
 the model checksum memo) and the server logs in ``logs`` beside it. When one

@@ -236,6 +236,20 @@ class Store:
             return _same_folder(os.path.dirname(folder), self.path.parent)
         return False
 
+    @classmethod
+    def for_reading(cls, settings: Settings) -> Store:
+        """Return the Store of ``settings.store`` for a command that only reads it.
+
+        Raises StoreError when ``--db``, a DOCFLOW_DB variable or a settings
+        file names a database that does not exist, so that a mistyped path
+        fails instead of reading as an empty database. The default database
+        may be missing: the read methods then return no rows.
+        """
+        store = cls.from_settings(settings)
+        if "database" in settings.store.model_fields_set and not store.exists():
+            raise StoreError(_missing_database_message(settings, store.path))
+        return store
+
     # -- connections -----------------------------------------------------------
 
     def exists(self) -> bool:
@@ -1383,6 +1397,20 @@ def _removing_lock_files(turn: LockTurn) -> Iterator[None]:
     except StoreError:
         turn.remove_created_files()
         raise
+
+
+def _missing_database_message(settings: Settings, path: Path) -> str:
+    origin = settings.origin_of("store", "database")
+    if origin is None:
+        named = "given with --db"
+        fix = f"docflow process FOLDER --db {shlex.quote(str(path))}"
+    else:
+        named = f"named by {origin}"
+        fix = "docflow process FOLDER with the same setting"
+    return (
+        f"the database {str(path)!r} {named} does not exist; check the path, "
+        f"or run {fix} first to create it"
+    )
 
 
 def database_failure(path: Path, exc: Exception, write: bool) -> str:

@@ -32,7 +32,11 @@ from docflow.core.store import ResultWriter, Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import read_terminal  # noqa: E402
+from processes import (  # noqa: E402
+    docflow_env,
+    read_terminal,
+    run_console_script,
+)
 
 
 def make_result(path: str, category: str, score: float, status: str = "ok"):
@@ -445,8 +449,11 @@ def test_stats_table(database):
     assert first.endswith("0 labels")
 
 
-def test_stats_without_database(tmp_path):
-    outcome = invoke("stats", "--db", str(tmp_path / "none.duckdb"), "-f", "json")
+DEFAULT_DATABASE = ".docflow/docflow.duckdb"
+
+
+def test_stats_without_default_database(isolated_cwd):
+    outcome = invoke("stats", "-f", "json")
     assert outcome.exit_code == 0
     assert json.loads(outcome.stdout)["documents"] == 0
 
@@ -461,9 +468,8 @@ def test_stats_without_database(tmp_path):
         (["review"], "empty"),
     ],
 )
-def test_read_missing_database_notes_it(isolated_cwd, command, stdout_format):
-    database = isolated_cwd / "typo.duckdb"
-    outcome = invoke(*command, "--db", str(database))
+def test_read_missing_default_database_notes_it(isolated_cwd, command, stdout_format):
+    outcome = invoke(*command)
     assert outcome.exit_code == 0
     if stdout_format == "json":
         assert json.loads(outcome.stdout)
@@ -471,41 +477,100 @@ def test_read_missing_database_notes_it(isolated_cwd, command, stdout_format):
         assert outcome.stdout.startswith("key,value")
     else:
         assert outcome.stdout == ""
-    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert f"no database at {DEFAULT_DATABASE!r} yet" in outcome.stderr
     assert "check the path given with --db" in outcome.stderr
-    assert not database.exists()
     assert os.listdir(isolated_cwd) == []  # no database, lock file or cache
 
 
+#: Every command that only reads the database, with its arguments.
+READ_COMMANDS = [
+    ["results"],
+    ["review"],
+    ["stats", "-f", "json"],
+    ["report", "1"],
+    ["report", "--html", "out.html"],
+    ["label", "1", "invoice"],
+    ["watch", "--status"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=" ".join)
+def test_read_missing_named_database_exits_5(isolated_cwd, command):
+    database = isolated_cwd / "x" / "docflow.duckbd"
+    outcome = invoke(*command, "--db", str(database))
+    assert outcome.exit_code == 5
+    assert outcome.stdout == ""
+    message = outcome.stderr
+    assert f"the database {str(database)!r} given with --db does not exist" in message
+    assert f"docflow process FOLDER --db {database} first" in message
+    assert "no database at" not in message
+    assert os.listdir(isolated_cwd) == []  # no database, lock file or report
+
+
+@pytest.mark.parametrize("variable", ["DOCFLOW_DB", "DOCFLOW_STORE_DATABASE"])
+def test_read_missing_database_from_variable(isolated_cwd, monkeypatch, variable):
+    monkeypatch.setenv(variable, "typo.duckdb")
+    outcome = invoke("results")
+    assert outcome.exit_code == 5
+    assert f"'typo.duckdb' named by environment variable {variable}" in (outcome.stderr)
+    assert "docflow process FOLDER with the same setting" in outcome.stderr
+    assert os.listdir(isolated_cwd) == []
+
+
+def test_read_missing_database_from_settings_file(isolated_cwd):
+    (isolated_cwd / "docflow.toml").write_text('[store]\ndatabase = "typo.duckdb"\n')
+    outcome = invoke("stats")
+    assert outcome.exit_code == 5
+    assert "'typo.duckdb' named by store.database in docflow.toml" in outcome.stderr
+    assert os.listdir(isolated_cwd) == ["docflow.toml"]
+
+
+def test_read_missing_named_database_real_cli(isolated_cwd):
+    """A shell script running docflow sees a mistyped --db as exit code 5."""
+    database = isolated_cwd / "docflow.duckbd"
+    env = docflow_env(isolated_cwd)
+    completed = run_console_script(
+        isolated_cwd, "results", "--db", str(database), env=env
+    )
+    assert completed.returncode == 5
+    assert completed.stdout == b""
+    assert b"does not exist" in completed.stderr
+    assert os.listdir(isolated_cwd) == []
+
+
+def test_read_missing_default_database_real_cli(isolated_cwd):
+    completed = run_console_script(
+        isolated_cwd, "results", env=docflow_env(isolated_cwd)
+    )
+    assert completed.returncode == 0
+    assert completed.stdout == b""
+    assert b"no database at '.docflow/docflow.duckdb' yet" in completed.stderr
+
+
 def test_watch_status_missing_database_json_log(isolated_cwd):
-    database = isolated_cwd / "typo.duckdb"
-    outcome = invoke("watch", "--status", "--log-format", "json", "--db", str(database))
+    outcome = invoke("watch", "--status", "--log-format", "json")
     assert outcome.exit_code == 0
     assert json.loads(outcome.stdout) == {"states": {}, "routes": {}, "queue": []}
     (record,) = lines(outcome.stderr)
     assert record["level"] == "warning"
-    assert record["message"].startswith(f"no database at {str(database)!r} yet")
+    assert record["message"].startswith(f"no database at {DEFAULT_DATABASE!r} yet")
 
 
 @pytest.mark.parametrize("command", [["report", "1"], ["label", "1", "invoice"]])
 def test_document_missing_database_names_it(isolated_cwd, command):
-    database = isolated_cwd / "typo.duckdb"
-    outcome = invoke(*command, "--db", str(database))
+    outcome = invoke(*command)
     assert outcome.exit_code == 2
     assert outcome.stdout == ""
-    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert f"no database at {DEFAULT_DATABASE!r} yet" in outcome.stderr
     assert "no stored document with id" not in outcome.stderr
-    assert not database.exists()
     assert os.listdir(isolated_cwd) == []
 
 
 def test_html_report_missing_database_notes_it(isolated_cwd):
-    database = isolated_cwd / "typo.duckdb"
-    outcome = invoke("report", "--html", "out.html", "--db", str(database))
+    outcome = invoke("report", "--html", "out.html")
     assert outcome.exit_code == 0
-    assert f"no database at {str(database)!r} yet" in outcome.stderr
+    assert f"no database at {DEFAULT_DATABASE!r} yet" in outcome.stderr
     assert "wrote out.html (0 documents)" in outcome.stderr
-    assert not database.exists()
     assert os.listdir(isolated_cwd) == ["out.html"]
 
 

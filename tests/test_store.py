@@ -1058,3 +1058,130 @@ def test_stats_latency_of_nothing_processed(store):
     write(store, rejected)
     latency = store.stats()["latency_ms"]
     assert latency == {"mean": None, "p50": None, "p95": None, "documents": 0}
+
+
+#: Files that are no DuckDB database, as a mistyped --db may name them.
+NOT_DATABASES = {
+    "notes.txt": b"meeting at ten\n",
+    "scan.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+    "empty.duckdb": b"",
+}
+
+
+@pytest.mark.parametrize("name", NOT_DATABASES)
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+def test_unusable_file_leaves_no_lock_files(tmp_path, name, write):
+    path = tmp_path / name
+    path.write_bytes(NOT_DATABASES[name])
+    store = Store(path, lock_timeout=30)
+    with pytest.raises(StoreError, match="cannot open the database"):
+        store.check_writable() if write else store.results()
+    assert os.listdir(tmp_path) == [name]
+    assert path.read_bytes() == NOT_DATABASES[name]
+
+
+def test_foreign_duckdb_leaves_no_lock_files(tmp_path):
+    path = tmp_path / "sales.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE sales (amount INTEGER)")
+    with pytest.raises(StoreError, match="a DuckDB database that docflow did not"):
+        Store(path, lock_timeout=30).check_writable()
+    assert os.listdir(tmp_path) == ["sales.duckdb"]
+
+
+def test_unusable_file_keeps_older_lock_file(tmp_path):
+    """Only the lock files this process created are removed."""
+    path = tmp_path / "notes.txt"
+    path.write_text("meeting at ten\n")
+    older = tmp_path / "notes.txt.lock"
+    older.write_bytes(b"")
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store(path, lock_timeout=30).results()
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt", "notes.txt.lock"]
+
+
+def test_lock_files_kept_while_another_waits(tmp_path):
+    from docflow.core.store._lock import DatabaseLock
+
+    path = tmp_path / "notes.txt"
+    path.write_text("meeting at ten\n")
+    record = tmp_path / "order.txt"
+    lock = DatabaseLock(path)
+    with lock.hold(exclusive=True) as turn:
+        waiter = start_turn(path, record, "waiter")
+        deadline = time.monotonic() + 20
+        while len(lock._tickets()) < 2:
+            assert time.monotonic() < deadline, "the waiter never queued"
+            time.sleep(0.02)
+        turn.remove_created_files()
+        assert lock.path.is_file()
+        assert lock.queue.is_dir()
+    assert waiter.wait(60) == 0
+    assert record.read_text().split() == ["waiter"]
+
+
+def test_lock_file_kept_under_other_flock(tmp_path):
+    import fcntl
+
+    from docflow.core.store._lock import DatabaseLock
+
+    lock = DatabaseLock(tmp_path / "notes.txt")
+    with lock.hold(exclusive=False) as turn:
+        other = os.open(lock.path, os.O_RDONLY)
+        try:
+            fcntl.flock(other, fcntl.LOCK_SH)
+            turn.remove_created_files()
+        finally:
+            os.close(other)
+    assert lock.path.is_file()
+    assert not lock.queue.exists()
+
+
+def test_enqueue_starts_over_when_queue_removed(tmp_path):
+    """A process that opened .tail just before another removed the queue goes on.
+
+    The test removes the queue the way ``remove_created_files`` does, holding
+    the flock on .tail, while another thread waits for that flock.
+    """
+    import fcntl
+
+    from docflow.core.store._lock import DatabaseLock
+
+    database = tmp_path / "db.duckdb"
+    first = DatabaseLock(database)
+    with first.hold(exclusive=True):
+        pass
+    tail_path = first.queue / ".tail"
+    tail = os.open(tail_path, os.O_RDWR)
+    fcntl.flock(tail, fcntl.LOCK_EX)
+    turns: list[str] = []
+
+    def take_turn() -> None:
+        with DatabaseLock(database, timeout=30).hold(exclusive=True):
+            turns.append("taken")
+
+    thread = threading.Thread(target=take_turn)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while _open_count(tail_path) < 2:  # this test's descriptor and the thread's
+        assert time.monotonic() < deadline, "the thread never opened .tail"
+        time.sleep(0.02)
+    tail_path.unlink()
+    first.queue.rmdir()
+    os.close(tail)
+    thread.join(30)
+    assert not thread.is_alive()
+    assert turns == ["taken"]
+    assert first.queue.is_dir()
+
+
+def _open_count(path) -> int:
+    """Count this process's descriptors open on ``path``."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") == str(path):
+                count += 1
+        except OSError:
+            continue  # closed since the listing
+    return count

@@ -196,3 +196,18 @@ def test_lock_ticket_unwritable_exits_5(tmp_path):
         assert "cannot write the output" not in message
     queue = tmp_path / "db.duckdb.lock.d"
     assert not [name for name in os.listdir(queue) if name.isdigit()]
+
+
+def test_unusable_database_file_leaves_no_lock_files(tmp_path):
+    """--db naming a text file fails with exit 5 and adds no file beside it."""
+    write_letters(tmp_path, 2)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("meeting at ten\n")
+    for args in (["results"], ["stats"], ["watch", "--status"], ["process", "docs"]):
+        completed = run_docflow(tmp_path, *args, "--db", str(notes))
+        message = completed.stderr.decode()
+        assert completed.returncode == 5, (args, message)
+        assert "not a valid DuckDB database file" in message, message
+        beside = [name for name in os.listdir(tmp_path) if name.startswith("notes")]
+        assert beside == ["notes.txt"], args
+    assert notes.read_text() == "meeting at ten\n"

@@ -51,7 +51,7 @@ def _format(options: CliOptions) -> str:
 def _store(options: CliOptions) -> Store:
     from docflow.core.store import Store
 
-    return Store.from_settings(options.settings())
+    return Store.for_reading(options.settings())
 
 
 def _note(options: CliOptions, message: str) -> None:
@@ -60,10 +60,10 @@ def _note(options: CliOptions, message: str) -> None:
 
 
 def missing_database_message(path: object) -> str:
-    """Return the note that the database file at ``path`` does not exist.
+    """Return the note that the database file at ``path`` does not exist yet.
 
-    Read commands print it so a mistyped --db does not pass for an empty
-    database.
+    Read commands print it when the default database is missing, and train
+    prints it for any missing database, to explain their empty output.
     """
     return (
         f"no database at {str(path)!r} yet; run docflow process, or check the "

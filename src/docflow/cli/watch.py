@@ -247,8 +247,10 @@ def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
 
 def _print_status(settings: Settings, output_format: str) -> None:
     from docflow.cli._output import resolve_format
+    from docflow.core.store import Store
     from docflow.watch.state import StateStore
 
+    Store.for_reading(settings)  # a named database that is missing fails here
     state = StateStore(
         settings.store.database,
         lock_timeout=settings.store.lock_timeout,

@@ -496,12 +496,13 @@ class StateStore:
 
         if write and not self._schema_ready:
             self._prepare_store_schema()
-        stack.enter_context(self._lock.hold(exclusive=write))
+        turn = stack.enter_context(self._lock.hold(exclusive=write))
         try:
             connection = duckdb.connect(
                 str(self.database), read_only=not write, config=_CONFIG
             )
         except duckdb.Error as exc:
+            turn.remove_created_files()  # none beside a file docflow cannot open
             raise StoreError(
                 f"cannot open the database {str(self.database)!r}: {exc}; check "
                 "the path given with --db or store.database"

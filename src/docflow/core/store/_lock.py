@@ -22,6 +22,12 @@ The order comes from a queue of ticket files in ``<database>.lock.d/``:
 A waiting process logs which process has the lock after
 ``store.lock_notice_seconds`` and gives up with a StoreError after
 ``store.lock_timeout``, removing its ticket so the queue moves on.
+
+When the database cannot be opened (``--db`` names a text file, say), the
+process at the head of the queue may remove the lock files it created
+(``LockTurn.remove_created_files``). It does so under the ``.tail`` lock and
+only when no other ticket is queued, and a process that opened ``.tail``
+before it was removed notices the changed inode and starts over.
 """
 
 from __future__ import annotations
@@ -38,11 +44,15 @@ from pathlib import Path
 
 from docflow.errors import StoreError
 
-__all__ = ["DatabaseLock"]
+__all__ = ["DatabaseLock", "LockTurn"]
 
 log = logging.getLogger(__name__)
 
 _TAIL = ".tail"
+#: Maximum attempts to open ``.tail`` while other processes remove the queue
+#: folder. Each removal needs a process that failed to open the database, so
+#: losing this many races in a row means something else deletes the files.
+_TAIL_ATTEMPTS = 20
 
 
 @dataclass
@@ -52,6 +62,49 @@ class _Ticket:
     number: int
     path: Path
     fd: int
+    # False once the ticket file is removed, so that leaving the queue does
+    # not remove another process's ticket of the same number.
+    on_disk: bool = True
+
+
+@dataclass
+class LockTurn:
+    """A turn on the lock that ``DatabaseLock.hold`` yields to its block."""
+
+    lock: DatabaseLock
+    ticket: _Ticket
+    fd: int  # the descriptor with the flock on ``<database>.lock``
+
+    def remove_created_files(self) -> None:
+        """Remove the lock file and queue folder that this lock created.
+
+        A caller that could not open the database calls this, so that docflow
+        leaves no files beside a file it cannot use. Files another
+        ``DatabaseLock`` created stay, and so does everything while another
+        ticket is queued or another program has an flock on ``<database>.lock``.
+        """
+        lock = self.lock
+        if not lock.created:
+            return
+        try:
+            tail = os.open(lock.queue / _TAIL, os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            return  # no queue to clean up
+        try:
+            fcntl.flock(tail, fcntl.LOCK_EX)  # no process can enqueue meanwhile
+            if lock._tickets() != [self.ticket.number]:
+                return  # another process or thread waits for its turn
+            if lock.path in lock.created and _lock_now(self.fd, fcntl.LOCK_EX):
+                _remove(lock.path)
+            if lock.queue in lock.created:
+                _remove(self.ticket.path)
+                self.ticket.on_disk = False
+                _remove(lock.queue / _TAIL)
+                with contextlib.suppress(OSError):
+                    lock.queue.rmdir()
+            lock.created.clear()
+        finally:
+            os.close(tail)
 
 
 class DatabaseLock:
@@ -66,20 +119,22 @@ class DatabaseLock:
         self.timeout = timeout
         # Numbers of the tickets of this object's ``hold`` blocks now running.
         self._held: set[int] = set()
+        # The lock file and queue folder, once this object has created them.
+        self.created: set[Path] = set()
 
     @contextlib.contextmanager
-    def hold(self, *, exclusive: bool) -> Iterator[None]:
+    def hold(self, *, exclusive: bool) -> Iterator[LockTurn]:
         """Wait for this process's turn, then hold the lock for the block."""
         ticket = self._enqueue()
         self._held.add(ticket.number)
         try:
             deadline = time.monotonic() + self.timeout
             self._wait_for_turn(ticket, deadline)
-            fd = _open_file(self.path, os.O_RDWR | os.O_CREAT)
+            fd = self._open_created(self.path, os.O_RDWR)
             try:
                 operation = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
                 self._lock_before(fd, operation, deadline)
-                yield
+                yield LockTurn(self, ticket, fd)
             finally:
                 os.close(fd)  # closing the descriptor releases its flock
         finally:
@@ -103,17 +158,54 @@ class DatabaseLock:
             return False
         return any(_is_locked(self.queue / f"{number:012d}") for number in later)
 
-    def _enqueue(self) -> _Ticket:
+    def _open_created(self, path: Path, flags: int) -> int:
+        """Open ``path``, creating it if needed and noting in ``created`` if so."""
         try:
-            self.queue.mkdir(exist_ok=True)
+            fd = _open_file(path, flags | os.O_CREAT | os.O_EXCL)
+        except FileExistsError:
+            return _open_file(path, flags | os.O_CREAT)  # as it was, if a symlink
+        self.created.add(path)
+        return fd
+
+    def _make_queue(self) -> None:
+        try:
+            self.queue.mkdir()
+        except FileExistsError:
+            return
         except OSError as exc:
             raise StoreError(
                 f"cannot create the lock folder {str(self.queue)!r}: "
                 f"{exc.strerror or exc}; check that the database folder is writable"
             ) from exc
-        tail = _open_file(self.queue / _TAIL, os.O_RDWR | os.O_CREAT)
-        try:
+        self.created.add(self.queue)
+
+    def _open_tail(self) -> int:
+        """Open and lock ``.tail``, starting over when another process removed it.
+
+        ``remove_created_files`` may remove the queue between this process's
+        mkdir and its flock. The flock then succeeds on a file no longer in
+        the folder, which the inode comparison catches.
+        """
+        path = self.queue / _TAIL
+        for _ in range(_TAIL_ATTEMPTS):
+            self._make_queue()
+            try:
+                tail = self._open_created(path, os.O_RDWR)
+            except FileNotFoundError:
+                continue  # the folder was removed after the mkdir
             fcntl.flock(tail, fcntl.LOCK_EX)  # held for a few system calls only
+            if _same_file(tail, path):
+                return tail
+            os.close(tail)
+        raise StoreError(
+            f"cannot open the lock file {str(path)!r}: its folder was removed "
+            f"{_TAIL_ATTEMPTS} times in a row; check that no other program "
+            "deletes files beside the database"
+        )
+
+    def _enqueue(self) -> _Ticket:
+        tail = self._open_tail()
+        try:
             number = int(os.pread(tail, 32, 0).strip() or 0)
             while True:
                 number += 1
@@ -206,9 +298,28 @@ def _open_file(path: Path, flags: int) -> int:
 def _leave(ticket: _Ticket) -> None:
     # Remove the ticket before unlocking it, so the next process can tell
     # a finished turn (file gone) from a dead process (file still there).
-    with contextlib.suppress(FileNotFoundError):
-        ticket.path.unlink()
+    if ticket.on_disk:
+        with contextlib.suppress(FileNotFoundError):
+            ticket.path.unlink()
     os.close(ticket.fd)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _lock_now(fd: int, operation: int) -> bool:
+    """Take an flock on ``fd`` without waiting; return False if another blocks it.
+
+    Converting a held flock is not atomic (flock(2)), so after False this
+    descriptor may have lost the lock it had.
+    """
+    try:
+        fcntl.flock(fd, operation | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _is_locked(path: Path) -> bool:

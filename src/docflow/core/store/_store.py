@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import CATEGORIES, NO_CATEGORY, DocumentResult
 from docflow.core.review import has_quality_reason_sql
-from docflow.core.store._lock import DatabaseLock
+from docflow.core.store._lock import DatabaseLock, LockTurn
 from docflow.core.store._rows import (
     FileStat,
     PendingResult,
@@ -236,6 +236,20 @@ class Store:
             return _same_folder(os.path.dirname(folder), self.path.parent)
         return False
 
+    @classmethod
+    def for_reading(cls, settings: Settings) -> Store:
+        """Return the Store of ``settings.store`` for a command that only reads it.
+
+        Raises StoreError when ``--db``, a DOCFLOW_DB variable or a settings
+        file names a database that does not exist, so that a mistyped path
+        fails instead of reading as an empty database. The default database
+        may be missing: the read methods then return no rows.
+        """
+        store = cls.from_settings(settings)
+        if "database" in settings.store.model_fields_set and not store.exists():
+            raise StoreError(_missing_database_message(settings, store.path))
+        return store
+
     # -- connections -----------------------------------------------------------
 
     def exists(self) -> bool:
@@ -298,16 +312,19 @@ class Store:
     def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self._schema_ready and not self.exists():
             self._migrate()
-        with self.lock.hold(exclusive=write):
+        with self.lock.hold(exclusive=write) as turn:
             self._check_state()
-            connection = self._open(read_only=not write)
-            try:
-                if not self._schema_ready and self._needs_migration(connection, write):
+            with _removing_lock_files(turn):
+                connection = self._open(read_only=not write)
+                try:
+                    if not self._schema_ready and self._needs_migration(
+                        connection, write
+                    ):
+                        connection.close()
+                        connection = None
+                except BaseException:
                     connection.close()
-                    connection = None
-            except BaseException:
-                connection.close()
-                raise
+                    raise
             if connection is not None:
                 try:
                     yield connection
@@ -401,7 +418,7 @@ class Store:
                 f"cannot create the folder of the database {str(self.path)!r}: "
                 f"{exc.strerror or exc}"
             ) from exc
-        with self.lock.hold(exclusive=True):
+        with self.lock.hold(exclusive=True) as turn, _removing_lock_files(turn):
             connection = self._open(read_only=False)
             try:
                 self._run_migrations(connection)
@@ -1365,6 +1382,35 @@ def _process_alive(pid: int) -> bool:
             return b"docflow" in handle.read()
     except OSError:
         return True
+
+
+@contextlib.contextmanager
+def _removing_lock_files(turn: LockTurn) -> Iterator[None]:
+    """Remove the lock files of ``turn`` when the block raises StoreError.
+
+    The block opens the database and checks its schema. A StoreError there
+    means the file is no docflow database (or cannot be opened now), and
+    docflow leaves no files of its own beside a file it cannot use.
+    """
+    try:
+        yield
+    except StoreError:
+        turn.remove_created_files()
+        raise
+
+
+def _missing_database_message(settings: Settings, path: Path) -> str:
+    origin = settings.origin_of("store", "database")
+    if origin is None:
+        named = "given with --db"
+        fix = f"docflow process FOLDER --db {shlex.quote(str(path))}"
+    else:
+        named = f"named by {origin}"
+        fix = "docflow process FOLDER with the same setting"
+    return (
+        f"the database {str(path)!r} {named} does not exist; check the path, "
+        f"or run {fix} first to create it"
+    )
 
 
 def database_failure(path: Path, exc: Exception, write: bool) -> str:

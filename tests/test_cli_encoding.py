@@ -8,7 +8,10 @@ is not ASCII.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -267,3 +270,71 @@ def test_c_locale_reads_utf8_names(tmp_path: Path, ascii_env: dict[str, str]) ->
         [NAME, "plain.txt"]
     )
     assert [record["status"] for record in records] == ["ok", "ok"]
+
+
+#: Names that a naive escape for an ASCII stdout prints alike, mapped to the
+#: text docflow prints for each. The pairs are U+202E and the six characters
+#: \u202e, and y with diaeresis (U+00FF) and the undecodable byte 0xff.
+LOOKALIKE_NAMES = {
+    "rtl\u202ecod.txt": "rtl\\u202ecod.txt",
+    "rtl\\u202ecod.txt": "rtl\\\\u202ecod.txt",
+    "c\u00ffd.txt": "c\\xffd.txt",
+    os.fsdecode(b"c\xffd.txt"): "c\\\\xffd.txt",
+}
+
+
+@pytest.fixture
+def lookalike_env(tmp_path: Path, ascii_env: dict[str, str]) -> dict[str, str]:
+    for name in LOOKALIKE_NAMES:
+        (tmp_path / "docs" / name).write_text("Notes\nAgenda: roads\n")
+    return ascii_env
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv"])
+def test_ascii_stdout_tells_lookalike_names_apart(
+    tmp_path: Path, lookalike_env: dict[str, str], output_format: str
+) -> None:
+    run = docflow(tmp_path, "classify", "-f", output_format, "docs", env=lookalike_env)
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    text = run.stdout.decode("ascii")
+    if output_format == "table":
+        rows = [line for line in text.splitlines() if line.startswith("| docs/")]
+        paths = [row.split("|")[1].strip() for row in rows]
+    else:
+        paths = [row["path"] for row in csv.DictReader(io.StringIO(text))]
+    names = sorted(path.rsplit("/", 1)[1] for path in paths)
+    expected = [*LOOKALIKE_NAMES.values(), ESCAPED, "plain.txt"]
+    assert names == sorted(expected)
+
+
+def test_ascii_stdout_report_tells_lookalike_names_apart(
+    tmp_path: Path, lookalike_env: dict[str, str]
+) -> None:
+    run = docflow(tmp_path, "classify", "docs", env=lookalike_env)
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    stored = docflow(tmp_path, "results", "-f", "jsonl", env=lookalike_env)
+    ids = [json.loads(line)["id"] for line in stored.stdout.splitlines()]
+    headers = []
+    wide = {**lookalike_env, "COLUMNS": "300"}  # so that rich keeps each path whole
+    for document_id in ids:
+        report = docflow(tmp_path, "report", str(document_id), "-f", "table", env=wide)
+        assert report.returncode == 0, report.stderr.decode(errors="replace")
+        headers.append(report.stdout.decode("ascii").splitlines()[0])
+    names = sorted(header.split("  (id")[0].rsplit("/", 1)[1] for header in headers)
+    assert names == sorted([*LOOKALIKE_NAMES.values(), ESCAPED, "plain.txt"])
+
+
+def test_ascii_stdout_json_keeps_lookalike_names(
+    tmp_path: Path, lookalike_env: dict[str, str]
+) -> None:
+    run = docflow(tmp_path, "classify", "-f", "jsonl", "docs", env=lookalike_env)
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    paths = [
+        json.loads(line)["path"] for line in run.stdout.decode("ascii").splitlines()
+    ]
+    names = sorted(path.rsplit("/", 1)[1] for path in paths)
+    # JSON escapes give the real names back, and an undecodable byte reads
+    # \xff, as docflow stores it.
+    expected = [*LOOKALIKE_NAMES, NAME, "plain.txt"]
+    expected[expected.index(os.fsdecode(b"c\xffd.txt"))] = "c\\xffd.txt"
+    assert names == sorted(expected)

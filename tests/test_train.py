@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from docflow.core.classify import classify_document, train_model
 from docflow.core.classify._features import input_from_text
 from docflow.core.classify.train import (
     MIN_CATEGORY_DOCUMENTS,
     Sample,
+    category_folders,
     collect_folder,
     heldout_quota,
     split_heldout,
@@ -28,6 +33,7 @@ from docflow.core.classify.train import (
 from docflow.core.config import Settings
 from docflow.core.models import ExtractedDocument, Page
 from docflow.errors import ModelError, ModelRejected, UsageError
+from processes import docflow_env, run_console_script  # noqa: E402
 
 TRAIN_CORPUS = Path(__file__).resolve().parents[1] / "sample_docs" / "train"
 TINY_CATEGORIES = ("invoice", "resume", "email", "meeting_minutes")
@@ -604,6 +610,32 @@ def test_train_reserved_category_folder(tmp_path: Path, name: str) -> None:
     assert not model_dir.exists()
 
 
+def test_train_undecodable_category_folder(tmp_path: Path) -> None:
+    folder = _copy_counts(tmp_path / "corpus", {"invoice": 4, "resume": 4})
+    memo = folder / os.fsdecode(b"memo\xfd")
+    memo.mkdir()
+    for index in range(3):
+        (memo / f"memo-{index}.txt").write_text(f"Memo {index}: parking rules.\n")
+    model_dir = tmp_path / "model"
+
+    with pytest.raises(UsageError) as raised:
+        train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+
+    message = str(raised.value)
+    assert "category subfolder whose name is not valid UTF-8: memo\\xfd." in message
+    assert "\udcfd" not in message
+    assert not model_dir.exists()
+
+
+def test_category_folder_with_backslash_name(tmp_path: Path) -> None:
+    folder = _copy_counts(tmp_path / "corpus", {"invoice": 1})
+    (folder / "memo\\xfd").mkdir()  # valid UTF-8 that reads like an escape
+
+    found = category_folders(folder)
+
+    assert [path.name for path in found] == ["invoice", "memo\\xfd"]
+
+
 def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     folder = _copy_tiny_corpus(tmp_path / "corpus")
     (folder / "invoice" / "empty.pdf").write_bytes(b"")
@@ -974,3 +1006,29 @@ def test_train_cli_notes_skipped_none_labels(
 
     assert result.exit_code == 0, result.stderr
     assert "skipped 1 document labeled none (no category)" in result.stderr
+
+
+def test_train_cli_json_undecodable_names(tmp_path: Path) -> None:
+    """Names that are not UTF-8 read as docflow process writes them, ``\\xNN``."""
+    folder = _copy_counts(tmp_path / "corpus", {"invoice": 4, "resume": 4})
+    invoice = b"INVOICE No. 2041\nInvoice date: 2026-03-14\nTotal due: 1,250.00 EUR\n"
+    # Python's own spelling of the name 'labeled_\xfd.txt': a lone surrogate.
+    labeled = tmp_path / os.fsdecode(b"labeled_\xfd.txt")
+    labeled.write_bytes(invoice)
+    (folder / "invoice" / os.fsdecode(b"invoice_\xff.txt")).write_bytes(invoice)
+    (folder / "invoice" / os.fsdecode(b"empty_\xfe.txt")).write_bytes(b"")
+    database = _store_with_labels(tmp_path / "t.duckdb", [(str(labeled), "invoice")])
+    args = ["train", "corpus", "-o", "model", "--db", database, "--force"]
+
+    run = run_console_script(tmp_path, *args, "-f", "json", env=docflow_env(tmp_path))
+
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    report = json.loads(run.stdout.decode("utf-8"))
+    assert report["skipped"] == [
+        "corpus/invoice/empty_\\xfe.txt: file is empty (0 bytes)"
+    ]
+    sources = [outcome["source"] for outcome in report["correction_check"]["outcomes"]]
+    assert sources == [f"{tmp_path}/labeled_\\xfd.txt"]
+    warning = b"skipping training file corpus/invoice/empty_\\xfe.txt: file is empty"
+    assert warning in run.stderr
+    assert b"\\udc" not in run.stderr

@@ -73,7 +73,9 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     if not options.quiet:
         _note_skipped_labels(report)
     if not options.quiet:
-        _print_model_setting(settings, Path(report.output))
+        # ``output``, not the report's text of it, which escapes undecodable
+        # bytes in the name.
+        _print_model_setting(settings, Path(output))
 
 
 def _note_missing_database(path: object) -> None:

@@ -133,11 +133,15 @@ def terminal_text(text: str) -> str:
 
     A file name or a message that quotes one could otherwise split a line
     or send an escape sequence to the terminal. The result reads as the
-    path column of a table does (see ``escape_controls``).
+    path column of a table does (see ``escape_controls``), which includes
+    escaping the characters that stdout cannot encode.
     """
     from docflow.core.store._rows import escape_controls
 
-    return escape_controls(_display_text(text))
+    # NOTE: messages on stderr get stdout's encoding too. PYTHONIOENCODING
+    # and the locale set both streams alike, so they differ only when a
+    # caller replaces one of them.
+    return escape_controls(_display_text(text), narrow_encoding(sys.stdout))
 
 
 def result_record(
@@ -193,6 +197,14 @@ def unicode_stream(stream: TextIO) -> bool:
         return codecs.lookup(encoding).name.startswith("utf")
     except LookupError:
         return False
+
+
+def narrow_encoding(stream: TextIO | None) -> str | None:
+    """Return the encoding of ``stream`` when it cannot encode every character,
+    else None."""
+    if stream is None or unicode_stream(stream):
+        return None
+    return str(stream.encoding)
 
 
 def escape_unencodable_output() -> None:
@@ -255,6 +267,9 @@ class RecordPrinter:
         #: JSON escapes characters beyond ASCII when the stream cannot encode
         #: them (see ``escape_unencodable_output``).
         self.ascii_json = not unicode_stream(self.stream)
+        #: The stream's encoding when it cannot encode every character, else
+        #: None. Table cells and CSV fields escape what it lacks.
+        self._narrow_encoding = narrow_encoding(self.stream)
         self.title = title
         self.count = 0
         self._records: list[Mapping[str, Any]] = []
@@ -313,16 +328,14 @@ class RecordPrinter:
             # pipe gets the exact values.
             self._csv_escaped = _is_terminal(self.stream)
         if self._csv_escaped:
-            row = _terminal_row(row)
+            row = _terminal_row(row, self._narrow_encoding)
+        elif self._narrow_encoding is not None:
+            row = _encodable_row(row, self._narrow_encoding)
         self._write(csv_row(self.columns, row))
 
     def _print_table(self) -> None:
         console = make_console(file=self.stream, soft_wrap=False, width=self.width)
         terminal = _is_terminal(self.stream)
-        if not unicode_stream(self.stream):
-            # Escape what the stream cannot encode before rich measures the
-            # cells, so the escapes do not push the borders out of line.
-            self._rows = [_escaped_row(row, self.stream.encoding) for row in self._rows]
         columns = [
             column
             for column in self.columns
@@ -342,7 +355,7 @@ class RecordPrinter:
                 if row.get("error"):
                     # One line per error, whole and plain, so grep finds it.
                     console.print(
-                        _cell("error", row["error"]),
+                        _cell("error", row["error"], encoding=self._narrow_encoding),
                         style="red",
                         soft_wrap=True,
                         highlight=False,
@@ -373,7 +386,11 @@ class RecordPrinter:
             else:
                 table.add_column(header, no_wrap=True)
         for row in rows:
-            table.add_row(*(_cell(c, row.get(c), path_width) for c in columns))
+            cells = [
+                _cell(column, row.get(column), path_width, self._narrow_encoding)
+                for column in columns
+            ]
+            table.add_row(*cells)
         return table
 
     def _narrow_table(self, console: Any, columns: Sequence[str]) -> Any:
@@ -451,21 +468,26 @@ class RecordPrinter:
             pass
 
 
-def _terminal_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Return ``row`` with the control characters of its texts escaped."""
+def _terminal_row(
+    row: Mapping[str, Any], encoding: str | None = None
+) -> dict[str, Any]:
+    """Return ``row`` with the control characters of its texts escaped, and
+    with ``encoding`` the characters it cannot encode."""
     from docflow.core.store._rows import escape_controls
 
     return {
-        key: escape_controls(value) if isinstance(value, str) else value
+        key: escape_controls(value, encoding) if isinstance(value, str) else value
         for key, value in row.items()
     }
 
 
-def _escaped_row(row: Mapping[str, Any], encoding: str) -> dict[str, Any]:
+def _encodable_row(row: Mapping[str, Any], encoding: str) -> dict[str, Any]:
+    """Return ``row`` with the characters of its texts that ``encoding`` lacks
+    escaped."""
+    from docflow.core.store._rows import escape_unencodable
+
     return {
-        key: value.encode(encoding, "backslashreplace").decode(encoding)
-        if isinstance(value, str)
-        else value
+        key: escape_unencodable(value, encoding) if isinstance(value, str) else value
         for key, value in row.items()
     }
 
@@ -553,7 +575,15 @@ def _keep_end(text: str, width: int) -> str:
 #: Control characters as escapes, so a file name with a newline or a tab keeps
 #: its table row on one line and its full width visible. An error or a review
 #: reason may quote such a name, so every text gets the same escapes.
-def _cell(column: str, value: Any, path_width: int | None = None) -> str:
+#: ``encoding`` is that of a stream that cannot encode every character. The
+#: cell escapes those characters before rich measures it, so that the
+#: escapes keep the table's borders in line.
+def _cell(
+    column: str,
+    value: Any,
+    path_width: int | None = None,
+    encoding: str | None = None,
+) -> str:
     from rich.markup import escape
 
     from docflow.core.store._rows import escape_controls
@@ -561,11 +591,11 @@ def _cell(column: str, value: Any, path_width: int | None = None) -> str:
     if value is None:
         return ""
     if column == "path":
-        value = escape_controls(_relative(str(value)))
+        value = escape_controls(_relative(str(value)), encoding)
         if path_width:
             value = _keep_end(value, path_width)
     elif isinstance(value, str):
-        value = escape_controls(value)
+        value = escape_controls(value, encoding)
     if column == "status" and value != "ok":
         return f"[red]{escape(str(value))}[/red]"
     if column == "result" and value in _failure_statuses():

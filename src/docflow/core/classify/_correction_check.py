@@ -151,11 +151,14 @@ class CorrectionCheck(BaseModel):
 def _describe_sample(sample: Sample) -> str:
     """Return a sample's file path, or ``text <hash>`` for a text correction.
 
-    The text itself stays out of the report.
+    The text itself stays out of the report. The path is written as
+    ``display_path`` writes it, which gives each file its own text.
     """
+    from docflow.core.store import display_path
+
     if sample.source == "text":
         return f"text {sample.key[:12]}"
-    return sample.source
+    return display_path(sample.source)
 
 
 def check_corrections(

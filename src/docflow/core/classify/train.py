@@ -223,6 +223,8 @@ def train_model(
     ``on_step`` receives a short line for each document read and each stage
     of the fit, for a progress display.
     """
+    from docflow.core.store import display_path
+
     step = on_step or (lambda _: None)
     started = time.perf_counter()
     target = Path(output) if output is not None else resolve_model_dir(settings)
@@ -246,14 +248,14 @@ def train_model(
             "the new model in %s will not know %d categories of %s: %s. It goes "
             "to a new folder, so no model is replaced; to keep them, add a "
             "subfolder of documents for each to %s",
-            target,
+            display_path(str(target)),
             len(dropped),
             current.version if current is not None else "the current model",
             ", ".join(dropped),
-            folder,
+            display_path(str(folder)),
         )
     report = TrainReport(
-        output=str(target),
+        output=display_path(str(target)),
         version=next_version(target, train),
         written=False,
         replaced=False,
@@ -301,7 +303,7 @@ def train_model(
 
     metadata = build_metadata(report.version, train, heldout, after, parts)
     save_model(parts, metadata, target)
-    log.info("saved classifier model %s to %s", report.version, target)
+    log.info("saved classifier model %s to %s", report.version, report.output)
     report.written = True
     report.replaced = replacing
     report.duration_s = round(time.perf_counter() - started, 2)
@@ -581,6 +583,8 @@ def collect_folder(
     ``on_step`` receives ``reading N/TOTAL category/name`` before each file.
     Raises UsageError as ``category_folders`` does.
     """
+    from docflow.core.store import display_path
+
     samples: list[Sample] = []
     skipped: list[str] = []
     groups = read_groups(folder)
@@ -590,7 +594,7 @@ def collect_folder(
             log.warning(
                 "training folder %s is not a known category; its documents "
                 "teach a new category",
-                category_dir,
+                display_path(str(category_dir)),
             )
         for path in sorted(category_dir.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
@@ -610,7 +614,8 @@ def category_folders(folder: Path) -> list[Path]:
     """Return the category subfolders of ``folder``, sorted, hidden ones left out.
 
     Raises UsageError when ``folder`` is missing, is a file, has no category
-    subfolder, or has one named after a reserved category (unknown, none).
+    subfolder, or has one named after a reserved category (unknown, none) or
+    with a name that is not valid UTF-8.
     """
     if folder.is_file():
         raise UsageError(
@@ -635,6 +640,7 @@ def category_folders(folder: Path) -> list[Path]:
             "category's documents in a subfolder named after it, such as "
             f"{str(folder / 'invoice')!r}"
         )
+    _check_category_names(folder, found)
     reserved = [path for path in found if path.name.lower() in RESERVED_CATEGORIES]
     if reserved:
         names = ", ".join(repr(path.name) for path in reserved)
@@ -647,6 +653,33 @@ def category_folders(folder: Path) -> list[Path]:
             "documents of no category out of the training folder"
         )
     return found
+
+
+def _check_category_names(folder: Path, subfolders: Sequence[Path]) -> None:
+    """Raise UsageError for a subfolder whose name is not valid UTF-8.
+
+    The name becomes the category, which the model, the database and every
+    output store as text.
+    """
+    from docflow.core.store import display_path
+
+    invalid = [path.name for path in subfolders if not _is_utf8(path.name)]
+    if invalid:
+        names = ", ".join(display_path(name) for name in invalid)
+        raise UsageError(
+            f"{display_path(str(folder))} has a category subfolder whose name is "
+            f"not valid UTF-8: {names}. The name becomes the category, so rename "
+            "the subfolder"
+        )
+
+
+def _is_utf8(name: str) -> bool:
+    """Tell whether a file name decoded to ``name`` without undecodable bytes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_groups(folder: Path) -> dict[str, str]:
@@ -680,6 +713,8 @@ def collect_corrections(
     A file whose content hash differs from the one recorded with its label
     has changed since a person looked at it, so it is skipped with a note.
     """
+    from docflow.core.store import display_path
+
     max_chars = settings.classification.max_chars
     samples = []
     for source, category, *recorded in corrections:
@@ -687,15 +722,17 @@ def collect_corrections(
             sample = _read_sample(Path(source), category, settings, skipped)
             expected = recorded[0] if recorded else None
             if sample is not None and expected and sample.key != expected:
-                log.warning("skipping correction %s: changed since labeled", source)
+                name = display_path(source)
+                log.warning("skipping correction %s: changed since labeled", name)
                 skipped.append(
-                    f"{source}: correction skipped, the file changed since it "
+                    f"{name}: correction skipped, the file changed since it "
                     f"was labeled {category}"
                 )
                 continue
         elif _looks_like_path(source):
-            log.warning("skipping correction %s: file not found", source)
-            skipped.append(f"{source}: correction skipped, file not found")
+            name = display_path(source)
+            log.warning("skipping correction %s: file not found", name)
+            skipped.append(f"{name}: correction skipped, file not found")
             continue
         else:
             key = hashlib.sha256(source.encode()).hexdigest()
@@ -719,17 +756,22 @@ def _read_sample(
     path: Path, label: str, settings: Settings, skipped: list[str]
 ) -> Sample | None:
     from docflow.core.pipeline import hash_file
+    from docflow.core.store import display_path, display_text
 
+    # Names and messages as docflow process shows them, so that an
+    # undecodable byte in a file name reads \xNN, not a lone surrogate.
+    name = display_path(str(path))
     try:
         content_hash, _ = hash_file(path)
         document = _extract(path, content_hash, settings)
     except (DocumentError, OSError) as exc:
-        log.warning("skipping training file %s: %s", path, exc)
-        skipped.append(f"{path}: {exc}")
+        reason = display_text(str(exc))
+        log.warning("skipping training file %s: %s", name, reason)
+        skipped.append(f"{name}: {reason}")
         return None
     item = input_from_document(document, settings.classification.max_chars)
     if not item.text.strip():
-        skipped.append(f"{path}: no text")
+        skipped.append(f"{name}: no text")
         return None
     return Sample(item, label, content_hash, str(path))
 
@@ -1000,12 +1042,14 @@ def _fit_classifier(
 
 def _sample_document(sample: Sample, settings: Settings) -> Any:
     """Return the extracted document behind a file sample (from the cache), or None."""
+    from docflow.core.store import display_path
+
     if sample.source == "text":
         return None
     try:
         return _extract(Path(sample.source), sample.key, settings)
     except (DocumentError, OSError) as exc:
-        log.debug("no document for %s: %s", sample.source, exc)
+        log.debug("no document for %s: %s", display_path(sample.source), exc)
         return None
 
 

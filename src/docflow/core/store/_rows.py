@@ -33,6 +33,7 @@ __all__ = [
     "display_path",
     "display_text",
     "escape_controls",
+    "escape_unencodable",
     "path_from_display",
     "result_from_row",
 ]
@@ -85,18 +86,61 @@ def path_from_display(text: str) -> str:
     return text.replace("\\\\", "\\")
 
 
-def escape_controls(text: str) -> str:
+def escape_controls(text: str, encoding: str | None = None) -> str:
     """Write control characters (newline, tab, ESC, C1, bidi overrides) as escapes.
 
     Keeps a name with a newline on one line of a table or a log. So that a
     tab and the two characters ``\\t`` print differently, each backslash is
     doubled in a text that has a control character or already contains an
     escape this function writes (``\\t``, ``\\n``, ``\\r``, ``\\x1b``...).
-    Other texts, nearly all of them, are returned unchanged.
+    With ``encoding``, the characters it cannot encode are escaped as well
+    (see ``escape_unencodable``). Other texts, nearly all of them, are
+    returned unchanged.
     """
-    if _CONTROL.search(text) or ("\\" in text and _CONTROL_ESCAPE.search(text)):
-        text = text.replace("\\", "\\\\")
-    return text.translate(_CONTROL_ESCAPES)
+    return _escape(text, controls=True, encoding=encoding)
+
+
+def escape_unencodable(text: str, encoding: str) -> str:
+    """Write the characters that ``encoding`` cannot encode as backslash escapes.
+
+    The escapes are Python's ``\\xNN``, ``\\uNNNN`` and ``\\UNNNNNNNN``.
+    So that U+202E and the six characters ``\\u202e`` print differently,
+    each backslash is doubled in a text that has such a character or
+    already contains text like an escape. Control characters stay as they
+    are, as CSV written to a file or pipe keeps them.
+    """
+    return _escape(text, controls=False, encoding=encoding)
+
+
+def _escape(text: str, *, controls: bool, encoding: str | None) -> str:
+    """Escape control characters and, with ``encoding``, what it cannot encode.
+
+    One pass decides once whether to double the backslashes, so that no
+    escape written here is read as text, nor text as an escape.
+    """
+    unencodable = encoding is not None and not _encodes(text, encoding)
+    escaped = unencodable or bool(controls and _CONTROL.search(text))
+    if not escaped and "\\" in text:
+        escaped = bool(
+            (controls and _CONTROL_ESCAPE.search(text))
+            or (encoding is not None and _UNENCODABLE_ESCAPE.search(text))
+        )
+    if not escaped:
+        return text
+    text = text.replace("\\", "\\\\")
+    if controls:
+        text = text.translate(_CONTROL_ESCAPES)
+    if unencodable and encoding is not None:
+        text = text.encode(encoding, "backslashreplace").decode(encoding)
+    return text
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: C1 controls (U+0080-U+009F, where U+009B starts a terminal sequence like
@@ -118,6 +162,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u206
 _CONTROL_ESCAPE = re.compile(
     r"\\(?:[tnr]|x[01][0-9a-f]|x7f|u00[89][0-9a-f]|u200[ef]|u202[a-e]|u206[6-9])"
 )
+
+#: The escapes that the ``backslashreplace`` error handler writes, in lower
+#: case as it writes them.
+_UNENCODABLE_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
 
 #: Text that reads like the escape of an undecodable byte.
 _BYTE_ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}")

@@ -712,8 +712,8 @@ def test_report_lists_rejected_paths(results):
         f"{outside!r} is outside the allowed root folders"
     )
     report = result.structured_content["report"]
-    assert "4 documents, 1 analysed" in report
-    assert report.count("Not analysed (unreadable): ") == 3
+    assert "4 documents, 1 analyzed" in report
+    assert report.count("Not analyzed (unreadable): ") == 3
     assert "outside.txt' is outside the allowed root folders" in report
 
 

@@ -413,8 +413,8 @@ def test_update_model_rejects_invalid_model(tmp_path, docs):
     assert broken.is_error
     model_file = os.path.realpath(model_dir / "model.joblib")
     assert error_text(broken) == (
-        f"update_model: argument 'model_path' is invalid because model "
-        f"{str(model_dir)!r} is not usable: cannot read the classifier model "
+        "update_model: argument 'model_path' is invalid because the model is "
+        f"not usable: cannot read the classifier model "
         f"{model_file!r}: the file is damaged or is not a model that 'docflow "
         "train' wrote; retrain it with 'docflow train', or use another model "
         "folder. The server keeps its current model."

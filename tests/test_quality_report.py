@@ -83,12 +83,12 @@ def test_report_on_document_results() -> None:
     ]
     report = render_report(results)
     assert report.startswith("# Document quality report\n")
-    assert "2 documents, 1 analysed" in report
+    assert "2 documents, 1 analyzed" in report
     assert "| blank.pdf | ok |" in report
     assert "| locked.pdf | password_required | - |" in report
     assert "| near_empty_document | warning | 1 |" in report
     assert (
-        "Not analysed (password_required): locked.pdf: the PDF is encrypted" in report
+        "Not analyzed (password_required): locked.pdf: the PDF is encrypted" in report
     )
     assert "What to do:" in report
 
@@ -159,4 +159,4 @@ def test_report_shows_control_characters_and_blank_path() -> None:
     assert "| \\x00x\tz | unreadable |" in report
     assert "### \\x00x\tz" in report
     assert "| (empty path) | unreadable |" in report
-    assert "### (empty path)\n\nNot analysed (unreadable): the path is empty" in report
+    assert "### (empty path)\n\nNot analyzed (unreadable): the path is empty" in report

@@ -126,8 +126,10 @@ RootOption = Annotated[
     typer.Option(
         "--root",
         metavar="DIR",
-        help="Folder the MCP tools may read; repeat for several. Relative "
-        "paths given to the tools are looked up in the roots.",
+        help="Folder the MCP tools may read; repeat for several. Default: the "
+        "folders in mcp.roots (docflow.toml), else the current folder; --root "
+        "adds to mcp.roots. Relative paths given to the tools are looked up in "
+        "the roots.",
     ),
 ]
 FormatOption = Annotated[

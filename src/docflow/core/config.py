@@ -349,12 +349,13 @@ class QualitySettings(_Section):
         ``eng`` or ``en_US``, because the checks normalise the value.
         """
         from docflow.core._wordlists import FREQUENT_WORDS
+        from docflow.core.quoting import quote_value
         from docflow.core.readability import normalize_language
 
         if normalize_language(value) in FREQUENT_WORDS:
             return value
         if value.strip():
-            problem = f"{value!r} is not a language docflow judges text in"
+            problem = f"{quote_value(value)} is not a language docflow judges text in"
         else:
             problem = "the language is empty"
         codes = ", ".join(FREQUENT_WORDS)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docflow.core.quoting import quote_value
 from docflow.errors import UsageError
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ class Roots:
 
         An empty or blank path names no file, so it is rejected too rather
         than taken as the working folder. So is a path with a NUL character,
-        which ``os.path.realpath`` would reject with ValueError.
+        which ``os.path.realpath`` would reject with ValueError. The message
+        cuts a long path with ``quote_value``.
         """
         if not os.fspath(path).strip():
             raise OutsideRoots("the path is empty; give the path of a document")
@@ -93,12 +95,12 @@ class Roots:
         allowed = ", ".join(str(root) for root in self.paths)
         if self._inside(Path(os.path.normpath(absolute))):
             raise OutsideRoots(
-                f"{os.fspath(path)!r} is a symlink that leaves the allowed root "
-                f"folders ({allowed}): it points to {real!r}"
+                f"{quote_value(os.fspath(path))} is a symlink that leaves the "
+                f"allowed root folders ({allowed}): it points to {quote_value(real)}"
             )
         raise OutsideRoots(
-            f"{os.fspath(path)!r} is outside the allowed root folders ({allowed}); "
-            "start the server with --root covering it"
+            f"{quote_value(os.fspath(path))} is outside the allowed root folders "
+            f"({allowed}); start the server with --root covering it"
         )
 
     def absolute(self, path: str | os.PathLike[str]) -> str:

@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -31,12 +32,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from docflow.core.extract._passwords import candidate_passwords, password_message
 from docflow.core.models import DocumentResult, Status
+from docflow.core.quoting import quote_value
 from docflow.core.roots import OutsideRoots, Roots, resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW
 from docflow.errors import DocflowError
 
 if TYPE_CHECKING:
+    from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
     from mcp.server.mcpserver import Context, MCPServer
+    from mcp.types import Tool
 
     from docflow.core.config import Settings
     from docflow.core.sandbox import WorkerPool
@@ -417,15 +421,40 @@ def create_server(**options: Any) -> MCPServer[Any]:
     A tool with a plain ``bool``, ``int`` or ``float`` parameter raises
     TypeError when it is registered, because pydantic's lax mode would accept
     "yes" and 1 as a boolean and "60" and true as a number.
-    ``options`` go to ``MCPServer``.
+
+    The SDK (mcp 2.3) sends a tool's ``__doc__`` as its description, with the
+    docstring's indentation and reStructuredText markup. This server sends the
+    tool descriptions, and the descriptions in the argument and result
+    schemas, as plain text (see ``plain_text``). A tools/call request whose
+    parameters the SDK rejects gets an error that says which parameter is
+    invalid (see ``explain_invalid_call``). ``options`` go to ``MCPServer``.
     """
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
     class DocflowServer(MCPServer[Any]):
-        def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        def add_tool(
+            self,
+            fn: Callable[..., Any],
+            name: str | None = None,
+            title: str | None = None,
+            description: str | None = None,
+            **kwargs: Any,
+        ) -> None:
             check_strict_scalars(fn)
-            super().add_tool(fn, *args, **kwargs)
+            text = plain_text(description or inspect.getdoc(fn) or "")
+            super().add_tool(fn, name, title, text, **kwargs)
+
+        async def list_tools(self) -> list[Tool]:
+            return [
+                tool.model_copy(
+                    update={
+                        "input_schema": plain_schema(tool.input_schema),
+                        "output_schema": plain_schema(tool.output_schema),
+                    }
+                )
+                for tool in await super().list_tools()
+            ]
 
         async def call_tool(
             self, name: str, arguments: dict[str, Any], context: Any = None
@@ -434,7 +463,7 @@ def create_server(**options: Any) -> MCPServer[Any]:
             if schema is None:
                 names = [tool.name for tool in await self.list_tools()]
                 raise ToolError(
-                    f"Unknown tool {name!r}. The tools of {self.name} are "
+                    f"Unknown tool {quote_value(name)}. The tools of {self.name} are "
                     f"{quote_names(names)}."
                 )
             check_argument_names(name, arguments, schema)
@@ -449,7 +478,97 @@ def create_server(**options: Any) -> MCPServer[Any]:
                     return tool.input_schema
             return None
 
-    return DocflowServer(**options)
+    server = DocflowServer(**options)
+    server.middleware.append(explain_invalid_call)
+    return server
+
+
+#: Pairs of double backticks, reStructuredText's inline literal.
+_INLINE_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain_text(docstring: str) -> str:
+    """Return ``docstring`` dedented, with ``name`` written as `name`.
+
+    An MCP client shows a tool's description to a person or a language model,
+    and neither reads a docstring's indentation or reStructuredText markup.
+    """
+    return _INLINE_LITERAL.sub(r"`\1`", inspect.cleandoc(docstring))
+
+
+def plain_schema(schema: Any) -> Any:
+    """Return a copy of the JSON schema ``schema`` whose descriptions are plain text.
+
+    Pydantic takes a model's description from its docstring. Values given as
+    examples, defaults or constants are copied unchanged.
+    """
+    if isinstance(schema, list):
+        return [plain_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    plain = {}
+    for key, value in schema.items():
+        if key == "description" and isinstance(value, str):
+            plain[key] = plain_text(value)
+        elif key in ("default", "examples", "const", "enum"):
+            plain[key] = value
+        else:
+            plain[key] = plain_schema(value)
+    return plain
+
+
+async def explain_invalid_call(
+    ctx: ServerRequestContext[Any, Any], call_next: CallNext
+) -> HandlerResult:
+    """Say which parameter of a tools/call request the SDK rejects, and why.
+
+    The SDK (mcp 2.3) rejects a request whose parameters fail its pydantic
+    models with the error "Invalid request parameters" and an empty ``data``. For a
+    tools/call request, this middleware appends a sentence on the invalid
+    parameter to that message, such as that ``arguments`` must be a JSON
+    object, and sends the sentence as ``data`` too. Other requests keep the
+    SDK's error.
+
+    NOTE: mcp 2.3 calls the ``middleware`` list of MCPServer provisional, so
+    its call signature may change in a later 2.x release.
+    """
+    try:
+        return await call_next(ctx)
+    except ValidationError as exc:
+        if ctx.method != "tools/call":
+            raise
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INVALID_PARAMS
+
+        detail = describe_invalid_call(exc)
+        raise MCPError(
+            code=INVALID_PARAMS,
+            message=f"Invalid request parameters: {detail}",
+            data=detail,
+        ) from exc
+
+
+def describe_invalid_call(exc: ValidationError) -> str:
+    """Describe the first tools/call parameter that ``exc`` rejects, as a sentence."""
+    error = exc.errors()[0]
+    location = [str(part) for part in error["loc"]]
+    if location[:1] == ["params"]:  # the SDK validates the whole request
+        location = location[1:]
+    parameter = ".".join(location) or "params"
+    given_type = describe_type(error["input"])
+    if parameter == "name" and error["type"] == "missing":
+        return "'name' is missing; give the name of a tool that tools/list returns."
+    if parameter == "name":
+        return (
+            f"'name' must be the name of a tool as a string, not {given_type}; "
+            "tools/list lists the tools."
+        )
+    if parameter == "arguments":
+        return (
+            "'arguments' must be a JSON object mapping argument names to values, "
+            f"not {given_type}."
+        )
+    return f"{quote_value(parameter)} is invalid: {error['msg']}."
 
 
 def register_batch_tool(
@@ -595,23 +714,24 @@ def describe_invalid_values(
         name = str(location[0]) if location else noun
         if name in problems:
             continue
+        quoted = quote_value(name)
         expected = descriptions.get(name) or describe_schema(properties.get(name, {}))
         describe = describe_type if name in SECRET_ARGUMENTS else describe_value
         if error["type"] == "missing":
-            problems[name] = f"missing {noun} {name!r}, which must be {expected}"
+            problems[name] = f"missing {noun} {quoted}, which must be {expected}"
         elif error["type"] == "extra_forbidden":
-            problems[name] = f"{noun} {name!r} is unknown"
+            problems[name] = f"{noun} {quoted} is unknown"
         elif error["type"] == "value_error":
-            problems[name] = f"in {noun} {name!r}, {error['ctx']['error']}"
+            problems[name] = f"in {noun} {quoted}, {error['ctx']['error']}"
         elif len(location) > 1:
             item = "".join(f"[{part!r}]" for part in location[1:])
             problems[name] = (
-                f"{noun} {name!r} must be {expected}, "
+                f"{noun} {quoted} must be {expected}, "
                 f"but {name}{item} is {describe(error['input'])}"
             )
         else:
             problems[name] = (
-                f"{noun} {name!r} must be {expected}, got {describe(error['input'])}"
+                f"{noun} {quoted} must be {expected}, got {describe(error['input'])}"
             )
     return list(problems.values())
 
@@ -707,8 +827,12 @@ def _is_number_text(text: str) -> bool:
 
 
 def quote_names(names: Sequence[str]) -> str:
-    """Quote ``names`` and join them as 'a', 'b' and 'c'."""
-    quoted = [repr(name) for name in names]
+    """Quote ``names`` and join them as 'a', 'b' and 'c'.
+
+    A name a client gave can be of any length, so ``quote_value`` cuts a
+    long one to its start and end.
+    """
+    quoted = [quote_value(name) for name in names]
     if len(quoted) < 2:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
@@ -957,6 +1081,11 @@ def exit_after(main: Callable[[], int]) -> NoReturn:
         status = main()
     except KeyboardInterrupt:  # SIGTERM: the client or the parent stopped us
         status = 0
+    except SystemExit as exc:  # argparse: 0 after --help, 2 for invalid options
+        if exc.code is None:
+            status = 0
+        elif isinstance(exc.code, int):
+            status = exc.code
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         logging.shutdown()
@@ -984,7 +1113,8 @@ def run_main(
         action="append",
         default=[],
         metavar="DIR",
-        help="folder the tools may read (repeatable; default: mcp.roots, else cwd)",
+        help="folder the tools may read, in place of mcp.roots (repeatable; "
+        "default: mcp.roots, else the current folder)",
     )
     parser.add_argument(
         CLI_ADVICE_OPTION,

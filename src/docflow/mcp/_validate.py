@@ -21,7 +21,8 @@ def check_model(settings: Settings) -> str:
 
     model = load_model(settings)
     if not model.classes:
+        from docflow.core.quoting import quote_value
         from docflow.errors import ModelError
 
-        raise ModelError(f"model {str(model.path)!r} knows no categories")
+        raise ModelError(f"model {quote_value(str(model.path))} knows no categories")
     return model.version

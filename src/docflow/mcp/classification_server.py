@@ -150,10 +150,11 @@ async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
     try:
         version = await asyncio.wrap_future(future)
     except Exception as exc:  # RuntimeError from the child, ServerError if it died
+        # The child's ModelError names the model file, so the message does
+        # not repeat model_path.
         raise InvalidArgument(
             "model_path",
-            f"model {model_path!r} is not usable: {exc}. The server keeps "
-            "its current model",
+            f"the model is not usable: {exc}. The server keeps its current model",
         ) from None
     previous = current_model_version(state.settings)
     state.replace_settings(candidate)

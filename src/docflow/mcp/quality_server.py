@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from docflow import __version__
 from docflow.core.config import QualitySettings, Settings
 from docflow.core.models import DocumentResult
+from docflow.core.quoting import quote_value
 from docflow.mcp._server import (
     BatchResult,
     InvalidArgument,
@@ -123,8 +124,12 @@ def describe_unknown_thresholds(unknown: Sequence[str]) -> str:
         if match and len(unknown) == 1:
             suggestions.append(f"Did you mean {match[0]!r}?")
         elif match:
-            suggestions.append(f"Did you mean {match[0]!r} for {key!r}?")
-    target = "each of " + quote_names(unknown) if len(unknown) > 1 else repr(unknown[0])
+            suggestions.append(f"Did you mean {match[0]!r} for {quote_value(key)}?")
+    target = (
+        "each of " + quote_names(unknown)
+        if len(unknown) > 1
+        else quote_value(unknown[0])
+    )
     listing = f"Rename {target} to one of the thresholds: {quote_names(names)}."
     return " ".join([*suggestions, listing])
 
@@ -178,7 +183,7 @@ def build_quality_server(state: ServerState) -> "MCPServer":
 
 
 def register_document_tools(server: "MCPServer", state: ServerState) -> None:
-    """Register the tools that analyse documents and render reports."""
+    """Register the tools that analyze documents and render reports."""
     from mcp.server.mcpserver import Context
 
     @server.tool()
@@ -211,10 +216,10 @@ def register_document_tools(server: "MCPServer", state: ServerState) -> None:
     async def generate_report(
         paths: list[str], ctx: Context, password: PasswordArgument = None
     ) -> QualityReport:
-        """Analyse documents and render a Markdown quality report over them.
+        """Analyze documents and render a Markdown quality report over them.
 
         A path outside the roots gets an unreadable row that names the reason,
-        as in ``analyze_documents``, and the report lists it as not analysed.
+        as in ``analyze_documents``, and the report lists it as not analyzed.
         ``password`` is tried on every encrypted PDF of the call.
         """
         batch = await state.process_batch(

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from docflow.core.quoting import quote_value
 from docflow.errors import ModelError
 
 __all__ = [
@@ -94,23 +95,23 @@ def check_recorded(
         or not isinstance(recorded.get("size"), int)
     ):
         raise ModelError(
-            f"model description {str(description)!r} has an invalid "
+            f"model description {quote_value(str(description))} has an invalid "
             f"{FILE_FIELD!r} field; retrain the model with 'docflow train'"
         )
     advice = (
-        f"the file was damaged or replaced after {str(description)!r} was "
+        f"the file was damaged or replaced after {quote_value(str(description))} was "
         f"written. Restore the {path.name} saved with that {METADATA_FILE}, or "
         "retrain with 'docflow train' (reinstall docflow for the shipped model)"
     )
     if size != recorded["size"]:
         raise ModelError(
-            f"classifier model {str(path)!r} has {size:,} bytes, but "
+            f"classifier model {quote_value(str(path))} has {size:,} bytes, but "
             f"{METADATA_FILE} records {recorded['size']:,}: {advice}"
         )
     if sha256 != recorded["sha256"].lower():
         raise ModelError(
-            f"classifier model {str(path)!r} does not match the SHA-256 that "
-            f"{METADATA_FILE} records: {advice}"
+            f"classifier model {quote_value(str(path))} does not match the SHA-256 "
+            f"that {METADATA_FILE} records: {advice}"
         )
 
 

@@ -38,6 +38,7 @@ from docflow.core.classify._features import (
     compute_layout_features,
     normalize_text,
 )
+from docflow.core.quoting import quote_value
 from docflow.errors import ModelError
 
 if TYPE_CHECKING:
@@ -101,21 +102,25 @@ def read_metadata(model_dir: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ModelError(
-            f"classifier model description not found: {str(path)!r}; set "
+            f"classifier model description not found: {quote_value(str(path))}; set "
             "classification.model_path to a folder made by 'docflow train', or "
             "reinstall docflow to restore the shipped model"
         ) from exc
     except NotADirectoryError as exc:
         raise ModelError(
-            f"{str(model_dir)!r} is a file, not a model folder; give a folder "
-            "made by 'docflow train', or the model.joblib in it"
+            f"{quote_value(str(model_dir))} is a file, not a model folder; give a "
+            "folder made by 'docflow train', or the model.joblib in it"
         ) from exc
     except (OSError, ValueError) as exc:
+        # An OSError's text repeats the file name, which the message has.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ModelError(
-            f"cannot read the model description {str(path)!r}: {exc}"
+            f"cannot read the model description {quote_value(str(path))}: {reason}"
         ) from exc
     if not isinstance(data, dict) or "version" not in data:
-        raise ModelError(f"model description {str(path)!r} has no 'version' field")
+        raise ModelError(
+            f"model description {quote_value(str(path))} has no 'version' field"
+        )
     return data
 
 
@@ -691,7 +696,7 @@ def _files_signature(model_dir: Path) -> tuple[tuple[int, int, int], ...]:
 def model_not_found(path: Path) -> ModelError:
     """Return the error for a missing ``model.joblib`` at ``path``."""
     return ModelError(
-        f"classifier model not found: {str(path)!r}; run 'docflow train' or "
+        f"classifier model not found: {quote_value(str(path))}; run 'docflow train' or "
         "reinstall docflow to restore the shipped model"
     )
 
@@ -720,7 +725,7 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
         model._parts = loaded
         spec = inference_spec(loaded)
     else:
-        raise ModelError(f"{str(path)!r} is not a docflow classifier model")
+        raise ModelError(f"{quote_value(str(path))} is not a docflow classifier model")
     if spec is not None:
         model.scorer = Scorer(spec)
         layout = spec["layout_features"]
@@ -728,8 +733,8 @@ def _load_from_disk(model_dir: Path) -> LoadedModel:
         layout = tuple(model.parts.get("layout_features", ()))
     if tuple(layout) != LAYOUT_FEATURES:
         raise ModelError(
-            f"model {str(path)!r} was trained with other layout features than this "
-            "docflow version computes; retrain it with 'docflow train'"
+            f"model {quote_value(str(path))} was trained with other layout features "
+            "than this docflow version computes; retrain it with 'docflow train'"
         )
     log.info("loaded classifier model %s from %s", metadata["version"], path)
     return model
@@ -816,7 +821,7 @@ def _unpickle_parts(
     for warning in caught:
         log.warning("model %s: %s", path, warning.message)
     if not isinstance(parts, dict) or "classifier" not in parts:
-        raise ModelError(f"{str(path)!r} is not a docflow classifier model")
+        raise ModelError(f"{quote_value(str(path))} is not a docflow classifier model")
     return parts
 
 
@@ -840,7 +845,7 @@ def _unloadable(path: Path, exc: Exception) -> ModelError:
     else:
         advice = "retrain it with 'docflow train', or use another model folder"
     return ModelError(
-        f"cannot read the classifier model {str(path)!r}: {reason}; {advice}"
+        f"cannot read the classifier model {quote_value(str(path))}: {reason}; {advice}"
     )
 
 

@@ -229,20 +229,20 @@ METRICS: dict[str, str] = {
     "min_ocr_confidence": "lowest tesseract page confidence",
     "characters_total": "non-space characters in all pages",
     "total_words": "whitespace-separated tokens in the pages used for readability",
-    "words": "words analysed for readability (punctuation removed)",
-    "sentences": "sentences of three or more words in the analysed text",
-    "syllables": "pyphen syllables in the analysed words",
+    "words": "words analyzed for readability (punctuation removed)",
+    "sentences": "sentences of three or more words in the analyzed text",
+    "syllables": "pyphen syllables in the analyzed words",
     "polysyllables": "words of three or more syllables",
     "complex_words": "Gunning fog complex words: 3+ syllables, not on the "
     "Dale-Chall easy-word list",
     "long_words": "words of more than six letters",
-    "letters": "letters and digits in the analysed words",
-    "characters": "non-space characters in the analysed text",
-    "tokens": "whitespace-separated tokens in the analysed text",
+    "letters": "letters and digits in the analyzed words",
+    "characters": "non-space characters in the analyzed text",
+    "tokens": "whitespace-separated tokens in the analyzed text",
     "non_word_tokens": "URLs, e-mail addresses, host names, file names and paths "
     "left out of the readability counts",
     "readability_sampled": "true when only the first quality.readability_max_words "
-    "words were analysed",
+    "words were analyzed",
     "readability_max_words": "the quality.readability_max_words limit in force",
     "letter_words": "tokens with a letter in the first "
     "quality.readability_max_words tokens of the pages used for readability",

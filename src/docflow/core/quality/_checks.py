@@ -472,7 +472,7 @@ def _describe_empty_email(document: ExtractedDocument) -> tuple[str, str]:
         "The e-mail has no body text, only "
         f"{count_noun(len(attachments), 'attachment')}: {listed}.",
         "docflow does not read attachments: save them from the e-mail and "
-        "analyse them as files of their own.",
+        "analyze them as files of their own.",
     )
 
 
@@ -516,7 +516,7 @@ def _near_empty_advice(document: ExtractedDocument) -> str:
     if document.detected_type == "eml" and document.metadata.get("attachments"):
         return (
             "The e-mail carries little more than its attachments: docflow does "
-            "not read attachments, so save them and analyse them as files of "
+            "not read attachments, so save them and analyze them as files of "
             "their own."
         )
     return "Check that the file is the intended document and was saved in full."
@@ -947,7 +947,7 @@ def _check_low_readability(
         "low_readability",
         f"Flesch reading ease is {reading_ease:.1f} against a target of "
         f"{config.readability_target:g} (quality.readability_target), {gives}, "
-        f"below {limit:g} (quality.review_threshold). The analysed text has "
+        f"below {limit:g} (quality.review_threshold). The analyzed text has "
         f"{stats.words / stats.sentences:.1f} words per sentence and "
         f"{stats.syllables / stats.words:.2f} syllables per word.",
         ISSUES["low_readability"].advice,

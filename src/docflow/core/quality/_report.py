@@ -111,7 +111,7 @@ def _render_details(
         if quality is None:
             if error:
                 lines += ["", f"### {_escape(name)}", ""]
-                lines.append(f"Not analysed ({status}): {_escape(error)}")
+                lines.append(f"Not analyzed ({status}): {_escape(error)}")
             continue
         if not quality.issues:
             continue
@@ -129,7 +129,7 @@ def _render_details(
 def render_report(results: list[QualityResult | DocumentResult]) -> str:
     """Render a Markdown report: scores per document, issue counts, then details.
 
-    Documents without a quality result (failed or not analysed) are listed
+    Documents without a quality result (failed or not analyzed) are listed
     with their status and error.
     """
     rows = _unpack(results)
@@ -144,7 +144,7 @@ def render_report(results: list[QualityResult | DocumentResult]) -> str:
         else None
     )
     noun = "document" if len(rows) == 1 else "documents"
-    summary = f"{len(rows)} {noun}, {len(qualities)} analysed"
+    summary = f"{len(rows)} {noun}, {len(qualities)} analyzed"
     if mean is not None:
         summary += f", mean overall score {mean:.1f}"
     lines += [summary + ".", "", "## Scores", ""]

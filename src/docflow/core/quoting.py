@@ -1,0 +1,29 @@
+"""Quoting of user-given paths and values in error messages.
+
+A client can send a path or a name of any length, and an error that quotes a
+100,000-character path in full is unreadable. ``quote_value`` keeps the start
+and the end of a long value and states its length.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_QUOTED_CHARS", "quote_value"]
+
+#: Longest value, in characters, that ``quote_value`` quotes in full. The
+#: longest real path on Linux is 4,095 bytes, but a message that quotes more
+#: than a few lines of one value is hard to read.
+MAX_QUOTED_CHARS = 300
+
+
+def quote_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
+    """Quote ``value`` as repr does, cut to its start and end when it is long.
+
+    A value of more than ``limit`` characters keeps its first and last
+    ``limit // 2`` characters, joined by "…", followed by its length:
+    ``'/data/aaa…aaa/report.pdf' (100,000 characters)``.
+    """
+    if len(value) <= limit:
+        return repr(value)
+    keep = limit // 2
+    shown = value[:keep] + "…" + value[-keep:]
+    return f"{shown!r} ({len(value):,} characters)"

@@ -473,7 +473,9 @@ def create_server(**options: Any) -> MCPServer[Any]:
                 raise reword_tool_error(name, exc, schema) from exc.__cause__
 
         async def _input_schema(self, name: str) -> dict[str, Any] | None:
-            for tool in await self.list_tools():
+            # The SDK's own list: this runs on every call, and the plain-text
+            # copies that list_tools makes are for clients only.
+            for tool in await super().list_tools():
                 if tool.name == name:
                     return tool.input_schema
             return None

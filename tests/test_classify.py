@@ -288,9 +288,9 @@ def test_invalid_rule_pattern_raises(tmp_path: Path) -> None:
 
 def test_missing_model_raises(tmp_path: Path) -> None:
     settings = _settings(tmp_path, model_path=str(tmp_path / "absent"))
-    with pytest.raises(ModelError, match="not found"):
+    with pytest.raises(ModelError, match="model folder .* does not exist"):
         classify_document(_text_document("some text"), settings)
-    with pytest.raises(ModelError, match="not found"):
+    with pytest.raises(ModelError, match="model folder .* does not exist"):
         model_version(settings)
 
 

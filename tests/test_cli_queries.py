@@ -446,7 +446,7 @@ def test_stats_table(database):
     # The summary stays on one line in a pipe, however long the path.
     first = outcome.stdout.splitlines()[0]
     assert first.startswith("4 documents in ")
-    assert first.endswith("0 labels")
+    assert first.endswith("0 corrected by a person")
 
 
 DEFAULT_DATABASE = ".docflow/docflow.duckdb"
@@ -798,6 +798,35 @@ def test_report_id_with_html_is_usage_error(database, tmp_path):
     assert not (tmp_path / "y.html").exists()
 
 
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [
+        (["--category", "invoice"], "--category invoice narrows the HTML report"),
+        (["--run", "1"], "--run 1 narrows the HTML report"),
+        (
+            ["-c", "invoice", "--run", "1"],
+            "--category invoice and --run 1 narrow the HTML report",
+        ),
+    ],
+)
+def test_report_id_with_filter_is_usage_error(database, filters, named):
+    result = invoke("report", "--db", database, "/d/invoice.pdf", *filters)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert named in result.stderr
+    assert "show the document with: docflow report /d/invoice.pdf" in result.stderr
+
+
+def test_report_html_dash_writes_stdout(database, tmp_path):
+    result = invoke("report", "--db", database, "--html", "-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert result.stdout.rstrip().endswith("</html>")
+    assert "/d/blurry.pdf" in result.stdout
+    assert "wrote the report to stdout (4 documents)" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 def test_format_is_case_insensitive(database):
     result = invoke("stats", "--db", database, "-f", "JSON")
     assert result.exit_code == 0, result.stderr
@@ -815,7 +844,7 @@ def test_single_counts_are_singular(tmp_path, monkeypatch):
     assert "1 page," in report.stdout
     stats = invoke("stats", "--db", path, "--format", "table")
     assert "1 document in" in stats.stdout
-    assert "0 labels" in stats.stdout
+    assert "0 corrected by a person" in stats.stdout
 
 
 def test_results_show_corrected_category(database):
@@ -924,12 +953,82 @@ def test_review_limit_counts_whole_queue(tmp_path, monkeypatch):
     assert "6 documents wait for review (2 shown;" in review.stderr
 
 
+def add_copies(database: str, paths: list[str]) -> None:
+    """Store ``paths`` as files with the content of /d/odd.pdf."""
+    content_hash = Store(database).document("/d/odd.pdf").result.content_hash
+    with ResultWriter(Store(database), fingerprint="fp") as writer:
+        for path in paths:
+            copy = make_result(path, "unknown", 75)
+            writer.add(copy.model_copy(update={"content_hash": content_hash}))
+
+
+def test_label_names_copies_of_content(database):
+    copies = ["/d/copy-1.pdf", "/d/copy-2.pdf", "/d/copy-3.pdf", "/d/copy-4.pdf"]
+    add_copies(database, copies)
+    ids = [Store(database).document(path).id for path in copies]
+
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "letter", "--by", "ann")
+
+    assert outcome.exit_code == 0, outcome.stderr
+    [record] = lines(outcome.stdout)
+    assert record["also_labeled"] == [
+        {"id": id_, "path": path} for id_, path in zip(ids, copies, strict=True)
+    ]
+    assert (
+        "4 other stored documents have the same content and got this label too: "
+        f"/d/copy-1.pdf (id {ids[0]}), /d/copy-2.pdf (id {ids[1]}), "
+        f"/d/copy-3.pdf (id {ids[2]}) and 1 more\n"
+    ) in outcome.stderr
+    results = lines(invoke("results", "--db", database, "-c", "letter").stdout)
+    assert len(results) == 5
+
+
+def test_label_names_single_copy(database):
+    add_copies(database, ["/d/copy.pdf"])
+    copy_id = Store(database).document("/d/copy.pdf").id
+
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "letter", "-f", "json")
+
+    assert outcome.exit_code == 0, outcome.stderr
+    [record] = json.loads(outcome.stdout)
+    assert record["also_labeled"] == [{"id": copy_id, "path": "/d/copy.pdf"}]
+    assert (
+        "1 other stored document has the same content and got this label too: "
+        f"/d/copy.pdf (id {copy_id})\n"
+    ) in outcome.stderr
+
+
+def test_label_without_copies_names_none(database):
+    outcome = invoke("label", "--db", database, "/d/odd.pdf", "letter")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert lines(outcome.stdout)[0]["also_labeled"] == []
+    assert "same content" not in outcome.stderr
+
+
+def test_corrected_count_matches_html_report(database, tmp_path):
+    add_copies(database, ["/d/copy.pdf"])
+    invoke("label", "--db", database, "/d/odd.pdf", "receipt", "--by", "ann")
+    invoke("label", "--db", database, "/d/odd.pdf", "letter", "--by", "bob")
+    invoke("label", "--db", database, "/d/invoice.pdf", "invoice", "--by", "bob")
+
+    stats = json.loads(invoke("stats", "--db", database, "-f", "json").stdout)
+    table = invoke("stats", "--db", database, "-f", "table").stdout
+    html_path = tmp_path / "report.html"
+    invoke("report", "--db", database, "--html", str(html_path))
+    html = html_path.read_text(encoding="utf-8")
+
+    # Three label events on two contents: odd.pdf, its copy and invoice.pdf.
+    assert stats["corrected_by_a_person"] == 3
+    assert table.splitlines()[0].endswith(", 3 corrected by a person")
+    assert "<span><b>3</b> corrected by a person</span>" in html
+
+
 def test_label_rejects_document_without_text(database):
     result = invoke("label", "--db", database, "/d/broken.pdf", "invoice")
     assert result.exit_code == 2
     assert "has status corrupt" in result.stderr
     stats = invoke("stats", "--db", database, "-f", "json")
-    assert json.loads(stats.stdout)["labels"] == 0
+    assert json.loads(stats.stdout)["corrected_by_a_person"] == 0
 
 
 def test_label_prints_stored_category(database):
@@ -961,7 +1060,7 @@ def test_label_none_shown_everywhere(database, tmp_path):
     stats = json.loads(invoke("stats", "--db", database, "-f", "json").stdout)
     assert stats["by_category"] == {"invoice": 2, "none": 1}
     assert stats["review_queue"] == 1
-    assert stats["labels"] == 1
+    assert stats["corrected_by_a_person"] == 1
     html_path = tmp_path / "report.html"
     assert invoke("report", "--db", database, "--html", str(html_path)).exit_code == 0
     html = html_path.read_text(encoding="utf-8")

@@ -375,6 +375,60 @@ def test_model_key_names_missing_file(tmp_path: Path) -> None:
         model_key(settings)
 
 
+def test_missing_model_folder_names_variable(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER)
+    missing = tmp_path / "nope"
+
+    completed = run_classify(tmp_path, tmp_path / "d.duckdb", missing, letter)
+
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 7, stderr
+    assert (
+        f"the classifier model folder {str(missing)!r} set by environment "
+        "variable DOCFLOW_CLASSIFICATION_MODEL_PATH does not exist; correct the "
+        "path, or unset it to use the shipped model"
+    ) in stderr
+    assert "reinstall" not in stderr
+
+
+def test_missing_model_folder_names_settings_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    config = tmp_path / "docflow.toml"
+    config.write_text(f"[classification]\nmodel_path = {json.dumps(str(missing))}\n")
+    settings = load_settings(config_path=config, environ={})
+
+    with pytest.raises(ModelError) as raised:
+        model_key(settings)
+
+    message = str(raised.value)
+    assert f"set by classification.model_path in {config} does not" in message
+    assert "reinstall" not in message
+
+
+def test_model_folder_without_model_advises_setting(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL_DIR, model)
+    (model / MODEL_FILE).unlink()
+    settings = settings_for(model, tmp_path / "cache")
+
+    with pytest.raises(ModelError) as raised:
+        model_key(settings)
+
+    message = str(raised.value)
+    assert "in the folder set by classification.model_path;" in message
+    assert "or unset it to use the shipped model" in message
+    assert "reinstall" not in message
+
+
+def test_missing_shipped_description_advises_reinstall() -> None:
+    from docflow.core.classify._model import _missing_metadata
+
+    error = _missing_metadata(SHIPPED_MODEL_DIR / METADATA_FILE, None)
+
+    assert str(error).endswith("; reinstall docflow to restore the shipped model")
+
+
 def write_model_file(tmp_path: Path, data: bytes) -> Path:
     """Return a model folder whose model.joblib contains ``data``."""
     model = tmp_path / "model"

@@ -7,6 +7,7 @@ work, imported when the command runs so ``docflow --help`` stays fast.
 # No ``from __future__ import annotations``: typer reads the annotations of
 # the commands, and evaluating them from strings took 6 ms of every run.
 
+import shlex
 from collections.abc import Callable
 from typing import Annotated
 
@@ -176,9 +177,11 @@ def stats_command(
     """Show stored documents, errors, latency, counts and the last runs.
 
     Counts are per status and per category, over the current result of each
-    file; latency is over documents that were not cache hits. --since and
-    --until limit the documents counted to those processed in that period;
-    the cache hits, labels and runs are counted over the whole database.
+    file; latency is over documents that were not cache hits. "Corrected by
+    a person" counts the documents whose category comes from docflow label,
+    copies of a labeled file included. --since and --until limit the
+    documents counted to those processed in that period; the cache hits and
+    runs are counted over the whole database.
     """
     from docflow.cli._queries import parse_period, show_stats
 
@@ -290,7 +293,8 @@ def report_command(
         typer.Option(
             "--html",
             metavar="OUT.html",
-            help="Write a self-contained HTML report with charts instead.",
+            help="Write a self-contained HTML report with charts instead; "
+            "- writes it to stdout.",
         ),
     ] = None,
     category: CategoryFilter = None,
@@ -319,6 +323,8 @@ def report_command(
             f"or path ({reference!r}); show one document with: docflow report "
             f"{reference}, or narrow the HTML report with --category or --run"
         )
+    if reference is not None:
+        _check_no_filters(reference, category=category, run_id=run_id)
     if html is not None:
         write_html_report(options, html, run_id=run_id, category=category)
     elif reference is not None:
@@ -328,6 +334,28 @@ def report_command(
             "give a document id or path, or --html OUT.html for a report "
             "of all documents"
         )
+
+
+def _check_no_filters(
+    reference: str, *, category: str | None, run_id: int | None
+) -> None:
+    """Raise UsageError when a filter of the HTML report comes with a document."""
+    from docflow.errors import UsageError
+
+    filters = [
+        f"{option} {shlex.quote(str(value))}"
+        for option, value in (("--category", category), ("--run", run_id))
+        if value is not None
+    ]
+    if not filters:
+        return
+    verb = "narrows" if len(filters) == 1 else "narrow"
+    raise UsageError(
+        f"{' and '.join(filters)} {verb} the HTML report of all documents and "
+        f"cannot apply to one document ({reference!r}); show the document with: "
+        f"docflow report {shlex.quote(reference)}, or write the narrowed report "
+        f"with: docflow report --html OUT.html {' '.join(filters)}"
+    )
 
 
 @app.command(

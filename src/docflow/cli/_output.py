@@ -25,6 +25,7 @@ __all__ = [
     "FORMATS",
     "RecordPrinter",
     "plural",
+    "relative_path",
     "resolve_format",
     "result_record",
     "summary_row",
@@ -591,7 +592,7 @@ def _cell(
     if value is None:
         return ""
     if column == "path":
-        value = escape_controls(_relative(str(value)), encoding)
+        value = escape_controls(relative_path(str(value)), encoding)
         if path_width:
             value = _keep_end(value, path_width)
     elif isinstance(value, str):
@@ -614,7 +615,11 @@ def _failure_statuses() -> frozenset[str]:
     return frozenset(str(status) for status in Status if status != Status.OK)
 
 
-def _relative(path: str) -> str:
+def relative_path(path: str) -> str:
+    """Return ``path`` relative to the working folder when it lies inside it.
+
+    The path column of a table shows paths this way.
+    """
     try:
         relative = os.path.relpath(path)
     except ValueError:

@@ -16,6 +16,7 @@ from docflow.cli._output import (
     RecordPrinter,
     make_console,
     plural,
+    relative_path,
     resolve_format,
     result_record,
     summary_row,
@@ -439,6 +440,17 @@ def write_html_report(
         generated_at=datetime.now(UTC).replace(tzinfo=None),
         readability_target=options.settings().quality.readability_target,
     )
+    if output == "-":
+        _write_stdout_utf8(html)
+        written = "the report to stdout"
+    else:
+        _write_file(output, html)
+        written = terminal_text(output)
+    # On stderr, so that with --html - stdout holds the HTML alone.
+    _note(options, f"wrote {written} ({plural(len(rows), 'document')})")
+
+
+def _write_file(output: str, html: str) -> None:
     try:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(html)
@@ -449,7 +461,22 @@ def write_html_report(
             f"cannot write the report to {output!r}: {exc.strerror or exc}; "
             "choose another --html path"
         ) from exc
-    _note(options, f"wrote {terminal_text(output)} ({plural(len(rows), 'document')})")
+
+
+def _write_stdout_utf8(text: str) -> None:
+    """Write ``text`` to stdout as UTF-8, the charset the HTML declares.
+
+    The bytes go to the binary buffer under stdout when there is one,
+    because the locale's encoding may not encode every character.
+    """
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def record_label(
@@ -473,14 +500,21 @@ def record_label(
             reference, category, labeled_by or _login(), allowed=allowed
         )
         review_note = _review_note(store, correction)
+        shared = store.shared_content(correction)
         labeled = None
         if correction.document_id is not None:
             labeled = store.document(str(correction.document_id))
     record = asdict(correction)
     record["path"] = display_path(correction.path)  # as docflow results prints it
     record["labeled_at"] = correction.labeled_at.isoformat()
+    # The label applies by content, so the same bytes stored under other
+    # names show this category too.
+    record["also_labeled"] = [
+        {"id": document_id, "path": display_path(path)} for document_id, path in shared
+    ]
+    row = {**record, "also_labeled": ", ".join(str(id_) for id_, _ in shared)}
     printer = RecordPrinter(_format(options), columns=tuple(record))
-    printer.emit(record)
+    printer.emit(record, row)
     printer.close()
     if correction.category == NO_CATEGORY:
         effect = "it fits no category, so docflow train skips it"
@@ -491,8 +525,31 @@ def record_label(
         f"labeled document {correction.document_id} as {correction.category}; "
         f"{effect}{review_note}",
     )
+    if shared:
+        _note(options, _shared_note(shared))
     if labeled is not None:
         _note_replaced(options, store, labeled)
+
+
+def _shared_note(shared: Sequence[tuple[int, str]]) -> str:
+    """Name the other documents a label applies to: a few, then how many more."""
+    from docflow.core.store import display_path
+
+    named = [
+        f"{terminal_text(relative_path(display_path(path)))} (id {document_id})"
+        for document_id, path in shared[:_SHARED_NAMED]
+    ]
+    more = len(shared) - len(named)
+    listed = ", ".join(named) + (f" and {more} more" if more else "")
+    documents = "document has" if len(shared) == 1 else "documents have"
+    return (
+        f"{len(shared)} other stored {documents} the same content and got this "
+        f"label too: {listed}"
+    )
+
+
+#: How many of the other documents a label applies to its message names.
+_SHARED_NAMED = 3
 
 
 def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> None:

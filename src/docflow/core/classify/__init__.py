@@ -25,7 +25,8 @@ from docflow.core.classify._categories import CategoryInfo, list_categories
 from docflow.core.classify._model import (
     MODEL_FILE,
     model_not_found,
-    read_metadata,
+    model_origin,
+    read_configured_metadata,
     resolve_model_dir,
 )
 from docflow.errors import ModelError
@@ -59,7 +60,7 @@ def classify_document(
 
 def model_version(settings: Settings) -> str:
     """Return the version of the configured model, read from its ``model.json``."""
-    return str(read_metadata(resolve_model_dir(settings))["version"])
+    return str(read_configured_metadata(settings)["version"])
 
 
 def model_key(settings: Settings) -> str:
@@ -83,12 +84,12 @@ def model_key(settings: Settings) -> str:
     from docflow.core.models import model_cache_key
 
     model_dir = resolve_model_dir(settings)
-    metadata = read_metadata(model_dir)
+    metadata = read_configured_metadata(settings)
     path = model_dir / MODEL_FILE
     try:
         size, sha256 = remembered_checksum(path, Path(settings.store.cache_dir))
     except FileNotFoundError as exc:
-        raise model_not_found(path) from exc
+        raise model_not_found(path, model_origin(settings)) from exc
     except OSError as exc:
         raise ModelError(
             f"cannot read the classifier model {str(path)!r}: {exc}"

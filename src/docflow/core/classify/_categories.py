@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from docflow.core.classify._model import read_metadata, resolve_model_dir
+from docflow.core.classify._model import read_configured_metadata
 from docflow.core.models import CATEGORIES
 from docflow.errors import ModelError
 
@@ -46,7 +46,7 @@ class CategoryInfo(BaseModel):
 def list_categories(settings: Settings) -> list[CategoryInfo]:
     """Return the model's categories, then any that only rules define."""
     try:
-        metadata = read_metadata(resolve_model_dir(settings))
+        metadata = read_configured_metadata(settings)
     except ModelError:
         metadata = {}
     in_model = [str(name) for name in metadata.get("categories", [])]

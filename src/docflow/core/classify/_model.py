@@ -58,7 +58,9 @@ __all__ = [
     "forget_changed_models",
     "inference_spec",
     "load_model",
+    "model_origin",
     "predict_proba",
+    "read_configured_metadata",
     "read_metadata",
     "resolve_model_dir",
     "save_model",
@@ -92,20 +94,33 @@ def resolve_model_dir(settings: Settings) -> Path:
     return path.parent if path.suffix == ".joblib" else path
 
 
-def read_metadata(model_dir: Path) -> dict[str, Any]:
+def model_origin(settings: Settings) -> str:
+    """Return what set ``classification.model_path``, as messages name it.
+
+    That is the environment variable or the settings file, or the setting's
+    name when neither set it (the MCP server's update_model sets it).
+    """
+    origin = settings.origin_of("classification", "model_path")
+    return origin or "classification.model_path"
+
+
+def read_configured_metadata(settings: Settings) -> dict[str, Any]:
+    """Return the parsed ``model.json`` of the configured model; see read_metadata."""
+    return read_metadata(resolve_model_dir(settings), origin=model_origin(settings))
+
+
+def read_metadata(model_dir: Path, *, origin: str | None = None) -> dict[str, Any]:
     """Return the parsed ``model.json`` of ``model_dir``.
 
-    Raises ModelError when the file is missing, unreadable or has no version.
+    ``origin`` names what set ``model_dir`` (see ``model_origin``), for the
+    message when the folder or its ``model.json`` is missing. Raises
+    ModelError when the file is missing, unreadable or has no version.
     """
     path = model_dir / METADATA_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelError(
-            f"classifier model description not found: {quote_value(str(path))}; set "
-            "classification.model_path to a folder made by 'docflow train', or "
-            "reinstall docflow to restore the shipped model"
-        ) from exc
+        raise _missing_metadata(path, origin) from exc
     except NotADirectoryError as exc:
         raise ModelError(
             f"{quote_value(str(model_dir))} is a file, not a model folder; give a "
@@ -122,6 +137,37 @@ def read_metadata(model_dir: Path) -> dict[str, Any]:
             f"model description {quote_value(str(path))} has no 'version' field"
         )
     return data
+
+
+def _missing_metadata(path: Path, origin: str | None) -> ModelError:
+    """Return the error for a missing ``model.json`` at ``path``.
+
+    Reinstalling restores the shipped model only, so a folder the user
+    chose gets advice about the setting instead.
+    """
+    model_dir = path.parent
+    if model_dir == SHIPPED_MODEL_DIR:
+        return ModelError(
+            f"classifier model description not found: {quote_value(str(path))}; "
+            "reinstall docflow to restore the shipped model"
+        )
+    origin = origin or "classification.model_path"
+    if not model_dir.exists():
+        return ModelError(
+            f"the classifier model folder {quote_value(str(model_dir))} set by "
+            f"{origin} does not exist; correct the path, or unset it to use the "
+            "shipped model"
+        )
+    return ModelError(
+        f"classifier model description not found: {quote_value(str(path))}, in "
+        f"the folder set by {origin}; {_CHOOSE_MODEL}"
+    )
+
+
+#: The advice when a folder the user chose contains no model.
+_CHOOSE_MODEL = (
+    "point it to a folder made by 'docflow train', or unset it to use the shipped model"
+)
 
 
 @dataclass
@@ -660,7 +706,7 @@ def load_model(settings: Settings) -> LoadedModel:
         if cached is not None:
             return cached
         signature = _files_signature(model_dir)
-        model = _load_from_disk(model_dir)
+        model = _load_from_disk(model_dir, origin=model_origin(settings))
         _cache[model_dir] = model
         _signatures[model_dir] = signature
         return model
@@ -693,21 +739,30 @@ def _files_signature(model_dir: Path) -> tuple[tuple[int, int, int], ...]:
     return tuple(signature)
 
 
-def model_not_found(path: Path) -> ModelError:
-    """Return the error for a missing ``model.joblib`` at ``path``."""
+def model_not_found(path: Path, origin: str | None = None) -> ModelError:
+    """Return the error for a missing ``model.joblib`` at ``path``.
+
+    ``origin`` names what set the model folder; see ``model_origin``.
+    """
+    if path.parent == SHIPPED_MODEL_DIR:
+        return ModelError(
+            f"classifier model not found: {str(path)!r}; reinstall docflow to "
+            "restore the shipped model"
+        )
+    origin = origin or "classification.model_path"
     return ModelError(
-        f"classifier model not found: {quote_value(str(path))}; run 'docflow train' or "
-        "reinstall docflow to restore the shipped model"
+        f"classifier model not found: {quote_value(str(path))}, in the folder set "
+        f"by {origin}; {_CHOOSE_MODEL}"
     )
 
 
-def _load_from_disk(model_dir: Path) -> LoadedModel:
-    metadata = read_metadata(model_dir)
+def _load_from_disk(model_dir: Path, *, origin: str | None = None) -> LoadedModel:
+    metadata = read_metadata(model_dir, origin=origin)
     path = model_dir / MODEL_FILE
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise model_not_found(path) from exc
+        raise model_not_found(path, origin) from exc
     except OSError as exc:
         raise _unloadable(path, exc) from exc
     sha256 = check_model_file(path, data, metadata)

@@ -927,8 +927,11 @@ class Store:
         """Return counts, latency and recent runs for ``docflow stats``.
 
         ``since`` and ``until`` limit the documents counted to those
-        processed in that period (``until`` exclusive). The cache hits, the
-        labels and the runs are counted over the whole database.
+        processed in that period (``until`` exclusive). The cache hits and
+        the runs are counted over the whole database.
+        ``corrected_by_a_person`` counts the documents whose category comes
+        from a label, as the HTML report does, so a document labeled twice
+        counts once and a copy of a labeled document counts too.
         """
         if not self.exists():
             return _empty_stats()
@@ -963,7 +966,13 @@ class Store:
                     params,
                 )
             )
-            labels = first_row(connection.execute("SELECT count(*) FROM labels"))
+            corrected = first_row(
+                connection.execute(
+                    "SELECT count(*) FROM documents d JOIN classifications c "
+                    f"ON c.document_id = d.id WHERE {current} AND {_LABELED}",
+                    params,
+                )
+            )
             hits = first_row(
                 connection.execute("SELECT coalesce(sum(cache_hits), 0) FROM runs")
             )
@@ -984,7 +993,7 @@ class Store:
             "by_status": dict(by_status),
             "by_category": dict(by_category),
             "review_queue": review[0] if review else 0,
-            "labels": labels[0] if labels else 0,
+            "corrected_by_a_person": corrected[0] if corrected else 0,
             "runs": self.runs(5),
         }
 
@@ -1058,6 +1067,27 @@ class Store:
             labeled_by=labeled_by,
         )
 
+    def shared_content(self, correction: Correction) -> list[tuple[int, str]]:
+        """Return the id and path of the other documents ``correction`` labels.
+
+        A label applies to every current classified result with the labeled
+        document's content hash, as ``docflow results`` shows it, so these
+        are the current documents with that hash, apart from the labeled
+        one, sorted by path. The path is the file's name, as in
+        ``StoredResult.result``.
+        """
+        if correction.content_hash is None or not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "SELECT d.id, d.path FROM documents d "
+                "JOIN classifications c ON c.document_id = d.id "
+                "WHERE d.is_current AND d.content_hash = ? "
+                "AND d.id IS DISTINCT FROM ? ORDER BY d.path, d.id",
+                [correction.content_hash, correction.document_id],
+            ).fetchall()
+        return [(int(id_), path_from_display(path)) for id_, path in rows]
+
     def corrections(self) -> list[Correction]:
         """Return the newest correction of each document content (or path).
 
@@ -1086,13 +1116,19 @@ _CORRECTIONS_SELECT = """
     ORDER BY l.id
 """
 
+#: A label of document ``d`` or of its content exists, so a person's category
+#: takes the place of the classifier's (see ``docflow.core.classify.corrections``).
+_LABELED = (
+    "EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "
+    "OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash))"
+)
+
 #: A current document needs review when its category is unknown or its review
 #: status is needs_review. A label of its content settles the classification,
 #: so a labeled document needs review only for a quality reason.
 _REVIEW_CONDITION = (
     "(c.category = 'unknown' OR d.review_status = 'needs_review') "
-    "AND (NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id "
-    "OR (l.content_hash IS NOT NULL AND l.content_hash = d.content_hash)) "
+    f"AND (NOT {_LABELED} "
     f"OR {has_quality_reason_sql('d.review_reasons')})"
 )
 
@@ -1360,7 +1396,7 @@ def _empty_stats() -> dict[str, Any]:
         "by_status": {},
         "by_category": {},
         "review_queue": 0,
-        "labels": 0,
+        "corrected_by_a_person": 0,
         "runs": [],
     }
 

@@ -1018,7 +1018,7 @@ def test_corrected_count_matches_html_report(database, tmp_path):
     html = html_path.read_text(encoding="utf-8")
 
     # Three label events on two contents: odd.pdf, its copy and invoice.pdf.
-    assert stats["corrected_by_a_person"] == 3
+    assert stats["labeled_documents"] == 3
     assert table.splitlines()[0].endswith(", 3 corrected by a person")
     assert "<span><b>3</b> corrected by a person</span>" in html
 
@@ -1028,7 +1028,7 @@ def test_label_rejects_document_without_text(database):
     assert result.exit_code == 2
     assert "has status corrupt" in result.stderr
     stats = invoke("stats", "--db", database, "-f", "json")
-    assert json.loads(stats.stdout)["corrected_by_a_person"] == 0
+    assert json.loads(stats.stdout)["labeled_documents"] == 0
 
 
 def test_label_prints_stored_category(database):
@@ -1060,7 +1060,7 @@ def test_label_none_shown_everywhere(database, tmp_path):
     stats = json.loads(invoke("stats", "--db", database, "-f", "json").stdout)
     assert stats["by_category"] == {"invoice": 2, "none": 1}
     assert stats["review_queue"] == 1
-    assert stats["corrected_by_a_person"] == 1
+    assert stats["labeled_documents"] == 1
     html_path = tmp_path / "report.html"
     assert invoke("report", "--db", database, "--html", str(html_path)).exit_code == 0
     html = html_path.read_text(encoding="utf-8")

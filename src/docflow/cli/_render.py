@@ -54,7 +54,7 @@ def print_stats(stats: dict[str, Any]) -> None:
         f"{_period(stats.get('since'), stats.get('until'))} in "
         f"{_markup(stats['database'])}: {stats['errors']} not ok, "
         f"{stats['review_queue']} waiting for review, "
-        f"{stats['corrected_by_a_person']} corrected by a person",
+        f"{stats['labeled_documents']} corrected by a person",
         # One line each, also in a pipe, where rich would wrap at 80 columns.
         soft_wrap=True,
     )

@@ -929,7 +929,7 @@ class Store:
         ``since`` and ``until`` limit the documents counted to those
         processed in that period (``until`` exclusive). The cache hits and
         the runs are counted over the whole database.
-        ``corrected_by_a_person`` counts the documents whose category comes
+        ``labeled_documents`` counts the documents whose category comes
         from a label, as the HTML report does, so a document labeled twice
         counts once and a copy of a labeled document counts too.
         """
@@ -993,7 +993,7 @@ class Store:
             "by_status": dict(by_status),
             "by_category": dict(by_category),
             "review_queue": review[0] if review else 0,
-            "corrected_by_a_person": corrected[0] if corrected else 0,
+            "labeled_documents": corrected[0] if corrected else 0,
             "runs": self.runs(5),
         }
 
@@ -1396,7 +1396,7 @@ def _empty_stats() -> dict[str, Any]:
         "by_status": {},
         "by_category": {},
         "review_queue": 0,
-        "corrected_by_a_person": 0,
+        "labeled_documents": 0,
         "runs": [],
     }
 

@@ -477,8 +477,10 @@ def test_killed_worker_temporary_folder_removed(tmp_path, monkeypatch):
         while worker_folder.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not worker_folder.exists()
-        # The replacement has a folder of its own.
-        assert len(list(temporary.iterdir())) == 1
+        # The replacement has a folder of its own. The call waits until the
+        # replacement has started, which may come after the old folder went.
+        replacement = Path(pool.call("tempfile:gettempdir").result(timeout=60))
+        assert list(temporary.iterdir()) == [replacement]
     assert list(temporary.iterdir()) == []
 
 

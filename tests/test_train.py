@@ -160,11 +160,14 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
     folder = _copy_tiny_corpus(tmp_path / "corpus")
     extra = next(p for p in sorted((TRAIN_CORPUS / "invoice").iterdir()) if p.is_file())
     model_dir = tmp_path / "model"
+    # In a folder this small the correct label still turns one meeting
+    # minutes into an invoice out of fold, which the correction check rejects.
     report = train_model(
         folder,
         _settings(tmp_path, model_dir),
         corrections=[(str(extra), "invoice")],
         output=model_dir,
+        force=True,
     )
     trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.corrections == 1
@@ -344,6 +347,143 @@ def test_train_rejects_corrections_breaking_documents(tmp_path: Path) -> None:
     assert named == {path for path, _ in labels}
     assert all(item.other_category == "resume" for item in check.contradictions)
     assert check.corrections.documents == len(labels)
+
+
+#: A folder in which labeling the memo MEMO_FILE as a letter turns exactly
+#: one memo of the folder into a letter, out of fold, and none the other way.
+ONE_REGRESSION_COUNTS = {"memo": 6, "letter": 6, "invoice": 4}
+MEMO_FILE = TRAIN_CORPUS.parent / "memo_office_closure.txt"
+
+
+def test_train_rejects_single_regression(tmp_path: Path) -> None:
+    folder = _copy_counts(tmp_path / "corpus", ONE_REGRESSION_COUNTS)
+    model_dir = tmp_path / "model"
+    settings = _settings(tmp_path, model_dir)
+    memo = tmp_path / "a.txt"
+    shutil.copy(MEMO_FILE, memo)
+    labels = [(str(memo), "letter")]
+
+    with pytest.raises(ModelRejected) as caught:
+        train_model(folder, settings, corrections=labels, output=model_dir)
+
+    assert not (model_dir / "model.json").exists()
+    report = caught.value.report
+    check = report.correction_check
+    assert check is not None
+    assert len(check.regressions) == 1
+    assert check.improvements == 0
+    regression = check.regressions[0]
+    assert regression.blamed == str(memo)
+    assert f"{regression.source} (memo to letter, blamed on the correction " in (
+        report.rejected
+    )
+    assert f"blamed on the correction {memo})" in report.rejected
+    assert "rerun with --force" in report.rejected
+
+    forced = train_model(
+        folder, settings, corrections=labels, output=model_dir, force=True
+    )
+    assert forced.written
+    assert forced.forced
+
+
+def test_train_cli_single_regression_exits_7(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    # No configured model, so only the correction check can reject the model.
+    monkeypatch.setenv("DOCFLOW_CLASSIFICATION_MODEL_PATH", str(tmp_path / "none"))
+    folder = _copy_counts(tmp_path / "corpus", ONE_REGRESSION_COUNTS)
+    memo = tmp_path / "a.txt"
+    shutil.copy(MEMO_FILE, memo)
+    database = _store_with_labels(tmp_path / "t.duckdb", [(str(memo), "letter")])
+    output = tmp_path / "model"
+    args = ["train", str(folder), "-o", str(output), "--db", database]
+
+    outcome = CliRunner().invoke(app, [*args, "-f", "jsonl"])
+
+    assert outcome.exit_code == 7, outcome.stderr
+    assert not (output / "model.json").exists()
+    # JSON Lines: the whole report on one line.
+    assert len(outcome.stdout.splitlines()) == 1
+    report = json.loads(outcome.stdout)
+    assert report["written"] is False
+    assert report["before"] is None
+    regressions = report["correction_check"]["regressions"]
+    assert len(regressions) == 1
+    assert report["correction_check"]["improvements"] == 0
+    assert report["rejected"]
+    assert f"blamed on the correction {memo})" in outcome.stderr
+    assert f"{regressions[0]['source']} (memo to letter" in outcome.stderr
+    assert "--force" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("regressions", "improvements", "worse"),
+    [(0, 0, False), (1, 0, True), (1, 1, False), (2, 1, True), (3, 0, True)],
+)
+def test_correction_check_worse(
+    regressions: int, improvements: int, worse: bool
+) -> None:
+    from docflow.core.classify._correction_check import (
+        CorrectionCheck,
+        CorrectionOutcome,
+        DocumentRegression,
+    )
+    from docflow.core.classify.metrics import evaluate_predictions
+
+    scores = evaluate_predictions(["memo"], ["memo"], [1.0])
+    turned = DocumentRegression(
+        source="memo.pdf", category="memo", predicted="letter", confidence=0.9
+    )
+    # A disputed correction is no reason on its own.
+    dispute = CorrectionOutcome(
+        source="a.txt", category="letter", predicted="memo", confidence=0.99
+    )
+    check = CorrectionCheck(
+        folds=2,
+        without_corrections=scores,
+        with_corrections=scores,
+        regressions=[turned] * regressions,
+        improvements=improvements,
+        corrections=scores,
+        outcomes=[],
+        contradictions=[],
+        disputed=[dispute],
+    )
+
+    assert check.worse is worse
+
+
+@pytest.mark.parametrize("source", ["flag", "environment"])
+def test_train_cli_rejects_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path, source: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(tmp_path / "corpus", {"resume": 2, "email": 2})
+    args = ["train", str(folder), "-o", str(tmp_path / "model")]
+    if source == "flag":
+        args += ["-f", "csv"]
+    else:
+        monkeypatch.setenv("DOCFLOW_OUTPUT_FORMAT", "csv")
+
+    outcome = CliRunner().invoke(app, [*args, "--db", str(tmp_path / "t.duckdb")])
+
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert "invalid output format 'csv' for docflow train" in outcome.stderr
+    assert "Use --format table, json, jsonl or auto" in outcome.stderr
+    if source == "environment":
+        assert "output.format from environment variable DOCFLOW_OUTPUT_FORMAT" in (
+            outcome.stderr
+        )
+    assert not (tmp_path / "model").exists()
 
 
 def test_train_small_folder_skips_correction_check(
@@ -537,6 +677,10 @@ def test_train_category_too_small(
 
     message = str(raised.value)
     assert "too few documents to both train on and hold out" in message
+    assert "Each category needs at least 2 documents in its subfolder." in message
+    longest = max(len(sentence.split()) for sentence in message.split(". "))
+    assert longest <= 30, message
+    assert message.endswith("whose category the model should not learn")
     assert described in message
     assert "invoice: 4 documents" in message
     assert repr(str(folder / short)) in message
@@ -929,17 +1073,22 @@ def test_train_names_disputed_corrections(
     model_dir = tmp_path / "model"
     labels = _mislabeled_resumes(folder, 2)
 
-    report = train_model(
-        folder, _settings(tmp_path, model_dir), corrections=labels, output=model_dir
-    )
+    # The wrong labels also turn a folder resume into an email, and that
+    # regression rejects the model. test_correction_check_worse shows that a
+    # dispute alone does not.
+    with pytest.raises(ModelRejected) as caught:
+        train_model(
+            folder, _settings(tmp_path, model_dir), corrections=labels, output=model_dir
+        )
 
+    report = caught.value.report
     check = report.correction_check
     assert check is not None
     assert {item.source for item in check.disputed} == {p for p, _ in labels}
     assert all(item.predicted == "resume" for item in check.disputed)
     assert all(item.confidence >= 0.8 for item in check.disputed)
-    # A dispute alone does not reject the model.
-    assert report.written
+    assert len(check.regressions) > check.improvements
+    assert report.rejected.startswith("the corrections from docflow label make")
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     disputed = [text for text in warnings if "disputed" in text]
     assert len(disputed) == 1
@@ -1005,7 +1154,10 @@ def test_train_cli_notes_skipped_none_labels(
     result = CliRunner().invoke(app, [*args, "--force", "-f", output_format])
 
     assert result.exit_code == 0, result.stderr
-    assert "skipped 1 document labeled none (no category)" in result.stderr
+    assert (
+        "skipped 1 document labeled none (no category) with docflow label, "
+        "because a label of none trains no category\n"
+    ) in result.stderr
 
 
 def test_train_cli_json_undecodable_names(tmp_path: Path) -> None:

@@ -37,6 +37,8 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     from docflow.errors import ModelRejected
 
     settings = options.settings()
+    # Before the files are read, which can take minutes on a full corpus.
+    _check_report_format(options, settings)
     if settings.extraction.ocr:
         from docflow.core.ocr import check_languages
 
@@ -78,6 +80,26 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
         _print_model_setting(settings, Path(output))
 
 
+def _check_report_format(options: CliOptions, settings: Settings) -> None:
+    """Raise UsageError when the output format is csv, which train cannot print.
+
+    The report is one record with nested scores, not rows of one kind, so it
+    has no CSV form.
+    """
+    if options.output_format == "csv":
+        source = "--format"
+    elif options.output_format is None and settings.output.format == "csv":
+        origin = settings.origin_of("output", "format") or "docflow.toml"
+        source = f"output.format from {origin}"
+    else:
+        return
+    raise UsageError(
+        f"invalid output format 'csv' for docflow train, given by {source}. The "
+        "train report is one record with nested scores, so it has no CSV form. "
+        "Use --format table, json, jsonl or auto"
+    )
+
+
 def _note_missing_database(path: object) -> None:
     """Print on stderr that the database is missing, so no corrections are used.
 
@@ -101,20 +123,21 @@ def _note_skipped_labels(report: TrainReport) -> None:
     if count:
         sys.stderr.write(
             f"docflow: skipped {plural(count, 'document')} labeled none (no "
-            "category) with docflow label, because they train no category\n"
+            "category) with docflow label, because a label of none trains no "
+            "category\n"
         )
 
 
 def _write_train_report(options: CliOptions, report: TrainReport) -> None:
-    """Print ``report`` to stdout as a table, or as JSON in the other formats."""
+    """Print ``report`` to stdout as a table, indented JSON, or one JSON line."""
     from docflow.cli._output import resolve_format, write_json
 
     data = report.model_dump(mode="json")
-    chosen = options.output_format or options.settings().output.format
-    if resolve_format(chosen) == "table":
+    chosen = resolve_format(options.output_format or options.settings().output.format)
+    if chosen == "table":
         _print_train_report(data)
     else:
-        write_json(data)
+        write_json(data, indent=None if chosen == "jsonl" else 2)
 
 
 def _default_model_output(settings: Settings, folder: str) -> Path:

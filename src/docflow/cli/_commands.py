@@ -465,8 +465,8 @@ def train_command(
         typer.Option(
             "--force",
             help="Write the new model even if it scores lower, the corrections "
-            "make it worse on the folder's documents, or it replaces a model "
-            "with more categories.",
+            "turn more of the folder's documents wrong than right, or it replaces "
+            "a model with more categories.",
         ),
     ] = False,
     output: Annotated[
@@ -494,17 +494,23 @@ def train_command(
     """Train the classifier on a folder plus the corrections from docflow label.
 
     Prints per-category precision and recall on a held-out split for the
-    current model and the new one. Unless --output is given, the new model is
+    current model and the new one. The report prints as a table, as indented
+    JSON (json) or as one JSON line (jsonl). The format csv is rejected with
+    exit code 2, because the report has nested scores. Unless --output is given, the new model is
     written to .docflow/models/ under the name of DIR, not over the shipped
     model. The command prints the setting that selects the new model
-    (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH). No model
-    is written, and the exit code is 7, when the new one scores lower than the
-    current model (the one in that folder, else the one in use), when the
-    corrections make it worse on the folder's documents (scored out of fold
-    with and without them), or when it would replace a model in that folder
-    and lacks some of its categories; --force writes it anyway. A model is
-    trained from scratch, so DIR needs a subfolder for every category to keep
-    (start from a copy of sample_docs/train).
+    (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH).
+
+    No model is written, and the exit code is 7, in three cases. The new
+    model scores lower than the current model (the one in that folder, else
+    the one in use). The corrections turn more of the folder's documents from
+    right to wrong than from wrong to right, scored out of fold with and
+    without them, so one document turned wrong and none turned right is
+    enough. Or the new model would replace a model in that folder and lacks
+    some of its categories or of the languages it was trained on. --force
+    writes it anyway. A model is trained from scratch, so DIR needs a
+    subfolder for every category to keep (start from a copy of
+    sample_docs/train).
     """
     from docflow.cli._admin import train
 

@@ -229,11 +229,13 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def write_json(value: Any, stream: TextIO | None = None) -> None:
-    """Write ``value`` as indented JSON on stdout."""
+def write_json(
+    value: Any, stream: TextIO | None = None, *, indent: int | None = 2
+) -> None:
+    """Write ``value`` as JSON on stdout, on one line when ``indent`` is None."""
     stream = stream if stream is not None else sys.stdout
     text = json.dumps(
-        value, indent=2, ensure_ascii=not unicode_stream(stream), default=str
+        value, indent=indent, ensure_ascii=not unicode_stream(stream), default=str
     )
     stream.write(text + "\n")
     stream.flush()

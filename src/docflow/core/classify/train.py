@@ -15,8 +15,8 @@ every category has a document held out, so each category needs
 ``MIN_CATEGORY_DOCUMENTS`` (2) documents in its folder. Corrections are
 never held out, so the held-out split cannot show that they make the model
 worse. ``_correction_check`` scores the training documents out of fold with
-and without them instead, and corrections that turn at least 2 more documents
-wrong than right reject the model too.
+and without them instead, and corrections that turn more documents wrong than
+right reject the model too.
 
 NOTE: when a category grows enough for its quota to rise, its next-lowest-hash
 document moves from training to held out, so a model trained earlier may have
@@ -46,6 +46,7 @@ from docflow.core.classify._classify import model_languages
 from docflow.core.classify._correction_check import (
     DISPUTE_CONFIDENCE,
     CorrectionCheck,
+    DocumentRegression,
     check_corrections,
 )
 from docflow.core.classify._features import (
@@ -210,9 +211,9 @@ def train_model(
     models' scores, when the new model scores a lower macro-F1 on the
     held-out split than the current model (the one at ``output``, else the
     configured one), which applies to a new ``output`` folder too. It raises
-    ModelRejected too when the corrections turn at least
-    ``MIN_NET_REGRESSIONS`` more training documents wrong than right, scored
-    out of fold (``check_corrections``), with or without a current model. It also
+    ModelRejected too when the corrections turn more training documents
+    wrong than right, scored out of fold (``check_corrections``), with or
+    without a current model. It also
     raises ModelRejected, unless ``force`` is true, when ``output`` contains a
     model with categories the training data has no document of, or with
     languages it has fewer than ``MIN_LANGUAGE_DOCUMENTS`` training documents
@@ -352,11 +353,12 @@ def _guard_worse_model(
         advice = "Add training documents"
         if harmful:
             advice = (
-                "Check the labels named in the report and relabel the wrong ones "
-                "with docflow label (none leaves a document out of training)"
+                "Check the labels of the corrections, starting with any blamed "
+                "above, and relabel the wrong ones with docflow label (none "
+                "leaves a document out of training)"
             )
         report.rejected = (
-            f"{'. '.join(reasons)}; nothing was written to {str(target)!r}. "
+            f"{'. '.join(reasons)}. Nothing was written to {str(target)!r}. "
             f"{advice}, or rerun with --force to save it anyway"
         )
         raise ModelRejected(report.rejected, report=report)
@@ -364,10 +366,7 @@ def _guard_worse_model(
 
 def _describe_harm(check: CorrectionCheck) -> str:
     """Return a sentence on the training documents the corrections turn wrong."""
-    turned = ", ".join(
-        f"{regression.source} ({regression.category} to {regression.predicted})"
-        for regression in check.regressions[:3]
-    )
+    turned = ", ".join(_describe_regression(item) for item in check.regressions[:3])
     more = len(check.regressions) - 3
     if more > 0:
         turned += f" and {more} more"
@@ -379,6 +378,14 @@ def _describe_harm(check: CorrectionCheck) -> str:
         f"{_plural(len(check.regressions), 'document')} wrong and "
         f"{check.improvements} right: {turned}"
     )
+
+
+def _describe_regression(regression: DocumentRegression) -> str:
+    """Return ``source (category to predicted, blamed on correction)``."""
+    text = f"{regression.source} ({regression.category} to {regression.predicted}"
+    if regression.blamed is not None:
+        text += f", blamed on the correction {regression.blamed}"
+    return text + ")"
 
 
 def _guard_lost_data(
@@ -478,11 +485,12 @@ def _check_trainable(
         raise UsageError(
             f"{str(folder)!r} has too few documents to both train on and hold "
             f"out in {_plural(len(too_small), 'category', 'categories')}: "
-            f"{', '.join(too_small)} (all categories: {counts}). Each category "
-            f"needs at least {MIN_CATEGORY_DOCUMENTS} documents in its subfolder, "
-            "because at least one is held out to score the current and the new "
-            "model and one is trained on, while corrections from docflow label "
-            f"are only trained on. Add documents to {folders}, or remove a "
+            f"{', '.join(too_small)}. All categories: {counts}. Each category "
+            f"needs at least {MIN_CATEGORY_DOCUMENTS} documents in its "
+            "subfolder. At least one is held out to score the current and the "
+            "new model, and at least one is trained on. Corrections from "
+            "docflow label are only trained on, so they cannot stand in for "
+            f"these documents. Add documents to {folders}, or remove a "
             "subfolder whose category the model should not learn"
         )
 

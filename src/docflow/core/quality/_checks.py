@@ -1069,15 +1069,26 @@ def _judge_structure_basis(
         headings > 0 or prose_words >= expected
     )
     wall = findings.has_issue("wall_of_text")
-    if compared_lines >= 2 or judged_headings or wall:
+    if compared_lines >= _MIN_COMPARED_LINES or judged_headings or wall:
         findings.structure_applicable = True
         return
+    if total_words < expected:
+        found = count_noun(total_words, "word")
+    else:
+        # Tables and form fields are not running text (see check_structure).
+        found = f"{count_noun(total_words, 'word')}, {prose_words} of running text"
     findings.unscored["structure"] = (
-        f"{count_noun(compared_lines, 'line')} of {MIN_REPEAT_CHARS} or more "
-        f"characters to compare for repeated text, and "
-        f"{count_noun(total_words, 'word')}, fewer than {expected} "
-        "(quality.headings_expected_words) to expect headings"
+        f"repeated text needs {_MIN_COMPARED_LINES} lines of {MIN_REPEAT_CHARS} "
+        f"or more characters to compare, and the text has {compared_lines}. "
+        "Headings are expected from "
+        f"{expected} words of running text (quality.headings_expected_words), "
+        f"and it has {found}"
     )
+
+
+#: Lines of ``MIN_REPEAT_CHARS`` or more characters that repetition needs to
+#: compare before it judges structure.
+_MIN_COMPARED_LINES = 2
 
 
 def split_paragraphs(texts: list[str], blank_line_breaks: bool) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from rich.cells import cell_len
+
+from docflow.cli._output import RecordPrinter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -769,3 +773,113 @@ def test_review_says_why(tmp_path):
     assert reason in table
     report = run_docflow(tmp_path, "report", "-f", "table", "note.txt", env=env)
     assert f"needs review: {reason}" in " ".join(report.stdout.decode().split())
+
+
+def analyze_on_terminal(tmp_path: Path, *args: str) -> tuple[str, str]:
+    """Run ``docflow analyze ARGS`` with stdout on a 100-column terminal and
+    return what the terminal showed, without escape sequences, and stderr."""
+    master, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from docflow.cli.main import run; run()"]
+        + ["analyze", *args],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env=docflow_env(tmp_path, COLUMNS="100"),
+    )
+    os.close(terminal)
+    try:
+        shown = read_terminal(master, process)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert process.returncode == 0, stderr.decode()
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown.decode()).replace("\r", "")
+    return text, stderr.decode()
+
+
+@pytest.fixture
+def blank_and_letter(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "letter.txt").write_text(LETTER)
+    (folder / "blank.txt").write_text("   \n\n  \n")
+    return folder
+
+
+def test_analyze_table_shows_main_issue(tmp_path, blank_and_letter):
+    text, stderr = analyze_on_terminal(tmp_path, "docs")
+    rows = [line for line in text.splitlines() if line.startswith(("┃", "│"))]
+    header, blank, letter = rows
+    assert "issue" in header.split("┃")[-2]
+    assert "blank.txt" in blank
+    # empty_document is an error, no_words the one other issue.
+    assert blank.split("│")[-2].strip() == "empty_document +1"
+    assert "letter.txt" in letter
+    # The letter's only issue explains a score left out, not a problem.
+    assert letter.split("│")[-2].strip() == ""
+    assert (
+        "1 document needs review, 1 has quality issues: docflow review lists "
+        "those to review, and docflow report ID or PATH shows one document's "
+        "issues and advice"
+    ) in stderr
+
+
+def test_analyze_csv_and_json_keep_fields(tmp_path, blank_and_letter):
+    """Only the table gets the issue column, which scripts do not read."""
+    csv_run = run_docflow(tmp_path, "analyze", "-f", "csv", "docs")
+    assert csv_run.returncode == 0, csv_run.stderr.decode()
+    assert csv_run.stdout.decode().splitlines()[0] == (
+        "path,status,category,labeled_by,confidence,quality,review,type,pages,"
+        "cached,error"
+    )
+    json_run = run_docflow(tmp_path, "analyze", "-f", "jsonl", "docs")
+    for record in json_lines(json_run.stdout):
+        assert "issue" not in record
+
+
+def test_narrow_table_cuts_issue(tmp_path):
+    row = {
+        "path": "/archive/scans/received-by-post/department-of-finance/report.pdf",
+        "status": "ok",
+        "category": "report",
+        "review": "needs_review",
+        "issue": "no_headings_long_document +3",
+    }
+    master, terminal = pty.openpty()
+    try:
+        with os.fdopen(terminal, "w", encoding="utf-8") as stream:
+            printer = RecordPrinter("table", stream=stream, width=60)
+            printer.emit(row)
+            printer.close()
+        shown = read_terminal_closed(master)
+    finally:
+        os.close(master)
+    lines = [line for line in shown.splitlines() if line.startswith(("┃", "│"))]
+    assert all(cell_len(line) <= 60 for line in lines), shown
+    [cells] = [line for line in lines if "report.pdf" in line]
+    assert cells.split("│")[-2].strip() == "no_headings_long_do…"
+
+
+def read_terminal_closed(master: int) -> str:
+    """Read what was written to a pseudo-terminal whose other end is closed."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO once everything written has been read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    text = b"".join(chunks).decode()
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text).replace("\r", "")
+
+
+def test_clean_run_has_no_review_hint(tmp_path, blank_and_letter):
+    (blank_and_letter / "blank.txt").unlink()
+    completed = run_docflow(tmp_path, "analyze", "docs")
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert b"1 document in" in completed.stderr
+    assert b"docflow report" not in completed.stderr

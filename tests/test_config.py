@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from docflow.core.config import Settings, load_settings
+from docflow.core.config import (
+    Settings,
+    dump_settings,
+    load_dumped_settings,
+    load_settings,
+    settings_fingerprint,
+)
 from docflow.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1170,3 +1176,39 @@ def test_fingerprint_treats_every_single_pass_alike() -> None:
     assert len(single) == 1  # each reads max_chars (20,000) in one pass
     assert fingerprint(6_000) not in single
     assert fingerprint(6_000) != fingerprint(5_000)
+
+
+def test_dumped_settings_keep_origins(tmp_path):
+    """The settings a child server reads name the same origins as the parent's."""
+    config = tmp_path / "docflow.toml"
+    config.write_text("[extraction]\nocr = false\n", encoding="utf-8")
+    environ = {
+        "DOCFLOW_CONFIG": str(config),
+        "DOCFLOW_QUALITY_REVIEW_THRESHOLD": "50",
+    }
+    settings = load_settings({"store": {"database": "x.duckdb"}}, environ=environ)
+    loaded = load_dumped_settings(dump_settings(settings))
+    assert loaded == settings
+    assert loaded.origin_of("extraction", "ocr") == f"extraction.ocr in {config}"
+    assert loaded.origin_of("quality", "review_threshold") == (
+        "environment variable DOCFLOW_QUALITY_REVIEW_THRESHOLD"
+    )
+    assert loaded.origin_of("store", "database") is None
+
+
+def test_plain_settings_json_loads():
+    loaded = load_dumped_settings(Settings().model_dump_json())
+    assert loaded == Settings()
+    assert loaded.origin_of("extraction", "ocr") is None
+
+
+def test_fingerprint_follows_ocr_off_origin(tmp_path):
+    """Quality advice names what turned OCR off, so cached results must too."""
+    config = tmp_path / "docflow.toml"
+    config.write_text("[extraction]\nocr = false\n", encoding="utf-8")
+    by_file = load_settings(environ={"DOCFLOW_CONFIG": str(config)})
+    by_flag = load_settings(
+        {"extraction": {"ocr": False}}, environ={"DOCFLOW_CONFIG": os.devnull}
+    )
+    assert by_file.extraction == by_flag.extraction
+    assert settings_fingerprint(by_file) != settings_fingerprint(by_flag)

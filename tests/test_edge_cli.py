@@ -19,6 +19,10 @@ from processes import docflow_env, run_console_script  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 EDGE = CORPUS / "edge"
+#: A PDF whose one page is a scanned image without a text layer.
+SCANNED_LETTER = (
+    Path(__file__).resolve().parents[1] / "sample_docs" / "letter_scanned.pdf"
+)
 
 pytestmark = pytest.mark.skipif(not EDGE.is_dir(), reason="corpus not present")
 
@@ -66,3 +70,32 @@ def test_blank_eml_gets_no_rename_hint(tmp_path: Path) -> None:
     assert issues_of(record, "extension_mismatch") == []
     assert not any("extension" in warning for warning in record["warnings"])
     assert issues_of(record, "empty_document")
+
+
+@pytest.mark.parametrize("switch", ["flag", "file"])
+def test_ocr_off_advice_names_switch(tmp_path: Path, switch: str) -> None:
+    """The analysing server learns whether --no-ocr or the file turned OCR off."""
+    shutil.copy(SCANNED_LETTER, tmp_path / "scan.pdf")
+    config = tmp_path / "docflow.toml"
+    config.write_text(
+        "[extraction]\nocr = false\n" if switch == "file" else "", encoding="utf-8"
+    )
+    flags = ["--no-ocr"] if switch == "flag" else []
+    completed = run_console_script(
+        tmp_path,
+        "--db",
+        str(tmp_path / "docflow.duckdb"),
+        *flags,
+        "-f",
+        "json",
+        "analyze",
+        str(tmp_path / "scan.pdf"),
+        env=docflow_env(tmp_path, config="docflow.toml"),
+    )
+    assert completed.returncode == 0, completed.stderr.decode()
+    [record] = json.loads(completed.stdout)
+    [issue] = issues_of(record, "no_text_layer")
+    if switch == "flag":
+        assert "again without --no-ocr" in issue["recommendation"]
+    else:
+        assert f"set extraction.ocr in {config} to true" in issue["recommendation"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from docflow.core.config import Settings
+from docflow.core.config import Settings, load_settings
 from docflow.core.extract import extract_document
 from docflow.core.models import ExtractedDocument, Page, QualityResult
 from docflow.core.quality import analyze_quality
@@ -132,3 +133,43 @@ def test_text_file_garbage_advice(settings: Settings):
     advice = advice_of(result, "garbage_text")
     assert "PDF" not in advice
     assert "encoding" in advice
+
+
+def scan_read_without_ocr(settings: Settings) -> QualityResult:
+    """Analyse a one-page scan that extraction left unread because OCR was off."""
+    page = Page(number=1, method="none", flags=["ocr_disabled", "empty"])
+    document = ExtractedDocument(path="scan.pdf", detected_type="pdf", pages=[page])
+    return analyze_quality(document, settings)
+
+
+def test_no_ocr_flag_advice_names_flag():
+    settings = load_settings(
+        {"extraction": {"ocr": False}}, environ={"DOCFLOW_CONFIG": os.devnull}
+    )
+    result = scan_read_without_ocr(settings)
+    page_issue = next(i for i in result.issues if i.code == "no_text_layer")
+    assert "OCR was turned off with --no-ocr" in page_issue.message
+    assert "again without --no-ocr" in page_issue.recommendation
+    assert "again without --no-ocr" in advice_of(result, "empty_document")
+    for advice in result.recommendations:
+        assert "extraction.ocr" not in advice
+
+
+@pytest.mark.parametrize("source", ["file", "variable"])
+def test_ocr_setting_advice_names_origin(tmp_path: Path, source: str):
+    config = tmp_path / "docflow.toml"
+    environ = {"DOCFLOW_CONFIG": str(config)}
+    if source == "file":
+        config.write_text("[extraction]\nocr = false\n", encoding="utf-8")
+        origin = f"extraction.ocr in {config}"
+    else:
+        config.write_text("", encoding="utf-8")
+        environ["DOCFLOW_EXTRACTION_OCR"] = "false"
+        origin = "environment variable DOCFLOW_EXTRACTION_OCR"
+    result = scan_read_without_ocr(load_settings(environ=environ))
+    page_issue = next(i for i in result.issues if i.code == "no_text_layer")
+    assert f"OCR is disabled by {origin}." in page_issue.message
+    assert f"set {origin} to true" in page_issue.recommendation
+    assert f"set {origin} to true" in advice_of(result, "empty_document")
+    for advice in result.recommendations:
+        assert "--no-ocr" not in advice

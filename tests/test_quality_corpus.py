@@ -39,6 +39,15 @@ def test_blank_scan_is_empty_document() -> None:
     assert result.readability_score is None
 
 
+def test_garbled_text_layer_not_called_ocr() -> None:
+    """The page keeps its text layer, so no OCR misread its words."""
+    result = analyze_file(EDGE / "plumb__issue-192-example.pdf")
+    [issue] = [issue for issue in result.issues if issue.code == "garbage_text"]
+    assert result.metrics["ocr_pages"] == 0
+    assert "of words look garbled" in issue.message
+    assert "OCR" not in issue.message
+
+
 def test_interleaved_empty_pages_found() -> None:
     result = analyze_file(EDGE / "unst__layout-parser-paper-with-empty-pages.pdf")
     empty = sorted(i.page for i in result.issues if i.code == "empty_page")

@@ -126,8 +126,10 @@ def test_one_line_one_word_structure_note() -> None:
     notes = [issue.message for issue in result.issues]
     structure = [note for note in notes if note.startswith("Structure is not")]
     assert len(structure) == 1, notes
-    assert ": 1 line of 20 or more characters to compare" in structure[0]
-    assert "and 1 word, fewer than 1500" in structure[0]
+    assert "needs 2 lines of 20 or more characters to compare" in structure[0]
+    assert "and the text has 1." in structure[0]
+    assert "Headings are expected from 1500 words of running text" in structure[0]
+    assert structure[0].endswith("and it has 1 word.")
     assert result.metrics["readability_note"].startswith("1 word, fewer than 100")
 
 
@@ -138,8 +140,22 @@ def test_no_compared_lines_is_plural() -> None:
         for issue in result.issues
         if issue.message.startswith("Structure is not")
     ]
-    assert ": 0 lines of 20 or more characters to compare" in structure
-    assert "and 12 words, fewer than 1500" in structure
+    assert "needs 2 lines of 20 or more characters to compare" in structure
+    assert "and the text has 0." in structure
+    assert structure.endswith("and it has 12 words.")
+
+
+def test_code_list_structure_note() -> None:
+    """Enough words to expect headings, but none of them running text."""
+    codes = " ".join(f"SKU{1000 + index}" for index in range(1600))
+    result = analyze(Page(number=1, method="text_layer", text=codes))
+    (structure,) = [
+        issue.message
+        for issue in result.issues
+        if issue.message.startswith("Structure is not")
+    ]
+    assert "and the text has 1." in structure
+    assert structure.endswith("and it has 1600 words, 0 of running text.")
 
 
 def test_one_long_sentence_is_singular() -> None:

@@ -353,6 +353,25 @@ def test_worst_documents_give_recommendations(tmp_path):
     assert table.count("Recommendation:") == 1
 
 
+def test_worst_documents_recommend_once(tmp_path):
+    """An empty document's two issues carry the same advice, shown once."""
+    from docflow.core.config import Settings
+    from docflow.core.models import ExtractedDocument, Page
+    from docflow.core.quality import analyze_quality
+
+    blank = Page(number=1, method="none", text="", flags=["empty"])
+    document = ExtractedDocument(path="blank.pdf", detected_type="pdf", pages=[blank])
+    result = make_result(1, "unknown", score=0.0)
+    result.quality = analyze_quality(document, Settings())
+    codes = [issue.code for issue in result.quality.issues]
+    assert codes == ["empty_document", "no_words"]
+    with ResultWriter(Store(str(tmp_path / "r.duckdb")), fingerprint="fp") as writer:
+        writer.add(result)
+    table = worst_table(render_report(Store(str(tmp_path / "r.duckdb")).results()))
+    assert "<b>no_words</b>" in table
+    assert table.count("Recommendation:") == 1
+
+
 def test_worst_documents_show_readability(tmp_path):
     path = str(tmp_path / "report.duckdb")
     result = make_result(1, "invoice", score=55.0)

@@ -92,8 +92,21 @@ CHINESE = (
 def test_poor_ocr_layer_is_garbage(text: str) -> None:
     verdict = judge_text(text)
     assert verdict.is_garbage
-    assert any("misread by OCR" in reason for reason in verdict.reasons)
     assert verdict.ocr_noise_share > 0.05
+
+
+@pytest.mark.parametrize("text", [GARBLED_REPORT, GARBLED_MINUTES])
+def test_noisy_text_layer_called_garbled(text: str) -> None:
+    """Without an OCR confidence the text came from a text layer, not OCR."""
+    reasons = judge_text(text).reasons
+    assert any("of words look garbled" in reason for reason in reasons)
+    assert not any("OCR" in reason for reason in reasons)
+
+
+@pytest.mark.parametrize("text", [GARBLED_REPORT, GARBLED_MINUTES])
+def test_noisy_ocr_text_called_misread(text: str) -> None:
+    reasons = judge_text(text, ocr_confidence=80.0).reasons
+    assert any("of words look misread by OCR" in reason for reason in reasons)
 
 
 @pytest.mark.parametrize("language", ["en", None])

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from docflow.core.models import DocumentResult
+    from docflow.core.models import DocumentResult, QualityResult
 
 __all__ = [
     "FORMATS",
@@ -53,6 +53,17 @@ RESULT_COLUMNS = (
     "error",
 )
 
+
+#: Columns that only the table shows, each after the first of its anchor
+#: columns present (else last). CSV keeps ``RESULT_COLUMNS``, which scripts
+#: read, and JSON has the whole quality result. ``issue`` is the code of the
+#: most severe quality problem and how many more the document has.
+_TABLE_ONLY = {"issue": ("reasons", "review")}
+#: Widest issue cell of a table on a terminal too narrow for the full table.
+_NARROW_ISSUE_WIDTH = 20
+#: Widest file name that a narrow table keeps whole by leaving out the issue
+#: column. A longer name is cut, so that the issue column still fits.
+_MAX_NAME_WIDTH = 24
 
 #: Columns that wrap in the table; the others keep their values on one line.
 _WRAPPED_COLUMNS = ("path", "description", "reasons")
@@ -181,11 +192,21 @@ def summary_row(
         "quality": quality.overall_score if quality else None,
         "review": str(result.review_status) if result.review_status else None,
         "reasons": "; ".join(result.review_reasons) or None,
+        "issue": _main_issue(quality) if quality else None,
         "type": result.detected_type,
         "pages": result.pages,
         "cached": result.cached,
         "error": _display_text(result.error) if result.error else None,
     }
+
+
+def _main_issue(quality: QualityResult) -> str | None:
+    """Return the code of the most severe problem, and "+N" for the N others."""
+    problems = quality.list_problems()
+    if not problems:
+        return None
+    others = len(problems) - 1
+    return f"{problems[0].code} +{others}" if others else problems[0].code
 
 
 def unicode_stream(stream: TextIO) -> bool:
@@ -341,7 +362,7 @@ class RecordPrinter:
         terminal = _is_terminal(self.stream)
         columns = [
             column
-            for column in self.columns
+            for column in _add_table_only(self.columns)
             if column not in _BELOW_TABLE
             and any(row.get(column) is not None for row in self._rows)
         ]
@@ -401,12 +422,20 @@ class RecordPrinter:
 
         The review column shows yes or no, the status column is left out when
         every status is ok, and each path keeps its end (the file name) on one
-        line. Columns fold as in the full table when the path would still get
-        fewer than ``_MIN_PATH_WIDTH`` characters.
+        line. The issue column is cut, and left out when the file names would
+        not fit beside it. Columns fold as in the full table when the path
+        would still get fewer than ``_MIN_PATH_WIDTH`` characters.
         """
         rows = [_narrow_row(row) for row in self._rows]
+        rows = [_cut_issue(row) for row in rows]
         if all(row.get("status") == "ok" for row in rows):
             columns = [column for column in columns if column != "status"]
+        if "issue" in columns and "path" in columns:
+            # ``docflow report`` shows the issues, but only the path
+            # identifies the document of a row.
+            room = self._path_room(console, columns, rows)
+            if room < _name_width(rows):
+                columns = [column for column in columns if column != "issue"]
         path_width = None
         if "path" in columns:
             room = self._path_room(console, columns, rows)
@@ -547,6 +576,36 @@ def _natural_width(console: Any, table: Any) -> int:
     return Measurement.get(console, wide, table).maximum
 
 
+def _add_table_only(columns: Sequence[str]) -> list[str]:
+    """Return ``columns`` with the ``_TABLE_ONLY`` columns at their places."""
+    table_columns = list(columns)
+    for column, anchors in _TABLE_ONLY.items():
+        if column in table_columns:
+            continue
+        present = [anchor for anchor in anchors if anchor in table_columns]
+        at = table_columns.index(present[0]) + 1 if present else len(table_columns)
+        table_columns.insert(at, column)
+    return table_columns
+
+
+def _name_width(rows: Sequence[Mapping[str, Any]]) -> int:
+    """Return the path width that shows every file name after an ellipsis,
+    at most ``_MAX_NAME_WIDTH``."""
+    from rich.cells import cell_len
+
+    names = [os.path.basename(str(row.get("path") or "")) for row in rows]
+    widest = max((cell_len(name) for name in names), default=0)
+    return min(widest + 1, _MAX_NAME_WIDTH)
+
+
+def _cut_issue(row: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return ``row`` with its issue cut to ``_NARROW_ISSUE_WIDTH`` cells."""
+    issue = row.get("issue")
+    if issue is None:
+        return row
+    return {**row, "issue": _keep_start(issue, _NARROW_ISSUE_WIDTH)}
+
+
 def _narrow_row(row: Mapping[str, Any]) -> dict[str, Any]:
     review = row.get("review")
     return {**row, "review": _SHORT_REVIEW.get(review, review)}
@@ -573,6 +632,15 @@ def _keep_end(text: str, width: int) -> str:
         tail.append(character)
         used += size
     return "…" + "".join(reversed(tail))
+
+
+def _keep_start(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` cells, keeping its start before an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
 
 
 #: Control characters as escapes, so a file name with a newline or a tab keeps

@@ -339,6 +339,9 @@ class _Session:
         # Messages of the documents that failed, for stderr (see error_lines).
         self.errors: list[str] = []
         self.errors_left_out = 0
+        # Documents shown that wait for review, and that have quality problems.
+        self.to_review = 0
+        self.with_problems = 0
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -383,6 +386,10 @@ class _Session:
             result = self.corrections.apply(result)
         if result.classification is not None:
             self.categories[result.classification.category] += 1
+        if result.review_status == "needs_review":
+            self.to_review += 1
+        if result.quality is not None and result.quality.list_problems():
+            self.with_problems += 1
         if result.error and not result.ok:
             if len(self.errors) < _MAX_ERROR_LINES:
                 self.errors.append(result.error)
@@ -1113,7 +1120,30 @@ def _summary_lines(
             f"{plural(session.model_failures, 'document')}: "
             f"{terminal_text(session.model_problem or '')}"
         )
+    if session.to_review or session.with_problems:
+        lines.append(_where_details(session.to_review, session.with_problems))
     return lines
+
+
+def _where_details(to_review: int, with_problems: int) -> str:
+    """Return a line that counts the documents to look at and names the
+    commands that show their details."""
+    counts = []
+    if to_review:
+        verb = "needs" if to_review == 1 else "need"
+        counts.append(f"{plural(to_review, 'document')} {verb} review")
+    if with_problems:
+        verb = "has" if with_problems == 1 else "have"
+        # After the review count the noun is left out: "2 documents need
+        # review, 1 has quality issues".
+        documents = str(with_problems)
+        if not to_review:
+            documents = plural(with_problems, "document")
+        counts.append(f"{documents} {verb} quality issues")
+    commands = "docflow report ID or PATH shows one document's issues and advice"
+    if to_review:
+        commands = f"docflow review lists those to review, and {commands}"
+    return f"{', '.join(counts)}: {commands}"
 
 
 def _replay_recorder(

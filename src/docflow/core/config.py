@@ -38,7 +38,13 @@ from pydantic.fields import FieldInfo
 from docflow.core._settings_checks import format_key
 from docflow.errors import ConfigError
 
-__all__ = ["Settings", "load_settings", "settings_fingerprint"]
+__all__ = [
+    "Settings",
+    "dump_settings",
+    "load_dumped_settings",
+    "load_settings",
+    "settings_fingerprint",
+]
 
 CONFIG_FILE = "docflow.toml"
 #: Keyword and pattern rules shipped with the model; docflow.toml repeats them.
@@ -951,6 +957,31 @@ def _source_of(
     return None
 
 
+#: Key of ``dump_settings`` JSON that carries the origins. Settings has no
+#: field of that name, so the key cannot clash with a setting.
+_ORIGINS_KEY = "_origins"
+
+
+def dump_settings(settings: Settings) -> bytes:
+    """Serialize ``settings`` and the origin of each setting to JSON.
+
+    A child process reads it back with ``load_dumped_settings``, so that its
+    messages name the file or variable that set a value, as the parent's do.
+    """
+    data = settings.model_dump(mode="json")
+    data[_ORIGINS_KEY] = settings._origins
+    return json.dumps(data).encode("utf-8")
+
+
+def load_dumped_settings(data: bytes | str) -> Settings:
+    """Read settings written by ``dump_settings``, or plain ``Settings`` JSON."""
+    values = json.loads(data)
+    origins = values.pop(_ORIGINS_KEY, {}) if isinstance(values, dict) else {}
+    settings = Settings.model_validate(values)
+    settings._origins = dict(origins)
+    return settings
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Return a short hash of the settings that change a document's result.
 
@@ -969,6 +1000,10 @@ def settings_fingerprint(settings: Settings) -> str:
         "classification": classification,
         "quality": settings.quality.model_dump(),
     }
+    if not settings.extraction.ocr:
+        # Quality advice for a scan names the flag or the setting that turned
+        # OCR off, so a result is not reused under another origin.
+        relevant["ocr_off_by"] = settings.origin_of("extraction", "ocr")
     blob = json.dumps(relevant, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -387,9 +387,13 @@ def _issue_html(document_id: int, quality: QualityResult) -> str:
     if not quality.issues:
         return escape(_issue_text(quality))
     lines = []
+    # Issues with one cause share their advice, as empty_document and no_words
+    # do, so each recommendation is shown under the first issue that has it.
+    shown_advice: set[str] = set()
     for issue in quality.issues[:5]:
         line = f"<b>{escape(issue.code)}</b>: {escape(issue.message.rstrip('.'))}."
-        if issue.recommendation:
+        if issue.recommendation and issue.recommendation not in shown_advice:
+            shown_advice.add(issue.recommendation)
             line += (
                 f'<br><span class="recommendation">Recommendation: '
                 f"{escape(issue.recommendation)}</span>"

@@ -290,6 +290,21 @@ class QualityResult(BaseModel):
     recommendations: list[str] = Field(default_factory=list)
     metrics: dict[str, Any] = Field(default_factory=dict)
 
+    def list_problems(self) -> list[QualityIssue]:
+        """Return the issues that report a problem, most severe first.
+
+        score_not_applicable only explains why a score is left out, so it is
+        not a problem. Issues of one severity keep their order.
+        """
+        problems = [issue for issue in self.issues if issue.code not in _EXPLANATIONS]
+        return sorted(problems, key=lambda issue: _SEVERITIES.index(issue.severity))
+
+
+#: Issue codes that explain a score rather than report a problem.
+_EXPLANATIONS = frozenset({"score_not_applicable"})
+#: Quality issue severities, most severe first.
+_SEVERITIES = ("error", "warning", "info")
+
 
 class DocumentResult(BaseModel):
     """Everything docflow records about one input file after a run."""

@@ -192,7 +192,9 @@ def judge_text(
     judged_words = len(latin) if latin_letters >= other_letters else 0
     verdict.judged_words = judged_words
     _decide(verdict, text, visible, judged_words)
-    _decide_ocr_noise(verdict, words, language, judged_words)
+    _decide_ocr_noise(
+        verdict, words, language, judged_words, from_ocr=ocr_confidence is not None
+    )
     _decide_ocr(verdict, judged_words, ocr_confidence)
     verdict.is_garbage = bool(verdict.reasons)
     return verdict
@@ -221,8 +223,20 @@ def language_may_matter(
 
 
 def _decide_ocr_noise(
-    verdict: TextVerdict, words: list[str], language: str | None, latin_words: int
+    verdict: TextVerdict,
+    words: list[str],
+    language: str | None,
+    latin_words: int,
+    *,
+    from_ocr: bool,
 ) -> None:
+    """Add a reason when prose has too many words with symbols or impossible
+    shapes.
+
+    Such words are what OCR makes of a poor scan. A text layer can contain
+    them too, from a font with a wrong mapping or from OCR by another
+    program, so the reason names OCR only for text that tesseract read here.
+    """
     if (
         latin_words < 3 * MIN_WORDS
         or verdict.ocr_noise_share <= MAX_OCR_NOISE_SHARE
@@ -235,8 +249,9 @@ def _decide_ocr_noise(
     if language in FREQUENT_WORDS:
         prose_share = sum(map(_ALL_FREQUENT.__contains__, words)) / len(words)
     if prose_share >= MIN_PROSE_WORD_SHARE:
+        appearance = "look misread by OCR" if from_ocr else "look garbled"
         verdict.reasons.append(
-            f"{verdict.ocr_noise_share:.0%} of words look misread by OCR "
+            f"{verdict.ocr_noise_share:.0%} of words {appearance} "
             "(symbols inside words, impossible letter sequences)"
         )
 

@@ -894,11 +894,11 @@ def warn_relative_cache(settings: Settings) -> None:
 
 def load_server_settings() -> Settings:
     """Load the settings a parent passed in a JSON file, or the usual sources."""
-    from docflow.core.config import Settings, load_settings
+    from docflow.core.config import load_dumped_settings, load_settings
 
     path = os.environ.get(SETTINGS_FILE_ENV)
     if path:
-        return Settings.model_validate_json(Path(path).read_bytes())
+        return load_dumped_settings(Path(path).read_bytes())
     return load_settings()
 
 

@@ -1289,7 +1289,9 @@ def _write_settings_file(settings: Settings) -> tuple[str, int | None]:
     killed with SIGKILL leaves no copy. Elsewhere it is a temporary file,
     and the descriptor is None.
     """
-    data = settings.model_dump_json().encode("utf-8")
+    from docflow.core.config import dump_settings
+
+    data = dump_settings(settings)
     if hasattr(os, "memfd_create"):
         try:
             fd = os.memfd_create("docflow-settings")

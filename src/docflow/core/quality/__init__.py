@@ -88,7 +88,7 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityResult:
     """Score ``document``, list its quality issues and the metrics behind them."""
     config = settings.quality
-    findings = Findings(config=config)
+    findings = Findings(config=config, ocr_off_by=_describe_ocr_switch(settings))
     document = drop_email_headers(document)
 
     resolve_language(findings, document)
@@ -110,6 +110,18 @@ def analyze_quality(document: ExtractedDocument, settings: Settings) -> QualityR
         len(result.issues),
     )
     return result
+
+
+def _describe_ocr_switch(settings: Settings) -> str | None:
+    """Return what turned OCR off, for advice on pages left unread, or None.
+
+    ``origin_of`` names the file or variable that set extraction.ocr, and is
+    None for the default and for a command-line flag. OCR is on by default,
+    so OCR that is off without an origin was turned off with --no-ocr.
+    """
+    if settings.extraction.ocr:
+        return None
+    return settings.origin_of("extraction", "ocr") or "--no-ocr"
 
 
 def _score(findings: Findings, config: QualitySettings) -> QualityResult:

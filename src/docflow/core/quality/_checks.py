@@ -127,6 +127,10 @@ class Findings:
     # Lines of the readable text with an amount, and all its lines.
     amount_lines: tuple[int, int] = (0, 0)
     language: str = "en"
+    # What turned OCR off: "--no-ocr", or the file or variable that set
+    # extraction.ocr (``Settings.origin_of``). None while the settings have
+    # OCR on, as for a page extracted under other settings.
+    ocr_off_by: str | None = None
 
     def readability_score(self) -> float:
         """Return the readability score as stored: 0-100, one decimal."""
@@ -225,6 +229,11 @@ def _find_page_problem(
         _NO_TEXT_REASONS[flag] for flag in page.flags if flag in _NO_TEXT_REASONS
     ]
     if page.method == "none" and no_text:
+        if "ocr_disabled" in page.flags and findings.ocr_off_by is not None:
+            message = (
+                f"Page {number} has no text because {_describe_ocr_off(findings)}."
+            )
+            return "no_text_layer", message, _ocr_disabled_advice(findings)
         message = f"Page {number} has no text because {no_text[0]}."
         return "no_text_layer", message, ISSUES["no_text_layer"].advice
     chars = _visible_chars(page.text)
@@ -246,6 +255,40 @@ def _find_page_problem(
         }.get(page.method, _LAYER_GARBAGE_ADVICE)
         return "garbage_text", message, advice
     return None
+
+
+def _describe_ocr_off(findings: Findings) -> str:
+    """Say what turned OCR off: --no-ocr, a settings file or a variable."""
+    if findings.ocr_off_by == "--no-ocr":
+        return "OCR was turned off with --no-ocr"
+    return f"OCR is disabled by {findings.ocr_off_by}"
+
+
+def _ocr_disabled_advice(findings: Findings) -> str:
+    """Return the advice for a page that had no text layer and no OCR."""
+    if findings.ocr_off_by == "--no-ocr":
+        return (
+            "Run the command again without --no-ocr, with tesseract installed, "
+            "or ask for a PDF with a text layer."
+        )
+    return (
+        f"Enable OCR: set {findings.ocr_off_by} to true, or give --ocr, and "
+        "install tesseract. Else ask for a PDF with a text layer."
+    )
+
+
+def _ocr_disabled_empty_advice(findings: Findings) -> str:
+    """Return the advice for a document without text read with OCR off."""
+    if findings.ocr_off_by is None:
+        return ISSUES["empty_document"].advice
+    if findings.ocr_off_by == "--no-ocr":
+        enable = "run the command again without --no-ocr"
+    else:
+        enable = f"set {findings.ocr_off_by} to true or give --ocr"
+    return (
+        f"Check that the file is the intended document. If it is a scan, {enable}, "
+        "so that OCR reads it."
+    )
 
 
 def _empty_page_advice(page: Page) -> str:
@@ -522,7 +565,7 @@ def _near_empty_advice(document: ExtractedDocument) -> str:
     return "Check that the file is the intended document and was saved in full."
 
 
-def _describe_empty(document: ExtractedDocument) -> tuple[str, str]:
+def _describe_empty(findings: Findings, document: ExtractedDocument) -> tuple[str, str]:
     """Return the message and advice of empty_document for ``document``."""
     pages = len(document.pages)
     if document.detected_type not in _PAGED_TYPES and pages:
@@ -535,7 +578,7 @@ def _describe_empty(document: ExtractedDocument) -> tuple[str, str]:
         else "It has no pages."
     )
     if any("ocr_disabled" in page.flags for page in document.pages):
-        return found, ISSUES["empty_document"].advice
+        return found, _ocr_disabled_empty_advice(findings)
     found += _describe_low_resolution(document)
     if _is_scan(document):
         return found, _BLANK_SCAN_ADVICE
@@ -553,7 +596,7 @@ def check_document(findings: Findings, document: ExtractedDocument) -> None:
         findings.add("empty_document", found, advice)
         findings.content_cap = 0.0
     elif findings.empty_document:
-        found, advice = _describe_empty(document)
+        found, advice = _describe_empty(findings, document)
         findings.add("empty_document", found, advice)
         findings.content_cap = 0.0
     elif total_chars < config.min_document_chars:
@@ -1069,15 +1112,26 @@ def _judge_structure_basis(
         headings > 0 or prose_words >= expected
     )
     wall = findings.has_issue("wall_of_text")
-    if compared_lines >= 2 or judged_headings or wall:
+    if compared_lines >= _MIN_COMPARED_LINES or judged_headings or wall:
         findings.structure_applicable = True
         return
+    if total_words < expected:
+        found = count_noun(total_words, "word")
+    else:
+        # Tables and form fields are not running text (see check_structure).
+        found = f"{count_noun(total_words, 'word')}, {prose_words} of running text"
     findings.unscored["structure"] = (
-        f"{count_noun(compared_lines, 'line')} of {MIN_REPEAT_CHARS} or more "
-        f"characters to compare for repeated text, and "
-        f"{count_noun(total_words, 'word')}, fewer than {expected} "
-        "(quality.headings_expected_words) to expect headings"
+        f"repeated text needs {_MIN_COMPARED_LINES} lines of {MIN_REPEAT_CHARS} "
+        f"or more characters to compare, and the text has {compared_lines}. "
+        "Headings are expected from "
+        f"{expected} words of running text (quality.headings_expected_words), "
+        f"and it has {found}"
     )
+
+
+#: Lines of ``MIN_REPEAT_CHARS`` or more characters that repetition needs to
+#: compare before it judges structure.
+_MIN_COMPARED_LINES = 2
 
 
 def split_paragraphs(texts: list[str], blank_line_breaks: bool) -> list[str]:

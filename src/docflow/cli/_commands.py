@@ -496,10 +496,11 @@ def train_command(
     Prints per-category precision and recall on a held-out split for the
     current model and the new one. The report prints as a table, as indented
     JSON (json) or as one JSON line (jsonl). The format csv is rejected with
-    exit code 2, because the report has nested scores. Unless --output is given, the new model is
-    written to .docflow/models/ under the name of DIR, not over the shipped
-    model. The command prints the setting that selects the new model
-    (classification.model_path, or DOCFLOW_CLASSIFICATION_MODEL_PATH).
+    exit code 2, because the report has nested scores. Unless --output is
+    given, the new model is written to .docflow/models/ under the name of DIR,
+    not over the shipped model. The command prints the setting that selects
+    the new model (classification.model_path, or
+    DOCFLOW_CLASSIFICATION_MODEL_PATH).
 
     No model is written, and the exit code is 7, in three cases. The new
     model scores lower than the current model (the one in that folder, else

@@ -1185,3 +1185,37 @@ def _open_count(path) -> int:
         except OSError:
             continue  # closed since the listing
     return count
+
+
+def end_run(store: Store, command: str, args: dict, status: str) -> int:
+    return store.end_run(RunProgress(command, args, total=1), status=status)
+
+
+def test_unfinished_runs_since_last_finished(store):
+    same = {"paths": ["docs"], "reuse": False}
+    end_run(store, "process", same, "interrupted")
+    end_run(store, "process", same, "finished")
+    first = end_run(store, "process", same, "interrupted")
+    end_run(store, "process", {"paths": ["other"], "reuse": False}, "finished")
+    end_run(store, "analyze", same, "finished")
+    second = end_run(store, "process", same, "failed")
+    assert store.unfinished_runs("process", same) == [second, first]
+
+
+def test_unfinished_runs_none_after_finished(store):
+    same = {"paths": ["docs"], "reuse": False}
+    end_run(store, "process", same, "interrupted")
+    end_run(store, "process", same, "finished")
+    assert store.unfinished_runs("process", same) == []
+    assert store.unfinished_runs("process", {"paths": ["docs"]}) == []
+
+
+def test_lookup_from_runs_only(store):
+    write(store, make_result("/d/a.pdf", "h1"))
+    run = RunProgress("process", {}, total=1)
+    with ResultWriter(store, fingerprint="fp", run=run) as writer:
+        writer.add(make_result("/d/b.pdf", "h2"))
+    hashes = {"/d/a.pdf": "h1", "/d/b.pdf": "h2"}
+    assert set(lookup(store, hashes)) == {"/d/a.pdf", "/d/b.pdf"}
+    assert set(lookup(store, hashes, from_runs=[run.run_id])) == {"/d/b.pdf"}
+    assert lookup(store, hashes, from_runs=[run.run_id + 1]) == {}

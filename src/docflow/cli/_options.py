@@ -167,7 +167,10 @@ NoCacheOption = Annotated[
         help="Process every file again, also unchanged ones, without stored "
         "results or cached extractions (after a tesseract upgrade, say). The "
         "new results replace the stored ones; classify or analyze keeps the "
-        "stored result of the other analysis.",
+        "stored result of the other analysis. When the last run of the same "
+        "command with the same paths and options did not finish, this run "
+        "resumes it: it reuses the results that run stored and processes the "
+        "other files.",
     ),
 ]
 NoExtractionCacheOption = Annotated[

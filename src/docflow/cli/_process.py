@@ -164,13 +164,16 @@ def plan_run(
     quality: bool,
     model_version: str | None,
     rehash: bool = False,
+    resumed_runs: Sequence[int] = (),
 ) -> Plan:
     """Sort ``paths`` into cache hits, unreadable files and files to process.
 
     ``model_version`` is the model's cache key (``classify.model_key``), or
     None when the run does not classify. With ``rehash`` every file is
     hashed, so a file whose content changed while its size and modification
-    time stayed the same is processed again.
+    time stayed the same is processed again. With ``store.reuse`` false
+    (``--no-cache``) only the results that ``resumed_runs`` stored are
+    reused, and with no such runs every file is processed.
     """
     from docflow.core.config import settings_fingerprint
 
@@ -183,13 +186,16 @@ def plan_run(
         "classify": classify,
         "quality": quality,
     }
-    if not settings.store.reuse:  # --no-cache
+    from_runs = None if settings.store.reuse else resumed_runs
+    if from_runs is not None and not from_runs:  # --no-cache, not resuming
         plan.misses = list(candidates)
         if classify != quality:
             _, _, hashes = _find_stored(candidates, store, cache_key, rehash=rehash)
             _keep_other_analysis(plan, store, settings, hashes, classify=classify)
         return plan
-    hits, hashed, hashes = _find_stored(candidates, store, cache_key, rehash=rehash)
+    hits, hashed, hashes = _find_stored(
+        candidates, store, cache_key, rehash=rehash, from_runs=from_runs
+    )
     for path in candidates:
         hit = hits.get(path)
         if hit is None:
@@ -273,6 +279,7 @@ def _find_stored(
     cache_key: dict[str, Any],
     *,
     rehash: bool,
+    from_runs: Sequence[int] | None = None,
 ) -> tuple[dict[str, CacheHit], dict[str, str], dict[str, str]]:
     """Look up the reusable stored results of ``candidates``.
 
@@ -280,8 +287,9 @@ def _find_stored(
     whose stat did not match a stored one, and every content hash known,
     those included. With ``rehash`` every file is hashed. A file whose size
     no stored document has is not hashed, because no stored result can be of
-    its content.
+    its content. With ``from_runs`` only the results of those runs are hits.
     """
+    cache_key = {**cache_key, "from_runs": from_runs}
     known: dict[str, str] = {}
     if rehash:
         hits, worth_hashing = {}, set(candidates)
@@ -342,6 +350,9 @@ class _Session:
         # Documents shown that wait for review, and that have quality problems.
         self.to_review = 0
         self.with_problems = 0
+        # With store.reuse false: the unfinished runs of the same command that
+        # this run resumes, newest first (``Store.unfinished_runs``).
+        self.resumed_runs: list[int] = []
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -656,16 +667,11 @@ def run_command(
     if recorder is not None:
         recorder.notes = notes
         recorder.note_inputs(paths)
+    run_arguments = _run_arguments(arguments, options, paths)
     try:
         store.check_writable()
         session = _open_session(
-            command,
-            arguments,
-            paths,
-            options,
-            store,
-            classify=classify,
-            started_at=started_at,
+            command, run_arguments, paths, options, store, started_at=started_at
         )
         session.recorder = recorder
         session.classify = classify
@@ -677,6 +683,8 @@ def run_command(
     try:
         with _sigterm_as_interrupt(), session.progress:
             with opened:
+                if not settings.store.reuse:
+                    session.resumed_runs = store.unfinished_runs(command, run_arguments)
                 plan = plan_run(
                     paths,
                     store,
@@ -685,6 +693,7 @@ def run_command(
                     quality=quality,
                     model_version=model_version,
                     rehash=options.rehash,
+                    resumed_runs=session.resumed_runs,
                 )
                 session.rejected = {result.path for result in plan.rejected}
                 if classify:
@@ -848,9 +857,42 @@ def _note_skipped_own_folders(
     notes.append(note)
 
 
-def _run_arguments(arguments: Sequence[str], options: CliOptions) -> dict[str, Any]:
-    """Return what the runs table stores about a command's arguments and options."""
-    return {"paths": [str(a) for a in arguments][:50], "options": options.describe()}
+def _run_arguments(
+    arguments: Sequence[str],
+    options: CliOptions,
+    paths: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Return what the runs table stores about a command's arguments and options.
+
+    ``paths`` are the absolute paths collected for ``arguments``, or None
+    when the collection was interrupted. ``Store.unfinished_runs`` compares
+    the whole record, so ``reuse`` and ``inputs`` tell apart runs whose
+    options or inputs differ without showing on the command line: a
+    ``store.reuse`` setting, a relative path given in another folder, more
+    than the 50 paths kept, or other paths on stdin.
+    """
+    return {
+        "paths": [str(a) for a in arguments][:50],
+        "options": options.describe(),
+        "reuse": options.settings().store.reuse,
+        "inputs": _inputs_digest(arguments, paths),
+    }
+
+
+def _inputs_digest(arguments: Sequence[str], paths: Sequence[str] | None) -> str:
+    """Return the SHA-256 of the absolute paths given, as hex.
+
+    With ``-`` the paths read from stdin are part of the input, so the
+    digest is of every collected path, sorted, when ``paths`` is known.
+    """
+    import hashlib
+    import json
+
+    if "-" in arguments and paths is not None:
+        named = sorted(paths)
+    else:
+        named = [os.path.abspath(argument) for argument in arguments]
+    return hashlib.sha256(json.dumps(named).encode("ascii")).hexdigest()
 
 
 def _without_database_files(
@@ -890,11 +932,29 @@ def _interrupted_message(session: _Session, total: int) -> str:
             f"{cause} before any of {plural(total, 'document')} was finished "
             f"(recorded as run {run_id}). Run the same command again to process them"
         )
+    reused = "the stored results"
+    if session.settings is not None and not session.settings.store.reuse:
+        # --no-cache: the next run of this command reuses only what this run
+        # and the runs it resumed stored (Store.unfinished_runs).
+        runs = [*session.resumed_runs, *([run_id] if run_id is not None else [])]
+        stored_by = _run_names(runs) if runs else "this run"
+        reused = (
+            f"only the results stored by {stored_by} and processes the other "
+            "documents again"
+        )
     return (
         f"{cause} after {writer.done} of {plural(total, 'document')}; their "
         f"results are stored as run {run_id}. Run the same command again to "
-        "resume: it reuses the stored results"
+        f"resume: it reuses {reused}"
     )
+
+
+def _run_names(run_ids: Sequence[int]) -> str:
+    """Return ``run 3`` or ``runs 1, 2 and 3`` for run ids, oldest first."""
+    ordered = [str(run_id) for run_id in sorted(run_ids)]
+    if len(ordered) == 1:
+        return f"run {ordered[0]}"
+    return f"runs {', '.join(ordered[:-1])} and {ordered[-1]}"
 
 
 def check_password_file(settings: Settings, options: CliOptions) -> None:
@@ -921,12 +981,11 @@ def check_password_file(settings: Settings, options: CliOptions) -> None:
 
 def _open_session(
     command: str,
-    arguments: Sequence[str],
+    run_arguments: dict[str, Any],
     paths: Sequence[str],
     options: CliOptions,
     store: Store,
     *,
-    classify: bool,
     started_at: datetime,
 ) -> _Session:
     from docflow.cli._progress import Progress
@@ -934,12 +993,7 @@ def _open_session(
     from docflow.core.store import ResultWriter, RunProgress
 
     settings = options.settings()
-    run = RunProgress(
-        command,
-        _run_arguments(arguments, options),
-        total=len(paths),
-        started_at=started_at,
-    )
+    run = RunProgress(command, run_arguments, total=len(paths), started_at=started_at)
     writer = ResultWriter(
         store,
         fingerprint=settings_fingerprint(settings),
@@ -1107,10 +1161,15 @@ def _summary_lines(
     hits = writer.cache_hits if cache_hits is None else cache_hits
     categories = session.categories if categories is None else categories
     statuses = writer.status_counts if statuses is None else statuses
+    reused = plural(hits, "cache hit")
+    if session.resumed_runs:
+        reused = (
+            f"resumed {_run_names(session.resumed_runs)}: "
+            f"{plural(hits, 'result')} reused"
+        )
     lines = [
         f"{plural(writer.done, 'document')} in {elapsed} s: "
-        f"{_format_counts(statuses)}; "
-        f"{plural(hits, 'cache hit')}"
+        f"{_format_counts(statuses)}; {reused}"
     ]
     if categories:
         lines.append(f"categories: {_format_counts(categories)}")

@@ -120,7 +120,8 @@ class StoreSettings(_Section):
     reuse: bool = Field(
         default=True,
         description="reuse stored results and cached extractions of unchanged "
-        "files (false, or --no-cache, processes every file again)",
+        "files (false, or --no-cache, processes every file again, except that "
+        "a re-run of the same command resumes its unfinished run)",
     )
 
     @field_validator("database")

@@ -484,7 +484,8 @@ class Store:
             log.warning(
                 "run %d stopped before finishing (%d of %d documents stored); "
                 "the documents it stored are kept, and a run that reuses stored "
-                "results (without --no-cache) takes them as cache hits",
+                "results takes them as cache hits, as does a re-run of the same "
+                "command with --no-cache",
                 run_id,
                 done,
                 total,
@@ -539,6 +540,31 @@ class Store:
             )
         run.run_id = run_id
         return run_id
+
+    def unfinished_runs(self, command: str, args: Mapping[str, Any]) -> list[int]:
+        """Return the ids of the runs of ``command`` with ``args`` since its last
+        finished one, newest first.
+
+        These runs were interrupted, failed, were killed or still run. ``args``
+        is compared as the runs table stores it (``RunProgress.args``), so a
+        run that was given other paths or options does not count.
+        """
+        if not self.exists():
+            return []
+        wanted = json.loads(json.dumps(dict(args), default=str))
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "SELECT id, args, status FROM runs WHERE command = ? ORDER BY id DESC",
+                [command],
+            ).fetchall()
+        unfinished: list[int] = []
+        for run_id, stored_args, status in rows:
+            if json.loads(stored_args) != wanted:
+                continue
+            if status == "finished":
+                break
+            unfinished.append(int(run_id))
+        return unfinished
 
     def has_run(self, run_id: int) -> bool:
         """Return whether the runs table contains run ``run_id``."""
@@ -720,12 +746,14 @@ class Store:
         model_version: str | None,
         classify: bool,
         quality: bool,
+        from_runs: Sequence[int] | None = None,
     ) -> CacheLookup:
         """Look up files by stat, then their stored results, in one read.
 
         Also returns which of the remaining files have the size of some
         stored document: only those can have stored content, so only those
-        are worth hashing.
+        are worth hashing. With ``from_runs`` only the results those runs
+        stored are reused (see ``lookup_results``).
         """
         if not files or not self.exists():
             return CacheLookup({}, {}, set())
@@ -738,6 +766,7 @@ class Store:
                 model_version=model_version,
                 classify=classify,
                 quality=quality,
+                from_runs=from_runs,
             )
             unknown = [f for f in files if f.path not in hashes]
             sizes = _select_stored_sizes(connection, {f.size for f in unknown})
@@ -759,13 +788,16 @@ class Store:
         model_version: str | None,
         classify: bool,
         quality: bool,
+        from_runs: Sequence[int] | None = None,
     ) -> dict[str, CacheHit]:
         """Return stored results for files (path -> content hash) that can be reused.
 
         A result is reused when it was computed from the same content with the
         same settings fingerprint, contains the analyses requested and, when
         classification is requested, comes from the model whose cache key
-        (``models.model_cache_key``) is ``model_version``.
+        (``models.model_cache_key``) is ``model_version``. With ``from_runs``
+        it must also have been stored by one of those runs, which is how a
+        run with ``--no-cache`` resumes the interrupted runs of its command.
         """
         if not hashes or not self.exists():
             return {}
@@ -777,6 +809,7 @@ class Store:
                 model_version=model_version,
                 classify=classify,
                 quality=quality,
+                from_runs=from_runs,
             )
 
     def lookup_analyses(
@@ -1200,6 +1233,8 @@ _CACHE_QUERY = f"""
         FROM request_hashes r
         JOIN documents d ON d.content_hash = r.request_hash
         WHERE d.settings_fingerprint = $fingerprint
+          AND ($from_runs::BIGINT[] IS NULL
+               OR list_contains($from_runs::BIGINT[], d.run_id))
           AND lower({_STORED_SUFFIX}) = lower({_REQUEST_SUFFIX})
           AND (NOT d.extension_mismatch OR {_STORED_SUFFIX} = {_REQUEST_SUFFIX})
           AND (
@@ -1293,6 +1328,7 @@ def _select_results(
     model_version: str | None,
     classify: bool,
     quality: bool,
+    from_runs: Sequence[int] | None = None,
 ) -> dict[str, CacheHit]:
     if not hashes:
         return {}
@@ -1306,6 +1342,7 @@ def _select_results(
             "classify": classify,
             "quality": quality,
             "model": model_version or "",
+            "from_runs": None if from_runs is None else list(from_runs),
         },
     )
     hits: dict[str, CacheHit] = {}

@@ -1,0 +1,202 @@
+"""A re-run of an interrupted ``--no-cache`` run resumes it.
+
+The console script runs as a subprocess and is stopped with SIGINT once it
+has stored some results, as a person would stop it with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from docflow.core.store import Store
+from letters import write_letters  # noqa: E402
+from processes import docflow_env  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+COMMAND = [sys.executable, "-c", "from docflow.cli.launch import run; run()"]
+#: Enough letters that a run is still processing when the SIGINT arrives.
+LETTERS = 200
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Return an environment that stores each result soon after it finishes."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir(exist_ok=True)
+    return docflow_env(
+        tmp_path,
+        DOCFLOW_WORKERS_BATCH_SIZE="1",
+        DOCFLOW_STORE_FLUSH_ROWS="2",
+        DOCFLOW_STORE_FLUSH_SECONDS="0.05",
+        DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "cache"),
+        TMPDIR=str(temporary),
+    )
+
+
+def arguments(tmp_path: Path, command: str, *extra: str) -> list[str]:
+    database = str(tmp_path / "db.duckdb")
+    return [*COMMAND, "--db", database, command, *extra, "--format", "jsonl", "docs"]
+
+
+def run_to_end(tmp_path: Path, command: str, *extra: str) -> tuple[list[dict], str]:
+    """Run docflow to its end; return the records printed and stderr."""
+    completed = subprocess.run(
+        arguments(tmp_path, command, *extra),
+        cwd=tmp_path,
+        env=cli_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=300,
+    )
+    stderr = completed.stderr.decode()
+    assert completed.returncode == 0, stderr
+    records = [json.loads(line) for line in completed.stdout.splitlines()]
+    return records, stderr
+
+
+def run_interrupted(tmp_path: Path, command: str, *extra: str) -> str:
+    """Start docflow, send SIGINT once it stored 4 results; return stderr."""
+    database = tmp_path / "db.duckdb"
+    before = _count_rows(database)
+    # A file, not a pipe: a pipe that no one reads fills up and blocks the run.
+    output = (tmp_path / "interrupted.jsonl").open("wb")
+    process = subprocess.Popen(
+        arguments(tmp_path, command, *extra),
+        cwd=tmp_path,
+        env=cli_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _count_rows(database) < before + 4:
+            assert process.poll() is None, "the run ended before it could be stopped"
+            assert time.monotonic() < deadline, "no 4 results stored within 120 s"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+        output.close()
+    assert process.returncode == 130, stderr.decode()
+    return stderr.decode()
+
+
+def _count_rows(database: Path) -> int:
+    """Return how many result rows the database has, through the store's lock."""
+    store = Store(database)
+    if not store.exists():
+        return 0
+    with store.connect(write=False) as connection:
+        row = connection.execute("SELECT count(*) FROM documents").fetchone()
+    return int(row[0]) if row else 0
+
+
+def stored_paths(database: Path, run_id: int) -> set[str]:
+    return {stored.result.path for stored in Store(database).results(run_id=run_id)}
+
+
+def current_rows_per_path(database: Path) -> dict[str, int]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT path, count(*) FILTER (WHERE is_current) FROM documents "
+            "GROUP BY path"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_no_cache_rerun_resumes_interrupted_run(tmp_path: Path) -> None:
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    # Stored results of every file, which --no-cache must not reuse.
+    run_to_end(tmp_path, "process")
+
+    message = run_interrupted(tmp_path, "process", "--no-cache")
+    assert "interrupted after" in message
+    assert "reuses only the results stored by run 2" in message
+    interrupted = stored_paths(database, 2)
+    assert 4 <= len(interrupted) < LETTERS
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    assert len(records) == LETTERS
+    reused = {record["path"] for record in records if record["cached"]}
+    assert reused == interrupted
+    assert f"resumed run 2: {len(interrupted)} results reused" in stderr
+    assert {record["status"] for record in records} == {"ok"}
+
+    per_path = current_rows_per_path(database)
+    assert len(per_path) == LETTERS
+    assert set(per_path.values()) == {1}
+    # The files the interrupted run did not reach got new results.
+    assert stored_paths(database, 3) == set(per_path) - interrupted
+    newest = Store(database).runs(1)[0]
+    assert newest.status == "finished"
+    assert newest.cache_hits == len(interrupted)
+
+
+def test_no_cache_after_finished_run_processes_all(tmp_path: Path) -> None:
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    run_interrupted(tmp_path, "process", "--no-cache")
+    resumed, _ = run_to_end(tmp_path, "process", "--no-cache")
+    assert any(record["cached"] for record in resumed)
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    assert len(records) == LETTERS
+    assert not any(record["cached"] for record in records)
+    assert "0 cache hits" in stderr
+    assert "resumed" not in stderr
+    assert set(current_rows_per_path(database).values()) == {1}
+
+
+def test_no_cache_other_command_does_not_resume(tmp_path: Path) -> None:
+    """Runs with other options or another command neither resume nor end it."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    message = run_interrupted(tmp_path, "process", "--no-cache")
+    assert "reuses only the results stored by run 1" in message
+    interrupted = stored_paths(database, 1)
+
+    for command, extra in [("analyze", ()), ("process", ("--workers", "2"))]:
+        records, stderr = run_to_end(tmp_path, command, "--no-cache", *extra)
+        assert not any(record["cached"] for record in records), command
+        assert "resumed" not in stderr, command
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    reused = {record["path"] for record in records if record["cached"]}
+    # Run 3 processed every file again after run 1; its results are newer,
+    # but they are not of the command that run 1 started.
+    assert reused == interrupted
+    assert f"resumed run 1: {len(interrupted)} results reused" in stderr
+    assert set(current_rows_per_path(database).values()) == {1}
+
+
+def test_no_cache_resumes_two_interrupted_runs(tmp_path: Path) -> None:
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    run_interrupted(tmp_path, "process", "--no-cache")
+    message = run_interrupted(tmp_path, "process", "--no-cache")
+    assert "reuses only the results stored by runs 1 and 2" in message
+    interrupted = stored_paths(database, 1) | stored_paths(database, 2)
+    assert len(interrupted) < LETTERS
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    reused = {record["path"] for record in records if record["cached"]}
+    assert reused == interrupted
+    assert f"resumed runs 1 and 2: {len(interrupted)} results reused" in stderr
+    assert set(current_rows_per_path(database).values()) == {1}

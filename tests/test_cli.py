@@ -591,7 +591,7 @@ def test_missing_model_exits_model_error(tmp_path, docs):
     )
     completed = run_docflow(tmp_path, "classify", "docs", env=env)
     assert completed.returncode == 7
-    assert b"docflow train" in completed.stderr
+    assert b"DOCFLOW_CLASSIFICATION_MODEL_PATH does not exist" in completed.stderr
     assert completed.stdout == b""
 
 

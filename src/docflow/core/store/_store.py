@@ -1370,11 +1370,15 @@ def _renamed_error(error: str | None, stored: str, request: str) -> str | None:
 
     Both paths are in their stored (display) form. An error starts with the
     path of its file (``pipeline.process_document``), and a stored result is
-    reused for a copy of the content under another name.
+    reused for a copy of the content under another name. A long path is cut
+    in the error as ``cut_value`` cuts it.
     """
-    if error is None or stored == request or not error.startswith(stored + ": "):
+    from docflow.core.quoting import cut_value
+
+    named = cut_value(stored)
+    if error is None or stored == request or not error.startswith(named + ": "):
         return error
-    return request + error[len(stored) :]
+    return cut_value(request) + error[len(named) :]
 
 
 def _display(pending: PendingResult | PreparedResult) -> str:

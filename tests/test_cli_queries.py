@@ -998,6 +998,26 @@ def test_label_names_single_copy(database):
     ) in outcome.stderr
 
 
+def test_label_earlier_row_skips_own_file(database):
+    earlier_id = Store(database).document("/d/odd.pdf").id
+    add_copies(database, ["/d/odd.pdf", "/d/copy.pdf"])
+    current_id = Store(database).document("/d/odd.pdf").id
+    copy_id = Store(database).document("/d/copy.pdf").id
+    assert current_id != earlier_id
+
+    outcome = invoke("label", "--db", database, str(earlier_id), "letter")
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert lines(outcome.stdout)[0]["also_labeled"] == [
+        {"id": copy_id, "path": "/d/copy.pdf"}
+    ]
+    assert (
+        "1 other stored document has the same content and got this label too: "
+        f"/d/copy.pdf (id {copy_id})\n"
+    ) in outcome.stderr
+    assert f"the current one is {current_id}" in outcome.stderr
+
+
 def test_label_without_copies_names_none(database):
     outcome = invoke("label", "--db", database, "/d/odd.pdf", "letter")
     assert outcome.exit_code == 0, outcome.stderr

@@ -817,6 +817,30 @@ def test_report_id_with_filter_is_usage_error(database, filters, named):
     assert "show the document with: docflow report /d/invoice.pdf" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [
+        (["-c", "memo"], "--category memo works only with --html"),
+        (["--run", "1"], "--run 1 works only with --html"),
+        (["-c", "memo", "--run", "1"], "--category memo and --run 1 work only"),
+    ],
+)
+def test_report_filter_without_html_is_usage_error(database, filters, named):
+    result = invoke("report", "--db", database, *filters)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert named in result.stderr
+    assert "docflow report --html OUT.html " in result.stderr
+
+
+def test_report_help_ties_filters_to_html():
+    outcome = invoke("report", "--help")
+    help_text = " ".join(outcome.stdout.split())
+    assert outcome.exit_code == 0
+    assert "documents of this category in the --html report" in help_text
+    assert "documents stored by this run in the --html report" in help_text
+
+
 def test_report_html_dash_writes_stdout(database, tmp_path):
     result = invoke("report", "--db", database, "--html", "-")
     assert result.exit_code == 0, result.stderr

@@ -841,6 +841,23 @@ def test_report_help_ties_filters_to_html():
     assert "documents stored by this run in the --html report" in help_text
 
 
+def test_classify_error_cuts_long_path(isolated_cwd, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_STORE_CACHE_DIR", str(isolated_cwd / "cache"))
+    long_path = str(isolated_cwd / ("y" * 100_000 + ".pdf"))
+    database = str(isolated_cwd / "t.duckdb")
+
+    outcome = invoke("classify", "--db", database, long_path)
+
+    [record] = lines(outcome.stdout)
+    assert outcome.exit_code == 1
+    assert record["path"] == long_path
+    assert len(outcome.stderr) < 2000, outcome.stderr[:300]
+    assert (
+        f"yyy.pdf ({len(long_path):,} characters): cannot stat the file: "
+        "File name too long\n"
+    ) in outcome.stderr
+
+
 def test_report_html_dash_writes_stdout(database, tmp_path):
     result = invoke("report", "--db", database, "--html", "-")
     assert result.exit_code == 0, result.stderr

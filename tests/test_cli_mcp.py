@@ -270,3 +270,28 @@ def test_mcp_call_arguments_string_explained(tmp_path):
     assert error["code"] == -32602
     assert error["message"] == f"Invalid request parameters: {expected}"
     assert error["data"] == expected
+
+
+def test_mcp_error_cuts_long_path(tmp_path):
+    root = tmp_path / "docs"
+    root.mkdir()
+    long_path = f"{root}/" + "y" * 100_000 + ".pdf"
+    short_path = f"{root}/missing.pdf"
+    calls = [
+        ("classify_document", {"path": long_path}),
+        ("classify_document", {"path": short_path}),
+    ]
+    with open(tmp_path / "server.log", "w") as errlog:
+        long_result, short_result = asyncio.run(
+            call_tools("classification", root, calls, errlog)
+        )
+    cut = long_result.structured_content
+    assert cut["path"] == long_path
+    assert cut["status"] == "unreadable"
+    assert len(cut["error"]) < 1000, cut["error"][:300]
+    assert cut["error"].startswith(f"{root}/yyyy")
+    assert cut["error"].endswith(
+        f"yyy.pdf ({len(long_path):,} characters): cannot stat the file: "
+        "File name too long"
+    )
+    assert short_result.structured_content["error"].startswith(f"{short_path}: ")

@@ -817,6 +817,47 @@ def test_report_id_with_filter_is_usage_error(database, filters, named):
     assert "show the document with: docflow report /d/invoice.pdf" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [
+        (["-c", "memo"], "--category memo works only with --html"),
+        (["--run", "1"], "--run 1 works only with --html"),
+        (["-c", "memo", "--run", "1"], "--category memo and --run 1 work only"),
+    ],
+)
+def test_report_filter_without_html_is_usage_error(database, filters, named):
+    result = invoke("report", "--db", database, *filters)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert named in result.stderr
+    assert "docflow report --html OUT.html " in result.stderr
+
+
+def test_report_help_ties_filters_to_html():
+    outcome = invoke("report", "--help")
+    help_text = " ".join(outcome.stdout.split())
+    assert outcome.exit_code == 0
+    assert "documents of this category in the --html report" in help_text
+    assert "documents stored by this run in the --html report" in help_text
+
+
+def test_classify_error_cuts_long_path(isolated_cwd, monkeypatch):
+    monkeypatch.setenv("DOCFLOW_STORE_CACHE_DIR", str(isolated_cwd / "cache"))
+    long_path = str(isolated_cwd / ("y" * 100_000 + ".pdf"))
+    database = str(isolated_cwd / "t.duckdb")
+
+    outcome = invoke("classify", "--db", database, long_path)
+
+    [record] = lines(outcome.stdout)
+    assert outcome.exit_code == 1
+    assert record["path"] == long_path
+    assert len(outcome.stderr) < 2000, outcome.stderr[:300]
+    assert (
+        f"yyy.pdf ({len(long_path):,} characters): cannot stat the file: "
+        "File name too long\n"
+    ) in outcome.stderr
+
+
 def test_report_html_dash_writes_stdout(database, tmp_path):
     result = invoke("report", "--db", database, "--html", "-")
     assert result.exit_code == 0, result.stderr
@@ -996,6 +1037,26 @@ def test_label_names_single_copy(database):
         "1 other stored document has the same content and got this label too: "
         f"/d/copy.pdf (id {copy_id})\n"
     ) in outcome.stderr
+
+
+def test_label_earlier_row_skips_own_file(database):
+    earlier_id = Store(database).document("/d/odd.pdf").id
+    add_copies(database, ["/d/odd.pdf", "/d/copy.pdf"])
+    current_id = Store(database).document("/d/odd.pdf").id
+    copy_id = Store(database).document("/d/copy.pdf").id
+    assert current_id != earlier_id
+
+    outcome = invoke("label", "--db", database, str(earlier_id), "letter")
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert lines(outcome.stdout)[0]["also_labeled"] == [
+        {"id": copy_id, "path": "/d/copy.pdf"}
+    ]
+    assert (
+        "1 other stored document has the same content and got this label too: "
+        f"/d/copy.pdf (id {copy_id})\n"
+    ) in outcome.stderr
+    assert f"the current one is {current_id}" in outcome.stderr
 
 
 def test_label_without_copies_names_none(database):

@@ -297,8 +297,23 @@ def report_command(
             "- writes it to stdout.",
         ),
     ] = None,
-    category: CategoryFilter = None,
-    run_id: RunFilter = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            "-c",
+            metavar="CATEGORY",
+            help="Put only documents of this category in the --html report.",
+        ),
+    ] = None,
+    run_id: Annotated[
+        int | None,
+        typer.Option(
+            "--run",
+            metavar="ID",
+            help="Put only documents stored by this run in the --html report.",
+        ),
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
@@ -329,11 +344,28 @@ def report_command(
         write_html_report(options, html, run_id=run_id, category=category)
     elif reference is not None:
         show_report(options, reference)
+    elif filters := _given_filters(category=category, run_id=run_id):
+        verb = "works" if len(filters) == 1 else "work"
+        raise UsageError(
+            f"{' and '.join(filters)} {verb} only with --html, which writes a "
+            f"report of all documents; write the narrowed report with: docflow "
+            f"report --html OUT.html {' '.join(filters)}, or give a document "
+            "id or path"
+        )
     else:
         raise UsageError(
             "give a document id or path, or --html OUT.html for a report "
             "of all documents"
         )
+
+
+def _given_filters(*, category: str | None, run_id: int | None) -> list[str]:
+    """Return the HTML report filters given, as options for a command line."""
+    return [
+        f"{option} {shlex.quote(str(value))}"
+        for option, value in (("--category", category), ("--run", run_id))
+        if value is not None
+    ]
 
 
 def _check_no_filters(
@@ -342,11 +374,7 @@ def _check_no_filters(
     """Raise UsageError when a filter of the HTML report comes with a document."""
     from docflow.errors import UsageError
 
-    filters = [
-        f"{option} {shlex.quote(str(value))}"
-        for option, value in (("--category", category), ("--run", run_id))
-        if value is not None
-    ]
+    filters = _given_filters(category=category, run_id=run_id)
     if not filters:
         return
     verb = "narrows" if len(filters) == 1 else "narrow"

@@ -108,19 +108,20 @@ def _reject(path: str) -> DocumentResult | None:
     """Return a result for a file that cannot be read, or None if it can."""
     from docflow.core.detect import check_readable
     from docflow.core.models import DocumentResult, Status
+    from docflow.core.quoting import cut_value, quote_value
 
     if "\0" in path:
         return DocumentResult(
             path=path,
             status=Status.UNREADABLE,
-            error=f"{path!r}: the path contains a NUL byte, which no file name "
-            "can; separate paths on stdin with NUL or newline, not both",
+            error=f"{quote_value(path)}: the path contains a NUL byte, which no "
+            "file name can; separate paths on stdin with NUL or newline, not both",
         )
     try:
         check_readable(path)
     except DocumentError as exc:
         return DocumentResult(
-            path=path, status=Status(exc.status), error=f"{path}: {exc}"
+            path=path, status=Status(exc.status), error=f"{cut_value(path)}: {exc}"
         )
     return None
 

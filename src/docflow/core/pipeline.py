@@ -31,6 +31,7 @@ from docflow.core.models import (
     ReviewStatus,
     Status,
 )
+from docflow.core.quoting import cut_value
 from docflow.core.review import (
     GARBAGE_TEXT_REASON,
     QUALITY_SCORE_REASON,
@@ -195,6 +196,8 @@ def process_document(
     """Run the requested analyses on one file and return its result."""
     started = time.perf_counter()
     result = DocumentResult(path=path, status=Status.OK)
+    # Messages name a long path by its start and end, and result.path keeps it.
+    named = cut_value(path)
     try:
         result.content_hash, result.size = _hash_checked(path, settings)
         limit = classification_char_limit(settings, classify=classify, quality=quality)
@@ -233,7 +236,7 @@ def process_document(
         result.review_status, result.review_reasons = _review_status(result, settings)
     except DocumentError as exc:
         result.status = Status(exc.status)
-        result.error = f"{path}: {exc}"
+        result.error = f"{named}: {exc}"
         if exc.detected_type is not None:
             result.detected_type = exc.detected_type
         if exc.pages is not None:
@@ -242,21 +245,21 @@ def process_document(
     except MemoryError:
         result.status = Status.MEMORY_LIMIT
         result.error = (
-            f"{path}: ran out of memory under the limit of "
+            f"{named}: ran out of memory under the limit of "
             f"{settings.workers.memory_limit_mb} MB (workers.memory_limit_mb)"
         )
     except ModelError as exc:  # the same for every document, so logged as a warning
-        log.warning("%s: classifier model unusable: %s", path, exc)
+        log.warning("%s: classifier model unusable: %s", named, exc)
         result.status = Status.ERROR
-        result.error = f"{path}: classifier model unusable: {exc}"
+        result.error = f"{named}: classifier model unusable: {exc}"
     except Exception as exc:  # a parser bug or a full disk must not stop the batch
         result.status = Status.ERROR
         if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
-            log.warning("%s: cannot write a working file: %s", path, exc)
-            result.error = f"{path}: {_no_space_message(exc, settings)}"
+            log.warning("%s: cannot write a working file: %s", named, exc)
+            result.error = f"{named}: {_no_space_message(exc, settings)}"
         else:
-            log.exception("unexpected error processing %s", path)
-            result.error = f"{path}: unexpected {type(exc).__name__}: {exc}"
+            log.exception("unexpected error processing %s", named)
+            result.error = f"{named}: unexpected {type(exc).__name__}: {exc}"
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result
 

@@ -7,7 +7,7 @@ and the end of a long value and states its length.
 
 from __future__ import annotations
 
-__all__ = ["MAX_QUOTED_CHARS", "quote_value"]
+__all__ = ["MAX_QUOTED_CHARS", "cut_value", "quote_value"]
 
 #: Longest value, in characters, that ``quote_value`` quotes in full. The
 #: longest real path on Linux is 4,095 bytes, but a message that quotes more
@@ -27,3 +27,15 @@ def quote_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
     keep = limit // 2
     shown = value[:keep] + "…" + value[-keep:]
     return f"{shown!r} ({len(value):,} characters)"
+
+
+def cut_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
+    """Return ``value`` unquoted, cut as ``quote_value`` cuts it when it is long.
+
+    For messages of the form "PATH: reason", which name the path without
+    quotes: ``/data/aaa…aaa/report.pdf (100,000 characters)``.
+    """
+    if len(value) <= limit:
+        return value
+    keep = limit // 2
+    return f"{value[:keep]}…{value[-keep:]} ({len(value):,} characters)"

@@ -1106,8 +1106,9 @@ class Store:
         A label applies to every current classified result with the labeled
         document's content hash, as ``docflow results`` shows it, so these
         are the current documents with that hash, apart from the labeled
-        one, sorted by path. The path is the file's name, as in
-        ``StoredResult.result``.
+        file, sorted by path. The current row of the labeled file is left out
+        too when the label names an earlier row of it. The path is the
+        file's name, as in ``StoredResult.result``.
         """
         if correction.content_hash is None or not self.exists():
             return []
@@ -1116,8 +1117,13 @@ class Store:
                 "SELECT d.id, d.path FROM documents d "
                 "JOIN classifications c ON c.document_id = d.id "
                 "WHERE d.is_current AND d.content_hash = ? "
-                "AND d.id IS DISTINCT FROM ? ORDER BY d.path, d.id",
-                [correction.content_hash, correction.document_id],
+                "AND d.id IS DISTINCT FROM ? AND d.path IS DISTINCT FROM ? "
+                "ORDER BY d.path, d.id",
+                [
+                    correction.content_hash,
+                    correction.document_id,
+                    display_path(correction.path),
+                ],
             ).fetchall()
         return [(int(id_), path_from_display(path)) for id_, path in rows]
 
@@ -1370,11 +1376,15 @@ def _renamed_error(error: str | None, stored: str, request: str) -> str | None:
 
     Both paths are in their stored (display) form. An error starts with the
     path of its file (``pipeline.process_document``), and a stored result is
-    reused for a copy of the content under another name.
+    reused for a copy of the content under another name. A long path is cut
+    in the error as ``cut_value`` cuts it.
     """
-    if error is None or stored == request or not error.startswith(stored + ": "):
+    from docflow.core.quoting import cut_value
+
+    named = cut_value(stored)
+    if error is None or stored == request or not error.startswith(named + ": "):
         return error
-    return request + error[len(stored) :]
+    return cut_value(request) + error[len(named) :]
 
 
 def _display(pending: PendingResult | PreparedResult) -> str:

@@ -913,8 +913,8 @@ def test_train_cli_lost_languages_prints_report(
     english = _copy_by_language(tmp_path / "english", ["en"], 4)
     model_dir = tmp_path / "model"
     train_model(both, _settings(tmp_path, model_dir), output=model_dir)
+    # No --db: the default database in isolated_cwd is missing, so no labels.
     args = ["train", str(english), "--output", str(model_dir)]
-    args += ["--db", str(tmp_path / "none.duckdb")]
 
     as_json = CliRunner().invoke(app, [*args, "-f", "json"])
     table = CliRunner().invoke(app, [*args, "-f", "table"])
@@ -985,23 +985,53 @@ def test_one_document_does_not_teach_a_language() -> None:
     assert languages == ["en"]
 
 
-def test_train_cli_missing_database_notes_it(isolated_cwd: Path) -> None:
+def test_train_cli_missing_default_database_notes_it(isolated_cwd: Path) -> None:
     from typer.testing import CliRunner
 
     from docflow.cli.main import app
 
     folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
-    database = isolated_cwd / "typo.duckdb"
-    args = ["train", str(folder), "--db", str(database), "-o", "model", "-f", "json"]
+    args = ["train", str(folder), "-o", "model", "-f", "json"]
 
     outcome = CliRunner().invoke(app, [*args, "--force"])
 
     assert outcome.exit_code == 0, outcome.stderr
-    assert f"no database at {str(database)!r} yet" in outcome.stderr
-    assert "check the path given with --db" in outcome.stderr
+    assert "no database at '.docflow/docflow.duckdb' yet" in outcome.stderr
     assert "without corrections from docflow label" in outcome.stderr
     assert json.loads(outcome.stdout)["corrections"] == 0
-    assert not database.exists()
+    assert not (isolated_cwd / ".docflow" / "docflow.duckdb").exists()
+
+
+@pytest.mark.parametrize("source", ["flag", "environment", "settings file"])
+def test_train_cli_missing_named_database_exits_5(
+    isolated_cwd: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
+    args = ["train", str(folder), "-o", "model", "-f", "json"]
+    if source == "flag":
+        args += ["--db", "typo.duckdb"]
+        named = "given with --db"
+    elif source == "environment":
+        monkeypatch.setenv("DOCFLOW_DB", "typo.duckdb")
+        named = "named by environment variable DOCFLOW_DB"
+    else:
+        (isolated_cwd / "docflow.toml").write_text(
+            '[store]\ndatabase = "typo.duckdb"\n'
+        )
+        named = "named by store.database in docflow.toml"
+
+    outcome = CliRunner().invoke(app, args)
+
+    assert outcome.exit_code == 5
+    assert outcome.stdout == ""
+    assert f"the database 'typo.duckdb' {named} does not exist" in outcome.stderr
+    assert "reading" not in outcome.stderr  # stopped before the files were read
+    assert not (isolated_cwd / "typo.duckdb").exists()
+    assert not (isolated_cwd / "model").exists()
 
 
 def test_train_cli_label_without_subfolder(isolated_cwd: Path) -> None:

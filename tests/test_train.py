@@ -458,6 +458,71 @@ def test_correction_check_worse(
     assert check.worse is worse
 
 
+def _rejected_message(tmp_path: Path, *, worse: bool, blamed: str | None) -> str:
+    """Return the rejection message for harmful corrections, and a worse score."""
+    from docflow.core.classify._correction_check import (
+        CorrectionCheck,
+        DocumentRegression,
+    )
+    from docflow.core.classify.metrics import evaluate_predictions
+    from docflow.core.classify.train import TrainReport, _guard_worse_model
+
+    right = evaluate_predictions(["memo"], ["memo"], [1.0], model_version="old")
+    wrong = evaluate_predictions(["memo"], ["letter"], [1.0])
+    turned = DocumentRegression(
+        source="memo.pdf",
+        category="memo",
+        predicted="letter",
+        confidence=0.9,
+        blamed=blamed,
+    )
+    check = CorrectionCheck(
+        folds=2,
+        without_corrections=right,
+        with_corrections=wrong,
+        regressions=[turned],
+        improvements=0,
+        corrections=right,
+        outcomes=[],
+        contradictions=[],
+    )
+    report = TrainReport(
+        output="model",
+        version="new",
+        written=False,
+        replaced=False,
+        training_documents=4,
+        heldout_documents=2,
+        corrections=1,
+        documents_per_category={"memo": 2, "letter": 2},
+        before=right,
+        after=wrong,
+        correction_check=check,
+    )
+    with pytest.raises(ModelRejected) as raised:
+        _guard_worse_model(report, worse, True, tmp_path / "model", force=False)
+    assert report.rejected == str(raised.value)
+    return str(raised.value)
+
+
+def test_rejection_two_reasons_capitalized(tmp_path: Path) -> None:
+    message = _rejected_message(tmp_path, worse=True, blamed="a.txt")
+
+    assert message.startswith("the new model scores macro-F1 0.000")
+    assert "(old). The corrections from docflow label make" in message
+    assert ". the corrections" not in message
+
+
+def test_rejection_advice_names_blamed_only_if_any(tmp_path: Path) -> None:
+    blamed = _rejected_message(tmp_path, worse=False, blamed="a.txt")
+    unblamed = _rejected_message(tmp_path, worse=False, blamed=None)
+
+    assert "blamed on the correction a.txt" in blamed
+    assert "starting with any blamed above" in blamed
+    assert "blamed" not in unblamed
+    assert "Check the labels of the corrections and relabel the wrong" in unblamed
+
+
 @pytest.mark.parametrize("source", ["flag", "environment"])
 def test_train_cli_rejects_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path, source: str

@@ -348,20 +348,42 @@ def _guard_worse_model(
     if harmful:
         reasons.append(_describe_harm(check))
     if reasons and force:
-        log.warning("%s; it is written anyway because of --force", ". ".join(reasons))
+        log.warning(
+            "%s; it is written anyway because of --force", _join_sentences(reasons)
+        )
     if reasons and not force:
-        advice = "Add training documents"
-        if harmful:
-            advice = (
-                "Check the labels of the corrections, starting with any blamed "
-                "above, and relabel the wrong ones with docflow label (none "
-                "leaves a document out of training)"
-            )
         report.rejected = (
-            f"{'. '.join(reasons)}. Nothing was written to {str(target)!r}. "
-            f"{advice}, or rerun with --force to save it anyway"
+            f"{_join_sentences(reasons)}. Nothing was written to {str(target)!r}. "
+            f"{_rejection_advice(check if harmful else None)}, or rerun with "
+            "--force to save it anyway"
         )
         raise ModelRejected(report.rejected, report=report)
+
+
+def _join_sentences(sentences: Sequence[str]) -> str:
+    """Join ``sentences`` with ". ", capitalizing each one after the first.
+
+    The first stays in lower case, because the message follows ``error:``.
+    """
+    rest = [text[:1].upper() + text[1:] for text in sentences[1:]]
+    return ". ".join([*sentences[:1], *rest])
+
+
+def _rejection_advice(harm: CorrectionCheck | None) -> str:
+    """Return what to do about a rejected model.
+
+    ``harm`` is the correction check when the corrections turned documents
+    wrong, else None.
+    """
+    if harm is None:
+        return "Add training documents"
+    advice = "Check the labels of the corrections"
+    if any(item.blamed is not None for item in harm.regressions):
+        advice += ", starting with any blamed above,"
+    return (
+        f"{advice} and relabel the wrong ones with docflow label (none leaves a "
+        "document out of training)"
+    )
 
 
 def _describe_harm(check: CorrectionCheck) -> str:

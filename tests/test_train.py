@@ -523,6 +523,24 @@ def test_rejection_advice_names_blamed_only_if_any(tmp_path: Path) -> None:
     assert "Check the labels of the corrections and relabel the wrong" in unblamed
 
 
+def test_class_count_warning_ignored() -> None:
+    import warnings
+
+    from sklearn.utils.multiclass import check_classification_targets
+
+    from docflow.core.classify.train import _class_count_warning_ignored
+
+    # 22 samples of 12 categories, as in one fold of a small folder.
+    labels = [f"category{index % 12}" for index in range(22)]
+    with pytest.warns(UserWarning, match="number of unique classes"):
+        check_classification_targets(labels)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with _class_count_warning_ignored():
+            check_classification_targets(labels)
+
+
 @pytest.mark.parametrize("source", ["flag", "environment"])
 def test_train_cli_rejects_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path, source: str

@@ -32,8 +32,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,13 +281,14 @@ def train_model(
         raise ModelRejected(str(exc), report=report) from None
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
-    step(f"fitting the model and its confidence map on {len(train)} documents")
-    parts, matrix = fit_parts_and_matrix(train, settings=settings, on_step=on_step)
-    step(f"scoring the new model on {len(heldout)} held-out documents")
-    after = evaluate_parts(parts, heldout)
-    check = check_corrections(
-        matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
-    )
+    with _class_count_warning_ignored():
+        step(f"fitting the model and its confidence map on {len(train)} documents")
+        parts, matrix = fit_parts_and_matrix(train, settings=settings, on_step=on_step)
+        step(f"scoring the new model on {len(heldout)} held-out documents")
+        after = evaluate_parts(parts, heldout)
+        check = check_corrections(
+            matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
+        )
 
     if check is not None and check.disputed:
         _warn_disputed(check)
@@ -309,6 +312,24 @@ def train_model(
     report.replaced = replacing
     report.duration_s = round(time.perf_counter() - started, 2)
     return report
+
+
+@contextmanager
+def _class_count_warning_ignored() -> Iterator[None]:
+    """Ignore scikit-learn's warning that ``y`` may be a regression target.
+
+    scikit-learn (1.9.1, ``check_classification_targets``) warns when a fit has
+    more than 20 samples and more classes than half of them, which a small
+    folder of many categories has in each fold. The labels are category
+    names, so the warning never applies to docflow train.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore",
+            message="The number of unique classes is greater than 50%",
+            category=UserWarning,
+        )
+        yield
 
 
 def _warn_disputed(check: CorrectionCheck) -> None:

@@ -98,6 +98,7 @@ def test_train_writes_model_and_report(tmp_path: Path) -> None:
         == len(TINY_CATEGORIES) * FILES_PER_CATEGORY
     )
     assert set(report.after.per_category) == set(TINY_CATEGORIES)
+    assert report.correction_check_skipped is None  # no corrections to check
     trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.documents_per_category == dict.fromkeys(
         sorted(TINY_CATEGORIES), trained
@@ -413,6 +414,7 @@ def test_train_cli_single_regression_exits_7(
     assert report["written"] is False
     assert report["before"] is None
     regressions = report["correction_check"]["regressions"]
+    assert report["correction_check_skipped"] is None
     assert len(regressions) == 1
     assert report["correction_check"]["improvements"] == 0
     assert report["rejected"]
@@ -581,6 +583,11 @@ def test_train_small_folder_skips_correction_check(
 
     assert report.written
     assert report.correction_check is None
+    assert report.correction_check_skipped == (
+        "these categories have fewer than 2 training documents outside the "
+        "held-out split: email, resume"
+    )
+    assert report.model_dump(mode="json")["correction_check_skipped"]
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(
         "corrections are not checked" in text and "email, resume" in text

@@ -50,6 +50,7 @@ from docflow.core.classify._correction_check import (
     CorrectionCheck,
     DocumentRegression,
     check_corrections,
+    unchecked_reason,
 )
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
@@ -170,6 +171,12 @@ class TrainReport(BaseModel):
         "the corrections, and the corrections out of fold; null without "
         "corrections, or when the model was rejected before it was fitted",
     )
+    correction_check_skipped: str | None = Field(
+        default=None,
+        description="why the corrections were not checked against the training "
+        "documents, which leaves correction_check null; null when they were "
+        "checked or there are none",
+    )
     rejected: str | None = Field(
         default=None, description="why the new model was not written, or null"
     )
@@ -289,6 +296,7 @@ def train_model(
         check = check_corrections(
             matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
         )
+    report.correction_check_skipped = unchecked_reason(train, FEATURE_CONFIG)
 
     if check is not None and check.disputed:
         _warn_disputed(check)

@@ -543,6 +543,48 @@ def test_class_count_warning_ignored() -> None:
             check_classification_targets(labels)
 
 
+def test_verbose_rejection_has_no_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import typer
+
+    from docflow.cli._errors import guard
+    from docflow.core.classify.train import TrainReport
+    from docflow.errors import StoreError
+
+    report = TrainReport(
+        output="model",
+        version="new",
+        written=False,
+        replaced=False,
+        training_documents=4,
+        heldout_documents=2,
+        corrections=0,
+        documents_per_category={"memo": 2, "letter": 2},
+    )
+
+    @guard
+    def train_command() -> None:
+        raise ModelRejected("the new model scores lower", report=report)
+
+    @guard
+    def results_command() -> None:
+        raise StoreError("the database is locked")
+
+    caplog.set_level(logging.INFO)  # as with -v
+    with pytest.raises(typer.Exit) as rejected:
+        train_command()
+    with pytest.raises(typer.Exit) as failed:
+        results_command()
+
+    assert rejected.value.exit_code == 7
+    assert failed.value.exit_code == 5
+    tracebacks = [r.getMessage() for r in caplog.records if r.exc_info]
+    assert tracebacks == ["results_command failed"]
+
+
 @pytest.mark.parametrize("source", ["flag", "environment"])
 def test_train_cli_rejects_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path, source: str

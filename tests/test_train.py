@@ -613,6 +613,20 @@ def test_train_cli_rejects_csv(
     assert not (tmp_path / "model").exists()
 
 
+def test_train_help_format_lists_no_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    outcome = CliRunner().invoke(app, ["train", "--help"])
+
+    assert outcome.exit_code == 0
+    [line] = [line for line in outcome.stdout.splitlines() if "--format" in line]
+    assert "table, json, jsonl, or auto" in line
+    assert "csv" not in line
+
+
 def test_train_small_folder_skips_correction_check(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

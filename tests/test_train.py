@@ -461,7 +461,7 @@ def test_correction_check_worse(
 
 
 def _rejected_message(tmp_path: Path, *, worse: bool, blamed: str | None) -> str:
-    """Return the rejection message for harmful corrections, and a worse score."""
+    """Return the rejection message for harmful corrections, also worse if ``worse``."""
     from docflow.core.classify._correction_check import (
         CorrectionCheck,
         DocumentRegression,
@@ -515,7 +515,7 @@ def test_rejection_two_reasons_capitalized(tmp_path: Path) -> None:
     assert ". the corrections" not in message
 
 
-def test_rejection_advice_names_blamed_only_if_any(tmp_path: Path) -> None:
+def test_rejection_advice_blamed_only_if_any(tmp_path: Path) -> None:
     blamed = _rejected_message(tmp_path, worse=False, blamed="a.txt")
     unblamed = _rejected_message(tmp_path, worse=False, blamed=None)
 

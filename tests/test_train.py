@@ -521,7 +521,8 @@ def test_rejection_advice_blamed_only_if_any(tmp_path: Path) -> None:
 
     assert "blamed on the correction a.txt" in blamed
     assert "starting with any blamed above" in blamed
-    assert "blamed" not in unblamed
+    assert "blamed on the correction" not in unblamed
+    assert "starting with any blamed" not in unblamed
     assert "Check the labels of the corrections and relabel the wrong" in unblamed
 
 

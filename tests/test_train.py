@@ -98,6 +98,7 @@ def test_train_writes_model_and_report(tmp_path: Path) -> None:
         == len(TINY_CATEGORIES) * FILES_PER_CATEGORY
     )
     assert set(report.after.per_category) == set(TINY_CATEGORIES)
+    assert report.correction_check_skipped is None  # no corrections to check
     trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.documents_per_category == dict.fromkeys(
         sorted(TINY_CATEGORIES), trained
@@ -413,6 +414,7 @@ def test_train_cli_single_regression_exits_7(
     assert report["written"] is False
     assert report["before"] is None
     regressions = report["correction_check"]["regressions"]
+    assert report["correction_check_skipped"] is None
     assert len(regressions) == 1
     assert report["correction_check"]["improvements"] == 0
     assert report["rejected"]
@@ -458,6 +460,132 @@ def test_correction_check_worse(
     assert check.worse is worse
 
 
+def _rejected_message(tmp_path: Path, *, worse: bool, blamed: str | None) -> str:
+    """Return the rejection message for harmful corrections, also worse if ``worse``."""
+    from docflow.core.classify._correction_check import (
+        CorrectionCheck,
+        DocumentRegression,
+    )
+    from docflow.core.classify.metrics import evaluate_predictions
+    from docflow.core.classify.train import TrainReport, _guard_worse_model
+
+    right = evaluate_predictions(["memo"], ["memo"], [1.0], model_version="old")
+    wrong = evaluate_predictions(["memo"], ["letter"], [1.0])
+    turned = DocumentRegression(
+        source="memo.pdf",
+        category="memo",
+        predicted="letter",
+        confidence=0.9,
+        blamed=blamed,
+    )
+    check = CorrectionCheck(
+        folds=2,
+        without_corrections=right,
+        with_corrections=wrong,
+        regressions=[turned],
+        improvements=0,
+        corrections=right,
+        outcomes=[],
+        contradictions=[],
+    )
+    report = TrainReport(
+        output="model",
+        version="new",
+        written=False,
+        replaced=False,
+        training_documents=4,
+        heldout_documents=2,
+        corrections=1,
+        documents_per_category={"memo": 2, "letter": 2},
+        before=right,
+        after=wrong,
+        correction_check=check,
+    )
+    with pytest.raises(ModelRejected) as raised:
+        _guard_worse_model(report, worse, True, tmp_path / "model", force=False)
+    assert report.rejected == str(raised.value)
+    return str(raised.value)
+
+
+def test_rejection_two_reasons_capitalized(tmp_path: Path) -> None:
+    message = _rejected_message(tmp_path, worse=True, blamed="a.txt")
+
+    assert message.startswith("the new model scores macro-F1 0.000")
+    assert "(old). The corrections from docflow label make" in message
+    assert ". the corrections" not in message
+
+
+def test_rejection_advice_blamed_only_if_any(tmp_path: Path) -> None:
+    blamed = _rejected_message(tmp_path, worse=False, blamed="a.txt")
+    unblamed = _rejected_message(tmp_path, worse=False, blamed=None)
+
+    assert "blamed on the correction a.txt" in blamed
+    assert "starting with any blamed above" in blamed
+    assert "blamed on the correction" not in unblamed
+    assert "starting with any blamed" not in unblamed
+    assert "Check the labels of the corrections and relabel the wrong" in unblamed
+
+
+def test_class_count_warning_ignored() -> None:
+    import warnings
+
+    from sklearn.utils.multiclass import check_classification_targets
+
+    from docflow.core.classify.train import _class_count_warning_ignored
+
+    # 22 samples of 12 categories, as in one fold of a small folder.
+    labels = [f"category{index % 12}" for index in range(22)]
+    with pytest.warns(UserWarning, match="number of unique classes"):
+        check_classification_targets(labels)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with _class_count_warning_ignored():
+            check_classification_targets(labels)
+
+
+def test_verbose_rejection_has_no_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import typer
+
+    from docflow.cli._errors import guard
+    from docflow.core.classify.train import TrainReport
+    from docflow.errors import StoreError
+
+    report = TrainReport(
+        output="model",
+        version="new",
+        written=False,
+        replaced=False,
+        training_documents=4,
+        heldout_documents=2,
+        corrections=0,
+        documents_per_category={"memo": 2, "letter": 2},
+    )
+
+    @guard
+    def train_command() -> None:
+        raise ModelRejected("the new model scores lower", report=report)
+
+    @guard
+    def results_command() -> None:
+        raise StoreError("the database is locked")
+
+    caplog.set_level(logging.INFO)  # as with -v
+    with pytest.raises(typer.Exit) as rejected:
+        train_command()
+    with pytest.raises(typer.Exit) as failed:
+        results_command()
+
+    assert rejected.value.exit_code == 7
+    assert failed.value.exit_code == 5
+    tracebacks = [r.getMessage() for r in caplog.records if r.exc_info]
+    assert tracebacks == ["results_command failed"]
+
+
 @pytest.mark.parametrize("source", ["flag", "environment"])
 def test_train_cli_rejects_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cwd: Path, source: str
@@ -486,6 +614,20 @@ def test_train_cli_rejects_csv(
     assert not (tmp_path / "model").exists()
 
 
+def test_train_help_format_lists_no_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    outcome = CliRunner().invoke(app, ["train", "--help"])
+
+    assert outcome.exit_code == 0
+    [line] = [line for line in outcome.stdout.splitlines() if "--format" in line]
+    assert "table, json, jsonl, or auto" in line
+    assert "csv" not in line
+
+
 def test_train_small_folder_skips_correction_check(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -498,6 +640,11 @@ def test_train_small_folder_skips_correction_check(
 
     assert report.written
     assert report.correction_check is None
+    assert report.correction_check_skipped == (
+        "these categories have fewer than 2 training documents outside the "
+        "held-out split: email, resume"
+    )
+    assert report.model_dump(mode="json")["correction_check_skipped"]
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(
         "corrections are not checked" in text and "email, resume" in text
@@ -913,8 +1060,8 @@ def test_train_cli_lost_languages_prints_report(
     english = _copy_by_language(tmp_path / "english", ["en"], 4)
     model_dir = tmp_path / "model"
     train_model(both, _settings(tmp_path, model_dir), output=model_dir)
+    # No --db: the default database in isolated_cwd is missing, so no labels.
     args = ["train", str(english), "--output", str(model_dir)]
-    args += ["--db", str(tmp_path / "none.duckdb")]
 
     as_json = CliRunner().invoke(app, [*args, "-f", "json"])
     table = CliRunner().invoke(app, [*args, "-f", "table"])
@@ -985,23 +1132,53 @@ def test_one_document_does_not_teach_a_language() -> None:
     assert languages == ["en"]
 
 
-def test_train_cli_missing_database_notes_it(isolated_cwd: Path) -> None:
+def test_train_cli_missing_default_database_notes_it(isolated_cwd: Path) -> None:
     from typer.testing import CliRunner
 
     from docflow.cli.main import app
 
     folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
-    database = isolated_cwd / "typo.duckdb"
-    args = ["train", str(folder), "--db", str(database), "-o", "model", "-f", "json"]
+    args = ["train", str(folder), "-o", "model", "-f", "json"]
 
     outcome = CliRunner().invoke(app, [*args, "--force"])
 
     assert outcome.exit_code == 0, outcome.stderr
-    assert f"no database at {str(database)!r} yet" in outcome.stderr
-    assert "check the path given with --db" in outcome.stderr
+    assert "no database at '.docflow/docflow.duckdb' yet" in outcome.stderr
     assert "without corrections from docflow label" in outcome.stderr
     assert json.loads(outcome.stdout)["corrections"] == 0
-    assert not database.exists()
+    assert not (isolated_cwd / ".docflow" / "docflow.duckdb").exists()
+
+
+@pytest.mark.parametrize("source", ["flag", "environment", "settings file"])
+def test_train_cli_missing_named_database_exits_5(
+    isolated_cwd: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_counts(isolated_cwd / "corpus", {"invoice": 4, "resume": 4})
+    args = ["train", str(folder), "-o", "model", "-f", "json"]
+    if source == "flag":
+        args += ["--db", "typo.duckdb"]
+        named = "given with --db"
+    elif source == "environment":
+        monkeypatch.setenv("DOCFLOW_DB", "typo.duckdb")
+        named = "named by environment variable DOCFLOW_DB"
+    else:
+        (isolated_cwd / "docflow.toml").write_text(
+            '[store]\ndatabase = "typo.duckdb"\n'
+        )
+        named = "named by store.database in docflow.toml"
+
+    outcome = CliRunner().invoke(app, args)
+
+    assert outcome.exit_code == 5
+    assert outcome.stdout == ""
+    assert f"the database 'typo.duckdb' {named} does not exist" in outcome.stderr
+    assert "reading" not in outcome.stderr  # stopped before the files were read
+    assert not (isolated_cwd / "typo.duckdb").exists()
+    assert not (isolated_cwd / "model").exists()
 
 
 def test_train_cli_label_without_subfolder(isolated_cwd: Path) -> None:

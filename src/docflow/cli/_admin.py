@@ -49,7 +49,9 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
         )
     if output is None:
         output = str(_default_model_output(settings, folder))
-    store = Store.from_settings(settings)
+    # A database named by --db, DOCFLOW_DB or a settings file must exist, so
+    # that a mistyped path fails instead of training without the labels.
+    store = Store.for_reading(settings)
     if not store.exists() and not options.quiet:
         _note_missing_database(store.path)
     corrections = [
@@ -103,8 +105,8 @@ def _check_report_format(options: CliOptions, settings: Settings) -> None:
 def _note_missing_database(path: object) -> None:
     """Print on stderr that the database is missing, so no corrections are used.
 
-    Without the note a mistyped --db would pass for a database without
-    corrections.
+    Only the default database gets here, because ``Store.for_reading`` raises
+    for a missing database that a setting names.
     """
     from docflow.cli._queries import missing_database_message
 

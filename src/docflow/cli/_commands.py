@@ -30,6 +30,7 @@ from docflow.cli._options import (
     RootOption,
     ThresholdOption,
     TimeoutOption,
+    TrainFormatOption,
     VerboseOption,
     WorkersOption,
 )
@@ -515,7 +516,7 @@ def train_command(
     ocr: OcrOption = None,
     lang: LangOption = None,
     no_cache: NoExtractionCacheOption = False,
-    output_format: FormatOption = None,
+    output_format: TrainFormatOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:

@@ -4,7 +4,8 @@ Every command body runs inside ``guard``: a DocflowError prints its message
 and exits with its code, Ctrl-C exits 130 (also when another exception was
 raised from it), a reader that closed the pipe
 (``docflow stats | head -1``) ends the output quietly with exit 0, and any
-other exception is a bug that exits 70. Tracebacks are printed only with -v.
+other exception is a bug that exits 70. Tracebacks are printed only with -v,
+and never for ModelRejected, the expected outcome of a worse model.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from typing import Any, TypeVar
 
 import typer
 
-from docflow.errors import DocflowError, ExitCode, is_query_interrupted
+from docflow.errors import (
+    DocflowError,
+    ExitCode,
+    ModelRejected,
+    is_query_interrupted,
+)
 
 __all__ = [
     "Interrupted",
@@ -162,7 +168,9 @@ def guard(command: F) -> F:
             say("docflow: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except DocflowError as exc:
-            if _verbose():
+            # A rejected model is the verdict of docflow train, whose report is
+            # already printed, so a traceback into train adds nothing.
+            if _verbose() and not isinstance(exc, ModelRejected):
                 log.exception("%s failed", command.__name__)
             raise fail(str(exc), exc.exit_code) from None
         except OSError as exc:

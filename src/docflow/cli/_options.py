@@ -22,6 +22,7 @@ __all__ = [
     "RootOption",
     "ThresholdOption",
     "TimeoutOption",
+    "TrainFormatOption",
     "VerboseOption",
     "WorkersOption",
     "describe_range",
@@ -140,6 +141,17 @@ FormatOption = Annotated[
         metavar="FORMAT",
         help="table, json, jsonl, csv, or auto (the default): table on a "
         "terminal, jsonl otherwise.",
+    ),
+]
+#: ``--format`` of docflow train, whose report is nested, so it has no csv.
+TrainFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, jsonl, or auto (the default): table on a terminal, "
+        "jsonl otherwise.",
     ),
 ]
 VerboseOption = Annotated[

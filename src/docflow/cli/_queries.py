@@ -63,8 +63,8 @@ def _note(options: CliOptions, message: str) -> None:
 def missing_database_message(path: object) -> str:
     """Return the note that the database file at ``path`` does not exist yet.
 
-    Read commands print it when the default database is missing, and train
-    prints it for any missing database, to explain their empty output.
+    Read commands and train print it when the default database is missing,
+    to explain their empty output or the training without corrections.
     """
     return (
         f"no database at {str(path)!r} yet; run docflow process, or check the "

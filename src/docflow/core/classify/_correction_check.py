@@ -53,6 +53,7 @@ __all__ = [
     "DocumentRegression",
     "DISPUTE_CONFIDENCE",
     "check_corrections",
+    "unchecked_reason",
 ]
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,46 @@ def _describe_sample(sample: Sample) -> str:
     return display_path(sample.source)
 
 
+def unchecked_reason(samples: Sequence[Sample], config: dict[str, Any]) -> str | None:
+    """Return why ``check_corrections`` skips the corrections in ``samples``.
+
+    Returns None when the check runs, and when ``samples`` has no correction.
+    """
+    if not any(sample.correction for sample in samples):
+        return None
+    documents = _folder_documents(samples)
+    if _fold_count(samples, documents, config) >= 2:
+        return None
+    counts = Counter(samples[index].label for index in documents)
+    small = sorted(name for name, count in counts.items() if count < 2)
+    return (
+        "these categories have fewer than 2 training documents outside the "
+        f"held-out split: {', '.join(small)}"
+    )
+
+
+def _folder_documents(samples: Sequence[Sample]) -> list[int]:
+    """Return the indexes of the folder's documents that no correction relabels.
+
+    A folder document that was also corrected is left out, because its
+    folder label and its correction may differ.
+    """
+    fixed_keys = {sample.key for sample in samples if sample.correction}
+    return [
+        index
+        for index, sample in enumerate(samples)
+        if not sample.correction and sample.key not in fixed_keys
+    ]
+
+
+def _fold_count(
+    samples: Sequence[Sample], documents: Sequence[int], config: dict[str, Any]
+) -> int:
+    """Return the number of stratified folds for ``documents``, below 2 if none fit."""
+    counts = Counter(samples[index].label for index in documents)
+    return min(config["calibration"]["max_folds"], min(counts.values(), default=0))
+
+
 def check_corrections(
     matrix: Any,
     samples: Sequence[Sample],
@@ -181,26 +222,16 @@ def check_corrections(
     fixes = [index for index, sample in enumerate(samples) if sample.correction]
     if not fixes:
         return None
-    fixed_keys = {samples[index].key for index in fixes}
-    # A folder document that was also corrected is left out, because its
-    # folder label and its correction may differ.
-    documents = [
-        index
-        for index, sample in enumerate(samples)
-        if not sample.correction and sample.key not in fixed_keys
-    ]
-    counts = Counter(samples[index].label for index in documents)
-    folds = min(config["calibration"]["max_folds"], min(counts.values(), default=0))
-    if folds < 2:
-        small = sorted(name for name, count in counts.items() if count < 2)
+    skipped = unchecked_reason(samples, config)
+    if skipped is not None:
         log.warning(
             "the corrections are not checked against the training documents, "
-            "because these categories have fewer than 2 training documents "
-            "outside the held-out split: %s. Add documents to their subfolders "
-            "to check them",
-            ", ".join(small),
+            "because %s. Add documents to their subfolders to check them",
+            skipped,
         )
         return None
+    documents = _folder_documents(samples)
+    folds = _fold_count(samples, documents, config)
     scale = temperature or 1.0
     fit = _FoldFitter(matrix, samples, config["classifier"], scale)
 

@@ -32,8 +32,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +50,7 @@ from docflow.core.classify._correction_check import (
     CorrectionCheck,
     DocumentRegression,
     check_corrections,
+    unchecked_reason,
 )
 from docflow.core.classify._features import (
     LAYOUT_FEATURES,
@@ -168,6 +171,12 @@ class TrainReport(BaseModel):
         "the corrections, and the corrections out of fold; null without "
         "corrections, or when the model was rejected before it was fitted",
     )
+    correction_check_skipped: str | None = Field(
+        default=None,
+        description="why the corrections were not checked against the training "
+        "documents, which leaves correction_check null; null when they were "
+        "checked or there are none",
+    )
     rejected: str | None = Field(
         default=None, description="why the new model was not written, or null"
     )
@@ -279,13 +288,15 @@ def train_model(
         raise ModelRejected(str(exc), report=report) from None
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
-    step(f"fitting the model and its confidence map on {len(train)} documents")
-    parts, matrix = fit_parts_and_matrix(train, settings=settings, on_step=on_step)
-    step(f"scoring the new model on {len(heldout)} held-out documents")
-    after = evaluate_parts(parts, heldout)
-    check = check_corrections(
-        matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
-    )
+    with _class_count_warning_ignored():
+        step(f"fitting the model and its confidence map on {len(train)} documents")
+        parts, matrix = fit_parts_and_matrix(train, settings=settings, on_step=on_step)
+        step(f"scoring the new model on {len(heldout)} held-out documents")
+        after = evaluate_parts(parts, heldout)
+        check = check_corrections(
+            matrix, train, FEATURE_CONFIG, parts["temperature"], on_step=step
+        )
+    report.correction_check_skipped = unchecked_reason(train, FEATURE_CONFIG)
 
     if check is not None and check.disputed:
         _warn_disputed(check)
@@ -309,6 +320,24 @@ def train_model(
     report.replaced = replacing
     report.duration_s = round(time.perf_counter() - started, 2)
     return report
+
+
+@contextmanager
+def _class_count_warning_ignored() -> Iterator[None]:
+    """Ignore scikit-learn's warning that ``y`` may be a regression target.
+
+    scikit-learn (1.9.1, ``check_classification_targets``) warns when a fit has
+    more than 20 samples and more classes than half of them, which a small
+    folder of many categories has in each fold. The labels are category
+    names, so the warning never applies to docflow train.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore",
+            message="The number of unique classes is greater than 50%",
+            category=UserWarning,
+        )
+        yield
 
 
 def _warn_disputed(check: CorrectionCheck) -> None:
@@ -348,20 +377,42 @@ def _guard_worse_model(
     if harmful:
         reasons.append(_describe_harm(check))
     if reasons and force:
-        log.warning("%s; it is written anyway because of --force", ". ".join(reasons))
+        log.warning(
+            "%s; it is written anyway because of --force", _join_sentences(reasons)
+        )
     if reasons and not force:
-        advice = "Add training documents"
-        if harmful:
-            advice = (
-                "Check the labels of the corrections, starting with any blamed "
-                "above, and relabel the wrong ones with docflow label (none "
-                "leaves a document out of training)"
-            )
         report.rejected = (
-            f"{'. '.join(reasons)}. Nothing was written to {str(target)!r}. "
-            f"{advice}, or rerun with --force to save it anyway"
+            f"{_join_sentences(reasons)}. Nothing was written to {str(target)!r}. "
+            f"{_rejection_advice(check if harmful else None)}, or rerun with "
+            "--force to save it anyway"
         )
         raise ModelRejected(report.rejected, report=report)
+
+
+def _join_sentences(sentences: Sequence[str]) -> str:
+    """Join ``sentences`` with ". ", capitalizing each one after the first.
+
+    The first stays in lower case, because the message follows ``error:``.
+    """
+    rest = [text[:1].upper() + text[1:] for text in sentences[1:]]
+    return ". ".join([*sentences[:1], *rest])
+
+
+def _rejection_advice(harm: CorrectionCheck | None) -> str:
+    """Return what to do about a rejected model.
+
+    ``harm`` is the correction check when the corrections turned documents
+    wrong, else None.
+    """
+    if harm is None:
+        return "Add training documents"
+    advice = "Check the labels of the corrections"
+    if any(item.blamed is not None for item in harm.regressions):
+        advice += ", starting with any blamed above,"
+    return (
+        f"{advice} and relabel the wrong ones with docflow label (none leaves a "
+        "document out of training)"
+    )
 
 
 def _describe_harm(check: CorrectionCheck) -> str:

@@ -72,10 +72,11 @@ def read_line(stream, timeout: float = 120) -> bytes:
     return stream.readline() if ready else b""
 
 
-def test_mcp_warns_on_line_not_json(tmp_path):
+def start_quality_server(tmp_path: Path) -> subprocess.Popen[bytes]:
+    """Start ``docflow mcp quality`` with pipes, for raw JSON-RPC lines."""
     env = docflow_env(tmp_path, DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "cache"))
     command = "from docflow.cli.launch import run; run()"
-    server = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", command, "mcp", "quality", "--root", str(tmp_path)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -83,6 +84,10 @@ def test_mcp_warns_on_line_not_json(tmp_path):
         cwd=tmp_path,
         env=env,
     )
+
+
+def test_mcp_warns_on_line_not_json(tmp_path):
+    server = start_quality_server(tmp_path)
     try:
         junk = b"\x1b[2Jhello server, " + b"x" * 200 + b"\n"
         server.stdin.write(junk + json.dumps(INITIALIZE).encode() + b"\n")
@@ -229,22 +234,13 @@ def test_mcp_long_path_cut_in_errors(tmp_path):
 
 
 def test_mcp_call_arguments_string_explained(tmp_path):
-    env = docflow_env(tmp_path, DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "cache"))
-    command = "from docflow.cli.launch import run; run()"
     call = {
         "jsonrpc": "2.0",
         "id": 2,
         "method": "tools/call",
         "params": {"name": "analyze_quality", "arguments": '{"path": "a.txt"}'},
     }
-    server = subprocess.Popen(
-        [sys.executable, "-c", command, "mcp", "quality", "--root", str(tmp_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env=env,
-    )
+    server = start_quality_server(tmp_path)
     try:
         server.stdin.write(json.dumps(INITIALIZE).encode() + b"\n")
         server.stdin.flush()

@@ -595,6 +595,20 @@ def test_missing_model_exits_model_error(tmp_path, docs):
     assert completed.stdout == b""
 
 
+def test_file_as_model_names_variable(tmp_path, docs):
+    env = docflow_env(
+        tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(docs / "letter.txt")
+    )
+    completed = run_docflow(tmp_path, "classify", "docs", env=env)
+    assert completed.returncode == 7
+    message = completed.stderr.decode()
+    assert "set by environment variable DOCFLOW_CLASSIFICATION_MODEL_PATH is a " in (
+        message
+    )
+    assert "is a file, not a model folder" in message
+    assert completed.stdout == b""
+
+
 def test_truncated_model_exits_model_error(tmp_path, docs):
     from docflow.core.classify._checksum import FILE_FIELD
     from docflow.core.classify._model import (

@@ -595,6 +595,20 @@ def test_missing_model_exits_model_error(tmp_path, docs):
     assert completed.stdout == b""
 
 
+def test_file_as_model_names_variable(tmp_path, docs):
+    env = docflow_env(
+        tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(docs / "letter.txt")
+    )
+    completed = run_docflow(tmp_path, "classify", "docs", env=env)
+    assert completed.returncode == 7
+    message = completed.stderr.decode()
+    assert "set by environment variable DOCFLOW_CLASSIFICATION_MODEL_PATH is a " in (
+        message
+    )
+    assert "is a file, not a model folder" in message
+    assert completed.stdout == b""
+
+
 def test_truncated_model_exits_model_error(tmp_path, docs):
     from docflow.core.classify._checksum import FILE_FIELD
     from docflow.core.classify._model import (
@@ -824,6 +838,33 @@ def test_analyze_table_shows_main_issue(tmp_path, blank_and_letter):
         "those to review, and docflow report ID or PATH shows one document's "
         "issues and advice"
     ) in stderr
+
+
+def table_issues(tmp_path: Path, *args: str) -> dict[str, str]:
+    """Run ``docflow ARGS -f table`` and return each file name's issue cell."""
+    env = docflow_env(
+        tmp_path, COLUMNS="200", DOCFLOW_CLASSIFICATION_REVIEW_THRESHOLD="0.999"
+    )
+    completed = run_docflow(tmp_path, *args, "-f", "table", env=env)
+    assert completed.returncode == 0, completed.stderr.decode()
+    lines = completed.stdout.decode().splitlines()
+    header = next(line for line in lines if line.startswith("┃"))
+    assert header.split("┃")[-2].strip() == "issue"
+    cells = [line.split("│") for line in lines if line.startswith("│")]
+    return {Path(row[1].strip()).name: row[-2].strip() for row in cells}
+
+
+def test_table_issue_shows_review_reason(tmp_path):
+    """A document without quality problems shows its review reason's code."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "memo.txt").write_text(MEMO)
+    (folder / "short.txt").write_text("see you")
+    processed = table_issues(tmp_path, "process", "docs/memo.txt")
+    assert processed["memo.txt"] == "low_confidence"
+    classified = table_issues(tmp_path, "classify", "docs")
+    assert classified["memo.txt"] == "low_confidence"
+    assert classified["short.txt"] == "unknown_category"
 
 
 def test_analyze_csv_and_json_keep_fields(tmp_path, blank_and_letter):

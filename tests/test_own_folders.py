@@ -16,6 +16,7 @@ import pytest
 from docflow.cli._inputs import (
     collect_paths,
     given_paths_in_own_folders,
+    skipped_links_into_own_folders,
     skipped_own_folders,
 )
 from docflow.cli._replay import folder_states
@@ -137,7 +138,10 @@ def test_links_into_cache_skipped(tmp_path: Path, docs: Path) -> None:
         assert completed.returncode == 0, stderr
         names = sorted(Path(r["path"]).name for r in json_lines(completed.stdout))
         assert names == DOCUMENTS
-        assert f"{SKIP_NOTE}: the extraction cache" in stderr
+        assert SKIP_NOTE not in stderr
+        assert "2 links (" in stderr
+        assert repr(str(docs / "entry.json")) in stderr
+        assert "which point into the extraction cache" in stderr
         assert repr(str(state / "cache")) in stderr
 
 
@@ -180,6 +184,34 @@ def test_replay_repeats_skip_note(tmp_path: Path, docs: Path) -> None:
     assert replayed[0] == full[0]
 
 
+def test_link_note_names_links(tmp_path: Path, docs: Path) -> None:
+    """Links into the cache get a note that names them, not the folder note."""
+    cache = tmp_path / "cache"
+    (cache / "sub").mkdir(parents=True)
+    (cache / "sub" / "inner.txt").write_text("not a document")
+    for index in range(5):
+        (docs / f"link{index}.txt").symlink_to(cache / "sub" / "inner.txt")
+    env = docflow_env(
+        tmp_path,
+        DOCFLOW_DB=str(tmp_path / "x.duckdb"),
+        DOCFLOW_STORE_CACHE_DIR=str(cache),
+    )
+    runs = [
+        run_console_script(docs, "classify", "-f", "jsonl", ".", env=env)
+        for _ in range(2)
+    ]
+    full, replayed = (run.stderr.decode().splitlines() for run in runs)
+    assert SKIP_NOTE not in full[0]
+    named = ", ".join(repr(str(docs / f"link{index}.txt")) for index in range(3))
+    assert full[0] == (
+        f"docflow: skipped 5 links ({named} and 2 more), which point into the "
+        f"extraction cache (store.cache_dir) {str(cache)!r}, a folder docflow "
+        "writes to; its files are not documents"
+    )
+    assert "nothing changed since run 1" in replayed[-1]
+    assert replayed[0] == full[0]
+
+
 def own_paths(docs: Path) -> list[str]:
     """Make a cache entry and a server log under ``docs``; return the own folders."""
     (docs / "cache" / "extract" / "ab").mkdir(parents=True)
@@ -205,7 +237,9 @@ def test_walk_skips_link_to_own_folder(tmp_path: Path, docs: Path) -> None:
     (docs / "cache-link").symlink_to(elsewhere / "cache")
     paths = collect_paths([str(docs)], own_folders=own)
     assert sorted(Path(path).name for path in paths) == DOCUMENTS
-    assert skipped_own_folders() == [str(elsewhere / "cache")]
+    assert skipped_own_folders() == []
+    cache = str(elsewhere / "cache")
+    assert skipped_links_into_own_folders() == {str(docs / "cache-link"): cache}
 
 
 def test_linked_walk_skips_own_folder(tmp_path: Path, docs: Path) -> None:
@@ -225,7 +259,12 @@ def test_walk_skips_links_into_own_folder(tmp_path: Path, docs: Path) -> None:
     (docs / "folder-link").symlink_to(elsewhere / "cache" / "extract")
     paths = collect_paths([str(docs)], own_folders=own)
     assert sorted(Path(path).name for path in paths) == DOCUMENTS
-    assert skipped_own_folders() == [str(elsewhere / "cache")]
+    assert skipped_own_folders() == []
+    cache = str(elsewhere / "cache")
+    assert skipped_links_into_own_folders() == {
+        str(docs / "entry-link.json"): cache,
+        str(docs / "folder-link"): cache,
+    }
     assert given_paths_in_own_folders() == {}
 
 

@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from docflow.core.store import Store
 
@@ -207,7 +208,43 @@ def test_unusable_database_file_leaves_no_lock_files(tmp_path):
         completed = run_docflow(tmp_path, *args, "--db", str(notes))
         message = completed.stderr.decode()
         assert completed.returncode == 5, (args, message)
-        assert "not a valid DuckDB database file" in message, message
+        assert "it is not a DuckDB database; check the path given with --db" in (
+            message
+        ), message
+        assert "not a valid DuckDB database file" not in message, message
         beside = [name for name in os.listdir(tmp_path) if name.startswith("notes")]
         assert beside == ["notes.txt"], args
     assert notes.read_text() == "meeting at ten\n"
+
+
+@pytest.mark.parametrize(
+    ("variables", "advice"),
+    [
+        (
+            {"DOCFLOW_DB": "notes.txt"},
+            "check the path set by environment variable DOCFLOW_DB",
+        ),
+        ({}, "check the default path (store.database)"),
+    ],
+    ids=["DOCFLOW_DB", "default"],
+)
+def test_unusable_database_names_its_origin(tmp_path, variables, advice):
+    """The message names the setting that gave the path, not --db."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("meeting at ten\n")
+    (tmp_path / ".docflow").mkdir()
+    (tmp_path / ".docflow" / "docflow.duckdb").write_text("meeting at ten\n")
+    env = docflow_env(tmp_path, **variables)
+    for args in (["results"], ["watch", "--status"]):
+        completed = subprocess.run(
+            [*COMMAND, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            timeout=300,
+        )
+        message = completed.stderr.decode()
+        assert completed.returncode == 5, (args, message)
+        assert "it is not a DuckDB database; " + advice in message, message
+        assert "given with --db" not in message, message

@@ -43,6 +43,7 @@ __all__ = [
     "collect_paths",
     "collected_path_result",
     "given_paths_in_own_folders",
+    "skipped_links_into_own_folders",
     "skipped_own_folders",
 ]
 
@@ -63,8 +64,11 @@ _WALKED: list[str] = []
 #: their real path, each mapped to the path given.
 _OWN: dict[str, str] = {}
 #: The own folders (as given) that the walk did not enter or that contained a
-#: path given on the command line or on stdin, or a link's target.
+#: path given on the command line or on stdin.
 _SKIPPED_OWN: dict[str, None] = {}
+#: Absolute paths of the symbolic links left out because they point to an own
+#: folder or into one, each mapped to that own folder (as given).
+_SKIPPED_LINKS: dict[str, str] = {}
 #: Paths given on the command line or on stdin that were left out, each mapped
 #: to the own folder (as given) that contains them or their target.
 _GIVEN_OWN: dict[str, str] = {}
@@ -86,8 +90,8 @@ def collect_paths(
     exist, are returned as paths too, and ``collected_path_result`` gives
     them their rows. Paths in ``own_folders`` (absolute), and links to
     entries in them, are left out. ``skipped_own_folders`` lists the folders
-    that left out any, and ``given_paths_in_own_folders`` the given paths
-    left out.
+    that left out any, ``skipped_links_into_own_folders`` the links left
+    out, and ``given_paths_in_own_folders`` the given paths left out.
     """
     _UNLISTED.clear()
     _MISSING.clear()
@@ -95,6 +99,7 @@ def collect_paths(
     _WALKED.clear()
     _OWN.clear()
     _SKIPPED_OWN.clear()
+    _SKIPPED_LINKS.clear()
     _GIVEN_OWN.clear()
     for folder in own_folders:
         _OWN[folder] = folder
@@ -199,7 +204,7 @@ def _expand(path: str, real_folders: dict[str, str]) -> Iterator[str]:
         if own is None and real is not None:
             own = _own_folder_containing(real, real_folders)
         if own is not None:
-            _SKIPPED_OWN[own] = None
+            _record_skipped(os.path.abspath(path), own)
             _GIVEN_OWN[path] = own
             return
     if real is None:
@@ -265,7 +270,7 @@ def _walk(top: str, real_top: str) -> Iterator[str]:
             visible = [
                 name
                 for name in visible
-                if not _is_own_folder(real_folder, name, is_link=name in links)
+                if not _is_own_folder(folder, real_folder, name, is_link=name in links)
             ]
             links = [name for name in links if name in visible]
         subfolders[:] = [name for name in visible if name not in links]
@@ -288,9 +293,9 @@ def _is_link(folder: str, name: str) -> bool:
     return os.path.islink(os.path.join(folder, name))
 
 
-def _is_own_folder(real_folder: str, name: str, *, is_link: bool) -> bool:
-    """Return whether the subfolder ``name`` of the folder whose real path is
-    ``real_folder`` is an own folder, or a link to one or into one.
+def _is_own_folder(folder: str, real_folder: str, name: str, *, is_link: bool) -> bool:
+    """Return whether the subfolder ``name`` of ``folder``, whose real path is
+    ``real_folder``, is an own folder, or a link to one or into one.
     """
     real = os.path.join(real_folder, name)
     own = _OWN.get(real)
@@ -298,27 +303,50 @@ def _is_own_folder(real_folder: str, name: str, *, is_link: bool) -> bool:
         own = _own_folder_of(os.path.realpath(real))
     if own is None:
         return False
-    _SKIPPED_OWN[own] = None
+    if real in _OWN:
+        _SKIPPED_OWN[own] = None
+    else:
+        _SKIPPED_LINKS[os.path.abspath(os.path.join(folder, name))] = own
     return True
 
 
 def _links_into_own_folder(path: str) -> bool:
     """Return whether ``path`` is a symbolic link to an entry in an own folder.
 
-    The own folder that matches is added to ``_SKIPPED_OWN``.
+    The link is added to ``_SKIPPED_LINKS``.
     """
     if not os.path.islink(path):
         return False
     own = _own_folder_of(os.path.realpath(path))
     if own is None:
         return False
-    _SKIPPED_OWN[own] = None
+    _SKIPPED_LINKS[os.path.abspath(path)] = own
     return True
 
 
+def _record_skipped(path: str, own: str) -> None:
+    """Record the given absolute ``path``, left out for the own folder ``own``.
+
+    A link counts as a link unless it lies in ``own`` itself.
+    """
+    folder, name = os.path.split(path)
+    location = os.path.join(os.path.realpath(folder), name)
+    if os.path.islink(path) and _own_folder_of(location) is None:
+        _SKIPPED_LINKS[path] = own
+    else:
+        _SKIPPED_OWN[own] = None
+
+
 def skipped_own_folders() -> list[str]:
-    """Return the own folders that left out paths in the last ``collect_paths``."""
+    """Return the own folders that the last ``collect_paths`` did not enter or
+    that contained a path given to it."""
     return list(_SKIPPED_OWN)
+
+
+def skipped_links_into_own_folders() -> dict[str, str]:
+    """Return the symbolic links that the last ``collect_paths`` left out,
+    each with the own folder (as given) that it points to or into."""
+    return dict(_SKIPPED_LINKS)
 
 
 def given_paths_in_own_folders() -> dict[str, str]:

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from docflow.core.models import DocumentResult, QualityResult
+    from docflow.core.models import DocumentResult
 
 __all__ = [
     "FORMATS",
@@ -57,7 +57,8 @@ RESULT_COLUMNS = (
 #: Columns that only the table shows, each after the first of its anchor
 #: columns present (else last). CSV keeps ``RESULT_COLUMNS``, which scripts
 #: read, and JSON has the whole quality result. ``issue`` is the code of the
-#: most severe quality problem and how many more the document has.
+#: most severe quality problem and how many more the document has, or else
+#: the code of the first review reason.
 _TABLE_ONLY = {"issue": ("reasons", "review")}
 #: Widest issue cell of a table on a terminal too narrow for the full table.
 _NARROW_ISSUE_WIDTH = 20
@@ -192,7 +193,7 @@ def summary_row(
         "quality": quality.overall_score if quality else None,
         "review": str(result.review_status) if result.review_status else None,
         "reasons": "; ".join(result.review_reasons) or None,
-        "issue": _main_issue(quality) if quality else None,
+        "issue": _main_issue(result),
         "type": result.detected_type,
         "pages": result.pages,
         "cached": result.cached,
@@ -200,11 +201,15 @@ def summary_row(
     }
 
 
-def _main_issue(quality: QualityResult) -> str | None:
-    """Return the code of the most severe problem, and "+N" for the N others."""
-    problems = quality.list_problems()
+def _main_issue(result: DocumentResult) -> str | None:
+    """Return the code of the most severe quality problem, and "+N" for the N
+    others, or else the code of the first review reason."""
+    from docflow.core.review import review_reason_code
+
+    problems = result.quality.list_problems() if result.quality else []
     if not problems:
-        return None
+        reasons = result.review_reasons
+        return review_reason_code(reasons[0]) if reasons else None
     others = len(problems) - 1
     return f"{problems[0].code} +{others}" if others else problems[0].code
 

@@ -39,6 +39,7 @@ from docflow.cli._errors import (
 from docflow.cli._inputs import (
     collect_paths,
     given_paths_in_own_folders,
+    skipped_links_into_own_folders,
     skipped_own_folders,
 )
 from docflow.cli._output import (
@@ -844,18 +845,46 @@ def _reject_paths_in_own_folders(own: dict[str, str]) -> None:
 def _note_skipped_own_folders(
     own: dict[str, str], options: CliOptions, notes: list[str]
 ) -> None:
-    """Write a note on stderr that names the own folders the last walk skipped,
-    and append it to ``notes``."""
-    skipped = skipped_own_folders()
-    if not skipped or options.quiet:
+    """Write notes on stderr that name the own folders and the links into them
+    that the last walk skipped, and append them to ``notes``."""
+    if options.quiet:
         return
-    folders = " and ".join(f"{own[folder]} {folder!r}" for folder in skipped)
-    note = (
-        "docflow: skipped the folders docflow writes to: "
-        f"{terminal_text(folders)}; their files are not documents"
+    written: list[str] = []
+    skipped = skipped_own_folders()
+    if skipped:
+        folders = " and ".join(f"{own[folder]} {folder!r}" for folder in skipped)
+        written.append(
+            "docflow: skipped the folders docflow writes to: "
+            f"{terminal_text(folders)}; their files are not documents"
+        )
+    links_by_folder: dict[str, list[str]] = {}
+    for link, folder in skipped_links_into_own_folders().items():
+        links_by_folder.setdefault(folder, []).append(link)
+    for folder, links in links_by_folder.items():
+        written.append(_skipped_links_note(links, f"{own[folder]} {folder!r}"))
+    for note in written:
+        sys.stderr.write(note + "\n")
+    notes.extend(written)
+
+
+#: How many skipped links a note names before "and N more".
+_LINKS_NAMED = 3
+
+
+def _skipped_links_note(links: list[str], folder: str) -> str:
+    """Return the note about the symbolic ``links`` skipped because they point
+    to or into ``folder`` (an own folder with its description)."""
+    if len(links) == 1:
+        subject = f"the link {links[0]!r}, which points"
+    else:
+        named = ", ".join(map(repr, links[:_LINKS_NAMED]))
+        if len(links) > _LINKS_NAMED:
+            named += f" and {len(links) - _LINKS_NAMED} more"
+        subject = f"{len(links)} links ({named}), which point"
+    return terminal_text(
+        f"docflow: skipped {subject} into {folder}, a folder docflow writes to; "
+        "its files are not documents"
     )
-    sys.stderr.write(note + "\n")
-    notes.append(note)
 
 
 def _run_arguments(

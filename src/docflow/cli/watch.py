@@ -247,7 +247,7 @@ def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
 
 def _print_status(settings: Settings, output_format: str) -> None:
     from docflow.cli._output import resolve_format
-    from docflow.core.store import Store
+    from docflow.core.store import Store, database_origin
     from docflow.watch.state import StateStore
 
     Store.for_reading(settings)  # a named database that is missing fails here
@@ -255,6 +255,7 @@ def _print_status(settings: Settings, output_format: str) -> None:
         settings.store.database,
         lock_timeout=settings.store.lock_timeout,
         lock_notice_seconds=settings.store.lock_notice_seconds,
+        origin=database_origin(settings),
     )
     if not state.database.exists():
         from docflow.cli._queries import missing_database_message

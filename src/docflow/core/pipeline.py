@@ -34,7 +34,9 @@ from docflow.core.models import (
 from docflow.core.quoting import cut_value
 from docflow.core.review import (
     GARBAGE_TEXT_REASON,
+    LOW_CONFIDENCE_REASON,
     QUALITY_SCORE_REASON,
+    UNKNOWN_CATEGORY_REASON,
     quality_reasons,
 )
 from docflow.errors import DocumentError, ModelError
@@ -419,11 +421,11 @@ def _classification_review_reasons(
         if abstained:
             if abstained[0].startswith(UNTRAINED_LANGUAGE):
                 reasons = []  # the same reason as abstained[0]
-            return [f"category unknown: {abstained[0]}", *reasons]
+            return [f"{UNKNOWN_CATEGORY_REASON}: {abstained[0]}", *reasons]
         runners_up = classification.metadata.runners_up
         guess = f"best guess {runners_up[0].category} " if runners_up else ""
         return [
-            f"category unknown: {guess}at confidence "
+            f"{UNKNOWN_CATEGORY_REASON}: {guess}at confidence "
             f"{_under(classification.confidence, options.confidence_threshold, 2)}, "
             "under "
             f"classification.confidence_threshold {options.confidence_threshold:g}",
@@ -432,7 +434,7 @@ def _classification_review_reasons(
     if classification.confidence < options.review_threshold:
         reasons.insert(
             0,
-            f"confidence "
+            f"{LOW_CONFIDENCE_REASON}"
             f"{_under(classification.confidence, options.review_threshold, 2)} "
             f"under classification.review_threshold {options.review_threshold:g}",
         )

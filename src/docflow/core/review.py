@@ -14,10 +14,13 @@ from collections.abc import Iterable
 
 __all__ = [
     "GARBAGE_TEXT_REASON",
+    "LOW_CONFIDENCE_REASON",
     "QUALITY_REASON_PREFIXES",
     "QUALITY_SCORE_REASON",
+    "UNKNOWN_CATEGORY_REASON",
     "has_quality_reason_sql",
     "quality_reasons",
+    "review_reason_code",
 ]
 
 #: Prefixes of the quality reasons: a score under ``quality.review_threshold``,
@@ -25,6 +28,30 @@ __all__ = [
 QUALITY_SCORE_REASON = "quality "
 GARBAGE_TEXT_REASON = "garbage text"
 QUALITY_REASON_PREFIXES = (QUALITY_SCORE_REASON, GARBAGE_TEXT_REASON)
+#: Prefixes of the classification reasons: the category ``unknown``, or a
+#: confidence under ``classification.review_threshold``.
+UNKNOWN_CATEGORY_REASON = "category unknown"
+LOW_CONFIDENCE_REASON = "confidence "
+
+
+def review_reason_code(reason: str) -> str | None:
+    """Return the short code of a review reason, such as ``low_confidence``.
+
+    Returns None for a reason that starts with none of the known prefixes.
+    """
+    from docflow.core.classify._classify import UNTRAINED_LANGUAGE
+
+    codes = (
+        (UNKNOWN_CATEGORY_REASON, "unknown_category"),
+        (LOW_CONFIDENCE_REASON, "low_confidence"),
+        (UNTRAINED_LANGUAGE, "untrained_language"),
+        (QUALITY_SCORE_REASON, "low_quality"),
+        (GARBAGE_TEXT_REASON, "garbage_text"),
+    )
+    for prefix, code in codes:
+        if reason.startswith(prefix):
+            return code
+    return None
 
 
 def quality_reasons(reasons: Iterable[str]) -> list[str]:

@@ -104,12 +104,15 @@ class WatchDaemon:
         self._check_folders()
         check_templates(self.watch)
 
+        from docflow.core.store import database_origin
+
         database = Path(settings.store.database).resolve()
         self.state = StateStore(
             database,
             lock_timeout=getattr(settings.store, "lock_timeout", 600.0),
             lock_notice_seconds=getattr(settings.store, "lock_notice_seconds", 5.0),
             max_hold_seconds=_MAX_HOLD_SECONDS,
+            origin=database_origin(settings),
         )
         self.filter = InboxFilter(
             self.inboxes,

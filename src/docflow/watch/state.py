@@ -397,10 +397,14 @@ class StateStore:
         lock_timeout: float = 600.0,
         lock_notice_seconds: float = 5.0,
         max_hold_seconds: float = 0.0,
+        origin: str | None = None,
     ) -> None:
         from docflow.core.store._lock import DatabaseLock
 
         self.database = Path(database)
+        # Where the path was set, as ``docflow.core.store.database_origin``
+        # returns it.
+        self.origin = origin
         self.max_hold_seconds = max_hold_seconds
         self._lock = DatabaseLock(
             self.database, notice_seconds=lock_notice_seconds, timeout=lock_timeout
@@ -430,7 +434,9 @@ class StateStore:
 
             if is_query_interrupted(exc):
                 raise
-            raise StoreError(database_failure(self.database, exc, write)) from exc
+            raise StoreError(
+                database_failure(self.database, exc, write, self.origin)
+            ) from exc
 
     def _session(self, *, write: bool) -> Iterator[StateSession]:
         with self._mutex:
@@ -502,11 +508,10 @@ class StateStore:
                 str(self.database), read_only=not write, config=_CONFIG
             )
         except duckdb.Error as exc:
+            from docflow.core.store import open_failure
+
             turn.remove_created_files()  # none beside a file docflow cannot open
-            raise StoreError(
-                f"cannot open the database {str(self.database)!r}: {exc}; check "
-                "the path given with --db or store.database"
-            ) from exc
+            raise StoreError(open_failure(self.database, exc, self.origin)) from exc
         stack.callback(connection.close)
         if write and not self._schema_ready:
             for statement in _SCHEMA:

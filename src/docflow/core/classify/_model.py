@@ -113,7 +113,8 @@ def read_metadata(model_dir: Path, *, origin: str | None = None) -> dict[str, An
     """Return the parsed ``model.json`` of ``model_dir``.
 
     ``origin`` names what set ``model_dir`` (see ``model_origin``), for the
-    message when the folder or its ``model.json`` is missing. Raises
+    message when the folder or its ``model.json`` is missing, or when
+    ``model_dir`` is a file. Raises
     ModelError when the file is missing, unreadable or has no version.
     """
     path = model_dir / METADATA_FILE
@@ -122,9 +123,10 @@ def read_metadata(model_dir: Path, *, origin: str | None = None) -> dict[str, An
     except FileNotFoundError as exc:
         raise _missing_metadata(path, origin) from exc
     except NotADirectoryError as exc:
+        set_by = f" set by {origin}" if origin else ""
         raise ModelError(
-            f"{quote_value(str(model_dir))} is a file, not a model folder; give a "
-            "folder made by 'docflow train', or the model.joblib in it"
+            f"{quote_value(str(model_dir))}{set_by} is a file, not a model folder; "
+            "give a folder made by 'docflow train', or the model.joblib in it"
         ) from exc
     except (OSError, ValueError) as exc:
         # An OSError's text repeats the file name, which the message has.

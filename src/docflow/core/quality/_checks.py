@@ -265,15 +265,19 @@ def _describe_ocr_off(findings: Findings) -> str:
 
 
 def _ocr_disabled_advice(findings: Findings) -> str:
-    """Return the advice for a page that had no text layer and no OCR."""
+    """Return the advice for a page that had no text layer and no OCR.
+
+    Tesseract is not mentioned, because a run with OCR on reports a missing
+    tesseract, with install advice, for each scan it cannot read.
+    """
     if findings.ocr_off_by == "--no-ocr":
         return (
-            "Run the command again without --no-ocr, with tesseract installed, "
+            "Run the command again without --no-ocr so that OCR reads the page, "
             "or ask for a PDF with a text layer."
         )
     return (
-        f"Enable OCR: set {findings.ocr_off_by} to true, or give --ocr, and "
-        "install tesseract. Else ask for a PDF with a text layer."
+        f"Enable OCR: set {findings.ocr_off_by} to true, or give --ocr. Else "
+        "ask for a PDF with a text layer."
     )
 
 

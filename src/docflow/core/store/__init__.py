@@ -25,6 +25,8 @@ from docflow.core.store._store import (
     StoredAnalysis,
     StoredResult,
     database_failure,
+    database_origin,
+    open_failure,
 )
 from docflow.core.store._writer import ResultWriter
 
@@ -43,6 +45,8 @@ __all__ = [
     "StoredAnalysis",
     "StoredResult",
     "database_failure",
+    "database_origin",
     "display_path",
     "display_text",
+    "open_failure",
 ]

@@ -198,8 +198,11 @@ class Store:
         lock_notice_seconds: float = 5.0,
         lock_timeout: float = 600.0,
         clock: Callable[[], datetime] = _utcnow,
+        origin: str | None = None,
     ) -> None:
         self.path = Path(database)
+        # Where the path was set, as ``database_origin`` returns it.
+        self.origin = origin
         self.lock = DatabaseLock(
             self.path, notice_seconds=lock_notice_seconds, timeout=lock_timeout
         )
@@ -220,6 +223,7 @@ class Store:
             store.database,
             lock_notice_seconds=store.lock_notice_seconds,
             lock_timeout=store.lock_timeout,
+            origin=database_origin(settings),
         )
 
     def owns(self, path: str) -> bool:
@@ -306,7 +310,9 @@ class Store:
         except duckdb.Error as exc:
             if is_query_interrupted(exc):
                 raise
-            raise StoreError(database_failure(self.path, exc, write)) from exc
+            raise StoreError(
+                database_failure(self.path, exc, write, self.origin)
+            ) from exc
 
     @contextlib.contextmanager
     def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -404,11 +410,10 @@ class Store:
             )
         except duckdb.Error as exc:
             if "Out of Memory" in str(exc):
-                raise StoreError(database_failure(self.path, exc, True)) from exc
-            raise StoreError(
-                f"cannot open the database {str(self.path)!r}: {exc}; check the "
-                "path given with --db or store.database"
-            ) from exc
+                raise StoreError(
+                    database_failure(self.path, exc, True, self.origin)
+                ) from exc
+            raise StoreError(open_failure(self.path, exc, self.origin)) from exc
 
     def _migrate(self) -> None:
         try:
@@ -906,8 +911,8 @@ class Store:
         if not self.exists():
             raise UsageError(
                 f"no database at {str(self.path)!r} yet, so no document "
-                f"{reference!r} is stored in it; run docflow process, or check "
-                "the path given with --db or store.database"
+                f"{reference!r} is stored in it; run docflow process, or "
+                f"{_check_database_origin(self.origin)}"
             )
         document_id = self._resolve(reference)
         if document_id is not None:
@@ -1496,8 +1501,63 @@ def _missing_database_message(settings: Settings, path: Path) -> str:
     )
 
 
-def database_failure(path: Path, exc: Exception, write: bool) -> str:
-    """Describe a DuckDB error met while using the database at ``path``."""
+def database_origin(settings: Settings) -> str | None:
+    """Return where ``store.database`` was set, for messages about the database.
+
+    That is ``"--db"``, the variable or file that ``Settings.origin_of``
+    names, or None for the default path.
+    """
+    origin = settings.origin_of("store", "database")
+    if origin is None and "database" in settings.store.model_fields_set:
+        return "--db"
+    return origin
+
+
+def _check_database_origin(origin: str | None) -> str:
+    """Return the advice to check the database path set at ``origin``."""
+    if origin == "--db":
+        return "check the path given with --db"
+    if origin is not None:
+        return f"check the path set by {origin}, or give another one with --db"
+    return "check the default path (store.database), or give another one with --db"
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    """Return whether ``path`` cannot be read or starts as a DuckDB file does.
+
+    A DuckDB file (format checked with DuckDB 2.0.1) has the magic bytes
+    ``DUCK`` at offset 8, after a checksum.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(12)
+    except OSError:
+        return True
+    return header[8:12] == b"DUCK"
+
+
+def open_failure(path: Path, exc: Exception, origin: str | None) -> str:
+    """Describe why DuckDB could not open the database at ``path``.
+
+    ``origin`` is where the path was set, as ``database_origin`` returns it.
+    """
+    if path.is_file() and not _is_duckdb_file(path):
+        reason = "it is not a DuckDB database"
+    else:
+        reason = str(exc).split("\n", 1)[0]
+    return (
+        f"cannot open the database {str(path)!r}: {reason}; "
+        f"{_check_database_origin(origin)}"
+    )
+
+
+def database_failure(
+    path: Path, exc: Exception, write: bool, origin: str | None = None
+) -> str:
+    """Describe a DuckDB error met while using the database at ``path``.
+
+    ``origin`` is where the path was set, as ``database_origin`` returns it.
+    """
     reason = str(exc).split("\n", 1)[0]
     if "Out of Memory" in reason:
         return (
@@ -1520,10 +1580,13 @@ def database_failure(path: Path, exc: Exception, write: bool) -> str:
             "the database file is not damaged. Run the same command with -v and "
             "report the traceback"
         )
+    if origin is None or origin == "--db":
+        other = "give another file with --db"
+    else:
+        other = f"give another file with --db or {origin}"
     return (
         f"cannot {action} the database {str(path)!r}: {reason}; if the file is "
-        "damaged, move it aside (docflow then starts a new one) or give another "
-        "file with --db"
+        f"damaged, move it aside (docflow then starts a new one) or {other}"
     )
 
 

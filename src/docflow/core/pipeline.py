@@ -161,7 +161,7 @@ def _classify(
     classified last.
     """
     from docflow.core.classify import classify_document
-    from docflow.core.classify._classify import UNTRAINED_LANGUAGE
+    from docflow.core.review import UNTRAINED_LANGUAGE
 
     first = _first_chars(settings)
     if first is not None:
@@ -403,8 +403,8 @@ def _classification_review_reasons(
         MOSTLY_GARBAGE,
         SENT_TO_REVIEW,
         TOO_LITTLE_TEXT,
-        UNTRAINED_LANGUAGE,
     )
+    from docflow.core.review import UNTRAINED_LANGUAGE
 
     classification = result.classification
     if classification is None:
@@ -457,7 +457,8 @@ def _language_review_reasons(classification: ClassificationResult) -> list[str]:
     unless ``classification.confidence_threshold`` is under its capped
     confidence, and then it still goes to review for this reason.
     """
-    from docflow.core.classify._classify import SENT_TO_REVIEW, UNTRAINED_LANGUAGE
+    from docflow.core.classify._classify import SENT_TO_REVIEW
+    from docflow.core.review import UNTRAINED_LANGUAGE
 
     return [
         item.term.removesuffix(SENT_TO_REVIEW)

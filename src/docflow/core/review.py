@@ -18,6 +18,7 @@ __all__ = [
     "QUALITY_REASON_PREFIXES",
     "QUALITY_SCORE_REASON",
     "UNKNOWN_CATEGORY_REASON",
+    "UNTRAINED_LANGUAGE",
     "has_quality_reason_sql",
     "quality_reasons",
     "review_reason_code",
@@ -32,6 +33,9 @@ QUALITY_REASON_PREFIXES = (QUALITY_SCORE_REASON, GARBAGE_TEXT_REASON)
 #: confidence under ``classification.review_threshold``.
 UNKNOWN_CATEGORY_REASON = "category unknown"
 LOW_CONFIDENCE_REASON = "confidence "
+#: Start of the evidence term, and of the reason after ``category unknown: ``,
+#: that names a language the model was not trained on.
+UNTRAINED_LANGUAGE = "text in "
 
 
 def review_reason_code(reason: str) -> str | None:
@@ -39,8 +43,6 @@ def review_reason_code(reason: str) -> str | None:
 
     Returns None for a reason that starts with none of the known prefixes.
     """
-    from docflow.core.classify._classify import UNTRAINED_LANGUAGE
-
     codes = (
         (UNKNOWN_CATEGORY_REASON, "unknown_category"),
         (LOW_CONFIDENCE_REASON, "low_confidence"),

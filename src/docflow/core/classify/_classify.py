@@ -21,6 +21,7 @@ from docflow.core.models import (
     Page,
     ScoredCategory,
 )
+from docflow.core.review import UNTRAINED_LANGUAGE
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -80,8 +81,6 @@ MIN_LETTERS = 40
 # Highest confidence reported when the classifier abstains for lack of text.
 ABSTAIN_CONFIDENCE = 0.2
 TOO_LITTLE_TEXT = "too little text"
-# Start of the evidence term that names a language the model was not trained on.
-UNTRAINED_LANGUAGE = "text in "
 # Ending of the evidence term that explains why rules or facts sent a guess to review.
 SENT_TO_REVIEW = ": sent to review"
 MOSTLY_GARBAGE = "mostly garbage text"

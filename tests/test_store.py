@@ -1219,3 +1219,24 @@ def test_lookup_from_runs_only(store):
     assert set(lookup(store, hashes)) == {"/d/a.pdf", "/d/b.pdf"}
     assert set(lookup(store, hashes, from_runs=[run.run_id])) == {"/d/b.pdf"}
     assert lookup(store, hashes, from_runs=[run.run_id + 1]) == {}
+
+
+def test_exists_while_another_creates_file(tmp_path):
+    """exists() never takes a file made or removed meanwhile for a folder."""
+    database = tmp_path / "docflow.duckdb"
+    store = Store(database)
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            database.touch()
+            database.unlink()
+
+    thread = threading.Thread(target=churn)
+    thread.start()
+    try:
+        answers = {store.exists() for _ in range(3_000)}
+    finally:
+        stop.set()
+        thread.join()
+    assert answers <= {True, False}

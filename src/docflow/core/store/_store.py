@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import CATEGORIES, NO_CATEGORY, DocumentResult
@@ -262,9 +263,15 @@ class Store:
         Raises StoreError when the path is taken by something that is not a
         file, so a read does not report an empty database instead.
         """
-        if self.path.is_file():
+        # One stat, because another process may create the file between two:
+        # is_file() then exists() read a file made in between as no file.
+        try:
+            mode = os.stat(self.path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            mode = None
+        if mode is not None and S_ISREG(mode):
             return True
-        if self.path.exists():
+        if mode is not None:
             raise StoreError(
                 f"the database path {str(self.path)!r} is a folder or another "
                 "kind of file, not a database file; give a file path with --db "

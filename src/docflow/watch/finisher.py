@@ -103,7 +103,7 @@ class _Plan:
     content_hash: str | None = None
     # Rows of earlier runs of this input whose files were taken out of their
     # routed folders, found before the move (which may refill a destination).
-    replaces: tuple[int, ...] = ()
+    replaces: tuple[FileRow, ...] = ()
 
 
 class Finisher:
@@ -225,7 +225,7 @@ class Finisher:
             pending.snapshot,
             pending.content_hash or None,
         )
-        plan.replaces = tuple(row.id for row in _earlier_rows_taken_out(session, plan))
+        plan.replaces = tuple(_earlier_rows_taken_out(session, plan))
         return plan
 
     def _record_moving(self, session: StateSession, plan: _Plan) -> None:
@@ -317,10 +317,9 @@ class Finisher:
             stored = plan.result.model_copy(update={"path": str(plan.destination)})
             items.append((stored, plan.snapshot))
             # A result stored under the same path replaces the old one anyway.
-            taken_out = _earlier_rows_taken_out(session, plan)
             replaced += [
                 row.destination
-                for row in taken_out
+                for row in plan.replaces
                 if row.destination and row.destination not in destinations
             ]
         if items:
@@ -381,6 +380,8 @@ class Finisher:
             at_source,
             row.content_hash,
         )
+        with self.state.session() as session:
+            plan.replaces = tuple(_earlier_rows_taken_out(session, plan))
         if destination is not None and self._holds_our_file(row, destination):
             return self._finish_arrived(plan, remove_source=row.matches(at_source))
 
@@ -605,7 +606,7 @@ def _mark_replaced(session: StateSession, plans: Sequence[_Plan]) -> None:
     an inbox gets a new row. Its old row stays ``done`` until then, and
     ``watch --status`` would count one file twice, once under its old route.
     """
-    replaced = {row_id for plan in plans for row_id in plan.replaces}
+    replaced = {row.id for plan in plans for row in plan.replaces}
     session.set_state_many(sorted(replaced), "replaced")
 
 

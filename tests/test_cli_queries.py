@@ -526,7 +526,7 @@ def test_read_missing_database_from_settings_file(isolated_cwd):
 
 
 def test_read_missing_named_database_real_cli(isolated_cwd):
-    """A shell script running docflow sees a mistyped --db as exit code 5."""
+    """A mistyped --db ends the command with exit code 5, for scripts."""
     database = isolated_cwd / "docflow.duckbd"
     env = docflow_env(isolated_cwd)
     completed = run_console_script(

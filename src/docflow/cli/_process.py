@@ -896,10 +896,10 @@ def _run_arguments(
 
     ``paths`` are the absolute paths collected for ``arguments``, or None
     when the collection was interrupted. ``Store.unfinished_runs`` compares
-    the whole record, so ``reuse`` and ``inputs`` tell apart runs whose
-    options or inputs differ without showing on the command line: a
-    ``store.reuse`` setting, a relative path given in another folder, more
-    than the 50 paths kept, or other paths on stdin.
+    the whole record. So ``reuse`` and ``inputs`` tell apart runs whose
+    options or inputs differ in ways the command line does not show. These
+    are a ``store.reuse`` setting, a relative path given in another folder,
+    more than the 50 paths kept, or other paths on stdin.
     """
     return {
         "paths": [str(a) for a in arguments][:50],

@@ -446,7 +446,7 @@ def write_html_report(
     else:
         _write_file(output, html)
         written = terminal_text(output)
-    # On stderr, so that with --html - stdout holds the HTML alone.
+    # On stderr, so that with --html - stdout contains only the HTML.
     _note(options, f"wrote {written} ({plural(len(rows), 'document')})")
 
 

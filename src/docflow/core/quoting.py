@@ -9,9 +9,9 @@ from __future__ import annotations
 
 __all__ = ["MAX_QUOTED_CHARS", "cut_value", "quote_value"]
 
-#: Longest value, in characters, that ``quote_value`` quotes in full. The
-#: longest real path on Linux is 4,095 bytes, but a message that quotes more
-#: than a few lines of one value is hard to read.
+#: Maximum length, in characters, of a value that ``quote_value`` quotes in
+#: full. A Linux path can have 4,095 bytes (PATH_MAX less the NUL), but a
+#: message that quotes several lines of one value is hard to read.
 MAX_QUOTED_CHARS = 300
 
 

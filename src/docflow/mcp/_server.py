@@ -426,8 +426,8 @@ def create_server(**options: Any) -> MCPServer[Any]:
     docstring's indentation and reStructuredText markup. This server sends the
     tool descriptions, and the descriptions in the argument and result
     schemas, as plain text (see ``plain_text``). A tools/call request whose
-    parameters the SDK rejects gets an error that says which parameter is
-    invalid (see ``explain_invalid_call``). ``options`` go to ``MCPServer``.
+    parameters the SDK rejects gets an error that names the invalid parameter
+    (see ``explain_invalid_call``). ``options`` go to ``MCPServer``.
     """
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError

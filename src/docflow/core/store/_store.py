@@ -563,7 +563,7 @@ class Store:
         """
         if not self.exists():
             return []
-        wanted = json.loads(json.dumps(dict(args), default=str))
+        expected = json.loads(json.dumps(dict(args), default=str))
         with self.connect(write=False) as connection:
             rows = connection.execute(
                 "SELECT id, args, status FROM runs WHERE command = ? ORDER BY id DESC",
@@ -571,7 +571,7 @@ class Store:
             ).fetchall()
         unfinished: list[int] = []
         for run_id, stored_args, status in rows:
-            if json.loads(stored_args) != wanted:
+            if json.loads(stored_args) != expected:
                 continue
             if status == "finished":
                 break

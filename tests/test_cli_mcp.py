@@ -10,10 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pydantic_core
 import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+from docflow.mcp._input_lines import MAX_JSON_DEPTH
 from processes import docflow_env, run_console_script
 
 LETTER = "Dear Ann,\n\nThe chairs arrived today. Thank you.\n\nRegards,\nBob\n"
@@ -83,22 +85,53 @@ def start_quality_server(tmp_path: Path) -> subprocess.Popen[bytes]:
         stderr=subprocess.PIPE,
         cwd=tmp_path,
         env=env,
+        # Unbuffered, so that select() in read_line detects every line that arrived.
+        bufsize=0,
     )
 
 
-def test_mcp_warns_on_line_not_json(tmp_path):
+def exchange_lines(tmp_path: Path, lines: list[bytes], count: int) -> tuple[list, str]:
+    """Send raw ``lines`` to a quality server; return ``count`` replies and stderr.
+
+    A reply that does not come within read_line's timeout is None. stdin is
+    closed after the replies, so stderr includes what the server logs at exit.
+    """
     server = start_quality_server(tmp_path)
     try:
-        junk = b"\x1b[2Jhello server, " + b"x" * 200 + b"\n"
-        server.stdin.write(junk + json.dumps(INITIALIZE).encode() + b"\n")
-        server.stdin.flush()
-        response = json.loads(read_line(server.stdout) or b"null")
+        server.stdin.write(b"".join(line + b"\n" for line in lines))
+        replies = []
+        for _ in range(count):
+            line = read_line(server.stdout)
+            if not line:  # timed out or ended: no use waiting for the rest
+                break
+            replies.append(json.loads(line))
+        replies += [None] * (count - len(replies))
         _, stderr_bytes = server.communicate(timeout=60)  # closes stdin first
     finally:
         server.kill()
         server.wait()
+    return replies, stderr_bytes.decode()
 
-    stderr = stderr_bytes.decode()
+
+def assert_server_info(reply, stderr: str) -> None:
+    """Check that ``reply`` is the result of the INITIALIZE request."""
+    assert reply is not None, stderr
+    assert reply["id"] == 1
+    assert "serverInfo" in reply["result"]
+
+
+def test_mcp_warns_on_line_not_json(tmp_path):
+    junk = b"\x1b[2Jhello server, " + b"x" * 200
+    (error, response), stderr = exchange_lines(
+        tmp_path, [junk, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["jsonrpc"] == "2.0"
+    assert error["id"] is None
+    assert error["error"]["code"] == -32700
+    assert "line 1 is not valid JSON" in error["error"]["message"]
+    assert '{"jsonrpc": "2.0", "id": 1' in error["error"]["message"]
     assert response is not None, stderr
     assert response["id"] == 1
     assert "serverInfo" in response["result"]
@@ -108,6 +141,120 @@ def test_mcp_warns_on_line_not_json(tmp_path):
     assert "x" * 100 not in stderr
     assert "one JSON-RPC message per line" in stderr
     assert stderr.count("not a JSON-RPC message") == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "request_id", "problem"),
+    [
+        ({"id": 7, "method": "tools/list"}, 7, '"jsonrpc" is missing'),
+        ({"jsonrpc": "1.0", "id": "a", "method": "tools/list"}, "a", "'2.0'"),
+        ({"jsonrpc": "2.0", "id": 8, "method": "ping", "params": [1]}, 8, '"params"'),
+        ({"jsonrpc": "2.0", "id": True, "method": "ping"}, None, '"id" must be'),
+        ({"jsonrpc": "2.0", "id": None, "method": "ping"}, None, '"id" must be'),
+    ],
+)
+def test_mcp_answers_invalid_request(tmp_path, line, request_id, problem):
+    lines = [json.dumps(line).encode(), json.dumps(INITIALIZE).encode()]
+    (error, response), stderr = exchange_lines(tmp_path, lines, 2)
+
+    assert error is not None, stderr
+    assert error["jsonrpc"] == "2.0"
+    assert error["id"] == request_id
+    assert error["error"]["code"] == -32600
+    assert "line 1 is not a valid JSON-RPC 2.0 request" in error["error"]["message"]
+    assert problem in error["error"]["message"]
+    assert_server_info(response, stderr)
+    assert "line 1 of stdin was ignored" in stderr
+    assert "error -32600" in stderr
+
+
+def test_mcp_answers_batch_not_notification(tmp_path):
+    batch = [
+        {"jsonrpc": "2.0", "id": 3, "method": "ping"},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": "four", "method": "ping"},
+    ]
+    lines = [
+        b'{"method": "notifications/initialized"}',  # a notification
+        b'{"id": 9, "result": {}}',  # a response
+        b"42",
+        json.dumps(batch).encode(),
+        json.dumps(INITIALIZE).encode(),
+    ]
+    (first, second, response), stderr = exchange_lines(tmp_path, lines, 3)
+
+    assert first is not None, stderr
+    assert first["id"] == 3
+    assert first["error"]["code"] == -32600
+    assert "line 4 is a JSON-RPC batch" in first["error"]["message"]
+    assert second is not None, stderr
+    assert second["id"] == "four"
+    assert second["error"]["code"] == -32600
+    assert_server_info(response, stderr)
+    assert stderr.count("not a JSON-RPC message") == 4
+    assert stderr.count("error -32600") == 1
+
+
+def test_mcp_deep_nesting_not_invalid_json(tmp_path):
+    deep = b"[" * 5000 + b"]" * 5000
+    (error, response), stderr = exchange_lines(
+        tmp_path, [deep, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["id"] is None
+    assert error["error"]["code"] == -32700
+    assert "line 1 is nested too deeply" in error["error"]["message"]
+    assert f"at most {MAX_JSON_DEPTH} levels" in error["error"]["message"]
+    assert_server_info(response, stderr)
+    assert "nested too deeply" in stderr
+    assert "invalid JSON" not in stderr
+
+
+def test_mcp_deep_request_keeps_id(tmp_path):
+    depth = MAX_JSON_DEPTH + 50  # deeper than pydantic-core reads, not than json
+    request = {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {}}
+    line = json.dumps(request).encode()[:-2] + b'"a": ' + b"[" * depth
+    line += b"]" * depth + b"}}"
+    (error, response), stderr = exchange_lines(
+        tmp_path, [line, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["id"] == 5
+    assert error["error"]["code"] == -32700
+    assert_server_info(response, stderr)
+
+
+def test_mcp_max_json_depth_matches_parser():
+    at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    pydantic_core.from_json(at_limit)
+    with pytest.raises(ValueError, match="recursion limit exceeded"):
+        pydantic_core.from_json("[" + at_limit + "]")
+
+
+def test_mcp_counts_lines_past_warning_limit(tmp_path):
+    bad = [{"id": number, "method": "ping"} for number in range(101, 114)]
+    lines = [json.dumps(request).encode() for request in bad]
+    lines.append(json.dumps(INITIALIZE).encode())
+    replies, stderr = exchange_lines(tmp_path, lines, len(lines))
+
+    assert [reply and reply["id"] for reply in replies[:-1]] == list(range(101, 114))
+    assert all(reply["error"]["code"] == -32600 for reply in replies[:-1])
+    assert_server_info(replies[-1], stderr)
+    assert stderr.count("of stdin was ignored") == 10
+    assert "Later rejected lines get no warning" in stderr
+    assert "3 more lines of stdin were not JSON-RPC messages" in stderr
+
+
+def test_mcp_no_count_line_under_limit(tmp_path):
+    lines = [b'{"id": 2, "method": "ping"}', json.dumps(INITIALIZE).encode()]
+    (error, response), stderr = exchange_lines(tmp_path, lines, 2)
+
+    assert error is not None, stderr
+    assert error["id"] == 2
+    assert_server_info(response, stderr)
+    assert "more lines of stdin" not in stderr
 
 
 def mcp_params(kind: str, root: Path) -> StdioServerParameters:

@@ -1,23 +1,55 @@
-"""Protocol input of a stdio MCP server, with a warning for each line it ignores.
+"""Protocol input of a stdio MCP server, with a warning and a response for bad lines.
 
 The stdio transport of the MCP SDK (mcp 2.3, ``mcp.server.stdio``) ignores a
 line that is not a JSON-RPC message. Its dispatcher logs that only at DEBUG
 level, which docflow shows for the ``mcp`` loggers only under ``docflow mcp
 -vv``, among all other debug output. So a client wired up by hand that sends
-such a line gets no response and no error.
+such a line would get no response and no error.
+
+``CheckedInputLines`` logs a warning on stderr for each such line, and sends
+a JSON-RPC error response on stdout when the client waits for one. The rules
+follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
+
+- A line that is not JSON gets a Parse error (-32700) with a null id, because
+  the specification requires null when the id cannot be read.
+- A line nested more than ``MAX_JSON_DEPTH`` levels deep, which the SDK's JSON
+  parser stops reading, also gets a Parse error. Its id is read with Python's
+  ``json`` module when that can parse the line, and is null otherwise.
+- A JSON object with an "id" member and no "result" or "error" member is a
+  request, so it gets an Invalid Request error (-32600) with that id. The id is
+  null when it is not a string or an integer. The SDK would read a request
+  with such an id, such as null, as a notification and never answer it.
+- A JSON array is a batch, which the SDK does not read. Each request in it
+  gets its own -32600 response, on a line of its own instead of in an array.
+- Other lines get the warning only. An object without "id" is a notification,
+  which never gets a response. An object with "result" or "error" is a
+  response, and an error response to it could start an endless exchange of
+  errors between two peers. The specification's examples answer some invalid
+  objects that have no id with a null id. docflow does not, because no
+  client waits for such a reply.
+
+Blank lines get neither a warning nor a response. A rejected line is not
+passed on to the SDK. Warnings stop after ``MAX_WARNINGS``, and the number of
+rejected lines that got no warning is logged when the input ends. Error
+responses have no such limit.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import anyio
 import mcp_types
+import pydantic_core
+from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-__all__ = ["CheckedInputLines"]
+__all__ = ["MAX_JSON_DEPTH", "CheckedInputLines"]
 
 log = logging.getLogger(__name__)
 
@@ -27,57 +59,273 @@ EXCERPT_CHARS = 50
 #: Warnings logged per server, so that a client sending a stream of other
 #: data does not flood stderr.
 MAX_WARNINGS = 10
+#: Levels of nested arrays and objects that the SDK's JSON parser reads, as
+#: measured with pydantic-core 2.50.5. A test checks it against the installed
+#: version.
+MAX_JSON_DEPTH = 201
+#: A valid line, shown in warnings and error responses.
+EXAMPLE_REQUEST = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
+
+
+class MessageSink(Protocol):
+    """The transport's write stream, which one task empties onto stdout."""
+
+    async def send(self, item: SessionMessage, /) -> None: ...
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Reason for rejecting a line, with the error responses to send for it."""
+
+    reason: str
+    responses: tuple[mcp_types.JSONRPCError, ...] = ()
 
 
 class CheckedInputLines(anyio.AsyncFile[str]):
-    """Protocol input that logs a warning for a line that is not a JSON-RPC message.
+    """Protocol input that warns about and responds to lines that are no JSON-RPC.
 
-    Every line is passed on unchanged, so the SDK's transport still decides
-    what to do with it. Lines are checked with the SDK's own validator, so the
-    warnings name the lines the transport ignores, except blank lines and the
-    lines after ``MAX_WARNINGS`` warnings.
+    Lines are checked with the SDK's own validator. A line it accepts is
+    passed on unchanged, and so is a blank line, which the SDK ignores. A rejected
+    line is withheld, so the SDK cannot act on a line that got an error
+    response. ``send_responses_to`` must be called before the first error
+    response can be sent.
     """
 
     def __init__(self, fp: Any) -> None:
         super().__init__(fp)
         self._line_number = 0
         self._warnings = 0
+        self._unwarned = 0
+        self._sink: MessageSink | None = None
+        self._sink_ready = anyio.Event()
+
+    def send_responses_to(self, sink: MessageSink) -> None:
+        """Send error responses through ``sink``, the transport's write stream.
+
+        The SDK writes its own responses from that stream in one task, so the
+        error responses cannot interleave with them on stdout.
+        """
+        self._sink = sink
+        self._sink_ready.set()
 
     async def __aiter__(self) -> AsyncIterator[str]:
-        async for line in super().__aiter__():
-            self._line_number += 1
-            if line.strip() and self._warnings < MAX_WARNINGS:
-                self._check(line)
-            yield line
-
-    def _check(self, line: str) -> None:
         try:
-            mcp_types.jsonrpc_message_adapter.validate_json(line, by_name=False)
-        except ValidationError as exc:
-            self._warnings += 1
-            self._warn(line, exc)
+            async for line in super().__aiter__():
+                self._line_number += 1
+                rejection = check_line(line, self._line_number)
+                if rejection is None:
+                    yield line
+                    continue
+                self._report(line, rejection)
+                await self._respond(rejection.responses)
+        finally:
+            self._log_unwarned()
 
-    def _warn(self, line: str, exc: ValidationError) -> None:
+    def _report(self, line: str, rejection: Rejection) -> None:
+        if self._warnings < MAX_WARNINGS:
+            self._warnings += 1
+            self._warn(line, rejection)
+        else:
+            self._unwarned += 1
+
+    async def _respond(self, responses: tuple[mcp_types.JSONRPCError, ...]) -> None:
+        if not responses:
+            return
+        await self._sink_ready.wait()
+        assert self._sink is not None
+        for response in responses:
+            try:
+                await self._sink.send(SessionMessage(response))
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                log.info(
+                    "no error response sent for line %d of stdin because the "
+                    "server is shutting down",
+                    self._line_number,
+                )
+                return
+
+    def _warn(self, line: str, rejection: Rejection) -> None:
         text = line.rstrip("\r\n")
         # repr escapes control characters, so the excerpt cannot move the cursor
         # or recolor a terminal.
         excerpt = repr(text[:EXCERPT_CHARS])
         if len(text) > EXCERPT_CHARS:
             excerpt += "..."
-        if exc.errors()[0]["type"] == "json_invalid":
-            reason = "invalid JSON"
-        else:
-            reason = "valid JSON, but no request, notification or response"
+        answered = ""
+        if rejection.responses:
+            answered = (
+                f" The server sent JSON-RPC error "
+                f"{rejection.responses[0].error.code} in response."
+            )
+        last = ""
         if self._warnings == MAX_WARNINGS:
-            last = " Later lines like it are ignored without a warning."
-        else:
-            last = ""
+            last = " Later rejected lines get no warning, only a count at the end."
         log.warning(
             "line %d of stdin was ignored because it is not a JSON-RPC message "
             "(%s): %s. MCP over stdio expects one JSON-RPC message per line, "
-            'such as {"jsonrpc": "2.0", "id": 1, "method": "ping"}.%s',
+            "such as %s.%s%s",
             self._line_number,
-            reason,
+            rejection.reason,
             excerpt,
+            EXAMPLE_REQUEST,
+            answered,
             last,
         )
+
+    def _log_unwarned(self) -> None:
+        if self._unwarned:
+            log.warning(
+                "%d more lines of stdin were not JSON-RPC messages and got no "
+                "warning, because warnings stop after %d",
+                self._unwarned,
+                MAX_WARNINGS,
+            )
+            self._unwarned = 0
+
+
+def check_line(line: str, line_number: int) -> Rejection | None:
+    """Check one line of input, and return its rejection unless it is valid or blank."""
+    if not line.strip():
+        return None
+    try:
+        message = mcp_types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+    except ValidationError as exc:
+        return reject_line(line, exc, line_number)
+    # The SDK reads a request with an invalid id, such as null, as a
+    # notification, because its models ignore unknown members.
+    if isinstance(message, mcp_types.JSONRPCNotification) and '"id"' in line:
+        value = pydantic_core.from_json(line)
+        if is_request(value):
+            return reject_value(value, line_number)
+    return None
+
+
+def reject_line(line: str, exc: ValidationError, line_number: int) -> Rejection:
+    """Describe a line that the SDK's validator rejected with ``exc``."""
+    error = exc.errors()[0]
+    if error["type"] != "json_invalid":
+        return reject_value(pydantic_core.from_json(line), line_number)
+
+    # NOTE: pydantic-core 2.50 gives a too deeply nested line the same error
+    # type as invalid JSON, so only the message distinguishes the two.
+    if "recursion limit exceeded" in error["msg"]:
+        return reject_deep_line(line, line_number)
+    detail = error["msg"].removeprefix("Invalid JSON: ")
+    message = (
+        f"Parse error: line {line_number} is not valid JSON ({detail}). "
+        f"Send one JSON-RPC message per line, such as {EXAMPLE_REQUEST}."
+    )
+    return Rejection(
+        f"invalid JSON: {detail}",
+        (error_response(mcp_types.PARSE_ERROR, None, message),),
+    )
+
+
+def reject_deep_line(line: str, line_number: int) -> Rejection:
+    """Describe a line nested deeper than the SDK's JSON parser reads."""
+    reason = f"nested too deeply: more than {MAX_JSON_DEPTH} levels"
+    message = (
+        f"Parse error: line {line_number} is nested too deeply. This server "
+        f"reads at most {MAX_JSON_DEPTH} levels of nested arrays and objects. "
+        f"Send the request with less nesting, one JSON-RPC message per line, "
+        f"such as {EXAMPLE_REQUEST}."
+    )
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):  # json stops at the recursion limit
+        return Rejection(
+            reason, (error_response(mcp_types.PARSE_ERROR, None, message),)
+        )
+    if not is_request(value):
+        return Rejection(reason)
+    request_id = read_request_id(value)
+    return Rejection(
+        reason, (error_response(mcp_types.PARSE_ERROR, request_id, message),)
+    )
+
+
+def reject_value(value: object, line_number: int) -> Rejection:
+    """Describe a line of valid JSON that is no JSON-RPC message."""
+    if isinstance(value, list):
+        message = (
+            f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
+            f"which this server does not read. Send each request on a line of "
+            f"its own, such as {EXAMPLE_REQUEST}."
+        )
+        responses = tuple(
+            error_response(mcp_types.INVALID_REQUEST, read_request_id(item), message)
+            for item in value
+            if is_request(item)
+        )
+        return Rejection("a JSON-RPC batch, which this server does not read", responses)
+
+    if not is_request(value):
+        return Rejection("valid JSON, but no request, notification or response")
+    problems = describe_request_problems(value)
+    message = (
+        f"Invalid Request: line {line_number} is not a valid JSON-RPC 2.0 request "
+        f"({problems}). Send one request per line, such as {EXAMPLE_REQUEST}."
+    )
+    request_id = read_request_id(value)
+    return Rejection(
+        f"invalid request: {problems}",
+        (error_response(mcp_types.INVALID_REQUEST, request_id, message),),
+    )
+
+
+def is_request(value: object) -> bool:
+    """Return whether ``value`` is meant as a request: an object with an id."""
+    return (
+        isinstance(value, dict)
+        and "id" in value
+        and "result" not in value
+        and "error" not in value
+    )
+
+
+def read_request_id(request: dict[str, Any]) -> str | int | None:
+    """Return the id of ``request`` if an MCP response can carry it, else None."""
+    request_id = request["id"]
+    if isinstance(request_id, str):
+        return request_id
+    if isinstance(request_id, int) and not isinstance(request_id, bool):
+        return request_id
+    return None
+
+
+def describe_request_problems(request: dict[str, Any]) -> str:
+    """List the members of ``request`` that make it no valid JSON-RPC request."""
+    try:
+        mcp_types.JSONRPCRequest.model_validate(request, by_name=False)
+    except ValidationError as exc:
+        errors_by_member: dict[str, list[ErrorDetails]] = {}
+        for error in exc.errors():
+            member = str(error["loc"][0]) if error["loc"] else "request"
+            errors_by_member.setdefault(member, []).append(error)
+        return "; ".join(
+            describe_member_problem(member, errors)
+            for member, errors in errors_by_member.items()
+        )
+    return "it matches no request, notification or response"
+
+
+def describe_member_problem(member: str, errors: list[ErrorDetails]) -> str:
+    """Word the validation ``errors`` of one member of a request."""
+    if member == "id":
+        return '"id" must be a string or an integer'
+    if errors[0]["type"] == "missing":
+        return f'"{member}" is missing'
+    # A member typed as a union gets one error per type it does not match.
+    messages = " or ".join(error["msg"] for error in errors)
+    return f'"{member}": {messages}'
+
+
+def error_response(
+    code: int, request_id: str | int | None, message: str
+) -> mcp_types.JSONRPCError:
+    """Build the JSON-RPC error response ``code`` to the request ``request_id``."""
+    return mcp_types.JSONRPCError(
+        jsonrpc="2.0",
+        id=request_id,
+        error=mcp_types.ErrorData(code=code, message=message),
+    )

@@ -932,9 +932,10 @@ async def serve_stdio(
         os.fdopen(protocol_in, "rb", buffering=0), encoding="utf-8", errors="replace"
     )
     writer = TextIOWrapper(os.fdopen(protocol_out, "wb"), encoding="utf-8")
-    async with stdio_server(
-        stdin=CheckedInputLines(reader), stdout=anyio.wrap_file(writer)
-    ) as (read_stream, write_stream):
+    lines = CheckedInputLines(reader)
+    async with stdio_server(stdin=lines, stdout=anyio.wrap_file(writer)) as streams:
+        read_stream, write_stream = streams
+        lines.send_responses_to(write_stream)
         # NOTE: MCPServer (mcp 2.3) has no public way to serve on given streams,
         # so this reaches its low-level server, as run_stdio_async does.
         lowlevel = server._lowlevel_server

@@ -57,6 +57,7 @@ USED: dict[str, set[str]] = {
     "report": _READ,
     "review": _READ,
     "label": _READ,
+    "forget": _READ,
     # Training files are read through the extraction cache.
     "train": {*_READ, *_EXTRACTION, "no_cache"},
     # The servers extract and classify, but their size comes from

@@ -66,7 +66,7 @@ _RESULT_SELECT = """
     SELECT d.id, d.path, d.content_hash, d.size, d.detected_type,
            d.extension_mismatch, d.pages, d.pages_read, d.status, d.error,
            d.review_status, d.review_reasons, d.warnings, d.duration_ms,
-           d.cached, d.run_id, d.processed_at, d.is_current,
+           d.cached, d.run_id, d.processed_at, d.is_current, d.forgotten_at,
            c.category, c.confidence, c.processing_method, c.keywords, c.evidence,
            c.facts, c.metadata,
            q.overall_score, q.readability_score, q.structure_score,
@@ -118,13 +118,18 @@ class StoredAnalysis:
 
 @dataclass(frozen=True)
 class StoredResult:
-    """A result as stored: the document id and timestamps around it."""
+    """A result as stored: the document id and timestamps around it.
+
+    ``forgotten_at`` is the UTC time ``docflow forget`` retired the row, or
+    None when it did not.
+    """
 
     id: int
     processed_at: datetime
     run_id: int | None
     is_current: bool
     result: DocumentResult
+    forgotten_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -1153,6 +1158,80 @@ class Store:
             for id_, document_id, path, *rest in rows
         ]
 
+    # -- forgetting ------------------------------------------------------------------
+
+    def current_paths(
+        self, stored_paths: Sequence[str] | None = None
+    ) -> list[tuple[int, str, str | None]]:
+        """Return the id, stored path and matched path of current results.
+
+        Without ``stored_paths`` every current result is returned, with None
+        as the matched path. Otherwise the results stored at one of
+        ``stored_paths`` or under it as a folder are returned, once for each
+        path they match. The paths are compared as stored (``display_path``).
+        """
+        # NOTE: a folder whose name contains a backslash is not matched with
+        # a file under it whose name is not UTF-8, because ``display_path``
+        # doubles every backslash of such a file's path but not the folder's.
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            if stored_paths is None:
+                rows = connection.execute(
+                    "SELECT id, path, NULL FROM documents WHERE is_current ORDER BY id"
+                ).fetchall()
+            else:
+                folders = [_folder_prefix(path) for path in stored_paths]
+                rows = connection.execute(
+                    "WITH given AS (SELECT unnest(?::VARCHAR[]) AS path, "
+                    "unnest(?::VARCHAR[]) AS folder) "
+                    "SELECT d.id, d.path, g.path FROM documents d JOIN given g "
+                    "ON d.path = g.path OR starts_with(d.path, g.folder) "
+                    "WHERE d.is_current ORDER BY d.id",
+                    [list(stored_paths), folders],
+                ).fetchall()
+        return [(int(id_), path, matched) for id_, path, matched in rows]
+
+    def results_by_id(self, ids: Sequence[int]) -> list[StoredResult]:
+        """Return the stored results with these document ids, in id order."""
+        if not ids or not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            records = _fetch_dicts(
+                connection.execute(
+                    f"{_RESULT_SELECT} WHERE d.id IN (SELECT unnest(?::BIGINT[])) "
+                    "ORDER BY d.id",
+                    [list(ids)],
+                )
+            )
+        return [_stored(record) for record in records]
+
+    def forget(self, ids: Sequence[int]) -> list[int]:
+        """Retire the current results with these ids; return the ids retired.
+
+        The rows stay in the database with ``forgotten_at`` set, and stop
+        being current, as the result of a path stored again does. An id whose
+        row is no longer current (another process stored a newer result of
+        its file meanwhile) is left alone and not returned, so that newer
+        result stays current.
+        """
+        if not ids:
+            return []
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            rows = connection.execute(
+                "UPDATE documents SET is_current = false, forgotten_at = ? "
+                "WHERE is_current AND id IN (SELECT unnest(?::BIGINT[])) "
+                "RETURNING id",
+                [now, list(ids)],
+            ).fetchall()
+        return sorted(int(row[0]) for row in rows)
+
+
+def _folder_prefix(stored_path: str) -> str:
+    """Return the prefix of the stored paths under ``stored_path`` as a folder."""
+    return stored_path if stored_path.endswith(os.sep) else stored_path + os.sep
+
 
 #: The newest label of each content (or path), oldest first. The path is taken
 #: from the labeled document's row where there is one, because older label rows
@@ -1442,6 +1521,7 @@ def _stored(record: Mapping[str, Any]) -> StoredResult:
         run_id=record["run_id"],
         is_current=record["is_current"],
         result=result_from_row(record),
+        forgotten_at=record.get("forgotten_at"),
     )
 
 

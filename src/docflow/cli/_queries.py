@@ -28,7 +28,13 @@ from docflow.errors import ExitCode, UsageError
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
     from docflow.core.config import Settings
-    from docflow.core.store import Correction, ForgetReport, Store, StoredResult
+    from docflow.core.store import (
+        Correction,
+        ForgetReport,
+        RunRecord,
+        Store,
+        StoredResult,
+    )
 
 __all__ = [
     "check_filters",
@@ -266,6 +272,57 @@ def show_results(
         _note(options, "the review queue is empty: no document waits for review")
     elif not rows:
         _note(options, "no stored results match")
+    _note_unfinished_runs(options, store, all_runs=not rows)
+
+
+def _note_unfinished_runs(options: CliOptions, store: Store, *, all_runs: bool) -> None:
+    """Name the runs that may still store results, so an empty list is explained.
+
+    A run still running is named always, because the list misses what it has
+    not stored yet. An interrupted run is named only with ``all_runs``: it
+    stays unfinished until the same command runs again, and naming it under
+    every list would be noise.
+    """
+    for run in store.latest_unfinished_runs():
+        if run.status == "running" or all_runs:
+            _note(options, _unfinished_run_note(run))
+
+
+#: How many of a run's paths a note names.
+_RUN_PATHS_NAMED = 3
+
+
+def _unfinished_run_note(run: RunRecord) -> str:
+    """Return which command ``run`` was, when it started and what to do now."""
+    import shlex
+
+    paths = [str(path) for path in run.args.get("paths", [])]
+    named = " ".join(shlex.quote(path) for path in paths[:_RUN_PATHS_NAMED])
+    if len(paths) > _RUN_PATHS_NAMED:
+        more = len(paths) - _RUN_PATHS_NAMED
+        named += f" (and {plural(more, 'more path')})"
+    no_cache = "--no-cache " if run.args.get("reuse") is False else ""
+    command = terminal_text(f"docflow {no_cache}{run.command} {named}".rstrip())
+    stored = f"{run.done} of {plural(run.total, 'document')} were stored"
+    started = f"started {run.started_at:%Y-%m-%d %H:%M} UTC"
+    if run.status == "running":
+        return (
+            f"run {run.id} ({command}, {started}) is still running: {stored} so "
+            "far, and the others appear here as it stores them"
+        )
+    cause = _UNFINISHED_CAUSES.get(run.status, f"its status is {run.status}")
+    return (
+        f"run {run.id} ({command}, {started}) did not finish: {cause} after "
+        f"{stored}. Run the same command with the same options again to "
+        "resume it"
+    )
+
+
+#: The cause a note gives for an unfinished run that is not running, by status.
+_UNFINISHED_CAUSES = {
+    "interrupted": "it was interrupted or killed",
+    "failed": "it stopped on an error",
+}
 
 
 def _check_run(store: Store, run_id: int | None) -> None:

@@ -601,34 +601,33 @@ class Store:
             return []
         with self.connect(write=False) as connection:
             rows = connection.execute(
-                "SELECT id, command, args, status, started_at, finished_at, total, "
-                "done, cache_hits, status_counts, stats, pid FROM runs "
-                "ORDER BY id DESC LIMIT ?",
-                [limit],
+                f"{_RUN_SELECT} ORDER BY id DESC LIMIT ?", [limit]
             ).fetchall()
-        return [
-            RunRecord(
-                id=row[0],
-                command=row[1],
-                args=json.loads(row[2]),
-                status=(
-                    "interrupted"
-                    if row[3] == "running"
-                    and row[11] is not None
-                    and not _process_alive(int(row[11]))
-                    else row[3]
-                ),
-                started_at=row[4],
-                finished_at=row[5],
-                total=row[6],
-                done=row[7],
-                cache_hits=row[8],
-                status_counts=json.loads(row[9]),
-                stats=json.loads(row[10]),
-                pid=row[11],
-            )
-            for row in rows
-        ]
+        return [_run_record(row) for row in rows]
+
+    def latest_unfinished_runs(self) -> list[RunRecord]:
+        """Return the runs that did not finish, newest first, as ``runs`` does.
+
+        A run counts only while no later run of the same command and
+        arguments finished, because that run processed the same files again.
+        So these are the runs that are still running, and the runs that a
+        re-run of the same command would resume (``unfinished_runs``).
+        """
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            rows = connection.execute(f"{_RUN_SELECT} ORDER BY id DESC").fetchall()
+        finished: set[tuple[str, str]] = set()
+        unfinished = []
+        for row in rows:
+            run = _run_record(row)
+            # The arguments as parsed, so that key order does not matter.
+            key = (run.command, json.dumps(run.args, sort_keys=True))
+            if run.status == "finished":
+                finished.add(key)
+            elif key not in finished:
+                unfinished.append(run)
+        return unfinished
 
     # -- writing results ---------------------------------------------------------
 
@@ -1507,6 +1506,36 @@ def _without_kept_current(
     return [
         item for item in pending if item.replace_current or _display(item) not in kept
     ]
+
+
+_RUN_SELECT = (
+    "SELECT id, command, args, status, started_at, finished_at, total, done, "
+    "cache_hits, status_counts, stats, pid FROM runs"
+)
+
+
+def _run_record(row: Sequence[Any]) -> RunRecord:
+    """Return the RunRecord of a row of ``_RUN_SELECT``.
+
+    A run still marked ``running`` whose process is gone gets ``interrupted``.
+    """
+    status, pid = row[3], row[11]
+    if status == "running" and pid is not None and not _process_alive(int(pid)):
+        status = "interrupted"
+    return RunRecord(
+        id=row[0],
+        command=row[1],
+        args=json.loads(row[2]),
+        status=status,
+        started_at=row[4],
+        finished_at=row[5],
+        total=row[6],
+        done=row[7],
+        cache_hits=row[8],
+        status_counts=json.loads(row[9]),
+        stats=json.loads(row[10]),
+        pid=row[11],
+    )
 
 
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from docflow.cli._options import (
     PasswordOption,
     QuietOption,
     RehashOption,
+    RestartOption,
     RootOption,
     ThresholdOption,
     TimeoutOption,
@@ -54,6 +55,7 @@ def _processing_command(
         output_format: FormatOption = None,
         rehash: RehashOption = False,
         no_cache: NoCacheOption = False,
+        restart: RestartOption = False,
         verbose: VerboseOption = 0,
         quiet: QuietOption = False,
     ) -> None:
@@ -73,6 +75,7 @@ def _processing_command(
             output_format=output_format,
             rehash=rehash,
             no_cache=no_cache,
+            restart=restart,
             verbose=verbose,
             quiet=quiet,
         )

@@ -564,7 +564,8 @@ class Store:
 
         These runs were interrupted, failed, were killed or still run. ``args``
         is compared as the runs table stores it (``RunProgress.args``), so a
-        run that was given other paths or options does not count.
+        run that was given other paths or options does not count. A run that
+        ``abandon_runs`` marked ends the list as a finished one does.
         """
         if not self.exists():
             return []
@@ -578,10 +579,27 @@ class Store:
         for run_id, stored_args, status in rows:
             if json.loads(stored_args) != expected:
                 continue
-            if status == "finished":
+            if status in _RESUME_BARRIERS:
                 break
             unfinished.append(int(run_id))
         return unfinished
+
+    def abandon_runs(self, run_ids: Sequence[int]) -> None:
+        """Mark unfinished runs ``abandoned``, so no later run resumes them.
+
+        ``docflow process --no-cache --restart`` calls this for the runs it
+        would have resumed. Their stored results stay, but a later run of the
+        same command with --no-cache processes their files again.
+        """
+        if not run_ids:
+            return
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            connection.execute(
+                "UPDATE runs SET status = 'abandoned', updated_at = ? "
+                "WHERE status <> 'finished' AND id IN (SELECT unnest(?::BIGINT[]))",
+                [now, list(run_ids)],
+            )
 
     def has_run(self, run_id: int) -> bool:
         """Return whether the runs table contains run ``run_id``."""
@@ -623,7 +641,7 @@ class Store:
             run = _run_record(row)
             # The arguments as parsed, so that key order does not matter.
             key = (run.command, json.dumps(run.args, sort_keys=True))
-            if run.status == "finished":
+            if run.status in _RESUME_BARRIERS:
                 finished.add(key)
             elif key not in finished:
                 unfinished.append(run)
@@ -1507,6 +1525,11 @@ def _without_kept_current(
         item for item in pending if item.replace_current or _display(item) not in kept
     ]
 
+
+#: Run statuses that end the runs a re-run resumes (``Store.unfinished_runs``):
+#: a finished run processed every file, and an abandoned one was given up by a
+#: run started with --restart.
+_RESUME_BARRIERS = ("finished", "abandoned")
 
 _RUN_SELECT = (
     "SELECT id, command, args, status, started_at, finished_at, total, done, "

@@ -63,8 +63,8 @@ def files(isolated_cwd: Path) -> dict[str, Path]:
     return paths
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(app, ["--db", "t.duckdb", *args])
+def invoke(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(app, ["--db", "t.duckdb", *args], input=stdin)
 
 
 def stored_paths(*args: str) -> list[str]:
@@ -153,6 +153,19 @@ def test_forget_missing_under_path_keeps_others(files):
     outcome = invoke("forget", "--missing", "gone")
     assert outcome.exit_code == 0, outcome.stderr
     assert stored_paths() == sorted([str(files["kept"]), str(files["typo"])])
+
+
+def test_forget_reads_paths_from_stdin(files):
+    outcome = invoke("forget", "-", "-f", "jsonl", stdin="tpyo.txt\ngone/b.txt\n")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert len(outcome.stdout.splitlines()) == 2
+    assert stored_paths() == sorted([str(files["kept"]), str(files["gone_c"])])
+
+
+def test_forget_empty_stdin_is_usage_error(files):
+    outcome = invoke("forget", "-", stdin="")
+    assert outcome.exit_code == 2
+    assert "no paths on stdin" in outcome.stderr
 
 
 def test_forget_without_paths_is_usage_error(files):

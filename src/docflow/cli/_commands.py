@@ -492,7 +492,8 @@ def forget_command(
         typer.Argument(
             metavar="[PATH...]",
             help="Stored files, or folders whose stored files to forget; they "
-            "need not exist any more.",
+            "need not exist any more. - reads paths from stdin, one per line "
+            "or NUL-separated.",
             show_default=False,
         ),
     ] = None,

@@ -678,6 +678,18 @@ def forget_stored(
             "the results of files that no longer exist; docflow results lists "
             "the stored files"
         )
+    if "-" in paths:
+        from docflow.cli._inputs import read_stdin_paths
+
+        on_stdin = read_stdin_paths()
+        paths = [
+            name for path in paths for name in (on_stdin if path == "-" else [path])
+        ]
+        if not paths and not missing:
+            raise UsageError(
+                "no paths on stdin; pipe one path per line (or NUL-separated), "
+                "as in: find old -name '*.pdf' | docflow forget -"
+            )
     store = _store(options)
     if not store.exists():
         note_missing_database(options, store.path)

@@ -78,20 +78,24 @@ def test_results_name_running_run_always(database):
 
 def test_matching_results_skip_interrupted_run(database):
     start_run_in_child(database, ARGS)
-    outcome = results()
-    assert outcome.exit_code == 0, outcome.stderr
-    assert outcome.stdout != ""
-    assert "run 1" not in outcome.stderr
+    listed = results()
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.stdout != ""
+    assert "run 1" not in listed.stderr
+    empty = results("--status", "corrupt")
+    assert "run 1 (docflow classify docs" in empty.stderr
 
 
 def test_finished_rerun_ends_the_note(database):
     start_run_in_child(database, ARGS)
+    before = results("--status", "corrupt")
+    assert "run 1 (docflow classify docs" in before.stderr
     store = Store(database)
     rerun = store.start_run("classify", ARGS, 40)
     store.finish_run(rerun, status="finished", done=40, cache_hits=0, status_counts={})
-    outcome = results("--status", "corrupt")
-    assert "no stored results match" in outcome.stderr
-    assert "run 1" not in outcome.stderr
+    after = results("--status", "corrupt")
+    assert "no stored results match" in after.stderr
+    assert "run 1" not in after.stderr
 
 
 def test_other_arguments_keep_the_note(database):
@@ -105,5 +109,6 @@ def test_other_arguments_keep_the_note(database):
 
 def test_quiet_results_print_no_note(database):
     start_run_in_child(database, ARGS)
+    assert "run 1 (docflow classify docs" in results("--status", "corrupt").stderr
     outcome = results("--status", "corrupt", "-q")
     assert outcome.stderr == ""

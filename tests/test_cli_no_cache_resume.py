@@ -200,3 +200,33 @@ def test_no_cache_resumes_two_interrupted_runs(tmp_path: Path) -> None:
     assert reused == interrupted
     assert f"resumed runs 1 and 2: {len(interrupted)} results reused" in stderr
     assert set(current_rows_per_path(database).values()) == {1}
+
+
+def test_no_cache_restart_resumes_nothing(tmp_path: Path) -> None:
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    run_interrupted(tmp_path, "process", "--no-cache")
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache", "--restart")
+    assert len(records) == LETTERS
+    assert not any(record["cached"] for record in records)
+    assert "resumed" not in stderr
+    restarted, interrupted = Store(database).runs(2)
+    assert restarted.status == "finished"
+    assert interrupted.status == "abandoned"
+    assert set(current_rows_per_path(database).values()) == {1}
+
+
+def test_no_cache_resumes_only_restarted_run(tmp_path: Path) -> None:
+    """A restart that is interrupted in turn is resumed alone, not with run 1."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    run_interrupted(tmp_path, "process", "--no-cache")
+    message = run_interrupted(tmp_path, "process", "--no-cache", "--restart")
+    assert "reuses only the results stored by run 2 " in message
+    restarted = stored_paths(database, 2)
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    reused = {record["path"] for record in records if record["cached"]}
+    assert reused == restarted
+    assert f"resumed run 2: {len(restarted)} results reused" in stderr

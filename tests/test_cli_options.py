@@ -36,6 +36,7 @@ FORMS: dict[str, list[list[str]]] = {
     "output_format": [["--format", "json"], ["-f", "json"]],
     "rehash": [["--rehash"]],
     "no_cache": [["--no-cache"]],
+    "restart": [["--restart"]],
     "verbose": [["--verbose"], ["-v"]],
     "quiet": [["--quiet"], ["-q"]],
 }
@@ -57,6 +58,7 @@ USED: dict[str, set[str]] = {
     "report": _READ,
     "review": _READ,
     "label": _READ,
+    "forget": _READ,
     # Training files are read through the extraction cache.
     "train": {*_READ, *_EXTRACTION, "no_cache"},
     # The servers extract and classify, but their size comes from
@@ -346,3 +348,22 @@ def test_quiet_silences_the_unused_option_warning(isolated_cwd):
     outcome = invoke("-q", "--rehash", "categories", "--format", "json")
     assert outcome.exit_code == 0, outcome.stderr
     assert "no effect" not in outcome.stderr
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_restart_needs_no_cache(isolated_cwd, position):
+    (isolated_cwd / "docs").mkdir()
+    process = ["process", "docs", "--db", "p.duckdb"]
+    if position == "before":
+        outcome = invoke("--restart", *process)
+    else:
+        outcome = invoke(*process, "--restart")
+    assert outcome.exit_code == 2
+    assert "--restart applies only with --no-cache" in outcome.stderr
+    assert sorted(path.name for path in isolated_cwd.iterdir()) == ["docs"]
+
+
+def test_restart_warned_on_read_command(isolated_cwd):
+    outcome = invoke("--restart", "results")
+    assert outcome.exit_code == 0
+    assert "--restart has no effect on docflow results" in outcome.stderr

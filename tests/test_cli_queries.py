@@ -490,6 +490,7 @@ READ_COMMANDS = [
     ["report", "1"],
     ["report", "--html", "out.html"],
     ["label", "1", "invoice"],
+    ["forget", "--missing"],
     ["watch", "--status"],
 ]
 

@@ -21,6 +21,7 @@ from docflow.cli._options import (
     PasswordOption,
     QuietOption,
     RehashOption,
+    RestartOption,
     ThresholdOption,
     TimeoutOption,
     VerboseOption,
@@ -111,6 +112,7 @@ def main(
     output_format: FormatOption = None,
     rehash: RehashOption = False,
     no_cache: NoCacheOption = False,
+    restart: RestartOption = False,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
@@ -134,6 +136,7 @@ def main(
         output_format=output_format,
         rehash=rehash,
         no_cache=no_cache,
+        restart=restart,
         verbose=verbose,
         quiet=quiet,
     )
@@ -153,6 +156,7 @@ _SHARED_FLAGS = {
     "output_format": "--format",
     "rehash": "--rehash",
     "no_cache": "--no-cache",
+    "restart": "--restart",
 }
 
 
@@ -177,10 +181,26 @@ def options_for(ctx: typer.Context, **values: Any) -> CliOptions:
             f"invalid --format {options.output_format!r}; choose one of "
             f"{', '.join(_FORMATS)}"
         )
+    if options.restart and "restart" in values:
+        _check_restart(options)
     check_range("--threshold", options.threshold)
     check_range("--timeout", options.timeout)
     check_range("--workers", options.workers)
     return options
+
+
+def _check_restart(options: CliOptions) -> None:
+    """Raise UsageError for --restart on a run that would resume nothing.
+
+    Only a run that does not reuse stored results (--no-cache, or
+    store.reuse false) resumes an unfinished run, so only it can restart.
+    """
+    if options.settings().store.reuse:
+        raise UsageError(
+            "--restart applies only with --no-cache (or store.reuse false), "
+            "because only such a run resumes an unfinished one; add --no-cache "
+            "to process every file again from the start"
+        )
 
 
 def check_range(option: str, value: float | None) -> None:

@@ -27,6 +27,7 @@ from docflow.cli._options import (
     PasswordOption,
     QuietOption,
     RehashOption,
+    RestartOption,
     RootOption,
     ThresholdOption,
     TimeoutOption,
@@ -54,6 +55,7 @@ def _processing_command(
         output_format: FormatOption = None,
         rehash: RehashOption = False,
         no_cache: NoCacheOption = False,
+        restart: RestartOption = False,
         verbose: VerboseOption = 0,
         quiet: QuietOption = False,
     ) -> None:
@@ -73,6 +75,7 @@ def _processing_command(
             output_format=output_format,
             rehash=rehash,
             no_cache=no_cache,
+            restart=restart,
             verbose=verbose,
             quiet=quiet,
         )
@@ -473,6 +476,72 @@ def label_command(
         quiet=quiet,
     )
     record_label(options, reference, category, by)
+
+
+@app.command(
+    "forget",
+    epilog="Examples: docflow forget --missing --dry-run  |  docflow forget "
+    "scans/typo.pdf  |  docflow forget old-inbox/  |  docflow forget --missing "
+    "inbox/",
+)
+@guard
+def forget_command(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH...]",
+            help="Stored files, or folders whose stored files to forget; they "
+            "need not exist any more. - reads paths from stdin, one per line "
+            "or NUL-separated.",
+            show_default=False,
+        ),
+    ] = None,
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing",
+            help="Forget only the results of files that no longer exist: all "
+            "of them, or those at or under the PATHs given.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="List the results that would be forgotten; change nothing.",
+        ),
+    ] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Stop showing the stored results of deleted or mistyped files.
+
+    The current result of each file named (or stored under a folder named)
+    stops being current: results, stats, review and the HTML report leave it
+    out. Nothing is deleted: the row stays in the database with the time it
+    was forgotten, and docflow report ID still shows it. Paths are matched as
+    processing commands store them: absolute, symbolic links not resolved.
+    Processing the file again stores a new current result. The forgotten
+    results are printed like docflow results, and the count on stderr. A
+    PATH with no current stored result is named on stderr, and the exit code
+    is then 4.
+    """
+    from docflow.cli._queries import forget_stored
+
+    options = options_for(
+        ctx,
+        config=config,
+        db=db,
+        output_format=output_format,
+        verbose=verbose,
+        quiet=quiet,
+    )
+    code = forget_stored(options, paths or [], missing=missing, dry_run=dry_run)
+    raise typer.Exit(int(code))
 
 
 @app.command(

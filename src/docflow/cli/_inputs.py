@@ -43,6 +43,7 @@ __all__ = [
     "collect_paths",
     "collected_path_result",
     "given_paths_in_own_folders",
+    "read_stdin_paths",
     "skipped_links_into_own_folders",
     "skipped_own_folders",
 ]
@@ -173,6 +174,11 @@ def _real_folder(folder: str, real_folders: dict[str, str]) -> str:
         real = os.path.join(real, name)
         real_folders[path] = real
     return real
+
+
+def read_stdin_paths(stdin: BinaryIO | None = None) -> list[str]:
+    """Read the paths on stdin as ``-`` does: one per line, or NUL-separated."""
+    return _read_stdin(stdin)
 
 
 def _read_stdin(stdin: BinaryIO | None) -> list[str]:

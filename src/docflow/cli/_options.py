@@ -19,6 +19,7 @@ __all__ = [
     "PasswordOption",
     "QuietOption",
     "RehashOption",
+    "RestartOption",
     "RootOption",
     "ThresholdOption",
     "TimeoutOption",
@@ -183,6 +184,15 @@ NoCacheOption = Annotated[
         "command with the same paths and options did not finish, this run "
         "resumes it: it reuses the results that run stored and processes the "
         "other files.",
+    ),
+]
+RestartOption = Annotated[
+    bool,
+    typer.Option(
+        "--restart",
+        help="Only with --no-cache: start over instead of resuming the "
+        "unfinished run of the same command, paths and options, so every file "
+        "is processed again, and a later run resumes only this one.",
     ),
 ]
 NoExtractionCacheOption = Annotated[

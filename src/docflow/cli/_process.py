@@ -686,7 +686,11 @@ def run_command(
         with _sigterm_as_interrupt(), session.progress:
             with opened:
                 if not settings.store.reuse:
-                    session.resumed_runs = store.unfinished_runs(command, run_arguments)
+                    unfinished = store.unfinished_runs(command, run_arguments)
+                    if options.restart:
+                        store.abandon_runs(unfinished)
+                    else:
+                        session.resumed_runs = unfinished
                 plan = plan_run(
                     paths,
                     store,

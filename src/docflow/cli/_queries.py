@@ -1,4 +1,4 @@
-"""Read commands: categories, stats, results, review, report; and label."""
+"""Read commands: categories, stats, results, review, report; label and forget."""
 
 from __future__ import annotations
 
@@ -23,15 +23,22 @@ from docflow.cli._output import (
     terminal_text,
     write_json,
 )
-from docflow.errors import UsageError
+from docflow.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
     from docflow.core.config import Settings
-    from docflow.core.store import Correction, Store, StoredResult
+    from docflow.core.store import (
+        Correction,
+        ForgetReport,
+        RunRecord,
+        Store,
+        StoredResult,
+    )
 
 __all__ = [
     "check_filters",
+    "forget_stored",
     "missing_database_message",
     "note_missing_database",
     "parse_period",
@@ -151,12 +158,16 @@ def show_categories(options: CliOptions) -> None:
 
 
 def _stored_record(stored: StoredResult) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if stored.forgotten_at is not None:
+        extra["forgotten_at"] = stored.forgotten_at.isoformat()
     return result_record(
         stored.result,
         document_id=stored.id,
         processed_at=stored.processed_at.isoformat(),
         run_id=stored.run_id,
         is_current=stored.is_current,
+        **extra,
     )
 
 
@@ -261,6 +272,57 @@ def show_results(
         _note(options, "the review queue is empty: no document waits for review")
     elif not rows:
         _note(options, "no stored results match")
+    _note_unfinished_runs(options, store, all_runs=not rows)
+
+
+def _note_unfinished_runs(options: CliOptions, store: Store, *, all_runs: bool) -> None:
+    """Name the runs that may still store results, so an empty list is explained.
+
+    A run still running is named always, because the list misses what it has
+    not stored yet. An interrupted run is named only with ``all_runs``: it
+    stays unfinished until the same command runs again, and naming it under
+    every list would be noise.
+    """
+    for run in store.latest_unfinished_runs():
+        if run.status == "running" or all_runs:
+            _note(options, _unfinished_run_note(run))
+
+
+#: How many of a run's paths a note names.
+_RUN_PATHS_NAMED = 3
+
+
+def _unfinished_run_note(run: RunRecord) -> str:
+    """Return which command ``run`` was, when it started and what to do now."""
+    import shlex
+
+    paths = [str(path) for path in run.args.get("paths", [])]
+    named = " ".join(shlex.quote(path) for path in paths[:_RUN_PATHS_NAMED])
+    if len(paths) > _RUN_PATHS_NAMED:
+        more = len(paths) - _RUN_PATHS_NAMED
+        named += f" (and {plural(more, 'more path')})"
+    no_cache = "--no-cache " if run.args.get("reuse") is False else ""
+    command = terminal_text(f"docflow {no_cache}{run.command} {named}".rstrip())
+    stored = f"{run.done} of {plural(run.total, 'document')} were stored"
+    started = f"started {run.started_at:%Y-%m-%d %H:%M} UTC"
+    if run.status == "running":
+        return (
+            f"run {run.id} ({command}, {started}) is still running: {stored} so "
+            "far, and the others appear here as it stores them"
+        )
+    cause = _UNFINISHED_CAUSES.get(run.status, f"its status is {run.status}")
+    return (
+        f"run {run.id} ({command}, {started}) did not finish: {cause} after "
+        f"{stored}. Run the same command with the same options again to "
+        "resume it"
+    )
+
+
+#: The cause a note gives for an unfinished run that is not running, by status.
+_UNFINISHED_CAUSES = {
+    "interrupted": "it was interrupted or killed",
+    "failed": "it stopped on an error",
+}
 
 
 def _check_run(store: Store, run_id: int | None) -> None:
@@ -557,6 +619,14 @@ def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> N
     if stored.is_current:
         return
     path = stored.result.path
+    if stored.forgotten_at is not None:
+        _note(
+            options,
+            f"document {stored.id} ({terminal_text(path)}) was forgotten with "
+            f"docflow forget at {stored.forgotten_at:%Y-%m-%d %H:%M} UTC; "
+            f"process the file again to store a current result",
+        )
+        return
     try:
         current: int | None = store.document(path).id
     except UsageError:  # the file has no current row any more
@@ -589,3 +659,76 @@ def _login() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return os.environ.get("USER", "unknown")
+
+
+def forget_stored(
+    options: CliOptions, paths: Sequence[str], *, missing: bool, dry_run: bool
+) -> ExitCode:
+    """Retire the current results of ``paths`` or of missing files; print them.
+
+    Return NO_INPUT when a path given names no current result, else OK.
+    """
+    from docflow.cli._errors import say
+    from docflow.core.classify.corrections import apply_corrections
+    from docflow.core.store import forget_results
+
+    if not paths and not missing:
+        raise UsageError(
+            "give the stored files or folders to forget, or --missing to forget "
+            "the results of files that no longer exist; docflow results lists "
+            "the stored files"
+        )
+    if "-" in paths:
+        from docflow.cli._inputs import read_stdin_paths
+
+        on_stdin = read_stdin_paths()
+        paths = [
+            name for path in paths for name in (on_stdin if path == "-" else [path])
+        ]
+        if not paths and not missing:
+            raise UsageError(
+                "no paths on stdin; pipe one path per line (or NUL-separated), "
+                "as in: find old -name '*.pdf' | docflow forget -"
+            )
+    store = _store(options)
+    if not store.exists():
+        note_missing_database(options, store.path)
+    report = forget_results(store, paths, missing=missing, dry_run=dry_run)
+    rows = apply_corrections(report.forgotten, store.corrections())
+    printer = RecordPrinter(_format(options), columns=RESULT_COLUMNS)
+    for stored in rows:
+        printer.emit(
+            _stored_record(stored), summary_row(stored.result, document_id=stored.id)
+        )
+    printer.close()
+    if report.unchecked:
+        first, reason = next(iter(report.unchecked.items()))
+        _note(
+            options,
+            f"{plural(len(report.unchecked), 'stored file')} could not be checked "
+            f"and stay current ({terminal_text(first)}: {reason}); run docflow "
+            "forget --missing again as a user who can read their folders",
+        )
+    if report.unmatched:
+        names = ", ".join(repr(terminal_text(path)) for path in report.unmatched)
+        say(
+            f"no current stored result at or under {names}; check the spelling, "
+            "or list the stored files with: docflow results"
+        )
+    _note(options, _forget_summary(report, missing=missing, paths=paths))
+    return ExitCode.NO_INPUT if report.unmatched else ExitCode.OK
+
+
+def _forget_summary(
+    report: ForgetReport, *, missing: bool, paths: Sequence[str]
+) -> str:
+    verb = "would forget" if report.dry_run else "forgot"
+    summary = f"{verb} {plural(len(report.forgotten), 'result')}"
+    if missing:
+        summary += " of files that no longer exist"
+    if paths:
+        had = plural(len(report.unmatched), "path")
+        summary += f"; {had} had no stored result"
+    if report.dry_run:
+        summary += " (dry run: nothing was changed)"
+    return summary

@@ -35,6 +35,7 @@ class CliOptions:
     quiet: bool = False
     rehash: bool = False
     no_cache: bool = False
+    restart: bool = False
     _settings: Settings | None = field(default=None, repr=False, compare=False)
 
     def merged(self, **given: Any) -> CliOptions:
@@ -48,7 +49,7 @@ class CliOptions:
                 values[name] = [*values[name], *value]
             elif name == "verbose":
                 values[name] = values[name] + value
-            elif name in ("quiet", "rehash", "no_cache"):
+            elif name in ("quiet", "rehash", "no_cache", "restart"):
                 values[name] = values[name] or value
             else:
                 values[name] = value

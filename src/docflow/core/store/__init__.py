@@ -4,9 +4,14 @@ Several docflow processes may use one database file: each opens it only for
 a short transaction, taking turns in arrival order through the lock queue in
 ``<database>.lock.d/`` (``_lock``), and a processing command stores its
 results in batches from one writer thread (``_writer``). Tables and
-migrations are in ``_schema``.
+migrations are in ``_schema``, and ``docflow forget`` is in ``_forget``.
 """
 
+from docflow.core.store._forget import (
+    ForgetReport,
+    forget_results,
+    stored_path_candidates,
+)
 from docflow.core.store._rows import (
     FileStat,
     PendingResult,
@@ -37,6 +42,7 @@ __all__ = [
     "CacheLookup",
     "Correction",
     "FileStat",
+    "ForgetReport",
     "PendingResult",
     "ResultWriter",
     "RunProgress",
@@ -48,5 +54,7 @@ __all__ = [
     "database_origin",
     "display_path",
     "display_text",
+    "forget_results",
     "open_failure",
+    "stored_path_candidates",
 ]

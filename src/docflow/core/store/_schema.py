@@ -219,6 +219,13 @@ _VERSION_6 = [
     """,
 ]
 
+# The time ``docflow forget`` retired the row, NULL for other rows. A retired
+# row is no longer current, so the default views omit it, and it stays in the
+# table as history.
+_VERSION_7 = [
+    "ALTER TABLE documents ADD COLUMN forgotten_at TIMESTAMP",
+]
+
 #: Statements that bring a database from version ``index`` to ``index + 1``.
 #: Append a list for each change; never edit a list that has shipped.
 _MIGRATIONS: list[list[str]] = [
@@ -228,6 +235,7 @@ _MIGRATIONS: list[list[str]] = [
     _VERSION_4,
     _VERSION_5,
     _VERSION_6,
+    _VERSION_7,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -66,7 +66,7 @@ _RESULT_SELECT = """
     SELECT d.id, d.path, d.content_hash, d.size, d.detected_type,
            d.extension_mismatch, d.pages, d.pages_read, d.status, d.error,
            d.review_status, d.review_reasons, d.warnings, d.duration_ms,
-           d.cached, d.run_id, d.processed_at, d.is_current,
+           d.cached, d.run_id, d.processed_at, d.is_current, d.forgotten_at,
            c.category, c.confidence, c.processing_method, c.keywords, c.evidence,
            c.facts, c.metadata,
            q.overall_score, q.readability_score, q.structure_score,
@@ -118,13 +118,18 @@ class StoredAnalysis:
 
 @dataclass(frozen=True)
 class StoredResult:
-    """A result as stored: the document id and timestamps around it."""
+    """A result as stored: the document id and timestamps around it.
+
+    ``forgotten_at`` is the UTC time ``docflow forget`` retired the row, or
+    None when it did not.
+    """
 
     id: int
     processed_at: datetime
     run_id: int | None
     is_current: bool
     result: DocumentResult
+    forgotten_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -559,7 +564,8 @@ class Store:
 
         These runs were interrupted, failed, were killed or still run. ``args``
         is compared as the runs table stores it (``RunProgress.args``), so a
-        run that was given other paths or options does not count.
+        run that was given other paths or options does not count. A run that
+        ``abandon_runs`` marked ends the list as a finished one does.
         """
         if not self.exists():
             return []
@@ -573,10 +579,27 @@ class Store:
         for run_id, stored_args, status in rows:
             if json.loads(stored_args) != expected:
                 continue
-            if status == "finished":
+            if status in _RESUME_BARRIERS:
                 break
             unfinished.append(int(run_id))
         return unfinished
+
+    def abandon_runs(self, run_ids: Sequence[int]) -> None:
+        """Mark unfinished runs ``abandoned``, so no later run resumes them.
+
+        ``docflow process --no-cache --restart`` calls this for the runs it
+        would have resumed. Their stored results stay, but a later run of the
+        same command with --no-cache processes their files again.
+        """
+        if not run_ids:
+            return
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            connection.execute(
+                "UPDATE runs SET status = 'abandoned', updated_at = ? "
+                "WHERE status <> 'finished' AND id IN (SELECT unnest(?::BIGINT[]))",
+                [now, list(run_ids)],
+            )
 
     def has_run(self, run_id: int) -> bool:
         """Return whether the runs table contains run ``run_id``."""
@@ -596,34 +619,33 @@ class Store:
             return []
         with self.connect(write=False) as connection:
             rows = connection.execute(
-                "SELECT id, command, args, status, started_at, finished_at, total, "
-                "done, cache_hits, status_counts, stats, pid FROM runs "
-                "ORDER BY id DESC LIMIT ?",
-                [limit],
+                f"{_RUN_SELECT} ORDER BY id DESC LIMIT ?", [limit]
             ).fetchall()
-        return [
-            RunRecord(
-                id=row[0],
-                command=row[1],
-                args=json.loads(row[2]),
-                status=(
-                    "interrupted"
-                    if row[3] == "running"
-                    and row[11] is not None
-                    and not _process_alive(int(row[11]))
-                    else row[3]
-                ),
-                started_at=row[4],
-                finished_at=row[5],
-                total=row[6],
-                done=row[7],
-                cache_hits=row[8],
-                status_counts=json.loads(row[9]),
-                stats=json.loads(row[10]),
-                pid=row[11],
-            )
-            for row in rows
-        ]
+        return [_run_record(row) for row in rows]
+
+    def latest_unfinished_runs(self) -> list[RunRecord]:
+        """Return the runs that did not finish, newest first, as ``runs`` does.
+
+        A run counts only while no later run of the same command and
+        arguments finished, because that run processed the same files again.
+        So these are the runs that are still running, and the runs that a
+        re-run of the same command would resume (``unfinished_runs``).
+        """
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            rows = connection.execute(f"{_RUN_SELECT} ORDER BY id DESC").fetchall()
+        finished: set[tuple[str, str]] = set()
+        unfinished = []
+        for row in rows:
+            run = _run_record(row)
+            # The arguments as parsed, so that key order does not matter.
+            key = (run.command, json.dumps(run.args, sort_keys=True))
+            if run.status in _RESUME_BARRIERS:
+                finished.add(key)
+            elif key not in finished:
+                unfinished.append(run)
+        return unfinished
 
     # -- writing results ---------------------------------------------------------
 
@@ -1153,6 +1175,80 @@ class Store:
             for id_, document_id, path, *rest in rows
         ]
 
+    # -- forgetting ------------------------------------------------------------------
+
+    def current_paths(
+        self, stored_paths: Sequence[str] | None = None
+    ) -> list[tuple[int, str, str | None]]:
+        """Return the id, stored path and matched path of current results.
+
+        Without ``stored_paths`` every current result is returned, with None
+        as the matched path. Otherwise the results stored at one of
+        ``stored_paths`` or under it as a folder are returned, once for each
+        path they match. The paths are compared as stored (``display_path``).
+        """
+        # NOTE: a folder whose name contains a backslash is not matched with
+        # a file under it whose name is not UTF-8, because ``display_path``
+        # doubles every backslash of such a file's path but not the folder's.
+        if not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            if stored_paths is None:
+                rows = connection.execute(
+                    "SELECT id, path, NULL FROM documents WHERE is_current ORDER BY id"
+                ).fetchall()
+            else:
+                folders = [_folder_prefix(path) for path in stored_paths]
+                rows = connection.execute(
+                    "WITH given AS (SELECT unnest(?::VARCHAR[]) AS path, "
+                    "unnest(?::VARCHAR[]) AS folder) "
+                    "SELECT d.id, d.path, g.path FROM documents d JOIN given g "
+                    "ON d.path = g.path OR starts_with(d.path, g.folder) "
+                    "WHERE d.is_current ORDER BY d.id",
+                    [list(stored_paths), folders],
+                ).fetchall()
+        return [(int(id_), path, matched) for id_, path, matched in rows]
+
+    def results_by_id(self, ids: Sequence[int]) -> list[StoredResult]:
+        """Return the stored results with these document ids, in id order."""
+        if not ids or not self.exists():
+            return []
+        with self.connect(write=False) as connection:
+            records = _fetch_dicts(
+                connection.execute(
+                    f"{_RESULT_SELECT} WHERE d.id IN (SELECT unnest(?::BIGINT[])) "
+                    "ORDER BY d.id",
+                    [list(ids)],
+                )
+            )
+        return [_stored(record) for record in records]
+
+    def forget(self, ids: Sequence[int]) -> list[int]:
+        """Retire the current results with these ids; return the ids retired.
+
+        The rows stay in the database with ``forgotten_at`` set, and stop
+        being current, as the result of a path stored again does. An id whose
+        row is no longer current (another process stored a newer result of
+        its file meanwhile) is left alone and not returned, so that newer
+        result stays current.
+        """
+        if not ids:
+            return []
+        now = self.clock()
+        with self.connect(write=True) as connection:
+            rows = connection.execute(
+                "UPDATE documents SET is_current = false, forgotten_at = ? "
+                "WHERE is_current AND id IN (SELECT unnest(?::BIGINT[])) "
+                "RETURNING id",
+                [now, list(ids)],
+            ).fetchall()
+        return sorted(int(row[0]) for row in rows)
+
+
+def _folder_prefix(stored_path: str) -> str:
+    """Return the prefix of the stored paths under ``stored_path`` as a folder."""
+    return stored_path if stored_path.endswith(os.sep) else stored_path + os.sep
+
 
 #: The newest label of each content (or path), oldest first. The path is taken
 #: from the labeled document's row where there is one, because older label rows
@@ -1430,6 +1526,41 @@ def _without_kept_current(
     ]
 
 
+#: Run statuses that end the runs a re-run resumes (``Store.unfinished_runs``):
+#: a finished run processed every file, and an abandoned one was given up by a
+#: run started with --restart.
+_RESUME_BARRIERS = ("finished", "abandoned")
+
+_RUN_SELECT = (
+    "SELECT id, command, args, status, started_at, finished_at, total, done, "
+    "cache_hits, status_counts, stats, pid FROM runs"
+)
+
+
+def _run_record(row: Sequence[Any]) -> RunRecord:
+    """Return the RunRecord of a row of ``_RUN_SELECT``.
+
+    A run still marked ``running`` whose process is gone gets ``interrupted``.
+    """
+    status, pid = row[3], row[11]
+    if status == "running" and pid is not None and not _process_alive(int(pid)):
+        status = "interrupted"
+    return RunRecord(
+        id=row[0],
+        command=row[1],
+        args=json.loads(row[2]),
+        status=status,
+        started_at=row[4],
+        finished_at=row[5],
+        total=row[6],
+        done=row[7],
+        cache_hits=row[8],
+        status_counts=json.loads(row[9]),
+        stats=json.loads(row[10]),
+        pid=row[11],
+    )
+
+
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [column[0] for column in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -1442,6 +1573,7 @@ def _stored(record: Mapping[str, Any]) -> StoredResult:
         run_id=record["run_id"],
         is_current=record["is_current"],
         result=result_from_row(record),
+        forgotten_at=record.get("forgotten_at"),
     )
 
 

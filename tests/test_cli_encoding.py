@@ -258,6 +258,28 @@ def test_run_messages_escape_control_characters(
     assert "run 1 stored in db\\x1b[2J.duckdb" in stderr
 
 
+def test_verbose_server_log_escapes_control_characters(
+    tmp_path: Path, ascii_env: dict[str, str]
+) -> None:
+    # With -vv the logs of the servers and the document workers reach stderr.
+    # The pool logs the timeout, and a worker the quality of each document.
+    (tmp_path / "docs" / "evil\x1b[31mstuck.txt").write_text(INVOICE)
+    (tmp_path / "docs" / "bad\x1b[32mfine.txt").write_text(INVOICE)
+    env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
+    env["DOCFLOW_FAULT"] = "hang:stuck"
+    run = docflow(
+        tmp_path,
+        *("--db", "db.duckdb", "-vv", "analyze", "--timeout", "2", "-f", "jsonl"),
+        "docs",
+        env=env,
+    )
+    assert run.returncode == 1, run.stderr.decode()
+    stderr = run.stderr.decode()
+    assert "\x1b" not in stderr
+    assert "evil\\x1b[31mstuck.txt: processing timed out after 2 s" in stderr
+    assert "bad\\x1b[32mfine.txt: overall" in stderr
+
+
 def test_c_locale_reads_utf8_names(tmp_path: Path, ascii_env: dict[str, str]) -> None:
     env = {k: v for k, v in ascii_env.items() if k != "PYTHONIOENCODING"}
     # Python then decodes file names as ASCII, unless docflow starts again

@@ -20,7 +20,9 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
+from docflow.cli._queries import missing_database_message
 from docflow.cli.main import app
+from docflow.core.config import load_settings
 from docflow.core.models import (
     ClassificationMetadata,
     ClassificationResult,
@@ -28,7 +30,7 @@ from docflow.core.models import (
     QualityIssue,
     QualityResult,
 )
-from docflow.core.store import ResultWriter, Store
+from docflow.core.store import ResultWriter, Store, database_origin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -478,8 +480,39 @@ def test_read_missing_default_database_notes_it(isolated_cwd, command, stdout_fo
     else:
         assert outcome.stdout == ""
     assert f"no database at {DEFAULT_DATABASE!r} yet" in outcome.stderr
-    assert "check the path given with --db" in outcome.stderr
+    assert "(the default database of the current folder)" in outcome.stderr
+    assert "run docflow process FOLDER here first" in outcome.stderr
+    # No --db was given, so the note must not blame one.
+    assert "given with --db" not in outcome.stderr
     assert os.listdir(isolated_cwd) == []  # no database, lock file or cache
+
+
+@pytest.mark.parametrize("source", ["flag", "variable", "file"])
+def test_missing_database_message_names_origin(tmp_path, source):
+    database = tmp_path / "typo.duckdb"
+    config = tmp_path / "docflow.toml"
+    config.write_text("")
+    environ = {"DOCFLOW_CONFIG": str(config)}
+    overrides = {}
+    if source == "flag":
+        overrides = {"store": {"database": str(database)}}
+        named = "given with --db"
+        fix = f"docflow process FOLDER --db {database} first"
+    elif source == "variable":
+        environ["DOCFLOW_DB"] = str(database)
+        named = "set by environment variable DOCFLOW_DB"
+        fix = "docflow process FOLDER with the same setting first"
+    else:
+        config.write_text(f'[store]\ndatabase = "{database}"\n')
+        named = f"set by store.database in {config}"
+        fix = "docflow process FOLDER with the same setting first"
+    settings = load_settings(overrides, environ=environ)
+    message = missing_database_message(
+        settings.store.database, database_origin(settings)
+    )
+    assert message.startswith(f"no database at {str(database)!r} {named}; ")
+    assert fix in message
+    assert "default" not in message
 
 
 #: Every command that only reads the database, with its arguments.

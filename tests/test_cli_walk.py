@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from docflow.core.quoting import cut_value, quote_value
+
 # A walk that opened the FIFO for reading would block forever, so the child
 # gets a bound instead of hanging the test run.
 RUN_TIMEOUT_SECONDS = 180
@@ -196,6 +198,31 @@ def test_walk_gives_unlistable_folder_a_row(tmp_path):
     assert unlisted["status"] == "unreadable"
     assert "cannot list this folder" in unlisted["error"]
     assert unlisted["path"].startswith(str(top))
+    # The path is longer than PATH_MAX, so the message names it cut.
+    assert unlisted["error"].startswith(
+        f"{cut_value(unlisted['path'])}: cannot list this folder"
+    )
+    assert unlisted["path"] not in unlisted["error"]
+
+
+def test_walk_messages_cut_long_paths(tmp_path):
+    folder = tmp_path / "long" / ("d" * 200) / ("e" * 200)
+    missing = folder / "nowhere.pdf"
+    folder.mkdir(parents=True)
+    (folder / "back").symlink_to(folder, target_is_directory=True)
+    (folder / "dangling.pdf").symlink_to(missing)
+    by_name = rows_by_name(run_process(tmp_path, "long"))
+    [back] = by_name["back"]
+    [dangling] = by_name["dangling.pdf"]
+    assert back["error"] == (
+        f"{cut_value(str(folder / 'back'))}: skipped this symbolic link because "
+        f"it points to {quote_value(str(folder))}, inside "
+        f"{quote_value(str(tmp_path / 'long'))}, a folder this run already reads"
+    )
+    assert dangling["error"] == (
+        f"{cut_value(str(folder / 'dangling.pdf'))}: symbolic link points to a "
+        f"missing file: {quote_value(str(missing))}"
+    )
 
 
 def run_from_find(tmp_path: Path, folder: str) -> list[dict]:

@@ -19,6 +19,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from docflow.core.config import Settings
 from docflow.core.models import DocumentResult, Status
+from docflow.core.quoting import cut_value
 from processes import list_children
 
 MODULES = {
@@ -184,6 +185,27 @@ def test_batch_progress_throttled_ends_at_total(tmp_path, docs):
     assert messages[-1][:2] == (10, 10)
     assert {message.rsplit(": ", 1)[0] for _, _, message in messages} <= set(paths)
     assert all(message.endswith(": ok") for _, _, message in messages)
+
+
+def test_batch_progress_cuts_long_path(tmp_path, docs):
+    folder = docs / ("d" * 200) / ("e" * 200)
+    folder.mkdir(parents=True)
+    [path] = write_reports(folder, "long", 1)
+    messages = []
+
+    async def on_progress(progress, total, message):
+        messages.append((progress, total, message))
+
+    async def scenario():
+        async with connect("quality", tmp_path, [docs]) as session:
+            return await session.call_tool(
+                "analyze_documents", {"paths": [path]}, progress_callback=on_progress
+            )
+
+    result = run(scenario())
+    assert result.structured_content["errors"] == 0
+    # The one document is the last, so its progress is always reported.
+    assert messages == [(1, 1, f"{cut_value(path)}: ok")]
 
 
 @pytest.mark.parametrize(

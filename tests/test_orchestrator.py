@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docflow.core.config import Settings
 from docflow.core.models import ReviewStatus, Status
+from docflow.core.quoting import cut_value, quote_value
 from docflow.errors import ExitCode, ServerError, UsageError
 from docflow.mcp.orchestrator import (
     Orchestrator,
@@ -183,10 +184,15 @@ def test_non_utf8_file_name_without_link_rejected(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("tempfile.mkdtemp", no_room)
-    bad, fine = make_undecodable_and_plain(tmp_path / "docs")
+    # A path longer than messages quote in full.
+    folder = tmp_path / "docs" / ("d" * 200) / ("e" * 200)
+    folder.parent.mkdir(parents=True)
+    bad, fine = make_undecodable_and_plain(folder)
     results, _, _ = process(make_settings(tmp_path), [bad, fine], workers=1)
     assert results[0].status is Status.UNREADABLE
     assert "not valid UTF-8" in results[0].error
+    assert results[0].error.startswith(f"{quote_value(bad)}: ")
+    assert repr(bad) not in results[0].error
     assert results[1].status is Status.OK
 
 
@@ -250,14 +256,18 @@ def test_killed_server_documents_retried_once(tmp_path, monkeypatch, caplog):
 @pytest.mark.slow
 def test_server_dying_twice_marks_document_crashed(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "server-kill:doc002")
-    paths = make_documents(tmp_path / "docs", 5)
+    # A path longer than messages quote in full.
+    folder = tmp_path / "docs" / ("d" * 200) / ("e" * 200)
+    folder.parent.mkdir(parents=True)
+    paths = make_documents(folder, 5)
     settings = make_settings(tmp_path, batch_size=2)
     results, stats, _ = process(settings, paths, workers=1)
     statuses = {result.path: result.status for result in results}
     assert statuses.pop(paths[2]) is Status.CRASHED
     assert set(statuses.values()) == {Status.OK}
     assert "also on the retry" in results[2].error
-    assert paths[2] in results[2].error
+    assert results[2].error.startswith(f"{cut_value(paths[2])}: the quality server")
+    assert paths[2] not in results[2].error
     assert stats.restarts == 2
 
 
@@ -453,7 +463,10 @@ def test_run_ends_when_every_server_task_is_gone(tmp_path, monkeypatch):
     # without failing their documents. No real fault is known to do this;
     # the check guards a run against waiting for ever if one ever does.
     monkeypatch.setattr("docflow.mcp.orchestrator._LIVENESS_SECONDS", 0.2)
-    paths = make_documents(tmp_path / "docs", 3)
+    # A path longer than messages quote in full.
+    folder = tmp_path / "docs" / ("d" * 200) / ("e" * 200)
+    folder.parent.mkdir(parents=True)
+    paths = make_documents(folder, 3)
     settings = make_settings(tmp_path)
     got = []
 
@@ -474,7 +487,8 @@ def test_run_ends_when_every_server_task_is_gone(tmp_path, monkeypatch):
     for result in got:
         assert result.status is Status.CRASHED
         assert "no docflow MCP server is left" in result.error
-        assert result.path in result.error
+        assert result.error.startswith(f"{cut_value(result.path)}: ")
+        assert result.path not in result.error
 
 
 @pytest.mark.slow

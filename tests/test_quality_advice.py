@@ -10,6 +10,7 @@ import pytest
 from docflow.core.config import Settings, load_settings
 from docflow.core.extract import extract_document
 from docflow.core.models import ExtractedDocument, Page, QualityResult
+from docflow.core.ocr import INSTALL_HINT
 from docflow.core.quality import analyze_quality
 
 PROSE = (
@@ -176,3 +177,35 @@ def test_ocr_setting_advice_names_origin(tmp_path: Path, source: str):
     for advice in result.recommendations:
         assert "--no-ocr" not in advice
         assert "tesseract" not in advice
+
+
+def test_mixed_unread_pages_advice_names_ocr_fixes():
+    settings = load_settings(
+        {"extraction": {"ocr": False}}, environ={"DOCFLOW_CONFIG": os.devnull}
+    )
+    pages = [
+        Page(number=1, method="none", flags=["ocr_disabled", "empty"]),
+        Page(number=2, method="none", flags=["unreadable_page", "empty"]),
+    ]
+    document = ExtractedDocument(path="scan.pdf", detected_type="pdf", pages=pages)
+    result = analyze_quality(document, settings)
+    # The two pages have different advice, so the code's own advice is shown.
+    [advice] = [a for a in result.recommendations if a.startswith("Pages 1")]
+    assert "turn it on with --ocr or extraction.ocr = true" in advice
+    assert f"`{INSTALL_HINT}`" in advice
+    assert "extraction.max_ocr_pages" in advice
+
+
+def test_page_past_ocr_limit_advice_names_limit(settings: Settings):
+    pages = [
+        Page(number=1, method="ocr", ocr_confidence=91.0, text=PROSE),
+        Page(number=2, method="none", flags=["ocr_skipped", "empty"]),
+    ]
+    document = ExtractedDocument(path="scan.pdf", detected_type="pdf", pages=pages)
+    result = analyze_quality(document, settings)
+    advice = advice_of(result, "no_text_layer")
+    assert "Raise extraction.max_ocr_pages" in advice
+    # OCR was on and read page 1, so neither switching it on nor installing
+    # tesseract is the fix.
+    assert "--ocr" not in advice
+    assert "tesseract" not in advice

@@ -20,6 +20,7 @@ import pytest
 
 from docflow.core.config import Settings
 from docflow.core.models import Status
+from docflow.core.quoting import cut_value
 from docflow.core.sandbox import FAULT_ENV, WorkerPool
 
 
@@ -37,6 +38,20 @@ def write_document(folder, name, text="Invoice 42\nTotal due: 100.00 EUR\n"):
     path = folder / name
     path.write_text(text)
     return str(path)
+
+
+def long_folder(tmp_path):
+    """Return a folder whose path is longer than error messages quote in full."""
+    folder = tmp_path / ("d" * 200) / ("e" * 200)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def assert_names_cut_path(error, path):
+    """Check that ``error`` names the long ``path`` by its start and end."""
+    assert len(path) > 400
+    assert error.startswith(f"{cut_value(path)}: ")
+    assert path not in error
 
 
 def process(pool, path):
@@ -64,7 +79,7 @@ def test_pool_processes_text_document(tmp_path):
 
 def test_pool_times_out_hung_document(tmp_path, monkeypatch):
     monkeypatch.setenv(FAULT_ENV, "hang:stuck")
-    hung = write_document(tmp_path, "stuck.txt")
+    hung = write_document(long_folder(tmp_path), "stuck.txt")
     fine = write_document(tmp_path, "fine.txt")
     settings = make_settings(tmp_path, document_timeout=1.5)
     with WorkerPool(settings, load_model=False) as pool:
@@ -75,7 +90,7 @@ def test_pool_times_out_hung_document(tmp_path, monkeypatch):
         second_pid = pool.child_pids()
         stats = pool.stats
     assert result.status is Status.TIMEOUT
-    assert hung in result.error
+    assert_names_cut_path(result.error, hung)
     assert "1.5 s" in result.error
     assert after.status is Status.OK
     assert stats.timeouts == 1
@@ -88,7 +103,7 @@ def test_pool_times_out_hung_document(tmp_path, monkeypatch):
 )
 def test_pool_reports_crashed_worker(tmp_path, monkeypatch, fault, expected):
     monkeypatch.setenv(FAULT_ENV, f"{fault}:poison")
-    poison = write_document(tmp_path, "poison.txt")
+    poison = write_document(long_folder(tmp_path), "poison.txt")
     fine = write_document(tmp_path, "fine.txt")
     with WorkerPool(make_settings(tmp_path), load_model=False) as pool:
         result = process(pool, poison)
@@ -96,7 +111,7 @@ def test_pool_reports_crashed_worker(tmp_path, monkeypatch, fault, expected):
         crashes = pool.stats.crashes
     assert result.status is Status.CRASHED
     assert expected in result.error
-    assert poison in result.error
+    assert_names_cut_path(result.error, poison)
     assert after.status is Status.OK
     assert crashes == 1
 
@@ -196,7 +211,7 @@ def test_pool_resends_unread_document(tmp_path):
 
 def test_pool_enforces_memory_limit(tmp_path, monkeypatch):
     monkeypatch.setenv(FAULT_ENV, "oom:greedy")
-    greedy = write_document(tmp_path, "greedy.txt")
+    greedy = write_document(long_folder(tmp_path), "greedy.txt")
     settings = make_settings(tmp_path, memory_limit_mb=512)
     with WorkerPool(settings, load_model=False) as pool:
         result = process(pool, greedy)
@@ -204,6 +219,7 @@ def test_pool_enforces_memory_limit(tmp_path, monkeypatch):
         stats = pool.stats
     assert result.status is Status.MEMORY_LIMIT
     assert "512 MB" in result.error
+    assert_names_cut_path(result.error, greedy)
     assert after.status is Status.OK
     assert stats.memory_limits == 1
     assert stats.children_started == 2
@@ -278,8 +294,9 @@ def test_children_exit_when_parent_killed(tmp_path):
 def test_close_kills_busy_worker(tmp_path, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG, logger="docflow.core.sandbox")
     monkeypatch.setenv(FAULT_ENV, "hang:stuck")
-    hung = write_document(tmp_path, "stuck.txt")
-    queued = write_document(tmp_path, "queued.txt")
+    folder = long_folder(tmp_path)
+    hung = write_document(folder, "stuck.txt")
+    queued = write_document(folder, "queued.txt")
     pool = WorkerPool(make_settings(tmp_path, document_timeout=600.0), load_model=False)
     pool.wait_started()
     (pid,) = pool.child_pids()
@@ -295,8 +312,10 @@ def test_close_kills_busy_worker(tmp_path, monkeypatch, caplog):
     pool.close()
     assert running.result().status is Status.CRASHED
     assert "closed while processing" in running.result().error
+    assert_names_cut_path(running.result().error, hung)
     assert waiting.result().status is Status.CRASHED
     assert "closed before processing" in waiting.result().error
+    assert_names_cut_path(waiting.result().error, queued)
     assert wait_until_gone(pid)
 
 
@@ -339,11 +358,11 @@ def test_close_logs_queued_documents_once(tmp_path, monkeypatch, caplog):
 )
 def test_worker_that_cannot_start_names_setting(tmp_path, setting, expected):
     settings = make_settings(tmp_path, **setting)
-    path = write_document(tmp_path, "plain.txt")
+    path = write_document(long_folder(tmp_path), "plain.txt")
     with WorkerPool(settings, load_model=False) as pool:
         result = process(pool, path)
     assert result.status is Status.CRASHED
-    assert result.error.startswith(f"{path}: ")
+    assert_names_cut_path(result.error, path)
     assert "no document worker could start" in result.error
     for fragment in expected:
         assert fragment in result.error

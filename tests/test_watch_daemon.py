@@ -944,3 +944,17 @@ def test_watch_logs_idle_worker_death(
     assert f"worker pid {worker} killed by SIGKILL" in record["message"]
     assert "died while idle and was replaced" in record["message"]
     assert len(replacement) == 1
+
+
+def test_watch_once_cuts_long_pipe_path(setup: WatchSetup) -> None:
+    from docflow.core.quoting import cut_value
+
+    # A path longer than messages quote in full.
+    folder = setup.inbox / ("d" * 200) / ("e" * 200)
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "pipe")
+    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    [report_path] = (setup.out / "quarantine").rglob("pipe.error.json")
+    error = json.loads(report_path.read_text())["error"]
+    assert error.startswith(f"{cut_value(str(folder / 'pipe'))}: not a regular file")
+    assert str(folder) not in error

@@ -9,6 +9,7 @@ must end in exactly one place with exactly one stored result.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -253,6 +254,30 @@ def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
     assert stopped["recovered"] == 1, setup.log_text()
     [recovered] = setup.events("recovered")
     assert recovered["message"].startswith("recovered 1 file left"), recovered
+
+
+@pytest.mark.skipif(not model_available(), reason="no classifier model is installed")
+def test_interrupted_long_path_message_cut(tmp_path: Path) -> None:
+    from docflow.core.quoting import cut_value
+
+    setup = WatchSetup(tmp_path, watch={"max_attempts": 2})
+    # A path longer than messages quote in full.
+    folder = setup.inbox / ("d" * 200) / ("e" * 200)
+    folder.mkdir(parents=True)
+    poison = folder / "poison.txt"
+    poison.write_text("a file the daemon died on twice")
+    snapshot = snapshot_of(str(poison))
+    assert snapshot is not None
+    state = StateStore(setup.database)
+    with state.session() as session:
+        row = session.record_seen(str(poison), str(setup.inbox), snapshot)
+        session.set_fields(row.id, state="processing", attempts=2)
+
+    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    [destination] = (setup.out / "quarantine").rglob("poison.txt")
+    error = json.loads(mover.sidecar_path(destination).read_text())["error"]
+    assert error.startswith(f"{cut_value(str(poison))}: processing was interrupted")
+    assert str(folder) not in error
 
 
 def test_file_in_the_way_retried_not_crashed(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
     from docflow.core.classify.train import TrainReport
     from docflow.core.config import Settings
+    from docflow.core.store import Store
 
 __all__ = ["serve_mcp", "train"]
 
@@ -53,7 +54,7 @@ def train(options: CliOptions, folder: str, *, force: bool, output: str | None) 
     # that a mistyped path fails instead of training without the labels.
     store = Store.for_reading(settings)
     if not store.exists() and not options.quiet:
-        _note_missing_database(store.path)
+        _note_missing_database(store)
     corrections = [
         (c.path, c.category, c.content_hash or "") for c in store.corrections()
     ]
@@ -102,7 +103,7 @@ def _check_report_format(options: CliOptions, settings: Settings) -> None:
     )
 
 
-def _note_missing_database(path: object) -> None:
+def _note_missing_database(store: Store) -> None:
     """Print on stderr that the database is missing, so no corrections are used.
 
     Only the default database gets here, because ``Store.for_reading`` raises
@@ -111,8 +112,8 @@ def _note_missing_database(path: object) -> None:
     from docflow.cli._queries import missing_database_message
 
     sys.stderr.write(
-        f"docflow: {missing_database_message(path)}. Training goes on with the "
-        "folder alone, without corrections from docflow label.\n"
+        f"docflow: {missing_database_message(store.path, store.origin)}. Training "
+        "goes on with the folder alone, without corrections from docflow label.\n"
     )
 
 

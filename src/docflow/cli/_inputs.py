@@ -386,18 +386,21 @@ def collected_path_result(path: str) -> DocumentResult | None:
     Return None for any other path, a link to a file included.
     """
     from docflow.core.models import DocumentResult, Status
+    from docflow.core.quoting import cut_value, quote_value
 
+    # Messages name a long path by its start and end, and result.path keeps it.
+    named = cut_value(path)
     if path in _MISSING and not os.path.lexists(path):
         return DocumentResult(
             path=path,
             status=Status.UNREADABLE,
-            error=f"{path}: no such file or folder; check the path for a typo",
+            error=f"{named}: no such file or folder; check the path for a typo",
         )
     if path in _DESCRIPTORS:
         return DocumentResult(
             path=path,
             status=Status.UNREADABLE,
-            error=f"{path}: is an input of the docflow command that is not a file "
+            error=f"{named}: is an input of the docflow command that is not a file "
             "(a pipe or a terminal); give the file's path, or pipe a list of "
             "paths to docflow with -",
         )
@@ -406,7 +409,7 @@ def collected_path_result(path: str) -> DocumentResult | None:
         return DocumentResult(
             path=path,
             status=Status.UNREADABLE,
-            error=f"{path}: cannot list this folder ({reason}), so the files in "
+            error=f"{named}: cannot list this folder ({reason}), so the files in "
             "it were not processed; fix its permissions, or move them to a "
             "shorter path when the name is too long",
         )
@@ -416,19 +419,20 @@ def collected_path_result(path: str) -> DocumentResult | None:
     walked = _walked_folder_of(target)
     if walked == target:
         error = (
-            f"{path}: skipped this symbolic link because it points back to "
-            f"{walked!r}, a folder this run already reads"
+            f"{named}: skipped this symbolic link because it points back to "
+            f"{quote_value(walked)}, a folder this run already reads"
         )
     elif walked is not None:
         error = (
-            f"{path}: skipped this symbolic link because it points to {target!r}, "
-            f"inside {walked!r}, a folder this run already reads"
+            f"{named}: skipped this symbolic link because it points to "
+            f"{quote_value(target)}, inside {quote_value(walked)}, a folder this "
+            "run already reads"
         )
     else:
         error = (
-            f"{path}: is a symbolic link to a folder, which docflow does not "
+            f"{named}: is a symbolic link to a folder, which docflow does not "
             "follow inside a walked folder, so give the folder itself "
-            f"({target!r}) to process it"
+            f"({quote_value(target)}) to process it"
         )
     return DocumentResult(path=path, status=Status.UNREADABLE, error=error)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from typing import TextIO
+
+from docflow.core.log_format import OneLineFormatter
 
 __all__ = ["configure_logging", "level_for"]
 
@@ -40,26 +41,6 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-class _OneLineFormatter(logging.Formatter):
-    """Write a record's message on one line, control characters escaped.
-
-    A file name with a newline would otherwise split a warning in two, and
-    one with an escape sequence could rewrite the terminal. A traceback
-    (``-vv``) keeps its lines.
-    """
-
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802
-        if _CONTROL.search(record.message):
-            from docflow.core.store._rows import escape_controls
-
-            record = logging.makeLogRecord(record.__dict__)
-            record.message = escape_controls(record.message)
-        return super().formatMessage(record)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def level_for(verbose: int, quiet: bool) -> int:
     """Return the docflow log level for the -v count and -q flag."""
     if quiet:
@@ -71,7 +52,7 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     """Send log records to stderr at the level the flags ask for."""
     level = level_for(verbose, quiet)
     handler = _StderrHandler()
-    handler.setFormatter(_OneLineFormatter("docflow: %(levelname)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter("docflow: %(levelname)s: %(message)s"))
     root = logging.getLogger()
     for existing in list(root.handlers):
         if isinstance(existing, _StderrHandler):

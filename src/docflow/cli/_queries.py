@@ -67,21 +67,41 @@ def _note(options: CliOptions, message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
-def missing_database_message(path: object) -> str:
+def missing_database_message(path: object, origin: str | None) -> str:
     """Return the note that the database file at ``path`` does not exist yet.
 
-    Read commands and train print it when the default database is missing,
+    ``origin`` is where the path was set, as ``database_origin`` returns it,
+    and None for the default path. Read commands and train print the note
     to explain their empty output or the training without corrections.
+    ``Store.for_reading`` already rejects a missing database that is not the
+    default, so such a path gets here only when its file is removed later.
     """
+    import shlex
+
+    from docflow.core.quoting import quote_value
+
+    quoted = quote_value(str(path))
+    if origin is None:
+        return (
+            f"no database at {quoted} yet (the default database of the current "
+            "folder); run docflow process FOLDER here first to store results "
+            "in it, or give another database with --db"
+        )
+    if origin == "--db":
+        named = "given with --db"
+        fix = f"docflow process FOLDER --db {shlex.quote(str(path))}"
+    else:
+        named = f"set by {origin}"
+        fix = "docflow process FOLDER with the same setting"
     return (
-        f"no database at {str(path)!r} yet; run docflow process, or check the "
-        "path given with --db or store.database"
+        f"no database at {quoted} {named}; check the path, or run {fix} first "
+        "to create it"
     )
 
 
-def note_missing_database(options: CliOptions, path: object) -> None:
+def note_missing_database(options: CliOptions, store: Store) -> None:
     """Print ``missing_database_message`` on stderr unless ``--quiet`` is given."""
-    _note(options, missing_database_message(path))
+    _note(options, missing_database_message(store.path, store.origin))
 
 
 def parse_when(value: str, option: str, *, end_of_day: bool = False) -> datetime:
@@ -231,7 +251,7 @@ def show_results(
         status=filters.get("status"),
     )
     if not store.exists():
-        note_missing_database(options, store.path)
+        note_missing_database(options, store)
         return
     from docflow.core.classify.corrections import corrected_results
 
@@ -381,7 +401,7 @@ def show_stats(
     """
     store = _store(options)
     if not store.exists():
-        note_missing_database(options, store.path)  # the counts below are all 0
+        note_missing_database(options, store)  # the counts below are all 0
     stats = store.stats(since=since, until=until)
     if since is not None:
         stats["since"] = since.isoformat()
@@ -485,7 +505,7 @@ def write_html_report(
 
     store = _store(options)
     if not store.exists():
-        note_missing_database(options, store.path)  # the report lists no documents
+        note_missing_database(options, store)  # the report lists no documents
     category = check_filters(store, options.settings(), category=category, status=None)
     if store.exists():
         _check_run(store, run_id)

@@ -251,17 +251,18 @@ def _print_status(settings: Settings, output_format: str) -> None:
     from docflow.watch.state import StateStore
 
     Store.for_reading(settings)  # a named database that is missing fails here
+    origin = database_origin(settings)
     state = StateStore(
         settings.store.database,
         lock_timeout=settings.store.lock_timeout,
         lock_notice_seconds=settings.store.lock_notice_seconds,
-        origin=database_origin(settings),
+        origin=origin,
     )
     if not state.database.exists():
         from docflow.cli._queries import missing_database_message
 
         # Logged, so --log-format json keeps stderr in JSON Lines.
-        log.warning("%s", missing_database_message(state.database))
+        log.warning("%s", missing_database_message(state.database, origin))
     status = state.read_status()
     _write_status(status, resolve_format(output_format))
 

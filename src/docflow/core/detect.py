@@ -21,6 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from docflow.core.quoting import quote_value
 from docflow.errors import (
     CorruptDocument,
     EmptyDocument,
@@ -232,7 +233,9 @@ def _stat_regular(path: str) -> os.stat_result:
             target = os.readlink(path)
         except OSError:  # replaced by a file or removed since the lstat
             raise Unreadable("symbolic link points to a missing file") from exc
-        raise Unreadable(f"symbolic link points to a missing file: {target!r}") from exc
+        raise Unreadable(
+            f"symbolic link points to a missing file: {quote_value(target)}"
+        ) from exc
     except OSError as exc:
         if exc.errno == 40:  # ELOOP
             raise Unreadable("symbolic link loop") from exc

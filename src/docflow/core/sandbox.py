@@ -72,6 +72,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
+from docflow.core.quoting import cut_value, quote_value
 from docflow.core.worker_template import EXIT_UNKNOWN
 from docflow.errors import DocflowError, ServerError
 
@@ -358,6 +359,13 @@ def with_utf8_mode(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def _job_name(job: _Job) -> str:
+    """Return a job's name for a log line: its quoted path, or its function."""
+    if job.kind == "process":
+        return quote_value(job.path)
+    return str(job.payload[0])
+
+
 def _describe_exit(returncode: int | None) -> str:
     if returncode is None:
         return "exit status unknown"
@@ -516,11 +524,10 @@ class WorkerPool:
         if job.future.done():
             return 0
         if job.kind == "process":
+            message = f"{cut_value(job.path)}: {reason}"
             if not quiet:
-                log.error("%s: %s", job.path, reason)
-            result = DocumentResult(
-                path=job.path, status=Status.CRASHED, error=f"{job.path}: {reason}"
-            )
+                log.error("%s", message)
+            result = DocumentResult(path=job.path, status=Status.CRASHED, error=message)
             job.future.set_result(result)
         else:
             job.future.set_exception(ServerError(reason))
@@ -599,8 +606,7 @@ class WorkerPool:
                 self._retire(
                     slot,
                     child,
-                    f"it {exc.reason}, so {job.path or job.payload[0]} goes to a "
-                    "new worker",
+                    f"it {exc.reason}, so {_job_name(job)} goes to a new worker",
                     level=logging.WARNING,
                 )
             if self._closed:
@@ -698,14 +704,16 @@ class WorkerPool:
         except TimeoutError:
             child.kill()
             message = (
-                f"{path}: processing timed out after {limit:g} s "
+                f"{cut_value(path)}: processing timed out after {limit:g} s "
                 "(--timeout or workers.document_timeout); the worker was killed "
                 "and replaced"
             )
             return DocumentResult(path=path, status=Status.TIMEOUT, error=message), True
         except _ChildDied as exc:
             if self._closed:
-                message = f"{path}: the worker pool closed while processing it"
+                message = (
+                    f"{cut_value(path)}: the worker pool closed while processing it"
+                )
                 result = DocumentResult(path=path, status=Status.CRASHED, error=message)
                 return result, True
             return self._died_result(path, exc.returncode), True
@@ -716,13 +724,13 @@ class WorkerPool:
             return DocumentResult(
                 path=path,
                 status=Status.MEMORY_LIMIT,
-                error=f"{path}: the worker ran out of memory under the limit of "
-                f"{limit_mb} MB (workers.memory_limit_mb)",
+                error=f"{cut_value(path)}: the worker ran out of memory under the "
+                f"limit of {limit_mb} MB (workers.memory_limit_mb)",
             )
         return DocumentResult(
             path=path,
             status=Status.CRASHED,
-            error=f"{path}: the document worker crashed "
+            error=f"{cut_value(path)}: the document worker crashed "
             f"({_describe_exit(returncode)}); it was replaced and the batch went on",
         )
 
@@ -861,7 +869,7 @@ def _serve_requests(
             result = DocumentResult(
                 path=path,
                 status=Status.MEMORY_LIMIT,
-                error=f"{path}: ran out of memory under the limit of "
+                error=f"{cut_value(path)}: ran out of memory under the limit of "
                 f"{settings.workers.memory_limit_mb} MB (workers.memory_limit_mb)",
             )
         replies.send(("result", pickle.dumps(result)))
@@ -979,11 +987,17 @@ def _remove_own_temporary() -> None:
 
 
 def _configure_child_logging() -> None:
+    from docflow.core.log_format import OneLineFormatter
+
     level = os.environ.get("DOCFLOW_LOG_LEVEL", "WARNING").upper()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        OneLineFormatter(
+            f"%(asctime)s worker[{os.getpid()}] %(levelname)s %(name)s: %(message)s"
+        )
+    )
     logging.basicConfig(
-        level=getattr(logging, level, logging.WARNING),
-        stream=sys.stderr,
-        format=f"%(asctime)s worker[{os.getpid()}] %(levelname)s %(name)s: %(message)s",
+        level=getattr(logging, level, logging.WARNING), handlers=[handler]
     )
 
 

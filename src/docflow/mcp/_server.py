@@ -31,8 +31,9 @@ import anyio
 from pydantic import BaseModel, Field, ValidationError
 
 from docflow.core.extract._passwords import candidate_passwords, password_message
+from docflow.core.log_format import OneLineFormatter
 from docflow.core.models import DocumentResult, Status
-from docflow.core.quoting import quote_value
+from docflow.core.quoting import cut_value, quote_value
 from docflow.core.roots import OutsideRoots, Roots, resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW
 from docflow.errors import DocflowError
@@ -327,7 +328,7 @@ class ServerState:
             if ctx is not None and due:
                 reported = now
                 await ctx.report_progress(
-                    done, total, f"{result.path}: {result.status.value}"
+                    done, total, f"{cut_value(result.path)}: {result.status.value}"
                 )
         results = [task.result() for task in tasks]
         errors = sum(1 for result in results if not result.ok)
@@ -953,7 +954,7 @@ def configure_server_logging(verbose: int = 0) -> None:
         level = getattr(logging, level_name.upper(), logging.WARNING)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        logging.Formatter(
+        OneLineFormatter(
             f"%(asctime)s server[{os.getpid()}] %(levelname)s %(name)s: %(message)s"
         )
     )

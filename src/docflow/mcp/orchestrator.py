@@ -62,6 +62,7 @@ from pydantic import BaseModel, Field
 
 from docflow.core.models import DocumentResult, ReviewStatus, Status
 from docflow.core.own_folders import server_log_folder
+from docflow.core.quoting import cut_value, quote_value
 from docflow.core.roots import resolve_roots
 from docflow.core.sandbox import LATENCY_WINDOW, with_utf8_mode
 from docflow.core.worker_template import TEMPLATE_FD_ENV
@@ -349,10 +350,8 @@ class Orchestrator:
         for kind, queue in self._queues.items():
             while queue:
                 item = queue.popleft()
-                message = (
-                    f"{item.path}: the orchestrator stopped before the {kind} step"
-                )
-                self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+                reason = f"the orchestrator stopped before the {kind} step"
+                self._finish(item, _failed_result(item.path, Status.CRASHED, reason))
         if self._template is not None:
             self._template.close()
             self._template = None
@@ -448,11 +447,11 @@ class Orchestrator:
             )
             self._unqueue(run)
             for item in left:
-                message = (
-                    f"{item.path}: no docflow MCP server is left to process it"
-                    " (rerun the command; -v shows the server logs)"
+                reason = (
+                    "no docflow MCP server is left to process it (rerun the "
+                    "command; -v shows the server logs)"
                 )
-                self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+                self._finish(item, _failed_result(item.path, Status.CRASHED, reason))
 
     def _link_name(self, path: str) -> str | None:
         """Return a link to ``path`` whose name is valid UTF-8, or None.
@@ -696,8 +695,8 @@ class Orchestrator:
         self._queued_cost[kind] = 0.0
         while queue:
             item = queue.popleft()
-            message = f"{item.path}: no docflow {kind} MCP server is running"
-            self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+            reason = f"no docflow {kind} MCP server is running"
+            self._finish(item, _failed_result(item.path, Status.CRASHED, reason))
 
     # --- work -----------------------------------------------------------------
 
@@ -894,11 +893,12 @@ class Orchestrator:
                 self._queued_cost[slot.kind] += item.cost
                 retried += 1
             else:
-                message = (
-                    f"{item.path}: the {slot.kind} server failed while processing it "
-                    f"({reason})" + ("" if self._closing else ", also on the retry")
+                failure = (
+                    f"the {slot.kind} server failed while processing it ({reason})"
                 )
-                self._finish(item, _failed_result(item.path, Status.CRASHED, message))
+                if not self._closing:
+                    failure += ", also on the retry"
+                self._finish(item, _failed_result(item.path, Status.CRASHED, failure))
         if inflight and not self._closing:
             self._wakeups[slot.kind].set()
         return retried, len(inflight) - retried
@@ -1011,10 +1011,7 @@ def _batch_results(
     if result.is_error:
         text = " ".join(getattr(block, "text", "") for block in result.content)
         log.warning("%s: batch tool failed: %s", slot.stats.name, text)
-        return [
-            _failed_result(item.path, Status.ERROR, f"{item.path}: {text}")
-            for item in batch
-        ]
+        return [_failed_result(item.path, Status.ERROR, text) for item in batch]
     from docflow.mcp._server import BatchResult
 
     results = BatchResult.model_validate(result.structured_content).results
@@ -1148,11 +1145,12 @@ def _undecodable_name_result(path: str) -> DocumentResult:
     """Reject a file name with bytes that are not UTF-8, which JSON cannot
     carry, when no link to it could be made."""
     message = (
-        f"{path!r}: the file name is not valid UTF-8, and no link with a valid "
-        "name could be made to send it to an MCP server; rename the file"
+        f"{quote_value(path)}: the file name is not valid UTF-8, and no link "
+        "with a valid name could be made to send it to an MCP server; rename "
+        "the file"
     )
     log.warning("%s", message)
-    return _failed_result(path, Status.UNREADABLE, message)
+    return DocumentResult(path=path, status=Status.UNREADABLE, error=message)
 
 
 def _stop_now(process: ServerProcess) -> None:
@@ -1174,8 +1172,15 @@ def _kill_server(slot: _Slot) -> None:
         os.kill(slot.stats.pid, signal.SIGKILL)
 
 
-def _failed_result(path: str, status: Status, message: str) -> DocumentResult:
-    return DocumentResult(path=path, status=status, error=message)
+def _failed_result(path: str, status: Status, reason: str) -> DocumentResult:
+    """Return the result of a document that failed for ``reason``.
+
+    The error names a long path by its start and end, and the path field
+    keeps it whole.
+    """
+    return DocumentResult(
+        path=path, status=status, error=f"{cut_value(path)}: {reason}"
+    )
 
 
 def _requeue_summary(retried: int, failed: int, *, closing: bool) -> str:

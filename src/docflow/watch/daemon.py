@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
 from docflow.core.own_folders import own_folders
+from docflow.core.quoting import cut_value
 from docflow.errors import DocflowError, ExitCode, StoreError, UsageError
 from docflow.watch.finisher import (
     Finisher,
@@ -735,8 +736,8 @@ class WatchDaemon:
         result = DocumentResult(
             path=pending.path,
             status=Status.UNREADABLE,
-            error=f"{pending.path}: not a regular file (a link, folder, pipe or "
-            "device); only regular files are processed",
+            error=f"{cut_value(pending.path)}: not a regular file (a link, folder, "
+            "pipe or device); only regular files are processed",
         )
         async with self._finisher_lock:
             outcome = await asyncio.to_thread(

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import DocumentResult, Status
+from docflow.core.quoting import cut_value
 from docflow.watch import mover
 from docflow.watch.readiness import FileSnapshot, snapshot_of
 from docflow.watch.routing import Route, choose_route
@@ -474,9 +475,9 @@ class Finisher:
                 session.set_fields(row.id, state="removed", error="vanished")
             return Outcome.REMOVED
         message = (
-            f"{row.path}: processing was interrupted {row.attempts} times (the "
-            "daemon stopped or crashed while reading it); check the file, then "
-            "move it back into the inbox"
+            f"{cut_value(row.path)}: processing was interrupted {row.attempts} "
+            "times (the daemon stopped or crashed while reading it); check the "
+            "file, then move it back into the inbox"
         )
         result = DocumentResult(
             path=row.path,

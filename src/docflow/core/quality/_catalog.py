@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
+from docflow.core.ocr import INSTALL_HINT
 from docflow.core.quality._text import (
     LONG_PHRASE_CANDIDATES,
     MAX_PHRASE_REPEAT_SHARE,
@@ -71,8 +72,9 @@ ISSUES: dict[str, IssueSpec] = {
         "error",
         "A page got no text: it has no text layer and OCR was disabled, "
         "skipped at the page limit or failed to render it.",
-        "Run OCR on the file (enable extraction.ocr and install tesseract) or "
-        "ask for a PDF with a text layer.",
+        "If OCR was off, turn it on with --ocr or extraction.ocr = true; OCR "
+        f"needs tesseract (`{INSTALL_HINT}`). If the OCR page limit was reached, "
+        "raise extraction.max_ocr_pages. Else ask for a PDF with a text layer.",
         None,
     ),
     "garbage_text": IssueSpec(

@@ -235,6 +235,8 @@ def _find_page_problem(
             )
             return "no_text_layer", message, _ocr_disabled_advice(findings)
         message = f"Page {number} has no text because {no_text[0]}."
+        if "ocr_skipped" in page.flags:
+            return "no_text_layer", message, _OCR_LIMIT_ADVICE
         return "no_text_layer", message, ISSUES["no_text_layer"].advice
     chars = _visible_chars(page.text)
     short = chars < config.empty_page_chars and text_elsewhere
@@ -341,6 +343,13 @@ _OCR_GARBAGE_ADVICE = (
     "Check the OCR language: add the document's language to "
     "extraction.ocr_languages (--lang, for example eng+deu), and rescan the page "
     "at 300 dpi or more if it is blurred."
+)
+# Advice for a page that OCR skipped. OCR was on, so the page limit is what
+# kept it from the page, and a run that reaches the page reports a missing
+# tesseract with install advice.
+_OCR_LIMIT_ADVICE = (
+    "Raise extraction.max_ocr_pages so that OCR reads the page, or ask for a "
+    "PDF with a text layer."
 )
 
 

@@ -161,6 +161,7 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
     folder = _copy_tiny_corpus(tmp_path / "corpus")
     extra = next(p for p in sorted((TRAIN_CORPUS / "invoice").iterdir()) if p.is_file())
     model_dir = tmp_path / "model"
+    steps: list[str] = []
     # In a folder this small the correct label still turns one meeting
     # minutes into an invoice out of fold, which the correction check rejects.
     report = train_model(
@@ -169,9 +170,11 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
         corrections=[(str(extra), "invoice")],
         output=model_dir,
         force=True,
+        on_step=steps.append,
     )
     trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.corrections == 1
+    assert "checking the corrections: 1 correction out of fold" in steps
     assert report.documents_per_category["invoice"] == trained + 1
     assert report.documents_per_category["resume"] == trained
     assert sum(report.documents_per_category.values()) == report.training_documents

@@ -285,6 +285,40 @@ def test_classify_again_shows_label(tmp_path, trained, inbox):
     assert f"categories: 2 {label}" in again.stderr.decode()
 
 
+STORY = (
+    "Chapter one\n\nThe fog lay low over the harbour when the fishing boats "
+    "came home. Old Tom stood on the pier and watched the gulls circle the "
+    "masts, remembering the summer his brother sailed away and never wrote "
+    "again. The lamps of the village flickered one by one.\n"
+)
+
+
+def test_labeled_unknown_reads_as_labeled(tmp_path):
+    """A label replaces the classifier's unknown and its reason for review."""
+    (tmp_path / "story.txt").write_text(STORY)
+    first = docflow(tmp_path, "classify", "story.txt")
+    (classified,) = json_lines(first.stdout)
+    labeled = docflow(tmp_path, "label", "story.txt", "letter", "--by", "ann")
+    shown = docflow(tmp_path, "report", "story.txt", "-f", "jsonl")
+    (record,) = json_lines(shown.stdout)
+    before = classified["classification"]
+    after = record["classification"]
+    sent = [item for item in before["evidence"] if "sent to review" in item["term"]]
+
+    assert first.returncode == 0, first.stderr.decode()
+    assert before["category"] == "unknown"
+    assert sent  # the classifier's reason, which the label replaces
+    assert labeled.returncode == 0, labeled.stderr.decode()
+    assert shown.returncode == 0, shown.stderr.decode()
+    assert after["category"] == "letter"
+    assert after["confidence"] == 1.0
+    assert after["processing_method"] == "label"
+    assert after["correction"]["labeled_by"] == "ann"
+    assert after["correction"]["model_category"] == "unknown"
+    assert not [item for item in after["evidence"] if item in sent]
+    assert record["review_status"] == "approved"
+
+
 def test_classify_csv_names_labeler(tmp_path, trained, inbox):
     model, _ = trained
     docflow(tmp_path, "classify", "inbox/memo/memo-0.txt", model=model)

@@ -299,7 +299,7 @@ CASES = [
         "update_model",
         {"model_path": ""},
         "update_model: argument 'model_path' is invalid because the path is "
-        "empty; give the path of a document.",
+        "empty; give the path of a model folder or of its model.joblib.",
     ),
     (
         "classification",
@@ -315,7 +315,7 @@ CASES = [
         {"model_path": "model\x00"},
         "update_model: argument 'model_path' is invalid because the path contains "
         "a NUL character (\\x00), which no file name can contain; give the path "
-        "of a document.",
+        "of a model folder or of its model.joblib.",
     ),
     (
         "quality",

@@ -487,7 +487,9 @@ def test_update_model_switches_to_valid_model(tmp_path, docs, trained_model):
     version = json.loads((model_dir / "model.json").read_text())["version"]
 
     async def scenario():
-        async with connect("classification", tmp_path, [docs]) as session:
+        async with connect(
+            "classification", tmp_path, [docs], model=trained_model
+        ) as session:
             switched = await session.call_tool(
                 "update_model", {"model_path": str(model_dir / "model.joblib")}
             )
@@ -500,8 +502,61 @@ def test_update_model_switches_to_valid_model(tmp_path, docs, trained_model):
     switched, result, stats = run(scenario())
     assert not switched.is_error
     assert switched.structured_content["model_version"] == version
+    assert switched.structured_content["lost_categories"] == []
+    assert switched.structured_content["warning"] is None
     assert result.structured_content["classification"]["category"] == "invoice"
     assert stats.structured_content["model_version"] == version
+
+
+def test_update_model_rejects_lost_categories(tmp_path, docs, trained_model):
+    import shutil
+
+    from docflow.core.classify._model import SHIPPED_MODEL_DIR
+
+    model_dir = docs / "small-model"
+    shutil.copytree(trained_model, model_dir)
+    shipped = json.loads((SHIPPED_MODEL_DIR / "model.json").read_text())
+    small = json.loads((model_dir / "model.json").read_text())
+    lost = sorted(set(shipped["categories"]) - set(small["categories"]))
+    argument = {"model_path": str(model_dir)}
+
+    async def scenario():
+        async with connect("classification", tmp_path, [docs]) as session:
+            rejected = await session.call_tool("update_model", argument)
+            stats = await session.call_tool("get_statistics", {})
+            allowed = await session.call_tool(
+                "update_model", {**argument, "allow_lost_categories": True}
+            )
+            return rejected, stats, allowed
+
+    rejected, stats, allowed = run(scenario())
+    assert rejected.is_error
+    assert (
+        f"the new model does not know {len(lost)} categories of the shipped "
+        f"model {shipped['version']}: {', '.join(lost)}." in error_text(rejected)
+    )
+    assert "allow_lost_categories to true" in error_text(rejected)
+    assert stats.structured_content["model_version"] == shipped["version"]
+    assert not allowed.is_error
+    assert allowed.structured_content["model_version"] == small["version"]
+    assert allowed.structured_content["lost_categories"] == lost
+    assert ", ".join(lost) in allowed.structured_content["warning"]
+
+
+def test_update_model_names_argument_as_origin(tmp_path, docs):
+    empty = docs / "no-model"
+    empty.mkdir()
+
+    async def scenario():
+        async with connect("classification", tmp_path, [docs]) as session:
+            return await session.call_tool("update_model", {"model_path": str(empty)})
+
+    result = run(scenario())
+    assert result.is_error
+    assert "set by the update_model argument model_path" in error_text(result)
+    assert "classification.model_path" not in error_text(result)
+    assert "unset it" not in error_text(result)
+    assert "give a folder made by 'docflow train'" in error_text(result)
 
 
 def test_run_function_serves_like_module(tmp_path, docs):

@@ -276,11 +276,42 @@ def test_confidence_histogram_uses_classifier_confidence(database):
     assert sum(int(count) for count in counts) == 12
     assert "classifier confidence" in histogram
     assert "before the correction" in html
+    assert "For a document labeled by a person, the confidence" in html
 
 
 def test_report_without_corrections_says_so(database):
     html = render_report(Store(database).results())
     assert "No category was corrected." in html
+    assert "labeled by a person" not in html
+
+
+def test_report_of_classify_run_names_analyze(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "memo.txt").write_text(
+        "MEMO\nTo: All staff\nFrom: Facilities\nSubject: Office closure\n\n"
+        "The office is closed on Friday for maintenance of the heating.\n",
+        encoding="utf-8",
+    )
+    database = str(tmp_path / "classified.duckdb")
+    env = {"DOCFLOW_STORE_CACHE_DIR": str(tmp_path / "cache")}
+    classified = CliRunner().invoke(
+        app, ["classify", "--db", database, str(docs), "-f", "json"], env=env
+    )
+    output = tmp_path / "classified.html"
+    written = CliRunner().invoke(
+        app, ["report", "--db", database, "--html", str(output)], env=env
+    )
+    html = output.read_text(encoding="utf-8")
+    quality = html[html.index("<h2>Quality scores</h2>") :]
+    quality = quality[: quality.index("<h2>", 4)]
+
+    assert classified.exit_code == 0, classified.stderr
+    assert written.exit_code == 0, written.stderr
+    assert "No data." not in quality
+    assert "<code>docflow analyze</code>" in quality
+    assert "<code>docflow process</code>" in quality
+    assert "labeled by a person" not in html
 
 
 def test_review_table_gives_reasons(tmp_path):

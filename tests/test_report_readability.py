@@ -45,6 +45,35 @@ RESUME = "\n".join(
     ]
 )
 
+# 170 words in 11 sentences: a mean of 15.4545 words per sentence, stored
+# rounded as 15.45.
+ELEVEN_SENTENCES = " ".join(
+    [
+        "On Monday the new clerk checked every invoice before lunch and then "
+        "called our supplier.",
+        "Sarah quickly wrote a short note to the landlord about the broken "
+        "heater in the kitchen.",
+        "Our driver left the depot early because heavy snow was expected along "
+        "the northern road.",
+        "The school board agreed to repaint three classrooms during the long "
+        "summer holiday next year.",
+        "A small bakery near the station sells fresh bread, cheese rolls and "
+        "strong black coffee.",
+        "Peter forgot his umbrella at the museum, so he walked home through the "
+        "cold rain.",
+        "Every Friday the office manager orders pizza for the whole team and "
+        "opens the windows.",
+        "Two nurses stayed late at the clinic to finish the weekly report for "
+        "the director.",
+        "The old bridge over the river will close in April while workers "
+        "replace its steel beams.",
+        "My sister plays the violin in a local orchestra that tours small towns "
+        "each autumn.",
+        "After the meeting the lawyer sent a signed copy of the lease to both "
+        "tenants by post today.",
+    ]
+)
+
 ITALIAN = (
     "Buongiorno a tutti, vi scrivo per confermare l'ordine della settimana. "
     "Il materiale deve arrivare entro venerdì mattina al nostro magazzino. "
@@ -87,6 +116,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         writer.add(analyze_text(tmp_path, "resume.txt", RESUME))
         writer.add(analyze_text(tmp_path, "ordine.txt", ITALIAN))
         writer.add(analyze_text(tmp_path, "memo.txt", "Call me back today, please."))
+        writer.add(analyze_text(tmp_path, "notes.txt", ELEVEN_SENTENCES))
     return path
 
 
@@ -120,6 +150,14 @@ def test_report_table_readability_line(database: str, tmp_path: Path) -> None:
     assert "language en" in output
     assert "syllables per word" in output
     assert "quality.readability_target" in output
+
+
+def test_report_rounds_sentence_length_once(database: str, tmp_path: Path) -> None:
+    record = json.loads(report(database, str(tmp_path / "notes.txt"), "json"))
+    assert record["quality"]["metrics"]["words_per_sentence"] == 15.45
+    output = report(database, str(tmp_path / "notes.txt"), "table")
+    assert output.count("15.5 words per sentence") == 2
+    assert "15.4 words per sentence" not in output
 
 
 def test_report_italian_names_left_out_formulas(database: str, tmp_path: Path) -> None:

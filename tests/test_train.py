@@ -161,6 +161,7 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
     folder = _copy_tiny_corpus(tmp_path / "corpus")
     extra = next(p for p in sorted((TRAIN_CORPUS / "invoice").iterdir()) if p.is_file())
     model_dir = tmp_path / "model"
+    steps: list[str] = []
     # In a folder this small the correct label still turns one meeting
     # minutes into an invoice out of fold, which the correction check rejects.
     report = train_model(
@@ -169,9 +170,11 @@ def test_correction_by_path_counts(tmp_path: Path) -> None:
         corrections=[(str(extra), "invoice")],
         output=model_dir,
         force=True,
+        on_step=steps.append,
     )
     trained = FILES_PER_CATEGORY - heldout_quota(FILES_PER_CATEGORY)
     assert report.corrections == 1
+    assert "checking the corrections: 1 correction out of fold" in steps
     assert report.documents_per_category["invoice"] == trained + 1
     assert report.documents_per_category["resume"] == trained
     assert sum(report.documents_per_category.values()) == report.training_documents
@@ -973,6 +976,9 @@ def test_train_keeps_categories_unless_forced(tmp_path: Path) -> None:
     forced = train_model(folder, settings, output=model_dir, force=True)
     assert forced.forced
     assert forced.lost_categories == ["email"]
+    [warning] = forced.warnings
+    assert ": email. It replaces the model in" in warning
+    assert "because of --force" in warning
     assert (
         "email" not in json.loads((model_dir / "model.json").read_text())["categories"]
     )
@@ -990,9 +996,43 @@ def test_train_into_new_folder_may_drop_categories(
     assert report.written
     assert not report.replaced
     assert not report.forced
-    [warning] = [r.getMessage() for r in caplog.records if "will not know" in r.msg]
+    messages = [r.getMessage() for r in caplog.records]
+    [warning] = [text for text in messages if "does not know" in text]
+    assert "the new model does not know 1 category of model " in warning
+    assert ": email. It goes to the new folder" in warning
     assert "no model is replaced" in warning
-    assert f"add a subfolder of documents for each to {folder}" in warning
+    assert f"add a subfolder of documents for each to {str(folder)!r}" in warning
+    assert report.warnings == [warning]
+
+
+def test_train_cli_names_lost_categories(tmp_path: Path, isolated_cwd: Path) -> None:
+    from typer.testing import CliRunner
+
+    from docflow.cli.main import app
+
+    folder = _copy_tiny_corpus(tmp_path / "corpus")
+    model_dir = tmp_path / "model"
+    train_model(folder, _settings(tmp_path, model_dir), output=model_dir)
+    shutil.rmtree(folder / "email")
+    # The model in use is the one in model_dir; the new one goes elsewhere.
+    env = {"DOCFLOW_CLASSIFICATION_MODEL_PATH": str(model_dir)}
+    args = ["train", str(folder), "--output"]
+
+    as_json = CliRunner().invoke(
+        app, [*args, str(tmp_path / "first"), "-f", "json"], env=env
+    )
+    table = CliRunner().invoke(
+        app, [*args, str(tmp_path / "second"), "-f", "table"], env=env
+    )
+
+    assert as_json.exit_code == 0
+    report = json.loads(as_json.stdout)
+    assert report["lost_categories"] == ["email"]
+    [warning] = report["warnings"]
+    assert warning.startswith("the new model does not know 1 category of model ")
+    assert table.exit_code == 0
+    assert "warning: the new model does not know 1 category" in table.stdout
+    assert ": email. It goes to the new folder" in table.stdout
 
 
 def _copy_by_language(folder: Path, languages: Sequence[str], count: int) -> Path:

@@ -293,6 +293,8 @@ def _print_train_report(data: dict[str, Any]) -> None:
         + (_describe_left_out(left_out) if left_out else "")
         + ")"
     )
+    for warning in data.get("warnings", []):
+        console.print(f"warning: {escape(terminal_text(warning))}", soft_wrap=True)
 
 
 def _print_correction_check(console: Any, check: dict[str, Any]) -> None:

@@ -54,11 +54,18 @@ class NoInput(DocflowError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """A Ctrl-C or SIGTERM interrupt of a command that reports what it finished."""
+    """A stopped command that reports what it finished.
 
-    def __init__(self, message: str) -> None:
+    A Ctrl-C or SIGTERM exits 130. A run stopped because its stdout reader
+    left exits 74 (``ExitCode.OUTPUT``), because its output was not written.
+    """
+
+    def __init__(
+        self, message: str, exit_code: ExitCode = ExitCode.INTERRUPTED
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.exit_code = exit_code
 
 
 def fail(message: str, code: ExitCode) -> typer.Exit:
@@ -163,7 +170,7 @@ def guard(command: F) -> F:
             raise typer.Exit(int(ExitCode.OK)) from None
         except Interrupted as exc:
             say(f"docflow: {exc.message}")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             say("docflow: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

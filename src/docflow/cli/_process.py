@@ -742,7 +742,8 @@ def run_command(
     if session.output_error is not None:
         raise session.output_error
     if outcome == "interrupted":
-        raise Interrupted(_interrupted_message(session, len(paths)))
+        code = ExitCode.OUTPUT if session.stopping else ExitCode.INTERRUPTED
+        raise Interrupted(_interrupted_message(session, len(paths)), code)
     lost = _kinds_without_servers(stats)
     _print_errors(error_lines(session))
     if not options.quiet:

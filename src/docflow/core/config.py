@@ -458,6 +458,14 @@ class Settings(_Section):
         """
         return self._origins.get(f"{section}.{key}")
 
+    def set_origin(self, section: str, key: str, origin: str) -> None:
+        """Record ``origin`` as what set a setting, for ``origin_of``.
+
+        For a setting that a program changes after loading, such as a tool
+        argument that replaces it.
+        """
+        self._origins[f"{section}.{key}"] = origin
+
     @property
     def worker_count(self) -> int:
         """Return the configured worker count, or the CPU count when it is 0."""

@@ -83,6 +83,7 @@ def render_report(
             high=100.0,
             label="overall quality score",
             chart_id="quality-histogram",
+            empty=_NO_QUALITY if results else "<p>No data.</p>",
         ),
         "<h2>Classification confidence</h2>",
         _histogram(
@@ -92,8 +93,7 @@ def render_report(
             label="classifier confidence",
             chart_id="confidence-histogram",
         ),
-        "<p><small>For a document labeled by a person, the confidence the "
-        "classifier had in the category it returned.</small></p>",
+        _LABELED_CONFIDENCE if any(map(_correction, rows)) else "",
         "<h2>Review queue</h2>",
         _review_table(rows),
         "<h2>Corrected by a person</h2>",
@@ -111,6 +111,20 @@ def render_report(
         + "\n".join(sections)
         + f"<p><small>{footer}</small></p></body></html>\n"
     )
+
+
+#: The quality chart's text when no stored result has a quality judgment.
+_NO_QUALITY = (
+    "<p>No quality scores are stored, because <code>docflow classify</code> "
+    "does not judge quality. Run <code>docflow analyze</code> or "
+    "<code>docflow process</code> on these documents to add them.</p>"
+)
+
+#: The confidence chart's caption, for a report with a labeled document.
+_LABELED_CONFIDENCE = (
+    "<p><small>For a document labeled by a person, the confidence the "
+    "classifier had in the category it returned.</small></p>"
+)
 
 
 def _category_counts(rows: Sequence[StoredResult]) -> list[tuple[str, int]]:
@@ -209,9 +223,11 @@ def _histogram(
     label: str,
     chart_id: str,
     bins: int = 10,
+    empty: str = "<p>No data.</p>",
 ) -> str:
+    """Return an SVG histogram of ``values``, or the HTML ``empty`` without any."""
     if not values:
-        return "<p>No data.</p>"
+        return empty
     counts = [0] * bins
     step = (high - low) / bins
     for value in values:

@@ -253,7 +253,11 @@ class ClassificationResult(BaseModel):
         description="terms that drove the decision, strongest first",
     )
     evidence: list[Evidence] = Field(default_factory=list)
-    processing_method: Literal["model", "rules", "model+rules"] = "model"
+    processing_method: Literal["model", "rules", "model+rules", "label"] = Field(
+        default="model",
+        description="what decided the category: the model, the rules, both, "
+        "or a person's label (docflow label)",
+    )
     facts: list[Fact] = Field(default_factory=list)
     metadata: ClassificationMetadata
     correction: CategoryCorrection | None = Field(

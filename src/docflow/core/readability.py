@@ -710,11 +710,25 @@ def format_readability_summary(summary: dict[str, Any]) -> str:
     ]
     if summary["flesch_reading_ease"] is not None:
         parts.append(f"reading ease {summary['flesch_reading_ease']:.1f}")
-    if summary["words_per_sentence"] is not None:
-        parts.append(f"{summary['words_per_sentence']:.1f} words per sentence")
+    words_per_sentence = _words_per_sentence(summary)
+    if words_per_sentence is not None:
+        parts.append(f"{words_per_sentence:.1f} words per sentence")
     if summary["syllables_per_word"] is not None:
         parts.append(f"{summary['syllables_per_word']:.2f} syllables per word")
     grade = summary["grade_levels"]["flesch_kincaid_grade"]
     if grade is not None:
         parts.append(f"Flesch-Kincaid grade {grade:.1f}")
     return ", ".join(parts)
+
+
+def _words_per_sentence(summary: dict[str, Any]) -> float | None:
+    """Return the mean sentence length from the counts, else the stored mean.
+
+    The stored mean is rounded to two decimals, so 12.4545 is stored as
+    12.45, which formats as 12.4. The explanation formats the mean from the
+    counts (12.5), and one report must not show both.
+    """
+    words, sentences = summary["words"], summary["sentences"]
+    if words and sentences:
+        return float(words / sentences)
+    return summary["words_per_sentence"]

@@ -73,20 +73,23 @@ class Roots:
         real = Path(os.path.realpath(os.path.expanduser(path)))
         return self._inside(real)
 
-    def check(self, path: str | os.PathLike[str]) -> str:
+    def check(
+        self, path: str | os.PathLike[str], expected: str = "the path of a document"
+    ) -> str:
         """Return the real path of ``path``, or raise OutsideRoots naming it.
 
         An empty or blank path names no file, so it is rejected too rather
         than taken as the working folder. So is a path with a NUL character,
-        which ``os.path.realpath`` would reject with ValueError. The message
-        cuts a long path with ``quote_value``.
+        which ``os.path.realpath`` would reject with ValueError. Both
+        messages ask for ``expected``. The message cuts a long path with
+        ``quote_value``.
         """
         if not os.fspath(path).strip():
-            raise OutsideRoots("the path is empty; give the path of a document")
+            raise OutsideRoots(f"the path is empty; give {expected}")
         if "\0" in os.fspath(path):
             raise OutsideRoots(
                 "the path contains a NUL character (\\x00), which no file name "
-                "can contain; give the path of a document"
+                f"can contain; give {expected}"
             )
         absolute = self.absolute(path)
         real = os.path.realpath(absolute)

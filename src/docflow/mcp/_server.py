@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from docflow.core.sandbox import WorkerPool
 
 __all__ = [
+    "ARGUMENT_DESCRIPTIONS",
     "CLI_ADVICE_OPTION",
     "PARENT_PID_ENV",
     "PROGRESS_INTERVAL_SECONDS",
@@ -210,10 +211,19 @@ class ServerState:
         self.settings = settings
         self.pool.settings = settings
 
-    def check_path(self, path: str, argument: str = "path") -> str:
-        """Return the real path of ``path``, else raise InvalidArgument for it."""
+    def check_path(
+        self,
+        path: str,
+        argument: str = "path",
+        expected: str = "the path of a document",
+    ) -> str:
+        """Return the real path of ``path``, else raise InvalidArgument for it.
+
+        ``expected`` describes what ``argument`` takes, for the message about
+        an empty path.
+        """
         try:
-            return self.roots.check(path)
+            return self.roots.check(path, expected)
         except OutsideRoots as exc:
             raise InvalidArgument(argument, str(exc)) from None
 

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 __all__ = ["check_model"]
 
 
-def check_model(settings: Settings) -> str:
-    """Load the model ``settings`` names and return its version; raise ModelError."""
+def check_model(settings: Settings) -> tuple[str, list[str]]:
+    """Load the model ``settings`` names; return its version and categories.
+
+    Raises ModelError when the model does not load or has no categories.
+    """
     from docflow.core.classify._model import load_model
 
     model = load_model(settings)
@@ -25,4 +28,4 @@ def check_model(settings: Settings) -> str:
         from docflow.errors import ModelError
 
         raise ModelError(f"model {quote_value(str(model.path))} knows no categories")
-    return model.version
+    return model.version, list(model.classes)

@@ -22,6 +22,7 @@ from docflow import __version__
 from docflow.core.config import Settings
 from docflow.core.models import DocumentResult
 from docflow.mcp._server import (
+    ARGUMENT_DESCRIPTIONS,
     BatchResult,
     InvalidArgument,
     LatencySummary,
@@ -66,6 +67,14 @@ class ModelInfo(BaseModel):
     model_path: str
     model_version: str
     previous_version: str | None = None
+    lost_categories: list[str] = Field(
+        default_factory=list,
+        description="categories of the previous model that this model lacks; "
+        "not empty only with allow_lost_categories",
+    )
+    warning: str | None = Field(
+        default=None, description="the warning about lost_categories, or null"
+    )
 
 
 class SandboxCounters(BaseModel):
@@ -141,14 +150,28 @@ def collect_statistics(
     )
 
 
-async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
-    """Load ``model_path`` in a sandboxed worker, then use it for later documents."""
-    real = state.check_path(model_path, "model_path")
+async def switch_model(
+    state: ServerState, model_path: str, *, allow_lost_categories: bool = False
+) -> ModelInfo:
+    """Load ``model_path`` in a sandboxed worker, then use it for later documents.
+
+    A model that lacks categories of the current one is rejected unless
+    ``allow_lost_categories`` is true, as ``docflow train`` rejects one
+    that would replace the model in use unless --force is given.
+    """
+    from docflow.core.classify._model import ARGUMENT_ORIGIN
+    from docflow.core.classify._switch import check_model_switch
+    from docflow.errors import ModelError
+
+    real = state.check_path(
+        model_path, "model_path", ARGUMENT_DESCRIPTIONS["model_path"]
+    )
     candidate = state.settings.model_copy(deep=True)
     candidate.classification.model_path = real
+    candidate.set_origin("classification", "model_path", ARGUMENT_ORIGIN)
     future = state.pool.call("docflow.mcp._validate:check_model", candidate)
     try:
-        version = await asyncio.wrap_future(future)
+        version, categories = await asyncio.wrap_future(future)
     except Exception as exc:  # RuntimeError from the child, ServerError if it died
         # The child's ModelError names the model file, so the message does
         # not repeat model_path.
@@ -156,12 +179,56 @@ async def switch_model(state: ServerState, model_path: str) -> ModelInfo:
             "model_path",
             f"the model is not usable: {exc}. The server keeps its current model",
         ) from None
-    previous = current_model_version(state.settings)
+    previous, previous_categories, described = _current_model_categories(state)
+    try:
+        switch = check_model_switch(
+            previous_categories,
+            described,
+            categories,
+            allow_lost=allow_lost_categories,
+            allow_name="the argument allow_lost_categories to true",
+        )
+    except ModelError as exc:
+        raise InvalidArgument(
+            "model_path", f"{exc}. The server keeps its current model"
+        ) from None
     state.replace_settings(candidate)
     log.info("switched the classifier model to %s (version %s)", real, version)
+    if switch.warning:
+        log.warning("model %s: %s", real, switch.warning)
     return ModelInfo(
-        model_path=real, model_version=str(version), previous_version=previous
+        model_path=real,
+        model_version=str(version),
+        previous_version=previous,
+        lost_categories=switch.lost_categories,
+        warning=switch.warning,
     )
+
+
+def _current_model_categories(
+    state: ServerState,
+) -> tuple[str | None, list[str] | None, str]:
+    """Return the version, categories and description of the model in use.
+
+    The version and categories are None when its ``model.json`` cannot be
+    read, so no category counts as lost.
+    """
+    from docflow.core.classify._model import (
+        read_configured_metadata,
+        resolve_model_dir,
+    )
+    from docflow.core.classify._switch import describe_model
+    from docflow.errors import ModelError
+
+    try:
+        metadata = read_configured_metadata(state.settings)
+    except ModelError as exc:
+        log.warning("cannot read the current model's categories: %s", exc)
+        return None, None, "the current model"
+    version = str(metadata["version"])
+    categories = [str(name) for name in metadata.get("categories", [])]
+    model_dir = resolve_model_dir(state.settings)
+    return version, categories, describe_model(version, model_dir)
 
 
 def build_classification_server(state: ServerState) -> "MCPServer":
@@ -235,12 +302,19 @@ def register_model_tools(server: "MCPServer", state: ServerState) -> None:
         )
 
     @server.tool()
-    async def update_model(model_path: str) -> ModelInfo:
+    async def update_model(
+        model_path: str, allow_lost_categories: StrictBool = False
+    ) -> ModelInfo:
         """Switch to the model at ``model_path`` (a folder or its model.joblib).
 
-        The model is loaded in a sandboxed worker first; an invalid one is rejected.
+        The model is loaded in a sandboxed worker first; an invalid one is
+        rejected. So is a model that lacks categories of the current model,
+        unless ``allow_lost_categories`` is true; the result then lists them
+        in ``lost_categories`` with a warning.
         """
-        return await switch_model(state, model_path)
+        return await switch_model(
+            state, model_path, allow_lost_categories=allow_lost_categories
+        )
 
     @server.tool()
     def get_statistics() -> ServerStatistics:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from docflow.core.classify.metrics import Evaluation, evaluate_predictions
+from docflow.core.plurals import count_noun
 
 if TYPE_CHECKING:
     from docflow.core.classify.train import Sample
@@ -237,7 +238,9 @@ def check_corrections(
 
     step(f"checking the corrections: {folds} folds over the training documents")
     without, with_fixes = _score_documents(fit, documents, fixes, folds)
-    step(f"checking the corrections: {len(fixes)} corrections out of fold")
+    step(
+        f"checking the corrections: {count_noun(len(fixes), 'correction')} out of fold"
+    )
     outcomes = _score_corrections(fit, documents, fixes, folds)
     # One model without any correction, so wrong labels cannot back each other.
     alone = fit.predict(documents, fixes)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from docflow.core.config import Settings
 
 __all__ = [
+    "ARGUMENT_ORIGIN",
     "MODEL_FILE",
     "METADATA_FILE",
     "SHIPPED_MODEL_DIR",
@@ -94,14 +95,29 @@ def resolve_model_dir(settings: Settings) -> Path:
     return path.parent if path.suffix == ".joblib" else path
 
 
+#: The origin of ``classification.model_path`` after the MCP tool
+#: ``update_model`` set it from its argument, for ``Settings.set_origin``.
+ARGUMENT_ORIGIN = "the update_model argument model_path"
+
+
 def model_origin(settings: Settings) -> str:
     """Return what set ``classification.model_path``, as messages name it.
 
-    That is the environment variable or the settings file, or the setting's
-    name when neither set it (the MCP server's update_model sets it).
+    That is the environment variable, the settings file or
+    ``ARGUMENT_ORIGIN``, or the setting's name when none of them set it.
     """
     origin = settings.origin_of("classification", "model_path")
     return origin or "classification.model_path"
+
+
+def _choose_model_advice(origin: str) -> str:
+    """Return the advice for a model folder set by ``origin`` that has no model.
+
+    A tool argument cannot be unset, so its advice names no shipped model.
+    """
+    if origin == ARGUMENT_ORIGIN:
+        return "give a folder made by 'docflow train'"
+    return _CHOOSE_MODEL
 
 
 def read_configured_metadata(settings: Settings) -> dict[str, Any]:
@@ -155,14 +171,16 @@ def _missing_metadata(path: Path, origin: str | None) -> ModelError:
         )
     origin = origin or "classification.model_path"
     if not model_dir.exists():
+        fix = "correct the path"
+        if origin != ARGUMENT_ORIGIN:
+            fix += ", or unset it to use the shipped model"
         return ModelError(
             f"the classifier model folder {quote_value(str(model_dir))} set by "
-            f"{origin} does not exist; correct the path, or unset it to use the "
-            "shipped model"
+            f"{origin} does not exist; {fix}"
         )
     return ModelError(
         f"classifier model description not found: {quote_value(str(path))}, in "
-        f"the folder set by {origin}; {_CHOOSE_MODEL}"
+        f"the folder set by {origin}; {_choose_model_advice(origin)}"
     )
 
 
@@ -754,7 +772,7 @@ def model_not_found(path: Path, origin: str | None = None) -> ModelError:
     origin = origin or "classification.model_path"
     return ModelError(
         f"classifier model not found: {quote_value(str(path))}, in the folder set "
-        f"by {origin}; {_CHOOSE_MODEL}"
+        f"by {origin}; {_choose_model_advice(origin)}"
     )
 
 

@@ -16,7 +16,12 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from docflow.core.models import CategoryCorrection, DocumentResult, ReviewStatus
+from docflow.core.models import (
+    CategoryCorrection,
+    DocumentResult,
+    Evidence,
+    ReviewStatus,
+)
 from docflow.core.review import quality_reasons
 
 if TYPE_CHECKING:
@@ -33,11 +38,12 @@ __all__ = [
 def apply_correction(result: DocumentResult, correction: Correction) -> DocumentResult:
     """Return a copy of ``result`` whose category is the one a person gave.
 
-    The confidence becomes 1 and ``classification.correction`` records who
-    labeled it, when, and the classifier's category and confidence. The
-    label settles the classification only: the classification reasons for
-    review are dropped, and the document still needs review when a quality
-    reason remains.
+    The confidence becomes 1, ``processing_method`` becomes ``label`` and
+    ``classification.correction`` records who labeled it, when, and the
+    classifier's category and confidence. The label settles the
+    classification only: the classification reasons for review are dropped,
+    with the evidence items that sent the classifier's guess to review, and
+    the document still needs review when a quality reason remains.
     """
     classification = result.classification
     if classification is None:
@@ -54,6 +60,10 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
         update={
             "category": correction.category,
             "confidence": 1.0,
+            "processing_method": "label",
+            "evidence": [
+                item for item in classification.evidence if not _routes_to_review(item)
+            ],
             "correction": CategoryCorrection(
                 labeled_by=correction.labeled_by,
                 labeled_at=correction.labeled_at,
@@ -72,6 +82,26 @@ def apply_correction(result: DocumentResult, correction: Correction) -> Document
             "review_status": status,
             "review_reasons": reasons,
         }
+    )
+
+
+def _routes_to_review(item: Evidence) -> bool:
+    """Return whether evidence ``item`` is the classifier's reason for review.
+
+    Such an item (too little text, a guess the rules dispute) explains why
+    the classifier returned unknown or a capped confidence, which a label
+    replaces.
+    """
+    from docflow.core.classify._classify import (
+        MOSTLY_GARBAGE,
+        SENT_TO_REVIEW,
+        TOO_LITTLE_TEXT,
+    )
+
+    if item.source != "rule":
+        return False
+    return item.term in (TOO_LITTLE_TEXT, MOSTLY_GARBAGE) or item.term.endswith(
+        SENT_TO_REVIEW
     )
 
 

@@ -66,8 +66,14 @@ from docflow.core.classify._model import (
     resolve_model_dir,
     save_model,
 )
+from docflow.core.classify._switch import (
+    describe_lost_categories,
+    describe_model,
+    lost_categories,
+)
 from docflow.core.classify.metrics import Evaluation, evaluate_predictions
 from docflow.core.models import CATEGORIES, NO_CATEGORY
+from docflow.core.quoting import quote_value
 from docflow.errors import DocumentError, ModelError, ModelRejected, UsageError
 
 if TYPE_CHECKING:
@@ -153,6 +159,11 @@ class TrainReport(BaseModel):
         default_factory=list,
         description="languages the current model classifies and the new model "
         "does not, so it makes their documents unknown",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="what the new model loses that its held-out scores cannot "
+        "show, such as lost_categories, in words",
     )
     skipped: list[str] = Field(
         default_factory=list, description="files that could not be read, with reasons"
@@ -253,17 +264,6 @@ def train_model(
     current = _current_model(target, settings)
     dropped = _dropped_categories(current, train)
     replacing = (target / METADATA_FILE).is_file()
-    if dropped and not replacing:
-        log.warning(
-            "the new model in %s will not know %d categories of %s: %s. It goes "
-            "to a new folder, so no model is replaced; to keep them, add a "
-            "subfolder of documents for each to %s",
-            display_path(str(target)),
-            len(dropped),
-            current.version if current is not None else "the current model",
-            ", ".join(dropped),
-            display_path(str(folder)),
-        )
     report = TrainReport(
         output=display_path(str(target)),
         version=next_version(target, train),
@@ -286,6 +286,11 @@ def train_model(
         report.rejected = str(exc)
         report.duration_s = round(time.perf_counter() - started, 2)
         raise ModelRejected(str(exc), report=report) from None
+    if dropped:
+        report.warnings.append(
+            _lost_categories_warning(current, dropped, target, folder, replacing)
+        )
+        log.warning("%s", report.warnings[-1])
     step(f"scoring the current model on {len(heldout)} held-out documents")
     before = evaluate_model(current, heldout) if current is not None else None
     with _class_count_warning_ignored():
@@ -564,7 +569,35 @@ def _dropped_categories(
     """Return the categories of ``current`` that ``train`` has no document of."""
     if current is None:
         return []
-    return sorted(set(current.classes) - {sample.label for sample in train})
+    return lost_categories(current.classes, {sample.label for sample in train})
+
+
+def _lost_categories_warning(
+    current: LoadedModel | None,
+    dropped: Sequence[str],
+    target: Path,
+    folder: str | Path,
+    replacing: bool,
+) -> str:
+    """Return the warning that the model written to ``target`` lacks ``dropped``.
+
+    ``replacing`` is true only with --force, because ``_guard_lost_data``
+    rejects the model otherwise.
+    """
+    from docflow.core.store import display_path
+
+    version = current.version if current is not None else "unknown"
+    model_dir = current.path.parent if current is not None else None
+    described = describe_lost_categories(dropped, describe_model(version, model_dir))
+    shown = quote_value(display_path(str(target)))
+    if replacing:
+        where = f"It replaces the model in {shown} because of --force"
+    else:
+        where = f"It goes to the new folder {shown}, so no model is replaced"
+    return (
+        f"{described}. {where}; to keep them, add a subfolder of documents for "
+        f"each to {quote_value(display_path(str(folder)))}"
+    )
 
 
 def _lost_languages(current: LoadedModel | None, train: Sequence[Sample]) -> list[str]:

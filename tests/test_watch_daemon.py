@@ -55,6 +55,8 @@ class WatchSetup:
     in_process: bool = True
     process: subprocess.Popen[bytes] | None = None
     runs: int = 0
+    # Variables set for the daemon on top of this process's environment.
+    env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
@@ -148,6 +150,7 @@ class WatchSetup:
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env.pop("DOCFLOW_CONFIG", None)
+        env.update(self.env)
         return env
 
     def stop(self, timeout: float = 120.0) -> int:
@@ -204,7 +207,7 @@ class WatchSetup:
             return [vars(row) for row in session.rows_in(_ALL_STATES)]
 
 
-_ALL_STATES = ("seen", "processing", "moving", "done", "failed", "removed")
+_ALL_STATES = ("seen", "processing", "moving", "done", "failed", "held", "removed")
 
 
 def model_available() -> bool:
@@ -496,7 +499,7 @@ def test_watch_once_processes_and_exits(setup: WatchSetup) -> None:
     (setup.inbox / "sub").mkdir()
     (setup.inbox / "sub" / "nested.txt").write_bytes(b"")
     (setup.inbox / ".hidden.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED
     assert sorted(setup.routed()) == sorted(
         [f"file-{number}.txt" for number in range(5)] + ["nested.txt"]
     )
@@ -508,7 +511,7 @@ def test_watch_once_odd_files(setup: WatchSetup) -> None:
     (setup.inbox / "link.txt").symlink_to(setup.root / "docflow.toml")
     odd_name = os.fsdecode(b"caf\xe9 latin-1.txt")
     (setup.inbox / odd_name).write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     quarantine = setup.out / "quarantine"
     assert sorted(path.name for path in quarantine.iterdir()) == sorted(
         [
@@ -546,7 +549,9 @@ def test_watch_text_log_tells_tab_from_backslash_t(setup: WatchSetup) -> None:
     (setup.inbox / "tab\\tname.txt").write_bytes(b"")
     (setup.inbox / "plain.txt").write_bytes(b"")
     # The last --log-format given wins over the json of setup.command.
-    assert setup.run_once("--log-format", "text") == ExitCode.OK, setup.log_text()
+    assert setup.run_once("--log-format", "text") == ExitCode.DOCUMENTS_FAILED, (
+        setup.log_text()
+    )
     received = sorted(
         line.split(" info received ", 1)[1]
         for line in setup.log_text().splitlines()
@@ -609,7 +614,7 @@ def test_watch_status_line_periodic(tmp_path: Path) -> None:
 
 def test_watch_status_reads_database(setup: WatchSetup) -> None:
     (setup.inbox / "a.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED
     import subprocess
 
     completed = subprocess.run(
@@ -637,7 +642,7 @@ def test_watch_name_clash_adds_suffix(setup: WatchSetup) -> None:
     (setup.out / "quarantine").mkdir(parents=True)
     (setup.out / "quarantine" / "same.txt").write_text("an older file")
     (setup.inbox / "same.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED
     assert (setup.out / "quarantine" / "same.txt").read_text() == "an older file"
     assert (setup.out / "quarantine" / "same-1.txt").exists()
     assert (setup.out / "quarantine" / "same-1.txt.error.json").exists()
@@ -853,7 +858,7 @@ def test_watch_crash_report_removed_after_retry(
     setup = WatchSetup(tmp_path, in_process=False)
     (setup.inbox / "scan.txt").write_text(INVOICE_TEXT)
     monkeypatch.setenv("DOCFLOW_FAULT", "crash:scan")
-    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_tail()
     quarantined = setup.out / "quarantine" / "scan.txt"
     report_path = setup.out / "quarantine" / "scan.txt.error.json"
     report = json.loads(report_path.read_text())
@@ -873,7 +878,7 @@ def test_watch_crash_report_removed_after_retry(
 
 def test_watch_fixed_file_report_removed(setup: WatchSetup) -> None:
     (setup.inbox / "notes.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_tail()
     report_path = setup.out / "quarantine" / "notes.txt.error.json"
     assert report_path.exists()
 

@@ -96,7 +96,9 @@ def watch_command(
         bool,
         typer.Option(
             "--once",
-            help="Process the files already in the inboxes, then exit (for cron).",
+            help="Process the files already in the inboxes, then exit (for cron) "
+            "with the exit codes of docflow process: 1 when a file was "
+            "quarantined, 3 when one waits for tesseract.",
         ),
     ] = False,
     status: Annotated[

@@ -12,6 +12,9 @@ One asyncio loop runs three kinds of work:
   (one bound for quarantine) of a file modified less than ``stable_seconds``
   ago is delayed until the file has been quiet that long, because a file renamed
   into the inbox is read at once and its writer may still be adding to it.
+  A result that shows a fault of the machine (tesseract missing) leaves its
+  file ``held`` in the inbox; it is read again on the backoff of failed moves,
+  and at the next start.
 
 On start the daemon finishes what a previous run left half done (rows in
 ``processing``, ``moving`` or ``failed``) and rescans the inboxes, so files
@@ -214,7 +217,17 @@ class WatchDaemon:
         )
         if self._interrupted:
             return ExitCode.INTERRUPTED
-        if self.finisher.retry_at:
+        return self._exit_code()
+
+    def _exit_code(self) -> ExitCode:
+        """Return the exit code of a run that ended by itself, as ``process`` does.
+
+        Held files mean OCR is unavailable. A failed move or a quarantined
+        file is a document that did not succeed.
+        """
+        if self.finisher.held:
+            return ExitCode.OCR_UNAVAILABLE
+        if self.finisher.retry_at or self.finisher.routed["quarantine"]:
             return ExitCode.DOCUMENTS_FAILED
         return ExitCode.OK
 
@@ -315,7 +328,7 @@ class WatchDaemon:
     def _recover(self) -> None:
         """Finish or undo what a previous run left half done."""
         with self.state.session() as session:
-            rows = session.rows_in(["seen", "processing", "moving", "failed"])
+            rows = session.rows_in(["seen", "processing", "moving", "failed", "held"])
         outcomes: Counter[str] = Counter()
         for row in rows:
             if row.state == "processing":
@@ -327,6 +340,10 @@ class WatchDaemon:
                     outcome = "requeued"  # read again: its result was never stored
             elif row.state in ("moving", "failed"):
                 outcome = str(self.finisher.finish_row(row))
+            elif row.state == "held":
+                # The set-up may be fixed by now, so it is read again at once.
+                released = self._release_held(row) is Outcome.HELD
+                outcome = "requeued" if released else str(Outcome.REMOVED)
             elif not os.path.lexists(row.path):
                 with self.state.session() as session:
                     session.set_fields(row.id, state="removed", error="vanished")
@@ -990,18 +1007,46 @@ class WatchDaemon:
             self.counts[f"retry_{outcome}"] += 1
             if outcome is Outcome.CHANGED:
                 self.tracker.note_changed_during_read(path, time.monotonic())
+            elif outcome is Outcome.HELD and path not in self._ready:
+                self._ready.append(path)  # complete, so no readiness wait
 
     def _retry_rows(self, row_ids: Sequence[int]) -> list[tuple[str, Outcome]]:
         outcomes = []
         for row_id in row_ids:
             with self.state.session() as session:
                 row = session.row(row_id)
-            if row is None or row.state not in ("moving", "failed"):
+            if row is None or row.state not in ("moving", "failed", "held"):
                 self.finisher.retry_at.pop(row_id, None)
                 continue
-            outcome = self.finisher.finish_row(row)
+            if row.state == "held":
+                outcome = self._release_held(row)
+            else:
+                outcome = self.finisher.finish_row(row)
             outcomes.append((row.path, outcome))
         return outcomes
+
+    def _release_held(self, row: Any) -> Outcome:
+        """Put a held row back to ``seen`` so its file is read again.
+
+        Returns HELD when the file is still there to read, REMOVED otherwise.
+        """
+        self.finisher.retry_at.pop(row.id, None)
+        self.finisher.held.discard(row.id)
+        exists = os.path.lexists(row.path)
+        with self.state.session() as session:
+            if exists:
+                session.set_fields(row.id, state="seen")
+            else:
+                session.set_fields(row.id, state="removed", error="vanished")
+        if not exists:
+            return Outcome.REMOVED
+        log.info(
+            "reading %s again after %s",
+            row.path,
+            row.status,
+            extra={"event": "retry", "path": row.path},
+        )
+        return Outcome.HELD
 
     # -- status ------------------------------------------------------------------
 
@@ -1041,8 +1086,14 @@ def _find_originals(session: StateSession, hashes: Sequence[str]) -> dict[str, s
 
 
 def _settled_by(row: Any, snapshot: FileSnapshot) -> bool:
-    """Return True when ``row`` already accounts for the file now at its path."""
+    """Return True when ``row`` already accounts for the file now at its path.
+
+    A held file is read again when its retry falls due, not when a rescan
+    finds it unchanged.
+    """
     if row.state in ("moving", "failed"):
+        return True
+    if row.state == "held" and row.matches(snapshot):
         return True
     return row.state == "done" and row.route == "skipped" and row.matches(snapshot)
 

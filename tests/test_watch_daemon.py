@@ -259,7 +259,7 @@ def test_watch_routes_closed_file(setup: WatchSetup) -> None:
     report = json.loads((setup.out / "quarantine" / "empty.pdf.error.json").read_text())
     assert report["status"] == "empty"
     assert setup.inbox_files() == []
-    assert setup.stop() == ExitCode.INTERRUPTED
+    assert setup.stop() == ExitCode.OK
     rows = setup.rows()
     assert [(row["state"], row["route"]) for row in rows] == [("done", "quarantine")]
 
@@ -331,7 +331,7 @@ def test_watch_signal_finishes_file(tmp_path: Path, signal_number: int) -> None:
         wait_for(lambda: setup.events("received"), message=setup.log_tail)
         # The whole process group gets the signal, as from systemd or Ctrl-C.
         os.killpg(process.pid, signal_number)
-        assert process.wait(120) == ExitCode.INTERRUPTED
+        assert process.wait(120) == ExitCode.OK
     finally:
         setup.kill()
     assert setup.inbox_files() == []
@@ -454,7 +454,7 @@ def test_watch_inbox_made_again(setup: WatchSetup, made_as: str) -> None:
         timeout=30,
         message=setup.log_tail,
     )
-    assert setup.stop() == ExitCode.INTERRUPTED
+    assert setup.stop() == ExitCode.OK
 
 
 def test_watch_removed_before_processing(setup: WatchSetup) -> None:
@@ -940,7 +940,7 @@ def test_watch_logs_idle_worker_death(
         replacement = wait_for(
             lambda: [pid for pid in _document_workers(process.pid) if pid != worker]
         )
-        assert setup.stop() == ExitCode.INTERRUPTED
+        assert setup.stop() == ExitCode.OK
     finally:
         setup.kill()
     assert record["level"] == "warning"

@@ -6,7 +6,9 @@ A machine without tesseract is made by a PATH that does not contain it.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +100,13 @@ def test_once_quarantine_exits_1(watch_setup: WatchSetup) -> None:
     (watch_setup.inbox / "empty.pdf").write_bytes(b"")
     assert watch_setup.run_once() == ExitCode.DOCUMENTS_FAILED, watch_setup.log_tail()
     assert "empty.pdf" in watch_setup.routed()
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_daemon_stop_exits_0(watch_setup: WatchSetup, signal_number: int) -> None:
+    process = watch_setup.start()
+    (watch_setup.inbox / "empty.txt").write_bytes(b"")
+    wait_for(lambda: "empty.txt" in watch_setup.routed(), message=watch_setup.log_tail)
+    os.killpg(process.pid, signal_number)
+    assert process.wait(120) == ExitCode.OK, watch_setup.log_tail()
+    assert watch_setup.events("stopped")

@@ -145,7 +145,7 @@ def watch_command(
     quality), quarantine/ (unreadable, with a <name>.error.json report) or
     duplicates/. Every file's state is kept in the database, so a restart
     after a crash finishes what was interrupted. SIGTERM or Ctrl-C finishes
-    the files in progress, then stops.
+    the files in progress, then stops with exit code 0 (130 with --once).
     """
     if log_format not in _LOG_FORMATS:
         raise UsageError(f"invalid --log-format {log_format!r}; choose text or json")

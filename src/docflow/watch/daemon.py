@@ -20,7 +20,8 @@ On start the daemon finishes what a previous run left half done (rows in
 ``processing``, ``moving`` or ``failed``) and rescans the inboxes, so files
 that arrived while it was down are taken too. SIGTERM, SIGHUP and Ctrl-C stop the
 admission of new files, let the files being processed finish and route
-them, then stop. At most one daemon uses a database at a time, enforced with
+them, then stop. The daemon then exits with code 0, and a ``--once`` run
+with files left exits with 130. At most one daemon uses a database at a time, enforced with
 an ``flock`` on ``<database>.watch.lock``.
 """
 
@@ -215,6 +216,10 @@ class WatchDaemon:
             _describe_counts(self.counts),
             extra={"event": "stopped", **self.counts},
         )
+        if not self.once:
+            # A daemon ends only on request (SIGTERM, SIGINT, SIGHUP), after
+            # the files in progress, so systemd records a normal stop.
+            return ExitCode.OK
         if self._interrupted:
             return ExitCode.INTERRUPTED
         return self._exit_code()

@@ -320,6 +320,25 @@ def test_watch_slow_writer_reopening(tmp_path: Path) -> None:
         setup.kill()
 
 
+def test_watch_settle_keeps_reopened_file_whole(setup: WatchSetup) -> None:
+    setup.start("--settle", "3")
+    target = setup.inbox / "appended.md"
+    pieces = [
+        f"# Part {number}\n\nChunk {number} of one document.\n" for number in range(4)
+    ]
+    for piece in pieces:
+        with open(target, "ab") as handle:  # open, write, close, pause, reopen
+            handle.write(piece.encode())
+        time.sleep(1.0)  # the writer's pace, longer than settle_seconds
+    wait_for(lambda: "appended.md" in setup.routed(), message=setup.log_tail)
+    setup.stop()
+    assert list(setup.routed()) == ["appended.md"]
+    (routed,) = setup.routed()["appended.md"]
+    assert routed.read_text() == "".join(pieces)
+    assert len(setup.events("received")) == 1
+    assert setup.inbox_files() == []
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
 def test_watch_signal_finishes_file(tmp_path: Path, signal_number: int) -> None:

@@ -92,6 +92,17 @@ def watch_command(
             "without change. 0 uses inotify.",
         ),
     ] = None,
+    settle: Annotated[
+        float | None,
+        typer.Option(
+            "--settle",
+            metavar="SECONDS",
+            help="Read a file closed after writing, or moved in, only once its "
+            "size and modification time have not changed for SECONDS (default: "
+            "watch.settle, 0 = off). Use it for writers that close and reopen a "
+            "file while writing it, as some scanners and SMB copies do.",
+        ),
+    ] = None,
     once: Annotated[
         bool,
         typer.Option(
@@ -174,7 +185,8 @@ def watch_command(
     settings = options.settings()
     check_password_file(settings, options)
     check_range("--poll", poll)
-    _apply_flags(settings, inboxes, output, recursive, ignore, poll)
+    check_range("--settle", settle)
+    _apply_flags(settings, inboxes, output, recursive, ignore, poll, settle)
     if status:
         _print_status(settings, options.output_format or settings.output.format)
         raise typer.Exit(0)
@@ -217,6 +229,7 @@ def _apply_flags(
     recursive: bool | None,
     ignore: list[str] | None,
     poll: float | None,
+    settle: float | None,
 ) -> None:
     watch = settings.watch
     if inboxes:
@@ -229,6 +242,8 @@ def _apply_flags(
         watch.ignore = [*watch.ignore, *ignore]
     if poll is not None:
         watch.poll_seconds = poll
+    if settle is not None:
+        watch.settle = settle
 
 
 def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:

@@ -21,8 +21,8 @@ On start the daemon finishes what a previous run left half done (rows in
 that arrived while it was down are taken too. SIGTERM, SIGHUP and Ctrl-C stop the
 admission of new files, let the files being processed finish and route
 them, then stop. The daemon then exits with code 0, and a ``--once`` run
-with files left exits with 130. At most one daemon uses a database at a time, enforced with
-an ``flock`` on ``<database>.watch.lock``.
+with files left exits with 130. At most one daemon uses a database at a time,
+enforced with an ``flock`` on ``<database>.watch.lock``.
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ class WatchDaemon:
             self.watch.settle_seconds,
             events=self.watch.poll_seconds == 0,
             wall_clock=time.time,
+            settle=self.watch.settle,
         )
 
         self.counts: Counter[str] = Counter()

@@ -60,14 +60,16 @@ def _note(options: CliOptions, message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
-def missing_database_message(path: object) -> str:
+def missing_database_message(path: object, creator: str = "run docflow process") -> str:
     """Return the note that the database file at ``path`` does not exist yet.
 
     Read commands and train print it when the default database is missing,
     to explain their empty output or the training without corrections.
+    ``creator`` is the step that creates the database, as in "start docflow
+    watch".
     """
     return (
-        f"no database at {str(path)!r} yet; run docflow process, or check the "
+        f"no database at {str(path)!r} yet; {creator}, or check the "
         "path given with --db or store.database"
     )
 

@@ -19,7 +19,6 @@ from docflow.cli._errors import guard
 from docflow.cli._options import (
     ConfigOption,
     DbOption,
-    FormatOption,
     LangOption,
     NoExtractionCacheOption,
     OcrOption,
@@ -43,6 +42,18 @@ __all__ = ["register", "watch_command"]
 log = logging.getLogger(__name__)
 
 _LOG_FORMATS = ("text", "json")
+
+#: ``--format`` of docflow watch, which prints records only with ``--status``.
+StatusFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format of --status, and only of it: table, json, jsonl, "
+        "csv, or auto (the default): table on a terminal, jsonl otherwise.",
+    ),
+]
 
 
 def watch_command(
@@ -116,8 +127,8 @@ def watch_command(
         bool,
         typer.Option(
             "--status",
-            help="Print the files by state and the queue from the database, then "
-            "exit; works while a daemon runs.",
+            help="Print whether a daemon runs on the database, the files by "
+            "state and the queue, then exit; works while a daemon runs.",
         ),
     ] = False,
     log_format: Annotated[
@@ -146,7 +157,7 @@ def watch_command(
     lang: LangOption = None,
     threshold: ThresholdOption = None,
     no_cache: NoExtractionCacheOption = False,
-    output_format: FormatOption = None,
+    output_format: StatusFormatOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
@@ -265,9 +276,11 @@ def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
 def _print_status(settings: Settings, output_format: str) -> None:
     from docflow.cli._output import resolve_format
     from docflow.core.store import Store, database_origin
+    from docflow.watch.lockfile import probe_daemon
     from docflow.watch.state import StateStore
 
-    Store.for_reading(settings)  # a named database that is missing fails here
+    # A named database that is missing fails here.
+    Store.for_reading(settings, created_by="docflow watch INBOX")
     state = StateStore(
         settings.store.database,
         lock_timeout=settings.store.lock_timeout,
@@ -278,8 +291,12 @@ def _print_status(settings: Settings, output_format: str) -> None:
         from docflow.cli._queries import missing_database_message
 
         # Logged, so --log-format json keeps stderr in JSON Lines.
-        log.warning("%s", missing_database_message(state.database))
+        message = missing_database_message(state.database, "start docflow watch")
+        log.warning("%s", message)
     status = state.read_status()
+    status.daemon = probe_daemon(state.database)
+    if status.daemon.error:
+        log.warning("cannot tell whether a daemon runs: %s", status.daemon.error)
     _write_status(status, resolve_format(output_format))
 
 
@@ -314,7 +331,8 @@ def _flatten(value: dict[str, Any]) -> list[tuple[str, Any]]:
 def _format_status(status: WatchStatus) -> str:
     from docflow.cli._output import terminal_text
 
-    lines = ["files by state:"]
+    lines = _describe_daemon(status)
+    lines.append("files by state:")
     states: dict[str, Any] = status.counts or {"(none yet)": 0}
     lines += [f"  {state:<12} {count}" for state, count in states.items()]
     if status.routes:
@@ -326,6 +344,23 @@ def _format_status(status: WatchStatus) -> str:
     lines.append(f"queue ({len(status.queued)} shown):")
     lines += [f"  {terminal_text(path)}" for path in status.queued] or ["  (empty)"]
     return "\n".join(lines)
+
+
+def _describe_daemon(status: WatchStatus) -> list[str]:
+    daemon = status.daemon
+    if daemon is None or daemon.running is None:
+        return ["daemon: unknown"]
+    if daemon.running:
+        return [f"daemon: running (pid {daemon.pid or 'unknown'})"]
+    lines = ["daemon: not running"]
+    left = sum(status.counts.get(state, 0) for state in ("processing", "moving"))
+    if left:
+        lines.append(
+            f"  {left} {'file was' if left == 1 else 'files were'} left in "
+            "processing or moving by a daemon that stopped; the next docflow "
+            "watch finishes them"
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:

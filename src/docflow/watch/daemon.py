@@ -22,7 +22,7 @@ that arrived while it was down are taken too. SIGTERM, SIGHUP and Ctrl-C stop th
 admission of new files, let the files being processed finish and route
 them, then stop. The daemon then exits with code 0, and a ``--once`` run
 with files left exits with 130. At most one daemon uses a database at a time,
-enforced with an ``flock`` on ``<database>.watch.lock``.
+enforced with an ``flock`` on ``<database>.watch.lock`` (``lockfile``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import fcntl
 import logging
 import os
 import signal
@@ -53,6 +52,7 @@ from docflow.watch.finisher import (
     ResultSaver,
     holds_routed_file,
 )
+from docflow.watch.lockfile import hold_daemon_lock
 from docflow.watch.observe import InboxFilter, start_observer
 from docflow.watch.readiness import FileSnapshot, ReadinessTracker, snapshot_of
 from docflow.watch.routing import Route, check_templates
@@ -202,7 +202,7 @@ class WatchDaemon:
         # A missing or damaged model is a ModelError now, not a quarantined
         # file each.
         model_key(self.settings)
-        with self._exclusive_daemon_lock():
+        with hold_daemon_lock(self.state.database):
             self._results = asyncio.Queue()
             self._wakeup = asyncio.Event()
             self._stop = asyncio.Event()
@@ -293,27 +293,6 @@ class WatchDaemon:
             await self._results.put(None)
             await router
             await asyncio.to_thread(self.state.release)
-
-    @contextlib.contextmanager
-    def _exclusive_daemon_lock(self) -> Iterator[None]:
-        path = self.state.database.with_name(self.state.database.name + ".watch.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-        try:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = os.pread(descriptor, 64, 0).decode(errors="replace").strip()
-                raise UsageError(
-                    f"another docflow watch ({holder or 'unknown pid'}) is using the "
-                    f"database {str(self.state.database)!r}; stop it first or give "
-                    "this one another --db"
-                ) from None
-            os.ftruncate(descriptor, 0)
-            os.pwrite(descriptor, f"pid {os.getpid()}\n".encode(), 0)
-            yield
-        finally:
-            os.close(descriptor)
 
     @contextlib.contextmanager
     def _signal_handlers(self) -> Iterator[None]:

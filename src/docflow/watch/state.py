@@ -39,6 +39,7 @@ from docflow.errors import StoreError
 if TYPE_CHECKING:
     import duckdb
 
+    from docflow.watch.lockfile import DaemonState
     from docflow.watch.readiness import FileSnapshot
 
 __all__ = ["ACTIVE_STATES", "FileRow", "StateSession", "StateStore", "WatchStatus"]
@@ -136,14 +137,21 @@ class FileRow:
 
 @dataclass
 class WatchStatus:
-    """Counts of rows by state and the oldest waiting file."""
+    """Counts of rows by state and the oldest waiting file.
+
+    ``daemon`` is whether a daemon uses the database, when it was looked up.
+    """
 
     counts: dict[str, int]
     routes: dict[str, int]
     queued: list[str]
+    daemon: DaemonState | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"states": self.counts, "routes": self.routes, "queue": self.queued}
+        value = {"states": self.counts, "routes": self.routes, "queue": self.queued}
+        if self.daemon is not None:
+            value["daemon"] = self.daemon.as_dict()
+        return value
 
 
 def _to_db(path: str) -> bytes:

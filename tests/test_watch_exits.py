@@ -81,6 +81,7 @@ def test_daemon_retries_held_scan(no_tesseract: WatchSetup) -> None:
     wait_for(lambda: setup.events("held"), message=setup.log_tail)
     assert setup.inbox_files() == [setup.inbox / "scan.png"]
     assert "scan.png" not in setup.routed()
+    assert setup.events("delayed") == []  # no quarantine to delay
     assert TESSERACT is not None
     (setup.root.parent / "bin" / "tesseract").symlink_to(TESSERACT)
     wait_for(lambda: "scan.png" in setup.routed(), message=setup.log_tail)

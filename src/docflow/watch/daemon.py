@@ -46,6 +46,7 @@ from docflow.core.models import DocumentResult, Status
 from docflow.core.own_folders import own_folders
 from docflow.errors import DocflowError, ExitCode, StoreError, UsageError
 from docflow.watch.finisher import (
+    SETUP_FAULTS,
     Finisher,
     Outcome,
     Pending,
@@ -880,8 +881,13 @@ class WatchDaemon:
         return to_route
 
     def _quiet_time_left(self, pending: Pending, result: DocumentResult) -> float:
-        """Return how long the failed result of ``pending`` must wait, in seconds."""
-        if result.status is Status.OK or pending.waited_for_quiet or pending.changed:
+        """Return how long the failed result of ``pending`` must wait, in seconds.
+
+        A held result does not wait, because it leaves the file in the inbox.
+        """
+        if result.status is Status.OK or result.status in SETUP_FAULTS:
+            return 0.0
+        if pending.waited_for_quiet or pending.changed:
             return 0.0
         current = snapshot_of(pending.path)
         if current is None or current != pending.snapshot:

@@ -51,7 +51,14 @@ if TYPE_CHECKING:
     from docflow.core.config import Settings
     from docflow.watch.state import FileRow, StateSession, StateStore
 
-__all__ = ["Finisher", "Outcome", "Pending", "ResultSaver", "holds_routed_file"]
+__all__ = [
+    "SETUP_FAULTS",
+    "Finisher",
+    "Outcome",
+    "Pending",
+    "ResultSaver",
+    "holds_routed_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +75,9 @@ _MAX_NAME_TRIES = 1000
 _EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 # Routes whose files get no stored result.
 _UNSTORED_ROUTES = frozenset({"duplicates", "skipped"})
-# Statuses caused by the machine's set-up, not by the file. The file reads
-# once the set-up is fixed, so it is held in the inbox instead of quarantined.
-_SETUP_FAULTS = frozenset({Status.OCR_UNAVAILABLE})
+#: Statuses caused by the machine's set-up, not by the file. The file reads
+#: once the set-up is fixed, so it is held in the inbox instead of quarantined.
+SETUP_FAULTS = frozenset({Status.OCR_UNAVAILABLE})
 
 
 class Outcome(StrEnum):
@@ -153,7 +160,7 @@ class Finisher:
                 if outcome is not None:
                     outcomes[pending.row_id] = outcome
                     continue
-                if result.status in _SETUP_FAULTS:
+                if result.status in SETUP_FAULTS:
                     outcomes[pending.row_id] = self._hold(session, pending, result)
                     continue
                 route = choose_route(

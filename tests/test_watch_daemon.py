@@ -320,8 +320,8 @@ def test_watch_slow_writer_reopening(tmp_path: Path) -> None:
         setup.kill()
 
 
-def test_watch_settle_keeps_reopened_file_whole(setup: WatchSetup) -> None:
-    setup.start("--settle", "3")
+def test_watch_wait_unchanged_keeps_reopened_file_whole(setup: WatchSetup) -> None:
+    setup.start("--wait-unchanged", "3")
     target = setup.inbox / "appended.md"
     pieces = [
         f"# Part {number}\n\nChunk {number} of one document.\n" for number in range(4)

@@ -99,9 +99,11 @@ def test_readiness_moved_in_ready_at_once() -> None:
     assert tracker.take_ready(5.0, disk.stat)[0] == ["a"]
 
 
-def test_readiness_settle_waits_after_close() -> None:
+def test_readiness_wait_unchanged_after_close() -> None:
     disk = FakeDisk()
-    tracker = ReadinessTracker(stable_seconds=2.0, settle_seconds=0.25, settle=5.0)
+    tracker = ReadinessTracker(
+        stable_seconds=2.0, settle_seconds=0.25, wait_unchanged=5.0
+    )
     disk.write("a", 10, 999.0)
     tracker.note_modified("a", 0.0)
     tracker.note_closed("a", 0.1)
@@ -115,9 +117,11 @@ def test_readiness_settle_waits_after_close() -> None:
     assert tracker.take_ready(10.1, disk.stat)[0] == ["a"]
 
 
-def test_readiness_settle_waits_after_move_in() -> None:
+def test_readiness_wait_unchanged_after_move_in() -> None:
     disk = FakeDisk()
-    tracker = ReadinessTracker(stable_seconds=2.0, settle_seconds=0.25, settle=3.0)
+    tracker = ReadinessTracker(
+        stable_seconds=2.0, settle_seconds=0.25, wait_unchanged=3.0
+    )
     disk.write("a", 10, 999.99)
     tracker.note_moved_in("a", 5.0)
     ready, _, deadline = tracker.take_ready(5.0, disk.stat)

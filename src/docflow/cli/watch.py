@@ -103,15 +103,16 @@ def watch_command(
             "without change. 0 uses inotify.",
         ),
     ] = None,
-    settle: Annotated[
+    wait_unchanged: Annotated[
         float | None,
         typer.Option(
-            "--settle",
+            "--wait-unchanged",
             metavar="SECONDS",
             help="Read a file closed after writing, or moved in, only once its "
             "size and modification time have not changed for SECONDS (default: "
-            "watch.settle, 0 = off). Use it for writers that close and reopen a "
-            "file while writing it, as some scanners and SMB copies do.",
+            "watch.wait_unchanged_seconds, 0 = off). Use it for writers that "
+            "close and reopen a file while writing it, as some scanners and SMB "
+            "copies do.",
         ),
     ] = None,
     once: Annotated[
@@ -196,8 +197,8 @@ def watch_command(
     settings = options.settings()
     check_password_file(settings, options)
     check_range("--poll", poll)
-    check_range("--settle", settle)
-    _apply_flags(settings, inboxes, output, recursive, ignore, poll, settle)
+    check_range("--wait-unchanged", wait_unchanged)
+    _apply_flags(settings, inboxes, output, recursive, ignore, poll, wait_unchanged)
     if status:
         _print_status(settings, options.output_format or settings.output.format)
         raise typer.Exit(0)
@@ -240,7 +241,7 @@ def _apply_flags(
     recursive: bool | None,
     ignore: list[str] | None,
     poll: float | None,
-    settle: float | None,
+    wait_unchanged: float | None,
 ) -> None:
     watch = settings.watch
     if inboxes:
@@ -253,8 +254,8 @@ def _apply_flags(
         watch.ignore = [*watch.ignore, *ignore]
     if poll is not None:
         watch.poll_seconds = poll
-    if settle is not None:
-        watch.settle = settle
+    if wait_unchanged is not None:
+        watch.wait_unchanged_seconds = wait_unchanged
 
 
 def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:

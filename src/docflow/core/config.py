@@ -423,7 +423,7 @@ class WatchSettings(_Section):
         description="seconds a file must stay closed after its first write before "
         "it is read; a reopen in that time makes it wait stable_seconds instead",
     )
-    settle: float = Field(
+    wait_unchanged_seconds: float = Field(
         default=0.0,
         ge=0.0,
         description="seconds a file closed after writing or moved in must keep "

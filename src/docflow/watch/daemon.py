@@ -133,7 +133,7 @@ class WatchDaemon:
             self.watch.settle_seconds,
             events=self.watch.poll_seconds == 0,
             wall_clock=time.time,
-            settle=self.watch.settle,
+            wait_unchanged=self.watch.wait_unchanged_seconds,
         )
 
         self.counts: Counter[str] = Counter()

@@ -16,10 +16,11 @@ A file is ready when no writer is still adding to it:
   ``stable_seconds``. In inotify mode a file whose modification time is
   already ``stable_seconds`` old when first seen is ready at once.
 
-With ``settle`` above 0 (``watch.settle``), a file closed after writing or
-moved in also waits until its size and modification time have been unchanged
-for ``settle`` seconds, as in polling mode. This waits out a writer that
-closes and reopens the file with pauses longer than ``settle_seconds``.
+With ``wait_unchanged`` above 0 (``watch.wait_unchanged_seconds``), a file
+closed after writing or moved in also waits until its size and modification
+time have been unchanged for ``wait_unchanged`` seconds, as in polling mode.
+This waits out a writer that closes and reopens the file with pauses longer
+than ``settle_seconds``.
 
 Any event or observed change on a file restarts its wait. The tracker holds
 no clock of its own: callers pass ``now`` (monotonic seconds) and a stat
@@ -85,7 +86,7 @@ class ReadinessTracker:
     settle_seconds: float
     events: bool = True
     wall_clock: Callable[[], float] = field(default=lambda: 0.0)
-    settle: float = 0.0
+    wait_unchanged: float = 0.0
     _entries: dict[str, _Entry] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -189,8 +190,8 @@ class ReadinessTracker:
         if entry.writing:
             return None  # inotify reports the close; until then a writer is active
         due = self._ready_after_events(entry, current, now)
-        if self.settle and (entry.closes or entry.moved_in):
-            due = max(due, _unchanged_for(entry, self.settle))
+        if self.wait_unchanged and (entry.closes or entry.moved_in):
+            due = max(due, _unchanged_for(entry, self.wait_unchanged))
         return due
 
     def _ready_after_events(

@@ -256,6 +256,7 @@ def test_watch_status_json_formats(watch_database, position, output_format):
         "states": {"done": 1, "seen": 1},
         "routes": {"processed": 1},
         "queue": [str(waiting)],
+        "daemon": {"running": False, "pid": None},
     }
     assert json.loads(outcome.stdout) == expected
     indented = outcome.stdout.startswith('{\n  "states"')
@@ -274,13 +275,19 @@ def test_watch_status_csv(watch_database):
         ["states.seen", "1"],
         ["routes.processed", "1"],
         ["queue.0", str(waiting)],
+        ["daemon.running", "false"],
+        ["daemon.pid", ""],
     ]
 
 
 def test_watch_status_csv_empty_database(isolated_cwd):
     outcome = invoke("watch", "--status", "-f", "csv")
     assert outcome.exit_code == 0
-    assert outcome.stdout.splitlines() == ["key,value"]
+    assert outcome.stdout.splitlines() == [
+        "key,value",
+        "daemon.running,false",
+        "daemon.pid,",
+    ]
     assert "no database at '.docflow/docflow.duckdb' yet" in outcome.stderr
 
 
@@ -288,7 +295,7 @@ def test_watch_status_table(watch_database):
     database, waiting = watch_database
     outcome = invoke("watch", "--status", "-f", "table", "--db", str(database))
     assert outcome.exit_code == 0
-    assert outcome.stdout.startswith("files by state:\n")
+    assert outcome.stdout.startswith("daemon: not running\nfiles by state:\n")
     assert "  processed    1\n" in outcome.stdout
     escaped = str(waiting).replace("\n", "\\n")  # one line per queued file
     assert f"  {escaped}\n" in outcome.stdout

@@ -55,6 +55,8 @@ class WatchSetup:
     in_process: bool = True
     process: subprocess.Popen[bytes] | None = None
     runs: int = 0
+    # Variables set for the daemon on top of this process's environment.
+    env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
@@ -148,6 +150,7 @@ class WatchSetup:
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env.pop("DOCFLOW_CONFIG", None)
+        env.update(self.env)
         return env
 
     def stop(self, timeout: float = 120.0) -> int:
@@ -204,7 +207,7 @@ class WatchSetup:
             return [vars(row) for row in session.rows_in(_ALL_STATES)]
 
 
-_ALL_STATES = ("seen", "processing", "moving", "done", "failed", "removed")
+_ALL_STATES = ("seen", "processing", "moving", "done", "failed", "held", "removed")
 
 
 def model_available() -> bool:
@@ -256,7 +259,7 @@ def test_watch_routes_closed_file(setup: WatchSetup) -> None:
     report = json.loads((setup.out / "quarantine" / "empty.pdf.error.json").read_text())
     assert report["status"] == "empty"
     assert setup.inbox_files() == []
-    assert setup.stop() == ExitCode.INTERRUPTED
+    assert setup.stop() == ExitCode.OK
     rows = setup.rows()
     assert [(row["state"], row["route"]) for row in rows] == [("done", "quarantine")]
 
@@ -317,6 +320,25 @@ def test_watch_slow_writer_reopening(tmp_path: Path) -> None:
         setup.kill()
 
 
+def test_watch_wait_unchanged_keeps_reopened_file_whole(setup: WatchSetup) -> None:
+    setup.start("--wait-unchanged", "3")
+    target = setup.inbox / "appended.md"
+    pieces = [
+        f"# Part {number}\n\nChunk {number} of one document.\n" for number in range(4)
+    ]
+    for piece in pieces:
+        with open(target, "ab") as handle:  # open, write, close, pause, reopen
+            handle.write(piece.encode())
+        time.sleep(1.0)  # the writer's pace, longer than settle_seconds
+    wait_for(lambda: "appended.md" in setup.routed(), message=setup.log_tail)
+    setup.stop()
+    assert list(setup.routed()) == ["appended.md"]
+    (routed,) = setup.routed()["appended.md"]
+    assert routed.read_text() == "".join(pieces)
+    assert len(setup.events("received")) == 1
+    assert setup.inbox_files() == []
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
 def test_watch_signal_finishes_file(tmp_path: Path, signal_number: int) -> None:
@@ -328,7 +350,7 @@ def test_watch_signal_finishes_file(tmp_path: Path, signal_number: int) -> None:
         wait_for(lambda: setup.events("received"), message=setup.log_tail)
         # The whole process group gets the signal, as from systemd or Ctrl-C.
         os.killpg(process.pid, signal_number)
-        assert process.wait(120) == ExitCode.INTERRUPTED
+        assert process.wait(120) == ExitCode.OK
     finally:
         setup.kill()
     assert setup.inbox_files() == []
@@ -451,7 +473,7 @@ def test_watch_inbox_made_again(setup: WatchSetup, made_as: str) -> None:
         timeout=30,
         message=setup.log_tail,
     )
-    assert setup.stop() == ExitCode.INTERRUPTED
+    assert setup.stop() == ExitCode.OK
 
 
 def test_watch_removed_before_processing(setup: WatchSetup) -> None:
@@ -496,7 +518,7 @@ def test_watch_once_processes_and_exits(setup: WatchSetup) -> None:
     (setup.inbox / "sub").mkdir()
     (setup.inbox / "sub" / "nested.txt").write_bytes(b"")
     (setup.inbox / ".hidden.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED
     assert sorted(setup.routed()) == sorted(
         [f"file-{number}.txt" for number in range(5)] + ["nested.txt"]
     )
@@ -508,7 +530,7 @@ def test_watch_once_odd_files(setup: WatchSetup) -> None:
     (setup.inbox / "link.txt").symlink_to(setup.root / "docflow.toml")
     odd_name = os.fsdecode(b"caf\xe9 latin-1.txt")
     (setup.inbox / odd_name).write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     quarantine = setup.out / "quarantine"
     assert sorted(path.name for path in quarantine.iterdir()) == sorted(
         [
@@ -546,7 +568,9 @@ def test_watch_text_log_tells_tab_from_backslash_t(setup: WatchSetup) -> None:
     (setup.inbox / "tab\\tname.txt").write_bytes(b"")
     (setup.inbox / "plain.txt").write_bytes(b"")
     # The last --log-format given wins over the json of setup.command.
-    assert setup.run_once("--log-format", "text") == ExitCode.OK, setup.log_text()
+    assert setup.run_once("--log-format", "text") == ExitCode.DOCUMENTS_FAILED, (
+        setup.log_text()
+    )
     received = sorted(
         line.split(" info received ", 1)[1]
         for line in setup.log_text().splitlines()
@@ -609,7 +633,7 @@ def test_watch_status_line_periodic(tmp_path: Path) -> None:
 
 def test_watch_status_reads_database(setup: WatchSetup) -> None:
     (setup.inbox / "a.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED
     import subprocess
 
     completed = subprocess.run(
@@ -637,7 +661,7 @@ def test_watch_name_clash_adds_suffix(setup: WatchSetup) -> None:
     (setup.out / "quarantine").mkdir(parents=True)
     (setup.out / "quarantine" / "same.txt").write_text("an older file")
     (setup.inbox / "same.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED
     assert (setup.out / "quarantine" / "same.txt").read_text() == "an older file"
     assert (setup.out / "quarantine" / "same-1.txt").exists()
     assert (setup.out / "quarantine" / "same-1.txt.error.json").exists()
@@ -853,7 +877,7 @@ def test_watch_crash_report_removed_after_retry(
     setup = WatchSetup(tmp_path, in_process=False)
     (setup.inbox / "scan.txt").write_text(INVOICE_TEXT)
     monkeypatch.setenv("DOCFLOW_FAULT", "crash:scan")
-    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_tail()
     quarantined = setup.out / "quarantine" / "scan.txt"
     report_path = setup.out / "quarantine" / "scan.txt.error.json"
     report = json.loads(report_path.read_text())
@@ -873,7 +897,7 @@ def test_watch_crash_report_removed_after_retry(
 
 def test_watch_fixed_file_report_removed(setup: WatchSetup) -> None:
     (setup.inbox / "notes.txt").write_bytes(b"")
-    assert setup.run_once() == ExitCode.OK, setup.log_tail()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_tail()
     report_path = setup.out / "quarantine" / "notes.txt.error.json"
     assert report_path.exists()
 
@@ -935,7 +959,7 @@ def test_watch_logs_idle_worker_death(
         replacement = wait_for(
             lambda: [pid for pid in _document_workers(process.pid) if pid != worker]
         )
-        assert setup.stop() == ExitCode.INTERRUPTED
+        assert setup.stop() == ExitCode.OK
     finally:
         setup.kill()
     assert record["level"] == "warning"

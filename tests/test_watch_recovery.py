@@ -243,7 +243,7 @@ def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
         row = session.record_seen(str(poison), str(setup.inbox), snapshot)
         session.set_fields(row.id, state="processing", attempts=2)
 
-    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     destination = setup.out / "quarantine" / "poison.txt"
     assert destination.exists()
     report = mover.sidecar_path(destination).read_text()

@@ -99,6 +99,37 @@ def test_readiness_moved_in_ready_at_once() -> None:
     assert tracker.take_ready(5.0, disk.stat)[0] == ["a"]
 
 
+def test_readiness_wait_unchanged_after_close() -> None:
+    disk = FakeDisk()
+    tracker = ReadinessTracker(
+        stable_seconds=2.0, settle_seconds=0.25, wait_unchanged=5.0
+    )
+    disk.write("a", 10, 999.0)
+    tracker.note_modified("a", 0.0)
+    tracker.note_closed("a", 0.1)
+    ready, _, deadline = tracker.take_ready(1.0, disk.stat)
+    assert ready == []
+    assert deadline == pytest.approx(5.1)
+    disk.write("a", 20, 1002.0)  # grew without an event (a network file system)
+    ready, _, deadline = tracker.take_ready(5.1, disk.stat)
+    assert ready == []
+    assert deadline == pytest.approx(10.1)
+    assert tracker.take_ready(10.1, disk.stat)[0] == ["a"]
+
+
+def test_readiness_wait_unchanged_after_move_in() -> None:
+    disk = FakeDisk()
+    tracker = ReadinessTracker(
+        stable_seconds=2.0, settle_seconds=0.25, wait_unchanged=3.0
+    )
+    disk.write("a", 10, 999.99)
+    tracker.note_moved_in("a", 5.0)
+    ready, _, deadline = tracker.take_ready(5.0, disk.stat)
+    assert ready == []
+    assert deadline == pytest.approx(8.0)
+    assert tracker.take_ready(8.0, disk.stat)[0] == ["a"]
+
+
 def test_readiness_polling_needs_observed_stability() -> None:
     disk, tracker = FakeDisk(), make_tracker(events=False)
     disk.write("a", 10, 0.0)  # an old mtime does not count when polling

@@ -38,6 +38,7 @@ OPTION_RANGES: dict[str, tuple[float, float | None]] = {
     "--workers": (0, None),
     "--limit": (1, None),
     "--poll": (0, None),
+    "--wait-unchanged": (0, None),
 }
 
 

@@ -67,14 +67,18 @@ def _note(options: CliOptions, message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
-def missing_database_message(path: object, origin: str | None) -> str:
+def missing_database_message(
+    path: object, origin: str | None, creator: str = "docflow process FOLDER"
+) -> str:
     """Return the note that the database file at ``path`` does not exist yet.
 
     ``origin`` is where the path was set, as ``database_origin`` returns it,
-    and None for the default path. Read commands and train print the note
-    to explain their empty output or the training without corrections.
-    ``Store.for_reading`` already rejects a missing database that is not the
-    default, so such a path gets here only when its file is removed later.
+    and None for the default path. ``creator`` is the command that creates
+    the database, as in "docflow watch INBOX". Read commands, train and
+    watch --status print the note to explain their empty output or the
+    training without corrections. ``Store.for_reading`` already rejects a
+    missing database that is not the default, so such a path gets here only
+    when its file is removed later.
     """
     import shlex
 
@@ -84,15 +88,15 @@ def missing_database_message(path: object, origin: str | None) -> str:
     if origin is None:
         return (
             f"no database at {quoted} yet (the default database of the current "
-            "folder); run docflow process FOLDER here first to store results "
-            "in it, or give another database with --db"
+            f"folder); run {creator} here first to store results in it, or give "
+            "another database with --db"
         )
     if origin == "--db":
         named = "given with --db"
-        fix = f"docflow process FOLDER --db {shlex.quote(str(path))}"
+        fix = f"{creator} --db {shlex.quote(str(path))}"
     else:
         named = f"set by {origin}"
-        fix = "docflow process FOLDER with the same setting"
+        fix = f"{creator} with the same setting"
     return (
         f"no database at {quoted} {named}; check the path, or run {fix} first "
         "to create it"

@@ -19,7 +19,6 @@ from docflow.cli._errors import guard
 from docflow.cli._options import (
     ConfigOption,
     DbOption,
-    FormatOption,
     LangOption,
     NoExtractionCacheOption,
     OcrOption,
@@ -43,6 +42,18 @@ __all__ = ["register", "watch_command"]
 log = logging.getLogger(__name__)
 
 _LOG_FORMATS = ("text", "json")
+
+#: ``--format`` of docflow watch, which prints records only with ``--status``.
+StatusFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format of --status, and only of it: table, json, jsonl, "
+        "csv, or auto (the default): table on a terminal, jsonl otherwise.",
+    ),
+]
 
 
 def watch_command(
@@ -92,19 +103,33 @@ def watch_command(
             "without change. 0 uses inotify.",
         ),
     ] = None,
+    wait_unchanged: Annotated[
+        float | None,
+        typer.Option(
+            "--wait-unchanged",
+            metavar="SECONDS",
+            help="Read a file closed after writing, or moved in, only once its "
+            "size and modification time have not changed for SECONDS (default: "
+            "watch.wait_unchanged_seconds, 0 = off). Use it for writers that "
+            "close and reopen a file while writing it, as some scanners and SMB "
+            "copies do.",
+        ),
+    ] = None,
     once: Annotated[
         bool,
         typer.Option(
             "--once",
-            help="Process the files already in the inboxes, then exit (for cron).",
+            help="Process the files already in the inboxes, then exit (for cron) "
+            "with the exit codes of docflow process: 1 when a file was "
+            "quarantined, 3 when one waits for tesseract.",
         ),
     ] = False,
     status: Annotated[
         bool,
         typer.Option(
             "--status",
-            help="Print the files by state and the queue from the database, then "
-            "exit; works while a daemon runs.",
+            help="Print whether a daemon runs on the database, the files by "
+            "state and the queue, then exit; works while a daemon runs.",
         ),
     ] = False,
     log_format: Annotated[
@@ -133,7 +158,7 @@ def watch_command(
     lang: LangOption = None,
     threshold: ThresholdOption = None,
     no_cache: NoExtractionCacheOption = False,
-    output_format: FormatOption = None,
+    output_format: StatusFormatOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
 ) -> None:
@@ -143,7 +168,7 @@ def watch_command(
     quality), quarantine/ (unreadable, with a <name>.error.json report) or
     duplicates/. Every file's state is kept in the database, so a restart
     after a crash finishes what was interrupted. SIGTERM or Ctrl-C finishes
-    the files in progress, then stops.
+    the files in progress, then stops with exit code 0 (130 with --once).
     """
     if log_format not in _LOG_FORMATS:
         raise UsageError(f"invalid --log-format {log_format!r}; choose text or json")
@@ -172,7 +197,8 @@ def watch_command(
     settings = options.settings()
     check_password_file(settings, options)
     check_range("--poll", poll)
-    _apply_flags(settings, inboxes, output, recursive, ignore, poll)
+    check_range("--wait-unchanged", wait_unchanged)
+    _apply_flags(settings, inboxes, output, recursive, ignore, poll, wait_unchanged)
     if status:
         _print_status(settings, options.output_format or settings.output.format)
         raise typer.Exit(0)
@@ -215,6 +241,7 @@ def _apply_flags(
     recursive: bool | None,
     ignore: list[str] | None,
     poll: float | None,
+    wait_unchanged: float | None,
 ) -> None:
     watch = settings.watch
     if inboxes:
@@ -227,6 +254,8 @@ def _apply_flags(
         watch.ignore = [*watch.ignore, *ignore]
     if poll is not None:
         watch.poll_seconds = poll
+    if wait_unchanged is not None:
+        watch.wait_unchanged_seconds = wait_unchanged
 
 
 def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
@@ -248,9 +277,11 @@ def _run_daemon(settings: Settings, *, once: bool, in_process: bool) -> int:
 def _print_status(settings: Settings, output_format: str) -> None:
     from docflow.cli._output import resolve_format
     from docflow.core.store import Store, database_origin
+    from docflow.watch.lockfile import probe_daemon
     from docflow.watch.state import StateStore
 
-    Store.for_reading(settings)  # a named database that is missing fails here
+    # A named database that is missing fails here.
+    Store.for_reading(settings, created_by="docflow watch INBOX")
     origin = database_origin(settings)
     state = StateStore(
         settings.store.database,
@@ -262,8 +293,14 @@ def _print_status(settings: Settings, output_format: str) -> None:
         from docflow.cli._queries import missing_database_message
 
         # Logged, so --log-format json keeps stderr in JSON Lines.
-        log.warning("%s", missing_database_message(state.database, origin))
+        message = missing_database_message(
+            state.database, origin, creator="docflow watch INBOX"
+        )
+        log.warning("%s", message)
     status = state.read_status()
+    status.daemon = probe_daemon(state.database)
+    if status.daemon.error:
+        log.warning("cannot tell whether a daemon runs: %s", status.daemon.error)
     _write_status(status, resolve_format(output_format))
 
 
@@ -298,7 +335,8 @@ def _flatten(value: dict[str, Any]) -> list[tuple[str, Any]]:
 def _format_status(status: WatchStatus) -> str:
     from docflow.cli._output import terminal_text
 
-    lines = ["files by state:"]
+    lines = _describe_daemon(status)
+    lines.append("files by state:")
     states: dict[str, Any] = status.counts or {"(none yet)": 0}
     lines += [f"  {state:<12} {count}" for state, count in states.items()]
     if status.routes:
@@ -310,6 +348,23 @@ def _format_status(status: WatchStatus) -> str:
     lines.append(f"queue ({len(status.queued)} shown):")
     lines += [f"  {terminal_text(path)}" for path in status.queued] or ["  (empty)"]
     return "\n".join(lines)
+
+
+def _describe_daemon(status: WatchStatus) -> list[str]:
+    daemon = status.daemon
+    if daemon is None or daemon.running is None:
+        return ["daemon: unknown"]
+    if daemon.running:
+        return [f"daemon: running (pid {daemon.pid or 'unknown'})"]
+    lines = ["daemon: not running"]
+    left = sum(status.counts.get(state, 0) for state in ("processing", "moving"))
+    if left:
+        lines.append(
+            f"  {left} {'file was' if left == 1 else 'files were'} left in "
+            "processing or moving by a daemon that stopped; the next docflow "
+            "watch finishes them"
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:

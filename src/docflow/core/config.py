@@ -423,6 +423,13 @@ class WatchSettings(_Section):
         description="seconds a file must stay closed after its first write before "
         "it is read; a reopen in that time makes it wait stable_seconds instead",
     )
+    wait_unchanged_seconds: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="seconds a file closed after writing or moved in must keep "
+        "its size and modification time before it is read; 0 reads it once "
+        "settle_seconds have passed",
+    )
     rescan_seconds: float = Field(
         default=300.0, ge=0.0, description="full rescan of the inboxes; 0 disables"
     )

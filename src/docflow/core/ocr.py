@@ -207,8 +207,12 @@ def _missing_code(codes: list[str]) -> str:
 
 def ensure_tesseract(languages: str) -> None:
     """Raise OcrUnavailable unless tesseract and every language in ``languages``
-    (``eng+fra`` form) are installed. The lookup runs once per process."""
+    (``eng+fra`` form) are installed. The lookup runs once per process
+    while tesseract is found, and on every call while it is missing, so a
+    long-running process notices it once installed."""
     if _find_tesseract() is None:
+        _find_tesseract.cache_clear()
+        available_languages.cache_clear()
         raise OcrUnavailable(
             f"tesseract is not installed; install it with `{INSTALL_HINT}`, "
             "or set extraction.ocr = false to skip OCR"

@@ -12,13 +12,17 @@ One asyncio loop runs three kinds of work:
   (one bound for quarantine) of a file modified less than ``stable_seconds``
   ago is delayed until the file has been quiet that long, because a file renamed
   into the inbox is read at once and its writer may still be adding to it.
+  A result that shows a fault of the machine (tesseract missing) leaves its
+  file ``held`` in the inbox; it is read again on the backoff of failed moves,
+  and at the next start.
 
 On start the daemon finishes what a previous run left half done (rows in
 ``processing``, ``moving`` or ``failed``) and rescans the inboxes, so files
 that arrived while it was down are taken too. SIGTERM, SIGHUP and Ctrl-C stop the
 admission of new files, let the files being processed finish and route
-them, then stop. At most one daemon uses a database at a time, enforced with
-an ``flock`` on ``<database>.watch.lock``.
+them, then stop. The daemon then exits with code 0, and a ``--once`` run
+with files left exits with 130. At most one daemon uses a database at a time,
+enforced with an ``flock`` on ``<database>.watch.lock`` (``lockfile``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import fcntl
 import logging
 import os
 import signal
@@ -44,12 +47,14 @@ from docflow.core.own_folders import own_folders
 from docflow.core.quoting import cut_value
 from docflow.errors import DocflowError, ExitCode, StoreError, UsageError
 from docflow.watch.finisher import (
+    SETUP_FAULTS,
     Finisher,
     Outcome,
     Pending,
     ResultSaver,
     holds_routed_file,
 )
+from docflow.watch.lockfile import hold_daemon_lock
 from docflow.watch.observe import InboxFilter, start_observer
 from docflow.watch.readiness import FileSnapshot, ReadinessTracker, snapshot_of
 from docflow.watch.routing import Route, check_templates
@@ -129,6 +134,7 @@ class WatchDaemon:
             self.watch.settle_seconds,
             events=self.watch.poll_seconds == 0,
             wall_clock=time.time,
+            wait_unchanged=self.watch.wait_unchanged_seconds,
         )
 
         self.counts: Counter[str] = Counter()
@@ -198,7 +204,7 @@ class WatchDaemon:
         # A missing or damaged model is a ModelError now, not a quarantined
         # file each.
         model_key(self.settings)
-        with self._exclusive_daemon_lock():
+        with hold_daemon_lock(self.state.database):
             self._results = asyncio.Queue()
             self._wakeup = asyncio.Event()
             self._stop = asyncio.Event()
@@ -213,9 +219,23 @@ class WatchDaemon:
             _describe_counts(self.counts),
             extra={"event": "stopped", **self.counts},
         )
+        if not self.once:
+            # A daemon ends only on request (SIGTERM, SIGINT, SIGHUP), after
+            # the files in progress, so systemd records a normal stop.
+            return ExitCode.OK
         if self._interrupted:
             return ExitCode.INTERRUPTED
-        if self.finisher.retry_at:
+        return self._exit_code()
+
+    def _exit_code(self) -> ExitCode:
+        """Return the exit code of a run that ended by itself, as ``process`` does.
+
+        Held files mean OCR is unavailable. A failed move or a quarantined
+        file is a document that did not succeed.
+        """
+        if self.finisher.held:
+            return ExitCode.OCR_UNAVAILABLE
+        if self.finisher.retry_at or self.finisher.routed["quarantine"]:
             return ExitCode.DOCUMENTS_FAILED
         return ExitCode.OK
 
@@ -277,27 +297,6 @@ class WatchDaemon:
             await asyncio.to_thread(self.state.release)
 
     @contextlib.contextmanager
-    def _exclusive_daemon_lock(self) -> Iterator[None]:
-        path = self.state.database.with_name(self.state.database.name + ".watch.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-        try:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = os.pread(descriptor, 64, 0).decode(errors="replace").strip()
-                raise UsageError(
-                    f"another docflow watch ({holder or 'unknown pid'}) is using the "
-                    f"database {str(self.state.database)!r}; stop it first or give "
-                    "this one another --db"
-                ) from None
-            os.ftruncate(descriptor, 0)
-            os.pwrite(descriptor, f"pid {os.getpid()}\n".encode(), 0)
-            yield
-        finally:
-            os.close(descriptor)
-
-    @contextlib.contextmanager
     def _signal_handlers(self) -> Iterator[None]:
         loop = asyncio.get_running_loop()
         installed = []
@@ -316,7 +315,7 @@ class WatchDaemon:
     def _recover(self) -> None:
         """Finish or undo what a previous run left half done."""
         with self.state.session() as session:
-            rows = session.rows_in(["seen", "processing", "moving", "failed"])
+            rows = session.rows_in(["seen", "processing", "moving", "failed", "held"])
         outcomes: Counter[str] = Counter()
         for row in rows:
             if row.state == "processing":
@@ -328,6 +327,10 @@ class WatchDaemon:
                     outcome = "requeued"  # read again: its result was never stored
             elif row.state in ("moving", "failed"):
                 outcome = str(self.finisher.finish_row(row))
+            elif row.state == "held":
+                # The set-up may be fixed by now, so it is read again at once.
+                released = self._release_held(row) is Outcome.HELD
+                outcome = "requeued" if released else str(Outcome.REMOVED)
             elif not os.path.lexists(row.path):
                 with self.state.session() as session:
                     session.set_fields(row.id, state="removed", error="vanished")
@@ -879,8 +882,13 @@ class WatchDaemon:
         return to_route
 
     def _quiet_time_left(self, pending: Pending, result: DocumentResult) -> float:
-        """Return how long the failed result of ``pending`` must wait, in seconds."""
-        if result.status is Status.OK or pending.waited_for_quiet or pending.changed:
+        """Return how long the failed result of ``pending`` must wait, in seconds.
+
+        A held result does not wait, because it leaves the file in the inbox.
+        """
+        if result.status is Status.OK or result.status in SETUP_FAULTS:
+            return 0.0
+        if pending.waited_for_quiet or pending.changed:
             return 0.0
         current = snapshot_of(pending.path)
         if current is None or current != pending.snapshot:
@@ -991,18 +999,46 @@ class WatchDaemon:
             self.counts[f"retry_{outcome}"] += 1
             if outcome is Outcome.CHANGED:
                 self.tracker.note_changed_during_read(path, time.monotonic())
+            elif outcome is Outcome.HELD and path not in self._ready:
+                self._ready.append(path)  # complete, so no readiness wait
 
     def _retry_rows(self, row_ids: Sequence[int]) -> list[tuple[str, Outcome]]:
         outcomes = []
         for row_id in row_ids:
             with self.state.session() as session:
                 row = session.row(row_id)
-            if row is None or row.state not in ("moving", "failed"):
+            if row is None or row.state not in ("moving", "failed", "held"):
                 self.finisher.retry_at.pop(row_id, None)
                 continue
-            outcome = self.finisher.finish_row(row)
+            if row.state == "held":
+                outcome = self._release_held(row)
+            else:
+                outcome = self.finisher.finish_row(row)
             outcomes.append((row.path, outcome))
         return outcomes
+
+    def _release_held(self, row: Any) -> Outcome:
+        """Put a held row back to ``seen`` so its file is read again.
+
+        Returns HELD when the file is still there to read, REMOVED otherwise.
+        """
+        self.finisher.retry_at.pop(row.id, None)
+        self.finisher.held.discard(row.id)
+        exists = os.path.lexists(row.path)
+        with self.state.session() as session:
+            if exists:
+                session.set_fields(row.id, state="seen")
+            else:
+                session.set_fields(row.id, state="removed", error="vanished")
+        if not exists:
+            return Outcome.REMOVED
+        log.info(
+            "reading %s again after %s",
+            row.path,
+            row.status,
+            extra={"event": "retry", "path": row.path},
+        )
+        return Outcome.HELD
 
     # -- status ------------------------------------------------------------------
 
@@ -1042,8 +1078,14 @@ def _find_originals(session: StateSession, hashes: Sequence[str]) -> dict[str, s
 
 
 def _settled_by(row: Any, snapshot: FileSnapshot) -> bool:
-    """Return True when ``row`` already accounts for the file now at its path."""
+    """Return True when ``row`` already accounts for the file now at its path.
+
+    A held file is read again when its retry falls due, not when a rescan
+    finds it unchanged.
+    """
     if row.state in ("moving", "failed"):
+        return True
+    if row.state == "held" and row.matches(snapshot):
         return True
     return row.state == "done" and row.route == "skipped" and row.matches(snapshot)
 

@@ -17,7 +17,10 @@ crash:
 
 A move that fails leaves the file in the inbox and the row in ``failed`` with
 the time of the next attempt; retries back off from 1 s doubling up to
-``watch.retry_max_seconds``.
+``watch.retry_max_seconds``. A result that shows a fault of the machine, not
+of the file (tesseract missing), is not routed: the file stays in the inbox,
+its row goes to ``held`` with the reason, and it is read again on the same
+backoff.
 
 Everything here blocks on disk and database I/O; the daemon calls it from a
 worker thread, one call at a time.
@@ -31,6 +34,7 @@ import json
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,7 +52,14 @@ if TYPE_CHECKING:
     from docflow.core.config import Settings
     from docflow.watch.state import FileRow, StateSession, StateStore
 
-__all__ = ["Finisher", "Outcome", "Pending", "ResultSaver", "holds_routed_file"]
+__all__ = [
+    "SETUP_FAULTS",
+    "Finisher",
+    "Outcome",
+    "Pending",
+    "ResultSaver",
+    "holds_routed_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +76,9 @@ _MAX_NAME_TRIES = 1000
 _EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 # Routes whose files get no stored result.
 _UNSTORED_ROUTES = frozenset({"duplicates", "skipped"})
+#: Statuses caused by the machine's set-up, not by the file. The file reads
+#: once the set-up is fixed, so it is held in the inbox instead of quarantined.
+SETUP_FAULTS = frozenset({Status.OCR_UNAVAILABLE})
 
 
 class Outcome(StrEnum):
@@ -74,6 +88,7 @@ class Outcome(StrEnum):
     RETRY = "retry"  # the move failed; the row waits for its next attempt
     REMOVED = "removed"  # the file vanished from the inbox
     CHANGED = "changed"  # the file changed after it was read; read it again
+    HELD = "held"  # tesseract is missing, so the file waits in the inbox
 
 
 @dataclass
@@ -127,6 +142,10 @@ class Finisher:
         self.retry_at: dict[int, float] = {}
         #: False with ``--once``: a failed move waits for the next run.
         self.retries_in_run = True
+        #: Files moved to each route by this finisher, by route name.
+        self.routed: Counter[str] = Counter()
+        #: Rows held in the inbox for a set-up fault, waiting for a retry.
+        self.held: set[int] = set()
 
     # -- new results ----------------------------------------------------------
 
@@ -141,6 +160,9 @@ class Finisher:
                 outcome = self._check_unchanged(session, pending, result)
                 if outcome is not None:
                     outcomes[pending.row_id] = outcome
+                    continue
+                if result.status in SETUP_FAULTS:
+                    outcomes[pending.row_id] = self._hold(session, pending, result)
                     continue
                 route = choose_route(
                     result, self.watch, pending.received, pending.inbox
@@ -206,6 +228,49 @@ class Finisher:
             return Outcome.CHANGED
         return None
 
+    def _hold(
+        self, session: StateSession, pending: Pending, result: DocumentResult
+    ) -> Outcome:
+        """Leave a file in the inbox after a set-up fault, to be read again later."""
+        row = session.row(pending.row_id)
+        attempts = (row.move_attempts if row else 0) + 1
+        now = time.time()
+        delay = self._retry_delay(attempts)
+        reason = (result.error or str(result.status)).removeprefix(f"{pending.path}: ")
+
+        session.set_fields(
+            pending.row_id,
+            state="held",
+            attempts=0,  # a result came back, so the run was not interrupted
+            move_attempts=attempts,
+            next_attempt=now + delay,
+            status=str(result.status),
+            error=reason,
+        )
+        self.retry_at[pending.row_id] = now + delay
+        self.held.add(pending.row_id)
+
+        next_step = f"next attempt in {delay:.0f} s"
+        if not self.retries_in_run:
+            next_step = "the next run of docflow watch reads it again"
+        log.error(
+            "%s: %s; the file stays in the inbox, %s",
+            pending.path,
+            reason,
+            next_step,
+            extra={
+                "event": "held",
+                "path": pending.path,
+                "status": str(result.status),
+                "retry_in": delay,
+            },
+        )
+        return Outcome.HELD
+
+    def _retry_delay(self, attempts: int) -> float:
+        """Return the seconds before retry number ``attempts``: 1, 2, 4, ... capped."""
+        return min(2.0 ** (attempts - 1), self.watch.retry_max_seconds)
+
     def _plan(
         self,
         pending: Pending,
@@ -235,6 +300,8 @@ class Finisher:
         session.set_fields(
             plan.row_id,
             state="moving",
+            # Counted again from 0, because a held file's read retries are over.
+            move_attempts=0,
             route=plan.route.name,
             destination=str(plan.destination),
             category=classification.category if classification else None,
@@ -283,6 +350,7 @@ class Finisher:
                 self._record_failure(session, row_id, error)
                 outcomes[row_id] = Outcome.RETRY
         for plan in moved:
+            self.routed[plan.route.name] += 1
             _log_routed(plan)
         return outcomes
 
@@ -332,7 +400,7 @@ class Finisher:
         row = session.row(row_id)
         now = time.time()
         attempts = (row.move_attempts if row else 0) + 1
-        delay = min(2.0 ** (attempts - 1), self.watch.retry_max_seconds)
+        delay = self._retry_delay(attempts)
         first = row.first_move_failure if row and row.first_move_failure else now
         message = f"cannot move the file: {error.strerror or error}"
         if error.filename:
@@ -420,6 +488,7 @@ class Finisher:
             self._save(session, [plan])
             _mark_replaced(session, [plan])
             session.set_fields(plan.row_id, state="done", result_json=None)
+        self.routed[plan.route.name] += 1
         _log_routed(plan)
         return Outcome.DONE
 

@@ -16,6 +16,12 @@ A file is ready when no writer is still adding to it:
   ``stable_seconds``. In inotify mode a file whose modification time is
   already ``stable_seconds`` old when first seen is ready at once.
 
+With ``wait_unchanged`` above 0 (``watch.wait_unchanged_seconds``), a file
+closed after writing or moved in also waits until its size and modification
+time have been unchanged for ``wait_unchanged`` seconds, as in polling mode.
+This waits out a writer that closes and reopens the file with pauses longer
+than ``settle_seconds``.
+
 Any event or observed change on a file restarts its wait. The tracker holds
 no clock of its own: callers pass ``now`` (monotonic seconds) and a stat
 function, so the rules are tested without sleeping.
@@ -80,6 +86,7 @@ class ReadinessTracker:
     settle_seconds: float
     events: bool = True
     wall_clock: Callable[[], float] = field(default=lambda: 0.0)
+    wait_unchanged: float = 0.0
     _entries: dict[str, _Entry] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -179,9 +186,17 @@ class ReadinessTracker:
         if not current.regular:
             return now  # the daemon quarantines special files without reading them
         if not self.events:
-            return entry.changed_at + self.stable_seconds
+            return _unchanged_for(entry, self.stable_seconds)
         if entry.writing:
             return None  # inotify reports the close; until then a writer is active
+        due = self._ready_after_events(entry, current, now)
+        if self.wait_unchanged and (entry.closes or entry.moved_in):
+            due = max(due, _unchanged_for(entry, self.wait_unchanged))
+        return due
+
+    def _ready_after_events(
+        self, entry: _Entry, current: FileSnapshot, now: float
+    ) -> float:
         if entry.rewritten:
             quiet_since = max(entry.changed_at, entry.closed_at or 0.0)
             return quiet_since + self.stable_seconds
@@ -198,3 +213,8 @@ class ReadinessTracker:
         if age >= self.stable_seconds:
             return now
         return entry.changed_at + self.stable_seconds
+
+
+def _unchanged_for(entry: _Entry, seconds: float) -> float:
+    """Return when ``entry`` has had no event and no stat change for ``seconds``."""
+    return entry.changed_at + seconds

@@ -6,7 +6,8 @@ through::
     seen -> processing -> moving -> done
                   \\          \\-> failed -> done  (a move failed; retried)
                    \\-> seen               (changed while read, or interrupted)
-    seen/processing/moving -> removed     (the file vanished from the inbox)
+                    \\-> held -> seen       (tesseract missing; read again later)
+    seen/processing/moving/held -> removed  (the file vanished from the inbox)
 
 A row reaches ``moving`` with its destination and result recorded before the
 file is moved, and ``done`` after, so a restart after a crash at any point
@@ -38,13 +39,14 @@ from docflow.errors import StoreError
 if TYPE_CHECKING:
     import duckdb
 
+    from docflow.watch.lockfile import DaemonState
     from docflow.watch.readiness import FileSnapshot
 
 __all__ = ["ACTIVE_STATES", "FileRow", "StateSession", "StateStore", "WatchStatus"]
 
 log = logging.getLogger(__name__)
 
-ACTIVE_STATES = ("seen", "processing", "moving", "failed")
+ACTIVE_STATES = ("seen", "processing", "moving", "failed", "held")
 
 _SCHEMA = [
     "CREATE SEQUENCE IF NOT EXISTS watch_file_ids",
@@ -53,7 +55,8 @@ _SCHEMA = [
         id BIGINT DEFAULT nextval('watch_file_ids'),
         path BLOB NOT NULL,           -- absolute path in the inbox, as bytes
         inbox BLOB NOT NULL,
-        state VARCHAR NOT NULL,  -- seen processing moving done failed removed replaced
+        state VARCHAR NOT NULL,  -- seen processing moving done failed held removed
+                                 -- replaced
         device UBIGINT,
         inode UBIGINT,
         size BIGINT,
@@ -68,9 +71,9 @@ _SCHEMA = [
         error VARCHAR,
         result_json VARCHAR,          -- the DocumentResult, kept until it is stored
         attempts INTEGER NOT NULL DEFAULT 0,  -- processing runs with no result yet
-        move_attempts INTEGER NOT NULL DEFAULT 0,
+        move_attempts INTEGER NOT NULL DEFAULT 0,  -- or read attempts while held
         first_move_failure DOUBLE,    -- Unix time
-        next_attempt DOUBLE,          -- Unix time of the next move retry
+        next_attempt DOUBLE,          -- Unix time of the next move or read retry
         seen_at DOUBLE NOT NULL,      -- Unix time
         updated_at DOUBLE NOT NULL
     )
@@ -134,14 +137,21 @@ class FileRow:
 
 @dataclass
 class WatchStatus:
-    """Counts of rows by state and the oldest waiting file."""
+    """Counts of rows by state and the oldest waiting file.
+
+    ``daemon`` is whether a daemon uses the database, when it was looked up.
+    """
 
     counts: dict[str, int]
     routes: dict[str, int]
     queued: list[str]
+    daemon: DaemonState | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"states": self.counts, "routes": self.routes, "queue": self.queued}
+        value = {"states": self.counts, "routes": self.routes, "queue": self.queued}
+        if self.daemon is not None:
+            value["daemon"] = self.daemon.as_dict()
+        return value
 
 
 def _to_db(path: str) -> bytes:
@@ -182,9 +192,9 @@ class StateSession:
     def active_row(self, path: str) -> FileRow | None:
         """Return the row of the file now at ``path``, if it has one."""
         rows = self._rows(
-            "WHERE path = ? AND state IN ('seen', 'processing', 'moving', 'failed') "
+            "WHERE path = ? AND state IN (SELECT unnest(?::VARCHAR[])) "
             "ORDER BY id DESC LIMIT 1",
-            [_to_db(path)],
+            [_to_db(path), list(ACTIVE_STATES)],
         )
         return rows[0] if rows else None
 
@@ -366,9 +376,8 @@ class StateSession:
         queued = [
             display_path(row.path)
             for row in self._rows(
-                "WHERE state IN ('seen', 'processing', 'moving', 'failed') "
-                "ORDER BY id LIMIT ?",
-                [queue_limit],
+                "WHERE state IN (SELECT unnest(?::VARCHAR[])) ORDER BY id LIMIT ?",
+                [list(ACTIVE_STATES), queue_limit],
             )
         ]
         return WatchStatus(self.count_by_state(), self.count_by_route(), queued)

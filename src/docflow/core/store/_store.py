@@ -247,17 +247,22 @@ class Store:
         return False
 
     @classmethod
-    def for_reading(cls, settings: Settings) -> Store:
+    def for_reading(
+        cls, settings: Settings, *, created_by: str = "docflow process FOLDER"
+    ) -> Store:
         """Return the Store of ``settings.store`` for a command that only reads it.
 
         Raises StoreError when ``--db``, a DOCFLOW_DB variable or a settings
         file names a database that does not exist, so that a mistyped path
         fails instead of reading as an empty database. The default database
-        may be missing: the read methods then return no rows.
+        may be missing: the read methods then return no rows. ``created_by``
+        is the command the message suggests to create the database.
         """
         store = cls.from_settings(settings)
         if "database" in settings.store.model_fields_set and not store.exists():
-            raise StoreError(_missing_database_message(settings, store.path))
+            raise StoreError(
+                _missing_database_message(settings, store.path, created_by)
+            )
         return store
 
     # -- connections -----------------------------------------------------------
@@ -1626,14 +1631,16 @@ def _removing_lock_files(turn: LockTurn) -> Iterator[None]:
         raise
 
 
-def _missing_database_message(settings: Settings, path: Path) -> str:
+def _missing_database_message(
+    settings: Settings, path: Path, created_by: str = "docflow process FOLDER"
+) -> str:
     origin = settings.origin_of("store", "database")
     if origin is None:
         named = "given with --db"
-        fix = f"docflow process FOLDER --db {shlex.quote(str(path))}"
+        fix = f"{created_by} --db {shlex.quote(str(path))}"
     else:
         named = f"named by {origin}"
-        fix = "docflow process FOLDER with the same setting"
+        fix = f"{created_by} with the same setting"
     return (
         f"the database {str(path)!r} {named} does not exist; check the path, "
         f"or run {fix} first to create it"

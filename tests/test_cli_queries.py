@@ -481,7 +481,10 @@ def test_read_missing_default_database_notes_it(isolated_cwd, command, stdout_fo
         assert outcome.stdout == ""
     assert f"no database at {DEFAULT_DATABASE!r} yet" in outcome.stderr
     assert "(the default database of the current folder)" in outcome.stderr
-    assert "run docflow process FOLDER here first" in outcome.stderr
+    creator = (
+        "docflow watch INBOX" if command[0] == "watch" else "docflow process FOLDER"
+    )
+    assert f"run {creator} here first" in outcome.stderr
     # No --db was given, so the note must not blame one.
     assert "given with --db" not in outcome.stderr
     assert os.listdir(isolated_cwd) == []  # no database, lock file or cache
@@ -536,7 +539,10 @@ def test_read_missing_named_database_exits_5(isolated_cwd, command):
     assert outcome.stdout == ""
     message = outcome.stderr
     assert f"the database {str(database)!r} given with --db does not exist" in message
-    assert f"docflow process FOLDER --db {database} first" in message
+    creator = (
+        "docflow watch INBOX" if command[0] == "watch" else "docflow process FOLDER"
+    )
+    assert f"{creator} --db {database} first" in message
     assert "no database at" not in message
     assert os.listdir(isolated_cwd) == []  # no database, lock file or report
 
@@ -584,7 +590,12 @@ def test_read_missing_default_database_real_cli(isolated_cwd):
 def test_watch_status_missing_database_json_log(isolated_cwd):
     outcome = invoke("watch", "--status", "--log-format", "json")
     assert outcome.exit_code == 0
-    assert json.loads(outcome.stdout) == {"states": {}, "routes": {}, "queue": []}
+    assert json.loads(outcome.stdout) == {
+        "states": {},
+        "routes": {},
+        "queue": [],
+        "daemon": {"running": False, "pid": None},
+    }
     (record,) = lines(outcome.stderr)
     assert record["level"] == "warning"
     assert record["message"].startswith(f"no database at {DEFAULT_DATABASE!r} yet")

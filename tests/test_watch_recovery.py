@@ -273,7 +273,7 @@ def test_interrupted_long_path_message_cut(tmp_path: Path) -> None:
         row = session.record_seen(str(poison), str(setup.inbox), snapshot)
         session.set_fields(row.id, state="processing", attempts=2)
 
-    assert setup.run_once() == ExitCode.OK, setup.log_text()
+    assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     [destination] = (setup.out / "quarantine").rglob("poison.txt")
     error = json.loads(mover.sidecar_path(destination).read_text())["error"]
     assert error.startswith(f"{cut_value(str(poison))}: processing was interrupted")

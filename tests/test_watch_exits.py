@@ -111,3 +111,14 @@ def test_daemon_stop_exits_0(watch_setup: WatchSetup, signal_number: int) -> Non
     os.killpg(process.pid, signal_number)
     assert process.wait(120) == ExitCode.OK, watch_setup.log_tail()
     assert watch_setup.events("stopped")
+
+
+@needs_scan
+def test_held_reason_of_long_path(no_tesseract: WatchSetup) -> None:
+    setup = no_tesseract
+    # Over 300 characters with the inbox path, so messages cut the path.
+    name = "s" * 240 + ".png"
+    shutil.copy(SCAN, setup.inbox / name)
+    assert setup.run_once() == ExitCode.OCR_UNAVAILABLE, setup.log_tail()
+    (row,) = held_rows(setup)
+    assert row["error"].startswith("tesseract is not installed"), row["error"]

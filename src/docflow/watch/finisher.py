@@ -236,7 +236,9 @@ class Finisher:
         attempts = (row.move_attempts if row else 0) + 1
         now = time.time()
         delay = self._retry_delay(attempts)
-        reason = (result.error or str(result.status)).removeprefix(f"{pending.path}: ")
+        # The pipeline names the path as cut_value cuts a long one.
+        prefix = f"{cut_value(pending.path)}: "
+        reason = (result.error or str(result.status)).removeprefix(prefix)
 
         session.set_fields(
             pending.row_id,

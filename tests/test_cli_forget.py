@@ -263,3 +263,11 @@ def test_rerun_after_forget_stores_current_result(isolated_cwd):
     ]
     assert [row["status"] for row in rows] == ["ok"]
     assert count_rows(isolated_cwd / "t.duckdb") == 2
+
+
+def test_forget_without_default_database(isolated_cwd):
+    outcome = CliRunner().invoke(app, ["forget", "--missing"])
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "no database at" in outcome.stderr
+    assert "forgot 0 results" in outcome.stderr
+    assert not (isolated_cwd / ".docflow" / "docflow.duckdb").exists()

@@ -716,7 +716,7 @@ def forget_stored(
             )
     store = _store(options)
     if not store.exists():
-        note_missing_database(options, store.path)
+        note_missing_database(options, store)
     report = forget_results(store, paths, missing=missing, dry_run=dry_run)
     rows = apply_corrections(report.forgotten, store.corrections())
     printer = RecordPrinter(_format(options), columns=RESULT_COLUMNS)

@@ -128,7 +128,7 @@ def watch_command(
         bool,
         typer.Option(
             "--status",
-            help="Print whether a daemon runs on the database, the files by "
+            help="Print whether a daemon is running on the database, the files by "
             "state and the queue, then exit; works while a daemon runs.",
         ),
     ] = False,
@@ -300,7 +300,10 @@ def _print_status(settings: Settings, output_format: str) -> None:
     status = state.read_status()
     status.daemon = probe_daemon(state.database)
     if status.daemon.error:
-        log.warning("cannot tell whether a daemon runs: %s", status.daemon.error)
+        log.warning(
+            "cannot check whether a docflow watch daemon is running: %s",
+            status.daemon.error,
+        )
     _write_status(status, resolve_format(output_format))
 
 

@@ -13,7 +13,7 @@ import re
 __all__ = ["OneLineFormatter"]
 
 #: The characters that ``escape_controls`` escapes (C0, DEL, C1 and the bidi
-#: controls). A message without them skips importing it.
+#: controls). A message without them does not import ``escape_controls``.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 

@@ -82,7 +82,7 @@ class Rejection:
 
 
 class CheckedInputLines(anyio.AsyncFile[str]):
-    """Protocol input that warns about and responds to lines that are no JSON-RPC.
+    """Protocol input that warns about and responds to lines that are not JSON-RPC.
 
     Lines are checked with the SDK's own validator. A line it accepts is
     passed on unchanged, and so is a blank line, which the SDK ignores. A rejected
@@ -245,7 +245,7 @@ def reject_deep_line(line: str, line_number: int) -> Rejection:
 
 
 def reject_value(value: object, line_number: int) -> Rejection:
-    """Describe a line of valid JSON that is no JSON-RPC message."""
+    """Describe a line of valid JSON that is not a JSON-RPC message."""
     if isinstance(value, list):
         message = (
             f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
@@ -294,7 +294,7 @@ def read_request_id(request: dict[str, Any]) -> str | int | None:
 
 
 def describe_request_problems(request: dict[str, Any]) -> str:
-    """List the members of ``request`` that make it no valid JSON-RPC request."""
+    """List the members of ``request`` that make it an invalid JSON-RPC request."""
     try:
         mcp_types.JSONRPCRequest.model_validate(request, by_name=False)
     except ValidationError as exc:
@@ -310,7 +310,7 @@ def describe_request_problems(request: dict[str, Any]) -> str:
 
 
 def describe_member_problem(member: str, errors: list[ErrorDetails]) -> str:
-    """Word the validation ``errors`` of one member of a request."""
+    """Describe the validation ``errors`` of one member of a request."""
     if member == "id":
         return '"id" must be a string or an integer'
     if errors[0]["type"] == "missing":

@@ -1,8 +1,8 @@
 """Checks before a new model takes the place of the one in use.
 
 ``docflow train`` and the MCP tool ``update_model`` share them, so both name
-the categories a new model loses in the same words. A model that knows fewer
-categories sends every document of a lost category to another category or to
+the categories a new model loses in the same words. A model trained on
+fewer categories sends every document of a lost category to another category or to
 unknown, and its held-out scores cannot show that, because the training
 folder has no documents of the lost categories.
 """
@@ -74,9 +74,10 @@ def check_model_switch(
     """Compare a candidate model's categories with those of the model in use.
 
     ``current`` describes the model in use (see ``describe_model``), and
-    ``current_categories`` is None when it cannot be read, which loses
-    nothing. Raises ModelError when the candidate lacks some of the current
-    categories and ``allow_lost`` is false, with advice to set ``allow_name``.
+    ``current_categories`` is None when it cannot be read, and then no
+    category counts as lost. Raises ModelError when the candidate lacks some
+    of the current categories and ``allow_lost`` is false, with advice to set
+    ``allow_name``.
     With ``allow_lost`` the result names the lost categories and a warning.
     """
     if current_categories is None:

@@ -589,11 +589,11 @@ def _lost_categories_warning(
     version = current.version if current is not None else "unknown"
     model_dir = current.path.parent if current is not None else None
     described = describe_lost_categories(dropped, describe_model(version, model_dir))
-    shown = quote_value(display_path(str(target)))
+    quoted_target = quote_value(display_path(str(target)))
     if replacing:
-        where = f"It replaces the model in {shown} because of --force"
+        where = f"It replaces the model in {quoted_target} because of --force"
     else:
-        where = f"It goes to the new folder {shown}, so no model is replaced"
+        where = f"It goes to the new folder {quoted_target}, so no model is replaced"
     return (
         f"{described}. {where}; to keep them, add a subfolder of documents for "
         f"each to {quote_value(display_path(str(folder)))}"

@@ -453,3 +453,15 @@ def test_worst_documents_unscored_readability_note(tmp_path):
         writer.add(result)
     table = worst_table(render_report(Store(path).results()))
     assert "Note: not scored: 15 words, fewer than 100" in table
+
+
+def test_report_of_failed_documents_names_no_classify(tmp_path):
+    path = str(tmp_path / "failed.duckdb")
+    with ResultWriter(Store(path), fingerprint="fp") as writer:
+        writer.add(make_result(1, "", 0, status="corrupt"))
+    html = render_report(Store(path).results())
+    quality = html[html.index("<h2>Quality scores</h2>") :]
+    quality = quality[: quality.index("<h2>", 4)]
+
+    assert "No data." in quality
+    assert "docflow classify" not in quality

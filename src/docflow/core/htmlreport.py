@@ -83,7 +83,8 @@ def render_report(
             high=100.0,
             label="overall quality score",
             chart_id="quality-histogram",
-            empty=_NO_QUALITY if results else "<p>No data.</p>",
+            # Only a document that was read can lack scores because of classify.
+            empty=_NO_QUALITY if any(r.ok for r in results) else "<p>No data.</p>",
         ),
         "<h2>Classification confidence</h2>",
         _histogram(

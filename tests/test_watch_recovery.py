@@ -231,10 +231,8 @@ def test_restart_source_vanished(
     assert not list((tmp_path / "out").rglob("*.error.json"))
 
 
-@pytest.mark.skipif(not model_available(), reason="no classifier model is installed")
-def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
-    setup = WatchSetup(tmp_path, watch={"max_attempts": 2})
-    poison = setup.inbox / "poison.txt"
+def record_interrupted_twice(setup: WatchSetup, poison: Path) -> None:
+    """Write ``poison`` and record it as read by two daemons that died."""
     poison.write_text("a file the daemon died on twice")
     snapshot = snapshot_of(str(poison))
     assert snapshot is not None
@@ -242,6 +240,13 @@ def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
     with state.session() as session:
         row = session.record_seen(str(poison), str(setup.inbox), snapshot)
         session.set_fields(row.id, state="processing", attempts=2)
+
+
+@pytest.mark.skipif(not model_available(), reason="no classifier model is installed")
+def test_interrupted_too_often_quarantined(tmp_path: Path) -> None:
+    setup = WatchSetup(tmp_path, watch={"max_attempts": 2})
+    poison = setup.inbox / "poison.txt"
+    record_interrupted_twice(setup, poison)
 
     assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     destination = setup.out / "quarantine" / "poison.txt"
@@ -265,13 +270,7 @@ def test_interrupted_long_path_message_cut(tmp_path: Path) -> None:
     folder = setup.inbox / ("d" * 200) / ("e" * 200)
     folder.mkdir(parents=True)
     poison = folder / "poison.txt"
-    poison.write_text("a file the daemon died on twice")
-    snapshot = snapshot_of(str(poison))
-    assert snapshot is not None
-    state = StateStore(setup.database)
-    with state.session() as session:
-        row = session.record_seen(str(poison), str(setup.inbox), snapshot)
-        session.set_fields(row.id, state="processing", attempts=2)
+    record_interrupted_twice(setup, poison)
 
     assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     [destination] = (setup.out / "quarantine").rglob("poison.txt")

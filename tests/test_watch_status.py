@@ -48,16 +48,21 @@ def test_status_help_ties_format_to_status() -> None:
     assert "--status" in described
 
 
-def test_status_missing_named_database(tmp_path: Path) -> None:
-    missing = tmp_path / "missing.duckdb"
-    completed = subprocess.run(
-        [sys.executable, "-m", "docflow", "--db", str(missing), "watch", "--status"],
-        cwd=tmp_path,
+def run_docflow(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m docflow ARGS`` in ``folder`` with ``environment()``."""
+    return subprocess.run(
+        [sys.executable, "-m", "docflow", *args],
+        cwd=folder,
         capture_output=True,
         text=True,
         env=environment(),
         timeout=60,
     )
+
+
+def test_status_missing_named_database(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+    completed = run_docflow(tmp_path, "--db", str(missing), "watch", "--status")
     assert completed.returncode == 5, completed.stderr
     assert "docflow watch" in completed.stderr
     assert "docflow process" not in completed.stderr
@@ -65,14 +70,7 @@ def test_status_missing_named_database(tmp_path: Path) -> None:
 
 
 def test_status_missing_default_database(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "docflow", "watch", "--status", "-f", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=60,
-    )
+    completed = run_docflow(tmp_path, "watch", "--status", "-f", "json")
     assert completed.returncode == 0, completed.stderr
     assert "run docflow watch INBOX here first" in completed.stderr
     assert "docflow process" not in completed.stderr

@@ -314,3 +314,26 @@ def test_long_name_quarantined_shortened(
     assert destination.name.endswith(".pdf")
     assert mover.sidecar_path(destination).exists()
     assert not path.exists()
+
+
+def test_reread_held_file_clears_hold(settings, inbox, tmp_path):
+    finisher = make_finisher(settings, tmp_path)
+    scan = inbox / "scan.txt"
+    scan.write_bytes(b"")
+    pending, result = claim(finisher, scan)
+    unavailable = result.model_copy(
+        update={
+            "status": Status.OCR_UNAVAILABLE,
+            "error": f"{scan}: tesseract is not installed",
+        }
+    )
+    [(_, outcome)] = finisher.route_results([(pending, unavailable)])
+    assert outcome is Outcome.HELD
+    assert pending.row_id in finisher.held
+
+    # The file changed, so the daemon read it again before the retry was due.
+    pending, result = claim(finisher, scan)
+    [(_, outcome)] = finisher.route_results([(pending, result)])
+    assert outcome is Outcome.DONE
+    assert finisher.held == set()
+    assert finisher.retry_at == {}

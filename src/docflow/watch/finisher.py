@@ -157,6 +157,9 @@ class Finisher:
         plans: list[_Plan] = []
         with self.state.session() as session:
             for pending, result in items:
+                # A new result of a held file replaces its hold and retry.
+                self.held.discard(pending.row_id)
+                self.retry_at.pop(pending.row_id, None)
                 outcome = self._check_unchanged(session, pending, result)
                 if outcome is not None:
                     outcomes[pending.row_id] = outcome

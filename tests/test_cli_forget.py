@@ -271,3 +271,11 @@ def test_forget_without_default_database(isolated_cwd):
     assert "no database at" in outcome.stderr
     assert "forgot 0 results" in outcome.stderr
     assert not (isolated_cwd / ".docflow" / "docflow.duckdb").exists()
+
+
+def test_forget_unmatched_long_path_cut(files):
+    long_path = "x" * 400 + ".pdf"
+    outcome = invoke("forget", long_path)
+    assert outcome.exit_code == 4
+    assert "(404 characters)" in outcome.stderr
+    assert long_path not in outcome.stderr

@@ -694,6 +694,7 @@ def forget_stored(
     """
     from docflow.cli._errors import say
     from docflow.core.classify.corrections import apply_corrections
+    from docflow.core.quoting import cut_value, quote_value
     from docflow.core.store import forget_results
 
     if not paths and not missing:
@@ -730,11 +731,11 @@ def forget_stored(
         _note(
             options,
             f"{plural(len(report.unchecked), 'stored file')} could not be checked "
-            f"and stay current ({terminal_text(first)}: {reason}); run docflow "
-            "forget --missing again as a user who can read their folders",
+            f"and stay current ({cut_value(terminal_text(first))}: {reason}); run "
+            "docflow forget --missing again as a user who can read their folders",
         )
     if report.unmatched:
-        names = ", ".join(repr(terminal_text(path)) for path in report.unmatched)
+        names = ", ".join(quote_value(terminal_text(path)) for path in report.unmatched)
         say(
             f"no current stored result at or under {names}; check the spelling, "
             "or list the stored files with: docflow results"

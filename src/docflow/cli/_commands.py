@@ -491,7 +491,7 @@ def forget_command(
         list[str] | None,
         typer.Argument(
             metavar="[PATH...]",
-            help="Stored files, or folders whose stored files to forget; they "
+            help="Files or folders whose stored results are forgotten; they "
             "need not exist any more. - reads paths from stdin, one per line "
             "or NUL-separated.",
             show_default=False,
@@ -526,7 +526,7 @@ def forget_command(
     was forgotten, and docflow report ID still shows it. Paths are matched as
     processing commands store them: absolute, symbolic links not resolved.
     Processing the file again stores a new current result. The forgotten
-    results are printed like docflow results, and the count on stderr. A
+    results are printed like docflow results, and their count on stderr. A
     PATH with no current stored result is named on stderr, and the exit code
     is then 4.
     """

@@ -171,6 +171,7 @@ def test_stats_config_both_positions(isolated_cwd, position):
         (["mcp", "classification"], ["--timeout", "0"], "invalid --timeout 0;"),
         (["watch", "--status"], ["--threshold", "2"], "invalid --threshold 2;"),
         (["watch", "--status"], ["--timeout", "0"], "invalid --timeout 0;"),
+        (["mcp", "quality"], ["--timeout", "inf"], "invalid --timeout inf;"),
     ],
 )
 def test_option_value_checked_both_positions(
@@ -183,6 +184,14 @@ def test_option_value_checked_both_positions(
     assert outcome.exit_code == 2
     assert message in outcome.stderr
     assert list(isolated_cwd.iterdir()) == []  # no server or daemon started
+
+
+@pytest.mark.parametrize("option", ["--poll", "--wait-unchanged"])
+def test_watch_wait_rejects_infinity(isolated_cwd, option):
+    outcome = invoke("watch", "--status", option, "inf")
+    assert outcome.exit_code == 2
+    assert f"invalid {option} inf;" in outcome.stderr
+    assert list(isolated_cwd.iterdir()) == []
 
 
 @pytest.mark.parametrize("position", ["before", "after"])

@@ -211,9 +211,13 @@ def check_range(option: str, value: float | None) -> None:
     """
     if value is None:
         return
+    import math
+
     minimum, maximum = OPTION_RANGES[option]
-    # Written so that nan, which compares false, is out of range too.
-    if not (minimum <= value and (maximum is None or value <= maximum)):
+    # Written so that nan, which compares false, is out of range too. Infinity
+    # is rejected as well: a poll or wait of inf seconds never reads a file.
+    in_range = minimum <= value and (maximum is None or value <= maximum)
+    if not (in_range and math.isfinite(value)):
         raise UsageError(f"invalid {option} {value:g}; {describe_range(option)}")
 
 

@@ -1,17 +1,20 @@
 """A re-run of an interrupted ``--no-cache`` run resumes it.
 
 The console script runs as a subprocess and is stopped with SIGINT once it
-has stored some results, as a person would stop it with Ctrl-C.
+has stored some results, as a person would stop it with Ctrl-C, or killed
+with SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -44,15 +47,19 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     )
 
 
-def arguments(tmp_path: Path, command: str, *extra: str) -> list[str]:
+def arguments(
+    tmp_path: Path, command: str, *extra: str, inputs: str = "docs"
+) -> list[str]:
     database = str(tmp_path / "db.duckdb")
-    return [*COMMAND, "--db", database, command, *extra, "--format", "jsonl", "docs"]
+    return [*COMMAND, "--db", database, command, *extra, "--format", "jsonl", inputs]
 
 
-def run_to_end(tmp_path: Path, command: str, *extra: str) -> tuple[list[dict], str]:
+def run_to_end(
+    tmp_path: Path, command: str, *extra: str, inputs: str = "docs"
+) -> tuple[list[dict], str]:
     """Run docflow to its end; return the records printed and stderr."""
     completed = subprocess.run(
-        arguments(tmp_path, command, *extra),
+        arguments(tmp_path, command, *extra, inputs=inputs),
         cwd=tmp_path,
         env=cli_env(tmp_path),
         stdin=subprocess.DEVNULL,
@@ -95,6 +102,42 @@ def run_interrupted(tmp_path: Path, command: str, *extra: str) -> str:
         output.close()
     assert process.returncode == 130, stderr.decode()
     return stderr.decode()
+
+
+def run_killed(
+    tmp_path: Path, *extra: str, env: dict[str, str], when: Callable[[Path], bool]
+) -> None:
+    """Start ``docflow process --no-cache``; SIGKILL it once ``when(tmp_path)``."""
+    output = (tmp_path / "killed.jsonl").open("wb")
+    process = subprocess.Popen(
+        arguments(tmp_path, "process", "--no-cache", *extra),
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not when(tmp_path):
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "the run was not killed within 120 s"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=120)
+    finally:
+        # The MCP servers it started are in its process group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.wait()
+        output.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+def has_stored_rows(tmp_path: Path) -> bool:
+    return _count_rows(tmp_path / "db.duckdb") >= 4
 
 
 def _count_rows(database: Path) -> int:
@@ -230,3 +273,20 @@ def test_no_cache_resumes_only_restarted_run(tmp_path: Path) -> None:
     reused = {record["path"] for record in records if record["cached"]}
     assert reused == restarted
     assert f"resumed run 2: {len(restarted)} results reused" in stderr
+
+
+@pytest.mark.parametrize("spelling", ["docs/", "./docs//", "absolute"])
+def test_no_cache_resume_any_path_spelling(tmp_path: Path, spelling: str) -> None:
+    """A killed run of ``docs`` resumes under another spelling of that folder."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    run_killed(tmp_path, env=cli_env(tmp_path), when=has_stored_rows)
+    killed = stored_paths(database, 1)
+    assert 4 <= len(killed) < LETTERS
+
+    inputs = str(tmp_path / "docs") if spelling == "absolute" else spelling
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache", inputs=inputs)
+    reused = {record["path"] for record in records if record["cached"]}
+    assert reused == killed
+    assert f"resumed run 1: {len(killed)} results reused" in stderr
+    assert set(current_rows_per_path(database).values()) == {1}

@@ -901,32 +901,47 @@ def _run_arguments(
 
     ``paths`` are the absolute paths collected for ``arguments``, or None
     when the collection was interrupted. ``Store.unfinished_runs`` compares
-    the whole record. So ``reuse`` and ``inputs`` tell apart runs whose
-    options or inputs differ in ways the command line does not show. These
-    are a ``store.reuse`` setting, a relative path given in another folder,
-    more than the 50 paths kept, or other paths on stdin.
+    the whole record, so the path arguments are stored as absolute paths,
+    and two spellings of one folder resume each other's runs. ``reuse`` and
+    ``inputs`` tell apart runs whose options or inputs differ in ways the
+    command line does not show: a ``store.reuse`` setting, more than the 50
+    paths kept, or other paths on stdin.
     """
+    absolute = _absolute_arguments(arguments)
     return {
-        "paths": [str(a) for a in arguments][:50],
+        "paths": absolute[:50],
         "options": options.describe(),
         "reuse": options.settings().store.reuse,
-        "inputs": _inputs_digest(arguments, paths),
+        "inputs": _inputs_digest(absolute, paths),
     }
 
 
-def _inputs_digest(arguments: Sequence[str], paths: Sequence[str] | None) -> str:
-    """Return the SHA-256 of the absolute paths given, as hex.
+def _absolute_arguments(arguments: Sequence[str]) -> list[str]:
+    """Return the path arguments as absolute paths, with ``-`` (stdin) kept.
 
-    With ``-`` the paths read from stdin are part of the input, so the
-    digest is of every collected path, sorted, when ``paths`` is known.
+    ``os.path.abspath`` is the normalization ``collect_paths`` gives the
+    stored paths: it drops a trailing slash and ``.`` parts but does not
+    resolve symbolic links. So ``docs``, ``docs/`` and ``$PWD/docs`` are one
+    input, as they are the same stored documents, while a link to ``docs``
+    stays another input, whose documents are stored under the link's path.
+    """
+    return [
+        argument if argument == "-" else os.path.abspath(argument)
+        for argument in map(str, arguments)
+    ]
+
+
+def _inputs_digest(absolute: Sequence[str], paths: Sequence[str] | None) -> str:
+    """Return the SHA-256 of the absolute path arguments ``absolute``, as hex.
+
+    The arguments keep their order and repeats. With ``-`` the paths read
+    from stdin are part of the input, so the digest is of every collected
+    path, sorted, when ``paths`` is known.
     """
     import hashlib
     import json
 
-    if "-" in arguments and paths is not None:
-        named = sorted(paths)
-    else:
-        named = [os.path.abspath(argument) for argument in arguments]
+    named = sorted(paths) if "-" in absolute and paths is not None else list(absolute)
     return hashlib.sha256(json.dumps(named).encode("ascii")).hexdigest()
 
 

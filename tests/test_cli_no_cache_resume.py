@@ -140,6 +140,10 @@ def has_stored_rows(tmp_path: Path) -> bool:
     return _count_rows(tmp_path / "db.duckdb") >= 4
 
 
+def has_printed_result(tmp_path: Path) -> bool:
+    return b"\n" in (tmp_path / "killed.jsonl").read_bytes()
+
+
 def _count_rows(database: Path) -> int:
     """Return how many result rows the database has, through the store's lock."""
     store = Store(database)
@@ -290,3 +294,31 @@ def test_no_cache_resume_any_path_spelling(tmp_path: Path, spelling: str) -> Non
     assert reused == killed
     assert f"resumed run 1: {len(killed)} results reused" in stderr
     assert set(current_rows_per_path(database).values()) == {1}
+
+
+def test_no_cache_run_killed_early_is_recorded(tmp_path: Path) -> None:
+    """A run killed after printing results, before storing any, keeps its row."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    # No batch is stored before the kill: the first waits for 100000 results.
+    unflushed = {
+        **cli_env(tmp_path),
+        "DOCFLOW_STORE_FLUSH_ROWS": "100000",
+        "DOCFLOW_STORE_FLUSH_SECONDS": "3600",
+    }
+    run_killed(tmp_path, env=unflushed, when=has_printed_result)
+
+    assert _count_rows(database) == 0
+    runs = Store(database).runs()
+    assert len(runs) == 1
+    assert runs[0].status == "interrupted"
+    assert runs[0].done == 0
+    assert runs[0].total == LETTERS
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    assert len(records) == LETTERS
+    assert not any(record["cached"] for record in records)
+    assert "run 1 stopped before finishing (0 of 200 documents stored)" in stderr
+    assert "printed but had not stored yet are processed again" in stderr
+    assert "resumed run 1: 0 results reused" in stderr
+    assert Store(database).runs(1)[0].status == "finished"

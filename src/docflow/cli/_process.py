@@ -660,8 +660,9 @@ def run_command(
     started = time.perf_counter()
     model_version = _model_key(settings) if classify else None
     # One connection for the check and the cache lookup. When every file is
-    # known, the run is also stored in it. Otherwise it closes before any
-    # document is processed.
+    # known, the run is also stored in it. Otherwise only the run's row is,
+    # so that a run killed before its first batch still has a row, and the
+    # connection closes before any document is processed.
     opened = ExitStack()
     opened.enter_context(store.session())
     outcome, stats = "failed", {}
@@ -704,7 +705,9 @@ def run_command(
                 session.rejected = {result.path for result in plan.rejected}
                 if classify:
                     session.corrections = _corrections(store)
-                if not plan.misses:
+                if plan.misses:
+                    session.writer.begin_run()
+                else:
                     store_error = _store_known(session, plan)
             if plan.misses:
                 session.writer.start()

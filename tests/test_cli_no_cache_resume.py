@@ -1,17 +1,20 @@
 """A re-run of an interrupted ``--no-cache`` run resumes it.
 
 The console script runs as a subprocess and is stopped with SIGINT once it
-has stored some results, as a person would stop it with Ctrl-C.
+has stored some results, as a person would stop it with Ctrl-C, or killed
+with SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -44,15 +47,19 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     )
 
 
-def arguments(tmp_path: Path, command: str, *extra: str) -> list[str]:
+def arguments(
+    tmp_path: Path, command: str, *extra: str, inputs: str = "docs"
+) -> list[str]:
     database = str(tmp_path / "db.duckdb")
-    return [*COMMAND, "--db", database, command, *extra, "--format", "jsonl", "docs"]
+    return [*COMMAND, "--db", database, command, *extra, "--format", "jsonl", inputs]
 
 
-def run_to_end(tmp_path: Path, command: str, *extra: str) -> tuple[list[dict], str]:
+def run_to_end(
+    tmp_path: Path, command: str, *extra: str, inputs: str = "docs"
+) -> tuple[list[dict], str]:
     """Run docflow to its end; return the records printed and stderr."""
     completed = subprocess.run(
-        arguments(tmp_path, command, *extra),
+        arguments(tmp_path, command, *extra, inputs=inputs),
         cwd=tmp_path,
         env=cli_env(tmp_path),
         stdin=subprocess.DEVNULL,
@@ -95,6 +102,46 @@ def run_interrupted(tmp_path: Path, command: str, *extra: str) -> str:
         output.close()
     assert process.returncode == 130, stderr.decode()
     return stderr.decode()
+
+
+def run_killed(
+    tmp_path: Path, *extra: str, env: dict[str, str], when: Callable[[Path], bool]
+) -> None:
+    """Start ``docflow process --no-cache``; SIGKILL it once ``when(tmp_path)``."""
+    output = (tmp_path / "killed.jsonl").open("wb")
+    process = subprocess.Popen(
+        arguments(tmp_path, "process", "--no-cache", *extra),
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not when(tmp_path):
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "the run was not killed within 120 s"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=120)
+    finally:
+        # The MCP servers it started are in its process group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.wait()
+        output.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+def has_stored_rows(tmp_path: Path) -> bool:
+    return _count_rows(tmp_path / "db.duckdb") >= 4
+
+
+def has_printed_result(tmp_path: Path) -> bool:
+    return b"\n" in (tmp_path / "killed.jsonl").read_bytes()
 
 
 def _count_rows(database: Path) -> int:
@@ -230,3 +277,48 @@ def test_no_cache_resumes_only_restarted_run(tmp_path: Path) -> None:
     reused = {record["path"] for record in records if record["cached"]}
     assert reused == restarted
     assert f"resumed run 2: {len(restarted)} results reused" in stderr
+
+
+@pytest.mark.parametrize("spelling", ["docs/", "./docs//", "absolute"])
+def test_no_cache_resume_any_path_spelling(tmp_path: Path, spelling: str) -> None:
+    """A killed run of ``docs`` resumes under another spelling of that folder."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    run_killed(tmp_path, env=cli_env(tmp_path), when=has_stored_rows)
+    killed = stored_paths(database, 1)
+    assert 4 <= len(killed) < LETTERS
+
+    inputs = str(tmp_path / "docs") if spelling == "absolute" else spelling
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache", inputs=inputs)
+    reused = {record["path"] for record in records if record["cached"]}
+    assert reused == killed
+    assert f"resumed run 1: {len(killed)} results reused" in stderr
+    assert set(current_rows_per_path(database).values()) == {1}
+
+
+def test_no_cache_run_killed_early_is_recorded(tmp_path: Path) -> None:
+    """A run killed after printing results, before storing any, keeps its row."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    # No batch is stored before the kill: the first waits for 100000 results.
+    unflushed = {
+        **cli_env(tmp_path),
+        "DOCFLOW_STORE_FLUSH_ROWS": "100000",
+        "DOCFLOW_STORE_FLUSH_SECONDS": "3600",
+    }
+    run_killed(tmp_path, env=unflushed, when=has_printed_result)
+
+    assert _count_rows(database) == 0
+    runs = Store(database).runs()
+    assert len(runs) == 1
+    assert runs[0].status == "interrupted"
+    assert runs[0].done == 0
+    assert runs[0].total == LETTERS
+
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    assert len(records) == LETTERS
+    assert not any(record["cached"] for record in records)
+    assert "run 1 stopped before finishing (0 of 200 documents stored)" in stderr
+    assert "printed but had not stored yet are processed again" in stderr
+    assert "resumed run 1: 0 results reused" in stderr
+    assert Store(database).runs(1)[0].status == "finished"

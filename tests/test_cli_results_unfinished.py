@@ -19,7 +19,8 @@ from docflow.cli.main import app
 from docflow.core.models import DocumentResult
 from docflow.core.store import ResultWriter, Store
 
-#: The runs table record of ``docflow classify docs``, as the command stores it.
+#: A runs table record of ``docflow classify docs``. The command stores the
+#: absolute path of ``docs``, and the note prints the path as stored.
 ARGS = {"paths": ["docs"], "options": {}, "reuse": True, "inputs": "digest"}
 
 START_RUN = textwrap.dedent(

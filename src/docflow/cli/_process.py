@@ -660,8 +660,9 @@ def run_command(
     started = time.perf_counter()
     model_version = _model_key(settings) if classify else None
     # One connection for the check and the cache lookup. When every file is
-    # known, the run is also stored in it. Otherwise it closes before any
-    # document is processed.
+    # known, the run is also stored in it. Otherwise only the run's row is,
+    # so that a run killed before its first batch still has a row, and the
+    # connection closes before any document is processed.
     opened = ExitStack()
     opened.enter_context(store.session())
     outcome, stats = "failed", {}
@@ -704,7 +705,9 @@ def run_command(
                 session.rejected = {result.path for result in plan.rejected}
                 if classify:
                     session.corrections = _corrections(store)
-                if not plan.misses:
+                if plan.misses:
+                    session.writer.begin_run()
+                else:
                     store_error = _store_known(session, plan)
             if plan.misses:
                 session.writer.start()
@@ -901,32 +904,47 @@ def _run_arguments(
 
     ``paths`` are the absolute paths collected for ``arguments``, or None
     when the collection was interrupted. ``Store.unfinished_runs`` compares
-    the whole record. So ``reuse`` and ``inputs`` tell apart runs whose
-    options or inputs differ in ways the command line does not show. These
-    are a ``store.reuse`` setting, a relative path given in another folder,
-    more than the 50 paths kept, or other paths on stdin.
+    the whole record, so the path arguments are stored as absolute paths,
+    and two spellings of one folder resume each other's runs. ``reuse`` and
+    ``inputs`` tell apart runs whose options or inputs differ in ways the
+    command line does not show: a ``store.reuse`` setting, more than the 50
+    paths kept, or other paths on stdin.
     """
+    absolute = _absolute_arguments(arguments)
     return {
-        "paths": [str(a) for a in arguments][:50],
+        "paths": absolute[:50],
         "options": options.describe(),
         "reuse": options.settings().store.reuse,
-        "inputs": _inputs_digest(arguments, paths),
+        "inputs": _inputs_digest(absolute, paths),
     }
 
 
-def _inputs_digest(arguments: Sequence[str], paths: Sequence[str] | None) -> str:
-    """Return the SHA-256 of the absolute paths given, as hex.
+def _absolute_arguments(arguments: Sequence[str]) -> list[str]:
+    """Return the path arguments as absolute paths, with ``-`` (stdin) kept.
 
-    With ``-`` the paths read from stdin are part of the input, so the
-    digest is of every collected path, sorted, when ``paths`` is known.
+    ``os.path.abspath`` is the normalization ``collect_paths`` gives the
+    stored paths: it drops a trailing slash and ``.`` parts but does not
+    resolve symbolic links. So ``docs``, ``docs/`` and ``$PWD/docs`` are one
+    input, as they are the same stored documents, while a link to ``docs``
+    stays another input, whose documents are stored under the link's path.
+    """
+    return [
+        argument if argument == "-" else os.path.abspath(argument)
+        for argument in map(str, arguments)
+    ]
+
+
+def _inputs_digest(absolute: Sequence[str], paths: Sequence[str] | None) -> str:
+    """Return the SHA-256 of the absolute path arguments ``absolute``, as hex.
+
+    The arguments keep their order and repeats. With ``-`` the paths read
+    from stdin are part of the input, so the digest is of every collected
+    path, sorted, when ``paths`` is known.
     """
     import hashlib
     import json
 
-    if "-" in arguments and paths is not None:
-        named = sorted(paths)
-    else:
-        named = [os.path.abspath(argument) for argument in arguments]
+    named = sorted(paths) if "-" in absolute and paths is not None else list(absolute)
     return hashlib.sha256(json.dumps(named).encode("ascii")).hexdigest()
 
 

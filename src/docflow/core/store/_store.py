@@ -167,11 +167,11 @@ class RunRecord:
 class RunProgress:
     """A run being processed: what it was given and how far it got.
 
-    ``run_id`` stays None until the run's row is stored, which happens with
-    its first batch of results or when it finishes, so a run that only
-    reuses cached results opens the database for writing once. The row then
-    gets ``started_at`` (UTC, by default the time this object was created),
-    not the time of that first write.
+    ``run_id`` stays None until the run's row is stored. That happens with
+    ``Store.begin_run``, with its first batch of results, or when it
+    finishes, so a run that only reuses cached results opens the database
+    for writing once. The row gets ``started_at`` (UTC, by default the time
+    this object was created), not the time of that first write.
     """
 
     command: str
@@ -473,6 +473,20 @@ class Store:
             run = RunProgress(command, args, total, started_at=now)
             return self._insert_run(connection, run, now)
 
+    def begin_run(self, run: RunProgress) -> int:
+        """Store the row of ``run`` as running unless it has one; return its id.
+
+        A run with documents to process calls this before it prints the
+        first result. So a run that is killed before its first batch of
+        results is stored still has its row, which ``stats`` shows and a
+        re-run of the same command with --no-cache resumes. Inside a
+        ``session`` block the row goes into the session's connection.
+        """
+        if run.run_id is None:
+            with self.connect(write=True) as connection:
+                run.run_id = self._insert_run(connection, run, self.clock())
+        return run.run_id
+
     def _insert_run(
         self, connection: duckdb.DuckDBPyConnection, run: RunProgress, now: datetime
     ) -> int:
@@ -507,7 +521,8 @@ class Store:
                 "run %d stopped before finishing (%d of %d documents stored); "
                 "the documents it stored are kept, and a run that reuses stored "
                 "results takes them as cache hits, as does a re-run of the same "
-                "command with --no-cache",
+                "command with --no-cache. Results it printed but had not stored "
+                "yet are processed again",
                 run_id,
                 done,
                 total,

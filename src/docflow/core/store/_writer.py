@@ -100,6 +100,11 @@ class ResultWriter:
             )
             self._thread.start()
 
+    def begin_run(self) -> None:
+        """Store the run's row now, before any result (``Store.begin_run``)."""
+        if self.run is not None:
+            self.store.begin_run(self.run)
+
     def add(
         self,
         result: DocumentResult,

@@ -263,3 +263,49 @@ def test_rerun_after_forget_stores_current_result(isolated_cwd):
     ]
     assert [row["status"] for row in rows] == ["ok"]
     assert count_rows(isolated_cwd / "t.duckdb") == 2
+
+
+@pytest.mark.parametrize("command", [("report",), ("label", "invoice")])
+def test_forgotten_file_named_by_path_exits_4(files, command):
+    forgotten = json.loads(invoke("forget", "kept/a.txt", "-f", "jsonl").stdout)
+    outcome = invoke(command[0], "kept/a.txt", *command[1:])
+    assert outcome.exit_code == 4, outcome.stderr
+    assert "'kept/a.txt' (document" in outcome.stderr
+    assert "was forgotten with docflow forget at" in outcome.stderr
+    assert f"docflow report {forgotten['id']}" in outcome.stderr
+    assert "has no stored result yet" not in outcome.stderr
+
+
+def test_forgotten_dash_name_suggests_dot_slash(isolated_cwd):
+    dashed = isolated_cwd / "-dash.md"
+    dashed.write_text("some text", encoding="utf-8")
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(dashed))
+    assert invoke("forget", "--", "-dash.md").exit_code == 0
+    outcome = invoke("report", "--", "-dash.md")
+    assert outcome.exit_code == 4, outcome.stderr
+    assert "docflow process ./-dash.md" in outcome.stderr
+
+
+def test_unstored_dash_name_suggests_dot_slash(isolated_cwd):
+    (isolated_cwd / "-new.md").write_text("some text", encoding="utf-8")
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(isolated_cwd / "other.md"))
+    outcome = invoke("report", "--", "-new.md")
+    assert outcome.exit_code == 2, outcome.stderr
+    assert "docflow process ./-new.md" in outcome.stderr
+
+
+def test_earlier_result_of_forgotten_file_reports(files, isolated_cwd):
+    """report of a replaced row still works after the file's newest row is forgotten."""
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(files["kept"]))
+    earliest = min(
+        stored.id
+        for stored in Store(isolated_cwd / "t.duckdb").results_by_id(range(1, 10))
+        if stored.result.path == str(files["kept"])
+    )
+    assert invoke("forget", "kept/a.txt").exit_code == 0
+    outcome = invoke("report", str(earliest), "-f", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert f"document {earliest} is an earlier result" in outcome.stderr

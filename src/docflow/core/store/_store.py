@@ -16,6 +16,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import CATEGORIES, NO_CATEGORY, DocumentResult
+from docflow.core.quoting import shell_argument
 from docflow.core.review import has_quality_reason_sql
 from docflow.core.store._lock import DatabaseLock, LockTurn
 from docflow.core.store._rows import (
@@ -36,7 +37,12 @@ from docflow.core.store._schema import (
     migrate,
     read_version,
 )
-from docflow.errors import StoreError, UsageError, is_query_interrupted
+from docflow.errors import (
+    ResultForgotten,
+    StoreError,
+    UsageError,
+    is_query_interrupted,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -958,14 +964,44 @@ class Store:
                 )
             if records:
                 return _stored(records[0])
+        self._check_forgotten(reference)
         if os.path.isfile(reference):
             raise UsageError(
                 f"{reference!r} has no stored result yet; process it with: "
-                f"docflow process {shlex.quote(reference)}"
+                f"docflow process {shell_argument(reference)}"
             )
         raise UsageError(
             f"no stored document with id or path {reference!r}; "
             "list stored documents with: docflow results"
+        )
+
+    def _check_forgotten(self, reference: str) -> None:
+        """Raise ResultForgotten when docflow forget retired the newest result
+        of the file ``reference``.
+
+        The caller has found no current result of the file.
+        """
+        absolute = os.path.abspath(reference)
+        candidates = list(
+            dict.fromkeys([display_path(absolute), display_text(absolute)])
+        )
+        with self.connect(write=False) as connection:
+            row = first_row(
+                connection.execute(
+                    "SELECT id, forgotten_at FROM documents "
+                    "WHERE path IN (SELECT unnest(?::VARCHAR[])) "
+                    "ORDER BY id DESC LIMIT 1",
+                    [list(dict.fromkeys(candidates))],
+                )
+            )
+        if row is None or row[1] is None:
+            return
+        document_id, forgotten_at = int(row[0]), row[1]
+        raise ResultForgotten(
+            f"the result of {reference!r} (document {document_id}) was forgotten "
+            f"with docflow forget at {forgotten_at:%Y-%m-%d %H:%M} UTC; show it "
+            f"with: docflow report {document_id}, or store a current result "
+            f"with: docflow process {shell_argument(reference)}"
         )
 
     def _resolve(self, reference: str) -> int | None:

@@ -309,3 +309,39 @@ def test_earlier_result_of_forgotten_file_reports(files, isolated_cwd):
     outcome = invoke("report", str(earliest), "-f", "json")
     assert outcome.exit_code == 0, outcome.stderr
     assert f"document {earliest} is an earlier result" in outcome.stderr
+
+
+def run_to_full_disk(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run docflow with stdout on /dev/full, where every write fails with ENOSPC."""
+    with open("/dev/full", "w") as full:
+        return run_console_script(
+            cwd, "--db", "t.duckdb", *args, env=docflow_env(cwd), stdout=full
+        )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_forget_output_failure_says_stored(files, isolated_cwd):
+    outcome = run_to_full_disk(isolated_cwd, "forget", "tpyo.txt", "-f", "jsonl")
+    message = outcome.stderr.decode()
+    assert outcome.returncode == 74, message
+    assert "but the change is stored: forgot 1 result (document" in message
+    assert "docflow results lists the current ones" in message
+    assert "run the same command again" not in message
+    assert str(files["typo"]) not in stored_paths()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_label_output_failure_says_stored(files, isolated_cwd):
+    outcome = run_to_full_disk(isolated_cwd, "label", "kept/a.txt", "invoice")
+    message = outcome.stderr.decode()
+    assert outcome.returncode == 74, message
+    assert "was labeled invoice; docflow report" in message
+    assert "run the same command again" not in message
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_dry_run_output_failure_says_run_again(files, isolated_cwd):
+    outcome = run_to_full_disk(isolated_cwd, "forget", "--dry-run", "tpyo.txt")
+    message = outcome.stderr.decode()
+    assert outcome.returncode == 74, message
+    assert "run the same command again" in message

@@ -571,6 +571,7 @@ def record_label(
     """Store a correction and print it."""
     from dataclasses import asdict
 
+    from docflow.cli._errors import note_stored_change
     from docflow.core.classify import list_categories
     from docflow.core.models import CATEGORIES, NO_CATEGORY
     from docflow.core.store import display_path
@@ -584,6 +585,10 @@ def record_label(
     with store.session() if store.exists() else contextlib.nullcontext():
         correction = store.add_label(
             reference, category, labeled_by or _login(), allowed=allowed
+        )
+        note_stored_change(
+            f"document {correction.document_id} was labeled {correction.category}; "
+            f"docflow report {correction.document_id} shows it"
         )
         review_note = _review_note(store, correction)
         shared = store.shared_content(correction)
@@ -692,7 +697,7 @@ def forget_stored(
 
     Return NO_INPUT when a path given names no current result, else OK.
     """
-    from docflow.cli._errors import say
+    from docflow.cli._errors import note_stored_change, say
     from docflow.core.classify.corrections import apply_corrections
     from docflow.core.store import forget_results
 
@@ -718,6 +723,8 @@ def forget_stored(
     if not store.exists():
         note_missing_database(options, store.path)
     report = forget_results(store, paths, missing=missing, dry_run=dry_run)
+    if report.forgotten and not report.dry_run:
+        note_stored_change(_forgotten_change(report.forgotten))
     rows = apply_corrections(report.forgotten, store.corrections())
     printer = RecordPrinter(_format(options), columns=RESULT_COLUMNS)
     for stored in rows:
@@ -741,6 +748,19 @@ def forget_stored(
         )
     _note(options, _forget_summary(report, missing=missing, paths=paths))
     return ExitCode.NO_INPUT if report.unmatched else ExitCode.OK
+
+
+def _forgotten_change(forgotten: Sequence[StoredResult]) -> str:
+    """Say which results were forgotten and how to see them, for a failed output."""
+    ids = [stored.id for stored in forgotten]
+    named = ", ".join(str(id_) for id_ in ids[:_SHARED_NAMED])
+    if len(ids) > _SHARED_NAMED:
+        named += f" and {len(ids) - _SHARED_NAMED} more"
+    documents = "document" if len(ids) == 1 else "documents"
+    return (
+        f"forgot {plural(len(ids), 'result')} ({documents} {named}); docflow "
+        f"report {ids[0]} shows one, and docflow results lists the current ones"
+    )
 
 
 def _forget_summary(

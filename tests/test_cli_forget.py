@@ -113,7 +113,8 @@ def test_forget_folder_retires_files_under_it(files):
     outcome = invoke("forget", "gone/", "-f", "jsonl")
     assert outcome.exit_code == 0, outcome.stderr
     assert len(outcome.stdout.splitlines()) == 2
-    assert "forgot 2 results; 0 paths had no stored result" in outcome.stderr
+    assert "forgot 2 results\n" in outcome.stderr
+    assert "0 paths" not in outcome.stderr
     assert stored_paths() == sorted([str(files["kept"]), str(files["typo"])])
 
 
@@ -146,7 +147,37 @@ def test_forget_twice_second_exits_4(files):
     assert invoke("forget", "tpyo.txt").exit_code == 0
     outcome = invoke("forget", "tpyo.txt")
     assert outcome.exit_code == 4
-    assert "no current stored result at or under 'tpyo.txt'" in outcome.stderr
+    assert "'tpyo.txt' was already forgotten at " in outcome.stderr
+    assert "check the spelling" not in outcome.stderr
+    assert "forgot 0 results; 1 path was already forgotten\n" in outcome.stderr
+
+
+def test_forget_folder_again_names_last(files):
+    assert invoke("forget", "gone").exit_code == 0
+    outcome = invoke("forget", "gone", "nothere.pdf")
+    assert outcome.exit_code == 4
+    assert "the results under 'gone' were already forgotten, the last" in (
+        outcome.stderr
+    )
+    assert "no current stored result at or under 'nothere.pdf'" in outcome.stderr
+    assert (
+        "forgot 0 results; 1 path was already forgotten; 1 path had no stored result"
+        in outcome.stderr
+    )
+
+
+def test_forget_unmatched_escapes_controls_once(files):
+    outcome = invoke("forget", "no\nsuch\x1b[31m")
+    assert outcome.exit_code == 4
+    assert "'no\\nsuch\\x1b[31m'" in outcome.stderr
+    assert "\\\\n" not in outcome.stderr
+
+
+def test_forget_nothing_prints_no_table(files):
+    outcome = invoke("forget", "--missing", "--dry-run", "-f", "table", "kept")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == ""
+    assert "would forget 0 results" in outcome.stderr
 
 
 def test_forget_missing_under_path_keeps_others(files):

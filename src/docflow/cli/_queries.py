@@ -731,7 +731,10 @@ def forget_stored(
         printer.emit(
             _stored_record(stored), summary_row(stored.result, document_id=stored.id)
         )
-    printer.close()
+    # A table of no rows would print an empty line; the summary on stderr
+    # says that nothing was forgotten. JSON and CSV keep their empty forms.
+    if rows or printer.format != "table":
+        printer.close()
     if report.unchecked:
         first, reason = next(iter(report.unchecked.items()))
         _note(
@@ -740,14 +743,36 @@ def forget_stored(
             f"and stay current ({terminal_text(first)}: {reason}); run docflow "
             "forget --missing again as a user who can read their folders",
         )
-    if report.unmatched:
-        names = ", ".join(repr(terminal_text(path)) for path in report.unmatched)
+    for path, (document_id, at, exact) in report.already_forgotten.items():
+        where = (
+            _quoted_path(path) if exact else f"the results under {_quoted_path(path)}"
+        )
+        verb = "was" if exact else "were"
+        last = "" if exact else ", the last one"
+        say(
+            f"{where} {verb} already forgotten{last} at {at:%Y-%m-%d %H:%M} UTC "
+            f"(document {document_id}); docflow report {document_id} shows it"
+        )
+    never = [path for path in report.unmatched if path not in report.already_forgotten]
+    if never:
+        names = ", ".join(_quoted_path(path) for path in never)
         say(
             f"no current stored result at or under {names}; check the spelling, "
             "or list the stored files with: docflow results"
         )
     _note(options, _forget_summary(report, missing=missing, paths=paths))
     return ExitCode.NO_INPUT if report.unmatched else ExitCode.OK
+
+
+def _quoted_path(path: str) -> str:
+    """Quote a path given to forget, escaping its control characters once.
+
+    ``say`` escapes only what is left, so a name with a newline reads as
+    ``'no\\nsuch'``, as in the messages of docflow process.
+    """
+    from docflow.core.quoting import cut_value
+
+    return f"'{terminal_text(cut_value(path))}'"
 
 
 def _forgotten_change(forgotten: Sequence[StoredResult]) -> str:
@@ -770,9 +795,13 @@ def _forget_summary(
     summary = f"{verb} {plural(len(report.forgotten), 'result')}"
     if missing:
         summary += " of files that no longer exist"
-    if paths:
-        had = plural(len(report.unmatched), "path")
-        summary += f"; {had} had no stored result"
+    earlier = len(report.already_forgotten)
+    if earlier:
+        verb = "was" if earlier == 1 else "were"
+        summary += f"; {plural(earlier, 'path')} {verb} already forgotten"
+    never = len(report.unmatched) - earlier
+    if never:
+        summary += f"; {plural(never, 'path')} had no stored result"
     if report.dry_run:
         summary += " (dry run: nothing was changed)"
     return summary

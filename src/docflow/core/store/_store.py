@@ -1250,6 +1250,32 @@ class Store:
                 ).fetchall()
         return [(int(id_), path, matched) for id_, path, matched in rows]
 
+    def forgotten_paths(
+        self, stored_paths: Sequence[str]
+    ) -> dict[str, tuple[int, datetime, bool]]:
+        """Return the newest forgotten result at or under each of ``stored_paths``.
+
+        Each path with such a result maps to its document id, its
+        ``forgotten_at`` and whether it is stored at the path itself rather
+        than under it as a folder. Paths are compared as ``current_paths``
+        compares them.
+        """
+        if not stored_paths or not self.exists():
+            return {}
+        folders = [_folder_prefix(path) for path in stored_paths]
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "WITH given AS (SELECT unnest(?::VARCHAR[]) AS path, "
+                "unnest(?::VARCHAR[]) AS folder) "
+                "SELECT g.path, arg_max(d.id, d.forgotten_at), max(d.forgotten_at), "
+                "arg_max(d.path = g.path, d.forgotten_at) "
+                "FROM documents d JOIN given g "
+                "ON d.path = g.path OR starts_with(d.path, g.folder) "
+                "WHERE d.forgotten_at IS NOT NULL GROUP BY g.path",
+                [list(stored_paths), folders],
+            ).fetchall()
+        return {path: (int(id_), at, bool(exact)) for path, id_, at, exact in rows}
+
     def results_by_id(self, ids: Sequence[int]) -> list[StoredResult]:
         """Return the stored results with these document ids, in id order."""
         if not ids or not self.exists():

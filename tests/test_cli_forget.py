@@ -113,7 +113,8 @@ def test_forget_folder_retires_files_under_it(files):
     outcome = invoke("forget", "gone/", "-f", "jsonl")
     assert outcome.exit_code == 0, outcome.stderr
     assert len(outcome.stdout.splitlines()) == 2
-    assert "forgot 2 results; 0 paths had no stored result" in outcome.stderr
+    assert "forgot 2 results\n" in outcome.stderr
+    assert "0 paths" not in outcome.stderr
     assert stored_paths() == sorted([str(files["kept"]), str(files["typo"])])
 
 
@@ -146,7 +147,37 @@ def test_forget_twice_second_exits_4(files):
     assert invoke("forget", "tpyo.txt").exit_code == 0
     outcome = invoke("forget", "tpyo.txt")
     assert outcome.exit_code == 4
-    assert "no current stored result at or under 'tpyo.txt'" in outcome.stderr
+    assert "'tpyo.txt' was already forgotten at " in outcome.stderr
+    assert "check the spelling" not in outcome.stderr
+    assert "forgot 0 results; 1 path was already forgotten\n" in outcome.stderr
+
+
+def test_forget_folder_again_names_last(files):
+    assert invoke("forget", "gone").exit_code == 0
+    outcome = invoke("forget", "gone", "nothere.pdf")
+    assert outcome.exit_code == 4
+    assert "the results under 'gone' were already forgotten, the last" in (
+        outcome.stderr
+    )
+    assert "no current stored result at or under 'nothere.pdf'" in outcome.stderr
+    assert (
+        "forgot 0 results; 1 path was already forgotten; 1 path had no stored result"
+        in outcome.stderr
+    )
+
+
+def test_forget_unmatched_escapes_controls_once(files):
+    outcome = invoke("forget", "no\nsuch\x1b[31m")
+    assert outcome.exit_code == 4
+    assert "'no\\nsuch\\x1b[31m'" in outcome.stderr
+    assert "\\\\n" not in outcome.stderr
+
+
+def test_forget_nothing_prints_no_table(files):
+    outcome = invoke("forget", "--missing", "--dry-run", "-f", "table", "kept")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == ""
+    assert "would forget 0 results" in outcome.stderr
 
 
 def test_forget_missing_under_path_keeps_others(files):
@@ -279,3 +310,85 @@ def test_forget_unmatched_long_path_cut(files):
     assert outcome.exit_code == 4
     assert "(404 characters)" in outcome.stderr
     assert long_path not in outcome.stderr
+
+
+@pytest.mark.parametrize("command", [("report",), ("label", "invoice")])
+def test_forgotten_file_named_by_path_exits_4(files, command):
+    forgotten = json.loads(invoke("forget", "kept/a.txt", "-f", "jsonl").stdout)
+    outcome = invoke(command[0], "kept/a.txt", *command[1:])
+    assert outcome.exit_code == 4, outcome.stderr
+    assert "'kept/a.txt' (document" in outcome.stderr
+    assert "was forgotten with docflow forget at" in outcome.stderr
+    assert f"docflow report {forgotten['id']}" in outcome.stderr
+    assert "has no stored result yet" not in outcome.stderr
+
+
+def test_forgotten_dash_name_suggests_dot_slash(isolated_cwd):
+    dashed = isolated_cwd / "-dash.md"
+    dashed.write_text("some text", encoding="utf-8")
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(dashed))
+    assert invoke("forget", "--", "-dash.md").exit_code == 0
+    outcome = invoke("report", "--", "-dash.md")
+    assert outcome.exit_code == 4, outcome.stderr
+    assert "docflow process ./-dash.md" in outcome.stderr
+
+
+def test_unstored_dash_name_suggests_dot_slash(isolated_cwd):
+    (isolated_cwd / "-new.md").write_text("some text", encoding="utf-8")
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(isolated_cwd / "other.md"))
+    outcome = invoke("report", "--", "-new.md")
+    assert outcome.exit_code == 2, outcome.stderr
+    assert "docflow process ./-new.md" in outcome.stderr
+
+
+def test_earlier_result_of_forgotten_file_reports(files, isolated_cwd):
+    """report of a replaced row still works after the file's newest row is forgotten."""
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(files["kept"]))
+    earliest = min(
+        stored.id
+        for stored in Store(isolated_cwd / "t.duckdb").results_by_id(range(1, 10))
+        if stored.result.path == str(files["kept"])
+    )
+    assert invoke("forget", "kept/a.txt").exit_code == 0
+    outcome = invoke("report", str(earliest), "-f", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert f"document {earliest} is an earlier result" in outcome.stderr
+
+
+def run_to_full_disk(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run docflow with stdout on /dev/full, where every write fails with ENOSPC."""
+    with open("/dev/full", "w") as full:
+        return run_console_script(
+            cwd, "--db", "t.duckdb", *args, env=docflow_env(cwd), stdout=full
+        )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_forget_output_failure_says_stored(files, isolated_cwd):
+    outcome = run_to_full_disk(isolated_cwd, "forget", "tpyo.txt", "-f", "jsonl")
+    message = outcome.stderr.decode()
+    assert outcome.returncode == 74, message
+    assert "but the change is stored: forgot 1 result (document" in message
+    assert "docflow results lists the current ones" in message
+    assert "run the same command again" not in message
+    assert str(files["typo"]) not in stored_paths()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_label_output_failure_says_stored(files, isolated_cwd):
+    outcome = run_to_full_disk(isolated_cwd, "label", "kept/a.txt", "invoice")
+    message = outcome.stderr.decode()
+    assert outcome.returncode == 74, message
+    assert "was labeled invoice; docflow report" in message
+    assert "run the same command again" not in message
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_dry_run_output_failure_says_run_again(files, isolated_cwd):
+    outcome = run_to_full_disk(isolated_cwd, "forget", "--dry-run", "tpyo.txt")
+    message = outcome.stderr.decode()
+    assert outcome.returncode == 74, message
+    assert "run the same command again" in message

@@ -3,6 +3,7 @@
     DocflowError                 base, exit code SOFTWARE
     ├── ConfigError              invalid docflow.toml, flag or DOCFLOW_* variable
     ├── UsageError               a command given arguments it cannot use
+    ├── ResultForgotten          the file named has only results docflow forget retired
     ├── StoreError               the DuckDB database cannot be opened or written
     ├── ServerError              an MCP server failed to start or stopped answering
     ├── ModelError               the classifier model is missing or invalid
@@ -43,6 +44,7 @@ __all__ = [
     "OcrUnavailable",
     "OutputError",
     "PasswordRequired",
+    "ResultForgotten",
     "ServerError",
     "StoreError",
     "TooLarge",
@@ -80,6 +82,12 @@ class ConfigError(DocflowError):
 
 class UsageError(DocflowError):
     exit_code = ExitCode.USAGE
+
+
+class ResultForgotten(DocflowError):
+    """The file named has no current result, because docflow forget retired it."""
+
+    exit_code = ExitCode.NO_INPUT
 
 
 class OutputError(DocflowError):

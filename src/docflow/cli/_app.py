@@ -3,6 +3,7 @@
 # No ``from __future__ import annotations``: typer reads the annotations of
 # the commands, and evaluating them from strings took 6 ms of every run.
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -31,7 +32,7 @@ from docflow.cli._options import (
 from docflow.cli._state import CliOptions
 from docflow.errors import UsageError
 
-__all__ = ["PathsArgument", "app", "check_range", "options_for"]
+__all__ = ["PathsArgument", "app", "check_paths", "check_range", "options_for"]
 
 app = typer.Typer(
     name="docflow",
@@ -219,6 +220,28 @@ def check_range(option: str, value: float | None) -> None:
     in_range = minimum <= value and (maximum is None or value <= maximum)
     if not (in_range and math.isfinite(value)):
         raise UsageError(f"invalid {option} {value:g}; {describe_range(option)}")
+
+
+def check_paths(
+    paths: Sequence[str],
+    name: str = "PATH",
+    expected: str = "a file or folder, or . for the current folder",
+) -> None:
+    """Raise UsageError when one of the path arguments ``paths`` is empty.
+
+    An empty argument comes from an unset or empty shell variable
+    (``docflow forget "$OLD"``), and ``os.path.abspath("")`` is the current
+    folder, so it would otherwise name everything there. ``name`` is the
+    argument's metavar in the usage line, and ``expected`` what to give.
+    """
+    for position, path in enumerate(paths, start=1):
+        if path:
+            continue
+        where = f" ({name} {position} of {len(paths)})" if len(paths) > 1 else ""
+        raise UsageError(
+            f"invalid empty {name} ''{where}, perhaps an unset shell variable; "
+            f"give {expected}"
+        )
 
 
 PathsArgument = Annotated[

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from docflow.cli._app import PathsArgument, app, options_for
+from docflow.cli._app import PathsArgument, app, check_paths, options_for
 from docflow.cli._errors import guard
 from docflow.cli._options import (
     ConfigOption,
@@ -61,6 +61,7 @@ def _processing_command(
     ) -> None:
         from docflow.cli._process import run_command
 
+        check_paths(paths)
         options = options_for(
             ctx,
             config=config,
@@ -336,6 +337,8 @@ def report_command(
         verbose=verbose,
         quiet=quiet,
     )
+    if reference is not None:
+        check_paths([reference], "ID|PATH", _DOCUMENT_EXPECTED)
     if html is not None and reference is not None:
         raise UsageError(
             f"--html writes a report of all documents and takes no document id "
@@ -361,6 +364,10 @@ def report_command(
             "give a document id or path, or --html OUT.html for a report "
             "of all documents"
         )
+
+
+#: The hint of report and label for an empty document argument.
+_DOCUMENT_EXPECTED = "a document id (docflow results lists them) or a file path"
 
 
 def _given_filters(*, category: str | None, run_id: int | None) -> list[str]:
@@ -467,6 +474,7 @@ def label_command(
     """
     from docflow.cli._queries import record_label
 
+    check_paths([reference], "DOC", _DOCUMENT_EXPECTED)
     options = options_for(
         ctx,
         config=config,
@@ -532,6 +540,7 @@ def forget_command(
     """
     from docflow.cli._queries import forget_stored
 
+    check_paths(paths or [])
     options = options_for(
         ctx,
         config=config,
@@ -613,6 +622,7 @@ def train_command(
     """
     from docflow.cli._admin import train
 
+    check_paths([folder], "DIR", "the folder with one subfolder per category")
     # The training files are read through the extraction cache, so the
     # extraction options and --no-cache apply to them.
     options = options_for(

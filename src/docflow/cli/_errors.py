@@ -34,6 +34,7 @@ __all__ = [
     "NoInput",
     "fail",
     "guard",
+    "note_stored_change",
     "say",
     "silence_stdout",
     "silence_terminal",
@@ -134,6 +135,22 @@ def silence_stdout() -> None:
         pass
 
 
+#: The change the running command has stored before printing it, as a clause
+#: for the message of a failed output, or None while it has stored none.
+_stored_change: str | None = None
+
+
+def note_stored_change(change: str) -> None:
+    """Record that the command has stored ``change``, so a failed output says so.
+
+    ``change`` is a clause that says what was stored and which command shows
+    it, as in "document 5 was labeled invoice; docflow report 5 shows it".
+    Running such a command again would not make the same change again.
+    """
+    global _stored_change
+    _stored_change = change
+
+
 def _verbose() -> bool:
     return logging.getLogger().getEffectiveLevel() <= logging.INFO
 
@@ -161,6 +178,8 @@ def guard(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _stored_change
+        _stored_change = None
         try:
             return command(*args, **kwargs)
         except typer.Exit:
@@ -189,20 +208,26 @@ def guard(command: F) -> F:
                 raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             if exc.errno not in _NO_ROOM or _caused_by_interrupt(exc):
                 raise _internal_error(command.__name__, exc) from None
-            kept_note = (
-                " (finished results are kept)"
-                if command.__name__ in _PROCESSING_COMMANDS
-                else ""
-            )
             raise fail(
-                f"cannot write the output: {exc.strerror or exc}; free some space "
-                f"and run the same command again{kept_note}",
-                ExitCode.OUTPUT,
+                _output_failed_message(command.__name__, exc), ExitCode.OUTPUT
             ) from None
         except Exception as exc:
             raise _internal_error(command.__name__, exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _output_failed_message(name: str, exc: OSError) -> str:
+    """Return what failed for lack of room and what to do, for the command ``name``."""
+    reason = f"cannot write the output: {exc.strerror or exc}"
+    if _stored_change is not None:
+        # Running the command again would fail, the change being made already.
+        return (
+            f"{reason}, but the change is stored: {_stored_change}. Free some "
+            "space before the next command"
+        )
+    kept_note = " (finished results are kept)" if name in _PROCESSING_COMMANDS else ""
+    return f"{reason}; free some space and run the same command again{kept_note}"
 
 
 #: Commands that store results as they go, so a failed output loses none.

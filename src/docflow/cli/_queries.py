@@ -23,7 +23,7 @@ from docflow.cli._output import (
     terminal_text,
     write_json,
 )
-from docflow.errors import ExitCode, UsageError
+from docflow.errors import ExitCode, ResultForgotten, UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
@@ -571,6 +571,7 @@ def record_label(
     """Store a correction and print it."""
     from dataclasses import asdict
 
+    from docflow.cli._errors import note_stored_change
     from docflow.core.classify import list_categories
     from docflow.core.models import CATEGORIES, NO_CATEGORY
     from docflow.core.store import display_path
@@ -584,6 +585,10 @@ def record_label(
     with store.session() if store.exists() else contextlib.nullcontext():
         correction = store.add_label(
             reference, category, labeled_by or _login(), allowed=allowed
+        )
+        note_stored_change(
+            f"document {correction.document_id} was labeled {correction.category}; "
+            f"docflow report {correction.document_id} shows it"
         )
         review_note = _review_note(store, correction)
         shared = store.shared_content(correction)
@@ -653,7 +658,7 @@ def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> N
         return
     try:
         current: int | None = store.document(path).id
-    except UsageError:  # the file has no current row any more
+    except (UsageError, ResultForgotten):  # the file has no current row any more
         current = None
     where = f"; the current one is {current}" if current is not None else ""
     _note(
@@ -692,9 +697,9 @@ def forget_stored(
 
     Return NO_INPUT when a path given names no current result, else OK.
     """
-    from docflow.cli._errors import say
+    from docflow.cli._errors import note_stored_change, say
     from docflow.core.classify.corrections import apply_corrections
-    from docflow.core.quoting import cut_value, quote_value
+    from docflow.core.quoting import cut_value
     from docflow.core.store import forget_results
 
     if not paths and not missing:
@@ -719,13 +724,18 @@ def forget_stored(
     if not store.exists():
         note_missing_database(options, store)
     report = forget_results(store, paths, missing=missing, dry_run=dry_run)
+    if report.forgotten and not report.dry_run:
+        note_stored_change(_forgotten_change(report.forgotten))
     rows = apply_corrections(report.forgotten, store.corrections())
     printer = RecordPrinter(_format(options), columns=RESULT_COLUMNS)
     for stored in rows:
         printer.emit(
             _stored_record(stored), summary_row(stored.result, document_id=stored.id)
         )
-    printer.close()
+    # A table of no rows would print an empty line; the summary on stderr
+    # says that nothing was forgotten. JSON and CSV keep their empty forms.
+    if rows or printer.format != "table":
+        printer.close()
     if report.unchecked:
         first, reason = next(iter(report.unchecked.items()))
         _note(
@@ -734,14 +744,49 @@ def forget_stored(
             f"and stay current ({cut_value(terminal_text(first))}: {reason}); run "
             "docflow forget --missing again as a user who can read their folders",
         )
-    if report.unmatched:
-        names = ", ".join(quote_value(terminal_text(path)) for path in report.unmatched)
+    for path, (document_id, at, exact) in report.already_forgotten.items():
+        where = (
+            _quoted_path(path) if exact else f"the results under {_quoted_path(path)}"
+        )
+        verb = "was" if exact else "were"
+        last = "" if exact else ", the last one"
+        say(
+            f"{where} {verb} already forgotten{last} at {at:%Y-%m-%d %H:%M} UTC "
+            f"(document {document_id}); docflow report {document_id} shows it"
+        )
+    never = [path for path in report.unmatched if path not in report.already_forgotten]
+    if never:
+        names = ", ".join(_quoted_path(path) for path in never)
         say(
             f"no current stored result at or under {names}; check the spelling, "
             "or list the stored files with: docflow results"
         )
     _note(options, _forget_summary(report, missing=missing, paths=paths))
     return ExitCode.NO_INPUT if report.unmatched else ExitCode.OK
+
+
+def _quoted_path(path: str) -> str:
+    """Quote a path given to forget, escaping its control characters once.
+
+    ``say`` escapes only what is left, so a name with a newline reads as
+    ``'no\\nsuch'``, as in the messages of docflow process.
+    """
+    from docflow.core.quoting import cut_value
+
+    return f"'{terminal_text(cut_value(path))}'"
+
+
+def _forgotten_change(forgotten: Sequence[StoredResult]) -> str:
+    """Say which results were forgotten and how to see them, for a failed output."""
+    ids = [stored.id for stored in forgotten]
+    named = ", ".join(str(id_) for id_ in ids[:_SHARED_NAMED])
+    if len(ids) > _SHARED_NAMED:
+        named += f" and {len(ids) - _SHARED_NAMED} more"
+    documents = "document" if len(ids) == 1 else "documents"
+    return (
+        f"forgot {plural(len(ids), 'result')} ({documents} {named}); docflow "
+        f"report {ids[0]} shows one, and docflow results lists the current ones"
+    )
 
 
 def _forget_summary(
@@ -751,9 +796,13 @@ def _forget_summary(
     summary = f"{verb} {plural(len(report.forgotten), 'result')}"
     if missing:
         summary += " of files that no longer exist"
-    if paths:
-        had = plural(len(report.unmatched), "path")
-        summary += f"; {had} had no stored result"
+    earlier = len(report.already_forgotten)
+    if earlier:
+        verb = "was" if earlier == 1 else "were"
+        summary += f"; {plural(earlier, 'path')} {verb} already forgotten"
+    never = len(report.unmatched) - earlier
+    if never:
+        summary += f"; {plural(never, 'path')} had no stored result"
     if report.dry_run:
         summary += " (dry run: nothing was changed)"
     return summary

@@ -7,7 +7,9 @@ and the end of a long value and states its length.
 
 from __future__ import annotations
 
-__all__ = ["MAX_QUOTED_CHARS", "cut_value", "quote_value"]
+import shlex
+
+__all__ = ["MAX_QUOTED_CHARS", "cut_value", "quote_value", "shell_argument"]
 
 #: Maximum length, in characters, of a value that ``quote_value`` quotes in
 #: full. A Linux path can have 4,095 bytes (PATH_MAX less the NUL), but a
@@ -39,3 +41,14 @@ def cut_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
         return value
     keep = limit // 2
     return f"{value[:keep]}…{value[-keep:]} ({len(value):,} characters)"
+
+
+def shell_argument(path: str) -> str:
+    """Quote ``path`` for a suggested command line, where it must not read as an option.
+
+    A relative name that starts with ``-`` gets ``./`` in front, so
+    ``-dash.md`` is suggested as ``./-dash.md``.
+    """
+    if path.startswith("-"):
+        path = "./" + path
+    return shlex.quote(path)

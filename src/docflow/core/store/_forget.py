@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from docflow.core.store._rows import display_path, display_text, path_from_display
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from docflow.core.store._store import Store, StoredResult
 
 __all__ = ["ForgetReport", "forget_results", "stored_path_candidates"]
@@ -26,13 +28,19 @@ class ForgetReport:
     """The results ``forget_results`` retired, or would retire with ``dry_run``.
 
     ``unmatched`` contains the paths given that name no current result, as
-    they were given. ``unchecked`` maps the stored paths whose existence could
-    not be checked (a folder without read permission) to the reason; they
-    are kept current.
+    they were given. ``already_forgotten`` maps those of them that name a
+    result forgotten before to its document id, its ``forgotten_at`` and
+    whether it is stored at the path itself rather than under it.
+    ``unchecked`` maps the stored paths whose existence could not be
+    checked (a folder without read permission) to the reason; they are kept
+    current.
     """
 
     forgotten: list[StoredResult] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    already_forgotten: dict[str, tuple[int, datetime, bool]] = field(
+        default_factory=dict
+    )
     unchecked: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
 
@@ -93,7 +101,24 @@ def _ids_of_paths(
         if candidate is not None:
             matched.add(given_by_candidate[candidate])
     report.unmatched = [path for path in dict.fromkeys(paths) if path not in matched]
+    _note_already_forgotten(store, report, given_by_candidate)
     return ids
+
+
+def _note_already_forgotten(
+    store: Store, report: ForgetReport, given_by_candidate: dict[str, str]
+) -> None:
+    """Fill ``report.already_forgotten`` for the unmatched paths, in their order."""
+    unmatched = set(report.unmatched)
+    candidates = [c for c, path in given_by_candidate.items() if path in unmatched]
+    newest: dict[str, tuple[int, datetime, bool]] = {}
+    for candidate, found in store.forgotten_paths(candidates).items():
+        path = given_by_candidate[candidate]
+        if path not in newest or found[1] > newest[path][1]:
+            newest[path] = found
+    report.already_forgotten = {
+        path: newest[path] for path in report.unmatched if path in newest
+    }
 
 
 def _is_gone(stored: str, report: ForgetReport) -> bool:

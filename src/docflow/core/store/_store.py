@@ -16,6 +16,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from docflow.core.models import CATEGORIES, NO_CATEGORY, DocumentResult
+from docflow.core.quoting import shell_argument
 from docflow.core.review import has_quality_reason_sql
 from docflow.core.store._lock import DatabaseLock, LockTurn
 from docflow.core.store._rows import (
@@ -36,7 +37,12 @@ from docflow.core.store._schema import (
     migrate,
     read_version,
 )
-from docflow.errors import StoreError, UsageError, is_query_interrupted
+from docflow.errors import (
+    ResultForgotten,
+    StoreError,
+    UsageError,
+    is_query_interrupted,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -973,14 +979,44 @@ class Store:
                 )
             if records:
                 return _stored(records[0])
+        self._check_forgotten(reference)
         if os.path.isfile(reference):
             raise UsageError(
                 f"{reference!r} has no stored result yet; process it with: "
-                f"docflow process {shlex.quote(reference)}"
+                f"docflow process {shell_argument(reference)}"
             )
         raise UsageError(
             f"no stored document with id or path {reference!r}; "
             "list stored documents with: docflow results"
+        )
+
+    def _check_forgotten(self, reference: str) -> None:
+        """Raise ResultForgotten when docflow forget retired the newest result
+        of the file ``reference``.
+
+        The caller has found no current result of the file.
+        """
+        absolute = os.path.abspath(reference)
+        candidates = list(
+            dict.fromkeys([display_path(absolute), display_text(absolute)])
+        )
+        with self.connect(write=False) as connection:
+            row = first_row(
+                connection.execute(
+                    "SELECT id, forgotten_at FROM documents "
+                    "WHERE path IN (SELECT unnest(?::VARCHAR[])) "
+                    "ORDER BY id DESC LIMIT 1",
+                    [list(dict.fromkeys(candidates))],
+                )
+            )
+        if row is None or row[1] is None:
+            return
+        document_id, forgotten_at = int(row[0]), row[1]
+        raise ResultForgotten(
+            f"the result of {reference!r} (document {document_id}) was forgotten "
+            f"with docflow forget at {forgotten_at:%Y-%m-%d %H:%M} UTC; show it "
+            f"with: docflow report {document_id}, or store a current result "
+            f"with: docflow process {shell_argument(reference)}"
         )
 
     def _resolve(self, reference: str) -> int | None:
@@ -1228,6 +1264,32 @@ class Store:
                     [list(stored_paths), folders],
                 ).fetchall()
         return [(int(id_), path, matched) for id_, path, matched in rows]
+
+    def forgotten_paths(
+        self, stored_paths: Sequence[str]
+    ) -> dict[str, tuple[int, datetime, bool]]:
+        """Return the newest forgotten result at or under each of ``stored_paths``.
+
+        Each path with such a result maps to its document id, its
+        ``forgotten_at`` and whether it is stored at the path itself rather
+        than under it as a folder. Paths are compared as ``current_paths``
+        compares them.
+        """
+        if not stored_paths or not self.exists():
+            return {}
+        folders = [_folder_prefix(path) for path in stored_paths]
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                "WITH given AS (SELECT unnest(?::VARCHAR[]) AS path, "
+                "unnest(?::VARCHAR[]) AS folder) "
+                "SELECT g.path, arg_max(d.id, d.forgotten_at), max(d.forgotten_at), "
+                "arg_max(d.path = g.path, d.forgotten_at) "
+                "FROM documents d JOIN given g "
+                "ON d.path = g.path OR starts_with(d.path, g.folder) "
+                "WHERE d.forgotten_at IS NOT NULL GROUP BY g.path",
+                [list(stored_paths), folders],
+            ).fetchall()
+        return {path: (int(id_), at, bool(exact)) for path, id_, at, exact in rows}
 
     def results_by_id(self, ids: Sequence[int]) -> list[StoredResult]:
         """Return the stored results with these document ids, in id order."""

@@ -322,9 +322,39 @@ def test_file_link_kept_once(tmp_path):
 
     rows = run_from_find(tmp_path, "linked-file")
 
-    # The walk lists names in order, so the link comes first and is kept.
-    assert [row["path"] for row in rows] == [str(folder / "a-link.txt")]
+    # The walk lists the link first, but the file it points to is kept.
+    assert [row["path"] for row in rows] == [str(folder / "b-original.txt")]
     assert rows[0]["status"] == "ok"
+
+
+def test_walk_keeps_link_target(tmp_path):
+    folder = tmp_path / "lk"
+    folder.mkdir()
+    (folder / "m.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "link.txt").symlink_to("m.txt")
+
+    completed = run_walk(tmp_path, "lk")
+
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert [row["path"] for row in rows] == [str(folder / "m.txt")]
+    assert (
+        "docflow: skipped a path that names a file processed under another "
+        f"path: {str(folder / 'link.txt')!r} (kept {str(folder / 'm.txt')!r})"
+    ).encode() in completed.stderr
+
+
+def test_given_link_kept_over_target(tmp_path):
+    folder = tmp_path / "lk"
+    folder.mkdir()
+    (folder / "m.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "link.txt").symlink_to("m.txt")
+
+    completed = run_walk(tmp_path, "lk/link.txt", "lk")
+
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [row["path"] for row in rows] == [str(folder / "link.txt")]
+    assert f"{str(folder / 'm.txt')!r} (kept".encode() in completed.stderr
 
 
 def test_hard_link_kept_once(tmp_path):

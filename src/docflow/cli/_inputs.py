@@ -17,7 +17,8 @@ give instead. A link to a folder named on the command line or on stdin is
 walked like the folder, and gets an ``unreadable`` row of its own when the
 walk found it too.
 A file reached by more than one name in a run, through a link to a folder,
-a link to the file or a hard link, is kept once, under the name found first. So
+a link to the file or a hard link, is kept once, under the name found first.
+But a symbolic link found in a walk gives way to its target found later. So
 ``find . -print0 | docflow classify -`` with a link back to ``.`` gives each
 file one row.
 The folders given as ``own_folders`` (docflow's cache and log folders) are
@@ -47,6 +48,7 @@ __all__ = [
     "given_paths_in_own_folders",
     "read_stdin_paths",
     "skipped_links_into_own_folders",
+    "skipped_duplicates",
     "skipped_links_into_walked_folders",
     "skipped_own_folders",
 ]
@@ -76,6 +78,9 @@ _SKIPPED_LINKS: dict[str, str] = {}
 #: Paths given on the command line or on stdin that were left out, each mapped
 #: to the own folder (as given) that contains them or their target.
 _GIVEN_OWN: dict[str, str] = {}
+#: Paths left out because they name the same file as a path kept, each mapped
+#: to the path kept.
+_SKIPPED_DUPLICATES: dict[str, str] = {}
 #: Absolute paths given on the command line or on stdin.
 _GIVEN: set[str] = set()
 #: Absolute paths of the symbolic links to folders that a walk found.
@@ -95,8 +100,9 @@ def collect_paths(
 
     Two paths are duplicates when they are equal, name the same regular file
     (device and inode, which also covers links and hard links), or name
-    another entry at the same real path (``_real_path``), and the first one
-    is kept. A folder inside a
+    another entry at the same real path (``_real_path``). The first one is
+    kept, unless it is a symbolic link found in a walk and the other is not a
+    link, and ``skipped_duplicates`` lists the others. A folder inside a
     walked folder that cannot be listed, and a given path that does not
     exist, are returned as paths too, and ``collected_path_result`` gives
     them their rows. Paths in ``own_folders`` (absolute), and links to
@@ -115,6 +121,7 @@ def collect_paths(
     _GIVEN.clear()
     _FOUND_FOLDER_LINKS.clear()
     _SKIPPED_LOOPS.clear()
+    _SKIPPED_DUPLICATES.clear()
     for folder in own_folders:
         _OWN[folder] = folder
         _OWN.setdefault(os.path.realpath(folder), folder)
@@ -133,11 +140,25 @@ def collect_paths(
                     continue
                 key = _file_inode(path) or _real_path(path, real_folders)
                 first = first_paths.setdefault(key, path)
-                if first != path:
-                    log.info("skipped %s: it is the same file as %s", path, first)
+                if first == path:
+                    seen[path] = None
                     continue
-                seen[path] = None
+                if _prefers_target(first, path):
+                    # The file replaces the link to it that the walk found first.
+                    del seen[first]
+                    seen[path] = None
+                    first_paths[key] = path
+                    first, path = path, first
+                log.info("skipped %s: it is the same file as %s", path, first)
+                _SKIPPED_DUPLICATES[path] = first
     return [path for path in seen if not _skips_loop(path)]
+
+
+def _prefers_target(kept: str, duplicate: str) -> bool:
+    """Return whether ``duplicate``, the same file as the ``kept`` path, should
+    replace it: ``kept`` is a symbolic link found in a walk and ``duplicate``
+    is not a link."""
+    return kept not in _GIVEN and os.path.islink(kept) and not os.path.islink(duplicate)
 
 
 def _skips_loop(path: str) -> bool:
@@ -397,6 +418,12 @@ def skipped_links_into_walked_folders() -> dict[str, str]:
     found in a walk and left out, each with the walked folder it points to
     or into."""
     return dict(_SKIPPED_LOOPS)
+
+
+def skipped_duplicates() -> dict[str, str]:
+    """Return the paths that the last ``collect_paths`` left out because they
+    name the same file as another path, each with the path kept."""
+    return dict(_SKIPPED_DUPLICATES)
 
 
 def given_paths_in_own_folders() -> dict[str, str]:

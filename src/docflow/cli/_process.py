@@ -39,6 +39,7 @@ from docflow.cli._errors import (
 from docflow.cli._inputs import (
     collect_paths,
     given_paths_in_own_folders,
+    skipped_duplicates,
     skipped_links_into_own_folders,
     skipped_links_into_walked_folders,
     skipped_own_folders,
@@ -871,6 +872,9 @@ def _note_skipped_own_folders(
     loops = list(skipped_links_into_walked_folders())
     if loops:
         written.append(_skipped_loops_note(loops))
+    duplicates = skipped_duplicates()
+    if duplicates:
+        written.append(_skipped_duplicates_note(duplicates))
     for note in written:
         sys.stderr.write(note + "\n")
     notes.extend(written)
@@ -909,6 +913,22 @@ def _skipped_loops_note(links: list[str]) -> str:
     return terminal_text(
         f"docflow: skipped {subject} to a folder this run reads or into one; "
         "its files have rows under their own paths"
+    )
+
+
+def _skipped_duplicates_note(duplicates: dict[str, str]) -> str:
+    """Return the note about the paths left out because they name the same
+    file as a path kept, given as ``{left out: kept}``."""
+    pairs = [f"{path!r} (kept {kept!r})" for path, kept in duplicates.items()]
+    named = ", ".join(pairs[:_LINKS_NAMED])
+    if len(pairs) > _LINKS_NAMED:
+        named += f" and {len(pairs) - _LINKS_NAMED} more"
+    if len(pairs) == 1:
+        subject = "a path that names a file"
+    else:
+        subject = f"{len(pairs)} paths that name files"
+    return terminal_text(
+        f"docflow: skipped {subject} processed under another path: {named}"
     )
 
 

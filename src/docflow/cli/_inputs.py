@@ -14,8 +14,8 @@ folder or into one, its files get rows under their own paths, so the link is
 left out and ``skipped_links_into_walked_folders`` lists it. When it points
 elsewhere, it gets an ``unreadable`` row whose message names the folder to
 give instead. A link to a folder named on the command line or on stdin is
-walked like the folder, and gets an ``unreadable`` row of its own when the
-walk found it too.
+walked like the folder, unless the run walks that folder already, and then it
+gets an ``unreadable`` row of its own.
 A file reached by more than one name in a run, through a link to a folder,
 a link to the file or a hard link, is kept once, under the name found first.
 But a symbolic link found in a walk gives way to its target found later. So

@@ -231,3 +231,19 @@ def test_process_missing_language_data(tmp_path: Path, data: bytes, expected: by
     assert b"sudo apt-get install" in completed.stderr
     assert b"tesseract-ocr-eng" in completed.stderr
     assert b"ocr_timeout" not in completed.stderr
+
+
+@needs_tesseract
+def test_language_data_noticed_once_installed(tmp_path: Path, monkeypatch) -> None:
+    from docflow.core import ocr
+    from docflow.errors import OcrUnavailable
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    ocr._list_languages.cache_clear()
+    try:
+        with pytest.raises(OcrUnavailable, match="finds no language data"):
+            ocr.ensure_tesseract("eng")
+        monkeypatch.delenv("TESSDATA_PREFIX")
+        ocr.ensure_tesseract("eng")  # raises if the empty listing was kept
+    finally:
+        ocr._list_languages.cache_clear()

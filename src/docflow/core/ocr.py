@@ -253,8 +253,9 @@ def _missing_code(codes: list[str]) -> str:
 def ensure_tesseract(languages: str) -> None:
     """Raise OcrUnavailable unless tesseract and every language in ``languages``
     (``eng+fra`` form) are installed. The lookup runs once per process
-    while tesseract is found, and on every call while it is missing, so a
-    long-running process notices it once installed."""
+    while tesseract and some language data are found, and on every call
+    while either is missing, so a long-running process notices them once
+    installed."""
     if _find_tesseract() is None:
         _find_tesseract.cache_clear()
         _list_languages.cache_clear()
@@ -266,6 +267,8 @@ def ensure_tesseract(languages: str) -> None:
     if listing is None:
         return  # listing failed; let tesseract itself report a missing language
     if not listing.languages:
+        # Listed again on the next call, so a daemon notices data installed.
+        _list_languages.cache_clear()
         raise OcrUnavailable(describe_missing_language_data(languages, listing.folder))
     problem = describe_language_problem(languages, listing.languages)
     if problem:

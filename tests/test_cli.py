@@ -609,6 +609,25 @@ def test_file_as_model_names_variable(tmp_path, docs):
     assert completed.stdout == b""
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [("{oops", b"cannot read the model description"), ("{}", b"no 'version'")],
+)
+def test_invalid_model_json_gives_next_step(tmp_path, docs, content, problem):
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "model.json").write_text(content)
+    env = docflow_env(tmp_path, DOCFLOW_CLASSIFICATION_MODEL_PATH=str(model_dir))
+    completed = run_docflow(tmp_path, "classify", "docs", env=env)
+    assert completed.returncode == 7, completed.stderr.decode()
+    assert problem in completed.stderr
+    assert f"docflow train FOLDER --output {model_dir}".encode() in completed.stderr
+    assert (
+        b"unset environment variable DOCFLOW_CLASSIFICATION_MODEL_PATH to use "
+        b"the shipped model" in completed.stderr
+    )
+
+
 def test_truncated_model_exits_model_error(tmp_path, docs):
     from docflow.core.classify._checksum import FILE_FIELD
     from docflow.core.classify._model import (

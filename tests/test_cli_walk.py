@@ -2,8 +2,9 @@
 
 Special files (FIFOs, sockets, links to devices) and broken links inside a
 walked folder get the same ``unreadable`` row as when they are named on the
-command line. Links to folders inside a walked folder get an ``unreadable`` row
-instead of being followed. These tests run the real CLI in a child process against real
+command line. A link to a folder inside a walked folder is not followed: it
+gets an ``unreadable`` row, or a note on stderr and no row when it points back
+into a walked folder. These tests run the real CLI in a child process against real
 special files made under ``tmp_path``.
 """
 
@@ -150,29 +151,72 @@ def test_walk_rejects_folder_link(tmp_path, linked, name, target):
     assert repr(str(tmp_path / target)) in row["error"]
 
 
-def test_walk_skips_link_back_to_walked_folder(tmp_path, linked):
-    row = _folder_link_row(tmp_path, linked, "back")
-    assert row["error"] == (
-        f"{linked / 'back'}: skipped this symbolic link because it points back "
-        f"to {str(linked)!r}, a folder this run already reads"
+def run_walk(tmp_path: Path, *paths: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from docflow.cli.main import run; run()",
+            "process",
+            "-f",
+            "jsonl",
+            *paths,
+        ],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=docflow_env(tmp_path),
+        timeout=RUN_TIMEOUT_SECONDS,
     )
 
 
-def test_walk_skips_link_into_walked_folder(tmp_path, linked):
-    row = _folder_link_row(tmp_path, linked, "to-sub")
+@pytest.mark.parametrize("name", ["back", "to-sub"])
+def test_walk_skips_link_into_walked_folder(tmp_path, linked, name):
+    completed = run_walk(tmp_path, "linked")
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert str(linked / name) not in [row["path"] for row in rows]
+    assert repr(str(linked / name)).encode() in completed.stderr
+    assert b"to a folder this run reads or into one" in completed.stderr
+
+
+@pytest.fixture
+def looped(tmp_path: Path) -> Path:
+    """Create ``wk/sub/m.txt`` and ``wk/sub/loop``, a link to ``wk``."""
+    folder = tmp_path / "wk"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "m.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "sub" / "loop").symlink_to("..", target_is_directory=True)
+    return folder
+
+
+def test_walk_loop_gets_no_row(tmp_path, looped):
+    completed = run_walk(tmp_path, "wk")
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert [row["path"] for row in rows] == [str(looped / "sub" / "m.txt")]
+    assert (
+        f"docflow: skipped the symbolic link {str(looped / 'sub' / 'loop')!r}"
+    ).encode() in completed.stderr
+
+
+def test_given_loop_gets_row(tmp_path, looped):
+    completed = run_walk(tmp_path, "wk", "wk/sub/loop")
+    by_name = rows_by_name([json.loads(line) for line in completed.stdout.splitlines()])
+    assert completed.returncode == 1, completed.stderr.decode()
+    [row] = by_name["loop"]
+    assert row["status"] == "unreadable"
     assert row["error"] == (
-        f"{linked / 'to-sub'}: skipped this symbolic link because it points to "
-        f"{str(linked / 'sub')!r}, inside {str(linked)!r}, a folder this run "
-        "already reads"
+        f"{looped / 'sub' / 'loop'}: is a symbolic link to {str(looped)!r}, a "
+        "folder this run reads, so its files have rows under their own paths; "
+        "give the folder's path instead of the link's"
     )
+    assert [row["status"] for row in by_name["m.txt"]] == ["ok"]
 
 
 def test_walk_does_not_follow_folder_link(tmp_path, linked):
     rows = run_process(tmp_path, "linked")
     paths = sorted(row["path"] for row in rows)
-    assert paths == [
-        str(linked / name) for name in ("back", "outside", "to-hidden", "to-sub")
-    ]
+    assert paths == [str(linked / name) for name in ("outside", "to-hidden")]
 
 
 def test_walk_gives_unlistable_folder_a_row(tmp_path):
@@ -209,15 +253,15 @@ def test_walk_messages_cut_long_paths(tmp_path):
     folder = tmp_path / "long" / ("d" * 200) / ("e" * 200)
     missing = folder / "nowhere.pdf"
     folder.mkdir(parents=True)
-    (folder / "back").symlink_to(folder, target_is_directory=True)
+    (folder / "outside").symlink_to(tmp_path, target_is_directory=True)
     (folder / "dangling.pdf").symlink_to(missing)
     by_name = rows_by_name(run_process(tmp_path, "long"))
-    [back] = by_name["back"]
+    [outside] = by_name["outside"]
     [dangling] = by_name["dangling.pdf"]
-    assert back["error"] == (
-        f"{cut_value(str(folder / 'back'))}: skipped this symbolic link because "
-        f"it points to {quote_value(str(folder))}, inside "
-        f"{quote_value(str(tmp_path / 'long'))}, a folder this run already reads"
+    assert outside["error"] == (
+        f"{cut_value(str(folder / 'outside'))}: is a symbolic link to a folder, "
+        "which docflow does not follow inside a walked folder, so give the "
+        f"folder itself ({quote_value(str(tmp_path))}) to process it"
     )
     assert dangling["error"] == (
         f"{cut_value(str(folder / 'dangling.pdf'))}: symbolic link points to a "
@@ -266,7 +310,8 @@ def test_stdin_folder_link_no_duplicates(tmp_path):
     ]
     [link] = [row for row in rows if row["path"] == str(folder / "dot")]
     assert link["status"] == "unreadable"
-    assert "skipped this symbolic link" in link["error"]
+    assert "is a symbolic link to" in link["error"]
+    assert "a folder this run reads" in link["error"]
 
 
 def test_file_link_kept_once(tmp_path):
@@ -277,9 +322,39 @@ def test_file_link_kept_once(tmp_path):
 
     rows = run_from_find(tmp_path, "linked-file")
 
-    # The walk lists names in order, so the link comes first and is kept.
-    assert [row["path"] for row in rows] == [str(folder / "a-link.txt")]
+    # The walk lists the link first, but the file it points to is kept.
+    assert [row["path"] for row in rows] == [str(folder / "b-original.txt")]
     assert rows[0]["status"] == "ok"
+
+
+def test_walk_keeps_link_target(tmp_path):
+    folder = tmp_path / "lk"
+    folder.mkdir()
+    (folder / "m.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "link.txt").symlink_to("m.txt")
+
+    completed = run_walk(tmp_path, "lk")
+
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert completed.returncode == 0, completed.stderr.decode()
+    assert [row["path"] for row in rows] == [str(folder / "m.txt")]
+    assert (
+        "docflow: skipped a path that names a file processed under another "
+        f"path: {str(folder / 'link.txt')!r} (kept {str(folder / 'm.txt')!r})"
+    ).encode() in completed.stderr
+
+
+def test_given_link_kept_over_target(tmp_path):
+    folder = tmp_path / "lk"
+    folder.mkdir()
+    (folder / "m.txt").write_text("Meeting notes for the budget review.\n")
+    (folder / "link.txt").symlink_to("m.txt")
+
+    completed = run_walk(tmp_path, "lk/link.txt", "lk")
+
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [row["path"] for row in rows] == [str(folder / "link.txt")]
+    assert f"{str(folder / 'm.txt')!r} (kept".encode() in completed.stderr
 
 
 def test_hard_link_kept_once(tmp_path):

@@ -201,11 +201,11 @@ def no_tesseract(tmp_path, monkeypatch):
         pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract")
     )
     ocr._find_tesseract.cache_clear()
-    ocr.available_languages.cache_clear()
+    ocr._list_languages.cache_clear()
     yield
     monkeypatch.undo()
     ocr._find_tesseract.cache_clear()
-    ocr.available_languages.cache_clear()
+    ocr._list_languages.cache_clear()
 
 
 def test_pdf_ocr_unavailable(tmp_path, settings, no_tesseract):

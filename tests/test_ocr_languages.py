@@ -186,12 +186,64 @@ def test_broken_tesseract_listing_warns(
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(fake))
     monkeypatch.setattr(ocr, "_LIST_LANGS_TIMEOUT", 0.5)
     ocr._find_tesseract.cache_clear()
-    ocr.available_languages.cache_clear()
+    ocr._list_languages.cache_clear()
     try:
         with caplog.at_level("WARNING"):
             assert available_languages() == frozenset()
     finally:
         ocr._find_tesseract.cache_clear()
-        ocr.available_languages.cache_clear()
+        ocr._list_languages.cache_clear()
     assert "cannot list tesseract languages" in caplog.text
     assert expected in caplog.text
+
+
+def write_scan(path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1200, 800), 255)
+    font = ImageFont.load_default(size=48)
+    ImageDraw.Draw(image).text((100, 100), "Invoice number 4711", font=font, fill=0)
+    image.save(path)
+
+
+@needs_tesseract
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", b"finds no language data in"),  # an empty tessdata folder
+        (b"not a model", b"cannot load the data of OCR language 'eng'"),
+    ],
+)
+def test_process_missing_language_data(tmp_path: Path, data: bytes, expected: bytes):
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    if data:
+        (tessdata / "eng.traineddata").write_bytes(data)
+    write_scan(tmp_path / "scan.png")
+    env = docflow_env(tmp_path, TESSDATA_PREFIX=str(tessdata))
+    completed = run_console_script(
+        tmp_path, "--db", str(tmp_path / "t.duckdb"), "process", "scan.png", env=env
+    )
+    assert completed.returncode == 3, completed.stderr
+    assert b'"status": "ocr_unavailable"' in completed.stdout
+    assert expected in completed.stderr
+    assert b"TESSDATA_PREFIX" in completed.stderr
+    assert b"sudo apt-get install" in completed.stderr
+    assert b"tesseract-ocr-eng" in completed.stderr
+    assert b"ocr_timeout" not in completed.stderr
+
+
+@needs_tesseract
+def test_language_data_noticed_once_installed(tmp_path: Path, monkeypatch) -> None:
+    from docflow.core import ocr
+    from docflow.errors import OcrUnavailable
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    ocr._list_languages.cache_clear()
+    try:
+        with pytest.raises(OcrUnavailable, match="finds no language data"):
+            ocr.ensure_tesseract("eng")
+        monkeypatch.delenv("TESSDATA_PREFIX")
+        ocr.ensure_tesseract("eng")  # raises if the empty listing was kept
+    finally:
+        ocr._list_languages.cache_clear()

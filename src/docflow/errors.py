@@ -15,7 +15,7 @@
         ├── PasswordRequired     encrypted, and no password given opens it
         ├── TooLarge             over a page, pixel or decompressed-size limit
         ├── Unreadable           permissions, special files, vanished files
-        ├── OcrUnavailable       tesseract is not installed
+        ├── OcrUnavailable       tesseract or its language data is not installed
         └── OcrFailed            tesseract ran and failed
 
 The CLI turns these into exit codes in one place (``docflow.cli.main``); the
@@ -173,6 +173,8 @@ class OcrUnavailable(DocumentError):
 
 class OcrFailed(DocumentError):
     status = "ocr_failed"
+    #: True when tesseract ran past extraction.ocr_timeout.
+    timed_out: bool = False
 
 
 def is_query_interrupted(exc: BaseException) -> bool:

@@ -8,14 +8,17 @@ A path is kept whatever it is, so a FIFO, a socket, a missing file or a
 symlink loop ends as a row with a status, whether it was given explicitly or
 found in a walked folder. Nothing here opens an
 input path, because opening a FIFO for reading blocks until a writer appears.
-A symbolic link to a folder inside a walked folder is kept as a path but not
-followed, because a link back to an enclosing folder would loop. The run gives
-it an ``unreadable`` row. Its error message reports that the link was
-skipped when it points into a folder the run walks anyway, and names the
-folder to give instead when it points elsewhere. A link to a folder named on
-the command line or on stdin is walked like the folder.
+A symbolic link to a folder inside a walked folder is not followed, because a
+link back to an enclosing folder would loop. When it points to a walked
+folder or into one, its files get rows under their own paths, so the link is
+left out and ``skipped_links_into_walked_folders`` lists it. When it points
+elsewhere, it gets an ``unreadable`` row whose message names the folder to
+give instead. A link to a folder named on the command line or on stdin is
+walked like the folder, unless the run walks that folder already, and then it
+gets an ``unreadable`` row of its own.
 A file reached by more than one name in a run, through a link to a folder,
-a link to the file or a hard link, is kept once, under the name found first. So
+a link to the file or a hard link, is kept once, under the name found first.
+But a symbolic link found in a walk gives way to its target found later. So
 ``find . -print0 | docflow classify -`` with a link back to ``.`` gives each
 file one row.
 The folders given as ``own_folders`` (docflow's cache and log folders) are
@@ -45,6 +48,8 @@ __all__ = [
     "given_paths_in_own_folders",
     "read_stdin_paths",
     "skipped_links_into_own_folders",
+    "skipped_duplicates",
+    "skipped_links_into_walked_folders",
     "skipped_own_folders",
 ]
 
@@ -73,6 +78,16 @@ _SKIPPED_LINKS: dict[str, str] = {}
 #: Paths given on the command line or on stdin that were left out, each mapped
 #: to the own folder (as given) that contains them or their target.
 _GIVEN_OWN: dict[str, str] = {}
+#: Paths left out because they name the same file as a path kept, each mapped
+#: to the path kept.
+_SKIPPED_DUPLICATES: dict[str, str] = {}
+#: Absolute paths given on the command line or on stdin.
+_GIVEN: set[str] = set()
+#: Absolute paths of the symbolic links to folders that a walk found.
+_FOUND_FOLDER_LINKS: set[str] = set()
+#: Symbolic links to folders found in a walk and left out because they point
+#: to a walked folder or into one, each mapped to that walked folder.
+_SKIPPED_LOOPS: dict[str, str] = {}
 
 
 def collect_paths(
@@ -85,8 +100,9 @@ def collect_paths(
 
     Two paths are duplicates when they are equal, name the same regular file
     (device and inode, which also covers links and hard links), or name
-    another entry at the same real path (``_real_path``), and the first one
-    is kept. A folder inside a
+    another entry at the same real path (``_real_path``). The first one is
+    kept, unless it is a symbolic link found in a walk and the other is not a
+    link, and ``skipped_duplicates`` lists the others. A folder inside a
     walked folder that cannot be listed, and a given path that does not
     exist, are returned as paths too, and ``collected_path_result`` gives
     them their rows. Paths in ``own_folders`` (absolute), and links to
@@ -102,6 +118,10 @@ def collect_paths(
     _SKIPPED_OWN.clear()
     _SKIPPED_LINKS.clear()
     _GIVEN_OWN.clear()
+    _GIVEN.clear()
+    _FOUND_FOLDER_LINKS.clear()
+    _SKIPPED_LOOPS.clear()
+    _SKIPPED_DUPLICATES.clear()
     for folder in own_folders:
         _OWN[folder] = folder
         _OWN.setdefault(os.path.realpath(folder), folder)
@@ -113,17 +133,49 @@ def collect_paths(
     for argument in arguments:
         sources = _read_stdin(stdin) if argument == STDIN else [argument]
         for source in sources:
+            _GIVEN.add(os.path.abspath(source))
             for found in _expand(source, real_folders):
                 path = _file_behind_descriptor(os.path.abspath(found))
                 if path in seen:
                     continue
                 key = _file_inode(path) or _real_path(path, real_folders)
                 first = first_paths.setdefault(key, path)
-                if first != path:
-                    log.info("skipped %s: it is the same file as %s", path, first)
+                if first == path:
+                    seen[path] = None
                     continue
-                seen[path] = None
-    return list(seen)
+                if _prefers_target(first, path):
+                    # The file replaces the link to it that the walk found first.
+                    del seen[first]
+                    seen[path] = None
+                    first_paths[key] = path
+                    first, path = path, first
+                log.info("skipped %s: it is the same file as %s", path, first)
+                _SKIPPED_DUPLICATES[path] = first
+    return [path for path in seen if not _skips_loop(path)]
+
+
+def _prefers_target(kept: str, duplicate: str) -> bool:
+    """Return whether ``duplicate``, the same file as the ``kept`` path, should
+    replace it: ``kept`` is a symbolic link found in a walk and ``duplicate``
+    is not a link."""
+    return kept not in _GIVEN and os.path.islink(kept) and not os.path.islink(duplicate)
+
+
+def _skips_loop(path: str) -> bool:
+    """Return whether ``path`` is a link to a folder found in a walk that
+    points to a walked folder or into one, and record it as skipped.
+
+    Its files get rows under their paths in the walked folder, so the link
+    is not a document. A link given on the command line or on stdin is kept,
+    and ``collected_path_result`` gives it a row.
+    """
+    if path not in _FOUND_FOLDER_LINKS or path in _GIVEN:
+        return False
+    walked = _walked_folder_of(os.path.realpath(path))
+    if walked is None:
+        return False
+    _SKIPPED_LOOPS[path] = walked
+    return True
 
 
 def _file_inode(path: str) -> tuple[int, int] | None:
@@ -216,6 +268,9 @@ def _expand(path: str, real_folders: dict[str, str]) -> Iterator[str]:
     if real is None:
         yield path
         return
+    if os.path.islink(path) and _walked_folder_of(real) is not None:
+        yield path  # its files are read already; it gets a row of its own
+        return
     _WALKED.append(real)
     yield from _walk(path, real)
 
@@ -272,6 +327,9 @@ def _walk(top: str, real_top: str) -> Iterator[str]:
         # os.walk lists links to folders among the subfolders but does not
         # enter them, so they are taken out and yielded as paths instead.
         links = [name for name in visible if _is_link(folder, name)]
+        _FOUND_FOLDER_LINKS.update(
+            os.path.abspath(os.path.join(folder, name)) for name in links
+        )
         if _OWN:
             visible = [
                 name
@@ -355,6 +413,19 @@ def skipped_links_into_own_folders() -> dict[str, str]:
     return dict(_SKIPPED_LINKS)
 
 
+def skipped_links_into_walked_folders() -> dict[str, str]:
+    """Return the symbolic links to folders that the last ``collect_paths``
+    found in a walk and left out, each with the walked folder it points to
+    or into."""
+    return dict(_SKIPPED_LOOPS)
+
+
+def skipped_duplicates() -> dict[str, str]:
+    """Return the paths that the last ``collect_paths`` left out because they
+    name the same file as another path, each with the path kept."""
+    return dict(_SKIPPED_DUPLICATES)
+
+
 def given_paths_in_own_folders() -> dict[str, str]:
     """Return the paths given to the last ``collect_paths`` that it left out
     because they lie in an own folder or link into one, each with that folder.
@@ -417,16 +488,11 @@ def collected_path_result(path: str) -> DocumentResult | None:
         return None
     target = os.path.realpath(path)
     walked = _walked_folder_of(target)
-    if walked == target:
+    if walked is not None:
         error = (
-            f"{named}: skipped this symbolic link because it points back to "
-            f"{quote_value(walked)}, a folder this run already reads"
-        )
-    elif walked is not None:
-        error = (
-            f"{named}: skipped this symbolic link because it points to "
-            f"{quote_value(target)}, inside {quote_value(walked)}, a folder this "
-            "run already reads"
+            f"{named}: is a symbolic link to {quote_value(target)}, a folder this "
+            "run reads, so its files have rows under their own paths; give "
+            "the folder's path instead of the link's"
         )
     else:
         error = (

@@ -39,7 +39,9 @@ from docflow.cli._errors import (
 from docflow.cli._inputs import (
     collect_paths,
     given_paths_in_own_folders,
+    skipped_duplicates,
     skipped_links_into_own_folders,
+    skipped_links_into_walked_folders,
     skipped_own_folders,
 )
 from docflow.cli._output import (
@@ -870,6 +872,12 @@ def _note_skipped_own_folders(
         links_by_folder.setdefault(folder, []).append(link)
     for folder, links in links_by_folder.items():
         written.append(_skipped_links_note(links, f"{own[folder]} {folder!r}"))
+    loops = list(skipped_links_into_walked_folders())
+    if loops:
+        written.append(_skipped_loops_note(loops))
+    duplicates = skipped_duplicates()
+    if duplicates:
+        written.append(_skipped_duplicates_note(duplicates))
     for note in written:
         sys.stderr.write(note + "\n")
     notes.extend(written)
@@ -892,6 +900,38 @@ def _skipped_links_note(links: list[str], folder: str) -> str:
     return terminal_text(
         f"docflow: skipped {subject} into {folder}, a folder docflow writes to; "
         "its files are not documents"
+    )
+
+
+def _skipped_loops_note(links: list[str]) -> str:
+    """Return the note about the symbolic ``links`` to folders that the walk
+    left out because they point to a walked folder or into one."""
+    if len(links) == 1:
+        subject = f"the symbolic link {links[0]!r}, which points"
+    else:
+        named = ", ".join(map(repr, links[:_LINKS_NAMED]))
+        if len(links) > _LINKS_NAMED:
+            named += f" and {len(links) - _LINKS_NAMED} more"
+        subject = f"{len(links)} symbolic links ({named}), which point"
+    return terminal_text(
+        f"docflow: skipped {subject} to a folder this run reads or into one; "
+        "its files have rows under their own paths"
+    )
+
+
+def _skipped_duplicates_note(duplicates: dict[str, str]) -> str:
+    """Return the note about the paths left out because they name the same
+    file as a path kept, given as ``{left out: kept}``."""
+    pairs = [f"{path!r} (kept {kept!r})" for path, kept in duplicates.items()]
+    named = ", ".join(pairs[:_LINKS_NAMED])
+    if len(pairs) > _LINKS_NAMED:
+        named += f" and {len(pairs) - _LINKS_NAMED} more"
+    if len(pairs) == 1:
+        subject = "a path that names a file"
+    else:
+        subject = f"{len(pairs)} paths that name files"
+    return terminal_text(
+        f"docflow: skipped {subject} processed under another path: {named}"
     )
 
 

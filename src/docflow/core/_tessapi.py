@@ -44,6 +44,9 @@ _LIBRARY_NAMES = ("tesseract", "libtesseract.so.5")
 class TessApiError(Exception):
     """The in-process engine failed on an image, or ran past its deadline."""
 
+    #: True when the engine ran past its deadline.
+    timed_out: bool = False
+
 
 class _Engine:
     """One initialised TessBaseAPI handle for a language set."""
@@ -72,7 +75,9 @@ class _Engine:
             status = library.TessBaseAPIRecognize(handle, monitor)
             if status != 0:
                 if timeout > 0 and time.monotonic() - started >= timeout:
-                    raise TessApiError(f"timed out after {timeout:g} s")
+                    error = TessApiError(f"timed out after {timeout:g} s")
+                    error.timed_out = True
+                    raise error
                 raise TessApiError(f"recognition failed with status {status}")
             text = library.TessBaseAPIGetTsvText(handle, 0)
             if not text:

@@ -33,6 +33,7 @@ __all__ = [
     "available_languages",
     "check_languages",
     "describe_language_problem",
+    "describe_missing_language_data",
     "ensure_tesseract",
     "ocr_image_file",
     "ocr_pixels",
@@ -90,12 +91,26 @@ def _find_tesseract() -> str | None:
 _LIST_LANGS_TIMEOUT = 5.0
 
 
-@functools.cache
+@dataclass(frozen=True)
+class _LanguageListing:
+    """What ``tesseract --list-langs`` printed: its tessdata folder and codes."""
+
+    folder: str
+    languages: frozenset[str]
+
+
 def available_languages() -> frozenset[str]:
     """Return the tesseract language packs installed, read once per process."""
+    listing = _list_languages()
+    return listing.languages if listing else frozenset()
+
+
+@functools.cache
+def _list_languages() -> _LanguageListing | None:
+    """Run ``tesseract --list-langs`` once; return None when it cannot be run."""
     binary = _find_tesseract()
     if binary is None:
-        return frozenset()
+        return None
     try:
         completed = subprocess.run(
             [binary, "--list-langs"],
@@ -106,7 +121,7 @@ def available_languages() -> frozenset[str]:
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.warning("cannot list tesseract languages, so they are not checked: %s", exc)
-        return frozenset()
+        return None
     if completed.returncode != 0:
         detail = completed.stderr.strip().splitlines()[-1:] or ["no message"]
         log.warning(
@@ -116,9 +131,37 @@ def available_languages() -> frozenset[str]:
             completed.returncode,
             detail[0],
         )
-        return frozenset()
-    lines = completed.stdout.splitlines()[1:]  # the first line is a title
-    return frozenset(line.strip() for line in lines if line.strip())
+        return None
+    # tesseract 5.3.0 prints 'List of available languages in "/path/" (N):'
+    # and then one code a line.
+    title, *lines = completed.stdout.splitlines() or [""]
+    folder = title.split('"')[1] if title.count('"') >= 2 else "its tessdata folder"
+    return _LanguageListing(
+        folder, frozenset(line.strip() for line in lines if line.strip())
+    )
+
+
+def describe_missing_language_data(languages: str, folder: str) -> str:
+    """Return why tesseract cannot read ``languages`` when ``folder`` has no data.
+
+    The message names the folder tesseract searched, the package to install
+    and TESSDATA_PREFIX, which moves that folder.
+    """
+    from docflow.core._tesslangs import CODES, apt_package
+
+    packages = " ".join(
+        apt_package(code) for code in languages.split("+") if code in CODES
+    )
+    install = (
+        f"install it with `sudo apt-get install {packages}`, or " if packages else ""
+    )
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    where = f" (TESSDATA_PREFIX={prefix!r})" if prefix else ""
+    return (
+        f"tesseract finds no language data in {folder!r}{where}, so it cannot "
+        f"read OCR language {languages!r}; {install}set TESSDATA_PREFIX to the "
+        "folder that contains the .traineddata files"
+    )
 
 
 def check_languages(languages: str, origin: str | None = None) -> None:
@@ -133,7 +176,9 @@ def check_languages(languages: str, origin: str | None = None) -> None:
         return
     installed = available_languages()
     if not installed:
-        return  # listing failed; let tesseract itself report a missing language
+        # Listing failed, or the tessdata folder is empty, which every
+        # document needing OCR reports as ocr_unavailable.
+        return
     problem = describe_language_problem(languages, installed, origin)
     if problem:
         raise ConfigError(problem)
@@ -208,19 +253,24 @@ def _missing_code(codes: list[str]) -> str:
 def ensure_tesseract(languages: str) -> None:
     """Raise OcrUnavailable unless tesseract and every language in ``languages``
     (``eng+fra`` form) are installed. The lookup runs once per process
-    while tesseract is found, and on every call while it is missing, so a
-    long-running process notices it once installed."""
+    while tesseract and some language data are found, and on every call
+    while either is missing, so a long-running process notices them once
+    installed."""
     if _find_tesseract() is None:
         _find_tesseract.cache_clear()
-        available_languages.cache_clear()
+        _list_languages.cache_clear()
         raise OcrUnavailable(
             f"tesseract is not installed; install it with `{INSTALL_HINT}`, "
             "or set extraction.ocr = false to skip OCR"
         )
-    installed = available_languages()
-    if not installed:
+    listing = _list_languages()
+    if listing is None:
         return  # listing failed; let tesseract itself report a missing language
-    problem = describe_language_problem(languages, installed)
+    if not listing.languages:
+        # Listed again on the next call, so a daemon notices data installed.
+        _list_languages.cache_clear()
+        raise OcrUnavailable(describe_missing_language_data(languages, listing.folder))
+    problem = describe_language_problem(languages, listing.languages)
     if problem:
         raise OcrUnavailable(problem)
 
@@ -257,10 +307,33 @@ def ocr_image_file(path: str, languages: str, *, timeout: float = 0) -> OcrResul
             f"tesseract is not installed; install it with `{INSTALL_HINT}`"
         ) from exc
     except pytesseract.TesseractError as exc:
+        if _LANGUAGE_LOAD_FAILED in exc.message:
+            raise OcrUnavailable(_describe_unloadable(languages, exc.message)) from exc
         raise OcrFailed(f"tesseract failed: {exc.message}".strip()) from exc
     except RuntimeError as exc:  # pytesseract raises it on timeout
-        raise OcrFailed(f"tesseract timed out after {timeout:g} s") from exc
+        failure = OcrFailed(f"tesseract timed out after {timeout:g} s")
+        failure.timed_out = True
+        raise failure from exc
     return _assemble_tsv(data)
+
+
+#: Message of tesseract 5.3.0 when a listed language's data cannot be loaded,
+#: such as a truncated .traineddata file.
+_LANGUAGE_LOAD_FAILED = "Failed loading language"
+
+
+def _describe_unloadable(languages: str, detail: str) -> str:
+    from docflow.core._tesslangs import CODES, apt_package
+
+    packages = " ".join(
+        apt_package(code) for code in languages.split("+") if code in CODES
+    )
+    install = f"reinstall it with `sudo apt-get install --reinstall {packages}`, or "
+    return (
+        f"tesseract cannot load the data of OCR language {languages!r} "
+        f"({' '.join(detail.split())}); {install if packages else ''}set "
+        "TESSDATA_PREFIX to the folder that contains the .traineddata files"
+    )
 
 
 def ocr_pixels(image: Image, languages: str, *, timeout: float = 0) -> OcrResult | None:
@@ -278,7 +351,9 @@ def ocr_pixels(image: Image, languages: str, *, timeout: float = 0) -> OcrResult
     try:
         tsv = _tessapi.recognize(image, languages, timeout)
     except _tessapi.TessApiError as exc:
-        raise OcrFailed(f"tesseract {exc}") from exc
+        failure = OcrFailed(f"tesseract {exc}")
+        failure.timed_out = exc.timed_out
+        raise failure from exc
     if tsv is None:
         return None
     return _assemble_tsv(_parse_tsv(tsv))

@@ -19,6 +19,7 @@ import logging
 import operator
 import pickle
 import re
+import shlex
 import threading
 import warnings
 from collections import Counter
@@ -148,13 +149,33 @@ def read_metadata(model_dir: Path, *, origin: str | None = None) -> dict[str, An
         # An OSError's text repeats the file name, which the message has.
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ModelError(
-            f"cannot read the model description {quote_value(str(path))}: {reason}"
+            f"cannot read the model description {quote_value(str(path))}: {reason}; "
+            f"{_invalid_metadata_advice(model_dir, origin)}"
         ) from exc
     if not isinstance(data, dict) or "version" not in data:
         raise ModelError(
-            f"model description {quote_value(str(path))} has no 'version' field"
+            f"model description {quote_value(str(path))} has no 'version' field; "
+            f"{_invalid_metadata_advice(model_dir, origin)}"
         )
     return data
+
+
+def _invalid_metadata_advice(model_dir: Path, origin: str | None) -> str:
+    """Return what to do about a ``model.json`` in ``model_dir`` that is invalid.
+
+    ``docflow train`` writes both files of a model, so retraining into the
+    folder replaces the damaged description.
+    """
+    if model_dir == SHIPPED_MODEL_DIR:
+        return "reinstall docflow to restore the shipped model"
+    retrain = (
+        f"retrain the model with 'docflow train FOLDER --output "
+        f"{shlex.quote(str(model_dir))}'"
+    )
+    origin = origin or "classification.model_path"
+    if origin == ARGUMENT_ORIGIN:
+        return f"{retrain}, or give another folder made by 'docflow train'"
+    return f"{retrain}, or unset {origin} to use the shipped model"
 
 
 def _missing_metadata(path: Path, origin: str | None) -> ModelError:

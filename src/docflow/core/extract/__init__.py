@@ -264,9 +264,10 @@ def _report_ocr_failures(
         return
     first_number, first_error = context.ocr_failures[0]
     if not any(page.text.strip() for page in document.pages):
+        advice = "; raise extraction.ocr_timeout" if context.ocr_timed_out else ""
         raise OcrFailed(
             f"OCR failed and the document has no other text (page {first_number}: "
-            f"{first_error}); raise extraction.ocr_timeout if it timed out"
+            f"{first_error}){advice}"
         )
     failed = [number for number, _ in context.ocr_failures]
     verb = "has" if len(failed) == 1 else "have"

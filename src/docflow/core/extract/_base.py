@@ -39,6 +39,8 @@ class ExtractionContext:
     ocr_garbage_pages: list[int] = field(default_factory=list)
     #: (page number, error message) of pages tesseract failed on.
     ocr_failures: list[tuple[int, str]] = field(default_factory=list)
+    #: True when a page failed because tesseract ran past its timeout.
+    ocr_timed_out: bool = False
     warnings: list[str] = field(default_factory=list)
     #: Characters of text after which an extractor may leave the remaining
     #: pages unread; None reads every page.

@@ -99,6 +99,7 @@ def try_ocr_image(
     except OcrFailed as exc:
         log.warning("OCR of page %d failed: %s", number, exc)
         context.ocr_failures.append((number, str(exc)))
+        context.ocr_timed_out = context.ocr_timed_out or exc.timed_out
         return None
 
 

@@ -375,10 +375,10 @@ def test_batch_longer_than_call_timeout_completes(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCFLOW_FAULT", "slow:paced")
     monkeypatch.setenv("DOCFLOW_FAULT_SLOW_SECONDS", "0.3")
     first = make_documents(tmp_path / "first", 1)
-    # About 4.2 s in one call: twice the call timeout. Each document takes
-    # under a sixth of it, so a loaded machine's stalls fit in the silences.
-    paced = make_documents(tmp_path / "paced", 14, prefix="paced")
-    settings = make_settings(tmp_path, call_timeout=2.0, batch_size=14)
+    # About 8.4 s in one call: twice the call timeout. Each document takes
+    # under a tenth of it, so a loaded machine's stalls fit in the silences.
+    paced = make_documents(tmp_path / "paced", 28, prefix="paced")
+    settings = make_settings(tmp_path, call_timeout=4.0, batch_size=28)
 
     async def scenario():
         async with Orchestrator(
@@ -391,7 +391,7 @@ def test_batch_longer_than_call_timeout_completes(tmp_path, monkeypatch):
             return results, orchestrator.statistics()
 
     results, stats = asyncio.run(scenario())
-    assert [result.status for result in results] == [Status.OK] * 14
+    assert [result.status for result in results] == [Status.OK] * 28
     assert stats.restarts == 0
     assert stats.retries == 0
     assert stats.servers[0].calls == 2

@@ -77,7 +77,8 @@ def test_forked_workers_survive_faults(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DOCFLOW_FAULT", "crash:segv,oom:hog,hang:stuck")
-    settings.workers.document_timeout = 3.0
+    # Long enough for the hog to reach the memory limit on a loaded machine.
+    settings.workers.document_timeout = 6.0
     first, crash, hog, stuck, last = write_documents(
         tmp_path / "docs", "first.txt", "segv.txt", "hog.txt", "stuck.txt", "last.txt"
     )

@@ -257,6 +257,64 @@ def test_mcp_no_count_line_under_limit(tmp_path):
     assert "more lines of stdin" not in stderr
 
 
+def send_then_close(tmp_path: Path, lines: list[bytes]) -> tuple[list, str]:
+    """Send raw ``lines`` to a quality server and close stdin; return output."""
+    server = start_quality_server(tmp_path)
+    try:
+        stdout, stderr = server.communicate(
+            b"".join(line + b"\n" for line in lines), timeout=120
+        )
+    finally:
+        server.kill()
+        server.wait()
+    return [json.loads(line) for line in stdout.splitlines()], stderr.decode()
+
+
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+def tool_call(request_id: int, path: str) -> dict:
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "tools/call",
+        "params": {"name": "analyze_quality", "arguments": {"path": path}},
+    }
+
+
+def test_mcp_answers_requests_before_eof(tmp_path):
+    (tmp_path / "letter.txt").write_text(LETTER)
+    cancel = {
+        "jsonrpc": "2.0",
+        "method": "notifications/cancelled",
+        "params": {"requestId": 5},
+    }
+    requests = [
+        INITIALIZE,
+        INITIALIZED,
+        {"jsonrpc": "2.0", "id": 2, "method": "ping"},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/list"},
+        tool_call(4, "letter.txt"),
+        # The SDK never sends a response to a cancelled request, so the server must not
+        # wait for its response after stdin closes.
+        tool_call(5, "letter.txt"),
+        cancel,
+    ]
+    replies, stderr = send_then_close(
+        tmp_path, [json.dumps(request).encode() for request in requests]
+    )
+    by_id = {reply.get("id"): reply for reply in replies}
+
+    assert_server_info(by_id.get(1), stderr)
+    assert 2 in by_id, stderr
+    assert by_id[2]["result"] == {}
+    assert 3 in by_id, stderr
+    assert "analyze_quality" in {tool["name"] for tool in by_id[3]["result"]["tools"]}
+    assert 4 in by_id, stderr
+    assert "error" not in by_id[4], by_id[4]
+    assert by_id[4]["result"]["structuredContent"]["status"] == "ok"
+
+
 def mcp_params(kind: str, root: Path) -> StdioServerParameters:
     """Return the parameters that start ``docflow mcp KIND --root ROOT``."""
     env = docflow_env(root, DOCFLOW_STORE_CACHE_DIR=str(root / "cache"))

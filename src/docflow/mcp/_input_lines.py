@@ -49,6 +49,8 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from docflow.mcp._pending_requests import PendingRequests
+
 __all__ = ["MAX_JSON_DEPTH", "CheckedInputLines"]
 
 log = logging.getLogger(__name__)
@@ -89,10 +91,17 @@ class CheckedInputLines(anyio.AsyncFile[str]):
     line is withheld, so the SDK cannot act on a line that got an error
     response. ``send_responses_to`` must be called before the first error
     response can be sent.
+
+    At the end of the input it waits until each request it passed on has a
+    response, or was cancelled by the client, before it ends. Only then does
+    the SDK stop the requests still in progress. It gives up when the server
+    sends nothing for ``idle_timeout`` seconds.
     """
 
-    def __init__(self, fp: Any) -> None:
+    def __init__(self, fp: Any, pending: PendingRequests, idle_timeout: float) -> None:
         super().__init__(fp)
+        self._pending = pending
+        self._idle_timeout = idle_timeout
         self._line_number = 0
         self._warnings = 0
         self._unwarned = 0
@@ -112,14 +121,39 @@ class CheckedInputLines(anyio.AsyncFile[str]):
         try:
             async for line in super().__aiter__():
                 self._line_number += 1
-                rejection = check_line(line, self._line_number)
-                if rejection is None:
-                    yield line
+                checked = check_line(line, self._line_number)
+                if isinstance(checked, Rejection):
+                    self._report(line, checked)
+                    await self._respond(checked.responses)
                     continue
-                self._report(line, rejection)
-                await self._respond(rejection.responses)
+                if checked is not None:
+                    self._pending.record_input(checked)
+                yield line
+            await self._wait_for_responses()
         finally:
             self._log_unwarned()
+
+    async def _wait_for_responses(self) -> None:
+        """Keep the input open until the requests read so far have responses.
+
+        The SDK cancels the requests in progress once the input ends.
+        """
+        if not self._pending:
+            return
+        log.info(
+            "stdin closed; waiting for the responses to requests %s",
+            self._pending.describe(),
+        )
+        if await self._pending.wait_answered(self._idle_timeout):
+            return
+        log.warning(
+            "stopped waiting for the responses to requests %s after stdin closed, "
+            "because the server sent nothing for %g s (workers.call_timeout). "
+            "They get error -32000 (Connection closed). Raise workers.call_timeout "
+            "if these requests need more time",
+            self._pending.describe(),
+            self._idle_timeout,
+        )
 
     def _report(self, line: str, rejection: Rejection) -> None:
         if self._warnings < MAX_WARNINGS:
@@ -183,8 +217,10 @@ class CheckedInputLines(anyio.AsyncFile[str]):
             self._unwarned = 0
 
 
-def check_line(line: str, line_number: int) -> Rejection | None:
-    """Check one line of input, and return its rejection unless it is valid or blank."""
+def check_line(
+    line: str, line_number: int
+) -> mcp_types.JSONRPCMessage | Rejection | None:
+    """Check one line of input: return its message, its rejection, or None if blank."""
     if not line.strip():
         return None
     try:
@@ -197,7 +233,7 @@ def check_line(line: str, line_number: int) -> Rejection | None:
         value = pydantic_core.from_json(line)
         if is_request(value):
             return reject_value(value, line_number)
-    return None
+    return message
 
 
 def reject_line(line: str, exc: ValidationError, line_number: int) -> Rejection:

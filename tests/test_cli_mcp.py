@@ -181,8 +181,11 @@ def test_mcp_answers_batch_not_notification(tmp_path):
         json.dumps(batch).encode(),
         json.dumps(INITIALIZE).encode(),
     ]
-    (first, second, response), stderr = exchange_lines(tmp_path, lines, 3)
+    (number, first, second, response), stderr = exchange_lines(tmp_path, lines, 4)
 
+    assert number is not None, stderr
+    assert number["id"] is None
+    assert "line 3 is a JSON number" in number["error"]["message"]
     assert first is not None, stderr
     assert first["id"] == 3
     assert first["error"]["code"] == -32600
@@ -192,7 +195,47 @@ def test_mcp_answers_batch_not_notification(tmp_path):
     assert second["error"]["code"] == -32600
     assert_server_info(response, stderr)
     assert stderr.count("not a JSON-RPC message") == 4
-    assert stderr.count("error -32600") == 1
+    assert stderr.count("error -32600") == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        (b"[]", "an empty JSON-RPC batch"),
+        (b"42", "a JSON number"),
+        (b'"x"', "a JSON string"),
+        (b"null", "JSON null"),
+        (b"true", "a JSON boolean"),
+        (b"{}", "an empty JSON object"),
+        (b'{"foo": 1}', 'a JSON object without a "method"'),
+    ],
+)
+def test_mcp_answers_non_message_null_id(tmp_path, line, kind):
+    (error, response), stderr = exchange_lines(
+        tmp_path, [line, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["jsonrpc"] == "2.0"
+    assert error["id"] is None
+    assert error["error"]["code"] == -32600
+    assert f"line 1 is {kind}" in error["error"]["message"]
+    assert_server_info(response, stderr)
+    assert "error -32600" in stderr
+
+
+def test_mcp_batch_invalid_items_null_id(tmp_path):
+    batch = [1, {"jsonrpc": "2.0", "method": "notifications/initialized"}, {}]
+    lines = [json.dumps(batch).encode(), json.dumps(INITIALIZE).encode()]
+    (first, second, response), stderr = exchange_lines(tmp_path, lines, 3)
+
+    assert first is not None, stderr
+    assert first["id"] is None
+    assert first["error"]["code"] == -32600
+    assert second is not None, stderr
+    assert second["id"] is None
+    assert second["error"]["code"] == -32600
+    assert_server_info(response, stderr)
 
 
 def test_mcp_deep_nesting_not_invalid_json(tmp_path):

@@ -21,12 +21,16 @@ follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
   with such an id, such as null, as a notification and never answer it.
 - A JSON array is a batch, which the SDK does not read. Each request in it
   gets its own -32600 response, on a line of its own instead of in an array.
-- Other lines get the warning only. An object without "id" is a notification,
-  which never gets a response. An object with "result" or "error" is a
-  response, and an error response to it could start an endless exchange of
-  errors between two peers. The specification's examples answer some invalid
-  objects that have no id with a null id. docflow does not, because no
-  client waits for such a reply.
+  Each item that is neither a request, a notification nor a response gets a
+  -32600 response with a null id, and so does an empty batch.
+- Any other JSON value that is neither a notification (an object with
+  "method" and no "id") nor a response (an object with "result" or "error")
+  gets a -32600 response with a null id: a number, a string, null, a boolean,
+  or an object such as ``{}``. The examples in the specification respond
+  to such lines in the same way.
+- A notification or a response gets the warning only, even when it is
+  invalid. A notification never gets a response. An error response to a
+  response could start an endless exchange of errors between two peers.
 
 Blank lines get neither a warning nor a response. A rejected line is not
 passed on to the SDK. Warnings stop after ``MAX_WARNINGS``, and the number of
@@ -272,9 +276,9 @@ def reject_deep_line(line: str, line_number: int) -> Rejection:
         return Rejection(
             reason, (error_response(mcp_types.PARSE_ERROR, None, message),)
         )
-    if not is_request(value):
+    if is_notification(value) or is_response(value):
         return Rejection(reason)
-    request_id = read_request_id(value)
+    request_id = read_request_id(value) if is_request(value) else None
     return Rejection(
         reason, (error_response(mcp_types.PARSE_ERROR, request_id, message),)
     )
@@ -283,20 +287,22 @@ def reject_deep_line(line: str, line_number: int) -> Rejection:
 def reject_value(value: object, line_number: int) -> Rejection:
     """Describe a line of valid JSON that is no JSON-RPC message."""
     if isinstance(value, list):
-        message = (
-            f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
-            f"which this server does not read. Send each request on a line of "
-            f"its own, such as {EXAMPLE_REQUEST}."
-        )
-        responses = tuple(
-            error_response(mcp_types.INVALID_REQUEST, read_request_id(item), message)
-            for item in value
-            if is_request(item)
-        )
-        return Rejection("a JSON-RPC batch, which this server does not read", responses)
+        return reject_batch(value, line_number)
 
+    if is_notification(value) or is_response(value):
+        return Rejection("valid JSON, but no valid notification or response")
     if not is_request(value):
-        return Rejection("valid JSON, but no request, notification or response")
+        kind = describe_json_kind(value)
+        message = (
+            f"Invalid Request: line {line_number} is {kind}, not a JSON-RPC 2.0 "
+            f"request. Send one request object per line, such as "
+            f"{EXAMPLE_REQUEST}."
+        )
+        return Rejection(
+            f"{kind}, not a request, notification or response",
+            (error_response(mcp_types.INVALID_REQUEST, None, message),),
+        )
+
     problems = describe_request_problems(value)
     message = (
         f"Invalid Request: line {line_number} is not a valid JSON-RPC 2.0 request "
@@ -309,6 +315,42 @@ def reject_value(value: object, line_number: int) -> Rejection:
     )
 
 
+def reject_batch(batch: list[Any], line_number: int) -> Rejection:
+    """Describe a JSON-RPC batch, with one error response per item that needs one.
+
+    A request gets an error with its id. An item that is neither a request nor
+    a notification nor a response gets an error with a null id, and so does an
+    empty batch, as the JSON-RPC 2.0 examples show.
+    """
+    reason = "a JSON-RPC batch, which this server does not read"
+    if not batch:
+        message = (
+            f"Invalid Request: line {line_number} is an empty JSON-RPC batch (an "
+            f"empty array). Send one request object per line, such as "
+            f"{EXAMPLE_REQUEST}."
+        )
+        return Rejection(
+            "an empty JSON-RPC batch",
+            (error_response(mcp_types.INVALID_REQUEST, None, message),),
+        )
+
+    message = (
+        f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
+        f"which this server does not read. Send each request on a line of "
+        f"its own, such as {EXAMPLE_REQUEST}."
+    )
+    responses = []
+    for item in batch:
+        if is_request(item):
+            request_id = read_request_id(item)
+        elif is_notification(item) or is_response(item):
+            continue
+        else:
+            request_id = None
+        responses.append(error_response(mcp_types.INVALID_REQUEST, request_id, message))
+    return Rejection(reason, tuple(responses))
+
+
 def is_request(value: object) -> bool:
     """Return whether ``value`` is meant as a request: an object with an id."""
     return (
@@ -317,6 +359,33 @@ def is_request(value: object) -> bool:
         and "result" not in value
         and "error" not in value
     )
+
+
+def is_notification(value: object) -> bool:
+    """Return whether ``value`` is meant as a notification: a method, no id."""
+    return isinstance(value, dict) and "method" in value and "id" not in value
+
+
+def is_response(value: object) -> bool:
+    """Return whether ``value`` is meant as a response: a result or an error."""
+    return isinstance(value, dict) and ("result" in value or "error" in value)
+
+
+def describe_json_kind(value: object) -> str:
+    """Name the kind of a JSON value, for an error message."""
+    if isinstance(value, dict):
+        if not value:
+            return "an empty JSON object"
+        return 'a JSON object without a "method", "result" or "error" member'
+    if value is None:
+        return "JSON null"
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if isinstance(value, int | float):
+        return "a JSON number"
+    if isinstance(value, str):
+        return "a JSON string"
+    return "a JSON value"
 
 
 def read_request_id(request: dict[str, Any]) -> str | int | None:

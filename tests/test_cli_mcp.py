@@ -238,6 +238,20 @@ def test_mcp_batch_invalid_items_null_id(tmp_path):
     assert_server_info(response, stderr)
 
 
+def test_mcp_accepts_bom_on_first_line(tmp_path):
+    bom = "\ufeff".encode()
+    ping = b'{"jsonrpc": "2.0", "id": 2, "method": "ping"}'
+    lines = [bom + json.dumps(INITIALIZE).encode(), bom + ping]
+    (response, error), stderr = exchange_lines(tmp_path, lines, 2)
+
+    assert_server_info(response, stderr)
+    assert error is not None, stderr
+    assert error["id"] is None
+    assert error["error"]["code"] == -32700
+    assert "line 2 is not valid JSON" in error["error"]["message"]
+    assert "starts with a UTF-8 byte order mark" in error["error"]["message"]
+
+
 def test_mcp_deep_nesting_not_invalid_json(tmp_path):
     deep = b"[" * 5000 + b"]" * 5000
     (error, response), stderr = exchange_lines(

@@ -32,6 +32,10 @@ follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
   invalid. A notification never gets a response. An error response to a
   response could start an endless exchange of errors between two peers.
 
+A UTF-8 byte order mark (BOM) at the start of the input is removed, with
+an INFO log record. On a later line, the Parse error says that the line
+starts with a BOM.
+
 Blank lines get neither a warning nor a response. A rejected line is not
 passed on to the SDK. Warnings stop after ``MAX_WARNINGS``, and the number of
 rejected lines that got no warning is logged when the input ends. Error
@@ -69,6 +73,9 @@ MAX_WARNINGS = 10
 #: measured with pydantic-core 2.50.5. A test checks it against the installed
 #: version.
 MAX_JSON_DEPTH = 201
+#: Byte order mark as decoded from UTF-8. Some Windows tools write it at the
+#: start of a file, and JSON parsers reject it.
+BOM = "\ufeff"
 #: A valid line, shown in warnings and error responses.
 EXAMPLE_REQUEST = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
 
@@ -125,6 +132,12 @@ class CheckedInputLines(anyio.AsyncFile[str]):
         try:
             async for line in super().__aiter__():
                 self._line_number += 1
+                if self._line_number == 1 and line.startswith(BOM):
+                    line = line.removeprefix(BOM)
+                    log.info(
+                        "removed the UTF-8 byte order mark (BOM) at the start of "
+                        "stdin; JSON-RPC messages are read without one"
+                    )
                 checked = check_line(line, self._line_number)
                 if isinstance(checked, Rejection):
                     self._report(line, checked)
@@ -251,6 +264,11 @@ def reject_line(line: str, exc: ValidationError, line_number: int) -> Rejection:
     if "recursion limit exceeded" in error["msg"]:
         return reject_deep_line(line, line_number)
     detail = error["msg"].removeprefix("Invalid JSON: ")
+    if line.startswith(BOM):
+        detail = (
+            "it starts with a UTF-8 byte order mark (BOM), which is accepted "
+            "only at the start of stdin"
+        )
     message = (
         f"Parse error: line {line_number} is not valid JSON ({detail}). "
         f"Send one JSON-RPC message per line, such as {EXAMPLE_REQUEST}."

@@ -74,7 +74,7 @@ MAX_WARNINGS = 10
 #: version.
 MAX_JSON_DEPTH = 201
 #: Byte order mark as decoded from UTF-8. Some Windows tools write it at the
-#: start of a file, and JSON parsers reject it.
+#: start of a file, and the SDK's JSON parser rejects it.
 BOM = "\ufeff"
 #: A valid line, shown in warnings and error responses.
 EXAMPLE_REQUEST = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'

@@ -283,6 +283,19 @@ def test_mcp_deep_request_keeps_id(tmp_path):
     assert_server_info(response, stderr)
 
 
+def test_mcp_deep_non_request_null_id(tmp_path):
+    depth = MAX_JSON_DEPTH + 50  # deeper than pydantic-core reads, not than json
+    line = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+    (error, response), stderr = exchange_lines(
+        tmp_path, [line, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["id"] is None
+    assert error["error"]["code"] == -32700
+    assert_server_info(response, stderr)
+
+
 def test_mcp_max_json_depth_matches_parser():
     at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
     pydantic_core.from_json(at_limit)

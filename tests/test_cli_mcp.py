@@ -181,8 +181,11 @@ def test_mcp_answers_batch_not_notification(tmp_path):
         json.dumps(batch).encode(),
         json.dumps(INITIALIZE).encode(),
     ]
-    (first, second, response), stderr = exchange_lines(tmp_path, lines, 3)
+    (number, first, second, response), stderr = exchange_lines(tmp_path, lines, 4)
 
+    assert number is not None, stderr
+    assert number["id"] is None
+    assert "line 3 is a JSON number" in number["error"]["message"]
     assert first is not None, stderr
     assert first["id"] == 3
     assert first["error"]["code"] == -32600
@@ -192,7 +195,61 @@ def test_mcp_answers_batch_not_notification(tmp_path):
     assert second["error"]["code"] == -32600
     assert_server_info(response, stderr)
     assert stderr.count("not a JSON-RPC message") == 4
-    assert stderr.count("error -32600") == 1
+    assert stderr.count("error -32600") == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        (b"[]", "an empty JSON-RPC batch"),
+        (b"42", "a JSON number"),
+        (b'"x"', "a JSON string"),
+        (b"null", "JSON null"),
+        (b"true", "a JSON boolean"),
+        (b"{}", "an empty JSON object"),
+        (b'{"foo": 1}', 'a JSON object without a "method"'),
+    ],
+)
+def test_mcp_answers_non_message_null_id(tmp_path, line, kind):
+    (error, response), stderr = exchange_lines(
+        tmp_path, [line, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["jsonrpc"] == "2.0"
+    assert error["id"] is None
+    assert error["error"]["code"] == -32600
+    assert f"line 1 is {kind}" in error["error"]["message"]
+    assert_server_info(response, stderr)
+    assert "error -32600" in stderr
+
+
+def test_mcp_batch_invalid_items_null_id(tmp_path):
+    batch = [1, {"jsonrpc": "2.0", "method": "notifications/initialized"}, {}]
+    lines = [json.dumps(batch).encode(), json.dumps(INITIALIZE).encode()]
+    (first, second, response), stderr = exchange_lines(tmp_path, lines, 3)
+
+    assert first is not None, stderr
+    assert first["id"] is None
+    assert first["error"]["code"] == -32600
+    assert second is not None, stderr
+    assert second["id"] is None
+    assert second["error"]["code"] == -32600
+    assert_server_info(response, stderr)
+
+
+def test_mcp_accepts_bom_on_first_line(tmp_path):
+    bom = "\ufeff".encode()
+    ping = b'{"jsonrpc": "2.0", "id": 2, "method": "ping"}'
+    lines = [bom + json.dumps(INITIALIZE).encode(), bom + ping]
+    (response, error), stderr = exchange_lines(tmp_path, lines, 2)
+
+    assert_server_info(response, stderr)
+    assert error is not None, stderr
+    assert error["id"] is None
+    assert error["error"]["code"] == -32700
+    assert "line 2 is not valid JSON" in error["error"]["message"]
+    assert "starts with a UTF-8 byte order mark" in error["error"]["message"]
 
 
 def test_mcp_deep_nesting_not_invalid_json(tmp_path):
@@ -226,6 +283,19 @@ def test_mcp_deep_request_keeps_id(tmp_path):
     assert_server_info(response, stderr)
 
 
+def test_mcp_deep_non_request_null_id(tmp_path):
+    depth = MAX_JSON_DEPTH + 50  # deeper than pydantic-core reads, not than json
+    line = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+    (error, response), stderr = exchange_lines(
+        tmp_path, [line, json.dumps(INITIALIZE).encode()], 2
+    )
+
+    assert error is not None, stderr
+    assert error["id"] is None
+    assert error["error"]["code"] == -32700
+    assert_server_info(response, stderr)
+
+
 def test_mcp_max_json_depth_matches_parser():
     at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
     pydantic_core.from_json(at_limit)
@@ -255,6 +325,64 @@ def test_mcp_no_count_line_under_limit(tmp_path):
     assert error["id"] == 2
     assert_server_info(response, stderr)
     assert "more lines of stdin" not in stderr
+
+
+def send_then_close(tmp_path: Path, lines: list[bytes]) -> tuple[list, str]:
+    """Send raw ``lines`` to a quality server and close stdin; return output."""
+    server = start_quality_server(tmp_path)
+    try:
+        stdout, stderr = server.communicate(
+            b"".join(line + b"\n" for line in lines), timeout=120
+        )
+    finally:
+        server.kill()
+        server.wait()
+    return [json.loads(line) for line in stdout.splitlines()], stderr.decode()
+
+
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+def tool_call(request_id: int, path: str) -> dict:
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "tools/call",
+        "params": {"name": "analyze_quality", "arguments": {"path": path}},
+    }
+
+
+def test_mcp_answers_requests_before_eof(tmp_path):
+    (tmp_path / "letter.txt").write_text(LETTER)
+    cancel = {
+        "jsonrpc": "2.0",
+        "method": "notifications/cancelled",
+        "params": {"requestId": 5},
+    }
+    requests = [
+        INITIALIZE,
+        INITIALIZED,
+        {"jsonrpc": "2.0", "id": 2, "method": "ping"},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/list"},
+        tool_call(4, "letter.txt"),
+        # The SDK never sends a response to a cancelled request, so the server must not
+        # wait for its response after stdin closes.
+        tool_call(5, "letter.txt"),
+        cancel,
+    ]
+    replies, stderr = send_then_close(
+        tmp_path, [json.dumps(request).encode() for request in requests]
+    )
+    by_id = {reply.get("id"): reply for reply in replies}
+
+    assert_server_info(by_id.get(1), stderr)
+    assert 2 in by_id, stderr
+    assert by_id[2]["result"] == {}
+    assert 3 in by_id, stderr
+    assert "analyze_quality" in {tool["name"] for tool in by_id[3]["result"]["tools"]}
+    assert 4 in by_id, stderr
+    assert "error" not in by_id[4], by_id[4]
+    assert by_id[4]["result"]["structuredContent"]["status"] == "ok"
 
 
 def mcp_params(kind: str, root: Path) -> StdioServerParameters:

@@ -21,12 +21,20 @@ follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
   with such an id, such as null, as a notification and never answer it.
 - A JSON array is a batch, which the SDK does not read. Each request in it
   gets its own -32600 response, on a line of its own instead of in an array.
-- Other lines get the warning only. An object without "id" is a notification,
-  which never gets a response. An object with "result" or "error" is a
-  response, and an error response to it could start an endless exchange of
-  errors between two peers. The specification's examples answer some invalid
-  objects that have no id with a null id. docflow does not, because no
-  client waits for such a reply.
+  Each item that is neither a request, a notification nor a response gets a
+  -32600 response with a null id, and so does an empty batch.
+- Any other JSON value that is neither a notification (an object with
+  "method" and no "id") nor a response (an object with "result" or "error")
+  gets a -32600 response with a null id: a number, a string, null, a boolean,
+  or an object such as ``{}``. The examples in the specification respond
+  to such lines in the same way.
+- A notification or a response gets the warning only, even when it is
+  invalid. A notification never gets a response. An error response to a
+  response could start an endless exchange of errors between two peers.
+
+A UTF-8 byte order mark (BOM) at the start of the input is removed, with
+an INFO log record. On a later line, the Parse error says that the line
+starts with a BOM.
 
 Blank lines get neither a warning nor a response. A rejected line is not
 passed on to the SDK. Warnings stop after ``MAX_WARNINGS``, and the number of
@@ -49,6 +57,8 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from docflow.mcp._pending_requests import PendingRequests
+
 __all__ = ["MAX_JSON_DEPTH", "CheckedInputLines"]
 
 log = logging.getLogger(__name__)
@@ -63,6 +73,9 @@ MAX_WARNINGS = 10
 #: measured with pydantic-core 2.50.5. A test checks it against the installed
 #: version.
 MAX_JSON_DEPTH = 201
+#: Byte order mark as decoded from UTF-8. Some Windows tools write it at the
+#: start of a file, and the SDK's JSON parser rejects it.
+BOM = "\ufeff"
 #: A valid line, shown in warnings and error responses.
 EXAMPLE_REQUEST = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
 
@@ -89,10 +102,17 @@ class CheckedInputLines(anyio.AsyncFile[str]):
     line is withheld, so the SDK cannot act on a line that got an error
     response. ``send_responses_to`` must be called before the first error
     response can be sent.
+
+    At the end of the input it waits until each request it passed on has a
+    response, or was cancelled by the client, before it ends. Only then does
+    the SDK stop the requests still in progress. It gives up when the server
+    sends nothing for ``idle_timeout`` seconds.
     """
 
-    def __init__(self, fp: Any) -> None:
+    def __init__(self, fp: Any, pending: PendingRequests, idle_timeout: float) -> None:
         super().__init__(fp)
+        self._pending = pending
+        self._idle_timeout = idle_timeout
         self._line_number = 0
         self._warnings = 0
         self._unwarned = 0
@@ -112,14 +132,45 @@ class CheckedInputLines(anyio.AsyncFile[str]):
         try:
             async for line in super().__aiter__():
                 self._line_number += 1
-                rejection = check_line(line, self._line_number)
-                if rejection is None:
-                    yield line
+                if self._line_number == 1 and line.startswith(BOM):
+                    line = line.removeprefix(BOM)
+                    log.info(
+                        "removed the UTF-8 byte order mark (BOM) at the start of "
+                        "stdin; JSON-RPC messages are read without one"
+                    )
+                checked = check_line(line, self._line_number)
+                if isinstance(checked, Rejection):
+                    self._report(line, checked)
+                    await self._respond(checked.responses)
                     continue
-                self._report(line, rejection)
-                await self._respond(rejection.responses)
+                if checked is not None:
+                    self._pending.record_input(checked)
+                yield line
+            await self._wait_for_responses()
         finally:
             self._log_unwarned()
+
+    async def _wait_for_responses(self) -> None:
+        """Keep the input open until the requests read so far have responses.
+
+        The SDK cancels the requests in progress once the input ends.
+        """
+        if not self._pending:
+            return
+        log.info(
+            "stdin closed; waiting for the responses to requests %s",
+            self._pending.describe(),
+        )
+        if await self._pending.wait_answered(self._idle_timeout):
+            return
+        log.warning(
+            "stopped waiting for the responses to requests %s after stdin closed, "
+            "because the server sent nothing for %g s (workers.call_timeout). "
+            "They get error -32000 (Connection closed). Raise workers.call_timeout "
+            "if these requests need more time",
+            self._pending.describe(),
+            self._idle_timeout,
+        )
 
     def _report(self, line: str, rejection: Rejection) -> None:
         if self._warnings < MAX_WARNINGS:
@@ -183,8 +234,10 @@ class CheckedInputLines(anyio.AsyncFile[str]):
             self._unwarned = 0
 
 
-def check_line(line: str, line_number: int) -> Rejection | None:
-    """Check one line of input, and return its rejection unless it is valid or blank."""
+def check_line(
+    line: str, line_number: int
+) -> mcp_types.JSONRPCMessage | Rejection | None:
+    """Check one line of input: return its message, its rejection, or None if blank."""
     if not line.strip():
         return None
     try:
@@ -197,7 +250,7 @@ def check_line(line: str, line_number: int) -> Rejection | None:
         value = pydantic_core.from_json(line)
         if is_request(value):
             return reject_value(value, line_number)
-    return None
+    return message
 
 
 def reject_line(line: str, exc: ValidationError, line_number: int) -> Rejection:
@@ -211,6 +264,11 @@ def reject_line(line: str, exc: ValidationError, line_number: int) -> Rejection:
     if "recursion limit exceeded" in error["msg"]:
         return reject_deep_line(line, line_number)
     detail = error["msg"].removeprefix("Invalid JSON: ")
+    if line.startswith(BOM):
+        detail = (
+            "it starts with a UTF-8 byte order mark (BOM), which is accepted "
+            "only at the start of stdin"
+        )
     message = (
         f"Parse error: line {line_number} is not valid JSON ({detail}). "
         f"Send one JSON-RPC message per line, such as {EXAMPLE_REQUEST}."
@@ -236,9 +294,9 @@ def reject_deep_line(line: str, line_number: int) -> Rejection:
         return Rejection(
             reason, (error_response(mcp_types.PARSE_ERROR, None, message),)
         )
-    if not is_request(value):
+    if is_notification(value) or is_response(value):
         return Rejection(reason)
-    request_id = read_request_id(value)
+    request_id = read_request_id(value) if is_request(value) else None
     return Rejection(
         reason, (error_response(mcp_types.PARSE_ERROR, request_id, message),)
     )
@@ -247,20 +305,22 @@ def reject_deep_line(line: str, line_number: int) -> Rejection:
 def reject_value(value: object, line_number: int) -> Rejection:
     """Describe a line of valid JSON that is not a JSON-RPC message."""
     if isinstance(value, list):
-        message = (
-            f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
-            f"which this server does not read. Send each request on a line of "
-            f"its own, such as {EXAMPLE_REQUEST}."
-        )
-        responses = tuple(
-            error_response(mcp_types.INVALID_REQUEST, read_request_id(item), message)
-            for item in value
-            if is_request(item)
-        )
-        return Rejection("a JSON-RPC batch, which this server does not read", responses)
+        return reject_batch(value, line_number)
 
+    if is_notification(value) or is_response(value):
+        return Rejection("valid JSON, but no valid notification or response")
     if not is_request(value):
-        return Rejection("valid JSON, but no request, notification or response")
+        kind = describe_json_kind(value)
+        message = (
+            f"Invalid Request: line {line_number} is {kind}, not a JSON-RPC 2.0 "
+            f"request. Send one request object per line, such as "
+            f"{EXAMPLE_REQUEST}."
+        )
+        return Rejection(
+            f"{kind}, not a request, notification or response",
+            (error_response(mcp_types.INVALID_REQUEST, None, message),),
+        )
+
     problems = describe_request_problems(value)
     message = (
         f"Invalid Request: line {line_number} is not a valid JSON-RPC 2.0 request "
@@ -273,6 +333,42 @@ def reject_value(value: object, line_number: int) -> Rejection:
     )
 
 
+def reject_batch(batch: list[Any], line_number: int) -> Rejection:
+    """Describe a JSON-RPC batch, with one error response per item that needs one.
+
+    A request gets an error with its id. An item that is neither a request nor
+    a notification nor a response gets an error with a null id, and so does an
+    empty batch, as the JSON-RPC 2.0 examples show.
+    """
+    reason = "a JSON-RPC batch, which this server does not read"
+    if not batch:
+        message = (
+            f"Invalid Request: line {line_number} is an empty JSON-RPC batch (an "
+            f"empty array). Send one request object per line, such as "
+            f"{EXAMPLE_REQUEST}."
+        )
+        return Rejection(
+            "an empty JSON-RPC batch",
+            (error_response(mcp_types.INVALID_REQUEST, None, message),),
+        )
+
+    message = (
+        f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
+        f"which this server does not read. Send each request on a line of "
+        f"its own, such as {EXAMPLE_REQUEST}."
+    )
+    responses = []
+    for item in batch:
+        if is_request(item):
+            request_id = read_request_id(item)
+        elif is_notification(item) or is_response(item):
+            continue
+        else:
+            request_id = None
+        responses.append(error_response(mcp_types.INVALID_REQUEST, request_id, message))
+    return Rejection(reason, tuple(responses))
+
+
 def is_request(value: object) -> bool:
     """Return whether ``value`` is meant as a request: an object with an id."""
     return (
@@ -281,6 +377,33 @@ def is_request(value: object) -> bool:
         and "result" not in value
         and "error" not in value
     )
+
+
+def is_notification(value: object) -> bool:
+    """Return whether ``value`` is meant as a notification: a method, no id."""
+    return isinstance(value, dict) and "method" in value and "id" not in value
+
+
+def is_response(value: object) -> bool:
+    """Return whether ``value`` is meant as a response: a result or an error."""
+    return isinstance(value, dict) and ("result" in value or "error" in value)
+
+
+def describe_json_kind(value: object) -> str:
+    """Name the kind of a JSON value, for an error message."""
+    if isinstance(value, dict):
+        if not value:
+            return "an empty JSON object"
+        return 'a JSON object without a "method", "result" or "error" member'
+    if value is None:
+        return "JSON null"
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if isinstance(value, int | float):
+        return "a JSON number"
+    if isinstance(value, str):
+        return "a JSON string"
+    return "a JSON value"
 
 
 def read_request_id(request: dict[str, Any]) -> str | int | None:

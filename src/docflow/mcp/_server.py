@@ -932,20 +932,27 @@ def guard_stdio() -> tuple[int, int]:
 
 
 async def serve_stdio(
-    server: MCPServer[Any], protocol_in: int, protocol_out: int
+    server: MCPServer[Any], protocol_in: int, protocol_out: int, idle_timeout: float
 ) -> None:
-    """Serve MCP over the private descriptors made by ``guard_stdio``."""
+    """Serve MCP over the private descriptors made by ``guard_stdio``.
+
+    When stdin closes, the server waits for the responses to the requests it
+    has read. It gives up when it sends nothing for ``idle_timeout`` seconds.
+    """
     from mcp.server.stdio import stdio_server
 
     from docflow.mcp._input_lines import CheckedInputLines
+    from docflow.mcp._pending_requests import PendingRequests, TrackedWriteStream
 
     reader = TextIOWrapper(
         os.fdopen(protocol_in, "rb", buffering=0), encoding="utf-8", errors="replace"
     )
     writer = TextIOWrapper(os.fdopen(protocol_out, "wb"), encoding="utf-8")
-    lines = CheckedInputLines(reader)
+    pending = PendingRequests()
+    lines = CheckedInputLines(reader, pending, idle_timeout)
     async with stdio_server(stdin=lines, stdout=anyio.wrap_file(writer)) as streams:
-        read_stream, write_stream = streams
+        read_stream, transport_write_stream = streams
+        write_stream = TrackedWriteStream(transport_write_stream, pending)
         lines.send_responses_to(write_stream)
         # NOTE: MCPServer (mcp 2.3) has no public way to serve on given streams,
         # so this reaches its low-level server, as run_stdio_async does.
@@ -1051,7 +1058,13 @@ def run_server(
     server = build(state)
     log.info("%s serving on stdio, roots %s", server.name, state.roots)
     try:
-        anyio.run(serve_stdio, server, protocol_in, protocol_out)
+        anyio.run(
+            serve_stdio,
+            server,
+            protocol_in,
+            protocol_out,
+            settings.workers.call_timeout,
+        )
     except KeyboardInterrupt:
         log.info("%s interrupted", server.name)
     finally:

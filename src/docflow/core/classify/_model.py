@@ -39,7 +39,7 @@ from docflow.core.classify._features import (
     compute_layout_features,
     normalize_text,
 )
-from docflow.core.quoting import quote_value
+from docflow.core.quoting import MAX_QUOTED_CHARS, quote_value
 from docflow.errors import ModelError
 
 if TYPE_CHECKING:
@@ -168,10 +168,14 @@ def _invalid_metadata_advice(model_dir: Path, origin: str | None) -> str:
     """
     if model_dir == SHIPPED_MODEL_DIR:
         return "reinstall docflow to restore the shipped model"
-    retrain = (
-        f"retrain the model with 'docflow train FOLDER --output "
-        f"{shlex.quote(str(model_dir))}'"
-    )
+    folder = str(model_dir)
+    command = "docflow train FOLDER --output"
+    if len(folder) > MAX_QUOTED_CHARS:
+        # The message names the folder already, cut, and a cut path is no
+        # command argument.
+        retrain = f"retrain the model into that folder with '{command} DIR'"
+    else:
+        retrain = f"retrain the model with '{command} {shlex.quote(folder)}'"
     origin = origin or "classification.model_path"
     if origin == ARGUMENT_ORIGIN:
         return f"{retrain}, or give another folder made by 'docflow train'"

@@ -36,8 +36,8 @@ def docflow_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_process(tmp_path: Path, *paths: str) -> list[dict]:
-    completed = subprocess.run(
+def run_walk(tmp_path: Path, *paths: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
         [
             sys.executable,
             "-c",
@@ -53,6 +53,10 @@ def run_process(tmp_path: Path, *paths: str) -> list[dict]:
         env=docflow_env(tmp_path),
         timeout=RUN_TIMEOUT_SECONDS,
     )
+
+
+def run_process(tmp_path: Path, *paths: str) -> list[dict]:
+    completed = run_walk(tmp_path, *paths)
     assert completed.returncode == 1, completed.stderr.decode()
     return [json.loads(line) for line in completed.stdout.splitlines()]
 
@@ -149,25 +153,6 @@ def test_walk_rejects_folder_link(tmp_path, linked, name, target):
     assert "symbolic link to a folder" in row["error"]
     assert "give the folder itself" in row["error"]
     assert repr(str(tmp_path / target)) in row["error"]
-
-
-def run_walk(tmp_path: Path, *paths: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from docflow.cli.main import run; run()",
-            "process",
-            "-f",
-            "jsonl",
-            *paths,
-        ],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=docflow_env(tmp_path),
-        timeout=RUN_TIMEOUT_SECONDS,
-    )
 
 
 @pytest.mark.parametrize("name", ["back", "to-sub"])

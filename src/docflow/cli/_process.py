@@ -887,16 +887,20 @@ def _note_skipped_own_folders(
 _LINKS_NAMED = 3
 
 
+def _name_links(links: list[str], noun: str) -> str:
+    """Return "the NOUN 'a', which points" or "3 NOUNs ('a', ...), which point"."""
+    if len(links) == 1:
+        return f"the {noun} {links[0]!r}, which points"
+    named = ", ".join(map(repr, links[:_LINKS_NAMED]))
+    if len(links) > _LINKS_NAMED:
+        named += f" and {len(links) - _LINKS_NAMED} more"
+    return f"{len(links)} {noun}s ({named}), which point"
+
+
 def _skipped_links_note(links: list[str], folder: str) -> str:
     """Return the note about the symbolic ``links`` skipped because they point
     to or into ``folder`` (an own folder with its description)."""
-    if len(links) == 1:
-        subject = f"the link {links[0]!r}, which points"
-    else:
-        named = ", ".join(map(repr, links[:_LINKS_NAMED]))
-        if len(links) > _LINKS_NAMED:
-            named += f" and {len(links) - _LINKS_NAMED} more"
-        subject = f"{len(links)} links ({named}), which point"
+    subject = _name_links(links, "link")
     return terminal_text(
         f"docflow: skipped {subject} into {folder}, a folder docflow writes to; "
         "its files are not documents"
@@ -906,13 +910,7 @@ def _skipped_links_note(links: list[str], folder: str) -> str:
 def _skipped_loops_note(links: list[str]) -> str:
     """Return the note about the symbolic ``links`` to folders that the walk
     left out because they point to a walked folder or into one."""
-    if len(links) == 1:
-        subject = f"the symbolic link {links[0]!r}, which points"
-    else:
-        named = ", ".join(map(repr, links[:_LINKS_NAMED]))
-        if len(links) > _LINKS_NAMED:
-            named += f" and {len(links) - _LINKS_NAMED} more"
-        subject = f"{len(links)} symbolic links ({named}), which point"
+    subject = _name_links(links, "symbolic link")
     return terminal_text(
         f"docflow: skipped {subject} to a folder this run reads or into one; "
         "its files have rows under their own paths"

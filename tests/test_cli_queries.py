@@ -115,6 +115,15 @@ def test_results_since_in_future_is_empty(database):
     assert "no stored results match" in outcome.stderr
 
 
+def test_results_empty_table_prints_nothing(database):
+    outcome = invoke(
+        "results", "--db", database, "--since", "2999-01-01", "-f", "table"
+    )
+    assert outcome.exit_code == 0
+    assert outcome.stdout == ""
+    assert "match" in outcome.stderr
+
+
 def test_results_until_includes_today(database):
     from datetime import UTC, datetime
 

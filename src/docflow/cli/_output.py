@@ -332,6 +332,8 @@ class RecordPrinter:
         """Print what the format collects until the end (JSON array, table).
 
         CSV of no records is the header row alone, as the JSON array is ``[]``.
+        A table of no records prints nothing: an empty table is a blank line,
+        and the commands say on stderr that nothing matched.
         """
         if self.order is not None:
             self._records.sort(key=self._position)
@@ -342,7 +344,7 @@ class RecordPrinter:
         elif self.format == "json":
             items = [json_item(r, ascii_only=self.ascii_json) for r in self._records]
             self._write(json_array(items))
-        elif self.format == "table":
+        elif self.format == "table" and self._rows:
             self._print_table()
 
     def _position(self, record: Mapping[str, Any]) -> int:

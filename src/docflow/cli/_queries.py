@@ -732,10 +732,7 @@ def forget_stored(
         printer.emit(
             _stored_record(stored), summary_row(stored.result, document_id=stored.id)
         )
-    # A table of no rows would print an empty line; the summary on stderr
-    # says that nothing was forgotten. JSON and CSV keep their empty forms.
-    if rows or printer.format != "table":
-        printer.close()
+    printer.close()
     if report.unchecked:
         first, reason = next(iter(report.unchecked.items()))
         _note(

@@ -93,7 +93,7 @@ _LIST_LANGS_TIMEOUT = 5.0
 
 @dataclass(frozen=True)
 class _LanguageListing:
-    """What ``tesseract --list-langs`` printed: its tessdata folder and codes."""
+    """Output of ``tesseract --list-langs``: its tessdata folder and language codes."""
 
     folder: str
     languages: frozenset[str]

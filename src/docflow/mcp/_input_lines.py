@@ -33,8 +33,8 @@ follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
   response could start an endless exchange of errors between two peers.
 
 A UTF-8 byte order mark (BOM) at the start of the input is removed, with
-an INFO log record. On a later line, the Parse error says that the line
-starts with a BOM.
+an INFO log record. On a later line, the Parse error message names the
+BOM at the start of the line.
 
 Blank lines get neither a warning nor a response. A rejected line is not
 passed on to the SDK. Warnings stop after ``MAX_WARNINGS``, and the number of

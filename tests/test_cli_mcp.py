@@ -168,7 +168,7 @@ def test_mcp_answers_invalid_request(tmp_path, line, request_id, problem):
     assert "error -32600" in stderr
 
 
-def test_mcp_answers_batch_not_notification(tmp_path):
+def test_mcp_answers_batch_with_one_error(tmp_path):
     batch = [
         {"jsonrpc": "2.0", "id": 3, "method": "ping"},
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
@@ -181,18 +181,21 @@ def test_mcp_answers_batch_not_notification(tmp_path):
         json.dumps(batch).encode(),
         json.dumps(INITIALIZE).encode(),
     ]
-    (number, first, second, response), stderr = exchange_lines(tmp_path, lines, 4)
+    (number, error, response), stderr = exchange_lines(tmp_path, lines, 3)
 
     assert number is not None, stderr
     assert number["id"] is None
     assert "line 3 is a JSON number" in number["error"]["message"]
-    assert first is not None, stderr
-    assert first["id"] == 3
-    assert first["error"]["code"] == -32600
-    assert "line 4 is a JSON-RPC batch" in first["error"]["message"]
-    assert second is not None, stderr
-    assert second["id"] == "four"
-    assert second["error"]["code"] == -32600
+    assert isinstance(error, dict), error
+    assert error["jsonrpc"] == "2.0"
+    assert error["id"] is None
+    assert error["error"]["code"] == -32600
+    message = error["error"]["message"]
+    assert "line 4 is a JSON-RPC batch" in message
+    assert "batches are not supported" in message
+    assert "revision 2025-06-18" in message
+    assert 'None of its requests was run (ids 3, "four")' in message
+    assert "Send one request per line" in message
     assert_server_info(response, stderr)
     assert stderr.count("not a JSON-RPC message") == 4
     assert stderr.count("error -32600") == 2
@@ -224,18 +227,31 @@ def test_mcp_answers_non_message_null_id(tmp_path, line, kind):
     assert "error -32600" in stderr
 
 
-def test_mcp_batch_invalid_items_null_id(tmp_path):
+def test_mcp_batch_invalid_items_one_error(tmp_path):
     batch = [1, {"jsonrpc": "2.0", "method": "notifications/initialized"}, {}]
     lines = [json.dumps(batch).encode(), json.dumps(INITIALIZE).encode()]
-    (first, second, response), stderr = exchange_lines(tmp_path, lines, 3)
+    (error, response), stderr = exchange_lines(tmp_path, lines, 2)
 
-    assert first is not None, stderr
-    assert first["id"] is None
-    assert first["error"]["code"] == -32600
-    assert second is not None, stderr
-    assert second["id"] is None
-    assert second["error"]["code"] == -32600
+    assert error is not None, stderr
+    assert error["id"] is None
+    assert error["error"]["code"] == -32600
+    assert "batches are not supported" in error["error"]["message"]
+    assert "None of its requests" not in error["error"]["message"]
     assert_server_info(response, stderr)
+
+
+def test_mcp_batch_of_notifications_unanswered(tmp_path):
+    batch = [
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 9, "result": {}},
+    ]
+    lines = [json.dumps(batch).encode(), json.dumps(INITIALIZE).encode()]
+    (response,), stderr = exchange_lines(tmp_path, lines, 1)
+
+    assert_server_info(response, stderr)
+    assert "line 1 of stdin was ignored" in stderr
+    assert "a JSON-RPC batch" in stderr
+    assert "error -32600" not in stderr
 
 
 def test_mcp_accepts_bom_on_first_line(tmp_path):

@@ -19,10 +19,11 @@ follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
   request, so it gets an Invalid Request error (-32600) with that id. The id is
   null when it is not a string or an integer. The SDK would read a request
   with such an id, such as null, as a notification and never answer it.
-- A JSON array is a batch, which the SDK does not read. Each request in it
-  gets its own -32600 response, on a line of its own instead of in an array.
-  Each item that is neither a request, a notification nor a response gets a
-  -32600 response with a null id, and so does an empty batch.
+- A JSON array is a batch, which the SDK reads in no protocol revision. It
+  gets a single -32600 response with a null id, saying that batches are not
+  supported, as the SDK's own streamable HTTP transport responds to one. A
+  batch that contains only notifications and responses gets the warning
+  only, as a single notification or response does.
 - Any other JSON value that is neither a notification (an object with
   "method" and no "id") nor a response (an object with "result" or "error")
   gets a -32600 response with a null id: a number, a string, null, a boolean,
@@ -334,13 +335,19 @@ def reject_value(value: object, line_number: int) -> Rejection:
 
 
 def reject_batch(batch: list[Any], line_number: int) -> Rejection:
-    """Describe a JSON-RPC batch, with one error response per item that needs one.
+    """Describe a JSON-RPC batch, with a single error response for the whole line.
 
-    A request gets an error with its id. An item that is neither a request nor
-    a notification nor a response gets an error with a null id, and so does an
-    empty batch, as the JSON-RPC 2.0 examples show.
+    MCP protocol revision 2025-03-26 added JSON-RPC batches and 2025-06-18
+    removed them (https://modelcontextprotocol.io/specification/2025-06-18/changelog).
+    The SDK (mcp 2.3) negotiates 2024-11-05 to 2025-11-25 over stdio, 2025-11-25
+    by default, but reads no batch in any of them, so the server runs none of
+    the batch's requests. An error with a null id is the response that
+    JSON-RPC 2.0 gives to a message whose id cannot be read, and the SDK's
+    streamable HTTP transport responds to a batch with the same code.
+
+    NOTE: a client that negotiated 2025-03-26 may expect an array of
+    responses to a batch. It gets this error instead.
     """
-    reason = "a JSON-RPC batch, which this server does not read"
     if not batch:
         message = (
             f"Invalid Request: line {line_number} is an empty JSON-RPC batch (an "
@@ -352,21 +359,24 @@ def reject_batch(batch: list[Any], line_number: int) -> Rejection:
             (error_response(mcp_types.INVALID_REQUEST, None, message),),
         )
 
+    reason = "a JSON-RPC batch, which this server does not support"
+    if all(is_notification(item) or is_response(item) for item in batch):
+        return Rejection(reason)
+    request_ids = [
+        json.dumps(read_request_id(item)) for item in batch if is_request(item)
+    ]
+    not_run = ""
+    if request_ids:
+        not_run = f" None of its requests was run (ids {', '.join(request_ids)})."
     message = (
         f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
-        f"which this server does not read. Send each request on a line of "
-        f"its own, such as {EXAMPLE_REQUEST}."
+        f"and batches are not supported, because MCP removed them in protocol "
+        f"revision 2025-06-18.{not_run} Send one request per line, such as "
+        f"{EXAMPLE_REQUEST}."
     )
-    responses = []
-    for item in batch:
-        if is_request(item):
-            request_id = read_request_id(item)
-        elif is_notification(item) or is_response(item):
-            continue
-        else:
-            request_id = None
-        responses.append(error_response(mcp_types.INVALID_REQUEST, request_id, message))
-    return Rejection(reason, tuple(responses))
+    return Rejection(
+        reason, (error_response(mcp_types.INVALID_REQUEST, None, message),)
+    )
 
 
 def is_request(value: object) -> bool:

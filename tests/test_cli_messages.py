@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from docflow.cli._output import RESULT_COLUMNS, RecordPrinter
 from docflow.cli._progress import file_label
+from docflow.cli._unknown_options import find_close_options
 from docflow.cli.main import app
 from docflow.core.extract._passwords import password_message
 from docflow.core.models import DocumentResult
@@ -209,6 +210,49 @@ def test_non_number_option_names_value(database, args, message):
     outcome = invoke(*args)
     assert outcome.exit_code == 2
     assert outcome.stderr == f"docflow: error: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (["process", "--bogus", "x"], "docflow process"),
+        (["--bogus", "stats"], "docflow"),
+        (["process", "-z", "x"], "docflow process"),
+    ],
+    ids=["after-command", "before-command", "short"],
+)
+def test_unknown_option_without_close_names(database, args, command):
+    outcome = invoke(*args)
+    unknown = args[1] if args[0] == "process" else args[0]
+    assert outcome.exit_code == 2
+    assert f"Error: No such option: {unknown}." in outcome.stderr
+    assert "Did you mean" not in outcome.stderr
+    assert "Possible options" not in outcome.stderr
+    assert "--verbose" not in outcome.stderr
+    assert f"Run '{command} --help' to list the options it takes." in outcome.stderr
+    assert "Try '" not in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("unknown", "suggestion"),
+    [
+        ("--verbos", "Did you mean --verbose?"),
+        ("--pasword", "Did you mean --password or --password-file?"),
+        ("--workres", "Did you mean --workers?"),
+    ],
+)
+def test_unknown_option_suggests_close_names(database, unknown, suggestion):
+    outcome = invoke("process", unknown, "x")
+    assert outcome.exit_code == 2
+    assert f"No such option: {unknown}. {suggestion}" in outcome.stderr
+    assert "Run 'docflow process --help'" in outcome.stderr
+
+
+def test_close_options_ignore_dashes():
+    known = ["--verbose", "--quiet", "--help"]
+    assert find_close_options("--bogus", known) == []
+    assert find_close_options("--verbos", known) == ["--verbose"]
+    assert find_close_options("-v", known) == []
 
 
 def test_watch_status_escapes_queued_paths():

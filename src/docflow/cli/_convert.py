@@ -29,6 +29,7 @@ import typer.core
 
 from docflow.cli._help import hide_argument_types
 from docflow.cli._options import OPTION_RANGES, describe_range
+from docflow.cli._unknown_options import explain_unknown_options
 
 try:
     from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
@@ -178,10 +179,11 @@ def _wrap_help_option(command: Any) -> None:
 
 
 class PlainConvertingGroup(typer.core.TyperGroup):
-    """The typer group of docflow, with ``install_plain_conversion`` and
-    ``hide_argument_types`` applied."""
+    """The typer group of docflow, with ``install_plain_conversion``,
+    ``hide_argument_types`` and ``explain_unknown_options`` applied."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         install_plain_conversion(self)
         hide_argument_types(self)
+        explain_unknown_options(self)

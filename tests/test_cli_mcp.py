@@ -471,6 +471,20 @@ def test_mcp_help_states_root_default(tmp_path):
     assert expected in help_text
 
 
+def test_mcp_db_warning_names_process(tmp_path):
+    env = docflow_env(tmp_path, DOCFLOW_STORE_CACHE_DIR=str(tmp_path / "cache"))
+    args = ["--db", "r.duckdb", "mcp", "quality", "--root", str(tmp_path)]
+    outcome = run_console_script(tmp_path, *args, env=env)  # stdin is empty
+    stderr = outcome.stderr.decode()
+
+    assert outcome.returncode == 0, stderr
+    assert outcome.stdout == b""
+    assert "--db has no effect on docflow mcp; leave it out." in stderr
+    assert "store none in a database" in stderr
+    assert "run docflow process --db FILE PATH... instead" in stderr
+    assert not (tmp_path / "r.duckdb").exists()
+
+
 def test_server_module_help_states_root_default(tmp_path):
     outcome = subprocess.run(
         [sys.executable, "-m", "docflow.mcp.quality_server", "--help"],

@@ -67,6 +67,17 @@ def _unused_flags(global_options: CliOptions, accepted: dict[str, Any]) -> list[
     return flags
 
 
+#: Reason that a command ignores a shared option, by command and flag, for the
+#: flags where "leave it out" alone would not say how to get their effect.
+_IGNORED_REASONS = {
+    ("mcp", "--db"): (
+        "The MCP servers send their results to the MCP client and store none "
+        "in a database. To store results in FILE, run docflow process --db "
+        "FILE PATH... instead"
+    ),
+}
+
+
 def _warn_unused(command: str, flags: list[str]) -> None:
     if not flags:
         return
@@ -74,12 +85,18 @@ def _warn_unused(command: str, flags: list[str]) -> None:
 
     them = "it" if len(flags) == 1 else "them"
     verb = "has" if len(flags) == 1 else "have"
+    reasons = "".join(
+        f". {_IGNORED_REASONS[command, flag]}"
+        for flag in flags
+        if (command, flag) in _IGNORED_REASONS
+    )
     logging.getLogger("docflow").warning(
-        "%s %s no effect on docflow %s; leave %s out",
+        "%s %s no effect on docflow %s; leave %s out%s",
         " and ".join([", ".join(flags[:-1]), flags[-1]] if len(flags) > 1 else flags),
         verb,
         command,
         them,
+        reasons,
     )
 
 

@@ -30,7 +30,7 @@ from docflow.core.store import (
     Store,
     display_path,
 )
-from docflow.errors import StoreError, UsageError
+from docflow.errors import ResultNotFound, StoreError, UsageError
 
 
 def make_result(
@@ -522,9 +522,9 @@ def test_label_category_ignores_case(store):
 
 def test_document_not_found(store):
     write(store, make_result("/d/a.pdf", "h1"))
-    with pytest.raises(UsageError, match="no stored document"):
+    with pytest.raises(ResultNotFound, match="no stored document"):
         store.document("/d/missing.pdf")
-    with pytest.raises(UsageError, match="no stored document"):
+    with pytest.raises(ResultNotFound, match="no stored document"):
         store.document("12345")
 
 

@@ -23,7 +23,7 @@ from docflow.cli._output import (
     terminal_text,
     write_json,
 )
-from docflow.errors import ExitCode, ResultForgotten, UsageError
+from docflow.errors import ExitCode, ResultNotFound, UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
@@ -658,7 +658,7 @@ def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> N
         return
     try:
         current: int | None = store.document(path).id
-    except (UsageError, ResultForgotten):  # the file has no current row any more
+    except ResultNotFound:  # the file has no current row any more
         current = None
     where = f"; the current one is {current}" if current is not None else ""
     _note(

@@ -39,6 +39,7 @@ from docflow.core.store._schema import (
 )
 from docflow.errors import (
     ResultForgotten,
+    ResultNotFound,
     StoreError,
     UsageError,
     is_query_interrupted,
@@ -961,10 +962,11 @@ class Store:
     def document(self, reference: str) -> StoredResult:
         """Return the stored result named by a document id or a file path.
 
-        A path names its current result; raises UsageError when none is stored.
+        A path names its current result; raises ResultNotFound when none is
+        stored, also when the database does not exist yet.
         """
         if not self.exists():
-            raise UsageError(
+            raise ResultNotFound(
                 f"no database at {str(self.path)!r} yet, so no document "
                 f"{reference!r} is stored in it; run docflow process, or "
                 f"{_check_database_origin(self.origin)}"
@@ -981,11 +983,11 @@ class Store:
                 return _stored(records[0])
         self._check_forgotten(reference)
         if os.path.isfile(reference):
-            raise UsageError(
+            raise ResultNotFound(
                 f"{reference!r} has no stored result yet; process it with: "
                 f"docflow process {shell_argument(reference)}"
             )
-        raise UsageError(
+        raise ResultNotFound(
             f"no stored document with id or path {reference!r}; "
             "list stored documents with: docflow results"
         )

@@ -318,10 +318,10 @@ _RUN_PATHS_NAMED = 3
 
 def _unfinished_run_note(run: RunRecord) -> str:
     """Return which command ``run`` was, when it started and what to do now."""
-    import shlex
+    from docflow.core.quoting import shell_quote_value
 
     paths = [str(path) for path in run.args.get("paths", [])]
-    named = " ".join(shlex.quote(path) for path in paths[:_RUN_PATHS_NAMED])
+    named = " ".join(shell_quote_value(path) for path in paths[:_RUN_PATHS_NAMED])
     if len(paths) > _RUN_PATHS_NAMED:
         more = len(paths) - _RUN_PATHS_NAMED
         named += f" (and {plural(more, 'more path')})"

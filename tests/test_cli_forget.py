@@ -339,7 +339,7 @@ def test_unstored_dash_name_suggests_dot_slash(isolated_cwd):
     with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
         writer.add(make_result(isolated_cwd / "other.md"))
     outcome = invoke("report", "--", "-new.md")
-    assert outcome.exit_code == 2, outcome.stderr
+    assert outcome.exit_code == 4, outcome.stderr
     assert "docflow process ./-new.md" in outcome.stderr
 
 

@@ -280,17 +280,18 @@ def test_review_empty_queue_says_so(database):
     assert "the review queue is empty" in outcome.stderr
 
 
-def test_report_unprocessed_file_suggests_process(database, tmp_path):
+@pytest.mark.parametrize("command", [("report",), ("label", "invoice")])
+def test_unprocessed_file_suggests_process(database, tmp_path, command):
     (tmp_path / "new scan.txt").write_text("hello")
-    outcome = invoke("report", "--db", database, "new scan.txt")
-    assert outcome.exit_code == 2
+    outcome = invoke(command[0], "--db", database, "new scan.txt", *command[1:])
+    assert outcome.exit_code == 4, outcome.stderr
     assert "'new scan.txt' has no stored result yet" in outcome.stderr
     assert "docflow process 'new scan.txt'" in outcome.stderr
 
 
 def test_report_unknown_reference_lists_results(database):
     outcome = invoke("report", "--db", database, "no/such/file.pdf")
-    assert outcome.exit_code == 2
+    assert outcome.exit_code == 4
     assert "list stored documents with: docflow results" in outcome.stderr
 
 

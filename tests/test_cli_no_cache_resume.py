@@ -264,6 +264,50 @@ def test_no_cache_restart_resumes_nothing(tmp_path: Path) -> None:
     assert set(current_rows_per_path(database).values()) == {1}
 
 
+def test_no_cache_restart_keeps_running_run(tmp_path: Path) -> None:
+    """--restart while the run it would abandon still runs changes nothing."""
+    write_letters(tmp_path, LETTERS)
+    database = tmp_path / "db.duckdb"
+    # No one reads stdout, so once the pipe is full the run waits on it, alive.
+    running = subprocess.Popen(
+        arguments(tmp_path, "process", "--no-cache"),
+        cwd=tmp_path,
+        env=cli_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not has_stored_rows(tmp_path):
+            assert running.poll() is None, "the first run ended too early"
+            assert time.monotonic() < deadline, "no 4 results stored within 120 s"
+            time.sleep(0.05)
+
+        restart = subprocess.run(
+            arguments(tmp_path, "process", "--no-cache", "--restart"),
+            cwd=tmp_path,
+            env=cli_env(tmp_path),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=300,
+        )
+        runs = Store(database).runs()
+    finally:
+        # The MCP servers it started are in its process group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.pid, signal.SIGKILL)
+        running.communicate()
+
+    stderr = restart.stderr.decode()
+    assert restart.returncode == 2, stderr
+    assert restart.stdout == b""
+    assert f"run 1 (pid {running.pid}, started " in stderr
+    assert f"(kill {running.pid})" in stderr
+    assert [(run.id, run.status) for run in runs] == [(1, "running")]
+
+
 def test_no_cache_resumes_only_restarted_run(tmp_path: Path) -> None:
     """A restart that is interrupted in turn is resumed alone, not with run 1."""
     write_letters(tmp_path, LETTERS)

@@ -430,9 +430,10 @@ def test_report_table_view(database):
     assert "blurry scan" in outcome.stdout
 
 
-def test_report_unknown_document_exit_2(database):
-    outcome = invoke("report", "--db", database, "/d/none.pdf")
-    assert outcome.exit_code == 2
+@pytest.mark.parametrize("reference", ["/d/none.pdf", "12345"])
+def test_report_unknown_document_exit_4(database, reference):
+    outcome = invoke("report", "--db", database, reference)
+    assert outcome.exit_code == 4
     assert "docflow results" in outcome.stderr
 
 
@@ -613,7 +614,7 @@ def test_watch_status_missing_database_json_log(isolated_cwd):
 @pytest.mark.parametrize("command", [["report", "1"], ["label", "1", "invoice"]])
 def test_document_missing_database_names_it(isolated_cwd, command):
     outcome = invoke(*command)
-    assert outcome.exit_code == 2
+    assert outcome.exit_code == 4
     assert outcome.stdout == ""
     assert f"no database at {DEFAULT_DATABASE!r} yet" in outcome.stderr
     assert "no stored document with id" not in outcome.stderr

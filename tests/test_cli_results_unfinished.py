@@ -68,6 +68,18 @@ def test_empty_results_name_interrupted_run(database):
     assert "Run the same command with the same options again" in outcome.stderr
 
 
+def test_unfinished_run_note_cuts_long_path(database):
+    long_path = "/data/" + "a" * 400 + "/docs"
+    start_run_in_child(database, {**ARGS, "paths": [long_path]})
+    outcome = results("--status", "corrupt")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert f"run 1 (docflow classify '/data/{'a' * 144}…{'a' * 145}/docs' " in (
+        outcome.stderr
+    )
+    assert "/docs' (411 characters), started " in outcome.stderr
+    assert long_path not in outcome.stderr
+
+
 def test_results_name_running_run_always(database):
     Store(database).start_run("classify", ARGS, 40)  # this process is alive
     outcome = results()

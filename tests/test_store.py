@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -30,7 +31,7 @@ from docflow.core.store import (
     Store,
     display_path,
 )
-from docflow.errors import StoreError, UsageError
+from docflow.errors import ResultNotFound, StoreError, UsageError
 
 
 def make_result(
@@ -522,9 +523,9 @@ def test_label_category_ignores_case(store):
 
 def test_document_not_found(store):
     write(store, make_result("/d/a.pdf", "h1"))
-    with pytest.raises(UsageError, match="no stored document"):
+    with pytest.raises(ResultNotFound, match="no stored document"):
         store.document("/d/missing.pdf")
-    with pytest.raises(UsageError, match="no stored document"):
+    with pytest.raises(ResultNotFound, match="no stored document"):
         store.document("12345")
 
 
@@ -737,6 +738,69 @@ def test_dead_run_marked_interrupted(store):
     store.start_run("process", {}, total=5)
     statuses = {run.id: run.status for run in store.runs()}
     assert statuses[run_id] == "interrupted"
+
+
+def dead_pid() -> int:
+    """Return the pid of a child process that has exited."""
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(finished.stdout)
+
+
+def set_run_owner(store: Store, run_id: int, pid: int, host: str | None) -> None:
+    connection = duckdb.connect(str(store.path))
+    connection.execute(
+        "UPDATE runs SET pid = ?, host = ? WHERE id = ?", [pid, host, run_id]
+    )
+    connection.close()
+
+
+def test_run_records_host(store):
+    store.start_run("process", {}, total=5)
+    (run,) = store.runs()
+    assert run.pid == os.getpid()
+    assert run.host == socket.gethostname()
+
+
+def test_abandon_live_run_rejected(store):
+    run_id = store.start_run("process", {}, total=5)  # this process is alive
+    with pytest.raises(UsageError, match="--restart did not start over") as raised:
+        store.abandon_runs([run_id])
+    message = str(raised.value)
+    assert f"run {run_id} (pid {os.getpid()}, started " in message
+    assert f"(kill {os.getpid()})" in message
+    assert "on host" not in message
+    assert store.runs()[0].status == "running"
+
+
+def test_abandon_dead_run_marks_it(store):
+    run_id = store.start_run("process", {}, total=5)
+    set_run_owner(store, run_id, dead_pid(), socket.gethostname())
+    store.abandon_runs([run_id])
+    assert store.runs()[0].status == "abandoned"
+
+
+def test_run_of_other_host_counts_running(store):
+    run_id = store.start_run("process", {}, total=5)
+    set_run_owner(store, run_id, dead_pid(), "elsewhere.example")
+    store.start_run("process", {}, total=5)
+    statuses = {run.id: run.status for run in store.runs()}
+    assert statuses[run_id] == "running"
+    with pytest.raises(UsageError, match="on host 'elsewhere.example'") as raised:
+        store.abandon_runs([run_id])
+    assert "(kill " not in str(raised.value)
+
+
+def test_run_without_host_checked_here(store):
+    """A run stored before hosts were recorded is checked by its pid here."""
+    run_id = store.start_run("process", {}, total=5)
+    set_run_owner(store, run_id, dead_pid(), None)
+    store.abandon_runs([run_id])
+    assert store.runs()[0].status == "abandoned"
 
 
 def wait_for_rows(store: Store, expected: int) -> int:

@@ -122,3 +122,13 @@ def test_held_reason_of_long_path(no_tesseract: WatchSetup) -> None:
     assert setup.run_once() == ExitCode.OCR_UNAVAILABLE, setup.log_tail()
     (row,) = held_rows(setup)
     assert row["error"].startswith("tesseract is not installed"), row["error"]
+    path = str(setup.inbox / name)
+    (held,) = setup.events("held")
+    assert held["path"] == path
+    assert path not in held["message"]
+    assert f"…{'s' * 146}.png ({len(path):,} characters): " in held["message"]
+    # The next run reads the held file again at its start.
+    setup.run_once()
+    (retry,) = setup.events("retry")
+    assert path not in retry["message"]
+    assert f"…{'s' * 146}.png ({len(path):,} characters) again" in retry["message"]

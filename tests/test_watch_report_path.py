@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from docflow.core.store import Store
-from docflow.errors import UsageError
+from docflow.errors import ResultNotFound
 from docflow.watch.daemon import WatchDaemon
 from processes import docflow_env, run_console_script
 from test_watch_put_back import TEXT, admit, make_daemon, route_read
@@ -58,5 +58,5 @@ def test_newer_file_same_name_no_result(daemon: WatchDaemon) -> None:
     admit(daemon, inbox_path)
     daemon.state.release()
 
-    with pytest.raises(UsageError, match="has no stored result yet"):
+    with pytest.raises(ResultNotFound, match="has no stored result yet"):
         Store(daemon.state.database).document(str(inbox_path))

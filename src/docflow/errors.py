@@ -3,7 +3,8 @@
     DocflowError                 base, exit code SOFTWARE
     ├── ConfigError              invalid docflow.toml, flag or DOCFLOW_* variable
     ├── UsageError               a command given arguments it cannot use
-    ├── ResultForgotten          the file named has only results docflow forget retired
+    ├── ResultNotFound           no current stored result has the id or path named
+    │   └── ResultForgotten      the file named has only results docflow forget retired
     ├── StoreError               the DuckDB database cannot be opened or written
     ├── ServerError              an MCP server failed to start or stopped answering
     ├── ModelError               the classifier model is missing or invalid
@@ -45,6 +46,7 @@ __all__ = [
     "OutputError",
     "PasswordRequired",
     "ResultForgotten",
+    "ResultNotFound",
     "ServerError",
     "StoreError",
     "TooLarge",
@@ -61,7 +63,7 @@ class ExitCode(IntEnum):
     DOCUMENTS_FAILED = 1  # the run finished, some documents did not succeed
     USAGE = 2  # bad command line or invalid configuration
     OCR_UNAVAILABLE = 3  # some documents needed OCR and tesseract is missing
-    NO_INPUT = 4  # no documents found under the paths given
+    NO_INPUT = 4  # no documents under the paths given, or no result stored
     STORE = 5  # the database could not be opened or written
     SERVER = 6  # the MCP servers could not be started or all died
     MODEL = 7  # the classifier model is missing, invalid or worse than before
@@ -84,10 +86,14 @@ class UsageError(DocflowError):
     exit_code = ExitCode.USAGE
 
 
-class ResultForgotten(DocflowError):
-    """The file named has no current result, because docflow forget retired it."""
+class ResultNotFound(DocflowError):
+    """The database has no current result of the document id or path named."""
 
     exit_code = ExitCode.NO_INPUT
+
+
+class ResultForgotten(ResultNotFound):
+    """The file named has no current result, because docflow forget retired it."""
 
 
 class OutputError(DocflowError):

@@ -193,7 +193,8 @@ RestartOption = Annotated[
         "--restart",
         help="Only with --no-cache: start over instead of resuming the "
         "unfinished run of the same command, paths and options, so every file "
-        "is processed again, and a later run resumes only this one.",
+        "is processed again, and a later run resumes only this one. Exits "
+        "with 2 while that run is still running.",
     ),
 ]
 NoExtractionCacheOption = Annotated[

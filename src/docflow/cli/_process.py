@@ -24,7 +24,7 @@ import stat
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -675,9 +675,11 @@ def run_command(
     run_arguments = _run_arguments(arguments, options, paths)
     try:
         store.check_writable()
+        resumed_runs = _runs_to_resume(store, command, run_arguments, settings, options)
         session = _open_session(
             command, run_arguments, paths, options, store, started_at=started_at
         )
+        session.resumed_runs = resumed_runs
         session.recorder = recorder
         session.classify = classify
         session.quality = quality
@@ -688,12 +690,6 @@ def run_command(
     try:
         with _sigterm_as_interrupt(), session.progress:
             with opened:
-                if not settings.store.reuse:
-                    unfinished = store.unfinished_runs(command, run_arguments)
-                    if options.restart:
-                        store.abandon_runs(unfinished)
-                    else:
-                        session.resumed_runs = unfinished
                 plan = plan_run(
                     paths,
                     store,
@@ -766,6 +762,29 @@ def run_command(
     if recorder is not None and not session.printer.broken:
         _save_replay(recorder, session, plan, store, settings, options, code)
     return code
+
+
+def _runs_to_resume(
+    store: Store,
+    command: str,
+    run_arguments: Mapping[str, Any],
+    settings: Settings,
+    options: CliOptions,
+) -> list[int]:
+    """Return the unfinished runs of this command that the run resumes.
+
+    Only a run with store.reuse false resumes. With --restart it resumes
+    none and marks them abandoned. That raises UsageError when one of them
+    still runs, before this run is recorded, so a rejected restart leaves
+    no run behind.
+    """
+    if settings.store.reuse:
+        return []
+    unfinished = store.unfinished_runs(command, run_arguments)
+    if options.restart:
+        store.abandon_runs(unfinished)
+        return []
+    return unfinished
 
 
 def _count_hidden(arguments: Sequence[str]) -> int:

@@ -23,7 +23,7 @@ from docflow.cli._output import (
     terminal_text,
     write_json,
 )
-from docflow.errors import ExitCode, ResultForgotten, UsageError
+from docflow.errors import ExitCode, ResultNotFound, UsageError
 
 if TYPE_CHECKING:
     from docflow.cli._state import CliOptions
@@ -318,10 +318,10 @@ _RUN_PATHS_NAMED = 3
 
 def _unfinished_run_note(run: RunRecord) -> str:
     """Return which command ``run`` was, when it started and what to do now."""
-    import shlex
+    from docflow.core.quoting import shell_quote_value
 
     paths = [str(path) for path in run.args.get("paths", [])]
-    named = " ".join(shlex.quote(path) for path in paths[:_RUN_PATHS_NAMED])
+    named = " ".join(shell_quote_value(path) for path in paths[:_RUN_PATHS_NAMED])
     if len(paths) > _RUN_PATHS_NAMED:
         more = len(paths) - _RUN_PATHS_NAMED
         named += f" (and {plural(more, 'more path')})"
@@ -658,7 +658,7 @@ def _note_replaced(options: CliOptions, store: Store, stored: StoredResult) -> N
         return
     try:
         current: int | None = store.document(path).id
-    except (UsageError, ResultForgotten):  # the file has no current row any more
+    except ResultNotFound:  # the file has no current row any more
         current = None
     where = f"; the current one is {current}" if current is not None else ""
     _note(

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import shlex
 
-__all__ = ["MAX_QUOTED_CHARS", "cut_value", "quote_value", "shell_argument"]
+__all__ = [
+    "MAX_QUOTED_CHARS",
+    "cut_value",
+    "quote_value",
+    "shell_argument",
+    "shell_quote_value",
+]
 
 #: Maximum length, in characters, of a value that ``quote_value`` quotes in
 #: full. A Linux path can have 4,095 bytes (PATH_MAX less the NUL), but a
@@ -41,6 +47,19 @@ def cut_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
         return value
     keep = limit // 2
     return f"{value[:keep]}…{value[-keep:]} ({len(value):,} characters)"
+
+
+def shell_quote_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
+    """Quote ``value`` as shlex.quote does, cut as ``quote_value`` cuts it when long.
+
+    For messages that name the command line of a run:
+    ``'/data/aaa…aaa/report.pdf' (100,000 characters)``.
+    """
+    if len(value) <= limit:
+        return shlex.quote(value)
+    keep = limit // 2
+    shown = value[:keep] + "…" + value[-keep:]
+    return f"{shlex.quote(shown)} ({len(value):,} characters)"
 
 
 def shell_argument(path: str) -> str:

@@ -1034,7 +1034,7 @@ class WatchDaemon:
             return Outcome.REMOVED
         log.info(
             "reading %s again after %s",
-            row.path,
+            cut_value(row.path),
             row.status,
             extra={"event": "retry", "path": row.path},
         )

@@ -260,7 +260,7 @@ class Finisher:
             next_step = "the next run of docflow watch reads it again"
         log.error(
             "%s: %s; the file stays in the inbox, %s",
-            pending.path,
+            cut_value(pending.path),
             reason,
             next_step,
             extra={

@@ -226,6 +226,13 @@ _VERSION_7 = [
     "ALTER TABLE documents ADD COLUMN forgotten_at TIMESTAMP",
 ]
 
+# The host name of a run's process. Its pid shows whether the run still runs
+# only on the host that started it. Runs stored before this column existed
+# have NULL and are taken to be of the host that reads them.
+_VERSION_8 = [
+    "ALTER TABLE runs ADD COLUMN host VARCHAR",
+]
+
 #: Statements that bring a database from version ``index`` to ``index + 1``.
 #: Append a list for each change; never edit a list that has shipped.
 _MIGRATIONS: list[list[str]] = [
@@ -236,6 +243,7 @@ _MIGRATIONS: list[list[str]] = [
     _VERSION_5,
     _VERSION_6,
     _VERSION_7,
+    _VERSION_8,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shlex
+import socket
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from docflow.core.store._schema import (
 )
 from docflow.errors import (
     ResultForgotten,
+    ResultNotFound,
     StoreError,
     UsageError,
     is_query_interrupted,
@@ -167,6 +169,9 @@ class RunRecord:
     status_counts: dict[str, int] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     pid: int | None = None
+    #: The host name of the process, None for runs stored before docflow
+    #: recorded it.
+    host: str | None = None
 
 
 @dataclass
@@ -500,13 +505,14 @@ class Store:
         row = first_row(connection.execute("SELECT coalesce(max(id), 0) + 1 FROM runs"))
         run_id = int(row[0]) if row else 1
         connection.execute(
-            "INSERT INTO runs (id, command, args, pid, status, started_at, "
-            "updated_at, total) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+            "INSERT INTO runs (id, command, args, pid, host, status, started_at, "
+            "updated_at, total) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
             [
                 run_id,
                 run.command,
                 json.dumps(dict(run.args), default=str),
                 os.getpid(),
+                socket.gethostname(),
                 run.started_at,
                 now,
                 run.total,
@@ -518,10 +524,10 @@ class Store:
         self, connection: duckdb.DuckDBPyConnection, now: datetime
     ) -> None:
         rows = connection.execute(
-            "SELECT id, pid, done, total FROM runs WHERE status = 'running'"
+            "SELECT id, pid, host, done, total FROM runs WHERE status = 'running'"
         ).fetchall()
-        for run_id, pid, done, total in rows:
-            if pid is not None and _process_alive(int(pid)):
+        for run_id, pid, host, done, total in rows:
+            if _run_alive(pid, host):
                 continue
             log.warning(
                 "run %d stopped before finishing (%d of %d documents stored); "
@@ -615,12 +621,22 @@ class Store:
 
         ``docflow process --no-cache --restart`` calls this for the runs it
         would have resumed. Their stored results stay, but a later run of the
-        same command with --no-cache processes their files again.
+        same command with --no-cache processes their files again. Raises
+        UsageError and marks none when one of them still runs, because its
+        process would go on storing results beside the new run's.
         """
         if not run_ids:
             return
         now = self.clock()
         with self.connect(write=True) as connection:
+            rows = connection.execute(
+                f"{_RUN_SELECT} WHERE status = 'running' "
+                "AND id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
+                [list(run_ids)],
+            ).fetchall()
+            running = [run for run in map(_run_record, rows) if run.status == "running"]
+            if running:
+                raise UsageError(_still_running_message(running))
             connection.execute(
                 "UPDATE runs SET status = 'abandoned', updated_at = ? "
                 "WHERE status <> 'finished' AND id IN (SELECT unnest(?::BIGINT[]))",
@@ -961,10 +977,11 @@ class Store:
     def document(self, reference: str) -> StoredResult:
         """Return the stored result named by a document id or a file path.
 
-        A path names its current result; raises UsageError when none is stored.
+        A path names its current result; raises ResultNotFound when none is
+        stored, also when the database does not exist yet.
         """
         if not self.exists():
-            raise UsageError(
+            raise ResultNotFound(
                 f"no database at {str(self.path)!r} yet, so no document "
                 f"{reference!r} is stored in it; run docflow process, or "
                 f"{_check_database_origin(self.origin)}"
@@ -981,11 +998,11 @@ class Store:
                 return _stored(records[0])
         self._check_forgotten(reference)
         if os.path.isfile(reference):
-            raise UsageError(
+            raise ResultNotFound(
                 f"{reference!r} has no stored result yet; process it with: "
                 f"docflow process {shell_argument(reference)}"
             )
-        raise UsageError(
+        raise ResultNotFound(
             f"no stored document with id or path {reference!r}; "
             "list stored documents with: docflow results"
         )
@@ -1615,7 +1632,7 @@ _RESUME_BARRIERS = ("finished", "abandoned")
 
 _RUN_SELECT = (
     "SELECT id, command, args, status, started_at, finished_at, total, done, "
-    "cache_hits, status_counts, stats, pid FROM runs"
+    "cache_hits, status_counts, stats, pid, host FROM runs"
 )
 
 
@@ -1624,8 +1641,8 @@ def _run_record(row: Sequence[Any]) -> RunRecord:
 
     A run still marked ``running`` whose process is gone gets ``interrupted``.
     """
-    status, pid = row[3], row[11]
-    if status == "running" and pid is not None and not _process_alive(int(pid)):
+    status, pid, host = row[3], row[11], row[12]
+    if status == "running" and not _run_alive(pid, host):
         status = "interrupted"
     return RunRecord(
         id=row[0],
@@ -1639,8 +1656,39 @@ def _run_record(row: Sequence[Any]) -> RunRecord:
         cache_hits=row[8],
         status_counts=json.loads(row[9]),
         stats=json.loads(row[10]),
-        pid=row[11],
+        pid=pid,
+        host=host,
     )
+
+
+def _still_running_message(runs: Sequence[RunRecord]) -> str:
+    """Return why --restart cannot abandon ``runs`` and what to do instead."""
+    this_host = socket.gethostname()
+    elsewhere = sorted({run.host for run in runs if run.host not in (None, this_host)})
+    named = ", ".join(
+        f"run {run.id} (pid {run.pid}"
+        + (f" on host {run.host!r}" if run.host in elsewhere else "")
+        + f", started {run.started_at:%Y-%m-%d %H:%M} UTC)"
+        for run in runs
+    )
+    verb = "is" if len(runs) == 1 else "are"
+    message = (
+        f"--restart did not start over: {named} of this command {verb} still "
+        "running, and a second run would process the same files beside it. "
+        "Wait for it to finish (a later --no-cache run then processes every "
+        "file again), or stop it"
+    )
+    local_pids = [str(run.pid) for run in runs if run.host not in elsewhere]
+    if local_pids:
+        message += f" (kill {' '.join(local_pids)})"
+    message += " and run the command with --restart again"
+    if elsewhere:
+        hosts = " or ".join(f"host {host!r}" for host in elsewhere)
+        message += (
+            f" on {hosts}, because docflow checks whether a run still runs "
+            "only on the host that started it"
+        )
+    return message
 
 
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -1672,6 +1720,21 @@ def _empty_stats() -> dict[str, Any]:
         "labeled_documents": 0,
         "runs": [],
     }
+
+
+def _run_alive(pid: int | None, host: str | None) -> bool:
+    """Return whether the process of a run may still run.
+
+    Only the host that started a run can check its pid, so a run of another
+    host counts as running. A run without a host is taken to be of this host.
+    NOTE: a run of a host that is gone for good (a container replaced under
+    another host name) therefore stays running for every other host.
+    """
+    if pid is None:
+        return False
+    if host is not None and host != socket.gethostname():
+        return True
+    return _process_alive(int(pid))
 
 
 def _process_alive(pid: int) -> bool:

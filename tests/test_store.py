@@ -31,6 +31,7 @@ from docflow.core.store import (
     Store,
     display_path,
 )
+from docflow.core.store._store import OTHER_HOST_SILENCE
 from docflow.errors import ResultNotFound, StoreError, UsageError
 
 
@@ -751,10 +752,18 @@ def dead_pid() -> int:
     return int(finished.stdout)
 
 
-def set_run_owner(store: Store, run_id: int, pid: int, host: str | None) -> None:
+def set_run_owner(
+    store: Store,
+    run_id: int,
+    pid: int,
+    host: str | None,
+    silent_for: timedelta = timedelta(0),
+) -> None:
+    """Give run ``run_id`` another process and its last progress an age."""
     connection = duckdb.connect(str(store.path))
     connection.execute(
-        "UPDATE runs SET pid = ?, host = ? WHERE id = ?", [pid, host, run_id]
+        "UPDATE runs SET pid = ?, host = ?, updated_at = ? WHERE id = ?",
+        [pid, host, datetime.now(UTC).replace(tzinfo=None) - silent_for, run_id],
     )
     connection.close()
 
@@ -784,15 +793,32 @@ def test_abandon_dead_run_marks_it(store):
     assert store.runs()[0].status == "abandoned"
 
 
-def test_run_of_other_host_counts_running(store):
+def test_run_of_other_host_counts_running(store, caplog):
+    """docflow cannot check another host's pid, so a recent run counts as
+    running, and --restart abandons it with a warning instead of refusing."""
     run_id = store.start_run("process", {}, total=5)
     set_run_owner(store, run_id, dead_pid(), "elsewhere.example")
     store.start_run("process", {}, total=5)
     statuses = {run.id: run.status for run in store.runs()}
     assert statuses[run_id] == "running"
-    with pytest.raises(UsageError, match="on host 'elsewhere.example'") as raised:
-        store.abandon_runs([run_id])
-    assert "(kill " not in str(raised.value)
+    store.abandon_runs([run_id])
+    assert {run.id: run.status for run in store.runs()}[run_id] == "abandoned"
+    assert "started on host 'elsewhere.example'" in caplog.text
+
+
+def test_silent_run_of_other_host_interrupted(store):
+    """A run of a host gone for good (a replaced container) ends interrupted."""
+    run_id = store.start_run("process", {}, total=5)
+    set_run_owner(
+        store,
+        run_id,
+        dead_pid(),
+        "gone.example",
+        silent_for=OTHER_HOST_SILENCE + timedelta(minutes=1),
+    )
+    store.start_run("process", {}, total=5)
+    statuses = {run.id: run.status for run in store.runs()}
+    assert statuses[run_id] == "interrupted"
 
 
 def test_run_without_host_checked_here(store):

@@ -11,7 +11,7 @@ import socket
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -172,6 +172,8 @@ class RunRecord:
     #: The host name of the process, None for runs stored before docflow
     #: recorded it.
     host: str | None = None
+    #: When the run last stored progress.
+    updated_at: datetime | None = None
 
 
 @dataclass
@@ -524,10 +526,11 @@ class Store:
         self, connection: duckdb.DuckDBPyConnection, now: datetime
     ) -> None:
         rows = connection.execute(
-            "SELECT id, pid, host, done, total FROM runs WHERE status = 'running'"
+            "SELECT id, pid, host, updated_at, done, total FROM runs "
+            "WHERE status = 'running'"
         ).fetchall()
-        for run_id, pid, host, done, total in rows:
-            if _run_alive(pid, host):
+        for run_id, pid, host, updated_at, done, total in rows:
+            if _run_alive(pid, host, updated_at):
                 continue
             log.warning(
                 "run %d stopped before finishing (%d of %d documents stored); "
@@ -635,8 +638,19 @@ class Store:
                 [list(run_ids)],
             ).fetchall()
             running = [run for run in map(_run_record, rows) if run.status == "running"]
-            if running:
-                raise UsageError(_still_running_message(running))
+            here = [run for run in running if not _of_other_host(run.host)]
+            if here:
+                raise UsageError(_still_running_message(here))
+            for run in running:
+                log.warning(
+                    "run %d was started on host %r and stored progress at %s UTC; "
+                    "docflow cannot tell from here whether it still runs, so it "
+                    "is marked abandoned. If it does run, stop it there, because "
+                    "it would go on storing results beside this run's",
+                    run.id,
+                    run.host,
+                    f"{run.updated_at:%Y-%m-%d %H:%M}",
+                )
             connection.execute(
                 "UPDATE runs SET status = 'abandoned', updated_at = ? "
                 "WHERE status <> 'finished' AND id IN (SELECT unnest(?::BIGINT[]))",
@@ -1632,7 +1646,7 @@ _RESUME_BARRIERS = ("finished", "abandoned")
 
 _RUN_SELECT = (
     "SELECT id, command, args, status, started_at, finished_at, total, done, "
-    "cache_hits, status_counts, stats, pid, host FROM runs"
+    "cache_hits, status_counts, stats, pid, host, updated_at FROM runs"
 )
 
 
@@ -1641,8 +1655,8 @@ def _run_record(row: Sequence[Any]) -> RunRecord:
 
     A run still marked ``running`` whose process is gone gets ``interrupted``.
     """
-    status, pid, host = row[3], row[11], row[12]
-    if status == "running" and not _run_alive(pid, host):
+    status, pid, host, updated_at = row[3], row[11], row[12], row[13]
+    if status == "running" and not _run_alive(pid, host, updated_at):
         status = "interrupted"
     return RunRecord(
         id=row[0],
@@ -1658,37 +1672,25 @@ def _run_record(row: Sequence[Any]) -> RunRecord:
         stats=json.loads(row[10]),
         pid=pid,
         host=host,
+        updated_at=updated_at,
     )
 
 
 def _still_running_message(runs: Sequence[RunRecord]) -> str:
     """Return why --restart cannot abandon ``runs`` and what to do instead."""
-    this_host = socket.gethostname()
-    elsewhere = sorted({run.host for run in runs if run.host not in (None, this_host)})
     named = ", ".join(
-        f"run {run.id} (pid {run.pid}"
-        + (f" on host {run.host!r}" if run.host in elsewhere else "")
-        + f", started {run.started_at:%Y-%m-%d %H:%M} UTC)"
+        f"run {run.id} (pid {run.pid}, started {run.started_at:%Y-%m-%d %H:%M} UTC)"
         for run in runs
     )
     verb = "is" if len(runs) == 1 else "are"
-    message = (
+    pids = " ".join(str(run.pid) for run in runs)
+    return (
         f"--restart did not start over: {named} of this command {verb} still "
         "running, and a second run would process the same files beside it. "
         "Wait for it to finish (a later --no-cache run then processes every "
-        "file again), or stop it"
+        f"file again), or stop it (kill {pids}) and run the command with "
+        "--restart again"
     )
-    local_pids = [str(run.pid) for run in runs if run.host not in elsewhere]
-    if local_pids:
-        message += f" (kill {' '.join(local_pids)})"
-    message += " and run the command with --restart again"
-    if elsewhere:
-        hosts = " or ".join(f"host {host!r}" for host in elsewhere)
-        message += (
-            f" on {hosts}, because docflow checks whether a run still runs "
-            "only on the host that started it"
-        )
-    return message
 
 
 def _fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -1722,18 +1724,29 @@ def _empty_stats() -> dict[str, Any]:
     }
 
 
-def _run_alive(pid: int | None, host: str | None) -> bool:
+#: How long after its last progress write a run of another host counts as
+#: running. Progress is written every few seconds while results arrive.
+OTHER_HOST_SILENCE = timedelta(hours=1)
+
+
+def _of_other_host(host: str | None) -> bool:
+    """Return whether a run's host is known and is not this one."""
+    return host is not None and host != socket.gethostname()
+
+
+def _run_alive(pid: int | None, host: str | None, updated_at: datetime | None) -> bool:
     """Return whether the process of a run may still run.
 
-    Only the host that started a run can check its pid, so a run of another
-    host counts as running. A run without a host is taken to be of this host.
-    NOTE: a run of a host that is gone for good (a container replaced under
-    another host name) therefore stays running for every other host.
+    Only the host that started a run can check its pid. A run of another host
+    counts as running until it has written no progress for
+    ``OTHER_HOST_SILENCE``, so that a run of a host that is gone for good (a
+    container replaced under another name) ends as interrupted and can be
+    resumed. A run without a host is taken to be of this host.
     """
     if pid is None:
         return False
-    if host is not None and host != socket.gethostname():
-        return True
+    if _of_other_host(host):
+        return updated_at is not None and _utcnow() - updated_at < OTHER_HOST_SILENCE
     return _process_alive(int(pid))
 
 

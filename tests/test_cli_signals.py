@@ -219,10 +219,8 @@ def start_reading_stdin(tmp_path, *arguments: str) -> subprocess.Popen:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_stop_signal_while_reading_stdin_is_interrupt(tmp_path, signum):
-    import time
-
     process = start_reading_stdin(tmp_path, "process", "-")
-    time.sleep(3.0)  # the command waits for more paths; stdin stays open
+    wait_for_path_read(process)
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()
@@ -238,19 +236,25 @@ def unread_bytes(pipe_fd: int) -> int:
     return struct.unpack("i", fcntl.ioctl(pipe_fd, termios.FIONREAD, b"\0" * 4))[0]
 
 
-def test_sigterm_while_reading_stdin_records_run(tmp_path):
+def wait_for_path_read(process: subprocess.Popen) -> None:
+    """Wait up to 60 s until ``process`` has read the path written to its stdin.
+
+    The command then waits in the read for more paths, because stdin stays open.
+    """
     import time
 
+    assert process.stdin is not None
+    deadline = time.monotonic() + 60
+    while unread_bytes(process.stdin.fileno()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_sigterm_while_reading_stdin_records_run(tmp_path):
     import duckdb
 
     database = tmp_path / "x.duckdb"
     process = start_reading_stdin(tmp_path, "--db", str(database), "classify", "-")
-    assert process.stdin is not None
-    # Once the path is read, the command waits in the read for more paths,
-    # because stdin stays open.
-    deadline = time.monotonic() + 60
-    while unread_bytes(process.stdin.fileno()) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_path_read(process)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()

@@ -172,6 +172,14 @@ class Unreadable(DocumentError):
     status = "unreadable"
 
 
+class ChangedWhileRead(Unreadable):
+    """The file's size, time or inode changed between hashing and extraction.
+
+    The text then need not belong to the content hash, so it is neither
+    cached nor used.
+    """
+
+
 class OcrUnavailable(DocumentError):
     status = "ocr_unavailable"
     exit_code = ExitCode.OCR_UNAVAILABLE

@@ -39,7 +39,7 @@ from docflow.core.review import (
     UNKNOWN_CATEGORY_REASON,
     quality_reasons,
 )
-from docflow.errors import DocumentError, ModelError
+from docflow.errors import ChangedWhileRead, DocumentError, ModelError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,6 +58,13 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _HASH_CHUNK = 1 << 20
+#: Number of reads of a file that keeps changing while it is read, after
+#: which it gets the status unreadable.
+READ_ATTEMPTS = 3
+#: Seconds to wait before the second read of a changed file. The third read
+#: waits twice as long.
+REREAD_PAUSE = 0.5
+_REREAD_ADVICE = "process it again once whatever writes it has finished"
 
 
 def hash_file(path: str | Path) -> tuple[str, int]:
@@ -78,6 +85,7 @@ def extract_cached(
     *,
     char_limit: int | None = None,
     earlier: ExtractedDocument | None = None,
+    snapshot: os.stat_result | None = None,
 ) -> ExtractedDocument:
     """Extract ``path``, reusing an extraction of the same content if cached.
 
@@ -91,6 +99,11 @@ def extract_cached(
     for this name, and the extension mismatch is described for it.
     ``earlier``, a shorter extraction of the same file, lends its OCR'd pages
     to a new extraction (see ``extract_content``).
+
+    ``snapshot`` is the file's status from before ``content_hash`` was
+    computed. When extraction really read the file and the file no longer
+    matches it, ChangedWhileRead is raised and nothing is cached, because the
+    text may then come from other content than the hash's.
     """
     from docflow.core import extract_cache
     from docflow.core.detect import detect_type
@@ -112,12 +125,34 @@ def extract_cached(
                 path, detected, settings, char_limit=char_limit, earlier=earlier
             )
         except DocumentError as exc:
+            if snapshot is not None:
+                check_unchanged(path, snapshot)
             note_extension_of_failure(exc, path, detected)
             raise
+        if snapshot is not None:
+            check_unchanged(path, snapshot)
         extract_cache.save(content_hash, settings, document, char_limit=char_limit)
     document = document.model_copy(update={"path": path})
     note_extension(document, detected)
     return document
+
+
+def check_unchanged(path: str, snapshot: os.stat_result) -> None:
+    """Raise ChangedWhileRead if ``path`` is no longer the file of ``snapshot``.
+
+    The size, the modification and change times and the inode are compared:
+    a copy over the file, an append, or a rename of another file onto its
+    name changes at least one of them.
+    """
+    try:
+        now = os.stat(path)
+    except OSError as exc:
+        raise ChangedWhileRead(
+            f"the file went away while it was read ({exc.strerror or exc})"
+        ) from exc
+    fields = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev")
+    if any(getattr(now, name) != getattr(snapshot, name) for name in fields):
+        raise ChangedWhileRead("the file changed while it was read")
 
 
 def classification_char_limit(
@@ -201,44 +236,33 @@ def process_document(
     # Messages name a long path by its start and end, and result.path keeps it.
     named = cut_value(path)
     try:
-        result.content_hash, result.size = _hash_checked(path, settings)
-        limit = classification_char_limit(settings, classify=classify, quality=quality)
-        first = _first_chars(settings) if limit is not None else None
-        document = extract_cached(
-            path, result.content_hash, settings, char_limit=first or limit
-        )
-        warnings_before = len(result.warnings)
-        _describe_extraction(result, document)
-        if classify:
-
-            def read_on() -> ExtractedDocument:
-                # The pages of the first read are taken as they are (see
-                # extract_content), so only the pages after them are read.
-                longer = extract_cached(
-                    path,
-                    result.content_hash,
-                    settings,
-                    char_limit=limit,
-                    earlier=document,
-                )
-                del result.warnings[warnings_before:]
-                _describe_extraction(result, longer)
-                return longer
-
-            partial = first is not None and document.pages_read is not None
-            document = _classify(
-                result, document, settings, read_on if partial else None
-            )
-            assert result.classification is not None
-            result.classification.metadata.pages_read = result.pages_read
-        if quality:
-            from docflow.core.quality import analyze_quality
-
-            result.quality = analyze_quality(document, settings)
-        result.review_status, result.review_reasons = _review_status(result, settings)
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                _analyse(result, settings, classify=classify, quality=quality)
+                break
+            except ChangedWhileRead as exc:
+                if attempt == READ_ATTEMPTS:
+                    raise ChangedWhileRead(
+                        f"{exc}, at each of {READ_ATTEMPTS} reads; {_REREAD_ADVICE}"
+                    ) from exc
+                log.info("%s: %s; reading it again", named, exc)
+            except DocumentError as exc:
+                if attempt == 1:
+                    raise
+                # A copy in progress reads as empty or truncated: say that
+                # the file was changing rather than blame its content.
+                raise ChangedWhileRead(
+                    "the file changed while it was read, and the next read "
+                    f"found: {exc}; {_REREAD_ADVICE}"
+                ) from exc
+            result = DocumentResult(path=path, status=Status.OK)
+            time.sleep(REREAD_PAUSE * attempt)
     except DocumentError as exc:
         result.status = Status(exc.status)
         result.error = f"{named}: {exc}"
+        if isinstance(exc, ChangedWhileRead):
+            # The hash is of content the file no longer has (or a mix).
+            result.content_hash = result.size = None
         if exc.detected_type is not None:
             result.detected_type = exc.detected_type
         if exc.pages is not None:
@@ -266,6 +290,55 @@ def process_document(
     return result
 
 
+def _analyse(
+    result: DocumentResult, settings: Settings, *, classify: bool, quality: bool
+) -> None:
+    """Hash, extract and analyse ``result.path`` into ``result``.
+
+    Raises ChangedWhileRead when the file changed between its hash and a read
+    of its content, and any other DocumentError of the document.
+    """
+    path = result.path
+    result.content_hash, result.size, snapshot = _hash_checked(path, settings)
+    limit = classification_char_limit(settings, classify=classify, quality=quality)
+    first = _first_chars(settings) if limit is not None else None
+    document = extract_cached(
+        path,
+        result.content_hash,
+        settings,
+        char_limit=first or limit,
+        snapshot=snapshot,
+    )
+    warnings_before = len(result.warnings)
+    _describe_extraction(result, document)
+    if classify:
+
+        def read_on() -> ExtractedDocument:
+            # The pages of the first read are taken as they are (see
+            # extract_content), so only the pages after them are read.
+            longer = extract_cached(
+                path,
+                result.content_hash,
+                settings,
+                char_limit=limit,
+                earlier=document,
+                snapshot=snapshot,
+            )
+            del result.warnings[warnings_before:]
+            _describe_extraction(result, longer)
+            return longer
+
+        partial = first is not None and document.pages_read is not None
+        document = _classify(result, document, settings, read_on if partial else None)
+        assert result.classification is not None
+        result.classification.metadata.pages_read = result.pages_read
+    if quality:
+        from docflow.core.quality import analyze_quality
+
+        result.quality = analyze_quality(document, settings)
+    result.review_status, result.review_reasons = _review_status(result, settings)
+
+
 #: Errors of a write that found no room: a full disk, a quota, a size limit.
 _NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
@@ -282,13 +355,16 @@ def _no_space_message(exc: OSError, settings: Settings) -> str:
     )
 
 
-def _hash_checked(path: str, settings: Settings) -> tuple[str, int]:
+def _hash_checked(path: str, settings: Settings) -> tuple[str, int, os.stat_result]:
+    """Return the content hash and size of ``path``, and its status before
+    hashing, which ``check_unchanged`` compares with the file after a read."""
     from docflow.core.detect import check_readable
 
     check_readable(path)
     limit = settings.extraction.max_file_mb
     try:
-        size = os.stat(path).st_size
+        snapshot = os.stat(path)
+        size = snapshot.st_size
         if size > limit * 1024 * 1024:
             from docflow.errors import TooLarge
 
@@ -297,7 +373,7 @@ def _hash_checked(path: str, settings: Settings) -> tuple[str, int]:
                 f"the file is {size / 1024**2:,.0f} MB, over {limit} MB "
                 "(extraction.max_file_mb)"
             )
-        return hash_file(path)
+        return (*hash_file(path), snapshot)
     except OSError as exc:
         from docflow.errors import Unreadable
 

@@ -15,6 +15,7 @@ import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+from docflow.core.store._rows import escape_controls
 from docflow.mcp._input_lines import MAX_JSON_DEPTH
 from processes import docflow_env, run_console_script
 
@@ -596,3 +597,104 @@ def test_mcp_error_cuts_long_path(tmp_path):
         "File name too long"
     )
     assert short_result.structured_content["error"].startswith(f"{short_path}: ")
+
+
+def test_mcp_report_escapes_bidi_name(tmp_path):
+    """generate_report shows U+202E in a name as the CLI's tables show it."""
+    markdown_it = pytest.importorskip("markdown_it")  # installed with rich
+    document = tmp_path / "bidi\u202etxt.exe"
+    document.write_text(LETTER)
+    calls = [("generate_report", {"paths": [str(document)]})]
+    with open(tmp_path / "server.log", "w") as errlog:
+        [result] = asyncio.run(call_tools("quality", tmp_path, calls, errlog))
+
+    report = result.structured_content["report"]
+    html = markdown_it.MarkdownIt("commonmark").enable(["table"]).render(report)
+    assert not result.is_error, result_text(result)
+    assert "\u202e" not in report
+    assert f"<td>{escape_controls(str(document))}</td>" in html
+    assert f"<h3>{tmp_path}/bidi\\u202etxt.exe</h3>" in html
+
+
+def test_mcp_reads_name_as_docflow_prints(tmp_path):
+    """A name that is not valid UTF-8 is named by its printed text, \\xNN escapes."""
+    root = bytes(tmp_path)
+    Path(os.fsdecode(root + b"/caf\xe9.txt")).write_text(LETTER)
+    Path(os.fsdecode(root + b"/bad\xfe.pdf")).write_bytes(b"%PDF-1.4\n1 0 obj")
+    Path(os.fsdecode(root + b"/bad\xff.txt")).write_text(LETTER)
+    (tmp_path / "bad\\xff.txt").write_text(LETTER + "\nA second letter.\n")
+    printed = {
+        "undecodable": f"{tmp_path}/caf\\xe9.txt",
+        "corrupt": f"{tmp_path}/bad\\xfe.pdf",
+        # The real name bad\xff.txt wins over the name that prints as it.
+        "real name": f"{tmp_path}/bad\\xff.txt",
+        "escaped backslash": f"{tmp_path}/bad\\\\xff.txt",
+        "missing": f"{tmp_path}/none\\xff.txt",
+    }
+    calls = [("analyze_quality", {"path": path}) for path in printed.values()]
+    with open(tmp_path / "server.log", "w") as errlog:
+        results = asyncio.run(call_tools("quality", tmp_path, calls, errlog))
+    found = {
+        case: result.structured_content
+        for case, result in zip(printed, results, strict=True)
+    }
+
+    assert found["undecodable"]["status"] == "ok", found["undecodable"]
+    assert found["undecodable"]["path"] == printed["undecodable"]
+    assert found["corrupt"]["status"] == "corrupt", found["corrupt"]
+    assert found["corrupt"]["error"].startswith(f"{printed['corrupt']}: damaged")
+    assert found["real name"]["size"] == len(LETTER) + len("\nA second letter.\n")
+    assert found["escaped backslash"]["size"] == found["real name"]["size"]
+    assert found["missing"]["status"] == "unreadable"
+    assert found["missing"]["error"].startswith(f"{printed['missing']}: file not")
+
+
+def test_mcp_lone_surrogate_answered_by_id(tmp_path):
+    """A request with a lone surrogate gets an error under its own id."""
+    name = os.fsdecode(bytes(tmp_path) + b"/bad\xff.txt")
+    lines = [
+        json.dumps(INITIALIZE),
+        json.dumps(INITIALIZED),
+        json.dumps(tool_call(2, name)),  # json.dumps writes "\udcff"
+        json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/\udcfflist"}),
+        json.dumps({"jsonrpc": "2.0", "method": "notifications/\udcff"}),
+    ]
+    replies, stderr = exchange_lines(tmp_path, [line.encode() for line in lines], 3)
+    by_id = {reply and reply["id"]: reply for reply in replies}
+
+    assert_server_info(by_id.get(1), stderr)
+    assert 2 in by_id, stderr
+    assert by_id[2]["error"]["code"] == -32602
+    message = by_id[2]["error"]["message"]
+    assert "line 3 has a lone UTF-16 surrogate (\\udcff)" in message
+    assert "in params.arguments.path" in message
+    assert f'send the JSON string "{tmp_path}/bad\\\\xff.txt".' in message
+    assert 3 in by_id, stderr
+    assert by_id[3]["error"]["code"] == -32600
+    assert "surrogate (\\udcff) in method" in by_id[3]["error"]["message"]
+    assert "a lone surrogate in method" in stderr
+    assert stderr.count("not a JSON-RPC message") == 3
+    assert stderr.count("The server sent JSON-RPC error") == 2
+
+
+def test_mcp_request_before_initialize(tmp_path):
+    lines = [
+        {"jsonrpc": "2.0", "id": 5, "method": "tools/list"},
+        {"jsonrpc": "2.0", "id": 6, "method": "ping"},
+        INITIALIZE,
+        {"jsonrpc": "2.0", "id": 7, "method": "tools/list"},
+    ]
+    replies, stderr = exchange_lines(
+        tmp_path, [json.dumps(line).encode() for line in lines], 4
+    )
+    by_id = {reply and reply["id"]: reply for reply in replies}
+
+    assert 5 in by_id, stderr
+    error = by_id[5]["error"]
+    assert error["code"] == -32602
+    assert "the session is not initialized, so 'tools/list'" in error["message"]
+    assert "Send the initialize request first" in error["message"]
+    assert error["data"] in error["message"]
+    assert by_id[6]["result"] == {}
+    assert_server_info(by_id.get(1), stderr)
+    assert "tools" in by_id[7]["result"]

@@ -155,8 +155,10 @@ def test_report_shows_control_characters_and_blank_path() -> None:
 
     report = render_report(results)
 
+    # The CLI prints the name as \x00x\tz, and Markdown doubles backslashes.
     assert "\0" not in report
-    assert "| \\x00x\tz | unreadable |" in report
-    assert "### \\x00x\tz" in report
+    assert "\t" not in report
+    assert "| \\\\x00x\\\\tz | unreadable |" in report
+    assert "### \\\\x00x\\\\tz" in report
     assert "| (empty path) | unreadable |" in report
     assert "### (empty path)\n\nNot analyzed (unreadable): the path is empty" in report

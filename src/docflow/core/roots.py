@@ -82,7 +82,9 @@ class Roots:
         than taken as the working folder. So is a path with a NUL character,
         which ``os.path.realpath`` would reject with ValueError. Both
         messages ask for ``expected``. The message cuts a long path with
-        ``quote_value``.
+        ``quote_value``. A path that names no file but is the text docflow
+        prints for a name that is not valid UTF-8 is taken as that name (see
+        ``find_named_file``), so the real path returned may not be valid UTF-8.
         """
         if not os.fspath(path).strip():
             raise OutsideRoots(f"the path is empty; give {expected}")
@@ -91,7 +93,7 @@ class Roots:
                 "the path contains a NUL character (\\x00), which no file name "
                 f"can contain; give {expected}"
             )
-        absolute = self.absolute(path)
+        absolute = self.absolute(self.find_named_file(os.fspath(path)))
         real = os.path.realpath(absolute)
         if self._inside(Path(real)):
             return real
@@ -105,6 +107,25 @@ class Roots:
             f"{quote_value(os.fspath(path))} is outside the allowed root folders "
             f"({allowed}); start the server with --root covering it"
         )
+
+    def find_named_file(self, path: str) -> str:
+        """Return ``path``, or the file name that docflow prints as ``path``.
+
+        JSON, and so MCP, carries only valid UTF-8. So a client names a file
+        whose name is not UTF-8 by the text that docflow prints for it
+        (``display_path``). That text writes each byte that is not UTF-8 as
+        ``\\xNN`` and doubles each backslash of the name. A file whose name is
+        ``path`` itself wins, as in ``docflow report``. If neither exists,
+        ``path`` is returned, so an error names the text the client sent.
+        """
+        if os.path.lexists(self.absolute(path)):
+            return path
+        from docflow.core.store._rows import path_from_display
+
+        named = path_from_display(path)
+        if named != path and os.path.lexists(self.absolute(named)):
+            return named
+        return path
 
     def absolute(self, path: str | os.PathLike[str]) -> str:
         """Return ``path`` made absolute, without resolving symlinks.

@@ -12,6 +12,13 @@ follow JSON-RPC 2.0 (https://www.jsonrpc.org/specification, sections 4 and 5):
 
 - A line that is not JSON gets a Parse error (-32700) with a null id, because
   the specification requires null when the id cannot be read.
+- A request with a lone UTF-16 surrogate in a string, such as the
+  ``\\udcff`` that Python's ``json`` module writes for a file name that is
+  not valid UTF-8, is not JSON that the SDK's parser reads. Its id is read
+  with Python's ``json`` module, and it gets an Invalid params error
+  (-32602) when the surrogate is in "params", else an Invalid Request error
+  (-32600). An error about "params" says to send a file name as docflow
+  prints it.
 - A line nested more than ``MAX_JSON_DEPTH`` levels deep, which the SDK's JSON
   parser stops reading, also gets a Parse error. Its id is read with Python's
   ``json`` module when that can parse the line, and is null otherwise.
@@ -47,6 +54,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -58,6 +66,7 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from docflow.core.quoting import MAX_QUOTED_CHARS
 from docflow.mcp._pending_requests import PendingRequests
 
 __all__ = ["MAX_JSON_DEPTH", "CheckedInputLines"]
@@ -77,6 +86,8 @@ MAX_JSON_DEPTH = 201
 #: Byte order mark as decoded from UTF-8. Some Windows tools write it at the
 #: start of a file, and the SDK's JSON parser rejects it.
 BOM = "\ufeff"
+#: Code points of UTF-16 surrogates, which a JSON string can spell alone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: A valid line, shown in warnings and error responses.
 EXAMPLE_REQUEST = '{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
 
@@ -264,6 +275,9 @@ def reject_line(line: str, exc: ValidationError, line_number: int) -> Rejection:
     # type as invalid JSON, so only the message distinguishes the two.
     if "recursion limit exceeded" in error["msg"]:
         return reject_deep_line(line, line_number)
+    surrogate = reject_lone_surrogate(line, line_number)
+    if surrogate is not None:
+        return surrogate
     detail = error["msg"].removeprefix("Invalid JSON: ")
     if line.startswith(BOM):
         detail = (
@@ -301,6 +315,114 @@ def reject_deep_line(line: str, line_number: int) -> Rejection:
     return Rejection(
         reason, (error_response(mcp_types.PARSE_ERROR, request_id, message),)
     )
+
+
+def reject_lone_surrogate(line: str, line_number: int) -> Rejection | None:
+    """Describe a request with a lone surrogate in a string, or return None.
+
+    A JSON string can spell half of a UTF-16 surrogate pair, such as
+    ``\\udcff``, without the other half. That is no Unicode character, and the
+    SDK's JSON parser rejects the line. Python's ``json`` module reads it, and
+    writes one for a file name that is not valid UTF-8, because
+    ``os.fsdecode`` keeps each undecodable byte as such a surrogate. The
+    request gets an error under its own id, so that a client waiting for the
+    response gets it. A notification or a response gets the warning only.
+    None is returned for any other line, which gets a Parse error.
+    """
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    found = find_lone_surrogate(value)
+    if found is None:
+        return None
+    location, text, is_key = found
+    where = describe_location(location, is_key=is_key)
+    reason = f"a lone surrogate in {where}"
+    if is_notification(value) or is_response(value):
+        return Rejection(reason)
+    if not is_request(value):
+        return None
+
+    in_params = location[0] == "params"
+    kind = "Invalid params" if in_params else "Invalid Request"
+    message = (
+        f"{kind}: line {line_number} has a lone UTF-16 surrogate "
+        f"({describe_surrogates(text)}) in {where}, which is not a Unicode "
+        "character."
+    )
+    if in_params and not is_key:
+        message += " " + describe_name_advice(text)
+    code = mcp_types.INVALID_PARAMS if in_params else mcp_types.INVALID_REQUEST
+    request_id = read_request_id(value)
+    if isinstance(request_id, str) and has_surrogate(request_id):
+        request_id = None  # a response can carry only valid Unicode
+    return Rejection(reason, (error_response(code, request_id, message),))
+
+
+def find_lone_surrogate(
+    value: object, location: tuple[str | int, ...] = ()
+) -> tuple[tuple[str | int, ...], str, bool] | None:
+    """Find the first string with a lone surrogate: its location, text, and
+    whether it is a member name.
+
+    The location lists the member names and array indexes from the message
+    down to the string. A member name with a lone surrogate ends its own
+    location.
+    """
+    if isinstance(value, str):
+        return (location, value, False) if has_surrogate(value) else None
+    items: list[tuple[str | int, Any]] = []
+    if isinstance(value, list):
+        items = list(enumerate(value))
+    elif isinstance(value, dict):
+        items = list(value.items())
+    for key, item in items:
+        if isinstance(key, str) and has_surrogate(key):
+            return ((*location, key), key, True)
+        found = find_lone_surrogate(item, (*location, key))
+        if found is not None:
+            return found
+    return None
+
+
+def describe_location(location: tuple[str | int, ...], *, is_key: bool) -> str:
+    """Write ``location`` as ``params.arguments.paths[0]``, surrogates escaped."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    text = text.removeprefix(".").encode("utf-8", "backslashreplace").decode()
+    if is_key:
+        return f"the member name {text}"
+    return text or "the message"
+
+
+def has_surrogate(text: str) -> bool:
+    """Return whether ``text`` contains a code point of a UTF-16 surrogate."""
+    return _SURROGATE.search(text) is not None
+
+
+def describe_surrogates(text: str) -> str:
+    """List the lone surrogates of ``text`` as JSON escapes, such as \\udcff."""
+    found = dict.fromkeys(_SURROGATE.findall(text))
+    return ", ".join(f"\\u{ord(char):04x}" for char in found)
+
+
+def describe_name_advice(text: str) -> str:
+    """Say how to send ``text`` if it is a file name that is not valid UTF-8."""
+    from docflow.core.store._rows import display_path
+
+    advice = (
+        "Send a file name that is not valid UTF-8 as docflow prints it, with "
+        "each byte that is not UTF-8 written as the four characters \\xNN."
+    )
+    try:
+        printed = display_path(text)
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return advice
+    if len(printed) > MAX_QUOTED_CHARS:
+        return advice
+    return f"{advice} For this name, send the JSON string {json.dumps(printed)}."
 
 
 def reject_value(value: object, line_number: int) -> Rejection:

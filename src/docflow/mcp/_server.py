@@ -248,9 +248,12 @@ class ServerState:
             self._count(result, None)
             return result
         if not _valid_utf8(real):
-            # A link the orchestrator made for a name that is not valid
-            # UTF-8: through the real name, no result could be sent back.
-            real = path
+            # The worker's messages name the path it gets, and JSON carries
+            # only valid UTF-8. So a link that the orchestrator made for such
+            # a name is read through the link, and a name that the client gave
+            # as docflow prints it is read by its own name, with the messages
+            # escaped below.
+            real = self.roots.find_named_file(path)
         passwords = (password,) if password else ()
         future = self.pool.submit(
             real, classify=classify, quality=quality, passwords=passwords
@@ -258,6 +261,8 @@ class ServerState:
         result = await asyncio.wrap_future(future)
         if self._advises_password_argument(result):
             result.error = f"{real}: {self._password_message(password)}"
+        if not _valid_utf8(real):
+            _escape_undecodable_messages(result)
         result.path = path
         # duration_ms is the worker's time on the document, so the time the
         # document waited in the pool's queue for a free worker is left out.
@@ -362,6 +367,19 @@ def _valid_utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _escape_undecodable_messages(result: DocumentResult) -> None:
+    """Write the undecodable bytes of ``result``'s error and warnings as ``\\xNN``.
+
+    They name the file, and the response cannot carry a name that is not
+    valid UTF-8. The CLI prints a result's error the same way.
+    """
+    from docflow.core.store._rows import display_text
+
+    if result.error:
+        result.error = display_text(result.error)
+    result.warnings = [display_text(warning) for warning in result.warnings]
 
 
 def _inject_server_fault(path: str) -> None:
@@ -493,6 +511,7 @@ def create_server(**options: Any) -> MCPServer[Any]:
 
     server = DocflowServer(**options)
     server.middleware.append(explain_invalid_call)
+    server.middleware.append(explain_uninitialized_request)
     return server
 
 
@@ -554,6 +573,50 @@ async def explain_invalid_call(
         from mcp.types import INVALID_PARAMS
 
         detail = describe_invalid_call(exc)
+        raise MCPError(
+            code=INVALID_PARAMS,
+            message=f"Invalid request parameters: {detail}",
+            data=detail,
+        ) from exc
+
+
+async def explain_uninitialized_request(
+    ctx: ServerRequestContext[Any, Any], call_next: CallNext
+) -> HandlerResult:
+    """Say that a request sent before ``initialize`` must wait for it.
+
+    The SDK (mcp 2.3, ``mcp.server.runner``) rejects a request other than
+    ``ping`` that comes before the client's ``initialize`` request with error
+    -32602, the message "Invalid request parameters" and an empty ``data``,
+    which do not name the cause. This middleware keeps the code and the id,
+    and replaces the message and ``data`` with the cause and the fix: send
+    ``initialize`` first.
+
+    NOTE: the SDK (mcp 2.3) offers no public way to read whether a session
+    is initialized, other than the client's ``initialize`` parameters. So the
+    error is recognized by those parameters being None, by its code and by
+    its empty ``data``, which no other -32602 error that reaches a middleware
+    has in mcp 2.3.
+    """
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import INVALID_PARAMS
+
+    try:
+        return await call_next(ctx)
+    except MCPError as exc:
+        if (
+            exc.code != INVALID_PARAMS
+            or exc.error.data != ""
+            or ctx.method == "initialize"
+            or ctx.session.client_params is not None
+        ):
+            raise
+        detail = (
+            f"the session is not initialized, so {quote_value(ctx.method)} "
+            "cannot run yet. Send the initialize request first and, after its "
+            "response, the notifications/initialized notification, as the MCP "
+            "lifecycle requires."
+        )
         raise MCPError(
             code=INVALID_PARAMS,
             message=f"Invalid request parameters: {detail}",

@@ -14,22 +14,24 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: emphasis, code, links, images, raw HTML, entities, table cells, strikethrough
 #: and a heading's closing ``#``. CommonMark lets a backslash escape any of them.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
-#: Control characters other than tab that ``str.splitlines`` does not take as
-#: line breaks, which a reader of the report would not see (CommonMark turns
-#: NUL into U+FFFD).
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _escape(text: str) -> str:
     """Escape text from outside the code (file names, errors) for Markdown.
 
     Line breaks become spaces, so a value stays on its line. Other control
-    characters but tab are shown as ``\\xNN``, such as the NUL of a path that
-    an MCP tool rejected. Line-start markup (``-``, ``1.``) needs no escape, because
-    every value follows other text on its line.
+    characters, such as the NUL of a path that an MCP tool rejected, and the
+    bidirectional controls such as U+202E, which would reorder the name on
+    screen, are escaped as the CLI's tables escape them (``escape_controls``:
+    ``\\x00``, ``\\t``, ``\\u202e``). Markup is escaped after that, so the
+    rendered report shows the text as the CLI prints it. Line-start
+    markup (``-``, ``1.``) needs no escape, because every value follows other
+    text on its line.
     """
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", escaped)
+    from docflow.core.store._rows import escape_controls
+
+    shown = escape_controls(" ".join(text.splitlines()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", shown)
 
 
 def _name(path: str) -> str:

@@ -60,6 +60,7 @@ class WatchSetup:
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
+        self.database.parent.mkdir(parents=True, exist_ok=True)
         self.write_config()
 
     @property

@@ -204,7 +204,7 @@ class WatchDaemon:
         # A missing or damaged model is a ModelError now, not a quarantined
         # file each.
         model_key(self.settings)
-        with hold_daemon_lock(self.state.database):
+        with hold_daemon_lock(self.state.database, self.state.origin):
             self._results = asyncio.Queue()
             self._wakeup = asyncio.Event()
             self._stop = asyncio.Event()

@@ -765,6 +765,40 @@ def test_unusable_database_fails_before_processing(tmp_path, docs, where):
     assert database in completed.stderr.decode()
 
 
+@pytest.mark.parametrize(
+    ("how", "command"),
+    [
+        ("flag", ("analyze", "docs")),
+        ("variable", ("analyze", "docs")),
+        ("settings", ("analyze", "docs")),
+        ("flag", ("watch", "--once", "--output", "out", "docs")),
+    ],
+)
+def test_database_in_missing_folder_fails(tmp_path, docs, how, command):
+    database = tmp_path / "typo" / "sub" / "x.duckdb"
+    env = docflow_env(tmp_path)
+    arguments: tuple[str, ...] = command
+    if how == "flag":
+        arguments = ("--db", str(database), *command)
+        named = "given with --db"
+    elif how == "variable":
+        env["DOCFLOW_DB"] = str(database)
+        named = "named by environment variable DOCFLOW_DB"
+    else:
+        (tmp_path / "docflow.toml").write_text(f'[store]\ndatabase = "{database}"\n')
+        env = docflow_env(tmp_path, config="docflow.toml")
+        named = "named by store.database in"
+    completed = run_docflow(tmp_path, *arguments, env=env)
+    message = completed.stderr.decode()
+    assert completed.returncode == 5, message
+    assert completed.stdout == b""
+    assert f"the folder {str(database.parent)!r} of the database" in message
+    assert named in message
+    assert f"(mkdir -p {database.parent})" in message
+    assert not (tmp_path / "typo").exists()
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("how", ["flag", "setting"])
 def test_missing_password_file_is_usage_error(tmp_path, docs, how):
     if how == "flag":

@@ -8,6 +8,7 @@ or by a real ``docflow classify`` process.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -392,3 +393,60 @@ def test_dry_run_output_failure_says_run_again(files, isolated_cwd):
     message = outcome.stderr.decode()
     assert outcome.returncode == 74, message
     assert "run the same command again" in message
+
+
+@pytest.fixture
+def byte_and_escape_names(isolated_cwd: Path) -> dict[str, str]:
+    """Stored results of bs/a<byte 0xFF>b.txt and of bs/a\\xffb.txt, by real name.
+
+    Results print the first as bs/a\\xffb.txt, the real name of the second.
+    """
+    folder = isolated_cwd / "bs"
+    folder.mkdir()
+    names = {"byte": os.fsdecode(b"a\xffb.txt"), "escape": "a\\xffb.txt"}
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        for key, name in names.items():
+            (folder / name).write_text("some text", encoding="utf-8")
+            result = make_result(folder / name)
+            writer.add(result.model_copy(update={"content_hash": f"hash-{key}"}))
+    return {key: f"bs/{name}" for key, name in names.items()}
+
+
+@pytest.mark.parametrize(
+    ("given", "forgotten_name"),
+    [
+        # The real name wins over the text that results print for the other.
+        ("bs/a\\xffb.txt", "a\\\\xffb.txt"),
+        (os.fsdecode(b"bs/a\xffb.txt"), "a\\xffb.txt"),
+        ("bs/a\\\\xffb.txt", "a\\\\xffb.txt"),
+    ],
+)
+def test_forget_keeps_escape_text_name_apart(
+    byte_and_escape_names, given, forgotten_name
+):
+    outcome = invoke("forget", "--dry-run", "-f", "jsonl", given)
+    assert outcome.exit_code == 0, outcome.stderr
+    forgotten = [json.loads(line)["path"] for line in outcome.stdout.splitlines()]
+    assert [Path(path).name for path in forgotten] == [forgotten_name]
+    assert "would forget 1 result (" in outcome.stderr
+
+
+def test_forget_escape_name_again_keeps_other(byte_and_escape_names):
+    """A forgotten real name does not fall back to the other file's printed name."""
+    assert invoke("forget", byte_and_escape_names["escape"]).exit_code == 0
+    outcome = invoke("forget", byte_and_escape_names["escape"])
+    assert outcome.exit_code == 4
+    assert "was already forgotten at" in outcome.stderr
+    [kept] = stored_paths()
+    assert Path(kept).name == "a\\xffb.txt"
+
+
+def test_forget_printed_name_of_undecodable_file(isolated_cwd):
+    path = isolated_cwd / os.fsdecode(b"a\xffb.txt")
+    path.write_text("some text", encoding="utf-8")
+    with ResultWriter(Store(isolated_cwd / "t.duckdb"), fingerprint="fp") as writer:
+        writer.add(make_result(path).model_copy(update={"content_hash": "hash"}))
+    outcome = invoke("forget", "a\\xffb.txt")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "forgot 1 result\n" in outcome.stderr
+    assert stored_paths() == []

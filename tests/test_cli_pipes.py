@@ -24,6 +24,8 @@ FILES = 30
 
 def docflow_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
+    # A database named by DOCFLOW_DB needs its folder to exist.
+    (tmp_path / "db").mkdir(exist_ok=True)
     env.update(
         DOCFLOW_CONFIG=os.devnull,
         DOCFLOW_DB=str(tmp_path / "db" / "docflow.duckdb"),

@@ -31,6 +31,8 @@ def docflow_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCFLOW_")}
     env["DOCFLOW_WORKERS_COUNT"] = "1"
     env["DOCFLOW_CONFIG"] = os.devnull
+    # A database named by DOCFLOW_DB needs its folder to exist.
+    (tmp_path / "db").mkdir(exist_ok=True)
     env["DOCFLOW_DB"] = str(tmp_path / "db" / "docflow.duckdb")
     env["DOCFLOW_STORE_CACHE_DIR"] = str(tmp_path / "cache")
     return env

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import socket
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -121,6 +124,62 @@ def test_check_readable_permission_denied(tmp_path):
     path.chmod(0)
     with pytest.raises(Unreadable, match="permission denied"):
         check_readable(str(path))
+
+
+CHECK_READABLE = """
+import sys
+from docflow.core.detect import check_readable
+try:
+    check_readable(sys.argv[1])
+except Exception as exc:
+    print(exc)
+"""
+# Capabilities that let root read and search files whatever their mode.
+MODE_BYPASS = "-dac_override,-dac_read_search"
+
+
+def unreadable_reason(path: Path) -> str:
+    """Return the error of check_readable on ``path``, with file modes enforced.
+
+    Root reads files regardless of mode, so as root the check runs in a child
+    without the capabilities that bypass modes (setpriv, from util-linux).
+    """
+    if os.geteuid() != 0:
+        with pytest.raises(Unreadable) as caught:
+            check_readable(str(path))
+        return str(caught.value)
+    if shutil.which("setpriv") is None:
+        pytest.skip("root reads files regardless of mode, and setpriv is missing")
+    completed = subprocess.run(
+        [
+            *("setpriv", f"--inh-caps={MODE_BYPASS}", f"--bounding-set={MODE_BYPASS}"),
+            *("--", sys.executable, "-c", CHECK_READABLE, str(path)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return completed.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("locked", "expected"),
+    [
+        ("file", "permission denied; check the file's owner and mode"),
+        ("folder", "permission denied on the path"),
+    ],
+)
+def test_permission_denied_not_repeated(tmp_path, locked, expected):
+    folder = tmp_path / "private"
+    folder.mkdir()
+    path = folder / "secret.txt"
+    path.write_text("x")
+    (path if locked == "file" else folder).chmod(0)
+    try:
+        assert unreadable_reason(path) == expected
+    finally:
+        folder.chmod(0o700)  # so that pytest can remove tmp_path
 
 
 @pytest.mark.parametrize(

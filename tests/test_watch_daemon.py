@@ -60,6 +60,7 @@ class WatchSetup:
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
+        self.database.parent.mkdir(parents=True, exist_ok=True)
         self.write_config()
 
     @property
@@ -528,6 +529,7 @@ def test_watch_once_processes_and_exits(setup: WatchSetup) -> None:
 def test_watch_once_odd_files(setup: WatchSetup) -> None:
     os.mkfifo(setup.inbox / "pipe")  # reading it would block: never opened
     (setup.inbox / "link.txt").symlink_to(setup.root / "docflow.toml")
+    (setup.inbox / "loop.txt").symlink_to("loop.txt")
     odd_name = os.fsdecode(b"caf\xe9 latin-1.txt")
     (setup.inbox / odd_name).write_bytes(b"")
     assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
@@ -538,12 +540,22 @@ def test_watch_once_odd_files(setup: WatchSetup) -> None:
             "pipe.error.json",
             "link.txt",
             "link.txt.error.json",
+            "loop.txt",
+            "loop.txt.error.json",
             odd_name,
             odd_name + ".error.json",
         ]
     )
-    report = json.loads((quarantine / "pipe.error.json").read_text())
-    assert "not a regular file" in report["error"]
+    # The reasons are those docflow process gives, and a link is not followed.
+    errors = {
+        name: json.loads((quarantine / f"{name}.error.json").read_text())["error"]
+        for name in ("pipe", "link.txt", "loop.txt")
+    }
+    assert errors["pipe"].endswith(": is a named pipe (FIFO), not a regular file")
+    assert errors["link.txt"].endswith(
+        ": is a symbolic link, which docflow watch does not follow"
+    )
+    assert errors["loop.txt"].endswith(": symbolic link loop")
     assert (quarantine / "link.txt").is_symlink()
     assert (setup.root / "docflow.toml").exists()
     assert setup.inbox_files() == []
@@ -980,5 +992,5 @@ def test_watch_once_cuts_long_pipe_path(setup: WatchSetup) -> None:
     assert setup.run_once() == ExitCode.DOCUMENTS_FAILED, setup.log_text()
     [report_path] = (setup.out / "quarantine").rglob("pipe.error.json")
     error = json.loads(report_path.read_text())["error"]
-    assert error.startswith(f"{cut_value(str(folder / 'pipe'))}: not a regular file")
+    assert error.startswith(f"{cut_value(str(folder / 'pipe'))}: is a named pipe")
     assert str(folder) not in error

@@ -32,6 +32,7 @@ class InboxEvents:
     def __init__(self, root: Path) -> None:
         self.inbox = root / "inbox"
         self.inbox.mkdir()
+        (root / "db").mkdir()
         settings = load_settings(
             {
                 "store": {

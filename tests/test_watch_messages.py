@@ -22,6 +22,7 @@ from test_watch_recovery import claim
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    (tmp_path / "db").mkdir()
     return load_settings(
         {
             "store": {

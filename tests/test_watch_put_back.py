@@ -33,6 +33,7 @@ PASSWORD = "put-back-secret"
 
 
 def load(tmp_path: Path, passwords: list[str]) -> Settings:
+    (tmp_path / "db").mkdir(exist_ok=True)
     return load_settings(
         {
             "store": {

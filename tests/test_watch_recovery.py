@@ -35,6 +35,7 @@ class SimulatedCrash(BaseException):
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    (tmp_path / "db").mkdir()
     return load_settings(
         {
             "store": {

@@ -13,6 +13,7 @@ the markup, which is what classification needs.
 from __future__ import annotations
 
 import codecs
+import errno
 import logging
 import os
 import re
@@ -40,6 +41,7 @@ __all__ = [
     "detect_text_encoding",
     "detect_type",
     "read_head",
+    "special_file_reason",
     "suggest_extension",
 ]
 
@@ -201,7 +203,9 @@ def check_readable(path: str) -> None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except PermissionError as exc:
         raise Unreadable(
-            f"permission denied; check the file's owner and mode ({exc.strerror})"
+            _permission_message(
+                "permission denied; check the file's owner and mode", exc
+            )
         ) from exc
     except FileNotFoundError as exc:
         raise Unreadable("file vanished while being read") from exc
@@ -217,13 +221,41 @@ def check_readable(path: str) -> None:
         raise EmptyDocument("file is empty (0 bytes)")
 
 
+def special_file_reason(path: str) -> str | None:
+    """Return why ``path`` is not a regular file that can be opened, or None.
+
+    The reason is the one ``check_readable`` gives without opening the file:
+    a missing file, a path without search permission, a dangling link or a
+    link loop, a folder, a named pipe, a socket or a device. A symbolic link
+    to a regular file gives None.
+    """
+    try:
+        _stat_regular(path)
+    except Unreadable as exc:
+        return str(exc)
+    return None
+
+
+def _permission_message(message: str, exc: PermissionError) -> str:
+    """Return ``message`` with the system's reason, unless that only repeats it.
+
+    The strerror of EACCES is "Permission denied", which ``message``
+    contains already. EPERM ("Operation not permitted") and others add to it.
+    """
+    if exc.errno == errno.EACCES or not exc.strerror:
+        return message
+    return f"{message} ({exc.strerror})"
+
+
 def _stat_regular(path: str) -> os.stat_result:
     try:
         link = os.lstat(path)
     except FileNotFoundError as exc:
         raise Unreadable("file not found (it may have been moved or deleted)") from exc
     except PermissionError as exc:
-        raise Unreadable(f"permission denied on the path ({exc.strerror})") from exc
+        raise Unreadable(
+            _permission_message("permission denied on the path", exc)
+        ) from exc
     except OSError as exc:
         raise Unreadable(f"cannot stat the file: {exc.strerror or exc}") from exc
     try:

@@ -204,7 +204,7 @@ class WatchDaemon:
         # A missing or damaged model is a ModelError now, not a quarantined
         # file each.
         model_key(self.settings)
-        with hold_daemon_lock(self.state.database):
+        with hold_daemon_lock(self.state.database, self.state.origin):
             self._results = asyncio.Queue()
             self._wakeup = asyncio.Event()
             self._stop = asyncio.Event()
@@ -739,8 +739,7 @@ class WatchDaemon:
         result = DocumentResult(
             path=pending.path,
             status=Status.UNREADABLE,
-            error=f"{cut_value(pending.path)}: not a regular file (a link, folder, "
-            "pipe or device); only regular files are processed",
+            error=f"{cut_value(pending.path)}: {_special_file_reason(pending.path)}",
         )
         async with self._finisher_lock:
             outcome = await asyncio.to_thread(
@@ -1103,3 +1102,21 @@ def _folder_identity(folder: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
+
+
+def _special_file_reason(path: str) -> str:
+    """Return why the daemon quarantines ``path`` unread, as ``process`` words it.
+
+    The daemon takes only regular files by their ``lstat``, so a symbolic
+    link to a regular file, which ``process`` reads, is quarantined too.
+    """
+    from docflow.core.detect import special_file_reason
+
+    reason = special_file_reason(path)
+    if reason is not None:
+        return reason
+    if os.path.islink(path):
+        return "is a symbolic link, which docflow watch does not follow"
+    # NOTE: a regular file replaced the special one after the snapshot. It is
+    # quarantined unread all the same.
+    return "not a regular file"

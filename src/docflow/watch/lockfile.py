@@ -48,13 +48,17 @@ def daemon_lock_path(database: Path) -> Path:
 
 
 @contextlib.contextmanager
-def hold_daemon_lock(database: Path) -> Iterator[None]:
+def hold_daemon_lock(database: Path, origin: str | None = None) -> Iterator[None]:
     """Hold the daemon lock of ``database`` and record this process's pid in it.
 
-    Raises UsageError, naming the pid, when another daemon holds it.
+    Raises UsageError, naming the pid, when another daemon holds it, and
+    StoreError when the folder of a database set at ``origin`` (as
+    ``database_origin`` returns it) does not exist.
     """
+    from docflow.core.store import prepare_database_folder
+
+    prepare_database_folder(database, origin)
     path = daemon_lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
     try:
         if not _take_lock(descriptor):

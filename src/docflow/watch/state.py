@@ -539,6 +539,7 @@ class StateStore:
             self.database,
             lock_notice_seconds=self._lock.notice_seconds,
             lock_timeout=self._lock.timeout,
+            origin=self.origin,
         )
         with store.connect(write=True):
             pass  # before this store's lock is held: flock conflicts in-process

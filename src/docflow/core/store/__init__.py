@@ -32,6 +32,7 @@ from docflow.core.store._store import (
     database_failure,
     database_origin,
     open_failure,
+    prepare_database_folder,
 )
 from docflow.core.store._writer import ResultWriter
 
@@ -56,5 +57,6 @@ __all__ = [
     "display_text",
     "forget_results",
     "open_failure",
+    "prepare_database_folder",
     "stored_path_candidates",
 ]

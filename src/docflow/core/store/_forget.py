@@ -46,12 +46,14 @@ class ForgetReport:
 
 
 def stored_path_candidates(path: str) -> list[str]:
-    """Return the texts under which a result of ``path`` may be stored.
+    """Return the texts under which a result of ``path`` may be stored, best first.
 
     Processing commands store the absolute path (``os.path.abspath``, no
     symlinks resolved) as ``display_path`` writes it. The text that results
-    print for a name that is not UTF-8 is accepted too, as ``docflow report``
-    accepts it.
+    print for a name that is not UTF-8 comes second, as ``docflow report``
+    accepts it. That text can also be the real name of another file
+    (``a\\xffb.txt`` for ``a<byte 0xFF>b.txt``), so a caller takes the
+    second text only when the first names no stored result.
     """
     absolute = os.path.abspath(path)
     return list(dict.fromkeys([display_path(absolute), display_text(absolute)]))
@@ -89,36 +91,38 @@ def forget_results(
 def _ids_of_paths(
     store: Store, paths: Sequence[str], report: ForgetReport
 ) -> dict[int, str]:
-    """Return the current results at or under ``paths``, noting unmatched paths."""
-    given_by_candidate: dict[str, str] = {}
-    for path in paths:
-        for candidate in stored_path_candidates(path):
-            given_by_candidate.setdefault(candidate, path)
-    ids: dict[int, str] = {}
-    matched: set[str] = set()
-    for id_, stored, candidate in store.current_paths(list(given_by_candidate)):
-        ids[id_] = stored
-        if candidate is not None:
-            matched.add(given_by_candidate[candidate])
-    report.unmatched = [path for path in dict.fromkeys(paths) if path not in matched]
-    _note_already_forgotten(store, report, given_by_candidate)
-    return ids
+    """Return the current results at or under ``paths``, noting unmatched paths.
 
-
-def _note_already_forgotten(
-    store: Store, report: ForgetReport, given_by_candidate: dict[str, str]
-) -> None:
-    """Fill ``report.already_forgotten`` for the unmatched paths, in their order."""
-    unmatched = set(report.unmatched)
-    candidates = [c for c, path in given_by_candidate.items() if path in unmatched]
-    newest: dict[str, tuple[int, datetime, bool]] = {}
-    for candidate, found in store.forgotten_paths(candidates).items():
-        path = given_by_candidate[candidate]
-        if path not in newest or found[1] > newest[path][1]:
-            newest[path] = found
-    report.already_forgotten = {
-        path: newest[path] for path in report.unmatched if path in newest
+    Each path uses only its first candidate text that names a stored result,
+    current or forgotten, so the real name of one file never also retires
+    another file that results print under the same text.
+    """
+    candidates_by_path = {
+        path: stored_path_candidates(path) for path in dict.fromkeys(paths)
     }
+    all_candidates = list(
+        dict.fromkeys(
+            c for candidates in candidates_by_path.values() for c in candidates
+        )
+    )
+    current: dict[str, dict[int, str]] = {}
+    for id_, stored, candidate in store.current_paths(all_candidates):
+        if candidate is not None:
+            current.setdefault(candidate, {})[id_] = stored
+    forgotten = store.forgotten_paths(all_candidates)
+
+    ids: dict[int, str] = {}
+    for path, candidates in candidates_by_path.items():
+        candidate = next(
+            (c for c in candidates if c in current or c in forgotten), None
+        )
+        if candidate in current:
+            ids.update(current[candidate])
+            continue
+        report.unmatched.append(path)
+        if candidate is not None:
+            report.already_forgotten[path] = forgotten[candidate]
+    return ids
 
 
 def _is_gone(stored: str, report: ForgetReport) -> bool:

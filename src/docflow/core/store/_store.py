@@ -61,6 +61,7 @@ __all__ = [
     "Store",
     "StoredAnalysis",
     "StoredResult",
+    "prepare_database_folder",
 ]
 
 log = logging.getLogger(__name__)
@@ -446,13 +447,7 @@ class Store:
             raise StoreError(open_failure(self.path, exc, self.origin)) from exc
 
     def _migrate(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the folder of the database {str(self.path)!r}: "
-                f"{exc.strerror or exc}"
-            ) from exc
+        prepare_database_folder(self.path, self.origin)
         with self.lock.hold(exclusive=True) as turn, _removing_lock_files(turn):
             connection = self._open(read_only=False)
             try:
@@ -1810,6 +1805,35 @@ def database_origin(settings: Settings) -> str | None:
     if origin is None and "database" in settings.store.model_fields_set:
         return "--db"
     return origin
+
+
+def prepare_database_folder(path: Path, origin: str | None) -> None:
+    """Create the folder of the default database, or check that a named one exists.
+
+    ``origin`` is where the path was set, as ``database_origin`` returns it.
+    Raises StoreError when a database set with --db, a variable or a
+    settings file is in a folder that does not exist, because a mistyped
+    path would otherwise leave new folders behind. Only the default path
+    (``origin`` None) gets its folder created.
+    """
+    folder = path.parent
+    if origin is not None:
+        if not os.path.lexists(folder):
+            named = "given with --db" if origin == "--db" else f"named by {origin}"
+            raise StoreError(
+                f"the folder {str(folder)!r} of the database {str(path)!r} "
+                f"{named} does not exist; create it first (mkdir -p "
+                f"{shell_argument(str(folder))}), or "
+                f"{_check_database_origin(origin)}"
+            )
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder of the database {str(path)!r}: "
+            f"{exc.strerror or exc}"
+        ) from exc
 
 
 def _check_database_origin(origin: str | None) -> str:

@@ -799,6 +799,17 @@ def test_database_in_missing_folder_fails(tmp_path, docs, how, command):
     assert not (tmp_path / "out").exists()
 
 
+def test_named_database_in_docflow_folder_created(tmp_path, docs):
+    """The default path written out in a settings file works in a new folder."""
+    (tmp_path / "docflow.toml").write_text(
+        '[store]\ndatabase = ".docflow/docflow.duckdb"\n'
+    )
+    env = docflow_env(tmp_path, config="docflow.toml")
+    completed = run_docflow(tmp_path, "analyze", "docs", env=env)
+    assert completed.returncode in (0, 1), completed.stderr.decode()
+    assert (tmp_path / ".docflow" / "docflow.duckdb").is_file()
+
+
 @pytest.mark.parametrize("how", ["flag", "setting"])
 def test_missing_password_file_is_usage_error(tmp_path, docs, how):
     if how == "flag":

@@ -1807,17 +1807,23 @@ def database_origin(settings: Settings) -> str | None:
     return origin
 
 
+#: The name of the default database's folder, which docflow creates when missing.
+DEFAULT_DATABASE_FOLDER = ".docflow"
+
+
 def prepare_database_folder(path: Path, origin: str | None) -> None:
     """Create the folder of the default database, or check that a named one exists.
 
     ``origin`` is where the path was set, as ``database_origin`` returns it.
     Raises StoreError when a database set with --db, a variable or a
     settings file is in a folder that does not exist, because a mistyped
-    path would otherwise leave new folders behind. Only the default path
-    (``origin`` None) gets its folder created.
+    path would otherwise leave new folders behind. The default path
+    (``origin`` None) gets its folder created, and so does a named path in
+    a folder called ``.docflow`` like the default's, such as the default
+    written out in a settings file.
     """
     folder = path.parent
-    if origin is not None:
+    if origin is not None and folder.name != DEFAULT_DATABASE_FOLDER:
         if not os.path.lexists(folder):
             named = "given with --db" if origin == "--db" else f"named by {origin}"
             raise StoreError(

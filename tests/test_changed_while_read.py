@@ -106,3 +106,57 @@ def test_file_rewritten_during_processing_is_not_a_result(tmp_path: Path) -> Non
     assert again.content_hash == hash_file(LONG_PDF)[0]
     assert again.pages == 400
     assert again.warnings == []
+
+
+def test_file_emptied_after_hash_is_not_empty(tmp_path: Path) -> None:
+    """A copy that truncates the file after its hash is a change, not an
+    empty file stored under the old content's hash."""
+    path = tmp_path / "letter.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    snapshot = os.stat(path)
+    content_hash, _ = hash_file(path)
+    path.write_bytes(b"")
+
+    with pytest.raises(ChangedWhileRead, match="changed while it was read"):
+        extract_cached(str(path), content_hash, _settings(tmp_path), snapshot=snapshot)
+    assert _cache_entries(tmp_path) == []
+
+
+@pytest.mark.parametrize("reuse", [True, False])
+def test_file_caught_empty_by_plan_is_processed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reuse: bool
+) -> None:
+    """A file that the plan's stat finds empty and its check finds written
+    is still processed, also with --no-cache.
+
+    FAKE: the stat that sees the file empty is faked, because a real copy
+    leaves the file empty for too short a time to hit reliably.
+    """
+    from docflow.cli import _process
+    from docflow.core.store import Store
+
+    path = tmp_path / "letter.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    real_stat = os.stat
+
+    def stat_caught_mid_copy(target, *args, **kwargs):
+        info = real_stat(target, *args, **kwargs)
+        if os.fspath(target) != str(path):
+            return info
+        fields = list(info)
+        fields[6] = 0  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(_process.os, "stat", stat_caught_mid_copy)
+    settings = _settings(tmp_path)
+    settings.store.reuse = reuse
+    plan = _process.plan_run(
+        [str(path)],
+        Store(str(tmp_path / "t.duckdb")),
+        settings,
+        classify=False,
+        quality=True,
+        model_version=None,
+    )
+    assert plan.misses == [str(path)]
+    assert plan.rejected == []

@@ -192,7 +192,9 @@ def plan_run(
     }
     from_runs = None if settings.store.reuse else resumed_runs
     if from_runs is not None and not from_runs:  # --no-cache, not resuming
-        plan.misses = list(candidates)
+        # Keep the misses _stat_files found: a file caught empty by its stat
+        # and readable by the time of its check.
+        plan.misses.extend(candidates)
         if classify != quality:
             _, _, hashes = _find_stored(candidates, store, cache_key, rehash=rehash)
             _keep_other_analysis(plan, store, settings, hashes, classify=classify)

@@ -113,7 +113,13 @@ def extract_cached(
         note_extension_of_failure,
     )
 
-    detected = detect_type(path)
+    try:
+        detected = detect_type(path)
+    except DocumentError:
+        # An empty or unreadable file may be a copy that started after the hash.
+        if snapshot is not None:
+            check_unchanged(path, snapshot)
+        raise
     document: ExtractedDocument | None = None
     if settings.store.reuse:
         document = extract_cache.load(

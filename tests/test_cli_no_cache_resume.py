@@ -259,7 +259,8 @@ def test_no_cache_restart_resumes_nothing(tmp_path: Path) -> None:
 
 
 def test_no_cache_restart_keeps_running_run(tmp_path: Path) -> None:
-    """--restart while the run it would abandon still runs changes nothing."""
+    """--restart or --no-cache while the run they would abandon or resume
+    still runs changes nothing."""
     write_letters(tmp_path, LETTERS)
     database = tmp_path / "db.duckdb"
     # No one reads stdout, so once the pipe is full the run waits on it, alive.
@@ -287,6 +288,15 @@ def test_no_cache_restart_keeps_running_run(tmp_path: Path) -> None:
             capture_output=True,
             timeout=300,
         )
+        # A plain --no-cache run would resume the running run beside it.
+        resume = subprocess.run(
+            arguments(tmp_path, "process", "--no-cache"),
+            cwd=tmp_path,
+            env=cli_env(tmp_path),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=300,
+        )
         runs = Store(database).runs()
     finally:
         # The MCP servers it started are in its process group.
@@ -299,6 +309,11 @@ def test_no_cache_restart_keeps_running_run(tmp_path: Path) -> None:
     assert restart.stdout == b""
     assert f"run 1 (pid {running.pid}, started " in stderr
     assert f"(kill {running.pid})" in stderr
+    resumed = resume.stderr.decode()
+    assert resume.returncode == 2, resumed
+    assert resume.stdout == b""
+    assert "--no-cache did not start: run 1 (pid " in resumed
+    assert "run the command again to resume it." in resumed
     assert [(run.id, run.status) for run in runs] == [(1, "running")]
 
 

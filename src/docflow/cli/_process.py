@@ -776,9 +776,9 @@ def _runs_to_resume(
     """Return the unfinished runs of this command that the run resumes.
 
     Only a run with store.reuse false resumes. With --restart it resumes
-    none and marks them abandoned. That raises UsageError when one of them
-    still runs, before this run is recorded, so a rejected restart leaves
-    no run behind.
+    none and marks them abandoned. Both raise UsageError when one of them
+    still runs, before this run is recorded, so a rejected run leaves no run
+    behind.
     """
     if settings.store.reuse:
         return []
@@ -786,6 +786,7 @@ def _runs_to_resume(
     if options.restart:
         store.abandon_runs(unfinished)
         return []
+    store.check_not_running(unfinished)
     return unfinished
 
 

@@ -652,6 +652,30 @@ class Store:
                 [now, list(run_ids)],
             )
 
+    def check_not_running(self, run_ids: Sequence[int]) -> None:
+        """Raise UsageError when one of the runs ``run_ids`` still runs here.
+
+        A ``--no-cache`` run calls this for the runs it would resume, because
+        resuming a run whose process is still going would process the same
+        files beside it. Runs of other hosts are not checked (see
+        ``_run_alive``).
+        """
+        if not run_ids:
+            return
+        with self.connect(write=False) as connection:
+            rows = connection.execute(
+                f"{_RUN_SELECT} WHERE status = 'running' "
+                "AND id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
+                [list(run_ids)],
+            ).fetchall()
+        here = [
+            run
+            for run in map(_run_record, rows)
+            if run.status == "running" and not _of_other_host(run.host)
+        ]
+        if here:
+            raise UsageError(_still_running_message(here, restart=False))
+
     def has_run(self, run_id: int) -> bool:
         """Return whether the runs table contains run ``run_id``."""
         with self.connect(write=False) as connection:
@@ -1671,20 +1695,25 @@ def _run_record(row: Sequence[Any]) -> RunRecord:
     )
 
 
-def _still_running_message(runs: Sequence[RunRecord]) -> str:
-    """Return why --restart cannot abandon ``runs`` and what to do instead."""
+def _still_running_message(runs: Sequence[RunRecord], *, restart: bool = True) -> str:
+    """Return why a run cannot start beside ``runs`` and what to do instead.
+
+    ``restart`` tells a --restart that would abandon them from a --no-cache
+    run that would resume them.
+    """
     named = ", ".join(
         f"run {run.id} (pid {run.pid}, started {run.started_at:%Y-%m-%d %H:%M} UTC)"
         for run in runs
     )
     verb = "is" if len(runs) == 1 else "are"
     pids = " ".join(str(run.pid) for run in runs)
+    refused = "--restart did not start over" if restart else "--no-cache did not start"
+    again = "with --restart again" if restart else "again to resume it"
     return (
-        f"--restart did not start over: {named} of this command {verb} still "
-        "running, and a second run would process the same files beside it. "
-        "Wait for it to finish (a later --no-cache run then processes every "
-        f"file again), or stop it (kill {pids}) and run the command with "
-        "--restart again"
+        f"{refused}: {named} of this command {verb} still running, and a "
+        "second run would process the same files beside it. Wait for it to "
+        "finish (a later --no-cache run then processes every file again), or "
+        f"stop it (kill {pids}) and run the command {again}."
     )
 
 

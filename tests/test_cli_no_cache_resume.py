@@ -213,12 +213,13 @@ def test_no_cache_other_command_does_not_resume(tmp_path: Path) -> None:
     assert "reuses only the results stored by run 1" in message
     interrupted = stored_paths(database, 1)
 
-    for command, extra in [("analyze", ()), ("process", ("--workers", "2"))]:
+    for command, extra in [("analyze", ()), ("process", ("--threshold", "0.9"))]:
         records, stderr = run_to_end(tmp_path, command, "--no-cache", *extra)
         assert not any(record["cached"] for record in records), command
         assert "resumed" not in stderr, command
 
-    records, stderr = run_to_end(tmp_path, "process", "--no-cache")
+    # --workers changes no result, so a run with another count resumes.
+    records, stderr = run_to_end(tmp_path, "process", "--no-cache", "--workers", "2")
     reused = {record["path"] for record in records if record["cached"]}
     # Run 3 processed every file again after run 1; its results are newer,
     # but they are not of the command that run 1 started.
@@ -324,6 +325,7 @@ def test_no_cache_resumes_only_restarted_run(tmp_path: Path) -> None:
     run_interrupted(tmp_path, "process", "--no-cache")
     message = run_interrupted(tmp_path, "process", "--no-cache", "--restart")
     assert "reuses only the results stored by run 2 " in message
+    assert "Run the same command again without --restart to resume" in message
     restarted = stored_paths(database, 2)
 
     records, stderr = run_to_end(tmp_path, "process", "--no-cache")

@@ -359,6 +359,9 @@ class _Session:
         # With store.reuse false: the unfinished runs of the same command that
         # this run resumes, newest first (``Store.unfinished_runs``).
         self.resumed_runs: list[int] = []
+        # --restart was given, so a re-run of the same command line would not
+        # resume this run.
+        self.restart = False
 
     def deliver(self, result: DocumentResult, **storing: Any) -> None:
         """Record a result (``storing`` as for ``record``) and print it."""
@@ -682,6 +685,7 @@ def run_command(
             command, run_arguments, paths, options, store, started_at=started_at
         )
         session.resumed_runs = resumed_runs
+        session.restart = bool(options.restart)
         session.recorder = recorder
         session.classify = classify
         session.quality = quality
@@ -955,6 +959,11 @@ def _skipped_duplicates_note(duplicates: dict[str, str]) -> str:
     )
 
 
+#: Options that change how a run goes but none of its results, so that a
+#: run resumes another whatever their values: --workers and --format.
+_RESULT_NEUTRAL_OPTIONS = (("workers", "count"), ("output", "format"))
+
+
 def _run_arguments(
     arguments: Sequence[str],
     options: CliOptions,
@@ -971,9 +980,16 @@ def _run_arguments(
     paths kept, or other paths on stdin.
     """
     absolute = _absolute_arguments(arguments)
+    described = options.describe()
+    for section, key in _RESULT_NEUTRAL_OPTIONS:
+        values = described.get(section)
+        if isinstance(values, dict):
+            values.pop(key, None)
+            if not values:
+                del described[section]
     return {
         "paths": absolute[:50],
-        "options": options.describe(),
+        "options": described,
         "reuse": options.settings().store.reuse,
         "inputs": _inputs_digest(absolute, paths),
     }
@@ -1055,10 +1071,12 @@ def _interrupted_message(session: _Session, total: int) -> str:
             f"only the results stored by {stored_by} and processes the other "
             "documents again"
         )
+    # --restart would abandon this run instead of resuming it.
+    without = " without --restart" if session.restart else ""
     return (
         f"{cause} after {writer.done} of {plural(total, 'document')}; their "
-        f"results are stored as run {run_id}. Run the same command again to "
-        f"resume: it reuses {reused}"
+        f"results are stored as run {run_id}. Run the same command again"
+        f"{without} to resume: it reuses {reused}"
     )
 
 

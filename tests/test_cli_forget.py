@@ -320,7 +320,7 @@ def test_forgotten_file_named_by_path_exits_4(files, command):
     assert outcome.exit_code == 4, outcome.stderr
     assert "'kept/a.txt' (document" in outcome.stderr
     assert "was forgotten with docflow forget at" in outcome.stderr
-    assert f"docflow report {forgotten['id']}" in outcome.stderr
+    assert f"docflow --db t.duckdb report {forgotten['id']}" in outcome.stderr
     assert "has no stored result yet" not in outcome.stderr
 
 
@@ -332,7 +332,7 @@ def test_forgotten_dash_name_suggests_dot_slash(isolated_cwd):
     assert invoke("forget", "--", "-dash.md").exit_code == 0
     outcome = invoke("report", "--", "-dash.md")
     assert outcome.exit_code == 4, outcome.stderr
-    assert "docflow process ./-dash.md" in outcome.stderr
+    assert "docflow --db t.duckdb process ./-dash.md" in outcome.stderr
 
 
 def test_unstored_dash_name_suggests_dot_slash(isolated_cwd):
@@ -341,7 +341,7 @@ def test_unstored_dash_name_suggests_dot_slash(isolated_cwd):
         writer.add(make_result(isolated_cwd / "other.md"))
     outcome = invoke("report", "--", "-new.md")
     assert outcome.exit_code == 4, outcome.stderr
-    assert "docflow process ./-new.md" in outcome.stderr
+    assert "docflow --db t.duckdb process ./-new.md" in outcome.stderr
 
 
 def test_earlier_result_of_forgotten_file_reports(files, isolated_cwd):

@@ -17,6 +17,7 @@ from docflow.cli._unknown_options import find_close_options
 from docflow.cli.main import app
 from docflow.core.extract._passwords import password_message
 from docflow.core.models import DocumentResult
+from docflow.core.quoting import shell_argument
 from docflow.core.store import ResultWriter, Store
 
 
@@ -286,13 +287,16 @@ def test_unprocessed_file_suggests_process(database, tmp_path, command):
     outcome = invoke(command[0], "--db", database, "new scan.txt", *command[1:])
     assert outcome.exit_code == 4, outcome.stderr
     assert "'new scan.txt' has no stored result yet" in outcome.stderr
-    assert "docflow process 'new scan.txt'" in outcome.stderr
+    # The advice keeps the --db given, so that it stores into that database.
+    flag = f"--db {shell_argument(str(database))}"
+    assert f"docflow {flag} process 'new scan.txt'" in outcome.stderr
 
 
 def test_report_unknown_reference_lists_results(database):
     outcome = invoke("report", "--db", database, "no/such/file.pdf")
     assert outcome.exit_code == 4
-    assert "list stored documents with: docflow results" in outcome.stderr
+    flag = f"--db {shell_argument(str(database))}"
+    assert f"list stored documents with: docflow {flag} results" in outcome.stderr
 
 
 def test_password_message_counts():

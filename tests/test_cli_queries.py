@@ -434,7 +434,7 @@ def test_report_table_view(database):
 def test_report_unknown_document_exit_4(database, reference):
     outcome = invoke("report", "--db", database, reference)
     assert outcome.exit_code == 4
-    assert "docflow results" in outcome.stderr
+    assert f"docflow --db {database} results" in outcome.stderr
 
 
 def test_report_needs_reference_or_html(database):

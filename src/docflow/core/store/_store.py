@@ -1033,12 +1033,22 @@ class Store:
         if os.path.isfile(reference):
             raise ResultNotFound(
                 f"{reference!r} has no stored result yet; process it with: "
-                f"docflow process {shell_argument(reference)}"
+                f"docflow{self._db_option()} process {shell_argument(reference)}"
             )
         raise ResultNotFound(
             f"no stored document with id or path {reference!r}; "
-            "list stored documents with: docflow results"
+            f"list stored documents with: docflow{self._db_option()} results"
         )
+
+    def _db_option(self) -> str:
+        """Return `` --db FILE`` when --db named the database, for advice.
+
+        A database named by a variable or a settings file is found again
+        without it.
+        """
+        if self.origin != "--db":
+            return ""
+        return f" --db {shell_argument(str(self.path))}"
 
     def _check_forgotten(self, reference: str) -> None:
         """Raise ResultForgotten when docflow forget retired the newest result
@@ -1065,8 +1075,9 @@ class Store:
         raise ResultForgotten(
             f"the result of {reference!r} (document {document_id}) was forgotten "
             f"with docflow forget at {forgotten_at:%Y-%m-%d %H:%M} UTC; show it "
-            f"with: docflow report {document_id}, or store a current result "
-            f"with: docflow process {shell_argument(reference)}"
+            f"with: docflow{self._db_option()} report {document_id}, or store a "
+            f"current result with: docflow{self._db_option()} process "
+            f"{shell_argument(reference)}"
         )
 
     def _resolve(self, reference: str) -> int | None:

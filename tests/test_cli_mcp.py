@@ -228,6 +228,22 @@ def test_mcp_answers_non_message_null_id(tmp_path, line, kind):
     assert "error -32600" in stderr
 
 
+def test_mcp_batch_error_lists_ids_within_limit(tmp_path):
+    long_id = "x" * 5000
+    batch = [{"jsonrpc": "2.0", "id": long_id, "method": "ping"}]
+    batch += [{"jsonrpc": "2.0", "id": n, "method": "ping"} for n in range(999)]
+    lines = [json.dumps(batch).encode(), json.dumps(INITIALIZE).encode()]
+    (error, response), stderr = exchange_lines(tmp_path, lines, 2)
+
+    assert error is not None, stderr
+    message = error["error"]["message"]
+    assert "(5,002 characters)" in message
+    assert long_id not in message
+    assert ", 8 and 990 more)" in message
+    assert len(message) < 1000
+    assert_server_info(response, stderr)
+
+
 def test_mcp_batch_invalid_items_one_error(tmp_path):
     batch = [1, {"jsonrpc": "2.0", "method": "notifications/initialized"}, {}]
     lines = [json.dumps(batch).encode(), json.dumps(INITIALIZE).encode()]

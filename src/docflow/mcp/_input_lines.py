@@ -66,7 +66,7 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from docflow.core.quoting import MAX_QUOTED_CHARS
+from docflow.core.quoting import MAX_QUOTED_CHARS, cut_value
 from docflow.mcp._pending_requests import PendingRequests
 
 __all__ = ["MAX_JSON_DEPTH", "CheckedInputLines"]
@@ -456,6 +456,10 @@ def reject_value(value: object, line_number: int) -> Rejection:
     )
 
 
+#: Ids of a batch's requests that its error message lists; the rest are counted.
+MAX_LISTED_IDS = 10
+
+
 def reject_batch(batch: list[Any], line_number: int) -> Rejection:
     """Describe a JSON-RPC batch, with a single error response for the whole line.
 
@@ -485,11 +489,16 @@ def reject_batch(batch: list[Any], line_number: int) -> Rejection:
     if all(is_notification(item) or is_response(item) for item in batch):
         return Rejection(reason)
     request_ids = [
-        json.dumps(read_request_id(item)) for item in batch if is_request(item)
+        cut_value(json.dumps(read_request_id(item)))
+        for item in batch
+        if is_request(item)
     ]
     not_run = ""
     if request_ids:
-        not_run = f" None of its requests was run (ids {', '.join(request_ids)})."
+        listed = ", ".join(request_ids[:MAX_LISTED_IDS])
+        if len(request_ids) > MAX_LISTED_IDS:
+            listed += f" and {len(request_ids) - MAX_LISTED_IDS:,} more"
+        not_run = f" None of its requests was run (ids {listed})."
     message = (
         f"Invalid Request: line {line_number} is a JSON-RPC batch (an array), "
         f"and batches are not supported, because MCP removed them in protocol "

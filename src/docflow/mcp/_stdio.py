@@ -288,7 +288,13 @@ async def _stop(process: ServerProcess) -> None:
     """Wait for the server to exit after its stdin closed; then signal its group."""
     if await _wait_exit(process, STOP_GRACE_SECONDS):
         return
-    log.warning("MCP server pid %d did not exit; sending SIGTERM", process.pid)
+    # A server answers the requests it has read before it exits, so one in
+    # the middle of a batch when a run is interrupted is still busy here.
+    log.info(
+        "MCP server pid %d did not exit within %g s; sending SIGTERM",
+        process.pid,
+        STOP_GRACE_SECONDS,
+    )
     _signal_group(process, signal.SIGTERM)
     if await _wait_exit(process, STOP_GRACE_SECONDS):
         return

@@ -627,12 +627,7 @@ class Store:
             return
         now = self.clock()
         with self.connect(write=True) as connection:
-            rows = connection.execute(
-                f"{_RUN_SELECT} WHERE status = 'running' "
-                "AND id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
-                [list(run_ids)],
-            ).fetchall()
-            running = [run for run in map(_run_record, rows) if run.status == "running"]
+            running = _still_running(connection, run_ids)
             here = [run for run in running if not _of_other_host(run.host)]
             if here:
                 raise UsageError(_still_running_message(here))
@@ -663,16 +658,8 @@ class Store:
         if not run_ids:
             return
         with self.connect(write=False) as connection:
-            rows = connection.execute(
-                f"{_RUN_SELECT} WHERE status = 'running' "
-                "AND id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
-                [list(run_ids)],
-            ).fetchall()
-        here = [
-            run
-            for run in map(_run_record, rows)
-            if run.status == "running" and not _of_other_host(run.host)
-        ]
+            running = _still_running(connection, run_ids)
+        here = [run for run in running if not _of_other_host(run.host)]
         if here:
             raise UsageError(_still_running_message(here, restart=False))
 
@@ -1704,6 +1691,18 @@ def _run_record(row: Sequence[Any]) -> RunRecord:
         host=host,
         updated_at=updated_at,
     )
+
+
+def _still_running(
+    connection: duckdb.DuckDBPyConnection, run_ids: Sequence[int]
+) -> list[RunRecord]:
+    """Return the runs among ``run_ids`` whose process may still run, oldest first."""
+    rows = connection.execute(
+        f"{_RUN_SELECT} WHERE status = 'running' "
+        "AND id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
+        [list(run_ids)],
+    ).fetchall()
+    return [run for run in map(_run_record, rows) if run.status == "running"]
 
 
 def _still_running_message(runs: Sequence[RunRecord], *, restart: bool = True) -> str:

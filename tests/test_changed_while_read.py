@@ -129,7 +129,7 @@ def test_file_caught_empty_by_plan_is_processed(
     """A file that the plan's stat finds empty and its check finds written
     is still processed, also with --no-cache.
 
-    FAKE: the stat that sees the file empty is faked, because a real copy
+    FAKE: the stat that finds the file empty is faked, because a real copy
     leaves the file empty for too short a time to hit reliably.
     """
     from docflow.cli import _process

@@ -255,8 +255,8 @@ def process_document(
             except DocumentError as exc:
                 if attempt == 1:
                     raise
-                # A copy in progress reads as empty or truncated: say that
-                # the file was changing rather than blame its content.
+                # A copy in progress reads as empty or truncated, so the
+                # message names the change rather than the content.
                 raise ChangedWhileRead(
                     "the file changed while it was read, and the next read "
                     f"found: {exc}; {_REREAD_ADVICE}"

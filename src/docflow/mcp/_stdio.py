@@ -288,8 +288,8 @@ async def _stop(process: ServerProcess) -> None:
     """Wait for the server to exit after its stdin closed; then signal its group."""
     if await _wait_exit(process, STOP_GRACE_SECONDS):
         return
-    # A server answers the requests it has read before it exits, so one in
-    # the middle of a batch when a run is interrupted is still busy here.
+    # A server replies to the requests it has read before it exits, so one
+    # in the middle of a batch when a run is interrupted is still busy here.
     log.info(
         "MCP server pid %d did not exit within %g s; sending SIGTERM",
         process.pid,

@@ -1708,8 +1708,8 @@ def _still_running(
 def _still_running_message(runs: Sequence[RunRecord], *, restart: bool = True) -> str:
     """Return why a run cannot start beside ``runs`` and what to do instead.
 
-    ``restart`` tells a --restart that would abandon them from a --no-cache
-    run that would resume them.
+    ``restart`` is True for a --restart that would abandon them, and False
+    for a --no-cache run that would resume them.
     """
     named = ", ".join(
         f"run {run.id} (pid {run.pid}, started {run.started_at:%Y-%m-%d %H:%M} UTC)"
@@ -1773,7 +1773,7 @@ def _run_alive(pid: int | None, host: str | None, updated_at: datetime | None) -
 
     Only the host that started a run can check its pid. A run of another host
     counts as running until it has written no progress for
-    ``OTHER_HOST_SILENCE``, so that a run of a host that is gone for good (a
+    ``OTHER_HOST_SILENCE``. So a run of a host that is gone for good (a
     container replaced under another name) ends as interrupted and can be
     resumed. A run without a host is taken to be of this host.
     """

@@ -98,6 +98,8 @@ class EventReader(threading.Thread):
 
 def start_daemon(root: Path, in_process: bool) -> tuple[subprocess.Popen, EventReader]:
     (root / "inbox").mkdir()
+    # A database named in a settings file needs its folder to exist.
+    (root / "state").mkdir()
     (root / "docflow.toml").write_text(
         "[store]\n"
         f'database = "{root}/state/docflow.duckdb"\n'

@@ -80,6 +80,7 @@ def classified(tmp_path_factory: pytest.TempPathFactory) -> Classified:
     letter = folder / "letter.txt"
     letter.write_text(LETTER)
     shutil.copytree(SHIPPED_MODEL_DIR, folder / "model")
+    (folder / "db").mkdir()
     completed = run_classify(
         folder, folder / "db" / "docflow.duckdb", folder / "model", letter
     )

@@ -141,8 +141,7 @@ CONVERSION_CASES = [
     ["probe", "a", "--count", " 4", "--share", "1e-3"],
     ["probe", "a", "--count", "1_000", "--share", "inf"],
     ["probe", "a", "--count", "12345678901234567890123"],
-    # Missing values: the error message must be typer's.
-    ["probe", "a", "--count"],
+    # A missing argument: the error message must be typer's.
     ["probe"],
 ]
 
@@ -161,6 +160,16 @@ def test_plain_conversion_matches_typer(args):
     converted = runner.invoke(_probe_app(PlainConvertingGroup), args)
     assert converted.exit_code == expected.exit_code
     assert converted.output == expected.output
+
+
+def test_missing_option_value_names_help():
+    """typer's words for an option without its value, plus the --help command."""
+    converted = CliRunner().invoke(
+        _probe_app(PlainConvertingGroup), ["probe", "a", "--count"]
+    )
+    assert converted.exit_code == 2
+    assert "Option '--count' requires an argument." in converted.output
+    assert "Run 'root probe --help'" in converted.output
 
 
 @pytest.mark.parametrize(("args", "message"), INVALID_NUMBER_CASES)

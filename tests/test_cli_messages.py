@@ -249,6 +249,34 @@ def test_unknown_option_suggests_close_names(database, unknown, suggestion):
     assert "Run 'docflow process --help'" in outcome.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "error", "command"),
+    [
+        (
+            ["process", "--verbose=2", "x"],
+            "Option '--verbose' does not take a value.",
+            "docflow process",
+        ),
+        (
+            ["process", "x", "--format"],
+            "Option '--format' requires an argument.",
+            "docflow process",
+        ),
+        (
+            ["--quiet=1", "stats"],
+            "Option '--quiet' does not take a value.",
+            "docflow",
+        ),
+    ],
+    ids=["flag-value", "missing-value", "before-command"],
+)
+def test_misused_option_shows_usage_and_help(database, args, error, command):
+    outcome = invoke(*args)
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith(f"Usage: {command} [OPTIONS]")
+    assert f"Error: {error} Run '{command} --help'" in outcome.stderr
+
+
 def test_close_options_ignore_dashes():
     known = ["--verbose", "--quiet", "--help"]
     assert find_close_options("--bogus", known) == []

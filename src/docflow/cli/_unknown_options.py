@@ -7,11 +7,14 @@ unknown one. It compares the names with their leading dashes, and the shared
 0.625, so click suggested options that share nothing with the unknown one.
 ``explain_unknown_options`` makes every command compare the names without
 their dashes, with the same cutoff of 0.6, and end the error with the
-``--help`` command that lists the options.
+``--help`` command that lists the options. An option given a value it does
+not take, or none it needs, gets the same usage line and ``--help`` command,
+which typer printed without.
 
 NOTE: this replaces ``parse_args`` on the command instances and catches
-``typer._click.exceptions.NoSuchOption`` of typer 0.29. With a typer without
-that module, the commands keep click's own error.
+``NoSuchOption`` and ``BadOptionUsage`` of ``typer._click.exceptions`` in
+typer 0.29. With a typer without that module, the commands keep click's own
+errors.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from typing import Any
 import typer
 
 try:
-    from typer._click.exceptions import NoSuchOption
+    from typer._click.exceptions import BadOptionUsage, NoSuchOption
 except ImportError:  # another typer version: click's own error stays
-    NoSuchOption = None
+    BadOptionUsage = NoSuchOption = None
 
 __all__ = ["SIMILARITY_CUTOFF", "explain_unknown_options", "find_close_options"]
 
@@ -69,6 +72,10 @@ def _wrap_parse_args(command: Any) -> None:
             return parse_args(ctx, args)
         except NoSuchOption as error:
             raise UnknownOption(error, ctx) from None
+        except BadOptionUsage as error:
+            # "Option '--verbose' does not take a value", "Option '--format'
+            # requires an argument": the same usage line and --help pointer.
+            raise MisusedOption(error, ctx) from None
 
     command.parse_args = parse_args_explained
 
@@ -122,3 +129,19 @@ if NoSuchOption is not None:
             typer.echo(
                 f"Error: {self.format_message()}", file=file, err=True, color=color
             )
+
+    class MisusedOption(BadOptionUsage):
+        """An option given a value it does not take, or none it needs,
+        printed as ``UnknownOption`` prints, with the --help command."""
+
+        def __init__(self, error: Any, ctx: Any) -> None:
+            super().__init__(error.option_name, error.message, ctx=ctx)
+
+        def format_message(self) -> str:
+            command = self.ctx.command_path if self.ctx else "docflow"
+            return (
+                f"{self.message.rstrip('.')}. "
+                f"Run '{command} --help' to list the options it takes."
+            )
+
+        show = UnknownOption.show

@@ -8,6 +8,7 @@ and the end of a long value and states its length.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 
 __all__ = [
     "MAX_QUOTED_CHARS",
@@ -30,11 +31,7 @@ def quote_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
     ``limit // 2`` characters, joined by "…", followed by its length:
     ``'/data/aaa…aaa/report.pdf' (100,000 characters)``.
     """
-    if len(value) <= limit:
-        return repr(value)
-    keep = limit // 2
-    shown = value[:keep] + "…" + value[-keep:]
-    return f"{shown!r} ({len(value):,} characters)"
+    return _quote_cut(value, limit, repr)
 
 
 def cut_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
@@ -43,10 +40,7 @@ def cut_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
     For messages of the form "PATH: reason", which name the path without
     quotes: ``/data/aaa…aaa/report.pdf (100,000 characters)``.
     """
-    if len(value) <= limit:
-        return value
-    keep = limit // 2
-    return f"{value[:keep]}…{value[-keep:]} ({len(value):,} characters)"
+    return _quote_cut(value, limit, str)
 
 
 def shell_quote_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
@@ -55,11 +49,16 @@ def shell_quote_value(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
     For messages that name the command line of a run:
     ``'/data/aaa…aaa/report.pdf' (100,000 characters)``.
     """
+    return _quote_cut(value, limit, shlex.quote)
+
+
+def _quote_cut(value: str, limit: int, quote: Callable[[str], str]) -> str:
+    """Return ``quote(value)``, or of its start and end and then its length."""
     if len(value) <= limit:
-        return shlex.quote(value)
+        return quote(value)
     keep = limit // 2
-    shown = value[:keep] + "…" + value[-keep:]
-    return f"{shlex.quote(shown)} ({len(value):,} characters)"
+    cut = value[:keep] + "…" + value[-keep:]
+    return f"{quote(cut)} ({len(value):,} characters)"
 
 
 def shell_argument(path: str) -> str:

@@ -51,7 +51,7 @@ def daemon_lock_path(database: Path) -> Path:
 def hold_daemon_lock(database: Path, origin: str | None = None) -> Iterator[None]:
     """Hold the daemon lock of ``database`` and record this process's pid in it.
 
-    Raises UsageError, naming the pid, when another daemon holds it, and
+    Raises UsageError, naming the pid, when another daemon has it, and
     StoreError when the folder of a database set at ``origin`` (as
     ``database_origin`` returns it) does not exist.
     """

@@ -30,8 +30,8 @@ def _escape(text: str) -> str:
     """
     from docflow.core.store._rows import escape_controls
 
-    shown = escape_controls(" ".join(text.splitlines()))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", shown)
+    escaped = escape_controls(" ".join(text.splitlines()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 
 def _name(path: str) -> str:

@@ -628,9 +628,9 @@ class Store:
         now = self.clock()
         with self.connect(write=True) as connection:
             running = _still_running(connection, run_ids)
-            here = [run for run in running if not _of_other_host(run.host)]
-            if here:
-                raise UsageError(_still_running_message(here))
+            local = [run for run in running if not _of_other_host(run.host)]
+            if local:
+                raise UsageError(_still_running_message(local))
             for run in running:
                 log.warning(
                     "run %d was started on host %r and stored progress at %s UTC; "
@@ -659,9 +659,9 @@ class Store:
             return
         with self.connect(write=False) as connection:
             running = _still_running(connection, run_ids)
-        here = [run for run in running if not _of_other_host(run.host)]
-        if here:
-            raise UsageError(_still_running_message(here, restart=False))
+        local = [run for run in running if not _of_other_host(run.host)]
+        if local:
+            raise UsageError(_still_running_message(local, restart=False))
 
     def has_run(self, run_id: int) -> bool:
         """Return whether the runs table contains run ``run_id``."""
@@ -1717,10 +1717,10 @@ def _still_running_message(runs: Sequence[RunRecord], *, restart: bool = True) -
     )
     verb = "is" if len(runs) == 1 else "are"
     pids = " ".join(str(run.pid) for run in runs)
-    refused = "--restart did not start over" if restart else "--no-cache did not start"
+    rejected = "--restart did not start over" if restart else "--no-cache did not start"
     again = "with --restart again" if restart else "again to resume it"
     return (
-        f"{refused}: {named} of this command {verb} still running, and a "
+        f"{rejected}: {named} of this command {verb} still running, and a "
         "second run would process the same files beside it. Wait for it to "
         "finish (a later --no-cache run then processes every file again), or "
         f"stop it (kill {pids}) and run the command {again}."
